@@ -1,0 +1,64 @@
+// Package activities holds the side effects of the action workflow: projecting its state into the
+// read model (and, as the product grows, notifications and customer messages). Every activity is
+// idempotent, so Temporal may retry it freely.
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// Activities holds what the activities need; the worker registers its methods.
+type Activities struct {
+	Store *models.Store
+}
+
+// ProjectAction writes the action's state and its new timeline events to the read model. A retried
+// or late call never moves the read model backwards.
+func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) error {
+	if p.State.ID == "" {
+		return temporal.NewNonRetryableApplicationError("projection without an action ID", "InvalidProjection", nil)
+	}
+	events := make([]models.ActionEvent, len(p.Events))
+	for i, e := range p.Events {
+		data, err := json.Marshal(e.Data)
+		if err != nil {
+			return temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("event %d of action %s: %v", e.Seq, p.State.ID, err), "InvalidProjection", err)
+		}
+		events[i] = models.ActionEvent{
+			Seq: e.Seq, Type: e.Type, ActorID: e.ActorID, Cause: e.Cause, At: e.At, Data: string(data),
+		}
+	}
+	return a.Store.ApplyProjection(ctx, ActionRow(p.State), events)
+}
+
+// ActionRow is the read-model row of an action's state.
+func ActionRow(s workflows.State) models.Action {
+	a := models.Action{
+		ID: s.ID, Title: s.Title, Details: s.Details, Category: s.Category, Priority: s.Priority,
+		Status: string(s.Status), OwnerID: s.OwnerID, TeamID: s.TeamID,
+		CustomerRef: s.Customer.Ref, CustomerName: s.Customer.Name, CustomerContact: s.Customer.Contact,
+		RequiredAuthority: s.RequiredAuthority, DueAt: s.DueAt, EscalationLevel: s.EscalationLevel,
+		PendingHandoverID: s.PendingHandoverID, Outcome: s.Outcome, CreatedBy: s.CreatedBy,
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: s.Version, RequestHash: s.RequestHash,
+		Handovers: make([]models.Handover, len(s.Handovers)),
+	}
+	for i, h := range s.Handovers {
+		a.Handovers[i] = models.Handover{
+			ActionID: s.ID, ID: h.ID, FromID: h.FromID, ToID: h.ToID, Reason: h.Reason, Method: h.Method,
+			Situation: h.Situation, Summary: h.Notes.Summary, CustomerContext: h.Notes.CustomerContext,
+			DoneSoFar: h.Notes.DoneSoFar, NextSteps: h.Notes.NextSteps, Risks: h.Notes.Risks,
+			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
+			RequestedAt: h.RequestedAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
+			DeclineReason: h.DeclineReason,
+		}
+	}
+	return a
+}

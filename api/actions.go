@@ -1,0 +1,328 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// idempotencyNamespace derives action IDs from Idempotency-Keys, so the same key gives the same
+// workflow ID and Temporal itself refuses a second action.
+var idempotencyNamespace = uuid.MustParse("5b0e3a52-4f0c-4d38-9a6e-2f5d8f3c9a11")
+
+type customerRequest struct {
+	Ref     string `json:"ref" binding:"max=100"`
+	Name    string `json:"name" binding:"max=200"`
+	Contact string `json:"contact" binding:"max=200"`
+}
+
+type createActionRequest struct {
+	Title             string          `json:"title" binding:"required,max=200"`
+	Customer          customerRequest `json:"customer"`
+	Details           string          `json:"details" binding:"max=10000"`
+	Category          string          `json:"category" binding:"required,max=64"`
+	Priority          string          `json:"priority" binding:"omitempty,oneof=low normal high urgent"`
+	OwnerID           string          `json:"owner_id" binding:"max=64"`
+	TeamID            string          `json:"team_id" binding:"max=64"`
+	DueIn             string          `json:"due_in" binding:"max=32"`
+	DueAt             string          `json:"due_at" binding:"max=64"`
+	RequiredAuthority int             `json:"required_authority" binding:"gte=0,lte=10"`
+}
+
+// dueTime resolves due_in or due_at (exactly one) to a time in the future.
+func dueTime(now time.Time, dueIn, dueAt, inField, atField string) (time.Time, error) {
+	switch {
+	case dueIn != "" && dueAt != "":
+		return time.Time{}, invalidFields(FieldError{Field: inField, Message: "give " + inField + " or " + atField + ", not both"})
+	case dueIn != "":
+		d, err := time.ParseDuration(dueIn)
+		if err != nil {
+			return time.Time{}, invalidFields(FieldError{Field: inField, Message: "must be a duration such as 90m or 4h"})
+		}
+		if d <= 0 {
+			return time.Time{}, invalidFields(FieldError{Field: inField, Message: "must be positive"})
+		}
+		if d > 366*24*time.Hour {
+			return time.Time{}, invalidFields(FieldError{Field: inField, Message: "must be at most a year"})
+		}
+		return now.Add(d), nil
+	case dueAt != "":
+		t, err := time.Parse(time.RFC3339, dueAt)
+		if err != nil {
+			return time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"})
+		}
+		if !t.After(now) {
+			return time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be in the future"})
+		}
+		return t, nil
+	}
+	return time.Time{}, invalidFields(FieldError{Field: inField, Message: inField + " or " + atField + " is required"})
+}
+
+func (s *server) createAction(c *gin.Context) {
+	ctx := c.Request.Context()
+	caller := principal(c)
+	if workflows.Role(caller.Role) == workflows.RoleAdmin {
+		writeError(c, s.Log, errorf(kindForbidden, "administrators manage staff and teams; they do not create actions"))
+		return
+	}
+	var req createActionRequest
+	if err := s.decoder.decode(c, &req); err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	in, err := s.buildStart(c, caller, req)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	startOp := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       workflows.ActionWorkflowID(in.ActionID),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.ActionWorkflowName, in)
+	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: startOp,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateID:     workflows.UpdateCreate,
+			UpdateName:   workflows.UpdateCreate,
+			Args:         []any{workflows.CreateInput{Actor: actorOf(caller)}},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	var state workflows.State
+	if err == nil {
+		err = handle.Get(ctx, &state)
+	}
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		// The key was used for an action whose workflow has already closed: answer with it.
+		row, rerr := s.Store.GetAction(ctx, in.ActionID)
+		if rerr != nil {
+			writeError(c, s.Log, rerr)
+			return
+		}
+		state, err = stateFromRow(row), nil
+	}
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	if state.RequestHash != in.RequestHash {
+		writeError(c, s.Log, errorf(kindInvalid, "this Idempotency-Key was already used with a different request"))
+		return
+	}
+	c.Header("Location", "/api/v1/actions/"+state.ID)
+	c.JSON(http.StatusCreated, renderState(state))
+}
+
+// buildStart checks the owner and team of a new action and fixes its ID.
+func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActionRequest) (workflows.StartInput, error) {
+	ctx := c.Request.Context()
+	now := s.Now()
+	due, err := dueTime(now, req.DueIn, req.DueAt, "due_in", "due_at")
+	if err != nil {
+		return workflows.StartInput{}, err
+	}
+	if req.Priority == "" {
+		req.Priority = "normal"
+	}
+	teamID := req.TeamID
+	if req.OwnerID != "" {
+		owner, err := s.Store.GetStaff(ctx, req.OwnerID)
+		if errors.Is(err, models.ErrNotFound) || (err == nil && !owner.Active) {
+			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: "is not an active member of staff"})
+		}
+		if err != nil {
+			return workflows.StartInput{}, err
+		}
+		switch {
+		case !workflows.Role(owner.Role).CanOwn():
+			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " has role " + owner.Role + " and cannot own actions"})
+		case owner.Authority < req.RequiredAuthority:
+			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: fmt.Sprintf("%s has authority %d, this action needs %d", owner.ID, owner.Authority, req.RequiredAuthority)})
+		case teamID != "" && teamOf(owner) != teamID:
+			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is not in team " + teamID})
+		}
+		teamID = teamOf(owner)
+	}
+	if teamID == "" {
+		teamID = teamOf(caller)
+	}
+	if teamID == "" {
+		return workflows.StartInput{}, invalidFields(FieldError{Field: "team_id", Message: "give owner_id or team_id"})
+	}
+	if !inScope(caller, teamID) {
+		return workflows.StartInput{}, invalidFields(FieldError{Field: "team_id", Message: "you cannot create actions for team " + teamID})
+	}
+
+	canonical, err := json.Marshal(req)
+	if err != nil {
+		return workflows.StartInput{}, fmt.Errorf("hashing request: %w", err)
+	}
+	sum := sha256.Sum256(canonical)
+	id := uuid.Must(uuid.NewV7()).String()
+	if key := c.GetHeader("Idempotency-Key"); key != "" {
+		if len(key) > 200 {
+			return workflows.StartInput{}, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
+		}
+		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00"+key)).String()
+		// A due_in is relative to the request, so a retry would differ by its clock: hash the
+		// request as sent, not the resolved due time.
+	}
+	return workflows.StartInput{
+		ActionID: id, Title: strings.TrimSpace(req.Title), Details: req.Details, Category: req.Category,
+		Priority: req.Priority, Customer: workflows.Customer(req.Customer), OwnerID: req.OwnerID, TeamID: teamID,
+		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
+		RequestHash: hex.EncodeToString(sum[:]),
+	}, nil
+}
+
+// loadScoped loads an action the caller may see; anything else is 404, exactly as an unknown ID.
+func (s *server) loadScoped(c *gin.Context) (models.Action, error) {
+	id := c.Param("id")
+	if _, err := uuid.Parse(id); err != nil {
+		return models.Action{}, errorf(kindNotFound, "no action %q", id)
+	}
+	a, err := s.Store.GetAction(c.Request.Context(), id)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && !inScope(principal(c), a.TeamID)) {
+		return models.Action{}, errorf(kindNotFound, "no action %q", id)
+	}
+	return a, err
+}
+
+func (s *server) getAction(c *gin.Context) {
+	a, err := s.loadScoped(c)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	state := stateFromRow(a)
+	if c.Query("consistent") == "true" {
+		v, err := s.Temporal.QueryWorkflow(c.Request.Context(), workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
+		if err == nil {
+			err = v.Get(&state)
+		}
+		if err != nil {
+			writeError(c, s.Log, fmt.Errorf("querying action %s: %w", a.ID, err))
+			return
+		}
+	}
+	c.JSON(http.StatusOK, renderState(state))
+}
+
+func (s *server) listEvents(c *gin.Context) {
+	a, err := s.loadScoped(c)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	rows, err := s.Store.ListEvents(c.Request.Context(), a.ID)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	items := make([]eventJSON, len(rows))
+	for i, r := range rows {
+		items[i] = eventJSON{Seq: r.Seq, Type: r.Type, ActorID: r.ActorID, Cause: r.Cause, At: r.At.UTC()}
+		if err := json.Unmarshal([]byte(r.Data), &items[i].Data); err != nil {
+			writeError(c, s.Log, fmt.Errorf("decoding event %d of action %s: %w", r.Seq, a.ID, err))
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+var validStatuses = []string{
+	string(workflows.StatusUnassigned), string(workflows.StatusAssigned), string(workflows.StatusHandoverPending),
+	string(workflows.StatusChecking), string(workflows.StatusEscalated), string(workflows.StatusCompleted),
+	string(workflows.StatusCancelled),
+}
+
+type cursor struct {
+	CreatedAt time.Time `json:"t"`
+	ID        string    `json:"i"`
+}
+
+func (s *server) listActions(c *gin.Context) {
+	caller := principal(c)
+	f := models.ActionFilter{
+		Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
+		CustomerRef: c.Query("customer_ref"), Now: s.Now(), Limit: 50,
+	}
+	var fields []FieldError
+	for _, st := range f.Statuses {
+		if !workflows.Valid(validStatuses, st) {
+			fields = append(fields, FieldError{Field: "status", Message: st + " is not one of " + strings.Join(validStatuses, ", ")})
+		}
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			fields = append(fields, FieldError{Field: "limit", Message: "must be a whole number from 1 to 200"})
+		}
+		f.Limit = n
+	}
+	switch c.Query("overdue") {
+	case "", "false":
+	case "true":
+		f.Overdue = true
+	default:
+		fields = append(fields, FieldError{Field: "overdue", Message: "must be true or false"})
+	}
+	if v := c.Query("cursor"); v != "" {
+		var cur cursor
+		raw, err := base64.RawURLEncoding.DecodeString(v)
+		if err == nil {
+			err = json.Unmarshal(raw, &cur)
+		}
+		if err != nil || cur.ID == "" {
+			fields = append(fields, FieldError{Field: "cursor", Message: "is not a cursor this API gave out"})
+		}
+		f.After = &models.Position{CreatedAt: cur.CreatedAt, ID: cur.ID}
+	}
+	if len(fields) > 0 {
+		writeError(c, s.Log, invalidFields(fields...))
+		return
+	}
+	if !seesAllTeams(caller) {
+		if f.TeamID != "" && f.TeamID != teamOf(caller) {
+			c.JSON(http.StatusOK, gin.H{"items": []actionJSON{}, "next_cursor": nil})
+			return
+		}
+		f.TeamID = teamOf(caller)
+	}
+	rows, next, err := s.Store.ListActions(c.Request.Context(), f)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	items := make([]actionJSON, len(rows))
+	for i, r := range rows {
+		items[i] = renderState(stateFromRow(r))
+	}
+	var nextCursor *string
+	if next != nil {
+		raw, _ := json.Marshal(cursor{CreatedAt: next.CreatedAt, ID: next.ID})
+		enc := base64.RawURLEncoding.EncodeToString(raw)
+		nextCursor = &enc
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": nextCursor})
+}

@@ -1,0 +1,131 @@
+package api
+
+import (
+	"time"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// actionJSON is an action as the API shows it.
+type actionJSON struct {
+	ID                string             `json:"id"`
+	Title             string             `json:"title"`
+	Details           string             `json:"details"`
+	Category          string             `json:"category"`
+	Priority          string             `json:"priority"`
+	Status            string             `json:"status"`
+	OwnerID           string             `json:"owner_id"`
+	TeamID            string             `json:"team_id"`
+	Customer          workflows.Customer `json:"customer"`
+	RequiredAuthority int                `json:"required_authority"`
+	DueAt             time.Time          `json:"due_at"`
+	EscalationLevel   int                `json:"escalation_level"`
+	PendingHandover   *handoverJSON      `json:"pending_handover"`
+	Handovers         []handoverJSON     `json:"handovers"`
+	Outcome           string             `json:"outcome"`
+	CreatedBy         string             `json:"created_by"`
+	CreatedAt         time.Time          `json:"created_at"`
+	UpdatedAt         time.Time          `json:"updated_at"`
+	Version           int64              `json:"version"`
+}
+
+type handoverJSON struct {
+	ID              string                  `json:"id"`
+	FromID          string                  `json:"from_id"`
+	ToID            string                  `json:"to_id"`
+	Reason          string                  `json:"reason"`
+	Method          string                  `json:"method"`
+	Situation       string                  `json:"situation"`
+	Notes           workflows.HandoverNotes `json:"notes"`
+	CustomerMessage string                  `json:"customer_message"`
+	FollowUpAt      *time.Time              `json:"follow_up_at"`
+	Status          string                  `json:"status"`
+	RequestedAt     time.Time               `json:"requested_at"`
+	RespondedAt     *time.Time              `json:"responded_at"`
+	AcceptSummary   string                  `json:"accept_summary,omitempty"`
+	DeclineReason   string                  `json:"decline_reason,omitempty"`
+}
+
+// renderState shows the workflow's own state: the answer to every write.
+func renderState(s workflows.State) actionJSON {
+	a := actionJSON{
+		ID: s.ID, Title: s.Title, Details: s.Details, Category: s.Category, Priority: s.Priority,
+		Status: string(s.Status), OwnerID: s.OwnerID, TeamID: s.TeamID, Customer: s.Customer,
+		RequiredAuthority: s.RequiredAuthority, DueAt: s.DueAt.UTC(), EscalationLevel: s.EscalationLevel,
+		Outcome: s.Outcome, CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
+		Version: s.Version, Handovers: make([]handoverJSON, len(s.Handovers)),
+	}
+	for i, h := range s.Handovers {
+		a.Handovers[i] = handoverJSON{
+			ID: h.ID, FromID: h.FromID, ToID: h.ToID, Reason: h.Reason, Method: h.Method,
+			Situation: h.Situation, Notes: h.Notes, CustomerMessage: h.CustomerMessage,
+			FollowUpAt: utcPtr(h.FollowUpAt), Status: h.Status, RequestedAt: h.RequestedAt.UTC(),
+			RespondedAt: utcPtr(h.RespondedAt), AcceptSummary: h.AcceptSummary, DeclineReason: h.DeclineReason,
+		}
+		if h.ID == s.PendingHandoverID {
+			a.PendingHandover = &a.Handovers[i]
+		}
+	}
+	return a
+}
+
+// stateFromRow is the read model's copy of an action, in the workflow's terms.
+func stateFromRow(r models.Action) workflows.State {
+	s := workflows.State{
+		ID: r.ID, Title: r.Title, Details: r.Details, Category: r.Category, Priority: r.Priority,
+		Customer: workflows.Customer{Ref: r.CustomerRef, Name: r.CustomerName, Contact: r.CustomerContact},
+		Status:   workflows.Status(r.Status), OwnerID: r.OwnerID, TeamID: r.TeamID,
+		RequiredAuthority: r.RequiredAuthority, DueAt: r.DueAt, EscalationLevel: r.EscalationLevel,
+		PendingHandoverID: r.PendingHandoverID, Outcome: r.Outcome, CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, RequestHash: r.RequestHash,
+		Handovers: make([]workflows.Handover, len(r.Handovers)),
+	}
+	for i, h := range r.Handovers {
+		s.Handovers[i] = workflows.Handover{
+			ID: h.ID, FromID: h.FromID, ToID: h.ToID, Reason: h.Reason, Method: h.Method, Situation: h.Situation,
+			Notes: workflows.HandoverNotes{
+				Summary: h.Summary, CustomerContext: h.CustomerContext, DoneSoFar: h.DoneSoFar,
+				NextSteps: h.NextSteps, Risks: h.Risks,
+			},
+			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
+			RequestedAt: h.RequestedAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
+			DeclineReason: h.DeclineReason,
+		}
+	}
+	return s
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+type eventJSON struct {
+	Seq     int64          `json:"seq"`
+	Type    string         `json:"type"`
+	ActorID string         `json:"actor_id"`
+	Cause   string         `json:"cause"`
+	At      time.Time      `json:"at"`
+	Data    map[string]any `json:"data"`
+}
+
+type staffView struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	TeamID    string `json:"team_id"`
+	Authority int    `json:"authority"`
+	OnShift   bool   `json:"on_shift"`
+	Active    bool   `json:"active"`
+}
+
+func staffJSON(st models.Staff) staffView {
+	return staffView{
+		ID: st.ID, Name: st.Name, Role: st.Role, TeamID: teamOf(st), Authority: st.Authority,
+		OnShift: st.OnShift, Active: st.Active,
+	}
+}

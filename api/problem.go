@@ -1,0 +1,259 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-playground/validator/v10"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// Kinds of API error, each answered with one HTTP status by writeError.
+const (
+	kindMalformed    = "malformed"
+	kindUnauthorized = "unauthorized"
+	kindForbidden    = "forbidden"
+	kindNotFound     = "not_found"
+	kindConflict     = "conflict"
+	kindInvalid      = "invalid"
+	kindTooLarge     = "too_large"
+	kindUnavailable  = "unavailable"
+)
+
+var statusOfKind = map[string]int{
+	kindMalformed:    http.StatusBadRequest,
+	kindUnauthorized: http.StatusUnauthorized,
+	kindForbidden:    http.StatusForbidden,
+	kindNotFound:     http.StatusNotFound,
+	kindConflict:     http.StatusConflict,
+	kindInvalid:      http.StatusUnprocessableEntity,
+	kindTooLarge:     http.StatusRequestEntityTooLarge,
+	kindUnavailable:  http.StatusServiceUnavailable,
+}
+
+// FieldError names one invalid field of a request.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// apiError is the one error type handlers return for anything the caller should be told.
+type apiError struct {
+	kind   string
+	detail string
+	fields []FieldError
+}
+
+func (e *apiError) Error() string { return e.kind + ": " + e.detail }
+
+func errorf(kind, format string, args ...any) error {
+	return &apiError{kind: kind, detail: fmt.Sprintf(format, args...)}
+}
+
+func invalidFields(fields ...FieldError) error {
+	msgs := make([]string, len(fields))
+	for i, f := range fields {
+		msgs[i] = f.Field + ": " + f.Message
+	}
+	return &apiError{kind: kindInvalid, detail: strings.Join(msgs, "; "), fields: fields}
+}
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type   string       `json:"type"`
+	Title  string       `json:"title"`
+	Status int          `json:"status"`
+	Detail string       `json:"detail,omitempty"`
+	Errors []FieldError `json:"errors,omitempty"`
+}
+
+// classify turns any error into an apiError: ours, a workflow refusal, a read-model miss, or an
+// internal failure that the caller sees only as such.
+func classify(err error) (*apiError, bool) {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae, true
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		msg := appErr.Message()
+		switch appErr.Type() {
+		case workflows.ErrConflict:
+			return &apiError{kind: kindConflict, detail: msg}, true
+		case workflows.ErrForbidden:
+			return &apiError{kind: kindForbidden, detail: msg}, true
+		case workflows.ErrInvalid:
+			field, text, ok := strings.Cut(msg, ": ")
+			if ok && !strings.Contains(field, " ") {
+				return &apiError{kind: kindInvalid, detail: msg, fields: []FieldError{{Field: field, Message: text}}}, true
+			}
+			return &apiError{kind: kindInvalid, detail: msg}, true
+		}
+	}
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		// The workflow has closed: the action is completed or cancelled.
+		return &apiError{kind: kindConflict, detail: "the action is closed and can no longer change"}, true
+	}
+	if errors.Is(err, models.ErrNotFound) {
+		return &apiError{kind: kindNotFound, detail: "no such resource"}, true
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &apiError{kind: kindUnavailable, detail: "the request took too long; it may still take effect: retry with the same Idempotency-Key"}, true
+	}
+	return nil, false
+}
+
+// writeError answers with a problem document. Unexpected errors are logged and answered 500
+// without their detail.
+func writeError(c *gin.Context, log *slog.Logger, err error) {
+	ae, ok := classify(err)
+	if !ok {
+		log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method, "path", c.FullPath())
+		writeProblem(c, http.StatusInternalServerError, "", nil)
+		return
+	}
+	status := statusOfKind[ae.kind]
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "1")
+	}
+	writeProblem(c, status, ae.detail, ae.fields)
+}
+
+func writeProblem(c *gin.Context, status int, detail string, fields []FieldError) {
+	body, _ := json.Marshal(problem{
+		Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Errors: fields,
+	})
+	c.Data(status, "application/problem+json", body)
+	c.Abort()
+}
+
+// maxBodyBytes bounds every request body.
+const maxBodyBytes = 1 << 20
+
+// decoder reads JSON bodies into request structs and validates them with their binding tags.
+type decoder struct {
+	validate *validator.Validate
+}
+
+func newDecoder() *decoder {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.SetTagName("binding")
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	return &decoder{validate: v}
+}
+
+// decode reads the body into dst: 400 for malformed JSON, 413 for an oversized body, 422 with the
+// field list for values of the wrong type or that break a rule.
+func (d *decoder) decode(c *gin.Context, dst any) error {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return errorf(kindMalformed, "the body must hold exactly one JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errorf(kindMalformed, "the body must hold exactly one JSON object")
+	}
+	if err := d.validate.Struct(dst); err != nil {
+		var ve validator.ValidationErrors
+		if errors.As(err, &ve) {
+			fields := make([]FieldError, len(ve))
+			for i, fe := range ve {
+				fields[i] = FieldError{Field: fieldPath(fe.Namespace()), Message: ruleMessage(fe)}
+			}
+			return invalidFields(fields...)
+		}
+		return fmt.Errorf("validating request: %w", err)
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var (
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+		tooLarge  *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return errorf(kindTooLarge, "the body is larger than %d bytes", maxBodyBytes)
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return errorf(kindMalformed, "the body must be a JSON object")
+		}
+		return invalidFields(FieldError{Field: field, Message: "must be a " + jsonKind(typeErr.Type.Kind().String())})
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return errorf(kindMalformed, "the body is not valid JSON")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return invalidFields(FieldError{
+			Field: strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), Message: "is not a known field",
+		})
+	}
+	return errorf(kindMalformed, "the body could not be read: %v", err)
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "int", "int64", "int32", "float64":
+		return "number"
+	case "bool":
+		return "boolean"
+	case "slice":
+		return "list"
+	default:
+		return "JSON object"
+	}
+}
+
+// fieldPath drops the struct name the validator puts first: "createAction.customer.ref" -> "customer.ref".
+func fieldPath(ns string) string {
+	_, rest, ok := strings.Cut(ns, ".")
+	if !ok {
+		return ns
+	}
+	return rest
+}
+
+func ruleMessage(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "max":
+		return "must be at most " + fe.Param() + " characters"
+	case "min":
+		return "must be at least " + fe.Param()
+	case "lte":
+		return "must be at most " + fe.Param()
+	case "gte":
+		return "must be at least " + fe.Param()
+	case "oneof":
+		return "must be one of " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	default:
+		return "is not valid (" + fe.Tag() + ")"
+	}
+}

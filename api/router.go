@@ -1,0 +1,166 @@
+// Package api is the HTTP face of handover: the JSON API under /api/v1, health and readiness. It
+// changes an action only through its workflow (an Update), and reads from the read model.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// Deps is what the API needs from the rest of the process.
+type Deps struct {
+	Temporal client.Client
+	Store    *models.Store
+	Log      *slog.Logger
+	// Ready reports whether every part the API relies on is up; nil means ready.
+	Ready func(context.Context) error
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+type server struct {
+	Deps
+	decoder *decoder
+}
+
+// NewRouter builds the HTTP handler with every route.
+func NewRouter(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Ready == nil {
+		d.Ready = func(context.Context) error { return nil }
+	}
+	s := &server{Deps: d, decoder: newDecoder()}
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(s.recover, s.logRequests)
+	r.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, "no such route", nil) })
+	r.NoMethod(func(c *gin.Context) { writeProblem(c, http.StatusMethodNotAllowed, "method not allowed here", nil) })
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.readyz)
+
+	v1 := r.Group("/api/v1", s.authenticate)
+	v1.GET("/me", s.me)
+	v1.POST("/actions", s.createAction)
+	v1.GET("/actions", s.listActions)
+	v1.GET("/actions/:id", s.getAction)
+	v1.GET("/actions/:id/events", s.listEvents)
+	v1.POST("/actions/:id/handover", s.handover)
+	v1.POST("/actions/:id/accept", s.accept)
+	v1.POST("/actions/:id/decline", s.decline)
+	v1.POST("/actions/:id/complete", s.complete)
+	v1.POST("/actions/:id/notes", s.addNote)
+	return r
+}
+
+func (s *server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	if err := s.Ready(ctx); err != nil {
+		writeProblem(c, http.StatusServiceUnavailable, "not ready: "+err.Error(), nil)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// recover answers a panic with a 500 problem instead of a dropped connection.
+func (s *server) recover(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			if err, ok := p.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+				panic(p)
+			}
+			s.Log.ErrorContext(c.Request.Context(), "panic in handler", "panic", p, "path", c.FullPath())
+			writeProblem(c, http.StatusInternalServerError, "", nil)
+		}
+	}()
+	c.Next()
+}
+
+func (s *server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	level := slog.LevelDebug
+	if c.Writer.Status() >= 500 {
+		level = slog.LevelError
+	}
+	s.Log.Log(c.Request.Context(), level, "http request",
+		"method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
+		"duration_ms", time.Since(start).Milliseconds())
+}
+
+const principalKey = "principal"
+
+// authenticate resolves the bearer token to a member of staff.
+func (s *server) authenticate(c *gin.Context) {
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	token = strings.TrimSpace(token)
+	if !ok || token == "" {
+		c.Header("WWW-Authenticate", `Bearer realm="handover"`)
+		writeProblem(c, http.StatusUnauthorized, "send Authorization: Bearer <token>", nil)
+		return
+	}
+	st, err := s.Store.StaffByToken(c.Request.Context(), token)
+	if errors.Is(err, models.ErrNotFound) {
+		c.Header("WWW-Authenticate", `Bearer realm="handover", error="invalid_token"`)
+		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked", nil)
+		return
+	}
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	c.Set(principalKey, st)
+	c.Next()
+}
+
+func principal(c *gin.Context) models.Staff {
+	return c.MustGet(principalKey).(models.Staff)
+}
+
+func actorOf(st models.Staff) workflows.Actor {
+	return workflows.Actor{ID: st.ID, Role: workflows.Role(st.Role)}
+}
+
+func teamOf(st models.Staff) string {
+	if st.TeamID == nil {
+		return ""
+	}
+	return *st.TeamID
+}
+
+// seesAllTeams reports whether the caller's scope is every team.
+func seesAllTeams(st models.Staff) bool {
+	switch workflows.Role(st.Role) {
+	case workflows.RoleManager, workflows.RoleAdmin, workflows.RoleService:
+		return true
+	}
+	return false
+}
+
+// inScope reports whether the caller may see an action of this team.
+func inScope(st models.Staff, teamID string) bool {
+	return seesAllTeams(st) || (teamOf(st) != "" && teamOf(st) == teamID)
+}
+
+func (s *server) me(c *gin.Context) {
+	st := principal(c)
+	c.JSON(http.StatusOK, staffJSON(st))
+}

@@ -1,0 +1,200 @@
+// Package app wires the parts of handover into running processes: the embedded development stack
+// (Temporal server, worker, API and read model in one process) and the production `api` and
+// `worker` processes. The command line and the end-to-end tests both start the product through it,
+// so tests run exactly what users run.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/api"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/temporalserver"
+	"github.com/handover/handover/worker"
+)
+
+// DevConfig configures the all-in-one development stack.
+type DevConfig struct {
+	// DataDir holds the Temporal and read-model SQLite files; state survives restarts.
+	DataDir string
+	// HTTPAddr is where the API listens, e.g. "127.0.0.1:8080" (port 0 picks a free one).
+	HTTPAddr string
+	// TemporalPort is the embedded Temporal frontend's port; 0 picks a free one.
+	TemporalPort int
+	// TemporalIP is the address the embedded Temporal server binds to. Default 127.0.0.1.
+	TemporalIP string
+	// DatabaseURL puts the read model in PostgreSQL instead of the data directory.
+	DatabaseURL string
+	// Demo creates the demo team, staff and tokens.
+	Demo bool
+	Log  *slog.Logger
+}
+
+// Stack is a running development stack.
+type Stack struct {
+	// URL is the API's base URL, e.g. http://127.0.0.1:8080.
+	URL      string
+	Temporal *temporalserver.Server
+	Client   client.Client
+	Store    *models.Store
+
+	worker     sdkworker.Worker
+	httpServer *http.Server
+	served     chan error
+	workerUp   atomic.Bool
+	log        *slog.Logger
+}
+
+// StartDev starts the embedded Temporal server, the read model, the worker and the API, and
+// returns once all are up.
+func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
+	if cfg.DataDir == "" {
+		return nil, errors.New("a data directory is required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	st := &Stack{log: cfg.Log}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, st.Stop(context.Background()))
+		}
+	}()
+
+	st.Temporal, err = temporalserver.Start(ctx, temporalserver.Config{
+		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
+		IP:           cfg.TemporalIP,
+		FrontendPort: cfg.TemporalPort,
+		Logger:       cfg.Log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	dbURL := cfg.DatabaseURL
+	if dbURL == "" {
+		dbURL = "sqlite:" + filepath.Join(cfg.DataDir, "readmodel.db")
+	}
+	if st.Store, err = OpenStore(ctx, dbURL, cfg.Log); err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := SeedDemo(ctx, st.Store); err != nil {
+			return nil, err
+		}
+	}
+	if st.Client, err = DialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log); err != nil {
+		return nil, err
+	}
+	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store})
+	if err := st.worker.Start(); err != nil {
+		st.worker = nil
+		return nil, fmt.Errorf("starting worker: %w", err)
+	}
+	st.workerUp.Store(true)
+
+	handler := api.NewRouter(api.Deps{Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready})
+	if err := st.serve(cfg.HTTPAddr, handler); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func (st *Stack) serve(addr string, handler http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	st.URL = "http://" + ln.Addr().String()
+	st.httpServer = newHTTPServer(handler)
+	st.served = make(chan error, 1)
+	go func() { st.served <- st.httpServer.Serve(ln) }()
+	return nil
+}
+
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+}
+
+// Served is closed-over by the caller to learn that the HTTP server stopped on its own.
+func (st *Stack) Served() <-chan error { return st.served }
+
+func (st *Stack) ready(ctx context.Context) error {
+	if !st.workerUp.Load() {
+		return errors.New("worker is not running")
+	}
+	if err := st.Store.Ping(ctx); err != nil {
+		return fmt.Errorf("read model: %w", err)
+	}
+	if _, err := st.Client.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		return fmt.Errorf("temporal: %w", err)
+	}
+	return nil
+}
+
+// Stop stops the API (finishing requests in flight), the worker, then the Temporal server.
+func (st *Stack) Stop(ctx context.Context) error {
+	var errs []error
+	if st.httpServer != nil {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		errs = append(errs, st.httpServer.Shutdown(ctx))
+		cancel()
+	}
+	if st.worker != nil {
+		st.workerUp.Store(false)
+		st.worker.Stop()
+	}
+	if st.Client != nil {
+		st.Client.Close()
+	}
+	if st.Temporal != nil {
+		errs = append(errs, st.Temporal.Stop())
+	}
+	if st.Store != nil {
+		errs = append(errs, st.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// OpenStore opens the read model and applies its migrations.
+func OpenStore(ctx context.Context, url string, log *slog.Logger) (*models.Store, error) {
+	store, err := models.Open(url, log)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.Migrate(ctx); err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
+	return store, nil
+}
+
+// DialTemporal connects an SDK client, logging through slog.
+func DialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort:  hostPort,
+		Namespace: namespace,
+		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal-sdk")),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("connecting to temporal at %s: %w", hostPort, err)
+	}
+	return c, nil
+}

@@ -1,0 +1,165 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"go.temporal.io/sdk/client"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/api"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/worker"
+)
+
+// Config is the environment of the production processes; the README lists every variable.
+type Config struct {
+	TemporalAddress   string `env:"HANDOVER_TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
+	TemporalNamespace string `env:"HANDOVER_TEMPORAL_NAMESPACE" envDefault:"default"`
+	DatabaseURL       string `env:"HANDOVER_DATABASE_URL"`
+	HTTPAddr          string `env:"HANDOVER_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	DataDir           string `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
+	LogFormat         string `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
+	LogLevel          string `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
+}
+
+// LoadConfig reads the environment.
+func LoadConfig() (Config, error) {
+	cfg, err := env.ParseAs[Config]()
+	if err != nil {
+		return Config{}, fmt.Errorf("reading environment: %w", err)
+	}
+	return cfg, nil
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil {
+		return fmt.Errorf("HANDOVER_TEMPORAL_ADDRESS %q: want host:port", c.TemporalAddress)
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return fmt.Errorf("HANDOVER_HTTP_ADDR %q: want host:port", c.HTTPAddr)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("HANDOVER_LOG_FORMAT %q: want text or json", c.LogFormat)
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("HANDOVER_LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+// Logger builds the process logger from the configuration.
+func (c Config) Logger() *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if strings.EqualFold(c.LogFormat, "json") {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func (c Config) requireDatabase() error {
+	if c.DatabaseURL == "" {
+		return errors.New("HANDOVER_DATABASE_URL is required (postgres://... or sqlite:PATH)")
+	}
+	return nil
+}
+
+// openMigrated opens the read model and refuses to run on a schema that `handover migrate` has
+// not brought up to date.
+func openMigrated(ctx context.Context, c Config, log *slog.Logger) (*models.Store, error) {
+	store, err := models.Open(c.DatabaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := store.PendingMigrations(ctx)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("checking migrations: %w", err), store.Close())
+	}
+	if pending {
+		return nil, errors.Join(errors.New("the read model has migrations to apply: run `handover migrate` first"), store.Close())
+	}
+	return store, nil
+}
+
+// RunAPI serves the HTTP API until ctx is done.
+func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
+	if err := c.requireDatabase(); err != nil {
+		return err
+	}
+	store, err := openMigrated(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	ready := func(ctx context.Context) error {
+		if err := store.Ping(ctx); err != nil {
+			return fmt.Errorf("read model: %w", err)
+		}
+		_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})
+		return err
+	}
+	srv := newHTTPServer(api.NewRouter(api.Deps{Temporal: tc, Store: store, Log: log, Ready: ready}))
+	ln, err := net.Listen("tcp", c.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)
+	}
+	log.Info("api listening", "addr", ln.Addr().String())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// RunWorker runs the Temporal worker until ctx is done, then drains it.
+func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
+	if err := c.requireDatabase(); err != nil {
+		return err
+	}
+	store, err := openMigrated(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace)
+	return worker.Run(ctx, tc, &activities.Activities{Store: store})
+}
+
+// Migrate applies the read model's migrations and returns the schema version.
+func Migrate(ctx context.Context, c Config, log *slog.Logger) (int64, error) {
+	if err := c.requireDatabase(); err != nil {
+		return 0, err
+	}
+	store, err := models.Open(c.DatabaseURL, log)
+	if err != nil {
+		return 0, err
+	}
+	defer store.Close()
+	return store.Migrate(ctx)
+}

@@ -1,0 +1,145 @@
+// Command handover runs the handover service: `dev` for everything in one process, `api`,
+// `worker` and `migrate` for production against a Temporal cluster and PostgreSQL.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/handover/handover/app"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := newRootCmd().ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "handover:", err)
+		os.Exit(1)
+	}
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "handover",
+		Short:         "Reliable customer-service handovers, each action a durable Temporal workflow",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newDevCmd(), newAPICmd(), newWorkerCmd(), newMigrateCmd())
+	return root
+}
+
+func loadConfig() (app.Config, error) {
+	cfg, err := app.LoadConfig()
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+func newDevCmd() *cobra.Command {
+	var (
+		dataDir      string
+		demo         bool
+		httpAddr     string
+		temporalPort int
+	)
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run everything in one process: embedded Temporal, worker, API and read model",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			log := cfg.Logger()
+			if !cmd.Flags().Changed("data") {
+				dataDir = cfg.DataDir
+			}
+			began := time.Now()
+			stack, err := app.StartDev(cmd.Context(), app.DevConfig{
+				DataDir: dataDir, HTTPAddr: httpAddr, TemporalPort: temporalPort,
+				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log,
+			})
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "handover is ready in %s\n", time.Since(began).Round(time.Millisecond))
+			fmt.Fprintf(out, "  API:      %s/api/v1   (health %s/healthz)\n", stack.URL, stack.URL)
+			fmt.Fprintf(out, "  Temporal: %s, namespace %s\n", stack.Temporal.HostPort(), stack.Temporal.Namespace())
+			fmt.Fprintf(out, "  Data:     %s\n", dataDir)
+			if demo {
+				fmt.Fprintln(out, "  Demo tokens (team "+app.DemoTeam+"):")
+				for _, st := range app.DemoStaff {
+					fmt.Fprintf(out, "    %-6s %-10s %s\n", st.ID, st.Role, app.DemoToken(st.ID))
+				}
+			}
+			select {
+			case <-cmd.Context().Done():
+			case err := <-stack.Served():
+				log.Error("http server stopped", "error", err)
+			}
+			fmt.Fprintln(out, "handover: shutting down")
+			return stack.Stop(context.Background())
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data", ".handover", "directory for the Temporal and read-model databases (env HANDOVER_DATA_DIR)")
+	cmd.Flags().BoolVar(&demo, "demo", false, "create the demo team, staff and tokens")
+	cmd.Flags().StringVar(&httpAddr, "http", "127.0.0.1:8080", "address the API listens on")
+	cmd.Flags().IntVar(&temporalPort, "temporal-port", 7233, "port of the embedded Temporal frontend")
+	return cmd
+}
+
+func newAPICmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "api",
+		Short: "Serve the HTTP API against a Temporal service and the read-model database",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			return app.RunAPI(cmd.Context(), cfg, cfg.Logger())
+		},
+	}
+}
+
+func newWorkerCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "worker",
+		Short: "Run the Temporal worker that executes the action workflows",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			return app.RunWorker(cmd.Context(), cfg, cfg.Logger())
+		},
+	}
+}
+
+func newMigrateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply the read model's migrations (HANDOVER_DATABASE_URL)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			version, err := app.Migrate(cmd.Context(), cfg, cfg.Logger())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "read model at schema version %d\n", version)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,98 @@
+// Package models is the read model: the GORM structs of the tables that answer status queries, the
+// store that reads and writes them, and the versioned migrations that create them. It knows
+// nothing of workflows or HTTP; the workflows are the source of truth and this follows them.
+package models
+
+import "time"
+
+// Team is a group of staff sharing actions, with a supervisor.
+type Team struct {
+	ID        string    `gorm:"primaryKey"`
+	Name      string    `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+// Staff is a person or integration that can call the API.
+type Staff struct {
+	ID        string `gorm:"primaryKey"`
+	Name      string
+	Role      string
+	TeamID    *string
+	Authority int
+	OnShift   bool
+	Active    bool
+	CreatedAt time.Time
+}
+
+// TableName keeps the table name singular-free: "staff" is already plural.
+func (Staff) TableName() string { return "staff" }
+
+// APIToken is a bearer token, known only by its hash.
+type APIToken struct {
+	TokenHash string `gorm:"primaryKey"`
+	StaffID   string
+	Label     string
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// Action is one customer service action as last projected from its workflow.
+type Action struct {
+	ID                string `gorm:"primaryKey"`
+	Title             string
+	Details           string
+	Category          string
+	Priority          string
+	Status            string
+	OwnerID           string
+	TeamID            string
+	CustomerRef       string
+	CustomerName      string
+	CustomerContact   string
+	RequiredAuthority int
+	DueAt             time.Time
+	EscalationLevel   int
+	PendingHandoverID string
+	Outcome           string
+	CreatedBy         string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	Version           int64
+	RequestHash       string
+	Handovers         []Handover `gorm:"foreignKey:ActionID"`
+}
+
+// Handover is one passing of an action from one person to another.
+type Handover struct {
+	ActionID        string `gorm:"primaryKey"`
+	ID              string `gorm:"primaryKey"`
+	FromID          string
+	ToID            string
+	Reason          string
+	Method          string
+	Situation       string
+	Summary         string
+	CustomerContext string
+	DoneSoFar       string
+	NextSteps       string
+	Risks           string
+	CustomerMessage string
+	FollowUpAt      *time.Time
+	Status          string
+	RequestedAt     time.Time
+	RespondedAt     *time.Time
+	AcceptSummary   string
+	DeclineReason   string
+}
+
+// ActionEvent is one entry of an action's append-only timeline.
+type ActionEvent struct {
+	ActionID string `gorm:"primaryKey"`
+	Seq      int64  `gorm:"primaryKey"`
+	Type     string
+	ActorID  string
+	Cause    string
+	At       time.Time
+	// Data is the event's JSON object.
+	Data string
+}

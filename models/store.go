@@ -1,0 +1,291 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+
+	// The pure-Go SQLite driver, registered as "sqlite"; the embedded Temporal server links it too.
+	_ "modernc.org/sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// ErrNotFound is returned when a row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Dialects the store runs on.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// Store reads and writes the read model.
+type Store struct {
+	db      *gorm.DB
+	dialect string
+}
+
+// Open connects to the database named by url: "postgres://..." (or "postgresql://...") for
+// PostgreSQL, "sqlite:PATH" or a plain file path for SQLite. It does not migrate.
+func Open(url string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var (
+		dialector gorm.Dialector
+		dialect   string
+	)
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		dialector, dialect = postgres.Open(url), DialectPostgres
+	case url != "":
+		path := strings.TrimPrefix(url, "sqlite:")
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("creating directory for %s: %w", path, err)
+		}
+		dsn := "file:" + path + "?_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
+			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_time_format=sqlite"
+		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn})
+		dialect = DialectSQLite
+	default:
+		return nil, errors.New("no database URL given")
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.NewSlogLogger(log, logger.Config{SlowThreshold: 200 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn}),
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("opening %s read model: %w", dialect, err)
+	}
+	if dialect == DialectSQLite {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		// SQLite allows one writer; one connection avoids "database is locked" between our own.
+		sqlDB.SetMaxOpenConns(1)
+	}
+	return &Store{db: db, dialect: dialect}, nil
+}
+
+// Dialect is DialectSQLite or DialectPostgres.
+func (s *Store) Dialect() string { return s.dialect }
+
+// DB exposes the GORM handle for tests and benchmarks.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Migrate applies every migration not yet applied and returns the resulting version.
+func (s *Store) Migrate(ctx context.Context) (int64, error) {
+	p, err := s.migrator()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return 0, fmt.Errorf("migrating read model: %w", err)
+	}
+	return p.GetDBVersion(ctx)
+}
+
+// PendingMigrations reports whether migrations remain to be applied.
+func (s *Store) PendingMigrations(ctx context.Context) (bool, error) {
+	p, err := s.migrator()
+	if err != nil {
+		return false, err
+	}
+	return p.HasPending(ctx)
+}
+
+func (s *Store) migrator() (*goose.Provider, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(migrations, "migrations/"+s.dialect)
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	if s.dialect == DialectPostgres {
+		dialect = goose.DialectPostgres
+	}
+	return goose.NewProvider(dialect, sqlDB, sub)
+}
+
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn, &sql.TxOptions{})
+}
+
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := utc(*t)
+	return &u
+}
+
+// ApplyProjection writes an action's state and new timeline events in one transaction. It is
+// idempotent and never goes backwards: the action row changes only when its version is newer, and
+// events already written are left as they are.
+func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEvent) error {
+	a.DueAt, a.CreatedAt, a.UpdatedAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt)
+	handovers := a.Handovers
+	a.Handovers = nil
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Omit(clause.Associations).Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns([]string{
+				"title", "details", "category", "priority", "status", "owner_id", "team_id",
+				"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
+				"escalation_level", "pending_handover_id", "outcome", "updated_at", "version",
+			}),
+			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.version < excluded.version"}}},
+		}).Create(&a)
+		if res.Error != nil {
+			return fmt.Errorf("upserting action %s: %w", a.ID, res.Error)
+		}
+		if res.RowsAffected > 0 {
+			for i := range handovers {
+				h := handovers[i]
+				h.ActionID = a.ID
+				h.RequestedAt, h.FollowUpAt, h.RespondedAt = utc(h.RequestedAt), utcPtr(h.FollowUpAt), utcPtr(h.RespondedAt)
+				if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&h).Error; err != nil {
+					return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
+				}
+			}
+		}
+		if len(events) == 0 {
+			return nil
+		}
+		rows := make([]ActionEvent, len(events))
+		for i, e := range events {
+			e.ActionID = a.ID
+			e.At = utc(e.At)
+			rows[i] = e
+		}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+			return fmt.Errorf("appending events of action %s: %w", a.ID, err)
+		}
+		return nil
+	})
+}
+
+// GetAction loads an action with its handovers.
+func (s *Store) GetAction(ctx context.Context, id string) (Action, error) {
+	var a Action
+	err := s.db.WithContext(ctx).Preload("Handovers", func(db *gorm.DB) *gorm.DB {
+		return db.Order("requested_at, id")
+	}).Where("id = ?", id).Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Action{}, fmt.Errorf("action %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Action{}, fmt.Errorf("loading action %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// ListEvents returns an action's timeline in order.
+func (s *Store) ListEvents(ctx context.Context, actionID string) ([]ActionEvent, error) {
+	var events []ActionEvent
+	if err := s.db.WithContext(ctx).Where("action_id = ?", actionID).Order("seq").Find(&events).Error; err != nil {
+		return nil, fmt.Errorf("loading events of action %s: %w", actionID, err)
+	}
+	return events, nil
+}
+
+// ActionFilter narrows a listing. Empty fields do not filter.
+type ActionFilter struct {
+	Statuses    []string
+	OwnerID     string
+	TeamID      string
+	CustomerRef string
+	// Overdue keeps open actions whose due time is before Now.
+	Overdue bool
+	Now     time.Time
+	// After is the position to continue from: the last row of the previous page.
+	After *Position
+	Limit int
+}
+
+// Position is a place in the newest-first order of actions.
+type Position struct {
+	CreatedAt time.Time
+	ID        string
+}
+
+var openStatuses = []string{"unassigned", "assigned", "handover_pending", "checking", "escalated"}
+
+// ListActions returns up to Limit actions, newest first, and the position after the last one when
+// more may follow.
+func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Position, error) {
+	q := s.db.WithContext(ctx).Model(&Action{})
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if f.OwnerID != "" {
+		q = q.Where("owner_id = ?", f.OwnerID)
+	}
+	if f.TeamID != "" {
+		q = q.Where("team_id = ?", f.TeamID)
+	}
+	if f.CustomerRef != "" {
+		q = q.Where("customer_ref = ?", f.CustomerRef)
+	}
+	if f.Overdue {
+		q = q.Where("status IN ? AND due_at < ?", openStatuses, utc(f.Now))
+	}
+	if f.After != nil {
+		at := utc(f.After.CreatedAt)
+		q = q.Where("(created_at < ? OR (created_at = ? AND id < ?))", at, at, f.After.ID)
+	}
+	var actions []Action
+	q = q.Preload("Handovers", func(db *gorm.DB) *gorm.DB { return db.Order("requested_at, id") })
+	if err := q.Order("created_at DESC, id DESC").Limit(f.Limit + 1).Find(&actions).Error; err != nil {
+		return nil, nil, fmt.Errorf("listing actions: %w", err)
+	}
+	var next *Position
+	if len(actions) > f.Limit {
+		actions = actions[:f.Limit]
+		last := actions[len(actions)-1]
+		next = &Position{CreatedAt: last.CreatedAt, ID: last.ID}
+	}
+	return actions, next, nil
+}

@@ -1,0 +1,320 @@
+// Package temporalserver runs a complete Temporal server inside the handover process, persisted in
+// a SQLite file (or in memory for tests). It is what `handover dev` runs, so that one command needs
+// no separate Temporal installation, and what the test suites start once per package.
+package temporalserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"go.temporal.io/server/common/cluster"
+	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/common/dynamicconfig"
+	"go.temporal.io/server/common/log"
+	"go.temporal.io/server/common/log/tag"
+	"go.temporal.io/server/common/membership/static"
+	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
+	"go.temporal.io/server/common/primitives"
+	sqliteschema "go.temporal.io/server/schema/sqlite"
+	"go.temporal.io/server/temporal"
+	"google.golang.org/protobuf/types/known/durationpb"
+)
+
+// Config says where and how the embedded server runs.
+type Config struct {
+	// DatabaseFile is the SQLite file holding all Temporal state. Empty means in memory: state is
+	// lost when the process ends (tests only).
+	DatabaseFile string
+	// IP is the address every Temporal service binds to. Default 127.0.0.1.
+	IP string
+	// FrontendPort is the gRPC port clients (the SDK, the temporal CLI, the UI) connect to.
+	// Zero picks a free port.
+	FrontendPort int
+	// Namespace is registered at start if it does not exist. Default "default".
+	Namespace string
+	// Retention is how long closed workflows stay in Temporal. The read model is the long-term
+	// record. Default 30 days.
+	Retention time.Duration
+	// HistoryShards is fixed when the database is created and never changes after. Default 4.
+	HistoryShards int32
+	// Logger receives the server's logs; only warnings and errors are passed on by default.
+	Logger *slog.Logger
+	// LogLevel is the lowest level of server log passed to Logger. Default warn.
+	LogLevel slog.Level
+}
+
+func (c *Config) setDefaults() {
+	if c.IP == "" {
+		c.IP = "127.0.0.1"
+	}
+	if c.Namespace == "" {
+		c.Namespace = "default"
+	}
+	if c.Retention == 0 {
+		c.Retention = 30 * 24 * time.Hour
+	}
+	if c.HistoryShards == 0 {
+		c.HistoryShards = 4
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.LogLevel == 0 {
+		c.LogLevel = slog.LevelWarn
+	}
+}
+
+func (c *Config) validate() error {
+	if net.ParseIP(c.IP) == nil {
+		return fmt.Errorf("temporal server IP %q is not an IP address", c.IP)
+	}
+	if c.FrontendPort < 0 || c.FrontendPort > 65535 {
+		return fmt.Errorf("temporal frontend port %d is out of range", c.FrontendPort)
+	}
+	if c.Retention < 24*time.Hour {
+		return fmt.Errorf("retention %s is shorter than Temporal's minimum of one day", c.Retention)
+	}
+	return nil
+}
+
+// Server is a running embedded Temporal server.
+type Server struct {
+	server    temporal.Server
+	hostPort  string
+	namespace string
+}
+
+// Start creates the database if needed, registers the namespace and starts all four Temporal
+// services. It returns once the frontend accepts connections.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	ports, err := freePorts(cfg.IP, 4)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.FrontendPort == 0 {
+		cfg.FrontendPort = ports[3]
+	}
+	hostPort := net.JoinHostPort(cfg.IP, strconv.Itoa(cfg.FrontendPort))
+
+	sqlConf, err := prepareDatabase(cfg)
+	if err != nil {
+		return nil, err
+	}
+	conf := serverConfig(cfg, sqlConf, hostPort, ports)
+	logger := slogLogger{log: cfg.Logger, level: cfg.LogLevel}
+	srv, err := temporal.NewServer(
+		temporal.WithConfig(conf),
+		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithStaticHosts(map[primitives.ServiceName]static.Hosts{
+			primitives.FrontendService: static.SingleLocalHost(hostPort),
+			primitives.HistoryService:  static.SingleLocalHost(net.JoinHostPort(cfg.IP, strconv.Itoa(ports[0]))),
+			primitives.MatchingService: static.SingleLocalHost(net.JoinHostPort(cfg.IP, strconv.Itoa(ports[1]))),
+			primitives.WorkerService:   static.SingleLocalHost(net.JoinHostPort(cfg.IP, strconv.Itoa(ports[2]))),
+		}),
+		temporal.WithLogger(logger),
+		temporal.WithDynamicConfigClient(dynamicConfig()),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("building temporal server: %w", err)
+	}
+	if err := srv.Start(); err != nil {
+		return nil, fmt.Errorf("starting temporal server: %w", err)
+	}
+	s := &Server{server: srv, hostPort: hostPort, namespace: cfg.Namespace}
+	if err := waitForPort(ctx, hostPort); err != nil {
+		return nil, errors.Join(err, s.Stop())
+	}
+	return s, nil
+}
+
+// HostPort is the frontend address for SDK clients.
+func (s *Server) HostPort() string { return s.hostPort }
+
+// Namespace is the namespace registered at start.
+func (s *Server) Namespace() string { return s.namespace }
+
+// Stop stops all services and waits for them to end.
+func (s *Server) Stop() error {
+	if err := s.server.Stop(); err != nil {
+		return fmt.Errorf("stopping temporal server: %w", err)
+	}
+	return nil
+}
+
+func prepareDatabase(cfg Config) (*config.SQL, error) {
+	sqlConf := &config.SQL{PluginName: sqliteplugin.PluginName}
+	if cfg.DatabaseFile == "" {
+		sqlConf.ConnectAttributes = map[string]string{"mode": "memory", "cache": "shared"}
+		// Each in-memory server needs its own database name within the process.
+		sqlConf.DatabaseName = fmt.Sprintf("handover-%d-%d", os.Getpid(), time.Now().UnixNano())
+	} else {
+		// WAL with synchronous=normal survives a process crash and is about twice as fast as the
+		// default journal on this workload. Keys without a leading underscore are the ones the
+		// plugin passes on.
+		sqlConf.ConnectAttributes = map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "1"}
+		sqlConf.DatabaseName = cfg.DatabaseFile
+	}
+	// One connection: SQLite serialises writers, and more connections only add lock contention.
+	sqlConf.MaxConns = 1
+	sqlConf.MaxIdleConns = 1
+
+	create := cfg.DatabaseFile == ""
+	if !create {
+		if err := os.MkdirAll(filepath.Dir(cfg.DatabaseFile), 0o700); err != nil {
+			return nil, fmt.Errorf("creating directory for %s: %w", cfg.DatabaseFile, err)
+		}
+		_, statErr := os.Stat(cfg.DatabaseFile)
+		switch {
+		case errors.Is(statErr, os.ErrNotExist):
+			create = true
+		case statErr != nil:
+			return nil, fmt.Errorf("checking %s: %w", cfg.DatabaseFile, statErr)
+		}
+	}
+	if create {
+		if err := sqliteschema.SetupSchema(sqlConf); err != nil {
+			return nil, fmt.Errorf("setting up temporal schema: %w", err)
+		}
+	}
+	ns, err := sqliteschema.NewNamespaceConfig("active", cfg.Namespace, false, nil)
+	if err != nil {
+		return nil, fmt.Errorf("preparing namespace %s: %w", cfg.Namespace, err)
+	}
+	ns.Detail.Config.Retention = durationpb.New(cfg.Retention)
+	if err := sqliteschema.CreateNamespaces(sqlConf, ns); err != nil {
+		return nil, fmt.Errorf("registering namespace %s: %w", cfg.Namespace, err)
+	}
+	return sqlConf, nil
+}
+
+func serverConfig(cfg Config, sqlConf *config.SQL, hostPort string, ports []int) *config.Config {
+	conf := &config.Config{}
+	conf.Global.Membership.MaxJoinDuration = 30 * time.Second
+	conf.Global.Membership.BroadcastAddress = cfg.IP
+	conf.Persistence.DefaultStore = "sqlite"
+	conf.Persistence.VisibilityStore = "sqlite"
+	conf.Persistence.NumHistoryShards = cfg.HistoryShards
+	conf.Persistence.DataStores = map[string]config.DataStore{"sqlite": {SQL: sqlConf}}
+	conf.ClusterMetadata = &cluster.Config{
+		FailoverVersionIncrement: 10,
+		MasterClusterName:        "active",
+		CurrentClusterName:       "active",
+		ClusterInformation: map[string]cluster.ClusterInformation{
+			"active": {
+				Enabled:                true,
+				InitialFailoverVersion: 1,
+				RPCAddress:             hostPort,
+				ClusterID:              "handover-embedded",
+			},
+		},
+	}
+	conf.DCRedirectionPolicy.Policy = "noop"
+	service := func(port int) config.Service {
+		var s config.Service
+		s.RPC.GRPCPort = port
+		s.RPC.BindOnIP = cfg.IP
+		return s
+	}
+	conf.Services = map[string]config.Service{
+		"frontend": service(cfg.FrontendPort),
+		"history":  service(ports[0]),
+		"matching": service(ports[1]),
+		"worker":   service(ports[2]),
+	}
+	conf.Archival.History.State = "disabled"
+	conf.Archival.Visibility.State = "disabled"
+	conf.NamespaceDefaults.Archival.History.State = "disabled"
+	conf.NamespaceDefaults.Archival.Visibility.State = "disabled"
+	conf.PublicClient.HostPort = hostPort
+	return conf
+}
+
+// dynamicConfig holds the settings that differ from a production cluster's defaults because one
+// process on one SQLite file serves everything.
+func dynamicConfig() dynamicconfig.StaticClient {
+	return dynamicconfig.StaticClient{
+		dynamicconfig.HistoryCacheHostLevelMaxSize.Key():            8192,
+		dynamicconfig.FrontendPersistenceMaxQPS.Key():               10000,
+		dynamicconfig.HistoryPersistenceMaxQPS.Key():                45000,
+		dynamicconfig.ForceSearchAttributesCacheRefreshOnRead.Key(): true,
+		// Timers fire up to this late; the default of 1s would delay every escalation.
+		dynamicconfig.TimerProcessorMaxTimeShift.Key(): 50 * time.Millisecond,
+	}
+}
+
+func freePorts(ip string, n int) ([]int, error) {
+	ports := make([]int, 0, n)
+	listeners := make([]net.Listener, 0, n)
+	defer func() {
+		for _, l := range listeners {
+			_ = l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+		if err != nil {
+			return nil, fmt.Errorf("finding a free port on %s: %w", ip, err)
+		}
+		listeners = append(listeners, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+func waitForPort(ctx context.Context, hostPort string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var d net.Dialer
+	for {
+		conn, err := d.DialContext(ctx, "tcp", hostPort)
+		if err == nil {
+			return conn.Close()
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("temporal frontend %s did not come up: %w", hostPort, err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// slogLogger passes the server's logs to slog at or above a minimum level.
+type slogLogger struct {
+	log   *slog.Logger
+	level slog.Level
+}
+
+var _ log.Logger = slogLogger{}
+
+func (l slogLogger) Debug(msg string, tags ...tag.Tag) { l.emit(slog.LevelDebug, msg, tags) }
+func (l slogLogger) Info(msg string, tags ...tag.Tag)  { l.emit(slog.LevelInfo, msg, tags) }
+func (l slogLogger) Warn(msg string, tags ...tag.Tag)  { l.emit(slog.LevelWarn, msg, tags) }
+func (l slogLogger) Error(msg string, tags ...tag.Tag) { l.emit(slog.LevelError, msg, tags) }
+
+// DPanic, Panic and Fatal are logged as errors: the embedded server must never end the process.
+func (l slogLogger) DPanic(msg string, tags ...tag.Tag) { l.emit(slog.LevelError, msg, tags) }
+func (l slogLogger) Panic(msg string, tags ...tag.Tag)  { l.emit(slog.LevelError, msg, tags) }
+func (l slogLogger) Fatal(msg string, tags ...tag.Tag)  { l.emit(slog.LevelError, msg, tags) }
+
+func (l slogLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
+	if level < l.level {
+		return
+	}
+	attrs := make([]slog.Attr, 0, len(tags)+1)
+	attrs = append(attrs, slog.String("component", "temporal"))
+	for _, t := range tags {
+		attrs = append(attrs, slog.Any(t.Key(), t.Value()))
+	}
+	l.log.LogAttrs(context.Background(), level, msg, attrs...)
+}

@@ -1,0 +1,43 @@
+// Package worker builds the Temporal worker that runs the handover workflows and activities.
+package worker
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/workflows"
+)
+
+// New builds a worker on the handover task queue with every workflow and activity registered.
+func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	Register(w, acts)
+	return w
+}
+
+// Register adds the handover workflows and activities to any registry: a worker, a replayer or a
+// test environment.
+func Register(r interface {
+	RegisterWorkflowWithOptions(any, workflow.RegisterOptions)
+	RegisterActivityWithOptions(any, activity.RegisterOptions)
+}, acts *activities.Activities) {
+	r.RegisterWorkflowWithOptions(workflows.ActionWorkflow, workflow.RegisterOptions{Name: workflows.ActionWorkflowName})
+	r.RegisterActivityWithOptions(acts.ProjectAction, activity.RegisterOptions{Name: workflows.ProjectActivityName})
+}
+
+// Run runs the worker until ctx is done, then stops it, letting tasks in flight finish.
+func Run(ctx context.Context, c client.Client, acts *activities.Activities) error {
+	w := New(c, acts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("starting worker: %w", err)
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

@@ -1,0 +1,30 @@
+// Package workflows holds the durable lifecycle of a customer service action: its states, the
+// commands that move it, the timeline events it records and the Temporal workflow that runs it.
+// The lifecycle here does no I/O and knows no transport; the read model is written by activities.
+package workflows
+
+// TaskQueue is the Temporal task queue served by every handover worker.
+const TaskQueue = "handover"
+
+// Workflow and activity names, registered by the worker and used by the API.
+const (
+	ActionWorkflowName     = "ActionWorkflow"
+	ProjectActivityName    = "ProjectAction"
+	ActionWorkflowIDPrefix = "action/"
+)
+
+// Update names: one per command of the lifecycle.
+const (
+	UpdateCreate   = "create"
+	UpdateHandover = "handover"
+	UpdateAccept   = "accept"
+	UpdateDecline  = "decline"
+	UpdateComplete = "complete"
+	UpdateNote     = "note"
+)
+
+// QueryState answers the action's live state.
+const QueryState = "state"
+
+// ActionWorkflowID is the workflow ID of the action with the given ID.
+func ActionWorkflowID(actionID string) string { return ActionWorkflowIDPrefix + actionID }
