@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -56,6 +57,8 @@ type Stack struct {
 	served     chan error
 	workerUp   atomic.Bool
 	log        *slog.Logger
+	stopOnce   sync.Once
+	stopErr    error
 }
 
 // StartDev starts the embedded Temporal server, the read model, the worker and the API, and
@@ -150,8 +153,14 @@ func (st *Stack) ready(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops the API (finishing requests in flight), the worker, then the Temporal server.
+// Stop stops the API (finishing requests in flight), the worker, then the Temporal server. Later
+// calls return the first call's result.
 func (st *Stack) Stop(ctx context.Context) error {
+	st.stopOnce.Do(func() { st.stopErr = st.stop(ctx) })
+	return st.stopErr
+}
+
+func (st *Stack) stop(ctx context.Context) error {
 	var errs []error
 	if st.httpServer != nil {
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -84,6 +84,9 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// clusterID names the one embedded cluster; it is stored in the database on first start.
+const clusterID = "6f1c1d0e-3b7a-4a51-9d5e-1f0a2c4b8e77"
+
 // Server is a running embedded Temporal server.
 type Server struct {
 	server    temporal.Server
@@ -98,7 +101,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(cfg.IP, 4)
+	ports, err := freePorts(cfg.IP, 5)
 	if err != nil {
 		return nil, err
 	}
@@ -215,11 +218,16 @@ func serverConfig(cfg Config, sqlConf *config.SQL, hostPort string, ports []int)
 				Enabled:                true,
 				InitialFailoverVersion: 1,
 				RPCAddress:             hostPort,
-				ClusterID:              "handover-embedded",
+				HTTPAddress:            net.JoinHostPort(cfg.IP, strconv.Itoa(ports[4])),
+				ClusterID:              clusterID,
 			},
 		},
 	}
 	conf.DCRedirectionPolicy.Policy = "noop"
+	frontend := config.Service{}
+	frontend.RPC.GRPCPort = cfg.FrontendPort
+	frontend.RPC.HTTPPort = ports[4]
+	frontend.RPC.BindOnIP = cfg.IP
 	service := func(port int) config.Service {
 		var s config.Service
 		s.RPC.GRPCPort = port
@@ -227,7 +235,7 @@ func serverConfig(cfg Config, sqlConf *config.SQL, hostPort string, ports []int)
 		return s
 	}
 	conf.Services = map[string]config.Service{
-		"frontend": service(cfg.FrontendPort),
+		"frontend": frontend,
 		"history":  service(ports[0]),
 		"matching": service(ports[1]),
 		"worker":   service(ports[2]),

@@ -31,12 +31,21 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 	}
 	workflow.Go(ctx, w.project)
 
-	if err := workflow.Await(ctx, func() bool {
-		return w.state.Status.Final() && len(w.unprojected) == 0 && workflow.AllHandlersFinished(ctx)
-	}); err != nil {
+	if err := workflow.Await(ctx, func() bool { return w.state.Status.Final() }); err != nil {
 		return err
 	}
-	return nil
+	// An ended action still takes notes for a while; then the workflow closes once every handler
+	// has answered and the read model holds the whole timeline.
+	keepOpen := in.KeepOpenFor
+	if keepOpen <= 0 {
+		keepOpen = DefaultKeepOpenFor
+	}
+	if err := workflow.Sleep(ctx, keepOpen); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool {
+		return len(w.unprojected) == 0 && workflow.AllHandlersFinished(ctx)
+	})
 }
 
 func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {

@@ -41,6 +41,10 @@ func checkTransition(s *State, command string) error {
 	return nil
 }
 
+// stamp is the form every recorded time takes: UTC to the microsecond, as databases keep it, so a
+// write's answer and a later read agree.
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
 // NewState is the state of a newly created action and its first timeline event.
 func NewState(in StartInput, now time.Time) (State, Event) {
 	s := State{
@@ -54,9 +58,9 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 		OwnerID:           in.OwnerID,
 		TeamID:            in.TeamID,
 		RequiredAuthority: in.RequiredAuthority,
-		DueAt:             in.DueAt,
+		DueAt:             stamp(in.DueAt),
 		CreatedBy:         in.CreatedBy.ID,
-		CreatedAt:         now,
+		CreatedAt:         stamp(now),
 		RequestHash:       in.RequestHash,
 		Handovers:         []Handover{},
 	}
@@ -70,9 +74,22 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 }
 
 func (s *State) record(now time.Time, actorID, typ string, data map[string]any) Event {
+	now = stamp(now)
 	s.Version++
 	s.UpdatedAt = now
 	return Event{Seq: s.Version, Type: typ, ActorID: actorID, Cause: CauseRequest, At: now, Data: data}
+}
+
+func stampPtr(t time.Time) *time.Time {
+	t = stamp(t)
+	return &t
+}
+
+func stampOptional(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	return stampPtr(*t)
 }
 
 func blank(v string) bool { return strings.TrimSpace(v) == "" }
@@ -125,9 +142,9 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		Situation:       in.Situation,
 		Notes:           in.Notes,
 		CustomerMessage: in.CustomerMessage,
-		FollowUpAt:      in.FollowUpAt,
+		FollowUpAt:      stampOptional(in.FollowUpAt),
 		Status:          HandoverPending,
-		RequestedAt:     now,
+		RequestedAt:     stamp(now),
 	}
 	s.Handovers = append(s.Handovers, h)
 	s.PendingHandoverID = h.ID
@@ -165,7 +182,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	h := s.PendingHandover()
 	h.Status = HandoverAccepted
 	h.AcceptSummary = in.Summary
-	h.RespondedAt = &now
+	h.RespondedAt = stampPtr(now)
 	s.OwnerID = h.ToID
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
@@ -190,7 +207,7 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 	h := s.PendingHandover()
 	h.Status = HandoverDeclined
 	h.DeclineReason = in.Reason
-	h.RespondedAt = &now
+	h.RespondedAt = stampPtr(now)
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
 	return []Event{s.record(now, in.Actor.ID, EventHandoverDeclined, map[string]any{
@@ -217,7 +234,7 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 	var events []Event
 	if h := s.PendingHandover(); h != nil {
 		h.Status = HandoverWithdrawn
-		h.RespondedAt = &now
+		h.RespondedAt = stampPtr(now)
 		s.PendingHandoverID = ""
 		events = append(events, s.record(now, in.Actor.ID, EventHandoverWithdrawn, map[string]any{
 			"handover_id": h.ID, "reason": "action completed",

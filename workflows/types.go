@@ -194,7 +194,13 @@ type StartInput struct {
 	DueAt             time.Time `json:"due_at"`
 	CreatedBy         Actor     `json:"created_by"`
 	RequestHash       string    `json:"request_hash"`
+	// KeepOpenFor is how long the workflow stays open after the action ends, so notes can still be
+	// added; zero means DefaultKeepOpenFor.
+	KeepOpenFor time.Duration `json:"keep_open_for"`
 }
+
+// DefaultKeepOpenFor is how long an ended action still takes notes.
+const DefaultKeepOpenFor = 7 * 24 * time.Hour
 
 // Recipient is what the workflow needs to know of the person an action is handed to. The API looks
 // it up, so that the workflow itself does no I/O.

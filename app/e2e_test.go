@@ -1,0 +1,356 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
+)
+
+// startStack starts the whole product in-process, as `handover dev --demo` does, on a fresh data
+// directory and read model, and stops it when the test ends.
+func startStack(t *testing.T, dataDir, dbURL string) *app.Stack {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := app.StartDev(ctx, app.DevConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, Demo: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Stop(context.Background()) })
+	return st
+}
+
+// caller is one demo user talking to the API.
+type caller struct {
+	t     *testing.T
+	base  string
+	token string
+}
+
+func as(t *testing.T, st *app.Stack, id string) caller {
+	return caller{t: t, base: st.URL, token: app.DemoToken(id)}
+}
+
+// call sends a request and decodes the JSON answer into out (when not nil); it returns the status.
+func (c caller) call(method, path string, body any, out any, headers ...string) int {
+	c.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		require.NoError(c.t, err)
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, c.base+path, r)
+	require.NoError(c.t, err)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(c.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(c.t, err)
+	if resp.StatusCode >= 400 {
+		require.Equal(c.t, "application/problem+json", resp.Header.Get("Content-Type"), string(raw))
+	}
+	if out != nil && len(raw) > 0 {
+		require.NoError(c.t, json.Unmarshal(raw, out), string(raw))
+	}
+	return resp.StatusCode
+}
+
+type action struct {
+	ID              string `json:"id"`
+	Status          string `json:"status"`
+	OwnerID         string `json:"owner_id"`
+	TeamID          string `json:"team_id"`
+	Version         int64  `json:"version"`
+	Outcome         string `json:"outcome"`
+	PendingHandover *struct {
+		ID   string `json:"id"`
+		ToID string `json:"to_id"`
+	} `json:"pending_handover"`
+	Handovers []struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+	} `json:"handovers"`
+	Customer struct {
+		Ref string `json:"ref"`
+	} `json:"customer"`
+}
+
+type problem struct {
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Field string `json:"field"`
+	} `json:"errors"`
+}
+
+func newAction(owner string) map[string]any {
+	return map[string]any{
+		"title": "Late checkout for room 214", "category": "request", "priority": "high",
+		"customer": map[string]any{"ref": "G-1001", "name": "Ms Patel", "contact": "+44 7700 900123"},
+		"owner_id": owner, "due_in": "4h",
+	}
+}
+
+var handoverBody = map[string]any{
+	"to_id": "bob", "reason": "my shift ends", "method": "face_to_face", "situation": "busy",
+	"notes":            map[string]any{"summary": "Guest wants a 2pm checkout", "next_steps": "confirm with housekeeping"},
+	"customer_message": "Bob will confirm your late checkout.",
+}
+
+func TestEndToEnd(t *testing.T) {
+	for _, backend := range modelstest.Backends() {
+		t.Run(backend.Name, func(t *testing.T) {
+			st := startStack(t, t.TempDir(), backendURL(t, backend))
+			t.Run("lifecycle", func(t *testing.T) { testLifecycle(t, st) })
+			t.Run("refusals", func(t *testing.T) { testRefusals(t, st) })
+			t.Run("auth and scope", func(t *testing.T) { testAuth(t, st) })
+			t.Run("idempotent create", func(t *testing.T) { testIdempotentCreate(t, st) })
+			t.Run("listing", func(t *testing.T) { testListing(t, st) })
+		})
+	}
+}
+
+// backendURL is empty for SQLite: the stack then keeps its read model in its data directory, as
+// `handover dev` does.
+func backendURL(t *testing.T, b modelstest.Backend) string {
+	if b.Name == "sqlite" {
+		return ""
+	}
+	return b.URL(t)
+}
+
+func testLifecycle(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, "assigned", a.Status)
+	require.Equal(t, "alice", a.OwnerID)
+	require.Equal(t, "frontdesk", a.TeamID)
+
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, &a))
+	require.Equal(t, "handover_pending", a.Status)
+	require.Equal(t, "alice", a.OwnerID)
+	require.NotNil(t, a.PendingHandover)
+	require.Equal(t, "bob", a.PendingHandover.ToID)
+
+	// The read model follows the write before the write answers.
+	var read action
+	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/actions/"+a.ID, nil, &read))
+	require.Equal(t, "handover_pending", read.Status)
+	require.Equal(t, a.Version, read.Version)
+
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout, tell housekeeping"}, &a))
+	require.Equal(t, "assigned", a.Status)
+	require.Equal(t, "bob", a.OwnerID)
+	require.Nil(t, a.PendingHandover)
+
+	require.Equal(t, http.StatusCreated, bob.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "housekeeping agreed"}, &a))
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "late checkout confirmed"}, &a))
+	require.Equal(t, "completed", a.Status)
+	require.Equal(t, "late checkout confirmed", a.Outcome)
+
+	var consistent action
+	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &consistent))
+	require.Equal(t, a.Version, consistent.Version)
+
+	var events struct {
+		Items []struct {
+			Seq     int64  `json:"seq"`
+			Type    string `json:"type"`
+			ActorID string `json:"actor_id"`
+			Cause   string `json:"cause"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &events))
+	var got []string
+	for i, e := range events.Items {
+		require.EqualValues(t, i+1, e.Seq)
+		require.Equal(t, "request", e.Cause)
+		got = append(got, e.Type+":"+e.ActorID)
+	}
+	require.Equal(t, []string{"created:alice", "handover_requested:alice", "handover_accepted:bob", "note_added:bob", "completed:bob"}, got)
+
+	var me struct {
+		ID     string `json:"id"`
+		Role   string `json:"role"`
+		TeamID string `json:"team_id"`
+	}
+	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/me", nil, &me))
+	require.Equal(t, "bob", me.ID)
+	require.Equal(t, "agent", me.Role)
+	require.Equal(t, "frontdesk", me.TeamID)
+}
+
+func testRefusals(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+
+	cases := []struct {
+		name   string
+		who    caller
+		path   string
+		body   any
+		status int
+		field  string
+	}{
+		{"accept with nothing pending", bob, "/accept", map[string]any{"summary": "x"}, http.StatusConflict, ""},
+		{"handover by someone else", bob, "/handover", handoverBody, http.StatusForbidden, ""},
+		{"handover to an unknown person", alice, "/handover", merge(handoverBody, "to_id", "zoe"), http.StatusUnprocessableEntity, "to_id"},
+		{"handover to the owner", alice, "/handover", merge(handoverBody, "to_id", "alice"), http.StatusUnprocessableEntity, "to_id"},
+		{"handover with a bad method", alice, "/handover", merge(handoverBody, "method", "pigeon"), http.StatusUnprocessableEntity, "method"},
+		{"handover without a summary", alice, "/handover", merge(handoverBody, "notes", map[string]any{}), http.StatusUnprocessableEntity, "notes.summary"},
+		{"malformed JSON", alice, "/handover", `{"to_id":`, http.StatusBadRequest, ""},
+		{"complete by a colleague", bob, "/complete", map[string]any{"outcome": "done"}, http.StatusForbidden, ""},
+		{"complete without outcome", alice, "/complete", map[string]any{}, http.StatusUnprocessableEntity, "outcome"},
+	}
+	for _, tc := range cases {
+		var p problem
+		require.Equal(t, tc.status, tc.who.call("POST", path+tc.path, tc.body, &p), tc.name)
+		require.Equal(t, tc.status, p.Status, tc.name)
+		require.NotEmpty(t, p.Detail, tc.name)
+		if tc.field != "" {
+			require.NotEmpty(t, p.Errors, tc.name)
+			require.Equal(t, tc.field, p.Errors[0].Field, tc.name)
+		}
+	}
+	var after action
+	require.Equal(t, http.StatusOK, alice.call("GET", path+"?consistent=true", nil, &after))
+	require.EqualValues(t, 1, after.Version, "refusals changed nothing")
+	require.Equal(t, "assigned", after.Status)
+
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "due_in", "-1h"), &p))
+	require.Equal(t, "due_in", p.Errors[0].Field)
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", merge(newAction("zoe"), "priority", "whenever"), &p))
+	require.Len(t, p.Errors, 1, "binding rules are checked before staff look-ups")
+	require.Equal(t, "priority", p.Errors[0].Field)
+}
+
+func testAuth(t *testing.T, st *app.Stack) {
+	anon := caller{t: t, base: st.URL}
+	var p problem
+	require.Equal(t, http.StatusUnauthorized, anon.call("GET", "/api/v1/me", nil, &p))
+	bad := caller{t: t, base: st.URL, token: "not-a-token"}
+	require.Equal(t, http.StatusUnauthorized, bad.call("GET", "/api/v1/me", nil, &p))
+	require.Equal(t, http.StatusForbidden, as(t, st, "root").call("POST", "/api/v1/actions", newAction("alice"), &p))
+	require.Equal(t, http.StatusNotFound, as(t, st, "alice").call("GET", "/api/v1/actions/00000000-0000-0000-0000-000000000000", nil, &p))
+	require.Equal(t, http.StatusNotFound, as(t, st, "alice").call("GET", "/api/v1/actions/not-an-id", nil, &p))
+
+	var a action
+	require.Equal(t, http.StatusCreated, as(t, st, "crm").call("POST", "/api/v1/actions", newAction("erin"), &a), "an integration creates actions")
+	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", "/api/v1/actions/"+a.ID, nil, &a), "a manager sees every team")
+
+	for _, path := range []string{"/healthz", "/readyz"} {
+		require.Equal(t, http.StatusOK, anon.call("GET", path, nil, nil), path)
+	}
+}
+
+func testIdempotentCreate(t *testing.T, st *app.Stack) {
+	crm := as(t, st, "crm")
+	key := modelstest.Name("key")
+	var first, second action
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", newAction("bob"), &first, "Idempotency-Key", key))
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", newAction("bob"), &second, "Idempotency-Key", key))
+	require.Equal(t, first.ID, second.ID)
+
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, crm.call("POST", "/api/v1/actions", newAction("erin"), &p, "Idempotency-Key", key))
+	require.Contains(t, p.Detail, "Idempotency-Key")
+}
+
+func testListing(t *testing.T, st *app.Stack) {
+	erin := as(t, st, "erin")
+	ref := modelstest.Name("cust")
+	ids := map[string]bool{}
+	for range 5 {
+		var a action
+		body := newAction("erin")
+		body["customer"] = map[string]any{"ref": ref, "name": "Mr Jones"}
+		require.Equal(t, http.StatusCreated, erin.call("POST", "/api/v1/actions", body, &a))
+		ids[a.ID] = true
+	}
+	type page struct {
+		Items      []action `json:"items"`
+		NextCursor *string  `json:"next_cursor"`
+	}
+	seen := map[string]bool{}
+	path := "/api/v1/actions?limit=2&customer_ref=" + ref
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 4)
+		var p page
+		require.Equal(t, http.StatusOK, erin.call("GET", path, nil, &p))
+		for _, a := range p.Items {
+			require.False(t, seen[a.ID], "no action twice")
+			require.Equal(t, ref, a.Customer.Ref)
+			seen[a.ID] = true
+		}
+		if p.NextCursor == nil {
+			break
+		}
+		path = "/api/v1/actions?limit=2&customer_ref=" + ref + "&cursor=" + *p.NextCursor
+	}
+	require.Equal(t, ids, seen)
+
+	var p page
+	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?status=completed&customer_ref="+ref, nil, &p))
+	require.Empty(t, p.Items)
+	var prob problem
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?status=done", nil, &prob))
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?limit=500", nil, &prob))
+}
+
+func merge(base map[string]any, key string, value any) map[string]any {
+	out := make(map[string]any, len(base))
+	for k, v := range base {
+		out[k] = v
+	}
+	out[key] = value
+	return out
+}
+
+// An action mid-handover survives a full stop of the product and is accepted after the restart.
+func TestRestartMidHandover(t *testing.T) {
+	for _, backend := range modelstest.Backends() {
+		t.Run(backend.Name, func(t *testing.T) {
+			dataDir, dbURL := t.TempDir(), backendURL(t, backend)
+			st := startStack(t, dataDir, dbURL)
+			alice := as(t, st, "alice")
+			var a action
+			require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+			require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, &a))
+			require.NoError(t, st.Stop(context.Background()))
+
+			st = startStack(t, dataDir, dbURL)
+			bob := as(t, st, "bob")
+			var read action
+			require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &read))
+			require.Equal(t, "handover_pending", read.Status)
+			require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "taking over after the restart"}, &read))
+			require.Equal(t, "bob", read.OwnerID)
+			require.Equal(t, "assigned", read.Status)
+			require.EqualValues(t, 3, read.Version)
+		})
+	}
+}

@@ -1,0 +1,233 @@
+package workflows_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/worker"
+	"github.com/handover/handover/workflows"
+)
+
+var (
+	alice = workflows.Actor{ID: "alice", Role: workflows.RoleAgent}
+	bob   = workflows.Actor{ID: "bob", Role: workflows.RoleAgent}
+	carol = workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}
+)
+
+func onShift(id string, authority int) workflows.Recipient {
+	return workflows.Recipient{ID: id, Role: workflows.RoleAgent, TeamID: "frontdesk", Authority: authority, OnShift: true, Active: true}
+}
+
+func startInput(id string) workflows.StartInput {
+	return workflows.StartInput{
+		ActionID: id, Title: "Late checkout", Category: "request", Priority: "normal",
+		Customer: workflows.Customer{Ref: "G-1", Name: "Ms Patel"}, OwnerID: "alice", TeamID: "frontdesk",
+		DueAt: time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC), CreatedBy: alice,
+	}
+}
+
+func handoverTo(to workflows.Recipient) workflows.HandoverInput {
+	return workflows.HandoverInput{
+		Actor: alice, To: to, Reason: "shift ends", Method: "face_to_face", Situation: "busy",
+		Notes: workflows.HandoverNotes{Summary: "Guest wants a 2pm checkout"},
+	}
+}
+
+// step is one update sent to the workflow, and what came of it.
+type step struct {
+	name  string
+	arg   any
+	state workflows.State
+	err   error
+	done  bool
+}
+
+// testBundle runs one action workflow in the time-skipping test environment, with the real
+// projection activity writing to a SQLite read model.
+type testBundle struct {
+	env   *testsuite.TestWorkflowEnvironment
+	store *models.Store
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Parallel()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	worker.Register(env, &activities.Activities{Store: store})
+	return &testBundle{env: env, store: store}
+}
+
+// run starts the workflow and sends the steps one simulated minute apart. The workflow must end
+// (every scenario closes the action), so the test environment returns.
+func (b *testBundle) run(t *testing.T, in workflows.StartInput, steps ...*step) {
+	t.Helper()
+	for i, s := range steps {
+		b.env.RegisterDelayedCallback(func() {
+			b.env.UpdateWorkflow(s.name, "", &testsuite.TestUpdateCallback{
+				OnReject: func(err error) { s.err, s.done = err, true },
+				OnComplete: func(result any, err error) {
+					s.err, s.done = err, true
+					if err == nil {
+						raw, merr := json.Marshal(result)
+						require.NoError(t, merr)
+						require.NoError(t, json.Unmarshal(raw, &s.state))
+					}
+				},
+			}, s.arg)
+		}, time.Duration(i+1)*time.Minute)
+	}
+	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
+	require.True(t, b.env.IsWorkflowCompleted())
+	require.NoError(t, b.env.GetWorkflowError())
+	for _, s := range steps {
+		require.True(t, s.done, "update %s never answered", s.name)
+	}
+}
+
+func requireRefused(t *testing.T, s *step, kind string) {
+	t.Helper()
+	require.Error(t, s.err, "%s should have been refused", s.name)
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(s.err, &appErr), "refusal is an application error: %v", s.err)
+	require.Equal(t, kind, appErr.Type(), appErr.Message())
+}
+
+func TestHandoverAcceptComplete(t *testing.T) {
+	b := setup(t)
+	create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout, tell housekeeping"}}
+	note := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: bob, Text: "housekeeping agreed"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "checkout moved"}}
+	lateNote := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: alice, Text: "guest thanked us"}}
+	b.run(t, startInput("a1"), create, handover, accept, note, complete, lateNote)
+
+	require.NoError(t, create.err)
+	require.Equal(t, workflows.StatusAssigned, create.state.Status)
+	require.EqualValues(t, 1, create.state.Version)
+
+	require.NoError(t, handover.err)
+	require.Equal(t, workflows.StatusHandoverPending, handover.state.Status)
+	require.Equal(t, "alice", handover.state.OwnerID, "the owner stays accountable until acceptance")
+	require.Equal(t, "h1", handover.state.PendingHandoverID)
+
+	require.NoError(t, accept.err)
+	require.Equal(t, workflows.StatusAssigned, accept.state.Status)
+	require.Equal(t, "bob", accept.state.OwnerID)
+	require.Empty(t, accept.state.PendingHandoverID)
+	require.Equal(t, workflows.HandoverAccepted, accept.state.Handovers[0].Status)
+	require.Equal(t, "2pm checkout, tell housekeeping", accept.state.Handovers[0].AcceptSummary)
+
+	require.NoError(t, note.err)
+	require.NoError(t, complete.err)
+	require.Equal(t, workflows.StatusCompleted, complete.state.Status)
+	require.Equal(t, "checkout moved", complete.state.Outcome)
+	require.NoError(t, lateNote.err, "an ended action still takes notes")
+
+	// The read model holds the whole timeline, in order, once each.
+	events, err := b.store.ListEvents(context.Background(), "a1")
+	require.NoError(t, err)
+	var types []string
+	for i, e := range events {
+		require.EqualValues(t, i+1, e.Seq)
+		types = append(types, e.Type)
+	}
+	require.Equal(t, []string{
+		workflows.EventCreated, workflows.EventHandoverRequested, workflows.EventHandoverAccepted,
+		workflows.EventNoteAdded, workflows.EventCompleted, workflows.EventNoteAdded,
+	}, types)
+	row, err := b.store.GetAction(context.Background(), "a1")
+	require.NoError(t, err)
+	require.Equal(t, "completed", row.Status)
+	require.Equal(t, "bob", row.OwnerID)
+	require.EqualValues(t, 6, row.Version)
+	require.Len(t, row.Handovers, 1)
+	require.Equal(t, "accepted", row.Handovers[0].Status)
+}
+
+func TestDeclineKeepsOwner(t *testing.T) {
+	b := setup(t)
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	decline := &step{name: workflows.UpdateDecline, arg: workflows.DeclineInput{Actor: bob, Reason: "I am off in ten minutes"}}
+	again := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("erin", 2))}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Summary: "on it"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: carol, Outcome: "done by erin"}}
+	b.run(t, startInput("a2"), handover, decline, again, accept, complete)
+
+	require.NoError(t, decline.err)
+	require.Equal(t, workflows.StatusAssigned, decline.state.Status)
+	require.Equal(t, "alice", decline.state.OwnerID)
+	require.Equal(t, workflows.HandoverDeclined, decline.state.Handovers[0].Status)
+	require.Equal(t, "I am off in ten minutes", decline.state.Handovers[0].DeclineReason)
+
+	require.NoError(t, again.err)
+	require.Equal(t, "h2", again.state.PendingHandoverID)
+	require.NoError(t, accept.err)
+	require.Equal(t, "erin", accept.state.OwnerID)
+	require.NoError(t, complete.err, "a supervisor may complete an action they do not own")
+}
+
+func TestCompleteWithdrawsPendingHandover(t *testing.T) {
+	b := setup(t)
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "sorted it myself"}}
+	acceptLate := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "ok"}}
+	b.run(t, startInput("a3"), handover, complete, acceptLate)
+
+	require.NoError(t, complete.err)
+	require.Equal(t, workflows.HandoverWithdrawn, complete.state.Handovers[0].Status)
+	require.Empty(t, complete.state.PendingHandoverID)
+	requireRefused(t, acceptLate, workflows.ErrConflict)
+}
+
+// Every refusal leaves the state as it was: no event, no version change.
+func TestRefusalsChangeNothing(t *testing.T) {
+	b := setup(t)
+	notOwner := handoverTo(onShift("erin", 2))
+	notOwner.Actor = bob
+	lowAuthority := startInput("a4")
+	lowAuthority.RequiredAuthority = 2
+
+	steps := []struct {
+		s    *step
+		kind string
+	}{
+		{&step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "x"}}, workflows.ErrConflict},
+		{&step{name: workflows.UpdateHandover, arg: notOwner}, workflows.ErrForbidden},
+		{&step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}, workflows.ErrInvalid},
+		{&step{name: workflows.UpdateHandover, arg: handoverTo(workflows.Recipient{ID: "erin", Role: workflows.RoleAgent, TeamID: "frontdesk", Authority: 2, OnShift: false, Active: true})}, workflows.ErrInvalid},
+		{&step{name: workflows.UpdateHandover, arg: handoverTo(workflows.Recipient{ID: "erin", Role: workflows.RoleAgent, TeamID: "kitchen", Authority: 2, OnShift: true, Active: true})}, workflows.ErrInvalid},
+		{&step{name: workflows.UpdateHandover, arg: handoverTo(onShift("alice", 2))}, workflows.ErrInvalid},
+		{&step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "x"}}, workflows.ErrForbidden},
+		{&step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: " "}}, workflows.ErrInvalid},
+		{&step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: bob, Text: "not mine"}}, workflows.ErrForbidden},
+		{&step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: alice, Text: ""}}, workflows.ErrInvalid},
+	}
+	all := make([]*step, 0, len(steps)+1)
+	for _, s := range steps {
+		all = append(all, s.s)
+	}
+	final := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+	all = append(all, final)
+	b.run(t, lowAuthority, all...)
+
+	for _, s := range steps {
+		requireRefused(t, s.s, s.kind)
+	}
+	require.NoError(t, final.err)
+	require.EqualValues(t, 2, final.state.Version, "only created and completed were recorded")
+	events, err := b.store.ListEvents(context.Background(), "a4")
+	require.NoError(t, err)
+	require.Len(t, events, 2)
+}
