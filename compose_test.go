@@ -1,0 +1,60 @@
+// Package handover_test checks the deployment files at the root of the repository. No Docker engine
+// runs here, so the Compose file is loaded with the Compose specification's own loader.
+package handover_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/stretchr/testify/require"
+)
+
+func TestComposeTopology(t *testing.T) {
+	opts, err := cli.NewProjectOptions([]string{"docker-compose.yml"}, cli.WithName("handover"), cli.WithWorkingDirectory("."))
+	require.NoError(t, err)
+	project, err := opts.LoadProject(context.Background())
+	require.NoError(t, err)
+
+	require.ElementsMatch(t, []string{"postgres", "temporal", "temporal-ui", "migrate", "api", "worker"}, project.ServiceNames())
+	svc := func(name string) types.ServiceConfig {
+		s, err := project.GetService(name)
+		require.NoError(t, err)
+		return s
+	}
+
+	for _, name := range []string{"migrate", "api", "worker"} {
+		s := svc(name)
+		require.Equal(t, "handover:latest", s.Image, name)
+		env := s.Environment
+		require.Equal(t, "temporal:7233", *env["HANDOVER_TEMPORAL_ADDRESS"], name)
+		require.Contains(t, *env["HANDOVER_DATABASE_URL"], "@postgres:5432/handover", name)
+		require.Equal(t, "json", *env["HANDOVER_LOG_FORMAT"], name)
+	}
+	require.Equal(t, types.ShellCommand{"migrate"}, svc("migrate").Command)
+	require.NotNil(t, svc("migrate").Build, "migrate builds the image the others run")
+	require.Equal(t, types.ShellCommand{"api"}, svc("api").Command)
+	require.Equal(t, types.ShellCommand{"worker"}, svc("worker").Command)
+	require.Equal(t, "0.0.0.0:8080", *svc("api").Environment["HANDOVER_HTTP_ADDR"])
+
+	for _, name := range []string{"api", "worker"} {
+		dep, ok := svc(name).DependsOn["migrate"]
+		require.True(t, ok, "%s waits for migrations", name)
+		require.Equal(t, types.ServiceConditionCompletedSuccessfully, dep.Condition)
+	}
+	worker := svc("worker")
+	require.Equal(t, 2, worker.GetScale(), "workers run several copies")
+	require.Equal(t, types.ServiceConditionHealthy, svc("temporal").DependsOn["postgres"].Condition)
+	require.Equal(t, "postgres12", *svc("temporal").Environment["DB"])
+	require.Equal(t, "temporal:7233", *svc("temporal-ui").Environment["TEMPORAL_ADDRESS"])
+
+	published := map[string]string{}
+	for _, name := range []string{"api", "temporal", "temporal-ui"} {
+		for _, p := range svc(name).Ports {
+			published[name] = fmt.Sprintf("%s->%d", p.Published, p.Target)
+		}
+	}
+	require.Equal(t, map[string]string{"api": "8080->8080", "temporal": "7233->7233", "temporal-ui": "8233->8080"}, published)
+}

@@ -1,0 +1,148 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
+)
+
+// forEachBackend runs the test on SQLite, and on PostgreSQL when HANDOVER_TEST_POSTGRES_URL is set.
+func forEachBackend(t *testing.T, fn func(t *testing.T, store *models.Store)) {
+	t.Parallel()
+	for _, b := range modelstest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, modelstest.Open(t, b.URL(t)))
+		})
+	}
+}
+
+var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+
+func actionAt(id string, version int64, status, owner string) models.Action {
+	return models.Action{
+		ID: id, Title: "Late checkout", Category: "request", Priority: "normal", Status: status,
+		OwnerID: owner, TeamID: "frontdesk", CustomerRef: "G-1", DueAt: t0.Add(4 * time.Hour),
+		CreatedBy: "alice", CreatedAt: t0, UpdatedAt: t0.Add(time.Duration(version) * time.Minute), Version: version,
+	}
+}
+
+func event(seq int64, typ string) models.ActionEvent {
+	return models.ActionEvent{Seq: seq, Type: typ, ActorID: "alice", Cause: "request", At: t0.Add(time.Duration(seq) * time.Minute), Data: `{}`}
+}
+
+func TestProjectionIsIdempotentAndNeverGoesBack(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		created := actionAt("a1", 1, "assigned", "alice")
+		require.NoError(t, store.ApplyProjection(ctx, created, []models.ActionEvent{event(1, "created")}))
+
+		pending := actionAt("a1", 2, "handover_pending", "alice")
+		pending.PendingHandoverID = "h1"
+		pending.Handovers = []models.Handover{{ID: "h1", FromID: "alice", ToID: "bob", Reason: "shift", Method: "phone", Situation: "busy", Summary: "s", Status: "pending", RequestedAt: t0}}
+		require.NoError(t, store.ApplyProjection(ctx, pending, []models.ActionEvent{event(2, "handover_requested")}))
+
+		accepted := actionAt("a1", 3, "assigned", "bob")
+		accepted.Handovers = []models.Handover{{ID: "h1", FromID: "alice", ToID: "bob", Reason: "shift", Method: "phone", Situation: "busy", Summary: "s", Status: "accepted", RequestedAt: t0}}
+		require.NoError(t, store.ApplyProjection(ctx, accepted, []models.ActionEvent{event(3, "handover_accepted")}))
+
+		// A retried write and a late, older write change nothing.
+		require.NoError(t, store.ApplyProjection(ctx, accepted, []models.ActionEvent{event(3, "handover_accepted")}))
+		require.NoError(t, store.ApplyProjection(ctx, pending, []models.ActionEvent{event(2, "handover_requested")}))
+
+		got, err := store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.EqualValues(t, 3, got.Version)
+		require.Equal(t, "bob", got.OwnerID)
+		require.Equal(t, "assigned", got.Status)
+		require.Empty(t, got.PendingHandoverID)
+		require.Len(t, got.Handovers, 1)
+		require.Equal(t, "accepted", got.Handovers[0].Status)
+		require.True(t, got.DueAt.Equal(t0.Add(4*time.Hour)), "times come back as written: %s", got.DueAt)
+
+		events, err := store.ListEvents(ctx, "a1")
+		require.NoError(t, err)
+		require.Len(t, events, 3)
+		for i, e := range events {
+			require.EqualValues(t, i+1, e.Seq)
+		}
+	})
+}
+
+func TestListActionsFiltersAndPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		for i := range 7 {
+			a := actionAt(fmt.Sprintf("a%d", i), 1, "assigned", "alice")
+			a.CreatedAt = t0.Add(time.Duration(i) * time.Second)
+			if i%2 == 1 {
+				a.OwnerID, a.Status = "bob", "completed"
+			}
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		page1, next, err := store.ListActions(ctx, models.ActionFilter{TeamID: "frontdesk", Limit: 3})
+		require.NoError(t, err)
+		require.Equal(t, []string{"a6", "a5", "a4"}, ids(page1), "newest first")
+		require.NotNil(t, next)
+
+		// An action created between pages does not shift the next page.
+		late := actionAt("a7", 1, "assigned", "alice")
+		late.CreatedAt = t0.Add(time.Hour)
+		require.NoError(t, store.ApplyProjection(ctx, late, nil))
+
+		page2, next, err := store.ListActions(ctx, models.ActionFilter{TeamID: "frontdesk", Limit: 3, After: next})
+		require.NoError(t, err)
+		require.Equal(t, []string{"a3", "a2", "a1"}, ids(page2))
+		page3, next, err := store.ListActions(ctx, models.ActionFilter{TeamID: "frontdesk", Limit: 3, After: next})
+		require.NoError(t, err)
+		require.Equal(t, []string{"a0"}, ids(page3))
+		require.Nil(t, next)
+
+		bobs, _, err := store.ListActions(ctx, models.ActionFilter{OwnerID: "bob", Statuses: []string{"completed"}, Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, []string{"a5", "a3", "a1"}, ids(bobs))
+
+		overdue, _, err := store.ListActions(ctx, models.ActionFilter{Overdue: true, Now: t0.Add(5 * time.Hour), Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, []string{"a7", "a6", "a4", "a2", "a0"}, ids(overdue), "only open actions are overdue")
+	})
+}
+
+func TestTokensAreStoredHashed(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: "frontdesk", Name: "Front desk"}))
+		team := "frontdesk"
+		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "alice", Name: "Alice", Role: "agent", TeamID: &team, Active: true, OnShift: true}))
+		require.NoError(t, store.AddToken(ctx, "alice", "secret-token", "test"))
+
+		st, err := store.StaffByToken(ctx, "secret-token")
+		require.NoError(t, err)
+		require.Equal(t, "alice", st.ID)
+		_, err = store.StaffByToken(ctx, "other")
+		require.ErrorIs(t, err, models.ErrNotFound)
+
+		var stored []string
+		require.NoError(t, store.DB().Model(&models.APIToken{}).Pluck("token_hash", &stored).Error)
+		require.Equal(t, []string{models.HashToken("secret-token")}, stored)
+		require.NotContains(t, stored, "secret-token")
+
+		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "alice", Name: "Alice", Role: "agent", TeamID: &team, Active: false}))
+		_, err = store.StaffByToken(ctx, "secret-token")
+		require.ErrorIs(t, err, models.ErrNotFound, "an inactive person's token no longer works")
+	})
+}
+
+func ids(actions []models.Action) []string {
+	out := make([]string, len(actions))
+	for i, a := range actions {
+		out[i] = a.ID
+	}
+	return out
+}
