@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/temporalserver"
 )
 
 func main() {
@@ -31,7 +33,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newDevCmd(), newAPICmd(), newWorkerCmd(), newMigrateCmd())
+	root.AddCommand(newDevCmd(), newAPICmd(), newWorkerCmd(), newMigrateCmd(), newTemporalCmd())
 	return root
 }
 
@@ -142,4 +144,35 @@ func newMigrateCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func newTemporalCmd() *cobra.Command {
+	var (
+		dataDir string
+		ip      string
+		port    int
+	)
+	cmd := &cobra.Command{
+		Use:   "temporal",
+		Short: "Run only the embedded Temporal server, for separate api and worker processes",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			srv, err := temporalserver.Start(cmd.Context(), temporalserver.Config{
+				DatabaseFile: filepath.Join(dataDir, "temporal.db"), IP: ip, FrontendPort: port, Logger: cfg.Logger(),
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "temporal server ready at %s, namespace %s\n", srv.HostPort(), srv.Namespace())
+			<-cmd.Context().Done()
+			return srv.Stop()
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data", ".handover", "directory for the Temporal database")
+	cmd.Flags().StringVar(&ip, "ip", "127.0.0.1", "address to bind to")
+	cmd.Flags().IntVar(&port, "port", 7233, "frontend gRPC port")
+	return cmd
 }

@@ -1,0 +1,57 @@
+package app_test
+
+import (
+	"context"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/enums/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/handover/handover/workflows"
+)
+
+var recordHistories = flag.Bool("record-histories", false, "write the histories the replay tests in workflows/testdata use")
+
+// TestRecordHistories drives actions through the real stack and saves their workflow histories, so
+// that workflows' replay tests fail on any change that would break running actions. Run it with
+// -record-histories only when a deliberate, versioned workflow change needs new histories; keep the
+// old files too.
+func TestRecordHistories(t *testing.T) {
+	if !*recordHistories {
+		t.Skip("pass -record-histories to write new histories into workflows/testdata")
+	}
+	st := startStack(t, t.TempDir(), "")
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	record := func(name string, steps func(id string)) {
+		var a action
+		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+		steps(a.ID)
+		var events []*historypb.HistoryEvent
+		iter := st.Client.GetWorkflowHistory(context.Background(), workflows.ActionWorkflowID(a.ID), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for iter.HasNext() {
+			e, err := iter.Next()
+			require.NoError(t, err)
+			events = append(events, e)
+		}
+		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join("..", "workflows", "testdata", name+".json"), raw, 0o644))
+	}
+	record("handover_accept_complete", func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusCreated, bob.call("POST", "/api/v1/actions/"+id+"/notes", map[string]any{"text": "done soon"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+	})
+	record("handover_declined_refused", func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusForbidden, alice.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "x"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "off shift soon"}, nil))
+	})
+}
