@@ -92,6 +92,7 @@ type Server struct {
 	server    temporal.Server
 	hostPort  string
 	namespace string
+	logLevel  *slog.LevelVar
 }
 
 // Start creates the database if needed, registers the namespace and starts all four Temporal
@@ -115,7 +116,9 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	conf := serverConfig(cfg, sqlConf, hostPort, ports)
-	logger := slogLogger{log: cfg.Logger, level: cfg.LogLevel}
+	level := &slog.LevelVar{}
+	level.Set(cfg.LogLevel)
+	logger := slogLogger{log: cfg.Logger, level: level}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(conf),
 		temporal.ForServices(temporal.DefaultServices),
@@ -134,7 +137,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("starting temporal server: %w", err)
 	}
-	s := &Server{server: srv, hostPort: hostPort, namespace: cfg.Namespace}
+	s := &Server{server: srv, hostPort: hostPort, namespace: cfg.Namespace, logLevel: level}
 	if err := waitForPort(ctx, hostPort); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
@@ -149,6 +152,8 @@ func (s *Server) Namespace() string { return s.namespace }
 
 // Stop stops all services and waits for them to end.
 func (s *Server) Stop() error {
+	// Internal pollers warn about every connection they lose while the services stop one by one.
+	s.logLevel.Set(slog.LevelError)
 	if err := s.server.Stop(); err != nil {
 		return fmt.Errorf("stopping temporal server: %w", err)
 	}
@@ -300,7 +305,7 @@ func waitForPort(ctx context.Context, hostPort string) error {
 // slogLogger passes the server's logs to slog at or above a minimum level.
 type slogLogger struct {
 	log   *slog.Logger
-	level slog.Level
+	level *slog.LevelVar
 }
 
 var _ log.Logger = slogLogger{}
@@ -316,7 +321,7 @@ func (l slogLogger) Panic(msg string, tags ...tag.Tag)  { l.emit(slog.LevelError
 func (l slogLogger) Fatal(msg string, tags ...tag.Tag)  { l.emit(slog.LevelError, msg, tags) }
 
 func (l slogLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
-	if level < l.level {
+	if level < l.level.Level() {
 		return
 	}
 	attrs := make([]slog.Attr, 0, len(tags)+1)
