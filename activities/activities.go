@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -17,6 +18,10 @@ import (
 // Activities holds what the activities need; the worker registers its methods.
 type Activities struct {
 	Store *models.Store
+	// Webhook, when set, receives every notification as a signed event.
+	Webhook *Webhook
+	// Now is the clock for webhook timestamps; time.Now when nil.
+	Now func() time.Time
 }
 
 // ProjectAction writes the action's state and its new timeline events to the read model. A retried

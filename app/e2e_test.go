@@ -188,7 +188,7 @@ func testLifecycle(t *testing.T, st *app.Stack) {
 		require.Equal(t, "request", e.Cause)
 		got = append(got, e.Type+":"+e.ActorID)
 	}
-	require.Equal(t, []string{"created:alice", "handover_requested:alice", "handover_accepted:bob", "note_added:bob", "completed:bob"}, got)
+	require.Equal(t, []string{"created:alice", "handover_requested:alice", "handover_accepted:bob", "customer_told:bob", "note_added:bob", "completed:bob"}, got)
 
 	var me struct {
 		ID     string `json:"id"`
@@ -350,7 +350,7 @@ func TestRestartMidHandover(t *testing.T) {
 			require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "taking over after the restart"}, &read))
 			require.Equal(t, "bob", read.OwnerID)
 			require.Equal(t, "assigned", read.Status)
-			require.EqualValues(t, 3, read.Version)
+			require.EqualValues(t, 4, read.Version, "accepting records the acceptance and the message to the customer")
 		})
 	}
 }

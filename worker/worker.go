@@ -29,6 +29,7 @@ func Register(r interface {
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.ActionWorkflow, workflow.RegisterOptions{Name: workflows.ActionWorkflowName})
 	r.RegisterActivityWithOptions(acts.ProjectAction, activity.RegisterOptions{Name: workflows.ProjectActivityName})
+	r.RegisterActivityWithOptions(acts.Notify, activity.RegisterOptions{Name: workflows.NotifyActivityName})
 }
 
 // Run runs the worker until ctx is done, then stops it, letting tasks in flight finish.

@@ -11,31 +11,56 @@ import (
 // Commands keep working meanwhile; the read model catches up when the database is back.
 const projectionRetryDelay = 5 * time.Second
 
+// versionDeadlines guards the change that added deadline timers and notifications: actions
+// started before it replay without them.
+const versionDeadlines = "deadlines-and-notifications"
+
 // actionWorkflow is the running instance: the state, and the timeline events the read model has
 // not yet been given.
 type actionWorkflow struct {
+	ctx          workflow.Context
 	state        State
 	unprojected  []Event
 	projectedSeq int64
 	// projectionStalled is true while the read model cannot be written: command handlers then
 	// answer without waiting for it.
 	projectionStalled bool
+	// deadlines is false for actions started before timers and notifications existed.
+	deadlines bool
+	// changed wakes the main loop to recompute the next deadline.
+	changed bool
+	// notifying counts notifications being sent.
+	notifying int
 }
 
-// ActionWorkflow runs one customer service action from creation to completion.
+// ActionWorkflow runs one customer service action from creation to completion: it applies the
+// commands sent as Updates, sleeps to the next deadline and acts on it, and projects every change
+// to the read model in order.
 func ActionWorkflow(ctx workflow.Context, in StartInput) error {
-	state, created := NewState(in, workflow.Now(ctx))
-	w := &actionWorkflow{state: state, unprojected: []Event{created}}
+	w := &actionWorkflow{ctx: ctx}
+	if in.Resume != nil {
+		w.state = in.Resume.Clone()
+		w.projectedSeq = w.state.Version
+	} else {
+		state, created := NewState(in, workflow.Now(ctx))
+		w.state, w.unprojected = state, []Event{created}
+	}
+	w.deadlines = workflow.GetVersion(ctx, versionDeadlines, workflow.DefaultVersion, 1) >= 1
 	if err := w.registerHandlers(ctx); err != nil {
 		return err
 	}
 	workflow.Go(ctx, w.project)
+	w.sendOutbox()
 
-	if err := workflow.Await(ctx, func() bool { return w.state.Status.Final() }); err != nil {
+	if w.deadlines {
+		if err := w.runDeadlines(ctx, in); err != nil {
+			return err
+		}
+	} else if err := workflow.Await(ctx, func() bool { return w.state.Status.Final() }); err != nil {
 		return err
 	}
 	// An ended action still takes notes for a while; then the workflow closes once every handler
-	// has answered and the read model holds the whole timeline.
+	// has answered, every notification is sent and the read model holds the whole timeline.
 	keepOpen := in.KeepOpenFor
 	if keepOpen <= 0 {
 		keepOpen = DefaultKeepOpenFor
@@ -43,9 +68,94 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 	if err := workflow.Sleep(ctx, keepOpen); err != nil {
 		return err
 	}
+	return w.drain(ctx)
+}
+
+// runDeadlines sleeps to the next deadline of the current state and fires it, until the action
+// ends. Any command wakes it to recompute, so timers are reset whenever the state changes.
+func (w *actionWorkflow) runDeadlines(ctx workflow.Context, in StartInput) error {
+	limit := in.ContinueAsNewAfter
+	if limit <= 0 {
+		limit = DefaultContinueAsNewAfter
+	}
+	for !w.state.Status.Final() {
+		info := workflow.GetInfo(ctx)
+		if info.GetCurrentHistoryLength() >= limit || info.GetContinueAsNewSuggested() {
+			return w.continueAsNew(ctx, in)
+		}
+		w.changed = false
+		at, kind := w.state.NextDeadline()
+		if at.IsZero() {
+			if err := workflow.Await(ctx, func() bool { return w.changed }); err != nil {
+				return err
+			}
+			continue
+		}
+		if wait := at.Sub(workflow.Now(ctx)); wait > 0 {
+			woken, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.changed })
+			if err != nil {
+				return err
+			}
+			if woken {
+				continue
+			}
+		}
+		w.applied(w.state.Fire(kind, workflow.Now(ctx)))
+	}
+	return nil
+}
+
+// continueAsNew starts the workflow afresh with the current state, once nothing is in flight.
+// Deadlines are absolute times in the state, so the timers carry over.
+func (w *actionWorkflow) continueAsNew(ctx workflow.Context, in StartInput) error {
+	if err := w.drain(ctx); err != nil {
+		return err
+	}
+	next := in
+	state := w.state.Clone()
+	next.Resume = &state
+	workflow.GetLogger(ctx).Info("continuing as new", "action_id", w.state.ID, "version", w.state.Version)
+	return workflow.NewContinueAsNewError(ctx, ActionWorkflowName, next)
+}
+
+func (w *actionWorkflow) drain(ctx workflow.Context) error {
 	return workflow.Await(ctx, func() bool {
-		return len(w.unprojected) == 0 && workflow.AllHandlersFinished(ctx)
+		return len(w.unprojected) == 0 && w.notifying == 0 && workflow.AllHandlersFinished(ctx)
 	})
+}
+
+// applied takes the events of a change: they go to the projector, the notifications it asked for
+// are sent, and the deadline loop recomputes.
+func (w *actionWorkflow) applied(events []Event) {
+	w.unprojected = append(w.unprojected, events...)
+	w.changed = true
+	w.sendOutbox()
+}
+
+// sendOutbox sends each notification the state asked for, with retries, without holding up the
+// command that caused it.
+func (w *actionWorkflow) sendOutbox() {
+	outbox := w.state.TakeOutbox()
+	if !w.deadlines {
+		return
+	}
+	actx := workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+		},
+	})
+	for _, n := range outbox {
+		w.notifying++
+		workflow.Go(w.ctx, func(ctx workflow.Context) {
+			defer func() { w.notifying-- }()
+			if err := workflow.ExecuteActivity(actx, NotifyActivityName, n).Get(ctx, nil); err != nil {
+				workflow.GetLogger(ctx).Error("notification not delivered", "error", err,
+					"action_id", n.ActionID, "kind", n.Kind, "seq", n.Seq)
+			}
+		})
+	}
 }
 
 func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
@@ -59,19 +169,21 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	handlers := []struct {
-		name string
-		err  error
-	}{
-		{UpdateHandover, setCommand(ctx, w, UpdateHandover, CheckHandover, ApplyHandover)},
-		{UpdateAccept, setCommand(ctx, w, UpdateAccept, CheckAccept, ApplyAccept)},
-		{UpdateDecline, setCommand(ctx, w, UpdateDecline, CheckDecline, ApplyDecline)},
-		{UpdateComplete, setCommand(ctx, w, UpdateComplete, CheckComplete, ApplyComplete)},
-		{UpdateNote, setCommand(ctx, w, UpdateNote, CheckNote, ApplyNote)},
-	}
-	for _, h := range handlers {
-		if h.err != nil {
-			return h.err
+	for _, err := range []error{
+		setCommand(ctx, w, UpdateHandover, CheckHandover, ApplyHandover),
+		setCommand(ctx, w, UpdateAccept, CheckAccept, ApplyAccept),
+		setCommand(ctx, w, UpdateDecline, CheckDecline, ApplyDecline),
+		setCommand(ctx, w, UpdateComplete, CheckComplete, ApplyComplete),
+		setCommand(ctx, w, UpdateNote, CheckNote, ApplyNote),
+		setCommand(ctx, w, UpdateCheck, CheckCheck, ApplyCheck),
+		setCommand(ctx, w, UpdateEscalate, CheckEscalate, ApplyEscalate),
+		setCommand(ctx, w, UpdateReassign, CheckReassign, ApplyReassign),
+		setCommand(ctx, w, UpdateExtend, CheckExtend, ApplyExtend),
+		setCommand(ctx, w, UpdateCancel, CheckCancel, ApplyCancel),
+		setCommand(ctx, w, UpdateClaim, CheckClaim, ApplyClaim),
+	} {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -85,8 +197,7 @@ func setCommand[In any](
 ) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
 		func(ctx workflow.Context, in In) (State, error) {
-			events := apply(&w.state, in, workflow.Now(ctx))
-			w.unprojected = append(w.unprojected, events...)
+			w.applied(apply(&w.state, in, workflow.Now(ctx)))
 			return w.awaitProjection(ctx, w.state.Version)
 		},
 		workflow.UpdateHandlerOptions{Validator: func(in In) error {

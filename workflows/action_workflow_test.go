@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -43,14 +46,19 @@ func handoverTo(to workflows.Recipient) workflows.HandoverInput {
 	}
 }
 
-// step is one update sent to the workflow, and what came of it.
+// step is one update sent to the workflow (or, with no name, a query of its state), and what
+// came of it. at is the time since the start it is sent; zero means one minute after the
+// previous step.
 type step struct {
 	name  string
 	arg   any
+	at    time.Duration
 	state workflows.State
 	err   error
 	done  bool
 }
+
+func probe(at time.Duration) *step { return &step{at: at} }
 
 // testBundle runs one action workflow in the time-skipping test environment, with the real
 // projection activity writing to a SQLite read model.
@@ -61,9 +69,14 @@ type testBundle struct {
 
 func setup(t *testing.T) *testBundle {
 	t.Parallel()
+	return newBundle(t, modelstest.Open(t, modelstest.SQLiteURL(t)))
+}
+
+// newBundle is a fresh test environment over an existing read model.
+func newBundle(t *testing.T, store *models.Store) *testBundle {
 	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
 	worker.Register(env, &activities.Activities{Store: store})
 	return &testBundle{env: env, store: store}
 }
@@ -72,8 +85,20 @@ func setup(t *testing.T) *testBundle {
 // (every scenario closes the action), so the test environment returns.
 func (b *testBundle) run(t *testing.T, in workflows.StartInput, steps ...*step) {
 	t.Helper()
-	for i, s := range steps {
+	var at time.Duration
+	for _, s := range steps {
+		if s.at == 0 {
+			s.at = at + time.Minute
+		}
+		at = s.at
 		b.env.RegisterDelayedCallback(func() {
+			if s.name == "" {
+				v, err := b.env.QueryWorkflow(workflows.QueryState)
+				require.NoError(t, err)
+				require.NoError(t, v.Get(&s.state))
+				s.done = true
+				return
+			}
 			b.env.UpdateWorkflow(s.name, "", &testsuite.TestUpdateCallback{
 				OnReject: func(err error) { s.err, s.done = err, true },
 				OnComplete: func(result any, err error) {
@@ -85,7 +110,7 @@ func (b *testBundle) run(t *testing.T, in workflows.StartInput, steps ...*step) 
 					}
 				},
 			}, s.arg)
-		}, time.Duration(i+1)*time.Minute)
+		}, s.at)
 	}
 	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
 	require.True(t, b.env.IsWorkflowCompleted())
@@ -145,13 +170,13 @@ func TestHandoverAcceptComplete(t *testing.T) {
 	}
 	require.Equal(t, []string{
 		workflows.EventCreated, workflows.EventHandoverRequested, workflows.EventHandoverAccepted,
-		workflows.EventNoteAdded, workflows.EventCompleted, workflows.EventNoteAdded,
+		workflows.EventCustomerTold, workflows.EventNoteAdded, workflows.EventCompleted, workflows.EventNoteAdded,
 	}, types)
 	row, err := b.store.GetAction(context.Background(), "a1")
 	require.NoError(t, err)
 	require.Equal(t, "completed", row.Status)
 	require.Equal(t, "bob", row.OwnerID)
-	require.EqualValues(t, 6, row.Version)
+	require.EqualValues(t, 7, row.Version)
 	require.Len(t, row.Handovers, 1)
 	require.Equal(t, "accepted", row.Handovers[0].Status)
 }

@@ -25,12 +25,19 @@ func refuse(kind, format string, args ...any) error {
 var openStatuses = []Status{StatusUnassigned, StatusAssigned, StatusHandoverPending, StatusChecking, StatusEscalated}
 
 // transitions lists, for each command, the statuses it is allowed from. It is the one place the
-// shape of the lifecycle is written down; the checks below add who may do it and with what.
+// shape of the lifecycle is written down; the checks below add who may do it and with what, and
+// the timers of deadlines.go add the changes nobody asks for.
 var transitions = map[string][]Status{
 	UpdateHandover: {StatusAssigned},
 	UpdateAccept:   {StatusHandoverPending},
 	UpdateDecline:  {StatusHandoverPending},
+	UpdateCheck:    {StatusChecking},
+	UpdateClaim:    {StatusUnassigned, StatusEscalated},
 	UpdateComplete: openStatuses,
+	UpdateEscalate: openStatuses,
+	UpdateReassign: openStatuses,
+	UpdateExtend:   openStatuses,
+	UpdateCancel:   openStatuses,
 	UpdateNote:     append(slices.Clone(openStatuses), StatusCompleted, StatusCancelled),
 }
 
@@ -41,9 +48,45 @@ func checkTransition(s *State, command string) error {
 	return nil
 }
 
+func checkSupervisor(a Actor, command string) error {
+	if !a.Role.SupervisorOrAbove() {
+		return refuse(ErrForbidden, "only a supervisor or manager can %s an action", command)
+	}
+	return nil
+}
+
 // stamp is the form every recorded time takes: UTC to the microsecond, as databases keep it, so a
 // write's answer and a later read agree.
 func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func stampPtr(t time.Time) *time.Time {
+	t = stamp(t)
+	return &t
+}
+
+func stampOptional(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	return stampPtr(*t)
+}
+
+func blank(v string) bool { return strings.TrimSpace(v) == "" }
+
+// withDefaults fills the durations a policy leaves at zero from DefaultPolicy.
+func (p Policy) withDefaults() Policy {
+	fill := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	fill(&p.AcceptWithin, DefaultPolicy.AcceptWithin)
+	fill(&p.CheckWithin, DefaultPolicy.CheckWithin)
+	fill(&p.EscalateWithin, DefaultPolicy.EscalateWithin)
+	fill(&p.AssignWithin, DefaultPolicy.AssignWithin)
+	fill(&p.FollowUpEvery, DefaultPolicy.FollowUpEvery)
+	return p
+}
 
 // NewState is the state of a newly created action and its first timeline event.
 func NewState(in StartInput, now time.Time) (State, Event) {
@@ -63,13 +106,27 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 		CreatedAt:         stamp(now),
 		RequestHash:       in.RequestHash,
 		Handovers:         []Handover{},
+		Policy:            in.Policy.withDefaults(),
+		Ladder:            slices.Clone(in.Ladder),
+	}
+	if len(s.Ladder) == 0 {
+		s.Ladder = slices.Clone(DefaultLadder)
 	}
 	if in.OwnerID != "" {
 		s.Status = StatusAssigned
+	} else {
+		s.AssignBy = stampPtr(now.Add(s.Policy.AssignWithin))
 	}
 	ev := s.record(now, in.CreatedBy.ID, EventCreated, map[string]any{
 		"status": string(s.Status), "owner_id": s.OwnerID, "team_id": s.TeamID, "due_at": s.DueAt,
+		"routed": in.Routed, "policy_version": s.Policy.Version,
 	})
+	switch {
+	case s.OwnerID == "":
+		s.notify(ev, NotifyUnassigned, nil, RoleSupervisor, "New action with nobody eligible to own it: "+s.Title)
+	case s.OwnerID != in.CreatedBy.ID:
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", "You own a new action: "+s.Title)
+	}
 	return s, ev
 }
 
@@ -77,22 +134,50 @@ func (s *State) record(now time.Time, actorID, typ string, data map[string]any) 
 	now = stamp(now)
 	s.Version++
 	s.UpdatedAt = now
-	return Event{Seq: s.Version, Type: typ, ActorID: actorID, Cause: CauseRequest, At: now, Data: data}
-}
-
-func stampPtr(t time.Time) *time.Time {
-	t = stamp(t)
-	return &t
-}
-
-func stampOptional(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
+	cause := CauseRequest
+	if actorID == SystemActor {
+		cause = CauseTimer
 	}
-	return stampPtr(*t)
+	return Event{Seq: s.Version, Type: typ, ActorID: actorID, Cause: cause, At: now, Data: data}
 }
 
-func blank(v string) bool { return strings.TrimSpace(v) == "" }
+// notify asks for a notification caused by ev, to people or to a role of the action's team.
+func (s *State) notify(ev Event, kind string, to []string, role Role, message string) {
+	s.outbox = append(s.outbox, Notification{
+		ActionID: s.ID, Seq: ev.Seq, Kind: kind, To: to, ToRole: role, TeamID: s.TeamID,
+		ActorID: ev.ActorID, Cause: ev.Cause, Title: s.Title, Message: message, At: ev.At,
+	})
+}
+
+// lastHander is who handed the action to its current owner, or "" when nobody did.
+func (s *State) lastHander() string {
+	for i := len(s.Handovers) - 1; i >= 0; i-- {
+		if h := s.Handovers[i]; h.Status == HandoverAccepted && h.ToID == s.OwnerID {
+			return h.FromID
+		}
+	}
+	return ""
+}
+
+// checkEligible refuses a person who cannot own this action: the rules every new owner meets,
+// whether by handover, reassignment, routing or claim.
+func checkEligible(s *State, field string, r Recipient) error {
+	switch {
+	case blank(r.ID):
+		return refuse(ErrInvalid, "%s: a person is required", field)
+	case !r.Active:
+		return refuse(ErrInvalid, "%s: %s is not an active member of staff", field, r.ID)
+	case !r.Role.CanOwn():
+		return refuse(ErrInvalid, "%s: %s has role %s and cannot own actions", field, r.ID, r.Role)
+	case s.TeamID != "" && r.TeamID != s.TeamID:
+		return refuse(ErrInvalid, "%s: %s is not in team %s", field, r.ID, s.TeamID)
+	case r.Authority < s.RequiredAuthority:
+		return refuse(ErrInvalid, "%s: %s has authority %d, this action needs %d", field, r.ID, r.Authority, s.RequiredAuthority)
+	case !r.OnShift:
+		return refuse(ErrInvalid, "%s: %s is not on shift", field, r.ID)
+	}
+	return nil
+}
 
 // CheckHandover refuses a handover the state, the actor or the recipient does not allow.
 func CheckHandover(s *State, in HandoverInput) error {
@@ -102,22 +187,13 @@ func CheckHandover(s *State, in HandoverInput) error {
 	if in.Actor.ID != s.OwnerID {
 		return refuse(ErrForbidden, "only the owner (%s) can hand this action over", s.OwnerID)
 	}
-	switch {
-	case blank(in.To.ID):
-		return refuse(ErrInvalid, "to_id: a recipient is required")
-	case in.To.ID == s.OwnerID:
+	if in.To.ID == s.OwnerID && in.To.ID != "" {
 		return refuse(ErrInvalid, "to_id: an action cannot be handed over to its owner")
-	case !in.To.Active:
-		return refuse(ErrInvalid, "to_id: %s is not an active member of staff", in.To.ID)
-	case !in.To.Role.CanOwn():
-		return refuse(ErrInvalid, "to_id: %s has role %s and cannot own actions", in.To.ID, in.To.Role)
-	case s.TeamID != "" && in.To.TeamID != s.TeamID:
-		return refuse(ErrInvalid, "to_id: %s is not in team %s", in.To.ID, s.TeamID)
-	case in.To.Authority < s.RequiredAuthority:
-		return refuse(ErrInvalid, "to_id: %s has authority %d, this action needs %d",
-			in.To.ID, in.To.Authority, s.RequiredAuthority)
-	case !in.To.OnShift:
-		return refuse(ErrInvalid, "to_id: %s is not on shift", in.To.ID)
+	}
+	if err := checkEligible(s, "to_id", in.To); err != nil {
+		return err
+	}
+	switch {
 	case blank(in.Reason):
 		return refuse(ErrInvalid, "reason: say why the action is handed over")
 	case !Valid(Methods, in.Method):
@@ -126,13 +202,19 @@ func CheckHandover(s *State, in HandoverInput) error {
 		return refuse(ErrInvalid, "situation: must be one of %s", strings.Join(Situations, ", "))
 	case blank(in.Notes.Summary):
 		return refuse(ErrInvalid, "notes.summary: the recipient needs a summary")
+	case in.AcceptWithin < 0:
+		return refuse(ErrInvalid, "accept_within: must be positive")
 	}
 	return nil
 }
 
-// ApplyHandover records a handover awaiting the recipient's acceptance. The owner stays
-// accountable until then.
+// ApplyHandover records a handover awaiting the recipient's acceptance, which lapses after the
+// policy's accept_within. The owner stays accountable until then.
 func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
+	within := in.AcceptWithin
+	if within <= 0 {
+		within = s.Policy.AcceptWithin
+	}
 	h := Handover{
 		ID:              fmt.Sprintf("h%d", len(s.Handovers)+1),
 		FromID:          s.OwnerID,
@@ -145,14 +227,18 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		FollowUpAt:      stampOptional(in.FollowUpAt),
 		Status:          HandoverPending,
 		RequestedAt:     stamp(now),
+		ExpiresAt:       stampPtr(now.Add(within)),
 	}
 	s.Handovers = append(s.Handovers, h)
 	s.PendingHandoverID = h.ID
 	s.Status = StatusHandoverPending
-	return []Event{s.record(now, in.Actor.ID, EventHandoverRequested, map[string]any{
+	ev := s.record(now, in.Actor.ID, EventHandoverRequested, map[string]any{
 		"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID, "reason": h.Reason,
-		"method": h.Method, "situation": h.Situation,
-	})}
+		"method": h.Method, "situation": h.Situation, "expires_at": h.ExpiresAt,
+	})
+	s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "",
+		fmt.Sprintf("%s asks you to take over %q: %s. Accept or decline by %s.", h.FromID, s.Title, h.Reason, h.ExpiresAt.Format(time.RFC3339)))
+	return []Event{ev}
 }
 
 func checkRecipient(s *State, command string, actor Actor) error {
@@ -177,7 +263,8 @@ func CheckAccept(s *State, in AcceptInput) error {
 	return nil
 }
 
-// ApplyAccept makes the recipient the owner.
+// ApplyAccept makes the recipient the owner, tells the customer to whom and why, and schedules
+// the hander's follow-up reminders (by default halfway to the due time).
 func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	h := s.PendingHandover()
 	h.Status = HandoverAccepted
@@ -186,9 +273,28 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	s.OwnerID = h.ToID
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
-	return []Event{s.record(now, in.Actor.ID, EventHandoverAccepted, map[string]any{
+	first := now.Add(s.DueAt.Sub(now) / 2)
+	if h.FollowUpAt != nil {
+		first = *h.FollowUpAt
+	} else if !s.DueAt.After(now) {
+		first = now.Add(s.Policy.FollowUpEvery)
+	}
+	s.FollowUp = &FollowUp{HanderID: h.FromID, At: stamp(first), Every: s.Policy.FollowUpEvery}
+	accepted := s.record(now, in.Actor.ID, EventHandoverAccepted, map[string]any{
 		"handover_id": h.ID, "from_id": h.FromID, "owner_id": s.OwnerID, "summary": in.Summary,
-	})}
+		"follow_up_at": s.FollowUp.At,
+	})
+	s.notify(accepted, NotifyHandoverAccepted, []string{h.FromID}, "",
+		fmt.Sprintf("%s accepted %q: %s", h.ToID, s.Title, in.Summary))
+
+	message := h.CustomerMessage
+	if blank(message) {
+		message = fmt.Sprintf("Your request %q is now being handled by %s, because %s.", s.Title, h.ToID, h.Reason)
+	}
+	told := s.record(now, in.Actor.ID, EventCustomerTold, map[string]any{"handover_id": h.ID, "message": message})
+	s.notify(told, NotifyCustomerMessage, nil, "", message)
+	s.outbox[len(s.outbox)-1].Customer = &s.Customer
+	return []Event{accepted, told}
 }
 
 // CheckDecline refuses a decline by anyone but the recipient, or without a reason.
@@ -202,7 +308,7 @@ func CheckDecline(s *State, in DeclineInput) error {
 	return nil
 }
 
-// ApplyDecline leaves the owner unchanged.
+// ApplyDecline leaves the owner unchanged and tells them.
 func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 	h := s.PendingHandover()
 	h.Status = HandoverDeclined
@@ -210,9 +316,32 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 	h.RespondedAt = stampPtr(now)
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
-	return []Event{s.record(now, in.Actor.ID, EventHandoverDeclined, map[string]any{
+	ev := s.record(now, in.Actor.ID, EventHandoverDeclined, map[string]any{
 		"handover_id": h.ID, "from_id": h.FromID, "reason": in.Reason,
-	})}
+	})
+	s.notify(ev, NotifyHandoverDeclined, []string{h.FromID}, "",
+		fmt.Sprintf("%s declined %q: %s. You still own it.", h.ToID, s.Title, in.Reason))
+	return []Event{ev}
+}
+
+// withdrawPending ends a pending handover that a bigger change overtakes, telling both sides.
+func (s *State) withdrawPending(now time.Time, actorID, reason string) []Event {
+	h := s.PendingHandover()
+	if h == nil {
+		return nil
+	}
+	h.Status = HandoverWithdrawn
+	h.RespondedAt = stampPtr(now)
+	s.PendingHandoverID = ""
+	ev := s.record(now, actorID, EventHandoverWithdrawn, map[string]any{"handover_id": h.ID, "reason": reason})
+	s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
+		fmt.Sprintf("The handover of %q from %s to %s was withdrawn: %s", s.Title, h.FromID, h.ToID, reason))
+	return []Event{ev}
+}
+
+// clearDeadlines stops every timer; the caller sets the ones the new status has.
+func (s *State) clearDeadlines() {
+	s.AssignBy, s.CheckBy, s.EscalateBy = nil, nil, nil
 }
 
 // CheckComplete refuses completion by anyone but the owner or a supervisor, or without an outcome.
@@ -229,22 +358,267 @@ func CheckComplete(s *State, in CompleteInput) error {
 	return nil
 }
 
-// ApplyComplete closes the action; a handover still pending is withdrawn.
+// ApplyComplete closes the action; a handover still pending is withdrawn and the hander is told.
 func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
-	var events []Event
-	if h := s.PendingHandover(); h != nil {
-		h.Status = HandoverWithdrawn
-		h.RespondedAt = stampPtr(now)
-		s.PendingHandoverID = ""
-		events = append(events, s.record(now, in.Actor.ID, EventHandoverWithdrawn, map[string]any{
-			"handover_id": h.ID, "reason": "action completed",
-		}))
-	}
-	s.Status = StatusCompleted
+	events := s.withdrawPending(now, in.Actor.ID, "the action was completed")
+	s.finish(StatusCompleted)
 	s.Outcome = in.Outcome
-	return append(events, s.record(now, in.Actor.ID, EventCompleted, map[string]any{
-		"outcome": in.Outcome, "notes": in.Notes,
-	}))
+	ev := s.record(now, in.Actor.ID, EventCompleted, map[string]any{"outcome": in.Outcome, "notes": in.Notes})
+	if hander := s.lastHander(); hander != "" {
+		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed: %s", s.Title, in.Outcome))
+	}
+	return append(events, ev)
+}
+
+func (s *State) finish(status Status) {
+	s.Status = status
+	s.clearDeadlines()
+	s.FollowUp = nil
+}
+
+// CheckCheck refuses a check by anyone but the owner, the hander or a supervisor, or with an
+// incomplete next step.
+func CheckCheck(s *State, in CheckInput) error {
+	if err := checkTransition(s, UpdateCheck); err != nil {
+		return err
+	}
+	if in.Actor.ID != s.OwnerID && in.Actor.ID != s.lastHander() && !in.Actor.Role.SupervisorOrAbove() {
+		return refuse(ErrForbidden, "only the owner, the person who handed it over or a supervisor can check this action")
+	}
+	switch in.Result {
+	case CheckDone:
+		return nil
+	case CheckNotDone:
+	default:
+		return refuse(ErrInvalid, "result: must be done or not_done")
+	}
+	switch in.Next {
+	case NextExtend:
+		if in.DueAt == nil {
+			return refuse(ErrInvalid, "due_in: a new due time is required to extend")
+		}
+	case NextReassign:
+		if in.To == nil {
+			return refuse(ErrInvalid, "to_id: say who takes the action over")
+		}
+		if in.To.ID == s.OwnerID {
+			return refuse(ErrInvalid, "to_id: %s already owns this action", in.To.ID)
+		}
+		return checkEligible(s, "to_id", *in.To)
+	case NextEscalate:
+	default:
+		return refuse(ErrInvalid, "next: when not done, say extend, reassign or escalate")
+	}
+	return nil
+}
+
+// ApplyCheck records the check: done completes the action; not done extends, reassigns or
+// escalates it. Either way the hander's follow-up reminders stop.
+func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
+	s.FollowUp = nil
+	checked := s.record(now, in.Actor.ID, EventChecked, map[string]any{
+		"result": in.Result, "notes": in.Notes, "next": in.Next,
+	})
+	events := []Event{checked}
+	switch {
+	case in.Result == CheckDone:
+		outcome := in.Notes
+		if blank(outcome) {
+			outcome = "done, checked by " + in.Actor.ID
+		}
+		s.finish(StatusCompleted)
+		s.Outcome = outcome
+		events = append(events, s.record(now, in.Actor.ID, EventCompleted, map[string]any{"outcome": outcome}))
+	case in.Next == NextExtend:
+		events = append(events, s.extend(now, in.Actor.ID, *in.DueAt, "not done at check: "+in.Notes)...)
+	case in.Next == NextReassign:
+		events = append(events, s.reassign(now, in.Actor.ID, *in.To, "not done at check: "+in.Notes, nil)...)
+	case in.Next == NextEscalate:
+		events = append(events, s.escalate(now, in.Actor.ID, "not done at check: "+in.Notes)...)
+	}
+	return events
+}
+
+// CheckEscalate refuses an escalation by anyone but a supervisor or manager, or without a reason.
+func CheckEscalate(s *State, in EscalateInput) error {
+	if err := checkTransition(s, UpdateEscalate); err != nil {
+		return err
+	}
+	if err := checkSupervisor(in.Actor, "escalate"); err != nil {
+		return err
+	}
+	if blank(in.Reason) {
+		return refuse(ErrInvalid, "reason: say why the action is escalated")
+	}
+	return nil
+}
+
+// ApplyEscalate raises the action one level of the ladder.
+func ApplyEscalate(s *State, in EscalateInput, now time.Time) []Event {
+	return s.escalate(now, in.Actor.ID, in.Reason)
+}
+
+// escalate moves the action to the next level of the ladder and alerts that level; below the top
+// level, it climbs again if nobody acts within escalate_within.
+func (s *State) escalate(now time.Time, actorID, reason string) []Event {
+	events := s.withdrawPending(now, actorID, "the action was escalated")
+	if s.Status == StatusEscalated {
+		s.EscalationLevel = min(s.EscalationLevel+1, len(s.Ladder))
+	} else {
+		s.EscalationLevel = 1
+	}
+	s.Status = StatusEscalated
+	s.EscalationReason = reason
+	s.clearDeadlines()
+	if s.EscalationLevel < len(s.Ladder) {
+		s.EscalateBy = stampPtr(now.Add(s.Policy.EscalateWithin))
+	}
+	level := s.Ladder[s.EscalationLevel-1]
+	ev := s.record(now, actorID, EventEscalated, map[string]any{
+		"level": s.EscalationLevel, "to_role": string(level), "reason": reason,
+	})
+	var owner []string
+	if s.OwnerID != "" {
+		owner = []string{s.OwnerID}
+	}
+	s.notify(ev, NotifyEscalated, owner, level, fmt.Sprintf("%q is escalated to %s (level %d): %s", s.Title, level, s.EscalationLevel, reason))
+	return append(events, ev)
+}
+
+// CheckReassign refuses a reassignment by anyone but a supervisor or manager, or to someone who
+// cannot own the action.
+func CheckReassign(s *State, in ReassignInput) error {
+	if err := checkTransition(s, UpdateReassign); err != nil {
+		return err
+	}
+	if err := checkSupervisor(in.Actor, "reassign"); err != nil {
+		return err
+	}
+	if in.To.ID == s.OwnerID && in.To.ID != "" {
+		return refuse(ErrInvalid, "to_id: %s already owns this action", in.To.ID)
+	}
+	if err := checkEligible(s, "to_id", in.To); err != nil {
+		return err
+	}
+	if blank(in.Reason) {
+		return refuse(ErrInvalid, "reason: say why the action is reassigned")
+	}
+	return nil
+}
+
+// ApplyReassign gives the action to the new owner at once; the timers restart.
+func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
+	return s.reassign(now, in.Actor.ID, in.To, in.Reason, in.DueAt)
+}
+
+func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time) []Event {
+	events := s.withdrawPending(now, actorID, "the action was reassigned")
+	from := s.OwnerID
+	s.OwnerID = to.ID
+	s.Status = StatusAssigned
+	s.EscalationLevel = 0
+	s.clearDeadlines()
+	if due != nil {
+		s.DueAt = stamp(*due)
+	}
+	ev := s.record(now, actorID, EventReassigned, map[string]any{
+		"from_id": from, "owner_id": to.ID, "reason": reason, "due_at": s.DueAt,
+	})
+	s.notify(ev, NotifyAssigned, []string{to.ID}, "", fmt.Sprintf("%q is now yours (reassigned by %s): %s", s.Title, actorID, reason))
+	if from != "" {
+		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%q was reassigned to %s: %s", s.Title, to.ID, reason))
+	}
+	return append(events, ev)
+}
+
+// CheckExtend refuses an extension by anyone but a supervisor or manager, or without a reason.
+func CheckExtend(s *State, in ExtendInput) error {
+	if err := checkTransition(s, UpdateExtend); err != nil {
+		return err
+	}
+	if err := checkSupervisor(in.Actor, "extend"); err != nil {
+		return err
+	}
+	if in.DueAt.IsZero() {
+		return refuse(ErrInvalid, "due_in: a new due time is required")
+	}
+	if blank(in.Reason) {
+		return refuse(ErrInvalid, "reason: say why the due time moves")
+	}
+	return nil
+}
+
+// ApplyExtend moves the due time and restarts the timers.
+func ApplyExtend(s *State, in ExtendInput, now time.Time) []Event {
+	return s.extend(now, in.Actor.ID, in.DueAt, in.Reason)
+}
+
+func (s *State) extend(now time.Time, actorID string, due time.Time, reason string) []Event {
+	s.DueAt = stamp(due)
+	s.EscalationLevel = 0
+	s.clearDeadlines()
+	switch {
+	case s.PendingHandover() != nil:
+		s.Status = StatusHandoverPending
+	case s.OwnerID != "":
+		s.Status = StatusAssigned
+	default:
+		s.Status = StatusUnassigned
+		s.AssignBy = stampPtr(now.Add(s.Policy.AssignWithin))
+	}
+	ev := s.record(now, actorID, EventExtended, map[string]any{"due_at": s.DueAt, "reason": reason, "status": string(s.Status)})
+	if s.OwnerID != "" {
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is now due %s: %s", s.Title, s.DueAt.Format(time.RFC3339), reason))
+	}
+	return []Event{ev}
+}
+
+// CheckCancel refuses a cancellation by anyone but a supervisor or manager, or without a reason.
+func CheckCancel(s *State, in CancelInput) error {
+	if err := checkTransition(s, UpdateCancel); err != nil {
+		return err
+	}
+	if err := checkSupervisor(in.Actor, "cancel"); err != nil {
+		return err
+	}
+	if blank(in.Reason) {
+		return refuse(ErrInvalid, "reason: say why the action is cancelled")
+	}
+	return nil
+}
+
+// ApplyCancel ends the action without doing it.
+func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
+	events := s.withdrawPending(now, in.Actor.ID, "the action was cancelled")
+	s.finish(StatusCancelled)
+	ev := s.record(now, in.Actor.ID, EventCancelled, map[string]any{"reason": in.Reason})
+	if s.OwnerID != "" {
+		s.notify(ev, NotifyCancelled, []string{s.OwnerID}, "", fmt.Sprintf("%q was cancelled: %s", s.Title, in.Reason))
+	}
+	return append(events, ev)
+}
+
+// CheckClaim refuses a claim of an action that has an owner, or by someone who cannot own it.
+func CheckClaim(s *State, in ClaimInput) error {
+	if err := checkTransition(s, UpdateClaim); err != nil {
+		return err
+	}
+	if s.OwnerID != "" {
+		return refuse(ErrConflict, "the action is owned by %s: ask a supervisor to reassign it", s.OwnerID)
+	}
+	if in.Claimant.ID != in.Actor.ID {
+		return refuse(ErrForbidden, "you can only claim an action for yourself")
+	}
+	return checkEligible(s, "claimant", in.Claimant)
+}
+
+// ApplyClaim makes the claimant the owner.
+func ApplyClaim(s *State, in ClaimInput, now time.Time) []Event {
+	s.OwnerID = in.Actor.ID
+	s.Status = StatusAssigned
+	s.EscalationLevel = 0
+	s.clearDeadlines()
+	return []Event{s.record(now, in.Actor.ID, EventClaimed, map[string]any{"owner_id": s.OwnerID})}
 }
 
 // IsParticipant reports whether the actor takes part in the action: its creator, its owner, anyone

@@ -10,6 +10,7 @@ const TaskQueue = "handover"
 const (
 	ActionWorkflowName     = "ActionWorkflow"
 	ProjectActivityName    = "ProjectAction"
+	NotifyActivityName     = "Notify"
 	ActionWorkflowIDPrefix = "action/"
 )
 
@@ -21,6 +22,12 @@ const (
 	UpdateDecline  = "decline"
 	UpdateComplete = "complete"
 	UpdateNote     = "note"
+	UpdateCheck    = "check"
+	UpdateEscalate = "escalate"
+	UpdateReassign = "reassign"
+	UpdateExtend   = "extend"
+	UpdateCancel   = "cancel"
+	UpdateClaim    = "claim"
 )
 
 // QueryState answers the action's live state.

@@ -37,9 +37,10 @@ const (
 // Roles lists every role, for validation.
 var Roles = []Role{RoleAgent, RoleSupervisor, RoleManager, RoleAdmin, RoleService}
 
-// SupervisorOrAbove reports whether the role may act on any action in its scope.
+// SupervisorOrAbove reports whether the role may supervise actions in its scope: reassign,
+// extend, escalate, cancel, complete or check any of them. Administrators manage staff, not actions.
 func (r Role) SupervisorOrAbove() bool {
-	return r == RoleSupervisor || r == RoleManager || r == RoleAdmin
+	return r == RoleSupervisor || r == RoleManager
 }
 
 // CanOwn reports whether people of this role can own and receive actions.
@@ -92,6 +93,7 @@ const (
 	HandoverPending   = "pending"
 	HandoverAccepted  = "accepted"
 	HandoverDeclined  = "declined"
+	HandoverExpired   = "expired"
 	HandoverWithdrawn = "withdrawn"
 )
 
@@ -108,9 +110,11 @@ type Handover struct {
 	FollowUpAt      *time.Time    `json:"follow_up_at"`
 	Status          string        `json:"status"`
 	RequestedAt     time.Time     `json:"requested_at"`
-	RespondedAt     *time.Time    `json:"responded_at"`
-	AcceptSummary   string        `json:"accept_summary"`
-	DeclineReason   string        `json:"decline_reason"`
+	// ExpiresAt is when the handover lapses if the recipient has not answered.
+	ExpiresAt     *time.Time `json:"expires_at"`
+	RespondedAt   *time.Time `json:"responded_at"`
+	AcceptSummary string     `json:"accept_summary"`
+	DeclineReason string     `json:"decline_reason"`
 }
 
 // State is the whole live state of one action, as the workflow holds it and as queries return it.
@@ -127,12 +131,24 @@ type State struct {
 	RequiredAuthority int        `json:"required_authority"`
 	DueAt             time.Time  `json:"due_at"`
 	EscalationLevel   int        `json:"escalation_level"`
+	EscalationReason  string     `json:"escalation_reason"`
 	PendingHandoverID string     `json:"pending_handover_id"`
 	Handovers         []Handover `json:"handovers"`
 	Outcome           string     `json:"outcome"`
-	CreatedBy         string     `json:"created_by"`
-	CreatedAt         time.Time  `json:"created_at"`
-	UpdatedAt         time.Time  `json:"updated_at"`
+	Policy            Policy     `json:"policy"`
+	// Ladder is who is alerted at each escalation level: level 1 is Ladder[0].
+	Ladder []Role `json:"ladder"`
+	// The deadlines the workflow sleeps to; nil when the current status has none.
+	AssignBy   *time.Time `json:"assign_by"`
+	CheckBy    *time.Time `json:"check_by"`
+	EscalateBy *time.Time `json:"escalate_by"`
+	// FollowUp is the next reminder for the person who handed the action over.
+	FollowUp *FollowUp `json:"follow_up"`
+	// outbox holds the notifications the last change asks for; the workflow sends and clears it.
+	outbox    []Notification
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Version is the sequence number of the last timeline event: it orders projections.
 	Version int64 `json:"version"`
 	// RequestHash identifies the create request, so a repeated Idempotency-Key with a different
@@ -156,8 +172,81 @@ func (s *State) PendingHandover() *Handover {
 // Clone returns a copy that shares nothing mutable with s.
 func (s State) Clone() State {
 	s.Handovers = slices.Clone(s.Handovers)
+	s.Ladder = slices.Clone(s.Ladder)
+	s.outbox = slices.Clone(s.outbox)
 	return s
 }
+
+// TakeOutbox returns the notifications asked for since the last call and clears them.
+func (s *State) TakeOutbox() []Notification {
+	out := s.outbox
+	s.outbox = nil
+	return out
+}
+
+// FollowUp is a reminder to the person who handed an action over to check with its new owner.
+type FollowUp struct {
+	HanderID string        `json:"hander_id"`
+	At       time.Time     `json:"at"`
+	Every    time.Duration `json:"every"`
+}
+
+// Policy holds the durations of a category's lifecycle, resolved when the action starts: the
+// action keeps them even if the category's policy changes later.
+type Policy struct {
+	Version        int           `json:"version"`
+	AcceptWithin   time.Duration `json:"accept_within"`
+	CheckWithin    time.Duration `json:"check_within"`
+	EscalateWithin time.Duration `json:"escalate_within"`
+	AssignWithin   time.Duration `json:"assign_within"`
+	// FollowUpEvery is how often the hander is reminded after the first follow-up.
+	FollowUpEvery time.Duration `json:"follow_up_every"`
+}
+
+// DefaultPolicy applies where neither the category nor the action says otherwise.
+var DefaultPolicy = Policy{
+	AcceptWithin: 30 * time.Minute, CheckWithin: time.Hour, EscalateWithin: time.Hour,
+	AssignWithin: 30 * time.Minute, FollowUpEvery: time.Hour,
+}
+
+// DefaultLadder is who is alerted as an action climbs the escalation levels.
+var DefaultLadder = []Role{RoleSupervisor, RoleManager}
+
+// Notification is a message to people about an action: an inbox record for each, and a webhook.
+type Notification struct {
+	ActionID string `json:"action_id"`
+	// Seq is the timeline event that caused it; with Kind it identifies the notification.
+	Seq  int64  `json:"seq"`
+	Kind string `json:"kind"`
+	// To names people; ToRole names everyone of that role in TeamID (managers: in any team).
+	To      []string  `json:"to"`
+	ToRole  Role      `json:"to_role"`
+	TeamID  string    `json:"team_id"`
+	ActorID string    `json:"actor_id"`
+	Cause   string    `json:"cause"`
+	Title   string    `json:"title"`
+	Message string    `json:"message"`
+	At      time.Time `json:"at"`
+	// Customer is set on messages meant for the customer.
+	Customer *Customer `json:"customer,omitempty"`
+}
+
+// Notification kinds.
+const (
+	NotifyHandoverRequested = "handover_requested"
+	NotifyHandoverAccepted  = "handover_accepted"
+	NotifyHandoverDeclined  = "handover_declined"
+	NotifyHandoverExpired   = "handover_expired"
+	NotifyFollowUp          = "follow_up"
+	NotifyOutcomeAsked      = "outcome_asked"
+	NotifyCheckAsked        = "check_asked"
+	NotifyEscalated         = "escalated"
+	NotifyAssigned          = "assigned"
+	NotifyCompleted         = "completed"
+	NotifyCancelled         = "cancelled"
+	NotifyUnassigned        = "unassigned"
+	NotifyCustomerMessage   = "customer_message"
+)
 
 // Event is one entry of the append-only timeline.
 type Event struct {
@@ -178,7 +267,20 @@ const (
 	EventHandoverWithdrawn = "handover_withdrawn"
 	EventCompleted         = "completed"
 	EventNoteAdded         = "note_added"
+	EventHandoverExpired   = "handover_expired"
+	EventDue               = "due"
+	EventChecked           = "checked"
+	EventEscalated         = "escalated"
+	EventReassigned        = "reassigned"
+	EventExtended          = "extended"
+	EventCancelled         = "cancelled"
+	EventClaimed           = "claimed"
+	EventFollowUpReminder  = "follow_up_reminder"
+	EventCustomerTold      = "customer_told"
 )
+
+// SystemActor is the actor of changes made by the workflow's own timers.
+const SystemActor = "system"
 
 // StartInput starts an action workflow. Fields may be added; old histories decode with zero values.
 type StartInput struct {
@@ -197,7 +299,22 @@ type StartInput struct {
 	// KeepOpenFor is how long the workflow stays open after the action ends, so notes can still be
 	// added; zero means DefaultKeepOpenFor.
 	KeepOpenFor time.Duration `json:"keep_open_for"`
+	// Policy is the category's policy with the action's overrides; zero durations take
+	// DefaultPolicy's.
+	Policy Policy `json:"policy"`
+	// Ladder overrides DefaultLadder.
+	Ladder []Role `json:"ladder"`
+	// Routed says the owner was chosen by routing rather than by the creator.
+	Routed bool `json:"routed"`
+	// Resume carries the state across continue-as-new; nil for a new action.
+	Resume *State `json:"resume"`
+	// ContinueAsNewAfter is the history length at which the workflow starts afresh; zero means
+	// DefaultContinueAsNewAfter.
+	ContinueAsNewAfter int `json:"continue_as_new_after"`
 }
+
+// DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
+const DefaultContinueAsNewAfter = 2000
 
 // DefaultKeepOpenFor is how long an ended action still takes notes.
 const DefaultKeepOpenFor = 7 * 24 * time.Hour
@@ -223,6 +340,61 @@ type HandoverInput struct {
 	Notes           HandoverNotes `json:"notes"`
 	CustomerMessage string        `json:"customer_message"`
 	FollowUpAt      *time.Time    `json:"follow_up_at"`
+	// AcceptWithin overrides the policy's time for the recipient to answer; zero keeps it.
+	AcceptWithin time.Duration `json:"accept_within"`
+}
+
+// CheckInput records, at the due time, whether the action was done, and what happens if not.
+type CheckInput struct {
+	Actor  Actor  `json:"actor"`
+	Result string `json:"result"` // done or not_done
+	Notes  string `json:"notes"`
+	// Next is extend, reassign or escalate when the result is not_done.
+	Next  string     `json:"next"`
+	DueAt *time.Time `json:"due_at"`
+	To    *Recipient `json:"to"`
+}
+
+// Check results and next steps.
+const (
+	CheckDone    = "done"
+	CheckNotDone = "not_done"
+	NextExtend   = "extend"
+	NextReassign = "reassign"
+	NextEscalate = "escalate"
+)
+
+// EscalateInput raises the action one level, with a reason.
+type EscalateInput struct {
+	Actor  Actor  `json:"actor"`
+	Reason string `json:"reason"`
+}
+
+// ReassignInput gives the action to someone else directly.
+type ReassignInput struct {
+	Actor  Actor      `json:"actor"`
+	To     Recipient  `json:"to"`
+	Reason string     `json:"reason"`
+	DueAt  *time.Time `json:"due_at"`
+}
+
+// ExtendInput moves the due time; the timers restart.
+type ExtendInput struct {
+	Actor  Actor     `json:"actor"`
+	DueAt  time.Time `json:"due_at"`
+	Reason string    `json:"reason"`
+}
+
+// CancelInput ends the action without doing it.
+type CancelInput struct {
+	Actor  Actor  `json:"actor"`
+	Reason string `json:"reason"`
+}
+
+// ClaimInput takes an unowned action; Claimant describes the actor as a recipient would be.
+type ClaimInput struct {
+	Actor    Actor     `json:"actor"`
+	Claimant Recipient `json:"claimant"`
 }
 
 // AcceptInput accepts the pending handover with a read-back summary.

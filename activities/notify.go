@@ -1,0 +1,146 @@
+package activities
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// Webhook sends signed events to one integration endpoint. The signature header is
+// "sha256=" + hex(HMAC-SHA256(secret, timestamp + "." + body)), with the timestamp (Unix seconds)
+// in its own header, so a receiver can verify the sender and refuse replays.
+type Webhook struct {
+	URL    string
+	Secret string
+	Client *http.Client
+}
+
+// Webhook headers.
+const (
+	HeaderSignature = "X-Handover-Signature"
+	HeaderTimestamp = "X-Handover-Timestamp"
+	HeaderEventID   = "X-Handover-Event-Id"
+)
+
+// WebhookEvent is the body of every webhook. ActorID and Cause say who or what made the change,
+// so an integration can tell its own changes from others'.
+type WebhookEvent struct {
+	ID         string              `json:"id"`
+	Type       string              `json:"type"`
+	ActionID   string              `json:"action_id"`
+	Seq        int64               `json:"seq"`
+	ActorID    string              `json:"actor_id"`
+	Cause      string              `json:"cause"`
+	OccurredAt time.Time           `json:"occurred_at"`
+	Title      string              `json:"title"`
+	Message    string              `json:"message"`
+	Recipients []string            `json:"recipients,omitempty"`
+	Customer   *workflows.Customer `json:"customer,omitempty"`
+}
+
+// Sign returns the signature header value of a body sent at a timestamp.
+func Sign(secret, timestamp string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(timestamp))
+	mac.Write([]byte("."))
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// Verify reports whether a signature header matches the body and timestamp.
+func Verify(secret, timestamp string, body []byte, signature string) bool {
+	return hmac.Equal([]byte(Sign(secret, timestamp, body)), []byte(signature))
+}
+
+// Send posts the event; any answer but 2xx is an error, so the activity retries.
+func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) error {
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encoding webhook %s: %w", ev.ID, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("webhook request: %w", err)
+	}
+	ts := strconv.FormatInt(now.Unix(), 10)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(HeaderEventID, ev.ID)
+	req.Header.Set(HeaderTimestamp, ts)
+	req.Header.Set(HeaderSignature, Sign(w.Secret, ts, body))
+	client := w.Client
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("sending webhook %s: %w", ev.ID, err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("webhook %s answered %s", ev.ID, resp.Status)
+	}
+	return nil
+}
+
+// Notify records the notification in the inbox of each person concerned and, when a webhook is
+// configured, sends it there. Both are idempotent: the inbox keeps one record per person and
+// event, and the webhook carries an event ID for the receiver to de-duplicate.
+func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error {
+	recipients := slices.Clone(n.To)
+	if n.ToRole != "" {
+		team := n.TeamID
+		if n.ToRole == workflows.RoleManager {
+			team = "" // managers see every team
+		}
+		staff, err := a.Store.StaffWithRole(ctx, string(n.ToRole), team)
+		if err != nil {
+			return err
+		}
+		for _, st := range staff {
+			recipients = append(recipients, st.ID)
+		}
+	}
+	slices.Sort(recipients)
+	recipients = slices.Compact(recipients)
+	records := make([]models.Notification, 0, len(recipients))
+	for _, id := range recipients {
+		if id == "" || id == workflows.SystemActor {
+			continue
+		}
+		records = append(records, models.Notification{
+			RecipientID: id, ActionID: n.ActionID, Seq: n.Seq, Kind: n.Kind, ActorID: n.ActorID,
+			Cause: n.Cause, Message: n.Message, CreatedAt: n.At,
+		})
+	}
+	if err := a.Store.AddNotifications(ctx, records); err != nil {
+		return err
+	}
+	if a.Webhook == nil || a.Webhook.URL == "" {
+		return nil
+	}
+	return a.Webhook.Send(ctx, WebhookEvent{
+		ID: fmt.Sprintf("%s/%d/%s", n.ActionID, n.Seq, n.Kind), Type: "action." + n.Kind,
+		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
+		Title: n.Title, Message: n.Message, Recipients: recipients, Customer: n.Customer,
+	}, a.now())
+}
+
+func (a *Activities) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}

@@ -1,0 +1,125 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Notification is one inbox record: something a person should know about an action.
+type Notification struct {
+	RecipientID string `gorm:"primaryKey"`
+	ActionID    string `gorm:"primaryKey"`
+	Seq         int64  `gorm:"primaryKey"`
+	Kind        string `gorm:"primaryKey"`
+	ActorID     string
+	Cause       string
+	Message     string
+	CreatedAt   time.Time
+	ReadAt      *time.Time
+}
+
+// AddNotifications writes inbox records; records already written are left as they are.
+func (s *Store) AddNotifications(ctx context.Context, records []Notification) error {
+	if len(records) == 0 {
+		return nil
+	}
+	for i := range records {
+		records[i].CreatedAt = utc(records[i].CreatedAt)
+	}
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&records).Error; err != nil {
+		return fmt.Errorf("adding notifications: %w", err)
+	}
+	return nil
+}
+
+// ListNotifications returns a person's newest inbox records first.
+func (s *Store) ListNotifications(ctx context.Context, recipientID string, limit int) ([]Notification, error) {
+	var out []Notification
+	err := s.db.WithContext(ctx).Where("recipient_id = ?", recipientID).
+		Order("created_at DESC, seq DESC").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing notifications of %s: %w", recipientID, err)
+	}
+	return out, nil
+}
+
+// StaffWithRole lists the active staff of a role: in one team, or in any team when teamID is "".
+func (s *Store) StaffWithRole(ctx context.Context, role, teamID string) ([]Staff, error) {
+	q := s.db.WithContext(ctx).Where("role = ? AND active", role)
+	if teamID != "" {
+		q = q.Where("team_id = ?", teamID)
+	}
+	var out []Staff
+	if err := q.Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("listing %s staff: %w", role, err)
+	}
+	return out, nil
+}
+
+// Candidate is a member of staff who could own a new action, with their open workload.
+type Candidate struct {
+	Staff
+	OpenActions int64
+}
+
+// RoutingCandidates lists the active, on-shift agents of a team with at least the authority, least
+// open work first.
+func (s *Store) RoutingCandidates(ctx context.Context, teamID string, authority int) ([]Candidate, error) {
+	var out []Candidate
+	err := s.db.WithContext(ctx).Table("staff").
+		Select("staff.*, (SELECT COUNT(*) FROM actions WHERE actions.owner_id = staff.id AND actions.status IN ?) AS open_actions", openStatuses).
+		Where("staff.team_id = ? AND staff.role = ? AND staff.active AND staff.on_shift AND staff.authority >= ?", teamID, "agent", authority).
+		Order("open_actions, staff.id").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("finding owners in team %s: %w", teamID, err)
+	}
+	return out, nil
+}
+
+// Policy is one version of a category's lifecycle durations; nil durations take the defaults.
+type Policy struct {
+	Category       string `gorm:"primaryKey"`
+	Version        int    `gorm:"primaryKey"`
+	AcceptWithin   *int64
+	CheckWithin    *int64
+	EscalateWithin *int64
+	AssignWithin   *int64
+	FollowUpEvery  *int64
+	CreatedBy      string
+	CreatedAt      time.Time
+}
+
+// CurrentPolicy returns the newest version of a category's policy.
+func (s *Store) CurrentPolicy(ctx context.Context, category string) (Policy, error) {
+	var p Policy
+	err := s.db.WithContext(ctx).Where("category = ?", category).Order("version DESC").Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Policy{}, fmt.Errorf("policy %s: %w", category, ErrNotFound)
+	}
+	if err != nil {
+		return Policy{}, fmt.Errorf("loading policy %s: %w", category, err)
+	}
+	return p, nil
+}
+
+// SavePolicy stores a new version of a category's policy and returns it with its version.
+func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var last int
+		if err := tx.Model(&Policy{}).Where("category = ?", p.Category).Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
+			return err
+		}
+		p.Version = last + 1
+		p.CreatedAt = utc(time.Now())
+		return tx.Create(&p).Error
+	})
+	if err != nil {
+		return Policy{}, fmt.Errorf("saving policy %s: %w", p.Category, err)
+	}
+	return p, nil
+}

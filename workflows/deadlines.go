@@ -1,0 +1,93 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+)
+
+// Deadline kinds: what happens when a timer fires.
+const (
+	DeadlineAssign   = "assign"    // unassigned for assign_within: escalate
+	DeadlineAccept   = "accept"    // handover unanswered for accept_within: it expires, escalate
+	DeadlineDue      = "due"       // due time: ask for the outcome and a check
+	DeadlineCheck    = "check"     // no check within check_within: escalate
+	DeadlineEscalate = "escalate"  // nobody acted within escalate_within: next level
+	DeadlineFollowUp = "follow_up" // remind the hander to check with the new owner
+)
+
+// NextDeadline is the earliest timer the current state has, or a zero time when none.
+func (s *State) NextDeadline() (time.Time, string) {
+	if s.Status.Final() {
+		return time.Time{}, ""
+	}
+	var (
+		at   time.Time
+		kind string
+	)
+	consider := func(t *time.Time, k string) {
+		if t != nil && (at.IsZero() || t.Before(at)) {
+			at, kind = *t, k
+		}
+	}
+	if s.Status == StatusUnassigned {
+		consider(s.AssignBy, DeadlineAssign)
+	}
+	if h := s.PendingHandover(); h != nil {
+		consider(h.ExpiresAt, DeadlineAccept)
+	}
+	if s.Status == StatusAssigned || s.Status == StatusHandoverPending {
+		due := s.DueAt
+		consider(&due, DeadlineDue)
+	}
+	if s.Status == StatusChecking {
+		consider(s.CheckBy, DeadlineCheck)
+	}
+	if s.Status == StatusEscalated {
+		consider(s.EscalateBy, DeadlineEscalate)
+	}
+	if s.FollowUp != nil {
+		consider(&s.FollowUp.At, DeadlineFollowUp)
+	}
+	return at, kind
+}
+
+// Fire applies the change a deadline brings, as the system, and returns its events.
+func (s *State) Fire(kind string, now time.Time) []Event {
+	switch kind {
+	case DeadlineAssign:
+		return s.escalate(now, SystemActor, fmt.Sprintf("nobody took the action on within %s", s.Policy.AssignWithin))
+	case DeadlineAccept:
+		h := s.PendingHandover()
+		h.Status = HandoverExpired
+		h.RespondedAt = stampPtr(now)
+		s.PendingHandoverID = ""
+		s.Status = StatusAssigned
+		ev := s.record(now, SystemActor, EventHandoverExpired, map[string]any{"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID})
+		s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
+			fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, h.ToID, h.FromID))
+		return append([]Event{ev}, s.escalate(now, SystemActor, fmt.Sprintf("handover to %s not accepted within %s", h.ToID, h.ExpiresAt.Sub(h.RequestedAt)))...)
+	case DeadlineDue:
+		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
+		s.Status = StatusChecking
+		s.CheckBy = stampPtr(now.Add(s.Policy.CheckWithin))
+		ev := s.record(now, SystemActor, EventDue, map[string]any{"check_by": s.CheckBy})
+		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%q is due now: record its outcome.", s.Title))
+		if hander := s.lastHander(); hander != "" {
+			s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, is due: check it was done.", s.Title, s.OwnerID))
+		} else {
+			s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, owned by %s, is due: check it was done.", s.Title, s.OwnerID))
+		}
+		return append(events, ev)
+	case DeadlineCheck:
+		return s.escalate(now, SystemActor, fmt.Sprintf("no check was made within %s of the due time", s.Policy.CheckWithin))
+	case DeadlineEscalate:
+		return s.escalate(now, SystemActor, fmt.Sprintf("no action within %s of the escalation", s.Policy.EscalateWithin))
+	case DeadlineFollowUp:
+		f := s.FollowUp
+		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})
+		s.notify(ev, NotifyFollowUp, []string{f.HanderID}, "", fmt.Sprintf("Follow up with %s on %q, which you handed over.", s.OwnerID, s.Title))
+		s.FollowUp = &FollowUp{HanderID: f.HanderID, At: stamp(now.Add(f.Every)), Every: f.Every}
+		return []Event{ev}
+	}
+	return nil
+}
