@@ -43,6 +43,26 @@ type createActionRequest struct {
 	DueIn             string          `json:"due_in" binding:"max=32"`
 	DueAt             string          `json:"due_at" binding:"max=64"`
 	RequiredAuthority int             `json:"required_authority" binding:"gte=0,lte=10"`
+	AcceptWithin      string          `json:"accept_within" binding:"max=32"`
+	CheckWithin       string          `json:"check_within" binding:"max=32"`
+	EscalateWithin    string          `json:"escalate_within" binding:"max=32"`
+}
+
+// parseDuration reads an optional Go duration field; it must be positive and at most a year.
+func parseDuration(field, v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		return 0, invalidFields(FieldError{Field: field, Message: "must be a duration such as 90m or 4h"})
+	case d <= 0:
+		return 0, invalidFields(FieldError{Field: field, Message: "must be positive"})
+	case d > 366*24*time.Hour:
+		return 0, invalidFields(FieldError{Field: field, Message: "must be at most a year"})
+	}
+	return d, nil
 }
 
 // dueTime resolves due_in or due_at (exactly one) to a time in the future.
@@ -144,7 +164,35 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	if req.Priority == "" {
 		req.Priority = "normal"
 	}
+	policy, err := s.resolvePolicy(ctx, req.Category)
+	if err != nil {
+		return workflows.StartInput{}, err
+	}
+	overrides := []struct {
+		field, value string
+		dst          *time.Duration
+	}{
+		{"accept_within", req.AcceptWithin, &policy.AcceptWithin},
+		{"check_within", req.CheckWithin, &policy.CheckWithin},
+		{"escalate_within", req.EscalateWithin, &policy.EscalateWithin},
+	}
+	for _, o := range overrides {
+		d, err := parseDuration(o.field, o.value)
+		if err != nil {
+			return workflows.StartInput{}, err
+		}
+		if d > 0 {
+			*o.dst = d
+		}
+	}
 	teamID := req.TeamID
+	if teamID != "" {
+		if _, err := s.Store.GetTeam(ctx, teamID); errors.Is(err, models.ErrNotFound) {
+			return workflows.StartInput{}, invalidFields(FieldError{Field: "team_id", Message: "is not a team"})
+		} else if err != nil {
+			return workflows.StartInput{}, err
+		}
+	}
 	if req.OwnerID != "" {
 		owner, err := s.Store.GetStaff(ctx, req.OwnerID)
 		if errors.Is(err, models.ErrNotFound) || (err == nil && !owner.Active) {
@@ -173,6 +221,18 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		return workflows.StartInput{}, invalidFields(FieldError{Field: "team_id", Message: "you cannot create actions for team " + teamID})
 	}
 
+	owner, routed := req.OwnerID, false
+	if owner == "" {
+		// Routing: the least loaded eligible agent of the team; nobody eligible leaves it unassigned.
+		candidates, err := s.Store.RoutingCandidates(ctx, teamID, req.RequiredAuthority)
+		if err != nil {
+			return workflows.StartInput{}, err
+		}
+		if len(candidates) > 0 {
+			owner, routed = candidates[0].ID, true
+		}
+	}
+
 	canonical, err := json.Marshal(req)
 	if err != nil {
 		return workflows.StartInput{}, fmt.Errorf("hashing request: %w", err)
@@ -189,9 +249,9 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	}
 	return workflows.StartInput{
 		ActionID: id, Title: strings.TrimSpace(req.Title), Details: req.Details, Category: req.Category,
-		Priority: req.Priority, Customer: workflows.Customer(req.Customer), OwnerID: req.OwnerID, TeamID: teamID,
+		Priority: req.Priority, Customer: workflows.Customer(req.Customer), OwnerID: owner, TeamID: teamID,
 		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
-		RequestHash: hex.EncodeToString(sum[:]),
+		RequestHash: hex.EncodeToString(sum[:]), Policy: policy, Routed: routed,
 	}, nil
 }
 

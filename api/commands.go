@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
@@ -80,6 +81,35 @@ type handoverRequest struct {
 	CustomerMessage string       `json:"customer_message" binding:"max=2000"`
 	FollowUpIn      string       `json:"follow_up_in" binding:"max=32"`
 	FollowUpAt      string       `json:"follow_up_at" binding:"max=64"`
+	AcceptWithin    string       `json:"accept_within" binding:"max=32"`
+}
+
+// recipient looks up the person named in field as the workflow needs to know them.
+func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipient, error) {
+	to, err := s.Store.GetStaff(c.Request.Context(), id)
+	if errors.Is(err, models.ErrNotFound) {
+		return workflows.Recipient{}, invalidFields(FieldError{Field: field, Message: "is not a member of staff"})
+	}
+	if err != nil {
+		return workflows.Recipient{}, err
+	}
+	return workflows.Recipient{
+		ID: to.ID, Role: workflows.Role(to.Role), TeamID: teamOf(to), Authority: to.Authority,
+		OnShift: to.OnShift, Active: to.Active,
+	}, nil
+}
+
+// optionalDue resolves an optional due_in or due_at to a time, or nil when neither is given.
+func (s *server) optionalDue(dueIn, dueAt string) (*time.Time, error) {
+	if dueIn == "" && dueAt == "" {
+		return nil, nil
+	}
+	at, err := dueTime(s.Now(), dueIn, dueAt, "due_in", "due_at")
+	if err != nil {
+		return nil, err
+	}
+	at = at.UTC()
+	return &at, nil
 }
 
 func (s *server) handover(c *gin.Context) {
@@ -99,18 +129,13 @@ func (s *server) handover(c *gin.Context) {
 			at = at.UTC()
 			in.FollowUpAt = &at
 		}
-		to, err := s.Store.GetStaff(c.Request.Context(), req.ToID)
-		if errors.Is(err, models.ErrNotFound) {
-			return nil, invalidFields(FieldError{Field: "to_id", Message: "is not a member of staff"})
-		}
+		within, err := parseDuration("accept_within", req.AcceptWithin)
 		if err != nil {
 			return nil, err
 		}
-		in.To = workflows.Recipient{
-			ID: to.ID, Role: workflows.Role(to.Role), TeamID: teamOf(to), Authority: to.Authority,
-			OnShift: to.OnShift, Active: to.Active,
-		}
-		return in, nil
+		in.AcceptWithin = within
+		in.To, err = s.recipient(c, "to_id", req.ToID)
+		return in, err
 	})(c)
 }
 
@@ -152,5 +177,93 @@ type noteRequest struct {
 func (s *server) addNote(c *gin.Context) {
 	command(s, workflows.UpdateNote, http.StatusCreated, func(c *gin.Context, _ models.Action, req noteRequest) (any, error) {
 		return workflows.NoteInput{Actor: actorOf(principal(c)), Text: req.Text}, nil
+	})(c)
+}
+
+type checkRequest struct {
+	Result string `json:"result" binding:"required,oneof=done not_done"`
+	Notes  string `json:"notes" binding:"max=4000"`
+	Next   string `json:"next" binding:"omitempty,oneof=extend reassign escalate"`
+	DueIn  string `json:"due_in" binding:"max=32"`
+	DueAt  string `json:"due_at" binding:"max=64"`
+	ToID   string `json:"to_id" binding:"max=64"`
+}
+
+func (s *server) check(c *gin.Context) {
+	command(s, workflows.UpdateCheck, http.StatusOK, func(c *gin.Context, _ models.Action, req checkRequest) (any, error) {
+		in := workflows.CheckInput{Actor: actorOf(principal(c)), Result: req.Result, Notes: req.Notes, Next: req.Next}
+		var err error
+		if in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt); err != nil {
+			return nil, err
+		}
+		if req.ToID != "" {
+			to, err := s.recipient(c, "to_id", req.ToID)
+			if err != nil {
+				return nil, err
+			}
+			in.To = &to
+		}
+		return in, nil
+	})(c)
+}
+
+type reasonRequest struct {
+	Reason string `json:"reason" binding:"required,max=2000"`
+}
+
+func (s *server) escalate(c *gin.Context) {
+	command(s, workflows.UpdateEscalate, http.StatusOK, func(c *gin.Context, _ models.Action, req reasonRequest) (any, error) {
+		return workflows.EscalateInput{Actor: actorOf(principal(c)), Reason: req.Reason}, nil
+	})(c)
+}
+
+func (s *server) cancel(c *gin.Context) {
+	command(s, workflows.UpdateCancel, http.StatusOK, func(c *gin.Context, _ models.Action, req reasonRequest) (any, error) {
+		return workflows.CancelInput{Actor: actorOf(principal(c)), Reason: req.Reason}, nil
+	})(c)
+}
+
+type reassignRequest struct {
+	ToID   string `json:"to_id" binding:"required,max=64"`
+	Reason string `json:"reason" binding:"required,max=2000"`
+	DueIn  string `json:"due_in" binding:"max=32"`
+	DueAt  string `json:"due_at" binding:"max=64"`
+}
+
+func (s *server) reassign(c *gin.Context) {
+	command(s, workflows.UpdateReassign, http.StatusOK, func(c *gin.Context, _ models.Action, req reassignRequest) (any, error) {
+		in := workflows.ReassignInput{Actor: actorOf(principal(c)), Reason: req.Reason}
+		var err error
+		if in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt); err != nil {
+			return nil, err
+		}
+		in.To, err = s.recipient(c, "to_id", req.ToID)
+		return in, err
+	})(c)
+}
+
+type extendRequest struct {
+	DueIn  string `json:"due_in" binding:"max=32"`
+	DueAt  string `json:"due_at" binding:"max=64"`
+	Reason string `json:"reason" binding:"required,max=2000"`
+}
+
+func (s *server) extend(c *gin.Context) {
+	command(s, workflows.UpdateExtend, http.StatusOK, func(c *gin.Context, _ models.Action, req extendRequest) (any, error) {
+		due, err := dueTime(s.Now(), req.DueIn, req.DueAt, "due_in", "due_at")
+		if err != nil {
+			return nil, err
+		}
+		return workflows.ExtendInput{Actor: actorOf(principal(c)), DueAt: due.UTC(), Reason: req.Reason}, nil
+	})(c)
+}
+
+type claimRequest struct{}
+
+func (s *server) claim(c *gin.Context) {
+	command(s, workflows.UpdateClaim, http.StatusOK, func(c *gin.Context, _ models.Action, _ claimRequest) (any, error) {
+		caller := principal(c)
+		claimant, err := s.recipient(c, "claimant", caller.ID)
+		return workflows.ClaimInput{Actor: actorOf(caller), Claimant: claimant}, err
 	})(c)
 }

@@ -167,14 +167,17 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	err := dec.Decode(dst)
+	switch {
+	case errors.Is(err, io.EOF):
+		// An empty body is an empty object: required fields are then reported by name.
+	case err != nil:
 		return decodeError(err)
 	}
-	if dec.More() {
-		return errorf(kindMalformed, "the body must hold exactly one JSON object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errorf(kindMalformed, "the body must hold exactly one JSON object")
+	if err == nil {
+		if _, err := dec.Token(); err != io.EOF {
+			return errorf(kindMalformed, "the body must hold exactly one JSON object")
+		}
 	}
 	if err := d.validate.Struct(dst); err != nil {
 		var ve validator.ValidationErrors
@@ -205,7 +208,7 @@ func decodeError(err error) error {
 			return errorf(kindMalformed, "the body must be a JSON object")
 		}
 		return invalidFields(FieldError{Field: field, Message: "must be a " + jsonKind(typeErr.Type.Kind().String())})
-	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
 		return errorf(kindMalformed, "the body is not valid JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return invalidFields(FieldError{

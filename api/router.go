@@ -67,6 +67,15 @@ func NewRouter(d Deps) http.Handler {
 	v1.POST("/actions/:id/decline", s.decline)
 	v1.POST("/actions/:id/complete", s.complete)
 	v1.POST("/actions/:id/notes", s.addNote)
+	v1.POST("/actions/:id/check", s.check)
+	v1.POST("/actions/:id/escalate", s.escalate)
+	v1.POST("/actions/:id/reassign", s.reassign)
+	v1.POST("/actions/:id/extend", s.extend)
+	v1.POST("/actions/:id/cancel", s.cancel)
+	v1.POST("/actions/:id/claim", s.claim)
+	v1.GET("/me/notifications", s.myNotifications)
+	v1.GET("/policies/:category", s.getPolicy)
+	v1.PUT("/policies/:category", s.putPolicy)
 	return r
 }
 

@@ -41,6 +41,8 @@ type DevConfig struct {
 	DatabaseURL string
 	// Demo creates the demo team, staff and tokens.
 	Demo bool
+	// Webhook, when set, receives every notification as a signed event.
+	Webhook *activities.Webhook
 	Log  *slog.Logger
 }
 
@@ -101,7 +103,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if st.Client, err = DialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log); err != nil {
 		return nil, err
 	}
-	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store})
+	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook})
 	if err := st.worker.Start(); err != nil {
 		st.worker = nil
 		return nil, fmt.Errorf("starting worker: %w", err)

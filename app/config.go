@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -28,6 +29,16 @@ type Config struct {
 	DataDir           string `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
 	LogFormat         string `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
 	LogLevel          string `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
+	WebhookURL        string `env:"HANDOVER_WEBHOOK_URL"`
+	WebhookSecret     string `env:"HANDOVER_WEBHOOK_SECRET"`
+}
+
+// Webhook is the configured webhook, or nil when none is.
+func (c Config) Webhook() *activities.Webhook {
+	if c.WebhookURL == "" {
+		return nil
+	}
+	return &activities.Webhook{URL: c.WebhookURL, Secret: c.WebhookSecret}
 }
 
 // LoadConfig reads the environment.
@@ -46,6 +57,14 @@ func (c Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return fmt.Errorf("HANDOVER_HTTP_ADDR %q: want host:port", c.HTTPAddr)
+	}
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("HANDOVER_WEBHOOK_URL %q: want an http or https URL", c.WebhookURL)
+		}
+		if len(c.WebhookSecret) < 16 {
+			return errors.New("HANDOVER_WEBHOOK_SECRET: at least 16 characters are required with HANDOVER_WEBHOOK_URL")
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("HANDOVER_LOG_FORMAT %q: want text or json", c.LogFormat)
@@ -148,7 +167,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	defer tc.Close()
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace)
-	return worker.Run(ctx, tc, &activities.Activities{Store: store})
+	return worker.Run(ctx, tc, &activities.Activities{Store: store, Webhook: c.Webhook()})
 }
 
 // Migrate applies the read model's migrations and returns the schema version.

@@ -12,17 +12,22 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models/modelstest"
 )
 
 // startStack starts the whole product in-process, as `handover dev --demo` does, on a fresh data
 // directory and read model, and stops it when the test ends.
-func startStack(t *testing.T, dataDir, dbURL string) *app.Stack {
+func startStack(t *testing.T, dataDir, dbURL string, webhook ...*activities.Webhook) *app.Stack {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := app.StartDev(ctx, app.DevConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, Demo: true})
+	cfg := app.DevConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, Demo: true}
+	if len(webhook) > 0 {
+		cfg.Webhook = webhook[0]
+	}
+	st, err := app.StartDev(ctx, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Stop(context.Background()) })
 	return st
@@ -120,8 +125,14 @@ var handoverBody = map[string]any{
 func TestEndToEnd(t *testing.T) {
 	for _, backend := range modelstest.Backends() {
 		t.Run(backend.Name, func(t *testing.T) {
-			st := startStack(t, t.TempDir(), backendURL(t, backend))
+			t.Parallel()
+			hooks := newHookReceiver(t)
+			st := startStack(t, t.TempDir(), backendURL(t, backend), hooks.webhook())
 			t.Run("lifecycle", func(t *testing.T) { testLifecycle(t, st) })
+			t.Run("deadlines", func(t *testing.T) { testDeadlines(t, st, hooks) })
+			t.Run("handover expiry and customer message", func(t *testing.T) { testExpiryAndCustomerMessage(t, st, hooks) })
+			t.Run("supervisor commands", func(t *testing.T) { testSupervisorCommands(t, st) })
+			t.Run("routing and policies", func(t *testing.T) { testRoutingAndPolicies(t, st) })
 			t.Run("refusals", func(t *testing.T) { testRefusals(t, st) })
 			t.Run("auth and scope", func(t *testing.T) { testAuth(t, st) })
 			t.Run("idempotent create", func(t *testing.T) { testIdempotentCreate(t, st) })
@@ -334,6 +345,7 @@ func merge(base map[string]any, key string, value any) map[string]any {
 func TestRestartMidHandover(t *testing.T) {
 	for _, backend := range modelstest.Backends() {
 		t.Run(backend.Name, func(t *testing.T) {
+			t.Parallel()
 			dataDir, dbURL := t.TempDir(), backendURL(t, backend)
 			st := startStack(t, dataDir, dbURL)
 			alice := as(t, st, "alice")

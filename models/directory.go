@@ -88,3 +88,16 @@ func (s *Store) StaffByToken(ctx context.Context, token string) (Staff, error) {
 	}
 	return st, nil
 }
+
+// GetTeam loads one team.
+func (s *Store) GetTeam(ctx context.Context, id string) (Team, error) {
+	var t Team
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&t).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Team{}, fmt.Errorf("team %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Team{}, fmt.Errorf("loading team %s: %w", id, err)
+	}
+	return t, nil
+}

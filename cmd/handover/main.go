@@ -67,7 +67,7 @@ func newDevCmd() *cobra.Command {
 			began := time.Now()
 			stack, err := app.StartDev(cmd.Context(), app.DevConfig{
 				DataDir: dataDir, HTTPAddr: httpAddr, TemporalPort: temporalPort,
-				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log,
+				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log, Webhook: cfg.Webhook(),
 			})
 			if err != nil {
 				return err

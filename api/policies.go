@@ -1,0 +1,169 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// resolvePolicy is the current policy of a category, with the global defaults where it is silent.
+// A category nobody has set a policy for runs on the defaults, at version 0.
+func (s *server) resolvePolicy(ctx context.Context, category string) (workflows.Policy, error) {
+	p := workflows.DefaultPolicy
+	row, err := s.Store.CurrentPolicy(ctx, category)
+	if errors.Is(err, models.ErrNotFound) {
+		return p, nil
+	}
+	if err != nil {
+		return p, err
+	}
+	p.Version = row.Version
+	set := func(dst *time.Duration, seconds *int64) {
+		if seconds != nil {
+			*dst = time.Duration(*seconds) * time.Second
+		}
+	}
+	set(&p.AcceptWithin, row.AcceptWithin)
+	set(&p.CheckWithin, row.CheckWithin)
+	set(&p.EscalateWithin, row.EscalateWithin)
+	set(&p.AssignWithin, row.AssignWithin)
+	set(&p.FollowUpEvery, row.FollowUpEvery)
+	return p, nil
+}
+
+type policyJSON struct {
+	Category       string `json:"category"`
+	Version        int    `json:"version"`
+	AcceptWithin   string `json:"accept_within"`
+	CheckWithin    string `json:"check_within"`
+	EscalateWithin string `json:"escalate_within"`
+	AssignWithin   string `json:"assign_within"`
+	FollowUpEvery  string `json:"follow_up_every"`
+}
+
+func renderPolicy(category string, p workflows.Policy) policyJSON {
+	return policyJSON{
+		Category: category, Version: p.Version, AcceptWithin: p.AcceptWithin.String(),
+		CheckWithin: p.CheckWithin.String(), EscalateWithin: p.EscalateWithin.String(),
+		AssignWithin: p.AssignWithin.String(), FollowUpEvery: p.FollowUpEvery.String(),
+	}
+}
+
+var categoryPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+func (s *server) getPolicy(c *gin.Context) {
+	category := c.Param("category")
+	if !categoryPattern.MatchString(category) {
+		writeError(c, s.Log, errorf(kindNotFound, "no category %q", category))
+		return
+	}
+	p, err := s.resolvePolicy(c.Request.Context(), category)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	c.JSON(http.StatusOK, renderPolicy(category, p))
+}
+
+type policyRequest struct {
+	AcceptWithin   string `json:"accept_within" binding:"max=32"`
+	CheckWithin    string `json:"check_within" binding:"max=32"`
+	EscalateWithin string `json:"escalate_within" binding:"max=32"`
+	AssignWithin   string `json:"assign_within" binding:"max=32"`
+	FollowUpEvery  string `json:"follow_up_every" binding:"max=32"`
+}
+
+// putPolicy stores a new version of a category's policy; running actions keep theirs.
+func (s *server) putPolicy(c *gin.Context) {
+	caller := principal(c)
+	if workflows.Role(caller.Role) != workflows.RoleAdmin {
+		writeError(c, s.Log, errorf(kindForbidden, "only administrators change policies"))
+		return
+	}
+	category := c.Param("category")
+	if !categoryPattern.MatchString(category) {
+		writeError(c, s.Log, invalidFields(FieldError{Field: "category", Message: "must be lower-case letters, digits, - or _ (at most 64)"}))
+		return
+	}
+	var req policyRequest
+	if err := s.decoder.decode(c, &req); err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	row := models.Policy{Category: category, CreatedBy: caller.ID}
+	fields := []struct {
+		name, value string
+		dst         **int64
+	}{
+		{"accept_within", req.AcceptWithin, &row.AcceptWithin},
+		{"check_within", req.CheckWithin, &row.CheckWithin},
+		{"escalate_within", req.EscalateWithin, &row.EscalateWithin},
+		{"assign_within", req.AssignWithin, &row.AssignWithin},
+		{"follow_up_every", req.FollowUpEvery, &row.FollowUpEvery},
+	}
+	var problems []FieldError
+	for _, f := range fields {
+		d, err := parseDuration(f.name, f.value)
+		var ae *apiError
+		if errors.As(err, &ae) {
+			problems = append(problems, ae.fields...)
+			continue
+		}
+		if d > 0 {
+			if d < time.Second {
+				problems = append(problems, FieldError{Field: f.name, Message: "must be at least 1s"})
+				continue
+			}
+			seconds := int64(d / time.Second)
+			*f.dst = &seconds
+		}
+	}
+	if len(problems) > 0 {
+		writeError(c, s.Log, invalidFields(problems...))
+		return
+	}
+	if _, err := s.Store.SavePolicy(c.Request.Context(), row); err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	p, err := s.resolvePolicy(c.Request.Context(), category)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	c.JSON(http.StatusOK, renderPolicy(category, p))
+}
+
+type notificationJSON struct {
+	ActionID  string    `json:"action_id"`
+	Seq       int64     `json:"seq"`
+	Kind      string    `json:"kind"`
+	ActorID   string    `json:"actor_id"`
+	Cause     string    `json:"cause"`
+	Message   string    `json:"message"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// myNotifications lists the caller's inbox records, newest first.
+func (s *server) myNotifications(c *gin.Context) {
+	rows, err := s.Store.ListNotifications(c.Request.Context(), principal(c).ID, 200)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	items := make([]notificationJSON, len(rows))
+	for i, r := range rows {
+		items[i] = notificationJSON{
+			ActionID: r.ActionID, Seq: r.Seq, Kind: r.Kind, ActorID: r.ActorID, Cause: r.Cause,
+			Message: r.Message, CreatedAt: r.CreatedAt.UTC(),
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}

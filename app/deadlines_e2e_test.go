@@ -1,0 +1,265 @@
+package app_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/app"
+)
+
+const hookSecret = "test-secret-0123456789"
+
+// hookReceiver is an integration's endpoint on loopback: it verifies every signature and keeps
+// the events whose signature holds.
+type hookReceiver struct {
+	server *httptest.Server
+	mu     sync.Mutex
+	events []activities.WebhookEvent
+	forged int
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
+	h := &hookReceiver{}
+	h.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if !activities.Verify(hookSecret, r.Header.Get(activities.HeaderTimestamp), body, r.Header.Get(activities.HeaderSignature)) {
+			h.forged++
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		var ev activities.WebhookEvent
+		if err := json.Unmarshal(body, &ev); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		h.events = append(h.events, ev)
+	}))
+	t.Cleanup(h.server.Close)
+	return h
+}
+
+func (h *hookReceiver) webhook() *activities.Webhook {
+	return &activities.Webhook{URL: h.server.URL, Secret: hookSecret}
+}
+
+// waitFor returns the first event of that type for the action, waiting up to 10 s.
+func (h *hookReceiver) waitFor(t *testing.T, actionID, typ string) activities.WebhookEvent {
+	t.Helper()
+	var found activities.WebhookEvent
+	require.Eventually(t, func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for _, ev := range h.events {
+			if ev.ActionID == actionID && ev.Type == typ {
+				found = ev
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 20*time.Millisecond, "no %s webhook for %s", typ, actionID)
+	return found
+}
+
+type escalatedAction struct {
+	action
+	EscalationLevel int `json:"escalation_level"`
+}
+
+// waitStatus polls the read model until the action reaches the status and escalation level.
+func waitStatus(t *testing.T, c caller, id, status string, level int) escalatedAction {
+	t.Helper()
+	var a escalatedAction
+	require.Eventually(t, func() bool {
+		a = escalatedAction{}
+		c.call("GET", "/api/v1/actions/"+id, nil, &a)
+		return a.Status == status && a.EscalationLevel == level
+	}, 15*time.Second, 25*time.Millisecond, "action %s never reached %s level %d", id, status, level)
+	return a
+}
+
+// Rows "due time passes -> checking", "check_within passes -> escalated" and "escalate_within
+// passes -> level+1", with second-scale durations against the real server, and the webhooks they
+// send: signed, naming the system timer as the cause.
+func testDeadlines(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	alice, carol := as(t, st, "alice"), as(t, st, "carol")
+	body := newAction("alice")
+	body["due_in"], body["check_within"], body["escalate_within"] = "2s", "2s", "2s"
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
+
+	waitStatus(t, alice, a.ID, "checking", 0)
+	asked := hooks.waitFor(t, a.ID, "action.outcome_asked")
+	require.Equal(t, "system", asked.ActorID)
+	require.Equal(t, "timer", asked.Cause)
+	require.Contains(t, asked.Recipients, "alice")
+
+	waitStatus(t, alice, a.ID, "escalated", 1)
+	level1 := hooks.waitFor(t, a.ID, "action.escalated")
+	require.Contains(t, level1.Recipients, "carol", "level 1 alerts the supervisor")
+	waitStatus(t, alice, a.ID, "escalated", 2)
+
+	var inbox struct {
+		Items []struct {
+			ActionID string `json:"action_id"`
+			Kind     string `json:"kind"`
+			Cause    string `json:"cause"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", "/api/v1/me/notifications", nil, &inbox))
+	var managerAlerted bool
+	for _, n := range inbox.Items {
+		managerAlerted = managerAlerted || (n.ActionID == a.ID && n.Kind == "escalated" && n.Cause == "timer")
+	}
+	require.True(t, managerAlerted, "level 2 reaches the manager's inbox")
+
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", map[string]any{"due_in": "1h", "reason": "guest delayed"}, &a))
+	require.Equal(t, "assigned", a.Status)
+	hooks.mu.Lock()
+	require.Zero(t, hooks.forged)
+	hooks.mu.Unlock()
+}
+
+// Rows "accept_within passes -> escalated" (the owner keeps the action) and "accept: customer
+// told to whom and why", the latter as a webhook of its own kind.
+func testExpiryAndCustomerMessage(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "accept_within", "2s"), &a))
+	expired := waitStatus(t, alice, a.ID, "escalated", 1)
+	require.Equal(t, "alice", expired.OwnerID)
+	require.Equal(t, "expired", expired.Handovers[0].Status)
+	hooks.waitFor(t, a.ID, "action.handover_expired")
+
+	var b action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &b))
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+b.ID+"/handover", handoverBody, &b))
+	var inbox struct {
+		Items []struct {
+			ActionID string `json:"action_id"`
+			Kind     string `json:"kind"`
+		} `json:"items"`
+	}
+	require.Eventually(t, func() bool {
+		bob.call("GET", "/api/v1/me/notifications", nil, &inbox)
+		for _, n := range inbox.Items {
+			if n.ActionID == b.ID && n.Kind == "handover_requested" {
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 20*time.Millisecond, "the recipient's inbox shows the handover")
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+b.ID+"/accept", map[string]any{"summary": "on it"}, &b))
+	told := hooks.waitFor(t, b.ID, "action.customer_message")
+	require.Equal(t, "Bob will confirm your late checkout.", told.Message)
+	require.NotNil(t, told.Customer)
+	require.Equal(t, "G-1001", told.Customer.Ref)
+	require.Equal(t, "bob", told.ActorID)
+	require.Equal(t, "request", told.Cause)
+}
+
+// The supervisors' rows: reassign, extend, escalate, cancel, each refused to an agent (403) and
+// to an invalid target (422), and claim of an unowned action.
+func testSupervisorCommands(t *testing.T, st *app.Stack) {
+	alice, carol, dave := as(t, st, "alice"), as(t, st, "carol"), as(t, st, "dave")
+	var a escalatedAction
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+	var p problem
+	for _, cmd := range []struct {
+		path string
+		body map[string]any
+	}{
+		{"/reassign", map[string]any{"to_id": "bob", "reason": "x"}},
+		{"/extend", map[string]any{"due_in": "1h", "reason": "x"}},
+		{"/escalate", map[string]any{"reason": "x"}},
+		{"/cancel", map[string]any{"reason": "x"}},
+	} {
+		require.Equal(t, http.StatusForbidden, alice.call("POST", path+cmd.path, cmd.body, &p), cmd.path)
+	}
+	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", path+"/reassign", map[string]any{"to_id": "crm", "reason": "x"}, &p))
+	require.Equal(t, "to_id", p.Errors[0].Field)
+	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", path+"/escalate", map[string]any{}, &p), "a reason is required")
+	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/check", map[string]any{"result": "done"}, &p), "nothing to check before the due time")
+
+	require.Equal(t, http.StatusOK, carol.call("POST", path+"/reassign", map[string]any{"to_id": "bob", "reason": "alice is at lunch"}, &a))
+	require.Equal(t, "bob", a.OwnerID)
+	require.Equal(t, http.StatusOK, dave.call("POST", path+"/escalate", map[string]any{"reason": "VIP complaint"}, &a))
+	require.Equal(t, "escalated", a.Status)
+	require.Equal(t, 1, a.EscalationLevel)
+	require.Equal(t, http.StatusOK, carol.call("POST", path+"/extend", map[string]any{"due_in": "2h", "reason": "waiting on the guest"}, &a))
+	require.Equal(t, "assigned", a.Status)
+	require.Equal(t, http.StatusOK, carol.call("POST", path+"/cancel", map[string]any{"reason": "guest withdrew the request"}, &a))
+	require.Equal(t, "cancelled", a.Status)
+	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/cancel", map[string]any{"reason": "again"}, &p))
+
+	// Nobody below authority 4 may own this one, and routing only picks agents: unassigned.
+	body := newAction("")
+	delete(body, "owner_id")
+	body["team_id"], body["required_authority"] = "frontdesk", 4
+	var u action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &u))
+	require.Equal(t, "unassigned", u.Status)
+	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/actions/"+u.ID+"/claim", nil, &p), "carol's authority is 3")
+	require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+u.ID+"/claim", nil, &u))
+	require.Equal(t, "dave", u.OwnerID)
+	require.Equal(t, "assigned", u.Status)
+}
+
+// Routing picks an eligible agent when no owner is named; a category's policy is versioned and
+// a new action records the version it runs under.
+func testRoutingAndPolicies(t *testing.T, st *app.Stack) {
+	alice, root, carol := as(t, st, "alice"), as(t, st, "root"), as(t, st, "carol")
+	body := newAction("")
+	delete(body, "owner_id")
+	body["team_id"], body["required_authority"] = "frontdesk", 2
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
+	require.Equal(t, "erin", a.OwnerID, "erin is the only agent with authority 2")
+	require.Equal(t, "assigned", a.Status)
+
+	var p problem
+	require.Equal(t, http.StatusForbidden, carol.call("PUT", "/api/v1/policies/refund", map[string]any{"accept_within": "10m"}, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", "/api/v1/policies/refund", map[string]any{"accept_within": "soon"}, &p))
+	type policy struct {
+		Version      int    `json:"version"`
+		AcceptWithin string `json:"accept_within"`
+		CheckWithin  string `json:"check_within"`
+	}
+	var before, v1, v2 policy
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/policies/refund", nil, &before))
+	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/refund", map[string]any{"accept_within": "10m"}, &v1))
+	require.Equal(t, before.Version+1, v1.Version)
+	require.Equal(t, "10m0s", v1.AcceptWithin)
+	require.Equal(t, "1h0m0s", v1.CheckWithin, "unset durations keep the defaults")
+
+	refund := merge(newAction("alice"), "category", "refund")
+	var r action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", refund, &r))
+	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/refund", map[string]any{"accept_within": "20m"}, &v2))
+	require.Equal(t, v1.Version+1, v2.Version)
+
+	var events struct {
+		Items []struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+r.ID+"/events", nil, &events))
+	require.Equal(t, "created", events.Items[0].Type)
+	require.EqualValues(t, v1.Version, events.Items[0].Data["policy_version"], "the action keeps the version it started with")
+}
