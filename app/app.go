@@ -43,7 +43,7 @@ type DevConfig struct {
 	Demo bool
 	// Webhook, when set, receives every notification as a signed event.
 	Webhook *activities.Webhook
-	Log  *slog.Logger
+	Log     *slog.Logger
 }
 
 // Stack is a running development stack.

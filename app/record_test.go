@@ -18,6 +18,10 @@ import (
 
 var recordHistories = flag.Bool("record-histories", false, "write the histories the replay tests in workflows/testdata use")
 
+// historyPrefix names the workflow version the recorded histories come from. Histories of older
+// versions stay in testdata: running actions of those versions must still replay.
+const historyPrefix = "v1-"
+
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
 // -record-histories only when a deliberate, versioned workflow change needs new histories; keep the
@@ -41,13 +45,21 @@ func TestRecordHistories(t *testing.T) {
 		}
 		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
 		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join("..", "workflows", "testdata", name+".json"), raw, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join("..", "workflows", "testdata", historyPrefix+name+".json"), raw, 0o644))
 	}
 	record("handover_accept_complete", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
 		require.Equal(t, http.StatusCreated, bob.call("POST", "/api/v1/actions/"+id+"/notes", map[string]any{"text": "done soon"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+	})
+	carol := as(t, st, "carol")
+	record("due_escalated_reassigned", func(id string) {
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "1s", "reason": "short"}, nil))
+		waitStatus(t, alice, id, "checking", 0)
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/escalate", map[string]any{"reason": "stuck"}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign", map[string]any{"to_id": "bob", "reason": "alice is away"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
 	})
 	record("handover_declined_refused", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
