@@ -160,13 +160,14 @@ func (s *server) decline(c *gin.Context) {
 }
 
 type completeRequest struct {
-	Outcome string `json:"outcome" binding:"required,max=4000"`
-	Notes   string `json:"notes" binding:"max=4000"`
+	Outcome         string `json:"outcome" binding:"required,max=4000"`
+	Notes           string `json:"notes" binding:"max=4000"`
+	CustomerMessage string `json:"customer_message" binding:"max=2000"`
 }
 
 func (s *server) complete(c *gin.Context) {
 	command(s, workflows.UpdateComplete, http.StatusOK, func(c *gin.Context, _ models.Action, req completeRequest) (any, error) {
-		return workflows.CompleteInput{Actor: actorOf(principal(c)), Outcome: req.Outcome, Notes: req.Notes}, nil
+		return workflows.CompleteInput{Actor: actorOf(principal(c)), Outcome: req.Outcome, Notes: req.Notes, CustomerMessage: req.CustomerMessage}, nil
 	})(c)
 }
 

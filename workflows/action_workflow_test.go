@@ -134,7 +134,7 @@ func TestHandoverAcceptComplete(t *testing.T) {
 	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
 	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout, tell housekeeping"}}
 	note := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: bob, Text: "housekeeping agreed"}}
-	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "checkout moved"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "checkout moved", CustomerMessage: "Your checkout is at 2pm."}}
 	lateNote := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: alice, Text: "guest thanked us"}}
 	b.run(t, startInput("a1"), create, handover, accept, note, complete, lateNote)
 
@@ -170,13 +170,15 @@ func TestHandoverAcceptComplete(t *testing.T) {
 	}
 	require.Equal(t, []string{
 		workflows.EventCreated, workflows.EventHandoverRequested, workflows.EventHandoverAccepted,
-		workflows.EventCustomerTold, workflows.EventNoteAdded, workflows.EventCompleted, workflows.EventNoteAdded,
+		workflows.EventCustomerTold, workflows.EventNoteAdded, workflows.EventCompleted, workflows.EventCustomerTold,
+		workflows.EventNoteAdded,
 	}, types)
 	row, err := b.store.GetAction(context.Background(), "a1")
 	require.NoError(t, err)
 	require.Equal(t, "completed", row.Status)
 	require.Equal(t, "bob", row.OwnerID)
-	require.EqualValues(t, 7, row.Version)
+	require.EqualValues(t, 8, row.Version)
+	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyCompleted, "the hander hears of the completion")
 	require.Len(t, row.Handovers, 1)
 	require.Equal(t, "accepted", row.Handovers[0].Status)
 }
@@ -191,6 +193,7 @@ func TestDeclineKeepsOwner(t *testing.T) {
 	b.run(t, startInput("a2"), handover, decline, again, accept, complete)
 
 	require.NoError(t, decline.err)
+	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyHandoverDeclined, "the hander is told")
 	require.Equal(t, workflows.StatusAssigned, decline.state.Status)
 	require.Equal(t, "alice", decline.state.OwnerID)
 	require.Equal(t, workflows.HandoverDeclined, decline.state.Handovers[0].Status)

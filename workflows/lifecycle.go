@@ -291,10 +291,17 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	if blank(message) {
 		message = fmt.Sprintf("Your request %q is now being handled by %s, because %s.", s.Title, h.ToID, h.Reason)
 	}
-	told := s.record(now, in.Actor.ID, EventCustomerTold, map[string]any{"handover_id": h.ID, "message": message})
+	return []Event{accepted, s.tellCustomer(now, in.Actor.ID, message, map[string]any{"handover_id": h.ID})}
+}
+
+// tellCustomer records a message to the customer and sends it as a notification of its own kind.
+func (s *State) tellCustomer(now time.Time, actorID, message string, data map[string]any) Event {
+	data["message"] = message
+	told := s.record(now, actorID, EventCustomerTold, data)
 	s.notify(told, NotifyCustomerMessage, nil, "", message)
-	s.outbox[len(s.outbox)-1].Customer = &s.Customer
-	return []Event{accepted, told}
+	customer := s.Customer
+	s.outbox[len(s.outbox)-1].Customer = &customer
+	return told
 }
 
 // CheckDecline refuses a decline by anyone but the recipient, or without a reason.
@@ -367,7 +374,11 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 	if hander := s.lastHander(); hander != "" {
 		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed: %s", s.Title, in.Outcome))
 	}
-	return append(events, ev)
+	events = append(events, ev)
+	if !blank(in.CustomerMessage) {
+		events = append(events, s.tellCustomer(now, in.Actor.ID, in.CustomerMessage, map[string]any{}))
+	}
+	return events
 }
 
 func (s *State) finish(status Status) {

@@ -414,6 +414,8 @@ type CompleteInput struct {
 	Actor   Actor  `json:"actor"`
 	Outcome string `json:"outcome"`
 	Notes   string `json:"notes"`
+	// CustomerMessage, when given, is sent to the customer.
+	CustomerMessage string `json:"customer_message"`
 }
 
 // NoteInput adds a note to the timeline.
