@@ -72,10 +72,15 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	// Take the HTTP port first: a port in use fails at once, before anything else starts.
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", cfg.HTTPAddr, err)
+	}
 	st := &Stack{log: cfg.Log}
 	defer func() {
 		if err != nil {
-			err = errors.Join(err, st.Stop(context.Background()))
+			err = errors.Join(err, ln.Close(), st.Stop(context.Background()))
 		}
 	}()
 
@@ -111,22 +116,15 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	st.workerUp.Store(true)
 
 	handler := api.NewRouter(api.Deps{Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready})
-	if err := st.serve(cfg.HTTPAddr, handler); err != nil {
-		return nil, err
-	}
+	st.serve(ln, handler)
 	return st, nil
 }
 
-func (st *Stack) serve(addr string, handler http.Handler) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", addr, err)
-	}
+func (st *Stack) serve(ln net.Listener, handler http.Handler) {
 	st.URL = "http://" + ln.Addr().String()
 	st.httpServer = newHTTPServer(handler)
 	st.served = make(chan error, 1)
 	go func() { st.served <- st.httpServer.Serve(ln) }()
-	return nil
 }
 
 func newHTTPServer(h http.Handler) *http.Server {

@@ -108,6 +108,9 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	if cfg.FrontendPort == 0 {
 		cfg.FrontendPort = ports[3]
+	} else if err := portFree(cfg.IP, cfg.FrontendPort); err != nil {
+		// The server would fail deep inside its start-up on a taken port; say it plainly first.
+		return nil, err
 	}
 	hostPort := net.JoinHostPort(cfg.IP, strconv.Itoa(cfg.FrontendPort))
 
@@ -283,6 +286,14 @@ func freePorts(ip string, n int) ([]int, error) {
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
+}
+
+func portFree(ip string, port int) error {
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("temporal port %d on %s is not free (is another handover or Temporal server running? choose another with --temporal-port): %w", port, ip, err)
+	}
+	return l.Close()
 }
 
 func waitForPort(ctx context.Context, hostPort string) error {
