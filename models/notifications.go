@@ -107,17 +107,24 @@ func (s *Store) CurrentPolicy(ctx context.Context, category string) (Policy, err
 	return p, nil
 }
 
-// SavePolicy stores a new version of a category's policy and returns it with its version.
+// SavePolicy stores a new version of a category's policy and returns it with its version. Two
+// writers racing for the same version number: the loser takes the next one.
 func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var last int
-		if err := tx.Model(&Policy{}).Where("category = ?", p.Category).Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
-			return err
+	var err error
+	for range 20 {
+		err = s.tx(ctx, func(tx *gorm.DB) error {
+			var last int
+			if err := tx.Model(&Policy{}).Where("category = ?", p.Category).Select("COALESCE(MAX(version), 0)").Scan(&last).Error; err != nil {
+				return err
+			}
+			p.Version = last + 1
+			p.CreatedAt = utc(time.Now())
+			return tx.Create(&p).Error
+		})
+		if !errors.Is(err, gorm.ErrDuplicatedKey) {
+			break
 		}
-		p.Version = last + 1
-		p.CreatedAt = utc(time.Now())
-		return tx.Create(&p).Error
-	})
+	}
 	if err != nil {
 		return Policy{}, fmt.Errorf("saving policy %s: %w", p.Category, err)
 	}

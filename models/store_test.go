@@ -146,3 +146,23 @@ func ids(actions []models.Action) []string {
 	}
 	return out
 }
+
+func TestConcurrentPolicyWritesGetDistinctVersions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		const writers = 8
+		errs := make(chan error, writers)
+		for range writers {
+			go func() {
+				_, err := store.SavePolicy(ctx, models.Policy{Category: "refund", CreatedBy: "root"})
+				errs <- err
+			}()
+		}
+		for range writers {
+			require.NoError(t, <-errs)
+		}
+		var versions []int
+		require.NoError(t, store.DB().Model(&models.Policy{}).Where("category = ?", "refund").Order("version").Pluck("version", &versions).Error)
+		require.Equal(t, []int{1, 2, 3, 4, 5, 6, 7, 8}, versions)
+	})
+}
