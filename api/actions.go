@@ -33,10 +33,10 @@ type customerRequest struct {
 }
 
 type createActionRequest struct {
-	Title             string          `json:"title" binding:"required,max=200"`
+	Title             string          `json:"title" binding:"required,notblank,max=200"`
 	Customer          customerRequest `json:"customer"`
 	Details           string          `json:"details" binding:"max=10000"`
-	Category          string          `json:"category" binding:"required,max=64"`
+	Category          string          `json:"category" binding:"required,notblank,max=64"`
 	Priority          string          `json:"priority" binding:"omitempty,oneof=low normal high urgent"`
 	OwnerID           string          `json:"owner_id" binding:"max=64"`
 	TeamID            string          `json:"team_id" binding:"max=64"`
@@ -163,6 +163,9 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	}
 	if req.Priority == "" {
 		req.Priority = "normal"
+	}
+	if !categoryPattern.MatchString(req.Category) {
+		return workflows.StartInput{}, invalidFields(FieldError{Field: "category", Message: "must be lower-case letters, digits, - or _ (at most 64)"})
 	}
 	policy, err := s.resolvePolicy(ctx, req.Category)
 	if err != nil {

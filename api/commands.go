@@ -1,7 +1,11 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -14,20 +18,16 @@ import (
 
 // sendCommand delivers one command to the action's workflow as an Update and answers with the
 // workflow's new state. A repeated Idempotency-Key is de-duplicated by Temporal.
-func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg any, status int) {
+func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg any, idem workflows.Idempotency, status int) {
 	ctx := c.Request.Context()
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ActionWorkflowID(a.ID),
 		UpdateName:   update,
-		Args:         []any{arg},
+		Args:         []any{arg, idem},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}
-	if key := c.GetHeader("Idempotency-Key"); key != "" {
-		if len(key) > 200 {
-			writeError(c, s.Log, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"}))
-			return
-		}
-		opts.UpdateID = principal(c).ID + "/" + update + "/" + key
+	if idem.Key != "" {
+		opts.UpdateID = idem.Key + "/" + update
 	}
 	handle, err := s.Temporal.UpdateWorkflow(ctx, opts)
 	var state workflows.State
@@ -55,13 +55,36 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 			writeError(c, s.Log, err)
 			return
 		}
+		idem, err := idempotency(c, update, req)
+		if err != nil {
+			writeError(c, s.Log, err)
+			return
+		}
 		arg, err := build(c, a, req)
 		if err != nil {
 			writeError(c, s.Log, err)
 			return
 		}
-		s.sendCommand(c, a, update, arg, status)
+		s.sendCommand(c, a, update, arg, idem, status)
 	}
+}
+
+// idempotency reads the Idempotency-Key of a command: scoped to the caller, with a hash of the
+// command and its body so that the key cannot be reused for another request.
+func idempotency(c *gin.Context, update string, req any) (workflows.Idempotency, error) {
+	key := c.GetHeader("Idempotency-Key")
+	if key == "" {
+		return workflows.Idempotency{}, nil
+	}
+	if len(key) > 200 {
+		return workflows.Idempotency{}, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return workflows.Idempotency{}, fmt.Errorf("hashing request: %w", err)
+	}
+	sum := sha256.Sum256(append([]byte(update+"\x00"), body...))
+	return workflows.Idempotency{Key: principal(c).ID + "/" + key, Hash: hex.EncodeToString(sum[:])}, nil
 }
 
 type notesRequest struct {
@@ -73,8 +96,8 @@ type notesRequest struct {
 }
 
 type handoverRequest struct {
-	ToID            string       `json:"to_id" binding:"required,max=64"`
-	Reason          string       `json:"reason" binding:"required,max=1000"`
+	ToID            string       `json:"to_id" binding:"required,notblank,max=64"`
+	Reason          string       `json:"reason" binding:"required,notblank,max=1000"`
 	Method          string       `json:"method" binding:"required,oneof=written email phone face_to_face chat report"`
 	Situation       string       `json:"situation" binding:"required,oneof=routine busy quiet let_down"`
 	Notes           notesRequest `json:"notes"`
@@ -140,7 +163,7 @@ func (s *server) handover(c *gin.Context) {
 }
 
 type acceptRequest struct {
-	Summary string `json:"summary" binding:"required,max=4000"`
+	Summary string `json:"summary" binding:"required,notblank,max=4000"`
 }
 
 func (s *server) accept(c *gin.Context) {
@@ -150,7 +173,7 @@ func (s *server) accept(c *gin.Context) {
 }
 
 type declineRequest struct {
-	Reason string `json:"reason" binding:"required,max=2000"`
+	Reason string `json:"reason" binding:"required,notblank,max=2000"`
 }
 
 func (s *server) decline(c *gin.Context) {
@@ -160,7 +183,7 @@ func (s *server) decline(c *gin.Context) {
 }
 
 type completeRequest struct {
-	Outcome         string `json:"outcome" binding:"required,max=4000"`
+	Outcome         string `json:"outcome" binding:"required,notblank,max=4000"`
 	Notes           string `json:"notes" binding:"max=4000"`
 	CustomerMessage string `json:"customer_message" binding:"max=2000"`
 }
@@ -172,7 +195,7 @@ func (s *server) complete(c *gin.Context) {
 }
 
 type noteRequest struct {
-	Text string `json:"text" binding:"required,max=4000"`
+	Text string `json:"text" binding:"required,notblank,max=4000"`
 }
 
 func (s *server) addNote(c *gin.Context) {
@@ -209,7 +232,7 @@ func (s *server) check(c *gin.Context) {
 }
 
 type reasonRequest struct {
-	Reason string `json:"reason" binding:"required,max=2000"`
+	Reason string `json:"reason" binding:"required,notblank,max=2000"`
 }
 
 func (s *server) escalate(c *gin.Context) {
@@ -225,8 +248,8 @@ func (s *server) cancel(c *gin.Context) {
 }
 
 type reassignRequest struct {
-	ToID   string `json:"to_id" binding:"required,max=64"`
-	Reason string `json:"reason" binding:"required,max=2000"`
+	ToID   string `json:"to_id" binding:"required,notblank,max=64"`
+	Reason string `json:"reason" binding:"required,notblank,max=2000"`
 	DueIn  string `json:"due_in" binding:"max=32"`
 	DueAt  string `json:"due_at" binding:"max=64"`
 }
@@ -246,7 +269,7 @@ func (s *server) reassign(c *gin.Context) {
 type extendRequest struct {
 	DueIn  string `json:"due_in" binding:"max=32"`
 	DueAt  string `json:"due_at" binding:"max=64"`
-	Reason string `json:"reason" binding:"required,max=2000"`
+	Reason string `json:"reason" binding:"required,notblank,max=2000"`
 }
 
 func (s *server) extend(c *gin.Context) {

@@ -107,6 +107,9 @@ func classify(err error) (*apiError, bool) {
 		// The workflow has closed: the action is completed or cancelled.
 		return &apiError{kind: kindConflict, detail: "the action is closed and can no longer change"}, true
 	}
+	if errors.Is(err, models.ErrConflict) {
+		return &apiError{kind: kindConflict, detail: "it already exists"}, true
+	}
 	if errors.Is(err, models.ErrNotFound) {
 		return &apiError{kind: kindNotFound, detail: "no such resource"}, true
 	}
@@ -151,6 +154,12 @@ type decoder struct {
 func newDecoder() *decoder {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.SetTagName("binding")
+	// Text that is only white space says nothing: treat it as missing.
+	if err := v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
+		return strings.TrimSpace(fl.Field().String()) != ""
+	}); err != nil {
+		panic(err) // a programming error: the rule name or function is malformed
+	}
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
@@ -244,7 +253,7 @@ func fieldPath(ns string) string {
 
 func ruleMessage(fe validator.FieldError) string {
 	switch fe.Tag() {
-	case "required":
+	case "required", "notblank":
 		return "is required"
 	case "max":
 		return "must be at most " + fe.Param() + " characters"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
+	"golang.org/x/time/rate"
 
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
@@ -26,11 +27,14 @@ type Deps struct {
 	Ready func(context.Context) error
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// RateLimit bounds each caller's requests; the zero value turns it off.
+	RateLimit RateLimit
 }
 
 type server struct {
 	Deps
-	decoder *decoder
+	decoder  *decoder
+	limiters *limiters
 }
 
 // NewRouter builds the HTTP handler with every route.
@@ -44,7 +48,7 @@ func NewRouter(d Deps) http.Handler {
 	if d.Ready == nil {
 		d.Ready = func(context.Context) error { return nil }
 	}
-	s := &server{Deps: d, decoder: newDecoder()}
+	s := &server{Deps: d, decoder: newDecoder(), limiters: &limiters{cfg: d.RateLimit, by: map[string]*rate.Limiter{}}}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -56,7 +60,7 @@ func NewRouter(d Deps) http.Handler {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
 
-	v1 := r.Group("/api/v1", s.authenticate)
+	v1 := r.Group("/api/v1", s.authenticate, s.limit)
 	v1.GET("/me", s.me)
 	v1.POST("/actions", s.createAction)
 	v1.GET("/actions", s.listActions)
@@ -74,6 +78,13 @@ func NewRouter(d Deps) http.Handler {
 	v1.POST("/actions/:id/cancel", s.cancel)
 	v1.POST("/actions/:id/claim", s.claim)
 	v1.GET("/me/notifications", s.myNotifications)
+	v1.GET("/teams", s.listTeams)
+	v1.POST("/teams", s.createTeam)
+	v1.PATCH("/teams/:id", s.patchTeam)
+	v1.GET("/staff", s.listStaff)
+	v1.GET("/staff/:id", s.getStaff)
+	v1.POST("/staff", s.createStaff)
+	v1.PATCH("/staff/:id", s.patchStaff)
 	v1.GET("/policies/:category", s.getPolicy)
 	v1.PUT("/policies/:category", s.putPolicy)
 	return r

@@ -43,7 +43,9 @@ type DevConfig struct {
 	Demo bool
 	// Webhook, when set, receives every notification as a signed event.
 	Webhook *activities.Webhook
-	Log     *slog.Logger
+	// RateLimit bounds each caller's API requests; the zero value turns it off.
+	RateLimit api.RateLimit
+	Log       *slog.Logger
 }
 
 // Stack is a running development stack.
@@ -115,7 +117,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	st.workerUp.Store(true)
 
-	handler := api.NewRouter(api.Deps{Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready})
+	handler := api.NewRouter(api.Deps{Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready, RateLimit: cfg.RateLimit})
 	st.serve(ln, handler)
 	return st, nil
 }

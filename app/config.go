@@ -22,16 +22,21 @@ import (
 
 // Config is the environment of the production processes; the README lists every variable.
 type Config struct {
-	TemporalAddress   string `env:"HANDOVER_TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
-	TemporalNamespace string `env:"HANDOVER_TEMPORAL_NAMESPACE" envDefault:"default"`
-	DatabaseURL       string `env:"HANDOVER_DATABASE_URL"`
-	HTTPAddr          string `env:"HANDOVER_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
-	DataDir           string `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
-	LogFormat         string `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
-	LogLevel          string `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
-	WebhookURL        string `env:"HANDOVER_WEBHOOK_URL"`
-	WebhookSecret     string `env:"HANDOVER_WEBHOOK_SECRET"`
+	TemporalAddress   string  `env:"HANDOVER_TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
+	TemporalNamespace string  `env:"HANDOVER_TEMPORAL_NAMESPACE" envDefault:"default"`
+	DatabaseURL       string  `env:"HANDOVER_DATABASE_URL"`
+	HTTPAddr          string  `env:"HANDOVER_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	DataDir           string  `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
+	LogFormat         string  `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
+	LogLevel          string  `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
+	RateLimit         float64 `env:"HANDOVER_RATE_LIMIT" envDefault:"50"`
+	RateBurst         int     `env:"HANDOVER_RATE_BURST" envDefault:"100"`
+	WebhookURL        string  `env:"HANDOVER_WEBHOOK_URL"`
+	WebhookSecret     string  `env:"HANDOVER_WEBHOOK_SECRET"`
 }
+
+// Limits is the per-caller rate limit of the API.
+func (c Config) Limits() api.RateLimit { return api.RateLimit{Rate: c.RateLimit, Burst: c.RateBurst} }
 
 // Webhook is the configured webhook, or nil when none is.
 func (c Config) Webhook() *activities.Webhook {
@@ -65,6 +70,9 @@ func (c Config) Validate() error {
 		if len(c.WebhookSecret) < 16 {
 			return errors.New("HANDOVER_WEBHOOK_SECRET: at least 16 characters are required with HANDOVER_WEBHOOK_URL")
 		}
+	}
+	if c.RateLimit < 0 || c.RateBurst < 1 {
+		return errors.New("HANDOVER_RATE_LIMIT must be 0 (off) or more, HANDOVER_RATE_BURST at least 1")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("HANDOVER_LOG_FORMAT %q: want text or json", c.LogFormat)
@@ -133,7 +141,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})
 		return err
 	}
-	srv := newHTTPServer(api.NewRouter(api.Deps{Temporal: tc, Store: store, Log: log, Ready: ready}))
+	srv := newHTTPServer(api.NewRouter(api.Deps{Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits()}))
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)

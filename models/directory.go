@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -10,6 +12,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // HashToken is the form a bearer token is stored and looked up in.
@@ -100,4 +104,99 @@ func (s *Store) GetTeam(ctx context.Context, id string) (Team, error) {
 		return Team{}, fmt.Errorf("loading team %s: %w", id, err)
 	}
 	return t, nil
+}
+
+// ErrConflict is returned when a row with the same key already exists.
+var ErrConflict = errors.New("already exists")
+
+// isDuplicate reports whether err is a primary-key or unique violation. GORM translates
+// PostgreSQL's; the pure-Go SQLite driver's are recognised by their extended result codes.
+func isDuplicate(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		code := se.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || code == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	}
+	return false
+}
+
+// CreateTeam adds a team; an existing ID is ErrConflict.
+func (s *Store) CreateTeam(ctx context.Context, t Team) error {
+	t.CreatedAt = utc(time.Now())
+	if _, err := s.GetTeam(ctx, t.ID); err == nil {
+		return fmt.Errorf("team %s: %w", t.ID, ErrConflict)
+	}
+	err := s.db.WithContext(ctx).Create(&t).Error
+	if isDuplicate(err) {
+		return fmt.Errorf("team %s: %w", t.ID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("creating team %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+// ListTeams returns every team by ID.
+func (s *Store) ListTeams(ctx context.Context) ([]Team, error) {
+	var out []Team
+	if err := s.db.WithContext(ctx).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("listing teams: %w", err)
+	}
+	return out, nil
+}
+
+// CreateStaff adds a member of staff; an existing ID is ErrConflict.
+func (s *Store) CreateStaff(ctx context.Context, st Staff) error {
+	st.CreatedAt = utc(time.Now())
+	if _, err := s.GetStaff(ctx, st.ID); err == nil {
+		return fmt.Errorf("staff %s: %w", st.ID, ErrConflict)
+	}
+	err := s.db.WithContext(ctx).Create(&st).Error
+	if isDuplicate(err) {
+		return fmt.Errorf("staff %s: %w", st.ID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("creating staff %s: %w", st.ID, err)
+	}
+	return nil
+}
+
+// ListStaff returns staff by ID, of one team when teamID is not "".
+func (s *Store) ListStaff(ctx context.Context, teamID string) ([]Staff, error) {
+	q := s.db.WithContext(ctx).Order("id")
+	if teamID != "" {
+		q = q.Where("team_id = ?", teamID)
+	}
+	var out []Staff
+	if err := q.Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("listing staff: %w", err)
+	}
+	return out, nil
+}
+
+// IssueToken creates a new random bearer token for a member of staff and stores only its hash:
+// the token itself is returned once and cannot be read back.
+func (s *Store) IssueToken(ctx context.Context, staffID, label string) (string, error) {
+	if _, err := s.GetStaff(ctx, staffID); err != nil {
+		return "", err
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", fmt.Errorf("generating token: %w", err)
+	}
+	token := "hov_" + base64.RawURLEncoding.EncodeToString(raw)
+	return token, s.AddToken(ctx, staffID, token, label)
+}
+
+// RevokeTokens revokes every live token of a member of staff and returns how many there were.
+func (s *Store) RevokeTokens(ctx context.Context, staffID string) (int64, error) {
+	res := s.db.WithContext(ctx).Model(&APIToken{}).
+		Where("staff_id = ? AND revoked_at IS NULL", staffID).Update("revoked_at", utc(time.Now()))
+	if res.Error != nil {
+		return 0, fmt.Errorf("revoking tokens of %s: %w", staffID, res.Error)
+	}
+	return res.RowsAffected, nil
 }

@@ -121,7 +121,7 @@ func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {
 			p.CreatedAt = utc(time.Now())
 			return tx.Create(&p).Error
 		})
-		if !errors.Is(err, gorm.ErrDuplicatedKey) {
+		if !isDuplicate(err) {
 			break
 		}
 	}

@@ -196,11 +196,22 @@ func setCommand[In any](
 	check func(*State, In) error, apply func(*State, In, time.Time) []Event,
 ) error {
 	return workflow.SetUpdateHandlerWithOptions(ctx, name,
-		func(ctx workflow.Context, in In) (State, error) {
+		func(ctx workflow.Context, in In, idem Idempotency) (State, error) {
+			if w.state.seen(idem) {
+				// A retry Temporal could not de-duplicate (it came after continue-as-new).
+				return w.awaitProjection(ctx, w.state.Version)
+			}
 			w.applied(apply(&w.state, in, workflow.Now(ctx)))
+			w.state.remember(idem)
 			return w.awaitProjection(ctx, w.state.Version)
 		},
-		workflow.UpdateHandlerOptions{Validator: func(in In) error {
+		workflow.UpdateHandlerOptions{Validator: func(in In, idem Idempotency) error {
+			if err := w.state.checkKey(idem); err != nil {
+				return err
+			}
+			if w.state.seen(idem) {
+				return nil
+			}
 			s := w.state.Clone()
 			return check(&s, in)
 		}},

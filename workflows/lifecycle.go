@@ -88,6 +88,35 @@ func (p Policy) withDefaults() Policy {
 	return p
 }
 
+// seen reports whether this exact request was already applied.
+func (s *State) seen(idem Idempotency) bool {
+	return idem.Key != "" && slices.Contains(s.RecentRequests, idem)
+}
+
+// checkKey refuses a key already used for a different request.
+func (s *State) checkKey(idem Idempotency) error {
+	if idem.Key == "" {
+		return nil
+	}
+	for _, r := range s.RecentRequests {
+		if r.Key == idem.Key && r.Hash != idem.Hash {
+			return refuse(ErrInvalid, "Idempotency-Key: this key was already used with a different request")
+		}
+	}
+	return nil
+}
+
+// remember keeps the key of an applied request, forgetting the oldest beyond MaxRecentRequests.
+func (s *State) remember(idem Idempotency) {
+	if idem.Key == "" {
+		return
+	}
+	s.RecentRequests = append(s.RecentRequests, idem)
+	if over := len(s.RecentRequests) - MaxRecentRequests; over > 0 {
+		s.RecentRequests = slices.Delete(s.RecentRequests, 0, over)
+	}
+}
+
 // NewState is the state of a newly created action and its first timeline event.
 func NewState(in StartInput, now time.Time) (State, Event) {
 	s := State{

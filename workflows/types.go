@@ -144,6 +144,9 @@ type State struct {
 	EscalateBy *time.Time `json:"escalate_by"`
 	// FollowUp is the next reminder for the person who handed the action over.
 	FollowUp *FollowUp `json:"follow_up"`
+	// RecentRequests remembers the last Idempotency-Keys used on the action with a hash of
+	// their request, oldest first, so a key reused for a different request is refused.
+	RecentRequests []Idempotency `json:"recent_requests"`
 	// outbox holds the notifications the last change asks for; the workflow sends and clears it.
 	outbox    []Notification
 	CreatedBy string    `json:"created_by"`
@@ -173,6 +176,7 @@ func (s *State) PendingHandover() *Handover {
 func (s State) Clone() State {
 	s.Handovers = slices.Clone(s.Handovers)
 	s.Ladder = slices.Clone(s.Ladder)
+	s.RecentRequests = slices.Clone(s.RecentRequests)
 	s.outbox = slices.Clone(s.outbox)
 	return s
 }
@@ -343,6 +347,16 @@ type HandoverInput struct {
 	// AcceptWithin overrides the policy's time for the recipient to answer; zero keeps it.
 	AcceptWithin time.Duration `json:"accept_within"`
 }
+
+// Idempotency identifies a command that may be sent again: the caller's key, and a hash of the
+// request it was first sent with. It travels as the second argument of every command Update.
+type Idempotency struct {
+	Key  string `json:"key"`
+	Hash string `json:"hash"`
+}
+
+// MaxRecentRequests bounds how many Idempotency-Keys an action remembers.
+const MaxRecentRequests = 100
 
 // CheckInput records, at the due time, whether the action was done, and what happens if not.
 type CheckInput struct {

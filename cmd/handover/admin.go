@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/models"
+)
+
+// newAdminCmd groups the commands that manage staff, teams and tokens directly in the read
+// model: HANDOVER_DATABASE_URL, or the read model of `handover dev` in --data.
+func newAdminCmd() *cobra.Command {
+	var dataDir string
+	cmd := &cobra.Command{
+		Use:   "admin",
+		Short: "Manage teams, staff and API tokens",
+	}
+	cmd.PersistentFlags().StringVar(&dataDir, "data", ".handover", "data directory of `handover dev` (when HANDOVER_DATABASE_URL is not set)")
+
+	withStore := func(run func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			url := cfg.DatabaseURL
+			if url == "" {
+				url = "sqlite:" + filepath.Join(dataDir, "readmodel.db")
+			}
+			store, err := app.OpenStore(cmd.Context(), url, cfg.Logger())
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			return run(cmd.Context(), cmd, store, args)
+		}
+	}
+
+	addTeam := &cobra.Command{
+		Use:   "add-team ID NAME",
+		Short: "Create a team",
+		Args:  cobra.ExactArgs(2),
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
+			if err := store.CreateTeam(ctx, models.Team{ID: args[0], Name: args[1]}); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "team %s created\n", args[0])
+			return nil
+		}),
+	}
+
+	var staff models.Staff
+	var team string
+	addStaff := &cobra.Command{
+		Use:   "add-staff ID NAME",
+		Short: "Add a member of staff (or an integration, with --role service)",
+		Args:  cobra.ExactArgs(2),
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
+			staff.ID, staff.Name, staff.Active, staff.OnShift = args[0], args[1], true, true
+			if team != "" {
+				if _, err := store.GetTeam(ctx, team); err != nil {
+					return err
+				}
+				staff.TeamID = &team
+			}
+			if err := store.CreateStaff(ctx, staff); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s created\n", staff.Role, staff.ID)
+			return nil
+		}),
+	}
+	addStaff.Flags().StringVar(&staff.Role, "role", "agent", "agent, supervisor, manager, admin or service")
+	addStaff.Flags().StringVar(&team, "team", "", "team ID")
+	addStaff.Flags().IntVar(&staff.Authority, "authority", 0, "authority level (0-10)")
+
+	var label string
+	issueToken := &cobra.Command{
+		Use:   "issue-token STAFF_ID",
+		Short: "Issue a bearer token; it is printed once and stored only as a hash",
+		Args:  cobra.ExactArgs(1),
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
+			token, err := store.IssueToken(ctx, args[0], label)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), token)
+			return nil
+		}),
+	}
+	issueToken.Flags().StringVar(&label, "label", "", "a note on what the token is for")
+
+	revoke := &cobra.Command{
+		Use:   "revoke-tokens STAFF_ID",
+		Short: "Revoke every token of a member of staff",
+		Args:  cobra.ExactArgs(1),
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
+			n, err := store.RevokeTokens(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d token(s) of %s revoked\n", n, args[0])
+			return nil
+		}),
+	}
+	cmd.AddCommand(addTeam, addStaff, issueToken, revoke)
+	return cmd
+}
