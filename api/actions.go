@@ -343,12 +343,17 @@ func (s *server) listActions(c *gin.Context) {
 		}
 		f.Limit = n
 	}
-	switch c.Query("overdue") {
-	case "", "false":
-	case "true":
-		f.Overdue = true
-	default:
-		fields = append(fields, FieldError{Field: "overdue", Message: "must be true or false"})
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"overdue", &f.Overdue}, {"escalated", &f.Escalated}} {
+		switch c.Query(b.name) {
+		case "", "false":
+		case "true":
+			*b.dst = true
+		default:
+			fields = append(fields, FieldError{Field: b.name, Message: "must be true or false"})
+		}
 	}
 	if v := c.Query("cursor"); v != "" {
 		var cur cursor

@@ -38,7 +38,9 @@ type server struct {
 }
 
 // NewRouter builds the HTTP handler with every route.
-func NewRouter(d Deps) http.Handler {
+func NewRouter(d Deps) http.Handler { return newEngine(d) }
+
+func newEngine(d Deps) *gin.Engine {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
@@ -59,6 +61,7 @@ func NewRouter(d Deps) http.Handler {
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
+	r.GET("/api/openapi.json", s.openAPI)
 
 	v1 := r.Group("/api/v1", s.authenticate, s.limit)
 	v1.GET("/me", s.me)

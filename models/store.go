@@ -241,6 +241,8 @@ type ActionFilter struct {
 	// Overdue keeps open actions whose due time is before Now.
 	Overdue bool
 	Now     time.Time
+	// Escalated keeps actions at an escalation level above 0.
+	Escalated bool
 	// After is the position to continue from: the last row of the previous page.
 	After *Position
 	Limit int
@@ -272,6 +274,9 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 	}
 	if f.Overdue {
 		q = q.Where("status IN ? AND due_at < ?", openStatuses, utc(f.Now))
+	}
+	if f.Escalated {
+		q = q.Where("escalation_level > 0")
 	}
 	if f.After != nil {
 		at := utc(f.After.CreatedAt)

@@ -1,0 +1,91 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
+)
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	t.Parallel()
+	raw, err := OpenAPIJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate(context.Background()))
+}
+
+var ginParam = regexp.MustCompile(`:([a-z_]+)`)
+
+// Every route the router serves is in the document, and every operation the document names is
+// served: neither can drift from the other.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
+	served := map[string]bool{}
+	for _, r := range newEngine(Deps{}).Routes() {
+		served[r.Method+" "+ginParam.ReplaceAllString(r.Path, "{$1}")] = true
+	}
+
+	raw, err := OpenAPIJSON()
+	require.NoError(t, err)
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			documented[strings.ToUpper(method)+" "+path] = true
+			var o struct {
+				Responses map[string]json.RawMessage `json:"responses"`
+			}
+			require.NoError(t, json.Unmarshal(op, &o))
+			require.NotEmpty(t, o.Responses, "%s %s has no responses", method, path)
+		}
+	}
+	require.Equal(t, sorted(served), sorted(documented))
+}
+
+// Every operation behind authentication documents 401 and 429, and every one with a body documents
+// the body's errors.
+func TestOpenAPIDocumentsErrors(t *testing.T) {
+	t.Parallel()
+	raw, err := OpenAPIJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	require.NoError(t, err)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			public := op.Security != nil && len(*op.Security) == 0
+			if !public {
+				require.NotNil(t, op.Responses.Value("401"), name)
+				require.NotNil(t, op.Responses.Value("429"), name)
+			}
+			if op.RequestBody != nil {
+				for _, code := range []string{"400", "422"} {
+					require.NotNil(t, op.Responses.Value(code), "%s lacks %s", name, code)
+				}
+			}
+			if method == http.MethodPost && strings.Contains(path, "/actions/{id}/") {
+				require.NotNil(t, op.Responses.Value("409"), name)
+			}
+		}
+	}
+}
+
+func sorted(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
