@@ -27,7 +27,9 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}
 	if idem.Key != "" {
-		opts.UpdateID = idem.Key + "/" + update
+		// The same key and body make the same Update ID, which Temporal de-duplicates; another
+		// body makes another update, which the workflow refuses for reusing the key.
+		opts.UpdateID = idem.Key + "/" + idem.Hash
 	}
 	handle, err := s.Temporal.UpdateWorkflow(ctx, opts)
 	var state workflows.State

@@ -137,6 +137,11 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("auth and scope", func(t *testing.T) { testAuth(t, st) })
 			t.Run("idempotent create", func(t *testing.T) { testIdempotentCreate(t, st) })
 			t.Run("listing", func(t *testing.T) { testListing(t, st) })
+			t.Run("validation rules", func(t *testing.T) { testValidationRules(t, st) })
+			t.Run("roles and routes", func(t *testing.T) { testRolesAndRoutes(t, st) })
+			t.Run("idempotent commands", func(t *testing.T) { testIdempotentCommands(t, st) })
+			t.Run("other team's scope", func(t *testing.T) { testOtherTeamScope(t, st) })
+			t.Run("paging with inserts", func(t *testing.T) { testPagingWithInserts(t, st) })
 		})
 	}
 }

@@ -1,0 +1,229 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
+)
+
+// Every validation rule of the create and command bodies, each answered 400, 413 or 422 with the
+// field named, and none changing anything.
+func testValidationRules(t *testing.T, st *app.Stack) {
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	long := func(n int) string { return strings.Repeat("x", n) }
+	cases := []struct {
+		name   string
+		path   string
+		body   any
+		status int
+		field  string
+	}{
+		{"title missing", "/api/v1/actions", without(newAction("alice"), "title"), 422, "title"},
+		{"title blank", "/api/v1/actions", merge(newAction("alice"), "title", "   "), 422, "title"},
+		{"title too long", "/api/v1/actions", merge(newAction("alice"), "title", long(201)), 422, "title"},
+		{"details too long", "/api/v1/actions", merge(newAction("alice"), "details", long(10001)), 422, "details"},
+		{"category missing", "/api/v1/actions", without(newAction("alice"), "category"), 422, "category"},
+		{"category malformed", "/api/v1/actions", merge(newAction("alice"), "category", "Refund Now"), 422, "category"},
+		{"priority not an enum value", "/api/v1/actions", merge(newAction("alice"), "priority", "asap"), 422, "priority"},
+		{"unknown owner", "/api/v1/actions", newAction("zoe"), 422, "owner_id"},
+		{"owner who cannot own", "/api/v1/actions", newAction("crm"), 422, "owner_id"},
+		{"owner below the authority", "/api/v1/actions", merge(newAction("alice"), "required_authority", 2), 422, "owner_id"},
+		{"authority out of range", "/api/v1/actions", merge(newAction("alice"), "required_authority", 11), 422, "required_authority"},
+		{"unknown team", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", "nowhere"), 422, "team_id"},
+		{"owner with an unknown team", "/api/v1/actions", merge(newAction("alice"), "team_id", "other"), 422, "team_id"},
+		{"bad duration", "/api/v1/actions", merge(newAction("alice"), "due_in", "soon"), 422, "due_in"},
+		{"due time in the past", "/api/v1/actions", merge(without(newAction("alice"), "due_in"), "due_at", "2020-01-01T00:00:00Z"), 422, "due_at"},
+		{"due time not RFC 3339", "/api/v1/actions", merge(without(newAction("alice"), "due_in"), "due_at", "tomorrow"), 422, "due_at"},
+		{"both due_in and due_at", "/api/v1/actions", merge(newAction("alice"), "due_at", "2030-01-01T00:00:00Z"), 422, "due_in"},
+		{"no due time", "/api/v1/actions", without(newAction("alice"), "due_in"), 422, "due_in"},
+		{"bad override", "/api/v1/actions", merge(newAction("alice"), "check_within", "0s"), 422, "check_within"},
+		{"wrong type", "/api/v1/actions", merge(newAction("alice"), "title", 42), 422, "title"},
+		{"unknown field", "/api/v1/actions", merge(newAction("alice"), "colour", "red"), 422, "colour"},
+		{"malformed JSON", "/api/v1/actions", `{"title": "x",`, 400, ""},
+		{"not an object", "/api/v1/actions", `[1, 2]`, 400, ""},
+		{"two objects", "/api/v1/actions", `{} {}`, 400, ""},
+		{"oversized body", "/api/v1/actions", `{"details": "` + long(2<<20) + `"}`, 413, ""},
+		{"handover to self", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "to_id", "alice"), 422, "to_id"},
+		{"handover to an integration", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "to_id", "crm"), 422, "to_id"},
+		{"handover situation", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "situation", "panic"), 422, "situation"},
+		{"handover reason blank", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "reason", " "), 422, "reason"},
+		{"handover follow-up in the past", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "follow_up_at", "2020-01-01T00:00:00Z"), 422, "follow_up_at"},
+		{"accept without summary", "/api/v1/actions/" + a.ID + "/accept", map[string]any{}, 422, "summary"},
+		{"note too long", "/api/v1/actions/" + a.ID + "/notes", map[string]any{"text": long(4001)}, 422, "text"},
+		{"check with a bad result", "/api/v1/actions/" + a.ID + "/check", map[string]any{"result": "maybe"}, 422, "result"},
+	}
+	for _, tc := range cases {
+		var p problem
+		require.Equal(t, tc.status, alice.call("POST", tc.path, tc.body, &p), tc.name)
+		require.Equal(t, tc.status, p.Status, tc.name)
+		if tc.field != "" {
+			require.NotEmpty(t, p.Errors, tc.name)
+			require.Equal(t, tc.field, p.Errors[0].Field, tc.name)
+		}
+	}
+	var after action
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &after))
+	require.EqualValues(t, 1, after.Version, "no refused request changed the action")
+
+	// A handover to someone below the action's authority.
+	erin := as(t, st, "erin")
+	var high action
+	require.Equal(t, http.StatusCreated, erin.call("POST", "/api/v1/actions", merge(newAction("erin"), "required_authority", 2), &high))
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("POST", "/api/v1/actions/"+high.ID+"/handover", handoverBody, &p))
+	require.Equal(t, "to_id", p.Errors[0].Field)
+	require.Contains(t, p.Detail, "authority")
+}
+
+func without(m map[string]any, key string) map[string]any {
+	out := merge(m, key, nil)
+	delete(out, key)
+	return out
+}
+
+// Each role against each kind of route: allowed, or 403 for the role, never anything else.
+func testRolesAndRoutes(t *testing.T, st *app.Stack) {
+	type want map[string]int // role -> status
+	fresh := func() string {
+		var a action
+		require.Equal(t, http.StatusCreated, as(t, st, "alice").call("POST", "/api/v1/actions", newAction("alice"), &a))
+		return "/api/v1/actions/" + a.ID
+	}
+	routes := []struct {
+		name   string
+		method string
+		path   func() string
+		body   any
+		want   want
+	}{
+		{"create action", "POST", func() string { return "/api/v1/actions" }, newAction("bob"),
+			want{"alice": 201, "carol": 201, "dave": 201, "crm": 201, "root": 403}},
+		{"list actions", "GET", func() string { return "/api/v1/actions" }, nil,
+			want{"alice": 200, "carol": 200, "dave": 200, "crm": 200, "root": 200}},
+		{"escalate", "POST", func() string { return fresh() + "/escalate" }, map[string]any{"reason": "x"},
+			want{"bob": 403, "crm": 403, "root": 403, "carol": 200, "dave": 200}},
+		{"cancel", "POST", func() string { return fresh() + "/cancel" }, map[string]any{"reason": "x"},
+			want{"bob": 403, "crm": 403, "root": 403, "carol": 200, "dave": 200}},
+		{"extend", "POST", func() string { return fresh() + "/extend" }, map[string]any{"due_in": "9h", "reason": "x"},
+			want{"bob": 403, "crm": 403, "carol": 200, "dave": 200}},
+		{"reassign", "POST", func() string { return fresh() + "/reassign" }, map[string]any{"to_id": "erin", "reason": "x"},
+			want{"bob": 403, "crm": 403, "carol": 200, "dave": 200}},
+		{"complete", "POST", func() string { return fresh() + "/complete" }, map[string]any{"outcome": "x"},
+			want{"bob": 403, "crm": 403, "alice": 200, "carol": 200}},
+		{"handover", "POST", func() string { return fresh() + "/handover" }, handoverBody,
+			want{"bob": 403, "carol": 403, "crm": 403, "alice": 200}},
+		{"note", "POST", func() string { return fresh() + "/notes" }, map[string]any{"text": "x"},
+			want{"bob": 403, "alice": 201, "carol": 201}},
+		{"create staff", "POST", func() string { return "/api/v1/staff" }, map[string]any{"id": modelstest.Name("p"), "name": "P", "role": "agent", "team_id": "frontdesk"},
+			want{"alice": 403, "carol": 403, "dave": 403, "crm": 403, "root": 201}},
+		{"create team", "POST", func() string { return "/api/v1/teams" }, map[string]any{"id": modelstest.Name("t"), "name": "T"},
+			want{"carol": 403, "dave": 403, "root": 201}},
+		{"set policy", "PUT", func() string { return "/api/v1/policies/" + modelstest.Name("c") }, map[string]any{"check_within": "2h"},
+			want{"alice": 403, "carol": 403, "dave": 403, "root": 200}},
+		{"read staff", "GET", func() string { return "/api/v1/staff" }, nil,
+			want{"alice": 200, "crm": 200, "root": 200}},
+	}
+	for _, r := range routes {
+		for role, status := range r.want {
+			body := r.body
+			if m, ok := body.(map[string]any); ok && m["id"] != nil {
+				body = merge(m, "id", modelstest.Name("x")) // fresh IDs: a second 201 must not meet a 409
+			}
+			var answer map[string]any
+			got := as(t, st, role).call(r.method, r.path(), body, &answer)
+			require.Equal(t, status, got, "%s as %s: %v", r.name, role, answer["detail"])
+		}
+	}
+}
+
+// The same Idempotency-Key on a command gives the first answer once; with another body, 422.
+func testIdempotentCommands(t *testing.T, st *app.Stack) {
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID + "/notes"
+	key := modelstest.Name("note")
+	var first, second action
+	require.Equal(t, http.StatusCreated, alice.call("POST", path, map[string]any{"text": "called the guest"}, &first, "Idempotency-Key", key))
+	require.Equal(t, http.StatusCreated, alice.call("POST", path, map[string]any{"text": "called the guest"}, &second, "Idempotency-Key", key))
+	require.Equal(t, first.Version, second.Version, "the retry is the first answer")
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path, map[string]any{"text": "something else"}, &p, "Idempotency-Key", key))
+	require.Equal(t, "Idempotency-Key", p.Errors[0].Field)
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "x"}, &p, "Idempotency-Key", key), "nor for another command")
+
+	var events struct {
+		Items []struct{ Type string } `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &events))
+	require.Len(t, events.Items, 2, "created and one note")
+}
+
+// Another team's member sees none of this team's actions: 404 exactly as for an unknown ID.
+func testOtherTeamScope(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	team, person := modelstest.Name("kitchen"), modelstest.Name("kim")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Kitchen"}, nil))
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": person, "name": "Kim", "role": "supervisor", "team_id": team, "authority": 3}, nil))
+	var p problem
+	require.Equal(t, http.StatusConflict, root.call("POST", "/api/v1/staff", map[string]any{"id": person, "name": "Kim", "role": "agent", "team_id": team}, &p))
+	token, err := st.Store.IssueToken(context.Background(), person, "test")
+	require.NoError(t, err)
+	kim := caller{t: t, base: st.URL, token: token}
+
+	var a action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call("POST", "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusNotFound, kim.call("GET", "/api/v1/actions/"+a.ID, nil, &p))
+	require.Equal(t, http.StatusNotFound, kim.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &p))
+	require.Equal(t, http.StatusNotFound, kim.call("POST", "/api/v1/actions/"+a.ID+"/cancel", map[string]any{"reason": "x"}, &p))
+	var page struct {
+		Items []action `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, kim.call("GET", "/api/v1/actions?team_id=frontdesk", nil, &page))
+	require.Empty(t, page.Items)
+	require.Equal(t, http.StatusUnprocessableEntity, kim.call("POST", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", "frontdesk"), &p))
+
+	// Deactivating a person stops their token at once.
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"active": false}, nil))
+	require.Equal(t, http.StatusUnauthorized, kim.call("GET", "/api/v1/me", nil, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"team_id": "nowhere"}, &p))
+	require.Equal(t, http.StatusNotFound, root.call("PATCH", "/api/v1/staff/nobody", map[string]any{"active": false}, &p))
+}
+
+// Pages stay stable while actions are created between them.
+func testPagingWithInserts(t *testing.T, st *app.Stack) {
+	erin := as(t, st, "erin")
+	ref := modelstest.Name("paging")
+	create := func() string {
+		var a action
+		body := newAction("erin")
+		body["customer"] = map[string]any{"ref": ref}
+		require.Equal(t, http.StatusCreated, erin.call("POST", "/api/v1/actions", body, &a))
+		return a.ID
+	}
+	var before []string
+	for range 4 {
+		before = append(before, create())
+	}
+	type page struct {
+		Items      []action `json:"items"`
+		NextCursor *string  `json:"next_cursor"`
+	}
+	var p1, p2 page
+	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?limit=2&customer_ref="+ref, nil, &p1))
+	create() // newer than every listed action: it must not push one from page 1 into page 2
+	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?limit=2&customer_ref="+ref+"&cursor="+*p1.NextCursor, nil, &p2))
+	got := []string{p1.Items[0].ID, p1.Items[1].ID, p2.Items[0].ID, p2.Items[1].ID}
+	require.Equal(t, []string{before[3], before[2], before[1], before[0]}, got)
+	var prob problem
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?cursor=garbage", nil, &prob))
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?escalated=maybe", nil, &prob))
+}
