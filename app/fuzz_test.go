@@ -1,0 +1,82 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handover/handover/app"
+)
+
+// FuzzAPIBodies sends arbitrary bodies to the create and handover routes of the real stack: every
+// answer must be 2xx or 4xx, never 5xx. Run it longer with
+// go test ./app -run '^$' -fuzz FuzzAPIBodies -fuzztime 5m -parallel 1
+func FuzzAPIBodies(f *testing.F) {
+	seeds := []string{
+		`{"title":"Late checkout","category":"request","owner_id":"alice","due_in":"4h"}`,
+		`{"title":"Refund","category":"refund","team_id":"frontdesk","due_at":"2031-01-01T10:00:00Z","required_authority":2,"customer":{"ref":"G-1","name":"A","contact":"x"}}`,
+		`{"to_id":"bob","reason":"shift ends","method":"phone","situation":"busy","notes":{"summary":"s"},"follow_up_in":"1h","accept_within":"10m"}`,
+		`{"to_id":"alice","reason":"","method":"pigeon","situation":"calm","notes":{}}`,
+		`{"title":null,"due_in":"-5h","priority":7}`,
+		`{"title":"\u0000\ud800","category":"a","owner_id":"../../etc","due_in":"9999999h"}`,
+		`[]`, `null`, `"x"`, `{`, ``, `{"notes":{"summary":{"a":1}}}`,
+	}
+	for i, s := range seeds {
+		f.Add(uint8(i), s)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := app.StartDev(ctx, app.DevConfig{DataDir: f.TempDir(), HTTPAddr: "127.0.0.1:0", Demo: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { _ = st.Stop(context.Background()) })
+	id := createForFuzz(f, st)
+
+	client := &http.Client{Timeout: 30 * time.Second}
+	f.Fuzz(func(t *testing.T, route uint8, body string) {
+		path := "/api/v1/actions"
+		if route%2 == 1 {
+			path = "/api/v1/actions/" + id + "/handover"
+		}
+		req, err := http.NewRequest(http.MethodPost, st.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+app.DemoToken("alice"))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			t.Fatalf("POST %s with %q answered %d: %s", path, body, resp.StatusCode, answer)
+		}
+	})
+}
+
+// createForFuzz makes the action the handover bodies are sent to.
+func createForFuzz(f *testing.F, st *app.Stack) string {
+	req, err := http.NewRequest(http.MethodPost, st.URL+"/api/v1/actions",
+		strings.NewReader(`{"title":"Fuzz target","category":"request","owner_id":"alice","due_in":"24h"}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+app.DemoToken("alice"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a action
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || resp.StatusCode != http.StatusCreated {
+		f.Fatalf("creating the fuzz target: %d %v", resp.StatusCode, err)
+	}
+	return a.ID
+}
