@@ -280,7 +280,8 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 	}
 	if f.After != nil {
 		at := utc(f.After.CreatedAt)
-		q = q.Where("(created_at < ? OR (created_at = ? AND id < ?))", at, at, f.After.ID)
+		// A row comparison lets both databases seek the (team_id, created_at, id) index.
+		q = q.Where("(created_at, id) < (?, ?)", at, f.After.ID)
 	}
 	var actions []Action
 	q = q.Preload("Handovers", func(db *gorm.DB) *gorm.DB { return db.Order("requested_at, id") })
