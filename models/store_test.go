@@ -166,3 +166,35 @@ func TestConcurrentPolicyWritesGetDistinctVersions(t *testing.T) {
 		require.Equal(t, []int{1, 2, 3, 4, 5, 6, 7, 8}, versions)
 	})
 }
+
+func TestIssuedTokensWorkUntilRevoked(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		team := "desk"
+		require.NoError(t, store.CreateTeam(ctx, models.Team{ID: team, Name: "Desk"}))
+		require.ErrorIs(t, store.CreateTeam(ctx, models.Team{ID: team, Name: "Again"}), models.ErrConflict)
+		require.NoError(t, store.CreateStaff(ctx, models.Staff{ID: "kim", Name: "Kim", Role: "agent", TeamID: &team, Active: true, OnShift: true}))
+		require.ErrorIs(t, store.CreateStaff(ctx, models.Staff{ID: "kim", Name: "Kim", Role: "agent"}), models.ErrConflict)
+
+		first, err := store.IssueToken(ctx, "kim", "laptop")
+		require.NoError(t, err)
+		second, err := store.IssueToken(ctx, "kim", "phone")
+		require.NoError(t, err)
+		require.NotEqual(t, first, second)
+		for _, tok := range []string{first, second} {
+			st, err := store.StaffByToken(ctx, tok)
+			require.NoError(t, err)
+			require.Equal(t, "kim", st.ID)
+		}
+		_, err = store.IssueToken(ctx, "nobody", "")
+		require.ErrorIs(t, err, models.ErrNotFound)
+
+		n, err := store.RevokeTokens(ctx, "kim")
+		require.NoError(t, err)
+		require.EqualValues(t, 2, n)
+		for _, tok := range []string{first, second} {
+			_, err := store.StaffByToken(ctx, tok)
+			require.ErrorIs(t, err, models.ErrNotFound)
+		}
+	})
+}
