@@ -271,11 +271,10 @@ func (s *server) loadScoped(c *gin.Context) (models.Action, error) {
 	return a, err
 }
 
-func (s *server) getAction(c *gin.Context) {
+func (s *server) getAction(c *gin.Context) (int, any, error) {
 	a, err := s.loadScoped(c)
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	state := stateFromRow(a)
 	if c.Query("consistent") == "true" {
@@ -284,33 +283,29 @@ func (s *server) getAction(c *gin.Context) {
 			err = v.Get(&state)
 		}
 		if err != nil {
-			writeError(c, s.Log, fmt.Errorf("querying action %s: %w", a.ID, err))
-			return
+			return 0, nil, fmt.Errorf("querying action %s: %w", a.ID, err)
 		}
 	}
-	c.JSON(http.StatusOK, renderState(state))
+	return http.StatusOK, renderState(state), nil
 }
 
-func (s *server) listEvents(c *gin.Context) {
+func (s *server) listEvents(c *gin.Context) (int, any, error) {
 	a, err := s.loadScoped(c)
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	rows, err := s.Store.ListEvents(c.Request.Context(), a.ID)
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	items := make([]eventJSON, len(rows))
 	for i, r := range rows {
 		items[i] = eventJSON{Seq: r.Seq, Type: r.Type, ActorID: r.ActorID, Cause: r.Cause, At: r.At.UTC()}
 		if err := json.Unmarshal([]byte(r.Data), &items[i].Data); err != nil {
-			writeError(c, s.Log, fmt.Errorf("decoding event %d of action %s: %w", r.Seq, a.ID, err))
-			return
+			return 0, nil, fmt.Errorf("decoding event %d of action %s: %w", r.Seq, a.ID, err)
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	return http.StatusOK, gin.H{"items": items}, nil
 }
 
 var validStatuses = []string{

@@ -16,9 +16,17 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 func requireAdmin(c *gin.Context) error {
 	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
-		return errorf(kindForbidden, "only administrators manage staff and teams")
+		return errorf(kindForbidden, "only administrators manage staff, teams and policies")
 	}
 	return nil
+}
+
+// adminDecode refuses callers who are not administrators, then reads the body.
+func (s *server) adminDecode(c *gin.Context, dst any) error {
+	if err := requireAdmin(c); err != nil {
+		return err
+	}
+	return s.decoder.decode(c, dst)
 }
 
 type teamView struct {
@@ -26,17 +34,16 @@ type teamView struct {
 	Name string `json:"name"`
 }
 
-func (s *server) listTeams(c *gin.Context) {
+func (s *server) listTeams(c *gin.Context) (int, any, error) {
 	teams, err := s.Store.ListTeams(c.Request.Context())
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	items := make([]teamView, len(teams))
 	for i, t := range teams {
 		items[i] = teamView{ID: t.ID, Name: t.Name}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	return http.StatusOK, gin.H{"items": items}, nil
 }
 
 type teamRequest struct {
@@ -44,76 +51,70 @@ type teamRequest struct {
 	Name string `json:"name" binding:"required,notblank,max=200"`
 }
 
-func (s *server) createTeam(c *gin.Context) {
-	if err := requireAdmin(c); err != nil {
-		writeError(c, s.Log, err)
-		return
-	}
+func (s *server) createTeam(c *gin.Context) (int, any, error) {
 	var req teamRequest
-	if err := s.decoder.decode(c, &req); err != nil {
-		writeError(c, s.Log, err)
-		return
+	if err := s.adminDecode(c, &req); err != nil {
+		return 0, nil, err
 	}
 	if !idPattern.MatchString(req.ID) {
-		writeError(c, s.Log, invalidFields(FieldError{Field: "id", Message: "must be lower-case letters, digits, '.', '-' or '_' (at most 64)"}))
-		return
+		return 0, nil, invalidFields(FieldError{Field: "id", Message: "must be lower-case letters, digits, '.', '-' or '_' (at most 64)"})
 	}
-	if err := s.Store.CreateTeam(c.Request.Context(), models.Team{ID: req.ID, Name: req.Name}); err != nil {
-		writeError(c, s.Log, err)
-		return
+	err := s.Store.CreateTeam(c.Request.Context(), models.Team{ID: req.ID, Name: req.Name})
+	if errors.Is(err, models.ErrConflict) && c.GetHeader("Idempotency-Key") != "" {
+		// A retry: the ID is the natural key, so an identical team is the first answer again.
+		if t, gerr := s.Store.GetTeam(c.Request.Context(), req.ID); gerr == nil && t.Name == req.Name {
+			return http.StatusCreated, teamView(req), nil
+		}
 	}
-	c.JSON(http.StatusCreated, teamView(req))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, teamView(req), nil
 }
 
 type teamPatch struct {
 	Name *string `json:"name" binding:"omitempty,notblank,max=200"`
 }
 
-func (s *server) patchTeam(c *gin.Context) {
+func (s *server) patchTeam(c *gin.Context) (int, any, error) {
 	if err := requireAdmin(c); err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	team, err := s.Store.GetTeam(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	var req teamPatch
 	if err := s.decoder.decode(c, &req); err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	if req.Name != nil {
 		team.Name = *req.Name
 	}
 	if err := s.Store.SaveTeam(c.Request.Context(), team); err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
-	c.JSON(http.StatusOK, teamView{ID: team.ID, Name: team.Name})
+	return http.StatusOK, teamView{ID: team.ID, Name: team.Name}, nil
 }
 
-func (s *server) listStaff(c *gin.Context) {
+func (s *server) listStaff(c *gin.Context) (int, any, error) {
 	staff, err := s.Store.ListStaff(c.Request.Context(), c.Query("team_id"))
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	items := make([]staffView, len(staff))
 	for i, st := range staff {
 		items[i] = staffJSON(st)
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	return http.StatusOK, gin.H{"items": items}, nil
 }
 
-func (s *server) getStaff(c *gin.Context) {
+func (s *server) getStaff(c *gin.Context) (int, any, error) {
 	st, err := s.Store.GetStaff(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
-	c.JSON(http.StatusOK, staffJSON(st))
+	return http.StatusOK, staffJSON(st), nil
 }
 
 type staffRequest struct {
@@ -141,34 +142,37 @@ func (s *server) checkTeam(c *gin.Context, role, teamID string) (*string, error)
 	return &teamID, nil
 }
 
-func (s *server) createStaff(c *gin.Context) {
-	if err := requireAdmin(c); err != nil {
-		writeError(c, s.Log, err)
-		return
-	}
+func (s *server) createStaff(c *gin.Context) (int, any, error) {
 	var req staffRequest
-	if err := s.decoder.decode(c, &req); err != nil {
-		writeError(c, s.Log, err)
-		return
+	if err := s.adminDecode(c, &req); err != nil {
+		return 0, nil, err
 	}
 	if !idPattern.MatchString(req.ID) {
-		writeError(c, s.Log, invalidFields(FieldError{Field: "id", Message: "must be lower-case letters, digits, '.', '-' or '_' (at most 64)"}))
-		return
+		return 0, nil, invalidFields(FieldError{Field: "id", Message: "must be lower-case letters, digits, '.', '-' or '_' (at most 64)"})
 	}
 	team, err := s.checkTeam(c, req.Role, req.TeamID)
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	st := models.Staff{ID: req.ID, Name: req.Name, Role: req.Role, TeamID: team, Authority: req.Authority, OnShift: true, Active: true}
 	if req.OnShift != nil {
 		st.OnShift = *req.OnShift
 	}
-	if err := s.Store.CreateStaff(c.Request.Context(), st); err != nil {
-		writeError(c, s.Log, err)
-		return
+	err = s.Store.CreateStaff(c.Request.Context(), st)
+	if errors.Is(err, models.ErrConflict) && c.GetHeader("Idempotency-Key") != "" {
+		// A retry: the ID is the natural key, so an identical person is the first answer again.
+		if prev, gerr := s.Store.GetStaff(c.Request.Context(), req.ID); gerr == nil && sameStaff(prev, st) {
+			return http.StatusCreated, staffJSON(prev), nil
+		}
 	}
-	c.JSON(http.StatusCreated, staffJSON(st))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, staffJSON(st), nil
+}
+
+func sameStaff(a, b models.Staff) bool {
+	return a.Name == b.Name && a.Role == b.Role && teamOf(a) == teamOf(b) && a.Authority == b.Authority && a.OnShift == b.OnShift
 }
 
 type staffPatch struct {
@@ -180,27 +184,25 @@ type staffPatch struct {
 	Active    *bool   `json:"active"`
 }
 
-func (s *server) patchStaff(c *gin.Context) {
+func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if err := requireAdmin(c); err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	st, err := s.Store.GetStaff(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	var req staffPatch
 	if err := s.decoder.decode(c, &req); err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
-	if req.Name != nil {
-		st.Name = *req.Name
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
 	}
-	if req.Role != nil {
-		st.Role = *req.Role
-	}
+	set(&st.Name, req.Name)
+	set(&st.Role, req.Role)
 	if req.Authority != nil {
 		st.Authority = *req.Authority
 	}
@@ -211,16 +213,12 @@ func (s *server) patchStaff(c *gin.Context) {
 		st.Active = *req.Active
 	}
 	teamID := teamOf(st)
-	if req.TeamID != nil {
-		teamID = *req.TeamID
-	}
+	set(&teamID, req.TeamID)
 	if st.TeamID, err = s.checkTeam(c, st.Role, teamID); err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	if err := s.Store.SaveStaff(c.Request.Context(), st); err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
-	c.JSON(http.StatusOK, staffJSON(st))
+	return http.StatusOK, staffJSON(st), nil
 }

@@ -58,18 +58,16 @@ func renderPolicy(category string, p workflows.Policy) policyJSON {
 
 var categoryPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
-func (s *server) getPolicy(c *gin.Context) {
+func (s *server) getPolicy(c *gin.Context) (int, any, error) {
 	category := c.Param("category")
 	if !categoryPattern.MatchString(category) {
-		writeError(c, s.Log, errorf(kindNotFound, "no category %q", category))
-		return
+		return 0, nil, errorf(kindNotFound, "no category %q", category)
 	}
 	p, err := s.resolvePolicy(c.Request.Context(), category)
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
-	c.JSON(http.StatusOK, renderPolicy(category, p))
+	return http.StatusOK, renderPolicy(category, p), nil
 }
 
 type policyRequest struct {
@@ -81,22 +79,16 @@ type policyRequest struct {
 }
 
 // putPolicy stores a new version of a category's policy; running actions keep theirs.
-func (s *server) putPolicy(c *gin.Context) {
-	caller := principal(c)
-	if workflows.Role(caller.Role) != workflows.RoleAdmin {
-		writeError(c, s.Log, errorf(kindForbidden, "only administrators change policies"))
-		return
+func (s *server) putPolicy(c *gin.Context) (int, any, error) {
+	var req policyRequest
+	if err := s.adminDecode(c, &req); err != nil {
+		return 0, nil, err
 	}
 	category := c.Param("category")
 	if !categoryPattern.MatchString(category) {
-		writeError(c, s.Log, invalidFields(FieldError{Field: "category", Message: "must be lower-case letters, digits, - or _ (at most 64)"}))
-		return
+		return 0, nil, invalidFields(FieldError{Field: "category", Message: "must be lower-case letters, digits, - or _ (at most 64)"})
 	}
-	var req policyRequest
-	if err := s.decoder.decode(c, &req); err != nil {
-		writeError(c, s.Log, err)
-		return
-	}
+	caller := principal(c)
 	row := models.Policy{Category: category, CreatedBy: caller.ID}
 	fields := []struct {
 		name, value string
@@ -126,19 +118,16 @@ func (s *server) putPolicy(c *gin.Context) {
 		}
 	}
 	if len(problems) > 0 {
-		writeError(c, s.Log, invalidFields(problems...))
-		return
+		return 0, nil, invalidFields(problems...)
 	}
 	if _, err := s.Store.SavePolicy(c.Request.Context(), row); err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	p, err := s.resolvePolicy(c.Request.Context(), category)
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
-	c.JSON(http.StatusOK, renderPolicy(category, p))
+	return http.StatusOK, renderPolicy(category, p), nil
 }
 
 type notificationJSON struct {
@@ -152,11 +141,10 @@ type notificationJSON struct {
 }
 
 // myNotifications lists the caller's inbox records, newest first.
-func (s *server) myNotifications(c *gin.Context) {
+func (s *server) myNotifications(c *gin.Context) (int, any, error) {
 	rows, err := s.Store.ListNotifications(c.Request.Context(), principal(c).ID, 200)
 	if err != nil {
-		writeError(c, s.Log, err)
-		return
+		return 0, nil, err
 	}
 	items := make([]notificationJSON, len(rows))
 	for i, r := range rows {
@@ -165,5 +153,5 @@ func (s *server) myNotifications(c *gin.Context) {
 			Message: r.Message, CreatedAt: r.CreatedAt.UTC(),
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	return http.StatusOK, gin.H{"items": items}, nil
 }

@@ -67,8 +67,8 @@ func newEngine(d Deps) *gin.Engine {
 	v1.GET("/me", s.me)
 	v1.POST("/actions", s.createAction)
 	v1.GET("/actions", s.listActions)
-	v1.GET("/actions/:id", s.getAction)
-	v1.GET("/actions/:id/events", s.listEvents)
+	v1.GET("/actions/:id", s.handle(s.getAction))
+	v1.GET("/actions/:id/events", s.handle(s.listEvents))
 	v1.POST("/actions/:id/handover", s.handover)
 	v1.POST("/actions/:id/accept", s.accept)
 	v1.POST("/actions/:id/decline", s.decline)
@@ -80,17 +80,30 @@ func newEngine(d Deps) *gin.Engine {
 	v1.POST("/actions/:id/extend", s.extend)
 	v1.POST("/actions/:id/cancel", s.cancel)
 	v1.POST("/actions/:id/claim", s.claim)
-	v1.GET("/me/notifications", s.myNotifications)
-	v1.GET("/teams", s.listTeams)
-	v1.POST("/teams", s.createTeam)
-	v1.PATCH("/teams/:id", s.patchTeam)
-	v1.GET("/staff", s.listStaff)
-	v1.GET("/staff/:id", s.getStaff)
-	v1.POST("/staff", s.createStaff)
-	v1.PATCH("/staff/:id", s.patchStaff)
-	v1.GET("/policies/:category", s.getPolicy)
-	v1.PUT("/policies/:category", s.putPolicy)
+	v1.GET("/me/notifications", s.handle(s.myNotifications))
+	v1.GET("/teams", s.handle(s.listTeams))
+	v1.POST("/teams", s.handle(s.createTeam))
+	v1.PATCH("/teams/:id", s.handle(s.patchTeam))
+	v1.GET("/staff", s.handle(s.listStaff))
+	v1.GET("/staff/:id", s.handle(s.getStaff))
+	v1.POST("/staff", s.handle(s.createStaff))
+	v1.PATCH("/staff/:id", s.handle(s.patchStaff))
+	v1.GET("/policies/:category", s.handle(s.getPolicy))
+	v1.PUT("/policies/:category", s.handle(s.putPolicy))
 	return r
+}
+
+// handle adapts the usual handler shape: the status and body of the answer, or an error that
+// writeError turns into a problem document.
+func (s *server) handle(h func(c *gin.Context) (int, any, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		status, body, err := h(c)
+		if err != nil {
+			writeError(c, s.Log, err)
+			return
+		}
+		c.JSON(status, body)
+	}
 }
 
 func (s *server) readyz(c *gin.Context) {

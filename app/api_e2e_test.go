@@ -175,6 +175,9 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": person, "name": "Kim", "role": "supervisor", "team_id": team, "authority": 3}, nil))
 	var p problem
 	require.Equal(t, http.StatusConflict, root.call("POST", "/api/v1/staff", map[string]any{"id": person, "name": "Kim", "role": "agent", "team_id": team}, &p))
+	kimBody := map[string]any{"id": person, "name": "Kim", "role": "supervisor", "team_id": team, "authority": 3}
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", kimBody, nil, "Idempotency-Key", "k-"+person), "a retry of the same request")
+	require.Equal(t, http.StatusConflict, root.call("POST", "/api/v1/staff", merge(kimBody, "authority", 1), &p, "Idempotency-Key", "k-"+person))
 	token, err := st.Store.IssueToken(context.Background(), person, "test")
 	require.NoError(t, err)
 	kim := caller{t: t, base: st.URL, token: token}
