@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models/modelstest"
+)
+
+// proc is one handover process started by the test.
+type proc struct {
+	name string
+	cmd  *exec.Cmd
+	out  *bytes.Buffer
+}
+
+// cluster runs the production topology on loopback: one Temporal service, several workers and
+// API processes, one PostgreSQL database.
+type cluster struct {
+	t     *testing.T
+	bin   string
+	env   []string
+	procs []*proc
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func (c *cluster) start(name string, extraEnv []string, args ...string) *proc {
+	cmd := exec.Command(c.bin, args...)
+	cmd.Env = append(append(os.Environ(), c.env...), extraEnv...)
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	require.NoError(c.t, cmd.Start(), name)
+	p := &proc{name: name, cmd: cmd, out: out}
+	c.procs = append(c.procs, p)
+	return p
+}
+
+// run runs a short command to completion and returns its output.
+func (c *cluster) run(args ...string) string {
+	cmd := exec.Command(c.bin, args...)
+	cmd.Env = append(os.Environ(), c.env...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(c.t, err, "%v: %s", args, out)
+	return string(out)
+}
+
+func waitReady(t *testing.T, url string) {
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(url + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 60*time.Second, 100*time.Millisecond, "%s never became ready", url)
+}
+
+// post sends a JSON body and decodes the answer; it returns the status.
+func post(t *testing.T, url, token string, body any, out any) int {
+	raw, err := json.Marshal(body)
+	require.NoError(t, err)
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(raw))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 90 * time.Second}).Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	if out != nil {
+		require.NoError(t, json.Unmarshal(answer, out), string(answer))
+	}
+	return resp.StatusCode
+}
+
+func get(t *testing.T, url, token string, out any) int {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
+	return resp.StatusCode
+}
+
+type actionView struct {
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	OwnerID string `json:"owner_id"`
+	Version int64  `json:"version"`
+}
+
+// TestScaleOut runs one Temporal service, two workers and two API processes against one
+// PostgreSQL, drives actions through both APIs, kills one worker with SIGKILL half way, and checks
+// that every action finishes and that the survivors stop cleanly on SIGTERM.
+func TestScaleOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts several processes; skipped with -short")
+	}
+	dbURL := modelstest.PostgresURL(t) // skips, saying so, without HANDOVER_TEST_POSTGRES_URL
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "handover")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	temporalPort := freePort(t)
+	c := &cluster{t: t, bin: bin, env: []string{
+		"HANDOVER_DATABASE_URL=" + dbURL,
+		"HANDOVER_TEMPORAL_ADDRESS=127.0.0.1:" + strconv.Itoa(temporalPort),
+		"HANDOVER_LOG_FORMAT=json",
+		"HANDOVER_RATE_LIMIT=0",
+	}}
+	t.Cleanup(func() {
+		for _, p := range c.procs {
+			if p.cmd.ProcessState == nil {
+				_ = p.cmd.Process.Kill()
+				_ = p.cmd.Wait()
+			}
+		}
+		if t.Failed() {
+			for _, p := range c.procs {
+				t.Logf("--- %s output:\n%s", p.name, tail(p.out.String(), 3000))
+			}
+		}
+	})
+
+	temporal := c.start("temporal", nil, "temporal", "--data", filepath.Join(dir, "temporal"), "--port", strconv.Itoa(temporalPort))
+	require.Eventually(t, func() bool { return strings.Contains(temporal.out.String(), "temporal server ready") },
+		60*time.Second, 50*time.Millisecond, "temporal never became ready: %s", temporal.out)
+	c.run("migrate")
+	c.run("admin", "add-team", "desk", "Desk")
+	c.run("admin", "add-staff", "ann", "Ann", "--team", "desk", "--authority", "1")
+	c.run("admin", "add-staff", "ben", "Ben", "--team", "desk", "--authority", "1")
+	tokens := map[string]string{}
+	for _, id := range []string{"ann", "ben"} {
+		tokens[id] = strings.TrimSpace(c.run("admin", "issue-token", id))
+	}
+
+	workers := []*proc{c.start("worker-1", nil, "worker"), c.start("worker-2", nil, "worker")}
+	var apis []string
+	for i := range 2 {
+		addr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+		c.start(fmt.Sprintf("api-%d", i+1), []string{"HANDOVER_HTTP_ADDR=" + addr}, "api")
+		apis = append(apis, "http://"+addr)
+	}
+	for _, url := range apis {
+		waitReady(t, url)
+	}
+
+	const actions = 20
+	var ids []string
+	for i := range actions {
+		if i == actions/2 {
+			// Half way: one worker dies without warning; the other must carry every action on.
+			require.NoError(t, workers[0].cmd.Process.Signal(syscall.SIGKILL))
+			_ = workers[0].cmd.Wait()
+		}
+		api := apis[i%2]
+		var a actionView
+		require.Equal(t, http.StatusCreated, post(t, api+"/api/v1/actions", tokens["ann"],
+			map[string]any{"title": fmt.Sprintf("Action %d", i), "category": "request", "owner_id": "ann", "due_in": "2h"}, &a))
+		require.Equal(t, http.StatusOK, post(t, apis[(i+1)%2]+"/api/v1/actions/"+a.ID+"/handover", tokens["ann"],
+			map[string]any{"to_id": "ben", "reason": "shift ends", "method": "phone", "situation": "busy", "notes": map[string]any{"summary": "s"}}, &a))
+		ids = append(ids, a.ID)
+	}
+	for i, id := range ids {
+		var a actionView
+		require.Equal(t, http.StatusOK, post(t, apis[i%2]+"/api/v1/actions/"+id+"/accept", tokens["ben"], map[string]any{"summary": "mine now"}, &a))
+		require.Equal(t, http.StatusOK, post(t, apis[(i+1)%2]+"/api/v1/actions/"+id+"/complete", tokens["ben"], map[string]any{"outcome": "done"}, &a))
+		require.Equal(t, "completed", a.Status)
+	}
+	for i, id := range ids {
+		var a actionView
+		require.Equal(t, http.StatusOK, get(t, apis[i%2]+"/api/v1/actions/"+id, tokens["ann"], &a))
+		require.Equal(t, "completed", a.Status, id)
+		require.Equal(t, "ben", a.OwnerID)
+		require.EqualValues(t, 5, a.Version, "created, handover, accepted, customer told, completed: nothing lost or doubled in %s", id)
+	}
+
+	// The survivors stop cleanly on SIGTERM.
+	for _, p := range c.procs {
+		if p.cmd.ProcessState != nil {
+			continue
+		}
+		require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+		done := make(chan error, 1)
+		go func() { done <- p.cmd.Wait() }()
+		select {
+		case err := <-done:
+			require.NoError(t, err, "%s did not exit cleanly", p.name)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s did not stop within 30 s of SIGTERM", p.name)
+		}
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	sc := bufio.NewScanner(strings.NewReader(s[len(s)-n:]))
+	sc.Scan() // drop the cut line
+	var b strings.Builder
+	for sc.Scan() {
+		b.WriteString(sc.Text() + "\n")
+	}
+	return b.String()
+}
