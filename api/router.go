@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/time/rate"
 
@@ -29,6 +30,9 @@ type Deps struct {
 	Now func() time.Time
 	// RateLimit bounds each caller's requests; the zero value turns it off.
 	RateLimit RateLimit
+	// Metrics is the registry served at /metrics, with the HTTP and domain figures added to it;
+	// nil means a registry of the API's own.
+	Metrics *prometheus.Registry
 }
 
 type server struct {
@@ -47,6 +51,9 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
 	if d.Ready == nil {
 		d.Ready = func(context.Context) error { return nil }
 	}
@@ -55,13 +62,18 @@ func newEngine(d Deps) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(s.recover, s.logRequests)
+	httpm := newHTTPMetrics(d.Metrics)
+	if d.Store != nil {
+		d.Metrics.MustRegister(newDomainCollector(d.Store, d.Now))
+	}
+	r.Use(s.recover, s.logRequests, httpm.middleware)
 	r.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, "no such route", nil) })
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, http.StatusMethodNotAllowed, "method not allowed here", nil) })
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
 	r.GET("/api/openapi.json", s.openAPI)
+	r.GET("/metrics", metricsHandler(d.Metrics))
 
 	v1 := r.Group("/api/v1", s.authenticate, s.limit)
 	v1.GET("/me", s.me)

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/handover/handover/models"
+)
+
+// httpMetrics counts and times requests by route template, never by raw path, so that IDs do not
+// create new series.
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "handover_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "handover_http_request_duration_seconds", Help: "HTTP request latency by method and route.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+func (m *httpMetrics) middleware(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
+	m.duration.WithLabelValues(c.Request.Method, route).Observe(time.Since(start).Seconds())
+}
+
+// domainCollector reads the domain figures from the read model at each scrape.
+type domainCollector struct {
+	store *models.Store
+	now   func() time.Time
+
+	open, pending, overdue, escalations, accept *prometheus.Desc
+}
+
+// acceptWindow is how far back the time-to-accept histogram looks.
+const acceptWindow = 24 * time.Hour
+
+func newDomainCollector(store *models.Store, now func() time.Time) *domainCollector {
+	return &domainCollector{
+		store:       store,
+		now:         now,
+		open:        prometheus.NewDesc("handover_actions_open", "Open actions by status.", []string{"status"}, nil),
+		pending:     prometheus.NewDesc("handover_handovers_pending", "Handovers awaiting acceptance.", nil, nil),
+		overdue:     prometheus.NewDesc("handover_actions_overdue", "Open actions past their due time.", nil, nil),
+		escalations: prometheus.NewDesc("handover_escalations_total", "Escalations by cause: request (supervisor, manager) or timer.", []string{"cause"}, nil),
+		accept:      prometheus.NewDesc("handover_time_to_accept_seconds", "Time from a handover to its acceptance, for handovers accepted in the last 24 hours.", nil, nil),
+	}
+}
+
+func (d *domainCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, desc := range []*prometheus.Desc{d.open, d.pending, d.overdue, d.escalations, d.accept} {
+		ch <- desc
+	}
+}
+
+var acceptBuckets = []float64{30, 60, 120, 300, 600, 900, 1800, 3600, 7200}
+
+func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	now := d.now()
+	f, err := d.store.Figures(ctx, now, now.Add(-acceptWindow))
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(d.open, err)
+		return
+	}
+	for _, status := range []string{"unassigned", "assigned", "handover_pending", "checking", "escalated"} {
+		ch <- prometheus.MustNewConstMetric(d.open, prometheus.GaugeValue, float64(f.OpenByStatus[status]), status)
+	}
+	ch <- prometheus.MustNewConstMetric(d.pending, prometheus.GaugeValue, float64(f.HandoversPending))
+	ch <- prometheus.MustNewConstMetric(d.overdue, prometheus.GaugeValue, float64(f.Overdue))
+	for _, e := range f.Escalations {
+		ch <- prometheus.MustNewConstMetric(d.escalations, prometheus.CounterValue, float64(e.Count), e.Cause)
+	}
+	buckets := make(map[float64]uint64, len(acceptBuckets))
+	var sum float64
+	for _, s := range f.AcceptSeconds {
+		sum += s
+		for _, b := range acceptBuckets {
+			if s <= b {
+				buckets[b]++
+			}
+		}
+	}
+	ch <- prometheus.MustNewConstHistogram(d.accept, uint64(len(f.AcceptSeconds)), sum, buckets)
+}
+
+func metricsHandler(reg *prometheus.Registry) gin.HandlerFunc {
+	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	return gin.WrapH(h)
+}

@@ -1,0 +1,45 @@
+package app_test
+
+import (
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+)
+
+// metricValue reads one sample from the Prometheus text format.
+func metricValue(t *testing.T, body, series string) float64 {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(series) + ` ([0-9.e+-]+)$`).FindStringSubmatch(body)
+	require.NotNil(t, m, "no series %s", series)
+	v, err := strconv.ParseFloat(m[1], 64)
+	require.NoError(t, err)
+	return v
+}
+
+// /metrics shows HTTP traffic and the domain figures of what the earlier subtests did.
+func testMetrics(t *testing.T, st *app.Stack) {
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, &a))
+
+	resp, err := http.Get(st.URL + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	body := string(raw)
+
+	require.GreaterOrEqual(t, metricValue(t, body, `handover_http_requests_total{method="POST",route="/api/v1/actions",status="201"}`), 1.0)
+	require.GreaterOrEqual(t, metricValue(t, body, `handover_handovers_pending`), 1.0, "the handover just made is pending")
+	require.GreaterOrEqual(t, metricValue(t, body, `handover_actions_open{status="handover_pending"}`), 1.0)
+	require.GreaterOrEqual(t, metricValue(t, body, `handover_escalations_total{cause="timer"}`), 1.0, "the deadlines subtest escalated by timer")
+	require.GreaterOrEqual(t, metricValue(t, body, `handover_time_to_accept_seconds_count`), 1.0, "earlier subtests accepted handovers")
+	require.Contains(t, body, "handover_actions_overdue ")
+}

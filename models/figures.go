@@ -1,0 +1,60 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Figures are the domain numbers operators watch: open work, pending handovers, overdue actions,
+// escalations and how quickly handovers are accepted.
+type Figures struct {
+	OpenByStatus     map[string]int64
+	HandoversPending int64
+	Overdue          int64
+	// Escalations counts escalation events by cause: request (a supervisor or manager) or timer.
+	Escalations []EscalationCount
+	// AcceptSeconds holds the time to accept of handovers accepted since the window's start.
+	AcceptSeconds []float64
+}
+
+// EscalationCount is the number of escalations of one cause.
+type EscalationCount struct {
+	Cause string
+	Count int64
+}
+
+// Figures reads the domain figures; acceptance times cover handovers accepted after since.
+func (s *Store) Figures(ctx context.Context, now, since time.Time) (Figures, error) {
+	f := Figures{OpenByStatus: map[string]int64{}}
+	db := s.db.WithContext(ctx)
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	if err := db.Model(&Action{}).Select("status, COUNT(*) AS n").Where("status IN ?", openStatuses).Group("status").Scan(&rows).Error; err != nil {
+		return f, fmt.Errorf("counting open actions: %w", err)
+	}
+	for _, r := range rows {
+		f.OpenByStatus[r.Status] = r.N
+	}
+	if err := db.Model(&Handover{}).Where("status = ?", "pending").Count(&f.HandoversPending).Error; err != nil {
+		return f, fmt.Errorf("counting pending handovers: %w", err)
+	}
+	if err := db.Model(&Action{}).Where("status IN ? AND due_at < ?", openStatuses, utc(now)).Count(&f.Overdue).Error; err != nil {
+		return f, fmt.Errorf("counting overdue actions: %w", err)
+	}
+	if err := db.Model(&ActionEvent{}).Select("cause, COUNT(*) AS count").Where("type = ?", "escalated").Group("cause").Scan(&f.Escalations).Error; err != nil {
+		return f, fmt.Errorf("counting escalations: %w", err)
+	}
+	var accepted []Handover
+	if err := db.Select("requested_at, responded_at").Where("status = ? AND responded_at >= ?", "accepted", utc(since)).Find(&accepted).Error; err != nil {
+		return f, fmt.Errorf("reading acceptance times: %w", err)
+	}
+	for _, h := range accepted {
+		if h.RespondedAt != nil {
+			f.AcceptSeconds = append(f.AcceptSeconds, h.RespondedAt.Sub(h.RequestedAt).Seconds())
+		}
+	}
+	return f, nil
+}
