@@ -124,7 +124,8 @@ func classify(err error) (*apiError, bool) {
 func writeError(c *gin.Context, log *slog.Logger, err error) {
 	ae, ok := classify(err)
 	if !ok {
-		log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method, "path", c.FullPath())
+		log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method,
+			"route", c.FullPath(), "request_id", c.GetString(requestIDKey))
 		writeProblem(c, http.StatusInternalServerError, "", nil)
 		return
 	}

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/time/rate"
@@ -135,24 +137,45 @@ func (s *server) recover(c *gin.Context) {
 			if err, ok := p.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 				panic(p)
 			}
-			s.Log.ErrorContext(c.Request.Context(), "panic in handler", "panic", p, "path", c.FullPath())
+			s.Log.ErrorContext(c.Request.Context(), "panic in handler", "panic", p, "route", c.FullPath(), "request_id", c.GetString(requestIDKey))
 			writeProblem(c, http.StatusInternalServerError, "", nil)
 		}
 	}()
 	c.Next()
 }
 
+// requestIDPattern is what an incoming X-Request-Id may look like to be kept.
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
+
+// logRequests gives every request an ID (the caller's X-Request-Id when it is sane), returns it
+// in the answer, and logs the request with it once it is done.
 func (s *server) logRequests(c *gin.Context) {
 	start := time.Now()
+	id := c.GetHeader("X-Request-Id")
+	if !requestIDPattern.MatchString(id) {
+		id = uuid.NewString()
+	}
+	c.Header("X-Request-Id", id)
+	c.Set(requestIDKey, id)
 	c.Next()
-	level := slog.LevelDebug
+	level := slog.LevelInfo
 	if c.Writer.Status() >= 500 {
 		level = slog.LevelError
 	}
-	s.Log.Log(c.Request.Context(), level, "http request",
-		"method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
-		"duration_ms", time.Since(start).Milliseconds())
+	attrs := []any{
+		"request_id", id, "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
+		"duration_ms", time.Since(start).Milliseconds(),
+	}
+	if st, ok := c.Get(principalKey); ok {
+		attrs = append(attrs, "staff_id", st.(models.Staff).ID)
+	}
+	if id := c.Param("id"); id != "" && strings.HasPrefix(c.FullPath(), "/api/v1/actions/") {
+		attrs = append(attrs, "action_id", id, "workflow_id", workflows.ActionWorkflowID(id))
+	}
+	s.Log.Log(c.Request.Context(), level, "http request", attrs...)
 }
+
+const requestIDKey = "request_id"
 
 const principalKey = "principal"
 

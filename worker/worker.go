@@ -4,6 +4,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
@@ -16,7 +17,11 @@ import (
 
 // New builds a worker on the handover task queue with every workflow and activity registered.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		// On shutdown, activities in flight (a projection, a webhook) get this long to finish
+		// before the worker gives them up for another worker to retry.
+		WorkerStopTimeout: 20 * time.Second,
+	})
 	Register(w, acts)
 	return w
 }
