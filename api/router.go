@@ -14,6 +14,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/gin-gonic/gin/otelgin"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"go.temporal.io/sdk/client"
 	"golang.org/x/time/rate"
 
@@ -35,6 +38,9 @@ type Deps struct {
 	// Metrics is the registry served at /metrics, with the HTTP and domain figures added to it;
 	// nil means a registry of the API's own.
 	Metrics *prometheus.Registry
+	// Tracer and Propagator trace each request; nil turns tracing off.
+	Tracer     trace.TracerProvider
+	Propagator propagation.TextMapPropagator
 }
 
 type server struct {
@@ -69,6 +75,9 @@ func newEngine(d Deps) *gin.Engine {
 		d.Metrics.MustRegister(newDomainCollector(d.Store, d.Now))
 	}
 	r.Use(s.recover, s.logRequests, httpm.middleware)
+	if d.Tracer != nil {
+		r.Use(otelgin.Middleware("handover-api", otelgin.WithTracerProvider(d.Tracer), otelgin.WithPropagators(d.Propagator)))
+	}
 	r.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, "no such route", nil) })
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, http.StatusMethodNotAllowed, "method not allowed here", nil) })
 

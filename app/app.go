@@ -23,6 +23,7 @@ import (
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/telemetry"
 	"github.com/handover/handover/temporalserver"
 	"github.com/handover/handover/worker"
 )
@@ -45,6 +46,8 @@ type DevConfig struct {
 	Webhook *activities.Webhook
 	// RateLimit bounds each caller's API requests; the zero value turns it off.
 	RateLimit api.RateLimit
+	// Telemetry says where traces go; metrics are always served at /metrics.
+	Telemetry telemetry.Config
 	Log       *slog.Logger
 }
 
@@ -56,6 +59,7 @@ type Stack struct {
 	Client   client.Client
 	Store    *models.Store
 
+	telemetry  *telemetry.Telemetry
 	worker     sdkworker.Worker
 	httpServer *http.Server
 	served     chan error
@@ -107,7 +111,13 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 			return nil, err
 		}
 	}
-	if st.Client, err = DialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log); err != nil {
+	if cfg.Telemetry.Service == "" {
+		cfg.Telemetry.Service = "handover-dev"
+	}
+	if st.telemetry, err = telemetry.New(ctx, cfg.Telemetry); err != nil {
+		return nil, err
+	}
+	if st.Client, err = DialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log, st.telemetry); err != nil {
 		return nil, err
 	}
 	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook})
@@ -117,7 +127,10 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	st.workerUp.Store(true)
 
-	handler := api.NewRouter(api.Deps{Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready, RateLimit: cfg.RateLimit})
+	handler := api.NewRouter(api.Deps{
+		Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready, RateLimit: cfg.RateLimit,
+		Metrics: st.telemetry.Registry, Tracer: st.telemetry.Tracer, Propagator: st.telemetry.Propagator,
+	})
 	st.serve(ln, handler)
 	return st, nil
 }
@@ -182,6 +195,9 @@ func (st *Stack) stop(ctx context.Context) error {
 	if st.Store != nil {
 		errs = append(errs, st.Store.Close())
 	}
+	if st.telemetry != nil {
+		errs = append(errs, st.telemetry.Shutdown(ctx))
+	}
 	return errors.Join(errs...)
 }
 
@@ -197,13 +213,18 @@ func OpenStore(ctx context.Context, url string, log *slog.Logger) (*models.Store
 	return store, nil
 }
 
-// DialTemporal connects an SDK client, logging through slog.
-func DialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
+// DialTemporal connects an SDK client, logging through slog, with the SDK's metrics and the
+// tracing interceptor of tel.
+func DialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, tel *telemetry.Telemetry) (client.Client, error) {
+	opts, err := tel.ClientOptions(client.Options{
 		HostPort:  hostPort,
 		Namespace: namespace,
 		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal-sdk")),
 	})
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.DialContext(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to temporal at %s: %w", hostPort, err)
 	}

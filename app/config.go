@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/telemetry"
 	"github.com/handover/handover/worker"
 )
 
@@ -31,8 +33,16 @@ type Config struct {
 	LogLevel          string  `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
 	RateLimit         float64 `env:"HANDOVER_RATE_LIMIT" envDefault:"50"`
 	RateBurst         int     `env:"HANDOVER_RATE_BURST" envDefault:"100"`
+	OTLPEndpoint      string  `env:"HANDOVER_OTLP_ENDPOINT"`
+	OTLPInsecure      bool    `env:"HANDOVER_OTLP_INSECURE"`
+	MetricsAddr       string  `env:"HANDOVER_METRICS_ADDR"`
 	WebhookURL        string  `env:"HANDOVER_WEBHOOK_URL"`
 	WebhookSecret     string  `env:"HANDOVER_WEBHOOK_SECRET"`
+}
+
+// Telemetry is where the traces of a process named service go.
+func (c Config) Telemetry(service string) telemetry.Config {
+	return telemetry.Config{Service: service, OTLPEndpoint: c.OTLPEndpoint, OTLPInsecure: c.OTLPInsecure}
 }
 
 // Limits is the per-caller rate limit of the API.
@@ -129,7 +139,12 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
-	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log)
+	tel, err := telemetry.New(ctx, c.Telemetry("handover-api"))
+	if err != nil {
+		return err
+	}
+	defer tel.Shutdown(context.Background())
+	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel)
 	if err != nil {
 		return err
 	}
@@ -141,7 +156,10 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})
 		return err
 	}
-	srv := newHTTPServer(api.NewRouter(api.Deps{Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits()}))
+	srv := newHTTPServer(api.NewRouter(api.Deps{
+		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(),
+		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
+	}))
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)
@@ -169,11 +187,26 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
-	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log)
+	tel, err := telemetry.New(ctx, c.Telemetry("handover-worker"))
+	if err != nil {
+		return err
+	}
+	defer tel.Shutdown(context.Background())
+	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
+	if c.MetricsAddr != "" {
+		// A worker has no API: it serves its own metrics (the Temporal SDK's, Go's) here.
+		ln, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listening on %s: %w", c.MetricsAddr, err)
+		}
+		srv := newHTTPServer(promhttp.HandlerFor(tel.Registry, promhttp.HandlerOpts{}))
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
+	}
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace)
 	return worker.Run(ctx, tc, &activities.Activities{Store: store, Webhook: c.Webhook()})
 }

@@ -68,6 +68,7 @@ func newDevCmd() *cobra.Command {
 			stack, err := app.StartDev(cmd.Context(), app.DevConfig{
 				DataDir: dataDir, HTTPAddr: httpAddr, TemporalPort: temporalPort,
 				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log, Webhook: cfg.Webhook(), RateLimit: cfg.Limits(),
+				Telemetry: cfg.Telemetry("handover-dev"),
 			})
 			if err != nil {
 				return err
