@@ -62,7 +62,7 @@ func newDomainCollector(store *models.Store, now func() time.Time) *domainCollec
 		open:        prometheus.NewDesc("handover_actions_open", "Open actions by status.", []string{"status"}, nil),
 		pending:     prometheus.NewDesc("handover_handovers_pending", "Handovers awaiting acceptance.", nil, nil),
 		overdue:     prometheus.NewDesc("handover_actions_overdue", "Open actions past their due time.", nil, nil),
-		escalations: prometheus.NewDesc("handover_escalations_total", "Escalations by cause: request (supervisor, manager) or timer.", []string{"cause"}, nil),
+		escalations: prometheus.NewDesc("handover_escalations_total", "Escalations by the kind of their reason: not_assigned, not_accepted, not_checked, no_action, not_done, by_hand.", []string{"reason"}, nil),
 		accept:      prometheus.NewDesc("handover_time_to_accept_seconds", "Time from a handover to its acceptance, for handovers accepted in the last 24 hours.", nil, nil),
 	}
 }
@@ -90,7 +90,7 @@ func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(d.pending, prometheus.GaugeValue, float64(f.HandoversPending))
 	ch <- prometheus.MustNewConstMetric(d.overdue, prometheus.GaugeValue, float64(f.Overdue))
 	for _, e := range f.Escalations {
-		ch <- prometheus.MustNewConstMetric(d.escalations, prometheus.CounterValue, float64(e.Count), e.Cause)
+		ch <- prometheus.MustNewConstMetric(d.escalations, prometheus.CounterValue, float64(e.Count), e.Reason)
 	}
 	buckets := make(map[float64]uint64, len(acceptBuckets))
 	var sum float64

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -12,16 +13,16 @@ type Figures struct {
 	OpenByStatus     map[string]int64
 	HandoversPending int64
 	Overdue          int64
-	// Escalations counts escalation events by cause: request (a supervisor or manager) or timer.
+	// Escalations counts escalation events by the kind of their reason.
 	Escalations []EscalationCount
 	// AcceptSeconds holds the time to accept of handovers accepted since the window's start.
 	AcceptSeconds []float64
 }
 
-// EscalationCount is the number of escalations of one cause.
+// EscalationCount is the number of escalations with one kind of reason.
 type EscalationCount struct {
-	Cause string
-	Count int64
+	Reason string
+	Count  int64
 }
 
 // Figures reads the domain figures; acceptance times cover handovers accepted after since.
@@ -44,8 +45,23 @@ func (s *Store) Figures(ctx context.Context, now, since time.Time) (Figures, err
 	if err := db.Model(&Action{}).Where("status IN ? AND due_at < ?", openStatuses, utc(now)).Count(&f.Overdue).Error; err != nil {
 		return f, fmt.Errorf("counting overdue actions: %w", err)
 	}
-	if err := db.Model(&ActionEvent{}).Select("cause, COUNT(*) AS count").Where("type = ?", "escalated").Group("cause").Scan(&f.Escalations).Error; err != nil {
+	// Escalations are few beside other events; their kind is read from each event's data.
+	var escalations []ActionEvent
+	if err := db.Select("data").Where("type = ?", "escalated").Find(&escalations).Error; err != nil {
 		return f, fmt.Errorf("counting escalations: %w", err)
+	}
+	byKind := map[string]int64{}
+	for _, e := range escalations {
+		var data struct {
+			Kind string `json:"reason_kind"`
+		}
+		if err := json.Unmarshal([]byte(e.Data), &data); err != nil || data.Kind == "" {
+			data.Kind = "unknown" // recorded before reasons had kinds
+		}
+		byKind[data.Kind]++
+	}
+	for kind, n := range byKind {
+		f.Escalations = append(f.Escalations, EscalationCount{Reason: kind, Count: n})
 	}
 	var accepted []Handover
 	if err := db.Select("requested_at, responded_at").Where("status = ? AND responded_at >= ?", "accepted", utc(since)).Find(&accepted).Error; err != nil {

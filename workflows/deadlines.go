@@ -55,7 +55,7 @@ func (s *State) NextDeadline() (time.Time, string) {
 func (s *State) Fire(kind string, now time.Time) []Event {
 	switch kind {
 	case DeadlineAssign:
-		return s.escalate(now, SystemActor, fmt.Sprintf("nobody took the action on within %s", s.Policy.AssignWithin))
+		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", s.Policy.AssignWithin))
 	case DeadlineAccept:
 		h := s.PendingHandover()
 		h.Status = HandoverExpired
@@ -65,7 +65,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		ev := s.record(now, SystemActor, EventHandoverExpired, map[string]any{"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID})
 		s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
 			fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, h.ToID, h.FromID))
-		return append([]Event{ev}, s.escalate(now, SystemActor, fmt.Sprintf("handover to %s not accepted within %s", h.ToID, h.ExpiresAt.Sub(h.RequestedAt)))...)
+		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", h.ToID, h.ExpiresAt.Sub(h.RequestedAt)))...)
 	case DeadlineDue:
 		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
 		s.Status = StatusChecking
@@ -79,9 +79,9 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		}
 		return append(events, ev)
 	case DeadlineCheck:
-		return s.escalate(now, SystemActor, fmt.Sprintf("no check was made within %s of the due time", s.Policy.CheckWithin))
+		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", s.Policy.CheckWithin))
 	case DeadlineEscalate:
-		return s.escalate(now, SystemActor, fmt.Sprintf("no action within %s of the escalation", s.Policy.EscalateWithin))
+		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", s.Policy.EscalateWithin))
 	case DeadlineFollowUp:
 		f := s.FollowUp
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})

@@ -474,7 +474,7 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 	case in.Next == NextReassign:
 		events = append(events, s.reassign(now, in.Actor.ID, *in.To, "not done at check: "+in.Notes, nil)...)
 	case in.Next == NextEscalate:
-		events = append(events, s.escalate(now, in.Actor.ID, "not done at check: "+in.Notes)...)
+		events = append(events, s.escalate(now, in.Actor.ID, EscalationNotDone, "not done at check: "+in.Notes)...)
 	}
 	return events
 }
@@ -495,12 +495,12 @@ func CheckEscalate(s *State, in EscalateInput) error {
 
 // ApplyEscalate raises the action one level of the ladder.
 func ApplyEscalate(s *State, in EscalateInput, now time.Time) []Event {
-	return s.escalate(now, in.Actor.ID, in.Reason)
+	return s.escalate(now, in.Actor.ID, EscalationByHand, in.Reason)
 }
 
 // escalate moves the action to the next level of the ladder and alerts that level; below the top
 // level, it climbs again if nobody acts within escalate_within.
-func (s *State) escalate(now time.Time, actorID, reason string) []Event {
+func (s *State) escalate(now time.Time, actorID, kind, reason string) []Event {
 	events := s.withdrawPending(now, actorID, "the action was escalated")
 	if s.Status == StatusEscalated {
 		s.EscalationLevel = min(s.EscalationLevel+1, len(s.Ladder))
@@ -515,7 +515,7 @@ func (s *State) escalate(now time.Time, actorID, reason string) []Event {
 	}
 	level := s.Ladder[s.EscalationLevel-1]
 	ev := s.record(now, actorID, EventEscalated, map[string]any{
-		"level": s.EscalationLevel, "to_role": string(level), "reason": reason,
+		"level": s.EscalationLevel, "to_role": string(level), "reason": reason, "reason_kind": kind,
 	})
 	var owner []string
 	if s.OwnerID != "" {

@@ -283,6 +283,17 @@ const (
 	EventCustomerTold      = "customer_told"
 )
 
+// Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
+// reports and metrics can count them.
+const (
+	EscalationNotAssigned = "not_assigned" // nobody took it within assign_within
+	EscalationNotAccepted = "not_accepted" // a handover lapsed after accept_within
+	EscalationNotChecked  = "not_checked"  // no check within check_within of the due time
+	EscalationNoAction    = "no_action"    // nobody acted within escalate_within: next level
+	EscalationNotDone     = "not_done"     // the check found it not done
+	EscalationByHand      = "by_hand"      // a supervisor or manager escalated it
+)
+
 // SystemActor is the actor of changes made by the workflow's own timers.
 const SystemActor = "system"
 
