@@ -53,6 +53,7 @@ func ActionRow(s workflows.State) models.Action {
 		RequiredAuthority: s.RequiredAuthority, DueAt: s.DueAt, EscalationLevel: s.EscalationLevel,
 		PendingHandoverID: s.PendingHandoverID, Outcome: s.Outcome, CreatedBy: s.CreatedBy,
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: s.Version, RequestHash: s.RequestHash,
+		HanderID:  s.LastHander(),
 		Handovers: make([]models.Handover, len(s.Handovers)),
 	}
 	for i, h := range s.Handovers {
@@ -62,8 +63,16 @@ func ActionRow(s workflows.State) models.Action {
 			DoneSoFar: h.Notes.DoneSoFar, NextSteps: h.Notes.NextSteps, Risks: h.Notes.Risks,
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
 			RequestedAt: h.RequestedAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
-			DeclineReason: h.DeclineReason,
+			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 		}
+	}
+	if s.FollowUp != nil {
+		// The inbox shows the follow-up as due from its first time until the check is made.
+		first := s.FollowUp.First
+		if first.IsZero() {
+			first = s.FollowUp.At
+		}
+		a.FollowUpAt = &first
 	}
 	return a
 }

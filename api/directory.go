@@ -222,3 +222,47 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	}
 	return http.StatusOK, staffJSON(st), nil
 }
+
+type inboxJSON struct {
+	Owned              []actionJSON `json:"owned"`
+	AwaitingAcceptance []actionJSON `json:"awaiting_acceptance"`
+	FollowUpsDue       []actionJSON `json:"follow_ups_due"`
+	ChecksDue          []actionJSON `json:"checks_due"`
+}
+
+func renderRows(rows []models.Action) []actionJSON {
+	out := make([]actionJSON, len(rows))
+	for i, r := range rows {
+		out[i] = renderState(stateFromRow(r))
+	}
+	return out
+}
+
+// myInbox is what the caller has to act on: owned actions (earliest due first), handovers waiting
+// for them, their follow-ups that are due, and the checks they must make.
+func (s *server) myInbox(c *gin.Context) (int, any, error) {
+	me := principal(c)
+	in, err := s.Store.Inbox(c.Request.Context(), me.ID, teamOf(me), workflows.Role(me.Role).SupervisorOrAbove(), s.Now())
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, inboxJSON{
+		Owned: renderRows(in.Owned), AwaitingAcceptance: renderRows(in.AwaitingAcceptance),
+		FollowUpsDue: renderRows(in.FollowUpsDue), ChecksDue: renderRows(in.ChecksDue),
+	}, nil
+}
+
+// shift starts or ends the caller's own shift: routing and handovers only pick people on shift.
+func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
+	return func(c *gin.Context) (int, any, error) {
+		me := principal(c)
+		if !workflows.Role(me.Role).CanOwn() {
+			return 0, nil, errorf(kindForbidden, "only staff who own actions work shifts")
+		}
+		st, err := s.Store.SetOnShift(c.Request.Context(), me.ID, on)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, staffJSON(st), nil
+	}
+}

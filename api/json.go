@@ -45,6 +45,8 @@ type handoverJSON struct {
 	RespondedAt     *time.Time              `json:"responded_at"`
 	AcceptSummary   string                  `json:"accept_summary,omitempty"`
 	DeclineReason   string                  `json:"decline_reason,omitempty"`
+	FeedbackRating  int                     `json:"feedback_rating,omitempty"`
+	FeedbackComment string                  `json:"feedback_comment,omitempty"`
 }
 
 // renderState shows the workflow's own state: the answer to every write.
@@ -62,6 +64,7 @@ func renderState(s workflows.State) actionJSON {
 			Situation: h.Situation, Notes: h.Notes, CustomerMessage: h.CustomerMessage,
 			FollowUpAt: utcPtr(h.FollowUpAt), Status: h.Status, RequestedAt: h.RequestedAt.UTC(),
 			RespondedAt: utcPtr(h.RespondedAt), AcceptSummary: h.AcceptSummary, DeclineReason: h.DeclineReason,
+			FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 		}
 		if h.ID == s.PendingHandoverID {
 			a.PendingHandover = &a.Handovers[i]
@@ -90,7 +93,7 @@ func stateFromRow(r models.Action) workflows.State {
 			},
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
 			RequestedAt: h.RequestedAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
-			DeclineReason: h.DeclineReason,
+			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 		}
 	}
 	return s

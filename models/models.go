@@ -59,7 +59,11 @@ type Action struct {
 	UpdatedAt         time.Time
 	Version           int64
 	RequestHash       string
-	Handovers         []Handover `gorm:"foreignKey:ActionID"`
+	// HanderID handed the action to its current owner; from FollowUpAt until the check they are
+	// due to follow up with the owner.
+	HanderID   string
+	FollowUpAt *time.Time
+	Handovers  []Handover `gorm:"foreignKey:ActionID"`
 }
 
 // Handover is one passing of an action from one person to another.
@@ -83,6 +87,8 @@ type Handover struct {
 	RespondedAt     *time.Time
 	AcceptSummary   string
 	DeclineReason   string
+	FeedbackRating  int
+	FeedbackComment string
 }
 
 // ActionEvent is one entry of an action's append-only timeline.

@@ -166,7 +166,7 @@ func utcPtr(t *time.Time) *time.Time {
 // idempotent and never goes backwards: the action row changes only when its version is newer, and
 // events already written are left as they are.
 func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEvent) error {
-	a.DueAt, a.CreatedAt, a.UpdatedAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt)
+	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
 	handovers := a.Handovers
 	a.Handovers = nil
 	return s.tx(ctx, func(tx *gorm.DB) error {
@@ -175,7 +175,7 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 			DoUpdates: clause.AssignmentColumns([]string{
 				"title", "details", "category", "priority", "status", "owner_id", "team_id",
 				"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
-				"escalation_level", "pending_handover_id", "outcome", "updated_at", "version",
+				"escalation_level", "pending_handover_id", "outcome", "updated_at", "version", "hander_id", "follow_up_at",
 			}),
 			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.version < excluded.version"}}},
 		}).Create(&a)
@@ -295,4 +295,60 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 		next = &Position{CreatedAt: last.CreatedAt, ID: last.ID}
 	}
 	return actions, next, nil
+}
+
+// Inbox is what a person has to act on.
+type Inbox struct {
+	// Owned are the open actions the person owns, earliest due (so overdue) first.
+	Owned []Action
+	// AwaitingAcceptance are the actions handed to the person and not yet accepted or declined.
+	AwaitingAcceptance []Action
+	// FollowUpsDue are the actions the person handed over whose follow-up time has come.
+	FollowUpsDue []Action
+	// ChecksDue are the actions at their due time that the person must check: those they handed
+	// over, and for a supervisor those of the team nobody handed over.
+	ChecksDue []Action
+}
+
+// Inbox gathers a person's inbox; supervisor widens the checks to the team's.
+func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bool, now time.Time) (Inbox, error) {
+	var in Inbox
+	list := func(dst *[]Action, order string, where string, args ...any) error {
+		return s.db.WithContext(ctx).Preload("Handovers", func(db *gorm.DB) *gorm.DB { return db.Order("requested_at, id") }).
+			Where(where, args...).Order(order).Limit(200).Find(dst).Error
+	}
+	if err := list(&in.Owned, "due_at, id", "owner_id = ? AND status IN ?", staffID, openStatuses); err != nil {
+		return in, fmt.Errorf("inbox of %s: owned: %w", staffID, err)
+	}
+	if err := list(&in.AwaitingAcceptance, "updated_at, id",
+		"id IN (SELECT action_id FROM handovers WHERE to_id = ? AND status = ?)", staffID, "pending"); err != nil {
+		return in, fmt.Errorf("inbox of %s: awaiting acceptance: %w", staffID, err)
+	}
+	if err := list(&in.FollowUpsDue, "follow_up_at, id",
+		"hander_id = ? AND follow_up_at <= ? AND status IN ?", staffID, utc(now), openStatuses); err != nil {
+		return in, fmt.Errorf("inbox of %s: follow-ups: %w", staffID, err)
+	}
+	checks := "status = ? AND hander_id = ?"
+	args := []any{"checking", staffID}
+	if supervisor && teamID != "" {
+		checks = "status = ? AND (hander_id = ? OR (hander_id = '' AND team_id = ?))"
+		args = append(args, teamID)
+	}
+	if err := list(&in.ChecksDue, "due_at, id", checks, args...); err != nil {
+		return in, fmt.Errorf("inbox of %s: checks: %w", staffID, err)
+	}
+	return in, nil
+}
+
+// SetOnShift starts or ends a person's shift.
+func (s *Store) SetOnShift(ctx context.Context, staffID string, on bool) (Staff, error) {
+	st, err := s.GetStaff(ctx, staffID)
+	if err != nil {
+		return Staff{}, err
+	}
+	if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", staffID).Update("on_shift", on).Error; err != nil {
+		return Staff{}, fmt.Errorf("setting shift of %s: %w", staffID, err)
+	}
+	st.OnShift = on
+	return st, nil
 }

@@ -181,6 +181,7 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 		setCommand(ctx, w, UpdateExtend, CheckExtend, ApplyExtend),
 		setCommand(ctx, w, UpdateCancel, CheckCancel, ApplyCancel),
 		setCommand(ctx, w, UpdateClaim, CheckClaim, ApplyClaim),
+		setCommand(ctx, w, UpdateFeedback, CheckFeedback, ApplyFeedback),
 	} {
 		if err != nil {
 			return err

@@ -86,7 +86,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		f := s.FollowUp
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})
 		s.notify(ev, NotifyFollowUp, []string{f.HanderID}, "", fmt.Sprintf("Follow up with %s on %q, which you handed over.", s.OwnerID, s.Title))
-		s.FollowUp = &FollowUp{HanderID: f.HanderID, At: stamp(now.Add(f.Every)), Every: f.Every}
+		s.FollowUp = &FollowUp{HanderID: f.HanderID, At: stamp(now.Add(f.Every)), Every: f.Every, First: f.First}
 		return []Event{ev}
 	}
 	return nil

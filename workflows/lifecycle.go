@@ -39,6 +39,7 @@ var transitions = map[string][]Status{
 	UpdateExtend:   openStatuses,
 	UpdateCancel:   openStatuses,
 	UpdateNote:     append(slices.Clone(openStatuses), StatusCompleted, StatusCancelled),
+	UpdateFeedback: append(slices.Clone(openStatuses), StatusCompleted, StatusCancelled),
 }
 
 func checkTransition(s *State, command string) error {
@@ -178,6 +179,10 @@ func (s *State) notify(ev Event, kind string, to []string, role Role, message st
 	})
 }
 
+// LastHander is who handed the action to its current owner, or "" when nobody did: the person
+// asked to check at the due time.
+func (s *State) LastHander() string { return s.lastHander() }
+
 // lastHander is who handed the action to its current owner, or "" when nobody did.
 func (s *State) lastHander() string {
 	for i := len(s.Handovers) - 1; i >= 0; i-- {
@@ -308,7 +313,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	} else if !s.DueAt.After(now) {
 		first = now.Add(s.Policy.FollowUpEvery)
 	}
-	s.FollowUp = &FollowUp{HanderID: h.FromID, At: stamp(first), Every: s.Policy.FollowUpEvery}
+	s.FollowUp = &FollowUp{HanderID: h.FromID, At: stamp(first), Every: s.Policy.FollowUpEvery, First: stamp(first)}
 	accepted := s.record(now, in.Actor.ID, EventHandoverAccepted, map[string]any{
 		"handover_id": h.ID, "from_id": h.FromID, "owner_id": s.OwnerID, "summary": in.Summary,
 		"follow_up_at": s.FollowUp.At,
@@ -687,4 +692,41 @@ func CheckNote(s *State, in NoteInput) error {
 // ApplyNote adds the note to the timeline.
 func ApplyNote(s *State, in NoteInput, now time.Time) []Event {
 	return []Event{s.record(now, in.Actor.ID, EventNoteAdded, map[string]any{"text": in.Text})}
+}
+
+// CheckFeedback refuses feedback on anything but an accepted handover, from anyone but its
+// recipient, outside 1-5, or given twice.
+func CheckFeedback(s *State, in FeedbackInput) error {
+	if err := checkTransition(s, UpdateFeedback); err != nil {
+		return err
+	}
+	i := slices.IndexFunc(s.Handovers, func(h Handover) bool { return h.ID == in.HandoverID })
+	if i < 0 {
+		return refuse(ErrInvalid, "handover_id: this action has no handover %q", in.HandoverID)
+	}
+	h := s.Handovers[i]
+	switch {
+	case in.Actor.ID != h.ToID:
+		return refuse(ErrForbidden, "only the recipient of a handover can rate it")
+	case h.Status != HandoverAccepted:
+		return refuse(ErrConflict, "only an accepted handover can be rated; this one is %s", h.Status)
+	case h.FeedbackRating != 0:
+		return refuse(ErrConflict, "this handover was already rated")
+	case in.Rating < 1 || in.Rating > 5:
+		return refuse(ErrInvalid, "rating: must be from 1 to 5")
+	}
+	return nil
+}
+
+// ApplyFeedback records the rating and tells the person who made the handover.
+func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
+	i := slices.IndexFunc(s.Handovers, func(h Handover) bool { return h.ID == in.HandoverID })
+	h := &s.Handovers[i]
+	h.FeedbackRating, h.FeedbackComment = in.Rating, in.Comment
+	ev := s.record(now, in.Actor.ID, EventFeedbackGiven, map[string]any{
+		"handover_id": h.ID, "rating": in.Rating, "comment": in.Comment, "situation": h.Situation,
+	})
+	s.notify(ev, NotifyFeedback, []string{h.FromID}, "",
+		fmt.Sprintf("%s rated your handover of %q %d/5: %s", h.ToID, s.Title, in.Rating, in.Comment))
+	return []Event{ev}
 }

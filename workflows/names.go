@@ -28,6 +28,7 @@ const (
 	UpdateExtend   = "extend"
 	UpdateCancel   = "cancel"
 	UpdateClaim    = "claim"
+	UpdateFeedback = "feedback"
 )
 
 // QueryState answers the action's live state.

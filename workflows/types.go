@@ -115,6 +115,10 @@ type Handover struct {
 	RespondedAt   *time.Time `json:"responded_at"`
 	AcceptSummary string     `json:"accept_summary"`
 	DeclineReason string     `json:"decline_reason"`
+	// FeedbackRating (1-5, 0 for none) and FeedbackComment are the recipient's view of the
+	// handover: was the information enough?
+	FeedbackRating  int    `json:"feedback_rating"`
+	FeedbackComment string `json:"feedback_comment"`
 }
 
 // State is the whole live state of one action, as the workflow holds it and as queries return it.
@@ -193,6 +197,8 @@ type FollowUp struct {
 	HanderID string        `json:"hander_id"`
 	At       time.Time     `json:"at"`
 	Every    time.Duration `json:"every"`
+	// First is when the hander was first due to follow up; it stays due until the check.
+	First time.Time `json:"first"`
 }
 
 // Policy holds the durations of a category's lifecycle, resolved when the action starts: the
@@ -250,6 +256,7 @@ const (
 	NotifyCancelled         = "cancelled"
 	NotifyUnassigned        = "unassigned"
 	NotifyCustomerMessage   = "customer_message"
+	NotifyFeedback          = "feedback"
 )
 
 // Event is one entry of the append-only timeline.
@@ -281,6 +288,7 @@ const (
 	EventClaimed           = "claimed"
 	EventFollowUpReminder  = "follow_up_reminder"
 	EventCustomerTold      = "customer_told"
+	EventFeedbackGiven     = "feedback_given"
 )
 
 // Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
@@ -441,6 +449,14 @@ type CompleteInput struct {
 	Notes   string `json:"notes"`
 	// CustomerMessage, when given, is sent to the customer.
 	CustomerMessage string `json:"customer_message"`
+}
+
+// FeedbackInput is the recipient's rating of an accepted handover.
+type FeedbackInput struct {
+	Actor      Actor  `json:"actor"`
+	HandoverID string `json:"handover_id"`
+	Rating     int    `json:"rating"`
+	Comment    string `json:"comment"`
 }
 
 // NoteInput adds a note to the timeline.
