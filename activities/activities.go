@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
@@ -22,6 +23,8 @@ type Activities struct {
 	Webhook *Webhook
 	// Now is the clock for webhook timestamps; time.Now when nil.
 	Now func() time.Time
+	// Temporal sends the Updates a shift handover makes to its actions.
+	Temporal client.Client
 }
 
 // ProjectAction writes the action's state and its new timeline events to the read model. A retried

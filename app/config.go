@@ -208,7 +208,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		defer srv.Close()
 	}
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace)
-	return worker.Run(ctx, tc, &activities.Activities{Store: store, Webhook: c.Webhook()})
+	return worker.Run(ctx, tc, &activities.Activities{Store: store, Webhook: c.Webhook(), Temporal: tc})
 }
 
 // Migrate applies the read model's migrations and returns the schema version.

@@ -143,6 +143,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("other team's scope", func(t *testing.T) { testOtherTeamScope(t, st) })
 			t.Run("paging with inserts", func(t *testing.T) { testPagingWithInserts(t, st) })
 			t.Run("inbox, shifts and feedback", func(t *testing.T) { testInboxShiftsFeedback(t, st) })
+			t.Run("shift handover", func(t *testing.T) { testShiftHandover(t, st) })
 			t.Run("metrics", func(t *testing.T) { testMetrics(t, st) })
 		})
 	}

@@ -352,3 +352,14 @@ func (s *Store) SetOnShift(ctx context.Context, staffID string, on bool) (Staff,
 	st.OnShift = on
 	return st, nil
 }
+
+// OwnedOpenActions lists a person's open actions, oldest first (at most 1,000).
+func (s *Store) OwnedOpenActions(ctx context.Context, ownerID string) ([]Action, error) {
+	var out []Action
+	err := s.db.WithContext(ctx).Where("owner_id = ? AND status IN ?", ownerID, openStatuses).
+		Order("created_at, id").Limit(1000).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing open actions of %s: %w", ownerID, err)
+	}
+	return out, nil
+}

@@ -133,11 +133,24 @@ func (w *actionWorkflow) applied(events []Event) {
 }
 
 // sendOutbox sends each notification the state asked for, with retries, without holding up the
-// command that caused it.
+// command that caused it, and tells shift handovers how their handovers ended.
 func (w *actionWorkflow) sendOutbox() {
 	outbox := w.state.TakeOutbox()
+	signals := w.state.shiftOutbox
+	w.state.shiftOutbox = nil
 	if !w.deadlines {
 		return
+	}
+	for _, sig := range signals {
+		w.notifying++
+		workflow.Go(w.ctx, func(ctx workflow.Context) {
+			defer func() { w.notifying-- }()
+			err := workflow.SignalExternalWorkflow(ctx, ShiftWorkflowID(sig.shiftID), "", SignalShiftItem, sig.result).Get(ctx, nil)
+			if err != nil {
+				// The shift handover has ended or was never started: nobody is waiting to hear.
+				workflow.GetLogger(ctx).Warn("shift handover not told", "error", err, "shift_id", sig.shiftID)
+			}
+		})
 	}
 	actx := workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    30 * time.Second,

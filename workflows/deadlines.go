@@ -60,6 +60,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		h := s.PendingHandover()
 		h.Status = HandoverExpired
 		h.RespondedAt = stampPtr(now)
+		s.tellShift(h, ShiftItemExpired, "not accepted in time")
 		s.PendingHandoverID = ""
 		s.Status = StatusAssigned
 		ev := s.record(now, SystemActor, EventHandoverExpired, map[string]any{"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID})

@@ -171,6 +171,16 @@ func (s *State) record(now time.Time, actorID, typ string, data map[string]any) 
 	return Event{Seq: s.Version, Type: typ, ActorID: actorID, Cause: cause, At: now, Data: data}
 }
 
+// tellShift asks for the shift handover a handover belonged to, if any, to be told how it ended.
+func (s *State) tellShift(h *Handover, status, reason string) {
+	if h.ShiftHandoverID == "" {
+		return
+	}
+	s.shiftOutbox = append(s.shiftOutbox, shiftSignal{shiftID: h.ShiftHandoverID, result: ShiftItemResult{
+		ActionID: s.ID, HandoverID: h.ID, Status: status, Reason: reason,
+	}})
+}
+
 // notify asks for a notification caused by ev, to people or to a role of the action's team.
 func (s *State) notify(ev Event, kind string, to []string, role Role, message string) {
 	s.outbox = append(s.outbox, Notification{
@@ -262,6 +272,7 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		Status:          HandoverPending,
 		RequestedAt:     stamp(now),
 		ExpiresAt:       stampPtr(now.Add(within)),
+		ShiftHandoverID: in.ShiftHandoverID,
 	}
 	s.Handovers = append(s.Handovers, h)
 	s.PendingHandoverID = h.ID
@@ -304,6 +315,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	h.Status = HandoverAccepted
 	h.AcceptSummary = in.Summary
 	h.RespondedAt = stampPtr(now)
+	s.tellShift(h, ShiftItemAccepted, in.Summary)
 	s.OwnerID = h.ToID
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
@@ -355,6 +367,7 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 	h.Status = HandoverDeclined
 	h.DeclineReason = in.Reason
 	h.RespondedAt = stampPtr(now)
+	s.tellShift(h, ShiftItemDeclined, in.Reason)
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
 	ev := s.record(now, in.Actor.ID, EventHandoverDeclined, map[string]any{
@@ -374,6 +387,7 @@ func (s *State) withdrawPending(now time.Time, actorID, reason string) []Event {
 	h.Status = HandoverWithdrawn
 	h.RespondedAt = stampPtr(now)
 	s.PendingHandoverID = ""
+	s.tellShift(h, ShiftItemWithdrawn, reason)
 	ev := s.record(now, actorID, EventHandoverWithdrawn, map[string]any{"handover_id": h.ID, "reason": reason})
 	s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
 		fmt.Sprintf("The handover of %q from %s to %s was withdrawn: %s", s.Title, h.FromID, h.ToID, reason))

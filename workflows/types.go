@@ -119,6 +119,8 @@ type Handover struct {
 	// handover: was the information enough?
 	FeedbackRating  int    `json:"feedback_rating"`
 	FeedbackComment string `json:"feedback_comment"`
+	// ShiftHandoverID names the shift handover it was part of.
+	ShiftHandoverID string `json:"shift_handover_id"`
 }
 
 // State is the whole live state of one action, as the workflow holds it and as queries return it.
@@ -152,10 +154,12 @@ type State struct {
 	// their request, oldest first, so a key reused for a different request is refused.
 	RecentRequests []Idempotency `json:"recent_requests"`
 	// outbox holds the notifications the last change asks for; the workflow sends and clears it.
-	outbox    []Notification
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	outbox []Notification
+	// shiftOutbox holds the outcomes to tell shift handovers; the workflow signals and clears it.
+	shiftOutbox []shiftSignal
+	CreatedBy   string    `json:"created_by"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 	// Version is the sequence number of the last timeline event: it orders projections.
 	Version int64 `json:"version"`
 	// RequestHash identifies the create request, so a repeated Idempotency-Key with a different
@@ -182,7 +186,14 @@ func (s State) Clone() State {
 	s.Ladder = slices.Clone(s.Ladder)
 	s.RecentRequests = slices.Clone(s.RecentRequests)
 	s.outbox = slices.Clone(s.outbox)
+	s.shiftOutbox = slices.Clone(s.shiftOutbox)
 	return s
+}
+
+// shiftSignal is the outcome of a handover made as part of a shift handover.
+type shiftSignal struct {
+	shiftID string
+	result  ShiftItemResult
 }
 
 // TakeOutbox returns the notifications asked for since the last call and clears them.
@@ -365,6 +376,8 @@ type HandoverInput struct {
 	FollowUpAt      *time.Time    `json:"follow_up_at"`
 	// AcceptWithin overrides the policy's time for the recipient to answer; zero keeps it.
 	AcceptWithin time.Duration `json:"accept_within"`
+	// ShiftHandoverID names the shift handover this is part of, which is told how it ends.
+	ShiftHandoverID string `json:"shift_handover_id"`
 }
 
 // Idempotency identifies a command that may be sent again: the caller's key, and a hash of the

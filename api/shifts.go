@@ -1,0 +1,143 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+type shiftRequest struct {
+	FromID       string `json:"from_id" binding:"required,max=64"`
+	ToID         string `json:"to_id" binding:"max=64"`
+	Notes        string `json:"notes" binding:"required,notblank,max=4000"`
+	Situation    string `json:"situation" binding:"required,oneof=routine busy quiet let_down"`
+	AcceptWithin string `json:"accept_within" binding:"max=32"`
+}
+
+// startShiftHandover hands over every open action of the outgoing person (to one colleague, or
+// each to the least loaded eligible agent of the team) and answers 202 with the plan; progress is
+// at GET /shift-handovers/{id}.
+func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
+	ctx := c.Request.Context()
+	caller := principal(c)
+	var req shiftRequest
+	if err := s.decoder.decode(c, &req); err != nil {
+		return 0, nil, err
+	}
+	from, err := s.Store.GetStaff(ctx, req.FromID)
+	if errors.Is(err, models.ErrNotFound) {
+		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: "is not a member of staff"})
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	if caller.ID != from.ID && !(workflows.Role(caller.Role).SupervisorOrAbove() && inScope(caller, teamOf(from))) {
+		return 0, nil, errorf(kindForbidden, "a shift handover is started by the outgoing person or their supervisor")
+	}
+	within, err := parseDuration("accept_within", req.AcceptWithin)
+	if err != nil {
+		return 0, nil, err
+	}
+	var fixed *workflows.Recipient
+	if req.ToID != "" {
+		if req.ToID == from.ID {
+			return 0, nil, invalidFields(FieldError{Field: "to_id", Message: "the outgoing person cannot take over their own shift"})
+		}
+		to, err := s.recipient(c, "to_id", req.ToID)
+		if err != nil {
+			return 0, nil, err
+		}
+		fixed = &to
+	}
+	actions, err := s.Store.OwnedOpenActions(ctx, from.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	items := make([]workflows.ShiftItem, 0, len(actions))
+	for _, a := range actions {
+		it := workflows.ShiftItem{ActionID: a.ID, Status: workflows.ShiftItemRequested}
+		switch {
+		case a.Status != string(workflows.StatusAssigned):
+			it.Status, it.Reason = workflows.ShiftItemSkipped, "the action is "+a.Status
+		case fixed != nil:
+			it.To = *fixed
+		default:
+			to, ok, err := s.route(c, a, from.ID)
+			if err != nil {
+				return 0, nil, err
+			}
+			if !ok {
+				it.Status, it.Reason = workflows.ShiftItemSkipped, "nobody eligible is on shift"
+			}
+			it.To = to
+		}
+		items = append(items, it)
+	}
+
+	id := uuid.Must(uuid.NewV7()).String()
+	if key := c.GetHeader("Idempotency-Key"); key != "" {
+		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00shift\x00"+key)).String()
+	}
+	in := workflows.ShiftInput{
+		ID: id, FromID: from.ID, Actor: actorOf(caller), Notes: req.Notes, Situation: req.Situation,
+		Items: items, StartedAt: s.Now().UTC(), AcceptWithin: within,
+	}
+	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.ShiftWorkflowID(id), TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.ShiftWorkflowName, in)
+	if err != nil {
+		return 0, nil, err
+	}
+	c.Header("Location", "/api/v1/shift-handovers/"+id)
+	return http.StatusAccepted, workflows.ShiftProgress{
+		ID: id, FromID: from.ID, Actor: caller.ID, Situation: req.Situation, Notes: req.Notes, Items: items, StartedAt: in.StartedAt,
+	}, nil
+}
+
+// route picks the least loaded eligible agent of the action's team other than the outgoing person.
+func (s *server) route(c *gin.Context, a models.Action, exclude string) (workflows.Recipient, bool, error) {
+	candidates, err := s.Store.RoutingCandidates(c.Request.Context(), a.TeamID, a.RequiredAuthority)
+	if err != nil {
+		return workflows.Recipient{}, false, err
+	}
+	for _, cand := range candidates {
+		if cand.ID != exclude {
+			r, err := s.recipient(c, "to_id", cand.ID)
+			return r, err == nil, err
+		}
+	}
+	return workflows.Recipient{}, false, nil
+}
+
+// getShiftHandover answers the live progress of a shift handover, from its workflow.
+func (s *server) getShiftHandover(c *gin.Context) (int, any, error) {
+	id := c.Param("id")
+	if _, err := uuid.Parse(id); err != nil {
+		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
+	}
+	v, err := s.Temporal.QueryWorkflow(c.Request.Context(), workflows.ShiftWorkflowID(id), "", workflows.QueryShiftProgress)
+	var p workflows.ShiftProgress
+	if err == nil {
+		err = v.Get(&p)
+	}
+	if err != nil {
+		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
+	}
+	caller := principal(c)
+	from, err := s.Store.GetStaff(c.Request.Context(), p.FromID)
+	if err != nil {
+		return 0, nil, err
+	}
+	if caller.ID != p.FromID && caller.ID != p.Actor && !inScope(caller, teamOf(from)) {
+		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
+	}
+	return http.StatusOK, p, nil
+}

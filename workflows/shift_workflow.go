@@ -1,0 +1,161 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Names of the shift handover workflow.
+const (
+	ShiftWorkflowName        = "ShiftHandoverWorkflow"
+	ShiftWorkflowIDPrefix    = "shift/"
+	HandOverForShiftActivity = "HandOverForShift"
+	QueryShiftProgress       = "progress"
+	// SignalShiftItem tells a shift handover how one of its actions' handovers ended.
+	SignalShiftItem = "shift-item"
+)
+
+// ShiftWorkflowID is the workflow ID of a shift handover.
+func ShiftWorkflowID(id string) string { return ShiftWorkflowIDPrefix + id }
+
+// Progress of one action in a shift handover.
+const (
+	ShiftItemRequested = "requested" // the handover is being made
+	ShiftItemPending   = "pending"   // awaiting the recipient
+	ShiftItemAccepted  = "accepted"
+	ShiftItemDeclined  = "declined"
+	ShiftItemExpired   = "expired"
+	ShiftItemWithdrawn = "withdrawn"
+	ShiftItemSkipped   = "skipped" // could not be handed over (completed meanwhile, nobody eligible...)
+)
+
+// ShiftItem is one action of a shift handover and how far it has got.
+type ShiftItem struct {
+	ActionID   string    `json:"action_id"`
+	To         Recipient `json:"to"`
+	Status     string    `json:"status"`
+	HandoverID string    `json:"handover_id"`
+	Reason     string    `json:"reason"`
+}
+
+// ShiftInput starts a shift handover: every open action of one person, each to its recipient.
+type ShiftInput struct {
+	ID        string      `json:"id"`
+	FromID    string      `json:"from_id"`
+	Actor     Actor       `json:"actor"`
+	Notes     string      `json:"notes"`
+	Situation string      `json:"situation"`
+	Items     []ShiftItem `json:"items"`
+	StartedAt time.Time   `json:"started_at"`
+	// AcceptWithin overrides each action's policy for these handovers; zero keeps it.
+	AcceptWithin time.Duration `json:"accept_within"`
+}
+
+// ShiftProgress is the live state of a shift handover.
+type ShiftProgress struct {
+	ID        string      `json:"id"`
+	FromID    string      `json:"from_id"`
+	Actor     string      `json:"actor_id"`
+	Situation string      `json:"situation"`
+	Notes     string      `json:"notes"`
+	Items     []ShiftItem `json:"items"`
+	Done      bool        `json:"done"`
+	StartedAt time.Time   `json:"started_at"`
+}
+
+// ShiftItemResult is what the action workflow signals, or the hand-over activity returns.
+type ShiftItemResult struct {
+	ActionID   string `json:"action_id"`
+	HandoverID string `json:"handover_id"`
+	Status     string `json:"status"`
+	Reason     string `json:"reason"`
+}
+
+// ShiftHandoverRequest is the hand-over activity's input for one action.
+type ShiftHandoverRequest struct {
+	ShiftID  string        `json:"shift_id"`
+	ActionID string        `json:"action_id"`
+	Handover HandoverInput `json:"handover"`
+}
+
+func (p *ShiftProgress) settle(r ShiftItemResult) {
+	for i := range p.Items {
+		it := &p.Items[i]
+		if it.ActionID != r.ActionID {
+			continue
+		}
+		// A late "pending" never overrides an outcome the action already signalled.
+		if r.Status == ShiftItemPending && it.Status != ShiftItemRequested {
+			return
+		}
+		it.Status, it.Reason = r.Status, r.Reason
+		if r.HandoverID != "" {
+			it.HandoverID = r.HandoverID
+		}
+	}
+}
+
+func (p *ShiftProgress) finished() bool {
+	for _, it := range p.Items {
+		if it.Status == ShiftItemRequested || it.Status == ShiftItemPending {
+			return false
+		}
+	}
+	return true
+}
+
+// ShiftHandoverWorkflow hands over every action of a shift, each through that action's own
+// handover (with the shift's notes), and follows each to acceptance, decline, expiry or skip.
+// Re-running it is safe: each action's handover carries an Update ID made from the shift and the
+// action, and an action that can no longer be handed over is skipped, not failed.
+func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, error) {
+	p := ShiftProgress{
+		ID: in.ID, FromID: in.FromID, Actor: in.Actor.ID, Situation: in.Situation, Notes: in.Notes,
+		Items: append([]ShiftItem(nil), in.Items...), StartedAt: in.StartedAt,
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryShiftProgress, func() (ShiftProgress, error) {
+		out := p
+		out.Items = append([]ShiftItem(nil), p.Items...)
+		out.Done = p.finished()
+		return out, nil
+	}); err != nil {
+		return p, err
+	}
+	signals := workflow.GetSignalChannel(ctx, SignalShiftItem)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var r ShiftItemResult
+			if !signals.Receive(ctx, &r) {
+				return
+			}
+			p.settle(r)
+		}
+	})
+
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
+	for _, it := range in.Items {
+		if it.Status == ShiftItemSkipped {
+			continue
+		}
+		req := ShiftHandoverRequest{ShiftID: in.ID, ActionID: it.ActionID, Handover: HandoverInput{
+			Actor: Actor{ID: in.FromID, Role: RoleAgent}, To: it.To, Reason: "shift handover",
+			Method: "report", Situation: in.Situation, AcceptWithin: in.AcceptWithin, ShiftHandoverID: in.ID,
+			Notes: HandoverNotes{Summary: in.Notes},
+		}}
+		var r ShiftItemResult
+		if err := workflow.ExecuteActivity(actx, HandOverForShiftActivity, req).Get(ctx, &r); err != nil {
+			r = ShiftItemResult{ActionID: it.ActionID, Status: ShiftItemSkipped, Reason: err.Error()}
+		}
+		p.settle(r)
+	}
+	if err := workflow.Await(ctx, p.finished); err != nil {
+		return p, err
+	}
+	p.Done = true
+	return p, nil
+}
