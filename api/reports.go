@@ -1,0 +1,53 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/workflows"
+)
+
+// handoverReport reviews how actions were shared: handovers made, accepted, declined, expired;
+// time to accept; on-time completion; escalations by reason; feedback; bounces; all split by
+// situation and by team. Supervisors see their own team; managers any team or all.
+func (s *server) handoverReport(c *gin.Context) (int, any, error) {
+	caller := principal(c)
+	if !workflows.Role(caller.Role).SupervisorOrAbove() {
+		return 0, nil, errorf(kindForbidden, "the handover report is for supervisors and managers")
+	}
+	until := s.Now().UTC()
+	var fields []FieldError
+	parse := func(name string, dst *time.Time) {
+		if v := c.Query(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				fields = append(fields, FieldError{Field: name, Message: "must be an RFC 3339 time"})
+				return
+			}
+			*dst = t
+		}
+	}
+	parse("until", &until)
+	since := until.Add(-7 * 24 * time.Hour)
+	parse("since", &since)
+	if len(fields) == 0 && !since.Before(until) {
+		fields = append(fields, FieldError{Field: "since", Message: "must be before until"})
+	}
+	if len(fields) > 0 {
+		return 0, nil, invalidFields(fields...)
+	}
+	team := c.Query("team_id")
+	if !seesAllTeams(caller) {
+		if team != "" && team != teamOf(caller) {
+			return 0, nil, errorf(kindForbidden, "supervisors see the report of their own team")
+		}
+		team = teamOf(caller)
+	}
+	report, err := s.Store.HandoverReport(c.Request.Context(), since, until, team)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, report, nil
+}

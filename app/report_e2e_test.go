@@ -1,0 +1,139 @@
+package app_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
+)
+
+type figures struct {
+	Made            int            `json:"made"`
+	Accepted        int            `json:"accepted"`
+	Declined        int            `json:"declined"`
+	Expired         int            `json:"expired"`
+	Pending         int            `json:"pending"`
+	P50             *float64       `json:"time_to_accept_p50_seconds"`
+	P90             *float64       `json:"time_to_accept_p90_seconds"`
+	Completed       int            `json:"completed"`
+	CompletedOnTime int            `json:"completed_on_time"`
+	OnTimeRate      *float64       `json:"on_time_completion_rate"`
+	FeedbackCount   int            `json:"feedback_count"`
+	FeedbackAvg     *float64       `json:"feedback_average"`
+	Bounces         int            `json:"bounces"`
+	Escalations     map[string]int `json:"escalations_by_reason"`
+}
+
+// The review report of a scenario made here, in a team of its own, checked figure by figure
+// against the numbers worked out by hand.
+func testHandoverReport(t *testing.T, st *app.Stack) {
+	ctx := context.Background()
+	root := as(t, st, "root")
+	team, sup, p1, p2 := modelstest.Name("rep"), modelstest.Name("sup"), modelstest.Name("p1"), modelstest.Name("p2")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Reception"}, nil))
+	for id, role := range map[string]string{sup: "supervisor", p1: "agent", p2: "agent"} {
+		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": role, "team_id": team, "authority": 1}, nil))
+	}
+	who := func(id string) caller {
+		token, err := st.Store.IssueToken(ctx, id, "test")
+		require.NoError(t, err)
+		return caller{t: t, base: st.URL, token: token}
+	}
+	a1, a2, sv := who(p1), who(p2), who(sup)
+	since := time.Now().UTC().Add(-time.Second)
+
+	create := func(c caller, owner string) string {
+		var a action
+		require.Equal(t, http.StatusCreated, c.call("POST", "/api/v1/actions", newAction(owner), &a))
+		return a.ID
+	}
+	hand := func(c caller, id, to, situation string, extra ...any) {
+		body := merge(merge(handoverBody, "to_id", to), "situation", situation)
+		for i := 0; i+1 < len(extra); i += 2 {
+			body = merge(body, extra[i].(string), extra[i+1])
+		}
+		require.Equal(t, http.StatusOK, c.call("POST", "/api/v1/actions/"+id+"/handover", body, nil))
+	}
+	accept := func(c caller, id string) {
+		require.Equal(t, http.StatusOK, c.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "mine"}, nil))
+	}
+	rate := func(c caller, id, hid string, rating int) {
+		require.Equal(t, http.StatusCreated, c.call("POST", "/api/v1/actions/"+id+"/handovers/"+hid+"/feedback", map[string]any{"rating": rating}, nil))
+	}
+
+	// A1: routine, accepted, rated 4, completed on time.
+	x1 := create(a1, p1)
+	hand(a1, x1, p2, "routine")
+	accept(a2, x1)
+	rate(a2, x1, "h1", 4)
+	require.Equal(t, http.StatusOK, a2.call("POST", "/api/v1/actions/"+x1+"/complete", map[string]any{"outcome": "done"}, nil))
+	// A2: busy, declined.
+	x2 := create(a1, p1)
+	hand(a1, x2, p2, "busy")
+	require.Equal(t, http.StatusOK, a2.call("POST", "/api/v1/actions/"+x2+"/decline", map[string]any{"reason": "no"}, nil))
+	// A3: busy, expires after 2 s, which escalates it (not_accepted).
+	x3 := create(a1, p1)
+	hand(a1, x3, p2, "busy", "accept_within", "2s")
+	// A4: routine to p2, accepted; then back to p1 (let_down), accepted and rated 2: a bounce.
+	x4 := create(a1, p1)
+	hand(a1, x4, p2, "routine")
+	accept(a2, x4)
+	hand(a2, x4, p1, "let_down")
+	accept(a1, x4)
+	rate(a1, x4, "h2", 2)
+	waitStatus(t, a1, x3, "escalated", 1)
+
+	until := time.Now().UTC().Add(time.Second)
+	var report struct {
+		Overall     figures            `json:"overall"`
+		BySituation map[string]figures `json:"by_situation"`
+		ByTeam      map[string]figures `json:"by_team"`
+	}
+	q := "/api/v1/reports/handovers?since=" + since.Format(time.RFC3339Nano) + "&until=" + until.Format(time.RFC3339Nano)
+	require.Equal(t, http.StatusOK, sv.call("GET", q, nil, &report), "a supervisor reads their own team's report")
+
+	o := report.Overall
+	require.Equal(t, 5, o.Made, "A1, A2, A3 and A4 twice")
+	require.Equal(t, 3, o.Accepted)
+	require.Equal(t, 1, o.Declined)
+	require.Equal(t, 1, o.Expired)
+	require.Equal(t, 0, o.Pending)
+	require.NotNil(t, o.P50)
+	require.LessOrEqual(t, *o.P50, *o.P90)
+	require.Equal(t, 1, o.Completed)
+	require.Equal(t, 1, o.CompletedOnTime)
+	require.InDelta(t, 1.0, *o.OnTimeRate, 1e-9)
+	require.Equal(t, 2, o.FeedbackCount)
+	require.InDelta(t, 3.0, *o.FeedbackAvg, 1e-9, "(4 + 2) / 2")
+	require.Equal(t, 1, o.Bounces, "A4 went p1 -> p2 -> p1")
+	require.Equal(t, map[string]int{"not_accepted": 1}, o.Escalations)
+
+	routine, busy, letDown := report.BySituation["routine"], report.BySituation["busy"], report.BySituation["let_down"]
+	require.Equal(t, 2, routine.Made)
+	require.Equal(t, 2, routine.Accepted)
+	require.Equal(t, 1, routine.FeedbackCount, "A1's rating; A4's was on its let_down handover")
+	require.Equal(t, 2, busy.Made)
+	require.Equal(t, 1, busy.Declined)
+	require.Equal(t, 1, busy.Expired)
+	require.Equal(t, map[string]int{"not_accepted": 1}, busy.Escalations)
+	require.Equal(t, 1, letDown.Made)
+	require.Equal(t, 1, letDown.Accepted)
+	require.InDelta(t, 2.0, *letDown.FeedbackAvg, 1e-9)
+	require.Equal(t, o.Made, report.ByTeam[team].Made)
+	require.Len(t, report.ByTeam, 1, "a supervisor's report holds their team only")
+
+	var p problem
+	require.Equal(t, http.StatusForbidden, a1.call("GET", q, nil, &p), "agents do not read the report")
+	require.Equal(t, http.StatusForbidden, sv.call("GET", q+"&team_id=frontdesk", nil, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, sv.call("GET", "/api/v1/reports/handovers?since=yesterday", nil, &p))
+	var all struct {
+		ByTeam map[string]figures `json:"by_team"`
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", q, nil, &all))
+	require.Contains(t, all.ByTeam, team, "a manager sees every team")
+}

@@ -1,0 +1,213 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+)
+
+// ReportFigures are the handover figures of one group: all, one situation, or one team.
+type ReportFigures struct {
+	Made      int `json:"made"`
+	Accepted  int `json:"accepted"`
+	Declined  int `json:"declined"`
+	Expired   int `json:"expired"`
+	Withdrawn int `json:"withdrawn"`
+	Pending   int `json:"pending"`
+	// TimeToAccept percentiles, in seconds, over accepted handovers; nil when none.
+	TimeToAcceptP50 *float64 `json:"time_to_accept_p50_seconds"`
+	TimeToAcceptP90 *float64 `json:"time_to_accept_p90_seconds"`
+	// Completed counts the actions of these handovers completed in the window; OnTime of them by
+	// their due time.
+	Completed       int      `json:"completed"`
+	CompletedOnTime int      `json:"completed_on_time"`
+	OnTimeRate      *float64 `json:"on_time_completion_rate"`
+	FeedbackCount   int      `json:"feedback_count"`
+	FeedbackAvg     *float64 `json:"feedback_average"`
+	// Bounces counts actions handed from one person to another and back.
+	Bounces     int            `json:"bounces"`
+	Escalations map[string]int `json:"escalations_by_reason"`
+
+	acceptSeconds []float64
+	ratings       []int
+	actions       map[string]bool
+}
+
+// HandoverReport is the review of how actions were shared in a window (PPL2GEN11 PC10).
+type HandoverReport struct {
+	Since       time.Time                 `json:"since"`
+	Until       time.Time                 `json:"until"`
+	TeamID      string                    `json:"team_id,omitempty"`
+	Overall     *ReportFigures            `json:"overall"`
+	BySituation map[string]*ReportFigures `json:"by_situation"`
+	ByTeam      map[string]*ReportFigures `json:"by_team"`
+}
+
+func newFigures() *ReportFigures {
+	return &ReportFigures{Escalations: map[string]int{}, actions: map[string]bool{}}
+}
+
+// HandoverReport computes the review of handovers requested in [since, until), of one team or all.
+func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, teamID string) (HandoverReport, error) {
+	r := HandoverReport{Since: utc(since), Until: utc(until), TeamID: teamID, Overall: newFigures(),
+		BySituation: map[string]*ReportFigures{}, ByTeam: map[string]*ReportFigures{}}
+	var rows []struct {
+		Handover
+		TeamID string
+		DueAt  time.Time
+	}
+	q := s.db.WithContext(ctx).Table("handovers").
+		Select("handovers.*, actions.team_id AS team_id, actions.due_at AS due_at").
+		Joins("JOIN actions ON actions.id = handovers.action_id").
+		Where("handovers.requested_at >= ? AND handovers.requested_at < ?", utc(since), utc(until))
+	if teamID != "" {
+		q = q.Where("actions.team_id = ?", teamID)
+	}
+	if err := q.Order("handovers.requested_at, handovers.id").Scan(&rows).Error; err != nil {
+		return r, fmt.Errorf("reading handovers for the report: %w", err)
+	}
+	groups := func(situation, team string) []*ReportFigures {
+		if r.BySituation[situation] == nil {
+			r.BySituation[situation] = newFigures()
+		}
+		if r.ByTeam[team] == nil {
+			r.ByTeam[team] = newFigures()
+		}
+		return []*ReportFigures{r.Overall, r.BySituation[situation], r.ByTeam[team]}
+	}
+	accepted := map[string][][2]string{} // action -> accepted (from, to) in order
+	actionGroups := map[string][]*ReportFigures{}
+	dueOf := map[string]time.Time{}
+	for _, h := range rows {
+		gs := groups(h.Situation, h.TeamID)
+		actionGroups[h.ActionID] = appendUnique(actionGroups[h.ActionID], gs...)
+		dueOf[h.ActionID] = h.DueAt
+		for _, g := range gs {
+			g.Made++
+			g.actions[h.ActionID] = true
+			switch h.Status {
+			case "accepted":
+				g.Accepted++
+				if h.RespondedAt != nil {
+					g.acceptSeconds = append(g.acceptSeconds, h.RespondedAt.Sub(h.RequestedAt).Seconds())
+				}
+			case "declined":
+				g.Declined++
+			case "expired":
+				g.Expired++
+			case "withdrawn":
+				g.Withdrawn++
+			default:
+				g.Pending++
+			}
+			if h.FeedbackRating > 0 {
+				g.ratings = append(g.ratings, h.FeedbackRating)
+			}
+		}
+		if h.Status == "accepted" {
+			accepted[h.ActionID] = append(accepted[h.ActionID], [2]string{h.FromID, h.ToID})
+		}
+	}
+	for action, pairs := range accepted {
+		if bounced(pairs) {
+			for _, g := range actionGroups[action] {
+				g.Bounces++
+			}
+		}
+	}
+	if len(actionGroups) > 0 {
+		ids := make([]string, 0, len(actionGroups))
+		for id := range actionGroups {
+			ids = append(ids, id)
+		}
+		var events []ActionEvent
+		if err := s.db.WithContext(ctx).Where("action_id IN ? AND type IN ? AND at >= ? AND at < ?",
+			ids, []string{"completed", "escalated"}, utc(since), utc(until)).Find(&events).Error; err != nil {
+			return r, fmt.Errorf("reading outcomes for the report: %w", err)
+		}
+		for _, e := range events {
+			for _, g := range actionGroups[e.ActionID] {
+				switch e.Type {
+				case "completed":
+					g.Completed++
+					if !e.At.After(dueOf[e.ActionID]) {
+						g.CompletedOnTime++
+					}
+				case "escalated":
+					var data struct {
+						Kind string `json:"reason_kind"`
+					}
+					_ = json.Unmarshal([]byte(e.Data), &data)
+					if data.Kind == "" {
+						data.Kind = "unknown"
+					}
+					g.Escalations[data.Kind]++
+				}
+			}
+		}
+	}
+	for _, g := range append([]*ReportFigures{r.Overall}, mapValues(r.BySituation, r.ByTeam)...) {
+		g.finish()
+	}
+	return r, nil
+}
+
+func (g *ReportFigures) finish() {
+	if len(g.acceptSeconds) > 0 {
+		sort.Float64s(g.acceptSeconds)
+		p50, p90 := percentile(g.acceptSeconds, 0.5), percentile(g.acceptSeconds, 0.9)
+		g.TimeToAcceptP50, g.TimeToAcceptP90 = &p50, &p90
+	}
+	if g.Completed > 0 {
+		rate := float64(g.CompletedOnTime) / float64(g.Completed)
+		g.OnTimeRate = &rate
+	}
+	if len(g.ratings) > 0 {
+		sum := 0
+		for _, r := range g.ratings {
+			sum += r
+		}
+		avg := float64(sum) / float64(len(g.ratings))
+		g.FeedbackCount, g.FeedbackAvg = len(g.ratings), &avg
+	}
+}
+
+// percentile is the nearest-rank percentile of sorted values.
+func percentile(sorted []float64, p float64) float64 {
+	rank := int(p*float64(len(sorted)) + 0.999999)
+	return sorted[min(max(rank, 1), len(sorted))-1]
+}
+
+// bounced reports whether an action went from one person to another and later back.
+func bounced(pairs [][2]string) bool {
+	for i, p := range pairs {
+		for _, q := range pairs[i+1:] {
+			if q[0] == p[1] && q[1] == p[0] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func appendUnique(list []*ReportFigures, items ...*ReportFigures) []*ReportFigures {
+	for _, it := range items {
+		if !slices.Contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
+func mapValues(maps ...map[string]*ReportFigures) []*ReportFigures {
+	var out []*ReportFigures
+	for _, m := range maps {
+		for _, v := range m {
+			out = append(out, v)
+		}
+	}
+	return out
+}
