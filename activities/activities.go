@@ -79,3 +79,8 @@ func ActionRow(s workflows.State) models.Action {
 	}
 	return a
 }
+
+// SaveWeeklyReports keeps the handover review of the week that ends at until.
+func (a *Activities) SaveWeeklyReports(ctx context.Context, until time.Time) (int, error) {
+	return a.Store.SaveWeeklyReports(ctx, until)
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -50,4 +51,36 @@ func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, report, nil
+}
+
+type weeklyReportJSON struct {
+	Since  time.Time       `json:"since"`
+	Until  time.Time       `json:"until"`
+	TeamID string          `json:"team_id"`
+	Report json.RawMessage `json:"report"`
+}
+
+// weeklyReports lists the kept weekly reviews, newest first: a supervisor's team's, or for a
+// manager any team's (team_id) or all teams together (no team_id).
+func (s *server) weeklyReports(c *gin.Context) (int, any, error) {
+	caller := principal(c)
+	if !workflows.Role(caller.Role).SupervisorOrAbove() {
+		return 0, nil, errorf(kindForbidden, "the handover reports are for supervisors and managers")
+	}
+	team := c.Query("team_id")
+	if !seesAllTeams(caller) {
+		if team != "" && team != teamOf(caller) {
+			return 0, nil, errorf(kindForbidden, "supervisors see the reports of their own team")
+		}
+		team = teamOf(caller)
+	}
+	rows, err := s.Store.ListWeeklyReports(c.Request.Context(), team, 52)
+	if err != nil {
+		return 0, nil, err
+	}
+	items := make([]weeklyReportJSON, len(rows))
+	for i, r := range rows {
+		items[i] = weeklyReportJSON{Since: r.Since.UTC(), Until: r.Until.UTC(), TeamID: r.TeamID, Report: json.RawMessage(r.Body)}
+	}
+	return http.StatusOK, gin.H{"items": items}, nil
 }

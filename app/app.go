@@ -121,6 +121,9 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 		return nil, err
 	}
 	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client})
+	if err := worker.EnsureSchedules(ctx, st.Client); err != nil {
+		return nil, err
+	}
 	if err := st.worker.Start(); err != nil {
 		st.worker = nil
 		return nil, fmt.Errorf("starting worker: %w", err)

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
 )
 
 type figures struct {
@@ -136,4 +138,37 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", q, nil, &all))
 	require.Contains(t, all.ByTeam, team, "a manager sees every team")
+}
+
+// The weekly review is kept by a Temporal Schedule; triggering it now stores this week's.
+func testWeeklyReport(t *testing.T, st *app.Stack) {
+	ctx := context.Background()
+	handle := st.Client.ScheduleClient().GetHandle(ctx, workflows.WeeklyReportScheduleID)
+	desc, err := handle.Describe(ctx)
+	require.NoError(t, err, "the schedule exists")
+	require.NotEmpty(t, desc.Schedule.Spec.Calendars, "it runs on a weekly calendar")
+	require.NoError(t, handle.Trigger(ctx, client.ScheduleTriggerOptions{}))
+
+	var kept struct {
+		Items []struct {
+			TeamID string `json:"team_id"`
+			Report struct {
+				Overall figures `json:"overall"`
+			} `json:"report"`
+		} `json:"items"`
+	}
+	require.Eventually(t, func() bool {
+		as(t, st, "dave").call("GET", "/api/v1/reports/weekly", nil, &kept)
+		return len(kept.Items) > 0
+	}, 15*time.Second, 100*time.Millisecond, "the triggered run keeps a report")
+	require.Empty(t, kept.Items[0].TeamID, "all teams together")
+	require.Positive(t, kept.Items[0].Report.Overall.Made, "this week's handovers are in it")
+	var team struct {
+		Items []struct {
+			TeamID string `json:"team_id"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "carol").call("GET", "/api/v1/reports/weekly", nil, &team))
+	require.NotEmpty(t, team.Items)
+	require.Equal(t, "frontdesk", team.Items[0].TeamID, "a supervisor gets their team's")
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"gorm.io/gorm/clause"
 )
 
 // ReportFigures are the handover figures of one group: all, one situation, or one team.
@@ -210,4 +212,53 @@ func mapValues(maps ...map[string]*ReportFigures) []*ReportFigures {
 		}
 	}
 	return out
+}
+
+// WeeklyReport is a stored handover review of one week, for one team or ("") all.
+type WeeklyReport struct {
+	Until     time.Time `gorm:"primaryKey"`
+	TeamID    string    `gorm:"primaryKey"`
+	Since     time.Time
+	Body      string
+	CreatedAt time.Time
+}
+
+// SaveWeeklyReports computes and keeps the review of [until-7d, until) for every team and for all
+// together. Saving the same week again replaces it, so a retried run is harmless.
+func (s *Store) SaveWeeklyReports(ctx context.Context, until time.Time) (int, error) {
+	until = utc(until)
+	since := until.Add(-7 * 24 * time.Hour)
+	teams, err := s.ListTeams(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ids := []string{""}
+	for _, t := range teams {
+		ids = append(ids, t.ID)
+	}
+	for _, team := range ids {
+		r, err := s.HandoverReport(ctx, since, until, team)
+		if err != nil {
+			return 0, err
+		}
+		body, err := json.Marshal(r)
+		if err != nil {
+			return 0, fmt.Errorf("encoding the weekly report: %w", err)
+		}
+		row := WeeklyReport{Until: until, TeamID: team, Since: since, Body: string(body), CreatedAt: utc(time.Now())}
+		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
+			return 0, fmt.Errorf("saving the weekly report of %q: %w", team, err)
+		}
+	}
+	return len(ids), nil
+}
+
+// ListWeeklyReports returns the kept reports of one team ("" for all teams together), newest first.
+func (s *Store) ListWeeklyReports(ctx context.Context, teamID string, limit int) ([]WeeklyReport, error) {
+	var out []WeeklyReport
+	err := s.db.WithContext(ctx).Where("team_id = ?", teamID).Order("until DESC").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing weekly reports: %w", err)
+	}
+	return out, nil
 }

@@ -3,11 +3,13 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -37,10 +39,36 @@ func Register(r interface {
 	r.RegisterActivityWithOptions(acts.Notify, activity.RegisterOptions{Name: workflows.NotifyActivityName})
 	r.RegisterWorkflowWithOptions(workflows.ShiftHandoverWorkflow, workflow.RegisterOptions{Name: workflows.ShiftWorkflowName})
 	r.RegisterActivityWithOptions(acts.HandOverForShift, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
+	r.RegisterWorkflowWithOptions(workflows.WeeklyReportWorkflow, workflow.RegisterOptions{Name: workflows.WeeklyReportWorkflowName})
+	r.RegisterActivityWithOptions(acts.SaveWeeklyReports, activity.RegisterOptions{Name: workflows.WeeklyReportActivityName})
+}
+
+// EnsureSchedules creates the weekly report's schedule (Mondays 06:00 UTC) unless it exists.
+func EnsureSchedules(ctx context.Context, c client.Client) error {
+	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID: workflows.WeeklyReportScheduleID,
+		Spec: client.ScheduleSpec{Calendars: []client.ScheduleCalendarSpec{{
+			DayOfWeek: []client.ScheduleRange{{Start: 1}},
+			Hour:      []client.ScheduleRange{{Start: 6}},
+		}}},
+		Action: &client.ScheduleWorkflowAction{
+			ID: "weekly-handover-report", Workflow: workflows.WeeklyReportWorkflowName, TaskQueue: workflows.TaskQueue,
+		},
+	})
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("creating the weekly report schedule: %w", err)
+	}
+	return nil
 }
 
 // Run runs the worker until ctx is done, then stops it, letting tasks in flight finish.
 func Run(ctx context.Context, c client.Client, acts *activities.Activities) error {
+	if err := EnsureSchedules(ctx, c); err != nil {
+		return err
+	}
 	w := New(c, acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("starting worker: %w", err)
