@@ -61,6 +61,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	items := make([]workflows.ShiftItem, 0, len(actions))
+	planned := map[string]int64{} // actions this shift already gives each person
 	for _, a := range actions {
 		it := workflows.ShiftItem{ActionID: a.ID, Status: workflows.ShiftItemRequested}
 		switch {
@@ -69,7 +70,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		case fixed != nil:
 			it.To = *fixed
 		default:
-			to, ok, err := s.route(c, a, from.ID)
+			to, ok, err := s.route(c, a, from.ID, planned)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -102,19 +103,28 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}, nil
 }
 
-// route picks the least loaded eligible agent of the action's team other than the outgoing person.
-func (s *server) route(c *gin.Context, a models.Action, exclude string) (workflows.Recipient, bool, error) {
+// route picks the least loaded eligible agent of the action's team other than the outgoing
+// person, counting what this shift handover already gives each one, so a shift is spread out.
+func (s *server) route(c *gin.Context, a models.Action, exclude string, planned map[string]int64) (workflows.Recipient, bool, error) {
 	candidates, err := s.Store.RoutingCandidates(c.Request.Context(), a.TeamID, a.RequiredAuthority)
 	if err != nil {
 		return workflows.Recipient{}, false, err
 	}
-	for _, cand := range candidates {
-		if cand.ID != exclude {
-			r, err := s.recipient(c, "to_id", cand.ID)
-			return r, err == nil, err
+	best := -1
+	for i, cand := range candidates {
+		if cand.ID == exclude {
+			continue
+		}
+		if best < 0 || cand.OpenActions+planned[cand.ID] < candidates[best].OpenActions+planned[candidates[best].ID] {
+			best = i
 		}
 	}
-	return workflows.Recipient{}, false, nil
+	if best < 0 {
+		return workflows.Recipient{}, false, nil
+	}
+	planned[candidates[best].ID]++
+	r, err := s.recipient(c, "to_id", candidates[best].ID)
+	return r, err == nil, err
 }
 
 // getShiftHandover answers the live progress of a shift handover, from its workflow.

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -30,54 +31,135 @@ func (p shiftProgress) statuses() map[string]string {
 	return out
 }
 
-// A supervisor hands over erin's shift to bob: bob accepts one action, declines one and lets one
-// expire; one more, already at its due time, is skipped. The progress view follows each.
+// teamOf3 makes a team of its own with an outgoing agent, a recipient agent and a supervisor, and
+// returns callers for them: scenarios there are not disturbed by other subtests.
+func teamOf3(t *testing.T, st *app.Stack) (out, in, sup caller, outID, inID string) {
+	ctx := context.Background()
+	root := as(t, st, "root")
+	team := modelstest.Name("eve")
+	outID, inID = modelstest.Name("out"), modelstest.Name("in")
+	supID := modelstest.Name("sup")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Evening"}, nil))
+	for id, role := range map[string]string{outID: "agent", inID: "agent", supID: "supervisor"} {
+		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": role, "team_id": team, "authority": 1}, nil))
+	}
+	who := func(id string) caller {
+		token, err := st.Store.IssueToken(ctx, id, "test")
+		require.NoError(t, err)
+		return caller{t: t, base: st.URL, token: token}
+	}
+	return who(outID), who(inID), who(supID), outID, inID
+}
+
+// A supervisor hands over a shift of four actions: the recipient accepts one (and rates it),
+// declines one and lets one expire; one more, already at its due time, is skipped. The progress
+// view, both people's inboxes and every figure of the team's report follow, against the numbers
+// worked out by hand.
 func testShiftHandover(t *testing.T, st *app.Stack) {
-	erin, bob, carol := as(t, st, "erin"), as(t, st, "bob"), as(t, st, "carol")
-	var ids []string
+	out, in, sup, outID, inID := teamOf3(t, st)
+	since := time.Now().UTC().Add(-time.Second)
+	var made []string
 	for range 3 {
 		var a action
-		require.Equal(t, http.StatusCreated, erin.call("POST", "/api/v1/actions", newAction("erin"), &a))
-		ids = append(ids, a.ID)
+		require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
+		made = append(made, a.ID)
 	}
 	var due action
-	require.Equal(t, http.StatusCreated, erin.call("POST", "/api/v1/actions", merge(newAction("erin"), "due_in", "1s"), &due))
-	waitStatus(t, erin, due.ID, "checking", 0)
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "due_in", "1s"), &due))
+	waitStatus(t, out, due.ID, "checking", 0)
 
 	var p problem
-	require.Equal(t, http.StatusForbidden, bob.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": "erin", "notes": "n", "situation": "busy"}, &p), "an agent cannot hand over a colleague's shift")
-	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": "erin", "situation": "busy"}, &p))
+	require.Equal(t, http.StatusForbidden, in.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "notes": "n", "situation": "busy"}, &p), "an agent cannot hand over a colleague's shift")
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "situation": "busy"}, &p))
 
-	body := map[string]any{"from_id": "erin", "to_id": "bob", "notes": "Quiet night; room 12 waits on a plumber.", "situation": "routine", "accept_within": "4s"}
+	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "Quiet night; room 12 waits on a plumber.", "situation": "routine", "accept_within": "4s"}
 	key := modelstest.Name("shift")
 	var started, again shiftProgress
-	require.Equal(t, http.StatusAccepted, carol.call("POST", "/api/v1/shift-handovers", body, &started, "Idempotency-Key", key))
-	require.Equal(t, http.StatusAccepted, carol.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &started, "Idempotency-Key", key))
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID, "re-running it is the same shift handover")
 
 	var progress shiftProgress
 	require.Eventually(t, func() bool {
-		carol.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
 		s := progress.statuses()
-		return s[ids[0]] == "pending" && s[ids[1]] == "pending" && s[ids[2]] == "pending"
+		return s[made[0]] == "pending" && s[made[1]] == "pending" && s[made[2]] == "pending"
 	}, 10*time.Second, 50*time.Millisecond, "each action's handover is made")
 	require.Equal(t, "skipped", progress.statuses()[due.ID], "an action at its due time is skipped, not failed")
+	var box inbox
+	require.Equal(t, http.StatusOK, in.call("GET", "/api/v1/me/inbox", nil, &box))
+	require.ElementsMatch(t, made, ids(box.AwaitingAcceptance), "the recipient's inbox holds the three handovers")
 
-	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+ids[0]+"/accept", map[string]any{"summary": "taking the plumber visit"}, nil))
-	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+ids[1]+"/decline", map[string]any{"reason": "needs authority I lack"}, nil))
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+made[0]+"/accept", map[string]any{"summary": "taking the plumber visit"}, nil))
+	require.Equal(t, http.StatusCreated, in.call("POST", "/api/v1/actions/"+made[0]+"/handovers/h1/feedback", map[string]any{"rating": 5, "comment": "all I needed"}, nil))
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+made[1]+"/decline", map[string]any{"reason": "needs authority I lack"}, nil))
 	require.Eventually(t, func() bool {
-		carol.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
 		return progress.Done
 	}, 15*time.Second, 50*time.Millisecond, "the third handover expires after 4 s and the shift handover ends")
 	s := progress.statuses()
-	require.Equal(t, "accepted", s[ids[0]])
-	require.Equal(t, "declined", s[ids[1]])
-	require.Equal(t, "expired", s[ids[2]])
+	require.Equal(t, "accepted", s[made[0]])
+	require.Equal(t, "declined", s[made[1]])
+	require.Equal(t, "expired", s[made[2]])
 
-	var a action
-	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/actions/"+ids[0], nil, &a))
-	require.Equal(t, "bob", a.OwnerID)
-	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions/"+ids[1], nil, &a))
-	require.Equal(t, "erin", a.OwnerID, "a declined handover leaves the owner")
+	require.Equal(t, http.StatusOK, in.call("GET", "/api/v1/me/inbox", nil, &box))
+	require.Equal(t, []string{made[0]}, ids(box.Owned))
+	require.Empty(t, box.AwaitingAcceptance)
+	require.Equal(t, http.StatusOK, out.call("GET", "/api/v1/me/inbox", nil, &box))
+	require.ElementsMatch(t, []string{made[1], made[2], due.ID}, ids(box.Owned), "declined and expired handovers leave the actions with their owner")
+
+	var report struct {
+		Overall     figures            `json:"overall"`
+		BySituation map[string]figures `json:"by_situation"`
+	}
+	until := time.Now().UTC().Add(time.Second)
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/reports/handovers?since="+since.Format(time.RFC3339Nano)+"&until="+until.Format(time.RFC3339Nano), nil, &report))
+	o := report.Overall
+	require.Equal(t, 3, o.Made, "the skipped action made no handover")
+	require.Equal(t, 1, o.Accepted)
+	require.Equal(t, 1, o.Declined)
+	require.Equal(t, 1, o.Expired)
+	require.Equal(t, 0, o.Pending)
+	require.Equal(t, 1, o.FeedbackCount)
+	require.InDelta(t, 5.0, *o.FeedbackAvg, 1e-9)
+	require.Equal(t, 0, o.Bounces)
+	require.Equal(t, 0, o.Completed)
+	require.Nil(t, o.OnTimeRate, "nothing was completed")
+	require.Equal(t, map[string]int{"not_accepted": 1}, o.Escalations)
+	require.Equal(t, o.Made, report.BySituation["routine"].Made, "the shift was routine")
+	require.Len(t, report.BySituation, 1)
 	require.Equal(t, http.StatusNotFound, as(t, st, "crm").call("GET", "/api/v1/shift-handovers/"+modelstest.Name("x"), nil, &p))
+}
+
+// Without to_id, a shift is spread over the eligible agents by their open work: in a team of its
+// own, two idle agents take two actions each.
+func testRoutedShiftSpreads(t *testing.T, st *app.Stack) {
+	ctx := context.Background()
+	root := as(t, st, "root")
+	team, out, r1, r2 := modelstest.Name("night"), modelstest.Name("out"), modelstest.Name("r1"), modelstest.Name("r2")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Night"}, nil))
+	for _, id := range []string{out, r1, r2} {
+		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": "agent", "team_id": team, "authority": 1}, nil))
+	}
+	token, err := st.Store.IssueToken(ctx, out, "test")
+	require.NoError(t, err)
+	outgoing := caller{t: t, base: st.URL, token: token}
+	for range 4 {
+		require.Equal(t, http.StatusCreated, outgoing.call("POST", "/api/v1/actions", newAction(out), nil))
+	}
+	var started struct {
+		Items []struct {
+			Status string `json:"status"`
+			To     struct {
+				ID string `json:"id"`
+			} `json:"to"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusAccepted, outgoing.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": out, "notes": "n", "situation": "quiet"}, &started), "the outgoing person starts their own")
+	to := map[string]int{}
+	for _, it := range started.Items {
+		require.Equal(t, "requested", it.Status)
+		to[it.To.ID]++
+	}
+	require.Equal(t, map[string]int{r1: 2, r2: 2}, to)
 }
