@@ -13,6 +13,7 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/models"
@@ -258,4 +259,8 @@ func TestRefusalsChangeNothing(t *testing.T) {
 	events, err := b.store.ListEvents(context.Background(), "a4")
 	require.NoError(t, err)
 	require.Len(t, events, 2)
+}
+
+func workflowOptions(name string) workflow.RegisterOptions {
+	return workflow.RegisterOptions{Name: name}
 }
