@@ -1,9 +1,7 @@
 package api
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -71,15 +69,9 @@ func dueTime(now time.Time, dueIn, dueAt, inField, atField string) (time.Time, e
 	case dueIn != "" && dueAt != "":
 		return time.Time{}, invalidFields(FieldError{Field: inField, Message: "give " + inField + " or " + atField + ", not both"})
 	case dueIn != "":
-		d, err := time.ParseDuration(dueIn)
+		d, err := parseDuration(inField, dueIn)
 		if err != nil {
-			return time.Time{}, invalidFields(FieldError{Field: inField, Message: "must be a duration such as 90m or 4h"})
-		}
-		if d <= 0 {
-			return time.Time{}, invalidFields(FieldError{Field: inField, Message: "must be positive"})
-		}
-		if d > 366*24*time.Hour {
-			return time.Time{}, invalidFields(FieldError{Field: inField, Message: "must be at most a year"})
+			return time.Time{}, err
 		}
 		return now.Add(d), nil
 	case dueAt != "":
@@ -236,25 +228,24 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		}
 	}
 
-	canonical, err := json.Marshal(req)
+	// A due_in is relative to the request, so a retry would differ by its clock: hash the request
+	// as sent, not the resolved due time.
+	hash, err := requestHash("create", req)
 	if err != nil {
-		return workflows.StartInput{}, fmt.Errorf("hashing request: %w", err)
+		return workflows.StartInput{}, err
 	}
-	sum := sha256.Sum256(canonical)
 	id := uuid.Must(uuid.NewV7()).String()
 	if key := c.GetHeader("Idempotency-Key"); key != "" {
 		if len(key) > 200 {
 			return workflows.StartInput{}, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
 		}
 		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00"+key)).String()
-		// A due_in is relative to the request, so a retry would differ by its clock: hash the
-		// request as sent, not the resolved due time.
 	}
 	return workflows.StartInput{
 		ActionID: id, Title: strings.TrimSpace(req.Title), Details: req.Details, Category: req.Category,
 		Priority: req.Priority, Customer: workflows.Customer(req.Customer), OwnerID: owner, TeamID: teamID,
 		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
-		RequestHash: hex.EncodeToString(sum[:]), Policy: policy, Routed: routed,
+		RequestHash: hash, Policy: policy, Routed: routed,
 	}, nil
 }
 
@@ -377,10 +368,7 @@ func (s *server) listActions(c *gin.Context) {
 		writeError(c, s.Log, err)
 		return
 	}
-	items := make([]actionJSON, len(rows))
-	for i, r := range rows {
-		items[i] = renderState(stateFromRow(r))
-	}
+	items := renderRows(rows)
 	var nextCursor *string
 	if next != nil {
 		raw, _ := json.Marshal(cursor{CreatedAt: next.CreatedAt, ID: next.ID})

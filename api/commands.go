@@ -81,12 +81,22 @@ func idempotency(c *gin.Context, update string, req any) (workflows.Idempotency,
 	if len(key) > 200 {
 		return workflows.Idempotency{}, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
 	}
+	hash, err := requestHash(update, req)
+	if err != nil {
+		return workflows.Idempotency{}, err
+	}
+	return workflows.Idempotency{Key: principal(c).ID + "/" + key, Hash: hash}, nil
+}
+
+// requestHash identifies a request by what it asks (create, or a command's name) and its body, so
+// a reused Idempotency-Key can be told from a retry.
+func requestHash(what string, req any) (string, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
-		return workflows.Idempotency{}, fmt.Errorf("hashing request: %w", err)
+		return "", fmt.Errorf("hashing request: %w", err)
 	}
-	sum := sha256.Sum256(append([]byte(update+"\x00"), body...))
-	return workflows.Idempotency{Key: principal(c).ID + "/" + key, Hash: hex.EncodeToString(sum[:])}, nil
+	sum := sha256.Sum256(append([]byte(what+"\x00"), body...))
+	return hex.EncodeToString(sum[:]), nil
 }
 
 type notesRequest struct {
@@ -124,17 +134,18 @@ func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipien
 	}, nil
 }
 
-// optionalDue resolves an optional due_in or due_at to a time, or nil when neither is given.
-func (s *server) optionalDue(dueIn, dueAt string) (*time.Time, error) {
-	if dueIn == "" && dueAt == "" {
+// optionalDue resolves an optional relative or absolute time (due_in or due_at, follow_up_in or
+// follow_up_at) to a time, or nil when neither is given.
+func (s *server) optionalDue(in, at, inField, atField string) (*time.Time, error) {
+	if in == "" && at == "" {
 		return nil, nil
 	}
-	at, err := dueTime(s.Now(), dueIn, dueAt, "due_in", "due_at")
+	t, err := dueTime(s.Now(), in, at, inField, atField)
 	if err != nil {
 		return nil, err
 	}
-	at = at.UTC()
-	return &at, nil
+	t = t.UTC()
+	return &t, nil
 }
 
 func (s *server) handover(c *gin.Context) {
@@ -146,13 +157,9 @@ func (s *server) handover(c *gin.Context) {
 		if req.Notes.Summary == "" {
 			return nil, invalidFields(FieldError{Field: "notes.summary", Message: "is required: the recipient needs a summary"})
 		}
-		if req.FollowUpIn != "" || req.FollowUpAt != "" {
-			at, err := dueTime(s.Now(), req.FollowUpIn, req.FollowUpAt, "follow_up_in", "follow_up_at")
-			if err != nil {
-				return nil, err
-			}
-			at = at.UTC()
-			in.FollowUpAt = &at
+		var err error
+		if in.FollowUpAt, err = s.optionalDue(req.FollowUpIn, req.FollowUpAt, "follow_up_in", "follow_up_at"); err != nil {
+			return nil, err
 		}
 		within, err := parseDuration("accept_within", req.AcceptWithin)
 		if err != nil {
@@ -174,12 +181,8 @@ func (s *server) accept(c *gin.Context) {
 	})(c)
 }
 
-type declineRequest struct {
-	Reason string `json:"reason" binding:"required,notblank,max=2000"`
-}
-
 func (s *server) decline(c *gin.Context) {
-	command(s, workflows.UpdateDecline, http.StatusOK, func(c *gin.Context, _ models.Action, req declineRequest) (any, error) {
+	command(s, workflows.UpdateDecline, http.StatusOK, func(c *gin.Context, _ models.Action, req reasonRequest) (any, error) {
 		return workflows.DeclineInput{Actor: actorOf(principal(c)), Reason: req.Reason}, nil
 	})(c)
 }
@@ -219,7 +222,7 @@ func (s *server) check(c *gin.Context) {
 	command(s, workflows.UpdateCheck, http.StatusOK, func(c *gin.Context, _ models.Action, req checkRequest) (any, error) {
 		in := workflows.CheckInput{Actor: actorOf(principal(c)), Result: req.Result, Notes: req.Notes, Next: req.Next}
 		var err error
-		if in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt); err != nil {
+		if in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
 			return nil, err
 		}
 		if req.ToID != "" {
@@ -260,7 +263,7 @@ func (s *server) reassign(c *gin.Context) {
 	command(s, workflows.UpdateReassign, http.StatusOK, func(c *gin.Context, _ models.Action, req reassignRequest) (any, error) {
 		in := workflows.ReassignInput{Actor: actorOf(principal(c)), Reason: req.Reason}
 		var err error
-		if in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt); err != nil {
+		if in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
 			return nil, err
 		}
 		in.To, err = s.recipient(c, "to_id", req.ToID)

@@ -230,14 +230,6 @@ type inboxJSON struct {
 	ChecksDue          []actionJSON `json:"checks_due"`
 }
 
-func renderRows(rows []models.Action) []actionJSON {
-	out := make([]actionJSON, len(rows))
-	for i, r := range rows {
-		out[i] = renderState(stateFromRow(r))
-	}
-	return out
-}
-
 // myInbox is what the caller has to act on: owned actions (earliest due first), handovers waiting
 // for them, their follow-ups that are due, and the checks they must make.
 func (s *server) myInbox(c *gin.Context) (int, any, error) {

@@ -10,13 +10,30 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
+// reportTeam is the team a report covers: supervisors read their own team's; managers the one
+// they name, or ("") all teams together.
+func reportTeam(c *gin.Context) (string, error) {
+	caller := principal(c)
+	if !workflows.Role(caller.Role).SupervisorOrAbove() {
+		return "", errorf(kindForbidden, "the handover reports are for supervisors and managers")
+	}
+	team := c.Query("team_id")
+	if !seesAllTeams(caller) {
+		if team != "" && team != teamOf(caller) {
+			return "", errorf(kindForbidden, "supervisors see the reports of their own team")
+		}
+		team = teamOf(caller)
+	}
+	return team, nil
+}
+
 // handoverReport reviews how actions were shared: handovers made, accepted, declined, expired;
 // time to accept; on-time completion; escalations by reason; feedback; bounces; all split by
 // situation and by team. Supervisors see their own team; managers any team or all.
 func (s *server) handoverReport(c *gin.Context) (int, any, error) {
-	caller := principal(c)
-	if !workflows.Role(caller.Role).SupervisorOrAbove() {
-		return 0, nil, errorf(kindForbidden, "the handover report is for supervisors and managers")
+	team, err := reportTeam(c)
+	if err != nil {
+		return 0, nil, err
 	}
 	until := s.Now().UTC()
 	var fields []FieldError
@@ -39,13 +56,6 @@ func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 	if len(fields) > 0 {
 		return 0, nil, invalidFields(fields...)
 	}
-	team := c.Query("team_id")
-	if !seesAllTeams(caller) {
-		if team != "" && team != teamOf(caller) {
-			return 0, nil, errorf(kindForbidden, "supervisors see the report of their own team")
-		}
-		team = teamOf(caller)
-	}
 	report, err := s.Store.HandoverReport(c.Request.Context(), since, until, team)
 	if err != nil {
 		return 0, nil, err
@@ -63,16 +73,9 @@ type weeklyReportJSON struct {
 // weeklyReports lists the kept weekly reviews, newest first: a supervisor's team's, or for a
 // manager any team's (team_id) or all teams together (no team_id).
 func (s *server) weeklyReports(c *gin.Context) (int, any, error) {
-	caller := principal(c)
-	if !workflows.Role(caller.Role).SupervisorOrAbove() {
-		return 0, nil, errorf(kindForbidden, "the handover reports are for supervisors and managers")
-	}
-	team := c.Query("team_id")
-	if !seesAllTeams(caller) {
-		if team != "" && team != teamOf(caller) {
-			return 0, nil, errorf(kindForbidden, "supervisors see the reports of their own team")
-		}
-		team = teamOf(caller)
+	team, err := reportTeam(c)
+	if err != nil {
+		return 0, nil, err
 	}
 	rows, err := s.Store.ListWeeklyReports(c.Request.Context(), team, 52)
 	if err != nil {

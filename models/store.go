@@ -208,12 +208,15 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 	})
 }
 
+// withHandovers loads each action's handovers with it, in the order they were made.
+func withHandovers(q *gorm.DB) *gorm.DB {
+	return q.Preload("Handovers", func(db *gorm.DB) *gorm.DB { return db.Order("requested_at, id") })
+}
+
 // GetAction loads an action with its handovers.
 func (s *Store) GetAction(ctx context.Context, id string) (Action, error) {
 	var a Action
-	err := s.db.WithContext(ctx).Preload("Handovers", func(db *gorm.DB) *gorm.DB {
-		return db.Order("requested_at, id")
-	}).Where("id = ?", id).Take(&a).Error
+	err := withHandovers(s.db.WithContext(ctx)).Where("id = ?", id).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Action{}, fmt.Errorf("action %s: %w", id, ErrNotFound)
 	}
@@ -284,7 +287,7 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 		q = q.Where("(created_at, id) < (?, ?)", at, f.After.ID)
 	}
 	var actions []Action
-	q = q.Preload("Handovers", func(db *gorm.DB) *gorm.DB { return db.Order("requested_at, id") })
+	q = withHandovers(q)
 	if err := q.Order("created_at DESC, id DESC").Limit(f.Limit + 1).Find(&actions).Error; err != nil {
 		return nil, nil, fmt.Errorf("listing actions: %w", err)
 	}
@@ -314,7 +317,7 @@ type Inbox struct {
 func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bool, now time.Time) (Inbox, error) {
 	var in Inbox
 	list := func(dst *[]Action, order string, where string, args ...any) error {
-		return s.db.WithContext(ctx).Preload("Handovers", func(db *gorm.DB) *gorm.DB { return db.Order("requested_at, id") }).
+		return withHandovers(s.db.WithContext(ctx)).
 			Where(where, args...).Order(order).Limit(200).Find(dst).Error
 	}
 	if err := list(&in.Owned, "due_at, id", "owner_id = ? AND status IN ?", staffID, openStatuses); err != nil {
