@@ -63,7 +63,11 @@ type Action struct {
 	// due to follow up with the owner.
 	HanderID   string
 	FollowUpAt *time.Time
-	Handovers  []Handover `gorm:"foreignKey:ActionID"`
+	// PolicyVersion is the version of the category's policy the action runs under.
+	PolicyVersion int
+	// Paused is true while the action waits on the customer: its clocks stand still.
+	Paused    bool
+	Handovers []Handover `gorm:"foreignKey:ActionID"`
 }
 
 // Handover is one passing of an action from one person to another.
@@ -89,6 +93,8 @@ type Handover struct {
 	DeclineReason   string
 	FeedbackRating  int
 	FeedbackComment string
+	// NoteFields is the JSON object of the note fields the category's policy asks for.
+	NoteFields string
 }
 
 // ActionEvent is one entry of an action's append-only timeline.

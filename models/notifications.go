@@ -90,6 +90,10 @@ type Policy struct {
 	EscalateWithin *int64
 	AssignWithin   *int64
 	FollowUpEvery  *int64
+	// Clock is "business" (count on the team's calendar) or "24/7".
+	Clock string
+	// RequiredFields is the JSON list of note fields a handover of the category must fill.
+	RequiredFields string
 	CreatedBy      string
 	CreatedAt      time.Time
 }
@@ -110,6 +114,12 @@ func (s *Store) CurrentPolicy(ctx context.Context, category string) (Policy, err
 // SavePolicy stores a new version of a category's policy and returns it with its version. Two
 // writers racing for the same version number: the loser takes the next one.
 func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {
+	if p.Clock == "" {
+		p.Clock = "business"
+	}
+	if p.RequiredFields == "" {
+		p.RequiredFields = "[]"
+	}
 	var err error
 	for range 20 {
 		err = s.tx(ctx, func(tx *gorm.DB) error {

@@ -176,6 +176,7 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 				"title", "details", "category", "priority", "status", "owner_id", "team_id",
 				"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
 				"escalation_level", "pending_handover_id", "outcome", "updated_at", "version", "hander_id", "follow_up_at",
+				"policy_version", "paused",
 			}),
 			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.version < excluded.version"}}},
 		}).Create(&a)
@@ -187,6 +188,9 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 				h := handovers[i]
 				h.ActionID = a.ID
 				h.RequestedAt, h.FollowUpAt, h.RespondedAt = utc(h.RequestedAt), utcPtr(h.FollowUpAt), utcPtr(h.RespondedAt)
+				if h.NoteFields == "" {
+					h.NoteFields = "{}"
+				}
 				if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&h).Error; err != nil {
 					return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
 				}

@@ -198,3 +198,40 @@ func TestIssuedTokensWorkUntilRevoked(t *testing.T) {
 		}
 	})
 }
+
+func TestTeamCalendarsAndPolicyColumns(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		require.NoError(t, store.CreateTeam(ctx, models.Team{ID: "desk", Name: "Desk"}))
+		_, err := store.GetCalendar(ctx, "desk")
+		require.ErrorIs(t, err, models.ErrNotFound)
+		_, err = store.SaveCalendar(ctx, models.TeamCalendar{TeamID: "desk", TimeZone: "Europe/London", Hours: `[{"day":"mon","open":"08:00","close":"18:00"}]`, Holidays: `[]`, UpdatedBy: "root"})
+		require.NoError(t, err)
+		_, err = store.SaveCalendar(ctx, models.TeamCalendar{TeamID: "desk", TimeZone: "Asia/Tokyo", Hours: `[]`, Holidays: `["2026-12-25"]`, UpdatedBy: "root"})
+		require.NoError(t, err)
+		c, err := store.GetCalendar(ctx, "desk")
+		require.NoError(t, err)
+		require.Equal(t, "Asia/Tokyo", c.TimeZone)
+		require.Equal(t, `["2026-12-25"]`, c.Holidays)
+
+		_, err = store.SavePolicy(ctx, models.Policy{Category: "refund", CreatedBy: "root"})
+		require.NoError(t, err)
+		_, err = store.SavePolicy(ctx, models.Policy{Category: "refund", Clock: "24/7", RequiredFields: `["amount"]`, CreatedBy: "root"})
+		require.NoError(t, err)
+		p, err := store.CurrentPolicy(ctx, "refund")
+		require.NoError(t, err)
+		require.Equal(t, 2, p.Version)
+		require.Equal(t, "24/7", p.Clock)
+		require.Equal(t, `["amount"]`, p.RequiredFields)
+
+		a := actionAt("a1", 1, "assigned", "alice")
+		a.PolicyVersion, a.Paused = 2, true
+		a.Handovers = []models.Handover{{ID: "h1", FromID: "alice", ToID: "bob", Status: "pending", RequestedAt: t0, NoteFields: `{"amount":"12.50"}`}}
+		require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created")}))
+		got, err := store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.Equal(t, 2, got.PolicyVersion)
+		require.True(t, got.Paused)
+		require.Equal(t, `{"amount":"12.50"}`, got.Handovers[0].NoteFields)
+	})
+}

@@ -1,0 +1,48 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// TeamCalendar is a team's opening hours. Hours and Holidays are JSON lists, as the calendar
+// package reads them; a team without a calendar is open around the clock.
+type TeamCalendar struct {
+	TeamID    string `gorm:"primaryKey"`
+	TimeZone  string
+	Hours     string
+	Holidays  string
+	UpdatedBy string
+	UpdatedAt time.Time
+}
+
+// GetCalendar loads a team's calendar; ErrNotFound when it has none.
+func (s *Store) GetCalendar(ctx context.Context, teamID string) (TeamCalendar, error) {
+	var c TeamCalendar
+	err := s.db.WithContext(ctx).Where("team_id = ?", teamID).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return TeamCalendar{}, fmt.Errorf("calendar of team %s: %w", teamID, ErrNotFound)
+	}
+	if err != nil {
+		return TeamCalendar{}, fmt.Errorf("loading calendar of team %s: %w", teamID, err)
+	}
+	return c, nil
+}
+
+// SaveCalendar creates or replaces a team's calendar.
+func (s *Store) SaveCalendar(ctx context.Context, c TeamCalendar) (TeamCalendar, error) {
+	c.UpdatedAt = utc(time.Now())
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "team_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"time_zone", "hours", "holidays", "updated_by", "updated_at"}),
+	}).Create(&c).Error
+	if err != nil {
+		return TeamCalendar{}, fmt.Errorf("saving calendar of team %s: %w", c.TeamID, err)
+	}
+	return c, nil
+}
