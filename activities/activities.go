@@ -56,8 +56,9 @@ func ActionRow(s workflows.State) models.Action {
 		RequiredAuthority: s.RequiredAuthority, DueAt: s.DueAt, EscalationLevel: s.EscalationLevel,
 		PendingHandoverID: s.PendingHandoverID, Outcome: s.Outcome, CreatedBy: s.CreatedBy,
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: s.Version, RequestHash: s.RequestHash,
-		HanderID:  s.LastHander(),
-		Handovers: make([]models.Handover, len(s.Handovers)),
+		HanderID:      s.LastHander(),
+		Handovers:     make([]models.Handover, len(s.Handovers)),
+		PolicyVersion: s.Policy.Version, Paused: s.Paused,
 	}
 	for i, h := range s.Handovers {
 		a.Handovers[i] = models.Handover{
@@ -67,6 +68,12 @@ func ActionRow(s workflows.State) models.Action {
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
 			RequestedAt: h.RequestedAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
+			NoteFields: "{}",
+		}
+		if len(h.Notes.Fields) > 0 {
+			// A map of strings always encodes.
+			raw, _ := json.Marshal(h.Notes.Fields)
+			a.Handovers[i].NoteFields = string(raw)
 		}
 	}
 	if s.FollowUp != nil {

@@ -63,28 +63,30 @@ func parseDuration(field, v string) (time.Duration, error) {
 	return d, nil
 }
 
-// dueTime resolves due_in or due_at (exactly one) to a time in the future.
-func dueTime(now time.Time, dueIn, dueAt, inField, atField string) (time.Time, error) {
+// dueSpec resolves due_in or due_at (exactly one): due_in is a duration the workflow counts on
+// the action's clock (business time on its team's calendar unless its policy says 24/7), returned
+// with the time it would be around the clock; due_at is a time in the future.
+func dueSpec(now time.Time, dueIn, dueAt, inField, atField string) (time.Duration, time.Time, error) {
 	switch {
 	case dueIn != "" && dueAt != "":
-		return time.Time{}, invalidFields(FieldError{Field: inField, Message: "give " + inField + " or " + atField + ", not both"})
+		return 0, time.Time{}, invalidFields(FieldError{Field: inField, Message: "give " + inField + " or " + atField + ", not both"})
 	case dueIn != "":
 		d, err := parseDuration(inField, dueIn)
 		if err != nil {
-			return time.Time{}, err
+			return 0, time.Time{}, err
 		}
-		return now.Add(d), nil
+		return d, now.Add(d), nil
 	case dueAt != "":
 		t, err := time.Parse(time.RFC3339, dueAt)
 		if err != nil {
-			return time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"})
+			return 0, time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"})
 		}
 		if !t.After(now) {
-			return time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be in the future"})
+			return 0, time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be in the future"})
 		}
-		return t, nil
+		return 0, t, nil
 	}
-	return time.Time{}, invalidFields(FieldError{Field: inField, Message: inField + " or " + atField + " is required"})
+	return 0, time.Time{}, invalidFields(FieldError{Field: inField, Message: inField + " or " + atField + " is required"})
 }
 
 func (s *server) createAction(c *gin.Context) {
@@ -149,7 +151,7 @@ func (s *server) createAction(c *gin.Context) {
 func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActionRequest) (workflows.StartInput, error) {
 	ctx := c.Request.Context()
 	now := s.Now()
-	due, err := dueTime(now, req.DueIn, req.DueAt, "due_in", "due_at")
+	dueIn, due, err := dueSpec(now, req.DueIn, req.DueAt, "due_in", "due_at")
 	if err != nil {
 		return workflows.StartInput{}, err
 	}
@@ -228,6 +230,12 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		}
 	}
 
+	// The team's calendar as it is now travels with the action: its deadlines count on it.
+	cal, _, err := s.teamCalendar(ctx, teamID)
+	if err != nil {
+		return workflows.StartInput{}, err
+	}
+
 	// A due_in is relative to the request, so a retry would differ by its clock: hash the request
 	// as sent, not the resolved due time.
 	hash, err := requestHash("create", req)
@@ -245,7 +253,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		ActionID: id, Title: strings.TrimSpace(req.Title), Details: req.Details, Category: req.Category,
 		Priority: req.Priority, Customer: workflows.Customer(req.Customer), OwnerID: owner, TeamID: teamID,
 		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
-		RequestHash: hash, Policy: policy, Routed: routed,
+		RequestHash: hash, Policy: policy, Routed: routed, DueIn: dueIn, Calendar: cal,
 	}, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -105,6 +107,26 @@ type notesRequest struct {
 	DoneSoFar       string `json:"done_so_far" binding:"max=4000"`
 	NextSteps       string `json:"next_steps" binding:"max=4000"`
 	Risks           string `json:"risks" binding:"max=4000"`
+	// Fields carries the note fields the category's policy requires, by name.
+	Fields map[string]string `json:"fields" binding:"max=20"`
+}
+
+// checkNoteFields refuses note fields with names a policy could not require, or too long.
+func checkNoteFields(fields map[string]string) error {
+	var problems []FieldError
+	for k, v := range fields {
+		switch {
+		case !fieldNamePattern.MatchString(k):
+			problems = append(problems, FieldError{Field: "notes.fields", Message: fmt.Sprintf("%q is not a field name (lower-case letters, digits or _)", k)})
+		case len(v) > 1000:
+			problems = append(problems, FieldError{Field: "notes.fields." + k, Message: "must be at most 1000 characters"})
+		}
+	}
+	if len(problems) > 0 {
+		slices.SortFunc(problems, func(a, b FieldError) int { return strings.Compare(a.Field+a.Message, b.Field+b.Message) })
+		return invalidFields(problems...)
+	}
+	return nil
 }
 
 type handoverRequest struct {
@@ -135,17 +157,18 @@ func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipien
 }
 
 // optionalDue resolves an optional relative or absolute time (due_in or due_at, follow_up_in or
-// follow_up_at) to a time, or nil when neither is given.
-func (s *server) optionalDue(in, at, inField, atField string) (*time.Time, error) {
+// follow_up_at): a duration the workflow counts on the action's clock, or a time; neither when
+// neither is given.
+func (s *server) optionalDue(in, at, inField, atField string) (time.Duration, *time.Time, error) {
 	if in == "" && at == "" {
-		return nil, nil
+		return 0, nil, nil
 	}
-	t, err := dueTime(s.Now(), in, at, inField, atField)
-	if err != nil {
-		return nil, err
+	d, t, err := dueSpec(s.Now(), in, at, inField, atField)
+	if err != nil || d > 0 {
+		return d, nil, err
 	}
 	t = t.UTC()
-	return &t, nil
+	return 0, &t, nil
 }
 
 func (s *server) handover(c *gin.Context) {
@@ -157,8 +180,11 @@ func (s *server) handover(c *gin.Context) {
 		if req.Notes.Summary == "" {
 			return nil, invalidFields(FieldError{Field: "notes.summary", Message: "is required: the recipient needs a summary"})
 		}
+		if err := checkNoteFields(req.Notes.Fields); err != nil {
+			return nil, err
+		}
 		var err error
-		if in.FollowUpAt, err = s.optionalDue(req.FollowUpIn, req.FollowUpAt, "follow_up_in", "follow_up_at"); err != nil {
+		if in.FollowUpIn, in.FollowUpAt, err = s.optionalDue(req.FollowUpIn, req.FollowUpAt, "follow_up_in", "follow_up_at"); err != nil {
 			return nil, err
 		}
 		within, err := parseDuration("accept_within", req.AcceptWithin)
@@ -222,7 +248,7 @@ func (s *server) check(c *gin.Context) {
 	command(s, workflows.UpdateCheck, http.StatusOK, func(c *gin.Context, _ models.Action, req checkRequest) (any, error) {
 		in := workflows.CheckInput{Actor: actorOf(principal(c)), Result: req.Result, Notes: req.Notes, Next: req.Next}
 		var err error
-		if in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
+		if in.DueIn, in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
 			return nil, err
 		}
 		if req.ToID != "" {
@@ -263,7 +289,7 @@ func (s *server) reassign(c *gin.Context) {
 	command(s, workflows.UpdateReassign, http.StatusOK, func(c *gin.Context, _ models.Action, req reassignRequest) (any, error) {
 		in := workflows.ReassignInput{Actor: actorOf(principal(c)), Reason: req.Reason}
 		var err error
-		if in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
+		if in.DueIn, in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
 			return nil, err
 		}
 		in.To, err = s.recipient(c, "to_id", req.ToID)
@@ -279,11 +305,25 @@ type extendRequest struct {
 
 func (s *server) extend(c *gin.Context) {
 	command(s, workflows.UpdateExtend, http.StatusOK, func(c *gin.Context, _ models.Action, req extendRequest) (any, error) {
-		due, err := dueTime(s.Now(), req.DueIn, req.DueAt, "due_in", "due_at")
+		in, due, err := dueSpec(s.Now(), req.DueIn, req.DueAt, "due_in", "due_at")
 		if err != nil {
 			return nil, err
 		}
-		return workflows.ExtendInput{Actor: actorOf(principal(c)), DueAt: due.UTC(), Reason: req.Reason}, nil
+		return workflows.ExtendInput{Actor: actorOf(principal(c)), DueAt: due.UTC(), DueIn: in, Reason: req.Reason}, nil
+	})(c)
+}
+
+// pause stops the action's clocks while it waits on the customer.
+func (s *server) pause(c *gin.Context) {
+	command(s, workflows.UpdatePause, http.StatusOK, func(c *gin.Context, _ models.Action, req reasonRequest) (any, error) {
+		return workflows.PauseInput{Actor: actorOf(principal(c)), Reason: req.Reason}, nil
+	})(c)
+}
+
+// resume restarts the clocks of a paused action with the business time they had left.
+func (s *server) resume(c *gin.Context) {
+	command(s, workflows.UpdateResume, http.StatusOK, func(c *gin.Context, _ models.Action, req reasonRequest) (any, error) {
+		return workflows.ResumeInput{Actor: actorOf(principal(c)), Reason: req.Reason}, nil
 	})(c)
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/handover/handover/models"
@@ -28,6 +29,10 @@ type actionJSON struct {
 	CreatedAt         time.Time          `json:"created_at"`
 	UpdatedAt         time.Time          `json:"updated_at"`
 	Version           int64              `json:"version"`
+	// PolicyVersion is the version of the category's policy the action runs under (0: defaults).
+	PolicyVersion int `json:"policy_version"`
+	// Paused is true while the action waits on the customer and its clocks stand still.
+	Paused bool `json:"paused"`
 }
 
 type handoverJSON struct {
@@ -57,6 +62,7 @@ func renderState(s workflows.State) actionJSON {
 		RequiredAuthority: s.RequiredAuthority, DueAt: s.DueAt.UTC(), EscalationLevel: s.EscalationLevel,
 		Outcome: s.Outcome, CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
 		Version: s.Version, Handovers: make([]handoverJSON, len(s.Handovers)),
+		PolicyVersion: s.Policy.Version, Paused: s.Paused,
 	}
 	for i, h := range s.Handovers {
 		a.Handovers[i] = handoverJSON{
@@ -92,13 +98,14 @@ func stateFromRow(r models.Action) workflows.State {
 		PendingHandoverID: r.PendingHandoverID, Outcome: r.Outcome, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, RequestHash: r.RequestHash,
 		Handovers: make([]workflows.Handover, len(r.Handovers)),
+		Policy:    workflows.Policy{Version: r.PolicyVersion}, Paused: r.Paused,
 	}
 	for i, h := range r.Handovers {
 		s.Handovers[i] = workflows.Handover{
 			ID: h.ID, FromID: h.FromID, ToID: h.ToID, Reason: h.Reason, Method: h.Method, Situation: h.Situation,
 			Notes: workflows.HandoverNotes{
 				Summary: h.Summary, CustomerContext: h.CustomerContext, DoneSoFar: h.DoneSoFar,
-				NextSteps: h.NextSteps, Risks: h.Risks,
+				NextSteps: h.NextSteps, Risks: h.Risks, Fields: noteFields(h.NoteFields),
 			},
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
 			RequestedAt: h.RequestedAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
@@ -106,6 +113,15 @@ func stateFromRow(r models.Action) workflows.State {
 		}
 	}
 	return s
+}
+
+// noteFields reads a handover's stored note fields; a row written before they existed has none.
+func noteFields(raw string) map[string]string {
+	var out map[string]string
+	if raw == "" || json.Unmarshal([]byte(raw), &out) != nil || len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func utcPtr(t *time.Time) *time.Time {

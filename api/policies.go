@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"time"
@@ -35,6 +37,14 @@ func (s *server) resolvePolicy(ctx context.Context, category string) (workflows.
 	set(&p.EscalateWithin, row.EscalateWithin)
 	set(&p.AssignWithin, row.AssignWithin)
 	set(&p.FollowUpEvery, row.FollowUpEvery)
+	if row.Clock == workflows.Clock247 {
+		p.Clock = workflows.Clock247
+	}
+	if row.RequiredFields != "" {
+		if err := json.Unmarshal([]byte(row.RequiredFields), &p.RequiredFields); err != nil {
+			return p, fmt.Errorf("decoding the required fields of policy %s: %w", category, err)
+		}
+	}
 	return p, nil
 }
 
@@ -46,15 +56,33 @@ type policyJSON struct {
 	EscalateWithin string `json:"escalate_within"`
 	AssignWithin   string `json:"assign_within"`
 	FollowUpEvery  string `json:"follow_up_every"`
+	// Clock is "business" (count open time on the team's calendar) or "24/7".
+	Clock          string   `json:"clock"`
+	RequiredFields []string `json:"required_fields"`
 }
 
 func renderPolicy(category string, p workflows.Policy) policyJSON {
-	return policyJSON{
+	out := policyJSON{
 		Category: category, Version: p.Version, AcceptWithin: p.AcceptWithin.String(),
 		CheckWithin: p.CheckWithin.String(), EscalateWithin: p.EscalateWithin.String(),
 		AssignWithin: p.AssignWithin.String(), FollowUpEvery: p.FollowUpEvery.String(),
+		Clock: policyClock(p), RequiredFields: p.RequiredFields,
 	}
+	if out.RequiredFields == nil {
+		out.RequiredFields = []string{}
+	}
+	return out
 }
+
+func policyClock(p workflows.Policy) string {
+	if p.Clock == workflows.Clock247 {
+		return workflows.Clock247
+	}
+	return workflows.ClockBusiness
+}
+
+// fieldNamePattern is the form of a required note field's name.
+var fieldNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
 var categoryPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
@@ -71,11 +99,13 @@ func (s *server) getPolicy(c *gin.Context) (int, any, error) {
 }
 
 type policyRequest struct {
-	AcceptWithin   string `json:"accept_within" binding:"max=32"`
-	CheckWithin    string `json:"check_within" binding:"max=32"`
-	EscalateWithin string `json:"escalate_within" binding:"max=32"`
-	AssignWithin   string `json:"assign_within" binding:"max=32"`
-	FollowUpEvery  string `json:"follow_up_every" binding:"max=32"`
+	AcceptWithin   string   `json:"accept_within" binding:"max=32"`
+	CheckWithin    string   `json:"check_within" binding:"max=32"`
+	EscalateWithin string   `json:"escalate_within" binding:"max=32"`
+	AssignWithin   string   `json:"assign_within" binding:"max=32"`
+	FollowUpEvery  string   `json:"follow_up_every" binding:"max=32"`
+	Clock          string   `json:"clock" binding:"omitempty,oneof=business 24/7"`
+	RequiredFields []string `json:"required_fields" binding:"max=20"`
 }
 
 // putPolicy stores a new version of a category's policy; running actions keep theirs.
@@ -117,6 +147,22 @@ func (s *server) putPolicy(c *gin.Context) (int, any, error) {
 			*f.dst = &seconds
 		}
 	}
+	row.Clock = req.Clock
+	seen := map[string]bool{}
+	for i, f := range req.RequiredFields {
+		switch {
+		case !fieldNamePattern.MatchString(f):
+			problems = append(problems, FieldError{Field: fmt.Sprintf("required_fields[%d]", i), Message: "must be lower-case letters, digits or _, starting with a letter (at most 64)"})
+		case seen[f]:
+			problems = append(problems, FieldError{Field: fmt.Sprintf("required_fields[%d]", i), Message: f + " is named twice"})
+		}
+		seen[f] = true
+	}
+	required, err := json.Marshal(append([]string{}, req.RequiredFields...))
+	if err != nil {
+		return 0, nil, err
+	}
+	row.RequiredFields = string(required)
 	if len(problems) > 0 {
 		return 0, nil, invalidFields(problems...)
 	}

@@ -195,6 +195,8 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 		setCommand(ctx, w, UpdateCancel, CheckCancel, ApplyCancel),
 		setCommand(ctx, w, UpdateClaim, CheckClaim, ApplyClaim),
 		setCommand(ctx, w, UpdateFeedback, CheckFeedback, ApplyFeedback),
+		setCommand(ctx, w, UpdatePause, CheckPause, ApplyPause),
+		setCommand(ctx, w, UpdateResume, CheckResume, ApplyResume),
 	} {
 		if err != nil {
 			return err

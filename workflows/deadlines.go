@@ -20,6 +20,13 @@ func (s *State) NextDeadline() (time.Time, string) {
 	if s.Status.Final() {
 		return time.Time{}, ""
 	}
+	if s.Paused {
+		// Waiting on the customer: only the follow-up reminders go on.
+		if s.FollowUp != nil {
+			return s.FollowUp.At, DeadlineFollowUp
+		}
+		return time.Time{}, ""
+	}
 	var (
 		at   time.Time
 		kind string
@@ -70,7 +77,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 	case DeadlineDue:
 		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
 		s.Status = StatusChecking
-		s.CheckBy = stampPtr(now.Add(s.Policy.CheckWithin))
+		s.CheckBy = s.deadline(now, s.Policy.CheckWithin)
 		ev := s.record(now, SystemActor, EventDue, map[string]any{"check_by": s.CheckBy})
 		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%q is due now: record its outcome.", s.Title))
 		if hander := s.lastHander(); hander != "" {
@@ -87,7 +94,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		f := s.FollowUp
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})
 		s.notify(ev, NotifyFollowUp, []string{f.HanderID}, "", fmt.Sprintf("Follow up with %s on %q, which you handed over.", s.OwnerID, s.Title))
-		s.FollowUp = &FollowUp{HanderID: f.HanderID, At: stamp(now.Add(f.Every)), Every: f.Every, First: f.First}
+		s.FollowUp = &FollowUp{HanderID: f.HanderID, At: stamp(s.after(now, f.Every)), Every: f.Every, First: f.First}
 		return []Event{ev}
 	}
 	return nil

@@ -40,6 +40,8 @@ var transitions = map[string][]Status{
 	UpdateCancel:   openStatuses,
 	UpdateNote:     append(slices.Clone(openStatuses), StatusCompleted, StatusCancelled),
 	UpdateFeedback: append(slices.Clone(openStatuses), StatusCompleted, StatusCancelled),
+	UpdatePause:    openStatuses,
+	UpdateResume:   openStatuses,
 }
 
 func checkTransition(s *State, command string) error {
@@ -131,21 +133,22 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 		OwnerID:           in.OwnerID,
 		TeamID:            in.TeamID,
 		RequiredAuthority: in.RequiredAuthority,
-		DueAt:             stamp(in.DueAt),
 		CreatedBy:         in.CreatedBy.ID,
 		CreatedAt:         stamp(now),
 		RequestHash:       in.RequestHash,
 		Handovers:         []Handover{},
 		Policy:            in.Policy.withDefaults(),
 		Ladder:            slices.Clone(in.Ladder),
+		Calendar:          in.Calendar,
 	}
+	s.DueAt = s.dueFrom(now, in.DueIn, in.DueAt)
 	if len(s.Ladder) == 0 {
 		s.Ladder = slices.Clone(DefaultLadder)
 	}
 	if in.OwnerID != "" {
 		s.Status = StatusAssigned
 	} else {
-		s.AssignBy = stampPtr(now.Add(s.Policy.AssignWithin))
+		s.AssignBy = s.deadline(now, s.Policy.AssignWithin)
 	}
 	ev := s.record(now, in.CreatedBy.ID, EventCreated, map[string]any{
 		"status": string(s.Status), "owner_id": s.OwnerID, "team_id": s.TeamID, "due_at": s.DueAt,
@@ -249,6 +252,11 @@ func CheckHandover(s *State, in HandoverInput) error {
 	case in.AcceptWithin < 0:
 		return refuse(ErrInvalid, "accept_within: must be positive")
 	}
+	for _, f := range s.Policy.RequiredFields {
+		if blank(in.Notes.Fields[f]) {
+			return refuse(ErrInvalid, "notes.fields.%s: the %s policy (version %d) requires it in every handover", f, s.Category, s.Policy.Version)
+		}
+	}
 	return nil
 }
 
@@ -271,8 +279,11 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		FollowUpAt:      stampOptional(in.FollowUpAt),
 		Status:          HandoverPending,
 		RequestedAt:     stamp(now),
-		ExpiresAt:       stampPtr(now.Add(within)),
+		ExpiresAt:       s.deadline(now, within),
 		ShiftHandoverID: in.ShiftHandoverID,
+	}
+	if in.FollowUpIn > 0 {
+		h.FollowUpAt = stampPtr(s.after(now, in.FollowUpIn))
 	}
 	s.Handovers = append(s.Handovers, h)
 	s.PendingHandoverID = h.ID
@@ -319,11 +330,12 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	s.OwnerID = h.ToID
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
-	first := now.Add(s.DueAt.Sub(now) / 2)
+	// Halfway to the due time, counted on the action's clock.
+	first := s.after(now, s.between(now, s.DueAt)/2)
 	if h.FollowUpAt != nil {
 		first = *h.FollowUpAt
 	} else if !s.DueAt.After(now) {
-		first = now.Add(s.Policy.FollowUpEvery)
+		first = s.after(now, s.Policy.FollowUpEvery)
 	}
 	s.FollowUp = &FollowUp{HanderID: h.FromID, At: stamp(first), Every: s.Policy.FollowUpEvery, First: stamp(first)}
 	accepted := s.record(now, in.Actor.ID, EventHandoverAccepted, map[string]any{
@@ -433,6 +445,7 @@ func (s *State) finish(status Status) {
 	s.Status = status
 	s.clearDeadlines()
 	s.FollowUp = nil
+	s.Paused, s.PausedAt, s.PauseReason = false, nil, ""
 }
 
 // CheckCheck refuses a check by anyone but the owner, the hander or a supervisor, or with an
@@ -453,7 +466,7 @@ func CheckCheck(s *State, in CheckInput) error {
 	}
 	switch in.Next {
 	case NextExtend:
-		if in.DueAt == nil {
+		if in.DueAt == nil && in.DueIn <= 0 {
 			return refuse(ErrInvalid, "due_in: a new due time is required to extend")
 		}
 	case NextReassign:
@@ -465,6 +478,7 @@ func CheckCheck(s *State, in CheckInput) error {
 		}
 		return checkEligible(s, "to_id", *in.To)
 	case NextEscalate:
+		return refusePaused(s, "escalate")
 	default:
 		return refuse(ErrInvalid, "next: when not done, say extend, reassign or escalate")
 	}
@@ -489,7 +503,11 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		s.Outcome = outcome
 		events = append(events, s.record(now, in.Actor.ID, EventCompleted, map[string]any{"outcome": outcome}))
 	case in.Next == NextExtend:
-		events = append(events, s.extend(now, in.Actor.ID, *in.DueAt, "not done at check: "+in.Notes)...)
+		var at time.Time
+		if in.DueAt != nil {
+			at = *in.DueAt
+		}
+		events = append(events, s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, at), "not done at check: "+in.Notes)...)
 	case in.Next == NextReassign:
 		events = append(events, s.reassign(now, in.Actor.ID, *in.To, "not done at check: "+in.Notes, nil)...)
 	case in.Next == NextEscalate:
@@ -504,6 +522,9 @@ func CheckEscalate(s *State, in EscalateInput) error {
 		return err
 	}
 	if err := checkSupervisor(in.Actor, "escalate"); err != nil {
+		return err
+	}
+	if err := refusePaused(s, "escalate"); err != nil {
 		return err
 	}
 	if blank(in.Reason) {
@@ -530,7 +551,7 @@ func (s *State) escalate(now time.Time, actorID, kind, reason string) []Event {
 	s.EscalationReason = reason
 	s.clearDeadlines()
 	if s.EscalationLevel < len(s.Ladder) {
-		s.EscalateBy = stampPtr(now.Add(s.Policy.EscalateWithin))
+		s.EscalateBy = s.deadline(now, s.Policy.EscalateWithin)
 	}
 	level := s.Ladder[s.EscalationLevel-1]
 	ev := s.record(now, actorID, EventEscalated, map[string]any{
@@ -567,7 +588,11 @@ func CheckReassign(s *State, in ReassignInput) error {
 
 // ApplyReassign gives the action to the new owner at once; the timers restart.
 func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
-	return s.reassign(now, in.Actor.ID, in.To, in.Reason, in.DueAt)
+	due := in.DueAt
+	if in.DueIn > 0 {
+		due = s.deadline(now, in.DueIn)
+	}
+	return s.reassign(now, in.Actor.ID, in.To, in.Reason, due)
 }
 
 func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time) []Event {
@@ -598,7 +623,7 @@ func CheckExtend(s *State, in ExtendInput) error {
 	if err := checkSupervisor(in.Actor, "extend"); err != nil {
 		return err
 	}
-	if in.DueAt.IsZero() {
+	if in.DueAt.IsZero() && in.DueIn <= 0 {
 		return refuse(ErrInvalid, "due_in: a new due time is required")
 	}
 	if blank(in.Reason) {
@@ -609,7 +634,7 @@ func CheckExtend(s *State, in ExtendInput) error {
 
 // ApplyExtend moves the due time and restarts the timers.
 func ApplyExtend(s *State, in ExtendInput, now time.Time) []Event {
-	return s.extend(now, in.Actor.ID, in.DueAt, in.Reason)
+	return s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, in.DueAt), in.Reason)
 }
 
 func (s *State) extend(now time.Time, actorID string, due time.Time, reason string) []Event {
@@ -623,7 +648,7 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, reason stri
 		s.Status = StatusAssigned
 	default:
 		s.Status = StatusUnassigned
-		s.AssignBy = stampPtr(now.Add(s.Policy.AssignWithin))
+		s.AssignBy = s.deadline(now, s.Policy.AssignWithin)
 	}
 	ev := s.record(now, actorID, EventExtended, map[string]any{"due_at": s.DueAt, "reason": reason, "status": string(s.Status)})
 	if s.OwnerID != "" {

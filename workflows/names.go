@@ -29,6 +29,8 @@ const (
 	UpdateCancel   = "cancel"
 	UpdateClaim    = "claim"
 	UpdateFeedback = "feedback"
+	UpdatePause    = "pause"
+	UpdateResume   = "resume"
 )
 
 // QueryState answers the action's live state.

@@ -3,6 +3,8 @@ package workflows
 import (
 	"slices"
 	"time"
+
+	"github.com/handover/handover/calendar"
 )
 
 // Status is where an action stands in its lifecycle.
@@ -86,6 +88,9 @@ type HandoverNotes struct {
 	DoneSoFar       string `json:"done_so_far"`
 	NextSteps       string `json:"next_steps"`
 	Risks           string `json:"risks"`
+	// Fields holds the note fields the category's policy asks a handover to fill (a refund's
+	// amount and payment reference, say), by name.
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // Handover statuses.
@@ -150,6 +155,16 @@ type State struct {
 	EscalateBy *time.Time `json:"escalate_by"`
 	// FollowUp is the next reminder for the person who handed the action over.
 	FollowUp *FollowUp `json:"follow_up"`
+	// Calendar is the team's calendar as it was when the action started; nil is open around the
+	// clock. With a business-time policy every deadline counts open time on it.
+	Calendar *calendar.Calendar `json:"calendar,omitempty"`
+	// Paused is true while the action waits on the customer: every clock that leads to an
+	// escalation stands still from PausedAt until it is resumed.
+	Paused      bool       `json:"paused"`
+	PausedAt    *time.Time `json:"paused_at,omitempty"`
+	PauseReason string     `json:"pause_reason,omitempty"`
+	// compiled is Calendar ready for the maths, made on first use.
+	compiled *calendar.Clock
 	// RecentRequests remembers the last Idempotency-Keys used on the action with a hash of
 	// their request, oldest first, so a key reused for a different request is refused.
 	RecentRequests []Idempotency `json:"recent_requests"`
@@ -222,7 +237,17 @@ type Policy struct {
 	AssignWithin   time.Duration `json:"assign_within"`
 	// FollowUpEvery is how often the hander is reminded after the first follow-up.
 	FollowUpEvery time.Duration `json:"follow_up_every"`
+	// Clock is ClockBusiness (count open time on the team's calendar; the default) or Clock247.
+	Clock string `json:"clock,omitempty"`
+	// RequiredFields names the note fields a handover of the category must fill.
+	RequiredFields []string `json:"required_fields,omitempty"`
 }
+
+// Policy clocks.
+const (
+	ClockBusiness = "business"
+	Clock247      = "24/7"
+)
 
 // DefaultPolicy applies where neither the category nor the action says otherwise.
 var DefaultPolicy = Policy{
@@ -300,6 +325,8 @@ const (
 	EventFollowUpReminder  = "follow_up_reminder"
 	EventCustomerTold      = "customer_told"
 	EventFeedbackGiven     = "feedback_given"
+	EventPaused            = "paused"
+	EventResumed           = "resumed"
 )
 
 // Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
@@ -338,6 +365,11 @@ type StartInput struct {
 	Policy Policy `json:"policy"`
 	// Ladder overrides DefaultLadder.
 	Ladder []Role `json:"ladder"`
+	// DueIn, when positive, sets the due time that long after the start, counted on the action's
+	// clock (business time on Calendar, unless the policy says 24/7); DueAt is used otherwise.
+	DueIn time.Duration `json:"due_in,omitempty"`
+	// Calendar is the team's calendar at the start; nil is open around the clock.
+	Calendar *calendar.Calendar `json:"calendar,omitempty"`
 	// Routed says the owner was chosen by routing rather than by the creator.
 	Routed bool `json:"routed"`
 	// Resume carries the state across continue-as-new; nil for a new action.
@@ -374,6 +406,9 @@ type HandoverInput struct {
 	Notes           HandoverNotes `json:"notes"`
 	CustomerMessage string        `json:"customer_message"`
 	FollowUpAt      *time.Time    `json:"follow_up_at"`
+	// FollowUpIn, when positive, sets the first follow-up that long after the handover, counted on
+	// the action's clock; FollowUpAt is used otherwise.
+	FollowUpIn time.Duration `json:"follow_up_in,omitempty"`
 	// AcceptWithin overrides the policy's time for the recipient to answer; zero keeps it.
 	AcceptWithin time.Duration `json:"accept_within"`
 	// ShiftHandoverID names the shift handover this is part of, which is told how it ends.
@@ -398,7 +433,9 @@ type CheckInput struct {
 	// Next is extend, reassign or escalate when the result is not_done.
 	Next  string     `json:"next"`
 	DueAt *time.Time `json:"due_at"`
-	To    *Recipient `json:"to"`
+	// DueIn, when positive, is the new due time counted on the action's clock from now.
+	DueIn time.Duration `json:"due_in,omitempty"`
+	To    *Recipient    `json:"to"`
 }
 
 // Check results and next steps.
@@ -422,6 +459,8 @@ type ReassignInput struct {
 	To     Recipient  `json:"to"`
 	Reason string     `json:"reason"`
 	DueAt  *time.Time `json:"due_at"`
+	// DueIn, when positive, is the new due time counted on the action's clock from now.
+	DueIn time.Duration `json:"due_in,omitempty"`
 }
 
 // ExtendInput moves the due time; the timers restart.
@@ -429,6 +468,20 @@ type ExtendInput struct {
 	Actor  Actor     `json:"actor"`
 	DueAt  time.Time `json:"due_at"`
 	Reason string    `json:"reason"`
+	// DueIn, when positive, is the new due time counted on the action's clock from now.
+	DueIn time.Duration `json:"due_in,omitempty"`
+}
+
+// PauseInput stops the action's clocks while it waits on the customer.
+type PauseInput struct {
+	Actor  Actor  `json:"actor"`
+	Reason string `json:"reason"`
+}
+
+// ResumeInput restarts the clocks of a paused action with the business time they had left.
+type ResumeInput struct {
+	Actor  Actor  `json:"actor"`
+	Reason string `json:"reason"`
 }
 
 // CancelInput ends the action without doing it.

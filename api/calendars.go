@@ -1,0 +1,137 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/calendar"
+	"github.com/handover/handover/models"
+)
+
+// calendarJSON is a team's calendar as the API shows it. A team without one is open around the
+// clock.
+type calendarJSON struct {
+	TeamID         string           `json:"team_id"`
+	TimeZone       string           `json:"time_zone"`
+	Hours          []calendar.Hours `json:"hours"`
+	Holidays       []string         `json:"holidays"`
+	AroundTheClock bool             `json:"around_the_clock"`
+	UpdatedBy      string           `json:"updated_by,omitempty"`
+	UpdatedAt      *time.Time       `json:"updated_at,omitempty"`
+}
+
+// teamCalendar loads a team's calendar; nil when it has none.
+func (s *server) teamCalendar(ctx context.Context, teamID string) (*calendar.Calendar, *models.TeamCalendar, error) {
+	row, err := s.Store.GetCalendar(ctx, teamID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	cal := calendar.Calendar{TimeZone: row.TimeZone}
+	if err := json.Unmarshal([]byte(row.Hours), &cal.Hours); err != nil {
+		return nil, nil, fmt.Errorf("decoding the hours of team %s: %w", teamID, err)
+	}
+	if err := json.Unmarshal([]byte(row.Holidays), &cal.Holidays); err != nil {
+		return nil, nil, fmt.Errorf("decoding the holidays of team %s: %w", teamID, err)
+	}
+	cal = cal.Normalized()
+	return &cal, &row, nil
+}
+
+func renderCalendar(teamID string, cal *calendar.Calendar, row *models.TeamCalendar) calendarJSON {
+	out := calendarJSON{TeamID: teamID, Hours: []calendar.Hours{}, Holidays: []string{}, AroundTheClock: cal == nil}
+	if cal != nil {
+		out.TimeZone, out.Hours, out.Holidays = cal.TimeZone, cal.Hours, cal.Holidays
+	}
+	if row != nil {
+		at := row.UpdatedAt.UTC()
+		out.UpdatedBy, out.UpdatedAt = row.UpdatedBy, &at
+	}
+	return out
+}
+
+// loadTeam answers 404 for a team that does not exist.
+func (s *server) loadTeam(ctx context.Context, id string) error {
+	if !idPattern.MatchString(id) {
+		return errorf(kindNotFound, "no team %q", id)
+	}
+	if _, err := s.Store.GetTeam(ctx, id); errors.Is(err, models.ErrNotFound) {
+		return errorf(kindNotFound, "no team %q", id)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *server) getCalendar(c *gin.Context) (int, any, error) {
+	ctx, id := c.Request.Context(), c.Param("id")
+	if err := s.loadTeam(ctx, id); err != nil {
+		return 0, nil, err
+	}
+	cal, row, err := s.teamCalendar(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, renderCalendar(id, cal, row), nil
+}
+
+type hoursRequest struct {
+	Day   string `json:"day" binding:"required,max=8"`
+	Open  string `json:"open" binding:"required,max=8"`
+	Close string `json:"close" binding:"required,max=8"`
+}
+
+type calendarRequest struct {
+	TimeZone string         `json:"time_zone" binding:"required,max=64"`
+	Hours    []hoursRequest `json:"hours" binding:"max=100,dive"`
+	Holidays []string       `json:"holidays" binding:"max=1000,dive,max=10"`
+}
+
+// putCalendar sets a team's opening hours. Running actions keep the calendar they started with;
+// new actions of the team count business time on this one.
+func (s *server) putCalendar(c *gin.Context) (int, any, error) {
+	var req calendarRequest
+	if err := s.adminDecode(c, &req); err != nil {
+		return 0, nil, err
+	}
+	ctx, id := c.Request.Context(), c.Param("id")
+	if err := s.loadTeam(ctx, id); err != nil {
+		return 0, nil, err
+	}
+	cal := calendar.Calendar{TimeZone: req.TimeZone, Holidays: req.Holidays}
+	for _, h := range req.Hours {
+		cal.Hours = append(cal.Hours, calendar.Hours(h))
+	}
+	if err := cal.Validate(); err != nil {
+		inv, _ := calendar.AsInvalid(err)
+		fields := make([]FieldError, len(inv))
+		for i, f := range inv {
+			fields[i] = FieldError{Field: f.Field, Message: f.Message}
+		}
+		return 0, nil, invalidFields(fields...)
+	}
+	cal = cal.Normalized()
+	hours, err := json.Marshal(cal.Hours)
+	if err != nil {
+		return 0, nil, err
+	}
+	holidays, err := json.Marshal(cal.Holidays)
+	if err != nil {
+		return 0, nil, err
+	}
+	row, err := s.Store.SaveCalendar(ctx, models.TeamCalendar{
+		TeamID: id, TimeZone: cal.TimeZone, Hours: string(hours), Holidays: string(holidays), UpdatedBy: principal(c).ID,
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, renderCalendar(id, &cal, &row), nil
+}

@@ -1,0 +1,151 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/handover/handover/calendar"
+)
+
+// clock is the action's business-time clock, or nil when it counts around the clock: its team has
+// no calendar, or its policy says 24/7. The calendar is the snapshot the action started with, so a
+// replay computes every deadline to the same instant.
+func (s *State) clock() *calendar.Clock {
+	if s.Calendar == nil || s.Policy.Clock == Clock247 {
+		return nil
+	}
+	if s.compiled == nil {
+		k, err := s.Calendar.Compile()
+		if err != nil {
+			// The API stores only valid calendars; an invalid snapshot counts around the clock
+			// rather than never.
+			return nil
+		}
+		s.compiled = k
+	}
+	return s.compiled
+}
+
+// after is the instant d of the action's time after t: business time on its calendar, or plain
+// time around the clock.
+func (s *State) after(t time.Time, d time.Duration) time.Time {
+	if k := s.clock(); k != nil {
+		return k.Add(t, d)
+	}
+	return t.Add(d)
+}
+
+// between is how much of the action's time passes from a to b (zero when b is not after a).
+func (s *State) between(a, b time.Time) time.Duration {
+	if k := s.clock(); k != nil {
+		return k.Between(a, b)
+	}
+	if !b.After(a) {
+		return 0
+	}
+	return b.Sub(a)
+}
+
+// deadline is when a clock that leads to an escalation runs out, d of the action's time after
+// now. While the action is paused its clocks stand still, so a deadline set then counts from the
+// pause and moves on with the others when the action is resumed.
+func (s *State) deadline(now time.Time, d time.Duration) *time.Time {
+	if s.Paused && s.PausedAt != nil {
+		now = *s.PausedAt
+	}
+	return stampPtr(s.after(now, d))
+}
+
+// dueFrom resolves a new due time: DueIn counted on the action's clock from now, else at.
+func (s *State) dueFrom(now time.Time, in time.Duration, at time.Time) time.Time {
+	if in > 0 {
+		return *s.deadline(now, in)
+	}
+	return stamp(at)
+}
+
+func checkPauser(s *State, command string, a Actor) error {
+	if err := checkTransition(s, command); err != nil {
+		return err
+	}
+	if a.ID != s.OwnerID && !a.Role.SupervisorOrAbove() {
+		return refuse(ErrForbidden, "only the owner or a supervisor can %s this action", command)
+	}
+	return nil
+}
+
+// CheckPause refuses a pause by anyone but the owner or a supervisor, of an action already
+// paused, or without a reason.
+func CheckPause(s *State, in PauseInput) error {
+	if err := checkPauser(s, UpdatePause, in.Actor); err != nil {
+		return err
+	}
+	if s.Paused {
+		return refuse(ErrConflict, "the action is already paused since %s", s.PausedAt.Format(time.RFC3339))
+	}
+	if blank(in.Reason) {
+		return refuse(ErrInvalid, "reason: say what the customer is to answer")
+	}
+	return nil
+}
+
+// ApplyPause stops the clocks: no deadline that leads to an escalation (assignment, acceptance,
+// due time, check, next escalation level) fires until the action is resumed. Follow-up reminders
+// to the person who handed it over go on: they lead to no escalation.
+func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
+	s.Paused = true
+	s.PausedAt = stampPtr(now)
+	s.PauseReason = in.Reason
+	ev := s.record(now, in.Actor.ID, EventPaused, map[string]any{"reason": in.Reason, "status": string(s.Status)})
+	return []Event{ev}
+}
+
+// CheckResume refuses a resume by anyone but the owner or a supervisor, of an action not
+// paused, or without a reason.
+func CheckResume(s *State, in ResumeInput) error {
+	if err := checkPauser(s, UpdateResume, in.Actor); err != nil {
+		return err
+	}
+	if !s.Paused {
+		return refuse(ErrConflict, "the action is not paused")
+	}
+	if blank(in.Reason) {
+		return refuse(ErrInvalid, "reason: say what the customer answered")
+	}
+	return nil
+}
+
+// ApplyResume restarts the clocks with the business time each had left when the action was
+// paused: every deadline still ahead at the pause moves on by the action's time the pause took.
+func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
+	from := *s.PausedAt
+	paused := s.between(from, now)
+	s.Paused, s.PausedAt, s.PauseReason = false, nil, ""
+	move := func(d *time.Time) *time.Time {
+		if d == nil || !d.After(from) {
+			return d
+		}
+		return stampPtr(s.after(now, s.between(from, *d)))
+	}
+	s.AssignBy, s.CheckBy, s.EscalateBy = move(s.AssignBy), move(s.CheckBy), move(s.EscalateBy)
+	if h := s.PendingHandover(); h != nil {
+		h.ExpiresAt = move(h.ExpiresAt)
+	}
+	due := s.DueAt
+	s.DueAt = *move(&due)
+	ev := s.record(now, in.Actor.ID, EventResumed, map[string]any{
+		"reason": in.Reason, "paused_since": from, "paused_for": paused.String(), "due_at": s.DueAt,
+	})
+	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is running again, due %s: %s", s.Title, s.DueAt.Format(time.RFC3339), in.Reason))
+	}
+	return []Event{ev}
+}
+
+// refusePaused refuses a command that would escalate a paused action.
+func refusePaused(s *State, command string) error {
+	if s.Paused {
+		return refuse(ErrConflict, "cannot %s an action that is paused (waiting on the customer): resume it first", command)
+	}
+	return nil
+}
