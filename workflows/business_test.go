@@ -1,0 +1,279 @@
+package workflows_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/handover/handover/calendar"
+	"github.com/handover/handover/workflows"
+)
+
+// officeHours is Mon-Fri 08:00-18:00 in London.
+func officeHours() *calendar.Calendar {
+	c := calendar.Calendar{TimeZone: "Europe/London", Holidays: []string{"2026-12-25"}}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
+		c.Hours = append(c.Hours, calendar.Hours{Day: d, Open: "08:00", Close: "18:00"})
+	}
+	return &c
+}
+
+func londonTime(t *testing.T, y int, m time.Month, d, h, min int) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	return time.Date(y, m, d, h, min, 0, 0, loc)
+}
+
+// businessStart is an action on the office-hours calendar, due dueIn of business time after a
+// start at the given time.
+func (b *testBundle) businessStart(id string, start time.Time, dueIn time.Duration) workflows.StartInput {
+	b.env.SetStartTime(start)
+	in := startInput(id)
+	in.DueAt = start.Add(dueIn)
+	in.DueIn = dueIn
+	in.Calendar = officeHours()
+	return in
+}
+
+// The issue's "done when": an action created on Friday evening, due in 2h on a Mon-Fri 08:00-18:00
+// calendar, falls due on Monday at 10:00 London time; the timer fires then and not before, and the
+// check that follows counts business time too, so nothing escalates during the night.
+func TestFridayEveningDueInTwoHoursFallsDueMondayAtTen(t *testing.T) {
+	b := setup(t)
+	b.seedSupervisors(t)
+	friday := londonTime(t, 2026, 11, 20, 19, 30)
+	monday10 := londonTime(t, 2026, 11, 23, 10, 0)
+	sinceStart := func(at time.Time) time.Duration { return at.Sub(friday) }
+
+	create := probe(time.Minute)
+	saturday := probe(sinceStart(londonTime(t, 2026, 11, 21, 12, 0)))
+	justBefore := probe(sinceStart(monday10) - time.Minute)
+	justAfter := probe(sinceStart(monday10) + time.Minute)
+	// Due at 10:00 with check_within 9h: the check runs out at 09:00 on Tuesday, after 8 hours on
+	// Monday and one on Tuesday morning, not at 19:00 on Monday evening.
+	night := probe(sinceStart(londonTime(t, 2026, 11, 23, 23, 0)))
+	escalated := probe(sinceStart(londonTime(t, 2026, 11, 24, 9, 1)))
+	complete := &step{name: workflows.UpdateComplete, at: sinceStart(londonTime(t, 2026, 11, 24, 9, 30)), arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+	in := b.businessStart("b1", friday, 2*time.Hour)
+	in.Policy.CheckWithin = 9 * time.Hour
+	b.run(t, in, create, saturday, justBefore, justAfter, night, escalated, complete)
+
+	require.True(t, create.state.DueAt.Equal(monday10), "due %s", create.state.DueAt)
+	require.Equal(t, workflows.StatusAssigned, saturday.state.Status)
+	require.Equal(t, workflows.StatusAssigned, justBefore.state.Status)
+	require.Equal(t, workflows.StatusChecking, justAfter.state.Status)
+	require.True(t, justAfter.state.CheckBy.Equal(londonTime(t, 2026, 11, 24, 9, 0)), "check by %s", justAfter.state.CheckBy)
+	require.Equal(t, workflows.StatusChecking, night.state.Status, "nobody is escalated at night")
+	require.Equal(t, workflows.StatusEscalated, escalated.state.Status)
+	require.Equal(t, 1, escalated.state.EscalationLevel)
+	require.True(t, escalated.state.EscalateBy.Equal(londonTime(t, 2026, 11, 24, 10, 0)))
+	require.NoError(t, complete.err)
+
+	// Every escalation happened while the desk was open.
+	events, err := b.store.ListEvents(t.Context(), "b1")
+	require.NoError(t, err)
+	k, err := officeHours().Compile()
+	require.NoError(t, err)
+	var escalations int
+	for _, e := range events {
+		if e.Type == workflows.EventEscalated || e.Type == workflows.EventDue {
+			escalations++
+			require.True(t, k.IsOpen(e.At) || k.IsOpen(e.At.Add(-time.Nanosecond)), "%s at %s is outside opening hours", e.Type, e.At)
+		}
+	}
+	require.Equal(t, 2, escalations)
+}
+
+// A 24/7 policy on a team with a calendar counts around the clock.
+func TestTwentyFourSevenPolicyIgnoresTheCalendar(t *testing.T) {
+	b := setup(t)
+	friday := londonTime(t, 2026, 11, 20, 19, 30)
+	in := b.businessStart("b2", friday, 2*time.Hour)
+	in.Policy.Clock = workflows.Clock247
+	create := probe(time.Minute)
+	due := probe(2*time.Hour + time.Minute)
+	complete := &step{name: workflows.UpdateComplete, at: 3 * time.Hour, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+	b.run(t, in, create, due, complete)
+	require.True(t, create.state.DueAt.Equal(friday.Add(2*time.Hour)))
+	require.Equal(t, workflows.StatusChecking, due.state.Status)
+	require.True(t, due.state.CheckBy.Equal(friday.Add(3*time.Hour)), "check within counts around the clock")
+}
+
+// A pause across the due time stops it: nothing falls due or escalates while paused, however long;
+// resume restarts the clock with the time that was left, and the timeline shows both.
+func TestPauseAcrossTheDueTime(t *testing.T) {
+	b := setup(t)
+	b.seedSupervisors(t)
+	in := b.dueIn("p1", 2*time.Hour)
+	pause := &step{name: workflows.UpdatePause, at: time.Hour, arg: workflows.PauseInput{Actor: alice, Reason: "waiting for the guest's flight time"}}
+	again := &step{name: workflows.UpdatePause, at: time.Hour + time.Minute, arg: workflows.PauseInput{Actor: alice, Reason: "again"}}
+	escalate := &step{name: workflows.UpdateEscalate, at: time.Hour + 2*time.Minute, arg: workflows.EscalateInput{Actor: carol, Reason: "stuck"}}
+	wrongPerson := &step{name: workflows.UpdateResume, at: time.Hour + 3*time.Minute, arg: workflows.ResumeInput{Actor: bob, Reason: "x"}}
+	noReason := &step{name: workflows.UpdateResume, at: time.Hour + 4*time.Minute, arg: workflows.ResumeInput{Actor: alice, Reason: " "}}
+	longAfter := probe(30 * time.Hour)
+	resume := &step{name: workflows.UpdateResume, at: 48 * time.Hour, arg: workflows.ResumeInput{Actor: carol, Reason: "the guest answered"}}
+	resumeAgain := &step{name: workflows.UpdateResume, at: 48*time.Hour + time.Minute, arg: workflows.ResumeInput{Actor: alice, Reason: "again"}}
+	beforeDue := probe(49*time.Hour - time.Minute)
+	afterDue := probe(49*time.Hour + time.Minute)
+	complete := &step{name: workflows.UpdateCheck, at: 49*time.Hour + 10*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone}}
+	b.run(t, in, pause, again, escalate, wrongPerson, noReason, longAfter, resume, resumeAgain, beforeDue, afterDue, complete)
+
+	require.NoError(t, pause.err)
+	require.True(t, pause.state.Paused)
+	requireRefused(t, again, workflows.ErrConflict)
+	requireRefused(t, escalate, workflows.ErrConflict)
+	requireRefused(t, wrongPerson, workflows.ErrForbidden)
+	requireRefused(t, noReason, workflows.ErrInvalid)
+	require.Equal(t, workflows.StatusAssigned, longAfter.state.Status, "a paused action never falls due")
+	require.True(t, longAfter.state.Paused)
+	require.Zero(t, longAfter.state.EscalationLevel)
+
+	require.NoError(t, resume.err)
+	require.False(t, resume.state.Paused)
+	require.True(t, resume.state.DueAt.Equal(in.DueAt.Add(47*time.Hour).UTC().Truncate(time.Microsecond)), "an hour was left: due %s", resume.state.DueAt)
+	requireRefused(t, resumeAgain, workflows.ErrConflict)
+	require.Equal(t, workflows.StatusAssigned, beforeDue.state.Status)
+	require.Equal(t, workflows.StatusChecking, afterDue.state.Status)
+	require.NoError(t, complete.err)
+
+	require.Equal(t, []string{
+		workflows.EventCreated, workflows.EventPaused, workflows.EventResumed, workflows.EventDue,
+		workflows.EventChecked, workflows.EventCompleted,
+	}, b.eventTypes(t, "p1"))
+	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyAssigned, "the owner hears the supervisor resumed it")
+}
+
+// Every clock that leads to an escalation stops while paused: an escalated action does not climb,
+// a pending handover does not lapse, an unassigned one does not escalate; follow-up reminders go on.
+func TestPausedActionNeverEscalates(t *testing.T) {
+	t.Run("escalated", func(t *testing.T) {
+		b := setup(t)
+		b.seedSupervisors(t)
+		escalate := &step{name: workflows.UpdateEscalate, arg: workflows.EscalateInput{Actor: carol, Reason: "customer angry"}}
+		pause := &step{name: workflows.UpdatePause, at: 30 * time.Minute, arg: workflows.PauseInput{Actor: carol, Reason: "waiting on the customer"}}
+		later := probe(20 * time.Hour)
+		cancel := &step{name: workflows.UpdateCancel, at: 21 * time.Hour, arg: workflows.CancelInput{Actor: carol, Reason: "customer withdrew"}}
+		b.run(t, b.dueIn("p2", 100*time.Hour), escalate, pause, later, cancel)
+		require.Equal(t, 1, later.state.EscalationLevel, "the ladder stops while paused")
+		require.NoError(t, cancel.err)
+		require.False(t, cancel.state.Paused, "an ended action is not paused")
+	})
+	t.Run("handover pending, follow-ups go on", func(t *testing.T) {
+		b := setup(t)
+		b.seedSupervisors(t)
+		pause := &step{name: workflows.UpdatePause, arg: workflows.PauseInput{Actor: alice, Reason: "waiting on the customer"}}
+		handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+		later := probe(5 * time.Hour)
+		accept := &step{name: workflows.UpdateAccept, at: 6 * time.Hour, arg: workflows.AcceptInput{Actor: bob, Summary: "I wait for the guest"}}
+		reminded := probe(12 * time.Hour)
+		complete := &step{name: workflows.UpdateComplete, at: 13 * time.Hour, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}}
+		b.run(t, b.dueIn("p3", 10*time.Hour), pause, handover, later, accept, reminded, complete)
+		require.NoError(t, handover.err, "a paused action can still be handed over")
+		require.Equal(t, workflows.StatusHandoverPending, later.state.Status, "the handover does not lapse while paused")
+		require.Zero(t, later.state.EscalationLevel)
+		require.NoError(t, accept.err)
+		require.True(t, accept.state.Paused)
+		require.Equal(t, workflows.StatusAssigned, reminded.state.Status)
+		require.Contains(t, b.eventTypes(t, "p3"), workflows.EventFollowUpReminder, "follow-up reminders go on while paused")
+		require.NotContains(t, b.eventTypes(t, "p3"), workflows.EventEscalated)
+	})
+	t.Run("unassigned", func(t *testing.T) {
+		b := setup(t)
+		b.seedSupervisors(t)
+		in := b.dueIn("p4", 100*time.Hour)
+		in.OwnerID = ""
+		pause := &step{name: workflows.UpdatePause, at: 10 * time.Minute, arg: workflows.PauseInput{Actor: carol, Reason: "waiting on the customer"}}
+		later := probe(10 * time.Hour)
+		resume := &step{name: workflows.UpdateResume, at: 11 * time.Hour, arg: workflows.ResumeInput{Actor: carol, Reason: "answered"}}
+		escalated := probe(11*time.Hour + 21*time.Minute)
+		cancel := &step{name: workflows.UpdateCancel, at: 12 * time.Hour, arg: workflows.CancelInput{Actor: carol, Reason: "done"}}
+		b.run(t, in, pause, later, resume, escalated, cancel)
+		require.Equal(t, workflows.StatusUnassigned, later.state.Status)
+		require.True(t, resume.state.AssignBy.Equal(resume.state.UpdatedAt.Add(20*time.Minute)), "20 of the 30 minutes were left")
+		require.Equal(t, workflows.StatusEscalated, escalated.state.Status)
+	})
+}
+
+// On a calendar, a pause keeps the business time left: paused at Friday 17:00 with 90 minutes to
+// go, resumed on Saturday, the action falls due at 09:30 on Monday.
+func TestPauseKeepsBusinessTimeLeft(t *testing.T) {
+	b := setup(t)
+	start := londonTime(t, 2026, 11, 20, 16, 0)
+	pause := &step{name: workflows.UpdatePause, at: time.Hour, arg: workflows.PauseInput{Actor: alice, Reason: "waiting on the customer"}}
+	resume := &step{name: workflows.UpdateResume, at: 18 * time.Hour, arg: workflows.ResumeInput{Actor: alice, Reason: "the customer answered"}}
+	complete := &step{name: workflows.UpdateComplete, at: 19 * time.Hour, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+	b.run(t, b.businessStart("p5", start, 150*time.Minute), pause, resume, complete)
+	require.True(t, pause.state.DueAt.Equal(londonTime(t, 2026, 11, 23, 8, 30)))
+	require.NoError(t, resume.err)
+	require.True(t, resume.state.DueAt.Equal(londonTime(t, 2026, 11, 23, 9, 30)), "due %s", resume.state.DueAt)
+}
+
+// A category's policy names the note fields a handover must fill; one missing is refused naming it.
+func TestRequiredNoteFields(t *testing.T) {
+	b := setup(t)
+	in := b.dueIn("r1", 10*time.Hour)
+	in.Policy = workflows.Policy{Version: 3, RequiredFields: []string{"amount", "payment_reference"}}
+	in.Category = "refund"
+	missing := handoverTo(onShift("bob", 1))
+	missing.Notes.Fields = map[string]string{"amount": "12.50"}
+	complete := handoverTo(onShift("bob", 1))
+	complete.Notes.Fields = map[string]string{"amount": "12.50", "payment_reference": "PAY-991"}
+	refused := &step{name: workflows.UpdateHandover, arg: missing}
+	made := &step{name: workflows.UpdateHandover, arg: complete}
+	done := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "refunded"}}
+	b.run(t, in, refused, made, done)
+
+	requireRefused(t, refused, workflows.ErrInvalid)
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(refused.err, &appErr))
+	require.True(t, strings.HasPrefix(appErr.Message(), "notes.fields.payment_reference: "), appErr.Message())
+	require.NoError(t, made.err)
+	require.Equal(t, "PAY-991", made.state.Handovers[0].Notes.Fields["payment_reference"])
+	require.Equal(t, 3, made.state.Policy.Version)
+	row, err := b.store.GetAction(t.Context(), "r1")
+	require.NoError(t, err)
+	require.Equal(t, 3, row.PolicyVersion)
+	require.JSONEq(t, `{"amount":"12.50","payment_reference":"PAY-991"}`, row.Handovers[0].NoteFields)
+}
+
+// Continue-as-new carries the policy version, the calendar snapshot and the pause.
+func TestContinueAsNewCarriesCalendarPolicyAndPause(t *testing.T) {
+	b := setup(t)
+	friday := londonTime(t, 2026, 11, 20, 19, 30)
+	in := b.businessStart("c2", friday, 2*time.Hour)
+	in.Policy = workflows.Policy{Version: 7, RequiredFields: []string{"amount"}}
+	in.ContinueAsNewAfter = 40
+	b.env.RegisterDelayedCallback(func() {
+		b.env.UpdateWorkflowNoRejection(workflows.UpdatePause, "", t, workflows.PauseInput{Actor: alice, Reason: "waiting"})
+	}, time.Minute)
+	b.env.RegisterDelayedCallback(func() {
+		b.env.SetCurrentHistoryLength(in.ContinueAsNewAfter + 1)
+		b.env.UpdateWorkflowNoRejection(workflows.UpdateNote, "", t, workflows.NoteInput{Actor: alice, Text: "still waiting"})
+	}, 2*time.Minute)
+	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
+	var next workflows.StartInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.NotNil(t, next.Resume)
+	require.Equal(t, officeHours(), next.Resume.Calendar)
+	require.Equal(t, 7, next.Resume.Policy.Version)
+	require.Equal(t, []string{"amount"}, next.Resume.Policy.RequiredFields)
+	require.True(t, next.Resume.Paused)
+
+	// The next run resumes on the same calendar: 2h of business time left from Monday 08:00.
+	b2 := newBundle(t, b.store)
+	b2.env.SetStartTime(londonTime(t, 2026, 11, 21, 10, 0))
+	resume := &step{name: workflows.UpdateResume, arg: workflows.ResumeInput{Actor: alice, Reason: "answered"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+	b2.run(t, next, resume, complete)
+	require.NoError(t, resume.err)
+	require.True(t, resume.state.DueAt.Equal(londonTime(t, 2026, 11, 23, 10, 0)), "due %s", resume.state.DueAt)
+}
