@@ -148,6 +148,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("handover report", func(t *testing.T) { testHandoverReport(t, st) })
 			t.Run("weekly report", func(t *testing.T) { testWeeklyReport(t, st) })
 			t.Run("metrics", func(t *testing.T) { testMetrics(t, st) })
+			t.Run("business time and pause", func(t *testing.T) { testBusinessTimeAndPause(t, st) })
 		})
 	}
 }

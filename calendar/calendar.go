@@ -83,7 +83,9 @@ func (c civil) next() civil {
 	return civil{t.Year(), t.Month(), t.Day()}
 }
 
-func (c civil) weekday() time.Weekday { return time.Date(c.y, c.m, c.d, 0, 0, 0, 0, time.UTC).Weekday() }
+func (c civil) weekday() time.Weekday {
+	return time.Date(c.y, c.m, c.d, 0, 0, 0, 0, time.UTC).Weekday()
+}
 
 func (c civil) before(o civil) bool {
 	return c.y < o.y || (c.y == o.y && (c.m < o.m || (c.m == o.m && c.d < o.d)))

@@ -1,0 +1,181 @@
+package app_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
+)
+
+type businessAction struct {
+	ID            string    `json:"id"`
+	Status        string    `json:"status"`
+	DueAt         time.Time `json:"due_at"`
+	Paused        bool      `json:"paused"`
+	PolicyVersion int       `json:"policy_version"`
+	Handovers     []struct {
+		Notes struct {
+			Fields map[string]string `json:"fields"`
+		} `json:"notes"`
+	} `json:"handovers"`
+}
+
+type policyView struct {
+	Version        int      `json:"version"`
+	Clock          string   `json:"clock"`
+	RequiredFields []string `json:"required_fields"`
+}
+
+func fieldsOf(p problem) []string {
+	out := make([]string, len(p.Errors))
+	for i, e := range p.Errors {
+		out[i] = e.Field
+	}
+	return out
+}
+
+// A team whose calendar is closed now and for at least a day: an action on a business-time
+// policy falls due at the next opening, while one on a 24/7 policy beside it falls due at once. A
+// paused action stays put past its due time and resumes with the time it had left. A category's
+// policy names the note fields its handovers must carry, and a running action keeps the policy
+// version it started with.
+func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	owner, other, sup, ownerID, otherID := teamOf3(t, st)
+	var me struct {
+		TeamID string `json:"team_id"`
+	}
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/me", nil, &me))
+	team := me.TeamID
+	calPath := "/api/v1/teams/" + team + "/calendar"
+
+	// Without a calendar the team is open around the clock.
+	var cal struct {
+		TimeZone       string `json:"time_zone"`
+		AroundTheClock bool   `json:"around_the_clock"`
+		Hours          []struct {
+			Day, Open, Close string
+		} `json:"hours"`
+		Holidays []string `json:"holidays"`
+	}
+	require.Equal(t, http.StatusOK, owner.call("GET", calPath, nil, &cal))
+	require.True(t, cal.AroundTheClock)
+
+	// Open only on the day after tomorrow (UTC), all day: closed now and for at least 24 hours.
+	now := time.Now().UTC()
+	openDay := time.Date(now.Year(), now.Month(), now.Day()+2, 0, 0, 0, 0, time.UTC)
+	day := strings.ToLower(openDay.Weekday().String()[:3])
+	body := map[string]any{
+		"time_zone": "UTC", "hours": []map[string]any{{"day": day, "open": "00:00", "close": "24:00"}},
+		"holidays": []string{"2026-12-25"},
+	}
+	var p problem
+	require.Equal(t, http.StatusForbidden, sup.call("PUT", calPath, body, &p), "only administrators set calendars")
+	require.Equal(t, http.StatusNotFound, root.call("PUT", "/api/v1/teams/no-such-team/calendar", body, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", calPath, map[string]any{"time_zone": "Mars/Olympus", "hours": []map[string]any{}}, &p))
+	require.ElementsMatch(t, []string{"time_zone"}, fieldsOf(p), "an unknown zone is named; the empty week is reported once the zone is right")
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", calPath, map[string]any{"time_zone": "UTC", "hours": []map[string]any{}}, &p))
+	require.Equal(t, []string{"hours"}, fieldsOf(p), "a calendar with no open hours is refused")
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", calPath, map[string]any{"time_zone": "UTC", "hours": []map[string]any{{"day": "mon", "open": "18:00", "close": "08:00"}}, "holidays": []string{"25/12/2026"}}, &p))
+	require.ElementsMatch(t, []string{"hours[0].close", "holidays[0]"}, fieldsOf(p))
+	require.Equal(t, http.StatusOK, owner.call("GET", calPath, nil, &cal))
+	require.True(t, cal.AroundTheClock, "refused calendars change nothing")
+	require.Equal(t, http.StatusOK, root.call("PUT", calPath, body, &cal))
+	require.Equal(t, http.StatusOK, owner.call("GET", calPath, nil, &cal))
+	require.False(t, cal.AroundTheClock)
+	require.Equal(t, "UTC", cal.TimeZone)
+	require.Len(t, cal.Hours, 1)
+	require.Equal(t, day, cal.Hours[0].Day)
+	require.Equal(t, []string{"2026-12-25"}, cal.Holidays)
+
+	// Two categories: refunds on business time needing two note fields, urgent ones 24/7.
+	refund, urgent := modelstest.Name("refund"), modelstest.Name("urgent")
+	var v1, v2, u policyView
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", "/api/v1/policies/"+refund, map[string]any{"clock": "sometimes"}, &p))
+	require.Equal(t, []string{"clock"}, fieldsOf(p))
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", "/api/v1/policies/"+refund, map[string]any{"required_fields": []string{"amount", "Amount!", "amount"}}, &p))
+	require.Equal(t, []string{"required_fields[1]", "required_fields[2]"}, fieldsOf(p))
+	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/"+refund, map[string]any{"required_fields": []string{"amount", "payment_reference"}}, &v1))
+	require.Equal(t, "business", v1.Clock)
+	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/"+urgent, map[string]any{"clock": "24/7"}, &u))
+	require.Equal(t, "24/7", u.Clock)
+
+	create := func(category, dueIn string) businessAction {
+		t.Helper()
+		var a businessAction
+		req := map[string]any{"title": "Refund a double charge", "category": category, "owner_id": ownerID, "due_in": dueIn,
+			"customer": map[string]any{"ref": "G-77"}}
+		require.Equal(t, http.StatusCreated, owner.call("POST", "/api/v1/actions", req, &a))
+		return a
+	}
+	biz := create(refund, "1s")
+	require.True(t, biz.DueAt.Equal(openDay.Add(time.Second)), "due at the next opening plus a second, got %s", biz.DueAt)
+	require.Equal(t, v1.Version, biz.PolicyVersion)
+	fast := create(urgent, "1s")
+	require.WithinDuration(t, time.Now().Add(time.Second), fast.DueAt, 5*time.Second, "24/7 counts around the clock")
+	paused := create(urgent, "1s")
+
+	// Pause: only the owner or a supervisor, with a reason, not twice.
+	act := "/api/v1/actions/" + paused.ID
+	require.Equal(t, http.StatusForbidden, other.call("POST", act+"/pause", map[string]any{"reason": "x"}, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, owner.call("POST", act+"/pause", map[string]any{}, &p))
+	require.Equal(t, []string{"reason"}, fieldsOf(p))
+	require.Equal(t, http.StatusOK, owner.call("POST", act+"/pause", map[string]any{"reason": "waiting for the bank statement"}, &paused))
+	require.True(t, paused.Paused)
+	require.Equal(t, http.StatusConflict, owner.call("POST", act+"/pause", map[string]any{"reason": "again"}, &p))
+	require.Equal(t, http.StatusConflict, sup.call("POST", act+"/escalate", map[string]any{"reason": "stuck"}, &p), "a paused action is not escalated")
+
+	// The 24/7 action falls due; the business-time one and the paused one, due as early, do not.
+	waitStatus(t, owner, fast.ID, "checking", 0)
+	time.Sleep(500 * time.Millisecond)
+	var got businessAction
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions/"+biz.ID, nil, &got))
+	require.Equal(t, "assigned", got.Status, "the desk is closed: nothing is due")
+	require.Equal(t, http.StatusOK, owner.call("GET", act, nil, &got))
+	require.Equal(t, "assigned", got.Status, "a paused action does not fall due")
+	require.True(t, got.Paused)
+
+	// Resume restarts the clock with the time that was left, and it falls due.
+	require.Equal(t, http.StatusOK, sup.call("POST", act+"/resume", map[string]any{"reason": "the statement came"}, &got))
+	require.False(t, got.Paused)
+	require.True(t, got.DueAt.After(paused.DueAt), "the due time moved on by the pause")
+	require.Equal(t, http.StatusConflict, owner.call("POST", act+"/resume", map[string]any{"reason": "again"}, &p))
+	waitStatus(t, owner, paused.ID, "checking", 0)
+	var events struct {
+		Items []struct {
+			Type string `json:"type"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, owner.call("GET", act+"/events", nil, &events))
+	var types []string
+	for _, e := range events.Items {
+		types = append(types, e.Type)
+	}
+	require.Equal(t, []string{"created", "paused", "resumed", "due"}, types)
+
+	// A new policy version applies to new actions; the running one keeps its own, with both fields.
+	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/"+refund, map[string]any{"required_fields": []string{"amount"}}, &v2))
+	require.Equal(t, v1.Version+1, v2.Version)
+	var read policyView
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/policies/"+refund, nil, &read))
+	require.Equal(t, []string{"amount"}, read.RequiredFields)
+	handover := map[string]any{
+		"to_id": otherID, "reason": "my shift ends", "method": "written", "situation": "routine",
+		"notes": map[string]any{"summary": "Refund the second charge", "fields": map[string]any{"amount": "49.90"}},
+	}
+	require.Equal(t, http.StatusUnprocessableEntity, owner.call("POST", "/api/v1/actions/"+biz.ID+"/handover", handover, &p))
+	require.Equal(t, []string{"notes.fields.payment_reference"}, fieldsOf(p))
+	handover["notes"].(map[string]any)["fields"] = map[string]any{"amount": "49.90", "payment_reference": "PAY-2026-0042"}
+	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+biz.ID+"/handover", handover, &got))
+	require.Equal(t, v1.Version, got.PolicyVersion)
+	require.Equal(t, http.StatusOK, other.call("GET", "/api/v1/actions/"+biz.ID, nil, &got))
+	require.Equal(t, "PAY-2026-0042", got.Handovers[0].Notes.Fields["payment_reference"])
+	require.Equal(t, v1.Version, got.PolicyVersion, "the read model shows the version it runs under")
+	newer := create(refund, "1h")
+	require.Equal(t, v2.Version, newer.PolicyVersion)
+}
