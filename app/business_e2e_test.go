@@ -178,4 +178,16 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, v1.Version, got.PolicyVersion, "the read model shows the version it runs under")
 	newer := create(refund, "1h")
 	require.Equal(t, v2.Version, newer.PolicyVersion)
+
+	// A calendar change reaches new actions only: the running one keeps the calendar it started
+	// with, so its deadlines (and its workflow's replay) do not move under it.
+	allWeek := []map[string]any{}
+	for _, d := range []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"} {
+		allWeek = append(allWeek, map[string]any{"day": d, "open": "00:00", "close": "24:00"})
+	}
+	require.Equal(t, http.StatusOK, root.call("PUT", calPath, map[string]any{"time_zone": "Europe/London", "hours": allWeek}, nil))
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions/"+biz.ID+"?consistent=true", nil, &got))
+	require.True(t, got.DueAt.Equal(openDay.Add(time.Second)), "the running action keeps its calendar: due %s", got.DueAt)
+	open := create(refund, "1s")
+	require.WithinDuration(t, time.Now().Add(time.Second), open.DueAt, 5*time.Second, "a new action counts on the new calendar")
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/enums/v1"
@@ -20,7 +21,7 @@ var recordHistories = flag.Bool("record-histories", false, "write the histories 
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v1-"
+const historyPrefix = "v2-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -65,5 +66,29 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusForbidden, alice.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "x"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "off shift soon"}, nil))
+	})
+	record("pause_resume", func(id string) {
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "2s", "reason": "short"}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
+		time.Sleep(3 * time.Second)
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "the guest answered"}, nil))
+		waitStatus(t, alice, id, "checking", 0)
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/check", map[string]any{"result": "done"}, nil))
+	})
+	// The last one: the team's calendar applies to every action created after it.
+	root := as(t, st, "root")
+	calendar := map[string]any{"time_zone": "Europe/London", "holidays": []string{"2026-12-25"}, "hours": []map[string]any{
+		{"day": "mon", "open": "08:00", "close": "18:00"}, {"day": "tue", "open": "08:00", "close": "18:00"},
+		{"day": "wed", "open": "08:00", "close": "18:00"}, {"day": "thu", "open": "08:00", "close": "18:00"},
+		{"day": "fri", "open": "08:00", "close": "18:00"},
+	}}
+	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/teams/frontdesk/calendar", calendar, nil))
+	record("business_time_handover", func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", merge(handoverBody, "follow_up_in", "30m"), nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "answered"}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "3h", "reason": "more time"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
 }
