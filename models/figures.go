@@ -42,7 +42,7 @@ func (s *Store) Figures(ctx context.Context, now, since time.Time) (Figures, err
 	if err := db.Model(&Handover{}).Where("status = ?", "pending").Count(&f.HandoversPending).Error; err != nil {
 		return f, fmt.Errorf("counting pending handovers: %w", err)
 	}
-	if err := db.Model(&Action{}).Where("status IN ? AND due_at < ?", openStatuses, utc(now)).Count(&f.Overdue).Error; err != nil {
+	if err := db.Model(&Action{}).Where("status IN ? AND due_at < ? AND paused = ?", openStatuses, utc(now), false).Count(&f.Overdue).Error; err != nil {
 		return f, fmt.Errorf("counting overdue actions: %w", err)
 	}
 	// Escalations are few beside other events; their kind is read from each event's data.

@@ -245,7 +245,7 @@ type ActionFilter struct {
 	OwnerID     string
 	TeamID      string
 	CustomerRef string
-	// Overdue keeps open actions whose due time is before Now.
+	// Overdue keeps open actions whose due time is before Now, except paused ones.
 	Overdue bool
 	Now     time.Time
 	// Escalated keeps actions at an escalation level above 0.
@@ -280,7 +280,8 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 		q = q.Where("customer_ref = ?", f.CustomerRef)
 	}
 	if f.Overdue {
-		q = q.Where("status IN ? AND due_at < ?", openStatuses, utc(f.Now))
+		// A paused action's clock stands still: it is not overdue while it waits on the customer.
+		q = q.Where("status IN ? AND due_at < ? AND paused = ?", openStatuses, utc(f.Now), false)
 	}
 	if f.Escalated {
 		q = q.Where("escalation_level > 0")

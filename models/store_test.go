@@ -111,6 +111,13 @@ func TestListActionsFiltersAndPages(t *testing.T) {
 		overdue, _, err := store.ListActions(ctx, models.ActionFilter{Overdue: true, Now: t0.Add(5 * time.Hour), Limit: 10})
 		require.NoError(t, err)
 		require.Equal(t, []string{"a7", "a6", "a4", "a2", "a0"}, ids(overdue), "only open actions are overdue")
+
+		paused := actionAt("a6", 9, "assigned", "alice")
+		paused.Paused = true
+		require.NoError(t, store.ApplyProjection(ctx, paused, nil))
+		overdue, _, err = store.ListActions(ctx, models.ActionFilter{Overdue: true, Now: t0.Add(5 * time.Hour), Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, []string{"a7", "a4", "a2", "a0"}, ids(overdue), "a paused action is not overdue")
 	})
 }
 
