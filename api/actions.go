@@ -230,10 +230,18 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		}
 	}
 
-	// The team's calendar as it is now travels with the action: its deadlines count on it.
+	// The team's calendar as it is now travels with the action, with its zone's rules captured, so
+	// its deadlines count on it and replay to the same instants whatever changes later.
 	cal, _, err := s.teamCalendar(ctx, teamID)
 	if err != nil {
 		return workflows.StartInput{}, err
+	}
+	if cal != nil {
+		snap, err := cal.Snapshot(now, calendarSnapshotSpan)
+		if err != nil {
+			return workflows.StartInput{}, fmt.Errorf("calendar of team %s: %w", teamID, err)
+		}
+		cal = &snap
 	}
 
 	// A due_in is relative to the request, so a retry would differ by its clock: hash the request
@@ -256,6 +264,10 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		RequestHash: hash, Policy: policy, Routed: routed, DueIn: dueIn, Calendar: cal,
 	}, nil
 }
+
+// calendarSnapshotSpan is how far ahead an action's calendar captures its zone's rules: past a
+// year's due time and its follow-ups.
+const calendarSnapshotSpan = 3 * 366 * 24 * time.Hour
 
 // loadScoped loads an action the caller may see; anything else is 404, exactly as an unknown ID.
 func (s *server) loadScoped(c *gin.Context) (models.Action, error) {

@@ -1,7 +1,9 @@
 // Package calendar is the business-time maths of team calendars: weekly opening hours in an IANA
-// time zone, with holidays closed all day. It is pure and deterministic (no clock, no I/O but the
-// time zone database, which is embedded), so workflows can compute deadlines with it and replay
-// them to the same instant.
+// time zone, with holidays closed all day. It is pure and deterministic: it reads no clock, and a
+// calendar taken with Snapshot carries its zone's rules, so its maths consults no time zone
+// database either. Workflows compute deadlines with such snapshots and replay them to the same
+// instant on any machine. Only Snapshot, and a calendar without captured rules, load the zone (from
+// the machine's database, or the copy embedded in the binary).
 package calendar
 
 import (
@@ -33,6 +35,9 @@ type Calendar struct {
 	TimeZone string   `json:"time_zone"`
 	Hours    []Hours  `json:"hours"`
 	Holidays []string `json:"holidays"`
+	// Zone, when set, holds the rules of TimeZone as captured by Snapshot (TZif data); the maths
+	// then uses it instead of the machine's time zone database.
+	Zone []byte `json:"zone,omitempty"`
 }
 
 // FieldError names one invalid field of a calendar.
@@ -110,6 +115,12 @@ func (c Calendar) Compile() (*Clock, error) {
 		problems = append(problems, FieldError{"time_zone", "is required: an IANA time zone such as Europe/London"})
 	case c.TimeZone == "Local" || strings.HasPrefix(c.TimeZone, "/") || strings.Contains(c.TimeZone, ".."):
 		problems = append(problems, FieldError{"time_zone", "must be an IANA time zone such as Europe/London"})
+	case len(c.Zone) > 0:
+		loc, err := time.LoadLocationFromTZData(c.TimeZone, c.Zone)
+		if err != nil {
+			problems = append(problems, FieldError{"zone", "is not valid time zone data"})
+		}
+		k.loc = loc
 	default:
 		loc, err := time.LoadLocation(c.TimeZone)
 		if err != nil {
@@ -186,7 +197,7 @@ func AsInvalid(err error) (Invalid, bool) {
 // Normalized is the calendar as it is stored: hours in week order, holidays sorted and unique.
 // It must be valid.
 func (c Calendar) Normalized() Calendar {
-	out := Calendar{TimeZone: c.TimeZone, Hours: slices.Clone(c.Hours), Holidays: slices.Clone(c.Holidays)}
+	out := Calendar{TimeZone: c.TimeZone, Hours: slices.Clone(c.Hours), Holidays: slices.Clone(c.Holidays), Zone: slices.Clone(c.Zone)}
 	if out.Hours == nil {
 		out.Hours = []Hours{}
 	}

@@ -15,13 +15,18 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-// officeHours is Mon-Fri 08:00-18:00 in London.
+// officeHours is Mon-Fri 08:00-18:00 in London, with the zone's rules captured as the API
+// captures them when an action starts.
 func officeHours() *calendar.Calendar {
 	c := calendar.Calendar{TimeZone: "Europe/London", Holidays: []string{"2026-12-25"}}
 	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
 		c.Hours = append(c.Hours, calendar.Hours{Day: d, Open: "08:00", Close: "18:00"})
 	}
-	return &c
+	snap, err := c.Snapshot(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), 366*24*time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	return &snap
 }
 
 func londonTime(t *testing.T, y int, m time.Month, d, h, min int) time.Time {
