@@ -97,6 +97,16 @@ func testRolesAndRoutes(t *testing.T, st *app.Stack) {
 		require.Equal(t, http.StatusCreated, as(t, st, "alice").call("POST", "/api/v1/actions", newAction("alice"), &a))
 		return "/api/v1/actions/" + a.ID
 	}
+	pausedAction := func() string {
+		path := fresh()
+		require.Equal(t, http.StatusOK, as(t, st, "alice").call("POST", path+"/pause", map[string]any{"reason": "waiting"}, nil))
+		return path + "/resume"
+	}
+	freshTeamCalendar := func() string {
+		id := modelstest.Name("t")
+		require.Equal(t, http.StatusCreated, as(t, st, "root").call("POST", "/api/v1/teams", map[string]any{"id": id, "name": "T"}, nil))
+		return "/api/v1/teams/" + id + "/calendar"
+	}
 	routes := []struct {
 		name   string
 		method string
@@ -129,6 +139,14 @@ func testRolesAndRoutes(t *testing.T, st *app.Stack) {
 		{"set policy", "PUT", func() string { return "/api/v1/policies/" + modelstest.Name("c") }, map[string]any{"check_within": "2h"},
 			want{"alice": 403, "carol": 403, "dave": 403, "root": 200}},
 		{"read staff", "GET", func() string { return "/api/v1/staff" }, nil,
+			want{"alice": 200, "crm": 200, "root": 200}},
+		{"pause", "POST", func() string { return fresh() + "/pause" }, map[string]any{"reason": "waiting on the guest"},
+			want{"bob": 403, "crm": 403, "root": 403, "alice": 200, "carol": 200, "dave": 200}},
+		{"resume", "POST", pausedAction, map[string]any{"reason": "the guest answered"},
+			want{"bob": 403, "crm": 403, "root": 403, "alice": 200, "carol": 200, "dave": 200}},
+		{"set calendar", "PUT", freshTeamCalendar, map[string]any{"time_zone": "UTC", "hours": []map[string]any{{"day": "mon", "open": "09:00", "close": "17:00"}}},
+			want{"alice": 403, "carol": 403, "dave": 403, "crm": 403, "root": 200}},
+		{"read calendar", "GET", func() string { return "/api/v1/teams/frontdesk/calendar" }, nil,
 			want{"alice": 200, "crm": 200, "root": 200}},
 	}
 	for _, r := range routes {

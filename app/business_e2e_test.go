@@ -170,6 +170,9 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusUnprocessableEntity, owner.call("POST", "/api/v1/actions/"+biz.ID+"/handover", handover, &p))
 	require.Equal(t, []string{"notes.fields.payment_reference"}, fieldsOf(p))
+	handover["notes"].(map[string]any)["fields"] = map[string]any{"Payment Reference": "PAY-1", "amount": strings.Repeat("9", 1001)}
+	require.Equal(t, http.StatusUnprocessableEntity, owner.call("POST", "/api/v1/actions/"+biz.ID+"/handover", handover, &p))
+	require.ElementsMatch(t, []string{"notes.fields", "notes.fields.amount"}, fieldsOf(p))
 	handover["notes"].(map[string]any)["fields"] = map[string]any{"amount": "49.90", "payment_reference": "PAY-2026-0042"}
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+biz.ID+"/handover", handover, &got))
 	require.Equal(t, v1.Version, got.PolicyVersion)
