@@ -282,3 +282,39 @@ func TestContinueAsNewCarriesCalendarPolicyAndPause(t *testing.T) {
 	require.NoError(t, resume.err)
 	require.True(t, resume.state.DueAt.Equal(londonTime(t, 2026, 11, 23, 10, 0)), "due %s", resume.state.DueAt)
 }
+
+// Whatever the status and whichever deadlines are set, a paused action's next deadline is a
+// follow-up reminder or none: nothing that escalates.
+func TestPausedStateHasNoEscalatingDeadline(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	soon := at.Add(time.Minute)
+	for _, status := range []workflows.Status{
+		workflows.StatusUnassigned, workflows.StatusAssigned, workflows.StatusHandoverPending,
+		workflows.StatusChecking, workflows.StatusEscalated,
+	} {
+		for _, followUp := range []bool{false, true} {
+			s := workflows.State{
+				Status: status, DueAt: soon, AssignBy: &soon, CheckBy: &soon, EscalateBy: &soon,
+				Handovers: []workflows.Handover{{ID: "h1", Status: workflows.HandoverPending, ExpiresAt: &soon}},
+				Paused:    true, PausedAt: &at,
+			}
+			if status == workflows.StatusHandoverPending {
+				s.PendingHandoverID = "h1"
+			}
+			if followUp {
+				s.FollowUp = &workflows.FollowUp{HanderID: "alice", At: at.Add(time.Hour), Every: time.Hour}
+			}
+			next, kind := s.NextDeadline()
+			if followUp {
+				require.Equal(t, workflows.DeadlineFollowUp, kind, status)
+				require.True(t, next.Equal(at.Add(time.Hour)))
+			} else {
+				require.True(t, next.IsZero(), "%s has deadline %s", status, kind)
+			}
+			s.Paused = false
+			_, kind = s.NextDeadline()
+			require.NotEqual(t, workflows.DeadlineFollowUp, kind, "unpaused, %s has an escalating deadline first", status)
+		}
+	}
+}

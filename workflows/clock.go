@@ -97,6 +97,9 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	s.PausedAt = stampPtr(now)
 	s.PauseReason = in.Reason
 	ev := s.record(now, in.Actor.ID, EventPaused, map[string]any{"reason": in.Reason, "status": string(s.Status)})
+	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is paused, waiting on the customer: %s", s.Title, in.Reason))
+	}
 	return []Event{ev}
 }
 
