@@ -1,0 +1,335 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/handover/handover/models"
+)
+
+// ReadModelOptions size the read-model measurement.
+type ReadModelOptions struct {
+	// Actions to seed, each with its handovers and a timeline of 3 to 7 events. Default 100,000.
+	Actions int
+	// Requests of each query measured. Default 200.
+	Requests int
+	// Teams the actions are spread over, 10 staff each. Default 50.
+	Teams int
+}
+
+func (o *ReadModelOptions) setDefaults() {
+	if o.Actions <= 0 {
+		o.Actions = 100_000
+	}
+	if o.Requests <= 0 {
+		o.Requests = 200
+	}
+	if o.Teams <= 0 {
+		o.Teams = 50
+	}
+}
+
+// QueryFigures are one query's latencies.
+type QueryFigures struct {
+	Query string  `json:"query"`
+	P50Ms float64 `json:"p50_ms"`
+	P99Ms float64 `json:"p99_ms"`
+	Rows  int     `json:"rows_last"`
+}
+
+// ReadModelResult is what the read-model measurement found.
+type ReadModelResult struct {
+	Dialect     string         `json:"dialect"`
+	Actions     int            `json:"actions"`
+	Events      int            `json:"events"`
+	SeedSeconds float64        `json:"seed_seconds"`
+	Queries     []QueryFigures `json:"queries"`
+}
+
+// Table is the result as lines of text.
+func (r ReadModelResult) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "read model (%s): %d actions, %d events, seeded in %.1fs\n", r.Dialect, r.Actions, r.Events, r.SeedSeconds)
+	for _, q := range r.Queries {
+		fmt.Fprintf(&b, "  %-34s p50 %7.2f ms   p99 %7.2f ms   (%d rows)\n", q.Query, q.P50Ms, q.P99Ms, q.Rows)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// ReadModel migrates the read model at url, seeds it (once: a read model already holding the
+// seeded actions is reused) and measures each read query the API makes.
+func ReadModel(ctx context.Context, url string, opt ReadModelOptions) (ReadModelResult, error) {
+	opt.setDefaults()
+	store, err := models.Open(url, nil)
+	if err != nil {
+		return ReadModelResult{}, err
+	}
+	defer store.Close()
+	if _, err := store.Migrate(ctx); err != nil {
+		return ReadModelResult{}, err
+	}
+	res := ReadModelResult{Dialect: store.Dialect(), Actions: opt.Actions}
+	began := time.Now()
+	seed, err := Seed(ctx, store, opt)
+	if err != nil {
+		return res, err
+	}
+	res.SeedSeconds, res.Events = round(time.Since(began).Seconds()), seed.Events
+	for _, q := range ReadQueries(store, seed) {
+		f, err := q.Measure(ctx, opt.Requests)
+		if err != nil {
+			return res, err
+		}
+		res.Queries = append(res.Queries, f)
+	}
+	return res, nil
+}
+
+// Seeded describes a seeded read model, for choosing query parameters.
+type Seeded struct {
+	Teams       []string
+	Staff       []string
+	Supervisors []string
+	Actions     []string
+	Customers   int
+	Events      int
+	Now         time.Time
+}
+
+var seedOpen = []string{"unassigned", "assigned", "assigned", "assigned", "handover_pending", "checking", "escalated"}
+
+// Seed fills the read model with opt.Actions actions of opt.Teams teams, spread over 90 days,
+// about 40 % of them open, with handovers and timelines, in multi-row batches. It is deterministic,
+// and a store that already holds the seed is left as it is.
+func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seeded, error) {
+	opt.setDefaults()
+	rng := rand.New(rand.NewPCG(7, uint64(opt.Actions)))
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	s := Seeded{Customers: max(opt.Actions/5, 1), Now: now}
+	for t := range opt.Teams {
+		team := fmt.Sprintf("seed-team-%02d", t)
+		s.Teams = append(s.Teams, team)
+		for p := range 10 {
+			id := fmt.Sprintf("seed-%02d-%d", t, p)
+			s.Staff = append(s.Staff, id)
+			if p == 0 {
+				s.Supervisors = append(s.Supervisors, id)
+			}
+		}
+	}
+	db := store.DB().WithContext(ctx)
+	var have int64
+	if err := db.Model(&models.Action{}).Where("id LIKE ?", "seed-a-%").Count(&have).Error; err != nil {
+		return s, fmt.Errorf("counting seeded actions: %w", err)
+	}
+	for i := range opt.Actions {
+		s.Actions = append(s.Actions, fmt.Sprintf("seed-a-%07d", i))
+	}
+	if int(have) == opt.Actions {
+		var events int64
+		err := db.Model(&models.ActionEvent{}).Where("action_id LIKE ?", "seed-a-%").Count(&events).Error
+		s.Events = int(events)
+		return s, err
+	}
+	if have != 0 {
+		return s, fmt.Errorf("the read model holds %d seeded actions, not %d: use an empty database", have, opt.Actions)
+	}
+	for t, team := range s.Teams {
+		if err := store.SaveTeam(ctx, models.Team{ID: team, Name: "Seed team " + team}); err != nil {
+			return s, err
+		}
+		for p := range 10 {
+			role := "agent"
+			if p == 0 {
+				role = "supervisor"
+			}
+			tm := team
+			err := store.SaveStaff(ctx, models.Staff{ID: s.Staff[t*10+p], Name: "Seed " + s.Staff[t*10+p], Role: role, TeamID: &tm, Authority: 1 + p%3, OnShift: true, Active: true})
+			if err != nil {
+				return s, err
+			}
+		}
+	}
+	const batch = 1000
+	var (
+		actions   []models.Action
+		handovers []models.Handover
+		events    []models.ActionEvent
+	)
+	flush := func() error {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Omit("Handovers").CreateInBatches(actions, batch).Error; err != nil {
+				return err
+			}
+			if len(handovers) > 0 {
+				if err := tx.CreateInBatches(handovers, batch).Error; err != nil {
+					return err
+				}
+			}
+			return tx.CreateInBatches(events, batch).Error
+		})
+		actions, handovers, events = actions[:0], handovers[:0], events[:0]
+		return err
+	}
+	for i, id := range s.Actions {
+		t := rng.IntN(opt.Teams)
+		owner := s.Staff[t*10+1+rng.IntN(9)]
+		created := now.Add(-time.Duration(rng.Int64N(int64(90 * 24 * time.Hour))))
+		a := models.Action{
+			ID: id, Title: "Seeded action " + id, Details: "Seeded for the read-model benchmark.", Category: "request",
+			Priority: []string{"low", "normal", "normal", "high", "urgent"}[rng.IntN(5)], Status: "completed",
+			OwnerID: owner, TeamID: s.Teams[t], CustomerRef: fmt.Sprintf("C-%06d", rng.IntN(s.Customers)),
+			CustomerName: "Seeded guest", CustomerContact: "guest@example.invalid", RequiredAuthority: 1,
+			DueAt: created.Add(time.Duration(1+rng.IntN(72)) * time.Hour), CreatedBy: owner, CreatedAt: created,
+		}
+		nEvents := 3 + rng.IntN(5)
+		if rng.IntN(10) < 4 {
+			a.Status = seedOpen[rng.IntN(len(seedOpen))]
+			// Open actions are recent: due from a week ago to a week ahead.
+			a.DueAt = now.Add(time.Duration(rng.Int64N(int64(14*24*time.Hour))) - 7*24*time.Hour)
+		}
+		if a.Status == "unassigned" {
+			a.OwnerID = ""
+		}
+		if a.Status == "escalated" {
+			a.EscalationLevel = 1 + rng.IntN(2)
+		}
+		if a.Status == "completed" {
+			a.Outcome = "done"
+		}
+		if rng.IntN(10) < 5 && a.Status != "unassigned" {
+			to := s.Staff[t*10+1+rng.IntN(9)]
+			h := models.Handover{
+				ActionID: id, ID: id + "-h1", FromID: owner, ToID: to, Reason: "shift ends", Method: "written",
+				Situation: "routine", Summary: "seeded", Status: "accepted", RequestedAt: created.Add(time.Minute),
+			}
+			if a.Status == "handover_pending" {
+				h.Status = "pending"
+				a.PendingHandoverID = h.ID
+			} else {
+				at := created.Add(5 * time.Minute)
+				h.RespondedAt = &at
+				a.OwnerID, a.HanderID = to, owner
+				if a.Status != "completed" && rng.IntN(2) == 0 {
+					f := now.Add(time.Duration(rng.Int64N(int64(48*time.Hour))) - 24*time.Hour)
+					a.FollowUpAt = &f
+				}
+			}
+			handovers = append(handovers, h)
+		}
+		a.Version = int64(nEvents)
+		a.UpdatedAt = created.Add(time.Duration(nEvents) * time.Minute)
+		for seq := 1; seq <= nEvents; seq++ {
+			events = append(events, models.ActionEvent{
+				ActionID: id, Seq: int64(seq), Type: []string{"created", "handover_requested", "handover_accepted", "note_added", "completed"}[min(seq-1, 4)],
+				ActorID: owner, Cause: "request", At: created.Add(time.Duration(seq) * time.Minute), Data: `{"seeded":true}`,
+			})
+		}
+		s.Events += nEvents
+		actions = append(actions, a)
+		if len(actions) == batch || i == len(s.Actions)-1 {
+			if err := flush(); err != nil {
+				return s, fmt.Errorf("seeding actions: %w", err)
+			}
+		}
+	}
+	if store.Dialect() == models.DialectPostgres {
+		// Fresh statistics, as autovacuum would give a table this size soon after.
+		if err := db.Exec("ANALYZE actions, handovers, action_events").Error; err != nil {
+			return s, err
+		}
+	} else if err := db.Exec("ANALYZE").Error; err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// ReadQuery is one read the API makes, with parameters varied from call to call.
+type ReadQuery struct {
+	Name string
+	Run  func(ctx context.Context, i int) (rows int, err error)
+}
+
+// Measure runs the query n times and returns its p50 and p99.
+func (q ReadQuery) Measure(ctx context.Context, n int) (QueryFigures, error) {
+	var lat latencies
+	rows := 0
+	for i := range n {
+		began := time.Now()
+		r, err := q.Run(ctx, i)
+		if err != nil {
+			return QueryFigures{}, fmt.Errorf("%s: %w", q.Name, err)
+		}
+		lat.add(time.Since(began))
+		rows = r
+	}
+	return QueryFigures{Query: q.Name, P50Ms: lat.ms(0.50), P99Ms: lat.ms(0.99), Rows: rows}, nil
+}
+
+// ReadQueries are the reads behind GET /actions (with its filters), GET /me/inbox and
+// GET /actions/{id} with its timeline, as the API calls them (page size 50).
+func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
+	team := func(i int) string { return s.Teams[i%len(s.Teams)] }
+	open := []string{"unassigned", "assigned", "handover_pending", "checking", "escalated"}
+	list := func(f func(i int) models.ActionFilter) func(context.Context, int) (int, error) {
+		return func(ctx context.Context, i int) (int, error) {
+			filter := f(i)
+			if filter.Limit == 0 {
+				filter.Limit = 50
+			}
+			rows, _, err := store.ListActions(ctx, filter)
+			return len(rows), err
+		}
+	}
+	return []ReadQuery{
+		{"list team newest", list(func(i int) models.ActionFilter { return models.ActionFilter{TeamID: team(i)} })},
+		{"list team second page", func(ctx context.Context, i int) (int, error) {
+			_, next, err := store.ListActions(ctx, models.ActionFilter{TeamID: team(i), Limit: 50})
+			if err != nil || next == nil {
+				return 0, errors.Join(err, errors.New("no second page"))
+			}
+			rows, _, err := store.ListActions(ctx, models.ActionFilter{TeamID: team(i), Limit: 50, After: next})
+			return len(rows), err
+		}},
+		{"list team open statuses", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{TeamID: team(i), Statuses: open}
+		})},
+		{"list all status escalated", list(func(int) models.ActionFilter {
+			return models.ActionFilter{Statuses: []string{"escalated"}}
+		})},
+		{"list team overdue", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{TeamID: team(i), Overdue: true, Now: s.Now}
+		})},
+		{"list all overdue", list(func(int) models.ActionFilter { return models.ActionFilter{Overdue: true, Now: s.Now} })},
+		{"list owner open", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{OwnerID: s.Staff[(i*7)%len(s.Staff)], Statuses: open}
+		})},
+		{"list customer_ref", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{CustomerRef: fmt.Sprintf("C-%06d", (i*7919)%s.Customers)}
+		})},
+		{"inbox agent", func(ctx context.Context, i int) (int, error) {
+			st := s.Staff[(i*13)%len(s.Staff)]
+			in, err := store.Inbox(ctx, st, team(i), false, s.Now)
+			return len(in.Owned) + len(in.AwaitingAcceptance) + len(in.FollowUpsDue) + len(in.ChecksDue), err
+		}},
+		{"inbox supervisor", func(ctx context.Context, i int) (int, error) {
+			t := i % len(s.Teams)
+			in, err := store.Inbox(ctx, s.Supervisors[t], s.Teams[t], true, s.Now)
+			return len(in.Owned) + len(in.AwaitingAcceptance) + len(in.FollowUpsDue) + len(in.ChecksDue), err
+		}},
+		{"action with timeline", func(ctx context.Context, i int) (int, error) {
+			id := s.Actions[(i*104729)%len(s.Actions)]
+			if _, err := store.GetAction(ctx, id); err != nil {
+				return 0, err
+			}
+			ev, err := store.ListEvents(ctx, id)
+			return len(ev), err
+		}},
+	}
+}
