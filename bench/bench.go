@@ -75,15 +75,15 @@ func (c *Config) validate() error {
 // Bench is a ready measuring rig: a stack (embedded or remote), a Temporal client, the read
 // model and the bare-engine worker.
 type Bench struct {
-	cfg     Config
-	stack   *app.Stack
-	tmpDir  string
+	cfg      Config
+	stack    *app.Stack
+	tmpDir   string
 	temporal client.Client
-	store   *models.Store
-	api     *apiClient
-	bare    sdkworker.Worker
-	runs    atomic.Int64
-	closeFn []func() error
+	store    *models.Store
+	api      *apiClient
+	bare     sdkworker.Worker
+	runs     atomic.Int64
+	closeFn  []func() error
 }
 
 // Start readies the rig: it starts the embedded stack unless cfg.APIURL names a running one.
