@@ -27,24 +27,34 @@ type Activities struct {
 	Temporal client.Client
 }
 
-// ProjectAction writes the action's state and its new timeline events to the read model. A retried
-// or late call never moves the read model backwards.
-func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) error {
+// ProjectAction writes the action's state, its new timeline events and the inbox records of its
+// notifications to the read model in one transaction. A retried or late call never moves the read
+// model backwards. It answers whether a webhook should be sent the notifications too.
+func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) (workflows.ProjectResult, error) {
+	res := workflows.ProjectResult{Webhooks: a.Webhook != nil && a.Webhook.URL != ""}
 	if p.State.ID == "" {
-		return temporal.NewNonRetryableApplicationError("projection without an action ID", "InvalidProjection", nil)
+		return res, temporal.NewNonRetryableApplicationError("projection without an action ID", "InvalidProjection", nil)
 	}
 	events := make([]models.ActionEvent, len(p.Events))
 	for i, e := range p.Events {
 		data, err := json.Marshal(e.Data)
 		if err != nil {
-			return temporal.NewNonRetryableApplicationError(
+			return res, temporal.NewNonRetryableApplicationError(
 				fmt.Sprintf("event %d of action %s: %v", e.Seq, p.State.ID, err), "InvalidProjection", err)
 		}
 		events[i] = models.ActionEvent{
 			Seq: e.Seq, Type: e.Type, ActorID: e.ActorID, Cause: e.Cause, At: e.At, Data: string(data),
 		}
 	}
-	return a.Store.ApplyProjection(ctx, ActionRow(p.State), events)
+	var inbox []models.Notification
+	for _, n := range p.Notifications {
+		records, _, err := a.inboxRecords(ctx, n)
+		if err != nil {
+			return res, err
+		}
+		inbox = append(inbox, records...)
+	}
+	return res, a.Store.ApplyProjection(ctx, ActionRow(p.State), events, inbox...)
 }
 
 // ActionRow is the read-model row of an action's state.

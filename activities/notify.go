@@ -99,6 +99,26 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 // configured, sends it there. Both are idempotent: the inbox keeps one record per person and
 // event, and the webhook carries an event ID for the receiver to de-duplicate.
 func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error {
+	records, recipients, err := a.inboxRecords(ctx, n)
+	if err != nil {
+		return err
+	}
+	if err := a.Store.AddNotifications(ctx, records); err != nil {
+		return err
+	}
+	if a.Webhook == nil || a.Webhook.URL == "" {
+		return nil
+	}
+	return a.Webhook.Send(ctx, WebhookEvent{
+		ID: fmt.Sprintf("%s/%d/%s", n.ActionID, n.Seq, n.Kind), Type: "action." + n.Kind,
+		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
+		Title: n.Title, Message: n.Message, Recipients: recipients, Customer: n.Customer,
+	}, a.now())
+}
+
+// inboxRecords resolves a notification's recipients (people named, and the staff of a role) and
+// makes one inbox record for each.
+func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification) ([]models.Notification, []string, error) {
 	recipients := slices.Clone(n.To)
 	if n.ToRole != "" {
 		team := n.TeamID
@@ -107,7 +127,7 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		}
 		staff, err := a.Store.StaffWithRole(ctx, string(n.ToRole), team)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		for _, st := range staff {
 			recipients = append(recipients, st.ID)
@@ -125,17 +145,7 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 			Cause: n.Cause, Message: n.Message, CreatedAt: n.At,
 		})
 	}
-	if err := a.Store.AddNotifications(ctx, records); err != nil {
-		return err
-	}
-	if a.Webhook == nil || a.Webhook.URL == "" {
-		return nil
-	}
-	return a.Webhook.Send(ctx, WebhookEvent{
-		ID: fmt.Sprintf("%s/%d/%s", n.ActionID, n.Seq, n.Kind), Type: "action." + n.Kind,
-		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
-		Title: n.Title, Message: n.Message, Recipients: recipients, Customer: n.Customer,
-	}, a.now())
+	return records, recipients, nil
 }
 
 func (a *Activities) now() time.Time {

@@ -162,10 +162,11 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-// ApplyProjection writes an action's state and new timeline events in one transaction. It is
-// idempotent and never goes backwards: the action row changes only when its version is newer, and
-// events already written are left as they are.
-func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEvent) error {
+// ApplyProjection writes an action's state, new timeline events and the inbox records of its
+// notifications in one transaction. It is idempotent and never goes backwards: the action row
+// changes only when its version is newer, and events and inbox records already written are left as
+// they are.
+func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEvent, inbox ...Notification) error {
 	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
 	handovers := a.Handovers
 	a.Handovers = nil
@@ -194,6 +195,14 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 				if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&h).Error; err != nil {
 					return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
 				}
+			}
+		}
+		if len(inbox) > 0 {
+			for i := range inbox {
+				inbox[i].CreatedAt = utc(inbox[i].CreatedAt)
+			}
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&inbox).Error; err != nil {
+				return fmt.Errorf("adding inbox records of action %s: %w", a.ID, err)
 			}
 		}
 		if len(events) == 0 {

@@ -15,6 +15,11 @@ const projectionRetryDelay = 5 * time.Second
 // started before it replay without them.
 const versionDeadlines = "deadlines-and-notifications"
 
+// versionInboxInProjection guards the change that writes inbox records with the projection, in
+// the same local activity and transaction as the events, instead of one Notify activity (and one
+// more workflow task) per notification; Notify is then scheduled only for webhooks.
+const versionInboxInProjection = "inbox-in-projection"
+
 // actionWorkflow is the running instance: the state, and the timeline events the read model has
 // not yet been given.
 type actionWorkflow struct {
@@ -31,6 +36,10 @@ type actionWorkflow struct {
 	changed bool
 	// notifying counts notifications being sent.
 	notifying int
+	// inboxInProjection is true for actions whose inbox records go with the projection.
+	inboxInProjection bool
+	// unprojectedNotes are the notifications the read model has not yet been given.
+	unprojectedNotes []Notification
 }
 
 // ActionWorkflow runs one customer service action from creation to completion: it applies the
@@ -46,6 +55,7 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 		w.state, w.unprojected = state, []Event{created}
 	}
 	w.deadlines = workflow.GetVersion(ctx, versionDeadlines, workflow.DefaultVersion, 1) >= 1
+	w.inboxInProjection = workflow.GetVersion(ctx, versionInboxInProjection, workflow.DefaultVersion, 1) >= 1
 	if err := w.registerHandlers(ctx); err != nil {
 		return err
 	}
@@ -120,7 +130,7 @@ func (w *actionWorkflow) continueAsNew(ctx workflow.Context, in StartInput) erro
 
 func (w *actionWorkflow) drain(ctx workflow.Context) error {
 	return workflow.Await(ctx, func() bool {
-		return len(w.unprojected) == 0 && w.notifying == 0 && workflow.AllHandlersFinished(ctx)
+		return len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0 && w.notifying == 0 && workflow.AllHandlersFinished(ctx)
 	})
 }
 
@@ -141,6 +151,11 @@ func (w *actionWorkflow) sendOutbox() {
 	if !w.deadlines {
 		return
 	}
+	if w.inboxInProjection {
+		// The projector writes them to the inbox, then hands them to webhooks if there are any.
+		w.unprojectedNotes = append(w.unprojectedNotes, outbox...)
+		outbox = nil
+	}
 	for _, sig := range signals {
 		w.notifying++
 		workflow.Go(w.ctx, func(ctx workflow.Context) {
@@ -152,6 +167,12 @@ func (w *actionWorkflow) sendOutbox() {
 			}
 		})
 	}
+	w.notifyActivities(outbox)
+}
+
+// notifyActivities sends each notification through the Notify activity, retried for up to a day,
+// without holding up anything.
+func (w *actionWorkflow) notifyActivities(outbox []Notification) {
 	actx := workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    30 * time.Second,
 		ScheduleToCloseTimeout: 24 * time.Hour,
@@ -257,11 +278,19 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 	})
 	logger := workflow.GetLogger(ctx)
 	for {
-		if err := workflow.Await(ctx, func() bool { return len(w.unprojected) > 0 }); err != nil {
+		if err := workflow.Await(ctx, func() bool { return len(w.unprojected) > 0 || len(w.unprojectedNotes) > 0 }); err != nil {
 			return
 		}
 		batch := Projection{State: w.state.Clone(), Events: append([]Event(nil), w.unprojected...)}
-		err := workflow.ExecuteLocalActivity(actx, ProjectActivityName, batch).Get(ctx, nil)
+		var (
+			res ProjectResult
+			out any
+		)
+		if w.inboxInProjection {
+			batch.Notifications = append([]Notification(nil), w.unprojectedNotes...)
+			out = &res
+		}
+		err := workflow.ExecuteLocalActivity(actx, ProjectActivityName, batch).Get(ctx, out)
 		if err != nil {
 			logger.Warn("read model projection failed; retrying", "error", err, "action_id", w.state.ID)
 			w.projectionStalled = true
@@ -272,6 +301,12 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		}
 		w.projectionStalled = false
 		w.unprojected = w.unprojected[len(batch.Events):]
-		w.projectedSeq = batch.Events[len(batch.Events)-1].Seq
+		if len(batch.Events) > 0 {
+			w.projectedSeq = batch.Events[len(batch.Events)-1].Seq
+		}
+		w.unprojectedNotes = w.unprojectedNotes[len(batch.Notifications):]
+		if res.Webhooks {
+			w.notifyActivities(batch.Notifications)
+		}
 	}
 }

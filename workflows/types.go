@@ -541,4 +541,14 @@ type CreateInput struct {
 type Projection struct {
 	State  State   `json:"state"`
 	Events []Event `json:"events"`
+	// Notifications go into the inbox in the same transaction as the events (workflows started
+	// since the inbox moved into the projection; older ones send each through Notify).
+	Notifications []Notification `json:"notifications,omitempty"`
+}
+
+// ProjectResult is what the projection activity answers.
+type ProjectResult struct {
+	// Webhooks is true when the worker has a webhook: the workflow then sends each notification
+	// there through the Notify activity, which retries for a day.
+	Webhooks bool `json:"webhooks"`
 }

@@ -1,0 +1,66 @@
+package bench_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/bench"
+)
+
+// TestBenchSmoke runs the bench machinery at a tiny size against the embedded stack and checks
+// that its JSON carries every figure with a sane value and an exact read model. It asserts
+// nothing about speed: figures come from `handover bench`, not from tests.
+func TestBenchSmoke(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	b, err := bench.Start(ctx, bench.Config{})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, b.Close()) })
+
+	res, err := b.Measure(ctx, bench.Options{Actions: 5, Concurrency: 2, Escalations: 2})
+	require.NoError(t, err)
+	raw, err := json.Marshal(res)
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(raw, &got))
+	for _, field := range []string{
+		"lifecycles_per_second", "bare_engine_lifecycles_per_second", "ratio_to_bare_engine",
+		"api_p50_ms", "api_p99_ms", "projection_lag_p99_ms", "escalation_delay_p99_ms",
+	} {
+		v, ok := got[field].(float64)
+		require.True(t, ok, "%s missing from %s", field, raw)
+		require.Greater(t, v, 0.0, field)
+	}
+	require.Equal(t, true, got["projection_exact"], string(raw))
+	require.Equal(t, 5, res.Actions)
+	require.Equal(t, 2, res.Escalations)
+	require.LessOrEqual(t, res.APIP50Ms, res.APIP99Ms)
+	require.LessOrEqual(t, res.ProjectionLagP50Ms, res.ProjectionLagP99Ms)
+	// An escalation cannot show before its deadline; the delay is measured from it.
+	require.GreaterOrEqual(t, res.EscalationDelayP50Ms, 0.0)
+	require.Len(t, res.Phases, 4)
+	total := map[string]int{}
+	for _, p := range res.Phases {
+		total[p.Kind] += p.Lifecycles
+	}
+	require.Equal(t, map[string]int{"api": 5, "bare": 5}, total)
+
+	t.Run("history", func(t *testing.T) {
+		for _, id := range b.DebugIDs() {
+			it := b.Temporal().GetWorkflowHistory(ctx, id, "", false, 0)
+			n := 0
+			types := ""
+			for it.HasNext() {
+				e, err := it.Next()
+				require.NoError(t, err)
+				n++
+				types += e.GetEventType().String() + " "
+			}
+			t.Logf("%s: %d events: %s", id, n, types)
+		}
+	})
+}
