@@ -57,7 +57,7 @@ func (s *Store) SaveStaff(ctx context.Context, st Staff) error {
 // GetStaff loads one member of staff.
 func (s *Store) GetStaff(ctx context.Context, id string) (Staff, error) {
 	var st Staff
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&st).Error
+	err := s.read.WithContext(ctx).Where("id = ?", id).Take(&st).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Staff{}, fmt.Errorf("staff %s: %w", id, ErrNotFound)
 	}
@@ -80,7 +80,7 @@ func (s *Store) AddToken(ctx context.Context, staffID, token, label string) erro
 // StaffByToken finds the active member of staff a bearer token belongs to.
 func (s *Store) StaffByToken(ctx context.Context, token string) (Staff, error) {
 	var st Staff
-	err := s.db.WithContext(ctx).
+	err := s.read.WithContext(ctx).
 		Joins("JOIN api_tokens ON api_tokens.staff_id = staff.id").
 		Where("api_tokens.token_hash = ? AND api_tokens.revoked_at IS NULL AND staff.active", HashToken(token)).
 		Take(&st).Error
@@ -96,7 +96,7 @@ func (s *Store) StaffByToken(ctx context.Context, token string) (Staff, error) {
 // GetTeam loads one team.
 func (s *Store) GetTeam(ctx context.Context, id string) (Team, error) {
 	var t Team
-	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&t).Error
+	err := s.read.WithContext(ctx).Where("id = ?", id).Take(&t).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Team{}, fmt.Errorf("team %s: %w", id, ErrNotFound)
 	}
@@ -142,7 +142,7 @@ func (s *Store) CreateTeam(ctx context.Context, t Team) error {
 // ListTeams returns every team by ID.
 func (s *Store) ListTeams(ctx context.Context) ([]Team, error) {
 	var out []Team
-	if err := s.db.WithContext(ctx).Order("id").Find(&out).Error; err != nil {
+	if err := s.read.WithContext(ctx).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("listing teams: %w", err)
 	}
 	return out, nil
@@ -166,7 +166,7 @@ func (s *Store) CreateStaff(ctx context.Context, st Staff) error {
 
 // ListStaff returns staff by ID, of one team when teamID is not "".
 func (s *Store) ListStaff(ctx context.Context, teamID string) ([]Staff, error) {
-	q := s.db.WithContext(ctx).Order("id")
+	q := s.read.WithContext(ctx).Order("id")
 	if teamID != "" {
 		q = q.Where("team_id = ?", teamID)
 	}

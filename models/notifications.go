@@ -40,7 +40,7 @@ func (s *Store) AddNotifications(ctx context.Context, records []Notification) er
 // ListNotifications returns a person's newest inbox records first.
 func (s *Store) ListNotifications(ctx context.Context, recipientID string, limit int) ([]Notification, error) {
 	var out []Notification
-	err := s.db.WithContext(ctx).Where("recipient_id = ?", recipientID).
+	err := s.read.WithContext(ctx).Where("recipient_id = ?", recipientID).
 		Order("created_at DESC, seq DESC").Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("listing notifications of %s: %w", recipientID, err)
@@ -50,7 +50,7 @@ func (s *Store) ListNotifications(ctx context.Context, recipientID string, limit
 
 // StaffWithRole lists the active staff of a role: in one team, or in any team when teamID is "".
 func (s *Store) StaffWithRole(ctx context.Context, role, teamID string) ([]Staff, error) {
-	q := s.db.WithContext(ctx).Where("role = ? AND active", role)
+	q := s.read.WithContext(ctx).Where("role = ? AND active", role)
 	if teamID != "" {
 		q = q.Where("team_id = ?", teamID)
 	}
@@ -71,7 +71,7 @@ type Candidate struct {
 // open work first.
 func (s *Store) RoutingCandidates(ctx context.Context, teamID string, authority int) ([]Candidate, error) {
 	var out []Candidate
-	err := s.db.WithContext(ctx).Table("staff").
+	err := s.read.WithContext(ctx).Table("staff").
 		Select("staff.*, (SELECT COUNT(*) FROM actions WHERE actions.owner_id = staff.id AND actions.status IN ?) AS open_actions", openStatuses).
 		Where("staff.team_id = ? AND staff.role = ? AND staff.active AND staff.on_shift AND staff.authority >= ?", teamID, "agent", authority).
 		Order("open_actions, staff.id").Scan(&out).Error
@@ -101,7 +101,7 @@ type Policy struct {
 // CurrentPolicy returns the newest version of a category's policy.
 func (s *Store) CurrentPolicy(ctx context.Context, category string) (Policy, error) {
 	var p Policy
-	err := s.db.WithContext(ctx).Where("category = ?", category).Order("version DESC").Take(&p).Error
+	err := s.read.WithContext(ctx).Where("category = ?", category).Order("version DESC").Take(&p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Policy{}, fmt.Errorf("policy %s: %w", category, ErrNotFound)
 	}

@@ -38,7 +38,10 @@ const (
 
 // Store reads and writes the read model.
 type Store struct {
-	db      *gorm.DB
+	db *gorm.DB
+	// read answers the reads outside transactions: on SQLite a pool of its own beside the one
+	// writing connection (WAL lets readers run while it writes), on PostgreSQL the same pool.
+	read    *gorm.DB
 	dialect string
 }
 
@@ -50,6 +53,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	}
 	var (
 		dialector gorm.Dialector
+		readDSN   string
 		dialect   string
 	)
 	switch {
@@ -63,19 +67,24 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		dsn := "file:" + path + "?_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
 			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_time_format=sqlite"
 		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn})
+		readDSN = dsn + "&_pragma=query_only(1)"
 		dialect = DialectSQLite
 	default:
 		return nil, errors.New("no database URL given")
 	}
-	db, err := gorm.Open(dialector, &gorm.Config{
-		Logger:                 logger.NewSlogLogger(log, logger.Config{SlowThreshold: 200 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn}),
-		SkipDefaultTransaction: true,
-		TranslateError:         true,
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-	})
+	gormConfig := func() *gorm.Config {
+		return &gorm.Config{
+			Logger:                 logger.NewSlogLogger(log, logger.Config{SlowThreshold: 200 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn}),
+			SkipDefaultTransaction: true,
+			TranslateError:         true,
+			NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		}
+	}
+	db, err := gorm.Open(dialector, gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("opening %s read model: %w", dialect, err)
 	}
+	st := &Store{db: db, read: db, dialect: dialect}
 	if dialect == DialectSQLite {
 		sqlDB, err := db.DB()
 		if err != nil {
@@ -83,8 +92,18 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		}
 		// SQLite allows one writer; one connection avoids "database is locked" between our own.
 		sqlDB.SetMaxOpenConns(1)
+		// Reads get their own connections, so an API request does not queue behind a projection.
+		if st.read, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: readDSN}), gormConfig()); err != nil {
+			return nil, errors.Join(fmt.Errorf("opening sqlite read connections: %w", err), sqlDB.Close())
+		}
+		readDB, err := st.read.DB()
+		if err != nil {
+			return nil, errors.Join(err, sqlDB.Close())
+		}
+		readDB.SetMaxOpenConns(4)
+		readDB.SetMaxIdleConns(4)
 	}
-	return &Store{db: db, dialect: dialect}, nil
+	return st, nil
 }
 
 // Dialect is DialectSQLite or DialectPostgres.
@@ -95,11 +114,19 @@ func (s *Store) DB() *gorm.DB { return s.db }
 
 // Close closes the connections.
 func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
+	var errs []error
+	dbs := []*gorm.DB{s.db}
+	if s.read != s.db {
+		dbs = append(dbs, s.read)
 	}
-	return sqlDB.Close()
+	for _, g := range dbs {
+		sqlDB, err := g.DB()
+		if err == nil {
+			err = sqlDB.Close()
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // Ping checks that the database answers.
@@ -229,7 +256,7 @@ func withHandovers(q *gorm.DB) *gorm.DB {
 // GetAction loads an action with its handovers.
 func (s *Store) GetAction(ctx context.Context, id string) (Action, error) {
 	var a Action
-	err := withHandovers(s.db.WithContext(ctx)).Where("id = ?", id).Take(&a).Error
+	err := withHandovers(s.read.WithContext(ctx)).Where("id = ?", id).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Action{}, fmt.Errorf("action %s: %w", id, ErrNotFound)
 	}
@@ -242,7 +269,7 @@ func (s *Store) GetAction(ctx context.Context, id string) (Action, error) {
 // ListEvents returns an action's timeline in order.
 func (s *Store) ListEvents(ctx context.Context, actionID string) ([]ActionEvent, error) {
 	var events []ActionEvent
-	if err := s.db.WithContext(ctx).Where("action_id = ?", actionID).Order("seq").Find(&events).Error; err != nil {
+	if err := s.read.WithContext(ctx).Where("action_id = ?", actionID).Order("seq").Find(&events).Error; err != nil {
 		return nil, fmt.Errorf("loading events of action %s: %w", actionID, err)
 	}
 	return events, nil
@@ -275,7 +302,7 @@ var openStatuses = []string{"unassigned", "assigned", "handover_pending", "check
 // ListActions returns up to Limit actions, newest first, and the position after the last one when
 // more may follow.
 func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Position, error) {
-	q := s.db.WithContext(ctx).Model(&Action{})
+	q := s.read.WithContext(ctx).Model(&Action{})
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
@@ -331,7 +358,7 @@ type Inbox struct {
 func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bool, now time.Time) (Inbox, error) {
 	var in Inbox
 	list := func(dst *[]Action, order string, where string, args ...any) error {
-		return withHandovers(s.db.WithContext(ctx)).
+		return withHandovers(s.read.WithContext(ctx)).
 			Where(where, args...).Order(order).Limit(200).Find(dst).Error
 	}
 	if err := list(&in.Owned, "due_at, id", "owner_id = ? AND status IN ?", staffID, openStatuses); err != nil {
@@ -373,7 +400,7 @@ func (s *Store) SetOnShift(ctx context.Context, staffID string, on bool) (Staff,
 // OwnedOpenActions lists a person's open actions, oldest first (at most 1,000).
 func (s *Store) OwnedOpenActions(ctx context.Context, ownerID string) ([]Action, error) {
 	var out []Action
-	err := s.db.WithContext(ctx).Where("owner_id = ? AND status IN ?", ownerID, openStatuses).
+	err := s.read.WithContext(ctx).Where("owner_id = ? AND status IN ?", ownerID, openStatuses).
 		Order("created_at, id").Limit(1000).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("listing open actions of %s: %w", ownerID, err)
