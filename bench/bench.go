@@ -83,7 +83,6 @@ type Bench struct {
 	api      *apiClient
 	bare     sdkworker.Worker
 	runs     atomic.Int64
-	debugIDs []string
 	closeFn  []func() error
 }
 
@@ -278,7 +277,6 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 	res.ProjectionLagP50Ms, res.ProjectionLagP99Ms = r.lagLat.ms(0.50), r.lagLat.ms(0.99)
 	res.Escalations = r.escLat.len()
 	res.EscalationDelayP50Ms, res.EscalationDelayP99Ms = r.escLat.ms(0.50), r.escLat.ms(0.99)
-	b.debugIDs = []string{"action/" + r.finished[0].ID, r.runID + "/bare-" + fmt.Sprint(2_000_001)}
 	problems, err := r.checkProjection(ctx)
 	if err != nil {
 		return res, err
@@ -444,9 +442,3 @@ func (r *runner) checkProjection(ctx context.Context) ([]string, error) {
 	}
 	return problems, nil
 }
-
-// Temporal is the rig's Temporal client.
-func (b *Bench) Temporal() client.Client { return b.temporal }
-
-// DebugIDs TEMPORARY.
-func (b *Bench) DebugIDs() []string { return b.debugIDs }

@@ -49,18 +49,4 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	require.Equal(t, map[string]int{"api": 5, "bare": 5}, total)
 
-	t.Run("history", func(t *testing.T) {
-		for _, id := range b.DebugIDs() {
-			it := b.Temporal().GetWorkflowHistory(ctx, id, "", false, 0)
-			n := 0
-			types := ""
-			for it.HasNext() {
-				e, err := it.Next()
-				require.NoError(t, err)
-				n++
-				types += e.GetEventType().String() + " "
-			}
-			t.Logf("%s: %d events: %s", id, n, types)
-		}
-	})
 }
