@@ -289,7 +289,7 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 	}
 	return []ReadQuery{
 		{"list team newest", list(func(i int) models.ActionFilter { return models.ActionFilter{TeamID: team(i)} })},
-		{"list team second page", func(ctx context.Context, i int) (int, error) {
+		{"list team pages 1 and 2", func(ctx context.Context, i int) (int, error) {
 			_, next, err := store.ListActions(ctx, models.ActionFilter{TeamID: team(i), Limit: 50})
 			if err != nil || next == nil {
 				return 0, errors.Join(err, errors.New("no second page"))

@@ -357,9 +357,9 @@ type Inbox struct {
 // Inbox gathers a person's inbox; supervisor widens the checks to the team's.
 func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bool, now time.Time) (Inbox, error) {
 	var in Inbox
+	// The four lists are read without their handovers, which one query then loads for all.
 	list := func(dst *[]Action, order string, where string, args ...any) error {
-		return withHandovers(s.read.WithContext(ctx)).
-			Where(where, args...).Order(order).Limit(200).Find(dst).Error
+		return s.read.WithContext(ctx).Where(where, args...).Order(order).Limit(200).Find(dst).Error
 	}
 	if err := list(&in.Owned, "due_at, id", "owner_id = ? AND status IN ?", staffID, openStatuses); err != nil {
 		return in, fmt.Errorf("inbox of %s: owned: %w", staffID, err)
@@ -381,7 +381,38 @@ func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bo
 	if err := list(&in.ChecksDue, "due_at, id", checks, args...); err != nil {
 		return in, fmt.Errorf("inbox of %s: checks: %w", staffID, err)
 	}
+	if err := s.loadHandovers(ctx, in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue); err != nil {
+		return in, fmt.Errorf("inbox of %s: %w", staffID, err)
+	}
 	return in, nil
+}
+
+// loadHandovers fills in the handovers of every action of the lists, in the order they were made,
+// with one query.
+func (s *Store) loadHandovers(ctx context.Context, lists ...[]Action) error {
+	var ids []string
+	for _, l := range lists {
+		for _, a := range l {
+			ids = append(ids, a.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var hs []Handover
+	if err := s.read.WithContext(ctx).Where("action_id IN ?", ids).Order("requested_at, id").Find(&hs).Error; err != nil {
+		return fmt.Errorf("loading handovers: %w", err)
+	}
+	by := map[string][]Handover{}
+	for _, h := range hs {
+		by[h.ActionID] = append(by[h.ActionID], h)
+	}
+	for _, l := range lists {
+		for i := range l {
+			l[i].Handovers = by[l[i].ID]
+		}
+	}
+	return nil
 }
 
 // SetOnShift starts or ends a person's shift.
