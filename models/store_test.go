@@ -242,3 +242,34 @@ func TestTeamCalendarsAndPolicyColumns(t *testing.T) {
 		require.Equal(t, `{"amount":"12.50"}`, got.Handovers[0].NoteFields)
 	})
 }
+
+func TestProjectionWritesInboxWithItsEvents(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		pending := actionAt("a1", 2, "handover_pending", "alice")
+		pending.PendingHandoverID = "h1"
+		pending.HanderID = ""
+		pending.Handovers = []models.Handover{{ID: "h1", FromID: "alice", ToID: "bob", Reason: "shift", Method: "phone", Situation: "busy", Summary: "s", Status: "pending", RequestedAt: t0}}
+		note := models.Notification{RecipientID: "bob", ActionID: "a1", Seq: 2, Kind: "handover_requested", ActorID: "alice", Cause: "request", Message: "take it", CreatedAt: t0}
+		require.NoError(t, store.ApplyProjection(ctx, pending, []models.ActionEvent{event(1, "created"), event(2, "handover_requested")}, note))
+		// A retry writes nothing twice.
+		require.NoError(t, store.ApplyProjection(ctx, pending, []models.ActionEvent{event(2, "handover_requested")}, note))
+
+		inbox, err := store.ListNotifications(ctx, "bob", 10)
+		require.NoError(t, err)
+		require.Len(t, inbox, 1)
+		require.Equal(t, "handover_requested", inbox[0].Kind)
+		require.EqualValues(t, 2, inbox[0].Seq)
+
+		// The inbox lists carry their handovers, loaded for all lists at once.
+		in, err := store.Inbox(ctx, "bob", "frontdesk", false, t0)
+		require.NoError(t, err)
+		require.Len(t, in.AwaitingAcceptance, 1)
+		require.Len(t, in.AwaitingAcceptance[0].Handovers, 1)
+		require.Equal(t, "pending", in.AwaitingAcceptance[0].Handovers[0].Status)
+		mine, err := store.Inbox(ctx, "alice", "frontdesk", false, t0)
+		require.NoError(t, err)
+		require.Len(t, mine.Owned, 1)
+		require.Len(t, mine.Owned[0].Handovers, 1)
+	})
+}
