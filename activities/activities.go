@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
 )
 
@@ -25,6 +26,8 @@ type Activities struct {
 	Now func() time.Time
 	// Temporal sends the Updates a shift handover makes to its actions.
 	Temporal client.Client
+	// Sealer opens customers' personal data for webhooks; nil sends it as stored.
+	Sealer *pii.Sealer
 }
 
 // ProjectAction writes the action's state, its new timeline events and the inbox records of its

@@ -109,11 +109,27 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 	if a.Webhook == nil || a.Webhook.URL == "" {
 		return nil
 	}
-	return a.Webhook.Send(ctx, WebhookEvent{
+	ev := WebhookEvent{
 		ID: fmt.Sprintf("%s/%d/%s", n.ActionID, n.Seq, n.Kind), Type: "action." + n.Kind,
 		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
-		Title: n.Title, Message: n.Message, Recipients: recipients, Customer: n.Customer,
-	}, a.now())
+		Title: n.Title, Message: n.Message, Recipients: recipients,
+	}
+	if n.Customer != nil {
+		customer := *n.Customer
+		ev.Customer = &customer
+	}
+	// The integration is told in plain words: personal data is opened here, at the edge, and an
+	// erased customer's data goes out as "[erased]".
+	if a.Sealer != nil {
+		values := []*string{&ev.Message}
+		if ev.Customer != nil {
+			values = append(values, &ev.Customer.Name, &ev.Customer.Contact)
+		}
+		if err := a.Sealer.Opener(ctx).OpenAll(values...); err != nil {
+			return err
+		}
+	}
+	return a.Webhook.Send(ctx, ev, a.now())
 }
 
 // inboxRecords resolves a notification's recipients (people named, and the staff of a role) and

@@ -143,8 +143,13 @@ func (s *server) createAction(c *gin.Context) {
 		writeError(c, s.Log, errorf(kindInvalid, "this Idempotency-Key was already used with a different request"))
 		return
 	}
+	body, err := s.renderOpen(ctx, state)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
 	c.Header("Location", "/api/v1/actions/"+state.ID)
-	c.JSON(http.StatusCreated, renderState(state))
+	c.JSON(http.StatusCreated, body)
 }
 
 // buildStart checks the owner and team of a new action and fixes its ID.
@@ -257,9 +262,13 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		}
 		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00"+key)).String()
 	}
+	customer := workflows.Customer(req.Customer)
+	if err := s.seal(ctx, customer.Ref, id, &customer.Name, &customer.Contact); err != nil {
+		return workflows.StartInput{}, err
+	}
 	return workflows.StartInput{
 		ActionID: id, Title: strings.TrimSpace(req.Title), Details: req.Details, Category: req.Category,
-		Priority: req.Priority, Customer: workflows.Customer(req.Customer), OwnerID: owner, TeamID: teamID,
+		Priority: req.Priority, Customer: customer, OwnerID: owner, TeamID: teamID,
 		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
 		RequestHash: hash, Policy: policy, Routed: routed, DueIn: dueIn, Calendar: cal,
 	}, nil
@@ -297,7 +306,11 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 			return 0, nil, fmt.Errorf("querying action %s: %w", a.ID, err)
 		}
 	}
-	return http.StatusOK, renderState(state), nil
+	body, err := s.renderOpen(c.Request.Context(), state)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, body, nil
 }
 
 func (s *server) listEvents(c *gin.Context) (int, any, error) {
@@ -315,6 +328,9 @@ func (s *server) listEvents(c *gin.Context) (int, any, error) {
 		if err := json.Unmarshal([]byte(r.Data), &items[i].Data); err != nil {
 			return 0, nil, fmt.Errorf("decoding event %d of action %s: %w", r.Seq, a.ID, err)
 		}
+	}
+	if err := s.revealEvents(c.Request.Context(), items); err != nil {
+		return 0, nil, err
 	}
 	return http.StatusOK, gin.H{"items": items}, nil
 }
@@ -388,7 +404,11 @@ func (s *server) listActions(c *gin.Context) {
 		writeError(c, s.Log, err)
 		return
 	}
-	items := renderRows(rows)
+	items, err := s.renderOpenRows(c.Request.Context(), rows)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
 	var nextCursor *string
 	if next != nil {
 		raw, _ := json.Marshal(cursor{CreatedAt: next.CreatedAt, ID: next.ID})

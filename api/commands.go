@@ -38,11 +38,15 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 	if err == nil {
 		err = handle.Get(ctx, &state)
 	}
+	var body actionJSON
+	if err == nil {
+		body, err = s.renderOpen(ctx, state)
+	}
 	if err != nil {
 		writeError(c, s.Log, err)
 		return
 	}
-	c.JSON(status, renderState(state))
+	c.JSON(status, body)
 }
 
 // command is the shape of every action command handler: load the action in scope, read the body,
@@ -192,7 +196,10 @@ func (s *server) handover(c *gin.Context) {
 			return nil, err
 		}
 		in.AcceptWithin = within
-		in.To, err = s.recipient(c, "to_id", req.ToID)
+		if in.To, err = s.recipient(c, "to_id", req.ToID); err != nil {
+			return nil, err
+		}
+		err = s.seal(c.Request.Context(), a.CustomerRef, a.ID, &in.Notes.CustomerContext, &in.CustomerMessage)
 		return in, err
 	})(c)
 }
@@ -220,8 +227,10 @@ type completeRequest struct {
 }
 
 func (s *server) complete(c *gin.Context) {
-	command(s, workflows.UpdateComplete, http.StatusOK, func(c *gin.Context, _ models.Action, req completeRequest) (any, error) {
-		return workflows.CompleteInput{Actor: actorOf(principal(c)), Outcome: req.Outcome, Notes: req.Notes, CustomerMessage: req.CustomerMessage}, nil
+	command(s, workflows.UpdateComplete, http.StatusOK, func(c *gin.Context, a models.Action, req completeRequest) (any, error) {
+		in := workflows.CompleteInput{Actor: actorOf(principal(c)), Outcome: req.Outcome, Notes: req.Notes, CustomerMessage: req.CustomerMessage}
+		err := s.seal(c.Request.Context(), a.CustomerRef, a.ID, &in.CustomerMessage)
+		return in, err
 	})(c)
 }
 

@@ -238,10 +238,19 @@ func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, inboxJSON{
-		Owned: renderRows(in.Owned), AwaitingAcceptance: renderRows(in.AwaitingAcceptance),
-		FollowUpsDue: renderRows(in.FollowUpsDue), ChecksDue: renderRows(in.ChecksDue),
-	}, nil
+	var out inboxJSON
+	for _, part := range []struct {
+		dst  *[]actionJSON
+		rows []models.Action
+	}{
+		{&out.Owned, in.Owned}, {&out.AwaitingAcceptance, in.AwaitingAcceptance},
+		{&out.FollowUpsDue, in.FollowUpsDue}, {&out.ChecksDue, in.ChecksDue},
+	} {
+		if *part.dst, err = s.renderOpenRows(c.Request.Context(), part.rows); err != nil {
+			return 0, nil, err
+		}
+	}
+	return http.StatusOK, out, nil
 }
 
 // shift starts or ends the caller's own shift: routing and handovers only pick people on shift.

@@ -79,15 +79,6 @@ func renderState(s workflows.State) actionJSON {
 	return a
 }
 
-// renderRows shows read-model rows as the API shows actions.
-func renderRows(rows []models.Action) []actionJSON {
-	out := make([]actionJSON, len(rows))
-	for i, r := range rows {
-		out[i] = renderState(stateFromRow(r))
-	}
-	return out
-}
-
 // stateFromRow is the read model's copy of an action, in the workflow's terms.
 func stateFromRow(r models.Action) workflows.State {
 	s := workflows.State{

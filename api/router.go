@@ -20,7 +20,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"golang.org/x/time/rate"
 
+	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
 )
 
@@ -41,6 +43,14 @@ type Deps struct {
 	// Tracer and Propagator trace each request; nil turns tracing off.
 	Tracer     trace.TracerProvider
 	Propagator propagation.TextMapPropagator
+	// Codec is the key ring of the Temporal payload codec, served at /codec for the Temporal UI;
+	// nil serves no codec.
+	Codec *codec.Keyring
+	// CodecOrigins are the web origins (the Temporal UI's) allowed to call /codec from a browser.
+	CodecOrigins []string
+	// Sealer seals customers' personal data before it enters a workflow and opens it for answers;
+	// nil leaves it as sent (router tests only).
+	Sealer *pii.Sealer
 }
 
 type server struct {
@@ -86,7 +96,14 @@ func newEngine(d Deps) *gin.Engine {
 	r.GET("/api/openapi.json", s.openAPI)
 	r.GET("/metrics", metricsHandler(d.Metrics))
 
+	codecGroup := r.Group("/codec", s.codecCORS)
+	for _, op := range []string{"/decode", "/encode"} {
+		codecGroup.OPTIONS(op, func(*gin.Context) {})
+		codecGroup.POST(op, s.authenticate, s.limit, s.codecEndpoint)
+	}
+
 	v1 := r.Group("/api/v1", s.authenticate, s.limit)
+	v1.DELETE("/customers/:ref", s.handle(s.eraseCustomer))
 	v1.GET("/me", s.me)
 	v1.POST("/actions", s.createAction)
 	v1.GET("/actions", s.listActions)

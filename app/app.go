@@ -22,7 +22,9 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
+	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/telemetry"
 	"github.com/handover/handover/temporalserver"
 	"github.com/handover/handover/worker"
@@ -48,8 +50,18 @@ type DevConfig struct {
 	RateLimit api.RateLimit
 	// Telemetry says where traces go; metrics are always served at /metrics.
 	Telemetry telemetry.Config
-	Log       *slog.Logger
+	// EncryptionKey encrypts workflow payloads and wraps customer data keys (codec.ParseKey
+	// formats); empty keeps a generated key in DataDir/encryption.key. OldEncryptionKeys still
+	// decrypt what earlier keys wrote.
+	EncryptionKey     string
+	OldEncryptionKeys []string
+	// CodecOrigins may call the codec endpoint from a browser (the Temporal UI).
+	CodecOrigins []string
+	Log          *slog.Logger
 }
+
+// KeyFileName is where `handover dev` keeps its generated encryption key, in its data directory.
+const KeyFileName = "encryption.key"
 
 // Stack is a running development stack.
 type Stack struct {
@@ -58,6 +70,9 @@ type Stack struct {
 	Temporal *temporalserver.Server
 	Client   client.Client
 	Store    *models.Store
+	// Keys encrypt the Temporal payloads; Sealer seals customers' personal data.
+	Keys   *codec.Keyring
+	Sealer *pii.Sealer
 
 	telemetry  *telemetry.Telemetry
 	worker     sdkworker.Worker
@@ -90,6 +105,16 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 		}
 	}()
 
+	key := cfg.EncryptionKey
+	if key == "" {
+		if key, err = codec.LoadOrCreateKeyFile(filepath.Join(cfg.DataDir, KeyFileName)); err != nil {
+			return nil, err
+		}
+	}
+	if st.Keys, err = codec.NewKeyring(key, cfg.OldEncryptionKeys...); err != nil {
+		return nil, err
+	}
+
 	st.Temporal, err = temporalserver.Start(ctx, temporalserver.Config{
 		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
 		IP:           cfg.TemporalIP,
@@ -117,10 +142,11 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if st.telemetry, err = telemetry.New(ctx, cfg.Telemetry); err != nil {
 		return nil, err
 	}
-	if st.Client, err = dialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log, st.telemetry, true); err != nil {
+	st.Sealer = &pii.Sealer{Keys: st.Keys, Store: st.Store}
+	if st.Client, err = dialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log, st.telemetry, st.Keys, true); err != nil {
 		return nil, err
 	}
-	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client})
+	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer})
 	if err := worker.EnsureSchedules(ctx, st.Client); err != nil {
 		return nil, err
 	}
@@ -133,6 +159,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	handler := api.NewRouter(api.Deps{
 		Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready, RateLimit: cfg.RateLimit,
 		Metrics: st.telemetry.Registry, Tracer: st.telemetry.Tracer, Propagator: st.telemetry.Propagator,
+		Codec: st.Keys, CodecOrigins: cfg.CodecOrigins, Sealer: st.Sealer,
 	})
 	st.serve(ln, handler)
 	return st, nil
@@ -217,14 +244,14 @@ func OpenStore(ctx context.Context, url string, log *slog.Logger) (*models.Store
 }
 
 // DialTemporal connects an SDK client, logging through slog, with the SDK's metrics and the
-// tracing interceptor of tel.
-func DialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, tel *telemetry.Telemetry) (client.Client, error) {
-	return dialTemporal(ctx, hostPort, namespace, log, tel, false)
+// tracing interceptor of tel, encrypting every payload and failure with keys.
+func DialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, tel *telemetry.Telemetry, keys *codec.Keyring) (client.Client, error) {
+	return dialTemporal(ctx, hostPort, namespace, log, tel, keys, false)
 }
 
 // dialTemporal connects; in-process (the embedded server on loopback) it sends gRPC uncompressed:
 // gzip there only costs CPU (about 5 % of the dev stack's under load) and saves no network.
-func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, tel *telemetry.Telemetry, inProcess bool) (client.Client, error) {
+func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, tel *telemetry.Telemetry, keys *codec.Keyring, inProcess bool) (client.Client, error) {
 	base := client.Options{
 		HostPort:  hostPort,
 		Namespace: namespace,
@@ -233,7 +260,7 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 	if inProcess {
 		base.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
 	}
-	opts, err := tel.ClientOptions(base)
+	opts, err := tel.ClientOptions(keys.ClientOptions(base))
 	if err != nil {
 		return nil, err
 	}

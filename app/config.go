@@ -17,7 +17,9 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
+	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/telemetry"
 	"github.com/handover/handover/worker"
 )
@@ -38,6 +40,26 @@ type Config struct {
 	MetricsAddr       string  `env:"HANDOVER_METRICS_ADDR"`
 	WebhookURL        string  `env:"HANDOVER_WEBHOOK_URL"`
 	WebhookSecret     string  `env:"HANDOVER_WEBHOOK_SECRET"`
+	// EncryptionKey encrypts workflow payloads and wraps customers' data keys: 32 bytes as 64 hex
+	// digits or base64. Required by api, worker and admin reproject; dev generates one if unset.
+	EncryptionKey string `env:"HANDOVER_ENCRYPTION_KEY"`
+	// OldEncryptionKeys are earlier keys, comma-separated, kept to decrypt after a rotation.
+	OldEncryptionKeys []string `env:"HANDOVER_ENCRYPTION_OLD_KEYS" envSeparator:","`
+	// CodecOrigins are the web origins (the Temporal UI) allowed to call the codec endpoint.
+	CodecOrigins []string `env:"HANDOVER_CODEC_CORS_ORIGINS" envSeparator:","`
+}
+
+// Keyring is the encryption key ring of the production processes: they refuse to run without a
+// key, as there is no unencrypted mode.
+func (c Config) Keyring() (*codec.Keyring, error) {
+	if c.EncryptionKey == "" {
+		return nil, errors.New("HANDOVER_ENCRYPTION_KEY is required (32 bytes, hex or base64; `openssl rand -base64 32` makes one)")
+	}
+	k, err := codec.NewKeyring(c.EncryptionKey, c.OldEncryptionKeys...)
+	if err != nil {
+		return nil, fmt.Errorf("HANDOVER_ENCRYPTION_KEY: %w", err)
+	}
+	return k, nil
 }
 
 // Telemetry is where the traces of a process named service go.
@@ -83,6 +105,11 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		return errors.New("HANDOVER_RATE_LIMIT must be 0 (off) or more, HANDOVER_RATE_BURST at least 1")
+	}
+	if c.EncryptionKey != "" {
+		if _, err := c.Keyring(); err != nil {
+			return err
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("HANDOVER_LOG_FORMAT %q: want text or json", c.LogFormat)
@@ -134,6 +161,10 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err := c.requireDatabase(); err != nil {
 		return err
 	}
+	keys, err := c.Keyring()
+	if err != nil {
+		return err
+	}
 	store, err := openMigrated(ctx, c, log)
 	if err != nil {
 		return err
@@ -144,7 +175,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer tel.Shutdown(context.Background())
-	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel)
+	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel, keys)
 	if err != nil {
 		return err
 	}
@@ -159,6 +190,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	srv := newHTTPServer(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(),
 		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
+		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: &pii.Sealer{Keys: keys, Store: store},
 	}))
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {
@@ -182,6 +214,10 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	if err := c.requireDatabase(); err != nil {
 		return err
 	}
+	keys, err := c.Keyring()
+	if err != nil {
+		return err
+	}
 	store, err := openMigrated(ctx, c, log)
 	if err != nil {
 		return err
@@ -192,7 +228,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer tel.Shutdown(context.Background())
-	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel)
+	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel, keys)
 	if err != nil {
 		return err
 	}
@@ -208,7 +244,9 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		defer srv.Close()
 	}
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace)
-	return worker.Run(ctx, tc, &activities.Activities{Store: store, Webhook: c.Webhook(), Temporal: tc})
+	return worker.Run(ctx, tc, &activities.Activities{
+		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: &pii.Sealer{Keys: keys, Store: store},
+	})
 }
 
 // Migrate applies the read model's migrations and returns the schema version.

@@ -68,7 +68,8 @@ func newDevCmd() *cobra.Command {
 			stack, err := app.StartDev(cmd.Context(), app.DevConfig{
 				DataDir: dataDir, HTTPAddr: httpAddr, TemporalPort: temporalPort,
 				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log, Webhook: cfg.Webhook(), RateLimit: cfg.Limits(),
-				Telemetry: cfg.Telemetry("handover-dev"),
+				Telemetry: cfg.Telemetry("handover-dev"), EncryptionKey: cfg.EncryptionKey,
+				OldEncryptionKeys: cfg.OldEncryptionKeys, CodecOrigins: cfg.CodecOrigins,
 			})
 			if err != nil {
 				return err
@@ -78,6 +79,7 @@ func newDevCmd() *cobra.Command {
 			fmt.Fprintf(out, "  API:      %s/api/v1   (health %s/healthz)\n", stack.URL, stack.URL)
 			fmt.Fprintf(out, "  Temporal: %s, namespace %s\n", stack.Temporal.HostPort(), stack.Temporal.Namespace())
 			fmt.Fprintf(out, "  Data:     %s\n", dataDir)
+			fmt.Fprintf(out, "  Codec:    %s/codec   (Temporal UI codec endpoint; supervisor+ tokens)\n", stack.URL)
 			if demo {
 				fmt.Fprintln(out, "  Demo tokens (team "+app.DemoTeam+"):")
 				for _, st := range app.DemoStaff {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models/modelstest"
 )
 
@@ -133,6 +134,7 @@ func TestScaleOut(t *testing.T) {
 		"HANDOVER_TEMPORAL_ADDRESS=127.0.0.1:" + strconv.Itoa(temporalPort),
 		"HANDOVER_LOG_FORMAT=json",
 		"HANDOVER_RATE_LIMIT=0",
+		"HANDOVER_ENCRYPTION_KEY=" + codec.NewKey(),
 	}}
 	t.Cleanup(func() {
 		for _, p := range c.procs {

@@ -1,0 +1,180 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
+	"github.com/handover/handover/workflows"
+)
+
+// seal seals the given personal data of an action's customer before it goes into the workflow.
+// Without a Sealer (tests of the router alone) data goes as it is.
+func (s *server) seal(ctx context.Context, customerRef, actionID string, values ...*string) error {
+	if s.Sealer == nil {
+		return nil
+	}
+	if err := s.Sealer.Seal(ctx, pii.KeyRef(customerRef, actionID), values...); err != nil {
+		return fmt.Errorf("sealing customer data: %w", err)
+	}
+	return nil
+}
+
+// reveal opens the sealed personal data of states for the answer: in plain words, or "[erased]".
+func (s *server) reveal(ctx context.Context, states ...*workflows.State) error {
+	if s.Sealer == nil {
+		return nil
+	}
+	o := s.Sealer.Opener(ctx)
+	for _, st := range states {
+		values := []*string{&st.Customer.Name, &st.Customer.Contact}
+		for i := range st.Handovers {
+			h := &st.Handovers[i]
+			values = append(values, &h.Notes.CustomerContext, &h.CustomerMessage)
+		}
+		if err := o.OpenAll(values...); err != nil {
+			return fmt.Errorf("opening customer data: %w", err)
+		}
+	}
+	return nil
+}
+
+// renderOpen renders a state with its personal data opened.
+func (s *server) renderOpen(ctx context.Context, st workflows.State) (actionJSON, error) {
+	if err := s.reveal(ctx, &st); err != nil {
+		return actionJSON{}, err
+	}
+	return renderState(st), nil
+}
+
+// renderOpenRows renders read-model rows with their personal data opened.
+func (s *server) renderOpenRows(ctx context.Context, rows []models.Action) ([]actionJSON, error) {
+	out := make([]actionJSON, len(rows))
+	states := make([]workflows.State, len(rows))
+	ptrs := make([]*workflows.State, len(rows))
+	for i, r := range rows {
+		states[i] = stateFromRow(r)
+		ptrs[i] = &states[i]
+	}
+	if err := s.reveal(ctx, ptrs...); err != nil {
+		return nil, err
+	}
+	for i := range states {
+		out[i] = renderState(states[i])
+	}
+	return out, nil
+}
+
+// revealEvent opens sealed values in an event's data.
+func (s *server) revealEvents(ctx context.Context, events []eventJSON) error {
+	if s.Sealer == nil {
+		return nil
+	}
+	o := s.Sealer.Opener(ctx)
+	for i := range events {
+		if _, err := o.OpenTree(map[string]any(events[i].Data)); err != nil {
+			return fmt.Errorf("opening customer data: %w", err)
+		}
+	}
+	return nil
+}
+
+// eraseCustomer destroys a customer's data key and their personal data in the read model
+// (administrators only). Their actions and timelines stay, without who they were for.
+func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
+	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
+		return 0, nil, errorf(kindForbidden, "only administrators erase customer data")
+	}
+	ctx := c.Request.Context()
+	ref := c.Param("ref")
+	known, err := s.Store.CustomerKnown(ctx, ref)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !known {
+		return 0, nil, errorf(kindNotFound, "no customer %q", ref)
+	}
+	er, err := s.Store.EraseCustomer(ctx, ref, principal(c).ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	s.Log.InfoContext(ctx, "customer erased", "customer_ref", ref, "staff_id", principal(c).ID,
+		"keys_destroyed", er.KeysDestroyed, "actions", er.Actions)
+	return http.StatusOK, er, nil
+}
+
+// codecRoles may read decrypted histories through the codec endpoint. The endpoint cannot tell
+// which action a payload belongs to, so it cannot check team scope: only roles that supervise
+// (or administer) get it.
+var codecRoles = []workflows.Role{workflows.RoleSupervisor, workflows.RoleManager, workflows.RoleAdmin}
+
+// codecCORS answers the Temporal UI's cross-origin calls from the configured origins only.
+func (s *server) codecCORS(c *gin.Context) {
+	origin := c.GetHeader("Origin")
+	if origin != "" && slices.Contains(s.CodecOrigins, origin) {
+		h := c.Writer.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Allow-Credentials", "true")
+		h.Set("Access-Control-Allow-Methods", "POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Namespace")
+		h.Set("Access-Control-Max-Age", "600")
+		h.Add("Vary", "Origin")
+	}
+	if c.Request.Method == http.MethodOptions {
+		c.AbortWithStatus(http.StatusNoContent)
+		return
+	}
+	c.Next()
+}
+
+// codecEndpoint is Temporal's remote codec protocol (POST {"payloads": [...]} to /codec/decode or
+// /codec/encode) for the Temporal UI and CLI. Decoding also opens sealed customer data, so an
+// authorised reader sees plain words, and "[erased]" for erased customers.
+func (s *server) codecEndpoint(c *gin.Context) {
+	if !slices.Contains(codecRoles, workflows.Role(principal(c).Role)) {
+		writeError(c, s.Log, errorf(kindForbidden, "only supervisors, managers and administrators may read decrypted histories"))
+		return
+	}
+	if s.Codec == nil {
+		writeError(c, s.Log, errorf(kindNotFound, "this process has no payload codec"))
+		return
+	}
+	codecs := []converter.PayloadCodec{&codec.PayloadCodec{Keys: s.Codec}}
+	if s.Sealer != nil {
+		codecs = append(codecs, &openingCodec{opener: s.Sealer.Opener(c.Request.Context())})
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 4<<20)
+	converter.NewPayloadCodecHTTPHandler(codecs...).ServeHTTP(c.Writer, c.Request)
+}
+
+// openingCodec opens sealed customer data inside JSON payloads when decoding; encoding leaves
+// payloads as they are.
+type openingCodec struct{ opener *pii.Opener }
+
+func (o *openingCodec) Encode(p []*commonpb.Payload) ([]*commonpb.Payload, error) { return p, nil }
+
+func (o *openingCodec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error) {
+	out := make([]*commonpb.Payload, len(payloads))
+	for i, p := range payloads {
+		out[i] = p
+		if !strings.HasPrefix(string(p.GetMetadata()[converter.MetadataEncoding]), "json/") || !json.Valid(p.GetData()) {
+			continue
+		}
+		data, err := o.opener.OpenJSON(p.GetData())
+		if err != nil {
+			return nil, err
+		}
+		out[i] = &commonpb.Payload{Metadata: p.GetMetadata(), Data: data}
+	}
+	return out, nil
+}

@@ -1,0 +1,239 @@
+// Package codec encrypts what handover stores in Temporal: every payload of every workflow
+// history (inputs, results, Update arguments, query answers, memos) and the messages of failures,
+// with AES-256-GCM under the process's encryption key. Temporal itself then holds only
+// ciphertext; the key never leaves handover's processes.
+package codec
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+	"google.golang.org/protobuf/proto"
+)
+
+// KeySize is the length of an encryption key: AES-256.
+const KeySize = 32
+
+// Metadata of an encrypted payload.
+const (
+	// MetadataEncoding is the encoding of payloads this codec encrypted.
+	MetadataEncoding = "binary/encrypted"
+	// MetadataKeyID names the key a payload was encrypted with, so keys can rotate.
+	MetadataKeyID = "encryption-key-id"
+)
+
+// ParseKey reads a 32-byte key written as 64 hexadecimal digits or as base64 (standard or URL
+// alphabet, padded or not).
+func ParseKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if len(s) == 2*KeySize {
+		if k, err := hex.DecodeString(s); err == nil {
+			return k, nil
+		}
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if k, err := enc.DecodeString(s); err == nil {
+			if len(k) != KeySize {
+				return nil, fmt.Errorf("encryption key: %d bytes, want %d", len(k), KeySize)
+			}
+			return k, nil
+		}
+	}
+	return nil, errors.New("encryption key: want 32 bytes as 64 hex digits or base64")
+}
+
+// NewKey returns a fresh random key, base64-encoded as HANDOVER_ENCRYPTION_KEY takes it.
+func NewKey() string {
+	k := make([]byte, KeySize)
+	if _, err := rand.Read(k); err != nil {
+		panic(fmt.Sprintf("reading random bytes: %v", err)) // crypto/rand does not fail on supported systems
+	}
+	return base64.StdEncoding.EncodeToString(k)
+}
+
+// LoadOrCreateKeyFile reads the key kept in path, or writes a new one there (mode 0600) when the
+// file does not exist yet: `handover dev` keeps its key beside its data.
+func LoadOrCreateKeyFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("reading encryption key: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("creating directory for %s: %w", path, err)
+	}
+	key := NewKey()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) { // another process wrote it first
+			return LoadOrCreateKeyFile(path)
+		}
+		return "", fmt.Errorf("writing encryption key: %w", err)
+	}
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		return "", errors.Join(fmt.Errorf("writing encryption key: %w", err), f.Close())
+	}
+	if err := f.Sync(); err != nil {
+		return "", errors.Join(err, f.Close())
+	}
+	return key, f.Close()
+}
+
+// Keyring holds the current key, which encrypts, and earlier keys, which still decrypt what they
+// encrypted before a rotation.
+type Keyring struct {
+	current string
+	aeads   map[string]cipher.AEAD
+}
+
+// NewKeyring builds a keyring from the current key and any previous ones (each as ParseKey reads).
+func NewKeyring(current string, previous ...string) (*Keyring, error) {
+	k := &Keyring{aeads: map[string]cipher.AEAD{}}
+	for i, s := range append([]string{current}, previous...) {
+		if i > 0 && strings.TrimSpace(s) == "" {
+			continue
+		}
+		raw, err := ParseKey(s)
+		if err != nil {
+			return nil, err
+		}
+		id := KeyID(raw)
+		block, err := aes.NewCipher(raw)
+		if err != nil {
+			return nil, err
+		}
+		aead, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, err
+		}
+		k.aeads[id] = aead
+		if i == 0 {
+			k.current = id
+		}
+	}
+	return k, nil
+}
+
+// KeyID names a key without revealing it: the first 8 bytes of a SHA-256 of it, in hex.
+func KeyID(key []byte) string {
+	sum := sha256.Sum256(append([]byte("handover-key-id\x00"), key...))
+	return hex.EncodeToString(sum[:8])
+}
+
+// CurrentKeyID names the key new data is encrypted with.
+func (k *Keyring) CurrentKeyID() string { return k.current }
+
+// Seal encrypts plain with the current key, binding aad; it returns the key's ID and
+// nonce||ciphertext.
+func (k *Keyring) Seal(plain, aad []byte) (string, []byte) {
+	aead := k.aeads[k.current]
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		panic(fmt.Sprintf("reading random bytes: %v", err))
+	}
+	return k.current, aead.Seal(nonce, nonce, plain, aad)
+}
+
+// ErrUnknownKey is returned for data encrypted with a key the keyring does not hold.
+var ErrUnknownKey = errors.New("encrypted with a key this process does not have")
+
+// Open decrypts what Seal returned.
+func (k *Keyring) Open(keyID string, sealed, aad []byte) ([]byte, error) {
+	aead, ok := k.aeads[keyID]
+	if !ok {
+		return nil, fmt.Errorf("key %s: %w", keyID, ErrUnknownKey)
+	}
+	if len(sealed) < aead.NonceSize() {
+		return nil, errors.New("encrypted data too short")
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], aad)
+	if err != nil {
+		return nil, fmt.Errorf("decrypting with key %s: %w", keyID, err)
+	}
+	return plain, nil
+}
+
+// PayloadCodec encrypts whole payloads (their metadata and data) for Temporal. Payloads that are
+// not encrypted, written before encryption was turned on, pass through Decode unchanged.
+type PayloadCodec struct {
+	Keys *Keyring
+}
+
+var _ converter.PayloadCodec = (*PayloadCodec)(nil)
+
+// Encode encrypts each payload with the current key.
+func (c *PayloadCodec) Encode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error) {
+	out := make([]*commonpb.Payload, len(payloads))
+	for i, p := range payloads {
+		raw, err := proto.Marshal(p)
+		if err != nil {
+			return nil, fmt.Errorf("encoding payload: %w", err)
+		}
+		id, sealed := c.Keys.Seal(raw, nil)
+		out[i] = &commonpb.Payload{
+			Metadata: map[string][]byte{
+				converter.MetadataEncoding: []byte(MetadataEncoding),
+				MetadataKeyID:              []byte(id),
+			},
+			Data: sealed,
+		}
+	}
+	return out, nil
+}
+
+// Decode decrypts the payloads Encode made and leaves others as they are.
+func (c *PayloadCodec) Decode(payloads []*commonpb.Payload) ([]*commonpb.Payload, error) {
+	out := make([]*commonpb.Payload, len(payloads))
+	for i, p := range payloads {
+		if string(p.GetMetadata()[converter.MetadataEncoding]) != MetadataEncoding {
+			out[i] = p
+			continue
+		}
+		raw, err := c.Keys.Open(string(p.GetMetadata()[MetadataKeyID]), p.GetData(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("decoding payload: %w", err)
+		}
+		dec := &commonpb.Payload{}
+		if err := proto.Unmarshal(raw, dec); err != nil {
+			return nil, fmt.Errorf("decoding payload: %w", err)
+		}
+		out[i] = dec
+	}
+	return out, nil
+}
+
+// DataConverter is the SDK's default converter with every payload encrypted.
+func (k *Keyring) DataConverter() converter.DataConverter {
+	return converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), &PayloadCodec{Keys: k})
+}
+
+// FailureConverter encrypts failure messages and stack traces as well as their details.
+func (k *Keyring) FailureConverter() converter.FailureConverter {
+	return temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
+		DataConverter: k.DataConverter(), EncodeCommonAttributes: true,
+	})
+}
+
+// ClientOptions returns opts with the encrypting data and failure converters: every Temporal
+// client handover makes goes through here, so workers, APIs, admin commands and tests all read
+// and write the same ciphertext.
+func (k *Keyring) ClientOptions(opts client.Options) client.Options {
+	opts.DataConverter = k.DataConverter()
+	opts.FailureConverter = k.FailureConverter()
+	return opts
+}

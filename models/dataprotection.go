@@ -1,0 +1,148 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// CustomerKey is a customer's data key, wrapped by a process encryption key. Wrapped is nil once
+// the key is destroyed: whatever it sealed can no longer be read anywhere.
+type CustomerKey struct {
+	ID          string `gorm:"primaryKey"`
+	CustomerRef string
+	WrapKeyID   string
+	Wrapped     *string
+	CreatedAt   time.Time
+	DestroyedAt *time.Time
+}
+
+// AuditEntry records something done to data: who did what, when, to which subject. It never
+// holds the personal data itself. The table is append-only.
+type AuditEntry struct {
+	ID      int64 `gorm:"primaryKey"`
+	At      time.Time
+	ActorID string
+	Kind    string
+	Subject string
+	// Detail is a JSON object.
+	Detail string
+}
+
+// Audit entry kinds.
+const (
+	AuditCustomerErased = "customer_erased"
+)
+
+// Erased is what reads show in place of personal data whose key was destroyed.
+const Erased = "[erased]"
+
+// LiveCustomerKey returns the customer's key that is not destroyed, or ErrNotFound.
+func (s *Store) LiveCustomerKey(ctx context.Context, ref string) (CustomerKey, error) {
+	var k CustomerKey
+	err := s.db.WithContext(ctx).Where("customer_ref = ? AND destroyed_at IS NULL", ref).Take(&k).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return CustomerKey{}, fmt.Errorf("key of customer %q: %w", ref, ErrNotFound)
+	}
+	if err != nil {
+		return CustomerKey{}, fmt.Errorf("loading key of customer %q: %w", ref, err)
+	}
+	return k, nil
+}
+
+// CreateCustomerKey stores a new key for its customer and returns the customer's live key: the
+// new one, or the one another request created first.
+func (s *Store) CreateCustomerKey(ctx context.Context, k CustomerKey) (CustomerKey, error) {
+	k.CreatedAt = utc(time.Now())
+	if err := s.db.WithContext(ctx).Create(&k).Error; err != nil {
+		// Most likely a concurrent create won the unique index on live keys: use its key.
+		if existing, gerr := s.LiveCustomerKey(ctx, k.CustomerRef); gerr == nil {
+			return existing, nil
+		}
+		return CustomerKey{}, fmt.Errorf("storing key of customer %q: %w", k.CustomerRef, err)
+	}
+	return k, nil
+}
+
+// CustomerKeyByID returns a key by its ID, destroyed or not, or ErrNotFound.
+func (s *Store) CustomerKeyByID(ctx context.Context, id string) (CustomerKey, error) {
+	var k CustomerKey
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&k).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return CustomerKey{}, fmt.Errorf("customer key %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return CustomerKey{}, fmt.Errorf("loading customer key %s: %w", id, err)
+	}
+	return k, nil
+}
+
+// CustomerKnown reports whether any action or key names the customer.
+func (s *Store) CustomerKnown(ctx context.Context, ref string) (bool, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&CustomerKey{}).Where("customer_ref = ?", ref).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("looking up customer %q: %w", ref, err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	if err := s.db.WithContext(ctx).Model(&Action{}).Where("customer_ref = ?", ref).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("looking up customer %q: %w", ref, err)
+	}
+	return n > 0, nil
+}
+
+// Erasure is what erasing a customer did.
+type Erasure struct {
+	CustomerRef   string    `json:"customer_ref"`
+	KeysDestroyed int64     `json:"keys_destroyed"`
+	Actions       int64     `json:"actions"`
+	At            time.Time `json:"at"`
+}
+
+// EraseCustomer destroys the customer's data keys, blanks the personal data of their actions and
+// handovers in the read model, and records who did it, in one transaction. Timeline events are
+// not touched: they hold the customer's data only sealed with the destroyed keys. Erasing again
+// destroys nothing more and records the request again.
+func (s *Store) EraseCustomer(ctx context.Context, ref, actorID string) (Erasure, error) {
+	now := utc(time.Now())
+	er := Erasure{CustomerRef: ref, At: now}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&CustomerKey{}).Where("customer_ref = ? AND destroyed_at IS NULL", ref).
+			Updates(map[string]any{"wrapped": nil, "destroyed_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("destroying keys of customer %q: %w", ref, res.Error)
+		}
+		er.KeysDestroyed = res.RowsAffected
+		res = tx.Model(&Action{}).Where("customer_ref = ?", ref).
+			Updates(map[string]any{"customer_name": Erased, "customer_contact": Erased})
+		if res.Error != nil {
+			return fmt.Errorf("erasing actions of customer %q: %w", ref, res.Error)
+		}
+		er.Actions = res.RowsAffected
+		err := tx.Model(&Handover{}).Where("action_id IN (?)", tx.Model(&Action{}).Select("id").Where("customer_ref = ?", ref)).
+			Updates(map[string]any{"customer_context": Erased, "customer_message": Erased}).Error
+		if err != nil {
+			return fmt.Errorf("erasing handovers of customer %q: %w", ref, err)
+		}
+		detail := fmt.Sprintf(`{"keys_destroyed":%d,"actions":%d}`, er.KeysDestroyed, er.Actions)
+		entry := AuditEntry{At: now, ActorID: actorID, Kind: AuditCustomerErased, Subject: ref, Detail: detail}
+		if err := tx.Create(&entry).Error; err != nil {
+			return fmt.Errorf("recording erasure of customer %q: %w", ref, err)
+		}
+		return nil
+	})
+	return er, err
+}
+
+// AuditEntries lists the audit trail of a subject, oldest first.
+func (s *Store) AuditEntries(ctx context.Context, subject string) ([]AuditEntry, error) {
+	var out []AuditEntry
+	if err := s.db.WithContext(ctx).Where("subject = ?", subject).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("loading audit entries of %q: %w", subject, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,132 @@
+package models_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
+)
+
+// The timeline is append-only in the database itself: an UPDATE or DELETE of an event is refused
+// on both backends, whatever code sends it, and a repeated projection inserts nothing new.
+func TestTimelineIsAppendOnly(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		a := actionAt("a1", 2, "assigned", "alice")
+		events := []models.ActionEvent{event(1, "created"), event(2, "note_added")}
+		require.NoError(t, store.ApplyProjection(ctx, a, events))
+		// The projection path only inserts: a retried batch neither fails nor changes a row.
+		retry := []models.ActionEvent{event(1, "created"), event(2, "changed")}
+		require.NoError(t, store.ApplyProjection(ctx, a, retry))
+
+		db := store.DB().WithContext(ctx)
+		err := db.Exec("UPDATE action_events SET type = 'tampered' WHERE action_id = ?", "a1").Error
+		require.ErrorContains(t, err, "append-only")
+		err = db.Exec("DELETE FROM action_events WHERE action_id = ?", "a1").Error
+		require.ErrorContains(t, err, "append-only")
+		err = db.Where("action_id = ?", "a1").Delete(&models.ActionEvent{}).Error
+		require.ErrorContains(t, err, "append-only")
+
+		got, err := store.ListEvents(ctx, "a1")
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		require.Equal(t, "note_added", got[1].Type)
+
+		// The audit trail is append-only too.
+		_, err = store.EraseCustomer(ctx, "G-1", "root")
+		require.NoError(t, err)
+		require.ErrorContains(t, db.Exec("UPDATE audit_entries SET actor_id = 'nobody'").Error, "append-only")
+		require.ErrorContains(t, db.Exec("DELETE FROM audit_entries").Error, "append-only")
+	})
+}
+
+// Erasing a customer destroys their keys, blanks their personal data in actions and handovers,
+// keeps the timeline, and records who did it; erasing again is harmless.
+func TestEraseCustomer(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		a := actionAt("a1", 1, "assigned", "alice")
+		a.CustomerName, a.CustomerContact = "sealed-name", "sealed-contact"
+		a.Handovers = []models.Handover{{ID: "h1", FromID: "alice", ToID: "bob", Reason: "shift", Method: "chat",
+			Situation: "busy", CustomerContext: "sealed-context", CustomerMessage: "sealed-message", Status: "pending", RequestedAt: t0}}
+		require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created")}))
+		other := actionAt("a2", 1, "assigned", "alice")
+		other.CustomerRef, other.CustomerName = "G-2", "someone else"
+		require.NoError(t, store.ApplyProjection(ctx, other, []models.ActionEvent{event(1, "created")}))
+		w := "wrapped"
+		_, err := store.CreateCustomerKey(ctx, models.CustomerKey{ID: "k1", CustomerRef: "G-1", WrapKeyID: "x", Wrapped: &w})
+		require.NoError(t, err)
+		// A second live key for the same customer is refused by the index: the first one is returned.
+		k, err := store.CreateCustomerKey(ctx, models.CustomerKey{ID: "k2", CustomerRef: "G-1", WrapKeyID: "x", Wrapped: &w})
+		require.NoError(t, err)
+		require.Equal(t, "k1", k.ID)
+
+		er, err := store.EraseCustomer(ctx, "G-1", "root")
+		require.NoError(t, err)
+		require.Equal(t, int64(1), er.KeysDestroyed)
+		require.Equal(t, int64(1), er.Actions)
+
+		got, err := store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.Equal(t, models.Erased, got.CustomerName)
+		require.Equal(t, models.Erased, got.CustomerContact)
+		require.Equal(t, models.Erased, got.Handovers[0].CustomerContext)
+		require.Equal(t, models.Erased, got.Handovers[0].CustomerMessage)
+		kept, err := store.GetAction(ctx, "a2")
+		require.NoError(t, err)
+		require.Equal(t, "someone else", kept.CustomerName)
+		key, err := store.CustomerKeyByID(ctx, "k1")
+		require.NoError(t, err)
+		require.Nil(t, key.Wrapped)
+		require.NotNil(t, key.DestroyedAt)
+		events, err := store.ListEvents(ctx, "a1")
+		require.NoError(t, err)
+		require.Len(t, events, 1)
+
+		again, err := store.EraseCustomer(ctx, "G-1", "root")
+		require.NoError(t, err)
+		require.Zero(t, again.KeysDestroyed)
+		audit, err := store.AuditEntries(ctx, "G-1")
+		require.NoError(t, err)
+		require.Len(t, audit, 2)
+		require.Equal(t, models.AuditCustomerErased, audit[0].Kind)
+		require.Equal(t, "root", audit[0].ActorID)
+		require.NotContains(t, audit[0].Detail, "sealed")
+	})
+}
+
+// No code outside tests updates or deletes timeline events: a grep-able guarantee beside the
+// database triggers.
+func TestNoCodeChangesEvents(t *testing.T) {
+	t.Parallel()
+	forbidden := regexp.MustCompile(`(?i)(update|delete)\s+(from\s+)?action_events|Model\(&(models\.)?ActionEvent\{\}\)\.(Update|Delete)|Delete\(&(models\.)?ActionEvent|Save\(&(models\.)?ActionEvent`)
+	root, err := filepath.Abs("..")
+	require.NoError(t, err)
+	checked := 0
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "migrations" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		checked++
+		require.NotRegexp(t, forbidden, string(src), "%s changes timeline events", path)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Greater(t, checked, 20)
+}

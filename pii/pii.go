@@ -1,0 +1,229 @@
+// Package pii seals customers' personal data with a data key of each customer's own, before the
+// data enters a workflow, so that erasing a customer (destroying the key) makes every copy
+// unreadable: in Temporal's histories, in the read model's timeline and in backups alike, without
+// changing any of them. The keys live in the read model, wrapped by the process encryption key.
+//
+// What counts as personal data is listed in Fields; everything else (titles, handover reasons,
+// summaries of work) is about the work and stays readable in the audit trail.
+package pii
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
+)
+
+// Fields names the personal data handover seals: the customer's name and contact, what a handover
+// says about the customer (notes.customer_context) and what is sent to them (customer_message on
+// handovers and completions, and the customer_told events that carry it).
+var Fields = []string{
+	"customer.name", "customer.contact", "handover.notes.customer_context",
+	"handover.customer_message", "complete.customer_message",
+}
+
+// prefix marks a sealed value: "pii:v1:<key id>:<base64url(nonce||ciphertext)>".
+const prefix = "pii:v1:"
+
+// Erased is shown in place of data whose customer was erased.
+const Erased = models.Erased
+
+// IsSealed reports whether v is a sealed value.
+func IsSealed(v string) bool { return strings.HasPrefix(v, prefix) }
+
+// Sealer seals and opens customers' personal data.
+type Sealer struct {
+	Keys  *codec.Keyring
+	Store *models.Store
+}
+
+// KeyRef is the key owner of an action's customer data: the customer's ref, or for an action
+// without a customer ref a key of the action's own.
+func KeyRef(customerRef, actionID string) string {
+	if customerRef != "" {
+		return customerRef
+	}
+	return "action:" + actionID
+}
+
+// Seal replaces each non-empty value with its sealed form under the customer's live key,
+// creating the key on first use. Already sealed values are left alone.
+func (s *Sealer) Seal(ctx context.Context, ref string, values ...*string) error {
+	var aead cipher.AEAD
+	var keyID string
+	for _, v := range values {
+		if *v == "" || IsSealed(*v) {
+			continue
+		}
+		if aead == nil {
+			var err error
+			if keyID, aead, err = s.liveKey(ctx, ref); err != nil {
+				return err
+			}
+		}
+		nonce := make([]byte, aead.NonceSize())
+		if _, err := rand.Read(nonce); err != nil {
+			return fmt.Errorf("reading random bytes: %w", err)
+		}
+		sealed := aead.Seal(nonce, nonce, []byte(*v), []byte(keyID))
+		*v = prefix + keyID + ":" + base64.RawURLEncoding.EncodeToString(sealed)
+	}
+	return nil
+}
+
+func (s *Sealer) liveKey(ctx context.Context, ref string) (string, cipher.AEAD, error) {
+	k, err := s.Store.LiveCustomerKey(ctx, ref)
+	if errors.Is(err, models.ErrNotFound) {
+		raw := make([]byte, codec.KeySize)
+		if _, err := rand.Read(raw); err != nil {
+			return "", nil, fmt.Errorf("reading random bytes: %w", err)
+		}
+		id := uuid.NewString()
+		wrapKeyID, wrapped := s.Keys.Seal(raw, []byte(id))
+		w := base64.StdEncoding.EncodeToString(wrapped)
+		k, err = s.Store.CreateCustomerKey(ctx, models.CustomerKey{ID: id, CustomerRef: ref, WrapKeyID: wrapKeyID, Wrapped: &w})
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	aead, err := s.unwrap(k)
+	return k.ID, aead, err
+}
+
+func (s *Sealer) unwrap(k models.CustomerKey) (cipher.AEAD, error) {
+	if k.Wrapped == nil {
+		return nil, errDestroyed
+	}
+	wrapped, err := base64.StdEncoding.DecodeString(*k.Wrapped)
+	if err != nil {
+		return nil, fmt.Errorf("customer key %s: %w", k.ID, err)
+	}
+	raw, err := s.Keys.Open(k.WrapKeyID, wrapped, []byte(k.ID))
+	if err != nil {
+		return nil, fmt.Errorf("customer key %s: %w", k.ID, err)
+	}
+	block, err := aes.NewCipher(raw)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+var errDestroyed = errors.New("customer key destroyed")
+
+// Opener opens sealed values, loading each customer key once. It is meant for one request or one
+// batch: keys are not kept beyond it, so an erasure takes effect on the next one.
+type Opener struct {
+	s     *Sealer
+	ctx   context.Context
+	aeads map[string]cipher.AEAD
+}
+
+// Opener returns an Opener for one request.
+func (s *Sealer) Opener(ctx context.Context) *Opener {
+	return &Opener{s: s, ctx: ctx, aeads: map[string]cipher.AEAD{}}
+}
+
+// Open returns the plain value of v, v itself when it is not sealed, or Erased when its key was
+// destroyed. An error means the read model could not be read; the caller should not guess.
+func (o *Opener) Open(v string) (string, error) {
+	if !IsSealed(v) {
+		return v, nil
+	}
+	keyID, data, ok := strings.Cut(strings.TrimPrefix(v, prefix), ":")
+	if !ok {
+		return Erased, nil
+	}
+	aead, seen := o.aeads[keyID]
+	if !seen {
+		k, err := o.s.Store.CustomerKeyByID(o.ctx, keyID)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+		case err != nil:
+			return "", err
+		default:
+			if aead, err = o.s.unwrap(k); err != nil && !errors.Is(err, errDestroyed) {
+				return "", err
+			}
+		}
+		o.aeads[keyID] = aead
+	}
+	if aead == nil {
+		return Erased, nil
+	}
+	sealed, err := base64.RawURLEncoding.DecodeString(data)
+	if err != nil || len(sealed) < aead.NonceSize() {
+		return Erased, nil
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], []byte(keyID))
+	if err != nil {
+		return Erased, nil
+	}
+	return string(plain), nil
+}
+
+// OpenAll opens each value in place.
+func (o *Opener) OpenAll(values ...*string) error {
+	for _, v := range values {
+		plain, err := o.Open(*v)
+		if err != nil {
+			return err
+		}
+		*v = plain
+	}
+	return nil
+}
+
+// OpenTree opens every sealed string found in a decoded JSON value (maps, slices, strings).
+func (o *Opener) OpenTree(v any) (any, error) {
+	switch t := v.(type) {
+	case string:
+		return o.Open(t)
+	case map[string]any:
+		for k, e := range t {
+			opened, err := o.OpenTree(e)
+			if err != nil {
+				return nil, err
+			}
+			t[k] = opened
+		}
+		return t, nil
+	case []any:
+		for i, e := range t {
+			opened, err := o.OpenTree(e)
+			if err != nil {
+				return nil, err
+			}
+			t[i] = opened
+		}
+		return t, nil
+	}
+	return v, nil
+}
+
+// OpenJSON opens every sealed string in a JSON document; the document is returned unchanged when
+// it holds none.
+func (o *Opener) OpenJSON(doc []byte) ([]byte, error) {
+	if !strings.Contains(string(doc), prefix) {
+		return doc, nil
+	}
+	var v any
+	if err := json.Unmarshal(doc, &v); err != nil {
+		return doc, nil
+	}
+	opened, err := o.OpenTree(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(opened)
+}
