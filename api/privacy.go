@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
@@ -149,12 +151,37 @@ func (s *server) codecEndpoint(c *gin.Context) {
 		writeError(c, s.Log, errorf(kindNotFound, "this process has no payload codec"))
 		return
 	}
-	codecs := []converter.PayloadCodec{&codec.PayloadCodec{Keys: s.Codec}}
-	if s.Sealer != nil {
-		codecs = append(codecs, &openingCodec{opener: s.Sealer.Opener(c.Request.Context())})
+	var req commonpb.Payloads
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 4<<20))
+	if err != nil {
+		writeError(c, s.Log, errorf(kindTooLarge, "payloads over 4 MiB"))
+		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 4<<20)
-	converter.NewPayloadCodecHTTPHandler(codecs...).ServeHTTP(c.Writer, c.Request)
+	if err := protojson.Unmarshal(raw, &req); err != nil {
+		writeProblem(c, http.StatusBadRequest, "want {\"payloads\": [...]} as Temporal's codec protocol sends", nil)
+		return
+	}
+	payloads := req.GetPayloads()
+	pc := &codec.PayloadCodec{Keys: s.Codec}
+	if strings.HasSuffix(c.FullPath(), "/encode") {
+		payloads, err = pc.Encode(payloads)
+	} else if payloads, err = pc.Decode(payloads); err != nil {
+		// Someone else's ciphertext, or tampered: the caller's input, not our fault.
+		writeError(c, s.Log, invalidFields(FieldError{Field: "payloads", Message: "cannot be decrypted with this process's keys"}))
+		return
+	} else if s.Sealer != nil {
+		payloads, err = (&openingCodec{opener: s.Sealer.Opener(c.Request.Context())}).Decode(payloads)
+	}
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	out, err := protojson.Marshal(&commonpb.Payloads{Payloads: payloads})
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json", out)
 }
 
 // openingCodec opens sealed customer data inside JSON payloads when decoding; encoding leaves

@@ -20,6 +20,7 @@ import (
 	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/pii"
+	"github.com/handover/handover/reproject"
 	"github.com/handover/handover/telemetry"
 	"github.com/handover/handover/worker"
 )
@@ -260,4 +261,24 @@ func Migrate(ctx context.Context, c Config, log *slog.Logger) (int64, error) {
 	}
 	defer store.Close()
 	return store.Migrate(ctx)
+}
+
+// Reproject rebuilds the read model in store from the action workflows of the configured Temporal
+// service (`handover admin reproject`).
+func Reproject(ctx context.Context, c Config, store *models.Store, log *slog.Logger) (reproject.Result, error) {
+	keys, err := c.Keyring()
+	if err != nil {
+		return reproject.Result{}, err
+	}
+	tel, err := telemetry.New(ctx, c.Telemetry("handover-admin"))
+	if err != nil {
+		return reproject.Result{}, err
+	}
+	defer tel.Shutdown(context.Background())
+	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel, keys)
+	if err != nil {
+		return reproject.Result{}, err
+	}
+	defer tc.Close()
+	return reproject.Run(ctx, tc, c.TemporalNamespace, keys, store, log)
 }

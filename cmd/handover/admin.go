@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -107,6 +109,33 @@ func newAdminCmd() *cobra.Command {
 			return nil
 		}),
 	}
-	cmd.AddCommand(addTeam, addStaff, issueToken, revoke)
+	reprojectCmd := &cobra.Command{
+		Use:   "reproject",
+		Short: "Rebuild the read model's actions and timelines from the workflows Temporal keeps (open and closed)",
+		Long: "Replays every action workflow's history from HANDOVER_TEMPORAL_ADDRESS and writes its state and\n" +
+			"timeline again, idempotently. The key is HANDOVER_ENCRYPTION_KEY, or the key file of `handover dev`\n" +
+			"in --data. Staff, teams, tokens and policies are not in the workflows: restore them from a backup.",
+		Args: cobra.NoArgs,
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
+			cfg, err := loadConfig()
+			if err != nil {
+				return err
+			}
+			if cfg.EncryptionKey == "" {
+				key, err := os.ReadFile(filepath.Join(dataDir, app.KeyFileName))
+				if err != nil {
+					return fmt.Errorf("no HANDOVER_ENCRYPTION_KEY and no key file in %s: %w", dataDir, err)
+				}
+				cfg.EncryptionKey = strings.TrimSpace(string(key))
+			}
+			res, err := app.Reproject(ctx, cfg, store, cfg.Logger())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "read model rebuilt: %d workflow runs, %d actions, %d events\n", res.Runs, res.Actions, res.Events)
+			return nil
+		}),
+	}
+	cmd.AddCommand(addTeam, addStaff, issueToken, revoke, reprojectCmd)
 	return cmd
 }

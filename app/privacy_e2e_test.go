@@ -1,0 +1,180 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
+)
+
+// Customer data planted as a canary never reaches Temporal's database (nor the read model's) in
+// plain text; authorised staff read it through the API and the codec endpoint; after erasure it is
+// unreadable everywhere while the timeline stays whole.
+func TestCustomerDataProtected(t *testing.T) {
+	for _, backend := range modelstest.Backends() {
+		t.Run(backend.Name, func(t *testing.T) {
+			t.Parallel()
+			dataDir := t.TempDir()
+			st := startStack(t, dataDir, backendURL(t, backend))
+			testCustomerDataProtected(t, st, dataDir)
+		})
+	}
+}
+
+func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
+	ctx := context.Background()
+	alice, bob, carol, root := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "carol"), as(t, st, "root")
+	const canary = "Zq7Canary"
+	ref := "G-" + strings.ToUpper(modelstest.Name("c"))
+	body := newAction("alice")
+	body["customer"] = map[string]any{"ref": ref, "name": canary + " Name", "contact": canary + "@example.org"}
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
+	ho := merge(handoverBody, "customer_message", canary+" message on handover")
+	ho = merge(ho, "notes", map[string]any{"summary": "Guest wants a 2pm checkout", "customer_context": canary + " context"})
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", ho, nil))
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/complete",
+		map[string]any{"outcome": "done", "customer_message": canary + " goodbye"}, nil))
+
+	// Staff in scope read the plain data.
+	var full struct {
+		Customer  struct{ Name, Contact string } `json:"customer"`
+		Handovers []struct {
+			Notes           struct{ CustomerContext string `json:"customer_context"` } `json:"notes"`
+			CustomerMessage string                                                    `json:"customer_message"`
+		} `json:"handovers"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, &full))
+	require.Equal(t, canary+" Name", full.Customer.Name)
+	require.Equal(t, canary+" context", full.Handovers[0].Notes.CustomerContext)
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &full))
+	require.Equal(t, canary+"@example.org", full.Customer.Contact)
+	var events struct {
+		Items []struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &events))
+	var told []string
+	for _, e := range events.Items {
+		if e.Type == workflows.EventCustomerTold {
+			told = append(told, e.Data["message"].(string))
+		}
+	}
+	require.Equal(t, []string{canary + " message on handover", canary + " goodbye"}, told)
+
+	// Not a byte of it in Temporal's database files (nor in the SQLite read model's).
+	files, err := filepath.Glob(filepath.Join(dataDir, "*.db*"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		require.False(t, bytes.Contains(raw, []byte(canary)), "%s holds the canary in plain text", f)
+	}
+	require.NoError(t, st.Store.DB().Exec("SELECT 1").Error)
+	var hits int64
+	require.NoError(t, st.Store.DB().Raw(`SELECT
+		(SELECT COUNT(*) FROM actions WHERE customer_name LIKE ? OR customer_contact LIKE ?) +
+		(SELECT COUNT(*) FROM handovers WHERE customer_context LIKE ? OR customer_message LIKE ?) +
+		(SELECT COUNT(*) FROM action_events WHERE data LIKE ?)`,
+		"%"+canary+"%", "%"+canary+"%", "%"+canary+"%", "%"+canary+"%", "%"+canary+"%").Scan(&hits).Error)
+	require.Zero(t, hits, "the read model holds the canary in plain text")
+
+	// The history's payloads are ciphertext; the codec endpoint decodes them for supervisors only.
+	hist, err := st.Client.WorkflowService().GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
+		Namespace: st.Temporal.Namespace(), Execution: &commonpb.WorkflowExecution{WorkflowId: workflows.ActionWorkflowID(a.ID)},
+	})
+	require.NoError(t, err)
+	input := hist.GetHistory().GetEvents()[0].GetWorkflowExecutionStartedEventAttributes().GetInput()
+	require.Equal(t, codec.MetadataEncoding, string(input.GetPayloads()[0].GetMetadata()["encoding"]))
+	decode := func(c caller) (int, string) {
+		raw, err := protojson.Marshal(input)
+		require.NoError(t, err)
+		req, err := http.NewRequest("POST", st.URL+"/codec/decode", bytes.NewReader(raw))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", "http://localhost:8233")
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		out, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		if resp.StatusCode != http.StatusOK {
+			return resp.StatusCode, ""
+		}
+		var payloads commonpb.Payloads
+		require.NoError(t, protojson.Unmarshal(out, &payloads))
+		return resp.StatusCode, string(payloads.GetPayloads()[0].GetData())
+	}
+	status, _ := decode(caller{t: t})
+	require.Equal(t, http.StatusUnauthorized, status)
+	status, _ = decode(alice)
+	require.Equal(t, http.StatusForbidden, status)
+	status, plain := decode(carol)
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, plain, canary+" Name")
+	forged := `{"payloads":[{"metadata":{"encoding":"YmluYXJ5L2VuY3J5cHRlZA=="},"data":"AAAA"}]}`
+	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/codec/decode", forged, nil))
+	require.Equal(t, http.StatusBadRequest, carol.call("POST", "/codec/decode", `{"payloads": 7}`, nil))
+
+	// Erasure: administrators only, 404 for an unknown customer, idempotent.
+	require.Equal(t, http.StatusForbidden, carol.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
+	require.Equal(t, http.StatusNotFound, root.call("DELETE", "/api/v1/customers/G-NOBODY-"+ref, nil, nil))
+	var er models.Erasure
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
+	require.Equal(t, int64(1), er.KeysDestroyed)
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
+	require.Zero(t, er.KeysDestroyed)
+
+	for _, path := range []string{"/api/v1/actions/" + a.ID, "/api/v1/actions/" + a.ID + "?consistent=true"} {
+		require.Equal(t, http.StatusOK, alice.call("GET", path, nil, &full))
+		require.Equal(t, models.Erased, full.Customer.Name, path)
+		require.Equal(t, models.Erased, full.Customer.Contact, path)
+		require.Equal(t, models.Erased, full.Handovers[0].Notes.CustomerContext, path)
+		require.Equal(t, models.Erased, full.Handovers[0].CustomerMessage, path)
+	}
+	before := len(events.Items)
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &events))
+	require.Len(t, events.Items, before, "erasure keeps the timeline whole")
+	for _, e := range events.Items {
+		if e.Type == workflows.EventCustomerTold {
+			require.Equal(t, models.Erased, e.Data["message"])
+		}
+	}
+	// Even with the process key, the history's copy is now unreadable.
+	status, plain = decode(carol)
+	require.Equal(t, http.StatusOK, status)
+	require.NotContains(t, plain, canary)
+	require.Contains(t, plain, models.Erased)
+	audit, err := st.Store.AuditEntries(ctx, ref)
+	require.NoError(t, err)
+	require.Len(t, audit, 2)
+	require.Equal(t, "root", audit[0].ActorID)
+
+	// A new action for the same customer gets a fresh key and is readable again.
+	var again action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &again))
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+again.ID, nil, &full))
+	require.Equal(t, canary+" Name", full.Customer.Name)
+}

@@ -1,0 +1,162 @@
+// Package reproject rebuilds the read model from the workflows: every action workflow run that
+// Temporal still keeps (open and closed, each run of a continue-as-new chain) is replayed from its
+// history, and the projections the workflow made along the way (its state and every timeline event)
+// are written again. Writing is idempotent, so it can run over a live read model, a partial one or
+// an empty one.
+package reproject
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
+	sdklog "go.temporal.io/sdk/log"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// Result counts what a rebuild wrote.
+type Result struct {
+	Runs    int `json:"runs"`
+	Actions int `json:"actions"`
+	Events  int `json:"events"`
+}
+
+// Run replays every action workflow run in the client's namespace and writes its projections to
+// the store.
+func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Keyring, store *models.Store, log *slog.Logger) (Result, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var res Result
+	capture := &captured{}
+	replayer, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{
+		DataConverter: keys.DataConverter(), FailureConverter: keys.FailureConverter(),
+		Interceptors: []interceptor.WorkerInterceptor{capture},
+	})
+	if err != nil {
+		return res, err
+	}
+	replayer.RegisterWorkflowWithOptions(workflows.ActionWorkflow, workflow.RegisterOptions{Name: workflows.ActionWorkflowName})
+	logger := sdklog.NewStructuredLogger(log.With("component", "reproject"))
+
+	type action struct {
+		state  workflows.State
+		events map[int64]workflows.Event
+	}
+	byID := map[string]*action{}
+	var token []byte
+	for {
+		page, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Namespace: namespace, Query: fmt.Sprintf("WorkflowType = '%s'", workflows.ActionWorkflowName),
+			NextPageToken: token, PageSize: 500,
+		})
+		if err != nil {
+			return res, fmt.Errorf("listing action workflows: %w", err)
+		}
+		for _, ex := range page.GetExecutions() {
+			wid, rid := ex.GetExecution().GetWorkflowId(), ex.GetExecution().GetRunId()
+			if !strings.HasPrefix(wid, workflows.ActionWorkflowIDPrefix) {
+				continue
+			}
+			history, err := fetch(ctx, c, wid, rid)
+			if err != nil {
+				return res, err
+			}
+			capture.batches = nil
+			if err := replayer.ReplayWorkflowHistory(logger, history); err != nil {
+				return res, fmt.Errorf("replaying %s run %s: %w", wid, rid, err)
+			}
+			res.Runs++
+			for _, b := range capture.batches {
+				a := byID[b.State.ID]
+				if a == nil {
+					a = &action{events: map[int64]workflows.Event{}}
+					byID[b.State.ID] = a
+				}
+				if b.State.Version >= a.state.Version {
+					a.state = b.State
+				}
+				for _, e := range b.Events {
+					a.events[e.Seq] = e
+				}
+			}
+		}
+		token = page.GetNextPageToken()
+		if len(token) == 0 {
+			break
+		}
+	}
+	acts := &activities.Activities{Store: store}
+	for _, a := range byID {
+		p := workflows.Projection{State: a.state}
+		for _, e := range a.events {
+			p.Events = append(p.Events, e)
+		}
+		sort.Slice(p.Events, func(i, j int) bool { return p.Events[i].Seq < p.Events[j].Seq })
+		if err := acts.ProjectAction(ctx, p); err != nil {
+			return res, fmt.Errorf("writing action %s: %w", a.state.ID, err)
+		}
+		res.Actions++
+		res.Events += len(p.Events)
+	}
+	log.Info("read model rebuilt from the workflows", "runs", res.Runs, "actions", res.Actions, "events", res.Events)
+	return res, nil
+}
+
+func fetch(ctx context.Context, c client.Client, wid, rid string) (*historypb.History, error) {
+	it := c.GetWorkflowHistory(ctx, wid, rid, false, 0)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("reading history of %s run %s: %w", wid, rid, err)
+		}
+		h.Events = append(h.Events, e)
+	}
+	return h, nil
+}
+
+// captured records the projections a replayed workflow asks for.
+type captured struct {
+	interceptor.WorkerInterceptorBase
+	batches []workflows.Projection
+}
+
+func (c *captured) InterceptWorkflow(_ workflow.Context, next interceptor.WorkflowInboundInterceptor) interceptor.WorkflowInboundInterceptor {
+	return &inbound{WorkflowInboundInterceptorBase: interceptor.WorkflowInboundInterceptorBase{Next: next}, c: c}
+}
+
+type inbound struct {
+	interceptor.WorkflowInboundInterceptorBase
+	c *captured
+}
+
+func (i *inbound) Init(outbound interceptor.WorkflowOutboundInterceptor) error {
+	return i.Next.Init(&outboundCapture{WorkflowOutboundInterceptorBase: interceptor.WorkflowOutboundInterceptorBase{Next: outbound}, c: i.c})
+}
+
+type outboundCapture struct {
+	interceptor.WorkflowOutboundInterceptorBase
+	c *captured
+}
+
+func (o *outboundCapture) ExecuteLocalActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
+	if activityType == workflows.ProjectActivityName && len(args) == 1 {
+		if p, ok := args[0].(workflows.Projection); ok {
+			o.c.batches = append(o.c.batches, p)
+		}
+	}
+	return o.Next.ExecuteLocalActivity(ctx, activityType, args...)
+}
