@@ -122,11 +122,7 @@ func TestScaleOut(t *testing.T) {
 	}
 	dbURL := modelstest.PostgresURL(t) // skips, saying so, without HANDOVER_TEST_POSTGRES_URL
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "handover")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "GOTOOLCHAIN=local")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := buildBinary(t)
 
 	temporalPort := freePort(t)
 	c := &cluster{t: t, bin: bin, env: []string{
