@@ -56,8 +56,10 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	var full struct {
 		Customer  struct{ Name, Contact string } `json:"customer"`
 		Handovers []struct {
-			Notes           struct{ CustomerContext string `json:"customer_context"` } `json:"notes"`
-			CustomerMessage string                                                    `json:"customer_message"`
+			Notes struct {
+				CustomerContext string `json:"customer_context"`
+			} `json:"notes"`
+			CustomerMessage string `json:"customer_message"`
 		} `json:"handovers"`
 	}
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, &full))
