@@ -288,7 +288,10 @@ func (s *server) loadScoped(c *gin.Context) (models.Action, error) {
 	if errors.Is(err, models.ErrNotFound) || (err == nil && !inScope(principal(c), a.TeamID)) {
 		return models.Action{}, errorf(kindNotFound, "no action %q", id)
 	}
-	return a, err
+	if err != nil {
+		return s.loadScopedOrLive(c, err)
+	}
+	return a, nil
 }
 
 func (s *server) getAction(c *gin.Context) (int, any, error) {

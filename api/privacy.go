@@ -51,13 +51,31 @@ func (s *server) reveal(ctx context.Context, states ...*workflows.State) error {
 	return nil
 }
 
-// renderOpen renders a state with its personal data opened.
+// renderOpen renders a state with its personal data opened. When the keys cannot be read (the
+// read model is down) the change has still been made: the answer then shows personal data as
+// "[unavailable]" rather than failing.
 func (s *server) renderOpen(ctx context.Context, st workflows.State) (actionJSON, error) {
-	if err := s.reveal(ctx, &st); err != nil {
-		return actionJSON{}, err
+	opened := st.Clone()
+	if err := s.reveal(ctx, &opened); err != nil {
+		s.Log.WarnContext(ctx, "customer data not opened for the answer", "action_id", st.ID, "error", err)
+		hide := func(v *string) {
+			if pii.IsSealed(*v) {
+				*v = unavailable
+			}
+		}
+		hide(&st.Customer.Name)
+		hide(&st.Customer.Contact)
+		for i := range st.Handovers {
+			hide(&st.Handovers[i].Notes.CustomerContext)
+			hide(&st.Handovers[i].CustomerMessage)
+		}
+		return renderState(st), nil
 	}
-	return renderState(st), nil
+	return renderState(opened), nil
 }
+
+// unavailable stands for personal data that could not be opened because its key could not be read.
+const unavailable = "[unavailable]"
 
 // renderOpenRows renders read-model rows with their personal data opened.
 func (s *server) renderOpenRows(ctx context.Context, rows []models.Action) ([]actionJSON, error) {

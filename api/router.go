@@ -57,6 +57,8 @@ type server struct {
 	Deps
 	decoder  *decoder
 	limiters *limiters
+	// recent stands in for the token table while the read model is unreachable.
+	recent *authMemory
 }
 
 // NewRouter builds the HTTP handler with every route.
@@ -75,7 +77,7 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Ready == nil {
 		d.Ready = func(context.Context) error { return nil }
 	}
-	s := &server{Deps: d, decoder: newDecoder(), limiters: &limiters{cfg: d.RateLimit, by: map[string]*rate.Limiter{}}}
+	s := &server{Deps: d, decoder: newDecoder(), limiters: &limiters{cfg: d.RateLimit, by: map[string]*rate.Limiter{}}, recent: &authMemory{}}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -228,11 +230,17 @@ func (s *server) authenticate(c *gin.Context) {
 	}
 	st, err := s.Store.StaffByToken(c.Request.Context(), token)
 	if errors.Is(err, models.ErrNotFound) {
+		s.recent.forget(token)
 		c.Header("WWW-Authenticate", `Bearer realm="handover", error="invalid_token"`)
 		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked", nil)
 		return
 	}
-	if err != nil {
+	if err == nil {
+		s.recent.remember(token, st, s.Now())
+	} else if remembered, ok := s.recent.recall(token, s.Now()); ok {
+		s.Log.WarnContext(c.Request.Context(), "read model unavailable; caller known from a recent check", "staff_id", remembered.ID, "error", err)
+		st = remembered
+	} else {
 		writeError(c, s.Log, err)
 		return
 	}
