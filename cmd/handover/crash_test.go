@@ -144,7 +144,7 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 	require.Eventually(t, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		return len(results) >= 40
+		return len(results) >= 100
 	}, 60*time.Second, 5*time.Millisecond)
 	require.NoError(t, dev.Process.Signal(syscall.SIGKILL))
 	_ = dev.Wait()

@@ -1,0 +1,79 @@
+package pii_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/pii"
+)
+
+func TestSealOpenAndErase(t *testing.T) {
+	t.Parallel()
+	for _, b := range modelstest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			keys, err := codec.NewKeyring(codec.NewKey())
+			require.NoError(t, err)
+			s := &pii.Sealer{Keys: keys, Store: modelstest.Open(t, b.URL(t))}
+
+			name, contact, empty := "Ms Patel", "+44 7700 900123", ""
+			require.NoError(t, s.Seal(ctx, "G-1", &name, &contact, &empty))
+			require.True(t, pii.IsSealed(name))
+			require.NotContains(t, name+contact, "Patel")
+			require.Empty(t, empty, "nothing to seal stays empty")
+			sealedOnce := name
+			require.NoError(t, s.Seal(ctx, "G-1", &name))
+			require.Equal(t, sealedOnce, name, "sealing twice leaves the sealed value")
+			other := "Mr Jones"
+			require.NoError(t, s.Seal(ctx, "G-2", &other))
+
+			o := s.Opener(ctx)
+			require.NoError(t, o.OpenAll(&name, &contact))
+			require.Equal(t, "Ms Patel", name)
+			require.Equal(t, "+44 7700 900123", contact)
+			plain, err := o.Open("not sealed at all")
+			require.NoError(t, err)
+			require.Equal(t, "not sealed at all", plain)
+
+			// A tampered value, and one under a key this store never had, read as erased.
+			tampered := sealedOnce[:len(sealedOnce)-2] + "AA"
+			got, err := s.Opener(ctx).Open(tampered)
+			require.NoError(t, err)
+			require.Equal(t, pii.Erased, got)
+
+			// JSON documents are opened wherever a sealed string sits in them.
+			doc, err := s.Opener(ctx).OpenJSON([]byte(`{"customer":{"name":"` + sealedOnce + `"},"list":["` + other + `"]}`))
+			require.NoError(t, err)
+			require.JSONEq(t, `{"customer":{"name":"Ms Patel"},"list":["Mr Jones"]}`, string(doc))
+
+			_, err = s.Store.EraseCustomer(ctx, "G-1", "root")
+			require.NoError(t, err)
+			got, err = s.Opener(ctx).Open(sealedOnce)
+			require.NoError(t, err)
+			require.Equal(t, pii.Erased, got)
+			got, err = s.Opener(ctx).Open(other)
+			require.NoError(t, err)
+			require.Equal(t, "Mr Jones", got, "another customer's data is untouched")
+
+			// A new value for the erased customer is sealed under a new key.
+			again := "Ms Patel"
+			require.NoError(t, s.Seal(ctx, "G-1", &again))
+			require.NotEqual(t, strings.Split(sealedOnce, ":")[2], strings.Split(again, ":")[2])
+			got, err = s.Opener(ctx).Open(again)
+			require.NoError(t, err)
+			require.Equal(t, "Ms Patel", got)
+
+			// Another process key cannot unwrap the customer keys.
+			foreign, err := codec.NewKeyring(codec.NewKey())
+			require.NoError(t, err)
+			_, err = (&pii.Sealer{Keys: foreign, Store: s.Store}).Opener(ctx).Open(again)
+			require.ErrorIs(t, err, codec.ErrUnknownKey)
+		})
+	}
+}
