@@ -38,6 +38,12 @@ func TestComposeTopology(t *testing.T) {
 	require.Equal(t, types.ShellCommand{"api"}, svc("api").Command)
 	require.Equal(t, types.ShellCommand{"worker"}, svc("worker").Command)
 	require.Equal(t, "0.0.0.0:8080", *svc("api").Environment["HANDOVER_HTTP_ADDR"])
+	for _, name := range []string{"api", "worker"} {
+		_, ok := svc(name).Environment["HANDOVER_ENCRYPTION_KEY"]
+		require.True(t, ok, "%s is given the encryption key", name)
+	}
+	require.Equal(t, "http://localhost:8080/codec", *svc("temporal-ui").Environment["TEMPORAL_CODEC_ENDPOINT"])
+	require.Equal(t, "http://localhost:8233", *svc("api").Environment["HANDOVER_CODEC_CORS_ORIGINS"])
 
 	for _, name := range []string{"api", "worker"} {
 		dep, ok := svc(name).DependsOn["migrate"]
