@@ -1,0 +1,53 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models/modelstest"
+)
+
+// The production processes refuse to run without an encryption key (there is no unencrypted mode)
+// and refuse a key that is not 32 bytes.
+func TestProductionProcessesNeedAnEncryptionKey(t *testing.T) {
+	t.Parallel()
+	cfg, err := app.LoadConfig()
+	require.NoError(t, err)
+	cfg.DatabaseURL = modelstest.SQLiteURL(t)
+	cfg.EncryptionKey = ""
+	require.ErrorContains(t, app.RunAPI(context.Background(), cfg, nil), "HANDOVER_ENCRYPTION_KEY is required")
+	require.ErrorContains(t, app.RunWorker(context.Background(), cfg, nil), "HANDOVER_ENCRYPTION_KEY is required")
+
+	cfg.EncryptionKey = "too-short"
+	require.ErrorContains(t, cfg.Validate(), "encryption key")
+	cfg.EncryptionKey = codec.NewKey()
+	cfg.OldEncryptionKeys = []string{codec.NewKey()}
+	require.NoError(t, cfg.Validate())
+	_, err = cfg.Keyring()
+	require.NoError(t, err)
+}
+
+// `handover dev` generates its key on first start and reuses it after a restart, so what it wrote
+// before stays readable.
+func TestDevKeepsItsGeneratedKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st := startStack(t, dir, "")
+	first := st.Keys.CurrentKeyID()
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, 201, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	require.NoError(t, st.Stop(context.Background()))
+
+	again := startStack(t, dir, "")
+	require.Equal(t, first, again.Keys.CurrentKeyID())
+	var got struct {
+		Customer struct{ Name string } `json:"customer"`
+	}
+	require.Equal(t, 200, as(t, again, "alice").call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &got))
+	require.Equal(t, "Ms Patel", got.Customer.Name)
+}
