@@ -197,7 +197,19 @@ func TestScaleOut(t *testing.T) {
 		require.Equal(t, "completed", a.Status, id)
 		require.Equal(t, "ben", a.OwnerID)
 		require.EqualValues(t, 5, a.Version, "created, handover, accepted, customer told, completed: nothing lost or doubled in %s", id)
+		var tl struct {
+			Items []struct {
+				Seq int64 `json:"seq"`
+			} `json:"items"`
+		}
+		require.Equal(t, http.StatusOK, get(t, apis[i%2]+"/api/v1/actions/"+id+"/events", tokens["ann"], &tl))
+		require.Len(t, tl.Items, 5, id)
+		for j, e := range tl.Items {
+			require.EqualValues(t, j+1, e.Seq, id)
+		}
 	}
+	t.Logf("one of two workers killed with SIGKILL with %d actions awaiting acceptance; all %d completed by the survivor, %d events checked, 0 lost or doubled",
+		actions/2, actions, 5*actions)
 
 	// The survivors stop cleanly on SIGTERM.
 	for _, p := range c.procs {
