@@ -80,6 +80,18 @@ func (s *Store) CustomerKeyByID(ctx context.Context, id string) (CustomerKey, er
 	return k, nil
 }
 
+// CustomerKeysByIDs returns the keys with the given IDs that exist, destroyed or not.
+func (s *Store) CustomerKeysByIDs(ctx context.Context, ids []string) ([]CustomerKey, error) {
+	var out []CustomerKey
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("loading customer keys: %w", err)
+	}
+	return out, nil
+}
+
 // CustomerKnown reports whether any action or key names the customer.
 func (s *Store) CustomerKnown(ctx context.Context, ref string) (bool, error) {
 	var n int64

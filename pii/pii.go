@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -172,8 +173,34 @@ func (o *Opener) Open(v string) (string, error) {
 	return string(plain), nil
 }
 
-// OpenAll opens each value in place.
+// OpenAll opens each value in place, loading the keys they need in one query.
 func (o *Opener) OpenAll(values ...*string) error {
+	var missing []string
+	for _, v := range values {
+		if !IsSealed(*v) {
+			continue
+		}
+		keyID, _, _ := strings.Cut(strings.TrimPrefix(*v, prefix), ":")
+		if _, seen := o.aeads[keyID]; !seen && !slices.Contains(missing, keyID) {
+			missing = append(missing, keyID)
+		}
+	}
+	if len(missing) > 1 {
+		keys, err := o.s.Store.CustomerKeysByIDs(o.ctx, missing)
+		if err != nil {
+			return err
+		}
+		for _, id := range missing {
+			o.aeads[id] = nil // unknown keys read as erased
+		}
+		for _, k := range keys {
+			aead, err := o.s.unwrap(k)
+			if err != nil && !errors.Is(err, errDestroyed) {
+				return err
+			}
+			o.aeads[k.ID] = aead
+		}
+	}
 	for _, v := range values {
 		plain, err := o.Open(*v)
 		if err != nil {

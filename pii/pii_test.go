@@ -60,6 +60,10 @@ func TestSealOpenAndErase(t *testing.T) {
 			got, err = s.Opener(ctx).Open(other)
 			require.NoError(t, err)
 			require.Equal(t, "Mr Jones", got, "another customer's data is untouched")
+			// Opened together (keys loaded in one query), each reads as it should.
+			erasedCopy, otherCopy, unknown := sealedOnce, other, "pii:v1:no-such-key:AAAA"
+			require.NoError(t, s.Opener(ctx).OpenAll(&erasedCopy, &otherCopy, &unknown))
+			require.Equal(t, []string{pii.Erased, "Mr Jones", pii.Erased}, []string{erasedCopy, otherCopy, unknown})
 
 			// A new value for the erased customer is sealed under a new key.
 			again := "Ms Patel"
