@@ -105,7 +105,7 @@ func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Key
 			p.Events = append(p.Events, e)
 		}
 		sort.Slice(p.Events, func(i, j int) bool { return p.Events[i].Seq < p.Events[j].Seq })
-		if err := acts.ProjectAction(ctx, p); err != nil {
+		if _, err := acts.ProjectAction(ctx, p); err != nil {
 			return res, fmt.Errorf("writing action %s: %w", a.state.ID, err)
 		}
 		res.Actions++
