@@ -1,0 +1,50 @@
+package workflows
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	alice := Actor{ID: "alice", Role: RoleAgent}
+	bob := Actor{ID: "bob", Role: RoleAgent}
+	erin := Actor{ID: "erin", Role: RoleAgent}
+	carol := Actor{ID: "carol", Role: RoleSupervisor}
+	state := func(status Status) *State {
+		return &State{ID: "a1", Status: status, OwnerID: "alice", TeamID: "frontdesk", CreatedBy: "alice", DueAt: now.Add(time.Hour)}
+	}
+	pending := state(StatusHandoverPending)
+	pending.Handovers = []Handover{{ID: "h1", FromID: "alice", ToID: "bob", Status: "pending"}}
+	pending.PendingHandoverID = "h1"
+	paused := state(StatusAssigned)
+	paused.Paused = true
+	paused.PausedAt = &now
+	unassigned := state(StatusUnassigned)
+	unassigned.OwnerID = ""
+
+	cases := []struct {
+		name  string
+		s     *State
+		actor Actor
+		want  []string
+	}{
+		{"owner of an assigned action", state(StatusAssigned), alice, []string{UpdateHandover, UpdateComplete, UpdatePause, UpdateNote}},
+		{"stranger to an assigned action", state(StatusAssigned), erin, nil},
+		{"supervisor of an assigned action", state(StatusAssigned), carol, []string{UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote}},
+		{"recipient of a pending handover", pending, bob, []string{UpdateAccept, UpdateDecline, UpdateNote}},
+		{"hander of a pending handover", pending, alice, []string{UpdateComplete, UpdatePause, UpdateNote}},
+		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
+		{"agent and an unassigned action", unassigned, erin, []string{UpdateClaim}},
+		{"owner of a completed action", state(StatusCompleted), alice, []string{UpdateNote}},
+		{"supervisor of a cancelled action", state(StatusCancelled), carol, []string{UpdateNote}},
+		{"owner of an action being checked", state(StatusChecking), alice, []string{UpdateCheck, UpdateComplete, UpdatePause, UpdateNote}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, Available(tc.s, tc.actor))
+		})
+	}
+}
