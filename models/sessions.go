@@ -1,0 +1,103 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// UISession is a browser session of the web UI, opened with an API token.
+type UISession struct {
+	IDHash    string `gorm:"primaryKey"`
+	StaffID   string
+	TokenHash string
+	CSRF      string `gorm:"column:csrf"`
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// TableName names the sessions table.
+func (UISession) TableName() string { return "ui_sessions" }
+
+// OpenedSession is what opening a session gives: the id for the cookie (never stored), the
+// session's CSRF token, and who it is.
+type OpenedSession struct {
+	ID    string
+	CSRF  string
+	Staff Staff
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("reading random bytes: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// OpenSession checks the API token and opens a session on it that lasts ttl. An unknown or
+// revoked token is ErrNotFound.
+func (s *Store) OpenSession(ctx context.Context, token string, now time.Time, ttl time.Duration) (OpenedSession, error) {
+	st, err := s.StaffByToken(ctx, token)
+	if err != nil {
+		return OpenedSession{}, err
+	}
+	id, err := randomToken()
+	if err != nil {
+		return OpenedSession{}, err
+	}
+	csrf, err := randomToken()
+	if err != nil {
+		return OpenedSession{}, err
+	}
+	row := UISession{
+		IDHash: HashToken(id), StaffID: st.ID, TokenHash: HashToken(token), CSRF: csrf,
+		CreatedAt: utc(now), ExpiresAt: utc(now.Add(ttl)),
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return OpenedSession{}, fmt.Errorf("opening a session: %w", err)
+	}
+	// Sessions past their time are of no use to anyone: clear them as new ones open.
+	if err := s.db.WithContext(ctx).Where("expires_at < ?", utc(now)).Delete(&UISession{}).Error; err != nil {
+		return OpenedSession{}, fmt.Errorf("clearing expired sessions: %w", err)
+	}
+	return OpenedSession{ID: id, CSRF: csrf, Staff: st}, nil
+}
+
+// SessionStaff resolves a session id to its member of staff and CSRF token, while the session
+// has not expired, its token is not revoked and the person is active; otherwise ErrNotFound.
+func (s *Store) SessionStaff(ctx context.Context, id string, now time.Time) (Staff, string, error) {
+	var row UISession
+	err := s.db.WithContext(ctx).
+		Joins("JOIN api_tokens ON api_tokens.token_hash = ui_sessions.token_hash AND api_tokens.revoked_at IS NULL").
+		Where("ui_sessions.id_hash = ? AND ui_sessions.expires_at > ?", HashToken(id), utc(now)).
+		Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Staff{}, "", fmt.Errorf("session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Staff{}, "", fmt.Errorf("looking up session: %w", err)
+	}
+	var st Staff
+	err = s.db.WithContext(ctx).Where("id = ? AND active", row.StaffID).Take(&st).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Staff{}, "", fmt.Errorf("session: %w", ErrNotFound)
+	}
+	if err != nil {
+		return Staff{}, "", fmt.Errorf("loading session staff: %w", err)
+	}
+	return st, row.CSRF, nil
+}
+
+// CloseSession ends a session; closing an unknown one is not an error.
+func (s *Store) CloseSession(ctx context.Context, id string) error {
+	if err := s.db.WithContext(ctx).Where("id_hash = ?", HashToken(id)).Delete(&UISession{}).Error; err != nil {
+		return fmt.Errorf("closing session: %w", err)
+	}
+	return nil
+}
