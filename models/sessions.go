@@ -101,3 +101,26 @@ func (s *Store) CloseSession(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// ActionChange is the little the live updates of the UI need to know of a changed action.
+type ActionChange struct {
+	ID        string    `json:"id"`
+	TeamID    string    `json:"team_id"`
+	OwnerID   string    `json:"owner_id"`
+	Status    string    `json:"status"`
+	Version   int64     `json:"version"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ActionsChangedSince lists actions whose last change is after since, oldest change first.
+func (s *Store) ActionsChangedSince(ctx context.Context, since time.Time, limit int) ([]ActionChange, error) {
+	var out []ActionChange
+	err := s.db.WithContext(ctx).Model(&Action{}).
+		Select("id, team_id, owner_id, status, version, updated_at").
+		Where("updated_at > ?", utc(since)).Order("updated_at, id").Limit(limit).
+		Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing changed actions: %w", err)
+	}
+	return out, nil
+}

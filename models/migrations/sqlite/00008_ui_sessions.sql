@@ -10,6 +10,9 @@ CREATE TABLE ui_sessions (
     expires_at DATETIME NOT NULL
 );
 CREATE INDEX ui_sessions_expires_at ON ui_sessions (expires_at);
+-- The live updates of the UI follow actions by the time they last changed.
+CREATE INDEX actions_updated_at ON actions (updated_at);
 
 -- +goose Down
+DROP INDEX actions_updated_at;
 DROP TABLE ui_sessions;

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/models"
+)
+
+// changeHub tells subscribers which actions changed. The API and the worker may be separate
+// processes, so the hub follows the read model itself: while anyone listens it asks for actions
+// changed since it last looked, a few times a second, and fans each change out to the
+// subscribers allowed to see it. Nobody listening, no polling.
+type changeHub struct {
+	store *models.Store
+	log   *slog.Logger
+	every time.Duration
+
+	mu     sync.Mutex
+	subs   map[chan models.ActionChange]struct{}
+	cancel context.CancelFunc
+}
+
+// hubLookback is how far back the hub looks on each poll: a projection written late (a retry
+// after an outage) still carries the workflow's time of the change, so the hub re-reads a window
+// and sends only versions it has not sent.
+const hubLookback = 30 * time.Second
+
+func newChangeHub(store *models.Store, log *slog.Logger) *changeHub {
+	return &changeHub{store: store, log: log, every: 300 * time.Millisecond, subs: map[chan models.ActionChange]struct{}{}}
+}
+
+func (h *changeHub) subscribe() chan models.ActionChange {
+	ch := make(chan models.ActionChange, 64)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.subs[ch] = struct{}{}
+	if h.cancel == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		h.cancel = cancel
+		go h.poll(ctx)
+	}
+	return ch
+}
+
+func (h *changeHub) unsubscribe(ch chan models.ActionChange) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.subs, ch)
+	if len(h.subs) == 0 && h.cancel != nil {
+		h.cancel()
+		h.cancel = nil
+	}
+}
+
+func (h *changeHub) poll(ctx context.Context) {
+	sent := map[string]int64{} // action -> newest version sent
+	since := time.Now().Add(-hubLookback)
+	tick := time.NewTicker(h.every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		from := since.Add(-hubLookback)
+		changes, err := h.store.ActionsChangedSince(ctx, from, 500)
+		if err != nil {
+			if ctx.Err() == nil {
+				h.log.Warn("live updates: reading changed actions", "error", err)
+			}
+			continue
+		}
+		for _, ch := range changes {
+			if ch.UpdatedAt.After(since) {
+				since = ch.UpdatedAt
+			}
+			if sent[ch.ID] >= ch.Version {
+				continue
+			}
+			sent[ch.ID] = ch.Version
+			h.publish(ch)
+		}
+		// Forget what fell out of the window, so the map stays small.
+		if len(sent) > 10000 {
+			sent = map[string]int64{}
+			for _, ch := range changes {
+				sent[ch.ID] = ch.Version
+			}
+		}
+	}
+}
+
+func (h *changeHub) publish(c models.ActionChange) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs {
+		select {
+		case ch <- c:
+		default: // a subscriber that cannot keep up misses a change; its next page load catches up
+		}
+	}
+}
+
+// stream sends server-sent events of the changes to actions the caller may see: event "action"
+// with the action's id, team, owner, status and version. A comment every 15 s keeps proxies from
+// closing the connection.
+func (s *server) stream(c *gin.Context) {
+	me := principal(c)
+	ch := s.changes.subscribe()
+	defer s.changes.unsubscribe(ch)
+	c.Header("Content-Type", "text/event-stream")
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Accel-Buffering", "no")
+	c.Status(http.StatusOK)
+	// The HTTP server's write timeout would end a long stream: this one lives as long as the client.
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
+	fmt.Fprint(c.Writer, "retry: 2000\n: connected\n\n")
+	c.Writer.Flush()
+	keepAlive := time.NewTicker(15 * time.Second)
+	defer keepAlive.Stop()
+	ctx := c.Request.Context()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-keepAlive.C:
+			fmt.Fprint(c.Writer, ": keep-alive\n\n")
+		case change := <-ch:
+			if !inScope(me, change.TeamID) {
+				continue
+			}
+			data, err := json.Marshal(change)
+			if err != nil {
+				continue
+			}
+			fmt.Fprintf(c.Writer, "event: action\nid: %s/%d\ndata: %s\n\n", change.ID, change.Version, data)
+		}
+		c.Writer.Flush()
+	}
+}

@@ -1,0 +1,445 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// UIOptions configures the web UI served beside the JSON API.
+type UIOptions struct {
+	// DemoStaff are offered as one-click sign-ins (token demo-<id>); only `handover dev --demo`
+	// sets it.
+	DemoStaff []string
+	// TemporalUIURL is the base URL of the Temporal Web UI; each action links to its workflow
+	// there. Empty hides the links.
+	TemporalUIURL string
+	// Namespace is the Temporal namespace of the action workflows, for those links.
+	Namespace string
+	// SecureCookies marks the session cookie Secure: set it whenever the UI is served over TLS.
+	SecureCookies bool
+	// SessionTTL is how long a browser session lasts; 12 hours when zero.
+	SessionTTL time.Duration
+}
+
+//go:embed ui/templates/*.html
+var uiTemplates embed.FS
+
+//go:embed ui/static
+var uiStatic embed.FS
+
+const (
+	sessionCookie = "handover_session"
+	signinCookie  = "handover_signin"
+	csrfKey       = "csrf"
+)
+
+// trustedPrincipal carries a member of staff already authenticated by the UI's session into the
+// JSON API handlers the UI calls in-process. A context value cannot come from the network.
+type trustedPrincipal struct{}
+
+type ui struct {
+	opts   UIOptions
+	pages  map[string]*template.Template
+	engine *gin.Engine
+}
+
+var uiFuncs = template.FuncMap{
+	"when":       func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 15:04 UTC") },
+	"whenPtr":    func(t *time.Time) string { return whenOrNone(t) },
+	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"label":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"join":       strings.Join,
+	"hasCommand": slices.Contains[[]string, string],
+	"lower":      strings.ToLower,
+	"eventText":  eventText,
+	"randomIdem": randomString,
+	"list":       func(v ...string) []string { return v },
+}
+
+func whenOrNone(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.UTC().Format("Mon 2 Jan 15:04 UTC")
+}
+
+// newUI parses the page templates: each page is the layout with its own content.
+func newUI(opts UIOptions) (*ui, error) {
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = 12 * time.Hour
+	}
+	names, err := fs.Glob(uiTemplates, "ui/templates/page_*.html")
+	if err != nil {
+		return nil, err
+	}
+	u := &ui{opts: opts, pages: map[string]*template.Template{}}
+	for _, name := range names {
+		t, err := template.New("layout.html").Funcs(uiFuncs).ParseFS(uiTemplates, "ui/templates/layout.html", "ui/templates/parts.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("parsing %s: %w", name, err)
+		}
+		u.pages[strings.TrimSuffix(strings.TrimPrefix(name, "ui/templates/page_"), ".html")] = t
+	}
+	return u, nil
+}
+
+// mountUI adds the web UI's routes to the engine.
+func (s *server) mountUI(r *gin.Engine) {
+	static, err := fs.Sub(uiStatic, "ui/static")
+	if err != nil {
+		panic(err) // the embedded folder is part of the binary
+	}
+	r.GET("/static/*path", func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.FileFromFS(c.Param("path"), http.FS(static))
+	})
+	r.GET("/", s.uiHome)
+	r.GET("/signin", s.uiSigninPage)
+	r.POST("/signin", s.uiSignin)
+
+	p := r.Group("/", s.uiHeaders, s.uiSession, s.uiCSRF)
+	p.POST("/signout", s.uiSignout)
+	p.GET("/inbox", s.uiInbox)
+	p.GET("/actions/new", s.uiNewAction)
+	p.POST("/actions", s.uiCreateAction)
+	p.GET("/actions/:id", s.uiAction)
+	p.POST("/actions/:id/:command", s.uiCommand)
+	p.GET("/board", s.uiBoard)
+	p.POST("/shift-handovers", s.uiStartShift)
+	p.GET("/shift-handovers/:id", s.uiShift)
+	p.GET("/manager", s.uiManager)
+	p.GET("/events", s.stream)
+}
+
+// uiHeaders keeps pages out of frames and other sites' scripts out of pages.
+func (s *server) uiHeaders(c *gin.Context) {
+	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Referrer-Policy", "same-origin")
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
+
+// uiSession resolves the session cookie to a member of staff, or sends the browser to sign in.
+func (s *server) uiSession(c *gin.Context) {
+	id, err := c.Cookie(sessionCookie)
+	var st models.Staff
+	var csrf string
+	if err == nil {
+		st, csrf, err = s.Store.SessionStaff(c.Request.Context(), id, s.Now())
+	}
+	if err != nil {
+		if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, models.ErrNotFound) {
+			s.uiError(c, http.StatusServiceUnavailable, "The service cannot check your session just now. Try again in a moment.")
+			return
+		}
+		target := "/signin"
+		if c.Request.Method == http.MethodGet && c.Request.URL.Path != "/events" {
+			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
+		}
+		if c.GetHeader("HX-Request") != "" {
+			c.Header("HX-Redirect", target)
+			c.AbortWithStatus(http.StatusUnauthorized)
+			return
+		}
+		if c.Request.Method != http.MethodGet {
+			c.Redirect(http.StatusSeeOther, target)
+			c.Abort()
+			return
+		}
+		c.Redirect(http.StatusFound, target)
+		c.Abort()
+		return
+	}
+	c.Set(principalKey, st)
+	c.Set(csrfKey, csrf)
+	c.Next()
+}
+
+// uiCSRF refuses any state-changing request that does not carry the session's CSRF token, in
+// the form or in the X-CSRF-Token header htmx sends.
+func (s *server) uiCSRF(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		c.Next()
+		return
+	}
+	want := c.GetString(csrfKey)
+	got := c.GetHeader("X-CSRF-Token")
+	if got == "" {
+		got = c.PostForm("csrf")
+	}
+	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+		s.uiError(c, http.StatusForbidden, "This form has expired or did not come from handover. Reload the page and try again.")
+		return
+	}
+	c.Next()
+}
+
+func (s *server) uiHome(c *gin.Context) {
+	if id, err := c.Cookie(sessionCookie); err == nil {
+		if _, _, err := s.Store.SessionStaff(c.Request.Context(), id, s.Now()); err == nil {
+			c.Redirect(http.StatusFound, "/inbox")
+			return
+		}
+	}
+	c.Redirect(http.StatusFound, "/signin")
+}
+
+func randomString() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// safeNext keeps a post-sign-in destination on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/inbox"
+	}
+	return next
+}
+
+// uiSigninPage shows the sign-in form. Before there is a session, a double-submit cookie guards
+// the form against sign-in forgery.
+func (s *server) uiSigninPage(c *gin.Context) {
+	s.signinPage(c, http.StatusOK, "")
+}
+
+func (s *server) signinPage(c *gin.Context, status int, problem string) {
+	token := randomString()
+	s.setCookie(c, signinCookie, token, 600)
+	s.uiHeadersOnly(c)
+	s.render(c, status, "signin", gin.H{
+		"CSRF": token, "Next": safeNext(c.Query("next")), "Demo": s.ui.opts.DemoStaff, "Error": problem,
+	})
+}
+
+func (s *server) uiHeadersOnly(c *gin.Context) {
+	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Cache-Control", "no-store")
+}
+
+func (s *server) setCookie(c *gin.Context, name, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode,
+	})
+}
+
+func (s *server) uiSignin(c *gin.Context) {
+	want, err := c.Cookie(signinCookie)
+	got := c.PostForm("csrf")
+	if err != nil || got == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+		s.signinPage(c, http.StatusForbidden, "The sign-in form expired. Please try again.")
+		return
+	}
+	token := strings.TrimSpace(c.PostForm("token"))
+	if demo := c.PostForm("demo"); demo != "" {
+		if !slices.Contains(s.ui.opts.DemoStaff, demo) {
+			s.signinPage(c, http.StatusUnprocessableEntity, "There is no demo user "+demo+".")
+			return
+		}
+		token = "demo-" + demo
+	}
+	if token == "" {
+		s.signinPage(c, http.StatusUnprocessableEntity, "Enter your access token.")
+		return
+	}
+	sess, err := s.Store.OpenSession(c.Request.Context(), token, s.Now(), s.ui.opts.SessionTTL)
+	if errors.Is(err, models.ErrNotFound) {
+		s.signinPage(c, http.StatusUnauthorized, "That token is unknown or has been revoked.")
+		return
+	}
+	if err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "opening a session", "error", err)
+		s.signinPage(c, http.StatusServiceUnavailable, "Signing in is not possible just now. Try again in a moment.")
+		return
+	}
+	s.setCookie(c, signinCookie, "", -1)
+	s.setCookie(c, sessionCookie, sess.ID, int(s.ui.opts.SessionTTL.Seconds()))
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
+}
+
+func (s *server) uiSignout(c *gin.Context) {
+	if id, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.Store.CloseSession(c.Request.Context(), id); err != nil {
+			s.Log.ErrorContext(c.Request.Context(), "closing a session", "error", err)
+		}
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	c.Redirect(http.StatusSeeOther, "/signin")
+}
+
+// apiResult is the answer of an in-process call to the JSON API.
+type apiResult struct {
+	Status  int
+	Body    []byte
+	Header  http.Header
+	Problem *problemBody
+}
+
+type problemBody struct {
+	Title  string       `json:"title"`
+	Detail string       `json:"detail"`
+	Errors []FieldError `json:"errors"`
+}
+
+func (r apiResult) ok() bool { return r.Status >= 200 && r.Status < 300 }
+
+func (r apiResult) decode(v any) error { return json.Unmarshal(r.Body, v) }
+
+// message is a sentence for a person about a refused call.
+func (r apiResult) message() string {
+	if r.Problem == nil {
+		return fmt.Sprintf("The request failed (%d).", r.Status)
+	}
+	msg := r.Problem.Detail
+	if msg == "" {
+		msg = r.Problem.Title
+	}
+	return msg
+}
+
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (w *recorder) Header() http.Header { return w.header }
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(b)
+}
+func (w *recorder) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+// call sends one request to the JSON API in-process, as the signed-in person: the UI goes
+// through exactly the API's checks, scope and workflow Updates, and adds none of its own.
+func (s *server) call(c *gin.Context, method, path string, body any, idemKey string) apiResult {
+	var rd io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return apiResult{Status: http.StatusInternalServerError, Problem: &problemBody{Detail: err.Error()}}
+		}
+		rd = bytes.NewReader(raw)
+	}
+	ctx := context.WithValue(c.Request.Context(), trustedPrincipal{}, principal(c))
+	req, err := http.NewRequestWithContext(ctx, method, path, rd)
+	if err != nil {
+		return apiResult{Status: http.StatusInternalServerError, Problem: &problemBody{Detail: err.Error()}}
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if idemKey != "" {
+		req.Header.Set("Idempotency-Key", idemKey)
+	}
+	req.Header.Set("X-Request-Id", c.GetString(requestIDKey))
+	req.RemoteAddr = c.Request.RemoteAddr
+	w := &recorder{header: http.Header{}}
+	s.ui.engine.ServeHTTP(w, req)
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	res := apiResult{Status: w.status, Body: w.body.Bytes(), Header: w.header}
+	if !res.ok() {
+		var p problemBody
+		if json.Unmarshal(res.Body, &p) == nil {
+			res.Problem = &p
+		}
+	}
+	return res
+}
+
+// viewer is what every page knows of the signed-in person.
+type viewer struct {
+	ID         string
+	Name       string
+	Role       string
+	TeamID     string
+	Supervisor bool
+	Manager    bool
+	CSRF       string
+}
+
+func (s *server) viewer(c *gin.Context) viewer {
+	st := principal(c)
+	role := workflows.Role(st.Role)
+	return viewer{
+		ID: st.ID, Name: st.Name, Role: st.Role, TeamID: teamOf(st), CSRF: c.GetString(csrfKey),
+		Supervisor: role.SupervisorOrAbove(),
+		Manager:    role == workflows.RoleManager || role == workflows.RoleAdmin,
+	}
+}
+
+// render writes a page: the whole document, or for htmx only the part it asked for (htmx
+// selects it from the document, so one template serves both).
+func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
+	t, ok := s.ui.pages[page]
+	if !ok {
+		panic("no page template " + page)
+	}
+	if _, set := data["Me"]; !set {
+		if _, signedIn := c.Get(principalKey); signedIn {
+			data["Me"] = s.viewer(c)
+		}
+	}
+	data["Page"] = page
+	data["TemporalUI"] = s.ui.opts.TemporalUIURL
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "rendering page", "page", page, "error", err)
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("the page could not be drawn"))
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// uiError shows a page that explains what went wrong and changes nothing.
+func (s *server) uiError(c *gin.Context, status int, message string) {
+	s.uiHeadersOnly(c)
+	s.render(c, status, "error", gin.H{"Status": status, "Message": message})
+	c.Abort()
+}
+
+func (s *server) temporalLink(actionID string) string {
+	if s.ui.opts.TemporalUIURL == "" {
+		return ""
+	}
+	ns := s.ui.opts.Namespace
+	if ns == "" {
+		ns = "default"
+	}
+	return strings.TrimRight(s.ui.opts.TemporalUIURL, "/") + "/namespaces/" + url.PathEscape(ns) +
+		"/workflows/" + url.PathEscape(workflows.ActionWorkflowID(actionID))
+}

@@ -1,0 +1,56 @@
+// Live updates: the page listens to the server's stream of action changes and redraws its
+// content when something it shows has changed, unless the person is in the middle of typing.
+(function () {
+  "use strict";
+  var dirty = false;
+  document.addEventListener("input", function (e) {
+    if (e.target.closest("form")) { dirty = true; }
+  });
+  document.addEventListener("submit", function () { dirty = false; });
+
+  function watched() {
+    var el = document.querySelector("[data-live]");
+    return el ? el.getAttribute("data-live") : null;
+  }
+
+  var pending = false;
+  function refresh(reason) {
+    if (pending) { return; }
+    var status = document.getElementById("live-status");
+    if (dirty) {
+      if (status) { status.textContent = "This page changed while you were typing. Reload to see it."; }
+      return;
+    }
+    pending = true;
+    window.htmx.ajax("GET", window.location.pathname + window.location.search, {
+      target: "#live", select: "#live", swap: "outerHTML"
+    }).then(function () {
+      pending = false;
+      document.body.setAttribute("data-refreshed", String(Date.now()));
+      if (status) { status.textContent = reason; }
+    }, function () { pending = false; });
+  }
+
+  function start() {
+    if (!window.EventSource || !document.body.hasAttribute("hx-headers")) { return; }
+    var source = new EventSource("/events");
+    source.addEventListener("action", function (e) {
+      var want = watched();
+      if (!want) { return; }
+      var change;
+      try { change = JSON.parse(e.data); } catch (err) { return; }
+      if (want === "all" || want === change.id) {
+        refresh("Updated: an action changed (" + change.status.replace(/_/g, " ") + ").");
+      }
+    });
+    var poll = document.querySelector("[data-poll]");
+    if (poll) {
+      window.setInterval(function () { refresh("Updated."); }, Number(poll.getAttribute("data-poll")) || 3000);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

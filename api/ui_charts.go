@@ -1,0 +1,107 @@
+package api
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/handover/handover/models"
+)
+
+// chart is one drawn figure of the review report.
+type chart struct {
+	Title string
+	SVG   template.HTML
+}
+
+type bar struct {
+	Label string
+	Value float64
+	Text  string
+}
+
+// barChart draws labelled horizontal bars as SVG, scaled to the largest value. Labels are
+// escaped here; the result is safe to put in a page.
+func barChart(title, unit string, bars []bar) template.HTML {
+	const width, labelW, rowH, pad = 560, 170, 30, 8
+	height := pad*2 + rowH*max(len(bars), 1)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s">`,
+		width, height, chartID(title))
+	fmt.Fprintf(&b, `<title id="%s">%s</title>`, chartID(title), html.EscapeString(title+" ("+unit+")"))
+	if len(bars) == 0 {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-empty">No data in this period</text></svg>`, pad, pad+rowH/2+5)
+		return template.HTML(b.String())
+	}
+	top := 0.0
+	for _, x := range bars {
+		top = math.Max(top, x.Value)
+	}
+	if top == 0 {
+		top = 1
+	}
+	span := float64(width - labelW - 90)
+	for i, x := range bars {
+		y := pad + i*rowH
+		w := math.Max(2, x.Value/top*span)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`, labelW-8, y+rowH/2+5, html.EscapeString(x.Label))
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" class="chart-bar" rx="3"><title>%s: %s</title></rect>`,
+			labelW, y+5, w, rowH-10, html.EscapeString(x.Label), html.EscapeString(x.Text))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-value">%s</text>`, float64(labelW)+w+6, y+rowH/2+5, html.EscapeString(x.Text))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+func chartID(title string) string {
+	return "chart-" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(title))
+}
+
+// reportCharts draws the review report: time to accept and on-time completion by situation,
+// and escalations by reason.
+func reportCharts(r models.HandoverReport) []chart {
+	situations := make([]string, 0, len(r.BySituation))
+	for k := range r.BySituation {
+		situations = append(situations, k)
+	}
+	slices.Sort(situations)
+	var accept, onTime []bar
+	for _, sit := range situations {
+		f := r.BySituation[sit]
+		if f.TimeToAcceptP50 != nil {
+			m := *f.TimeToAcceptP50 / 60
+			accept = append(accept, bar{Label: label(sit), Value: m, Text: fmt.Sprintf("%.1f min (median)", m)})
+		}
+		if f.OnTimeRate != nil {
+			pct := *f.OnTimeRate * 100
+			onTime = append(onTime, bar{Label: label(sit), Value: pct, Text: fmt.Sprintf("%.0f%% of %d", pct, f.Completed)})
+		}
+	}
+	var esc []bar
+	if r.Overall != nil {
+		reasons := make([]string, 0, len(r.Overall.Escalations))
+		for k := range r.Overall.Escalations {
+			reasons = append(reasons, k)
+		}
+		slices.Sort(reasons)
+		for _, k := range reasons {
+			n := r.Overall.Escalations[k]
+			esc = append(esc, bar{Label: label(k), Value: float64(n), Text: fmt.Sprintf("%d", n)})
+		}
+	}
+	return []chart{
+		{Title: "Time to accept by situation", SVG: barChart("Time to accept by situation", "minutes, median", accept)},
+		{Title: "On-time completion by situation", SVG: barChart("On-time completion by situation", "percent", onTime)},
+		{Title: "Escalations by reason", SVG: barChart("Escalations by reason", "count", esc)},
+	}
+}
+
+func label(s string) string { return strings.ReplaceAll(s, "_", " ") }

@@ -1,0 +1,519 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// actionRow is an action as the lists of the UI show it.
+type actionRow struct {
+	actionJSON
+	Overdue      bool
+	DueIn        string
+	PendingSince string
+	PendingTo    string
+}
+
+func (s *server) rows(items []actionJSON) []actionRow {
+	now := s.Now()
+	out := make([]actionRow, len(items))
+	for i, a := range items {
+		r := actionRow{actionJSON: a}
+		open := a.Status != string(workflows.StatusCompleted) && a.Status != string(workflows.StatusCancelled)
+		r.Overdue = open && !a.Paused && a.DueAt.Before(now)
+		r.DueIn = humanDuration(a.DueAt.Sub(now))
+		if a.PendingHandover != nil {
+			r.PendingSince = humanDuration(now.Sub(a.PendingHandover.RequestedAt))
+			r.PendingTo = a.PendingHandover.ToID
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// humanDuration says a span the way a person at a desk reads it: "in 2h 5m", "3m ago".
+func humanDuration(d time.Duration) string {
+	neg := d < 0
+	if neg {
+		d = -d
+	}
+	d = d.Round(time.Minute)
+	var txt string
+	switch {
+	case d < time.Minute:
+		return "now"
+	case d < time.Hour:
+		txt = fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		txt = fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		txt = fmt.Sprintf("%d days", int(d.Hours()/24))
+	}
+	if neg {
+		return txt + " ago"
+	}
+	return "in " + txt
+}
+
+func (s *server) uiInbox(c *gin.Context) {
+	res := s.call(c, http.MethodGet, "/api/v1/me/inbox", nil, "")
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	var in inboxJSON
+	if err := res.decode(&in); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The inbox could not be read.")
+		return
+	}
+	owned := s.rows(in.Owned)
+	// Overdue first, then by due time: what needs doing first is on top.
+	sort.SliceStable(owned, func(i, j int) bool {
+		if owned[i].Overdue != owned[j].Overdue {
+			return owned[i].Overdue
+		}
+		return owned[i].DueAt.Before(owned[j].DueAt)
+	})
+	s.render(c, http.StatusOK, "inbox", gin.H{
+		"Owned": owned, "Awaiting": s.rows(in.AwaitingAcceptance),
+		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue),
+	})
+}
+
+// teamStaff lists the people of a team who can own actions, for the forms' choices.
+func (s *server) teamStaff(c *gin.Context, teamID string) []staffView {
+	q := "/api/v1/staff"
+	if teamID != "" {
+		q += "?team_id=" + url.QueryEscape(teamID)
+	}
+	res := s.call(c, http.MethodGet, q, nil, "")
+	var list struct {
+		Items []staffView `json:"items"`
+	}
+	if !res.ok() || res.decode(&list) != nil {
+		return nil
+	}
+	out := list.Items[:0]
+	for _, st := range list.Items {
+		if st.Active && workflows.Role(st.Role).CanOwn() {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func (s *server) uiNewAction(c *gin.Context) {
+	s.newActionPage(c, http.StatusOK, url.Values{}, nil)
+}
+
+func (s *server) newActionPage(c *gin.Context, status int, form url.Values, problem *apiResult) {
+	me := s.viewer(c)
+	if form.Get("owner_id") == "" && form.Get("team_id") == "" && workflows.Role(me.Role).CanOwn() {
+		form.Set("owner_id", me.ID)
+	}
+	if form.Get("priority") == "" {
+		form.Set("priority", "normal")
+	}
+	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID), "TeamID": me.TeamID}
+	if problem != nil {
+		data["Error"] = problem.message()
+		data["Fields"] = problem.fields()
+	}
+	s.render(c, status, "new", data)
+}
+
+func (r apiResult) fields() map[string]string {
+	out := map[string]string{}
+	if r.Problem != nil {
+		for _, f := range r.Problem.Errors {
+			out[f.Field] = f.Message
+		}
+	}
+	return out
+}
+
+func (s *server) uiCreateAction(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	f := c.Request.PostForm
+	body := map[string]any{
+		"title": f.Get("title"), "details": f.Get("details"), "category": f.Get("category"),
+		"priority": f.Get("priority"),
+		"customer": map[string]any{"ref": f.Get("customer_ref"), "name": f.Get("customer_name"), "contact": f.Get("customer_contact")},
+	}
+	setIf(body, "owner_id", f.Get("owner_id"))
+	if f.Get("owner_id") == "" {
+		setIf(body, "team_id", f.Get("team_id"))
+	}
+	setIf(body, "due_in", f.Get("due_in"))
+	res := s.call(c, http.MethodPost, "/api/v1/actions", body, f.Get("idem"))
+	if !res.ok() {
+		s.newActionPage(c, res.Status, f, &res)
+		return
+	}
+	var a actionJSON
+	if err := res.decode(&a); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The action was created but its answer could not be read.")
+		return
+	}
+	s.redirect(c, "/actions/"+a.ID)
+}
+
+func setIf(m map[string]any, key, v string) {
+	if strings.TrimSpace(v) != "" {
+		m[key] = strings.TrimSpace(v)
+	}
+}
+
+// redirect sends the browser on after a successful form: htmx follows it in place.
+func (s *server) redirect(c *gin.Context, to string) {
+	c.Redirect(http.StatusSeeOther, to)
+}
+
+func (s *server) uiAction(c *gin.Context) {
+	s.actionPage(c, http.StatusOK, "", url.Values{}, nil)
+}
+
+// actionPage draws an action: details, the whole timeline, and a form for exactly the commands
+// the viewer may use now. failed names the form whose request was refused, with what was sent.
+func (s *server) actionPage(c *gin.Context, status int, failed string, form url.Values, problem *apiResult) {
+	id := c.Param("id")
+	res := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(id), nil, "")
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	var a actionJSON
+	if err := res.decode(&a); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The action could not be read.")
+		return
+	}
+	ev := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(id)+"/events", nil, "")
+	var events struct {
+		Items []eventJSON `json:"items"`
+	}
+	if ev.ok() {
+		_ = ev.decode(&events)
+	}
+	slices.Reverse(events.Items) // newest first
+	var commands []string
+	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
+		state := stateFromRow(row)
+		commands = workflows.Available(&state, actorOf(principal(c)))
+	}
+	var required []string
+	if slices.Contains(commands, workflows.UpdateHandover) {
+		pol := s.call(c, http.MethodGet, "/api/v1/policies/"+url.PathEscape(a.Category), nil, "")
+		var p struct {
+			RequiredFields []string `json:"required_fields"`
+		}
+		if pol.ok() && pol.decode(&p) == nil {
+			required = p.RequiredFields
+		}
+	}
+	var staff []staffView
+	if slices.ContainsFunc(commands, func(c string) bool {
+		return c == workflows.UpdateHandover || c == workflows.UpdateReassign || c == workflows.UpdateCheck
+	}) {
+		for _, st := range s.teamStaff(c, a.TeamID) {
+			if st.ID != a.OwnerID {
+				staff = append(staff, st)
+			}
+		}
+	}
+	data := gin.H{
+		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands,
+		"Required": required, "Staff": staff, "Form": form, "Failed": failed,
+		"Temporal": s.temporalLink(a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
+		"Idem": randomString(),
+	}
+	if problem != nil {
+		data["Error"] = problem.message()
+		data["Fields"] = problem.fields()
+	}
+	s.render(c, status, "action", data)
+}
+
+// commandPaths maps a command of the UI to its API path under the action.
+var commandPaths = map[string]string{
+	workflows.UpdateHandover: "handover", workflows.UpdateAccept: "accept", workflows.UpdateDecline: "decline",
+	workflows.UpdateComplete: "complete", workflows.UpdateCheck: "check", workflows.UpdateEscalate: "escalate",
+	workflows.UpdateReassign: "reassign", workflows.UpdateExtend: "extend", workflows.UpdateCancel: "cancel",
+	workflows.UpdateClaim: "claim", workflows.UpdatePause: "pause", workflows.UpdateResume: "resume",
+	workflows.UpdateNote: "notes",
+}
+
+// commandBody turns a command's form into the API's JSON body. Empty fields are left out, so
+// the API's own validation names what is missing.
+func commandBody(command string, f url.Values) map[string]any {
+	body := map[string]any{}
+	for _, k := range []string{"reason", "summary", "outcome", "result", "next", "due_in", "to_id", "text", "method", "situation", "customer_message", "follow_up_in", "accept_within"} {
+		setIf(body, k, f.Get(k))
+	}
+	switch command {
+	case workflows.UpdateHandover:
+		notes := map[string]any{}
+		for _, k := range []string{"summary", "customer_context", "done_so_far", "next_steps", "risks"} {
+			setIf(notes, k, f.Get("notes_"+k))
+		}
+		fields := map[string]string{}
+		for k, v := range f {
+			if name, ok := strings.CutPrefix(k, "field_"); ok && len(v) > 0 && strings.TrimSpace(v[0]) != "" {
+				fields[name] = strings.TrimSpace(v[0])
+			}
+		}
+		if len(fields) > 0 {
+			notes["fields"] = fields
+		}
+		body["notes"] = notes
+		delete(body, "summary")
+	case workflows.UpdateComplete, workflows.UpdateCheck:
+		setIf(body, "notes", f.Get("notes"))
+	}
+	return body
+}
+
+func (s *server) uiCommand(c *gin.Context) {
+	command := c.Param("command")
+	path, ok := commandPaths[command]
+	if !ok {
+		s.uiError(c, http.StatusNotFound, "There is no such command.")
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	f := c.Request.PostForm
+	res := s.call(c, http.MethodPost, "/api/v1/actions/"+url.PathEscape(c.Param("id"))+"/"+path, commandBody(command, f), f.Get("idem"))
+	back := f.Get("back")
+	if !res.ok() {
+		if back == "board" {
+			s.boardPage(c, res.Status, c.Param("id"), command, &res)
+			return
+		}
+		s.actionPage(c, res.Status, command, f, &res)
+		return
+	}
+	if back == "board" {
+		s.redirect(c, "/board")
+		return
+	}
+	s.redirect(c, "/actions/"+url.PathEscape(c.Param("id")))
+}
+
+// statusOrder puts what needs a supervisor first on the board.
+var statusOrder = []string{"escalated", "checking", "handover_pending", "unassigned", "assigned"}
+
+func (s *server) uiBoard(c *gin.Context) {
+	s.boardPage(c, http.StatusOK, "", "", nil)
+}
+
+func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand string, problem *apiResult) {
+	me := s.viewer(c)
+	if !me.Supervisor {
+		s.uiError(c, http.StatusForbidden, "The board is for supervisors and managers.")
+		return
+	}
+	team := c.Query("team")
+	if team == "" {
+		team = me.TeamID
+	}
+	q := url.Values{"limit": {"200"}}
+	for _, st := range statusOrder {
+		q.Add("status", st)
+	}
+	if team != "" {
+		q.Set("team_id", team)
+	}
+	res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, "")
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	var list struct {
+		Items []actionJSON `json:"items"`
+	}
+	if err := res.decode(&list); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The board could not be read.")
+		return
+	}
+	rows := s.rows(list.Items)
+	sort.SliceStable(rows, func(i, j int) bool {
+		oi, oj := slices.Index(statusOrder, rows[i].Status), slices.Index(statusOrder, rows[j].Status)
+		if oi != oj {
+			return oi < oj
+		}
+		if rows[i].Overdue != rows[j].Overdue {
+			return rows[i].Overdue
+		}
+		return rows[i].DueAt.Before(rows[j].DueAt)
+	})
+	type column struct {
+		Status string
+		Rows   []actionRow
+	}
+	var columns []column
+	var pending []actionRow
+	for _, st := range statusOrder {
+		col := column{Status: st}
+		for _, r := range rows {
+			if r.Status == st {
+				col.Rows = append(col.Rows, r)
+			}
+			if st == "handover_pending" && r.Status == st {
+				pending = append(pending, r)
+			}
+		}
+		columns = append(columns, col)
+	}
+	sort.SliceStable(pending, func(i, j int) bool {
+		return pending[i].PendingHandover.RequestedAt.Before(pending[j].PendingHandover.RequestedAt)
+	})
+	data := gin.H{
+		"Team": team, "Columns": columns, "Pending": pending, "Staff": s.teamStaff(c, team),
+		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand,
+		"Idem": randomString(),
+	}
+	if problem != nil {
+		data["Error"] = problem.message()
+	}
+	s.render(c, status, "board", data)
+}
+
+func (s *server) uiStartShift(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+		return
+	}
+	f := c.Request.PostForm
+	body := map[string]any{"from_id": f.Get("from_id"), "notes": f.Get("notes"), "situation": f.Get("situation")}
+	setIf(body, "to_id", f.Get("to_id"))
+	res := s.call(c, http.MethodPost, "/api/v1/shift-handovers", body, f.Get("idem"))
+	if !res.ok() {
+		s.boardPage(c, res.Status, "", "shift", &res)
+		return
+	}
+	var p workflows.ShiftProgress
+	if err := res.decode(&p); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The shift handover started but its answer could not be read.")
+		return
+	}
+	s.redirect(c, "/shift-handovers/"+url.PathEscape(p.ID))
+}
+
+func (s *server) uiShift(c *gin.Context) {
+	res := s.call(c, http.MethodGet, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), nil, "")
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	var p workflows.ShiftProgress
+	if err := res.decode(&p); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The shift handover could not be read.")
+		return
+	}
+	counts := map[string]int{}
+	for _, it := range p.Items {
+		counts[it.Status]++
+	}
+	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts})
+}
+
+// teamSummary is one line of the manager's view.
+type teamSummary struct {
+	ID, Name                                              string
+	Open, Overdue, Escalated, Pending, Unassigned, Paused int
+}
+
+func (s *server) uiManager(c *gin.Context) {
+	me := s.viewer(c)
+	if !me.Manager {
+		s.uiError(c, http.StatusForbidden, "The manager view is for managers.")
+		return
+	}
+	res := s.call(c, http.MethodGet, "/api/v1/teams", nil, "")
+	var teams struct {
+		Items []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"items"`
+	}
+	if !res.ok() || res.decode(&teams) != nil {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	var summaries []teamSummary
+	for _, t := range teams.Items {
+		sum := teamSummary{ID: t.ID, Name: t.Name}
+		q := url.Values{"team_id": {t.ID}, "limit": {"200"}}
+		for _, st := range statusOrder {
+			q.Add("status", st)
+		}
+		var list struct {
+			Items []actionJSON `json:"items"`
+		}
+		if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); r.ok() && r.decode(&list) == nil {
+			for _, row := range s.rows(list.Items) {
+				sum.Open++
+				if row.Overdue {
+					sum.Overdue++
+				}
+				if row.Paused {
+					sum.Paused++
+				}
+				switch row.Status {
+				case "escalated":
+					sum.Escalated++
+				case "handover_pending":
+					sum.Pending++
+				case "unassigned":
+					sum.Unassigned++
+				}
+			}
+		}
+		summaries = append(summaries, sum)
+	}
+	days := 30
+	until := s.Now().UTC()
+	since := until.Add(-time.Duration(days) * 24 * time.Hour)
+	rq := url.Values{"since": {since.Format(time.RFC3339)}, "until": {until.Format(time.RFC3339)}}
+	if team := c.Query("team"); team != "" {
+		rq.Set("team_id", team)
+	}
+	var report models.HandoverReport
+	rr := s.call(c, http.MethodGet, "/api/v1/reports/handovers?"+rq.Encode(), nil, "")
+	if !rr.ok() || rr.decode(&report) != nil {
+		s.uiError(c, rr.Status, rr.message())
+		return
+	}
+	s.render(c, http.StatusOK, "manager", gin.H{
+		"Teams": summaries, "Report": report, "Days": days, "Team": c.Query("team"),
+		"Charts": reportCharts(report),
+	})
+}
+
+// eventText says in a line what a timeline entry records.
+func eventText(e eventJSON) string {
+	var parts []string
+	for _, k := range []string{"to_id", "owner_id", "from_id", "reason", "summary", "outcome", "result", "next", "text", "message", "level", "due_at", "status"} {
+		v, ok := e.Data[k]
+		if !ok || v == nil || v == "" {
+			continue
+		}
+		parts = append(parts, label(k)+": "+fmt.Sprint(v))
+	}
+	return strings.Join(parts, " · ")
+}
