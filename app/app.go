@@ -57,7 +57,11 @@ type DevConfig struct {
 	OldEncryptionKeys []string
 	// CodecOrigins may call the codec endpoint from a browser (the Temporal UI).
 	CodecOrigins []string
-	Log          *slog.Logger
+	// TemporalUIPort serves the Temporal Web UI on the API's address at this port; 0 picks a
+	// free one, and NoTemporalUI leaves it out.
+	TemporalUIPort int
+	NoTemporalUI   bool
+	Log            *slog.Logger
 }
 
 // KeyFileName is where `handover dev` keeps its generated encryption key, in its data directory.
@@ -66,15 +70,18 @@ const KeyFileName = "encryption.key"
 // Stack is a running development stack.
 type Stack struct {
 	// URL is the API's base URL, e.g. http://127.0.0.1:8080.
-	URL      string
-	Temporal *temporalserver.Server
-	Client   client.Client
-	Store    *models.Store
+	URL string
+	// TemporalUIURL is where the Temporal Web UI is served, when it is.
+	TemporalUIURL string
+	Temporal      *temporalserver.Server
+	Client        client.Client
+	Store         *models.Store
 	// Keys encrypt the Temporal payloads; Sealer seals customers' personal data.
 	Keys   *codec.Keyring
 	Sealer *pii.Sealer
 
 	telemetry  *telemetry.Telemetry
+	temporalUI *temporalUI
 	worker     sdkworker.Worker
 	httpServer *http.Server
 	served     chan error
@@ -156,10 +163,28 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	st.workerUp.Store(true)
 
+	uiOpts := api.UIOptions{Namespace: st.Temporal.Namespace()}
+	if cfg.Demo {
+		for _, d := range DemoStaff {
+			uiOpts.DemoStaff = append(uiOpts.DemoStaff, d.ID)
+		}
+	}
+	if !cfg.NoTemporalUI {
+		ip, _, err := net.SplitHostPort(ln.Addr().String())
+		if err != nil {
+			return nil, err
+		}
+		if st.temporalUI, err = startTemporalUI(ip, cfg.TemporalUIPort, st.Temporal.HostPort(), st.Temporal.Namespace()); err != nil {
+			return nil, err
+		}
+		st.TemporalUIURL = st.temporalUI.URL
+		uiOpts.TemporalUIURL = st.temporalUI.URL
+	}
 	handler := api.NewRouter(api.Deps{
 		Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready, RateLimit: cfg.RateLimit,
 		Metrics: st.telemetry.Registry, Tracer: st.telemetry.Tracer, Propagator: st.telemetry.Propagator,
 		Codec: st.Keys, CodecOrigins: cfg.CodecOrigins, Sealer: st.Sealer,
+		UI: uiOpts,
 	})
 	st.serve(ln, handler)
 	return st, nil
@@ -211,6 +236,9 @@ func (st *Stack) stop(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		errs = append(errs, st.httpServer.Shutdown(ctx))
 		cancel()
+	}
+	if st.temporalUI != nil {
+		st.temporalUI.stop()
 	}
 	if st.worker != nil {
 		st.workerUp.Store(false)

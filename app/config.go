@@ -48,6 +48,10 @@ type Config struct {
 	OldEncryptionKeys []string `env:"HANDOVER_ENCRYPTION_OLD_KEYS" envSeparator:","`
 	// CodecOrigins are the web origins (the Temporal UI) allowed to call the codec endpoint.
 	CodecOrigins []string `env:"HANDOVER_CODEC_CORS_ORIGINS" envSeparator:","`
+	// TemporalUIURL is the Temporal Web UI's base URL; the web UI links each action's workflow there.
+	TemporalUIURL string `env:"HANDOVER_TEMPORAL_UI_URL"`
+	// SecureCookies marks the web UI's session cookie Secure: set it when serving over TLS.
+	SecureCookies bool `env:"HANDOVER_SECURE_COOKIES"`
 }
 
 // Keyring is the encryption key ring of the production processes: they refuse to run without a
@@ -192,6 +196,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(),
 		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
 		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: &pii.Sealer{Keys: keys, Store: store},
+		UI: api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},
 	}))
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {

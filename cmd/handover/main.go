@@ -51,6 +51,8 @@ func newDevCmd() *cobra.Command {
 		demo         bool
 		httpAddr     string
 		temporalPort int
+		uiPort       int
+		noUI         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "dev",
@@ -69,14 +71,18 @@ func newDevCmd() *cobra.Command {
 				DataDir: dataDir, HTTPAddr: httpAddr, TemporalPort: temporalPort,
 				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log, Webhook: cfg.Webhook(), RateLimit: cfg.Limits(),
 				Telemetry: cfg.Telemetry("handover-dev"), EncryptionKey: cfg.EncryptionKey,
-				OldEncryptionKeys: cfg.OldEncryptionKeys, CodecOrigins: cfg.CodecOrigins,
+				OldEncryptionKeys: cfg.OldEncryptionKeys, CodecOrigins: cfg.CodecOrigins, TemporalUIPort: uiPort, NoTemporalUI: noUI,
 			})
 			if err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "handover is ready in %s\n", time.Since(began).Round(time.Millisecond))
+			fmt.Fprintf(out, "  Web UI:   %s\n", stack.URL)
 			fmt.Fprintf(out, "  API:      %s/api/v1   (health %s/healthz)\n", stack.URL, stack.URL)
+			if stack.TemporalUIURL != "" {
+				fmt.Fprintf(out, "  Temporal Web UI: %s\n", stack.TemporalUIURL)
+			}
 			fmt.Fprintf(out, "  Temporal: %s, namespace %s\n", stack.Temporal.HostPort(), stack.Temporal.Namespace())
 			fmt.Fprintf(out, "  Data:     %s\n", dataDir)
 			fmt.Fprintf(out, "  Codec:    %s/codec   (Temporal UI codec endpoint; supervisor+ tokens)\n", stack.URL)
@@ -99,6 +105,8 @@ func newDevCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&demo, "demo", false, "create the demo team, staff and tokens")
 	cmd.Flags().StringVar(&httpAddr, "http", "127.0.0.1:8080", "address the API listens on")
 	cmd.Flags().IntVar(&temporalPort, "temporal-port", 7233, "port of the embedded Temporal frontend")
+	cmd.Flags().IntVar(&uiPort, "temporal-ui-port", 8233, "port of the Temporal Web UI, on the API's address")
+	cmd.Flags().BoolVar(&noUI, "no-temporal-ui", false, "do not serve the Temporal Web UI")
 	return cmd
 }
 

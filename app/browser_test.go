@@ -1,0 +1,283 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// screenshotDir is where the browser tests leave their screenshots: $HANDOVER_TEST_OUTPUT when
+// set (CI keeps it), else a folder in the system's temporary directory.
+func screenshotDir(t *testing.T, backend string) string {
+	base := os.Getenv("HANDOVER_TEST_OUTPUT")
+	if base == "" {
+		base = filepath.Join(os.TempDir(), "handover-test-output")
+	}
+	dir := filepath.Join(base, "screenshots", backend)
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	t.Logf("screenshots in %s", dir)
+	return dir
+}
+
+// browser is one person's own browser (its own cookies) on the product.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	dir  string
+}
+
+func newBrowser(t *testing.T, alloc context.Context, base, dir string) *browser {
+	ctx, cancel := chromedp.NewContext(alloc, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
+	return &browser{t: t, ctx: ctx, base: base, dir: dir}
+}
+
+// do runs the steps with a bound on how long they may take.
+func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	require.NoError(b.t, chromedp.Do(ctx, steps...))
+}
+
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	txt, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	require.NoError(b.t, err, sel)
+	return strings.TrimSpace(txt)
+}
+
+// waitText waits until the element's text is want, without touching the page.
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	js := fmt.Sprintf(`(function(){var e=document.querySelector(%q);return e!==null&&e.textContent.trim()===%q;})()`, sel, want)
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(100*time.Millisecond)))
+	require.NoError(b.t, err, "waiting for %s to read %q", sel, want)
+}
+
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	require.NoError(b.t, err)
+	require.NoError(b.t, os.WriteFile(filepath.Join(b.dir, name+".png"), png, 0o644))
+}
+
+func (b *browser) signIn(id string) {
+	b.t.Helper()
+	b.do(
+		chromedp.Navigate(b.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`button[name=demo][value=`+id+`]`)),
+		chromedp.Click(chromedp.CSS(`button[name=demo][value=`+id+`]`)),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
+	require.Equal(b.t, "My inbox", b.text("h1"))
+	require.Contains(b.t, b.text(".who"), id)
+}
+
+func (b *browser) location() string {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	require.NoError(b.t, err)
+	return loc
+}
+
+// TestBrowser carries one action through create, handover, accept and complete with two demo
+// users in their own browsers, shows the hander's page following the recipient's acceptance
+// live, and has a supervisor reassign from the board; it leaves screenshots of each screen.
+func TestBrowser(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("the browser tests need Chromium at %s (Debian packages chromium and chromium-driver; .ci/run installs them)", chromiumPath)
+	}
+	for _, b := range modelstest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { browserScenario(t, b.Name, b.URL(t)) })
+	}
+}
+
+func browserScenario(t *testing.T, backend, dbURL string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := app.StartDev(ctx, app.DevConfig{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, Demo: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Stop(context.Background()) })
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	dir := screenshotDir(t, backend)
+
+	alice := newBrowser(t, alloc, st.URL, dir)
+	bob := newBrowser(t, alloc, st.URL, dir)
+	alice.signIn("alice")
+	bob.signIn("bob")
+
+	// Alice creates an action for herself.
+	alice.do(
+		chromedp.Click(chromedp.CSS(`nav a[href="/actions/new"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#title`)),
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Late checkout for room 214"),
+		chromedp.SendKeys(chromedp.CSS(`#customer_name`), "Ana Ruiz"),
+		chromedp.SendKeys(chromedp.CSS(`#customer_ref`), "BK-2291"),
+		chromedp.SendKeys(chromedp.CSS(`#details`), "Guest asks to stay until 14:00; confirm with housekeeping."),
+		chromedp.Click(chromedp.CSS(`form[action="/actions"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#action-status`)),
+	)
+	require.Equal(t, "Late checkout for room 214", alice.text("h1"))
+	require.Equal(t, "assigned", alice.text("#action-status"))
+	require.Equal(t, "alice", alice.text("#action-owner"))
+	actionURL := alice.location()
+	require.Contains(t, actionURL, "/actions/")
+	// Exactly the owner's commands: no accept, no supervisor's reassign.
+	for _, form := range []string{"#form-handover", "#form-complete", "#form-note"} {
+		alice.do(chromedp.WaitReady(chromedp.CSS(form)))
+	}
+	var missing []string
+	for _, form := range []string{"#form-accept", "#form-reassign", "#form-cancel"} {
+		n, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q) === null`, form)))
+		require.NoError(t, err)
+		if n {
+			missing = append(missing, form)
+		}
+	}
+	require.Len(t, missing, 3, "the owner sees no accept, reassign or cancel")
+
+	// A handover without a summary is refused with the reason, and the form keeps what was typed.
+	alice.do(
+		chromedp.Click(chromedp.CSS(`details.cmd summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ho-to`)),
+		chromedp.SetValue(chromedp.CSS(`#ho-to`), "bob"),
+		chromedp.SendKeys(chromedp.CSS(`#ho-reason`), "End of my shift"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('ho-summary').removeAttribute('required')`),
+		chromedp.Click(chromedp.CSS(`#form-handover button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
+	)
+	require.Contains(t, alice.text(".problem"), "summary")
+	reason, err := chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS(`#ho-reason`)))
+	require.NoError(t, err)
+	require.Equal(t, "End of my shift", reason)
+
+	alice.do(
+		chromedp.SendKeys(chromedp.CSS(`#ho-summary`), "Late checkout agreed in principle, housekeeping not yet told."),
+		chromedp.SendKeys(chromedp.CSS(`#ho-context`), "Returning guest, travelling with a child."),
+		chromedp.SendKeys(chromedp.CSS(`#ho-done`), "Checked availability: room free until 16:00."),
+		chromedp.SendKeys(chromedp.CSS(`#ho-next`), "Tell housekeeping; confirm to the guest by phone."),
+		chromedp.SendKeys(chromedp.CSS(`#ho-risks`), "Housekeeping short-staffed after 12:00."),
+		chromedp.SendKeys(chromedp.CSS(`#ho-message`), "Bob from the front desk will confirm your late checkout."),
+		chromedp.SendKeys(chromedp.CSS(`#ho-follow`), "1h"),
+		chromedp.Click(chromedp.CSS(`#form-handover button[type=submit]`)),
+	)
+	alice.waitText("#action-status", "handover pending")
+	alice.screenshot("action-page")
+
+	// Bob finds it in his inbox, opens it and accepts with a read-back.
+	bob.do(chromedp.Navigate(st.URL+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	require.Contains(t, bob.text(`section[aria-labelledby=h-awaiting]`), "Late checkout for room 214")
+	bob.screenshot("inbox")
+	bob.do(
+		chromedp.Click(chromedp.CSS(`section[aria-labelledby=h-awaiting] a.card-title`)),
+		chromedp.WaitVisible(chromedp.CSS(`#accept-summary`)),
+	)
+	require.Contains(t, bob.text(`.handover-notes`), "housekeeping not yet told")
+	bob.do(
+		chromedp.SendKeys(chromedp.CSS(`#accept-summary`), "I confirm the late checkout with housekeeping and call the guest."),
+		chromedp.Click(chromedp.CSS(`#form-accept button[type=submit]`)),
+	)
+	bob.waitText("#action-owner", "bob")
+	bob.waitText("#action-status", "assigned")
+
+	// Alice's page, left open, follows the acceptance live, without a reload.
+	alice.waitText("#action-owner", "bob")
+	alice.waitText("#action-status", "assigned")
+	refreshed, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.body.hasAttribute('data-refreshed')`))
+	require.NoError(t, err)
+	require.True(t, refreshed, "the page was redrawn by a live update")
+	require.Equal(t, actionURL, alice.location(), "alice stayed on the page")
+
+	bob.do(
+		chromedp.SendKeys(chromedp.CSS(`#complete-outcome`), "Late checkout until 14:00 confirmed; guest called."),
+		chromedp.Click(chromedp.CSS(`#form-complete button[type=submit]`)),
+	)
+	bob.waitText("#action-status", "completed")
+	require.Contains(t, bob.text(`.timeline`), "handover accepted")
+	require.Contains(t, bob.text(`.timeline`), "completed")
+
+	// A supervisor reassigns from the board.
+	r := as(t, st, "alice")
+	var created struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, r.call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Refund of a double charge", "customer": map[string]any{"ref": "BK-3310", "name": "Li Wei"},
+		"category": "billing", "priority": "high", "owner_id": "alice", "due_in": "3h",
+	}, &created))
+	carol := newBrowser(t, alloc, st.URL, dir)
+	carol.signIn("carol")
+	card := fmt.Sprintf(`.card[data-action="%s"]`, created.ID)
+	carol.do(
+		chromedp.Click(chromedp.CSS(`nav a[href="/board"]`)),
+		chromedp.WaitVisible(chromedp.CSS(card)),
+	)
+	carol.screenshot("board")
+	carol.do(
+		chromedp.Click(chromedp.CSS(card+` summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#re-to-`+created.ID)),
+		chromedp.SetValue(chromedp.CSS(`#re-to-`+created.ID), "erin"),
+		chromedp.SendKeys(chromedp.CSS(`#re-reason-`+created.ID), "Erin handles billing today"),
+		chromedp.Click(chromedp.CSS(card+` form[action$="/reassign"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
+	var got struct {
+		OwnerID string `json:"owner_id"`
+		Status  string `json:"status"`
+	}
+	require.Equal(t, http.StatusOK, r.call(http.MethodGet, "/api/v1/actions/"+created.ID+"?consistent=true", nil, &got))
+	require.Equal(t, "erin", got.OwnerID)
+	require.Equal(t, "assigned", got.Status)
+
+	// The manager's view draws the review as SVG charts; the phone-width inbox still reads well.
+	dave := newBrowser(t, alloc, st.URL, dir)
+	dave.signIn("dave")
+	dave.do(chromedp.Click(chromedp.CSS(`nav a[href="/manager"]`)), chromedp.WaitVisible(chromedp.CSS(`.charts svg`)))
+	require.Contains(t, dave.text(`table.grid`), "Front desk")
+	dave.screenshot("manager")
+	bob.do(chromedp.EmulateViewport(375, 740), chromedp.Navigate(st.URL+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	bob.screenshot("inbox-phone")
+	width, err := chromedp.Run(bob.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
+	require.NoError(t, err)
+	require.LessOrEqual(t, width, 375.0, "nothing overflows a phone-width screen")
+
+	// The action links to its workflow in the Temporal Web UI, which dev serves.
+	require.NotEmpty(t, st.TemporalUIURL)
+	resp, err := http.Get(st.TemporalUIURL + "/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	alice.do(chromedp.Navigate(actionURL), chromedp.WaitVisible(chromedp.CSS(`a.workflow-link`)))
+	href, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`document.querySelector('a.workflow-link').href`))
+	require.NoError(t, err)
+	require.Equal(t, st.TemporalUIURL+"/namespaces/default/workflows/action%2F"+strings.TrimPrefix(actionURL, st.URL+"/actions/"), href)
+}

@@ -1,0 +1,47 @@
+package app
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+
+	uiserver "github.com/temporalio/ui-server/v2/server"
+	uiconfig "github.com/temporalio/ui-server/v2/server/config"
+	uioptions "github.com/temporalio/ui-server/v2/server/server_options"
+)
+
+// temporalUI is the Temporal Web UI served beside `handover dev`, as `temporal server
+// start-dev` serves it: supervisors follow an action's whole workflow history there.
+type temporalUI struct {
+	server *uiserver.Server
+	URL    string
+}
+
+// startTemporalUI serves the Temporal Web UI on ip:port against the embedded frontend.
+func startTemporalUI(ip string, port int, frontend, namespace string) (*temporalUI, error) {
+	addr := net.JoinHostPort(ip, strconv.Itoa(port))
+	// The UI server exits the process on a taken port: find out first and say it plainly.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("the Temporal Web UI cannot listen on %s: %w", addr, err)
+	}
+	port = ln.Addr().(*net.TCPAddr).Port
+	if err := ln.Close(); err != nil {
+		return nil, err
+	}
+	cfg := &uiconfig.Config{
+		TemporalGRPCAddress: frontend,
+		Host:                ip,
+		Port:                port,
+		EnableUI:            true,
+		DefaultNamespace:    namespace,
+		HideLogs:            true,
+		DisableNewsFetch:    true,
+		CORS:                uiconfig.CORS{CookieInsecure: true},
+	}
+	srv := uiserver.NewServer(uioptions.WithConfigProvider(cfg))
+	go func() { _ = srv.Start() }()
+	return &temporalUI{server: srv, URL: "http://" + net.JoinHostPort(ip, strconv.Itoa(port))}, nil
+}
+
+func (u *temporalUI) stop() { u.server.Stop() }
