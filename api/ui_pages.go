@@ -124,7 +124,7 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 	if form.Get("priority") == "" {
 		form.Set("priority", "normal")
 	}
-	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID), "TeamID": me.TeamID}
+	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID), "TeamID": me.TeamID, "Fields": map[string]string{}}
 	if problem != nil {
 		data["Error"] = problem.message()
 		data["Fields"] = problem.fields()
@@ -237,7 +237,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands,
 		"Required": required, "Staff": staff, "Form": form, "Failed": failed,
 		"Temporal": s.temporalLink(a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
-		"Idem": randomString(),
+		"Idem": randomString(), "Fields": map[string]string{},
 	}
 	if problem != nil {
 		data["Error"] = problem.message()

@@ -13,19 +13,32 @@
     return el ? el.getAttribute("data-live") : null;
   }
 
+  // busy: the person has typed into a form, or is in one of its fields now.
+  function busy() {
+    var el = document.activeElement;
+    return dirty || (el && el.closest && el.closest("#live form") !== null &&
+      /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
   var pending = false;
   function refresh(reason) {
     if (pending) { return; }
     var status = document.getElementById("live-status");
-    if (dirty) {
+    if (busy()) {
       if (status) { status.textContent = "This page changed while you were typing. Reload to see it."; }
       return;
     }
     pending = true;
+    // Panels the person opened stay open across the redraw.
+    var open = Array.prototype.map.call(document.querySelectorAll("#live details[open][id]"), function (d) { return d.id; });
     window.htmx.ajax("GET", window.location.pathname + window.location.search, {
       target: "#live", select: "#live", swap: "outerHTML"
     }).then(function () {
       pending = false;
+      open.forEach(function (id) {
+        var d = document.getElementById(id);
+        if (d) { d.open = true; }
+      });
       document.body.setAttribute("data-refreshed", String(Date.now()));
       if (status) { status.textContent = reason; }
     }, function () { pending = false; });
@@ -39,6 +52,10 @@
       if (!want) { return; }
       var change;
       try { change = JSON.parse(e.data); } catch (err) { return; }
+      var shown = document.querySelector("[data-version]");
+      if (want === change.id && shown && Number(shown.getAttribute("data-version")) >= change.version) {
+        return; // the page already shows this version
+      }
       if (want === "all" || want === change.id) {
         refresh("Updated: an action changed (" + change.status.replace(/_/g, " ") + ").");
       }
