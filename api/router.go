@@ -111,7 +111,7 @@ func newEngine(d Deps) *gin.Engine {
 	codecGroup := r.Group("/codec", s.codecCORS)
 	for _, op := range []string{"/decode", "/encode"} {
 		codecGroup.OPTIONS(op, func(*gin.Context) {})
-		codecGroup.POST(op, s.authenticate, s.limit, s.codecEndpoint)
+		codecGroup.POST(op, s.authenticateOrSession, s.limit, s.codecEndpoint)
 	}
 
 	s.ui.engine = r

@@ -443,3 +443,22 @@ func (s *server) temporalLink(actionID string) string {
 	return strings.TrimRight(s.ui.opts.TemporalUIURL, "/") + "/namespaces/" + url.PathEscape(ns) +
 		"/workflows/" + url.PathEscape(workflows.ActionWorkflowID(actionID))
 }
+
+// authenticateOrSession accepts a bearer token, or else the web UI's session cookie: the
+// Temporal Web UI served beside handover calls the codec endpoint with the browser's cookies,
+// so a supervisor signed in to handover reads decrypted histories there. The cookie is
+// SameSite=Strict and the endpoint changes nothing, so no CSRF token is needed.
+func (s *server) authenticateOrSession(c *gin.Context) {
+	if c.GetHeader("Authorization") != "" {
+		s.authenticate(c)
+		return
+	}
+	if id, err := c.Cookie(sessionCookie); err == nil {
+		if st, _, err := s.Store.SessionStaff(c.Request.Context(), id, s.Now()); err == nil {
+			c.Set(principalKey, st)
+			c.Next()
+			return
+		}
+	}
+	s.authenticate(c)
+}

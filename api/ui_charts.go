@@ -26,7 +26,7 @@ type bar struct {
 // barChart draws labelled horizontal bars as SVG, scaled to the largest value. Labels are
 // escaped here; the result is safe to put in a page.
 func barChart(title, unit string, bars []bar) template.HTML {
-	const width, labelW, rowH, pad = 560, 170, 30, 8
+	const width, labelW, rowH, pad = 560, 130, 40, 8
 	height := pad*2 + rowH*max(len(bars), 1)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s">`,
@@ -43,14 +43,14 @@ func barChart(title, unit string, bars []bar) template.HTML {
 	if top == 0 {
 		top = 1
 	}
-	span := float64(width - labelW - 90)
+	span := float64(width - labelW - 190)
 	for i, x := range bars {
 		y := pad + i*rowH
 		w := math.Max(2, x.Value/top*span)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`, labelW-8, y+rowH/2+5, html.EscapeString(x.Label))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`, labelW-8, y+rowH/2+7, html.EscapeString(x.Label))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" class="chart-bar" rx="3"><title>%s: %s</title></rect>`,
 			labelW, y+5, w, rowH-10, html.EscapeString(x.Label), html.EscapeString(x.Text))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-value">%s</text>`, float64(labelW)+w+6, y+rowH/2+5, html.EscapeString(x.Text))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-value">%s</text>`, float64(labelW)+w+6, y+rowH/2+7, html.EscapeString(x.Text))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -77,8 +77,12 @@ func reportCharts(r models.HandoverReport) []chart {
 	for _, sit := range situations {
 		f := r.BySituation[sit]
 		if f.TimeToAcceptP50 != nil {
-			m := *f.TimeToAcceptP50 / 60
-			accept = append(accept, bar{Label: label(sit), Value: m, Text: fmt.Sprintf("%.1f min (median)", m)})
+			secs := *f.TimeToAcceptP50
+			txt := fmt.Sprintf("%.0f s median", secs)
+			if secs >= 90 {
+				txt = fmt.Sprintf("%.0f min median", secs/60)
+			}
+			accept = append(accept, bar{Label: label(sit), Value: secs / 60, Text: txt})
 		}
 		if f.OnTimeRate != nil {
 			pct := *f.OnTimeRate * 100
@@ -98,7 +102,7 @@ func reportCharts(r models.HandoverReport) []chart {
 		}
 	}
 	return []chart{
-		{Title: "Time to accept by situation", SVG: barChart("Time to accept by situation", "minutes, median", accept)},
+		{Title: "Time to accept by situation", SVG: barChart("Time to accept by situation", "median, minutes", accept)},
 		{Title: "On-time completion by situation", SVG: barChart("On-time completion by situation", "percent", onTime)},
 		{Title: "Escalations by reason", SVG: barChart("Escalations by reason", "count", esc)},
 	}

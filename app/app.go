@@ -174,9 +174,11 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if st.temporalUI, err = startTemporalUI(ip, cfg.TemporalUIPort, st.Temporal.HostPort(), st.Temporal.Namespace()); err != nil {
+		codecURL := "http://" + ln.Addr().String() + "/codec"
+		if st.temporalUI, err = startTemporalUI(ip, cfg.TemporalUIPort, st.Temporal.HostPort(), st.Temporal.Namespace(), codecURL); err != nil {
 			return nil, err
 		}
+		cfg.CodecOrigins = append(cfg.CodecOrigins, st.temporalUI.URL)
 		st.TemporalUIURL = st.temporalUI.URL
 		uiOpts.TemporalUIURL = st.temporalUI.URL
 	}

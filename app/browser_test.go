@@ -56,7 +56,7 @@ func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 		// Leave a picture of where it stopped, to see why.
 		shot, cancelShot := context.WithTimeout(b.ctx, 10*time.Second)
 		defer cancelShot()
-		if png, serr := chromedp.Run(shot, chromedp.FullScreenshot(90)); serr == nil {
+		if png, serr := chromedp.Run(shot, chromedp.FullScreenshot(100)); serr == nil {
 			_ = os.WriteFile(filepath.Join(b.dir, "failure.png"), png, 0o644)
 		}
 		html, _ := chromedp.Run(shot, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 2000) : ''`))
@@ -99,7 +99,7 @@ func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(b.t, err)
 	require.NoError(b.t, os.WriteFile(filepath.Join(b.dir, name+".png"), png, 0o644))
 }
@@ -291,9 +291,12 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	dave.do(chromedp.Click(chromedp.CSS(`nav a[href="/manager"]`)), chromedp.WaitVisible(chromedp.CSS(`.charts svg`)))
 	require.Contains(t, dave.text(`table.grid`), "Front desk")
 	dave.screenshot("manager")
-	bob.do(chromedp.EmulateViewport(375, 740), chromedp.Navigate(st.URL+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
-	bob.screenshot("inbox-phone")
-	width, err := chromedp.Run(bob.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
+	erin := newBrowser(t, alloc, st.URL, dir)
+	erin.do(chromedp.EmulateViewport(375, 740))
+	erin.signIn("erin")
+	require.Contains(t, erin.text(`section[aria-labelledby=h-owned]`), "Refund of a double charge")
+	erin.screenshot("inbox-phone")
+	width, err := chromedp.Run(erin.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 	require.NoError(t, err)
 	require.LessOrEqual(t, width, 375.0, "nothing overflows a phone-width screen")
 

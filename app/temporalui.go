@@ -18,7 +18,9 @@ type temporalUI struct {
 }
 
 // startTemporalUI serves the Temporal Web UI on ip:port against the embedded frontend.
-func startTemporalUI(ip string, port int, frontend, namespace string) (*temporalUI, error) {
+// codecURL, when set, is handover's codec endpoint: the UI asks it, with the browser's cookies,
+// to decrypt payloads for a signed-in supervisor.
+func startTemporalUI(ip string, port int, frontend, namespace, codecURL string) (*temporalUI, error) {
 	addr := net.JoinHostPort(ip, strconv.Itoa(port))
 	// The UI server exits the process on a taken port: find out first and say it plainly.
 	ln, err := net.Listen("tcp", addr)
@@ -38,6 +40,7 @@ func startTemporalUI(ip string, port int, frontend, namespace string) (*temporal
 		HideLogs:            true,
 		DisableNewsFetch:    true,
 		CORS:                uiconfig.CORS{CookieInsecure: true},
+		Codec:               uiconfig.Codec{Endpoint: codecURL, IncludeCredentials: true},
 	}
 	srv := uiserver.NewServer(uioptions.WithConfigProvider(cfg))
 	go func() { _ = srv.Start() }()
