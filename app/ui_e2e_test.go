@@ -1,0 +1,258 @@
+package app_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
+)
+
+// webClient is a browser-like HTTP client: cookies kept, redirects not followed.
+type webClient struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func newWebClient(t *testing.T, base string) *webClient {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	return &webClient{t: t, base: base, http: &http.Client{
+		Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+func (w *webClient) do(method, path string, form url.Values) (*http.Response, string) {
+	w.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, w.base+path, body)
+	require.NoError(w.t, err)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := w.http.Do(req)
+	require.NoError(w.t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(w.t, err)
+	return resp, string(raw)
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func csrfOf(t *testing.T, page string) string {
+	m := csrfField.FindStringSubmatch(page)
+	require.NotNil(t, m, "the page has a CSRF field")
+	return m[1]
+}
+
+// signIn signs in with a token through the form, as a person would.
+func (w *webClient) signIn(token string) string {
+	w.t.Helper()
+	_, page := w.do(http.MethodGet, "/signin", nil)
+	resp, _ := w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(w.t, page)}, "token": {token}, "next": {"/inbox"}})
+	require.Equal(w.t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(w.t, "/inbox", resp.Header.Get("Location"))
+	_, inbox := w.do(http.MethodGet, "/inbox", nil)
+	return csrfOf(w.t, inbox)
+}
+
+func TestWebUI(t *testing.T) {
+	for _, b := range modelstest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			st := startStack(t, t.TempDir(), b.URL(t))
+			t.Run("sessions_and_csrf", func(t *testing.T) { webSessions(t, st) })
+			t.Run("roles_and_scope", func(t *testing.T) { webRoles(t, st) })
+			t.Run("stream", func(t *testing.T) { webStream(t, st) })
+		})
+	}
+}
+
+func webSessions(t *testing.T, st *app.Stack) {
+	w := newWebClient(t, st.URL)
+	// Pages need a session; the sign-in form needs its own cookie and token.
+	resp, _ := w.do(http.MethodGet, "/inbox", nil)
+	require.Equal(t, http.StatusFound, resp.StatusCode)
+	require.Equal(t, "/signin?next=%2Finbox", resp.Header.Get("Location"))
+	resp, page := w.do(http.MethodPost, "/signin", url.Values{"csrf": {"forged"}, "token": {"demo-alice"}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Contains(t, page, "sign-in form expired")
+	_, page = w.do(http.MethodGet, "/signin", nil)
+	resp, page = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"not-a-token"}})
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	require.Contains(t, page, "unknown or has been revoked")
+	// A destination off the site is not followed after sign-in.
+	resp, _ = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"demo-alice"}, "next": {"//evil.example/"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/inbox", resp.Header.Get("Location"))
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "handover_session" {
+			session = c
+		}
+	}
+	require.NotNil(t, session)
+	require.True(t, session.HttpOnly)
+	require.Equal(t, http.SameSiteStrictMode, session.SameSite)
+
+	resp, inbox := w.do(http.MethodGet, "/inbox", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+	csrf := csrfOf(t, inbox)
+
+	// A form without the session's CSRF token changes nothing.
+	form := url.Values{"title": {"Forged"}, "customer_ref": {"X-1"}, "category": {"request"}, "priority": {"normal"}, "owner_id": {"alice"}, "due_in": {"1h"}}
+	resp, _ = w.do(http.MethodPost, "/actions", form)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	var list struct {
+		Items []struct {
+			Title string `json:"title"`
+		} `json:"items"`
+	}
+	as(t, st, "alice").call(http.MethodGet, "/api/v1/actions?customer_ref=X-1", nil, &list)
+	require.Empty(t, list.Items, "the forged form created nothing")
+
+	// Bad input is refused with the API's reason and the form keeps what was typed.
+	form.Set("csrf", csrf)
+	form.Set("due_in", "soon")
+	resp, page = w.do(http.MethodPost, "/actions", form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "due_in")
+	require.Contains(t, page, `value="Forged"`)
+
+	// With the token it goes through the API and lands on the action's page.
+	form.Set("due_in", "1h")
+	form.Set("idem", "web-create-1")
+	resp, _ = w.do(http.MethodPost, "/actions", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	loc := resp.Header.Get("Location")
+	require.Regexp(t, `^/actions/[0-9a-f-]{36}$`, loc)
+	// The same form sent twice (a double click) makes one action.
+	resp, _ = w.do(http.MethodPost, "/actions", form)
+	require.Equal(t, loc, resp.Header.Get("Location"))
+	as(t, st, "alice").call(http.MethodGet, "/api/v1/actions?customer_ref=X-1", nil, &list)
+	require.Len(t, list.Items, 1)
+
+	// Signing out ends the session on the server, not only in the browser.
+	resp, _ = w.do(http.MethodPost, "/signout", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	stale := newWebClient(t, st.URL)
+	u, err := url.Parse(st.URL)
+	require.NoError(t, err)
+	stale.http.Jar.SetCookies(u, []*http.Cookie{{Name: "handover_session", Value: session.Value}})
+	resp, _ = stale.do(http.MethodGet, "/inbox", nil)
+	require.Equal(t, http.StatusFound, resp.StatusCode, "a signed-out session is gone")
+}
+
+func webRoles(t *testing.T, st *app.Stack) {
+	agent := newWebClient(t, st.URL)
+	agent.signIn("demo-bob")
+	resp, page := agent.do(http.MethodGet, "/board", nil)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Contains(t, page, "for supervisors")
+	resp, _ = agent.do(http.MethodGet, "/manager", nil)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+
+	// A command the person may not use is refused by the workflow's own rule, through the UI too.
+	var a struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Spare key", "customer": map[string]any{"ref": "R-9"}, "category": "request", "priority": "low",
+		"owner_id": "alice", "due_in": "2h",
+	}, &a))
+	_, page = agent.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="form-complete"`, "bob sees no complete button on alice's action")
+	resp, page = agent.do(http.MethodPost, "/actions/"+a.ID+"/complete", url.Values{"csrf": {csrfOf(t, page)}, "outcome": {"done"}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Contains(t, page, "only the owner or a supervisor")
+
+	// An unknown action, or one outside the team, is not found.
+	resp, _ = agent.do(http.MethodGet, "/actions/00000000-0000-0000-0000-000000000000", nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+
+	// The codec endpoint takes a supervisor's session (the Temporal Web UI sends it) but not an agent's.
+	resp, _ = agent.do(http.MethodPost, "/codec/decode", nil)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	sup := newWebClient(t, st.URL)
+	sup.signIn("demo-carol")
+	req, err := http.NewRequest(http.MethodPost, st.URL+"/codec/decode", strings.NewReader(`{"payloads":[]}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := sup.http.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	_, board := sup.do(http.MethodGet, "/board", nil)
+	require.Contains(t, board, "Spare key")
+}
+
+// webStream reads the server-sent events of GET /api/v1/stream: a change in the caller's team
+// arrives, a change in another team does not.
+func webStream(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/teams", map[string]any{"id": "nightdesk", "name": "Night desk"}, nil))
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{
+		"id": "nina", "name": "Nina Night", "role": "agent", "team_id": "nightdesk", "authority": 1,
+	}, nil))
+	token, err := st.Store.IssueToken(context.Background(), "nina", "stream test")
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, st.URL+"/api/v1/stream", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
+
+	var other, own struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Front desk only", "customer": map[string]any{"ref": "S-1"}, "category": "request", "priority": "low",
+		"owner_id": "alice", "due_in": "2h",
+	}, &other))
+	require.Equal(t, http.StatusCreated, as(t, st, "crm").call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Night desk wake-up call", "customer": map[string]any{"ref": "S-2"}, "category": "request", "priority": "low",
+		"team_id": "nightdesk", "due_in": "2h",
+	}, &own))
+
+	lines := bufio.NewScanner(resp.Body)
+	var seen []string
+	for lines.Scan() {
+		data, ok := strings.CutPrefix(lines.Text(), "data: ")
+		if !ok {
+			continue
+		}
+		var change struct {
+			ID     string `json:"id"`
+			TeamID string `json:"team_id"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(data), &change))
+		seen = append(seen, change.ID)
+		if change.ID == own.ID {
+			break
+		}
+	}
+	require.Contains(t, seen, own.ID, "the night desk's change arrived")
+	require.NotContains(t, seen, other.ID, "another team's change did not")
+}
