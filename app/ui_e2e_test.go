@@ -78,6 +78,7 @@ func TestWebUI(t *testing.T) {
 			st := startStack(t, t.TempDir(), b.URL(t))
 			t.Run("sessions_and_csrf", func(t *testing.T) { webSessions(t, st) })
 			t.Run("roles_and_scope", func(t *testing.T) { webRoles(t, st) })
+			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
 		})
 	}
@@ -255,4 +256,47 @@ func webStream(t *testing.T, st *app.Stack) {
 	}
 	require.Contains(t, seen, own.ID, "the night desk's change arrived")
 	require.NotContains(t, seen, other.ID, "another team's change did not")
+}
+
+// webShift starts a shift handover from the board and follows its page.
+func webShift(t *testing.T, st *app.Stack) {
+	var a struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, as(t, st, "erin").call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Airport transfer at 06:00", "customer": map[string]any{"ref": "T-4"}, "category": "request",
+		"priority": "normal", "owner_id": "erin", "due_in": "3h",
+	}, &a))
+	sup := newWebClient(t, st.URL)
+	csrf := sup.signIn("demo-carol")
+	resp, page := sup.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {"erin"}, "to_id": {"bob"}, "situation": {"busy"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "notes are required")
+	require.Contains(t, page, "notes")
+	resp, _ = sup.do(http.MethodPost, "/shift-handovers", url.Values{
+		"csrf": {csrf}, "from_id": {"erin"}, "to_id": {"bob"}, "situation": {"busy"}, "notes": {"Two late arrivals expected."},
+	})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	progress := resp.Header.Get("Location")
+	require.Regexp(t, `^/shift-handovers/[0-9a-f-]{36}$`, progress)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		_, page = sup.do(http.MethodGet, progress, nil)
+		require.Contains(t, page, "Shift handover from erin")
+		require.Contains(t, page, a.ID)
+		if strings.Contains(page, "requested") || strings.Contains(page, "pending") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var got struct {
+		Status          string `json:"status"`
+		PendingHandover *struct {
+			ToID string `json:"to_id"`
+		} `json:"pending_handover"`
+	}
+	require.Eventually(t, func() bool {
+		as(t, st, "carol").call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &got)
+		return got.Status == "handover_pending"
+	}, 15*time.Second, 100*time.Millisecond)
+	require.Equal(t, "bob", got.PendingHandover.ToID)
 }
