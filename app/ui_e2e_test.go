@@ -79,6 +79,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("sessions_and_csrf", func(t *testing.T) { webSessions(t, st) })
 			t.Run("roles_and_scope", func(t *testing.T) { webRoles(t, st) })
 			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
+			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
 		})
 	}
@@ -299,4 +300,31 @@ func webShift(t *testing.T, st *app.Stack) {
 		return got.Status == "handover_pending"
 	}, 15*time.Second, 100*time.Millisecond)
 	require.Equal(t, "bob", got.PendingHandover.ToID)
+}
+
+// webRequiredFields: the handover form asks for the note fields the category's policy requires,
+// and a handover without one is refused naming it.
+func webRequiredFields(t *testing.T, st *app.Stack) {
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/policies/refund", map[string]any{
+		"required_fields": []string{"amount", "payment_reference"},
+	}, nil))
+	var a struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Refund the minibar charge", "customer": map[string]any{"ref": "RF-1"}, "category": "refund",
+		"priority": "normal", "owner_id": "alice", "due_in": "2h",
+	}, &a))
+	w := newWebClient(t, st.URL)
+	w.signIn("demo-alice")
+	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `name="field_amount"`)
+	require.Contains(t, page, `name="field_payment_reference"`)
+	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{
+		"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"Off sick"}, "method": {"phone"}, "situation": {"routine"},
+		"notes_summary": {"Refund approved"}, "field_amount": {"12.50 EUR"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "notes.fields.payment_reference")
+	require.Contains(t, page, `value="12.50 EUR"`, "what was typed is kept")
 }
