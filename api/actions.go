@@ -271,6 +271,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		Priority: req.Priority, Customer: customer, OwnerID: owner, TeamID: teamID,
 		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
 		RequestHash: hash, Policy: policy, Routed: routed, DueIn: dueIn, Calendar: cal,
+		Revision: workflows.CurrentRevision,
 	}, nil
 }
 

@@ -54,15 +54,25 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 		state, created := NewState(in, workflow.Now(ctx))
 		w.state, w.unprojected = state, []Event{created}
 	}
-	w.deadlines = workflow.GetVersion(ctx, versionDeadlines, workflow.DefaultVersion, 1) >= 1
-	w.inboxInProjection = workflow.GetVersion(ctx, versionInboxInProjection, workflow.DefaultVersion, 1) >= 1
+	if in.Revision >= 1 {
+		// The revision in the input says what the action runs with: no version markers, and no
+		// search-attribute upserts (visibility writes) that come with them.
+		w.deadlines, w.inboxInProjection = true, true
+	} else {
+		w.deadlines = workflow.GetVersion(ctx, versionDeadlines, workflow.DefaultVersion, 1) >= 1
+		w.inboxInProjection = workflow.GetVersion(ctx, versionInboxInProjection, workflow.DefaultVersion, 1) >= 1
+	}
 	if err := w.registerHandlers(ctx); err != nil {
 		return err
 	}
 	workflow.Go(ctx, w.project)
 	w.sendOutbox()
 
-	if w.deadlines {
+	if in.Revision >= 1 {
+		if err := w.runDeadlineTimer(ctx, in); err != nil {
+			return err
+		}
+	} else if w.deadlines {
 		if err := w.runDeadlines(ctx, in); err != nil {
 			return err
 		}
@@ -111,6 +121,63 @@ func (w *actionWorkflow) runDeadlines(ctx workflow.Context, in StartInput) error
 			}
 		}
 		w.applied(w.state.Fire(kind, workflow.Now(ctx)))
+	}
+	return nil
+}
+
+// runDeadlineTimer is runDeadlines of revision 1: one timer at a time. A change that leaves the
+// next deadline where it was, or moves it later, keeps the timer (one that fires early only wakes
+// the loop to set the next); a deadline moved earlier cancels it for a new one; the end of the
+// action cancels it, so no timer wakes the workflow after it.
+func (w *actionWorkflow) runDeadlineTimer(ctx workflow.Context, in StartInput) error {
+	limit := in.ContinueAsNewAfter
+	if limit <= 0 {
+		limit = DefaultContinueAsNewAfter
+	}
+	var (
+		timer   workflow.Future
+		timerAt time.Time
+		cancel  workflow.CancelFunc
+	)
+	stop := func() {
+		if timer != nil {
+			cancel()
+			timer, cancel = nil, nil
+		}
+	}
+	defer stop()
+	for !w.state.Status.Final() {
+		info := workflow.GetInfo(ctx)
+		if info.GetCurrentHistoryLength() >= limit || info.GetContinueAsNewSuggested() {
+			// A timer still pending goes with this run; the next one sets its own.
+			return w.continueAsNew(ctx, in)
+		}
+		w.changed = false
+		at, kind := w.state.NextDeadline()
+		now := workflow.Now(ctx)
+		if timer != nil && timer.IsReady() {
+			fired := timerAt
+			timer, cancel = nil, nil
+			if !at.IsZero() && !at.After(fired) {
+				w.applied(w.state.Fire(kind, now))
+				continue
+			}
+		}
+		if !at.IsZero() && !at.After(now) {
+			w.applied(w.state.Fire(kind, now))
+			continue
+		}
+		if timer != nil && (at.IsZero() || at.Before(timerAt)) {
+			stop()
+		}
+		if timer == nil && !at.IsZero() {
+			var tctx workflow.Context
+			tctx, cancel = workflow.WithCancel(ctx)
+			timer, timerAt = workflow.NewTimer(tctx, at.Sub(now)), at
+		}
+		if err := workflow.Await(ctx, func() bool { return w.changed || (timer != nil && timer.IsReady()) }); err != nil {
+			return err
+		}
 	}
 	return nil
 }

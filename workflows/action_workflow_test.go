@@ -37,6 +37,7 @@ func startInput(id string) workflows.StartInput {
 		ActionID: id, Title: "Late checkout", Category: "request", Priority: "normal",
 		Customer: workflows.Customer{Ref: "G-1", Name: "Ms Patel"}, OwnerID: "alice", TeamID: "frontdesk",
 		DueAt: time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC), CreatedBy: alice,
+		Revision: workflows.CurrentRevision,
 	}
 }
 

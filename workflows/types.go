@@ -377,7 +377,17 @@ type StartInput struct {
 	// ContinueAsNewAfter is the history length at which the workflow starts afresh; zero means
 	// DefaultContinueAsNewAfter.
 	ContinueAsNewAfter int `json:"continue_as_new_after"`
+	// Revision is the workflow code's feature level the action was started with (CurrentRevision
+	// at create), carried across continue-as-new. Zero is an action started before revisions:
+	// it replays the changes guarded by workflow versions.
+	Revision int `json:"revision,omitempty"`
 }
+
+// CurrentRevision is the feature level new actions start with. Revision 1 has deadline timers and
+// notifications, inbox records written with the projection, and one deadline timer at a time
+// (kept while the next deadline does not move earlier, cancelled when the action ends), without
+// recording workflow-version markers.
+const CurrentRevision = 1
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
