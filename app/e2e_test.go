@@ -149,6 +149,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("weekly report", func(t *testing.T) { testWeeklyReport(t, st) })
 			t.Run("metrics", func(t *testing.T) { testMetrics(t, st) })
 			t.Run("business time and pause", func(t *testing.T) { testBusinessTimeAndPause(t, st) })
+			t.Run("engine work per lifecycle", func(t *testing.T) { testEngineWork(t, st) })
 		})
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
 )
 
 // Config says what to measure against.
@@ -159,23 +160,27 @@ type Phase struct {
 
 // Result is what one measurement found. Durations are in milliseconds.
 type Result struct {
-	Actions                       int      `json:"actions"`
-	Concurrency                   int      `json:"concurrency"`
-	LifecyclesPerSecond           float64  `json:"lifecycles_per_second"`
-	BareEngineLifecyclesPerSecond float64  `json:"bare_engine_lifecycles_per_second"`
-	RatioToBareEngine             float64  `json:"ratio_to_bare_engine"`
-	APIP50Ms                      float64  `json:"api_p50_ms"`
-	APIP99Ms                      float64  `json:"api_p99_ms"`
-	BareEngineP50Ms               float64  `json:"bare_engine_p50_ms"`
-	BareEngineP99Ms               float64  `json:"bare_engine_p99_ms"`
-	ProjectionLagP50Ms            float64  `json:"projection_lag_p50_ms"`
-	ProjectionLagP99Ms            float64  `json:"projection_lag_p99_ms"`
-	Escalations                   int      `json:"escalations"`
-	EscalationDelayP50Ms          float64  `json:"escalation_delay_p50_ms"`
-	EscalationDelayP99Ms          float64  `json:"escalation_delay_p99_ms"`
-	ProjectionExact               bool     `json:"projection_exact"`
-	ProjectionErrors              []string `json:"projection_errors,omitempty"`
-	Phases                        []Phase  `json:"phases"`
+	Actions                       int     `json:"actions"`
+	Concurrency                   int     `json:"concurrency"`
+	LifecyclesPerSecond           float64 `json:"lifecycles_per_second"`
+	BareEngineLifecyclesPerSecond float64 `json:"bare_engine_lifecycles_per_second"`
+	RatioToBareEngine             float64 `json:"ratio_to_bare_engine"`
+	APIP50Ms                      float64 `json:"api_p50_ms"`
+	APIP99Ms                      float64 `json:"api_p99_ms"`
+	BareEngineP50Ms               float64 `json:"bare_engine_p50_ms"`
+	BareEngineP99Ms               float64 `json:"bare_engine_p99_ms"`
+	ProjectionLagP50Ms            float64 `json:"projection_lag_p50_ms"`
+	ProjectionLagP99Ms            float64 `json:"projection_lag_p99_ms"`
+	Escalations                   int     `json:"escalations"`
+	EscalationDelayP50Ms          float64 `json:"escalation_delay_p50_ms"`
+	EscalationDelayP99Ms          float64 `json:"escalation_delay_p99_ms"`
+	// APIHistoryEvents and BareHistoryEvents are the length of the Temporal history of one
+	// completed lifecycle of each kind: the engine's work per lifecycle.
+	APIHistoryEvents  int      `json:"api_history_events"`
+	BareHistoryEvents int      `json:"bare_history_events"`
+	ProjectionExact   bool     `json:"projection_exact"`
+	ProjectionErrors  []string `json:"projection_errors,omitempty"`
+	Phases            []Phase  `json:"phases"`
 }
 
 // Options are the knobs of one measurement.
@@ -199,6 +204,7 @@ type runner struct {
 	escLat   latencies
 	mu       sync.Mutex
 	finished []finished
+	lastBare atomic.Value // string: the workflow ID of a finished bare lifecycle
 }
 
 // finished is an API lifecycle's action and the last version its answers showed.
@@ -269,7 +275,8 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 	if b.cfg.CPUProfile != "" {
 		pprof.StopCPUProfile()
 	}
-	if err := r.escalations(ctx, opt.Escalations); err != nil {
+	err := r.escalations(ctx, opt.Escalations)
+	if err != nil {
 		return res, err
 	}
 	res.APIP50Ms, res.APIP99Ms = r.apiLat.ms(0.50), r.apiLat.ms(0.99)
@@ -277,6 +284,9 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 	res.ProjectionLagP50Ms, res.ProjectionLagP99Ms = r.lagLat.ms(0.50), r.lagLat.ms(0.99)
 	res.Escalations = r.escLat.len()
 	res.EscalationDelayP50Ms, res.EscalationDelayP99Ms = r.escLat.ms(0.50), r.escLat.ms(0.99)
+	if res.APIHistoryEvents, res.BareHistoryEvents, err = r.historyLengths(ctx); err != nil {
+		return res, err
+	}
 	problems, err := r.checkProjection(ctx)
 	if err != nil {
 		return res, err
@@ -289,7 +299,42 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 }
 
 func (r *runner) bareOne(ctx context.Context, n int) error {
-	return bareLifecycle(ctx, r.temporal, fmt.Sprintf("%s/bare-%d", r.runID, n), &r.bareLat)
+	id := fmt.Sprintf("%s/bare-%d", r.runID, n)
+	if err := bareLifecycle(ctx, r.temporal, id, &r.bareLat); err != nil {
+		return err
+	}
+	r.lastBare.Store(id)
+	return nil
+}
+
+// historyLengths reads the history length of one completed API lifecycle and one bare one.
+func (r *runner) historyLengths(ctx context.Context) (api, bare int, err error) {
+	length := func(id string) (int, error) {
+		d, err := r.temporal.DescribeWorkflowExecution(ctx, id, "")
+		if err != nil {
+			return 0, fmt.Errorf("describing %s: %w", id, err)
+		}
+		return int(d.GetWorkflowExecutionInfo().GetHistoryLength()), nil
+	}
+	r.mu.Lock()
+	var actionID string
+	for _, f := range r.finished {
+		if !f.Escalated {
+			actionID = f.ID
+		}
+	}
+	r.mu.Unlock()
+	if actionID == "" {
+		return 0, 0, errors.New("no completed API lifecycle")
+	}
+	if api, err = length(workflows.ActionWorkflowID(actionID)); err != nil {
+		return 0, 0, err
+	}
+	bareID, _ := r.lastBare.Load().(string)
+	if bare, err = length(bareID); err != nil {
+		return 0, 0, err
+	}
+	return api, bare, nil
 }
 
 func (r *runner) apiOne(ctx context.Context, n int) error {

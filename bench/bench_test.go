@@ -42,6 +42,9 @@ func TestBenchSmoke(t *testing.T) {
 	require.LessOrEqual(t, res.ProjectionLagP50Ms, res.ProjectionLagP99Ms)
 	// An escalation cannot show before its deadline; the delay is measured from it.
 	require.GreaterOrEqual(t, res.EscalationDelayP50Ms, 0.0)
+	// A lifecycle is at least a start and three Updates in the engine's history, of either kind.
+	require.GreaterOrEqual(t, res.BareHistoryEvents, 15, string(raw))
+	require.GreaterOrEqual(t, res.APIHistoryEvents, 15, string(raw))
 	require.Len(t, res.Phases, 4)
 	total := map[string]int{}
 	for _, p := range res.Phases {
