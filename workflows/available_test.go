@@ -22,6 +22,9 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 	paused := state(StatusAssigned)
 	paused.Paused = true
 	paused.PausedAt = &now
+	// The read model's copy of a paused action knows it is paused, not since when.
+	pausedCopy := state(StatusAssigned)
+	pausedCopy.Paused = true
 	unassigned := state(StatusUnassigned)
 	unassigned.OwnerID = ""
 
@@ -37,6 +40,7 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 		{"recipient of a pending handover", pending, bob, []string{UpdateAccept, UpdateDecline, UpdateNote}},
 		{"hander of a pending handover", pending, alice, []string{UpdateComplete, UpdatePause, UpdateNote}},
 		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
+		{"owner of a paused action, from the read model", pausedCopy, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
 		{"agent and an unassigned action", unassigned, erin, []string{UpdateClaim}},
 		{"owner of a completed action", state(StatusCompleted), alice, []string{UpdateNote}},
 		{"supervisor of a cancelled action", state(StatusCancelled), carol, []string{UpdateNote}},

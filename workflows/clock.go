@@ -81,6 +81,10 @@ func CheckPause(s *State, in PauseInput) error {
 		return err
 	}
 	if s.Paused {
+		// A copy of the state from the read model knows that the action is paused, not since when.
+		if s.PausedAt == nil {
+			return refuse(ErrConflict, "the action is already paused")
+		}
 		return refuse(ErrConflict, "the action is already paused since %s", s.PausedAt.Format(time.RFC3339))
 	}
 	if blank(in.Reason) {
