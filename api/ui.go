@@ -65,22 +65,12 @@ type ui struct {
 
 var uiFuncs = template.FuncMap{
 	"when":       func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 15:04 UTC") },
-	"whenPtr":    func(t *time.Time) string { return whenOrNone(t) },
 	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"label":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"join":       strings.Join,
+	"label":      label,
 	"hasCommand": slices.Contains[[]string, string],
-	"lower":      strings.ToLower,
 	"eventText":  eventText,
 	"randomIdem": randomString,
 	"list":       func(v ...string) []string { return v },
-}
-
-func whenOrNone(t *time.Time) string {
-	if t == nil {
-		return "—"
-	}
-	return t.UTC().Format("Mon 2 Jan 15:04 UTC")
 }
 
 // newUI parses the page templates: each page is the layout with its own content.
@@ -113,11 +103,12 @@ func (s *server) mountUI(r *gin.Engine) {
 		c.Header("Cache-Control", "public, max-age=3600")
 		c.FileFromFS(c.Param("path"), http.FS(static))
 	})
-	r.GET("/", s.uiHome)
-	r.GET("/signin", s.uiSigninPage)
-	r.POST("/signin", s.uiSignin)
+	pages := r.Group("/", s.uiHeaders)
+	pages.GET("/", s.uiHome)
+	pages.GET("/signin", s.uiSigninPage)
+	pages.POST("/signin", s.uiSignin)
 
-	p := r.Group("/", s.uiHeaders, s.uiSession, s.uiCSRF)
+	p := pages.Group("/", s.uiSession, s.uiCSRF)
 	p.POST("/signout", s.uiSignout)
 	p.GET("/inbox", s.uiInbox)
 	p.GET("/actions/new", s.uiNewAction)
@@ -162,12 +153,11 @@ func (s *server) uiSession(c *gin.Context) {
 			c.AbortWithStatus(http.StatusUnauthorized)
 			return
 		}
+		status := http.StatusFound
 		if c.Request.Method != http.MethodGet {
-			c.Redirect(http.StatusSeeOther, target)
-			c.Abort()
-			return
+			status = http.StatusSeeOther // the browser is to GET the sign-in page, not resend the form
 		}
-		c.Redirect(http.StatusFound, target)
+		c.Redirect(status, target)
 		c.Abort()
 		return
 	}
@@ -230,16 +220,9 @@ func (s *server) uiSigninPage(c *gin.Context) {
 func (s *server) signinPage(c *gin.Context, status int, problem string) {
 	token := randomString()
 	s.setCookie(c, signinCookie, token, 600)
-	s.uiHeadersOnly(c)
 	s.render(c, status, "signin", gin.H{
 		"CSRF": token, "Next": safeNext(c.Query("next")), "Demo": s.ui.opts.DemoStaff, "Error": problem,
 	})
-}
-
-func (s *server) uiHeadersOnly(c *gin.Context) {
-	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Cache-Control", "no-store")
 }
 
 func (s *server) setCookie(c *gin.Context, name, value string, maxAge int) {
@@ -427,7 +410,6 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 
 // uiError shows a page that explains what went wrong and changes nothing.
 func (s *server) uiError(c *gin.Context, status int, message string) {
-	s.uiHeadersOnly(c)
 	s.render(c, status, "error", gin.H{"Status": status, "Message": message})
 	c.Abort()
 }

@@ -168,18 +168,13 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The action was created but its answer could not be read.")
 		return
 	}
-	s.redirect(c, "/actions/"+a.ID)
+	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
 }
 
 func setIf(m map[string]any, key, v string) {
 	if strings.TrimSpace(v) != "" {
 		m[key] = strings.TrimSpace(v)
 	}
-}
-
-// redirect sends the browser on after a successful form: htmx follows it in place.
-func (s *server) redirect(c *gin.Context, to string) {
-	c.Redirect(http.StatusSeeOther, to)
 }
 
 func (s *server) uiAction(c *gin.Context) {
@@ -308,14 +303,31 @@ func (s *server) uiCommand(c *gin.Context) {
 		return
 	}
 	if back == "board" {
-		s.redirect(c, "/board")
+		c.Redirect(http.StatusSeeOther, "/board")
 		return
 	}
-	s.redirect(c, "/actions/"+url.PathEscape(c.Param("id")))
+	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
 }
 
 // statusOrder puts what needs a supervisor first on the board.
 var statusOrder = []string{"escalated", "checking", "handover_pending", "unassigned", "assigned"}
+
+// openActions lists a team's open actions (every team in the caller's scope when team is empty),
+// at most 200, through the API.
+func (s *server) openActions(c *gin.Context, team string) ([]actionJSON, apiResult) {
+	q := url.Values{"limit": {"200"}, "status": statusOrder}
+	if team != "" {
+		q.Set("team_id", team)
+	}
+	res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, "")
+	var list struct {
+		Items []actionJSON `json:"items"`
+	}
+	if res.ok() && res.decode(&list) != nil {
+		res.Status, res.Problem = http.StatusInternalServerError, &problemBody{Detail: "The list of actions could not be read."}
+	}
+	return list.Items, res
+}
 
 func (s *server) uiBoard(c *gin.Context) {
 	s.boardPage(c, http.StatusOK, "", "", nil)
@@ -331,26 +343,12 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	if team == "" {
 		team = me.TeamID
 	}
-	q := url.Values{"limit": {"200"}}
-	for _, st := range statusOrder {
-		q.Add("status", st)
-	}
-	if team != "" {
-		q.Set("team_id", team)
-	}
-	res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, "")
+	items, res := s.openActions(c, team)
 	if !res.ok() {
 		s.uiError(c, res.Status, res.message())
 		return
 	}
-	var list struct {
-		Items []actionJSON `json:"items"`
-	}
-	if err := res.decode(&list); err != nil {
-		s.uiError(c, http.StatusInternalServerError, "The board could not be read.")
-		return
-	}
-	rows := s.rows(list.Items)
+	rows := s.rows(items)
 	sort.SliceStable(rows, func(i, j int) bool {
 		oi, oj := slices.Index(statusOrder, rows[i].Status), slices.Index(statusOrder, rows[j].Status)
 		if oi != oj {
@@ -373,9 +371,9 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 			if r.Status == st {
 				col.Rows = append(col.Rows, r)
 			}
-			if st == "handover_pending" && r.Status == st {
-				pending = append(pending, r)
-			}
+		}
+		if st == string(workflows.StatusHandoverPending) {
+			pending = slices.Clone(col.Rows)
 		}
 		columns = append(columns, col)
 	}
@@ -411,7 +409,7 @@ func (s *server) uiStartShift(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The shift handover started but its answer could not be read.")
 		return
 	}
-	s.redirect(c, "/shift-handovers/"+url.PathEscape(p.ID))
+	c.Redirect(http.StatusSeeOther, "/shift-handovers/"+url.PathEscape(p.ID))
 }
 
 func (s *server) uiShift(c *gin.Context) {
@@ -458,15 +456,8 @@ func (s *server) uiManager(c *gin.Context) {
 	var summaries []teamSummary
 	for _, t := range teams.Items {
 		sum := teamSummary{ID: t.ID, Name: t.Name}
-		q := url.Values{"team_id": {t.ID}, "limit": {"200"}}
-		for _, st := range statusOrder {
-			q.Add("status", st)
-		}
-		var list struct {
-			Items []actionJSON `json:"items"`
-		}
-		if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); r.ok() && r.decode(&list) == nil {
-			for _, row := range s.rows(list.Items) {
+		if items, r := s.openActions(c, t.ID); r.ok() {
+			for _, row := range s.rows(items) {
 				sum.Open++
 				if row.Overdue {
 					sum.Overdue++
