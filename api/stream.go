@@ -60,8 +60,12 @@ func (h *changeHub) unsubscribe(ch chan models.ActionChange) {
 	}
 }
 
+// hubPage is how many changes the hub reads at once; it reads page after page until it has
+// caught up, so a busy read model never holds it back in the past.
+const hubPage = 500
+
 func (h *changeHub) poll(ctx context.Context) {
-	sent := map[string]int64{} // action -> newest version sent
+	sent := map[string]models.ActionChange{} // action -> newest change sent
 	since := time.Now().Add(-hubLookback)
 	tick := time.NewTicker(h.every)
 	defer tick.Stop()
@@ -72,28 +76,39 @@ func (h *changeHub) poll(ctx context.Context) {
 		case <-tick.C:
 		}
 		from := since.Add(-hubLookback)
-		changes, err := h.store.ActionsChangedSince(ctx, from, 500)
-		if err != nil {
-			if ctx.Err() == nil {
-				h.log.Warn("live updates: reading changed actions", "error", err)
+		for {
+			changes, err := h.store.ActionsChangedSince(ctx, from, hubPage)
+			if err != nil {
+				if ctx.Err() == nil {
+					h.log.Warn("live updates: reading changed actions", "error", err)
+				}
+				break
 			}
-			continue
-		}
-		for _, ch := range changes {
-			if ch.UpdatedAt.After(since) {
-				since = ch.UpdatedAt
+			for _, ch := range changes {
+				if ch.UpdatedAt.After(since) {
+					since = ch.UpdatedAt
+				}
+				if sent[ch.ID].Version >= ch.Version {
+					continue
+				}
+				sent[ch.ID] = ch
+				h.publish(ch)
 			}
-			if sent[ch.ID] >= ch.Version {
-				continue
+			if len(changes) < hubPage {
+				break
 			}
-			sent[ch.ID] = ch.Version
-			h.publish(ch)
+			// The next page starts just before the last change read: changes of the same instant are
+			// read again and recognised as sent.
+			next := changes[len(changes)-1].UpdatedAt.Add(-time.Microsecond)
+			if !next.After(from) {
+				break
+			}
+			from = next
 		}
 		// Forget what fell out of the window, so the map stays small.
-		if len(sent) > 10000 {
-			sent = map[string]int64{}
-			for _, ch := range changes {
-				sent[ch.ID] = ch.Version
+		for id, ch := range sent {
+			if ch.UpdatedAt.Before(since.Add(-2 * hubLookback)) {
+				delete(sent, id)
 			}
 		}
 	}
