@@ -23,7 +23,8 @@ func startStack(t *testing.T, dataDir, dbURL string, webhook ...*activities.Webh
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cfg := app.DevConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, Demo: true}
+	// The Temporal Web UI is left out: only the browser test, which starts its own stack, uses it.
+	cfg := app.DevConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, Demo: true, NoTemporalUI: true}
 	if len(webhook) > 0 {
 		cfg.Webhook = webhook[0]
 	}

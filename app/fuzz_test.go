@@ -30,7 +30,7 @@ func FuzzAPIBodies(f *testing.F) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := app.StartDev(ctx, app.DevConfig{DataDir: f.TempDir(), HTTPAddr: "127.0.0.1:0", Demo: true})
+	st, err := app.StartDev(ctx, app.DevConfig{DataDir: f.TempDir(), HTTPAddr: "127.0.0.1:0", Demo: true, NoTemporalUI: true})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -22,7 +22,7 @@ func TestTraceFromRequestIntoWorkflow(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	st, err := app.StartDev(ctx, app.DevConfig{
-		DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", Demo: true,
+		DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", Demo: true, NoTemporalUI: true,
 		Telemetry: telemetry.Config{Service: "handover-test", SpanExporter: spans},
 	})
 	require.NoError(t, err)

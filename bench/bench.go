@@ -105,7 +105,7 @@ func Start(ctx context.Context, cfg Config) (_ *Bench, err error) {
 			return nil, err
 		}
 		b.stack, err = app.StartDev(ctx, app.DevConfig{
-			DataDir: b.tmpDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: cfg.DatabaseURL, Demo: true, Log: cfg.Log,
+			DataDir: b.tmpDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: cfg.DatabaseURL, Demo: true, Log: cfg.Log, NoTemporalUI: true,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("starting the embedded stack: %w", err)
