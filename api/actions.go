@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -281,11 +282,20 @@ const calendarSnapshotSpan = 3 * 366 * 24 * time.Hour
 
 // loadScoped loads an action the caller may see; anything else is 404, exactly as an unknown ID.
 func (s *server) loadScoped(c *gin.Context) (models.Action, error) {
+	return s.loadScopedWith(c, s.Store.GetActionRow)
+}
+
+// loadScopedWithHandovers is loadScoped with the action's handovers, for showing the action.
+func (s *server) loadScopedWithHandovers(c *gin.Context) (models.Action, error) {
+	return s.loadScopedWith(c, s.Store.GetAction)
+}
+
+func (s *server) loadScopedWith(c *gin.Context, load func(context.Context, string) (models.Action, error)) (models.Action, error) {
 	id := c.Param("id")
 	if _, err := uuid.Parse(id); err != nil {
 		return models.Action{}, errorf(kindNotFound, "no action %q", id)
 	}
-	a, err := s.Store.GetAction(c.Request.Context(), id)
+	a, err := load(c.Request.Context(), id)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && !inScope(principal(c), a.TeamID)) {
 		return models.Action{}, errorf(kindNotFound, "no action %q", id)
 	}
@@ -296,7 +306,7 @@ func (s *server) loadScoped(c *gin.Context) (models.Action, error) {
 }
 
 func (s *server) getAction(c *gin.Context) (int, any, error) {
-	a, err := s.loadScoped(c)
+	a, err := s.loadScopedWithHandovers(c)
 	if err != nil {
 		return 0, nil, err
 	}

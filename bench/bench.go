@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -42,8 +43,8 @@ type Config struct {
 	// complete. Defaults: the demo staff alice and bob.
 	OwnerID, OwnerToken         string
 	RecipientID, RecipientToken string
-	// CPUProfile, when set, receives a CPU profile of the measured phases (useful with the
-	// embedded stack, which runs in this process).
+	// CPUProfile, when set, names the CPU profiles of the measured phases, one file per phase
+	// (useful with the embedded stack, which runs in this process).
 	CPUProfile string
 	Log        *slog.Logger
 }
@@ -156,6 +157,9 @@ type Phase struct {
 	Lifecycles int     `json:"lifecycles"`
 	Seconds    float64 `json:"seconds"`
 	PerSecond  float64 `json:"per_second"`
+	// CPUSeconds is the CPU time the whole process used during the phase: with the embedded
+	// stack, the Temporal server, the workers, the API, the read model and the bench's clients.
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
 }
 
 // Result is what one measurement found. Durations are in milliseconds.
@@ -176,11 +180,18 @@ type Result struct {
 	EscalationDelayP99Ms          float64 `json:"escalation_delay_p99_ms"`
 	// APIHistoryEvents and BareHistoryEvents are the length of the Temporal history of one
 	// completed lifecycle of each kind: the engine's work per lifecycle.
-	APIHistoryEvents  int      `json:"api_history_events"`
-	BareHistoryEvents int      `json:"bare_history_events"`
-	ProjectionExact   bool     `json:"projection_exact"`
-	ProjectionErrors  []string `json:"projection_errors,omitempty"`
-	Phases            []Phase  `json:"phases"`
+	APIHistoryEvents  int `json:"api_history_events"`
+	BareHistoryEvents int `json:"bare_history_events"`
+	// APICPUMsPerLifecycle and BareCPUMsPerLifecycle are the CPU time of one lifecycle of each
+	// kind, everything in the process counted (embedded stack only), and CPURatioToBareEngine is
+	// the bare figure over the API's: like ratio_to_bare_engine, but not moved by stalls that
+	// leave the CPU idle, so it is the steadier figure of what the product costs over the engine.
+	APICPUMsPerLifecycle  float64  `json:"api_cpu_ms_per_lifecycle,omitempty"`
+	BareCPUMsPerLifecycle float64  `json:"bare_cpu_ms_per_lifecycle,omitempty"`
+	CPURatioToBareEngine  float64  `json:"cpu_ratio_to_bare_engine,omitempty"`
+	ProjectionExact       bool     `json:"projection_exact"`
+	ProjectionErrors      []string `json:"projection_errors,omitempty"`
+	Phases                []Phase  `json:"phases"`
 }
 
 // Options are the knobs of one measurement.
@@ -234,17 +245,6 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 	if _, err := r.phase(ctx, "api", warm, opt.Concurrency, r.apiOne, true); err != nil {
 		return Result{}, err
 	}
-	if b.cfg.CPUProfile != "" {
-		f, err := os.Create(b.cfg.CPUProfile)
-		if err != nil {
-			return Result{}, err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return Result{}, err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	half := opt.Actions / 2
 	res := Result{Actions: opt.Actions, Concurrency: opt.Concurrency}
 	for _, p := range []struct {
@@ -255,25 +255,31 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 		{"bare", half, r.bareOne}, {"api", half, r.apiOne},
 		{"api", opt.Actions - half, r.apiOne}, {"bare", opt.Actions - half, r.bareOne},
 	} {
-		ph, err := r.phase(ctx, p.kind, p.n, opt.Concurrency, p.one, false)
+		stop, err := b.profile(len(res.Phases)+1, p.kind)
 		if err != nil {
+			return res, err
+		}
+		ph, err := r.phase(ctx, p.kind, p.n, opt.Concurrency, p.one, false)
+		if err := errors.Join(err, stop()); err != nil {
 			return res, err
 		}
 		res.Phases = append(res.Phases, ph)
 	}
-	var apiSec, bareSec float64
+	var apiSec, bareSec, apiCPU, bareCPU float64
 	for _, ph := range res.Phases {
 		if ph.Kind == "api" {
-			apiSec += ph.Seconds
+			apiSec, apiCPU = apiSec+ph.Seconds, apiCPU+ph.CPUSeconds
 		} else {
-			bareSec += ph.Seconds
+			bareSec, bareCPU = bareSec+ph.Seconds, bareCPU+ph.CPUSeconds
 		}
 	}
 	res.LifecyclesPerSecond = round(float64(opt.Actions) / apiSec)
 	res.BareEngineLifecyclesPerSecond = round(float64(opt.Actions) / bareSec)
 	res.RatioToBareEngine = round(res.LifecyclesPerSecond / res.BareEngineLifecyclesPerSecond)
-	if b.cfg.CPUProfile != "" {
-		pprof.StopCPUProfile()
+	if b.stack != nil && apiCPU > 0 && bareCPU > 0 {
+		res.APICPUMsPerLifecycle = round(apiCPU * 1000 / float64(opt.Actions))
+		res.BareCPUMsPerLifecycle = round(bareCPU * 1000 / float64(opt.Actions))
+		res.CPURatioToBareEngine = round(bareCPU / apiCPU)
 	}
 	err := r.escalations(ctx, opt.Escalations)
 	if err != nil {
@@ -296,6 +302,27 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 		return res, fmt.Errorf("the read model is not exact: %d problems, first: %s", len(problems), problems[0])
 	}
 	return res, nil
+}
+
+// profile starts a CPU profile of one measured phase, in its own file beside cfg.CPUProfile
+// (cpu.prof: cpu.bare-1.prof, cpu.api-2.prof, ...), so that what the API adds shows as the
+// difference of the API phases over the bare ones: both drive the same number of lifecycles.
+func (b *Bench) profile(n int, kind string) (stop func() error, err error) {
+	if b.cfg.CPUProfile == "" {
+		return func() error { return nil }, nil
+	}
+	ext := filepath.Ext(b.cfg.CPUProfile)
+	f, err := os.Create(fmt.Sprintf("%s.%s-%d%s", strings.TrimSuffix(b.cfg.CPUProfile, ext), kind, n, ext))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return nil, errors.Join(err, f.Close())
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
+	}, nil
 }
 
 func (r *runner) bareOne(ctx context.Context, n int) error {
@@ -358,7 +385,7 @@ func (r *runner) phase(ctx context.Context, kind string, n, c int, one func(cont
 	base := int(phaseSeq.Add(1)) * 1_000_000
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	begin := time.Now()
+	begin, cpuBegin := time.Now(), processCPU()
 	for range min(c, n) {
 		wg.Go(func() {
 			for {
@@ -374,7 +401,7 @@ func (r *runner) phase(ctx context.Context, kind string, n, c int, one func(cont
 		})
 	}
 	wg.Wait()
-	took := time.Since(begin)
+	took, cpu := time.Since(begin), processCPU()-cpuBegin
 	if err := context.Cause(ctx); err != nil {
 		return Phase{}, fmt.Errorf("%s phase: %w", kind, err)
 	}
@@ -383,7 +410,10 @@ func (r *runner) phase(ctx context.Context, kind string, n, c int, one func(cont
 		r.bareLat.reset()
 		r.lagLat.reset()
 	}
-	return Phase{Kind: kind, Lifecycles: n, Seconds: round(took.Seconds()), PerSecond: round(float64(n) / took.Seconds())}, nil
+	return Phase{
+		Kind: kind, Lifecycles: n, Seconds: round(took.Seconds()), PerSecond: round(float64(n) / took.Seconds()),
+		CPUSeconds: round(cpu.Seconds()),
+	}, nil
 }
 
 // escalations hands n actions over with a one-second acceptance deadline and measures, for each,

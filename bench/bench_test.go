@@ -3,6 +3,8 @@ package bench_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,7 +19,8 @@ import (
 func TestBenchSmoke(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	b, err := bench.Start(ctx, bench.Config{})
+	profile := filepath.Join(t.TempDir(), "cpu.prof")
+	b, err := bench.Start(ctx, bench.Config{CPUProfile: profile})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, b.Close()) })
 
@@ -30,6 +33,8 @@ func TestBenchSmoke(t *testing.T) {
 	for _, field := range []string{
 		"lifecycles_per_second", "bare_engine_lifecycles_per_second", "ratio_to_bare_engine",
 		"api_p50_ms", "api_p99_ms", "projection_lag_p99_ms", "escalation_delay_p99_ms",
+		// The embedded stack runs in this process, so its CPU time is counted.
+		"api_cpu_ms_per_lifecycle", "bare_cpu_ms_per_lifecycle", "cpu_ratio_to_bare_engine",
 	} {
 		v, ok := got[field].(float64)
 		require.True(t, ok, "%s missing from %s", field, raw)
@@ -51,5 +56,10 @@ func TestBenchSmoke(t *testing.T) {
 		total[p.Kind] += p.Lifecycles
 	}
 	require.Equal(t, map[string]int{"api": 5, "bare": 5}, total)
-
+	// One CPU profile per measured phase, named by its kind and place.
+	for _, name := range []string{"cpu.bare-1.prof", "cpu.api-2.prof", "cpu.api-3.prof", "cpu.bare-4.prof"} {
+		st, err := os.Stat(filepath.Join(filepath.Dir(profile), name))
+		require.NoError(t, err)
+		require.Greater(t, st.Size(), int64(0), name)
+	}
 }

@@ -18,7 +18,6 @@ import (
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-	"gorm.io/gorm/logger"
 
 	// The pure-Go SQLite driver, registered as "sqlite"; the embedded Temporal server links it too.
 	_ "modernc.org/sqlite"
@@ -55,6 +54,8 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		dialector gorm.Dialector
 		readDSN   string
 		dialect   string
+		// closeConn closes what was opened for the dialector when GORM cannot use it.
+		closeConn = func() error { return nil }
 	)
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
@@ -66,7 +67,11 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		}
 		dsn := "file:" + path + "?_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
 			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_time_format=sqlite"
-		dialector = sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn})
+		conn, err := openSQLite(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", path, err)
+		}
+		dialector, closeConn = sqlite.New(sqlite.Config{Conn: conn}), conn.Close
 		readDSN = dsn + "&_pragma=query_only(1)"
 		dialect = DialectSQLite
 	default:
@@ -74,7 +79,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	}
 	gormConfig := func() *gorm.Config {
 		return &gorm.Config{
-			Logger:                 logger.NewSlogLogger(log, logger.Config{SlowThreshold: 200 * time.Millisecond, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn}),
+			Logger:                 newQueryLogger(log),
 			SkipDefaultTransaction: true,
 			TranslateError:         true,
 			NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
@@ -82,7 +87,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	}
 	db, err := gorm.Open(dialector, gormConfig())
 	if err != nil {
-		return nil, fmt.Errorf("opening %s read model: %w", dialect, err)
+		return nil, errors.Join(fmt.Errorf("opening %s read model: %w", dialect, err), closeConn())
 	}
 	st := &Store{db: db, read: db, dialect: dialect}
 	if dialect == DialectSQLite {
@@ -93,12 +98,12 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		// SQLite allows one writer; one connection avoids "database is locked" between our own.
 		sqlDB.SetMaxOpenConns(1)
 		// Reads get their own connections, so an API request does not queue behind a projection.
-		if st.read, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: readDSN}), gormConfig()); err != nil {
+		readDB, err := openSQLite(readDSN)
+		if err != nil {
 			return nil, errors.Join(fmt.Errorf("opening sqlite read connections: %w", err), sqlDB.Close())
 		}
-		readDB, err := st.read.DB()
-		if err != nil {
-			return nil, errors.Join(err, sqlDB.Close())
+		if st.read, err = gorm.Open(sqlite.New(sqlite.Config{Conn: readDB}), gormConfig()); err != nil {
+			return nil, errors.Join(fmt.Errorf("opening sqlite read connections: %w", err), readDB.Close(), sqlDB.Close())
 		}
 		readDB.SetMaxOpenConns(4)
 		readDB.SetMaxIdleConns(4)
@@ -257,6 +262,19 @@ func withHandovers(q *gorm.DB) *gorm.DB {
 func (s *Store) GetAction(ctx context.Context, id string) (Action, error) {
 	var a Action
 	err := withHandovers(s.read.WithContext(ctx)).Where("id = ?", id).Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Action{}, fmt.Errorf("action %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Action{}, fmt.Errorf("loading action %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// GetActionRow loads an action without its handovers: what a command needs to check its scope.
+func (s *Store) GetActionRow(ctx context.Context, id string) (Action, error) {
+	var a Action
+	err := s.read.WithContext(ctx).Where("id = ?", id).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Action{}, fmt.Errorf("action %s: %w", id, ErrNotFound)
 	}

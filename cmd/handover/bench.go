@@ -104,7 +104,7 @@ and their timelines and reports p50 and p99 of each read query instead.`,
 	f.StringVar(&cfg.OwnerID, "owner", "", "staff ID of the owner (default alice)")
 	f.StringVar(&cfg.RecipientToken, "recipient-token", "", "bearer token of the recipient (default demo-bob)")
 	f.StringVar(&cfg.RecipientID, "recipient", "", "staff ID of the recipient (default bob)")
-	f.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the measured phases to this file")
+	f.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of each measured phase beside this path (cpu.prof: cpu.bare-1.prof, cpu.api-2.prof, ...)")
 	f.StringVar(&sweep, "sweep", "", "comma-separated concurrencies to measure in turn, e.g. 1,2,4,8,16,32")
 	f.StringVar(&svgPath, "svg", "", "with --sweep: write a plot of throughput against concurrency to this SVG file")
 	f.BoolVar(&readModel, "read-model", false, "measure the read model's queries instead (needs --database-url)")
