@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"golang.org/x/sync/errgroup"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -90,6 +91,17 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("opening %s read model: %w", dialect, err), closeConn())
 	}
 	st := &Store{db: db, read: db, dialect: dialect}
+	if dialect == DialectPostgres {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		// Keep as many connections open as are used at once: database/sql keeps only two idle
+		// by default, so each request beyond two opened (and PostgreSQL forked) a connection.
+		sqlDB.SetMaxOpenConns(postgresConns)
+		sqlDB.SetMaxIdleConns(postgresConns)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
 	if dialect == DialectSQLite {
 		sqlDB, err := db.DB()
 		if err != nil {
@@ -110,6 +122,9 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	}
 	return st, nil
 }
+
+// postgresConns is how many PostgreSQL connections one process uses at most, and keeps open.
+const postgresConns = 16
 
 // Dialect is DialectSQLite or DialectPostgres.
 func (s *Store) Dialect() string { return s.dialect }
@@ -375,29 +390,32 @@ type Inbox struct {
 // Inbox gathers a person's inbox; supervisor widens the checks to the team's.
 func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bool, now time.Time) (Inbox, error) {
 	var in Inbox
-	// The four lists are read without their handovers, which one query then loads for all.
-	list := func(dst *[]Action, order string, where string, args ...any) error {
-		return s.read.WithContext(ctx).Where(where, args...).Order(order).Limit(200).Find(dst).Error
+	// The four lists are read at once, each on a connection of its own and without their
+	// handovers, which one query then loads for all.
+	g, gctx := errgroup.WithContext(ctx)
+	list := func(what string, dst *[]Action, order string, where string, args ...any) {
+		g.Go(func() error {
+			err := s.read.WithContext(gctx).Where(where, args...).Order(order).Limit(200).Find(dst).Error
+			if err != nil {
+				return fmt.Errorf("inbox of %s: %s: %w", staffID, what, err)
+			}
+			return nil
+		})
 	}
-	if err := list(&in.Owned, "due_at, id", "owner_id = ? AND status IN ?", staffID, openStatuses); err != nil {
-		return in, fmt.Errorf("inbox of %s: owned: %w", staffID, err)
-	}
-	if err := list(&in.AwaitingAcceptance, "updated_at, id",
-		"id IN (SELECT action_id FROM handovers WHERE to_id = ? AND status = ?)", staffID, "pending"); err != nil {
-		return in, fmt.Errorf("inbox of %s: awaiting acceptance: %w", staffID, err)
-	}
-	if err := list(&in.FollowUpsDue, "follow_up_at, id",
-		"hander_id = ? AND follow_up_at <= ? AND status IN ?", staffID, utc(now), openStatuses); err != nil {
-		return in, fmt.Errorf("inbox of %s: follow-ups: %w", staffID, err)
-	}
+	list("owned", &in.Owned, "due_at, id", "owner_id = ? AND status IN ?", staffID, openStatuses)
+	list("awaiting acceptance", &in.AwaitingAcceptance, "updated_at, id",
+		"id IN (SELECT action_id FROM handovers WHERE to_id = ? AND status = ?)", staffID, "pending")
+	list("follow-ups", &in.FollowUpsDue, "follow_up_at, id",
+		"hander_id = ? AND follow_up_at <= ? AND status IN ?", staffID, utc(now), openStatuses)
 	checks := "status = ? AND hander_id = ?"
 	args := []any{"checking", staffID}
 	if supervisor && teamID != "" {
 		checks = "status = ? AND (hander_id = ? OR (hander_id = '' AND team_id = ?))"
 		args = append(args, teamID)
 	}
-	if err := list(&in.ChecksDue, "due_at, id", checks, args...); err != nil {
-		return in, fmt.Errorf("inbox of %s: checks: %w", staffID, err)
+	list("checks", &in.ChecksDue, "due_at, id", checks, args...)
+	if err := g.Wait(); err != nil {
+		return in, err
 	}
 	if err := s.loadHandovers(ctx, in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue); err != nil {
 		return in, fmt.Errorf("inbox of %s: %w", staffID, err)
