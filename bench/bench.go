@@ -166,6 +166,7 @@ type Phase struct {
 type Result struct {
 	Actions                       int     `json:"actions"`
 	Concurrency                   int     `json:"concurrency"`
+	Rate                          float64 `json:"rate,omitempty"`
 	LifecyclesPerSecond           float64 `json:"lifecycles_per_second"`
 	BareEngineLifecyclesPerSecond float64 `json:"bare_engine_lifecycles_per_second"`
 	RatioToBareEngine             float64 `json:"ratio_to_bare_engine"`
@@ -203,6 +204,11 @@ type Options struct {
 	// Escalations is the number of actions given a 1 s acceptance deadline to time the
 	// escalation; 0 picks Actions/15 between 2 and 20.
 	Escalations int
+	// Rate, when above 0, starts this many lifecycles per second of each kind, whether or not
+	// the ones before have finished (an open loop, as requests arrive in production), instead of
+	// Concurrency clients each starting the next lifecycle when the last one ends. Latencies at a
+	// rate the engine sustains show what a caller waits when nothing queues.
+	Rate float64
 }
 
 // runner holds one measurement's figures.
@@ -233,6 +239,9 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 	if opt.Actions < 2 || opt.Concurrency < 1 {
 		return Result{}, errors.New("at least 2 actions and 1 client")
 	}
+	if opt.Rate < 0 {
+		return Result{}, errors.New("the rate cannot be negative")
+	}
 	if opt.Escalations == 0 {
 		opt.Escalations = min(max(opt.Actions/15, 2), 20)
 	}
@@ -246,7 +255,7 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 		return Result{}, err
 	}
 	half := opt.Actions / 2
-	res := Result{Actions: opt.Actions, Concurrency: opt.Concurrency}
+	res := Result{Actions: opt.Actions, Concurrency: opt.Concurrency, Rate: opt.Rate}
 	for _, p := range []struct {
 		kind string
 		n    int
@@ -259,7 +268,12 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 		if err != nil {
 			return res, err
 		}
-		ph, err := r.phase(ctx, p.kind, p.n, opt.Concurrency, p.one, false)
+		var ph Phase
+		if opt.Rate > 0 {
+			ph, err = r.paced(ctx, p.kind, p.n, opt.Rate, p.one)
+		} else {
+			ph, err = r.phase(ctx, p.kind, p.n, opt.Concurrency, p.one, false)
+		}
 		if err := errors.Join(err, stop()); err != nil {
 			return res, err
 		}
@@ -409,6 +423,39 @@ func (r *runner) phase(ctx context.Context, kind string, n, c int, one func(cont
 		r.apiLat.reset()
 		r.bareLat.reset()
 		r.lagLat.reset()
+	}
+	return Phase{
+		Kind: kind, Lifecycles: n, Seconds: round(took.Seconds()), PerSecond: round(float64(n) / took.Seconds()),
+		CPUSeconds: round(cpu.Seconds()),
+	}, nil
+}
+
+// paced starts n lifecycles at rate per second, each on its own, and times the stretch from the
+// first start to the last end.
+func (r *runner) paced(ctx context.Context, kind string, n int, rate float64, one func(context.Context, int) error) (Phase, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	base := int(phaseSeq.Add(1)) * 1_000_000
+	interval := time.Duration(float64(time.Second) / rate)
+	var wg sync.WaitGroup
+	begin, cpuBegin := time.Now(), processCPU()
+	for i := 1; i <= n && ctx.Err() == nil; i++ {
+		wg.Go(func() {
+			if err := one(ctx, base+i); err != nil {
+				cancel(err)
+			}
+		})
+		if i < n {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Until(begin.Add(time.Duration(i) * interval))):
+			}
+		}
+	}
+	wg.Wait()
+	took, cpu := time.Since(begin), processCPU()-cpuBegin
+	if err := context.Cause(ctx); err != nil {
+		return Phase{}, fmt.Errorf("%s phase: %w", kind, err)
 	}
 	return Phase{
 		Kind: kind, Lifecycles: n, Seconds: round(took.Seconds()), PerSecond: round(float64(n) / took.Seconds()),

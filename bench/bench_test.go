@@ -56,6 +56,19 @@ func TestBenchSmoke(t *testing.T) {
 		total[p.Kind] += p.Lifecycles
 	}
 	require.Equal(t, map[string]int{"api": 5, "bare": 5}, total)
+	// Paced: lifecycles start at a fixed rate, so a phase of 4 lasts at least the 3 intervals
+	// between their starts, and both kinds still drive every lifecycle to its end.
+	paced, err := b.Measure(ctx, bench.Options{Actions: 8, Concurrency: 2, Escalations: 2, Rate: 20})
+	require.NoError(t, err)
+	require.True(t, paced.ProjectionExact)
+	require.Equal(t, 20.0, paced.Rate)
+	require.Len(t, paced.Phases, 4)
+	for _, p := range paced.Phases {
+		require.Equal(t, 4, p.Lifecycles, p.Kind)
+		require.GreaterOrEqual(t, p.Seconds, 0.15, "%s phase of 4 at 20/s", p.Kind)
+	}
+	_, err = b.Measure(ctx, bench.Options{Actions: 8, Concurrency: 2, Rate: -1})
+	require.Error(t, err)
 	// One CPU profile per measured phase, named by its kind and place.
 	for _, name := range []string{"cpu.bare-1.prof", "cpu.api-2.prof", "cpu.api-3.prof", "cpu.bare-4.prof"} {
 		st, err := os.Stat(filepath.Join(filepath.Dir(profile), name))

@@ -10,7 +10,11 @@ import (
 // Summary is the result as a few lines of text.
 func (r Result) Summary() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d lifecycles of each kind, %d clients\n", r.Actions, r.Concurrency)
+	if r.Rate > 0 {
+		fmt.Fprintf(&b, "%d lifecycles of each kind, %.1f started per second\n", r.Actions, r.Rate)
+	} else {
+		fmt.Fprintf(&b, "%d lifecycles of each kind, %d clients\n", r.Actions, r.Concurrency)
+	}
 	fmt.Fprintf(&b, "  API:         %6.2f lifecycles/s   p50 %6.1f ms   p99 %6.1f ms per request\n", r.LifecyclesPerSecond, r.APIP50Ms, r.APIP99Ms)
 	fmt.Fprintf(&b, "  bare engine: %6.2f lifecycles/s   p50 %6.1f ms   p99 %6.1f ms per call\n", r.BareEngineLifecyclesPerSecond, r.BareEngineP50Ms, r.BareEngineP99Ms)
 	fmt.Fprintf(&b, "  ratio to the bare engine: %.2f\n", r.RatioToBareEngine)

@@ -94,6 +94,7 @@ and their timelines and reports p50 and p99 of each read query instead.`,
 	f := cmd.Flags()
 	f.IntVar(&opt.Actions, "actions", 300, "lifecycles of each kind (API and bare engine)")
 	f.IntVar(&opt.Concurrency, "concurrency", 16, "clients driving lifecycles at once")
+	f.Float64Var(&opt.Rate, "rate", 0, "start this many lifecycles per second of each kind (open loop) instead of --concurrency clients")
 	f.IntVar(&opt.Escalations, "escalations", 0, "actions timed from their acceptance deadline to the escalation (0: actions/15, 2 to 20)")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.StringVar(&cfg.APIURL, "api", "", "base URL of a running stack instead of an embedded one")
