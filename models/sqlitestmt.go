@@ -110,7 +110,15 @@ func (c *stmtCachingConn) ExecContext(ctx context.Context, query string, args []
 		return nil, err
 	}
 	res, err := s.ExecContext(ctx, args)
-	return res, errors.Join(err, c.give(query, s, err != nil))
+	return res, firstErr(err, c.give(query, s, err != nil))
+}
+
+// firstErr is err, or else next: the driver's own error goes back to database/sql as it is.
+func firstErr(err, next error) error {
+	if err != nil {
+		return err
+	}
+	return next
 }
 
 func (c *stmtCachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
@@ -120,7 +128,7 @@ func (c *stmtCachingConn) QueryContext(ctx context.Context, query string, args [
 	}
 	rows, err := s.QueryContext(ctx, args)
 	if err != nil {
-		return nil, errors.Join(err, c.give(query, s, true))
+		return nil, firstErr(err, c.give(query, s, true))
 	}
 	r, ok := rows.(sqliteRows)
 	if !ok {
@@ -162,5 +170,5 @@ type cachedStmtRows struct {
 
 func (r *cachedStmtRows) Close() error {
 	err := r.sqliteRows.Close()
-	return errors.Join(err, r.conn.give(r.query, r.stmt, err != nil))
+	return firstErr(err, r.conn.give(r.query, r.stmt, err != nil))
 }

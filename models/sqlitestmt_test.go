@@ -120,3 +120,14 @@ func TestSQLiteConnectionsKeepStatementsPrepared(t *testing.T) {
 		require.Equal(t, maxCachedStatements, idleStatements(t, db))
 	})
 }
+
+func TestSQLiteConstraintErrorsStayRecognisable(t *testing.T) {
+	ctx := context.Background()
+	store, err := Open("sqlite:"+filepath.Join(t.TempDir(), "rm.db"), nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, store.Close()) })
+	require.NoError(t, store.db.Exec(`CREATE TABLE kv (k TEXT PRIMARY KEY)`).Error)
+	require.NoError(t, store.db.WithContext(ctx).Exec(`INSERT INTO kv (k) VALUES (?)`, "a").Error)
+	err = store.db.WithContext(ctx).Exec(`INSERT INTO kv (k) VALUES (?)`, "a").Error
+	require.True(t, isDuplicate(err), "the driver's error came through the statement cache as itself: %v", err)
+}
