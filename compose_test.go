@@ -33,6 +33,8 @@ func TestComposeTopology(t *testing.T) {
 		require.Contains(t, *env["HANDOVER_DATABASE_URL"], "@postgres:5432/handover", name)
 		require.Equal(t, "json", *env["HANDOVER_LOG_FORMAT"], name)
 	}
+	require.Equal(t, types.ShellCommand{"postgres", "-c", "max_connections=300"}, svc("postgres").Command,
+		"PostgreSQL has room for 16 read-model connections per api and worker process beside Temporal's")
 	require.Equal(t, types.ShellCommand{"migrate"}, svc("migrate").Command)
 	require.NotNil(t, svc("migrate").Build, "migrate builds the image the others run")
 	require.Equal(t, types.ShellCommand{"api"}, svc("api").Command)
