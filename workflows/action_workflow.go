@@ -94,13 +94,8 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 // runDeadlines sleeps to the next deadline of the current state and fires it, until the action
 // ends. Any command wakes it to recompute, so timers are reset whenever the state changes.
 func (w *actionWorkflow) runDeadlines(ctx workflow.Context, in StartInput) error {
-	limit := in.ContinueAsNewAfter
-	if limit <= 0 {
-		limit = DefaultContinueAsNewAfter
-	}
 	for !w.state.Status.Final() {
-		info := workflow.GetInfo(ctx)
-		if info.GetCurrentHistoryLength() >= limit || info.GetContinueAsNewSuggested() {
+		if historyFull(ctx, in) {
 			return w.continueAsNew(ctx, in)
 		}
 		w.changed = false
@@ -130,10 +125,6 @@ func (w *actionWorkflow) runDeadlines(ctx workflow.Context, in StartInput) error
 // the loop to set the next); a deadline moved earlier cancels it for a new one; the end of the
 // action cancels it, so no timer wakes the workflow after it.
 func (w *actionWorkflow) runDeadlineTimer(ctx workflow.Context, in StartInput) error {
-	limit := in.ContinueAsNewAfter
-	if limit <= 0 {
-		limit = DefaultContinueAsNewAfter
-	}
 	var (
 		timer   workflow.Future
 		timerAt time.Time
@@ -147,8 +138,7 @@ func (w *actionWorkflow) runDeadlineTimer(ctx workflow.Context, in StartInput) e
 	}
 	defer stop()
 	for !w.state.Status.Final() {
-		info := workflow.GetInfo(ctx)
-		if info.GetCurrentHistoryLength() >= limit || info.GetContinueAsNewSuggested() {
+		if historyFull(ctx, in) {
 			// A timer still pending goes with this run; the next one sets its own.
 			return w.continueAsNew(ctx, in)
 		}
@@ -180,6 +170,17 @@ func (w *actionWorkflow) runDeadlineTimer(ctx workflow.Context, in StartInput) e
 		}
 	}
 	return nil
+}
+
+// historyFull reports whether the run's history has reached in.ContinueAsNewAfter events
+// (DefaultContinueAsNewAfter when unset) or Temporal suggests continuing as new.
+func historyFull(ctx workflow.Context, in StartInput) bool {
+	limit := in.ContinueAsNewAfter
+	if limit <= 0 {
+		limit = DefaultContinueAsNewAfter
+	}
+	info := workflow.GetInfo(ctx)
+	return info.GetCurrentHistoryLength() >= limit || info.GetContinueAsNewSuggested()
 }
 
 // continueAsNew starts the workflow afresh with the current state, once nothing is in flight.
