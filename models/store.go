@@ -91,22 +91,18 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("opening %s read model: %w", dialect, err), closeConn())
 	}
 	st := &Store{db: db, read: db, dialect: dialect}
-	if dialect == DialectPostgres {
-		sqlDB, err := db.DB()
-		if err != nil {
-			return nil, err
-		}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	switch dialect {
+	case DialectPostgres:
 		// Keep as many connections open as are used at once: database/sql keeps only two idle
 		// by default, so each request beyond two opened (and PostgreSQL forked) a connection.
 		sqlDB.SetMaxOpenConns(postgresConns)
 		sqlDB.SetMaxIdleConns(postgresConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	}
-	if dialect == DialectSQLite {
-		sqlDB, err := db.DB()
-		if err != nil {
-			return nil, err
-		}
+	case DialectSQLite:
 		// SQLite allows one writer; one connection avoids "database is locked" between our own.
 		sqlDB.SetMaxOpenConns(1)
 		// Reads get their own connections, so an API request does not queue behind a projection.
@@ -275,21 +271,17 @@ func withHandovers(q *gorm.DB) *gorm.DB {
 
 // GetAction loads an action with its handovers.
 func (s *Store) GetAction(ctx context.Context, id string) (Action, error) {
-	var a Action
-	err := withHandovers(s.read.WithContext(ctx)).Where("id = ?", id).Take(&a).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Action{}, fmt.Errorf("action %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return Action{}, fmt.Errorf("loading action %s: %w", id, err)
-	}
-	return a, nil
+	return takeAction(withHandovers(s.read.WithContext(ctx)), id)
 }
 
 // GetActionRow loads an action without its handovers: what a command needs to check its scope.
 func (s *Store) GetActionRow(ctx context.Context, id string) (Action, error) {
+	return takeAction(s.read.WithContext(ctx), id)
+}
+
+func takeAction(q *gorm.DB, id string) (Action, error) {
 	var a Action
-	err := s.read.WithContext(ctx).Where("id = ?", id).Take(&a).Error
+	err := q.Where("id = ?", id).Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Action{}, fmt.Errorf("action %s: %w", id, ErrNotFound)
 	}
