@@ -248,10 +248,10 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 	r := &runner{Bench: b, runID: fmt.Sprintf("bench-%d-%d", time.Now().UnixNano(), b.runs.Add(1))}
 	// Warm both paths up (connections, caches, the workers' pollers) before measuring.
 	warm := min(opt.Concurrency, opt.Actions, 8)
-	if _, err := r.phase(ctx, "bare", warm, opt.Concurrency, r.bareOne, true); err != nil {
+	if _, err := r.phase(ctx, "bare", warm, opt.Concurrency, 0, r.bareOne, true); err != nil {
 		return Result{}, err
 	}
-	if _, err := r.phase(ctx, "api", warm, opt.Concurrency, r.apiOne, true); err != nil {
+	if _, err := r.phase(ctx, "api", warm, opt.Concurrency, 0, r.apiOne, true); err != nil {
 		return Result{}, err
 	}
 	half := opt.Actions / 2
@@ -268,12 +268,7 @@ func (b *Bench) Measure(ctx context.Context, opt Options) (Result, error) {
 		if err != nil {
 			return res, err
 		}
-		var ph Phase
-		if opt.Rate > 0 {
-			ph, err = r.paced(ctx, p.kind, p.n, opt.Rate, p.one)
-		} else {
-			ph, err = r.phase(ctx, p.kind, p.n, opt.Concurrency, p.one, false)
-		}
+		ph, err := r.phase(ctx, p.kind, p.n, opt.Concurrency, opt.Rate, p.one, false)
 		if err := errors.Join(err, stop()); err != nil {
 			return res, err
 		}
@@ -391,28 +386,41 @@ func (r *runner) apiOne(ctx context.Context, n int) error {
 
 var phaseSeq atomic.Int64
 
-// phase runs n lifecycles with c clients and times the whole stretch. Warm-up phases record no
-// latencies of the bare engine (those of the API are kept: they are real requests).
-func (r *runner) phase(ctx context.Context, kind string, n, c int, one func(context.Context, int) error, warm bool) (Phase, error) {
+// phase runs n lifecycles and times the whole stretch, from the first start to the last end:
+// with rate above 0 each starts on its own at that rate, otherwise c clients each start the next
+// when the last one ends. Warm-up phases record no latencies of the bare engine (those of the API
+// are kept: they are real requests).
+func (r *runner) phase(ctx context.Context, kind string, n, c int, rate float64, one func(context.Context, int) error, warm bool) (Phase, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	base := int(phaseSeq.Add(1)) * 1_000_000
-	var next atomic.Int64
+	run := func(i int) {
+		if err := one(ctx, base+i); err != nil {
+			cancel(err)
+		}
+	}
 	var wg sync.WaitGroup
 	begin, cpuBegin := time.Now(), processCPU()
-	for range min(c, n) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1))
-				if i > n || ctx.Err() != nil {
-					return
-				}
-				if err := one(ctx, base+i); err != nil {
-					cancel(err)
-					return
+	if rate > 0 {
+		interval := time.Duration(float64(time.Second) / rate)
+		for i := 1; i <= n && ctx.Err() == nil; i++ {
+			wg.Go(func() { run(i) })
+			if i < n {
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Until(begin.Add(time.Duration(i) * interval))):
 				}
 			}
-		})
+		}
+	} else {
+		var next atomic.Int64
+		for range min(c, n) {
+			wg.Go(func() {
+				for i := int(next.Add(1)); i <= n && ctx.Err() == nil; i = int(next.Add(1)) {
+					run(i)
+				}
+			})
+		}
 	}
 	wg.Wait()
 	took, cpu := time.Since(begin), processCPU()-cpuBegin
@@ -423,39 +431,6 @@ func (r *runner) phase(ctx context.Context, kind string, n, c int, one func(cont
 		r.apiLat.reset()
 		r.bareLat.reset()
 		r.lagLat.reset()
-	}
-	return Phase{
-		Kind: kind, Lifecycles: n, Seconds: round(took.Seconds()), PerSecond: round(float64(n) / took.Seconds()),
-		CPUSeconds: round(cpu.Seconds()),
-	}, nil
-}
-
-// paced starts n lifecycles at rate per second, each on its own, and times the stretch from the
-// first start to the last end.
-func (r *runner) paced(ctx context.Context, kind string, n int, rate float64, one func(context.Context, int) error) (Phase, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	base := int(phaseSeq.Add(1)) * 1_000_000
-	interval := time.Duration(float64(time.Second) / rate)
-	var wg sync.WaitGroup
-	begin, cpuBegin := time.Now(), processCPU()
-	for i := 1; i <= n && ctx.Err() == nil; i++ {
-		wg.Go(func() {
-			if err := one(ctx, base+i); err != nil {
-				cancel(err)
-			}
-		})
-		if i < n {
-			select {
-			case <-ctx.Done():
-			case <-time.After(time.Until(begin.Add(time.Duration(i) * interval))):
-			}
-		}
-	}
-	wg.Wait()
-	took, cpu := time.Since(begin), processCPU()-cpuBegin
-	if err := context.Cause(ctx); err != nil {
-		return Phase{}, fmt.Errorf("%s phase: %w", kind, err)
 	}
 	return Phase{
 		Kind: kind, Lifecycles: n, Seconds: round(took.Seconds()), PerSecond: round(float64(n) / took.Seconds()),
