@@ -25,13 +25,7 @@ func testEngineWork(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 
-	var events []*historypb.HistoryEvent
-	iter := st.Client.GetWorkflowHistory(context.Background(), workflows.ActionWorkflowID(a.ID), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		e, err := iter.Next()
-		require.NoError(t, err)
-		events = append(events, e)
-	}
+	events := actionHistory(t, st, a.ID)
 	running := map[string]bool{}
 	started := 0
 	for _, e := range events {
@@ -54,4 +48,17 @@ func testEngineWork(t *testing.T, st *app.Stack) {
 	// next deadline later, which keeps the acceptance timer.
 	require.Equal(t, 3, started)
 	t.Logf("one lifecycle: %d history events", len(events))
+}
+
+// actionHistory reads the whole Temporal history of an action's workflow (its current run).
+func actionHistory(t *testing.T, st *app.Stack, actionID string) []*historypb.HistoryEvent {
+	t.Helper()
+	var events []*historypb.HistoryEvent
+	iter := st.Client.GetWorkflowHistory(context.Background(), workflows.ActionWorkflowID(actionID), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		e, err := iter.Next()
+		require.NoError(t, err)
+		events = append(events, e)
+	}
+	return events
 }

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"flag"
 	"net/http"
 	"os"
@@ -10,11 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"google.golang.org/protobuf/encoding/protojson"
-
-	"github.com/handover/handover/workflows"
 )
 
 var recordHistories = flag.Bool("record-histories", false, "write the histories the replay tests in workflows/testdata use")
@@ -37,14 +33,7 @@ func TestRecordHistories(t *testing.T) {
 		var a action
 		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
 		steps(a.ID)
-		var events []*historypb.HistoryEvent
-		iter := st.Client.GetWorkflowHistory(context.Background(), workflows.ActionWorkflowID(a.ID), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for iter.HasNext() {
-			e, err := iter.Next()
-			require.NoError(t, err)
-			events = append(events, e)
-		}
-		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: events})
+		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: actionHistory(t, st, a.ID)})
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join("..", "workflows", "testdata", historyPrefix+name+".json"), raw, 0o644))
 	}

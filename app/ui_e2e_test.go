@@ -171,9 +171,7 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 
 	// A command the person may not use is refused by the workflow's own rule, through the UI too.
-	var a struct {
-		ID string `json:"id"`
-	}
+	var a action
 	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
 		"title": "Spare key", "customer": map[string]any{"ref": "R-9"}, "category": "request", "priority": "low",
 		"owner_id": "alice", "due_in": "2h",
@@ -226,9 +224,7 @@ func webStream(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
 
-	var other, own struct {
-		ID string `json:"id"`
-	}
+	var other, own action
 	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
 		"title": "Front desk only", "customer": map[string]any{"ref": "S-1"}, "category": "request", "priority": "low",
 		"owner_id": "alice", "due_in": "2h",
@@ -261,9 +257,7 @@ func webStream(t *testing.T, st *app.Stack) {
 
 // webShift starts a shift handover from the board and follows its page.
 func webShift(t *testing.T, st *app.Stack) {
-	var a struct {
-		ID string `json:"id"`
-	}
+	var a action
 	require.Equal(t, http.StatusCreated, as(t, st, "erin").call(http.MethodPost, "/api/v1/actions", map[string]any{
 		"title": "Airport transfer at 06:00", "customer": map[string]any{"ref": "T-4"}, "category": "request",
 		"priority": "normal", "owner_id": "erin", "due_in": "3h",
@@ -308,9 +302,7 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/policies/refund", map[string]any{
 		"required_fields": []string{"amount", "payment_reference"},
 	}, nil))
-	var a struct {
-		ID string `json:"id"`
-	}
+	var a action
 	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
 		"title": "Refund the minibar charge", "customer": map[string]any{"ref": "RF-1"}, "category": "refund",
 		"priority": "normal", "owner_id": "alice", "due_in": "2h",
