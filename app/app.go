@@ -142,6 +142,8 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 		if err := SeedDemo(ctx, st.Store); err != nil {
 			return nil, err
 		}
+	} else if err := retireDemo(ctx, st.Store, cfg.Log); err != nil {
+		return nil, err
 	}
 	if cfg.Telemetry.Service == "" {
 		cfg.Telemetry.Service = "handover-dev"

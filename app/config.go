@@ -175,6 +175,9 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
+	if err := retireDemo(ctx, store, log); err != nil {
+		return err
+	}
 	tel, err := telemetry.New(ctx, c.Telemetry("handover-api"))
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/handover/handover/models"
 )
@@ -23,7 +24,8 @@ const DemoTeam = "frontdesk"
 // DemoToken is the demo bearer token of a member of the demo staff.
 func DemoToken(id string) string { return "demo-" + id }
 
-// SeedDemo creates the demo team, staff and tokens; running it again changes nothing.
+// SeedDemo creates the demo team, staff and tokens (making them live again if RetireDemo revoked
+// them); running it again changes nothing.
 func SeedDemo(ctx context.Context, store *models.Store) error {
 	if err := store.SaveTeam(ctx, models.Team{ID: DemoTeam, Name: "Front desk"}); err != nil {
 		return err
@@ -40,6 +42,30 @@ func SeedDemo(ctx context.Context, store *models.Store) error {
 		if err := store.AddToken(ctx, st.ID, DemoToken(st.ID), "demo"); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// RetireDemo revokes the demo tokens, which everyone knows, where an earlier `dev --demo` left them
+// in this read model: they work only while the product runs with --demo. It returns how many were
+// live.
+func RetireDemo(ctx context.Context, store *models.Store) (int64, error) {
+	tokens := make([]string, len(DemoStaff))
+	for i, st := range DemoStaff {
+		tokens[i] = DemoToken(st.ID)
+	}
+	return store.RevokeTokenValues(ctx, tokens...)
+}
+
+// retireDemo runs RetireDemo at the start of a process that serves the API without --demo, and
+// says so when it revoked anything.
+func retireDemo(ctx context.Context, store *models.Store, log *slog.Logger) error {
+	n, err := RetireDemo(ctx, store)
+	if err != nil {
+		return err
+	}
+	if n > 0 && log != nil {
+		log.Warn("demo tokens revoked: this read model was used with --demo, and this process runs without it", "tokens", n)
 	}
 	return nil
 }

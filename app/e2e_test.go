@@ -377,6 +377,20 @@ func TestRestartMidHandover(t *testing.T) {
 			require.Equal(t, "bob", read.OwnerID)
 			require.Equal(t, "assigned", read.Status)
 			require.EqualValues(t, 4, read.Version, "accepting records the acceptance and the message to the customer")
+			require.NoError(t, st.Stop(context.Background()))
+
+			// Demo tokens exist only while the product runs with --demo: the same data without it
+			// refuses them, and --demo makes them live again.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			plain, err := app.StartDev(ctx, app.DevConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, NoTemporalUI: true})
+			require.NoError(t, err)
+			require.Equal(t, http.StatusUnauthorized, as(t, plain, "bob").call("GET", "/api/v1/actions/"+a.ID, nil, nil))
+			require.Equal(t, http.StatusUnauthorized, as(t, plain, "root").call("GET", "/api/v1/staff", nil, nil))
+			require.NoError(t, plain.Stop(context.Background()))
+			st = startStack(t, dataDir, dbURL)
+			require.Equal(t, http.StatusOK, as(t, st, "bob").call("GET", "/api/v1/actions/"+a.ID, nil, &read))
+			require.Equal(t, "bob", read.OwnerID)
 		})
 	}
 }

@@ -68,13 +68,32 @@ func (s *Store) GetStaff(ctx context.Context, id string) (Staff, error) {
 }
 
 // AddToken stores the hash of a new bearer token for a member of staff. Adding the same token
-// again changes nothing.
+// again makes it live if it was revoked, and changes nothing else.
 func (s *Store) AddToken(ctx context.Context, staffID, token, label string) error {
 	t := APIToken{TokenHash: HashToken(token), StaffID: staffID, Label: label, CreatedAt: utc(time.Now())}
-	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&t).Error; err != nil {
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "token_hash"}},
+		DoUpdates: clause.Assignments(map[string]any{"revoked_at": nil}),
+	}).Create(&t).Error
+	if err != nil {
 		return fmt.Errorf("adding token for %s: %w", staffID, err)
 	}
 	return nil
+}
+
+// RevokeTokenValues revokes the given tokens (found by their hashes) where they are live, and
+// returns how many were.
+func (s *Store) RevokeTokenValues(ctx context.Context, tokens ...string) (int64, error) {
+	hashes := make([]string, len(tokens))
+	for i, t := range tokens {
+		hashes[i] = HashToken(t)
+	}
+	res := s.db.WithContext(ctx).Model(&APIToken{}).
+		Where("token_hash IN ? AND revoked_at IS NULL", hashes).Update("revoked_at", utc(time.Now()))
+	if res.Error != nil {
+		return 0, fmt.Errorf("revoking tokens: %w", res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
 // StaffByToken finds the active member of staff a bearer token belongs to.
