@@ -102,7 +102,35 @@ func (s *server) createAction(c *gin.Context) {
 		writeError(c, s.Log, err)
 		return
 	}
-	in, err := s.buildStart(c, caller, req)
+	if req.Priority == "" {
+		req.Priority = "normal"
+	}
+	// A due_in is relative to the request, so a retry would differ by its clock: hash the request
+	// as sent, not the resolved due time.
+	hash, err := requestHash("create", req)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	id, keyed, err := createID(c, caller)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	if keyed {
+		// A retry of a create that has landed gets the action, before the checks of a new one: its
+		// due_at may have passed or its owner left since, and the retry must still be answered.
+		row, err := s.Store.GetAction(ctx, id)
+		if err == nil {
+			s.answerCreated(c, stateFromRow(row), hash)
+			return
+		}
+		if !errors.Is(err, models.ErrNotFound) {
+			writeError(c, s.Log, err)
+			return
+		}
+	}
+	in, err := s.buildStart(c, caller, req, id, hash)
 	if err != nil {
 		writeError(c, s.Log, err)
 		return
@@ -140,11 +168,17 @@ func (s *server) createAction(c *gin.Context) {
 		writeError(c, s.Log, err)
 		return
 	}
-	if state.RequestHash != in.RequestHash {
+	s.answerCreated(c, state, in.RequestHash)
+}
+
+// answerCreated answers a create with the action, unless its Idempotency-Key was first used with
+// a different request.
+func (s *server) answerCreated(c *gin.Context, state workflows.State, hash string) {
+	if state.RequestHash != hash {
 		writeError(c, s.Log, errorf(kindInvalid, "this Idempotency-Key was already used with a different request"))
 		return
 	}
-	body, err := s.renderOpen(ctx, state)
+	body, err := s.renderOpen(c.Request.Context(), state)
 	if err != nil {
 		writeError(c, s.Log, err)
 		return
@@ -153,16 +187,26 @@ func (s *server) createAction(c *gin.Context) {
 	c.JSON(http.StatusCreated, body)
 }
 
-// buildStart checks the owner and team of a new action and fixes its ID.
-func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActionRequest) (workflows.StartInput, error) {
+// createID is the ID of a new action: derived from the caller and their Idempotency-Key when
+// there is one (keyed), so that a retry names the same action, and new otherwise.
+func createID(c *gin.Context, caller models.Staff) (id string, keyed bool, err error) {
+	key := c.GetHeader("Idempotency-Key")
+	if key == "" {
+		return uuid.Must(uuid.NewV7()).String(), false, nil
+	}
+	if len(key) > 200 {
+		return "", false, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
+	}
+	return uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00"+key)).String(), true, nil
+}
+
+// buildStart checks the owner and team of a new action with the given ID and request hash.
+func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActionRequest, id, hash string) (workflows.StartInput, error) {
 	ctx := c.Request.Context()
 	now := s.Now()
 	dueIn, due, err := dueSpec(now, req.DueIn, req.DueAt, "due_in", "due_at")
 	if err != nil {
 		return workflows.StartInput{}, err
-	}
-	if req.Priority == "" {
-		req.Priority = "normal"
 	}
 	if !categoryPattern.MatchString(req.Category) {
 		return workflows.StartInput{}, invalidFields(FieldError{Field: "category", Message: "must be lower-case letters, digits, - or _ (at most 64)"})
@@ -250,19 +294,6 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		cal = &snap
 	}
 
-	// A due_in is relative to the request, so a retry would differ by its clock: hash the request
-	// as sent, not the resolved due time.
-	hash, err := requestHash("create", req)
-	if err != nil {
-		return workflows.StartInput{}, err
-	}
-	id := uuid.Must(uuid.NewV7()).String()
-	if key := c.GetHeader("Idempotency-Key"); key != "" {
-		if len(key) > 200 {
-			return workflows.StartInput{}, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
-		}
-		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00"+key)).String()
-	}
 	customer := workflows.Customer(req.Customer)
 	if err := s.seal(ctx, customer.Ref, id, &customer.Name, &customer.Contact); err != nil {
 		return workflows.StartInput{}, err

@@ -82,12 +82,13 @@ func (c caller) call(method, path string, body any, out any, headers ...string) 
 }
 
 type action struct {
-	ID              string `json:"id"`
-	Status          string `json:"status"`
-	OwnerID         string `json:"owner_id"`
-	TeamID          string `json:"team_id"`
-	Version         int64  `json:"version"`
-	Outcome         string `json:"outcome"`
+	ID              string    `json:"id"`
+	Status          string    `json:"status"`
+	OwnerID         string    `json:"owner_id"`
+	TeamID          string    `json:"team_id"`
+	Version         int64     `json:"version"`
+	Outcome         string    `json:"outcome"`
+	DueAt           time.Time `json:"due_at"`
 	PendingHandover *struct {
 		ID   string `json:"id"`
 		ToID string `json:"to_id"`
@@ -303,6 +304,19 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusUnprocessableEntity, crm.call("POST", "/api/v1/actions", newAction("erin"), &p, "Idempotency-Key", key))
 	require.Contains(t, p.Detail, "Idempotency-Key")
+
+	// A retry still gets its action when the request would no longer be accepted as a new one:
+	// here its due_at has passed since.
+	key = modelstest.Name("key")
+	body := merge(newAction("bob"), "due_at", time.Now().Add(1500*time.Millisecond).UTC().Format(time.RFC3339Nano))
+	delete(body, "due_in")
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", body, &first, "Idempotency-Key", key))
+	time.Sleep(time.Until(first.DueAt) + 100*time.Millisecond)
+	require.Equal(t, http.StatusUnprocessableEntity, crm.call("POST", "/api/v1/actions", body, &p), "as a new action it is refused")
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", body, &second, "Idempotency-Key", key))
+	require.Equal(t, first.ID, second.ID)
+	require.Equal(t, http.StatusUnprocessableEntity, crm.call("POST", "/api/v1/actions", merge(body, "title", "another"), &p, "Idempotency-Key", key))
+	require.Contains(t, p.Detail, "Idempotency-Key", "a different request with the key is still refused")
 }
 
 func testListing(t *testing.T, st *app.Stack) {
