@@ -86,6 +86,28 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 		return s[made[0]] == "pending" && s[made[1]] == "pending" && s[made[2]] == "pending"
 	}, 10*time.Second, 50*time.Millisecond, "each action's handover is made")
 	require.Equal(t, "skipped", progress.statuses()[due.ID], "an action at its due time is skipped, not failed")
+
+	// Each handover is the outgoing owner's, caused by the shift handover, which it names with
+	// whoever started it.
+	var me struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/me", nil, &me))
+	var timeline struct {
+		Items []struct {
+			Type    string         `json:"type"`
+			ActorID string         `json:"actor_id"`
+			Cause   string         `json:"cause"`
+			Data    map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+made[0]+"/events", nil, &timeline))
+	last := timeline.Items[len(timeline.Items)-1]
+	require.Equal(t, "handover_requested", last.Type)
+	require.Equal(t, outID, last.ActorID)
+	require.Equal(t, "shift_handover", last.Cause)
+	require.Equal(t, started.ID, last.Data["shift_handover_id"])
+	require.Equal(t, me.ID, last.Data["started_by"])
 	var box inbox
 	require.Equal(t, http.StatusOK, in.call("GET", "/api/v1/me/inbox", nil, &box))
 	require.ElementsMatch(t, made, ids(box.AwaitingAcceptance), "the recipient's inbox holds the three handovers")

@@ -292,6 +292,13 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID, "reason": h.Reason,
 		"method": h.Method, "situation": h.Situation, "expires_at": h.ExpiresAt,
 	})
+	if h.ShiftHandoverID != "" {
+		ev.Cause = CauseShiftHandover
+		ev.Data["shift_handover_id"] = h.ShiftHandoverID
+		if in.StartedBy != "" {
+			ev.Data["started_by"] = in.StartedBy
+		}
+	}
 	s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "",
 		fmt.Sprintf("%s asks you to take over %q: %s. Accept or decline by %s.", h.FromID, s.Title, h.Reason, h.ExpiresAt.Format(time.RFC3339)))
 	return []Event{ev}

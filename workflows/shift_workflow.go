@@ -145,7 +145,7 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 		req := ShiftHandoverRequest{ShiftID: in.ID, ActionID: it.ActionID, Handover: HandoverInput{
 			Actor: Actor{ID: in.FromID, Role: RoleAgent}, To: it.To, Reason: "shift handover",
 			Method: "report", Situation: in.Situation, AcceptWithin: in.AcceptWithin, ShiftHandoverID: in.ID,
-			Notes: HandoverNotes{Summary: in.Notes},
+			StartedBy: in.Actor.ID, Notes: HandoverNotes{Summary: in.Notes},
 		}}
 		var r ShiftItemResult
 		if err := workflow.ExecuteActivity(actx, HandOverForShiftActivity, req).Get(ctx, &r); err != nil {

@@ -72,6 +72,9 @@ type Actor struct {
 const (
 	CauseRequest = "request"
 	CauseTimer   = "timer"
+	// CauseShiftHandover marks a handover made by a shift handover: its actor is the outgoing
+	// owner, and its data names the shift handover and who started it.
+	CauseShiftHandover = "shift_handover"
 )
 
 // Customer is who the action is for.
@@ -423,6 +426,8 @@ type HandoverInput struct {
 	AcceptWithin time.Duration `json:"accept_within"`
 	// ShiftHandoverID names the shift handover this is part of, which is told how it ends.
 	ShiftHandoverID string `json:"shift_handover_id"`
+	// StartedBy is who started that shift handover (the outgoing person or a supervisor).
+	StartedBy string `json:"started_by,omitempty"`
 }
 
 // Idempotency identifies a command that may be sent again: the caller's key, and a hash of the
