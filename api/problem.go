@@ -94,6 +94,8 @@ func classify(err error) (*apiError, bool) {
 			return &apiError{kind: kindConflict, detail: msg}, true
 		case workflows.ErrForbidden:
 			return &apiError{kind: kindForbidden, detail: msg}, true
+		case workflows.ErrNotFound:
+			return &apiError{kind: kindNotFound, detail: msg}, true
 		case workflows.ErrInvalid:
 			field, text, ok := strings.Cut(msg, ": ")
 			if ok && !strings.Contains(field, " ") {

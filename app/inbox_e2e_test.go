@@ -74,7 +74,8 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 	feedback := path + "/handovers/" + hid + "/feedback"
 	require.Equal(t, http.StatusForbidden, alice.call("POST", feedback, map[string]any{"rating": 4}, &p), "only the recipient rates")
 	require.Equal(t, http.StatusUnprocessableEntity, bob.call("POST", feedback, map[string]any{"rating": 6}, &p))
-	require.Equal(t, http.StatusUnprocessableEntity, bob.call("POST", path+"/handovers/h9/feedback", map[string]any{"rating": 3}, &p))
+	require.Equal(t, http.StatusNotFound, bob.call("POST", path+"/handovers/h9/feedback", map[string]any{"rating": 3}, &p), "an unknown handover")
+	require.Contains(t, p.Detail, `no handover "h9"`)
 	var rated struct {
 		Handovers []struct {
 			FeedbackRating  int    `json:"feedback_rating"`

@@ -15,6 +15,7 @@ const (
 	ErrInvalid   = "Invalid"   // a field is missing or wrong: 422
 	ErrConflict  = "Conflict"  // the current state does not allow the command: 409
 	ErrForbidden = "Forbidden" // the actor may not do this to this action: 403
+	ErrNotFound  = "NotFound"  // the command names a part of the action it does not have: 404
 )
 
 func refuse(kind, format string, args ...any) error {
@@ -748,7 +749,7 @@ func CheckFeedback(s *State, in FeedbackInput) error {
 	}
 	i := slices.IndexFunc(s.Handovers, func(h Handover) bool { return h.ID == in.HandoverID })
 	if i < 0 {
-		return refuse(ErrInvalid, "handover_id: this action has no handover %q", in.HandoverID)
+		return refuse(ErrNotFound, "this action has no handover %q", in.HandoverID)
 	}
 	h := s.Handovers[i]
 	switch {
