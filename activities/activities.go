@@ -79,7 +79,7 @@ func ActionRow(s workflows.State) models.Action {
 			Situation: h.Situation, Summary: h.Notes.Summary, CustomerContext: h.Notes.CustomerContext,
 			DoneSoFar: h.Notes.DoneSoFar, NextSteps: h.Notes.NextSteps, Risks: h.Notes.Risks,
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
-			RequestedAt: h.RequestedAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
+			RequestedAt: h.RequestedAt, ExpiresAt: h.ExpiresAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 			NoteFields: "{}",
 		}

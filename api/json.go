@@ -47,6 +47,7 @@ type handoverJSON struct {
 	FollowUpAt      *time.Time              `json:"follow_up_at"`
 	Status          string                  `json:"status"`
 	RequestedAt     time.Time               `json:"requested_at"`
+	ExpiresAt       *time.Time              `json:"expires_at"`
 	RespondedAt     *time.Time              `json:"responded_at"`
 	AcceptSummary   string                  `json:"accept_summary,omitempty"`
 	DeclineReason   string                  `json:"decline_reason,omitempty"`
@@ -68,7 +69,7 @@ func renderState(s workflows.State) actionJSON {
 		a.Handovers[i] = handoverJSON{
 			ID: h.ID, FromID: h.FromID, ToID: h.ToID, Reason: h.Reason, Method: h.Method,
 			Situation: h.Situation, Notes: h.Notes, CustomerMessage: h.CustomerMessage,
-			FollowUpAt: utcPtr(h.FollowUpAt), Status: h.Status, RequestedAt: h.RequestedAt.UTC(),
+			FollowUpAt: utcPtr(h.FollowUpAt), Status: h.Status, RequestedAt: h.RequestedAt.UTC(), ExpiresAt: utcPtr(h.ExpiresAt),
 			RespondedAt: utcPtr(h.RespondedAt), AcceptSummary: h.AcceptSummary, DeclineReason: h.DeclineReason,
 			FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 		}
@@ -99,7 +100,7 @@ func stateFromRow(r models.Action) workflows.State {
 				NextSteps: h.NextSteps, Risks: h.Risks, Fields: noteFields(h.NoteFields),
 			},
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
-			RequestedAt: h.RequestedAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
+			RequestedAt: h.RequestedAt, ExpiresAt: h.ExpiresAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 		}
 	}

@@ -90,8 +90,10 @@ type action struct {
 	Outcome         string    `json:"outcome"`
 	DueAt           time.Time `json:"due_at"`
 	PendingHandover *struct {
-		ID   string `json:"id"`
-		ToID string `json:"to_id"`
+		ID          string     `json:"id"`
+		ToID        string     `json:"to_id"`
+		RequestedAt time.Time  `json:"requested_at"`
+		ExpiresAt   *time.Time `json:"expires_at"`
 	} `json:"pending_handover"`
 	Handovers []struct {
 		ID     string `json:"id"`
@@ -184,6 +186,11 @@ func testLifecycle(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/actions/"+a.ID, nil, &read))
 	require.Equal(t, "handover_pending", read.Status)
 	require.Equal(t, a.Version, read.Version)
+	// The recipient sees by when to answer: the default policy's 30 minutes to accept.
+	require.NotNil(t, a.PendingHandover.ExpiresAt)
+	require.Equal(t, 30*time.Minute, a.PendingHandover.ExpiresAt.Sub(a.PendingHandover.RequestedAt))
+	require.NotNil(t, read.PendingHandover)
+	require.True(t, a.PendingHandover.ExpiresAt.Equal(*read.PendingHandover.ExpiresAt), "the read model shows the same deadline")
 
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout, tell housekeeping"}, &a))
 	require.Equal(t, "assigned", a.Status)

@@ -294,6 +294,8 @@ func webShift(t *testing.T, st *app.Stack) {
 		return got.Status == "handover_pending"
 	}, 15*time.Second, 100*time.Millisecond)
 	require.Equal(t, "bob", got.PendingHandover.ToID)
+	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Regexp(t, `answer by <time id="handover-expires" datetime="[0-9T:-]+Z">`, page, "the page says by when the recipient must answer")
 }
 
 // webRequiredFields: the handover form asks for the note fields the category's policy requires,

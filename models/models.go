@@ -88,6 +88,8 @@ type Handover struct {
 	FollowUpAt      *time.Time
 	Status          string
 	RequestedAt     time.Time
+	// ExpiresAt is when a pending handover lapses unless its recipient answers.
+	ExpiresAt       *time.Time
 	RespondedAt     *time.Time
 	AcceptSummary   string
 	DeclineReason   string

@@ -231,7 +231,7 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 			for i := range handovers {
 				h := handovers[i]
 				h.ActionID = a.ID
-				h.RequestedAt, h.FollowUpAt, h.RespondedAt = utc(h.RequestedAt), utcPtr(h.FollowUpAt), utcPtr(h.RespondedAt)
+				h.RequestedAt, h.FollowUpAt, h.RespondedAt, h.ExpiresAt = utc(h.RequestedAt), utcPtr(h.FollowUpAt), utcPtr(h.RespondedAt), utcPtr(h.ExpiresAt)
 				if h.NoteFields == "" {
 					h.NoteFields = "{}"
 				}
