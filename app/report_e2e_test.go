@@ -28,6 +28,13 @@ type figures struct {
 	FeedbackAvg     *float64       `json:"feedback_average"`
 	Bounces         int            `json:"bounces"`
 	Escalations     map[string]int `json:"escalations_by_reason"`
+	DeclineRate     *float64       `json:"decline_rate"`
+	ExpiryRate      *float64       `json:"expiry_rate"`
+	TimeHeld        map[string]struct {
+		Actions       int     `json:"actions"`
+		TotalSeconds  float64 `json:"total_seconds"`
+		MedianSeconds float64 `json:"median_seconds"`
+	} `json:"time_held_by_person"`
 }
 
 // The review report of a scenario made here, in a team of its own, checked figure by figure
@@ -73,7 +80,9 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	hand(a1, x4, p2, "routine")
 	accept(a2, x4)
 	hand(a2, x4, p1, "let_down")
+	beforeBack := time.Now()
 	accept(a1, x4)
+	afterBack := time.Now()
 	rate(a1, x4, "h2", 2)
 	waitStatus(t, a1, x3, "escalated", 1)
 
@@ -84,7 +93,9 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 		ByTeam      map[string]figures `json:"by_team"`
 	}
 	q := "/api/v1/reports/handovers?since=" + since.Format(time.RFC3339Nano) + "&until=" + until.Format(time.RFC3339Nano)
+	asked := time.Now()
 	require.Equal(t, http.StatusOK, sv.call("GET", q, nil, &report), "a supervisor reads their own team's report")
+	answered := time.Now()
 
 	o := report.Overall
 	require.Equal(t, 5, o.Made, "A1, A2, A3 and A4 twice")
@@ -101,6 +112,19 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	require.InDelta(t, 3.0, *o.FeedbackAvg, 1e-9, "(4 + 2) / 2")
 	require.Equal(t, 1, o.Bounces, "A4 went p1 -> p2 -> p1")
 	require.Equal(t, map[string]int{"not_accepted": 1}, o.Escalations)
+	require.InDelta(t, 0.2, *o.DeclineRate, 1e-9, "1 declined of 5 that ended (3 accepted, 1 declined, 1 expired)")
+	require.InDelta(t, 0.2, *o.ExpiryRate, 1e-9)
+
+	// Time held: p2 held A1 until completing it and A4 until p1 accepted it back; p1 still holds
+	// A4, so until the report was made.
+	require.Len(t, o.TimeHeld, 2)
+	require.Equal(t, 2, o.TimeHeld[p2].Actions)
+	require.Greater(t, o.TimeHeld[p2].TotalSeconds, 0.0)
+	require.Less(t, o.TimeHeld[p2].TotalSeconds, afterBack.Sub(since).Seconds(), "both ended before p1 accepted A4 back")
+	require.Equal(t, 1, o.TimeHeld[p1].Actions)
+	require.GreaterOrEqual(t, o.TimeHeld[p1].TotalSeconds, asked.Sub(afterBack).Seconds())
+	require.LessOrEqual(t, o.TimeHeld[p1].TotalSeconds, answered.Sub(beforeBack).Seconds())
+	require.Equal(t, o.TimeHeld[p1].TotalSeconds, o.TimeHeld[p1].MedianSeconds, "one action")
 
 	routine, busy, letDown := report.BySituation["routine"], report.BySituation["busy"], report.BySituation["let_down"]
 	require.Equal(t, 2, routine.Made)
@@ -112,6 +136,10 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	require.Equal(t, map[string]int{"not_accepted": 1}, busy.Escalations)
 	require.Equal(t, 1, letDown.Made)
 	require.Equal(t, 1, letDown.Accepted)
+	require.Equal(t, 2, routine.TimeHeld[p2].Actions, "held after routine handovers")
+	require.Equal(t, 1, letDown.TimeHeld[p1].Actions, "held after the let_down handover")
+	require.Empty(t, busy.TimeHeld, "nothing busy was accepted")
+	require.InDelta(t, 0.5, *busy.ExpiryRate, 1e-9)
 	require.InDelta(t, 2.0, *letDown.FeedbackAvg, 1e-9)
 	require.Len(t, report.ByTeam, 1, "a supervisor's report holds their team only")
 	var team string

@@ -19,6 +19,10 @@ type ReportFigures struct {
 	Expired   int `json:"expired"`
 	Withdrawn int `json:"withdrawn"`
 	Pending   int `json:"pending"`
+	// DeclineRate and ExpiryRate are the shares of the handovers that ended in an answer or at
+	// their deadline (accepted, declined or expired) that were declined, or lapsed; nil when none.
+	DeclineRate *float64 `json:"decline_rate"`
+	ExpiryRate  *float64 `json:"expiry_rate"`
 	// TimeToAccept percentiles, in seconds, over accepted handovers; nil when none.
 	TimeToAcceptP50 *float64 `json:"time_to_accept_p50_seconds"`
 	TimeToAcceptP90 *float64 `json:"time_to_accept_p90_seconds"`
@@ -32,10 +36,23 @@ type ReportFigures struct {
 	// Bounces counts actions handed from one person to another and back.
 	Bounces     int            `json:"bounces"`
 	Escalations map[string]int `json:"escalations_by_reason"`
+	// TimeHeld is, per person, how long they held the actions they accepted: from the acceptance
+	// until they passed the action on (another handover accepted, a reassignment, a claim), it
+	// was completed or cancelled, or the end of the window.
+	TimeHeld map[string]*HeldFigures `json:"time_held_by_person"`
 
 	acceptSeconds []float64
 	ratings       []int
 	actions       map[string]bool
+}
+
+// HeldFigures is how long one person held the actions handed to them.
+type HeldFigures struct {
+	Actions       int     `json:"actions"`
+	TotalSeconds  float64 `json:"total_seconds"`
+	MedianSeconds float64 `json:"median_seconds"`
+
+	seconds []float64
 }
 
 // HandoverReport is the review of how actions were shared in a window (PPL2GEN11 PC10).
@@ -49,7 +66,18 @@ type HandoverReport struct {
 }
 
 func newFigures() *ReportFigures {
-	return &ReportFigures{Escalations: map[string]int{}, actions: map[string]bool{}}
+	return &ReportFigures{Escalations: map[string]int{}, TimeHeld: map[string]*HeldFigures{}, actions: map[string]bool{}}
+}
+
+// ownerEnds are the timeline events after which the person who accepted an action no longer
+// holds it.
+var ownerEnds = []string{"handover_accepted", "reassigned", "claimed", "completed", "cancelled"}
+
+// held is one accepted handover: its recipient holds the action from the acceptance.
+type held struct {
+	actionID, person string
+	from             time.Time
+	groups           []*ReportFigures
 }
 
 // HandoverReport computes the review of handovers requested in [since, until), of one team or all.
@@ -82,6 +110,7 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 	}
 	accepted := map[string][][2]string{} // action -> accepted (from, to) in order
 	actionGroups := map[string][]*ReportFigures{}
+	var holds []held
 	dueOf := map[string]time.Time{}
 	for _, h := range rows {
 		gs := groups(h.Situation, h.TeamID)
@@ -111,6 +140,9 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 		}
 		if h.Status == "accepted" {
 			accepted[h.ActionID] = append(accepted[h.ActionID], [2]string{h.FromID, h.ToID})
+			if h.RespondedAt != nil {
+				holds = append(holds, held{actionID: h.ActionID, person: h.ToID, from: *h.RespondedAt, groups: gs})
+			}
 		}
 	}
 	for action, pairs := range accepted {
@@ -127,9 +159,14 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 		}
 		var events []ActionEvent
 		if err := s.db.WithContext(ctx).Where("action_id IN ? AND type IN ? AND at >= ? AND at < ?",
-			ids, []string{"completed", "escalated"}, utc(since), utc(until)).Find(&events).Error; err != nil {
+			ids, append([]string{"escalated"}, ownerEnds...), utc(since), utc(until)).Order("at, seq").Find(&events).Error; err != nil {
 			return r, fmt.Errorf("reading outcomes for the report: %w", err)
 		}
+		end := utc(until)
+		if now := utc(time.Now()); now.Before(end) {
+			end = now
+		}
+		addHolds(holds, events, end)
 		for _, e := range events {
 			for _, g := range actionGroups[e.ActionID] {
 				switch e.Type {
@@ -157,7 +194,40 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 	return r, nil
 }
 
+// addHolds adds to each accepted handover's groups how long its recipient held the action: until
+// the first of its events (in time order) that ends the holding, or end.
+func addHolds(holds []held, events []ActionEvent, end time.Time) {
+	for _, h := range holds {
+		until := end
+		for _, e := range events {
+			if e.ActionID == h.actionID && e.At.After(h.from) && slices.Contains(ownerEnds, e.Type) {
+				until = e.At
+				break
+			}
+		}
+		seconds := max(until.Sub(h.from).Seconds(), 0)
+		for _, g := range h.groups {
+			f := g.TimeHeld[h.person]
+			if f == nil {
+				f = &HeldFigures{}
+				g.TimeHeld[h.person] = f
+			}
+			f.Actions++
+			f.TotalSeconds += seconds
+			f.seconds = append(f.seconds, seconds)
+		}
+	}
+}
+
 func (g *ReportFigures) finish() {
+	if ended := g.Accepted + g.Declined + g.Expired; ended > 0 {
+		declined, expired := float64(g.Declined)/float64(ended), float64(g.Expired)/float64(ended)
+		g.DeclineRate, g.ExpiryRate = &declined, &expired
+	}
+	for _, f := range g.TimeHeld {
+		sort.Float64s(f.seconds)
+		f.MedianSeconds = percentile(f.seconds, 0.5)
+	}
 	if len(g.acceptSeconds) > 0 {
 		sort.Float64s(g.acceptSeconds)
 		p50, p90 := percentile(g.acceptSeconds, 0.5), percentile(g.acceptSeconds, 0.9)
