@@ -1,12 +1,15 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/models"
@@ -45,6 +48,30 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	hash, err := requestHash("shift", req)
+	if err != nil {
+		return 0, nil, err
+	}
+	id := uuid.Must(uuid.NewV7()).String()
+	if key := c.GetHeader("Idempotency-Key"); key != "" {
+		if len(key) > 200 {
+			return 0, nil, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
+		}
+		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00shift\x00"+key)).String()
+		// A retry answers with the shift handover the key started, as it stands, not a new plan.
+		p, found, err := s.shiftProgress(ctx, id)
+		if err != nil {
+			return 0, nil, err
+		}
+		if found {
+			if p.RequestHash != "" && p.RequestHash != hash {
+				return 0, nil, errorf(kindInvalid, "this Idempotency-Key was already used with a different request")
+			}
+			c.Header("Location", "/api/v1/shift-handovers/"+id)
+			p.RequestHash = ""
+			return http.StatusAccepted, p, nil
+		}
+	}
 	var fixed *workflows.Recipient
 	if req.ToID != "" {
 		if req.ToID == from.ID {
@@ -82,13 +109,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		items = append(items, it)
 	}
 
-	id := uuid.Must(uuid.NewV7()).String()
-	if key := c.GetHeader("Idempotency-Key"); key != "" {
-		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00shift\x00"+key)).String()
-	}
 	in := workflows.ShiftInput{
 		ID: id, FromID: from.ID, Actor: actorOf(caller), Notes: req.Notes, Situation: req.Situation,
-		Items: items, StartedAt: s.Now().UTC(), AcceptWithin: within,
+		Items: items, StartedAt: s.Now().UTC(), AcceptWithin: within, RequestHash: hash,
 	}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.ShiftWorkflowID(id), TaskQueue: workflows.TaskQueue,
@@ -133,14 +156,14 @@ func (s *server) getShiftHandover(c *gin.Context) (int, any, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
-	v, err := s.Temporal.QueryWorkflow(c.Request.Context(), workflows.ShiftWorkflowID(id), "", workflows.QueryShiftProgress)
-	var p workflows.ShiftProgress
-	if err == nil {
-		err = v.Get(&p)
-	}
+	p, found, err := s.shiftProgress(c.Request.Context(), id)
 	if err != nil {
+		return 0, nil, err
+	}
+	if !found {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
+	p.RequestHash = ""
 	caller := principal(c)
 	from, err := s.Store.GetStaff(c.Request.Context(), p.FromID)
 	if err != nil {
@@ -150,4 +173,21 @@ func (s *server) getShiftHandover(c *gin.Context) (int, any, error) {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
 	return http.StatusOK, p, nil
+}
+
+// shiftProgress asks a shift handover's workflow how it stands; found is false when there is no
+// such workflow.
+func (s *server) shiftProgress(ctx context.Context, id string) (p workflows.ShiftProgress, found bool, err error) {
+	v, err := s.Temporal.QueryWorkflow(ctx, workflows.ShiftWorkflowID(id), "", workflows.QueryShiftProgress)
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return p, false, nil
+	}
+	if err == nil {
+		err = v.Get(&p)
+	}
+	if err != nil {
+		return p, false, fmt.Errorf("asking shift handover %s: %w", id, err)
+	}
+	return p, true, nil
 }

@@ -86,6 +86,11 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 		return s[made[0]] == "pending" && s[made[1]] == "pending" && s[made[2]] == "pending"
 	}, 10*time.Second, 50*time.Millisecond, "each action's handover is made")
 	require.Equal(t, "skipped", progress.statuses()[due.ID], "an action at its due time is skipped, not failed")
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
+	require.Equal(t, started.ID, again.ID)
+	require.Equal(t, "pending", again.statuses()[made[0]], "a retry answers with the shift handover as it stands, not a new plan")
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", merge(body, "situation", "busy"), &p, "Idempotency-Key", key))
+	require.Contains(t, p.Detail, "Idempotency-Key", "the key cannot start a different shift handover")
 
 	// Each handover is the outgoing owner's, caused by the shift handover, which it names with
 	// whoever started it.

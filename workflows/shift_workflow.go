@@ -51,6 +51,9 @@ type ShiftInput struct {
 	StartedAt time.Time   `json:"started_at"`
 	// AcceptWithin overrides each action's policy for these handovers; zero keeps it.
 	AcceptWithin time.Duration `json:"accept_within"`
+	// RequestHash identifies the request that started it, so that its Idempotency-Key cannot be
+	// used again with a different one.
+	RequestHash string `json:"request_hash,omitempty"`
 }
 
 // ShiftProgress is the live state of a shift handover.
@@ -63,6 +66,8 @@ type ShiftProgress struct {
 	Items     []ShiftItem `json:"items"`
 	Done      bool        `json:"done"`
 	StartedAt time.Time   `json:"started_at"`
+	// RequestHash is the starting request's (the API does not show it).
+	RequestHash string `json:"request_hash,omitempty"`
 }
 
 // ShiftItemResult is what the action workflow signals, or the hand-over activity returns.
@@ -113,7 +118,7 @@ func (p *ShiftProgress) finished() bool {
 func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, error) {
 	p := ShiftProgress{
 		ID: in.ID, FromID: in.FromID, Actor: in.Actor.ID, Situation: in.Situation, Notes: in.Notes,
-		Items: append([]ShiftItem(nil), in.Items...), StartedAt: in.StartedAt,
+		Items: append([]ShiftItem(nil), in.Items...), StartedAt: in.StartedAt, RequestHash: in.RequestHash,
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryShiftProgress, func() (ShiftProgress, error) {
 		out := p
