@@ -347,6 +347,12 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 		if err == nil {
 			err = v.Get(&state)
 		}
+		var gone *serviceerror.NotFound
+		if errors.As(err, &gone) {
+			// The workflow has passed Temporal's retention: it projected its last state before it
+			// closed, so the read model's copy is the action's final state.
+			state, err = stateFromRow(a), nil
+		}
 		if err != nil {
 			return 0, nil, fmt.Errorf("querying action %s: %w", a.ID, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -11,10 +12,14 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
 )
 
 // startStack starts the whole product in-process, as `handover dev --demo` does, on a fresh data
@@ -232,6 +237,22 @@ func testLifecycle(t *testing.T, st *app.Stack) {
 	require.Equal(t, "bob", me.ID)
 	require.Equal(t, "agent", me.Role)
 	require.Equal(t, "frontdesk", me.TeamID)
+
+	// Once Temporal has dropped the workflow (past its retention; deleted here), a consistent
+	// read answers with the read model's copy, which the workflow kept to its end.
+	_, err := st.Client.WorkflowService().DeleteWorkflowExecution(context.Background(), &workflowservice.DeleteWorkflowExecutionRequest{
+		Namespace: st.Temporal.Namespace(), WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: workflows.ActionWorkflowID(a.ID)},
+	})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		_, err := st.Client.DescribeWorkflowExecution(context.Background(), workflows.ActionWorkflowID(a.ID), "")
+		var gone *serviceerror.NotFound
+		return errors.As(err, &gone)
+	}, 10*time.Second, 50*time.Millisecond, "the workflow is deleted")
+	var final action
+	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &final))
+	require.Equal(t, a.Version, final.Version)
+	require.Equal(t, "completed", final.Status)
 }
 
 func testRefusals(t *testing.T, st *app.Stack) {
