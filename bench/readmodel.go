@@ -2,15 +2,20 @@ package bench
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 )
 
 // ReadModelOptions size the read-model measurement.
@@ -21,6 +26,9 @@ type ReadModelOptions struct {
 	Requests int
 	// Teams the actions are spread over, 10 staff each. Default 50.
 	Teams int
+	// Sealer, when set, seals each customer's name and contact with the customer's own key, as
+	// the API does; nil leaves them plain.
+	Sealer *pii.Sealer
 }
 
 func (o *ReadModelOptions) setDefaults() {
@@ -45,18 +53,30 @@ type QueryFigures struct {
 
 // ReadModelResult is what the read-model measurement found.
 type ReadModelResult struct {
-	Dialect     string         `json:"dialect"`
-	Actions     int            `json:"actions"`
-	Events      int            `json:"events"`
-	SeedSeconds float64        `json:"seed_seconds"`
-	Queries     []QueryFigures `json:"queries"`
+	Dialect     string  `json:"dialect"`
+	Actions     int     `json:"actions"`
+	Events      int     `json:"events"`
+	SeedSeconds float64 `json:"seed_seconds"`
+	// Sealed says whether the seeded customers' data is sealed (a seed made by an older version
+	// is not, and its API figures then leave out opening it).
+	Sealed  bool           `json:"customer_data_sealed"`
+	Queries []QueryFigures `json:"queries"`
+	// API are the same reads through the HTTP API: token check, read model, opening the sealed
+	// customer data, JSON.
+	API []QueryFigures `json:"api"`
 }
 
 // Table is the result as lines of text.
 func (r ReadModelResult) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "read model (%s): %d actions, %d events, seeded in %.1fs\n", r.Dialect, r.Actions, r.Events, r.SeedSeconds)
+	fmt.Fprintf(&b, "read model (%s): %d actions, %d events, seeded in %.1fs, customer data sealed: %t\n", r.Dialect, r.Actions, r.Events, r.SeedSeconds, r.Sealed)
 	for _, q := range r.Queries {
+		fmt.Fprintf(&b, "  %-34s p50 %7.2f ms   p99 %7.2f ms   (%d rows)\n", q.Query, q.P50Ms, q.P99Ms, q.Rows)
+	}
+	if len(r.API) > 0 {
+		b.WriteString("through the HTTP API:\n")
+	}
+	for _, q := range r.API {
 		fmt.Fprintf(&b, "  %-34s p50 %7.2f ms   p99 %7.2f ms   (%d rows)\n", q.Query, q.P50Ms, q.P99Ms, q.Rows)
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -75,12 +95,20 @@ func ReadModel(ctx context.Context, url string, opt ReadModelOptions) (ReadModel
 		return ReadModelResult{}, err
 	}
 	res := ReadModelResult{Dialect: store.Dialect(), Actions: opt.Actions}
+	keys, err := seedKeyring()
+	if err != nil {
+		return res, err
+	}
+	opt.Sealer = &pii.Sealer{Keys: keys, Store: store}
 	began := time.Now()
 	seed, err := Seed(ctx, store, opt)
 	if err != nil {
 		return res, err
 	}
 	res.SeedSeconds, res.Events = round(time.Since(began).Seconds()), seed.Events
+	if res.Sealed, err = seedSealed(ctx, store); err != nil {
+		return res, err
+	}
 	for _, q := range ReadQueries(store, seed) {
 		f, err := q.Measure(ctx, opt.Requests)
 		if err != nil {
@@ -88,7 +116,37 @@ func ReadModel(ctx context.Context, url string, opt ReadModelOptions) (ReadModel
 		}
 		res.Queries = append(res.Queries, f)
 	}
+	srv, err := StartReadAPI(ctx, store, opt.Sealer, seed)
+	if err != nil {
+		return res, err
+	}
+	defer srv.Close()
+	for _, q := range srv.Queries() {
+		f, err := q.Measure(ctx, opt.Requests)
+		if err != nil {
+			return res, err
+		}
+		res.API = append(res.API, f)
+	}
 	return res, nil
+}
+
+// seedKeyring is the key the seeded customers' data keys are wrapped with. It is fixed, so that a
+// seed made by one run is read by the next: the seed is synthetic data in a database of its own.
+func seedKeyring() (*codec.Keyring, error) {
+	key := sha256.Sum256([]byte("handover bench: the read model's seed"))
+	return codec.NewKeyring(base64.StdEncoding.EncodeToString(key[:]))
+}
+
+// seedSealed reports whether the seeded customers' data is sealed.
+func seedSealed(ctx context.Context, store *models.Store) (bool, error) {
+	var names []string
+	err := store.DB().WithContext(ctx).Model(&models.Action{}).Where("title LIKE ?", seedTitle+"%").
+		Limit(1).Pluck("customer_name", &names).Error
+	if err != nil {
+		return false, fmt.Errorf("reading a seeded action: %w", err)
+	}
+	return len(names) == 1 && pii.IsSealed(names[0]), nil
 }
 
 // Seeded describes a seeded read model, for choosing query parameters.
@@ -101,6 +159,12 @@ type Seeded struct {
 	Events      int
 	Now         time.Time
 }
+
+// seedTitle begins the title of every seeded action.
+const seedTitle = "Seeded action "
+
+// seedNamespace makes the seeded actions' IDs.
+var seedNamespace = uuid.MustParse("6f1c2a3e-8d4b-4c1a-9e2f-5b7d8c9a0e1f")
 
 var seedOpen = []string{"unassigned", "assigned", "assigned", "assigned", "handover_pending", "checking", "escalated"}
 
@@ -125,15 +189,19 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 	}
 	db := store.DB().WithContext(ctx)
 	var have int64
-	if err := db.Model(&models.Action{}).Where("id LIKE ?", "seed-a-%").Count(&have).Error; err != nil {
+	if err := db.Model(&models.Action{}).Where("title LIKE ?", seedTitle+"%").Count(&have).Error; err != nil {
 		return s, fmt.Errorf("counting seeded actions: %w", err)
 	}
 	for i := range opt.Actions {
-		s.Actions = append(s.Actions, fmt.Sprintf("seed-a-%07d", i))
+		// UUIDs, as the API's actions have (it answers 404 for any other ID), the same every run.
+		s.Actions = append(s.Actions, uuid.NewSHA1(seedNamespace, fmt.Appendf(nil, "seed-a-%07d", i)).String())
 	}
 	if int(have) == opt.Actions {
-		var events int64
-		err := db.Model(&models.ActionEvent{}).Where("action_id LIKE ?", "seed-a-%").Count(&events).Error
+		var found, events int64
+		if err := db.Model(&models.Action{}).Where("id = ?", s.Actions[0]).Count(&found).Error; err != nil || found == 0 {
+			return s, errors.Join(err, errors.New("the read model holds a seed of an older version: use an empty database"))
+		}
+		err := db.Model(&models.ActionEvent{}).Count(&events).Error
 		s.Events = int(events)
 		return s, err
 	}
@@ -155,6 +223,10 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 				return s, err
 			}
 		}
+	}
+	customers, err := seedCustomers(ctx, opt.Sealer, s.Customers)
+	if err != nil {
+		return s, err
 	}
 	const batch = 1000
 	var (
@@ -182,12 +254,13 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 		owner := s.Staff[t*10+1+rng.IntN(9)]
 		created := now.Add(-time.Duration(rng.Int64N(int64(90 * 24 * time.Hour))))
 		a := models.Action{
-			ID: id, Title: "Seeded action " + id, Details: "Seeded for the read-model benchmark.", Category: "request",
+			ID: id, Title: seedTitle + id, Details: "Seeded for the read-model benchmark.", Category: "request",
 			Priority: []string{"low", "normal", "normal", "high", "urgent"}[rng.IntN(5)], Status: "completed",
-			OwnerID: owner, TeamID: s.Teams[t], CustomerRef: fmt.Sprintf("C-%06d", rng.IntN(s.Customers)),
-			CustomerName: "Seeded guest", CustomerContact: "guest@example.invalid", RequiredAuthority: 1,
+			OwnerID: owner, TeamID: s.Teams[t], RequiredAuthority: 1,
 			DueAt: created.Add(time.Duration(1+rng.IntN(72)) * time.Hour), CreatedBy: owner, CreatedAt: created,
 		}
+		c := customers[rng.IntN(s.Customers)]
+		a.CustomerRef, a.CustomerName, a.CustomerContact = c.ref, c.name, c.contact
 		nEvents := 3 + rng.IntN(5)
 		if rng.IntN(10) < 4 {
 			a.Status = seedOpen[rng.IntN(len(seedOpen))]
@@ -332,4 +405,22 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 			return len(ev), err
 		}},
 	}
+}
+
+type seedCustomer struct{ ref, name, contact string }
+
+// seedCustomers makes the seed's customers, their name and contact sealed with a key of each
+// customer's own when sealer is set.
+func seedCustomers(ctx context.Context, sealer *pii.Sealer, n int) ([]seedCustomer, error) {
+	out := make([]seedCustomer, n)
+	for i := range out {
+		c := seedCustomer{ref: fmt.Sprintf("C-%06d", i), name: "Seeded guest", contact: "guest@example.invalid"}
+		if sealer != nil {
+			if err := sealer.Seal(ctx, c.ref, &c.name, &c.contact); err != nil {
+				return nil, fmt.Errorf("sealing the data of customer %s: %w", c.ref, err)
+			}
+		}
+		out[i] = c
+	}
+	return out, nil
 }

@@ -5,7 +5,10 @@ import (
 	"testing"
 
 	"github.com/handover/handover/bench"
+	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/pii"
 )
 
 // BenchmarkReadModel100k seeds a PostgreSQL read model with 100,000 actions and their timelines,
@@ -38,17 +41,30 @@ func BenchmarkReadModel100k(b *testing.B) {
 	}
 }
 
-// TestReadQueriesSmall runs every read-model query on a small seeded read model of each backend,
-// so the queries the benchmark times are known to work (and to find rows) on both.
+// TestReadQueriesSmall runs every read-model query, and every read through the HTTP API, on a
+// small seeded read model of each backend, so the reads the benchmark times are known to work (and
+// to find rows, with the customers' sealed data opened) on both.
 func TestReadQueriesSmall(t *testing.T) {
 	for _, backend := range modelstest.Backends() {
 		t.Run(backend.Name, func(t *testing.T) {
 			t.Parallel()
 			store := modelstest.Open(t, backend.URL(t))
 			ctx := context.Background()
-			seeded, err := bench.Seed(ctx, store, bench.ReadModelOptions{Actions: 2000, Teams: 4})
+			keys, err := codec.NewKeyring(codec.NewKey())
 			if err != nil {
 				t.Fatal(err)
+			}
+			sealer := &pii.Sealer{Keys: keys, Store: store}
+			seeded, err := bench.Seed(ctx, store, bench.ReadModelOptions{Actions: 2000, Teams: 4, Sealer: sealer})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var name string
+			if err := store.DB().Model(&models.Action{}).Limit(1).Pluck("customer_name", &name).Error; err != nil {
+				t.Fatal(err)
+			}
+			if !pii.IsSealed(name) {
+				t.Fatalf("a seeded customer's name is stored as %q, not sealed", name)
 			}
 			if seeded.Events < 3*2000 {
 				t.Fatalf("seeded %d events for 2000 actions, want at least 3 each", seeded.Events)
@@ -60,6 +76,20 @@ func TestReadQueriesSmall(t *testing.T) {
 				}
 				if rows == 0 && q.Name != "list customer_ref" {
 					t.Errorf("%s found nothing in the seeded read model", q.Name)
+				}
+			}
+			srv, err := bench.StartReadAPI(ctx, store, sealer, seeded)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = srv.Close() })
+			for _, q := range srv.Queries() {
+				rows, err := q.Run(ctx, 1)
+				if err != nil {
+					t.Fatalf("%s: %v", q.Name, err)
+				}
+				if rows == 0 {
+					t.Errorf("%s found nothing through the API", q.Name)
 				}
 			}
 		})
