@@ -238,19 +238,11 @@ func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	var out inboxJSON
-	for _, part := range []struct {
-		dst  *[]actionJSON
-		rows []models.Action
-	}{
-		{&out.Owned, in.Owned}, {&out.AwaitingAcceptance, in.AwaitingAcceptance},
-		{&out.FollowUpsDue, in.FollowUpsDue}, {&out.ChecksDue, in.ChecksDue},
-	} {
-		if *part.dst, err = s.renderOpenRows(c.Request.Context(), part.rows); err != nil {
-			return 0, nil, err
-		}
+	lists, err := s.renderOpenLists(c.Request.Context(), in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue)
+	if err != nil {
+		return 0, nil, err
 	}
-	return http.StatusOK, out, nil
+	return http.StatusOK, inboxJSON{Owned: lists[0], AwaitingAcceptance: lists[1], FollowUpsDue: lists[2], ChecksDue: lists[3]}, nil
 }
 
 // shift starts or ends the caller's own shift: routing and handovers only pick people on shift.

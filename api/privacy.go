@@ -33,20 +33,21 @@ func (s *server) seal(ctx context.Context, customerRef, actionID string, values 
 }
 
 // reveal opens the sealed personal data of states for the answer: in plain words, or "[erased]".
+// The keys of all of them are read at once (a page of actions holds many customers).
 func (s *server) reveal(ctx context.Context, states ...*workflows.State) error {
 	if s.Sealer == nil {
 		return nil
 	}
-	o := s.Sealer.Opener(ctx)
+	var values []*string
 	for _, st := range states {
-		values := []*string{&st.Customer.Name, &st.Customer.Contact}
+		values = append(values, &st.Customer.Name, &st.Customer.Contact)
 		for i := range st.Handovers {
 			h := &st.Handovers[i]
 			values = append(values, &h.Notes.CustomerContext, &h.CustomerMessage)
 		}
-		if err := o.OpenAll(values...); err != nil {
-			return fmt.Errorf("opening customer data: %w", err)
-		}
+	}
+	if err := s.Sealer.Opener(ctx).OpenAll(values...); err != nil {
+		return fmt.Errorf("opening customer data: %w", err)
 	}
 	return nil
 }
@@ -79,18 +80,34 @@ const unavailable = "[unavailable]"
 
 // renderOpenRows renders read-model rows with their personal data opened.
 func (s *server) renderOpenRows(ctx context.Context, rows []models.Action) ([]actionJSON, error) {
-	out := make([]actionJSON, len(rows))
-	states := make([]workflows.State, len(rows))
-	ptrs := make([]*workflows.State, len(rows))
-	for i, r := range rows {
-		states[i] = stateFromRow(r)
-		ptrs[i] = &states[i]
+	out, err := s.renderOpenLists(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+// renderOpenLists renders lists of read-model rows with their personal data opened, reading the
+// keys of all of them at once.
+func (s *server) renderOpenLists(ctx context.Context, lists ...[]models.Action) ([][]actionJSON, error) {
+	states := make([][]workflows.State, len(lists))
+	var ptrs []*workflows.State
+	for l, rows := range lists {
+		states[l] = make([]workflows.State, len(rows))
+		for i, r := range rows {
+			states[l][i] = stateFromRow(r)
+			ptrs = append(ptrs, &states[l][i])
+		}
 	}
 	if err := s.reveal(ctx, ptrs...); err != nil {
 		return nil, err
 	}
-	for i := range states {
-		out[i] = renderState(states[i])
+	out := make([][]actionJSON, len(lists))
+	for l := range states {
+		out[l] = make([]actionJSON, len(states[l]))
+		for i := range states[l] {
+			out[l][i] = renderState(states[l][i])
+		}
 	}
 	return out, nil
 }
