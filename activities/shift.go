@@ -13,18 +13,23 @@ import (
 )
 
 // HandOverForShift makes one action's handover for a shift handover, through the action's own
-// handover Update. The Update ID is made from the shift and the action, so a retry or a re-run of
-// the shift handover never hands the action over twice. An action that can no longer be handed
-// over (completed meanwhile, already pending, recipient ineligible) is reported skipped, with why.
+// handover Update (or its reassign Update, for an action only a reassignment can pass on). The
+// Update ID is made from the shift and the action, so a retry or a re-run of the shift handover
+// never hands the action over twice. An action that can no longer be handed over (completed
+// meanwhile, already pending, recipient ineligible) is reported skipped, with why.
 func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
 	if a.Temporal == nil {
 		return workflows.ShiftItemResult{}, temporal.NewNonRetryableApplicationError("no Temporal client", "Misconfigured", nil)
 	}
+	update, arg := workflows.UpdateHandover, any(req.Handover)
+	if req.Reassign != nil {
+		update, arg = workflows.UpdateReassign, *req.Reassign
+	}
 	handle, err := a.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ActionWorkflowID(req.ActionID),
 		UpdateID:     "shift/" + req.ShiftID + "/" + req.ActionID,
-		UpdateName:   workflows.UpdateHandover,
-		Args:         []any{req.Handover, workflows.Idempotency{}},
+		UpdateName:   update,
+		Args:         []any{arg, workflows.Idempotency{}},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	var state workflows.State
@@ -36,6 +41,8 @@ func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHa
 		notFound *serviceerror.NotFound
 	)
 	switch {
+	case err == nil && req.Reassign != nil:
+		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemReassigned}, nil
 	case err == nil:
 		h := state.PendingHandover()
 		if h == nil || h.ShiftHandoverID != req.ShiftID {

@@ -89,10 +89,16 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 	items := make([]workflows.ShiftItem, 0, len(actions))
 	planned := map[string]int64{} // actions this shift already gives each person
+	// A supervisor passes on what a handover cannot (an action at its due time, or escalated) by
+	// reassigning it; the outgoing person alone cannot.
+	supervisor := workflows.Role(caller.Role).SupervisorOrAbove()
 	for _, a := range actions {
 		it := workflows.ShiftItem{ActionID: a.ID, Status: workflows.ShiftItemRequested}
+		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated)
 		switch {
-		case a.Status != string(workflows.StatusAssigned):
+		case reassignable && !supervisor:
+			it.Status, it.Reason = workflows.ShiftItemSkipped, "the action is "+a.Status+": a supervisor's shift handover reassigns it"
+		case a.Status != string(workflows.StatusAssigned) && !reassignable:
 			it.Status, it.Reason = workflows.ShiftItemSkipped, "the action is "+a.Status
 		case fixed != nil:
 			it.To = *fixed
@@ -106,6 +112,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			}
 			it.To = to
 		}
+		it.Reassign = reassignable && it.Status == workflows.ShiftItemRequested
 		items = append(items, it)
 	}
 

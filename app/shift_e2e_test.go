@@ -52,7 +52,8 @@ func teamOf3(t *testing.T, st *app.Stack) (out, in, sup caller, outID, inID stri
 }
 
 // A supervisor hands over a shift of four actions: the recipient accepts one (and rates it),
-// declines one and lets one expire; one more, already at its due time, is skipped. The progress
+// declines one and lets one expire; one more, already at its due time, cannot be handed over and
+// is reassigned to the recipient (a supervisor started the shift handover). The progress
 // view, both people's inboxes and every figure of the team's report follow, against the numbers
 // worked out by hand.
 func testShiftHandover(t *testing.T, st *app.Stack) {
@@ -85,7 +86,10 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 		s := progress.statuses()
 		return s[made[0]] == "pending" && s[made[1]] == "pending" && s[made[2]] == "pending"
 	}, 10*time.Second, 50*time.Millisecond, "each action's handover is made")
-	require.Equal(t, "skipped", progress.statuses()[due.ID], "an action at its due time is skipped, not failed")
+	require.Eventually(t, func() bool {
+		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		return progress.statuses()[due.ID] == "reassigned"
+	}, 10*time.Second, 50*time.Millisecond, "an action at its due time is reassigned by the supervisor's shift handover")
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID)
 	require.Equal(t, "pending", again.statuses()[made[0]], "a retry answers with the shift handover as it stands, not a new plan")
@@ -130,10 +134,22 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	require.Equal(t, "expired", s[made[2]])
 
 	require.Equal(t, http.StatusOK, in.call("GET", "/api/v1/me/inbox", nil, &box))
-	require.Equal(t, []string{made[0]}, ids(box.Owned))
+	require.ElementsMatch(t, []string{made[0], due.ID}, ids(box.Owned), "the accepted one and the reassigned one")
 	require.Empty(t, box.AwaitingAcceptance)
 	require.Equal(t, http.StatusOK, out.call("GET", "/api/v1/me/inbox", nil, &box))
-	require.ElementsMatch(t, []string{made[1], made[2], due.ID}, ids(box.Owned), "declined and expired handovers leave the actions with their owner")
+	require.ElementsMatch(t, []string{made[1], made[2]}, ids(box.Owned), "declined and expired handovers leave the actions with their owner")
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+due.ID+"/events", nil, &timeline))
+	var reassigned bool
+	for _, e := range timeline.Items {
+		if e.Type == "reassigned" {
+			reassigned = true
+			require.Equal(t, me.ID, e.ActorID, "reassigned by the supervisor who started the shift handover")
+			require.Equal(t, "shift_handover", e.Cause)
+			require.Equal(t, started.ID, e.Data["shift_handover_id"])
+			require.Equal(t, inID, e.Data["owner_id"])
+		}
+	}
+	require.True(t, reassigned, "the timeline records the reassignment")
 
 	var report struct {
 		Overall     figures            `json:"overall"`
@@ -142,7 +158,7 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	until := time.Now().UTC().Add(time.Second)
 	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/reports/handovers?since="+since.Format(time.RFC3339Nano)+"&until="+until.Format(time.RFC3339Nano), nil, &report))
 	o := report.Overall
-	require.Equal(t, 3, o.Made, "the skipped action made no handover")
+	require.Equal(t, 3, o.Made, "the reassigned action made no handover")
 	require.Equal(t, 1, o.Accepted)
 	require.Equal(t, 1, o.Declined)
 	require.Equal(t, 1, o.Expired)

@@ -169,8 +169,11 @@ func (s *State) record(now time.Time, actorID, typ string, data map[string]any) 
 	s.Version++
 	s.UpdatedAt = now
 	cause := CauseRequest
-	if actorID == SystemActor {
+	switch {
+	case actorID == SystemActor:
 		cause = CauseTimer
+	case s.byShift:
+		cause = CauseShiftHandover
 	}
 	return Event{Seq: s.Version, Type: typ, ActorID: actorID, Cause: cause, At: now, Data: data}
 }
@@ -289,12 +292,13 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 	s.Handovers = append(s.Handovers, h)
 	s.PendingHandoverID = h.ID
 	s.Status = StatusHandoverPending
+	s.byShift = h.ShiftHandoverID != ""
+	defer func() { s.byShift = false }()
 	ev := s.record(now, in.Actor.ID, EventHandoverRequested, map[string]any{
 		"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID, "reason": h.Reason,
 		"method": h.Method, "situation": h.Situation, "expires_at": h.ExpiresAt,
 	})
 	if h.ShiftHandoverID != "" {
-		ev.Cause = CauseShiftHandover
 		ev.Data["shift_handover_id"] = h.ShiftHandoverID
 		if in.StartedBy != "" {
 			ev.Data["started_by"] = in.StartedBy
@@ -600,7 +604,18 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 	if in.DueIn > 0 {
 		due = s.deadline(now, in.DueIn)
 	}
-	return s.reassign(now, in.Actor.ID, in.To, in.Reason, due)
+	s.byShift = in.ShiftHandoverID != ""
+	defer func() { s.byShift = false }()
+	events := s.reassign(now, in.Actor.ID, in.To, in.Reason, due)
+	if in.ShiftHandoverID != "" {
+		for i := range events {
+			if events[i].Data == nil {
+				events[i].Data = map[string]any{}
+			}
+			events[i].Data["shift_handover_id"] = in.ShiftHandoverID
+		}
+	}
+	return events
 }
 
 func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time) []Event {

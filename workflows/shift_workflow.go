@@ -29,6 +29,9 @@ const (
 	ShiftItemExpired   = "expired"
 	ShiftItemWithdrawn = "withdrawn"
 	ShiftItemSkipped   = "skipped" // could not be handed over (completed meanwhile, nobody eligible...)
+	// ShiftItemReassigned: an action that cannot be handed over (at its due time, escalated) was
+	// reassigned to the recipient at once, by the supervisor who started the shift handover.
+	ShiftItemReassigned = "reassigned"
 )
 
 // ShiftItem is one action of a shift handover and how far it has got.
@@ -38,6 +41,8 @@ type ShiftItem struct {
 	Status     string    `json:"status"`
 	HandoverID string    `json:"handover_id"`
 	Reason     string    `json:"reason"`
+	// Reassign passes the action on by a reassignment instead of a handover.
+	Reassign bool `json:"reassign,omitempty"`
 }
 
 // ShiftInput starts a shift handover: every open action of one person, each to its recipient.
@@ -78,11 +83,13 @@ type ShiftItemResult struct {
 	Reason     string `json:"reason"`
 }
 
-// ShiftHandoverRequest is the hand-over activity's input for one action.
+// ShiftHandoverRequest is the hand-over activity's input for one action: a handover, or a
+// reassignment when Reassign is set.
 type ShiftHandoverRequest struct {
-	ShiftID  string        `json:"shift_id"`
-	ActionID string        `json:"action_id"`
-	Handover HandoverInput `json:"handover"`
+	ShiftID  string         `json:"shift_id"`
+	ActionID string         `json:"action_id"`
+	Handover HandoverInput  `json:"handover"`
+	Reassign *ReassignInput `json:"reassign,omitempty"`
 }
 
 func (p *ShiftProgress) settle(r ShiftItemResult) {
@@ -152,6 +159,9 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 			Method: "report", Situation: in.Situation, AcceptWithin: in.AcceptWithin, ShiftHandoverID: in.ID,
 			StartedBy: in.Actor.ID, Notes: HandoverNotes{Summary: in.Notes},
 		}}
+		if it.Reassign {
+			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: "shift handover: " + in.Notes, ShiftHandoverID: in.ID}
+		}
 		var r ShiftItemResult
 		if err := workflow.ExecuteActivity(actx, HandOverForShiftActivity, req).Get(ctx, &r); err != nil {
 			r = ShiftItemResult{ActionID: it.ActionID, Status: ShiftItemSkipped, Reason: err.Error()}

@@ -13,14 +13,22 @@ import (
 )
 
 // The shift workflow follows each action to its end, keeps an outcome that arrives before the
-// hand-over activity's own answer, does not hand over skipped actions, and ends when all have ended.
+// hand-over activity's own answer, does not hand over skipped actions, reassigns (as whoever started
+// it) the actions marked so, and ends when all have ended.
 func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 	t.Parallel()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.RegisterWorkflowWithOptions(workflows.ShiftHandoverWorkflow, workflowOptions(workflows.ShiftWorkflowName))
-	var handedOver []string
+	var handedOver, reassigned []string
 	env.RegisterActivityWithOptions(func(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
+		if req.Reassign != nil {
+			reassigned = append(reassigned, req.ActionID)
+			require.Equal(t, carol, req.Reassign.Actor, "reassigned by whoever started the shift handover")
+			require.Equal(t, "bob", req.Reassign.To.ID)
+			require.Equal(t, "s1", req.Reassign.ShiftHandoverID)
+			return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemReassigned}, nil
+		}
 		handedOver = append(handedOver, req.ActionID)
 		require.Equal(t, "s1", req.Handover.ShiftHandoverID)
 		require.Equal(t, "alice", req.Handover.Actor.ID, "made in the outgoing person's name")
@@ -38,6 +46,7 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 			{ActionID: "b", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
 			{ActionID: "gone", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
 			{ActionID: "late", Status: workflows.ShiftItemSkipped, Reason: "the action is checking"},
+			{ActionID: "overdue", To: onShift("bob", 1), Status: workflows.ShiftItemRequested, Reassign: true},
 		},
 	}
 	signal := func(at time.Duration, action, status string) {
@@ -64,8 +73,9 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 	for _, it := range final.Items {
 		status[it.ActionID] = it.Status
 	}
-	require.Equal(t, map[string]string{"a": "accepted", "b": "expired", "gone": "skipped", "late": "skipped"}, status)
+	require.Equal(t, map[string]string{"a": "accepted", "b": "expired", "gone": "skipped", "late": "skipped", "overdue": "reassigned"}, status)
 	require.Equal(t, []string{"a", "b", "gone"}, handedOver, "a skipped action is not handed over")
+	require.Equal(t, []string{"overdue"}, reassigned)
 	require.False(t, midway.Done, "not done while handovers are pending")
 }
 
@@ -89,4 +99,33 @@ func TestShiftProgressKeepsOutcomeOverLatePending(t *testing.T) {
 	var final workflows.ShiftProgress
 	require.NoError(t, env.GetWorkflowResult(&final))
 	require.Equal(t, workflows.ShiftItemAccepted, final.Items[0].Status)
+}
+
+// A handover or a reassignment made by a shift handover is caused by it, and says which one; the
+// same commands made by a person are requests.
+func TestShiftHandoverIsTheCause(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	s, _ := workflows.NewState(startInput("a1"), now)
+	h := handoverTo(onShift("bob", 1))
+	h.ShiftHandoverID, h.StartedBy = "s1", "carol"
+	events := workflows.ApplyHandover(&s, h, now)
+	require.Len(t, events, 1)
+	require.Equal(t, workflows.CauseShiftHandover, events[0].Cause)
+	require.Equal(t, "alice", events[0].ActorID, "the outgoing owner hands over")
+	require.Equal(t, "s1", events[0].Data["shift_handover_id"])
+	require.Equal(t, "carol", events[0].Data["started_by"])
+	for _, n := range s.TakeOutbox() {
+		require.Equal(t, workflows.CauseShiftHandover, n.Cause, "its notifications name the same cause")
+	}
+
+	s, _ = workflows.NewState(startInput("a2"), now)
+	events = workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "shift handover", ShiftHandoverID: "s2"}, now)
+	require.NotEmpty(t, events)
+	for _, e := range events {
+		require.Equal(t, workflows.CauseShiftHandover, e.Cause)
+		require.Equal(t, "s2", e.Data["shift_handover_id"])
+	}
+	events = workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "back"}, now.Add(time.Minute))
+	require.Equal(t, workflows.CauseRequest, events[len(events)-1].Cause, "a supervisor's own reassignment is a request")
 }

@@ -175,6 +175,9 @@ type State struct {
 	outbox []Notification
 	// shiftOutbox holds the outcomes to tell shift handovers; the workflow signals and clears it.
 	shiftOutbox []shiftSignal
+	// byShift, while a shift handover's command is applied, gives its events the cause
+	// shift_handover.
+	byShift bool
 	CreatedBy   string    `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -476,6 +479,8 @@ type ReassignInput struct {
 	DueAt  *time.Time `json:"due_at"`
 	// DueIn, when positive, is the new due time counted on the action's clock from now.
 	DueIn time.Duration `json:"due_in,omitempty"`
+	// ShiftHandoverID names the shift handover that passes the action on this way, if one does.
+	ShiftHandoverID string `json:"shift_handover_id,omitempty"`
 }
 
 // ExtendInput moves the due time; the timers restart.
