@@ -177,10 +177,10 @@ type State struct {
 	shiftOutbox []shiftSignal
 	// byShift, while a shift handover's command is applied, gives its events the cause
 	// shift_handover.
-	byShift bool
-	CreatedBy   string    `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	byShift   bool
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Version is the sequence number of the last timeline event: it orders projections.
 	Version int64 `json:"version"`
 	// RequestHash identifies the create request, so a repeated Idempotency-Key with a different
