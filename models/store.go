@@ -10,11 +10,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
-	"golang.org/x/sync/errgroup"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -382,32 +382,53 @@ type Inbox struct {
 // Inbox gathers a person's inbox; supervisor widens the checks to the team's.
 func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bool, now time.Time) (Inbox, error) {
 	var in Inbox
-	// The four lists are read at once, each on a connection of its own and without their
-	// handovers, which one query then loads for all.
-	g, gctx := errgroup.WithContext(ctx)
-	list := func(what string, dst *[]Action, order string, where string, args ...any) {
-		g.Go(func() error {
-			err := s.read.WithContext(gctx).Where(where, args...).Order(order).Limit(200).Find(dst).Error
-			if err != nil {
-				return fmt.Errorf("inbox of %s: %s: %w", staffID, what, err)
-			}
-			return nil
-		})
-	}
-	list("owned", &in.Owned, "due_at, id", "owner_id = ? AND status IN ?", staffID, openStatuses)
-	list("awaiting acceptance", &in.AwaitingAcceptance, "updated_at, id",
-		"id IN (SELECT action_id FROM handovers WHERE to_id = ? AND status = ?)", staffID, "pending")
-	list("follow-ups", &in.FollowUpsDue, "follow_up_at, id",
-		"hander_id = ? AND follow_up_at <= ? AND status IN ?", staffID, utc(now), openStatuses)
 	checks := "status = ? AND hander_id = ?"
-	args := []any{"checking", staffID}
+	checkArgs := []any{"checking", staffID}
 	if supervisor && teamID != "" {
 		checks = "status = ? AND (hander_id = ? OR (hander_id = '' AND team_id = ?))"
-		args = append(args, teamID)
+		checkArgs = append(checkArgs, teamID)
 	}
-	list("checks", &in.ChecksDue, "due_at, id", checks, args...)
-	if err := g.Wait(); err != nil {
-		return in, err
+	// The four lists, each in its order and at most 200, are one statement (one round trip and
+	// one plan), and their handovers one more.
+	lists := []struct {
+		dst   *[]Action
+		where string
+		args  []any
+		order string
+	}{
+		{&in.Owned, "owner_id = ? AND status IN ?", []any{staffID, openStatuses}, "due_at, id"},
+		{&in.AwaitingAcceptance, "id IN (SELECT action_id FROM handovers WHERE to_id = ? AND status = ?)", []any{staffID, "pending"}, "updated_at, id"},
+		{&in.FollowUpsDue, "hander_id = ? AND follow_up_at <= ? AND status IN ?", []any{staffID, utc(now), openStatuses}, "follow_up_at, id"},
+		{&in.ChecksDue, checks, checkArgs, "due_at, id"},
+	}
+	var sql strings.Builder
+	var args []any
+	for i, l := range lists {
+		if i > 0 {
+			sql.WriteString(" UNION ALL ")
+		}
+		// A union keeps no order of its own: each row carries its list and its place in it.
+		fmt.Fprintf(&sql, "SELECT * FROM (SELECT actions.*, %d AS inbox_list, ROW_NUMBER() OVER (ORDER BY %s) AS inbox_place FROM actions WHERE %s ORDER BY %s LIMIT 200) AS list%d",
+			i, l.order, l.where, l.order, i)
+		args = append(args, l.args...)
+	}
+	type inboxRow struct {
+		Action
+		InboxList  int
+		InboxPlace int
+	}
+	var rows []inboxRow
+	if err := s.read.WithContext(ctx).Raw(sql.String(), args...).Scan(&rows).Error; err != nil {
+		return in, fmt.Errorf("inbox of %s: %w", staffID, err)
+	}
+	slices.SortFunc(rows, func(a, b inboxRow) int {
+		if a.InboxList != b.InboxList {
+			return a.InboxList - b.InboxList
+		}
+		return a.InboxPlace - b.InboxPlace
+	})
+	for _, r := range rows {
+		*lists[r.InboxList].dst = append(*lists[r.InboxList].dst, r.Action)
 	}
 	if err := s.loadHandovers(ctx, in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue); err != nil {
 		return in, fmt.Errorf("inbox of %s: %w", staffID, err)

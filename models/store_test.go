@@ -289,3 +289,63 @@ func TestProjectionWritesInboxWithItsEvents(t *testing.T) {
 		require.Len(t, mine.Owned[0].Handovers, 1)
 	})
 }
+
+// The inbox's four lists hold exactly the actions that belong in each, each in its own order: owned
+// open ones by due time, handovers awaiting the person by last change, follow-ups due by their
+// time, checks by due time; a supervisor also sees the team's checks nobody handed over.
+func TestInboxListsInTheirOrder(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		now := t0.Add(10 * time.Hour)
+		put := func(a models.Action) {
+			t.Helper()
+			require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created")}))
+		}
+		due := func(id string, status, owner string, in time.Duration) models.Action {
+			a := actionAt(id, 1, status, owner)
+			a.DueAt = t0.Add(in)
+			return a
+		}
+		// Owned by alice: three open, due in another order than their IDs; one completed.
+		put(due("o3", "assigned", "alice", 3*time.Hour))
+		put(due("o1", "escalated", "alice", time.Hour))
+		put(due("o2", "checking", "alice", 2*time.Hour))
+		put(due("o9", "completed", "alice", 30*time.Minute))
+		// Awaiting alice: two pending handovers, the later changed first in ID order.
+		for i, id := range []string{"w2", "w1"} {
+			a := actionAt(id, int64(3-i), "handover_pending", "bob")
+			a.PendingHandoverID = "h1"
+			a.Handovers = []models.Handover{{ID: "h1", FromID: "bob", ToID: "alice", Status: "pending", RequestedAt: t0}}
+			put(a)
+		}
+		// Alice handed these over: two follow-ups due (one not yet), and one action at its check.
+		for _, f := range []struct {
+			id string
+			at time.Duration
+		}{{"f2", 5 * time.Hour}, {"f1", 4 * time.Hour}, {"f-later", 12 * time.Hour}} {
+			a := due(f.id, "assigned", "erin", 8*time.Hour)
+			a.HanderID = "alice"
+			at := t0.Add(f.at)
+			a.FollowUpAt = &at
+			put(a)
+		}
+		c := due("c1", "checking", "erin", time.Hour)
+		c.HanderID = "alice"
+		put(c)
+		// At its check and handed over by nobody: the supervisor's.
+		put(due("c0", "checking", "erin", 30*time.Minute))
+
+		in, err := store.Inbox(ctx, "alice", "frontdesk", false, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"o1", "o2", "o3"}, ids(in.Owned))
+		require.Equal(t, []string{"w1", "w2"}, ids(in.AwaitingAcceptance))
+		require.Len(t, in.AwaitingAcceptance[0].Handovers, 1)
+		require.Equal(t, []string{"f1", "f2"}, ids(in.FollowUpsDue))
+		require.Equal(t, []string{"c1"}, ids(in.ChecksDue))
+
+		sup, err := store.Inbox(ctx, "carol", "frontdesk", true, now)
+		require.NoError(t, err)
+		require.Empty(t, sup.Owned)
+		require.Equal(t, []string{"c0", "o2"}, ids(sup.ChecksDue), "the team's checks nobody handed over, by due time; not the one alice handed over")
+	})
+}
