@@ -33,7 +33,8 @@ same three Updates on the same Temporal server, alternating the two. It checks t
 holds exactly every action's final version and timeline, and fails otherwise.
 
 --read-model seeds a read model (--database-url, PostgreSQL in production) with --rm-actions actions
-and their timelines and reports p50 and p99 of each read query instead.`,
+and their timelines, the customers' data sealed, and reports p50 and p99 of each read query instead,
+directly and through the HTTP API.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			out := cmd.OutOrStdout()
