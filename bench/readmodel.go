@@ -70,14 +70,13 @@ type ReadModelResult struct {
 func (r ReadModelResult) Table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "read model (%s): %d actions, %d events, seeded in %.1fs, customer data sealed: %t\n", r.Dialect, r.Actions, r.Events, r.SeedSeconds, r.Sealed)
-	for _, q := range r.Queries {
-		fmt.Fprintf(&b, "  %-34s p50 %7.2f ms   p99 %7.2f ms   (%d rows)\n", q.Query, q.P50Ms, q.P99Ms, q.Rows)
-	}
-	if len(r.API) > 0 {
-		b.WriteString("through the HTTP API:\n")
-	}
-	for _, q := range r.API {
-		fmt.Fprintf(&b, "  %-34s p50 %7.2f ms   p99 %7.2f ms   (%d rows)\n", q.Query, q.P50Ms, q.P99Ms, q.Rows)
+	for i, qs := range [][]QueryFigures{r.Queries, r.API} {
+		if i == 1 && len(qs) > 0 {
+			b.WriteString("through the HTTP API:\n")
+		}
+		for _, q := range qs {
+			fmt.Fprintf(&b, "  %-34s p50 %7.2f ms   p99 %7.2f ms   (%d rows)\n", q.Query, q.P50Ms, q.P99Ms, q.Rows)
+		}
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
