@@ -121,12 +121,12 @@ func (s *server) createAction(c *gin.Context) {
 		// A retry of a create that has landed gets the action, before the checks of a new one: its
 		// due_at may have passed or its owner left since, and the retry must still be answered.
 		row, err := s.Store.GetAction(ctx, id)
-		if err == nil {
-			s.answerCreated(c, stateFromRow(row), hash)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			writeError(c, s.Log, err)
 			return
 		}
-		if !errors.Is(err, models.ErrNotFound) {
-			writeError(c, s.Log, err)
+		if err == nil {
+			s.answerCreated(c, caller, stateFromRow(row), hash)
 			return
 		}
 	}
@@ -168,14 +168,19 @@ func (s *server) createAction(c *gin.Context) {
 		writeError(c, s.Log, err)
 		return
 	}
-	s.answerCreated(c, state, in.RequestHash)
+	s.answerCreated(c, caller, state, in.RequestHash)
 }
 
 // answerCreated answers a create with the action, unless its Idempotency-Key was first used with
-// a different request.
-func (s *server) answerCreated(c *gin.Context, state workflows.State, hash string) {
+// a different request, or for an action now outside the caller's scope (they have moved team
+// since): a retry shows no more than a GET would.
+func (s *server) answerCreated(c *gin.Context, caller models.Staff, state workflows.State, hash string) {
 	if state.RequestHash != hash {
 		writeError(c, s.Log, errorf(kindInvalid, "this Idempotency-Key was already used with a different request"))
+		return
+	}
+	if !inScope(caller, state.TeamID) {
+		writeError(c, s.Log, errorf(kindInvalid, "this Idempotency-Key was already used for an action outside your teams"))
 		return
 	}
 	body, err := s.renderOpen(c.Request.Context(), state)

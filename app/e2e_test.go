@@ -345,6 +345,19 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	require.Equal(t, first.ID, second.ID)
 	require.Equal(t, http.StatusUnprocessableEntity, crm.call("POST", "/api/v1/actions", merge(body, "title", "another"), &p, "Idempotency-Key", key))
 	require.Contains(t, p.Detail, "Idempotency-Key", "a different request with the key is still refused")
+
+	// Someone moved to another team since does not get the action back through a retry: it is
+	// outside their scope now, as a GET says.
+	out, _, _, outID, _ := teamOf3(t, st)
+	key = modelstest.Name("key")
+	var mine action
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &mine, "Idempotency-Key", key))
+	root, elsewhere := as(t, st, "root"), modelstest.Name("elsewhere")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": elsewhere, "name": "Elsewhere"}, nil))
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+outID, map[string]any{"team_id": elsewhere}, nil))
+	require.Equal(t, http.StatusNotFound, out.call("GET", "/api/v1/actions/"+mine.ID, nil, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, out.call("POST", "/api/v1/actions", newAction(outID), &p, "Idempotency-Key", key), "the retry does not show the action")
+	require.Contains(t, p.Detail, "outside your teams")
 }
 
 func testListing(t *testing.T, st *app.Stack) {
