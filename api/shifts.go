@@ -59,17 +59,8 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		}
 		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00shift\x00"+key)).String()
 		// A retry answers with the shift handover the key started, as it stands, not a new plan.
-		p, found, err := s.shiftProgress(ctx, id)
-		if err != nil {
-			return 0, nil, err
-		}
-		if found {
-			if p.RequestHash != "" && p.RequestHash != hash {
-				return 0, nil, errorf(kindInvalid, "this Idempotency-Key was already used with a different request")
-			}
-			c.Header("Location", "/api/v1/shift-handovers/"+id)
-			p.RequestHash = ""
-			return http.StatusAccepted, p, nil
+		if status, body, found, err := s.startedShift(c, id, hash); found || err != nil {
+			return status, body, err
 		}
 	}
 	var fixed *workflows.Recipient
@@ -122,8 +113,19 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.ShiftWorkflowID(id), TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.ShiftWorkflowName, in)
+	var already *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &already) {
+		// A request with the same key started it a moment ago: answer with that one.
+		status, body, found, err := s.startedShift(c, id, hash)
+		if !found && err == nil {
+			err = fmt.Errorf("shift handover %s was started but cannot be read", id)
+		}
+		return status, body, err
+	}
 	if err != nil {
 		return 0, nil, err
 	}
@@ -180,6 +182,22 @@ func (s *server) getShiftHandover(c *gin.Context) (int, any, error) {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
 	return http.StatusOK, p, nil
+}
+
+// startedShift answers a request with the Idempotency-Key of a shift handover already started:
+// with its progress, or 422 when the key was used for a different request. found is false when
+// the key has started nothing yet.
+func (s *server) startedShift(c *gin.Context, id, hash string) (status int, body any, found bool, err error) {
+	p, found, err := s.shiftProgress(c.Request.Context(), id)
+	if err != nil || !found {
+		return 0, nil, false, err
+	}
+	if p.RequestHash != "" && p.RequestHash != hash {
+		return 0, nil, true, errorf(kindInvalid, "this Idempotency-Key was already used with a different request")
+	}
+	c.Header("Location", "/api/v1/shift-handovers/"+id)
+	p.RequestHash = ""
+	return http.StatusAccepted, p, true, nil
 }
 
 // shiftProgress asks a shift handover's workflow how it stands; found is false when there is no

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -205,4 +206,51 @@ func testRoutedShiftSpreads(t *testing.T, st *app.Stack) {
 		to[it.To.ID]++
 	}
 	require.Equal(t, map[string]int{r1: 2, r2: 2}, to)
+}
+
+// The same shift handover sent twice at the same moment, with one Idempotency-Key, starts one: both
+// answers are that one, neither a plan of its own; the key with another request is refused.
+func testShiftSentTwice(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
+	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "Handing over at once.", "situation": "busy"}
+	key := modelstest.Name("shift")
+	answers := make([]shiftProgress, 2)
+	codes := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range answers {
+		wg.Go(func() {
+			codes[i] = sup.call("POST", "/api/v1/shift-handovers", body, &answers[i], "Idempotency-Key", key)
+		})
+	}
+	wg.Wait()
+	require.Equal(t, []int{http.StatusAccepted, http.StatusAccepted}, codes)
+	require.Equal(t, answers[0].ID, answers[1].ID, "one shift handover")
+	require.Eventually(t, func() bool {
+		var p shiftProgress
+		sup.call("GET", "/api/v1/shift-handovers/"+answers[0].ID, nil, &p)
+		return p.statuses()[a.ID] == "pending"
+	}, 10*time.Second, 50*time.Millisecond)
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", merge(body, "notes", "Other notes."), &p, "Idempotency-Key", key))
+
+	// Two different requests with one key at the same moment: one starts, the other is refused.
+	key = modelstest.Name("shift")
+	var b action
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &b))
+	for i, notes := range []string{"First notes.", "Second notes."} {
+		wg.Go(func() {
+			codes[i] = sup.call("POST", "/api/v1/shift-handovers", merge(body, "notes", notes), &answers[i], "Idempotency-Key", key)
+		})
+	}
+	wg.Wait()
+	require.ElementsMatch(t, []int{http.StatusAccepted, http.StatusUnprocessableEntity}, codes)
+	var handovers struct {
+		Handovers []struct {
+			ToID string `json:"to_id"`
+		} `json:"handovers"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+a.ID, nil, &handovers))
+	require.Len(t, handovers.Handovers, 1, "handed over once")
 }
