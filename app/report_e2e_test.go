@@ -125,6 +125,14 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	require.GreaterOrEqual(t, o.TimeHeld[p1].TotalSeconds, asked.Sub(afterBack).Seconds())
 	require.LessOrEqual(t, o.TimeHeld[p1].TotalSeconds, answered.Sub(beforeBack).Seconds())
 	require.Equal(t, o.TimeHeld[p1].TotalSeconds, o.TimeHeld[p1].MedianSeconds, "one action")
+	// A window that ends before p1 accepted A4 back: p1 held nothing in it, p2 held A4 to its end.
+	var early struct {
+		Overall figures `json:"overall"`
+	}
+	qEarly := "/api/v1/reports/handovers?since=" + since.Format(time.RFC3339Nano) + "&until=" + beforeBack.UTC().Format(time.RFC3339Nano)
+	require.Equal(t, http.StatusOK, sv.call("GET", qEarly, nil, &early))
+	require.NotContains(t, early.Overall.TimeHeld, p1, "accepted after the window")
+	require.Equal(t, 2, early.Overall.TimeHeld[p2].Actions)
 
 	routine, busy, letDown := report.BySituation["routine"], report.BySituation["busy"], report.BySituation["let_down"]
 	require.Equal(t, 2, routine.Made)

@@ -195,13 +195,25 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 }
 
 // addHolds adds to each accepted handover's groups how long its recipient held the action: until
-// the first of its events (in time order) that ends the holding, or end.
+// the first of its events (in time order) that ends the holding, or end. An acceptance at or after
+// end (the handover was made in the window, answered after it) held nothing in the window.
 func addHolds(holds []held, events []ActionEvent, end time.Time) {
+	ends := map[string][]time.Time{} // action -> times its holder changed or it ended, in order
+	for _, e := range events {
+		if slices.Contains(ownerEnds, e.Type) {
+			ends[e.ActionID] = append(ends[e.ActionID], e.At)
+		}
+	}
 	for _, h := range holds {
+		if !h.from.Before(end) {
+			continue
+		}
 		until := end
-		for _, e := range events {
-			if e.ActionID == h.actionID && e.At.After(h.from) && slices.Contains(ownerEnds, e.Type) {
-				until = e.At
+		for _, at := range ends[h.actionID] {
+			if at.After(h.from) {
+				if at.Before(end) {
+					until = at
+				}
 				break
 			}
 		}
