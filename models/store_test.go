@@ -306,13 +306,14 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 			a.DueAt = t0.Add(in)
 			return a
 		}
-		// Owned by alice: three open, due in another order than their IDs; one completed.
-		put(due("o3", "assigned", "alice", 3*time.Hour))
-		put(due("o1", "escalated", "alice", time.Hour))
-		put(due("o2", "checking", "alice", 2*time.Hour))
+		// Each list's order differs from its IDs' order, so only the list's own order passes.
+		// Owned by alice: three open; one completed.
+		put(due("o1", "assigned", "alice", 3*time.Hour))
+		put(due("o2", "escalated", "alice", time.Hour))
+		put(due("o3", "checking", "alice", 2*time.Hour))
 		put(due("o9", "completed", "alice", 30*time.Minute))
-		// Awaiting alice: two pending handovers, the later changed first in ID order.
-		for i, id := range []string{"w2", "w1"} {
+		// Awaiting alice: two pending handovers, w1 changed last.
+		for i, id := range []string{"w1", "w2"} {
 			a := actionAt(id, int64(3-i), "handover_pending", "bob")
 			a.PendingHandoverID = "h1"
 			a.Handovers = []models.Handover{{ID: "h1", FromID: "bob", ToID: "alice", Status: "pending", RequestedAt: t0}}
@@ -322,7 +323,7 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		for _, f := range []struct {
 			id string
 			at time.Duration
-		}{{"f2", 5 * time.Hour}, {"f1", 4 * time.Hour}, {"f-later", 12 * time.Hour}} {
+		}{{"f1", 5 * time.Hour}, {"f2", 4 * time.Hour}, {"f-later", 12 * time.Hour}} {
 			a := due(f.id, "assigned", "erin", 8*time.Hour)
 			a.HanderID = "alice"
 			at := t0.Add(f.at)
@@ -333,19 +334,19 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		c.HanderID = "alice"
 		put(c)
 		// At its check and handed over by nobody: the supervisor's.
-		put(due("c0", "checking", "erin", 30*time.Minute))
+		put(due("cz", "checking", "erin", 30*time.Minute))
 
 		in, err := store.Inbox(ctx, "alice", "frontdesk", false, now)
 		require.NoError(t, err)
-		require.Equal(t, []string{"o1", "o2", "o3"}, ids(in.Owned))
-		require.Equal(t, []string{"w1", "w2"}, ids(in.AwaitingAcceptance))
+		require.Equal(t, []string{"o2", "o3", "o1"}, ids(in.Owned))
+		require.Equal(t, []string{"w2", "w1"}, ids(in.AwaitingAcceptance))
 		require.Len(t, in.AwaitingAcceptance[0].Handovers, 1)
-		require.Equal(t, []string{"f1", "f2"}, ids(in.FollowUpsDue))
+		require.Equal(t, []string{"f2", "f1"}, ids(in.FollowUpsDue))
 		require.Equal(t, []string{"c1"}, ids(in.ChecksDue))
 
 		sup, err := store.Inbox(ctx, "carol", "frontdesk", true, now)
 		require.NoError(t, err)
 		require.Empty(t, sup.Owned)
-		require.Equal(t, []string{"c0", "o2"}, ids(sup.ChecksDue), "the team's checks nobody handed over, by due time; not the one alice handed over")
+		require.Equal(t, []string{"cz", "o3"}, ids(sup.ChecksDue), "the team's checks nobody handed over, by due time; not the one alice handed over")
 	})
 }
