@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -23,6 +24,8 @@ type ReadAPI struct {
 	server *http.Server
 	client *http.Client
 	seed   Seeded
+	store  *models.Store
+	tokens []string
 }
 
 // seedToken is the bearer token the read API gives a member of the seeded staff.
@@ -32,16 +35,18 @@ func seedToken(staffID string) string { return "bench-" + staffID }
 const seedManager = "seed-manager"
 
 // StartReadAPI serves the API over store on a loopback port, with a token for each member of the
-// seeded staff and for a manager.
+// seeded staff and for a manager, live until Close.
 func StartReadAPI(ctx context.Context, store *models.Store, sealer *pii.Sealer, seed Seeded) (*ReadAPI, error) {
 	err := store.SaveStaff(ctx, models.Staff{ID: seedManager, Name: "Seed manager", Role: "manager", Authority: 4, OnShift: true, Active: true})
 	if err != nil {
 		return nil, err
 	}
+	var tokens []string
 	for _, id := range append([]string{seedManager}, seed.Staff...) {
 		if err := store.AddToken(ctx, id, seedToken(id), "bench"); err != nil {
 			return nil, err
 		}
+		tokens = append(tokens, seedToken(id))
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -52,13 +57,18 @@ func StartReadAPI(ctx context.Context, store *models.Store, sealer *pii.Sealer, 
 		server: &http.Server{Handler: api.NewRouter(api.Deps{Store: store, Sealer: sealer}), ReadHeaderTimeout: 10 * time.Second},
 		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 16}},
 		seed:   seed,
+		store:  store,
+		tokens: tokens,
 	}
 	go func() { _ = r.server.Serve(ln) }()
 	return r, nil
 }
 
-// Close stops the server.
-func (r *ReadAPI) Close() error { return r.server.Close() }
+// Close stops the server and revokes its tokens: they are known to anyone who reads this code.
+func (r *ReadAPI) Close() error {
+	_, err := r.store.RevokeTokenValues(context.Background(), r.tokens...)
+	return errors.Join(r.server.Close(), err)
+}
 
 // get reads path as staffID, checks that every customer's name in the answer was opened, and
 // returns how many actions (or events) the answer lists.

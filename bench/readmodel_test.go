@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/handover/handover/bench"
@@ -82,7 +83,6 @@ func TestReadQueriesSmall(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { _ = srv.Close() })
 			for _, q := range srv.Queries() {
 				rows, err := q.Run(ctx, 1)
 				if err != nil {
@@ -91,6 +91,12 @@ func TestReadQueriesSmall(t *testing.T) {
 				if rows == 0 {
 					t.Errorf("%s found nothing through the API", q.Name)
 				}
+			}
+			if err := srv.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := store.StaffByToken(ctx, "bench-seed-manager"); !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("the read API's tokens outlive it: %v", err)
 			}
 		})
 	}
