@@ -296,6 +296,10 @@ func webShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, "bob", got.PendingHandover.ToID)
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `answer by <time id="handover-expires" datetime="[0-9T:-]+Z">`, page, "the page says by when the recipient must answer")
+	require.NotContains(t, page, "the clock is paused")
+	require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "guest on the phone"}, nil))
+	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "the clock is paused: resuming moves this on", "while paused, the deadline shown stands still")
 }
 
 // webRequiredFields: the handover form asks for the note fields the category's policy requires,
