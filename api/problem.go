@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -191,6 +192,10 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 			return errorf(kindMalformed, "the body must hold exactly one JSON object")
 		}
 	}
+	if field, ok := nulField(reflect.ValueOf(dst), ""); ok {
+		// PostgreSQL cannot store it in text, so the read model could never show the change.
+		return invalidFields(FieldError{Field: field, Message: "must not contain a NUL character"})
+	}
 	if err := d.validate.Struct(dst); err != nil {
 		var ve validator.ValidationErrors
 		if errors.As(err, &ve) {
@@ -271,4 +276,64 @@ func ruleMessage(fe validator.FieldError) string {
 	default:
 		return "is not valid (" + fe.Tag() + ")"
 	}
+}
+
+// nulField finds a string holding a NUL character in a decoded request and names its field (by
+// its JSON name, dotted, with map keys and list indexes).
+func nulField(v reflect.Value, path string) (string, bool) {
+	join := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return "", false
+		}
+		return nulField(v.Elem(), path)
+	case reflect.String:
+		return path, strings.ContainsRune(v.String(), 0)
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" {
+				name = f.Name
+			}
+			if f.Anonymous {
+				name = ""
+			}
+			sub := path
+			if name != "" {
+				sub = join(name)
+			}
+			if field, ok := nulField(v.Field(i), sub); ok {
+				return field, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if field, ok := nulField(v.Index(i), join(strconv.Itoa(i))); ok {
+				return field, true
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			key := fmt.Sprint(iter.Key().Interface())
+			if strings.ContainsRune(key, 0) {
+				return join(key), true
+			}
+			if field, ok := nulField(iter.Value(), join(key)); ok {
+				return field, true
+			}
+		}
+	}
+	return "", false
 }

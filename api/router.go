@@ -7,7 +7,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -96,7 +98,7 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Store != nil {
 		d.Metrics.MustRegister(newDomainCollector(d.Store, d.Now))
 	}
-	r.Use(s.recover, s.logRequests, httpm.middleware)
+	r.Use(s.recover, s.logRequests, httpm.middleware, refuseNUL)
 	if d.Tracer != nil {
 		r.Use(otelgin.Middleware("handover-api", otelgin.WithTracerProvider(d.Tracer), otelgin.WithPropagators(d.Propagator)))
 	}
@@ -299,4 +301,23 @@ func inScope(st models.Staff, teamID string) bool {
 func (s *server) me(c *gin.Context) {
 	st := principal(c)
 	c.JSON(http.StatusOK, staffJSON(st))
+}
+
+// refuseNUL refuses a query holding a NUL character, which no database text column takes. JSON
+// bodies are checked as they are decoded, and the web UI's forms reach the API as JSON bodies.
+func refuseNUL(c *gin.Context) {
+	has := func(values url.Values) bool {
+		for k, vs := range values {
+			if strings.ContainsRune(k, 0) || slices.ContainsFunc(vs, func(v string) bool { return strings.ContainsRune(v, 0) }) {
+				return true
+			}
+		}
+		return false
+	}
+	if has(c.Request.URL.Query()) {
+		writeProblem(c, http.StatusBadRequest, "the query must not contain a NUL character", nil)
+		c.Abort()
+		return
+	}
+	c.Next()
 }

@@ -59,6 +59,12 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"accept without summary", "/api/v1/actions/" + a.ID + "/accept", map[string]any{}, 422, "summary"},
 		{"note too long", "/api/v1/actions/" + a.ID + "/notes", map[string]any{"text": long(4001)}, 422, "text"},
 		{"check with a bad result", "/api/v1/actions/" + a.ID + "/check", map[string]any{"result": "maybe"}, 422, "result"},
+		// PostgreSQL takes no NUL in text: the read model could never show such a change.
+		{"NUL in a title", "/api/v1/actions", merge(newAction("alice"), "title", "late\u0000checkout"), 422, "title"},
+		{"NUL in a customer's name", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"ref": "G-1", "name": "Ms\u0000Patel"}), 422, "customer.name"},
+		{"NUL in handover notes", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "notes", map[string]any{"summary": "s\u0000"}), 422, "notes.summary"},
+		{"NUL in a note field's name", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "notes", map[string]any{"summary": "s", "fields": map[string]any{"a\u0000": "x"}}), 422, "notes.fields.a\u0000"},
+		{"NUL in a note", "/api/v1/actions/" + a.ID + "/notes", map[string]any{"text": "\u0000"}, 422, "text"},
 	}
 	for _, tc := range cases {
 		var p problem
@@ -72,6 +78,8 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	var after action
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &after))
 	require.EqualValues(t, 1, after.Version, "no refused request changed the action")
+	var q problem
+	require.Equal(t, http.StatusBadRequest, alice.call("GET", "/api/v1/actions?customer_ref=G%00", nil, &q), "a NUL in a query")
 
 	// A handover to someone below the action's authority.
 	erin := as(t, st, "erin")
