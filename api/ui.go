@@ -203,9 +203,15 @@ func randomString() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// safeNext keeps a post-sign-in destination on this site.
+// safeNext keeps a post-sign-in destination on this site: a path of its own, with no scheme or
+// host, and no character a browser drops or reads as a slash (so "/\t/evil.example" cannot become
+// "//evil.example").
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	switch {
+	case err != nil, u.Scheme != "", u.Host != "", u.User != nil,
+		!strings.HasPrefix(next, "/"), strings.HasPrefix(next, "//"),
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }):
 		return "/inbox"
 	}
 	return next
