@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/handover/handover/models"
@@ -110,7 +111,7 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		return nil
 	}
 	ev := WebhookEvent{
-		ID: fmt.Sprintf("%s/%d/%s", n.ActionID, n.Seq, n.Kind), Type: "action." + n.Kind,
+		ID: webhookID(n), Type: "action." + n.Kind,
 		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
 		Title: n.Title, Message: n.Message, Recipients: recipients,
 	}
@@ -169,4 +170,17 @@ func (a *Activities) now() time.Time {
 		return a.Now()
 	}
 	return time.Now()
+}
+
+// webhookID identifies a notification for the receiver to de-duplicate: its action, event and
+// kind, and whom it is for, since one event can notify two people of one kind differently (a
+// reassignment tells the new owner and the old one).
+func webhookID(n workflows.Notification) string {
+	to := "role:" + string(n.ToRole) + "@" + n.TeamID
+	if len(n.To) > 0 {
+		names := slices.Clone(n.To)
+		slices.Sort(names)
+		to = strings.Join(names, ",")
+	}
+	return fmt.Sprintf("%s/%d/%s/%s", n.ActionID, n.Seq, n.Kind, to)
 }

@@ -178,7 +178,7 @@ func testExpiryAndCustomerMessage(t *testing.T, st *app.Stack, hooks *hookReceiv
 
 // The supervisors' rows: reassign, extend, escalate, cancel, each refused to an agent (403) and
 // to an invalid target (422), and claim of an unowned action.
-func testSupervisorCommands(t *testing.T, st *app.Stack) {
+func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	alice, carol, dave := as(t, st, "alice"), as(t, st, "carol"), as(t, st, "dave")
 	var a escalatedAction
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
@@ -202,6 +202,18 @@ func testSupervisorCommands(t *testing.T, st *app.Stack) {
 
 	require.Equal(t, http.StatusOK, carol.call("POST", path+"/reassign", map[string]any{"to_id": "bob", "reason": "alice is at lunch"}, &a))
 	require.Equal(t, "bob", a.OwnerID)
+	// The reassignment tells bob and alice, each in words of their own: two webhooks, two IDs.
+	require.Eventually(t, func() bool {
+		hooks.mu.Lock()
+		defer hooks.mu.Unlock()
+		ids := map[string]bool{}
+		for _, ev := range hooks.events {
+			if ev.ActionID == a.ID && ev.Type == "action.assigned" && ev.Seq == a.Version {
+				ids[ev.ID] = true
+			}
+		}
+		return len(ids) == 2
+	}, 10*time.Second, 20*time.Millisecond, "one webhook ID per person told")
 	require.Equal(t, http.StatusOK, dave.call("POST", path+"/escalate", map[string]any{"reason": "VIP complaint"}, &a))
 	require.Equal(t, "escalated", a.Status)
 	require.Equal(t, 1, a.EscalationLevel)

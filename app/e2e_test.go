@@ -140,7 +140,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("lifecycle", func(t *testing.T) { testLifecycle(t, st) })
 			t.Run("deadlines", func(t *testing.T) { testDeadlines(t, st, hooks) })
 			t.Run("handover expiry and customer message", func(t *testing.T) { testExpiryAndCustomerMessage(t, st, hooks) })
-			t.Run("supervisor commands", func(t *testing.T) { testSupervisorCommands(t, st) })
+			t.Run("supervisor commands", func(t *testing.T) { testSupervisorCommands(t, st, hooks) })
 			t.Run("routing and policies", func(t *testing.T) { testRoutingAndPolicies(t, st) })
 			t.Run("refusals", func(t *testing.T) { testRefusals(t, st) })
 			t.Run("auth and scope", func(t *testing.T) { testAuth(t, st) })
