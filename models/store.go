@@ -61,6 +61,10 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		dialector, dialect = postgres.Open(url), DialectPostgres
+	case strings.Contains(url, "://"):
+		// A URL of another scheme (or a misspelt one) is not a file path to create.
+		scheme, _, _ := strings.Cut(url, "://")
+		return nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://... or sqlite:PATH", scheme)
 	case url != "":
 		path := strings.TrimPrefix(url, "sqlite:")
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -349,4 +350,18 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		require.Empty(t, sup.Owned)
 		require.Equal(t, []string{"cz", "o3"}, ids(sup.ChecksDue), "the team's checks nobody handed over, by due time; not the one alice handed over")
 	})
+}
+
+// A database URL of a scheme the read model does not speak is refused, not taken for a SQLite
+// file to create.
+func TestOpenRefusesOtherSchemes(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, url := range []string{"postgre://handover:pw@db.example:5432/handover", "mysql://x", ""} {
+		_, err := models.Open(url, nil)
+		require.Error(t, err, url)
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Empty(t, entries, "no file was created")
 }
