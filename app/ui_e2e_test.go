@@ -80,6 +80,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("roles_and_scope", func(t *testing.T) { webRoles(t, st) })
 			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
+			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
 		})
 	}
@@ -325,4 +326,20 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "notes.fields.payment_reference")
 	require.Contains(t, page, `value="12.50 EUR"`, "what was typed is kept")
+}
+
+// webNotesStay: once the recipient has accepted, the action page still shows the handover's notes
+// and the read-back, under Handovers.
+func webNotesStay(t *testing.T, st *app.Stack) {
+	var a action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	notes := merge(handoverBody, "notes", map[string]any{"summary": "Guest wants a 2pm checkout", "risks": "Room is booked from 4pm"})
+	require.Equal(t, http.StatusOK, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", notes, nil))
+	require.Equal(t, http.StatusOK, as(t, st, "bob").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm, I tell housekeeping"}, nil))
+	w := newWebClient(t, st.URL)
+	w.signIn("demo-bob")
+	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `id="past-handovers"`)
+	require.Contains(t, page, "Room is booked from 4pm", "the notes stay after the acceptance")
+	require.Contains(t, page, "2pm, I tell housekeeping", "with the read-back")
 }
