@@ -46,6 +46,7 @@ func TestComposeTopology(t *testing.T) {
 	}
 	require.Equal(t, "http://localhost:8080/codec", *svc("temporal-ui").Environment["TEMPORAL_CODEC_ENDPOINT"])
 	require.Equal(t, "http://localhost:8233", *svc("api").Environment["HANDOVER_CODEC_CORS_ORIGINS"])
+	require.Equal(t, "http://localhost:8233", *svc("api").Environment["HANDOVER_TEMPORAL_UI_URL"], "the web UI links to the Temporal UI")
 
 	for _, name := range []string{"api", "worker"} {
 		dep, ok := svc(name).DependsOn["migrate"]

@@ -29,6 +29,9 @@ func TestProductionProcessesNeedAnEncryptionKey(t *testing.T) {
 	require.NoError(t, cfg.Validate())
 	_, err = cfg.Keyring()
 	require.NoError(t, err)
+	cfg.OldEncryptionKeys = []string{"too-short"}
+	_, err = cfg.Keyring()
+	require.ErrorContains(t, err, "HANDOVER_ENCRYPTION_OLD_KEYS", "a bad old key is named as such")
 }
 
 // `handover dev` generates its key on first start and reuses it after a restart, so what it wrote
