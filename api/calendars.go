@@ -60,7 +60,7 @@ func renderCalendar(teamID string, cal *calendar.Calendar, row *models.TeamCalen
 
 // loadTeam answers 404 for a team that does not exist.
 func (s *server) loadTeam(ctx context.Context, id string) error {
-	if !idPattern.MatchString(id) {
+	if !models.ValidID(id) {
 		return errorf(kindNotFound, "no team %q", id)
 	}
 	if _, err := s.Store.GetTeam(ctx, id); errors.Is(err, models.ErrNotFound) {

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"regexp"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,8 +10,6 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-// idPattern is the form of staff and team IDs: short, readable, safe in URLs.
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
 func requireAdmin(c *gin.Context) error {
 	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
@@ -56,8 +53,8 @@ func (s *server) createTeam(c *gin.Context) (int, any, error) {
 	if err := s.adminDecode(c, &req); err != nil {
 		return 0, nil, err
 	}
-	if !idPattern.MatchString(req.ID) {
-		return 0, nil, invalidFields(FieldError{Field: "id", Message: "must be lower-case letters, digits, '.', '-' or '_' (at most 64)"})
+	if !models.ValidID(req.ID) {
+		return 0, nil, invalidFields(FieldError{Field: "id", Message: models.IDRule})
 	}
 	err := s.Store.CreateTeam(c.Request.Context(), models.Team{ID: req.ID, Name: req.Name})
 	if errors.Is(err, models.ErrConflict) && c.GetHeader("Idempotency-Key") != "" {
@@ -147,8 +144,8 @@ func (s *server) createStaff(c *gin.Context) (int, any, error) {
 	if err := s.adminDecode(c, &req); err != nil {
 		return 0, nil, err
 	}
-	if !idPattern.MatchString(req.ID) {
-		return 0, nil, invalidFields(FieldError{Field: "id", Message: "must be lower-case letters, digits, '.', '-' or '_' (at most 64)"})
+	if !models.ValidID(req.ID) {
+		return 0, nil, invalidFields(FieldError{Field: "id", Message: models.IDRule})
 	}
 	team, err := s.checkTeam(c, req.Role, req.TeamID)
 	if err != nil {

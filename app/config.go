@@ -147,10 +147,10 @@ func (c Config) requireDatabase() error {
 	return nil
 }
 
-// openMigrated opens the read model and refuses to run on a schema that `handover migrate` has
-// not brought up to date.
-func openMigrated(ctx context.Context, c Config, log *slog.Logger) (*models.Store, error) {
-	store, err := models.Open(c.DatabaseURL, log)
+// OpenCurrent opens the read model at url and refuses a schema that `handover migrate` has not
+// brought up to date (it applies nothing).
+func OpenCurrent(ctx context.Context, url string, log *slog.Logger) (*models.Store, error) {
+	store, err := models.Open(url, log)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +173,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := openMigrated(ctx, c, log)
+	store, err := OpenCurrent(ctx, c.DatabaseURL, log)
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := openMigrated(ctx, c, log)
+	store, err := OpenCurrent(ctx, c.DatabaseURL, log)
 	if err != nil {
 		return err
 	}

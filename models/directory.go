@@ -8,6 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -218,4 +221,43 @@ func (s *Store) RevokeTokens(ctx context.Context, staffID string) (int64, error)
 		return 0, fmt.Errorf("revoking tokens of %s: %w", staffID, res.Error)
 	}
 	return res.RowsAffected, nil
+}
+
+// idPattern is the form of staff and team IDs: short, readable, safe in URLs.
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// ValidID reports whether id has the form of a staff or team ID.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
+
+// StaffRoles are the roles a member of staff can have.
+var StaffRoles = []string{"agent", "supervisor", "manager", "admin", "service"}
+
+// IDRule says what ValidID accepts.
+const IDRule = "must be lower-case letters, digits, '.', '-' or '_' (at most 64)"
+
+// CheckTeam applies the rules of a new team, for the ways in that do not go through the API (the
+// admin command); the error names the field.
+func CheckTeam(t Team) error {
+	switch {
+	case !ValidID(t.ID):
+		return fmt.Errorf("id: %s", IDRule)
+	case strings.TrimSpace(t.Name) == "" || len(t.Name) > 200:
+		return errors.New("name: must be given (at most 200 characters)")
+	}
+	return nil
+}
+
+// CheckStaff applies the rules of a new member of staff, as CheckTeam does for teams.
+func CheckStaff(st Staff) error {
+	switch {
+	case !ValidID(st.ID):
+		return fmt.Errorf("id: %s", IDRule)
+	case strings.TrimSpace(st.Name) == "" || len(st.Name) > 200:
+		return errors.New("name: must be given (at most 200 characters)")
+	case !slices.Contains(StaffRoles, st.Role):
+		return fmt.Errorf("role: must be one of %s", strings.Join(StaffRoles, ", "))
+	case st.Authority < 0 || st.Authority > 10:
+		return errors.New("authority: must be from 0 to 10")
+	}
+	return nil
 }

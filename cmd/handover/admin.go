@@ -31,9 +31,14 @@ func newAdminCmd() *cobra.Command {
 			}
 			url := cfg.DatabaseURL
 			if url == "" {
-				url = "sqlite:" + filepath.Join(dataDir, "readmodel.db")
+				path := filepath.Join(dataDir, "readmodel.db")
+				if _, err := os.Stat(path); err != nil {
+					return fmt.Errorf("no read model in %s (start `handover dev --data %s` once, or set HANDOVER_DATABASE_URL): %w", dataDir, dataDir, err)
+				}
+				url = "sqlite:" + path
 			}
-			store, err := app.OpenStore(cmd.Context(), url, cfg.Logger())
+			// Like api and worker, on a schema `handover migrate` has brought up to date only.
+			store, err := app.OpenCurrent(cmd.Context(), url, cfg.Logger())
 			if err != nil {
 				return err
 			}
@@ -47,7 +52,11 @@ func newAdminCmd() *cobra.Command {
 		Short: "Create a team",
 		Args:  cobra.ExactArgs(2),
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
-			if err := store.CreateTeam(ctx, models.Team{ID: args[0], Name: args[1]}); err != nil {
+			t := models.Team{ID: args[0], Name: args[1]}
+			if err := models.CheckTeam(t); err != nil {
+				return err
+			}
+			if err := store.CreateTeam(ctx, t); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "team %s created\n", args[0])
@@ -63,6 +72,9 @@ func newAdminCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
 			staff.ID, staff.Name, staff.Active, staff.OnShift = args[0], args[1], true, true
+			if err := models.CheckStaff(staff); err != nil {
+				return err
+			}
 			if team != "" {
 				if _, err := store.GetTeam(ctx, team); err != nil {
 					return err
@@ -101,6 +113,9 @@ func newAdminCmd() *cobra.Command {
 		Short: "Revoke every token of a member of staff",
 		Args:  cobra.ExactArgs(1),
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
+			if _, err := store.GetStaff(ctx, args[0]); err != nil {
+				return err
+			}
 			n, err := store.RevokeTokens(ctx, args[0])
 			if err != nil {
 				return err
