@@ -10,7 +10,6 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-
 func requireAdmin(c *gin.Context) error {
 	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
 		return errorf(kindForbidden, "only administrators manage staff, teams and policies")
