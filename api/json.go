@@ -80,6 +80,27 @@ func renderState(s workflows.State) actionJSON {
 	return a
 }
 
+// stateOfView is what an action's answer says of its state, in the workflow's terms: enough for
+// the commands' checks (which a screen asks before offering a button).
+func stateOfView(a actionJSON) workflows.State {
+	s := workflows.State{
+		ID: a.ID, Title: a.Title, Status: workflows.Status(a.Status), OwnerID: a.OwnerID, TeamID: a.TeamID,
+		RequiredAuthority: a.RequiredAuthority, DueAt: a.DueAt, EscalationLevel: a.EscalationLevel,
+		CreatedBy: a.CreatedBy, Version: a.Version, Paused: a.Paused,
+		Policy: workflows.Policy{Version: a.PolicyVersion},
+	}
+	for _, h := range a.Handovers {
+		s.Handovers = append(s.Handovers, workflows.Handover{
+			ID: h.ID, FromID: h.FromID, ToID: h.ToID, Status: h.Status, RequestedAt: h.RequestedAt,
+			ExpiresAt: h.ExpiresAt, RespondedAt: h.RespondedAt,
+		})
+	}
+	if a.PendingHandover != nil {
+		s.PendingHandoverID = a.PendingHandover.ID
+	}
+	return s
+}
+
 // stateFromRow is the read model's copy of an action, in the workflow's terms.
 func stateFromRow(r models.Action) workflows.State {
 	s := workflows.State{

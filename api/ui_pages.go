@@ -22,6 +22,16 @@ type actionRow struct {
 	DueIn        string
 	PendingSince string
 	PendingTo    string
+	// Commands are those the viewer may use on it now (the board shows only their forms).
+	Commands []string
+}
+
+// selfRecipient is the signed-in person as a possible owner, for the commands a screen offers.
+func selfRecipient(me models.Staff) workflows.Recipient {
+	return workflows.Recipient{
+		ID: me.ID, Role: workflows.Role(me.Role), TeamID: teamOf(me), Authority: me.Authority,
+		OnShift: me.OnShift, Active: me.Active,
+	}
 }
 
 func (s *server) rows(items []actionJSON) []actionRow {
@@ -206,7 +216,8 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	var commands []string
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
 		state := stateFromRow(row)
-		commands = workflows.Available(&state, actorOf(principal(c)))
+		me := principal(c)
+		commands = workflows.Available(&state, actorOf(me), selfRecipient(me))
 	}
 	var required []string
 	if slices.Contains(commands, workflows.UpdateHandover) {
@@ -349,6 +360,12 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		return
 	}
 	rows := s.rows(items)
+	viewer := principal(c)
+	for i := range rows {
+		// The row holds what the commands' checks read: status, owner, team, pause, handovers.
+		state := stateOfView(rows[i].actionJSON)
+		rows[i].Commands = workflows.Available(&state, actorOf(viewer), selfRecipient(viewer))
+	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		oi, oj := slices.Index(statusOrder, rows[i].Status), slices.Index(statusOrder, rows[j].Status)
 		if oi != oj {

@@ -301,6 +301,10 @@ func webShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "guest on the phone"}, nil))
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, "the clock is paused: resuming moves this on", "while paused, the deadline shown stands still")
+	// The board offers on each card only what its checks allow: no escalation while paused.
+	_, page = sup.do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `action="/actions/`+a.ID+`/reassign"`)
+	require.NotContains(t, page, `action="/actions/`+a.ID+`/escalate"`)
 }
 
 // webRequiredFields: the handover form asks for the note fields the category's policy requires,

@@ -9,16 +9,22 @@ import (
 // Available lists the commands the actor may use on the action now, in the order a person would
 // look for them. It asks the same checks that guard the workflow's Updates, with empty inputs: a
 // command refused for its state or for who asks is not available, while one refused only for a
-// missing field is (the form asks for the field). A screen shows exactly these buttons; the
-// workflow still decides when the command arrives.
-func Available(s *State, a Actor) []string {
+// missing field is (the form asks for the field). A claim asks for nothing, so it is available
+// only when self, the actor as a possible owner, could claim it now (team, authority, on shift).
+// A screen shows exactly these buttons; the workflow still decides when the command arrives.
+func Available(s *State, a Actor, self Recipient) []string {
 	checks := []struct {
 		name  string
 		check func() error
 	}{
 		{UpdateAccept, func() error { return CheckAccept(s, AcceptInput{Actor: a}) }},
 		{UpdateDecline, func() error { return CheckDecline(s, DeclineInput{Actor: a}) }},
-		{UpdateClaim, func() error { return CheckClaim(s, ClaimInput{Actor: a, Claimant: Recipient{ID: a.ID}}) }},
+		{UpdateClaim, func() error {
+			if err := CheckClaim(s, ClaimInput{Actor: a, Claimant: self}); err != nil {
+				return refuse(ErrConflict, "%s", err.Error())
+			}
+			return nil
+		}},
 		{UpdateCheck, func() error { return CheckCheck(s, CheckInput{Actor: a}) }},
 		{UpdateHandover, func() error { return CheckHandover(s, HandoverInput{Actor: a}) }},
 		{UpdateComplete, func() error { return CheckComplete(s, CompleteInput{Actor: a}) }},

@@ -28,6 +28,8 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 	unassigned := state(StatusUnassigned)
 	unassigned.OwnerID = ""
 
+	needsFive := state(StatusUnassigned)
+	needsFive.OwnerID, needsFive.RequiredAuthority = "", 5
 	cases := []struct {
 		name  string
 		s     *State
@@ -42,13 +44,16 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
 		{"owner of a paused action, from the read model", pausedCopy, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
 		{"agent and an unassigned action", unassigned, erin, []string{UpdateClaim}},
+		{"agent below an unassigned action's authority", needsFive, erin, nil},
 		{"owner of a completed action", state(StatusCompleted), alice, []string{UpdateNote}},
 		{"supervisor of a cancelled action", state(StatusCancelled), carol, []string{UpdateNote}},
 		{"owner of an action being checked", state(StatusChecking), alice, []string{UpdateCheck, UpdateComplete, UpdatePause, UpdateNote}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			require.Equal(t, tc.want, Available(tc.s, tc.actor))
+			// Everyone here is on shift in the action's team, with authority 2.
+			self := Recipient{ID: tc.actor.ID, Role: tc.actor.Role, TeamID: "frontdesk", Authority: 2, OnShift: true, Active: true}
+			require.Equal(t, tc.want, Available(tc.s, tc.actor, self))
 		})
 	}
 }
