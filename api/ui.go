@@ -378,7 +378,9 @@ type viewer struct {
 	TeamID     string
 	Supervisor bool
 	Manager    bool
-	CSRF       string
+	// Creates is false for an administrator, who manages staff and teams, not actions.
+	Creates bool
+	CSRF    string
 }
 
 func (s *server) viewer(c *gin.Context) viewer {
@@ -387,7 +389,9 @@ func (s *server) viewer(c *gin.Context) viewer {
 	return viewer{
 		ID: st.ID, Name: st.Name, Role: st.Role, TeamID: teamOf(st), CSRF: c.GetString(csrfKey),
 		Supervisor: role.SupervisorOrAbove(),
-		Manager:    role == workflows.RoleManager || role == workflows.RoleAdmin,
+		// The manager view reads the review reports, which are for managers (not administrators).
+		Manager: role == workflows.RoleManager,
+		Creates: role != workflows.RoleAdmin,
 	}
 }
 

@@ -171,6 +171,18 @@ func webRoles(t *testing.T, st *app.Stack) {
 	resp, _ = agent.do(http.MethodGet, "/manager", nil)
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 
+	// An administrator is offered no link that would refuse them: no manager view, no new action.
+	admin := newWebClient(t, st.URL)
+	admin.signIn("demo-root")
+	_, page = admin.do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, page, `href="/manager"`)
+	require.NotContains(t, page, `href="/actions/new"`)
+	manager := newWebClient(t, st.URL)
+	manager.signIn("demo-dave")
+	_, page = manager.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `href="/manager"`)
+	require.Contains(t, page, `href="/actions/new"`)
+
 	// A command the person may not use is refused by the workflow's own rule, through the UI too.
 	var a action
 	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
