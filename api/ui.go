@@ -100,6 +100,12 @@ func (s *server) mountUI(r *gin.Engine) {
 		panic(err) // the embedded folder is part of the binary
 	}
 	r.GET("/static/*path", func(c *gin.Context) {
+		// Files only: a folder is not listed.
+		name := strings.TrimPrefix(c.Param("path"), "/")
+		if info, err := fs.Stat(static, name); err != nil || info.IsDir() {
+			writeProblem(c, http.StatusNotFound, "no such file", nil)
+			return
+		}
 		c.Header("Cache-Control", "public, max-age=3600")
 		c.FileFromFS(c.Param("path"), http.FS(static))
 	})

@@ -171,6 +171,12 @@ func webRoles(t *testing.T, st *app.Stack) {
 	resp, _ = agent.do(http.MethodGet, "/manager", nil)
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 
+	// The UI's files are served; their folder is not listed.
+	resp, _ = agent.do(http.MethodGet, "/static/app.css", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	resp, _ = agent.do(http.MethodGet, "/static/", nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+
 	// An administrator is offered no link that would refuse them: no manager view, no new action.
 	admin := newWebClient(t, st.URL)
 	admin.signIn("demo-root")
