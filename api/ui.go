@@ -232,8 +232,12 @@ func (s *server) uiSigninPage(c *gin.Context) {
 func (s *server) signinPage(c *gin.Context, status int, problem string) {
 	token := randomString()
 	s.setCookie(c, signinCookie, token, 600)
+	next := c.Query("next")
+	if next == "" {
+		next = c.PostForm("next") // a refused sign-in keeps where it was going
+	}
 	s.render(c, status, "signin", gin.H{
-		"CSRF": token, "Next": safeNext(c.Query("next")), "Demo": s.ui.opts.DemoStaff, "Error": problem,
+		"CSRF": token, "Next": safeNext(next), "Demo": s.ui.opts.DemoStaff, "Error": problem,
 	})
 }
 

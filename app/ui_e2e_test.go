@@ -96,9 +96,10 @@ func webSessions(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.Contains(t, page, "sign-in form expired")
 	_, page = w.do(http.MethodGet, "/signin", nil)
-	resp, page = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"not-a-token"}})
+	resp, page = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"not-a-token"}, "next": {"/board"}})
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	require.Contains(t, page, "unknown or has been revoked")
+	require.Contains(t, page, `value="/board"`, "a refused sign-in keeps where it was going")
 	// A destination off the site is not followed after sign-in.
 	resp, _ = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"demo-alice"}, "next": {"//evil.example/"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -323,6 +324,15 @@ func webShift(t *testing.T, st *app.Stack) {
 	_, page = sup.do(http.MethodGet, "/board", nil)
 	require.Contains(t, page, `action="/actions/`+a.ID+`/reassign"`)
 	require.NotContains(t, page, `action="/actions/`+a.ID+`/escalate"`)
+
+	// A refused extension keeps what was typed.
+	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
+	resp, page = sup.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{
+		"csrf": {csrfOf(t, page)}, "due_in": {"soon"}, "reason": {"guest asked for more time"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `value="soon"`)
+	require.Contains(t, page, `value="guest asked for more time"`)
 }
 
 // webRequiredFields: the handover form asks for the note fields the category's policy requires,
