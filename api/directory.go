@@ -125,8 +125,8 @@ type staffRequest struct {
 // checkTeam refuses a team ID that does not exist, and a person of a team role without one.
 func (s *server) checkTeam(c *gin.Context, role, teamID string) (*string, error) {
 	if teamID == "" {
-		if workflows.Role(role) == workflows.RoleAgent || workflows.Role(role) == workflows.RoleSupervisor {
-			return nil, invalidFields(FieldError{Field: "team_id", Message: "agents and supervisors belong to a team"})
+		if models.NeedsTeam(role) {
+			return nil, invalidFields(FieldError{Field: "team_id", Message: models.TeamRule})
 		}
 		return nil, nil
 	}

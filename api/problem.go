@@ -299,15 +299,17 @@ func nulField(v reflect.Value, path string) (string, bool) {
 		t := v.Type()
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !f.IsExported() {
+			// encoding/json fills exported fields, and those of embedded structs whatever their
+			// type's name; an embedded struct without a tag adds its fields at this level.
+			if !f.IsExported() && !f.Anonymous {
 				continue
 			}
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" {
-				name = f.Name
+			if name == "-" {
+				continue
 			}
-			if f.Anonymous {
-				name = ""
+			if name == "" && !f.Anonymous {
+				name = f.Name
 			}
 			sub := path
 			if name != "" {
@@ -326,7 +328,7 @@ func nulField(v reflect.Value, path string) (string, bool) {
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
-			key := fmt.Sprint(iter.Key().Interface())
+			key := fmt.Sprint(iter.Key()) // a reflect.Value prints as its value, also when unexported
 			if strings.ContainsRune(key, 0) {
 				return join(key), true
 			}

@@ -303,8 +303,9 @@ func (s *server) me(c *gin.Context) {
 	c.JSON(http.StatusOK, staffJSON(st))
 }
 
-// refuseNUL refuses a query holding a NUL character, which no database text column takes. JSON
-// bodies are checked as they are decoded, and the web UI's forms reach the API as JSON bodies.
+// refuseNUL refuses a path or a query holding a NUL character, which no database text column
+// takes. JSON bodies are checked as they are decoded, and the web UI's forms reach the API as JSON
+// bodies.
 func refuseNUL(c *gin.Context) {
 	has := func(values url.Values) bool {
 		for k, vs := range values {
@@ -314,8 +315,8 @@ func refuseNUL(c *gin.Context) {
 		}
 		return false
 	}
-	if has(c.Request.URL.Query()) {
-		writeProblem(c, http.StatusBadRequest, "the query must not contain a NUL character", nil)
+	if strings.ContainsRune(c.Request.URL.Path, 0) || has(c.Request.URL.Query()) {
+		writeProblem(c, http.StatusBadRequest, "the path and query must not contain a NUL character", nil)
 		c.Abort()
 		return
 	}

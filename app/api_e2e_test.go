@@ -80,6 +80,7 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	require.EqualValues(t, 1, after.Version, "no refused request changed the action")
 	var q problem
 	require.Equal(t, http.StatusBadRequest, alice.call("GET", "/api/v1/actions?customer_ref=G%00", nil, &q), "a NUL in a query")
+	require.Equal(t, http.StatusBadRequest, as(t, st, "root").call("GET", "/api/v1/staff/a%00", nil, &q), "a NUL in a path")
 
 	// A handover to someone below the action's authority.
 	erin := as(t, st, "erin")

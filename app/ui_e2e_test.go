@@ -316,6 +316,7 @@ func webShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, "bob", got.PendingHandover.ToID)
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `answer by <time id="handover-expires" datetime="[0-9T:-]+Z">`, page, "the page says by when the recipient must answer")
+	require.NotContains(t, page, `id="past-handovers"`, "no answered handover to list yet")
 	require.NotContains(t, page, "the clock is paused")
 	require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "guest on the phone"}, nil))
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -241,8 +242,8 @@ func CheckTeam(t Team) error {
 	switch {
 	case !ValidID(t.ID):
 		return fmt.Errorf("id: %s", IDRule)
-	case strings.TrimSpace(t.Name) == "" || len(t.Name) > 200:
-		return errors.New("name: must be given (at most 200 characters)")
+	case !validName(t.Name):
+		return errors.New(nameRule)
 	}
 	return nil
 }
@@ -252,12 +253,26 @@ func CheckStaff(st Staff) error {
 	switch {
 	case !ValidID(st.ID):
 		return fmt.Errorf("id: %s", IDRule)
-	case strings.TrimSpace(st.Name) == "" || len(st.Name) > 200:
-		return errors.New("name: must be given (at most 200 characters)")
+	case !validName(st.Name):
+		return errors.New(nameRule)
 	case !slices.Contains(StaffRoles, st.Role):
 		return fmt.Errorf("role: must be one of %s", strings.Join(StaffRoles, ", "))
 	case st.Authority < 0 || st.Authority > 10:
 		return errors.New("authority: must be from 0 to 10")
+	case NeedsTeam(st.Role) && (st.TeamID == nil || *st.TeamID == ""):
+		return errors.New("team_id: " + TeamRule)
 	}
 	return nil
+}
+
+// NeedsTeam reports whether a member of staff of this role belongs to a team.
+func NeedsTeam(role string) bool { return role == "agent" || role == "supervisor" }
+
+// TeamRule says why a person of a team role needs a team.
+const TeamRule = "agents and supervisors belong to a team"
+
+const nameRule = "name: must be given, at most 200 characters, without a NUL character"
+
+func validName(name string) bool {
+	return strings.TrimSpace(name) != "" && utf8.RuneCountInString(name) <= 200 && !strings.ContainsRune(name, 0)
 }

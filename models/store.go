@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,10 @@ type Store struct {
 	dialect string
 }
 
+// otherScheme matches a URL that begins with a scheme the read model does not speak (sqlite:///path
+// is SQLite's own form of a path).
+var otherScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
+
 // Open connects to the database named by url: "postgres://..." (or "postgresql://...") for
 // PostgreSQL, "sqlite:PATH" or a plain file path for SQLite. It does not migrate.
 func Open(url string, log *slog.Logger) (*Store, error) {
@@ -61,7 +66,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	switch {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		dialector, dialect = postgres.Open(url), DialectPostgres
-	case strings.Contains(url, "://"):
+	case otherScheme.MatchString(url) && !strings.HasPrefix(url, "sqlite:"):
 		// A URL of another scheme (or a misspelt one) is not a file path to create.
 		scheme, _, _ := strings.Cut(url, "://")
 		return nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://... or sqlite:PATH", scheme)

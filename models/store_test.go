@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -364,4 +365,10 @@ func TestOpenRefusesOtherSchemes(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Empty(t, entries, "no file was created")
+	// SQLite's own forms still open.
+	for _, url := range []string{"sqlite:" + filepath.Join(dir, "a.db"), "sqlite://" + filepath.Join(dir, "b.db"), filepath.Join(dir, "c.db")} {
+		store, err := models.Open(url, nil)
+		require.NoError(t, err, url)
+		require.NoError(t, store.Close())
+	}
 }

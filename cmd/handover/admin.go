@@ -72,6 +72,9 @@ func newAdminCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
 			staff.ID, staff.Name, staff.Active, staff.OnShift = args[0], args[1], true, true
+			if team != "" {
+				staff.TeamID = &team
+			}
 			if err := models.CheckStaff(staff); err != nil {
 				return err
 			}
@@ -79,7 +82,6 @@ func newAdminCmd() *cobra.Command {
 				if _, err := store.GetTeam(ctx, team); err != nil {
 					return err
 				}
-				staff.TeamID = &team
 			}
 			if err := store.CreateStaff(ctx, staff); err != nil {
 				return err

@@ -42,6 +42,7 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 		{[]string{"admin", "add-team", "desk", " "}, "name:"},
 		{[]string{"admin", "add-staff", "kim", "Kim", "--role", "wizard"}, "role:"},
 		{[]string{"admin", "add-staff", "kim", "Kim", "--authority", "99"}, "authority:"},
+		{[]string{"admin", "add-staff", "kim", "Kim"}, "team_id:"},
 		{[]string{"admin", "revoke-tokens", "nobody"}, "not found"},
 	} {
 		out, err := run([]string{url}, tc.args...)
