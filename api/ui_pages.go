@@ -441,10 +441,17 @@ func (s *server) uiShift(c *gin.Context) {
 		return
 	}
 	counts := map[string]int{}
+	titles := map[string]string{} // the actions the viewer may see, by title
 	for _, it := range p.Items {
 		counts[it.Status]++
+		var a struct {
+			Title string `json:"title"`
+		}
+		if r := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(it.ActionID), nil, ""); r.ok() && r.decode(&a) == nil {
+			titles[it.ActionID] = a.Title
+		}
 	}
-	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts})
+	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Titles": titles})
 }
 
 // teamSummary is one line of the manager's view.

@@ -298,6 +298,7 @@ func webShift(t *testing.T, st *app.Stack) {
 		_, page = sup.do(http.MethodGet, progress, nil)
 		require.Contains(t, page, "Shift handover from erin")
 		require.Contains(t, page, a.ID)
+		require.Contains(t, page, ">Airport transfer at 06:00</a>", "each action by its title")
 		if strings.Contains(page, "requested") || strings.Contains(page, "pending") || time.Now().After(deadline) {
 			break
 		}
