@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -70,11 +71,39 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 		}
 		arg, err := build(c, a, req)
 		if err != nil {
+			if s.answerEarlier(c, a, err, idem, status) {
+				return
+			}
 			writeError(c, s.Log, err)
 			return
 		}
 		s.sendCommand(c, a, update, arg, idem, status)
 	}
+}
+
+// answerEarlier answers a retry the API's own checks now refuse (its due_at has passed since, its
+// recipient has gone off shift) with the answer the command got the first time, when the key did
+// reach the workflow then; it reports whether it answered.
+func (s *server) answerEarlier(c *gin.Context, a models.Action, refusal error, idem workflows.Idempotency, status int) bool {
+	var ae *apiError
+	if idem.Key == "" || !errors.As(refusal, &ae) || ae.kind != kindInvalid {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
+	defer cancel()
+	var state workflows.State
+	err := s.Temporal.GetWorkflowUpdateHandle(client.GetWorkflowUpdateHandleOptions{
+		WorkflowID: workflows.ActionWorkflowID(a.ID), UpdateID: idem.Key + "/" + idem.Hash,
+	}).Get(ctx, &state)
+	if err != nil {
+		return false // no such update: the refusal stands
+	}
+	body, err := s.renderOpen(c.Request.Context(), state)
+	if err != nil {
+		return false
+	}
+	c.JSON(status, body)
+	return true
 }
 
 // idempotency reads the Idempotency-Key of a command: scoped to the caller, with a hash of the

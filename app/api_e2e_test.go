@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -192,6 +193,19 @@ func testIdempotentCommands(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &events))
 	require.Len(t, events.Items, 2, "created and one note")
+
+	// A retry the API's own checks would now refuse (its due_at has passed since) gets the first
+	// answer, as Temporal keeps it; without the key, or with another body, the refusal stands.
+	carol := as(t, st, "carol")
+	key = modelstest.Name("extend")
+	body := map[string]any{"due_at": time.Now().Add(1500 * time.Millisecond).UTC().Format(time.RFC3339Nano), "reason": "guest asked"}
+	var extended, again action
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", body, &extended, "Idempotency-Key", key))
+	time.Sleep(time.Until(extended.DueAt) + 100*time.Millisecond)
+	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", body, &p), "as a new request it is refused")
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", body, &again, "Idempotency-Key", key))
+	require.Equal(t, extended.Version, again.Version, "the first answer")
+	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", merge(body, "reason", "other"), &p, "Idempotency-Key", key))
 }
 
 // Another team's member sees none of this team's actions: 404 exactly as for an unknown ID.
