@@ -128,7 +128,18 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, owner.call("POST", act+"/pause", map[string]any{"reason": "waiting for the bank statement"}, &paused))
 	require.True(t, paused.Paused)
 	require.Equal(t, http.StatusConflict, owner.call("POST", act+"/pause", map[string]any{"reason": "again"}, &p))
-	require.Equal(t, http.StatusConflict, sup.call("POST", act+"/escalate", map[string]any{"reason": "stuck"}, &p), "a paused action is not escalated")
+	// A supervisor can still escalate a paused action by hand; it stays paused.
+	vip := create(urgent, "1h")
+	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+vip.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
+	var escalated struct {
+		Status          string `json:"status"`
+		EscalationLevel int    `json:"escalation_level"`
+		Paused          bool   `json:"paused"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("POST", "/api/v1/actions/"+vip.ID+"/escalate", map[string]any{"reason": "VIP complaint"}, &escalated))
+	require.Equal(t, "escalated", escalated.Status)
+	require.Equal(t, 1, escalated.EscalationLevel)
+	require.True(t, escalated.Paused)
 
 	// The 24/7 action falls due; the business-time one and the paused one, due as early, do not.
 	waitStatus(t, owner, fast.ID, "checking", 0)

@@ -322,10 +322,10 @@ func webShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "guest on the phone"}, nil))
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, "the clock is paused: resuming moves this on", "while paused, the deadline shown stands still")
-	// The board offers on each card only what its checks allow: no escalation while paused.
+	// The board offers on each card what its checks allow: a paused action can still be escalated.
 	_, page = sup.do(http.MethodGet, "/board", nil)
 	require.Contains(t, page, `action="/actions/`+a.ID+`/reassign"`)
-	require.NotContains(t, page, `action="/actions/`+a.ID+`/escalate"`)
+	require.Contains(t, page, `action="/actions/`+a.ID+`/escalate"`)
 
 	// A refused extension keeps what was typed.
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)

@@ -43,6 +43,7 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 		{"hander of a pending handover", pending, alice, []string{UpdateComplete, UpdatePause, UpdateNote}},
 		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
 		{"owner of a paused action, from the read model", pausedCopy, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
+		{"supervisor of a paused action", pausedCopy, carol, []string{UpdateComplete, UpdateResume, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote}},
 		{"agent and an unassigned action", unassigned, erin, []string{UpdateClaim}},
 		{"agent below an unassigned action's authority", needsFive, erin, nil},
 		{"owner of a completed action", state(StatusCompleted), alice, []string{UpdateNote}},

@@ -119,7 +119,6 @@ func TestPauseAcrossTheDueTime(t *testing.T) {
 	in := b.dueIn("p1", 2*time.Hour)
 	pause := &step{name: workflows.UpdatePause, at: time.Hour, arg: workflows.PauseInput{Actor: alice, Reason: "waiting for the guest's flight time"}}
 	again := &step{name: workflows.UpdatePause, at: time.Hour + time.Minute, arg: workflows.PauseInput{Actor: alice, Reason: "again"}}
-	escalate := &step{name: workflows.UpdateEscalate, at: time.Hour + 2*time.Minute, arg: workflows.EscalateInput{Actor: carol, Reason: "stuck"}}
 	wrongPerson := &step{name: workflows.UpdateResume, at: time.Hour + 3*time.Minute, arg: workflows.ResumeInput{Actor: bob, Reason: "x"}}
 	noReason := &step{name: workflows.UpdateResume, at: time.Hour + 4*time.Minute, arg: workflows.ResumeInput{Actor: alice, Reason: " "}}
 	longAfter := probe(30 * time.Hour)
@@ -128,12 +127,11 @@ func TestPauseAcrossTheDueTime(t *testing.T) {
 	beforeDue := probe(49*time.Hour - time.Minute)
 	afterDue := probe(49*time.Hour + time.Minute)
 	complete := &step{name: workflows.UpdateCheck, at: 49*time.Hour + 10*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone}}
-	b.run(t, in, pause, again, escalate, wrongPerson, noReason, longAfter, resume, resumeAgain, beforeDue, afterDue, complete)
+	b.run(t, in, pause, again, wrongPerson, noReason, longAfter, resume, resumeAgain, beforeDue, afterDue, complete)
 
 	require.NoError(t, pause.err)
 	require.True(t, pause.state.Paused)
 	requireRefused(t, again, workflows.ErrConflict)
-	requireRefused(t, escalate, workflows.ErrConflict)
 	requireRefused(t, wrongPerson, workflows.ErrForbidden)
 	requireRefused(t, noReason, workflows.ErrInvalid)
 	require.Equal(t, workflows.StatusAssigned, longAfter.state.Status, "a paused action never falls due")
@@ -156,7 +154,8 @@ func TestPauseAcrossTheDueTime(t *testing.T) {
 }
 
 // Every clock that leads to an escalation stops while paused: an escalated action does not climb,
-// a pending handover does not lapse, an unassigned one does not escalate; follow-up reminders go on.
+// a pending handover does not lapse, an unassigned one does not escalate; follow-up reminders go on,
+// and a supervisor or manager can still escalate by hand (the next level waits for the resume).
 func TestPausedActionNeverEscalates(t *testing.T) {
 	t.Run("escalated", func(t *testing.T) {
 		b := setup(t)
@@ -169,6 +168,23 @@ func TestPausedActionNeverEscalates(t *testing.T) {
 		require.Equal(t, 1, later.state.EscalationLevel, "the ladder stops while paused")
 		require.NoError(t, cancel.err)
 		require.False(t, cancel.state.Paused, "an ended action is not paused")
+	})
+	t.Run("escalated by hand while paused", func(t *testing.T) {
+		b := setup(t)
+		b.seedSupervisors(t)
+		pause := &step{name: workflows.UpdatePause, at: 10 * time.Minute, arg: workflows.PauseInput{Actor: alice, Reason: "waiting on the customer"}}
+		escalate := &step{name: workflows.UpdateEscalate, at: 30 * time.Minute, arg: workflows.EscalateInput{Actor: dave, Reason: "VIP complaint"}}
+		later := probe(20 * time.Hour)
+		resume := &step{name: workflows.UpdateResume, at: 21 * time.Hour, arg: workflows.ResumeInput{Actor: carol, Reason: "the customer answered"}}
+		climbed := probe(23 * time.Hour)
+		cancel := &step{name: workflows.UpdateCancel, at: 24 * time.Hour, arg: workflows.CancelInput{Actor: carol, Reason: "done"}}
+		b.run(t, b.dueIn("p5", 100*time.Hour), pause, escalate, later, resume, climbed, cancel)
+		require.NoError(t, escalate.err, "a manager's escalation is taken while paused")
+		require.Equal(t, 1, escalate.state.EscalationLevel)
+		require.True(t, escalate.state.Paused, "and the action stays paused")
+		require.Equal(t, 1, later.state.EscalationLevel, "the ladder's next level waits for the resume")
+		require.True(t, resume.state.EscalateBy.Equal(resume.state.UpdatedAt.Add(time.Hour)), "with all of escalate_within left: %v", resume.state.EscalateBy)
+		require.Equal(t, 2, climbed.state.EscalationLevel, "and climbs once it has run after the resume")
 	})
 	t.Run("handover pending, follow-ups go on", func(t *testing.T) {
 		b := setup(t)

@@ -149,10 +149,4 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	return []Event{ev}
 }
 
-// refusePaused refuses a command that would escalate a paused action.
-func refusePaused(s *State, command string) error {
-	if s.Paused {
-		return refuse(ErrConflict, "cannot %s an action that is paused (waiting on the customer): resume it first", command)
-	}
-	return nil
-}
+

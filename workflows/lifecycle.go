@@ -490,7 +490,6 @@ func CheckCheck(s *State, in CheckInput) error {
 		}
 		return checkEligible(s, "to_id", *in.To)
 	case NextEscalate:
-		return refusePaused(s, "escalate")
 	default:
 		return refuse(ErrInvalid, "next: when not done, say extend, reassign or escalate")
 	}
@@ -534,9 +533,6 @@ func CheckEscalate(s *State, in EscalateInput) error {
 		return err
 	}
 	if err := checkSupervisor(in.Actor, "escalate"); err != nil {
-		return err
-	}
-	if err := refusePaused(s, "escalate"); err != nil {
 		return err
 	}
 	if blank(in.Reason) {
