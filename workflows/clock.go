@@ -148,5 +148,3 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	}
 	return []Event{ev}
 }
-
-
