@@ -176,7 +176,7 @@ func (s *server) createAction(c *gin.Context) {
 // since): a retry shows no more than a GET would.
 func (s *server) answerCreated(c *gin.Context, caller models.Staff, state workflows.State, hash string) {
 	if state.RequestHash != hash {
-		writeError(c, s.Log, errorf(kindInvalid, "this Idempotency-Key was already used with a different request"))
+		writeError(c, s.Log, keyReused())
 		return
 	}
 	if !inScope(caller, state.TeamID) {
@@ -195,12 +195,9 @@ func (s *server) answerCreated(c *gin.Context, caller models.Staff, state workfl
 // createID is the ID of a new action: derived from the caller and their Idempotency-Key when
 // there is one (keyed), so that a retry names the same action, and new otherwise.
 func createID(c *gin.Context, caller models.Staff) (id string, keyed bool, err error) {
-	key := c.GetHeader("Idempotency-Key")
-	if key == "" {
-		return uuid.Must(uuid.NewV7()).String(), false, nil
-	}
-	if len(key) > 200 {
-		return "", false, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
+	key, err := idempotencyKey(c)
+	if err != nil || key == "" {
+		return uuid.Must(uuid.NewV7()).String(), false, err
 	}
 	return uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00"+key)).String(), true, nil
 }

@@ -109,18 +109,29 @@ func (s *server) answerEarlier(c *gin.Context, a models.Action, refusal error, i
 // idempotency reads the Idempotency-Key of a command: scoped to the caller, with a hash of the
 // command and its body so that the key cannot be reused for another request.
 func idempotency(c *gin.Context, update string, req any) (workflows.Idempotency, error) {
-	key := c.GetHeader("Idempotency-Key")
-	if key == "" {
-		return workflows.Idempotency{}, nil
-	}
-	if len(key) > 200 {
-		return workflows.Idempotency{}, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
+	key, err := idempotencyKey(c)
+	if err != nil || key == "" {
+		return workflows.Idempotency{}, err
 	}
 	hash, err := requestHash(update, req)
 	if err != nil {
 		return workflows.Idempotency{}, err
 	}
 	return workflows.Idempotency{Key: principal(c).ID + "/" + key, Hash: hash}, nil
+}
+
+// idempotencyKey reads the Idempotency-Key header of any POST: empty when there is none.
+func idempotencyKey(c *gin.Context) (string, error) {
+	key := c.GetHeader("Idempotency-Key")
+	if len(key) > 200 {
+		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
+	}
+	return key, nil
+}
+
+// keyReused refuses an Idempotency-Key sent again with a request other than its first.
+func keyReused() error {
+	return errorf(kindInvalid, "this Idempotency-Key was already used with a different request")
 }
 
 // requestHash identifies a request by what it asks (create, or a command's name) and its body, so

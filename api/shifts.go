@@ -52,11 +52,12 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return 0, nil, err
+	}
 	id := uuid.Must(uuid.NewV7()).String()
-	if key := c.GetHeader("Idempotency-Key"); key != "" {
-		if len(key) > 200 {
-			return 0, nil, invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
-		}
+	if key != "" {
 		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00shift\x00"+key)).String()
 		// A retry answers with the shift handover the key started, as it stands, not a new plan.
 		if status, body, found, err := s.startedShift(c, id, hash); found || err != nil {
@@ -193,7 +194,7 @@ func (s *server) startedShift(c *gin.Context, id, hash string) (status int, body
 		return 0, nil, false, err
 	}
 	if p.RequestHash != "" && p.RequestHash != hash {
-		return 0, nil, true, errorf(kindInvalid, "this Idempotency-Key was already used with a different request")
+		return 0, nil, true, keyReused()
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
 	p.RequestHash = ""
