@@ -172,10 +172,21 @@ func (s *State) record(now time.Time, actorID, typ string, data map[string]any) 
 	switch {
 	case actorID == SystemActor:
 		cause = CauseTimer
-	case s.byShift:
+	case s.byShift != "":
 		cause = CauseShiftHandover
+		if data == nil {
+			data = map[string]any{}
+		}
+		data["shift_handover_id"] = s.byShift
 	}
 	return Event{Seq: s.Version, Type: typ, ActorID: actorID, Cause: cause, At: now, Data: data}
+}
+
+// forShift makes the events recorded until done is called caused by the shift handover id (by
+// nothing in particular when id is empty).
+func (s *State) forShift(id string) (done func()) {
+	s.byShift = id
+	return func() { s.byShift = "" }
 }
 
 // tellShift asks for the shift handover a handover belonged to, if any, to be told how it ended.
@@ -292,17 +303,13 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 	s.Handovers = append(s.Handovers, h)
 	s.PendingHandoverID = h.ID
 	s.Status = StatusHandoverPending
-	s.byShift = h.ShiftHandoverID != ""
-	defer func() { s.byShift = false }()
+	defer s.forShift(h.ShiftHandoverID)()
 	ev := s.record(now, in.Actor.ID, EventHandoverRequested, map[string]any{
 		"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID, "reason": h.Reason,
 		"method": h.Method, "situation": h.Situation, "expires_at": h.ExpiresAt,
 	})
-	if h.ShiftHandoverID != "" {
-		ev.Data["shift_handover_id"] = h.ShiftHandoverID
-		if in.StartedBy != "" {
-			ev.Data["started_by"] = in.StartedBy
-		}
+	if h.ShiftHandoverID != "" && in.StartedBy != "" {
+		ev.Data["started_by"] = in.StartedBy
 	}
 	s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "",
 		fmt.Sprintf("%s asks you to take over %q: %s. Accept or decline by %s.", h.FromID, s.Title, h.Reason, h.ExpiresAt.Format(time.RFC3339)))
@@ -600,18 +607,8 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 	if in.DueIn > 0 {
 		due = s.deadline(now, in.DueIn)
 	}
-	s.byShift = in.ShiftHandoverID != ""
-	defer func() { s.byShift = false }()
-	events := s.reassign(now, in.Actor.ID, in.To, in.Reason, due)
-	if in.ShiftHandoverID != "" {
-		for i := range events {
-			if events[i].Data == nil {
-				events[i].Data = map[string]any{}
-			}
-			events[i].Data["shift_handover_id"] = in.ShiftHandoverID
-		}
-	}
-	return events
+	defer s.forShift(in.ShiftHandoverID)()
+	return s.reassign(now, in.Actor.ID, in.To, in.Reason, due)
 }
 
 func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time) []Event {

@@ -175,9 +175,9 @@ type State struct {
 	outbox []Notification
 	// shiftOutbox holds the outcomes to tell shift handovers; the workflow signals and clears it.
 	shiftOutbox []shiftSignal
-	// byShift, while a shift handover's command is applied, gives its events the cause
-	// shift_handover.
-	byShift   bool
+	// byShift, while a shift handover's command is applied, names that shift handover: its events
+	// get the cause shift_handover and its ID (see forShift).
+	byShift   string
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
