@@ -238,23 +238,14 @@ const IDRule = "must be lower-case letters, digits, '.', '-' or '_' (at most 64)
 
 // CheckTeam applies the rules of a new team, for the ways in that do not go through the API (the
 // admin command); the error names the field.
-func CheckTeam(t Team) error {
-	switch {
-	case !ValidID(t.ID):
-		return fmt.Errorf("id: %s", IDRule)
-	case !validName(t.Name):
-		return errors.New(nameRule)
-	}
-	return nil
-}
+func CheckTeam(t Team) error { return checkNamed(t.ID, t.Name) }
 
 // CheckStaff applies the rules of a new member of staff, as CheckTeam does for teams.
 func CheckStaff(st Staff) error {
+	if err := checkNamed(st.ID, st.Name); err != nil {
+		return err
+	}
 	switch {
-	case !ValidID(st.ID):
-		return fmt.Errorf("id: %s", IDRule)
-	case !validName(st.Name):
-		return errors.New(nameRule)
 	case !slices.Contains(StaffRoles, st.Role):
 		return fmt.Errorf("role: must be one of %s", strings.Join(StaffRoles, ", "))
 	case st.Authority < 0 || st.Authority > 10:
@@ -271,8 +262,13 @@ func NeedsTeam(role string) bool { return role == "agent" || role == "supervisor
 // TeamRule says why a person of a team role needs a team.
 const TeamRule = "agents and supervisors belong to a team"
 
-const nameRule = "name: must be given, at most 200 characters, without a NUL character"
-
-func validName(name string) bool {
-	return strings.TrimSpace(name) != "" && utf8.RuneCountInString(name) <= 200 && !strings.ContainsRune(name, 0)
+// checkNamed applies what teams and staff share: an ID of the right form, and a name.
+func checkNamed(id, name string) error {
+	switch {
+	case !ValidID(id):
+		return fmt.Errorf("id: %s", IDRule)
+	case strings.TrimSpace(name) == "" || utf8.RuneCountInString(name) > 200 || strings.ContainsRune(name, 0):
+		return errors.New("name: must be given, at most 200 characters, without a NUL character")
+	}
+	return nil
 }
