@@ -60,7 +60,7 @@ func (c Config) Keyring() (*codec.Keyring, error) {
 	if c.EncryptionKey == "" {
 		return nil, errors.New("HANDOVER_ENCRYPTION_KEY is required (32 bytes, hex or base64; `openssl rand -base64 32` makes one)")
 	}
-	if _, err := codec.NewKeyring(c.EncryptionKey); err != nil {
+	if _, err := codec.ParseKey(c.EncryptionKey); err != nil {
 		return nil, fmt.Errorf("HANDOVER_ENCRYPTION_KEY: %w", err)
 	}
 	k, err := codec.NewKeyring(c.EncryptionKey, c.OldEncryptionKeys...)
