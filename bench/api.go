@@ -35,27 +35,9 @@ type actionAnswer struct {
 }
 
 func (c *apiClient) post(ctx context.Context, path, token string, body any, want int) (actionAnswer, error) {
-	raw, err := json.Marshal(body)
+	out, err := send(ctx, c.http, http.MethodPost, c.base+"/api/v1"+path, token, body, want)
 	if err != nil {
 		return actionAnswer{}, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/api/v1"+path, bytes.NewReader(raw))
-	if err != nil {
-		return actionAnswer{}, err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return actionAnswer{}, fmt.Errorf("POST %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return actionAnswer{}, fmt.Errorf("POST %s: reading answer: %w", path, err)
-	}
-	if resp.StatusCode != want {
-		return actionAnswer{}, fmt.Errorf("POST %s: status %d, want %d: %s", path, resp.StatusCode, want, out)
 	}
 	var a actionAnswer
 	if err := json.Unmarshal(out, &a); err != nil {
@@ -150,4 +132,38 @@ func (r *runner) waitVersion(ctx context.Context, id string, version int64, sinc
 		case <-time.After(2 * time.Millisecond):
 		}
 	}
+}
+
+// send makes one request to the API as the bearer of token, with body as JSON unless it is nil,
+// and returns the answer's body, or an error when its status is not want.
+func send(ctx context.Context, hc *http.Client, method, url, token string, body any, want int) ([]byte, error) {
+	var reader io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		reader = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, reader)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, url, err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading answer: %w", method, url, err)
+	}
+	if resp.StatusCode != want {
+		return nil, fmt.Errorf("%s %s: status %d, want %d: %s", method, url, resp.StatusCode, want, out)
+	}
+	return out, nil
 }

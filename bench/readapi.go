@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -73,22 +72,9 @@ func (r *ReadAPI) Close() error {
 // get reads path as staffID, checks that every customer's name in the answer was opened, and
 // returns how many actions (or events) the answer lists.
 func (r *ReadAPI) get(ctx context.Context, staffID, path string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+path, nil)
+	body, err := send(ctx, r.client, http.MethodGet, r.base+path, seedToken(staffID), nil, http.StatusOK)
 	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Authorization", "Bearer "+seedToken(staffID))
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("GET %s as %s: %d %s", path, staffID, resp.StatusCode, body)
+		return 0, fmt.Errorf("as %s: %w", staffID, err)
 	}
 	// An action, a page of them, an inbox's lists, or a timeline.
 	type item struct {
