@@ -279,3 +279,27 @@ func testRoutingAndPolicies(t *testing.T, st *app.Stack) {
 	require.Equal(t, "created", events.Items[0].Type)
 	require.EqualValues(t, v1.Version, events.Items[0].Data["policy_version"], "the action keeps the version it started with")
 }
+
+// An integration hears of every change to an action it created, including those that notify
+// nobody: the owner's own note and completion come as webhooks with no recipients, naming her.
+func testEveryChangeReachesTheIntegration(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	crm, alice := as(t, st, "crm"), as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	assigned := hooks.waitFor(t, a.ID, "action.assigned")
+	require.Equal(t, "crm", assigned.ActorID, "the integration can tell its own change")
+	require.Equal(t, []string{"alice"}, assigned.Recipients)
+
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "guest called again"}, nil))
+	noted := hooks.waitFor(t, a.ID, "action.note_added")
+	require.Equal(t, "alice", noted.ActorID)
+	require.Empty(t, noted.Recipients)
+
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "late checkout booked"}, &a))
+	done := hooks.waitFor(t, a.ID, "action.completed")
+	require.Equal(t, "alice", done.ActorID)
+	require.Equal(t, "request", done.Cause)
+	require.Empty(t, done.Recipients, "nobody handed it over, so nobody is notified")
+	require.Contains(t, done.Message, "late checkout booked")
+	require.Equal(t, a.Version, done.Seq)
+}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"flag"
 	"net/http"
 	"os"
@@ -9,15 +10,19 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	commonpb "go.temporal.io/api/common/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/proxy"
 	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/handover/handover/codec"
 )
 
 var recordHistories = flag.Bool("record-histories", false, "write the histories the replay tests in workflows/testdata use")
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v5-"
+const historyPrefix = "v6-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -27,13 +32,23 @@ func TestRecordHistories(t *testing.T) {
 	if !*recordHistories {
 		t.Skip("pass -record-histories to write new histories into workflows/testdata")
 	}
-	st := startStack(t, t.TempDir(), "")
+	// With a webhook, the histories hold the Notify activities it is sent through (v6 on: one for
+	// every change, notified or not).
+	st := startStack(t, t.TempDir(), "", newHookReceiver(t).webhook())
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
 	record := func(name string, steps func(id string)) {
 		var a action
 		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
 		steps(a.ID)
-		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&historypb.History{Events: actionHistory(t, st, a.ID)})
+		history := &historypb.History{Events: actionHistory(t, st, a.ID)}
+		// Saved in plain JSON, as the replayer (with the SDK's own converter) reads it.
+		decode := &codec.PayloadCodec{Keys: st.Keys}
+		require.NoError(t, proxy.VisitPayloads(context.Background(), history, proxy.VisitPayloadsOptions{
+			Visitor: func(_ *proxy.VisitPayloadsContext, p []*commonpb.Payload) ([]*commonpb.Payload, error) {
+				return decode.Decode(p)
+			},
+		}))
+		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(history)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join("..", "workflows", "testdata", historyPrefix+name+".json"), raw, 0o644))
 	}

@@ -38,6 +38,9 @@ type actionWorkflow struct {
 	notifying int
 	// inboxInProjection is true for actions whose inbox records go with the projection.
 	inboxInProjection bool
+	// changesToWebhook is true for actions (revision 2) whose changes that notified nobody still go
+	// to the webhook.
+	changesToWebhook bool
 	// unprojectedNotes are the notifications the read model has not yet been given.
 	unprojectedNotes []Notification
 }
@@ -58,6 +61,7 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 		// The revision in the input says what the action runs with: no version markers, and no
 		// search-attribute upserts (visibility writes) that come with them.
 		w.deadlines, w.inboxInProjection = true, true
+		w.changesToWebhook = in.Revision >= 2
 	} else {
 		w.deadlines = workflow.GetVersion(ctx, versionDeadlines, workflow.DefaultVersion, 1) >= 1
 		w.inboxInProjection = workflow.GetVersion(ctx, versionInboxInProjection, workflow.DefaultVersion, 1) >= 1
@@ -375,6 +379,9 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		w.unprojectedNotes = w.unprojectedNotes[len(batch.Notifications):]
 		if res.Webhooks {
 			w.notifyActivities(batch.Notifications)
+			if w.changesToWebhook {
+				w.notifyActivities(unnotified(batch.State, batch.Events, batch.Notifications))
+			}
 		}
 	}
 }

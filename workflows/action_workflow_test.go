@@ -76,10 +76,16 @@ func setup(t *testing.T) *testBundle {
 
 // newBundle is a fresh test environment over an existing read model.
 func newBundle(t *testing.T, store *models.Store) *testBundle {
+	return bundleWith(t, &activities.Activities{Store: store})
+}
+
+// bundleWith is a fresh test environment running the given activities.
+func bundleWith(t *testing.T, acts *activities.Activities) *testBundle {
+	store := acts.Store
 	var suite testsuite.WorkflowTestSuite
 	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	env := suite.NewTestWorkflowEnvironment()
-	worker.Register(env, &activities.Activities{Store: store})
+	worker.Register(env, acts)
 	return &testBundle{env: env, store: store}
 }
 

@@ -392,8 +392,9 @@ type StartInput struct {
 // CurrentRevision is the feature level new actions start with. Revision 1 has deadline timers and
 // notifications, inbox records written with the projection, and one deadline timer at a time
 // (kept while the next deadline does not move earlier, cancelled when the action ends), without
-// recording workflow-version markers.
-const CurrentRevision = 1
+// recording workflow-version markers. Revision 2 also sends the webhook every change that notified
+// nobody (a completion nobody handed over, a note, a check), so an integration hears of each one.
+const CurrentRevision = 2
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000

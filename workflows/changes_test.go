@@ -1,0 +1,110 @@
+package workflows_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
+)
+
+// hookLog receives webhooks and keeps each as "type seq recipients".
+type hookLog struct {
+	mu  sync.Mutex
+	got []activities.WebhookEvent
+}
+
+func (h *hookLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var ev activities.WebhookEvent
+	if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	h.mu.Lock()
+	h.got = append(h.got, ev)
+	h.mu.Unlock()
+}
+
+func (h *hookLog) bySeq() map[int64][]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := map[int64][]string{}
+	for _, ev := range h.got {
+		out[ev.Seq] = append(out[ev.Seq], fmt.Sprintf("%s %v %s/%s", ev.Type, ev.Recipients, ev.ActorID, ev.Cause))
+	}
+	return out
+}
+
+// An action that its owner creates, notes and completes notifies nobody: from revision 2 the
+// webhook still hears of each change, once, with no recipients; revision 1 sent it nothing.
+func TestEveryChangeReachesTheWebhook(t *testing.T) {
+	t.Parallel()
+	for _, rev := range []int{1, 2} {
+		t.Run(fmt.Sprintf("revision %d", rev), func(t *testing.T) {
+			hooks := &hookLog{}
+			server := httptest.NewServer(hooks)
+			defer server.Close()
+			b := bundleWith(t, &activities.Activities{
+				Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
+				Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
+			})
+			in := startInput(fmt.Sprintf("w%d", rev))
+			in.Revision = rev
+			create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
+			note := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: alice, Text: "guest called again"}}
+			complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "checkout moved"}}
+			b.run(t, in, create, note, complete)
+			require.NoError(t, complete.err)
+
+			if rev < 2 {
+				require.Empty(t, hooks.bySeq(), "revision 1 tells the webhook only of notifications")
+				return
+			}
+			require.Equal(t, map[int64][]string{
+				1: {"action.created [] alice/request"},
+				2: {"action.note_added [] alice/request"},
+				3: {"action.completed [] alice/request"},
+			}, hooks.bySeq())
+			hooks.mu.Lock()
+			defer hooks.mu.Unlock()
+			for _, ev := range hooks.got {
+				require.Equal(t, "Late checkout", ev.Title)
+				if ev.Type == "action.completed" {
+					require.Equal(t, `"Late checkout" was completed by alice: checkout moved`, ev.Message)
+				}
+			}
+		})
+	}
+}
+
+// A change that notified someone reaches the webhook as that notification, not a second time.
+func TestNotifiedChangesReachTheWebhookOnce(t *testing.T) {
+	t.Parallel()
+	hooks := &hookLog{}
+	server := httptest.NewServer(hooks)
+	defer server.Close()
+	b := bundleWith(t, &activities.Activities{
+		Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
+		Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
+	})
+	create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "on it"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "checkout moved"}}
+	b.run(t, startInput("w3"), create, handover, accept, complete)
+	require.NoError(t, complete.err)
+	require.Equal(t, map[int64][]string{
+		1: {"action.created [] alice/request"},
+		2: {"action.handover_requested [bob] alice/request"},
+		3: {"action.handover_accepted [alice] bob/request"},
+		4: {"action.customer_message [] bob/request"}, // acceptance tells the customer who has it now
+		5: {"action.completed [alice] bob/request"},
+	}, hooks.bySeq())
+}
