@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,7 +20,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/handover/handover/app"
 	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 )
 
@@ -150,6 +153,11 @@ func TestScaleOut(t *testing.T) {
 	require.Eventually(t, func() bool { return strings.Contains(temporal.out.String(), "temporal server ready") },
 		60*time.Second, 50*time.Millisecond, "temporal never became ready: %s", temporal.out)
 	c.run("migrate")
+	// A read model once used with `dev --demo` holds the demo staff and their well-known tokens.
+	store, err := models.Open(dbURL, nil)
+	require.NoError(t, err)
+	require.NoError(t, app.SeedDemo(context.Background(), store))
+	require.NoError(t, store.Close())
 	c.run("admin", "add-team", "desk", "Desk")
 	c.run("admin", "add-staff", "ann", "Ann", "--team", "desk", "--authority", "1")
 	c.run("admin", "add-staff", "ben", "Ben", "--team", "desk", "--authority", "1")
@@ -167,7 +175,15 @@ func TestScaleOut(t *testing.T) {
 	}
 	for _, url := range apis {
 		waitReady(t, url)
+		// `api` serves without --demo: the demo tokens it found are revoked before it serves.
+		var problem struct {
+			Detail string `json:"detail"`
+		}
+		require.Equal(t, http.StatusUnauthorized, get(t, url+"/api/v1/me", "demo-root", &problem), "a demo token works on a production api")
+		require.Contains(t, problem.Detail, "revoked")
 	}
+	require.Contains(t, c.procs[len(c.procs)-2].out.String()+c.procs[len(c.procs)-1].out.String(), "demo tokens revoked",
+		"an api that revoked demo tokens says so")
 
 	const actions = 20
 	var ids []string
