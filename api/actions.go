@@ -399,13 +399,19 @@ type cursor struct {
 	ID        string    `json:"i"`
 }
 
+// maxListIDs is how many actions one list may name with id: as many as its largest page.
+const maxListIDs = 200
+
 func (s *server) listActions(c *gin.Context) {
 	caller := principal(c)
 	f := models.ActionFilter{
-		Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
+		IDs: c.QueryArray("id"), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
 		CustomerRef: c.Query("customer_ref"), Now: s.Now(), Limit: 50,
 	}
 	var fields []FieldError
+	if len(f.IDs) > maxListIDs {
+		fields = append(fields, FieldError{Field: "id", Message: fmt.Sprintf("at most %d actions at once", maxListIDs)})
+	}
 	for _, st := range f.Statuses {
 		if !workflows.Valid(validStatuses, st) {
 			fields = append(fields, FieldError{Field: "status", Message: st + " is not one of " + strings.Join(validStatuses, ", ")})

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -441,14 +442,25 @@ func (s *server) uiShift(c *gin.Context) {
 		return
 	}
 	counts := map[string]int{}
-	titles := map[string]string{} // the actions the viewer may see, by title
+	ids := make([]string, 0, len(p.Items))
 	for _, it := range p.Items {
 		counts[it.Status]++
-		var a struct {
-			Title string `json:"title"`
+		ids = append(ids, it.ActionID)
+	}
+	// The titles of the actions the viewer may see, a list (one read) per 200 of them.
+	titles := map[string]string{}
+	for chunk := range slices.Chunk(ids, maxListIDs) {
+		q := url.Values{"id": chunk, "limit": {strconv.Itoa(maxListIDs)}}
+		var page struct {
+			Items []struct {
+				ID    string `json:"id"`
+				Title string `json:"title"`
+			} `json:"items"`
 		}
-		if r := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(it.ActionID), nil, ""); r.ok() && r.decode(&a) == nil {
-			titles[it.ActionID] = a.Title
+		if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); r.ok() && r.decode(&page) == nil {
+			for _, a := range page.Items {
+				titles[a.ID] = a.Title
+			}
 		}
 	}
 	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Titles": titles})

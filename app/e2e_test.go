@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -401,6 +404,27 @@ func testListing(t *testing.T, st *app.Stack) {
 	var prob problem
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?status=done", nil, &prob))
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?limit=500", nil, &prob))
+
+	// Named actions: those in scope, none other; at most 200 names.
+	var two []string
+	for id := range ids {
+		if len(two) < 2 {
+			two = append(two, id)
+		}
+	}
+	named := url.Values{"id": append(slices.Clone(two), "no-such-action")}
+	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?"+named.Encode(), nil, &p))
+	var got []string
+	for _, a := range p.Items {
+		got = append(got, a.ID)
+	}
+	require.ElementsMatch(t, two, got)
+	many := url.Values{}
+	for i := range 201 {
+		many.Add("id", fmt.Sprintf("a-%d", i))
+	}
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?"+many.Encode(), nil, &prob))
+	require.Equal(t, "id", prob.Errors[0].Field)
 }
 
 func merge(base map[string]any, key string, value any) map[string]any {

@@ -311,6 +311,8 @@ func (s *Store) ListEvents(ctx context.Context, actionID string) ([]ActionEvent,
 
 // ActionFilter narrows a listing. Empty fields do not filter.
 type ActionFilter struct {
+	// IDs keeps only the actions named.
+	IDs         []string
 	Statuses    []string
 	OwnerID     string
 	TeamID      string
@@ -337,6 +339,9 @@ var openStatuses = []string{"unassigned", "assigned", "handover_pending", "check
 // more may follow.
 func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Position, error) {
 	q := s.read.WithContext(ctx).Model(&Action{})
+	if len(f.IDs) > 0 {
+		q = q.Where("id IN ?", f.IDs)
+	}
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
 	}
