@@ -63,8 +63,11 @@ type ui struct {
 	engine *gin.Engine
 }
 
+// whenLayout is how the pages show a time.
+const whenLayout = "Mon 2 Jan 15:04 UTC"
+
 var uiFuncs = template.FuncMap{
-	"when":       func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 15:04 UTC") },
+	"when":       func(t time.Time) string { return t.UTC().Format(whenLayout) },
 	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"label":      label,
 	"hasCommand": slices.Contains[[]string, string],

@@ -535,12 +535,23 @@ func (s *server) uiManager(c *gin.Context) {
 // eventText says in a line what a timeline entry records.
 func eventText(e eventJSON) string {
 	var parts []string
-	for _, k := range []string{"to_id", "owner_id", "from_id", "reason", "summary", "outcome", "result", "next", "text", "message", "level", "due_at", "status"} {
-		v, ok := e.Data[k]
+	for _, f := range eventFields {
+		v, ok := e.Data[f.key]
 		if !ok || v == nil || v == "" {
 			continue
 		}
-		parts = append(parts, label(k)+": "+fmt.Sprint(v))
+		text := fmt.Sprint(v)
+		if at, err := time.Parse(time.RFC3339Nano, text); err == nil {
+			text = at.UTC().Format(whenLayout)
+		}
+		parts = append(parts, f.label+": "+text)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// eventFields are the timeline data a page shows, in its order and words.
+var eventFields = []struct{ key, label string }{
+	{"to_id", "to"}, {"owner_id", "owner"}, {"from_id", "from"}, {"reason", "reason"}, {"summary", "summary"},
+	{"outcome", "outcome"}, {"result", "result"}, {"next", "next step"}, {"text", "note"}, {"message", "message"},
+	{"level", "level"}, {"due_at", "due"}, {"status", "status"},
 }

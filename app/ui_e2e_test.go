@@ -318,6 +318,9 @@ func webShift(t *testing.T, st *app.Stack) {
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `answer by <time id="handover-expires" datetime="[0-9T:-]+Z">`, page, "the page says by when the recipient must answer")
 	require.NotContains(t, page, `id="past-handovers"`, "no answered handover to list yet")
+	// The timeline says who and when in the page's words, not the API's field names and timestamps.
+	require.Regexp(t, `owner: erin · due: [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} UTC · status: assigned`, page)
+	require.NotContains(t, page, "owner id:")
 	require.NotContains(t, page, "the clock is paused")
 	require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "guest on the phone"}, nil))
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
