@@ -74,6 +74,12 @@ var uiFuncs = template.FuncMap{
 	"eventText":  eventText,
 	"randomIdem": randomString,
 	"list":       func(v ...string) []string { return v },
+	"percent": func(v *float64) string {
+		if v == nil {
+			return "none yet"
+		}
+		return fmt.Sprintf("%.0f%%", *v*100)
+	},
 }
 
 // newUI parses the page templates: each page is the layout with its own content.

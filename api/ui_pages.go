@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -59,21 +60,29 @@ func humanDuration(d time.Duration) string {
 		d = -d
 	}
 	d = d.Round(time.Minute)
-	var txt string
-	switch {
-	case d < time.Minute:
+	if d < time.Minute {
 		return "now"
-	case d < time.Hour:
-		txt = fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		txt = fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
-	default:
-		txt = fmt.Sprintf("%d days", int(d.Hours()/24))
 	}
+	txt := spanText(d)
 	if neg {
 		return txt + " ago"
 	}
 	return "in " + txt
+}
+
+// spanText says how long a span is: "40s", "3m", "2h 5m", "3 days".
+func spanText(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
+	}
+	d = d.Round(time.Minute)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
 }
 
 func (s *server) uiInbox(c *gin.Context) {
@@ -516,7 +525,7 @@ func (s *server) uiManager(c *gin.Context) {
 	days := 30
 	until := s.Now().UTC()
 	since := until.Add(-time.Duration(days) * 24 * time.Hour)
-	rq := url.Values{"since": {since.Format(time.RFC3339)}, "until": {until.Format(time.RFC3339)}}
+	rq := url.Values{"since": {since.Format(time.RFC3339Nano)}, "until": {until.Format(time.RFC3339Nano)}}
 	if team := c.Query("team"); team != "" {
 		rq.Set("team_id", team)
 	}
@@ -528,8 +537,39 @@ func (s *server) uiManager(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "manager", gin.H{
 		"Teams": summaries, "Report": report, "Days": days, "Team": c.Query("team"),
-		"Charts": reportCharts(report),
+		"Charts": reportCharts(report), "Held": heldRows(report.Overall),
 	})
+}
+
+// heldRow is one person's line of the time-held table.
+type heldRow struct {
+	Person        string
+	Actions       int
+	Total, Median string
+}
+
+// heldRows lists how long each person held the actions handed to them, longest total first.
+func heldRows(f *models.ReportFigures) []heldRow {
+	if f == nil {
+		return nil
+	}
+	people := make([]string, 0, len(f.TimeHeld))
+	for p := range f.TimeHeld {
+		people = append(people, p)
+	}
+	slices.SortFunc(people, func(a, b string) int {
+		if d := cmp.Compare(f.TimeHeld[b].TotalSeconds, f.TimeHeld[a].TotalSeconds); d != 0 {
+			return d
+		}
+		return cmp.Compare(a, b)
+	})
+	span := func(seconds float64) string { return spanText(time.Duration(seconds * float64(time.Second))) }
+	rows := make([]heldRow, len(people))
+	for i, p := range people {
+		h := f.TimeHeld[p]
+		rows[i] = heldRow{Person: p, Actions: h.Actions, Total: span(h.TotalSeconds), Median: span(h.MedianSeconds)}
+	}
+	return rows
 }
 
 // eventText says in a line what a timeline entry records.

@@ -82,6 +82,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
+			t.Run("manager_review", func(t *testing.T) { webManagerReview(t, st) })
 		})
 	}
 }
@@ -379,4 +380,23 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="past-handovers"`)
 	require.Contains(t, page, "Room is booked from 4pm", "the notes stay after the acceptance")
 	require.Contains(t, page, "2pm, I tell housekeeping", "with the read-back")
+}
+
+// The manager's review shows the report's rates and how long each person held what they accepted.
+func webManagerReview(t *testing.T, st *app.Stack) {
+	alice, erin := as(t, st, "alice"), as(t, st, "erin")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", "erin"), nil))
+	require.Equal(t, http.StatusOK, erin.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "mine now"}, nil))
+
+	manager := newWebClient(t, st.URL)
+	manager.signIn("demo-dave")
+	resp, page := manager.do(http.MethodGet, "/manager", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Regexp(t, `id="review-rates">\s*<span class="badge">declined \d+%</span><span class="badge">expired \d+%</span>`, page)
+	require.Regexp(t, `feedback (none yet|\d\.\d of 5) \(\d+\)`, page)
+	require.Contains(t, page, `id="time-held"`)
+	require.Regexp(t, `<th scope="row">erin</th><td>[1-9]\d*</td><td>\d+(s|m|h \d+m| days)</td><td>\d+(s|m|h \d+m| days)</td>`, page,
+		"erin holds the action she accepted")
 }
