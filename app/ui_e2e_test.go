@@ -394,7 +394,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	manager.signIn("demo-dave")
 	resp, page := manager.do(http.MethodGet, "/manager", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Regexp(t, `id="review-rates">\s*<span class="badge">declined \d+%</span><span class="badge">expired \d+%</span>`, page)
+	require.Regexp(t, `id="review-rates">\s*<span class="badge">decline rate \d+%</span><span class="badge">expiry rate \d+%</span>`, page)
 	require.Regexp(t, `feedback (none yet|\d\.\d of 5) \(\d+\)`, page)
 	require.Contains(t, page, `id="time-held"`)
 	require.Regexp(t, `<th scope="row">erin</th><td>[1-9]\d*</td><td>\d+(s|m|h \d+m| days)</td><td>\d+(s|m|h \d+m| days)</td>`, page,
