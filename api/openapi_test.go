@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/activities"
 )
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
@@ -100,4 +103,25 @@ func documentedPath(path string) bool {
 		return true
 	}
 	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/codec/")
+}
+
+// The document's WebhookEvent has exactly the fields a delivery carries.
+func TestOpenAPIWebhookEventMatchesDeliveries(t *testing.T) {
+	t.Parallel()
+	raw, err := OpenAPIJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	require.NoError(t, err)
+	schema := doc.Components.Schemas["WebhookEvent"]
+	require.NotNil(t, schema, "WebhookEvent is documented")
+	var documented []string
+	for name := range schema.Value.Properties {
+		documented = append(documented, name)
+	}
+	var sent []string
+	ev := reflect.TypeOf(activities.WebhookEvent{})
+	for i := range ev.NumField() {
+		sent = append(sent, strings.Split(ev.Field(i).Tag.Get("json"), ",")[0])
+	}
+	require.ElementsMatch(t, sent, documented)
 }
