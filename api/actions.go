@@ -399,8 +399,12 @@ type cursor struct {
 	ID        string    `json:"i"`
 }
 
-// maxListIDs is how many actions one list may name with id: as many as its largest page.
-const maxListIDs = 200
+const (
+	// maxPage is the largest page of a list.
+	maxPage = 200
+	// maxListIDs is how many actions one list may name with id: as many as its largest page.
+	maxListIDs = maxPage
+)
 
 func (s *server) listActions(c *gin.Context) {
 	caller := principal(c)
@@ -419,8 +423,8 @@ func (s *server) listActions(c *gin.Context) {
 	}
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 200 {
-			fields = append(fields, FieldError{Field: "limit", Message: "must be a whole number from 1 to 200"})
+		if err != nil || n < 1 || n > maxPage {
+			fields = append(fields, FieldError{Field: "limit", Message: fmt.Sprintf("must be a whole number from 1 to %d", maxPage)})
 		}
 		f.Limit = n
 	}

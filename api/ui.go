@@ -80,6 +80,12 @@ var uiFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f%%", *v*100)
 	},
+	"decimal": func(v *float64) string {
+		if v == nil {
+			return "none yet"
+		}
+		return fmt.Sprintf("%.1f", *v)
+	},
 }
 
 // newUI parses the page templates: each page is the layout with its own content.

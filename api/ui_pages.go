@@ -336,18 +336,27 @@ var statusOrder = []string{"escalated", "checking", "handover_pending", "unassig
 // openActions lists a team's open actions (every team in the caller's scope when team is empty),
 // at most 200, through the API.
 func (s *server) openActions(c *gin.Context, team string) ([]actionJSON, apiResult) {
-	q := url.Values{"limit": {"200"}, "status": statusOrder}
+	q := url.Values{"limit": {strconv.Itoa(maxPage)}, "status": statusOrder}
 	if team != "" {
 		q.Set("team_id", team)
 	}
-	res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, "")
-	var list struct {
-		Items []actionJSON `json:"items"`
+	// Every page: the oldest open actions, often the overdue and escalated ones, come last.
+	var all []actionJSON
+	for {
+		res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, "")
+		var list struct {
+			Items      []actionJSON `json:"items"`
+			NextCursor *string      `json:"next_cursor"`
+		}
+		if res.ok() && res.decode(&list) != nil {
+			res.Status, res.Problem = http.StatusInternalServerError, &problemBody{Detail: "The list of actions could not be read."}
+		}
+		all = append(all, list.Items...)
+		if !res.ok() || list.NextCursor == nil {
+			return all, res
+		}
+		q.Set("cursor", *list.NextCursor)
 	}
-	if res.ok() && res.decode(&list) != nil {
-		res.Status, res.Problem = http.StatusInternalServerError, &problemBody{Detail: "The list of actions could not be read."}
-	}
-	return list.Items, res
 }
 
 func (s *server) uiBoard(c *gin.Context) {
@@ -581,17 +590,25 @@ func eventText(e eventJSON) string {
 			continue
 		}
 		text := fmt.Sprint(v)
-		if at, err := time.Parse(time.RFC3339Nano, text); err == nil {
-			text = at.UTC().Format(whenLayout)
+		if f.time {
+			if at, err := time.Parse(time.RFC3339Nano, text); err == nil {
+				text = at.UTC().Format(whenLayout)
+			}
 		}
 		parts = append(parts, f.label+": "+text)
 	}
 	return strings.Join(parts, " · ")
 }
 
-// eventFields are the timeline data a page shows, in its order and words.
-var eventFields = []struct{ key, label string }{
-	{"to_id", "to"}, {"owner_id", "owner"}, {"from_id", "from"}, {"reason", "reason"}, {"summary", "summary"},
-	{"outcome", "outcome"}, {"result", "result"}, {"next", "next step"}, {"text", "note"}, {"message", "message"},
-	{"level", "level"}, {"due_at", "due"}, {"status", "status"},
+// eventFields are the timeline data a page shows, in its order and words; time fields are shown
+// as the rest of the page shows times.
+var eventFields = []struct {
+	key, label string
+	time       bool
+}{
+	{key: "to_id", label: "to"}, {key: "owner_id", label: "owner"}, {key: "from_id", label: "from"},
+	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},
+	{key: "result", label: "result"}, {key: "next", label: "next step"}, {key: "notes", label: "notes"},
+	{key: "text", label: "note"}, {key: "message", label: "message"}, {key: "level", label: "level"},
+	{key: "paused_for", label: "paused for"}, {key: "due_at", label: "due", time: true}, {key: "status", label: "status"},
 }

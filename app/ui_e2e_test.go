@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -83,6 +84,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
 			t.Run("manager_review", func(t *testing.T) { webManagerReview(t, st) })
+			t.Run("board_past_one_page", func(t *testing.T) { webBoardPastOnePage(t, st) })
 		})
 	}
 }
@@ -380,6 +382,14 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="past-handovers"`)
 	require.Contains(t, page, "Room is booked from 4pm", "the notes stay after the acceptance")
 	require.Contains(t, page, "2pm, I tell housekeeping", "with the read-back")
+
+	// The timeline shows the notes of a completion, and a note that looks like a time as written.
+	bob := as(t, st, "bob")
+	require.Equal(t, http.StatusCreated, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "2026-12-24T18:00:00+01:00"}, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "checkout at 2pm", "notes": "housekeeping told at 11"}, nil))
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "note: 2026-12-24T18:00:00&#43;01:00", "a note is shown as written")
+	require.Contains(t, page, "outcome: checkout at 2pm · notes: housekeeping told at 11")
 }
 
 // The manager's review shows the report's rates and how long each person held what they accepted.
@@ -389,14 +399,54 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
 	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", "erin"), nil))
 	require.Equal(t, http.StatusOK, erin.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "mine now"}, nil))
+	require.Equal(t, http.StatusCreated, erin.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handovers/h1/feedback", map[string]any{"rating": 4}, nil))
 
 	manager := newWebClient(t, st.URL)
 	manager.signIn("demo-dave")
 	resp, page := manager.do(http.MethodGet, "/manager", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Regexp(t, `id="review-rates">\s*<span class="badge">decline rate \d+%</span><span class="badge">expiry rate \d+%</span>`, page)
-	require.Regexp(t, `feedback (none yet|\d\.\d of 5) \(\d+\)`, page)
+	require.Regexp(t, `feedback [1-5]\.\d of 5 \([1-9]\d*\)`, page, "the feedback average, one decimal")
 	require.Contains(t, page, `id="time-held"`)
 	require.Regexp(t, `<th scope="row">erin</th><td>[1-9]\d*</td><td>\d+(s|m|h \d+m| days)</td><td>\d+(s|m|h \d+m| days)</td>`, page,
 		"erin holds the action she accepted")
+}
+
+// A team with more open actions than one page of the API: the board and the manager's counts
+// take them all, the oldest (here escalated) too.
+func webBoardPastOnePage(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	team, agent := modelstest.Name("night"), modelstest.Name("nina")
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/teams", map[string]any{"id": team, "name": "Night desk"}, nil))
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{
+		"id": agent, "name": "Nina", "role": "agent", "team_id": team, "authority": 1, "on_shift": true,
+	}, nil))
+	crm := as(t, st, "crm")
+	create := func() string {
+		var a action
+		require.Equal(t, http.StatusCreated, crm.call(http.MethodPost, "/api/v1/actions", newAction(agent), &a))
+		return a.ID
+	}
+	oldest := create()
+	const more = 205
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range more / 8 {
+				create()
+			}
+		})
+	}
+	wg.Wait()
+	for range more % 8 {
+		create()
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "dave").call(http.MethodPost, "/api/v1/actions/"+oldest+"/escalate", map[string]any{"reason": "guest complained twice"}, nil))
+
+	manager := newWebClient(t, st.URL)
+	manager.signIn("demo-dave")
+	_, page := manager.do(http.MethodGet, "/board?team="+team, nil)
+	require.Contains(t, page, oldest, "the oldest action is on the board")
+	_, page = manager.do(http.MethodGet, "/manager", nil)
+	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text">1</td>`, page, "every open action is counted")
 }
