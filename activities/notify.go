@@ -38,8 +38,11 @@ const (
 // WebhookEvent is the body of every webhook. ActorID and Cause say who or what made the change,
 // so an integration can tell its own changes from others'.
 type WebhookEvent struct {
-	ID         string              `json:"id"`
-	Type       string              `json:"type"`
+	ID   string `json:"id"`
+	Type string `json:"type"`
+	// Event is the timeline event the delivery is about (handover_requested, paused, extended...),
+	// whatever the notification's kind: a supervisor's pause tells the owner as "assigned".
+	Event      string              `json:"event,omitempty"`
 	ActionID   string              `json:"action_id"`
 	Seq        int64               `json:"seq"`
 	ActorID    string              `json:"actor_id"`
@@ -111,7 +114,7 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		return nil
 	}
 	ev := WebhookEvent{
-		ID: webhookID(n), Type: "action." + n.Kind,
+		ID: webhookID(n), Type: "action." + n.Kind, Event: n.Event,
 		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
 		Title: n.Title, Message: n.Message, Recipients: recipients,
 	}

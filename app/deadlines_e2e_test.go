@@ -59,12 +59,18 @@ func (h *hookReceiver) webhook() *activities.Webhook {
 // waitFor returns the first event of that type for the action, waiting up to 10 s.
 func (h *hookReceiver) waitFor(t *testing.T, actionID, typ string) activities.WebhookEvent {
 	t.Helper()
+	return h.waitMatching(t, actionID, typ, func(activities.WebhookEvent) bool { return true })
+}
+
+// waitMatching returns the first event of that type for the action that matches, waiting up to 10 s.
+func (h *hookReceiver) waitMatching(t *testing.T, actionID, typ string, match func(activities.WebhookEvent) bool) activities.WebhookEvent {
+	t.Helper()
 	var found activities.WebhookEvent
 	require.Eventually(t, func() bool {
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		for _, ev := range h.events {
-			if ev.ActionID == actionID && ev.Type == typ {
+			if ev.ActionID == actionID && ev.Type == typ && match(ev) {
 				found = ev
 				return true
 			}
@@ -289,14 +295,21 @@ func testEveryChangeReachesTheIntegration(t *testing.T, st *app.Stack, hooks *ho
 	assigned := hooks.waitFor(t, a.ID, "action.assigned")
 	require.Equal(t, "crm", assigned.ActorID, "the integration can tell its own change")
 	require.Equal(t, []string{"alice"}, assigned.Recipients)
+	require.Equal(t, "created", assigned.Event)
 
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "guest called again"}, nil))
 	noted := hooks.waitFor(t, a.ID, "action.note_added")
 	require.Equal(t, "alice", noted.ActorID)
 	require.Empty(t, noted.Recipients)
 
+	// A supervisor's pause tells the owner (a notification of kind "assigned"); the event names it.
+	require.Equal(t, http.StatusOK, as(t, st, "carol").call("POST", "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
+	paused := hooks.waitMatching(t, a.ID, "action.assigned", func(ev activities.WebhookEvent) bool { return ev.Event == "paused" })
+	require.Equal(t, []string{"alice"}, paused.Recipients)
+	require.Equal(t, "carol", paused.ActorID)
 	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "late checkout booked"}, &a))
 	done := hooks.waitFor(t, a.ID, "action.completed")
+	require.Equal(t, "completed", done.Event)
 	require.Equal(t, "alice", done.ActorID)
 	require.Equal(t, "request", done.Cause)
 	require.Empty(t, done.Recipients, "nobody handed it over, so nobody is notified")

@@ -19,7 +19,7 @@ func unnotified(s State, events []Event, notes []Notification) []Notification {
 			continue
 		}
 		out = append(out, Notification{
-			ActionID: s.ID, Seq: ev.Seq, Kind: ev.Type, TeamID: s.TeamID,
+			ActionID: s.ID, Seq: ev.Seq, Kind: ev.Type, Event: ev.Type, TeamID: s.TeamID,
 			ActorID: ev.ActorID, Cause: ev.Cause, Title: s.Title, Message: changeMessage(s.Title, ev), At: ev.At,
 		})
 	}

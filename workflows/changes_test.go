@@ -37,7 +37,7 @@ func (h *hookLog) bySeq() map[int64][]string {
 	defer h.mu.Unlock()
 	out := map[int64][]string{}
 	for _, ev := range h.got {
-		out[ev.Seq] = append(out[ev.Seq], fmt.Sprintf("%s %v %s/%s", ev.Type, ev.Recipients, ev.ActorID, ev.Cause))
+		out[ev.Seq] = append(out[ev.Seq], fmt.Sprintf("%s(%s) %v %s/%s", ev.Type, ev.Event, ev.Recipients, ev.ActorID, ev.Cause))
 	}
 	return out
 }
@@ -68,9 +68,9 @@ func TestEveryChangeReachesTheWebhook(t *testing.T) {
 				return
 			}
 			require.Equal(t, map[int64][]string{
-				1: {"action.created [] alice/request"},
-				2: {"action.note_added [] alice/request"},
-				3: {"action.completed [] alice/request"},
+				1: {"action.created(created) [] alice/request"},
+				2: {"action.note_added(note_added) [] alice/request"},
+				3: {"action.completed(completed) [] alice/request"},
 			}, hooks.bySeq())
 			hooks.mu.Lock()
 			defer hooks.mu.Unlock()
@@ -101,10 +101,10 @@ func TestNotifiedChangesReachTheWebhookOnce(t *testing.T) {
 	b.run(t, startInput("w3"), create, handover, accept, complete)
 	require.NoError(t, complete.err)
 	require.Equal(t, map[int64][]string{
-		1: {"action.created [] alice/request"},
-		2: {"action.handover_requested [bob] alice/request"},
-		3: {"action.handover_accepted [alice] bob/request"},
-		4: {"action.customer_message [] bob/request"}, // acceptance tells the customer who has it now
-		5: {"action.completed [alice] bob/request"},
+		1: {"action.created(created) [] alice/request"},
+		2: {"action.handover_requested(handover_requested) [bob] alice/request"},
+		3: {"action.handover_accepted(handover_accepted) [alice] bob/request"},
+		4: {"action.customer_message(customer_told) [] bob/request"}, // acceptance tells the customer who has it now
+		5: {"action.completed(completed) [alice] bob/request"},
 	}, hooks.bySeq())
 }

@@ -202,7 +202,7 @@ func (s *State) tellShift(h *Handover, status, reason string) {
 // notify asks for a notification caused by ev, to people or to a role of the action's team.
 func (s *State) notify(ev Event, kind string, to []string, role Role, message string) {
 	s.outbox = append(s.outbox, Notification{
-		ActionID: s.ID, Seq: ev.Seq, Kind: kind, To: to, ToRole: role, TeamID: s.TeamID,
+		ActionID: s.ID, Seq: ev.Seq, Kind: kind, Event: ev.Type, To: to, ToRole: role, TeamID: s.TeamID,
 		ActorID: ev.ActorID, Cause: ev.Cause, Title: s.Title, Message: message, At: ev.At,
 	})
 }

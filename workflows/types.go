@@ -270,6 +270,8 @@ type Notification struct {
 	// Seq is the timeline event that caused it; with Kind it identifies the notification.
 	Seq  int64  `json:"seq"`
 	Kind string `json:"kind"`
+	// Event is the type of that timeline event (empty on notifications made before it was kept).
+	Event string `json:"event,omitempty"`
 	// To names people; ToRole names everyone of that role in TeamID (managers: in any team).
 	To      []string  `json:"to"`
 	ToRole  Role      `json:"to_role"`
