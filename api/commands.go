@@ -129,9 +129,10 @@ func idempotencyKey(c *gin.Context) (string, error) {
 	return key, nil
 }
 
-// keyReused refuses an Idempotency-Key sent again with a request other than its first.
+// keyReused refuses an Idempotency-Key sent again with a request other than its first, in the
+// words and shape of the workflow's own refusal of a reused key.
 func keyReused() error {
-	return errorf(kindInvalid, "this Idempotency-Key was already used with a different request")
+	return invalidFields(FieldError{Field: "Idempotency-Key", Message: "this key was already used with a different request"})
 }
 
 // requestHash identifies a request by what it asks (create, or a command's name) and its body, so

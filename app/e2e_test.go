@@ -337,6 +337,8 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusUnprocessableEntity, crm.call("POST", "/api/v1/actions", newAction("erin"), &p, "Idempotency-Key", key))
 	require.Contains(t, p.Detail, "Idempotency-Key")
+	require.Len(t, p.Errors, 1, "the same refusal as a command's reused key")
+	require.Equal(t, "Idempotency-Key", p.Errors[0].Field)
 
 	// A retry still gets its action when the request would no longer be accepted as a new one:
 	// here its due_at has passed since.

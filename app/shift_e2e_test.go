@@ -234,6 +234,7 @@ func testShiftSentTwice(t *testing.T, st *app.Stack) {
 	}, 10*time.Second, 50*time.Millisecond)
 	var p problem
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", merge(body, "notes", "Other notes."), &p, "Idempotency-Key", key))
+	require.Equal(t, "Idempotency-Key", p.Errors[0].Field)
 
 	// Two different requests with one key at the same moment: one starts, the other is refused.
 	key = modelstest.Name("shift")
