@@ -388,13 +388,14 @@ func (s *server) claim(c *gin.Context) {
 }
 
 type feedbackRequest struct {
-	Rating  int    `json:"rating" binding:"required,gte=1,lte=5"`
+	// Rating is a pointer so that a missing rating ("is required") is told from 0 ("at least 1").
+	Rating  *int   `json:"rating" binding:"required,gte=1,lte=5"`
 	Comment string `json:"comment" binding:"max=2000"`
 }
 
 // feedback rates an accepted handover: was the information enough?
 func (s *server) feedback(c *gin.Context) {
 	command(s, workflows.UpdateFeedback, http.StatusCreated, func(c *gin.Context, _ models.Action, req feedbackRequest) (any, error) {
-		return workflows.FeedbackInput{Actor: actorOf(principal(c)), HandoverID: c.Param("hid"), Rating: req.Rating, Comment: req.Comment}, nil
+		return workflows.FeedbackInput{Actor: actorOf(principal(c)), HandoverID: c.Param("hid"), Rating: *req.Rating, Comment: req.Comment}, nil
 	})(c)
 }

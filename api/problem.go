@@ -224,7 +224,7 @@ func decodeError(err error) error {
 		if field == "" {
 			return errorf(kindMalformed, "the body must be a JSON object")
 		}
-		return invalidFields(FieldError{Field: field, Message: "must be a " + jsonKind(typeErr.Type.Kind().String())})
+		return invalidFields(FieldError{Field: field, Message: "must be a " + jsonKind(typeErr.Type.Kind())})
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
 		return errorf(kindMalformed, "the body is not valid JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -235,15 +235,17 @@ func decodeError(err error) error {
 	return errorf(kindMalformed, "the body could not be read: %v", err)
 }
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
+func jsonKind(kind reflect.Kind) string {
+	switch kind {
+	case reflect.String:
 		return "string"
-	case "int", "int64", "int32", "float64":
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "whole number" // 2.5 and 1e10 are numbers, and refused
+	case reflect.Float64:
 		return "number"
-	case "bool":
+	case reflect.Bool:
 		return "boolean"
-	case "slice":
+	case reflect.Slice:
 		return "list"
 	default:
 		return "JSON object"

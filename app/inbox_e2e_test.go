@@ -74,6 +74,19 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 	feedback := path + "/handovers/" + hid + "/feedback"
 	require.Equal(t, http.StatusForbidden, alice.call("POST", feedback, map[string]any{"rating": 4}, &p), "only the recipient rates")
 	require.Equal(t, http.StatusUnprocessableEntity, bob.call("POST", feedback, map[string]any{"rating": 6}, &p))
+	// Each refusal says what is wrong with what was sent.
+	for _, c := range []struct {
+		body map[string]any
+		want string
+	}{
+		{map[string]any{}, "rating: is required"},
+		{map[string]any{"rating": 0}, "rating: must be at least 1"},
+		{map[string]any{"rating": 2.5}, "rating: must be a whole number"},
+		{map[string]any{"rating": 6}, "rating: must be at most 5"},
+	} {
+		require.Equal(t, http.StatusUnprocessableEntity, bob.call("POST", feedback, c.body, &p))
+		require.Equal(t, c.want, p.Detail, "%v", c.body)
+	}
 	require.Equal(t, http.StatusNotFound, bob.call("POST", path+"/handovers/h9/feedback", map[string]any{"rating": 3}, &p), "an unknown handover")
 	require.Contains(t, p.Detail, `no handover "h9"`)
 	var rated struct {
