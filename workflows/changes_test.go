@@ -15,7 +15,7 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-// hookLog receives webhooks and keeps each as "type seq recipients".
+// hookLog receives webhooks and keeps them.
 type hookLog struct {
 	mu  sync.Mutex
 	got []activities.WebhookEvent
@@ -42,19 +42,24 @@ func (h *hookLog) bySeq() map[int64][]string {
 	return out
 }
 
+// webhookBundle is a test environment whose activities send webhooks to a hookLog.
+func webhookBundle(t *testing.T) (*testBundle, *hookLog) {
+	hooks := &hookLog{}
+	server := httptest.NewServer(hooks)
+	t.Cleanup(server.Close)
+	return bundleWith(t, &activities.Activities{
+		Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
+		Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
+	}), hooks
+}
+
 // An action that its owner creates, notes and completes notifies nobody: from revision 2 the
 // webhook still hears of each change, once, with no recipients; revision 1 sent it nothing.
 func TestEveryChangeReachesTheWebhook(t *testing.T) {
 	t.Parallel()
 	for _, rev := range []int{1, 2} {
 		t.Run(fmt.Sprintf("revision %d", rev), func(t *testing.T) {
-			hooks := &hookLog{}
-			server := httptest.NewServer(hooks)
-			defer server.Close()
-			b := bundleWith(t, &activities.Activities{
-				Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
-				Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
-			})
+			b, hooks := webhookBundle(t)
 			in := startInput(fmt.Sprintf("w%d", rev))
 			in.Revision = rev
 			create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
@@ -87,13 +92,7 @@ func TestEveryChangeReachesTheWebhook(t *testing.T) {
 // A change that notified someone reaches the webhook as that notification, not a second time.
 func TestNotifiedChangesReachTheWebhookOnce(t *testing.T) {
 	t.Parallel()
-	hooks := &hookLog{}
-	server := httptest.NewServer(hooks)
-	defer server.Close()
-	b := bundleWith(t, &activities.Activities{
-		Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
-		Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
-	})
+	b, hooks := webhookBundle(t)
 	create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
 	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
 	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "on it"}}
