@@ -132,6 +132,17 @@ func (s *server) teamStaff(c *gin.Context, teamID string) []staffView {
 	return out
 }
 
+// teamExists reports whether the API knows the team.
+func (s *server) teamExists(c *gin.Context, id string) bool {
+	var list struct {
+		Items []teamView `json:"items"`
+	}
+	if res := s.call(c, http.MethodGet, "/api/v1/teams", nil, ""); !res.ok() || res.decode(&list) != nil {
+		return false
+	}
+	return slices.ContainsFunc(list.Items, func(t teamView) bool { return t.ID == id })
+}
+
 func (s *server) uiNewAction(c *gin.Context) {
 	s.newActionPage(c, http.StatusOK, url.Values{}, nil)
 }
@@ -372,6 +383,16 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	team := c.Query("team")
 	if team == "" {
 		team = me.TeamID
+	} else if team != me.TeamID {
+		// Another team's board: it must exist, and be the viewer's to see.
+		if !seesAllTeams(principal(c)) {
+			s.uiError(c, http.StatusForbidden, "You see your own team's board.")
+			return
+		}
+		if !s.teamExists(c, team) {
+			s.uiError(c, http.StatusNotFound, "There is no team "+team+".")
+			return
+		}
 	}
 	items, res := s.openActions(c, team)
 	if !res.ok() {

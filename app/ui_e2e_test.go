@@ -449,4 +449,15 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, oldest, "the oldest action is on the board")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
 	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text">1</td>`, page, "every open action is counted")
+
+	// Another team's board is a manager's to see, and only a team that exists.
+	resp, _ := manager.do(http.MethodGet, "/board?team=no-such-team", nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	sup := newWebClient(t, st.URL)
+	sup.signIn("demo-carol")
+	resp, page = sup.do(http.MethodGet, "/board?team="+team, nil)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.NotContains(t, page, oldest)
+	resp, _ = sup.do(http.MethodGet, "/board?team=frontdesk", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "her own team, named")
 }
