@@ -107,3 +107,18 @@ func TestNotifiedChangesReachTheWebhookOnce(t *testing.T) {
 		5: {"action.completed(completed) [alice] bob/request"},
 	}, hooks.bySeq())
 }
+
+// A handover overtaken by a completion is withdrawn, and both sides are told so under that name.
+func TestWithdrawnHandoverIsToldAsWithdrawn(t *testing.T) {
+	t.Parallel()
+	b, hooks := webhookBundle(t)
+	create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "done before bob answered"}}
+	b.run(t, startInput("w4"), create, handover, complete)
+	require.NoError(t, complete.err)
+	got := hooks.bySeq()
+	require.Equal(t, []string{"action.handover_withdrawn(handover_withdrawn) [alice bob] alice/request"}, got[3])
+	require.Equal(t, []string{"action.completed(completed) [] alice/request"}, got[4], "nobody handed it over")
+	require.Contains(t, b.inboxKinds(t, "bob"), workflows.NotifyHandoverWithdrawn)
+}

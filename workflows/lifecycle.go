@@ -420,7 +420,7 @@ func (s *State) withdrawPending(now time.Time, actorID, reason string) []Event {
 	s.PendingHandoverID = ""
 	s.tellShift(h, ShiftItemWithdrawn, reason)
 	ev := s.record(now, actorID, EventHandoverWithdrawn, map[string]any{"handover_id": h.ID, "reason": reason})
-	s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
+	s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID, h.ToID}, "",
 		fmt.Sprintf("The handover of %q from %s to %s was withdrawn: %s", s.Title, h.FromID, h.ToID, reason))
 	return []Event{ev}
 }

@@ -291,6 +291,7 @@ const (
 	NotifyHandoverAccepted  = "handover_accepted"
 	NotifyHandoverDeclined  = "handover_declined"
 	NotifyHandoverExpired   = "handover_expired"
+	NotifyHandoverWithdrawn = "handover_withdrawn"
 	NotifyFollowUp          = "follow_up"
 	NotifyOutcomeAsked      = "outcome_asked"
 	NotifyCheckAsked        = "check_asked"
