@@ -611,9 +611,14 @@ func eventText(e eventJSON) string {
 			continue
 		}
 		text := fmt.Sprint(v)
-		if f.time {
+		switch f.kind {
+		case fieldTime:
 			if at, err := time.Parse(time.RFC3339Nano, text); err == nil {
 				text = at.UTC().Format(whenLayout)
+			}
+		case fieldSpan:
+			if d, err := time.ParseDuration(text); err == nil {
+				text = spanText(d)
 			}
 		}
 		parts = append(parts, f.label+": "+text)
@@ -621,15 +626,22 @@ func eventText(e eventJSON) string {
 	return strings.Join(parts, " · ")
 }
 
-// eventFields are the timeline data a page shows, in its order and words; time fields are shown
-// as the rest of the page shows times.
+// How a timeline field is shown: as written, or as the page shows times and spans.
+const (
+	fieldText = iota
+	fieldTime
+	fieldSpan
+)
+
+// eventFields are the timeline data a page shows, in its order and words.
 var eventFields = []struct {
 	key, label string
-	time       bool
+	kind       int
 }{
 	{key: "to_id", label: "to"}, {key: "owner_id", label: "owner"}, {key: "from_id", label: "from"},
 	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},
 	{key: "result", label: "result"}, {key: "next", label: "next step"}, {key: "notes", label: "notes"},
 	{key: "text", label: "note"}, {key: "message", label: "message"}, {key: "level", label: "level"},
-	{key: "paused_for", label: "paused for"}, {key: "due_at", label: "due", time: true}, {key: "status", label: "status"},
+	{key: "paused_for", label: "paused for", kind: fieldSpan}, {key: "due_at", label: "due", kind: fieldTime},
+	{key: "status", label: "status"},
 }

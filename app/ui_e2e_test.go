@@ -385,11 +385,14 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 
 	// The timeline shows the notes of a completion, and a note that looks like a time as written.
 	bob := as(t, st, "bob")
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "guest at breakfast"}, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/resume", map[string]any{"reason": "guest back"}, nil))
 	require.Equal(t, http.StatusCreated, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "2026-12-24T18:00:00+01:00"}, nil))
 	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "checkout at 2pm", "notes": "housekeeping told at 11"}, nil))
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, "note: 2026-12-24T18:00:00&#43;01:00", "a note is shown as written")
 	require.Contains(t, page, "outcome: checkout at 2pm · notes: housekeeping told at 11")
+	require.Regexp(t, `reason: guest back · paused for: \d+s · due: `, page, "the time paused, as a span")
 }
 
 // The manager's review shows the report's rates and how long each person held what they accepted.
