@@ -642,6 +642,8 @@ var eventFields = []struct {
 	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},
 	{key: "result", label: "result"}, {key: "next", label: "next step"}, {key: "notes", label: "notes"},
 	{key: "text", label: "note"}, {key: "message", label: "message"}, {key: "level", label: "level"},
+	{key: "to_role", label: "to"}, {key: "rating", label: "rating"}, {key: "comment", label: "comment"},
+	{key: "check_by", label: "check by", kind: fieldTime},
 	{key: "paused_for", label: "paused for", kind: fieldSpan}, {key: "due_at", label: "due", kind: fieldTime},
 	{key: "status", label: "status"},
 }

@@ -393,6 +393,11 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "note: 2026-12-24T18:00:00&#43;01:00", "a note is shown as written")
 	require.Contains(t, page, "outcome: checkout at 2pm · notes: housekeeping told at 11")
 	require.Regexp(t, `reason: guest back · paused for: \d+s · due: `, page, "the time paused, as a span")
+
+	// Feedback on the handover shows its rating and comment.
+	require.Equal(t, http.StatusCreated, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handovers/h1/feedback", map[string]any{"rating": 5, "comment": "clear notes"}, nil))
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "rating: 5 · comment: clear notes")
 }
 
 // The manager's review shows the report's rates and how long each person held what they accepted.
