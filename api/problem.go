@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
 )
 
@@ -196,6 +197,11 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 		// PostgreSQL cannot store it in text, so the read model could never show the change.
 		return invalidFields(FieldError{Field: field, Message: "must not contain a NUL character"})
 	}
+	if field, ok := textField(reflect.ValueOf(dst), "", pii.IsSealed); ok {
+		// Sealed customer data is the API's own output for storage: taken back as input, it would be
+		// opened with whichever customer's key it names, for a caller who may not see that customer.
+		return invalidFields(FieldError{Field: field, Message: "must not be sealed customer data"})
+	}
 	if err := d.validate.Struct(dst); err != nil {
 		var ve validator.ValidationErrors
 		if errors.As(err, &ve) {
@@ -283,6 +289,12 @@ func ruleMessage(fe validator.FieldError) string {
 // nulField finds a string holding a NUL character in a decoded request and names its field (by
 // its JSON name, dotted, with map keys and list indexes).
 func nulField(v reflect.Value, path string) (string, bool) {
+	return textField(v, path, func(s string) bool { return strings.ContainsRune(s, 0) })
+}
+
+// textField finds a string of a decoded request (a value or a map key) that bad refuses, and
+// names its field as nulField does.
+func textField(v reflect.Value, path string, bad func(string) bool) (string, bool) {
 	join := func(name string) string {
 		if path == "" {
 			return name
@@ -294,9 +306,9 @@ func nulField(v reflect.Value, path string) (string, bool) {
 		if v.IsNil() {
 			return "", false
 		}
-		return nulField(v.Elem(), path)
+		return textField(v.Elem(), path, bad)
 	case reflect.String:
-		return path, strings.ContainsRune(v.String(), 0)
+		return path, bad(v.String())
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
@@ -317,13 +329,13 @@ func nulField(v reflect.Value, path string) (string, bool) {
 			if name != "" {
 				sub = join(name)
 			}
-			if field, ok := nulField(v.Field(i), sub); ok {
+			if field, ok := textField(v.Field(i), sub, bad); ok {
 				return field, true
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if field, ok := nulField(v.Index(i), join(strconv.Itoa(i))); ok {
+			if field, ok := textField(v.Index(i), join(strconv.Itoa(i)), bad); ok {
 				return field, true
 			}
 		}
@@ -331,10 +343,10 @@ func nulField(v reflect.Value, path string) (string, bool) {
 		iter := v.MapRange()
 		for iter.Next() {
 			key := fmt.Sprint(iter.Key()) // a reflect.Value prints as its value, also when unexported
-			if strings.ContainsRune(key, 0) {
+			if bad(key) {
 				return join(key), true
 			}
-			if field, ok := nulField(iter.Value(), join(key)); ok {
+			if field, ok := textField(iter.Value(), join(key), bad); ok {
 				return field, true
 			}
 		}

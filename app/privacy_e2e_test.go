@@ -19,6 +19,7 @@ import (
 	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
 )
 
@@ -51,6 +52,19 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/complete",
 		map[string]any{"outcome": "done", "customer_message": canary + " goodbye"}, nil))
+
+	// Sealed data from the read model (a dump, a backup) is not taken back as input: the API would
+	// open it with that customer's key for whoever sent it.
+	row, err := st.Store.GetAction(ctx, a.ID)
+	require.NoError(t, err)
+	require.True(t, pii.IsSealed(row.CustomerName), "the read model holds the name sealed")
+	var p problem
+	other := newAction("alice")
+	other["customer"] = map[string]any{"ref": "G-OTHER", "name": row.CustomerName}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", other, &p))
+	require.Equal(t, "customer.name", p.Errors[0].Field)
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": row.CustomerName}, &p))
+	require.Equal(t, "text", p.Errors[0].Field)
 
 	// Staff in scope read the plain data.
 	var full struct {
