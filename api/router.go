@@ -180,7 +180,10 @@ func (s *server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	if err := s.Ready(ctx); err != nil {
-		writeProblem(c, http.StatusServiceUnavailable, "not ready: "+err.Error(), nil)
+		// The part that is down, for anyone; why (addresses, database names) only in the log.
+		s.Log.WarnContext(ctx, "not ready", "error", err)
+		part, _, _ := strings.Cut(err.Error(), ":")
+		writeProblem(c, http.StatusServiceUnavailable, "not ready: "+part, nil)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})

@@ -195,8 +195,10 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		if err := store.Ping(ctx); err != nil {
 			return fmt.Errorf("read model: %w", err)
 		}
-		_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})
-		return err
+		if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			return fmt.Errorf("temporal: %w", err)
+		}
+		return nil
 	}
 	srv := newHTTPServer(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(),

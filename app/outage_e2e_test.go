@@ -98,6 +98,10 @@ func TestReadModelOutage(t *testing.T) {
 
 	// The outage: every connection cut, none accepted, for a few seconds of commands.
 	proxy.cut()
+	// Readiness says which part is down, and not how to reach it.
+	var down problem
+	require.Equal(t, http.StatusServiceUnavailable, alice.call("GET", "/readyz", nil, &down))
+	require.Equal(t, "not ready: read model", down.Detail)
 	began := time.Now()
 	commands := 0
 	for i, id := range ids {
