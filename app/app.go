@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -276,9 +277,18 @@ func OpenStore(ctx context.Context, url string, log *slog.Logger) (*models.Store
 }
 
 // DialTemporal connects an SDK client, logging through slog, with the SDK's metrics and the
-// tracing interceptor of tel, encrypting every payload and failure with keys.
+// tracing interceptor of tel, encrypting every payload and failure with keys. A namespace the
+// server does not have is an error here, not on the first request.
 func DialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, tel *telemetry.Telemetry, keys *codec.Keyring) (client.Client, error) {
-	return dialTemporal(ctx, hostPort, namespace, log, tel, keys, false)
+	c, err := dialTemporal(ctx, hostPort, namespace, log, tel, keys, false)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace}); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("temporal namespace %q at %s: %w", namespace, hostPort, err)
+	}
+	return c, nil
 }
 
 // dialTemporal connects; in-process (the embedded server on loopback) it sends gRPC uncompressed:

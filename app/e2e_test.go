@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -22,6 +23,7 @@ import (
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/telemetry"
 	"github.com/handover/handover/workflows"
 )
 
@@ -164,6 +166,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("metrics", func(t *testing.T) { testMetrics(t, st) })
 			t.Run("business time and pause", func(t *testing.T) { testBusinessTimeAndPause(t, st) })
 			t.Run("engine work per lifecycle", func(t *testing.T) { testEngineWork(t, st) })
+			t.Run("unknown namespace", func(t *testing.T) { testUnknownNamespace(t, st) })
 		})
 	}
 }
@@ -476,4 +479,19 @@ func TestRestartMidHandover(t *testing.T) {
 			require.Equal(t, "bob", read.OwnerID)
 		})
 	}
+}
+
+// A process configured with a namespace the Temporal server does not have stops at start, saying
+// so, instead of answering every request with 500.
+func testUnknownNamespace(t *testing.T, st *app.Stack) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tel, err := telemetry.New(ctx, telemetry.Config{Service: "test"})
+	require.NoError(t, err)
+	defer func() { _ = tel.Shutdown(context.Background()) }()
+	_, err = app.DialTemporal(ctx, st.Temporal.HostPort(), "no-such-namespace", slog.New(slog.DiscardHandler), tel, st.Keys)
+	require.ErrorContains(t, err, `temporal namespace "no-such-namespace"`)
+	c, err := app.DialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), slog.New(slog.DiscardHandler), tel, st.Keys)
+	require.NoError(t, err)
+	c.Close()
 }
