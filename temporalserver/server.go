@@ -298,7 +298,7 @@ func freePorts(ip string, n int) ([]int, error) {
 func portFree(ip string, port int) error {
 	l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 	if err != nil {
-		return fmt.Errorf("temporal port %d on %s is not free (is another handover or Temporal server running? choose another with --temporal-port): %w", port, ip, err)
+		return fmt.Errorf("temporal port %d on %s is not free (is another handover or Temporal server running? choose another port): %w", port, ip, err)
 	}
 	return l.Close()
 }
