@@ -55,6 +55,12 @@ type Deps struct {
 	Sealer *pii.Sealer
 	// UI configures the web UI served beside the API.
 	UI UIOptions
+	// Closing is closed when the HTTP server begins to shut down: event streams then end, so the
+	// shutdown does not wait for clients that never hang up. Nil never closes.
+	Closing <-chan struct{}
+	// StreamKeepAlive is how often an event stream sends a keep-alive and checks its caller again;
+	// zero means 15 s.
+	StreamKeepAlive time.Duration
 }
 
 type server struct {
@@ -261,6 +267,7 @@ func (s *server) authenticate(c *gin.Context) {
 	}
 	if err == nil {
 		s.recent.remember(token, st, s.Now())
+		c.Set(recheckKey, func(ctx context.Context) (models.Staff, error) { return s.Store.StaffByToken(ctx, token) })
 	} else if remembered, ok := s.recent.recall(token, s.Now()); ok {
 		s.Log.WarnContext(c.Request.Context(), "read model unavailable; caller known from a recent check", "staff_id", remembered.ID, "error", err)
 		st = remembered
@@ -271,6 +278,10 @@ func (s *server) authenticate(c *gin.Context) {
 	c.Set(principalKey, st)
 	c.Next()
 }
+
+// recheckKey holds, for a long request, how to read its caller again (their token or session may
+// end while it runs).
+const recheckKey = "handover.recheck"
 
 func principal(c *gin.Context) models.Staff {
 	return c.MustGet(principalKey).(models.Staff)

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -127,9 +128,12 @@ func (h *changeHub) publish(c models.ActionChange) {
 
 // stream sends server-sent events of the changes to actions the caller may see: event "action"
 // with the action's id, team, owner, status and version. A comment every 15 s keeps proxies from
-// closing the connection.
+// closing the connection; with it the caller is checked again, so a revoked token or an ended
+// session ends the stream, and a move to another team changes what it shows. The stream ends
+// when the server shuts down.
 func (s *server) stream(c *gin.Context) {
 	me := principal(c)
+	recheck, _ := c.Value(recheckKey).(func(context.Context) (models.Staff, error))
 	ch := s.changes.subscribe()
 	defer s.changes.unsubscribe(ch)
 	c.Header("Content-Type", "text/event-stream")
@@ -140,14 +144,29 @@ func (s *server) stream(c *gin.Context) {
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
 	fmt.Fprint(c.Writer, "retry: 2000\n: connected\n\n")
 	c.Writer.Flush()
-	keepAlive := time.NewTicker(15 * time.Second)
+	every := s.StreamKeepAlive
+	if every <= 0 {
+		every = 15 * time.Second
+	}
+	keepAlive := time.NewTicker(every)
 	defer keepAlive.Stop()
 	ctx := c.Request.Context()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-s.Closing:
+			return
 		case <-keepAlive.C:
+			if recheck != nil {
+				st, err := recheck(ctx)
+				if errors.Is(err, models.ErrNotFound) {
+					return // revoked, deactivated or signed out
+				}
+				if err == nil {
+					me = st
+				}
+			}
 			fmt.Fprint(c.Writer, ": keep-alive\n\n")
 		case change := <-ch:
 			if !inScope(me, change.TeamID) {

@@ -3,7 +3,11 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,3 +63,58 @@ func TestChangeHubCatchesUpPastOnePage(t *testing.T) {
 		require.Equal(t, 1, times, "the change of %s is sent once", id)
 	}
 }
+
+// A stream ends when its caller's token is revoked, and when the server begins to shut down.
+func TestStreamEndsOnRevocationAndShutdown(t *testing.T) {
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	require.NoError(t, store.CreateTeam(ctx, models.Team{ID: "desk", Name: "Desk"}))
+	require.NoError(t, store.CreateStaff(ctx, models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: ptr("desk"), Authority: 1, Active: true}))
+	require.NoError(t, store.AddToken(ctx, "ann", "token-ann-1", "test"))
+	require.NoError(t, store.AddToken(ctx, "ann", "token-ann-2", "test"))
+	closing := make(chan struct{})
+	srv := httptest.NewServer(NewRouter(Deps{
+		Store: store, Log: slog.New(slog.DiscardHandler), Closing: closing, StreamKeepAlive: 20 * time.Millisecond,
+	}))
+	defer srv.Close()
+	var once sync.Once
+	shutDown := func() { once.Do(func() { close(closing) }) }
+	defer shutDown() // before srv.Close, which waits for the streams
+	open := func(token string) (ended chan error) {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/stream", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		ended = make(chan error, 1)
+		go func() {
+			defer resp.Body.Close()
+			_, err := io.Copy(io.Discard, resp.Body)
+			ended <- err
+		}()
+		return ended
+	}
+	first, second := open("token-ann-1"), open("token-ann-2")
+	_, err := store.RevokeTokenValues(ctx, "token-ann-1")
+	require.NoError(t, err)
+	select {
+	case err := <-first:
+		require.NoError(t, err, "the stream ends cleanly")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream of a revoked token did not end")
+	}
+	select {
+	case <-second:
+		t.Fatal("the stream of a live token ended")
+	case <-time.After(100 * time.Millisecond):
+	}
+	shutDown()
+	select {
+	case <-second:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream did not end when the server began to shut down")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

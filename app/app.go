@@ -185,31 +185,36 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 		st.TemporalUIURL = st.temporalUI.URL
 		uiOpts.TemporalUIURL = st.temporalUI.URL
 	}
+	closing := make(chan struct{})
 	handler := api.NewRouter(api.Deps{
 		Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready, RateLimit: cfg.RateLimit,
 		Metrics: st.telemetry.Registry, Tracer: st.telemetry.Tracer, Propagator: st.telemetry.Propagator,
 		Codec: st.Keys, CodecOrigins: cfg.CodecOrigins, Sealer: st.Sealer,
-		UI: uiOpts,
+		UI: uiOpts, Closing: closing,
 	})
-	st.serve(ln, handler)
+	st.serve(ln, handler, closing)
 	return st, nil
 }
 
-func (st *Stack) serve(ln net.Listener, handler http.Handler) {
+func (st *Stack) serve(ln net.Listener, handler http.Handler, closing chan struct{}) {
 	st.URL = "http://" + ln.Addr().String()
-	st.httpServer = newHTTPServer(handler)
+	st.httpServer = newHTTPServer(handler, closing)
 	st.served = make(chan error, 1)
 	go func() { st.served <- st.httpServer.Serve(ln) }()
 }
 
-func newHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{
+// newHTTPServer serves h; closing is closed when its shutdown begins (the API's event streams end
+// on it).
+func newHTTPServer(h http.Handler, closing chan struct{}) *http.Server {
+	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	srv.RegisterOnShutdown(func() { close(closing) })
+	return srv
 }
 
 // Served is closed-over by the caller to learn that the HTTP server stopped on its own.

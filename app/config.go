@@ -200,12 +200,14 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		}
 		return nil
 	}
+	closing := make(chan struct{})
 	srv := newHTTPServer(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(),
 		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
 		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: &pii.Sealer{Keys: keys, Store: store},
-		UI: api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},
-	}))
+		UI:      api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},
+		Closing: closing,
+	}), closing)
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)
@@ -253,7 +255,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("listening on %s: %w", c.MetricsAddr, err)
 		}
-		srv := newHTTPServer(promhttp.HandlerFor(tel.Registry, promhttp.HandlerOpts{}))
+		srv := newHTTPServer(promhttp.HandlerFor(tel.Registry, promhttp.HandlerOpts{}), make(chan struct{}))
 		go func() { _ = srv.Serve(ln) }()
 		defer srv.Close()
 	}
