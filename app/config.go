@@ -181,6 +181,10 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err := retireDemo(ctx, store, log); err != nil {
 		return err
 	}
+	sealer := &pii.Sealer{Keys: keys, Store: store}
+	if err := sealer.Check(ctx); err != nil {
+		return err
+	}
 	tel, err := telemetry.New(ctx, c.Telemetry("handover-api"))
 	if err != nil {
 		return err
@@ -204,7 +208,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	srv := newHTTPServer(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(),
 		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
-		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: &pii.Sealer{Keys: keys, Store: store},
+		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: sealer,
 		UI:      api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},
 		Closing: closing,
 	}), closing)
@@ -239,6 +243,10 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
+	sealer := &pii.Sealer{Keys: keys, Store: store}
+	if err := sealer.Check(ctx); err != nil {
+		return err
+	}
 	tel, err := telemetry.New(ctx, c.Telemetry("handover-worker"))
 	if err != nil {
 		return err
@@ -261,7 +269,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace)
 	return worker.Run(ctx, tc, &activities.Activities{
-		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: &pii.Sealer{Keys: keys, Store: store},
+		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
 	})
 }
 

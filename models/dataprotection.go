@@ -53,6 +53,19 @@ func (s *Store) LiveCustomerKey(ctx context.Context, ref string) (CustomerKey, e
 	return k, nil
 }
 
+// NewestLiveCustomerKey returns the most recently made key not destroyed, of any customer.
+func (s *Store) NewestLiveCustomerKey(ctx context.Context) (CustomerKey, error) {
+	var k CustomerKey
+	err := s.db.WithContext(ctx).Where("destroyed_at IS NULL").Order("created_at DESC, id DESC").Take(&k).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return CustomerKey{}, fmt.Errorf("customer keys: %w", ErrNotFound)
+	}
+	if err != nil {
+		return CustomerKey{}, fmt.Errorf("loading the newest customer key: %w", err)
+	}
+	return k, nil
+}
+
 // CreateCustomerKey stores a new key for its customer and returns the customer's live key: the
 // new one, or the one another request created first.
 func (s *Store) CreateCustomerKey(ctx context.Context, k CustomerKey) (CustomerKey, error) {

@@ -122,6 +122,24 @@ func (s *Sealer) unwrap(k models.CustomerKey) (cipher.AEAD, error) {
 
 var errDestroyed = errors.New("customer key destroyed")
 
+// Check fails when the encryption keys cannot open the customer keys already in the read model: a
+// process started with another key would show every customer as unavailable and wrap new
+// customers' keys with a key the others do not have.
+func (s *Sealer) Check(ctx context.Context) error {
+	k, err := s.Store.NewestLiveCustomerKey(ctx)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil // nothing sealed yet
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := s.unwrap(k); err != nil {
+		return fmt.Errorf("the encryption key cannot open the customer keys in the read model (%w): "+
+			"set HANDOVER_ENCRYPTION_KEY to the key they were made with, or name it in HANDOVER_ENCRYPTION_OLD_KEYS", err)
+	}
+	return nil
+}
+
 // Opener opens sealed values, loading each customer key once. It is meant for one request or one
 // batch: keys are not kept beyond it, so an erasure takes effect on the next one.
 type Opener struct {

@@ -81,3 +81,34 @@ func TestSealOpenAndErase(t *testing.T) {
 		})
 	}
 }
+
+// A process whose keys cannot open the customer keys already stored is told so before it serves:
+// with another key it fails, with the old key named as an old one it passes.
+func TestCheckFindsAForeignKey(t *testing.T) {
+	t.Parallel()
+	for _, b := range modelstest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			store := modelstest.Open(t, b.URL(t))
+			original := codec.NewKey()
+			keys, err := codec.NewKeyring(original)
+			require.NoError(t, err)
+			s := &pii.Sealer{Keys: keys, Store: store}
+			require.NoError(t, s.Check(ctx), "nothing sealed yet")
+			name := "Ms Patel"
+			require.NoError(t, s.Seal(ctx, "G-1", &name))
+			require.NoError(t, s.Check(ctx))
+
+			other, err := codec.NewKeyring(codec.NewKey())
+			require.NoError(t, err)
+			err = (&pii.Sealer{Keys: other, Store: store}).Check(ctx)
+			require.ErrorContains(t, err, "cannot open the customer keys")
+			require.ErrorContains(t, err, "HANDOVER_ENCRYPTION_OLD_KEYS")
+
+			rotated, err := codec.NewKeyring(codec.NewKey(), original)
+			require.NoError(t, err)
+			require.NoError(t, (&pii.Sealer{Keys: rotated, Store: store}).Check(ctx), "the old key still opens them")
+		})
+	}
+}
