@@ -152,7 +152,9 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if st.telemetry, err = telemetry.New(ctx, cfg.Telemetry); err != nil {
 		return nil, err
 	}
-	st.Sealer = &pii.Sealer{Keys: st.Keys, Store: st.Store}
+	if st.Sealer, err = pii.NewChecked(ctx, st.Keys, st.Store); err != nil {
+		return nil, err
+	}
 	if st.Client, err = dialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log, st.telemetry, st.Keys, true); err != nil {
 		return nil, err
 	}

@@ -181,8 +181,8 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err := retireDemo(ctx, store, log); err != nil {
 		return err
 	}
-	sealer := &pii.Sealer{Keys: keys, Store: store}
-	if err := sealer.Check(ctx); err != nil {
+	sealer, err := pii.NewChecked(ctx, keys, store)
+	if err != nil {
 		return err
 	}
 	tel, err := telemetry.New(ctx, c.Telemetry("handover-api"))
@@ -243,8 +243,8 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
-	sealer := &pii.Sealer{Keys: keys, Store: store}
-	if err := sealer.Check(ctx); err != nil {
+	sealer, err := pii.NewChecked(ctx, keys, store)
+	if err != nil {
 		return err
 	}
 	tel, err := telemetry.New(ctx, c.Telemetry("handover-worker"))

@@ -122,6 +122,16 @@ func (s *Sealer) unwrap(k models.CustomerKey) (cipher.AEAD, error) {
 
 var errDestroyed = errors.New("customer key destroyed")
 
+// NewChecked is the sealer of a process that serves or works: it fails when keys cannot open the
+// customer keys already in store.
+func NewChecked(ctx context.Context, keys *codec.Keyring, store *models.Store) (*Sealer, error) {
+	s := &Sealer{Keys: keys, Store: store}
+	if err := s.Check(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // Check fails when the encryption keys cannot open the customer keys already in the read model: a
 // process started with another key would show every customer as unavailable and wrap new
 // customers' keys with a key the others do not have.
