@@ -251,9 +251,8 @@ func (s *server) authenticate(c *gin.Context) {
 		c.Next()
 		return
 	}
-	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	token = strings.TrimSpace(token)
-	if !ok || token == "" {
+	token, ok := bearerToken(c)
+	if !ok {
 		c.Header("WWW-Authenticate", `Bearer realm="handover"`)
 		writeProblem(c, http.StatusUnauthorized, "send Authorization: Bearer <token>", nil)
 		return
@@ -267,7 +266,6 @@ func (s *server) authenticate(c *gin.Context) {
 	}
 	if err == nil {
 		s.recent.remember(token, st, s.Now())
-		c.Set(recheckKey, func(ctx context.Context) (models.Staff, error) { return s.Store.StaffByToken(ctx, token) })
 	} else if remembered, ok := s.recent.recall(token, s.Now()); ok {
 		s.Log.WarnContext(c.Request.Context(), "read model unavailable; caller known from a recent check", "staff_id", remembered.ID, "error", err)
 		st = remembered
@@ -279,9 +277,12 @@ func (s *server) authenticate(c *gin.Context) {
 	c.Next()
 }
 
-// recheckKey holds, for a long request, how to read its caller again (their token or session may
-// end while it runs).
-const recheckKey = "handover.recheck"
+// bearerToken is the request's Authorization: Bearer token, if it sends one.
+func bearerToken(c *gin.Context) (string, bool) {
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	token = strings.TrimSpace(token)
+	return token, ok && token != ""
+}
 
 func principal(c *gin.Context) models.Staff {
 	return c.MustGet(principalKey).(models.Staff)

@@ -133,7 +133,7 @@ func (h *changeHub) publish(c models.ActionChange) {
 // when the server shuts down.
 func (s *server) stream(c *gin.Context) {
 	me := principal(c)
-	recheck, _ := c.Value(recheckKey).(func(context.Context) (models.Staff, error))
+	recheck := s.callerAgain(c)
 	ch := s.changes.subscribe()
 	defer s.changes.unsubscribe(ch)
 	c.Header("Content-Type", "text/event-stream")
@@ -180,4 +180,19 @@ func (s *server) stream(c *gin.Context) {
 		}
 		c.Writer.Flush()
 	}
+}
+
+// callerAgain reads a long request's caller again from what it authenticated with (its token, or
+// its session as the web UI's), as their token or session may end while it runs; nil when neither.
+func (s *server) callerAgain(c *gin.Context) func(context.Context) (models.Staff, error) {
+	if token, ok := bearerToken(c); ok {
+		return func(ctx context.Context) (models.Staff, error) { return s.Store.StaffByToken(ctx, token) }
+	}
+	if id, err := c.Cookie(sessionCookie); err == nil {
+		return func(ctx context.Context) (models.Staff, error) {
+			st, _, err := s.Store.SessionStaff(ctx, id, s.Now())
+			return st, err
+		}
+	}
+	return nil
 }

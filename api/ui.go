@@ -473,10 +473,6 @@ func (s *server) authenticateOrSession(c *gin.Context) {
 	if id, err := c.Cookie(sessionCookie); err == nil {
 		if st, _, err := s.Store.SessionStaff(c.Request.Context(), id, s.Now()); err == nil {
 			c.Set(principalKey, st)
-			c.Set(recheckKey, func(ctx context.Context) (models.Staff, error) {
-				st, _, err := s.Store.SessionStaff(ctx, id, s.Now())
-				return st, err
-			})
 			c.Next()
 			return
 		}
