@@ -205,8 +205,8 @@ func (st *Stack) serve(ln net.Listener, handler http.Handler, closing chan struc
 	go func() { st.served <- st.httpServer.Serve(ln) }()
 }
 
-// newHTTPServer serves h; closing is closed when its shutdown begins (the API's event streams end
-// on it).
+// newHTTPServer serves h; closing, unless nil, is closed when its shutdown begins (the API's event
+// streams end on it).
 func newHTTPServer(h http.Handler, closing chan struct{}) *http.Server {
 	srv := &http.Server{
 		Handler:           h,
@@ -215,7 +215,9 @@ func newHTTPServer(h http.Handler, closing chan struct{}) *http.Server {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	srv.RegisterOnShutdown(func() { close(closing) })
+	if closing != nil {
+		srv.RegisterOnShutdown(func() { close(closing) })
+	}
 	return srv
 }
 

@@ -263,7 +263,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("listening on %s: %w", c.MetricsAddr, err)
 		}
-		srv := newHTTPServer(promhttp.HandlerFor(tel.Registry, promhttp.HandlerOpts{}), make(chan struct{}))
+		srv := newHTTPServer(promhttp.HandlerFor(tel.Registry, promhttp.HandlerOpts{}), nil)
 		go func() { _ = srv.Serve(ln) }()
 		defer srv.Close()
 	}
