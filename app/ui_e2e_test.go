@@ -63,6 +63,14 @@ func csrfOf(t *testing.T, page string) string {
 }
 
 // signIn signs in with a token through the form, as a person would.
+// signedIn is a new web client signed in with token.
+func signedIn(t *testing.T, st *app.Stack, token string) *webClient {
+	t.Helper()
+	w := newWebClient(t, st.URL)
+	w.signIn(token)
+	return w
+}
+
 func (w *webClient) signIn(token string) string {
 	w.t.Helper()
 	_, page := w.do(http.MethodGet, "/signin", nil)
@@ -167,8 +175,7 @@ func webSessions(t *testing.T, st *app.Stack) {
 }
 
 func webRoles(t *testing.T, st *app.Stack) {
-	agent := newWebClient(t, st.URL)
-	agent.signIn("demo-bob")
+	agent := signedIn(t, st, "demo-bob")
 	resp, page := agent.do(http.MethodGet, "/board", nil)
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.Contains(t, page, "for supervisors")
@@ -182,13 +189,11 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 
 	// An administrator is offered no link that would refuse them: no manager view, no new action.
-	admin := newWebClient(t, st.URL)
-	admin.signIn("demo-root")
+	admin := signedIn(t, st, "demo-root")
 	_, page = admin.do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `href="/manager"`)
 	require.NotContains(t, page, `href="/actions/new"`)
-	manager := newWebClient(t, st.URL)
-	manager.signIn("demo-dave")
+	manager := signedIn(t, st, "demo-dave")
 	_, page = manager.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `href="/manager"`)
 	require.Contains(t, page, `href="/actions/new"`)
@@ -212,8 +217,7 @@ func webRoles(t *testing.T, st *app.Stack) {
 	// The codec endpoint takes a supervisor's session (the Temporal Web UI sends it) but not an agent's.
 	resp, _ = agent.do(http.MethodPost, "/codec/decode", nil)
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
-	sup := newWebClient(t, st.URL)
-	sup.signIn("demo-carol")
+	sup := signedIn(t, st, "demo-carol")
 	req, err := http.NewRequest(http.MethodPost, st.URL+"/codec/decode", strings.NewReader(`{"payloads":[]}`))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
@@ -354,8 +358,7 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 		"title": "Refund the minibar charge", "customer": map[string]any{"ref": "RF-1"}, "category": "refund",
 		"priority": "normal", "owner_id": "alice", "due_in": "2h",
 	}, &a))
-	w := newWebClient(t, st.URL)
-	w.signIn("demo-alice")
+	w := signedIn(t, st, "demo-alice")
 	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `name="field_amount"`)
 	require.Contains(t, page, `name="field_payment_reference"`)
@@ -376,8 +379,7 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 	notes := merge(handoverBody, "notes", map[string]any{"summary": "Guest wants a 2pm checkout", "risks": "Room is booked from 4pm"})
 	require.Equal(t, http.StatusOK, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", notes, nil))
 	require.Equal(t, http.StatusOK, as(t, st, "bob").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm, I tell housekeeping"}, nil))
-	w := newWebClient(t, st.URL)
-	w.signIn("demo-bob")
+	w := signedIn(t, st, "demo-bob")
 	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="past-handovers"`)
 	require.Contains(t, page, "Room is booked from 4pm", "the notes stay after the acceptance")
@@ -409,8 +411,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, erin.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "mine now"}, nil))
 	require.Equal(t, http.StatusCreated, erin.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handovers/h1/feedback", map[string]any{"rating": 4}, nil))
 
-	manager := newWebClient(t, st.URL)
-	manager.signIn("demo-dave")
+	manager := signedIn(t, st, "demo-dave")
 	resp, page := manager.do(http.MethodGet, "/manager", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Regexp(t, `id="review-rates">\s*<span class="badge">decline rate \d+%</span><span class="badge">expiry rate \d+%</span>`, page)
@@ -451,8 +452,7 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, as(t, st, "dave").call(http.MethodPost, "/api/v1/actions/"+oldest+"/escalate", map[string]any{"reason": "guest complained twice"}, nil))
 
-	manager := newWebClient(t, st.URL)
-	manager.signIn("demo-dave")
+	manager := signedIn(t, st, "demo-dave")
 	_, page := manager.do(http.MethodGet, "/board?team="+team, nil)
 	require.Contains(t, page, oldest, "the oldest action is on the board")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
@@ -461,8 +461,7 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	// Another team's board is a manager's to see, and only a team that exists.
 	resp, _ := manager.do(http.MethodGet, "/board?team=no-such-team", nil)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
-	sup := newWebClient(t, st.URL)
-	sup.signIn("demo-carol")
+	sup := signedIn(t, st, "demo-carol")
 	resp, page = sup.do(http.MethodGet, "/board?team="+team, nil)
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.NotContains(t, page, oldest)
