@@ -91,7 +91,8 @@ func dueSpec(now time.Time, dueIn, dueAt, inField, atField string) (time.Duratio
 }
 
 func (s *server) createAction(c *gin.Context) {
-	ctx := c.Request.Context()
+	ctx, cancel := s.commandContext(c)
+	defer cancel()
 	caller := principal(c)
 	if workflows.Role(caller.Role) == workflows.RoleAdmin {
 		writeError(c, s.Log, errorf(kindForbidden, "administrators manage staff and teams; they do not create actions"))

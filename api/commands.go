@@ -22,7 +22,8 @@ import (
 // sendCommand delivers one command to the action's workflow as an Update and answers with the
 // workflow's new state. A repeated Idempotency-Key is de-duplicated by Temporal.
 func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg any, idem workflows.Idempotency, status int) {
-	ctx := c.Request.Context()
+	ctx, cancel := s.commandContext(c)
+	defer cancel()
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ActionWorkflowID(a.ID),
 		UpdateName:   update,
@@ -48,6 +49,16 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 		return
 	}
 	c.JSON(status, body)
+}
+
+// commandContext is the request's context bounded by the command timeout: a command whose
+// workflow nobody serves (no worker running) is answered 503 when it passes.
+func (s *server) commandContext(c *gin.Context) (context.Context, context.CancelFunc) {
+	d := s.CommandTimeout
+	if d <= 0 {
+		d = DefaultCommandTimeout
+	}
+	return context.WithTimeout(c.Request.Context(), d)
 }
 
 // command is the shape of every action command handler: load the action in scope, read the body,

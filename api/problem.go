@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
@@ -117,7 +118,8 @@ func classify(err error) (*apiError, bool) {
 	if errors.Is(err, models.ErrNotFound) {
 		return &apiError{kind: kindNotFound, detail: "no such resource"}, true
 	}
-	if errors.Is(err, context.DeadlineExceeded) {
+	var waited *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &waited) {
 		return &apiError{kind: kindUnavailable, detail: "the request took too long; it may still take effect: retry with the same Idempotency-Key"}, true
 	}
 	return nil, false

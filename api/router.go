@@ -61,7 +61,14 @@ type Deps struct {
 	// StreamKeepAlive is how often an event stream sends a keep-alive and checks its caller again;
 	// zero means 15 s.
 	StreamKeepAlive time.Duration
+	// CommandTimeout bounds how long a command waits for its workflow to take it: with no worker
+	// running, Temporal holds an Update until one comes, and the caller is answered 503 instead of
+	// waiting without end. Zero means DefaultCommandTimeout.
+	CommandTimeout time.Duration
 }
+
+// DefaultCommandTimeout is how long a command waits for its workflow when Deps does not say.
+const DefaultCommandTimeout = 30 * time.Second
 
 type server struct {
 	Deps

@@ -52,6 +52,9 @@ type Config struct {
 	TemporalUIURL string `env:"HANDOVER_TEMPORAL_UI_URL"`
 	// SecureCookies marks the web UI's session cookie Secure: set it when serving over TLS.
 	SecureCookies bool `env:"HANDOVER_SECURE_COOKIES"`
+	// CommandTimeout is how long the api waits for a command's workflow to take it before
+	// answering 503 (with no worker running, Temporal holds the command until one comes).
+	CommandTimeout time.Duration `env:"HANDOVER_COMMAND_TIMEOUT" envDefault:"30s"`
 }
 
 // Keyring is the encryption key ring of the production processes: they refuse to run without a
@@ -109,6 +112,19 @@ func (c Config) Validate() error {
 		}
 		if len(c.WebhookSecret) < 16 {
 			return errors.New("HANDOVER_WEBHOOK_SECRET: at least 16 characters are required with HANDOVER_WEBHOOK_URL")
+		}
+	}
+	if c.CommandTimeout <= 0 {
+		return fmt.Errorf("HANDOVER_COMMAND_TIMEOUT %s: want a positive duration such as 30s", c.CommandTimeout)
+	}
+	if c.OTLPEndpoint != "" {
+		if _, _, err := net.SplitHostPort(c.OTLPEndpoint); err != nil {
+			return fmt.Errorf("HANDOVER_OTLP_ENDPOINT %q: want host:port of an OTLP/gRPC collector", c.OTLPEndpoint)
+		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return fmt.Errorf("HANDOVER_METRICS_ADDR %q: want host:port", c.MetricsAddr)
 		}
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
@@ -210,7 +226,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
 		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: sealer,
 		UI:      api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},
-		Closing: closing,
+		Closing: closing, CommandTimeout: c.CommandTimeout,
 	}), closing)
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {

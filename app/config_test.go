@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -53,4 +54,36 @@ func TestDevKeepsItsGeneratedKey(t *testing.T) {
 	}
 	require.Equal(t, 200, as(t, again, "alice").call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &got))
 	require.Equal(t, "Ms Patel", got.Customer.Name)
+}
+
+// A setting that cannot work stops the process at start with the variable's name, instead of
+// failing later (a trace exporter dialling nowhere, a command timeout of zero answering every
+// command 503).
+func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
+	t.Parallel()
+	base, err := app.LoadConfig()
+	require.NoError(t, err)
+	require.NoError(t, base.Validate(), "the defaults work")
+	for name, tc := range map[string]struct {
+		set  func(*app.Config)
+		want string
+	}{
+		"temporal address":   {func(c *app.Config) { c.TemporalAddress = "temporal" }, "HANDOVER_TEMPORAL_ADDRESS"},
+		"http address":       {func(c *app.Config) { c.HTTPAddr = ":80:80" }, "HANDOVER_HTTP_ADDR"},
+		"otlp endpoint":      {func(c *app.Config) { c.OTLPEndpoint = "http://collector:4317/v1" }, "HANDOVER_OTLP_ENDPOINT"},
+		"metrics address":    {func(c *app.Config) { c.MetricsAddr = "9090" }, "HANDOVER_METRICS_ADDR"},
+		"no command timeout": {func(c *app.Config) { c.CommandTimeout = 0 }, "HANDOVER_COMMAND_TIMEOUT"},
+		"negative timeout":   {func(c *app.Config) { c.CommandTimeout = -time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
+		"webhook url":        {func(c *app.Config) { c.WebhookURL = "ftp://x" }, "HANDOVER_WEBHOOK_URL"},
+		"log format":         {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},
+		"log level":          {func(c *app.Config) { c.LogLevel = "loud" }, "HANDOVER_LOG_LEVEL"},
+		"rate burst":         {func(c *app.Config) { c.RateBurst = 0 }, "HANDOVER_RATE_BURST"},
+	} {
+		cfg := base
+		tc.set(&cfg)
+		require.ErrorContains(t, cfg.Validate(), tc.want, name)
+	}
+	ok := base
+	ok.OTLPEndpoint, ok.MetricsAddr, ok.CommandTimeout = "collector.internal:4317", "127.0.0.1:9090", 5*time.Second
+	require.NoError(t, ok.Validate())
 }

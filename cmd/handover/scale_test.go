@@ -82,12 +82,22 @@ func waitReady(t *testing.T, url string) {
 
 // post sends a JSON body and decodes the answer; it returns the status.
 func post(t *testing.T, url, token string, body any, out any) int {
+	status, _ := postKeyed(t, url, token, "", body, out)
+	return status
+}
+
+// postKeyed is post with an Idempotency-Key (none when key is empty); it returns the status and
+// the answer's headers.
+func postKeyed(t *testing.T, url, token, key string, body any, out any) (int, http.Header) {
 	raw, err := json.Marshal(body)
 	require.NoError(t, err)
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(raw))
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
 	resp, err := (&http.Client{Timeout: 90 * time.Second}).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -95,7 +105,7 @@ func post(t *testing.T, url, token string, body any, out any) int {
 	if out != nil {
 		require.NoError(t, json.Unmarshal(answer, out), string(answer))
 	}
-	return resp.StatusCode
+	return resp.StatusCode, resp.Header
 }
 
 func get(t *testing.T, url, token string, out any) int {
@@ -226,6 +236,72 @@ func TestScaleOut(t *testing.T) {
 	}
 	t.Logf("one of two workers killed with SIGKILL with %d actions awaiting acceptance; all %d completed by the survivor, %d events checked, 0 lost or doubled",
 		actions/2, actions, 5*actions)
+
+	// With no worker left, a command is answered 503 once the api's command timeout passes, not
+	// held for as long as the client waits; the same Idempotency-Key once a worker is back applies
+	// it once.
+	// (An api with a short timeout: the survivors' default of 30 s also covers the 5 s in which
+	// Temporal still offers a killed worker's workflows to it alone.)
+	require.NoError(t, workers[1].cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, workers[1].cmd.Wait(), "the worker stops cleanly on SIGTERM")
+	const commandTimeout = 2 * time.Second
+	impatient := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	c.start("api-3", []string{"HANDOVER_HTTP_ADDR=" + impatient, "HANDOVER_COMMAND_TIMEOUT=" + commandTimeout.String()}, "api")
+	waitReady(t, "http://"+impatient)
+	note := map[string]any{"text": "called the customer back"}
+	create := map[string]any{"title": "Late room service", "category": "request", "owner_id": "ann", "due_in": "2h"}
+	for _, try := range []struct {
+		url, key string
+		body     any
+	}{
+		{"http://" + impatient + "/api/v1/actions/" + ids[0] + "/notes", "late-note", note},
+		{"http://" + impatient + "/api/v1/actions", "late-create", create},
+	} {
+		var problem struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		began := time.Now()
+		status, header := postKeyed(t, try.url, tokens["ann"], try.key, try.body, &problem)
+		waited := time.Since(began)
+		require.Equal(t, http.StatusServiceUnavailable, status, "%s with no worker", try.url)
+		require.Equal(t, "1", header.Get("Retry-After"))
+		require.Contains(t, problem.Detail, "retry with the same Idempotency-Key")
+		require.GreaterOrEqual(t, waited, commandTimeout, "answered before the timeout")
+		require.Less(t, waited, commandTimeout+10*time.Second, "held long past the timeout")
+		t.Logf("%s with no worker: 503 after %s", try.key, waited.Round(time.Millisecond))
+	}
+	back := time.Now()
+	c.start("worker-3", nil, "worker")
+	var noted struct {
+		Seq int64 `json:"seq"`
+	}
+	var created, again actionView
+	require.Eventually(t, func() bool {
+		status, _ := postKeyed(t, apis[1]+"/api/v1/actions/"+ids[0]+"/notes", tokens["ann"], "late-note", note, &noted)
+		return status == http.StatusCreated
+	}, 60*time.Second, 500*time.Millisecond, "the note's retry never went through")
+	t.Logf("the note's retry went through %s after a worker was started again", time.Since(back).Round(time.Millisecond))
+	status, _ := postKeyed(t, apis[0]+"/api/v1/actions", tokens["ann"], "late-create", create, &created)
+	require.Equal(t, http.StatusCreated, status)
+	status, _ = postKeyed(t, apis[1]+"/api/v1/actions", tokens["ann"], "late-create", create, &again)
+	require.Equal(t, http.StatusCreated, status)
+	require.Equal(t, created.ID, again.ID, "one action for one key")
+	var tl struct {
+		Items []struct {
+			Type string `json:"type"`
+		} `json:"items"`
+	}
+	require.Eventually(t, func() bool {
+		return get(t, apis[0]+"/api/v1/actions/"+ids[0]+"/events", tokens["ann"], &tl) == http.StatusOK && len(tl.Items) == 6
+	}, 10*time.Second, 100*time.Millisecond, "the timeline after the note: %+v", tl.Items)
+	notes := 0
+	for _, e := range tl.Items {
+		if e.Type == "note_added" {
+			notes++
+		}
+	}
+	require.Equal(t, 1, notes, "the note sent while no worker ran, and its retry, are one note")
 
 	// The survivors stop cleanly on SIGTERM.
 	for _, p := range c.procs {
