@@ -2,17 +2,20 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
 )
 
 // reportTeam is the team a report covers: supervisors read their own team's; managers the one
-// they name, or ("") all teams together.
-func reportTeam(c *gin.Context) (string, error) {
+// they name (404 for a team that does not exist, rather than a report of zeros), or ("") all
+// teams together.
+func (s *server) reportTeam(c *gin.Context) (string, error) {
 	caller := principal(c)
 	if !workflows.Role(caller.Role).SupervisorOrAbove() {
 		return "", errorf(kindForbidden, "the handover reports are for supervisors and managers")
@@ -22,7 +25,14 @@ func reportTeam(c *gin.Context) (string, error) {
 		if team != "" && team != teamOf(caller) {
 			return "", errorf(kindForbidden, "supervisors see the reports of their own team")
 		}
-		team = teamOf(caller)
+		return teamOf(caller), nil
+	}
+	if team != "" {
+		if _, err := s.Store.GetTeam(c.Request.Context(), team); errors.Is(err, models.ErrNotFound) {
+			return "", errorf(kindNotFound, "there is no team %q", team)
+		} else if err != nil {
+			return "", err
+		}
 	}
 	return team, nil
 }
@@ -31,7 +41,7 @@ func reportTeam(c *gin.Context) (string, error) {
 // time to accept; on-time completion; escalations by reason; feedback; bounces; all split by
 // situation and by team. Supervisors see their own team; managers any team or all.
 func (s *server) handoverReport(c *gin.Context) (int, any, error) {
-	team, err := reportTeam(c)
+	team, err := s.reportTeam(c)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -73,7 +83,7 @@ type weeklyReportJSON struct {
 // weeklyReports lists the kept weekly reviews, newest first: a supervisor's team's, or for a
 // manager any team's (team_id) or all teams together (no team_id).
 func (s *server) weeklyReports(c *gin.Context) (int, any, error) {
-	team, err := reportTeam(c)
+	team, err := s.reportTeam(c)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -165,6 +165,16 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", q, nil, &all))
 	require.Contains(t, all.ByTeam, team, "a manager sees every team")
+	var one struct {
+		ByTeam map[string]figures `json:"by_team"`
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", q+"&team_id="+team, nil, &one))
+	require.Len(t, one.ByTeam, 1, "a manager's report of the team named")
+	for _, path := range []string{q + "&team_id=nosuchteam", "/api/v1/reports/weekly?team_id=nosuchteam"} {
+		p = problem{}
+		require.Equal(t, http.StatusNotFound, as(t, st, "dave").call("GET", path, nil, &p), "a report of a team that does not exist: %s", path)
+		require.Contains(t, p.Detail, `no team "nosuchteam"`)
+	}
 }
 
 // The weekly review is kept by a Temporal Schedule; triggering it now stores this week's.
