@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -16,8 +17,11 @@ const slowQuery = 200 * time.Millisecond
 // queryLogger logs failed and slow statements through slog. GORM's own slog logger renders every
 // statement with its values before it decides whether to log it; this one asks for the statement
 // only when it logs it.
+// GORM's own messages (Info, Warn, Error) are printf formats: they are formatted here, where
+// GORM's slog logger would log the format with its arguments beside it.
 type queryLogger struct {
 	logger.Interface
+	log   *slog.Logger
 	level logger.LogLevel
 }
 
@@ -25,12 +29,31 @@ func newQueryLogger(log *slog.Logger) logger.Interface {
 	const level = logger.Warn
 	return queryLogger{
 		Interface: logger.NewSlogLogger(log, logger.Config{SlowThreshold: slowQuery, IgnoreRecordNotFoundError: true, LogLevel: level}),
+		log:       log,
 		level:     level,
 	}
 }
 
 func (l queryLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return queryLogger{Interface: l.Interface.LogMode(level), level: level}
+	return queryLogger{Interface: l.Interface.LogMode(level), log: l.log, level: level}
+}
+
+func (l queryLogger) Info(ctx context.Context, format string, args ...any) {
+	if l.level >= logger.Info {
+		l.log.InfoContext(ctx, fmt.Sprintf(format, args...))
+	}
+}
+
+func (l queryLogger) Warn(ctx context.Context, format string, args ...any) {
+	if l.level >= logger.Warn {
+		l.log.WarnContext(ctx, fmt.Sprintf(format, args...))
+	}
+}
+
+func (l queryLogger) Error(ctx context.Context, format string, args ...any) {
+	if l.level >= logger.Error {
+		l.log.ErrorContext(ctx, fmt.Sprintf(format, args...))
+	}
 }
 
 func (l queryLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {

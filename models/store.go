@@ -19,6 +19,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 	"gorm.io/gorm/clause"
 
 	// The pure-Go SQLite driver, registered as "sqlite"; the embedded Temporal server links it too.
@@ -87,9 +88,11 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	default:
 		return nil, errors.New("no database URL given")
 	}
+	// GORM logs a failure to connect as well as returning it; the caller reports the error once.
+	// The query logger is set once the connection is up.
 	gormConfig := func() *gorm.Config {
 		return &gorm.Config{
-			Logger:                 newQueryLogger(log),
+			Logger:                 logger.Discard,
 			SkipDefaultTransaction: true,
 			TranslateError:         true,
 			NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
@@ -99,6 +102,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("opening %s read model: %w", dialect, err), closeConn())
 	}
+	db.Logger = newQueryLogger(log)
 	st := &Store{db: db, read: db, dialect: dialect}
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -122,6 +126,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		if st.read, err = gorm.Open(sqlite.New(sqlite.Config{Conn: readDB}), gormConfig()); err != nil {
 			return nil, errors.Join(fmt.Errorf("opening sqlite read connections: %w", err), readDB.Close(), sqlDB.Close())
 		}
+		st.read.Logger = db.Logger
 		readDB.SetMaxOpenConns(4)
 		readDB.SetMaxIdleConns(4)
 	}

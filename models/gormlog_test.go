@@ -1,0 +1,39 @@
+package models
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// GORM's messages are formats: the log holds them formatted, at the query logger's level.
+func TestQueryLoggerFormatsGormsMessages(t *testing.T) {
+	var buf bytes.Buffer
+	l := newQueryLogger(slog.New(slog.NewTextHandler(&buf, nil)))
+	ctx := context.Background()
+	l.Error(ctx, "failed to initialize database, got error %v", errors.New("connection refused"))
+	l.Info(ctx, "not logged at %s", "warn level")
+	require.Contains(t, buf.String(), `msg="failed to initialize database, got error connection refused"`)
+	require.NotContains(t, buf.String(), "%v")
+	require.NotContains(t, buf.String(), "not logged")
+
+	buf.Reset()
+	l.Trace(ctx, time.Now(), func() (string, int64) { return "SELECT 1", 1 }, nil)
+	require.Empty(t, buf.String(), "a quick statement that worked is not logged")
+	l.Trace(ctx, time.Now(), func() (string, int64) { return "SELECT nothing", 0 }, errors.New("no such table"))
+	require.Contains(t, buf.String(), "no such table", "a failed statement is")
+}
+
+// A read model that cannot be reached is reported once, by the error Open returns: nothing is
+// logged beside it.
+func TestOpenReportsAnUnreachableDatabaseOnce(t *testing.T) {
+	var buf bytes.Buffer
+	_, err := Open("postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", slog.New(slog.NewTextHandler(&buf, nil)))
+	require.ErrorContains(t, err, "opening postgres read model")
+	require.Empty(t, buf.String())
+}
