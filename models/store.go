@@ -19,8 +19,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
 
 	// The pure-Go SQLite driver, registered as "sqlite"; the embedded Temporal server links it too.
 	_ "modernc.org/sqlite"
