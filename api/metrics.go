@@ -8,8 +8,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
 )
 
 // httpMetrics counts and times requests by route template, never by raw path, so that IDs do not
@@ -103,6 +106,42 @@ func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 	ch <- prometheus.MustNewConstHistogram(d.accept, uint64(len(f.AcceptSeconds)), sum, buckets)
+}
+
+// workerCollector counts the workers Temporal has seen polling the action task queue lately, at
+// each scrape. The api's readiness does not depend on workers (reads work without them), so this
+// gauge at zero is how an operator hears that commands are waiting for one.
+type workerCollector struct {
+	temporal client.Client
+	workers  *prometheus.Desc
+}
+
+// workerSeen is how recently a worker must have polled to count: a poll is held open for up to
+// about 70 s, so a live worker polls again within that.
+const workerSeen = 90 * time.Second
+
+func newWorkerCollector(c client.Client) *workerCollector {
+	return &workerCollector{temporal: c, workers: prometheus.NewDesc("handover_workers",
+		"Workers that polled the action task queue for workflow tasks in the last 90 s, as Temporal saw them.", []string{"task_queue"}, nil)}
+}
+
+func (w *workerCollector) Describe(ch chan<- *prometheus.Desc) { ch <- w.workers }
+
+func (w *workerCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	resp, err := w.temporal.DescribeTaskQueue(ctx, workflows.TaskQueue, enums.TASK_QUEUE_TYPE_WORKFLOW)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(w.workers, err)
+		return
+	}
+	seen := map[string]bool{}
+	for _, p := range resp.GetPollers() {
+		if time.Since(p.GetLastAccessTime().AsTime()) <= workerSeen {
+			seen[p.GetIdentity()] = true
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(w.workers, prometheus.GaugeValue, float64(len(seen)), workflows.TaskQueue)
 }
 
 func metricsHandler(reg *prometheus.Registry) gin.HandlerFunc {

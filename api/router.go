@@ -111,6 +111,9 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Store != nil {
 		d.Metrics.MustRegister(newDomainCollector(d.Store, d.Now))
 	}
+	if d.Temporal != nil {
+		d.Metrics.MustRegister(newWorkerCollector(d.Temporal))
+	}
 	r.Use(s.recover, s.logRequests, httpm.middleware, refuseNUL)
 	if d.Tracer != nil {
 		r.Use(otelgin.Middleware("handover-api", otelgin.WithTracerProvider(d.Tracer), otelgin.WithPropagators(d.Propagator)))

@@ -234,6 +234,14 @@ func TestScaleOut(t *testing.T) {
 			require.EqualValues(t, j+1, e.Seq, id)
 		}
 	}
+	// The api's /metrics counts the workers Temporal sees polling: the survivor and worker-1,
+	// still within the 90 s it counts a worker that polled.
+	resp, err := http.Get(apis[0] + "/metrics")
+	require.NoError(t, err)
+	scrape, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Contains(t, string(scrape), "\nhandover_workers{task_queue=\"handover\"} 2\n")
 	t.Logf("one of two workers killed with SIGKILL with %d actions awaiting acceptance; all %d completed by the survivor, %d events checked, 0 lost or doubled",
 		actions/2, actions, 5*actions)
 
