@@ -22,7 +22,7 @@ var recordHistories = flag.Bool("record-histories", false, "write the histories 
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v6-"
+const historyPrefix = "v7-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -64,6 +64,15 @@ func TestRecordHistories(t *testing.T) {
 		waitStatus(t, alice, id, "checking", 0)
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/escalate", map[string]any{"reason": "stuck"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign", map[string]any{"to_id": "bob", "reason": "alice is away"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
+	})
+	record("check_reassigned_with_due", func(id string) {
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "1s", "reason": "short"}, nil))
+		waitStatus(t, alice, id, "checking", 0)
+		var a action
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/check",
+			map[string]any{"result": "not_done", "next": "reassign", "to_id": "bob", "due_in": "2h", "notes": "alice is away"}, &a))
+		require.Equal(t, "assigned", a.Status, "revision 3: bob has the new due time")
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
 	})
 	record("handover_declined_refused", func(id string) {

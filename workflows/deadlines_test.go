@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -215,6 +216,39 @@ func TestCheckNotDoneNextSteps(t *testing.T) {
 	require.Equal(t, workflows.StatusAssigned, supExtend.state.Status)
 	require.Equal(t, 0, supExtend.state.EscalationLevel)
 	require.NoError(t, checkEscalate.err)
+}
+
+// "Not done, reassign" at a check gives the new owner the due time sent with it, so the action is
+// assigned again rather than at its check at once (revision 3); an action of revision 2 keeps the
+// due time that had passed, as its histories recorded.
+func TestCheckReassignGivesTheNewOwnerTheNewDueTime(t *testing.T) {
+	for _, rev := range []int{2, workflows.CurrentRevision} {
+		t.Run(fmt.Sprintf("revision %d", rev), func(t *testing.T) {
+			b := setup(t)
+			b.seedSupervisors(t)
+			start := b.env.Now().UTC()
+			in := b.dueIn("r1", 10*time.Minute)
+			in.Revision = rev
+			bobRecipient := onShift("bob", 1)
+			reassign := &step{at: 11 * time.Minute, name: workflows.UpdateCheck, arg: workflows.CheckInput{
+				Actor: carol, Result: workflows.CheckNotDone, Next: workflows.NextReassign, To: &bobRecipient, DueIn: 2 * time.Hour, Notes: "alice is off sick",
+			}}
+			later := probe(11*time.Minute + time.Second)
+			done := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "sorted"}}
+			b.run(t, in, reassign, later, done)
+
+			require.NoError(t, reassign.err)
+			require.Equal(t, "bob", later.state.OwnerID)
+			if rev < 3 {
+				require.Equal(t, workflows.StatusChecking, later.state.Status, "revision 2 keeps the past due time")
+				require.True(t, later.state.DueAt.Equal(in.DueAt.UTC().Truncate(time.Microsecond)))
+				return
+			}
+			require.Equal(t, workflows.StatusAssigned, later.state.Status)
+			require.WithinDuration(t, start.Add(11*time.Minute+2*time.Hour), later.state.DueAt, time.Second, "two hours from the check")
+			require.NotContains(t, b.eventTypes(t, "r1")[3:], workflows.EventDue, "no second check at once: %v", b.eventTypes(t, "r1"))
+		})
+	}
 }
 
 // A long-lived action continues as new before its history grows large, carrying its state and its

@@ -527,7 +527,16 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		}
 		events = append(events, s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, at), "not done at check: "+in.Notes)...)
 	case in.Next == NextReassign:
-		events = append(events, s.reassign(now, in.Actor.ID, *in.To, "not done at check: "+in.Notes, nil)...)
+		var due *time.Time
+		if s.revision >= 3 && (in.DueAt != nil || in.DueIn > 0) {
+			var at time.Time
+			if in.DueAt != nil {
+				at = *in.DueAt
+			}
+			at = s.dueFrom(now, in.DueIn, at)
+			due = &at
+		}
+		events = append(events, s.reassign(now, in.Actor.ID, *in.To, "not done at check: "+in.Notes, due)...)
 	case in.Next == NextEscalate:
 		events = append(events, s.escalate(now, in.Actor.ID, EscalationNotDone, "not done at check: "+in.Notes)...)
 	}

@@ -177,7 +177,10 @@ type State struct {
 	shiftOutbox []shiftSignal
 	// byShift, while a shift handover's command is applied, names that shift handover: its events
 	// get the cause shift_handover and its ID (see forShift).
-	byShift   string
+	byShift string
+	// revision is the StartInput's Revision, set by the workflow: changes to what a command does
+	// branch on it, so that histories recorded before a change replay as they ran.
+	revision  int
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -397,7 +400,9 @@ type StartInput struct {
 // (kept while the next deadline does not move earlier, cancelled when the action ends), without
 // recording workflow-version markers. Revision 2 also sends the webhook every change that notified
 // nobody (a completion nobody handed over, a note, a check), so an integration hears of each one.
-const CurrentRevision = 2
+// Revision 3 gives the new owner the due time a check sent with "not done, reassign" (revision 2
+// kept the due time that had passed, so the action was at its check again at once).
+const CurrentRevision = 3
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
