@@ -330,13 +330,22 @@ func (s *server) loadScopedWith(c *gin.Context, load func(context.Context, strin
 		return models.Action{}, errorf(kindNotFound, "no action %q", id)
 	}
 	a, err := load(c.Request.Context(), id)
-	if errors.Is(err, models.ErrNotFound) || (err == nil && !inScope(principal(c), a.TeamID)) {
+	switch {
+	case err == nil && inScope(principal(c), a.TeamID):
+		return a, nil
+	case err == nil:
 		return models.Action{}, errorf(kindNotFound, "no action %q", id)
 	}
-	if err != nil {
-		return s.loadScopedOrLive(c, err)
+	if live, ok := s.liveAction(c, id); ok {
+		if !errors.Is(err, models.ErrNotFound) {
+			s.Log.WarnContext(c.Request.Context(), "read model unavailable; action loaded from its workflow", "action_id", id, "error", err)
+		}
+		return live, nil
 	}
-	return a, nil
+	if errors.Is(err, models.ErrNotFound) {
+		return models.Action{}, errorf(kindNotFound, "no action %q", id)
+	}
+	return models.Action{}, err
 }
 
 func (s *server) getAction(c *gin.Context) (int, any, error) {
@@ -345,6 +354,10 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	state := stateFromRow(a)
+	if live, ok := c.Get(liveStateKey); ok {
+		// The read model could not answer: the workflow's state is the action as it stands.
+		state = live.(workflows.State)
+	}
 	if c.Query("consistent") == "true" {
 		v, err := s.Temporal.QueryWorkflow(c.Request.Context(), workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
 		if err == nil {

@@ -3,8 +3,6 @@ package api
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -63,32 +61,28 @@ func (m *authMemory) recall(token string, now time.Time) (models.Staff, bool) {
 	return r.staff, true
 }
 
-// actionFromWorkflow is the action as its workflow holds it, for when the read model is down.
-func (s *server) actionFromWorkflow(ctx context.Context, id string) (models.Action, error) {
+// liveStateKey holds, on a request whose action was loaded from its workflow rather than the read
+// model, the workflow's state, so that a read can answer with all of it.
+const liveStateKey = "handover.live-state"
+
+// liveAction loads the action from its workflow, for when the read model cannot answer for it: the
+// database is down, or the action's first projection has not reached it yet (a create answered
+// while the database was down is projected once it is back, within a few seconds). It reports
+// false for an action that does not exist or is outside the caller's scope.
+func (s *server) liveAction(c *gin.Context, id string) (models.Action, bool) {
+	if s.Temporal == nil {
+		return models.Action{}, false
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+	defer cancel()
 	v, err := s.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(id), "", workflows.QueryState)
 	var state workflows.State
 	if err == nil {
 		err = v.Get(&state)
 	}
-	if err != nil {
-		return models.Action{}, fmt.Errorf("read model unavailable and action %s not answering: %w", id, err)
+	if err != nil || state.ID != id || !inScope(principal(c), state.TeamID) {
+		return models.Action{}, false
 	}
-	return models.Action{ID: state.ID, TeamID: state.TeamID, CustomerRef: state.Customer.Ref, Status: string(state.Status), Version: state.Version}, nil
-}
-
-// loadScopedOrLive is loadScoped, falling back to the workflow when the read model is down.
-func (s *server) loadScopedOrLive(c *gin.Context, err error) (models.Action, error) {
-	if err == nil || errors.Is(err, models.ErrNotFound) || s.Temporal == nil {
-		return models.Action{}, err
-	}
-	var apiErr *apiError
-	if errors.As(err, &apiErr) {
-		return models.Action{}, err
-	}
-	a, qerr := s.actionFromWorkflow(c.Request.Context(), c.Param("id"))
-	if qerr != nil || !inScope(principal(c), a.TeamID) {
-		return models.Action{}, err
-	}
-	s.Log.WarnContext(c.Request.Context(), "read model unavailable; action loaded from its workflow", "action_id", a.ID, "error", err)
-	return a, nil
+	c.Set(liveStateKey, state)
+	return models.Action{ID: state.ID, TeamID: state.TeamID, CustomerRef: state.Customer.Ref, Status: string(state.Status), Version: state.Version}, true
 }

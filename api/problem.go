@@ -118,8 +118,16 @@ func classify(err error) (*apiError, bool) {
 	if errors.Is(err, models.ErrNotFound) {
 		return &apiError{kind: kindNotFound, detail: "no such resource"}, true
 	}
+	if models.Unavailable(err) {
+		return &apiError{kind: kindUnavailable, detail: "the read model is unavailable; retry shortly"}, true
+	}
+	var temporalDown *serviceerror.Unavailable
+	if errors.As(err, &temporalDown) {
+		return &apiError{kind: kindUnavailable, detail: "the workflow engine is unavailable; retry shortly"}, true
+	}
 	var waited *client.WorkflowUpdateServiceTimeoutOrCanceledError
-	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &waited) {
+	var late *serviceerror.DeadlineExceeded
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &waited) || errors.As(err, &late) {
 		return &apiError{kind: kindUnavailable, detail: "the request took too long; it may still take effect: retry with the same Idempotency-Key"}, true
 	}
 	return nil, false
@@ -137,6 +145,9 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	}
 	status := statusOfKind[ae.kind]
 	if status == http.StatusServiceUnavailable {
+		// The caller is told to retry; the log says what was down.
+		log.WarnContext(c.Request.Context(), "request answered 503", "error", err, "method", c.Request.Method,
+			"route", c.FullPath(), "request_id", c.GetString(requestIDKey))
 		c.Header("Retry-After", "1")
 	}
 	writeProblem(c, status, ae.detail, ae.fields)

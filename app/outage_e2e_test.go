@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -9,9 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
 
+	"github.com/handover/handover/app"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
 )
 
 // cutProxy is a loopback TCP proxy in front of PostgreSQL that the test can cut (every
@@ -102,6 +107,40 @@ func TestReadModelOutage(t *testing.T) {
 	var down problem
 	require.Equal(t, http.StatusServiceUnavailable, alice.call("GET", "/readyz", nil, &down))
 	require.Equal(t, "not ready: read model", down.Detail)
+	// Reads that need the read model say so with 503 and Retry-After, at once; an action is read
+	// from its workflow, all of it (the customer's sealed data shows as unavailable: its key is
+	// in the read model too).
+	var shown struct {
+		Title           string `json:"title"`
+		Status          string `json:"status"`
+		PendingHandover *struct {
+			ToID string `json:"to_id"`
+		} `json:"pending_handover"`
+		Customer struct {
+			Name string `json:"name"`
+		} `json:"customer"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+ids[0], nil, &shown))
+	require.Equal(t, "Late checkout for room 214", shown.Title)
+	require.Equal(t, "handover_pending", shown.Status)
+	require.NotNil(t, shown.PendingHandover)
+	require.Equal(t, "bob", shown.PendingHandover.ToID)
+	require.Equal(t, "[unavailable]", shown.Customer.Name)
+	for _, path := range []string{"/api/v1/actions?limit=5", "/api/v1/actions/" + ids[0] + "/events", "/api/v1/me/inbox"} {
+		began := time.Now()
+		req, err := http.NewRequest(http.MethodGet, st.URL+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+app.DemoToken("alice"))
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, path)
+		require.Equal(t, "1", resp.Header.Get("Retry-After"), path)
+		require.Less(t, time.Since(began), 5*time.Second, path)
+	}
+	var refused problem
+	require.Equal(t, http.StatusServiceUnavailable, alice.call("POST", "/api/v1/actions", newAction("alice"), &refused), "a create needs the read model")
+	require.Contains(t, refused.Detail, "read model is unavailable")
 	began := time.Now()
 	commands := 0
 	for i, id := range ids {
@@ -120,11 +159,35 @@ func TestReadModelOutage(t *testing.T) {
 		}
 		commands++
 	}
+	// An action whose first projection has not reached the read model (started during the outage:
+	// its projector retries every 5 s) is answered from its workflow once the database is back, not
+	// 404.
+	startUnprojected := func(team string) string {
+		id := uuid.NewString()
+		_, err := st.Client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{
+			ID: workflows.ActionWorkflowID(id), TaskQueue: workflows.TaskQueue,
+		}, workflows.ActionWorkflowName, workflows.StartInput{
+			ActionID: id, Title: "Taxi for 6am", Category: "request", Priority: "normal",
+			TeamID: team, DueAt: time.Now().Add(4 * time.Hour),
+			CreatedBy: workflows.Actor{ID: "crm", Role: workflows.RoleService}, Revision: workflows.CurrentRevision,
+		})
+		require.NoError(t, err)
+		return id
+	}
+	unprojected, otherTeams := startUnprojected("frontdesk"), startUnprojected("kitchen")
 	for time.Since(began) < 6*time.Second {
 		time.Sleep(100 * time.Millisecond)
 	}
 	outage := time.Since(began)
 	proxy.restore()
+	var early struct {
+		Title   string `json:"title"`
+		Version int64  `json:"version"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+unprojected, nil, &early), "an action started during the outage")
+	require.Equal(t, "Taxi for 6am", early.Title)
+	require.Equal(t, http.StatusNotFound, alice.call("GET", "/api/v1/actions/"+uuid.NewString(), nil, nil), "one that does not exist is still 404")
+	require.Equal(t, http.StatusNotFound, alice.call("GET", "/api/v1/actions/"+otherTeams, nil, nil), "and one outside the caller's team")
 
 	// Convergence: the read model reaches each workflow's version, with events 1..version once each.
 	events := 0

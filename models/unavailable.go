@@ -1,0 +1,34 @@
+package models
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Unavailable reports whether err says the database could not be reached or is not taking
+// connections now, rather than that a statement was wrong: what failed may work when retried.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var connect *pgconn.ConnectError
+	var netErr *net.OpError
+	if errors.As(err, &connect) || errors.As(err, &netErr) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		// 08: connection exceptions; 57P: the server shutting down or restarting, or the
+		// connection terminated by an administrator; 53300: too many connections; 55000: the
+		// database is not accepting connections.
+		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P") || pg.Code == "53300" || pg.Code == "55000"
+	}
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err)
+}
