@@ -73,6 +73,11 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		if err != nil {
 			return 0, nil, err
 		}
+		// Someone who could take none of the shift's actions is refused now, not planned for and
+		// then skipped action by action.
+		if err := workflows.CheckRecipient(teamOf(from), "to_id", to); err != nil {
+			return 0, nil, err
+		}
 		fixed = &to
 	}
 	actions, err := s.Store.OwnedOpenActions(ctx, from.ID)

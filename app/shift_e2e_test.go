@@ -73,6 +73,10 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusForbidden, in.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "notes": "n", "situation": "busy"}, &p), "an agent cannot hand over a colleague's shift")
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "situation": "busy"}, &p))
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": "alice", "notes": "n", "situation": "busy"}, &p), "a recipient of another team takes none of them")
+	require.Contains(t, p.Detail, "to_id: alice is not in team")
 
 	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "Quiet night; room 12 waits on a plumber.", "situation": "routine", "accept_within": "4s"}
 	key := modelstest.Name("shift")

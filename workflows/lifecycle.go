@@ -241,6 +241,13 @@ func checkEligible(s *State, field string, r Recipient) error {
 	return nil
 }
 
+// CheckRecipient refuses someone who could not take any action of the team: inactive, in a role
+// that owns nothing, in another team or off shift. (What one action needs beyond that, its
+// authority, is checked with the action.)
+func CheckRecipient(teamID, field string, r Recipient) error {
+	return checkEligible(&State{TeamID: teamID}, field, r)
+}
+
 // CheckHandover refuses a handover the state, the actor or the recipient does not allow.
 func CheckHandover(s *State, in HandoverInput) error {
 	if err := checkTransition(s, UpdateHandover); err != nil {
