@@ -268,7 +268,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		return workflows.StartInput{}, invalidFields(FieldError{Field: "team_id", Message: "give owner_id or team_id"})
 	}
 	if !inScope(caller, teamID) {
-		return workflows.StartInput{}, invalidFields(FieldError{Field: "team_id", Message: "you cannot create actions for team " + teamID})
+		return workflows.StartInput{}, errorf(kindForbidden, "you cannot create actions for team %s", teamID)
 	}
 
 	owner, routed := req.OwnerID, false

@@ -233,7 +233,8 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, kim.call("GET", "/api/v1/actions?team_id=frontdesk", nil, &page))
 	require.Empty(t, page.Items)
-	require.Equal(t, http.StatusUnprocessableEntity, kim.call("POST", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", "frontdesk"), &p))
+	require.Equal(t, http.StatusForbidden, kim.call("POST", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", "frontdesk"), &p))
+	require.Contains(t, p.Detail, "you cannot create actions for team frontdesk")
 
 	// Deactivating a person stops their token at once.
 	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"active": false}, nil))

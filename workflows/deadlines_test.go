@@ -159,16 +159,21 @@ func TestUnassignedEscalatesThenIsClaimed(t *testing.T) {
 	offShift.OnShift = false
 	refused := &step{name: workflows.UpdateClaim, arg: workflows.ClaimInput{Actor: bob, Claimant: offShift}}
 	forOther := &step{name: workflows.UpdateClaim, arg: workflows.ClaimInput{Actor: alice, Claimant: onShift("bob", 1)}}
+	integration := onShift("crm", 0)
+	integration.Role = workflows.RoleService
+	byService := &step{name: workflows.UpdateClaim, arg: workflows.ClaimInput{Actor: workflows.Actor{ID: "crm", Role: workflows.RoleService}, Claimant: integration}}
 	claim := &step{name: workflows.UpdateClaim, arg: workflows.ClaimInput{Actor: bob, Claimant: onShift("bob", 1)}}
 	again := &step{name: workflows.UpdateClaim, arg: workflows.ClaimInput{Actor: alice, Claimant: onShift("alice", 1)}}
 	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}}
-	b.run(t, in, start, escalated, refused, forOther, claim, again, complete)
+	b.run(t, in, start, escalated, refused, forOther, byService, claim, again, complete)
 
 	require.Equal(t, workflows.StatusUnassigned, start.state.Status)
 	require.Equal(t, workflows.StatusEscalated, escalated.state.Status)
 	require.Empty(t, escalated.state.OwnerID)
 	requireRefused(t, refused, workflows.ErrInvalid)
 	requireRefused(t, forOther, workflows.ErrForbidden)
+	requireRefused(t, byService, workflows.ErrForbidden)
+	require.Contains(t, byService.err.Error(), "your role (service) cannot own actions")
 	require.NoError(t, claim.err)
 	require.Equal(t, "bob", claim.state.OwnerID)
 	require.Equal(t, workflows.StatusAssigned, claim.state.Status)

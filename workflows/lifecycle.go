@@ -725,6 +725,10 @@ func CheckClaim(s *State, in ClaimInput) error {
 	if in.Claimant.ID != in.Actor.ID {
 		return refuse(ErrForbidden, "you can only claim an action for yourself")
 	}
+	if !in.Claimant.Role.CanOwn() {
+		// The claimant is the caller: a role that owns nothing is refused as such, not as a field.
+		return refuse(ErrForbidden, "your role (%s) cannot own actions", in.Claimant.Role)
+	}
 	return checkEligible(s, "claimant", in.Claimant)
 }
 
