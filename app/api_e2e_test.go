@@ -101,6 +101,16 @@ func without(m map[string]any, key string) map[string]any {
 
 // Each role against each kind of route: allowed, or 403 for the role, never anything else.
 func testRolesAndRoutes(t *testing.T, st *app.Stack) {
+	// The OpenAPI document is served to anyone, as JSON, with the routes below in it.
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	require.Equal(t, http.StatusOK, caller{t: t, base: st.URL}.call("GET", "/api/openapi.json", nil, &doc))
+	require.True(t, strings.HasPrefix(doc.OpenAPI, "3."), doc.OpenAPI)
+	require.Contains(t, doc.Paths["/api/v1/actions/{id}/check"], "post")
+	require.Contains(t, doc.Paths["/api/v1/reports/handovers"]["get"], "responses")
+
 	type want map[string]int // role -> status
 	fresh := func() string {
 		var a action

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -337,6 +338,24 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", newAction("bob"), &second, "Idempotency-Key", key))
 	require.Equal(t, first.ID, second.ID)
 
+	// Ten at once with one new key: one action, every answer naming it.
+	concurrent := modelstest.Name("key")
+	ids := make([]string, 10)
+	codes := make([]int, 10)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			var a action
+			codes[i] = crm.call("POST", "/api/v1/actions", newAction("bob"), &a, "Idempotency-Key", concurrent)
+			ids[i] = a.ID
+		})
+	}
+	wg.Wait()
+	for i := range ids {
+		require.Equal(t, http.StatusCreated, codes[i])
+		require.Equal(t, ids[0], ids[i], "one action for one key sent ten times at once")
+	}
+
 	var p problem
 	require.Equal(t, http.StatusUnprocessableEntity, crm.call("POST", "/api/v1/actions", newAction("erin"), &p, "Idempotency-Key", key))
 	require.Contains(t, p.Detail, "Idempotency-Key")
@@ -406,6 +425,16 @@ func testListing(t *testing.T, st *app.Stack) {
 	var p page
 	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?status=completed&customer_ref="+ref, nil, &p))
 	require.Empty(t, p.Items)
+
+	// overdue=true: open actions past their due time, and only those.
+	var late action
+	body := newAction("erin")
+	body["customer"], body["due_in"] = map[string]any{"ref": ref, "name": "Mr Jones"}, "1s"
+	require.Equal(t, http.StatusCreated, erin.call("POST", "/api/v1/actions", body, &late))
+	waitStatus(t, erin, late.ID, "checking", 0)
+	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?overdue=true&customer_ref="+ref, nil, &p))
+	require.Len(t, p.Items, 1, "the five due in 4h are not overdue")
+	require.Equal(t, late.ID, p.Items[0].ID)
 	var prob problem
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?status=done", nil, &prob))
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?limit=500", nil, &prob))
