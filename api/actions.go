@@ -47,6 +47,24 @@ type createActionRequest struct {
 	EscalateWithin    string          `json:"escalate_within" binding:"max=32"`
 }
 
+// checkFields reports the fields whose form is wrong, all at once (whether a due_at is still in
+// the future, and the team and owner, are checked after).
+func (r *createActionRequest) checkFields() []FieldError {
+	var fields []FieldError
+	_, _, err := dueSpec(time.Time{}, r.DueIn, r.DueAt, "due_in", "due_at")
+	fields = append(fields, fieldsOf(err)...)
+	if r.Category != "" && !categoryPattern.MatchString(r.Category) {
+		fields = append(fields, FieldError{Field: "category", Message: categoryRule})
+	}
+	for _, o := range []struct{ field, value string }{
+		{"accept_within", r.AcceptWithin}, {"check_within", r.CheckWithin}, {"escalate_within", r.EscalateWithin},
+	} {
+		_, err := parseDuration(o.field, o.value)
+		fields = append(fields, fieldsOf(err)...)
+	}
+	return fields
+}
+
 // parseDuration reads an optional Go duration field; it must be positive and at most a year.
 func parseDuration(field, v string) (time.Duration, error) {
 	if v == "" {
@@ -212,7 +230,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		return workflows.StartInput{}, err
 	}
 	if !categoryPattern.MatchString(req.Category) {
-		return workflows.StartInput{}, invalidFields(FieldError{Field: "category", Message: "must be lower-case letters, digits, - or _ (at most 64)"})
+		return workflows.StartInput{}, invalidFields(FieldError{Field: "category", Message: categoryRule})
 	}
 	policy, err := s.resolvePolicy(ctx, req.Category)
 	if err != nil {

@@ -140,15 +140,22 @@ func (s *server) checkTeam(c *gin.Context, role, teamID string) (*string, error)
 
 func (s *server) createStaff(c *gin.Context) (int, any, error) {
 	var req staffRequest
-	if err := s.adminDecode(c, &req); err != nil {
+	err := s.adminDecode(c, &req)
+	// Every field that is wrong in one answer: the tags', the ID's form and the team.
+	problems := fieldsOf(err)
+	if err != nil && problems == nil {
 		return 0, nil, err
 	}
-	if !models.ValidID(req.ID) {
-		return 0, nil, invalidFields(FieldError{Field: "id", Message: models.IDRule})
+	if req.ID != "" && !models.ValidID(req.ID) {
+		problems = append(problems, FieldError{Field: "id", Message: models.IDRule})
 	}
 	team, err := s.checkTeam(c, req.Role, req.TeamID)
-	if err != nil {
+	problems = append(problems, fieldsOf(err)...)
+	if err != nil && fieldsOf(err) == nil {
 		return 0, nil, err
+	}
+	if len(problems) > 0 {
+		return 0, nil, invalidFields(problems...)
 	}
 	st := models.Staff{ID: req.ID, Name: req.Name, Role: req.Role, TeamID: team, Authority: req.Authority, OnShift: true, Active: true}
 	if req.OnShift != nil {

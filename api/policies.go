@@ -86,6 +86,9 @@ var fieldNamePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
 
 var categoryPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
+// categoryRule says what categoryPattern allows.
+const categoryRule = "must be lower-case letters, digits, - or _ (at most 64)"
+
 func (s *server) getPolicy(c *gin.Context) (int, any, error) {
 	category := c.Param("category")
 	if !categoryPattern.MatchString(category) {
@@ -111,12 +114,15 @@ type policyRequest struct {
 // putPolicy stores a new version of a category's policy; running actions keep theirs.
 func (s *server) putPolicy(c *gin.Context) (int, any, error) {
 	var req policyRequest
-	if err := s.adminDecode(c, &req); err != nil {
+	err := s.adminDecode(c, &req)
+	// Fields its tags refuse are listed with the rest of what is wrong below.
+	problems := fieldsOf(err)
+	if err != nil && problems == nil {
 		return 0, nil, err
 	}
 	category := c.Param("category")
 	if !categoryPattern.MatchString(category) {
-		return 0, nil, invalidFields(FieldError{Field: "category", Message: "must be lower-case letters, digits, - or _ (at most 64)"})
+		return 0, nil, invalidFields(FieldError{Field: "category", Message: categoryRule})
 	}
 	caller := principal(c)
 	row := models.Policy{Category: category, CreatedBy: caller.ID}
@@ -130,7 +136,6 @@ func (s *server) putPolicy(c *gin.Context) (int, any, error) {
 		{"assign_within", req.AssignWithin, &row.AssignWithin},
 		{"follow_up_every", req.FollowUpEvery, &row.FollowUpEvery},
 	}
-	var problems []FieldError
 	for _, f := range fields {
 		d, err := parseDuration(f.name, f.value)
 		var ae *apiError

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -65,12 +66,18 @@ func errorf(kind, format string, args ...any) error {
 	return &apiError{kind: kind, detail: fmt.Sprintf(format, args...)}
 }
 
+// invalidFields is the 422 naming each field once (the first thing said of it), in order.
 func invalidFields(fields ...FieldError) error {
-	msgs := make([]string, len(fields))
-	for i, f := range fields {
-		msgs[i] = f.Field + ": " + f.Message
+	var once []FieldError
+	var msgs []string
+	for _, f := range fields {
+		if slices.ContainsFunc(once, func(g FieldError) bool { return g.Field == f.Field }) {
+			continue
+		}
+		once = append(once, f)
+		msgs = append(msgs, f.Field+": "+f.Message)
 	}
-	return &apiError{kind: kindInvalid, detail: strings.Join(msgs, "; "), fields: fields}
+	return &apiError{kind: kindInvalid, detail: strings.Join(msgs, "; "), fields: once}
 }
 
 // problem is an RFC 9457 problem document.
@@ -215,16 +222,37 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 		// opened with whichever customer's key it names, for a caller who may not see that customer.
 		return invalidFields(FieldError{Field: field, Message: "must not be sealed customer data"})
 	}
+	var fields []FieldError
 	if err := d.validate.Struct(dst); err != nil {
 		var ve validator.ValidationErrors
-		if errors.As(err, &ve) {
-			fields := make([]FieldError, len(ve))
-			for i, fe := range ve {
-				fields[i] = FieldError{Field: fieldPath(fe.Namespace()), Message: ruleMessage(fe)}
-			}
-			return invalidFields(fields...)
+		if !errors.As(err, &ve) {
+			return fmt.Errorf("validating request: %w", err)
 		}
-		return fmt.Errorf("validating request: %w", err)
+		for _, fe := range ve {
+			fields = append(fields, FieldError{Field: fieldPath(fe.Namespace()), Message: ruleMessage(fe)})
+		}
+	}
+	if checker, ok := dst.(fieldChecker); ok {
+		fields = append(fields, checker.checkFields()...)
+	}
+	if len(fields) > 0 {
+		return invalidFields(fields...)
+	}
+	return nil
+}
+
+// fieldChecker is a request with checks of its own beyond its binding tags (the form of its
+// durations, times and names): decode reports them with the tags' failures, so that one answer
+// lists every field that is wrong.
+type fieldChecker interface {
+	checkFields() []FieldError
+}
+
+// fieldsOf is the field list of an invalid-request error; nil for nil or any other error.
+func fieldsOf(err error) []FieldError {
+	var ae *apiError
+	if errors.As(err, &ae) && ae.kind == kindInvalid {
+		return ae.fields
 	}
 	return nil
 }

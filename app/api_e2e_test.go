@@ -76,6 +76,34 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 			require.Equal(t, tc.field, p.Errors[0].Field, tc.name)
 		}
 	}
+	// One answer lists every field that is wrong, whichever check finds it.
+	root := as(t, st, "root")
+	for _, tc := range []struct {
+		who, method, path string
+		body              any
+		fields            []string
+	}{
+		{"alice", "POST", "/api/v1/actions", map[string]any{"category": "request", "priority": "mega", "owner_id": "alice", "due_in": "abc"},
+			[]string{"title", "priority", "due_in"}},
+		{"alice", "POST", "/api/v1/actions", merge(merge(merge(newAction("alice"), "accept_within", "0s"), "check_within", "abc"), "escalate_within", "-1h"),
+			[]string{"accept_within", "check_within", "escalate_within"}},
+		{"alice", "POST", "/api/v1/actions", map[string]any{}, []string{"title", "category", "due_in"}},
+		{"root", "POST", "/api/v1/staff", map[string]any{"id": "KIM", "name": "", "role": "boss", "team_id": "nope", "authority": 11},
+			[]string{"name", "role", "authority", "id", "team_id"}},
+		{"root", "PUT", "/api/v1/policies/" + modelstest.Name("fast"), map[string]any{"accept_within": "banana", "clock": "lunar"},
+			[]string{"clock", "accept_within"}},
+	} {
+		var p problem
+		require.Equal(t, http.StatusUnprocessableEntity, as(t, st, tc.who).call(tc.method, tc.path, tc.body, &p), "%s %s", tc.path, tc.body)
+		var named []string
+		for _, e := range p.Errors {
+			named = append(named, e.Field)
+		}
+		require.ElementsMatch(t, tc.fields, named, "%s: %s", tc.path, p.Detail)
+	}
+	var gone problem
+	require.Equal(t, http.StatusNotFound, root.call("GET", "/api/v1/staff/KIM", nil, &gone), "nothing refused was made")
+
 	var after action
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &after))
 	require.EqualValues(t, 1, after.Version, "no refused request changed the action")
