@@ -303,3 +303,25 @@ func TestContinueAsNewCarriesStateAndDeadlines(t *testing.T) {
 	all := b.eventTypes(t, "c1")
 	require.Equal(t, []string{workflows.EventDue, workflows.EventChecked, workflows.EventCompleted}, all[len(events):])
 }
+
+// Row "extend due" on an action whose handover awaits acceptance: the due time moves and the
+// handover stays pending, so the recipient can still accept it.
+func TestExtendKeepsAPendingHandoverPending(t *testing.T) {
+	b := setup(t)
+	b.seedSupervisors(t)
+	in := b.dueIn("x1", 2*time.Hour)
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	newDue := b.env.Now().Add(6 * time.Hour)
+	extend := &step{name: workflows.UpdateExtend, arg: workflows.ExtendInput{Actor: carol, DueAt: newDue, Reason: "the part arrives tomorrow"}}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "part tomorrow, then fit it"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "fitted"}}
+	b.run(t, in, handover, extend, accept, complete)
+
+	require.NoError(t, extend.err)
+	require.Equal(t, workflows.StatusHandoverPending, extend.state.Status)
+	require.Equal(t, handover.state.PendingHandoverID, extend.state.PendingHandoverID)
+	require.True(t, extend.state.DueAt.Equal(newDue.UTC().Truncate(time.Microsecond)))
+	require.NoError(t, accept.err, "the recipient can still accept")
+	require.Equal(t, "bob", accept.state.OwnerID)
+	require.True(t, accept.state.DueAt.Equal(newDue.UTC().Truncate(time.Microsecond)), "with the new due time")
+}
