@@ -377,7 +377,10 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 		state = live.(workflows.State)
 	}
 	if c.Query("consistent") == "true" {
-		v, err := s.Temporal.QueryWorkflow(c.Request.Context(), workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
+		// The workflow answers through a worker, as a command does: bounded alike.
+		ctx, cancel := s.commandContext(c)
+		defer cancel()
+		v, err := s.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
 		if err == nil {
 			err = v.Get(&state)
 		}

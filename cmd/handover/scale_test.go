@@ -274,11 +274,19 @@ func TestScaleOut(t *testing.T) {
 		waited := time.Since(began)
 		require.Equal(t, http.StatusServiceUnavailable, status, "%s with no worker", try.url)
 		require.Equal(t, "1", header.Get("Retry-After"))
-		require.Contains(t, problem.Detail, "retry with the same Idempotency-Key")
+		require.Contains(t, problem.Detail, "retry it with the same Idempotency-Key")
 		require.GreaterOrEqual(t, waited, commandTimeout, "answered before the timeout")
 		require.Less(t, waited, commandTimeout+10*time.Second, "held long past the timeout")
 		t.Logf("%s with no worker: 503 after %s", try.key, waited.Round(time.Millisecond))
 	}
+	// A consistent read asks the workflow, through a worker too: bounded alike.
+	began := time.Now()
+	var problem struct {
+		Detail string `json:"detail"`
+	}
+	require.Equal(t, http.StatusServiceUnavailable, get(t, "http://"+impatient+"/api/v1/actions/"+ids[0]+"?consistent=true", tokens["ann"], &problem))
+	require.Less(t, time.Since(began), commandTimeout+10*time.Second)
+	t.Logf("consistent read with no worker: 503 after %s (%s)", time.Since(began).Round(time.Millisecond), problem.Detail)
 	back := time.Now()
 	c.start("worker-3", nil, "worker")
 	var noted struct {
