@@ -140,21 +140,20 @@ func (s *server) checkTeam(c *gin.Context, role, teamID string) (*string, error)
 
 func (s *server) createStaff(c *gin.Context) (int, any, error) {
 	var req staffRequest
-	err := s.adminDecode(c, &req)
 	// Every field that is wrong in one answer: the tags', the ID's form and the team.
-	problems := fieldsOf(err)
-	if err != nil && problems == nil {
+	problems, err := fieldProblems(s.adminDecode(c, &req))
+	if err != nil {
 		return 0, nil, err
 	}
 	if req.ID != "" && !models.ValidID(req.ID) {
 		problems = append(problems, FieldError{Field: "id", Message: models.IDRule})
 	}
 	team, err := s.checkTeam(c, req.Role, req.TeamID)
-	problems = append(problems, fieldsOf(err)...)
-	if err != nil && fieldsOf(err) == nil {
+	teamProblems, err := fieldProblems(err)
+	if err != nil {
 		return 0, nil, err
 	}
-	if len(problems) > 0 {
+	if problems = append(problems, teamProblems...); len(problems) > 0 {
 		return 0, nil, invalidFields(problems...)
 	}
 	st := models.Staff{ID: req.ID, Name: req.Name, Role: req.Role, TeamID: team, Authority: req.Authority, OnShift: true, Active: true}

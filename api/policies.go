@@ -114,10 +114,9 @@ type policyRequest struct {
 // putPolicy stores a new version of a category's policy; running actions keep theirs.
 func (s *server) putPolicy(c *gin.Context) (int, any, error) {
 	var req policyRequest
-	err := s.adminDecode(c, &req)
 	// Fields its tags refuse are listed with the rest of what is wrong below.
-	problems := fieldsOf(err)
-	if err != nil && problems == nil {
+	problems, err := fieldProblems(s.adminDecode(c, &req))
+	if err != nil {
 		return 0, nil, err
 	}
 	category := c.Param("category")
@@ -138,9 +137,8 @@ func (s *server) putPolicy(c *gin.Context) (int, any, error) {
 	}
 	for _, f := range fields {
 		d, err := parseDuration(f.name, f.value)
-		var ae *apiError
-		if errors.As(err, &ae) {
-			problems = append(problems, ae.fields...)
+		if err != nil {
+			problems = append(problems, fieldsOf(err)...)
 			continue
 		}
 		if d > 0 {

@@ -257,6 +257,15 @@ func fieldsOf(err error) []FieldError {
 	return nil
 }
 
+// fieldProblems splits err into the fields it finds wrong, to be answered together with what later
+// checks find, and any other error, which ends the request.
+func fieldProblems(err error) ([]FieldError, error) {
+	if fields := fieldsOf(err); fields != nil {
+		return fields, nil
+	}
+	return nil, err
+}
+
 func decodeError(err error) error {
 	var (
 		syntaxErr *json.SyntaxError
