@@ -449,6 +449,15 @@ func (s *server) uiError(c *gin.Context, status int, message string) {
 	c.Abort()
 }
 
+// workflowLinkFor is the action's workflow link for supervisors and above, who may decode its
+// payloads (/codec); to anyone else the history would be ciphertext, so there is no link.
+func (s *server) workflowLinkFor(c *gin.Context, actionID string) string {
+	if !s.viewer(c).Supervisor {
+		return ""
+	}
+	return s.temporalLink(actionID)
+}
+
 func (s *server) temporalLink(actionID string) string {
 	if s.ui.opts.TemporalUIURL == "" {
 		return ""

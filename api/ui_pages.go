@@ -263,7 +263,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands,
 		"Required": required, "Staff": staff, "Form": form, "Failed": failed,
-		"Temporal": s.temporalLink(a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
+		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": randomString(), "Fields": map[string]string{},
 	}
 	if problem != nil {

@@ -17,7 +17,7 @@ type temporalUI struct {
 	URL    string
 }
 
-// startTemporalUI serves the Temporal Web UI on ip:port against the embedded frontend.
+// startTemporalUI serves the Temporal Web UI on ip:port against the embedded frontend, read only.
 // codecURL, when set, is handover's codec endpoint: the UI asks it, with the browser's cookies,
 // to decrypt payloads for a signed-in supervisor.
 func startTemporalUI(ip string, port int, frontend, namespace, codecURL string) (*temporalUI, error) {
@@ -41,6 +41,10 @@ func startTemporalUI(ip string, port int, frontend, namespace, codecURL string) 
 		DisableNewsFetch:    true,
 		CORS:                uiconfig.CORS{CookieInsecure: true},
 		Codec:               uiconfig.Codec{Endpoint: codecURL, IncludeCredentials: true},
+		// It has no sign-in of its own: anyone who can reach it could otherwise terminate, cancel,
+		// signal or reset an action's workflow behind handover's back. Reading the history is
+		// what it is here for; changes go through handover's API.
+		DisableWriteActions: true,
 	}
 	srv := uiserver.NewServer(uioptions.WithConfigProvider(cfg))
 	go func() { _ = srv.Start() }()
