@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -43,6 +44,16 @@ type actionWorkflow struct {
 	changesToWebhook bool
 	// unprojectedNotes are the notifications the read model has not yet been given.
 	unprojectedNotes []Notification
+	// sending are the webhook deliveries in flight, in the order they were started (counted in
+	// notifying too); sent counts those started, to tell them apart.
+	sending []delivery
+	sent    int
+}
+
+// delivery is one webhook delivery in flight.
+type delivery struct {
+	n  int
+	to Notification
 }
 
 // ActionWorkflow runs one customer service action from creation to completion: it applies the
@@ -72,6 +83,8 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 	}
 	workflow.Go(ctx, w.project)
 	w.sendOutbox()
+	// Deliveries the previous run had not finished.
+	w.notifyActivities(in.Webhooks)
 
 	if in.Revision >= 1 {
 		if err := w.runDeadlineTimer(ctx, in); err != nil {
@@ -191,10 +204,22 @@ func historyFull(ctx workflow.Context, in StartInput) bool {
 // continueAsNew starts the workflow afresh with the current state, once nothing is in flight.
 // Deadlines are absolute times in the state, so the timers carry over.
 func (w *actionWorkflow) continueAsNew(ctx workflow.Context, in StartInput) error {
-	if err := w.drain(ctx); err != nil {
+	next := in
+	next.Webhooks = nil
+	if in.Revision >= 4 {
+		// Webhook deliveries retry for up to a day: the next run makes the ones in flight again
+		// (a receiver may get one twice, and tells by its id), instead of the deadlines waiting.
+		if err := workflow.Await(ctx, func() bool {
+			return len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0 && w.notifying == len(w.sending) && workflow.AllHandlersFinished(ctx)
+		}); err != nil {
+			return err
+		}
+		for _, d := range w.sending {
+			next.Webhooks = append(next.Webhooks, d.to)
+		}
+	} else if err := w.drain(ctx); err != nil {
 		return err
 	}
-	next := in
 	state := w.state.Clone()
 	next.Resume = &state
 	workflow.GetLogger(ctx).Info("continuing as new", "action_id", w.state.ID, "version", w.state.Version)
@@ -255,8 +280,14 @@ func (w *actionWorkflow) notifyActivities(outbox []Notification) {
 	})
 	for _, n := range outbox {
 		w.notifying++
+		w.sent++
+		d := delivery{n: w.sent, to: n}
+		w.sending = append(w.sending, d)
 		workflow.Go(w.ctx, func(ctx workflow.Context) {
-			defer func() { w.notifying-- }()
+			defer func() {
+				w.notifying--
+				w.sending = slices.DeleteFunc(w.sending, func(o delivery) bool { return o.n == d.n })
+			}()
 			if err := workflow.ExecuteActivity(actx, NotifyActivityName, n).Get(ctx, nil); err != nil {
 				workflow.GetLogger(ctx).Error("notification not delivered", "error", err,
 					"action_id", n.ActionID, "kind", n.Kind, "seq", n.Seq)

@@ -2,13 +2,17 @@ package workflows_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/models/modelstest"
@@ -121,4 +125,82 @@ func TestWithdrawnHandoverIsToldAsWithdrawn(t *testing.T) {
 	require.Equal(t, []string{"action.handover_withdrawn(handover_withdrawn) [alice bob] alice/request"}, got[3])
 	require.Equal(t, []string{"action.completed(completed) [] alice/request"}, got[4], "nobody handed it over")
 	require.Contains(t, b.inboxKinds(t, "bob"), workflows.NotifyHandoverWithdrawn)
+}
+
+// A webhook receiver that is down does not hold up the action: when the history is full the
+// workflow continues as new at once (revision 4), handing the deliveries still being retried to the
+// next run, which makes them again. (Revision 3 waited for every delivery to end, for up to a day,
+// and its deadline loop with it.)
+func TestContinueAsNewDoesNotWaitForAWebhookThatIsDown(t *testing.T) {
+	t.Parallel()
+	var up sync.Mutex
+	down := true
+	hooks := &hookLog{}
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		up.Lock()
+		failing := down
+		up.Unlock()
+		if failing {
+			http.Error(w, "receiver down", http.StatusInternalServerError)
+			return
+		}
+		hooks.ServeHTTP(w, r)
+	}))
+	t.Cleanup(server.Close)
+	acts := &activities.Activities{
+		Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
+		Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
+	}
+	b := bundleWith(t, acts)
+	start := b.env.Now()
+	in := b.dueIn("wd", 2*time.Hour)
+	in.ContinueAsNewAfter = 40
+	for i := range 3 {
+		at := time.Duration(i+1) * time.Minute
+		b.env.RegisterDelayedCallback(func() {
+			if i == 2 {
+				b.env.SetCurrentHistoryLength(in.ContinueAsNewAfter + 1)
+			}
+			b.env.UpdateWorkflowNoRejection(workflows.UpdateNote, "", t, workflows.NoteInput{Actor: alice, Text: fmt.Sprintf("call %d", i+1)})
+		}, at)
+	}
+	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
+	require.Less(t, b.env.Now().Sub(start), 5*time.Minute, "continued as new at once, not after the deliveries' day of retries")
+	var next workflows.StartInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	var pending []string
+	for _, n := range next.Webhooks {
+		pending = append(pending, fmt.Sprintf("%d %s", n.Seq, n.Kind))
+	}
+	require.ElementsMatch(t, []string{"1 created", "2 note_added", "3 note_added", "4 note_added"}, pending,
+		"the deliveries still being retried go to the next run")
+
+	// The receiver is back: the next run delivers them.
+	up.Lock()
+	down = false
+	up.Unlock()
+	b2 := bundleWith(t, acts)
+	check := &step{name: workflows.UpdateComplete, at: 5 * time.Minute, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+	b2.run(t, next, check)
+	require.NoError(t, check.err)
+	// Each is delivered (an attempt the first run had in flight may land too: the same id, which a
+	// receiver de-duplicates by).
+	got := hooks.bySeq()
+	for seq := int64(1); seq <= 4; seq++ {
+		require.NotEmpty(t, got[seq], "seq %d delivered by the next run: %v", seq, got)
+	}
+	hooks.mu.Lock()
+	defer hooks.mu.Unlock()
+	ids := map[int64]map[string]bool{}
+	for _, ev := range hooks.got {
+		if ids[ev.Seq] == nil {
+			ids[ev.Seq] = map[string]bool{}
+		}
+		ids[ev.Seq][ev.ID] = true
+	}
+	for seq, set := range ids {
+		require.Len(t, set, 1, "every delivery of seq %d has one id", seq)
+	}
 }

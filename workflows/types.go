@@ -393,6 +393,10 @@ type StartInput struct {
 	// at create), carried across continue-as-new. Zero is an action started before revisions:
 	// it replays the changes guarded by workflow versions.
 	Revision int `json:"revision,omitempty"`
+	// Webhooks are the webhook deliveries the previous run was still making when it continued as
+	// new (revision 4): this run sends them again, so that a receiver that is down holds up no
+	// deadline of the action.
+	Webhooks []Notification `json:"webhooks,omitempty"`
 }
 
 // CurrentRevision is the feature level new actions start with. Revision 1 has deadline timers and
@@ -401,8 +405,10 @@ type StartInput struct {
 // recording workflow-version markers. Revision 2 also sends the webhook every change that notified
 // nobody (a completion nobody handed over, a note, a check), so an integration hears of each one.
 // Revision 3 gives the new owner the due time a check sent with "not done, reassign" (revision 2
-// kept the due time that had passed, so the action was at its check again at once).
-const CurrentRevision = 3
+// kept the due time that had passed, so the action was at its check again at once). Revision 4
+// continues as new without waiting for webhook deliveries, which retry for up to a day: it hands
+// the ones still being made to the next run (revision 3 waited, and its deadline loop with it).
+const CurrentRevision = 4
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
