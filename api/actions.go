@@ -126,7 +126,13 @@ func (s *server) createAction(c *gin.Context) {
 	}
 	// A due_in is relative to the request, so a retry would differ by its clock: hash the request
 	// as sent, not the resolved due time.
-	hash, err := requestHash("create", req)
+	hashed := req
+	if t, err := time.Parse(time.RFC3339, req.DueAt); err == nil {
+		// The same instant written in another offset (a client re-serialising it on a retry) is
+		// the same request.
+		hashed.DueAt = t.UTC().Format(time.RFC3339Nano)
+	}
+	hash, err := requestHash("create", hashed)
 	if err != nil {
 		writeError(c, s.Log, err)
 		return

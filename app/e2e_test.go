@@ -338,6 +338,14 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", newAction("bob"), &second, "Idempotency-Key", key))
 	require.Equal(t, first.ID, second.ID)
 
+	// The same instant in another offset is the same request.
+	offsetKey := modelstest.Name("key")
+	at := time.Now().Add(3 * time.Hour).Truncate(time.Second)
+	var inIndia, inUTC action
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", merge(without(newAction("bob"), "due_in"), "due_at", at.In(time.FixedZone("IST", 5*3600+1800)).Format(time.RFC3339)), &inIndia, "Idempotency-Key", offsetKey))
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", merge(without(newAction("bob"), "due_in"), "due_at", at.UTC().Format("2006-01-02T15:04:05.000Z07:00")), &inUTC, "Idempotency-Key", offsetKey))
+	require.Equal(t, inIndia.ID, inUTC.ID)
+
 	// Ten at once with one new key: one action, every answer naming it.
 	concurrent := modelstest.Name("key")
 	ids := make([]string, 10)
