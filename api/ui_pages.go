@@ -45,7 +45,7 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		r.Overdue = open && !a.Paused && a.DueAt.Before(now)
 		r.DueIn = humanDuration(a.DueAt.Sub(now))
 		if a.PendingHandover != nil {
-			r.PendingSince = humanDuration(now.Sub(a.PendingHandover.RequestedAt))
+			r.PendingSince = humanDuration(a.PendingHandover.RequestedAt.Sub(now))
 			r.PendingTo = a.PendingHandover.ToID
 		}
 		out[i] = r
