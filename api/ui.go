@@ -141,6 +141,14 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.GET("/shift-handovers/:id", s.uiShift)
 	p.GET("/manager", s.uiManager)
 	p.GET("/events", s.stream)
+	// A page answered to a form keeps the form's address: reloading it, or opening it again,
+	// goes back to where the form was rather than to a "method not allowed".
+	back := func(to func(c *gin.Context) string) gin.HandlerFunc {
+		return func(c *gin.Context) { c.Redirect(http.StatusSeeOther, to(c)) }
+	}
+	p.GET("/actions", back(func(*gin.Context) string { return "/actions/new" }))
+	p.GET("/actions/:id/:command", back(func(c *gin.Context) string { return "/actions/" + url.PathEscape(c.Param("id")) }))
+	p.GET("/shift-handovers", back(func(*gin.Context) string { return "/board" }))
 }
 
 // uiHeaders keeps pages out of frames and other sites' scripts out of pages.

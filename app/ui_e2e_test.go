@@ -130,6 +130,17 @@ func webSessions(t *testing.T, st *app.Stack) {
 	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
 	csrf := csrfOf(t, inbox)
 
+	// A form's address opened again (a reload after a refusal) goes back to the form's page.
+	for path, to := range map[string]string{
+		"/actions":                   "/actions/new",
+		"/actions/0193-abc/handover": "/actions/0193-abc",
+		"/shift-handovers":           "/board",
+	} {
+		resp, _ := w.do(http.MethodGet, path, nil)
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode, path)
+		require.Equal(t, to, resp.Header.Get("Location"), path)
+	}
+
 	// A form without the session's CSRF token changes nothing.
 	form := url.Values{"title": {"Forged"}, "customer_ref": {"X-1"}, "category": {"request"}, "priority": {"normal"}, "owner_id": {"alice"}, "due_in": {"1h"}}
 	resp, _ = w.do(http.MethodPost, "/actions", form)
