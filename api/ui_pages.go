@@ -502,7 +502,11 @@ func (s *server) uiShift(c *gin.Context) {
 			}
 		}
 	}
-	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Titles": titles})
+	// Those that did not pass stay with the outgoing person: the page says so rather than that
+	// all is settled.
+	left := counts[workflows.ShiftItemSkipped] + counts[workflows.ShiftItemDeclined] +
+		counts[workflows.ShiftItemExpired] + counts[workflows.ShiftItemWithdrawn]
+	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Titles": titles, "Left": left})
 }
 
 // teamSummary is one line of the manager's view.

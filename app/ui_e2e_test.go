@@ -88,6 +88,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("sessions_and_csrf", func(t *testing.T) { webSessions(t, st) })
 			t.Run("roles_and_scope", func(t *testing.T) { webRoles(t, st) })
 			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
+			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
@@ -294,6 +295,30 @@ func webStream(t *testing.T, st *app.Stack) {
 }
 
 // webShift starts a shift handover from the board and follows its page.
+// A shift handover that could not pass an action on says that it stays with the outgoing person,
+// not that every action is settled, and names nobody it went to.
+func webShiftLeavesSome(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
+	var started struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusAccepted, sup.call(http.MethodPost, "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "Quiet night.", "situation": "quiet"}, &started))
+	w := newWebClient(t, st.URL)
+	w.signIn(sup.token)
+	var page string
+	require.Eventually(t, func() bool {
+		_, page = w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+		return strings.Contains(page, "Done, but")
+	}, 15*time.Second, 100*time.Millisecond, "the page never said it was done")
+	require.Contains(t, page, "Done, but 1 action stays with "+outID)
+	require.NotContains(t, page, "Every action is settled")
+	require.Regexp(t, `<td>—</td><td><span class="status">skipped</span>`, page, "a skipped action went to nobody")
+}
+
 func webShift(t *testing.T, st *app.Stack) {
 	var a action
 	require.Equal(t, http.StatusCreated, as(t, st, "erin").call(http.MethodPost, "/api/v1/actions", map[string]any{
