@@ -195,14 +195,15 @@ func TestCheckNotDoneNextSteps(t *testing.T) {
 	extend := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckNotDone, Next: workflows.NextExtend, DueAt: &newDue, Notes: "waiting on parts"}}
 	dueAgain := probe(3*time.Hour + time.Minute)
 	bobRecipient := onShift("bob", 1)
-	reassign := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: carol, Result: workflows.CheckNotDone, Next: workflows.NextReassign, To: &bobRecipient}}
+	reassignNoDue := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: carol, Result: workflows.CheckNotDone, Next: workflows.NextReassign, To: &bobRecipient}}
+	reassign := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: carol, Result: workflows.CheckNotDone, Next: workflows.NextReassign, To: &bobRecipient, DueIn: time.Hour}}
 	agentEscalates := &step{name: workflows.UpdateEscalate, arg: workflows.EscalateInput{Actor: bob, Reason: "help"}}
 	escalate := &step{name: workflows.UpdateEscalate, arg: workflows.EscalateInput{Actor: dave, Reason: "VIP guest"}}
 	extendDue := b.env.Now().Add(8 * time.Hour)
 	agentExtends := &step{name: workflows.UpdateExtend, arg: workflows.ExtendInput{Actor: bob, DueAt: extendDue, Reason: "x"}}
 	supExtend := &step{name: workflows.UpdateExtend, arg: workflows.ExtendInput{Actor: carol, DueAt: extendDue, Reason: "parts arrive tomorrow"}}
 	checkEscalate := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "fixed"}}
-	b.run(t, in, checking, incomplete, extend, dueAgain, reassign, agentEscalates, escalate, agentExtends, supExtend, checkEscalate)
+	b.run(t, in, checking, incomplete, extend, dueAgain, reassignNoDue, reassign, agentEscalates, escalate, agentExtends, supExtend, checkEscalate)
 
 	require.Equal(t, workflows.StatusChecking, checking.state.Status)
 	requireRefused(t, incomplete, workflows.ErrInvalid)
@@ -210,6 +211,8 @@ func TestCheckNotDoneNextSteps(t *testing.T) {
 	require.Equal(t, workflows.StatusAssigned, extend.state.Status)
 	require.True(t, extend.state.DueAt.Equal(newDue.UTC().Truncate(time.Microsecond)))
 	require.Equal(t, workflows.StatusChecking, dueAgain.state.Status, "the new due time is checked too")
+	requireRefused(t, reassignNoDue, workflows.ErrInvalid)
+	require.Contains(t, reassignNoDue.err.Error(), "due_in: give the new owner a due time")
 	require.NoError(t, reassign.err)
 	require.Equal(t, "bob", reassign.state.OwnerID)
 	requireRefused(t, agentEscalates, workflows.ErrForbidden)

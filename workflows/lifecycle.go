@@ -499,6 +499,11 @@ func CheckCheck(s *State, in CheckInput) error {
 		if in.To == nil {
 			return refuse(ErrInvalid, "to_id: say who takes the action over")
 		}
+		if s.revision >= 3 && in.DueAt == nil && in.DueIn <= 0 {
+			// At its check the due time has passed: without a new one the new owner would be
+			// asked for the outcome at once.
+			return refuse(ErrInvalid, "due_in: give the new owner a due time: this one has passed")
+		}
 		if in.To.ID == s.OwnerID {
 			return refuse(ErrInvalid, "to_id: %s already owns this action", in.To.ID)
 		}
