@@ -104,11 +104,23 @@ func (s *server) uiInbox(c *gin.Context) {
 		}
 		return owned[i].DueAt.Before(owned[j].DueAt)
 	})
+	// What the person was told lately (a declined handover, an escalation to them, a reminder):
+	// the newest first.
+	var told struct {
+		Items []notificationJSON `json:"items"`
+	}
+	if r := s.call(c, http.MethodGet, "/api/v1/me/notifications", nil, ""); r.ok() {
+		_ = r.decode(&told)
+	}
+	recent := told.Items[:min(len(told.Items), inboxNotifications)]
 	s.render(c, http.StatusOK, "inbox", gin.H{
 		"Owned": owned, "Awaiting": s.rows(in.AwaitingAcceptance),
-		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue),
+		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent,
 	})
 }
+
+// inboxNotifications is how many of the latest notifications the inbox shows.
+const inboxNotifications = 15
 
 // teamStaff lists the people of a team who can own actions, for the forms' choices.
 func (s *server) teamStaff(c *gin.Context, teamID string) []staffView {

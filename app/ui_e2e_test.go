@@ -89,6 +89,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("roles_and_scope", func(t *testing.T) { webRoles(t, st) })
 			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
 			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
+			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
@@ -295,6 +296,23 @@ func webStream(t *testing.T, st *app.Stack) {
 }
 
 // webShift starts a shift handover from the board and follows its page.
+// The inbox shows what its owner was told lately: a declined handover reaches the person who made
+// it there, with a link to the action.
+func webInboxTold(t *testing.T, st *app.Stack) {
+	out, in, _, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "title", "Wake-up call at 5am"), &a))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
+	w := newWebClient(t, st.URL)
+	w.signIn(out.token)
+	_, page := w.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, "What I was told lately")
+	require.NotContains(t, page, "declined", "nothing declined yet")
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/decline", map[string]any{"reason": "off at midnight"}, nil))
+	_, page = w.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<a href="/actions/`+a.ID+`">`+inID+` declined &#34;Wake-up call at 5am&#34;: off at midnight. You still own it.</a>`)
+}
+
 // A shift handover that could not pass an action on says that it stays with the outgoing person,
 // not that every action is settled, and names nobody it went to.
 func webShiftLeavesSome(t *testing.T, st *app.Stack) {
