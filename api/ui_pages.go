@@ -320,14 +320,24 @@ func commandBody(command string, f url.Values) map[string]any {
 		delete(body, "summary")
 	case workflows.UpdateComplete, workflows.UpdateCheck:
 		setIf(body, "notes", f.Get("notes"))
+	case uiFeedback:
+		if n, err := strconv.Atoi(f.Get("rating")); err == nil {
+			body["rating"] = n
+		} else {
+			setIf(body, "rating", f.Get("rating")) // the API names what is wrong with it
+		}
+		setIf(body, "comment", f.Get("comment"))
 	}
 	return body
 }
 
+// uiFeedback is the action page's form for the recipient's rating of a handover they accepted.
+const uiFeedback = "feedback"
+
 func (s *server) uiCommand(c *gin.Context) {
 	command := c.Param("command")
 	path, ok := commandPaths[command]
-	if !ok {
+	if !ok && command != uiFeedback {
 		s.uiError(c, http.StatusNotFound, "There is no such command.")
 		return
 	}
@@ -336,6 +346,9 @@ func (s *server) uiCommand(c *gin.Context) {
 		return
 	}
 	f := c.Request.PostForm
+	if command == uiFeedback {
+		path = "handovers/" + url.PathEscape(f.Get("handover_id")) + "/feedback"
+	}
 	res := s.call(c, http.MethodPost, "/api/v1/actions/"+url.PathEscape(c.Param("id"))+"/"+path, commandBody(command, f), f.Get("idem"))
 	back := f.Get("back")
 	if !res.ok() {

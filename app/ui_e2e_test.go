@@ -90,6 +90,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
 			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
 			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
+			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
@@ -296,6 +297,38 @@ func webStream(t *testing.T, st *app.Stack) {
 }
 
 // webShift starts a shift handover from the board and follows its page.
+// The recipient of an accepted handover rates it from the action page, once.
+func webFeedback(t *testing.T, st *app.Stack) {
+	out, in, _, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), &a))
+	hid := a.PendingHandover.ID
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(in.token)
+	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="form-feedback-`, "no rating before accepting")
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "mine now"}, nil))
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `id="form-feedback-`+hid+`"`)
+	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {""}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "a rating is required")
+	require.Contains(t, page, "rating")
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="form-feedback-`, "rated once")
+	var got struct {
+		Handovers []struct {
+			FeedbackRating  int    `json:"feedback_rating"`
+			FeedbackComment string `json:"feedback_comment"`
+		} `json:"handovers"`
+	}
+	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &got))
+	require.Equal(t, 4, got.Handovers[0].FeedbackRating)
+	require.Equal(t, "the guest's flight was missing", got.Handovers[0].FeedbackComment)
+}
+
 // The inbox shows what its owner was told lately: a declined handover reaches the person who made
 // it there, with a link to the action.
 func webInboxTold(t *testing.T, st *app.Stack) {
