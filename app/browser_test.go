@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
@@ -303,6 +304,17 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	width, err := chromedp.Run(erin.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 	require.NoError(t, err)
 	require.LessOrEqual(t, width, 375.0, "nothing overflows a phone-width screen")
+
+	// Times show in the desk's own time zone (the browser's), the UTC time as their tooltip.
+	ny := newBrowser(t, alloc, st.URL, dir)
+	_, err = chromedp.Call(ny.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"})
+	require.NoError(t, err)
+	ny.signIn("alice")
+	ny.do(chromedp.Navigate(actionURL), chromedp.WaitVisible(chromedp.CSS(`dd time[data-local]`)))
+	shown, err := chromedp.Run(ny.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('dd time')].map(e => e.textContent + " | " + e.title)`))
+	require.NoError(t, err)
+	require.NotEmpty(t, shown)
+	require.Regexp(t, `(EST|GMT-5) \| [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} UTC$`, shown[0], "the due time in New York, UTC in its tooltip")
 
 	// The action links to its workflow in the Temporal Web UI, which dev serves.
 	require.NotEmpty(t, st.TemporalUIURL)

@@ -1,3 +1,27 @@
+// Local times: the pages give every time in UTC with its instant in datetime=; the browser shows
+// it in the desk's own time zone (the UTC text stays as the tooltip).
+(function () {
+  "use strict";
+  var format = window.Intl && new Intl.DateTimeFormat(undefined, {
+    weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    hour12: false, timeZoneName: "short"
+  });
+  function localTimes() {
+    if (!format) { return; }
+    document.querySelectorAll("time[datetime]").forEach(function (el) {
+      if (el.hasAttribute("data-local")) { return; }
+      var at = new Date(el.getAttribute("datetime"));
+      if (isNaN(at.getTime())) { return; }
+      el.setAttribute("title", el.textContent);
+      el.textContent = format.format(at);
+      el.setAttribute("data-local", "");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", localTimes);
+  document.addEventListener("htmx:afterSettle", localTimes);
+  window.handoverLocalTimes = localTimes;
+})();
+
 // Live updates: the page listens to the server's stream of action changes and redraws its
 // content when something it shows has changed, unless the person is in the middle of typing.
 (function () {
