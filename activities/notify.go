@@ -52,6 +52,11 @@ type WebhookEvent struct {
 	Message    string              `json:"message"`
 	Recipients []string            `json:"recipients,omitempty"`
 	Customer   *workflows.Customer `json:"customer,omitempty"`
+	// OwnerID, Status and Version are the action once the change was applied (absent on
+	// deliveries of actions that started before they were sent).
+	OwnerID string `json:"owner_id,omitempty"`
+	Status  string `json:"status,omitempty"`
+	Version int64  `json:"version,omitempty"`
 }
 
 // Sign returns the signature header value of a body sent at a timestamp.
@@ -117,6 +122,7 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		ID: webhookID(n), Type: "action." + n.Kind, Event: n.Event,
 		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
 		Title: n.Title, Message: n.Message, Recipients: recipients,
+		OwnerID: n.OwnerID, Status: string(n.Status), Version: n.Version,
 	}
 	if n.Customer != nil {
 		customer := *n.Customer

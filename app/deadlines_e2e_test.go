@@ -220,6 +220,16 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 		}
 		return len(ids) == 2
 	}, 10*time.Second, 20*time.Millisecond, "one webhook ID per person told")
+	// Both carry the action as it stands after it, whichever arrives last: bob owns it.
+	hooks.mu.Lock()
+	for _, ev := range hooks.events {
+		if ev.ActionID == a.ID && ev.Type == "action.assigned" && ev.Seq == a.Version {
+			require.Equal(t, "bob", ev.OwnerID)
+			require.Equal(t, "assigned", ev.Status)
+			require.Equal(t, a.Version, ev.Version)
+		}
+	}
+	hooks.mu.Unlock()
 	require.Equal(t, http.StatusOK, dave.call("POST", path+"/escalate", map[string]any{"reason": "VIP complaint"}, &a))
 	require.Equal(t, "escalated", a.Status)
 	require.Equal(t, 1, a.EscalationLevel)

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -22,6 +23,16 @@ func unnotified(s State, events []Event, notes []Notification) []Notification {
 			ActionID: s.ID, Seq: ev.Seq, Kind: ev.Type, Event: ev.Type, TeamID: s.TeamID,
 			ActorID: ev.ActorID, Cause: ev.Cause, Title: s.Title, Message: changeMessage(s.Title, ev), At: ev.At,
 		})
+	}
+	return out
+}
+
+// withState stamps webhook deliveries with the action's owner, status and version after the
+// changes they are about.
+func withState(s State, notes []Notification) []Notification {
+	out := slices.Clone(notes)
+	for i := range out {
+		out[i].OwnerID, out[i].Status, out[i].Version = s.OwnerID, s.Status, s.Version
 	}
 	return out
 }

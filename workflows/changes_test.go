@@ -85,8 +85,14 @@ func TestEveryChangeReachesTheWebhook(t *testing.T) {
 			defer hooks.mu.Unlock()
 			for _, ev := range hooks.got {
 				require.Equal(t, "Late checkout", ev.Title)
+				// Each says how the action stood after it: its owner, status and version.
+				require.Equal(t, "alice", ev.OwnerID)
+				require.Equal(t, ev.Seq, ev.Version)
 				if ev.Type == "action.completed" {
 					require.Equal(t, `"Late checkout" was completed by alice: checkout moved`, ev.Message)
+					require.Equal(t, "completed", ev.Status)
+				} else {
+					require.Equal(t, "assigned", ev.Status)
 				}
 			}
 		})

@@ -286,6 +286,12 @@ type Notification struct {
 	At      time.Time `json:"at"`
 	// Customer is set on messages meant for the customer.
 	Customer *Customer `json:"customer,omitempty"`
+	// OwnerID, Status and Version are the action as it stood once the change was applied (with
+	// any made with it), on webhook deliveries: a receiver need not read the action back, and can
+	// tell which of two deliveries is the later state.
+	OwnerID string `json:"owner_id,omitempty"`
+	Status  Status `json:"status,omitempty"`
+	Version int64  `json:"version,omitempty"`
 }
 
 // Notification kinds.
