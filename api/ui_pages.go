@@ -353,7 +353,7 @@ func (s *server) uiCommand(c *gin.Context) {
 	back := f.Get("back")
 	if !res.ok() {
 		if back == "board" {
-			s.boardPage(c, res.Status, c.Param("id"), command, &res)
+			s.boardPage(c, res.Status, c.Param("id"), command, f, &res)
 			return
 		}
 		s.actionPage(c, res.Status, command, f, &res)
@@ -396,10 +396,12 @@ func (s *server) openActions(c *gin.Context, team string) ([]actionJSON, apiResu
 }
 
 func (s *server) uiBoard(c *gin.Context) {
-	s.boardPage(c, http.StatusOK, "", "", nil)
+	s.boardPage(c, http.StatusOK, "", "", url.Values{}, nil)
 }
 
-func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand string, problem *apiResult) {
+// boardPage shows the board; after a refused command, the card (failedID) or the shift handover
+// form it came from is open again with what was typed (form) and the reason.
+func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand string, form url.Values, problem *apiResult) {
 	me := s.viewer(c)
 	if !me.Supervisor {
 		s.uiError(c, http.StatusForbidden, "The board is for supervisors and managers.")
@@ -465,7 +467,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	data := gin.H{
 		"Team": team, "Columns": columns, "Pending": pending, "Staff": s.teamStaff(c, team),
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand,
-		"Idem": randomString(),
+		"Form": form, "Idem": randomString(),
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
@@ -483,7 +485,7 @@ func (s *server) uiStartShift(c *gin.Context) {
 	setIf(body, "to_id", f.Get("to_id"))
 	res := s.call(c, http.MethodPost, "/api/v1/shift-handovers", body, f.Get("idem"))
 	if !res.ok() {
-		s.boardPage(c, res.Status, "", "shift", &res)
+		s.boardPage(c, res.Status, "", "shift", f, &res)
 		return
 	}
 	var p workflows.ShiftProgress

@@ -91,6 +91,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
 			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
+			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
@@ -297,6 +298,29 @@ func webStream(t *testing.T, st *app.Stack) {
 }
 
 // webShift starts a shift handover from the board and follows its page.
+// A command refused on the board opens its card again with the reason and what was typed; a
+// refused shift handover keeps its form filled in.
+func webBoardKeepsInput(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, _ := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(sup.token)
+	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {csrf}, "back": {"board"}, "due_in": {"tomorrow"}, "reason": {"parts arrive late"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card's panel is open again")
+	require.Contains(t, page, `value="tomorrow"`)
+	require.Contains(t, page, `value="parts arrive late"`)
+	require.Regexp(t, `Not done: due_in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
+
+	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {outID}, "situation": {"busy"}, "notes": {"Two late arrivals."}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "Not started: to_id: the outgoing person cannot take over their own shift")
+	require.Contains(t, page, `<textarea id="sh-notes" name="notes" rows="3" required>Two late arrivals.</textarea>`)
+	require.Contains(t, page, `<option value="busy" selected>`)
+	require.Equal(t, 2, strings.Count(page, `<option value="`+outID+`" selected>`), "outgoing and incoming as chosen")
+}
+
 // The recipient of an accepted handover rates it from the action page, once.
 func webFeedback(t *testing.T, st *app.Stack) {
 	out, in, _, outID, inID := teamOf3(t, st)
