@@ -86,6 +86,12 @@ func spanText(d time.Duration) string {
 }
 
 func (s *server) uiInbox(c *gin.Context) {
+	s.inboxPage(c, http.StatusOK, url.Values{}, nil)
+}
+
+// inboxPage shows the inbox; after a refused shift handover of one's own, with its form as typed
+// and the reason.
+func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem *apiResult) {
 	res := s.call(c, http.MethodGet, "/api/v1/me/inbox", nil, "")
 	if !res.ok() {
 		s.uiError(c, res.Status, res.message())
@@ -113,10 +119,27 @@ func (s *server) uiInbox(c *gin.Context) {
 		_ = r.decode(&told)
 	}
 	recent := told.Items[:min(len(told.Items), inboxNotifications)]
-	s.render(c, http.StatusOK, "inbox", gin.H{
+	data := gin.H{
 		"Owned": owned, "Awaiting": s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent,
-	})
+		"Form": form, "Idem": randomString(), "Situations": workflows.Situations,
+	}
+	if len(owned) > 0 {
+		// Whoever owns actions can hand over their own shift (a supervisor does it for others
+		// on the board).
+		me := s.viewer(c)
+		var colleagues []staffView
+		for _, st := range s.teamStaff(c, me.TeamID) {
+			if st.ID != me.ID {
+				colleagues = append(colleagues, st)
+			}
+		}
+		data["Colleagues"] = colleagues
+	}
+	if problem != nil {
+		data["Error"] = problem.message()
+	}
+	s.render(c, status, "inbox", data)
 }
 
 // inboxNotifications is how many of the latest notifications the inbox shows.
@@ -485,6 +508,10 @@ func (s *server) uiStartShift(c *gin.Context) {
 	setIf(body, "to_id", f.Get("to_id"))
 	res := s.call(c, http.MethodPost, "/api/v1/shift-handovers", body, f.Get("idem"))
 	if !res.ok() {
+		if f.Get("back") == "inbox" {
+			s.inboxPage(c, res.Status, f, &res)
+			return
+		}
 		s.boardPage(c, res.Status, "", "shift", f, &res)
 		return
 	}

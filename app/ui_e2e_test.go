@@ -92,6 +92,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
 			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
+			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
@@ -298,6 +299,28 @@ func webStream(t *testing.T, st *app.Stack) {
 }
 
 // webShift starts a shift handover from the board and follows its page.
+// Whoever owns actions hands over their own shift from the inbox; a refusal keeps the form.
+func webOwnShift(t *testing.T, st *app.Stack) {
+	out, _, _, outID, inID := teamOf3(t, st)
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(out.token)
+	_, page := w.do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, page, `id="form-my-shift"`, "nothing owned, nothing to hand over")
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	_, page = w.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `id="form-my-shift"`)
+	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"   "}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "My inbox", "the refusal stays on the inbox")
+	require.Contains(t, page, "notes")
+	require.Contains(t, page, `<option value="`+inID+`" selected>`)
+	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"Room 12 waits on a plumber."}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, page, "Shift handover from "+outID)
+}
+
 // A command refused on the board opens its card again with the reason and what was typed; a
 // refused shift handover keeps its form filled in.
 func webBoardKeepsInput(t *testing.T, st *app.Stack) {
