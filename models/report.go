@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -306,7 +307,8 @@ type WeeklyReport struct {
 }
 
 // SaveWeeklyReports computes and keeps the review of [until-7d, until) for every team and for all
-// together. Saving the same week again replaces it, so a retried run is harmless.
+// together, in one transaction: a reader sees the whole week or none of it. Saving the same week
+// again replaces it, so a retried run is harmless.
 func (s *Store) SaveWeeklyReports(ctx context.Context, until time.Time) (int, error) {
 	until = utc(until)
 	since := until.Add(-7 * 24 * time.Hour)
@@ -318,6 +320,7 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, until time.Time) (int, er
 	for _, t := range teams {
 		ids = append(ids, t.ID)
 	}
+	rows := make([]WeeklyReport, 0, len(ids))
 	for _, team := range ids {
 		r, err := s.HandoverReport(ctx, since, until, team)
 		if err != nil {
@@ -327,12 +330,20 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, until time.Time) (int, er
 		if err != nil {
 			return 0, fmt.Errorf("encoding the weekly report: %w", err)
 		}
-		row := WeeklyReport{Until: until, TeamID: team, Since: since, Body: string(body), CreatedAt: utc(time.Now())}
-		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
-			return 0, fmt.Errorf("saving the weekly report of %q: %w", team, err)
-		}
+		rows = append(rows, WeeklyReport{Until: until, TeamID: team, Since: since, Body: string(body), CreatedAt: utc(time.Now())})
 	}
-	return len(ids), nil
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		for _, row := range rows {
+			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
+				return fmt.Errorf("saving the weekly report of %q: %w", row.TeamID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(rows), nil
 }
 
 // ListWeeklyReports returns the kept reports of one team ("" for all teams together), newest first.
