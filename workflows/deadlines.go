@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -62,7 +63,7 @@ func (s *State) NextDeadline() (time.Time, string) {
 func (s *State) Fire(kind string, now time.Time) []Event {
 	switch kind {
 	case DeadlineAssign:
-		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", s.Policy.AssignWithin))
+		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", spanWords(s.Policy.AssignWithin)))
 	case DeadlineAccept:
 		h := s.PendingHandover()
 		h.Status = HandoverExpired
@@ -73,7 +74,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		ev := s.record(now, SystemActor, EventHandoverExpired, map[string]any{"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID})
 		s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
 			fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, h.ToID, h.FromID))
-		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", h.ToID, s.between(h.RequestedAt, *h.ExpiresAt)))...)
+		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", h.ToID, spanWords(s.between(h.RequestedAt, *h.ExpiresAt))))...)
 	case DeadlineDue:
 		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
 		s.Status = StatusChecking
@@ -87,9 +88,9 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		}
 		return append(events, ev)
 	case DeadlineCheck:
-		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", s.Policy.CheckWithin))
+		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", spanWords(s.Policy.CheckWithin)))
 	case DeadlineEscalate:
-		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", s.Policy.EscalateWithin))
+		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", spanWords(s.Policy.EscalateWithin)))
 	case DeadlineFollowUp:
 		f := s.FollowUp
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})
@@ -98,4 +99,28 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		return []Event{ev}
 	}
 	return nil
+}
+
+// spanWords says a policy's span the way people do: "10 min", "1 h 30 min", "2 days", "20 s" (a
+// Go duration would read "1h30m0s").
+func spanWords(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	}
+	d = d.Round(time.Minute)
+	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	var parts []string
+	switch {
+	case days == 1:
+		parts = append(parts, "1 day")
+	case days > 1:
+		parts = append(parts, fmt.Sprintf("%d days", days))
+	}
+	if h > 0 {
+		parts = append(parts, fmt.Sprintf("%d h", h))
+	}
+	if m > 0 || len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%d min", m))
+	}
+	return strings.Join(parts, " ")
 }

@@ -1,0 +1,23 @@
+package workflows
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Escalation reasons say spans in words a desk reads, not Go's "1h30m0s".
+func TestSpanWords(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute:               "10 min",
+		time.Hour:                      "1 h",
+		90 * time.Minute:               "1 h 30 min",
+		24 * time.Hour:                 "1 day",
+		50*time.Hour + 5*time.Minute:   "2 days 2 h 5 min",
+		20 * time.Second:               "20 s",
+		3*time.Minute + 40*time.Second: "4 min",
+	} {
+		require.Equal(t, want, spanWords(d), d.String())
+	}
+}
