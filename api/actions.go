@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -447,6 +448,9 @@ const (
 	maxListIDs = maxPage
 )
 
+// listParams are the query parameters GET /actions takes.
+var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "overdue", "escalated", "id", "limit", "cursor"}
+
 func (s *server) listActions(c *gin.Context) {
 	caller := principal(c)
 	f := models.ActionFilter{
@@ -454,6 +458,16 @@ func (s *server) listActions(c *gin.Context) {
 		CustomerRef: c.Query("customer_ref"), Now: s.Now(), Limit: 50,
 	}
 	var fields []FieldError
+	// A misspelt filter would otherwise list everything; a filter given twice, use only the first.
+	for name, values := range c.Request.URL.Query() {
+		switch {
+		case !slices.Contains(listParams, name):
+			fields = append(fields, FieldError{Field: name, Message: "is not a filter of this list (" + strings.Join(listParams, ", ") + ")"})
+		case len(values) > 1 && name != "id" && name != "status":
+			fields = append(fields, FieldError{Field: name, Message: "give it once"})
+		}
+	}
+	slices.SortFunc(fields, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
 	if len(f.IDs) > maxListIDs {
 		fields = append(fields, FieldError{Field: "id", Message: fmt.Sprintf("at most %d actions at once", maxListIDs)})
 	}

@@ -446,6 +446,10 @@ func testListing(t *testing.T, st *app.Stack) {
 	var prob problem
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?status=done", nil, &prob))
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?limit=500", nil, &prob))
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?customerRef="+ref, nil, &prob), "a misspelt filter does not list everything")
+	require.Equal(t, "customerRef", prob.Errors[0].Field)
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?customer_ref="+ref+"&customer_ref=other", nil, &prob), "a filter given twice")
+	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?status=assigned&status=checking&customer_ref="+ref, nil, &p), "status repeats")
 
 	// Named actions: those in scope, none other; at most 200 names.
 	var two []string
