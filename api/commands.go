@@ -197,6 +197,22 @@ type handoverRequest struct {
 	AcceptWithin    string       `json:"accept_within" binding:"max=32"`
 }
 
+// checkFields reports the fields whose form is wrong with the binding tags' (who to_id names is
+// looked up after).
+func (r *handoverRequest) checkFields() []FieldError {
+	var fields []FieldError
+	if strings.TrimSpace(r.Notes.Summary) == "" {
+		fields = append(fields, FieldError{Field: "notes.summary", Message: "is required: the recipient needs a summary"})
+	}
+	fields = append(fields, fieldsOf(checkNoteFields(r.Notes.Fields))...)
+	if r.FollowUpIn != "" || r.FollowUpAt != "" {
+		_, _, err := dueSpec(time.Time{}, r.FollowUpIn, r.FollowUpAt, "follow_up_in", "follow_up_at")
+		fields = append(fields, fieldsOf(err)...)
+	}
+	_, err := parseDuration("accept_within", r.AcceptWithin)
+	return append(fields, fieldsOf(err)...)
+}
+
 // recipient looks up the person named in field as the workflow needs to know them.
 func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipient, error) {
 	to, err := s.Store.GetStaff(c.Request.Context(), id)

@@ -88,6 +88,8 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"alice", "POST", "/api/v1/actions", merge(merge(merge(newAction("alice"), "accept_within", "0s"), "check_within", "abc"), "escalate_within", "-1h"),
 			[]string{"accept_within", "check_within", "escalate_within"}},
 		{"alice", "POST", "/api/v1/actions", map[string]any{}, []string{"title", "category", "due_in"}},
+		{"alice", "POST", "/api/v1/actions/" + a.ID + "/handover", map[string]any{"to_id": "bob", "reason": "", "method": "fax", "situation": "busy",
+			"follow_up_at": "2026-12-02T25:00:00+05:30", "notes": map[string]any{"summary": ""}}, []string{"reason", "method", "follow_up_at", "notes.summary"}},
 		{"root", "POST", "/api/v1/staff", map[string]any{"id": "KIM", "name": "", "role": "boss", "team_id": "nope", "authority": 11},
 			[]string{"name", "role", "authority", "id", "team_id"}},
 		{"root", "PUT", "/api/v1/policies/" + modelstest.Name("fast"), map[string]any{"accept_within": "banana", "clock": "lunar"},
