@@ -45,15 +45,8 @@ type actionWorkflow struct {
 	// unprojectedNotes are the notifications the read model has not yet been given.
 	unprojectedNotes []Notification
 	// sending are the webhook deliveries in flight, in the order they were started (counted in
-	// notifying too); sent counts those started, to tell them apart.
-	sending []delivery
-	sent    int
-}
-
-// delivery is one webhook delivery in flight.
-type delivery struct {
-	n  int
-	to Notification
+	// notifying too).
+	sending []*Notification
 }
 
 // ActionWorkflow runs one customer service action from creation to completion: it applies the
@@ -106,7 +99,7 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 	if err := workflow.Sleep(ctx, keepOpen); err != nil {
 		return err
 	}
-	return w.drain(ctx)
+	return w.drain(ctx, false)
 }
 
 // runDeadlines sleeps to the next deadline of the current state and fires it, until the action
@@ -204,21 +197,19 @@ func historyFull(ctx workflow.Context, in StartInput) bool {
 // continueAsNew starts the workflow afresh with the current state, once nothing is in flight.
 // Deadlines are absolute times in the state, so the timers carry over.
 func (w *actionWorkflow) continueAsNew(ctx workflow.Context, in StartInput) error {
+	// Webhook deliveries retry for up to a day: from revision 4 the next run makes the ones in
+	// flight again (a receiver may get one twice, and tells by its id) instead of the deadlines
+	// waiting for them.
+	handOn := in.Revision >= 4
+	if err := w.drain(ctx, handOn); err != nil {
+		return err
+	}
 	next := in
 	next.Webhooks = nil
-	if in.Revision >= 4 {
-		// Webhook deliveries retry for up to a day: the next run makes the ones in flight again
-		// (a receiver may get one twice, and tells by its id), instead of the deadlines waiting.
-		if err := workflow.Await(ctx, func() bool {
-			return len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0 && w.notifying == len(w.sending) && workflow.AllHandlersFinished(ctx)
-		}); err != nil {
-			return err
+	if handOn {
+		for _, n := range w.sending {
+			next.Webhooks = append(next.Webhooks, *n)
 		}
-		for _, d := range w.sending {
-			next.Webhooks = append(next.Webhooks, d.to)
-		}
-	} else if err := w.drain(ctx); err != nil {
-		return err
 	}
 	state := w.state.Clone()
 	next.Resume = &state
@@ -226,9 +217,15 @@ func (w *actionWorkflow) continueAsNew(ctx workflow.Context, in StartInput) erro
 	return workflow.NewContinueAsNewError(ctx, ActionWorkflowName, next)
 }
 
-func (w *actionWorkflow) drain(ctx workflow.Context) error {
+// drain waits until nothing is in flight: projections, notifications and signals, Update handlers;
+// but webhook deliveries when leaveDeliveries (the next run takes them over).
+func (w *actionWorkflow) drain(ctx workflow.Context, leaveDeliveries bool) error {
 	return workflow.Await(ctx, func() bool {
-		return len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0 && w.notifying == 0 && workflow.AllHandlersFinished(ctx)
+		inFlight := w.notifying
+		if leaveDeliveries {
+			inFlight -= len(w.sending)
+		}
+		return len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0 && inFlight == 0 && workflow.AllHandlersFinished(ctx)
 	})
 }
 
@@ -280,13 +277,12 @@ func (w *actionWorkflow) notifyActivities(outbox []Notification) {
 	})
 	for _, n := range outbox {
 		w.notifying++
-		w.sent++
-		d := delivery{n: w.sent, to: n}
-		w.sending = append(w.sending, d)
+		sending := &n
+		w.sending = append(w.sending, sending)
 		workflow.Go(w.ctx, func(ctx workflow.Context) {
 			defer func() {
 				w.notifying--
-				w.sending = slices.DeleteFunc(w.sending, func(o delivery) bool { return o.n == d.n })
+				w.sending = slices.DeleteFunc(w.sending, func(o *Notification) bool { return o == sending })
 			}()
 			if err := workflow.ExecuteActivity(actx, NotifyActivityName, n).Get(ctx, nil); err != nil {
 				workflow.GetLogger(ctx).Error("notification not delivered", "error", err,
