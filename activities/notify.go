@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
 )
@@ -98,10 +100,16 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	switch code := resp.StatusCode; {
+	case code >= 200 && code <= 299:
+		return nil
+	case code >= 400 && code <= 499 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests:
+		// The receiver refuses this delivery (400 bad request, 410 gone...): sending it again
+		// would be refused again. 408 and 429 say "later" and are retried.
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("webhook %s refused: %s", ev.ID, resp.Status), "WebhookRefused", nil)
+	default:
 		return fmt.Errorf("webhook %s answered %s", ev.ID, resp.Status)
 	}
-	return nil
 }
 
 // Notify records the notification in the inbox of each person concerned and, when a webhook is

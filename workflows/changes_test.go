@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -208,5 +209,45 @@ func TestContinueAsNewDoesNotWaitForAWebhookThatIsDown(t *testing.T) {
 	}
 	for seq, set := range ids {
 		require.Len(t, set, 1, "every delivery of seq %d has one id", seq)
+	}
+}
+
+// A receiver that refuses a delivery (a 4xx such as 410 Gone) is not sent it again; one that is
+// unavailable (5xx, 408, 429) is.
+func TestRefusedWebhookIsNotRetried(t *testing.T) {
+	t.Parallel()
+	for code, retried := range map[int]bool{http.StatusGone: false, http.StatusBadRequest: false, http.StatusServiceUnavailable: true, http.StatusTooManyRequests: true} {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			var mu sync.Mutex
+			attempts := map[string]int{}
+			server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				attempts[r.Header.Get(activities.HeaderEventID)]++
+				n := attempts[r.Header.Get(activities.HeaderEventID)]
+				mu.Unlock()
+				if n <= 2 {
+					w.WriteHeader(code)
+				}
+			}))
+			t.Cleanup(server.Close)
+			b := bundleWith(t, &activities.Activities{
+				Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
+				Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
+			})
+			in := startInput(fmt.Sprintf("r%d", code))
+			note := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: alice, Text: "guest called"}}
+			complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+			b.run(t, in, note, complete)
+			mu.Lock()
+			defer mu.Unlock()
+			require.NotEmpty(t, attempts)
+			for id, n := range attempts {
+				if retried {
+					require.Equal(t, 3, n, "%s: tried until the receiver took it", id)
+				} else {
+					require.Equal(t, 1, n, "%s: sent once, refused, not sent again", id)
+				}
+			}
+		})
 	}
 }
