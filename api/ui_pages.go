@@ -295,8 +295,15 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 			}
 		}
 	}
+	// The handovers the viewer received, accepted and has not rated yet: each gets a rating form.
+	var toRate []handoverJSON
+	for _, h := range a.Handovers {
+		if h.Status == workflows.HandoverAccepted && h.ToID == principal(c).ID && h.FeedbackRating == 0 {
+			toRate = append(toRate, h)
+		}
+	}
 	data := gin.H{
-		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands,
+		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
 		"Required": required, "Staff": staff, "Form": form, "Failed": failed,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": randomString(), "Fields": map[string]string{},
