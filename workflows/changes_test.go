@@ -50,12 +50,17 @@ func (h *hookLog) bySeq() map[int64][]string {
 // webhookBundle is a test environment whose activities send webhooks to a hookLog.
 func webhookBundle(t *testing.T) (*testBundle, *hookLog) {
 	hooks := &hookLog{}
-	server := httptest.NewServer(hooks)
+	return bundleWith(t, webhookActivities(t, hooks)), hooks
+}
+
+// webhookActivities are activities over a fresh read model that send webhooks to receiver.
+func webhookActivities(t *testing.T, receiver http.Handler) *activities.Activities {
+	server := httptest.NewServer(receiver)
 	t.Cleanup(server.Close)
-	return bundleWith(t, &activities.Activities{
+	return &activities.Activities{
 		Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
 		Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
-	}), hooks
+	}
 }
 
 // An action that its owner creates, notes and completes notifies nobody: from revision 2 the
@@ -143,7 +148,7 @@ func TestContinueAsNewDoesNotWaitForAWebhookThatIsDown(t *testing.T) {
 	var up sync.Mutex
 	down := true
 	hooks := &hookLog{}
-	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	acts := webhookActivities(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		up.Lock()
 		failing := down
 		up.Unlock()
@@ -153,11 +158,6 @@ func TestContinueAsNewDoesNotWaitForAWebhookThatIsDown(t *testing.T) {
 		}
 		hooks.ServeHTTP(w, r)
 	}))
-	t.Cleanup(server.Close)
-	acts := &activities.Activities{
-		Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
-		Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
-	}
 	b := bundleWith(t, acts)
 	start := b.env.Now()
 	in := b.dueIn("wd", 2*time.Hour)
@@ -220,7 +220,7 @@ func TestRefusedWebhookIsNotRetried(t *testing.T) {
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
 			var mu sync.Mutex
 			attempts := map[string]int{}
-			server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b := bundleWith(t, webhookActivities(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				mu.Lock()
 				attempts[r.Header.Get(activities.HeaderEventID)]++
 				n := attempts[r.Header.Get(activities.HeaderEventID)]
@@ -228,12 +228,7 @@ func TestRefusedWebhookIsNotRetried(t *testing.T) {
 				if n <= 2 {
 					w.WriteHeader(code)
 				}
-			}))
-			t.Cleanup(server.Close)
-			b := bundleWith(t, &activities.Activities{
-				Store:   modelstest.Open(t, modelstest.SQLiteURL(t)),
-				Webhook: &activities.Webhook{URL: server.URL, Secret: "a secret of sixteen"},
-			})
+			})))
 			in := startInput(fmt.Sprintf("r%d", code))
 			note := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: alice, Text: "guest called"}}
 			complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
