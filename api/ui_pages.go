@@ -128,13 +128,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		// Whoever owns actions can hand over their own shift (a supervisor does it for others
 		// on the board).
 		me := s.viewer(c)
-		var colleagues []staffView
-		for _, st := range s.teamStaff(c, me.TeamID) {
-			if st.ID != me.ID {
-				colleagues = append(colleagues, st)
-			}
-		}
-		data["Colleagues"] = colleagues
+		data["Colleagues"] = s.teamStaff(c, me.TeamID, me.ID)
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
@@ -145,8 +139,9 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 // inboxNotifications is how many of the latest notifications the inbox shows.
 const inboxNotifications = 15
 
-// teamStaff lists the people of a team who can own actions, for the forms' choices.
-func (s *server) teamStaff(c *gin.Context, teamID string) []staffView {
+// teamStaff lists the people of a team who can own actions, but except (the owner, or the viewer),
+// for the forms' choices.
+func (s *server) teamStaff(c *gin.Context, teamID, except string) []staffView {
 	q := "/api/v1/staff"
 	if teamID != "" {
 		q += "?team_id=" + url.QueryEscape(teamID)
@@ -160,7 +155,7 @@ func (s *server) teamStaff(c *gin.Context, teamID string) []staffView {
 	}
 	out := list.Items[:0]
 	for _, st := range list.Items {
-		if st.Active && workflows.Role(st.Role).CanOwn() {
+		if st.Active && workflows.Role(st.Role).CanOwn() && st.ID != except {
 			out = append(out, st)
 		}
 	}
@@ -190,7 +185,7 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 	if form.Get("priority") == "" {
 		form.Set("priority", "normal")
 	}
-	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID), "TeamID": me.TeamID, "Fields": map[string]string{}}
+	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID, ""), "TeamID": me.TeamID, "Fields": map[string]string{}}
 	if problem != nil {
 		data["Error"] = problem.message()
 		data["Fields"] = problem.fields()
@@ -289,11 +284,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if slices.ContainsFunc(commands, func(c string) bool {
 		return c == workflows.UpdateHandover || c == workflows.UpdateReassign || c == workflows.UpdateCheck
 	}) {
-		for _, st := range s.teamStaff(c, a.TeamID) {
-			if st.ID != a.OwnerID {
-				staff = append(staff, st)
-			}
-		}
+		staff = s.teamStaff(c, a.TeamID, a.OwnerID)
 	}
 	// The handovers the viewer received, accepted and has not rated yet: each gets a rating form.
 	var toRate []handoverJSON
@@ -495,7 +486,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		return pending[i].PendingHandover.RequestedAt.Before(pending[j].PendingHandover.RequestedAt)
 	})
 	data := gin.H{
-		"Team": team, "Columns": columns, "Pending": pending, "Staff": s.teamStaff(c, team),
+		"Team": team, "Columns": columns, "Pending": pending, "Staff": s.teamStaff(c, team, ""),
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand,
 		"Form": form, "Idem": randomString(),
 	}
