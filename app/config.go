@@ -100,11 +100,21 @@ func LoadConfig() (Config, error) {
 
 // Validate reports the first setting that cannot work.
 func (c Config) Validate() error {
-	if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil {
-		return fmt.Errorf("HANDOVER_TEMPORAL_ADDRESS %q: want host:port", c.TemporalAddress)
-	}
-	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		return fmt.Errorf("HANDOVER_HTTP_ADDR %q: want host:port", c.HTTPAddr)
+	for _, a := range []struct {
+		name, value, want string
+		optional          bool
+	}{
+		{"HANDOVER_TEMPORAL_ADDRESS", c.TemporalAddress, "host:port", false},
+		{"HANDOVER_HTTP_ADDR", c.HTTPAddr, "host:port", false},
+		{"HANDOVER_OTLP_ENDPOINT", c.OTLPEndpoint, "host:port of an OTLP/gRPC collector", true},
+		{"HANDOVER_METRICS_ADDR", c.MetricsAddr, "host:port", true},
+	} {
+		if a.optional && a.value == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(a.value); err != nil {
+			return fmt.Errorf("%s %q: want %s", a.name, a.value, a.want)
+		}
 	}
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -116,16 +126,6 @@ func (c Config) Validate() error {
 	}
 	if c.CommandTimeout <= 0 {
 		return fmt.Errorf("HANDOVER_COMMAND_TIMEOUT %s: want a positive duration such as 30s", c.CommandTimeout)
-	}
-	if c.OTLPEndpoint != "" {
-		if _, _, err := net.SplitHostPort(c.OTLPEndpoint); err != nil {
-			return fmt.Errorf("HANDOVER_OTLP_ENDPOINT %q: want host:port of an OTLP/gRPC collector", c.OTLPEndpoint)
-		}
-	}
-	if c.MetricsAddr != "" {
-		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			return fmt.Errorf("HANDOVER_METRICS_ADDR %q: want host:port", c.MetricsAddr)
-		}
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		return errors.New("HANDOVER_RATE_LIMIT must be 0 (off) or more, HANDOVER_RATE_BURST at least 1")
