@@ -225,6 +225,47 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	return http.StatusOK, staffJSON(st), nil
 }
 
+type tokenRequest struct {
+	Label string `json:"label" binding:"max=200"`
+}
+
+type tokenJSON struct {
+	StaffID string `json:"staff_id"`
+	Label   string `json:"label"`
+	// Token is shown in this answer only: the read model keeps its hash.
+	Token string `json:"token"`
+}
+
+// issueToken gives a member of staff a new bearer token (their earlier ones stay valid).
+func (s *server) issueToken(c *gin.Context) (int, any, error) {
+	var req tokenRequest
+	if err := s.adminDecode(c, &req); err != nil {
+		return 0, nil, err
+	}
+	id := c.Param("id")
+	token, err := s.Store.IssueToken(c.Request.Context(), id, req.Label)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, tokenJSON{StaffID: id, Label: req.Label, Token: token}, nil
+}
+
+// revokeTokens revokes every token of a member of staff, and with them their UI sessions.
+func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
+	if err := requireAdmin(c); err != nil {
+		return 0, nil, err
+	}
+	id := c.Param("id")
+	if _, err := s.Store.GetStaff(c.Request.Context(), id); err != nil {
+		return 0, nil, err
+	}
+	n, err := s.Store.RevokeTokens(c.Request.Context(), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"staff_id": id, "revoked": n}, nil
+}
+
 type inboxJSON struct {
 	Owned              []actionJSON `json:"owned"`
 	AwaitingAcceptance []actionJSON `json:"awaiting_acceptance"`

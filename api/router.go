@@ -174,6 +174,8 @@ func newEngine(d Deps) *gin.Engine {
 	v1.GET("/staff/:id", s.handle(s.getStaff))
 	v1.POST("/staff", s.handle(s.createStaff))
 	v1.PATCH("/staff/:id", s.handle(s.patchStaff))
+	v1.POST("/staff/:id/tokens", s.handle(s.issueToken))
+	v1.DELETE("/staff/:id/tokens", s.handle(s.revokeTokens))
 	v1.GET("/policies/:category", s.handle(s.getPolicy))
 	v1.PUT("/policies/:category", s.handle(s.putPolicy))
 	return r

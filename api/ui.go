@@ -138,8 +138,16 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.POST("/actions/:id/:command", s.uiCommand)
 	p.GET("/board", s.uiBoard)
 	p.POST("/shift-handovers", s.uiStartShift)
+	p.POST("/my-shift", s.uiMyShift)
 	p.GET("/shift-handovers/:id", s.uiShift)
 	p.GET("/manager", s.uiManager)
+	p.GET("/admin", s.uiAdmin)
+	p.POST("/admin/teams", s.uiAdminTeam)
+	p.POST("/admin/teams/:id", s.uiAdminTeam)
+	p.POST("/admin/staff", s.uiAdminStaff)
+	p.POST("/admin/staff/:id", s.uiAdminStaff)
+	p.POST("/admin/staff/:id/tokens", s.uiAdminToken)
+	p.POST("/admin/staff/:id/revoke", s.uiAdminRevoke)
 	p.GET("/events", s.stream)
 	// A page answered to a form keeps the form's address: reloading it, or opening it again,
 	// goes back to where the form was rather than to a "method not allowed".
@@ -149,6 +157,8 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.GET("/actions", back(func(*gin.Context) string { return "/actions/new" }))
 	p.GET("/actions/:id/:command", back(func(c *gin.Context) string { return "/actions/" + url.PathEscape(c.Param("id")) }))
 	p.GET("/shift-handovers", back(func(*gin.Context) string { return "/board" }))
+	p.GET("/my-shift", back(func(*gin.Context) string { return "/inbox" }))
+	p.GET("/admin/*form", back(func(*gin.Context) string { return "/admin" }))
 }
 
 // uiHeaders keeps pages out of frames and other sites' scripts out of pages.
@@ -411,6 +421,8 @@ type viewer struct {
 	TeamID     string
 	Supervisor bool
 	Manager    bool
+	// Admin manages staff, teams and their tokens on the people page.
+	Admin bool
 	// Creates is false for an administrator, who manages staff and teams, not actions.
 	Creates bool
 	CSRF    string
@@ -424,6 +436,7 @@ func (s *server) viewer(c *gin.Context) viewer {
 		Supervisor: role.SupervisorOrAbove(),
 		// The manager view reads the review reports, which are for managers (not administrators).
 		Manager: role == workflows.RoleManager,
+		Admin:   role == workflows.RoleAdmin,
 		Creates: role != workflows.RoleAdmin,
 	}
 }

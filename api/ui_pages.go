@@ -124,6 +124,9 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent,
 		"Form": form, "Idem": randomString(), "Situations": workflows.Situations,
 	}
+	if me := principal(c); workflows.Role(me.Role).CanOwn() {
+		data["WorksShifts"], data["OnShift"] = true, me.OnShift
+	}
 	if len(owned) > 0 {
 		// Whoever owns actions can hand over their own shift (a supervisor does it for others
 		// on the board).
@@ -204,11 +207,10 @@ func (r apiResult) fields() map[string]string {
 }
 
 func (s *server) uiCreateAction(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+	f, ok := s.postForm(c)
+	if !ok {
 		return
 	}
-	f := c.Request.PostForm
 	body := map[string]any{
 		"title": f.Get("title"), "details": f.Get("details"), "category": f.Get("category"),
 		"priority": f.Get("priority"),
@@ -362,11 +364,10 @@ func (s *server) uiCommand(c *gin.Context) {
 		s.uiError(c, http.StatusNotFound, "There is no such command.")
 		return
 	}
-	if err := c.Request.ParseForm(); err != nil {
-		s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+	f, ok := s.postForm(c)
+	if !ok {
 		return
 	}
-	f := c.Request.PostForm
 	if command == uiFeedback {
 		path = "handovers/" + url.PathEscape(f.Get("handover_id")) + "/feedback"
 	}
@@ -497,11 +498,10 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 }
 
 func (s *server) uiStartShift(c *gin.Context) {
-	if err := c.Request.ParseForm(); err != nil {
-		s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+	f, ok := s.postForm(c)
+	if !ok {
 		return
 	}
-	f := c.Request.PostForm
 	body := map[string]any{"from_id": f.Get("from_id"), "notes": f.Get("notes"), "situation": f.Get("situation")}
 	setIf(body, "to_id", f.Get("to_id"))
 	res := s.call(c, http.MethodPost, "/api/v1/shift-handovers", body, f.Get("idem"))
@@ -519,6 +519,19 @@ func (s *server) uiStartShift(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/shift-handovers/"+url.PathEscape(p.ID))
+}
+
+// uiMyShift starts or ends the signed-in person's own shift (form field on: true or false).
+func (s *server) uiMyShift(c *gin.Context) {
+	path := "/api/v1/shifts/end"
+	if c.PostForm("on") == "true" {
+		path = "/api/v1/shifts/start"
+	}
+	if res := s.call(c, http.MethodPost, path, nil, ""); !res.ok() {
+		s.inboxPage(c, res.Status, url.Values{}, &res)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/inbox")
 }
 
 func (s *server) uiShift(c *gin.Context) {

@@ -188,6 +188,10 @@ func testRolesAndRoutes(t *testing.T, st *app.Stack) {
 			want{"carol": 403, "dave": 403, "root": 201}},
 		{"set policy", "PUT", func() string { return "/api/v1/policies/" + modelstest.Name("c") }, map[string]any{"check_within": "2h"},
 			want{"alice": 403, "carol": 403, "dave": 403, "root": 200}},
+		{"issue token", "POST", func() string { return "/api/v1/staff/erin/tokens" }, map[string]any{"label": "x"},
+			want{"alice": 403, "carol": 403, "dave": 403, "crm": 403, "root": 201}},
+		{"revoke tokens", "DELETE", func() string { return "/api/v1/staff/nobody/tokens" }, nil,
+			want{"erin": 403, "carol": 403, "dave": 403, "crm": 403, "root": 404}},
 		{"read staff", "GET", func() string { return "/api/v1/staff" }, nil,
 			want{"alice": 200, "crm": 200, "root": 200}},
 		{"pause", "POST", func() string { return fresh() + "/pause" }, map[string]any{"reason": "waiting on the guest"},
@@ -275,6 +279,35 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	require.Empty(t, page.Items)
 	require.Equal(t, http.StatusForbidden, kim.call("POST", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", "frontdesk"), &p))
 	require.Contains(t, p.Detail, "you cannot create actions for team frontdesk")
+
+	// An administrator issues a token and revokes every one of a person's; a label is at most 200
+	// characters, and a person must exist.
+	var issued struct {
+		StaffID string `json:"staff_id"`
+		Label   string `json:"label"`
+		Token   string `json:"token"`
+	}
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff/"+person+"/tokens", map[string]any{"label": "kitchen tablet"}, &issued))
+	require.Equal(t, person, issued.StaffID)
+	require.Equal(t, "kitchen tablet", issued.Label)
+	require.True(t, strings.HasPrefix(issued.Token, "hov_"), issued.Token)
+	var me struct{ ID string }
+	require.Equal(t, http.StatusOK, caller{t: t, base: st.URL, token: issued.Token}.call("GET", "/api/v1/me", nil, &me))
+	require.Equal(t, person, me.ID)
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("POST", "/api/v1/staff/"+person+"/tokens", map[string]any{"label": strings.Repeat("x", 201)}, &p))
+	require.Equal(t, "label", p.Errors[0].Field)
+	require.Equal(t, http.StatusNotFound, root.call("POST", "/api/v1/staff/nobody/tokens", nil, &p))
+	var revoked struct {
+		StaffID string `json:"staff_id"`
+		Revoked int    `json:"revoked"`
+	}
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/staff/"+person+"/tokens", nil, &revoked))
+	require.Equal(t, 2, revoked.Revoked, "the test's token and the one just issued")
+	require.Equal(t, http.StatusUnauthorized, kim.call("GET", "/api/v1/me", nil, &p))
+	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: issued.Token}.call("GET", "/api/v1/me", nil, &p))
+	token, err = st.Store.IssueToken(context.Background(), person, "test")
+	require.NoError(t, err)
+	kim = caller{t: t, base: st.URL, token: token}
 
 	// Deactivating a person stops their token at once.
 	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"active": false}, nil))

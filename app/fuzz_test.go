@@ -67,6 +67,7 @@ func FuzzAPIBodies(f *testing.F) {
 		{http.MethodPut, "/api/v1/policies/fuzz", "root"},
 		{http.MethodPut, "/api/v1/teams/frontdesk/calendar", "root"},
 		{http.MethodPost, "/api/v1/staff", "root"},
+		{http.MethodPost, "/api/v1/staff/erin/tokens", "root"},
 		{http.MethodPost, "/api/v1/shift-handovers", "carol"},
 	}
 	f.Fuzz(func(t *testing.T, route uint8, body string) {

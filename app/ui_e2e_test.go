@@ -93,6 +93,8 @@ func TestWebUI(t *testing.T) {
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
 			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
+			t.Run("on_and_off_shift", func(t *testing.T) { webOnOffShift(t, st) })
+			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
@@ -298,7 +300,6 @@ func webStream(t *testing.T, st *app.Stack) {
 	require.NotContains(t, seen, other.ID, "another team's change did not")
 }
 
-// webShift starts a shift handover from the board and follows its page.
 // Whoever owns actions hands over their own shift from the inbox; a refusal keeps the form.
 func webOwnShift(t *testing.T, st *app.Stack) {
 	out, _, _, outID, inID := teamOf3(t, st)
@@ -319,6 +320,57 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, page, "Shift handover from "+outID)
+}
+
+// A person ends and starts their own shift from the inbox: off shift, nobody can hand an action
+// over to them, and the supervisor's inbox, which owns nothing, has the same switch.
+func webOnOffShift(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(in.token)
+	_, page := w.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<strong id="my-shift-status">on shift</strong>`)
+	require.Contains(t, page, "End my shift")
+
+	resp, _ := w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"false"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/inbox", resp.Header.Get("Location"))
+	_, page = w.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<strong id="my-shift-status">off shift</strong>`)
+	require.Contains(t, page, "Start my shift")
+	var me struct {
+		OnShift bool `json:"on_shift"`
+	}
+	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
+	require.False(t, me.OnShift)
+
+	// Off shift, a handover to them is refused.
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	var problem struct {
+		Detail string `json:"detail"`
+	}
+	code := out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), &problem)
+	require.Equal(t, http.StatusUnprocessableEntity, code, problem.Detail)
+	require.Contains(t, problem.Detail, "shift")
+
+	// Without the form's CSRF token nothing changes.
+	resp, _ = w.do(http.MethodPost, "/my-shift", url.Values{"on": {"true"}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
+	require.False(t, me.OnShift)
+
+	resp, _ = w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"true"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
+	require.True(t, me.OnShift)
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
+
+	// A supervisor works shifts too; an administrator, who owns nothing, has no switch.
+	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `id="form-on-shift"`)
+	_, page = signedIn(t, st, "demo-root").do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, page, `id="form-on-shift"`)
 }
 
 // A command refused on the board opens its card again with the reason and what was typed; a

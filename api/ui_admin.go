@@ -1,0 +1,213 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// The people page is an administrator's: teams and staff, and the tokens people sign in with.
+// Like every page it only calls the JSON API, so its rules are the API's.
+
+// adminForm names the form a people page was answered to, so a refusal opens that form again
+// with what was typed and the reason.
+type adminForm struct {
+	Name    string // "team", "staff", "edit", "token" or "revoke"
+	StaffID string // the person an edit, token or revoke was for
+	Values  url.Values
+	Problem *apiResult
+}
+
+// formView is one form of the page: the values it shows (stored ones, or what was typed when it
+// was refused), whether it is open, and the reasons of a refusal by field.
+type formView struct {
+	Values url.Values
+	Open   bool
+	Fields map[string]string
+}
+
+type teamRow struct {
+	teamView
+	Staff  int
+	Rename formView
+}
+
+type staffRow struct {
+	staffView
+	Edit   formView
+	Tokens formView
+}
+
+// view is the form's values: typed ones if this form (name, id) was the one refused, else stored.
+func (f adminForm) view(name, id string, stored url.Values) formView {
+	if f.Name != name || f.StaffID != id || f.Problem == nil {
+		return formView{Values: stored, Fields: map[string]string{}}
+	}
+	return formView{Values: f.Values, Open: true, Fields: f.Problem.fields()}
+}
+
+func (s *server) uiAdmin(c *gin.Context) {
+	s.adminPage(c, http.StatusOK, adminForm{}, nil)
+}
+
+// adminPage draws the people page; issued carries a token just issued, shown this once.
+func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *tokenJSON) {
+	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
+		s.uiError(c, http.StatusForbidden, "The people page is for administrators.")
+		return
+	}
+	var teams struct {
+		Items []teamView `json:"items"`
+	}
+	var staff struct {
+		Items []staffView `json:"items"`
+	}
+	for _, r := range []struct {
+		path string
+		dst  any
+	}{{"/api/v1/teams", &teams}, {"/api/v1/staff", &staff}} {
+		res := s.call(c, http.MethodGet, r.path, nil, "")
+		if !res.ok() {
+			s.uiError(c, res.Status, res.message())
+			return
+		}
+		if err := res.decode(r.dst); err != nil {
+			s.uiError(c, http.StatusInternalServerError, "The staff list could not be read.")
+			return
+		}
+	}
+	teamRows := make([]teamRow, len(teams.Items))
+	for i, t := range teams.Items {
+		teamRows[i] = teamRow{teamView: t, Rename: form.view("team", t.ID, url.Values{"name": {t.Name}})}
+		for _, st := range staff.Items {
+			if st.TeamID == t.ID {
+				teamRows[i].Staff++
+			}
+		}
+	}
+	staffRows := make([]staffRow, len(staff.Items))
+	for i, st := range staff.Items {
+		stored := url.Values{
+			"name": {st.Name}, "role": {st.Role}, "team_id": {st.TeamID},
+			"authority": {strconv.Itoa(st.Authority)}, "on_shift": {strconv.FormatBool(st.OnShift)},
+			"active": {strconv.FormatBool(st.Active)},
+		}
+		staffRows[i] = staffRow{staffView: st, Edit: form.view("edit", st.ID, stored), Tokens: form.view("token", st.ID, url.Values{})}
+	}
+	// A new person is an agent on shift, in the first team, unless the form says otherwise.
+	newStaff := url.Values{"role": {"agent"}, "authority": {"1"}, "on_shift": {"true"}}
+	if len(teams.Items) > 0 {
+		newStaff.Set("team_id", teams.Items[0].ID)
+	}
+	data := gin.H{
+		"Teams": teamRows, "Staff": staffRows, "Roles": models.StaffRoles, "Issued": issued,
+		"NewTeam":  form.view("team", "", url.Values{}),
+		"NewStaff": form.view("staff", "", newStaff),
+		"Idem":     randomString(),
+	}
+	if form.Problem != nil {
+		data["Error"] = form.Problem.message()
+	}
+	s.render(c, status, "admin", data)
+}
+
+// adminAnswer redirects back to the people page after a change, or draws it again with the
+// refused form open.
+func (s *server) adminAnswer(c *gin.Context, res apiResult, form adminForm) {
+	if !res.ok() {
+		form.Problem = &res
+		s.adminPage(c, res.Status, form, nil)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin")
+}
+
+func (s *server) uiAdminTeam(c *gin.Context) {
+	f, ok := s.postForm(c)
+	if !ok {
+		return
+	}
+	var res apiResult
+	if id := c.Param("id"); id != "" {
+		res = s.call(c, http.MethodPatch, "/api/v1/teams/"+url.PathEscape(id), map[string]any{"name": f.Get("name")}, "")
+	} else {
+		res = s.call(c, http.MethodPost, "/api/v1/teams", map[string]any{"id": strings.TrimSpace(f.Get("id")), "name": f.Get("name")}, f.Get("idem"))
+	}
+	s.adminAnswer(c, res, adminForm{Name: "team", StaffID: c.Param("id"), Values: f})
+}
+
+// staffBody is a person's form as the API's body; authority that is not a number is sent as
+// text, so the API names the field.
+func staffBody(f url.Values) map[string]any {
+	body := map[string]any{
+		"name": f.Get("name"), "role": f.Get("role"), "team_id": f.Get("team_id"),
+		"on_shift": f.Get("on_shift") == "true",
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(f.Get("authority"))); err == nil {
+		body["authority"] = n
+	} else {
+		body["authority"] = f.Get("authority")
+	}
+	return body
+}
+
+func (s *server) uiAdminStaff(c *gin.Context) {
+	f, ok := s.postForm(c)
+	if !ok {
+		return
+	}
+	body := staffBody(f)
+	if id := c.Param("id"); id != "" {
+		body["active"] = f.Get("active") == "true"
+		res := s.call(c, http.MethodPatch, "/api/v1/staff/"+url.PathEscape(id), body, "")
+		s.adminAnswer(c, res, adminForm{Name: "edit", StaffID: id, Values: f})
+		return
+	}
+	body["id"] = strings.TrimSpace(f.Get("id"))
+	res := s.call(c, http.MethodPost, "/api/v1/staff", body, f.Get("idem"))
+	s.adminAnswer(c, res, adminForm{Name: "staff", Values: f})
+}
+
+// uiAdminToken issues a token and shows it once, on the page the form came from.
+func (s *server) uiAdminToken(c *gin.Context) {
+	f, ok := s.postForm(c)
+	if !ok {
+		return
+	}
+	id := c.Param("id")
+	res := s.call(c, http.MethodPost, "/api/v1/staff/"+url.PathEscape(id)+"/tokens", map[string]any{"label": f.Get("label")}, "")
+	if !res.ok() {
+		s.adminAnswer(c, res, adminForm{Name: "token", StaffID: id, Values: f})
+		return
+	}
+	var issued tokenJSON
+	if err := res.decode(&issued); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The token was issued but the answer could not be read: revoke this person's tokens and issue one again.")
+		return
+	}
+	s.adminPage(c, http.StatusCreated, adminForm{}, &issued)
+}
+
+func (s *server) uiAdminRevoke(c *gin.Context) {
+	if _, ok := s.postForm(c); !ok {
+		return
+	}
+	id := c.Param("id")
+	res := s.call(c, http.MethodDelete, "/api/v1/staff/"+url.PathEscape(id)+"/tokens", nil, "")
+	s.adminAnswer(c, res, adminForm{Name: "revoke", StaffID: id})
+}
+
+// postForm reads a posted form; a form that cannot be read is answered here.
+func (s *server) postForm(c *gin.Context) (url.Values, bool) {
+	if err := c.Request.ParseForm(); err != nil {
+		s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+		return nil, false
+	}
+	return c.Request.PostForm, true
+}

@@ -1,0 +1,145 @@
+package app_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
+)
+
+var issuedToken = regexp.MustCompile(`<code id="token-value">([^<]+)</code>`)
+
+// An administrator runs the directory from the people page: adds a team and a person, gives
+// them a token they sign in with, changes them, and revokes the token, which ends their session.
+// A refused form opens again with what was typed and the reason per field; nobody else may use
+// the page.
+func webPeople(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	admin := newWebClient(t, st.URL)
+	csrf := admin.signIn("demo-root")
+	_, page := admin.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `href="/admin"`, "the administrator's way to the people page")
+	resp, page := admin.do(http.MethodGet, "/admin", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, `id="staff-alice"`)
+	require.Contains(t, page, `id="team-frontdesk"`)
+
+	team, person := modelstest.Name("night"), modelstest.Name("nina")
+	resp, _ = admin.do(http.MethodPost, "/admin/teams", url.Values{"csrf": {csrf}, "id": {team}, "name": {"Night desk"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/admin", resp.Header.Get("Location"))
+	var teams struct {
+		Items []struct{ ID, Name string } `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/teams", nil, &teams))
+	require.Contains(t, teams.Items, struct{ ID, Name string }{team, "Night desk"})
+
+	// Everything wrong with a new person is named at once; the form keeps what was typed.
+	resp, page = admin.do(http.MethodPost, "/admin/staff", url.Values{
+		"csrf": {csrf}, "id": {"Nina M"}, "name": {"  "}, "role": {"agent"}, "team_id": {team}, "authority": {"12"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	form := formOf(t, page, "form-add-staff")
+	for _, field := range []string{"id", "name", "authority"} {
+		require.Regexp(t, `name="`+field+`"[^>]*>\s*<span class="field-error">`, form, "a reason under %s", field)
+	}
+	require.Contains(t, form, `value="Nina M"`)
+	require.Contains(t, form, `<option value="`+team+`" selected>`)
+	require.Equal(t, http.StatusNotFound, root.call(http.MethodGet, "/api/v1/staff/nina-m", nil, nil))
+
+	resp, _ = admin.do(http.MethodPost, "/admin/staff", url.Values{
+		"csrf": {csrf}, "id": {person}, "name": {"Nina Moreau"}, "role": {"agent"}, "team_id": {team}, "authority": {"2"}, "on_shift": {"true"},
+	})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	var nina struct {
+		Name      string `json:"name"`
+		TeamID    string `json:"team_id"`
+		Authority int    `json:"authority"`
+		OnShift   bool   `json:"on_shift"`
+		Active    bool   `json:"active"`
+	}
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/staff/"+person, nil, &nina))
+	require.Equal(t, "Nina Moreau", nina.Name)
+	require.Equal(t, team, nina.TeamID)
+	require.Equal(t, 2, nina.Authority)
+	require.True(t, nina.OnShift)
+	require.True(t, nina.Active)
+
+	// A token is shown once; Nina signs in with it.
+	resp, page = admin.do(http.MethodPost, "/admin/staff/"+person+"/tokens", url.Values{"csrf": {csrf}, "label": {"night desk PC"}})
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	m := issuedToken.FindStringSubmatch(page)
+	require.NotNil(t, m, "the page shows the new token")
+	token := html.UnescapeString(m[1])
+	_, page = admin.do(http.MethodGet, "/admin", nil)
+	require.NotContains(t, page, token, "and never again")
+	ninaWeb := newWebClient(t, st.URL)
+	ninaWeb.signIn(token)
+	_, page = ninaWeb.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, "Nina Moreau")
+
+	// A change refused (a team that does not exist) keeps that person's form open as typed.
+	resp, page = admin.do(http.MethodPost, "/admin/staff/"+person, url.Values{
+		"csrf": {csrf}, "name": {"Nina Moreau"}, "role": {"agent"}, "team_id": {"no-such-team"}, "authority": {"3"}, "active": {"true"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	form = formOf(t, page, "form-edit-"+person)
+	require.Contains(t, form, `value="3"`)
+	require.Contains(t, form, "is not a team")
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/staff/"+person, nil, &nina))
+	require.Equal(t, 2, nina.Authority, "nothing changed")
+
+	// Off shift (the box left empty), authority 3.
+	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person, url.Values{
+		"csrf": {csrf}, "name": {"Nina Moreau"}, "role": {"agent"}, "team_id": {team}, "authority": {"3"}, "active": {"true"},
+	})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/staff/"+person, nil, &nina))
+	require.Equal(t, 3, nina.Authority)
+	require.False(t, nina.OnShift)
+	require.True(t, nina.Active)
+
+	// The team's new name shows everywhere it is listed.
+	resp, _ = admin.do(http.MethodPost, "/admin/teams/"+team, url.Values{"csrf": {csrf}, "name": {"Night front desk"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = admin.do(http.MethodGet, "/admin", nil)
+	require.Contains(t, formOf(t, page, "form-team-"+team), `value="Night front desk"`)
+
+	// Revoking ends Nina's session and her token.
+	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person+"/revoke", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	resp, _ = ninaWeb.do(http.MethodGet, "/inbox", nil)
+	require.Equal(t, http.StatusFound, resp.StatusCode)
+	require.True(t, strings.HasPrefix(resp.Header.Get("Location"), "/signin"), resp.Header.Get("Location"))
+	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: token}.call(http.MethodGet, "/api/v1/me", nil, nil))
+
+	// Nobody but an administrator: the page is refused, and so is every form, changing nothing.
+	sup := newWebClient(t, st.URL)
+	supCSRF := sup.signIn("demo-carol")
+	resp, _ = sup.do(http.MethodGet, "/admin", nil)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	resp, _ = sup.do(http.MethodPost, "/admin/staff", url.Values{"csrf": {supCSRF}, "id": {person + "x"}, "name": {"X"}, "role": {"agent"}, "team_id": {team}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Equal(t, http.StatusNotFound, root.call(http.MethodGet, "/api/v1/staff/"+person+"x", nil, nil))
+	resp, _ = sup.do(http.MethodPost, "/admin/staff/alice/tokens", url.Values{"csrf": {supCSRF}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	_, page = sup.do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, page, `href="/admin"`)
+}
+
+// formOf is the HTML of the form with the given id on a page.
+func formOf(t *testing.T, page, id string) string {
+	t.Helper()
+	start := strings.Index(page, `id="`+id+`"`)
+	require.GreaterOrEqual(t, start, 0, "the page has form %s", id)
+	end := strings.Index(page[start:], "</form>")
+	require.Greater(t, end, 0)
+	return page[start : start+end]
+}
