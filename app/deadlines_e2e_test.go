@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -24,10 +26,13 @@ type hookReceiver struct {
 	mu     sync.Mutex
 	events []activities.WebhookEvent
 	forged int
+	// refuse holds actions whose events are answered 410 Gone, as an integration that no longer
+	// knows them would.
+	refuse map[string]bool
 }
 
 func newHookReceiver(t *testing.T) *hookReceiver {
-	h := &hookReceiver{}
+	h := &hookReceiver{refuse: map[string]bool{}}
 	h.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -44,6 +49,10 @@ func newHookReceiver(t *testing.T) *hookReceiver {
 		var ev activities.WebhookEvent
 		if err := json.Unmarshal(body, &ev); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if h.refuse[ev.ActionID] {
+			http.Error(w, "no such booking", http.StatusGone)
 			return
 		}
 		h.events = append(h.events, ev)
@@ -325,4 +334,37 @@ func testEveryChangeReachesTheIntegration(t *testing.T, st *app.Stack, hooks *ho
 	require.Empty(t, done.Recipients, "nobody handed it over, so nobody is notified")
 	require.Contains(t, done.Message, "late checkout booked")
 	require.Equal(t, a.Version, done.Seq)
+}
+
+var undelivered = regexp.MustCompile(`(?m)^handover_webhooks_undelivered\{[^}]*kind="handover_requested"[^}]*\} ([0-9.e+]+)$`)
+
+// A webhook the integration refuses (410 Gone: not retried) is given up at once, and counted on
+// /metrics for alerting; the action goes on.
+func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	count := func() float64 {
+		resp, err := http.Get(st.URL + "/metrics")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		m := undelivered.FindSubmatch(raw)
+		if m == nil {
+			return 0
+		}
+		v, err := strconv.ParseFloat(string(m[1]), 64)
+		require.NoError(t, err)
+		return v
+	}
+	before := count()
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	hooks.mu.Lock()
+	hooks.refuse[a.ID] = true
+	hooks.mu.Unlock()
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, &a))
+	require.Eventually(t, func() bool { return count() >= before+1 }, 10*time.Second, 50*time.Millisecond,
+		"the refused delivery is counted")
+	require.Equal(t, http.StatusOK, as(t, st, "bob").call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I call the guest back."}, &a))
+	require.Equal(t, "assigned", a.Status)
 }

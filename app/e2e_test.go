@@ -148,6 +148,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("handover expiry and customer message", func(t *testing.T) { testExpiryAndCustomerMessage(t, st, hooks) })
 			t.Run("supervisor commands", func(t *testing.T) { testSupervisorCommands(t, st, hooks) })
 			t.Run("every change reaches the integration", func(t *testing.T) { testEveryChangeReachesTheIntegration(t, st, hooks) })
+			t.Run("undelivered webhook counted", func(t *testing.T) { testUndeliveredWebhook(t, st, hooks) })
 			t.Run("routing and policies", func(t *testing.T) { testRoutingAndPolicies(t, st) })
 			t.Run("refusals", func(t *testing.T) { testRefusals(t, st) })
 			t.Run("auth and scope", func(t *testing.T) { testAuth(t, st) })

@@ -287,6 +287,9 @@ func (w *actionWorkflow) notifyActivities(outbox []Notification) {
 			if err := workflow.ExecuteActivity(actx, NotifyActivityName, n).Get(ctx, nil); err != nil {
 				workflow.GetLogger(ctx).Error("notification not delivered", "error", err,
 					"action_id", n.ActionID, "kind", n.Kind, "seq", n.Seq)
+				// Counted for alerting (not on replay): the integration missed this change.
+				workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": n.Kind}).
+					Counter(MetricWebhooksUndelivered).Inc(1)
 			}
 		})
 	}

@@ -33,6 +33,12 @@ const (
 	UpdateResume   = "resume"
 )
 
+// MetricWebhooksUndelivered counts the webhook deliveries the workflow gave up on (after a day of
+// retries, or at once when the integration refused one), by notification kind. It is served on
+// /metrics as handover_webhooks_undelivered{kind} (with the SDK's own labels), like the SDK's
+// counters.
+const MetricWebhooksUndelivered = "handover_webhooks_undelivered"
+
 // QueryState answers the action's live state.
 const QueryState = "state"
 
