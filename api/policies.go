@@ -26,6 +26,12 @@ func (s *server) resolvePolicy(ctx context.Context, category string) (workflows.
 	if err != nil {
 		return p, err
 	}
+	return policyOf(row)
+}
+
+// policyOf is a stored policy with the global defaults where it is silent.
+func policyOf(row models.Policy) (workflows.Policy, error) {
+	p := workflows.DefaultPolicy
 	p.Version = row.Version
 	set := func(dst *time.Duration, seconds *int64) {
 		if seconds != nil {
@@ -42,7 +48,7 @@ func (s *server) resolvePolicy(ctx context.Context, category string) (workflows.
 	}
 	if row.RequiredFields != "" {
 		if err := json.Unmarshal([]byte(row.RequiredFields), &p.RequiredFields); err != nil {
-			return p, fmt.Errorf("decoding the required fields of policy %s: %w", category, err)
+			return p, fmt.Errorf("decoding the required fields of policy %s: %w", row.Category, err)
 		}
 	}
 	return p, nil
@@ -88,6 +94,24 @@ var categoryPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
 
 // categoryRule says what categoryPattern allows.
 const categoryRule = "must be lower-case letters, digits, - or _ (at most 64)"
+
+// listPolicies answers the current policy of every category that has one, and the defaults that
+// every other category runs on.
+func (s *server) listPolicies(c *gin.Context) (int, any, error) {
+	rows, err := s.Store.CurrentPolicies(c.Request.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	items := make([]policyJSON, len(rows))
+	for i, row := range rows {
+		p, err := policyOf(row)
+		if err != nil {
+			return 0, nil, err
+		}
+		items[i] = renderPolicy(row.Category, p)
+	}
+	return http.StatusOK, gin.H{"items": items, "defaults": renderPolicy("", workflows.DefaultPolicy)}, nil
+}
 
 func (s *server) getPolicy(c *gin.Context) (int, any, error) {
 	category := c.Param("category")

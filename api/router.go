@@ -176,6 +176,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.PATCH("/staff/:id", s.handle(s.patchStaff))
 	v1.POST("/staff/:id/tokens", s.handle(s.issueToken))
 	v1.DELETE("/staff/:id/tokens", s.handle(s.revokeTokens))
+	v1.GET("/policies", s.handle(s.listPolicies))
 	v1.GET("/policies/:category", s.handle(s.getPolicy))
 	v1.PUT("/policies/:category", s.handle(s.putPolicy))
 	return r

@@ -74,6 +74,23 @@ var uiFuncs = template.FuncMap{
 	"eventText":  eventText,
 	"randomIdem": randomString,
 	"list":       func(v ...string) []string { return v },
+	"hasPrefix":  strings.HasPrefix,
+	"inc":        func(n int) int { return n + 1 },
+	// dict passes several values to a template: dict "Key" value "Key2" value2.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, errors.New("dict takes key and value pairs")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
 	"percent": func(v *float64) string {
 		if v == nil {
 			return "none yet"
@@ -148,6 +165,8 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.POST("/admin/staff/:id", s.uiAdminStaff)
 	p.POST("/admin/staff/:id/tokens", s.uiAdminToken)
 	p.POST("/admin/staff/:id/revoke", s.uiAdminRevoke)
+	p.GET("/admin/policies", s.uiPolicies)
+	p.POST("/admin/policies", s.uiSetPolicy)
 	p.GET("/events", s.stream)
 	// A page answered to a form keeps the form's address: reloading it, or opening it again,
 	// goes back to where the form was rather than to a "method not allowed".
@@ -158,7 +177,9 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.GET("/actions/:id/:command", back(func(c *gin.Context) string { return "/actions/" + url.PathEscape(c.Param("id")) }))
 	p.GET("/shift-handovers", back(func(*gin.Context) string { return "/board" }))
 	p.GET("/my-shift", back(func(*gin.Context) string { return "/inbox" }))
-	p.GET("/admin/*form", back(func(*gin.Context) string { return "/admin" }))
+	for _, form := range []string{"/admin/teams", "/admin/teams/:id", "/admin/staff", "/admin/staff/:id", "/admin/staff/:id/tokens", "/admin/staff/:id/revoke"} {
+		p.GET(form, back(func(*gin.Context) string { return "/admin" }))
+	}
 }
 
 // uiHeaders keeps pages out of frames and other sites' scripts out of pages.

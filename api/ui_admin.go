@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,8 +19,8 @@ import (
 // adminForm names the form a people page was answered to, so a refusal opens that form again
 // with what was typed and the reason.
 type adminForm struct {
-	Name    string // "team", "staff", "edit", "token" or "revoke"
-	StaffID string // the person an edit, token or revoke was for
+	Name    string // "team", "staff", "edit", "token", "revoke" or "policy"
+	Key     string // which one: the person, team or category the form was for
 	Values  url.Values
 	Problem *apiResult
 }
@@ -46,7 +47,7 @@ type staffRow struct {
 
 // view is the form's values: typed ones if this form (name, id) was the one refused, else stored.
 func (f adminForm) view(name, id string, stored url.Values) formView {
-	if f.Name != name || f.StaffID != id || f.Problem == nil {
+	if f.Name != name || f.Key != id || f.Problem == nil {
 		return formView{Values: stored, Fields: map[string]string{}}
 	}
 	return formView{Values: f.Values, Open: true, Fields: f.Problem.fields()}
@@ -139,7 +140,7 @@ func (s *server) uiAdminTeam(c *gin.Context) {
 	} else {
 		res = s.call(c, http.MethodPost, "/api/v1/teams", map[string]any{"id": strings.TrimSpace(f.Get("id")), "name": f.Get("name")}, f.Get("idem"))
 	}
-	s.adminAnswer(c, res, adminForm{Name: "team", StaffID: c.Param("id"), Values: f})
+	s.adminAnswer(c, res, adminForm{Name: "team", Key: c.Param("id"), Values: f})
 }
 
 // staffBody is a person's form as the API's body; authority that is not a number is sent as
@@ -166,7 +167,7 @@ func (s *server) uiAdminStaff(c *gin.Context) {
 	if id := c.Param("id"); id != "" {
 		body["active"] = f.Get("active") == "true"
 		res := s.call(c, http.MethodPatch, "/api/v1/staff/"+url.PathEscape(id), body, "")
-		s.adminAnswer(c, res, adminForm{Name: "edit", StaffID: id, Values: f})
+		s.adminAnswer(c, res, adminForm{Name: "edit", Key: id, Values: f})
 		return
 	}
 	body["id"] = strings.TrimSpace(f.Get("id"))
@@ -183,7 +184,7 @@ func (s *server) uiAdminToken(c *gin.Context) {
 	id := c.Param("id")
 	res := s.call(c, http.MethodPost, "/api/v1/staff/"+url.PathEscape(id)+"/tokens", map[string]any{"label": f.Get("label")}, "")
 	if !res.ok() {
-		s.adminAnswer(c, res, adminForm{Name: "token", StaffID: id, Values: f})
+		s.adminAnswer(c, res, adminForm{Name: "token", Key: id, Values: f})
 		return
 	}
 	var issued tokenJSON
@@ -200,7 +201,7 @@ func (s *server) uiAdminRevoke(c *gin.Context) {
 	}
 	id := c.Param("id")
 	res := s.call(c, http.MethodDelete, "/api/v1/staff/"+url.PathEscape(id)+"/tokens", nil, "")
-	s.adminAnswer(c, res, adminForm{Name: "revoke", StaffID: id})
+	s.adminAnswer(c, res, adminForm{Name: "revoke", Key: id})
 }
 
 // postForm reads a posted form; a form that cannot be read is answered here.
@@ -210,4 +211,101 @@ func (s *server) postForm(c *gin.Context) (url.Values, bool) {
 		return nil, false
 	}
 	return c.Request.PostForm, true
+}
+
+// policyRow is one category's policy on the policies page, with its form.
+type policyRow struct {
+	policyJSON
+	Edit formView
+}
+
+// policyValues is a policy as its form shows it: durations as short as they read ("1h", not
+// "1h0m0s"), the required note fields separated by commas.
+func policyValues(p policyJSON) url.Values {
+	return url.Values{
+		"category": {p.Category}, "accept_within": {shortDuration(p.AcceptWithin)},
+		"check_within": {shortDuration(p.CheckWithin)}, "escalate_within": {shortDuration(p.EscalateWithin)},
+		"assign_within": {shortDuration(p.AssignWithin)}, "follow_up_every": {shortDuration(p.FollowUpEvery)},
+		"clock": {p.Clock}, "required_fields": {strings.Join(p.RequiredFields, ", ")},
+	}
+}
+
+// shortDuration drops the zero minutes and seconds Go writes: "1h0m0s" is "1h", "30m0s" "30m".
+func shortDuration(d string) string {
+	if strings.HasSuffix(d, "m0s") {
+		d = strings.TrimSuffix(d, "0s")
+	}
+	if strings.HasSuffix(d, "h0m") {
+		d = strings.TrimSuffix(d, "0m")
+	}
+	return d
+}
+
+func (s *server) uiPolicies(c *gin.Context) {
+	s.policiesPage(c, http.StatusOK, adminForm{})
+}
+
+// policiesPage shows every category's policy and the defaults, each with a form to change it.
+func (s *server) policiesPage(c *gin.Context, status int, form adminForm) {
+	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
+		s.uiError(c, http.StatusForbidden, "Policies are set by administrators.")
+		return
+	}
+	res := s.call(c, http.MethodGet, "/api/v1/policies", nil, "")
+	var list struct {
+		Items    []policyJSON `json:"items"`
+		Defaults policyJSON   `json:"defaults"`
+	}
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	if err := res.decode(&list); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The policies could not be read.")
+		return
+	}
+	rows := make([]policyRow, len(list.Items))
+	for i, p := range list.Items {
+		rows[i] = policyRow{policyJSON: p, Edit: form.view("policy", p.Category, policyValues(p))}
+	}
+	fresh := policyValues(list.Defaults)
+	data := gin.H{
+		"Policies": rows, "Defaults": list.Defaults, "New": form.view("policy", "", fresh),
+		"Clocks": []string{workflows.ClockBusiness, workflows.Clock247},
+	}
+	if form.Problem != nil {
+		data["Error"] = form.Problem.message()
+	}
+	s.render(c, status, "policies", data)
+}
+
+// uiSetPolicy sets a new version of a category's policy from its form (field key: "" for the
+// form of a new category, else the category).
+func (s *server) uiSetPolicy(c *gin.Context) {
+	f, ok := s.postForm(c)
+	if !ok {
+		return
+	}
+	category := strings.TrimSpace(f.Get("category"))
+	form := adminForm{Name: "policy", Key: f.Get("key"), Values: f}
+	if category == "" {
+		form.Problem = &apiResult{Status: http.StatusUnprocessableEntity, Problem: &problemBody{
+			Detail: "Name the category.", Errors: []FieldError{{Field: "category", Message: "is required"}},
+		}}
+		s.policiesPage(c, http.StatusUnprocessableEntity, form)
+		return
+	}
+	body := map[string]any{"clock": f.Get("clock"), "required_fields": strings.FieldsFunc(f.Get("required_fields"), func(r rune) bool {
+		return r == ',' || unicode.IsSpace(r)
+	})}
+	for _, name := range []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every"} {
+		body[name] = strings.TrimSpace(f.Get(name))
+	}
+	res := s.call(c, http.MethodPut, "/api/v1/policies/"+url.PathEscape(category), body, "")
+	if !res.ok() {
+		form.Problem = &res
+		s.policiesPage(c, res.Status, form)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/policies")
 }

@@ -143,3 +143,101 @@ func formOf(t *testing.T, page, id string) string {
 	require.Greater(t, end, 0)
 	return page[start : start+end]
 }
+
+// An administrator sets a category's deadlines on the policies page: a new category starts from
+// the defaults, a refusal names every wrong field and keeps what was typed, a change is a new
+// version, and GET /api/v1/policies lists the same.
+func webPolicies(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	admin := newWebClient(t, st.URL)
+	csrf := admin.signIn("demo-root")
+	resp, page := admin.do(http.MethodGet, "/admin/policies", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, `id="policy-defaults"`)
+	require.Contains(t, formOf(t, page, "form-policy-new"), `name="accept_within" value="30m"`, "a new category starts from the defaults")
+
+	category := modelstest.Name("lostkey")
+	form := url.Values{
+		"csrf": {csrf}, "key": {""}, "category": {category}, "accept_within": {"soon"}, "check_within": {"2h"},
+		"escalate_within": {"45m"}, "assign_within": {"10m"}, "follow_up_every": {"0.1s"}, "clock": {"24/7"},
+		"required_fields": {"room_number, Key-Card!"},
+	}
+	resp, page = admin.do(http.MethodPost, "/admin/policies", form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	f := formOf(t, page, "form-policy-new")
+	for _, field := range []string{"accept_within", "follow_up_every"} {
+		require.Regexp(t, `name="`+field+`"[^>]*>\s*<span class="field-error">`, f, "a reason under %s", field)
+	}
+	require.Contains(t, f, `required_fields`)
+	require.Contains(t, f, `value="soon"`)
+	require.Contains(t, f, `value="`+category+`"`)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, nil))
+	var got struct {
+		Version      int    `json:"version"`
+		AcceptWithin string `json:"accept_within"`
+	}
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
+	require.Zero(t, got.Version, "nothing refused was stored")
+
+	// Without a category nothing is sent.
+	resp, page = admin.do(http.MethodPost, "/admin/policies", url.Values{"csrf": {csrf}, "key": {""}, "category": {" "}, "accept_within": {"15m"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, formOf(t, page, "form-policy-new"), "is required")
+
+	form.Set("accept_within", "15m")
+	form.Set("follow_up_every", "30m")
+	form.Set("required_fields", "room_number, key_card")
+	resp, _ = admin.do(http.MethodPost, "/admin/policies", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/admin/policies", resp.Header.Get("Location"))
+	var list struct {
+		Items []struct {
+			Category       string   `json:"category"`
+			Version        int      `json:"version"`
+			AcceptWithin   string   `json:"accept_within"`
+			Clock          string   `json:"clock"`
+			RequiredFields []string `json:"required_fields"`
+		} `json:"items"`
+		Defaults struct {
+			AcceptWithin string `json:"accept_within"`
+		} `json:"defaults"`
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "alice").call(http.MethodGet, "/api/v1/policies", nil, &list), "anyone reads the policies")
+	require.Equal(t, "30m0s", list.Defaults.AcceptWithin)
+	found := false
+	for _, p := range list.Items {
+		if p.Category == category {
+			found = true
+			require.Equal(t, 1, p.Version)
+			require.Equal(t, "15m0s", p.AcceptWithin)
+			require.Equal(t, "24/7", p.Clock)
+			require.Equal(t, []string{"room_number", "key_card"}, p.RequiredFields)
+		}
+	}
+	require.True(t, found, "the new category is listed")
+
+	// Its own form shows it as stored, and saving it again is version 2.
+	_, page = admin.do(http.MethodGet, "/admin/policies", nil)
+	f = formOf(t, page, "form-policy-"+category)
+	require.Contains(t, f, `name="accept_within" value="15m"`)
+	require.Contains(t, f, `value="room_number, key_card"`)
+	require.Contains(t, f, "as version 2")
+	edit := url.Values{"csrf": {csrf}, "key": {category}, "category": {category}, "accept_within": {"20m"}, "clock": {"business"}}
+	resp, _ = admin.do(http.MethodPost, "/admin/policies", edit)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
+	require.Equal(t, 2, got.Version)
+	require.Equal(t, "20m0s", got.AcceptWithin)
+
+	// Only administrators.
+	sup := newWebClient(t, st.URL)
+	supCSRF := sup.signIn("demo-carol")
+	resp, _ = sup.do(http.MethodGet, "/admin/policies", nil)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	edit.Set("csrf", supCSRF)
+	edit.Set("accept_within", "1m")
+	resp, _ = sup.do(http.MethodPost, "/admin/policies", edit)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
+	require.Equal(t, "20m0s", got.AcceptWithin, "unchanged")
+}

@@ -111,6 +111,18 @@ func (s *Store) CurrentPolicy(ctx context.Context, category string) (Policy, err
 	return p, nil
 }
 
+// CurrentPolicies returns the newest version of every category's policy, by category.
+func (s *Store) CurrentPolicies(ctx context.Context) ([]Policy, error) {
+	var out []Policy
+	err := s.read.WithContext(ctx).
+		Where("version = (SELECT MAX(newer.version) FROM policies AS newer WHERE newer.category = policies.category)").
+		Order("category").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing policies: %w", err)
+	}
+	return out, nil
+}
+
 // SavePolicy stores a new version of a category's policy and returns it with its version. Two
 // writers racing for the same version number: the loser takes the next one.
 func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {

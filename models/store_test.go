@@ -248,6 +248,13 @@ func TestTeamCalendarsAndPolicyColumns(t *testing.T) {
 		require.Equal(t, 2, p.Version)
 		require.Equal(t, "24/7", p.Clock)
 		require.Equal(t, `["amount"]`, p.RequiredFields)
+		_, err = store.SavePolicy(ctx, models.Policy{Category: "complaint", CreatedBy: "root"})
+		require.NoError(t, err)
+		current, err := store.CurrentPolicies(ctx)
+		require.NoError(t, err)
+		require.Len(t, current, 2, "the newest version of each category only")
+		require.Equal(t, []string{"complaint", "refund"}, []string{current[0].Category, current[1].Category})
+		require.Equal(t, []int{1, 2}, []int{current[0].Version, current[1].Version})
 
 		a := actionAt("a1", 1, "assigned", "alice")
 		a.PolicyVersion, a.Paused = 2, true
