@@ -166,6 +166,8 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.POST("/admin/staff/:id/tokens", s.uiAdminToken)
 	p.POST("/admin/staff/:id/revoke", s.uiAdminRevoke)
 	p.GET("/admin/policies", s.uiPolicies)
+	p.GET("/admin/teams/:id/calendar", s.uiCalendar)
+	p.POST("/admin/teams/:id/calendar", s.uiSetCalendar)
 	p.POST("/admin/policies", s.uiSetPolicy)
 	p.GET("/events", s.stream)
 	// A page answered to a form keeps the form's address: reloading it, or opening it again,

@@ -3,12 +3,14 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/handover/handover/calendar"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
 )
@@ -308,4 +310,126 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/policies")
+}
+
+// calendarLines writes a calendar's opening periods one per line, as its form takes them:
+// "mon 08:00-18:00".
+func calendarLines(hours []calendar.Hours) string {
+	lines := make([]string, len(hours))
+	for i, h := range hours {
+		lines[i] = h.Day + " " + h.Open + "-" + h.Close
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseHoursLines reads the opening periods of a calendar form, one per line ("mon 08:00-18:00";
+// blank lines skipped). Each part goes to the API as written, which judges it; lines[i] is the
+// form's line number of period i, so the API's reasons can name lines.
+func parseHoursLines(text string) (hours []map[string]string, lines []int) {
+	hours = []map[string]string{}
+	for n, line := range strings.Split(text, "\n") {
+		parts := strings.FieldsFunc(line, func(r rune) bool { return r == '-' || unicode.IsSpace(r) })
+		if len(parts) == 0 {
+			continue
+		}
+		parts = append(parts, "", "")
+		hours = append(hours, map[string]string{"day": strings.ToLower(parts[0]), "open": parts[1], "close": parts[2]})
+		lines = append(lines, n+1)
+	}
+	return hours, lines
+}
+
+var hoursField = regexp.MustCompile(`^hours\[(\d+)\]\.?(.*)$`)
+
+// calendarProblems are the API's reasons for a refused calendar by form field: those about one
+// opening period name its line.
+func calendarProblems(res apiResult, lines []int) map[string]string {
+	out := map[string]string{}
+	if res.Problem == nil {
+		return out
+	}
+	add := func(field, msg string) {
+		if out[field] != "" {
+			msg = out[field] + "; " + msg
+		}
+		out[field] = msg
+	}
+	for _, f := range res.Problem.Errors {
+		m := hoursField.FindStringSubmatch(f.Field)
+		switch {
+		case m != nil:
+			i, _ := strconv.Atoi(m[1])
+			where := "a line"
+			if i < len(lines) {
+				where = "line " + strconv.Itoa(lines[i])
+			}
+			add("hours", strings.TrimSpace(where+": "+m[2]+" "+f.Message))
+		case strings.HasPrefix(f.Field, "holidays"):
+			add("holidays", f.Message)
+		default:
+			add(f.Field, f.Message)
+		}
+	}
+	return out
+}
+
+func (s *server) uiCalendar(c *gin.Context) {
+	s.calendarPage(c, http.StatusOK, nil, nil)
+}
+
+// calendarPage shows a team's opening hours and holidays in a form; after a refusal, the form as
+// typed (form) with the reasons (problems).
+func (s *server) calendarPage(c *gin.Context, status int, form url.Values, problems map[string]string) {
+	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
+		s.uiError(c, http.StatusForbidden, "Opening hours are set by administrators.")
+		return
+	}
+	team := c.Param("id")
+	res := s.call(c, http.MethodGet, "/api/v1/teams/"+url.PathEscape(team)+"/calendar", nil, "")
+	var cal calendarJSON
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	if err := res.decode(&cal); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The calendar could not be read.")
+		return
+	}
+	if form == nil {
+		form = url.Values{"time_zone": {cal.TimeZone}, "hours": {calendarLines(cal.Hours)}, "holidays": {strings.Join(cal.Holidays, "\n")}}
+		if cal.AroundTheClock {
+			form.Set("hours", "mon 09:00-17:00\ntue 09:00-17:00\nwed 09:00-17:00\nthu 09:00-17:00\nfri 09:00-17:00")
+		}
+	}
+	data := gin.H{"Team": team, "Calendar": cal, "Form": form, "Fields": problems}
+	if problems == nil {
+		data["Fields"] = map[string]string{}
+	} else {
+		data["Error"] = "The calendar was not saved: see the reasons beside the fields."
+	}
+	s.render(c, status, "calendar", data)
+}
+
+func (s *server) uiSetCalendar(c *gin.Context) {
+	f, ok := s.postForm(c)
+	if !ok {
+		return
+	}
+	hours, lines := parseHoursLines(f.Get("hours"))
+	body := map[string]any{
+		"time_zone": strings.TrimSpace(f.Get("time_zone")), "hours": hours,
+		"holidays": strings.FieldsFunc(f.Get("holidays"), func(r rune) bool { return r == ',' || unicode.IsSpace(r) }),
+	}
+	team := c.Param("id")
+	res := s.call(c, http.MethodPut, "/api/v1/teams/"+url.PathEscape(team)+"/calendar", body, "")
+	if !res.ok() {
+		if res.Status != http.StatusUnprocessableEntity {
+			s.uiError(c, res.Status, res.message())
+			return
+		}
+		problems := calendarProblems(res, lines)
+		s.calendarPage(c, res.Status, f, problems)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/teams/"+url.PathEscape(team)+"/calendar")
 }

@@ -241,3 +241,75 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
 	require.Equal(t, "20m0s", got.AcceptWithin, "unchanged")
 }
+
+// An administrator sets a team's opening hours from the people page: a refusal names the lines
+// and fields that are wrong and keeps the form as typed; the saved calendar is the API's.
+func webCalendar(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	team := modelstest.Name("spa")
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/teams", map[string]any{"id": team, "name": "Spa"}, nil))
+	admin := newWebClient(t, st.URL)
+	csrf := admin.signIn("demo-root")
+	_, page := admin.do(http.MethodGet, "/admin", nil)
+	require.Contains(t, page, `href="/admin/teams/`+team+`/calendar"`)
+	resp, page := admin.do(http.MethodGet, "/admin/teams/"+team+"/calendar", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, "has no calendar")
+	require.Contains(t, page, "mon 09:00-17:00", "a team without one is offered office hours to start from")
+
+	bad := url.Values{
+		"csrf": {csrf}, "time_zone": {"Mars/Olympus"},
+		"hours":    {"mon 08:00-18:00\n\nfunday 09:00-17:00\ntue 18:00-08:00"},
+		"holidays": {"2026-12-25\n25/12/2026"},
+	}
+	resp, page = admin.do(http.MethodPost, "/admin/teams/"+team+"/calendar", bad)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	form := formOf(t, page, "form-calendar")
+	require.Contains(t, form, `value="Mars/Olympus"`)
+	require.Contains(t, form, "funday 09:00-17:00", "the hours as typed")
+	require.Regexp(t, `name="time_zone"[^>]*>\s*<small[^>]*>[^<]*</small>\s*<span class="field-error">`, form)
+	require.Contains(t, form, "line 3", "the reason names the line of the unknown day")
+	require.Contains(t, form, "line 4", "and of the period that closes before it opens")
+	require.NotContains(t, form, "line 1:")
+	require.Regexp(t, `name="holidays"[\s\S]*<span class="field-error">`, form)
+	var cal struct {
+		AroundTheClock bool   `json:"around_the_clock"`
+		TimeZone       string `json:"time_zone"`
+		Hours          []struct {
+			Day, Open, Close string
+		} `json:"hours"`
+		Holidays []string `json:"holidays"`
+	}
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/teams/"+team+"/calendar", nil, &cal))
+	require.True(t, cal.AroundTheClock, "nothing refused was saved")
+
+	good := url.Values{
+		"csrf": {csrf}, "time_zone": {"Europe/Madrid"},
+		"hours":    {"tue 10:00-14:00\nMon 08:00-12:00\nmon 13:00 - 18:00"},
+		"holidays": {"2026-12-25, 2027-01-01"},
+	}
+	resp, _ = admin.do(http.MethodPost, "/admin/teams/"+team+"/calendar", good)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/teams/"+team+"/calendar", nil, &cal))
+	require.False(t, cal.AroundTheClock)
+	require.Equal(t, "Europe/Madrid", cal.TimeZone)
+	require.Equal(t, []struct{ Day, Open, Close string }{{"mon", "08:00", "12:00"}, {"mon", "13:00", "18:00"}, {"tue", "10:00", "14:00"}}, cal.Hours)
+	require.Equal(t, []string{"2026-12-25", "2027-01-01"}, cal.Holidays)
+	_, page = admin.do(http.MethodGet, "/admin/teams/"+team+"/calendar", nil)
+	require.Contains(t, page, "mon 08:00-12:00\nmon 13:00-18:00\ntue 10:00-14:00", "the form shows the calendar as stored")
+	require.Contains(t, page, "Set by root")
+
+	// Only administrators; an unknown team is not found.
+	sup := newWebClient(t, st.URL)
+	supCSRF := sup.signIn("demo-carol")
+	resp, _ = sup.do(http.MethodGet, "/admin/teams/"+team+"/calendar", nil)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	good.Set("csrf", supCSRF)
+	good.Set("time_zone", "Asia/Tokyo")
+	resp, _ = sup.do(http.MethodPost, "/admin/teams/"+team+"/calendar", good)
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/teams/"+team+"/calendar", nil, &cal))
+	require.Equal(t, "Europe/Madrid", cal.TimeZone)
+	resp, _ = admin.do(http.MethodGet, "/admin/teams/no-such-team/calendar", nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
