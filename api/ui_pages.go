@@ -486,8 +486,26 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	sort.SliceStable(pending, func(i, j int) bool {
 		return pending[i].PendingHandover.RequestedAt.Before(pending[j].PendingHandover.RequestedAt)
 	})
+	// Who is on shift, and how much each holds: where work can go, and whose shift to hand over.
+	type member struct {
+		staffView
+		Open, Overdue int
+	}
+	staff := s.teamStaff(c, team, "")
+	roster := make([]member, len(staff))
+	for i, st := range staff {
+		roster[i].staffView = st
+		for _, r := range rows {
+			if r.OwnerID == st.ID {
+				roster[i].Open++
+				if r.Overdue {
+					roster[i].Overdue++
+				}
+			}
+		}
+	}
 	data := gin.H{
-		"Team": team, "Columns": columns, "Pending": pending, "Staff": s.teamStaff(c, team, ""),
+		"Team": team, "Columns": columns, "Pending": pending, "Staff": staff, "Roster": roster,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand,
 		"Form": form, "Idem": randomString(),
 	}

@@ -346,6 +346,11 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)
 
+	// The supervisor's board says so.
+	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/board", nil)
+	require.Regexp(t, `id="roster-`+inID+`">.*<span class="badge">off shift</span>`, page)
+	require.Regexp(t, `id="roster-`+outID+`">.*<td>on shift</td>`, page)
+
 	// Off shift, a handover to them is refused.
 	var a action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
@@ -643,6 +648,8 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	manager := signedIn(t, st, "demo-dave")
 	_, page := manager.do(http.MethodGet, "/board?team="+team, nil)
 	require.Contains(t, page, oldest, "the oldest action is on the board")
+	require.Regexp(t, `id="roster-`+agent+`"><td>Nina <small>\(`+agent+`, agent\)</small></td><td>on shift</td><td>1</td><td>206</td></tr>`, page,
+		"the roster counts every open action of the person")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
 	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text">1</td>`, page, "every open action is counted")
 
