@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -198,6 +199,7 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if err := s.decoder.decode(c, &req); err != nil {
 		return 0, nil, err
 	}
+	wasAdmin := st.Active && workflows.Role(st.Role) == workflows.RoleAdmin
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
@@ -219,10 +221,30 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if st.TeamID, err = s.checkTeam(c, st.Role, teamID); err != nil {
 		return 0, nil, err
 	}
+	if wasAdmin && (!st.Active || workflows.Role(st.Role) != workflows.RoleAdmin) {
+		if err := s.keepAnAdmin(c.Request.Context(), st.ID); err != nil {
+			return 0, nil, err
+		}
+	}
 	if err := s.Store.SaveStaff(c.Request.Context(), st); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, staffJSON(st), nil
+}
+
+// keepAnAdmin refuses to let the last active administrator (leaving) stop being one: nobody could
+// manage staff, teams or policies any more.
+func (s *server) keepAnAdmin(ctx context.Context, leaving string) error {
+	staff, err := s.Store.ListStaff(ctx, "")
+	if err != nil {
+		return err
+	}
+	for _, st := range staff {
+		if st.ID != leaving && st.Active && workflows.Role(st.Role) == workflows.RoleAdmin {
+			return nil
+		}
+	}
+	return errorf(kindConflict, "%s is the only active administrator: make someone else one first", leaving)
 }
 
 type tokenRequest struct {
@@ -243,10 +265,18 @@ func (s *server) issueToken(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	id := c.Param("id")
+	st, err := s.Store.GetStaff(c.Request.Context(), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !st.Active {
+		return 0, nil, errorf(kindConflict, "%s is inactive and could not sign in with a token: make them active first", id)
+	}
 	token, err := s.Store.IssueToken(c.Request.Context(), id, req.Label)
 	if err != nil {
 		return 0, nil, err
 	}
+	c.Header("Cache-Control", "no-store")
 	return http.StatusCreated, tokenJSON{StaffID: id, Label: req.Label, Token: token}, nil
 }
 
@@ -258,6 +288,9 @@ func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
 	id := c.Param("id")
 	if _, err := s.Store.GetStaff(c.Request.Context(), id); err != nil {
 		return 0, nil, err
+	}
+	if id == principal(c).ID {
+		return 0, nil, errorf(kindConflict, "these are your own tokens: sign out, or have another administrator (or `handover admin revoke-tokens`) revoke them")
 	}
 	n, err := s.Store.RevokeTokens(c.Request.Context(), id)
 	if err != nil {

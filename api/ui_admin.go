@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -101,6 +102,9 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 			"authority": {strconv.Itoa(st.Authority)}, "on_shift": {strconv.FormatBool(st.OnShift)},
 			"active": {strconv.FormatBool(st.Active)},
 		}
+		for _, k := range staffFields {
+			stored["was_"+k] = stored[k] // what the page showed, so a save sends only what was changed
+		}
 		staffRows[i] = staffRow{staffView: st, Edit: form.view("edit", st.ID, stored), Tokens: form.view("token", st.ID, url.Values{})}
 	}
 	// A new person is an agent on shift, in the first team, unless the form says otherwise.
@@ -145,6 +149,9 @@ func (s *server) uiAdminTeam(c *gin.Context) {
 	s.adminAnswer(c, res, adminForm{Name: "team", Key: c.Param("id"), Values: f})
 }
 
+// staffFields are the fields of a person's form.
+var staffFields = []string{"name", "role", "team_id", "authority", "on_shift", "active"}
+
 // staffBody is a person's form as the API's body; authority that is not a number is sent as
 // text, so the API names the field.
 func staffBody(f url.Values) map[string]any {
@@ -168,6 +175,14 @@ func (s *server) uiAdminStaff(c *gin.Context) {
 	body := staffBody(f)
 	if id := c.Param("id"); id != "" {
 		body["active"] = f.Get("active") == "true"
+		// Only what the form changed: a field changed elsewhere since the page was drawn (the
+		// person ending their shift, say) keeps its new value.
+		for _, k := range staffFields {
+			was, shown := f["was_"+k]
+			if shown && len(was) == 1 && fmt.Sprint(body[k]) == was[0] {
+				delete(body, k)
+			}
+		}
 		res := s.call(c, http.MethodPatch, "/api/v1/staff/"+url.PathEscape(id), body, "")
 		s.adminAnswer(c, res, adminForm{Name: "edit", Key: id, Values: f})
 		return
@@ -218,7 +233,9 @@ func (s *server) postForm(c *gin.Context) (url.Values, bool) {
 // policyRow is one category's policy on the policies page, with its form.
 type policyRow struct {
 	policyJSON
-	Edit formView
+	// Shown is the stored policy as the table shows it; Edit its form, as typed after a refusal.
+	Shown url.Values
+	Edit  formView
 }
 
 // policyValues is a policy as its form shows it: durations as short as they read ("1h", not
@@ -268,11 +285,11 @@ func (s *server) policiesPage(c *gin.Context, status int, form adminForm) {
 	}
 	rows := make([]policyRow, len(list.Items))
 	for i, p := range list.Items {
-		rows[i] = policyRow{policyJSON: p, Edit: form.view("policy", p.Category, policyValues(p))}
+		rows[i] = policyRow{policyJSON: p, Shown: policyValues(p), Edit: form.view("policy", p.Category, policyValues(p))}
 	}
-	fresh := policyValues(list.Defaults)
+	defaults := policyValues(list.Defaults)
 	data := gin.H{
-		"Policies": rows, "Defaults": list.Defaults, "New": form.view("policy", "", fresh),
+		"Policies": rows, "Defaults": policyRow{policyJSON: list.Defaults, Shown: defaults}, "New": form.view("policy", "", defaults),
 		"Clocks": []string{workflows.ClockBusiness, workflows.Clock247},
 	}
 	if form.Problem != nil {
@@ -290,12 +307,28 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 	}
 	category := strings.TrimSpace(f.Get("category"))
 	form := adminForm{Name: "policy", Key: f.Get("key"), Values: f}
-	if category == "" {
-		form.Problem = &apiResult{Status: http.StatusUnprocessableEntity, Problem: &problemBody{
-			Detail: "Name the category.", Errors: []FieldError{{Field: "category", Message: "is required"}},
+	refuse := func(status int, detail, message string) {
+		form.Problem = &apiResult{Status: status, Problem: &problemBody{
+			Detail: detail, Errors: []FieldError{{Field: "category", Message: message}},
 		}}
-		s.policiesPage(c, http.StatusUnprocessableEntity, form)
+		s.policiesPage(c, status, form)
+	}
+	switch {
+	case category == "":
+		refuse(http.StatusUnprocessableEntity, "Name the category.", "is required")
 		return
+	case !categoryPattern.MatchString(category):
+		// The category is the API's path: checked here so that a "/" cannot make it another path.
+		refuse(http.StatusUnprocessableEntity, "The category "+categoryRule+".", categoryRule)
+		return
+	case form.Key == "":
+		// The form for a new category must not replace a policy set earlier with the defaults.
+		var current policyJSON
+		res := s.call(c, http.MethodGet, "/api/v1/policies/"+url.PathEscape(category), nil, "")
+		if res.ok() && res.decode(&current) == nil && current.Version > 0 {
+			refuse(http.StatusConflict, "The category "+category+" has a policy already: change it with its own form.", "has a policy already")
+			return
+		}
 	}
 	body := map[string]any{"clock": f.Get("clock"), "required_fields": strings.FieldsFunc(f.Get("required_fields"), func(r rune) bool {
 		return r == ',' || unicode.IsSpace(r)

@@ -106,6 +106,21 @@ func webPeople(t *testing.T, st *app.Stack) {
 	require.False(t, nina.OnShift)
 	require.True(t, nina.Active)
 
+	// A save sends only what the form changed: Nina going on shift after the page was drawn
+	// stays on shift when the administrator then changes her name from that page.
+	_, page = admin.do(http.MethodGet, "/admin", nil)
+	drawn := formOf(t, page, "form-edit-"+person)
+	require.Contains(t, drawn, `name="was_on_shift" value="false"`)
+	require.Equal(t, http.StatusOK, root.call(http.MethodPatch, "/api/v1/staff/"+person, map[string]any{"on_shift": true}, nil))
+	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person, url.Values{
+		"csrf": {csrf}, "name": {"Nina Moreau-Ruiz"}, "role": {"agent"}, "team_id": {team}, "authority": {"3"}, "active": {"true"},
+		"was_name": {"Nina Moreau"}, "was_role": {"agent"}, "was_team_id": {team}, "was_authority": {"3"}, "was_on_shift": {"false"}, "was_active": {"true"},
+	})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/staff/"+person, nil, &nina))
+	require.Equal(t, "Nina Moreau-Ruiz", nina.Name)
+	require.True(t, nina.OnShift, "the change made elsewhere is kept")
+
 	// The team's new name shows everywhere it is listed.
 	resp, _ = admin.do(http.MethodPost, "/admin/teams/"+team, url.Values{"csrf": {csrf}, "name": {"Night front desk"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -119,6 +134,34 @@ func webPeople(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusFound, resp.StatusCode)
 	require.True(t, strings.HasPrefix(resp.Header.Get("Location"), "/signin"), resp.Header.Get("Location"))
 	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: token}.call(http.MethodGet, "/api/v1/me", nil, nil))
+
+	// Nobody is left without an administrator, nor signs themselves out by revoking their own
+	// tokens; a token is not issued to an inactive person, and its answer is not cached.
+	var p problem
+	require.Equal(t, http.StatusConflict, root.call(http.MethodPatch, "/api/v1/staff/root", map[string]any{"active": false}, &p))
+	require.Contains(t, p.Detail, "only active administrator")
+	resp, page = admin.do(http.MethodPost, "/admin/staff/root", url.Values{
+		"csrf": {csrf}, "name": {"Administrator"}, "role": {"agent"}, "team_id": {team}, "authority": {"0"}, "active": {"true"},
+		"was_role": {"admin"},
+	})
+	require.Equal(t, http.StatusConflict, resp.StatusCode)
+	require.Contains(t, page, "only active administrator")
+	require.Equal(t, http.StatusConflict, root.call(http.MethodDelete, "/api/v1/staff/root/tokens", nil, &p))
+	require.Contains(t, p.Detail, "your own tokens")
+	second := modelstest.Name("adm")
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{"id": second, "name": "Second admin", "role": "admin"}, nil))
+	require.Equal(t, http.StatusOK, root.call(http.MethodPatch, "/api/v1/staff/"+second, map[string]any{"active": false}, nil), "root is still one")
+	require.Equal(t, http.StatusConflict, root.call(http.MethodPost, "/api/v1/staff/"+second+"/tokens", nil, &p))
+	require.Contains(t, p.Detail, "inactive")
+	require.Equal(t, http.StatusOK, root.call(http.MethodPatch, "/api/v1/staff/"+second, map[string]any{"active": true}, nil))
+	req, err := http.NewRequest(http.MethodPost, st.URL+"/api/v1/staff/"+second+"/tokens", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer demo-root")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	require.Equal(t, "no-store", res.Header.Get("Cache-Control"))
 
 	// Nobody but an administrator: the page is refused, and so is every form, changing nothing.
 	sup := newWebClient(t, st.URL)
@@ -179,7 +222,15 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
 	require.Zero(t, got.Version, "nothing refused was stored")
 
-	// Without a category nothing is sent.
+	// The table shows what is stored, not what was refused.
+	table := page[strings.Index(page, `<table class="grid policies">`):strings.Index(page, "</table>")]
+	require.NotContains(t, table, "soon")
+	require.Contains(t, table, `<td>30m</td>`, "the defaults row")
+
+	// Without a category nothing is sent, and a category must be one path segment of the API's form.
+	resp, page = admin.do(http.MethodPost, "/admin/policies", url.Values{"csrf": {csrf}, "key": {""}, "category": {"lost/key"}, "accept_within": {"15m"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `name="category"[^>]*>\s*<span class="field-error">must be lower-case`, formOf(t, page, "form-policy-new"))
 	resp, page = admin.do(http.MethodPost, "/admin/policies", url.Values{"csrf": {csrf}, "key": {""}, "category": {" "}, "accept_within": {"15m"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, formOf(t, page, "form-policy-new"), "is required")
@@ -215,6 +266,13 @@ func webPolicies(t *testing.T, st *app.Stack) {
 		}
 	}
 	require.True(t, found, "the new category is listed")
+
+	// The form for a new category does not replace it with the defaults.
+	resp, page = admin.do(http.MethodPost, "/admin/policies", url.Values{"csrf": {csrf}, "key": {""}, "category": {category}, "accept_within": {"1h"}})
+	require.Equal(t, http.StatusConflict, resp.StatusCode)
+	require.Contains(t, formOf(t, page, "form-policy-new"), "has a policy already")
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
+	require.Equal(t, 1, got.Version)
 
 	// Its own form shows it as stored, and saving it again is version 2.
 	_, page = admin.do(http.MethodGet, "/admin/policies", nil)
