@@ -436,6 +436,21 @@ func (s *server) call(c *gin.Context, method, path string, body any, idemKey str
 	return res
 }
 
+// read GETs path from the JSON API into dst as the signed-in person. When that fails it draws the
+// error page (what names the thing read) and answers false.
+func (s *server) read(c *gin.Context, path string, dst any, what string) bool {
+	res := s.call(c, http.MethodGet, path, nil, "")
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return false
+	}
+	if err := res.decode(dst); err != nil {
+		s.uiError(c, http.StatusInternalServerError, what+" could not be read.")
+		return false
+	}
+	return true
+}
+
 // viewer is what every page knows of the signed-in person.
 type viewer struct {
 	ID         string

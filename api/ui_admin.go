@@ -72,19 +72,8 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 	var staff struct {
 		Items []staffView `json:"items"`
 	}
-	for _, r := range []struct {
-		path string
-		dst  any
-	}{{"/api/v1/teams", &teams}, {"/api/v1/staff", &staff}} {
-		res := s.call(c, http.MethodGet, r.path, nil, "")
-		if !res.ok() {
-			s.uiError(c, res.Status, res.message())
-			return
-		}
-		if err := res.decode(r.dst); err != nil {
-			s.uiError(c, http.StatusInternalServerError, "The staff list could not be read.")
-			return
-		}
+	if !s.read(c, "/api/v1/teams", &teams, "The teams") || !s.read(c, "/api/v1/staff", &staff, "The staff list") {
+		return
 	}
 	teamRows := make([]teamRow, len(teams.Items))
 	for i, t := range teams.Items {
@@ -270,17 +259,11 @@ func (s *server) policiesPage(c *gin.Context, status int, form adminForm) {
 		s.uiError(c, http.StatusForbidden, "Policies are set by administrators.")
 		return
 	}
-	res := s.call(c, http.MethodGet, "/api/v1/policies", nil, "")
 	var list struct {
 		Items    []policyJSON `json:"items"`
 		Defaults policyJSON   `json:"defaults"`
 	}
-	if !res.ok() {
-		s.uiError(c, res.Status, res.message())
-		return
-	}
-	if err := res.decode(&list); err != nil {
-		s.uiError(c, http.StatusInternalServerError, "The policies could not be read.")
+	if !s.read(c, "/api/v1/policies", &list, "The policies") {
 		return
 	}
 	rows := make([]policyRow, len(list.Items))
@@ -418,14 +401,8 @@ func (s *server) calendarPage(c *gin.Context, status int, form url.Values, probl
 		return
 	}
 	team := c.Param("id")
-	res := s.call(c, http.MethodGet, "/api/v1/teams/"+url.PathEscape(team)+"/calendar", nil, "")
 	var cal calendarJSON
-	if !res.ok() {
-		s.uiError(c, res.Status, res.message())
-		return
-	}
-	if err := res.decode(&cal); err != nil {
-		s.uiError(c, http.StatusInternalServerError, "The calendar could not be read.")
+	if !s.read(c, "/api/v1/teams/"+url.PathEscape(team)+"/calendar", &cal, "The calendar") {
 		return
 	}
 	if form == nil {

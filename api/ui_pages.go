@@ -92,14 +92,8 @@ func (s *server) uiInbox(c *gin.Context) {
 // inboxPage shows the inbox; after a refused shift handover of one's own, with its form as typed
 // and the reason.
 func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem *apiResult) {
-	res := s.call(c, http.MethodGet, "/api/v1/me/inbox", nil, "")
-	if !res.ok() {
-		s.uiError(c, res.Status, res.message())
-		return
-	}
 	var in inboxJSON
-	if err := res.decode(&in); err != nil {
-		s.uiError(c, http.StatusInternalServerError, "The inbox could not be read.")
+	if !s.read(c, "/api/v1/me/inbox", &in, "The inbox") {
 		return
 	}
 	owned := s.rows(in.Owned)
@@ -248,14 +242,8 @@ func (s *server) uiAction(c *gin.Context) {
 // the viewer may use now. failed names the form whose request was refused, with what was sent.
 func (s *server) actionPage(c *gin.Context, status int, failed string, form url.Values, problem *apiResult) {
 	id := c.Param("id")
-	res := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(id), nil, "")
-	if !res.ok() {
-		s.uiError(c, res.Status, res.message())
-		return
-	}
 	var a actionJSON
-	if err := res.decode(&a); err != nil {
-		s.uiError(c, http.StatusInternalServerError, "The action could not be read.")
+	if !s.read(c, "/api/v1/actions/"+url.PathEscape(id), &a, "The action") {
 		return
 	}
 	ev := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(id)+"/events", nil, "")
@@ -553,14 +541,8 @@ func (s *server) uiMyShift(c *gin.Context) {
 }
 
 func (s *server) uiShift(c *gin.Context) {
-	res := s.call(c, http.MethodGet, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), nil, "")
-	if !res.ok() {
-		s.uiError(c, res.Status, res.message())
-		return
-	}
 	var p workflows.ShiftProgress
-	if err := res.decode(&p); err != nil {
-		s.uiError(c, http.StatusInternalServerError, "The shift handover could not be read.")
+	if !s.read(c, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), &p, "The shift handover") {
 		return
 	}
 	counts := map[string]int{}
