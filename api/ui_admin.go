@@ -19,6 +19,16 @@ import (
 // The people page is an administrator's: teams and staff, and the tokens people sign in with.
 // Like every page it only calls the JSON API, so its rules are the API's.
 
+// uiAdminOnly keeps the administrators' pages to administrators (the API refuses their calls to
+// anyone else too; this says so before any form is read).
+func (s *server) uiAdminOnly(c *gin.Context) {
+	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
+		s.uiError(c, http.StatusForbidden, "Staff, teams, policies and opening hours are managed by administrators.")
+		return
+	}
+	c.Next()
+}
+
 // adminForm names the form a people page was answered to, so a refusal opens that form again
 // with what was typed and the reason.
 type adminForm struct {
@@ -62,10 +72,6 @@ func (s *server) uiAdmin(c *gin.Context) {
 
 // adminPage draws the people page; issued carries a token just issued, shown this once.
 func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *tokenJSON) {
-	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
-		s.uiError(c, http.StatusForbidden, "The people page is for administrators.")
-		return
-	}
 	var teams struct {
 		Items []teamView `json:"items"`
 	}
@@ -255,10 +261,6 @@ func (s *server) uiPolicies(c *gin.Context) {
 
 // policiesPage shows every category's policy and the defaults, each with a form to change it.
 func (s *server) policiesPage(c *gin.Context, status int, form adminForm) {
-	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
-		s.uiError(c, http.StatusForbidden, "Policies are set by administrators.")
-		return
-	}
 	var list struct {
 		Items    []policyJSON `json:"items"`
 		Defaults policyJSON   `json:"defaults"`
@@ -396,10 +398,6 @@ func (s *server) uiCalendar(c *gin.Context) {
 // calendarPage shows a team's opening hours and holidays in a form; after a refusal, the form as
 // typed (form) with the reasons (problems).
 func (s *server) calendarPage(c *gin.Context, status int, form url.Values, problems map[string]string) {
-	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
-		s.uiError(c, http.StatusForbidden, "Opening hours are set by administrators.")
-		return
-	}
 	team := c.Param("id")
 	var cal calendarJSON
 	if !s.read(c, "/api/v1/teams/"+url.PathEscape(team)+"/calendar", &cal, "The calendar") {
