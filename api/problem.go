@@ -135,7 +135,7 @@ func classify(err error) (*apiError, bool) {
 	var waited *client.WorkflowUpdateServiceTimeoutOrCanceledError
 	var late *serviceerror.DeadlineExceeded
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &waited) || errors.As(err, &late) {
-		return &apiError{kind: kindUnavailable, detail: "the workflow did not answer in time; a command may still take effect: retry it with the same Idempotency-Key"}, true
+		return &apiError{kind: kindUnavailable, detail: "the request did not finish in time (a worker, the workflow engine or the read model was too slow); a command may still take effect: retry it with the same Idempotency-Key"}, true
 	}
 	return nil, false
 }
