@@ -315,9 +315,15 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 			return
 		}
 	}
-	body := map[string]any{"clock": f.Get("clock"), "required_fields": strings.FieldsFunc(f.Get("required_fields"), func(r rune) bool {
-		return r == ',' || unicode.IsSpace(r)
-	})}
+	// Names are separated by commas only: "payment reference" stays one name, which the API
+	// refuses, rather than becoming two.
+	required := []string{}
+	for _, name := range strings.Split(f.Get("required_fields"), ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			required = append(required, name)
+		}
+	}
+	body := map[string]any{"clock": f.Get("clock"), "required_fields": required}
 	for _, name := range []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every"} {
 		body[name] = strings.TrimSpace(f.Get(name))
 	}
@@ -361,7 +367,7 @@ var hoursField = regexp.MustCompile(`^hours\[(\d+)\]\.?(.*)$`)
 
 // calendarProblems are the API's reasons for a refused calendar by form field: those about one
 // opening period name its line.
-func calendarProblems(res apiResult, lines []int) map[string]string {
+func calendarProblems(res apiResult, lines []int, holidays []string) map[string]string {
 	out := map[string]string{}
 	if res.Problem == nil {
 		return out
@@ -383,7 +389,13 @@ func calendarProblems(res apiResult, lines []int) map[string]string {
 			}
 			add("hours", strings.TrimSpace(where+": "+m[2]+" "+f.Message))
 		case strings.HasPrefix(f.Field, "holidays"):
-			add("holidays", f.Message)
+			// The API names the date by its place in the list; the form shows it as typed.
+			var i int
+			if _, err := fmt.Sscanf(f.Field, "holidays[%d]", &i); err == nil && i < len(holidays) {
+				add("holidays", holidays[i]+": "+f.Message)
+			} else {
+				add("holidays", f.Message)
+			}
 		default:
 			add(f.Field, f.Message)
 		}
@@ -424,9 +436,10 @@ func (s *server) uiSetCalendar(c *gin.Context) {
 		return
 	}
 	hours, lines := parseHoursLines(f.Get("hours"))
+	holidays := strings.FieldsFunc(f.Get("holidays"), func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 	body := map[string]any{
 		"time_zone": strings.TrimSpace(f.Get("time_zone")), "hours": hours,
-		"holidays": strings.FieldsFunc(f.Get("holidays"), func(r rune) bool { return r == ',' || unicode.IsSpace(r) }),
+		"holidays": holidays,
 	}
 	team := c.Param("id")
 	res := s.call(c, http.MethodPut, "/api/v1/teams/"+url.PathEscape(team)+"/calendar", body, "")
@@ -435,7 +448,7 @@ func (s *server) uiSetCalendar(c *gin.Context) {
 			s.uiError(c, res.Status, res.message())
 			return
 		}
-		problems := calendarProblems(res, lines)
+		problems := calendarProblems(res, lines, holidays)
 		s.calendarPage(c, res.Status, f, problems)
 		return
 	}

@@ -183,6 +183,16 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 		form.Set("priority", "normal")
 	}
 	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID, ""), "TeamID": me.TeamID, "Fields": map[string]string{}}
+	if me.TeamID == "" {
+		// Someone of no team (an integration's person, say) routes to a team they choose.
+		var teams struct {
+			Items []teamView `json:"items"`
+		}
+		if !s.read(c, "/api/v1/teams", &teams, "The teams") {
+			return
+		}
+		data["Teams"] = teams.Items
+	}
 	if problem != nil {
 		data["Error"] = problem.message()
 		data["Fields"] = problem.fields()
@@ -529,9 +539,15 @@ func (s *server) uiStartShift(c *gin.Context) {
 
 // uiMyShift starts or ends the signed-in person's own shift (form field on: true or false).
 func (s *server) uiMyShift(c *gin.Context) {
-	path := "/api/v1/shifts/end"
-	if c.PostForm("on") == "true" {
+	var path string
+	switch c.PostForm("on") {
+	case "true":
 		path = "/api/v1/shifts/start"
+	case "false":
+		path = "/api/v1/shifts/end"
+	default:
+		s.uiError(c, http.StatusUnprocessableEntity, "The form must say whether your shift starts (on=true) or ends (on=false).")
+		return
 	}
 	if res := s.call(c, http.MethodPost, path, nil, ""); !res.ok() {
 		s.inboxPage(c, res.Status, url.Values{}, &res)

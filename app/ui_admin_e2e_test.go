@@ -203,7 +203,7 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	form := url.Values{
 		"csrf": {csrf}, "key": {""}, "category": {category}, "accept_within": {"soon"}, "check_within": {"2h"},
 		"escalate_within": {"45m"}, "assign_within": {"10m"}, "follow_up_every": {"0.1s"}, "clock": {"24/7"},
-		"required_fields": {"room_number, Key-Card!"},
+		"required_fields": {"room_number, key card"},
 	}
 	resp, page = admin.do(http.MethodPost, "/admin/policies", form)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
@@ -211,7 +211,7 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	for _, field := range []string{"accept_within", "follow_up_every"} {
 		require.Regexp(t, `name="`+field+`"[^>]*>\s*<span class="field-error">`, f, "a reason under %s", field)
 	}
-	require.Contains(t, f, `required_fields`)
+	require.Regexp(t, `name="required_fields"[^>]*>\s*<span class="field-error">must be lower-case`, f, "a name with a space is one wrong name, not two")
 	require.Contains(t, f, `value="soon"`)
 	require.Contains(t, f, `value="`+category+`"`)
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, nil))
@@ -329,7 +329,7 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	require.Contains(t, form, "line 3", "the reason names the line of the unknown day")
 	require.Contains(t, form, "line 4", "and of the period that closes before it opens")
 	require.NotContains(t, form, "line 1:")
-	require.Regexp(t, `name="holidays"[\s\S]*<span class="field-error">`, form)
+	require.Regexp(t, `name="holidays"[\s\S]*<span class="field-error">25/12/2026: must be a date`, form, "the reason names the date as typed")
 	var cal struct {
 		AroundTheClock bool   `json:"around_the_clock"`
 		TimeZone       string `json:"time_zone"`

@@ -247,6 +247,20 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	_, board := sup.do(http.MethodGet, "/board", nil)
 	require.Contains(t, board, "Spare key")
+
+	// An integration's person, of no team, chooses the team an action is routed within.
+	crm := newWebClient(t, st.URL)
+	crmCSRF := crm.signIn("demo-crm")
+	_, page = crm.do(http.MethodGet, "/actions/new", nil)
+	require.Contains(t, page, `<select id="team_id" name="team_id">`)
+	resp, _ = crm.do(http.MethodPost, "/actions", url.Values{
+		"csrf": {crmCSRF}, "title": {"Cot for room 12"}, "customer_ref": {"BK-12"}, "category": {"request"},
+		"priority": {"normal"}, "due_in": {"2h"}, "team_id": {"frontdesk"}, "owner_id": {""},
+	})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	var routed action
+	require.Equal(t, http.StatusOK, as(t, st, "crm").call(http.MethodGet, "/api/v1"+resp.Header.Get("Location"), nil, &routed))
+	require.Equal(t, "frontdesk", routed.TeamID)
 }
 
 // webStream reads the server-sent events of GET /api/v1/stream: a change in the caller's team
@@ -360,6 +374,10 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	code := out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), &problem)
 	require.Equal(t, http.StatusUnprocessableEntity, code, problem.Detail)
 	require.Contains(t, problem.Detail, "shift")
+
+	// A form that says neither changes nothing.
+	resp, _ = w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"maybe"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 
 	// Without the form's CSRF token nothing changes.
 	resp, _ = w.do(http.MethodPost, "/my-shift", url.Values{"on": {"true"}})
