@@ -26,6 +26,18 @@ func (s *server) adminDecode(c *gin.Context, dst any) error {
 	return s.decoder.decode(c, dst)
 }
 
+// named says which team or person a missing or taken ID is, where the store's error says only
+// "not found" or "already exists".
+func named(err error, what, id string) error {
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return errorf(kindNotFound, "no %s %q", what, id)
+	case errors.Is(err, models.ErrConflict):
+		return errorf(kindConflict, "there is already a %s %q", what, id)
+	}
+	return err
+}
+
 type teamView struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
@@ -64,7 +76,7 @@ func (s *server) createTeam(c *gin.Context) (int, any, error) {
 		}
 	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, named(err, "team", req.ID)
 	}
 	return http.StatusCreated, teamView(req), nil
 }
@@ -79,7 +91,7 @@ func (s *server) patchTeam(c *gin.Context) (int, any, error) {
 	}
 	team, err := s.Store.GetTeam(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, named(err, "team", c.Param("id"))
 	}
 	var req teamPatch
 	if err := s.decoder.decode(c, &req); err != nil {
@@ -109,7 +121,7 @@ func (s *server) listStaff(c *gin.Context) (int, any, error) {
 func (s *server) getStaff(c *gin.Context) (int, any, error) {
 	st, err := s.Store.GetStaff(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, named(err, "member of staff", c.Param("id"))
 	}
 	return http.StatusOK, staffJSON(st), nil
 }
@@ -169,7 +181,7 @@ func (s *server) createStaff(c *gin.Context) (int, any, error) {
 		}
 	}
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, named(err, "member of staff", req.ID)
 	}
 	return http.StatusCreated, staffJSON(st), nil
 }
@@ -193,7 +205,7 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	}
 	st, err := s.Store.GetStaff(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, named(err, "member of staff", c.Param("id"))
 	}
 	var req staffPatch
 	if err := s.decoder.decode(c, &req); err != nil {
@@ -267,7 +279,7 @@ func (s *server) issueToken(c *gin.Context) (int, any, error) {
 	id := c.Param("id")
 	st, err := s.Store.GetStaff(c.Request.Context(), id)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, named(err, "member of staff", id)
 	}
 	if !st.Active {
 		return 0, nil, errorf(kindConflict, "%s is inactive and could not sign in with a token: make them active first", id)
@@ -287,7 +299,7 @@ func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
 	}
 	id := c.Param("id")
 	if _, err := s.Store.GetStaff(c.Request.Context(), id); err != nil {
-		return 0, nil, err
+		return 0, nil, named(err, "member of staff", id)
 	}
 	if id == principal(c).ID {
 		return 0, nil, errorf(kindConflict, "these are your own tokens: sign out, or have another administrator (or `handover admin revoke-tokens`) revoke them")

@@ -260,6 +260,7 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": person, "name": "Kim", "role": "supervisor", "team_id": team, "authority": 3}, nil))
 	var p problem
 	require.Equal(t, http.StatusConflict, root.call("POST", "/api/v1/staff", map[string]any{"id": person, "name": "Kim", "role": "agent", "team_id": team}, &p))
+	require.Contains(t, p.Detail, `there is already a member of staff "`+person+`"`)
 	kimBody := map[string]any{"id": person, "name": "Kim", "role": "supervisor", "team_id": team, "authority": 3}
 	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", kimBody, nil, "Idempotency-Key", "k-"+person), "a retry of the same request")
 	require.Equal(t, http.StatusConflict, root.call("POST", "/api/v1/staff", merge(kimBody, "authority", 1), &p, "Idempotency-Key", "k-"+person))
@@ -314,6 +315,9 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnauthorized, kim.call("GET", "/api/v1/me", nil, &p))
 	require.Equal(t, http.StatusUnprocessableEntity, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"team_id": "nowhere"}, &p))
 	require.Equal(t, http.StatusNotFound, root.call("PATCH", "/api/v1/staff/nobody", map[string]any{"active": false}, &p))
+	require.Equal(t, `no member of staff "nobody"`, p.Detail)
+	require.Equal(t, http.StatusConflict, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Kitchen"}, &p))
+	require.Equal(t, `there is already a team "`+team+`"`, p.Detail)
 }
 
 // Pages stay stable while actions are created between them.
