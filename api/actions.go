@@ -374,6 +374,11 @@ func (s *server) loadScopedWith(c *gin.Context, load func(context.Context, strin
 }
 
 func (s *server) getAction(c *gin.Context) (int, any, error) {
+	switch c.Query("consistent") {
+	case "", "true", "false":
+	default:
+		return 0, nil, invalidFields(FieldError{Field: "consistent", Message: "must be true or false"})
+	}
 	a, err := s.loadScopedWithHandovers(c)
 	if err != nil {
 		return 0, nil, err

@@ -109,6 +109,9 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	var after action
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &after))
 	require.EqualValues(t, 1, after.Version, "no refused request changed the action")
+	var q0 problem
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=yes", nil, &q0), "not silently an ordinary read")
+	require.Equal(t, "consistent", q0.Errors[0].Field)
 	var q problem
 	require.Equal(t, http.StatusBadRequest, alice.call("GET", "/api/v1/actions?customer_ref=G%00", nil, &q), "a NUL in a query")
 	require.Equal(t, http.StatusBadRequest, as(t, st, "root").call("GET", "/api/v1/staff/a%00", nil, &q), "a NUL in a path")
