@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"time"
 
@@ -193,14 +194,34 @@ func (s *server) putPolicy(c *gin.Context) (int, any, error) {
 	if len(problems) > 0 {
 		return 0, nil, invalidFields(problems...)
 	}
-	if _, err := s.Store.SavePolicy(c.Request.Context(), row); err != nil {
+	// The same policy again (a form sent twice, a retry) is no new version.
+	current, err := s.Store.CurrentPolicy(c.Request.Context(), category)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return 0, nil, err
+	}
+	if err != nil || !samePolicy(row, current) {
+		if _, err := s.Store.SavePolicy(c.Request.Context(), row); err != nil {
+			return 0, nil, err
+		}
 	}
 	p, err := s.resolvePolicy(c.Request.Context(), category)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, renderPolicy(category, p), nil
+}
+
+// samePolicy reports whether two stored policies set the same deadlines, clock and required
+// fields (a duration left unset is the default's).
+func samePolicy(a, b models.Policy) bool {
+	pa, errA := policyOf(a)
+	pb, errB := policyOf(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	pa.Version, pb.Version = 0, 0
+	pa.RequiredFields, pb.RequiredFields = append([]string{}, pa.RequiredFields...), append([]string{}, pb.RequiredFields...)
+	return reflect.DeepEqual(pa, pb)
 }
 
 type notificationJSON struct {

@@ -286,6 +286,11 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
 	require.Equal(t, 2, got.Version)
 	require.Equal(t, "20m0s", got.AcceptWithin)
+	// The same form sent again (a double click, a reload) makes no new version.
+	resp, _ = admin.do(http.MethodPost, "/admin/policies", edit)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
+	require.Equal(t, 2, got.Version)
 
 	// Only administrators.
 	sup := newWebClient(t, st.URL)
