@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -67,7 +69,7 @@ func (f adminForm) view(name, id string, stored url.Values) formView {
 }
 
 func (s *server) uiAdmin(c *gin.Context) {
-	s.adminPage(c, http.StatusOK, adminForm{}, nil)
+	s.adminPage(c, http.StatusOK, adminForm{}, s.takeIssued(c))
 }
 
 // adminPage draws the people page; issued carries a token just issued, shown this once.
@@ -199,12 +201,39 @@ func (s *server) uiAdminToken(c *gin.Context) {
 		s.adminAnswer(c, res, adminForm{Name: "token", Key: id, Values: f})
 		return
 	}
-	var issued tokenJSON
-	if err := res.decode(&issued); err != nil {
-		s.uiError(c, http.StatusInternalServerError, "The token was issued but the answer could not be read: revoke this person's tokens and issue one again.")
-		return
+	// Shown by the page the browser is sent to, once: reloading that page issues nothing more.
+	s.setIssued(c, base64.RawURLEncoding.EncodeToString(res.Body), issuedTTL)
+	c.Redirect(http.StatusSeeOther, "/admin")
+}
+
+const (
+	// issuedCookie carries a token just issued from the form to the page that shows it.
+	issuedCookie = "handover_issued"
+	issuedTTL    = 120 // seconds
+)
+
+// setIssued sets (or with maxAge -1 clears) the cookie of a token just issued: HttpOnly, for the
+// administrators' pages only.
+func (s *server) setIssued(c *gin.Context, value string, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: issuedCookie, Value: value, Path: "/admin", MaxAge: maxAge, HttpOnly: true,
+		Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// takeIssued reads the token just issued, if any, and forgets it: it is shown once.
+func (s *server) takeIssued(c *gin.Context) *tokenJSON {
+	raw, err := c.Cookie(issuedCookie)
+	if err != nil {
+		return nil
 	}
-	s.adminPage(c, http.StatusCreated, adminForm{}, &issued)
+	s.setIssued(c, "", -1)
+	body, err := base64.RawURLEncoding.DecodeString(raw)
+	var issued tokenJSON
+	if err != nil || json.Unmarshal(body, &issued) != nil || issued.Token == "" {
+		return nil
+	}
+	return &issued
 }
 
 func (s *server) uiAdminRevoke(c *gin.Context) {
