@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -233,30 +232,17 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if st.TeamID, err = s.checkTeam(c, st.Role, teamID); err != nil {
 		return 0, nil, err
 	}
+	save := s.Store.SaveStaff
 	if wasAdmin && (!st.Active || workflows.Role(st.Role) != workflows.RoleAdmin) {
-		if err := s.keepAnAdmin(c.Request.Context(), st.ID); err != nil {
-			return 0, nil, err
-		}
+		// Nobody could manage staff, teams or policies any more.
+		save = s.Store.SaveStaffKeepingAdmin
 	}
-	if err := s.Store.SaveStaff(c.Request.Context(), st); err != nil {
+	if err := save(c.Request.Context(), st); errors.Is(err, models.ErrLastAdmin) {
+		return 0, nil, errorf(kindConflict, "%s is the only active administrator: make someone else one first", st.ID)
+	} else if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, staffJSON(st), nil
-}
-
-// keepAnAdmin refuses to let the last active administrator (leaving) stop being one: nobody could
-// manage staff, teams or policies any more.
-func (s *server) keepAnAdmin(ctx context.Context, leaving string) error {
-	staff, err := s.Store.ListStaff(ctx, "")
-	if err != nil {
-		return err
-	}
-	for _, st := range staff {
-		if st.ID != leaving && st.Active && workflows.Role(st.Role) == workflows.RoleAdmin {
-			return nil
-		}
-	}
-	return errorf(kindConflict, "%s is the only active administrator: make someone else one first", leaving)
 }
 
 type tokenRequest struct {

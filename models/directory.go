@@ -44,19 +44,52 @@ func (s *Store) SaveTeam(ctx context.Context, t Team) error {
 
 // SaveStaff creates or updates a member of staff.
 func (s *Store) SaveStaff(ctx context.Context, st Staff) error {
+	if err := saveStaff(s.db.WithContext(ctx), st); err != nil {
+		return fmt.Errorf("saving staff %s: %w", st.ID, err)
+	}
+	return nil
+}
+
+func saveStaff(db *gorm.DB, st Staff) error {
 	if st.CreatedAt.IsZero() {
 		st.CreatedAt = time.Now()
 	}
 	st.CreatedAt = utc(st.CreatedAt)
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+	return db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name", "role", "team_id", "authority", "on_shift", "active"}),
 	}).Create(&st).Error
+}
+
+// ErrLastAdmin refuses a change that would leave no active administrator.
+var ErrLastAdmin = errors.New("no other active administrator")
+
+// SaveStaffKeepingAdmin saves a member of staff like SaveStaff, but refuses with ErrLastAdmin to
+// leave no active administrator. The check and the write are one transaction that holds every
+// active administrator's row (locked on PostgreSQL, in lock order; SQLite has one writer), so two
+// administrators demoting each other at once cannot both succeed.
+func (s *Store) SaveStaffKeepingAdmin(ctx context.Context, st Staff) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		q := tx.Model(&Staff{}).Where("role = ? AND active", adminRole).Order("id")
+		if s.dialect == DialectPostgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var admins []string
+		if err := q.Pluck("id", &admins).Error; err != nil {
+			return err
+		}
+		if !(st.Active && st.Role == adminRole) && !slices.ContainsFunc(admins, func(id string) bool { return id != st.ID }) {
+			return ErrLastAdmin
+		}
+		return saveStaff(tx, st)
+	})
 	if err != nil {
 		return fmt.Errorf("saving staff %s: %w", st.ID, err)
 	}
 	return nil
 }
+
+const adminRole = "admin"
 
 // GetStaff loads one member of staff.
 func (s *Store) GetStaff(ctx context.Context, id string) (Staff, error) {

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -378,4 +379,55 @@ func TestOpenRefusesOtherSchemes(t *testing.T) {
 		require.NoError(t, err, url)
 		require.NoError(t, store.Close())
 	}
+}
+
+// Two administrators demoting each other at the same moment: one succeeds, the other is refused,
+// and one administrator is always left.
+func TestLastAdministratorKept(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		admin := func(id string) models.Staff {
+			return models.Staff{ID: id, Name: id, Role: "admin", Authority: 0, OnShift: true, Active: true}
+		}
+		for round := range 10 {
+			for _, id := range []string{"a1", "a2"} {
+				require.NoError(t, store.SaveStaff(ctx, admin(id)))
+			}
+			results := make(chan error, 2)
+			for _, id := range []string{"a1", "a2"} {
+				go func() {
+					demoted := admin(id)
+					if id == "a1" {
+						demoted.Active = false
+					} else {
+						demoted.Role = "manager"
+					}
+					results <- store.SaveStaffKeepingAdmin(ctx, demoted)
+				}()
+			}
+			var refused, saved int
+			for range 2 {
+				err := <-results
+				switch {
+				case errors.Is(err, models.ErrLastAdmin):
+					refused++
+				case err == nil:
+					saved++
+				default:
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			require.Equal(t, 1, saved, "round %d", round)
+			require.Equal(t, 1, refused, "round %d", round)
+			staff, err := store.ListStaff(ctx, "")
+			require.NoError(t, err)
+			left := 0
+			for _, st := range staff {
+				if st.Role == "admin" && st.Active {
+					left++
+				}
+			}
+			require.Equal(t, 1, left, "round %d", round)
+		}
+	})
 }
