@@ -189,7 +189,7 @@ func (s *server) uiAdminStaff(c *gin.Context) {
 	s.adminAnswer(c, res, adminForm{Name: "staff", Values: f})
 }
 
-// uiAdminToken issues a token and shows it once, on the page the form came from.
+// uiAdminToken issues a token and sends the browser to the people page, which shows it once.
 func (s *server) uiAdminToken(c *gin.Context) {
 	f, ok := s.postForm(c)
 	if !ok {
