@@ -76,6 +76,11 @@ func (d *domainCollector) Describe(ch chan<- *prometheus.Desc) {
 	}
 }
 
+var escalationReasons = []string{
+	workflows.EscalationNotAssigned, workflows.EscalationNotAccepted, workflows.EscalationNotChecked,
+	workflows.EscalationNoAction, workflows.EscalationNotDone, workflows.EscalationByHand,
+}
+
 var acceptBuckets = []float64{30, 60, 120, 300, 600, 900, 1800, 3600, 7200}
 
 func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
@@ -92,8 +97,18 @@ func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(d.pending, prometheus.GaugeValue, float64(f.HandoversPending))
 	ch <- prometheus.MustNewConstMetric(d.overdue, prometheus.GaugeValue, float64(f.Overdue))
+	// Every kind of reason from the start, at 0 until its first escalation, so that a rate over
+	// it has a series to start from; then any other kind the events hold.
+	counts := map[string]int64{}
 	for _, e := range f.Escalations {
-		ch <- prometheus.MustNewConstMetric(d.escalations, prometheus.CounterValue, float64(e.Count), e.Reason)
+		counts[e.Reason] += e.Count
+	}
+	for _, reason := range escalationReasons {
+		ch <- prometheus.MustNewConstMetric(d.escalations, prometheus.CounterValue, float64(counts[reason]), reason)
+		delete(counts, reason)
+	}
+	for reason, n := range counts {
+		ch <- prometheus.MustNewConstMetric(d.escalations, prometheus.CounterValue, float64(n), reason)
 	}
 	buckets := make(map[float64]uint64, len(acceptBuckets))
 	var sum float64

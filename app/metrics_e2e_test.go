@@ -42,6 +42,10 @@ func testMetrics(t *testing.T, st *app.Stack) {
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_escalations_total{reason="not_checked"}`), 1.0, "the deadlines subtest escalated for want of a check")
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_escalations_total{reason="no_action"}`), 1.0, "and up the ladder")
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_escalations_total{reason="by_hand"}`), 1.0, "a manager escalated by hand")
+	for _, reason := range []string{"not_assigned", "not_accepted", "not_checked", "no_action", "not_done", "by_hand"} {
+		// Every kind is served, at 0 before its first escalation.
+		require.GreaterOrEqual(t, metricValue(t, body, `handover_escalations_total{reason="`+reason+`"}`), 0.0)
+	}
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_time_to_accept_seconds_count`), 1.0, "earlier subtests accepted handovers")
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_workers{task_queue="handover"}`), 1.0, "the stack's worker polls the action task queue")
 	require.Contains(t, body, "handover_actions_overdue ")
