@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -219,8 +220,11 @@ func samePolicy(a, b models.Policy) bool {
 	if errA != nil || errB != nil {
 		return false
 	}
+	if !slices.Equal(pa.RequiredFields, pb.RequiredFields) { // no fields: nil or empty alike
+		return false
+	}
 	pa.Version, pb.Version = 0, 0
-	pa.RequiredFields, pb.RequiredFields = append([]string{}, pa.RequiredFields...), append([]string{}, pb.RequiredFields...)
+	pa.RequiredFields, pb.RequiredFields = nil, nil
 	return reflect.DeepEqual(pa, pb)
 }
 
