@@ -49,6 +49,6 @@ func testMetrics(t *testing.T, st *app.Stack) {
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_time_to_accept_seconds_count`), 1.0, "earlier subtests accepted handovers")
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_workers{task_queue="handover"}`), 1.0, "the stack's worker polls the action task queue")
 	require.Contains(t, body, "handover_actions_overdue ")
-	require.Regexp(t, `(?m)^temporal_request\{`, body, "the Temporal SDK's own metrics are served too")
+	require.Regexp(t, `(?m)^temporal_request_total\{`, body, "the Temporal SDK's own metrics are served too")
 	require.Regexp(t, `(?m)^temporal_local_activity_total\{`, body, "projections run as local activities")
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/metric/embedded"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -87,7 +89,7 @@ func New(ctx context.Context, cfg Config) (*Telemetry, error) {
 // a trace runs from an HTTP request through the Update into the workflow and its activities.
 func (t *Telemetry) ClientOptions(opts client.Options) (client.Options, error) {
 	opts.MetricsHandler = temporalotel.NewMetricsHandler(temporalotel.MetricsHandlerOptions{
-		Meter: t.meters.Meter("temporal-sdk"),
+		Meter: countingMeter{t.meters.Meter("temporal-sdk")},
 	})
 	tracing, err := temporalotel.NewTracingInterceptor(temporalotel.TracerOptions{
 		Tracer:            t.Tracer.Tracer("handover"),
@@ -99,6 +101,41 @@ func (t *Telemetry) ClientOptions(opts client.Options) (client.Options, error) {
 	opts.Interceptors = append(opts.Interceptors, tracing)
 	return opts, nil
 }
+
+// countingMeter hands the Temporal SDK's counters out as OpenTelemetry counters. The SDK's
+// OpenTelemetry handler makes every counter an up-down counter, which Prometheus serves as a gauge
+// (`temporal_request`, without `_total`); the SDK's counters (and handover's own, made through
+// the workflow's metrics handler) only ever count up, so they are counters, and `rate()` and
+// `increase()` treat a restart of the process as a reset.
+type countingMeter struct{ metric.Meter }
+
+// Int64UpDownCounter returns a counter in an up-down counter's clothes.
+func (m countingMeter) Int64UpDownCounter(name string, opts ...metric.Int64UpDownCounterOption) (metric.Int64UpDownCounter, error) {
+	var counterOpts []metric.Int64CounterOption
+	for _, o := range opts {
+		if co, ok := o.(metric.Int64CounterOption); ok { // description and unit apply to both
+			counterOpts = append(counterOpts, co)
+		}
+	}
+	c, err := m.Meter.Int64Counter(name, counterOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return countingUpDown{counter: c}, nil
+}
+
+// countingUpDown adds to a counter. A negative increment, which no caller makes, is dropped by
+// the OpenTelemetry SDK.
+type countingUpDown struct {
+	embedded.Int64UpDownCounter
+	counter metric.Int64Counter
+}
+
+func (c countingUpDown) Add(ctx context.Context, incr int64, opts ...metric.AddOption) {
+	c.counter.Add(ctx, incr, opts...)
+}
+
+func (c countingUpDown) Enabled(ctx context.Context) bool { return c.counter.Enabled(ctx) }
 
 // Shutdown flushes spans and stops the providers.
 func (t *Telemetry) Shutdown(ctx context.Context) error {

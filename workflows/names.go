@@ -35,8 +35,8 @@ const (
 
 // MetricWebhooksUndelivered counts the webhook deliveries the workflow gave up on (after a day of
 // retries, or at once when the integration refused one), by notification kind. It is served on
-// /metrics as handover_webhooks_undelivered{kind} (with the SDK's own labels), like the SDK's
-// counters.
+// /metrics as the counter handover_webhooks_undelivered_total{kind} (with the SDK's own labels),
+// like the SDK's counters.
 const MetricWebhooksUndelivered = "handover_webhooks_undelivered"
 
 // QueryState answers the action's live state.
