@@ -222,10 +222,15 @@ func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipien
 	if err != nil {
 		return workflows.Recipient{}, err
 	}
+	return recipientOf(to), nil
+}
+
+// recipientOf is a member of staff as the workflow's eligibility checks need to know them.
+func recipientOf(st models.Staff) workflows.Recipient {
 	return workflows.Recipient{
-		ID: to.ID, Role: workflows.Role(to.Role), TeamID: teamOf(to), Authority: to.Authority,
-		OnShift: to.OnShift, Active: to.Active,
-	}, nil
+		ID: st.ID, Role: workflows.Role(st.Role), TeamID: teamOf(st), Authority: st.Authority,
+		OnShift: st.OnShift, Active: st.Active,
+	}
 }
 
 // optionalDue resolves an optional relative or absolute time (due_in or due_at, follow_up_in or
@@ -278,7 +283,9 @@ type acceptRequest struct {
 
 func (s *server) accept(c *gin.Context) {
 	command(s, workflows.UpdateAccept, http.StatusOK, func(c *gin.Context, _ models.Action, req acceptRequest) (any, error) {
-		return workflows.AcceptInput{Actor: actorOf(principal(c)), Summary: req.Summary}, nil
+		caller := principal(c)
+		acceptor := recipientOf(caller)
+		return workflows.AcceptInput{Actor: actorOf(caller), Summary: req.Summary, Acceptor: &acceptor}, nil
 	})(c)
 }
 
@@ -409,8 +416,7 @@ type claimRequest struct{}
 func (s *server) claim(c *gin.Context) {
 	command(s, workflows.UpdateClaim, http.StatusOK, func(c *gin.Context, _ models.Action, _ claimRequest) (any, error) {
 		caller := principal(c)
-		claimant, err := s.recipient(c, "claimant", caller.ID)
-		return workflows.ClaimInput{Actor: actorOf(caller), Claimant: claimant}, err
+		return workflows.ClaimInput{Actor: actorOf(caller), Claimant: recipientOf(caller)}, nil
 	})(c)
 }
 

@@ -211,6 +211,7 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	wasAdmin := st.Active && workflows.Role(st.Role) == workflows.RoleAdmin
+	wasTeam, wasActive := teamOf(st), st.Active
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
@@ -227,9 +228,12 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if req.Active != nil {
 		st.Active = *req.Active
 	}
-	teamID := teamOf(st)
+	teamID := wasTeam
 	set(&teamID, req.TeamID)
 	if st.TeamID, err = s.checkTeam(c, st.Role, teamID); err != nil {
+		return 0, nil, err
+	}
+	if err := s.keepsNoWork(c, st.ID, teamOf(st) != wasTeam, wasActive && !st.Active); err != nil {
 		return 0, nil, err
 	}
 	save := s.Store.SaveStaff
@@ -243,6 +247,25 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, staffJSON(st), nil
+}
+
+// keepsNoWork refuses to move a person to another team, or to deactivate them, while they own open
+// actions or have handovers to accept: those would be left with someone who can no longer act on
+// them (nor, after a move, see them). Their work is handed on first, by a shift handover.
+func (s *server) keepsNoWork(c *gin.Context, id string, moved, deactivated bool) error {
+	if !moved && !deactivated {
+		return nil
+	}
+	owned, awaiting, err := s.Store.OpenWork(c.Request.Context(), id)
+	if err != nil || owned+awaiting == 0 {
+		return err
+	}
+	change := "moved to another team"
+	if deactivated {
+		change = "deactivated"
+	}
+	return errorf(kindConflict, "%s owns %d open action(s) and has %d handover(s) to accept: hand them on (a shift handover) before %s is %s",
+		id, owned, awaiting, id, change)
 }
 
 type tokenRequest struct {
@@ -308,7 +331,9 @@ type inboxJSON struct {
 // for them, their follow-ups that are due, and the checks they must make.
 func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	me := principal(c)
-	in, err := s.Store.Inbox(c.Request.Context(), me.ID, teamOf(me), workflows.Role(me.Role).SupervisorOrAbove(), s.Now())
+	in, err := s.Store.Inbox(c.Request.Context(), models.InboxOf{
+		StaffID: me.ID, TeamID: teamOf(me), Supervisor: workflows.Role(me.Role).SupervisorOrAbove(), AllTeams: seesAllTeams(me),
+	}, s.Now())
 	if err != nil {
 		return 0, nil, err
 	}

@@ -255,7 +255,8 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	var u action
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &u))
 	require.Equal(t, "unassigned", u.Status)
-	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/actions/"+u.ID+"/claim", nil, &p), "carol's authority is 3")
+	require.Equal(t, http.StatusForbidden, carol.call("POST", "/api/v1/actions/"+u.ID+"/claim", nil, &p), "carol's authority is 3")
+	require.Contains(t, p.Detail, "you cannot take this action on: carol has authority 3")
 	require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+u.ID+"/claim", nil, &u))
 	require.Equal(t, "dave", u.OwnerID)
 	require.Equal(t, "assigned", u.Status)
@@ -336,7 +337,7 @@ func testEveryChangeReachesTheIntegration(t *testing.T, st *app.Stack, hooks *ho
 	require.Equal(t, a.Version, done.Seq)
 }
 
-var undelivered = regexp.MustCompile(`(?m)^handover_webhooks_undelivered\{[^}]*kind="handover_requested"[^}]*\} ([0-9.e+]+)$`)
+var undelivered = regexp.MustCompile(`(?m)^handover_webhooks_undelivered_total\{[^}]*kind="handover_requested"[^}]*\} ([0-9.e+]+)$`)
 
 // A webhook the integration refuses (410 Gone: not retried) is given up at once, and counted on
 // /metrics for alerting; the action goes on.

@@ -160,6 +160,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("other team's scope", func(t *testing.T) { testOtherTeamScope(t, st) })
 			t.Run("paging with inserts", func(t *testing.T) { testPagingWithInserts(t, st) })
 			t.Run("inbox, shifts and feedback", func(t *testing.T) { testInboxShiftsFeedback(t, st) })
+			t.Run("work stays with someone who can act", func(t *testing.T) { testWorkStaysWithSomeoneWhoCanAct(t, st) })
 			t.Run("shift handover", func(t *testing.T) { testShiftHandover(t, st) })
 			t.Run("routed shift spreads", func(t *testing.T) { testRoutedShiftSpreads(t, st) })
 			t.Run("shift handover sent twice at once", func(t *testing.T) { testShiftSentTwice(t, st) })
@@ -390,6 +391,8 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	key = modelstest.Name("key")
 	var mine action
 	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &mine, "Idempotency-Key", key))
+	// (Nobody moves while holding open work: the action is done first.)
+	require.Equal(t, http.StatusOK, out.call("POST", "/api/v1/actions/"+mine.ID+"/complete", map[string]any{"outcome": "done"}, nil))
 	root, elsewhere := as(t, st, "root"), modelstest.Name("elsewhere")
 	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": elsewhere, "name": "Elsewhere"}, nil))
 	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+outID, map[string]any{"team_id": elsewhere}, nil))

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
 )
 
 type inbox struct {
@@ -113,4 +115,58 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 			return i.ActionID == a.ID && i.Kind == "feedback"
 		})
 	}, 10*time.Second, 50*time.Millisecond, "the hander hears the feedback")
+}
+
+// A person's work stays with someone who can act on it: nobody is moved to another team or
+// deactivated while they own open actions or have handovers to accept; a recipient who could no
+// longer be handed the action (here, off shift) cannot accept it; and someone moved to another team
+// no longer sees the old team's actions in their inbox.
+func testWorkStaysWithSomeoneWhoCanAct(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	team, mo, pat := modelstest.Name("laundry"), modelstest.Name("mo"), modelstest.Name("pat")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Laundry"}, nil))
+	person := func(id string) caller {
+		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": "agent", "team_id": "frontdesk", "authority": 1, "on_shift": true}, nil))
+		token, err := st.Store.IssueToken(context.Background(), id, "test")
+		require.NoError(t, err)
+		return caller{t: t, base: st.URL, token: token}
+	}
+	moCalls, patCalls := person(mo), person(pat)
+
+	var a action
+	require.Equal(t, http.StatusCreated, moCalls.call("POST", "/api/v1/actions", newAction(mo), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, moCalls.call("POST", path+"/handover", merge(merge(handoverBody, "to_id", pat), "follow_up_in", "1s"), &a))
+
+	var p problem
+	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"team_id": team}, &p))
+	require.Equal(t, pat+" owns 0 open action(s) and has 1 handover(s) to accept: hand them on (a shift handover) before "+pat+" is moved to another team", p.Detail)
+	var staff struct {
+		TeamID string `json:"team_id"`
+	}
+	require.Equal(t, http.StatusOK, root.call("GET", "/api/v1/staff/"+pat, nil, &staff))
+	require.Equal(t, "frontdesk", staff.TeamID, "the refusal changed nothing")
+
+	require.Equal(t, http.StatusOK, patCalls.call("POST", "/api/v1/shifts/end", nil, nil))
+	require.Equal(t, http.StatusForbidden, patCalls.call("POST", path+"/accept", map[string]any{"summary": "I take it"}, &p))
+	require.Equal(t, "you cannot take this action on: "+pat+" is not on shift", p.Detail)
+	require.Equal(t, http.StatusOK, patCalls.call("POST", "/api/v1/shifts/start", nil, nil))
+	require.Equal(t, http.StatusOK, patCalls.call("POST", path+"/accept", map[string]any{"summary": "I take it"}, &a))
+	require.Equal(t, pat, a.OwnerID)
+
+	var box inbox
+	require.Eventually(t, func() bool {
+		moCalls.call("GET", "/api/v1/me/inbox", nil, &box)
+		return slices.Contains(ids(box.FollowUpsDue), a.ID)
+	}, 10*time.Second, 50*time.Millisecond, "mo's follow-up comes due after 1 s")
+	// Mo holds nothing now (pat owns it), so mo can move; the old team's action leaves mo's inbox.
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+mo, map[string]any{"team_id": team}, nil))
+	require.Equal(t, http.StatusOK, moCalls.call("GET", "/api/v1/me/inbox", nil, &box))
+	require.Empty(t, box.FollowUpsDue, "frontdesk's action is out of mo's scope now")
+	require.Equal(t, http.StatusNotFound, moCalls.call("GET", path, nil, &p))
+
+	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"active": false}, &p))
+	require.Contains(t, p.Detail, pat+" owns 1 open action(s) and has 0 handover(s) to accept")
+	require.Equal(t, http.StatusOK, patCalls.call("POST", path+"/complete", map[string]any{"outcome": "done"}, nil))
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"active": false}, nil), "nothing held any more")
 }

@@ -22,7 +22,7 @@ var recordHistories = flag.Bool("record-histories", false, "write the histories 
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v8-"
+const historyPrefix = "v9-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -87,6 +87,18 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "the guest answered"}, nil))
 		waitStatus(t, alice, id, "checking", 0)
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/check", map[string]any{"result": "done"}, nil))
+	})
+	record("paused_due_at_then_reassigned", func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
+		dueAt := time.Now().Add(3 * time.Hour).UTC().Truncate(time.Second)
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_at": dueAt.Format(time.RFC3339), "reason": "the guest flies later"}, nil))
+		var a action
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "answered"}, &a))
+		require.True(t, a.DueAt.Equal(dueAt), "revision 5: a due time given while paused stays: %s", a.DueAt)
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign", map[string]any{"to_id": "alice", "reason": "bob went home"}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
 	})
 	// The last one: the team's calendar applies to every action created after it.
 	root := as(t, st, "root")

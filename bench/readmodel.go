@@ -386,13 +386,13 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 			return models.ActionFilter{CustomerRef: fmt.Sprintf("C-%06d", (i*7919)%s.Customers)}
 		})},
 		{"inbox agent", func(ctx context.Context, i int) (int, error) {
-			st := s.Staff[(i*13)%len(s.Staff)]
-			in, err := store.Inbox(ctx, st, team(i), false, s.Now)
+			k := (i * 13) % len(s.Staff)
+			in, err := store.Inbox(ctx, models.InboxOf{StaffID: s.Staff[k], TeamID: s.Teams[k/10]}, s.Now) // ten people a team
 			return len(in.Owned) + len(in.AwaitingAcceptance) + len(in.FollowUpsDue) + len(in.ChecksDue), err
 		}},
 		{"inbox supervisor", func(ctx context.Context, i int) (int, error) {
 			t := i % len(s.Teams)
-			in, err := store.Inbox(ctx, s.Supervisors[t], s.Teams[t], true, s.Now)
+			in, err := store.Inbox(ctx, models.InboxOf{StaffID: s.Supervisors[t], TeamID: s.Teams[t], Supervisor: true}, s.Now)
 			return len(in.Owned) + len(in.AwaitingAcceptance) + len(in.FollowUpsDue) + len(in.ChecksDue), err
 		}},
 		{"action with timeline", func(ctx context.Context, i int) (int, error) {

@@ -398,12 +398,25 @@ type Inbox struct {
 	ChecksDue []Action
 }
 
-// Inbox gathers a person's inbox; supervisor widens the checks to the team's.
-func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bool, now time.Time) (Inbox, error) {
+// InboxOf names whose inbox is read and what they may see of it.
+type InboxOf struct {
+	StaffID string
+	// TeamID is the person's team.
+	TeamID string
+	// Supervisor widens the checks to those of the team that nobody handed over.
+	Supervisor bool
+	// AllTeams is a person who sees every team's actions (a manager); anyone else sees only
+	// TeamID's, so that someone moved to another team no longer reads the old team's customers.
+	AllTeams bool
+}
+
+// Inbox gathers a person's inbox.
+func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, error) {
 	var in Inbox
+	staffID, teamID := of.StaffID, of.TeamID
 	checks := "status = ? AND hander_id = ?"
 	checkArgs := []any{"checking", staffID}
-	if supervisor && teamID != "" {
+	if of.Supervisor && teamID != "" {
 		checks = "status = ? AND (hander_id = ? OR (hander_id = '' AND team_id = ?))"
 		checkArgs = append(checkArgs, teamID)
 	}
@@ -423,6 +436,10 @@ func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bo
 	var sql strings.Builder
 	var args []any
 	for i, l := range lists {
+		if !of.AllTeams {
+			l.where = "team_id = ? AND (" + l.where + ")"
+			l.args = append([]any{teamID}, l.args...)
+		}
 		if i > 0 {
 			sql.WriteString(" UNION ALL ")
 		}
@@ -453,6 +470,19 @@ func (s *Store) Inbox(ctx context.Context, staffID, teamID string, supervisor bo
 		return in, fmt.Errorf("inbox of %s: %w", staffID, err)
 	}
 	return in, nil
+}
+
+// OpenWork counts what a person holds: the open actions they own, and the handovers waiting for
+// them to accept.
+func (s *Store) OpenWork(ctx context.Context, staffID string) (owned, awaiting int64, err error) {
+	db := s.read.WithContext(ctx)
+	if err = db.Model(&Action{}).Where("owner_id = ? AND status IN ?", staffID, openStatuses).Count(&owned).Error; err != nil {
+		return 0, 0, fmt.Errorf("open work of %s: %w", staffID, err)
+	}
+	if err = db.Model(&Handover{}).Where("to_id = ? AND status = ?", staffID, "pending").Count(&awaiting).Error; err != nil {
+		return 0, 0, fmt.Errorf("open work of %s: %w", staffID, err)
+	}
+	return owned, awaiting, nil
 }
 
 // loadHandovers fills in the handovers of every action of the lists, in the order they were made,

@@ -288,12 +288,12 @@ func TestProjectionWritesInboxWithItsEvents(t *testing.T) {
 		require.EqualValues(t, 2, inbox[0].Seq)
 
 		// The inbox lists carry their handovers, loaded for all lists at once.
-		in, err := store.Inbox(ctx, "bob", "frontdesk", false, t0)
+		in, err := store.Inbox(ctx, models.InboxOf{StaffID: "bob", TeamID: "frontdesk"}, t0)
 		require.NoError(t, err)
 		require.Len(t, in.AwaitingAcceptance, 1)
 		require.Len(t, in.AwaitingAcceptance[0].Handovers, 1)
 		require.Equal(t, "pending", in.AwaitingAcceptance[0].Handovers[0].Status)
-		mine, err := store.Inbox(ctx, "alice", "frontdesk", false, t0)
+		mine, err := store.Inbox(ctx, models.InboxOf{StaffID: "alice", TeamID: "frontdesk"}, t0)
 		require.NoError(t, err)
 		require.Len(t, mine.Owned, 1)
 		require.Len(t, mine.Owned[0].Handovers, 1)
@@ -346,7 +346,7 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		// At its check and handed over by nobody: the supervisor's.
 		put(due("cz", "checking", "erin", 30*time.Minute))
 
-		in, err := store.Inbox(ctx, "alice", "frontdesk", false, now)
+		in, err := store.Inbox(ctx, models.InboxOf{StaffID: "alice", TeamID: "frontdesk"}, now)
 		require.NoError(t, err)
 		require.Equal(t, []string{"o2", "o3", "o1"}, ids(in.Owned))
 		require.Equal(t, []string{"w2", "w1"}, ids(in.AwaitingAcceptance))
@@ -354,10 +354,31 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		require.Equal(t, []string{"f2", "f1"}, ids(in.FollowUpsDue))
 		require.Equal(t, []string{"c1"}, ids(in.ChecksDue))
 
-		sup, err := store.Inbox(ctx, "carol", "frontdesk", true, now)
+		sup, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true}, now)
 		require.NoError(t, err)
 		require.Empty(t, sup.Owned)
 		require.Equal(t, []string{"cz", "o3"}, ids(sup.ChecksDue), "the team's checks nobody handed over, by due time; not the one alice handed over")
+
+		// Moved to another team, alice sees none of frontdesk's actions in her inbox; a manager
+		// sees every team's.
+		moved, err := store.Inbox(ctx, models.InboxOf{StaffID: "alice", TeamID: "kitchen"}, now)
+		require.NoError(t, err)
+		require.Empty(t, moved.Owned)
+		require.Empty(t, moved.AwaitingAcceptance)
+		require.Empty(t, moved.FollowUpsDue)
+		require.Empty(t, moved.ChecksDue)
+		everywhere, err := store.Inbox(ctx, models.InboxOf{StaffID: "alice", TeamID: "kitchen", AllTeams: true}, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"o2", "o3", "o1"}, ids(everywhere.Owned))
+		require.Equal(t, []string{"w2", "w1"}, ids(everywhere.AwaitingAcceptance))
+
+		// What alice holds: three open actions owned (not the completed one), two handovers to accept.
+		owned, awaiting, err := store.OpenWork(ctx, "alice")
+		require.NoError(t, err)
+		require.Equal(t, []int64{3, 2}, []int64{owned, awaiting})
+		owned, awaiting, err = store.OpenWork(ctx, "carol")
+		require.NoError(t, err)
+		require.Equal(t, []int64{0, 0}, []int64{owned, awaiting})
 	})
 }
 

@@ -64,6 +64,14 @@ func (s *State) dueFrom(now time.Time, in time.Duration, at time.Time) time.Time
 	return stamp(at)
 }
 
+// setDue sets the due time. One given as a time while the action is paused is kept where it was
+// given when the action resumes (from revision 5); one counted from now moves on with the pause,
+// as every running clock does.
+func (s *State) setDue(due time.Time, absolute bool) {
+	s.DueAt = stamp(due)
+	s.DueFixed = s.Paused && absolute && s.revision >= 5
+}
+
 func checkPauser(s *State, command string, a Actor) error {
 	if err := checkTransition(s, command); err != nil {
 		return err
@@ -138,8 +146,11 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	if h := s.PendingHandover(); h != nil {
 		h.ExpiresAt = move(h.ExpiresAt)
 	}
-	due := s.DueAt
-	s.DueAt = *move(&due)
+	if !s.DueFixed {
+		due := s.DueAt
+		s.DueAt = *move(&due)
+	}
+	s.DueFixed = false
 	ev := s.record(now, in.Actor.ID, EventResumed, map[string]any{
 		"reason": in.Reason, "paused_since": from, "paused_for": paused.String(), "due_at": s.DueAt,
 	})

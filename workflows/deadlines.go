@@ -74,7 +74,11 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		ev := s.record(now, SystemActor, EventHandoverExpired, map[string]any{"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID})
 		s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
 			fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, h.ToID, h.FromID))
-		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", h.ToID, spanWords(s.between(h.RequestedAt, *h.ExpiresAt))))...)
+		within := h.AcceptWithin // a pause in between moved the expiry on, not the time given
+		if within <= 0 {
+			within = s.between(h.RequestedAt, *h.ExpiresAt)
+		}
+		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", h.ToID, spanWords(within)))...)
 	case DeadlineDue:
 		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
 		s.Status = StatusChecking

@@ -224,21 +224,38 @@ func (s *State) lastHander() string {
 // checkEligible refuses a person who cannot own this action: the rules every new owner meets,
 // whether by handover, reassignment, routing or claim.
 func checkEligible(s *State, field string, r Recipient) error {
-	switch {
-	case blank(r.ID):
-		return refuse(ErrInvalid, "%s: a person is required", field)
-	case !r.Active:
-		return refuse(ErrInvalid, "%s: %s is not an active member of staff", field, r.ID)
-	case !r.Role.CanOwn():
-		return refuse(ErrInvalid, "%s: %s has role %s and cannot own actions", field, r.ID, r.Role)
-	case s.TeamID != "" && r.TeamID != s.TeamID:
-		return refuse(ErrInvalid, "%s: %s is not in team %s", field, r.ID, s.TeamID)
-	case r.Authority < s.RequiredAuthority:
-		return refuse(ErrInvalid, "%s: %s has authority %d, this action needs %d", field, r.ID, r.Authority, s.RequiredAuthority)
-	case !r.OnShift:
-		return refuse(ErrInvalid, "%s: %s is not on shift", field, r.ID)
+	if why := ineligible(s, r); why != "" {
+		return refuse(ErrInvalid, "%s: %s", field, why)
 	}
 	return nil
+}
+
+// checkCallerEligible refuses a caller who cannot own the action they are taking on (by accepting
+// or claiming it): 403, as it is about who they are now, not a field they sent.
+func checkCallerEligible(s *State, r Recipient) error {
+	if why := ineligible(s, r); why != "" {
+		return refuse(ErrForbidden, "you cannot take this action on: %s", why)
+	}
+	return nil
+}
+
+// ineligible says why r cannot own this action, or "" when they can.
+func ineligible(s *State, r Recipient) string {
+	switch {
+	case blank(r.ID):
+		return "a person is required"
+	case !r.Active:
+		return fmt.Sprintf("%s is not an active member of staff", r.ID)
+	case !r.Role.CanOwn():
+		return fmt.Sprintf("%s has role %s and cannot own actions", r.ID, r.Role)
+	case s.TeamID != "" && r.TeamID != s.TeamID:
+		return fmt.Sprintf("%s is not in team %s", r.ID, s.TeamID)
+	case r.Authority < s.RequiredAuthority:
+		return fmt.Sprintf("%s has authority %d, this action needs %d", r.ID, r.Authority, s.RequiredAuthority)
+	case !r.OnShift:
+		return fmt.Sprintf("%s is not on shift", r.ID)
+	}
+	return ""
 }
 
 // CheckRecipient refuses someone who could not take any action of the team: inactive, in a role
@@ -302,6 +319,7 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		Status:          HandoverPending,
 		RequestedAt:     stamp(now),
 		ExpiresAt:       s.deadline(now, within),
+		AcceptWithin:    within,
 		ShiftHandoverID: in.ShiftHandoverID,
 	}
 	if in.FollowUpIn > 0 {
@@ -334,10 +352,17 @@ func checkRecipient(s *State, command string, actor Actor) error {
 	return nil
 }
 
-// CheckAccept refuses an acceptance by anyone but the recipient, or without a read-back summary.
+// CheckAccept refuses an acceptance by anyone but the recipient, by a recipient who could no longer
+// be handed the action (moved to another team, lower authority, off shift or inactive since the
+// handover), or without a read-back summary.
 func CheckAccept(s *State, in AcceptInput) error {
 	if err := checkRecipient(s, UpdateAccept, in.Actor); err != nil {
 		return err
+	}
+	if in.Acceptor != nil { // nil from a caller of an earlier version: checked at the handover only
+		if err := checkCallerEligible(s, *in.Acceptor); err != nil {
+			return err
+		}
 	}
 	if blank(in.Summary) {
 		return refuse(ErrInvalid, "summary: read back in your own words what you are taking on")
@@ -537,7 +562,7 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		if in.DueAt != nil {
 			at = *in.DueAt
 		}
-		events = append(events, s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, at), "not done at check: "+in.Notes)...)
+		events = append(events, s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, at), in.DueIn <= 0, "not done at check: "+in.Notes)...)
 	case in.Next == NextReassign:
 		var due *time.Time
 		if s.revision >= 3 && (in.DueAt != nil || in.DueIn > 0) {
@@ -548,7 +573,7 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 			at = s.dueFrom(now, in.DueIn, at)
 			due = &at
 		}
-		events = append(events, s.reassign(now, in.Actor.ID, *in.To, "not done at check: "+in.Notes, due)...)
+		events = append(events, s.reassign(now, in.Actor.ID, *in.To, "not done at check: "+in.Notes, due, in.DueIn <= 0)...)
 	case in.Next == NextEscalate:
 		events = append(events, s.escalate(now, in.Actor.ID, EscalationNotDone, "not done at check: "+in.Notes)...)
 	}
@@ -586,6 +611,10 @@ func (s *State) escalate(now time.Time, actorID, kind, reason string) []Event {
 	s.Status = StatusEscalated
 	s.EscalationReason = reason
 	s.clearDeadlines()
+	if s.revision >= 5 {
+		// The hander cannot check an escalated action: what happens next is the ladder's.
+		s.FollowUp = nil
+	}
 	if s.EscalationLevel < len(s.Ladder) {
 		s.EscalateBy = s.deadline(now, s.Policy.EscalateWithin)
 	}
@@ -629,10 +658,12 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 		due = s.deadline(now, in.DueIn)
 	}
 	defer s.forShift(in.ShiftHandoverID)()
-	return s.reassign(now, in.Actor.ID, in.To, in.Reason, due)
+	return s.reassign(now, in.Actor.ID, in.To, in.Reason, due, in.DueIn <= 0)
 }
 
-func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time) []Event {
+// reassign gives the action to someone at once, with a new due time when due is set (a time
+// given as such when absolute, else counted from now).
+func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time, absolute bool) []Event {
 	events := s.withdrawPending(now, actorID, "the action was reassigned")
 	from := s.OwnerID
 	s.OwnerID = to.ID
@@ -640,7 +671,11 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	s.EscalationLevel = 0
 	s.clearDeadlines()
 	if due != nil {
-		s.DueAt = stamp(*due)
+		s.setDue(*due, absolute)
+	}
+	if s.revision >= 5 {
+		// The hander handed it to someone who no longer has it, and cannot check it now.
+		s.FollowUp = nil
 	}
 	ev := s.record(now, actorID, EventReassigned, map[string]any{
 		"from_id": from, "owner_id": to.ID, "reason": reason, "due_at": s.DueAt,
@@ -671,11 +706,12 @@ func CheckExtend(s *State, in ExtendInput) error {
 
 // ApplyExtend moves the due time and restarts the timers.
 func ApplyExtend(s *State, in ExtendInput, now time.Time) []Event {
-	return s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, in.DueAt), in.Reason)
+	return s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, in.DueAt), in.DueIn <= 0, in.Reason)
 }
 
-func (s *State) extend(now time.Time, actorID string, due time.Time, reason string) []Event {
-	s.DueAt = stamp(due)
+// extend moves the due time (a time given as such when absolute, else counted from now).
+func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bool, reason string) []Event {
+	s.setDue(due, absolute)
 	s.EscalationLevel = 0
 	s.clearDeadlines()
 	switch {
@@ -734,7 +770,7 @@ func CheckClaim(s *State, in ClaimInput) error {
 		// The claimant is the caller: a role that owns nothing is refused as such, not as a field.
 		return refuse(ErrForbidden, "your role (%s) cannot own actions", in.Claimant.Role)
 	}
-	return checkEligible(s, "claimant", in.Claimant)
+	return checkCallerEligible(s, in.Claimant)
 }
 
 // ApplyClaim makes the claimant the owner.

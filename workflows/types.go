@@ -119,10 +119,13 @@ type Handover struct {
 	Status          string        `json:"status"`
 	RequestedAt     time.Time     `json:"requested_at"`
 	// ExpiresAt is when the handover lapses if the recipient has not answered.
-	ExpiresAt     *time.Time `json:"expires_at"`
-	RespondedAt   *time.Time `json:"responded_at"`
-	AcceptSummary string     `json:"accept_summary"`
-	DeclineReason string     `json:"decline_reason"`
+	ExpiresAt *time.Time `json:"expires_at"`
+	// AcceptWithin is the time the recipient was given to answer, on the action's clock (a pause
+	// moves ExpiresAt on, not this); zero in handovers made before it was kept.
+	AcceptWithin  time.Duration `json:"accept_within,omitempty"`
+	RespondedAt   *time.Time    `json:"responded_at"`
+	AcceptSummary string        `json:"accept_summary"`
+	DeclineReason string        `json:"decline_reason"`
 	// FeedbackRating (1-5, 0 for none) and FeedbackComment are the recipient's view of the
 	// handover: was the information enough?
 	FeedbackRating  int    `json:"feedback_rating"`
@@ -166,6 +169,9 @@ type State struct {
 	Paused      bool       `json:"paused"`
 	PausedAt    *time.Time `json:"paused_at,omitempty"`
 	PauseReason string     `json:"pause_reason,omitempty"`
+	// DueFixed is true when the due time was given as a time (not a duration) while the action
+	// was paused: resuming leaves it where it was given (revision 5).
+	DueFixed bool `json:"due_fixed,omitempty"`
 	// compiled is Calendar ready for the maths, made on first use.
 	compiled *calendar.Clock
 	// RecentRequests remembers the last Idempotency-Keys used on the action with a hash of
@@ -414,7 +420,10 @@ type StartInput struct {
 // kept the due time that had passed, so the action was at its check again at once). Revision 4
 // continues as new without waiting for webhook deliveries, which retry for up to a day: it hands
 // the ones still being made to the next run (revision 3 waited, and its deadline loop with it).
-const CurrentRevision = 4
+// Revision 5 stops the hander's follow-up reminders when the action is reassigned or escalated
+// (the hander can no longer check it), and keeps a due time given as a time while the action was
+// paused where it was given when the action resumes.
+const CurrentRevision = 5
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
@@ -541,6 +550,9 @@ type ClaimInput struct {
 type AcceptInput struct {
 	Actor   Actor  `json:"actor"`
 	Summary string `json:"summary"`
+	// Acceptor is the recipient as they are now: they must still be someone the action could be
+	// handed to.
+	Acceptor *Recipient `json:"acceptor,omitempty"`
 }
 
 // DeclineInput declines the pending handover with a reason.
