@@ -67,15 +67,16 @@ type ui struct {
 const whenLayout = "Mon 2 Jan 15:04 UTC"
 
 var uiFuncs = template.FuncMap{
-	"when":       func(t time.Time) string { return t.UTC().Format(whenLayout) },
-	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"label":      label,
-	"hasCommand": slices.Contains[[]string, string],
-	"eventText":  eventText,
-	"randomIdem": randomString,
-	"list":       func(v ...string) []string { return v },
-	"hasPrefix":  strings.HasPrefix,
-	"inc":        func(n int) int { return n + 1 },
+	"when":         func(t time.Time) string { return t.UTC().Format(whenLayout) },
+	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"label":        label,
+	"hasCommand":   slices.Contains[[]string, string],
+	"eventText":    eventText,
+	"messageParts": messageParts,
+	"randomIdem":   randomString,
+	"list":         func(v ...string) []string { return v },
+	"hasPrefix":    strings.HasPrefix,
+	"inc":          func(n int) int { return n + 1 },
 	// dict passes several values to a template: dict "Key" value "Key2" value2.
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
@@ -494,6 +495,9 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 	}
 	data["Page"] = page
 	data["TemporalUI"] = s.ui.opts.TemporalUIURL
+	// A form refused and shown again at the address it was posted to: the live updates leave it
+	// alone (its address is not the page's, and what was typed must stay).
+	data["Refused"] = c.Request.Method == http.MethodPost && status >= http.StatusBadRequest
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		s.Log.ErrorContext(c.Request.Context(), "rendering page", "page", page, "error", err)

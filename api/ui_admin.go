@@ -65,7 +65,12 @@ func (f adminForm) view(name, id string, stored url.Values) formView {
 	if f.Name != name || f.Key != id || f.Problem == nil {
 		return formView{Values: stored, Fields: map[string]string{}}
 	}
-	return formView{Values: f.Values, Open: true, Fields: f.Problem.fields()}
+	fields := f.Problem.fields()
+	if id == "" && f.Problem.Status == http.StatusConflict && len(fields) == 0 {
+		// A new person or team refused as a conflict is refused for its ID, taken already.
+		fields["id"] = f.Problem.message()
+	}
+	return formView{Values: f.Values, Open: true, Fields: fields}
 }
 
 func (s *server) uiAdmin(c *gin.Context) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -293,9 +294,15 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 			toRate = append(toRate, h)
 		}
 	}
+	// The handover form keeps what was typed into it only: another form's refusal (a pause
+	// reason, say) must not fill its fields.
+	handoverForm := url.Values{}
+	if failed == workflows.UpdateHandover {
+		handoverForm = form
+	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"Required": required, "Staff": staff, "Form": form, "Failed": failed,
+		"Required": required, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": randomString(), "Fields": map[string]string{},
 	}
@@ -687,28 +694,54 @@ func heldRows(f *models.ReportFigures) []heldRow {
 	return rows
 }
 
-// eventText says in a line what a timeline entry records.
-func eventText(e eventJSON) string {
-	var parts []string
+// eventText says what a timeline entry records, field by field.
+func eventText(e eventJSON) []eventPart {
+	var parts []eventPart
 	for _, f := range eventFields {
 		v, ok := e.Data[f.key]
 		if !ok || v == nil || v == "" {
 			continue
 		}
-		text := fmt.Sprint(v)
+		part := eventPart{Label: f.label, Text: fmt.Sprint(v)}
 		switch f.kind {
 		case fieldTime:
-			if at, err := time.Parse(time.RFC3339Nano, text); err == nil {
-				text = at.UTC().Format(whenLayout)
+			if at, err := time.Parse(time.RFC3339Nano, part.Text); err == nil {
+				part.At = at
 			}
 		case fieldSpan:
-			if d, err := time.ParseDuration(text); err == nil {
-				text = spanText(d)
+			if d, err := time.ParseDuration(part.Text); err == nil {
+				part.Text = spanText(d)
 			}
 		}
-		parts = append(parts, f.label+": "+text)
+		parts = append(parts, part)
 	}
-	return strings.Join(parts, " · ")
+	return parts
+}
+
+// rfc3339 finds the times a notification's message carries (the workflow writes them in UTC).
+var rfc3339 = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+
+// messageParts splits a notification's message into text and times, so that the page shows each
+// time in the desk's own time zone.
+func messageParts(message string) []eventPart {
+	var parts []eventPart
+	last := 0
+	for _, m := range rfc3339.FindAllStringIndex(message, -1) {
+		at, err := time.Parse(time.RFC3339Nano, message[m[0]:m[1]])
+		if err != nil {
+			continue
+		}
+		parts = append(parts, eventPart{Text: message[last:m[0]]}, eventPart{At: at})
+		last = m[1]
+	}
+	return append(parts, eventPart{Text: message[last:]})
+}
+
+// eventPart is one field of a timeline event as a page shows it: a time (At, which the page gives
+// in the desk's own time zone like every other time), or text.
+type eventPart struct {
+	Label, Text string
+	At          time.Time
 }
 
 // How a timeline field is shown: as written, or as the page shows times and spans.

@@ -294,6 +294,25 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.Equal(t, "assigned", got.Status)
 	carol.waitText("h1", "Team board: frontdesk")
 
+	// A refused form on the board is shown again where it was posted, with what was typed; a live
+	// change of the team's actions then leaves it alone and says so (a redraw would have fetched
+	// the address the form was posted to).
+	carol.do(
+		chromedp.Click(chromedp.CSS(card+` summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ex-due-`+created.ID)),
+		chromedp.SendKeys(chromedp.CSS(`#ex-due-`+created.ID), "tomorrow"),
+		chromedp.SendKeys(chromedp.CSS(`#ex-reason-`+created.ID), "guest asked"),
+		chromedp.Click(chromedp.CSS(card+` form[action$="/extend"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
+	)
+	require.Contains(t, carol.text(".problem"), "due_in")
+	require.Equal(t, http.StatusCreated, r.call(http.MethodPost, "/api/v1/actions/"+created.ID+"/notes", map[string]any{"text": "guest called again"}, nil))
+	carol.waitText("#live-status", "This page has changed since. You will see it once you send the form again or leave it.")
+	require.Equal(t, "Team board: frontdesk", carol.text("h1"), "still the board")
+	typed, err := chromedp.Run(carol.ctx, chromedp.Value(chromedp.CSS(`#ex-due-`+created.ID)))
+	require.NoError(t, err)
+	require.Equal(t, "tomorrow", typed, "what carol typed is still there")
+
 	// The manager's view draws the review as SVG charts; the phone-width inbox still reads well.
 	dave := newBrowser(t, alloc, st.URL, dir)
 	dave.signIn("dave")
@@ -318,6 +337,16 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	width, err := chromedp.Run(erin.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 	require.NoError(t, err)
 	require.LessOrEqual(t, width, 375.0, "nothing overflows a phone-width screen")
+	// Nor do the pages of wide tables: their tables scroll inside themselves.
+	for _, who := range []struct{ id, path string }{{"root", "/admin"}, {"root", "/admin/policies"}, {"dave", "/manager"}} {
+		b := newBrowser(t, alloc, st.URL, dir)
+		b.do(chromedp.EmulateViewport(375, 740))
+		b.signIn(who.id)
+		b.do(chromedp.Navigate(st.URL+who.path), chromedp.WaitVisible(chromedp.CSS(`table.grid`)))
+		width, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
+		require.NoError(t, err)
+		require.LessOrEqual(t, width, 375.0, "%s overflows a phone-width screen", who.path)
+	}
 
 	// Times show in the desk's own time zone (the browser's), the UTC time as their tooltip.
 	ny := newBrowser(t, alloc, st.URL, dir)
@@ -329,6 +358,12 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.NoError(t, err)
 	require.NotEmpty(t, shown)
 	require.Regexp(t, `(EST|GMT-5) \| [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} UTC$`, shown[0], "the due time in New York, UTC in its tooltip")
+	timeline, err := chromedp.Run(ny.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.ev-data time')].map(e => e.textContent)`))
+	require.NoError(t, err)
+	require.NotEmpty(t, timeline, "the timeline's times (a due time, an expiry) are times too")
+	for _, at := range timeline {
+		require.Regexp(t, `(EST|GMT-5)$`, at, "and in New York as well")
+	}
 
 	// The action links to its workflow in the Temporal Web UI, which dev serves.
 	require.NotEmpty(t, st.TemporalUIURL)

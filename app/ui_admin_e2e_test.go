@@ -71,6 +71,12 @@ func webPeople(t *testing.T, st *app.Stack) {
 	require.Equal(t, 2, nina.Authority)
 	require.True(t, nina.OnShift)
 	require.True(t, nina.Active)
+	// An ID taken already is named beside the ID field, not only above the form.
+	resp, page = admin.do(http.MethodPost, "/admin/staff", url.Values{
+		"csrf": {csrf}, "id": {person}, "name": {"Another Nina"}, "role": {"agent"}, "team_id": {team}, "authority": {"1"},
+	})
+	require.Equal(t, http.StatusConflict, resp.StatusCode)
+	require.Regexp(t, `name="id"[^>]*>\s*<span class="field-error">there is already a member of staff`, formOf(t, page, "form-add-staff"))
 
 	// A token is shown once, on the page the form sends the browser to (so a reload issues no
 	// other); Nina signs in with it.

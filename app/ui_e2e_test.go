@@ -435,9 +435,19 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "mine now"}, nil))
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="form-feedback-`+hid+`"`)
-	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {""}})
+	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {""}, "comment": {"notes were thin"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "a rating is required")
 	require.Contains(t, page, "rating")
+	require.Contains(t, page, `name="comment" rows="2">notes were thin</textarea>`, "the comment typed stays")
+	require.Contains(t, page, `data-refused`, "the live updates leave the refused form alone")
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {strings.Repeat("x", 2001)}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "a comment is at most 2000 characters")
+	require.Contains(t, page, `<option value="4" selected>`, "the rating chosen stays")
+
+	// Another form's refusal (a pause without a reason) does not fill the handover form's fields.
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"  "}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `id="ho-reason" name="reason" required value=""`)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
@@ -537,7 +547,8 @@ func webShift(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `answer by <time id="handover-expires" datetime="[0-9T:-]+Z">`, page, "the page says by when the recipient must answer")
 	require.NotContains(t, page, `id="past-handovers"`, "no answered handover to list yet")
 	// The timeline says who and when in the page's words, not the API's field names and timestamps.
-	require.Regexp(t, `owner: erin · due: [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} UTC · status: assigned`, page)
+	// A time is a <time> element, so the browser shows it in the desk's time zone like the others.
+	require.Regexp(t, `owner: erin · due: <time datetime="[0-9T:-]+Z">[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} UTC</time> · status: assigned`, page)
 	require.NotContains(t, page, "owner id:")
 	require.NotContains(t, page, "the clock is paused")
 	require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "guest on the phone"}, nil))

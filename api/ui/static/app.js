@@ -31,6 +31,11 @@
     if (e.target.closest("form")) { dirty = true; }
   });
   document.addEventListener("submit", function () { dirty = false; });
+  // A refused form shown again (at the address it was posted to) holds what the person typed: it
+  // is never redrawn under them, and a redraw would fetch that address, not the page's.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.querySelector("#live[data-refused]")) { dirty = true; }
+  });
 
   function watched() {
     var el = document.querySelector("[data-live]");
@@ -49,7 +54,11 @@
     if (pending) { return; }
     var status = document.getElementById("live-status");
     if (busy()) {
-      if (status) { status.textContent = "This page changed while you were typing. Reload to see it."; }
+      if (status) {
+        status.textContent = document.querySelector("#live[data-refused]") ?
+          "This page has changed since. You will see it once you send the form again or leave it." :
+          "This page changed while you were typing. Reload to see it.";
+      }
       return;
     }
     pending = true;
