@@ -339,6 +339,22 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 // year's due time and its follow-ups.
 const calendarSnapshotSpan = 3 * 366 * 24 * time.Hour
 
+// queryFields refuses the query parameters a route does not take (what says what they are not),
+// and those given twice but the repeatable ones, in the order of their names.
+func queryFields(c *gin.Context, what string, known []string, repeatable ...string) []FieldError {
+	var fields []FieldError
+	for name, values := range c.Request.URL.Query() {
+		switch {
+		case !slices.Contains(known, name):
+			fields = append(fields, FieldError{Field: name, Message: what + " (" + strings.Join(known, ", ") + ")"})
+		case len(values) > 1 && !slices.Contains(repeatable, name):
+			fields = append(fields, FieldError{Field: name, Message: "give it once"})
+		}
+	}
+	slices.SortFunc(fields, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return fields
+}
+
 // loadScoped loads an action the caller may see; anything else is 404, exactly as an unknown ID.
 func (s *server) loadScoped(c *gin.Context) (models.Action, error) {
 	return s.loadScopedWith(c, s.Store.GetActionRow)
@@ -462,17 +478,8 @@ func (s *server) listActions(c *gin.Context) {
 		IDs: c.QueryArray("id"), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
 		CustomerRef: c.Query("customer_ref"), Now: s.Now(), Limit: 50,
 	}
-	var fields []FieldError
 	// A misspelt filter would otherwise list everything; a filter given twice, use only the first.
-	for name, values := range c.Request.URL.Query() {
-		switch {
-		case !slices.Contains(listParams, name):
-			fields = append(fields, FieldError{Field: name, Message: "is not a filter of this list (" + strings.Join(listParams, ", ") + ")"})
-		case len(values) > 1 && name != "id" && name != "status":
-			fields = append(fields, FieldError{Field: name, Message: "give it once"})
-		}
-	}
-	slices.SortFunc(fields, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
+	fields := queryFields(c, "is not a filter of this list", listParams, "id", "status")
 	if len(f.IDs) > maxListIDs {
 		fields = append(fields, FieldError{Field: "id", Message: fmt.Sprintf("at most %d actions at once", maxListIDs)})
 	}

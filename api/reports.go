@@ -12,9 +12,9 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-// reportTeam is the team a report covers: supervisors read their own team's; managers the one
-// they name (404 for a team that does not exist, rather than a report of zeros), or ("") all
-// teams together.
+// reportTeam is the team a report covers: supervisors read their own team's (another is 404, as
+// out of their scope); managers the one they name (404 for a team that does not exist, rather
+// than a report of zeros), or ("") all teams together.
 func (s *server) reportTeam(c *gin.Context) (string, error) {
 	caller := principal(c)
 	if !workflows.Role(caller.Role).SupervisorOrAbove() {
@@ -23,7 +23,8 @@ func (s *server) reportTeam(c *gin.Context) (string, error) {
 	team := c.Query("team_id")
 	if !seesAllTeams(caller) {
 		if team != "" && team != teamOf(caller) {
-			return "", errorf(kindForbidden, "supervisors see the reports of their own team")
+			// Out of scope is answered as unknown (SPEC: 404), telling nothing of other teams.
+			return "", errorf(kindNotFound, "there is no team %q", team)
 		}
 		return teamOf(caller), nil
 	}
@@ -46,7 +47,7 @@ func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	until := s.Now().UTC()
-	var fields []FieldError
+	fields := queryFields(c, "is not a parameter of this report", []string{"since", "until", "team_id"})
 	parse := func(name string, dst *time.Time) {
 		if v := c.Query(name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)

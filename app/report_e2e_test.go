@@ -158,8 +158,11 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 
 	var p problem
 	require.Equal(t, http.StatusForbidden, a1.call("GET", q, nil, &p), "agents do not read the report")
-	require.Equal(t, http.StatusForbidden, sv.call("GET", q+"&team_id=frontdesk", nil, &p))
+	require.Equal(t, http.StatusNotFound, sv.call("GET", q+"&team_id=frontdesk", nil, &p), "another team's report is out of a supervisor's scope")
+	require.Equal(t, `there is no team "frontdesk"`, p.Detail, "told as for a team that does not exist")
 	require.Equal(t, http.StatusUnprocessableEntity, sv.call("GET", "/api/v1/reports/handovers?since=yesterday", nil, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, sv.call("GET", q+"&tema_id=x", nil, &p), "a misspelt parameter is refused, not ignored")
+	require.Equal(t, "tema_id", p.Errors[0].Field)
 	var all struct {
 		ByTeam map[string]figures `json:"by_team"`
 	}
