@@ -498,6 +498,10 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 	// A form refused and shown again at the address it was posted to: the live updates leave it
 	// alone (its address is not the page's, and what was typed must stay).
 	data["Refused"] = c.Request.Method == http.MethodPost && status >= http.StatusBadRequest
+	if c.Request.Method == http.MethodGet && c.GetHeader("HX-Request") == "" {
+		// A page the browser was sent to after a form (not a live redraw) says what the form did.
+		data["Done"] = s.takeDone(c)
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		s.Log.ErrorContext(c.Request.Context(), "rendering page", "page", page, "error", err)
@@ -505,6 +509,32 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 		return
 	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// doneCookie carries, across the redirect that follows a form, a sentence saying what the form
+// did; the next page shows it once.
+const doneCookie = "handover_done"
+
+// setDone keeps the sentence for the next page.
+func (s *server) setDone(c *gin.Context, message string) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: doneCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(message)), Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// takeDone reads the sentence a form left for this page, if any, and forgets it.
+func (s *server) takeDone(c *gin.Context) string {
+	raw, err := c.Cookie(doneCookie)
+	if err != nil || raw == "" {
+		return ""
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: doneCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode})
+	text, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil {
+		return ""
+	}
+	return string(text)
 }
 
 // uiError shows a page that explains what went wrong and changes nothing.

@@ -134,6 +134,20 @@ func (s *server) adminAnswer(c *gin.Context, res apiResult, form adminForm) {
 		s.adminPage(c, res.Status, form, nil)
 		return
 	}
+	done := "Saved."
+	switch form.Name {
+	case "revoke":
+		var revoked struct {
+			Revoked int `json:"revoked"`
+		}
+		_ = res.decode(&revoked)
+		done = fmt.Sprintf("%d token(s) of %s revoked: they are signed out everywhere.", revoked.Revoked, form.Key)
+	case "staff", "team":
+		if form.Key == "" { // a new one; a team's Key is set when it is renamed
+			done = "Added."
+		}
+	}
+	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/admin")
 }
 
@@ -367,6 +381,7 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 		s.policiesPage(c, res.Status, form)
 		return
 	}
+	s.setDone(c, fmt.Sprintf("The %s policy is saved: new actions of it run under it, running ones keep theirs.", category))
 	c.Redirect(http.StatusSeeOther, "/admin/policies")
 }
 
@@ -486,5 +501,6 @@ func (s *server) uiSetCalendar(c *gin.Context) {
 		s.calendarPage(c, res.Status, f, problems)
 		return
 	}
+	s.setDone(c, "Opening hours saved: new actions of the team count business time on them.")
 	c.Redirect(http.StatusSeeOther, "/admin/teams/"+url.PathEscape(team)+"/calendar")
 }

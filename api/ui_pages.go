@@ -183,7 +183,21 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 	if form.Get("priority") == "" {
 		form.Set("priority", "normal")
 	}
-	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID, ""), "TeamID": me.TeamID, "Fields": map[string]string{}}
+	// The categories with a policy of their own are offered as the field is typed (any other runs
+	// on the defaults), so a typo is less likely to lose a category's required notes.
+	var policies struct {
+		Items []policyJSON `json:"items"`
+	}
+	if !s.read(c, "/api/v1/policies", &policies, "The categories") {
+		return
+	}
+	categories := []string{"request"}
+	for _, p := range policies.Items {
+		if !slices.Contains(categories, p.Category) {
+			categories = append(categories, p.Category)
+		}
+	}
+	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID, ""), "TeamID": me.TeamID, "Fields": map[string]string{}, "Categories": categories}
 	if me.TeamID == "" {
 		// Someone of no team (an integration's person, say) routes to a team they choose.
 		var teams struct {
@@ -386,11 +400,49 @@ func (s *server) uiCommand(c *gin.Context) {
 		s.actionPage(c, res.Status, command, f, &res)
 		return
 	}
+	var a actionJSON
+	_ = res.decode(&a) // a note or feedback answers otherwise; doneMessage needs no action then
+	s.setDone(c, doneMessage(command, a))
 	if back == "board" {
 		c.Redirect(http.StatusSeeOther, "/board")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
+}
+
+// doneMessage says what a command the person sent has done, from the action as it answered.
+func doneMessage(command string, a actionJSON) string {
+	switch command {
+	case workflows.UpdateHandover:
+		if a.PendingHandover != nil {
+			return fmt.Sprintf("Handed over to %s: you own %q until they accept.", a.PendingHandover.ToID, a.Title)
+		}
+	case workflows.UpdateAccept, workflows.UpdateClaim:
+		return fmt.Sprintf("%q is yours now.", a.Title)
+	case workflows.UpdateDecline:
+		return fmt.Sprintf("Declined: %s keeps %q and is told why.", a.OwnerID, a.Title)
+	case workflows.UpdateComplete:
+		return fmt.Sprintf("%q is completed.", a.Title)
+	case workflows.UpdateCheck:
+		return fmt.Sprintf("Check recorded: %q is %s.", a.Title, strings.ReplaceAll(a.Status, "_", " "))
+	case workflows.UpdateEscalate:
+		return fmt.Sprintf("%q is escalated (level %d).", a.Title, a.EscalationLevel)
+	case workflows.UpdateReassign:
+		return fmt.Sprintf("%q is reassigned to %s.", a.Title, a.OwnerID)
+	case workflows.UpdateExtend:
+		return fmt.Sprintf("%q is now due %s.", a.Title, a.DueAt.Format(whenLayout))
+	case workflows.UpdateCancel:
+		return fmt.Sprintf("%q is cancelled.", a.Title)
+	case workflows.UpdatePause:
+		return fmt.Sprintf("%q is paused: its clocks stand still until it is resumed.", a.Title)
+	case workflows.UpdateResume:
+		return fmt.Sprintf("%q is running again, due %s.", a.Title, a.DueAt.Format(whenLayout))
+	case workflows.UpdateNote:
+		return "Note added to the timeline."
+	case uiFeedback:
+		return "Thank you: your feedback is recorded."
+	}
+	return "Done."
 }
 
 // statusOrder puts what needs a supervisor first on the board.

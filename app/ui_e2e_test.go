@@ -448,10 +448,19 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"  "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, `id="ho-reason" name="reason" required value=""`)
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest at breakfast"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `is paused: its clocks stand still until it is resumed.</p>`)
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="form-feedback-`, "rated once")
+	require.Contains(t, page, `<p class="done" id="done" role="status">Thank you: your feedback is recorded.</p>`, "the page says what the form did")
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="done"`, "once")
 	var got struct {
 		Handovers []struct {
 			FeedbackRating  int    `json:"feedback_rating"`
@@ -581,7 +590,9 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 		"priority": "normal", "owner_id": "alice", "due_in": "2h",
 	}, &a))
 	w := signedIn(t, st, "demo-alice")
-	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	_, page := w.do(http.MethodGet, "/actions/new", nil)
+	require.Regexp(t, `<datalist id="categories"><option value="request">.*<option value="refund">`, page, "the new action form offers the categories with a policy")
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `name="field_amount"`)
 	require.Contains(t, page, `name="field_payment_reference"`)
 	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{
