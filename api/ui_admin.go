@@ -175,12 +175,17 @@ func staffBody(f url.Values) map[string]any {
 		"name": f.Get("name"), "role": f.Get("role"), "team_id": f.Get("team_id"),
 		"on_shift": f.Get("on_shift") == "true",
 	}
-	if n, err := strconv.Atoi(strings.TrimSpace(f.Get("authority"))); err == nil {
-		body["authority"] = n
-	} else {
-		body["authority"] = f.Get("authority")
-	}
+	body["authority"] = formNumber(f.Get("authority"))
 	return body
+}
+
+// formNumber is a form's number field for a JSON body: a number, or the text as typed when it is
+// not one, so that the API names the field.
+func formNumber(v string) any {
+	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+		return n
+	}
+	return v
 }
 
 func (s *server) uiAdminStaff(c *gin.Context) {

@@ -240,6 +240,9 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		setIf(body, "team_id", f.Get("team_id"))
 	}
 	setIf(body, "due_in", f.Get("due_in"))
+	if v := f.Get("required_authority"); strings.TrimSpace(v) != "" {
+		body["required_authority"] = formNumber(v)
+	}
 	res := s.call(c, http.MethodPost, "/api/v1/actions", body, f.Get("idem"))
 	if !res.ok() {
 		s.newActionPage(c, res.Status, f, &res)

@@ -93,14 +93,16 @@ func (c caller) call(method, path string, body any, out any, headers ...string) 
 }
 
 type action struct {
-	ID              string    `json:"id"`
-	Status          string    `json:"status"`
-	OwnerID         string    `json:"owner_id"`
-	TeamID          string    `json:"team_id"`
-	Version         int64     `json:"version"`
-	Outcome         string    `json:"outcome"`
-	DueAt           time.Time `json:"due_at"`
-	PendingHandover *struct {
+	ID      string    `json:"id"`
+	Status  string    `json:"status"`
+	OwnerID string    `json:"owner_id"`
+	TeamID  string    `json:"team_id"`
+	Version int64     `json:"version"`
+	Outcome string    `json:"outcome"`
+	DueAt   time.Time `json:"due_at"`
+	// RequiredAuthority is the authority an owner needs.
+	RequiredAuthority int `json:"required_authority"`
+	PendingHandover   *struct {
 		ID          string     `json:"id"`
 		ToID        string     `json:"to_id"`
 		RequestedAt time.Time  `json:"requested_at"`

@@ -261,6 +261,23 @@ func webRoles(t *testing.T, st *app.Stack) {
 	var routed action
 	require.Equal(t, http.StatusOK, as(t, st, "crm").call(http.MethodGet, "/api/v1"+resp.Header.Get("Location"), nil, &routed))
 	require.Equal(t, "frontdesk", routed.TeamID)
+
+	// The authority an action needs is set on the form; one that is not a number is named.
+	_, page = crm.do(http.MethodGet, "/actions/new", nil)
+	resp, page = crm.do(http.MethodPost, "/actions", url.Values{
+		"csrf": {csrfOf(t, page)}, "title": {"Refund over 500"}, "customer_ref": {"BK-13"}, "category": {"request"},
+		"priority": {"high"}, "due_in": {"2h"}, "team_id": {"frontdesk"}, "required_authority": {"two"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `name="required_authority"[^>]*value="two"[^>]*>`, page, "what was typed stays")
+	require.Contains(t, page, `field-error`)
+	resp, _ = crm.do(http.MethodPost, "/actions", url.Values{
+		"csrf": {csrfOf(t, page)}, "title": {"Refund over 500"}, "customer_ref": {"BK-13"}, "category": {"request"},
+		"priority": {"high"}, "due_in": {"2h"}, "team_id": {"frontdesk"}, "required_authority": {"2"},
+	})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, as(t, st, "crm").call(http.MethodGet, "/api/v1"+resp.Header.Get("Location"), nil, &routed))
+	require.Equal(t, 2, routed.RequiredAuthority)
 }
 
 // webStream reads the server-sent events of GET /api/v1/stream: a change in the caller's team
