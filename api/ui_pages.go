@@ -700,6 +700,13 @@ func (s *server) uiManager(c *gin.Context) {
 		summaries = append(summaries, sum)
 	}
 	days := 30
+	if d := c.Query("days"); d != "" {
+		if !slices.Contains(reviewPeriods, d) {
+			s.uiError(c, http.StatusUnprocessableEntity, "The review covers the last "+strings.Join(reviewPeriods, ", ")+" days.")
+			return
+		}
+		days, _ = strconv.Atoi(d)
+	}
 	until := s.Now().UTC()
 	since := until.Add(-time.Duration(days) * 24 * time.Hour)
 	rq := url.Values{"since": {since.Format(time.RFC3339Nano)}, "until": {until.Format(time.RFC3339Nano)}}
@@ -714,9 +721,12 @@ func (s *server) uiManager(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "manager", gin.H{
 		"Teams": summaries, "Report": report, "Days": days, "Team": c.Query("team"),
-		"Charts": reportCharts(report), "Held": heldRows(report.Overall),
+		"Charts": reportCharts(report), "Held": heldRows(report.Overall), "Periods": reviewPeriods,
 	})
 }
+
+// reviewPeriods are the spans, in days, the manager's review can cover.
+var reviewPeriods = []string{"7", "30", "90"}
 
 // heldRow is one person's line of the time-held table.
 type heldRow struct {

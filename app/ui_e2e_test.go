@@ -669,6 +669,17 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="time-held"`)
 	require.Regexp(t, `<th scope="row">erin</th><td>[1-9]\d*</td><td>\d+(s|m|h \d+m| days)</td><td>\d+(s|m|h \d+m| days)</td>`, page,
 		"erin holds the action she accepted")
+
+	// The review's team and period are chosen on the page.
+	require.Contains(t, page, `<select id="review-team" name="team">`)
+	resp, page = manager.do(http.MethodGet, "/manager?team=frontdesk&days=7", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, "Handover review, last 7 days (frontdesk)")
+	require.Contains(t, page, `<option value="frontdesk" selected>`)
+	require.Contains(t, page, `<option value="7" selected>last 7 days</option>`)
+	resp, page = manager.do(http.MethodGet, "/manager?days=5", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "The review covers the last 7, 30, 90 days.")
 }
 
 // A team with more open actions than one page of the API: the board and the manager's counts
