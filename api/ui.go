@@ -517,24 +517,33 @@ const doneCookie = "handover_done"
 
 // setDone keeps the sentence for the next page.
 func (s *server) setDone(c *gin.Context, message string) {
-	http.SetCookie(c.Writer, &http.Cookie{
-		Name: doneCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(message)), Path: "/", MaxAge: 60,
-		HttpOnly: true, Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode,
-	})
+	s.setOnce(c, doneCookie, "/", []byte(message), 60)
 }
 
 // takeDone reads the sentence a form left for this page, if any, and forgets it.
 func (s *server) takeDone(c *gin.Context) string {
-	raw, err := c.Cookie(doneCookie)
-	if err != nil || raw == "" {
-		return ""
-	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: doneCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode})
-	text, err := base64.RawURLEncoding.DecodeString(raw)
-	if err != nil {
-		return ""
-	}
+	text, _ := s.takeOnce(c, doneCookie, "/")
 	return string(text)
+}
+
+// setOnce keeps value, for maxAge seconds, in an HttpOnly cookie sent only to the pages under
+// path: how a form hands something to the page its redirect leads to, which shows it once.
+func (s *server) setOnce(c *gin.Context, name, path string, value []byte, maxAge int) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: base64.RawURLEncoding.EncodeToString(value), Path: path, MaxAge: maxAge,
+		HttpOnly: true, Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// takeOnce reads what setOnce kept, if anything, and forgets it.
+func (s *server) takeOnce(c *gin.Context, name, path string) ([]byte, bool) {
+	raw, err := c.Cookie(name)
+	if err != nil || raw == "" {
+		return nil, false
+	}
+	s.setOnce(c, name, path, nil, -1)
+	value, err := base64.RawURLEncoding.DecodeString(raw)
+	return value, err == nil
 }
 
 // uiError shows a page that explains what went wrong and changes nothing.

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -226,35 +225,21 @@ func (s *server) uiAdminToken(c *gin.Context) {
 		return
 	}
 	// Shown by the page the browser is sent to, once: reloading that page issues nothing more.
-	s.setIssued(c, base64.RawURLEncoding.EncodeToString(res.Body), issuedTTL)
+	s.setOnce(c, issuedCookie, "/admin", res.Body, issuedTTL)
 	c.Redirect(http.StatusSeeOther, "/admin")
 }
 
 const (
-	// issuedCookie carries a token just issued from the form to the page that shows it.
+	// issuedCookie carries a token just issued from the form to the people page, which shows it.
 	issuedCookie = "handover_issued"
 	issuedTTL    = 120 // seconds
 )
 
-// setIssued sets (or with maxAge -1 clears) the cookie of a token just issued: HttpOnly, for the
-// administrators' pages only.
-func (s *server) setIssued(c *gin.Context, value string, maxAge int) {
-	http.SetCookie(c.Writer, &http.Cookie{
-		Name: issuedCookie, Value: value, Path: "/admin", MaxAge: maxAge, HttpOnly: true,
-		Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode,
-	})
-}
-
 // takeIssued reads the token just issued, if any, and forgets it: it is shown once.
 func (s *server) takeIssued(c *gin.Context) *tokenJSON {
-	raw, err := c.Cookie(issuedCookie)
-	if err != nil {
-		return nil
-	}
-	s.setIssued(c, "", -1)
-	body, err := base64.RawURLEncoding.DecodeString(raw)
+	body, ok := s.takeOnce(c, issuedCookie, "/admin")
 	var issued tokenJSON
-	if err != nil || json.Unmarshal(body, &issued) != nil || issued.Token == "" {
+	if !ok || json.Unmarshal(body, &issued) != nil || issued.Token == "" {
 		return nil
 	}
 	return &issued

@@ -664,15 +664,10 @@ func (s *server) uiManager(c *gin.Context) {
 		s.uiError(c, http.StatusForbidden, "The manager view is for managers.")
 		return
 	}
-	res := s.call(c, http.MethodGet, "/api/v1/teams", nil, "")
 	var teams struct {
-		Items []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"items"`
+		Items []teamView `json:"items"`
 	}
-	if !res.ok() || res.decode(&teams) != nil {
-		s.uiError(c, res.Status, res.message())
+	if !s.read(c, "/api/v1/teams", &teams, "The teams") {
 		return
 	}
 	var summaries []teamSummary
