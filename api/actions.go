@@ -67,6 +67,9 @@ func (r *createActionRequest) checkFields() []FieldError {
 }
 
 // parseDuration reads an optional Go duration field; it must be positive and at most a year.
+// maxAhead is how far ahead a deadline may be set: a duration at most, a time within it.
+const maxAhead = 366 * 24 * time.Hour
+
 func parseDuration(field, v string) (time.Duration, error) {
 	if v == "" {
 		return 0, nil
@@ -77,7 +80,7 @@ func parseDuration(field, v string) (time.Duration, error) {
 		return 0, invalidFields(FieldError{Field: field, Message: "must be a duration such as 90m or 4h"})
 	case d <= 0:
 		return 0, invalidFields(FieldError{Field: field, Message: "must be positive"})
-	case d > 366*24*time.Hour:
+	case d > maxAhead:
 		return 0, invalidFields(FieldError{Field: field, Message: "must be at most a year"})
 	}
 	return d, nil
@@ -103,6 +106,9 @@ func dueSpec(now time.Time, dueIn, dueAt, inField, atField string) (time.Duratio
 		}
 		if !t.After(now) {
 			return 0, time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be in the future"})
+		}
+		if !now.IsZero() && t.After(now.Add(maxAhead)) {
+			return 0, time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be within a year"})
 		}
 		return 0, t, nil
 	}

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
@@ -136,6 +138,9 @@ func idempotencyKey(c *gin.Context) (string, error) {
 	key := c.GetHeader("Idempotency-Key")
 	if len(key) > 200 {
 		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
+	}
+	if !utf8.ValidString(key) || strings.ContainsFunc(key, unicode.IsControl) {
+		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be UTF-8 text without control characters"})
 	}
 	return key, nil
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -114,7 +115,7 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Temporal != nil {
 		d.Metrics.MustRegister(newWorkerCollector(d.Temporal))
 	}
-	r.Use(s.recover, s.logRequests, httpm.middleware, refuseNUL)
+	r.Use(s.recover, s.logRequests, httpm.middleware, refuseBadText)
 	if d.Tracer != nil {
 		r.Use(otelgin.Middleware("handover-api", otelgin.WithTracerProvider(d.Tracer), otelgin.WithPropagators(d.Propagator)))
 	}
@@ -331,20 +332,22 @@ func (s *server) me(c *gin.Context) {
 	c.JSON(http.StatusOK, staffJSON(st))
 }
 
-// refuseNUL refuses a path or a query holding a NUL character, which no database text column
-// takes. JSON bodies are checked as they are decoded, and the web UI's forms reach the API as JSON
-// bodies.
-func refuseNUL(c *gin.Context) {
+// refuseBadText refuses a path or a query holding a NUL character, which no database text column
+// takes, or bytes that are not UTF-8, which PostgreSQL refuses in text. JSON bodies are checked as
+// they are decoded (encoding/json replaces bytes that are not UTF-8), and the web UI's forms reach
+// the API as JSON bodies.
+func refuseBadText(c *gin.Context) {
+	bad := func(s string) bool { return strings.ContainsRune(s, 0) || !utf8.ValidString(s) }
 	has := func(values url.Values) bool {
 		for k, vs := range values {
-			if strings.ContainsRune(k, 0) || slices.ContainsFunc(vs, func(v string) bool { return strings.ContainsRune(v, 0) }) {
+			if bad(k) || slices.ContainsFunc(vs, bad) {
 				return true
 			}
 		}
 		return false
 	}
-	if strings.ContainsRune(c.Request.URL.Path, 0) || has(c.Request.URL.Query()) {
-		writeProblem(c, http.StatusBadRequest, "the path and query must not contain a NUL character", nil)
+	if bad(c.Request.URL.Path) || has(c.Request.URL.Query()) {
+		writeProblem(c, http.StatusBadRequest, "the path and query must be UTF-8 text without a NUL character", nil)
 		c.Abort()
 		return
 	}

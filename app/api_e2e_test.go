@@ -42,6 +42,7 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"owner with an unknown team", "/api/v1/actions", merge(newAction("alice"), "team_id", "other"), 422, "team_id"},
 		{"bad duration", "/api/v1/actions", merge(newAction("alice"), "due_in", "soon"), 422, "due_in"},
 		{"due time in the past", "/api/v1/actions", merge(without(newAction("alice"), "due_in"), "due_at", "2020-01-01T00:00:00Z"), 422, "due_at"},
+		{"due time beyond a year", "/api/v1/actions", merge(without(newAction("alice"), "due_in"), "due_at", time.Now().AddDate(1, 1, 0).UTC().Format(time.RFC3339)), 422, "due_at"},
 		{"due time not RFC 3339", "/api/v1/actions", merge(without(newAction("alice"), "due_in"), "due_at", "tomorrow"), 422, "due_at"},
 		{"both due_in and due_at", "/api/v1/actions", merge(newAction("alice"), "due_at", "2030-01-01T00:00:00Z"), 422, "due_in"},
 		{"no due time", "/api/v1/actions", without(newAction("alice"), "due_in"), 422, "due_in"},
@@ -57,6 +58,7 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"handover situation", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "situation", "panic"), 422, "situation"},
 		{"handover reason blank", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "reason", " "), 422, "reason"},
 		{"handover follow-up in the past", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "follow_up_at", "2020-01-01T00:00:00Z"), 422, "follow_up_at"},
+		{"handover follow-up beyond a year", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "follow_up_at", time.Now().AddDate(2, 0, 0).UTC().Format(time.RFC3339)), 422, "follow_up_at"},
 		{"accept without summary", "/api/v1/actions/" + a.ID + "/accept", map[string]any{}, 422, "summary"},
 		{"note too long", "/api/v1/actions/" + a.ID + "/notes", map[string]any{"text": long(4001)}, 422, "text"},
 		{"check with a bad result", "/api/v1/actions/" + a.ID + "/check", map[string]any{"result": "maybe"}, 422, "result"},
@@ -115,6 +117,12 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	var q problem
 	require.Equal(t, http.StatusBadRequest, alice.call("GET", "/api/v1/actions?customer_ref=G%00", nil, &q), "a NUL in a query")
 	require.Equal(t, http.StatusBadRequest, as(t, st, "root").call("GET", "/api/v1/staff/a%00", nil, &q), "a NUL in a path")
+	// PostgreSQL refuses text that is not UTF-8: such a path, query or key is the client's error.
+	require.Equal(t, http.StatusBadRequest, alice.call("GET", "/api/v1/actions?owner_id=%FF", nil, &q), "a query that is not UTF-8")
+	require.Equal(t, http.StatusBadRequest, as(t, st, "root").call("GET", "/api/v1/staff/%FF", nil, &q), "a path that is not UTF-8")
+	var badKey problem
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "x"}, &badKey, "Idempotency-Key", "k\xff"), "a key that is not UTF-8")
+	require.Equal(t, "Idempotency-Key", badKey.Errors[0].Field)
 
 	// A handover to someone below the action's authority.
 	erin := as(t, st, "erin")

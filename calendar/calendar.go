@@ -277,10 +277,14 @@ func (k *Clock) Add(t time.Time, d time.Duration) time.Time {
 	return t.Add(d)
 }
 
-// Between returns the open time from a to b (zero when b is not after a).
+// Between returns the open time from a to b (zero when b is not after a), counting at most
+// maxDays days.
 func (k *Clock) Between(a, b time.Time) time.Duration {
 	if !b.After(a) {
 		return 0
+	}
+	if limit := a.AddDate(0, 0, maxDays); b.After(limit) {
+		b = limit
 	}
 	var total time.Duration
 	last := k.day(b)

@@ -128,6 +128,14 @@ func TestBetween(t *testing.T) {
 			require.Equal(t, tc.want, compile(t, tc.cal).Between(tc.a, tc.b))
 		})
 	}
+	t.Run("counts at most forty years", func(t *testing.T) {
+		t.Parallel()
+		k := compile(t, officeHours())
+		from := at(2026, 11, 16, 0, 0)
+		forty := k.Between(from, from.AddDate(0, 0, 366*40))
+		require.Greater(t, forty, 40*50*50*time.Hour, "about 50 hours a week for forty years")
+		require.Equal(t, forty, k.Between(from, time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)), "not a walk over eight thousand years")
+	})
 }
 
 func TestIsOpenAndNextOpen(t *testing.T) {
