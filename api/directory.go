@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -210,62 +211,72 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if err := s.decoder.decode(c, &req); err != nil {
 		return 0, nil, err
 	}
-	wasAdmin := st.Active && workflows.Role(st.Role) == workflows.RoleAdmin
-	wasTeam, wasActive := teamOf(st), st.Active
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
+	was := st
+	var columns []string
+	set := func(column string, sent bool, apply func()) {
+		if sent {
+			apply()
+			columns = append(columns, column)
 		}
 	}
-	set(&st.Name, req.Name)
-	set(&st.Role, req.Role)
-	if req.Authority != nil {
-		st.Authority = *req.Authority
+	set("name", req.Name != nil, func() { st.Name = *req.Name })
+	set("role", req.Role != nil, func() { st.Role = *req.Role })
+	set("authority", req.Authority != nil, func() { st.Authority = *req.Authority })
+	set("on_shift", req.OnShift != nil, func() { st.OnShift = *req.OnShift })
+	set("active", req.Active != nil, func() { st.Active = *req.Active })
+	teamID := teamOf(was)
+	if req.TeamID != nil {
+		teamID = *req.TeamID
 	}
-	if req.OnShift != nil {
-		st.OnShift = *req.OnShift
-	}
-	if req.Active != nil {
-		st.Active = *req.Active
-	}
-	teamID := wasTeam
-	set(&teamID, req.TeamID)
 	if st.TeamID, err = s.checkTeam(c, st.Role, teamID); err != nil {
 		return 0, nil, err
 	}
-	if err := s.keepsNoWork(c, st.ID, teamOf(st) != wasTeam, wasActive && !st.Active); err != nil {
+	if teamOf(st) != teamOf(was) {
+		columns = append(columns, "team_id")
+	}
+	if err := s.keepsNoWork(c, was, st); err != nil {
 		return 0, nil, err
 	}
-	save := s.Store.SaveStaff
-	if wasAdmin && (!st.Active || workflows.Role(st.Role) != workflows.RoleAdmin) {
-		// Nobody could manage staff, teams or policies any more.
-		save = s.Store.SaveStaffKeepingAdmin
-	}
-	if err := save(c.Request.Context(), st); errors.Is(err, models.ErrLastAdmin) {
+	wasAdmin := was.Active && workflows.Role(was.Role) == workflows.RoleAdmin
+	// Refused when nobody could manage staff, teams or policies any more.
+	keepAdmin := wasAdmin && (!st.Active || workflows.Role(st.Role) != workflows.RoleAdmin)
+	if err := s.Store.UpdateStaff(c.Request.Context(), st, columns, keepAdmin); errors.Is(err, models.ErrLastAdmin) {
 		return 0, nil, errorf(kindConflict, "%s is the only active administrator: make someone else one first", st.ID)
 	} else if err != nil {
-		return 0, nil, err
+		return 0, nil, named(err, "member of staff", st.ID)
 	}
 	return http.StatusOK, staffJSON(st), nil
 }
 
-// keepsNoWork refuses to move a person to another team, or to deactivate them, while they own open
-// actions or have handovers to accept: those would be left with someone who can no longer act on
-// them (nor, after a move, see them). Their work is handed on first, by a shift handover.
-func (s *server) keepsNoWork(c *gin.Context, id string, moved, deactivated bool) error {
-	if !moved && !deactivated {
+// keepsNoWork refuses a change to a person that would leave their open actions, or the handovers
+// they have to accept, with someone who can no longer act on them (nor, after a move, see them): a
+// move to another team, a deactivation, a role that cannot own actions, or less authority than an
+// action needs. Their work is handed on first, by a shift handover (or a reassignment).
+func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
+	var change string
+	above := -1 // every open action, whatever authority it needs
+	switch {
+	case was.Active && !now.Active:
+		change = "is deactivated"
+	case teamOf(now) != teamOf(was):
+		change = "moves to another team"
+	case workflows.Role(was.Role).CanOwn() && !workflows.Role(now.Role).CanOwn():
+		change = "becomes " + now.Role + ", who cannot own actions"
+	case now.Authority < was.Authority:
+		change, above = fmt.Sprintf("has authority %d", now.Authority), now.Authority
+	default:
 		return nil
 	}
-	owned, awaiting, err := s.Store.OpenWork(c.Request.Context(), id)
+	owned, awaiting, err := s.Store.OpenWorkAbove(c.Request.Context(), was.ID, above)
 	if err != nil || owned+awaiting == 0 {
 		return err
 	}
-	change := "moved to another team"
-	if deactivated {
-		change = "deactivated"
+	what := ""
+	if above >= 0 {
+		what = fmt.Sprintf(" that need more than authority %d", above)
 	}
-	return errorf(kindConflict, "%s owns %d open action(s) and has %d handover(s) to accept: hand them on (a shift handover) before %s is %s",
-		id, owned, awaiting, id, change)
+	return errorf(kindConflict, "%s owns %d open action(s) and has %d handover(s) to accept%s: hand them on (a shift handover) before %s %s",
+		was.ID, owned, awaiting, what, was.ID, change)
 }
 
 type tokenRequest struct {

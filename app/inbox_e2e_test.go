@@ -140,7 +140,7 @@ func testWorkStaysWithSomeoneWhoCanAct(t *testing.T, st *app.Stack) {
 
 	var p problem
 	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"team_id": team}, &p))
-	require.Equal(t, pat+" owns 0 open action(s) and has 1 handover(s) to accept: hand them on (a shift handover) before "+pat+" is moved to another team", p.Detail)
+	require.Equal(t, pat+" owns 0 open action(s) and has 1 handover(s) to accept: hand them on (a shift handover) before "+pat+" moves to another team", p.Detail)
 	var staff struct {
 		TeamID string `json:"team_id"`
 	}
@@ -167,6 +167,23 @@ func testWorkStaysWithSomeoneWhoCanAct(t *testing.T, st *app.Stack) {
 
 	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"active": false}, &p))
 	require.Contains(t, p.Detail, pat+" owns 1 open action(s) and has 0 handover(s) to accept")
+	// Nor made a role that cannot own actions, nor given less authority than an action of theirs
+	// needs; a refused change changes nothing it carried.
+	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"role": "service"}, &p))
+	require.Equal(t, pat+" owns 1 open action(s) and has 0 handover(s) to accept: hand them on (a shift handover) before "+pat+" becomes service, who cannot own actions", p.Detail)
+	var high action
+	require.Equal(t, http.StatusCreated, patCalls.call("POST", "/api/v1/actions", merge(newAction(pat), "required_authority", 1), &high))
+	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"authority": 0, "name": "Pat Renamed"}, &p))
+	require.Equal(t, pat+" owns 1 open action(s) and has 0 handover(s) to accept that need more than authority 0: hand them on (a shift handover) before "+pat+" has authority 0", p.Detail)
+	var who struct {
+		Name      string `json:"name"`
+		Authority int    `json:"authority"`
+	}
+	require.Equal(t, http.StatusOK, root.call("GET", "/api/v1/staff/"+pat, nil, &who))
+	require.Equal(t, pat, who.Name)
+	require.Equal(t, 1, who.Authority)
+	require.Equal(t, http.StatusOK, patCalls.call("POST", "/api/v1/actions/"+high.ID+"/complete", map[string]any{"outcome": "done"}, nil))
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"authority": 0}, nil), "what pat still owns needs no authority")
 	require.Equal(t, http.StatusOK, patCalls.call("POST", path+"/complete", map[string]any{"outcome": "done"}, nil))
 	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"active": false}, nil), "nothing held any more")
 }

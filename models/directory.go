@@ -64,24 +64,43 @@ func saveStaff(db *gorm.DB, st Staff) error {
 // ErrLastAdmin refuses a change that would leave no active administrator.
 var ErrLastAdmin = errors.New("no other active administrator")
 
-// SaveStaffKeepingAdmin saves a member of staff like SaveStaff, but refuses with ErrLastAdmin to
-// leave no active administrator. The check and the write are one transaction that holds every
-// active administrator's row (locked on PostgreSQL, in lock order; SQLite has one writer), so two
+// StaffColumns are the columns of a member of staff that a change may write.
+var StaffColumns = []string{"name", "role", "team_id", "authority", "on_shift", "active"}
+
+// UpdateStaff writes the given columns of an existing member of staff from st (those a change
+// sent), leaving the others as they are in the database: a concurrent change of another column
+// (the person ending their shift, say) is kept. With keepAdmin it refuses with ErrLastAdmin to leave
+// no active administrator: the check and the write are one transaction that holds every active
+// administrator's row (locked on PostgreSQL, in lock order; SQLite has one writer), so two
 // administrators demoting each other at once cannot both succeed.
-func (s *Store) SaveStaffKeepingAdmin(ctx context.Context, st Staff) error {
+func (s *Store) UpdateStaff(ctx context.Context, st Staff, columns []string, keepAdmin bool) error {
+	for _, c := range columns {
+		if !slices.Contains(StaffColumns, c) {
+			return fmt.Errorf("saving staff %s: no column %q", st.ID, c)
+		}
+	}
+	if len(columns) == 0 {
+		return nil
+	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		q := tx.Model(&Staff{}).Where("role = ? AND active", adminRole).Order("id")
-		if s.dialect == DialectPostgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		if keepAdmin {
+			q := tx.Model(&Staff{}).Where("role = ? AND active", adminRole).Order("id")
+			if s.dialect == DialectPostgres {
+				q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+			}
+			var admins []string
+			if err := q.Pluck("id", &admins).Error; err != nil {
+				return err
+			}
+			if !(st.Active && st.Role == adminRole) && !slices.ContainsFunc(admins, func(id string) bool { return id != st.ID }) {
+				return ErrLastAdmin
+			}
 		}
-		var admins []string
-		if err := q.Pluck("id", &admins).Error; err != nil {
-			return err
+		res := tx.Model(&Staff{}).Where("id = ?", st.ID).Select(columns).Updates(&st)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
 		}
-		if !(st.Active && st.Role == adminRole) && !slices.ContainsFunc(admins, func(id string) bool { return id != st.ID }) {
-			return ErrLastAdmin
-		}
-		return saveStaff(tx, st)
+		return res.Error
 	})
 	if err != nil {
 		return fmt.Errorf("saving staff %s: %w", st.ID, err)

@@ -475,11 +475,19 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 // OpenWork counts what a person holds: the open actions they own, and the handovers waiting for
 // them to accept.
 func (s *Store) OpenWork(ctx context.Context, staffID string) (owned, awaiting int64, err error) {
+	return s.OpenWorkAbove(ctx, staffID, -1)
+}
+
+// OpenWorkAbove counts, like OpenWork, only the actions that need more authority than authority.
+func (s *Store) OpenWorkAbove(ctx context.Context, staffID string, authority int) (owned, awaiting int64, err error) {
 	db := s.read.WithContext(ctx)
-	if err = db.Model(&Action{}).Where("owner_id = ? AND status IN ?", staffID, openStatuses).Count(&owned).Error; err != nil {
+	if err = db.Model(&Action{}).Where("owner_id = ? AND status IN ? AND required_authority > ?", staffID, openStatuses, authority).Count(&owned).Error; err != nil {
 		return 0, 0, fmt.Errorf("open work of %s: %w", staffID, err)
 	}
-	if err = db.Model(&Handover{}).Where("to_id = ? AND status = ?", staffID, "pending").Count(&awaiting).Error; err != nil {
+	err = db.Model(&Handover{}).Joins("JOIN actions ON actions.id = handovers.action_id").
+		Where("handovers.to_id = ? AND handovers.status = ? AND actions.required_authority > ?", staffID, "pending", authority).
+		Count(&awaiting).Error
+	if err != nil {
 		return 0, 0, fmt.Errorf("open work of %s: %w", staffID, err)
 	}
 	return owned, awaiting, nil

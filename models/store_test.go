@@ -379,6 +379,10 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		owned, awaiting, err = store.OpenWork(ctx, "carol")
 		require.NoError(t, err)
 		require.Equal(t, []int64{0, 0}, []int64{owned, awaiting})
+		// None of it needs more authority than none.
+		owned, awaiting, err = store.OpenWorkAbove(ctx, "alice", 0)
+		require.NoError(t, err)
+		require.Equal(t, []int64{0, 0}, []int64{owned, awaiting})
 	})
 }
 
@@ -417,13 +421,13 @@ func TestLastAdministratorKept(t *testing.T) {
 			results := make(chan error, 2)
 			for _, id := range []string{"a1", "a2"} {
 				go func() {
-					demoted := admin(id)
+					demoted, column := admin(id), "role"
 					if id == "a1" {
-						demoted.Active = false
+						demoted.Active, column = false, "active"
 					} else {
 						demoted.Role = "manager"
 					}
-					results <- store.SaveStaffKeepingAdmin(ctx, demoted)
+					results <- store.UpdateStaff(ctx, demoted, []string{column}, true)
 				}()
 			}
 			var refused, saved int
@@ -450,5 +454,27 @@ func TestLastAdministratorKept(t *testing.T) {
 			}
 			require.Equal(t, 1, left, "round %d", round)
 		}
+	})
+}
+
+// A change writes only the columns it names: a concurrent change of another column (a person
+// ending their shift while an administrator renames them) is kept.
+func TestUpdateStaffWritesOnlyItsColumns(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		read := models.Staff{ID: "bob", Name: "Bob", Role: "agent", Authority: 1, OnShift: true, Active: true}
+		require.NoError(t, store.SaveStaff(ctx, read))
+		_, err := store.SetOnShift(ctx, "bob", false)
+		require.NoError(t, err)
+		renamed := read
+		renamed.Name = "Robert"
+		require.NoError(t, store.UpdateStaff(ctx, renamed, []string{"name"}, false))
+		got, err := store.GetStaff(ctx, "bob")
+		require.NoError(t, err)
+		require.Equal(t, "Robert", got.Name)
+		require.False(t, got.OnShift, "the shift ended meanwhile stays ended")
+
+		require.ErrorIs(t, store.UpdateStaff(ctx, models.Staff{ID: "nobody", Name: "x"}, []string{"name"}, false), models.ErrNotFound)
+		require.Error(t, store.UpdateStaff(ctx, renamed, []string{"created_at"}, false), "not a column a change may write")
 	})
 }
