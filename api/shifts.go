@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -184,10 +185,18 @@ func (s *server) getShiftHandover(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if caller.ID != p.FromID && caller.ID != p.Actor && !inScope(caller, teamOf(from)) {
+	if !involvedIn(caller, p) && !(workflows.Role(caller.Role).SupervisorOrAbove() && inScope(caller, teamOf(from))) {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
 	return http.StatusOK, p, nil
+}
+
+// involvedIn reports whether the caller is one of the people of a shift handover: the outgoing
+// person, who started it, or a recipient of one of its actions. Its notes are for them and for the
+// team's supervisors, not for everyone who can see the team's actions.
+func involvedIn(caller models.Staff, p workflows.ShiftProgress) bool {
+	return caller.ID == p.FromID || caller.ID == p.Actor ||
+		slices.ContainsFunc(p.Items, func(it workflows.ShiftItem) bool { return it.To.ID == caller.ID })
 }
 
 // startedShift answers a request with the Idempotency-Key of a shift handover already started:

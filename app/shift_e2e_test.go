@@ -133,6 +133,24 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
 		return progress.Done
 	}, 15*time.Second, 50*time.Millisecond, "the third handover expires after 4 s and the shift handover ends")
+	// Its people and the team's supervisors read it; a colleague who is not in it, or an
+	// integration that sees every team's actions, does not.
+	path := "/api/v1/shift-handovers/" + started.ID
+	require.Equal(t, http.StatusOK, in.call("GET", path, nil, nil), "the recipient")
+	require.Equal(t, http.StatusOK, out.call("GET", path, nil, nil), "the outgoing person")
+	var outgoing struct {
+		TeamID string `json:"team_id"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/staff/"+outID, nil, &outgoing))
+	colleagueID := modelstest.Name("colleague")
+	require.Equal(t, http.StatusCreated, as(t, st, "root").call("POST", "/api/v1/staff", map[string]any{"id": colleagueID, "name": "C", "role": "agent", "team_id": outgoing.TeamID, "authority": 1}, nil))
+	token, err := st.Store.IssueToken(context.Background(), colleagueID, "test")
+	require.NoError(t, err)
+	colleague := caller{t: t, base: st.URL, token: token}
+	require.Equal(t, http.StatusNotFound, colleague.call("GET", path, nil, &p), "a colleague not in it")
+	require.Equal(t, http.StatusNotFound, as(t, st, "crm").call("GET", path, nil, &p), "an integration")
+	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", path, nil, nil), "a manager")
+
 	s := progress.statuses()
 	require.Equal(t, "accepted", s[made[0]])
 	require.Equal(t, "declined", s[made[1]])
