@@ -46,6 +46,10 @@ type createActionRequest struct {
 	AcceptWithin      string          `json:"accept_within" binding:"max=32"`
 	CheckWithin       string          `json:"check_within" binding:"max=32"`
 	EscalateWithin    string          `json:"escalate_within" binding:"max=32"`
+	// Left out of a request's hash when not sent (omitempty), so a retry made before they existed
+	// still matches its first request.
+	AssignWithin  string `json:"assign_within,omitempty" binding:"max=32"`
+	FollowUpEvery string `json:"follow_up_every,omitempty" binding:"max=32"`
 }
 
 // checkFields reports the fields whose form is wrong, all at once (whether a due_at is still in
@@ -59,6 +63,7 @@ func (r *createActionRequest) checkFields() []FieldError {
 	}
 	for _, o := range []struct{ field, value string }{
 		{"accept_within", r.AcceptWithin}, {"check_within", r.CheckWithin}, {"escalate_within", r.EscalateWithin},
+		{"assign_within", r.AssignWithin}, {"follow_up_every", r.FollowUpEvery},
 	} {
 		_, err := parseDuration(o.field, o.value)
 		fields = append(fields, fieldsOf(err)...)
@@ -256,6 +261,8 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		{"accept_within", req.AcceptWithin, &policy.AcceptWithin},
 		{"check_within", req.CheckWithin, &policy.CheckWithin},
 		{"escalate_within", req.EscalateWithin, &policy.EscalateWithin},
+		{"assign_within", req.AssignWithin, &policy.AssignWithin},
+		{"follow_up_every", req.FollowUpEvery, &policy.FollowUpEvery},
 	}
 	for _, o := range overrides {
 		d, err := parseDuration(o.field, o.value)

@@ -45,7 +45,7 @@ func (s *server) limit(c *gin.Context) {
 	if delay := r.Delay(); delay > 0 {
 		r.Cancel()
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
-		writeProblem(c, http.StatusTooManyRequests, "too many requests from this token: retry after the given seconds", nil)
+		writeProblem(c, http.StatusTooManyRequests, "too many requests from you (all your tokens and sessions together): retry after the given seconds", nil)
 		return
 	}
 	c.Next()

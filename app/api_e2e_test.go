@@ -47,6 +47,8 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"both due_in and due_at", "/api/v1/actions", merge(newAction("alice"), "due_at", "2030-01-01T00:00:00Z"), 422, "due_in"},
 		{"no due time", "/api/v1/actions", without(newAction("alice"), "due_in"), 422, "due_in"},
 		{"bad override", "/api/v1/actions", merge(newAction("alice"), "check_within", "0s"), 422, "check_within"},
+		{"bad assign_within", "/api/v1/actions", merge(newAction("alice"), "assign_within", "soon"), 422, "assign_within"},
+		{"follow-up interval beyond a year", "/api/v1/actions", merge(newAction("alice"), "follow_up_every", "9000h"), 422, "follow_up_every"},
 		{"wrong type", "/api/v1/actions", merge(newAction("alice"), "title", 42), 422, "title"},
 		{"unknown field", "/api/v1/actions", merge(newAction("alice"), "colour", "red"), 422, "colour"},
 		{"malformed JSON", "/api/v1/actions", `{"title": "x",`, 400, ""},

@@ -260,6 +260,22 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+u.ID+"/claim", nil, &u))
 	require.Equal(t, "dave", u.OwnerID)
 	require.Equal(t, "assigned", u.Status)
+
+	// The same, with its own assign_within: nobody takes it within a second, so it escalates.
+	var quick action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(body, "assign_within", "1s"), &quick))
+	require.Equal(t, "unassigned", quick.Status)
+	waitStatus(t, alice, quick.ID, "escalated", 1)
+	var timeline struct {
+		Items []struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+quick.ID+"/events", nil, &timeline))
+	last := timeline.Items[len(timeline.Items)-1]
+	require.Equal(t, "escalated", last.Type)
+	require.Equal(t, "nobody took the action on within 1 s", last.Data["reason"], "its own assign_within, not the policy's")
 }
 
 // Routing picks an eligible agent when no owner is named; a category's policy is versioned and
