@@ -435,6 +435,16 @@ func (s *server) call(c *gin.Context, method, path string, body any, idemKey str
 			res.Problem = &p
 		}
 	}
+	if res.Status == http.StatusUnprocessableEntity && res.Problem != nil &&
+		slices.ContainsFunc(res.Problem.Errors, func(e FieldError) bool { return e.Field == "Idempotency-Key" }) {
+		// The form was sent before with other values: a page brought back by the browser's Back
+		// button still holds its first key. That first request stands; the form shown again gets a
+		// new key, so sending it again is a new request rather than the same refusal forever.
+		res.Problem = &problemBody{Detail: "This form was already sent once with other values (a page brought back from the browser's history, say), and that stands. Check the values and send the form again to make a new request."}
+		if c.Request.PostForm != nil {
+			c.Request.PostForm.Del("idem")
+		}
+	}
 	return res
 }
 

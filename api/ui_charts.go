@@ -23,46 +23,43 @@ type bar struct {
 	Text  string
 }
 
-// barChart draws labelled horizontal bars as SVG, scaled to the largest value. Labels are
-// escaped here; the result is safe to put in a page.
+// barChart draws labelled horizontal bars as SVG, scaled to the largest value, followed by the
+// same figures as a table that only screen readers present (the drawing is hidden from them).
+// Labels are escaped here; the result is safe to put in a page.
 func barChart(title, unit string, bars []bar) template.HTML {
 	const width, labelW, rowH, pad = 560, 130, 40, 8
 	height := pad*2 + rowH*max(len(bars), 1)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s">`,
-		width, height, chartID(title))
-	fmt.Fprintf(&b, `<title id="%s">%s</title>`, chartID(title), html.EscapeString(title+" ("+unit+")"))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false">`, width, height)
 	if len(bars) == 0 {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-empty">No data in this period</text></svg>`, pad, pad+rowH/2+5)
-		return template.HTML(b.String())
-	}
-	top := 0.0
-	for _, x := range bars {
-		top = math.Max(top, x.Value)
-	}
-	if top == 0 {
-		top = 1
-	}
-	span := float64(width - labelW - 190)
-	for i, x := range bars {
-		y := pad + i*rowH
-		w := math.Max(2, x.Value/top*span)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`, labelW-8, y+rowH/2+7, html.EscapeString(x.Label))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" class="chart-bar" rx="3"><title>%s: %s</title></rect>`,
-			labelW, y+5, w, rowH-10, html.EscapeString(x.Label), html.EscapeString(x.Text))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-value">%s</text>`, float64(labelW)+w+6, y+rowH/2+7, html.EscapeString(x.Text))
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
-}
-
-func chartID(title string) string {
-	return "chart-" + strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
+	} else {
+		top := 0.0
+		for _, x := range bars {
+			top = math.Max(top, x.Value)
 		}
-		return '-'
-	}, strings.ToLower(title))
+		if top == 0 {
+			top = 1
+		}
+		span := float64(width - labelW - 190)
+		for i, x := range bars {
+			y := pad + i*rowH
+			w := math.Max(2, x.Value/top*span)
+			fmt.Fprintf(&b, `<text x="%d" y="%d" class="chart-label" text-anchor="end">%s</text>`, labelW-8, y+rowH/2+7, html.EscapeString(x.Label))
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" class="chart-bar" rx="3"></rect>`, labelW, y+5, w, rowH-10)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="chart-value">%s</text>`, float64(labelW)+w+6, y+rowH/2+7, html.EscapeString(x.Text))
+		}
+		b.WriteString(`</svg>`)
+	}
+	fmt.Fprintf(&b, `<table class="visually-hidden"><caption>%s (%s)</caption>`, html.EscapeString(title), html.EscapeString(unit))
+	if len(bars) == 0 {
+		b.WriteString(`<tr><td>No data in this period</td></tr>`)
+	}
+	for _, x := range bars {
+		fmt.Fprintf(&b, `<tr><th scope="row">%s</th><td>%s</td></tr>`, html.EscapeString(x.Label), html.EscapeString(x.Text))
+	}
+	b.WriteString(`</table>`)
+	return template.HTML(b.String())
 }
 
 // reportCharts draws the review report: time to accept and on-time completion by situation,

@@ -278,6 +278,35 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, http.StatusOK, as(t, st, "crm").call(http.MethodGet, "/api/v1"+resp.Header.Get("Location"), nil, &routed))
 	require.Equal(t, 2, routed.RequiredAuthority)
+
+	// A form brought back by the browser's Back button still holds the key it was sent with: sent
+	// again with other values it is refused once, saying why, and comes back with a new key, so
+	// the next send makes the second action.
+	_, page = crm.do(http.MethodGet, "/actions/new", nil)
+	first := url.Values{
+		"csrf": {csrfOf(t, page)}, "idem": {"back-" + modelstest.Name("k")}, "title": {"Late checkout"}, "customer_ref": {"BK-14"},
+		"category": {"request"}, "priority": {"normal"}, "due_in": {"2h"}, "team_id": {"frontdesk"},
+	}
+	resp, _ = crm.do(http.MethodPost, "/actions", first)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	firstAt := resp.Header.Get("Location")
+	second := url.Values{}
+	for k, v := range first {
+		second[k] = v
+	}
+	second.Set("title", "Extra towels")
+	resp, page = crm.do(http.MethodPost, "/actions", second)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "This form was already sent once with other values")
+	require.Regexp(t, `name="title"[^>]*value="Extra towels"`, page, "what was typed stays")
+	key := regexp.MustCompile(`name="idem" value="([^"]+)"`).FindStringSubmatch(page)
+	require.NotNil(t, key)
+	require.NotEqual(t, first.Get("idem"), key[1], "a new key")
+	second.Set("idem", key[1])
+	second.Set("csrf", csrfOf(t, page))
+	resp, _ = crm.do(http.MethodPost, "/actions", second)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.NotEqual(t, firstAt, resp.Header.Get("Location"), "a second action")
 }
 
 // webStream reads the server-sent events of GET /api/v1/stream: a change in the caller's team
