@@ -51,14 +51,15 @@ func barChart(title, unit string, bars []bar) template.HTML {
 		}
 		b.WriteString(`</svg>`)
 	}
-	fmt.Fprintf(&b, `<table class="visually-hidden"><caption>%s (%s)</caption>`, html.EscapeString(title), html.EscapeString(unit))
+	// (A table does not clip what overflows it: the block around it hides it.)
+	fmt.Fprintf(&b, `<div class="visually-hidden"><table><caption>%s (%s)</caption>`, html.EscapeString(title), html.EscapeString(unit))
 	if len(bars) == 0 {
 		b.WriteString(`<tr><td>No data in this period</td></tr>`)
 	}
 	for _, x := range bars {
 		fmt.Fprintf(&b, `<tr><th scope="row">%s</th><td>%s</td></tr>`, html.EscapeString(x.Label), html.EscapeString(x.Text))
 	}
-	b.WriteString(`</table>`)
+	b.WriteString(`</table></div>`)
 	return template.HTML(b.String())
 }
 

@@ -23,5 +23,5 @@ func TestChartFiguresAreATable(t *testing.T) {
 	require.NotContains(t, out, "<let down>")
 
 	empty := string(barChart("Escalations", "count", nil))
-	require.Contains(t, empty, `<caption>Escalations (count)</caption><tr><td>No data in this period</td></tr></table>`)
+	require.Contains(t, empty, `<caption>Escalations (count)</caption><tr><td>No data in this period</td></tr></table></div>`)
 }

@@ -407,10 +407,18 @@ func (s *server) uiCommand(c *gin.Context) {
 	_ = res.decode(&a) // a note or feedback answers otherwise; doneMessage needs no action then
 	s.setDone(c, doneMessage(command, a))
 	if back == "board" {
-		c.Redirect(http.StatusSeeOther, "/board")
+		c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team")))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
+}
+
+// boardOf is the address of a team's board: the viewer's own is plain /board.
+func boardOf(viewer models.Staff, team string) string {
+	if team == "" || team == teamOf(viewer) {
+		return "/board"
+	}
+	return "/board?team=" + url.QueryEscape(team)
 }
 
 // doneMessage says what a command the person sent has done, from the action as it answered.
@@ -490,6 +498,9 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		return
 	}
 	team := c.Query("team")
+	if team == "" && form != nil {
+		team = form.Get("team") // a form sent from another team's board comes back to it
+	}
 	if team == "" {
 		team = me.TeamID
 	} else if team != me.TeamID {

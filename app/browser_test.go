@@ -209,6 +209,17 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
 	)
 	require.Contains(t, alice.text(".problem"), "summary")
+	// The refusal has the focus, so it is read out first, and the field it names says it is wrong.
+	focusedProblem, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.activeElement.classList.contains('problem')`))
+	require.NoError(t, err)
+	require.True(t, focusedProblem, "the refusal has the focus")
+	described, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`(function () {
+		var f = document.getElementById('ho-summary');
+		if (f.getAttribute('aria-invalid') !== 'true') { return 'not invalid'; }
+		return document.getElementById(f.getAttribute('aria-describedby')).textContent;
+	})()`))
+	require.NoError(t, err)
+	require.Contains(t, described, "required", "the summary field is described by its error")
 	reason, err := chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS(`#ho-reason`)))
 	require.NoError(t, err)
 	require.Equal(t, "End of my shift", reason)
@@ -225,6 +236,8 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	)
 	alice.waitText("#action-status", "handover pending")
 	alice.screenshot("action-page")
+	// Alice is on the note form's button (no id) when the page is next redrawn by a live update.
+	alice.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('#form-note button[type=submit]').focus()`))
 
 	// Bob finds it in his inbox, opens it and accepts with a read-back.
 	bob.do(chromedp.Navigate(st.URL+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
@@ -249,6 +262,9 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.NoError(t, err)
 	require.True(t, refreshed, "the page was redrawn by a live update")
 	require.Equal(t, actionURL, alice.location(), "alice stayed on the page")
+	kept, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.activeElement === document.querySelector('#form-note button[type=submit]')`))
+	require.NoError(t, err)
+	require.True(t, kept, "the focus is where it was before the redraw, not at the top of the page")
 
 	bob.do(
 		chromedp.SendKeys(chromedp.CSS(`#complete-outcome`), "Late checkout until 14:00 confirmed; guest called."),
@@ -293,6 +309,22 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	}, 15*time.Second, 100*time.Millisecond, "the board's reassign reached the workflow")
 	require.Equal(t, "assigned", got.Status)
 	carol.waitText("h1", "Team board: frontdesk")
+
+	// Cancelling from the board asks first; declined, nothing is sent.
+	carol.do(
+		chromedp.Navigate(st.URL+"/board"),
+		chromedp.WaitVisible(chromedp.CSS(card)),
+		chromedp.Evaluate[chromedp.Void](`window.confirm = function (q) { window.asked = q; return false; }`),
+		chromedp.Click(chromedp.CSS(card+` summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ca-reason-`+created.ID)),
+		chromedp.SendKeys(chromedp.CSS(`#ca-reason-`+created.ID), "duplicate"),
+		chromedp.Click(chromedp.CSS(card+` form[action$="/cancel"] button`)),
+	)
+	asked, err := chromedp.Run(carol.ctx, chromedp.Evaluate[string](`window.asked || ''`))
+	require.NoError(t, err)
+	require.Contains(t, asked, "cannot be reopened")
+	require.Equal(t, http.StatusOK, r.call(http.MethodGet, "/api/v1/actions/"+created.ID+"?consistent=true", nil, &got))
+	require.Equal(t, "assigned", got.Status, "not cancelled")
 
 	// A refused form on the board is shown again where it was posted, with what was typed; a live
 	// change of the team's actions then leaves it alone and says so (a redraw would have fetched

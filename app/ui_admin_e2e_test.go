@@ -140,7 +140,7 @@ func webPeople(t *testing.T, st *app.Stack) {
 	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person+"/revoke", url.Values{"csrf": {csrf}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = admin.do(http.MethodGet, "/admin", nil)
-	require.Regexp(t, `<p class="done" id="done" role="status">\d+ token\(s\) of `+person+` revoked: they are signed out everywhere.</p>`, page)
+	require.Regexp(t, `<p class="done" id="done" role="status" tabindex="-1">\d+ token\(s\) of `+person+` revoked: they are signed out everywhere.</p>`, page)
 	resp, _ = ninaWeb.do(http.MethodGet, "/inbox", nil)
 	require.Equal(t, http.StatusFound, resp.StatusCode)
 	require.True(t, strings.HasPrefix(resp.Header.Get("Location"), "/signin"), resp.Header.Get("Location"))

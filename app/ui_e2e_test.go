@@ -457,14 +457,34 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card's panel is open again")
 	require.Contains(t, page, `value="tomorrow"`)
 	require.Contains(t, page, `value="parts arrive late"`)
-	require.Regexp(t, `Not done: due_in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
+	require.Regexp(t, `Not done:</strong> due_in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
+	require.Equal(t, 1, strings.Count(page, "Not done:"), "once, on the card")
 
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {outID}, "situation": {"busy"}, "notes": {"Two late arrivals."}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, "Not started: to_id: the outgoing person cannot take over their own shift")
+	require.Contains(t, page, "Not started:</strong> to_id: the outgoing person cannot take over their own shift")
+	require.Equal(t, 1, strings.Count(page, "Not started:"), "once, by the form")
 	require.Contains(t, page, `<textarea id="sh-notes" name="notes" rows="3" required>Two late arrivals.</textarea>`)
 	require.Contains(t, page, `<option value="busy" selected>`)
 	require.Equal(t, 2, strings.Count(page, `<option value="`+outID+`" selected>`), "outgoing and incoming as chosen")
+
+	// A manager acting on another team's board stays on that board, refused or not.
+	var outgoing struct {
+		TeamID string `json:"team_id"`
+	}
+	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/staff/"+outID, nil, &outgoing))
+	m := newWebClient(t, st.URL)
+	mcsrf := m.signIn("demo-dave")
+	_, page = m.do(http.MethodGet, "/board?team="+outgoing.TeamID, nil)
+	require.Contains(t, page, `<input type="hidden" name="team" value="`+outgoing.TeamID+`">`)
+	resp, page = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"soon"}, "reason": {"waiting on parts"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "Team board: "+outgoing.TeamID)
+	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card refused is on the board shown")
+	require.Contains(t, page, `value="waiting on parts"`)
+	resp, _ = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/board?team="+outgoing.TeamID, resp.Header.Get("Location"))
 }
 
 // The recipient of an accepted handover rates it from the action page, once.
@@ -504,7 +524,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="form-feedback-`, "rated once")
-	require.Contains(t, page, `<p class="done" id="done" role="status">Thank you: your feedback is recorded.</p>`, "the page says what the form did")
+	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Thank you: your feedback is recorded.</p>`, "the page says what the form did")
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="done"`, "once")
 	var got struct {
@@ -745,7 +765,7 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	manager := signedIn(t, st, "demo-dave")
 	_, page := manager.do(http.MethodGet, "/board?team="+team, nil)
 	require.Contains(t, page, oldest, "the oldest action is on the board")
-	require.Regexp(t, `id="roster-`+agent+`"><td>Nina <small>\(`+agent+`, agent\)</small></td><td>on shift</td><td>1</td><td>206</td></tr>`, page,
+	require.Regexp(t, `id="roster-`+agent+`"><th scope="row">Nina <small>\(`+agent+`, agent\)</small></th><td>on shift</td><td>1</td><td>206</td></tr>`, page,
 		"the roster counts every open action of the person")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
 	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text">1</td>`, page, "every open action is counted")

@@ -61,9 +61,15 @@
       }
       return;
     }
+    if (paused) {
+      stale = true;
+      if (status) { status.textContent = "This page has changed. Resume live updates to see it."; }
+      return;
+    }
     pending = true;
-    // Panels the person opened stay open across the redraw.
+    // Panels the person opened stay open across the redraw, and the focus stays where it was.
     var open = Array.prototype.map.call(document.querySelectorAll("#live details[open][id]"), function (d) { return d.id; });
+    var focused = focusKey(document.activeElement);
     window.htmx.ajax("GET", window.location.pathname + window.location.search, {
       target: "#live", select: "#live", swap: "outerHTML"
     }).then(function () {
@@ -72,9 +78,55 @@
         var d = document.getElementById(id);
         if (d) { d.open = true; }
       });
+      restoreFocus(focused);
       document.body.setAttribute("data-refreshed", String(Date.now()));
       if (status) { status.textContent = reason; }
     }, function () { pending = false; });
+  }
+
+  // An element is found again after a redraw by its id, or else by what it is (tag, link, field
+  // name, form, text) and how many such come before it.
+  function signature(el) {
+    return [el.tagName, el.getAttribute("href") || "", el.getAttribute("name") || "",
+      el.form ? el.form.getAttribute("action") || "" : "", (el.textContent || "").trim()].join("|");
+  }
+  function alike(tag, sig) {
+    return Array.prototype.filter.call(document.querySelectorAll("#live " + tag), function (x) {
+      return signature(x) === sig;
+    });
+  }
+  function focusKey(el) {
+    if (!el || !el.closest || !el.closest("#live")) { return null; }
+    if (el.id) { return { id: el.id }; }
+    var sig = signature(el);
+    return { tag: el.tagName.toLowerCase(), sig: sig, index: alike(el.tagName.toLowerCase(), sig).indexOf(el) };
+  }
+  function restoreFocus(key) {
+    if (!key) { return; }
+    var el = key.id ? document.getElementById(key.id) : null;
+    if (!key.id) {
+      var same = alike(key.tag, key.sig);
+      el = same[key.index] || same[0] || null;
+    }
+    // Gone (the action moved on): the content itself, so the next Tab is on this page, not its top.
+    (el || document.getElementById("main")).focus({ preventScroll: true });
+  }
+
+  // Live updates can be paused (WCAG 2.2.2); a change meanwhile is shown on resuming.
+  var paused = false, stale = false;
+  function pauseButton() {
+    var button = document.getElementById("live-pause");
+    if (!button || !watched()) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      paused = !paused;
+      button.setAttribute("aria-pressed", String(paused));
+      button.textContent = paused ? "Resume live updates" : "Pause live updates";
+      if (!paused && stale) {
+        stale = false;
+        refresh("Updated.");
+      }
+    });
   }
 
   function start() {
@@ -93,9 +145,17 @@
         refresh("Updated: an action changed (" + change.status.replace(/_/g, " ") + ").");
       }
     });
+    pauseButton();
     var poll = document.querySelector("[data-poll]");
     if (poll) {
-      window.setInterval(function () { refresh("Updated."); }, Number(poll.getAttribute("data-poll")) || 3000);
+      // Until the page stops asking (a shift handover that has ended).
+      var timer = window.setInterval(function () {
+        if (!document.querySelector("[data-poll]")) {
+          window.clearInterval(timer);
+          return;
+        }
+        refresh("Updated.");
+      }, Number(poll.getAttribute("data-poll")) || 3000);
     }
   }
   if (document.readyState === "loading") {
@@ -103,4 +163,42 @@
   } else {
     start();
   }
+})();
+
+// Refusals and confirmations: each field's error is tied to its field (aria-invalid and
+// aria-describedby); a refusal, or the sentence saying what was done, takes the focus when the
+// page opens, so it is read out first; a form that cannot be undone asks first (data-confirm).
+(function () {
+  "use strict";
+  var n = 0;
+  function tie() {
+    document.querySelectorAll(".field-error").forEach(function (err) {
+      var el = err.previousElementSibling;
+      while (el && !/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) { el = el.previousElementSibling; }
+      if (!el) { return; }
+      if (!err.id) { n += 1; err.id = "field-error-" + n; }
+      el.setAttribute("aria-invalid", "true");
+      var by = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (by.indexOf(err.id) < 0) {
+        by.push(err.id);
+        el.setAttribute("aria-describedby", by.join(" "));
+      }
+    });
+  }
+  function lead() {
+    var first = document.querySelector("#live[data-refused] .problem") || document.getElementById("done");
+    if (first) {
+      first.setAttribute("tabindex", "-1");
+      first.focus();
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () { tie(); lead(); });
+  document.addEventListener("htmx:afterSettle", tie);
+  document.addEventListener("submit", function (e) {
+    var ask = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (ask && !window.confirm(ask)) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
 })();
