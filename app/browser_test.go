@@ -265,6 +265,9 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	kept, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.activeElement === document.querySelector('#form-note button[type=submit]')`))
 	require.NoError(t, err)
 	require.True(t, kept, "the focus is where it was before the redraw, not at the top of the page")
+	// Alice pauses live updates: Bob's completion is announced, not drawn, until she resumes.
+	alice.do(chromedp.Click(chromedp.CSS(`#live-pause`)))
+	require.Equal(t, "Resume live updates", alice.text(`#live-pause`))
 
 	bob.do(
 		chromedp.SendKeys(chromedp.CSS(`#complete-outcome`), "Late checkout until 14:00 confirmed; guest called."),
@@ -273,6 +276,10 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	bob.waitText("#action-status", "completed")
 	require.Contains(t, bob.text(`.timeline`), "handover accepted")
 	require.Contains(t, bob.text(`.timeline`), "completed")
+	alice.waitText("#live-status", "This page has changed. Resume live updates to see it.")
+	require.Equal(t, "assigned", alice.text("#action-status"), "paused: not redrawn")
+	alice.do(chromedp.Click(chromedp.CSS(`#live-pause`)))
+	alice.waitText("#action-status", "completed")
 
 	// A supervisor reassigns from the board.
 	r := as(t, st, "alice")
