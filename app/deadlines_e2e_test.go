@@ -266,14 +266,8 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(body, "assign_within", "1s"), &quick))
 	require.Equal(t, "unassigned", quick.Status)
 	waitStatus(t, alice, quick.ID, "escalated", 1)
-	var timeline struct {
-		Items []struct {
-			Type string         `json:"type"`
-			Data map[string]any `json:"data"`
-		} `json:"items"`
-	}
-	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+quick.ID+"/events", nil, &timeline))
-	last := timeline.Items[len(timeline.Items)-1]
+	timeline := timelineOf(t, alice, quick.ID)
+	last := timeline[len(timeline)-1]
 	require.Equal(t, "escalated", last.Type)
 	require.Equal(t, "nobody took the action on within 1 s", last.Data["reason"], "its own assign_within, not the policy's")
 }
@@ -311,15 +305,9 @@ func testRoutingAndPolicies(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/refund", map[string]any{"accept_within": "20m"}, &v2))
 	require.Equal(t, v1.Version+1, v2.Version)
 
-	var events struct {
-		Items []struct {
-			Type string         `json:"type"`
-			Data map[string]any `json:"data"`
-		} `json:"items"`
-	}
-	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+r.ID+"/events", nil, &events))
-	require.Equal(t, "created", events.Items[0].Type)
-	require.EqualValues(t, v1.Version, events.Items[0].Data["policy_version"], "the action keeps the version it started with")
+	events := timelineOf(t, alice, r.ID)
+	require.Equal(t, "created", events[0].Type)
+	require.EqualValues(t, v1.Version, events[0].Data["policy_version"], "the action keeps the version it started with")
 }
 
 // An integration hears of every change to an action it created, including those that notify

@@ -56,6 +56,24 @@ func as(t *testing.T, st *app.Stack, id string) caller {
 	return caller{t: t, base: st.URL, token: app.DemoToken(id)}
 }
 
+// timelineEvent is one item of an action's timeline, as GET /actions/{id}/events gives it.
+type timelineEvent struct {
+	Type    string         `json:"type"`
+	ActorID string         `json:"actor_id"`
+	Cause   string         `json:"cause"`
+	Data    map[string]any `json:"data"`
+}
+
+// timelineOf reads an action's timeline as c sees it.
+func timelineOf(t *testing.T, c caller, id string) []timelineEvent {
+	t.Helper()
+	var page struct {
+		Items []timelineEvent `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, c.call("GET", "/api/v1/actions/"+id+"/events", nil, &page))
+	return page.Items
+}
+
 // call sends a request and decodes the JSON answer into out (when not nil); it returns the status.
 func (c caller) call(method, path string, body any, out any, headers ...string) int {
 	c.t.Helper()

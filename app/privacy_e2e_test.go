@@ -81,15 +81,9 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, canary+" context", full.Handovers[0].Notes.CustomerContext)
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &full))
 	require.Equal(t, canary+"@example.org", full.Customer.Contact)
-	var events struct {
-		Items []struct {
-			Type string         `json:"type"`
-			Data map[string]any `json:"data"`
-		} `json:"items"`
-	}
-	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &events))
+	events := timelineOf(t, alice, a.ID)
 	var told []string
-	for _, e := range events.Items {
+	for _, e := range events {
 		if e.Type == workflows.EventCustomerTold {
 			told = append(told, e.Data["message"].(string))
 		}
@@ -170,10 +164,9 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 		require.Equal(t, models.Erased, full.Handovers[0].Notes.CustomerContext, path)
 		require.Equal(t, models.Erased, full.Handovers[0].CustomerMessage, path)
 	}
-	before := len(events.Items)
-	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &events))
-	require.Len(t, events.Items, before, "erasure keeps the timeline whole")
-	for _, e := range events.Items {
+	after := timelineOf(t, alice, a.ID)
+	require.Len(t, after, len(events), "erasure keeps the timeline whole")
+	for _, e := range after {
 		if e.Type == workflows.EventCustomerTold {
 			require.Equal(t, models.Erased, e.Data["message"])
 		}
