@@ -65,7 +65,7 @@ func (r *createActionRequest) checkFields() []FieldError {
 		{"accept_within", r.AcceptWithin}, {"check_within", r.CheckWithin}, {"escalate_within", r.EscalateWithin},
 		{"assign_within", r.AssignWithin}, {"follow_up_every", r.FollowUpEvery},
 	} {
-		_, err := parseDuration(o.field, o.value)
+		_, err := parseWithin(o.field, o.value)
 		fields = append(fields, fieldsOf(err)...)
 	}
 	return fields
@@ -89,6 +89,17 @@ func parseDuration(field, v string) (time.Duration, error) {
 		return 0, invalidFields(FieldError{Field: field, Message: "must be at most a year"})
 	}
 	return d, nil
+}
+
+// parseWithin reads an optional time allowed (accept_within, follow_up_every...): a duration from
+// a second to a year. Less than a second is no time to act in, and a follow-up repeated more often
+// would only flood the person with reminders.
+func parseWithin(field, v string) (time.Duration, error) {
+	d, err := parseDuration(field, v)
+	if err == nil && d > 0 && d < time.Second {
+		return 0, invalidFields(FieldError{Field: field, Message: "must be at least 1s"})
+	}
+	return d, err
 }
 
 // dueSpec resolves due_in or due_at (exactly one): due_in is a duration the workflow counts on
@@ -265,7 +276,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		{"follow_up_every", req.FollowUpEvery, &policy.FollowUpEvery},
 	}
 	for _, o := range overrides {
-		d, err := parseDuration(o.field, o.value)
+		d, err := parseWithin(o.field, o.value)
 		if err != nil {
 			return workflows.StartInput{}, err
 		}

@@ -214,7 +214,7 @@ func (r *handoverRequest) checkFields() []FieldError {
 		_, _, err := dueSpec(time.Time{}, r.FollowUpIn, r.FollowUpAt, "follow_up_in", "follow_up_at")
 		fields = append(fields, fieldsOf(err)...)
 	}
-	_, err := parseDuration("accept_within", r.AcceptWithin)
+	_, err := parseWithin("accept_within", r.AcceptWithin)
 	return append(fields, fieldsOf(err)...)
 }
 
@@ -269,7 +269,7 @@ func (s *server) handover(c *gin.Context) {
 		if in.FollowUpIn, in.FollowUpAt, err = s.optionalDue(req.FollowUpIn, req.FollowUpAt, "follow_up_in", "follow_up_at"); err != nil {
 			return nil, err
 		}
-		within, err := parseDuration("accept_within", req.AcceptWithin)
+		within, err := parseWithin("accept_within", req.AcceptWithin)
 		if err != nil {
 			return nil, err
 		}

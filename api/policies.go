@@ -162,16 +162,12 @@ func (s *server) putPolicy(c *gin.Context) (int, any, error) {
 		{"follow_up_every", req.FollowUpEvery, &row.FollowUpEvery},
 	}
 	for _, f := range fields {
-		d, err := parseDuration(f.name, f.value)
+		d, err := parseWithin(f.name, f.value)
 		if err != nil {
 			problems = append(problems, fieldsOf(err)...)
 			continue
 		}
 		if d > 0 {
-			if d < time.Second {
-				problems = append(problems, FieldError{Field: f.name, Message: "must be at least 1s"})
-				continue
-			}
 			seconds := int64(d / time.Second)
 			*f.dst = &seconds
 		}

@@ -45,7 +45,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	if caller.ID != from.ID && !(workflows.Role(caller.Role).SupervisorOrAbove() && inScope(caller, teamOf(from))) {
 		return 0, nil, errorf(kindForbidden, "a shift handover is started by the outgoing person or their supervisor")
 	}
-	within, err := parseDuration("accept_within", req.AcceptWithin)
+	within, err := parseWithin("accept_within", req.AcceptWithin)
 	if err != nil {
 		return 0, nil, err
 	}
