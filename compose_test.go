@@ -62,8 +62,10 @@ func TestComposeTopology(t *testing.T) {
 	published := map[string]string{}
 	for _, name := range []string{"api", "temporal", "temporal-ui"} {
 		for _, p := range svc(name).Ports {
-			published[name] = fmt.Sprintf("%s->%d", p.Published, p.Target)
+			published[name] = fmt.Sprintf("%s:%s->%d", p.HostIP, p.Published, p.Target)
 		}
 	}
-	require.Equal(t, map[string]string{"api": "8080->8080", "temporal": "7233->7233", "temporal-ui": "8233->8080"}, published)
+	// Temporal and its UI authenticate nobody: only the API is published beyond the host.
+	require.Equal(t, map[string]string{"api": ":8080->8080", "temporal": "127.0.0.1:7233->7233", "temporal-ui": "127.0.0.1:8233->8080"}, published)
+	require.Equal(t, "true", *svc("temporal-ui").Environment["TEMPORAL_DISABLE_WRITE_ACTIONS"], "the Temporal UI reads, it does not change")
 }
