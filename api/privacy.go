@@ -150,10 +150,13 @@ func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
 	return http.StatusOK, er, nil
 }
 
-// codecRoles may read decrypted histories through the codec endpoint. The endpoint cannot tell
-// which action a payload belongs to, so it cannot check team scope: only roles that supervise
-// (or administer) get it.
-var codecRoles = []workflows.Role{workflows.RoleSupervisor, workflows.RoleManager, workflows.RoleAdmin}
+// readsHistories reports whether a role may read decrypted histories through the codec endpoint.
+// The endpoint cannot tell which action a payload belongs to, so it cannot check team scope: only
+// the roles whose scope is every team (managers, administrators) get it; a supervisor would read
+// other teams' actions through it.
+func readsHistories(r workflows.Role) bool {
+	return r == workflows.RoleManager || r == workflows.RoleAdmin
+}
 
 // codecCORS answers the Temporal UI's cross-origin calls from the configured origins only.
 func (s *server) codecCORS(c *gin.Context) {
@@ -178,8 +181,8 @@ func (s *server) codecCORS(c *gin.Context) {
 // /codec/encode) for the Temporal UI and CLI. Decoding also opens sealed customer data, so an
 // authorised reader sees plain words, and "[erased]" for erased customers.
 func (s *server) codecEndpoint(c *gin.Context) {
-	if !slices.Contains(codecRoles, workflows.Role(principal(c).Role)) {
-		writeError(c, s.Log, errorf(kindForbidden, "only supervisors, managers and administrators may read decrypted histories"))
+	if !readsHistories(workflows.Role(principal(c).Role)) {
+		writeError(c, s.Log, errorf(kindForbidden, "only managers and administrators may read decrypted histories: the codec cannot tell one team's actions from another's"))
 		return
 	}
 	if s.Codec == nil {

@@ -475,7 +475,9 @@ type viewer struct {
 	Admin bool
 	// Creates is false for an administrator, who manages staff and teams, not actions.
 	Creates bool
-	CSRF    string
+	// Histories: may read decrypted workflow histories in the Temporal UI (readsHistories).
+	Histories bool
+	CSRF      string
 }
 
 func (s *server) viewer(c *gin.Context) viewer {
@@ -485,9 +487,10 @@ func (s *server) viewer(c *gin.Context) viewer {
 		ID: st.ID, Name: st.Name, Role: st.Role, TeamID: teamOf(st), CSRF: c.GetString(csrfKey),
 		Supervisor: role.SupervisorOrAbove(),
 		// The manager view reads the review reports, which are for managers (not administrators).
-		Manager: role == workflows.RoleManager,
-		Admin:   role == workflows.RoleAdmin,
-		Creates: role != workflows.RoleAdmin,
+		Manager:   role == workflows.RoleManager,
+		Admin:     role == workflows.RoleAdmin,
+		Creates:   role != workflows.RoleAdmin,
+		Histories: readsHistories(role),
 	}
 }
 
@@ -562,10 +565,10 @@ func (s *server) uiError(c *gin.Context, status int, message string) {
 	c.Abort()
 }
 
-// workflowLinkFor is the action's workflow link for supervisors and above, who may decode its
-// payloads (/codec); to anyone else the history would be ciphertext, so there is no link.
+// workflowLinkFor is the action's workflow link for those who may decode its payloads (/codec:
+// managers, administrators); to anyone else the history would be ciphertext, so there is no link.
 func (s *server) workflowLinkFor(c *gin.Context, actionID string) string {
-	if !s.viewer(c).Supervisor {
+	if !s.viewer(c).Histories {
 		return ""
 	}
 	return s.temporalLink(actionID)
@@ -585,7 +588,7 @@ func (s *server) temporalLink(actionID string) string {
 
 // authenticateOrSession accepts a bearer token, or else the web UI's session cookie: the
 // Temporal Web UI served beside handover calls the codec endpoint with the browser's cookies,
-// so a supervisor signed in to handover reads decrypted histories there. The cookie is
+// so a manager signed in to handover reads decrypted histories there. The cookie is
 // SameSite=Strict and the endpoint changes nothing, so no CSRF token is needed.
 func (s *server) authenticateOrSession(c *gin.Context) {
 	if c.GetHeader("Authorization") != "" {

@@ -414,15 +414,20 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	// For supervisors, who may decode its payloads; an agent would see ciphertext, and gets no link.
-	carol.do(chromedp.Navigate(actionURL), chromedp.WaitVisible(chromedp.CSS(`a.workflow-link`)))
-	href, err := chromedp.Run(carol.ctx, chromedp.Evaluate[string](`document.querySelector('a.workflow-link').href`))
+	// For managers, who may decode its payloads; an agent or a supervisor would see ciphertext, and
+	// gets no link.
+	dave.do(chromedp.Navigate(actionURL), chromedp.WaitVisible(chromedp.CSS(`a.workflow-link`)))
+	href, err := chromedp.Run(dave.ctx, chromedp.Evaluate[string](`document.querySelector('a.workflow-link').href`))
 	require.NoError(t, err)
 	require.Equal(t, st.TemporalUIURL+"/namespaces/default/workflows/action%2F"+strings.TrimPrefix(actionURL, st.URL+"/actions/"), href)
 	alice.do(chromedp.Navigate(actionURL), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 	links, err := chromedp.Run(alice.ctx, chromedp.Evaluate[int](`document.querySelectorAll('a.workflow-link').length`))
 	require.NoError(t, err)
 	require.Zero(t, links, "no workflow link for an agent")
+	carol.do(chromedp.Navigate(actionURL), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	links, err = chromedp.Run(carol.ctx, chromedp.Evaluate[int](`document.querySelectorAll('a.workflow-link').length`))
+	require.NoError(t, err)
+	require.Zero(t, links, "no workflow link for a supervisor")
 	// The Temporal Web UI has no sign-in: it is read only, so nobody can terminate or reset an
 	// action's workflow there behind handover's back.
 	resp, err = http.Get(st.TemporalUIURL + "/api/v1/settings")

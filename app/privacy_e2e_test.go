@@ -108,7 +108,8 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 		"%"+canary+"%", "%"+canary+"%", "%"+canary+"%", "%"+canary+"%", "%"+canary+"%").Scan(&hits).Error)
 	require.Zero(t, hits, "the read model holds the canary in plain text")
 
-	// The history's payloads are ciphertext; the codec endpoint decodes them for supervisors only.
+	// The history's payloads are ciphertext; the codec endpoint decodes them for the roles that see
+	// every team only (it cannot tell one team's payloads from another's).
 	hist, err := st.Client.WorkflowService().GetWorkflowExecutionHistory(ctx, &workflowservice.GetWorkflowExecutionHistoryRequest{
 		Namespace: st.Temporal.Namespace(), Execution: &commonpb.WorkflowExecution{WorkflowId: workflows.ActionWorkflowID(a.ID)},
 	})
@@ -141,12 +142,15 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusUnauthorized, status)
 	status, _ = decode(alice)
 	require.Equal(t, http.StatusForbidden, status)
-	status, plain := decode(carol)
+	status, _ = decode(carol)
+	require.Equal(t, http.StatusForbidden, status, "a supervisor would read other teams' actions")
+	dave := as(t, st, "dave")
+	status, plain := decode(dave)
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, plain, canary+" Name")
 	forged := `{"payloads":[{"metadata":{"encoding":"YmluYXJ5L2VuY3J5cHRlZA=="},"data":"AAAA"}]}`
-	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/codec/decode", forged, nil))
-	require.Equal(t, http.StatusBadRequest, carol.call("POST", "/codec/decode", `{"payloads": 7}`, nil))
+	require.Equal(t, http.StatusUnprocessableEntity, dave.call("POST", "/codec/decode", forged, nil))
+	require.Equal(t, http.StatusBadRequest, dave.call("POST", "/codec/decode", `{"payloads": 7}`, nil))
 
 	// Erasure: administrators only, 404 for an unknown customer, idempotent.
 	require.Equal(t, http.StatusForbidden, carol.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
@@ -172,7 +176,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 		}
 	}
 	// Even with the process key, the history's copy is now unreadable.
-	status, plain = decode(carol)
+	status, plain = decode(dave)
 	require.Equal(t, http.StatusOK, status)
 	require.NotContains(t, plain, canary)
 	require.Contains(t, plain, models.Erased)

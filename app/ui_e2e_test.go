@@ -234,17 +234,22 @@ func webRoles(t *testing.T, st *app.Stack) {
 	resp, _ = agent.do(http.MethodGet, "/actions/00000000-0000-0000-0000-000000000000", nil)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 
-	// The codec endpoint takes a supervisor's session (the Temporal Web UI sends it) but not an agent's.
+	// The codec endpoint takes a manager's session (the Temporal Web UI sends it), not an agent's
+	// or a supervisor's (it cannot tell one team's payloads from another's).
 	resp, _ = agent.do(http.MethodPost, "/codec/decode", nil)
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	decodeAs := func(w *webClient) int {
+		req, err := http.NewRequest(http.MethodPost, st.URL+"/codec/decode", strings.NewReader(`{"payloads":[]}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := w.http.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		return res.StatusCode
+	}
 	sup := signedIn(t, st, "demo-carol")
-	req, err := http.NewRequest(http.MethodPost, st.URL+"/codec/decode", strings.NewReader(`{"payloads":[]}`))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := sup.http.Do(req)
-	require.NoError(t, err)
-	res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, http.StatusForbidden, decodeAs(sup))
+	require.Equal(t, http.StatusOK, decodeAs(signedIn(t, st, "demo-dave")))
 	_, board := sup.do(http.MethodGet, "/board", nil)
 	require.Contains(t, board, "Spare key")
 
