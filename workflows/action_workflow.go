@@ -9,8 +9,13 @@ import (
 )
 
 // projectionRetryDelay is how long the workflow waits before trying a failed projection again.
-// Commands keep working meanwhile; the read model catches up when the database is back.
-const projectionRetryDelay = 5 * time.Second
+// Commands keep working meanwhile; the read model catches up when the database is back. From
+// revision 6 the wait doubles with each failure in a row, up to projectionRetryMax, so that a long
+// outage fills the history slowly.
+const (
+	projectionRetryDelay = 5 * time.Second
+	projectionRetryMax   = time.Minute
+)
 
 // versionDeadlines guards the change that added deadline timers and notifications: actions
 // started before it replay without them.
@@ -47,6 +52,10 @@ type actionWorkflow struct {
 	// sending are the webhook deliveries in flight, in the order they were started (counted in
 	// notifying too).
 	sending []*Notification
+	// carryProjection (revision 6): continuing as new does not wait for the read model; the next
+	// run takes what is not yet projected. projecting is true while a projection is being written.
+	carryProjection bool
+	projecting      bool
 }
 
 // ActionWorkflow runs one customer service action from creation to completion: it applies the
@@ -54,9 +63,18 @@ type actionWorkflow struct {
 // to the read model in order.
 func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 	w := &actionWorkflow{ctx: ctx}
+	w.carryProjection = in.Revision >= 6
 	if in.Resume != nil {
 		w.state = in.Resume.Clone()
 		w.projectedSeq = w.state.Version
+		if len(in.Unprojected) > 0 {
+			w.unprojected = slices.Clone(in.Unprojected)
+			w.projectedSeq = in.Unprojected[0].Seq - 1
+		}
+		w.unprojectedNotes = slices.Clone(in.UnprojectedNotes)
+		// The read model was unavailable when the previous run ended: commands answer without
+		// waiting for it until a projection succeeds.
+		w.projectionStalled = len(in.Unprojected) > 0 || len(in.UnprojectedNotes) > 0
 	} else {
 		state, created := NewState(in, workflow.Now(ctx))
 		w.state, w.unprojected = state, []Event{created}
@@ -96,10 +114,23 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 	if keepOpen <= 0 {
 		keepOpen = DefaultKeepOpenFor
 	}
-	if err := workflow.Sleep(ctx, keepOpen); err != nil {
+	if w.carryProjection {
+		// Projection retries while the read model is away keep adding to the history: a full one
+		// continues as new with the rest of the time.
+		began := workflow.Now(ctx)
+		full, err := workflow.AwaitWithTimeout(ctx, keepOpen, func() bool { return w.outageFilledHistory(ctx, in) })
+		if err != nil {
+			return err
+		}
+		if full {
+			next := in
+			next.KeepOpenFor = max(keepOpen-workflow.Now(ctx).Sub(began), time.Nanosecond)
+			return w.continueAsNew(ctx, next)
+		}
+	} else if err := workflow.Sleep(ctx, keepOpen); err != nil {
 		return err
 	}
-	return w.drain(ctx, false)
+	return w.drain(ctx, false, false)
 }
 
 // runDeadlines sleeps to the next deadline of the current state and fires it, until the action
@@ -176,11 +207,21 @@ func (w *actionWorkflow) runDeadlineTimer(ctx workflow.Context, in StartInput) e
 			tctx, cancel = workflow.WithCancel(ctx)
 			timer, timerAt = workflow.NewTimer(tctx, at.Sub(now)), at
 		}
-		if err := workflow.Await(ctx, func() bool { return w.changed || (timer != nil && timer.IsReady()) }); err != nil {
+		if err := workflow.Await(ctx, func() bool {
+			return w.changed || (timer != nil && timer.IsReady()) || w.outageFilledHistory(ctx, in)
+		}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// outageFilledHistory reports (revision 6) whether the history is full while the read model is
+// unavailable: the projection's retries fill it with nothing else happening, so the workflow
+// continues as new then rather than at its next change (which, before revision 6, could not come
+// until the read model was back).
+func (w *actionWorkflow) outageFilledHistory(ctx workflow.Context, in StartInput) bool {
+	return w.carryProjection && w.projectionStalled && historyFull(ctx, in)
 }
 
 // historyFull reports whether the run's history has reached in.ContinueAsNewAfter events
@@ -201,15 +242,19 @@ func (w *actionWorkflow) continueAsNew(ctx workflow.Context, in StartInput) erro
 	// flight again (a receiver may get one twice, and tells by its id) instead of the deadlines
 	// waiting for them.
 	handOn := in.Revision >= 4
-	if err := w.drain(ctx, handOn); err != nil {
+	if err := w.drain(ctx, handOn, w.carryProjection); err != nil {
 		return err
 	}
 	next := in
-	next.Webhooks = nil
+	next.Webhooks, next.Unprojected, next.UnprojectedNotes = nil, nil, nil
 	if handOn {
 		for _, n := range w.sending {
 			next.Webhooks = append(next.Webhooks, *n)
 		}
+	}
+	if w.carryProjection {
+		next.Unprojected = slices.Clone(w.unprojected)
+		next.UnprojectedNotes = slices.Clone(w.unprojectedNotes)
 	}
 	state := w.state.Clone()
 	next.Resume = &state
@@ -218,14 +263,19 @@ func (w *actionWorkflow) continueAsNew(ctx workflow.Context, in StartInput) erro
 }
 
 // drain waits until nothing is in flight: projections, notifications and signals, Update handlers;
-// but webhook deliveries when leaveDeliveries (the next run takes them over).
-func (w *actionWorkflow) drain(ctx workflow.Context, leaveDeliveries bool) error {
+// but webhook deliveries when leaveDeliveries, and what is not yet projected (only the projection
+// being written) when leaveProjection: the next run takes them over.
+func (w *actionWorkflow) drain(ctx workflow.Context, leaveDeliveries, leaveProjection bool) error {
 	return workflow.Await(ctx, func() bool {
 		inFlight := w.notifying
 		if leaveDeliveries {
 			inFlight -= len(w.sending)
 		}
-		return len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0 && inFlight == 0 && workflow.AllHandlersFinished(ctx)
+		projected := len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0
+		if leaveProjection {
+			projected = !w.projecting
+		}
+		return projected && inFlight == 0 && workflow.AllHandlersFinished(ctx)
 	})
 }
 
@@ -380,6 +430,7 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		},
 	})
 	logger := workflow.GetLogger(ctx)
+	failures := 0
 	for {
 		if err := workflow.Await(ctx, func() bool { return len(w.unprojected) > 0 || len(w.unprojectedNotes) > 0 }); err != nil {
 			return
@@ -393,15 +444,23 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 			batch.Notifications = append([]Notification(nil), w.unprojectedNotes...)
 			out = &res
 		}
+		w.projecting = true
 		err := workflow.ExecuteLocalActivity(actx, ProjectActivityName, batch).Get(ctx, out)
+		w.projecting = false
 		if err != nil {
 			logger.Warn("read model projection failed; retrying", "error", err, "action_id", w.state.ID)
 			w.projectionStalled = true
-			if err := workflow.Sleep(ctx, projectionRetryDelay); err != nil {
+			delay := projectionRetryDelay
+			if w.carryProjection {
+				delay = min(projectionRetryDelay<<min(failures, 4), projectionRetryMax)
+			}
+			failures++
+			if err := workflow.Sleep(ctx, delay); err != nil {
 				return
 			}
 			continue
 		}
+		failures = 0
 		w.projectionStalled = false
 		w.unprojected = w.unprojected[len(batch.Events):]
 		if len(batch.Events) > 0 {

@@ -409,6 +409,11 @@ type StartInput struct {
 	// new (revision 4): this run sends them again, so that a receiver that is down holds up no
 	// deadline of the action.
 	Webhooks []Notification `json:"webhooks,omitempty"`
+	// Unprojected and UnprojectedNotes are the timeline events and notifications the previous run
+	// could not write to the read model (it was unavailable) when it continued as new (revision 6):
+	// this run writes them first.
+	Unprojected      []Event        `json:"unprojected,omitempty"`
+	UnprojectedNotes []Notification `json:"unprojected_notes,omitempty"`
 }
 
 // CurrentRevision is the feature level new actions start with. Revision 1 has deadline timers and
@@ -422,8 +427,11 @@ type StartInput struct {
 // the ones still being made to the next run (revision 3 waited, and its deadline loop with it).
 // Revision 5 stops the hander's follow-up reminders when the action is reassigned or escalated
 // (the hander can no longer check it), and keeps a due time given as a time while the action was
-// paused where it was given when the action resumes.
-const CurrentRevision = 5
+// paused where it was given when the action resumes. Revision 6 keeps its deadlines firing through
+// a long read-model outage: it continues as new when its history is full without waiting for the
+// read model (the next run takes the events not yet written), also while it waits after the end,
+// and it retries the projection less often the longer the outage lasts (5 s doubling to a minute).
+const CurrentRevision = 6
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000

@@ -1,0 +1,74 @@
+package workflows_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/handover/handover/workflows"
+)
+
+// A long read-model outage (revision 6): the action keeps taking commands, and when its history is
+// full it continues as new without waiting for the read model, handing the events not yet written
+// to the next run. That run's deadline fires while the read model is still away, and once it is
+// back the timeline is whole: every event once, in order.
+func TestReadModelOutageContinuesAsNew(t *testing.T) {
+	b := setup(t)
+	b.env.SetTestTimeout(time.Minute) // before revision 6 it never continues as new: fail, not hang
+	in := b.dueIn("o1", 2*time.Hour)
+	in.ContinueAsNewAfter = 40
+	away := func(gone bool) {
+		from, to := "action_events", "action_events_away"
+		if !gone {
+			from, to = to, from
+		}
+		require.NoError(t, b.store.DB().Exec("ALTER TABLE "+from+" RENAME TO "+to).Error)
+	}
+	note := func(at time.Duration, text string, then func()) {
+		b.env.RegisterDelayedCallback(func() {
+			if then != nil {
+				then()
+			}
+			b.env.UpdateWorkflowNoRejection(workflows.UpdateNote, "", t, workflows.NoteInput{Actor: alice, Text: text})
+		}, at)
+	}
+	note(time.Minute, "before the outage", nil)
+	note(2*time.Minute, "during the outage", func() { away(true) })
+	note(5*time.Minute, "still during the outage", nil)
+	start := b.env.Now()
+	b.env.RegisterDelayedCallback(func() {
+		// The projection's retries fill the history (the test environment keeps none: report what
+		// a server would by now); no command comes to wake the workflow.
+		b.env.SetCurrentHistoryLength(in.ContinueAsNewAfter + 1)
+	}, 10*time.Minute)
+	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
+	var next workflows.StartInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.NotNil(t, next.Resume)
+	require.Less(t, b.env.Now().Sub(start), 12*time.Minute, "continued as new at the projection's next retry")
+	require.EqualValues(t, 4, next.Resume.Version, "created and three notes")
+	require.Len(t, next.Unprojected, 2, "the two notes the read model never got go with the next run")
+	require.EqualValues(t, 3, next.Unprojected[0].Seq)
+	require.EqualValues(t, 4, next.Unprojected[1].Seq)
+
+	// The next run: its due time passes while the read model is still away; the check is answered;
+	// then the read model comes back and gets everything.
+	b2 := newBundle(t, b.store)
+	due := probe(2*time.Hour + time.Minute)
+	check := &step{name: workflows.UpdateCheck, at: 2*time.Hour + 2*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone}}
+	b2.env.RegisterDelayedCallback(func() { away(false) }, 2*time.Hour+3*time.Minute)
+	b2.run(t, next, due, check)
+	require.Equal(t, workflows.StatusChecking, due.state.Status, "the due time fired during the outage")
+	require.NoError(t, check.err)
+	require.Equal(t, workflows.StatusCompleted, check.state.Status)
+	events := b.eventTypes(t, "o1")
+	require.Len(t, events, int(check.state.Version), "every event once: %v", events)
+	require.Equal(t, []string{workflows.EventCreated, workflows.EventNoteAdded, workflows.EventNoteAdded, workflows.EventNoteAdded,
+		workflows.EventDue, workflows.EventChecked, workflows.EventCompleted}, events)
+}
