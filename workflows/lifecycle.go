@@ -556,7 +556,12 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		}
 		s.finish(StatusCompleted)
 		s.Outcome = outcome
-		events = append(events, s.record(now, in.Actor.ID, EventCompleted, map[string]any{"outcome": outcome}))
+		completed := s.record(now, in.Actor.ID, EventCompleted, map[string]any{"outcome": outcome})
+		// From revision 6 the hander hears of it, as of any completion (unless they made the check).
+		if hander := s.lastHander(); s.revision >= 6 && hander != "" && hander != in.Actor.ID {
+			s.notify(completed, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed at its check: %s", s.Title, outcome))
+		}
+		events = append(events, completed)
 	case in.Next == NextExtend:
 		var at time.Time
 		if in.DueAt != nil {

@@ -72,3 +72,18 @@ func TestReadModelOutageContinuesAsNew(t *testing.T) {
 	require.Equal(t, []string{workflows.EventCreated, workflows.EventNoteAdded, workflows.EventNoteAdded, workflows.EventNoteAdded,
 		workflows.EventDue, workflows.EventChecked, workflows.EventCompleted}, events)
 }
+
+// Row "complete: hander notified" holds for a completion at the check too (revision 6): the owner
+// checks it done, and the person who handed it over hears so.
+func TestCheckDoneTellsTheHander(t *testing.T) {
+	b := setup(t)
+	b.seedSupervisors(t)
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}}
+	check := &step{name: workflows.UpdateCheck, at: 130 * time.Minute, arg: workflows.CheckInput{Actor: bob, Result: workflows.CheckDone, Notes: "guest left at 2pm"}}
+	b.run(t, b.dueIn("k1", 2*time.Hour), handover, accept, check)
+	require.NoError(t, check.err)
+	require.Equal(t, workflows.StatusCompleted, check.state.Status)
+	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyCompleted, "the hander is told")
+	require.NotContains(t, b.inboxKinds(t, "bob"), workflows.NotifyCompleted, "not the one who checked")
+}

@@ -430,7 +430,8 @@ type StartInput struct {
 // paused where it was given when the action resumes. Revision 6 keeps its deadlines firing through
 // a long read-model outage: it continues as new when its history is full without waiting for the
 // read model (the next run takes the events not yet written), also while it waits after the end,
-// and it retries the projection less often the longer the outage lasts (5 s doubling to a minute).
+// and it retries the projection less often the longer the outage lasts (5 s doubling to a minute);
+// a check that finds the action done tells the hander it was completed, as a completion does.
 const CurrentRevision = 6
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
