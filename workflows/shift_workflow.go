@@ -98,8 +98,13 @@ func (p *ShiftProgress) settle(r ShiftItemResult) {
 		if it.ActionID != r.ActionID {
 			continue
 		}
-		// A late "pending" never overrides an outcome the action already signalled.
+		// A late "pending" never overrides an outcome the action already signalled; nor does a
+		// "skipped" from a retried attempt (its handover refused as the first attempt's was made)
+		// override how that handover ended.
 		if r.Status == ShiftItemPending && it.Status != ShiftItemRequested {
+			return
+		}
+		if r.Status == ShiftItemSkipped && it.Status != ShiftItemRequested && it.Status != ShiftItemPending {
 			return
 		}
 		it.Status, it.Reason = r.Status, r.Reason
