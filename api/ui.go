@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -142,7 +143,7 @@ func (s *server) mountUI(r *gin.Engine) {
 		c.Header("Cache-Control", "public, max-age=3600")
 		c.FileFromFS(c.Param("path"), http.FS(static))
 	})
-	pages := r.Group("/", s.uiHeaders)
+	pages := r.Group("/", s.uiHeaders, s.uiFormBodies)
 	pages.GET("/", s.uiHome)
 	pages.GET("/signin", s.uiSigninPage)
 	pages.POST("/signin", s.uiSignin)
@@ -297,6 +298,34 @@ func (s *server) signinPage(c *gin.Context, status int, problem string) {
 	s.render(c, status, "signin", gin.H{
 		"CSRF": token, "Next": safeNext(next), "Demo": s.ui.opts.DemoStaff, "Error": problem,
 	})
+}
+
+// maxFormBytes bounds a web form's body: the longest form (a handover's notes) is far below it.
+const maxFormBytes = 256 << 10
+
+// uiFormBodies takes the pages' forms as browsers send them (URL-encoded) and bounded, before
+// anything reads them: a multipart body would be parsed into memory and temporary files, even
+// before sign-in.
+func (s *server) uiFormBodies(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		c.Next()
+		return
+	}
+	if ct, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		s.uiError(c, http.StatusUnsupportedMediaType, "The form was not sent as a web form.")
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+	if err := c.Request.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.uiError(c, http.StatusRequestEntityTooLarge, "The form is too large to send.")
+		} else {
+			s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+		}
+		return
+	}
+	c.Next()
 }
 
 func (s *server) setCookie(c *gin.Context, name, value string, maxAge int) {

@@ -108,6 +108,22 @@ func TestWebUI(t *testing.T) {
 
 func webSessions(t *testing.T, st *app.Stack) {
 	w := newWebClient(t, st.URL)
+	// Forms come URL-encoded and bounded, before anything reads them, even before sign-in.
+	for _, tc := range []struct {
+		contentType, body string
+		status            int
+	}{
+		{"multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\nabc\r\n--x--\r\n", http.StatusUnsupportedMediaType},
+		{"application/x-www-form-urlencoded", "token=" + strings.Repeat("a", 300<<10), http.StatusRequestEntityTooLarge},
+	} {
+		req, err := http.NewRequest(http.MethodPost, st.URL+"/signin", strings.NewReader(tc.body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", tc.contentType)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, tc.status, resp.StatusCode, tc.contentType)
+	}
 	// Pages need a session; the sign-in form needs its own cookie and token.
 	resp, _ := w.do(http.MethodGet, "/inbox", nil)
 	require.Equal(t, http.StatusFound, resp.StatusCode)
