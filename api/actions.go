@@ -507,9 +507,13 @@ func (s *server) listActions(c *gin.Context) {
 	if len(f.IDs) > maxListIDs {
 		fields = append(fields, FieldError{Field: "id", Message: fmt.Sprintf("at most %d actions at once", maxListIDs)})
 	}
+	// Each status once: a status given over and over would outgrow the database's parameters.
+	slices.Sort(f.Statuses)
+	f.Statuses = slices.Compact(f.Statuses)
 	for _, st := range f.Statuses {
 		if !workflows.Valid(validStatuses, st) {
 			fields = append(fields, FieldError{Field: "status", Message: st + " is not one of " + strings.Join(validStatuses, ", ")})
+			break
 		}
 	}
 	if v := c.Query("limit"); v != "" {

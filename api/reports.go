@@ -61,8 +61,12 @@ func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 	parse("until", &until)
 	since := until.Add(-7 * 24 * time.Hour)
 	parse("since", &since)
-	if len(fields) == 0 && !since.Before(until) {
+	switch {
+	case len(fields) > 0:
+	case !since.Before(until):
 		fields = append(fields, FieldError{Field: "since", Message: "must be before until"})
+	case until.Sub(since) > maxAhead:
+		fields = append(fields, FieldError{Field: "since", Message: "the window is at most a year (366 days)"})
 	}
 	if len(fields) > 0 {
 		return 0, nil, invalidFields(fields...)

@@ -90,13 +90,18 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 		TeamID string
 		DueAt  time.Time
 	}
-	q := s.db.WithContext(ctx).Table("handovers").
-		Select("handovers.*, actions.team_id AS team_id, actions.due_at AS due_at").
-		Joins("JOIN actions ON actions.id = handovers.action_id").
-		Where("handovers.requested_at >= ? AND handovers.requested_at < ?", utc(since), utc(until))
-	if teamID != "" {
-		q = q.Where("actions.team_id = ?", teamID)
+	// The handovers made in the window (of the team): their rows here, their actions' IDs below as
+	// a subquery (a list of parameters would outgrow what the databases take for a busy team).
+	inWindow := func() *gorm.DB {
+		q := s.db.WithContext(ctx).Table("handovers").
+			Joins("JOIN actions ON actions.id = handovers.action_id").
+			Where("handovers.requested_at >= ? AND handovers.requested_at < ?", utc(since), utc(until))
+		if teamID != "" {
+			q = q.Where("actions.team_id = ?", teamID)
+		}
+		return q
 	}
+	q := inWindow().Select("handovers.*, actions.team_id AS team_id, actions.due_at AS due_at")
 	if err := q.Order("handovers.requested_at, handovers.id").Scan(&rows).Error; err != nil {
 		return r, fmt.Errorf("reading handovers for the report: %w", err)
 	}
@@ -154,13 +159,9 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 		}
 	}
 	if len(actionGroups) > 0 {
-		ids := make([]string, 0, len(actionGroups))
-		for id := range actionGroups {
-			ids = append(ids, id)
-		}
 		var events []ActionEvent
-		if err := s.db.WithContext(ctx).Where("action_id IN ? AND type IN ? AND at >= ? AND at < ?",
-			ids, append([]string{"escalated"}, ownerEnds...), utc(since), utc(until)).Order("at, seq").Find(&events).Error; err != nil {
+		if err := s.db.WithContext(ctx).Where("action_id IN (?) AND type IN ? AND at >= ? AND at < ?",
+			inWindow().Distinct("handovers.action_id"), append([]string{"escalated"}, ownerEnds...), utc(since), utc(until)).Order("at, seq").Find(&events).Error; err != nil {
 			return r, fmt.Errorf("reading outcomes for the report: %w", err)
 		}
 		end := utc(until)
