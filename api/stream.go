@@ -25,9 +25,18 @@ type changeHub struct {
 	every time.Duration
 
 	mu     sync.Mutex
-	subs   map[chan models.ActionChange]struct{}
+	subs   map[chan models.ActionChange]string // -> the subscriber's staff ID
+	per    map[string]int                      // streams open per person
 	cancel context.CancelFunc
 }
+
+// maxStreamsPerPerson bounds the streams one person (or integration) holds open at once: a page in
+// each of a few tabs and devices, not thousands of connections.
+const maxStreamsPerPerson = 8
+
+// streamWriteTimeout is how long one event may take to reach a client: a client that stops
+// reading ends its stream instead of holding it forever.
+const streamWriteTimeout = 10 * time.Second
 
 // hubLookback is how far back the hub looks on each poll: a projection written late (a retry
 // after an outage) still carries the workflow's time of the change, so the hub re-reads a window
@@ -35,25 +44,36 @@ type changeHub struct {
 const hubLookback = 30 * time.Second
 
 func newChangeHub(store *models.Store, log *slog.Logger) *changeHub {
-	return &changeHub{store: store, log: log, every: 300 * time.Millisecond, subs: map[chan models.ActionChange]struct{}{}}
+	return &changeHub{store: store, log: log, every: 300 * time.Millisecond,
+		subs: map[chan models.ActionChange]string{}, per: map[string]int{}}
 }
 
-func (h *changeHub) subscribe() chan models.ActionChange {
-	ch := make(chan models.ActionChange, 64)
+// subscribe opens a stream for a person; false when they already hold maxStreamsPerPerson.
+func (h *changeHub) subscribe(staffID string) (chan models.ActionChange, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.subs[ch] = struct{}{}
+	if h.per[staffID] >= maxStreamsPerPerson {
+		return nil, false
+	}
+	ch := make(chan models.ActionChange, 64)
+	h.subs[ch] = staffID
+	h.per[staffID]++
 	if h.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		h.cancel = cancel
 		go h.poll(ctx)
 	}
-	return ch
+	return ch, true
 }
 
 func (h *changeHub) unsubscribe(ch chan models.ActionChange) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if id, ok := h.subs[ch]; ok {
+		if h.per[id]--; h.per[id] <= 0 {
+			delete(h.per, id)
+		}
+	}
 	delete(h.subs, ch)
 	if len(h.subs) == 0 && h.cancel != nil {
 		h.cancel()
@@ -134,16 +154,30 @@ func (h *changeHub) publish(c models.ActionChange) {
 func (s *server) stream(c *gin.Context) {
 	me := principal(c)
 	recheck := s.callerAgain(c)
-	ch := s.changes.subscribe()
+	ch, ok := s.changes.subscribe(me.ID)
+	if !ok {
+		c.Header("Retry-After", "60")
+		writeProblem(c, http.StatusTooManyRequests, fmt.Sprintf("you have %d streams open already: close one first", maxStreamsPerPerson), nil)
+		return
+	}
 	defer s.changes.unsubscribe(ch)
 	c.Header("Content-Type", "text/event-stream")
 	c.Header("Cache-Control", "no-store")
 	c.Header("X-Accel-Buffering", "no")
 	c.Status(http.StatusOK)
-	// The HTTP server's write timeout would end a long stream: this one lives as long as the client.
-	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
-	fmt.Fprint(c.Writer, "retry: 2000\n: connected\n\n")
-	c.Writer.Flush()
+	// The HTTP server's write timeout would end a long stream: this one lives as long as the client
+	// reads it, each write given streamWriteTimeout.
+	rc := http.NewResponseController(c.Writer)
+	send := func(text string) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+		if _, err := fmt.Fprint(c.Writer, text); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !send("retry: 2000\n: connected\n\n") {
+		return
+	}
 	every := s.StreamKeepAlive
 	if every <= 0 {
 		every = 15 * time.Second
@@ -167,7 +201,9 @@ func (s *server) stream(c *gin.Context) {
 					me = st
 				}
 			}
-			fmt.Fprint(c.Writer, ": keep-alive\n\n")
+			if !send(": keep-alive\n\n") {
+				return
+			}
 		case change := <-ch:
 			if !inScope(me, change.TeamID) {
 				continue
@@ -176,9 +212,10 @@ func (s *server) stream(c *gin.Context) {
 			if err != nil {
 				continue
 			}
-			fmt.Fprintf(c.Writer, "event: action\nid: %s/%d\ndata: %s\n\n", change.ID, change.Version, data)
+			if !send(fmt.Sprintf("event: action\nid: %s/%d\ndata: %s\n\n", change.ID, change.Version, data)) {
+				return
+			}
 		}
-		c.Writer.Flush()
 	}
 }
 

@@ -34,7 +34,8 @@ func TestChangeHubCatchesUpPastOnePage(t *testing.T) {
 	}
 	hub := newChangeHub(store, slog.New(slog.DiscardHandler))
 	hub.every = 20 * time.Millisecond
-	ch := hub.subscribe()
+	ch, ok := hub.subscribe("alice")
+	require.True(t, ok)
 	defer hub.unsubscribe(ch)
 	seen := map[string]int{}
 	read := func(d time.Duration, until string) {
@@ -118,3 +119,28 @@ func TestStreamEndsOnRevocationAndShutdown(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// One person holds at most maxStreamsPerPerson streams at once; closing one makes room again, and
+// someone else's streams do not count.
+func TestStreamsPerPersonAreBounded(t *testing.T) {
+	hub := newChangeHub(nil, slog.New(slog.DiscardHandler))
+	hub.every = time.Hour // no polling of a read model here
+	var open []chan models.ActionChange
+	for range maxStreamsPerPerson {
+		ch, ok := hub.subscribe("alice")
+		require.True(t, ok)
+		open = append(open, ch)
+	}
+	_, ok := hub.subscribe("alice")
+	require.False(t, ok, "one stream too many")
+	bob, ok := hub.subscribe("bob")
+	require.True(t, ok, "another person's stream")
+	hub.unsubscribe(open[0])
+	again, ok := hub.subscribe("alice")
+	require.True(t, ok, "room again once one closed")
+	for _, ch := range append(open[1:], again, bob) {
+		hub.unsubscribe(ch)
+	}
+	require.Empty(t, hub.per)
+	require.Empty(t, hub.subs)
+}
