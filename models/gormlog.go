@@ -34,6 +34,13 @@ func newQueryLogger(log *slog.Logger) logger.Interface {
 	}
 }
 
+// ParamsFilter keeps the values out of logged statements (GORM asks for it only to log): a failed
+// or slow statement is logged with its placeholders, not with the session hashes, customer
+// references or other values it carried.
+func (l queryLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
+}
+
 func (l queryLogger) LogMode(level logger.LogLevel) logger.Interface {
 	return queryLogger{Interface: l.Interface.LogMode(level), log: l.log, level: level}
 }

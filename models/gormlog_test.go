@@ -37,3 +37,14 @@ func TestOpenReportsAnUnreachableDatabaseOnce(t *testing.T) {
 	require.ErrorContains(t, err, "opening postgres read model")
 	require.Empty(t, buf.String())
 }
+
+// A failed statement is logged without the values it carried.
+func TestFailedStatementsAreLoggedWithoutValues(t *testing.T) {
+	var buf bytes.Buffer
+	store, err := Open("sqlite:"+t.TempDir()+"/log.db", slog.New(slog.NewTextHandler(&buf, nil)))
+	require.NoError(t, err)
+	defer store.Close()
+	require.Error(t, store.DB().Exec("SELECT * FROM nowhere WHERE secret = ?", "canary-value-42").Error)
+	require.Contains(t, buf.String(), "nowhere", "the failed statement is logged")
+	require.NotContains(t, buf.String(), "canary-value-42", "without its values")
+}
