@@ -57,7 +57,11 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		}
 		inbox = append(inbox, records...)
 	}
-	return res, a.Store.ApplyProjection(ctx, ActionRow(p.State), events, inbox...)
+	row := ActionRow(p.State)
+	if p.HanderID != nil {
+		row.HanderID = *p.HanderID
+	}
+	return res, a.Store.ApplyProjection(ctx, row, events, inbox...)
 }
 
 // ActionRow is the read-model row of an action's state.

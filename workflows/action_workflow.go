@@ -435,7 +435,8 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		if err := workflow.Await(ctx, func() bool { return len(w.unprojected) > 0 || len(w.unprojectedNotes) > 0 }); err != nil {
 			return
 		}
-		batch := Projection{State: w.state.Clone(), Events: append([]Event(nil), w.unprojected...)}
+		hander := w.state.lastHander()
+		batch := Projection{State: w.state.Clone(), Events: append([]Event(nil), w.unprojected...), HanderID: &hander}
 		var (
 			res ProjectResult
 			out any

@@ -213,6 +213,9 @@ func (s *State) LastHander() string { return s.lastHander() }
 
 // lastHander is who handed the action to its current owner, or "" when nobody did.
 func (s *State) lastHander() string {
+	if s.revision >= 6 {
+		return s.HandedBy
+	}
 	for i := len(s.Handovers) - 1; i >= 0; i-- {
 		if h := s.Handovers[i]; h.Status == HandoverAccepted && h.ToID == s.OwnerID {
 			return h.FromID
@@ -378,7 +381,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	h.AcceptSummary = in.Summary
 	h.RespondedAt = stampPtr(now)
 	s.tellShift(h, ShiftItemAccepted, in.Summary)
-	s.OwnerID = h.ToID
+	s.OwnerID, s.HandedBy = h.ToID, h.FromID
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
 	// Halfway to the due time, counted on the action's clock.
@@ -671,7 +674,7 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time, absolute bool) []Event {
 	events := s.withdrawPending(now, actorID, "the action was reassigned")
 	from := s.OwnerID
-	s.OwnerID = to.ID
+	s.OwnerID, s.HandedBy = to.ID, ""
 	s.Status = StatusAssigned
 	s.EscalationLevel = 0
 	s.clearDeadlines()
@@ -780,7 +783,7 @@ func CheckClaim(s *State, in ClaimInput) error {
 
 // ApplyClaim makes the claimant the owner.
 func ApplyClaim(s *State, in ClaimInput, now time.Time) []Event {
-	s.OwnerID = in.Actor.ID
+	s.OwnerID, s.HandedBy = in.Actor.ID, ""
 	s.Status = StatusAssigned
 	s.EscalationLevel = 0
 	s.clearDeadlines()

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -86,4 +87,31 @@ func TestCheckDoneTellsTheHander(t *testing.T) {
 	require.Equal(t, workflows.StatusCompleted, check.state.Status)
 	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyCompleted, "the hander is told")
 	require.NotContains(t, b.inboxKinds(t, "bob"), workflows.NotifyCompleted, "not the one who checked")
+}
+
+// The hander is who handed the action to its current owner in the latest change of owner
+// (revision 6): alice hands it to bob; a supervisor reassigns it to erin and back to bob. Nobody
+// handed it to bob this time, so at the due time the supervisors are asked to check, not alice,
+// and the read model names no hander.
+func TestHanderIsTheLatestChangeOfOwner(t *testing.T) {
+	b := setup(t)
+	b.seedSupervisors(t)
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}}
+	away := &step{name: workflows.UpdateReassign, arg: workflows.ReassignInput{Actor: carol, To: onShift("erin", 2), Reason: "bob is busy"}}
+	back := &step{name: workflows.UpdateReassign, arg: workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "bob is free again"}}
+	atDue := probe(121 * time.Minute)
+	check := &step{name: workflows.UpdateCheck, at: 130 * time.Minute, arg: workflows.CheckInput{Actor: carol, Result: workflows.CheckDone}}
+	b.run(t, b.dueIn("h1", 2*time.Hour), handover, accept, away, back, atDue, check)
+	require.NoError(t, back.err)
+	require.Equal(t, "bob", back.state.OwnerID)
+	require.Empty(t, back.state.HandedBy)
+	require.Equal(t, workflows.StatusChecking, atDue.state.Status)
+	require.NotContains(t, b.inboxKinds(t, "alice"), workflows.NotifyCheckAsked, "alice did not hand it to bob this time")
+	require.Contains(t, b.inboxKinds(t, "carol"), workflows.NotifyCheckAsked, "the supervisors are asked")
+	require.NotContains(t, b.inboxKinds(t, "alice"), workflows.NotifyCompleted)
+	require.NoError(t, check.err)
+	row, err := b.store.GetAction(context.Background(), "h1")
+	require.NoError(t, err)
+	require.Empty(t, row.HanderID, "the read model names no hander either")
 }

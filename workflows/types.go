@@ -136,23 +136,26 @@ type Handover struct {
 
 // State is the whole live state of one action, as the workflow holds it and as queries return it.
 type State struct {
-	ID                string     `json:"id"`
-	Title             string     `json:"title"`
-	Details           string     `json:"details"`
-	Category          string     `json:"category"`
-	Priority          string     `json:"priority"`
-	Customer          Customer   `json:"customer"`
-	Status            Status     `json:"status"`
-	OwnerID           string     `json:"owner_id"`
-	TeamID            string     `json:"team_id"`
-	RequiredAuthority int        `json:"required_authority"`
-	DueAt             time.Time  `json:"due_at"`
-	EscalationLevel   int        `json:"escalation_level"`
-	EscalationReason  string     `json:"escalation_reason"`
-	PendingHandoverID string     `json:"pending_handover_id"`
-	Handovers         []Handover `json:"handovers"`
-	Outcome           string     `json:"outcome"`
-	Policy            Policy     `json:"policy"`
+	ID                string    `json:"id"`
+	Title             string    `json:"title"`
+	Details           string    `json:"details"`
+	Category          string    `json:"category"`
+	Priority          string    `json:"priority"`
+	Customer          Customer  `json:"customer"`
+	Status            Status    `json:"status"`
+	OwnerID           string    `json:"owner_id"`
+	TeamID            string    `json:"team_id"`
+	RequiredAuthority int       `json:"required_authority"`
+	DueAt             time.Time `json:"due_at"`
+	EscalationLevel   int       `json:"escalation_level"`
+	EscalationReason  string    `json:"escalation_reason"`
+	PendingHandoverID string    `json:"pending_handover_id"`
+	// HandedBy is who handed the action to its current owner by a handover (set on accepting it,
+	// cleared when the owner changes otherwise: a reassignment or a claim). Revision 6 on.
+	HandedBy  string     `json:"handed_by,omitempty"`
+	Handovers []Handover `json:"handovers"`
+	Outcome   string     `json:"outcome"`
+	Policy    Policy     `json:"policy"`
 	// Ladder is who is alerted at each escalation level: level 1 is Ladder[0].
 	Ladder []Role `json:"ladder"`
 	// The deadlines the workflow sleeps to; nil when the current status has none.
@@ -431,7 +434,10 @@ type StartInput struct {
 // a long read-model outage: it continues as new when its history is full without waiting for the
 // read model (the next run takes the events not yet written), also while it waits after the end,
 // and it retries the projection less often the longer the outage lasts (5 s doubling to a minute);
-// a check that finds the action done tells the hander it was completed, as a completion does.
+// a check that finds the action done tells the hander it was completed, as a completion does; and
+// the hander is who handed the action to its current owner in the latest change of owner, not an
+// earlier handover to the same person (after a reassignment away and back, nobody: the supervisors
+// check it).
 const CurrentRevision = 6
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
@@ -606,6 +612,9 @@ type Projection struct {
 	// Notifications go into the inbox in the same transaction as the events (workflows started
 	// since the inbox moved into the projection; older ones send each through Notify).
 	Notifications []Notification `json:"notifications,omitempty"`
+	// HanderID is who handed the action to its current owner, as the workflow's revision reckons
+	// it (the state alone does not say which revision it is of); nil from workflows older than it.
+	HanderID *string `json:"hander_id,omitempty"`
 }
 
 // ProjectResult is what the projection activity answers.
