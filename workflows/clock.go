@@ -157,5 +157,9 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is running again, due %s: %s", s.Title, s.DueAt.Format(time.RFC3339), in.Reason))
 	}
+	if h := s.PendingHandover(); h != nil && h.ExpiresAt != nil && s.revision >= 6 && h.ToID != in.Actor.ID {
+		// The recipient's time to answer moved with the pause.
+		s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "", fmt.Sprintf("%q is running again: accept or decline %s's handover by %s.", s.Title, h.FromID, h.ExpiresAt.Format(time.RFC3339)))
+	}
 	return []Event{ev}
 }

@@ -339,8 +339,13 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 	if h.ShiftHandoverID != "" && in.StartedBy != "" {
 		ev.Data["started_by"] = in.StartedBy
 	}
+	by := "by " + h.ExpiresAt.Format(time.RFC3339)
+	if s.Paused && s.revision >= 6 {
+		// The clock is stopped: the time to answer starts when the action resumes.
+		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", spanWords(within), s.PauseReason)
+	}
 	s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "",
-		fmt.Sprintf("%s asks you to take over %q: %s. Accept or decline by %s.", h.FromID, s.Title, h.Reason, h.ExpiresAt.Format(time.RFC3339)))
+		fmt.Sprintf("%s asks you to take over %q: %s. Accept or decline %s.", h.FromID, s.Title, h.Reason, by))
 	return []Event{ev}
 }
 

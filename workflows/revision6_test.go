@@ -115,3 +115,27 @@ func TestHanderIsTheLatestChangeOfOwner(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, row.HanderID, "the read model names no hander either")
 }
+
+// A handover made while the action is paused (revision 6) tells its recipient how long they will
+// have once it resumes, not a time counted from the pause; resuming tells them the time.
+func TestHandoverWhilePausedSaysWhenToAnswer(t *testing.T) {
+	b := setup(t)
+	pause := &step{name: workflows.UpdatePause, arg: workflows.PauseInput{Actor: alice, Reason: "waiting on the guest"}}
+	handover := &step{name: workflows.UpdateHandover, at: 3 * time.Hour, arg: handoverTo(onShift("bob", 1))}
+	resume := &step{name: workflows.UpdateResume, at: 4 * time.Hour, arg: workflows.ResumeInput{Actor: alice, Reason: "the guest called back"}}
+	accept := &step{name: workflows.UpdateAccept, at: 4*time.Hour + 10*time.Minute, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}}
+	b.run(t, b.dueIn("p1", 2*time.Hour), pause, handover, resume, accept, complete)
+	require.NoError(t, accept.err, "the time to answer ran from the resumption")
+	ns, err := b.store.ListNotifications(context.Background(), "bob", 10)
+	require.NoError(t, err)
+	var told []string
+	for _, n := range ns {
+		if n.Kind == workflows.NotifyHandoverRequested {
+			told = append(told, n.Message)
+		}
+	}
+	require.Len(t, told, 2, "asked, then told the time once it resumed: %v", told)
+	require.Contains(t, told[1], "Accept or decline within 30 min of the action resuming (it is paused: waiting on the guest)", "newest last")
+	require.Contains(t, told[0], "is running again: accept or decline alice's handover by ")
+}

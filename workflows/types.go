@@ -437,7 +437,8 @@ type StartInput struct {
 // a check that finds the action done tells the hander it was completed, as a completion does; and
 // the hander is who handed the action to its current owner in the latest change of owner, not an
 // earlier handover to the same person (after a reassignment away and back, nobody: the supervisors
-// check it).
+// check it). A handover made while the action is paused tells its recipient how long they have
+// once it resumes, not a time already counted from the pause, and resuming tells them the time.
 const CurrentRevision = 6
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
