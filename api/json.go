@@ -125,6 +125,7 @@ func stateFromRow(r models.Action) workflows.State {
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 		}
 	}
+	s.WithHander(r.HanderID)
 	return s
 }
 

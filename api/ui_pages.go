@@ -575,9 +575,16 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 			}
 		}
 	}
+	// The refusal stands on its card when the board shows that card with its commands; otherwise
+	// (the action has ended or left the board meanwhile) at the top.
+	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool {
+		return r.ID == failedID && slices.ContainsFunc(r.Commands, func(c string) bool {
+			return c == workflows.UpdateReassign || c == workflows.UpdateExtend || c == workflows.UpdateEscalate || c == workflows.UpdateCancel
+		})
+	})
 	data := gin.H{
 		"Team": team, "Columns": columns, "Pending": pending, "Staff": staff, "Roster": roster,
-		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand,
+		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
 		"Form": form, "Idem": randomString(),
 	}
 	if problem != nil {

@@ -102,6 +102,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
 			t.Run("manager_review", func(t *testing.T) { webManagerReview(t, st) })
 			t.Run("board_past_one_page", func(t *testing.T) { webBoardPastOnePage(t, st) })
+			t.Run("check_offered_to_its_hander", func(t *testing.T) { webCheckOfferedToItsHander(t, st) })
 		})
 	}
 }
@@ -489,6 +490,14 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<option value="busy" selected>`)
 	require.Equal(t, 2, strings.Count(page, `<option value="`+outID+`" selected>`), "outgoing and incoming as chosen")
 
+	// A card that has left the board meanwhile (cancelled by someone else): the refusal is at the top.
+	var gone action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &gone))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+gone.ID+"/cancel", map[string]any{"reason": "duplicate"}, nil))
+	resp, page = w.do(http.MethodPost, "/actions/"+gone.ID+"/extend", url.Values{"csrf": {csrf}, "back": {"board"}, "due_in": {"2h"}, "reason": {"late parts"}})
+	require.Equal(t, http.StatusConflict, resp.StatusCode)
+	require.Contains(t, page, `<div class="problem" role="alert"><strong>Not done:</strong>`, "said at the top, as no card shows it")
+
 	// A manager acting on another team's board stays on that board, refused or not.
 	var outgoing struct {
 		TeamID string `json:"team_id"`
@@ -800,4 +809,23 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, oldest)
 	resp, _ = sup.do(http.MethodGet, "/board?team=frontdesk", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "her own team, named")
+}
+
+// The action page offers the check to the person who handed the action to its current owner, as
+// the workflow reckons it: after a reassignment away and back, that is nobody (the supervisors check
+// it), not the earlier hander.
+func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
+	alice, bob, carol := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "carol")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", merge(newAction("alice"), "due_in", "3s"), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "mine"}, nil))
+	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": "erin", "reason": "bob is busy", "due_in": "3s"}, nil))
+	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": "bob", "reason": "bob is free", "due_in": "2s"}, nil))
+	waitStatus(t, alice, a.ID, "checking", 0)
+	_, page := signedIn(t, st, "demo-alice").do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="form-check"`, "alice handed it to bob before, not this time")
+	_, page = signedIn(t, st, "demo-carol").do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `id="form-check"`, "a supervisor checks it")
 }

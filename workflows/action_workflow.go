@@ -124,11 +124,24 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 		}
 		if full {
 			next := in
-			next.KeepOpenFor = max(keepOpen-workflow.Now(ctx).Sub(began), time.Nanosecond)
+			next.KeepOpenFor = max(keepOpen-workflow.Now(ctx).Sub(began), time.Millisecond)
 			return w.continueAsNew(ctx, next)
 		}
 	} else if err := workflow.Sleep(ctx, keepOpen); err != nil {
 		return err
+	}
+	if w.carryProjection {
+		// The end waits for the read model to hold the whole timeline; an outage that fills the
+		// history meanwhile continues as new, with no time left to stay open.
+		if err := workflow.Await(ctx, func() bool { return w.drained(ctx, false, false) || w.outageFilledHistory(ctx, in) }); err != nil {
+			return err
+		}
+		if !w.drained(ctx, false, false) {
+			next := in
+			next.KeepOpenFor = time.Millisecond
+			return w.continueAsNew(ctx, next)
+		}
+		return nil
 	}
 	return w.drain(ctx, false, false)
 }
@@ -266,17 +279,20 @@ func (w *actionWorkflow) continueAsNew(ctx workflow.Context, in StartInput) erro
 // but webhook deliveries when leaveDeliveries, and what is not yet projected (only the projection
 // being written) when leaveProjection: the next run takes them over.
 func (w *actionWorkflow) drain(ctx workflow.Context, leaveDeliveries, leaveProjection bool) error {
-	return workflow.Await(ctx, func() bool {
-		inFlight := w.notifying
-		if leaveDeliveries {
-			inFlight -= len(w.sending)
-		}
-		projected := len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0
-		if leaveProjection {
-			projected = !w.projecting
-		}
-		return projected && inFlight == 0 && workflow.AllHandlersFinished(ctx)
-	})
+	return workflow.Await(ctx, func() bool { return w.drained(ctx, leaveDeliveries, leaveProjection) })
+}
+
+// drained reports whether nothing drain waits for is in flight.
+func (w *actionWorkflow) drained(ctx workflow.Context, leaveDeliveries, leaveProjection bool) bool {
+	inFlight := w.notifying
+	if leaveDeliveries {
+		inFlight -= len(w.sending)
+	}
+	projected := len(w.unprojected) == 0 && len(w.unprojectedNotes) == 0
+	if leaveProjection {
+		projected = !w.projecting
+	}
+	return projected && inFlight == 0 && workflow.AllHandlersFinished(ctx)
 }
 
 // applied takes the events of a change: they go to the projector, the notifications it asked for

@@ -213,7 +213,7 @@ func (s *State) LastHander() string { return s.lastHander() }
 
 // lastHander is who handed the action to its current owner, or "" when nobody did.
 func (s *State) lastHander() string {
-	if s.revision >= 6 {
+	if s.revision >= 6 || s.handerKnown {
 		return s.HandedBy
 	}
 	for i := len(s.Handovers) - 1; i >= 0; i-- {

@@ -136,6 +136,46 @@ func TestHandoverWhilePausedSaysWhenToAnswer(t *testing.T) {
 		}
 	}
 	require.Len(t, told, 2, "asked, then told the time once it resumed: %v", told)
-	require.Contains(t, told[1], "Accept or decline within 30 min of the action resuming (it is paused: waiting on the guest)", "newest last")
+	require.Contains(t, told[1], "Accept or decline within 30 min of the action resuming (it is paused: waiting on the guest)", "newest first: the request is the older")
 	require.Contains(t, told[0], "is running again: accept or decline alice's handover by ")
+}
+
+// The same once the action has ended: the read model is away when the keep-open time runs out, so
+// the end waits for it, and when the history fills meanwhile the workflow continues as new with
+// nothing left to wait for but the projection (revision 6).
+func TestReadModelOutageAfterTheEnd(t *testing.T) {
+	b := setup(t)
+	b.env.SetTestTimeout(time.Minute)
+	in := b.dueIn("o2", 2*time.Hour)
+	in.ContinueAsNewAfter, in.KeepOpenFor = 40, 10*time.Minute
+	away := func(gone bool) {
+		from, to := "action_events", "action_events_away"
+		if !gone {
+			from, to = to, from
+		}
+		require.NoError(t, b.store.DB().Exec("ALTER TABLE "+from+" RENAME TO "+to).Error)
+	}
+	b.env.RegisterDelayedCallback(func() {
+		b.env.UpdateWorkflowNoRejection(workflows.UpdateComplete, "", t, workflows.CompleteInput{Actor: alice, Outcome: "done"})
+	}, time.Minute)
+	b.env.RegisterDelayedCallback(func() {
+		away(true)
+		b.env.UpdateWorkflowNoRejection(workflows.UpdateNote, "", t, workflows.NoteInput{Actor: alice, Text: "after the end, during the outage"})
+	}, 5*time.Minute)
+	b.env.RegisterDelayedCallback(func() { b.env.SetCurrentHistoryLength(in.ContinueAsNewAfter + 1) }, 20*time.Minute)
+	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
+	var next workflows.StartInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.Equal(t, workflows.StatusCompleted, next.Resume.Status)
+	require.Len(t, next.Unprojected, 1, "the note goes with the next run")
+	require.LessOrEqual(t, next.KeepOpenFor, time.Millisecond, "no time left to stay open")
+
+	away(false)
+	b2 := newBundle(t, b.store)
+	b2.env.ExecuteWorkflow(workflows.ActionWorkflow, next)
+	require.True(t, b2.env.IsWorkflowCompleted())
+	require.NoError(t, b2.env.GetWorkflowError(), "the next run writes the note and ends")
+	require.Equal(t, []string{workflows.EventCreated, workflows.EventCompleted, workflows.EventNoteAdded}, b.eventTypes(t, "o2"))
 }

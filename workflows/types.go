@@ -152,10 +152,13 @@ type State struct {
 	PendingHandoverID string    `json:"pending_handover_id"`
 	// HandedBy is who handed the action to its current owner by a handover (set on accepting it,
 	// cleared when the owner changes otherwise: a reassignment or a claim). Revision 6 on.
-	HandedBy  string     `json:"handed_by,omitempty"`
-	Handovers []Handover `json:"handovers"`
-	Outcome   string     `json:"outcome"`
-	Policy    Policy     `json:"policy"`
+	HandedBy string `json:"handed_by,omitempty"`
+	// handerKnown: HandedBy holds the hander whatever the revision (a state read back from the
+	// read model, whose hander the workflow reckoned; see WithHander).
+	handerKnown bool
+	Handovers   []Handover `json:"handovers"`
+	Outcome     string     `json:"outcome"`
+	Policy      Policy     `json:"policy"`
 	// Ladder is who is alerted at each escalation level: level 1 is Ladder[0].
 	Ladder []Role `json:"ladder"`
 	// The deadlines the workflow sleeps to; nil when the current status has none.
@@ -417,6 +420,12 @@ type StartInput struct {
 	// this run writes them first.
 	Unprojected      []Event        `json:"unprojected,omitempty"`
 	UnprojectedNotes []Notification `json:"unprojected_notes,omitempty"`
+}
+
+// WithHander sets who handed the action to its current owner as the workflow reckoned it (the read
+// model's hander_id), for a state built outside the workflow, whose revision it does not know.
+func (s *State) WithHander(id string) {
+	s.HandedBy, s.handerKnown = id, true
 }
 
 // CurrentRevision is the feature level new actions start with. Revision 1 has deadline timers and

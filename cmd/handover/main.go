@@ -85,7 +85,7 @@ func newDevCmd() *cobra.Command {
 			}
 			fmt.Fprintf(out, "  Temporal: %s, namespace %s\n", stack.Temporal.HostPort(), stack.Temporal.Namespace())
 			fmt.Fprintf(out, "  Data:     %s\n", dataDir)
-			fmt.Fprintf(out, "  Codec:    %s/codec   (Temporal UI codec endpoint; supervisor+ tokens)\n", stack.URL)
+			fmt.Fprintf(out, "  Codec:    %s/codec   (Temporal UI codec endpoint; manager and admin tokens)\n", stack.URL)
 			if demo {
 				fmt.Fprintln(out, "  Demo tokens (team "+app.DemoTeam+"):")
 				for _, st := range app.DemoStaff {

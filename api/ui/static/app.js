@@ -102,7 +102,9 @@
     return { tag: el.tagName.toLowerCase(), sig: sig, index: alike(el.tagName.toLowerCase(), sig).indexOf(el) };
   }
   function restoreFocus(key) {
-    if (!key) { return; }
+    // Only when the redraw took the focus away; not when the person has moved on meanwhile.
+    var now = document.activeElement;
+    if (!key || (now && now !== document.body && !(now.closest && now.closest("#live")))) { return; }
     var el = key.id ? document.getElementById(key.id) : null;
     if (!key.id) {
       var same = alike(key.tag, key.sig);
