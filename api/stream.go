@@ -87,7 +87,11 @@ const hubPage = 500
 
 func (h *changeHub) poll(ctx context.Context) {
 	sent := map[string]models.ActionChange{} // action -> newest change sent
-	since := time.Now().Add(-hubLookback)
+	// What changed before the hub started is not news: the first subscriber's page already shows
+	// it. The first pass only notes it (later passes still send a late projection of an old time).
+	started := time.Now()
+	first := true
+	since := started.Add(-hubLookback)
 	tick := time.NewTicker(h.every)
 	defer tick.Stop()
 	for {
@@ -113,6 +117,9 @@ func (h *changeHub) poll(ctx context.Context) {
 					continue
 				}
 				sent[ch.ID] = ch
+				if first && ch.UpdatedAt.Before(started) {
+					continue
+				}
 				h.publish(ch)
 			}
 			if len(changes) < hubPage {
@@ -126,6 +133,7 @@ func (h *changeHub) poll(ctx context.Context) {
 			}
 			from = next
 		}
+		first = false
 		// Forget what fell out of the window, so the map stays small.
 		for id, ch := range sent {
 			if ch.UpdatedAt.Before(since.Add(-2 * hubLookback)) {

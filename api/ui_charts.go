@@ -100,7 +100,7 @@ func reportCharts(r models.HandoverReport) []chart {
 		}
 	}
 	return []chart{
-		{Title: "Time to accept by situation", SVG: barChart("Time to accept by situation", "median, minutes", accept)},
+		{Title: "Time to accept by situation", SVG: barChart("Time to accept by situation", "median", accept)},
 		{Title: "On-time completion by situation", SVG: barChart("On-time completion by situation", "percent", onTime)},
 		{Title: "Escalations by reason", SVG: barChart("Escalations by reason", "count", esc)},
 	}

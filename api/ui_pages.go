@@ -253,6 +253,11 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The action was created but its answer could not be read.")
 		return
 	}
+	if a.OwnerID != "" {
+		s.setDone(c, fmt.Sprintf("Created: %s owns it.", a.OwnerID))
+	} else {
+		s.setDone(c, "Created: nobody could take it on, so it is unassigned and the team's supervisors are told.")
+	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
 }
 

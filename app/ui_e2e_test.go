@@ -283,6 +283,8 @@ func webRoles(t *testing.T, st *app.Stack) {
 	var routed action
 	require.Equal(t, http.StatusOK, as(t, st, "crm").call(http.MethodGet, "/api/v1"+resp.Header.Get("Location"), nil, &routed))
 	require.Equal(t, "frontdesk", routed.TeamID)
+	_, created := crm.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, created, `role="status" tabindex="-1">Created: `+routed.OwnerID+` owns it.</p>`, "the page says what the form did")
 
 	// The authority an action needs is set on the form; one that is not a number is named.
 	_, page = crm.do(http.MethodGet, "/actions/new", nil)

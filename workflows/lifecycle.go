@@ -405,7 +405,10 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 		fmt.Sprintf("%s accepted %q: %s", h.ToID, s.Title, in.Summary))
 
 	message := h.CustomerMessage
-	if blank(message) {
+	if blank(message) && s.revision >= 6 {
+		// Said to the customer: no staff ID, and not the team's own reason for the handover.
+		message = fmt.Sprintf("Your request “%s” has been passed to a colleague, who is looking after it now.", s.Title)
+	} else if blank(message) {
 		message = fmt.Sprintf("Your request %q is now being handled by %s, because %s.", s.Title, h.ToID, h.Reason)
 	}
 	return []Event{accepted, s.tellCustomer(now, in.Actor.ID, message, map[string]any{"handover_id": h.ID})}

@@ -179,3 +179,25 @@ func TestReadModelOutageAfterTheEnd(t *testing.T) {
 	require.NoError(t, b2.env.GetWorkflowError(), "the next run writes the note and ends")
 	require.Equal(t, []string{workflows.EventCreated, workflows.EventCompleted, workflows.EventNoteAdded}, b.eventTypes(t, "o2"))
 }
+
+// The customer is told of an accepted handover without a message of the sender's own in words fit
+// for them (revision 6): no staff ID, no internal reason.
+func TestDefaultCustomerMessageSaysNothingInternal(t *testing.T) {
+	b := setup(t)
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}}
+	b.run(t, b.dueIn("m1", 2*time.Hour), handover, accept, complete)
+	events, err := b.store.ListEvents(context.Background(), "m1")
+	require.NoError(t, err)
+	var told []string
+	for _, e := range events {
+		if e.Type == workflows.EventCustomerTold {
+			told = append(told, e.Data)
+		}
+	}
+	require.Len(t, told, 1)
+	require.Contains(t, told[0], "Your request “Late checkout” has been passed to a colleague")
+	require.NotContains(t, told[0], "bob")
+	require.NotContains(t, told[0], "shift ends", "the team's own reason stays inside")
+}

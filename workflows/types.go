@@ -447,7 +447,9 @@ func (s *State) WithHander(id string) {
 // the hander is who handed the action to its current owner in the latest change of owner, not an
 // earlier handover to the same person (after a reassignment away and back, nobody: the supervisors
 // check it). A handover made while the action is paused tells its recipient how long they have
-// once it resumes, not a time already counted from the pause, and resuming tells them the time.
+// once it resumes, not a time already counted from the pause, and resuming tells them the time. The
+// message to the customer on an accepted handover without one of the sender's own names no staff
+// member and gives no internal reason.
 const CurrentRevision = 6
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.

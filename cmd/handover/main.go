@@ -91,6 +91,11 @@ func newDevCmd() *cobra.Command {
 				for _, st := range app.DemoStaff {
 					fmt.Fprintf(out, "    %-6s %-10s %s\n", st.ID, st.Role, app.DemoToken(st.ID))
 				}
+			} else if staff, err := stack.Store.ListStaff(cmd.Context(), ""); err == nil && len(staff) == 0 {
+				// Nobody can sign in yet: say how to make the first administrator.
+				fmt.Fprintln(out, "  No staff yet. Make an administrator, then sign in with the token printed:")
+				fmt.Fprintf(out, "    handover admin --data %s add-staff admin \"Administrator\" --role admin\n", dataDir)
+				fmt.Fprintf(out, "    handover admin --data %s issue-token admin\n", dataDir)
 			}
 			select {
 			case <-cmd.Context().Done():
