@@ -828,6 +828,11 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	waitStatus(t, alice, a.ID, "checking", 0)
 	_, page := signedIn(t, st, "demo-alice").do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="form-check"`, "alice handed it to bob before, not this time")
-	_, page = signedIn(t, st, "demo-carol").do(http.MethodGet, "/actions/"+a.ID, nil)
+	sup := signedIn(t, st, "demo-carol")
+	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="form-check"`, "a supervisor checks it")
+	// "Not done" without a next step: the error stands under the next-step field.
+	resp, page := sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `<select id="check-next" name="next">.*</select>\s*<span class="field-error">`, page)
 }
