@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/converter"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -126,6 +127,18 @@ func (b *testBundle) run(t *testing.T, in workflows.StartInput, steps ...*step) 
 	for _, s := range steps {
 		require.True(t, s.done, "update %s never answered", s.name)
 	}
+}
+
+// continuedAsNew runs the workflow, which must continue as new, and returns the next run's input.
+func (b *testBundle) continuedAsNew(t *testing.T, in workflows.StartInput) workflows.StartInput {
+	t.Helper()
+	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
+	var can *workflow.ContinueAsNewError
+	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
+	var next workflows.StartInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.NotNil(t, next.Resume)
+	return next
 }
 
 func requireRefused(t *testing.T, s *step, kind string) {

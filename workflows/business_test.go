@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/handover/handover/calendar"
 	"github.com/handover/handover/workflows"
@@ -278,12 +276,7 @@ func TestContinueAsNewCarriesCalendarPolicyAndPause(t *testing.T) {
 		b.env.SetCurrentHistoryLength(in.ContinueAsNewAfter + 1)
 		b.env.UpdateWorkflowNoRejection(workflows.UpdateNote, "", t, workflows.NoteInput{Actor: alice, Text: "still waiting"})
 	}, 2*time.Minute)
-	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
-	var can *workflow.ContinueAsNewError
-	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
-	var next workflows.StartInput
-	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
-	require.NotNil(t, next.Resume)
+	next := b.continuedAsNew(t, in)
 	require.Equal(t, officeHours(), next.Resume.Calendar)
 	require.Equal(t, 7, next.Resume.Policy.Version)
 	require.Equal(t, []string{"amount"}, next.Resume.Policy.RequiredFields)

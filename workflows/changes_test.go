@@ -2,7 +2,6 @@ package workflows_test
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,8 +11,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/models/modelstest"
@@ -171,12 +168,8 @@ func TestContinueAsNewDoesNotWaitForAWebhookThatIsDown(t *testing.T) {
 			b.env.UpdateWorkflowNoRejection(workflows.UpdateNote, "", t, workflows.NoteInput{Actor: alice, Text: fmt.Sprintf("call %d", i+1)})
 		}, at)
 	}
-	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
-	var can *workflow.ContinueAsNewError
-	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
+	next := b.continuedAsNew(t, in)
 	require.Less(t, b.env.Now().Sub(start), 5*time.Minute, "continued as new at once, not after the deliveries' day of retries")
-	var next workflows.StartInput
-	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
 	var pending []string
 	for _, n := range next.Webhooks {
 		pending = append(pending, fmt.Sprintf("%d %s", n.Seq, n.Kind))

@@ -2,14 +2,11 @@ package workflows_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
@@ -282,13 +279,7 @@ func TestContinueAsNewCarriesStateAndDeadlines(t *testing.T) {
 			b.env.UpdateWorkflowNoRejection(s.name, "", t, s.arg)
 		}, s.at)
 	}
-	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
-	var can *workflow.ContinueAsNewError
-	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
-
-	var next workflows.StartInput
-	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
-	require.NotNil(t, next.Resume)
+	next := b.continuedAsNew(t, in)
 	require.Equal(t, "c1", next.Resume.ID)
 	require.True(t, next.Resume.DueAt.Equal(in.DueAt.UTC().Truncate(time.Microsecond)), "the due time carries over")
 	require.Greater(t, next.Resume.Version, int64(1))

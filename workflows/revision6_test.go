@@ -2,16 +2,24 @@ package workflows_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/workflow"
 
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
 )
+
+// timelineAway takes the read model's timeline table away (gone) or brings it back: every
+// projection fails meanwhile, as in an outage.
+func timelineAway(t *testing.T, store *models.Store, gone bool) {
+	from, to := "action_events", "action_events_away"
+	if !gone {
+		from, to = to, from
+	}
+	require.NoError(t, store.DB().Exec("ALTER TABLE "+from+" RENAME TO "+to).Error)
+}
 
 // A long read-model outage (revision 6): the action keeps taking commands, and when its history is
 // full it continues as new without waiting for the read model, handing the events not yet written
@@ -22,13 +30,7 @@ func TestReadModelOutageContinuesAsNew(t *testing.T) {
 	b.env.SetTestTimeout(time.Minute) // before revision 6 it never continues as new: fail, not hang
 	in := b.dueIn("o1", 2*time.Hour)
 	in.ContinueAsNewAfter = 40
-	away := func(gone bool) {
-		from, to := "action_events", "action_events_away"
-		if !gone {
-			from, to = to, from
-		}
-		require.NoError(t, b.store.DB().Exec("ALTER TABLE "+from+" RENAME TO "+to).Error)
-	}
+	away := func(gone bool) { timelineAway(t, b.store, gone) }
 	note := func(at time.Duration, text string, then func()) {
 		b.env.RegisterDelayedCallback(func() {
 			if then != nil {
@@ -46,12 +48,7 @@ func TestReadModelOutageContinuesAsNew(t *testing.T) {
 		// a server would by now); no command comes to wake the workflow.
 		b.env.SetCurrentHistoryLength(in.ContinueAsNewAfter + 1)
 	}, 10*time.Minute)
-	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
-	var can *workflow.ContinueAsNewError
-	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
-	var next workflows.StartInput
-	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
-	require.NotNil(t, next.Resume)
+	next := b.continuedAsNew(t, in)
 	require.Less(t, b.env.Now().Sub(start), 12*time.Minute, "continued as new at the projection's next retry")
 	require.EqualValues(t, 4, next.Resume.Version, "created and three notes")
 	require.Len(t, next.Unprojected, 2, "the two notes the read model never got go with the next run")
@@ -148,13 +145,7 @@ func TestReadModelOutageAfterTheEnd(t *testing.T) {
 	b.env.SetTestTimeout(time.Minute)
 	in := b.dueIn("o2", 2*time.Hour)
 	in.ContinueAsNewAfter, in.KeepOpenFor = 40, 10*time.Minute
-	away := func(gone bool) {
-		from, to := "action_events", "action_events_away"
-		if !gone {
-			from, to = to, from
-		}
-		require.NoError(t, b.store.DB().Exec("ALTER TABLE "+from+" RENAME TO "+to).Error)
-	}
+	away := func(gone bool) { timelineAway(t, b.store, gone) }
 	b.env.RegisterDelayedCallback(func() {
 		b.env.UpdateWorkflowNoRejection(workflows.UpdateComplete, "", t, workflows.CompleteInput{Actor: alice, Outcome: "done"})
 	}, time.Minute)
@@ -163,11 +154,7 @@ func TestReadModelOutageAfterTheEnd(t *testing.T) {
 		b.env.UpdateWorkflowNoRejection(workflows.UpdateNote, "", t, workflows.NoteInput{Actor: alice, Text: "after the end, during the outage"})
 	}, 5*time.Minute)
 	b.env.RegisterDelayedCallback(func() { b.env.SetCurrentHistoryLength(in.ContinueAsNewAfter + 1) }, 20*time.Minute)
-	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
-	var can *workflow.ContinueAsNewError
-	require.True(t, errors.As(b.env.GetWorkflowError(), &can), "expected continue-as-new, got %v", b.env.GetWorkflowError())
-	var next workflows.StartInput
-	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	next := b.continuedAsNew(t, in)
 	require.Equal(t, workflows.StatusCompleted, next.Resume.Status)
 	require.Len(t, next.Unprojected, 1, "the note goes with the next run")
 	require.LessOrEqual(t, next.KeepOpenFor, time.Millisecond, "no time left to stay open")
