@@ -29,6 +29,14 @@ type actionRow struct {
 	Commands []string
 }
 
+// boardCommands are the commands a board card offers, in its "Act on it" panel.
+var boardCommands = []string{workflows.UpdateReassign, workflows.UpdateExtend, workflows.UpdateEscalate, workflows.UpdateCancel}
+
+// ActsOnBoard reports whether the card offers any command on the board.
+func (r actionRow) ActsOnBoard() bool {
+	return slices.ContainsFunc(r.Commands, func(c string) bool { return slices.Contains(boardCommands, c) })
+}
+
 // selfRecipient is the signed-in person as a possible owner, for the commands a screen offers.
 func selfRecipient(me models.Staff) workflows.Recipient {
 	return workflows.Recipient{
@@ -253,11 +261,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The action was created but its answer could not be read.")
 		return
 	}
-	if a.OwnerID != "" {
-		s.setDone(c, fmt.Sprintf("Created: %s owns it.", a.OwnerID))
-	} else {
-		s.setDone(c, "Created: nobody could take it on, so it is unassigned and the team's supervisors are told.")
-	}
+	s.setDone(c, doneMessage(uiCreate, a))
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
 }
 
@@ -384,6 +388,9 @@ func commandBody(command string, f url.Values) map[string]any {
 // uiFeedback is the action page's form for the recipient's rating of a handover they accepted.
 const uiFeedback = "feedback"
 
+// uiCreate names the New action form's request in doneMessage.
+const uiCreate = "create"
+
 func (s *server) uiCommand(c *gin.Context) {
 	command := c.Param("command")
 	path, ok := commandPaths[command]
@@ -429,6 +436,11 @@ func boardOf(viewer models.Staff, team string) string {
 // doneMessage says what a command the person sent has done, from the action as it answered.
 func doneMessage(command string, a actionJSON) string {
 	switch command {
+	case uiCreate:
+		if a.OwnerID == "" {
+			return "Created: nobody could take it on, so it is unassigned and the team's supervisors are told."
+		}
+		return fmt.Sprintf("Created: %s owns it.", a.OwnerID)
 	case workflows.UpdateHandover:
 		if a.PendingHandover != nil {
 			return fmt.Sprintf("Handed over to %s: you own %q until they accept.", a.PendingHandover.ToID, a.Title)
@@ -582,11 +594,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	}
 	// The refusal stands on its card when the board shows that card with its commands; otherwise
 	// (the action has ended or left the board meanwhile) at the top.
-	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool {
-		return r.ID == failedID && slices.ContainsFunc(r.Commands, func(c string) bool {
-			return c == workflows.UpdateReassign || c == workflows.UpdateExtend || c == workflows.UpdateEscalate || c == workflows.UpdateCancel
-		})
-	})
+	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
 	data := gin.H{
 		"Team": team, "Columns": columns, "Pending": pending, "Staff": staff, "Roster": roster,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
