@@ -267,7 +267,7 @@ func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
 	default:
 		return nil
 	}
-	owned, awaiting, err := s.Store.OpenWorkAbove(c.Request.Context(), was.ID, above)
+	owned, awaiting, err := s.Store.OpenWork(c.Request.Context(), was.ID, above)
 	if err != nil || owned+awaiting == 0 {
 		return err
 	}

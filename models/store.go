@@ -472,14 +472,9 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	return in, nil
 }
 
-// OpenWork counts what a person holds: the open actions they own, and the handovers waiting for
-// them to accept.
-func (s *Store) OpenWork(ctx context.Context, staffID string) (owned, awaiting int64, err error) {
-	return s.OpenWorkAbove(ctx, staffID, -1)
-}
-
-// OpenWorkAbove counts, like OpenWork, only the actions that need more authority than authority.
-func (s *Store) OpenWorkAbove(ctx context.Context, staffID string, authority int) (owned, awaiting int64, err error) {
+// OpenWork counts what a person holds of the actions that need more than authority (-1: all of
+// them): the open actions they own, and the handovers waiting for them to accept.
+func (s *Store) OpenWork(ctx context.Context, staffID string, authority int) (owned, awaiting int64, err error) {
 	db := s.read.WithContext(ctx)
 	if err = db.Model(&Action{}).Where("owner_id = ? AND status IN ? AND required_authority > ?", staffID, openStatuses, authority).Count(&owned).Error; err != nil {
 		return 0, 0, fmt.Errorf("open work of %s: %w", staffID, err)

@@ -373,14 +373,14 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		require.Equal(t, []string{"w2", "w1"}, ids(everywhere.AwaitingAcceptance))
 
 		// What alice holds: three open actions owned (not the completed one), two handovers to accept.
-		owned, awaiting, err := store.OpenWork(ctx, "alice")
+		owned, awaiting, err := store.OpenWork(ctx, "alice", -1)
 		require.NoError(t, err)
 		require.Equal(t, []int64{3, 2}, []int64{owned, awaiting})
-		owned, awaiting, err = store.OpenWork(ctx, "carol")
+		owned, awaiting, err = store.OpenWork(ctx, "carol", -1)
 		require.NoError(t, err)
 		require.Equal(t, []int64{0, 0}, []int64{owned, awaiting})
 		// None of it needs more authority than none.
-		owned, awaiting, err = store.OpenWorkAbove(ctx, "alice", 0)
+		owned, awaiting, err = store.OpenWork(ctx, "alice", 0)
 		require.NoError(t, err)
 		require.Equal(t, []int64{0, 0}, []int64{owned, awaiting})
 	})

@@ -115,35 +115,34 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 		keepOpen = DefaultKeepOpenFor
 	}
 	if w.carryProjection {
-		// Projection retries while the read model is away keep adding to the history: a full one
-		// continues as new with the rest of the time.
-		began := workflow.Now(ctx)
-		full, err := workflow.AwaitWithTimeout(ctx, keepOpen, func() bool { return w.outageFilledHistory(ctx, in) })
-		if err != nil {
-			return err
-		}
-		if full {
-			next := in
-			next.KeepOpenFor = max(keepOpen-workflow.Now(ctx).Sub(began), time.Millisecond)
-			return w.continueAsNew(ctx, next)
-		}
-	} else if err := workflow.Sleep(ctx, keepOpen); err != nil {
+		return w.keepOpen(ctx, in, keepOpen)
+	}
+	if err := workflow.Sleep(ctx, keepOpen); err != nil {
 		return err
 	}
-	if w.carryProjection {
-		// The end waits for the read model to hold the whole timeline; an outage that fills the
-		// history meanwhile continues as new, with no time left to stay open.
+	return w.drain(ctx, false, false)
+}
+
+// keepOpen (revision 6) keeps the ended action open for d, then waits for the read model to hold
+// the whole timeline. Projection retries while the read model is away keep adding to the history:
+// a full one, in either wait, continues as new with the rest of the time (none after the wait).
+func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Duration) error {
+	began := workflow.Now(ctx)
+	full, err := workflow.AwaitWithTimeout(ctx, d, func() bool { return w.outageFilledHistory(ctx, in) })
+	if err != nil {
+		return err
+	}
+	if !full {
 		if err := workflow.Await(ctx, func() bool { return w.drained(ctx, false, false) || w.outageFilledHistory(ctx, in) }); err != nil {
 			return err
 		}
-		if !w.drained(ctx, false, false) {
-			next := in
-			next.KeepOpenFor = time.Millisecond
-			return w.continueAsNew(ctx, next)
+		if w.drained(ctx, false, false) {
+			return nil
 		}
-		return nil
 	}
-	return w.drain(ctx, false, false)
+	next := in
+	next.KeepOpenFor = max(d-workflow.Now(ctx).Sub(began), time.Millisecond)
+	return w.continueAsNew(ctx, next)
 }
 
 // runDeadlines sleeps to the next deadline of the current state and fires it, until the action
