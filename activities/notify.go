@@ -75,7 +75,16 @@ func Verify(secret, timestamp string, body []byte, signature string) bool {
 	return hmac.Equal([]byte(Sign(secret, timestamp, body)), []byte(signature))
 }
 
-// Send posts the event; any answer but 2xx is an error, so the activity retries.
+// refusedDelivery are the answers that refuse one delivery for what it is, so it is not sent
+// again. Any other answer is retried: a 401, 403 or 404 is as often a secret being changed, a
+// proxy or a deployment in progress as a final no, and 408 and 429 say "later".
+var refusedDelivery = map[int]bool{
+	http.StatusBadRequest: true, http.StatusGone: true, http.StatusRequestEntityTooLarge: true,
+	http.StatusUnsupportedMediaType: true, http.StatusUnprocessableEntity: true,
+}
+
+// Send posts the event; any answer but 2xx is an error, so the activity retries (but
+// refusedDelivery's).
 func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) error {
 	body, err := json.Marshal(ev)
 	if err != nil {
@@ -103,9 +112,9 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 	switch code := resp.StatusCode; {
 	case code >= 200 && code <= 299:
 		return nil
-	case code >= 400 && code <= 499 && code != http.StatusRequestTimeout && code != http.StatusTooManyRequests:
-		// The receiver refuses this delivery (400 bad request, 410 gone...): sending it again
-		// would be refused again. 408 and 429 say "later" and are retried.
+	case refusedDelivery[code]:
+		// The receiver refuses this delivery itself (its body, or what it is about): sending it
+		// again would be refused again.
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("webhook %s refused: %s", ev.ID, resp.Status), "WebhookRefused", nil)
 	default:
 		return fmt.Errorf("webhook %s answered %s", ev.ID, resp.Status)
@@ -150,21 +159,32 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 	return a.Webhook.Send(ctx, ev, a.now())
 }
 
+// roleAbove is who hears a role's alert when nobody holds that role.
+var roleAbove = map[workflows.Role]workflows.Role{
+	workflows.RoleSupervisor: workflows.RoleManager,
+	workflows.RoleManager:    workflows.RoleAdmin,
+}
+
 // inboxRecords resolves a notification's recipients (people named, and the staff of a role) and
 // makes one inbox record for each.
 func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification) ([]models.Notification, []string, error) {
 	recipients := slices.Clone(n.To)
-	if n.ToRole != "" {
+	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
+	// next one, so that an alert meant for someone reaches someone.
+	for role := n.ToRole; role != ""; role = roleAbove[role] {
 		team := n.TeamID
-		if n.ToRole == workflows.RoleManager {
-			team = "" // managers see every team
+		if role == workflows.RoleManager || role == workflows.RoleAdmin {
+			team = "" // they see every team
 		}
-		staff, err := a.Store.StaffWithRole(ctx, string(n.ToRole), team)
+		staff, err := a.Store.StaffWithRole(ctx, string(role), team)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, st := range staff {
 			recipients = append(recipients, st.ID)
+		}
+		if len(staff) > 0 {
+			break
 		}
 	}
 	slices.Sort(recipients)

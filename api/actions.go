@@ -81,6 +81,10 @@ func parseDuration(field, v string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(v)
 	switch {
+	case err != nil && strings.ContainsAny(v, "dDwW"):
+		// Days are not a unit: on a team's calendar a day of open time is not 24 hours, so the
+		// hours are said outright.
+		return 0, invalidFields(FieldError{Field: field, Message: "must be a duration in hours, minutes or seconds (days are not a unit: write 24h or 48h), such as 90m or 4h"})
 	case err != nil:
 		return 0, invalidFields(FieldError{Field: field, Message: "must be a duration such as 90m or 4h"})
 	case d <= 0:

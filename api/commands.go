@@ -126,6 +126,13 @@ func idempotency(c *gin.Context, update string, req any) (workflows.Idempotency,
 	if err != nil || key == "" {
 		return workflows.Idempotency{}, err
 	}
+	// The path's other parts name what the command is about (a feedback's handover): part of the
+	// request, like the body. The action's ID is the workflow's, which scopes the key already.
+	for _, p := range c.Params {
+		if p.Key != "id" {
+			update += "/" + p.Key + "=" + p.Value
+		}
+	}
 	hash, err := requestHash(update, req)
 	if err != nil {
 		return workflows.Idempotency{}, err
@@ -233,7 +240,7 @@ func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipien
 // recipientOf is a member of staff as the workflow's eligibility checks need to know them.
 func recipientOf(st models.Staff) workflows.Recipient {
 	return workflows.Recipient{
-		ID: st.ID, Role: workflows.Role(st.Role), TeamID: teamOf(st), Authority: st.Authority,
+		ID: st.ID, Name: st.Name, Role: workflows.Role(st.Role), TeamID: teamOf(st), Authority: st.Authority,
 		OnShift: st.OnShift, Active: st.Active,
 	}
 }

@@ -16,7 +16,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -406,7 +408,39 @@ func (r apiResult) message() string {
 	if msg == "" {
 		msg = r.Problem.Title
 	}
-	return msg
+	return spokenFields(msg)
+}
+
+// fieldWords are the API's field names as the forms label them, where a name is not plain words
+// once its underscores are spaces.
+var fieldWords = map[string]string{
+	"to_id": "to", "owner_id": "owner", "team_id": "team", "from_id": "from", "id": "ID",
+	"notes.summary": "summary", "customer.ref": "customer reference", "customer.name": "customer name",
+	"customer.contact": "customer contact", "required_authority": "authority needed",
+	"Idempotency-Key": "form",
+}
+
+// refusedField is a field name at the start of a refusal's sentence: "to_id: ...", or one of
+// several joined by "; ".
+var refusedField = regexp.MustCompile(`(^|; )([A-Za-z][A-Za-z0-9_.-]*)(\[(\d+)\])?: `)
+
+// spokenFields says a refusal's field names the way the page's labels do: "to_id: bob already
+// owns it" reads "Person: bob already owns it", "required_fields[1]: ..." "Required fields, item
+// 2: ...", a policy's note "notes.fields.amount: ..." "Amount: ...".
+func spokenFields(msg string) string {
+	return refusedField.ReplaceAllStringFunc(msg, func(m string) string {
+		g := refusedField.FindStringSubmatch(m)
+		name := g[2]
+		words, ok := fieldWords[name]
+		if !ok {
+			words = label(name[strings.LastIndexByte(name, '.')+1:])
+		}
+		if g[4] != "" {
+			n, _ := strconv.Atoi(g[4])
+			words += fmt.Sprintf(", item %d", n+1)
+		}
+		return g[1] + strings.ToUpper(words[:1]) + words[1:] + ": "
+	})
 }
 
 type recorder struct {

@@ -18,3 +18,18 @@ func TestMessageParts(t *testing.T) {
 	require.True(t, parts[1].At.Equal(at.Add(500*time.Millisecond)))
 	require.Equal(t, []eventPart{{Text: "no time 2026-13-45 here"}}, messageParts("no time 2026-13-45 here"))
 }
+
+// A refusal shown on a page names its fields as the forms label them, not as the API spells them.
+func TestSpokenFields(t *testing.T) {
+	for in, want := range map[string]string{
+		"to_id: bob already owns this action":                       "To: bob already owns this action",
+		"due_in: must be positive; reason: say why":                 "Due in: must be positive; Reason: say why",
+		"required_fields[1]: amount is named twice":                 "Required fields, item 2: amount is named twice",
+		"notes.fields.payment_reference: the refund policy asks":    "Payment reference: the refund policy asks",
+		"customer.ref: must be set":                                 "Customer reference: must be set",
+		"only the owner (alice) can hand this action over: ask her": "only the owner (alice) can hand this action over: ask her",
+		"cannot accept an action that is completed":                 "cannot accept an action that is completed",
+	} {
+		require.Equal(t, want, spokenFields(in), in)
+	}
+}

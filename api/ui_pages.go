@@ -37,14 +37,6 @@ func (r actionRow) ActsOnBoard() bool {
 	return slices.ContainsFunc(r.Commands, func(c string) bool { return slices.Contains(boardCommands, c) })
 }
 
-// selfRecipient is the signed-in person as a possible owner, for the commands a screen offers.
-func selfRecipient(me models.Staff) workflows.Recipient {
-	return workflows.Recipient{
-		ID: me.ID, Role: workflows.Role(me.Role), TeamID: teamOf(me), Authority: me.Authority,
-		OnShift: me.OnShift, Active: me.Active,
-	}
-}
-
 func (s *server) rows(items []actionJSON) []actionRow {
 	now := s.Now()
 	out := make([]actionRow, len(items))
@@ -295,7 +287,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
 		state := stateFromRow(row)
 		me := principal(c)
-		commands = workflows.Available(&state, actorOf(me), selfRecipient(me))
+		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
 	}
 	var required []string
 	if slices.Contains(commands, workflows.UpdateHandover) {
@@ -541,7 +533,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	for i := range rows {
 		// The row holds what the commands' checks read: status, owner, team, pause, handovers.
 		state := stateOfView(rows[i].actionJSON)
-		rows[i].Commands = workflows.Available(&state, actorOf(viewer), selfRecipient(viewer))
+		rows[i].Commands = workflows.Available(&state, actorOf(viewer), recipientOf(viewer))
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		oi, oj := slices.Index(statusOrder, rows[i].Status), slices.Index(statusOrder, rows[j].Status)

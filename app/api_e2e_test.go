@@ -83,6 +83,11 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 			require.Equal(t, tc.field, p.Errors[0].Field, tc.name)
 		}
 	}
+	// Days are not a unit (a day of open time is not 24 hours): the refusal says to write hours.
+	var days problem
+	require.Equal(t, 422, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "due_in", "2d"), &days))
+	require.Equal(t, "due_in", days.Errors[0].Field)
+	require.Contains(t, days.Detail, "write 24h or 48h")
 	// One answer lists every field that is wrong, whichever check finds it.
 	root := as(t, st, "root")
 	for _, tc := range []struct {

@@ -348,7 +348,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.Click(chromedp.CSS(card+` form[action$="/extend"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
 	)
-	require.Contains(t, carol.text(".problem"), "due_in")
+	require.Contains(t, carol.text(".problem"), "Due in: must be a duration")
 	require.Equal(t, http.StatusCreated, r.call(http.MethodPost, "/api/v1/actions/"+created.ID+"/notes", map[string]any{"text": "guest called again"}, nil))
 	carol.waitText("#live-status", "This page has changed since. You will see it once you send the form again or leave it.")
 	require.Equal(t, "Team board: frontdesk", carol.text("h1"), "still the board")

@@ -97,8 +97,13 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 			FeedbackComment string `json:"feedback_comment"`
 		} `json:"handovers"`
 	}
-	require.Equal(t, http.StatusCreated, bob.call("POST", feedback, map[string]any{"rating": 4, "comment": "clear notes, missing the room number"}, &rated), "feedback after completion")
+	rating := map[string]any{"rating": 4, "comment": "clear notes, missing the room number"}
+	require.Equal(t, http.StatusCreated, bob.call("POST", feedback, rating, &rated, "Idempotency-Key", "rate-1"), "feedback after completion")
 	require.Equal(t, 4, rated.Handovers[0].FeedbackRating)
+	// The key names the request with its handover: the same body about another handover is not a retry.
+	require.Equal(t, http.StatusUnprocessableEntity, bob.call("POST", path+"/handovers/h9/feedback", rating, &p, "Idempotency-Key", "rate-1"))
+	require.Equal(t, "Idempotency-Key", p.Errors[0].Field)
+	require.Equal(t, http.StatusCreated, bob.call("POST", feedback, rating, &rated, "Idempotency-Key", "rate-1"), "a retry of the first gets its answer")
 	require.Equal(t, http.StatusConflict, bob.call("POST", feedback, map[string]any{"rating": 5}, &p), "rated once")
 	require.Eventually(t, func() bool {
 		var n struct {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -22,7 +23,7 @@ var recordHistories = flag.Bool("record-histories", false, "write the histories 
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v10-"
+const historyPrefix = "v11-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -36,9 +37,9 @@ func TestRecordHistories(t *testing.T) {
 	// every change, notified or not).
 	st := startStack(t, t.TempDir(), "", newHookReceiver(t).webhook())
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
-	record := func(name string, steps func(id string)) {
+	recordFrom := func(name string, body map[string]any, steps func(id string)) {
 		var a action
-		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
 		steps(a.ID)
 		history := &historypb.History{Events: actionHistory(t, st, a.ID)}
 		// Saved in plain JSON, as the replayer (with the SDK's own converter) reads it.
@@ -52,6 +53,7 @@ func TestRecordHistories(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join("..", "workflows", "testdata", historyPrefix+name+".json"), raw, 0o644))
 	}
+	record := func(name string, steps func(id string)) { recordFrom(name, newAction("alice"), steps) }
 	record("handover_accept_complete", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
@@ -86,7 +88,7 @@ func TestRecordHistories(t *testing.T) {
 		time.Sleep(3 * time.Second)
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "the guest answered"}, nil))
 		waitStatus(t, alice, id, "checking", 0)
-		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/check", map[string]any{"result": "done"}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/check", map[string]any{"result": "done", "notes": "the guest answered"}, nil))
 	})
 	record("paused_due_at_then_reassigned", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
@@ -99,6 +101,22 @@ func TestRecordHistories(t *testing.T) {
 		require.True(t, a.DueAt.Equal(dueAt), "revision 5: a due time given while paused stays: %s", a.DueAt)
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign", map[string]any{"to_id": "alice", "reason": "bob went home"}, nil))
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
+	})
+	dave := as(t, st, "dave")
+	recordFrom("escalated_reminded_extended", merge(newAction("alice"), "escalate_within", "1s"), func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/escalate", map[string]any{"reason": "guest complained"}, nil))
+		waitStatus(t, alice, id, "escalated", 2)
+		require.Eventually(t, func() bool {
+			var events struct {
+				Items []struct{ Type string } `json:"items"`
+			}
+			alice.call("GET", "/api/v1/actions/"+id+"/events", nil, &events)
+			return slices.ContainsFunc(events.Items, func(e struct{ Type string }) bool { return e.Type == "escalation_reminder" })
+		}, 15*time.Second, 25*time.Millisecond, "revision 7: the top of the ladder is reminded")
+		require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "2h", "reason": "the guest agreed"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
 	})
 	// The last one: the team's calendar applies to every action created after it.
 	root := as(t, st, "root")

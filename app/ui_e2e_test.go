@@ -481,12 +481,12 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card's panel is open again")
 	require.Contains(t, page, `value="tomorrow"`)
 	require.Contains(t, page, `value="parts arrive late"`)
-	require.Regexp(t, `Not done:</strong> due_in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
+	require.Regexp(t, `Not done:</strong> Due in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
 	require.Equal(t, 1, strings.Count(page, "Not done:"), "once, on the card")
 
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {outID}, "situation": {"busy"}, "notes": {"Two late arrivals."}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, "Not started:</strong> to_id: the outgoing person cannot take over their own shift")
+	require.Contains(t, page, "Not started:</strong> To: the outgoing person cannot take over their own shift")
 	require.Equal(t, 1, strings.Count(page, "Not started:"), "once, by the form")
 	require.Contains(t, page, `<textarea id="sh-notes" name="notes" rows="3" required>Two late arrivals.</textarea>`)
 	require.Contains(t, page, `<option value="busy" selected>`)
@@ -698,7 +698,7 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 		"notes_summary": {"Refund approved"}, "field_amount": {"12.50 EUR"},
 	})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, "notes.fields.payment_reference")
+	require.Contains(t, page, "Payment reference: the refund policy (version 1) requires it", "named as the form labels it")
 	require.Contains(t, page, `value="12.50 EUR"`, "what was typed is kept")
 }
 
@@ -835,4 +835,14 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	resp, page := sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `<select id="check-next" name="next">.*</select>\s*<span class="field-error">`, page)
+	// "Done" records the outcome: without one it is refused under the notes, and nothing changes.
+	resp, page = sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"done"}, "notes": {" "}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `<textarea id="check-notes" name="notes" rows="2">[^<]*</textarea>\s*<span class="field-error">record the outcome`, page)
+	require.Equal(t, "checking", waitStatus(t, alice, a.ID, "checking", 0).Status)
+	resp, _ = sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"done"}, "notes": {"bob confirmed the late checkout"}})
+	require.Less(t, resp.StatusCode, 400)
+	var done action
+	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, path+"?consistent=true", nil, &done))
+	require.Equal(t, "completed", done.Status)
 }

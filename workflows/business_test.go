@@ -124,7 +124,7 @@ func TestPauseAcrossTheDueTime(t *testing.T) {
 	resumeAgain := &step{name: workflows.UpdateResume, at: 48*time.Hour + time.Minute, arg: workflows.ResumeInput{Actor: alice, Reason: "again"}}
 	beforeDue := probe(49*time.Hour - time.Minute)
 	afterDue := probe(49*time.Hour + time.Minute)
-	complete := &step{name: workflows.UpdateCheck, at: 49*time.Hour + 10*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone}}
+	complete := &step{name: workflows.UpdateCheck, at: 49*time.Hour + 10*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone, Notes: "guest confirmed"}}
 	b.run(t, in, pause, again, wrongPerson, noReason, longAfter, resume, resumeAgain, beforeDue, afterDue, complete)
 
 	require.NoError(t, pause.err)

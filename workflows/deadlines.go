@@ -87,6 +87,9 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%q is due now: record its outcome.", s.Title))
 		if hander := s.lastHander(); hander != "" {
 			s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, is due: check it was done.", s.Title, s.OwnerID))
+			if s.handedOnShiftChange() {
+				s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, handed to %s at %s's shift change, is due: check it was done.", s.Title, s.OwnerID, hander))
+			}
 		} else {
 			s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, owned by %s, is due: check it was done.", s.Title, s.OwnerID))
 		}
@@ -94,6 +97,9 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 	case DeadlineCheck:
 		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", spanWords(s.Policy.CheckWithin)))
 	case DeadlineEscalate:
+		if s.revision >= 7 && s.EscalationLevel >= len(s.Ladder) {
+			return s.remindEscalated(now)
+		}
 		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", spanWords(s.Policy.EscalateWithin)))
 	case DeadlineFollowUp:
 		f := s.FollowUp

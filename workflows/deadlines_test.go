@@ -91,7 +91,7 @@ func TestDueTimeAsksForCheckAndFollowUpsRepeat(t *testing.T) {
 }
 
 // Rows "check_within passes -> escalated" and "escalate_within passes -> level+1": the action
-// climbs the ladder to the manager and stops at the top.
+// climbs the ladder to the manager and stops at the top (where it is reminded, revision 7).
 func TestEscalationLadder(t *testing.T) {
 	b := setup(t)
 	b.seedSupervisors(t)
@@ -108,7 +108,7 @@ func TestEscalationLadder(t *testing.T) {
 	require.Contains(t, level1.state.EscalationReason, "no check")
 	require.Equal(t, 2, level2.state.EscalationLevel)
 	require.Equal(t, 2, later.state.EscalationLevel, "the top of the ladder is not passed")
-	require.Nil(t, later.state.EscalateBy)
+	require.NotNil(t, later.state.EscalateBy, "its next reminder (revision 7)")
 	require.NoError(t, cancel.err)
 	require.Equal(t, workflows.StatusCancelled, cancel.state.Status)
 
@@ -289,7 +289,7 @@ func TestContinueAsNewCarriesStateAndDeadlines(t *testing.T) {
 	// The next run picks up: the due timer still fires, and the timeline numbering continues.
 	b2 := newBundle(t, b.store)
 	resumed := probe(time.Minute)
-	check := &step{name: workflows.UpdateCheck, at: 2*time.Hour + 5*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone}}
+	check := &step{name: workflows.UpdateCheck, at: 2*time.Hour + 5*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone, Notes: "guest confirmed"}}
 	b2.run(t, next, resumed, check)
 	require.Equal(t, next.Resume.Version, resumed.state.Version)
 	require.Equal(t, workflows.StatusAssigned, resumed.state.Status)
@@ -319,4 +319,21 @@ func TestExtendKeepsAPendingHandoverPending(t *testing.T) {
 	require.NoError(t, accept.err, "the recipient can still accept")
 	require.Equal(t, "bob", accept.state.OwnerID)
 	require.True(t, accept.state.DueAt.Equal(newDue.UTC().Truncate(time.Microsecond)), "with the new due time")
+}
+
+// An alert for a role nobody holds goes up the ladder's roles: a team without a supervisor has its
+// level-1 escalation (and its due check) told to the managers, not to nobody.
+func TestAlertForARoleNobodyHoldsGoesUp(t *testing.T) {
+	b := setup(t)
+	ctx := context.Background()
+	team := "frontdesk"
+	require.NoError(t, b.store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	require.NoError(t, b.store.SaveStaff(ctx, models.Staff{ID: "dave", Role: "manager", TeamID: &team, Active: true, OnShift: true}))
+	level1 := probe(71 * time.Minute)
+	cancel := &step{name: workflows.UpdateCancel, at: 75 * time.Minute, arg: workflows.CancelInput{Actor: dave, Reason: "guest left"}}
+	b.run(t, b.dueIn("g1", 10*time.Minute), level1, cancel)
+	require.Equal(t, 1, level1.state.EscalationLevel)
+	kinds := b.inboxKinds(t, "dave")
+	require.Equal(t, 1, count(kinds, workflows.NotifyEscalated), "level 1, meant for the supervisors: %v", kinds)
+	require.Equal(t, 1, count(kinds, workflows.NotifyCheckAsked), "the due check, meant for the supervisors")
 }

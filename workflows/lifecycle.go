@@ -141,6 +141,7 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 		Policy:            in.Policy.withDefaults(),
 		Ladder:            slices.Clone(in.Ladder),
 		Calendar:          in.Calendar,
+		revision:          in.Revision,
 	}
 	s.DueAt = s.dueFrom(now, in.DueIn, in.DueAt)
 	if len(s.Ladder) == 0 {
@@ -210,6 +211,20 @@ func (s *State) notify(ev Event, kind string, to []string, role Role, message st
 // LastHander is who handed the action to its current owner, or "" when nobody did: the person
 // asked to check at the due time.
 func (s *State) LastHander() string { return s.lastHander() }
+
+// handedOnShiftChange says the current owner took the action over in a shift handover (revision
+// 7): its hander has gone off shift, so the supervisors are asked to check it as well.
+func (s *State) handedOnShiftChange() bool {
+	if s.revision < 7 || s.HandedBy == "" {
+		return false
+	}
+	for i := len(s.Handovers) - 1; i >= 0; i-- {
+		if h := s.Handovers[i]; h.Status == HandoverAccepted && h.ToID == s.OwnerID && h.FromID == s.HandedBy {
+			return h.ShiftHandoverID != ""
+		}
+	}
+	return false
+}
 
 // lastHander is who handed the action to its current owner, or "" when nobody did.
 func (s *State) lastHander() string {
@@ -324,6 +339,7 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		ExpiresAt:       s.deadline(now, within),
 		AcceptWithin:    within,
 		ShiftHandoverID: in.ShiftHandoverID,
+		ToName:          in.To.Name,
 	}
 	if in.FollowUpIn > 0 {
 		h.FollowUpAt = stampPtr(s.after(now, in.FollowUpIn))
@@ -405,13 +421,35 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 		fmt.Sprintf("%s accepted %q: %s", h.ToID, s.Title, in.Summary))
 
 	message := h.CustomerMessage
-	if blank(message) && s.revision >= 6 {
+	if blank(message) && s.revision >= 7 {
+		message = customerMessage(s.Title, h)
+	} else if blank(message) && s.revision >= 6 {
 		// Said to the customer: no staff ID, and not the team's own reason for the handover.
 		message = fmt.Sprintf("Your request “%s” has been passed to a colleague, who is looking after it now.", s.Title)
 	} else if blank(message) {
 		message = fmt.Sprintf("Your request %q is now being handled by %s, because %s.", s.Title, h.ToID, h.Reason)
 	}
 	return []Event{accepted, s.tellCustomer(now, in.Actor.ID, message, map[string]any{"handover_id": h.ID})}
+}
+
+// customerMessage tells the customer to whom and why their request was passed on (revision 7), in
+// words fit for them: the recipient by name (no staff ID), and the why from the handover's situation
+// or its shift change, not the team's own reason, which may say what a customer should not read.
+func customerMessage(title string, h *Handover) string {
+	to := "a colleague"
+	if name := strings.TrimSpace(h.ToName); name != "" {
+		to = name
+	}
+	why := "so that it is seen through without delay"
+	switch {
+	case h.ShiftHandoverID != "":
+		why = "as our shift changed, so that someone on duty now sees it through"
+	case h.Situation == "busy":
+		why = "so that it is looked after without delay while we are busy"
+	case h.Situation == "let_down":
+		why = "so that it is put right after one of our systems let us down"
+	}
+	return fmt.Sprintf("Your request “%s” has been passed to %s, who is looking after it now, %s.", title, to, why)
 }
 
 // tellCustomer records a message to the customer and sends it as a notification of its own kind.
@@ -521,6 +559,10 @@ func CheckCheck(s *State, in CheckInput) error {
 	}
 	switch in.Result {
 	case CheckDone:
+		if blank(in.Notes) {
+			// The check is where the outcome is asked for and recorded (PC8): "done" says what was.
+			return refuse(ErrInvalid, "notes: record the outcome: what was done")
+		}
 		return nil
 	case CheckNotDone:
 	default:
@@ -631,7 +673,8 @@ func (s *State) escalate(now time.Time, actorID, kind, reason string) []Event {
 		// The hander cannot check an escalated action: what happens next is the ladder's.
 		s.FollowUp = nil
 	}
-	if s.EscalationLevel < len(s.Ladder) {
+	if s.EscalationLevel < len(s.Ladder) || s.revision >= 7 {
+		// From revision 7 the top level is reminded every escalate_within too (remindEscalated).
 		s.EscalateBy = s.deadline(now, s.Policy.EscalateWithin)
 	}
 	level := s.Ladder[s.EscalationLevel-1]
@@ -644,6 +687,24 @@ func (s *State) escalate(now time.Time, actorID, kind, reason string) []Event {
 	}
 	s.notify(ev, NotifyEscalated, owner, level, fmt.Sprintf("%q is escalated to %s (level %d): %s", s.Title, level, s.EscalationLevel, reason))
 	return append(events, ev)
+}
+
+// remindEscalated alerts the top of the ladder again, and the owner if there is one, when nobody
+// has acted on the action escalated to it within escalate_within (revision 7): there is no higher
+// level to climb to, and one alert that nobody reads would leave the action with nobody on it.
+func (s *State) remindEscalated(now time.Time) []Event {
+	level := s.Ladder[s.EscalationLevel-1]
+	s.EscalateBy = s.deadline(now, s.Policy.EscalateWithin)
+	ev := s.record(now, SystemActor, EventEscalationReminder, map[string]any{
+		"level": s.EscalationLevel, "to_role": string(level), "reason": s.EscalationReason,
+	})
+	var owner []string
+	if s.OwnerID != "" {
+		owner = []string{s.OwnerID}
+	}
+	s.notify(ev, NotifyEscalated, owner, level, fmt.Sprintf("%q is still escalated to %s (level %d) and nobody has acted on it within %s: %s",
+		s.Title, level, s.EscalationLevel, spanWords(s.Policy.EscalateWithin), s.EscalationReason))
+	return []Event{ev}
 }
 
 // CheckReassign refuses a reassignment by anyone but a supervisor or manager, or to someone who
@@ -738,6 +799,12 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 	default:
 		s.Status = StatusUnassigned
 		s.AssignBy = s.deadline(now, s.Policy.AssignWithin)
+	}
+	if s.revision >= 7 && s.FollowUp == nil && s.HandedBy != "" && s.Status != StatusUnassigned {
+		// The owner the hander handed it to still has it, with a new due time: the hander's
+		// follow-up reminders, stopped by the check or the escalation, start again (halfway there).
+		first := stamp(s.after(now, s.between(now, s.DueAt)/2))
+		s.FollowUp = &FollowUp{HanderID: s.HandedBy, At: first, Every: s.Policy.FollowUpEvery, First: first}
 	}
 	ev := s.record(now, actorID, EventExtended, map[string]any{"due_at": s.DueAt, "reason": reason, "status": string(s.Status)})
 	if s.OwnerID != "" {

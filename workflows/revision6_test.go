@@ -59,7 +59,7 @@ func TestReadModelOutageContinuesAsNew(t *testing.T) {
 	// then the read model comes back and gets everything.
 	b2 := newBundle(t, b.store)
 	due := probe(2*time.Hour + time.Minute)
-	check := &step{name: workflows.UpdateCheck, at: 2*time.Hour + 2*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone}}
+	check := &step{name: workflows.UpdateCheck, at: 2*time.Hour + 2*time.Minute, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckDone, Notes: "guest confirmed"}}
 	b2.env.RegisterDelayedCallback(func() { away(false) }, 2*time.Hour+3*time.Minute)
 	b2.run(t, next, due, check)
 	require.Equal(t, workflows.StatusChecking, due.state.Status, "the due time fired during the outage")
@@ -98,7 +98,7 @@ func TestHanderIsTheLatestChangeOfOwner(t *testing.T) {
 	away := &step{name: workflows.UpdateReassign, arg: workflows.ReassignInput{Actor: carol, To: onShift("erin", 2), Reason: "bob is busy"}}
 	back := &step{name: workflows.UpdateReassign, arg: workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "bob is free again"}}
 	atDue := probe(121 * time.Minute)
-	check := &step{name: workflows.UpdateCheck, at: 130 * time.Minute, arg: workflows.CheckInput{Actor: carol, Result: workflows.CheckDone}}
+	check := &step{name: workflows.UpdateCheck, at: 130 * time.Minute, arg: workflows.CheckInput{Actor: carol, Result: workflows.CheckDone, Notes: "bob confirmed it"}}
 	b.run(t, b.dueIn("h1", 2*time.Hour), handover, accept, away, back, atDue, check)
 	require.NoError(t, back.err)
 	require.Equal(t, "bob", back.state.OwnerID)

@@ -132,6 +132,8 @@ type Handover struct {
 	FeedbackComment string `json:"feedback_comment"`
 	// ShiftHandoverID names the shift handover it was part of.
 	ShiftHandoverID string `json:"shift_handover_id"`
+	// ToName is the recipient's name, for the customer's message (revision 7).
+	ToName string `json:"to_name,omitempty"`
 }
 
 // State is the whole live state of one action, as the workflow holds it and as queries return it.
@@ -353,10 +355,12 @@ const (
 	EventCancelled         = "cancelled"
 	EventClaimed           = "claimed"
 	EventFollowUpReminder  = "follow_up_reminder"
-	EventCustomerTold      = "customer_told"
-	EventFeedbackGiven     = "feedback_given"
-	EventPaused            = "paused"
-	EventResumed           = "resumed"
+	// EventEscalationReminder: the top of the ladder alerted again (revision 7).
+	EventEscalationReminder = "escalation_reminder"
+	EventCustomerTold       = "customer_told"
+	EventFeedbackGiven      = "feedback_given"
+	EventPaused             = "paused"
+	EventResumed            = "resumed"
 )
 
 // Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
@@ -449,8 +453,13 @@ func (s *State) WithHander(id string) {
 // check it). A handover made while the action is paused tells its recipient how long they have
 // once it resumes, not a time already counted from the pause, and resuming tells them the time. The
 // message to the customer on an accepted handover without one of the sender's own names no staff
-// member and gives no internal reason.
-const CurrentRevision = 6
+// member and gives no internal reason. Revision 7 leaves nothing escalated to the top of the ladder
+// without a further alert: the top level (and the owner) are reminded every escalate_within until
+// someone acts; an extension gives the hander's follow-up reminders back when the owner they
+// handed it to still has it; and at the due time of an action taken over in a shift handover the
+// supervisors are asked to check it too, since the hander has gone off shift. The customer's
+// default message on an accepted handover names the recipient and says why in a customer's words.
+const CurrentRevision = 7
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
@@ -461,7 +470,10 @@ const DefaultKeepOpenFor = 7 * 24 * time.Hour
 // Recipient is what the workflow needs to know of the person an action is handed to. The API looks
 // it up, so that the workflow itself does no I/O.
 type Recipient struct {
-	ID        string `json:"id"`
+	ID string `json:"id"`
+	// Name is the person's name as the customer may hear it (empty from callers of an earlier
+	// version).
+	Name      string `json:"name,omitempty"`
 	Role      Role   `json:"role"`
 	TeamID    string `json:"team_id"`
 	Authority int    `json:"authority"`
