@@ -53,6 +53,7 @@ type domainCollector struct {
 	now   func() time.Time
 
 	open, pending, overdue, escalations, accept *prometheus.Desc
+	up                                          *prometheus.Desc
 }
 
 // acceptWindow is how far back the time-to-accept histogram looks.
@@ -67,11 +68,12 @@ func newDomainCollector(store *models.Store, now func() time.Time) *domainCollec
 		overdue:     prometheus.NewDesc("handover_actions_overdue", "Open actions past their due time.", nil, nil),
 		escalations: prometheus.NewDesc("handover_escalations_total", "Escalations by the kind of their reason: not_assigned, not_accepted, not_checked, no_action, not_done, by_hand.", []string{"reason"}, nil),
 		accept:      prometheus.NewDesc("handover_time_to_accept_seconds", "Time from a handover to its acceptance, for handovers accepted in the last 24 hours.", nil, nil),
+		up:          prometheus.NewDesc("handover_read_model_up", "1 when the read model answered this scrape's figures, 0 when it did not (they are missing then).", nil, nil),
 	}
 }
 
 func (d *domainCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, desc := range []*prometheus.Desc{d.open, d.pending, d.overdue, d.escalations, d.accept} {
+	for _, desc := range []*prometheus.Desc{d.open, d.pending, d.overdue, d.escalations, d.accept, d.up} {
 		ch <- desc
 	}
 }
@@ -88,8 +90,10 @@ func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	now := d.now()
 	f, err := d.store.Figures(ctx, now, now.Add(-acceptWindow))
+	// A part that is down is a gauge at 0, not a failed scrape: the other metrics (HTTP, Go, the
+	// SDK's, the workers) are what an operator needs most during an outage.
+	ch <- prometheus.MustNewConstMetric(d.up, prometheus.GaugeValue, upValue(err))
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(d.open, err)
 		return
 	}
 	for _, status := range []string{"unassigned", "assigned", "handover_pending", "checking", "escalated"} {
@@ -127,8 +131,8 @@ func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
 // each scrape. The api's readiness does not depend on workers (reads work without them), so this
 // gauge at zero is how an operator hears that commands are waiting for one.
 type workerCollector struct {
-	temporal client.Client
-	workers  *prometheus.Desc
+	temporal    client.Client
+	workers, up *prometheus.Desc
 }
 
 // workerSeen is how recently a worker must have polled to count: a poll is held open for up to
@@ -137,17 +141,18 @@ const workerSeen = 90 * time.Second
 
 func newWorkerCollector(c client.Client) *workerCollector {
 	return &workerCollector{temporal: c, workers: prometheus.NewDesc("handover_workers",
-		"Workers that polled the action task queue for workflow tasks in the last 90 s, as Temporal saw them.", []string{"task_queue"}, nil)}
+		"Workers that polled the action task queue for workflow tasks in the last 90 s, as Temporal saw them.", []string{"task_queue"}, nil),
+		up: prometheus.NewDesc("handover_temporal_up", "1 when Temporal answered this scrape's look-up of the workers, 0 when it did not.", nil, nil)}
 }
 
-func (w *workerCollector) Describe(ch chan<- *prometheus.Desc) { ch <- w.workers }
+func (w *workerCollector) Describe(ch chan<- *prometheus.Desc) { ch <- w.workers; ch <- w.up }
 
 func (w *workerCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	resp, err := w.temporal.DescribeTaskQueue(ctx, workflows.TaskQueue, enums.TASK_QUEUE_TYPE_WORKFLOW)
+	ch <- prometheus.MustNewConstMetric(w.up, prometheus.GaugeValue, upValue(err))
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(w.workers, err)
 		return
 	}
 	seen := map[string]bool{}
@@ -159,7 +164,17 @@ func (w *workerCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(w.workers, prometheus.GaugeValue, float64(len(seen)), workflows.TaskQueue)
 }
 
+// upValue is an up gauge's value after a look-up that failed with err, or not.
+func upValue(err error) float64 {
+	if err != nil {
+		return 0
+	}
+	return 1
+}
+
 func metricsHandler(reg *prometheus.Registry) gin.HandlerFunc {
-	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+	// A collector's error leaves its metrics out and serves the rest, rather than a 500 with the
+	// error's text (a database address, say) to whoever scrapes.
+	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, ErrorHandling: promhttp.ContinueOnError})
 	return gin.WrapH(h)
 }

@@ -196,10 +196,30 @@ func (s *server) handle(h func(c *gin.Context) (int, any, error)) gin.HandlerFun
 	}
 }
 
+// Degraded is a readiness error for a part the API serves without (the read model: commands go on
+// through the workflows, reads of one action come from its workflow): /readyz answers 200
+// "degraded" naming it, not 503.
+type Degraded struct {
+	Part string
+	Err  error
+}
+
+func (d *Degraded) Error() string { return d.Part + ": " + d.Err.Error() }
+func (d *Degraded) Unwrap() error { return d.Err }
+
 func (s *server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
-	if err := s.Ready(ctx); err != nil {
+	err := s.Ready(ctx)
+	var degraded *Degraded
+	if errors.As(err, &degraded) {
+		// Serving without it: commands go on through their workflows, so the API stays in
+		// service (a load balancer that took it out would stop those too).
+		s.Log.WarnContext(ctx, "degraded", "error", err)
+		c.JSON(http.StatusOK, gin.H{"status": "degraded", "degraded": degraded.Part})
+		return
+	}
+	if err != nil {
 		// The part that is down, for anyone; why (addresses, database names) only in the log.
 		s.Log.WarnContext(ctx, "not ready", "error", err)
 		part, _, _ := strings.Cut(err.Error(), ":")

@@ -228,11 +228,17 @@ func (st *Stack) ready(ctx context.Context) error {
 	if !st.workerUp.Load() {
 		return errors.New("worker is not running")
 	}
-	if err := st.Store.Ping(ctx); err != nil {
-		return fmt.Errorf("read model: %w", err)
-	}
-	if _, err := st.Client.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+	return readiness(ctx, st.Client, st.Store)
+}
+
+// readiness is the API's: Temporal must answer (every command goes through it); without the
+// read model it is degraded, not down.
+func readiness(ctx context.Context, tc client.Client, store *models.Store) error {
+	if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
 		return fmt.Errorf("temporal: %w", err)
+	}
+	if err := store.Ping(ctx); err != nil {
+		return &api.Degraded{Part: "read model", Err: err}
 	}
 	return nil
 }

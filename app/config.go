@@ -13,7 +13,6 @@ import (
 
 	"github.com/caarlos0/env/v11"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
@@ -211,15 +210,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer tc.Close()
-	ready := func(ctx context.Context) error {
-		if err := store.Ping(ctx); err != nil {
-			return fmt.Errorf("read model: %w", err)
-		}
-		if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-			return fmt.Errorf("temporal: %w", err)
-		}
-		return nil
-	}
+	ready := func(ctx context.Context) error { return readiness(ctx, tc, store) }
 	closing := make(chan struct{})
 	srv := newHTTPServer(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(),

@@ -22,6 +22,18 @@ func metricValue(t *testing.T, body, series string) float64 {
 	return v
 }
 
+// scrape reads /metrics, which answers 200 whatever part is down.
+func scrape(t *testing.T, base string) string {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", raw)
+	return string(raw)
+}
+
 // /metrics shows HTTP traffic and the domain figures of what the earlier subtests did.
 func testMetrics(t *testing.T, st *app.Stack) {
 	alice := as(t, st, "alice")
@@ -29,12 +41,9 @@ func testMetrics(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
 	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, &a))
 
-	resp, err := http.Get(st.URL + "/metrics")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	body := string(raw)
+	body := scrape(t, st.URL)
+	require.Contains(t, body, "handover_read_model_up 1")
+	require.Contains(t, body, "handover_temporal_up 1")
 
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_http_requests_total{method="POST",route="/api/v1/actions",status="201"}`), 1.0)
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_handovers_pending`), 1.0, "the handover just made is pending")

@@ -103,10 +103,18 @@ func TestReadModelOutage(t *testing.T) {
 
 	// The outage: every connection cut, none accepted, for a few seconds of commands.
 	proxy.cut()
-	// Readiness says which part is down, and not how to reach it.
-	var down problem
-	require.Equal(t, http.StatusServiceUnavailable, alice.call("GET", "/readyz", nil, &down))
-	require.Equal(t, "not ready: read model", down.Detail)
+	// Readiness says which part is down, and not how to reach it; without the read model the API
+	// stays in service (commands go on), degraded.
+	var down struct{ Status, Degraded string }
+	require.Equal(t, http.StatusOK, alice.call("GET", "/readyz", nil, &down))
+	require.Equal(t, "degraded", down.Status)
+	require.Equal(t, "read model", down.Degraded)
+	// Metrics go on too: the read model's figures are missing, and its gauge says why.
+	metrics := scrape(t, st.URL)
+	require.Contains(t, metrics, "handover_read_model_up 0")
+	require.Contains(t, metrics, "handover_temporal_up 1")
+	require.Contains(t, metrics, "go_goroutines")
+	require.NotContains(t, metrics, "handover_actions_open")
 	// Reads that need the read model say so with 503 and Retry-After, at once; an action is read
 	// from its workflow, all of it (the customer's sealed data shows as unavailable: its key is
 	// in the read model too).
