@@ -55,6 +55,11 @@ func TestComposeTopology(t *testing.T) {
 	}
 	worker := svc("worker")
 	require.Equal(t, 2, worker.GetScale(), "workers run several copies")
+	require.Equal(t, "0.0.0.0:9090", *worker.Environment["HANDOVER_METRICS_ADDR"], "the workers' metrics are served")
+	require.Equal(t, types.StringOrNumberList{"9090"}, worker.Expose)
+	// Docker's default of 10 s would cut off what the processes finish on stop.
+	require.Equal(t, "30s", worker.StopGracePeriod.String())
+	require.Equal(t, "40s", svc("api").StopGracePeriod.String())
 	require.Equal(t, types.ServiceConditionHealthy, svc("temporal").DependsOn["postgres"].Condition)
 	require.Equal(t, "postgres12", *svc("temporal").Environment["DB"])
 	require.Equal(t, "temporal:7233", *svc("temporal-ui").Environment["TEMPORAL_ADDRESS"])

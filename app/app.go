@@ -158,7 +158,11 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if st.Client, err = dialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log, st.telemetry, st.Keys, true); err != nil {
 		return nil, err
 	}
-	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer})
+	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer}, func(err error) {
+		// It polls no more: /readyz says so rather than the stack looking well.
+		st.workerUp.Store(false)
+		cfg.Log.Error("worker stopped", "error", err)
+	})
 	if err := worker.EnsureSchedules(ctx, st.Client); err != nil {
 		return nil, err
 	}
@@ -212,7 +216,7 @@ func newHTTPServer(h http.Handler, closing chan struct{}) *http.Server {
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
 	}
 	if closing != nil {

@@ -123,8 +123,8 @@ func (c Config) Validate() error {
 			return errors.New("HANDOVER_WEBHOOK_SECRET: at least 16 characters are required with HANDOVER_WEBHOOK_URL")
 		}
 	}
-	if c.CommandTimeout <= 0 {
-		return fmt.Errorf("HANDOVER_COMMAND_TIMEOUT %s: want a positive duration such as 30s", c.CommandTimeout)
+	if c.CommandTimeout <= 0 || c.CommandTimeout > maxCommandTimeout {
+		return fmt.Errorf("HANDOVER_COMMAND_TIMEOUT %s: want a positive duration up to %s, such as 30s", c.CommandTimeout, maxCommandTimeout)
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		return errors.New("HANDOVER_RATE_LIMIT must be 0 (off) or more, HANDOVER_RATE_BURST at least 1")
@@ -179,6 +179,13 @@ func OpenCurrent(ctx context.Context, url string, log *slog.Logger) (*models.Sto
 	return store, nil
 }
 
+// writeTimeout bounds writing one answer; a command's wait (HANDOVER_COMMAND_TIMEOUT) stays well
+// inside it, so that a command not taken in time is answered 503 rather than cut off.
+const (
+	writeTimeout      = 60 * time.Second
+	maxCommandTimeout = writeTimeout - 10*time.Second
+)
+
 // RunAPI serves the HTTP API until ctx is done.
 func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err := c.requireDatabase(); err != nil {
@@ -231,7 +238,8 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// Requests in flight get what a command may wait, and a little more to answer.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.CommandTimeout+5*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
 }

@@ -68,16 +68,17 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 		set  func(*app.Config)
 		want string
 	}{
-		"temporal address":   {func(c *app.Config) { c.TemporalAddress = "temporal" }, "HANDOVER_TEMPORAL_ADDRESS"},
-		"http address":       {func(c *app.Config) { c.HTTPAddr = ":80:80" }, "HANDOVER_HTTP_ADDR"},
-		"otlp endpoint":      {func(c *app.Config) { c.OTLPEndpoint = "http://collector:4317/v1" }, "HANDOVER_OTLP_ENDPOINT"},
-		"metrics address":    {func(c *app.Config) { c.MetricsAddr = "9090" }, "HANDOVER_METRICS_ADDR"},
-		"no command timeout": {func(c *app.Config) { c.CommandTimeout = 0 }, "HANDOVER_COMMAND_TIMEOUT"},
-		"negative timeout":   {func(c *app.Config) { c.CommandTimeout = -time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
-		"webhook url":        {func(c *app.Config) { c.WebhookURL = "ftp://x" }, "HANDOVER_WEBHOOK_URL"},
-		"log format":         {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},
-		"log level":          {func(c *app.Config) { c.LogLevel = "loud" }, "HANDOVER_LOG_LEVEL"},
-		"rate burst":         {func(c *app.Config) { c.RateBurst = 0 }, "HANDOVER_RATE_BURST"},
+		"temporal address":               {func(c *app.Config) { c.TemporalAddress = "temporal" }, "HANDOVER_TEMPORAL_ADDRESS"},
+		"http address":                   {func(c *app.Config) { c.HTTPAddr = ":80:80" }, "HANDOVER_HTTP_ADDR"},
+		"otlp endpoint":                  {func(c *app.Config) { c.OTLPEndpoint = "http://collector:4317/v1" }, "HANDOVER_OTLP_ENDPOINT"},
+		"metrics address":                {func(c *app.Config) { c.MetricsAddr = "9090" }, "HANDOVER_METRICS_ADDR"},
+		"no command timeout":             {func(c *app.Config) { c.CommandTimeout = 0 }, "HANDOVER_COMMAND_TIMEOUT"},
+		"negative timeout":               {func(c *app.Config) { c.CommandTimeout = -time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
+		"timeout past the write timeout": {func(c *app.Config) { c.CommandTimeout = 51 * time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
+		"webhook url":                    {func(c *app.Config) { c.WebhookURL = "ftp://x" }, "HANDOVER_WEBHOOK_URL"},
+		"log format":                     {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},
+		"log level":                      {func(c *app.Config) { c.LogLevel = "loud" }, "HANDOVER_LOG_LEVEL"},
+		"rate burst":                     {func(c *app.Config) { c.RateBurst = 0 }, "HANDOVER_RATE_BURST"},
 	} {
 		cfg := base
 		tc.set(&cfg)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -51,6 +52,9 @@ type Store struct {
 // is SQLite's own form of a path).
 var otherScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
 
+// keywordDSN matches a libpq keyword/value connection string ("host=db dbname=handover").
+var keywordDSN = regexp.MustCompile(`^\s*[a-z_]+=\S*(\s+[a-z_]+=\S*)*\s*$`)
+
 // Open connects to the database named by url: "postgres://..." (or "postgresql://...") for
 // PostgreSQL, "sqlite:PATH" or a plain file path for SQLite. It does not migrate.
 func Open(url string, log *slog.Logger) (*Store, error) {
@@ -71,6 +75,9 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		// A URL of another scheme (or a misspelt one) is not a file path to create.
 		scheme, _, _ := strings.Cut(url, "://")
 		return nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://... or sqlite:PATH", scheme)
+	case !strings.HasPrefix(url, "sqlite:") && (strings.HasPrefix(strings.ToLower(url), "postgres") || keywordDSN.MatchString(url)):
+		// "postgres:/db" or "host=db dbname=handover": meant for PostgreSQL, not a file to create.
+		return nil, errors.New("database URL: PostgreSQL takes the URL form postgres://USER:PASSWORD@HOST:PORT/DB (not keyword=value pairs); SQLite takes sqlite:PATH")
 	case url != "":
 		path := strings.TrimPrefix(url, "sqlite:")
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -198,11 +205,16 @@ func (s *Store) migrator() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	dialect := goose.DialectSQLite3
-	if s.dialect == DialectPostgres {
-		dialect = goose.DialectPostgres
+	if s.dialect != DialectPostgres {
+		return goose.NewProvider(goose.DialectSQLite3, sqlDB, sub) // one file, one writer
 	}
-	return goose.NewProvider(dialect, sqlDB, sub)
+	// Several processes may migrate at once (a migrate job per pod, two deploys): an advisory
+	// lock lets one run the migrations while the others wait, then find nothing left to do.
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 600)) // every second, for up to 10 min
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectPostgres, sqlDB, sub, goose.WithSessionLocker(locker))
 }
 
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {

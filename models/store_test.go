@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -391,7 +392,8 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 func TestOpenRefusesOtherSchemes(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	for _, url := range []string{"postgre://handover:pw@db.example:5432/handover", "mysql://x", ""} {
+	for _, url := range []string{"postgre://handover:pw@db.example:5432/handover", "mysql://x", "",
+		"postgres:/handover", "host=db.example user=handover dbname=handover sslmode=disable"} {
 		_, err := models.Open(url, nil)
 		require.Error(t, err, url)
 	}
@@ -477,4 +479,26 @@ func TestUpdateStaffWritesOnlyItsColumns(t *testing.T) {
 		require.ErrorIs(t, store.UpdateStaff(ctx, models.Staff{ID: "nobody", Name: "x"}, []string{"name"}, false), models.ErrNotFound)
 		require.Error(t, store.UpdateStaff(ctx, renamed, []string{"created_at"}, false), "not a column a change may write")
 	})
+}
+
+// Processes that migrate one PostgreSQL database at the same moment (a migrate job per pod) take
+// turns: every one succeeds and finds the schema at the same version.
+func TestConcurrentMigrationsOnPostgres(t *testing.T) {
+	url := modelstest.PostgresURL(t) // skips, saying so, without PostgreSQL
+	const processes = 4
+	versions := make([]int64, processes)
+	errs := make([]error, processes)
+	var wg sync.WaitGroup
+	for i := range processes {
+		store, err := models.Open(url, nil)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = store.Close() })
+		wg.Go(func() { versions[i], errs[i] = store.Migrate(context.Background()) })
+	}
+	wg.Wait()
+	for i := range processes {
+		require.NoError(t, errs[i], "process %d", i)
+		require.Equal(t, versions[0], versions[i])
+	}
+	require.Positive(t, versions[0])
 }

@@ -18,11 +18,14 @@ import (
 )
 
 // New builds a worker on the handover task queue with every workflow and activity registered.
-func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+// onFatal, when set, hears of an error that stopped the worker for good (its namespace gone, its
+// permission withdrawn): it polls no more.
+func New(c client.Client, acts *activities.Activities, onFatal func(error)) sdkworker.Worker {
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		// On shutdown, activities in flight (a projection, a webhook) get this long to finish
 		// before the worker gives them up for another worker to retry.
 		WorkerStopTimeout: 20 * time.Second,
+		OnFatalError:      onFatal,
 	})
 	Register(w, acts)
 	return w
@@ -64,16 +67,20 @@ func EnsureSchedules(ctx context.Context, c client.Client) error {
 	return nil
 }
 
-// Run runs the worker until ctx is done, then stops it, letting tasks in flight finish.
+// Run runs the worker until ctx is done, then stops it, letting tasks in flight finish. A fatal
+// error ends it early and is returned, so that the process exits and is restarted rather than
+// running on without polling.
 func Run(ctx context.Context, c client.Client, acts *activities.Activities) error {
 	if err := EnsureSchedules(ctx, c); err != nil {
 		return err
 	}
-	w := New(c, acts)
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("starting worker: %w", err)
+	stop := make(chan any)
+	go func() {
+		<-ctx.Done()
+		close(stop)
+	}()
+	if err := New(c, acts, nil).Run(stop); err != nil {
+		return fmt.Errorf("worker stopped: %w", err)
 	}
-	<-ctx.Done()
-	w.Stop()
 	return nil
 }
