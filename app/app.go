@@ -155,7 +155,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if st.Sealer, err = pii.NewChecked(ctx, st.Keys, st.Store); err != nil {
 		return nil, err
 	}
-	if st.Client, err = dialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), cfg.Log, st.telemetry, st.Keys, true); err != nil {
+	if st.Client, err = dialTemporal(ctx, client.Options{HostPort: st.Temporal.HostPort(), Namespace: st.Temporal.Namespace()}, cfg.Log, st.telemetry, st.Keys, true); err != nil {
 		return nil, err
 	}
 	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer}, func(err error) {
@@ -295,29 +295,26 @@ func OpenStore(ctx context.Context, url string, log *slog.Logger) (*models.Store
 	return store, nil
 }
 
-// DialTemporal connects an SDK client, logging through slog, with the SDK's metrics and the
-// tracing interceptor of tel, encrypting every payload and failure with keys. A namespace the
-// server does not have is an error here, not on the first request.
-func DialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, tel *telemetry.Telemetry, keys *codec.Keyring) (client.Client, error) {
-	c, err := dialTemporal(ctx, hostPort, namespace, log, tel, keys, false)
+// DialTemporal connects an SDK client to the service base names (address, namespace, TLS and
+// credentials), logging through slog, with the SDK's metrics and the tracing interceptor of tel,
+// encrypting every payload and failure with keys. A namespace the server does not have is an error
+// here, not on the first request.
+func DialTemporal(ctx context.Context, base client.Options, log *slog.Logger, tel *telemetry.Telemetry, keys *codec.Keyring) (client.Client, error) {
+	c, err := dialTemporal(ctx, base, log, tel, keys, false)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace}); err != nil {
+	if _, err := c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: base.Namespace}); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("temporal namespace %q at %s: %w", namespace, hostPort, err)
+		return nil, fmt.Errorf("temporal namespace %q at %s: %w", base.Namespace, base.HostPort, err)
 	}
 	return c, nil
 }
 
 // dialTemporal connects; in-process (the embedded server on loopback) it sends gRPC uncompressed:
 // gzip there only costs CPU (about 5 % of the dev stack's under load) and saves no network.
-func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger, tel *telemetry.Telemetry, keys *codec.Keyring, inProcess bool) (client.Client, error) {
-	base := client.Options{
-		HostPort:  hostPort,
-		Namespace: namespace,
-		Logger:    sdklog.NewStructuredLogger(log.With("component", "temporal-sdk")),
-	}
+func dialTemporal(ctx context.Context, base client.Options, log *slog.Logger, tel *telemetry.Telemetry, keys *codec.Keyring, inProcess bool) (client.Client, error) {
+	base.Logger = sdklog.NewStructuredLogger(log.With("component", "temporal-sdk"))
 	if inProcess {
 		base.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
 	}
@@ -327,7 +324,7 @@ func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Log
 	}
 	c, err := client.DialContext(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to temporal at %s: %w", hostPort, err)
+		return nil, fmt.Errorf("connecting to temporal at %s: %w", base.HostPort, err)
 	}
 	return c, nil
 }

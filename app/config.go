@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/caarlos0/env/v11"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
@@ -54,6 +58,15 @@ type Config struct {
 	// CommandTimeout is how long the api waits for a command's workflow to take it before
 	// answering 503 (with no worker running, Temporal holds the command until one comes).
 	CommandTimeout time.Duration `env:"HANDOVER_COMMAND_TIMEOUT" envDefault:"30s"`
+	// TemporalTLS connects to Temporal over TLS, trusting the system's roots unless TemporalTLSCA
+	// names a CA. Any of the other TLS settings, or an API key, turns it on too.
+	TemporalTLS           bool   `env:"HANDOVER_TEMPORAL_TLS"`
+	TemporalTLSCA         string `env:"HANDOVER_TEMPORAL_TLS_CA"`
+	TemporalTLSCert       string `env:"HANDOVER_TEMPORAL_TLS_CERT"`
+	TemporalTLSKey        string `env:"HANDOVER_TEMPORAL_TLS_KEY"`
+	TemporalTLSServerName string `env:"HANDOVER_TEMPORAL_TLS_SERVER_NAME"`
+	// TemporalAPIKey is sent with every call to Temporal (Temporal Cloud's API keys).
+	TemporalAPIKey string `env:"HANDOVER_TEMPORAL_API_KEY"`
 }
 
 // Keyring is the encryption key ring of the production processes: they refuse to run without a
@@ -70,6 +83,74 @@ func (c Config) Keyring() (*codec.Keyring, error) {
 		return nil, fmt.Errorf("HANDOVER_ENCRYPTION_OLD_KEYS: %w", err)
 	}
 	return k, nil
+}
+
+// TemporalOptions are the client options every production process dials Temporal with: address,
+// namespace, and the TLS configuration and credentials a secured cluster asks for. The certificate
+// files are read here, so Validate refuses a bad one at start; a renewed certificate is read at
+// the next start.
+func (c Config) TemporalOptions() (client.Options, error) {
+	opts := client.Options{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace}
+	tlsConfig, err := c.temporalTLS()
+	if err != nil {
+		return client.Options{}, err
+	}
+	opts.ConnectionOptions.TLS = tlsConfig
+	if c.TemporalAPIKey != "" {
+		opts.Credentials = client.NewAPIKeyStaticCredentials(c.TemporalAPIKey)
+	}
+	return opts, nil
+}
+
+// temporalTLS is the TLS configuration of the connection to Temporal, nil for plain gRPC (the
+// embedded server, the Compose file's).
+func (c Config) temporalTLS() (*tls.Config, error) {
+	if !c.TemporalTLS && c.TemporalTLSCA == "" && c.TemporalTLSCert == "" && c.TemporalTLSKey == "" &&
+		c.TemporalTLSServerName == "" && c.TemporalAPIKey == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.TemporalTLSServerName}
+	if c.TemporalTLSCA != "" {
+		ca, err := readPEM("HANDOVER_TEMPORAL_TLS_CA", c.TemporalTLSCA)
+		if err != nil {
+			return nil, err
+		}
+		cfg.RootCAs = x509.NewCertPool()
+		if !cfg.RootCAs.AppendCertsFromPEM(ca) {
+			return nil, fmt.Errorf("HANDOVER_TEMPORAL_TLS_CA %s: no certificate in it", c.TemporalTLSCA)
+		}
+	}
+	if (c.TemporalTLSCert == "") != (c.TemporalTLSKey == "") {
+		return nil, errors.New("HANDOVER_TEMPORAL_TLS_CERT and HANDOVER_TEMPORAL_TLS_KEY go together: set both for a client certificate, or neither")
+	}
+	if c.TemporalTLSCert != "" {
+		certPEM, err := readPEM("HANDOVER_TEMPORAL_TLS_CERT", c.TemporalTLSCert)
+		if err != nil {
+			return nil, err
+		}
+		keyPEM, err := readPEM("HANDOVER_TEMPORAL_TLS_KEY", c.TemporalTLSKey)
+		if err != nil {
+			return nil, err
+		}
+		cert, err := tls.X509KeyPair(certPEM, keyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("HANDOVER_TEMPORAL_TLS_CERT %s and HANDOVER_TEMPORAL_TLS_KEY %s: %w", c.TemporalTLSCert, c.TemporalTLSKey, err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	return cfg, nil
+}
+
+// readPEM reads the PEM file that the variable name points to.
+func readPEM(name, path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if block, _ := pem.Decode(data); block == nil {
+		return nil, fmt.Errorf("%s %s: not a PEM file", name, path)
+	}
+	return data, nil
 }
 
 // Telemetry is where the traces of a process named service go.
@@ -114,6 +195,9 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(a.value); err != nil {
 			return fmt.Errorf("%s %q: want %s", a.name, a.value, a.want)
 		}
+	}
+	if _, err := c.TemporalOptions(); err != nil {
+		return err
 	}
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -212,7 +296,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer tel.Shutdown(context.Background())
-	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel, keys)
+	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
 		return err
 	}
@@ -267,7 +351,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer tel.Shutdown(context.Background())
-	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel, keys)
+	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
 		return err
 	}
@@ -313,10 +397,19 @@ func Reproject(ctx context.Context, c Config, store *models.Store, log *slog.Log
 		return reproject.Result{}, err
 	}
 	defer tel.Shutdown(context.Background())
-	tc, err := DialTemporal(ctx, c.TemporalAddress, c.TemporalNamespace, log, tel, keys)
+	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
 		return reproject.Result{}, err
 	}
 	defer tc.Close()
 	return reproject.Run(ctx, tc, c.TemporalNamespace, keys, store, log)
+}
+
+// dialTemporal connects a production process to the configured Temporal service.
+func (c Config) dialTemporal(ctx context.Context, log *slog.Logger, tel *telemetry.Telemetry, keys *codec.Keyring) (client.Client, error) {
+	opts, err := c.TemporalOptions()
+	if err != nil {
+		return nil, err
+	}
+	return DialTemporal(ctx, opts, log, tel, keys)
 }

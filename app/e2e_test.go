@@ -20,6 +20,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
@@ -190,6 +191,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("business time and pause", func(t *testing.T) { testBusinessTimeAndPause(t, st) })
 			t.Run("engine work per lifecycle", func(t *testing.T) { testEngineWork(t, st) })
 			t.Run("unknown namespace", func(t *testing.T) { testUnknownNamespace(t, st) })
+			t.Run("tls to a plain server", func(t *testing.T) { testTLSToPlainServer(t, st) })
 		})
 	}
 }
@@ -554,9 +556,27 @@ func testUnknownNamespace(t *testing.T, st *app.Stack) {
 	tel, err := telemetry.New(ctx, telemetry.Config{Service: "test"})
 	require.NoError(t, err)
 	defer func() { _ = tel.Shutdown(context.Background()) }()
-	_, err = app.DialTemporal(ctx, st.Temporal.HostPort(), "no-such-namespace", slog.New(slog.DiscardHandler), tel, st.Keys)
+	_, err = app.DialTemporal(ctx, client.Options{HostPort: st.Temporal.HostPort(), Namespace: "no-such-namespace"}, slog.New(slog.DiscardHandler), tel, st.Keys)
 	require.ErrorContains(t, err, `temporal namespace "no-such-namespace"`)
-	c, err := app.DialTemporal(ctx, st.Temporal.HostPort(), st.Temporal.Namespace(), slog.New(slog.DiscardHandler), tel, st.Keys)
+	c, err := app.DialTemporal(ctx, client.Options{HostPort: st.Temporal.HostPort(), Namespace: st.Temporal.Namespace()}, slog.New(slog.DiscardHandler), tel, st.Keys)
 	require.NoError(t, err)
 	c.Close()
+}
+
+// A process set to use TLS against a Temporal server that speaks plain gRPC (the embedded one)
+// stops at start with an error, instead of waiting for a handshake that never comes.
+func testTLSToPlainServer(t *testing.T, st *app.Stack) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tel, err := telemetry.New(ctx, telemetry.Config{Service: "test"})
+	require.NoError(t, err)
+	defer func() { _ = tel.Shutdown(context.Background()) }()
+	cfg := app.Config{TemporalAddress: st.Temporal.HostPort(), TemporalNamespace: st.Temporal.Namespace(), TemporalTLS: true}
+	opts, err := cfg.TemporalOptions()
+	require.NoError(t, err)
+	began := time.Now()
+	_, err = app.DialTemporal(ctx, opts, slog.New(slog.DiscardHandler), tel, st.Keys)
+	require.ErrorContains(t, err, "connecting to temporal at "+st.Temporal.HostPort())
+	require.ErrorContains(t, err, "handshake")
+	require.NoError(t, ctx.Err(), "the dial gave up on its own, in %s", time.Since(began))
 }

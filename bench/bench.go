@@ -36,6 +36,10 @@ type Config struct {
 	// the bare workflow runs there.
 	TemporalHostPort string
 	Namespace        string
+	// TemporalConnection and TemporalCredentials carry the TLS configuration and API key a secured
+	// Temporal service asks for, as the stack's own processes send them (app.Config.TemporalOptions).
+	TemporalConnection  client.ConnectionOptions
+	TemporalCredentials client.Credentials
 	// DatabaseURL is the read model: that of the running stack with APIURL, or where the embedded
 	// stack puts its read model (empty: SQLite in the temporary directory).
 	DatabaseURL string
@@ -113,7 +117,10 @@ func Start(ctx context.Context, cfg Config) (_ *Bench, err error) {
 		}
 		b.temporal, b.store, base = b.stack.Client, b.stack.Store, b.stack.URL
 	} else {
-		if b.temporal, err = client.DialContext(ctx, client.Options{HostPort: cfg.TemporalHostPort, Namespace: cfg.Namespace}); err != nil {
+		if b.temporal, err = client.DialContext(ctx, client.Options{
+			HostPort: cfg.TemporalHostPort, Namespace: cfg.Namespace,
+			ConnectionOptions: cfg.TemporalConnection, Credentials: cfg.TemporalCredentials,
+		}); err != nil {
 			return nil, fmt.Errorf("connecting to temporal at %s: %w", cfg.TemporalHostPort, err)
 		}
 		b.closeFn = append(b.closeFn, func() error { b.temporal.Close(); return nil })

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/handover/handover/app"
 	"github.com/handover/handover/bench"
 )
 
@@ -47,6 +48,19 @@ directly and through the HTTP API.`,
 					return err
 				}
 				return printResult(out, asJSON, res, res.Table())
+			}
+			if cfg.APIURL != "" {
+				// The running stack's Temporal service may ask for TLS or an API key: send them as the
+				// stack's processes do, from HANDOVER_TEMPORAL_TLS* and HANDOVER_TEMPORAL_API_KEY.
+				env, err := app.LoadConfig()
+				if err != nil {
+					return err
+				}
+				opts, err := env.TemporalOptions()
+				if err != nil {
+					return err
+				}
+				cfg.TemporalConnection, cfg.TemporalCredentials = opts.ConnectionOptions, opts.Credentials
 			}
 			b, err := bench.Start(ctx, cfg)
 			if err != nil {
