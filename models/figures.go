@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -28,7 +27,7 @@ type EscalationCount struct {
 // Figures reads the domain figures; acceptance times cover handovers accepted after since.
 func (s *Store) Figures(ctx context.Context, now, since time.Time) (Figures, error) {
 	f := Figures{OpenByStatus: map[string]int64{}}
-	db := s.db.WithContext(ctx)
+	db := s.read.WithContext(ctx) // its read connections: a scrape waits behind no projection
 	var rows []struct {
 		Status string
 		N      int64
@@ -45,23 +44,16 @@ func (s *Store) Figures(ctx context.Context, now, since time.Time) (Figures, err
 	if err := db.Model(&Action{}).Where("status IN ? AND due_at < ? AND paused = ?", openStatuses, utc(now), false).Count(&f.Overdue).Error; err != nil {
 		return f, fmt.Errorf("counting overdue actions: %w", err)
 	}
-	// Escalations are few beside other events; their kind is read from each event's data.
-	var escalations []ActionEvent
-	if err := db.Select("data").Where("type = ?", "escalated").Find(&escalations).Error; err != nil {
+	// Counted by the kind in each escalation event's data, in the database (the partial index
+	// action_events_escalated reads the escalations alone); "unknown" for events recorded before
+	// reasons had kinds.
+	kind := "json_extract(data, '$.reason_kind')"
+	if s.dialect == DialectPostgres {
+		kind = "data::jsonb->>'reason_kind'"
+	}
+	if err := db.Model(&ActionEvent{}).Select("COALESCE(NULLIF("+kind+", ''), 'unknown') AS reason, COUNT(*) AS count").
+		Where("type = ?", "escalated").Group("reason").Order("reason").Scan(&f.Escalations).Error; err != nil {
 		return f, fmt.Errorf("counting escalations: %w", err)
-	}
-	byKind := map[string]int64{}
-	for _, e := range escalations {
-		var data struct {
-			Kind string `json:"reason_kind"`
-		}
-		if err := json.Unmarshal([]byte(e.Data), &data); err != nil || data.Kind == "" {
-			data.Kind = "unknown" // recorded before reasons had kinds
-		}
-		byKind[data.Kind]++
-	}
-	for kind, n := range byKind {
-		f.Escalations = append(f.Escalations, EscalationCount{Reason: kind, Count: n})
 	}
 	var accepted []Handover
 	if err := db.Select("requested_at, responded_at").Where("status = ? AND responded_at >= ?", "accepted", utc(since)).Find(&accepted).Error; err != nil {

@@ -502,3 +502,29 @@ func TestConcurrentMigrationsOnPostgres(t *testing.T) {
 	}
 	require.Positive(t, versions[0])
 }
+
+// The metrics' escalations are counted by the kind of their reason in the database; an escalation
+// recorded before reasons had kinds counts as unknown.
+func TestFiguresCountEscalationsByKind(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		escalated := func(seq int64, typ, data string) models.ActionEvent {
+			e := event(seq, typ)
+			e.Data = data
+			return e
+		}
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("a1", 4, "escalated", "alice"), []models.ActionEvent{
+			event(1, "created"),
+			escalated(2, "escalated", `{"level":1,"reason_kind":"not_checked"}`),
+			escalated(3, "escalated", `{"level":2,"reason_kind":"no_action"}`),
+			escalated(4, "escalation_reminder", `{"level":2}`),
+		}))
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("a2", 1, "escalated", "alice"), []models.ActionEvent{
+			escalated(1, "escalated", `{"level":1,"reason_kind":"not_checked"}`)}))
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("a3", 1, "escalated", "alice"), []models.ActionEvent{
+			escalated(1, "escalated", `{"level":1}`)}))
+		f, err := store.Figures(ctx, t0, t0.Add(-time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, []models.EscalationCount{{Reason: "no_action", Count: 1}, {Reason: "not_checked", Count: 2}, {Reason: "unknown", Count: 1}}, f.Escalations)
+	})
+}
