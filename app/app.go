@@ -62,6 +62,11 @@ type DevConfig struct {
 	// free one, and NoTemporalUI leaves it out.
 	TemporalUIPort int
 	NoTemporalUI   bool
+	// SecureCookies marks the web UI's session cookie Secure (behind a TLS proxy), and
+	// CommandTimeout bounds a command's wait for its workflow (zero: the API's default), as for
+	// the api process.
+	SecureCookies  bool
+	CommandTimeout time.Duration
 	Log            *slog.Logger
 }
 
@@ -172,7 +177,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	st.workerUp.Store(true)
 
-	uiOpts := api.UIOptions{Namespace: st.Temporal.Namespace()}
+	uiOpts := api.UIOptions{Namespace: st.Temporal.Namespace(), SecureCookies: cfg.SecureCookies}
 	if cfg.Demo {
 		for _, d := range DemoStaff {
 			uiOpts.DemoStaff = append(uiOpts.DemoStaff, d.ID)
@@ -196,7 +201,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 		Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready, RateLimit: cfg.RateLimit,
 		Metrics: st.telemetry.Registry, Tracer: st.telemetry.Tracer, Propagator: st.telemetry.Propagator,
 		Codec: st.Keys, CodecOrigins: cfg.CodecOrigins, Sealer: st.Sealer,
-		UI: uiOpts, Closing: closing,
+		UI: uiOpts, Closing: closing, CommandTimeout: cfg.CommandTimeout,
 	})
 	st.serve(ln, handler, closing)
 	return st, nil

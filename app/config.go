@@ -175,7 +175,21 @@ func LoadConfig() (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("reading environment: %w", err)
 	}
+	// "a, b" is a list of two as people write it: spaces around the commas are not part of an
+	// origin or a key.
+	cfg.OldEncryptionKeys, cfg.CodecOrigins = listOf(cfg.OldEncryptionKeys), listOf(cfg.CodecOrigins)
 	return cfg, nil
+}
+
+// listOf trims each entry of a comma-separated setting and drops the empty ones.
+func listOf(entries []string) []string {
+	var out []string
+	for _, e := range entries {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Validate reports the first setting that cannot work.

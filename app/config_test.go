@@ -88,3 +88,11 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 	ok.OTLPEndpoint, ok.MetricsAddr, ok.CommandTimeout = "collector.internal:4317", "127.0.0.1:9090", 5*time.Second
 	require.NoError(t, ok.Validate())
 }
+
+// A list setting written with spaces after its commas means its entries, not entries with spaces.
+func TestListSettingsAreTrimmed(t *testing.T) {
+	t.Setenv("HANDOVER_CODEC_CORS_ORIGINS", "http://localhost:8233, https://ui.example ,")
+	cfg, err := app.LoadConfig()
+	require.NoError(t, err)
+	require.Equal(t, []string{"http://localhost:8233", "https://ui.example"}, cfg.CodecOrigins)
+}

@@ -21,7 +21,7 @@ func newAdminCmd() *cobra.Command {
 		Use:   "admin",
 		Short: "Manage teams, staff and API tokens",
 	}
-	cmd.PersistentFlags().StringVar(&dataDir, "data", ".handover", "data directory of handover dev (when HANDOVER_DATABASE_URL is not set)")
+	cmd.PersistentFlags().StringVar(&dataDir, "data", ".handover", "data directory of handover dev, when HANDOVER_DATABASE_URL is not set (env HANDOVER_DATA_DIR)")
 
 	withStore := func(run func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, args []string) error {
@@ -30,6 +30,9 @@ func newAdminCmd() *cobra.Command {
 				return err
 			}
 			url := cfg.DatabaseURL
+			if !cmd.Flags().Changed("data") {
+				dataDir = cfg.DataDir
+			}
 			if url == "" {
 				path := filepath.Join(dataDir, "readmodel.db")
 				if _, err := os.Stat(path); err != nil {

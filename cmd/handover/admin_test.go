@@ -26,6 +26,10 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	require.Contains(t, out, "no read model in")
 	_, statErr := os.Stat(filepath.Join(dir, "missing"))
 	require.ErrorIs(t, statErr, os.ErrNotExist, "nothing was created")
+	// Without --data, the data directory is HANDOVER_DATA_DIR's, as for dev.
+	out, err = run([]string{"HANDOVER_DATA_DIR=" + filepath.Join(dir, "elsewhere")}, "admin", "add-team", "desk", "Desk")
+	require.Error(t, err)
+	require.Contains(t, out, "no read model in "+filepath.Join(dir, "elsewhere"))
 
 	url := "HANDOVER_DATABASE_URL=sqlite:" + filepath.Join(dir, "readmodel.db")
 	out, err = run([]string{url}, "admin", "add-team", "desk", "Desk")

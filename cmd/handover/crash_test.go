@@ -74,7 +74,8 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 	base := "http://" + httpAddr
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin, "dev", "--demo", "--data", dataDir, "--http", httpAddr, "--temporal-port", temporalPort)
-		cmd.Env = append(os.Environ(), "HANDOVER_RATE_LIMIT=0", "HANDOVER_LOG_LEVEL=warn", "HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY=")
+		cmd.Env = append(os.Environ(), "HANDOVER_RATE_LIMIT=0", "HANDOVER_LOG_LEVEL=warn", "HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY=",
+			"HANDOVER_SECURE_COOKIES=true")
 		out := &bytes.Buffer{}
 		cmd.Stdout, cmd.Stderr = out, out
 		require.NoError(t, cmd.Start())
@@ -112,6 +113,14 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 	}
 
 	dev := start()
+	// dev takes the settings the api process takes: behind a TLS proxy, its cookies are Secure.
+	resp, err := http.Get(base + "/signin")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.NotEmpty(t, resp.Cookies())
+	for _, c := range resp.Cookies() {
+		require.True(t, c.Secure, "cookie %s", c.Name)
+	}
 	const clients = 8
 	var (
 		mu      sync.Mutex

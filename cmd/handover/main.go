@@ -72,6 +72,7 @@ func newDevCmd() *cobra.Command {
 				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log, Webhook: cfg.Webhook(), RateLimit: cfg.Limits(),
 				Telemetry: cfg.Telemetry("handover-dev"), EncryptionKey: cfg.EncryptionKey,
 				OldEncryptionKeys: cfg.OldEncryptionKeys, CodecOrigins: cfg.CodecOrigins, TemporalUIPort: uiPort, NoTemporalUI: noUI,
+				SecureCookies: cfg.SecureCookies, CommandTimeout: cfg.CommandTimeout,
 			})
 			if err != nil {
 				return err
@@ -176,6 +177,9 @@ func newTemporalCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !cmd.Flags().Changed("data") {
+				dataDir = cfg.DataDir
+			}
 			srv, err := temporalserver.Start(cmd.Context(), temporalserver.Config{
 				DatabaseFile: filepath.Join(dataDir, "temporal.db"), IP: ip, FrontendPort: port, Logger: cfg.Logger(),
 			})
@@ -187,7 +191,7 @@ func newTemporalCmd() *cobra.Command {
 			return srv.Stop()
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data", ".handover", "directory for the Temporal database")
+	cmd.Flags().StringVar(&dataDir, "data", ".handover", "directory for the Temporal database (env HANDOVER_DATA_DIR)")
 	cmd.Flags().StringVar(&ip, "ip", "127.0.0.1", "address to bind to")
 	cmd.Flags().IntVar(&port, "port", 7233, "frontend gRPC port")
 	return cmd
