@@ -498,7 +498,7 @@ const (
 )
 
 // listParams are the query parameters GET /actions takes.
-var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "overdue", "escalated", "id", "limit", "cursor"}
+var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "overdue", "escalated", "updated_since", "id", "limit", "cursor"}
 
 func (s *server) listActions(c *gin.Context) {
 	caller := principal(c)
@@ -538,6 +538,15 @@ func (s *server) listActions(c *gin.Context) {
 		default:
 			fields = append(fields, FieldError{Field: b.name, Message: "must be true or false"})
 		}
+	}
+	if v := c.Query("updated_since"); v != "" {
+		// How an integration catches up on changes it may have missed (a webhook given up, a
+		// stream closed): every action changed since its last sweep began.
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			fields = append(fields, FieldError{Field: "updated_since", Message: "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"})
+		}
+		f.UpdatedSince = t
 	}
 	if v := c.Query("cursor"); v != "" {
 		var cur cursor

@@ -469,6 +469,26 @@ func testListing(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?overdue=true&customer_ref="+ref, nil, &p))
 	require.Len(t, p.Items, 1, "the five due in 4h are not overdue")
 	require.Equal(t, late.ID, p.Items[0].ID)
+
+	// updated_since: what changed since a moment, as an integration catching up sweeps it.
+	since := time.Now().UTC()
+	var fresh action
+	require.Equal(t, http.StatusCreated, erin.call("POST", "/api/v1/actions", merge(newAction("erin"), "customer", map[string]any{"ref": ref, "name": "Mr Jones"}), &fresh))
+	var noted string
+	for id := range ids {
+		noted = id
+		break
+	}
+	require.Equal(t, http.StatusCreated, erin.call("POST", "/api/v1/actions/"+noted+"/notes", map[string]any{"text": "called back"}, nil))
+	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?customer_ref="+ref+"&updated_since="+url.QueryEscape(since.Format(time.RFC3339Nano)), nil, &p))
+	var changed []string
+	for _, a := range p.Items {
+		changed = append(changed, a.ID)
+	}
+	require.ElementsMatch(t, []string{fresh.ID, noted}, changed, "the new one and the noted one, not the four untouched nor the late one")
+	var bad problem
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?updated_since=yesterday", nil, &bad))
+	require.Equal(t, "updated_since", bad.Errors[0].Field)
 	var prob problem
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?status=done", nil, &prob))
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?limit=500", nil, &prob))

@@ -339,6 +339,8 @@ type ActionFilter struct {
 	Now     time.Time
 	// Escalated keeps actions at an escalation level above 0.
 	Escalated bool
+	// UpdatedSince keeps actions changed at or after it (zero: all).
+	UpdatedSince time.Time
 	// After is the position to continue from: the last row of the previous page.
 	After *Position
 	Limit int
@@ -377,6 +379,9 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 	}
 	if f.Escalated {
 		q = q.Where("escalation_level > 0")
+	}
+	if !f.UpdatedSince.IsZero() {
+		q = q.Where("updated_at >= ?", utc(f.UpdatedSince))
 	}
 	if f.After != nil {
 		at := utc(f.After.CreatedAt)
