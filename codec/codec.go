@@ -138,6 +138,12 @@ func KeyID(key []byte) string {
 // CurrentKeyID names the key new data is encrypted with.
 func (k *Keyring) CurrentKeyID() string { return k.current }
 
+// Has reports whether the keyring holds the key of that ID (the current key or an earlier one).
+func (k *Keyring) Has(keyID string) bool {
+	_, ok := k.aeads[keyID]
+	return ok
+}
+
 // Seal encrypts plain with the current key, binding aad; it returns the key's ID and
 // nonce||ciphertext.
 func (k *Keyring) Seal(plain, aad []byte) (string, []byte) {

@@ -66,6 +66,46 @@ func (s *Store) NewestLiveCustomerKey(ctx context.Context) (CustomerKey, error) 
 	return k, nil
 }
 
+// CustomerKeysByWrapper counts the live customer keys by the process key that wraps them.
+func (s *Store) CustomerKeysByWrapper(ctx context.Context) (map[string]int64, error) {
+	var rows []struct {
+		WrapKeyID string
+		N         int64
+	}
+	if err := s.read.WithContext(ctx).Model(&CustomerKey{}).Select("wrap_key_id, COUNT(*) AS n").
+		Where("wrapped IS NOT NULL").Group("wrap_key_id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("counting customer keys: %w", err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.WrapKeyID] = r.N
+	}
+	return out, nil
+}
+
+// CustomerKeysNotWrappedBy returns up to limit live customer keys wrapped by a process key other
+// than wrapKeyID, in ID order after the ID given (empty: from the start).
+func (s *Store) CustomerKeysNotWrappedBy(ctx context.Context, wrapKeyID, after string, limit int) ([]CustomerKey, error) {
+	var keys []CustomerKey
+	if err := s.db.WithContext(ctx).Where("wrapped IS NOT NULL AND wrap_key_id <> ? AND id > ?", wrapKeyID, after).
+		Order("id").Limit(limit).Find(&keys).Error; err != nil {
+		return nil, fmt.Errorf("listing customer keys: %w", err)
+	}
+	return keys, nil
+}
+
+// RewrapCustomerKey stores a live customer key wrapped anew, unless it was destroyed or rewrapped
+// meanwhile (an erasure wins); it reports whether it was stored.
+func (s *Store) RewrapCustomerKey(ctx context.Context, id, fromWrapKeyID, toWrapKeyID, wrapped string) (bool, error) {
+	res := s.db.WithContext(ctx).Model(&CustomerKey{}).
+		Where("id = ? AND wrap_key_id = ? AND wrapped IS NOT NULL", id, fromWrapKeyID).
+		Updates(map[string]any{"wrap_key_id": toWrapKeyID, "wrapped": wrapped})
+	if res.Error != nil {
+		return false, fmt.Errorf("rewrapping customer key %s: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
 // CreateCustomerKey stores a new key for its customer and returns the customer's live key: the
 // new one, or the one another request created first.
 func (s *Store) CreateCustomerKey(ctx context.Context, k CustomerKey) (CustomerKey, error) {

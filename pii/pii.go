@@ -147,7 +147,58 @@ func (s *Sealer) Check(ctx context.Context) error {
 		return fmt.Errorf("the encryption key cannot open the customer keys in the read model (%w): "+
 			"set HANDOVER_ENCRYPTION_KEY to the key they were made with, or name it in HANDOVER_ENCRYPTION_OLD_KEYS", err)
 	}
+	// Older customers' keys may be wrapped by an earlier key: one dropped from the old keys too
+	// soon would leave those customers unreadable, found only when someone opens one.
+	wrappers, err := s.Store.CustomerKeysByWrapper(ctx)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	var n int64
+	for id, count := range wrappers {
+		if !s.Keys.Has(id) {
+			missing, n = append(missing, id), n+count
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return fmt.Errorf("%d customer keys in the read model are wrapped by encryption key %s, which neither HANDOVER_ENCRYPTION_KEY "+
+			"nor HANDOVER_ENCRYPTION_OLD_KEYS holds: put it back in HANDOVER_ENCRYPTION_OLD_KEYS (then `handover admin rewrap-keys` "+
+			"moves them to the current key)", n, strings.Join(missing, ", "))
+	}
 	return nil
+}
+
+// Rewrap wraps every live customer key with the current encryption key, so that an earlier key
+// is no longer needed for them (histories still need it for their 30 days). It returns how many
+// it rewrapped; a key destroyed meanwhile is left destroyed.
+func (s *Sealer) Rewrap(ctx context.Context) (int, error) {
+	current, after, done := s.Keys.CurrentKeyID(), "", 0
+	for {
+		keys, err := s.Store.CustomerKeysNotWrappedBy(ctx, current, after, 500)
+		if err != nil || len(keys) == 0 {
+			return done, err
+		}
+		for _, k := range keys {
+			after = k.ID
+			wrapped, err := base64.StdEncoding.DecodeString(*k.Wrapped)
+			if err != nil {
+				return done, fmt.Errorf("customer key %s: %w", k.ID, err)
+			}
+			raw, err := s.Keys.Open(k.WrapKeyID, wrapped, []byte(k.ID))
+			if err != nil {
+				return done, fmt.Errorf("customer key %s: %w", k.ID, err)
+			}
+			id, again := s.Keys.Seal(raw, []byte(k.ID))
+			stored, err := s.Store.RewrapCustomerKey(ctx, k.ID, k.WrapKeyID, id, base64.StdEncoding.EncodeToString(again))
+			if err != nil {
+				return done, err
+			}
+			if stored {
+				done++
+			}
+		}
+	}
 }
 
 // Opener opens sealed values, loading each customer key once. It is meant for one request or one

@@ -112,3 +112,57 @@ func TestCheckFindsAForeignKey(t *testing.T) {
 		})
 	}
 }
+
+// A rotation: customers sealed under the first key stay readable while it is an old key; a process
+// that no longer holds it refuses to start, naming it (not only when the newest customer key is
+// the first key's); rewrap-keys moves every live key to the current key, after which the first key
+// can go. An erased customer stays erased.
+func TestRotationAndRewrap(t *testing.T) {
+	t.Parallel()
+	for _, b := range modelstest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			first, second := codec.NewKey(), codec.NewKey()
+			store := modelstest.Open(t, b.URL(t))
+			before, err := codec.NewKeyring(first)
+			require.NoError(t, err)
+			old := &pii.Sealer{Keys: before, Store: store}
+			patel, jones, gone := "Ms Patel", "Mr Jones", "Mrs Gone"
+			require.NoError(t, old.Seal(ctx, "G-1", &patel))
+			require.NoError(t, old.Seal(ctx, "G-2", &jones))
+			require.NoError(t, old.Seal(ctx, "G-3", &gone))
+			_, err = store.EraseCustomer(ctx, "G-3", "root")
+			require.NoError(t, err)
+
+			// Rotated: the second key is current, the first an old key; a new customer's key is
+			// the second's, so the newest key opens with it alone.
+			rotated, err := codec.NewKeyring(second, first)
+			require.NoError(t, err)
+			s := &pii.Sealer{Keys: rotated, Store: store}
+			lee := "Dr Lee"
+			require.NoError(t, s.Seal(ctx, "G-4", &lee))
+			require.NoError(t, s.Check(ctx))
+			secondOnly, err := codec.NewKeyring(second)
+			require.NoError(t, err)
+			err = (&pii.Sealer{Keys: secondOnly, Store: store}).Check(ctx)
+			require.ErrorContains(t, err, "2 customer keys in the read model are wrapped by encryption key "+before.CurrentKeyID())
+
+			n, err := s.Rewrap(ctx)
+			require.NoError(t, err)
+			require.Equal(t, 2, n, "G-1 and G-2; G-3 was erased, G-4 is the second key's already")
+			n, err = s.Rewrap(ctx)
+			require.NoError(t, err)
+			require.Zero(t, n, "nothing left to do")
+
+			after := &pii.Sealer{Keys: secondOnly, Store: store}
+			require.NoError(t, after.Check(ctx), "the first key is no longer needed")
+			o := after.Opener(ctx)
+			require.NoError(t, o.OpenAll(&patel, &jones, &lee))
+			require.Equal(t, []string{"Ms Patel", "Mr Jones", "Dr Lee"}, []string{patel, jones, lee})
+			erased, err := after.Opener(ctx).Open(gone)
+			require.NoError(t, err)
+			require.Equal(t, pii.Erased, erased)
+		})
+	}
+}

@@ -11,7 +11,25 @@ import (
 
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 )
+
+// configWithKey is the configuration with its encryption key: HANDOVER_ENCRYPTION_KEY, or the key
+// file `handover dev` keeps in dataDir.
+func configWithKey(dataDir string) (app.Config, error) {
+	cfg, err := loadConfig()
+	if err != nil {
+		return cfg, err
+	}
+	if cfg.EncryptionKey == "" {
+		key, err := os.ReadFile(filepath.Join(dataDir, app.KeyFileName))
+		if err != nil {
+			return cfg, fmt.Errorf("no HANDOVER_ENCRYPTION_KEY and no key file in %s: %w", dataDir, err)
+		}
+		cfg.EncryptionKey = strings.TrimSpace(string(key))
+	}
+	return cfg, nil
+}
 
 // newAdminCmd groups the commands that manage staff, teams and tokens directly in the read
 // model: HANDOVER_DATABASE_URL, or the read model of `handover dev` in --data.
@@ -137,16 +155,9 @@ func newAdminCmd() *cobra.Command {
 			"in --data. Staff, teams, tokens and policies are not in the workflows: restore them from a backup.",
 		Args: cobra.NoArgs,
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
-			cfg, err := loadConfig()
+			cfg, err := configWithKey(dataDir)
 			if err != nil {
 				return err
-			}
-			if cfg.EncryptionKey == "" {
-				key, err := os.ReadFile(filepath.Join(dataDir, app.KeyFileName))
-				if err != nil {
-					return fmt.Errorf("no HANDOVER_ENCRYPTION_KEY and no key file in %s: %w", dataDir, err)
-				}
-				cfg.EncryptionKey = strings.TrimSpace(string(key))
 			}
 			res, err := app.Reproject(ctx, cfg, store, cfg.Logger())
 			if err != nil {
@@ -156,6 +167,31 @@ func newAdminCmd() *cobra.Command {
 			return nil
 		}),
 	}
-	cmd.AddCommand(addTeam, addStaff, issueToken, revoke, reprojectCmd)
+	rewrap := &cobra.Command{
+		Use:   "rewrap-keys",
+		Short: "Wrap every customer's data key with the current encryption key, so that earlier keys can be retired",
+		Long: "After a rotation (the new key in HANDOVER_ENCRYPTION_KEY, the earlier ones in HANDOVER_ENCRYPTION_OLD_KEYS),\n" +
+			"customers' data keys stay wrapped by the key that made them. This wraps them with the current key; once it\n" +
+			"has run, an earlier key is needed only for the workflow histories it encrypted (kept 30 days). Safe to run\n" +
+			"again, and while the product runs.",
+		Args: cobra.NoArgs,
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
+			cfg, err := configWithKey(dataDir)
+			if err != nil {
+				return err
+			}
+			keys, err := cfg.Keyring()
+			if err != nil {
+				return err
+			}
+			n, err := (&pii.Sealer{Keys: keys, Store: store}).Rewrap(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d customer key(s) now wrapped by key %s\n", n, keys.CurrentKeyID())
+			return nil
+		}),
+	}
+	cmd.AddCommand(addTeam, addStaff, issueToken, revoke, reprojectCmd, rewrap)
 	return cmd
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/codec"
 )
 
 // The admin command applies the API's rules to what it creates, refuses a read model that is not
@@ -57,4 +59,11 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	require.NoError(t, err, out)
 	out, err = run([]string{url}, "admin", "add-staff", "kim", "Kim", "--team", "desk", "--authority", "2")
 	require.NoError(t, err, out)
+	// rewrap-keys needs the key (pii's tests rotate and rewrap real customer keys).
+	out, err = run([]string{url, "HANDOVER_ENCRYPTION_KEY="}, "admin", "rewrap-keys", "--data", filepath.Join(dir, "nokey"))
+	require.Error(t, err)
+	require.Contains(t, out, "no HANDOVER_ENCRYPTION_KEY and no key file")
+	out, err = run([]string{url, "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()}, "admin", "rewrap-keys")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "0 customer key(s) now wrapped by key")
 }
