@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
 )
 
@@ -57,4 +59,57 @@ func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHa
 		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: "the action has ended"}, nil
 	}
 	return workflows.ShiftItemResult{}, fmt.Errorf("handing over action %s for shift %s: %w", req.ActionID, req.ShiftID, err)
+}
+
+// NotifyShiftLeftovers puts in the inbox of the outgoing person's team's supervisors (and of whoever
+// started the shift handover, if someone else) each action the shift handover left with the
+// outgoing person, and why. The records are keyed by the shift handover (a negative seq, as they
+// are no event of the action's), so a retry writes nothing twice.
+func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.ShiftLeftovers) error {
+	from, err := a.Store.GetStaff(ctx, in.FromID)
+	if err != nil {
+		return err
+	}
+	team := ""
+	if from.TeamID != nil {
+		team = *from.TeamID
+	}
+	var to []string
+	if in.StartedBy != in.FromID {
+		to = []string{in.StartedBy}
+	}
+	h := fnv.New64a()
+	h.Write([]byte(in.ShiftID))
+	seq := -int64(h.Sum64() >> 1)
+	var records []models.Notification
+	for _, it := range in.Items {
+		title := it.ActionID
+		if row, err := a.Store.GetAction(ctx, it.ActionID); err == nil {
+			title = row.Title
+		}
+		n := workflows.Notification{
+			ActionID: it.ActionID, Seq: seq, Kind: workflows.NotifyShiftLeftOver, To: to, ToRole: workflows.RoleSupervisor,
+			TeamID: team, ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
+			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, in.FromID, leftBecause(it)),
+		}
+		rs, _, err := a.inboxRecords(ctx, n)
+		if err != nil {
+			return err
+		}
+		records = append(records, rs...)
+	}
+	return a.Store.AddNotifications(ctx, records)
+}
+
+// leftBecause says why a shift handover left an action where it was.
+func leftBecause(it workflows.ShiftItem) string {
+	switch it.Status {
+	case workflows.ShiftItemDeclined:
+		return fmt.Sprintf("%s declined it (%s)", it.To.ID, it.Reason)
+	case workflows.ShiftItemExpired:
+		return fmt.Sprintf("%s did not accept it in time", it.To.ID)
+	case workflows.ShiftItemWithdrawn:
+		return "its handover was withdrawn (" + it.Reason + ")"
+	}
+	return "not handed over (" + it.Reason + ")"
 }

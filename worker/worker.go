@@ -42,6 +42,7 @@ func Register(r interface {
 	r.RegisterActivityWithOptions(acts.Notify, activity.RegisterOptions{Name: workflows.NotifyActivityName})
 	r.RegisterWorkflowWithOptions(workflows.ShiftHandoverWorkflow, workflow.RegisterOptions{Name: workflows.ShiftWorkflowName})
 	r.RegisterActivityWithOptions(acts.HandOverForShift, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
+	r.RegisterActivityWithOptions(acts.NotifyShiftLeftovers, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
 	r.RegisterWorkflowWithOptions(workflows.WeeklyReportWorkflow, workflow.RegisterOptions{Name: workflows.WeeklyReportWorkflowName})
 	r.RegisterActivityWithOptions(acts.SaveWeeklyReports, activity.RegisterOptions{Name: workflows.WeeklyReportActivityName})
 }

@@ -12,7 +12,10 @@ const (
 	ShiftWorkflowName        = "ShiftHandoverWorkflow"
 	ShiftWorkflowIDPrefix    = "shift/"
 	HandOverForShiftActivity = "HandOverForShift"
-	QueryShiftProgress       = "progress"
+	// ShiftLeftoversActivity tells the team's supervisors which actions a shift handover left
+	// with the outgoing person.
+	ShiftLeftoversActivity = "NotifyShiftLeftovers"
+	QueryShiftProgress     = "progress"
 	// SignalShiftItem tells a shift handover how one of its actions' handovers ended.
 	SignalShiftItem = "shift-item"
 )
@@ -81,6 +84,31 @@ type ShiftItemResult struct {
 	HandoverID string `json:"handover_id"`
 	Status     string `json:"status"`
 	Reason     string `json:"reason"`
+}
+
+// ShiftLeftovers is what a finished shift handover left with the outgoing person: its actions
+// skipped, declined, expired or withdrawn.
+type ShiftLeftovers struct {
+	ShiftID   string      `json:"shift_id"`
+	FromID    string      `json:"from_id"`
+	StartedBy string      `json:"started_by"`
+	Items     []ShiftItem `json:"items"`
+}
+
+// versionShiftLeftovers guards the notice of what a shift handover left behind: shift handovers
+// that ended before it send none on replay.
+const versionShiftLeftovers = "shift-leftovers-notified"
+
+// leftovers are the items not passed on.
+func (p *ShiftProgress) leftovers() []ShiftItem {
+	var out []ShiftItem
+	for _, it := range p.Items {
+		switch it.Status {
+		case ShiftItemSkipped, ShiftItemDeclined, ShiftItemExpired, ShiftItemWithdrawn:
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // ShiftHandoverRequest is the hand-over activity's input for one action: a handover, or a
@@ -175,6 +203,18 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 	}
 	if err := workflow.Await(ctx, p.finished); err != nil {
 		return p, err
+	}
+	if left := p.leftovers(); len(left) > 0 && workflow.GetVersion(ctx, versionShiftLeftovers, workflow.DefaultVersion, 1) >= 1 {
+		// Nobody else hears of these: the outgoing person is going home, and a skipped action
+		// notified nobody at all. The supervisors see what still needs a new owner.
+		in := ShiftLeftovers{ShiftID: in.ID, FromID: in.FromID, StartedBy: in.Actor.ID, Items: left}
+		tell := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			StartToCloseTimeout: time.Minute, ScheduleToCloseTimeout: time.Hour, // the read model back within the hour
+			RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+		})
+		if err := workflow.ExecuteActivity(tell, ShiftLeftoversActivity, in).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("shift leftovers not told", "error", err, "shift_id", in.ShiftID)
+		}
 	}
 	p.Done = true
 	return p, nil

@@ -9,6 +9,9 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
 
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/workflows"
 )
 
@@ -38,6 +41,14 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 		}
 		return workflows.ShiftItemResult{ActionID: req.ActionID, HandoverID: "h1", Status: workflows.ShiftItemPending}, nil
 	}, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
+	var left []string
+	env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.ShiftLeftovers) error {
+		require.Equal(t, "carol", in.StartedBy)
+		for _, it := range in.Items {
+			left = append(left, it.ActionID)
+		}
+		return nil
+	}, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
 
 	in := workflows.ShiftInput{
 		ID: "s1", FromID: "alice", Actor: carol, Notes: "Night notes", Situation: "quiet",
@@ -76,6 +87,7 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 	require.Equal(t, map[string]string{"a": "accepted", "b": "expired", "gone": "skipped", "late": "skipped", "overdue": "reassigned"}, status)
 	require.Equal(t, []string{"a", "b", "gone"}, handedOver, "a skipped action is not handed over")
 	require.Equal(t, []string{"overdue"}, reassigned)
+	require.Equal(t, []string{"b", "gone", "late"}, left, "what stays with alice, told once at the end")
 	require.False(t, midway.Done, "not done while handovers are pending")
 }
 
@@ -128,4 +140,69 @@ func TestShiftHandoverIsTheCause(t *testing.T) {
 	}
 	events = workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "back"}, now.Add(time.Minute))
 	require.Equal(t, workflows.CauseRequest, events[len(events)-1].Cause, "a supervisor's own reassignment is a request")
+}
+
+// What a shift handover leaves with the outgoing person (skipped, declined, expired, withdrawn) is
+// put in the inbox of the team's supervisors when it ends: the outgoing person is going home, and a
+// skipped action notified nobody. Each shift handover says so once, however often it is retried.
+func TestShiftLeftoversReachTheSupervisors(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	team := "frontdesk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	for _, st := range []models.Staff{
+		{ID: "alice", Role: "agent", TeamID: &team, Active: true},
+		{ID: "carol", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+	} {
+		require.NoError(t, store.SaveStaff(ctx, st))
+	}
+	acts := &activities.Activities{Store: store}
+	run := func(id string) {
+		var suite testsuite.WorkflowTestSuite
+		env := suite.NewTestWorkflowEnvironment()
+		env.RegisterWorkflowWithOptions(workflows.ShiftHandoverWorkflow, workflowOptions(workflows.ShiftWorkflowName))
+		env.RegisterActivityWithOptions(func(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
+			if req.ActionID == "gone" {
+				return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: "the action has ended"}, nil
+			}
+			return workflows.ShiftItemResult{ActionID: req.ActionID, HandoverID: "h1", Status: workflows.ShiftItemPending}, nil
+		}, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
+		env.RegisterActivityWithOptions(acts.NotifyShiftLeftovers, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
+		env.RegisterDelayedCallback(func() {
+			env.SignalWorkflow(workflows.SignalShiftItem, workflows.ShiftItemResult{ActionID: "a", HandoverID: "h1", Status: workflows.ShiftItemAccepted})
+			env.SignalWorkflow(workflows.SignalShiftItem, workflows.ShiftItemResult{ActionID: "b", HandoverID: "h1", Status: workflows.ShiftItemDeclined, Reason: "too busy"})
+		}, time.Minute)
+		env.ExecuteWorkflow(workflows.ShiftHandoverWorkflow, workflows.ShiftInput{
+			ID: id, FromID: "alice", Actor: alice, Notes: "Night notes", Situation: "quiet",
+			Items: []workflows.ShiftItem{
+				{ActionID: "a", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
+				{ActionID: "b", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
+				{ActionID: "gone", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
+			},
+		})
+		require.True(t, env.IsWorkflowCompleted())
+		require.NoError(t, env.GetWorkflowError())
+	}
+	run("s1")
+	told, err := store.ListNotifications(ctx, "carol", 10)
+	require.NoError(t, err)
+	var messages []string
+	for _, n := range told {
+		require.Equal(t, workflows.NotifyShiftLeftOver, n.Kind)
+		require.Negative(t, n.Seq, "no event of the action")
+		messages = append(messages, n.Message)
+	}
+	require.ElementsMatch(t, []string{
+		`"b" stays with alice after their shift handover: bob declined it (too busy).`,
+		`"gone" stays with alice after their shift handover: not handed over (the action has ended).`,
+	}, messages, "the accepted one is not a leftover")
+	mine, err := store.ListNotifications(ctx, "alice", 10)
+	require.NoError(t, err)
+	require.Empty(t, mine, "alice started it herself and knows")
+
+	run("s2") // another shift handover leaving the same actions: told again, as its own notice
+	told, err = store.ListNotifications(ctx, "carol", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 4)
 }

@@ -325,6 +325,9 @@ const (
 	NotifyUnassigned        = "unassigned"
 	NotifyCustomerMessage   = "customer_message"
 	NotifyFeedback          = "feedback"
+	// NotifyShiftLeftOver: an action a shift handover left with the outgoing person (not tied to
+	// a timeline event of the action: its inbox record's seq is negative).
+	NotifyShiftLeftOver = "shift_left_over"
 )
 
 // Event is one entry of the append-only timeline.
