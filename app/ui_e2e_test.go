@@ -471,12 +471,23 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 // A command refused on the board opens its card again with the reason and what was typed; a
 // refused shift handover keeps its form filled in.
 func webBoardKeepsInput(t *testing.T, st *app.Stack) {
-	out, _, sup, outID, _ := teamOf3(t, st)
+	out, _, sup, outID, inID := teamOf3(t, st)
 	var a action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
 	w := newWebClient(t, st.URL)
 	csrf := w.signIn(sup.token)
-	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {csrf}, "back": {"board"}, "due_in": {"tomorrow"}, "reason": {"parts arrive late"}})
+
+	// The board's reassignment gives the new owner a due time too.
+	var moved action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &moved))
+	_, page := w.do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `id="re-due-`+moved.ID+`" name="due_in"`)
+	resp, _ := w.do(http.MethodPost, "/actions/"+moved.ID+"/reassign", url.Values{"csrf": {csrf}, "back": {"board"}, "to_id": {inID}, "reason": {"evening cover"}, "due_in": {"3h"}})
+	require.Less(t, resp.StatusCode, 400)
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+moved.ID+"?consistent=true", nil, &moved))
+	require.Equal(t, inID, moved.OwnerID)
+	require.WithinDuration(t, time.Now().Add(3*time.Hour), moved.DueAt, time.Minute)
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {csrf}, "back": {"board"}, "due_in": {"tomorrow"}, "reason": {"parts arrive late"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card's panel is open again")
 	require.Contains(t, page, `value="tomorrow"`)
