@@ -182,6 +182,15 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.Equal(t, "Late checkout for room 214", alice.text("h1"))
 	require.Equal(t, "assigned", alice.text("#action-status"))
 	require.Equal(t, "alice", alice.text("#action-owner"))
+	// The relative due time counts on between redraws: moved 25 minutes nearer, it says so.
+	rel, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`(function () {
+		var el = document.querySelector('[data-rel]');
+		el.setAttribute('data-rel', new Date(Date.parse(el.getAttribute('data-rel')) - 25 * 60000).toISOString());
+		window.handoverRelativeTimes();
+		return el.textContent;
+	})()`))
+	require.NoError(t, err)
+	require.Regexp(t, `^in 3h 3[45]m$`, rel, "due in 4h, 25 minutes nearer")
 	actionURL := alice.location()
 	require.Contains(t, actionURL, "/actions/")
 	// Exactly the owner's commands: no accept, no supervisor's reassign.

@@ -22,6 +22,32 @@
   window.handoverLocalTimes = localTimes;
 })();
 
+// Relative times ("in 2h 5m", "3m ago") count on between redraws: each data-rel holds its instant,
+// and the words are said again every 30 s the way the server says them.
+(function () {
+  "use strict";
+  function span(ms) {
+    var m = Math.round(ms / 60000);
+    if (m < 60) { return m + "m"; }
+    if (m < 48 * 60) { return Math.floor(m / 60) + "h " + (m % 60) + "m"; }
+    return Math.floor(m / 1440) + " days";
+  }
+  function relative() {
+    document.querySelectorAll("[data-rel]").forEach(function (el) {
+      var at = Date.parse(el.getAttribute("data-rel"));
+      if (isNaN(at)) { return; }
+      var d = at - Date.now();
+      var text = Math.abs(d) < 30000 ? "now" : (d < 0 ? span(-d) + " ago" : "in " + span(d));
+      if (el.textContent !== text) { el.textContent = text; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    window.setInterval(relative, 30000);
+  });
+  document.addEventListener("htmx:afterSettle", relative);
+  window.handoverRelativeTimes = relative;
+})();
+
 // Live updates: the page listens to the server's stream of action changes and redraws its
 // content when something it shows has changed, unless the person is in the middle of typing.
 (function () {
