@@ -51,6 +51,12 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	}
 	var inbox []models.Notification
 	for _, n := range p.Notifications {
+		if n.Kind == workflows.NotifyCustomerMessage && !res.Webhooks && p.State.OwnerID != "" {
+			// No integration delivers messages to customers here: the owner is asked to tell the
+			// customer (the message itself, sealed, is on the timeline, not in the inbox).
+			n.To = []string{p.State.OwnerID}
+			n.Message = fmt.Sprintf("Tell the customer of %q what the timeline's message to them says: no integration sends customers messages here.", p.State.Title)
+		}
 		records, _, err := a.inboxRecords(ctx, n)
 		if err != nil {
 			return res, err

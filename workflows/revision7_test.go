@@ -1,11 +1,16 @@
 package workflows_test
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/workflows"
 )
 
@@ -167,4 +172,35 @@ func TestCustomerIsToldToWhomAndWhy(t *testing.T) {
 	require.Contains(t, told("Bob Martin", "routine", "s1"), "passed to Bob Martin, who is looking after it now, as our shift changed")
 	require.Contains(t, told("Bob Martin", "let_down", ""), "after one of our systems let us down")
 	require.Contains(t, told("", "quiet", ""), "passed to a colleague, who is looking after it now, so that it is seen through without delay")
+}
+
+// A message to the customer with no integration to deliver it (no webhook) is the owner's to pass
+// on: their inbox says so, without the message (it is sealed on the timeline). With a webhook, the
+// integration delivers it and the owner's inbox has no such task.
+func TestCustomerMessageWithoutIntegrationGoesToTheOwner(t *testing.T) {
+	steps := func() []*step {
+		return []*step{
+			{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))},
+			{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}},
+			{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}},
+		}
+	}
+	b := setup(t)
+	b.run(t, b.dueIn("t1", 2*time.Hour), steps()...)
+	ns, err := b.store.ListNotifications(context.Background(), "bob", 20)
+	require.NoError(t, err)
+	var tasks []string
+	for _, n := range ns {
+		if n.Kind == workflows.NotifyCustomerMessage {
+			tasks = append(tasks, n.Message)
+		}
+	}
+	require.Equal(t, []string{`Tell the customer of "Late checkout" what the timeline's message to them says: no integration sends customers messages here.`}, tasks)
+
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	t.Cleanup(hook.Close)
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	withHook := bundleWith(t, &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: hook.URL, Secret: "s"}})
+	withHook.run(t, withHook.dueIn("t2", 2*time.Hour), steps()...)
+	require.NotContains(t, withHook.inboxKinds(t, "bob"), workflows.NotifyCustomerMessage, "the integration tells the customer")
 }
