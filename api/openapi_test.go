@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models"
 )
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
@@ -124,4 +125,34 @@ func TestOpenAPIWebhookEventMatchesDeliveries(t *testing.T) {
 		sent = append(sent, strings.Split(ev.Field(i).Tag.Get("json"), ",")[0])
 	}
 	require.ElementsMatch(t, sent, documented)
+}
+
+// The document's report schemas have exactly the fields the report carries.
+func TestOpenAPIReportMatchesTheReport(t *testing.T) {
+	t.Parallel()
+	raw, err := OpenAPIJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	require.NoError(t, err)
+	for name, v := range map[string]any{
+		"HandoverReport": models.HandoverReport{}, "RatedHandover": models.RatedHandover{}, "DeclinedHandover": models.DeclinedHandover{},
+	} {
+		schema := doc.Components.Schemas[name]
+		require.NotNil(t, schema, "%s is documented", name)
+		var documented []string
+		for prop := range schema.Value.Properties {
+			documented = append(documented, prop)
+		}
+		var sent []string
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			sent = append(sent, strings.Split(typ.Field(i).Tag.Get("json"), ",")[0])
+		}
+		require.ElementsMatch(t, sent, documented, name)
+	}
+	for _, list := range []string{"feedback_comments", "decline_reasons"} {
+		limit := doc.Components.Schemas["HandoverReport"].Value.Properties[list].Value.MaxItems
+		require.NotNil(t, limit, list)
+		require.EqualValues(t, models.ReportListLimit, *limit, "%s holds at most models.ReportListLimit", list)
+	}
 }

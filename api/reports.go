@@ -40,7 +40,8 @@ func (s *server) reportTeam(c *gin.Context) (string, error) {
 
 // handoverReport reviews how actions were shared: handovers made, accepted, declined, expired;
 // time to accept; on-time completion; escalations by reason; feedback; bounces; all split by
-// situation and by team. Supervisors see their own team; managers any team or all.
+// situation and by team; and what people said: the lowest-rated handovers with a comment and the
+// reasons handovers were declined. Supervisors see their own team; managers any team or all.
 func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 	team, err := s.reportTeam(c)
 	if err != nil {

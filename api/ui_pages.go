@@ -740,6 +740,7 @@ func (s *server) uiManager(c *gin.Context) {
 	s.render(c, http.StatusOK, "manager", gin.H{
 		"Teams": summaries, "Report": report, "Days": days, "Team": c.Query("team"),
 		"Charts": reportCharts(report), "Held": heldRows(report.Overall), "Periods": reviewPeriods,
+		"ListLimit": models.ReportListLimit,
 	})
 }
 

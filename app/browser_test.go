@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -365,11 +366,32 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.NoError(t, err)
 	require.Equal(t, "tomorrow", typed, "what carol typed is still there")
 
+	// What people said reaches the manager's review: bob's comment on the handover he took, and
+	// his reason for declining another (long words too must fit a phone, below).
+	bobAPI := as(t, st, "bob")
+	require.Equal(t, http.StatusCreated, bobAPI.call(http.MethodPost, "/api/v1/actions/"+path.Base(actionURL)+"/handovers/h1/feedback", map[string]any{
+		"rating": 3, "comment": "The notes did not say which housekeeping shift agreed to the late checkout, so I asked twice.",
+	}, nil))
+	var refused action
+	require.Equal(t, http.StatusCreated, r.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &refused))
+	require.Equal(t, http.StatusOK, r.call(http.MethodPost, "/api/v1/actions/"+refused.ID+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bobAPI.call(http.MethodPost, "/api/v1/actions/"+refused.ID+"/decline", map[string]any{"reason": "I am off in ten minutes"}, nil))
+	require.Eventually(t, func() bool { // the read model follows within about a second
+		var report struct {
+			Comments []any `json:"feedback_comments"`
+			Reasons  []any `json:"decline_reasons"`
+		}
+		as(t, st, "dave").call(http.MethodGet, "/api/v1/reports/handovers", nil, &report)
+		return len(report.Comments) == 1 && len(report.Reasons) == 1
+	}, 10*time.Second, 50*time.Millisecond)
+
 	// The manager's view draws the review as SVG charts; the phone-width inbox still reads well.
 	dave := newBrowser(t, alloc, st.URL, dir)
 	dave.signIn("dave")
 	dave.do(chromedp.Click(chromedp.CSS(`nav a[href="/manager"]`)), chromedp.WaitVisible(chromedp.CSS(`.charts svg`)))
 	require.Contains(t, dave.text(`table.grid`), "Front desk")
+	require.Contains(t, dave.text(`#feedback-comments`), "which housekeeping shift")
+	require.Contains(t, dave.text(`#decline-reasons`), "I am off in ten minutes")
 	dave.screenshot("manager")
 	// The administrator's people page: staff with what each may do, and the teams.
 	admin := newBrowser(t, alloc, st.URL, dir)

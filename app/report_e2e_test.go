@@ -58,24 +58,26 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	accept := func(c caller, id string) {
 		require.Equal(t, http.StatusOK, c.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "mine"}, nil))
 	}
-	rate := func(c caller, id, hid string, rating int) {
-		require.Equal(t, http.StatusCreated, c.call("POST", "/api/v1/actions/"+id+"/handovers/"+hid+"/feedback", map[string]any{"rating": rating}, nil))
+	rate := func(c caller, id, hid string, rating int, comment string) {
+		body := map[string]any{"rating": rating, "comment": comment}
+		require.Equal(t, http.StatusCreated, c.call("POST", "/api/v1/actions/"+id+"/handovers/"+hid+"/feedback", body, nil))
 	}
 
-	// A1: routine, accepted, rated 4, completed on time.
+	// A1: routine, accepted, rated 4 without a comment, completed on time.
 	x1 := create(a1, p1)
 	hand(a1, x1, p2, "routine")
 	accept(a2, x1)
-	rate(a2, x1, "h1", 4)
+	rate(a2, x1, "h1", 4, "")
 	require.Equal(t, http.StatusOK, a2.call("POST", "/api/v1/actions/"+x1+"/complete", map[string]any{"outcome": "done"}, nil))
 	// A2: busy, declined.
 	x2 := create(a1, p1)
 	hand(a1, x2, p2, "busy")
-	require.Equal(t, http.StatusOK, a2.call("POST", "/api/v1/actions/"+x2+"/decline", map[string]any{"reason": "no"}, nil))
+	require.Equal(t, http.StatusOK, a2.call("POST", "/api/v1/actions/"+x2+"/decline", map[string]any{"reason": "not trained on refunds yet"}, nil))
 	// A3: busy, expires after 2 s, which escalates it (not_accepted).
 	x3 := create(a1, p1)
 	hand(a1, x3, p2, "busy", "accept_within", "2s")
-	// A4: routine to p2, accepted; then back to p1 (let_down), accepted and rated 2: a bounce.
+	// A4: routine to p2, accepted; then back to p1 (let_down), accepted and rated 2 with a
+	// comment: a bounce.
 	x4 := create(a1, p1)
 	hand(a1, x4, p2, "routine")
 	accept(a2, x4)
@@ -83,14 +85,33 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	beforeBack := time.Now()
 	accept(a1, x4)
 	afterBack := time.Now()
-	rate(a1, x4, "h2", 2)
+	rate(a1, x4, "h2", 2, "no room number & no dates")
 	waitStatus(t, a1, x3, "escalated", 1)
 
 	until := time.Now().UTC().Add(time.Second)
 	var report struct {
-		Overall     figures            `json:"overall"`
-		BySituation map[string]figures `json:"by_situation"`
-		ByTeam      map[string]figures `json:"by_team"`
+		Overall          figures            `json:"overall"`
+		BySituation      map[string]figures `json:"by_situation"`
+		ByTeam           map[string]figures `json:"by_team"`
+		FeedbackComments []struct {
+			ActionID   string     `json:"action_id"`
+			HandoverID string     `json:"handover_id"`
+			FromID     string     `json:"from_id"`
+			ToID       string     `json:"to_id"`
+			Rating     int        `json:"rating"`
+			Comment    string     `json:"comment"`
+			Situation  string     `json:"situation"`
+			AcceptedAt *time.Time `json:"accepted_at"`
+		} `json:"feedback_comments"`
+		DeclineReasons []struct {
+			ActionID   string     `json:"action_id"`
+			HandoverID string     `json:"handover_id"`
+			FromID     string     `json:"from_id"`
+			ToID       string     `json:"to_id"`
+			Reason     string     `json:"reason"`
+			Situation  string     `json:"situation"`
+			DeclinedAt *time.Time `json:"declined_at"`
+		} `json:"decline_reasons"`
 	}
 	q := "/api/v1/reports/handovers?since=" + since.Format(time.RFC3339Nano) + "&until=" + until.Format(time.RFC3339Nano)
 	asked := time.Now()
@@ -156,6 +177,20 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 		require.Equal(t, o.Made, f.Made)
 	}
 
+	// What people said: A4's comment (A1 was rated without one) and A2's reason for declining.
+	require.Len(t, report.FeedbackComments, 1, "A1's rating has no comment")
+	fc := report.FeedbackComments[0]
+	require.Equal(t, []any{x4, "h2", p2, p1, 2, "no room number & no dates", "let_down"},
+		[]any{fc.ActionID, fc.HandoverID, fc.FromID, fc.ToID, fc.Rating, fc.Comment, fc.Situation})
+	require.NotNil(t, fc.AcceptedAt)
+	require.WithinRange(t, *fc.AcceptedAt, beforeBack.Add(-time.Millisecond), afterBack.Add(time.Millisecond))
+	require.Len(t, report.DeclineReasons, 1)
+	dr := report.DeclineReasons[0]
+	require.Equal(t, []any{x2, "h1", p1, p2, "not trained on refunds yet", "busy"},
+		[]any{dr.ActionID, dr.HandoverID, dr.FromID, dr.ToID, dr.Reason, dr.Situation})
+	require.NotNil(t, dr.DeclinedAt)
+	require.WithinRange(t, *dr.DeclinedAt, since, until)
+
 	var p problem
 	require.Equal(t, http.StatusForbidden, a1.call("GET", q, nil, &p), "agents do not read the report")
 	require.Equal(t, http.StatusNotFound, sv.call("GET", q+"&team_id=frontdesk", nil, &p), "another team's report is out of a supervisor's scope")
@@ -175,6 +210,15 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", q+"&team_id="+team, nil, &one))
 	require.Len(t, one.ByTeam, 1, "a manager's report of the team named")
+
+	// The manager's page shows them, in tables of their own, as text.
+	resp, page := signedIn(t, st, "demo-dave").do(http.MethodGet, "/manager?days=7&team="+team, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Regexp(t, `<table class="grid" id="feedback-comments">\s*<caption>[^<]+</caption>\s*<thead><tr><th scope="col">Rating</th>`, page)
+	require.Regexp(t, `<tr><td>2 of 5</td><td>no room number &amp; no dates</td><td><a href="/actions/`+x4+`">[^<]+</a></td><td>`+p2+`</td><td>`+p1+`</td><td>let down</td>`, page)
+	require.Regexp(t, `<table class="grid" id="decline-reasons">\s*<caption>[^<]+</caption>\s*<thead><tr><th scope="col">Reason</th>`, page)
+	require.Regexp(t, `<tr><td>not trained on refunds yet</td><td><a href="/actions/`+x2+`">[^<]+</a></td><td>`+p1+`</td><td>`+p2+`</td><td>busy</td>`, page)
+
 	for _, path := range []string{q + "&team_id=nosuchteam", "/api/v1/reports/weekly?team_id=nosuchteam"} {
 		p = problem{}
 		require.Equal(t, http.StatusNotFound, as(t, st, "dave").call("GET", path, nil, &p), "a report of a team that does not exist: %s", path)

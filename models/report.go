@@ -1,11 +1,13 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -64,6 +66,44 @@ type HandoverReport struct {
 	Overall     *ReportFigures            `json:"overall"`
 	BySituation map[string]*ReportFigures `json:"by_situation"`
 	ByTeam      map[string]*ReportFigures `json:"by_team"`
+	// FeedbackComments and DeclineReasons are what people said, beside the figures: a review of
+	// how actions are shared (unit 214 3.5, K6) needs the words behind a low score or a refusal.
+	// Each holds at most ReportListLimit entries.
+	FeedbackComments []RatedHandover    `json:"feedback_comments"`
+	DeclineReasons   []DeclinedHandover `json:"decline_reasons"`
+}
+
+// ReportListLimit is how many entries each of the report's lists of comments and reasons holds
+// at most: enough to read through in a review, never the whole window.
+const ReportListLimit = 20
+
+// RatedHandover is a handover its recipient rated with a comment. The report lists the lowest
+// rated first, then the most recently accepted.
+type RatedHandover struct {
+	ActionID    string `json:"action_id"`
+	ActionTitle string `json:"action_title"`
+	HandoverID  string `json:"handover_id"`
+	FromID      string `json:"from_id"`
+	ToID        string `json:"to_id"`
+	Situation   string `json:"situation"`
+	Rating      int    `json:"rating"`
+	Comment     string `json:"comment"`
+	// AcceptedAt is when the recipient accepted the handover they rated (the read model keeps no
+	// time of the rating itself; the timeline does).
+	AcceptedAt *time.Time `json:"accepted_at"`
+}
+
+// DeclinedHandover is a handover its recipient declined, with their reason. The report lists the
+// most recently declined first.
+type DeclinedHandover struct {
+	ActionID    string     `json:"action_id"`
+	ActionTitle string     `json:"action_title"`
+	HandoverID  string     `json:"handover_id"`
+	FromID      string     `json:"from_id"`
+	ToID        string     `json:"to_id"`
+	Situation   string     `json:"situation"`
+	Reason      string     `json:"reason"`
+	DeclinedAt  *time.Time `json:"declined_at"`
 }
 
 func newFigures() *ReportFigures {
@@ -84,11 +124,13 @@ type held struct {
 // HandoverReport computes the review of handovers requested in [since, until), of one team or all.
 func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, teamID string) (HandoverReport, error) {
 	r := HandoverReport{Since: utc(since), Until: utc(until), TeamID: teamID, Overall: newFigures(),
-		BySituation: map[string]*ReportFigures{}, ByTeam: map[string]*ReportFigures{}}
+		BySituation: map[string]*ReportFigures{}, ByTeam: map[string]*ReportFigures{},
+		FeedbackComments: []RatedHandover{}, DeclineReasons: []DeclinedHandover{}}
 	var rows []struct {
 		Handover
 		TeamID string
 		DueAt  time.Time
+		Title  string
 	}
 	// The handovers made in the window (of the team): their rows here, their actions' IDs below as
 	// a subquery (a list of parameters would outgrow what the databases take for a busy team).
@@ -101,7 +143,7 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 		}
 		return q
 	}
-	q := inWindow().Select("handovers.*, actions.team_id AS team_id, actions.due_at AS due_at")
+	q := inWindow().Select("handovers.*, actions.team_id AS team_id, actions.due_at AS due_at, actions.title AS title")
 	if err := q.Order("handovers.requested_at, handovers.id").Scan(&rows).Error; err != nil {
 		return r, fmt.Errorf("reading handovers for the report: %w", err)
 	}
@@ -150,7 +192,30 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 				holds = append(holds, held{actionID: h.ActionID, person: h.ToID, from: *h.RespondedAt, groups: gs})
 			}
 		}
+		// What people said comes from the rows already read for the figures: the same window and
+		// team, no query more.
+		if h.FeedbackRating > 0 && strings.TrimSpace(h.FeedbackComment) != "" {
+			r.FeedbackComments = append(r.FeedbackComments, RatedHandover{
+				ActionID: h.ActionID, ActionTitle: h.Title, HandoverID: h.ID, FromID: h.FromID, ToID: h.ToID,
+				Situation: h.Situation, Rating: h.FeedbackRating, Comment: h.FeedbackComment, AcceptedAt: utcPtr(h.RespondedAt),
+			})
+		}
+		if h.Status == "declined" {
+			r.DeclineReasons = append(r.DeclineReasons, DeclinedHandover{
+				ActionID: h.ActionID, ActionTitle: h.Title, HandoverID: h.ID, FromID: h.FromID, ToID: h.ToID,
+				Situation: h.Situation, Reason: h.DeclineReason, DeclinedAt: utcPtr(h.RespondedAt),
+			})
+		}
 	}
+	slices.SortFunc(r.FeedbackComments, func(a, b RatedHandover) int {
+		return cmp.Or(cmp.Compare(a.Rating, b.Rating), newestFirst(a.AcceptedAt, b.AcceptedAt),
+			cmp.Compare(a.ActionID, b.ActionID), cmp.Compare(a.HandoverID, b.HandoverID))
+	})
+	slices.SortFunc(r.DeclineReasons, func(a, b DeclinedHandover) int {
+		return cmp.Or(newestFirst(a.DeclinedAt, b.DeclinedAt), cmp.Compare(a.ActionID, b.ActionID), cmp.Compare(a.HandoverID, b.HandoverID))
+	})
+	r.FeedbackComments = r.FeedbackComments[:min(len(r.FeedbackComments), ReportListLimit)]
+	r.DeclineReasons = r.DeclineReasons[:min(len(r.DeclineReasons), ReportListLimit)]
 	for action, pairs := range accepted {
 		if bounced(pairs) {
 			for _, g := range actionGroups[action] {
@@ -194,6 +259,20 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 		g.finish()
 	}
 	return r, nil
+}
+
+// newestFirst orders times newest first, a missing one last. Callers break ties by the
+// handover's IDs, so that equal times always come out in the same order.
+func newestFirst(a, b *time.Time) int {
+	switch {
+	case a != nil && b != nil:
+		return b.Compare(*a)
+	case a != nil:
+		return -1
+	case b != nil:
+		return 1
+	}
+	return 0
 }
 
 // addHolds adds to each accepted handover's groups how long its recipient held the action: until

@@ -1,0 +1,144 @@
+package models_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
+)
+
+// reportTestBundle projects actions with given handovers for report tests.
+type reportTestBundle struct {
+	t     *testing.T
+	store *models.Store
+}
+
+func (b reportTestBundle) project(id, team string, hs ...models.Handover) {
+	b.t.Helper()
+	a := actionAt(id, 1, "assigned", "alice")
+	a.TeamID, a.Title, a.Handovers = team, "Title of "+id, hs
+	require.NoError(b.t, b.store.ApplyProjection(context.Background(), a, nil))
+}
+
+// minute is t0 plus m minutes.
+func minute(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+
+// rated is a handover requested at minute m, accepted a minute later and rated.
+func rated(id string, m, rating int, comment string) models.Handover {
+	answered := minute(m + 1)
+	return models.Handover{ID: id, FromID: "alice", ToID: "bob", Situation: "busy", Status: "accepted",
+		RequestedAt: minute(m), RespondedAt: &answered, FeedbackRating: rating, FeedbackComment: comment}
+}
+
+// declined is a handover requested at minute m and declined two minutes later.
+func declined(id string, m int, reason string) models.Handover {
+	answered := minute(m + 2)
+	return models.Handover{ID: id, FromID: "alice", ToID: "erin", Situation: "quiet", Status: "declined",
+		RequestedAt: minute(m), RespondedAt: &answered, DeclineReason: reason}
+}
+
+func ratedKeys(list []models.RatedHandover) []string {
+	out := make([]string, len(list))
+	for i, r := range list {
+		out[i] = r.ActionID + "/" + r.HandoverID
+	}
+	return out
+}
+
+func declinedKeys(list []models.DeclinedHandover) []string {
+	out := make([]string, len(list))
+	for i, d := range list {
+		out[i] = d.ActionID + "/" + d.HandoverID
+	}
+	return out
+}
+
+// The report lists what people said about the handovers made in its window, of its team: the
+// rated ones with a comment, lowest rating first and then the newest; the declined ones with their
+// reason, newest first. The figures still count every rating.
+func TestHandoverReportListsCommentsAndDeclineReasons(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		b := reportTestBundle{t: t, store: store}
+		b.project("a1", "frontdesk", rated("h1", 0, 4, "fine"), rated("h2", 10, 2, "no room number & no dates"), declined("h3", 20, "not trained on refunds"))
+		b.project("a2", "frontdesk", rated("h1", 30, 2, "missing the guest's dates"), rated("h2", 40, 1, ""), rated("h3", 50, 3, "  "), declined("h4", 60, "off shift in ten minutes"))
+		b.project("a3", "night", rated("h1", 5, 1, "wrong guest"), declined("h2", 6, "night desk only"))
+		// Made before the window and after it: in neither list.
+		b.project("a4", "frontdesk", rated("h1", -120, 1, "before"), declined("h2", -60, "before"), rated("h3", 24*60, 1, "after"))
+
+		since, until := t0, minute(24*60)
+		r, err := store.HandoverReport(ctx, since, until, "")
+		require.NoError(t, err)
+		require.Equal(t, []string{"a3/h1", "a2/h1", "a1/h2", "a1/h1"}, ratedKeys(r.FeedbackComments),
+			"lowest first, then the newest; no comment or a blank one is not listed")
+		require.Equal(t, []string{"a2/h4", "a1/h3", "a3/h2"}, declinedKeys(r.DeclineReasons), "newest first")
+		require.Equal(t, 6, r.Overall.FeedbackCount, "the figures count every rating, with a comment or not")
+		require.InDelta(t, 13.0/6, *r.Overall.FeedbackAvg, 1e-9)
+		require.Equal(t, 3, r.Overall.Declined)
+
+		got := r.FeedbackComments[2]
+		require.Equal(t, models.RatedHandover{ActionID: "a1", ActionTitle: "Title of a1", HandoverID: "h2", FromID: "alice", ToID: "bob",
+			Situation: "busy", Rating: 2, Comment: "no room number & no dates", AcceptedAt: got.AcceptedAt}, got)
+		require.NotNil(t, got.AcceptedAt)
+		require.True(t, minute(11).Equal(*got.AcceptedAt), "accepted at %s", got.AcceptedAt)
+		gone := r.DeclineReasons[1]
+		require.Equal(t, models.DeclinedHandover{ActionID: "a1", ActionTitle: "Title of a1", HandoverID: "h3", FromID: "alice", ToID: "erin",
+			Situation: "quiet", Reason: "not trained on refunds", DeclinedAt: gone.DeclinedAt}, gone)
+		require.NotNil(t, gone.DeclinedAt)
+		require.True(t, minute(22).Equal(*gone.DeclinedAt), "declined at %s", gone.DeclinedAt)
+
+		team, err := store.HandoverReport(ctx, since, until, "frontdesk")
+		require.NoError(t, err)
+		require.Equal(t, []string{"a2/h1", "a1/h2", "a1/h1"}, ratedKeys(team.FeedbackComments), "the team's only")
+		require.Equal(t, []string{"a2/h4", "a1/h3"}, declinedKeys(team.DeclineReasons))
+
+		// A window of nothing answers empty lists, not null.
+		none, err := store.HandoverReport(ctx, since, until, "nobody")
+		require.NoError(t, err)
+		body, err := json.Marshal(none)
+		require.NoError(t, err)
+		require.Contains(t, string(body), `"feedback_comments":[],"decline_reasons":[]`)
+	})
+}
+
+// However many handovers were rated or declined in the window, each list holds the first
+// ReportListLimit of its order.
+func TestHandoverReportListsAreBounded(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		b := reportTestBundle{t: t, store: store}
+		const n = models.ReportListLimit + 5
+		var ratings, declines []models.Handover
+		var wantRated, wantDeclined []string
+		for i := range n {
+			id := fmt.Sprintf("h%02d", i)
+			ratings = append(ratings, rated(id, i, 1+i%2, "comment "+id))
+			declines = append(declines, declined(id, i, "reason "+id))
+		}
+		// Rated 1 (even i) before rated 2 (odd i), each newest first; declines newest first.
+		for i := n - 1; i >= 0; i-- {
+			if i%2 == 0 {
+				wantRated = append(wantRated, fmt.Sprintf("rated/h%02d", i))
+			}
+			wantDeclined = append(wantDeclined, fmt.Sprintf("declined/h%02d", i))
+		}
+		for i := n - 1; i >= 0; i-- {
+			if i%2 == 1 {
+				wantRated = append(wantRated, fmt.Sprintf("rated/h%02d", i))
+			}
+		}
+		b.project("rated", "busydesk", ratings...)
+		b.project("declined", "busydesk", declines...)
+
+		r, err := store.HandoverReport(context.Background(), t0, minute(24*60), "busydesk")
+		require.NoError(t, err)
+		require.Equal(t, wantRated[:models.ReportListLimit], ratedKeys(r.FeedbackComments))
+		require.Equal(t, wantDeclined[:models.ReportListLimit], declinedKeys(r.DeclineReasons))
+		require.Equal(t, n, r.Overall.FeedbackCount, "the figures still count them all")
+		require.Equal(t, n, r.Overall.Declined)
+	})
+}
