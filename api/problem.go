@@ -196,31 +196,25 @@ func newDecoder() *decoder {
 }
 
 // decode reads the body into dst: 400 for malformed JSON, 413 for an oversized body, 422 with the
-// field list for values of the wrong type or that break a rule.
+// field list for unknown fields, values of the wrong type and values that break a rule, all in one
+// answer.
 func (d *decoder) decode(c *gin.Context, dst any) error {
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
-	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(dst)
-	switch {
-	case errors.Is(err, io.EOF):
-		// An empty body is an empty object: required fields are then reported by name.
-	case err != nil:
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	if err != nil {
 		return decodeError(err)
 	}
-	if err == nil {
-		if _, err := dec.Token(); err != io.EOF {
-			return errorf(kindMalformed, "the body must hold exactly one JSON object")
-		}
+	problems, err := decodeBody(raw, dst)
+	if err != nil {
+		return err
 	}
 	if field, ok := nulField(reflect.ValueOf(dst), ""); ok {
 		// PostgreSQL cannot store it in text, so the read model could never show the change.
-		return invalidFields(FieldError{Field: field, Message: "must not contain a NUL character"})
+		return invalidFields(append(problems, FieldError{Field: field, Message: "must not contain a NUL character"})...)
 	}
 	if field, ok := textField(reflect.ValueOf(dst), "", pii.IsSealed); ok {
 		// Sealed customer data is the API's own output for storage: taken back as input, it would be
 		// opened with whichever customer's key it names, for a caller who may not see that customer.
-		return invalidFields(FieldError{Field: field, Message: "must not be sealed customer data"})
+		return invalidFields(append(problems, FieldError{Field: field, Message: "must not be sealed customer data"})...)
 	}
 	var fields []FieldError
 	if err := d.validate.Struct(dst); err != nil {
@@ -235,7 +229,7 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 	if checker, ok := dst.(fieldChecker); ok {
 		fields = append(fields, checker.checkFields()...)
 	}
-	if len(fields) > 0 {
+	if fields = append(problems, outside(problems, fields)...); len(fields) > 0 {
 		return invalidFields(fields...)
 	}
 	return nil
@@ -295,13 +289,14 @@ func jsonKind(kind reflect.Kind) string {
 	switch kind {
 	case reflect.String:
 		return "string"
-	case reflect.Int, reflect.Int64, reflect.Int32:
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return "whole number" // 2.5 and 1e10 are numbers, and refused
-	case reflect.Float64:
+	case reflect.Float32, reflect.Float64:
 		return "number"
 	case reflect.Bool:
 		return "boolean"
-	case reflect.Slice:
+	case reflect.Slice, reflect.Array:
 		return "list"
 	default:
 		return "JSON object"

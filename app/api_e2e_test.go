@@ -106,6 +106,12 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 			[]string{"name", "role", "authority", "id", "team_id"}},
 		{"root", "PUT", "/api/v1/policies/" + modelstest.Name("fast"), map[string]any{"accept_within": "banana", "clock": "lunar"},
 			[]string{"clock", "accept_within"}},
+		// What encoding/json finds wrong (a key of no field, however deep; a value of the wrong
+		// type) is listed with the rest, by its full path.
+		{"alice", "POST", "/api/v1/actions", merge(merge(without(newAction("alice"), "title"), "customer", map[string]any{"ref": "G-1", "email": "x"}), "priority", 3),
+			[]string{"customer.email", "priority", "title"}},
+		{"root", "PUT", "/api/v1/policies/" + modelstest.Name("fast"), map[string]any{"required_fields": []any{"amount", 1}, "clock": "lunar"},
+			[]string{"required_fields[1]", "clock"}},
 	} {
 		var p problem
 		require.Equal(t, http.StatusUnprocessableEntity, as(t, st, tc.who).call(tc.method, tc.path, tc.body, &p), "%s %s", tc.path, tc.body)

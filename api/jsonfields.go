@@ -1,0 +1,216 @@
+package api
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"errors"
+	"io"
+	"maps"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// maxBodyProblems bounds the keys and values of a body listed as wrong: a body of a hundred
+// thousand mistakes is answered with the first of them, not a 10 MB problem document.
+const maxBodyProblems = 100
+
+// decodeBody decodes a request body, one JSON object, into dst (a pointer to a request struct).
+// What is not JSON, or not one object, is an error to answer 400. Every key that names no field
+// and every value of the wrong type are returned together, each by its dotted path
+// (customer.email, required_fields[1]) in key order, where encoding/json would stop at the first;
+// dst then holds the rest of the body, so that the rules of the fields that did decode can be
+// checked as well and one answer lists all that is wrong.
+func decodeBody(raw []byte, dst any) ([]FieldError, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var body any
+	switch err := dec.Decode(&body); {
+	case errors.Is(err, io.EOF):
+		return nil, nil // an empty body is an empty object: required fields are then reported by name
+	case err != nil:
+		return nil, decodeError(err)
+	}
+	if _, isObject := body.(map[string]any); !isObject && body != nil {
+		return nil, errorf(kindMalformed, "the body must be a JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errorf(kindMalformed, "the body must hold exactly one JSON object")
+	}
+	problems := jsonProblems(body, reflect.TypeOf(dst))
+	if len(problems) == 0 {
+		// Strictly, as before: whatever the walk cannot judge (a type that reads its own JSON) is
+		// still refused.
+		strict := json.NewDecoder(bytes.NewReader(raw))
+		strict.DisallowUnknownFields()
+		if err := strict.Decode(dst); err != nil {
+			return nil, decodeError(err)
+		}
+		return nil, nil
+	}
+	// encoding/json skips unknown keys and values of the wrong type and decodes the rest.
+	var typeErr *json.UnmarshalTypeError
+	if err := json.Unmarshal(raw, dst); err != nil && !errors.As(err, &typeErr) {
+		return nil, decodeError(err)
+	}
+	return problems, nil
+}
+
+// jsonProblems lists the keys of v (a JSON value decoded into any with UseNumber) that name no
+// field of t and the values that encoding/json could not decode into theirs.
+func jsonProblems(v any, t reflect.Type) []FieldError {
+	var problems []FieldError
+	walkJSON(v, t, "", &problems)
+	return problems
+}
+
+func walkJSON(v any, t reflect.Type, path string, problems *[]FieldError) {
+	if v == nil || len(*problems) >= maxBodyProblems {
+		return // null leaves a field as it is
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if readsOwnJSON(t) {
+		return
+	}
+	ok := true
+	switch t.Kind() {
+	case reflect.Struct:
+		var obj map[string]any
+		if obj, ok = v.(map[string]any); ok {
+			fields := jsonFieldsOf(t)
+			for _, key := range slices.Sorted(maps.Keys(obj)) {
+				f, known := lookupJSONField(fields, key)
+				if !known {
+					addProblem(problems, joinKey(path, key), "is not a known field")
+					continue
+				}
+				walkJSON(obj[key], f.typ, joinKey(path, f.name), problems)
+			}
+		}
+	case reflect.Map:
+		var obj map[string]any
+		if obj, ok = v.(map[string]any); ok {
+			for _, key := range slices.Sorted(maps.Keys(obj)) {
+				walkJSON(obj[key], t.Elem(), joinKey(path, key), problems)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return // bytes are base64 text or a list: left to encoding/json
+		}
+		var list []any
+		if list, ok = v.([]any); ok {
+			for i, item := range list {
+				walkJSON(item, t.Elem(), path+"["+strconv.Itoa(i)+"]", problems)
+			}
+		}
+	case reflect.String:
+		_, ok = v.(string)
+	case reflect.Bool:
+		_, ok = v.(bool)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, isNumber := v.(json.Number)
+		_, err := strconv.ParseInt(string(n), 10, t.Bits())
+		ok = isNumber && err == nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		n, isNumber := v.(json.Number)
+		_, err := strconv.ParseUint(string(n), 10, t.Bits())
+		ok = isNumber && err == nil
+	case reflect.Float32, reflect.Float64:
+		n, isNumber := v.(json.Number)
+		_, err := strconv.ParseFloat(string(n), t.Bits())
+		ok = isNumber && err == nil
+	}
+	if !ok {
+		addProblem(problems, path, "must be a "+jsonKind(t.Kind()))
+	}
+}
+
+func addProblem(problems *[]FieldError, field, message string) {
+	if len(*problems) < maxBodyProblems {
+		*problems = append(*problems, FieldError{Field: field, Message: message})
+	}
+}
+
+// readsOwnJSON reports whether encoding/json hands values of t to t itself (or takes any value,
+// as for an interface): the walk does not judge them.
+func readsOwnJSON(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return t.Kind() == reflect.Interface ||
+		p.Implements(reflect.TypeFor[json.Unmarshaler]()) ||
+		p.Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
+}
+
+// jsonField is a struct field as encoding/json names it.
+type jsonField struct {
+	name string
+	typ  reflect.Type
+}
+
+// jsonFieldsOf lists the fields encoding/json fills in a struct: exported ones, by their tag's
+// name or their own, and those of an untagged embedded struct as if they were the outer struct's
+// (after its own, which win a clash).
+func jsonFieldsOf(t reflect.Type) []jsonField {
+	var own, promoted []jsonField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if !f.IsExported() && !(f.Anonymous && ft.Kind() == reflect.Struct) {
+			continue
+		}
+		tag, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case tag == "-" && opts == "":
+			continue
+		case tag == "" && f.Anonymous && ft.Kind() == reflect.Struct:
+			promoted = append(promoted, jsonFieldsOf(ft)...)
+			continue
+		case tag == "":
+			tag = f.Name
+		}
+		typ := f.Type
+		if slices.Contains(strings.Split(opts, ","), "string") {
+			// A number or boolean written as a string: left to encoding/json.
+			typ = reflect.TypeFor[any]()
+		}
+		own = append(own, jsonField{name: tag, typ: typ})
+	}
+	return append(own, promoted...)
+}
+
+// lookupJSONField finds the field a key fills as encoding/json does: by its exact name, else by
+// the name in any case.
+func lookupJSONField(fields []jsonField, key string) (jsonField, bool) {
+	if i := slices.IndexFunc(fields, func(f jsonField) bool { return f.name == key }); i >= 0 {
+		return fields[i], true
+	}
+	if i := slices.IndexFunc(fields, func(f jsonField) bool { return strings.EqualFold(f.name, key) }); i >= 0 {
+		return fields[i], true
+	}
+	return jsonField{}, false
+}
+
+func joinKey(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// outside drops from fields what is said of a field problems name, or of a part of one: a value of
+// the wrong type was not decoded, so its rules have nothing to say of it (notes given as text do
+// not also lack a summary).
+func outside(problems, fields []FieldError) []FieldError {
+	return slices.DeleteFunc(fields, func(f FieldError) bool {
+		return slices.ContainsFunc(problems, func(p FieldError) bool {
+			return f.Field == p.Field || strings.HasPrefix(f.Field, p.Field+".") || strings.HasPrefix(f.Field, p.Field+"[")
+		})
+	})
+}

@@ -1,0 +1,135 @@
+package api
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/require"
+)
+
+// Every unknown key and every value of the wrong type in a body is named, by its full path, in
+// key order: encoding/json alone stops at the first and names an unknown key without its parents.
+func TestDecodeBodyListsEveryProblem(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		dst  any
+		body string
+		want []string
+	}{
+		{"three mistakes", &createActionRequest{}, `{"title":"x","customer":{"ref":"G-1","email":"x"},"priority":5,"colour":"red"}`,
+			[]string{"colour: is not a known field", "customer.email: is not a known field", "priority: must be a string"}},
+		{"a nested unknown field", &handoverRequest{}, `{"notes":{"summary":"s","mood":"calm"}}`,
+			[]string{"notes.mood: is not a known field"}},
+		{"nested values of the wrong type", &handoverRequest{}, `{"notes":{"summary":{"a":1},"fields":{"amount":2,"ok":"x"}}}`,
+			[]string{"notes.fields.amount: must be a string", "notes.summary: must be a string"}},
+		{"list items", &policyRequest{}, `{"required_fields":["amount",1,true]}`,
+			[]string{"required_fields[1]: must be a string", "required_fields[2]: must be a string"}},
+		{"fields of list items", &calendarRequest{}, `{"time_zone":"UTC","hours":[{"day":"mon","open":"08:00","close":"18:00"},{"day":"tue","opens":"08:00"}]}`,
+			[]string{"hours[1].opens: is not a known field"}},
+		{"an object where a list goes", &calendarRequest{}, `{"hours":{"day":"mon"},"holidays":"2026-12-25"}`,
+			[]string{"holidays: must be a list", "hours: must be a list"}},
+		{"text where an object goes", &handoverRequest{}, `{"notes":"call back"}`,
+			[]string{"notes: must be a JSON object"}},
+		{"numbers and booleans", &staffRequest{}, `{"authority":"3","on_shift":"yes"}`,
+			[]string{"authority: must be a whole number", "on_shift: must be a boolean"}},
+		{"not a whole number", &feedbackRequest{}, `{"rating":2.5,"comment":"ok"}`,
+			[]string{"rating: must be a whole number"}},
+		{"a whole number too large", &feedbackRequest{}, `{"rating":1e400}`,
+			[]string{"rating: must be a whole number"}},
+		{"a correct body", &createActionRequest{}, `{"title":"x","customer":{"ref":"G-1","name":"A"},"priority":"high","required_authority":2}`, nil},
+		{"names in another case, as encoding/json takes them", &createActionRequest{}, `{"Title":"x","CUSTOMER":{"Ref":"G-1"}}`, nil},
+		{"nulls", &handoverRequest{}, `{"notes":null,"to_id":null}`, nil},
+		{"an empty body", &createActionRequest{}, ``, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			problems, err := decodeBody([]byte(tc.body), tc.dst)
+			require.NoError(t, err)
+			var got []string
+			for _, p := range problems {
+				got = append(got, p.Field+": "+p.Message)
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// What is right in a body with mistakes is decoded, for its own rules to be checked.
+func TestDecodeBodyKeepsTheRest(t *testing.T) {
+	t.Parallel()
+	var req createActionRequest
+	problems, err := decodeBody([]byte(`{"title":"Late checkout","customer":{"ref":"G-1","email":"x"},"priority":5}`), &req)
+	require.NoError(t, err)
+	require.Len(t, problems, 2)
+	require.Equal(t, "Late checkout", req.Title)
+	require.Equal(t, "G-1", req.Customer.Ref)
+}
+
+// A body that is not one JSON object is refused whole (400), as before.
+func TestDecodeBodyMalformed(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{"title": "x",`, `[1, 2]`, `"x"`, `{} {}`, `{"a":1} x`} {
+		_, err := decodeBody([]byte(body), &createActionRequest{})
+		ae, ok := classify(err)
+		require.True(t, ok, body)
+		require.Equal(t, kindMalformed, ae.kind, body)
+	}
+}
+
+// A body of many mistakes is answered with a bounded list.
+func TestDecodeBodyBoundsTheList(t *testing.T) {
+	t.Parallel()
+	body := `{"required_fields":[` + strings.Repeat("1,", 5000) + `1]}`
+	problems, err := decodeBody([]byte(body), &policyRequest{})
+	require.NoError(t, err)
+	require.Len(t, problems, maxBodyProblems)
+	require.Equal(t, "required_fields[0]", problems[0].Field)
+}
+
+// One 422 names the body's unknown and mistyped fields and then what the request's rules find in
+// the fields that did decode, each field once.
+func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
+	t.Parallel()
+	d := newDecoder()
+	decode := func(body string, dst any) (int, []string, string) {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		err := d.decode(c, dst)
+		if err == nil {
+			return http.StatusOK, nil, ""
+		}
+		ae, ok := classify(err)
+		require.True(t, ok, err)
+		var fields []string
+		for _, f := range ae.fields {
+			fields = append(fields, f.Field)
+		}
+		return statusOfKind[ae.kind], fields, ae.detail
+	}
+
+	status, fields, detail := decode(`{"category":"request","owner_id":"alice","due_in":"4h","customer":{"email":"x"},"priority":1}`, &createActionRequest{})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Equal(t, []string{"customer.email", "priority", "title"}, fields, detail)
+	require.Equal(t, "customer.email: is not a known field; priority: must be a string; title: is required", detail)
+
+	// A value of the wrong type is not also missing, nor are its parts.
+	_, _, detail = decode(`{"rating":2.5}`, &feedbackRequest{})
+	require.Equal(t, "rating: must be a whole number", detail)
+	_, fields, _ = decode(`{"to_id":"bob","reason":"r","method":"phone","situation":"busy","notes":"call back"}`, &handoverRequest{})
+	require.Equal(t, []string{"notes"}, fields)
+
+	// A NUL is named with the rest of the body's mistakes.
+	_, fields, _ = decode(`{"title":"a\u0000","colour":"red"}`, &createActionRequest{})
+	require.Equal(t, []string{"colour", "title"}, fields)
+
+	status, _, _ = decode(`{"title":`, &createActionRequest{})
+	require.Equal(t, http.StatusBadRequest, status)
+	status, _, _ = decode(`{"details":"`+strings.Repeat("x", maxBodyBytes)+`"}`, &createActionRequest{})
+	require.Equal(t, http.StatusRequestEntityTooLarge, status)
+	status, _, _ = decode(`{"title":"Late checkout","category":"request","owner_id":"alice","due_in":"4h"}`, &createActionRequest{})
+	require.Equal(t, http.StatusOK, status)
+}
