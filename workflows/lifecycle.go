@@ -702,8 +702,8 @@ func (s *State) remindEscalated(now time.Time) []Event {
 	if s.OwnerID != "" {
 		owner = []string{s.OwnerID}
 	}
-	s.notify(ev, NotifyEscalated, owner, level, fmt.Sprintf("%q is still escalated to %s (level %d) and nobody has acted on it within %s: %s",
-		s.Title, level, s.EscalationLevel, spanWords(s.Policy.EscalateWithin), s.EscalationReason))
+	s.notify(ev, NotifyEscalated, owner, level, fmt.Sprintf("%q is still escalated to %s (level %d): nobody has acted on it within %s.",
+		s.Title, level, s.EscalationLevel, spanWords(s.Policy.EscalateWithin)))
 	return []Event{ev}
 }
 
