@@ -187,6 +187,8 @@ func TestReadModelOutage(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	outage := time.Since(began)
+	// The failed projections were counted, for alerting while commands went on.
+	require.Regexp(t, `(?m)^handover_projection_failures_total\{[^}]*\} [1-9]`, scrape(t, st.URL))
 	proxy.restore()
 	var early struct {
 		Title   string `json:"title"`

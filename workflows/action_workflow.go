@@ -465,6 +465,7 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		w.projecting = false
 		if err != nil {
 			logger.Warn("read model projection failed; retrying", "error", err, "action_id", w.state.ID)
+			workflow.GetMetricsHandler(ctx).Counter(MetricProjectionFailures).Inc(1) // not on replay
 			w.projectionStalled = true
 			delay := projectionRetryDelay
 			if w.carryProjection {

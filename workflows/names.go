@@ -39,6 +39,10 @@ const (
 // like the SDK's counters.
 const MetricWebhooksUndelivered = "handover_webhooks_undelivered"
 
+// MetricProjectionFailures counts the read-model projections that failed and will be retried: a
+// rising count is a read model that is down or refusing writes, while commands go on.
+const MetricProjectionFailures = "handover_projection_failures"
+
 // QueryState answers the action's live state.
 const QueryState = "state"
 
