@@ -393,10 +393,13 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	csrf := w.signIn(out.token)
 	_, page := w.do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="form-my-shift"`, "nothing owned, nothing to hand over")
+	require.Contains(t, page, `id="form-on-shift">`, "nothing owned: ending the shift asks nothing")
 	var a action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `id="form-my-shift"`)
+	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action. End your shift without handing it over? It stays yours: use the shift handover form below to pass it on."`,
+		"ending a shift with work asks first, pointing to the shift handover")
 	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"   "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "My inbox", "the refusal stays on the inbox")
