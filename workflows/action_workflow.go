@@ -305,7 +305,9 @@ func (w *actionWorkflow) applied(events []Event) {
 // sendOutbox sends each notification the state asked for, with retries, without holding up the
 // command that caused it, and tells shift handovers how their handovers ended.
 func (w *actionWorkflow) sendOutbox() {
-	outbox := w.state.TakeOutbox()
+	// Each delivery carries the action as this change left it, not as a later batch of the
+	// projector finds it (after an outage, many changes are written at once).
+	outbox := withState(w.state, w.state.TakeOutbox())
 	signals := w.state.shiftOutbox
 	w.state.shiftOutbox = nil
 	if !w.deadlines {

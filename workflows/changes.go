@@ -28,11 +28,14 @@ func unnotified(s State, events []Event, notes []Notification) []Notification {
 }
 
 // withState stamps webhook deliveries with the action's owner, status and version after the
-// changes they are about.
+// changes they are about; a delivery stamped already (as its own change left the action) keeps
+// its stamp.
 func withState(s State, notes []Notification) []Notification {
 	out := slices.Clone(notes)
 	for i := range out {
-		out[i].OwnerID, out[i].Status, out[i].Version = s.OwnerID, s.Status, s.Version
+		if out[i].Version == 0 {
+			out[i].OwnerID, out[i].Status, out[i].Version = s.OwnerID, s.Status, s.Version
+		}
 	}
 	return out
 }

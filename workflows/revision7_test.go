@@ -2,8 +2,10 @@ package workflows_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -203,4 +205,38 @@ func TestCustomerMessageWithoutIntegrationGoesToTheOwner(t *testing.T) {
 	withHook := bundleWith(t, &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: hook.URL, Secret: "s"}})
 	withHook.run(t, withHook.dueIn("t2", 2*time.Hour), steps()...)
 	require.NotContains(t, withHook.inboxKinds(t, "bob"), workflows.NotifyCustomerMessage, "the integration tells the customer")
+}
+
+// Each webhook delivery carries the action as its own change left it, even when the read model was
+// away and several changes are written in one batch: the handover asked at version 2 (pending),
+// the decline at version 3 (assigned again), so a receiver can order them.
+func TestDeliveriesCarryTheStateOfTheirOwnChange(t *testing.T) {
+	var (
+		mu   sync.Mutex
+		seen = map[string]activities.WebhookEvent{}
+	)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev activities.WebhookEvent
+		require.NoError(t, json.NewDecoder(r.Body).Decode(&ev))
+		mu.Lock()
+		defer mu.Unlock()
+		seen[ev.Type] = ev
+	}))
+	t.Cleanup(hook.Close)
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	b := bundleWith(t, &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: hook.URL, Secret: "s"}})
+	away := func(gone bool) { timelineAway(t, store, gone) }
+	b.env.RegisterDelayedCallback(func() { away(true) }, 30*time.Second)
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	decline := &step{name: workflows.UpdateDecline, arg: workflows.DeclineInput{Actor: bob, Reason: "off in ten minutes"}}
+	b.env.RegisterDelayedCallback(func() { away(false) }, 3*time.Minute)
+	complete := &step{name: workflows.UpdateComplete, at: 10 * time.Minute, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+	b.run(t, b.dueIn("w1", 2*time.Hour), handover, decline, complete)
+	mu.Lock()
+	defer mu.Unlock()
+	requested, declined := seen["action."+workflows.NotifyHandoverRequested], seen["action."+workflows.NotifyHandoverDeclined]
+	require.EqualValues(t, 2, requested.Version, "%+v", requested)
+	require.Equal(t, string(workflows.StatusHandoverPending), requested.Status)
+	require.EqualValues(t, 3, declined.Version, "%+v", declined)
+	require.Equal(t, string(workflows.StatusAssigned), declined.Status)
 }
