@@ -173,6 +173,9 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	// next one, so that an alert meant for someone reaches someone.
 	for role := n.ToRole; role != ""; role = roleAbove[role] {
 		team := n.TeamID
+		if role == workflows.RoleSupervisor && team == "" {
+			continue // no team, so no team's supervisors (not every team's): the managers
+		}
 		if role == workflows.RoleManager || role == workflows.RoleAdmin {
 			team = "" // they see every team
 		}

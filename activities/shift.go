@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,13 +67,12 @@ func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHa
 // outgoing person, and why. The records are keyed by the shift handover (a negative seq, as they
 // are no event of the action's), so a retry writes nothing twice.
 func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.ShiftLeftovers) error {
-	from, err := a.Store.GetStaff(ctx, in.FromID)
-	if err != nil {
+	// An action gone from the read model is its team's all the same: the outgoing person's.
+	fromTeam := ""
+	if from, err := a.Store.GetStaff(ctx, in.FromID); err == nil && from.TeamID != nil {
+		fromTeam = *from.TeamID
+	} else if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
-	}
-	team := ""
-	if from.TeamID != nil {
-		team = *from.TeamID
 	}
 	var to []string
 	if in.StartedBy != in.FromID {
@@ -83,13 +83,16 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 	seq := -int64(h.Sum64() >> 1)
 	var records []models.Notification
 	for _, it := range in.Items {
-		title := it.ActionID
-		if row, err := a.Store.GetAction(ctx, it.ActionID); err == nil {
-			title = row.Title
+		// The action's own team's supervisors; an action gone from the read model is named by
+		// its ID.
+		row, err := a.Store.GetActionRow(ctx, it.ActionID)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return err
 		}
+		title := cmp.Or(row.Title, it.ActionID)
 		n := workflows.Notification{
 			ActionID: it.ActionID, Seq: seq, Kind: workflows.NotifyShiftLeftOver, To: to, ToRole: workflows.RoleSupervisor,
-			TeamID: team, ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
+			TeamID: cmp.Or(row.TeamID, fromTeam), ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
 			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, in.FromID, leftBecause(it)),
 		}
 		rs, _, err := a.inboxRecords(ctx, n)

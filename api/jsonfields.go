@@ -24,6 +24,16 @@ const maxBodyProblems = 100
 // dst then holds the rest of the body, so that the rules of the fields that did decode can be
 // checked as well and one answer lists all that is wrong.
 func decodeBody(raw []byte, dst any) ([]FieldError, error) {
+	// Most bodies are right: one strict pass decodes them. Only a body it refuses is parsed again
+	// and walked, to list everything wrong with it.
+	strict := json.NewDecoder(bytes.NewReader(raw))
+	strict.DisallowUnknownFields()
+	if err := strict.Decode(dst); err == nil {
+		if _, err := strict.Token(); err != io.EOF {
+			return nil, errorf(kindMalformed, "the body must hold exactly one JSON object")
+		}
+		return nil, nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var body any
@@ -41,8 +51,8 @@ func decodeBody(raw []byte, dst any) ([]FieldError, error) {
 	}
 	problems := jsonProblems(body, reflect.TypeOf(dst))
 	if len(problems) == 0 {
-		// Strictly, as before: whatever the walk cannot judge (a type that reads its own JSON) is
-		// still refused.
+		// The strict pass refused what the walk cannot judge (a type that reads its own JSON):
+		// refused as it says.
 		strict := json.NewDecoder(bytes.NewReader(raw))
 		strict.DisallowUnknownFields()
 		if err := strict.Decode(dst); err != nil {

@@ -52,6 +52,10 @@ type Store struct {
 // is SQLite's own form of a path).
 var otherScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
 
+// postgresWithoutSlashes matches a PostgreSQL URL missing its "//" ("postgres:/db"); a file path
+// that begins with the word (postgres-data/readmodel.db) is a path.
+var postgresWithoutSlashes = regexp.MustCompile(`(?i)^postgres(ql)?:`)
+
 // keywordDSN matches a libpq keyword/value connection string ("host=db dbname=handover").
 var keywordDSN = regexp.MustCompile(`^\s*[a-z_]+=\S*(\s+[a-z_]+=\S*)*\s*$`)
 
@@ -75,7 +79,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		// A URL of another scheme (or a misspelt one) is not a file path to create.
 		scheme, _, _ := strings.Cut(url, "://")
 		return nil, fmt.Errorf("database URL scheme %q is not supported: use postgres://... or sqlite:PATH", scheme)
-	case !strings.HasPrefix(url, "sqlite:") && (strings.HasPrefix(strings.ToLower(url), "postgres") || keywordDSN.MatchString(url)):
+	case !strings.HasPrefix(url, "sqlite:") && (postgresWithoutSlashes.MatchString(url) || keywordDSN.MatchString(url)):
 		// "postgres:/db" or "host=db dbname=handover": meant for PostgreSQL, not a file to create.
 		return nil, errors.New("database URL: PostgreSQL takes the URL form postgres://USER:PASSWORD@HOST:PORT/DB (not keyword=value pairs); SQLite takes sqlite:PATH")
 	case url != "":

@@ -401,7 +401,8 @@ func TestOpenRefusesOtherSchemes(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, entries, "no file was created")
 	// SQLite's own forms still open.
-	for _, url := range []string{"sqlite:" + filepath.Join(dir, "a.db"), "sqlite://" + filepath.Join(dir, "b.db"), filepath.Join(dir, "c.db")} {
+	for _, url := range []string{"sqlite:" + filepath.Join(dir, "a.db"), "sqlite://" + filepath.Join(dir, "b.db"), filepath.Join(dir, "c.db"),
+		filepath.Join(dir, "postgres-data", "d.db")} {
 		store, err := models.Open(url, nil)
 		require.NoError(t, err, url)
 		require.NoError(t, store.Close())

@@ -90,8 +90,7 @@ func (s *Sealer) liveKey(ctx context.Context, ref string) (string, cipher.AEAD, 
 			return "", nil, fmt.Errorf("reading random bytes: %w", err)
 		}
 		id := uuid.NewString()
-		wrapKeyID, wrapped := s.Keys.Seal(raw, []byte(id))
-		w := base64.StdEncoding.EncodeToString(wrapped)
+		wrapKeyID, w := s.wrap(id, raw)
 		k, err = s.Store.CreateCustomerKey(ctx, models.CustomerKey{ID: id, CustomerRef: ref, WrapKeyID: wrapKeyID, Wrapped: &w})
 	}
 	if err != nil {
@@ -101,7 +100,15 @@ func (s *Sealer) liveKey(ctx context.Context, ref string) (string, cipher.AEAD, 
 	return k.ID, aead, err
 }
 
-func (s *Sealer) unwrap(k models.CustomerKey) (cipher.AEAD, error) {
+// wrap seals a customer key's raw bytes with the current encryption key, bound to the key's ID:
+// the wrapping key's ID and the wrapped key as stored.
+func (s *Sealer) wrap(id string, raw []byte) (string, string) {
+	wrapKeyID, wrapped := s.Keys.Seal(raw, []byte(id))
+	return wrapKeyID, base64.StdEncoding.EncodeToString(wrapped)
+}
+
+// openRaw unwraps a live customer key's raw bytes.
+func (s *Sealer) openRaw(k models.CustomerKey) ([]byte, error) {
 	if k.Wrapped == nil {
 		return nil, errDestroyed
 	}
@@ -112,6 +119,14 @@ func (s *Sealer) unwrap(k models.CustomerKey) (cipher.AEAD, error) {
 	raw, err := s.Keys.Open(k.WrapKeyID, wrapped, []byte(k.ID))
 	if err != nil {
 		return nil, fmt.Errorf("customer key %s: %w", k.ID, err)
+	}
+	return raw, nil
+}
+
+func (s *Sealer) unwrap(k models.CustomerKey) (cipher.AEAD, error) {
+	raw, err := s.openRaw(k)
+	if err != nil {
+		return nil, err
 	}
 	block, err := aes.NewCipher(raw)
 	if err != nil {
@@ -181,16 +196,12 @@ func (s *Sealer) Rewrap(ctx context.Context) (int, error) {
 		}
 		for _, k := range keys {
 			after = k.ID
-			wrapped, err := base64.StdEncoding.DecodeString(*k.Wrapped)
+			raw, err := s.openRaw(k)
 			if err != nil {
-				return done, fmt.Errorf("customer key %s: %w", k.ID, err)
+				return done, err
 			}
-			raw, err := s.Keys.Open(k.WrapKeyID, wrapped, []byte(k.ID))
-			if err != nil {
-				return done, fmt.Errorf("customer key %s: %w", k.ID, err)
-			}
-			id, again := s.Keys.Seal(raw, []byte(k.ID))
-			stored, err := s.Store.RewrapCustomerKey(ctx, k.ID, k.WrapKeyID, id, base64.StdEncoding.EncodeToString(again))
+			id, again := s.wrap(k.ID, raw)
+			stored, err := s.Store.RewrapCustomerKey(ctx, k.ID, k.WrapKeyID, id, again)
 			if err != nil {
 				return done, err
 			}

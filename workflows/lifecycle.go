@@ -405,14 +405,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	s.OwnerID, s.HandedBy = h.ToID, h.FromID
 	s.PendingHandoverID = ""
 	s.Status = StatusAssigned
-	// Halfway to the due time, counted on the action's clock.
-	first := s.after(now, s.between(now, s.DueAt)/2)
-	if h.FollowUpAt != nil {
-		first = *h.FollowUpAt
-	} else if !s.DueAt.After(now) {
-		first = s.after(now, s.Policy.FollowUpEvery)
-	}
-	s.FollowUp = &FollowUp{HanderID: h.FromID, At: stamp(first), Every: s.Policy.FollowUpEvery, First: stamp(first)}
+	s.startFollowUp(now, h.FromID, h.FollowUpAt)
 	accepted := s.record(now, in.Actor.ID, EventHandoverAccepted, map[string]any{
 		"handover_id": h.ID, "from_id": h.FromID, "owner_id": s.OwnerID, "summary": in.Summary,
 		"follow_up_at": s.FollowUp.At,
@@ -450,6 +443,19 @@ func customerMessage(title string, h *Handover) string {
 		why = "so that it is put right after one of our systems let us down"
 	}
 	return fmt.Sprintf("Your request “%s” has been passed to %s, who is looking after it now, %s.", title, to, why)
+}
+
+// startFollowUp schedules the hander's follow-up reminders: first at the time given, else halfway
+// to the due time on the action's clock (or one interval on, once it has passed), then every
+// follow_up_every.
+func (s *State) startFollowUp(now time.Time, hander string, at *time.Time) {
+	first := s.after(now, s.between(now, s.DueAt)/2)
+	if at != nil {
+		first = *at
+	} else if !s.DueAt.After(now) {
+		first = s.after(now, s.Policy.FollowUpEvery)
+	}
+	s.FollowUp = &FollowUp{HanderID: hander, At: stamp(first), Every: s.Policy.FollowUpEvery, First: stamp(first)}
 }
 
 // tellCustomer records a message to the customer and sends it as a notification of its own kind.
@@ -681,12 +687,17 @@ func (s *State) escalate(now time.Time, actorID, kind, reason string) []Event {
 	ev := s.record(now, actorID, EventEscalated, map[string]any{
 		"level": s.EscalationLevel, "to_role": string(level), "reason": reason, "reason_kind": kind,
 	})
+	s.alertLadder(ev, level, fmt.Sprintf("%q is escalated to %s (level %d): %s", s.Title, level, s.EscalationLevel, reason))
+	return append(events, ev)
+}
+
+// alertLadder tells the level's role, and the owner if there is one, of an escalation.
+func (s *State) alertLadder(ev Event, level Role, message string) {
 	var owner []string
 	if s.OwnerID != "" {
 		owner = []string{s.OwnerID}
 	}
-	s.notify(ev, NotifyEscalated, owner, level, fmt.Sprintf("%q is escalated to %s (level %d): %s", s.Title, level, s.EscalationLevel, reason))
-	return append(events, ev)
+	s.notify(ev, NotifyEscalated, owner, level, message)
 }
 
 // remindEscalated alerts the top of the ladder again, and the owner if there is one, when nobody
@@ -698,11 +709,7 @@ func (s *State) remindEscalated(now time.Time) []Event {
 	ev := s.record(now, SystemActor, EventEscalationReminder, map[string]any{
 		"level": s.EscalationLevel, "to_role": string(level), "reason": s.EscalationReason,
 	})
-	var owner []string
-	if s.OwnerID != "" {
-		owner = []string{s.OwnerID}
-	}
-	s.notify(ev, NotifyEscalated, owner, level, fmt.Sprintf("%q is still escalated to %s (level %d): nobody has acted on it within %s.",
+	s.alertLadder(ev, level, fmt.Sprintf("%q is still escalated to %s (level %d): nobody has acted on it within %s.",
 		s.Title, level, s.EscalationLevel, spanWords(s.Policy.EscalateWithin)))
 	return []Event{ev}
 }
@@ -803,8 +810,7 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 	if s.revision >= 7 && s.FollowUp == nil && s.HandedBy != "" && s.Status != StatusUnassigned {
 		// The owner the hander handed it to still has it, with a new due time: the hander's
 		// follow-up reminders, stopped by the check or the escalation, start again (halfway there).
-		first := stamp(s.after(now, s.between(now, s.DueAt)/2))
-		s.FollowUp = &FollowUp{HanderID: s.HandedBy, At: first, Every: s.Policy.FollowUpEvery, First: first}
+		s.startFollowUp(now, s.HandedBy, nil)
 	}
 	ev := s.record(now, actorID, EventExtended, map[string]any{"due_at": s.DueAt, "reason": reason, "status": string(s.Status)})
 	if s.OwnerID != "" {

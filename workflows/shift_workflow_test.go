@@ -157,6 +157,11 @@ func TestShiftLeftoversReachTheSupervisors(t *testing.T) {
 	} {
 		require.NoError(t, store.SaveStaff(ctx, st))
 	}
+	now := time.Now().UTC()
+	require.NoError(t, store.ApplyProjection(ctx, models.Action{
+		ID: "b", Title: "Airport taxi", Category: "request", Priority: "normal", Status: "assigned", OwnerID: "alice",
+		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 1,
+	}, nil))
 	acts := &activities.Activities{Store: store}
 	run := func(id string) {
 		var suite testsuite.WorkflowTestSuite
@@ -194,9 +199,9 @@ func TestShiftLeftoversReachTheSupervisors(t *testing.T) {
 		messages = append(messages, n.Message)
 	}
 	require.ElementsMatch(t, []string{
-		`"b" stays with alice after their shift handover: bob declined it (too busy).`,
+		`"Airport taxi" stays with alice after their shift handover: bob declined it (too busy).`,
 		`"gone" stays with alice after their shift handover: not handed over (the action has ended).`,
-	}, messages, "the accepted one is not a leftover")
+	}, messages, "the accepted one is not a leftover; one gone from the read model is named by its ID")
 	mine, err := store.ListNotifications(ctx, "alice", 10)
 	require.NoError(t, err)
 	require.Empty(t, mine, "alice started it herself and knows")

@@ -48,9 +48,7 @@ func newAdminCmd() *cobra.Command {
 				return err
 			}
 			url := cfg.DatabaseURL
-			if !cmd.Flags().Changed("data") {
-				dataDir = cfg.DataDir
-			}
+			dataDir = dataDirOf(cmd, dataDir, cfg)
 			if url == "" {
 				path := filepath.Join(dataDir, "readmodel.db")
 				if _, err := os.Stat(path); err != nil {

@@ -45,6 +45,15 @@ func loadConfig() (app.Config, error) {
 	return cfg, cfg.Validate()
 }
 
+// dataDirOf is the data directory a command uses: its --data flag when given, else
+// HANDOVER_DATA_DIR (default .handover).
+func dataDirOf(cmd *cobra.Command, flag string, cfg app.Config) string {
+	if cmd.Flags().Changed("data") {
+		return flag
+	}
+	return cfg.DataDir
+}
+
 func newDevCmd() *cobra.Command {
 	var (
 		dataDir      string
@@ -63,9 +72,7 @@ func newDevCmd() *cobra.Command {
 				return err
 			}
 			log := cfg.Logger()
-			if !cmd.Flags().Changed("data") {
-				dataDir = cfg.DataDir
-			}
+			dataDir = dataDirOf(cmd, dataDir, cfg)
 			began := time.Now()
 			stack, err := app.StartDev(cmd.Context(), app.DevConfig{
 				DataDir: dataDir, HTTPAddr: httpAddr, TemporalPort: temporalPort,
@@ -177,9 +184,7 @@ func newTemporalCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !cmd.Flags().Changed("data") {
-				dataDir = cfg.DataDir
-			}
+			dataDir = dataDirOf(cmd, dataDir, cfg)
 			srv, err := temporalserver.Start(cmd.Context(), temporalserver.Config{
 				DatabaseFile: filepath.Join(dataDir, "temporal.db"), IP: ip, FrontendPort: port, Logger: cfg.Logger(),
 			})
