@@ -380,7 +380,8 @@ func textField(v reflect.Value, path string, bad func(string) bool) (string, boo
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if field, ok := textField(v.Index(i), join(strconv.Itoa(i)), bad); ok {
+			// An item by its index, as the validator and the body walk name it: required_fields[1].
+			if field, ok := textField(v.Index(i), path+"["+strconv.Itoa(i)+"]", bad); ok {
 				return field, true
 			}
 		}

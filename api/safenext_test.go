@@ -46,7 +46,7 @@ func TestNulField(t *testing.T) {
 		"text":         {inner: inner{Text: "a\x00"}},
 		"named.text":   {Named: inner{Text: "\x00"}},
 		"ptr.text":     {Ptr: &inner{Text: "\x00"}},
-		"list.1":       {List: []string{"ok", "\x00"}},
+		"list[1]":      {List: []string{"ok", "\x00"}},
 		"fields.k":     {Fields: map[string]string{"k": "\x00"}},
 		"fields.k\x00": {Fields: map[string]string{"k\x00": "v"}},
 		"any.x":        {Any: map[string]any{"x": "\x00"}},
