@@ -29,8 +29,9 @@ type ReportFigures struct {
 	// TimeToAccept percentiles, in seconds, over accepted handovers; nil when none.
 	TimeToAcceptP50 *float64 `json:"time_to_accept_p50_seconds"`
 	TimeToAcceptP90 *float64 `json:"time_to_accept_p90_seconds"`
-	// Completed counts the actions of these handovers completed in the window; OnTime of them by
-	// their due time.
+	// Completed counts the actions of these handovers completed in the window; OnTime of them
+	// before they ever reached their due time (an extension made at the check, or a "done" given
+	// at it, is not on time).
 	Completed       int      `json:"completed"`
 	CompletedOnTime int      `json:"completed_on_time"`
 	OnTimeRate      *float64 `json:"on_time_completion_rate"`
@@ -129,7 +130,6 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 	var rows []struct {
 		Handover
 		TeamID string
-		DueAt  time.Time
 		Title  string
 	}
 	// The handovers made in the window (of the team): their rows here, their actions' IDs below as
@@ -143,7 +143,7 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 		}
 		return q
 	}
-	q := inWindow().Select("handovers.*, actions.team_id AS team_id, actions.due_at AS due_at, actions.title AS title")
+	q := inWindow().Select("handovers.*, actions.team_id AS team_id, actions.title AS title")
 	if err := q.Order("handovers.requested_at, handovers.id").Scan(&rows).Error; err != nil {
 		return r, fmt.Errorf("reading handovers for the report: %w", err)
 	}
@@ -159,11 +159,9 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 	accepted := map[string][][2]string{} // action -> accepted (from, to) in order
 	actionGroups := map[string][]*ReportFigures{}
 	var holds []held
-	dueOf := map[string]time.Time{}
 	for _, h := range rows {
 		gs := groups(h.Situation, h.TeamID)
 		actionGroups[h.ActionID] = appendUnique(actionGroups[h.ActionID], gs...)
-		dueOf[h.ActionID] = h.DueAt
 		for _, g := range gs {
 			g.Made++
 			g.actions[h.ActionID] = true
@@ -225,8 +223,10 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 	}
 	if len(actionGroups) > 0 {
 		var events []ActionEvent
-		if err := s.db.WithContext(ctx).Where("action_id IN (?) AND type IN ? AND at >= ? AND at < ?",
-			inWindow().Distinct("handovers.action_id"), append([]string{"escalated"}, ownerEnds...), utc(since), utc(until)).Order("at, seq").Find(&events).Error; err != nil {
+		// With the window's outcomes, each action's passing of its due time, however long before
+		// the window: a completion after it was late, whatever the due time became since.
+		if err := s.db.WithContext(ctx).Where("action_id IN (?) AND ((type IN ? AND at >= ?) OR type = ?) AND at < ?",
+			inWindow().Distinct("handovers.action_id"), append([]string{"escalated"}, ownerEnds...), utc(since), "due", utc(until)).Order("at, seq").Find(&events).Error; err != nil {
 			return r, fmt.Errorf("reading outcomes for the report: %w", err)
 		}
 		end := utc(until)
@@ -234,12 +234,20 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 			end = now
 		}
 		addHolds(holds, events, end)
+		pastDue := map[string]bool{}
 		for _, e := range events {
+			if e.Type == "due" {
+				pastDue[e.ActionID] = true
+				continue
+			}
 			for _, g := range actionGroups[e.ActionID] {
 				switch e.Type {
 				case "completed":
 					g.Completed++
-					if !e.At.After(dueOf[e.ActionID]) {
+					// On time: completed before the action ever reached its due time (and its
+					// check). An extension agreed before then moves the time to meet; one made at
+					// the check does not make the completion on time.
+					if !pastDue[e.ActionID] {
 						g.CompletedOnTime++
 					}
 				case "escalated":

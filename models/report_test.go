@@ -142,3 +142,32 @@ func TestHandoverReportListsAreBounded(t *testing.T) {
 		require.Equal(t, n, r.Overall.Declined)
 	})
 }
+
+// On time is completed before the action ever reached its due time: "late" completed before its
+// check and extended only at it is late, however far the extension moved its due time; "early"
+// completed with no due event is on time; a due event before the window still counts.
+func TestReportOnTimeIsBeforeTheDueTime(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		b := reportTestBundle{t: t, store: store}
+		b.project("early", "frontdesk", rated("h1", 10, 0, ""))
+		b.project("late", "frontdesk", rated("h1", 10, 0, ""))
+		b.project("overdue", "frontdesk", rated("h1", 10, 0, ""))
+		at := func(seq int64, typ string, m int) models.ActionEvent {
+			e := event(seq, typ)
+			e.At = minute(m)
+			return e
+		}
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("early", 3, "completed", "bob"), []models.ActionEvent{
+			at(1, "created", 0), at(2, "handover_accepted", 11), at(3, "completed", 30)}))
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("late", 5, "completed", "bob"), []models.ActionEvent{
+			at(1, "created", 0), at(2, "handover_accepted", 11), at(3, "due", 20), at(4, "extended", 25), at(5, "completed", 30)}))
+		// Handed over at minute 10 when past due since minute 2, before the window opens.
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("overdue", 5, "completed", "bob"), []models.ActionEvent{
+			at(1, "created", 0), at(2, "due", 2), at(3, "extended", 3), at(4, "handover_accepted", 11), at(5, "completed", 30)}))
+		r, err := store.HandoverReport(ctx, minute(5), minute(60), "")
+		require.NoError(t, err)
+		require.Equal(t, 3, r.Overall.Completed)
+		require.Equal(t, 1, r.Overall.CompletedOnTime, "the one extended at its check was late, and the one past due before the window")
+	})
+}
