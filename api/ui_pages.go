@@ -299,6 +299,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 			required = p.RequiredFields
 		}
 	}
+	// A required core note (next steps, risks...) is its own box made required, not a field more.
+	requiredNotes := map[string]bool{}
+	for _, f := range required {
+		if _, core := (workflows.HandoverNotes{}).Core(f); core {
+			requiredNotes[f] = true
+		}
+	}
+	required = slices.DeleteFunc(slices.Clone(required), func(f string) bool { return requiredNotes[f] })
 	var staff []staffView
 	if slices.ContainsFunc(commands, func(c string) bool {
 		return c == workflows.UpdateHandover || c == workflows.UpdateReassign || c == workflows.UpdateCheck
@@ -320,7 +328,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"Required": required, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
+		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": randomString(), "Fields": map[string]string{},
 	}

@@ -714,6 +714,25 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "Payment reference: the refund policy (version 1) requires it", "named as the form labels it")
 	require.Contains(t, page, `value="12.50 EUR"`, "what was typed is kept")
+
+	// A policy may require a note every handover has a place for: its box is required, not a field more.
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/policies/complaint", map[string]any{
+		"required_fields": []string{"risks"},
+	}, nil))
+	var c action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Noise complaint, room 12", "customer": map[string]any{"ref": "NC-1"}, "category": "complaint",
+		"priority": "normal", "owner_id": "alice", "due_in": "2h",
+	}, &c))
+	_, page = w.do(http.MethodGet, "/actions/"+c.ID, nil)
+	require.Contains(t, page, `<textarea id="ho-risks" name="notes_risks" rows="2" required>`)
+	require.NotContains(t, page, `name="field_risks"`)
+	resp, page = w.do(http.MethodPost, "/actions/"+c.ID+"/handover", url.Values{
+		"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"Off sick"}, "method": {"phone"}, "situation": {"routine"},
+		"notes_summary": {"Guest in 12 complained twice"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `name="notes_risks" rows="2" required></textarea>\s*<span class="field-error">the complaint policy \(version 1\) requires it`, page)
 }
 
 // webNotesStay: once the recipient has accepted, the action page still shows the handover's notes

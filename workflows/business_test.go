@@ -327,3 +327,20 @@ func TestPausedStateHasNoEscalatingDeadline(t *testing.T) {
 		}
 	}
 }
+
+// A policy may require the notes every handover has a place for (next steps, risks) as well as
+// fields of its own: a handover without them is refused naming the note, and none is asked for
+// as an extra field.
+func TestPolicyRequiresCoreNotes(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("n1")
+	in.Policy = workflows.Policy{Version: 2, RequiredFields: []string{"next_steps", "amount"}}
+	s, _ := workflows.NewState(in, now)
+	h := handoverTo(onShift("bob", 1))
+	h.Notes.Fields = map[string]string{"amount": "12.50 EUR"}
+	err := workflows.CheckHandover(&s, h)
+	require.ErrorContains(t, err, "notes.next_steps: the request policy (version 2) requires it in every handover")
+	h.Notes.NextSteps = "Call the guest at 10"
+	require.NoError(t, workflows.CheckHandover(&s, h), "next steps given; amount as a field of the policy's own")
+}

@@ -310,6 +310,13 @@ func CheckHandover(s *State, in HandoverInput) error {
 		return refuse(ErrInvalid, "accept_within: must be positive")
 	}
 	for _, f := range s.Policy.RequiredFields {
+		if v, core := in.Notes.Core(f); core {
+			// The policy asks for one of the notes every handover has (next steps, risks...).
+			if blank(v) {
+				return refuse(ErrInvalid, "notes.%s: the %s policy (version %d) requires it in every handover", f, s.Category, s.Policy.Version)
+			}
+			continue
+		}
 		if blank(in.Notes.Fields[f]) {
 			return refuse(ErrInvalid, "notes.fields.%s: the %s policy (version %d) requires it in every handover", f, s.Category, s.Policy.Version)
 		}

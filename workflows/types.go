@@ -96,6 +96,27 @@ type HandoverNotes struct {
 	Fields map[string]string `json:"fields,omitempty"`
 }
 
+// CoreNotes are the notes every handover has a place for; a policy's required fields may name
+// them as well as fields of its own.
+var CoreNotes = []string{"summary", "customer_context", "done_so_far", "next_steps", "risks"}
+
+// Core returns the core note of that name, and whether there is one.
+func (n HandoverNotes) Core(name string) (string, bool) {
+	switch name {
+	case "summary":
+		return n.Summary, true
+	case "customer_context":
+		return n.CustomerContext, true
+	case "done_so_far":
+		return n.DoneSoFar, true
+	case "next_steps":
+		return n.NextSteps, true
+	case "risks":
+		return n.Risks, true
+	}
+	return "", false
+}
+
 // Handover statuses.
 const (
 	HandoverPending   = "pending"
