@@ -78,17 +78,23 @@ type HandoverReport struct {
 // at most: enough to read through in a review, never the whole window.
 const ReportListLimit = 20
 
-// RatedHandover is a handover its recipient rated with a comment. The report lists the lowest
-// rated first, then the most recently accepted.
-type RatedHandover struct {
+// ReportedHandover names a handover in the report's lists: its action, itself, its people and
+// its situation.
+type ReportedHandover struct {
 	ActionID    string `json:"action_id"`
 	ActionTitle string `json:"action_title"`
 	HandoverID  string `json:"handover_id"`
 	FromID      string `json:"from_id"`
 	ToID        string `json:"to_id"`
 	Situation   string `json:"situation"`
-	Rating      int    `json:"rating"`
-	Comment     string `json:"comment"`
+}
+
+// RatedHandover is a handover its recipient rated with a comment. The report lists the lowest
+// rated first, then the most recently accepted.
+type RatedHandover struct {
+	ReportedHandover
+	Rating  int    `json:"rating"`
+	Comment string `json:"comment"`
 	// AcceptedAt is when the recipient accepted the handover they rated (the read model keeps no
 	// time of the rating itself; the timeline does).
 	AcceptedAt *time.Time `json:"accepted_at"`
@@ -97,14 +103,9 @@ type RatedHandover struct {
 // DeclinedHandover is a handover its recipient declined, with their reason. The report lists the
 // most recently declined first.
 type DeclinedHandover struct {
-	ActionID    string     `json:"action_id"`
-	ActionTitle string     `json:"action_title"`
-	HandoverID  string     `json:"handover_id"`
-	FromID      string     `json:"from_id"`
-	ToID        string     `json:"to_id"`
-	Situation   string     `json:"situation"`
-	Reason      string     `json:"reason"`
-	DeclinedAt  *time.Time `json:"declined_at"`
+	ReportedHandover
+	Reason     string     `json:"reason"`
+	DeclinedAt *time.Time `json:"declined_at"`
 }
 
 func newFigures() *ReportFigures {
@@ -192,16 +193,15 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 		}
 		// What people said comes from the rows already read for the figures: the same window and
 		// team, no query more.
+		ref := ReportedHandover{ActionID: h.ActionID, ActionTitle: h.Title, HandoverID: h.ID, FromID: h.FromID, ToID: h.ToID, Situation: h.Situation}
 		if h.FeedbackRating > 0 && strings.TrimSpace(h.FeedbackComment) != "" {
 			r.FeedbackComments = append(r.FeedbackComments, RatedHandover{
-				ActionID: h.ActionID, ActionTitle: h.Title, HandoverID: h.ID, FromID: h.FromID, ToID: h.ToID,
-				Situation: h.Situation, Rating: h.FeedbackRating, Comment: h.FeedbackComment, AcceptedAt: utcPtr(h.RespondedAt),
+				ReportedHandover: ref, Rating: h.FeedbackRating, Comment: h.FeedbackComment, AcceptedAt: utcPtr(h.RespondedAt),
 			})
 		}
 		if h.Status == "declined" {
 			r.DeclineReasons = append(r.DeclineReasons, DeclinedHandover{
-				ActionID: h.ActionID, ActionTitle: h.Title, HandoverID: h.ID, FromID: h.FromID, ToID: h.ToID,
-				Situation: h.Situation, Reason: h.DeclineReason, DeclinedAt: utcPtr(h.RespondedAt),
+				ReportedHandover: ref, Reason: h.DeclineReason, DeclinedAt: utcPtr(h.RespondedAt),
 			})
 		}
 	}

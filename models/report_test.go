@@ -82,13 +82,13 @@ func TestHandoverReportListsCommentsAndDeclineReasons(t *testing.T) {
 		require.Equal(t, 3, r.Overall.Declined)
 
 		got := r.FeedbackComments[2]
-		require.Equal(t, models.RatedHandover{ActionID: "a1", ActionTitle: "Title of a1", HandoverID: "h2", FromID: "alice", ToID: "bob",
-			Situation: "busy", Rating: 2, Comment: "no room number & no dates", AcceptedAt: got.AcceptedAt}, got)
+		require.Equal(t, models.RatedHandover{ReportedHandover: models.ReportedHandover{ActionID: "a1", ActionTitle: "Title of a1", HandoverID: "h2", FromID: "alice", ToID: "bob",
+			Situation: "busy"}, Rating: 2, Comment: "no room number & no dates", AcceptedAt: got.AcceptedAt}, got)
 		require.NotNil(t, got.AcceptedAt)
 		require.True(t, minute(11).Equal(*got.AcceptedAt), "accepted at %s", got.AcceptedAt)
 		gone := r.DeclineReasons[1]
-		require.Equal(t, models.DeclinedHandover{ActionID: "a1", ActionTitle: "Title of a1", HandoverID: "h3", FromID: "alice", ToID: "erin",
-			Situation: "quiet", Reason: "not trained on refunds", DeclinedAt: gone.DeclinedAt}, gone)
+		require.Equal(t, models.DeclinedHandover{ReportedHandover: models.ReportedHandover{ActionID: "a1", ActionTitle: "Title of a1", HandoverID: "h3", FromID: "alice", ToID: "erin",
+			Situation: "quiet"}, Reason: "not trained on refunds", DeclinedAt: gone.DeclinedAt}, gone)
 		require.NotNil(t, gone.DeclinedAt)
 		require.True(t, minute(22).Equal(*gone.DeclinedAt), "declined at %s", gone.DeclinedAt)
 
