@@ -62,7 +62,7 @@ func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHa
 	return workflows.ShiftItemResult{}, fmt.Errorf("handing over action %s for shift %s: %w", req.ActionID, req.ShiftID, err)
 }
 
-// NotifyShiftLeftovers puts in the inbox of the outgoing person's team's supervisors (and of whoever
+// NotifyShiftLeftovers puts in the inbox of each action's team's supervisors (and of whoever
 // started the shift handover, if someone else) each action the shift handover left with the
 // outgoing person, and why. The records are keyed by the shift handover (a negative seq, as they
 // are no event of the action's), so a retry writes nothing twice.
