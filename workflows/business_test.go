@@ -344,3 +344,27 @@ func TestPolicyRequiresCoreNotes(t *testing.T) {
 	h.Notes.NextSteps = "Call the guest at 10"
 	require.NoError(t, workflows.CheckHandover(&s, h), "next steps given; amount as a field of the policy's own")
 }
+
+// An action bounced between two people is refused its 21st handover (its state, which carries every
+// handover's notes, would otherwise outgrow Temporal's payload limit and stop the action), and
+// changes nothing; the supervisor's reassignment still moves it on.
+func TestHandoversPerActionAreBounded(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	s, _ := workflows.NewState(startInput("b1"), now)
+	for i := range workflows.MaxHandovers {
+		h := handoverTo(onShift("bob", 1))
+		require.NoError(t, workflows.CheckHandover(&s, h), "handover %d", i+1)
+		workflows.ApplyHandover(&s, h, now)
+		d := workflows.DeclineInput{Actor: bob, Reason: "not mine"}
+		require.NoError(t, workflows.CheckDecline(&s, d))
+		workflows.ApplyDecline(&s, d, now)
+	}
+	require.Len(t, s.Handovers, workflows.MaxHandovers)
+	before := s.Clone()
+	err := workflows.CheckHandover(&s, handoverTo(onShift("bob", 1)))
+	require.ErrorContains(t, err, "the action has been handed over 20 times: ask a supervisor to reassign it")
+	require.Equal(t, before, s)
+	r := workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "bob takes it for good"}
+	require.NoError(t, workflows.CheckReassign(&s, r))
+}

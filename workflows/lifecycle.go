@@ -291,6 +291,9 @@ func CheckHandover(s *State, in HandoverInput) error {
 	if in.Actor.ID != s.OwnerID {
 		return refuse(ErrForbidden, "only the owner (%s) can hand this action over", s.OwnerID)
 	}
+	if len(s.Handovers) >= MaxHandovers {
+		return refuse(ErrConflict, "the action has been handed over %d times: ask a supervisor to reassign it", len(s.Handovers))
+	}
 	if in.To.ID == s.OwnerID && in.To.ID != "" {
 		return refuse(ErrInvalid, "to_id: an action cannot be handed over to its owner")
 	}
@@ -323,6 +326,12 @@ func CheckHandover(s *State, in HandoverInput) error {
 	}
 	return nil
 }
+
+// MaxHandovers is how many handovers (accepted, declined or expired) one action may have. Each
+// keeps its notes in the workflow's state, which Temporal caps at 2 MiB: an action bounced between
+// people without end would otherwise outgrow it and stop taking commands. Past it, the handing on
+// is a supervisor's (reassign), which is what a bouncing action needs anyway.
+const MaxHandovers = 20
 
 // ApplyHandover records a handover awaiting the recipient's acceptance, which lapses after the
 // policy's accept_within. The owner stays accountable until then.
