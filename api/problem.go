@@ -132,6 +132,12 @@ func classify(err error) (*apiError, bool) {
 	if errors.As(err, &temporalDown) {
 		return &apiError{kind: kindUnavailable, detail: "the workflow engine is unavailable; retry shortly"}, true
 	}
+	var stuck *serviceerror.FailedPrecondition
+	if errors.As(err, &stuck) {
+		// A query with no worker polling the task queue ("no poller seen"), or an Update to a
+		// workflow whose task is failing: nothing the caller sent is wrong.
+		return &apiError{kind: kindUnavailable, detail: "the action's workflow cannot answer now (no worker is running it); retry shortly"}, true
+	}
 	var waited *client.WorkflowUpdateServiceTimeoutOrCanceledError
 	var late *serviceerror.DeadlineExceeded
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &waited) || errors.As(err, &late) {
