@@ -330,10 +330,18 @@ func (s *server) uiFormBodies(c *gin.Context) {
 	c.Next()
 }
 
+// setCookie sets one of the UI's cookies. The session's is SameSite=Lax, so that a link to an
+// action from an email, a chat or the PMS opens it for the signed-in person (Strict sent no cookie
+// on those, and every such link landed on the sign-in page); every request that changes anything
+// is a POST, which Lax does not send from other sites, and carries the session's CSRF token too.
 func (s *server) setCookie(c *gin.Context, name, value string, maxAge int) {
+	same := http.SameSiteStrictMode
+	if name == sessionCookie {
+		same = http.SameSiteLaxMode
+	}
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		Secure: s.ui.opts.SecureCookies, SameSite: http.SameSiteStrictMode,
+		Secure: s.ui.opts.SecureCookies, SameSite: same,
 	})
 }
 
@@ -652,7 +660,8 @@ func (s *server) temporalLink(actionID string) string {
 // authenticateOrSession accepts a bearer token, or else the web UI's session cookie: the
 // Temporal Web UI served beside handover calls the codec endpoint with the browser's cookies,
 // so a manager signed in to handover reads decrypted histories there. The cookie is
-// SameSite=Strict and the endpoint changes nothing, so no CSRF token is needed.
+// SameSite=Lax (not sent on another site's POST or fetch) and the endpoint changes nothing, so no
+// CSRF token is needed.
 func (s *server) authenticateOrSession(c *gin.Context) {
 	if c.GetHeader("Authorization") != "" {
 		s.authenticate(c)

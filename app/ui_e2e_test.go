@@ -149,7 +149,7 @@ func webSessions(t *testing.T, st *app.Stack) {
 	}
 	require.NotNil(t, session)
 	require.True(t, session.HttpOnly)
-	require.Equal(t, http.SameSiteStrictMode, session.SameSite)
+	require.Equal(t, http.SameSiteLaxMode, session.SameSite, "a link from an email or the PMS opens the page signed in")
 
 	resp, inbox := w.do(http.MethodGet, "/inbox", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -748,6 +748,8 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="past-handovers"`)
 	require.Contains(t, page, "Room is booked from 4pm", "the notes stay after the acceptance")
 	require.Contains(t, page, "2pm, I tell housekeeping", "with the read-back")
+	require.Regexp(t, `<details class="handover-past" id="past-h1" open>\s*<summary>alice to bob, .*: accepted \(how bob came to own it\)</summary>`, page,
+		"the notes the owner works from are open, not folded away")
 
 	// The timeline shows the notes of a completion, and a note that looks like a time as written.
 	bob := as(t, st, "bob")
