@@ -7,9 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -105,7 +107,13 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("sending webhook %s: %w", ev.ID, err)
+		// The URL may carry a credential (a token in its query): the error, which is logged at
+		// each retry, names only its scheme and host.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("sending webhook %s to %s://%s: %w", ev.ID, req.URL.Scheme, req.URL.Host, err)
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))

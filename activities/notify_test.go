@@ -37,3 +37,17 @@ func TestWebhookRetriesAllButRefusals(t *testing.T) {
 		require.Equal(t, !retried, nonRetryable, "%d retried: %v", code, retried)
 	}
 }
+
+// A delivery that cannot connect is an error naming the receiver's scheme and host, never the
+// whole URL: a token in its query would be logged at every retry.
+func TestWebhookErrorLeavesTheURLsSecretsOut(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.Listener.Addr().String()
+	srv.Close() // nothing listens there now
+	hook := &activities.Webhook{URL: "http://" + addr + "/hook?token=s3cret-token", Secret: "s"}
+	err := hook.Send(context.Background(), activities.WebhookEvent{ID: "e1"}, time.Now())
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "sending webhook e1 to http://"+addr+": ")
+	require.NotContains(t, err.Error(), "s3cret-token")
+	require.NotContains(t, err.Error(), "/hook")
+}

@@ -133,7 +133,7 @@ func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
 		return 0, nil, errorf(kindForbidden, "only administrators erase customer data")
 	}
 	ctx := c.Request.Context()
-	ref := c.Param("ref")
+	ref := strings.TrimPrefix(c.Param("ref"), "/")
 	known, err := s.Store.CustomerKnown(ctx, ref)
 	if err != nil {
 		return 0, nil, err

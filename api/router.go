@@ -137,7 +137,8 @@ func newEngine(d Deps) *gin.Engine {
 	s.mountUI(r)
 
 	v1 := r.Group("/api/v1", s.authenticate, s.limit)
-	v1.DELETE("/customers/:ref", s.handle(s.eraseCustomer))
+	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
+	v1.DELETE("/customers/*ref", s.handle(s.eraseCustomer))
 	v1.GET("/stream", s.stream)
 	v1.GET("/me", s.me)
 	v1.POST("/actions", s.createAction)

@@ -3,8 +3,10 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,4 +192,21 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &again))
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+again.ID, nil, &full))
 	require.Equal(t, canary+" Name", full.Customer.Name)
+
+	// A reference with a slash in it (a PMS folio, say) is erased too, written as is or escaped.
+	for i, escaped := range []bool{false, true} {
+		slashed := fmt.Sprintf("pms/%s-%d", ref, i)
+		body["customer"] = map[string]any{"ref": slashed, "name": canary + " Slash", "contact": canary + "@example.org"}
+		var sl action
+		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &sl))
+		path := slashed
+		if escaped {
+			path = url.PathEscape(slashed)
+		}
+		require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+path, nil, &er), path)
+		require.Equal(t, slashed, er.CustomerRef)
+		require.Equal(t, int64(1), er.KeysDestroyed)
+		require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+sl.ID, nil, &full))
+		require.Equal(t, models.Erased, full.Customer.Name)
+	}
 }
