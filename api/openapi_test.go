@@ -26,7 +26,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	require.NoError(t, doc.Validate(context.Background()))
 }
 
-var ginParam = regexp.MustCompile(`:([a-z_]+)`)
+// ginParam matches a route's parameters, :name and the catch-all *name, each {name} in OpenAPI.
+var ginParam = regexp.MustCompile(`[:*]([a-z_]+)`)
 
 // Every route the router serves is in the document, and every operation the document names is
 // served: neither can drift from the other.
