@@ -114,8 +114,17 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		_ = r.decode(&told)
 	}
 	recent := told.Items[:min(len(told.Items), inboxNotifications)]
+	// The person's own actions at their due time are under Owned, not Checks (which are the checks
+	// they make of others' work): the heading says how many of them want an outcome now.
+	atCheck := 0
+	for _, a := range owned {
+		if a.Status == string(workflows.StatusChecking) {
+			atCheck++
+		}
+	}
 	data := gin.H{
-		"Owned": owned, "Awaiting": s.rows(in.AwaitingAcceptance),
+		"Owned": owned, "OwnedAtCheck": atCheck, "Supervises": workflows.Role(principal(c).Role).SupervisorOrAbove(),
+		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent,
 		"Form": form, "Idem": randomString(), "Situations": workflows.Situations,
 	}

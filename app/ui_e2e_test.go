@@ -866,6 +866,12 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	sup := signedIn(t, st, "demo-carol")
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="form-check"`, "a supervisor checks it")
+	// Bob's inbox says his own action wants its outcome (his checks are of others' work).
+	_, inbox := signedIn(t, st, "demo-bob").do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `id="owned-at-check">\d+ at (its|their) due time: record the outcome</small>`, inbox)
+	require.Contains(t, inbox, "Actions you handed over now at their due time")
+	_, inbox = sup.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, inbox, "Actions you handed over, and your team's that nobody handed over, now at their due time")
 	// "Not done" without a next step: the error stands under the next-step field.
 	resp, page := sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
