@@ -262,7 +262,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The action was created but its answer could not be read.")
 		return
 	}
-	s.setDone(c, doneMessage(uiCreate, a))
+	s.setDone(c, doneMessage(uiCreate, a, s.Now()))
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
 }
 
@@ -426,7 +426,7 @@ func (s *server) uiCommand(c *gin.Context) {
 	}
 	var a actionJSON
 	_ = res.decode(&a) // a note or feedback answers otherwise; doneMessage needs no action then
-	s.setDone(c, doneMessage(command, a))
+	s.setDone(c, doneMessage(command, a, s.Now()))
 	if back == "board" {
 		c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team")))
 		return
@@ -442,8 +442,9 @@ func boardOf(viewer models.Staff, team string) string {
 	return "/board?team=" + url.QueryEscape(team)
 }
 
-// doneMessage says what a command the person sent has done, from the action as it answered.
-func doneMessage(command string, a actionJSON) string {
+// doneMessage says what a command the person sent has done, from the action as it answered. A time
+// in it is written in RFC 3339, which the page shows in the desk's own zone (messageParts).
+func doneMessage(command string, a actionJSON, now time.Time) string {
 	switch command {
 	case uiCreate:
 		if a.OwnerID == "" {
@@ -467,13 +468,13 @@ func doneMessage(command string, a actionJSON) string {
 	case workflows.UpdateReassign:
 		return fmt.Sprintf("%q is reassigned to %s.", a.Title, a.OwnerID)
 	case workflows.UpdateExtend:
-		return fmt.Sprintf("%q is now due %s.", a.Title, a.DueAt.Format(whenLayout))
+		return fmt.Sprintf("%q is now due %s (%s).", a.Title, humanDuration(a.DueAt.Sub(now)), a.DueAt.UTC().Format(time.RFC3339))
 	case workflows.UpdateCancel:
 		return fmt.Sprintf("%q is cancelled.", a.Title)
 	case workflows.UpdatePause:
 		return fmt.Sprintf("%q is paused: its clocks stand still until it is resumed.", a.Title)
 	case workflows.UpdateResume:
-		return fmt.Sprintf("%q is running again, due %s.", a.Title, a.DueAt.Format(whenLayout))
+		return fmt.Sprintf("%q is running again, due %s (%s).", a.Title, humanDuration(a.DueAt.Sub(now)), a.DueAt.UTC().Format(time.RFC3339))
 	case workflows.UpdateNote:
 		return "Note added to the timeline."
 	case uiFeedback:

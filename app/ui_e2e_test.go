@@ -531,6 +531,10 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	resp, _ = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, "/board?team="+outgoing.TeamID, resp.Header.Get("Location"))
+	// The board it leads to says when the action is due now, in how long and as a time the page
+	// shows in the desk's own zone (it was a UTC time in plain text beside local ones).
+	_, page = m.do(http.MethodGet, "/board?team="+outgoing.TeamID, nil)
+	require.Regexp(t, `<p class="done" id="done" role="status" tabindex="-1">&#34;[^<]*&#34; is now due in (2h 59m|3h 0m) \(<time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">[^<]+</time>\)\.</p>`, page)
 }
 
 // The recipient of an accepted handover rates it from the action page, once.
