@@ -447,6 +447,14 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	code := out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), &problem)
 	require.Equal(t, http.StatusUnprocessableEntity, code, problem.Detail)
 	require.Contains(t, problem.Detail, "shift")
+	// Nor is anyone off shift offered where they would be refused: the board's reassignment and
+	// shift handover, and the action page's reassignment (and check), name them off shift, disabled.
+	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/board", nil)
+	offered := `<option value="` + inID + `" disabled>[^<]*\(` + inID + `, off shift\)</option>`
+	require.Regexp(t, `id="re-to-`+a.ID+`"[^\n]*`+offered, page)
+	require.Regexp(t, `id="sh-to"[^\n]*`+offered, page)
+	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Regexp(t, `id="re-to"[^\n]*`+offered, page)
 
 	// A form that says neither changes nothing.
 	resp, _ = w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"maybe"}})
