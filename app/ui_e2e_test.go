@@ -603,9 +603,12 @@ func webInboxTold(t *testing.T, st *app.Stack) {
 	var a action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "title", "Wake-up call at 5am"), &a))
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
+	// The recipient's card says by when to answer (then the handover lapses and is escalated).
+	_, page := signedIn(t, st, in.token).do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `data-action="`+a.ID+`"(?s:.)*?<strong class="answer-by">answer by <time datetime="[0-9T:Z-]+">[^<]+</time></strong>`, page)
 	w := newWebClient(t, st.URL)
 	w.signIn(out.token)
-	_, page := w.do(http.MethodGet, "/inbox", nil)
+	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, "What I was told lately")
 	require.NotContains(t, page, "declined", "nothing declined yet")
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/decline", map[string]any{"reason": "off at midnight"}, nil))
