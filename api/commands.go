@@ -56,11 +56,28 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 // commandContext is the request's context bounded by the command timeout: a command whose
 // workflow nobody serves (no worker running) is answered 503 when it passes.
 func (s *server) commandContext(c *gin.Context) (context.Context, context.CancelFunc) {
-	d := s.CommandTimeout
-	if d <= 0 {
-		d = DefaultCommandTimeout
+	return context.WithTimeout(c.Request.Context(), s.commandTimeout())
+}
+
+func (s *server) commandTimeout() time.Duration {
+	if s.CommandTimeout <= 0 {
+		return DefaultCommandTimeout
 	}
-	return context.WithTimeout(c.Request.Context(), d)
+	return s.CommandTimeout
+}
+
+// bounded gives every API request but the event stream the command timeout for all of its work,
+// the token check and the read model's reads included: a read model that stalls (a lock held, a
+// network that drops packets) answers 503 when it passes, not after the stall, however long.
+func (s *server) bounded(c *gin.Context) {
+	if c.FullPath() == streamPath {
+		c.Next()
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.commandTimeout())
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
 }
 
 // command is the shape of every action command handler: load the action in scope, read the body,

@@ -71,6 +71,10 @@ type Deps struct {
 // DefaultCommandTimeout is how long a command waits for its workflow when Deps does not say.
 const DefaultCommandTimeout = 30 * time.Second
 
+// streamPath is the server-sent events of action changes: a request that lasts as long as the
+// client stays.
+const streamPath = "/api/v1/stream"
+
 type server struct {
 	Deps
 	decoder  *decoder
@@ -136,7 +140,7 @@ func newEngine(d Deps) *gin.Engine {
 	s.ui.engine = r
 	s.mountUI(r)
 
-	v1 := r.Group("/api/v1", s.authenticate, s.limit)
+	v1 := r.Group("/api/v1", s.bounded, s.authenticate, s.limit)
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.handle(s.eraseCustomer))
 	v1.GET("/stream", s.stream)

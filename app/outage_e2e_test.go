@@ -13,6 +13,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models/modelstest"
@@ -235,4 +238,49 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// A read model that stalls rather than goes away (a table locked by a long migration or a stuck
+// transaction) holds every request only up to the command timeout: then 503 with Retry-After, the
+// read and the command alike, and all works again once the lock is gone.
+func TestReadModelStallIsBounded(t *testing.T) {
+	t.Parallel()
+	dbURL := modelstest.PostgresURL(t) // skips, saying so, without PostgreSQL
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := app.StartDev(ctx, app.DevConfig{DataDir: t.TempDir(), HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL,
+		Demo: true, NoTemporalUI: true, CommandTimeout: 2 * time.Second})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Stop(context.Background()) })
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+
+	db, err := gorm.Open(postgres.Open(dbURL), &gorm.Config{Logger: logger.Discard})
+	require.NoError(t, err)
+	lock := db.Begin()
+	require.NoError(t, lock.Exec("LOCK TABLE actions IN ACCESS EXCLUSIVE MODE").Error)
+	locked := true
+	t.Cleanup(func() {
+		if locked {
+			lock.Rollback()
+		}
+	})
+	for _, req := range []struct{ method, path string }{
+		{"GET", "/api/v1/actions/" + a.ID},
+		{"POST", "/api/v1/actions/" + a.ID + "/notes"},
+	} {
+		began := time.Now()
+		var problem struct {
+			Status int `json:"status"`
+		}
+		code := alice.call(req.method, req.path, map[string]any{"text": "called the guest"}, &problem)
+		took := time.Since(began)
+		require.Equal(t, http.StatusServiceUnavailable, code, req.path)
+		require.Less(t, took, 10*time.Second, "%s held for %s, past the 2 s command timeout", req.path, took)
+	}
+	require.NoError(t, lock.Rollback().Error)
+	locked = false
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "called the guest"}, nil))
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, nil))
 }
