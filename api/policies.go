@@ -236,7 +236,8 @@ type notificationJSON struct {
 
 // myNotifications lists the caller's inbox records, newest first.
 func (s *server) myNotifications(c *gin.Context) (int, any, error) {
-	rows, err := s.Store.ListNotifications(c.Request.Context(), principal(c).ID, 200)
+	me := principal(c)
+	rows, err := s.Store.MyNotifications(c.Request.Context(), models.InboxOf{StaffID: me.ID, TeamID: teamOf(me), AllTeams: seesAllTeams(me)}, 200)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -37,13 +37,22 @@ func (s *Store) AddNotifications(ctx context.Context, records []Notification) er
 	return nil
 }
 
-// ListNotifications returns a person's newest inbox records first.
+// ListNotifications returns a person's newest inbox records first, whatever their actions' teams.
 func (s *Store) ListNotifications(ctx context.Context, recipientID string, limit int) ([]Notification, error) {
+	return s.MyNotifications(ctx, InboxOf{StaffID: recipientID, AllTeams: true}, limit)
+}
+
+// MyNotifications returns of.StaffID's newest inbox records about actions they may still see: one
+// moved to another team no longer reads the old team's (a message can carry a cancel reason or a
+// customer's name), as their inbox and the actions themselves are out of their scope then.
+func (s *Store) MyNotifications(ctx context.Context, of InboxOf, limit int) ([]Notification, error) {
+	q := s.read.WithContext(ctx).Where("recipient_id = ?", of.StaffID)
+	if !of.AllTeams {
+		q = q.Where("action_id IN (?)", s.read.Model(&Action{}).Select("id").Where("team_id = ?", of.TeamID))
+	}
 	var out []Notification
-	err := s.read.WithContext(ctx).Where("recipient_id = ?", recipientID).
-		Order("created_at DESC, seq DESC").Limit(limit).Find(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("listing notifications of %s: %w", recipientID, err)
+	if err := q.Order("created_at DESC, seq DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("listing notifications of %s: %w", of.StaffID, err)
 	}
 	return out, nil
 }
