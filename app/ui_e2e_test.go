@@ -535,6 +535,9 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "Team board: "+outgoing.TeamID)
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card refused is on the board shown")
+	// The extension says it counts from now and when the action is due now, so that nobody brings
+	// a due time forward thinking they add to it.
+	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; due now <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" required placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+`"`, page)
 	require.Contains(t, page, `value="waiting on parts"`)
 	resp, _ = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
