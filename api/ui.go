@@ -423,7 +423,7 @@ func (r apiResult) message() string {
 // once its underscores are spaces.
 var fieldWords = map[string]string{
 	"to_id": "to", "owner_id": "owner", "team_id": "team", "from_id": "from", "id": "ID",
-	"notes.summary": "summary", "customer.ref": "customer reference", "customer.name": "customer name",
+	"summary": "read-back", "notes.summary": "summary", "customer.ref": "customer reference", "customer.name": "customer name",
 	"customer.contact": "customer contact", "required_authority": "authority needed",
 	"Idempotency-Key": "form",
 }
