@@ -30,20 +30,23 @@ import (
 
 // Config is the environment of the production processes; the README lists every variable.
 type Config struct {
-	TemporalAddress   string  `env:"HANDOVER_TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
-	TemporalNamespace string  `env:"HANDOVER_TEMPORAL_NAMESPACE" envDefault:"default"`
-	DatabaseURL       string  `env:"HANDOVER_DATABASE_URL"`
-	HTTPAddr          string  `env:"HANDOVER_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
-	DataDir           string  `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
-	LogFormat         string  `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
-	LogLevel          string  `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
-	RateLimit         float64 `env:"HANDOVER_RATE_LIMIT" envDefault:"50"`
-	RateBurst         int     `env:"HANDOVER_RATE_BURST" envDefault:"100"`
-	OTLPEndpoint      string  `env:"HANDOVER_OTLP_ENDPOINT"`
-	OTLPInsecure      bool    `env:"HANDOVER_OTLP_INSECURE"`
-	MetricsAddr       string  `env:"HANDOVER_METRICS_ADDR"`
-	WebhookURL        string  `env:"HANDOVER_WEBHOOK_URL"`
-	WebhookSecret     string  `env:"HANDOVER_WEBHOOK_SECRET"`
+	TemporalAddress   string `env:"HANDOVER_TEMPORAL_ADDRESS" envDefault:"127.0.0.1:7233"`
+	TemporalNamespace string `env:"HANDOVER_TEMPORAL_NAMESPACE" envDefault:"default"`
+	DatabaseURL       string `env:"HANDOVER_DATABASE_URL"`
+	// DatabaseWait is how long api and worker wait at start for a read model that does not answer
+	// (restarted during a database outage, they come up when it is back, not exit at once).
+	DatabaseWait  time.Duration `env:"HANDOVER_DATABASE_WAIT" envDefault:"2m"`
+	HTTPAddr      string        `env:"HANDOVER_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	DataDir       string        `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
+	LogFormat     string        `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
+	LogLevel      string        `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
+	RateLimit     float64       `env:"HANDOVER_RATE_LIMIT" envDefault:"50"`
+	RateBurst     int           `env:"HANDOVER_RATE_BURST" envDefault:"100"`
+	OTLPEndpoint  string        `env:"HANDOVER_OTLP_ENDPOINT"`
+	OTLPInsecure  bool          `env:"HANDOVER_OTLP_INSECURE"`
+	MetricsAddr   string        `env:"HANDOVER_METRICS_ADDR"`
+	WebhookURL    string        `env:"HANDOVER_WEBHOOK_URL"`
+	WebhookSecret string        `env:"HANDOVER_WEBHOOK_SECRET"`
 	// EncryptionKey encrypts workflow payloads and wraps customers' data keys: 32 bytes as 64 hex
 	// digits or base64. Required by api, worker and admin reproject; dev generates one if unset.
 	EncryptionKey string `env:"HANDOVER_ENCRYPTION_KEY"`
@@ -224,6 +227,9 @@ func (c Config) Validate() error {
 	if c.CommandTimeout <= 0 || c.CommandTimeout > maxCommandTimeout {
 		return fmt.Errorf("HANDOVER_COMMAND_TIMEOUT %s: want a positive duration up to %s, such as 30s", c.CommandTimeout, maxCommandTimeout)
 	}
+	if c.DatabaseWait < 0 {
+		return fmt.Errorf("HANDOVER_DATABASE_WAIT %s: want 0 (do not wait) or more, such as 2m", c.DatabaseWait)
+	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		return errors.New("HANDOVER_RATE_LIMIT must be 0 (off) or more, HANDOVER_RATE_BURST at least 1")
 	}
@@ -277,6 +283,27 @@ func OpenCurrent(ctx context.Context, url string, log *slog.Logger) (*models.Sto
 	return store, nil
 }
 
+// openWaiting is OpenCurrent that waits up to wait for a read model that is unavailable (refused
+// or dropped connections, a database not accepting them), trying again with a growing pause; any
+// other error (a wrong password, migrations to apply) ends it at once.
+func openWaiting(ctx context.Context, url string, wait time.Duration, log *slog.Logger) (*models.Store, error) {
+	deadline := time.Now().Add(wait)
+	pause := 500 * time.Millisecond
+	for {
+		store, err := OpenCurrent(ctx, url, log)
+		if err == nil || !models.Unavailable(err) || time.Now().Add(pause).After(deadline) {
+			return store, err
+		}
+		log.Warn("read model unavailable; trying again", "error", err, "in", pause, "until", deadline.UTC().Format(time.RFC3339))
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(ctx.Err(), err)
+		case <-time.After(pause):
+		}
+		pause = min(pause*2, 8*time.Second)
+	}
+}
+
 // writeTimeout bounds writing one answer; a command's wait (HANDOVER_COMMAND_TIMEOUT) stays well
 // inside it, so that a command not taken in time is answered 503 rather than cut off.
 const (
@@ -293,7 +320,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := OpenCurrent(ctx, c.DatabaseURL, log)
+	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
 		return err
 	}
@@ -351,7 +378,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	store, err := OpenCurrent(ctx, c.DatabaseURL, log)
+	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,7 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 		"metrics address":                {func(c *app.Config) { c.MetricsAddr = "9090" }, "HANDOVER_METRICS_ADDR"},
 		"no command timeout":             {func(c *app.Config) { c.CommandTimeout = 0 }, "HANDOVER_COMMAND_TIMEOUT"},
 		"negative timeout":               {func(c *app.Config) { c.CommandTimeout = -time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
+		"negative database wait":         {func(c *app.Config) { c.DatabaseWait = -time.Second }, "HANDOVER_DATABASE_WAIT"},
 		"timeout past the write timeout": {func(c *app.Config) { c.CommandTimeout = 51 * time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
 		"webhook url":                    {func(c *app.Config) { c.WebhookURL = "ftp://x" }, "HANDOVER_WEBHOOK_URL"},
 		"log format":                     {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/workflows"
 )
@@ -283,4 +285,38 @@ func TestReadModelStallIsBounded(t *testing.T) {
 	locked = false
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "called the guest"}, nil))
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, nil))
+}
+
+// An api or worker started while the read model is away waits for it (HANDOVER_DATABASE_WAIT)
+// instead of exiting at once, and comes up when it is back; one that stays away ends the wait with
+// the connection's error.
+func TestStartWaitsForTheReadModel(t *testing.T) {
+	t.Parallel()
+	direct, err := url.Parse(modelstest.PostgresURL(t)) // skips, saying so, without PostgreSQL
+	require.NoError(t, err)
+	proxy := newCutProxy(t, direct.Host)
+	proxied := *direct
+	proxied.Host = proxy.ln.Addr().String()
+	ctx := context.Background()
+	// The read model must be migrated before api and worker open it: a first open through the
+	// proxy while it is up.
+	_, err = app.Migrate(ctx, app.Config{DatabaseURL: proxied.String()}, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+
+	proxy.cut()
+	began := time.Now()
+	_, err = app.OpenWaiting(ctx, proxied.String(), time.Second, slog.New(slog.DiscardHandler))
+	require.Error(t, err, "still away after the wait")
+	require.True(t, models.Unavailable(err), "%v", err)
+	require.GreaterOrEqual(t, time.Since(began), 500*time.Millisecond, "it tried again before giving up")
+
+	go func() {
+		time.Sleep(2 * time.Second)
+		proxy.restore()
+	}()
+	began = time.Now()
+	store, err := app.OpenWaiting(ctx, proxied.String(), time.Minute, slog.New(slog.DiscardHandler))
+	require.NoError(t, err, "back within the wait")
+	require.NoError(t, store.Close())
+	require.GreaterOrEqual(t, time.Since(began), 2*time.Second)
 }
