@@ -138,7 +138,7 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, sup.call("POST", "/api/v1/actions/"+vip.ID+"/escalate", map[string]any{"reason": "VIP complaint"}, &escalated))
 	require.Equal(t, "escalated", escalated.Status)
-	require.Equal(t, 1, escalated.EscalationLevel)
+	require.Equal(t, 2, escalated.EscalationLevel, "a supervisor's escalation goes to the managers")
 	require.True(t, escalated.Paused)
 
 	// The 24/7 action falls due; the business-time one and the paused one, due as early, do not.

@@ -241,7 +241,7 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	hooks.mu.Unlock()
 	require.Equal(t, http.StatusOK, dave.call("POST", path+"/escalate", map[string]any{"reason": "VIP complaint"}, &a))
 	require.Equal(t, "escalated", a.Status)
-	require.Equal(t, 1, a.EscalationLevel)
+	require.Equal(t, 2, a.EscalationLevel, "a manager's escalation is at the managers' level, the top")
 	require.Equal(t, http.StatusOK, carol.call("POST", path+"/extend", map[string]any{"due_in": "2h", "reason": "waiting on the guest"}, &a))
 	require.Equal(t, "assigned", a.Status)
 	require.Equal(t, http.StatusOK, carol.call("POST", path+"/cancel", map[string]any{"reason": "guest withdrew the request"}, &a))

@@ -23,7 +23,7 @@ var recordHistories = flag.Bool("record-histories", false, "write the histories 
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v11-"
+const historyPrefix = "v12-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with

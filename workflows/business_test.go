@@ -162,7 +162,9 @@ func TestPausedActionNeverEscalates(t *testing.T) {
 		pause := &step{name: workflows.UpdatePause, at: 30 * time.Minute, arg: workflows.PauseInput{Actor: carol, Reason: "waiting on the customer"}}
 		later := probe(20 * time.Hour)
 		cancel := &step{name: workflows.UpdateCancel, at: 21 * time.Hour, arg: workflows.CancelInput{Actor: carol, Reason: "customer withdrew"}}
-		b.run(t, b.dueIn("p2", 100*time.Hour), escalate, pause, later, cancel)
+		in := b.dueIn("p2", 100*time.Hour)
+		in.Revision = 7 // a supervisor's escalation at level 1, so that there is a level to climb to
+		b.run(t, in, escalate, pause, later, cancel)
 		require.Equal(t, 1, later.state.EscalationLevel, "the ladder stops while paused")
 		require.NoError(t, cancel.err)
 		require.False(t, cancel.state.Paused, "an ended action is not paused")
@@ -176,7 +178,9 @@ func TestPausedActionNeverEscalates(t *testing.T) {
 		resume := &step{name: workflows.UpdateResume, at: 21 * time.Hour, arg: workflows.ResumeInput{Actor: carol, Reason: "the customer answered"}}
 		climbed := probe(23 * time.Hour)
 		cancel := &step{name: workflows.UpdateCancel, at: 24 * time.Hour, arg: workflows.CancelInput{Actor: carol, Reason: "done"}}
-		b.run(t, b.dueIn("p5", 100*time.Hour), pause, escalate, later, resume, climbed, cancel)
+		in := b.dueIn("p5", 100*time.Hour)
+		in.Revision = 7 // a manager's escalation at level 1, so that there is a level to climb to
+		b.run(t, in, pause, escalate, later, resume, climbed, cancel)
 		require.NoError(t, escalate.err, "a manager's escalation is taken while paused")
 		require.Equal(t, 1, escalate.state.EscalationLevel)
 		require.True(t, escalate.state.Paused, "and the action stays paused")

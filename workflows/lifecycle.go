@@ -376,8 +376,13 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		// The clock is stopped: the time to answer starts when the action resumes.
 		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", spanWords(within), s.PauseReason)
 	}
+	asks := fmt.Sprintf("%s asks you to take over %q", h.FromID, s.Title)
+	if s.revision >= 8 && h.ShiftHandoverID != "" && in.StartedBy != "" && in.StartedBy != h.FromID {
+		// A supervisor's shift handover: the outgoing person may have gone; say who asks.
+		asks = fmt.Sprintf("%s passes you %s's %q in a shift handover", in.StartedBy, h.FromID, s.Title)
+	}
 	s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "",
-		fmt.Sprintf("%s asks you to take over %q: %s. Accept or decline %s.", h.FromID, s.Title, h.Reason, by))
+		fmt.Sprintf("%s: %s. Accept or decline %s.", asks, h.Reason, by))
 	return []Event{ev}
 }
 
@@ -674,20 +679,43 @@ func CheckEscalate(s *State, in EscalateInput) error {
 	return nil
 }
 
-// ApplyEscalate raises the action one level of the ladder.
+// ApplyEscalate raises the action one level of the ladder; from revision 8 at least to the first
+// level above the person escalating: a supervisor's escalation goes to the managers, not back to
+// the supervisors (themselves among them).
 func ApplyEscalate(s *State, in EscalateInput, now time.Time) []Event {
-	return s.escalate(now, in.Actor.ID, EscalationByHand, in.Reason)
+	floor := 0
+	if s.revision >= 8 {
+		floor = s.levelAbove(in.Actor.Role)
+	}
+	return s.escalateTo(now, in.Actor.ID, EscalationByHand, in.Reason, floor)
+}
+
+// levelAbove is the first level of the ladder whose role ranks above role (the top when none does).
+func (s *State) levelAbove(role Role) int {
+	rank := map[Role]int{RoleAgent: 1, RoleSupervisor: 2, RoleManager: 3, RoleAdmin: 4}
+	for i, r := range s.Ladder {
+		if rank[r] > rank[role] {
+			return i + 1
+		}
+	}
+	return len(s.Ladder)
 }
 
 // escalate moves the action to the next level of the ladder and alerts that level; below the top
 // level, it climbs again if nobody acts within escalate_within.
 func (s *State) escalate(now time.Time, actorID, kind, reason string) []Event {
+	return s.escalateTo(now, actorID, kind, reason, 0)
+}
+
+// escalateTo is escalate to at least level floor.
+func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor int) []Event {
 	events := s.withdrawPending(now, actorID, "the action was escalated")
 	if s.Status == StatusEscalated {
 		s.EscalationLevel = min(s.EscalationLevel+1, len(s.Ladder))
 	} else {
 		s.EscalationLevel = 1
 	}
+	s.EscalationLevel = max(s.EscalationLevel, min(floor, len(s.Ladder)))
 	s.Status = StatusEscalated
 	s.EscalationReason = reason
 	s.clearDeadlines()

@@ -483,7 +483,10 @@ func (s *State) WithHander(id string) {
 // handed it to still has it; and at the due time of an action taken over in a shift handover the
 // supervisors are asked to check it too, since the hander has gone off shift. The customer's
 // default message on an accepted handover names the recipient and says why in a customer's words.
-const CurrentRevision = 7
+// Revision 8 sends an escalation made by hand at least to the level above the person making it (a
+// supervisor's to the managers; it went to the supervisors, the escalating one among them), and a
+// shift handover started by a supervisor asks each recipient in the supervisor's name.
+const CurrentRevision = 8
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
