@@ -43,6 +43,17 @@ func newCutProxy(t *testing.T, target string) *cutProxy {
 	return p
 }
 
+// proxiedPostgres is a test database reached through a cutProxy, and its URL through the proxy.
+// It skips, saying so, without PostgreSQL.
+func proxiedPostgres(t *testing.T) (*cutProxy, string) {
+	direct, err := url.Parse(modelstest.PostgresURL(t))
+	require.NoError(t, err)
+	proxy := newCutProxy(t, direct.Host)
+	proxied := *direct
+	proxied.Host = proxy.ln.Addr().String()
+	return proxy, proxied.String()
+}
+
 func (p *cutProxy) serve() {
 	for {
 		in, err := p.ln.Accept()
@@ -89,12 +100,8 @@ func (p *cutProxy) restore() {
 // once and in order.
 func TestReadModelOutage(t *testing.T) {
 	t.Parallel()
-	direct, err := url.Parse(modelstest.PostgresURL(t)) // skips, saying so, without PostgreSQL
-	require.NoError(t, err)
-	proxy := newCutProxy(t, direct.Host)
-	proxied := *direct
-	proxied.Host = proxy.ln.Addr().String()
-	st := startStack(t, t.TempDir(), proxied.String())
+	proxy, proxied := proxiedPostgres(t)
+	st := startStack(t, t.TempDir(), proxied)
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
 
 	var ids []string
@@ -292,20 +299,16 @@ func TestReadModelStallIsBounded(t *testing.T) {
 // the connection's error.
 func TestStartWaitsForTheReadModel(t *testing.T) {
 	t.Parallel()
-	direct, err := url.Parse(modelstest.PostgresURL(t)) // skips, saying so, without PostgreSQL
-	require.NoError(t, err)
-	proxy := newCutProxy(t, direct.Host)
-	proxied := *direct
-	proxied.Host = proxy.ln.Addr().String()
+	proxy, proxied := proxiedPostgres(t)
 	ctx := context.Background()
 	// The read model must be migrated before api and worker open it: a first open through the
 	// proxy while it is up.
-	_, err = app.Migrate(ctx, app.Config{DatabaseURL: proxied.String()}, slog.New(slog.DiscardHandler))
+	_, err := app.Migrate(ctx, app.Config{DatabaseURL: proxied}, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 
 	proxy.cut()
 	began := time.Now()
-	_, err = app.OpenWaiting(ctx, proxied.String(), time.Second, slog.New(slog.DiscardHandler))
+	_, err = app.OpenWaiting(ctx, proxied, time.Second, slog.New(slog.DiscardHandler))
 	require.Error(t, err, "still away after the wait")
 	require.True(t, models.Unavailable(err), "%v", err)
 	require.GreaterOrEqual(t, time.Since(began), 500*time.Millisecond, "it tried again before giving up")
@@ -315,7 +318,7 @@ func TestStartWaitsForTheReadModel(t *testing.T) {
 		proxy.restore()
 	}()
 	began = time.Now()
-	store, err := app.OpenWaiting(ctx, proxied.String(), time.Minute, slog.New(slog.DiscardHandler))
+	store, err := app.OpenWaiting(ctx, proxied, time.Minute, slog.New(slog.DiscardHandler))
 	require.NoError(t, err, "back within the wait")
 	require.NoError(t, store.Close())
 	require.GreaterOrEqual(t, time.Since(began), 2*time.Second)
