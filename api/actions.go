@@ -136,8 +136,7 @@ func dueSpec(now time.Time, dueIn, dueAt, inField, atField string) (time.Duratio
 }
 
 func (s *server) createAction(c *gin.Context) {
-	ctx, cancel := s.commandContext(c)
-	defer cancel()
+	ctx := c.Request.Context() // bounded by the command timeout
 	caller := principal(c)
 	if workflows.Role(caller.Role) == workflows.RoleAdmin {
 		writeError(c, s.Log, errorf(kindForbidden, "administrators manage staff and teams; they do not create actions"))
@@ -433,9 +432,8 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 		state = live.(workflows.State)
 	}
 	if c.Query("consistent") == "true" {
-		// The workflow answers through a worker, as a command does: bounded alike.
-		ctx, cancel := s.commandContext(c)
-		defer cancel()
+		// The workflow answers through a worker, as a command does; the request is bounded alike.
+		ctx := c.Request.Context()
 		v, err := s.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
 		if err == nil {
 			err = v.Get(&state)

@@ -24,8 +24,7 @@ import (
 // sendCommand delivers one command to the action's workflow as an Update and answers with the
 // workflow's new state. A repeated Idempotency-Key is de-duplicated by Temporal.
 func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg any, idem workflows.Idempotency, status int) {
-	ctx, cancel := s.commandContext(c)
-	defer cancel()
+	ctx := c.Request.Context() // bounded by the command timeout
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ActionWorkflowID(a.ID),
 		UpdateName:   update,
@@ -53,12 +52,8 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 	c.JSON(status, body)
 }
 
-// commandContext is the request's context bounded by the command timeout: a command whose
-// workflow nobody serves (no worker running) is answered 503 when it passes.
-func (s *server) commandContext(c *gin.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(c.Request.Context(), s.commandTimeout())
-}
-
+// commandTimeout is how long a request of the API may take (bounded): a command whose workflow
+// nobody serves (no worker running) is answered 503 when it passes.
 func (s *server) commandTimeout() time.Duration {
 	if s.CommandTimeout <= 0 {
 		return DefaultCommandTimeout
