@@ -65,7 +65,7 @@ func (r *createActionRequest) checkFields() []FieldError {
 		{"accept_within", r.AcceptWithin}, {"check_within", r.CheckWithin}, {"escalate_within", r.EscalateWithin},
 		{"assign_within", r.AssignWithin}, {"follow_up_every", r.FollowUpEvery},
 	} {
-		_, err := parseWithin(o.field, o.value)
+		_, err := parseOverride(o.field, o.value)
 		fields = append(fields, fieldsOf(err)...)
 	}
 	return fields
@@ -102,6 +102,22 @@ func parseWithin(field, v string) (time.Duration, error) {
 	d, err := parseDuration(field, v)
 	if err == nil && d > 0 && d < time.Second {
 		return 0, invalidFields(FieldError{Field: field, Message: "must be at least 1s"})
+	}
+	return d, err
+}
+
+// minRepeatOverride is the shortest repeating interval one action may set for itself. Past the top
+// of the escalation ladder the managers are reminded every escalate_within, and the hander every
+// follow_up_every, until someone acts: any creator (an agent, an integration) could otherwise page
+// every manager once a second. An administrator's policy may go lower.
+const minRepeatOverride = time.Minute
+
+// parseOverride reads one of an action's own times allowed (parseWithin), holding the repeating
+// ones to minRepeatOverride.
+func parseOverride(field, v string) (time.Duration, error) {
+	d, err := parseWithin(field, v)
+	if err == nil && d > 0 && d < minRepeatOverride && (field == "escalate_within" || field == "follow_up_every") {
+		return 0, invalidFields(FieldError{Field: field, Message: "must be at least 1m on one action: it repeats (an administrator's policy may set less)"})
 	}
 	return d, err
 }
@@ -279,7 +295,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		{"follow_up_every", req.FollowUpEvery, &policy.FollowUpEvery},
 	}
 	for _, o := range overrides {
-		d, err := parseWithin(o.field, o.value)
+		d, err := parseOverride(o.field, o.value)
 		if err != nil {
 			return workflows.StartInput{}, err
 		}

@@ -319,6 +319,13 @@ func (s *server) decline(c *gin.Context) {
 	})(c)
 }
 
+// withdraw takes back a pending handover (the hander, or a supervisor): the owner keeps the action.
+func (s *server) withdraw(c *gin.Context) {
+	command(s, workflows.UpdateWithdraw, http.StatusOK, func(c *gin.Context, _ models.Action, req reasonRequest) (any, error) {
+		return workflows.WithdrawInput{Actor: actorOf(principal(c)), Reason: req.Reason}, nil
+	})(c)
+}
+
 type completeRequest struct {
 	Outcome         string `json:"outcome" binding:"required,notblank,max=4000"`
 	Notes           string `json:"notes" binding:"max=4000"`

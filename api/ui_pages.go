@@ -351,6 +351,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 // commandPaths maps a command of the UI to its API path under the action.
 var commandPaths = map[string]string{
 	workflows.UpdateHandover: "handover", workflows.UpdateAccept: "accept", workflows.UpdateDecline: "decline",
+	workflows.UpdateWithdraw: "handover/withdraw",
 	workflows.UpdateComplete: "complete", workflows.UpdateCheck: "check", workflows.UpdateEscalate: "escalate",
 	workflows.UpdateReassign: "reassign", workflows.UpdateExtend: "extend", workflows.UpdateCancel: "cancel",
 	workflows.UpdateClaim: "claim", workflows.UpdatePause: "pause", workflows.UpdateResume: "resume",
@@ -459,6 +460,8 @@ func doneMessage(command string, a actionJSON, now time.Time) string {
 		return fmt.Sprintf("%q is yours now.", a.Title)
 	case workflows.UpdateDecline:
 		return fmt.Sprintf("Declined: %s keeps %q and is told why.", a.OwnerID, a.Title)
+	case workflows.UpdateWithdraw:
+		return fmt.Sprintf("Handover withdrawn: %s keeps %q, and the recipient is told why.", a.OwnerID, a.Title)
 	case workflows.UpdateComplete:
 		return fmt.Sprintf("%q is completed.", a.Title)
 	case workflows.UpdateCheck:

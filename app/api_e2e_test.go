@@ -51,6 +51,8 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"follow-up interval under a second", "/api/v1/actions", merge(newAction("alice"), "follow_up_every", "1ns"), 422, "follow_up_every"},
 		{"accept_within under a second", "/api/v1/actions", merge(newAction("alice"), "accept_within", "500ms"), 422, "accept_within"},
 		{"handover accept_within under a second", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "accept_within", "1us"), 422, "accept_within"},
+		{"escalation repeating within a minute", "/api/v1/actions", merge(newAction("alice"), "escalate_within", "30s"), 422, "escalate_within"},
+		{"follow-up repeating within a minute", "/api/v1/actions", merge(newAction("alice"), "follow_up_every", "59s"), 422, "follow_up_every"},
 		{"follow-up interval beyond a year", "/api/v1/actions", merge(newAction("alice"), "follow_up_every", "9000h"), 422, "follow_up_every"},
 		{"wrong type", "/api/v1/actions", merge(newAction("alice"), "title", 42), 422, "title"},
 		{"unknown field", "/api/v1/actions", merge(newAction("alice"), "colour", "red"), 422, "colour"},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
 )
 
 const hookSecret = "test-secret-0123456789"
@@ -112,7 +113,13 @@ func waitStatus(t *testing.T, c caller, id, status string, level int) escalatedA
 func testDeadlines(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	alice, carol := as(t, st, "alice"), as(t, st, "carol")
 	body := newAction("alice")
+	// An action may not repeat escalations faster than once a minute; an administrator's policy may.
 	body["due_in"], body["check_within"], body["escalate_within"] = "2s", "3s", "2s"
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", body, nil))
+	category := modelstest.Name("fast")
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+category, map[string]any{"escalate_within": "2s"}, nil))
+	body["category"] = category
+	delete(body, "escalate_within")
 	var a action
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
 
@@ -189,6 +196,43 @@ func testExpiryAndCustomerMessage(t *testing.T, st *app.Stack, hooks *hookReceiv
 	require.Equal(t, "G-1001", told.Customer.Ref)
 	require.Equal(t, "bob", told.ActorID)
 	require.Equal(t, "request", told.Cause)
+}
+
+// A handover sent to the wrong person is taken back by its hander: only the hander (or a
+// supervisor) may, with a reason; the owner keeps the action, the recipient is told and can no
+// longer accept it.
+func testWithdraw(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, &a))
+	path := "/api/v1/actions/" + a.ID + "/handover/withdraw"
+
+	var p problem
+	require.Equal(t, http.StatusForbidden, bob.call("POST", path, map[string]any{"reason": "not mine"}, &p))
+	require.Contains(t, p.Detail, "only the person who made the handover")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path, map[string]any{}, &p))
+	require.Len(t, p.Errors, 1)
+	require.Equal(t, "reason", p.Errors[0].Field)
+
+	require.Equal(t, http.StatusOK, alice.call("POST", path, map[string]any{"reason": "meant for erin"}, &a))
+	require.Equal(t, "assigned", a.Status)
+	require.Equal(t, "alice", a.OwnerID)
+	require.Nil(t, a.PendingHandover)
+	require.Equal(t, "withdrawn", a.Handovers[0].Status)
+	var read action
+	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/actions/"+a.ID, nil, &read))
+	require.Equal(t, a.Version, read.Version, "the read model shows the withdrawal before it answers")
+	require.Equal(t, "withdrawn", read.Handovers[0].Status)
+
+	require.Equal(t, http.StatusConflict, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "on it"}, nil))
+	require.Equal(t, http.StatusConflict, alice.call("POST", path, map[string]any{"reason": "again"}, nil))
+	told := hooks.waitFor(t, a.ID, "action.handover_withdrawn")
+	require.Equal(t, []string{"bob"}, told.Recipients)
+	require.Equal(t, "alice", told.ActorID)
+	require.Equal(t, "request", told.Cause)
+	require.Contains(t, told.Message, "meant for erin")
 }
 
 // The supervisors' rows: reassign, extend, escalate, cancel, each refused to an agent (403) and

@@ -103,6 +103,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("manager_review", func(t *testing.T) { webManagerReview(t, st) })
 			t.Run("board_past_one_page", func(t *testing.T) { webBoardPastOnePage(t, st) })
 			t.Run("check_offered_to_its_hander", func(t *testing.T) { webCheckOfferedToItsHander(t, st) })
+			t.Run("withdraw_a_handover", func(t *testing.T) { webWithdraw(t, st) })
 		})
 	}
 }
@@ -910,4 +911,32 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	var done action
 	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, path+"?consistent=true", nil, &done))
 	require.Equal(t, "completed", done.Status)
+}
+
+// The hander takes a handover back from the action page: the form is theirs only, a missing reason
+// is refused under its field, and the recipient's page no longer offers acceptance.
+func webWithdraw(t *testing.T, st *app.Stack) {
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", handoverBody, nil))
+	bob := signedIn(t, st, "demo-bob")
+	_, page := bob.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `id="form-accept"`)
+	require.NotContains(t, page, `id="form-withdraw"`, "the recipient cannot withdraw it")
+
+	web := signedIn(t, st, "demo-alice")
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "<h3>Withdraw the handover to bob</h3>")
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", url.Values{"csrf": {csrfOf(t, page)}, "reason": {" "}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `<input id="withdraw-reason" name="reason" required value=" ">\s*<span class="field-error">`, page)
+	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", url.Values{"csrf": {csrfOf(t, page)}, "reason": {"meant for erin"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = web.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, page, `Handover withdrawn: alice keeps &#34;Late checkout for room 214&#34;, and the recipient is told why.`)
+	require.NotContains(t, page, `id="form-withdraw"`)
+	require.Contains(t, page, `id="form-handover"`, "alice can hand it over again")
+	_, page = bob.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="form-accept"`)
 }

@@ -227,6 +227,53 @@ func TestDeclineKeepsOwner(t *testing.T) {
 	require.NoError(t, complete.err, "a supervisor may complete an action they do not own")
 }
 
+// The hander takes a handover back (sent to the wrong person, or no longer needed): the owner keeps
+// the action, the recipient is told and can no longer accept, and its acceptance deadline is gone.
+// A supervisor may withdraw it too, and then the hander is told as well.
+func TestWithdrawKeepsOwner(t *testing.T) {
+	b := setup(t)
+	erin := workflows.Actor{ID: "erin", Role: workflows.RoleAgent}
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	byRecipient := &step{name: workflows.UpdateWithdraw, arg: workflows.WithdrawInput{Actor: bob, Reason: "not mine"}}
+	noReason := &step{name: workflows.UpdateWithdraw, arg: workflows.WithdrawInput{Actor: alice, Reason: " "}}
+	withdraw := &step{name: workflows.UpdateWithdraw, arg: workflows.WithdrawInput{Actor: alice, Reason: "meant for erin"}}
+	acceptLate := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "ok"}}
+	again := &step{name: workflows.UpdateWithdraw, arg: workflows.WithdrawInput{Actor: alice, Reason: "twice"}}
+	afterExpiry := probe(3 * time.Hour) // the default accept_within is 30m
+	toErin := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("erin", 2))}
+	byOther := &step{name: workflows.UpdateWithdraw, arg: workflows.WithdrawInput{Actor: erin, Reason: "no"}}
+	bySupervisor := &step{name: workflows.UpdateWithdraw, arg: workflows.WithdrawInput{Actor: carol, Reason: "erin is needed at the desk"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "sorted"}}
+	b.run(t, startInput("a3w"), handover, byRecipient, noReason, withdraw, acceptLate, again, afterExpiry, toErin, byOther, bySupervisor, complete)
+
+	requireRefused(t, byRecipient, workflows.ErrForbidden)
+	requireRefused(t, noReason, workflows.ErrInvalid)
+	require.NoError(t, withdraw.err)
+	require.Equal(t, workflows.StatusAssigned, withdraw.state.Status)
+	require.Equal(t, "alice", withdraw.state.OwnerID)
+	require.Empty(t, withdraw.state.PendingHandoverID)
+	require.Equal(t, workflows.HandoverWithdrawn, withdraw.state.Handovers[0].Status)
+	requireRefused(t, acceptLate, workflows.ErrConflict)
+	requireRefused(t, again, workflows.ErrConflict)
+	require.Equal(t, workflows.StatusAssigned, afterExpiry.state.Status, "a withdrawn handover does not expire")
+	require.Zero(t, afterExpiry.state.EscalationLevel)
+
+	require.NoError(t, toErin.err)
+	requireRefused(t, byOther, workflows.ErrForbidden)
+	require.NoError(t, bySupervisor.err)
+	require.Equal(t, "alice", bySupervisor.state.OwnerID)
+	require.Equal(t, workflows.HandoverWithdrawn, bySupervisor.state.Handovers[1].Status)
+
+	kinds := func(who string) int { return count(b.inboxKinds(t, who), workflows.NotifyHandoverWithdrawn) }
+	require.Equal(t, 1, kinds("bob"), "the recipient is told")
+	require.Equal(t, 1, kinds("erin"), "the second recipient is told")
+	require.Equal(t, 1, kinds("alice"), "the hander is told only when a supervisor withdrew it")
+	require.Equal(t, []string{
+		workflows.EventHandoverRequested, workflows.EventHandoverWithdrawn,
+		workflows.EventHandoverRequested, workflows.EventHandoverWithdrawn, workflows.EventCompleted,
+	}, b.eventTypes(t, "a3w")[1:])
+}
+
 func TestCompleteWithdrawsPendingHandover(t *testing.T) {
 	b := setup(t)
 	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}

@@ -19,6 +19,7 @@ func Available(s *State, a Actor, self Recipient) []string {
 	}{
 		{UpdateAccept, func() error { return CheckAccept(s, AcceptInput{Actor: a}) }},
 		{UpdateDecline, func() error { return CheckDecline(s, DeclineInput{Actor: a}) }},
+		{UpdateWithdraw, func() error { return CheckWithdraw(s, WithdrawInput{Actor: a}) }},
 		{UpdateClaim, func() error {
 			if err := CheckClaim(s, ClaimInput{Actor: a, Claimant: self}); err != nil {
 				return refuse(ErrConflict, "%s", err.Error())

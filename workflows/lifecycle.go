@@ -32,6 +32,7 @@ var transitions = map[string][]Status{
 	UpdateHandover: {StatusAssigned},
 	UpdateAccept:   {StatusHandoverPending},
 	UpdateDecline:  {StatusHandoverPending},
+	UpdateWithdraw: {StatusHandoverPending},
 	UpdateCheck:    {StatusChecking},
 	UpdateClaim:    {StatusUnassigned, StatusEscalated},
 	UpdateComplete: openStatuses,
@@ -517,20 +518,54 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 	return []Event{ev}
 }
 
+// CheckWithdraw refuses taking back a pending handover by anyone but the one who made it or a
+// supervisor, or without a reason for the recipient.
+func CheckWithdraw(s *State, in WithdrawInput) error {
+	if err := checkTransition(s, UpdateWithdraw); err != nil {
+		return err
+	}
+	if h := s.PendingHandover(); h == nil || (in.Actor.ID != h.FromID && !in.Actor.Role.SupervisorOrAbove()) {
+		return refuse(ErrForbidden, "only the person who made the handover, or a supervisor, can withdraw it")
+	}
+	if blank(in.Reason) {
+		return refuse(ErrInvalid, "reason: tell the recipient why the handover is withdrawn")
+	}
+	return nil
+}
+
+// ApplyWithdraw ends the pending handover: the owner keeps the action, and the recipient (and the
+// hander, when a supervisor withdrew it) is told.
+func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
+	h, ev := s.endPending(now, in.Actor.ID, in.Reason)
+	s.Status = StatusAssigned
+	told := []string{h.ToID}
+	if in.Actor.ID != h.FromID {
+		told = append(told, h.FromID)
+	}
+	s.notify(ev, NotifyHandoverWithdrawn, told, "",
+		fmt.Sprintf("%s withdrew the handover of %q from %s to %s: %s. %s keeps it.", in.Actor.ID, s.Title, h.FromID, h.ToID, in.Reason, s.OwnerID))
+	return []Event{ev}
+}
+
 // withdrawPending ends a pending handover that a bigger change overtakes, telling both sides.
 func (s *State) withdrawPending(now time.Time, actorID, reason string) []Event {
-	h := s.PendingHandover()
-	if h == nil {
+	if s.PendingHandover() == nil {
 		return nil
 	}
+	h, ev := s.endPending(now, actorID, reason)
+	s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID, h.ToID}, "",
+		fmt.Sprintf("The handover of %q from %s to %s was withdrawn: %s", s.Title, h.FromID, h.ToID, reason))
+	return []Event{ev}
+}
+
+// endPending marks the pending handover withdrawn and records it; the caller says who is told.
+func (s *State) endPending(now time.Time, actorID, reason string) (*Handover, Event) {
+	h := s.PendingHandover()
 	h.Status = HandoverWithdrawn
 	h.RespondedAt = stampPtr(now)
 	s.PendingHandoverID = ""
 	s.tellShift(h, ShiftItemWithdrawn, reason)
-	ev := s.record(now, actorID, EventHandoverWithdrawn, map[string]any{"handover_id": h.ID, "reason": reason})
-	s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID, h.ToID}, "",
-		fmt.Sprintf("The handover of %q from %s to %s was withdrawn: %s", s.Title, h.FromID, h.ToID, reason))
-	return []Event{ev}
+	return h, s.record(now, actorID, EventHandoverWithdrawn, map[string]any{"handover_id": h.ID, "reason": reason})
 }
 
 // clearDeadlines stops every timer; the caller sets the ones the new status has.

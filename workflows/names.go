@@ -20,6 +20,7 @@ const (
 	UpdateHandover = "handover"
 	UpdateAccept   = "accept"
 	UpdateDecline  = "decline"
+	UpdateWithdraw = "withdraw"
 	UpdateComplete = "complete"
 	UpdateNote     = "note"
 	UpdateCheck    = "check"

@@ -627,6 +627,12 @@ type DeclineInput struct {
 	Reason string `json:"reason"`
 }
 
+// WithdrawInput takes back a pending handover: the one who made it, or a supervisor, says why.
+type WithdrawInput struct {
+	Actor  Actor  `json:"actor"`
+	Reason string `json:"reason"`
+}
+
 // CompleteInput completes the action with its outcome.
 type CompleteInput struct {
 	Actor   Actor  `json:"actor"`
