@@ -248,7 +248,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 	if f.Get("owner_id") == "" {
 		setIf(body, "team_id", f.Get("team_id"))
 	}
-	setIf(body, "due_in", f.Get("due_in"))
+	setDue(body, f)
 	if v := f.Get("required_authority"); strings.TrimSpace(v) != "" {
 		body["required_authority"] = formNumber(v)
 	}
@@ -264,6 +264,32 @@ func (s *server) uiCreateAction(c *gin.Context) {
 	}
 	s.setDone(c, doneMessage(uiCreate, a, s.Now()))
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
+}
+
+// setDue puts a form's due time in the API's body: its "or due at" when given (setIf due_in else).
+func setDue(body map[string]any, f url.Values) {
+	if at := formDueAt(f); at != "" {
+		body["due_at"] = at
+		delete(body, "due_in")
+		return
+	}
+	setIf(body, "due_in", f.Get("due_in"))
+}
+
+// formDueAt is a form's "or due at": the instant the page's script sent (due_at), or else the local
+// time typed (due_at_local) read as UTC, the zone pages show times in without their script. Text
+// that is not a time goes on as it is, for the API to name what is wrong with it.
+func formDueAt(f url.Values) string {
+	if v := strings.TrimSpace(f.Get("due_at")); v != "" {
+		return v
+	}
+	v := strings.TrimSpace(f.Get("due_at_local"))
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC().Format(time.RFC3339)
+		}
+	}
+	return v
 }
 
 func setIf(m map[string]any, key, v string) {
@@ -382,6 +408,8 @@ func commandBody(command string, f url.Values) map[string]any {
 		}
 		body["notes"] = notes
 		delete(body, "summary")
+	case workflows.UpdateExtend:
+		setDue(body, f)
 	case workflows.UpdateComplete, workflows.UpdateCheck:
 		setIf(body, "notes", f.Get("notes"))
 	case uiFeedback:

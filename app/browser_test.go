@@ -366,6 +366,33 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.NoError(t, err)
 	require.Equal(t, "tomorrow", typed, "what carol typed is still there")
 
+	// A due time typed on the New action form is the desk's own local time: a desk in Tokyo types
+	// 15:00 and the action is due at 15:00 in Tokyo (06:00 UTC).
+	tokyo := newBrowser(t, alloc, st.URL, dir)
+	_, err = chromedp.Call(tokyo.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Tokyo"})
+	require.NoError(t, err)
+	tokyo.signIn("erin")
+	jst := time.FixedZone("JST", 9*3600)
+	dueAt := time.Now().In(jst).AddDate(0, 0, 2)
+	dueAt = time.Date(dueAt.Year(), dueAt.Month(), dueAt.Day(), 15, 0, 0, 0, jst)
+	tokyo.do(
+		chromedp.Navigate(st.URL+"/actions/new"),
+		chromedp.WaitVisible(chromedp.CSS(`#due_at_local`)),
+	)
+	require.Contains(t, tokyo.text(`#due_at_local-help`), "Your local time (Asia/Tokyo)")
+	tokyo.do(
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Airport transfer"),
+		chromedp.SendKeys(chromedp.CSS(`#customer_ref`), "BK-7001"),
+		chromedp.SetValue(chromedp.CSS(`#due_at_local`), dueAt.Format("2006-01-02T15:04")),
+		chromedp.Click(chromedp.CSS(`form[action="/actions"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#action-status`)),
+	)
+	var timed struct {
+		DueAt time.Time `json:"due_at"`
+	}
+	require.Equal(t, http.StatusOK, r.call(http.MethodGet, "/api/v1/actions/"+path.Base(tokyo.location()), nil, &timed))
+	require.True(t, timed.DueAt.Equal(dueAt), "due %s, typed %s in Tokyo", timed.DueAt, dueAt)
+
 	// What people said reaches the manager's review: bob's comment on the handover he took, and
 	// his reason for declining another (long words too must fit a phone, below).
 	bobAPI := as(t, st, "bob")

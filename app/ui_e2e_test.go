@@ -104,6 +104,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("board_past_one_page", func(t *testing.T) { webBoardPastOnePage(t, st) })
 			t.Run("check_offered_to_its_hander", func(t *testing.T) { webCheckOfferedToItsHander(t, st) })
 			t.Run("withdraw_a_handover", func(t *testing.T) { webWithdraw(t, st) })
+			t.Run("due_at_a_time", func(t *testing.T) { webDueAt(t, st) })
 		})
 	}
 }
@@ -939,4 +940,42 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="form-handover"`, "alice can hand it over again")
 	_, page = bob.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="form-accept"`)
+}
+
+// "Or due at" on the New action and Extend forms: without the page's script the time typed is read
+// as UTC (the zone such pages show); it wins over the prefilled "due in"; a time past is refused
+// under its own field and nothing is created.
+func webDueAt(t *testing.T, st *app.Stack) {
+	web := signedIn(t, st, "demo-alice")
+	_, page := web.do(http.MethodGet, "/actions/new", nil)
+	require.Contains(t, page, `<input id="due_at_local" name="due_at_local" type="datetime-local" value="" data-due-at`)
+	form := url.Values{"csrf": {csrfOf(t, page)}, "title": {"Taxi for the airport"}, "customer_ref": {"BK-88"},
+		"category": {"request"}, "priority": {"normal"}, "owner_id": {"alice"}, "due_in": {"4h"}}
+	past := time.Now().UTC().Add(-time.Hour).Format("2006-01-02T15:04")
+	form.Set("due_at_local", past)
+	resp, page := web.do(http.MethodPost, "/actions", form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `value="`+past+`" data-due-at[^>]*>\s*<input type="hidden" name="due_at" value="">\s*<small[^>]*>[^<]*</small>\s*<span class="field-error">must be in the future`, page)
+
+	at := time.Now().UTC().Add(30 * time.Hour).Truncate(time.Minute)
+	form.Set("csrf", csrfOf(t, page))
+	form.Set("due_at_local", at.Format("2006-01-02T15:04"))
+	resp, _ = web.do(http.MethodPost, "/actions", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/actions/")
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+id, nil, &a))
+	require.True(t, a.DueAt.Equal(at), "due %s, typed %s (UTC)", a.DueAt, at)
+
+	// A supervisor extends to a time; the instant the script sends (due_at) is taken as it is.
+	sup := signedIn(t, st, "demo-carol")
+	_, page = sup.do(http.MethodGet, "/actions/"+id, nil)
+	require.Contains(t, page, `id="ex-due-at"`)
+	later := at.Add(24 * time.Hour)
+	resp, _ = sup.do(http.MethodPost, "/actions/"+id+"/extend", url.Values{"csrf": {csrfOf(t, page)}, "reason": {"guest flies later"},
+		"due_at_local": {"ignored when due_at is sent"}, "due_at": {later.In(time.FixedZone("", -5*3600)).Format(time.RFC3339)}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+id, nil, &a))
+	require.True(t, a.DueAt.Equal(later), "due %s, sent %s", a.DueAt, later)
 }

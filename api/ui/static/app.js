@@ -230,3 +230,25 @@
     }
   }, true);
 })();
+
+// "Or due at" fields: the time typed is the desk's own local time. On submit it is sent as an
+// instant (due_at); without this script the server reads it as UTC, as the pages then show times.
+(function () {
+  "use strict";
+  function zoneNotes() {
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone) { return; }
+    document.querySelectorAll("[data-zone-note]").forEach(function (el) {
+      el.textContent = "Your local time (" + zone + "). When given, it is used instead of Due in.";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", zoneNotes);
+  document.addEventListener("htmx:afterSettle", zoneNotes);
+  document.addEventListener("submit", function (ev) {
+    ev.target.querySelectorAll("input[data-due-at]").forEach(function (el) {
+      var at = el.value ? new Date(el.value) : null;
+      var hidden = el.form.querySelector("input[type=hidden][name=due_at]");
+      if (hidden) { hidden.value = at && !isNaN(at.getTime()) ? at.toISOString() : ""; }
+    });
+  }, true);
+})();
