@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/time/rate"
@@ -44,9 +45,88 @@ func (s *server) limit(c *gin.Context) {
 	r := s.limiters.get(principal(c).ID).Reserve()
 	if delay := r.Delay(); delay > 0 {
 		r.Cancel()
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
+		c.Header("Retry-After", strconv.Itoa(retrySeconds(delay)))
 		writeProblem(c, http.StatusTooManyRequests, "too many requests from you (all your tokens and sessions together): retry after the given seconds", nil)
 		return
 	}
 	c.Next()
 }
+
+// Failed authentication is bounded per client address, whenever rate limiting is on: failBurst
+// failures at once, then one every failEvery. Past that budget the address's requests are answered
+// 429 before any token is looked up, so guessing tokens, or an integration retrying a revoked one in
+// a loop, costs the read model nothing. A caller who authenticates is not counted.
+const (
+	failBurst = 30
+	failEvery = 2 * time.Second
+	// failKeep is how many addresses are remembered; past it, those back to a full budget are
+	// forgotten.
+	failKeep = 10000
+)
+
+// failures holds one budget of failed authentications per client address.
+type failures struct {
+	mu sync.Mutex
+	by map[string]*rate.Limiter
+}
+
+// wait is how long the address must wait before it may try again; zero when it may now.
+func (f *failures) wait(addr string) time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	lim, ok := f.by[addr]
+	if !ok {
+		return 0
+	}
+	if tokens := lim.Tokens(); tokens < 1 {
+		return time.Duration((1 - tokens) * float64(failEvery))
+	}
+	return 0
+}
+
+// failed spends one of the address's failures.
+func (f *failures) failed(addr string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.by == nil {
+		f.by = map[string]*rate.Limiter{}
+	}
+	if len(f.by) >= failKeep {
+		for k, lim := range f.by {
+			if lim.Tokens() >= failBurst {
+				delete(f.by, k)
+			}
+		}
+	}
+	lim, ok := f.by[addr]
+	if !ok {
+		lim = rate.NewLimiter(rate.Every(failEvery), failBurst)
+		f.by[addr] = lim
+	}
+	lim.Allow()
+}
+
+// tooManyFailures answers 429 when the request's address has spent its failed authentications,
+// and reports whether it did.
+func (s *server) tooManyFailures(c *gin.Context) bool {
+	if s.limiters.cfg.Rate <= 0 {
+		return false
+	}
+	delay := s.failures.wait(c.ClientIP())
+	if delay <= 0 {
+		return false
+	}
+	c.Header("Retry-After", strconv.Itoa(retrySeconds(delay)))
+	writeProblem(c, http.StatusTooManyRequests, "too many failed authentications from your address: retry after the given seconds", nil)
+	return true
+}
+
+// authFailed counts a failed authentication against the request's address.
+func (s *server) authFailed(c *gin.Context) {
+	if s.limiters.cfg.Rate > 0 {
+		s.failures.failed(c.ClientIP())
+	}
+}
+
+// retrySeconds is a wait as Retry-After says it: whole seconds, rounded up.
+func retrySeconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }

@@ -2,8 +2,13 @@ package api
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -37,4 +42,93 @@ func TestRateLimitPerToken(t *testing.T) {
 	require.Equal(t, "application/problem+json", limited.Header().Get("Content-Type"))
 	require.Equal(t, "2", limited.Header().Get("Retry-After"), "one request every 2 s")
 	require.Equal(t, http.StatusOK, get("token-ben").Code, "each token has its own budget")
+}
+
+// Failed authentications are bounded per client address: past the budget even a good token is
+// answered 429 from that address, before any look-up, while other addresses are unaffected. The
+// address is the connection's: an X-Forwarded-For header changes nothing unless its sender is a
+// trusted proxy.
+func TestFailedAuthenticationsPerAddress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	team := "desk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Desk"}))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: &team, Active: true, OnShift: true}))
+	require.NoError(t, store.AddToken(ctx, "ann", "token-ann", "test"))
+	get := func(h http.Handler, addr, forwarded, token string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
+		req.RemoteAddr = addr + ":40000"
+		if forwarded != "" {
+			req.Header.Set("X-Forwarded-For", forwarded)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+
+	h := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}})
+	for i := range failBurst {
+		// A different forwarded address each time: not believed, so all count against one.
+		require.Equal(t, http.StatusUnauthorized, get(h, "192.0.2.7", fmt.Sprintf("198.51.100.%d", i), "guess").Code, "failure %d", i+1)
+	}
+	limited := get(h, "192.0.2.7", "198.51.100.200", "token-ann")
+	require.Equal(t, http.StatusTooManyRequests, limited.Code)
+	require.Equal(t, "2", limited.Header().Get("Retry-After"), "one more failure allowed every 2 s")
+	require.Contains(t, limited.Body.String(), "failed authentications")
+	require.Equal(t, http.StatusOK, get(h, "192.0.2.8", "", "token-ann").Code, "another address is not held back")
+
+	// Behind a trusted proxy, each forwarded client has its own budget.
+	proxied := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}, TrustedProxies: []string{"10.0.0.0/8"}})
+	for range failBurst {
+		require.Equal(t, http.StatusUnauthorized, get(proxied, "10.1.2.3", "198.51.100.1", "guess").Code)
+	}
+	require.Equal(t, http.StatusTooManyRequests, get(proxied, "10.1.2.3", "198.51.100.1", "token-ann").Code)
+	require.Equal(t, http.StatusOK, get(proxied, "10.1.2.3", "198.51.100.2", "token-ann").Code)
+
+	// With rate limiting off, failures are not counted either.
+	off := newEngine(Deps{Store: store})
+	for range failBurst + 5 {
+		require.Equal(t, http.StatusUnauthorized, get(off, "192.0.2.9", "", "guess").Code)
+	}
+	require.Equal(t, http.StatusOK, get(off, "192.0.2.9", "", "token-ann").Code)
+}
+
+// The web UI's sign-in counts its refusals against the same budget: past it the sign-in page says
+// to wait, and a good token is not looked up either.
+func TestFailedSignInsPerAddress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "ann", Name: "Ann", Role: "manager", Active: true}))
+	require.NoError(t, store.AddToken(ctx, "ann", "token-ann", "test"))
+	srv := httptest.NewServer(newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}}))
+	t.Cleanup(srv.Close)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+	page := func(resp *http.Response) string {
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return string(raw)
+	}
+	resp, err := client.Get(srv.URL + "/signin")
+	require.NoError(t, err)
+	body := page(resp)
+	signIn := func(token string) (int, string) {
+		resp, err := client.PostForm(srv.URL+"/signin", url.Values{"csrf": {csrf.FindStringSubmatch(body)[1]}, "token": {token}})
+		require.NoError(t, err)
+		body = page(resp)
+		return resp.StatusCode, body
+	}
+	for i := range failBurst {
+		status, _ := signIn("guess")
+		require.Equal(t, http.StatusUnauthorized, status, "failure %d", i+1)
+	}
+	status, text := signIn("token-ann")
+	require.Equal(t, http.StatusTooManyRequests, status)
+	require.Contains(t, text, "Too many sign-ins failed from here. Try again in 2 seconds.")
 }

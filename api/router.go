@@ -38,8 +38,12 @@ type Deps struct {
 	Ready func(context.Context) error
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// RateLimit bounds each caller's requests; the zero value turns it off.
+	// RateLimit bounds each caller's requests, and each client address's failed authentications;
+	// the zero value turns it off.
 	RateLimit RateLimit
+	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the
+	// client's address; with none, the address is the connection's.
+	TrustedProxies []string
 	// Metrics is the registry served at /metrics, with the HTTP and domain figures added to it;
 	// nil means a registry of the API's own.
 	Metrics *prometheus.Registry
@@ -80,9 +84,11 @@ type server struct {
 	decoder  *decoder
 	limiters *limiters
 	// recent stands in for the token table while the read model is unreachable.
-	recent  *authMemory
-	ui      *ui
-	changes *changeHub
+	recent *authMemory
+	// failures counts failed authentications per client address (ratelimit.go).
+	failures *failures
+	ui       *ui
+	changes  *changeHub
 }
 
 // NewRouter builds the HTTP handler with every route.
@@ -101,7 +107,7 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Ready == nil {
 		d.Ready = func(context.Context) error { return nil }
 	}
-	s := &server{Deps: d, decoder: newDecoder(), limiters: &limiters{cfg: d.RateLimit, by: map[string]*rate.Limiter{}}, recent: &authMemory{}}
+	s := &server{Deps: d, decoder: newDecoder(), limiters: &limiters{cfg: d.RateLimit, by: map[string]*rate.Limiter{}}, recent: &authMemory{}, failures: &failures{}}
 	pages, err := newUI(d.UI)
 	if err != nil {
 		panic(err) // the templates are embedded: a broken one is a build defect the tests catch
@@ -112,6 +118,11 @@ func newEngine(d Deps) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		// Checked with the configuration: this is a caller that skipped it. Trust none.
+		d.Log.Error("trusted proxies not understood; the client's address is the connection's", "error", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	httpm := newHTTPMetrics(d.Metrics)
 	if d.Store != nil {
 		d.Metrics.MustRegister(newDomainCollector(d.Store, d.Now))
@@ -274,6 +285,10 @@ func (s *server) logRequests(c *gin.Context) {
 	if st, ok := c.Get(principalKey); ok {
 		attrs = append(attrs, "staff_id", st.(models.Staff).ID)
 	}
+	if status := c.Writer.Status(); status == http.StatusUnauthorized || status == http.StatusTooManyRequests {
+		// Who is knocking without a good token, or too often: the one place the address is kept.
+		attrs = append(attrs, "client_ip", c.ClientIP())
+	}
 	if id := c.Param("id"); id != "" && strings.HasPrefix(c.FullPath(), "/api/v1/actions/") {
 		attrs = append(attrs, "action_id", id, "workflow_id", workflows.ActionWorkflowID(id))
 	}
@@ -297,8 +312,12 @@ func (s *server) authenticate(c *gin.Context) {
 		writeProblem(c, http.StatusUnauthorized, "send Authorization: Bearer <token>", nil)
 		return
 	}
+	if s.tooManyFailures(c) {
+		return
+	}
 	st, err := s.Store.StaffByToken(c.Request.Context(), token)
 	if errors.Is(err, models.ErrNotFound) {
+		s.authFailed(c)
 		s.recent.forget(token)
 		c.Header("WWW-Authenticate", `Bearer realm="handover", error="invalid_token"`)
 		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked", nil)

@@ -364,8 +364,17 @@ func (s *server) uiSignin(c *gin.Context) {
 		s.signinPage(c, http.StatusUnprocessableEntity, "Enter your access token.")
 		return
 	}
+	if s.limiters.cfg.Rate > 0 {
+		if wait := s.failures.wait(c.ClientIP()); wait > 0 {
+			secs := retrySeconds(wait)
+			c.Header("Retry-After", strconv.Itoa(secs))
+			s.signinPage(c, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-ins failed from here. Try again in %d seconds.", secs))
+			return
+		}
+	}
 	sess, err := s.Store.OpenSession(c.Request.Context(), token, s.Now(), s.ui.opts.SessionTTL)
 	if errors.Is(err, models.ErrNotFound) {
+		s.authFailed(c)
 		s.signinPage(c, http.StatusUnauthorized, "That token is unknown or has been revoked.")
 		return
 	}

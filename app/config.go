@@ -54,6 +54,9 @@ type Config struct {
 	OldEncryptionKeys []string `env:"HANDOVER_ENCRYPTION_OLD_KEYS" envSeparator:","`
 	// CodecOrigins are the web origins (the Temporal UI) allowed to call the codec endpoint.
 	CodecOrigins []string `env:"HANDOVER_CODEC_CORS_ORIGINS" envSeparator:","`
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose X-Forwarded-For names the
+	// client; none by default, so a client cannot choose the address it is counted under.
+	TrustedProxies []string `env:"HANDOVER_TRUSTED_PROXIES" envSeparator:","`
 	// TemporalUIURL is the Temporal Web UI's base URL; the web UI links each action's workflow there.
 	TemporalUIURL string `env:"HANDOVER_TEMPORAL_UI_URL"`
 	// SecureCookies marks the web UI's session cookie Secure: set it when serving over TLS.
@@ -181,6 +184,7 @@ func LoadConfig() (Config, error) {
 	// "a, b" is a list of two as people write it: spaces around the commas are not part of an
 	// origin or a key.
 	cfg.OldEncryptionKeys, cfg.CodecOrigins = listOf(cfg.OldEncryptionKeys), listOf(cfg.CodecOrigins)
+	cfg.TrustedProxies = listOf(cfg.TrustedProxies)
 	return cfg, nil
 }
 
@@ -232,6 +236,11 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		return errors.New("HANDOVER_RATE_LIMIT must be 0 (off) or more, HANDOVER_RATE_BURST at least 1")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return fmt.Errorf("HANDOVER_TRUSTED_PROXIES %q: want IP addresses or CIDRs such as 10.0.0.0/8, comma-separated", p)
+		}
 	}
 	if c.EncryptionKey != "" {
 		if _, err := c.Keyring(); err != nil {
@@ -345,7 +354,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	ready := func(ctx context.Context) error { return readiness(ctx, tc, store) }
 	closing := make(chan struct{})
 	srv := newHTTPServer(api.NewRouter(api.Deps{
-		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(),
+		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(), TrustedProxies: c.TrustedProxies,
 		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
 		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: sealer,
 		UI:      api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},

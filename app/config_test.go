@@ -80,6 +80,7 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 		"log format":                     {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},
 		"log level":                      {func(c *app.Config) { c.LogLevel = "loud" }, "HANDOVER_LOG_LEVEL"},
 		"rate burst":                     {func(c *app.Config) { c.RateBurst = 0 }, "HANDOVER_RATE_BURST"},
+		"trusted proxy":                  {func(c *app.Config) { c.TrustedProxies = []string{"10.0.0.0/8", "lb.internal"} }, "HANDOVER_TRUSTED_PROXIES"},
 	} {
 		cfg := base
 		tc.set(&cfg)
@@ -87,13 +88,16 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 	}
 	ok := base
 	ok.OTLPEndpoint, ok.MetricsAddr, ok.CommandTimeout = "collector.internal:4317", "127.0.0.1:9090", 5*time.Second
+	ok.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.10", "2001:db8::/32"}
 	require.NoError(t, ok.Validate())
 }
 
 // A list setting written with spaces after its commas means its entries, not entries with spaces.
 func TestListSettingsAreTrimmed(t *testing.T) {
 	t.Setenv("HANDOVER_CODEC_CORS_ORIGINS", "http://localhost:8233, https://ui.example ,")
+	t.Setenv("HANDOVER_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.10")
 	cfg, err := app.LoadConfig()
 	require.NoError(t, err)
 	require.Equal(t, []string{"http://localhost:8233", "https://ui.example"}, cfg.CodecOrigins)
+	require.Equal(t, []string{"10.0.0.0/8", "192.0.2.10"}, cfg.TrustedProxies)
 }
