@@ -326,6 +326,22 @@ func (s *server) withdraw(c *gin.Context) {
 	})(c)
 }
 
+type followUpRequest struct {
+	Note    string `json:"note" binding:"required,notblank,max=4000"`
+	AgainIn string `json:"again_in" binding:"max=32"`
+}
+
+// followUp records the hander's follow-up with the owner, ending their reminders or setting the next.
+func (s *server) followUp(c *gin.Context) {
+	command(s, workflows.UpdateFollowUp, http.StatusOK, func(c *gin.Context, _ models.Action, req followUpRequest) (any, error) {
+		again, err := parseWithin("again_in", req.AgainIn)
+		if err != nil {
+			return nil, err
+		}
+		return workflows.FollowUpInput{Actor: actorOf(principal(c)), Note: req.Note, AgainIn: again}, nil
+	})(c)
+}
+
 type completeRequest struct {
 	Outcome         string `json:"outcome" binding:"required,notblank,max=4000"`
 	Notes           string `json:"notes" binding:"max=4000"`

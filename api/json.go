@@ -33,6 +33,15 @@ type actionJSON struct {
 	PolicyVersion int `json:"policy_version"`
 	// Paused is true while the action waits on the customer and its clocks stand still.
 	Paused bool `json:"paused"`
+	// FollowUp is the follow-up asked of the person who handed the action over, if any.
+	FollowUp *followUpJSON `json:"follow_up"`
+}
+
+// followUpJSON is a follow-up asked of the hander: due from due_at until they record it or the
+// action reaches its check.
+type followUpJSON struct {
+	HanderID string    `json:"hander_id"`
+	DueAt    time.Time `json:"due_at"`
 }
 
 type handoverJSON struct {
@@ -64,6 +73,13 @@ func renderState(s workflows.State) actionJSON {
 		Outcome: s.Outcome, CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
 		Version: s.Version, Handovers: make([]handoverJSON, len(s.Handovers)),
 		PolicyVersion: s.Policy.Version, Paused: s.Paused,
+	}
+	if f := s.FollowUp; f != nil {
+		due := f.First
+		if due.IsZero() {
+			due = f.At
+		}
+		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: due.UTC()}
 	}
 	for i, h := range s.Handovers {
 		a.Handovers[i] = handoverJSON{
@@ -98,6 +114,9 @@ func stateOfView(a actionJSON) workflows.State {
 	if a.PendingHandover != nil {
 		s.PendingHandoverID = a.PendingHandover.ID
 	}
+	if f := a.FollowUp; f != nil {
+		s.FollowUp = &workflows.FollowUp{HanderID: f.HanderID, At: f.DueAt, First: f.DueAt}
+	}
 	return s
 }
 
@@ -126,6 +145,9 @@ func stateFromRow(r models.Action) workflows.State {
 		}
 	}
 	s.WithHander(r.HanderID)
+	if r.FollowUpAt != nil && r.HanderID != "" {
+		s.FollowUp = &workflows.FollowUp{HanderID: r.HanderID, At: *r.FollowUpAt, First: *r.FollowUpAt}
+	}
 	return s
 }
 

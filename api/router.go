@@ -164,6 +164,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.POST("/actions/:id/accept", s.accept)
 	v1.POST("/actions/:id/decline", s.decline)
 	v1.POST("/actions/:id/handover/withdraw", s.withdraw)
+	v1.POST("/actions/:id/follow-up", s.followUp)
 	v1.POST("/actions/:id/complete", s.complete)
 	v1.POST("/actions/:id/notes", s.addNote)
 	v1.POST("/actions/:id/check", s.check)

@@ -377,7 +377,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 // commandPaths maps a command of the UI to its API path under the action.
 var commandPaths = map[string]string{
 	workflows.UpdateHandover: "handover", workflows.UpdateAccept: "accept", workflows.UpdateDecline: "decline",
-	workflows.UpdateWithdraw: "handover/withdraw",
+	workflows.UpdateWithdraw: "handover/withdraw", workflows.UpdateFollowUp: "follow-up",
 	workflows.UpdateComplete: "complete", workflows.UpdateCheck: "check", workflows.UpdateEscalate: "escalate",
 	workflows.UpdateReassign: "reassign", workflows.UpdateExtend: "extend", workflows.UpdateCancel: "cancel",
 	workflows.UpdateClaim: "claim", workflows.UpdatePause: "pause", workflows.UpdateResume: "resume",
@@ -388,7 +388,7 @@ var commandPaths = map[string]string{
 // the API's own validation names what is missing.
 func commandBody(command string, f url.Values) map[string]any {
 	body := map[string]any{}
-	for _, k := range []string{"reason", "summary", "outcome", "result", "next", "due_in", "to_id", "text", "method", "situation", "customer_message", "follow_up_in", "accept_within"} {
+	for _, k := range []string{"reason", "summary", "outcome", "result", "next", "due_in", "to_id", "text", "method", "situation", "customer_message", "follow_up_in", "accept_within", "note", "again_in"} {
 		setIf(body, k, f.Get(k))
 	}
 	switch command {
@@ -490,6 +490,11 @@ func doneMessage(command string, a actionJSON, now time.Time) string {
 		return fmt.Sprintf("Declined: %s keeps %q and is told why.", a.OwnerID, a.Title)
 	case workflows.UpdateWithdraw:
 		return fmt.Sprintf("Handover withdrawn: %s keeps %q, and the recipient is told why.", a.OwnerID, a.Title)
+	case workflows.UpdateFollowUp:
+		if a.FollowUp != nil {
+			return fmt.Sprintf("Follow-up recorded: you will be reminded again %s (%s).", humanDuration(a.FollowUp.DueAt.Sub(now)), a.FollowUp.DueAt.UTC().Format(time.RFC3339))
+		}
+		return fmt.Sprintf("Follow-up recorded: no more reminders for %q.", a.Title)
 	case workflows.UpdateComplete:
 		return fmt.Sprintf("%q is completed.", a.Title)
 	case workflows.UpdateCheck:
@@ -892,9 +897,10 @@ var eventFields = []struct {
 	{key: "to_id", label: "to"}, {key: "owner_id", label: "owner"}, {key: "from_id", label: "from"},
 	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},
 	{key: "result", label: "result"}, {key: "next", label: "next step"}, {key: "notes", label: "notes"},
-	{key: "text", label: "note"}, {key: "message", label: "message"}, {key: "level", label: "level"},
+	{key: "text", label: "note"}, {key: "note", label: "note"}, {key: "message", label: "message"}, {key: "level", label: "level"},
 	{key: "to_role", label: "to"}, {key: "rating", label: "rating"}, {key: "comment", label: "comment"},
 	{key: "check_by", label: "check by", kind: fieldTime},
 	{key: "paused_for", label: "paused for", kind: fieldSpan}, {key: "due_at", label: "due", kind: fieldTime},
+	{key: "next_at", label: "remind again", kind: fieldTime},
 	{key: "status", label: "status"},
 }

@@ -192,3 +192,60 @@ func testWorkStaysWithSomeoneWhoCanAct(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, patCalls.call("POST", path+"/complete", map[string]any{"outcome": "done"}, nil))
 	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"active": false}, nil), "nothing held any more")
 }
+
+// The hander records their follow-up: only they may, with a note; it leaves their inbox's
+// follow-ups due (or comes back when they asked to be reminded again), and is on the timeline.
+func testFollowUpRecorded(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
+	var p problem
+	require.Equal(t, http.StatusConflict, alice.call("POST", path+"/follow-up", map[string]any{"note": "too early"}, &p), "nothing to follow up before acceptance")
+	require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+	var box inbox
+	require.Eventually(t, func() bool {
+		alice.call("GET", "/api/v1/me/inbox", nil, &box)
+		return slices.Contains(ids(box.FollowUpsDue), a.ID)
+	}, 10*time.Second, 50*time.Millisecond, "alice's follow-up comes due after 1 s")
+
+	require.Equal(t, http.StatusForbidden, bob.call("POST", path+"/follow-up", map[string]any{"note": "fine"}, &p))
+	require.Contains(t, p.Detail, "only alice")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path+"/follow-up", map[string]any{"note": "ok", "again_in": "soon"}, &p))
+	require.Equal(t, "again_in", p.Errors[0].Field)
+
+	var got struct {
+		action
+		FollowUp *struct {
+			HanderID string    `json:"hander_id"`
+			DueAt    time.Time `json:"due_at"`
+		} `json:"follow_up"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/follow-up", map[string]any{"note": "bob waits on housekeeping", "again_in": "2h"}, &got))
+	require.NotNil(t, got.FollowUp)
+	require.Equal(t, "alice", got.FollowUp.HanderID)
+	require.WithinDuration(t, time.Now().Add(2*time.Hour), got.FollowUp.DueAt, time.Minute)
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/inbox", nil, &box))
+	require.NotContains(t, ids(box.FollowUpsDue), a.ID, "not due again for 2h")
+
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/follow-up", map[string]any{"note": "housekeeping agreed"}, &got))
+	require.Nil(t, got.FollowUp, "no more reminders")
+	var events struct {
+		Items []struct {
+			Type    string         `json:"type"`
+			ActorID string         `json:"actor_id"`
+			Data    map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, bob.call("GET", path+"/events", nil, &events))
+	var notes []any
+	for _, e := range events.Items {
+		if e.Type == "followed_up" {
+			require.Equal(t, "alice", e.ActorID)
+			notes = append(notes, e.Data["note"])
+		}
+	}
+	require.Equal(t, []any{"bob waits on housekeeping", "housekeeping agreed"}, notes)
+}

@@ -105,6 +105,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("check_offered_to_its_hander", func(t *testing.T) { webCheckOfferedToItsHander(t, st) })
 			t.Run("withdraw_a_handover", func(t *testing.T) { webWithdraw(t, st) })
 			t.Run("due_at_a_time", func(t *testing.T) { webDueAt(t, st) })
+			t.Run("follow_up_recorded", func(t *testing.T) { webFollowUp(t, st) })
 		})
 	}
 }
@@ -978,4 +979,30 @@ func webDueAt(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+id, nil, &a))
 	require.True(t, a.DueAt.Equal(later), "due %s, sent %s", a.DueAt, later)
+}
+
+// The hander records their follow-up on the action page: the form is theirs only, a blank note is
+// refused under its field, and once recorded the reminders stop and the form goes.
+func webFollowUp(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "on it"}, nil))
+	_, page := signedIn(t, st, "demo-bob").do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="form-follow-up"`, "the owner does not follow up with themselves")
+
+	web := signedIn(t, st, "demo-alice")
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "<h3>Follow up with bob</h3>")
+	require.Regexp(t, `your follow-up is due from <time datetime="[^"]+Z">`, page)
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {" "}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `<textarea id="fu-note" name="note" rows="2" required> </textarea>\s*<span class="field-error">`, page)
+	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {"bob has called housekeeping"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = web.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, page, `Follow-up recorded: no more reminders for &#34;Late checkout for room 214&#34;.`)
+	require.NotContains(t, page, `id="form-follow-up"`)
+	require.Contains(t, page, "bob has called housekeeping", "on the timeline")
 }

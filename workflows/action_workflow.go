@@ -378,6 +378,7 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 		setCommand(ctx, w, UpdateAccept, CheckAccept, ApplyAccept),
 		setCommand(ctx, w, UpdateDecline, CheckDecline, ApplyDecline),
 		setCommand(ctx, w, UpdateWithdraw, CheckWithdraw, ApplyWithdraw),
+		setCommand(ctx, w, UpdateFollowUp, CheckFollowUp, ApplyFollowUp),
 		setCommand(ctx, w, UpdateComplete, CheckComplete, ApplyComplete),
 		setCommand(ctx, w, UpdateNote, CheckNote, ApplyNote),
 		setCommand(ctx, w, UpdateCheck, CheckCheck, ApplyCheck),

@@ -274,6 +274,51 @@ func TestWithdrawKeepsOwner(t *testing.T) {
 	}, b.eventTypes(t, "a3w")[1:])
 }
 
+// The hander records their follow-up with the new owner: it is on the timeline, and it ends the
+// reminders, or sets the next one when asked. Only the hander may, with a note, while one is set.
+func TestFollowUpRecordedEndsReminders(t *testing.T) {
+	b := setup(t)
+	ho := handoverTo(onShift("bob", 1))
+	ho.FollowUpIn = 30 * time.Minute
+	handover := &step{name: workflows.UpdateHandover, arg: ho}
+	early := &step{name: workflows.UpdateFollowUp, arg: workflows.FollowUpInput{Actor: alice, Note: "before acceptance"}}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}}
+	reminded := probe(40 * time.Minute)
+	byOwner := &step{name: workflows.UpdateFollowUp, arg: workflows.FollowUpInput{Actor: bob, Note: "all fine"}}
+	blankNote := &step{name: workflows.UpdateFollowUp, arg: workflows.FollowUpInput{Actor: alice, Note: " "}}
+	again := &step{name: workflows.UpdateFollowUp, arg: workflows.FollowUpInput{Actor: alice, Note: "bob is waiting on housekeeping", AgainIn: 2 * time.Hour}}
+	remindedAgain := probe(3 * time.Hour)
+	stop := &step{name: workflows.UpdateFollowUp, arg: workflows.FollowUpInput{Actor: alice, Note: "housekeeping agreed"}}
+	quiet := probe(8 * time.Hour)
+	late := &step{name: workflows.UpdateFollowUp, arg: workflows.FollowUpInput{Actor: alice, Note: "once more"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "late checkout given"}}
+	b.run(t, startInput("a3f"), handover, early, accept, reminded, byOwner, blankNote, again, remindedAgain, stop, quiet, late, complete)
+
+	requireRefused(t, early, workflows.ErrConflict)
+	require.NotNil(t, reminded.state.FollowUp)
+	requireRefused(t, byOwner, workflows.ErrForbidden)
+	requireRefused(t, blankNote, workflows.ErrInvalid)
+	require.NoError(t, again.err)
+	require.NotNil(t, again.state.FollowUp)
+	require.Equal(t, again.state.UpdatedAt.Add(2*time.Hour), again.state.FollowUp.At, "reminded again in 2h")
+	require.NoError(t, stop.err)
+	require.Nil(t, stop.state.FollowUp, "no more reminders")
+	require.Nil(t, quiet.state.FollowUp)
+	requireRefused(t, late, workflows.ErrConflict)
+
+	types := b.eventTypes(t, "a3f")
+	require.Equal(t, 2, count(types, workflows.EventFollowUpReminder), "at 31m and at 2h43m, none after the last follow-up: %v", types)
+	require.Equal(t, 2, count(types, workflows.EventFollowedUp))
+	events, err := b.store.ListEvents(context.Background(), "a3f")
+	require.NoError(t, err)
+	for _, e := range events {
+		if e.Type == workflows.EventFollowedUp {
+			require.Equal(t, "alice", e.ActorID)
+			require.Contains(t, e.Data, "bob")
+		}
+	}
+}
+
 func TestCompleteWithdrawsPendingHandover(t *testing.T) {
 	b := setup(t)
 	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}

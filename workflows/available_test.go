@@ -25,6 +25,10 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 	// The read model's copy of a paused action knows it is paused, not since when.
 	pausedCopy := state(StatusAssigned)
 	pausedCopy.Paused = true
+	handedOver := state(StatusAssigned)
+	handedOver.OwnerID = "bob"
+	handedOver.WithHander("alice")
+	handedOver.FollowUp = &FollowUp{HanderID: "alice", At: now, First: now}
 	unassigned := state(StatusUnassigned)
 	unassigned.OwnerID = ""
 
@@ -42,6 +46,8 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 		{"recipient of a pending handover", pending, bob, []string{UpdateAccept, UpdateDecline, UpdateNote}},
 		{"hander of a pending handover", pending, alice, []string{UpdateWithdraw, UpdateComplete, UpdatePause, UpdateNote}},
 		{"supervisor of a pending handover", pending, carol, []string{UpdateWithdraw, UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote}},
+		{"hander asked to follow up", handedOver, alice, []string{UpdateFollowUp, UpdateNote}},
+		{"owner of an action handed to them", handedOver, bob, []string{UpdateHandover, UpdateComplete, UpdatePause, UpdateNote}},
 		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
 		{"owner of a paused action, from the read model", pausedCopy, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
 		{"supervisor of a paused action", pausedCopy, carol, []string{UpdateComplete, UpdateResume, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote}},

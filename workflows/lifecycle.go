@@ -33,6 +33,7 @@ var transitions = map[string][]Status{
 	UpdateAccept:   {StatusHandoverPending},
 	UpdateDecline:  {StatusHandoverPending},
 	UpdateWithdraw: {StatusHandoverPending},
+	UpdateFollowUp: openStatuses,
 	UpdateCheck:    {StatusChecking},
 	UpdateClaim:    {StatusUnassigned, StatusEscalated},
 	UpdateComplete: openStatuses,
@@ -545,6 +546,37 @@ func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
 	s.notify(ev, NotifyHandoverWithdrawn, told, "",
 		fmt.Sprintf("%s withdrew the handover of %q from %s to %s: %s. %s keeps it.", in.Actor.ID, s.Title, h.FromID, h.ToID, in.Reason, s.OwnerID))
 	return []Event{ev}
+}
+
+// CheckFollowUp refuses a follow-up by anyone but the hander the reminders are for, when none are
+// set, or without a note of what was learnt.
+func CheckFollowUp(s *State, in FollowUpInput) error {
+	if err := checkTransition(s, UpdateFollowUp); err != nil {
+		return err
+	}
+	if s.FollowUp == nil {
+		return refuse(ErrConflict, "no follow-up is set for this action: it is asked of the person who handed it over, once the handover is accepted")
+	}
+	if in.Actor.ID != s.FollowUp.HanderID {
+		return refuse(ErrForbidden, "only %s, who handed this action over, follows it up", s.FollowUp.HanderID)
+	}
+	if blank(in.Note) {
+		return refuse(ErrInvalid, "note: say what you learnt from %s", s.OwnerID)
+	}
+	return nil
+}
+
+// ApplyFollowUp records the follow-up and ends the hander's reminders, or sets the next one.
+func ApplyFollowUp(s *State, in FollowUpInput, now time.Time) []Event {
+	f := s.FollowUp
+	data := map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID, "note": in.Note}
+	s.FollowUp = nil
+	if in.AgainIn > 0 {
+		next := s.after(now, in.AgainIn)
+		s.FollowUp = &FollowUp{HanderID: f.HanderID, At: stamp(next), Every: f.Every, First: stamp(next)}
+		data["next_at"] = s.FollowUp.At
+	}
+	return []Event{s.record(now, in.Actor.ID, EventFollowedUp, data)}
 }
 
 // withdrawPending ends a pending handover that a bigger change overtakes, telling both sides.

@@ -21,6 +21,7 @@ const (
 	UpdateAccept   = "accept"
 	UpdateDecline  = "decline"
 	UpdateWithdraw = "withdraw"
+	UpdateFollowUp = "follow_up"
 	UpdateComplete = "complete"
 	UpdateNote     = "note"
 	UpdateCheck    = "check"

@@ -379,6 +379,8 @@ const (
 	EventCancelled         = "cancelled"
 	EventClaimed           = "claimed"
 	EventFollowUpReminder  = "follow_up_reminder"
+	// EventFollowedUp: the hander recorded their follow-up with the owner.
+	EventFollowedUp = "followed_up"
 	// EventEscalationReminder: the top of the ladder alerted again (revision 7).
 	EventEscalationReminder = "escalation_reminder"
 	EventCustomerTold       = "customer_told"
@@ -631,6 +633,16 @@ type DeclineInput struct {
 type WithdrawInput struct {
 	Actor  Actor  `json:"actor"`
 	Reason string `json:"reason"`
+}
+
+// FollowUpInput records the hander's follow-up with the action's owner: what they learnt, and
+// when (if at all) to be reminded again.
+type FollowUpInput struct {
+	Actor Actor  `json:"actor"`
+	Note  string `json:"note"`
+	// AgainIn, when positive, reminds the hander again that long after, counted on the action's
+	// clock; zero ends the reminders (the check at the due time still comes).
+	AgainIn time.Duration `json:"again_in,omitempty"`
 }
 
 // CompleteInput completes the action with its outcome.
