@@ -55,7 +55,10 @@ func (s *server) limit(c *gin.Context) {
 // Failed authentication is bounded per client address, whenever rate limiting is on: failBurst
 // failures at once, then one every failEvery. Past that budget the address's requests are answered
 // 429 before any token is looked up, so guessing tokens, or an integration retrying a revoked one in
-// a loop, costs the read model nothing. A caller who authenticates is not counted.
+// a loop, costs the read model nothing. A caller who authenticates is not counted, and a token that
+// authenticated lately (authMemory) is still looked up: an integration looping on a revoked token
+// does not lock out the others behind the same address. The API's bearer tokens and the web UI's
+// sign-in have a budget each, so neither locks the other out.
 const (
 	failBurst = 30
 	failEvery = 2 * time.Second
@@ -106,13 +109,19 @@ func (f *failures) failed(addr string) {
 	lim.Allow()
 }
 
-// tooManyFailures answers 429 when the request's address has spent its failed authentications,
-// and reports whether it did.
-func (s *server) tooManyFailures(c *gin.Context) bool {
+// Budgets of failed authentications: each is counted per client address.
+const (
+	failBearer = "bearer:"
+	failSignIn = "signin:"
+)
+
+// tooManyFailures answers 429 when the request's address has spent its failed authentications of
+// that kind, and reports whether it did.
+func (s *server) tooManyFailures(c *gin.Context, kind string) bool {
 	if s.limiters.cfg.Rate <= 0 {
 		return false
 	}
-	delay := s.failures.wait(c.ClientIP())
+	delay := s.failures.wait(kind + c.ClientIP())
 	if delay <= 0 {
 		return false
 	}
@@ -121,10 +130,10 @@ func (s *server) tooManyFailures(c *gin.Context) bool {
 	return true
 }
 
-// authFailed counts a failed authentication against the request's address.
-func (s *server) authFailed(c *gin.Context) {
+// authFailed counts a failed authentication of that kind against the request's address.
+func (s *server) authFailed(c *gin.Context, kind string) {
 	if s.limiters.cfg.Rate > 0 {
-		s.failures.failed(c.ClientIP())
+		s.failures.failed(kind + c.ClientIP())
 	}
 }
 

@@ -78,6 +78,9 @@ func TestFailedAuthenticationsPerAddress(t *testing.T) {
 	require.Equal(t, "2", limited.Header().Get("Retry-After"), "one more failure allowed every 2 s")
 	require.Contains(t, limited.Body.String(), "failed authentications")
 	require.Equal(t, http.StatusOK, get(h, "192.0.2.8", "", "token-ann").Code, "another address is not held back")
+	require.Equal(t, http.StatusOK, get(h, "192.0.2.7", "", "token-ann").Code,
+		"a token that authenticated lately is still looked up: one caller's failures do not lock out the others at its address")
+	require.Equal(t, http.StatusTooManyRequests, get(h, "192.0.2.7", "", "guess").Code)
 
 	// Behind a trusted proxy, each forwarded client has its own budget.
 	proxied := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}, TrustedProxies: []string{"10.0.0.0/8"}})
@@ -131,4 +134,12 @@ func TestFailedSignInsPerAddress(t *testing.T) {
 	status, text := signIn("token-ann")
 	require.Equal(t, http.StatusTooManyRequests, status)
 	require.Contains(t, text, "Too many sign-ins failed from here. Try again in 2 seconds.")
+	// The API's bearer tokens have a budget of their own at the same address.
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/me", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer token-ann")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 }

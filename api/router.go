@@ -313,12 +313,14 @@ func (s *server) authenticate(c *gin.Context) {
 		writeProblem(c, http.StatusUnauthorized, "send Authorization: Bearer <token>", nil)
 		return
 	}
-	if s.tooManyFailures(c) {
-		return
+	if s.limiters.cfg.Rate > 0 {
+		if _, known := s.recent.recall(token, s.Now()); !known && s.tooManyFailures(c, failBearer) {
+			return
+		}
 	}
 	st, err := s.Store.StaffByToken(c.Request.Context(), token)
 	if errors.Is(err, models.ErrNotFound) {
-		s.authFailed(c)
+		s.authFailed(c, failBearer)
 		s.recent.forget(token)
 		c.Header("WWW-Authenticate", `Bearer realm="handover", error="invalid_token"`)
 		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked", nil)

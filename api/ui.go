@@ -365,7 +365,7 @@ func (s *server) uiSignin(c *gin.Context) {
 		return
 	}
 	if s.limiters.cfg.Rate > 0 {
-		if wait := s.failures.wait(c.ClientIP()); wait > 0 {
+		if wait := s.failures.wait(failSignIn + c.ClientIP()); wait > 0 {
 			secs := retrySeconds(wait)
 			c.Header("Retry-After", strconv.Itoa(secs))
 			s.signinPage(c, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-ins failed from here. Try again in %d seconds.", secs))
@@ -374,7 +374,7 @@ func (s *server) uiSignin(c *gin.Context) {
 	}
 	sess, err := s.Store.OpenSession(c.Request.Context(), token, s.Now(), s.ui.opts.SessionTTL)
 	if errors.Is(err, models.ErrNotFound) {
-		s.authFailed(c)
+		s.authFailed(c, failSignIn)
 		s.signinPage(c, http.StatusUnauthorized, "That token is unknown or has been revoked.")
 		return
 	}
