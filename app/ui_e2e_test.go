@@ -979,6 +979,17 @@ func webDueAt(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+id, nil, &a))
 	require.True(t, a.DueAt.Equal(later), "due %s, sent %s", a.DueAt, later)
+
+	// The board's extend form takes a time too.
+	_, page = sup.do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `id="ex-due-at-`+id+`"`)
+	latest := later.Add(6 * time.Hour)
+	resp, _ = sup.do(http.MethodPost, "/actions/"+id+"/extend", url.Values{"csrf": {csrfOf(t, page)}, "reason": {"guest flies later still"},
+		"back": {"board"}, "due_at_local": {latest.Format("2006-01-02T15:04")}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/board", resp.Header.Get("Location"))
+	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+id, nil, &a))
+	require.True(t, a.DueAt.Equal(latest), "due %s, typed %s (UTC)", a.DueAt, latest)
 }
 
 // The hander records their follow-up on the action page: the form is theirs only, a blank note is
