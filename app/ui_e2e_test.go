@@ -998,12 +998,16 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
 	var a action
 	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
-	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
 	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "on it"}, nil))
 	_, page := signedIn(t, st, "demo-bob").do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="form-follow-up"`, "the owner does not follow up with themselves")
 
 	web := signedIn(t, st, "demo-alice")
+	require.Eventually(t, func() bool {
+		_, page = web.do(http.MethodGet, "/inbox", nil)
+		return strings.Contains(page, `id="follow-hint"`) && strings.Contains(page, "/actions/"+a.ID)
+	}, 10*time.Second, 50*time.Millisecond, "the inbox lists the follow-up due and says what to do")
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, "<h3>Follow up with bob</h3>")
 	require.Regexp(t, `your follow-up is due from <time datetime="[^"]+Z">`, page)
