@@ -254,12 +254,21 @@ func (s *server) uiCSRF(c *gin.Context) {
 
 func (s *server) uiHome(c *gin.Context) {
 	if id, err := c.Cookie(sessionCookie); err == nil {
-		if _, _, err := s.Store.SessionStaff(c.Request.Context(), id, s.Now()); err == nil {
-			c.Redirect(http.StatusFound, "/inbox")
+		if st, _, err := s.Store.SessionStaff(c.Request.Context(), id, s.Now()); err == nil {
+			c.Redirect(http.StatusFound, landingOf(st))
 			return
 		}
 	}
 	c.Redirect(http.StatusFound, "/signin")
+}
+
+// landingOf is where a person's pages start: an administrator, who owns no actions, on the people
+// page; everyone else in their inbox.
+func landingOf(st models.Staff) string {
+	if workflows.Role(st.Role) == workflows.RoleAdmin {
+		return "/admin"
+	}
+	return "/inbox"
 }
 
 func randomString() string {
@@ -279,7 +288,7 @@ func safeNext(next string) string {
 	case err != nil, u.Scheme != "", u.Host != "", u.User != nil,
 		!strings.HasPrefix(next, "/"), strings.HasPrefix(next, "//"),
 		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }):
-		return "/inbox"
+		return "/" // the person's own start page (landingOf)
 	}
 	return next
 }

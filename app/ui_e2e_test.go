@@ -143,7 +143,12 @@ func webSessions(t *testing.T, st *app.Stack) {
 	// A destination off the site is not followed after sign-in.
 	resp, _ = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"demo-alice"}, "next": {"//evil.example/"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	require.Equal(t, "/inbox", resp.Header.Get("Location"))
+	require.Equal(t, "/", resp.Header.Get("Location"), "to the person's own start page")
+	home, _ := w.do(http.MethodGet, "/", nil)
+	require.Equal(t, "/inbox", home.Header.Get("Location"), "an agent starts in their inbox")
+	admin := signedIn(t, st, "demo-root")
+	home, _ = admin.do(http.MethodGet, "/", nil)
+	require.Equal(t, "/admin", home.Header.Get("Location"), "an administrator, who owns no actions, on the people page")
 	var session *http.Cookie
 	for _, c := range resp.Cookies() {
 		if c.Name == "handover_session" {
@@ -540,7 +545,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card refused is on the board shown")
 	// The extension says it counts from now and when the action is due now, so that nobody brings
 	// a due time forward thinking they add to it.
-	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; due now <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" required placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+`"`, page)
+	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; due now <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+`"`, page)
 	require.Contains(t, page, `value="waiting on parts"`)
 	resp, _ = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
