@@ -3,6 +3,7 @@ package api
 import (
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -54,30 +55,43 @@ func (s *server) limit(c *gin.Context) {
 
 // Failed authentication is bounded per client address, whenever rate limiting is on: failBurst
 // failures at once, then one every failEvery. Past that budget the address's requests are answered
-// 429 before any token is looked up, so guessing tokens, or an integration retrying a revoked one in
-// a loop, costs the read model nothing. A caller who authenticates is not counted, and a token that
-// authenticated lately (authMemory) is still looked up: an integration looping on a revoked token
-// does not lock out the others behind the same address. The API's bearer tokens and the web UI's
+// 429 before any token is looked up, so a flood of guessed or revoked tokens costs the read model a
+// few look-ups a second. A caller who authenticates is not counted, and a token that authenticated
+// lately (authMemory) is still looked up: a client looping on a revoked token does not lock out the
+// others behind the same address (a proxy, an office). The API's bearer tokens and the web UI's
 // sign-in have a budget each, so neither locks the other out.
 const (
-	failBurst = 30
-	failEvery = 2 * time.Second
-	// failKeep is how many addresses are remembered; past it, those back to a full budget are
-	// forgotten.
-	failKeep = 10000
+	failBurst = 60
+	failEvery = 200 * time.Millisecond
+	// failKeep is how many addresses are remembered. Past it, those back to a full budget are
+	// forgotten (at most every failSweep), then any, down to nine tenths.
+	failKeep  = 10000
+	failSweep = 10 * time.Second
 )
 
 // failures holds one budget of failed authentications per client address.
 type failures struct {
-	mu sync.Mutex
-	by map[string]*rate.Limiter
+	mu    sync.Mutex
+	by    map[string]*rate.Limiter
+	swept time.Time
+}
+
+// failKey is the budget a client address counts against: an IPv6 address by its /64, the block one
+// host is given, so that a host cannot take a fresh budget with each of its addresses.
+func failKey(kind, addr string) string {
+	if ip, err := netip.ParseAddr(addr); err == nil && ip.Is6() && !ip.Is4In6() {
+		if p, err := ip.Prefix(64); err == nil {
+			return kind + p.String()
+		}
+	}
+	return kind + addr
 }
 
 // wait is how long the address must wait before it may try again; zero when it may now.
-func (f *failures) wait(addr string) time.Duration {
+func (f *failures) wait(key string) time.Duration {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	lim, ok := f.by[addr]
+	lim, ok := f.by[key]
 	if !ok {
 		return 0
 	}
@@ -88,23 +102,30 @@ func (f *failures) wait(addr string) time.Duration {
 }
 
 // failed spends one of the address's failures.
-func (f *failures) failed(addr string) {
+func (f *failures) failed(key string, now time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.by == nil {
 		f.by = map[string]*rate.Limiter{}
 	}
-	if len(f.by) >= failKeep {
+	if _, ok := f.by[key]; !ok && len(f.by) >= failKeep && now.Sub(f.swept) >= failSweep {
+		f.swept = now
 		for k, lim := range f.by {
 			if lim.Tokens() >= failBurst {
 				delete(f.by, k)
 			}
 		}
+		for k := range f.by { // map order is random: no address can count on being kept
+			if len(f.by) < failKeep*9/10 {
+				break
+			}
+			delete(f.by, k)
+		}
 	}
-	lim, ok := f.by[addr]
+	lim, ok := f.by[key]
 	if !ok {
 		lim = rate.NewLimiter(rate.Every(failEvery), failBurst)
-		f.by[addr] = lim
+		f.by[key] = lim
 	}
 	lim.Allow()
 }
@@ -121,7 +142,7 @@ func (s *server) tooManyFailures(c *gin.Context, kind string) bool {
 	if s.limiters.cfg.Rate <= 0 {
 		return false
 	}
-	delay := s.failures.wait(kind + c.ClientIP())
+	delay := s.failures.wait(failKey(kind, c.ClientIP()))
 	if delay <= 0 {
 		return false
 	}
@@ -133,7 +154,7 @@ func (s *server) tooManyFailures(c *gin.Context, kind string) bool {
 // authFailed counts a failed authentication of that kind against the request's address.
 func (s *server) authFailed(c *gin.Context, kind string) {
 	if s.limiters.cfg.Rate > 0 {
-		s.failures.failed(kind + c.ClientIP())
+		s.failures.failed(failKey(kind, c.ClientIP()), time.Now())
 	}
 }
 

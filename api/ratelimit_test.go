@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -75,7 +76,7 @@ func TestFailedAuthenticationsPerAddress(t *testing.T) {
 	}
 	limited := get(h, "192.0.2.7", "198.51.100.200", "token-ann")
 	require.Equal(t, http.StatusTooManyRequests, limited.Code)
-	require.Equal(t, "2", limited.Header().Get("Retry-After"), "one more failure allowed every 2 s")
+	require.Equal(t, "1", limited.Header().Get("Retry-After"), "one more failure allowed every 200 ms")
 	require.Contains(t, limited.Body.String(), "failed authentications")
 	require.Equal(t, http.StatusOK, get(h, "192.0.2.8", "", "token-ann").Code, "another address is not held back")
 	require.Equal(t, http.StatusOK, get(h, "192.0.2.7", "", "token-ann").Code,
@@ -133,7 +134,7 @@ func TestFailedSignInsPerAddress(t *testing.T) {
 	}
 	status, text := signIn("token-ann")
 	require.Equal(t, http.StatusTooManyRequests, status)
-	require.Contains(t, text, "Too many sign-ins failed from here. Try again in 2 seconds.")
+	require.Contains(t, text, "Too many sign-ins failed from here. Try again in 1 second.")
 	// The API's bearer tokens have a budget of their own at the same address.
 	req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/me", nil)
 	require.NoError(t, err)
@@ -142,4 +143,30 @@ func TestFailedSignInsPerAddress(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// An IPv6 host counts against its /64, and the addresses remembered stay bounded: past failKeep a
+// sweep (at most every failSweep) brings them down to nine tenths.
+func TestFailureBudgetsBounded(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, failKey(failBearer, "2001:db8:1:2:aaaa::1"), failKey(failBearer, "2001:db8:1:2:bbbb::9"))
+	require.NotEqual(t, failKey(failBearer, "2001:db8:1:2::1"), failKey(failBearer, "2001:db8:1:3::1"))
+	require.Equal(t, failBearer+"192.0.2.7", failKey(failBearer, "192.0.2.7"))
+	require.NotEqual(t, failKey(failBearer, "192.0.2.7"), failKey(failSignIn, "192.0.2.7"))
+
+	f := &failures{}
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for i := range failKeep {
+		f.failed(fmt.Sprintf("k%d", i), now)
+	}
+	require.Len(t, f.by, failKeep)
+	f.failed("one more", now)
+	require.Len(t, f.by, failKeep*9/10, "swept down to nine tenths, the newcomer included")
+	for i := range failKeep / 10 {
+		f.failed(fmt.Sprintf("n%d", i), now.Add(time.Second))
+	}
+	f.failed("within the sweep interval", now.Add(time.Second))
+	require.Len(t, f.by, failKeep+1, "no second sweep within failSweep")
+	f.failed("after it", now.Add(failSweep))
+	require.Less(t, len(f.by), failKeep)
 }

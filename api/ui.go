@@ -374,10 +374,14 @@ func (s *server) uiSignin(c *gin.Context) {
 		return
 	}
 	if s.limiters.cfg.Rate > 0 {
-		if wait := s.failures.wait(failSignIn + c.ClientIP()); wait > 0 {
+		if wait := s.failures.wait(failKey(failSignIn, c.ClientIP())); wait > 0 {
 			secs := retrySeconds(wait)
 			c.Header("Retry-After", strconv.Itoa(secs))
-			s.signinPage(c, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-ins failed from here. Try again in %d seconds.", secs))
+			unit := "seconds"
+			if secs == 1 {
+				unit = "second"
+			}
+			s.signinPage(c, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-ins failed from here. Try again in %d %s.", secs, unit))
 			return
 		}
 	}

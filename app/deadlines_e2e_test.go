@@ -210,6 +210,8 @@ func testWithdraw(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 
 	var p problem
 	require.Equal(t, http.StatusForbidden, bob.call("POST", path, map[string]any{"reason": "not mine"}, &p))
+	require.Contains(t, p.Detail, "recipient: decline it")
+	require.Equal(t, http.StatusForbidden, as(t, st, "erin").call("POST", path, map[string]any{"reason": "not mine"}, &p))
 	require.Contains(t, p.Detail, "only the person who made the handover")
 	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path, map[string]any{}, &p))

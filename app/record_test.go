@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -20,7 +21,10 @@ import (
 	"github.com/handover/handover/models/modelstest"
 )
 
-var recordHistories = flag.Bool("record-histories", false, "write the histories the replay tests in workflows/testdata use")
+var (
+	recordHistories = flag.Bool("record-histories", false, "write the histories the replay tests in workflows/testdata use")
+	recordOnly      = flag.String("record-only", "", "with -record-histories, write only the histories whose name matches this regular expression (a scenario added without a workflow change)")
+)
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
@@ -38,7 +42,11 @@ func TestRecordHistories(t *testing.T) {
 	// every change, notified or not).
 	st := startStack(t, t.TempDir(), "", newHookReceiver(t).webhook())
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	only := regexp.MustCompile(*recordOnly)
 	recordFrom := func(name string, body map[string]any, steps func(id string)) {
+		if !only.MatchString(name) {
+			return
+		}
 		var a action
 		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
 		steps(a.ID)
@@ -102,6 +110,23 @@ func TestRecordHistories(t *testing.T) {
 		require.True(t, a.DueAt.Equal(dueAt), "revision 5: a due time given while paused stays: %s", a.DueAt)
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign", map[string]any{"to_id": "alice", "reason": "bob went home"}, nil))
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
+	})
+	record("withdrawn_followed_up", func(id string) {
+		path := "/api/v1/actions/" + id
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "to_id", "erin"), nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover/withdraw", map[string]any{"reason": "meant for bob"}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Eventually(t, func() bool {
+			var events struct {
+				Items []struct{ Type string } `json:"items"`
+			}
+			alice.call("GET", path+"/events", nil, &events)
+			return slices.ContainsFunc(events.Items, func(e struct{ Type string }) bool { return e.Type == "follow_up_reminder" })
+		}, 15*time.Second, 25*time.Millisecond, "the hander is reminded to follow up")
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/follow-up", map[string]any{"note": "bob waits on housekeeping", "again_in": "2h"}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/follow-up", map[string]any{"note": "housekeeping agreed"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
 	dave := as(t, st, "dave")
 	// One action may not repeat escalations within a minute: an administrator's policy may.

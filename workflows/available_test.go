@@ -29,6 +29,9 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 	handedOver.OwnerID = "bob"
 	handedOver.WithHander("alice")
 	handedOver.FollowUp = &FollowUp{HanderID: "alice", At: now, First: now}
+	toSupervisor := state(StatusHandoverPending)
+	toSupervisor.Handovers = []Handover{{ID: "h1", FromID: "alice", ToID: "carol", Status: "pending"}}
+	toSupervisor.PendingHandoverID = "h1"
 	unassigned := state(StatusUnassigned)
 	unassigned.OwnerID = ""
 
@@ -46,6 +49,7 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 		{"recipient of a pending handover", pending, bob, []string{UpdateAccept, UpdateDecline, UpdateNote}},
 		{"hander of a pending handover", pending, alice, []string{UpdateWithdraw, UpdateComplete, UpdatePause, UpdateNote}},
 		{"supervisor of a pending handover", pending, carol, []string{UpdateWithdraw, UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote}},
+		{"supervisor receiving a handover declines it, not withdraws it", toSupervisor, carol, []string{UpdateAccept, UpdateDecline, UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote}},
 		{"hander asked to follow up", handedOver, alice, []string{UpdateFollowUp, UpdateNote}},
 		{"owner of an action handed to them", handedOver, bob, []string{UpdateHandover, UpdateComplete, UpdatePause, UpdateNote}},
 		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},

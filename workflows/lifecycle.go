@@ -525,7 +525,11 @@ func CheckWithdraw(s *State, in WithdrawInput) error {
 	if err := checkTransition(s, UpdateWithdraw); err != nil {
 		return err
 	}
-	if h := s.PendingHandover(); h == nil || (in.Actor.ID != h.FromID && !in.Actor.Role.SupervisorOrAbove()) {
+	h := s.PendingHandover()
+	if h != nil && in.Actor.ID == h.ToID {
+		return refuse(ErrForbidden, "you are the handover's recipient: decline it, saying why")
+	}
+	if h == nil || (in.Actor.ID != h.FromID && !in.Actor.Role.SupervisorOrAbove()) {
 		return refuse(ErrForbidden, "only the person who made the handover, or a supervisor, can withdraw it")
 	}
 	if blank(in.Reason) {
