@@ -394,6 +394,21 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.Equal(t, http.StatusOK, r.call(http.MethodGet, "/api/v1/actions/"+path.Base(tokyo.location()), nil, &timed))
 	require.True(t, timed.DueAt.Equal(dueAt), "due %s, typed %s in Tokyo", timed.DueAt, dueAt)
 
+	// Erin hands it to bob by mistake and takes it back from the action page.
+	erinAPI := as(t, st, "erin")
+	transfer := path.Base(tokyo.location())
+	require.Equal(t, http.StatusOK, erinAPI.call(http.MethodPost, "/api/v1/actions/"+transfer+"/handover", handoverBody, nil))
+	tokyo.do(
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#withdraw-reason`)),
+		chromedp.SendKeys(chromedp.CSS(`#withdraw-reason`), "Meant for alice"),
+		chromedp.Click(chromedp.CSS(`#form-withdraw button[type=submit]`)),
+	)
+	tokyo.waitText("#action-status", "assigned")
+	require.Contains(t, tokyo.text("#done"), "Handover withdrawn: erin keeps")
+	require.Contains(t, tokyo.text(".timeline"), "Meant for alice")
+	tokyo.screenshot("withdrawn")
+
 	// What people said reaches the manager's review: bob's comment on the handover he took, and
 	// his reason for declining another (long words too must fit a phone, below).
 	bobAPI := as(t, st, "bob")
