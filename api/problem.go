@@ -141,10 +141,17 @@ func classify(err error) (*apiError, bool) {
 	var waited *client.WorkflowUpdateServiceTimeoutOrCanceledError
 	var late *serviceerror.DeadlineExceeded
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &waited) || errors.As(err, &late) {
-		return &apiError{kind: kindUnavailable, detail: "the request did not finish in time (a worker, the workflow engine or the read model was too slow); a command may still take effect: retry it with the same Idempotency-Key"}, true
+		return &apiError{kind: kindUnavailable, detail: tooSlow}, true
 	}
 	return nil, false
 }
+
+// tooSlow is the 503 of a request that did not finish in time; tooSlowNoKey says it to a command
+// sent without an Idempotency-Key, which cannot be retried safely.
+const (
+	tooSlow      = "the request did not finish in time (a worker, the workflow engine or the read model was too slow); a command may still take effect: retry it with the same Idempotency-Key"
+	tooSlowNoKey = "the request did not finish in time (a worker, the workflow engine or the read model was too slow); a command may still take effect: look at the action before sending it again (a command sent with an Idempotency-Key can be retried with the same key safely)"
+)
 
 // writeError answers with a problem document. Unexpected errors are logged and answered 500
 // without their detail.
@@ -157,13 +164,17 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		return
 	}
 	status := statusOfKind[ae.kind]
+	detail := ae.detail
+	if detail == tooSlow && c.Request.Method == http.MethodPost && c.GetHeader("Idempotency-Key") == "" {
+		detail = tooSlowNoKey
+	}
 	if status == http.StatusServiceUnavailable {
 		// The caller is told to retry; the log says what was down.
 		log.WarnContext(c.Request.Context(), "request answered 503", "error", err, "method", c.Request.Method,
 			"route", c.FullPath(), "request_id", c.GetString(requestIDKey))
 		c.Header("Retry-After", "1")
 	}
-	writeProblem(c, status, ae.detail, ae.fields)
+	writeProblem(c, status, detail, ae.fields)
 }
 
 func writeProblem(c *gin.Context, status int, detail string, fields []FieldError) {

@@ -1,10 +1,15 @@
 package api
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
+	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/serviceerror"
 )
@@ -19,4 +24,28 @@ func TestNoWorkerIsUnavailableNotInternal(t *testing.T) {
 	require.Equal(t, kindUnavailable, ae.kind)
 	require.Equal(t, http.StatusServiceUnavailable, statusOfKind[ae.kind])
 	require.Contains(t, ae.detail, "no worker is running it")
+}
+
+// A command that timed out may still take effect: only one sent with an Idempotency-Key is told to
+// retry with it; without one, retrying could apply it twice, so the caller is told to look first.
+func TestTimeoutAdviceFollowsTheKey(t *testing.T) {
+	t.Parallel()
+	answer := func(key string) (int, string) {
+		rec := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(rec)
+		c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/actions/a1/notes", nil)
+		if key != "" {
+			c.Request.Header.Set("Idempotency-Key", key)
+		}
+		writeError(c, slog.New(slog.DiscardHandler), fmt.Errorf("adding a note: %w", context.DeadlineExceeded))
+		var p problem
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &p))
+		return rec.Code, p.Detail
+	}
+	code, detail := answer("k1")
+	require.Equal(t, http.StatusServiceUnavailable, code)
+	require.Contains(t, detail, "retry it with the same Idempotency-Key")
+	code, detail = answer("")
+	require.Equal(t, http.StatusServiceUnavailable, code)
+	require.Contains(t, detail, "look at the action before sending it again")
 }

@@ -9,14 +9,20 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
@@ -35,7 +41,10 @@ type Config struct {
 	DatabaseURL       string `env:"HANDOVER_DATABASE_URL"`
 	// DatabaseWait is how long api and worker wait at start for a read model that does not answer
 	// (restarted during a database outage, they come up when it is back, not exit at once).
-	DatabaseWait  time.Duration `env:"HANDOVER_DATABASE_WAIT" envDefault:"2m"`
+	DatabaseWait time.Duration `env:"HANDOVER_DATABASE_WAIT" envDefault:"2m"`
+	// TemporalWait is how long api and worker wait at start for a Temporal service that does not
+	// answer yet (started beside them, restarting); zero gives up at once.
+	TemporalWait  time.Duration `env:"HANDOVER_TEMPORAL_WAIT" envDefault:"2m"`
 	HTTPAddr      string        `env:"HANDOVER_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
 	DataDir       string        `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
 	LogFormat     string        `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
@@ -175,11 +184,48 @@ func (c Config) Webhook() *activities.Webhook {
 	return &activities.Webhook{URL: c.WebhookURL, Secret: c.WebhookSecret}
 }
 
+// settingErrors names each setting the environment gave in a form it cannot be read in by its
+// variable (the parser names the Go field), with the form it wants.
+func settingErrors(err error) error {
+	var parse env.ParseError
+	if !errors.As(err, &parse) {
+		return err
+	}
+	var out []error
+	for _, e := range unwrapAll(err) {
+		if !errors.As(e, &parse) {
+			out = append(out, e)
+			continue
+		}
+		name := parse.Name
+		if f, ok := reflect.TypeOf(Config{}).FieldByName(parse.Name); ok {
+			name = f.Tag.Get("env")
+		}
+		want := map[string]string{
+			"time.Duration": "a duration such as 30s or 2m", "bool": "true or false", "float64": "a number such as 50",
+			"int": "a whole number such as 100",
+		}[parse.Type.String()]
+		if want == "" {
+			want = "a " + parse.Type.String()
+		}
+		out = append(out, fmt.Errorf("%s %q: want %s", name, os.Getenv(name), want))
+	}
+	return errors.Join(out...)
+}
+
+// unwrapAll is the errors an aggregate holds, or the error itself.
+func unwrapAll(err error) []error {
+	if many, ok := err.(interface{ Unwrap() []error }); ok {
+		return many.Unwrap()
+	}
+	return []error{err}
+}
+
 // LoadConfig reads the environment.
 func LoadConfig() (Config, error) {
 	cfg, err := env.ParseAs[Config]()
 	if err != nil {
-		return Config{}, fmt.Errorf("reading environment: %w", err)
+		return Config{}, fmt.Errorf("reading environment: %w", settingErrors(err))
 	}
 	// "a, b" is a list of two as people write it: spaces around the commas are not part of an
 	// origin or a key.
@@ -233,6 +279,9 @@ func (c Config) Validate() error {
 	}
 	if c.DatabaseWait < 0 {
 		return fmt.Errorf("HANDOVER_DATABASE_WAIT %s: want 0 (do not wait) or more, such as 2m", c.DatabaseWait)
+	}
+	if c.TemporalWait < 0 {
+		return fmt.Errorf("HANDOVER_TEMPORAL_WAIT %s: want 0 (do not wait) or more, such as 2m", c.TemporalWait)
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		return errors.New("HANDOVER_RATE_LIMIT must be 0 (off) or more, HANDOVER_RATE_BURST at least 1")
@@ -337,6 +386,11 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err := retireDemo(ctx, store, log); err != nil {
 		return err
 	}
+	if staff, err := store.ListStaff(ctx, ""); err == nil && len(staff) == 0 {
+		// Nobody can sign in yet: say how to make the first administrator.
+		log.Warn("no staff yet: make the first administrator, with the same HANDOVER_DATABASE_URL",
+			"step1", `handover admin add-staff root "Administrator" --role admin`, "step2", "handover admin issue-token root")
+	}
 	sealer, err := pii.NewChecked(ctx, keys, store)
 	if err != nil {
 		return err
@@ -372,6 +426,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	case <-ctx.Done():
 	}
+	log.Info("api shutting down: finishing requests in flight", "for_at_most", c.CommandTimeout+5*time.Second)
 	// Requests in flight get what a command may wait, and a little more to answer.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.CommandTimeout+5*time.Second)
 	defer cancel()
@@ -412,7 +467,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("listening on %s: %w", c.MetricsAddr, err)
 		}
-		srv := newHTTPServer(promhttp.HandlerFor(tel.Registry, promhttp.HandlerOpts{}), nil)
+		srv := newHTTPServer(workerHTTP(tel.Registry), nil)
 		go func() { _ = srv.Serve(ln) }()
 		defer srv.Close()
 	}
@@ -420,6 +475,19 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	return worker.Run(ctx, tc, &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
 	})
+}
+
+// workerHTTP is a worker's own listener: /metrics, and /healthz (the process is up: a liveness
+// check; the worker's readiness is Temporal's handover_workers on the API). Any other path is 404,
+// so a probe of the wrong path is not answered with metrics that look like health.
+func workerHTTP(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	return mux
 }
 
 // Migrate applies the read model's migrations and returns the schema version.
@@ -461,5 +529,32 @@ func (c Config) dialTemporal(ctx context.Context, log *slog.Logger, tel *telemet
 	if err != nil {
 		return nil, err
 	}
-	return DialTemporal(ctx, opts, log, tel, keys)
+	return dialWaiting(ctx, c.TemporalWait, log, func() (client.Client, error) { return DialTemporal(ctx, opts, log, tel, keys) })
+}
+
+// dialWaiting dials Temporal, trying again for up to wait while it does not answer (a service
+// still starting, or restarting): api and worker come up once it does, rather than exiting. Any
+// other refusal (a wrong namespace, bad credentials) is returned at once.
+func dialWaiting(ctx context.Context, wait time.Duration, log *slog.Logger, dial func() (client.Client, error)) (client.Client, error) {
+	deadline := time.Now().Add(wait)
+	pause := 500 * time.Millisecond
+	for {
+		tc, err := dial()
+		if err == nil || !temporalUnavailable(err) || time.Now().Add(pause).After(deadline) {
+			return tc, err
+		}
+		log.Warn("temporal unavailable; trying again", "error", err, "in", pause, "until", deadline.UTC().Format(time.RFC3339))
+		select {
+		case <-ctx.Done():
+			return nil, errors.Join(ctx.Err(), err)
+		case <-time.After(pause):
+		}
+		pause = min(pause*2, 8*time.Second)
+	}
+}
+
+// temporalUnavailable reports whether a dial failed because nothing answered.
+func temporalUnavailable(err error) bool {
+	var unavailable *serviceerror.Unavailable
+	return errors.As(err, &unavailable) || status.Code(err) == codes.Unavailable || errors.Is(err, context.DeadlineExceeded)
 }

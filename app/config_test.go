@@ -2,9 +2,12 @@ package app_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
@@ -75,6 +78,7 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 		"no command timeout":             {func(c *app.Config) { c.CommandTimeout = 0 }, "HANDOVER_COMMAND_TIMEOUT"},
 		"negative timeout":               {func(c *app.Config) { c.CommandTimeout = -time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
 		"negative database wait":         {func(c *app.Config) { c.DatabaseWait = -time.Second }, "HANDOVER_DATABASE_WAIT"},
+		"negative temporal wait":         {func(c *app.Config) { c.TemporalWait = -time.Second }, "HANDOVER_TEMPORAL_WAIT"},
 		"timeout past the write timeout": {func(c *app.Config) { c.CommandTimeout = 51 * time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
 		"webhook url":                    {func(c *app.Config) { c.WebhookURL = "ftp://x" }, "HANDOVER_WEBHOOK_URL"},
 		"log format":                     {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},
@@ -100,4 +104,37 @@ func TestListSettingsAreTrimmed(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"http://localhost:8233", "https://ui.example"}, cfg.CodecOrigins)
 	require.Equal(t, []string{"10.0.0.0/8", "192.0.2.10"}, cfg.TrustedProxies)
+}
+
+// A worker's own listener serves its metrics and a liveness check, and nothing else: a probe of any
+// other path is 404, not metrics that look like health.
+func TestWorkerListener(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{Name: "handover_probe_total"}))
+	h := app.WorkerHTTP(reg)
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		return rec
+	}
+	metrics := get("/metrics")
+	require.Equal(t, http.StatusOK, metrics.Code)
+	require.Contains(t, metrics.Body.String(), "handover_probe_total 0")
+	health := get("/healthz")
+	require.Equal(t, http.StatusOK, health.Code)
+	require.JSONEq(t, `{"status":"ok"}`, health.Body.String())
+	require.Equal(t, http.StatusNotFound, get("/").Code)
+	require.Equal(t, http.StatusNotFound, get("/readyz").Code)
+}
+
+// A setting the environment gives in a form it cannot be read in is named by its variable, with
+// the form wanted (not by the Go field it is read into).
+func TestUnreadableSettingsNamed(t *testing.T) {
+	t.Setenv("HANDOVER_RATE_LIMIT", "abc")
+	t.Setenv("HANDOVER_SECURE_COOKIES", "yes")
+	_, err := app.LoadConfig()
+	require.ErrorContains(t, err, `HANDOVER_RATE_LIMIT "abc": want a number such as 50`)
+	require.ErrorContains(t, err, `HANDOVER_SECURE_COOKIES "yes": want true or false`)
+	require.NotContains(t, err.Error(), "RateLimit")
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -322,4 +323,42 @@ func TestStartWaitsForTheReadModel(t *testing.T) {
 	require.NoError(t, err, "back within the wait")
 	require.NoError(t, store.Close())
 	require.GreaterOrEqual(t, time.Since(began), 2*time.Second)
+}
+
+// An api or worker started before its Temporal service answers waits for it
+// (HANDOVER_TEMPORAL_WAIT) instead of exiting at once; one that stays away ends the wait with the
+// connection's error.
+func TestStartWaitsForTemporal(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, t.TempDir(), "")
+	proxy := newCutProxy(t, st.Temporal.HostPort())
+	proxy.cut()
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	dial := func() (client.Client, error) {
+		return client.DialContext(ctx, client.Options{HostPort: proxy.ln.Addr().String(), Namespace: st.Temporal.Namespace()})
+	}
+
+	began := time.Now()
+	_, err := app.DialWaiting(ctx, time.Second, log, dial)
+	require.Error(t, err, "still away after the wait")
+	require.GreaterOrEqual(t, time.Since(began), 500*time.Millisecond, "it tried again before giving up")
+
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		proxy.restore()
+	}()
+	tc, err := app.DialWaiting(ctx, 30*time.Second, log, dial)
+	require.NoError(t, err, "connected once Temporal answered")
+	defer tc.Close()
+	_, err = tc.CheckHealth(ctx, &client.CheckHealthRequest{})
+	require.NoError(t, err)
+
+	// A refusal that waiting cannot mend is returned at once.
+	began = time.Now()
+	_, err = app.DialWaiting(ctx, 30*time.Second, log, func() (client.Client, error) {
+		return nil, errors.New("temporal namespace \"nope\": not found")
+	})
+	require.Error(t, err)
+	require.Less(t, time.Since(began), time.Second)
 }
