@@ -418,7 +418,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)
 	}
-	log.Info("api listening", "addr", ln.Addr().String())
+	log.Info("api listening", "addr", ln.Addr().String(), "encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -471,7 +471,8 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		go func() { _ = srv.Serve(ln) }()
 		defer srv.Close()
 	}
-	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace)
+	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
+		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs())
 	return worker.Run(ctx, tc, &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
 	})

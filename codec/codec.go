@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	commonpb "go.temporal.io/api/common/v1"
@@ -138,6 +139,18 @@ func KeyID(key []byte) string {
 // CurrentKeyID names the key new data is encrypted with.
 func (k *Keyring) CurrentKeyID() string { return k.current }
 
+// OldKeyIDs names the earlier keys the keyring still opens data with, sorted.
+func (k *Keyring) OldKeyIDs() []string {
+	var ids []string
+	for id := range k.aeads {
+		if id != k.current {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // Has reports whether the keyring holds the key of that ID (the current key or an earlier one).
 func (k *Keyring) Has(keyID string) bool {
 	_, ok := k.aeads[keyID]
@@ -156,7 +169,7 @@ func (k *Keyring) Seal(plain, aad []byte) (string, []byte) {
 }
 
 // ErrUnknownKey is returned for data encrypted with a key the keyring does not hold.
-var ErrUnknownKey = errors.New("encrypted with a key this process does not have")
+var ErrUnknownKey = errors.New("encrypted with a key this process does not have: name that key in HANDOVER_ENCRYPTION_OLD_KEYS (each process logs its keys' IDs at start)")
 
 // Open decrypts what Seal returned.
 func (k *Keyring) Open(keyID string, sealed, aad []byte) ([]byte, error) {

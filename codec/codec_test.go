@@ -39,6 +39,9 @@ func TestPayloadCodecRoundTripRotationAndLegacy(t *testing.T) {
 	require.NotEqual(t, before.CurrentKeyID(), string(enc2[0].Metadata[codec.MetadataKeyID]))
 	_, err = (&codec.PayloadCodec{Keys: before}).Decode(enc2)
 	require.ErrorIs(t, err, codec.ErrUnknownKey)
+	require.ErrorContains(t, err, "key "+after.CurrentKeyID()+": encrypted with a key this process does not have: name that key in HANDOVER_ENCRYPTION_OLD_KEYS")
+	require.Equal(t, []string{before.CurrentKeyID()}, after.OldKeyIDs(), "the processes log the keys they hold")
+	require.Empty(t, before.OldKeyIDs())
 
 	// Payloads written before encryption pass through.
 	legacy, err := (&codec.PayloadCodec{Keys: after}).Decode([]*commonpb.Payload{plain})
