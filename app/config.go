@@ -345,17 +345,24 @@ func OpenCurrent(ctx context.Context, url string, log *slog.Logger) (*models.Sto
 // or dropped connections, a database not accepting them), trying again with a growing pause; any
 // other error (a wrong password, migrations to apply) ends it at once.
 func openWaiting(ctx context.Context, url string, wait time.Duration, log *slog.Logger) (*models.Store, error) {
+	return waitFor(ctx, wait, log, "read model", func() (*models.Store, error) { return OpenCurrent(ctx, url, log) }, models.Unavailable)
+}
+
+// waitFor tries what start needs (the read model, Temporal) again for up to wait while it does not
+// answer, with a pause growing to 8 s; any other error, or the wait's end, returns the last try's.
+func waitFor[T any](ctx context.Context, wait time.Duration, log *slog.Logger, what string, try func() (T, error), absent func(error) bool) (T, error) {
 	deadline := time.Now().Add(wait)
 	pause := 500 * time.Millisecond
 	for {
-		store, err := OpenCurrent(ctx, url, log)
-		if err == nil || !models.Unavailable(err) || time.Now().Add(pause).After(deadline) {
-			return store, err
+		got, err := try()
+		if err == nil || !absent(err) || time.Now().Add(pause).After(deadline) {
+			return got, err
 		}
-		log.Warn("read model unavailable; trying again", "error", err, "in", pause, "until", deadline.UTC().Format(time.RFC3339))
+		log.Warn(what+" unavailable; trying again", "error", err, "in", pause, "until", deadline.UTC().Format(time.RFC3339))
 		select {
 		case <-ctx.Done():
-			return nil, errors.Join(ctx.Err(), err)
+			var none T
+			return none, errors.Join(ctx.Err(), err)
 		case <-time.After(pause):
 		}
 		pause = min(pause*2, 8*time.Second)
@@ -537,21 +544,7 @@ func (c Config) dialTemporal(ctx context.Context, log *slog.Logger, tel *telemet
 // still starting, or restarting): api and worker come up once it does, rather than exiting. Any
 // other refusal (a wrong namespace, bad credentials) is returned at once.
 func dialWaiting(ctx context.Context, wait time.Duration, log *slog.Logger, dial func() (client.Client, error)) (client.Client, error) {
-	deadline := time.Now().Add(wait)
-	pause := 500 * time.Millisecond
-	for {
-		tc, err := dial()
-		if err == nil || !temporalUnavailable(err) || time.Now().Add(pause).After(deadline) {
-			return tc, err
-		}
-		log.Warn("temporal unavailable; trying again", "error", err, "in", pause, "until", deadline.UTC().Format(time.RFC3339))
-		select {
-		case <-ctx.Done():
-			return nil, errors.Join(ctx.Err(), err)
-		case <-time.After(pause):
-		}
-		pause = min(pause*2, 8*time.Second)
-	}
+	return waitFor(ctx, wait, log, "temporal", dial, temporalUnavailable)
 }
 
 // temporalUnavailable reports whether a dial failed because nothing answered.
