@@ -132,6 +132,12 @@ func classify(err error) (*apiError, bool) {
 	if errors.As(err, &temporalDown) {
 		return &apiError{kind: kindUnavailable, detail: "the workflow engine is unavailable; retry shortly"}, true
 	}
+	var failing *serviceerror.WorkflowNotReady
+	if errors.As(err, &failing) {
+		// The action's workflow task keeps failing in the worker (a missing encryption key, a
+		// worker of another version): nothing the caller sent is wrong, and only an operator mends it.
+		return &apiError{kind: kindUnavailable, detail: "the action's workflow cannot take requests now: its worker fails to run it (the worker's log says why); retry later"}, true
+	}
 	var stuck *serviceerror.FailedPrecondition
 	if errors.As(err, &stuck) {
 		// A query with no worker polling the task queue ("no poller seen"), or an Update to a

@@ -26,6 +26,16 @@ func TestNoWorkerIsUnavailableNotInternal(t *testing.T) {
 	require.Contains(t, ae.detail, "no worker is running it")
 }
 
+// An Update or query to a workflow whose task keeps failing in its worker (Temporal's
+// WorkflowNotReady) is the operator's to mend: 503 saying so, not a bare 500.
+func TestFailingWorkflowIsUnavailable(t *testing.T) {
+	t.Parallel()
+	ae, ok := classify(fmt.Errorf("adding a note: %w", serviceerror.NewWorkflowNotReady("Unable to perform workflow execution update due to Workflow Task in failed state.")))
+	require.True(t, ok)
+	require.Equal(t, http.StatusServiceUnavailable, statusOfKind[ae.kind])
+	require.Contains(t, ae.detail, "its worker fails to run it")
+}
+
 // A command that timed out may still take effect: only one sent with an Idempotency-Key is told to
 // retry with it; without one, retrying could apply it twice, so the caller is told to look first.
 func TestTimeoutAdviceFollowsTheKey(t *testing.T) {
