@@ -328,10 +328,13 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.Equal(t, "assigned", got.Status)
 	carol.waitText("h1", "Team board: frontdesk")
 
-	// Cancelling from the board asks first; declined, nothing is sent.
+	// Cancelling from the board asks first; declined, nothing is sent. (Live updates paused: the
+	// reassignment's change may reach this fresh board late and redraw it under the clicks.)
 	carol.do(
 		chromedp.Navigate(st.URL+"/board"),
 		chromedp.WaitVisible(chromedp.CSS(card)),
+		chromedp.WaitVisible(chromedp.CSS(`#live-pause`)),
+		chromedp.Click(chromedp.CSS(`#live-pause`)),
 		chromedp.Evaluate[chromedp.Void](`window.confirm = function (q) { window.asked = q; return false; }`),
 		chromedp.Click(chromedp.CSS(card+` summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`#ca-reason-`+created.ID)),
@@ -400,6 +403,8 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.Equal(t, http.StatusOK, erinAPI.call(http.MethodPost, "/api/v1/actions/"+transfer+"/handover", handoverBody, nil))
 	tokyo.do(
 		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#live-pause`)),
+		chromedp.Click(chromedp.CSS(`#live-pause`)), // the handover's change may redraw it under the typing
 		chromedp.WaitVisible(chromedp.CSS(`#withdraw-reason`)),
 		chromedp.SendKeys(chromedp.CSS(`#withdraw-reason`), "Meant for alice"),
 		chromedp.Click(chromedp.CSS(`#form-withdraw button[type=submit]`)),
