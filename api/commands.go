@@ -210,7 +210,7 @@ func checkNoteFields(fields map[string]string) error {
 }
 
 type handoverRequest struct {
-	ToID            string       `json:"to_id" binding:"required,notblank,max=64"`
+	ToID            string       `json:"to_id" binding:"max=64"`
 	Reason          string       `json:"reason" binding:"required,notblank,max=1000"`
 	Method          string       `json:"method" binding:"required,oneof=written email phone face_to_face chat report"`
 	Situation       string       `json:"situation" binding:"required,oneof=routine busy quiet let_down"`
@@ -219,12 +219,21 @@ type handoverRequest struct {
 	FollowUpIn      string       `json:"follow_up_in" binding:"max=32"`
 	FollowUpAt      string       `json:"follow_up_at" binding:"max=64"`
 	AcceptWithin    string       `json:"accept_within" binding:"max=32"`
+	// Route, instead of to_id, hands the action to the least loaded colleague of its team who could
+	// take it now (left out of the request's hash when not sent).
+	Route bool `json:"route,omitempty"`
 }
 
 // checkFields reports the fields whose form is wrong with the binding tags' (who to_id names is
 // looked up after).
 func (r *handoverRequest) checkFields() []FieldError {
 	var fields []FieldError
+	switch {
+	case r.Route && strings.TrimSpace(r.ToID) != "":
+		fields = append(fields, FieldError{Field: "to_id", Message: "give to_id or route, not both"})
+	case !r.Route && strings.TrimSpace(r.ToID) == "":
+		fields = append(fields, FieldError{Field: "to_id", Message: "is required: a colleague's ID, or send route: true to hand it to the least loaded colleague who can take it"})
+	}
 	if strings.TrimSpace(r.Notes.Summary) == "" {
 		fields = append(fields, FieldError{Field: "notes.summary", Message: "is required: the recipient needs a summary"})
 	}
@@ -293,7 +302,16 @@ func (s *server) handover(c *gin.Context) {
 			return nil, err
 		}
 		in.AcceptWithin = within
-		if in.To, err = s.recipient(c, "to_id", req.ToID); err != nil {
+		if req.Route {
+			to, found, err := s.route(c, a, a.OwnerID, map[string]int64{})
+			if err != nil {
+				return nil, err
+			}
+			if !found {
+				return nil, invalidFields(FieldError{Field: "route", Message: "nobody else in the team can take it now (active, on shift, with the authority it needs): name a colleague, or ask a supervisor"})
+			}
+			in.To = to
+		} else if in.To, err = s.recipient(c, "to_id", req.ToID); err != nil {
 			return nil, err
 		}
 		err = s.seal(c.Request.Context(), a.CustomerRef, a.ID, &in.Notes.CustomerContext, &in.CustomerMessage)

@@ -78,6 +78,7 @@ var uiFuncs = template.FuncMap{
 	"messageParts": messageParts,
 	"randomIdem":   randomString,
 	"list":         func(v ...string) []string { return v },
+	"routeChoice":  func() string { return routeChoice },
 	"hasPrefix":    strings.HasPrefix,
 	"inc":          func(n int) int { return n + 1 },
 	// dict passes several values to a template: dict "Key" value "Key2" value2.

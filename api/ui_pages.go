@@ -408,6 +408,10 @@ func commandBody(command string, f url.Values) map[string]any {
 		}
 		body["notes"] = notes
 		delete(body, "summary")
+		if f.Get("to_id") == routeChoice {
+			delete(body, "to_id")
+			body["route"] = true
+		}
 	case workflows.UpdateExtend:
 		setDue(body, f)
 	case workflows.UpdateComplete, workflows.UpdateCheck:
@@ -422,6 +426,9 @@ func commandBody(command string, f url.Values) map[string]any {
 	}
 	return body
 }
+
+// routeChoice is the handover form's "whoever can take it now": sent as route, not as a to_id.
+const routeChoice = "~route"
 
 // uiFeedback is the action page's form for the recipient's rating of a handover they accepted.
 const uiFeedback = "feedback"

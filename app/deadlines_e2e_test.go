@@ -237,6 +237,41 @@ func testWithdraw(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Contains(t, told.Message, "meant for erin")
 }
 
+// A handover with route instead of to_id goes to the least loaded colleague of the team who could
+// take it now; with nobody such, or with both, it is refused under its field and nothing changes.
+func testRoutedHandover(t *testing.T, st *app.Stack) {
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID + "/handover"
+	routed := merge(without(handoverBody, "to_id"), "route", true)
+
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path, merge(routed, "to_id", "bob"), &p))
+	require.Equal(t, "to_id", p.Errors[0].Field)
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path, without(handoverBody, "to_id"), &p))
+	require.Equal(t, "to_id", p.Errors[0].Field)
+
+	require.Equal(t, http.StatusOK, alice.call("POST", path, routed, &a))
+	require.Equal(t, "handover_pending", a.Status)
+	require.NotNil(t, a.PendingHandover)
+	require.Contains(t, []string{"bob", "erin"}, a.PendingHandover.ToID, "an agent of the team on shift, not alice herself")
+
+	// Nobody else holds authority 5: refused, saying why.
+	var high action
+	root := as(t, st, "root")
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/alice", map[string]any{"authority": 5}, nil))
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "required_authority", 5), &high))
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions/"+high.ID+"/handover", routed, &p))
+	require.Equal(t, "route", p.Errors[0].Field)
+	require.Contains(t, p.Detail, "nobody else in the team can take it now")
+	// Back as the other tests know alice (her authority cannot drop below an action she holds).
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+high.ID+"/complete", map[string]any{"outcome": "done myself"}, nil))
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/alice", map[string]any{"authority": 1}, nil))
+}
+
 // The supervisors' rows: reassign, extend, escalate, cancel, each refused to an agent (403) and
 // to an invalid target (422), and claim of an unowned action.
 func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {

@@ -106,6 +106,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("withdraw_a_handover", func(t *testing.T) { webWithdraw(t, st) })
 			t.Run("due_at_a_time", func(t *testing.T) { webDueAt(t, st) })
 			t.Run("follow_up_recorded", func(t *testing.T) { webFollowUp(t, st) })
+			t.Run("routed_handover", func(t *testing.T) { webRoutedHandover(t, st) })
 		})
 	}
 }
@@ -1025,4 +1026,21 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `Follow-up recorded: no more reminders for &#34;Late checkout for room 214&#34;.`)
 	require.NotContains(t, page, `id="form-follow-up"`)
 	require.Contains(t, page, "bob has called housekeeping", "on the timeline")
+}
+
+// The handover form offers "whoever can take it now": sent as a routed handover, it goes to a
+// colleague on shift.
+func webRoutedHandover(t *testing.T, st *app.Stack) {
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	web := signedIn(t, st, "demo-alice")
+	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `<option value="~route">Whoever can take it now`)
+	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{"csrf": {csrfOf(t, page)}, "to_id": {"~route"},
+		"reason": {"queue is busy"}, "method": {"written"}, "situation": {"busy"}, "notes_summary": {"Guest wants a 2pm checkout"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &a))
+	require.Equal(t, "handover_pending", a.Status)
+	require.Contains(t, []string{"bob", "erin"}, a.PendingHandover.ToID)
 }
