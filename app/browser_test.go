@@ -310,6 +310,8 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	)
 	carol.screenshot("board")
 	carol.do(
+		chromedp.WaitVisible(chromedp.CSS(`#live-pause`)),
+		chromedp.Click(chromedp.CSS(`#live-pause`)), // no redraw under the clicks (see the cancel below)
 		chromedp.Click(chromedp.CSS(card+` summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`#re-to-`+created.ID)),
 		chromedp.SetValue(chromedp.CSS(`#re-to-`+created.ID), "erin"),

@@ -385,6 +385,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	reportMissingKeys(keys, log)
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
 		return err
@@ -449,6 +450,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	reportMissingKeys(keys, log)
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
 		return err
@@ -482,6 +484,15 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs())
 	return worker.Run(ctx, tc, &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
+	})
+}
+
+// reportMissingKeys logs, as an error, data under an encryption key the process does not hold: an
+// action whose history needs a retired key cannot run, and the SDK says so only quietly.
+func reportMissingKeys(keys *codec.Keyring, log *slog.Logger) {
+	keys.OnMissingKey(func(keyID string) {
+		log.Error("data under an encryption key this process does not have: the actions it belongs to cannot run until the key is named in HANDOVER_ENCRYPTION_OLD_KEYS",
+			"missing_key_id", keyID, "encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs())
 	})
 }
 

@@ -17,6 +17,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/client"
@@ -100,6 +102,28 @@ func LoadOrCreateKeyFile(path string) (string, error) {
 type Keyring struct {
 	current string
 	aeads   map[string]cipher.AEAD
+	// missing, when set, hears of each key asked for that the keyring does not hold (OnMissingKey).
+	missing func(keyID string)
+}
+
+// OnMissingKey has report called, at most once a minute for each key, when data under a key the
+// keyring does not hold is to be opened: a worker whose histories need a retired key fails their
+// workflow tasks, which its SDK logs only quietly. Set it before the keyring is shared.
+func (k *Keyring) OnMissingKey(report func(keyID string)) {
+	var mu sync.Mutex
+	last := map[string]time.Time{}
+	k.missing = func(keyID string) {
+		mu.Lock()
+		now := time.Now()
+		due := now.Sub(last[keyID]) >= time.Minute
+		if due {
+			last[keyID] = now
+		}
+		mu.Unlock()
+		if due {
+			report(keyID)
+		}
+	}
 }
 
 // NewKeyring builds a keyring from the current key and any previous ones (each as ParseKey reads).
@@ -175,6 +199,9 @@ var ErrUnknownKey = errors.New("encrypted with a key this process does not have:
 func (k *Keyring) Open(keyID string, sealed, aad []byte) ([]byte, error) {
 	aead, ok := k.aeads[keyID]
 	if !ok {
+		if k.missing != nil {
+			k.missing(keyID)
+		}
 		return nil, fmt.Errorf("key %s: %w", keyID, ErrUnknownKey)
 	}
 	if len(sealed) < aead.NonceSize() {

@@ -85,3 +85,26 @@ func TestKeyFileIsCreatedOnceWithPrivateMode(t *testing.T) {
 	_, err = codec.NewKeyring(k1)
 	require.NoError(t, err)
 }
+
+// A keyring told to report missing keys hears of each once a minute at most, by ID, whatever the
+// number of payloads that need it.
+func TestMissingKeyReported(t *testing.T) {
+	t.Parallel()
+	oldKey, newKey := codec.NewKey(), codec.NewKey()
+	before, err := codec.NewKeyring(oldKey)
+	require.NoError(t, err)
+	after, err := codec.NewKeyring(newKey)
+	require.NoError(t, err)
+	var reported []string
+	after.OnMissingKey(func(id string) { reported = append(reported, id) })
+
+	plain, err := converter.GetDefaultDataConverter().ToPayload("Ms Canary")
+	require.NoError(t, err)
+	enc, err := (&codec.PayloadCodec{Keys: before}).Encode([]*commonpb.Payload{plain})
+	require.NoError(t, err)
+	for range 3 {
+		_, err = (&codec.PayloadCodec{Keys: after}).Decode(enc)
+		require.ErrorIs(t, err, codec.ErrUnknownKey)
+	}
+	require.Equal(t, []string{before.CurrentKeyID()}, reported)
+}
