@@ -136,19 +136,13 @@ const (
 	failSignIn = "signin:"
 )
 
-// tooManyFailures answers 429 when the request's address has spent its failed authentications of
-// that kind, and reports whether it did.
-func (s *server) tooManyFailures(c *gin.Context, kind string) bool {
+// failWait is how long the request's address must wait before another authentication of that
+// kind may fail; zero when it may now, or with rate limiting off.
+func (s *server) failWait(c *gin.Context, kind string) time.Duration {
 	if s.limiters.cfg.Rate <= 0 {
-		return false
+		return 0
 	}
-	delay := s.failures.wait(failKey(kind, c.ClientIP()))
-	if delay <= 0 {
-		return false
-	}
-	c.Header("Retry-After", strconv.Itoa(retrySeconds(delay)))
-	writeProblem(c, http.StatusTooManyRequests, "too many failed authentications from your address: retry after the given seconds", nil)
-	return true
+	return s.failures.wait(failKey(kind, c.ClientIP()))
 }
 
 // authFailed counts a failed authentication of that kind against the request's address.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -313,8 +314,10 @@ func (s *server) authenticate(c *gin.Context) {
 		writeProblem(c, http.StatusUnauthorized, "send Authorization: Bearer <token>", nil)
 		return
 	}
-	if s.limiters.cfg.Rate > 0 {
-		if _, known := s.recent.recall(token, s.Now()); !known && s.tooManyFailures(c, failBearer) {
+	if wait := s.failWait(c, failBearer); wait > 0 {
+		if _, known := s.recent.recall(token, s.Now()); !known {
+			c.Header("Retry-After", strconv.Itoa(retrySeconds(wait)))
+			writeProblem(c, http.StatusTooManyRequests, "too many failed authentications from your address: retry after the given seconds", nil)
 			return
 		}
 	}

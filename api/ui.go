@@ -374,17 +374,15 @@ func (s *server) uiSignin(c *gin.Context) {
 		s.signinPage(c, http.StatusUnprocessableEntity, "Enter your access token.")
 		return
 	}
-	if s.limiters.cfg.Rate > 0 {
-		if wait := s.failures.wait(failKey(failSignIn, c.ClientIP())); wait > 0 {
-			secs := retrySeconds(wait)
-			c.Header("Retry-After", strconv.Itoa(secs))
-			unit := "seconds"
-			if secs == 1 {
-				unit = "second"
-			}
-			s.signinPage(c, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-ins failed from here. Try again in %d %s.", secs, unit))
-			return
+	if wait := s.failWait(c, failSignIn); wait > 0 {
+		secs := retrySeconds(wait)
+		c.Header("Retry-After", strconv.Itoa(secs))
+		unit := "seconds"
+		if secs == 1 {
+			unit = "second"
 		}
+		s.signinPage(c, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-ins failed from here. Try again in %d %s.", secs, unit))
+		return
 	}
 	sess, err := s.Store.OpenSession(c.Request.Context(), token, s.Now(), s.ui.opts.SessionTTL)
 	if errors.Is(err, models.ErrNotFound) {
