@@ -101,10 +101,7 @@ func ActionRow(s workflows.State) models.Action {
 	}
 	if s.FollowUp != nil {
 		// The inbox shows the follow-up as due from its first time until the check is made.
-		first := s.FollowUp.First
-		if first.IsZero() {
-			first = s.FollowUp.At
-		}
+		first := s.FollowUp.DueFrom()
 		a.FollowUpAt = &first
 	}
 	return a

@@ -75,11 +75,7 @@ func renderState(s workflows.State) actionJSON {
 		PolicyVersion: s.Policy.Version, Paused: s.Paused,
 	}
 	if f := s.FollowUp; f != nil {
-		due := f.First
-		if due.IsZero() {
-			due = f.At
-		}
-		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: due.UTC()}
+		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: f.DueFrom().UTC()}
 	}
 	for i, h := range s.Handovers {
 		a.Handovers[i] = handoverJSON{

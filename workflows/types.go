@@ -271,6 +271,14 @@ type FollowUp struct {
 	First time.Time `json:"first"`
 }
 
+// DueFrom is when the follow-up became due: First, or At for a reminder set before First existed.
+func (f *FollowUp) DueFrom() time.Time {
+	if f.First.IsZero() {
+		return f.At
+	}
+	return f.First
+}
+
 // Policy holds the durations of a category's lifecycle, resolved when the action starts: the
 // action keeps them even if the category's policy changes later.
 type Policy struct {
