@@ -509,14 +509,14 @@ func workerHTTP(reg *prometheus.Registry) http.Handler {
 	return mux
 }
 
-// Migrate applies the read model's migrations and returns the schema version.
-func Migrate(ctx context.Context, c Config, log *slog.Logger) (int64, error) {
+// Migrate applies the read model's migrations and says what it did.
+func Migrate(ctx context.Context, c Config, log *slog.Logger) (models.Migrated, error) {
 	if err := c.requireDatabase(); err != nil {
-		return 0, err
+		return models.Migrated{}, err
 	}
 	store, err := models.Open(c.DatabaseURL, log)
 	if err != nil {
-		return 0, err
+		return models.Migrated{}, err
 	}
 	defer store.Close()
 	return store.Migrate(ctx)

@@ -180,15 +180,24 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Migrate applies every migration not yet applied and returns the resulting version.
-func (s *Store) Migrate(ctx context.Context) (int64, error) {
+func (s *Store) Migrate(ctx context.Context) (Migrated, error) {
 	p, err := s.migrator()
 	if err != nil {
-		return 0, err
+		return Migrated{}, err
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return 0, fmt.Errorf("migrating read model: %w", err)
+	applied, err := p.Up(ctx)
+	if err != nil {
+		return Migrated{}, fmt.Errorf("migrating read model: %w", err)
 	}
-	return p.GetDBVersion(ctx)
+	version, err := p.GetDBVersion(ctx)
+	return Migrated{Version: version, Applied: len(applied)}, err
+}
+
+// Migrated is what Migrate did: the schema version the read model is at, and how many migrations
+// this call applied to get there (none when another process had, or nothing was pending).
+type Migrated struct {
+	Version int64
+	Applied int
 }
 
 // PendingMigrations reports whether migrations remain to be applied.

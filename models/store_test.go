@@ -497,21 +497,24 @@ func TestUpdateStaffWritesOnlyItsColumns(t *testing.T) {
 func TestConcurrentMigrationsOnPostgres(t *testing.T) {
 	url := modelstest.PostgresURL(t) // skips, saying so, without PostgreSQL
 	const processes = 4
-	versions := make([]int64, processes)
+	done := make([]models.Migrated, processes)
 	errs := make([]error, processes)
 	var wg sync.WaitGroup
 	for i := range processes {
 		store, err := models.Open(url, nil)
 		require.NoError(t, err)
 		t.Cleanup(func() { _ = store.Close() })
-		wg.Go(func() { versions[i], errs[i] = store.Migrate(context.Background()) })
+		wg.Go(func() { done[i], errs[i] = store.Migrate(context.Background()) })
 	}
 	wg.Wait()
+	applied := 0
 	for i := range processes {
 		require.NoError(t, errs[i], "process %d", i)
-		require.Equal(t, versions[0], versions[i])
+		require.Equal(t, done[0].Version, done[i].Version)
+		applied += done[i].Applied
 	}
-	require.Positive(t, versions[0])
+	require.Positive(t, done[0].Version)
+	require.EqualValues(t, done[0].Version, applied, "each migration applied once, by one of them")
 }
 
 // The metrics' escalations are counted by the kind of their reason in the database; an escalation

@@ -39,6 +39,10 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	require.Contains(t, out, "handover migrate")
 	out, err = run([]string{url}, "migrate")
 	require.NoError(t, err, out)
+	require.Regexp(t, `read model migrated to schema version \d+ \(\d+ migrations applied\)`, out)
+	out, err = run([]string{url}, "migrate")
+	require.NoError(t, err, out)
+	require.Regexp(t, `read model already at schema version \d+: nothing to apply`, out, "run again, it says it did nothing")
 
 	for _, tc := range []struct {
 		args []string

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/temporalserver"
 )
 
@@ -160,11 +161,11 @@ func newMigrateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			version, err := app.Migrate(cmd.Context(), cfg, cfg.Logger())
+			done, err := app.Migrate(cmd.Context(), cfg, cfg.Logger())
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "read model at schema version %d\n", version)
+			fmt.Fprintln(cmd.OutOrStdout(), migratedLine(done))
 			return nil
 		},
 	}
@@ -200,4 +201,15 @@ func newTemporalCmd() *cobra.Command {
 	cmd.Flags().StringVar(&ip, "ip", "127.0.0.1", "address to bind to")
 	cmd.Flags().IntVar(&port, "port", 7233, "frontend gRPC port")
 	return cmd
+}
+
+// migratedLine says what `migrate` did.
+func migratedLine(m models.Migrated) string {
+	switch m.Applied {
+	case 0:
+		return fmt.Sprintf("read model already at schema version %d: nothing to apply", m.Version)
+	case 1:
+		return fmt.Sprintf("read model migrated to schema version %d (1 migration applied)", m.Version)
+	}
+	return fmt.Sprintf("read model migrated to schema version %d (%d migrations applied)", m.Version, m.Applied)
 }
