@@ -183,6 +183,7 @@ func (s *server) createStaff(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, named(err, "member of staff", req.ID)
 	}
+	s.ui.names.forget()
 	return http.StatusCreated, staffJSON(st), nil
 }
 
@@ -244,6 +245,9 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 		return 0, nil, errorf(kindConflict, "%s is the only active administrator: make someone else one first", st.ID)
 	} else if err != nil {
 		return 0, nil, named(err, "member of staff", st.ID)
+	}
+	if req.Name != nil {
+		s.ui.names.forget()
 	}
 	return http.StatusOK, staffJSON(st), nil
 }

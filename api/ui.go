@@ -13,6 +13,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -64,6 +65,7 @@ type ui struct {
 	opts   UIOptions
 	pages  map[string]*template.Template
 	engine *gin.Engine
+	names  *staffNames
 }
 
 // whenLayout is how the pages show a time.
@@ -74,7 +76,6 @@ var uiFuncs = template.FuncMap{
 	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"label":        label,
 	"hasCommand":   slices.Contains[[]string, string],
-	"eventText":    eventText,
 	"messageParts": messageParts,
 	"randomIdem":   randomString,
 	"list":         func(v ...string) []string { return v },
@@ -111,7 +112,8 @@ var uiFuncs = template.FuncMap{
 }
 
 // newUI parses the page templates: each page is the layout with its own content.
-func newUI(opts UIOptions) (*ui, error) {
+// People are shown by name, from the directory in staff.
+func newUI(opts UIOptions, staff *staffNames) (*ui, error) {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
@@ -119,9 +121,12 @@ func newUI(opts UIOptions) (*ui, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &ui{opts: opts, pages: map[string]*template.Template{}}
+	funcs := maps.Clone(uiFuncs)
+	funcs["who"] = staff.of
+	funcs["eventText"] = func(e eventJSON) []eventPart { return eventText(e, staff.of) }
+	u := &ui{opts: opts, pages: map[string]*template.Template{}, names: staff}
 	for _, name := range names {
-		t, err := template.New("layout.html").Funcs(uiFuncs).ParseFS(uiTemplates, "ui/templates/layout.html", "ui/templates/parts.html", name)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(uiTemplates, "ui/templates/layout.html", "ui/templates/parts.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("parsing %s: %w", name, err)
 		}
@@ -606,6 +611,9 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 	if c.Request.Method == http.MethodGet && c.GetHeader("HX-Request") == "" {
 		// A page the browser was sent to after a form (not a live redraw) says what the form did.
 		data["Done"] = s.takeDone(c)
+	}
+	if err := s.ui.names.refresh(c.Request.Context(), s.Now()); err != nil {
+		s.Log.WarnContext(c.Request.Context(), "staff names not read; the page shows staff IDs", "error", err)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {

@@ -840,7 +840,8 @@ func heldRows(f *models.ReportFigures) []heldRow {
 }
 
 // eventText says what a timeline entry records, field by field.
-func eventText(e eventJSON) []eventPart {
+// People in it are named by who.
+func eventText(e eventJSON, who func(id string) string) []eventPart {
 	var parts []eventPart
 	for _, f := range eventFields {
 		v, ok := e.Data[f.key]
@@ -857,6 +858,8 @@ func eventText(e eventJSON) []eventPart {
 			if d, err := time.ParseDuration(part.Text); err == nil {
 				part.Text = spanText(d)
 			}
+		case fieldStaff:
+			part.Text = who(part.Text)
 		}
 		parts = append(parts, part)
 	}
@@ -889,11 +892,12 @@ type eventPart struct {
 	At          time.Time
 }
 
-// How a timeline field is shown: as written, or as the page shows times and spans.
+// How a timeline field is shown: as written, as the page shows times and spans, or by name.
 const (
 	fieldText = iota
 	fieldTime
 	fieldSpan
+	fieldStaff
 )
 
 // eventFields are the timeline data a page shows, in its order and words.
@@ -901,7 +905,8 @@ var eventFields = []struct {
 	key, label string
 	kind       int
 }{
-	{key: "to_id", label: "to"}, {key: "owner_id", label: "owner"}, {key: "from_id", label: "from"},
+	{key: "to_id", label: "to", kind: fieldStaff}, {key: "owner_id", label: "owner", kind: fieldStaff},
+	{key: "from_id", label: "from", kind: fieldStaff},
 	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},
 	{key: "result", label: "result"}, {key: "next", label: "next step"}, {key: "notes", label: "notes"},
 	{key: "text", label: "note"}, {key: "note", label: "note"}, {key: "message", label: "message"}, {key: "level", label: "level"},

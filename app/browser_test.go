@@ -183,7 +183,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	)
 	require.Equal(t, "Late checkout for room 214", alice.text("h1"))
 	require.Equal(t, "assigned", alice.text("#action-status"))
-	require.Equal(t, "alice", alice.text("#action-owner"))
+	require.Equal(t, "Alice Adams", alice.text("#action-owner"), "people by name")
 	// The relative due time counts on between redraws: moved 25 minutes nearer, it says so.
 	rel, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`(function () {
 		var el = document.querySelector('[data-rel]');
@@ -263,11 +263,11 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.SendKeys(chromedp.CSS(`#accept-summary`), "I confirm the late checkout with housekeeping and call the guest."),
 		chromedp.Click(chromedp.CSS(`#form-accept button[type=submit]`)),
 	)
-	bob.waitText("#action-owner", "bob")
+	bob.waitText("#action-owner", "Bob Brown")
 	bob.waitText("#action-status", "assigned")
 
 	// Alice's page, left open, follows the acceptance live, without a reload.
-	alice.waitText("#action-owner", "bob")
+	alice.waitText("#action-owner", "Bob Brown")
 	alice.waitText("#action-status", "assigned")
 	refreshed, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.body.hasAttribute('data-refreshed')`))
 	require.NoError(t, err)

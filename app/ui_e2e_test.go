@@ -672,7 +672,7 @@ func webShift(t *testing.T, st *app.Stack) {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		_, page = sup.do(http.MethodGet, progress, nil)
-		require.Contains(t, page, "Shift handover from erin")
+		require.Contains(t, page, "Shift handover from Erin Evans", "people by name")
 		require.Contains(t, page, a.ID)
 		require.Contains(t, page, ">Airport transfer at 06:00</a>", "each action by its title")
 		if strings.Contains(page, "requested") || strings.Contains(page, "pending") || time.Now().After(deadline) {
@@ -696,7 +696,7 @@ func webShift(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, `id="past-handovers"`, "no answered handover to list yet")
 	// The timeline says who and when in the page's words, not the API's field names and timestamps.
 	// A time is a <time> element, so the browser shows it in the desk's time zone like the others.
-	require.Regexp(t, `owner: erin · due: <time datetime="[0-9T:-]+Z">[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} UTC</time> · status: assigned`, page)
+	require.Regexp(t, `owner: Erin Evans · due: <time datetime="[0-9T:-]+Z">[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} UTC</time> · status: assigned`, page)
 	require.NotContains(t, page, "owner id:")
 	require.NotContains(t, page, "the clock is paused")
 	require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "guest on the phone"}, nil))
@@ -781,8 +781,10 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="past-handovers"`)
 	require.Contains(t, page, "Room is booked from 4pm", "the notes stay after the acceptance")
 	require.Contains(t, page, "2pm, I tell housekeeping", "with the read-back")
-	require.Regexp(t, `<details class="handover-past" id="past-h1" open>\s*<summary>alice to bob, .*: accepted \(how bob came to own it\)</summary>`, page,
+	require.Regexp(t, `<details class="handover-past" id="past-h1" open>\s*<summary>Alice Adams to Bob Brown, .*: accepted \(how Bob Brown came to own it\)</summary>`, page,
 		"the notes the owner works from are open, not folded away")
+	require.Contains(t, page, "<strong>handover accepted</strong> by Bob Brown", "the timeline names people")
+	require.Contains(t, page, "owner: Bob Brown · from: Alice Adams")
 
 	// The timeline shows the notes of a completion, and a note that looks like a time as written.
 	bob := as(t, st, "bob")
@@ -935,7 +937,7 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 
 	web := signedIn(t, st, "demo-alice")
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, "<h3>Withdraw the handover to bob</h3>")
+	require.Contains(t, page, "<h3>Withdraw the handover to Bob Brown</h3>")
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", url.Values{"csrf": {csrfOf(t, page)}, "reason": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `<input id="withdraw-reason" name="reason" required value=" ">\s*<span class="field-error">`, page)
@@ -1015,7 +1017,7 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 		return strings.Contains(page, `id="follow-hint"`) && strings.Contains(page, "/actions/"+a.ID)
 	}, 10*time.Second, 50*time.Millisecond, "the inbox lists the follow-up due and says what to do")
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, "<h3>Follow up with bob</h3>")
+	require.Contains(t, page, "<h3>Follow up with Bob Brown</h3>")
 	require.Regexp(t, `your follow-up is due from <time datetime="[^"]+Z">`, page)
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
