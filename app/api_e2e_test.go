@@ -272,6 +272,7 @@ func testIdempotentCommands(t *testing.T, st *app.Stack) {
 	// A retry the API's own checks would now refuse (its due_at has passed since) gets the first
 	// answer, as Temporal keeps it; without the key, or with another body, the refusal stands.
 	carol := as(t, st, "carol")
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "due_in", "1s"), &a))
 	key = modelstest.Name("extend")
 	body := map[string]any{"due_at": time.Now().Add(1500 * time.Millisecond).UTC().Format(time.RFC3339Nano), "reason": "guest asked"}
 	var extended, again action

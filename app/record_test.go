@@ -70,15 +70,14 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
 	carol := as(t, st, "carol")
-	record("due_escalated_reassigned", func(id string) {
-		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "1s", "reason": "short"}, nil))
+	dueSoon := func(in string) map[string]any { return merge(newAction("alice"), "due_in", in) }
+	recordFrom("due_escalated_reassigned", dueSoon("1s"), func(id string) {
 		waitStatus(t, alice, id, "checking", 0)
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/escalate", map[string]any{"reason": "stuck"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign", map[string]any{"to_id": "bob", "reason": "alice is away"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
 	})
-	record("check_reassigned_with_due", func(id string) {
-		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "1s", "reason": "short"}, nil))
+	recordFrom("check_reassigned_with_due", dueSoon("1s"), func(id string) {
 		waitStatus(t, alice, id, "checking", 0)
 		var a action
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/check",
@@ -91,8 +90,7 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, alice.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "x"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "off shift soon"}, nil))
 	})
-	record("pause_resume", func(id string) {
-		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "2s", "reason": "short"}, nil))
+	recordFrom("pause_resume", dueSoon("2s"), func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		time.Sleep(3 * time.Second)
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "the guest answered"}, nil))
@@ -144,7 +142,7 @@ func TestRecordHistories(t *testing.T) {
 			alice.call("GET", "/api/v1/actions/"+id+"/events", nil, &events)
 			return slices.ContainsFunc(events.Items, func(e struct{ Type string }) bool { return e.Type == "escalation_reminder" })
 		}, 15*time.Second, 25*time.Millisecond, "revision 7: the top of the ladder is reminded")
-		require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "2h", "reason": "the guest agreed"}, nil))
+		require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "5h", "reason": "the guest agreed"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
 	})
 	// The last one: the team's calendar applies to every action created after it.
@@ -160,7 +158,7 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "answered"}, nil))
-		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "3h", "reason": "more time"}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "6h", "reason": "more time"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
 }

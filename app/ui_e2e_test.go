@@ -548,13 +548,16 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	// a due time forward thinking they add to it.
 	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; due now <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+`"`, page)
 	require.Contains(t, page, `value="waiting on parts"`)
-	resp, _ = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
+	resp, page = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "3h from now is before its due time")
+	require.Contains(t, page, "an extension only gives more time")
+	resp, _ = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"9h"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, "/board?team="+outgoing.TeamID, resp.Header.Get("Location"))
 	// The board it leads to says when the action is due now, in how long and as a time the page
 	// shows in the desk's own zone (it was a UTC time in plain text beside local ones).
 	_, page = m.do(http.MethodGet, "/board?team="+outgoing.TeamID, nil)
-	require.Regexp(t, `<p class="done" id="done" role="status" tabindex="-1">&#34;[^<]*&#34; is now due in (2h 59m|3h 0m) \(<time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">[^<]+</time>\)\.</p>`, page)
+	require.Regexp(t, `<p class="done" id="done" role="status" tabindex="-1">&#34;[^<]*&#34; is now due in (8h 59m|9h 0m) \(<time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">[^<]+</time>\)\.</p>`, page)
 }
 
 // The recipient of an accepted handover rates it from the action page, once.

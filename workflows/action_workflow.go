@@ -384,7 +384,9 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 		setCommand(ctx, w, UpdateCheck, CheckCheck, ApplyCheck),
 		setCommand(ctx, w, UpdateEscalate, CheckEscalate, ApplyEscalate),
 		setCommand(ctx, w, UpdateReassign, CheckReassign, ApplyReassign),
-		setCommand(ctx, w, UpdateExtend, CheckExtend, ApplyExtend),
+		setCommand(ctx, w, UpdateExtend, func(s *State, in ExtendInput) error {
+			return CheckExtend(s, in, workflow.Now(ctx))
+		}, ApplyExtend),
 		setCommand(ctx, w, UpdateCancel, CheckCancel, ApplyCancel),
 		setCommand(ctx, w, UpdateClaim, CheckClaim, ApplyClaim),
 		setCommand(ctx, w, UpdateFeedback, CheckFeedback, ApplyFeedback),

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 )
@@ -33,7 +34,7 @@ func Available(s *State, a Actor, self Recipient) []string {
 		{UpdatePause, func() error { return CheckPause(s, PauseInput{Actor: a}) }},
 		{UpdateResume, func() error { return CheckResume(s, ResumeInput{Actor: a}) }},
 		{UpdateReassign, func() error { return CheckReassign(s, ReassignInput{Actor: a}) }},
-		{UpdateExtend, func() error { return CheckExtend(s, ExtendInput{Actor: a}) }},
+		{UpdateExtend, func() error { return CheckExtend(s, ExtendInput{Actor: a}, time.Time{}) }},
 		{UpdateEscalate, func() error { return CheckEscalate(s, EscalateInput{Actor: a}) }},
 		{UpdateCancel, func() error { return CheckCancel(s, CancelInput{Actor: a}) }},
 		{UpdateNote, func() error { return CheckNote(s, NoteInput{Actor: a}) }},

@@ -199,9 +199,10 @@ func TestCheckNotDoneNextSteps(t *testing.T) {
 	escalate := &step{name: workflows.UpdateEscalate, arg: workflows.EscalateInput{Actor: dave, Reason: "VIP guest"}}
 	extendDue := b.env.Now().Add(8 * time.Hour)
 	agentExtends := &step{name: workflows.UpdateExtend, arg: workflows.ExtendInput{Actor: bob, DueAt: extendDue, Reason: "x"}}
+	earlier := &step{name: workflows.UpdateExtend, arg: workflows.ExtendInput{Actor: carol, DueIn: 10 * time.Minute, Reason: "sooner"}}
 	supExtend := &step{name: workflows.UpdateExtend, arg: workflows.ExtendInput{Actor: carol, DueAt: extendDue, Reason: "parts arrive tomorrow"}}
 	checkEscalate := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "fixed"}}
-	b.run(t, in, checking, incomplete, extend, dueAgain, reassignNoDue, reassign, agentEscalates, escalate, agentExtends, supExtend, checkEscalate)
+	b.run(t, in, checking, incomplete, extend, dueAgain, reassignNoDue, reassign, agentEscalates, escalate, agentExtends, earlier, supExtend, checkEscalate)
 
 	require.Equal(t, workflows.StatusChecking, checking.state.Status)
 	requireRefused(t, incomplete, workflows.ErrInvalid)
@@ -218,6 +219,8 @@ func TestCheckNotDoneNextSteps(t *testing.T) {
 	require.Equal(t, workflows.StatusEscalated, escalate.state.Status)
 	require.Equal(t, "VIP guest", escalate.state.EscalationReason)
 	requireRefused(t, agentExtends, workflows.ErrForbidden)
+	requireRefused(t, earlier, workflows.ErrInvalid)
+	require.Regexp(t, `due_in: that is \S+Z, before the action's due time \S+Z: an extension only gives more time`, earlier.err.Error())
 	require.NoError(t, supExtend.err)
 	require.Equal(t, workflows.StatusAssigned, supExtend.state.Status)
 	require.Equal(t, 0, supExtend.state.EscalationLevel)

@@ -886,8 +886,10 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	return append(events, ev)
 }
 
-// CheckExtend refuses an extension by anyone but a supervisor or manager, or without a reason.
-func CheckExtend(s *State, in ExtendInput) error {
+// CheckExtend refuses an extension by anyone but a supervisor or manager, without a reason, or
+// to a due time before the one the action has: an extension gives more time. now is when the
+// command is made (a time counted from now is counted from it); zero leaves that last check out.
+func CheckExtend(s *State, in ExtendInput, now time.Time) error {
 	if err := checkTransition(s, UpdateExtend); err != nil {
 		return err
 	}
@@ -899,6 +901,17 @@ func CheckExtend(s *State, in ExtendInput) error {
 	}
 	if blank(in.Reason) {
 		return refuse(ErrInvalid, "reason: say why the due time moves")
+	}
+	// A paused action's due time moves on when it resumes: any new one is a choice made for then.
+	if !now.IsZero() && !s.Paused && !s.DueAt.IsZero() {
+		if due := s.dueFrom(now, in.DueIn, in.DueAt); due.Before(s.DueAt) {
+			field := "due_in"
+			if in.DueIn <= 0 {
+				field = "due_at"
+			}
+			return refuse(ErrInvalid, "%s: that is %s, before the action's due time %s: an extension only gives more time",
+				field, due.Format(time.RFC3339), s.DueAt.Format(time.RFC3339))
+		}
 	}
 	return nil
 }
