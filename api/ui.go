@@ -612,9 +612,7 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 		// A page the browser was sent to after a form (not a live redraw) says what the form did.
 		data["Done"] = s.takeDone(c)
 	}
-	if err := s.ui.names.refresh(c.Request.Context(), s.Now()); err != nil {
-		s.Log.WarnContext(c.Request.Context(), "staff names not read; the page shows staff IDs", "error", err)
-	}
+	s.who(c)
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		s.Log.ErrorContext(c.Request.Context(), "rendering page", "page", page, "error", err)
@@ -622,6 +620,15 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 		return
 	}
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// who names people for a page or a sentence about to be written: the staff directory, read
+// again when it is stale (on failure, people are shown by ID).
+func (s *server) who(c *gin.Context) func(id string) string {
+	if err := s.ui.names.refresh(c.Request.Context(), s.Now()); err != nil {
+		s.Log.WarnContext(c.Request.Context(), "staff names not read; the page shows staff IDs", "error", err)
+	}
+	return s.ui.names.of
 }
 
 // doneCookie carries, across the redirect that follows a form, a sentence saying what the form

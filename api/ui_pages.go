@@ -217,11 +217,43 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 		}
 		data["Teams"] = teams.Items
 	}
+	if me.TeamID != "" {
+		// Due times count the team's opening hours: the form says which.
+		var cal calendarJSON
+		if !s.read(c, "/api/v1/teams/"+url.PathEscape(me.TeamID)+"/calendar", &cal, "The team's opening hours") {
+			return
+		}
+		data["OpenHours"] = openHours(cal)
+	}
 	if problem != nil {
 		data["Error"] = problem.message()
 		data["Fields"] = problem.fields()
 	}
 	s.render(c, status, "new", data)
+}
+
+// openHours says a team's opening hours in a few words ("mon, tue 08:00-18:00; sat 09:00-13:00
+// (Europe/London)"), or nothing when it is open around the clock.
+func openHours(cal calendarJSON) string {
+	if cal.AroundTheClock || len(cal.Hours) == 0 {
+		return ""
+	}
+	var spans []string
+	days := map[string][]string{}
+	for _, h := range cal.Hours {
+		span := h.Open + "-" + h.Close
+		if _, seen := days[span]; !seen {
+			spans = append(spans, span)
+		}
+		if d := days[span]; len(d) == 0 || d[len(d)-1] != h.Day {
+			days[span] = append(d, h.Day)
+		}
+	}
+	parts := make([]string, len(spans))
+	for i, span := range spans {
+		parts[i] = strings.Join(days[span], ", ") + " " + span
+	}
+	return strings.Join(parts, "; ") + " (" + cal.TimeZone + ")"
 }
 
 func (r apiResult) fields() map[string]string {
@@ -262,7 +294,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The action was created but its answer could not be read.")
 		return
 	}
-	s.setDone(c, doneMessage(uiCreate, a, s.Now()))
+	s.setDone(c, doneMessage(uiCreate, a, s.Now(), principal(c).ID, s.who(c)))
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
 }
 
@@ -462,7 +494,7 @@ func (s *server) uiCommand(c *gin.Context) {
 	}
 	var a actionJSON
 	_ = res.decode(&a) // a note or feedback answers otherwise; doneMessage needs no action then
-	s.setDone(c, doneMessage(command, a, s.Now()))
+	s.setDone(c, doneMessage(command, a, s.Now(), principal(c).ID, s.who(c)))
 	if back == "board" {
 		c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team")))
 		return
@@ -478,25 +510,36 @@ func boardOf(viewer models.Staff, team string) string {
 	return "/board?team=" + url.QueryEscape(team)
 }
 
-// doneMessage says what a command the person sent has done, from the action as it answered. A time
-// in it is written in RFC 3339, which the page shows in the desk's own zone (messageParts).
-func doneMessage(command string, a actionJSON, now time.Time) string {
+// doneMessage says what a command the person sent has done, from the action as it answered: to
+// the person (me) who sent it, naming others by who. A time in it is written in RFC 3339, which
+// the page shows in the desk's own zone (messageParts).
+func doneMessage(command string, a actionJSON, now time.Time, me string, who func(id string) string) string {
+	// name is a person as the sentence names them: "you" for the sender.
+	name := func(id string) string {
+		if id == me {
+			return "you"
+		}
+		return who(id)
+	}
+	due := func() string {
+		return fmt.Sprintf("due %s (%s)", humanDuration(a.DueAt.Sub(now)), a.DueAt.UTC().Format(time.RFC3339))
+	}
 	switch command {
 	case uiCreate:
 		if a.OwnerID == "" {
-			return "Created: nobody could take it on, so it is unassigned and the team's supervisors are told."
+			return fmt.Sprintf("Created, %s: nobody could take it on, so it is unassigned and the team's supervisors are told.", due())
 		}
-		return fmt.Sprintf("Created: %s owns it.", a.OwnerID)
+		return fmt.Sprintf("Created: %s, %s.", ownsIt(name(a.OwnerID)), due())
 	case workflows.UpdateHandover:
 		if a.PendingHandover != nil {
-			return fmt.Sprintf("Handed over to %s: you own %q until they accept.", a.PendingHandover.ToID, a.Title)
+			return fmt.Sprintf("Handed over to %s: you own %q until they accept.", who(a.PendingHandover.ToID), a.Title)
 		}
 	case workflows.UpdateAccept, workflows.UpdateClaim:
-		return fmt.Sprintf("%q is yours now.", a.Title)
+		return fmt.Sprintf("%q is yours now, %s.", a.Title, due())
 	case workflows.UpdateDecline:
-		return fmt.Sprintf("Declined: %s keeps %q and is told why.", a.OwnerID, a.Title)
+		return fmt.Sprintf("Declined: %s keeps %q and is told why.", who(a.OwnerID), a.Title)
 	case workflows.UpdateWithdraw:
-		return fmt.Sprintf("Handover withdrawn: %s keeps %q, and the recipient is told why.", a.OwnerID, a.Title)
+		return fmt.Sprintf("Handover withdrawn: %s %q, and the recipient is told why.", keepsIt(name(a.OwnerID)), a.Title)
 	case workflows.UpdateFollowUp:
 		if a.FollowUp != nil {
 			return fmt.Sprintf("Follow-up recorded: you will be reminded again %s (%s).", humanDuration(a.FollowUp.DueAt.Sub(now)), a.FollowUp.DueAt.UTC().Format(time.RFC3339))
@@ -505,25 +548,48 @@ func doneMessage(command string, a actionJSON, now time.Time) string {
 	case workflows.UpdateComplete:
 		return fmt.Sprintf("%q is completed.", a.Title)
 	case workflows.UpdateCheck:
-		return fmt.Sprintf("Check recorded: %q is %s.", a.Title, strings.ReplaceAll(a.Status, "_", " "))
+		switch a.Status {
+		case "completed":
+			return fmt.Sprintf("Check recorded: %q is completed.", a.Title)
+		case "escalated":
+			return fmt.Sprintf("Check recorded: %q is escalated (level %d).", a.Title, a.EscalationLevel)
+		case "assigned":
+			return fmt.Sprintf("Check recorded: %s, %s.", ownsIt(name(a.OwnerID)), due())
+		}
+		return fmt.Sprintf("Check recorded: %q is %s.", a.Title, label(a.Status))
 	case workflows.UpdateEscalate:
 		return fmt.Sprintf("%q is escalated (level %d).", a.Title, a.EscalationLevel)
 	case workflows.UpdateReassign:
-		return fmt.Sprintf("%q is reassigned to %s.", a.Title, a.OwnerID)
+		return fmt.Sprintf("%q is reassigned to %s, %s.", a.Title, name(a.OwnerID), due())
 	case workflows.UpdateExtend:
-		return fmt.Sprintf("%q is now due %s (%s).", a.Title, humanDuration(a.DueAt.Sub(now)), a.DueAt.UTC().Format(time.RFC3339))
+		return fmt.Sprintf("%q is now %s.", a.Title, due())
 	case workflows.UpdateCancel:
 		return fmt.Sprintf("%q is cancelled.", a.Title)
 	case workflows.UpdatePause:
 		return fmt.Sprintf("%q is paused: its clocks stand still until it is resumed.", a.Title)
 	case workflows.UpdateResume:
-		return fmt.Sprintf("%q is running again, due %s (%s).", a.Title, humanDuration(a.DueAt.Sub(now)), a.DueAt.UTC().Format(time.RFC3339))
+		return fmt.Sprintf("%q is running again, %s.", a.Title, due())
 	case workflows.UpdateNote:
 		return "Note added to the timeline."
 	case uiFeedback:
 		return "Thank you: your feedback is recorded."
 	}
 	return "Done."
+}
+
+// ownsIt and keepsIt agree the verb with a person named "you" or by name.
+func ownsIt(person string) string {
+	if person == "you" {
+		return "you own it"
+	}
+	return person + " owns it"
+}
+
+func keepsIt(person string) string {
+	if person == "you" {
+		return "you keep"
+	}
+	return person + " keeps"
 }
 
 // statusOrder puts what needs a supervisor first on the board.

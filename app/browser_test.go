@@ -412,7 +412,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.Click(chromedp.CSS(`#form-withdraw button[type=submit]`)),
 	)
 	tokyo.waitText("#action-status", "assigned")
-	require.Contains(t, tokyo.text("#done"), "Handover withdrawn: erin keeps")
+	require.Contains(t, tokyo.text("#done"), "Handover withdrawn: you keep")
 	require.Contains(t, tokyo.text(".timeline"), "Meant for alice")
 	tokyo.screenshot("withdrawn")
 

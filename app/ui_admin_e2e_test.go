@@ -373,6 +373,16 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "mon 08:00-12:00\nmon 13:00-18:00\ntue 10:00-14:00", "the form shows the calendar as stored")
 	require.Contains(t, page, "Set by root")
 
+	// The team's New action form says due times count these hours.
+	therapist := modelstest.Name("therapist")
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{"id": therapist, "name": "Tess Tanner", "role": "agent", "team_id": team, "authority": 1}, nil))
+	var issued struct{ Token string }
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff/"+therapist+"/tokens", map[string]any{"label": "spa desk"}, &issued))
+	spa := newWebClient(t, st.URL)
+	spa.signIn(issued.Token)
+	_, page = spa.do(http.MethodGet, "/actions/new", nil)
+	require.Contains(t, page, "Counted in the team's opening hours, mon 08:00-12:00; mon 13:00-18:00; tue 10:00-14:00 (Europe/Madrid), unless the category's policy runs around the clock.")
+
 	// Only administrators; an unknown team is not found.
 	sup := newWebClient(t, st.URL)
 	supCSRF := sup.signIn("demo-carol")

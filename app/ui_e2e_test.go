@@ -293,7 +293,8 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "crm").call(http.MethodGet, "/api/v1"+resp.Header.Get("Location"), nil, &routed))
 	require.Equal(t, "frontdesk", routed.TeamID)
 	_, created := crm.do(http.MethodGet, resp.Header.Get("Location"), nil)
-	require.Contains(t, created, `role="status" tabindex="-1">Created: `+routed.OwnerID+` owns it.</p>`, "the page says what the form did")
+	require.Regexp(t, `role="status" tabindex="-1">Created: [A-Z][a-z]+ [A-Z][a-z]+ owns it, due in (1h 59m|2h 0m) \(<time datetime="[^"]+Z">`, created,
+		"the page says what the form did: who owns it, by name, and when it is due")
 
 	// The authority an action needs is set on the form; one that is not a number is named.
 	_, page = crm.do(http.MethodGet, "/actions/new", nil)
@@ -512,8 +513,8 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card's panel is open again")
 	require.Contains(t, page, `value="tomorrow"`)
 	require.Contains(t, page, `value="parts arrive late"`)
-	require.Regexp(t, `Not done:</strong> Due in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
-	require.Equal(t, 1, strings.Count(page, "Not done:"), "once, on the card")
+	require.Regexp(t, `Nothing changed:</strong> Due in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
+	require.Equal(t, 1, strings.Count(page, "Nothing changed:"), "once, on the card")
 
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {outID}, "situation": {"busy"}, "notes": {"Two late arrivals."}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
@@ -529,7 +530,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+gone.ID+"/cancel", map[string]any{"reason": "duplicate"}, nil))
 	resp, page = w.do(http.MethodPost, "/actions/"+gone.ID+"/extend", url.Values{"csrf": {csrf}, "back": {"board"}, "due_in": {"2h"}, "reason": {"late parts"}})
 	require.Equal(t, http.StatusConflict, resp.StatusCode)
-	require.Contains(t, page, `<div class="problem" role="alert"><strong>Not done:</strong>`, "said at the top, as no card shows it")
+	require.Contains(t, page, `<div class="problem" role="alert"><strong>Nothing changed:</strong>`, "said at the top, as no card shows it")
 
 	// A manager acting on another team's board stays on that board, refused or not.
 	var outgoing struct {
@@ -937,6 +938,7 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	_, page := bob.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="form-accept"`)
 	require.NotContains(t, page, `id="form-withdraw"`, "the recipient cannot withdraw it")
+	bobCSRF := csrfOf(t, page)
 
 	web := signedIn(t, st, "demo-alice")
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
@@ -947,10 +949,13 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", url.Values{"csrf": {csrfOf(t, page)}, "reason": {"meant for erin"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = web.do(http.MethodGet, resp.Header.Get("Location"), nil)
-	require.Contains(t, page, `Handover withdrawn: alice keeps &#34;Late checkout for room 214&#34;, and the recipient is told why.`)
+	require.Contains(t, page, `Handover withdrawn: you keep &#34;Late checkout for room 214&#34;, and the recipient is told why.`)
 	require.NotContains(t, page, `id="form-withdraw"`)
 	require.Contains(t, page, `id="form-handover"`, "alice can hand it over again")
-	_, page = bob.do(http.MethodGet, "/actions/"+a.ID, nil)
+	// Bob, whose page still offered the acceptance, is told what happened.
+	resp, page = bob.do(http.MethodPost, "/actions/"+a.ID+"/accept", url.Values{"csrf": {bobCSRF}, "summary": {"2pm, I tell housekeeping"}})
+	require.Equal(t, http.StatusConflict, resp.StatusCode)
+	require.Regexp(t, `<strong>Nothing changed:</strong> the handover to you was withdrawn at <time datetime="[^"]+Z">[^<]+</time> \(the timeline says why\): alice owns the action`, page)
 	require.NotContains(t, page, `id="form-accept"`)
 }
 

@@ -209,9 +209,11 @@ func TestDeclineKeepsOwner(t *testing.T) {
 	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
 	decline := &step{name: workflows.UpdateDecline, arg: workflows.DeclineInput{Actor: bob, Reason: "I am off in ten minutes"}}
 	again := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("erin", 2))}
+	bobAgain := &step{name: workflows.UpdateDecline, arg: workflows.DeclineInput{Actor: bob, Reason: "still off"}}
 	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Summary: "on it"}}
+	acceptTwice := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Summary: "on it, again"}}
 	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: carol, Outcome: "done by erin"}}
-	b.run(t, startInput("a2"), handover, decline, again, accept, complete)
+	b.run(t, startInput("a2"), handover, decline, again, bobAgain, accept, acceptTwice, complete)
 
 	require.NoError(t, decline.err)
 	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyHandoverDeclined, "the hander is told")
@@ -222,8 +224,12 @@ func TestDeclineKeepsOwner(t *testing.T) {
 
 	require.NoError(t, again.err)
 	require.Equal(t, "h2", again.state.PendingHandoverID)
+	requireRefused(t, bobAgain, workflows.ErrConflict)
+	require.Regexp(t, `^you declined this handover at \S+Z \(type: Conflict`, bobAgain.err.Error(), "the handover pending now is another's")
 	require.NoError(t, accept.err)
 	require.Equal(t, "erin", accept.state.OwnerID)
+	requireRefused(t, acceptTwice, workflows.ErrConflict)
+	require.Regexp(t, `^you accepted this handover at \S+Z: the action is yours \(type: Conflict`, acceptTwice.err.Error())
 	require.NoError(t, complete.err, "a supervisor may complete an action they do not own")
 }
 
@@ -254,6 +260,8 @@ func TestWithdrawKeepsOwner(t *testing.T) {
 	require.Empty(t, withdraw.state.PendingHandoverID)
 	require.Equal(t, workflows.HandoverWithdrawn, withdraw.state.Handovers[0].Status)
 	requireRefused(t, acceptLate, workflows.ErrConflict)
+	require.Regexp(t, `the handover to you was withdrawn at \S+Z \(the timeline says why\): alice owns the action`, acceptLate.err.Error(),
+		"the recipient whose page still offered it is told what happened, not that the action is assigned")
 	requireRefused(t, again, workflows.ErrConflict)
 	require.Equal(t, workflows.StatusAssigned, afterExpiry.state.Status, "a withdrawn handover does not expire")
 	require.Zero(t, afterExpiry.state.EscalationLevel)

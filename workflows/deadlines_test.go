@@ -134,6 +134,7 @@ func TestUnansweredHandoverExpires(t *testing.T) {
 	require.Equal(t, workflows.HandoverExpired, expired.state.Handovers[0].Status)
 	require.Equal(t, 1, expired.state.EscalationLevel)
 	requireRefused(t, lateAccept, workflows.ErrConflict)
+	require.Regexp(t, `the handover to you expired at \S+Z, unanswered: alice owns the action`, lateAccept.err.Error())
 	require.NoError(t, reassign.err)
 	require.Equal(t, "erin", reassign.state.OwnerID)
 	require.Equal(t, workflows.StatusAssigned, reassign.state.Status)

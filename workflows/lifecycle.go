@@ -389,14 +389,52 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 }
 
 func checkRecipient(s *State, command string, actor Actor) error {
+	h := s.PendingHandover()
+	if h == nil || actor.ID != h.ToID {
+		// Someone answering a handover that has ended since their page was drawn is told how.
+		if last := s.lastHandoverTo(actor.ID); last != nil && last.Status != HandoverPending {
+			return refuse(ErrConflict, "%s", last.endedForRecipient(s))
+		}
+	}
 	if err := checkTransition(s, command); err != nil {
 		return err
 	}
-	h := s.PendingHandover()
 	if h == nil || actor.ID != h.ToID {
 		return refuse(ErrForbidden, "only the recipient of the pending handover can %s it", command)
 	}
 	return nil
+}
+
+// lastHandoverTo is the latest handover of the action to the person, or nil.
+func (s *State) lastHandoverTo(id string) *Handover {
+	for i := len(s.Handovers) - 1; i >= 0; i-- {
+		if s.Handovers[i].ToID == id {
+			return &s.Handovers[i]
+		}
+	}
+	return nil
+}
+
+// endedForRecipient says to its recipient how a handover that is no longer pending ended.
+func (h *Handover) endedForRecipient(s *State) string {
+	at := ""
+	if h.RespondedAt != nil {
+		at = " at " + h.RespondedAt.Format(time.RFC3339)
+	}
+	switch h.Status {
+	case HandoverAccepted:
+		return "you accepted this handover" + at + ": the action is yours"
+	case HandoverDeclined:
+		return "you declined this handover" + at
+	}
+	keeps := "nobody owns the action now"
+	if s.OwnerID != "" {
+		keeps = s.OwnerID + " owns the action"
+	}
+	if h.Status == HandoverExpired {
+		return fmt.Sprintf("the handover to you expired%s, unanswered: %s", at, keeps)
+	}
+	return fmt.Sprintf("the handover to you was withdrawn%s (the timeline says why): %s", at, keeps)
 }
 
 // CheckAccept refuses an acceptance by anyone but the recipient, by a recipient who could no longer

@@ -1,0 +1,47 @@
+package api
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/calendar"
+	"github.com/handover/handover/workflows"
+)
+
+func TestDoneMessage(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	who := func(id string) string { return map[string]string{"alice": "Alice Adams", "bob": "Bob Brown"}[id] }
+	a := actionJSON{Title: "Late checkout", OwnerID: "bob", Status: "assigned", DueAt: now.Add(4 * 24 * time.Hour)}
+	for _, tc := range []struct {
+		command, me string
+		change      func(*actionJSON)
+		want        string
+	}{
+		{uiCreate, "alice", nil, "Created: Bob Brown owns it, due in 4 days (2026-12-07T09:00:00Z)."},
+		{uiCreate, "bob", nil, "Created: you own it, due in 4 days (2026-12-07T09:00:00Z)."},
+		{workflows.UpdateWithdraw, "bob", nil, `Handover withdrawn: you keep "Late checkout", and the recipient is told why.`},
+		{workflows.UpdateWithdraw, "carol", nil, `Handover withdrawn: Bob Brown keeps "Late checkout", and the recipient is told why.`},
+		{workflows.UpdateCheck, "carol", nil, "Check recorded: Bob Brown owns it, due in 4 days (2026-12-07T09:00:00Z)."},
+		{workflows.UpdateCheck, "carol", func(a *actionJSON) { a.Status = "escalated"; a.EscalationLevel = 2 }, `Check recorded: "Late checkout" is escalated (level 2).`},
+		{workflows.UpdateReassign, "carol", nil, `"Late checkout" is reassigned to Bob Brown, due in 4 days (2026-12-07T09:00:00Z).`},
+		{workflows.UpdateDecline, "bob", func(a *actionJSON) { a.OwnerID = "alice" }, `Declined: Alice Adams keeps "Late checkout" and is told why.`},
+	} {
+		in := a
+		if tc.change != nil {
+			tc.change(&in)
+		}
+		require.Equal(t, tc.want, doneMessage(tc.command, in, now, tc.me, who), "%s by %s", tc.command, tc.me)
+	}
+}
+
+func TestOpenHours(t *testing.T) {
+	require.Empty(t, openHours(calendarJSON{AroundTheClock: true}))
+	require.Equal(t, "mon, tue 08:00-18:00; sat 09:00-13:00 (Europe/London)", openHours(calendarJSON{TimeZone: "Europe/London", Hours: []calendar.Hours{
+		{Day: "mon", Open: "08:00", Close: "18:00"}, {Day: "tue", Open: "08:00", Close: "18:00"}, {Day: "sat", Open: "09:00", Close: "13:00"},
+	}}))
+	require.Equal(t, "mon 08:00-12:00; mon 13:00-17:00 (UTC)", openHours(calendarJSON{TimeZone: "UTC", Hours: []calendar.Hours{
+		{Day: "mon", Open: "08:00", Close: "12:00"}, {Day: "mon", Open: "13:00", Close: "17:00"},
+	}}))
+}
