@@ -45,3 +45,28 @@ func TestOpenHours(t *testing.T) {
 		{Day: "mon", Open: "08:00", Close: "12:00"}, {Day: "mon", Open: "13:00", Close: "17:00"},
 	}}))
 }
+
+func TestEndShiftWarning(t *testing.T) {
+	require.Empty(t, endShiftWarning(0, 0))
+	require.Equal(t, "You still own 2 open actions: they stay yours; the shift handover form below passes them on. End your shift anyway?", endShiftWarning(2, 0))
+	require.Equal(t, "You still own 1 open action: it stays yours; the shift handover form below passes it on. "+
+		"3 handovers wait for you: off shift you cannot accept them, and unanswered they are escalated; decline them now if you will not take them on. End your shift anyway?",
+		endShiftWarning(1, 3))
+}
+
+func TestHandoverFormFrom(t *testing.T) {
+	back := handoverJSON{FromID: "alice", ToID: "bob", Status: workflows.HandoverDeclined, Reason: "shift ends", Method: "chat", Situation: "busy",
+		Notes:           workflows.HandoverNotes{Summary: "2pm checkout", CustomerContext: unavailable, Fields: map[string]string{"room": "214"}},
+		CustomerMessage: "Bob will call you."}
+	f := handoverFormFrom([]handoverJSON{back}, "alice")
+	require.Equal(t, "2pm checkout", f.Get("notes_summary"))
+	require.Equal(t, "shift ends", f.Get("reason"))
+	require.Equal(t, "chat", f.Get("method"))
+	require.Equal(t, "214", f.Get("field_room"))
+	require.False(t, f.Has("notes_customer_context"), "data that could not be opened is not typed back as text")
+	require.False(t, f.Has("customer_message"), "it named the colleague who declined")
+	require.Empty(t, handoverFormFrom([]handoverJSON{back}, "carol"), "another's handover")
+	back.Status = workflows.HandoverAccepted
+	require.Empty(t, handoverFormFrom([]handoverJSON{back}, "alice"), "an accepted handover is not started again")
+	require.Empty(t, handoverFormFrom(nil, "alice"))
+}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,8 +14,10 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
 )
 
@@ -130,6 +133,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
+		data["EndShiftWarning"] = endShiftWarning(len(owned), len(in.AwaitingAcceptance))
 	}
 	if len(owned) > 0 {
 		// Whoever owns actions can hand over their own shift (a supervisor does it for others
@@ -141,6 +145,41 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		data["Error"] = problem.message()
 	}
 	s.render(c, status, "inbox", data)
+}
+
+// endShiftWarning is what "End my shift" asks first, when the person still has work: the actions
+// they own stay theirs, and the handovers waiting for them cannot be accepted off shift.
+func endShiftWarning(owned, awaiting int) string {
+	var parts []string
+	if owned > 0 {
+		parts = append(parts, fmt.Sprintf("You still own %s: %s yours; the shift handover form below passes %s on.",
+			plural(owned, "open action"), pick(owned, "it stays", "they stay"), pick(owned, "it", "them")))
+	}
+	if awaiting > 0 {
+		parts = append(parts, fmt.Sprintf("%s %s for you: off shift you cannot accept %s, and unanswered %s escalated; decline %s now if you will not take %s on.",
+			plural(awaiting, "handover"), pick(awaiting, "waits", "wait"), pick(awaiting, "it", "them"),
+			pick(awaiting, "it is", "they are"), pick(awaiting, "it", "them"), pick(awaiting, "it", "them")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, " ") + " End your shift anyway?"
+}
+
+// plural is a count with its noun: "1 handover", "3 handovers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// pick is the singular word for one, the plural one otherwise.
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // inboxNotifications is how many of the latest notifications the inbox shows.
@@ -351,10 +390,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	slices.Reverse(events.Items) // newest first
 	var commands []string
+	acceptBlocked := ""
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
 		state := stateFromRow(row)
 		me := principal(c)
 		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
+		if slices.Contains(commands, workflows.UpdateAccept) {
+			acceptBlocked = acceptBlockedFor(&state, me)
+		}
 	}
 	var required []string
 	if slices.Contains(commands, workflows.UpdateHandover) {
@@ -388,22 +431,72 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		}
 	}
 	// The handover form keeps what was typed into it only: another form's refusal (a pause
-	// reason, say) must not fill its fields.
+	// reason, say) must not fill its fields. After a handover of the viewer's that came back
+	// (declined, withdrawn, expired), it starts from that one's notes.
 	handoverForm := url.Values{}
 	if failed == workflows.UpdateHandover {
 		handoverForm = form
+	} else if slices.Contains(commands, workflows.UpdateHandover) {
+		handoverForm = handoverFormFrom(a.Handovers, principal(c).ID)
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
-		"Idem": randomString(), "Fields": map[string]string{},
+		"Idem": randomString(), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked,
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
 		data["Fields"] = problem.fields()
 	}
 	s.render(c, status, "action", data)
+}
+
+// acceptBlockedFor says why the recipient of the pending handover cannot accept it now (off
+// shift, say), or "": the page tells them instead of offering a form the workflow would refuse.
+func acceptBlockedFor(state *workflows.State, me models.Staff) string {
+	self := recipientOf(me)
+	err := workflows.CheckAccept(state, workflows.AcceptInput{Actor: actorOf(me), Acceptor: &self, Summary: "-"})
+	var refused *temporal.ApplicationError
+	if err == nil || !errors.As(err, &refused) {
+		return ""
+	}
+	if !me.OnShift {
+		return "You are off shift: start your shift in your inbox to accept this handover, or decline it below."
+	}
+	return "You cannot accept this handover now (" + strings.TrimPrefix(refused.Message(), "you cannot take this action on: ") + "): decline it below, or ask a supervisor."
+}
+
+// handoverFormFrom fills a new handover's form from the viewer's last handover of the action when
+// it came back to them (declined, withdrawn or expired): the notes still hold; the recipient is
+// chosen again, and the message to the customer written anew.
+func handoverFormFrom(handovers []handoverJSON, me string) url.Values {
+	f := url.Values{}
+	if len(handovers) == 0 {
+		return f
+	}
+	last := handovers[len(handovers)-1]
+	if last.FromID != me || last.Status == workflows.HandoverPending || last.Status == workflows.HandoverAccepted {
+		return f
+	}
+	set := func(k, v string) {
+		if v != "" && v != unavailable && v != pii.Erased {
+			f.Set(k, v)
+		}
+	}
+	set("reason", last.Reason)
+	set("method", last.Method)
+	set("situation", last.Situation)
+	set("notes_summary", last.Notes.Summary)
+	set("notes_customer_context", last.Notes.CustomerContext)
+	set("notes_done_so_far", last.Notes.DoneSoFar)
+	set("notes_next_steps", last.Notes.NextSteps)
+	set("notes_risks", last.Notes.Risks)
+	for k, v := range last.Notes.Fields {
+		set("field_"+k, v)
+	}
+	// Not the message to the customer: it may name the colleague who did not take it on.
+	return f
 }
 
 // commandPaths maps a command of the UI to its API path under the action.

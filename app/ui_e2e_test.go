@@ -408,7 +408,7 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `id="form-my-shift"`)
-	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action. End your shift without handing it over? It stays yours: use the shift handover form below to pass it on."`,
+	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action: it stays yours; the shift handover form below passes it on. End your shift anyway?"`,
 		"ending a shift with work asks first, pointing to the shift handover")
 	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"   "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
@@ -427,9 +427,14 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	out, in, sup, outID, inID := teamOf3(t, st)
 	w := newWebClient(t, st.URL)
 	csrf := w.signIn(in.token)
+	// A handover waits for them: ending the shift says it cannot be accepted off shift.
+	var waiting action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &waiting))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+waiting.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
 	_, page := w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<strong id="my-shift-status">on shift</strong>`)
 	require.Contains(t, page, "End my shift")
+	require.Contains(t, page, `data-confirm="1 handover waits for you: off shift you cannot accept it, and unanswered it is escalated; decline it now if you will not take it on. End your shift anyway?"`)
 
 	resp, _ := w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"false"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -442,6 +447,11 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)
+	// Off shift, the handover's page says why it cannot be accepted instead of offering the form.
+	_, page = w.do(http.MethodGet, "/actions/"+waiting.ID, nil)
+	require.Contains(t, page, `<p class="hint">You are off shift: start your shift in your inbox to accept this handover, or decline it below.</p>`)
+	require.NotContains(t, page, `id="form-accept"`)
+	require.Contains(t, page, `id="form-decline"`)
 
 	// The supervisor's board says so.
 	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/board", nil)
@@ -475,6 +485,11 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)
+	// Off shift, the handover's page says why it cannot be accepted instead of offering the form.
+	_, page = w.do(http.MethodGet, "/actions/"+waiting.ID, nil)
+	require.Contains(t, page, `<p class="hint">You are off shift: start your shift in your inbox to accept this handover, or decline it below.</p>`)
+	require.NotContains(t, page, `id="form-accept"`)
+	require.Contains(t, page, `id="form-decline"`)
 
 	resp, _ = w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"true"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -952,6 +967,9 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `Handover withdrawn: you keep &#34;Late checkout for room 214&#34;, and the recipient is told why.`)
 	require.NotContains(t, page, `id="form-withdraw"`)
 	require.Contains(t, page, `id="form-handover"`, "alice can hand it over again")
+	require.Contains(t, page, `<textarea id="ho-summary" name="notes_summary" rows="2" required>Guest wants a 2pm checkout</textarea>`, "from the notes of the handover withdrawn")
+	require.Contains(t, page, `<input id="ho-reason" name="reason" required value="my shift ends">`)
+	require.Contains(t, page, `<textarea id="ho-message" name="customer_message" rows="2"></textarea>`, "the customer's message, which named bob, is written anew")
 	// Bob, whose page still offered the acceptance, is told what happened.
 	resp, page = bob.do(http.MethodPost, "/actions/"+a.ID+"/accept", url.Values{"csrf": {bobCSRF}, "summary": {"2pm, I tell housekeeping"}})
 	require.Equal(t, http.StatusConflict, resp.StatusCode)
