@@ -85,6 +85,10 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if len(actions) == 0 {
+		// Nothing would be handed over: a record saying "every action is settled" would mislead.
+		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s owns no open action: there is nothing to hand over", from.ID)})
+	}
 	items := make([]workflows.ShiftItem, 0, len(actions))
 	planned := map[string]int64{} // actions this shift already gives each person
 	// A supervisor passes on what a handover cannot (an action at its due time, or escalated) by

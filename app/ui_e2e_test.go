@@ -404,6 +404,10 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	_, page := w.do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="form-my-shift"`, "nothing owned, nothing to hand over")
 	require.Contains(t, page, `id="form-on-shift">`, "nothing owned: ending the shift asks nothing")
+	var refused problem
+	require.Equal(t, http.StatusUnprocessableEntity, out.call(http.MethodPost, "/api/v1/shift-handovers", map[string]any{"from_id": outID, "notes": "quiet night", "situation": "quiet"}, &refused))
+	require.Equal(t, "from_id", refused.Errors[0].Field)
+	require.Contains(t, refused.Detail, "owns no open action: there is nothing to hand over")
 	var a action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
 	_, page = w.do(http.MethodGet, "/inbox", nil)
