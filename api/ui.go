@@ -75,6 +75,8 @@ var uiFuncs = template.FuncMap{
 	"when":         func(t time.Time) string { return t.UTC().Format(whenLayout) },
 	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"label":        label,
+	"eventLabel":   eventLabel,
+	"causeText":    causeText,
 	"hasCommand":   slices.Contains[[]string, string],
 	"messageParts": messageParts,
 	"randomIdem":   randomString,

@@ -54,3 +54,13 @@ func TestEventTextNamesPeople(t *testing.T) {
 	parts := eventText(eventJSON{Data: map[string]any{"to_id": "bob", "reason": "bob knows"}}, who)
 	require.Equal(t, []eventPart{{Label: "to", Text: "Bob Brown?"}, {Label: "reason", Text: "bob knows"}}, parts)
 }
+
+func TestTimelineWords(t *testing.T) {
+	parts := eventText(eventJSON{Data: map[string]any{"result": "not_done", "next": "reassign", "to_role": "supervisor"}}, func(id string) string { return id })
+	require.Equal(t, []eventPart{{Label: "result", Text: "not done"}, {Label: "next step", Text: "reassign"}, {Label: "to", Text: "supervisor"}}, parts)
+	require.Equal(t, "message to the customer", eventLabel("customer_told"))
+	require.Equal(t, "handover accepted", eventLabel("handover_accepted"))
+	require.Empty(t, causeText("request"))
+	require.Empty(t, causeText("timer"))
+	require.Equal(t, "in a shift handover", causeText("shift_handover"))
+}

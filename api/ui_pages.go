@@ -1019,10 +1019,39 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 			}
 		case fieldStaff:
 			part.Text = who(part.Text)
+		case fieldWord:
+			part.Text = label(part.Text)
 		}
 		parts = append(parts, part)
 	}
 	return parts
+}
+
+// eventWords names a timeline entry where its type in plain words would mislead: a message to
+// the customer is recorded whether an integration sent it or the owner is asked to.
+var eventWords = map[string]string{
+	workflows.EventCustomerTold: "message to the customer",
+	workflows.EventDue:          "due time reached",
+}
+
+// eventLabel is a timeline entry's type as the page says it.
+func eventLabel(typ string) string {
+	if words, ok := eventWords[typ]; ok {
+		return words
+	}
+	return label(typ)
+}
+
+// causeText is what a timeline entry's cause adds to who made it: nothing for a person's own
+// request or a deadline (the entry says "automatically"), else the cause in words.
+func causeText(cause string) string {
+	switch cause {
+	case "", workflows.CauseRequest, workflows.CauseTimer:
+		return ""
+	case workflows.CauseShiftHandover:
+		return "in a shift handover"
+	}
+	return label(cause)
 }
 
 // rfc3339 finds the times a notification's message carries (the workflow writes them in UTC).
@@ -1051,12 +1080,14 @@ type eventPart struct {
 	At          time.Time
 }
 
-// How a timeline field is shown: as written, as the page shows times and spans, or by name.
+// How a timeline field is shown: as written, as the page shows times and spans, by name, or as a
+// value of the API in words ("not_done" reads "not done").
 const (
 	fieldText = iota
 	fieldTime
 	fieldSpan
 	fieldStaff
+	fieldWord
 )
 
 // eventFields are the timeline data a page shows, in its order and words.
@@ -1067,11 +1098,11 @@ var eventFields = []struct {
 	{key: "to_id", label: "to", kind: fieldStaff}, {key: "owner_id", label: "owner", kind: fieldStaff},
 	{key: "from_id", label: "from", kind: fieldStaff},
 	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},
-	{key: "result", label: "result"}, {key: "next", label: "next step"}, {key: "notes", label: "notes"},
+	{key: "result", label: "result", kind: fieldWord}, {key: "next", label: "next step", kind: fieldWord}, {key: "notes", label: "notes"},
 	{key: "text", label: "note"}, {key: "note", label: "note"}, {key: "message", label: "message"}, {key: "level", label: "level"},
-	{key: "to_role", label: "to"}, {key: "rating", label: "rating"}, {key: "comment", label: "comment"},
+	{key: "to_role", label: "to", kind: fieldWord}, {key: "rating", label: "rating"}, {key: "comment", label: "comment"},
 	{key: "check_by", label: "check by", kind: fieldTime},
 	{key: "paused_for", label: "paused for", kind: fieldSpan}, {key: "due_at", label: "due", kind: fieldTime},
 	{key: "next_at", label: "remind again", kind: fieldTime},
-	{key: "status", label: "status"},
+	{key: "status", label: "status", kind: fieldWord},
 }

@@ -1048,6 +1048,12 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	}, 10*time.Second, 50*time.Millisecond, "the inbox lists the follow-up due and says what to do")
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, "<h3>Follow up with Bob Brown</h3>")
+	// The timeline says who in words: a deadline's entry is automatic, a person's request says nothing
+	// more, and the customer's message is a message, whoever delivers it.
+	require.Contains(t, page, "<strong>follow up reminder</strong>, automatically<br>")
+	require.Contains(t, page, "<strong>message to the customer</strong> by Bob Brown<br>")
+	require.NotContains(t, page, "(request)")
+	require.NotContains(t, page, "(timer)")
 	require.Regexp(t, `your follow-up is due from <time datetime="[^"]+Z">`, page)
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
