@@ -76,7 +76,6 @@ var uiFuncs = template.FuncMap{
 	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"label":        label,
 	"eventLabel":   eventLabel,
-	"causeText":    causeText,
 	"hasCommand":   slices.Contains[[]string, string],
 	"messageParts": messageParts,
 	"randomIdem":   randomString,
@@ -126,6 +125,7 @@ func newUI(opts UIOptions, staff *staffNames) (*ui, error) {
 	funcs := maps.Clone(uiFuncs)
 	funcs["who"] = staff.of
 	funcs["eventText"] = func(e eventJSON) []eventPart { return eventText(e, staff.of) }
+	funcs["causeText"] = func(e eventJSON) string { return causeText(e, staff.of) }
 	u := &ui{opts: opts, pages: map[string]*template.Template{}, names: staff}
 	for _, name := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(uiTemplates, "ui/templates/layout.html", "ui/templates/parts.html", name)

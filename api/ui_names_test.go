@@ -60,7 +60,10 @@ func TestTimelineWords(t *testing.T) {
 	require.Equal(t, []eventPart{{Label: "result", Text: "not done"}, {Label: "next step", Text: "reassign"}, {Label: "to", Text: "supervisor"}}, parts)
 	require.Equal(t, "message to the customer", eventLabel("customer_told"))
 	require.Equal(t, "handover accepted", eventLabel("handover_accepted"))
-	require.Empty(t, causeText("request"))
-	require.Empty(t, causeText("timer"))
-	require.Equal(t, "in a shift handover", causeText("shift_handover"))
+	who := func(id string) string { return map[string]string{"carol": "Carol Clark"}[id] }
+	require.Empty(t, causeText(eventJSON{Cause: "request"}, who))
+	require.Empty(t, causeText(eventJSON{Cause: "timer"}, who))
+	require.Equal(t, "in a shift handover", causeText(eventJSON{Cause: "shift_handover", ActorID: "bob", Data: map[string]any{"started_by": "bob"}}, who))
+	require.Equal(t, "in a shift handover started by Carol Clark", causeText(eventJSON{Cause: "shift_handover", ActorID: "bob", Data: map[string]any{"started_by": "carol"}}, who),
+		"a supervisor's shift handover is made in the outgoing person's name: the timeline says who started it")
 }

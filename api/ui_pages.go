@@ -1043,15 +1043,19 @@ func eventLabel(typ string) string {
 }
 
 // causeText is what a timeline entry's cause adds to who made it: nothing for a person's own
-// request or a deadline (the entry says "automatically"), else the cause in words.
-func causeText(cause string) string {
-	switch cause {
+// request or a deadline (the entry says "automatically"), else the cause in words, with who
+// started a shift handover made on someone's behalf.
+func causeText(e eventJSON, who func(id string) string) string {
+	switch e.Cause {
 	case "", workflows.CauseRequest, workflows.CauseTimer:
 		return ""
 	case workflows.CauseShiftHandover:
+		if by, _ := e.Data["started_by"].(string); by != "" && by != e.ActorID {
+			return "in a shift handover started by " + who(by)
+		}
 		return "in a shift handover"
 	}
-	return label(cause)
+	return label(e.Cause)
 }
 
 // rfc3339 finds the times a notification's message carries (the workflow writes them in UTC).

@@ -717,6 +717,8 @@ func webShift(t *testing.T, st *app.Stack) {
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `answer by <time id="handover-expires" datetime="[0-9T:-]+Z">`, page, "the page says by when the recipient must answer")
 	require.NotContains(t, page, `id="past-handovers"`, "no answered handover to list yet")
+	require.Contains(t, page, "<strong>handover requested</strong> by Erin Evans <small>(in a shift handover started by Carol Clark)</small>",
+		"made in erin's name, the timeline says who started it")
 	// The timeline says who and when in the page's words, not the API's field names and timestamps.
 	// A time is a <time> element, so the browser shows it in the desk's time zone like the others.
 	require.Regexp(t, `owner: Erin Evans · due: <time datetime="[0-9T:-]+Z">[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2} UTC</time> · status: assigned`, page)
