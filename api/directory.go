@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -275,12 +276,30 @@ func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
 	if err != nil || owned+awaiting == 0 {
 		return err
 	}
-	what := ""
-	if above >= 0 {
-		what = fmt.Sprintf(" that need more than authority %d", above)
+	// needs says which actions count when only those above an authority do.
+	needs := func(n int64, one, many string) string {
+		if above < 0 {
+			return ""
+		}
+		return fmt.Sprintf("%s more than authority %d", pick(int(n), one, many), above)
 	}
-	return errorf(kindConflict, "%s owns %d open action(s) and has %d handover(s) to accept%s: hand them on (a shift handover) before %s %s",
-		was.ID, owned, awaiting, what, was.ID, change)
+	// Who can clear each kind of work, so that the administrator knows whom to ask.
+	var steps []string
+	if owned > 0 {
+		team := "their team"
+		if t := teamOf(was); t != "" {
+			team = "team " + t
+		}
+		steps = append(steps, fmt.Sprintf("%s owns %s%s: a supervisor of %s passes %s on (a shift handover from the board, or a reassignment)",
+			was.ID, plural(int(owned), "open action"), needs(owned, " that needs", " that need"), team, pick(int(owned), "it", "them")))
+	}
+	if awaiting > 0 {
+		them := pick(int(awaiting), "it", "them")
+		steps = append(steps, fmt.Sprintf("%s%s %s for %s's answer: %s accepts or declines %s, or whoever sent %s withdraws %s",
+			plural(int(awaiting), "handover"), needs(awaiting, " of an action that needs", " of actions that need"),
+			pick(int(awaiting), "waits", "wait"), was.ID, was.ID, them, them, them))
+	}
+	return errorf(kindConflict, "%s; then %s %s", strings.Join(steps, "; "), was.ID, change)
 }
 
 type tokenRequest struct {
