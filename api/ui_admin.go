@@ -371,8 +371,32 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 		s.policiesPage(c, res.Status, form)
 		return
 	}
-	s.setDone(c, fmt.Sprintf("The %s policy is saved: new actions of it run under it, running ones keep theirs.", category))
+	var saved policyJSON
+	if err := res.decode(&saved); err != nil {
+		s.setDone(c, fmt.Sprintf("The %s policy is saved: new actions of it run under it, running ones keep theirs.", category))
+	} else {
+		s.setDone(c, policySaved(saved, f))
+	}
 	c.Redirect(http.StatusSeeOther, "/admin/policies")
+}
+
+// policySaved says what a policy form saved, naming the durations left empty that took the
+// default, so that a field cleared by mistake does not go unnoticed.
+func policySaved(p policyJSON, f url.Values) string {
+	shown := policyValues(p)
+	var parts []string
+	for _, d := range []struct{ name, words string }{
+		{"accept_within", "accept within"}, {"check_within", "check within"}, {"escalate_within", "escalate within"},
+		{"assign_within", "assign within"}, {"follow_up_every", "follow up every"},
+	} {
+		part := d.words + " " + shown.Get(d.name)
+		if strings.TrimSpace(f.Get(d.name)) == "" {
+			part += " (left empty: the default)"
+		}
+		parts = append(parts, part)
+	}
+	return fmt.Sprintf("The %s policy is saved as version %d: %s. New actions of it run under it; running ones keep theirs.",
+		p.Category, p.Version, strings.Join(parts, ", "))
 }
 
 // calendarLines writes a calendar's opening periods one per line, as its form takes them:

@@ -288,12 +288,15 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	// Its own form shows it as stored, and saving it again is version 2.
 	_, page = admin.do(http.MethodGet, "/admin/policies", nil)
 	f = formOf(t, page, "form-policy-"+category)
-	require.Contains(t, f, `name="accept_within" value="15m"`)
+	require.Contains(t, f, `name="accept_within" value="15m" placeholder="30m"`, "an empty field shows the default it takes")
 	require.Contains(t, f, `value="room_number, key_card"`)
 	require.Contains(t, f, "as version 2")
 	edit := url.Values{"csrf": {csrf}, "key": {category}, "category": {category}, "accept_within": {"20m"}, "clock": {"business"}}
 	resp, _ = admin.do(http.MethodPost, "/admin/policies", edit)
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = admin.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Regexp(t, `The `+category+` policy is saved as version 2: accept within 20m, check within \S+ \(left empty: the default\), escalate within`, page,
+		"the fields left empty are named as taking the default")
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
 	require.Equal(t, 2, got.Version)
 	require.Equal(t, "20m0s", got.AcceptWithin)
