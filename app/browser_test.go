@@ -470,6 +470,12 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		width, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 		require.NoError(t, err)
 		require.LessOrEqual(t, width, 375.0, "%s overflows a phone-width screen", who.path)
+		if who.path == "/admin" {
+			// The people to manage are a card each: every one's buttons in view, not scrolled away.
+			right, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`document.querySelector('#staff-bob details.cmd summary').getBoundingClientRect().right`))
+			require.NoError(t, err)
+			require.LessOrEqual(t, right, 375.0, "bob's Change button is on the screen")
+		}
 	}
 
 	// Times show in the desk's own time zone (the browser's), the UTC time as their tooltip.

@@ -851,6 +851,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	resp, page = manager.do(http.MethodGet, "/manager?team=frontdesk&days=7", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Contains(t, page, "Handover review, last 7 days (frontdesk)")
+	require.Contains(t, page, "an action nobody handed over is not in the review", "the review says what it counts, beside the table that counts every action")
 	require.Contains(t, page, `<option value="frontdesk" selected>`)
 	require.Contains(t, page, `<option value="7" selected>last 7 days</option>`)
 	resp, page = manager.do(http.MethodGet, "/manager?days=5", nil)
