@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
@@ -231,6 +232,16 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	})()`))
 	require.NoError(t, err)
 	require.Contains(t, described, "required", "the summary field is described by its error")
+	// The refusal, which has the focus, links to the field in error: the next Tab and Enter reach it.
+	require.Equal(t, "Go to Summary", alice.text(".problem a.to-field"))
+	alice.do(chromedp.KeyEvent(kb.Tab))
+	active, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`document.activeElement.className`))
+	require.NoError(t, err)
+	require.Equal(t, "to-field", active, "the link is next after the refusal")
+	alice.do(chromedp.KeyEvent(kb.Enter))
+	active, err = chromedp.Run(alice.ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+	require.NoError(t, err)
+	require.Equal(t, "ho-summary", active)
 	reason, err := chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS(`#ho-reason`)))
 	require.NoError(t, err)
 	require.Equal(t, "End of my shift", reason)

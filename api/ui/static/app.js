@@ -213,8 +213,29 @@
       }
     });
   }
+  // A refusal that marked a field offers a link to it right after itself: the next Tab from the
+  // refusal, which has the focus, reaches the field in error rather than the page's first one.
+  function linkField(problem) {
+    var field = problem.closest("#live") && document.querySelector("#live [aria-invalid=\"true\"]");
+    if (!field || !field.id || problem.querySelector("a.to-field")) { return; }
+    var label = document.querySelector("label[for=\"" + field.id + "\"]");
+    var a = document.createElement("a");
+    a.href = "#" + field.id;
+    a.className = "to-field";
+    a.textContent = "Go to " + (label ? label.textContent.trim() : "the field");
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      var panel = field.closest("details");
+      if (panel) { panel.open = true; }
+      field.focus();
+    });
+    problem.appendChild(document.createTextNode(" "));
+    problem.appendChild(a);
+  }
   function lead() {
-    var first = document.querySelector("#live[data-refused] .problem") || document.getElementById("done");
+    var problem = document.querySelector("#live[data-refused] .problem");
+    if (problem) { linkField(problem); }
+    var first = problem || document.getElementById("done");
     if (first) {
       first.setAttribute("tabindex", "-1");
       first.focus();
