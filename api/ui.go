@@ -76,6 +76,7 @@ var uiFuncs = template.FuncMap{
 	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"label":        label,
 	"eventLabel":   eventLabel,
+	"situation":    situationLabel,
 	"hasCommand":   slices.Contains[[]string, string],
 	"messageParts": messageParts,
 	"randomIdem":   randomString,
@@ -453,7 +454,20 @@ var fieldWords = map[string]string{
 	"to_id": "to", "owner_id": "owner", "team_id": "team", "from_id": "from", "id": "ID",
 	"summary": "read-back", "notes.summary": "summary", "customer.ref": "customer reference", "customer.name": "customer name",
 	"customer.contact": "customer contact", "required_authority": "authority needed",
-	"Idempotency-Key": "form",
+	"Idempotency-Key": "form", "text": "note", "again_in": "remind me again in",
+}
+
+// fieldsInText are the API's field names a refusal's sentence may mention inside it ("due_in or
+// due_at is required"), and how a page says them.
+var fieldsInText = map[string]string{
+	"due_in": "a duration", "due_at": "a time", "follow_up_in": "a duration", "follow_up_at": "a time",
+	"again_in": "a duration", "to_id": "a person",
+}
+
+var fieldInText = regexp.MustCompile(`\b(due_in|due_at|follow_up_in|follow_up_at|again_in|to_id)\b`)
+
+func sayFieldsInText(s string) string {
+	return fieldInText.ReplaceAllStringFunc(s, func(name string) string { return fieldsInText[name] })
 }
 
 // refusedField is a field name at the start of a refusal's sentence: "to_id: ...", or one of
@@ -464,6 +478,17 @@ var refusedField = regexp.MustCompile(`(^|; )([A-Za-z][A-Za-z0-9_.-]*)(\[(\d+)\]
 // owns it" reads "Person: bob already owns it", "required_fields[1]: ..." "Required fields, item
 // 2: ...", a policy's note "notes.fields.amount: ..." "Amount: ...".
 func spokenFields(msg string) string {
+	prefix := refusedField.FindAllStringIndex(msg, -1)
+	// The field names inside the sentences, not those that start them (which become labels below).
+	var b strings.Builder
+	last := 0
+	for _, p := range prefix {
+		b.WriteString(sayFieldsInText(msg[last:p[0]]))
+		b.WriteString(msg[p[0]:p[1]])
+		last = p[1]
+	}
+	b.WriteString(sayFieldsInText(msg[last:]))
+	msg = b.String()
 	return refusedField.ReplaceAllStringFunc(msg, func(m string) string {
 		g := refusedField.FindStringSubmatch(m)
 		name := g[2]

@@ -29,6 +29,10 @@ func TestSpokenFields(t *testing.T) {
 		"customer.ref: must be set":                                 "Customer reference: must be set",
 		"only the owner (alice) can hand this action over: ask her": "only the owner (alice) can hand this action over: ask her",
 		"cannot accept an action that is completed":                 "cannot accept an action that is completed",
+		"due_in: due_in or due_at is required":                      "Due in: a duration or a time is required",
+		"text: must be at most 4000 characters":                     "Note: must be at most 4000 characters",
+		"again_in: must be a duration":                              "Remind me again in: must be a duration",
+		"reason: photo_id and to_identify stay":                     "Reason: photo_id and to_identify stay",
 	} {
 		require.Equal(t, want, spokenFields(in), in)
 	}

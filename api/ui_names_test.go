@@ -59,6 +59,7 @@ func TestTimelineWords(t *testing.T) {
 	parts := eventText(eventJSON{Data: map[string]any{"result": "not_done", "next": "reassign", "to_role": "supervisor"}}, func(id string) string { return id })
 	require.Equal(t, []eventPart{{Label: "result", Text: "not done"}, {Label: "next step", Text: "reassign"}, {Label: "to", Text: "supervisor"}}, parts)
 	require.Equal(t, "message to the customer", eventLabel("customer_told"))
+	require.Equal(t, "let down by people, systems or resources", situationLabel("let_down"), "the workbook's words, not the customer being let down")
 	require.Equal(t, "handover accepted", eventLabel("handover_accepted"))
 	who := func(id string) string { return map[string]string{"carol": "Carol Clark"}[id] }
 	require.Empty(t, causeText(eventJSON{Cause: "request"}, who))

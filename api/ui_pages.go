@@ -1027,6 +1027,20 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 	return parts
 }
 
+// situationWords says each situation a handover is made in as the workbook does.
+var situationWords = map[string]string{
+	"routine": "routine service", "busy": "a busy time", "quiet": "a quiet time",
+	"let_down": "let down by people, systems or resources",
+}
+
+// situationLabel is a situation in words ("let_down" was "let down", which read as the customer).
+func situationLabel(s string) string {
+	if words, ok := situationWords[s]; ok {
+		return words
+	}
+	return label(s)
+}
+
 // eventWords names a timeline entry where its type in plain words would mislead: a message to
 // the customer is recorded whether an integration sent it or the owner is asked to.
 var eventWords = map[string]string{

@@ -215,9 +215,9 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	resp, page := signedIn(t, st, "demo-dave").do(http.MethodGet, "/manager?days=7&team="+team, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Regexp(t, `<table class="grid" id="feedback-comments">\s*<caption>[^<]+</caption>\s*<thead><tr><th scope="col">Rating</th>`, page)
-	require.Regexp(t, `<tr><td>2 of 5</td><td>no room number &amp; no dates</td><td><a href="/actions/`+x4+`">[^<]+</a></td><td>`+p2+`</td><td>`+p1+`</td><td>let down</td>`, page)
+	require.Regexp(t, `<tr><td>2 of 5</td><td>no room number &amp; no dates</td><td><a href="/actions/`+x4+`">[^<]+</a></td><td>`+p2+`</td><td>`+p1+`</td><td>let down by people, systems or resources</td>`, page)
 	require.Regexp(t, `<table class="grid" id="decline-reasons">\s*<caption>[^<]+</caption>\s*<thead><tr><th scope="col">Reason</th>`, page)
-	require.Regexp(t, `<tr><td>not trained on refunds yet</td><td><a href="/actions/`+x2+`">[^<]+</a></td><td>`+p1+`</td><td>`+p2+`</td><td>busy</td>`, page)
+	require.Regexp(t, `<tr><td>not trained on refunds yet</td><td><a href="/actions/`+x2+`">[^<]+</a></td><td>`+p1+`</td><td>`+p2+`</td><td>a busy time</td>`, page)
 
 	for _, path := range []string{q + "&team_id=nosuchteam", "/api/v1/reports/weekly?team_id=nosuchteam"} {
 		p = problem{}
