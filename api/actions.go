@@ -558,7 +558,12 @@ func (s *server) listActions(c *gin.Context) {
 		// stream closed): every action changed since its last sweep began.
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			fields = append(fields, FieldError{Field: "updated_since", Message: "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"})
+			msg := "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"
+			if strings.Contains(v, " ") {
+				// A + left unescaped in a query string arrives as a space.
+				msg += " (a + in the time is sent as %2B)"
+			}
+			fields = append(fields, FieldError{Field: "updated_since", Message: msg})
 		}
 		f.UpdatedSince = t
 	}

@@ -110,14 +110,14 @@ func (h *changeHub) poll(ctx context.Context) {
 				break
 			}
 			for _, ch := range changes {
-				if ch.UpdatedAt.After(since) {
-					since = ch.UpdatedAt
+				if ch.WrittenAt.After(since) {
+					since = ch.WrittenAt
 				}
 				if sent[ch.ID].Version >= ch.Version {
 					continue
 				}
 				sent[ch.ID] = ch
-				if first && ch.UpdatedAt.Before(started) {
+				if first && ch.WrittenAt.Before(started) {
 					continue
 				}
 				h.publish(ch)
@@ -127,7 +127,7 @@ func (h *changeHub) poll(ctx context.Context) {
 			}
 			// The next page starts just before the last change read: changes of the same instant are
 			// read again and recognised as sent.
-			next := changes[len(changes)-1].UpdatedAt.Add(-time.Microsecond)
+			next := changes[len(changes)-1].WrittenAt.Add(-time.Microsecond)
 			if !next.After(from) {
 				break
 			}
@@ -136,7 +136,7 @@ func (h *changeHub) poll(ctx context.Context) {
 		first = false
 		// Forget what fell out of the window, so the map stays small.
 		for id, ch := range sent {
-			if ch.UpdatedAt.Before(since.Add(-2 * hubLookback)) {
+			if ch.WrittenAt.Before(since.Add(-2 * hubLookback)) {
 				delete(sent, id)
 			}
 		}

@@ -202,6 +202,7 @@ func TestReadModelOutage(t *testing.T) {
 	outage := time.Since(began)
 	// The failed projections were counted, for alerting while commands went on.
 	require.Regexp(t, `(?m)^handover_projection_failures_total\{[^}]*\} [1-9]`, scrape(t, st.URL))
+	sweep := time.Now() // an integration's catch-up sweep, from before the read model is back
 	proxy.restore()
 	var early struct {
 		Title   string `json:"title"`
@@ -238,6 +239,23 @@ func TestReadModelOutage(t *testing.T) {
 		}
 		require.Equal(t, 1+boolInt(id != ids[0] && id != ids[1]), notes, id)
 		events += len(tl.Items)
+	}
+	// The sweep finds every action changed during the outage: written late, by when it was written
+	// (the changes themselves keep the times they were made, before the sweep began).
+	var swept struct {
+		Items []struct {
+			ID        string    `json:"id"`
+			UpdatedAt time.Time `json:"updated_at"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions?limit=200&updated_since="+url.QueryEscape(sweep.UTC().Format(time.RFC3339Nano)), nil, &swept))
+	found := map[string]time.Time{}
+	for _, a := range swept.Items {
+		found[a.ID] = a.UpdatedAt
+	}
+	for _, id := range ids {
+		require.Contains(t, found, id, "a change made during the outage is found by a sweep begun before it was written")
+		require.True(t, found[id].Before(sweep), "and it still says when it was made")
 	}
 	t.Logf("read model cut for %s: %d commands answered during it; %d events of %d actions checked after it, 0 lost, 0 doubled",
 		outage.Round(100*time.Millisecond), commands, events, len(ids))

@@ -297,6 +297,7 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 		}
 		a.Version = int64(nEvents)
 		a.UpdatedAt = created.Add(time.Duration(nEvents) * time.Minute)
+		a.WrittenAt = a.UpdatedAt
 		for seq := 1; seq <= nEvents; seq++ {
 			events = append(events, models.ActionEvent{
 				ActionID: id, Seq: int64(seq), Type: []string{"created", "handover_requested", "handover_accepted", "note_added", "completed"}[min(seq-1, 4)],

@@ -183,7 +183,7 @@ func (s *Store) EraseCustomer(ctx context.Context, ref, actorID string) (Erasure
 		}
 		er.KeysDestroyed = res.RowsAffected
 		res = tx.Model(&Action{}).Where("customer_ref = ?", ref).
-			Updates(map[string]any{"customer_name": Erased, "customer_contact": Erased})
+			Updates(map[string]any{"customer_name": Erased, "customer_contact": Erased, "written_at": utc(time.Now())})
 		if res.Error != nil {
 			return fmt.Errorf("erasing actions of customer %q: %w", ref, res.Error)
 		}

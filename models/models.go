@@ -57,8 +57,11 @@ type Action struct {
 	CreatedBy         string
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
-	Version           int64
-	RequestHash       string
+	// WrittenAt is when the row was last written here; UpdatedAt, when the change it holds was
+	// made (earlier, for a projection that waited out an outage). Sweeps and live updates follow it.
+	WrittenAt   time.Time
+	Version     int64
+	RequestHash string
 	// HanderID handed the action to its current owner; from FollowUpAt until the check they are
 	// due to follow up with the owner.
 	HanderID   string

@@ -110,14 +110,17 @@ type ActionChange struct {
 	Status    string    `json:"status"`
 	Version   int64     `json:"version"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// WrittenAt is when the read model took it: what a poller moves on by.
+	WrittenAt time.Time `json:"-"`
 }
 
-// ActionsChangedSince lists actions whose last change is after since, oldest change first.
+// ActionsChangedSince lists actions written to the read model after since, the earliest written
+// first (a change that waited out an outage comes when it is written, whenever it was made).
 func (s *Store) ActionsChangedSince(ctx context.Context, since time.Time, limit int) ([]ActionChange, error) {
 	var out []ActionChange
 	err := s.db.WithContext(ctx).Model(&Action{}).
-		Select("id, team_id, owner_id, status, version, updated_at").
-		Where("updated_at > ?", utc(since)).Order("updated_at, id").Limit(limit).
+		Select("id, team_id, owner_id, status, version, updated_at, written_at").
+		Where("written_at > ?", utc(since)).Order("written_at, id").Limit(limit).
 		Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("listing changed actions: %w", err)

@@ -250,6 +250,7 @@ func utcPtr(t *time.Time) *time.Time {
 // they are.
 func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEvent, inbox ...Notification) error {
 	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
+	a.WrittenAt = utc(time.Now())
 	handovers := a.Handovers
 	a.Handovers = nil
 	return s.tx(ctx, func(tx *gorm.DB) error {
@@ -258,7 +259,7 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 			DoUpdates: clause.AssignmentColumns([]string{
 				"title", "details", "category", "priority", "status", "owner_id", "team_id",
 				"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
-				"escalation_level", "pending_handover_id", "outcome", "updated_at", "version", "hander_id", "follow_up_at",
+				"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
 				"policy_version", "paused",
 			}),
 			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.version < excluded.version"}}},
@@ -352,7 +353,8 @@ type ActionFilter struct {
 	Now     time.Time
 	// Escalated keeps actions at an escalation level above 0.
 	Escalated bool
-	// UpdatedSince keeps actions changed at or after it (zero: all).
+	// UpdatedSince keeps actions written to the read model at or after it (zero: all): a change
+	// written late, after an outage, counts from when it was written, so a sweep does not miss it.
 	UpdatedSince time.Time
 	// After is the position to continue from: the last row of the previous page.
 	After *Position
@@ -394,7 +396,7 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 		q = q.Where("escalation_level > 0")
 	}
 	if !f.UpdatedSince.IsZero() {
-		q = q.Where("updated_at >= ?", utc(f.UpdatedSince))
+		q = q.Where("written_at >= ?", utc(f.UpdatedSince))
 	}
 	if f.After != nil {
 		at := utc(f.After.CreatedAt)

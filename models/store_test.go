@@ -542,3 +542,33 @@ func TestFiguresCountEscalationsByKind(t *testing.T) {
 		require.Equal(t, []models.EscalationCount{{Reason: "no_action", Count: 1}, {Reason: "not_checked", Count: 2}, {Reason: "unknown", Count: 1}}, f.Escalations)
 	})
 }
+
+// A change written late (its projection waited out an outage) keeps the time it was made, but a
+// catch-up sweep and the live updates find it by the time it was written: nothing is missed.
+func TestLateWriteIsFoundBySweepsAndLiveUpdates(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		id := modelstest.Name("late")
+		require.NoError(t, store.ApplyProjection(ctx, actionAt(id, 1, "assigned", "alice"), []models.ActionEvent{event(1, "created")}))
+		sweep := time.Now()
+		time.Sleep(5 * time.Millisecond)
+		late := actionAt(id, 2, "paused", "alice") // made at t0 + 2 min, days ago
+		require.NoError(t, store.ApplyProjection(ctx, late, []models.ActionEvent{event(2, "paused")}))
+
+		found, _, err := store.ListActions(ctx, models.ActionFilter{UpdatedSince: sweep, Limit: 50})
+		require.NoError(t, err)
+		require.Len(t, found, 1, "a sweep from before the write finds it, though the change is older")
+		require.Equal(t, int64(2), found[0].Version)
+		require.True(t, found[0].UpdatedAt.Equal(late.UpdatedAt), "it still says when the change was made")
+
+		changed, err := store.ActionsChangedSince(ctx, sweep, 10)
+		require.NoError(t, err)
+		require.Len(t, changed, 1)
+		require.Equal(t, id, changed[0].ID)
+		require.True(t, changed[0].WrittenAt.After(sweep))
+
+		found, _, err = store.ListActions(ctx, models.ActionFilter{UpdatedSince: time.Now().Add(time.Minute), Limit: 50})
+		require.NoError(t, err)
+		require.Empty(t, found)
+	})
+}
