@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/go-playground/validator/v10"
@@ -225,6 +226,10 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
 	if err != nil {
 		return decodeError(err)
+	}
+	if !utf8.Valid(raw) {
+		// JSON is UTF-8: other bytes would be stored as U+FFFD, not as what was sent.
+		return errorf(kindMalformed, "the body is not valid UTF-8")
 	}
 	problems, err := decodeBody(raw, dst)
 	if err != nil {

@@ -126,6 +126,9 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	var gone problem
 	require.Equal(t, http.StatusNotFound, root.call("GET", "/api/v1/staff/KIM", nil, &gone), "nothing refused was made")
 
+	var notUTF8 problem
+	require.Equal(t, http.StatusBadRequest, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", "{\"text\":\"\xff\xfe\"}", &notUTF8), "a body that is not UTF-8 (it was stored as U+FFFD)")
+	require.Equal(t, "the body is not valid UTF-8", notUTF8.Detail)
 	var after action
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &after))
 	require.EqualValues(t, 1, after.Version, "no refused request changed the action")
@@ -342,9 +345,15 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	require.NoError(t, err)
 	kim = caller{t: t, base: st.URL, token: token}
 
-	// Deactivating a person stops their token at once.
+	// Deactivating a person stops their token at once, for good: made active again, they need a
+	// new one (a token that leaked meanwhile does not come back with them).
 	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"active": false}, nil))
 	require.Equal(t, http.StatusUnauthorized, kim.call("GET", "/api/v1/me", nil, &p))
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"active": true}, nil))
+	require.Equal(t, http.StatusUnauthorized, kim.call("GET", "/api/v1/me", nil, &p), "the old token stays revoked")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff/"+person+"/tokens", map[string]any{"label": "back"}, &issued))
+	require.Equal(t, http.StatusOK, caller{t: t, base: st.URL, token: issued.Token}.call("GET", "/api/v1/me", nil, &me), "a new one works")
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"active": false}, nil))
 	require.Equal(t, http.StatusUnprocessableEntity, root.call("PATCH", "/api/v1/staff/"+person, map[string]any{"team_id": "nowhere"}, &p))
 	require.Equal(t, http.StatusNotFound, root.call("PATCH", "/api/v1/staff/nobody", map[string]any{"active": false}, &p))
 	require.Equal(t, `no member of staff "nobody"`, p.Detail)

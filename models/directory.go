@@ -68,7 +68,7 @@ var ErrLastAdmin = errors.New("no other active administrator")
 var StaffColumns = []string{"name", "role", "team_id", "authority", "on_shift", "active"}
 
 // UpdateStaff writes the given columns of an existing member of staff from st (those a change
-// sent), leaving the others as they are in the database: a concurrent change of another column
+// sent), leaving the others as they are in the database (a deactivation revokes their tokens too): a concurrent change of another column
 // (the person ending their shift, say) is kept. With keepAdmin it refuses with ErrLastAdmin to leave
 // no active administrator: the check and the write are one transaction that holds every active
 // administrator's row (locked on PostgreSQL, in lock order; SQLite has one writer), so two
@@ -100,7 +100,13 @@ func (s *Store) UpdateStaff(ctx context.Context, st Staff, columns []string, kee
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return res.Error
+		if res.Error != nil || st.Active || !slices.Contains(columns, "active") {
+			return res.Error
+		}
+		// Deactivation revokes every token (and so every session): made active again, the person
+		// needs a new one, and a token that leaked meanwhile does not come back with them.
+		return tx.Model(&APIToken{}).Where("staff_id = ? AND revoked_at IS NULL", st.ID).
+			Update("revoked_at", utc(time.Now())).Error
 	})
 	if err != nil {
 		return fmt.Errorf("saving staff %s: %w", st.ID, err)
