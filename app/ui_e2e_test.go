@@ -799,7 +799,7 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/accept", url.Values{"csrf": {csrfOf(t, page)}, "summary": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Regexp(t, `<textarea id="accept-summary" name="summary" rows="3" required>[^<]*</textarea>\s*<span class="field-error">`, page)
+	require.Regexp(t, `<textarea id="accept-summary" name="summary" rows="3" required aria-describedby="accept-summary-hint">[^<]*</textarea>\s*<span class="field-error">`, page)
 	require.Contains(t, page, "Read-back: ")
 	require.Equal(t, http.StatusOK, as(t, st, "bob").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm, I tell housekeeping"}, nil))
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
@@ -1050,11 +1050,14 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 		_, page = web.do(http.MethodGet, "/inbox", nil)
 		return strings.Contains(page, `id="follow-hint"`) && strings.Contains(page, "/actions/"+a.ID)
 	}, 10*time.Second, 50*time.Millisecond, "the inbox lists the follow-up due and says what to do")
-	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, "<h3>Follow up with Bob Brown</h3>")
 	// The timeline says who in words: a deadline's entry is automatic, a person's request says nothing
-	// more, and the customer's message is a message, whoever delivers it.
-	require.Contains(t, page, "<strong>follow up reminder</strong>, automatically<br>")
+	// more, and the customer's message is a message, whoever delivers it. (The follow-up is due in the
+	// inbox from its time; the reminder's entry comes when its timer has fired.)
+	require.Eventually(t, func() bool {
+		_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+		return strings.Contains(page, "<strong>follow up reminder</strong>, automatically<br>")
+	}, 10*time.Second, 50*time.Millisecond, "the reminder is on the timeline, made automatically")
+	require.Contains(t, page, "<h3>Follow up with Bob Brown</h3>")
 	require.Contains(t, page, "<strong>message to the customer</strong> by Bob Brown<br>")
 	require.NotContains(t, page, "(request)")
 	require.NotContains(t, page, "(timer)")
