@@ -326,6 +326,10 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: fmt.Sprintf("%s has authority %d, this action needs %d", owner.ID, owner.Authority, req.RequiredAuthority)})
 		case teamID != "" && teamOf(owner) != teamID:
 			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is not in team " + teamID})
+		case !owner.OnShift && owner.ID != caller.ID:
+			// As for a handover or routing: nobody is given work while off shift (unless they
+			// record it for themselves).
+			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is off shift: choose someone on shift, or leave the owner out to route it to the team"})
 		}
 		teamID = teamOf(owner)
 	}

@@ -471,6 +471,19 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	code := out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), &problem)
 	require.Equal(t, http.StatusUnprocessableEntity, code, problem.Detail)
 	require.Contains(t, problem.Detail, "shift")
+	// Nor is an action created for them; they may still record one for themselves.
+	var offShift struct {
+		Detail string `json:"detail"`
+		Errors []struct {
+			Field string `json:"field"`
+		} `json:"errors"`
+	}
+	require.Equal(t, http.StatusUnprocessableEntity, out.call(http.MethodPost, "/api/v1/actions", newAction(inID), &offShift))
+	require.Equal(t, "owner_id", offShift.Errors[0].Field)
+	require.Contains(t, offShift.Detail, inID+" is off shift: choose someone on shift, or leave the owner out to route it to the team")
+	var own action
+	require.Equal(t, http.StatusCreated, in.call(http.MethodPost, "/api/v1/actions", newAction(inID), &own))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+own.ID+"/complete", map[string]any{"outcome": "noted for myself"}, nil))
 	// Nor is anyone off shift offered where they would be refused: the board's reassignment and
 	// shift handover, and the action page's reassignment (and check), name them off shift, disabled.
 	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/board", nil)
