@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -141,9 +142,48 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
-	return http.StatusAccepted, workflows.ShiftProgress{
+	return http.StatusAccepted, renderShift(workflows.ShiftProgress{
 		ID: id, FromID: from.ID, Actor: caller.ID, Situation: req.Situation, Notes: req.Notes, Items: items, StartedAt: in.StartedAt,
-	}, nil
+	}), nil
+}
+
+// shiftJSON is a shift handover as the API shows it: each action's recipient by ID and name, or
+// null for an action nobody was found for.
+type shiftJSON struct {
+	ID        string          `json:"id"`
+	FromID    string          `json:"from_id"`
+	Actor     string          `json:"actor_id"`
+	Situation string          `json:"situation"`
+	Notes     string          `json:"notes"`
+	Items     []shiftItemJSON `json:"items"`
+	Done      bool            `json:"done"`
+	StartedAt time.Time       `json:"started_at"`
+}
+
+type shiftItemJSON struct {
+	ActionID   string      `json:"action_id"`
+	To         *personJSON `json:"to"`
+	Status     string      `json:"status"`
+	HandoverID string      `json:"handover_id"`
+	Reason     string      `json:"reason"`
+	Reassign   bool        `json:"reassign,omitempty"`
+}
+
+type personJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+func renderShift(p workflows.ShiftProgress) shiftJSON {
+	out := shiftJSON{ID: p.ID, FromID: p.FromID, Actor: p.Actor, Situation: p.Situation, Notes: p.Notes,
+		Items: make([]shiftItemJSON, len(p.Items)), Done: p.Done, StartedAt: p.StartedAt}
+	for i, it := range p.Items {
+		out.Items[i] = shiftItemJSON{ActionID: it.ActionID, Status: it.Status, HandoverID: it.HandoverID, Reason: it.Reason, Reassign: it.Reassign}
+		if it.To.ID != "" {
+			out.Items[i].To = &personJSON{ID: it.To.ID, Name: it.To.Name}
+		}
+	}
+	return out
 }
 
 // route picks the least loaded eligible agent of the action's team other than the outgoing
@@ -183,7 +223,6 @@ func (s *server) getShiftHandover(c *gin.Context) (int, any, error) {
 	if !found {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
-	p.RequestHash = ""
 	caller := principal(c)
 	from, err := s.Store.GetStaff(c.Request.Context(), p.FromID)
 	if err != nil {
@@ -192,7 +231,7 @@ func (s *server) getShiftHandover(c *gin.Context) (int, any, error) {
 	if !involvedIn(caller, p) && !(workflows.Role(caller.Role).SupervisorOrAbove() && inScope(caller, teamOf(from))) {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
-	return http.StatusOK, p, nil
+	return http.StatusOK, renderShift(p), nil
 }
 
 // involvedIn reports whether the caller is one of the people of a shift handover: the outgoing
@@ -215,8 +254,7 @@ func (s *server) startedShift(c *gin.Context, id, hash string) (status int, body
 		return 0, nil, true, keyReused()
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
-	p.RequestHash = ""
-	return http.StatusAccepted, p, true, nil
+	return http.StatusAccepted, renderShift(p), true, nil
 }
 
 // shiftProgress asks a shift handover's workflow how it stands; found is false when there is no

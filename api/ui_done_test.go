@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -69,4 +70,17 @@ func TestHandoverFormFrom(t *testing.T) {
 	back.Status = workflows.HandoverAccepted
 	require.Empty(t, handoverFormFrom([]handoverJSON{back}, "alice"), "an accepted handover is not started again")
 	require.Empty(t, handoverFormFrom(nil, "alice"))
+}
+
+func TestRenderShiftNamesRecipientsOrNone(t *testing.T) {
+	p := workflows.ShiftProgress{ID: "s1", FromID: "alice", Items: []workflows.ShiftItem{
+		{ActionID: "a1", To: workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, Authority: 1}, Status: workflows.ShiftItemRequested},
+		{ActionID: "a2", Status: workflows.ShiftItemSkipped, Reason: "nobody eligible is on shift"},
+	}}
+	out := renderShift(p)
+	require.Equal(t, &personJSON{ID: "bob", Name: "Bob Brown"}, out.Items[0].To, "the recipient by ID and name, not their whole record")
+	require.Nil(t, out.Items[1].To, "nobody, not an empty person")
+	raw, err := json.Marshal(out.Items[1])
+	require.NoError(t, err)
+	require.Contains(t, string(raw), `"to":null`)
 }
