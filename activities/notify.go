@@ -200,11 +200,13 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
+	// Nobody is told of their own change (the owner's own task to tell the customer, when no
+	// integration does, is a task, not news). Reprojection takes the same path.
+	recipients = slices.DeleteFunc(recipients, func(id string) bool {
+		return id == "" || id == workflows.SystemActor || (id == n.ActorID && n.Kind != workflows.NotifyCustomerMessage)
+	})
 	records := make([]models.Notification, 0, len(recipients))
 	for _, id := range recipients {
-		if id == "" || id == workflows.SystemActor {
-			continue
-		}
 		records = append(records, models.Notification{
 			RecipientID: id, ActionID: n.ActionID, Seq: n.Seq, Kind: n.Kind, ActorID: n.ActorID,
 			Cause: n.Cause, Message: n.Message, CreatedAt: n.At,

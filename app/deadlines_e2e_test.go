@@ -456,3 +456,35 @@ func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, http.StatusOK, as(t, st, "bob").call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I call the guest back."}, &a))
 	require.Equal(t, "assigned", a.Status)
 }
+
+// Nobody is told of their own change: the owner who records "not done, extend" at the check is
+// not notified that the action is due later (an integrator saw it, with an empty clause), while
+// what the system asked of them stays in their inbox.
+func testOwnChangesNotTold(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "due_in", "1s"), &a))
+	waitStatus(t, alice, a.ID, "checking", 0)
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/check",
+		map[string]any{"result": "not_done", "next": "extend", "due_in": "2h", "notes": "waiting on parts"}, &a))
+	require.Equal(t, "assigned", a.Status)
+	extended := hooks.waitFor(t, a.ID, "action.assigned")
+	require.Equal(t, "alice", extended.ActorID)
+	require.NotContains(t, extended.Recipients, "alice", "the webhook says nobody was told")
+	var inbox struct {
+		Items []struct {
+			ActionID string `json:"action_id"`
+			Kind     string `json:"kind"`
+			ActorID  string `json:"actor_id"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/notifications", nil, &inbox))
+	kinds := []string{}
+	for _, n := range inbox.Items {
+		if n.ActionID == a.ID {
+			require.NotEqual(t, "alice", n.ActorID, "alice is not told of her own change: %+v", n)
+			kinds = append(kinds, n.Kind)
+		}
+	}
+	require.Contains(t, kinds, "outcome_asked", "what the system asked of her stays")
+}

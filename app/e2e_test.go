@@ -166,6 +166,7 @@ func TestEndToEnd(t *testing.T) {
 			st := startStack(t, t.TempDir(), backendURL(t, backend), hooks.webhook())
 			t.Run("lifecycle", func(t *testing.T) { testLifecycle(t, st) })
 			t.Run("deadlines", func(t *testing.T) { testDeadlines(t, st, hooks) })
+			t.Run("own changes not told", func(t *testing.T) { testOwnChangesNotTold(t, st, hooks) })
 			t.Run("handover expiry and customer message", func(t *testing.T) { testExpiryAndCustomerMessage(t, st, hooks) })
 			t.Run("withdrawn handover", func(t *testing.T) { testWithdraw(t, st, hooks) })
 			t.Run("routed handover", func(t *testing.T) { testRoutedHandover(t, st) })

@@ -131,7 +131,7 @@ func TestWithdrawnHandoverIsToldAsWithdrawn(t *testing.T) {
 	b.run(t, startInput("w4"), create, handover, complete)
 	require.NoError(t, complete.err)
 	got := hooks.bySeq()
-	require.Equal(t, []string{"action.handover_withdrawn(handover_withdrawn) [alice bob] alice/request"}, got[3])
+	require.Equal(t, []string{"action.handover_withdrawn(handover_withdrawn) [bob] alice/request"}, got[3], "alice, who completed it, is not told of her own change")
 	require.Equal(t, []string{"action.completed(completed) [] alice/request"}, got[4], "nobody handed it over")
 	require.Contains(t, b.inboxKinds(t, "bob"), workflows.NotifyHandoverWithdrawn)
 }
