@@ -2,7 +2,6 @@ package api
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/pii"
@@ -455,16 +453,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 // acceptBlockedFor says why the recipient of the pending handover cannot accept it now (off
 // shift, say), or "": the page tells them instead of offering a form the workflow would refuse.
 func acceptBlockedFor(state *workflows.State, me models.Staff) string {
-	self := recipientOf(me)
-	err := workflows.CheckAccept(state, workflows.AcceptInput{Actor: actorOf(me), Acceptor: &self, Summary: "-"})
-	var refused *temporal.ApplicationError
-	if err == nil || !errors.As(err, &refused) {
+	why := workflows.Ineligible(state, recipientOf(me))
+	switch {
+	case why == "":
 		return ""
-	}
-	if !me.OnShift {
+	case !me.OnShift:
 		return "You are off shift: start your shift in your inbox to accept this handover, or decline it below."
 	}
-	return "You cannot accept this handover now (" + strings.TrimPrefix(refused.Message(), "you cannot take this action on: ") + "): decline it below, or ask a supervisor."
+	return "You cannot accept this handover now (" + why + "): decline it below, or ask a supervisor."
 }
 
 // handoverFormFrom fills a new handover's form from the viewer's last handover of the action when

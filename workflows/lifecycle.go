@@ -244,7 +244,7 @@ func (s *State) lastHander() string {
 // checkEligible refuses a person who cannot own this action: the rules every new owner meets,
 // whether by handover, reassignment, routing or claim.
 func checkEligible(s *State, field string, r Recipient) error {
-	if why := ineligible(s, r); why != "" {
+	if why := Ineligible(s, r); why != "" {
 		return refuse(ErrInvalid, "%s: %s", field, why)
 	}
 	return nil
@@ -253,14 +253,15 @@ func checkEligible(s *State, field string, r Recipient) error {
 // checkCallerEligible refuses a caller who cannot own the action they are taking on (by accepting
 // or claiming it): 403, as it is about who they are now, not a field they sent.
 func checkCallerEligible(s *State, r Recipient) error {
-	if why := ineligible(s, r); why != "" {
+	if why := Ineligible(s, r); why != "" {
 		return refuse(ErrForbidden, "you cannot take this action on: %s", why)
 	}
 	return nil
 }
 
-// ineligible says why r cannot own this action, or "" when they can.
-func ineligible(s *State, r Recipient) string {
+// Ineligible says why r cannot own this action, or "" when they can: the rules every new owner
+// meets (a page asks it to say why the recipient of a handover cannot accept it now).
+func Ineligible(s *State, r Recipient) string {
 	switch {
 	case blank(r.ID):
 		return "a person is required"
