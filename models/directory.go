@@ -68,8 +68,8 @@ var ErrLastAdmin = errors.New("no other active administrator")
 var StaffColumns = []string{"name", "role", "team_id", "authority", "on_shift", "active"}
 
 // UpdateStaff writes the given columns of an existing member of staff from st (those a change
-// sent), leaving the others as they are in the database (a deactivation revokes their tokens too): a concurrent change of another column
-// (the person ending their shift, say) is kept. With keepAdmin it refuses with ErrLastAdmin to leave
+// sent), leaving the others as they are in the database: a concurrent change of another column
+// (the person ending their shift, say) is kept; a deactivation revokes their tokens too. With keepAdmin it refuses with ErrLastAdmin to leave
 // no active administrator: the check and the write are one transaction that holds every active
 // administrator's row (locked on PostgreSQL, in lock order; SQLite has one writer), so two
 // administrators demoting each other at once cannot both succeed.
@@ -105,8 +105,7 @@ func (s *Store) UpdateStaff(ctx context.Context, st Staff, columns []string, kee
 		}
 		// Deactivation revokes every token (and so every session): made active again, the person
 		// needs a new one, and a token that leaked meanwhile does not come back with them.
-		return tx.Model(&APIToken{}).Where("staff_id = ? AND revoked_at IS NULL", st.ID).
-			Update("revoked_at", utc(time.Now())).Error
+		return revokeTokens(tx, st.ID).Error
 	})
 	if err != nil {
 		return fmt.Errorf("saving staff %s: %w", st.ID, err)
@@ -274,12 +273,16 @@ func (s *Store) IssueToken(ctx context.Context, staffID, label string) (string, 
 
 // RevokeTokens revokes every live token of a member of staff and returns how many there were.
 func (s *Store) RevokeTokens(ctx context.Context, staffID string) (int64, error) {
-	res := s.db.WithContext(ctx).Model(&APIToken{}).
-		Where("staff_id = ? AND revoked_at IS NULL", staffID).Update("revoked_at", utc(time.Now()))
+	res := revokeTokens(s.db.WithContext(ctx), staffID)
 	if res.Error != nil {
 		return 0, fmt.Errorf("revoking tokens of %s: %w", staffID, res.Error)
 	}
 	return res.RowsAffected, nil
+}
+
+// revokeTokens revokes, in db (a transaction, or not), every live token of a member of staff.
+func revokeTokens(db *gorm.DB, staffID string) *gorm.DB {
+	return db.Model(&APIToken{}).Where("staff_id = ? AND revoked_at IS NULL", staffID).Update("revoked_at", utc(time.Now()))
 }
 
 // idPattern is the form of staff and team IDs: short, readable, safe in URLs.

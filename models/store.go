@@ -179,7 +179,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Migrate applies every migration not yet applied and returns the resulting version.
+// Migrate applies every migration not yet applied and says what it did (Migrated).
 func (s *Store) Migrate(ctx context.Context) (Migrated, error) {
 	p, err := s.migrator()
 	if err != nil {
