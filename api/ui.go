@@ -385,11 +385,7 @@ func (s *server) uiSignin(c *gin.Context) {
 	if wait := s.failWait(c, failSignIn); wait > 0 {
 		secs := retrySeconds(wait)
 		c.Header("Retry-After", strconv.Itoa(secs))
-		unit := "seconds"
-		if secs == 1 {
-			unit = "second"
-		}
-		s.signinPage(c, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-ins failed from here. Try again in %d %s.", secs, unit))
+		s.signinPage(c, http.StatusTooManyRequests, fmt.Sprintf("Too many sign-ins failed from here. Try again in %s.", plural(secs, "second")))
 		return
 	}
 	sess, err := s.Store.OpenSession(c.Request.Context(), token, s.Now(), s.ui.opts.SessionTTL)

@@ -362,7 +362,7 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 		}
 	}
 	body := map[string]any{"clock": f.Get("clock"), "required_fields": required}
-	for _, name := range []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every"} {
+	for _, name := range policyDurations {
 		body[name] = strings.TrimSpace(f.Get(name))
 	}
 	res := s.call(c, http.MethodPut, "/api/v1/policies/"+url.PathEscape(category), body, "")
@@ -380,17 +380,17 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/policies")
 }
 
+// policyDurations are the durations of a policy's form, in its order.
+var policyDurations = []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every"}
+
 // policySaved says what a policy form saved, naming the durations left empty that took the
 // default, so that a field cleared by mistake does not go unnoticed.
 func policySaved(p policyJSON, f url.Values) string {
 	shown := policyValues(p)
 	var parts []string
-	for _, d := range []struct{ name, words string }{
-		{"accept_within", "accept within"}, {"check_within", "check within"}, {"escalate_within", "escalate within"},
-		{"assign_within", "assign within"}, {"follow_up_every", "follow up every"},
-	} {
-		part := d.words + " " + shown.Get(d.name)
-		if strings.TrimSpace(f.Get(d.name)) == "" {
+	for _, name := range policyDurations {
+		part := label(name) + " " + shown.Get(name)
+		if strings.TrimSpace(f.Get(name)) == "" {
 			part += " (left empty: the default)"
 		}
 		parts = append(parts, part)

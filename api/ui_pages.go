@@ -603,12 +603,18 @@ func boardOf(viewer models.Staff, team string) string {
 // the person (me) who sent it, naming others by who. A time in it is written in RFC 3339, which
 // the page shows in the desk's own zone (messageParts).
 func doneMessage(command string, a actionJSON, now time.Time, me string, who func(id string) string) string {
-	// name is a person as the sentence names them: "you" for the sender.
+	// name is a person as the sentence names them: "you" for the sender; verb agrees with it.
 	name := func(id string) string {
 		if id == me {
 			return "you"
 		}
 		return who(id)
+	}
+	verb := func(id, you, other string) string {
+		if id == me {
+			return "you " + you
+		}
+		return who(id) + " " + other
 	}
 	due := func() string {
 		return fmt.Sprintf("due %s (%s)", humanDuration(a.DueAt.Sub(now)), a.DueAt.UTC().Format(time.RFC3339))
@@ -618,7 +624,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		if a.OwnerID == "" {
 			return fmt.Sprintf("Created, %s: nobody could take it on, so it is unassigned and the team's supervisors are told.", due())
 		}
-		return fmt.Sprintf("Created: %s, %s.", ownsIt(name(a.OwnerID)), due())
+		return fmt.Sprintf("Created: %s it, %s.", verb(a.OwnerID, "own", "owns"), due())
 	case workflows.UpdateHandover:
 		if a.PendingHandover != nil {
 			return fmt.Sprintf("Handed over to %s: you own %q until they accept.", who(a.PendingHandover.ToID), a.Title)
@@ -628,7 +634,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 	case workflows.UpdateDecline:
 		return fmt.Sprintf("Declined: %s keeps %q and is told why.", who(a.OwnerID), a.Title)
 	case workflows.UpdateWithdraw:
-		return fmt.Sprintf("Handover withdrawn: %s %q, and the recipient is told why.", keepsIt(name(a.OwnerID)), a.Title)
+		return fmt.Sprintf("Handover withdrawn: %s %q, and the recipient is told why.", verb(a.OwnerID, "keep", "keeps"), a.Title)
 	case workflows.UpdateFollowUp:
 		if a.FollowUp != nil {
 			return fmt.Sprintf("Follow-up recorded: you will be reminded again %s (%s).", humanDuration(a.FollowUp.DueAt.Sub(now)), a.FollowUp.DueAt.UTC().Format(time.RFC3339))
@@ -643,7 +649,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		case "escalated":
 			return fmt.Sprintf("Check recorded: %q is escalated (level %d).", a.Title, a.EscalationLevel)
 		case "assigned":
-			return fmt.Sprintf("Check recorded: %s, %s.", ownsIt(name(a.OwnerID)), due())
+			return fmt.Sprintf("Check recorded: %s it, %s.", verb(a.OwnerID, "own", "owns"), due())
 		}
 		return fmt.Sprintf("Check recorded: %q is %s.", a.Title, label(a.Status))
 	case workflows.UpdateEscalate:
@@ -664,21 +670,6 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		return "Thank you: your feedback is recorded."
 	}
 	return "Done."
-}
-
-// ownsIt and keepsIt agree the verb with a person named "you" or by name.
-func ownsIt(person string) string {
-	if person == "you" {
-		return "you own it"
-	}
-	return person + " owns it"
-}
-
-func keepsIt(person string) string {
-	if person == "you" {
-		return "you keep"
-	}
-	return person + " keeps"
 }
 
 // statusOrder puts what needs a supervisor first on the board.
