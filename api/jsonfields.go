@@ -32,7 +32,8 @@ func decodeBody(raw []byte, dst any) ([]FieldError, error) {
 		if _, err := strict.Token(); err != io.EOF {
 			return nil, errorf(kindMalformed, "the body must hold exactly one JSON object")
 		}
-		return nil, nil
+		// encoding/json keeps the last of a key given twice: the caller may have meant the first.
+		return repeatedKeys(raw, reflect.TypeOf(dst)), nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -49,7 +50,7 @@ func decodeBody(raw []byte, dst any) ([]FieldError, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errorf(kindMalformed, "the body must hold exactly one JSON object")
 	}
-	problems := jsonProblems(body, reflect.TypeOf(dst))
+	problems := append(jsonProblems(body, reflect.TypeOf(dst)), repeatedKeys(raw, reflect.TypeOf(dst))...)
 	if len(problems) == 0 {
 		// The strict pass refused what the walk cannot judge (a type that reads its own JSON):
 		// refused as it says.
@@ -138,6 +139,81 @@ func walkJSON(v any, t reflect.Type, path string, problems *[]FieldError) {
 	if !ok {
 		addProblem(problems, path, "must be a "+jsonKind(t.Kind()))
 	}
+}
+
+// repeatedKeys lists the keys that raw, one JSON value already known to be valid, gives more than
+// once in an object, each by its dotted path: two keys that fill the same field of t (to_id and
+// TO_ID) count as one given twice. encoding/json would keep the last in silence.
+func repeatedKeys(raw []byte, t reflect.Type) []FieldError {
+	var problems []FieldError
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := walkKeys(dec, t, "", &problems); err != nil {
+		return nil // not JSON: said by the decoding
+	}
+	return problems
+}
+
+// walkKeys reads one value from dec, noting in problems each key of an object in it that repeats
+// an earlier one. t is the type the value fills (nil: unknown, its keys compared as they are).
+func walkKeys(dec *json.Decoder, t reflect.Type, path string, problems *[]FieldError) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	delim, isDelim := tok.(json.Delim)
+	if !isDelim {
+		return nil
+	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t != nil && readsOwnJSON(t) {
+		t = nil
+	}
+	switch delim {
+	case '[':
+		var elem reflect.Type
+		if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		for i := 0; dec.More(); i++ {
+			if err := walkKeys(dec, elem, path+"["+strconv.Itoa(i)+"]", problems); err != nil {
+				return err
+			}
+		}
+	case '{':
+		var fields []jsonField
+		if t != nil && t.Kind() == reflect.Struct {
+			fields = jsonFieldsOf(t)
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key, _ := tok.(string)
+			name, sub := key, reflect.Type(nil)
+			switch {
+			case fields != nil:
+				if f, known := lookupJSONField(fields, key); known {
+					name, sub = f.name, f.typ
+				}
+			case t != nil && t.Kind() == reflect.Map:
+				sub = t.Elem()
+			}
+			if seen[name] {
+				addProblem(problems, joinKey(path, key), "is given more than once")
+			}
+			seen[name] = true
+			if err := walkKeys(dec, sub, joinKey(path, name), problems); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = dec.Token() // the closing bracket or brace
+	return err
 }
 
 func addProblem(problems *[]FieldError, field, message string) {
