@@ -43,9 +43,10 @@ func (s *server) limit(c *gin.Context) {
 		c.Next()
 		return
 	}
-	r := s.limiters.get(principal(c).ID).Reserve()
-	if delay := r.Delay(); delay > 0 {
-		r.Cancel()
+	now := s.Now()
+	r := s.limiters.get(principal(c).ID).ReserveN(now, 1)
+	if delay := r.DelayFrom(now); delay > 0 {
+		r.CancelAt(now)
 		c.Header("Retry-After", strconv.Itoa(retrySeconds(delay)))
 		writeProblem(c, http.StatusTooManyRequests, "too many requests from you (all your tokens and sessions together): retry after the given seconds", nil)
 		return
@@ -88,14 +89,14 @@ func failKey(kind, addr string) string {
 }
 
 // wait is how long the address must wait before it may try again; zero when it may now.
-func (f *failures) wait(key string) time.Duration {
+func (f *failures) wait(key string, now time.Time) time.Duration {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	lim, ok := f.by[key]
 	if !ok {
 		return 0
 	}
-	if tokens := lim.Tokens(); tokens < 1 {
+	if tokens := lim.TokensAt(now); tokens < 1 {
 		return time.Duration((1 - tokens) * float64(failEvery))
 	}
 	return 0
@@ -111,7 +112,7 @@ func (f *failures) failed(key string, now time.Time) {
 	if _, ok := f.by[key]; !ok && len(f.by) >= failKeep && now.Sub(f.swept) >= failSweep {
 		f.swept = now
 		for k, lim := range f.by {
-			if lim.Tokens() >= failBurst {
+			if lim.TokensAt(now) >= failBurst {
 				delete(f.by, k)
 			}
 		}
@@ -127,7 +128,7 @@ func (f *failures) failed(key string, now time.Time) {
 		lim = rate.NewLimiter(rate.Every(failEvery), failBurst)
 		f.by[key] = lim
 	}
-	lim.Allow()
+	lim.AllowN(now, 1)
 }
 
 // Budgets of failed authentications: each is counted per client address.
@@ -142,13 +143,13 @@ func (s *server) failWait(c *gin.Context, kind string) time.Duration {
 	if s.limiters.cfg.Rate <= 0 {
 		return 0
 	}
-	return s.failures.wait(failKey(kind, c.ClientIP()))
+	return s.failures.wait(failKey(kind, c.ClientIP()), s.Now())
 }
 
 // authFailed counts a failed authentication of that kind against the request's address.
 func (s *server) authFailed(c *gin.Context, kind string) {
 	if s.limiters.cfg.Rate > 0 {
-		s.failures.failed(failKey(kind, c.ClientIP()), time.Now())
+		s.failures.failed(failKey(kind, c.ClientIP()), s.Now())
 	}
 }
 

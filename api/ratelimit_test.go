@@ -18,6 +18,13 @@ import (
 	"github.com/handover/handover/models/modelstest"
 )
 
+// stoppedClock is a clock that stands still at the time it is made: budgets refill with time, so a
+// test that spends one must not see it refill while a loaded machine runs it.
+func stoppedClock() func() time.Time {
+	at := time.Now()
+	return func() time.Time { return at }
+}
+
 func TestRateLimitPerToken(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -28,7 +35,7 @@ func TestRateLimitPerToken(t *testing.T) {
 		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Active: true, OnShift: true}))
 		require.NoError(t, store.AddToken(ctx, id, "token-"+id, "test"))
 	}
-	h := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 0.5, Burst: 2}})
+	h := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 0.5, Burst: 2}, Now: stoppedClock()})
 	get := func(token string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
@@ -69,7 +76,7 @@ func TestFailedAuthenticationsPerAddress(t *testing.T) {
 		return rec
 	}
 
-	h := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}})
+	h := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}, Now: stoppedClock()})
 	for i := range failBurst {
 		// A different forwarded address each time: not believed, so all count against one.
 		require.Equal(t, http.StatusUnauthorized, get(h, "192.0.2.7", fmt.Sprintf("198.51.100.%d", i), "guess").Code, "failure %d", i+1)
@@ -84,7 +91,7 @@ func TestFailedAuthenticationsPerAddress(t *testing.T) {
 	require.Equal(t, http.StatusTooManyRequests, get(h, "192.0.2.7", "", "guess").Code)
 
 	// Behind a trusted proxy, each forwarded client has its own budget.
-	proxied := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}, TrustedProxies: []string{"10.0.0.0/8"}})
+	proxied := newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}, TrustedProxies: []string{"10.0.0.0/8"}, Now: stoppedClock()})
 	for range failBurst {
 		require.Equal(t, http.StatusUnauthorized, get(proxied, "10.1.2.3", "198.51.100.1", "guess").Code)
 	}
@@ -107,7 +114,7 @@ func TestFailedSignInsPerAddress(t *testing.T) {
 	store := modelstest.Open(t, modelstest.SQLiteURL(t))
 	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "ann", Name: "Ann", Role: "manager", Active: true}))
 	require.NoError(t, store.AddToken(ctx, "ann", "token-ann", "test"))
-	srv := httptest.NewServer(newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}}))
+	srv := httptest.NewServer(newEngine(Deps{Store: store, RateLimit: RateLimit{Rate: 100, Burst: 100}, Now: stoppedClock()}))
 	t.Cleanup(srv.Close)
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
