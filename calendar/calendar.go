@@ -60,6 +60,13 @@ func (e Invalid) Error() string {
 // MaxHolidays bounds a calendar's holiday list, and with it the work of one deadline.
 const MaxHolidays = 1000
 
+// zoneName is the form of an IANA time zone name: parts that begin with a capital letter, such as
+// America/Port-au-Prince or Etc/GMT+5. A system's zoneinfo directory holds other files that
+// time.LoadLocation reads too: localtime (the machine's own zone, as Local), posixrules, and the
+// posix/ and right/ trees (the latter counting leap seconds), which some machines lack; and on a
+// case-insensitive file system a name in the wrong case would load there and nowhere else.
+var zoneName = regexp.MustCompile(`^[A-Z][A-Za-z0-9_+-]*(/[A-Z][A-Za-z0-9_+-]*)*$`)
+
 var clockPattern = regexp.MustCompile(`^([01][0-9]|2[0-4]):([0-5][0-9])$`)
 
 // minutes reads "HH:MM" as minutes after midnight; "24:00" is the end of the day.
@@ -121,6 +128,10 @@ func (c Calendar) Compile() (*Clock, error) {
 			problems = append(problems, FieldError{"zone", "is not valid time zone data"})
 		}
 		k.loc = loc
+	case !zoneName.MatchString(c.TimeZone):
+		// A snapshot (above) keeps the name it was taken with; a name loaded from a database must be
+		// one every machine's database has, not one of the other files of a zoneinfo directory.
+		problems = append(problems, FieldError{"time_zone", fmt.Sprintf("%q is not an IANA time zone such as Europe/London", c.TimeZone)})
 	default:
 		loc, err := time.LoadLocation(c.TimeZone)
 		if err != nil {

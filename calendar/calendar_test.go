@@ -226,3 +226,25 @@ func TestNormalized(t *testing.T) {
 	}, n.Hours)
 	require.Equal(t, []string{"2026-01-01", "2026-12-25"}, n.Holidays)
 }
+
+// A time zone is an IANA name, the same on every machine: the files a system's zoneinfo directory
+// holds besides its zones ("localtime" is the machine's own zone, like Local; "posixrules",
+// "posix/..." and "right/..." exist on some machines only, and right/ zones move every change by
+// the leap seconds) are refused, as is a name in the wrong case, which only a case-insensitive
+// file system finds. A snapshot an action already carries compiles whatever its name.
+func TestCompileAcceptsOnlyIANAZoneNames(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"localtime", "posixrules", "posix/Europe/London", "right/Europe/London", "zone.tab", "europe/london", "Europe/London/", " UTC"} {
+		_, err := calendar.Calendar{TimeZone: name, Hours: weekdays("08:00", "18:00")}.Compile()
+		inv, ok := calendar.AsInvalid(err)
+		require.True(t, ok, "%q: want an Invalid error, got %v", name, err)
+		require.Equal(t, "time_zone", inv[0].Field, name)
+	}
+	for _, name := range []string{"UTC", "Etc/GMT+5", "Etc/GMT-14", "America/Argentina/Buenos_Aires", "America/Port-au-Prince", "EST5EDT", "Australia/Lord_Howe"} {
+		require.NoError(t, calendar.Calendar{TimeZone: name, Hours: weekdays("08:00", "18:00")}.Validate(), name)
+	}
+	snap, err := calendar.Calendar{TimeZone: "Europe/London", Hours: weekdays("08:00", "18:00")}.Snapshot(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 24*time.Hour)
+	require.NoError(t, err)
+	snap.TimeZone = "localtime"
+	require.NoError(t, snap.Validate(), "a running action's snapshot keeps counting")
+}
