@@ -382,8 +382,9 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	}, nil
 }
 
-// calendarSnapshotSpan is how far ahead an action's calendar captures its zone's rules: past a
-// year's due time and its follow-ups.
+// calendarSnapshotSpan is how far ahead an action's calendar captures its zone's rules, in plain
+// time and in the calendar's open time (see calendar.Snapshot): past a year's due time, counted
+// in business time, and its follow-ups.
 const calendarSnapshotSpan = 3 * 366 * 24 * time.Hour
 
 // queryFields refuses the query parameters a route does not take (what says what they are not),

@@ -261,8 +261,19 @@ func (k *Clock) day(t time.Time) civil {
 // time after t. It does not count time while closed, so a deadline set after closing falls in
 // the next opening period. A d of zero or less returns t.
 func (k *Clock) Add(t time.Time, d time.Duration) time.Time {
+	end, left := k.walk(t, d)
+	if left > 0 {
+		// Unreachable for a valid calendar; still a deadline rather than none.
+		return t.Add(left)
+	}
+	return end
+}
+
+// walk is Add, with the open time still to count when the deadline lies past the maxDays walk
+// (zero when it was found).
+func (k *Clock) walk(t time.Time, d time.Duration) (time.Time, time.Duration) {
 	if d <= 0 {
-		return t
+		return t, 0
 	}
 	// The day before t too: a period of it may run past local midnight's instant when a DST
 	// change moves midnight.
@@ -277,15 +288,14 @@ func (k *Clock) Add(t time.Time, d time.Duration) time.Time {
 				start = t
 			}
 			if left := p[1].Sub(start); d <= left {
-				return start.Add(d)
+				return start.Add(d), 0
 			} else {
 				d -= left
 			}
 		}
 		c = c.next()
 	}
-	// Unreachable for a valid calendar; still a deadline rather than none.
-	return t.Add(d)
+	return time.Time{}, d
 }
 
 // Between returns the open time from a to b (zero when b is not after a), counting at most

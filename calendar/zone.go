@@ -11,9 +11,12 @@ import (
 const zoneStep = 6 * time.Hour
 
 // Snapshot returns the calendar with the rules of its time zone from shortly before from until
-// from+span captured in it (Zone), so that its maths never consults a time zone database again:
-// a workflow replayed on a machine whose database differs computes the same deadlines. Past the
-// captured span the last offset holds.
+// both span and span of its open time have passed captured in it (Zone), so that its maths never
+// consults a time zone database again: a workflow replayed on a machine whose database differs
+// computes the same deadlines. Deadlines count open time, which a week has far less of than 168
+// hours (a year of it on a Mon-Fri 08:00-18:00 desk takes three years and four months), so span
+// of plain time alone would end before the deadlines it is meant to cover. Past the captured
+// rules the last offset holds.
 func (c Calendar) Snapshot(from time.Time, span time.Duration) (Calendar, error) {
 	out := c.Normalized()
 	out.Zone = nil
@@ -21,7 +24,15 @@ func (c Calendar) Snapshot(from time.Time, span time.Duration) (Calendar, error)
 	if err != nil {
 		return Calendar{}, fmt.Errorf("loading time zone %q: %w", c.TimeZone, err)
 	}
-	out.Zone = captureZone(loc, from.Add(-48*time.Hour), from.Add(span))
+	until := from.Add(span)
+	if k, err := out.Compile(); err == nil {
+		if open, left := k.walk(from, span); left > 0 {
+			until = from.AddDate(0, 0, maxDays) // as far as a deadline's walk goes
+		} else if open.After(until) {
+			until = open
+		}
+	}
+	out.Zone = captureZone(loc, from.Add(-48*time.Hour), until)
 	return out, nil
 }
 

@@ -55,3 +55,27 @@ func TestSnapshotRefusesUnknownZonesAndCorruptRules(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, "zone", inv[0].Field)
 }
+
+// The API snapshots three years (api.calendarSnapshotSpan) to cover a year's due time and what
+// follows it, but due_in counts business time: a year of it on a Mon-Fri 08:00-18:00 desk is 175
+// weeks. Started on 1 October 2026, three years of rules end in October 2029 in summer time, and
+// the deadline in February 2030 counted BST hours (the desk "opened" at 07:00 GMT). A snapshot
+// covers the span in open time too, and on a desk open four hours a week as far as a deadline's
+// walk goes.
+func TestSnapshotCoversTheSpanInOpenTime(t *testing.T) {
+	t.Parallel()
+	from := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		cal calendar.Calendar
+		d   time.Duration
+	}{
+		{officeHours(), 8760 * time.Hour},
+		{calendar.Calendar{TimeZone: "Europe/London", Hours: []calendar.Hours{{Day: "sat", Open: "09:00", Close: "13:00"}}}, 2190 * time.Hour},
+		{calendar.Calendar{TimeZone: "America/Santiago", Hours: weekdays("09:00", "17:00")}, 8760 * time.Hour},
+	} {
+		snap, err := tc.cal.Snapshot(from, 3*366*24*time.Hour)
+		require.NoError(t, err)
+		want, got := compile(t, tc.cal).Add(from, tc.d), compile(t, snap).Add(from, tc.d)
+		require.True(t, want.Equal(got), "%s plus %s: the database gives %s, the snapshot %s", tc.cal.TimeZone, tc.d, want, got)
+	}
+}
