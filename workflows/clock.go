@@ -140,6 +140,13 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 		if d == nil || !d.After(from) {
 			return d
 		}
+		if s.revision >= 9 {
+			// Later by the action's time the pause took. The same as counting the time that was
+			// left from now when d lies in open time; for a deadline given as a time that lies in
+			// closed time (a Sunday), that count would bring it forward (to the resume itself when
+			// the pause took none).
+			return stampPtr(s.after(*d, paused))
+		}
 		return stampPtr(s.after(now, s.between(from, *d)))
 	}
 	s.AssignBy, s.CheckBy, s.EscalateBy = move(s.AssignBy), move(s.CheckBy), move(s.EscalateBy)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 )
@@ -384,8 +385,20 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		// A supervisor's shift handover: the outgoing person may have gone; say who asks.
 		asks = fmt.Sprintf("%s passes you %s's %q in a shift handover", in.StartedBy, h.FromID, s.Title)
 	}
+	why := h.Reason
+	if s.revision >= 9 && h.ShiftHandoverID != "" {
+		// The reason of a shift handover is "shift handover": say it once, and give the shift's
+		// notes, which are what the recipient works from.
+		if in.StartedBy == "" || in.StartedBy == h.FromID {
+			asks = fmt.Sprintf("%s passes you %q in a shift handover", h.FromID, s.Title)
+		}
+		why = "no notes for the shift"
+		if !blank(h.Notes.Summary) {
+			why = "shift notes: " + shortened(strings.TrimSpace(h.Notes.Summary), 300)
+		}
+	}
 	s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "",
-		fmt.Sprintf("%s: %s. Accept or decline %s.", asks, h.Reason, by))
+		fmt.Sprintf("%s: %s. Accept or decline %s.", asks, why, by))
 	return []Event{ev}
 }
 
@@ -757,7 +770,7 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		if in.DueAt != nil {
 			at = *in.DueAt
 		}
-		events = append(events, s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, at), in.DueIn <= 0, "not done at check: "+in.Notes)...)
+		events = append(events, s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, at), in.DueIn <= 0, s.notDoneReason(in.Notes))...)
 	case in.Next == NextReassign:
 		var due *time.Time
 		if s.revision >= 3 && (in.DueAt != nil || in.DueIn > 0) {
@@ -768,11 +781,29 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 			at = s.dueFrom(now, in.DueIn, at)
 			due = &at
 		}
-		events = append(events, s.reassign(now, in.Actor.ID, *in.To, "not done at check: "+in.Notes, due, in.DueIn <= 0)...)
+		events = append(events, s.reassign(now, in.Actor.ID, *in.To, s.notDoneReason(in.Notes), due, in.DueIn <= 0)...)
 	case in.Next == NextEscalate:
-		events = append(events, s.escalate(now, in.Actor.ID, EscalationNotDone, "not done at check: "+in.Notes)...)
+		events = append(events, s.escalate(now, in.Actor.ID, EscalationNotDone, s.notDoneReason(in.Notes))...)
 	}
 	return events
+}
+
+// shortened is text cut to at most n characters, marked where it was cut.
+func shortened(text string, n int) string {
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	return string([]rune(text)[:n-1]) + "…"
+}
+
+// notDoneReason is the reason a check found the action not done gives its next step: the check's
+// notes after "not done at check", or (revision 9) those words alone when it has none (before, a
+// colon followed by nothing).
+func (s *State) notDoneReason(notes string) string {
+	if s.revision >= 9 && blank(notes) {
+		return "not done at check"
+	}
+	return "not done at check: " + notes
 }
 
 // CheckEscalate refuses an escalation by anyone but a supervisor or manager, or without a reason.

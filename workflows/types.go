@@ -496,7 +496,12 @@ func (s *State) WithHander(id string) {
 // Revision 8 sends an escalation made by hand at least to the level above the person making it (a
 // supervisor's to the managers; it went to the supervisors, the escalating one among them), and a
 // shift handover started by a supervisor asks each recipient in the supervisor's name.
-const CurrentRevision = 8
+// Revision 9 moves a deadline on resume by the business time the pause took (it counted the time
+// left from the resume, which brings a deadline given as a time in closed time forward: paused and
+// resumed on a Saturday, a Sunday due time became "due now"); a shift handover's request gives the
+// shift's notes instead of its reason "shift handover" said twice; a check's next step without
+// notes gives the reason "not done at check" (it ended in a colon and nothing).
+const CurrentRevision = 9
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
