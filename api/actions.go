@@ -197,7 +197,8 @@ func (s *server) createAction(c *gin.Context) {
 			return
 		}
 	}
-	in, err := s.buildStart(c, caller, req, id, hash)
+	in, release, err := s.buildStart(c, caller, req, id, hash)
+	defer release()
 	if err != nil {
 		writeError(c, s.Log, err)
 		return
@@ -269,20 +270,21 @@ func createID(c *gin.Context, caller models.Staff) (id string, keyed bool, err e
 	return uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00"+key)).String(), true, nil
 }
 
-// buildStart checks the owner and team of a new action with the given ID and request hash.
-func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActionRequest, id, hash string) (workflows.StartInput, error) {
+// buildStart checks the owner and team of a new action with the given ID and request hash. A
+// routed owner stays claimed (routingClaims) until release is called, once the create has answered.
+func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActionRequest, id, hash string) (in workflows.StartInput, release func(), err error) {
 	ctx := c.Request.Context()
 	now := s.Now()
 	dueIn, due, err := dueSpec(now, req.DueIn, req.DueAt, "due_in", "due_at")
 	if err != nil {
-		return workflows.StartInput{}, err
+		return workflows.StartInput{}, noRelease, err
 	}
 	if !categoryPattern.MatchString(req.Category) {
-		return workflows.StartInput{}, invalidFields(FieldError{Field: "category", Message: categoryRule})
+		return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "category", Message: categoryRule})
 	}
 	policy, err := s.resolvePolicy(ctx, req.Category)
 	if err != nil {
-		return workflows.StartInput{}, err
+		return workflows.StartInput{}, noRelease, err
 	}
 	overrides := []struct {
 		field, value string
@@ -297,7 +299,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	for _, o := range overrides {
 		d, err := parseOverride(o.field, o.value)
 		if err != nil {
-			return workflows.StartInput{}, err
+			return workflows.StartInput{}, noRelease, err
 		}
 		if d > 0 {
 			*o.dst = d
@@ -306,30 +308,30 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	teamID := req.TeamID
 	if teamID != "" {
 		if _, err := s.Store.GetTeam(ctx, teamID); errors.Is(err, models.ErrNotFound) {
-			return workflows.StartInput{}, invalidFields(FieldError{Field: "team_id", Message: "is not a team"})
+			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "team_id", Message: "is not a team"})
 		} else if err != nil {
-			return workflows.StartInput{}, err
+			return workflows.StartInput{}, noRelease, err
 		}
 	}
 	if req.OwnerID != "" {
 		owner, err := s.Store.GetStaff(ctx, req.OwnerID)
 		if errors.Is(err, models.ErrNotFound) || (err == nil && !owner.Active) {
-			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: "is not an active member of staff"})
+			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: "is not an active member of staff"})
 		}
 		if err != nil {
-			return workflows.StartInput{}, err
+			return workflows.StartInput{}, noRelease, err
 		}
 		switch {
 		case !workflows.Role(owner.Role).CanOwn():
-			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " has role " + owner.Role + " and cannot own actions"})
+			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " has role " + owner.Role + " and cannot own actions"})
 		case owner.Authority < req.RequiredAuthority:
-			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: fmt.Sprintf("%s has authority %d, this action needs %d", owner.ID, owner.Authority, req.RequiredAuthority)})
+			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: fmt.Sprintf("%s has authority %d, this action needs %d", owner.ID, owner.Authority, req.RequiredAuthority)})
 		case teamID != "" && teamOf(owner) != teamID:
-			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is not in team " + teamID})
+			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is not in team " + teamID})
 		case !owner.OnShift && owner.ID != caller.ID:
 			// As for a handover or routing: nobody is given work while off shift (unless they
 			// record it for themselves).
-			return workflows.StartInput{}, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is off shift: choose someone on shift, or leave the owner out to route it to the team"})
+			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is off shift: choose someone on shift, or leave the owner out to route it to the team"})
 		}
 		teamID = teamOf(owner)
 	}
@@ -337,41 +339,45 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		teamID = teamOf(caller)
 	}
 	if teamID == "" {
-		return workflows.StartInput{}, invalidFields(FieldError{Field: "team_id", Message: "give owner_id or team_id"})
+		return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "team_id", Message: "give owner_id or team_id"})
 	}
 	if !inScope(caller, teamID) {
-		return workflows.StartInput{}, errorf(kindForbidden, "you cannot create actions for team %s", teamID)
+		return workflows.StartInput{}, noRelease, errorf(kindForbidden, "you cannot create actions for team %s", teamID)
 	}
 
-	owner, routed := req.OwnerID, false
+	owner, routed, claim := req.OwnerID, false, noRelease
 	if owner == "" {
 		// Routing: the least loaded eligible agent of the team; nobody eligible leaves it unassigned.
 		candidates, err := s.Store.RoutingCandidates(ctx, teamID, req.RequiredAuthority)
 		if err != nil {
-			return workflows.StartInput{}, err
+			return workflows.StartInput{}, noRelease, err
 		}
-		if len(candidates) > 0 {
-			owner, routed = candidates[0].ID, true
-		}
+		owner, claim = s.routing.pick(candidates)
+		routed = owner != ""
+		defer func() {
+			if err != nil {
+				claim() // nothing is created: the claim ends here
+			}
+		}()
 	}
 
 	// The team's calendar as it is now travels with the action, with its zone's rules captured, so
 	// its deadlines count on it and replay to the same instants whatever changes later.
 	cal, _, err := s.teamCalendar(ctx, teamID)
 	if err != nil {
-		return workflows.StartInput{}, err
+		return workflows.StartInput{}, noRelease, err
 	}
 	if cal != nil {
 		snap, err := cal.Snapshot(now, calendarSnapshotSpan)
 		if err != nil {
-			return workflows.StartInput{}, fmt.Errorf("calendar of team %s: %w", teamID, err)
+			return workflows.StartInput{}, noRelease, fmt.Errorf("calendar of team %s: %w", teamID, err)
 		}
 		cal = &snap
 	}
 
 	customer := workflows.Customer(req.Customer)
 	if err := s.seal(ctx, customer.Ref, id, &customer.Name, &customer.Contact); err != nil {
-		return workflows.StartInput{}, err
+		return workflows.StartInput{}, noRelease, err
 	}
 	return workflows.StartInput{
 		ActionID: id, Title: strings.TrimSpace(req.Title), Details: req.Details, Category: req.Category,
@@ -379,8 +385,11 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
 		RequestHash: hash, Policy: policy, Routed: routed, DueIn: dueIn, Calendar: cal,
 		Revision: workflows.CurrentRevision,
-	}, nil
+	}, claim, nil
 }
+
+// noRelease is the release of a create that claimed nobody for routing.
+func noRelease() {}
 
 // calendarSnapshotSpan is how far ahead an action's calendar captures its zone's rules, in plain
 // time and in the calendar's open time (see calendar.Snapshot): past a year's due time, counted
@@ -520,7 +529,6 @@ const (
 var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "overdue", "escalated", "updated_since", "id", "limit", "cursor"}
 
 func (s *server) listActions(c *gin.Context) {
-	caller := principal(c)
 	f := models.ActionFilter{
 		IDs: c.QueryArray("id"), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
 		CustomerRef: c.Query("customer_ref"), Now: s.Now(), Limit: 50,
@@ -587,13 +595,12 @@ func (s *server) listActions(c *gin.Context) {
 		writeError(c, s.Log, invalidFields(fields...))
 		return
 	}
-	if !seesAllTeams(caller) {
-		if f.TeamID != "" && f.TeamID != teamOf(caller) {
-			c.JSON(http.StatusOK, gin.H{"items": []actionJSON{}, "next_cursor": nil})
-			return
-		}
-		f.TeamID = teamOf(caller)
+	team, err := s.scopedTeam(c, f.TeamID)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
 	}
+	f.TeamID = team
 	rows, next, err := s.Store.ListActions(c.Request.Context(), f)
 	if err != nil {
 		writeError(c, s.Log, err)

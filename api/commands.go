@@ -323,6 +323,34 @@ type acceptRequest struct {
 	Summary string `json:"summary" binding:"required,notblank,max=4000"`
 }
 
+// minReadBack is the fewest words a read-back holds: "ok" or "understood" confirms nothing of what
+// was understood, and the person handing over reads the read-back to catch a misunderstanding.
+const minReadBack = 3
+
+func (r *acceptRequest) checkFields() []FieldError {
+	if strings.TrimSpace(r.Summary) != "" && readBackWords(r.Summary) < minReadBack {
+		return []FieldError{{Field: "summary", Message: fmt.Sprintf(
+			"must say in at least %d words what you are taking on (who the customer is, what was promised, what you will do next)", minReadBack)}}
+	}
+	return nil
+}
+
+// readBackWords counts the words of a read-back: those set apart by spaces, and each character
+// of a script written without them (Chinese, Japanese, Thai), where one character is about a word.
+func readBackWords(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		unspaced := 0
+		for _, r := range w {
+			if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) {
+				unspaced++
+			}
+		}
+		n += max(1, unspaced)
+	}
+	return n
+}
+
 func (s *server) accept(c *gin.Context) {
 	command(s, workflows.UpdateAccept, http.StatusOK, func(c *gin.Context, _ models.Action, req acceptRequest) (any, error) {
 		caller := principal(c)

@@ -143,3 +143,30 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 	status, _, _ = decode(`{"title":"Late checkout","category":"request","owner_id":"alice","due_in":"4h"}`, &createActionRequest{})
 	require.Equal(t, http.StatusOK, status)
 }
+
+// A read-back says what the recipient takes on: a bare "ok" is refused, words are counted across
+// scripts written with and without spaces.
+func TestReadBackWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		summary string
+		words   int
+		refused bool
+	}{
+		{"ok", 1, true},
+		{"Understood, thanks", 2, true},
+		{"I call the guest back at 2pm", 7, false},
+		{"  2pm   checkout,\nhousekeeping ", 3, false},
+		{"我会回电", 4, false},
+		{"了解", 2, true},
+		{"ゲストに電話します", 9, false},
+	} {
+		require.Equal(t, tc.words, readBackWords(tc.summary), tc.summary)
+		problems := (&acceptRequest{Summary: tc.summary}).checkFields()
+		require.Equal(t, tc.refused, len(problems) > 0, tc.summary)
+		if tc.refused {
+			require.Equal(t, "summary", problems[0].Field)
+			require.Contains(t, problems[0].Message, "at least 3 words")
+		}
+	}
+}

@@ -12,18 +12,24 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-// reportTeam is the team a report covers: supervisors read their own team's (another is 404, as
-// out of their scope); managers the one they name (404 for a team that does not exist, rather
-// than a report of zeros), or ("") all teams together.
+// reportTeam is the team a report covers: supervisors read their own team's; managers the one
+// they name or ("") all teams together (scopedTeam).
 func (s *server) reportTeam(c *gin.Context) (string, error) {
 	caller := principal(c)
 	if !workflows.Role(caller.Role).SupervisorOrAbove() {
 		return "", errorf(kindForbidden, "the handover reports are for supervisors and managers")
 	}
-	team := c.Query("team_id")
+	return s.scopedTeam(c, c.Query("team_id"))
+}
+
+// scopedTeam is the team a read named by its team_id covers: for a caller of one team, their own
+// (another is 404, as out of their scope, telling nothing of other teams); for one who sees every
+// team, the one named (404 for a team that does not exist, rather than a list or a report of
+// nothing) or ("") all of them.
+func (s *server) scopedTeam(c *gin.Context, team string) (string, error) {
+	caller := principal(c)
 	if !seesAllTeams(caller) {
 		if team != "" && team != teamOf(caller) {
-			// Out of scope is answered as unknown (SPEC: 404), telling nothing of other teams.
 			return "", errorf(kindNotFound, "there is no team %q", team)
 		}
 		return teamOf(caller), nil

@@ -67,6 +67,8 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"handover follow-up in the past", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "follow_up_at", "2020-01-01T00:00:00Z"), 422, "follow_up_at"},
 		{"handover follow-up beyond a year", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "follow_up_at", time.Now().AddDate(2, 0, 0).UTC().Format(time.RFC3339)), 422, "follow_up_at"},
 		{"accept without summary", "/api/v1/actions/" + a.ID + "/accept", map[string]any{}, 422, "summary"},
+		{"a read-back of one word", "/api/v1/actions/" + a.ID + "/accept", map[string]any{"summary": "ok"}, 422, "summary"},
+		{"a key given twice", "/api/v1/actions/" + a.ID + "/handover", `{"to_id":"bob","to_id":"erin","reason":"r"}`, 422, "to_id"},
 		{"note too long", "/api/v1/actions/" + a.ID + "/notes", map[string]any{"text": long(4001)}, 422, "text"},
 		{"check with a bad result", "/api/v1/actions/" + a.ID + "/check", map[string]any{"result": "maybe"}, 422, "result"},
 		// PostgreSQL takes no NUL in text: the read model could never show such a change.
@@ -311,8 +313,12 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	var page struct {
 		Items []action `json:"items"`
 	}
-	require.Equal(t, http.StatusOK, kim.call("GET", "/api/v1/actions?team_id=frontdesk", nil, &page))
+	require.Equal(t, http.StatusNotFound, kim.call("GET", "/api/v1/actions?team_id=frontdesk", nil, &p), "another team's list is out of scope, as its actions are")
+	require.Equal(t, `there is no team "frontdesk"`, p.Detail)
+	require.Equal(t, http.StatusOK, kim.call("GET", "/api/v1/actions?team_id="+team, nil, &page), "their own team")
 	require.Empty(t, page.Items)
+	require.Equal(t, http.StatusNotFound, root.call("GET", "/api/v1/actions?team_id=no-such-team", nil, &p), "a team that does not exist, for one who sees every team")
+	require.Equal(t, `there is no team "no-such-team"`, p.Detail)
 	require.Equal(t, http.StatusForbidden, kim.call("POST", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", "frontdesk"), &p))
 	require.Contains(t, p.Detail, "you cannot create actions for team frontdesk")
 

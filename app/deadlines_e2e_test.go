@@ -189,7 +189,7 @@ func testExpiryAndCustomerMessage(t *testing.T, st *app.Stack, hooks *hookReceiv
 		}
 		return false
 	}, 10*time.Second, 20*time.Millisecond, "the recipient's inbox shows the handover")
-	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+b.ID+"/accept", map[string]any{"summary": "on it"}, &b))
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+b.ID+"/accept", map[string]any{"summary": "I take it on"}, &b))
 	told := hooks.waitFor(t, b.ID, "action.customer_message")
 	require.Equal(t, "Bob will confirm your late checkout.", told.Message)
 	require.NotNil(t, told.Customer)
@@ -228,7 +228,7 @@ func testWithdraw(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, a.Version, read.Version, "the read model shows the withdrawal before it answers")
 	require.Equal(t, "withdrawn", read.Handovers[0].Status)
 
-	require.Equal(t, http.StatusConflict, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "on it"}, nil))
+	require.Equal(t, http.StatusConflict, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I take it on"}, nil))
 	require.Equal(t, http.StatusConflict, alice.call("POST", path, map[string]any{"reason": "again"}, nil))
 	told := hooks.waitFor(t, a.ID, "action.handover_withdrawn")
 	require.Equal(t, []string{"bob"}, told.Recipients)
@@ -487,4 +487,33 @@ func testOwnChangesNotTold(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 		}
 	}
 	require.Contains(t, kinds, "outcome_asked", "what the system asked of her stays")
+}
+
+// Routed creates that arrive together are spread out: the read model shows a new action only once
+// its create has answered, so each create in flight counts as its owner's open work (three to a
+// team of three idle agents went to one of them).
+func testRoutedCreatesSpread(t *testing.T, st *app.Stack) {
+	root, crm := as(t, st, "root"), as(t, st, "crm")
+	team := modelstest.Name("spa")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Spa"}, nil))
+	var agents []string
+	for _, n := range []string{"sam", "sid", "sue"} {
+		id := modelstest.Name(n)
+		agents = append(agents, id)
+		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": n, "role": "agent", "team_id": team, "authority": 1, "on_shift": true}, nil))
+	}
+	body := merge(without(newAction(""), "owner_id"), "team_id", team)
+	owners := make([]string, len(agents))
+	var wg sync.WaitGroup
+	for i := range agents {
+		wg.Go(func() {
+			var a action
+			if status := crm.call("POST", "/api/v1/actions", body, &a); status != http.StatusCreated {
+				t.Errorf("create %d: %d", i, status)
+			}
+			owners[i] = a.OwnerID
+		})
+	}
+	wg.Wait()
+	require.ElementsMatch(t, agents, owners, "one each")
 }

@@ -174,6 +174,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("every change reaches the integration", func(t *testing.T) { testEveryChangeReachesTheIntegration(t, st, hooks) })
 			t.Run("undelivered webhook counted", func(t *testing.T) { testUndeliveredWebhook(t, st, hooks) })
 			t.Run("routing and policies", func(t *testing.T) { testRoutingAndPolicies(t, st) })
+			t.Run("routed creates spread", func(t *testing.T) { testRoutedCreatesSpread(t, st) })
 			t.Run("refusals", func(t *testing.T) { testRefusals(t, st) })
 			t.Run("auth and scope", func(t *testing.T) { testAuth(t, st) })
 			t.Run("idempotent create", func(t *testing.T) { testIdempotentCreate(t, st) })
@@ -306,7 +307,7 @@ func testRefusals(t *testing.T, st *app.Stack) {
 		status int
 		field  string
 	}{
-		{"accept with nothing pending", bob, "/accept", map[string]any{"summary": "x"}, http.StatusConflict, ""},
+		{"accept with nothing pending", bob, "/accept", map[string]any{"summary": "I take it on"}, http.StatusConflict, ""},
 		{"handover by someone else", bob, "/handover", handoverBody, http.StatusForbidden, ""},
 		{"handover to an unknown person", alice, "/handover", merge(handoverBody, "to_id", "zoe"), http.StatusUnprocessableEntity, "to_id"},
 		{"handover to the owner", alice, "/handover", merge(handoverBody, "to_id", "alice"), http.StatusUnprocessableEntity, "to_id"},

@@ -22,7 +22,7 @@ func testEngineWork(t *testing.T, st *app.Stack) {
 	var a action
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
 	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, nil))
-	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 
 	events := actionHistory(t, st, a.ID)

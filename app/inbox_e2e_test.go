@@ -55,7 +55,7 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 	require.Contains(t, ids(box.AwaitingAcceptance), a.ID)
 	require.NotContains(t, ids(box.Owned), a.ID)
 
-	require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout"}, &a))
+	require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, &a))
 	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/me/inbox", nil, &box))
 	require.Contains(t, ids(box.Owned), a.ID)
 	require.NotContains(t, ids(box.AwaitingAcceptance), a.ID)
@@ -153,10 +153,10 @@ func testWorkStaysWithSomeoneWhoCanAct(t *testing.T, st *app.Stack) {
 	require.Equal(t, "frontdesk", staff.TeamID, "the refusal changed nothing")
 
 	require.Equal(t, http.StatusOK, patCalls.call("POST", "/api/v1/shifts/end", nil, nil))
-	require.Equal(t, http.StatusForbidden, patCalls.call("POST", path+"/accept", map[string]any{"summary": "I take it"}, &p))
+	require.Equal(t, http.StatusForbidden, patCalls.call("POST", path+"/accept", map[string]any{"summary": "I take it on"}, &p))
 	require.Equal(t, "you cannot take this action on: "+pat+" is not on shift", p.Detail)
 	require.Equal(t, http.StatusOK, patCalls.call("POST", "/api/v1/shifts/start", nil, nil))
-	require.Equal(t, http.StatusOK, patCalls.call("POST", path+"/accept", map[string]any{"summary": "I take it"}, &a))
+	require.Equal(t, http.StatusOK, patCalls.call("POST", path+"/accept", map[string]any{"summary": "I take it on"}, &a))
 	require.Equal(t, pat, a.OwnerID)
 
 	var box inbox
@@ -203,7 +203,7 @@ func testFollowUpRecorded(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
 	var p problem
 	require.Equal(t, http.StatusConflict, alice.call("POST", path+"/follow-up", map[string]any{"note": "too early"}, &p), "nothing to follow up before acceptance")
-	require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+	require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 	var box inbox
 	require.Eventually(t, func() bool {
 		alice.call("GET", "/api/v1/me/inbox", nil, &box)

@@ -51,7 +51,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	ho := merge(handoverBody, "customer_message", canary+" message on handover")
 	ho = merge(ho, "notes", map[string]any{"summary": "Guest wants a 2pm checkout", "customer_context": canary + " context"})
 	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", ho, nil))
-	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/complete",
 		map[string]any{"outcome": "done", "customer_message": canary + " goodbye"}, nil))
 

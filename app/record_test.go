@@ -65,7 +65,7 @@ func TestRecordHistories(t *testing.T) {
 	record := func(name string, steps func(id string)) { recordFrom(name, newAction("alice"), steps) }
 	record("handover_accept_complete", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
-		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		require.Equal(t, http.StatusCreated, bob.call("POST", "/api/v1/actions/"+id+"/notes", map[string]any{"text": "done soon"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
@@ -87,7 +87,7 @@ func TestRecordHistories(t *testing.T) {
 	})
 	record("handover_declined_refused", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
-		require.Equal(t, http.StatusForbidden, alice.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "x"}, nil))
+		require.Equal(t, http.StatusForbidden, alice.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I take it on"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "off shift soon"}, nil))
 	})
 	recordFrom("pause_resume", dueSoon("2s"), func(id string) {
@@ -99,7 +99,7 @@ func TestRecordHistories(t *testing.T) {
 	})
 	record("paused_due_at_then_reassigned", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
-		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		dueAt := time.Now().Add(3 * time.Hour).UTC().Truncate(time.Second)
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_at": dueAt.Format(time.RFC3339), "reason": "the guest flies later"}, nil))
@@ -114,7 +114,7 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "to_id", "erin"), nil))
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover/withdraw", map[string]any{"reason": "meant for bob"}, nil))
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
-		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		require.Eventually(t, func() bool {
 			var events struct {
 				Items []struct{ Type string } `json:"items"`
@@ -132,7 +132,7 @@ func TestRecordHistories(t *testing.T) {
 	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+fast, map[string]any{"escalate_within": "1s"}, nil))
 	recordFrom("escalated_reminded_extended", merge(newAction("alice"), "category", fast), func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
-		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/escalate", map[string]any{"reason": "guest complained"}, nil))
 		waitStatus(t, alice, id, "escalated", 2)
 		require.Eventually(t, func() bool {
@@ -155,7 +155,7 @@ func TestRecordHistories(t *testing.T) {
 	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/teams/frontdesk/calendar", calendar, nil))
 	record("business_time_handover", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", merge(handoverBody, "follow_up_in", "30m"), nil))
-		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "answered"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "6h", "reason": "more time"}, nil))

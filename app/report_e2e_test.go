@@ -56,7 +56,7 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 		require.Equal(t, http.StatusOK, c.call("POST", "/api/v1/actions/"+id+"/handover", body, nil))
 	}
 	accept := func(c caller, id string) {
-		require.Equal(t, http.StatusOK, c.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "mine"}, nil))
+		require.Equal(t, http.StatusOK, c.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I take it on"}, nil))
 	}
 	rate := func(c caller, id, hid string, rating int, comment string) {
 		body := map[string]any{"rating": rating, "comment": comment}

@@ -39,7 +39,7 @@ func TestReprojectRebuildsReadModel(t *testing.T) {
 					require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, nil))
 				}
 				if i >= 2 {
-					require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "ok"}, nil))
+					require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I take it on"}, nil))
 				}
 			}
 			// One that continues as new after a few notes and closes soon after completion.

@@ -604,7 +604,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	csrf := w.signIn(in.token)
 	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="form-feedback-`, "no rating before accepting")
-	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "mine now"}, nil))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I own it now"}, nil))
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="form-feedback-`+hid+`"`)
 	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {""}, "comment": {"notes were thin"}})
@@ -847,7 +847,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	var a action
 	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
 	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", "erin"), nil))
-	require.Equal(t, http.StatusOK, erin.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "mine now"}, nil))
+	require.Equal(t, http.StatusOK, erin.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I own it now"}, nil))
 	require.Equal(t, http.StatusCreated, erin.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handovers/h1/feedback", map[string]any{"rating": 4}, nil))
 
 	manager := signedIn(t, st, "demo-dave")
@@ -931,7 +931,7 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", merge(newAction("alice"), "due_in", "3s"), &a))
 	path := "/api/v1/actions/" + a.ID
 	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
-	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "mine"}, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "I take it on"}, nil))
 	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": "erin", "reason": "bob is busy", "due_in": "3s"}, nil))
 	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": "bob", "reason": "bob is free", "due_in": "2s"}, nil))
 	waitStatus(t, alice, a.ID, "checking", 0)
@@ -1054,7 +1054,7 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	var a action
 	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
 	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
-	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "on it"}, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I take it on"}, nil))
 	_, page := signedIn(t, st, "demo-bob").do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="form-follow-up"`, "the owner does not follow up with themselves")
 
