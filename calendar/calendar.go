@@ -9,6 +9,7 @@ package calendar
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,7 +39,26 @@ type Calendar struct {
 	// Zone, when set, holds the rules of TimeZone as captured by Snapshot (TZif data); the maths
 	// then uses it instead of the machine's time zone database.
 	Zone []byte `json:"zone,omitempty"`
+	// Maths is the version of the business-time maths the calendar counts with. Snapshot sets
+	// CurrentMaths; a snapshot taken before the field existed has 0 and keeps the maths it was
+	// recorded with, so a running action replays its deadlines to the same instants. Only
+	// snapshots carry it: the calendar API and the stored team calendar have no such field.
+	Maths int `json:"maths,omitempty"`
 }
+
+// The versions of the maths (Calendar.Maths).
+const (
+	// Maths0 resolves a wall time that a DST change skips or repeats as time.Date does (back by
+	// the gap west of UTC, forward east of it; an overlap's first occurrence west of UTC, its
+	// second east of it), and Add past the maxDays walk returns t plus the open time left.
+	Maths0 = 0
+	// Maths1 resolves a wall time that a DST change skips to the instant of the change (the first
+	// instant the clocks show a later time) and one it repeats to its first occurrence, in every
+	// zone, and Add past the maxDays walk returns the end of the walk plus the open time left.
+	Maths1 = 1
+	// CurrentMaths is the version Snapshot gives new snapshots.
+	CurrentMaths = Maths1
+)
 
 // FieldError names one invalid field of a calendar.
 type FieldError struct {
@@ -108,15 +128,20 @@ type Clock struct {
 	loc      *time.Location
 	week     [7][]span
 	holidays map[civil]bool
+	maths    int // Calendar.Maths
 }
 
 // Compile validates the calendar and prepares it for the maths. A calendar is valid when its
 // time zone is an IANA name, every day is a day name, every period is HH:MM with open before
 // close and no two periods of a day overlap, the week has at least one open minute, and every
-// holiday is a YYYY-MM-DD date. The error is an Invalid listing every problem.
+// holiday is a YYYY-MM-DD date, and its maths is a version this build knows. The error is an
+// Invalid listing every problem.
 func (c Calendar) Compile() (*Clock, error) {
 	var problems Invalid
-	k := &Clock{holidays: map[civil]bool{}}
+	k := &Clock{holidays: map[civil]bool{}, maths: c.Maths}
+	if c.Maths < Maths0 || c.Maths > CurrentMaths {
+		problems = append(problems, FieldError{"maths", fmt.Sprintf("version %d is not one this build knows (%d to %d)", c.Maths, Maths0, CurrentMaths)})
+	}
 	switch {
 	case c.TimeZone == "":
 		problems = append(problems, FieldError{"time_zone", "is required: an IANA time zone such as Europe/London"})
@@ -208,7 +233,7 @@ func AsInvalid(err error) (Invalid, bool) {
 // Normalized is the calendar as it is stored: hours in week order, holidays sorted and unique.
 // It must be valid.
 func (c Calendar) Normalized() Calendar {
-	out := Calendar{TimeZone: c.TimeZone, Hours: slices.Clone(c.Hours), Holidays: slices.Clone(c.Holidays), Zone: slices.Clone(c.Zone)}
+	out := Calendar{TimeZone: c.TimeZone, Hours: slices.Clone(c.Hours), Holidays: slices.Clone(c.Holidays), Zone: slices.Clone(c.Zone), Maths: c.Maths}
 	if out.Hours == nil {
 		out.Hours = []Hours{}
 	}
@@ -230,7 +255,8 @@ func (c Calendar) Normalized() Calendar {
 func (k *Clock) Location() *time.Location { return k.loc }
 
 // periods returns the open periods of one local day as instants; none on a holiday. Local times
-// that a DST change skips or repeats resolve as time.Date resolves them, the same every time.
+// that a DST change skips or repeats resolve as the clock's maths says (see at), the same every
+// time.
 func (k *Clock) periods(c civil) [][2]time.Time {
 	if k.holidays[c] {
 		return nil
@@ -238,8 +264,7 @@ func (k *Clock) periods(c civil) [][2]time.Time {
 	spans := k.week[c.weekday()]
 	out := make([][2]time.Time, 0, len(spans))
 	for _, s := range spans {
-		open := time.Date(c.y, c.m, c.d, 0, s.open, 0, 0, k.loc)
-		closing := time.Date(c.y, c.m, c.d, 0, s.close, 0, 0, k.loc)
+		open, closing := k.at(c, s.open), k.at(c, s.close)
 		if closing.After(open) {
 			out = append(out, [2]time.Time{open, closing})
 		}
@@ -247,9 +272,84 @@ func (k *Clock) periods(c civil) [][2]time.Time {
 	return out
 }
 
-// maxDays bounds every walk over the calendar. A valid calendar is open at least one minute a
-// week and has at most MaxHolidays holidays, so any deadline under a year of business time is
-// found well within it.
+// at is the instant of the local wall time min minutes after midnight on day c (1440 is the
+// next day's midnight). With Maths0 it is time.Date's: a wall time in a spring-forward gap
+// resolves back by the gap west of UTC and forward east of it, and one in a fall-back overlap to
+// its first occurrence west of UTC and its second east of it. With Maths1 (see wall) a skipped
+// wall time is the instant of the change and a repeated one its first occurrence, in every zone.
+func (k *Clock) at(c civil, min int) time.Time {
+	if k.maths == Maths0 {
+		return time.Date(c.y, c.m, c.d, 0, min, 0, 0, k.loc)
+	}
+	return wall(c, min, k.loc)
+}
+
+// zoneNear is more than any UTC offset a zone has had (all lie within sixteen hours of UTC, the
+// local mean times of the nineteenth century included): every instant at which a zone's clocks
+// show a wall time lies within it of that wall time read as UTC. No zone changes its offset and
+// changes it back within it, so equal offsets zoneNear either side of an instant mean it changed
+// none between.
+const zoneNear = 30 * 60 * 60 // seconds
+
+// offsetAt is loc's UTC offset at the Unix second u, in seconds.
+func offsetAt(u int64, loc *time.Location) int64 {
+	_, offset := time.Unix(u, 0).In(loc).Zone()
+	return int64(offset)
+}
+
+// wall is the instant at which loc's clocks show min minutes after midnight on day c: the first
+// such instant when the clocks show it twice (a fall-back overlap), and the instant of the change
+// when they skip it (a spring-forward gap), which is the first instant they show a later time.
+// RFC 5545 and java.time resolve both cases so. It reads only loc's offsets (not
+// Time.ZoneBounds, whose bounds past a zone's table of changes are the ends of years), so a
+// snapshot's captured rules and the database they were taken from give the same instants.
+func wall(c civil, min int, loc *time.Location) time.Time {
+	want := time.Date(c.y, c.m, c.d, 0, min, 0, 0, time.UTC).Unix() // the wall time, in seconds
+	t := time.Date(c.y, c.m, c.d, 0, min, 0, 0, loc)
+	if u, offset := t.Unix(), offsetAt(t.Unix(), loc); u+offset == want &&
+		offsetAt(u-zoneNear, loc) == offset && offsetAt(u+zoneNear, loc) == offset {
+		return t // the clocks show the wall time at t, and no change near it shows it again
+	}
+	// The offsets the zone has near the wall time, sampled every hour: offsets last longer.
+	var offsets []int64
+	for s := want - zoneNear; s <= want+zoneNear; s += 60 * 60 {
+		if o := offsetAt(s, loc); !slices.Contains(offsets, o) {
+			offsets = append(offsets, o)
+		}
+	}
+	// The first instant that shows the wall time.
+	first, shown := int64(math.MaxInt64), false
+	for _, o := range offsets {
+		if u := want - o; offsetAt(u, loc) == o && u < first {
+			first, shown = u, true
+		}
+	}
+	if shown {
+		return time.Unix(first, 0).In(loc)
+	}
+	// None does: the wall time lies in a gap. Before the change the clocks show earlier times,
+	// from it later ones; find its second by halving.
+	lo, hi := want-slices.Max(offsets), want-slices.Min(offsets)
+	later := func(u int64) bool { return u+offsetAt(u, loc) > want }
+	if later(lo) || !later(hi) {
+		return t // unreachable: the offsets near a gap differ by it
+	}
+	for hi-lo > 1 {
+		if mid := lo + (hi-lo)/2; later(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return time.Unix(hi, 0).In(loc)
+}
+
+// maxDays bounds every walk over the calendar, to forty years of local days: it bounds the work
+// of one deadline. A deadline further off is not found by the walk, and that happens well under
+// a year of business time: forty years of a desk open four hours a week are about 8,370 hours
+// (holidays make them fewer), and of one open a minute a week 35 hours. Add then gives the end
+// of the walk plus the open time left (Maths1; Maths0 gave t plus it, a deadline earlier than a
+// shorter duration's).
 const maxDays = 366 * 40
 
 func (k *Clock) day(t time.Time) civil {
@@ -260,17 +360,22 @@ func (k *Clock) day(t time.Time) civil {
 // Add returns the instant at which d of open time has passed since t: a deadline d of business
 // time after t. It does not count time while closed, so a deadline set after closing falls in
 // the next opening period. A d of zero or less returns t.
+// Past the maxDays walk it returns the end of the walk plus the open time still to count, never
+// earlier than the deadline of a shorter d (with Maths0, t plus that time).
 func (k *Clock) Add(t time.Time, d time.Duration) time.Time {
 	end, left := k.walk(t, d)
 	if left > 0 {
-		// Unreachable for a valid calendar; still a deadline rather than none.
-		return t.Add(left)
+		if k.maths == Maths0 {
+			return t.Add(left)
+		}
+		return end.Add(left)
 	}
 	return end
 }
 
 // walk is Add, with the open time still to count when the deadline lies past the maxDays walk
-// (zero when it was found).
+// (zero when it was found); the instant is then the end of the walk, the start of the first day
+// it did not count.
 func (k *Clock) walk(t time.Time, d time.Duration) (time.Time, time.Duration) {
 	if d <= 0 {
 		return t, 0
@@ -295,7 +400,7 @@ func (k *Clock) walk(t time.Time, d time.Duration) (time.Time, time.Duration) {
 		}
 		c = c.next()
 	}
-	return time.Time{}, d
+	return k.at(c, 0), d
 }
 
 // Between returns the open time from a to b (zero when b is not after a), counting at most

@@ -16,10 +16,12 @@ const zoneStep = 6 * time.Hour
 // computes the same deadlines. Deadlines count open time, which a week has far less of than 168
 // hours (a year of it on a Mon-Fri 08:00-18:00 desk takes three years and four months), so span
 // of plain time alone would end before the deadlines it is meant to cover. Past the captured
-// rules the last offset holds.
+// rules the last offset holds. The snapshot counts with CurrentMaths (Maths): the maths of an
+// action's deadlines is fixed when it starts, as its zone's rules are.
 func (c Calendar) Snapshot(from time.Time, span time.Duration) (Calendar, error) {
 	out := c.Normalized()
 	out.Zone = nil
+	out.Maths = CurrentMaths
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
 		return Calendar{}, fmt.Errorf("loading time zone %q: %w", c.TimeZone, err)

@@ -1,0 +1,45 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/calendar"
+	"github.com/handover/handover/models"
+)
+
+// The version of the calendar maths (calendar.Calendar.Maths) belongs to the snapshot an action
+// carries, which Snapshot takes when the action is created: the calendar API neither takes it (a
+// body naming it is refused as any unknown field is, so it cannot be set to the old maths) nor
+// shows it, and the stored calendar, read column by column, has none.
+func TestCalendarAPIHasNoMaths(t *testing.T) {
+	t.Parallel()
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("PUT", "/", strings.NewReader(`{"time_zone":"UTC","hours":[{"day":"mon","open":"08:00","close":"18:00"}],"maths":0}`))
+	var req calendarRequest
+	err := newDecoder().decode(c, &req)
+	require.Equal(t, []string{"maths"}, fieldNames(fieldsOf(err)))
+
+	snap, err := calendar.Calendar{TimeZone: "Europe/London", Hours: []calendar.Hours{{Day: "mon", Open: "08:00", Close: "18:00"}}}.
+		Snapshot(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), 24*time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, calendar.CurrentMaths, snap.Maths)
+	raw, err := json.Marshal(renderCalendar("frontdesk", &snap, &models.TeamCalendar{UpdatedAt: time.Now()}))
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), "maths")
+	require.NotContains(t, string(raw), `"zone"`)
+}
+
+func fieldNames(fields []FieldError) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.Field
+	}
+	return out
+}
