@@ -28,14 +28,38 @@ func (c Calendar) Snapshot(from time.Time, span time.Duration) (Calendar, error)
 	}
 	until := from.Add(span)
 	if k, err := out.Compile(); err == nil {
-		if open, left := k.walk(from, span); left > 0 {
-			until = from.AddDate(0, 0, maxDays) // as far as a deadline's walk goes
-		} else if open.After(until) {
+		if open := k.openSpanBound(from, span); open.After(until) {
 			until = open
 		}
 	}
 	out.Zone = captureZone(loc, from.Add(-48*time.Hour), until)
 	return out, nil
+}
+
+// openSpanBound is an instant by which span of the clock's open time has surely passed since
+// from, found without walking the days (a walk of the years it can take cost milliseconds per
+// created action): the whole weeks that hold span and every open minute its holidays could take
+// from them, and two more for the hour a DST change can take and the part week at each end. It is
+// at most as far as a deadline's walk goes (maxDays).
+func (k *Clock) openSpanBound(from time.Time, span time.Duration) time.Time {
+	var week, longestDay time.Duration
+	for _, spans := range k.week {
+		var day time.Duration
+		for _, s := range spans {
+			day += time.Duration(s.close-s.open) * time.Minute
+		}
+		week, longestDay = week+day, max(longestDay, day)
+	}
+	limit := from.AddDate(0, 0, maxDays)
+	if week <= 0 {
+		return limit
+	}
+	need := span + time.Duration(len(k.holidays))*longestDay
+	weeks := int(need/week) + 3
+	if weeks >= maxDays/7 {
+		return limit
+	}
+	return from.AddDate(0, 0, 7*weeks)
 }
 
 // captureZone encodes the offsets loc has between from and until as TZif (version 2) data, the
