@@ -213,7 +213,7 @@ func TestScaleOut(t *testing.T) {
 	}
 	for i, id := range ids {
 		var a actionView
-		require.Equal(t, http.StatusOK, post(t, apis[i%2]+"/api/v1/actions/"+id+"/accept", tokens["ben"], map[string]any{"summary": "mine now"}, &a))
+		require.Equal(t, http.StatusOK, post(t, apis[i%2]+"/api/v1/actions/"+id+"/accept", tokens["ben"], map[string]any{"summary": "I own it now"}, &a))
 		require.Equal(t, http.StatusOK, post(t, apis[(i+1)%2]+"/api/v1/actions/"+id+"/complete", tokens["ben"], map[string]any{"outcome": "done"}, &a))
 		require.Equal(t, "completed", a.Status)
 	}
