@@ -464,6 +464,10 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	admin.do(chromedp.Click(chromedp.CSS(`nav a[href="/admin/policies"]`)), chromedp.WaitVisible(chromedp.CSS(`#policy-defaults`)))
 	require.Contains(t, admin.text(`#policy-defaults`), "30m")
 	admin.screenshot("policies")
+	// On a wide screen the table fits, and is no stop of its own on the way through the page.
+	focusable, err := chromedp.Run(admin.ctx, chromedp.Evaluate[int](`document.querySelectorAll('table[tabindex]').length`))
+	require.NoError(t, err)
+	require.Zero(t, focusable, "a table that fits takes no focus")
 	erin := newBrowser(t, alloc, st.URL, dir)
 	erin.do(chromedp.EmulateViewport(375, 740))
 	erin.signIn("erin")
@@ -482,6 +486,19 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		width, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 		require.NoError(t, err)
 		require.LessOrEqual(t, width, 320.0, "%s overflows a 320-px-wide screen", who.path)
+		// A table that scrolls sideways takes the keyboard focus, so that the arrow keys scroll it
+		// (a table of policies has no link to Tab to), and says which table it is.
+		type wideTables struct{ Scrolling, Unreachable []string }
+		tables, err := chromedp.Run(b.ctx, chromedp.Evaluate[wideTables](`(function () {
+			var wide = [...document.querySelectorAll('table.grid')].filter(t => t.scrollWidth > t.clientWidth + 1);
+			var named = t => t.caption || t.getAttribute('aria-label') || t.getAttribute('aria-labelledby');
+			return {Scrolling: wide.map(t => t.className), Unreachable: wide.filter(t => !(t.tabIndex === 0 && named(t))).map(t => t.className)};
+		})()`))
+		require.NoError(t, err)
+		require.Empty(t, tables.Unreachable, "%s: a table that scrolls sideways cannot be reached by keyboard", who.path)
+		if who.path == "/admin/policies" {
+			require.NotEmpty(t, tables.Scrolling, "the policies table is wider than the screen")
+		}
 		if who.path == "/admin" {
 			// The people to manage are a card each: every one's buttons in view, not scrolled away.
 			right, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`document.querySelector('#staff-bob details.cmd summary').getBoundingClientRect().right`))

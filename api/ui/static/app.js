@@ -48,6 +48,49 @@
   window.handoverRelativeTimes = relative;
 })();
 
+// Wide tables: on a narrow screen a table scrolls sideways inside itself (app.css). One that does
+// takes the keyboard focus, so that it can be scrolled with the arrow keys (WCAG 2.1.1: a table of
+// policies holds no link to Tab to), named by its caption or the heading it stands under; it gives
+// the focus up again when it fits.
+(function () {
+  "use strict";
+  function heading(table) {
+    var last = null;
+    document.querySelectorAll("h1, h2, h3").forEach(function (h) {
+      if (h.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING) { last = h; }
+    });
+    return last;
+  }
+  function scrollable() {
+    document.querySelectorAll("table.grid").forEach(function (table) {
+      var scrolls = table.scrollWidth > table.clientWidth + 1;
+      if (scrolls && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+        table.setAttribute("data-scrolls", "");
+        if (!table.caption && !table.hasAttribute("aria-label") && !table.hasAttribute("aria-labelledby")) {
+          var h = heading(table);
+          if (h && h.id) {
+            table.setAttribute("aria-labelledby", h.id);
+          } else if (h) {
+            table.setAttribute("aria-label", h.textContent.replace(/\s+/g, " ").trim());
+          }
+        }
+      } else if (!scrolls && table.hasAttribute("data-scrolls")) {
+        table.removeAttribute("tabindex");
+        table.removeAttribute("data-scrolls");
+      }
+    });
+  }
+  var queued = false;
+  window.addEventListener("resize", function () {
+    if (queued) { return; }
+    queued = true;
+    window.requestAnimationFrame(function () { queued = false; scrollable(); });
+  });
+  document.addEventListener("DOMContentLoaded", scrollable);
+  document.addEventListener("htmx:afterSettle", scrollable);
+})();
+
 // Live updates: the page listens to the server's stream of action changes and redraws its
 // content when something it shows has changed, unless the person is in the middle of typing.
 (function () {
