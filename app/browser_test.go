@@ -397,9 +397,25 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.WaitVisible(chromedp.CSS(`#due_at_local`)),
 	)
 	require.Contains(t, tokyo.text(`#due_at_local-help`), "Your local time (Asia/Tokyo)")
+	// A time in the past is refused, and the error is tied to the "Or due at" field the person
+	// typed it in (not to the hidden due_at the page sends it in): marked invalid, described by the
+	// error, and the refusal links to it.
 	tokyo.do(
 		chromedp.SendKeys(chromedp.CSS(`#title`), "Airport transfer"),
 		chromedp.SendKeys(chromedp.CSS(`#customer_ref`), "BK-7001"),
+		chromedp.SetValue(chromedp.CSS(`#due_at_local`), "2020-01-02T15:00"),
+		chromedp.Click(chromedp.CSS(`form[action="/actions"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
+	)
+	dueErr, err := chromedp.Run(tokyo.ctx, chromedp.Evaluate[string](`(function () {
+		var f = document.getElementById('due_at_local');
+		if (f.getAttribute('aria-invalid') !== 'true') { return 'not invalid'; }
+		return f.getAttribute('aria-describedby').split(' ').map(id => document.getElementById(id).textContent).join(' | ');
+	})()`))
+	require.NoError(t, err)
+	require.Contains(t, dueErr, "must be in the future", "the Or due at field is described by its error")
+	require.Equal(t, "Go to Or due at", tokyo.text(".problem a.to-field"))
+	tokyo.do(
 		chromedp.SetValue(chromedp.CSS(`#due_at_local`), dueAt.Format("2006-01-02T15:04")),
 		chromedp.Click(chromedp.CSS(`form[action="/actions"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#action-status`)),

@@ -244,8 +244,10 @@
   var n = 0;
   function tie() {
     document.querySelectorAll(".field-error").forEach(function (err) {
+      // The field before the error that a person fills in: not a hidden input, such as the due_at
+      // that the "Or due at" field is sent in.
       var el = err.previousElementSibling;
-      while (el && !/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) { el = el.previousElementSibling; }
+      while (el && !(/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) && el.type !== "hidden")) { el = el.previousElementSibling; }
       if (!el) { return; }
       if (!err.id) { n += 1; err.id = "field-error-" + n; }
       el.setAttribute("aria-invalid", "true");
