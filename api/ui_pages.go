@@ -141,6 +141,10 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
+		if form.Get("back") == "inbox" {
+			// The shift handover form was refused: it is open again, each field it faults marked.
+			data["ShiftRefused"], data["Fields"] = true, problem.fields()
+		}
 	}
 	s.render(c, status, "inbox", data)
 }
@@ -797,10 +801,11 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	data := gin.H{
 		"Team": team, "Columns": columns, "Pending": pending, "Staff": staff, "Roster": roster,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
-		"Form": form, "Idem": randomString(),
+		"Form": form, "Idem": randomString(), "Fields": map[string]string{},
 	}
 	if problem != nil {
-		data["Error"] = problem.message()
+		// The reason, and each field it faults marked (on the card's form, or the shift handover's).
+		data["Error"], data["Fields"] = problem.message(), problem.fields()
 	}
 	s.render(c, status, "board", data)
 }

@@ -376,6 +376,18 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
 	)
 	require.Contains(t, carol.text(".problem"), "Due in: must be a duration")
+	// As on the action page, the field refused is marked and the refusal, which has the focus,
+	// links to it.
+	refusedField, err := chromedp.Run(carol.ctx, chromedp.Evaluate[string](`(function () {
+		var f = document.querySelector('[aria-invalid="true"]');
+		return f ? f.id + ': ' + document.getElementById(f.getAttribute('aria-describedby').split(' ').pop()).textContent : 'none';
+	})()`))
+	require.NoError(t, err)
+	require.Equal(t, "ex-due-"+created.ID+": must be a duration in hours, minutes or seconds (days are not a unit: write 24h or 48h), such as 90m or 4h", refusedField)
+	focusedProblem, err = chromedp.Run(carol.ctx, chromedp.Evaluate[bool](`document.activeElement.classList.contains('problem')`))
+	require.NoError(t, err)
+	require.True(t, focusedProblem, "the refusal on the card has the focus")
+	require.Equal(t, "Go to Extend: due in", carol.text(".problem a.to-field"))
 	require.Equal(t, http.StatusCreated, r.call(http.MethodPost, "/api/v1/actions/"+created.ID+"/notes", map[string]any{"text": "guest called again"}, nil))
 	carol.waitText("#live-status", "This page has changed since. You will see it once you send the form again or leave it.")
 	require.Equal(t, "Team board: frontdesk", carol.text("h1"), "still the board")
