@@ -290,6 +290,9 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	// Alice pauses live updates: Bob's completion is announced, not drawn, until she resumes.
 	alice.do(chromedp.Click(chromedp.CSS(`#live-pause`)))
 	require.Equal(t, "Resume live updates", alice.text(`#live-pause`))
+	pressed, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.getElementById('live-pause').hasAttribute('aria-pressed')`))
+	require.NoError(t, err)
+	require.False(t, pressed, "its name says what it does now: no pressed state beside it to contradict it")
 
 	bob.do(
 		chromedp.SendKeys(chromedp.CSS(`#complete-outcome`), "Late checkout until 14:00 confirmed; guest called."),

@@ -191,7 +191,8 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       paused = !paused;
-      button.setAttribute("aria-pressed", String(paused));
+      // The button's name says what it does now; no pressed state besides it (a button named
+      // "Resume live updates" and pressed would read as resumed).
       button.textContent = paused ? "Resume live updates" : "Pause live updates";
       if (!paused && stale) {
         stale = false;
