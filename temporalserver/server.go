@@ -5,6 +5,7 @@ package temporalserver
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,6 +21,7 @@ import (
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
 	"go.temporal.io/server/common/membership/static"
+	"go.temporal.io/server/common/persistence/sql/sqlplugin"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/common/primitives"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
@@ -180,22 +182,16 @@ func prepareDatabase(cfg Config) (*config.SQL, error) {
 	sqlConf.MaxConns = 1
 	sqlConf.MaxIdleConns = 1
 
-	create := cfg.DatabaseFile == ""
-	if !create {
+	if cfg.DatabaseFile == "" {
+		if err := sqliteschema.SetupSchema(sqlConf); err != nil {
+			return nil, fmt.Errorf("setting up temporal schema: %w", err)
+		}
+	} else {
 		if err := os.MkdirAll(filepath.Dir(cfg.DatabaseFile), 0o700); err != nil {
 			return nil, fmt.Errorf("creating directory for %s: %w", cfg.DatabaseFile, err)
 		}
-		_, statErr := os.Stat(cfg.DatabaseFile)
-		switch {
-		case errors.Is(statErr, os.ErrNotExist):
-			create = true
-		case statErr != nil:
-			return nil, fmt.Errorf("checking %s: %w", cfg.DatabaseFile, statErr)
-		}
-	}
-	if create {
-		if err := sqliteschema.SetupSchema(sqlConf); err != nil {
-			return nil, fmt.Errorf("setting up temporal schema: %w", err)
+		if err := setupSchemaFile(cfg.DatabaseFile); err != nil {
+			return nil, fmt.Errorf("setting up temporal schema in %s: %w", cfg.DatabaseFile, err)
 		}
 	}
 	ns, err := sqliteschema.NewNamespaceConfig("active", cfg.Namespace, false, nil)
@@ -207,6 +203,45 @@ func prepareDatabase(cfg Config) (*config.SQL, error) {
 		return nil, fmt.Errorf("registering namespace %s: %w", cfg.Namespace, err)
 	}
 	return sqlConf, nil
+}
+
+// setupSchemaFile creates Temporal's schema in a database file that has none yet (a new file, or
+// one whose set-up never committed), all of it in one transaction: it is a hundred statements, and
+// run one by one (as sqliteschema.SetupSchema does), a process killed among them left a file that
+// every later start took as set up, and failed on ("no such table: namespaces").
+func setupSchemaFile(file string) error {
+	db, err := sql.Open("sqlite", file)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	var objects int
+	if err := db.QueryRow("SELECT count(*) FROM sqlite_master").Scan(&objects); err != nil {
+		return err
+	}
+	if objects > 0 {
+		return nil // set up already
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	if err := sqliteschema.SetupSchemaOnDB(schemaTx{tx: tx}); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}
+
+// schemaTx runs the schema's statements in one transaction; SetupSchemaOnDB uses only Exec.
+type schemaTx struct {
+	sqlplugin.AdminDB
+	tx *sql.Tx
+}
+
+func (s schemaTx) Exec(stmt string, args ...any) error {
+	_, err := s.tx.Exec(stmt, args...)
+	return err
 }
 
 func serverConfig(cfg Config, sqlConf *config.SQL, hostPort string, ports []int) *config.Config {

@@ -240,3 +240,97 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 	t.Logf("%d creates from %d clients before SIGKILL: %d acknowledged, %d unanswered; after restart all %d carried on to completion, %d events checked, 0 lost",
 		len(results), clients, acked, unanswered, len(results), events)
 }
+
+// TestKillDashNineDuringFirstStart kills `handover dev` on an empty data directory at moments of
+// its first start (as Temporal's schema is being set up, as the read model is being migrated and
+// the demo seeded), starts it again on the same directory, and checks that it comes up with the
+// demo team, staff and tokens whole. Temporal's schema used to be set up one statement at a time:
+// killed among them, the directory never started again ("no such table: namespaces").
+func TestKillDashNineDuringFirstStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills a real process; skipped with -short")
+	}
+	bin := buildBinary(t)
+	for _, moment := range []struct{ name, file string }{
+		{"temporal schema", "temporal.db"},
+		{"read model", "readmodel.db"},
+	} {
+		t.Run(moment.name, func(t *testing.T) {
+			dataDir := t.TempDir()
+			httpAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+			base := "http://" + httpAddr
+			// start runs handover dev; exited is closed when it has ended.
+			start := func() (*exec.Cmd, <-chan struct{}, *bytes.Buffer) {
+				cmd := exec.Command(bin, "dev", "--demo", "--data", dataDir, "--http", httpAddr,
+					"--temporal-port", strconv.Itoa(freePort(t)), "--no-temporal-ui")
+				cmd.Env = append(os.Environ(), "HANDOVER_RATE_LIMIT=0", "HANDOVER_LOG_LEVEL=warn", "HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY=")
+				out := &bytes.Buffer{}
+				cmd.Stdout, cmd.Stderr = out, out
+				require.NoError(t, cmd.Start())
+				exited := make(chan struct{})
+				go func() { _ = cmd.Wait(); close(exited) }()
+				t.Cleanup(func() {
+					_ = cmd.Process.Kill()
+					<-exited
+					if t.Failed() {
+						t.Logf("handover dev output:\n%s", tail(out.String(), 4000))
+					}
+				})
+				return cmd, exited, out
+			}
+
+			first, exited, _ := start()
+			deadline := time.Now().Add(60 * time.Second)
+			for {
+				if _, err := os.Stat(filepath.Join(dataDir, moment.file)); err == nil {
+					break
+				}
+				select {
+				case <-exited:
+					t.Fatalf("the first start ended before %s appeared", moment.file)
+				default:
+				}
+				require.True(t, time.Now().Before(deadline), "%s never appeared", moment.file)
+				time.Sleep(200 * time.Microsecond)
+			}
+			require.NoError(t, first.Process.Signal(syscall.SIGKILL))
+			<-exited
+
+			_, exited, out := start()
+			ready := func() bool {
+				resp, err := http.Get(base + "/readyz")
+				if err != nil {
+					return false
+				}
+				resp.Body.Close()
+				return resp.StatusCode == http.StatusOK
+			}
+			for deadline := time.Now().Add(60 * time.Second); !ready(); time.Sleep(100 * time.Millisecond) {
+				select {
+				case <-exited:
+					t.Fatalf("the restart on the same data directory ended:\n%s", tail(out.String(), 2000))
+				default:
+				}
+				require.True(t, time.Now().Before(deadline), "the restart never became ready")
+			}
+
+			for _, id := range []string{"alice", "bob", "erin", "carol", "dave", "root", "crm"} {
+				var me struct {
+					ID string `json:"id"`
+				}
+				require.Equal(t, http.StatusOK, get(t, base+"/api/v1/me", "demo-"+id, &me), id)
+				require.Equal(t, id, me.ID)
+			}
+			var staff struct {
+				Items []struct{} `json:"items"`
+			}
+			require.Equal(t, http.StatusOK, get(t, base+"/api/v1/staff", "demo-root", &staff))
+			require.Len(t, staff.Items, 7)
+			var created actionView
+			require.Equal(t, http.StatusCreated, post(t, base+"/api/v1/actions", "demo-alice", map[string]any{
+				"title": "After a first start killed", "category": "request", "owner_id": "alice", "due_in": "4h",
+			}, &created))
+			require.Equal(t, "assigned", created.Status)
+		})
+	}
+}
