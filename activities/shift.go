@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"time"
 
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -24,6 +26,7 @@ func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHa
 	if a.Temporal == nil {
 		return workflows.ShiftItemResult{}, temporal.NewNonRetryableApplicationError("no Temporal client", "Misconfigured", nil)
 	}
+	defer heartbeat(ctx, workflows.ShiftHandOverHeartbeatTimeout/4)()
 	update, arg := workflows.UpdateHandover, any(req.Handover)
 	if req.Reassign != nil {
 		update, arg = workflows.UpdateReassign, *req.Reassign
@@ -60,6 +63,30 @@ func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHa
 		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: "the action has ended"}, nil
 	}
 	return workflows.ShiftItemResult{}, fmt.Errorf("handing over action %s for shift %s: %w", req.ActionID, req.ShiftID, err)
+}
+
+// heartbeat records the activity's heartbeat every period until the returned stop is called, so that
+// Temporal learns soon when the worker running it has died.
+func heartbeat(ctx context.Context, every time.Duration) (stop func()) {
+	if !activity.IsActivity(ctx) {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx)
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 // NotifyShiftLeftovers puts in the inbox of each action's team's supervisors (and of whoever

@@ -20,6 +20,10 @@ const (
 	SignalShiftItem = "shift-item"
 )
 
+// ShiftHandOverHeartbeatTimeout is how long a hand-over activity may go without a heartbeat before
+// Temporal takes its worker for dead and tries it again.
+const ShiftHandOverHeartbeatTimeout = 10 * time.Second
+
 // ShiftWorkflowID is the workflow ID of a shift handover.
 func ShiftWorkflowID(id string) string { return ShiftWorkflowIDPrefix + id }
 
@@ -181,7 +185,11 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+		// The activity heartbeats while it waits for the action's Update: one whose worker died
+		// (a kill -9 of `handover dev`) is tried again after this, not after the whole minute, with
+		// every later action of the shift waiting behind it. The timeout changes no command.
+		HeartbeatTimeout: ShiftHandOverHeartbeatTimeout,
+		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
 	for _, it := range in.Items {
 		if it.Status == ShiftItemSkipped {

@@ -334,3 +334,149 @@ func TestKillDashNineDuringFirstStart(t *testing.T) {
 		})
 	}
 }
+
+// TestKillDashNineDuringShiftHandover kills `handover dev` while a shift handover is handing over a
+// supervisor's worth of actions one by one, starts it again on the same data directory, and checks
+// that the shift handover carries on at once (the hand-over in flight at the kill is tried again
+// after its missing heartbeats, not after its minute's timeout, with the rest of the shift waiting
+// behind it), and that each action was handed over exactly once and accepted once.
+func TestKillDashNineDuringShiftHandover(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills a real process; skipped with -short")
+	}
+	bin := buildBinary(t)
+	dataDir := t.TempDir()
+	httpAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	temporalPort := strconv.Itoa(freePort(t))
+	base := "http://" + httpAddr
+	start := func() *exec.Cmd {
+		cmd := exec.Command(bin, "dev", "--demo", "--data", dataDir, "--http", httpAddr, "--temporal-port", temporalPort, "--no-temporal-ui")
+		cmd.Env = append(os.Environ(), "HANDOVER_RATE_LIMIT=0", "HANDOVER_LOG_LEVEL=warn", "HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY=")
+		out := &bytes.Buffer{}
+		cmd.Stdout, cmd.Stderr = out, out
+		require.NoError(t, cmd.Start())
+		t.Cleanup(func() {
+			if cmd.ProcessState == nil {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+			}
+			if t.Failed() {
+				t.Logf("handover dev output:\n%s", tail(out.String(), 4000))
+			}
+		})
+		waitReady(t, base)
+		return cmd
+	}
+	type shiftView struct {
+		ID    string `json:"id"`
+		Done  bool   `json:"done"`
+		Items []struct {
+			ActionID   string `json:"action_id"`
+			Status     string `json:"status"`
+			HandoverID string `json:"handover_id"`
+		} `json:"items"`
+	}
+	progress := func(id string) (sv shiftView, handed int) {
+		require.Equal(t, http.StatusOK, get(t, base+"/api/v1/shift-handovers/"+id, "demo-carol", &sv))
+		for _, it := range sv.Items {
+			if it.Status != "requested" {
+				handed++
+			}
+		}
+		return sv, handed
+	}
+
+	dev := start()
+	const actions = 24
+	ids := map[string]bool{}
+	for i := range actions {
+		var a actionView
+		require.Equal(t, http.StatusCreated, post(t, base+"/api/v1/actions", "demo-alice", map[string]any{
+			"title": fmt.Sprintf("Shift item %d", i), "category": "request", "owner_id": "alice", "due_in": "4h",
+		}, &a))
+		ids[a.ID] = true
+	}
+	shiftBody := map[string]any{"from_id": "alice", "to_id": "bob", "notes": "Early shift ends", "situation": "busy"}
+	var started shiftView
+	status, _ := postKeyed(t, base+"/api/v1/shift-handovers", "demo-carol", "shift-1", shiftBody, &started)
+	require.Equal(t, http.StatusAccepted, status)
+	require.Len(t, started.Items, actions)
+
+	// Kill it with a few actions handed over and the rest to come.
+	var handed int
+	require.Eventually(t, func() bool {
+		_, handed = progress(started.ID)
+		return handed >= 3
+	}, 60*time.Second, 5*time.Millisecond)
+	require.Less(t, handed, actions, "the shift handover ended before the kill")
+	require.NoError(t, dev.Process.Signal(syscall.SIGKILL))
+	_ = dev.Wait()
+
+	start()
+	restarted := time.Now()
+	var again shiftView
+	status, _ = postKeyed(t, base+"/api/v1/shift-handovers", "demo-carol", "shift-1", shiftBody, &again)
+	require.Equal(t, http.StatusAccepted, status)
+	require.Equal(t, started.ID, again.ID, "the same key started a second shift handover")
+	var sv shiftView
+	require.Eventually(t, func() bool {
+		sv, handed = progress(started.ID)
+		return handed == actions
+	}, 40*time.Second, 100*time.Millisecond, "%d of %d actions handed over 40 s after the restart", handed, actions)
+	t.Logf("killed with some of %d actions handed over; the rest handed over %s after the restart", actions, time.Since(restarted).Round(100*time.Millisecond))
+
+	for _, it := range sv.Items {
+		require.Equal(t, "pending", it.Status, it.ActionID)
+		var a actionView
+		require.Equal(t, http.StatusOK, post(t, base+"/api/v1/actions/"+it.ActionID+"/accept", "demo-bob",
+			map[string]any{"summary": "I take on the early shift's item"}, &a), it.ActionID)
+		require.Equal(t, "bob", a.OwnerID)
+	}
+	require.Eventually(t, func() bool {
+		sv, _ = progress(started.ID)
+		return sv.Done
+	}, 30*time.Second, 100*time.Millisecond)
+
+	for id := range ids {
+		var row, live actionView
+		require.Equal(t, http.StatusOK, get(t, base+"/api/v1/actions/"+id, "demo-bob", &row))
+		require.Equal(t, http.StatusOK, get(t, base+"/api/v1/actions/"+id+"?consistent=true", "demo-bob", &live))
+		require.Equal(t, live, row, id)
+		var tl struct {
+			Items []struct {
+				Seq  int64          `json:"seq"`
+				Type string         `json:"type"`
+				Data map[string]any `json:"data"`
+			} `json:"items"`
+		}
+		require.Equal(t, http.StatusOK, get(t, base+"/api/v1/actions/"+id+"/events", "demo-bob", &tl))
+		require.Len(t, tl.Items, int(row.Version), id)
+		types := map[string]int{}
+		for i, e := range tl.Items {
+			require.Equal(t, int64(i+1), e.Seq, id)
+			types[e.Type]++
+			if e.Type == "handover_requested" {
+				require.Equal(t, started.ID, e.Data["shift_handover_id"], id)
+			}
+		}
+		require.Equal(t, 1, types["handover_requested"], "action %s handed over %d times", id, types["handover_requested"])
+		require.Equal(t, 1, types["handover_accepted"], id)
+	}
+	var inbox struct {
+		Items []struct {
+			ActionID string `json:"action_id"`
+			Kind     string `json:"kind"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, get(t, base+"/api/v1/me/notifications", "demo-bob", &inbox))
+	requested := map[string]int{}
+	for _, n := range inbox.Items {
+		if n.Kind == "handover_requested" {
+			requested[n.ActionID]++
+		}
+	}
+	require.Len(t, requested, actions)
+	for id, n := range requested {
+		require.Equal(t, 1, n, id)
+	}
+}
