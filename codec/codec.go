@@ -68,33 +68,55 @@ func NewKey() string {
 }
 
 // LoadOrCreateKeyFile reads the key kept in path, or writes a new one there (mode 0600) when the
-// file does not exist yet: `handover dev` keeps its key beside its data.
+// file does not exist yet: `handover dev` keeps its key beside its data. The key is written whole
+// to a file of its own and then linked to path, so that a process killed while writing leaves no
+// file, never an empty one; an empty file (left so by an earlier version) held no key that could
+// have sealed anything, and is replaced.
 func LoadOrCreateKeyFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
-	if err == nil {
+	switch {
+	case err == nil && strings.TrimSpace(string(b)) != "":
 		return strings.TrimSpace(string(b)), nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
+	case err == nil:
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "", fmt.Errorf("replacing the empty encryption key file: %w", err)
+		}
+	case !errors.Is(err, os.ErrNotExist):
 		return "", fmt.Errorf("reading encryption key: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("creating directory for %s: %w", path, err)
 	}
 	key := NewKey()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.CreateTemp(dir, ".encryption-key-*")
 	if err != nil {
+		return "", fmt.Errorf("writing encryption key: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(key + "\n"); err != nil {
+		return "", errors.Join(fmt.Errorf("writing encryption key: %w", err), f.Close())
+	}
+	if err := f.Sync(); err != nil {
+		return "", errors.Join(fmt.Errorf("writing encryption key: %w", err), f.Close())
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("writing encryption key: %w", err)
+	}
+	if err := os.Link(f.Name(), path); err != nil {
 		if errors.Is(err, os.ErrExist) { // another process wrote it first
 			return LoadOrCreateKeyFile(path)
 		}
 		return "", fmt.Errorf("writing encryption key: %w", err)
 	}
-	if _, err := f.WriteString(key + "\n"); err != nil {
-		return "", errors.Join(fmt.Errorf("writing encryption key: %w", err), f.Close())
+	if d, err := os.Open(dir); err == nil {
+		// The link itself survives a power cut only once the directory is on disk.
+		err = errors.Join(d.Sync(), d.Close())
+		if err != nil {
+			return "", fmt.Errorf("writing encryption key: %w", err)
+		}
 	}
-	if err := f.Sync(); err != nil {
-		return "", errors.Join(err, f.Close())
-	}
-	return key, f.Close()
+	return key, nil
 }
 
 // Keyring holds the current key, which encrypts, and earlier keys, which still decrypt what they

@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
@@ -84,6 +86,41 @@ func TestKeyFileIsCreatedOnceWithPrivateMode(t *testing.T) {
 	require.Equal(t, k1, k2)
 	_, err = codec.NewKeyring(k1)
 	require.NoError(t, err)
+}
+
+// The key is written whole before it appears under its name: processes starting together agree on
+// one key, nothing is left beside it, and an empty file (a process killed between creating the file
+// and writing the key, as an earlier version could be) is replaced by a key, not read as one.
+func TestKeyFileIsWrittenWhole(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "encryption.key")
+	keys := make([]string, 8)
+	var wg sync.WaitGroup
+	for i := range keys {
+		wg.Go(func() {
+			k, err := codec.LoadOrCreateKeyFile(path)
+			assert.NoError(t, err)
+			keys[i] = k
+		})
+	}
+	wg.Wait()
+	for _, k := range keys {
+		require.Equal(t, keys[0], k, "one key for every process")
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary file left")
+
+	empty := filepath.Join(t.TempDir(), "encryption.key")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	k, err := codec.LoadOrCreateKeyFile(empty)
+	require.NoError(t, err)
+	_, err = codec.NewKeyring(k)
+	require.NoError(t, err, "a key, not the empty file")
+	again, err := codec.LoadOrCreateKeyFile(empty)
+	require.NoError(t, err)
+	require.Equal(t, k, again)
 }
 
 // A keyring told to report missing keys hears of each once a minute at most, by ID, whatever the
