@@ -1,0 +1,112 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
+)
+
+// uiScale is a read model with two teams and their people, served by the router, for pages
+// drawn over many actions.
+type uiScale struct {
+	t     *testing.T
+	store *models.Store
+	srv   *httptest.Server
+	now   time.Time
+}
+
+func newUIScale(t *testing.T) *uiScale {
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	for _, team := range []string{"desk", "kitchen"} {
+		require.NoError(t, store.CreateTeam(ctx, models.Team{ID: team, Name: "Team " + team}))
+	}
+	for _, st := range []models.Staff{
+		{ID: "ann", Name: "Ann", Role: "agent", TeamID: ptr("desk"), Authority: 1, OnShift: true, Active: true},
+		{ID: "ben", Name: "Ben", Role: "agent", TeamID: ptr("desk"), Authority: 1, OnShift: true, Active: true},
+		{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: ptr("desk"), Authority: 1, OnShift: true, Active: true},
+		{ID: "kim", Name: "Kim", Role: "agent", TeamID: ptr("kitchen"), Authority: 1, OnShift: true, Active: true},
+		{ID: "max", Name: "Max", Role: "manager", Authority: 1, Active: true},
+	} {
+		require.NoError(t, store.CreateStaff(ctx, st))
+		require.NoError(t, store.AddToken(ctx, st.ID, "token-"+st.ID, "test"))
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	srv := httptest.NewServer(NewRouter(Deps{Store: store, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}))
+	t.Cleanup(srv.Close)
+	return &uiScale{t: t, store: store, srv: srv, now: now}
+}
+
+// put writes open actions of a team in a status, n of them, due from due on (a minute apart).
+func (u *uiScale) put(prefix, team, status, owner string, n int, due time.Duration) {
+	u.t.Helper()
+	for i := range n {
+		id := fmt.Sprintf("%s-%04d", prefix, i)
+		a := models.Action{
+			ID: id, Title: "Action " + id, Category: "request", Priority: "normal", Status: status,
+			OwnerID: owner, TeamID: team, CustomerRef: "C-1", DueAt: u.now.Add(due + time.Duration(i)*time.Minute),
+			CreatedBy: owner, CreatedAt: u.now.Add(-time.Duration(n-i) * time.Minute), UpdatedAt: u.now, Version: 1,
+		}
+		if status == "handover_pending" {
+			a.PendingHandoverID = id + "-h"
+			a.Handovers = []models.Handover{{ID: id + "-h", FromID: owner, ToID: "ben", Reason: "shift", Method: "written",
+				Situation: "routine", Summary: "s", Status: "pending", RequestedAt: u.now.Add(-time.Duration(i) * time.Minute)}}
+		}
+		require.NoError(u.t, u.store.ApplyProjection(context.Background(), a, nil))
+	}
+}
+
+// get draws a page as the person whose token it is signed in with.
+func (u *uiScale) get(staffID, path string) (int, string) {
+	u.t.Helper()
+	sess, err := u.store.OpenSession(context.Background(), "token-"+staffID, time.Now(), time.Hour)
+	require.NoError(u.t, err)
+	req, err := http.NewRequest(http.MethodGet, u.srv.URL+path, nil)
+	require.NoError(u.t, err)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sess.ID})
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	require.NoError(u.t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(u.t, err)
+	return resp.StatusCode, string(body)
+}
+
+// The manager's table counts each team's open actions, overdue, escalated, waiting for
+// acceptance, unassigned and paused ones, from the read model's counts.
+func TestManagerViewCountsEveryTeamsOpenActions(t *testing.T) {
+	u := newUIScale(t)
+	u.put("late", "desk", "assigned", "ann", 3, -time.Hour)
+	u.put("later", "desk", "assigned", "ann", 2, time.Hour)
+	u.put("esc", "desk", "escalated", "ben", 2, time.Hour)
+	u.put("wait", "desk", "handover_pending", "ann", 1, time.Hour)
+	u.put("none", "desk", "unassigned", "", 4, time.Hour)
+	u.put("done", "desk", "completed", "ann", 5, -time.Hour)
+	u.put("kit", "kitchen", "assigned", "kim", 6, -time.Hour)
+	paused, err := u.store.GetAction(context.Background(), "later-0000")
+	require.NoError(t, err)
+	paused.Paused, paused.Version = true, 2
+	require.NoError(t, u.store.ApplyProjection(context.Background(), paused, nil))
+
+	status, page := u.get("max", "/manager")
+	require.Equal(t, http.StatusOK, status, page)
+	row := func(team string) string {
+		m := regexp.MustCompile(`<tr><th scope="row"><a href="/board\?team=` + team + `">[^<]*</a></th>((?:<td[^>]*>\d+</td>)+)</tr>`).FindStringSubmatch(page)
+		require.NotNil(t, m, "the row of %s", team)
+		return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(regexp.MustCompile(`</td>`).ReplaceAllString(m[1], " "), "")
+	}
+	// Open, overdue, escalated, awaiting acceptance, unassigned, paused.
+	require.Equal(t, "12 3 2 1 4 1 ", row("desk"))
+	require.Equal(t, "6 6 0 0 0 0 ", row("kitchen"))
+}
