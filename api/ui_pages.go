@@ -679,30 +679,25 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 // statusOrder puts what needs a supervisor first on the board.
 var statusOrder = []string{"escalated", "checking", "handover_pending", "unassigned", "assigned"}
 
-// openActions lists a team's open actions (every team in the caller's scope when team is empty),
-// at most 200, through the API.
-func (s *server) openActions(c *gin.Context, team string) ([]actionJSON, apiResult) {
-	q := url.Values{"limit": {strconv.Itoa(maxPage)}, "status": statusOrder}
-	if team != "" {
-		q.Set("team_id", team)
-	}
-	// Every page: the oldest open actions, often the overdue and escalated ones, come last.
-	var all []actionJSON
-	for {
-		res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, "")
-		var list struct {
-			Items      []actionJSON `json:"items"`
-			NextCursor *string      `json:"next_cursor"`
-		}
-		if res.ok() && res.decode(&list) != nil {
-			res.Status, res.Problem = http.StatusInternalServerError, &problemBody{Detail: "The list of actions could not be read."}
-		}
-		all = append(all, list.Items...)
-		if !res.ok() || list.NextCursor == nil {
-			return all, res
-		}
-		q.Set("cursor", *list.NextCursor)
-	}
+// boardCards is how many cards each column of the board shows at once, and how many handovers
+// waiting for acceptance it lists: a team with hundreds of open actions gets a page a browser
+// draws at once, each column counting all of its actions and leading on to the next cards.
+const boardCards = 25
+
+// boardColumn is one status's column of the board: its cards from From, and how many there are.
+type boardColumn struct {
+	Status string
+	Rows   []actionRow
+	// Total is how many open actions of the team have this status; the column shows Rows, the
+	// cards from From on.
+	Total, From int
+	// Earlier and Later are the addresses of the cards before and after these, or "".
+	Earlier, Later string
+}
+
+// Shown says which of the column's cards are on the page: "26-50".
+func (col boardColumn) Shown() string {
+	return fmt.Sprintf("%d-%d", col.From+1, col.From+len(col.Rows))
 }
 
 func (s *server) uiBoard(c *gin.Context) {
@@ -734,49 +729,81 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 			return
 		}
 	}
-	items, res := s.openActions(c, team)
-	if !res.ok() {
-		s.uiError(c, res.Status, res.message())
+	// Counted in the read model, and drawn boardCards to a column: a team's open actions,
+	// each with its forms, made a page of megabytes once teams held hundreds.
+	ctx := c.Request.Context()
+	now := s.Now()
+	counts, err := s.Store.OpenCounts(ctx, team, now)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "counting the board's actions", "error", err)
+		s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
 		return
 	}
-	rows := s.rows(items)
-	viewer := principal(c)
-	for i := range rows {
-		// The row holds what the commands' checks read: status, owner, team, pause, handovers.
-		state := stateOfView(rows[i].actionJSON)
-		rows[i].Commands = workflows.Available(&state, actorOf(viewer), recipientOf(viewer))
+	// One column may be shown from a later card on (column, from): the others start at their first.
+	pageColumn, pageFrom := c.Query("column"), 0
+	if n, err := strconv.Atoi(c.Query("from")); err == nil && n > 0 && slices.Contains(statusOrder, pageColumn) {
+		pageFrom = n
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		oi, oj := slices.Index(statusOrder, rows[i].Status), slices.Index(statusOrder, rows[j].Status)
-		if oi != oj {
-			return oi < oj
-		}
-		if rows[i].Overdue != rows[j].Overdue {
-			return rows[i].Overdue
-		}
-		return rows[i].DueAt.Before(rows[j].DueAt)
-	})
-	type column struct {
-		Status string
-		Rows   []actionRow
-	}
-	var columns []column
-	var pending []actionRow
+	lists := make([][]models.Action, 0, len(statusOrder)+1)
 	for _, st := range statusOrder {
-		col := column{Status: st}
-		for _, r := range rows {
-			if r.Status == st {
-				col.Rows = append(col.Rows, r)
-			}
+		from := 0
+		if st == pageColumn {
+			from = pageFrom
 		}
-		if st == string(workflows.StatusHandoverPending) {
-			pending = slices.Clone(col.Rows)
+		list, err := s.Store.BoardColumn(ctx, team, st, now, from, boardCards)
+		if err != nil {
+			s.Log.ErrorContext(ctx, "reading the board", "error", err)
+			s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
+			return
 		}
-		columns = append(columns, col)
+		lists = append(lists, list)
 	}
-	sort.SliceStable(pending, func(i, j int) bool {
-		return pending[i].PendingHandover.RequestedAt.Before(pending[j].PendingHandover.RequestedAt)
-	})
+	waiting, err := s.Store.WaitingHandovers(ctx, team, boardCards)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "reading the board", "error", err)
+		s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
+		return
+	}
+	opened, err := s.renderOpenLists(ctx, append(lists, waiting)...)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "opening the board's actions", "error", err)
+		s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
+		return
+	}
+	viewer := principal(c)
+	total := map[string]int{}
+	for _, n := range counts {
+		total[n.Status] += int(n.Open)
+	}
+	address := func(status string, from int) string {
+		q := url.Values{"column": {status}, "from": {strconv.Itoa(from)}}
+		if team != me.TeamID {
+			q.Set("team", team)
+		}
+		return "/board?" + q.Encode()
+	}
+	columns := make([]boardColumn, len(statusOrder))
+	var rows []actionRow
+	for i, st := range statusOrder {
+		col := boardColumn{Status: st, Rows: s.rows(opened[i]), Total: total[st]}
+		if st == pageColumn {
+			col.From = pageFrom
+		}
+		for j := range col.Rows {
+			// The row holds what the commands' checks read: status, owner, team, pause, handovers.
+			state := stateOfView(col.Rows[j].actionJSON)
+			col.Rows[j].Commands = workflows.Available(&state, actorOf(viewer), recipientOf(viewer))
+		}
+		if col.From > 0 {
+			col.Earlier = address(st, max(col.From-boardCards, 0))
+		}
+		if next := col.From + len(col.Rows); next < col.Total && len(col.Rows) == boardCards {
+			col.Later = address(st, next)
+		}
+		columns[i] = col
+		rows = append(rows, col.Rows...)
+	}
+	pending := s.rows(opened[len(statusOrder)])
 	// Who is on shift, and how much each holds: where work can go, and whose shift to hand over.
 	type member struct {
 		staffView
@@ -786,12 +813,10 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	roster := make([]member, len(staff))
 	for i, st := range staff {
 		roster[i].staffView = st
-		for _, r := range rows {
-			if r.OwnerID == st.ID {
-				roster[i].Open++
-				if r.Overdue {
-					roster[i].Overdue++
-				}
+		for _, n := range counts {
+			if n.OwnerID == st.ID {
+				roster[i].Open += int(n.Open)
+				roster[i].Overdue += int(n.Overdue)
 			}
 		}
 	}
@@ -799,7 +824,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// (the action has ended or left the board meanwhile) at the top.
 	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
 	data := gin.H{
-		"Team": team, "Columns": columns, "Pending": pending, "Staff": staff, "Roster": roster,
+		"Team": team, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
 		"Form": form, "Idem": randomString(), "Fields": map[string]string{},
 	}

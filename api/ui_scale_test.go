@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -109,4 +110,58 @@ func TestManagerViewCountsEveryTeamsOpenActions(t *testing.T) {
 	// Open, overdue, escalated, awaiting acceptance, unassigned, paused.
 	require.Equal(t, "12 3 2 1 4 1 ", row("desk"))
 	require.Equal(t, "6 6 0 0 0 0 ", row("kitchen"))
+}
+
+// The board draws at most boardCards cards a column, however many open actions the team has:
+// each column says how many it holds, and leads on to its next cards and back.
+func TestBoardColumnsAreBounded(t *testing.T) {
+	u := newUIScale(t)
+	n := boardCards*2 + 10
+	u.put("late", "desk", "assigned", "ann", n, -time.Duration(n)*time.Minute) // every one overdue
+	u.put("wait", "desk", "handover_pending", "ann", boardCards+5, time.Hour)
+	u.put("esc", "desk", "escalated", "ben", 3, time.Hour)
+	u.put("kit", "kitchen", "assigned", "kim", 4, time.Hour)
+	cards := regexp.MustCompile(`<div class="card[^"]*" data-action="([^"]+)"`)
+	shownIn := func(page, prefix string) []string {
+		var out []string
+		for _, m := range cards.FindAllStringSubmatch(page, -1) {
+			if len(m[1]) > len(prefix) && m[1][:len(prefix)] == prefix {
+				out = append(out, m[1])
+			}
+		}
+		return out
+	}
+
+	status, page := u.get("sue", "/board")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Len(t, shownIn(page, "late-"), boardCards)
+	require.Equal(t, "late-0000", shownIn(page, "late-")[0], "the most overdue first")
+	require.Len(t, shownIn(page, "wait-"), boardCards)
+	require.Len(t, shownIn(page, "esc-"), 3)
+	require.Empty(t, shownIn(page, "kit-"), "another team's")
+	require.Contains(t, page, fmt.Sprintf(`<span class="count">%d</span></h2>`, n), "the column counts all of its actions")
+	require.Contains(t, page, fmt.Sprintf(`Waiting for acceptance <span class="count">%d</span>`, boardCards+5))
+	require.Len(t, regexp.MustCompile(`<tr><th scope="row"><a href="/actions/wait-`).FindAllStringIndex(page, -1), boardCards, "the waiting handovers are bounded too")
+	require.Contains(t, page, `<td>`+fmt.Sprint(n+boardCards+5)+` <span class="badge danger">`+fmt.Sprint(n)+` overdue</span></td>`, "Ann's open and overdue actions are all counted")
+	next := regexp.MustCompile(`<a href="([^"]+)" id="later-assigned">`).FindStringSubmatch(page)
+	require.NotNil(t, next)
+	require.NotContains(t, page, `id="earlier-assigned"`)
+
+	_, page = u.get("sue", html.UnescapeString(next[1]))
+	got := shownIn(page, "late-")
+	require.Len(t, got, boardCards)
+	require.Equal(t, fmt.Sprintf("late-%04d", boardCards), got[0])
+	require.Contains(t, page, fmt.Sprintf("Cards %d-%d of %d", boardCards+1, 2*boardCards, n))
+	require.Len(t, shownIn(page, "wait-"), boardCards, "the other columns show their first cards")
+	require.Contains(t, page, `id="earlier-assigned"`)
+
+	_, page = u.get("sue", fmt.Sprintf("/board?column=assigned&from=%d", 2*boardCards))
+	require.Len(t, shownIn(page, "late-"), 10)
+	require.NotContains(t, page, `id="later-assigned"`)
+
+	// A manager reads another team's board the same way.
+	status, page = u.get("max", "/board?team=desk")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Len(t, shownIn(page, "late-"), boardCards)
+	require.Contains(t, page, `href="/board?column=assigned&amp;from=25&amp;team=desk"`)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm/clause"
 )
 
 // OpenCount is how many open actions one owner of one team holds in one status ("" owns the
@@ -33,6 +35,42 @@ func (s *Store) OpenCounts(ctx context.Context, teamID string, now time.Time) ([
 	var out []OpenCount
 	if err := q.Group("team_id, owner_id, status").Order("team_id, owner_id, status").Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("counting open actions: %w", err)
+	}
+	return out, nil
+}
+
+// BoardColumn lists the open actions of one status of a team (every team when teamID is "") in
+// the board's order, overdue first (a paused action is not overdue), then earliest due: at most
+// limit of them, after the first offset. Each comes with its handovers.
+func (s *Store) BoardColumn(ctx context.Context, teamID, status string, now time.Time, offset, limit int) ([]Action, error) {
+	q := s.read.WithContext(ctx).Where("status = ?", status)
+	if teamID != "" {
+		q = q.Where("team_id = ?", teamID)
+	}
+	var out []Action
+	err := withHandovers(q).
+		Order(clause.OrderBy{Expression: clause.Expr{
+			SQL: "CASE WHEN due_at < ? AND paused = ? THEN 0 ELSE 1 END, due_at, id", Vars: []any{utc(now), false}, WithoutParentheses: true,
+		}}).Offset(offset).Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing the %s actions of the board: %w", status, err)
+	}
+	return out, nil
+}
+
+// WaitingHandovers lists the actions of a team (every team when teamID is "") whose handover waits
+// for acceptance, the longest waiting first: at most limit, with their handovers.
+func (s *Store) WaitingHandovers(ctx context.Context, teamID string, limit int) ([]Action, error) {
+	q := s.read.WithContext(ctx).Select("actions.*").
+		Joins("JOIN handovers ON handovers.action_id = actions.id AND handovers.id = actions.pending_handover_id").
+		Where("actions.status = ?", "handover_pending")
+	if teamID != "" {
+		q = q.Where("actions.team_id = ?", teamID)
+	}
+	var out []Action
+	err := withHandovers(q).Order("handovers.requested_at, actions.id").Limit(limit).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing the handovers waiting for acceptance: %w", err)
 	}
 	return out, nil
 }
