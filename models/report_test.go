@@ -171,3 +171,54 @@ func TestReportOnTimeIsBeforeTheDueTime(t *testing.T) {
 		require.Equal(t, 1, r.Overall.CompletedOnTime, "the one extended at its check was late, and the one past due before the window")
 	})
 }
+
+// The review of all teams and of one reads the same figures from the window's handovers and their
+// timelines: escalations by the reason in their data, completions, time held; and the window's
+// handovers are found by their time (an index, not a read of every handover ever made).
+func TestReportOfAllTeamsAndOfOne(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		b := reportTestBundle{t: t, store: store}
+		at := func(seq int64, typ string, m int, data string) models.ActionEvent {
+			e := event(seq, typ)
+			e.At, e.Data = minute(m), data
+			return e
+		}
+		for _, team := range []string{"frontdesk", "kitchen"} {
+			id := "a-" + team
+			b.project(id, team, rated("h1", 10, 4, "clear"))
+			done := actionAt(id, 4, "completed", "bob")
+			done.TeamID, done.Title = team, "Title of "+id
+			require.NoError(t, store.ApplyProjection(ctx, done, []models.ActionEvent{
+				at(1, "created", 0, `{}`), at(2, "handover_accepted", 11, `{"to_id":"bob"}`),
+				at(3, "escalated", 15, `{"reason_kind":"not_checked","level":1}`), at(4, "completed", 41, `{"outcome":"done"}`)}))
+		}
+		b.project("old", "frontdesk", rated("h1", -100, 1, "before the window"))
+
+		all, err := store.HandoverReport(ctx, minute(5), minute(60), "")
+		require.NoError(t, err)
+		require.Equal(t, 2, all.Overall.Made)
+		require.Equal(t, 2, all.Overall.Completed)
+		require.Equal(t, map[string]int{"not_checked": 2}, all.Overall.Escalations)
+		require.Equal(t, 2, all.Overall.TimeHeld["bob"].Actions)
+		require.InDelta(t, 2*30*60, all.Overall.TimeHeld["bob"].TotalSeconds, 0.001, "from each acceptance (minute 11) to its completion (41)")
+		require.Len(t, all.ByTeam, 2)
+		require.Equal(t, []string{"a-frontdesk/h1", "a-kitchen/h1"}, ratedKeys(all.FeedbackComments))
+		require.Equal(t, "Title of a-frontdesk", all.FeedbackComments[0].ActionTitle)
+
+		one, err := store.HandoverReport(ctx, minute(5), minute(60), "kitchen")
+		require.NoError(t, err)
+		require.Equal(t, 1, one.Overall.Made)
+		require.Equal(t, 1, one.Overall.Completed)
+		require.Equal(t, map[string]int{"not_checked": 1}, one.Overall.Escalations)
+		require.Equal(t, []string{"a-kitchen/h1"}, ratedKeys(one.FeedbackComments))
+
+		var indexes int64
+		q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?"
+		if store.Dialect() == models.DialectPostgres {
+			q = "SELECT COUNT(*) FROM pg_indexes WHERE indexname = ?"
+		}
+		require.NoError(t, store.DB().Raw(q, "handovers_requested_at").Scan(&indexes).Error)
+		require.EqualValues(t, 1, indexes, "the handovers are indexed by when they were made")
+	})
+}
