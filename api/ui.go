@@ -84,6 +84,7 @@ var uiFuncs = template.FuncMap{
 	"routeChoice":  func() string { return routeChoice },
 	"hasPrefix":    strings.HasPrefix,
 	"inc":          func(n int) int { return n + 1 },
+	"add":          func(a, b int) int { return a + b },
 	// dict passes several values to a template: dict "Key" value "Key2" value2.
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -96,8 +97,41 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 			}
 		}
 	}
-	staffRows := make([]staffRow, len(staff.Items))
-	for i, st := range staff.Items {
+	// A page of the staff (of one team, when the page names it), the one holding the person a
+	// form was about, if any: hundreds of people, each with their forms, made a page of megabytes.
+	list := staff.Items
+	if team := c.Query("team"); team != "" {
+		list = slices.DeleteFunc(slices.Clone(list), func(st staffView) bool { return st.TeamID != team })
+	}
+	from, _ := strconv.Atoi(c.Query("from"))
+	person := c.Query("person")
+	if person == "" && form.Name != "team" && form.Name != "staff" {
+		person = form.Key
+	}
+	if issued != nil {
+		person = issued.StaffID
+	}
+	if i := slices.IndexFunc(list, func(st staffView) bool { return st.ID == person }); i >= 0 {
+		from = i / peoplePage * peoplePage
+	}
+	from = max(min(from, len(list)), 0)
+	page := list[from:min(from+peoplePage, len(list))]
+	address := func(from int) string {
+		q := url.Values{"from": {strconv.Itoa(from)}}
+		if team := c.Query("team"); team != "" {
+			q.Set("team", team)
+		}
+		return "/admin?" + q.Encode()
+	}
+	var earlier, later string
+	if from > 0 {
+		earlier = address(max(from-peoplePage, 0))
+	}
+	if from+len(page) < len(list) {
+		later = address(from + len(page))
+	}
+	staffRows := make([]staffRow, len(page))
+	for i, st := range page {
 		stored := url.Values{
 			"name": {st.Name}, "role": {st.Role}, "team_id": {st.TeamID},
 			"authority": {strconv.Itoa(st.Authority)}, "on_shift": {strconv.FormatBool(st.OnShift)},
@@ -115,6 +149,7 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 	}
 	data := gin.H{
 		"Teams": teamRows, "Staff": staffRows, "Roles": models.StaffRoles, "Issued": issued,
+		"StaffTotal": len(list), "StaffFrom": from, "Earlier": earlier, "Later": later, "TeamShown": c.Query("team"),
 		"NewTeam":  form.view("team", "", url.Values{}),
 		"NewStaff": form.view("staff", "", newStaff),
 		"Idem":     randomString(),
@@ -147,7 +182,23 @@ func (s *server) adminAnswer(c *gin.Context, res apiResult, form adminForm) {
 		}
 	}
 	s.setDone(c, done)
-	c.Redirect(http.StatusSeeOther, "/admin")
+	c.Redirect(http.StatusSeeOther, peopleOf(form))
+}
+
+// peoplePage is how many people the people page lists at once.
+const peoplePage = 50
+
+// peopleOf is the people page showing the person a form was about (its page of the staff), or
+// its first page.
+func peopleOf(form adminForm) string {
+	person := form.Key
+	if form.Name == "staff" {
+		person = strings.TrimSpace(form.Values.Get("id"))
+	}
+	if form.Name == "team" || person == "" {
+		return "/admin"
+	}
+	return "/admin?person=" + url.QueryEscape(person)
 }
 
 func (s *server) uiAdminTeam(c *gin.Context) {
@@ -226,7 +277,7 @@ func (s *server) uiAdminToken(c *gin.Context) {
 	}
 	// Shown by the page the browser is sent to, once: reloading that page issues nothing more.
 	s.setOnce(c, issuedCookie, "/admin", res.Body, issuedTTL)
-	c.Redirect(http.StatusSeeOther, "/admin")
+	c.Redirect(http.StatusSeeOther, peopleOf(adminForm{Name: "token", Key: id}))
 }
 
 const (

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"testing"
 	"time"
@@ -164,4 +165,56 @@ func TestBoardColumnsAreBounded(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, page)
 	require.Len(t, shownIn(page, "late-"), boardCards)
 	require.Contains(t, page, `href="/board?column=assigned&amp;from=25&amp;team=desk"`)
+}
+
+// The people page lists peoplePage people at a time (of one team when it says so), leading on to
+// the next; a form about a person, and the page it sends the browser to, show that person's page.
+func TestPeoplePageIsBounded(t *testing.T) {
+	u := newUIScale(t)
+	ctx := context.Background()
+	require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
+	require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+	for i := range 120 {
+		team := "desk"
+		if i%4 == 0 {
+			team = "kitchen"
+		}
+		require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: fmt.Sprintf("p%03d", i), Name: "Person", Role: "agent", TeamID: ptr(team), Authority: 1, Active: true}))
+	}
+	total := 120 + 6
+	rows := regexp.MustCompile(`<tr id="staff-([^"]+)"`)
+	shown := func(page string) []string {
+		var out []string
+		for _, m := range rows.FindAllStringSubmatch(page, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+
+	status, page := u.get("root", "/admin")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Len(t, shown(page), peoplePage)
+	require.Equal(t, "ann", shown(page)[0], "by ID")
+	require.Contains(t, page, fmt.Sprintf(`Staff <span class="count">%d</span>`, total))
+	require.Contains(t, page, `<td>`+fmt.Sprint(30+1)+`</td>`, "the kitchen's people are all counted in the teams' table")
+	next := regexp.MustCompile(`<a href="([^"]+)" id="staff-later">`).FindStringSubmatch(page)
+	require.NotNil(t, next)
+
+	_, page = u.get("root", html.UnescapeString(next[1]))
+	require.Len(t, shown(page), peoplePage)
+	require.Contains(t, page, fmt.Sprintf("People %d-%d of %d", peoplePage+1, 2*peoplePage, total))
+	require.Contains(t, page, `id="staff-earlier"`)
+
+	_, page = u.get("root", "/admin?person=p117")
+	require.Contains(t, shown(page), "p117", "the page holding the person named")
+	require.NotContains(t, page, `id="staff-later"`)
+
+	_, page = u.get("root", "/admin?team=kitchen")
+	require.Len(t, shown(page), 31, "the kitchen's 30 and Kim")
+	require.Contains(t, page, fmt.Sprintf(`Staff <span class="count">%d</span>`, 31))
+	require.NotContains(t, page, `id="staff-later"`)
+
+	require.Equal(t, "/admin?person=p117", peopleOf(adminForm{Name: "edit", Key: "p117"}))
+	require.Equal(t, "/admin?person=nina", peopleOf(adminForm{Name: "staff", Values: url.Values{"id": {" nina "}}}))
+	require.Equal(t, "/admin", peopleOf(adminForm{Name: "team", Key: "desk"}))
 }

@@ -82,7 +82,7 @@ func webPeople(t *testing.T, st *app.Stack) {
 	// other); Nina signs in with it.
 	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person+"/tokens", url.Values{"csrf": {csrf}, "label": {"night desk PC"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	require.Equal(t, "/admin", resp.Header.Get("Location"))
+	require.Equal(t, "/admin?person="+person, resp.Header.Get("Location"), "the page holding the person")
 	_, page = admin.do(http.MethodGet, "/admin", nil)
 	m := issuedToken.FindStringSubmatch(page)
 	require.NotNil(t, m, "the page shows the new token")
