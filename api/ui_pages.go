@@ -123,15 +123,24 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 			atCheck++
 		}
 	}
+	// A list at its bound holds the first InboxListLimit: the page says how many there are in all,
+	// and so does the warning before ending the shift.
+	ownedTotal, awaitingTotal := len(owned), len(in.AwaitingAcceptance)
+	if ownedTotal >= models.InboxListLimit || awaitingTotal >= models.InboxListLimit {
+		if o, w, err := s.Store.OpenWork(c.Request.Context(), principal(c).ID, -1); err == nil {
+			ownedTotal, awaitingTotal = max(ownedTotal, int(o)), max(awaitingTotal, int(w))
+		}
+	}
 	data := gin.H{
 		"Owned": owned, "OwnedAtCheck": atCheck, "Supervises": workflows.Role(principal(c).Role).SupervisorOrAbove(),
+		"OwnedTotal": ownedTotal, "AwaitingTotal": awaitingTotal,
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent,
 		"Form": form, "Idem": randomString(), "Situations": workflows.Situations,
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
-		data["EndShiftWarning"] = endShiftWarning(len(owned), len(in.AwaitingAcceptance))
+		data["EndShiftWarning"] = endShiftWarning(ownedTotal, awaitingTotal)
 	}
 	if len(owned) > 0 {
 		// Whoever owns actions can hand over their own shift (a supervisor does it for others

@@ -218,3 +218,23 @@ func TestPeoplePageIsBounded(t *testing.T) {
 	require.Equal(t, "/admin?person=nina", peopleOf(adminForm{Name: "staff", Values: url.Values{"id": {" nina "}}}))
 	require.Equal(t, "/admin", peopleOf(adminForm{Name: "team", Key: "desk"}))
 }
+
+// An inbox list holds at most models.InboxListLimit actions; past that the inbox says how many
+// there are in all, and so does the warning before ending the shift.
+func TestInboxSaysHowManyPastItsBound(t *testing.T) {
+	u := newUIScale(t)
+	n := models.InboxListLimit + 7
+	u.put("own", "desk", "assigned", "ann", n, time.Hour)
+	u.put("few", "desk", "assigned", "ben", 3, time.Hour)
+
+	status, page := u.get("ann", "/inbox")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Contains(t, page, fmt.Sprintf(`Actions I own <span class="count">%d</span>`, n))
+	require.Contains(t, page, fmt.Sprintf("The %d due first are listed here, of %d", models.InboxListLimit, n))
+	require.Len(t, regexp.MustCompile(`<li class="card[^"]*" data-action="own-`).FindAllStringIndex(page, -1), models.InboxListLimit)
+	require.Contains(t, page, fmt.Sprintf("You still own %d open actions", n))
+
+	_, page = u.get("ben", "/inbox")
+	require.Contains(t, page, `Actions I own <span class="count">3</span>`)
+	require.NotContains(t, page, `id="owned-shown"`)
+}

@@ -442,6 +442,9 @@ type InboxOf struct {
 	AllTeams bool
 }
 
+// InboxListLimit is how many actions each list of an inbox holds at most.
+const InboxListLimit = 200
+
 // Inbox gathers a person's inbox.
 func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, error) {
 	var in Inbox
@@ -452,7 +455,7 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		checks = "status = ? AND (hander_id = ? OR (hander_id = '' AND team_id = ?))"
 		checkArgs = append(checkArgs, teamID)
 	}
-	// The four lists, each in its order and at most 200, are one statement (one round trip and
+	// The four lists, each in its order and at most InboxListLimit, are one statement (one round trip and
 	// one plan), and their handovers one more.
 	lists := []struct {
 		dst   *[]Action
@@ -476,8 +479,8 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 			sql.WriteString(" UNION ALL ")
 		}
 		// A union keeps no order of its own: each row carries its list and its place in it.
-		fmt.Fprintf(&sql, "SELECT * FROM (SELECT actions.*, %d AS inbox_list, ROW_NUMBER() OVER (ORDER BY %s) AS inbox_place FROM actions WHERE %s ORDER BY %s LIMIT 200) AS list%d",
-			i, l.order, l.where, l.order, i)
+		fmt.Fprintf(&sql, "SELECT * FROM (SELECT actions.*, %d AS inbox_list, ROW_NUMBER() OVER (ORDER BY %s) AS inbox_place FROM actions WHERE %s ORDER BY %s LIMIT %d) AS list%d",
+			i, l.order, l.where, l.order, InboxListLimit, i)
 		args = append(args, l.args...)
 	}
 	type inboxRow struct {
