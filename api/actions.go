@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -485,12 +486,42 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 	return http.StatusOK, body, nil
 }
 
+// maxEventsPage is the largest page of a timeline.
+const maxEventsPage = 1000
+
 func (s *server) listEvents(c *gin.Context) (int, any, error) {
 	a, err := s.loadScoped(c)
 	if err != nil {
 		return 0, nil, err
 	}
-	rows, err := s.Store.ListEvents(c.Request.Context(), a.ID)
+	// Without limit or before, the whole timeline; with them, its last events (before a seq), a
+	// page at a time: a timeline a long-ignored escalation reminds about grows without end.
+	var fields []FieldError
+	limit, before := 0, int64(0)
+	if v := c.Query("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxEventsPage {
+			fields = append(fields, FieldError{Field: "limit", Message: fmt.Sprintf("must be a whole number from 1 to %d", maxEventsPage)})
+		}
+	}
+	if v := c.Query("before"); v != "" {
+		if before, err = strconv.ParseInt(v, 10, 64); err != nil || before < 1 {
+			fields = append(fields, FieldError{Field: "before", Message: "must be the seq of an event (a whole number from 1)"})
+		}
+	}
+	if len(fields) > 0 {
+		return 0, nil, invalidFields(fields...)
+	}
+	var rows []models.ActionEvent
+	var nextBefore *int64
+	if limit == 0 && before == 0 {
+		rows, err = s.Store.ListEvents(c.Request.Context(), a.ID)
+	} else {
+		var more bool
+		rows, more, err = s.Store.ListEventsBefore(c.Request.Context(), a.ID, before, cmp.Or(limit, maxEventsPage))
+		if more && len(rows) > 0 {
+			nextBefore = &rows[0].Seq
+		}
+	}
 	if err != nil {
 		return 0, nil, err
 	}
@@ -504,7 +535,7 @@ func (s *server) listEvents(c *gin.Context) (int, any, error) {
 	if err := s.revealEvents(c.Request.Context(), items); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, gin.H{"items": items}, nil
+	return http.StatusOK, gin.H{"items": items, "next_before": nextBefore}, nil
 }
 
 var validStatuses = []string{

@@ -392,14 +392,28 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if !s.read(c, "/api/v1/actions/"+url.PathEscape(id), &a, "The action") {
 		return
 	}
-	ev := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(id)+"/events", nil, "")
+	// The timeline a page at a time, the newest first: an action left escalated for weeks gathers
+	// thousands of reminders, and the whole of it made a page of megabytes.
+	q := url.Values{"limit": {strconv.Itoa(timelinePage)}}
+	if before, err := strconv.ParseInt(c.Query("before"), 10, 64); err == nil && before > 0 {
+		q.Set("before", strconv.FormatInt(before, 10))
+	}
+	ev := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(id)+"/events?"+q.Encode(), nil, "")
 	var events struct {
-		Items []eventJSON `json:"items"`
+		Items      []eventJSON `json:"items"`
+		NextBefore *int64      `json:"next_before"`
 	}
 	if ev.ok() {
 		_ = ev.decode(&events)
 	}
 	slices.Reverse(events.Items) // newest first
+	var earlier, newest string
+	if events.NextBefore != nil {
+		earlier = "/actions/" + url.PathEscape(id) + "?before=" + strconv.FormatInt(*events.NextBefore, 10) + "#h-timeline"
+	}
+	if q.Has("before") {
+		newest = "/actions/" + url.PathEscape(id) + "#h-timeline"
+	}
 	var commands []string
 	acceptBlocked := ""
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
@@ -452,6 +466,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
+		"EarlierEvents": earlier, "NewestEvents": newest,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": randomString(), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked,
@@ -462,6 +477,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	s.render(c, status, "action", data)
 }
+
+// timelinePage is how many timeline entries the action page shows at once.
+const timelinePage = 100
 
 // acceptBlockedFor says why the recipient of the pending handover cannot accept it now (off
 // shift, say), or "": the page tells them instead of offering a form the workflow would refuse.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,4 +239,86 @@ func TestInboxSaysHowManyPastItsBound(t *testing.T) {
 	_, page = u.get("ben", "/inbox")
 	require.Contains(t, page, `Actions I own <span class="count">3</span>`)
 	require.NotContains(t, page, `id="owned-shown"`)
+}
+
+// The timeline is read a page at a time (GET /actions/{id}/events with limit and before), and the
+// action page shows timelinePage entries, the newest first, leading on to the earlier ones.
+func TestTimelineIsPaged(t *testing.T) {
+	u := newUIScale(t)
+	ctx := context.Background()
+	n := timelinePage*2 + 30
+	id := "0b6f4f52-5a5e-4b8a-9d0e-0c1d2e3f4a5b" // the API takes UUIDs
+	events := make([]models.ActionEvent, n)
+	for i := range events {
+		events[i] = models.ActionEvent{Seq: int64(i + 1), Type: "escalation_reminder", Cause: "timer",
+			At: u.now.Add(time.Duration(i-n) * time.Minute), Data: fmt.Sprintf(`{"message":"reminder %d"}`, i+1)}
+	}
+	require.NoError(t, u.store.ApplyProjection(ctx, models.Action{
+		ID: id, Title: "Left escalated", Category: "request", Priority: "normal", Status: "escalated", EscalationLevel: 2,
+		OwnerID: "ann", TeamID: "desk", CustomerRef: "C-1", DueAt: u.now.Add(-time.Hour),
+		CreatedBy: "ann", CreatedAt: u.now.Add(-time.Duration(n) * time.Minute), UpdatedAt: u.now, Version: int64(n),
+	}, events))
+
+	api := func(query string) (int, []int64, *int64) {
+		req, err := http.NewRequest(http.MethodGet, u.srv.URL+"/api/v1/actions/"+id+"/events"+query, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer token-sue")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var body struct {
+			Items []struct {
+				Seq int64 `json:"seq"`
+			} `json:"items"`
+			NextBefore *int64 `json:"next_before"`
+		}
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+		seqs := make([]int64, len(body.Items))
+		for i, e := range body.Items {
+			seqs[i] = e.Seq
+		}
+		return resp.StatusCode, seqs, body.NextBefore
+	}
+	status, all, next := api("")
+	require.Equal(t, http.StatusOK, status)
+	require.Len(t, all, n, "without limit or before, the whole timeline")
+	require.Nil(t, next)
+	_, page, next := api("?limit=50")
+	require.Equal(t, int64(n-49), page[0])
+	require.Equal(t, int64(n), page[49], "the last ones, in order")
+	require.Equal(t, int64(n-49), *next)
+	_, page, next = api(fmt.Sprintf("?limit=50&before=%d", n-199))
+	require.Equal(t, []int64{1, 30}, []int64{page[0], page[len(page)-1]})
+	require.Nil(t, next, "nothing before the first")
+	status, _, _ = api("?limit=0")
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	status, _, _ = api("?before=x")
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+
+	entries := regexp.MustCompile(`message: reminder (\d+)</span></li>`)
+	shown := func(page string) []string {
+		var out []string
+		for _, m := range entries.FindAllStringSubmatch(page, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	status, body := u.get("sue", "/actions/"+id)
+	require.Equal(t, http.StatusOK, status, body)
+	got := shown(body)
+	require.Len(t, got, timelinePage)
+	require.Equal(t, fmt.Sprint(n), got[0], "the newest first")
+	require.Contains(t, body, fmt.Sprintf(`<ol reversed start="%d">`, n))
+	earlier := regexp.MustCompile(`<a href="([^"]+)" id="timeline-earlier">`).FindStringSubmatch(body)
+	require.NotNil(t, earlier)
+	require.NotContains(t, body, `id="timeline-newest"`)
+
+	_, body = u.get("sue", html.UnescapeString(strings.TrimSuffix(earlier[1], "#h-timeline")))
+	got = shown(body)
+	require.Len(t, got, timelinePage)
+	require.Equal(t, fmt.Sprint(n-timelinePage), got[0])
+	require.Contains(t, body, `id="timeline-newest"`)
+	_, body = u.get("sue", fmt.Sprintf("/actions/%s?before=%d", id, n-2*timelinePage+1))
+	require.Len(t, shown(body), 30)
+	require.NotContains(t, body, `id="timeline-earlier"`)
 }

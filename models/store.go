@@ -340,6 +340,23 @@ func (s *Store) ListEvents(ctx context.Context, actionID string) ([]ActionEvent,
 	return events, nil
 }
 
+// ListEventsBefore returns a page of an action's timeline: its last limit events before seq before
+// (before 0: its last events), in order, and whether earlier ones remain.
+func (s *Store) ListEventsBefore(ctx context.Context, actionID string, before int64, limit int) ([]ActionEvent, bool, error) {
+	q := s.read.WithContext(ctx).Where("action_id = ?", actionID)
+	if before > 0 {
+		q = q.Where("seq < ?", before)
+	}
+	var events []ActionEvent
+	if err := q.Order("seq DESC").Limit(limit + 1).Find(&events).Error; err != nil {
+		return nil, false, fmt.Errorf("loading events of action %s: %w", actionID, err)
+	}
+	more := len(events) > limit
+	events = events[:min(len(events), limit)]
+	slices.Reverse(events)
+	return events, more, nil
+}
+
 // ActionFilter narrows a listing. Empty fields do not filter.
 type ActionFilter struct {
 	// IDs keeps only the actions named.

@@ -572,3 +572,40 @@ func TestLateWriteIsFoundBySweepsAndLiveUpdates(t *testing.T) {
 		require.Empty(t, found)
 	})
 }
+
+// A timeline is read a page at a time from its end: the last events before a seq, in order, and
+// whether earlier ones remain.
+func TestListEventsBefore(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		events := make([]models.ActionEvent, 25)
+		for i := range events {
+			events[i] = event(int64(i+1), "note_added")
+		}
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("a1", 25, "assigned", "alice"), events))
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("a2", 1, "assigned", "alice"), []models.ActionEvent{event(1, "created")}))
+		seqs := func(es []models.ActionEvent) []int64 {
+			out := make([]int64, len(es))
+			for i, e := range es {
+				out[i] = e.Seq
+			}
+			return out
+		}
+		last, more, err := store.ListEventsBefore(ctx, "a1", 0, 10)
+		require.NoError(t, err)
+		require.Equal(t, []int64{16, 17, 18, 19, 20, 21, 22, 23, 24, 25}, seqs(last))
+		require.True(t, more)
+		page, more, err := store.ListEventsBefore(ctx, "a1", 16, 10)
+		require.NoError(t, err)
+		require.Equal(t, []int64{6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, seqs(page))
+		require.True(t, more)
+		first, more, err := store.ListEventsBefore(ctx, "a1", 6, 10)
+		require.NoError(t, err)
+		require.Equal(t, []int64{1, 2, 3, 4, 5}, seqs(first))
+		require.False(t, more)
+		all, more, err := store.ListEventsBefore(ctx, "a1", 0, 25)
+		require.NoError(t, err)
+		require.Len(t, all, 25)
+		require.False(t, more, "exactly the whole timeline")
+	})
+}
