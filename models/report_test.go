@@ -213,6 +213,13 @@ func TestReportOfAllTeamsAndOfOne(t *testing.T) {
 		require.Equal(t, map[string]int{"not_checked": 1}, one.Overall.Escalations)
 		require.Equal(t, []string{"a-kitchen/h1"}, ratedKeys(one.FeedbackComments))
 
+		// Asked again and again (a prepared statement's sixth run may be planned anew), the same.
+		for range 7 {
+			again, err := store.HandoverReport(ctx, minute(5), minute(60), "kitchen")
+			require.NoError(t, err)
+			require.Equal(t, one, again)
+		}
+
 		var indexes int64
 		q := "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?"
 		if store.Dialect() == models.DialectPostgres {
