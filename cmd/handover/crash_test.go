@@ -73,23 +73,7 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 	temporalPort := strconv.Itoa(freePort(t))
 	base := "http://" + httpAddr
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "dev", "--demo", "--data", dataDir, "--http", httpAddr, "--temporal-port", temporalPort)
-		cmd.Env = append(os.Environ(), "HANDOVER_RATE_LIMIT=0", "HANDOVER_LOG_LEVEL=warn", "HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY=",
-			"HANDOVER_SECURE_COOKIES=true")
-		out := &bytes.Buffer{}
-		cmd.Stdout, cmd.Stderr = out, out
-		require.NoError(t, cmd.Start())
-		t.Cleanup(func() {
-			if cmd.ProcessState == nil {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-			}
-			if t.Failed() {
-				t.Logf("handover dev output:\n%s", tail(out.String(), 4000))
-			}
-		})
-		waitReady(t, base)
-		return cmd
+		return startDev(t, bin, dataDir, httpAddr, temporalPort, []string{"HANDOVER_SECURE_COOKIES=true"})
 	}
 	body := func(key string) map[string]any {
 		return map[string]any{
@@ -241,6 +225,29 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 		len(results), clients, acked, unanswered, len(results), events)
 }
 
+// startDev runs `handover dev --demo` on dataDir, its API at httpAddr, with the environment's
+// extra settings and extra arguments, and waits until it is ready. The process is killed when the
+// test ends, if it still runs, and its output logged if the test failed.
+func startDev(t *testing.T, bin, dataDir, httpAddr, temporalPort string, env []string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"dev", "--demo", "--data", dataDir, "--http", httpAddr, "--temporal-port", temporalPort}, args...)...)
+	cmd.Env = append(append(os.Environ(), "HANDOVER_RATE_LIMIT=0", "HANDOVER_LOG_LEVEL=warn", "HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY="), env...)
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+		if t.Failed() {
+			t.Logf("handover dev output:\n%s", tail(out.String(), 4000))
+		}
+	})
+	waitReady(t, "http://"+httpAddr)
+	return cmd
+}
+
 // TestKillDashNineDuringFirstStart kills `handover dev` on an empty data directory at moments of
 // its first start (as Temporal's schema is being set up, as the read model is being migrated and
 // the demo seeded), starts it again on the same directory, and checks that it comes up with the
@@ -350,22 +357,7 @@ func TestKillDashNineDuringShiftHandover(t *testing.T) {
 	temporalPort := strconv.Itoa(freePort(t))
 	base := "http://" + httpAddr
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "dev", "--demo", "--data", dataDir, "--http", httpAddr, "--temporal-port", temporalPort, "--no-temporal-ui")
-		cmd.Env = append(os.Environ(), "HANDOVER_RATE_LIMIT=0", "HANDOVER_LOG_LEVEL=warn", "HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY=")
-		out := &bytes.Buffer{}
-		cmd.Stdout, cmd.Stderr = out, out
-		require.NoError(t, cmd.Start())
-		t.Cleanup(func() {
-			if cmd.ProcessState == nil {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-			}
-			if t.Failed() {
-				t.Logf("handover dev output:\n%s", tail(out.String(), 4000))
-			}
-		})
-		waitReady(t, base)
-		return cmd
+		return startDev(t, bin, dataDir, httpAddr, temporalPort, nil, "--no-temporal-ui")
 	}
 	type shiftView struct {
 		ID    string `json:"id"`
