@@ -275,7 +275,8 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 		if a.Status == "completed" {
 			a.Outcome = "done"
 		}
-		if rng.IntN(10) < 5 && a.Status != "unassigned" {
+		// Half the actions were handed over; every one waiting for an acceptance has its handover.
+		if handed := rng.IntN(10) < 5; (handed || a.Status == "handover_pending") && a.Status != "unassigned" {
 			to := s.Staff[t*10+1+rng.IntN(9)]
 			h := models.Handover{
 				ActionID: id, ID: id + "-h1", FromID: owner, ToID: to, Reason: "shift ends", Method: "written",

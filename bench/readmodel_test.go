@@ -67,6 +67,16 @@ func TestReadQueriesSmall(t *testing.T) {
 			if !pii.IsSealed(name) {
 				t.Fatalf("a seeded customer's name is stored as %q, not sealed", name)
 			}
+			// The seed is a read model the product could have written: an action waiting for an
+			// acceptance has the handover it waits on (the board's and the inbox's reads join it).
+			var orphans int64
+			if err := store.DB().Model(&models.Action{}).Where("status = ? AND (pending_handover_id = '' OR pending_handover_id IS NULL OR pending_handover_id NOT IN (?))",
+				"handover_pending", store.DB().Model(&models.Handover{}).Select("id").Where("status = ?", "pending")).Count(&orphans).Error; err != nil {
+				t.Fatal(err)
+			}
+			if orphans != 0 {
+				t.Fatalf("%d seeded actions wait for an acceptance without a pending handover", orphans)
+			}
 			if seeded.Events < 3*2000 {
 				t.Fatalf("seeded %d events for 2000 actions, want at least 3 each", seeded.Events)
 			}
