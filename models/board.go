@@ -8,6 +8,12 @@ import (
 	"gorm.io/gorm/clause"
 )
 
+// overdueSQL is when an open action is overdue: due before now (overdueArgs) and not paused, since
+// a paused action's clock stands still while it waits on the customer.
+const overdueSQL = "due_at < ? AND paused = ?"
+
+func overdueArgs(now time.Time) []any { return []any{utc(now), false} }
+
 // OpenCount is how many open actions one owner of one team holds in one status ("" owns the
 // unassigned ones): all of them, those overdue, and those paused.
 type OpenCount struct {
@@ -26,8 +32,8 @@ type OpenCount struct {
 func (s *Store) OpenCounts(ctx context.Context, teamID string, now time.Time) ([]OpenCount, error) {
 	q := s.read.WithContext(ctx).Model(&Action{}).
 		Select("team_id, owner_id, status, COUNT(*) AS n_open, "+
-			"SUM(CASE WHEN due_at < ? AND paused = ? THEN 1 ELSE 0 END) AS n_overdue, "+
-			"SUM(CASE WHEN paused = ? THEN 1 ELSE 0 END) AS n_paused", utc(now), false, true).
+			"SUM(CASE WHEN "+overdueSQL+" THEN 1 ELSE 0 END) AS n_overdue, "+
+			"SUM(CASE WHEN paused = ? THEN 1 ELSE 0 END) AS n_paused", append(overdueArgs(now), true)...).
 		Where("status IN ?", openStatuses)
 	if teamID != "" {
 		q = q.Where("team_id = ?", teamID)
@@ -50,7 +56,7 @@ func (s *Store) BoardColumn(ctx context.Context, teamID, status string, now time
 	var out []Action
 	err := withHandovers(q).
 		Order(clause.OrderBy{Expression: clause.Expr{
-			SQL: "CASE WHEN due_at < ? AND paused = ? THEN 0 ELSE 1 END, due_at, id", Vars: []any{utc(now), false}, WithoutParentheses: true,
+			SQL: "CASE WHEN " + overdueSQL + " THEN 0 ELSE 1 END, due_at, id", Vars: overdueArgs(now), WithoutParentheses: true,
 		}}).Offset(offset).Limit(limit).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("listing the %s actions of the board: %w", status, err)

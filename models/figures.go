@@ -41,7 +41,7 @@ func (s *Store) Figures(ctx context.Context, now, since time.Time) (Figures, err
 	if err := db.Model(&Handover{}).Where("status = ?", "pending").Count(&f.HandoversPending).Error; err != nil {
 		return f, fmt.Errorf("counting pending handovers: %w", err)
 	}
-	if err := db.Model(&Action{}).Where("status IN ? AND due_at < ? AND paused = ?", openStatuses, utc(now), false).Count(&f.Overdue).Error; err != nil {
+	if err := db.Model(&Action{}).Where("status IN ? AND "+overdueSQL, append([]any{openStatuses}, overdueArgs(now)...)...).Count(&f.Overdue).Error; err != nil {
 		return f, fmt.Errorf("counting overdue actions: %w", err)
 	}
 	// Counted by the kind in each escalation event's data, in the database (the partial index

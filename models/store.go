@@ -406,8 +406,7 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 		q = q.Where("customer_ref = ?", f.CustomerRef)
 	}
 	if f.Overdue {
-		// A paused action's clock stands still: it is not overdue while it waits on the customer.
-		q = q.Where("status IN ? AND due_at < ? AND paused = ?", openStatuses, utc(f.Now), false)
+		q = q.Where("status IN ? AND "+overdueSQL, append([]any{openStatuses}, overdueArgs(f.Now)...)...)
 	}
 	if f.Escalated {
 		q = q.Where("escalation_level > 0")
