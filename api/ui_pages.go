@@ -760,10 +760,13 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// each with its forms, made a page of megabytes once teams held hundreds.
 	ctx := c.Request.Context()
 	now := s.Now()
+	unreadable := func(what string, err error) {
+		s.Log.ErrorContext(ctx, what, "error", err)
+		s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
+	}
 	counts, err := s.Store.OpenCounts(ctx, team, now)
 	if err != nil {
-		s.Log.ErrorContext(ctx, "counting the board's actions", "error", err)
-		s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
+		unreadable("counting the board's actions", err)
 		return
 	}
 	// One column may be shown from a later card on (column, from): the others start at their first.
@@ -779,22 +782,19 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		}
 		list, err := s.Store.BoardColumn(ctx, team, st, now, from, boardCards)
 		if err != nil {
-			s.Log.ErrorContext(ctx, "reading the board", "error", err)
-			s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
+			unreadable("reading the board", err)
 			return
 		}
 		lists = append(lists, list)
 	}
 	waiting, err := s.Store.WaitingHandovers(ctx, team, boardCards)
 	if err != nil {
-		s.Log.ErrorContext(ctx, "reading the board", "error", err)
-		s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
+		unreadable("reading the board", err)
 		return
 	}
 	opened, err := s.renderOpenLists(ctx, append(lists, waiting)...)
 	if err != nil {
-		s.Log.ErrorContext(ctx, "opening the board's actions", "error", err)
-		s.uiError(c, http.StatusServiceUnavailable, "The board cannot be read just now. Try again in a moment.")
+		unreadable("opening the board's actions", err)
 		return
 	}
 	viewer := principal(c)
