@@ -303,7 +303,7 @@ func (s *server) handover(c *gin.Context) {
 		}
 		in.AcceptWithin = within
 		if req.Route {
-			to, found, err := s.route(c, a, a.OwnerID, map[string]int64{})
+			to, found, err := s.newRouter(a.OwnerID).pick(c.Request.Context(), a)
 			if err != nil {
 				return nil, err
 			}

@@ -91,7 +91,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s owns no open action: there is nothing to hand over", from.ID)})
 	}
 	items := make([]workflows.ShiftItem, 0, len(actions))
-	planned := map[string]int64{} // actions this shift already gives each person
+	routes := s.newRouter(from.ID)
 	// A supervisor passes on what a handover cannot (an action at its due time, or escalated) by
 	// reassigning it; the outgoing person alone cannot.
 	supervisor := workflows.Role(caller.Role).SupervisorOrAbove()
@@ -106,7 +106,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		case fixed != nil:
 			it.To = *fixed
 		default:
-			to, ok, err := s.route(c, a, from.ID, planned)
+			to, ok, err := routes.pick(ctx, a)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -186,28 +186,52 @@ func renderShift(p workflows.ShiftProgress) shiftJSON {
 	return out
 }
 
-// route picks the least loaded eligible agent of the action's team other than the outgoing
-// person, counting what this shift handover already gives each one, so a shift is spread out.
-func (s *server) route(c *gin.Context, a models.Action, exclude string, planned map[string]int64) (workflows.Recipient, bool, error) {
-	candidates, err := s.Store.RoutingCandidates(c.Request.Context(), a.TeamID, a.RequiredAuthority)
-	if err != nil {
-		return workflows.Recipient{}, false, err
+// router picks the recipients of one request's handovers: the least loaded eligible agent of each
+// action's team other than the outgoing person, counting what the request already gives each one,
+// so a shift is spread out. Each team's candidates are read once per authority needed, not once per
+// action, and they are the recipients themselves (active, on shift, with their team and authority).
+type router struct {
+	candidates func(ctx context.Context, teamID string, authority int) ([]models.Candidate, error)
+	exclude    string
+	planned    map[string]int64
+	read       map[routeKey][]models.Candidate
+}
+
+type routeKey struct {
+	team      string
+	authority int
+}
+
+// newRouter routes one request's handovers away from exclude.
+func (s *server) newRouter(exclude string) *router {
+	return &router{candidates: s.Store.RoutingCandidates, exclude: exclude, planned: map[string]int64{}, read: map[routeKey][]models.Candidate{}}
+}
+
+// pick chooses the recipient of a's handover; false when nobody is eligible.
+func (r *router) pick(ctx context.Context, a models.Action) (workflows.Recipient, bool, error) {
+	key := routeKey{team: a.TeamID, authority: a.RequiredAuthority}
+	candidates, ok := r.read[key]
+	if !ok {
+		var err error
+		if candidates, err = r.candidates(ctx, key.team, key.authority); err != nil {
+			return workflows.Recipient{}, false, err
+		}
+		r.read[key] = candidates
 	}
 	best := -1
 	for i, cand := range candidates {
-		if cand.ID == exclude {
+		if cand.ID == r.exclude {
 			continue
 		}
-		if best < 0 || cand.OpenActions+planned[cand.ID] < candidates[best].OpenActions+planned[candidates[best].ID] {
+		if best < 0 || cand.OpenActions+r.planned[cand.ID] < candidates[best].OpenActions+r.planned[candidates[best].ID] {
 			best = i
 		}
 	}
 	if best < 0 {
 		return workflows.Recipient{}, false, nil
 	}
-	planned[candidates[best].ID]++
-	r, err := s.recipient(c, "to_id", candidates[best].ID)
-	return r, err == nil, err
+	r.planned[candidates[best].ID]++
+	return recipientOf(candidates[best].Staff), true, nil
 }
 
 // getShiftHandover answers the live progress of a shift handover, from its workflow.
