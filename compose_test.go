@@ -61,6 +61,12 @@ func TestComposeTopology(t *testing.T) {
 	require.Equal(t, "30s", worker.StopGracePeriod.String())
 	require.Equal(t, "40s", svc("api").StopGracePeriod.String())
 	require.Equal(t, types.ServiceConditionHealthy, svc("temporal").DependsOn["postgres"].Condition)
+	// The API, the workers and the Temporal UI start once Temporal answers for the namespace they use.
+	require.NotNil(t, svc("temporal").HealthCheck)
+	require.Equal(t, types.HealthCheckTest{"CMD", "temporal", "operator", "namespace", "describe", "--namespace", "default", "--address", "temporal:7233"}, svc("temporal").HealthCheck.Test)
+	for _, name := range []string{"api", "worker", "temporal-ui"} {
+		require.Equal(t, types.ServiceConditionHealthy, svc(name).DependsOn["temporal"].Condition, name)
+	}
 	require.Equal(t, "postgres12", *svc("temporal").Environment["DB"])
 	require.Equal(t, "temporal:7233", *svc("temporal-ui").Environment["TEMPORAL_ADDRESS"])
 
