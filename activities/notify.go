@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
@@ -153,18 +154,54 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		customer := *n.Customer
 		ev.Customer = &customer
 	}
-	// The integration is told in plain words: personal data is opened here, at the edge, and an
-	// erased customer's data goes out as "[erased]".
-	if a.Sealer != nil {
-		values := []*string{&ev.Message}
-		if ev.Customer != nil {
-			values = append(values, &ev.Customer.Name, &ev.Customer.Contact)
-		}
-		if err := a.Sealer.Opener(ctx).OpenAll(values...); err != nil {
-			return err
-		}
+	sent, unrecorded := a.deliver(ctx, ev)
+	if unrecorded != nil {
+		// The delivery is retried (or done) all the same; only its record is behind.
+		activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
 	}
-	return a.Webhook.Send(ctx, ev, a.now())
+	return sent
+}
+
+// deliver sends an event, its personal data still sealed, to the webhook, and keeps account of it
+// in the read model: a failed delivery is recorded (sealed) until one gets through, so that one
+// given up on can be sent again (Redeliver). It answers the delivery's error, and apart the error
+// of keeping that account.
+func (a *Activities) deliver(ctx context.Context, sealed WebhookEvent) (sent, unrecorded error) {
+	ev, err := a.open(ctx, sealed)
+	if err != nil {
+		return err, nil
+	}
+	if sent = a.Webhook.Send(ctx, ev, a.now()); sent == nil {
+		// One that failed before (in an earlier attempt, run or redelivery) got through now.
+		return nil, a.Store.WebhookDelivered(ctx, ev.ID, a.now())
+	}
+	body, err := json.Marshal(sealed)
+	if err != nil {
+		return sent, fmt.Errorf("encoding webhook %s: %w", ev.ID, err)
+	}
+	return sent, a.Store.WebhookFailed(ctx, models.WebhookDelivery{
+		ID: ev.ID, ActionID: ev.ActionID, Event: string(body), LastError: sent.Error(), LastAttemptAt: a.now(),
+	})
+}
+
+// open gives a copy of the event with its personal data opened: the integration is told in plain
+// words, opened here at the edge, and an erased customer's data goes out as "[erased]".
+func (a *Activities) open(ctx context.Context, ev WebhookEvent) (WebhookEvent, error) {
+	if ev.Customer != nil {
+		customer := *ev.Customer
+		ev.Customer = &customer
+	}
+	if a.Sealer == nil {
+		return ev, nil
+	}
+	values := []*string{&ev.Message}
+	if ev.Customer != nil {
+		values = append(values, &ev.Customer.Name, &ev.Customer.Contact)
+	}
+	if err := a.Sealer.Opener(ctx).OpenAll(values...); err != nil {
+		return WebhookEvent{}, err
+	}
+	return ev, nil
 }
 
 // roleAbove is who hears a role's alert when nobody holds that role.

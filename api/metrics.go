@@ -53,7 +53,7 @@ type domainCollector struct {
 	now   func() time.Time
 
 	open, pending, overdue, escalations, accept *prometheus.Desc
-	up                                          *prometheus.Desc
+	webhooks, up                                *prometheus.Desc
 }
 
 // acceptWindow is how far back the time-to-accept histogram looks.
@@ -68,12 +68,13 @@ func newDomainCollector(store *models.Store, now func() time.Time) *domainCollec
 		overdue:     prometheus.NewDesc("handover_actions_overdue", "Open actions past their due time.", nil, nil),
 		escalations: prometheus.NewDesc("handover_escalations_total", "Escalations by the kind of their reason: not_assigned, not_accepted, not_checked, no_action, not_done, by_hand.", []string{"reason"}, nil),
 		accept:      prometheus.NewDesc("handover_time_to_accept_seconds", "Time from a handover to its acceptance, for handovers accepted in the last 24 hours.", nil, nil),
+		webhooks:    prometheus.NewDesc("handover_webhooks_failing", "Webhook deliveries that failed and have not got through since: being retried, or given up after a day (`handover admin webhooks redeliver` sends them again).", nil, nil),
 		up:          prometheus.NewDesc("handover_read_model_up", "1 when the read model answered this scrape's figures, 0 when it did not (they are missing then).", nil, nil),
 	}
 }
 
 func (d *domainCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, desc := range []*prometheus.Desc{d.open, d.pending, d.overdue, d.escalations, d.accept, d.up} {
+	for _, desc := range []*prometheus.Desc{d.open, d.pending, d.overdue, d.escalations, d.accept, d.webhooks, d.up} {
 		ch <- desc
 	}
 }
@@ -101,6 +102,7 @@ func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(d.pending, prometheus.GaugeValue, float64(f.HandoversPending))
 	ch <- prometheus.MustNewConstMetric(d.overdue, prometheus.GaugeValue, float64(f.Overdue))
+	ch <- prometheus.MustNewConstMetric(d.webhooks, prometheus.GaugeValue, float64(f.WebhooksUndelivered))
 	// Every kind of reason from the start, at 0 until its first escalation, so that a rate over
 	// it has a series to start from; then any other kind the events hold.
 	counts := map[string]int64{}

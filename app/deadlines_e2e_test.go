@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,7 +16,9 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/pii"
 )
 
 const hookSecret = "test-secret-0123456789"
@@ -455,6 +458,48 @@ func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 		"the refused delivery is counted")
 	require.Equal(t, http.StatusOK, as(t, st, "bob").call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I call the guest back."}, &a))
 	require.Equal(t, "assigned", a.Status)
+
+	// The delivery given up on is kept, shown by the API's gauge, and sent again once the
+	// integration knows the action: nothing given up is lost.
+	ctx := context.Background()
+	var kept []models.WebhookDelivery
+	require.Eventually(t, func() bool {
+		var err error
+		kept, err = st.Store.UndeliveredWebhooks(ctx, a.ID, nil, 10)
+		require.NoError(t, err)
+		return len(kept) >= 3
+	}, 10*time.Second, 20*time.Millisecond, "the request, the acceptance and the message to the customer, all refused")
+	byID := map[string]models.WebhookDelivery{}
+	for _, d := range kept {
+		require.Equal(t, 1, d.Attempts, "refused, so not retried")
+		require.Contains(t, d.LastError, "410 Gone")
+		byID[d.ID] = d
+	}
+	// (The create's own delivery may have gone before the action was refused, or not.)
+	for _, id := range []string{"/2/handover_requested/bob", "/3/handover_accepted/alice", "/4/customer_message/role:@frontdesk"} {
+		require.Contains(t, byID, a.ID+id)
+	}
+	resp, err := http.Get(st.URL + "/metrics")
+	require.NoError(t, err)
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, metricValue(t, string(raw), "handover_webhooks_failing"), 1.0)
+	hooks.mu.Lock()
+	delete(hooks.refuse, a.ID)
+	hooks.mu.Unlock()
+	res, err := (&activities.Activities{Store: st.Store, Webhook: hooks.webhook(), Sealer: st.Sealer}).Redeliver(ctx, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, activities.Redelivery{Sent: len(kept)}, res)
+	got := hooks.waitFor(t, a.ID, "action.handover_requested")
+	require.Equal(t, a.ID+"/2/handover_requested/bob", got.ID)
+	require.Equal(t, []string{"bob"}, got.Recipients)
+	hooks.waitFor(t, a.ID, "action.handover_accepted")
+	told := hooks.waitFor(t, a.ID, "action.customer_message")
+	require.False(t, pii.IsSealed(told.Message), "opened for the integration")
+	kept, err = st.Store.UndeliveredWebhooks(ctx, a.ID, nil, 10)
+	require.NoError(t, err)
+	require.Empty(t, kept)
 }
 
 // Nobody is told of their own change: the owner who records "not done, extend" at the check is

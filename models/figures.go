@@ -16,6 +16,8 @@ type Figures struct {
 	Escalations []EscalationCount
 	// AcceptSeconds holds the time to accept of handovers accepted since the window's start.
 	AcceptSeconds []float64
+	// WebhooksUndelivered counts the webhook deliveries that failed and have not got through since.
+	WebhooksUndelivered int64
 }
 
 // EscalationCount is the number of escalations with one kind of reason.
@@ -54,6 +56,9 @@ func (s *Store) Figures(ctx context.Context, now, since time.Time) (Figures, err
 	if err := db.Model(&ActionEvent{}).Select("COALESCE(NULLIF("+kind+", ''), 'unknown') AS reason, COUNT(*) AS count").
 		Where("type = ?", "escalated").Group("reason").Order("reason").Scan(&f.Escalations).Error; err != nil {
 		return f, fmt.Errorf("counting escalations: %w", err)
+	}
+	if err := db.Model(&WebhookDelivery{}).Where("delivered_at IS NULL").Count(&f.WebhooksUndelivered).Error; err != nil {
+		return f, fmt.Errorf("counting undelivered webhooks: %w", err)
 	}
 	var accepted []Handover
 	if err := db.Select("requested_at, responded_at").Where("status = ? AND responded_at >= ?", "accepted", utc(since)).Find(&accepted).Error; err != nil {

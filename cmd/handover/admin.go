@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/pii"
@@ -41,7 +43,7 @@ func newAdminCmd() *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&dataDir, "data", ".handover", "data directory of handover dev, when HANDOVER_DATABASE_URL is not set (env HANDOVER_DATA_DIR)")
 
-	withStore := func(run func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error) func(*cobra.Command, []string) error {
+	withStore := func(run storeCommand) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig()
 			if err != nil {
@@ -190,6 +192,80 @@ func newAdminCmd() *cobra.Command {
 			return nil
 		}),
 	}
-	cmd.AddCommand(addTeam, addStaff, issueToken, revoke, reprojectCmd, rewrap)
+	cmd.AddCommand(addTeam, addStaff, issueToken, revoke, reprojectCmd, rewrap, newWebhooksCmd(withStore, &dataDir))
+	return cmd
+}
+
+// storeCommand is what an admin command runs with the read model open.
+type storeCommand = func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error
+
+// newWebhooksCmd groups the commands on webhook deliveries that failed: listing them, and sending
+// them again once the integration is back.
+func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) error, dataDir *string) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "webhooks",
+		Short: "List the webhook deliveries that failed, and send them again",
+	}
+	var actionID string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the webhook deliveries that failed and have not got through since, oldest first",
+		Args:  cobra.NoArgs,
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
+			out := cmd.OutOrStdout()
+			var after *models.WebhookDelivery
+			total := 0
+			for {
+				page, err := store.UndeliveredWebhooks(ctx, actionID, after, 500)
+				if err != nil {
+					return err
+				}
+				for _, d := range page {
+					fmt.Fprintf(out, "%s\taction %s\t%d attempt(s)\tfailing since %s\tlast %s: %s\n", d.ID, d.ActionID,
+						d.Attempts, d.FailedAt.UTC().Format(time.RFC3339), d.LastAttemptAt.UTC().Format(time.RFC3339), d.LastError)
+				}
+				total += len(page)
+				if len(page) < 500 {
+					break
+				}
+				after = &page[len(page)-1]
+			}
+			fmt.Fprintf(out, "%d undelivered webhook(s)\n", total)
+			return nil
+		}),
+	}
+	redeliver := &cobra.Command{
+		Use:   "redeliver",
+		Short: "Send again every webhook delivery that failed and has not got through since",
+		Long: "Sends each one again, oldest first, to HANDOVER_WEBHOOK_URL signed with HANDOVER_WEBHOOK_SECRET (as the\n" +
+			"workers do), with its own event ID: a receiver that got it after all drops it by that ID. One that fails\n" +
+			"again stays listed. Personal data is opened with HANDOVER_ENCRYPTION_KEY, or the key file of `handover dev`\n" +
+			"in --data; an erased customer's goes out as \"[erased]\".",
+		Args: cobra.NoArgs,
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
+			cfg, err := configWithKey(*dataDir)
+			if err != nil {
+				return err
+			}
+			keys, err := cfg.Keyring()
+			if err != nil {
+				return err
+			}
+			acts := &activities.Activities{Store: store, Webhook: cfg.Webhook(), Sealer: &pii.Sealer{Keys: keys, Store: store}}
+			res, err := acts.Redeliver(ctx, actionID)
+			fmt.Fprintf(cmd.OutOrStdout(), "%d webhook(s) delivered, %d failed again\n", res.Sent, res.Failed)
+			if err != nil {
+				return err
+			}
+			if res.Failed > 0 {
+				return fmt.Errorf("%d webhook(s) not delivered, the last: %s", res.Failed, res.LastError)
+			}
+			return nil
+		}),
+	}
+	for _, c := range []*cobra.Command{list, redeliver} {
+		c.Flags().StringVar(&actionID, "action", "", "only the deliveries of this action")
+	}
+	cmd.AddCommand(list, redeliver)
 	return cmd
 }

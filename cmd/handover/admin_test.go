@@ -1,14 +1,24 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/handover/handover/activities"
 	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
 )
 
 // The admin command applies the API's rules to what it creates, refuses a read model that is not
@@ -70,4 +80,71 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	out, err = run([]string{url, "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()}, "admin", "rewrap-keys")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "0 customer key(s) now wrapped by key")
+}
+
+// `admin webhooks list` shows the deliveries that failed, and `admin webhooks redeliver` sends them
+// to the configured webhook, signed, and says how many got through; without a webhook it says
+// what is missing and sends nothing.
+func TestAdminRedeliversFailedWebhooks(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	url := "HANDOVER_DATABASE_URL=sqlite:" + filepath.Join(dir, "readmodel.db")
+	key := "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()
+	run := func(env []string, args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(append(os.Environ(), url, key, "HANDOVER_WEBHOOK_URL=", "HANDOVER_WEBHOOK_SECRET="), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run(nil, "migrate")
+	require.NoError(t, err, out)
+	store := modelstest.Open(t, "sqlite:"+filepath.Join(dir, "readmodel.db"))
+	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for _, id := range []string{"a1/2/handover_requested/bob", "a2/4/escalated/role:supervisor@desk"} {
+		ev, err := json.Marshal(activities.WebhookEvent{ID: id, Type: "action.handover_requested", ActionID: id[:2], Message: "m"})
+		require.NoError(t, err)
+		require.NoError(t, store.WebhookFailed(context.Background(), models.WebhookDelivery{
+			ID: id, ActionID: id[:2], Event: string(ev), LastError: "webhook answered 503 Service Unavailable", LastAttemptAt: at,
+		}))
+	}
+
+	out, err = run(nil, "admin", "webhooks", "list")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "a1/2/handover_requested/bob\taction a1\t1 attempt(s)\tfailing since 2026-12-03T09:00:00Z")
+	require.Contains(t, out, "503 Service Unavailable")
+	require.Contains(t, out, "2 undelivered webhook(s)")
+	out, err = run(nil, "admin", "webhooks", "list", "--action", "a2")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "1 undelivered webhook(s)")
+
+	out, err = run(nil, "admin", "webhooks", "redeliver")
+	require.Error(t, err)
+	require.Contains(t, out, "no webhook is configured")
+
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !activities.Verify("0123456789abcdef", r.Header.Get(activities.HeaderTimestamp), body, r.Header.Get(activities.HeaderSignature)) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, r.Header.Get(activities.HeaderEventID))
+	}))
+	defer srv.Close()
+	hook := []string{"HANDOVER_WEBHOOK_URL=" + srv.URL, "HANDOVER_WEBHOOK_SECRET=0123456789abcdef"}
+	out, err = run(hook, "admin", "webhooks", "redeliver", "--action", "a2")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again")
+	out, err = run(hook, "admin", "webhooks", "redeliver")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again")
+	mu.Lock()
+	require.Equal(t, []string{"a2/4/escalated/role:supervisor@desk", "a1/2/handover_requested/bob"}, got)
+	mu.Unlock()
+	out, err = run(nil, "admin", "webhooks", "list")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "0 undelivered webhook(s)")
 }

@@ -1,0 +1,64 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/handover/handover/models"
+)
+
+// Redelivery is what one redelivery did.
+type Redelivery struct {
+	// Sent counts the deliveries that got through, Failed those that failed again (recorded again,
+	// to be sent by a later redelivery).
+	Sent, Failed int
+	// LastError is the error of the last delivery that failed, if any did.
+	LastError string
+}
+
+// redeliverPage is how many undelivered webhooks one read of the read model takes.
+const redeliverPage = 100
+
+// Redeliver sends again, one by one and oldest first, every webhook delivery that failed and has
+// not got through since (those of one action when actionID is set): the ones the workflow gave up
+// on after a day of retries, and any still being retried. Each goes with its own event ID, so a
+// receiver that got it after all drops it. The read model keeps account as the workflow's
+// deliveries do.
+func (a *Activities) Redeliver(ctx context.Context, actionID string) (Redelivery, error) {
+	var out Redelivery
+	if a.Webhook == nil || a.Webhook.URL == "" {
+		return out, errors.New("no webhook is configured (HANDOVER_WEBHOOK_URL and HANDOVER_WEBHOOK_SECRET, as the workers have)")
+	}
+	var after *models.WebhookDelivery
+	for {
+		page, err := a.Store.UndeliveredWebhooks(ctx, actionID, after, redeliverPage)
+		if err != nil {
+			return out, err
+		}
+		for _, d := range page {
+			if err := ctx.Err(); err != nil {
+				return out, err
+			}
+			var ev WebhookEvent
+			if err := json.Unmarshal([]byte(d.Event), &ev); err != nil {
+				return out, fmt.Errorf("webhook %s as recorded: %w", d.ID, err)
+			}
+			sent, unrecorded := a.deliver(ctx, ev)
+			if unrecorded != nil {
+				return out, unrecorded
+			}
+			if sent != nil {
+				out.Failed++
+				out.LastError = sent.Error()
+				continue
+			}
+			out.Sent++
+		}
+		if len(page) < redeliverPage {
+			return out, nil
+		}
+		after = &page[len(page)-1]
+	}
+}

@@ -1,0 +1,75 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// WebhookDelivery is a webhook delivery that failed, kept until one gets through: the event as it
+// was to be sent, with its personal data sealed.
+type WebhookDelivery struct {
+	// ID is the event's ID, the one the receiver de-duplicates by.
+	ID       string `gorm:"primaryKey"`
+	ActionID string
+	// Event is the event's JSON body, personal data sealed.
+	Event         string
+	Attempts      int
+	LastError     string
+	FailedAt      time.Time
+	LastAttemptAt time.Time
+	// DeliveredAt is when a later attempt got through; nil while none has.
+	DeliveredAt *time.Time
+}
+
+// TableName names the table.
+func (WebhookDelivery) TableName() string { return "webhook_deliveries" }
+
+// WebhookFailed records a failed attempt to deliver an event: the first one keeps the event, later
+// ones count and keep the newest error. One already delivered stays delivered.
+func (s *Store) WebhookFailed(ctx context.Context, d WebhookDelivery) error {
+	d.FailedAt, d.LastAttemptAt, d.Attempts, d.DeliveredAt = utc(d.LastAttemptAt), utc(d.LastAttemptAt), 1, nil
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "id"}},
+		DoUpdates: clause.Set{
+			{Column: clause.Column{Name: "attempts"}, Value: gorm.Expr("webhook_deliveries.attempts + 1")},
+			{Column: clause.Column{Name: "last_error"}, Value: gorm.Expr("excluded.last_error")},
+			{Column: clause.Column{Name: "last_attempt_at"}, Value: gorm.Expr("excluded.last_attempt_at")},
+		},
+	}).Create(&d).Error
+	if err != nil {
+		return fmt.Errorf("recording the failed delivery of webhook %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// WebhookDelivered marks a failed delivery as got through at; an event that never failed has
+// nothing to mark.
+func (s *Store) WebhookDelivered(ctx context.Context, id string, at time.Time) error {
+	err := s.db.WithContext(ctx).Model(&WebhookDelivery{}).
+		Where("id = ? AND delivered_at IS NULL", id).Update("delivered_at", utc(at)).Error
+	if err != nil {
+		return fmt.Errorf("marking webhook %s delivered: %w", id, err)
+	}
+	return nil
+}
+
+// UndeliveredWebhooks lists up to limit deliveries not got through yet, oldest failure first,
+// after the position after (nil: from the first), of one action when actionID is set.
+func (s *Store) UndeliveredWebhooks(ctx context.Context, actionID string, after *WebhookDelivery, limit int) ([]WebhookDelivery, error) {
+	q := s.read.WithContext(ctx).Where("delivered_at IS NULL")
+	if actionID != "" {
+		q = q.Where("action_id = ?", actionID)
+	}
+	if after != nil {
+		q = q.Where("(failed_at, id) > (?, ?)", utc(after.FailedAt), after.ID)
+	}
+	var out []WebhookDelivery
+	if err := q.Order("failed_at, id").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("listing undelivered webhooks: %w", err)
+	}
+	return out, nil
+}

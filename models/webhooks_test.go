@@ -1,0 +1,69 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
+)
+
+// A failed webhook delivery is kept with its event until one gets through: later failures count and
+// keep the newest error (the event as first recorded), a delivery marks it, a failure after that
+// leaves it delivered, and the undelivered ones list oldest first, page by page, by action.
+func TestWebhookDeliveriesAreKeptUntilDelivered(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		fail := func(id, action, errText string, at time.Time) {
+			t.Helper()
+			require.NoError(t, store.WebhookFailed(ctx, models.WebhookDelivery{
+				ID: id, ActionID: action, Event: `{"id":"` + id + `"}`, LastError: errText, LastAttemptAt: at,
+			}))
+		}
+		ids := func(ds []models.WebhookDelivery) []string {
+			out := make([]string, len(ds))
+			for i, d := range ds {
+				out[i] = d.ID
+			}
+			return out
+		}
+		fail("a1/2/assigned/bob", "a1", "503", t0)
+		fail("a2/1/assigned/ann", "a2", "timeout", t0.Add(time.Minute))
+		fail("a1/3/escalated/sue", "a1", "refused", t0.Add(2*time.Minute))
+		fail("a1/2/assigned/bob", "a1", "connection refused", t0.Add(time.Hour))
+
+		all, err := store.UndeliveredWebhooks(ctx, "", nil, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"a1/2/assigned/bob", "a2/1/assigned/ann", "a1/3/escalated/sue"}, ids(all), "oldest failure first")
+		first := all[0]
+		require.Equal(t, 2, first.Attempts)
+		require.Equal(t, "connection refused", first.LastError)
+		require.True(t, first.FailedAt.Equal(t0), "first failed at %s", first.FailedAt)
+		require.True(t, first.LastAttemptAt.Equal(t0.Add(time.Hour)), "last attempt at %s", first.LastAttemptAt)
+		require.Equal(t, `{"id":"a1/2/assigned/bob"}`, first.Event)
+		require.Nil(t, first.DeliveredAt)
+
+		page, err := store.UndeliveredWebhooks(ctx, "", nil, 2)
+		require.NoError(t, err)
+		require.Len(t, page, 2)
+		rest, err := store.UndeliveredWebhooks(ctx, "", &page[1], 2)
+		require.NoError(t, err)
+		require.Equal(t, []string{"a1/3/escalated/sue"}, ids(rest), "the next page starts after the last one")
+		of, err := store.UndeliveredWebhooks(ctx, "a1", nil, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"a1/2/assigned/bob", "a1/3/escalated/sue"}, ids(of))
+
+		require.NoError(t, store.WebhookDelivered(ctx, "a1/2/assigned/bob", t0.Add(2*time.Hour)))
+		require.NoError(t, store.WebhookDelivered(ctx, "never-failed", t0.Add(2*time.Hour)), "nothing to mark")
+		fail("a1/2/assigned/bob", "a1", "late retry failed", t0.Add(3*time.Hour))
+		all, err = store.UndeliveredWebhooks(ctx, "", nil, 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"a2/1/assigned/ann", "a1/3/escalated/sue"}, ids(all), "delivered once is delivered")
+
+		f, err := store.Figures(ctx, t0, t0)
+		require.NoError(t, err)
+		require.EqualValues(t, 2, f.WebhooksUndelivered)
+	})
+}
