@@ -18,9 +18,6 @@ type Redelivery struct {
 	LastError string
 }
 
-// redeliverPage is how many undelivered webhooks one read of the read model takes.
-const redeliverPage = 100
-
 // Redeliver sends again, one by one and oldest first, every webhook delivery that failed and has
 // not got through since (those of one action when actionID is set): the ones the workflow gave up
 // on after a day of retries, and any still being retried. Each goes with its own event ID, so a
@@ -31,34 +28,25 @@ func (a *Activities) Redeliver(ctx context.Context, actionID string) (Redelivery
 	if a.Webhook == nil || a.Webhook.URL == "" {
 		return out, errors.New("no webhook is configured (HANDOVER_WEBHOOK_URL and HANDOVER_WEBHOOK_SECRET, as the workers have)")
 	}
-	var after *models.WebhookDelivery
-	for {
-		page, err := a.Store.UndeliveredWebhooks(ctx, actionID, after, redeliverPage)
-		if err != nil {
-			return out, err
+	err := a.Store.EachUndeliveredWebhook(ctx, actionID, func(d models.WebhookDelivery) error {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		for _, d := range page {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			var ev WebhookEvent
-			if err := json.Unmarshal([]byte(d.Event), &ev); err != nil {
-				return out, fmt.Errorf("webhook %s as recorded: %w", d.ID, err)
-			}
-			sent, unrecorded := a.deliver(ctx, ev)
-			if unrecorded != nil {
-				return out, unrecorded
-			}
-			if sent != nil {
-				out.Failed++
-				out.LastError = sent.Error()
-				continue
-			}
-			out.Sent++
+		var ev WebhookEvent
+		if err := json.Unmarshal([]byte(d.Event), &ev); err != nil {
+			return fmt.Errorf("webhook %s as recorded: %w", d.ID, err)
 		}
-		if len(page) < redeliverPage {
-			return out, nil
+		sent, unrecorded := a.deliver(ctx, ev)
+		if unrecorded != nil {
+			return unrecorded
 		}
-		after = &page[len(page)-1]
-	}
+		if sent != nil {
+			out.Failed++
+			out.LastError = sent.Error()
+			return nil
+		}
+		out.Sent++
+		return nil
+	})
+	return out, err
 }

@@ -73,3 +73,28 @@ func (s *Store) UndeliveredWebhooks(ctx context.Context, actionID string, after 
 	}
 	return out, nil
 }
+
+// webhookPage is how many undelivered webhooks EachUndeliveredWebhook reads at a time.
+const webhookPage = 100
+
+// EachUndeliveredWebhook calls fn with each delivery not got through yet, oldest failure first (of
+// one action when actionID is set), reading them a page at a time; fn may mark them delivered or
+// failed as it goes. It stops at fn's first error, and answers it.
+func (s *Store) EachUndeliveredWebhook(ctx context.Context, actionID string, fn func(WebhookDelivery) error) error {
+	var after *WebhookDelivery
+	for {
+		page, err := s.UndeliveredWebhooks(ctx, actionID, after, webhookPage)
+		if err != nil {
+			return err
+		}
+		for _, d := range page {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		if len(page) < webhookPage {
+			return nil
+		}
+		after = &page[len(page)-1]
+	}
+}

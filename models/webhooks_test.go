@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -65,5 +66,31 @@ func TestWebhookDeliveriesAreKeptUntilDelivered(t *testing.T) {
 		f, err := store.Figures(ctx, t0, t0)
 		require.NoError(t, err)
 		require.EqualValues(t, 2, f.WebhooksUndelivered)
+	})
+}
+
+// EachUndeliveredWebhook walks every undelivered delivery once, oldest first, over several pages,
+// also while the walk marks them delivered; a walk after that finds none.
+func TestEachUndeliveredWebhookWalksEveryPage(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		const n = 203 // three pages
+		var want []string
+		for i := range n {
+			id := fmt.Sprintf("a%03d/1/created/role:@desk", i)
+			want = append(want, id)
+			require.NoError(t, store.WebhookFailed(ctx, models.WebhookDelivery{
+				ID: id, ActionID: id[:4], Event: "{}", LastError: "503", LastAttemptAt: t0.Add(time.Duration(i) * time.Second),
+			}))
+		}
+		var got []string
+		require.NoError(t, store.EachUndeliveredWebhook(ctx, "", func(d models.WebhookDelivery) error {
+			got = append(got, d.ID)
+			return store.WebhookDelivered(ctx, d.ID, t0.Add(time.Hour))
+		}))
+		require.Equal(t, want, got)
+		require.NoError(t, store.EachUndeliveredWebhook(ctx, "", func(d models.WebhookDelivery) error {
+			return fmt.Errorf("%s is still undelivered", d.ID)
+		}))
 	})
 }

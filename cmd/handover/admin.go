@@ -213,22 +213,15 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 		Args:  cobra.NoArgs,
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
 			out := cmd.OutOrStdout()
-			var after *models.WebhookDelivery
 			total := 0
-			for {
-				page, err := store.UndeliveredWebhooks(ctx, actionID, after, 500)
-				if err != nil {
-					return err
-				}
-				for _, d := range page {
-					fmt.Fprintf(out, "%s\taction %s\t%d attempt(s)\tfailing since %s\tlast %s: %s\n", d.ID, d.ActionID,
-						d.Attempts, d.FailedAt.UTC().Format(time.RFC3339), d.LastAttemptAt.UTC().Format(time.RFC3339), d.LastError)
-				}
-				total += len(page)
-				if len(page) < 500 {
-					break
-				}
-				after = &page[len(page)-1]
+			err := store.EachUndeliveredWebhook(ctx, actionID, func(d models.WebhookDelivery) error {
+				total++
+				_, err := fmt.Fprintf(out, "%s\taction %s\t%d attempt(s)\tfailing since %s\tlast %s: %s\n", d.ID, d.ActionID,
+					d.Attempts, d.FailedAt.UTC().Format(time.RFC3339), d.LastAttemptAt.UTC().Format(time.RFC3339), d.LastError)
+				return err
+			})
+			if err != nil {
+				return err
 			}
 			fmt.Fprintf(out, "%d undelivered webhook(s)\n", total)
 			return nil
