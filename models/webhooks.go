@@ -46,13 +46,23 @@ func (s *Store) WebhookFailed(ctx context.Context, d WebhookDelivery) error {
 	return nil
 }
 
+// KeepDeliveredWebhooks is how long a delivery that failed and then got through stays recorded.
+const KeepDeliveredWebhooks = 30 * 24 * time.Hour
+
 // WebhookDelivered marks a failed delivery as got through at; an event that never failed has
-// nothing to mark.
+// nothing to mark. Marking one removes those that got through more than KeepDeliveredWebhooks
+// before at, so the table holds what failed lately and not every failure ever.
 func (s *Store) WebhookDelivered(ctx context.Context, id string, at time.Time) error {
-	err := s.db.WithContext(ctx).Model(&WebhookDelivery{}).
-		Where("id = ? AND delivered_at IS NULL", id).Update("delivered_at", utc(at)).Error
-	if err != nil {
-		return fmt.Errorf("marking webhook %s delivered: %w", id, err)
+	res := s.db.WithContext(ctx).Model(&WebhookDelivery{}).
+		Where("id = ? AND delivered_at IS NULL", id).Update("delivered_at", utc(at))
+	if res.Error != nil {
+		return fmt.Errorf("marking webhook %s delivered: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil
+	}
+	if err := s.db.WithContext(ctx).Where("delivered_at < ?", utc(at.Add(-KeepDeliveredWebhooks))).Delete(&WebhookDelivery{}).Error; err != nil {
+		return fmt.Errorf("removing webhooks delivered before %s: %w", at.Add(-KeepDeliveredWebhooks).Format(time.RFC3339), err)
 	}
 	return nil
 }

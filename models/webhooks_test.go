@@ -66,6 +66,12 @@ func TestWebhookDeliveriesAreKeptUntilDelivered(t *testing.T) {
 		f, err := store.Figures(ctx, t0, t0)
 		require.NoError(t, err)
 		require.EqualValues(t, 2, f.WebhooksUndelivered)
+
+		// A delivery marked later removes those delivered more than 30 days before it, and only those.
+		require.NoError(t, store.WebhookDelivered(ctx, "a2/1/assigned/ann", t0.Add(3*time.Hour+models.KeepDeliveredWebhooks)))
+		var left []string
+		require.NoError(t, store.DB().Model(&models.WebhookDelivery{}).Order("id").Pluck("id", &left).Error)
+		require.Equal(t, []string{"a1/3/escalated/sue", "a2/1/assigned/ann"}, left, "bob's, delivered 30 days and an hour before, is gone")
 	})
 }
 
