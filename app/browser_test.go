@@ -583,4 +583,40 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&settings))
 	resp.Body.Close()
 	require.True(t, settings.DisableWriteActions, "its server refuses every change but queries")
+
+	// A burst of changes on the team is drawn on the open board together, and every one of them
+	// shows, also those that come while a redraw is still under way (here held open for 3 s after
+	// it has read the page: a redraw then cannot have them in what it read).
+	carol.do(chromedp.Navigate(st.URL+"/board"), chromedp.WaitVisible(chromedp.CSS(`#live-pause`)))
+	_, err = chromedp.Run(carol.ctx, chromedp.Evaluate[bool](`(function () {
+		window.redraws = 0;
+		document.addEventListener('htmx:afterSettle', function () { window.redraws++; });
+		var ajax = window.htmx.ajax;
+		window.htmx.ajax = function () {
+			return ajax.apply(this, arguments).then(function (v) {
+				return new Promise(function (done) { setTimeout(function () { done(v); }, 3000); });
+			});
+		};
+		return true;
+	})()`))
+	require.NoError(t, err)
+	const burst = 8
+	create := func(i int) {
+		require.Equal(t, http.StatusCreated, r.call(http.MethodPost, "/api/v1/actions", merge(merge(newAction("alice"), "title", fmt.Sprintf("Burst %d", i)), "due_in", "5m"), nil))
+	}
+	create(0)
+	require.Eventually(t, func() bool {
+		n, err := chromedp.Run(carol.ctx, chromedp.Evaluate[int](`window.redraws`))
+		return err == nil && n > 0
+	}, 10*time.Second, 20*time.Millisecond, "the first change is drawn")
+	for i := 1; i < burst; i++ {
+		create(i)
+	}
+	require.Eventually(t, func() bool {
+		shown, err := chromedp.Run(carol.ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('#live .card a.card-title')].filter(e => /^Burst \d$/.test(e.textContent.trim())).length`))
+		return err == nil && shown == burst
+	}, 20*time.Second, 100*time.Millisecond, "every action of the burst is on the board")
+	redraws, err := chromedp.Run(carol.ctx, chromedp.Evaluate[int](`window.redraws`))
+	require.NoError(t, err)
+	t.Logf("%d changes drawn in %d redraws", burst, redraws)
 }

@@ -118,31 +118,47 @@
       /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   }
 
-  var pending = false;
-  function refresh(reason) {
-    if (pending) { return; }
-    var status = document.getElementById("live-status");
+  // held: the page is not to be redrawn now (the person is typing, or has paused live updates);
+  // it says so in the status line.
+  function held(status) {
     if (busy()) {
       if (status) {
         status.textContent = document.querySelector("#live[data-refused]") ?
           "This page has changed since. You will see it once you send the form again or leave it." :
           "This page changed while you were typing. Reload to see it.";
       }
-      return;
+      return true;
     }
     if (paused) {
       stale = true;
       if (status) { status.textContent = "This page has changed. Resume live updates to see it."; }
-      return;
+      return true;
     }
+    return false;
+  }
+
+  // One redraw at a time, at most one a second: changes that come meanwhile are drawn together by
+  // the next one, and none is lost (a change that comes while a redraw is reading the page may not
+  // be in what it read, so another follows). A busy team's board is redrawn once a second, not
+  // once per change.
+  var gap = 1000, pending = false, again = null, last = 0;
+  function refresh(reason) {
+    if (pending) { again = reason; return; }
+    var status = document.getElementById("live-status");
+    if (held(status)) { return; }
     pending = true;
+    window.setTimeout(function () { redraw(reason, status); }, Math.max(0, last + gap - Date.now()));
+  }
+  function redraw(reason, status) {
+    if (held(status)) { pending = false; return; }
+    again = null; // what this redraw reads comes after every change announced so far
+    last = Date.now();
     // Panels the person opened stay open across the redraw, and the focus stays where it was.
     var open = Array.prototype.map.call(document.querySelectorAll("#live details[open][id]"), function (d) { return d.id; });
     var focused = focusKey(document.activeElement);
     window.htmx.ajax("GET", window.location.pathname + window.location.search, {
       target: "#live", select: "#live", swap: "outerHTML"
     }).then(function () {
-      pending = false;
       open.forEach(function (id) {
         var d = document.getElementById(id);
         if (d) { d.open = true; }
@@ -150,7 +166,16 @@
       restoreFocus(focused);
       document.body.setAttribute("data-refreshed", String(Date.now()));
       if (status) { status.textContent = reason; }
-    }, function () { pending = false; });
+      drawn();
+    }, drawn);
+  }
+  function drawn() {
+    pending = false;
+    if (again) {
+      var reason = again;
+      again = null;
+      refresh(reason);
+    }
   }
 
   // An element is found again after a redraw by its id, or else by what it is (tag, link, field
