@@ -106,7 +106,8 @@ func (r *ReadAPI) get(ctx context.Context, staffID, path string) (int, error) {
 }
 
 // Queries are the API's reads matching ReadQueries: a team's newest actions (as its supervisor),
-// an owner's open ones, an agent's and a supervisor's inbox, one action and its timeline.
+// an owner's open ones, an agent's and a supervisor's inbox, an agent's inbox records, one action
+// and its timeline.
 func (r *ReadAPI) Queries() []ReadQuery {
 	s := r.seed
 	teamOf := func(i int) int { return i % len(s.Teams) }
@@ -126,6 +127,10 @@ func (r *ReadAPI) Queries() []ReadQuery {
 		}},
 		{"API inbox supervisor", func(ctx context.Context, i int) (int, error) {
 			return r.get(ctx, s.Supervisors[teamOf(i)], "/api/v1/me/inbox")
+		}},
+		{"API inbox notifications", func(ctx context.Context, i int) (int, error) {
+			// What the inbox page asks for: the newest it shows.
+			return r.get(ctx, agent(i), "/api/v1/me/notifications?limit=15")
 		}},
 		{"API action and its timeline", func(ctx context.Context, i int) (int, error) {
 			id := s.Actions[(i*104729)%len(s.Actions)]

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -20,7 +21,8 @@ import (
 
 // ReadModelOptions size the read-model measurement.
 type ReadModelOptions struct {
-	// Actions to seed, each with its handovers and a timeline of 3 to 7 events. Default 100,000.
+	// Actions to seed, each with its handovers, a timeline of 3 to 7 events and an inbox record
+	// of each event after the first. Default 100,000.
 	Actions int
 	// Requests of each query measured. Default 200.
 	Requests int
@@ -156,7 +158,9 @@ type Seeded struct {
 	Actions     []string
 	Customers   int
 	Events      int
-	Now         time.Time
+	// Notifications are the inbox records seeded, about 800 a person.
+	Notifications int
+	Now           time.Time
 }
 
 // seedTitle begins the title of every seeded action.
@@ -196,13 +200,7 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 		s.Actions = append(s.Actions, uuid.NewSHA1(seedNamespace, fmt.Appendf(nil, "seed-a-%07d", i)).String())
 	}
 	if int(have) == opt.Actions {
-		var found, events int64
-		if err := db.Model(&models.Action{}).Where("id = ?", s.Actions[0]).Count(&found).Error; err != nil || found == 0 {
-			return s, errors.Join(err, errors.New("the read model holds a seed of an older version: use an empty database"))
-		}
-		err := db.Model(&models.ActionEvent{}).Count(&events).Error
-		s.Events = int(events)
-		return s, err
+		return s, reuseSeed(db, &s)
 	}
 	if have != 0 {
 		return s, fmt.Errorf("the read model holds %d seeded actions, not %d: use an empty database", have, opt.Actions)
@@ -232,6 +230,7 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 		actions   []models.Action
 		handovers []models.Handover
 		events    []models.ActionEvent
+		notes     []models.Notification
 	)
 	flush := func() error {
 		err := db.Transaction(func(tx *gorm.DB) error {
@@ -243,9 +242,12 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 					return err
 				}
 			}
-			return tx.CreateInBatches(events, batch).Error
+			if err := tx.CreateInBatches(events, batch).Error; err != nil {
+				return err
+			}
+			return tx.CreateInBatches(notes, batch).Error
 		})
-		actions, handovers, events = actions[:0], handovers[:0], events[:0]
+		actions, handovers, events, notes = actions[:0], handovers[:0], events[:0], notes[:0]
 		return err
 	}
 	for i, id := range s.Actions {
@@ -306,6 +308,9 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 			})
 		}
 		s.Events += nEvents
+		told := seedNotifications(a, events[len(events)-nEvents:], s.Supervisors[t])
+		notes = append(notes, told...)
+		s.Notifications += len(told)
 		actions = append(actions, a)
 		if len(actions) == batch || i == len(s.Actions)-1 {
 			if err := flush(); err != nil {
@@ -315,13 +320,52 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 	}
 	if store.Dialect() == models.DialectPostgres {
 		// Fresh statistics, as autovacuum would give a table this size soon after.
-		if err := db.Exec("ANALYZE actions, handovers, action_events").Error; err != nil {
+		if err := db.Exec("ANALYZE actions, handovers, action_events, notifications").Error; err != nil {
 			return s, err
 		}
 	} else if err := db.Exec("ANALYZE").Error; err != nil {
 		return s, err
 	}
 	return s, nil
+}
+
+// reuseSeed checks that the read model holds a seed of this version (its actions' IDs, inbox
+// records) and counts its events and inbox records into s.
+func reuseSeed(db *gorm.DB, s *Seeded) error {
+	var found, events, notes int64
+	if err := db.Model(&models.Action{}).Where("id = ?", s.Actions[0]).Count(&found).Error; err != nil || found == 0 {
+		return errors.Join(err, errors.New("the read model holds a seed of an older version: use an empty database"))
+	}
+	if err := db.Model(&models.Notification{}).Where("action_id = ?", s.Actions[0]).Count(&notes).Error; err != nil || notes == 0 {
+		return errors.Join(err, errors.New("the read model holds a seed without inbox records (an older version): use an empty database"))
+	}
+	if err := db.Model(&models.ActionEvent{}).Count(&events).Error; err != nil {
+		return err
+	}
+	if err := db.Model(&models.Notification{}).Count(&notes).Error; err != nil {
+		return err
+	}
+	s.Events, s.Notifications = int(events), int(notes)
+	return nil
+}
+
+// seedNotifications are the inbox records of a seeded action's events after its creation: the
+// owner is told of every other one, the person who handed it over (or, when there is none, the
+// team's supervisor) of the rest.
+func seedNotifications(a models.Action, events []models.ActionEvent, supervisor string) []models.Notification {
+	other := cmp.Or(a.HanderID, supervisor)
+	var out []models.Notification
+	for _, e := range events[1:] {
+		to := other
+		if e.Seq%2 == 0 && a.OwnerID != "" {
+			to = a.OwnerID
+		}
+		out = append(out, models.Notification{
+			RecipientID: to, ActionID: a.ID, Seq: e.Seq, Kind: e.Type, ActorID: e.ActorID, Cause: e.Cause,
+			Message: "Seeded: " + e.Type + " on " + a.Title, CreatedAt: e.At,
+		})
+	}
+	return out
 }
 
 // ReadQuery is one read the API makes, with parameters varied from call to call.
@@ -346,8 +390,8 @@ func (q ReadQuery) Measure(ctx context.Context, n int) (QueryFigures, error) {
 	return QueryFigures{Query: q.Name, P50Ms: lat.ms(0.50), P99Ms: lat.ms(0.99), Rows: rows}, nil
 }
 
-// ReadQueries are the reads behind GET /actions (with its filters), GET /me/inbox and
-// GET /actions/{id} with its timeline, as the API calls them (page size 50).
+// ReadQueries are the reads behind GET /actions (with its filters), GET /me/inbox,
+// GET /me/notifications and GET /actions/{id} with its timeline, as the API calls them (page size 50).
 func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 	team := func(i int) string { return s.Teams[i%len(s.Teams)] }
 	open := []string{"unassigned", "assigned", "handover_pending", "checking", "escalated"}
@@ -396,6 +440,12 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 			t := i % len(s.Teams)
 			in, err := store.Inbox(ctx, models.InboxOf{StaffID: s.Supervisors[t], TeamID: s.Teams[t], Supervisor: true}, s.Now)
 			return len(in.Owned) + len(in.AwaitingAcceptance) + len(in.FollowUpsDue) + len(in.ChecksDue), err
+		}},
+		{"inbox notifications", func(ctx context.Context, i int) (int, error) {
+			// As GET /me/notifications reads them for the inbox page.
+			k := (i * 13) % len(s.Staff)
+			told, err := store.MyNotifications(ctx, models.InboxOf{StaffID: s.Staff[k], TeamID: s.Teams[k/10]}, 200)
+			return len(told), err
 		}},
 		{"action with timeline", func(ctx context.Context, i int) (int, error) {
 			id := s.Actions[(i*104729)%len(s.Actions)]

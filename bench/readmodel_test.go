@@ -80,6 +80,9 @@ func TestReadQueriesSmall(t *testing.T) {
 			if seeded.Events < 3*2000 {
 				t.Fatalf("seeded %d events for 2000 actions, want at least 3 each", seeded.Events)
 			}
+			if seeded.Notifications < 2*2000 {
+				t.Fatalf("seeded %d inbox records for 2000 actions, want at least 2 each", seeded.Notifications)
+			}
 			for _, q := range bench.ReadQueries(store, seeded) {
 				rows, err := q.Run(ctx, 1)
 				if err != nil {
