@@ -237,7 +237,7 @@ type notificationJSON struct {
 // myNotifications lists the caller's inbox records, newest first.
 func (s *server) myNotifications(c *gin.Context) (int, any, error) {
 	me := principal(c)
-	rows, err := s.Store.MyNotifications(c.Request.Context(), models.InboxOf{StaffID: me.ID, TeamID: teamOf(me), AllTeams: seesAllTeams(me)}, 200)
+	rows, _, err := s.Store.MyNotifications(c.Request.Context(), models.InboxOf{StaffID: me.ID, TeamID: teamOf(me), AllTeams: seesAllTeams(me)}, models.NotificationPage{Limit: 200})
 	if err != nil {
 		return 0, nil, err
 	}

@@ -442,9 +442,9 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 			return len(in.Owned) + len(in.AwaitingAcceptance) + len(in.FollowUpsDue) + len(in.ChecksDue), err
 		}},
 		{"inbox notifications", func(ctx context.Context, i int) (int, error) {
-			// As GET /me/notifications reads them for the inbox page.
+			// As GET /me/notifications reads them for the inbox page, which shows 15.
 			k := (i * 13) % len(s.Staff)
-			told, err := store.MyNotifications(ctx, models.InboxOf{StaffID: s.Staff[k], TeamID: s.Teams[k/10]}, 200)
+			told, _, err := store.MyNotifications(ctx, models.InboxOf{StaffID: s.Staff[k], TeamID: s.Teams[k/10]}, models.NotificationPage{Limit: 15})
 			return len(told), err
 		}},
 		{"action with timeline", func(ctx context.Context, i int) (int, error) {

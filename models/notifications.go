@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -39,22 +40,111 @@ func (s *Store) AddNotifications(ctx context.Context, records []Notification) er
 
 // ListNotifications returns a person's newest inbox records first, whatever their actions' teams.
 func (s *Store) ListNotifications(ctx context.Context, recipientID string, limit int) ([]Notification, error) {
-	return s.MyNotifications(ctx, InboxOf{StaffID: recipientID, AllTeams: true}, limit)
+	out, _, err := s.MyNotifications(ctx, InboxOf{StaffID: recipientID, AllTeams: true}, NotificationPage{Limit: limit})
+	return out, err
 }
 
-// MyNotifications returns of.StaffID's newest inbox records about actions they may still see: one
-// moved to another team no longer reads the old team's (a message can carry a cancel reason or a
-// customer's name), as their inbox and the actions themselves are out of their scope then.
-func (s *Store) MyNotifications(ctx context.Context, of InboxOf, limit int) ([]Notification, error) {
-	q := s.read.WithContext(ctx).Where("recipient_id = ?", of.StaffID)
-	if !of.AllTeams {
-		q = q.Where("action_id IN (?)", s.read.Model(&Action{}).Select("id").Where("team_id = ?", of.TeamID))
+// NotificationPosition is where an inbox record stands in its inbox's order: newest first, records
+// of one time by their event's sequence number, then by action and kind, so that no two share one.
+type NotificationPosition struct {
+	CreatedAt time.Time
+	Seq       int64
+	ActionID  string
+	Kind      string
+}
+
+// positionOf is the position of an inbox record.
+func positionOf(n Notification) NotificationPosition {
+	return NotificationPosition{CreatedAt: n.CreatedAt, Seq: n.Seq, ActionID: n.ActionID, Kind: n.Kind}
+}
+
+// NotificationPage asks for a page of an inbox: at most Limit records, the newest ones, or the
+// newest of those older than Before when it is set.
+type NotificationPage struct {
+	Limit  int
+	Before *NotificationPosition
+}
+
+// maxInboxChunk bounds how many records one read of an inbox takes while it looks for the ones of
+// the person's team.
+const maxInboxChunk = 1000
+
+// MyNotifications returns a page of of.StaffID's inbox records, newest first, about actions they
+// may still see, and the position of its last record when older ones remain: one moved to another
+// team no longer reads the old team's (a message can carry a cancel reason or a customer's name),
+// as their inbox and the actions themselves are out of their scope then.
+//
+// The records are read in the index's order, a chunk at a time, and those of other teams' actions
+// dropped: a join with the team's actions in one query is planned (on PostgreSQL) as reading all
+// the team's actions and all the person's records, then sorting them, however small the page.
+func (s *Store) MyNotifications(ctx context.Context, of InboxOf, page NotificationPage) ([]Notification, *NotificationPosition, error) {
+	page.Limit = max(page.Limit, 1)
+	out := make([]Notification, 0, page.Limit+1)
+	before, chunk := page.Before, page.Limit+1
+	for len(out) <= page.Limit {
+		rows, err := s.notificationsBefore(ctx, of.StaffID, before, chunk)
+		if err != nil {
+			return nil, nil, err
+		}
+		ended := len(rows) < chunk
+		if len(rows) > 0 {
+			last := positionOf(rows[len(rows)-1])
+			before = &last
+		}
+		if !of.AllTeams {
+			if rows, err = s.ofTeam(ctx, rows, of.TeamID); err != nil {
+				return nil, nil, err
+			}
+		}
+		out = append(out, rows...)
+		if ended {
+			break
+		}
+		chunk = min(2*chunk, maxInboxChunk)
+	}
+	if len(out) <= page.Limit {
+		return out, nil, nil
+	}
+	out = out[:page.Limit]
+	next := positionOf(out[len(out)-1])
+	return out, &next, nil
+}
+
+// notificationsBefore reads up to limit of a person's inbox records, newest first, older than
+// before when it is set.
+func (s *Store) notificationsBefore(ctx context.Context, recipientID string, before *NotificationPosition, limit int) ([]Notification, error) {
+	q := s.read.WithContext(ctx).Where("recipient_id = ?", recipientID)
+	if before != nil {
+		// A row comparison lets both databases seek the inbox's index.
+		q = q.Where("(created_at, seq, action_id, kind) < (?, ?, ?, ?)", utc(before.CreatedAt), before.Seq, before.ActionID, before.Kind)
 	}
 	var out []Notification
-	if err := q.Order("created_at DESC, seq DESC").Limit(limit).Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("listing notifications of %s: %w", of.StaffID, err)
+	if err := q.Order("created_at DESC, seq DESC, action_id DESC, kind DESC").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("listing notifications of %s: %w", recipientID, err)
 	}
 	return out, nil
+}
+
+// ofTeam keeps the inbox records about actions of a team, in their order.
+func (s *Store) ofTeam(ctx context.Context, rows []Notification, teamID string) ([]Notification, error) {
+	if len(rows) == 0 {
+		return rows, nil
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.ActionID)
+	}
+	slices.Sort(ids)
+	var found []string
+	err := s.read.WithContext(ctx).Model(&Action{}).Where("team_id = ? AND id IN ?", teamID, slices.Compact(ids)).Pluck("id", &found).Error
+	if err != nil {
+		return nil, fmt.Errorf("finding the actions of team %s: %w", teamID, err)
+	}
+	mine := make(map[string]bool, len(found))
+	for _, id := range found {
+		mine[id] = true
+	}
+	return slices.DeleteFunc(rows, func(r Notification) bool { return !mine[r.ActionID] }), nil
 }
 
 // StaffWithRole lists the active staff of a role: in one team, or in any team when teamID is "".

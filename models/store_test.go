@@ -286,13 +286,14 @@ func TestProjectionWritesInboxWithItsEvents(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, inbox, 1)
 		// Bob's own list holds it while he is in the action's team, and not once he has moved on.
-		told, err := store.MyNotifications(ctx, models.InboxOf{StaffID: "bob", TeamID: "frontdesk"}, 10)
+		page := models.NotificationPage{Limit: 10}
+		told, _, err := store.MyNotifications(ctx, models.InboxOf{StaffID: "bob", TeamID: "frontdesk"}, page)
 		require.NoError(t, err)
 		require.Equal(t, inbox, told)
-		told, err = store.MyNotifications(ctx, models.InboxOf{StaffID: "bob", TeamID: "backoffice"}, 10)
+		told, _, err = store.MyNotifications(ctx, models.InboxOf{StaffID: "bob", TeamID: "backoffice"}, page)
 		require.NoError(t, err)
 		require.Empty(t, told, "another team's action is out of scope")
-		told, err = store.MyNotifications(ctx, models.InboxOf{StaffID: "bob", TeamID: "backoffice", AllTeams: true}, 10)
+		told, _, err = store.MyNotifications(ctx, models.InboxOf{StaffID: "bob", TeamID: "backoffice", AllTeams: true}, page)
 		require.NoError(t, err)
 		require.Len(t, told, 1, "a manager sees every team")
 		require.Equal(t, "handover_requested", inbox[0].Kind)
