@@ -3,7 +3,6 @@ package api
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -578,13 +577,8 @@ func (s *server) listActions(c *gin.Context) {
 			break
 		}
 	}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxPage {
-			fields = append(fields, FieldError{Field: "limit", Message: fmt.Sprintf("must be a whole number from 1 to %d", maxPage)})
-		}
-		f.Limit = n
-	}
+	limit, bad := pageLimit(c, f.Limit, maxPage)
+	f.Limit, fields = limit, append(fields, bad...)
 	for _, b := range []struct {
 		name string
 		dst  *bool
@@ -613,11 +607,7 @@ func (s *server) listActions(c *gin.Context) {
 	}
 	if v := c.Query("cursor"); v != "" {
 		var cur cursor
-		raw, err := base64.RawURLEncoding.DecodeString(v)
-		if err == nil {
-			err = json.Unmarshal(raw, &cur)
-		}
-		if err != nil || cur.ID == "" {
+		if !decodeCursor(v, &cur) || cur.ID == "" {
 			fields = append(fields, FieldError{Field: "cursor", Message: "is not a cursor this API gave out"})
 		}
 		f.After = &models.Position{CreatedAt: cur.CreatedAt, ID: cur.ID}
@@ -644,8 +634,7 @@ func (s *server) listActions(c *gin.Context) {
 	}
 	var nextCursor *string
 	if next != nil {
-		raw, _ := json.Marshal(cursor{CreatedAt: next.CreatedAt, ID: next.ID})
-		enc := base64.RawURLEncoding.EncodeToString(raw)
+		enc := encodeCursor(cursor{CreatedAt: next.CreatedAt, ID: next.ID})
 		nextCursor = &enc
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": nextCursor})

@@ -234,10 +234,30 @@ type notificationJSON struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// myNotifications lists the caller's inbox records, newest first.
+// maxNotificationsPage is the largest page of an inbox, and the page given without a limit: as
+// many as the inbox answered before it took pages.
+const maxNotificationsPage = 200
+
+// notificationCursor is where a page of an inbox ended, given out as its next_before.
+type notificationCursor struct {
+	CreatedAt time.Time `json:"t"`
+	Seq       int64     `json:"s"`
+	ActionID  string    `json:"a"`
+	Kind      string    `json:"k"`
+}
+
+// notificationsParams are the query parameters GET /me/notifications takes.
+var notificationsParams = []string{"limit", "before"}
+
+// myNotifications lists a page of the caller's inbox records, newest first, and where the next
+// page begins.
 func (s *server) myNotifications(c *gin.Context) (int, any, error) {
+	page, err := notificationPage(c)
+	if err != nil {
+		return 0, nil, err
+	}
 	me := principal(c)
-	rows, _, err := s.Store.MyNotifications(c.Request.Context(), models.InboxOf{StaffID: me.ID, TeamID: teamOf(me), AllTeams: seesAllTeams(me)}, models.NotificationPage{Limit: 200})
+	rows, next, err := s.Store.MyNotifications(c.Request.Context(), models.InboxOf{StaffID: me.ID, TeamID: teamOf(me), AllTeams: seesAllTeams(me)}, page)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -248,5 +268,30 @@ func (s *server) myNotifications(c *gin.Context) (int, any, error) {
 			Message: r.Message, CreatedAt: r.CreatedAt.UTC(),
 		}
 	}
-	return http.StatusOK, gin.H{"items": items}, nil
+	var nextBefore *string
+	if next != nil {
+		cur := encodeCursor(notificationCursor{CreatedAt: next.CreatedAt, Seq: next.Seq, ActionID: next.ActionID, Kind: next.Kind})
+		nextBefore = &cur
+	}
+	return http.StatusOK, gin.H{"items": items, "next_before": nextBefore}, nil
+}
+
+// notificationPage reads the page of an inbox a request asks for: its limit, and the next_before
+// of the page before it; anything else is 422 naming each field at fault.
+func notificationPage(c *gin.Context) (models.NotificationPage, error) {
+	fields := queryFields(c, "is not a parameter of this list", notificationsParams)
+	limit, bad := pageLimit(c, maxNotificationsPage, maxNotificationsPage)
+	page := models.NotificationPage{Limit: limit}
+	fields = append(fields, bad...)
+	if v := c.Query("before"); v != "" {
+		var cur notificationCursor
+		if !decodeCursor(v, &cur) || cur.ActionID == "" {
+			fields = append(fields, FieldError{Field: "before", Message: "is not a next_before this API gave out"})
+		}
+		page.Before = &models.NotificationPosition{CreatedAt: cur.CreatedAt, Seq: cur.Seq, ActionID: cur.ActionID, Kind: cur.Kind}
+	}
+	if len(fields) > 0 {
+		return page, invalidFields(fields...)
+	}
+	return page, nil
 }

@@ -111,10 +111,10 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	var told struct {
 		Items []notificationJSON `json:"items"`
 	}
-	if r := s.call(c, http.MethodGet, "/api/v1/me/notifications", nil, ""); r.ok() {
+	if r := s.call(c, http.MethodGet, "/api/v1/me/notifications?limit="+strconv.Itoa(inboxNotifications), nil, ""); r.ok() {
 		_ = r.decode(&told)
 	}
-	recent := told.Items[:min(len(told.Items), inboxNotifications)]
+	recent := told.Items
 	// The person's own actions at their due time are under Owned, not Checks (which are the checks
 	// they make of others' work): the heading says how many of them want an outcome now.
 	atCheck := 0

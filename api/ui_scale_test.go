@@ -31,7 +31,12 @@ type uiScale struct {
 }
 
 func newUIScale(t *testing.T) *uiScale {
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	return newUIScaleOn(t, modelstest.SQLiteURL(t))
+}
+
+// newUIScaleOn is newUIScale over the read model at url.
+func newUIScaleOn(t *testing.T, url string) *uiScale {
+	store := modelstest.Open(t, url)
 	ctx := context.Background()
 	for _, team := range []string{"desk", "kitchen"} {
 		require.NoError(t, store.CreateTeam(ctx, models.Team{ID: team, Name: "Team " + team}))

@@ -1,0 +1,133 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
+)
+
+// forEachUIScale runs the test over a uiScale read model on SQLite, and on PostgreSQL when
+// HANDOVER_TEST_POSTGRES_URL is set.
+func forEachUIScale(t *testing.T, fn func(t *testing.T, u *uiScale)) {
+	t.Parallel()
+	for _, b := range modelstest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newUIScaleOn(t, b.URL(t)))
+		})
+	}
+}
+
+// call sends a GET to the JSON API with staffID's token and decodes the answer into body.
+func (u *uiScale) call(staffID, path string, body any) int {
+	u.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u.srv.URL+path, nil)
+	require.NoError(u.t, err)
+	req.Header.Set("Authorization", "Bearer token-"+staffID)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(u.t, err)
+	defer resp.Body.Close()
+	require.NoError(u.t, json.NewDecoder(resp.Body).Decode(body))
+	return resp.StatusCode
+}
+
+// refused asks for path as staffID and checks that it is refused as invalid, naming field.
+func (u *uiScale) refused(staffID, path, field string) {
+	u.t.Helper()
+	var p problem
+	require.Equal(u.t, http.StatusUnprocessableEntity, u.call(staffID, path, &p), path)
+	require.Len(u.t, p.Errors, 1, path)
+	require.Equal(u.t, field, p.Errors[0].Field, path)
+}
+
+// tellAnn writes n inbox records for ann, a minute apart, the newest last; every fourth about an
+// action of the kitchen, which she may not see. It returns the messages of those she sees, newest
+// first.
+func (u *uiScale) tellAnn(n int) []string {
+	u.t.Helper()
+	u.put("desk", "desk", "assigned", "ann", 3, time.Hour)
+	u.put("kit", "kitchen", "assigned", "kim", 1, time.Hour)
+	var records []models.Notification
+	var seen []string
+	for i := range n {
+		action := fmt.Sprintf("desk-%04d", i%3)
+		if i%4 == 3 {
+			action = "kit-0000"
+		}
+		msg := fmt.Sprintf("record %03d", i)
+		records = append(records, models.Notification{
+			RecipientID: "ann", ActionID: action, Seq: int64(i), Kind: "reminder", ActorID: "ben", Cause: "timer",
+			Message: msg, CreatedAt: u.now.Add(time.Duration(i-n) * time.Minute),
+		})
+		if i%4 != 3 {
+			seen = append([]string{msg}, seen...)
+		}
+	}
+	require.NoError(u.t, u.store.AddNotifications(context.Background(), records))
+	return seen
+}
+
+// GET /me/notifications answers a page of the inbox, newest first, and next_before leads to the
+// next: walking it reads every record the caller may see exactly once. Bad paging is 422.
+func TestNotificationsPageThroughTheInbox(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		want := u.tellAnn(40)
+		type page struct {
+			Items []struct {
+				Message string `json:"message"`
+			} `json:"items"`
+			NextBefore *string `json:"next_before"`
+		}
+		var all page
+		require.Equal(t, http.StatusOK, u.call("ann", "/api/v1/me/notifications", &all))
+		require.Len(t, all.Items, 30, "without a limit, up to 200")
+		require.Nil(t, all.NextBefore)
+
+		var got []string
+		path := "/api/v1/me/notifications?limit=7"
+		for pages := 1; ; pages++ {
+			require.LessOrEqual(t, pages, 5, "30 records are 5 pages of 7")
+			var p page
+			require.Equal(t, http.StatusOK, u.call("ann", path, &p))
+			require.LessOrEqual(t, len(p.Items), 7)
+			for _, it := range p.Items {
+				got = append(got, it.Message)
+			}
+			if p.NextBefore == nil {
+				break
+			}
+			path = "/api/v1/me/notifications?limit=7&before=" + url.QueryEscape(*p.NextBefore)
+		}
+		require.Equal(t, want, got)
+
+		for _, bad := range []struct{ query, field string }{
+			{"limit=0", "limit"}, {"limit=201", "limit"}, {"limit=ten", "limit"}, {"limit=5&limit=6", "limit"},
+			{"before=nonsense", "before"}, {"before=e30", "before"}, {"after=x", "after"},
+		} {
+			u.refused("ann", "/api/v1/me/notifications?"+bad.query, bad.field)
+		}
+	})
+}
+
+// The inbox page shows the newest 15 records the person may see, and reads no more of them.
+func TestInboxPageShowsTheNewestRecords(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		want := u.tellAnn(40)
+		status, page := u.get("ann", "/inbox")
+		require.Equal(t, http.StatusOK, status, page)
+		for i, msg := range want {
+			require.Equal(t, i < inboxNotifications, strings.Contains(page, msg), "%s, %d of the newest", msg, i+1)
+		}
+		require.NotContains(t, page, "record 039", "the kitchen's is not hers to read")
+	})
+}
