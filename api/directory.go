@@ -107,8 +107,29 @@ func (s *server) patchTeam(c *gin.Context) (int, any, error) {
 	return http.StatusOK, teamView{ID: team.ID, Name: team.Name}, nil
 }
 
+// staffParams are the query parameters GET /staff takes.
+var staffParams = []string{"team_id", "limit", "cursor"}
+
+// staffCursor is the last person of a page of the staff, given out as its next_cursor.
+type staffCursor struct {
+	ID string `json:"i"`
+}
+
+// listStaff lists a page of the staff by ID (of one team with team_id), and the cursor of the next.
+// A page holds up to maxPage people, the largest page of any list, unless limit asks for fewer:
+// a directory of that size is read in one call, as it was before it took pages.
 func (s *server) listStaff(c *gin.Context) (int, any, error) {
-	staff, err := s.Store.ListStaff(c.Request.Context(), c.Query("team_id"))
+	fields := queryFields(c, "is not a filter of this list", staffParams)
+	limit, bad := pageLimit(c, maxPage, maxPage)
+	fields = append(fields, bad...)
+	var after staffCursor
+	if v := c.Query("cursor"); v != "" && (!decodeCursor(v, &after) || after.ID == "") {
+		fields = append(fields, FieldError{Field: "cursor", Message: "is not a cursor this API gave out"})
+	}
+	if len(fields) > 0 {
+		return 0, nil, invalidFields(fields...)
+	}
+	staff, more, err := s.Store.StaffPage(c.Request.Context(), c.Query("team_id"), after.ID, limit)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -116,7 +137,12 @@ func (s *server) listStaff(c *gin.Context) (int, any, error) {
 	for i, st := range staff {
 		items[i] = staffJSON(st)
 	}
-	return http.StatusOK, gin.H{"items": items}, nil
+	var next *string
+	if more && len(staff) > 0 {
+		cur := encodeCursor(staffCursor{ID: staff[len(staff)-1].ID})
+		next = &cur
+	}
+	return http.StatusOK, gin.H{"items": items, "next_cursor": next}, nil
 }
 
 func (s *server) getStaff(c *gin.Context) (int, any, error) {

@@ -131,3 +131,62 @@ func TestInboxPageShowsTheNewestRecords(t *testing.T) {
 		require.NotContains(t, page, "record 039", "the kitchen's is not hers to read")
 	})
 }
+
+// GET /staff answers a page of the directory by ID, up to 200 people unless limit asks for fewer,
+// and next_cursor leads to the next: walking it reads everyone exactly once, of one team with
+// team_id. Bad paging is 422. The people page still counts and finds everyone.
+func TestStaffDirectoryPages(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		ctx := context.Background()
+		require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
+		require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+		for i := range 230 {
+			team := []string{"desk", "kitchen"}[i%2]
+			require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: fmt.Sprintf("p%03d", i), Name: "Person", Role: "agent", TeamID: ptr(team), Authority: 1, Active: true}))
+		}
+		type page struct {
+			Items []struct {
+				ID     string `json:"id"`
+				TeamID string `json:"team_id"`
+			} `json:"items"`
+			NextCursor *string `json:"next_cursor"`
+		}
+		walk := func(query string) (ids []string, pages int) {
+			path := "/api/v1/staff?" + query
+			for {
+				var p page
+				require.Equal(t, http.StatusOK, u.call("ann", path, &p), path)
+				pages++
+				for _, st := range p.Items {
+					ids = append(ids, st.ID)
+				}
+				if p.NextCursor == nil {
+					return ids, pages
+				}
+				path = "/api/v1/staff?" + query + "&cursor=" + url.QueryEscape(*p.NextCursor)
+			}
+		}
+		everyone, pages := walk("")
+		require.Len(t, everyone, 230+6)
+		require.Equal(t, 2, pages, "200 a page without a limit")
+		require.IsIncreasing(t, everyone, "by ID, each once")
+		small, pages := walk("limit=7")
+		require.Equal(t, everyone, small)
+		require.Equal(t, (len(everyone)+6)/7, pages, "7 a page, the last one short")
+		kitchen, _ := walk("team_id=kitchen&limit=9")
+		require.Len(t, kitchen, 115+1, "the kitchen's and Kim")
+		require.IsIncreasing(t, kitchen)
+
+		for _, bad := range []struct{ query, field string }{
+			{"limit=0", "limit"}, {"limit=201", "limit"}, {"limit=all", "limit"},
+			{"cursor=nonsense", "cursor"}, {"cursor=e30", "cursor"}, {"team=desk", "team"}, {"team_id=desk&team_id=kitchen", "team_id"},
+		} {
+			u.refused("ann", "/api/v1/staff?"+bad.query, bad.field)
+		}
+
+		status, people := u.get("root", "/admin?person=p229")
+		require.Equal(t, http.StatusOK, status, people)
+		require.Contains(t, people, fmt.Sprintf(`Staff <span class="count">%d</span>`, 230+6))
+		require.Contains(t, people, `<tr id="staff-p229"`, "someone past the API's first page")
+	})
+}

@@ -82,16 +82,19 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 	var teams struct {
 		Items []teamView `json:"items"`
 	}
-	var staff struct {
-		Items []staffView `json:"items"`
+	if !s.read(c, "/api/v1/teams", &teams, "The teams") {
+		return
 	}
-	if !s.read(c, "/api/v1/teams", &teams, "The teams") || !s.read(c, "/api/v1/staff", &staff, "The staff list") {
+	// Every person, for each team's count and for the page that holds the one a form was about.
+	everyone, res := s.staffDirectory(c, "")
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
 		return
 	}
 	teamRows := make([]teamRow, len(teams.Items))
 	for i, t := range teams.Items {
 		teamRows[i] = teamRow{teamView: t, Rename: form.view("team", t.ID, url.Values{"name": {t.Name}})}
-		for _, st := range staff.Items {
+		for _, st := range everyone {
 			if st.TeamID == t.ID {
 				teamRows[i].Staff++
 			}
@@ -99,7 +102,7 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 	}
 	// A page of the staff (of one team, when the page names it), the one holding the person a
 	// form was about, if any: hundreds of people, each with their forms, made a page of megabytes.
-	list := staff.Items
+	list := everyone
 	if team := c.Query("team"); team != "" {
 		list = slices.DeleteFunc(slices.Clone(list), func(st staffView) bool { return st.TeamID != team })
 	}

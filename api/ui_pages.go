@@ -199,24 +199,45 @@ const inboxNotifications = 15
 // teamStaff lists the people of a team who can own actions, but except (the owner, or the viewer),
 // for the forms' choices.
 func (s *server) teamStaff(c *gin.Context, teamID, except string) []staffView {
-	q := "/api/v1/staff"
-	if teamID != "" {
-		q += "?team_id=" + url.QueryEscape(teamID)
-	}
-	res := s.call(c, http.MethodGet, q, nil, "")
-	var list struct {
-		Items []staffView `json:"items"`
-	}
-	if !res.ok() || res.decode(&list) != nil {
+	staff, res := s.staffDirectory(c, teamID)
+	if !res.ok() {
 		return nil
 	}
-	out := list.Items[:0]
-	for _, st := range list.Items {
+	out := staff[:0]
+	for _, st := range staff {
 		if st.Active && workflows.Role(st.Role).CanOwn() && st.ID != except {
 			out = append(out, st)
 		}
 	}
 	return out
+}
+
+// staffDirectory reads the staff (of one team when teamID is not ""), every page of it, for the
+// pages that list or count people; when a read fails, its answer says why.
+func (s *server) staffDirectory(c *gin.Context, teamID string) ([]staffView, apiResult) {
+	q := url.Values{"limit": {strconv.Itoa(maxPage)}}
+	if teamID != "" {
+		q.Set("team_id", teamID)
+	}
+	var all []staffView
+	for {
+		res := s.call(c, http.MethodGet, "/api/v1/staff?"+q.Encode(), nil, "")
+		var page struct {
+			Items      []staffView `json:"items"`
+			NextCursor *string     `json:"next_cursor"`
+		}
+		if !res.ok() {
+			return nil, res
+		}
+		if err := res.decode(&page); err != nil {
+			return nil, apiResult{Status: http.StatusInternalServerError, Problem: &problemBody{Detail: "The staff list could not be read."}}
+		}
+		all = append(all, page.Items...)
+		if page.NextCursor == nil {
+			return all, res
+		}
+		q.Set("cursor", *page.NextCursor)
+	}
 }
 
 // teamExists reports whether the API knows the team.

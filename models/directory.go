@@ -257,6 +257,24 @@ func (s *Store) ListStaff(ctx context.Context, teamID string) ([]Staff, error) {
 	return out, nil
 }
 
+// StaffPage returns up to limit staff by ID, of one team when teamID is not "", after the ID after
+// when it is not "", and whether more follow.
+func (s *Store) StaffPage(ctx context.Context, teamID, after string, limit int) ([]Staff, bool, error) {
+	q := s.read.WithContext(ctx)
+	if teamID != "" {
+		q = q.Where("team_id = ?", teamID)
+	}
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	var out []Staff
+	if err := q.Order("id").Limit(limit + 1).Find(&out).Error; err != nil {
+		return nil, false, fmt.Errorf("listing staff: %w", err)
+	}
+	more := len(out) > limit
+	return out[:min(len(out), limit)], more, nil
+}
+
 // IssueToken creates a new random bearer token for a member of staff and stores only its hash:
 // the token itself is returned once and cannot be read back.
 func (s *Store) IssueToken(ctx context.Context, staffID, label string) (string, error) {
