@@ -60,12 +60,15 @@ func (c *cluster) start(name string, extraEnv []string, args ...string) *proc {
 	return p
 }
 
-// run runs a short command to completion and returns its output.
+// run runs a short command to completion and returns what it printed on stdout: its logs (a slow
+// query's warning on a loaded machine, say) go to stderr, and are not part of a token it prints.
 func (c *cluster) run(args ...string) string {
 	cmd := exec.Command(c.bin, args...)
 	cmd.Env = append(os.Environ(), c.env...)
-	out, err := cmd.CombinedOutput()
-	require.NoError(c.t, err, "%v: %s", args, out)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(c.t, err, "%v: %s%s", args, out, stderr.String())
 	return string(out)
 }
 
