@@ -462,22 +462,22 @@ func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	// The delivery given up on is kept, shown by the API's gauge, and sent again once the
 	// integration knows the action: nothing given up is lost.
 	ctx := context.Background()
+	// (The create's own delivery may have gone before the action was refused, or not.)
+	refused := []string{a.ID + "/2/handover_requested/bob", a.ID + "/3/handover_accepted/alice", a.ID + "/4/customer_message/role:@frontdesk"}
 	var kept []models.WebhookDelivery
 	require.Eventually(t, func() bool {
 		var err error
 		kept, err = st.Store.UndeliveredWebhooks(ctx, a.ID, nil, 10)
 		require.NoError(t, err)
-		return len(kept) >= 3
+		ids := map[string]bool{}
+		for _, d := range kept {
+			ids[d.ID] = true
+		}
+		return ids[refused[0]] && ids[refused[1]] && ids[refused[2]]
 	}, 10*time.Second, 20*time.Millisecond, "the request, the acceptance and the message to the customer, all refused")
-	byID := map[string]models.WebhookDelivery{}
 	for _, d := range kept {
 		require.Equal(t, 1, d.Attempts, "refused, so not retried")
 		require.Contains(t, d.LastError, "410 Gone")
-		byID[d.ID] = d
-	}
-	// (The create's own delivery may have gone before the action was refused, or not.)
-	for _, id := range []string{"/2/handover_requested/bob", "/3/handover_accepted/alice", "/4/customer_message/role:@frontdesk"} {
-		require.Contains(t, byID, a.ID+id)
 	}
 	resp, err := http.Get(st.URL + "/metrics")
 	require.NoError(t, err)
@@ -490,7 +490,8 @@ func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	hooks.mu.Unlock()
 	res, err := (&activities.Activities{Store: st.Store, Webhook: hooks.webhook(), Sealer: st.Sealer}).Redeliver(ctx, a.ID)
 	require.NoError(t, err)
-	require.Equal(t, activities.Redelivery{Sent: len(kept)}, res)
+	require.Zero(t, res.Failed)
+	require.GreaterOrEqual(t, res.Sent, len(kept), "every one kept (and the create's, refused or not by then)")
 	got := hooks.waitFor(t, a.ID, "action.handover_requested")
 	require.Equal(t, a.ID+"/2/handover_requested/bob", got.ID)
 	require.Equal(t, []string{"bob"}, got.Recipients)
