@@ -607,7 +607,8 @@ func (s *server) listActions(c *gin.Context) {
 	}
 	if v := c.Query("cursor"); v != "" {
 		var cur cursor
-		if !decodeCursor(v, &cur) || cur.ID == "" {
+		// Only the API's own cursors: an action's ID and time (a made-up one could start nowhere).
+		if !decodeCursor(v, &cur) || uuid.Validate(cur.ID) != nil || cur.CreatedAt.IsZero() {
 			fields = append(fields, FieldError{Field: "cursor", Message: "is not a cursor this API gave out"})
 		}
 		f.After = &models.Position{CreatedAt: cur.CreatedAt, ID: cur.ID}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -17,9 +18,11 @@ func encodeCursor(position any) string {
 }
 
 // decodeCursor reads a position encodeCursor gave out into position, and reports whether it was one.
+// A NUL in it is refused here, for every list: no position holds one, and PostgreSQL refuses a
+// query that carries one (a made-up cursor would have been a 500).
 func decodeCursor(cursor string, position any) bool {
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	return err == nil && json.Unmarshal(raw, position) == nil
+	return err == nil && !bytes.Contains(raw, []byte(`\u0000`)) && json.Unmarshal(raw, position) == nil
 }
 
 // pageLimit reads a list's limit parameter: def when it is not given; a field error when it is not

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -113,6 +114,8 @@ func TestNotificationsPageThroughTheInbox(t *testing.T) {
 		for _, bad := range []struct{ query, field string }{
 			{"limit=0", "limit"}, {"limit=201", "limit"}, {"limit=ten", "limit"}, {"limit=5&limit=6", "limit"},
 			{"before=nonsense", "before"}, {"before=e30", "before"}, {"after=x", "after"},
+			// A NUL no position holds (PostgreSQL refuses a query that carries one).
+			{"before=" + base64.RawURLEncoding.EncodeToString([]byte(`{"t":"2026-12-03T09:00:00Z","s":1,"a":"a\u0000b","k":"assigned"}`)), "before"},
 		} {
 			u.refused("ann", "/api/v1/me/notifications?"+bad.query, bad.field)
 		}
@@ -180,6 +183,7 @@ func TestStaffDirectoryPages(t *testing.T) {
 		for _, bad := range []struct{ query, field string }{
 			{"limit=0", "limit"}, {"limit=201", "limit"}, {"limit=all", "limit"},
 			{"cursor=nonsense", "cursor"}, {"cursor=e30", "cursor"}, {"team=desk", "team"}, {"team_id=desk&team_id=kitchen", "team_id"},
+			{"cursor=" + base64.RawURLEncoding.EncodeToString([]byte(`{"i":"p1\u0000"}`)), "cursor"},
 		} {
 			u.refused("ann", "/api/v1/staff?"+bad.query, bad.field)
 		}
