@@ -447,6 +447,10 @@ func (s *server) loadScopedWith(c *gin.Context, load func(context.Context, strin
 }
 
 func (s *server) getAction(c *gin.Context) (int, any, error) {
+	// A misspelt consistent=true would otherwise be an ordinary read of the read model.
+	if fields := queryFields(c, "is not a parameter of this read", []string{"consistent"}); len(fields) > 0 {
+		return 0, nil, invalidFields(fields...)
+	}
 	switch c.Query("consistent") {
 	case "", "true", "false":
 	default:
@@ -495,7 +499,11 @@ func (s *server) listEvents(c *gin.Context) (int, any, error) {
 	}
 	// Without limit or before, the whole timeline; with them, its last events (before a seq), a
 	// page at a time: a timeline a long-ignored escalation reminds about grows without end.
-	var fields []FieldError
+	// A parameter the timeline does not take (after=, since=) would otherwise read all of it.
+	fields := queryFields(c, "is not a parameter of the timeline", []string{"limit", "before"})
+	if len(fields) > 0 {
+		return 0, nil, invalidFields(fields...)
+	}
 	limit, before := 0, int64(0)
 	if v := c.Query("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxEventsPage {

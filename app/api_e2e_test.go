@@ -137,6 +137,20 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	var q0 problem
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=yes", nil, &q0), "not silently an ordinary read")
 	require.Equal(t, "consistent", q0.Errors[0].Field)
+	// A misspelt or repeated parameter of one action's reads is refused, as the list's are: a
+	// consistant=true would otherwise be an ordinary read, an after=3 the whole timeline.
+	for _, tc := range []struct{ query, field string }{
+		{"?consistant=true", "consistant"},
+		{"?consistent=true&consistent=false", "consistent"},
+		{"/events?after=3", "after"},
+		{"/events?limit=1&limit=2", "limit"},
+		{"/events?before=2&before=5", "before"},
+	} {
+		var p problem
+		require.Equal(t, http.StatusUnprocessableEntity, alice.call("GET", "/api/v1/actions/"+a.ID+tc.query, nil, &p), tc.query)
+		require.Len(t, p.Errors, 1, tc.query)
+		require.Equal(t, tc.field, p.Errors[0].Field, tc.query)
+	}
 	var q problem
 	require.Equal(t, http.StatusBadRequest, alice.call("GET", "/api/v1/actions?customer_ref=G%00", nil, &q), "a NUL in a query")
 	require.Equal(t, http.StatusBadRequest, as(t, st, "root").call("GET", "/api/v1/staff/a%00", nil, &q), "a NUL in a path")
