@@ -3,10 +3,15 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -157,4 +162,74 @@ func TestOpenAPIReportMatchesTheReport(t *testing.T) {
 		require.NotNil(t, limit, list)
 		require.EqualValues(t, models.ReportListLimit, *limit, "%s holds at most models.ReportListLimit", list)
 	}
+}
+
+// The document names every timeline event type and every notification kind the workflow has (the
+// constants of workflows/types.go), so an integration can tell each one a delivery, a timeline or
+// an inbox carries, and the webhook's type is action.<one of them>.
+func TestOpenAPIEnumsMatchTheWorkflow(t *testing.T) {
+	t.Parallel()
+	events, kinds := workflowConstants(t, "Event"), workflowConstants(t, "Notify")
+	require.Contains(t, events, "handover_requested")
+	require.Contains(t, kinds, "customer_message")
+	raw, err := OpenAPIJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	require.NoError(t, err)
+	enum := func(schema, prop string) []string {
+		s := doc.Components.Schemas[schema].Value.Properties[prop]
+		require.NotNil(t, s, "%s.%s", schema, prop)
+		var out []string
+		for _, v := range s.Value.Enum {
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	require.ElementsMatch(t, events, enum("Event", "type"), "the timeline's event types")
+	require.ElementsMatch(t, events, enum("WebhookEvent", "event"), "a delivery's event")
+	require.ElementsMatch(t, kinds, enum("Notification", "kind"), "the inbox's kinds")
+	var types []string
+	for _, k := range append(kinds, events...) {
+		if k != "shift_left_over" && !slices.Contains(types, "action."+k) { // an inbox notice only
+			types = append(types, "action."+k)
+		}
+	}
+	require.ElementsMatch(t, types, enum("WebhookEvent", "type"), "a delivery's type")
+	for _, c := range []struct{ schema, prop, from, fromProp string }{
+		{"Action", "priority", "CreateAction", "priority"},
+		{"HandoverView", "method", "Handover", "method"},
+		{"HandoverView", "situation", "Handover", "situation"},
+		{"Notification", "cause", "Event", "cause"},
+	} {
+		require.ElementsMatch(t, enum(c.from, c.fromProp), enum(c.schema, c.prop), "%s.%s answers what %s.%s takes", c.schema, c.prop, c.from, c.fromProp)
+	}
+}
+
+// workflowConstants lists the values of the string constants of workflows/types.go whose names
+// start with prefix.
+func workflowConstants(t *testing.T, prefix string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "../workflows/types.go", nil, 0)
+	require.NoError(t, err)
+	var out []string
+	for _, decl := range f.Decls {
+		gen, ok := decl.(*ast.GenDecl)
+		if !ok || gen.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gen.Specs {
+			vs := spec.(*ast.ValueSpec)
+			for i, name := range vs.Names {
+				if !strings.HasPrefix(name.Name, prefix) || i >= len(vs.Values) {
+					continue
+				}
+				if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					v, err := strconv.Unquote(lit.Value)
+					require.NoError(t, err)
+					out = append(out, v)
+				}
+			}
+		}
+	}
+	return out
 }
