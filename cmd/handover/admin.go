@@ -246,6 +246,9 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 			}
 			acts := &activities.Activities{Store: store, Webhook: cfg.Webhook(), Sealer: &pii.Sealer{Keys: keys, Store: store}}
 			res, err := acts.Redeliver(ctx, actionID)
+			if err != nil && res.Sent+res.Failed == 0 {
+				return err // nothing was sent (no webhook configured, the read model unreadable): no count to give
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d webhook(s) delivered, %d failed again\n", res.Sent, res.Failed)
 			if err != nil {
 				return err

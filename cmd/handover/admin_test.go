@@ -120,6 +120,7 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 	out, err = run(nil, "admin", "webhooks", "redeliver")
 	require.Error(t, err)
 	require.Contains(t, out, "no webhook is configured")
+	require.NotContains(t, out, "webhook(s) delivered", "no count of a redelivery that never started")
 
 	var mu sync.Mutex
 	var got []string
