@@ -402,6 +402,8 @@ func queryFields(c *gin.Context, what string, known []string, repeatable ...stri
 	var fields []FieldError
 	for name, values := range c.Request.URL.Query() {
 		switch {
+		case !slices.Contains(known, name) && len(known) == 0:
+			fields = append(fields, FieldError{Field: name, Message: what + " (it takes none)"})
 		case !slices.Contains(known, name):
 			fields = append(fields, FieldError{Field: name, Message: what + " (" + strings.Join(known, ", ") + ")"})
 		case len(values) > 1 && !slices.Contains(repeatable, name):

@@ -61,3 +61,48 @@ func TestListRefusesCursorsItDidNotGiveOut(t *testing.T) {
 		})
 	}
 }
+
+// Every read refuses a query parameter it does not take, or one it takes given twice, naming it:
+// a misspelt one would otherwise be ignored in silence.
+func TestReadsRefuseParametersTheyDoNotTake(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	team := "desk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Desk"}))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Active: true, OnShift: true}))
+	require.NoError(t, store.AddToken(ctx, "sue", "token-sue", "test"))
+	h := newEngine(Deps{Store: store})
+	get := func(path string) (int, problemBody) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Authorization", "Bearer token-sue")
+		h.ServeHTTP(rec, req)
+		var p problemBody
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+		return rec.Code, p
+	}
+	for _, tc := range []struct{ path, field, message string }{
+		{"/api/v1/me?verbose=1", "verbose", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/me/inbox?limit=5", "limit", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/teams?team_id=desk", "team_id", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/teams/desk/calendar?at=now", "at", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/staff/sue?fields=name", "fields", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/policies?category=refund", "category", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/policies/refund?version=2", "version", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/shift-handovers/01a23bde-4941-735c-8cb1-338329dd55cd?x=1", "x", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/reports/weekly?team=desk", "team", "is not a parameter of this read (team_id)"},
+		{"/api/v1/reports/weekly?team_id=desk&team_id=desk", "team_id", "give it once"},
+	} {
+		code, p := get(tc.path)
+		require.Equal(t, http.StatusUnprocessableEntity, code, "%s: %+v", tc.path, p)
+		require.Len(t, p.Errors, 1, tc.path)
+		require.Equal(t, tc.field, p.Errors[0].Field, tc.path)
+		require.Equal(t, tc.message, p.Errors[0].Message, tc.path)
+	}
+	// Without them, each answers as before.
+	for _, path := range []string{"/api/v1/me", "/api/v1/me/inbox", "/api/v1/teams", "/api/v1/staff/sue", "/api/v1/policies", "/api/v1/reports/weekly?team_id=desk"} {
+		code, p := get(path)
+		require.Equal(t, http.StatusOK, code, "%s: %+v", path, p)
+	}
+}

@@ -158,7 +158,7 @@ func newEngine(d Deps) *gin.Engine {
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.handle(s.eraseCustomer))
 	v1.GET("/stream", s.stream)
-	v1.GET("/me", s.me)
+	v1.GET("/me", s.takes(), s.me)
 	v1.POST("/actions", s.createAction)
 	v1.GET("/actions", s.listActions)
 	v1.GET("/actions/:id", s.handle(s.getAction))
@@ -179,33 +179,44 @@ func newEngine(d Deps) *gin.Engine {
 	v1.POST("/actions/:id/pause", s.pause)
 	v1.POST("/actions/:id/resume", s.resume)
 	v1.GET("/me/notifications", s.handle(s.myNotifications))
-	v1.GET("/me/inbox", s.handle(s.myInbox))
+	v1.GET("/me/inbox", s.takes(), s.handle(s.myInbox))
 	v1.GET("/reports/handovers", s.handle(s.handoverReport))
-	v1.GET("/reports/weekly", s.handle(s.weeklyReports))
+	v1.GET("/reports/weekly", s.takes("team_id"), s.handle(s.weeklyReports))
 	v1.POST("/shift-handovers", s.handle(s.startShiftHandover))
-	v1.GET("/shift-handovers/:id", s.handle(s.getShiftHandover))
+	v1.GET("/shift-handovers/:id", s.takes(), s.handle(s.getShiftHandover))
 	v1.POST("/shifts/start", s.handle(s.shift(true)))
 	v1.POST("/shifts/end", s.handle(s.shift(false)))
 	v1.POST("/actions/:id/handovers/:hid/feedback", s.feedback)
-	v1.GET("/teams", s.handle(s.listTeams))
+	v1.GET("/teams", s.takes(), s.handle(s.listTeams))
 	v1.POST("/teams", s.handle(s.createTeam))
 	v1.PATCH("/teams/:id", s.handle(s.patchTeam))
-	v1.GET("/teams/:id/calendar", s.handle(s.getCalendar))
+	v1.GET("/teams/:id/calendar", s.takes(), s.handle(s.getCalendar))
 	v1.PUT("/teams/:id/calendar", s.handle(s.putCalendar))
 	v1.GET("/staff", s.handle(s.listStaff))
-	v1.GET("/staff/:id", s.handle(s.getStaff))
+	v1.GET("/staff/:id", s.takes(), s.handle(s.getStaff))
 	v1.POST("/staff", s.handle(s.createStaff))
 	v1.PATCH("/staff/:id", s.handle(s.patchStaff))
 	v1.POST("/staff/:id/tokens", s.handle(s.issueToken))
 	v1.DELETE("/staff/:id/tokens", s.handle(s.revokeTokens))
-	v1.GET("/policies", s.handle(s.listPolicies))
-	v1.GET("/policies/:category", s.handle(s.getPolicy))
+	v1.GET("/policies", s.takes(), s.handle(s.listPolicies))
+	v1.GET("/policies/:category", s.takes(), s.handle(s.getPolicy))
 	v1.PUT("/policies/:category", s.handle(s.putPolicy))
 	return r
 }
 
 // handle adapts the usual handler shape: the status and body of the answer, or an error that
 // writeError turns into a problem document.
+// takes refuses a read given a query parameter other than names, or one of them given twice (422
+// naming it), as the lists do: a misspelt parameter would otherwise be ignored in silence.
+func (s *server) takes(names ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if fields := queryFields(c, "is not a parameter of this read", names); len(fields) > 0 {
+			writeError(c, s.Log, invalidFields(fields...))
+			c.Abort()
+		}
+	}
+}
+
 func (s *server) handle(h func(c *gin.Context) (int, any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		status, body, err := h(c)
