@@ -499,14 +499,15 @@ func (s *server) listEvents(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	// Without limit or before, the whole timeline; with them, its last events (before a seq), a
-	// page at a time: a timeline a long-ignored escalation reminds about grows without end.
-	// A parameter the timeline does not take (after=, since=) would otherwise read all of it.
-	fields := queryFields(c, "is not a parameter of the timeline", []string{"limit", "before"})
+	// Without limit, before or after, the whole timeline; with limit or before, its last events
+	// (before a seq), a page at a time: a timeline a long-ignored escalation reminds about grows
+	// without end; with after, the events after a seq, in order, for a reader catching up.
+	// A parameter the timeline does not take (since=) would otherwise read all of it.
+	fields := queryFields(c, "is not a parameter of the timeline", []string{"limit", "before", "after"})
 	if len(fields) > 0 {
 		return 0, nil, invalidFields(fields...)
 	}
-	limit, before := 0, int64(0)
+	limit, before, after := 0, int64(0), int64(-1)
 	if v := c.Query("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxEventsPage {
 			fields = append(fields, FieldError{Field: "limit", Message: fmt.Sprintf("must be a whole number from 1 to %d", maxEventsPage)})
@@ -517,15 +518,29 @@ func (s *server) listEvents(c *gin.Context) (int, any, error) {
 			fields = append(fields, FieldError{Field: "before", Message: "must be the seq of an event (a whole number from 1)"})
 		}
 	}
+	if v, given := c.GetQuery("after"); given {
+		switch after, err = strconv.ParseInt(v, 10, 64); {
+		case err != nil || after < 0:
+			fields = append(fields, FieldError{Field: "after", Message: "must be the seq of an event (a whole number from 0: 0 for the first)"})
+		case c.Query("before") != "":
+			fields = append(fields, FieldError{Field: "after", Message: "give before or after, not both"})
+		}
+	}
 	if len(fields) > 0 {
 		return 0, nil, invalidFields(fields...)
 	}
 	var rows []models.ActionEvent
-	var nextBefore *int64
-	if limit == 0 && before == 0 {
+	var nextBefore, nextAfter *int64
+	var more bool
+	switch {
+	case after >= 0:
+		rows, more, err = s.Store.ListEventsAfter(c.Request.Context(), a.ID, after, cmp.Or(limit, maxEventsPage))
+		if more && len(rows) > 0 {
+			nextAfter = &rows[len(rows)-1].Seq
+		}
+	case limit == 0 && before == 0:
 		rows, err = s.Store.ListEvents(c.Request.Context(), a.ID)
-	} else {
-		var more bool
+	default:
 		rows, more, err = s.Store.ListEventsBefore(c.Request.Context(), a.ID, before, cmp.Or(limit, maxEventsPage))
 		if more && len(rows) > 0 {
 			nextBefore = &rows[0].Seq
@@ -544,7 +559,7 @@ func (s *server) listEvents(c *gin.Context) (int, any, error) {
 	if err := s.revealEvents(c.Request.Context(), items); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, gin.H{"items": items, "next_before": nextBefore}, nil
+	return http.StatusOK, gin.H{"items": items, "next_before": nextBefore, "next_after": nextAfter}, nil
 }
 
 var validStatuses = []string{

@@ -300,6 +300,39 @@ func TestTimelineIsPaged(t *testing.T) {
 	status, _, _ = api("?before=x")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 
+	// Forward from a seq, for a reader catching up: next_after leads on until the end.
+	var read []int64
+	for after := int64(0); ; {
+		req, err := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/api/v1/actions/%s/events?limit=97&after=%d", u.srv.URL, id, after), nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer token-sue")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		var body struct {
+			Items []struct {
+				Seq int64 `json:"seq"`
+			} `json:"items"`
+			NextBefore *int64 `json:"next_before"`
+			NextAfter  *int64 `json:"next_after"`
+		}
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+		resp.Body.Close()
+		require.Nil(t, body.NextBefore)
+		for _, e := range body.Items {
+			read = append(read, e.Seq)
+		}
+		if body.NextAfter == nil {
+			break
+		}
+		after = *body.NextAfter
+	}
+	require.Equal(t, all, read, "every event once, in order")
+	for _, bad := range []string{"?after=-1", "?after=x", "?after=3&before=9", "?after=1&after=2"} {
+		status, _, _ = api(bad)
+		require.Equal(t, http.StatusUnprocessableEntity, status, bad)
+	}
+
 	entries := regexp.MustCompile(`message: reminder (\d+)</span></li>`)
 	shown := func(page string) []string {
 		var out []string

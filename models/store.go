@@ -357,6 +357,19 @@ func (s *Store) ListEventsBefore(ctx context.Context, actionID string, before in
 	return events, more, nil
 }
 
+// ListEventsAfter returns up to limit events of an action's timeline after seq after, in order,
+// and whether later ones remain: what an integration that has seen the timeline up to after
+// reads to catch up.
+func (s *Store) ListEventsAfter(ctx context.Context, actionID string, after int64, limit int) ([]ActionEvent, bool, error) {
+	var events []ActionEvent
+	if err := s.read.WithContext(ctx).Where("action_id = ? AND seq > ?", actionID, after).
+		Order("seq").Limit(limit + 1).Find(&events).Error; err != nil {
+		return nil, false, fmt.Errorf("loading events of action %s: %w", actionID, err)
+	}
+	more := len(events) > limit
+	return events[:min(len(events), limit)], more, nil
+}
+
 // ActionFilter narrows a listing. Empty fields do not filter.
 type ActionFilter struct {
 	// IDs keeps only the actions named.

@@ -608,5 +608,23 @@ func TestListEventsBefore(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, all, 25)
 		require.False(t, more, "exactly the whole timeline")
+
+		// Forward, for a reader catching up: the events after a seq, in order.
+		next, more, err := store.ListEventsAfter(ctx, "a1", 0, 10)
+		require.NoError(t, err)
+		require.Equal(t, []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, seqs(next))
+		require.True(t, more)
+		next, more, err = store.ListEventsAfter(ctx, "a1", 20, 10)
+		require.NoError(t, err)
+		require.Equal(t, []int64{21, 22, 23, 24, 25}, seqs(next))
+		require.False(t, more)
+		next, more, err = store.ListEventsAfter(ctx, "a1", 15, 10)
+		require.NoError(t, err)
+		require.Equal(t, []int64{16, 17, 18, 19, 20, 21, 22, 23, 24, 25}, seqs(next))
+		require.False(t, more, "exactly the rest")
+		next, more, err = store.ListEventsAfter(ctx, "a1", 25, 10)
+		require.NoError(t, err)
+		require.Empty(t, next, "nothing after the last")
+		require.False(t, more)
 	})
 }
