@@ -874,6 +874,9 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	resp, page = manager.do(http.MethodGet, "/manager?days=5", nil)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "The review covers the last 7, 30, 90 days.")
+	resp, page = manager.do(http.MethodGet, "/manager?team=no-such-team", nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	require.Contains(t, page, `there is no team &#34;no-such-team&#34;`)
 }
 
 // A team with more open actions than one page of the API: the board and the manager's counts
