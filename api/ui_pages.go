@@ -1019,20 +1019,14 @@ func (s *server) uiManager(c *gin.Context) {
 	}
 	until := s.Now().UTC()
 	since := until.Add(-time.Duration(days) * 24 * time.Hour)
-	// The review is computed here, not read through the API: over every team and 90 days it is
-	// megabytes of JSON (each person's time held, in every situation and team) to write and read
-	// back for one page.
-	team, err := s.scopedTeam(c, c.Query("team"))
-	var report models.HandoverReport
-	if err == nil {
-		report, err = s.Store.HandoverReport(c.Request.Context(), since, until, team)
+	rq := url.Values{"since": {since.Format(time.RFC3339Nano)}, "until": {until.Format(time.RFC3339Nano)}}
+	if team := c.Query("team"); team != "" {
+		rq.Set("team_id", team)
 	}
-	if ae, refused := classify(err); refused {
-		s.uiError(c, statusOfKind[ae.kind], spokenFields(ae.detail))
-		return
-	} else if err != nil {
-		s.Log.ErrorContext(c.Request.Context(), "reading the handover review", "error", err)
-		s.uiError(c, http.StatusServiceUnavailable, "The handover review cannot be read just now. Try again in a moment.")
+	var report models.HandoverReport
+	rr := s.call(c, http.MethodGet, "/api/v1/reports/handovers?"+rq.Encode(), nil, "")
+	if !rr.ok() || rr.decode(&report) != nil {
+		s.uiError(c, rr.Status, rr.message())
 		return
 	}
 	s.render(c, http.StatusOK, "manager", gin.H{
