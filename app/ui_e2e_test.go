@@ -865,6 +865,9 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 
 	// The review's team and period are chosen on the page.
 	require.Contains(t, page, `<select id="review-team" name="team">`)
+	// Redrawn live at most every 15 s: its review reads every handover of its window (about a
+	// second over 90 days of 100k actions), where the board is redrawn at most every second.
+	require.Contains(t, page, `<div data-live="all" data-live-gap="15000">`)
 	resp, page = manager.do(http.MethodGet, "/manager?team=frontdesk&days=7", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Contains(t, page, "Handover review, last 7 days (frontdesk)")

@@ -137,17 +137,22 @@
     return false;
   }
 
-  // One redraw at a time, at most one a second: changes that come meanwhile are drawn together by
-  // the next one, and none is lost (a change that comes while a redraw is reading the page may not
-  // be in what it read, so another follows). A busy team's board is redrawn once a second, not
-  // once per change.
-  var gap = 1000, pending = false, again = null, last = 0;
+  // One redraw at a time, at most one a second (or every data-live-gap milliseconds, on a page
+  // that costs the server more to draw): changes that come meanwhile are drawn together by the
+  // next one, and none is lost (a change that comes while a redraw is reading the page may not be
+  // in what it read, so another follows). A busy team's board is redrawn once a second, not once
+  // per change.
+  var pending = false, again = null, last = 0;
+  function gap() {
+    var el = document.querySelector("[data-live-gap]");
+    return (el && Number(el.getAttribute("data-live-gap"))) || 1000;
+  }
   function refresh(reason) {
     if (pending) { again = reason; return; }
     var status = document.getElementById("live-status");
     if (held(status)) { return; }
     pending = true;
-    window.setTimeout(function () { redraw(reason, status); }, Math.max(0, last + gap - Date.now()));
+    window.setTimeout(function () { redraw(reason, status); }, Math.max(0, last + gap() - Date.now()));
   }
   function redraw(reason, status) {
     if (held(status)) { pending = false; return; }
