@@ -138,11 +138,12 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=yes", nil, &q0), "not silently an ordinary read")
 	require.Equal(t, "consistent", q0.Errors[0].Field)
 	// A misspelt or repeated parameter of one action's reads is refused, as the list's are: a
-	// consistant=true would otherwise be an ordinary read, an after=3 the whole timeline.
+	// consistant=true would otherwise be an ordinary read, a since=3 the whole timeline.
 	for _, tc := range []struct{ query, field string }{
 		{"?consistant=true", "consistant"},
 		{"?consistent=true&consistent=false", "consistent"},
-		{"/events?after=3", "after"},
+		{"/events?since=3", "since"},
+		{"/events?after=1&after=2", "after"},
 		{"/events?limit=1&limit=2", "limit"},
 		{"/events?before=2&before=5", "before"},
 	} {
