@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.temporal.io/server/common/cluster"
@@ -311,6 +313,11 @@ func dynamicConfig() dynamicconfig.StaticClient {
 	}
 }
 
+// freePorts finds n ports free on ip for the services' own listeners, which Temporal opens itself
+// a moment later. They are taken below the kernel's ephemeral range where it leaves room: a port
+// from that range (what listening on port 0 gives) can meanwhile become the local end of any
+// outgoing connection on the machine, or be given to another process's port 0, and the service
+// that then cannot listen on it brings the whole process down.
 func freePorts(ip string, n int) ([]int, error) {
 	ports := make([]int, 0, n)
 	listeners := make([]net.Listener, 0, n)
@@ -319,15 +326,42 @@ func freePorts(ip string, n int) ([]int, error) {
 			_ = l.Close()
 		}
 	}()
-	for range n {
-		l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	low, high := portsBelowEphemeral()
+	for attempts := 0; len(ports) < n; attempts++ {
+		port := 0
+		if low > 0 && attempts < 100*n {
+			port = low + rand.IntN(high-low)
+		}
+		l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 		if err != nil {
+			if port != 0 {
+				continue // taken: another
+			}
 			return nil, fmt.Errorf("finding a free port on %s: %w", ip, err)
 		}
 		listeners = append(listeners, l)
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
+}
+
+// portsBelowEphemeral is the range [low, high) of ports just below the kernel's ephemeral range
+// (Linux: /proc/sys/net/ipv4/ip_local_port_range), or 0, 0 where it cannot be read or leaves too
+// little room below it.
+func portsBelowEphemeral() (low, high int) {
+	raw, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0, 0
+	}
+	fields := strings.Fields(string(raw))
+	if len(fields) != 2 {
+		return 0, 0
+	}
+	first, err := strconv.Atoi(fields[0])
+	if err != nil || first < 12000 {
+		return 0, 0
+	}
+	return first - 10000, first
 }
 
 func portFree(ip string, port int) error {
