@@ -77,6 +77,9 @@ func (s *server) uiAdmin(c *gin.Context) {
 	s.adminPage(c, http.StatusOK, adminForm{}, s.takeIssued(c))
 }
 
+// adminWebhookRows is how many failing webhook deliveries the people page lists.
+const adminWebhookRows = 10
+
 // adminPage draws the people page; issued carries a token just issued, shown this once.
 func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *tokenJSON) {
 	var teams struct {
@@ -145,6 +148,14 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 		}
 		staffRows[i] = staffRow{staffView: st, Edit: form.view("edit", st.ID, stored), Tokens: form.view("token", st.ID, url.Values{})}
 	}
+	// The integration's failing deliveries, the oldest first: the administrator hears of them here,
+	// not only from the CLI and the metrics.
+	failing, err := s.Store.UndeliveredWebhooks(c.Request.Context(), "", nil, adminWebhookRows+1)
+	if err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "listing undelivered webhooks", "error", err)
+		s.uiError(c, http.StatusServiceUnavailable, "The webhook deliveries cannot be read just now. Try again in a moment.")
+		return
+	}
 	// A new person is an agent on shift, in the first team, unless the form says otherwise.
 	newStaff := url.Values{"role": {"agent"}, "authority": {"1"}, "on_shift": {"true"}}
 	if len(teams.Items) > 0 {
@@ -156,6 +167,7 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 		"NewTeam":  form.view("team", "", url.Values{}),
 		"NewStaff": form.view("staff", "", newStaff),
 		"Idem":     randomString(),
+		"Webhooks": failing[:min(len(failing), adminWebhookRows)], "MoreWebhooks": len(failing) > adminWebhookRows,
 	}
 	if form.Problem != nil {
 		data["Error"] = form.Problem.message()
