@@ -30,13 +30,7 @@ func TestListRefusesCursorsItDidNotGiveOut(t *testing.T) {
 			require.NoError(t, store.AddToken(ctx, "ann", "token-ann", "test"))
 			h := newEngine(Deps{Store: store})
 			list := func(cursor string) (int, problemBody) {
-				rec := httptest.NewRecorder()
-				req := httptest.NewRequest(http.MethodGet, "/api/v1/actions?cursor="+url.QueryEscape(cursor), nil)
-				req.Header.Set("Authorization", "Bearer token-ann")
-				h.ServeHTTP(rec, req)
-				var p problemBody
-				_ = json.Unmarshal(rec.Body.Bytes(), &p)
-				return rec.Code, p
+				return getAs(h, "token-ann", "/api/v1/actions?cursor="+url.QueryEscape(cursor))
 			}
 			made := func(v map[string]any) string {
 				raw, err := json.Marshal(v)
@@ -73,15 +67,7 @@ func TestReadsRefuseParametersTheyDoNotTake(t *testing.T) {
 	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Active: true, OnShift: true}))
 	require.NoError(t, store.AddToken(ctx, "sue", "token-sue", "test"))
 	h := newEngine(Deps{Store: store})
-	get := func(path string) (int, problemBody) {
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.Header.Set("Authorization", "Bearer token-sue")
-		h.ServeHTTP(rec, req)
-		var p problemBody
-		_ = json.Unmarshal(rec.Body.Bytes(), &p)
-		return rec.Code, p
-	}
+	get := func(path string) (int, problemBody) { return getAs(h, "token-sue", path) }
 	for _, tc := range []struct{ path, field, message string }{
 		{"/api/v1/me?verbose=1", "verbose", "is not a parameter of this read (it takes none)"},
 		{"/api/v1/me/inbox?limit=5", "limit", "is not a parameter of this read (it takes none)"},
@@ -105,4 +91,15 @@ func TestReadsRefuseParametersTheyDoNotTake(t *testing.T) {
 		code, p := get(path)
 		require.Equal(t, http.StatusOK, code, "%s: %+v", path, p)
 	}
+}
+
+// getAs sends a GET with a bearer token and answers its status and, for a refusal, its problem.
+func getAs(h http.Handler, token, path string) (int, problemBody) {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	h.ServeHTTP(rec, req)
+	var p problemBody
+	_ = json.Unmarshal(rec.Body.Bytes(), &p)
+	return rec.Code, p
 }
