@@ -22,13 +22,7 @@ func TestListRefusesCursorsItDidNotGiveOut(t *testing.T) {
 	for _, b := range modelstest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
-			store := modelstest.Open(t, b.URL(t))
-			team := "desk"
-			require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Desk"}))
-			require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: &team, Active: true, OnShift: true}))
-			require.NoError(t, store.AddToken(ctx, "ann", "token-ann", "test"))
-			h := newEngine(Deps{Store: store})
+			h := engineFor(t, b.URL(t), "ann", "agent")
 			list := func(cursor string) (int, problemBody) {
 				return getAs(h, "token-ann", "/api/v1/actions?cursor="+url.QueryEscape(cursor))
 			}
@@ -60,13 +54,7 @@ func TestListRefusesCursorsItDidNotGiveOut(t *testing.T) {
 // a misspelt one would otherwise be ignored in silence.
 func TestReadsRefuseParametersTheyDoNotTake(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
-	team := "desk"
-	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Desk"}))
-	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Active: true, OnShift: true}))
-	require.NoError(t, store.AddToken(ctx, "sue", "token-sue", "test"))
-	h := newEngine(Deps{Store: store})
+	h := engineFor(t, modelstest.SQLiteURL(t), "sue", "supervisor")
 	get := func(path string) (int, problemBody) { return getAs(h, "token-sue", path) }
 	for _, tc := range []struct{ path, field, message string }{
 		{"/api/v1/me?verbose=1", "verbose", "is not a parameter of this read (it takes none)"},
@@ -102,4 +90,16 @@ func getAs(h http.Handler, token, path string) (int, problemBody) {
 	var p problemBody
 	_ = json.Unmarshal(rec.Body.Bytes(), &p)
 	return rec.Code, p
+}
+
+// engineFor is the API over a read model at url holding team desk and one person of it, id with
+// the role, whose token is "token-" + id.
+func engineFor(t *testing.T, url, id, role string) http.Handler {
+	ctx := context.Background()
+	store := modelstest.Open(t, url)
+	team := "desk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Desk"}))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: role, TeamID: &team, Active: true, OnShift: true}))
+	require.NoError(t, store.AddToken(ctx, id, "token-"+id, "test"))
+	return newEngine(Deps{Store: store})
 }
