@@ -14,6 +14,9 @@ type Redelivery struct {
 	// Sent counts the deliveries that got through, Failed those that failed again (recorded again,
 	// to be sent by a later redelivery).
 	Sent, Failed int
+	// HeldBack counts the deliveries not sent because an earlier one of the same action failed
+	// again: a receiver is never sent an action's later change before an earlier one.
+	HeldBack int
 	// LastError is the error of the last delivery that failed, if any did.
 	LastError string
 }
@@ -21,16 +24,21 @@ type Redelivery struct {
 // Redeliver sends again, one by one and oldest first, every webhook delivery that failed and has
 // not got through since (those of one action when actionID is set): the ones the workflow gave up
 // on after a day of retries, and any still being retried. Each goes with its own event ID, so a
-// receiver that got it after all drops it. The read model keeps account as the workflow's
-// deliveries do.
+// receiver that got it after all drops it; once one fails again, the later ones of its action wait
+// for the next redelivery. The read model keeps account as the workflow's deliveries do.
 func (a *Activities) Redeliver(ctx context.Context, actionID string) (Redelivery, error) {
 	var out Redelivery
 	if a.Webhook == nil || a.Webhook.URL == "" {
 		return out, errors.New("no webhook is configured (HANDOVER_WEBHOOK_URL and HANDOVER_WEBHOOK_SECRET, as the workers have)")
 	}
+	failed := map[string]bool{} // actions with a delivery that failed in this redelivery
 	err := a.Store.EachUndeliveredWebhook(ctx, actionID, func(d models.WebhookDelivery) error {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if failed[d.ActionID] {
+			out.HeldBack++
+			return nil
 		}
 		var ev WebhookEvent
 		if err := json.Unmarshal([]byte(d.Event), &ev); err != nil {
@@ -41,6 +49,7 @@ func (a *Activities) Redeliver(ctx context.Context, actionID string) (Redelivery
 			return unrecorded
 		}
 		if sent != nil {
+			failed[d.ActionID] = true
 			out.Failed++
 			out.LastError = sent.Error()
 			return nil

@@ -118,18 +118,23 @@ func TestFailedWebhooksAreKeptAndRedelivered(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, activities.Redelivery{}, res, "nothing left to send")
 
-			// Failing again, it stays, one attempt more; without a webhook nothing is sent.
+			// Failing again, it stays, one attempt more, and the later ones of its action wait
+			// behind it (an action's later change never reaches the receiver before an earlier
+			// one); without a webhook nothing is sent.
 			hook.answer(http.StatusServiceUnavailable)
-			_, err = env.ExecuteActivity(acts.Notify, workflows.Notification{ActionID: "a3", Seq: 1, Kind: workflows.NotifyHandoverRequested, To: []string{"cat"}, ActorID: "bob", At: at})
-			require.Error(t, err)
+			for seq := int64(1); seq <= 3; seq++ {
+				_, err = env.ExecuteActivity(acts.Notify, workflows.Notification{ActionID: "a3", Seq: seq, Kind: workflows.NotifyHandoverRequested, To: []string{"cat"}, ActorID: "bob", At: at})
+				require.Error(t, err)
+			}
 			res, err = acts.Redeliver(ctx, "a3")
 			require.NoError(t, err)
 			require.Equal(t, 1, res.Failed)
+			require.Equal(t, 2, res.HeldBack)
 			require.Contains(t, res.LastError, "503")
 			waiting, err = store.UndeliveredWebhooks(ctx, "a3", nil, 10)
 			require.NoError(t, err)
-			require.Len(t, waiting, 1)
-			require.Equal(t, 2, waiting[0].Attempts)
+			require.Len(t, waiting, 3)
+			require.Equal(t, []int{2, 1, 1}, []int{waiting[0].Attempts, waiting[1].Attempts, waiting[2].Attempts}, "only the first was tried again")
 			_, err = (&activities.Activities{Store: store}).Redeliver(ctx, "")
 			require.ErrorContains(t, err, "no webhook is configured")
 		})

@@ -138,10 +138,10 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 	hook := []string{"HANDOVER_WEBHOOK_URL=" + srv.URL, "HANDOVER_WEBHOOK_SECRET=0123456789abcdef"}
 	out, err = run(hook, "admin", "webhooks", "redeliver", "--action", "a2")
 	require.NoError(t, err, out)
-	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again")
+	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again, 0 held back behind one of their action that failed")
 	out, err = run(hook, "admin", "webhooks", "redeliver")
 	require.NoError(t, err, out)
-	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again")
+	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again, 0 held back behind one of their action that failed")
 	mu.Lock()
 	require.Equal(t, []string{"a2/4/escalated/role:supervisor@desk", "a1/2/handover_requested/bob"}, got)
 	mu.Unlock()
