@@ -148,11 +148,7 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		ID: webhookID(n), Type: "action." + n.Kind, Event: n.Event,
 		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
 		Title: n.Title, Message: n.Message, Recipients: recipients,
-		OwnerID: n.OwnerID, Status: string(n.Status), Version: n.Version,
-	}
-	if n.Customer != nil {
-		customer := *n.Customer
-		ev.Customer = &customer
+		OwnerID: n.OwnerID, Status: string(n.Status), Version: n.Version, Customer: n.Customer,
 	}
 	sent, unrecorded := a.deliver(ctx, ev)
 	if unrecorded != nil {
