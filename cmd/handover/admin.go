@@ -33,6 +33,20 @@ func configWithKey(dataDir string) (app.Config, error) {
 	return cfg, nil
 }
 
+// sealerOf is the configuration with its key (configWithKey) and the sealer of customers' data
+// that key opens, on store.
+func sealerOf(dataDir string, store *models.Store) (app.Config, *pii.Sealer, error) {
+	cfg, err := configWithKey(dataDir)
+	if err != nil {
+		return cfg, nil, err
+	}
+	keys, err := cfg.Keyring()
+	if err != nil {
+		return cfg, nil, err
+	}
+	return cfg, &pii.Sealer{Keys: keys, Store: store}, nil
+}
+
 // newAdminCmd groups the commands that manage staff, teams and tokens directly in the read
 // model: HANDOVER_DATABASE_URL, or the read model of `handover dev` in --data.
 func newAdminCmd() *cobra.Command {
@@ -176,19 +190,15 @@ func newAdminCmd() *cobra.Command {
 			"again, and while the product runs.",
 		Args: cobra.NoArgs,
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
-			cfg, err := configWithKey(dataDir)
+			_, sealer, err := sealerOf(dataDir, store)
 			if err != nil {
 				return err
 			}
-			keys, err := cfg.Keyring()
+			n, err := sealer.Rewrap(ctx)
 			if err != nil {
 				return err
 			}
-			n, err := (&pii.Sealer{Keys: keys, Store: store}).Rewrap(ctx)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d customer key(s) now wrapped by key %s\n", n, keys.CurrentKeyID())
+			fmt.Fprintf(cmd.OutOrStdout(), "%d customer key(s) now wrapped by key %s\n", n, sealer.Keys.CurrentKeyID())
 			return nil
 		}),
 	}
@@ -236,15 +246,11 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 			"in --data; an erased customer's goes out as \"[erased]\".",
 		Args: cobra.NoArgs,
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
-			cfg, err := configWithKey(*dataDir)
+			cfg, sealer, err := sealerOf(*dataDir, store)
 			if err != nil {
 				return err
 			}
-			keys, err := cfg.Keyring()
-			if err != nil {
-				return err
-			}
-			acts := &activities.Activities{Store: store, Webhook: cfg.Webhook(), Sealer: &pii.Sealer{Keys: keys, Store: store}}
+			acts := &activities.Activities{Store: store, Webhook: cfg.Webhook(), Sealer: sealer}
 			res, err := acts.Redeliver(ctx, actionID)
 			if err != nil && res.Sent+res.Failed == 0 {
 				return err // nothing was sent (no webhook configured, the read model unreadable): no count to give
