@@ -69,7 +69,7 @@ func (s *server) createTeam(c *gin.Context) (int, any, error) {
 	if !models.ValidID(req.ID) {
 		return 0, nil, invalidFields(FieldError{Field: "id", Message: models.IDRule})
 	}
-	err := s.Store.CreateTeam(c.Request.Context(), models.Team{ID: req.ID, Name: req.Name})
+	err := s.Store.CreateTeam(c.Request.Context(), principal(c).ID, models.Team{ID: req.ID, Name: req.Name})
 	if errors.Is(err, models.ErrConflict) && c.GetHeader("Idempotency-Key") != "" {
 		// A retry: the ID is the natural key, so an identical team is the first answer again.
 		if t, gerr := s.Store.GetTeam(c.Request.Context(), req.ID); gerr == nil && t.Name == req.Name {
@@ -99,10 +99,9 @@ func (s *server) patchTeam(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	if req.Name != nil {
-		team.Name = *req.Name
-	}
-	if err := s.Store.SaveTeam(c.Request.Context(), team); err != nil {
-		return 0, nil, err
+		if team, err = s.Store.RenameTeam(c.Request.Context(), principal(c).ID, team.ID, *req.Name); err != nil {
+			return 0, nil, named(err, "team", c.Param("id"))
+		}
 	}
 	return http.StatusOK, teamView{ID: team.ID, Name: team.Name}, nil
 }
@@ -200,7 +199,7 @@ func (s *server) createStaff(c *gin.Context) (int, any, error) {
 	if req.OnShift != nil {
 		st.OnShift = *req.OnShift
 	}
-	err = s.Store.CreateStaff(c.Request.Context(), st)
+	err = s.Store.CreateStaff(c.Request.Context(), principal(c).ID, st)
 	if errors.Is(err, models.ErrConflict) && c.GetHeader("Idempotency-Key") != "" {
 		// A retry: the ID is the natural key, so an identical person is the first answer again.
 		if prev, gerr := s.Store.GetStaff(c.Request.Context(), req.ID); gerr == nil && sameStaff(prev, st) {
@@ -268,7 +267,7 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	wasAdmin := was.Active && workflows.Role(was.Role) == workflows.RoleAdmin
 	// Refused when nobody could manage staff, teams or policies any more.
 	keepAdmin := wasAdmin && (!st.Active || workflows.Role(st.Role) != workflows.RoleAdmin)
-	if err := s.Store.UpdateStaff(c.Request.Context(), st, columns, keepAdmin); errors.Is(err, models.ErrLastAdmin) {
+	if err := s.Store.UpdateStaff(c.Request.Context(), principal(c).ID, st, columns, keepAdmin); errors.Is(err, models.ErrLastAdmin) {
 		return 0, nil, errorf(kindConflict, "%s is the only active administrator: make someone else one first", st.ID)
 	} else if err != nil {
 		return 0, nil, named(err, "member of staff", st.ID)
@@ -353,7 +352,7 @@ func (s *server) issueToken(c *gin.Context) (int, any, error) {
 	if !st.Active {
 		return 0, nil, errorf(kindConflict, "%s is inactive and could not sign in with a token: make them active first", id)
 	}
-	token, err := s.Store.IssueToken(c.Request.Context(), id, req.Label)
+	token, err := s.Store.IssueToken(c.Request.Context(), principal(c).ID, id, req.Label)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -373,7 +372,7 @@ func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
 	if id == principal(c).ID {
 		return 0, nil, errorf(kindConflict, "these are your own tokens: sign out, or have another administrator (or `handover admin revoke-tokens`) revoke them")
 	}
-	n, err := s.Store.RevokeTokens(c.Request.Context(), id)
+	n, err := s.Store.RevokeTokens(c.Request.Context(), principal(c).ID, id)
 	if err != nil {
 		return 0, nil, err
 	}

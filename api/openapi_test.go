@@ -205,6 +205,25 @@ func TestOpenAPIEnumsMatchTheWorkflow(t *testing.T) {
 	}
 }
 
+func TestOpenAPIAuditEnumsMatchTheModel(t *testing.T) {
+	t.Parallel()
+	raw, err := OpenAPIJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	require.NoError(t, err)
+	values := func(s *openapi3.Schema) []string {
+		var out []string
+		for _, v := range s.Enum {
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	require.ElementsMatch(t, models.AuditKinds, values(doc.Components.Schemas["AuditKind"].Value))
+	require.ElementsMatch(t, models.SubjectTypes, values(doc.Components.Schemas["AuditEntry"].Value.Properties["subject_type"].Value))
+	get := doc.Paths.Find("/api/v1/audit").Get
+	require.ElementsMatch(t, models.SubjectTypes, values(get.Parameters.GetByInAndName("query", "subject_type").Schema.Value))
+}
+
 // workflowConstants lists the values of the string constants of workflows/types.go whose names
 // start with prefix.
 func workflowConstants(t *testing.T, prefix string) []string {

@@ -157,6 +157,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1 := r.Group("/api/v1", s.bounded, s.authenticate, s.limit)
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.handle(s.eraseCustomer))
+	v1.GET("/audit", s.handle(s.listAudit))
 	v1.GET("/stream", s.stream)
 	v1.GET("/me", s.takes(), s.me)
 	v1.POST("/actions", s.createAction)

@@ -70,8 +70,8 @@ func TestChangeHubCatchesUpPastOnePage(t *testing.T) {
 func TestStreamEndsOnRevocationAndShutdown(t *testing.T) {
 	store := modelstest.Open(t, modelstest.SQLiteURL(t))
 	ctx := context.Background()
-	require.NoError(t, store.CreateTeam(ctx, models.Team{ID: "desk", Name: "Desk"}))
-	require.NoError(t, store.CreateStaff(ctx, models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: ptr("desk"), Authority: 1, Active: true}))
+	require.NoError(t, store.CreateTeam(ctx, "test-admin", models.Team{ID: "desk", Name: "Desk"}))
+	require.NoError(t, store.CreateStaff(ctx, "test-admin", models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: ptr("desk"), Authority: 1, Active: true}))
 	require.NoError(t, store.AddToken(ctx, "ann", "token-ann-1", "test"))
 	require.NoError(t, store.AddToken(ctx, "ann", "token-ann-2", "test"))
 	closing := make(chan struct{})

@@ -128,6 +128,8 @@ func newUI(opts UIOptions, staff *staffNames) (*ui, error) {
 	funcs["who"] = staff.of
 	funcs["eventText"] = func(e eventJSON) []eventPart { return eventText(e, staff.of) }
 	funcs["causeText"] = func(e eventJSON) string { return causeText(e, staff.of) }
+	funcs["auditText"] = func(e auditEntryJSON) string { return auditText(e, staff.of) }
+	funcs["auditActor"] = func(id string) string { return auditActor(id, staff.of) }
 	u := &ui{opts: opts, pages: map[string]*template.Template{}, names: staff}
 	for _, name := range names {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(uiTemplates, "ui/templates/layout.html", "ui/templates/parts.html", name)
@@ -181,6 +183,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	admin.POST("/staff/:id/tokens", s.uiAdminToken)
 	admin.POST("/staff/:id/revoke", s.uiAdminRevoke)
 	admin.GET("/policies", s.uiPolicies)
+	admin.GET("/audit", s.uiAudit)
 	admin.POST("/policies", s.uiSetPolicy)
 	admin.GET("/teams/:id/calendar", s.uiCalendar)
 	admin.POST("/teams/:id/calendar", s.uiSetCalendar)

@@ -39,7 +39,7 @@ func newUIScaleOn(t *testing.T, url string) *uiScale {
 	store := modelstest.Open(t, url)
 	ctx := context.Background()
 	for _, team := range []string{"desk", "kitchen"} {
-		require.NoError(t, store.CreateTeam(ctx, models.Team{ID: team, Name: "Team " + team}))
+		require.NoError(t, store.CreateTeam(ctx, "test-admin", models.Team{ID: team, Name: "Team " + team}))
 	}
 	for _, st := range []models.Staff{
 		{ID: "ann", Name: "Ann", Role: "agent", TeamID: ptr("desk"), Authority: 1, OnShift: true, Active: true},
@@ -48,7 +48,7 @@ func newUIScaleOn(t *testing.T, url string) *uiScale {
 		{ID: "kim", Name: "Kim", Role: "agent", TeamID: ptr("kitchen"), Authority: 1, OnShift: true, Active: true},
 		{ID: "max", Name: "Max", Role: "manager", Authority: 1, Active: true},
 	} {
-		require.NoError(t, store.CreateStaff(ctx, st))
+		require.NoError(t, store.CreateStaff(ctx, "test-admin", st))
 		require.NoError(t, store.AddToken(ctx, st.ID, "token-"+st.ID, "test"))
 	}
 	now := time.Now().UTC().Truncate(time.Second)
@@ -179,14 +179,14 @@ func TestBoardColumnsAreBounded(t *testing.T) {
 func TestPeoplePageIsBounded(t *testing.T) {
 	u := newUIScale(t)
 	ctx := context.Background()
-	require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
+	require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
 	require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
 	for i := range 120 {
 		team := "desk"
 		if i%4 == 0 {
 			team = "kitchen"
 		}
-		require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: fmt.Sprintf("p%03d", i), Name: "Person", Role: "agent", TeamID: ptr(team), Authority: 1, Active: true}))
+		require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: fmt.Sprintf("p%03d", i), Name: "Person", Role: "agent", TeamID: ptr(team), Authority: 1, Active: true}))
 	}
 	total := 120 + 6
 	rows := regexp.MustCompile(`<tr id="staff-([^"]+)"`)

@@ -18,7 +18,7 @@ import (
 func TestAdminPageListsFailingWebhooks(t *testing.T) {
 	forEachUIScale(t, func(t *testing.T, u *uiScale) {
 		ctx := context.Background()
-		require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: "ada", Name: "Ada", Role: "admin", Active: true}))
+		require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "ada", Name: "Ada", Role: "admin", Active: true}))
 		require.NoError(t, u.store.AddToken(ctx, "ada", "token-ada", "test"))
 
 		status, page := u.get("ada", "/admin")

@@ -316,7 +316,7 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	kimBody := map[string]any{"id": person, "name": "Kim", "role": "supervisor", "team_id": team, "authority": 3}
 	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", kimBody, nil, "Idempotency-Key", "k-"+person), "a retry of the same request")
 	require.Equal(t, http.StatusConflict, root.call("POST", "/api/v1/staff", merge(kimBody, "authority", 1), &p, "Idempotency-Key", "k-"+person))
-	token, err := st.Store.IssueToken(context.Background(), person, "test")
+	token, err := st.Store.IssueToken(context.Background(), "test-admin", person, "test")
 	require.NoError(t, err)
 	kim := caller{t: t, base: st.URL, token: token}
 
@@ -362,7 +362,7 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	require.Equal(t, 2, revoked.Revoked, "the test's token and the one just issued")
 	require.Equal(t, http.StatusUnauthorized, kim.call("GET", "/api/v1/me", nil, &p))
 	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: issued.Token}.call("GET", "/api/v1/me", nil, &p))
-	token, err = st.Store.IssueToken(context.Background(), person, "test")
+	token, err = st.Store.IssueToken(context.Background(), "test-admin", person, "test")
 	require.NoError(t, err)
 	kim = caller{t: t, base: st.URL, token: token}
 

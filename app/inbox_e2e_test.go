@@ -132,7 +132,7 @@ func testWorkStaysWithSomeoneWhoCanAct(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Laundry"}, nil))
 	person := func(id string) caller {
 		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": "agent", "team_id": "frontdesk", "authority": 1, "on_shift": true}, nil))
-		token, err := st.Store.IssueToken(context.Background(), id, "test")
+		token, err := st.Store.IssueToken(context.Background(), "test-admin", id, "test")
 		require.NoError(t, err)
 		return caller{t: t, base: st.URL, token: token}
 	}

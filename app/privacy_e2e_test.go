@@ -182,7 +182,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusOK, status)
 	require.NotContains(t, plain, canary)
 	require.Contains(t, plain, models.Erased)
-	audit, err := st.Store.AuditEntries(ctx, ref)
+	audit, _, err := st.Store.AuditTrail(ctx, models.AuditFilter{SubjectType: models.SubjectCustomer, Subject: ref, Limit: 10})
 	require.NoError(t, err)
 	require.Len(t, audit, 2)
 	require.Equal(t, "root", audit[0].ActorID)

@@ -45,7 +45,7 @@ func teamOf3(t *testing.T, st *app.Stack) (out, in, sup caller, outID, inID stri
 		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": role, "team_id": team, "authority": 1}, nil))
 	}
 	who := func(id string) caller {
-		token, err := st.Store.IssueToken(ctx, id, "test")
+		token, err := st.Store.IssueToken(ctx, "test-admin", id, "test")
 		require.NoError(t, err)
 		return caller{t: t, base: st.URL, token: token}
 	}
@@ -144,7 +144,7 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/staff/"+outID, nil, &outgoing))
 	colleagueID := modelstest.Name("colleague")
 	require.Equal(t, http.StatusCreated, as(t, st, "root").call("POST", "/api/v1/staff", map[string]any{"id": colleagueID, "name": "C", "role": "agent", "team_id": outgoing.TeamID, "authority": 1}, nil))
-	token, err := st.Store.IssueToken(context.Background(), colleagueID, "test")
+	token, err := st.Store.IssueToken(context.Background(), "test-admin", colleagueID, "test")
 	require.NoError(t, err)
 	colleague := caller{t: t, base: st.URL, token: token}
 	require.Equal(t, http.StatusNotFound, colleague.call("GET", path, nil, &p), "a colleague not in it")
@@ -207,7 +207,7 @@ func testRoutedShiftSpreads(t *testing.T, st *app.Stack) {
 	for _, id := range []string{out, r1, r2} {
 		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": "agent", "team_id": team, "authority": 1}, nil))
 	}
-	token, err := st.Store.IssueToken(ctx, out, "test")
+	token, err := st.Store.IssueToken(ctx, "test-admin", out, "test")
 	require.NoError(t, err)
 	outgoing := caller{t: t, base: st.URL, token: token}
 	for range 4 {

@@ -351,7 +351,7 @@ func webStream(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{
 		"id": "nina", "name": "Nina Night", "role": "agent", "team_id": "nightdesk", "authority": 1,
 	}, nil))
-	token, err := st.Store.IssueToken(context.Background(), "nina", "stream test")
+	token, err := st.Store.IssueToken(context.Background(), "test-admin", "nina", "stream test")
 	require.NoError(t, err)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

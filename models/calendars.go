@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -34,15 +35,32 @@ func (s *Store) GetCalendar(ctx context.Context, teamID string) (TeamCalendar, e
 	return c, nil
 }
 
-// SaveCalendar creates or replaces a team's calendar.
+// SaveCalendar creates or replaces a team's calendar, and records the calendar it saved in the
+// audit trail as c.UpdatedBy's (the table keeps only the newest).
 func (s *Store) SaveCalendar(ctx context.Context, c TeamCalendar) (TeamCalendar, error) {
 	c.UpdatedAt = utc(time.Now())
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "team_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"time_zone", "hours", "holidays", "updated_by", "updated_at"}),
-	}).Create(&c).Error
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "team_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"time_zone", "hours", "holidays", "updated_by", "updated_at"}),
+		}).Create(&c).Error
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"time_zone": c.TimeZone, "hours": jsonValue(c.Hours), "holidays": jsonValue(c.Holidays)}
+		return audit(tx, c.UpdatedAt, c.UpdatedBy, AuditCalendarSaved, SubjectTeam, c.TeamID, detail)
+	})
 	if err != nil {
 		return TeamCalendar{}, fmt.Errorf("saving calendar of team %s: %w", c.TeamID, err)
 	}
 	return c, nil
+}
+
+// jsonValue is the JSON text s as it is inside an audit entry's detail, or as a string when it is
+// not JSON.
+func jsonValue(s string) any {
+	if json.Valid([]byte(s)) {
+		return json.RawMessage(s)
+	}
+	return s
 }

@@ -20,23 +20,6 @@ type CustomerKey struct {
 	DestroyedAt *time.Time
 }
 
-// AuditEntry records something done to data: who did what, when, to which subject. It never
-// holds the personal data itself. The table is append-only.
-type AuditEntry struct {
-	ID      int64 `gorm:"primaryKey"`
-	At      time.Time
-	ActorID string
-	Kind    string
-	Subject string
-	// Detail is a JSON object.
-	Detail string
-}
-
-// Audit entry kinds.
-const (
-	AuditCustomerErased = "customer_erased"
-)
-
 // Erased is what reads show in place of personal data whose key was destroyed.
 const Erased = "[erased]"
 
@@ -193,21 +176,11 @@ func (s *Store) EraseCustomer(ctx context.Context, ref, actorID string) (Erasure
 		if err != nil {
 			return fmt.Errorf("erasing handovers of customer %q: %w", ref, err)
 		}
-		detail := fmt.Sprintf(`{"keys_destroyed":%d,"actions":%d}`, er.KeysDestroyed, er.Actions)
-		entry := AuditEntry{At: now, ActorID: actorID, Kind: AuditCustomerErased, Subject: ref, Detail: detail}
-		if err := tx.Create(&entry).Error; err != nil {
+		detail := map[string]int64{"keys_destroyed": er.KeysDestroyed, "actions": er.Actions}
+		if err := audit(tx, now, actorID, AuditCustomerErased, SubjectCustomer, ref, detail); err != nil {
 			return fmt.Errorf("recording erasure of customer %q: %w", ref, err)
 		}
 		return nil
 	})
 	return er, err
-}
-
-// AuditEntries lists the audit trail of a subject, oldest first.
-func (s *Store) AuditEntries(ctx context.Context, subject string) ([]AuditEntry, error) {
-	var out []AuditEntry
-	if err := s.db.WithContext(ctx).Where("subject = ?", subject).Order("id").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("loading audit entries of %q: %w", subject, err)
-	}
-	return out, nil
 }

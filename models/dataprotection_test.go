@@ -92,7 +92,7 @@ func TestEraseCustomer(t *testing.T) {
 		again, err := store.EraseCustomer(ctx, "G-1", "root")
 		require.NoError(t, err)
 		require.Zero(t, again.KeysDestroyed)
-		audit, err := store.AuditEntries(ctx, "G-1")
+		audit, _, err := store.AuditTrail(ctx, models.AuditFilter{SubjectType: models.SubjectCustomer, Subject: "G-1", Limit: 10})
 		require.NoError(t, err)
 		require.Len(t, audit, 2)
 		require.Equal(t, models.AuditCustomerErased, audit[0].Kind)

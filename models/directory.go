@@ -73,7 +73,10 @@ var StaffColumns = []string{"name", "role", "team_id", "authority", "on_shift", 
 // no active administrator: the check and the write are one transaction that holds every active
 // administrator's row (locked on PostgreSQL, in lock order; SQLite has one writer), so two
 // administrators demoting each other at once cannot both succeed.
-func (s *Store) UpdateStaff(ctx context.Context, st Staff, columns []string, keepAdmin bool) error {
+//
+// The change is recorded in the audit trail as actorID's, with each column it changed (from what,
+// to what), in the same transaction; a change that changes nothing records nothing.
+func (s *Store) UpdateStaff(ctx context.Context, actorID string, st Staff, columns []string, keepAdmin bool) error {
 	for _, c := range columns {
 		if !slices.Contains(StaffColumns, c) {
 			return fmt.Errorf("saving staff %s: no column %q", st.ID, c)
@@ -96,16 +99,34 @@ func (s *Store) UpdateStaff(ctx context.Context, st Staff, columns []string, kee
 				return ErrLastAdmin
 			}
 		}
-		res := tx.Model(&Staff{}).Where("id = ?", st.ID).Select(columns).Updates(&st)
-		if res.Error == nil && res.RowsAffected == 0 {
+		q := tx.Where("id = ?", st.ID)
+		if s.dialect == DialectPostgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var was Staff
+		if err := q.Take(&was).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return ErrNotFound
+		} else if err != nil {
+			return err
 		}
-		if res.Error != nil || st.Active || !slices.Contains(columns, "active") {
-			return res.Error
+		if err := tx.Model(&Staff{}).Where("id = ?", st.ID).Select(columns).Updates(&st).Error; err != nil {
+			return err
 		}
-		// Deactivation revokes every token (and so every session): made active again, the person
-		// needs a new one, and a token that leaked meanwhile does not come back with them.
-		return revokeTokens(tx, st.ID).Error
+		changes := staffChanges(was, st, columns)
+		if len(changes) == 0 {
+			return nil
+		}
+		detail := map[string]any{"changes": changes}
+		if was.Active && !st.Active && slices.Contains(columns, "active") {
+			// Deactivation revokes every token (and so every session): made active again, the person
+			// needs a new one, and a token that leaked meanwhile does not come back with them.
+			res := revokeTokens(tx, st.ID)
+			if res.Error != nil {
+				return res.Error
+			}
+			detail["tokens_revoked"] = res.RowsAffected
+		}
+		return audit(tx, time.Now(), actorID, AuditStaffChanged, SubjectStaff, st.ID, detail)
 	})
 	if err != nil {
 		return fmt.Errorf("saving staff %s: %w", st.ID, err)
@@ -114,6 +135,40 @@ func (s *Store) UpdateStaff(ctx context.Context, st Staff, columns []string, kee
 }
 
 const adminRole = "admin"
+
+// Change is one column's value before and after a change, in the audit trail.
+type Change struct {
+	From any `json:"from"`
+	To   any `json:"to"`
+}
+
+// staffChanges lists, by column, those of columns whose value differs between was and now.
+func staffChanges(was, now Staff, columns []string) map[string]Change {
+	values := func(st Staff) map[string]any {
+		return map[string]any{"name": st.Name, "role": st.Role, "team_id": st.TeamID, "authority": st.Authority,
+			"on_shift": st.OnShift, "active": st.Active}
+	}
+	before, after := values(was), values(now)
+	out := map[string]Change{}
+	for _, c := range columns {
+		b, a := before[c], after[c]
+		if bt, ok := b.(*string); ok {
+			b, a = deref(bt), deref(a.(*string))
+		}
+		if b != a {
+			out[c] = Change{From: b, To: a}
+		}
+	}
+	return out
+}
+
+// deref is the string p points to, or nil: a team ID in the audit trail.
+func deref(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
 
 // GetStaff loads one member of staff.
 func (s *Store) GetStaff(ctx context.Context, id string) (Staff, error) {
@@ -203,13 +258,18 @@ func isDuplicate(err error) bool {
 	return false
 }
 
-// CreateTeam adds a team; an existing ID is ErrConflict.
-func (s *Store) CreateTeam(ctx context.Context, t Team) error {
+// CreateTeam adds a team, recorded in the audit trail as actorID's; an existing ID is ErrConflict.
+func (s *Store) CreateTeam(ctx context.Context, actorID string, t Team) error {
 	t.CreatedAt = utc(time.Now())
 	if _, err := s.GetTeam(ctx, t.ID); err == nil {
 		return fmt.Errorf("team %s: %w", t.ID, ErrConflict)
 	}
-	err := s.db.WithContext(ctx).Create(&t).Error
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&t).Error; err != nil {
+			return err
+		}
+		return audit(tx, t.CreatedAt, actorID, AuditTeamCreated, SubjectTeam, t.ID, map[string]string{"name": t.Name})
+	})
 	if isDuplicate(err) {
 		return fmt.Errorf("team %s: %w", t.ID, ErrConflict)
 	}
@@ -217,6 +277,36 @@ func (s *Store) CreateTeam(ctx context.Context, t Team) error {
 		return fmt.Errorf("creating team %s: %w", t.ID, err)
 	}
 	return nil
+}
+
+// RenameTeam gives a team a new name, recorded in the audit trail as actorID's (a name it
+// already has changes nothing), and returns the team.
+func (s *Store) RenameTeam(ctx context.Context, actorID, id, name string) (Team, error) {
+	var t Team
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		q := tx.Where("id = ?", id)
+		if s.dialect == DialectPostgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		if err := q.Take(&t).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("team %s: %w", id, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		if t.Name == name {
+			return nil
+		}
+		if err := tx.Model(&Team{}).Where("id = ?", id).Update("name", name).Error; err != nil {
+			return err
+		}
+		was := t.Name
+		t.Name = name
+		return audit(tx, time.Now(), actorID, AuditTeamRenamed, SubjectTeam, id, map[string]Change{"name": {From: was, To: name}})
+	})
+	if err != nil {
+		return Team{}, fmt.Errorf("renaming team %s: %w", id, err)
+	}
+	return t, nil
 }
 
 // ListTeams returns every team by ID.
@@ -228,13 +318,21 @@ func (s *Store) ListTeams(ctx context.Context) ([]Team, error) {
 	return out, nil
 }
 
-// CreateStaff adds a member of staff; an existing ID is ErrConflict.
-func (s *Store) CreateStaff(ctx context.Context, st Staff) error {
+// CreateStaff adds a member of staff, recorded in the audit trail as actorID's; an existing ID is
+// ErrConflict.
+func (s *Store) CreateStaff(ctx context.Context, actorID string, st Staff) error {
 	st.CreatedAt = utc(time.Now())
 	if _, err := s.GetStaff(ctx, st.ID); err == nil {
 		return fmt.Errorf("staff %s: %w", st.ID, ErrConflict)
 	}
-	err := s.db.WithContext(ctx).Create(&st).Error
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&st).Error; err != nil {
+			return err
+		}
+		detail := map[string]any{"name": st.Name, "role": st.Role, "team_id": deref(st.TeamID), "authority": st.Authority,
+			"on_shift": st.OnShift, "active": st.Active}
+		return audit(tx, st.CreatedAt, actorID, AuditStaffCreated, SubjectStaff, st.ID, detail)
+	})
 	if isDuplicate(err) {
 		return fmt.Errorf("staff %s: %w", st.ID, ErrConflict)
 	}
@@ -276,8 +374,9 @@ func (s *Store) StaffPage(ctx context.Context, teamID, after string, limit int) 
 }
 
 // IssueToken creates a new random bearer token for a member of staff and stores only its hash:
-// the token itself is returned once and cannot be read back.
-func (s *Store) IssueToken(ctx context.Context, staffID, label string) (string, error) {
+// the token itself is returned once and cannot be read back. The audit trail records that
+// actorID issued it, with its label.
+func (s *Store) IssueToken(ctx context.Context, actorID, staffID, label string) (string, error) {
 	if _, err := s.GetStaff(ctx, staffID); err != nil {
 		return "", err
 	}
@@ -286,16 +385,34 @@ func (s *Store) IssueToken(ctx context.Context, staffID, label string) (string, 
 		return "", fmt.Errorf("generating token: %w", err)
 	}
 	token := "hov_" + base64.RawURLEncoding.EncodeToString(raw)
-	return token, s.AddToken(ctx, staffID, token, label)
+	now := utc(time.Now())
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&APIToken{TokenHash: HashToken(token), StaffID: staffID, Label: label, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		return audit(tx, now, actorID, AuditTokenIssued, SubjectStaff, staffID, map[string]string{"label": label})
+	})
+	if err != nil {
+		return "", fmt.Errorf("adding token for %s: %w", staffID, err)
+	}
+	return token, nil
 }
 
-// RevokeTokens revokes every live token of a member of staff and returns how many there were.
-func (s *Store) RevokeTokens(ctx context.Context, staffID string) (int64, error) {
-	res := revokeTokens(s.db.WithContext(ctx), staffID)
-	if res.Error != nil {
-		return 0, fmt.Errorf("revoking tokens of %s: %w", staffID, res.Error)
+// RevokeTokens revokes every live token of a member of staff and returns how many there were,
+// recorded in the audit trail as actorID's when there were any.
+func (s *Store) RevokeTokens(ctx context.Context, actorID, staffID string) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		res := revokeTokens(tx, staffID)
+		if n = res.RowsAffected; res.Error != nil || n == 0 {
+			return res.Error
+		}
+		return audit(tx, time.Now(), actorID, AuditTokensRevoked, SubjectStaff, staffID, map[string]int64{"revoked": n})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("revoking tokens of %s: %w", staffID, err)
 	}
-	return res.RowsAffected, nil
+	return n, nil
 }
 
 // revokeTokens revokes, in db (a transaction, or not), every live token of a member of staff.

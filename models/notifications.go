@@ -227,8 +227,9 @@ func (s *Store) CurrentPolicies(ctx context.Context) ([]Policy, error) {
 	return out, nil
 }
 
-// SavePolicy stores a new version of a category's policy and returns it with its version. Two
-// writers racing for the same version number: the loser takes the next one.
+// SavePolicy stores a new version of a category's policy and returns it with its version,
+// recorded in the audit trail as p.CreatedBy's. Two writers racing for the same version number:
+// the loser takes the next one.
 func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {
 	if p.Clock == "" {
 		p.Clock = "business"
@@ -245,7 +246,10 @@ func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {
 			}
 			p.Version = last + 1
 			p.CreatedAt = utc(time.Now())
-			return tx.Create(&p).Error
+			if err := tx.Create(&p).Error; err != nil {
+				return err
+			}
+			return audit(tx, p.CreatedAt, p.CreatedBy, AuditPolicySaved, SubjectPolicy, p.Category, map[string]int{"version": p.Version})
 		})
 		if !isDuplicate(err) {
 			break

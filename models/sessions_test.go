@@ -15,7 +15,7 @@ func TestUISessionsLiveOnTheirToken(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "alice", Name: "Alice", Role: "agent", Active: true}))
-		token, err := store.IssueToken(ctx, "alice", "browser")
+		token, err := store.IssueToken(ctx, "test-admin", "alice", "browser")
 		require.NoError(t, err)
 
 		_, err = store.OpenSession(ctx, "not-a-token", t0, time.Hour)
@@ -44,7 +44,7 @@ func TestUISessionsLiveOnTheirToken(t *testing.T) {
 		_, _, err = store.SessionStaff(ctx, closed.ID, t0)
 		require.True(t, errors.Is(err, models.ErrNotFound))
 
-		_, err = store.RevokeTokens(ctx, "alice")
+		_, err = store.RevokeTokens(ctx, "test-admin", "alice")
 		require.NoError(t, err)
 		_, _, err = store.SessionStaff(ctx, s.ID, t0.Add(time.Minute))
 		require.True(t, errors.Is(err, models.ErrNotFound), "a revoked token's session is gone: %v", err)

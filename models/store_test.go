@@ -198,14 +198,14 @@ func TestIssuedTokensWorkUntilRevoked(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		team := "desk"
-		require.NoError(t, store.CreateTeam(ctx, models.Team{ID: team, Name: "Desk"}))
-		require.ErrorIs(t, store.CreateTeam(ctx, models.Team{ID: team, Name: "Again"}), models.ErrConflict)
-		require.NoError(t, store.CreateStaff(ctx, models.Staff{ID: "kim", Name: "Kim", Role: "agent", TeamID: &team, Active: true, OnShift: true}))
-		require.ErrorIs(t, store.CreateStaff(ctx, models.Staff{ID: "kim", Name: "Kim", Role: "agent"}), models.ErrConflict)
+		require.NoError(t, store.CreateTeam(ctx, "test-admin", models.Team{ID: team, Name: "Desk"}))
+		require.ErrorIs(t, store.CreateTeam(ctx, "test-admin", models.Team{ID: team, Name: "Again"}), models.ErrConflict)
+		require.NoError(t, store.CreateStaff(ctx, "test-admin", models.Staff{ID: "kim", Name: "Kim", Role: "agent", TeamID: &team, Active: true, OnShift: true}))
+		require.ErrorIs(t, store.CreateStaff(ctx, "test-admin", models.Staff{ID: "kim", Name: "Kim", Role: "agent"}), models.ErrConflict)
 
-		first, err := store.IssueToken(ctx, "kim", "laptop")
+		first, err := store.IssueToken(ctx, "test-admin", "kim", "laptop")
 		require.NoError(t, err)
-		second, err := store.IssueToken(ctx, "kim", "phone")
+		second, err := store.IssueToken(ctx, "test-admin", "kim", "phone")
 		require.NoError(t, err)
 		require.NotEqual(t, first, second)
 		for _, tok := range []string{first, second} {
@@ -213,10 +213,10 @@ func TestIssuedTokensWorkUntilRevoked(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, "kim", st.ID)
 		}
-		_, err = store.IssueToken(ctx, "nobody", "")
+		_, err = store.IssueToken(ctx, "test-admin", "nobody", "")
 		require.ErrorIs(t, err, models.ErrNotFound)
 
-		n, err := store.RevokeTokens(ctx, "kim")
+		n, err := store.RevokeTokens(ctx, "test-admin", "kim")
 		require.NoError(t, err)
 		require.EqualValues(t, 2, n)
 		for _, tok := range []string{first, second} {
@@ -229,7 +229,7 @@ func TestIssuedTokensWorkUntilRevoked(t *testing.T) {
 func TestTeamCalendarsAndPolicyColumns(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		require.NoError(t, store.CreateTeam(ctx, models.Team{ID: "desk", Name: "Desk"}))
+		require.NoError(t, store.CreateTeam(ctx, "test-admin", models.Team{ID: "desk", Name: "Desk"}))
 		_, err := store.GetCalendar(ctx, "desk")
 		require.ErrorIs(t, err, models.ErrNotFound)
 		_, err = store.SaveCalendar(ctx, models.TeamCalendar{TeamID: "desk", TimeZone: "Europe/London", Hours: `[{"day":"mon","open":"08:00","close":"18:00"}]`, Holidays: `[]`, UpdatedBy: "root"})
@@ -441,7 +441,7 @@ func TestLastAdministratorKept(t *testing.T) {
 					} else {
 						demoted.Role = "manager"
 					}
-					results <- store.UpdateStaff(ctx, demoted, []string{column}, true)
+					results <- store.UpdateStaff(ctx, "test-admin", demoted, []string{column}, true)
 				}()
 			}
 			var refused, saved int
@@ -482,14 +482,14 @@ func TestUpdateStaffWritesOnlyItsColumns(t *testing.T) {
 		require.NoError(t, err)
 		renamed := read
 		renamed.Name = "Robert"
-		require.NoError(t, store.UpdateStaff(ctx, renamed, []string{"name"}, false))
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", renamed, []string{"name"}, false))
 		got, err := store.GetStaff(ctx, "bob")
 		require.NoError(t, err)
 		require.Equal(t, "Robert", got.Name)
 		require.False(t, got.OnShift, "the shift ended meanwhile stays ended")
 
-		require.ErrorIs(t, store.UpdateStaff(ctx, models.Staff{ID: "nobody", Name: "x"}, []string{"name"}, false), models.ErrNotFound)
-		require.Error(t, store.UpdateStaff(ctx, renamed, []string{"created_at"}, false), "not a column a change may write")
+		require.ErrorIs(t, store.UpdateStaff(ctx, "test-admin", models.Staff{ID: "nobody", Name: "x"}, []string{"name"}, false), models.ErrNotFound)
+		require.Error(t, store.UpdateStaff(ctx, "test-admin", renamed, []string{"created_at"}, false), "not a column a change may write")
 	})
 }
 

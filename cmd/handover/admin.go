@@ -91,7 +91,7 @@ func newAdminCmd() *cobra.Command {
 			if err := models.CheckTeam(t); err != nil {
 				return err
 			}
-			if err := store.CreateTeam(ctx, t); err != nil {
+			if err := store.CreateTeam(ctx, models.AdminCommand, t); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "team %s created\n", args[0])
@@ -118,7 +118,7 @@ func newAdminCmd() *cobra.Command {
 					return err
 				}
 			}
-			if err := store.CreateStaff(ctx, staff); err != nil {
+			if err := store.CreateStaff(ctx, models.AdminCommand, staff); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s created\n", staff.Role, staff.ID)
@@ -135,7 +135,7 @@ func newAdminCmd() *cobra.Command {
 		Short: "Issue a bearer token; it is printed once and stored only as a hash",
 		Args:  cobra.ExactArgs(1),
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
-			token, err := store.IssueToken(ctx, args[0], label)
+			token, err := store.IssueToken(ctx, models.AdminCommand, args[0], label)
 			if err != nil {
 				return err
 			}
@@ -153,7 +153,7 @@ func newAdminCmd() *cobra.Command {
 			if _, err := store.GetStaff(ctx, args[0]); err != nil {
 				return err
 			}
-			n, err := store.RevokeTokens(ctx, args[0])
+			n, err := store.RevokeTokens(ctx, models.AdminCommand, args[0])
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,155 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/models"
+)
+
+// uiAudit draws the changes page: the audit trail, newest first, a page at a time, of one subject
+// when the address names it (a person's "History" on the people page).
+func (s *server) uiAudit(c *gin.Context) {
+	q := url.Values{}
+	for _, k := range []string{"subject_type", "subject", "before"} {
+		if v := c.Query(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	var page struct {
+		Items      []auditEntryJSON `json:"items"`
+		NextBefore *string          `json:"next_before"`
+	}
+	if !s.read(c, "/api/v1/audit?"+q.Encode(), &page, "The changes") {
+		return
+	}
+	var older string
+	if page.NextBefore != nil {
+		q.Set("before", *page.NextBefore)
+		older = "/admin/audit?" + q.Encode()
+	}
+	data := gin.H{"Entries": page.Items, "Older": older, "Earlier": c.Query("before") != ""}
+	if subject := c.Query("subject"); subject != "" {
+		data["Subject"] = subjectText(c.Query("subject_type"), subject, s.ui.names.of)
+	}
+	s.render(c, 200, "audit", data)
+}
+
+// auditActor names who made a change: a person by name, or the admin command.
+func auditActor(id string, name func(string) string) string {
+	if id == models.AdminCommand {
+		return "handover admin (on the server)"
+	}
+	return name(id)
+}
+
+// subjectText names what an entry is about.
+func subjectText(kind, subject string, name func(string) string) string {
+	switch kind {
+	case models.SubjectStaff:
+		if n := name(subject); n != subject {
+			return fmt.Sprintf("%s (%s)", n, subject)
+		}
+		return subject
+	case models.SubjectTeam:
+		return "team " + subject
+	case models.SubjectPolicy:
+		return "policy " + subject
+	case models.SubjectCustomer:
+		return "customer " + subject
+	}
+	return subject
+}
+
+// auditText says in a sentence what an entry of the audit trail records.
+func auditText(e auditEntryJSON, name func(string) string) string {
+	var d map[string]any
+	_ = json.Unmarshal(e.Detail, &d) // a detail that is not an object leaves the sentence short
+	str := func(k string) string {
+		if v, ok := d[k].(string); ok {
+			return v
+		}
+		return ""
+	}
+	num := func(k string) int {
+		v, _ := d[k].(float64)
+		return int(v)
+	}
+	who := subjectText(e.SubjectType, e.Subject, name)
+	switch e.Kind {
+	case models.AuditTeamCreated:
+		return fmt.Sprintf("created %s, %q", who, str("name"))
+	case models.AuditTeamRenamed:
+		from, to := changeOf(d["name"])
+		return fmt.Sprintf("renamed %s from %s to %s", who, from, to)
+	case models.AuditCalendarSaved:
+		hours, _ := d["hours"].([]any)
+		holidays, _ := d["holidays"].([]any)
+		if len(hours) == 0 {
+			return fmt.Sprintf("set %s open around the clock", who)
+		}
+		return fmt.Sprintf("saved the opening hours of %s: %s, %s, %s", who, str("time_zone"),
+			plural(len(hours), "opening period"), plural(len(holidays), "holiday"))
+	case models.AuditStaffCreated:
+		team := "no team"
+		if t := str("team_id"); t != "" {
+			team = "team " + t
+		}
+		return fmt.Sprintf("added %s as %s of %s, authority %d", who, str("role"), team, num("authority"))
+	case models.AuditStaffChanged:
+		changes, _ := d["changes"].(map[string]any)
+		cols := make([]string, 0, len(changes))
+		for k := range changes {
+			cols = append(cols, k)
+		}
+		slices.SortFunc(cols, func(a, b string) int {
+			return slices.Index(models.StaffColumns, a) - slices.Index(models.StaffColumns, b)
+		})
+		parts := make([]string, len(cols))
+		for i, k := range cols {
+			from, to := changeOf(changes[k])
+			parts[i] = fmt.Sprintf("%s %s → %s", strings.ReplaceAll(k, "_", " "), from, to)
+		}
+		text := fmt.Sprintf("changed %s: %s", who, strings.Join(parts, ", "))
+		if n := num("tokens_revoked"); n > 0 {
+			text += fmt.Sprintf("; %s revoked", plural(n, "token"))
+		}
+		return text
+	case models.AuditTokenIssued:
+		if l := str("label"); l != "" {
+			return fmt.Sprintf("issued a token to %s, %q", who, l)
+		}
+		return "issued a token to " + who
+	case models.AuditTokensRevoked:
+		return fmt.Sprintf("revoked %s of %s", plural(num("revoked"), "token"), who)
+	case models.AuditPolicySaved:
+		return fmt.Sprintf("saved version %d of %s", num("version"), who)
+	case models.AuditCustomerErased:
+		return fmt.Sprintf("erased the personal data of %s (%s, %s)", who, plural(num("keys_destroyed"), "key"), plural(num("actions"), "action"))
+	}
+	return e.Kind + " " + who
+}
+
+// changeOf reads a {from, to} of the audit trail as text: strings quoted, none as "none".
+func changeOf(v any) (from, to string) {
+	m, _ := v.(map[string]any)
+	text := func(x any) string {
+		switch x := x.(type) {
+		case nil:
+			return "none"
+		case string:
+			return fmt.Sprintf("%q", x)
+		case bool:
+			return map[bool]string{true: "yes", false: "no"}[x]
+		case float64:
+			return fmt.Sprint(int(x))
+		}
+		return fmt.Sprint(x)
+	}
+	return text(m["from"]), text(m["to"])
+}
