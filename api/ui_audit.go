@@ -83,7 +83,7 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 	who := subjectText(e.SubjectType, e.Subject, name)
 	switch e.Kind {
 	case models.AuditTeamCreated:
-		return fmt.Sprintf("created %s, %q", who, str("name"))
+		return fmt.Sprintf("created %s, “%s”", who, str("name"))
 	case models.AuditTeamRenamed:
 		from, to := changeOf(d["name"])
 		return fmt.Sprintf("renamed %s from %s to %s", who, from, to)
@@ -122,7 +122,7 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		return text
 	case models.AuditTokenIssued:
 		if l := str("label"); l != "" {
-			return fmt.Sprintf("issued a token to %s, %q", who, l)
+			return fmt.Sprintf("issued a token to %s, “%s”", who, l)
 		}
 		return "issued a token to " + who
 	case models.AuditTokensRevoked:
@@ -143,7 +143,7 @@ func changeOf(v any) (from, to string) {
 		case nil:
 			return "none"
 		case string:
-			return fmt.Sprintf("%q", x)
+			return "“" + x + "”"
 		case bool:
 			return map[bool]string{true: "yes", false: "no"}[x]
 		case float64:
