@@ -271,7 +271,8 @@ func createID(c *gin.Context, caller models.Staff) (id string, keyed bool, err e
 }
 
 // buildStart checks the owner and team of a new action with the given ID and request hash. A
-// routed owner stays claimed (routingClaims) until release is called, once the create has answered.
+// routed owner stays claimed (models.ClaimRoutedOwner) until release is called, once the create
+// has answered.
 func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActionRequest, id, hash string) (in workflows.StartInput, release func(), err error) {
 	ctx := c.Request.Context()
 	now := s.Now()
@@ -347,13 +348,20 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 
 	owner, routed, claim := req.OwnerID, false, noRelease
 	if owner == "" {
-		// Routing: the least loaded eligible agent of the team; nobody eligible leaves it unassigned.
-		candidates, err := s.Store.RoutingCandidates(ctx, teamID, req.RequiredAuthority)
-		if err != nil {
+		// Routing: the least loaded eligible agent of the team, claimed for this action until the
+		// create has answered; nobody eligible leaves it unassigned.
+		if owner, err = s.Store.ClaimRoutedOwner(ctx, teamID, req.RequiredAuthority, id); err != nil {
 			return workflows.StartInput{}, noRelease, err
 		}
-		owner, claim = s.routing.pick(candidates)
-		routed = owner != ""
+		if routed = owner != ""; routed {
+			claim = func() {
+				// Once the create has answered, the read model shows the action and the claim
+				// no longer counts; without this it would be deleted by a claim minutes later.
+				if err := s.Store.ReleaseRoutingClaim(context.WithoutCancel(ctx), id); err != nil {
+					s.Log.WarnContext(ctx, "releasing a routing claim", "action_id", id, "error", err)
+				}
+			}
+		}
 		defer func() {
 			if err != nil {
 				claim() // nothing is created: the claim ends here

@@ -91,7 +91,6 @@ type server struct {
 	ui       *ui
 	changes  *changeHub
 	// routing counts the routed creates in flight (routing.go).
-	routing *routingClaims
 }
 
 // NewRouter builds the HTTP handler with every route.
@@ -110,7 +109,7 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Ready == nil {
 		d.Ready = func(context.Context) error { return nil }
 	}
-	s := &server{Deps: d, decoder: newDecoder(), limiters: &limiters{cfg: d.RateLimit, by: map[string]*rate.Limiter{}}, recent: &authMemory{}, failures: &failures{}, routing: &routingClaims{}}
+	s := &server{Deps: d, decoder: newDecoder(), limiters: &limiters{cfg: d.RateLimit, by: map[string]*rate.Limiter{}}, recent: &authMemory{}, failures: &failures{}}
 	pages, err := newUI(d.UI, newStaffNames(d.Store))
 	if err != nil {
 		panic(err) // the templates are embedded: a broken one is a build defect the tests catch

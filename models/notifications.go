@@ -160,31 +160,6 @@ func (s *Store) StaffWithRole(ctx context.Context, role, teamID string) ([]Staff
 	return out, nil
 }
 
-// Candidate is a member of staff who could own a new action, with their open work: the open actions
-// they own and the handovers waiting for their acceptance.
-type Candidate struct {
-	Staff
-	OpenActions int64
-}
-
-// RoutingCandidates lists the active, on-shift agents of a team with at least the authority, least
-// open work first. Open work is the open actions someone owns and the handovers waiting for their
-// acceptance: an action offered to them is theirs once they accept it, so two shift handovers
-// started at once do not both pick the same idle colleague.
-func (s *Store) RoutingCandidates(ctx context.Context, teamID string, authority int) ([]Candidate, error) {
-	var out []Candidate
-	err := s.read.WithContext(ctx).Table("staff").
-		Select("staff.*, (SELECT COUNT(*) FROM actions WHERE actions.owner_id = staff.id AND actions.status IN ?)"+
-			" + (SELECT COUNT(*) FROM handovers WHERE handovers.to_id = staff.id AND handovers.status = ?) AS open_actions",
-			openStatuses, "pending").
-		Where("staff.team_id = ? AND staff.role = ? AND staff.active AND staff.on_shift AND staff.authority >= ?", teamID, "agent", authority).
-		Order("open_actions, staff.id").Scan(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("finding owners in team %s: %w", teamID, err)
-	}
-	return out, nil
-}
-
 // Policy is one version of a category's lifecycle durations; nil durations take the defaults.
 type Policy struct {
 	Category       string `gorm:"primaryKey"`

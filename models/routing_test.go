@@ -2,11 +2,16 @@ package models_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
 )
 
 // Routing's candidates are the team's active, on-shift agents with the authority, least open work
@@ -64,4 +69,87 @@ func TestRoutingCandidatesCountPendingHandoversAsWork(t *testing.T) {
 		require.Len(t, got, 1)
 		require.Equal(t, "bob", got[0].ID)
 	})
+}
+
+// A routed create's claim counts as open work of its owner until the action is in the read model
+// (or for RoutingClaimTTL), so creates in flight spread over the team; a released claim counts no
+// more.
+func TestRoutingClaimsCountUntilTheActionIsWritten(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		team := "frontdesk"
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+		for _, id := range []string{"ann", "ben", "cat"} {
+			require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true}))
+		}
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("open-cat", 1, "assigned", "cat"), nil))
+		var got []string
+		for _, id := range []string{"n1", "n2", "n3"} {
+			owner, err := store.ClaimRoutedOwner(ctx, team, 1, id)
+			require.NoError(t, err)
+			got = append(got, owner)
+		}
+		require.Equal(t, []string{"ann", "ben", "ann"}, got, "ann and ben at 1 in flight, cat at 1 open: the first in order")
+
+		// n1 is written (owned by ann): its claim no longer counts beside the action itself.
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("n1", 1, "assigned", "ann"), nil))
+		load := func() map[string]int64 {
+			cs, err := store.RoutingCandidates(ctx, team, 1)
+			require.NoError(t, err)
+			out := map[string]int64{}
+			for _, c := range cs {
+				out[c.ID] = c.OpenActions
+			}
+			return out
+		}
+		require.Equal(t, map[string]int64{"ann": 2, "ben": 1, "cat": 1}, load())
+		require.NoError(t, store.ReleaseRoutingClaim(ctx, "n3"))
+		require.NoError(t, store.ReleaseRoutingClaim(ctx, "n3"), "again: nothing to release")
+		require.Equal(t, map[string]int64{"ann": 1, "ben": 1, "cat": 1}, load())
+
+		// A claim older than the TTL (its create failed in a process that stopped) counts no more,
+		// and the next claim deletes it.
+		old := time.Now().Add(-models.RoutingClaimTTL - time.Second).UTC()
+		require.NoError(t, store.DB().Create(&models.RoutingClaim{ActionID: "lost", StaffID: "cat", ClaimedAt: old}).Error)
+		require.Equal(t, map[string]int64{"ann": 1, "ben": 1, "cat": 1}, load())
+		_, err := store.ClaimRoutedOwner(ctx, team, 1, "n4")
+		require.NoError(t, err)
+		var left int64
+		require.NoError(t, store.DB().Model(&models.RoutingClaim{}).Where("action_id = ?", "lost").Count(&left).Error)
+		require.Zero(t, left)
+
+		// Nobody eligible: nobody claimed.
+		owner, err := store.ClaimRoutedOwner(ctx, team, 5, "n5")
+		require.NoError(t, err)
+		require.Empty(t, owner)
+	})
+}
+
+// Routed creates through several API processes at once (two stores on one PostgreSQL database)
+// are spread as if they came one after another: 40 over 4 people is 10 each.
+func TestRoutingClaimsSpreadAcrossProcesses(t *testing.T) {
+	url := modelstest.PostgresURL(t) // skips, saying so, without PostgreSQL
+	stores := []*models.Store{modelstest.Open(t, url), modelstest.Open(t, url)}
+	ctx := context.Background()
+	team := "frontdesk"
+	require.NoError(t, stores[0].SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	for _, id := range []string{"ann", "ben", "cat", "dan"} {
+		require.NoError(t, stores[0].SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true}))
+	}
+	owners := make(chan string, 40)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			owner, err := stores[i%2].ClaimRoutedOwner(ctx, team, 1, fmt.Sprintf("a%02d", i))
+			assert.NoError(t, err)
+			owners <- owner
+		})
+	}
+	wg.Wait()
+	close(owners)
+	count := map[string]int{}
+	for o := range owners {
+		count[o]++
+	}
+	require.Equal(t, map[string]int{"ann": 10, "ben": 10, "cat": 10, "dan": 10}, count)
 }
