@@ -142,20 +142,18 @@ type Change struct {
 	To   any `json:"to"`
 }
 
+// staffValues are the values of a person's StaffColumns, as the audit trail records them.
+func staffValues(st Staff) map[string]any {
+	return map[string]any{"name": st.Name, "role": st.Role, "team_id": deref(st.TeamID), "authority": st.Authority,
+		"on_shift": st.OnShift, "active": st.Active}
+}
+
 // staffChanges lists, by column, those of columns whose value differs between was and now.
 func staffChanges(was, now Staff, columns []string) map[string]Change {
-	values := func(st Staff) map[string]any {
-		return map[string]any{"name": st.Name, "role": st.Role, "team_id": st.TeamID, "authority": st.Authority,
-			"on_shift": st.OnShift, "active": st.Active}
-	}
-	before, after := values(was), values(now)
+	before, after := staffValues(was), staffValues(now)
 	out := map[string]Change{}
 	for _, c := range columns {
-		b, a := before[c], after[c]
-		if bt, ok := b.(*string); ok {
-			b, a = deref(bt), deref(a.(*string))
-		}
-		if b != a {
+		if b, a := before[c], after[c]; b != a {
 			out[c] = Change{From: b, To: a}
 		}
 	}
@@ -329,9 +327,7 @@ func (s *Store) CreateStaff(ctx context.Context, actorID string, st Staff) error
 		if err := tx.Create(&st).Error; err != nil {
 			return err
 		}
-		detail := map[string]any{"name": st.Name, "role": st.Role, "team_id": deref(st.TeamID), "authority": st.Authority,
-			"on_shift": st.OnShift, "active": st.Active}
-		return audit(tx, st.CreatedAt, actorID, AuditStaffCreated, SubjectStaff, st.ID, detail)
+		return audit(tx, st.CreatedAt, actorID, AuditStaffCreated, SubjectStaff, st.ID, staffValues(st))
 	})
 	if isDuplicate(err) {
 		return fmt.Errorf("staff %s: %w", st.ID, ErrConflict)
