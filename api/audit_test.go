@@ -110,7 +110,7 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 		require.Equal(t, http.StatusOK, status, html)
 		for _, want := range []string{
 			`saved the opening hours of team bar: Europe/Paris, 1 opening period, 1 holiday`,
-			`saved version 1 of policy refund`,
+			`saved version 1 of policy refund: accept within 20m, clock business`,
 			`revoked 1 token of Lou (lou)`,
 			`issued a token to Lou (lou), “tablet”`,
 			`changed Lou (lou): authority 1 → 2, on shift yes → no`,

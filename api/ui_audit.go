@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -128,7 +129,23 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 	case models.AuditTokensRevoked:
 		return fmt.Sprintf("revoked %s of %s", plural(num("revoked"), "token"), who)
 	case models.AuditPolicySaved:
-		return fmt.Sprintf("saved version %d of %s", num("version"), who)
+		var set []string
+		for _, k := range models.PolicyDurations {
+			if v, ok := d[k+"_seconds"].(float64); ok {
+				set = append(set, fmt.Sprintf("%s %s", strings.ReplaceAll(k, "_", " "), shortDuration((time.Duration(v)*time.Second).String())))
+			}
+		}
+		if c := str("clock"); c != "" {
+			set = append(set, "clock "+c)
+		}
+		if fields, _ := d["required_fields"].([]any); len(fields) > 0 {
+			names := make([]string, len(fields))
+			for i, f := range fields {
+				names[i] = fmt.Sprint(f)
+			}
+			set = append(set, "required notes "+strings.Join(names, ", "))
+		}
+		return fmt.Sprintf("saved version %d of %s: %s", num("version"), who, strings.Join(set, ", "))
 	case models.AuditCustomerErased:
 		return fmt.Sprintf("erased the personal data of %s (%s, %s)", who, plural(num("keys_destroyed"), "key"), plural(num("actions"), "action"))
 	}

@@ -41,7 +41,8 @@ func TestAuditTrailRecordsAdministratorsChanges(t *testing.T) {
 		require.Zero(t, n, "the deactivation revoked them")
 		_, err = store.SaveCalendar(ctx, models.TeamCalendar{TeamID: team, TimeZone: "Europe/London", Hours: `[{"day":"mon","open":"08:00","close":"18:00"}]`, Holidays: `["2026-12-25"]`, UpdatedBy: "root"})
 		require.NoError(t, err)
-		_, err = store.SavePolicy(ctx, models.Policy{Category: "refund", CreatedBy: "ada"})
+		accept := int64(1200)
+		_, err = store.SavePolicy(ctx, models.Policy{Category: "refund", AcceptWithin: &accept, RequiredFields: `["amount"]`, CreatedBy: "ada"})
 		require.NoError(t, err)
 
 		all, more, err := store.AuditTrail(ctx, models.AuditFilter{Limit: 100})
@@ -54,7 +55,7 @@ func TestAuditTrailRecordsAdministratorsChanges(t *testing.T) {
 			require.False(t, e.At.IsZero())
 		}
 		want := []entry{
-			{"ada", models.AuditPolicySaved, "policy", "refund", `{"version":1}`},
+			{"ada", models.AuditPolicySaved, "policy", "refund", `{"version":1,"clock":"business","required_fields":["amount"],"accept_within_seconds":1200}`},
 			{"root", models.AuditCalendarSaved, "team", "desk", `{"holidays":["2026-12-25"],"hours":[{"day":"mon","open":"08:00","close":"18:00"}],"time_zone":"Europe/London"}`},
 			{"ada", models.AuditStaffChanged, "staff", "kim", `{"changes":{"active":{"from":true,"to":false},"team_id":{"from":"desk","to":null}},"tokens_revoked":1}`},
 			{"root", models.AuditStaffChanged, "staff", "kim", `{"changes":{"authority":{"from":1,"to":3},"role":{"from":"agent","to":"supervisor"}}}`},

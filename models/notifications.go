@@ -202,6 +202,22 @@ func (s *Store) CurrentPolicies(ctx context.Context) ([]Policy, error) {
 	return out, nil
 }
 
+// PolicyDurations names the durations of a policy, in their order on the policies page.
+var PolicyDurations = []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every"}
+
+// policyValues are what a policy version sets, as the audit trail records it: its version, clock,
+// required note fields, and each duration it sets, in seconds ("accept_within_seconds"); those it
+// leaves to the defaults are absent.
+func policyValues(p Policy) map[string]any {
+	out := map[string]any{"version": p.Version, "clock": p.Clock, "required_fields": jsonValue(p.RequiredFields)}
+	for i, d := range []*int64{p.AcceptWithin, p.CheckWithin, p.EscalateWithin, p.AssignWithin, p.FollowUpEvery} {
+		if d != nil {
+			out[PolicyDurations[i]+"_seconds"] = *d
+		}
+	}
+	return out
+}
+
 // SavePolicy stores a new version of a category's policy and returns it with its version,
 // recorded in the audit trail as p.CreatedBy's. Two writers racing for the same version number:
 // the loser takes the next one.
@@ -224,7 +240,7 @@ func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {
 			if err := tx.Create(&p).Error; err != nil {
 				return err
 			}
-			return audit(tx, p.CreatedAt, p.CreatedBy, AuditPolicySaved, SubjectPolicy, p.Category, map[string]int{"version": p.Version})
+			return audit(tx, p.CreatedAt, p.CreatedBy, AuditPolicySaved, SubjectPolicy, p.Category, policyValues(p))
 		})
 		if !isDuplicate(err) {
 			break
