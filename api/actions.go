@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -589,12 +590,15 @@ const (
 )
 
 // listParams are the query parameters GET /actions takes.
-var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "overdue", "escalated", "updated_since", "id", "limit", "cursor"}
+var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "q", "overdue", "escalated", "updated_since", "id", "limit", "cursor"}
+
+// maxSearchText is the longest text GET /actions?q= looks for.
+const maxSearchText = 100
 
 func (s *server) listActions(c *gin.Context) {
 	f := models.ActionFilter{
 		IDs: c.QueryArray("id"), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
-		CustomerRef: c.Query("customer_ref"), Now: s.Now(), Limit: 50,
+		CustomerRef: c.Query("customer_ref"), Text: strings.TrimSpace(c.Query("q")), Now: s.Now(), Limit: 50,
 	}
 	// A misspelt filter would otherwise list everything; a filter given twice, use only the first.
 	fields := queryFields(c, "is not a filter of this list", listParams, "id", "status")
@@ -609,6 +613,9 @@ func (s *server) listActions(c *gin.Context) {
 			fields = append(fields, FieldError{Field: "status", Message: st + " is not one of " + strings.Join(validStatuses, ", ")})
 			break
 		}
+	}
+	if _, given := c.GetQuery("q"); given && (f.Text == "" || utf8.RuneCountInString(f.Text) > maxSearchText) {
+		fields = append(fields, FieldError{Field: "q", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces", maxSearchText)})
 	}
 	limit, bad := pageLimit(c, f.Limit, maxPage)
 	f.Limit, fields = limit, append(fields, bad...)

@@ -170,6 +170,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.GET("/actions/:id", s.uiAction)
 	p.POST("/actions/:id/:command", s.uiCommand)
 	p.GET("/board", s.uiBoard)
+	p.GET("/find", s.uiFind)
 	p.POST("/shift-handovers", s.uiStartShift)
 	p.POST("/my-shift", s.uiMyShift)
 	p.GET("/shift-handovers/:id", s.uiShift)

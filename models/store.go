@@ -378,6 +378,8 @@ type ActionFilter struct {
 	OwnerID     string
 	TeamID      string
 	CustomerRef string
+	// Text keeps the actions whose title, details or customer reference hold it, whatever the case.
+	Text string
 	// Overdue keeps open actions whose due time is before Now, except paused ones.
 	Overdue bool
 	Now     time.Time
@@ -389,6 +391,11 @@ type ActionFilter struct {
 	// After is the position to continue from: the last row of the previous page.
 	After *Position
 	Limit int
+}
+
+// escapeLike makes a text match itself in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
 // Position is a place in the newest-first order of actions.
@@ -417,6 +424,12 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 	}
 	if f.CustomerRef != "" {
 		q = q.Where("customer_ref = ?", f.CustomerRef)
+	}
+	if f.Text != "" {
+		// Every row in scope is read (no index serves a word inside a text): the scope's own
+		// filters come first, and the newest-first walk stops at a page of matches.
+		like := "%" + escapeLike(strings.ToLower(f.Text)) + "%"
+		q = q.Where(`(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(details) LIKE ? ESCAPE '\' OR LOWER(customer_ref) LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	if f.Overdue {
 		q = q.Where("status IN ? AND "+overdueSQL, append([]any{openStatuses}, overdueArgs(f.Now)...)...)

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/workflows"
+)
+
+// findPage is how many actions the find page lists at once.
+const findPage = 25
+
+// findState is a choice of the find page's status: the statuses it lists (nil: all).
+type findState struct {
+	Value, Label string
+	Statuses     []workflows.Status
+}
+
+// findStates are the find page's choices of status, the default first.
+var findStates = []findState{
+	{"open", "Open", []workflows.Status{workflows.StatusUnassigned, workflows.StatusAssigned, workflows.StatusHandoverPending, workflows.StatusChecking, workflows.StatusEscalated}},
+	{"completed", "Completed", []workflows.Status{workflows.StatusCompleted}},
+	{"cancelled", "Cancelled", []workflows.Status{workflows.StatusCancelled}},
+	{"any", "Any", nil},
+}
+
+// uiFind draws the find page: the actions in the person's scope whose title, details or customer
+// reference hold the words typed (GET /actions?q=), newest first, a page at a time.
+func (s *server) uiFind(c *gin.Context) {
+	text := strings.TrimSpace(c.Query("q"))
+	state := c.Query("state")
+	if !slices.ContainsFunc(findStates, func(st findState) bool { return st.Value == state }) {
+		state = "open"
+	}
+	data := gin.H{"Q": text, "State": state, "States": findStates}
+	if text == "" {
+		s.render(c, http.StatusOK, "find", data)
+		return
+	}
+	q := url.Values{"q": {text}, "limit": {strconv.Itoa(findPage)}}
+	for _, st := range findStates {
+		if st.Value == state {
+			for _, status := range st.Statuses {
+				q.Add("status", string(status))
+			}
+		}
+	}
+	if cur := c.Query("cursor"); cur != "" {
+		q.Set("cursor", cur)
+	}
+	res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, "")
+	if res.Status == http.StatusUnprocessableEntity {
+		data["Error"] = res.message()
+		s.render(c, http.StatusUnprocessableEntity, "find", data)
+		return
+	}
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	var page struct {
+		Items      []actionJSON `json:"items"`
+		NextCursor *string      `json:"next_cursor"`
+	}
+	if err := res.decode(&page); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The actions could not be read.")
+		return
+	}
+	data["Searched"], data["Rows"] = true, s.rows(page.Items)
+	if page.NextCursor != nil {
+		data["More"] = "/find?" + url.Values{"q": {text}, "state": {state}, "cursor": {*page.NextCursor}}.Encode()
+	}
+	data["Earlier"] = c.Query("cursor") != ""
+	s.render(c, http.StatusOK, "find", data)
+}
