@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -67,4 +68,37 @@ func TestTimelineWords(t *testing.T) {
 	require.Equal(t, "in a shift handover", causeText(eventJSON{Cause: "shift_handover", ActorID: "bob", Data: map[string]any{"started_by": "bob"}}, who))
 	require.Equal(t, "in a shift handover started by Carol Clark", causeText(eventJSON{Cause: "shift_handover", ActorID: "bob", Data: map[string]any{"started_by": "carol"}}, who),
 		"a supervisor's shift handover is made in the outgoing person's name: the timeline says who started it")
+}
+
+// Pages name people, not staff IDs: the recipient of a waiting handover on an inbox card, each person of
+// the review's time-held table, and whoever set a team's opening hours.
+func TestPagesNamePeople(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		ctx := context.Background()
+		require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: "ada", Name: "Ada Lovelace", Role: "admin", Active: true}))
+		require.NoError(t, u.store.AddToken(ctx, "ada", "token-ada", "test"))
+		u.put("wait", "desk", "handover_pending", "ann", 1, time.Hour) // to ben
+		status, page := u.get("ann", "/inbox")
+		require.Equal(t, http.StatusOK, status, page)
+		require.Contains(t, page, "<span>handover to Ben, asked")
+
+		a := models.Action{
+			ID: "held-1", Title: "Held", Category: "request", Priority: "normal", Status: "assigned", OwnerID: "ben",
+			TeamID: "desk", CustomerRef: "C-1", DueAt: u.now.Add(time.Hour), CreatedBy: "ann",
+			CreatedAt: u.now.Add(-time.Hour), UpdatedAt: u.now, Version: 3,
+			Handovers: []models.Handover{{ID: "h1", FromID: "ann", ToID: "ben", Reason: "shift", Method: "written", Situation: "routine",
+				Summary: "s", Status: "accepted", RequestedAt: u.now.Add(-50 * time.Minute), RespondedAt: ptr(u.now.Add(-40 * time.Minute))}},
+		}
+		require.NoError(t, u.store.ApplyProjection(ctx, a, nil))
+		status, page = u.get("max", "/manager")
+		require.Equal(t, http.StatusOK, status, page)
+		require.Contains(t, page, `<tr><th scope="row">Ben</th><td>1</td>`, "the time held, by name")
+
+		_, err := u.store.SaveCalendar(ctx, models.TeamCalendar{TeamID: "desk", TimeZone: "Europe/London",
+			Hours: `[{"day":"mon","open":"08:00","close":"18:00"}]`, Holidays: `[]`, UpdatedBy: "ada"})
+		require.NoError(t, err)
+		status, page = u.get("ada", "/admin/teams/desk/calendar")
+		require.Equal(t, http.StatusOK, status, page)
+		require.Contains(t, page, "Set by Ada Lovelace on")
+	})
 }

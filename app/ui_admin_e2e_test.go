@@ -374,7 +374,7 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	require.Equal(t, []string{"2026-12-25", "2027-01-01"}, cal.Holidays)
 	_, page = admin.do(http.MethodGet, "/admin/teams/"+team+"/calendar", nil)
 	require.Contains(t, page, "mon 08:00-12:00\nmon 13:00-18:00\ntue 10:00-14:00", "the form shows the calendar as stored")
-	require.Contains(t, page, "Set by root")
+	require.Contains(t, page, "Set by Administrator", "who set it, by name")
 
 	// The team's New action form says due times count these hours.
 	therapist := modelstest.Name("therapist")

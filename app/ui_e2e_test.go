@@ -860,7 +860,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `id="review-rates">\s*<span class="badge">decline rate \d+%</span><span class="badge">expiry rate \d+%</span>`, page)
 	require.Regexp(t, `feedback [1-5]\.\d of 5 \([1-9]\d*\)`, page, "the feedback average, one decimal")
 	require.Contains(t, page, `id="time-held"`)
-	require.Regexp(t, `<th scope="row">erin</th><td>[1-9]\d*</td><td>\d+(s|m|h \d+m| days)</td><td>\d+(s|m|h \d+m| days)</td>`, page,
+	require.Regexp(t, `<th scope="row">Erin Evans</th><td>[1-9]\d*</td><td>\d+(s|m|h \d+m| days)</td><td>\d+(s|m|h \d+m| days)</td>`, page,
 		"erin holds the action she accepted")
 
 	// The review's team and period are chosen on the page.
