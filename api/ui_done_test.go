@@ -1,7 +1,12 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"testing"
 	"time"
 
@@ -83,4 +88,34 @@ func TestRenderShiftNamesRecipientsOrNone(t *testing.T) {
 	raw, err := json.Marshal(out.Items[1])
 	require.NoError(t, err)
 	require.Contains(t, string(raw), `"to":null`)
+}
+
+// Starting or ending one's own shift says so on the inbox it leads back to, as every other form
+// says what it did.
+func TestMyShiftSaysWhatItDid(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		sess, err := u.store.OpenSession(context.Background(), "token-ann", time.Now(), time.Hour)
+		require.NoError(t, err)
+		jar, err := cookiejar.New(nil)
+		require.NoError(t, err)
+		base, err := url.Parse(u.srv.URL)
+		require.NoError(t, err)
+		jar.SetCookies(base, []*http.Cookie{{Name: sessionCookie, Value: sess.ID, Path: "/"}})
+		client := &http.Client{Jar: jar}
+		for _, c := range []struct{ on, status, done string }{
+			{"false", "off shift", "Your shift has ended: nothing is routed or handed over to you until you start it again."},
+			{"true", "on shift", "Your shift has started: new actions can be routed to you and colleagues can hand theirs over to you."},
+		} {
+			resp, err := client.PostForm(u.srv.URL+"/my-shift", url.Values{"csrf": {sess.CSRF}, "on": {c.on}})
+			require.NoError(t, err)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+			page := string(body)
+			require.Equal(t, http.StatusOK, resp.StatusCode, page)
+			require.Equal(t, "/inbox", resp.Request.URL.Path)
+			require.Contains(t, page, `<strong id="my-shift-status">`+c.status+`</strong>`)
+			require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">`+c.done+`</p>`)
+		}
+	})
 }

@@ -923,6 +923,13 @@ func (s *server) uiMyShift(c *gin.Context) {
 		s.inboxPage(c, res.Status, url.Values{}, &res)
 		return
 	}
+	// The inbox says what changed, as after every other form, so that a screen reader, whose
+	// focus the sentence takes, hears that the switch worked.
+	if c.PostForm("on") == "true" {
+		s.setDone(c, "Your shift has started: new actions can be routed to you and colleagues can hand theirs over to you.")
+	} else {
+		s.setDone(c, "Your shift has ended: nothing is routed or handed over to you until you start it again.")
+	}
 	c.Redirect(http.StatusSeeOther, "/inbox")
 }
 
