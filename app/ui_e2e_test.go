@@ -615,10 +615,12 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "a rating is required")
 	require.Contains(t, page, "rating")
 	require.Contains(t, page, `name="comment" rows="2">notes were thin</textarea>`, "the comment typed stays")
+	require.Regexp(t, `id="fb-rating-`+hid+`" name="rating" required>.*</select>\s*<span class="field-error">is required</span>`, page, "the refused field says why beside itself")
 	require.Contains(t, page, `data-refused`, "the live updates leave the refused form alone")
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {strings.Repeat("x", 2001)}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "a comment is at most 2000 characters")
 	require.Contains(t, page, `<option value="4" selected>`, "the rating chosen stays")
+	require.Regexp(t, `</textarea>\s*<span class="field-error">[^<]*2000[^<]*</span>`, page, "the comment's limit beside it")
 
 	// Another form's refusal (a pause without a reason) does not fill the handover form's fields.
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"  "}})
