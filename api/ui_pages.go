@@ -141,6 +141,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
 		data["EndShiftWarning"] = endShiftWarning(ownedTotal, awaitingTotal)
+		data["Claimable"] = s.claimable(c, me)
 	}
 	if len(owned) > 0 {
 		// Whoever owns actions can hand over their own shift (a supervisor does it for others
@@ -156,6 +157,34 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		}
 	}
 	s.render(c, status, "inbox", data)
+}
+
+// inboxUnassigned is how many of the team's unassigned actions the inbox offers to claim.
+const inboxUnassigned = 20
+
+// claimable lists the unassigned actions of the person's team that they may claim now: only the
+// supervisors are told of such an action, and an agent has no board, so without this list the
+// claim on its page is out of reach of the people who could make it.
+func (s *server) claimable(c *gin.Context, me models.Staff) []actionRow {
+	team := teamOf(me)
+	if team == "" {
+		return nil
+	}
+	q := url.Values{"status": {string(workflows.StatusUnassigned)}, "team_id": {team}, "limit": {strconv.Itoa(inboxUnassigned)}}
+	var page struct {
+		Items []actionJSON `json:"items"`
+	}
+	if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); !r.ok() || r.decode(&page) != nil {
+		return nil
+	}
+	var out []actionRow
+	for _, row := range s.rows(page.Items) {
+		state := stateOfView(row.actionJSON)
+		if slices.Contains(workflows.Available(&state, actorOf(me), recipientOf(me)), workflows.UpdateClaim) {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // endShiftWarning is what "End my shift" asks first, when the person still has work: the actions

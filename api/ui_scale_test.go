@@ -360,3 +360,30 @@ func TestTimelineIsPaged(t *testing.T) {
 	require.Len(t, shown(body), 30)
 	require.NotContains(t, body, `id="timeline-earlier"`)
 }
+
+// An agent's inbox lists the unassigned actions of their team that they may claim (only the
+// supervisors are told of them, and an agent has no board), and not those needing more
+// authority than they hold, nor another team's.
+func TestInboxOffersTheTeamsUnassignedActionsToClaim(t *testing.T) {
+	u := newUIScale(t)
+	u.put("none", "desk", "unassigned", "", 2, time.Hour)
+	u.put("kit", "kitchen", "unassigned", "", 1, time.Hour)
+	senior, err := u.store.GetAction(context.Background(), "none-0001")
+	require.NoError(t, err)
+	senior.RequiredAuthority, senior.Version = 5, 2
+	require.NoError(t, u.store.ApplyProjection(context.Background(), senior, nil))
+
+	status, page := u.get("ann", "/inbox")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Contains(t, page, `<h2 id="h-claim">Unassigned in my team <span class="count">1</span></h2>`)
+	require.Contains(t, page, `<a class="card-title" href="/actions/none-0000">`)
+	require.NotContains(t, page, `href="/actions/none-0001"`, "it needs authority 5")
+	require.NotContains(t, page, `href="/actions/kit-0000"`, "another team's")
+
+	_, page = u.get("kim", "/inbox")
+	require.Contains(t, page, `href="/actions/kit-0000"`)
+	require.NotContains(t, page, `href="/actions/none-0000"`)
+
+	_, page = u.get("max", "/inbox")
+	require.NotContains(t, page, `id="h-claim"`, "a manager, in no team, has nothing to claim here")
+}
