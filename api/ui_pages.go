@@ -281,6 +281,11 @@ func (s *server) teamExists(c *gin.Context, id string) bool {
 }
 
 func (s *server) uiNewAction(c *gin.Context) {
+	// The API refuses every create of an administrator: the form would only ever be refused.
+	if workflows.Role(principal(c).Role) == workflows.RoleAdmin {
+		s.uiError(c, http.StatusForbidden, "Administrators manage staff and teams; they do not create actions.")
+		return
+	}
 	s.newActionPage(c, http.StatusOK, url.Values{}, nil)
 }
 

@@ -387,3 +387,18 @@ func TestInboxOffersTheTeamsUnassignedActionsToClaim(t *testing.T) {
 	_, page = u.get("max", "/inbox")
 	require.NotContains(t, page, `id="h-claim"`, "a manager, in no team, has nothing to claim here")
 }
+
+// An administrator, whom the API never lets create an action, is not shown the new-action form
+// (it could only be refused), but told why.
+func TestNewActionFormIsNotOfferedToAdministrators(t *testing.T) {
+	u := newUIScale(t)
+	require.NoError(t, u.store.CreateStaff(context.Background(), models.Staff{ID: "ada", Name: "Ada", Role: "admin", Active: true}))
+	require.NoError(t, u.store.AddToken(context.Background(), "ada", "token-ada", "test"))
+	status, page := u.get("ada", "/actions/new")
+	require.Equal(t, http.StatusForbidden, status)
+	require.Contains(t, page, "Administrators manage staff and teams; they do not create actions.")
+	require.NotContains(t, page, `action="/actions"`)
+	status, page = u.get("ann", "/actions/new")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Contains(t, page, `<form method="post" action="/actions"`)
+}
