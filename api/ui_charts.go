@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/handover/handover/models"
 )
@@ -27,7 +28,8 @@ type bar struct {
 // same figures as a table that only screen readers present (the drawing is hidden from them).
 // Labels are escaped here; the result is safe to put in a page.
 func barChart(title, unit string, bars []bar) template.HTML {
-	const width, labelW, rowH, pad = 560, 130, 40, 8
+	const width, rowH, pad = 560, 40, 8
+	labelW := labelWidth(bars)
 	height := pad*2 + rowH*max(len(bars), 1)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" aria-hidden="true" focusable="false">`, width, height)
@@ -61,6 +63,19 @@ func barChart(title, unit string, bars []bar) template.HTML {
 	}
 	b.WriteString(`</table></div>`)
 	return template.HTML(b.String())
+}
+
+// labelWidth is the width, in the drawing's units, of the column the bars' labels are drawn in,
+// right-aligned: at least 130, and wide enough for the longest label ("not accepted", "not
+// assigned" at the labels' 20px are about 131 units, and were cut at the drawing's left edge),
+// at most 250, so the bars keep room.
+func labelWidth(bars []bar) int {
+	const perChar, gap, least, most = 12, 16, 130, 250
+	w := least
+	for _, x := range bars {
+		w = max(w, utf8.RuneCountInString(x.Label)*perChar+gap)
+	}
+	return min(w, most)
 }
 
 // reportCharts draws the review report: time to accept and on-time completion by situation,
