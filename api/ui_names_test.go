@@ -75,7 +75,7 @@ func TestTimelineWords(t *testing.T) {
 func TestPagesNamePeople(t *testing.T) {
 	forEachUIScale(t, func(t *testing.T, u *uiScale) {
 		ctx := context.Background()
-		require.NoError(t, u.store.CreateStaff(ctx, models.Staff{ID: "ada", Name: "Ada Lovelace", Role: "admin", Active: true}))
+		require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "ada", Name: "Ada Lovelace", Role: "admin", Active: true}))
 		require.NoError(t, u.store.AddToken(ctx, "ada", "token-ada", "test"))
 		u.put("wait", "desk", "handover_pending", "ann", 1, time.Hour) // to ben
 		status, page := u.get("ann", "/inbox")

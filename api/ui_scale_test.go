@@ -392,7 +392,7 @@ func TestInboxOffersTheTeamsUnassignedActionsToClaim(t *testing.T) {
 // (it could only be refused), but told why.
 func TestNewActionFormIsNotOfferedToAdministrators(t *testing.T) {
 	u := newUIScale(t)
-	require.NoError(t, u.store.CreateStaff(context.Background(), models.Staff{ID: "ada", Name: "Ada", Role: "admin", Active: true}))
+	require.NoError(t, u.store.CreateStaff(context.Background(), "test-admin", models.Staff{ID: "ada", Name: "Ada", Role: "admin", Active: true}))
 	require.NoError(t, u.store.AddToken(context.Background(), "ada", "token-ada", "test"))
 	status, page := u.get("ada", "/actions/new")
 	require.Equal(t, http.StatusForbidden, status)
