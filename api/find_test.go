@@ -34,6 +34,7 @@ func TestFindActionsByText(t *testing.T) {
 		require.Equal(t, http.StatusOK, status, page)
 		require.Equal(t, findPage, strings.Count(page, `<li class="card`), "a page of the open ones")
 		require.NotContains(t, page, "done-0000", "completed ones only when asked")
+		require.Contains(t, page, "<span>C-1</span>", "a customer without a name by their reference alone")
 		require.Contains(t, page, `<a href="/find?cursor=`)
 		status, page = u.get("ann", "/find?q=done&state=completed")
 		require.Equal(t, http.StatusOK, status, page)

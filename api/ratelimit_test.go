@@ -177,3 +177,35 @@ func TestFailureBudgetsBounded(t *testing.T) {
 	f.failed("after it", now.Add(failSweep))
 	require.Less(t, len(f.by), failKeep)
 }
+
+// With the demo, the sign-in page offers each demo person by name and role, signs in as one with
+// a click, and refuses a person who is not of the demo.
+func TestDemoSignInOffersPeopleByNameAndRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol Chen", Role: "supervisor", Active: true}))
+	require.NoError(t, store.AddToken(ctx, "carol", "demo-carol", "demo"))
+	srv := httptest.NewServer(newEngine(Deps{Store: store, Now: stoppedClock(),
+		UI: UIOptions{DemoStaff: []DemoUser{{ID: "carol", Name: "Carol Chen", Role: "supervisor"}}}}))
+	t.Cleanup(srv.Close)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	read := func(resp *http.Response, err error) (int, string) {
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		raw, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(raw)
+	}
+	_, page := read(client.Get(srv.URL + "/signin"))
+	require.Contains(t, page, `<button type="submit" name="demo" value="carol" class="secondary">Carol Chen <small>(supervisor)</small></button>`)
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	status, page := read(client.PostForm(srv.URL+"/signin", url.Values{"csrf": {csrf}, "demo": {"mallory"}}))
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, page, "There is no demo user mallory.")
+	csrf = regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
+	status, _ = read(client.PostForm(srv.URL+"/signin", url.Values{"csrf": {csrf}, "demo": {"carol"}}))
+	require.Equal(t, http.StatusSeeOther, status, "signed in")
+}

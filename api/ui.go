@@ -29,11 +29,16 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
+// DemoUser is a person of the demo team, offered on the sign-in page by name and role.
+type DemoUser struct {
+	ID, Name, Role string
+}
+
 // UIOptions configures the web UI served beside the JSON API.
 type UIOptions struct {
 	// DemoStaff are offered as one-click sign-ins (token demo-<id>); only `handover dev --demo`
 	// sets it.
-	DemoStaff []string
+	DemoStaff []DemoUser
 	// TemporalUIURL is the base URL of the Temporal Web UI; each action links to its workflow
 	// there. Empty hides the links.
 	TemporalUIURL string
@@ -377,7 +382,7 @@ func (s *server) uiSignin(c *gin.Context) {
 	}
 	token := strings.TrimSpace(c.PostForm("token"))
 	if demo := c.PostForm("demo"); demo != "" {
-		if !slices.Contains(s.ui.opts.DemoStaff, demo) {
+		if !slices.ContainsFunc(s.ui.opts.DemoStaff, func(d DemoUser) bool { return d.ID == demo }) {
 			s.signinPage(c, http.StatusUnprocessableEntity, "There is no demo user "+demo+".")
 			return
 		}

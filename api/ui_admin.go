@@ -550,7 +550,20 @@ func (s *server) calendarPage(c *gin.Context, status int, form url.Values, probl
 			form.Set("hours", "mon 09:00-17:00\ntue 09:00-17:00\nwed 09:00-17:00\nthu 09:00-17:00\nfri 09:00-17:00")
 		}
 	}
-	data := gin.H{"Team": team, "Calendar": cal, "Form": form, "Fields": problems}
+	// The team by its name: the calendar's read answered 404 for one that does not exist.
+	var teams struct {
+		Items []teamView `json:"items"`
+	}
+	if !s.read(c, "/api/v1/teams", &teams, "The teams") {
+		return
+	}
+	name := team
+	for _, t := range teams.Items {
+		if t.ID == team {
+			name = t.Name
+		}
+	}
+	data := gin.H{"Team": team, "TeamName": name, "Calendar": cal, "Form": form, "Fields": problems}
 	if problems == nil {
 		data["Fields"] = map[string]string{}
 	} else {

@@ -23,7 +23,7 @@ func TestAdminPageListsFailingWebhooks(t *testing.T) {
 
 		status, page := u.get("ada", "/admin")
 		require.Equal(t, http.StatusOK, status, page)
-		require.Contains(t, page, `<p class="empty">None: every delivery to the integration got through.</p>`)
+		require.Contains(t, page, `<p class="empty">None: no delivery to the integration is failing.</p>`)
 
 		at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
 		for i := range 12 {

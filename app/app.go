@@ -180,7 +180,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	uiOpts := api.UIOptions{Namespace: st.Temporal.Namespace(), SecureCookies: cfg.SecureCookies}
 	if cfg.Demo {
 		for _, d := range DemoStaff {
-			uiOpts.DemoStaff = append(uiOpts.DemoStaff, d.ID)
+			uiOpts.DemoStaff = append(uiOpts.DemoStaff, api.DemoUser{ID: d.ID, Name: d.Name, Role: d.Role})
 		}
 	}
 	if !cfg.NoTemporalUI {

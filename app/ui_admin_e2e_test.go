@@ -237,6 +237,7 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	table := page[strings.Index(page, `<table class="grid policies">`):strings.Index(page, "</table>")]
 	require.NotContains(t, table, "soon")
 	require.Contains(t, table, `<td>30m</td>`, "the defaults row")
+	require.Contains(t, table, `<td>business hours</td><td>-</td>`, "the clock as the form names it")
 
 	// Without a category nothing is sent, and a category must be one path segment of the API's form.
 	resp, page = admin.do(http.MethodPost, "/admin/policies", url.Values{"csrf": {csrf}, "key": {""}, "category": {"lost/key"}, "accept_within": {"15m"}})
@@ -287,6 +288,7 @@ func webPolicies(t *testing.T, st *app.Stack) {
 
 	// Its own form shows it as stored, and saving it again is version 2.
 	_, page = admin.do(http.MethodGet, "/admin/policies", nil)
+	require.Regexp(t, `<td>24/7</td>\s*<td>room_number, key_card</td>`, page, "its row: the clock, and the notes as the form takes them")
 	f = formOf(t, page, "form-policy-"+category)
 	require.Contains(t, f, `name="accept_within" value="15m" placeholder="30m"`, "an empty field shows the default it takes")
 	require.Contains(t, f, `value="room_number, key_card"`)
@@ -332,6 +334,7 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	resp, page := admin.do(http.MethodGet, "/admin/teams/"+team+"/calendar", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Contains(t, page, "has no calendar")
+	require.Contains(t, page, "<h1>Opening hours of Spa <small>("+team+")</small></h1>", "the team by its name")
 	require.Contains(t, page, "mon 09:00-17:00", "a team without one is offered office hours to start from")
 
 	bad := url.Values{

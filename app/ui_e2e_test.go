@@ -991,6 +991,7 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	web := signedIn(t, st, "demo-alice")
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, "<h3>Withdraw the handover to Bob Brown</h3>")
+	require.Contains(t, page, "no longer needed: you keep the action", "the hint speaks to the owner reading it")
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", url.Values{"csrf": {csrfOf(t, page)}, "reason": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `<input id="withdraw-reason" name="reason" required value=" ">\s*<span class="field-error">`, page)
