@@ -122,6 +122,9 @@ func (r *ReadAPI) Queries() []ReadQuery {
 			id := agent(i)
 			return r.get(ctx, id, "/api/v1/actions?owner_id="+id+"&"+open.Encode())
 		}},
+		{"API find team text", func(ctx context.Context, i int) (int, error) {
+			return r.get(ctx, agent(i), fmt.Sprintf("/api/v1/actions?q=C-%06d", (i*7919)%s.Customers))
+		}},
 		{"API inbox agent", func(ctx context.Context, i int) (int, error) {
 			return r.get(ctx, agent(i), "/api/v1/me/inbox")
 		}},

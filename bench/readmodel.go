@@ -431,6 +431,14 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 		{"list customer_ref", list(func(i int) models.ActionFilter {
 			return models.ActionFilter{CustomerRef: fmt.Sprintf("C-%06d", (i*7919)%s.Customers)}
 		})},
+		// A search (GET /actions?q=) for a customer's reference: an agent's in their team, a
+		// manager's in every team. No index serves it: each reads every row of its scope.
+		{"find team text", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{TeamID: team(i), Text: fmt.Sprintf("C-%06d", (i*7919)%s.Customers)}
+		})},
+		{"find all text", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{Text: fmt.Sprintf("C-%06d", (i*7919)%s.Customers)}
+		})},
 		{"inbox agent", func(ctx context.Context, i int) (int, error) {
 			k := (i * 13) % len(s.Staff)
 			in, err := store.Inbox(ctx, models.InboxOf{StaffID: s.Staff[k], TeamID: s.Teams[k/10]}, s.Now) // ten people a team
