@@ -495,6 +495,16 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	admin.do(chromedp.Click(chromedp.CSS(`nav a[href="/admin/policies"]`)), chromedp.WaitVisible(chromedp.CSS(`#policy-defaults`)))
 	require.Contains(t, admin.text(`#policy-defaults`), "30m")
 	admin.screenshot("policies")
+	// The audit trail in words: the demo's people are not in it, a change made here is.
+	admin.do(chromedp.Click(chromedp.CSS(`nav a[href="/admin/audit"]`)), chromedp.WaitVisible(chromedp.CSS(`#audit`)))
+	require.Contains(t, admin.text(`#audit`), "No changes recorded")
+	// Finding the guest who calls back: the front desk types the booking reference.
+	finder := newBrowser(t, alloc, st.URL, dir)
+	finder.signIn("erin")
+	finder.do(chromedp.Click(chromedp.CSS(`nav a[href="/find"]`)), chromedp.WaitVisible(chromedp.CSS(`#find-q`)),
+		chromedp.SendKeys(chromedp.CSS(`#find-q`), "double charge"), chromedp.Click(chromedp.CSS(`#find button[type=submit]`)))
+	require.Contains(t, finder.text(`section[aria-labelledby=h-found]`), "Refund of a double charge")
+	finder.screenshot("find")
 	// On a wide screen the table fits, and is no stop of its own on the way through the page.
 	focusable, err := chromedp.Run(admin.ctx, chromedp.Evaluate[int](`document.querySelectorAll('table[tabindex]').length`))
 	require.NoError(t, err)
@@ -509,7 +519,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.LessOrEqual(t, width, 375.0, "nothing overflows a phone-width screen")
 	// Nor do the pages of wide tables, or of charts, even 320 px wide (WCAG 1.4.10 Reflow): their
 	// tables scroll inside themselves.
-	for _, who := range []struct{ id, path string }{{"root", "/admin"}, {"root", "/admin/policies"}, {"dave", "/manager"}} {
+	for _, who := range []struct{ id, path string }{{"root", "/admin"}, {"root", "/admin/policies"}, {"root", "/admin/audit"}, {"dave", "/manager"}} {
 		b := newBrowser(t, alloc, st.URL, dir)
 		b.do(chromedp.EmulateViewport(320, 740))
 		b.signIn(who.id)
