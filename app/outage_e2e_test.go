@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -341,6 +343,46 @@ func TestStartWaitsForTheReadModel(t *testing.T) {
 	require.NoError(t, err, "back within the wait")
 	require.NoError(t, store.Close())
 	require.GreaterOrEqual(t, time.Since(began), 2*time.Second)
+}
+
+// A read model that answers with a refusal waiting cannot mend (a database that does not exist, a
+// user it does not know) ends the start at once, naming it, rather than after HANDOVER_DATABASE_WAIT
+// of retries; a database that is not accepting connections now is still waited for.
+func TestStartRefusesAWrongDatabaseAtOnce(t *testing.T) {
+	t.Parallel()
+	direct, err := url.Parse(modelstest.PostgresURL(t))
+	require.NoError(t, err)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	_, err = app.Migrate(ctx, app.Config{DatabaseURL: direct.String()}, log)
+	require.NoError(t, err)
+
+	noDatabase, noUser := *direct, *direct
+	noDatabase.Path = direct.Path + "_missing"
+	noUser.User = url.User("handover_no_such_user")
+	for name, u := range map[string]string{"no such database": noDatabase.String(), "no such user": noUser.String()} {
+		began := time.Now()
+		_, err := app.OpenWaiting(ctx, u, time.Minute, log)
+		require.Error(t, err, name)
+		require.False(t, models.Unavailable(err), "%s: %v", name, err)
+		require.Less(t, time.Since(began), 5*time.Second, "%s: waited for a database that cannot come: %v", name, err)
+	}
+
+	// Closed to connections (an administrator's ALTER DATABASE): waited for, as an outage.
+	admin, err := gorm.Open(postgres.Open(os.Getenv(modelstest.PostgresEnv)), &gorm.Config{Logger: logger.Discard})
+	require.NoError(t, err)
+	db := strings.TrimPrefix(direct.Path, "/")
+	require.NoError(t, admin.Exec("ALTER DATABASE "+db+" ALLOW_CONNECTIONS false").Error)
+	t.Cleanup(func() { admin.Exec("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true") })
+	go func() {
+		time.Sleep(1500 * time.Millisecond)
+		admin.Exec("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true")
+	}()
+	began := time.Now()
+	store, err := app.OpenWaiting(ctx, direct.String(), time.Minute, log)
+	require.NoError(t, err, "open once it accepts connections again")
+	require.NoError(t, store.Close())
+	require.GreaterOrEqual(t, time.Since(began), time.Second)
 }
 
 // An api or worker started before its Temporal service answers waits for it

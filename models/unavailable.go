@@ -17,17 +17,20 @@ func Unavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	var connect *pgconn.ConnectError
-	var netErr *net.OpError
-	if errors.As(err, &connect) || errors.As(err, &netErr) {
-		return true
-	}
+	// The server's own answer first, also when it refused a connection: a connection error
+	// (pgconn.ConnectError) wraps it, and a database that does not exist (3D000) or a wrong user
+	// or password (28xxx) is a setting to correct, not an outage to wait out.
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		// 08: connection exceptions; 57P: the server shutting down or restarting, or the
 		// connection terminated by an administrator; 53300: too many connections; 55000: the
 		// database is not accepting connections.
 		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P") || pg.Code == "53300" || pg.Code == "55000"
+	}
+	var connect *pgconn.ConnectError
+	var netErr *net.OpError
+	if errors.As(err, &connect) || errors.As(err, &netErr) {
+		return true
 	}
 	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err)
