@@ -386,6 +386,13 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	reportMissingKeys(keys, log)
+	// Take the port first: one in use fails at once, not after the waits for the read model and
+	// Temporal below (connections made meanwhile are answered once the API serves).
+	ln, err := net.Listen("tcp", c.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)
+	}
+	defer ln.Close()
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
 		return err
@@ -422,10 +429,6 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		UI:      api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},
 		Closing: closing, CommandTimeout: c.CommandTimeout,
 	}), closing)
-	ln, err := net.Listen("tcp", c.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)
-	}
 	log.Info("api listening", "addr", ln.Addr().String(), "encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -451,6 +454,14 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	reportMissingKeys(keys, log)
+	// Its metrics port first, as the api's: one in use fails at once, not after the waits below.
+	var metricsLn net.Listener
+	if c.MetricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", c.MetricsAddr); err != nil {
+			return fmt.Errorf("listening on %s: %w", c.MetricsAddr, err)
+		}
+		defer metricsLn.Close()
+	}
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
 		return err
@@ -470,14 +481,10 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	defer tc.Close()
-	if c.MetricsAddr != "" {
+	if metricsLn != nil {
 		// A worker has no API: it serves its own metrics (the Temporal SDK's, Go's) here.
-		ln, err := net.Listen("tcp", c.MetricsAddr)
-		if err != nil {
-			return fmt.Errorf("listening on %s: %w", c.MetricsAddr, err)
-		}
 		srv := newHTTPServer(workerHTTP(tel.Registry), nil)
-		go func() { _ = srv.Serve(ln) }()
+		go func() { _ = srv.Serve(metricsLn) }()
 		defer srv.Close()
 	}
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,

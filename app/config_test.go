@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -104,6 +106,32 @@ func TestListSettingsAreTrimmed(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"http://localhost:8233", "https://ui.example"}, cfg.CodecOrigins)
 	require.Equal(t, []string{"10.0.0.0/8", "192.0.2.10"}, cfg.TrustedProxies)
+}
+
+// A port in use ends the start of api and worker at once, naming it, not after they have waited for
+// a read model (or a Temporal service) that does not answer.
+func TestTakenPortEndsTheStartAtOnce(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer taken.Close()
+	// A PostgreSQL address nothing listens on: the start would wait HANDOVER_DATABASE_WAIT for it.
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	require.NoError(t, closed.Close())
+
+	cfg, err := app.LoadConfig()
+	require.NoError(t, err)
+	cfg.EncryptionKey = codec.NewKey()
+	cfg.DatabaseURL = "postgres://handover@" + closed.Addr().String() + "/handover?sslmode=disable"
+	cfg.DatabaseWait, cfg.TemporalWait = time.Minute, time.Minute
+	cfg.HTTPAddr, cfg.MetricsAddr = taken.Addr().String(), taken.Addr().String()
+	for name, run := range map[string]func(context.Context, app.Config, *slog.Logger) error{"api": app.RunAPI, "worker": app.RunWorker} {
+		began := time.Now()
+		err := run(context.Background(), cfg, slog.New(slog.DiscardHandler))
+		require.ErrorContains(t, err, "listening on "+taken.Addr().String(), name)
+		require.Less(t, time.Since(began), 5*time.Second, "%s waited before finding its port taken", name)
+	}
 }
 
 // A worker's own listener serves its metrics and a liveness check, and nothing else: a probe of any
