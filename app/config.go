@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -306,15 +307,27 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// Logger builds the process logger from the configuration.
-func (c Config) Logger() *slog.Logger {
+// Logger builds the process logger from the configuration, writing to standard error.
+func (c Config) Logger() *slog.Logger { return c.LoggerTo(os.Stderr) }
+
+// LoggerTo builds the process logger from the configuration, writing to w.
+func (c Config) LoggerTo(w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(c.LogLevel))
-	opts := &slog.HandlerOptions{Level: lvl}
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: readableDuration}
 	if strings.EqualFold(c.LogFormat, "json") {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// readableDuration writes a duration as Go writes it ("35s", "1m30s"), in JSON too, where slog
+// would write a number of nanoseconds (35000000000) that nobody reading the log can take in.
+func readableDuration(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		return slog.String(a.Key, a.Value.Duration().String())
+	}
+	return a
 }
 
 func (c Config) requireDatabase() error {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,6 +132,17 @@ func TestTakenPortEndsTheStartAtOnce(t *testing.T) {
 		err := run(context.Background(), cfg, slog.New(slog.DiscardHandler))
 		require.ErrorContains(t, err, "listening on "+taken.Addr().String(), name)
 		require.Less(t, time.Since(began), 5*time.Second, "%s waited before finding its port taken", name)
+	}
+}
+
+// The JSON log writes durations as people read them ("35s"), as the text log does, not as a number
+// of nanoseconds.
+func TestLogsWriteDurationsReadably(t *testing.T) {
+	t.Parallel()
+	for format, want := range map[string]string{"json": `"for_at_most":"35s"`, "text": "for_at_most=35s"} {
+		var out strings.Builder
+		app.Config{LogFormat: format, LogLevel: "info"}.LoggerTo(&out).Info("api shutting down", "for_at_most", 35*time.Second)
+		require.Contains(t, out.String(), want, format)
 	}
 }
 
