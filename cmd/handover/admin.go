@@ -181,17 +181,22 @@ func newAdminCmd() *cobra.Command {
 			return nil
 		}),
 	}
+	var rewrapTo string
 	rewrap := &cobra.Command{
-		Use:   "rewrap-keys",
+		Use:   "rewrap-keys --to KEY_ID",
 		Short: "Wrap every customer's data key with the current encryption key, so that earlier keys can be retired",
 		Long: "After a rotation (the new key in HANDOVER_ENCRYPTION_KEY, the earlier ones in HANDOVER_ENCRYPTION_OLD_KEYS),\n" +
 			"customers' data keys stay wrapped by the key that made them. This wraps them with the current key; once it\n" +
 			"has run, an earlier key is needed only for the workflow histories it encrypted (kept 30 days). Safe to run\n" +
-			"again, and while the product runs.",
+			"again, and while the product runs. --to names the current key by its ID (each api and worker logs its own\n" +
+			"as encryption_key_id at start), so that a key in this shell that no process holds wraps nothing.",
 		Args: cobra.NoArgs,
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
 			_, sealer, err := sealerOf(dataDir, store)
 			if err != nil {
+				return err
+			}
+			if err := confirmRewrap(ctx, store, sealer.Keys.CurrentKeyID(), rewrapTo); err != nil {
 				return err
 			}
 			n, err := sealer.Rewrap(ctx)
@@ -202,8 +207,34 @@ func newAdminCmd() *cobra.Command {
 			return nil
 		}),
 	}
+	rewrap.Flags().StringVar(&rewrapTo, "to", "", "the ID of the current encryption key (encryption_key_id in the api's and workers' start-up log)")
 	cmd.AddCommand(addTeam, addStaff, issueToken, revoke, reprojectCmd, rewrap, newWebhooksCmd(withStore, &dataDir))
 	return cmd
+}
+
+// confirmRewrap refuses a rewrap whose target key the operator has not named: wrapped by a key no
+// api or worker holds (a mistyped or stale HANDOVER_ENCRYPTION_KEY in the admin's shell), every
+// customer's data would be unreadable to them and their next start refused, with no way back
+// once that key is lost. Nothing to move needs no confirmation.
+func confirmRewrap(ctx context.Context, store *models.Store, current, to string) error {
+	if to != "" && to != current {
+		return fmt.Errorf("--to %s is not the current key: HANDOVER_ENCRYPTION_KEY here is key %s; nothing was rewrapped", to, current)
+	}
+	wrappers, err := store.CustomerKeysByWrapper(ctx)
+	if err != nil {
+		return err
+	}
+	var moving int64
+	for id, n := range wrappers {
+		if id != current {
+			moving += n
+		}
+	}
+	if moving > 0 && to == "" {
+		return fmt.Errorf("%d customer key(s) would be wrapped by key %s, the HANDOVER_ENCRYPTION_KEY here; check that every api "+
+			"and worker logs it at start (encryption_key_id, or among old_key_ids), then run again with --to %s", moving, current, current)
+	}
+	return nil
 }
 
 // storeCommand is what an admin command runs with the read model open.

@@ -19,6 +19,7 @@ import (
 	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/pii"
 )
 
 // The admin command applies the API's rules to what it creates, refuses a read model that is not
@@ -94,6 +95,56 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	out, err = run([]string{url, "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()}, "admin", "rewrap-keys")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "0 customer key(s) now wrapped by key")
+}
+
+// rewrap-keys moves customers' data keys to the current key only once the operator names that key
+// by its ID: a key in the admin's shell that no api or worker holds (mistyped, stale, another
+// environment's) would otherwise lock every customer's data away from them, irrecoverably once that
+// key is gone. A wrong ID is refused as well; nothing is moved until the right one is given.
+func TestAdminRewrapNamesItsKey(t *testing.T) {
+	bin := buildBinary(t)
+	url := modelstest.SQLiteURL(t)
+	ctx := context.Background()
+	first, second := codec.NewKey(), codec.NewKey()
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "HANDOVER_DATABASE_URL="+url, "HANDOVER_ENCRYPTION_KEY="+second, "HANDOVER_ENCRYPTION_OLD_KEYS="+first)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("migrate")
+	require.NoError(t, err, out)
+
+	store, err := models.Open(url, nil)
+	require.NoError(t, err)
+	defer store.Close()
+	before, err := codec.NewKeyring(first)
+	require.NoError(t, err)
+	name := "Ms Patel"
+	require.NoError(t, (&pii.Sealer{Keys: before, Store: store}).Seal(ctx, "G-1", &name))
+	after, err := codec.NewKeyring(second)
+	require.NoError(t, err)
+	wrappedBy := func() map[string]int64 {
+		w, err := store.CustomerKeysByWrapper(ctx)
+		require.NoError(t, err)
+		return w
+	}
+
+	out, err = run("admin", "rewrap-keys")
+	require.Error(t, err, "no key named")
+	require.Contains(t, out, "1 customer key(s) would be wrapped by key "+after.CurrentKeyID())
+	require.Contains(t, out, "--to "+after.CurrentKeyID())
+	out, err = run("admin", "rewrap-keys", "--to", before.CurrentKeyID())
+	require.Error(t, err, "not the current key")
+	require.Contains(t, out, "is not the current key")
+	require.Equal(t, map[string]int64{before.CurrentKeyID(): 1}, wrappedBy(), "nothing moved")
+
+	out, err = run("admin", "rewrap-keys", "--to", after.CurrentKeyID())
+	require.NoError(t, err, out)
+	require.Contains(t, out, "1 customer key(s) now wrapped by key "+after.CurrentKeyID())
+	require.Equal(t, map[string]int64{after.CurrentKeyID(): 1}, wrappedBy())
+	out, err = run("admin", "rewrap-keys")
+	require.NoError(t, err, "nothing left to move needs no --to: %s", out)
 }
 
 // `admin webhooks list` shows the deliveries that failed, and `admin webhooks redeliver` sends them
