@@ -97,6 +97,8 @@ type Server struct {
 	hostPort  string
 	namespace string
 	logLevel  *slog.LevelVar
+	// release gives up the database's lock once the server has stopped.
+	release func() error
 }
 
 // Start creates the database if needed, registers the namespace and starts all four Temporal
@@ -118,9 +120,26 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	hostPort := net.JoinHostPort(cfg.IP, strconv.Itoa(cfg.FrontendPort))
 
+	// One server per database file: a second one started on it (another dev or temporal process
+	// on the same data directory) is refused here.
+	var lock *os.File
+	if cfg.DatabaseFile != "" {
+		if err := os.MkdirAll(filepath.Dir(cfg.DatabaseFile), 0o700); err != nil {
+			return nil, fmt.Errorf("creating directory for %s: %w", cfg.DatabaseFile, err)
+		}
+		if lock, err = lockDatabase(cfg.DatabaseFile + ".lock"); err != nil {
+			return nil, err
+		}
+	}
+	release := func() error {
+		if lock == nil {
+			return nil
+		}
+		return lock.Close()
+	}
 	sqlConf, err := prepareDatabase(cfg)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(err, release())
 	}
 	conf := serverConfig(cfg, sqlConf, hostPort, ports)
 	level := &slog.LevelVar{}
@@ -139,12 +158,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		temporal.WithDynamicConfigClient(dynamicConfig()),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("building temporal server: %w", err)
+		return nil, errors.Join(fmt.Errorf("building temporal server: %w", err), release())
 	}
 	if err := srv.Start(); err != nil {
-		return nil, fmt.Errorf("starting temporal server: %w", err)
+		return nil, errors.Join(fmt.Errorf("starting temporal server: %w", err), release())
 	}
-	s := &Server{server: srv, hostPort: hostPort, namespace: cfg.Namespace, logLevel: level}
+	s := &Server{server: srv, hostPort: hostPort, namespace: cfg.Namespace, logLevel: level, release: release}
 	if err := waitForPort(ctx, hostPort); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
@@ -162,9 +181,9 @@ func (s *Server) Stop() error {
 	// Internal pollers warn about every connection they lose while the services stop one by one.
 	s.logLevel.Set(slog.LevelError)
 	if err := s.server.Stop(); err != nil {
-		return fmt.Errorf("stopping temporal server: %w", err)
+		return errors.Join(fmt.Errorf("stopping temporal server: %w", err), s.release())
 	}
-	return nil
+	return s.release()
 }
 
 func prepareDatabase(cfg Config) (*config.SQL, error) {

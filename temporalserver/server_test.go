@@ -25,6 +25,23 @@ func TestStartRefusesTakenPort(t *testing.T) {
 	require.ErrorContains(t, err, "is not free")
 }
 
+// A second server on a database file that a running one uses (another `handover dev` or `handover
+// temporal` on the same data directory, on another port) is refused, naming the file: it would take
+// the history shards from the first. Once the first has stopped, the file is free again.
+func TestStartRefusesADatabaseInUse(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "temporal.db")
+	first, err := temporalserver.Start(context.Background(), temporalserver.Config{DatabaseFile: file})
+	require.NoError(t, err)
+	_, err = temporalserver.Start(context.Background(), temporalserver.Config{DatabaseFile: file})
+	require.ErrorContains(t, err, "locking "+file+".lock: another process")
+	require.NoError(t, first.Stop())
+
+	again, err := temporalserver.Start(context.Background(), temporalserver.Config{DatabaseFile: file})
+	require.NoError(t, err, "free once the first has stopped")
+	require.NoError(t, again.Stop())
+}
+
 func TestConfigIsValidated(t *testing.T) {
 	t.Parallel()
 	_, err := temporalserver.Start(context.Background(), temporalserver.Config{IP: "localhost"})
