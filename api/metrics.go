@@ -39,6 +39,9 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 func (m *httpMetrics) middleware(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	if inProcess(c) {
+		return // a page's read of the JSON API, within the page's request counted under its route
+	}
 	route := c.FullPath()
 	if route == "" {
 		route = "unmatched"

@@ -2,14 +2,20 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
 )
 
 func TestRequestIDsAreKeptOrMadeAndLogged(t *testing.T) {
@@ -45,4 +51,64 @@ func TestRequestIDsAreKeptOrMadeAndLogged(t *testing.T) {
 	require.Equal(t, "crm-4711", line.RequestID)
 	require.Equal(t, "/healthz", line.Route)
 	require.Equal(t, http.StatusOK, line.Status)
+}
+
+// A web page is one request in the log and the metrics: the reads of the JSON API it makes in the
+// process are logged at debug level only, under its request ID, and not counted.
+func TestAPageIsLoggedAndCountedOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "ann", Name: "Ann", Role: "agent", Authority: 1, OnShift: true, Active: true}))
+	require.NoError(t, store.AddToken(ctx, "ann", "token-ann", "test"))
+	var logs bytes.Buffer
+	reg := prometheus.NewRegistry()
+	h := NewRouter(Deps{Store: store, Log: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Metrics: reg, Now: time.Now})
+	sess, err := store.OpenSession(ctx, "token-ann", time.Now(), time.Hour)
+	require.NoError(t, err)
+	req := httptest.NewRequest(http.MethodGet, "/inbox", nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sess.ID})
+	req.Header.Set("X-Request-Id", "page-1")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+
+	var info, debug []string
+	for _, raw := range bytes.Split(bytes.TrimSpace(logs.Bytes()), []byte("\n")) {
+		var line struct {
+			Level, Msg, Route, RequestID string
+			InProcess                    bool `json:"in_process"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &line))
+		if line.Msg != "http request" {
+			continue
+		}
+		switch line.Level {
+		case "INFO":
+			info = append(info, line.Route)
+		case "DEBUG":
+			require.True(t, line.InProcess)
+			debug = append(debug, line.Route)
+		}
+	}
+	require.Equal(t, []string{"/inbox"}, info, "the page once")
+	require.Contains(t, debug, "/api/v1/me/inbox", "its reads at debug level")
+
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	var routes []string
+	for _, f := range families {
+		if f.GetName() != "handover_http_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "route" {
+					routes = append(routes, l.GetValue())
+				}
+			}
+		}
+	}
+	require.Equal(t, []string{"/inbox"}, routes)
 }

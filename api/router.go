@@ -297,6 +297,11 @@ func (s *server) logRequests(c *gin.Context) {
 		"request_id", id, "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
 		"duration_ms", time.Since(start).Milliseconds(),
 	}
+	if inProcess(c) && level == slog.LevelInfo {
+		// A page's read of the JSON API: the page's own request is the one logged (under the
+		// same request_id); with debug logs on, its reads too.
+		level, attrs = slog.LevelDebug, append(attrs, "in_process", true)
+	}
 	if st, ok := c.Get(principalKey); ok {
 		attrs = append(attrs, "staff_id", st.(models.Staff).ID)
 	}
@@ -311,6 +316,13 @@ func (s *server) logRequests(c *gin.Context) {
 }
 
 const requestIDKey = "request_id"
+
+// inProcess reports whether the request is a page's call of the JSON API, made in this process
+// as the signed-in person (ui.go's call).
+func inProcess(c *gin.Context) bool {
+	_, ok := c.Request.Context().Value(trustedPrincipal{}).(models.Staff)
+	return ok
+}
 
 const principalKey = "principal"
 
