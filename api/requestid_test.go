@@ -21,7 +21,7 @@ import (
 func TestRequestIDsAreKeptOrMadeAndLogged(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
-	h := newEngine(Deps{Log: slog.New(slog.NewJSONHandler(&logs, nil))})
+	h := newEngine(Deps{Log: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	call := func(id string) string {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
@@ -51,6 +51,13 @@ func TestRequestIDsAreKeptOrMadeAndLogged(t *testing.T) {
 	require.Equal(t, "crm-4711", line.RequestID)
 	require.Equal(t, "/healthz", line.Route)
 	require.Equal(t, http.StatusOK, line.Status)
+
+	// A probe answered well is logged at debug level: a load balancer's every few seconds would
+	// bury the requests.
+	var quiet bytes.Buffer
+	h = newEngine(Deps{Log: slog.New(slog.NewJSONHandler(&quiet, nil))})
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	require.Empty(t, quiet.String())
 }
 
 // A web page is one request in the log and the metrics: the reads of the JSON API it makes in the
