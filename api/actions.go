@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -614,8 +615,8 @@ func (s *server) listActions(c *gin.Context) {
 			break
 		}
 	}
-	if _, given := c.GetQuery("q"); given && (f.Text == "" || utf8.RuneCountInString(f.Text) > maxSearchText) {
-		fields = append(fields, FieldError{Field: "q", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces", maxSearchText)})
+	if _, given := c.GetQuery("q"); given && (f.Text == "" || utf8.RuneCountInString(f.Text) > maxSearchText || strings.ContainsFunc(f.Text, unicode.IsControl)) {
+		fields = append(fields, FieldError{Field: "q", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces, and no control characters", maxSearchText)})
 	}
 	limit, bad := pageLimit(c, f.Limit, maxPage)
 	f.Limit, fields = limit, append(fields, bad...)

@@ -26,7 +26,7 @@ func TestFindActionsByText(t *testing.T) {
 		require.Empty(t, list.Items, "another team's actions are out of her scope")
 		require.Equal(t, http.StatusOK, u.call("max", "/api/v1/actions?q=kitchen-0001", &list))
 		require.Len(t, list.Items, 1, "a manager sees every team")
-		for _, bad := range []string{"q=", "q=%20%20", "q=" + strings.Repeat("x", 101), "q=a&q=b"} {
+		for _, bad := range []string{"q=", "q=%20%20", "q=" + strings.Repeat("x", 101), "q=a&q=b", "q=late%1F00", "q=late%0Aroom"} {
 			u.refused("ann", "/api/v1/actions?"+bad, "q")
 		}
 

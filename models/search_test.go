@@ -41,5 +41,12 @@ func TestListActionsFindsText(t *testing.T) {
 		require.ElementsMatch(t, []string{"a4"}, find("room_"), "_ is itself")
 		require.Empty(t, find(`\`))
 		require.Empty(t, find("nowhere"))
+		require.Empty(t, find("412 guest"), "not across the end of the title and the start of the details")
+		if store.DB().Dialector.Name() == "postgres" {
+			// The trigram index the search is written for (pg_trgm ships with PostgreSQL).
+			var n int64
+			require.NoError(t, store.DB().Raw("SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'actions' AND indexname = 'actions_search'").Scan(&n).Error)
+			require.EqualValues(t, 1, n)
+		}
 	})
 }
