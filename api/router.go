@@ -90,7 +90,6 @@ type server struct {
 	failures *failures
 	ui       *ui
 	changes  *changeHub
-	// routing counts the routed creates in flight (routing.go).
 }
 
 // NewRouter builds the HTTP handler with every route.
