@@ -100,8 +100,8 @@ func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
 	if err != nil {
 		return
 	}
-	for _, status := range []string{"unassigned", "assigned", "handover_pending", "checking", "escalated"} {
-		ch <- prometheus.MustNewConstMetric(d.open, prometheus.GaugeValue, float64(f.OpenByStatus[status]), status)
+	for _, status := range workflows.OpenStatuses() {
+		ch <- prometheus.MustNewConstMetric(d.open, prometheus.GaugeValue, float64(f.OpenByStatus[string(status)]), string(status))
 	}
 	ch <- prometheus.MustNewConstMetric(d.pending, prometheus.GaugeValue, float64(f.HandoversPending))
 	ch <- prometheus.MustNewConstMetric(d.overdue, prometheus.GaugeValue, float64(f.Overdue))

@@ -23,7 +23,7 @@ type findState struct {
 
 // findStates are the find page's choices of status, the default first.
 var findStates = []findState{
-	{"open", "Open", []workflows.Status{workflows.StatusUnassigned, workflows.StatusAssigned, workflows.StatusHandoverPending, workflows.StatusChecking, workflows.StatusEscalated}},
+	{"open", "Open", workflows.OpenStatuses()},
 	{"completed", "Completed", []workflows.Status{workflows.StatusCompleted}},
 	{"cancelled", "Cancelled", []workflows.Status{workflows.StatusCancelled}},
 	{"any", "Any", nil},
@@ -33,22 +33,17 @@ var findStates = []findState{
 // reference hold the words typed (GET /actions?q=), newest first, a page at a time.
 func (s *server) uiFind(c *gin.Context) {
 	text := strings.TrimSpace(c.Query("q"))
-	state := c.Query("state")
-	if !slices.ContainsFunc(findStates, func(st findState) bool { return st.Value == state }) {
-		state = "open"
-	}
+	// The status asked for; anything else is the default, the first.
+	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
+	state := chosen.Value
 	data := gin.H{"Q": text, "State": state, "States": findStates}
 	if text == "" {
 		s.render(c, http.StatusOK, "find", data)
 		return
 	}
 	q := url.Values{"q": {text}, "limit": {strconv.Itoa(findPage)}}
-	for _, st := range findStates {
-		if st.Value == state {
-			for _, status := range st.Statuses {
-				q.Add("status", string(status))
-			}
-		}
+	for _, status := range chosen.Statuses {
+		q.Add("status", string(status))
 	}
 	if cur := c.Query("cursor"); cur != "" {
 		q.Set("cursor", cur)

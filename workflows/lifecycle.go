@@ -26,6 +26,9 @@ func refuse(kind, format string, args ...any) error {
 
 var openStatuses = []Status{StatusUnassigned, StatusAssigned, StatusHandoverPending, StatusChecking, StatusEscalated}
 
+// OpenStatuses are the statuses of an action not completed nor cancelled, in the lifecycle's order.
+func OpenStatuses() []Status { return slices.Clone(openStatuses) }
+
 // transitions lists, for each command, the statuses it is allowed from. It is the one place the
 // shape of the lifecycle is written down; the checks below add who may do it and with what, and
 // the timers of deadlines.go add the changes nobody asks for.
