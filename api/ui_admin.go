@@ -82,10 +82,8 @@ const adminWebhookRows = 10
 
 // adminPage draws the people page; issued carries a token just issued, shown this once.
 func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *tokenJSON) {
-	var teams struct {
-		Items []teamView `json:"items"`
-	}
-	if !s.read(c, "/api/v1/teams", &teams, "The teams") {
+	teams, ok := s.readTeams(c)
+	if !ok {
 		return
 	}
 	// Every person, for each team's count and for the page that holds the one a form was about.
@@ -94,8 +92,8 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 		s.uiError(c, res.Status, res.message())
 		return
 	}
-	teamRows := make([]teamRow, len(teams.Items))
-	for i, t := range teams.Items {
+	teamRows := make([]teamRow, len(teams))
+	for i, t := range teams {
 		teamRows[i] = teamRow{teamView: t, Rename: form.view("team", t.ID, url.Values{"name": {t.Name}})}
 		for _, st := range everyone {
 			if st.TeamID == t.ID {
@@ -158,8 +156,8 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 	}
 	// A new person is an agent on shift, in the first team, unless the form says otherwise.
 	newStaff := url.Values{"role": {"agent"}, "authority": {"1"}, "on_shift": {"true"}}
-	if len(teams.Items) > 0 {
-		newStaff.Set("team_id", teams.Items[0].ID)
+	if len(teams) > 0 {
+		newStaff.Set("team_id", teams[0].ID)
 	}
 	data := gin.H{
 		"Teams": teamRows, "Staff": staffRows, "Roles": models.StaffRoles, "Issued": issued,
@@ -551,17 +549,13 @@ func (s *server) calendarPage(c *gin.Context, status int, form url.Values, probl
 		}
 	}
 	// The team by its name: the calendar's read answered 404 for one that does not exist.
-	var teams struct {
-		Items []teamView `json:"items"`
-	}
-	if !s.read(c, "/api/v1/teams", &teams, "The teams") {
+	teams, ok := s.readTeams(c)
+	if !ok {
 		return
 	}
 	name := team
-	for _, t := range teams.Items {
-		if t.ID == team {
-			name = t.Name
-		}
+	if i := slices.IndexFunc(teams, func(t teamView) bool { return t.ID == team }); i >= 0 {
+		name = teams[i].Name
 	}
 	data := gin.H{"Team": team, "TeamName": name, "Calendar": cal, "Form": form, "Fields": problems}
 	if problems == nil {

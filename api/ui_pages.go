@@ -269,6 +269,15 @@ func (s *server) staffDirectory(c *gin.Context, teamID string) ([]staffView, api
 	}
 }
 
+// readTeams reads every team through the JSON API; when it cannot, it has drawn the error page.
+func (s *server) readTeams(c *gin.Context) ([]teamView, bool) {
+	var teams struct {
+		Items []teamView `json:"items"`
+	}
+	ok := s.read(c, "/api/v1/teams", &teams, "The teams")
+	return teams.Items, ok
+}
+
 // teamExists reports whether the API knows the team.
 func (s *server) teamExists(c *gin.Context, id string) bool {
 	var list struct {
@@ -314,13 +323,11 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID, ""), "TeamID": me.TeamID, "Fields": map[string]string{}, "Categories": categories}
 	if me.TeamID == "" {
 		// Someone of no team (an integration's person, say) routes to a team they choose.
-		var teams struct {
-			Items []teamView `json:"items"`
-		}
-		if !s.read(c, "/api/v1/teams", &teams, "The teams") {
+		teams, ok := s.readTeams(c)
+		if !ok {
 			return
 		}
-		data["Teams"] = teams.Items
+		data["Teams"] = teams
 	}
 	if me.TeamID != "" {
 		// Due times count the team's opening hours: the form says which.
@@ -1013,10 +1020,8 @@ func (s *server) uiManager(c *gin.Context) {
 		s.uiError(c, http.StatusForbidden, "The manager view is for managers.")
 		return
 	}
-	var teams struct {
-		Items []teamView `json:"items"`
-	}
-	if !s.read(c, "/api/v1/teams", &teams, "The teams") {
+	teams, ok := s.readTeams(c)
+	if !ok {
 		return
 	}
 	// Counted in the read model, every team in one statement: reading each team's open actions
@@ -1028,8 +1033,8 @@ func (s *server) uiManager(c *gin.Context) {
 		return
 	}
 	byTeam := map[string]*teamSummary{}
-	summaries := make([]teamSummary, len(teams.Items))
-	for i, t := range teams.Items {
+	summaries := make([]teamSummary, len(teams))
+	for i, t := range teams {
 		summaries[i] = teamSummary{ID: t.ID, Name: t.Name}
 		byTeam[t.ID] = &summaries[i]
 	}
