@@ -87,24 +87,16 @@ func (s *Store) UpdateStaff(ctx context.Context, actorID string, st Staff, colum
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if keepAdmin {
-			q := tx.Model(&Staff{}).Where("role = ? AND active", adminRole).Order("id")
-			if s.dialect == DialectPostgres {
-				q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-			}
 			var admins []string
-			if err := q.Pluck("id", &admins).Error; err != nil {
+			if err := s.locked(tx.Model(&Staff{}).Where("role = ? AND active", adminRole).Order("id")).Pluck("id", &admins).Error; err != nil {
 				return err
 			}
 			if !(st.Active && st.Role == adminRole) && !slices.ContainsFunc(admins, func(id string) bool { return id != st.ID }) {
 				return ErrLastAdmin
 			}
 		}
-		q := tx.Where("id = ?", st.ID)
-		if s.dialect == DialectPostgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
 		var was Staff
-		if err := q.Take(&was).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		if err := s.locked(tx.Where("id = ?", st.ID)).Take(&was).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return ErrNotFound
 		} else if err != nil {
 			return err
@@ -135,6 +127,15 @@ func (s *Store) UpdateStaff(ctx context.Context, actorID string, st Staff, colum
 }
 
 const adminRole = "admin"
+
+// locked makes q, read in a transaction, lock the rows it reads until the transaction ends: on
+// PostgreSQL with FOR UPDATE; SQLite has one writer, whose transaction holds them already.
+func (s *Store) locked(q *gorm.DB) *gorm.DB {
+	if s.dialect == DialectPostgres {
+		return q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return q
+}
 
 // Change is one column's value before and after a change, in the audit trail.
 type Change struct {
@@ -282,11 +283,7 @@ func (s *Store) CreateTeam(ctx context.Context, actorID string, t Team) error {
 func (s *Store) RenameTeam(ctx context.Context, actorID, id, name string) (Team, error) {
 	var t Team
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		q := tx.Where("id = ?", id)
-		if s.dialect == DialectPostgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
-		if err := q.Take(&t).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		if err := s.locked(tx.Where("id = ?", id)).Take(&t).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return fmt.Errorf("team %s: %w", id, ErrNotFound)
 		} else if err != nil {
 			return err
