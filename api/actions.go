@@ -517,12 +517,8 @@ func (s *server) listEvents(c *gin.Context) (int, any, error) {
 	if len(fields) > 0 {
 		return 0, nil, invalidFields(fields...)
 	}
-	limit, before, after := 0, int64(0), int64(-1)
-	if v := c.Query("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxEventsPage {
-			fields = append(fields, FieldError{Field: "limit", Message: fmt.Sprintf("must be a whole number from 1 to %d", maxEventsPage)})
-		}
-	}
+	limit, fields := pageLimit(c, 0, maxEventsPage) // 0: the whole timeline
+	before, after := int64(0), int64(-1)
 	if v := c.Query("before"); v != "" {
 		if before, err = strconv.ParseInt(v, 10, 64); err != nil || before < 1 {
 			fields = append(fields, FieldError{Field: "before", Message: "must be the seq of an event (a whole number from 1)"})
