@@ -326,6 +326,8 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, http.StatusOK, dave.call("POST", path+"/escalate", map[string]any{"reason": "VIP complaint"}, &a))
 	require.Equal(t, "escalated", a.Status)
 	require.Equal(t, 2, a.EscalationLevel, "a manager's escalation is at the managers' level, the top")
+	require.Equal(t, http.StatusConflict, dave.call("POST", path+"/escalate", map[string]any{"reason": "still angry"}, &p), "nothing above the top")
+	require.Contains(t, p.Detail, "already escalated to the top of its ladder")
 	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", path+"/extend", map[string]any{"due_in": "2h", "reason": "waiting on the guest"}, &p))
 	require.Equal(t, "due_in", p.Errors[0].Field, "2h from now is before the due time: %s", p.Detail)
 	require.Equal(t, http.StatusOK, carol.call("POST", path+"/extend", map[string]any{"due_in": "6h", "reason": "waiting on the guest"}, &a))

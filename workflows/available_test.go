@@ -35,6 +35,12 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 	unassigned := state(StatusUnassigned)
 	unassigned.OwnerID = ""
 
+	escalated := state(StatusEscalated)
+	escalated.EscalationLevel = 1
+	atTop := state(StatusEscalated)
+	atTop.EscalationLevel = len(DefaultLadder)
+	dave := Actor{ID: "dave", Role: RoleManager}
+
 	needsFive := state(StatusUnassigned)
 	needsFive.OwnerID, needsFive.RequiredAuthority = "", 5
 	cases := []struct {
@@ -55,6 +61,8 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
 		{"owner of a paused action, from the read model", pausedCopy, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote}},
 		{"supervisor of a paused action", pausedCopy, carol, []string{UpdateComplete, UpdateResume, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote}},
+		{"manager of an action escalated to the supervisors", escalated, dave, []string{UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote}},
+		{"manager of an action escalated to the top: nothing higher to escalate to", atTop, dave, []string{UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateCancel, UpdateNote}},
 		{"agent and an unassigned action", unassigned, erin, []string{UpdateClaim}},
 		{"agent below an unassigned action's authority", needsFive, erin, nil},
 		{"owner of a completed action", state(StatusCompleted), alice, []string{UpdateNote}},

@@ -809,13 +809,19 @@ func (s *State) notDoneReason(notes string) string {
 	return "not done at check: " + notes
 }
 
-// CheckEscalate refuses an escalation by anyone but a supervisor or manager, or without a reason.
+// CheckEscalate refuses an escalation by anyone but a supervisor or manager, without a reason, or
+// of an action already escalated to the top of its ladder: there it would raise nothing and only
+// record the escalation again (the top is reminded every escalate_within on its own).
 func CheckEscalate(s *State, in EscalateInput) error {
 	if err := checkTransition(s, UpdateEscalate); err != nil {
 		return err
 	}
 	if err := checkSupervisor(in.Actor, "escalate"); err != nil {
 		return err
+	}
+	if ladder := s.ladder(); s.Status == StatusEscalated && s.EscalationLevel >= len(ladder) {
+		return refuse(ErrConflict, "the action is already escalated to the top of its ladder (%s, level %d): reassign it, take it over or extend its due time instead",
+			ladder[len(ladder)-1], s.EscalationLevel)
 	}
 	if blank(in.Reason) {
 		return refuse(ErrInvalid, "reason: say why the action is escalated")
@@ -832,6 +838,15 @@ func ApplyEscalate(s *State, in EscalateInput, now time.Time) []Event {
 		floor = s.levelAbove(in.Actor.Role)
 	}
 	return s.escalateTo(now, in.Actor.ID, EscalationByHand, in.Reason, floor)
+}
+
+// ladder is the action's escalation ladder; a copy read from the read model, which does not keep
+// it, has the one every action starts with.
+func (s *State) ladder() []Role {
+	if len(s.Ladder) == 0 {
+		return DefaultLadder
+	}
+	return s.Ladder
 }
 
 // levelAbove is the first level of the ladder whose role ranks above role (the top when none does).

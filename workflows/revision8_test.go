@@ -17,12 +17,17 @@ func TestSupervisorEscalatesToTheManagers(t *testing.T) {
 	b := setup(t)
 	b.seedSupervisors(t)
 	escalate := &step{name: workflows.UpdateEscalate, arg: workflows.EscalateInput{Actor: carol, Reason: "guest threatens to leave a review"}}
+	// At the top of the ladder there is nobody higher: escalating again is refused and records nothing.
+	again := &step{name: workflows.UpdateEscalate, arg: workflows.EscalateInput{Actor: dave, Reason: "still angry"}}
 	cancel := &step{name: workflows.UpdateCancel, at: 30 * time.Minute, arg: workflows.CancelInput{Actor: dave, Reason: "settled"}}
-	b.run(t, b.dueIn("e8", 10*time.Hour), escalate, cancel)
+	b.run(t, b.dueIn("e8", 10*time.Hour), escalate, again, cancel)
 	require.NoError(t, escalate.err)
 	require.Equal(t, 2, escalate.state.EscalationLevel, "level 2: the managers")
 	require.Equal(t, 1, count(b.inboxKinds(t, "dave"), workflows.NotifyEscalated), "the manager is told at once")
 	require.Zero(t, count(b.inboxKinds(t, "carol"), workflows.NotifyEscalated), "not the supervisor who escalated")
+	requireRefused(t, again, workflows.ErrConflict)
+	require.Contains(t, again.err.Error(), "already escalated to the top of its ladder (manager, level 2)")
+	require.Equal(t, 1, count(b.eventTypes(t, "e8"), workflows.EventEscalated), "one escalation on the timeline")
 }
 
 // Revision 7 kept the old ladder: a supervisor's escalation at level 1, the supervisors.
