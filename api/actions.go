@@ -211,7 +211,8 @@ func (s *server) createAction(c *gin.Context) {
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.ActionWorkflowName, in)
-	handle, err := s.Temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+	wctx, unwatch := s.engine.watch(ctx)
+	handle, err := s.Temporal.UpdateWithStartWorkflow(wctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: startOp,
 		UpdateOptions: client.UpdateWorkflowOptions{
 			UpdateID:     workflows.UpdateCreate,
@@ -222,8 +223,9 @@ func (s *server) createAction(c *gin.Context) {
 	})
 	var state workflows.State
 	if err == nil {
-		err = handle.Get(ctx, &state)
+		err = handle.Get(wctx, &state)
 	}
+	err = unwatch(err)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
 		// The key was used for an action whose workflow has already closed: answer with it.
@@ -479,11 +481,12 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 	}
 	if c.Query("consistent") == "true" {
 		// The workflow answers through a worker, as a command does; the request is bounded alike.
-		ctx := c.Request.Context()
+		ctx, unwatch := s.engine.watch(c.Request.Context())
 		v, err := s.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
 		if err == nil {
 			err = v.Get(&state)
 		}
+		err = unwatch(err)
 		var gone *serviceerror.NotFound
 		if errors.As(err, &gone) {
 			// The workflow has passed Temporal's retention: it projected its last state before it

@@ -24,7 +24,7 @@ import (
 // sendCommand delivers one command to the action's workflow as an Update and answers with the
 // workflow's new state. A repeated Idempotency-Key is de-duplicated by Temporal.
 func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg any, idem workflows.Idempotency, status int) {
-	ctx := c.Request.Context() // bounded by the command timeout
+	ctx, unwatch := s.engine.watch(c.Request.Context()) // bounded by the command timeout
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ActionWorkflowID(a.ID),
 		UpdateName:   update,
@@ -41,6 +41,7 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 	if err == nil {
 		err = handle.Get(ctx, &state)
 	}
+	err = unwatch(err)
 	var body actionJSON
 	if err == nil {
 		body, err = s.renderOpen(ctx, state)

@@ -90,6 +90,8 @@ type server struct {
 	failures *failures
 	ui       *ui
 	changes  *changeHub
+	// engine ends a call to a Temporal service that does not answer early (engine.go).
+	engine *engineWatch
 }
 
 // NewRouter builds the HTTP handler with every route.
@@ -130,6 +132,7 @@ func newEngine(d Deps) *gin.Engine {
 	}
 	if d.Temporal != nil {
 		d.Metrics.MustRegister(newWorkerCollector(d.Temporal))
+		s.engine = newEngineWatch(d.Temporal)
 	}
 	r.Use(s.recover, s.logRequests, httpm.middleware, refuseBadText)
 	if d.Tracer != nil {

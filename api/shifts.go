@@ -123,12 +123,14 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		ID: id, FromID: from.ID, Actor: actorOf(caller), Notes: req.Notes, Situation: req.Situation,
 		Items: items, StartedAt: s.Now().UTC(), AcceptWithin: within, RequestHash: hash,
 	}
-	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	wctx, unwatch := s.engine.watch(ctx)
+	_, err = s.Temporal.ExecuteWorkflow(wctx, client.StartWorkflowOptions{
 		ID: workflows.ShiftWorkflowID(id), TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.ShiftWorkflowName, in)
+	err = unwatch(err)
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &already) {
 		// A request with the same key started it a moment ago: answer with that one.
@@ -284,7 +286,9 @@ func (s *server) startedShift(c *gin.Context, id, hash string) (status int, body
 // shiftProgress asks a shift handover's workflow how it stands; found is false when there is no
 // such workflow.
 func (s *server) shiftProgress(ctx context.Context, id string) (p workflows.ShiftProgress, found bool, err error) {
-	v, err := s.Temporal.QueryWorkflow(ctx, workflows.ShiftWorkflowID(id), "", workflows.QueryShiftProgress)
+	wctx, unwatch := s.engine.watch(ctx)
+	v, err := s.Temporal.QueryWorkflow(wctx, workflows.ShiftWorkflowID(id), "", workflows.QueryShiftProgress)
+	err = unwatch(err)
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
 		return p, false, nil

@@ -297,6 +297,7 @@ func OpenStore(ctx context.Context, url string, log *slog.Logger) (*models.Store
 	if _, err := store.Migrate(ctx); err != nil {
 		return nil, errors.Join(err, store.Close())
 	}
+	warnNewerSchema(ctx, store, log)
 	return store, nil
 }
 

@@ -351,7 +351,20 @@ func OpenCurrent(ctx context.Context, url string, log *slog.Logger) (*models.Sto
 	if pending {
 		return nil, errors.Join(errors.New("the read model has migrations to apply: run `handover migrate` first"), store.Close())
 	}
+	warnNewerSchema(ctx, store, log)
 	return store, nil
+}
+
+// warnNewerSchema says so when a newer release has migrated the read model past what this binary
+// knows: it still serves (in a rolling upgrade the older processes run on until they are replaced),
+// but what the newer schema added is unknown to it, so it should be replaced soon.
+func warnNewerSchema(ctx context.Context, store *models.Store, log *slog.Logger) {
+	at, known, err := store.SchemaVersions(ctx)
+	if err != nil || at <= known || log == nil {
+		return
+	}
+	log.Warn("the read model was migrated by a newer release than this one: replace this process with the newer release",
+		"schema_version", at, "newest_known", known)
 }
 
 // openWaiting is OpenCurrent that waits up to wait for a read model that is unavailable (refused
@@ -368,18 +381,32 @@ func waitFor[T any](ctx context.Context, wait time.Duration, log *slog.Logger, w
 	pause := 500 * time.Millisecond
 	for {
 		got, err := try()
-		if err == nil || !absent(err) || time.Now().Add(pause).After(deadline) {
+		left := time.Until(deadline)
+		if err == nil || !absent(err) || left <= 0 {
 			return got, err
 		}
-		log.Warn(what+" unavailable; trying again", "error", err, "in", pause, "until", deadline.UTC().Format(time.RFC3339))
+		// The last pause is cut to the deadline, so the last try comes at the end of the wait.
+		next := min(pause, left)
+		log.Warn(what+" unavailable; trying again", "error", err, "in", next, "until", deadline.UTC().Format(time.RFC3339))
 		select {
 		case <-ctx.Done():
 			var none T
 			return none, errors.Join(ctx.Err(), err)
-		case <-time.After(pause):
+		case <-time.After(next):
 		}
 		pause = min(pause*2, 8*time.Second)
 	}
+}
+
+// stoppedStarting is what a start cut short by a stop (SIGTERM, Ctrl-C) while it waited for the read
+// model or Temporal returns: nil, as a stop once running does, so that the process exits 0, with a
+// line in the log; any other error as it is.
+func stoppedStarting(ctx context.Context, log *slog.Logger, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	log.Info("stopped before it was ready", "while", err.Error())
+	return nil
 }
 
 // writeTimeout bounds writing one answer; a command's wait (HANDOVER_COMMAND_TIMEOUT) stays well
@@ -408,7 +435,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	defer ln.Close()
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
-		return err
+		return stoppedStarting(ctx, log, err)
 	}
 	defer store.Close()
 	if err := retireDemo(ctx, store, log); err != nil {
@@ -430,7 +457,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	defer tel.Shutdown(context.Background())
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
-		return err
+		return stoppedStarting(ctx, log, err)
 	}
 	defer tc.Close()
 	ready := func(ctx context.Context) error { return readiness(ctx, tc, store) }
@@ -477,7 +504,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
-		return err
+		return stoppedStarting(ctx, log, err)
 	}
 	defer store.Close()
 	sealer, err := pii.NewChecked(ctx, keys, store)
@@ -491,7 +518,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	defer tel.Shutdown(context.Background())
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
-		return err
+		return stoppedStarting(ctx, log, err)
 	}
 	defer tc.Close()
 	if metricsLn != nil {

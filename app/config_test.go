@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -135,6 +136,29 @@ func TestTakenPortEndsTheStartAtOnce(t *testing.T) {
 	}
 }
 
+// A stop (SIGTERM, Ctrl-C) that comes while api or worker waits at start for its read model ends
+// the process as a stop once running does: without an error, so it exits 0, and saying so.
+func TestStopWhileWaitingToStart(t *testing.T) {
+	t.Parallel()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	require.NoError(t, closed.Close())
+	cfg, err := app.LoadConfig()
+	require.NoError(t, err)
+	cfg.EncryptionKey = codec.NewKey()
+	cfg.DatabaseURL = "postgres://handover@" + closed.Addr().String() + "/handover?sslmode=disable"
+	cfg.DatabaseWait, cfg.TemporalWait = time.Minute, time.Minute
+	cfg.HTTPAddr, cfg.MetricsAddr = "127.0.0.1:0", ""
+	for name, run := range map[string]func(context.Context, app.Config, *slog.Logger) error{"api": app.RunAPI, "worker": app.RunWorker} {
+		ctx, stop := context.WithCancel(context.Background())
+		time.AfterFunc(time.Second, stop)
+		var logged strings.Builder
+		require.NoError(t, run(ctx, cfg, slog.New(slog.NewTextHandler(&logged, nil))), name)
+		require.Contains(t, logged.String(), "read model unavailable; trying again", name)
+		require.Contains(t, logged.String(), "stopped before it was ready", name)
+	}
+}
+
 // The JSON log writes durations as people read them ("35s"), as the text log does, not as a number
 // of nanoseconds.
 func TestLogsWriteDurationsReadably(t *testing.T) {
@@ -177,4 +201,30 @@ func TestUnreadableSettingsNamed(t *testing.T) {
 	require.ErrorContains(t, err, `HANDOVER_RATE_LIMIT "abc": want a number such as 50`)
 	require.ErrorContains(t, err, `HANDOVER_SECURE_COOKIES "yes": want true or false`)
 	require.NotContains(t, err.Error(), "RateLimit")
+}
+
+// An api or worker of an older release opening a read model a newer release has migrated serves,
+// as in a rolling upgrade, but says in its log that it should be replaced.
+func TestOlderReleaseOnANewerSchemaSaysSo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := modelstest.SQLiteURL(t)
+	store, err := app.OpenStore(ctx, url, nil)
+	require.NoError(t, err)
+	at, _, err := store.SchemaVersions(ctx)
+	require.NoError(t, err)
+	var quiet strings.Builder
+	current, err := app.OpenCurrent(ctx, url, slog.New(slog.NewTextHandler(&quiet, nil)))
+	require.NoError(t, err)
+	require.NoError(t, current.Close())
+	require.NotContains(t, quiet.String(), "newer release", "a schema this release made")
+
+	require.NoError(t, store.DB().Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, ?)", at+1, true).Error)
+	require.NoError(t, store.Close())
+	var logged strings.Builder
+	newer, err := app.OpenCurrent(ctx, url, slog.New(slog.NewTextHandler(&logged, nil)))
+	require.NoError(t, err, "it still serves")
+	require.NoError(t, newer.Close())
+	require.Contains(t, logged.String(), "the read model was migrated by a newer release than this one")
+	require.Contains(t, logged.String(), fmt.Sprintf("schema_version=%d newest_known=%d", at+1, at))
 }

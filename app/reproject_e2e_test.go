@@ -10,11 +10,15 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/reproject"
+	"github.com/handover/handover/worker"
 	"github.com/handover/handover/workflows"
 )
 
@@ -136,3 +140,53 @@ func normalise(a *models.Action) {
 }
 
 var _ = app.DemoToken
+
+// A run whose history the process cannot read (its payloads encrypted with a key it does not
+// have) is named and left out; every other action is still rebuilt.
+func TestReprojectGoesOnPastAnUnreadableRun(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, t.TempDir(), "")
+	ctx := context.Background()
+	alice := as(t, st, "alice")
+	var ids []string
+	for range 2 {
+		var a action
+		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+		ids = append(ids, a.ID)
+	}
+	// An action run under another key (a key since retired, say): its history holds payloads
+	// nothing of the stack can open.
+	other, err := codec.NewKeyring(codec.NewKey())
+	require.NoError(t, err)
+	foreign, err := client.DialContext(ctx, other.ClientOptions(client.Options{HostPort: st.Temporal.HostPort(), Namespace: st.Temporal.Namespace()}))
+	require.NoError(t, err)
+	defer foreign.Close()
+	const queue = "sealed-elsewhere"
+	w := sdkworker.New(foreign, queue, sdkworker.Options{})
+	worker.Register(w, &activities.Activities{Store: st.Store})
+	require.NoError(t, w.Start())
+	stranger := uuid.NewString()
+	run, err := foreign.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(stranger), TaskQueue: queue},
+		workflows.ActionWorkflowName, workflows.StartInput{ActionID: stranger, Title: "Sealed", Category: "request", Priority: "normal",
+			OwnerID: "alice", TeamID: "frontdesk", DueAt: time.Now().Add(time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = foreign.TerminateWorkflow(context.Background(), run.GetID(), run.GetRunID(), "test over") })
+	require.Eventually(t, func() bool {
+		_, err := st.Store.GetAction(ctx, stranger)
+		return err == nil
+	}, 10*time.Second, 20*time.Millisecond, "the foreign worker ran the action")
+	w.Stop()
+
+	fresh := modelstest.Open(t, modelstest.SQLiteURL(t))
+	res, err := reproject.Run(ctx, st.Client, st.Temporal.Namespace(), st.Keys, fresh, nil)
+	require.ErrorContains(t, err, "1 workflow run(s) could not be replayed and were left out (the others were written); the first, "+workflows.ActionWorkflowID(stranger))
+	require.Len(t, res.Failed, 1)
+	require.Equal(t, run.GetRunID(), res.Failed[0].RunID)
+	for _, id := range ids {
+		got, err := fresh.GetAction(ctx, id)
+		require.NoError(t, err, "rebuilt despite the unreadable run")
+		require.Equal(t, id, got.ID)
+	}
+	_, err = fresh.GetAction(ctx, stranger)
+	require.ErrorIs(t, err, models.ErrNotFound)
+}

@@ -189,14 +189,16 @@ func (s *Store) Migrate(ctx context.Context) (Migrated, error) {
 	if err != nil {
 		return Migrated{}, fmt.Errorf("migrating read model: %w", err)
 	}
-	version, err := p.GetDBVersion(ctx)
-	return Migrated{Version: version, Applied: len(applied)}, err
+	version, known, err := s.SchemaVersions(ctx)
+	return Migrated{Version: version, Known: known, Applied: len(applied)}, err
 }
 
 // Migrated is what Migrate did: the schema version the read model is at, and how many migrations
-// this call applied to get there (none when another process had, or nothing was pending).
+// this call applied to get there (none when another process had, or nothing was pending). Known
+// is the newest version this binary knows: a Version above it was migrated by a newer release.
 type Migrated struct {
 	Version int64
+	Known   int64
 	Applied int
 }
 
@@ -207,6 +209,23 @@ func (s *Store) PendingMigrations(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	return p.HasPending(ctx)
+}
+
+// SchemaVersions reports the schema version the read model is at and the newest this binary knows:
+// a read model at a newer version was migrated by a newer release.
+func (s *Store) SchemaVersions(ctx context.Context) (at, known int64, err error) {
+	p, err := s.migrator()
+	if err != nil {
+		return 0, 0, err
+	}
+	if at, err = p.GetDBVersion(ctx); err != nil {
+		return 0, 0, err
+	}
+	sources := p.ListSources()
+	if len(sources) > 0 {
+		known = sources[len(sources)-1].Version
+	}
+	return at, known, nil
 }
 
 func (s *Store) migrator() (*goose.Provider, error) {

@@ -26,15 +26,25 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-// Result counts what a rebuild wrote.
+// Result counts what a rebuild wrote, and names the runs it could not replay.
 type Result struct {
-	Runs    int `json:"runs"`
-	Actions int `json:"actions"`
-	Events  int `json:"events"`
+	Runs    int       `json:"runs"`
+	Actions int       `json:"actions"`
+	Events  int       `json:"events"`
+	Failed  []Failure `json:"failed,omitempty"`
+}
+
+// Failure is a workflow run whose history could not be read or replayed (encrypted with a key the
+// process does not have, say): the rebuild goes on without it.
+type Failure struct {
+	WorkflowID string `json:"workflow_id"`
+	RunID      string `json:"run_id"`
+	Error      string `json:"error"`
 }
 
 // Run replays every action workflow run in the client's namespace and writes its projections to
-// the store.
+// the store. A run that cannot be replayed does not stop the others: they are all written, and
+// the error that ends the call then names how many failed and the first of them.
 func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Keyring, store *models.Store, log *slog.Logger) (Result, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -71,12 +81,17 @@ func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Key
 				continue
 			}
 			history, err := fetch(ctx, c, wid, rid)
-			if err != nil {
-				return res, err
+			if ctx.Err() != nil {
+				return res, ctx.Err()
 			}
 			capture.batches = nil
-			if err := replayer.ReplayWorkflowHistory(logger, history); err != nil {
-				return res, fmt.Errorf("replaying %s run %s: %w", wid, rid, err)
+			if err == nil {
+				err = replayer.ReplayWorkflowHistory(logger, history)
+			}
+			if err != nil {
+				log.Warn("workflow run not replayed: going on without it", "workflow_id", wid, "run_id", rid, "error", err)
+				res.Failed = append(res.Failed, Failure{WorkflowID: wid, RunID: rid, Error: err.Error()})
+				continue
 			}
 			res.Runs++
 			for _, b := range capture.batches {
@@ -111,7 +126,11 @@ func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Key
 		res.Actions++
 		res.Events += len(p.Events)
 	}
-	log.Info("read model rebuilt from the workflows", "runs", res.Runs, "actions", res.Actions, "events", res.Events)
+	log.Info("read model rebuilt from the workflows", "runs", res.Runs, "actions", res.Actions, "events", res.Events, "failed", len(res.Failed))
+	if n := len(res.Failed); n > 0 {
+		f := res.Failed[0]
+		return res, fmt.Errorf("%d workflow run(s) could not be replayed and were left out (the others were written); the first, %s run %s: %s", n, f.WorkflowID, f.RunID, f.Error)
+	}
 	return res, nil
 }
 

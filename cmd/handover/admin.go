@@ -174,11 +174,11 @@ func newAdminCmd() *cobra.Command {
 				return err
 			}
 			res, err := app.Reproject(ctx, cfg, store, cfg.Logger())
-			if err != nil {
-				return err
+			if res.Runs > 0 || len(res.Failed) > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "read model rebuilt: %d workflow runs, %d actions, %d events; %d runs could not be replayed\n",
+					res.Runs, res.Actions, res.Events, len(res.Failed))
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "read model rebuilt: %d workflow runs, %d actions, %d events\n", res.Runs, res.Actions, res.Events)
-			return nil
+			return err
 		}),
 	}
 	var rewrapTo string

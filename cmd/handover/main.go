@@ -205,10 +205,12 @@ func newTemporalCmd() *cobra.Command {
 
 // migratedLine says what `migrate` did.
 func migratedLine(m models.Migrated) string {
-	switch m.Applied {
-	case 0:
+	switch {
+	case m.Version > m.Known:
+		return fmt.Sprintf("read model at schema version %d, newer than this release knows (%d): a newer release migrated it; nothing to apply", m.Version, m.Known)
+	case m.Applied == 0:
 		return fmt.Sprintf("read model already at schema version %d: nothing to apply", m.Version)
-	case 1:
+	case m.Applied == 1:
 		return fmt.Sprintf("read model migrated to schema version %d (1 migration applied)", m.Version)
 	}
 	return fmt.Sprintf("read model migrated to schema version %d (%d migrations applied)", m.Version, m.Applied)
