@@ -820,7 +820,7 @@ func CheckEscalate(s *State, in EscalateInput) error {
 		return err
 	}
 	if ladder := s.ladder(); s.Status == StatusEscalated && s.EscalationLevel >= len(ladder) {
-		return refuse(ErrConflict, "the action is already escalated to the top of its ladder (%s, level %d): reassign it, take it over or extend its due time instead",
+		return refuse(ErrConflict, "the action is already escalated to the top of its ladder (%s, level %d): reassign it or extend its due time instead",
 			ladder[len(ladder)-1], s.EscalationLevel)
 	}
 	if blank(in.Reason) {
