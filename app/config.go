@@ -405,7 +405,16 @@ func stoppedStarting(ctx context.Context, log *slog.Logger, err error) error {
 	if ctx.Err() == nil {
 		return err
 	}
-	log.Info("stopped before it was ready", "while", err.Error())
+	// The wait's error joins the stop to what was awaited: the log names the latter.
+	waited := err
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			if !errors.Is(e, context.Canceled) {
+				waited = e
+			}
+		}
+	}
+	log.Info("stopped before it was ready", "while", waited.Error())
 	return nil
 }
 

@@ -156,6 +156,7 @@ func TestStopWhileWaitingToStart(t *testing.T) {
 		require.NoError(t, run(ctx, cfg, slog.New(slog.NewTextHandler(&logged, nil))), name)
 		require.Contains(t, logged.String(), "read model unavailable; trying again", name)
 		require.Contains(t, logged.String(), "stopped before it was ready", name)
+		require.NotContains(t, logged.String(), "context canceled", "%s: the log names what it waited for, not the stop", name)
 	}
 }
 
