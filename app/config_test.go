@@ -117,16 +117,7 @@ func TestTakenPortEndsTheStartAtOnce(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer taken.Close()
-	// A PostgreSQL address nothing listens on: the start would wait HANDOVER_DATABASE_WAIT for it.
-	closed, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	require.NoError(t, closed.Close())
-
-	cfg, err := app.LoadConfig()
-	require.NoError(t, err)
-	cfg.EncryptionKey = codec.NewKey()
-	cfg.DatabaseURL = "postgres://handover@" + closed.Addr().String() + "/handover?sslmode=disable"
-	cfg.DatabaseWait, cfg.TemporalWait = time.Minute, time.Minute
+	cfg := awaitingReadModel(t)
 	cfg.HTTPAddr, cfg.MetricsAddr = taken.Addr().String(), taken.Addr().String()
 	for name, run := range map[string]func(context.Context, app.Config, *slog.Logger) error{"api": app.RunAPI, "worker": app.RunWorker} {
 		began := time.Now()
@@ -136,10 +127,9 @@ func TestTakenPortEndsTheStartAtOnce(t *testing.T) {
 	}
 }
 
-// A stop (SIGTERM, Ctrl-C) that comes while api or worker waits at start for its read model ends
-// the process as a stop once running does: without an error, so it exits 0, and saying so.
-func TestStopWhileWaitingToStart(t *testing.T) {
-	t.Parallel()
+// awaitingReadModel is the configuration of an api or worker whose read model is a PostgreSQL
+// address nothing listens on: its start would wait HANDOVER_DATABASE_WAIT (a minute) for it.
+func awaitingReadModel(t *testing.T) app.Config {
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	require.NoError(t, closed.Close())
@@ -148,6 +138,14 @@ func TestStopWhileWaitingToStart(t *testing.T) {
 	cfg.EncryptionKey = codec.NewKey()
 	cfg.DatabaseURL = "postgres://handover@" + closed.Addr().String() + "/handover?sslmode=disable"
 	cfg.DatabaseWait, cfg.TemporalWait = time.Minute, time.Minute
+	return cfg
+}
+
+// A stop (SIGTERM, Ctrl-C) that comes while api or worker waits at start for its read model ends
+// the process as a stop once running does: without an error, so it exits 0, and saying so.
+func TestStopWhileWaitingToStart(t *testing.T) {
+	t.Parallel()
+	cfg := awaitingReadModel(t)
 	cfg.HTTPAddr, cfg.MetricsAddr = "127.0.0.1:0", ""
 	for name, run := range map[string]func(context.Context, app.Config, *slog.Logger) error{"api": app.RunAPI, "worker": app.RunWorker} {
 		ctx, stop := context.WithCancel(context.Background())
