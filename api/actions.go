@@ -161,8 +161,19 @@ func (s *server) createAction(c *gin.Context) {
 		return
 	}
 	var req createActionRequest
-	if err := s.decoder.decode(c, &req); err != nil {
+	problems, err := fieldProblems(s.decoder.decode(c, &req))
+	if err != nil {
 		writeError(c, s.Log, err)
+		return
+	}
+	if len(problems) > 0 {
+		// One answer lists everything wrong: the body's form, and the team and owner it names.
+		_, placed, err := s.placement(ctx, caller, req, problems)
+		if err != nil {
+			writeError(c, s.Log, err)
+			return
+		}
+		writeError(c, s.Log, invalidFields(append(problems, outside(problems, placed)...)...))
 		return
 	}
 	if req.Priority == "" {
@@ -280,7 +291,9 @@ func createID(c *gin.Context, caller models.Staff) (id string, keyed bool, err e
 func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActionRequest, id, hash string) (in workflows.StartInput, release func(), err error) {
 	ctx := c.Request.Context()
 	now := s.Now()
+	// The due time's place in time (now past, or over a year ahead) is told with the team and owner.
 	dueIn, due, err := dueSpec(now, req.DueIn, req.DueAt, "due_in", "due_at")
+	problems, err := fieldProblems(err)
 	if err != nil {
 		return workflows.StartInput{}, noRelease, err
 	}
@@ -310,41 +323,12 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 			*o.dst = d
 		}
 	}
-	teamID := req.TeamID
-	if teamID != "" {
-		if _, err := s.Store.GetTeam(ctx, teamID); errors.Is(err, models.ErrNotFound) {
-			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "team_id", Message: "is not a team"})
-		} else if err != nil {
-			return workflows.StartInput{}, noRelease, err
-		}
+	teamID, placed, err := s.placement(ctx, caller, req, problems)
+	if err != nil {
+		return workflows.StartInput{}, noRelease, err
 	}
-	if req.OwnerID != "" {
-		owner, err := s.Store.GetStaff(ctx, req.OwnerID)
-		if errors.Is(err, models.ErrNotFound) || (err == nil && !owner.Active) {
-			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: "is not an active member of staff"})
-		}
-		if err != nil {
-			return workflows.StartInput{}, noRelease, err
-		}
-		switch {
-		case !workflows.Role(owner.Role).CanOwn():
-			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " has role " + owner.Role + " and cannot own actions"})
-		case owner.Authority < req.RequiredAuthority:
-			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: fmt.Sprintf("%s has authority %d, this action needs %d", owner.ID, owner.Authority, req.RequiredAuthority)})
-		case teamID != "" && teamOf(owner) != teamID:
-			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is not in team " + teamID})
-		case !owner.OnShift && owner.ID != caller.ID:
-			// As for a handover or routing: nobody is given work while off shift (unless they
-			// record it for themselves).
-			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: owner.ID + " is off shift: choose someone on shift, or leave the owner out to route it to the team"})
-		}
-		teamID = teamOf(owner)
-	}
-	if teamID == "" {
-		teamID = teamOf(caller)
-	}
-	if teamID == "" {
-		return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "team_id", Message: "give owner_id or team_id"})
+	if problems = append(problems, placed...); len(problems) > 0 {
+		return workflows.StartInput{}, noRelease, invalidFields(problems...)
 	}
 	if !inScope(caller, teamID) {
 		return workflows.StartInput{}, noRelease, errorf(kindForbidden, "you cannot create actions for team %s", teamID)
@@ -402,6 +386,64 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 
 // noRelease is the release of a create that claimed nobody for routing.
 func noRelease() {}
+
+// placement checks the team_id and owner_id of a create against the directory, and answers the
+// team the action belongs to (the owner's, else the one named, else the caller's). known are
+// the fields already found wrong: those are not looked up, so that a body wrong in its form is
+// told in the same answer which of the people and teams it names do not fit.
+func (s *server) placement(ctx context.Context, caller models.Staff, req createActionRequest, known []FieldError) (string, []FieldError, error) {
+	var fields []FieldError
+	wrong := func(field string) bool {
+		return len(outside(slices.Concat(known, fields), []FieldError{{Field: field}})) == 0
+	}
+	lookup := func(field, value string) bool {
+		return value != "" && !strings.ContainsRune(value, 0) && !wrong(field)
+	}
+	teamID := req.TeamID
+	if lookup("team_id", teamID) {
+		if _, err := s.Store.GetTeam(ctx, teamID); errors.Is(err, models.ErrNotFound) {
+			fields = append(fields, FieldError{Field: "team_id", Message: "is not a team"})
+		} else if err != nil {
+			return "", nil, err
+		}
+	}
+	if wrong("team_id") {
+		teamID = "" // whether the owner is in it cannot be said
+	}
+	if lookup("owner_id", req.OwnerID) {
+		owner, err := s.Store.GetStaff(ctx, req.OwnerID)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return "", nil, err
+		}
+		var refusal string
+		switch {
+		case err != nil || !owner.Active:
+			refusal = "is not an active member of staff"
+		case !workflows.Role(owner.Role).CanOwn():
+			refusal = owner.ID + " has role " + owner.Role + " and cannot own actions"
+		case owner.Authority < req.RequiredAuthority && !wrong("required_authority"):
+			refusal = fmt.Sprintf("%s has authority %d, this action needs %d", owner.ID, owner.Authority, req.RequiredAuthority)
+		case teamID != "" && teamOf(owner) != teamID:
+			refusal = owner.ID + " is not in team " + teamID
+		case !owner.OnShift && owner.ID != caller.ID:
+			// As for a handover or routing: nobody is given work while off shift (unless they
+			// record it for themselves).
+			refusal = owner.ID + " is off shift: choose someone on shift, or leave the owner out to route it to the team"
+		}
+		if refusal != "" {
+			fields = append(fields, FieldError{Field: "owner_id", Message: refusal})
+		} else {
+			teamID = teamOf(owner)
+		}
+	}
+	if teamID == "" {
+		teamID = teamOf(caller)
+	}
+	if teamID == "" && !wrong("team_id") && !wrong("owner_id") {
+		fields = append(fields, FieldError{Field: "team_id", Message: "give owner_id or team_id"})
+	}
+	return teamID, fields, nil
+}
 
 // calendarSnapshotSpan is how far ahead an action's calendar captures its zone's rules, in plain
 // time and in the calendar's open time (see calendar.Snapshot): past a year's due time, counted

@@ -95,6 +95,26 @@ type calendarRequest struct {
 	Holidays []string       `json:"holidays" binding:"max=1000,dive,max=10"`
 }
 
+// calendar is the calendar the request describes.
+func (r *calendarRequest) calendar() calendar.Calendar {
+	cal := calendar.Calendar{TimeZone: r.TimeZone, Holidays: r.Holidays}
+	for _, h := range r.Hours {
+		cal.Hours = append(cal.Hours, calendar.Hours(h))
+	}
+	return cal
+}
+
+// checkFields reports what the calendar's own rules refuse (a zone, overlapping hours, a date)
+// with the tags' failures.
+func (r *calendarRequest) checkFields() []FieldError {
+	inv, _ := calendar.AsInvalid(r.calendar().Validate())
+	fields := make([]FieldError, len(inv))
+	for i, f := range inv {
+		fields[i] = FieldError{Field: f.Field, Message: f.Message}
+	}
+	return fields
+}
+
 // putCalendar sets a team's opening hours. Running actions keep the calendar they started with;
 // new actions of the team count business time on this one.
 func (s *server) putCalendar(c *gin.Context) (int, any, error) {
@@ -106,10 +126,7 @@ func (s *server) putCalendar(c *gin.Context) (int, any, error) {
 	if err := s.loadTeam(ctx, id); err != nil {
 		return 0, nil, err
 	}
-	cal := calendar.Calendar{TimeZone: req.TimeZone, Holidays: req.Holidays}
-	for _, h := range req.Hours {
-		cal.Hours = append(cal.Hours, calendar.Hours(h))
-	}
+	cal := req.calendar()
 	if err := cal.Validate(); err != nil {
 		inv, _ := calendar.AsInvalid(err)
 		fields := make([]FieldError, len(inv))

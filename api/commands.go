@@ -86,8 +86,22 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 			return
 		}
 		var req Req
-		if err := s.decoder.decode(c, &req); err != nil {
+		problems, err := fieldProblems(s.decoder.decode(c, &req))
+		if err != nil {
 			writeError(c, s.Log, err)
+			return
+		}
+		if len(problems) > 0 {
+			// One answer lists everything wrong with the body: its form, and the people it names.
+			if r, ok := any(&req).(referencer); ok {
+				named, err := r.references(c.Request.Context(), s, problems)
+				if err != nil {
+					writeError(c, s.Log, err)
+					return
+				}
+				problems = append(problems, outside(problems, named)...)
+			}
+			writeError(c, s.Log, invalidFields(problems...))
 			return
 		}
 		idem, err := idempotency(c, update, req)
@@ -247,6 +261,55 @@ func (r *handoverRequest) checkFields() []FieldError {
 	return append(fields, fieldsOf(err)...)
 }
 
+// referencer is a command body that names members of staff: when its form is wrong, the ones it
+// names that do not exist are listed in the same answer. known are the fields already found
+// wrong, which are not looked up.
+type referencer interface {
+	references(ctx context.Context, s *server, known []FieldError) ([]FieldError, error)
+}
+
+func (r *handoverRequest) references(ctx context.Context, s *server, known []FieldError) ([]FieldError, error) {
+	if r.Route {
+		return nil, nil
+	}
+	return s.staffReference(ctx, "to_id", r.ToID, known)
+}
+
+func (r *reassignRequest) references(ctx context.Context, s *server, known []FieldError) ([]FieldError, error) {
+	return s.staffReference(ctx, "to_id", r.ToID, known)
+}
+
+func (r *checkRequest) references(ctx context.Context, s *server, known []FieldError) ([]FieldError, error) {
+	return s.staffReference(ctx, "to_id", r.ToID, known)
+}
+
+// withReferences adds to err, a refusal of fields of r, the people r names who do not exist.
+func withReferences(ctx context.Context, s *server, r referencer, err error) error {
+	problems := fieldsOf(err)
+	if problems == nil {
+		return err
+	}
+	named, lookupErr := r.references(ctx, s, problems)
+	if lookupErr != nil {
+		return lookupErr
+	}
+	return invalidFields(append(problems, outside(problems, named)...)...)
+}
+
+// staffReference is the problem of a field naming nobody on the staff; nothing when it is empty,
+// already known to be wrong, or names someone.
+func (s *server) staffReference(ctx context.Context, field, id string, known []FieldError) ([]FieldError, error) {
+	if strings.TrimSpace(id) == "" || strings.ContainsRune(id, 0) || len(outside(known, []FieldError{{Field: field}})) == 0 {
+		return nil, nil
+	}
+	if _, err := s.Store.GetStaff(ctx, id); errors.Is(err, models.ErrNotFound) {
+		return []FieldError{{Field: field, Message: "is not a member of staff"}}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
 // recipient looks up the person named in field as the workflow needs to know them.
 func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipient, error) {
 	to, err := s.Store.GetStaff(c.Request.Context(), id)
@@ -294,9 +357,11 @@ func (s *server) handover(c *gin.Context) {
 		if err := checkNoteFields(req.Notes.Fields); err != nil {
 			return nil, err
 		}
+		// A follow-up time now past is told with an unknown recipient, in one answer.
 		var err error
 		if in.FollowUpIn, in.FollowUpAt, err = s.optionalDue(req.FollowUpIn, req.FollowUpAt, "follow_up_in", "follow_up_at"); err != nil {
-			return nil, err
+			// A follow-up time now past is told with an unknown recipient, in one answer.
+			return nil, withReferences(c.Request.Context(), s, &req, err)
 		}
 		within, err := parseWithin("accept_within", req.AcceptWithin)
 		if err != nil {
@@ -378,6 +443,11 @@ type followUpRequest struct {
 	AgainIn string `json:"again_in" binding:"max=32"`
 }
 
+func (r *followUpRequest) checkFields() []FieldError {
+	_, err := parseWithin("again_in", r.AgainIn)
+	return fieldsOf(err)
+}
+
 // followUp records the hander's follow-up with the owner, ending their reminders or setting the next.
 func (s *server) followUp(c *gin.Context) {
 	command(s, workflows.UpdateFollowUp, http.StatusOK, func(c *gin.Context, _ models.Action, req followUpRequest) (any, error) {
@@ -422,12 +492,27 @@ type checkRequest struct {
 	ToID   string `json:"to_id" binding:"max=64"`
 }
 
+func (r *checkRequest) checkFields() []FieldError {
+	return optionalDueFields(r.DueIn, r.DueAt, "due_in", "due_at")
+}
+
+// optionalDueFields is what is wrong with the form of an optional due_in or due_at (whether a
+// due_at is still in the future is checked when the command is built).
+func optionalDueFields(in, at, inField, atField string) []FieldError {
+	if in == "" && at == "" {
+		return nil
+	}
+	_, _, err := dueSpec(time.Time{}, in, at, inField, atField)
+	return fieldsOf(err)
+}
+
 func (s *server) check(c *gin.Context) {
 	command(s, workflows.UpdateCheck, http.StatusOK, func(c *gin.Context, _ models.Action, req checkRequest) (any, error) {
 		in := workflows.CheckInput{Actor: actorOf(principal(c)), Result: req.Result, Notes: req.Notes, Next: req.Next}
 		var err error
 		if in.DueIn, in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
-			return nil, err
+			// A due time now past is told with an unknown recipient, in one answer.
+			return nil, withReferences(c.Request.Context(), s, &req, err)
 		}
 		if req.ToID != "" {
 			to, err := s.recipient(c, "to_id", req.ToID)
@@ -463,12 +548,17 @@ type reassignRequest struct {
 	DueAt  string `json:"due_at" binding:"max=64"`
 }
 
+func (r *reassignRequest) checkFields() []FieldError {
+	return optionalDueFields(r.DueIn, r.DueAt, "due_in", "due_at")
+}
+
 func (s *server) reassign(c *gin.Context) {
 	command(s, workflows.UpdateReassign, http.StatusOK, func(c *gin.Context, _ models.Action, req reassignRequest) (any, error) {
 		in := workflows.ReassignInput{Actor: actorOf(principal(c)), Reason: req.Reason}
 		var err error
 		if in.DueIn, in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
-			return nil, err
+			// A due time now past is told with an unknown recipient, in one answer.
+			return nil, withReferences(c.Request.Context(), s, &req, err)
 		}
 		in.To, err = s.recipient(c, "to_id", req.ToID)
 		return in, err
@@ -479,6 +569,13 @@ type extendRequest struct {
 	DueIn  string `json:"due_in" binding:"max=32"`
 	DueAt  string `json:"due_at" binding:"max=64"`
 	Reason string `json:"reason" binding:"required,notblank,max=2000"`
+}
+
+// checkFields reports the form of the new due time (one of due_in and due_at is required) with
+// the tags' failures.
+func (r *extendRequest) checkFields() []FieldError {
+	_, _, err := dueSpec(time.Time{}, r.DueIn, r.DueAt, "due_in", "due_at")
+	return fieldsOf(err)
 }
 
 func (s *server) extend(c *gin.Context) {

@@ -61,13 +61,17 @@ type teamRequest struct {
 	Name string `json:"name" binding:"required,notblank,max=200"`
 }
 
+func (r *teamRequest) checkFields() []FieldError {
+	if r.ID != "" && !models.ValidID(r.ID) {
+		return []FieldError{{Field: "id", Message: models.IDRule}}
+	}
+	return nil
+}
+
 func (s *server) createTeam(c *gin.Context) (int, any, error) {
 	var req teamRequest
 	if err := s.adminDecode(c, &req); err != nil {
 		return 0, nil, err
-	}
-	if !models.ValidID(req.ID) {
-		return 0, nil, invalidFields(FieldError{Field: "id", Message: models.IDRule})
 	}
 	err := s.Store.CreateTeam(c.Request.Context(), principal(c).ID, models.Team{ID: req.ID, Name: req.Name})
 	if errors.Is(err, models.ErrConflict) && c.GetHeader("Idempotency-Key") != "" {

@@ -26,6 +26,11 @@ type shiftRequest struct {
 	AcceptWithin string `json:"accept_within" binding:"max=32"`
 }
 
+func (r *shiftRequest) checkFields() []FieldError {
+	_, err := parseWithin("accept_within", r.AcceptWithin)
+	return fieldsOf(err)
+}
+
 // startShiftHandover hands over every open action of the outgoing person (to one colleague, or
 // each to the least loaded eligible agent of the team) and answers 202 with the plan; progress is
 // at GET /shift-handovers/{id}.
@@ -33,8 +38,21 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	ctx := c.Request.Context()
 	caller := principal(c)
 	var req shiftRequest
-	if err := s.decoder.decode(c, &req); err != nil {
+	problems, err := fieldProblems(s.decoder.decode(c, &req))
+	if err != nil {
 		return 0, nil, err
+	}
+	if len(problems) > 0 {
+		// One answer lists everything wrong with the body: its form, and the people it names.
+		named := problems
+		for _, f := range []struct{ field, id string }{{"from_id", req.FromID}, {"to_id", req.ToID}} {
+			more, err := s.staffReference(ctx, f.field, f.id, problems)
+			if err != nil {
+				return 0, nil, err
+			}
+			named = append(named, more...)
+		}
+		return 0, nil, invalidFields(named...)
 	}
 	from, err := s.Store.GetStaff(ctx, req.FromID)
 	if errors.Is(err, models.ErrNotFound) {

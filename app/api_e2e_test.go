@@ -116,6 +116,27 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 			[]string{"customer.email", "priority", "title"}},
 		{"root", "PUT", "/api/v1/policies/" + modelstest.Name("fast"), map[string]any{"required_fields": []any{"amount", 1}, "clock": "lunar"},
 			[]string{"required_fields[1]", "clock"}},
+		// The people and teams a body names are looked up even when its form is wrong, and the
+		// rules checked after the body decodes (a duration's form, a calendar's) are listed with
+		// the tags': a client corrects every mistake after one answer.
+		{"alice", "POST", "/api/v1/actions", merge(merge(newAction("zoe"), "title", ""), "team_id", "nowhere"), []string{"title", "team_id", "owner_id"}},
+		{"alice", "POST", "/api/v1/actions", merge(merge(without(newAction("zoe"), "due_in"), "due_at", "2020-01-01T00:00:00Z"), "team_id", "frontdesk"),
+			[]string{"due_at", "owner_id"}},
+		{"alice", "POST", "/api/v1/actions/" + a.ID + "/handover", merge(merge(handoverBody, "to_id", "zoe"), "reason", ""), []string{"reason", "to_id"}},
+		{"alice", "POST", "/api/v1/actions/" + a.ID + "/handover", merge(merge(handoverBody, "to_id", "zoe"), "follow_up_at", "2020-01-01T00:00:00Z"),
+			[]string{"follow_up_at", "to_id"}},
+		{"carol", "POST", "/api/v1/actions/" + a.ID + "/reassign", map[string]any{"to_id": "zoe", "reason": "", "due_in": "soon"}, []string{"reason", "due_in", "to_id"}},
+		{"carol", "POST", "/api/v1/actions/" + a.ID + "/reassign", map[string]any{"to_id": "zoe", "reason": "r", "due_at": "2020-01-01T00:00:00Z"}, []string{"due_at", "to_id"}},
+		{"carol", "POST", "/api/v1/actions/" + a.ID + "/extend", map[string]any{"reason": "", "due_in": "soon"}, []string{"reason", "due_in"}},
+		{"carol", "POST", "/api/v1/actions/" + a.ID + "/extend", map[string]any{}, []string{"reason", "due_in"}},
+		{"carol", "POST", "/api/v1/actions/" + a.ID + "/check", map[string]any{"result": "maybe", "due_in": "2d", "to_id": "zoe"}, []string{"result", "due_in", "to_id"}},
+		{"alice", "POST", "/api/v1/actions/" + a.ID + "/follow-up", map[string]any{"note": "", "again_in": "soon"}, []string{"note", "again_in"}},
+		{"carol", "POST", "/api/v1/shift-handovers", map[string]any{"from_id": "zoe", "to_id": "yann", "notes": "", "situation": "busy", "accept_within": "soon"},
+			[]string{"notes", "accept_within", "from_id", "to_id"}},
+		{"root", "POST", "/api/v1/teams", map[string]any{"id": "Bad Team", "name": ""}, []string{"name", "id"}},
+		{"root", "PUT", "/api/v1/teams/frontdesk/calendar", map[string]any{
+			"time_zone": "Mars/Base", "hours": []any{map[string]any{"day": "mon", "open": "08:00", "close": "18:00", "extra": 1}}, "holidays": []any{"soon"},
+		}, []string{"hours[0].extra", "time_zone", "holidays[0]"}},
 	} {
 		var p problem
 		require.Equal(t, http.StatusUnprocessableEntity, as(t, st, tc.who).call(tc.method, tc.path, tc.body, &p), "%s %s", tc.path, tc.body)
