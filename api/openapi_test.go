@@ -66,8 +66,10 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	require.Equal(t, sorted(served), sorted(documented))
 }
 
-// Every operation behind authentication documents 401 and 429, and every one with a body documents
-// the body's errors.
+// Every operation behind authentication documents 401 and 429, every one of the JSON API 400 (a
+// path or query that is not UTF-8 text, on any route) and 503 (the command timeout bounds every
+// request, and the token check needs the read model), and every one with a body documents the
+// body's errors.
 func TestOpenAPIDocumentsErrors(t *testing.T) {
 	t.Parallel()
 	raw, err := OpenAPIJSON()
@@ -81,6 +83,11 @@ func TestOpenAPIDocumentsErrors(t *testing.T) {
 			if !public {
 				require.NotNil(t, op.Responses.Value("401"), name)
 				require.NotNil(t, op.Responses.Value("429"), name)
+			}
+			if strings.HasPrefix(path, "/api/v1/") {
+				for _, code := range []string{"400", "503"} {
+					require.NotNil(t, op.Responses.Value(code), "%s lacks %s", name, code)
+				}
 			}
 			if op.RequestBody != nil {
 				for _, code := range []string{"400", "422"} {
