@@ -156,7 +156,7 @@ func TestReadModelOutage(t *testing.T) {
 		req, err := http.NewRequest(http.MethodGet, st.URL+path, nil)
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+app.DemoToken("alice"))
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := contractClient(t).Do(req)
 		require.NoError(t, err)
 		resp.Body.Close()
 		require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, path)

@@ -168,7 +168,7 @@ func webPeople(t *testing.T, st *app.Stack) {
 	req, err := http.NewRequest(http.MethodPost, st.URL+"/api/v1/staff/"+second+"/tokens", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer demo-root")
-	res, err := http.DefaultClient.Do(req)
+	res, err := contractClient(t).Do(req)
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)

@@ -359,7 +359,7 @@ func webStream(t *testing.T, st *app.Stack) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, st.URL+"/api/v1/stream", nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := contractClient(t).Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
