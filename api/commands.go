@@ -357,7 +357,6 @@ func (s *server) handover(c *gin.Context) {
 		if err := checkNoteFields(req.Notes.Fields); err != nil {
 			return nil, err
 		}
-		// A follow-up time now past is told with an unknown recipient, in one answer.
 		var err error
 		if in.FollowUpIn, in.FollowUpAt, err = s.optionalDue(req.FollowUpIn, req.FollowUpAt, "follow_up_in", "follow_up_at"); err != nil {
 			// A follow-up time now past is told with an unknown recipient, in one answer.
