@@ -91,7 +91,7 @@ func ActionRow(s workflows.State) models.Action {
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
 			RequestedAt: h.RequestedAt, ExpiresAt: h.ExpiresAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
-			NoteFields: "{}",
+			NoteFields: "{}", ShiftHandoverID: h.ShiftHandoverID,
 		}
 		if len(h.Notes.Fields) > 0 {
 			// A map of strings always encodes.

@@ -2,12 +2,38 @@ package app_test
 
 import (
 	"net/http"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
 )
+
+// An action taken over in a shift handover comes to its due time: the workflow asks the
+// supervisors to check it (its hander has gone off shift), and the supervisor's inbox lists it
+// among the checks due, as the notification says.
+func testShiftTakeoverChecked(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "due_in", "6s"), &a))
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "Leaving early", "situation": "routine"}, nil))
+	require.Eventually(t, func() bool {
+		var now action
+		in.call("GET", "/api/v1/actions/"+a.ID, nil, &now)
+		return now.PendingHandover != nil
+	}, 10*time.Second, 25*time.Millisecond, "the shift handover asks the incoming person")
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I take the checkout on"}, nil))
+	waitStatus(t, sup, a.ID, "checking", 0)
+	var box inbox
+	require.Eventually(t, func() bool {
+		box = inbox{}
+		sup.call("GET", "/api/v1/me/inbox", nil, &box)
+		return slices.Contains(ids(box.ChecksDue), a.ID)
+	}, 10*time.Second, 25*time.Millisecond, "the supervisor is asked to check it, and their inbox lists it")
+}
 
 // An action escalated to the top of the ladder cannot be escalated again: the refusal says why
 // and the timeline keeps one escalation; a retry of the escalation that took it there still gets

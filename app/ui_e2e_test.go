@@ -957,7 +957,7 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `id="owned-at-check">\d+ at (its|their) due time: record the outcome</small>`, inbox)
 	require.Contains(t, inbox, "Actions you handed over now at their due time")
 	_, inbox = sup.do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, inbox, "Actions you handed over, and your team's that nobody handed over, now at their due time")
+	require.Contains(t, inbox, "Actions you handed over, and your team's that nobody handed over or that were taken over in a shift handover, now at their due time")
 	// "Not done" without a next step: the error stands under the next-step field.
 	resp, page := sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)

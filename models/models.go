@@ -100,6 +100,8 @@ type Handover struct {
 	FeedbackComment string
 	// NoteFields is the JSON object of the note fields the category's policy asks for.
 	NoteFields string
+	// ShiftHandoverID is the shift handover the handover was made in, or "".
+	ShiftHandoverID string
 }
 
 // ActionEvent is one entry of an action's append-only timeline.

@@ -490,7 +490,8 @@ type Inbox struct {
 	// FollowUpsDue are the actions the person handed over whose follow-up time has come.
 	FollowUpsDue []Action
 	// ChecksDue are the actions at their due time that the person must check: those they handed
-	// over, and for a supervisor those of the team nobody handed over.
+	// over, and for a supervisor those of the team nobody handed over or that were taken over in
+	// a shift handover.
 	ChecksDue []Action
 }
 
@@ -499,7 +500,8 @@ type InboxOf struct {
 	StaffID string
 	// TeamID is the person's team.
 	TeamID string
-	// Supervisor widens the checks to those of the team that nobody handed over.
+	// Supervisor widens the checks to those of the team that nobody handed over, or that were
+	// taken over in a shift handover.
 	Supervisor bool
 	// AllTeams is a person who sees every team's actions (a manager); anyone else sees only
 	// TeamID's, so that someone moved to another team no longer reads the old team's customers.
@@ -516,7 +518,9 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	checks := "status = ? AND hander_id = ?"
 	checkArgs := []any{"checking", staffID}
 	if of.Supervisor && teamID != "" {
-		checks = "status = ? AND (hander_id = ? OR (hander_id = '' AND team_id = ?))"
+		// The team's actions nobody handed over, and those whose owner took them over in a shift
+		// handover (the workflow asks the supervisors to check those too: their hander has gone).
+		checks = "status = ? AND (hander_id = ? OR (team_id = ? AND (hander_id = '' OR " + takenOverInShift + ")))"
 		checkArgs = append(checkArgs, teamID)
 	}
 	// The four lists, each in its order and at most InboxListLimit, are one statement (one round trip and
@@ -570,6 +574,13 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	}
 	return in, nil
 }
+
+// takenOverInShift holds for an action whose owner took it over from its hander in a shift
+// handover: the last handover the hander made them that they accepted was a shift handover's.
+const takenOverInShift = `EXISTS (SELECT 1 FROM handovers h WHERE h.action_id = actions.id AND h.status = 'accepted'
+	AND h.from_id = actions.hander_id AND h.to_id = actions.owner_id AND h.shift_handover_id <> ''
+	AND NOT EXISTS (SELECT 1 FROM handovers l WHERE l.action_id = h.action_id AND l.status = 'accepted'
+		AND l.from_id = h.from_id AND l.to_id = h.to_id AND l.requested_at > h.requested_at))`
 
 // OpenWork counts what a person holds of the actions that need more than authority (-1: all of
 // them): the open actions they own, and the handovers waiting for them to accept.
