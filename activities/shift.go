@@ -95,10 +95,14 @@ func heartbeat(ctx context.Context, every time.Duration) (stop func()) {
 // are no event of the action's), so a retry writes nothing twice.
 func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.ShiftLeftovers) error {
 	// An action gone from the read model is its team's all the same: the outgoing person's.
-	fromTeam := ""
-	if from, err := a.Store.GetStaff(ctx, in.FromID); err == nil && from.TeamID != nil {
-		fromTeam = *from.TeamID
-	} else if err != nil && !errors.Is(err, models.ErrNotFound) {
+	// The inbox is read by people: it names them, by ID only when the directory has no name.
+	fromTeam, fromName := "", in.FromID
+	if from, err := a.Store.GetStaff(ctx, in.FromID); err == nil {
+		if from.TeamID != nil {
+			fromTeam = *from.TeamID
+		}
+		fromName = cmp.Or(from.Name, in.FromID)
+	} else if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
 	var to []string
@@ -120,7 +124,7 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 		n := workflows.Notification{
 			ActionID: it.ActionID, Seq: seq, Kind: workflows.NotifyShiftLeftOver, To: to, ToRole: workflows.RoleSupervisor,
 			TeamID: cmp.Or(row.TeamID, fromTeam), ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
-			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, in.FromID, leftBecause(it)),
+			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, fromName, leftBecause(it)),
 		}
 		rs, _, err := a.inboxRecords(ctx, n)
 		if err != nil {
@@ -131,13 +135,14 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 	return a.Store.AddNotifications(ctx, records)
 }
 
-// leftBecause says why a shift handover left an action where it was.
+// leftBecause says why a shift handover left an action where it was, naming its recipient.
 func leftBecause(it workflows.ShiftItem) string {
+	to := cmp.Or(it.To.Name, it.To.ID)
 	switch it.Status {
 	case workflows.ShiftItemDeclined:
-		return fmt.Sprintf("%s declined it (%s)", it.To.ID, it.Reason)
+		return fmt.Sprintf("%s declined it (%s)", to, it.Reason)
 	case workflows.ShiftItemExpired:
-		return fmt.Sprintf("%s did not accept it in time", it.To.ID)
+		return fmt.Sprintf("%s did not accept it in time", to)
 	case workflows.ShiftItemWithdrawn:
 		return "its handover was withdrawn (" + it.Reason + ")"
 	}

@@ -1,0 +1,57 @@
+package activities_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
+)
+
+// What a shift handover left with the outgoing person reaches the supervisors' inbox, which
+// people read: it names the outgoing person and the colleague who did not take the action on,
+// not their staff IDs.
+func TestShiftLeftoversNamePeople(t *testing.T) {
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	team := "frontdesk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	for _, st := range []models.Staff{
+		{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
+		{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+		{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+	} {
+		require.NoError(t, store.SaveStaff(ctx, st))
+	}
+	now := time.Now().UTC()
+	for id, title := range map[string]string{"a": "Airport taxi", "b": "Late checkout"} {
+		require.NoError(t, store.ApplyProjection(ctx, models.Action{
+			ID: id, Title: title, Category: "request", Priority: "normal", Status: "assigned", OwnerID: "alice",
+			TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 1,
+		}, nil))
+	}
+	bob := workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: team, OnShift: true, Active: true}
+	acts := &activities.Activities{Store: store}
+	require.NoError(t, acts.NotifyShiftLeftovers(ctx, workflows.ShiftLeftovers{
+		ShiftID: "s1", FromID: "alice", StartedBy: "alice",
+		Items: []workflows.ShiftItem{
+			{ActionID: "a", To: bob, Status: workflows.ShiftItemDeclined, Reason: "too busy"},
+			{ActionID: "b", To: bob, Status: workflows.ShiftItemExpired},
+		},
+	}))
+	told, err := store.ListNotifications(ctx, "carol", 10)
+	require.NoError(t, err)
+	var messages []string
+	for _, n := range told {
+		messages = append(messages, n.Message)
+	}
+	require.ElementsMatch(t, []string{
+		`"Airport taxi" stays with Alice Adams after their shift handover: Bob Brown declined it (too busy).`,
+		`"Late checkout" stays with Alice Adams after their shift handover: Bob Brown did not accept it in time.`,
+	}, messages)
+}
