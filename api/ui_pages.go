@@ -278,15 +278,19 @@ func (s *server) readTeams(c *gin.Context) ([]teamView, bool) {
 	return teams.Items, ok
 }
 
-// teamExists reports whether the API knows the team.
-func (s *server) teamExists(c *gin.Context, id string) bool {
+// teamName is the name of the team, for people to read, and whether the API knows the team.
+func (s *server) teamName(c *gin.Context, id string) (string, bool) {
 	var list struct {
 		Items []teamView `json:"items"`
 	}
 	if res := s.call(c, http.MethodGet, "/api/v1/teams", nil, ""); !res.ok() || res.decode(&list) != nil {
-		return false
+		return id, false
 	}
-	return slices.ContainsFunc(list.Items, func(t teamView) bool { return t.ID == id })
+	i := slices.IndexFunc(list.Items, func(t teamView) bool { return t.ID == id })
+	if i < 0 {
+		return id, false
+	}
+	return cmp.Or(list.Items[i].Name, id), true
 }
 
 func (s *server) uiNewAction(c *gin.Context) {
@@ -532,6 +536,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": randomString(), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked,
+	}
+	if a.TeamID != "" {
+		data["TeamName"], _ = s.teamName(c, a.TeamID)
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
@@ -813,10 +820,11 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 			s.uiError(c, http.StatusForbidden, "You see your own team's board.")
 			return
 		}
-		if !s.teamExists(c, team) {
-			s.uiError(c, http.StatusNotFound, "There is no team "+team+".")
-			return
-		}
+	}
+	teamName, known := s.teamName(c, team)
+	if !known && team != me.TeamID {
+		s.uiError(c, http.StatusNotFound, "There is no team "+team+".")
+		return
 	}
 	// Counted in the read model, and drawn boardCards to a column: a team's open actions,
 	// each with its forms, made a page of megabytes once teams held hundreds.
@@ -913,7 +921,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// (the action has ended or left the board meanwhile) at the top.
 	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
 	data := gin.H{
-		"Team": team, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster,
+		"Team": team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
 		"Form": form, "Idem": randomString(), "Fields": map[string]string{},
 	}
@@ -1075,8 +1083,12 @@ func (s *server) uiManager(c *gin.Context) {
 		s.uiError(c, rr.Status, rr.message())
 		return
 	}
+	teamName := c.Query("team")
+	if sum := byTeam[teamName]; sum != nil {
+		teamName = cmp.Or(sum.Name, teamName)
+	}
 	s.render(c, http.StatusOK, "manager", gin.H{
-		"Teams": summaries, "Report": report, "Days": days, "Team": c.Query("team"),
+		"Teams": summaries, "Report": report, "Days": days, "Team": c.Query("team"), "TeamName": teamName,
 		"Charts": reportCharts(report), "Held": heldRows(report.Overall), "Periods": reviewPeriods,
 		"ListLimit": models.ReportListLimit,
 	})

@@ -342,7 +342,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		return got.OwnerID == "erin"
 	}, 15*time.Second, 100*time.Millisecond, "the board's reassign reached the workflow")
 	require.Equal(t, "assigned", got.Status)
-	carol.waitText("h1", "Team board: frontdesk")
+	carol.waitText("h1", "Team board: Front desk")
 
 	// Cancelling from the board asks first; declined, nothing is sent. (Live updates paused: the
 	// reassignment's change may reach this fresh board late and redraw it under the clicks.)
@@ -393,7 +393,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.Equal(t, "Go to Extend: due in", carol.text(".problem a.to-field"))
 	require.Equal(t, http.StatusCreated, r.call(http.MethodPost, "/api/v1/actions/"+created.ID+"/notes", map[string]any{"text": "guest called again"}, nil))
 	carol.waitText("#live-status", "This page has changed since. You will see it once you send the form again or leave it.")
-	require.Equal(t, "Team board: frontdesk", carol.text("h1"), "still the board")
+	require.Equal(t, "Team board: Front desk", carol.text("h1"), "still the board")
 	typed, err := chromedp.Run(carol.ctx, chromedp.Value(chromedp.CSS(`#ex-due-`+created.ID)))
 	require.NoError(t, err)
 	require.Equal(t, "tomorrow", typed, "what carol typed is still there")

@@ -579,7 +579,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<input type="hidden" name="team" value="`+outgoing.TeamID+`">`)
 	resp, page = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"soon"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, "Team board: "+outgoing.TeamID)
+	require.Contains(t, page, "Team board: Evening", "the team by its name")
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card refused is on the board shown")
 	// The extension says it counts from now and when the action is due now, so that nobody brings
 	// a due time forward thinking they add to it.
@@ -872,7 +872,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<div data-live="all" data-live-gap="15000">`)
 	resp, page = manager.do(http.MethodGet, "/manager?team=frontdesk&days=7", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Contains(t, page, "Handover review, last 7 days (frontdesk)")
+	require.Contains(t, page, "Handover review, last 7 days (Front desk)")
 	require.Contains(t, page, "an action nobody handed over is not in the review", "the review says what it counts, beside the table that counts every action")
 	require.Contains(t, page, `<option value="frontdesk" selected>`)
 	require.Contains(t, page, `<option value="7" selected>last 7 days</option>`)
