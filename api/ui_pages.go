@@ -1087,11 +1087,52 @@ func (s *server) uiManager(c *gin.Context) {
 	if sum := byTeam[teamName]; sum != nil {
 		teamName = cmp.Or(sum.Name, teamName)
 	}
+	weeks, ok := s.readWeeks(c, c.Query("team"))
+	if !ok {
+		return
+	}
 	s.render(c, http.StatusOK, "manager", gin.H{
 		"Teams": summaries, "Report": report, "Days": days, "Team": c.Query("team"), "TeamName": teamName,
 		"Charts": reportCharts(report), "Held": heldRows(report.Overall), "Periods": reviewPeriods,
-		"ListLimit": models.ReportListLimit,
+		"ListLimit": models.ReportListLimit, "Weeks": weeks,
 	})
+}
+
+// reviewWeek is one kept weekly review, as the manager's week-by-week table shows it.
+type reviewWeek struct {
+	Since, Until time.Time
+	Figures      *models.ReportFigures
+}
+
+// managerWeeks is how many of the kept weekly reviews the manager's page compares.
+const managerWeeks = 8
+
+// readWeeks reads the latest kept weekly reviews of a team (all teams together when team is
+// empty), newest first, through the API; it answers false once it has drawn the error.
+func (s *server) readWeeks(c *gin.Context, team string) ([]reviewWeek, bool) {
+	path := "/api/v1/reports/weekly"
+	if team != "" {
+		path += "?" + url.Values{"team_id": {team}}.Encode()
+	}
+	var kept struct {
+		Items []struct {
+			Since  time.Time             `json:"since"`
+			Until  time.Time             `json:"until"`
+			Report models.HandoverReport `json:"report"`
+		} `json:"items"`
+	}
+	res := s.call(c, http.MethodGet, path, nil, "")
+	if !res.ok() || res.decode(&kept) != nil {
+		s.uiError(c, res.Status, res.message())
+		return nil, false
+	}
+	weeks := make([]reviewWeek, 0, min(len(kept.Items), managerWeeks))
+	for _, w := range kept.Items[:min(len(kept.Items), managerWeeks)] {
+		if w.Report.Overall != nil {
+			weeks = append(weeks, reviewWeek{Since: w.Since, Until: w.Until, Figures: w.Report.Overall})
+		}
+	}
+	return weeks, true
 }
 
 // reviewPeriods are the spans, in days, the manager's review can cover.
