@@ -487,7 +487,8 @@ type Inbox struct {
 	Owned []Action
 	// AwaitingAcceptance are the actions handed to the person and not yet accepted or declined.
 	AwaitingAcceptance []Action
-	// FollowUpsDue are the actions the person handed over whose follow-up time has come.
+	// FollowUpsDue are the actions the person handed over whose follow-up time has come; not one at
+	// its check, which ChecksDue lists (the check replaces the follow-up).
 	FollowUpsDue []Action
 	// ChecksDue are the actions at their due time that the person must check: those they handed
 	// over, and for a supervisor those of the team nobody handed over or that were taken over in
@@ -533,7 +534,7 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	}{
 		{&in.Owned, "owner_id = ? AND status IN ?", []any{staffID, openStatuses}, "due_at, id"},
 		{&in.AwaitingAcceptance, "id IN (SELECT action_id FROM handovers WHERE to_id = ? AND status = ?)", []any{staffID, "pending"}, "updated_at, id"},
-		{&in.FollowUpsDue, "hander_id = ? AND follow_up_at <= ? AND status IN ?", []any{staffID, utc(now), openStatuses}, "follow_up_at, id"},
+		{&in.FollowUpsDue, "hander_id = ? AND follow_up_at <= ? AND status IN ?", []any{staffID, utc(now), followUpStatuses}, "follow_up_at, id"},
 		{&in.ChecksDue, checks, checkArgs, "due_at, id"},
 	}
 	var sql strings.Builder
@@ -574,6 +575,10 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	}
 	return in, nil
 }
+
+// followUpStatuses are the open statuses in which a hander's follow-up is due: not at the check,
+// where the hander checks instead.
+var followUpStatuses = slices.DeleteFunc(slices.Clone(openStatuses), func(s string) bool { return s == "checking" })
 
 // takenOverInShift holds for an action whose owner took it over from its hander in a shift
 // handover: the last handover the hander made them that they accepted was a shift handover's.

@@ -354,6 +354,9 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		}
 		c := due("c1", "checking", "erin", time.Hour)
 		c.HanderID = "alice"
+		// Its follow-up time passed too, but at the check the hander checks: it is listed there only.
+		followed := t0.Add(2 * time.Hour)
+		c.FollowUpAt = &followed
 		put(c)
 		// At its check and handed over by nobody: the supervisor's.
 		put(due("cz", "checking", "erin", 30*time.Minute))
