@@ -394,7 +394,7 @@ func noRelease() {}
 func (s *server) placement(ctx context.Context, caller models.Staff, req createActionRequest, known []FieldError) (string, []FieldError, error) {
 	var fields []FieldError
 	wrong := func(field string) bool {
-		return len(outside(slices.Concat(known, fields), []FieldError{{Field: field}})) == 0
+		return covered(known, field) || covered(fields, field)
 	}
 	lookup := func(field, value string) bool {
 		return value != "" && !strings.ContainsRune(value, 0) && !wrong(field)

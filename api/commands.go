@@ -299,7 +299,7 @@ func withReferences(ctx context.Context, s *server, r referencer, err error) err
 // staffReference is the problem of a field naming nobody on the staff; nothing when it is empty,
 // already known to be wrong, or names someone.
 func (s *server) staffReference(ctx context.Context, field, id string, known []FieldError) ([]FieldError, error) {
-	if strings.TrimSpace(id) == "" || strings.ContainsRune(id, 0) || len(outside(known, []FieldError{{Field: field}})) == 0 {
+	if strings.TrimSpace(id) == "" || strings.ContainsRune(id, 0) || covered(known, field) {
 		return nil, nil
 	}
 	if _, err := s.Store.GetStaff(ctx, id); errors.Is(err, models.ErrNotFound) {

@@ -294,9 +294,12 @@ func joinKey(path, key string) string {
 // the wrong type was not decoded, so its rules have nothing to say of it (notes given as text do
 // not also lack a summary).
 func outside(problems, fields []FieldError) []FieldError {
-	return slices.DeleteFunc(fields, func(f FieldError) bool {
-		return slices.ContainsFunc(problems, func(p FieldError) bool {
-			return f.Field == p.Field || strings.HasPrefix(f.Field, p.Field+".") || strings.HasPrefix(f.Field, p.Field+"[")
-		})
+	return slices.DeleteFunc(fields, func(f FieldError) bool { return covered(problems, f.Field) })
+}
+
+// covered reports whether problems already tell of field (or of what holds it).
+func covered(problems []FieldError, field string) bool {
+	return slices.ContainsFunc(problems, func(p FieldError) bool {
+		return field == p.Field || strings.HasPrefix(field, p.Field+".") || strings.HasPrefix(field, p.Field+"[")
 	})
 }
