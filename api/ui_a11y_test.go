@@ -1,0 +1,317 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
+
+	"github.com/handover/handover/models"
+)
+
+// postForm sends a page's form as the person whose token it is, with their session's CSRF
+// token, and answers the page drawn (a redirect is not followed).
+func (u *uiScale) postForm(staffID, path string, form url.Values) (int, string) {
+	u.t.Helper()
+	sess, err := u.store.OpenSession(context.Background(), "token-"+staffID, time.Now(), time.Hour)
+	require.NoError(u.t, err)
+	form.Set("csrf", sess.CSRF)
+	req, err := http.NewRequest(http.MethodPost, u.srv.URL+path, strings.NewReader(form.Encode()))
+	require.NoError(u.t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sess.ID})
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	require.NoError(u.t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(u.t, err)
+	return resp.StatusCode, string(body)
+}
+
+// a11yProblems lists what a page breaks of the structural rules every page keeps, so that it
+// reads well with a screen reader and works by keyboard: the document's language and a title
+// saying where it is; one h1 and no heading level skipped; a skip link to the main content,
+// which is the main landmark, and nothing outside the landmarks but that link; a name for every
+// field (its label, or aria-label), link and button; a scope on every table header; and unique
+// ids, which every for, aria-describedby and aria-labelledby names.
+func a11yProblems(page string) []string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return []string{"not HTML: " + err.Error()}
+	}
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	var all []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			all = append(all, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+
+	ids := map[string]int{}
+	labelled := map[string]bool{}
+	for _, n := range all {
+		if id := attr(n, "id"); id != "" {
+			ids[id]++
+		}
+		if n.Data == "label" && attr(n, "for") != "" {
+			labelled[attr(n, "for")] = true
+		}
+	}
+	for id, count := range ids {
+		if count > 1 {
+			add("id %q is used %d times", id, count)
+		}
+	}
+
+	var h1s int
+	level := 0
+	var mains []*html.Node
+	for _, n := range all {
+		switch n.Data {
+		case "html":
+			if strings.TrimSpace(attr(n, "lang")) == "" {
+				add("<html> has no lang")
+			}
+		case "title":
+			if t := strings.TrimSpace(textOf(n)); t == "" || t == "handover" || strings.HasPrefix(t, "·") {
+				add("the title %q does not say where the page is", t)
+			}
+		case "h1", "h2", "h3", "h4", "h5", "h6":
+			l := int(n.Data[1] - '0')
+			if l == 1 {
+				h1s++
+			}
+			if l > level+1 {
+				add("heading %q is an h%d after an h%d", strings.TrimSpace(textOf(n)), l, level)
+			}
+			level = l
+		case "main":
+			mains = append(mains, n)
+		case "input", "select", "textarea":
+			if typ := attr(n, "type"); typ == "hidden" || typ == "submit" || typ == "button" {
+				continue
+			}
+			id := attr(n, "id")
+			if !(id != "" && labelled[id]) && attr(n, "aria-label") == "" && attr(n, "aria-labelledby") == "" && !within(n, "label") {
+				add("the field %s (name %q) has no label", n.Data, attr(n, "name"))
+			}
+		case "a", "button", "summary":
+			if n.Data == "a" && attr(n, "href") == "" {
+				continue
+			}
+			if strings.TrimSpace(textOf(n)) == "" && attr(n, "aria-label") == "" && attr(n, "aria-labelledby") == "" {
+				add("a %s (%s) has no name", n.Data, attr(n, "href"))
+			}
+		case "th":
+			if s := attr(n, "scope"); s != "col" && s != "row" {
+				add("the table header %q has no scope", strings.TrimSpace(textOf(n)))
+			}
+		}
+		for _, a := range []string{"for", "aria-describedby", "aria-labelledby", "aria-controls"} {
+			for _, ref := range strings.Fields(attr(n, a)) {
+				if ids[ref] == 0 {
+					add("%s %q of a %s names no element", a, ref, n.Data)
+				}
+			}
+		}
+	}
+	if h1s != 1 {
+		add("%d h1 headings, not one", h1s)
+	}
+	if len(mains) != 1 || attr(mains[0], "id") != "main" {
+		add("not one <main id=\"main\">")
+	}
+
+	// The body: a skip link to the main content first, then only landmarks (scripts aside).
+	body := find(doc, "body")
+	if body == nil {
+		return append(problems, "no <body>")
+	}
+	first := true
+	for c := body.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode && strings.TrimSpace(c.Data) == "" || c.Type == html.CommentNode {
+			continue
+		}
+		if c.Type != html.ElementNode {
+			add("text %q outside the landmarks", strings.TrimSpace(c.Data))
+			continue
+		}
+		if first {
+			first = false
+			if c.Data != "a" || attr(c, "href") != "#main" {
+				add("the page does not start with a link to its main content")
+			}
+			continue
+		}
+		if !landmark(c) && c.Data != "script" {
+			add("<%s class=%q> is outside the landmarks", c.Data, attr(c, "class"))
+		}
+	}
+	return problems
+}
+
+// landmark reports whether n is a landmark a screen reader lists: a page's header and main, a
+// navigation, or a region or form named for it.
+func landmark(n *html.Node) bool {
+	switch role := attr(n, "role"); {
+	case n.Data == "header", n.Data == "main", n.Data == "nav", n.Data == "footer", n.Data == "aside",
+		role == "banner", role == "main", role == "navigation", role == "contentinfo", role == "search":
+		return true
+	case n.Data == "section" || n.Data == "form" || role == "region":
+		return attr(n, "aria-label") != "" || attr(n, "aria-labelledby") != ""
+	}
+	return false
+}
+
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+func within(n *html.Node, tag string) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.Data == tag {
+			return true
+		}
+	}
+	return false
+}
+
+func find(n *html.Node, tag string) *html.Node {
+	if n.Type == html.ElementNode && n.Data == tag {
+		return n
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := find(c, tag); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// Every page, as each kind of person sees it, keeps the structural rules of a11yProblems: a page
+// added later is to be added here too.
+func TestPagesKeepTheStructuralRules(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	ctx := context.Background()
+	require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
+	require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+	u.put("own", "desk", "assigned", "ann", 2, -time.Hour) // overdue, on the board and in the inbox
+	u.put("wait", "desk", "handover_pending", "ann", 2, time.Hour)
+	u.put("esc", "desk", "escalated", "ann", 1, 2*time.Hour)
+	// Action pages, whose IDs are UUIDs: one in each state a page draws differently.
+	action := func(n int, status, owner string, handovers ...models.Handover) string {
+		id := fmt.Sprintf("0b6f4f52-5a5e-4b8a-9d0e-%012d", n)
+		a := models.Action{
+			ID: id, Title: fmt.Sprintf("Page %d (%s)", n, status), Details: "Guest in room 412", Category: "request",
+			Priority: "high", Status: status, OwnerID: owner, TeamID: "desk", CustomerRef: "C-1", DueAt: u.now.Add(time.Hour),
+			CreatedBy: "ann", CreatedAt: u.now.Add(-time.Hour), UpdatedAt: u.now, Version: 3, Handovers: handovers,
+		}
+		for _, h := range handovers {
+			if h.Status == "pending" {
+				a.PendingHandoverID = h.ID
+			}
+		}
+		events := []models.ActionEvent{{Seq: 1, Type: "created", ActorID: "ann", Cause: "request", At: u.now.Add(-time.Hour), Data: `{}`}}
+		require.NoError(t, u.store.ApplyProjection(ctx, a, events))
+		return "/actions/" + id
+	}
+	handover := func(id, from, to, status string) models.Handover {
+		return models.Handover{ID: id, FromID: from, ToID: to, Reason: "shift ends", Method: "written", Situation: "busy",
+			Summary: "what is promised", Status: status, RequestedAt: u.now.Add(-30 * time.Minute)}
+	}
+	assigned := action(1, "assigned", "ann")
+	pending := action(2, "handover_pending", "ann", handover("0b6f4f52-0000-4b8a-9d0e-000000000002", "ann", "ben", "pending"))
+	accepted := action(3, "assigned", "ben", handover("0b6f4f52-0000-4b8a-9d0e-000000000003", "ann", "ben", "accepted"))
+	checking := action(4, "checking", "ann")
+	escalated := action(5, "escalated", "ann")
+	unassigned := action(6, "unassigned", "")
+
+	pages := []struct{ who, path string }{
+		{"ann", "/inbox"}, {"ann", "/actions/new"}, {"ann", "/find"}, {"ann", "/find?q=Page&state=any"},
+		{"ann", assigned}, {"ann", pending}, {"ann", checking},
+		{"ben", "/inbox"}, {"ben", pending}, {"ben", accepted}, {"ben", unassigned},
+		{"sue", "/inbox"}, {"sue", "/board"}, {"sue", escalated}, {"sue", checking}, {"sue", assigned},
+		{"max", "/manager"}, {"max", "/manager?days=7&team=desk"}, {"max", "/board?team=desk"}, {"max", "/actions/new"},
+		{"root", "/admin"}, {"root", "/admin/policies"}, {"root", "/admin/audit"},
+		{"root", "/admin/audit?subject_type=staff&subject=ann"}, {"root", "/admin/teams/desk/calendar"},
+		{"ann", "/actions/0b6f4f52-5a5e-4b8a-9d0e-999999999999"},
+	}
+	var problems []string
+	for _, p := range pages {
+		status, page := u.get(p.who, p.path)
+		if strings.HasSuffix(p.path, "999999999999") {
+			require.Equal(t, http.StatusNotFound, status)
+		} else {
+			require.Equal(t, http.StatusOK, status, "%s %s", p.who, p.path)
+		}
+		for _, problem := range a11yProblems(page) {
+			problems = append(problems, p.who+" "+p.path+": "+problem)
+		}
+	}
+	require.Empty(t, problems)
+	resp, err := http.Get(u.srv.URL + "/signin")
+	require.NoError(t, err)
+	signin, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Empty(t, a11yProblems(string(signin)), "the sign-in page")
+}
+
+// The checker itself finds what it is for.
+func TestA11yProblemsFindsBreaches(t *testing.T) {
+	t.Parallel()
+	good := `<!doctype html><html lang="en"><head><title>Inbox · handover</title></head><body>` +
+		`<a href="#main">Skip</a><header><nav aria-label="Main"><a href="/inbox">Inbox</a></nav></header>` +
+		`<main id="main"><h1>Inbox</h1><label for="f">F</label><input id="f" aria-describedby="h"><small id="h">hint</small>` +
+		`<table><tr><th scope="col">A</th></tr></table></main></body></html>`
+	require.Empty(t, a11yProblems(good))
+	for breach, page := range map[string]string{
+		"no lang":        strings.Replace(good, ` lang="en"`, "", 1),
+		"two h1":         strings.Replace(good, `<h1>Inbox</h1>`, `<h1>Inbox</h1><h1>Again</h1>`, 1),
+		"skipped level":  strings.Replace(good, `<h1>Inbox</h1>`, `<h1>Inbox</h1><h3>Deep</h3>`, 1),
+		"no label":       strings.Replace(good, `<label for="f">F</label>`, "", 1),
+		"no scope":       strings.Replace(good, ` scope="col"`, "", 1),
+		"dangling hint":  strings.Replace(good, `<small id="h">hint</small>`, "", 1),
+		"no skip link":   strings.Replace(good, `<a href="#main">Skip</a>`, "", 1),
+		"outside":        strings.Replace(good, `<main id="main">`, `<div class="live-bar"><button>Pause</button></div><main id="main">`, 1),
+		"empty button":   strings.Replace(good, `<h1>Inbox</h1>`, `<h1>Inbox</h1><button aria-describedby="h"></button>`, 1),
+		"bare title":     strings.Replace(good, `Inbox · handover`, ` · handover`, 1),
+		"duplicated ids": strings.Replace(good, `<small id="h">`, `<small id="f">x</small><small id="h">`, 1),
+	} {
+		require.NotEmpty(t, a11yProblems(page), breach)
+	}
+}
