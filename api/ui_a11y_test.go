@@ -128,6 +128,34 @@ func a11yProblems(page string) []string {
 			}
 		}
 	}
+	// A table whose rows are named by row headers names each of its rows (a row of totals or of
+	// defaults too), so that a screen reader says which row a cell is in.
+	for _, tbody := range all {
+		if tbody.Data != "tbody" {
+			continue
+		}
+		var rows, named int
+		for tr := tbody.FirstChild; tr != nil; tr = tr.NextSibling {
+			if tr.Type != html.ElementNode || tr.Data != "tr" {
+				continue
+			}
+			cells := 0
+			for c := tr.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && (c.Data == "th" || c.Data == "td") {
+					cells++
+					if cells == 1 && c.Data == "th" && attr(c, "scope") == "row" {
+						named++
+					}
+				}
+			}
+			if cells > 1 {
+				rows++
+			}
+		}
+		if named > 0 && named < rows {
+			add("%d of the %d rows of a table have no row header", rows-named, rows)
+		}
+	}
 	if h1s != 1 {
 		add("%d h1 headings, not one", h1s)
 	}
@@ -229,6 +257,9 @@ func TestPagesKeepTheStructuralRules(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
 	require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+	var policy map[string]any
+	require.Equal(t, http.StatusOK, u.send("root", http.MethodPut, "/api/v1/policies/billing",
+		map[string]any{"accept_within": "20m", "required_fields": []string{"amount"}}, &policy))
 	u.put("own", "desk", "assigned", "ann", 2, -time.Hour) // overdue, on the board and in the inbox
 	u.put("wait", "desk", "handover_pending", "ann", 2, time.Hour)
 	u.put("esc", "desk", "escalated", "ann", 1, 2*time.Hour)
@@ -310,6 +341,7 @@ func TestA11yProblemsFindsBreaches(t *testing.T) {
 		"outside":        strings.Replace(good, `<main id="main">`, `<div class="live-bar"><button>Pause</button></div><main id="main">`, 1),
 		"empty button":   strings.Replace(good, `<h1>Inbox</h1>`, `<h1>Inbox</h1><button aria-describedby="h"></button>`, 1),
 		"bare title":     strings.Replace(good, `Inbox · handover`, ` · handover`, 1),
+		"unnamed row":    strings.Replace(good, `</table>`, `<tbody><tr><th scope="row">a</th><td>1</td></tr><tr><td>b</td><td>2</td></tr></tbody></table>`, 1),
 		"duplicated ids": strings.Replace(good, `<small id="h">`, `<small id="f">x</small><small id="h">`, 1),
 	} {
 		require.NotEmpty(t, a11yProblems(page), breach)
