@@ -347,3 +347,40 @@ func TestA11yProblemsFindsBreaches(t *testing.T) {
 		require.NotEmpty(t, a11yProblems(page), breach)
 	}
 }
+
+// A field the API refuses is marked where it is, whichever field it is: its error follows it
+// (app.js then ties the two with aria-invalid and aria-describedby, and the refusal links to
+// it), and the fields the API bounds say so to the browser first (maxlength).
+func TestRefusedFieldsAreMarkedWhereTheyAre(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	errorAfter := func(page, field string) {
+		t.Helper()
+		require.Regexp(t, `(?s)<(input|textarea) id="`+field+`"[^>]*>[^<]*(</textarea>)?\s*<span class="field-error">must be at most`, page, field)
+	}
+	status, page := u.postForm("ann", "/actions", url.Values{
+		"idem": {"a11y-1"}, "title": {"Late checkout"}, "customer_ref": {"C-1"}, "category": {"request"}, "priority": {"normal"},
+		"due_in": {"4h"}, "required_authority": {"0"}, "team_id": {"desk"},
+		"customer_name": {strings.Repeat("n", 201)}, "customer_contact": {strings.Repeat("c", 201)}, "details": {strings.Repeat("d", 10001)},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	for _, field := range []string{"customer_name", "customer_contact", "details"} {
+		errorAfter(page, field)
+	}
+	for field, most := range map[string]string{"customer_name": "200", "customer_ref": "100", "customer_contact": "200", "details": "10000"} {
+		require.Regexp(t, `id="`+field+`"[^>]* maxlength="`+most+`"`, page, field)
+	}
+
+	id := "0b6f4f52-5a5e-4b8a-9d0e-00000000a11e"
+	require.NoError(t, u.store.ApplyProjection(context.Background(), models.Action{
+		ID: id, Title: "Refund", Category: "request", Priority: "normal", Status: "assigned", OwnerID: "ann", TeamID: "desk",
+		CustomerRef: "C-1", DueAt: u.now.Add(time.Hour), CreatedBy: "ann", CreatedAt: u.now, UpdatedAt: u.now, Version: 1,
+	}, nil))
+	status, page = u.postForm("ann", "/actions/"+id+"/handover", url.Values{
+		"idem": {"a11y-2"}, "to_id": {"ben"}, "reason": {"shift ends"}, "method": {"written"}, "situation": {"routine"},
+		"notes_summary": {"refund promised"}, "customer_message": {strings.Repeat("m", 2001)},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	errorAfter(page, "ho-message")
+	require.Regexp(t, `id="ho-message"[^>]* maxlength="2000"`, page)
+}

@@ -1003,7 +1003,7 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="form-handover"`, "alice can hand it over again")
 	require.Contains(t, page, `<textarea id="ho-summary" name="notes_summary" rows="2" required>Guest wants a 2pm checkout</textarea>`, "from the notes of the handover withdrawn")
 	require.Contains(t, page, `<input id="ho-reason" name="reason" required value="my shift ends">`)
-	require.Contains(t, page, `<textarea id="ho-message" name="customer_message" rows="2"></textarea>`, "the customer's message, which named bob, is written anew")
+	require.Contains(t, page, `<textarea id="ho-message" name="customer_message" rows="2" maxlength="2000"></textarea>`, "the customer's message, which named bob, is written anew")
 	// Bob, whose page still offered the acceptance, is told what happened.
 	resp, page = bob.do(http.MethodPost, "/actions/"+a.ID+"/accept", url.Values{"csrf": {bobCSRF}, "summary": {"2pm, I tell housekeeping"}})
 	require.Equal(t, http.StatusConflict, resp.StatusCode)
