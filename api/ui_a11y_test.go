@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -383,4 +384,31 @@ func TestRefusedFieldsAreMarkedWhereTheyAre(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	errorAfter(page, "ho-message")
 	require.Regexp(t, `id="ho-message"[^>]* maxlength="2000"`, page)
+}
+
+// A page's title says where it is, as a screen reader reads it first: whose board, what was
+// searched and how much found, whose changes; and a form refused says so before it.
+func TestTitlesSayWhereThePageIs(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	ctx := context.Background()
+	require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
+	require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+	u.put("own", "desk", "assigned", "ann", 2, time.Hour)
+	title := regexp.MustCompile(`<title>([^<]*)</title>`)
+	for _, tc := range []struct{ who, path, want string }{
+		{"max", "/board?team=kitchen", "Board: kitchen · handover"},
+		{"sue", "/board", "Board: desk · handover"},
+		{"ann", "/find?q=Action&state=any", "“Action”: 2 found · Find · handover"},
+		{"ann", "/find", "Find · handover"},
+		{"root", "/admin/audit?subject_type=staff&subject=ann", "Changes to Ann (ann) · handover"},
+	} {
+		_, page := u.get(tc.who, tc.path)
+		m := title.FindStringSubmatch(page)
+		require.NotNil(t, m, tc.path)
+		require.Equal(t, tc.want, html.UnescapeString(m[1]), tc.path)
+	}
+	_, page := u.postForm("ann", "/actions", url.Values{"idem": {"a11y-t"}, "title": {"Late checkout"}, "customer_ref": {"C-1"},
+		"category": {"request"}, "due_in": {"soon"}, "team_id": {"desk"}})
+	require.Contains(t, page, "<title>Nothing changed: New action · handover</title>")
 }

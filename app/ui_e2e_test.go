@@ -548,7 +548,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `value="tomorrow"`)
 	require.Contains(t, page, `value="parts arrive late"`)
 	require.Regexp(t, `Nothing changed:</strong> Due in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
-	require.Equal(t, 1, strings.Count(page, "Nothing changed:"), "once, on the card")
+	require.Equal(t, 1, strings.Count(page, "Nothing changed:</strong>"), "once, on the card (and in the title)")
 	require.Regexp(t, `<input id="ex-due-`+a.ID+`" name="due_in" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+`" value="tomorrow">\s*<span class="field-error">must be a duration`, page, "the field refused is marked on the card")
 
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {outID}, "situation": {"busy"}, "notes": {"Two late arrivals."}})
