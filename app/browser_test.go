@@ -293,6 +293,18 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	pressed, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.getElementById('live-pause').hasAttribute('aria-pressed')`))
 	require.NoError(t, err)
 	require.False(t, pressed, "its name says what it does now: no pressed state beside it to contradict it")
+	// It is a target big enough to hit (WCAG 2.5.8: 24 by 24 px at least), in the region that
+	// holds the live updates' status line, not outside every landmark.
+	size, err := chromedp.Run(alice.ctx, chromedp.Evaluate[[]float64](`(function () {
+		var r = document.getElementById('live-pause').getBoundingClientRect();
+		return [r.width, r.height];
+	})()`))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, size[1], 24.0, "the pause button's height")
+	require.GreaterOrEqual(t, size[0], 24.0, "the pause button's width")
+	region, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`document.getElementById('live-pause').closest('section[aria-label]').getAttribute('aria-label')`))
+	require.NoError(t, err)
+	require.Equal(t, "Live updates", region)
 
 	bob.do(
 		chromedp.SendKeys(chromedp.CSS(`#complete-outcome`), "Late checkout until 14:00 confirmed; guest called."),
