@@ -141,8 +141,7 @@ func TestInboxPageShowsTheNewestRecords(t *testing.T) {
 func TestStaffDirectoryPages(t *testing.T) {
 	forEachUIScale(t, func(t *testing.T, u *uiScale) {
 		ctx := context.Background()
-		require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
-		require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+		u.addAdmin()
 		for i := range 230 {
 			team := []string{"desk", "kitchen"}[i%2]
 			require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: fmt.Sprintf("p%03d", i), Name: "Person", Role: "agent", TeamID: ptr(team), Authority: 1, Active: true}))

@@ -256,8 +256,7 @@ func TestPagesKeepTheStructuralRules(t *testing.T) {
 	t.Parallel()
 	u := newUIScale(t)
 	ctx := context.Background()
-	require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
-	require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+	u.addAdmin()
 	var policy map[string]any
 	require.Equal(t, http.StatusOK, u.send("root", http.MethodPut, "/api/v1/policies/billing",
 		map[string]any{"accept_within": "20m", "required_fields": []string{"amount"}}, &policy))
@@ -391,9 +390,7 @@ func TestRefusedFieldsAreMarkedWhereTheyAre(t *testing.T) {
 func TestTitlesSayWhereThePageIs(t *testing.T) {
 	t.Parallel()
 	u := newUIScale(t)
-	ctx := context.Background()
-	require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
-	require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+	u.addAdmin()
 	u.put("own", "desk", "assigned", "ann", 2, time.Hour)
 	title := regexp.MustCompile(`<title>([^<]*)</title>`)
 	for _, tc := range []struct{ who, path, want string }{

@@ -57,6 +57,13 @@ func newUIScaleOn(t *testing.T, url string) *uiScale {
 	return &uiScale{t: t, store: store, srv: srv, now: now}
 }
 
+// addAdmin adds the administrator root, with the token token-root.
+func (u *uiScale) addAdmin() {
+	ctx := context.Background()
+	require.NoError(u.t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
+	require.NoError(u.t, u.store.AddToken(ctx, "root", "token-root", "test"))
+}
+
 // put writes open actions of a team in a status, n of them, due from due on (a minute apart).
 func (u *uiScale) put(prefix, team, status, owner string, n int, due time.Duration) {
 	u.t.Helper()
@@ -179,8 +186,7 @@ func TestBoardColumnsAreBounded(t *testing.T) {
 func TestPeoplePageIsBounded(t *testing.T) {
 	u := newUIScale(t)
 	ctx := context.Background()
-	require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true}))
-	require.NoError(t, u.store.AddToken(ctx, "root", "token-root", "test"))
+	u.addAdmin()
 	for i := range 120 {
 		team := "desk"
 		if i%4 == 0 {
