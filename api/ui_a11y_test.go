@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
@@ -408,4 +409,44 @@ func TestTitlesSayWhereThePageIs(t *testing.T) {
 	_, page := u.postForm("ann", "/actions", url.Values{"idem": {"a11y-t"}, "title": {"Late checkout"}, "customer_ref": {"C-1"},
 		"category": {"request"}, "due_in": {"soon"}, "team_id": {"desk"}})
 	require.Contains(t, page, "<title>Nothing changed: New action · handover</title>")
+}
+
+// Every duration field of the action page and the board says, in words beside it, what it takes:
+// a placeholder alone is gone once someone types, and a screen reader may not read it.
+func TestDurationFieldsSayWhatTheyTake(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	own, chk := uuid.NewString(), uuid.NewString()
+	followUp := u.now.Add(-time.Minute)
+	for _, a := range []models.Action{
+		// Handed to ann by ben, whose follow-up has come.
+		{ID: own, Status: "assigned", DueAt: u.now.Add(time.Hour), HanderID: "ben", FollowUpAt: &followUp},
+		{ID: chk, Status: "checking", DueAt: u.now.Add(-time.Hour)},
+	} {
+		a.Title, a.Category, a.Priority, a.OwnerID, a.TeamID, a.CustomerRef = "Late checkout", "request", "normal", "ann", "desk", "C-1"
+		a.CreatedBy, a.CreatedAt, a.UpdatedAt, a.Version = "ann", u.now.Add(-time.Hour), u.now, 1
+		require.NoError(t, u.store.ApplyProjection(context.Background(), a, nil))
+	}
+
+	durations := regexp.MustCompile(`<input id="([^"]+)" name="(?:due_in|again_in|follow_up_in)"[^>]*>`)
+	described := regexp.MustCompile(`aria-describedby="([^"]+)"`)
+	seen := map[string]bool{}
+	for _, view := range []struct{ who, path string }{
+		{"ann", "/actions/" + own}, {"ben", "/actions/" + own}, {"sue", "/actions/" + own},
+		{"ann", "/actions/" + chk}, {"sue", "/board"},
+	} {
+		status, page := u.get(view.who, view.path)
+		require.Equal(t, http.StatusOK, status, "%s as %s: %s", view.path, view.who, page)
+		for _, m := range durations.FindAllStringSubmatch(page, -1) {
+			by := described.FindStringSubmatch(m[0])
+			require.NotNil(t, by, "%s as %s: %s has no description", view.path, view.who, m[1])
+			help := regexp.MustCompile(`id="` + regexp.QuoteMeta(by[1]) + `">([^<]*)`).FindStringSubmatch(page)
+			require.NotNil(t, help, "%s as %s: %s is described by %s, which is not there", view.path, view.who, m[1], by[1])
+			require.Regexp(t, `For example 30m, 2h, 48h|Counted from now`, help[1], m[1])
+			seen[strings.TrimSuffix(strings.TrimSuffix(m[1], "-"+own), "-"+chk)] = true
+		}
+	}
+	for _, id := range []string{"check-due", "fu-again", "ho-follow", "re-due", "ex-due"} {
+		require.True(t, seen[id], "a page showed %s (seen: %v)", id, seen)
+	}
 }
