@@ -450,3 +450,21 @@ func TestDurationFieldsSayWhatTheyTake(t *testing.T) {
 		require.True(t, seen[id], "a page showed %s (seen: %v)", id, seen)
 	}
 }
+
+// The customer's name and contact are not offered the agent's own details by the browser, and the
+// lists of action cards, drawn without bullets, stay lists to screen readers that drop the role of
+// a list without them.
+func TestCustomerFieldsAndCardLists(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	u.put("own", "desk", "assigned", "ann", 1, time.Hour)
+	status, page := u.get("ann", "/actions/new")
+	require.Equal(t, http.StatusOK, status, page)
+	for _, id := range []string{"customer_name", "customer_contact"} {
+		require.Regexp(t, `<input id="`+id+`"[^>]* autocomplete="off"`, page)
+	}
+	status, page = u.get("ann", "/inbox")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Contains(t, page, `<ul class="cards" role="list">`)
+	require.NotRegexp(t, `<ul class="cards"(?: [^r][^>]*)?>`, page, "every card list keeps its role")
+}
