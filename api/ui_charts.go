@@ -26,8 +26,9 @@ type bar struct {
 
 // barChart draws labelled horizontal bars as SVG, scaled to the largest value, followed by the
 // same figures as a table that only screen readers present (the drawing is hidden from them).
-// Labels are escaped here; the result is safe to put in a page.
-func barChart(title, unit string, bars []bar) template.HTML {
+// Labels are escaped here; the result is safe to put in a page. key names what the labels are
+// (the table's first column), unit what the values are (its second).
+func barChart(title, key, unit string, bars []bar) template.HTML {
 	const width, rowH, pad = 560, 40, 8
 	labelW := labelWidth(bars)
 	height := pad*2 + rowH*max(len(bars), 1)
@@ -54,9 +55,10 @@ func barChart(title, unit string, bars []bar) template.HTML {
 		b.WriteString(`</svg>`)
 	}
 	// (A table does not clip what overflows it: the block around it hides it.)
-	fmt.Fprintf(&b, `<div class="visually-hidden"><table><caption>%s (%s)</caption>`, html.EscapeString(title), html.EscapeString(unit))
+	fmt.Fprintf(&b, `<div class="visually-hidden"><table><caption>%s (%s)</caption><thead><tr><th scope="col">%s</th><th scope="col">%s</th></tr></thead>`,
+		html.EscapeString(title), html.EscapeString(unit), html.EscapeString(key), html.EscapeString(unit))
 	if len(bars) == 0 {
-		b.WriteString(`<tr><td>No data in this period</td></tr>`)
+		b.WriteString(`<tr><td colspan="2">No data in this period</td></tr>`)
 	}
 	for _, x := range bars {
 		fmt.Fprintf(&b, `<tr><th scope="row">%s</th><td>%s</td></tr>`, html.EscapeString(x.Label), html.EscapeString(x.Text))
@@ -115,9 +117,9 @@ func reportCharts(r models.HandoverReport) []chart {
 		}
 	}
 	return []chart{
-		{Title: "Time to accept by situation", SVG: barChart("Time to accept by situation", "median", accept)},
-		{Title: "On-time completion by situation", SVG: barChart("On-time completion by situation", "percent", onTime)},
-		{Title: "Escalations by reason", SVG: barChart("Escalations by reason", "count", esc)},
+		{Title: "Time to accept by situation", SVG: barChart("Time to accept by situation", "situation", "median", accept)},
+		{Title: "On-time completion by situation", SVG: barChart("On-time completion by situation", "situation", "percent", onTime)},
+		{Title: "Escalations by reason", SVG: barChart("Escalations by reason", "reason", "count", esc)},
 	}
 }
 

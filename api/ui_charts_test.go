@@ -13,26 +13,26 @@ import (
 // A chart's figures reach screen readers as a table; the drawing is hidden from them, and labels
 // are escaped in both.
 func TestChartFiguresAreATable(t *testing.T) {
-	out := string(barChart("Time to accept", "median minutes", []bar{
+	out := string(barChart("Time to accept", "situation", "median minutes", []bar{
 		{Label: "busy", Value: 12, Text: "12 min"},
 		{Label: "<let down>", Value: 30, Text: "30 min"},
 	}))
 	svg, table, ok := strings.Cut(out, "</svg>")
 	require.True(t, ok)
 	require.Contains(t, svg, `aria-hidden="true"`)
-	require.Contains(t, table, `<caption>Time to accept (median minutes)</caption>`)
+	require.Contains(t, table, `<caption>Time to accept (median minutes)</caption><thead><tr><th scope="col">situation</th><th scope="col">median minutes</th></tr></thead>`)
 	require.Contains(t, table, `<tr><th scope="row">busy</th><td>12 min</td></tr>`)
 	require.Contains(t, table, `<tr><th scope="row">&lt;let down&gt;</th><td>30 min</td></tr>`)
 	require.NotContains(t, out, "<let down>")
 
-	empty := string(barChart("Escalations", "count", nil))
-	require.Contains(t, empty, `<caption>Escalations (count)</caption><tr><td>No data in this period</td></tr></table></div>`)
+	empty := string(barChart("Escalations", "reason", "count", nil))
+	require.Contains(t, empty, `<caption>Escalations (count)</caption><thead><tr><th scope="col">reason</th><th scope="col">count</th></tr></thead><tr><td colspan="2">No data in this period</td></tr></table></div>`)
 }
 
 // Each label starts inside the drawing: the label column is as wide as the longest label needs
 // ("not accepted" used to begin left of it, its first letter cut off), and the bars start after it.
 func TestChartLabelsFitTheirColumn(t *testing.T) {
-	out := string(barChart("Escalations by reason", "count", []bar{
+	out := string(barChart("Escalations by reason", "reason", "count", []bar{
 		{Label: "no action", Value: 1, Text: "1"},
 		{Label: "not accepted", Value: 2, Text: "2"},
 	}))
