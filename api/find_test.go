@@ -1,9 +1,12 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -50,5 +53,39 @@ func TestFindActionsByText(t *testing.T) {
 		require.Equal(t, http.StatusOK, status, page)
 		require.NotContains(t, page, `<li class="card`, "nothing until something is typed")
 		require.Contains(t, page, `<a href="/find" aria-current="page">Find</a>`)
+	})
+}
+
+// Overdue or Escalated chosen without words lists every such action in scope: a manager's over
+// every team, an agent's in their own; with words, only those holding them.
+func TestFindListsOverdueAndEscalated(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		u.put("past", "desk", "assigned", "ann", 3, -2*time.Hour)
+		u.put("ahead", "desk", "assigned", "ann", 2, time.Hour)
+		u.put("kit", "kitchen", "assigned", "kim", 2, -time.Hour)
+		u.put("esc", "desk", "escalated", "ben", 1, time.Hour)
+		esc, err := u.store.GetAction(context.Background(), "esc-0000")
+		require.NoError(t, err)
+		esc.EscalationLevel, esc.Version = 1, 2
+		require.NoError(t, u.store.ApplyProjection(context.Background(), esc, nil))
+		u.put("gone", "desk", "completed", "ann", 1, -3*time.Hour)
+		cards := regexp.MustCompile(`<li class="card[^"]*"[^>]*>`)
+		for _, tc := range []struct {
+			who, query string
+			want       int
+			says       string
+		}{
+			{"ann", "state=overdue", 3, "<title>Overdue: 3 found · Find"},
+			{"max", "state=overdue", 5, "<h2 id=\"h-found\">Overdue actions <span class=\"count\">5</span></h2>"},
+			{"ann", "state=escalated", 1, "<title>Escalated: 1 found · Find"},
+			{"ann", "state=overdue&q=past-0001", 1, "Actions holding “past-0001”"},
+			{"kim", "state=escalated", 0, "No escalated action."},
+			{"ann", "state=completed", 0, `<option value="completed" selected>`},
+		} {
+			status, page := u.get(tc.who, "/find?"+tc.query)
+			require.Equal(t, http.StatusOK, status, page)
+			require.Len(t, cards.FindAllString(page, -1), tc.want, "%s: %s", tc.who, tc.query)
+			require.Contains(t, page, tc.says, "%s: %s", tc.who, tc.query)
+		}
 	})
 }

@@ -15,33 +15,45 @@ import (
 // findPage is how many actions the find page lists at once.
 const findPage = 25
 
-// findState is a choice of the find page's status: the statuses it lists (nil: all).
+// findState is a choice of the find page's status: the statuses it lists (nil: all), and a filter
+// of the list (overdue=true, escalated=true), which lists every such action in scope even without
+// words to find.
 type findState struct {
 	Value, Label string
 	Statuses     []workflows.Status
+	Filter       string
 }
 
 // findStates are the find page's choices of status, the default first.
 var findStates = []findState{
-	{"open", "Open", workflows.OpenStatuses()},
-	{"completed", "Completed", []workflows.Status{workflows.StatusCompleted}},
-	{"cancelled", "Cancelled", []workflows.Status{workflows.StatusCancelled}},
-	{"any", "Any", nil},
+	{"open", "Open", workflows.OpenStatuses(), ""},
+	{"overdue", "Overdue", nil, "overdue"},
+	{"escalated", "Escalated", workflows.OpenStatuses(), "escalated"},
+	{"completed", "Completed", []workflows.Status{workflows.StatusCompleted}, ""},
+	{"cancelled", "Cancelled", []workflows.Status{workflows.StatusCancelled}, ""},
+	{"any", "Any", nil, ""},
 }
 
 // uiFind draws the find page: the actions in the person's scope whose title, details or customer
-// reference hold the words typed (GET /actions?q=), newest first, a page at a time.
+// reference hold the words typed (GET /actions?q=), newest first, a page at a time; or, overdue
+// or escalated chosen without words, every such action in scope (a manager's: every team's).
 func (s *server) uiFind(c *gin.Context) {
 	text := strings.TrimSpace(c.Query("q"))
 	// The status asked for; anything else is the default, the first.
 	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
 	state := chosen.Value
-	data := gin.H{"Q": text, "State": state, "States": findStates}
-	if text == "" {
+	data := gin.H{"Q": text, "State": state, "StateLabel": chosen.Label, "States": findStates}
+	if text == "" && chosen.Filter == "" {
 		s.render(c, http.StatusOK, "find", data)
 		return
 	}
-	q := url.Values{"q": {text}, "limit": {strconv.Itoa(findPage)}}
+	q := url.Values{"limit": {strconv.Itoa(findPage)}}
+	if text != "" {
+		q.Set("q", text)
+	}
+	if chosen.Filter != "" {
+		q.Set(chosen.Filter, "true")
+	}
 	for _, status := range chosen.Statuses {
 		q.Add("status", string(status))
 	}
@@ -68,7 +80,11 @@ func (s *server) uiFind(c *gin.Context) {
 	}
 	data["Searched"], data["Rows"] = true, s.rows(page.Items)
 	if page.NextCursor != nil {
-		data["More"] = "/find?" + url.Values{"q": {text}, "state": {state}, "cursor": {*page.NextCursor}}.Encode()
+		more := url.Values{"state": {state}, "cursor": {*page.NextCursor}}
+		if text != "" {
+			more.Set("q", text)
+		}
+		data["More"] = "/find?" + more.Encode()
 	}
 	data["Earlier"] = c.Query("cursor") != ""
 	s.render(c, http.StatusOK, "find", data)
