@@ -89,3 +89,23 @@ func TestFindListsOverdueAndEscalated(t *testing.T) {
 		}
 	})
 }
+
+// The manager view's overdue and escalated counts lead to the list of them, one team's.
+func TestManagerCountsLeadToTheirActions(t *testing.T) {
+	u := newUIScale(t)
+	u.put("past", "desk", "assigned", "ann", 2, -2*time.Hour)
+	u.put("kit", "kitchen", "assigned", "kim", 1, -time.Hour)
+	status, page := u.get("max", "/manager")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Contains(t, page, `<a href="/find?state=overdue&amp;team=desk">2</a>`)
+	require.Contains(t, page, `<a href="/find?state=overdue&amp;team=kitchen">1</a>`)
+	require.NotContains(t, page, `/find?state=escalated&amp;team=desk`, "no link to an empty list")
+
+	status, page = u.get("max", "/find?state=overdue&team=desk")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Len(t, regexp.MustCompile(`<li class="card[^"]*"[^>]*>`).FindAllString(page, -1), 2, "the desk's, not the kitchen's")
+	require.Contains(t, page, `Overdue actions of Team desk <span class="count">2</span>`)
+	require.Contains(t, page, `<input type="hidden" name="team" value="desk">`, "a search from here stays in the team")
+	status, _ = u.get("ann", "/find?state=overdue&team=kitchen")
+	require.Equal(t, http.StatusNotFound, status, "another team's is out of an agent's scope")
+}

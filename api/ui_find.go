@@ -42,7 +42,8 @@ func (s *server) uiFind(c *gin.Context) {
 	// The status asked for; anything else is the default, the first.
 	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
 	state := chosen.Value
-	data := gin.H{"Q": text, "State": state, "StateLabel": chosen.Label, "States": findStates}
+	team := c.Query("team") // one team's, from the manager view's counts; the API checks the scope
+	data := gin.H{"Q": text, "State": state, "StateLabel": chosen.Label, "States": findStates, "Team": team}
 	if text == "" && chosen.Filter == "" {
 		s.render(c, http.StatusOK, "find", data)
 		return
@@ -53,6 +54,10 @@ func (s *server) uiFind(c *gin.Context) {
 	}
 	if chosen.Filter != "" {
 		q.Set(chosen.Filter, "true")
+	}
+	if team != "" {
+		q.Set("team_id", team)
+		data["TeamName"], _ = s.teamName(c, team)
 	}
 	for _, status := range chosen.Statuses {
 		q.Add("status", string(status))
@@ -83,6 +88,9 @@ func (s *server) uiFind(c *gin.Context) {
 		more := url.Values{"state": {state}, "cursor": {*page.NextCursor}}
 		if text != "" {
 			more.Set("q", text)
+		}
+		if team != "" {
+			more.Set("team", team)
 		}
 		data["More"] = "/find?" + more.Encode()
 	}

@@ -921,7 +921,7 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `id="roster-`+agent+`"><th scope="row">Nina <small>\(`+agent+`, agent\)</small></th><td>on shift</td><td>1</td><td>206</td></tr>`, page,
 		"the roster counts every open action of the person")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
-	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text">1</td>`, page, "every open action is counted")
+	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text"><a href="/find\?state=escalated&amp;team=`+team+`">1</a></td>`, page, "every open action is counted")
 
 	// Another team's board is a manager's to see, and only a team that exists.
 	resp, _ := manager.do(http.MethodGet, "/board?team=no-such-team", nil)
