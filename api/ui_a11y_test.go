@@ -22,19 +22,7 @@ import (
 // token, and answers the page drawn (a redirect is not followed).
 func (u *uiScale) postForm(staffID, path string, form url.Values) (int, string) {
 	u.t.Helper()
-	sess, err := u.store.OpenSession(context.Background(), "token-"+staffID, time.Now(), time.Hour)
-	require.NoError(u.t, err)
-	form.Set("csrf", sess.CSRF)
-	req, err := http.NewRequest(http.MethodPost, u.srv.URL+path, strings.NewReader(form.Encode()))
-	require.NoError(u.t, err)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sess.ID})
-	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
-	require.NoError(u.t, err)
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	require.NoError(u.t, err)
-	return resp.StatusCode, string(body)
+	return u.page(staffID, http.MethodPost, path, form)
 }
 
 // a11yProblems lists what a page breaks of the structural rules every page keeps, so that it

@@ -86,17 +86,32 @@ func (u *uiScale) put(prefix, team, status, owner string, n int, due time.Durati
 // get draws a page as the person whose token it is signed in with.
 func (u *uiScale) get(staffID, path string) (int, string) {
 	u.t.Helper()
+	return u.page(staffID, http.MethodGet, path, nil)
+}
+
+// page asks for a page as the person whose token it is signed in with, sending form (with their
+// session's CSRF token) when there is one, and answers the page drawn (a redirect is not followed).
+func (u *uiScale) page(staffID, method, path string, form url.Values) (int, string) {
+	u.t.Helper()
 	sess, err := u.store.OpenSession(context.Background(), "token-"+staffID, time.Now(), time.Hour)
 	require.NoError(u.t, err)
-	req, err := http.NewRequest(http.MethodGet, u.srv.URL+path, nil)
+	var body io.Reader
+	if form != nil {
+		form.Set("csrf", sess.CSRF)
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u.srv.URL+path, body)
 	require.NoError(u.t, err)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
 	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sess.ID})
 	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 	require.NoError(u.t, err)
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	answer, err := io.ReadAll(resp.Body)
 	require.NoError(u.t, err)
-	return resp.StatusCode, string(body)
+	return resp.StatusCode, string(answer)
 }
 
 // The manager's table counts each team's open actions, overdue, escalated, waiting for
