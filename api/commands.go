@@ -93,15 +93,11 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 		}
 		if len(problems) > 0 {
 			// One answer lists everything wrong with the body: its form, and the people it names.
+			err := invalidFields(problems...)
 			if r, ok := any(&req).(referencer); ok {
-				named, err := r.references(c.Request.Context(), s, problems)
-				if err != nil {
-					writeError(c, s.Log, err)
-					return
-				}
-				problems = append(problems, outside(problems, named)...)
+				err = withReferences(c.Request.Context(), s, r, err)
 			}
-			writeError(c, s.Log, invalidFields(problems...))
+			writeError(c, s.Log, err)
 			return
 		}
 		idem, err := idempotency(c, update, req)
