@@ -1078,9 +1078,7 @@ func (s *server) uiManager(c *gin.Context) {
 		rq.Set("team_id", team)
 	}
 	var report models.HandoverReport
-	rr := s.call(c, http.MethodGet, "/api/v1/reports/handovers?"+rq.Encode(), nil, "")
-	if !rr.ok() || rr.decode(&report) != nil {
-		s.uiError(c, rr.Status, rr.message())
+	if !s.read(c, "/api/v1/reports/handovers?"+rq.Encode(), &report, "The handover review") {
 		return
 	}
 	teamName := c.Query("team")
@@ -1121,9 +1119,7 @@ func (s *server) readWeeks(c *gin.Context, team string) ([]reviewWeek, bool) {
 			Report models.HandoverReport `json:"report"`
 		} `json:"items"`
 	}
-	res := s.call(c, http.MethodGet, path, nil, "")
-	if !res.ok() || res.decode(&kept) != nil {
-		s.uiError(c, res.Status, res.message())
+	if !s.read(c, path, &kept, "The weekly reviews") {
 		return nil, false
 	}
 	weeks := make([]reviewWeek, 0, min(len(kept.Items), managerWeeks))
