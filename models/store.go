@@ -189,7 +189,7 @@ func (s *Store) Migrate(ctx context.Context) (Migrated, error) {
 	if err != nil {
 		return Migrated{}, fmt.Errorf("migrating read model: %w", err)
 	}
-	version, known, err := s.SchemaVersions(ctx)
+	version, known, err := schemaVersions(ctx, p)
 	return Migrated{Version: version, Known: known, Applied: len(applied)}, err
 }
 
@@ -218,6 +218,11 @@ func (s *Store) SchemaVersions(ctx context.Context) (at, known int64, err error)
 	if err != nil {
 		return 0, 0, err
 	}
+	return schemaVersions(ctx, p)
+}
+
+// schemaVersions is SchemaVersions with the migrator in hand.
+func schemaVersions(ctx context.Context, p *goose.Provider) (at, known int64, err error) {
 	if at, err = p.GetDBVersion(ctx); err != nil {
 		return 0, 0, err
 	}
