@@ -26,6 +26,15 @@ type shiftRequest struct {
 	AcceptWithin string `json:"accept_within" binding:"max=32"`
 }
 
+func (r *shiftRequest) references(ctx context.Context, s *server, known []FieldError) ([]FieldError, error) {
+	from, err := s.staffReference(ctx, "from_id", r.FromID, known)
+	if err != nil {
+		return nil, err
+	}
+	to, err := s.staffReference(ctx, "to_id", r.ToID, known)
+	return append(from, to...), err
+}
+
 func (r *shiftRequest) checkFields() []FieldError {
 	_, err := parseWithin("accept_within", r.AcceptWithin)
 	return fieldsOf(err)
@@ -44,15 +53,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 	if len(problems) > 0 {
 		// One answer lists everything wrong with the body: its form, and the people it names.
-		named := problems
-		for _, f := range []struct{ field, id string }{{"from_id", req.FromID}, {"to_id", req.ToID}} {
-			more, err := s.staffReference(ctx, f.field, f.id, problems)
-			if err != nil {
-				return 0, nil, err
-			}
-			named = append(named, more...)
-		}
-		return 0, nil, invalidFields(named...)
+		return 0, nil, withReferences(ctx, s, &req, invalidFields(problems...))
 	}
 	from, err := s.Store.GetStaff(ctx, req.FromID)
 	if errors.Is(err, models.ErrNotFound) {
