@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -60,6 +61,11 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		records, _, err := a.inboxRecords(ctx, n)
 		if err != nil {
 			return res, err
+		}
+		if n.Kind == workflows.NotifyCheckAsked && n.ToRole != "" {
+			// An owner who is a supervisor is asked for the outcome by the same change: not also,
+			// as one of the supervisors, to check their own work.
+			records = slices.DeleteFunc(records, func(r models.Notification) bool { return r.RecipientID == p.State.OwnerID })
 		}
 		inbox = append(inbox, records...)
 	}
