@@ -168,7 +168,7 @@ func (s *server) createAction(c *gin.Context) {
 	}
 	if len(problems) > 0 {
 		// One answer lists everything wrong: the body's form, and the team and owner it names.
-		_, placed, err := s.placement(ctx, caller, req, problems)
+		_, _, placed, err := s.placement(ctx, caller, req, problems)
 		if err != nil {
 			writeError(c, s.Log, err)
 			return
@@ -323,7 +323,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 			*o.dst = d
 		}
 	}
-	teamID, placed, err := s.placement(ctx, caller, req, problems)
+	teamID, ownerName, placed, err := s.placement(ctx, caller, req, problems)
 	if err != nil {
 		return workflows.StartInput{}, noRelease, err
 	}
@@ -342,6 +342,9 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 			return workflows.StartInput{}, noRelease, err
 		}
 		if routed = owner != ""; routed {
+			if ownerName, err = s.staffName(ctx, owner); err != nil {
+				return workflows.StartInput{}, noRelease, err
+			}
 			claim = func() {
 				// Once the create has answered, the read model shows the action and the claim
 				// no longer counts; without this it would be deleted by a claim minutes later.
@@ -377,7 +380,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	}
 	return workflows.StartInput{
 		ActionID: id, Title: strings.TrimSpace(req.Title), Details: req.Details, Category: req.Category,
-		Priority: req.Priority, Customer: customer, OwnerID: owner, TeamID: teamID,
+		Priority: req.Priority, Customer: customer, OwnerID: owner, OwnerName: ownerName, TeamID: teamID,
 		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
 		RequestHash: hash, Policy: policy, Routed: routed, DueIn: dueIn, Calendar: cal,
 		Revision: workflows.CurrentRevision,
@@ -388,10 +391,11 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 func noRelease() {}
 
 // placement checks the team_id and owner_id of a create against the directory, and answers the
-// team the action belongs to (the owner's, else the one named, else the caller's). known are
+// team the action belongs to (the owner's, else the one named, else the caller's) and the name of
+// the owner named, which the workflow's messages give. known are
 // the fields already found wrong: those are not looked up, so that a body wrong in its form is
 // told in the same answer which of the people and teams it names do not fit.
-func (s *server) placement(ctx context.Context, caller models.Staff, req createActionRequest, known []FieldError) (string, []FieldError, error) {
+func (s *server) placement(ctx context.Context, caller models.Staff, req createActionRequest, known []FieldError) (string, string, []FieldError, error) {
 	var fields []FieldError
 	wrong := func(field string) bool {
 		return covered(known, field) || covered(fields, field)
@@ -399,12 +403,12 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 	lookup := func(field, value string) bool {
 		return value != "" && !strings.ContainsRune(value, 0) && !wrong(field)
 	}
-	teamID := req.TeamID
+	teamID, ownerName := req.TeamID, ""
 	if lookup("team_id", teamID) {
 		if _, err := s.Store.GetTeam(ctx, teamID); errors.Is(err, models.ErrNotFound) {
 			fields = append(fields, FieldError{Field: "team_id", Message: "is not a team"})
 		} else if err != nil {
-			return "", nil, err
+			return "", "", nil, err
 		}
 	}
 	if wrong("team_id") {
@@ -413,7 +417,7 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 	if lookup("owner_id", req.OwnerID) {
 		owner, err := s.Store.GetStaff(ctx, req.OwnerID)
 		if err != nil && !errors.Is(err, models.ErrNotFound) {
-			return "", nil, err
+			return "", "", nil, err
 		}
 		var refusal string
 		switch {
@@ -433,7 +437,7 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 		if refusal != "" {
 			fields = append(fields, FieldError{Field: "owner_id", Message: refusal})
 		} else {
-			teamID = teamOf(owner)
+			teamID, ownerName = teamOf(owner), owner.Name
 		}
 	}
 	if teamID == "" {
@@ -442,7 +446,16 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 	if teamID == "" && !wrong("team_id") && !wrong("owner_id") {
 		fields = append(fields, FieldError{Field: "team_id", Message: "give owner_id or team_id"})
 	}
-	return teamID, fields, nil
+	return teamID, ownerName, fields, nil
+}
+
+// staffName is the name of a member of staff the workflow's messages name.
+func (s *server) staffName(ctx context.Context, id string) (string, error) {
+	st, err := s.Store.GetStaff(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return st.Name, nil
 }
 
 // calendarSnapshotSpan is how far ahead an action's calendar captures its zone's rules, in plain

@@ -384,7 +384,7 @@ func principal(c *gin.Context) models.Staff {
 }
 
 func actorOf(st models.Staff) workflows.Actor {
-	return workflows.Actor{ID: st.ID, Role: workflows.Role(st.Role)}
+	return workflows.Actor{ID: st.ID, Role: workflows.Role(st.Role), Name: st.Name}
 }
 
 func teamOf(st models.Staff) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,23 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, as(t, st, "crm").call("POST", "/api/v1/shifts/start", nil, &p))
 
 	require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), &a))
+	// The request names the sender as people know them, not by staff ID.
+	var told struct {
+		Items []struct {
+			ActionID string `json:"action_id"`
+			Kind     string `json:"kind"`
+			Message  string `json:"message"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/me/notifications", nil, &told))
+	var asked []string
+	for _, n := range told.Items {
+		if n.ActionID == a.ID && n.Kind == "handover_requested" {
+			asked = append(asked, n.Message)
+		}
+	}
+	require.Len(t, asked, 1)
+	require.True(t, strings.HasPrefix(asked[0], `Alice Adams asks you to take over "Late checkout for room 214": `), asked[0])
 	var box inbox
 	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/me/inbox", nil, &box))
 	require.Contains(t, ids(box.AwaitingAcceptance), a.ID)

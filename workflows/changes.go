@@ -21,7 +21,7 @@ func unnotified(s State, events []Event, notes []Notification) []Notification {
 		}
 		out = append(out, Notification{
 			ActionID: s.ID, Seq: ev.Seq, Kind: ev.Type, Event: ev.Type, TeamID: s.TeamID,
-			ActorID: ev.ActorID, Cause: ev.Cause, Title: s.Title, Message: changeMessage(s.Title, ev), At: ev.At,
+			ActorID: ev.ActorID, Cause: ev.Cause, Title: s.Title, Message: changeMessage(&s, ev), At: ev.At,
 		})
 	}
 	return out
@@ -41,9 +41,9 @@ func withState(s State, notes []Notification) []Notification {
 }
 
 // changeMessage says in words what an event changed.
-func changeMessage(title string, ev Event) string {
+func changeMessage(s *State, ev Event) string {
 	if outcome, ok := ev.Data["outcome"].(string); ok && ev.Type == EventCompleted {
-		return fmt.Sprintf("%q was completed by %s: %s", title, ev.ActorID, outcome)
+		return fmt.Sprintf("%q was completed by %s: %s", s.Title, s.who(ev.ActorID), outcome)
 	}
-	return fmt.Sprintf("%q: %s by %s", title, strings.ReplaceAll(ev.Type, "_", " "), ev.ActorID)
+	return fmt.Sprintf("%q: %s by %s", s.Title, strings.ReplaceAll(ev.Type, "_", " "), s.who(ev.ActorID))
 }

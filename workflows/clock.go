@@ -105,6 +105,7 @@ func CheckPause(s *State, in PauseInput) error {
 // due time, check, next escalation level) fires until the action is resumed. Follow-up reminders
 // to the person who handed it over go on: they lead to no escalation.
 func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	s.Paused = true
 	s.PausedAt = stampPtr(now)
 	s.PauseReason = in.Reason
@@ -133,6 +134,7 @@ func CheckResume(s *State, in ResumeInput) error {
 // ApplyResume restarts the clocks with the business time each had left when the action was
 // paused: every deadline still ahead at the pause moves on by the action's time the pause took.
 func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	from := *s.PausedAt
 	paused := s.between(from, now)
 	s.Paused, s.PausedAt, s.PauseReason = false, nil, ""
@@ -166,7 +168,7 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	}
 	if h := s.PendingHandover(); h != nil && h.ExpiresAt != nil && s.revision >= 6 && h.ToID != in.Actor.ID {
 		// The recipient's time to answer moved with the pause.
-		s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "", fmt.Sprintf("%q is running again: accept or decline %s's handover by %s.", s.Title, h.FromID, h.ExpiresAt.Format(time.RFC3339)))
+		s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "", fmt.Sprintf("%q is running again: accept or decline %s's handover by %s.", s.Title, s.who(h.FromID), h.ExpiresAt.Format(time.RFC3339)))
 	}
 	return []Event{ev}
 }

@@ -73,12 +73,12 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		s.Status = StatusAssigned
 		ev := s.record(now, SystemActor, EventHandoverExpired, map[string]any{"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID})
 		s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
-			fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, h.ToID, h.FromID))
+			fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, s.who(h.ToID), s.who(h.FromID)))
 		within := h.AcceptWithin // a pause in between moved the expiry on, not the time given
 		if within <= 0 {
 			within = s.between(h.RequestedAt, *h.ExpiresAt)
 		}
-		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", h.ToID, spanWords(within)))...)
+		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", s.who(h.ToID), spanWords(within)))...)
 	case DeadlineDue:
 		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
 		s.Status = StatusChecking
@@ -86,12 +86,12 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		ev := s.record(now, SystemActor, EventDue, map[string]any{"check_by": s.CheckBy})
 		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%q is due now: record its outcome.", s.Title))
 		if hander := s.lastHander(); hander != "" {
-			s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, is due: check it was done.", s.Title, s.OwnerID))
+			s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, is due: check it was done.", s.Title, s.who(s.OwnerID)))
 			if s.handedOnShiftChange() {
-				s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, handed to %s at %s's shift change, is due: check it was done.", s.Title, s.OwnerID, hander))
+				s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, handed to %s at %s's shift change, is due: check it was done.", s.Title, s.who(s.OwnerID), s.who(hander)))
 			}
 		} else {
-			s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, owned by %s, is due: check it was done.", s.Title, s.OwnerID))
+			s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, owned by %s, is due: check it was done.", s.Title, s.who(s.OwnerID)))
 		}
 		return append(events, ev)
 	case DeadlineCheck:
@@ -104,7 +104,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 	case DeadlineFollowUp:
 		f := s.FollowUp
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})
-		s.notify(ev, NotifyFollowUp, []string{f.HanderID}, "", fmt.Sprintf("Follow up with %s on %q, which you handed over.", s.OwnerID, s.Title))
+		s.notify(ev, NotifyFollowUp, []string{f.HanderID}, "", fmt.Sprintf("Follow up with %s on %q, which you handed over.", s.who(s.OwnerID), s.Title))
 		s.FollowUp = &FollowUp{HanderID: f.HanderID, At: stamp(s.after(now, f.Every)), Every: f.Every, First: f.First}
 		return []Event{ev}
 	}

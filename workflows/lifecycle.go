@@ -149,6 +149,8 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 		Calendar:          in.Calendar,
 		revision:          in.Revision,
 	}
+	s.knowActor(in.CreatedBy)
+	s.know(in.OwnerID, in.OwnerName)
 	s.DueAt = s.dueFrom(now, in.DueIn, in.DueAt)
 	if len(s.Ladder) == 0 {
 		s.Ladder = slices.Clone(DefaultLadder)
@@ -343,6 +345,9 @@ const MaxHandovers = 20
 // ApplyHandover records a handover awaiting the recipient's acceptance, which lapses after the
 // policy's accept_within. The owner stays accountable until then.
 func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
+	s.know(in.To.ID, in.To.Name)
+	s.know(in.StartedBy, in.StartedByName)
 	within := in.AcceptWithin
 	if within <= 0 {
 		within = s.Policy.AcceptWithin
@@ -383,17 +388,17 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		// The clock is stopped: the time to answer starts when the action resumes.
 		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", spanWords(within), s.PauseReason)
 	}
-	asks := fmt.Sprintf("%s asks you to take over %q", h.FromID, s.Title)
+	asks := fmt.Sprintf("%s asks you to take over %q", s.who(h.FromID), s.Title)
 	if s.revision >= 8 && h.ShiftHandoverID != "" && in.StartedBy != "" && in.StartedBy != h.FromID {
 		// A supervisor's shift handover: the outgoing person may have gone; say who asks.
-		asks = fmt.Sprintf("%s passes you %s's %q in a shift handover", in.StartedBy, h.FromID, s.Title)
+		asks = fmt.Sprintf("%s passes you %s's %q in a shift handover", s.who(in.StartedBy), s.who(h.FromID), s.Title)
 	}
 	why := h.Reason
 	if s.revision >= 9 && h.ShiftHandoverID != "" {
 		// The reason of a shift handover is "shift handover": say it once, and give the shift's
 		// notes, which are what the recipient works from.
 		if in.StartedBy == "" || in.StartedBy == h.FromID {
-			asks = fmt.Sprintf("%s passes you %q in a shift handover", h.FromID, s.Title)
+			asks = fmt.Sprintf("%s passes you %q in a shift handover", s.who(h.FromID), s.Title)
 		}
 		why = "no notes for the shift"
 		if !blank(h.Notes.Summary) {
@@ -475,6 +480,7 @@ func CheckAccept(s *State, in AcceptInput) error {
 // ApplyAccept makes the recipient the owner, tells the customer to whom and why, and schedules
 // the hander's follow-up reminders (by default halfway to the due time).
 func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	h := s.PendingHandover()
 	h.Status = HandoverAccepted
 	h.AcceptSummary = in.Summary
@@ -489,7 +495,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 		"follow_up_at": s.FollowUp.At,
 	})
 	s.notify(accepted, NotifyHandoverAccepted, []string{h.FromID}, "",
-		fmt.Sprintf("%s accepted %q: %s", h.ToID, s.Title, in.Summary))
+		fmt.Sprintf("%s accepted %q: %s", s.who(h.ToID), s.Title, in.Summary))
 
 	message := h.CustomerMessage
 	if blank(message) && s.revision >= 7 {
@@ -559,6 +565,7 @@ func CheckDecline(s *State, in DeclineInput) error {
 
 // ApplyDecline leaves the owner unchanged and tells them.
 func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	h := s.PendingHandover()
 	h.Status = HandoverDeclined
 	h.DeclineReason = in.Reason
@@ -570,7 +577,7 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 		"handover_id": h.ID, "from_id": h.FromID, "reason": in.Reason,
 	})
 	s.notify(ev, NotifyHandoverDeclined, []string{h.FromID}, "",
-		fmt.Sprintf("%s declined %q: %s. You still own it.", h.ToID, s.Title, in.Reason))
+		fmt.Sprintf("%s declined %q: %s. You still own it.", s.who(h.ToID), s.Title, in.Reason))
 	return []Event{ev}
 }
 
@@ -596,6 +603,7 @@ func CheckWithdraw(s *State, in WithdrawInput) error {
 // ApplyWithdraw ends the pending handover: the owner keeps the action, and the recipient (and the
 // hander, when a supervisor withdrew it) is told.
 func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	h, ev := s.endPending(now, in.Actor.ID, in.Reason)
 	s.Status = StatusAssigned
 	told := []string{h.ToID}
@@ -603,7 +611,7 @@ func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
 		told = append(told, h.FromID)
 	}
 	s.notify(ev, NotifyHandoverWithdrawn, told, "",
-		fmt.Sprintf("%s withdrew the handover of %q from %s to %s: %s. %s keeps it.", in.Actor.ID, s.Title, h.FromID, h.ToID, in.Reason, s.OwnerID))
+		fmt.Sprintf("%s withdrew the handover of %q from %s to %s: %s. %s keeps it.", s.who(in.Actor.ID), s.Title, s.who(h.FromID), s.who(h.ToID), in.Reason, s.who(s.OwnerID)))
 	return []Event{ev}
 }
 
@@ -627,6 +635,7 @@ func CheckFollowUp(s *State, in FollowUpInput) error {
 
 // ApplyFollowUp records the follow-up and ends the hander's reminders, or sets the next one.
 func ApplyFollowUp(s *State, in FollowUpInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	f := s.FollowUp
 	data := map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID, "note": in.Note}
 	s.FollowUp = nil
@@ -645,7 +654,7 @@ func (s *State) withdrawPending(now time.Time, actorID, reason string) []Event {
 	}
 	h, ev := s.endPending(now, actorID, reason)
 	s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID, h.ToID}, "",
-		fmt.Sprintf("The handover of %q from %s to %s was withdrawn: %s", s.Title, h.FromID, h.ToID, reason))
+		fmt.Sprintf("The handover of %q from %s to %s was withdrawn: %s", s.Title, s.who(h.FromID), s.who(h.ToID), reason))
 	return []Event{ev}
 }
 
@@ -680,6 +689,7 @@ func CheckComplete(s *State, in CompleteInput) error {
 
 // ApplyComplete closes the action; a handover still pending is withdrawn and the hander is told.
 func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	events := s.withdrawPending(now, in.Actor.ID, "the action was completed")
 	s.finish(StatusCompleted)
 	s.Outcome = in.Outcome
@@ -749,6 +759,7 @@ func CheckCheck(s *State, in CheckInput) error {
 // ApplyCheck records the check: done completes the action; not done extends, reassigns or
 // escalates it. Either way the hander's follow-up reminders stop.
 func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	s.FollowUp = nil
 	checked := s.record(now, in.Actor.ID, EventChecked, map[string]any{
 		"result": in.Result, "notes": in.Notes, "next": in.Next,
@@ -833,6 +844,7 @@ func CheckEscalate(s *State, in EscalateInput) error {
 // level above the person escalating: a supervisor's escalation goes to the managers, not back to
 // the supervisors (themselves among them).
 func ApplyEscalate(s *State, in EscalateInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	floor := 0
 	if s.revision >= 8 {
 		floor = s.levelAbove(in.Actor.Role)
@@ -940,6 +952,7 @@ func CheckReassign(s *State, in ReassignInput) error {
 
 // ApplyReassign gives the action to the new owner at once; the timers restart.
 func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	due := in.DueAt
 	if in.DueIn > 0 {
 		due = s.deadline(now, in.DueIn)
@@ -951,6 +964,7 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 // reassign gives the action to someone at once, with a new due time when due is set (a time
 // given as such when absolute, else counted from now).
 func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time, absolute bool) []Event {
+	s.know(to.ID, to.Name)
 	events := s.withdrawPending(now, actorID, "the action was reassigned")
 	from := s.OwnerID
 	s.OwnerID, s.HandedBy = to.ID, ""
@@ -967,9 +981,9 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	ev := s.record(now, actorID, EventReassigned, map[string]any{
 		"from_id": from, "owner_id": to.ID, "reason": reason, "due_at": s.DueAt,
 	})
-	s.notify(ev, NotifyAssigned, []string{to.ID}, "", fmt.Sprintf("%q is now yours (reassigned by %s): %s", s.Title, actorID, reason))
+	s.notify(ev, NotifyAssigned, []string{to.ID}, "", fmt.Sprintf("%q is now yours (reassigned by %s): %s", s.Title, s.who(actorID), reason))
 	if from != "" {
-		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%q was reassigned to %s: %s", s.Title, to.ID, reason))
+		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%q was reassigned to %s: %s", s.Title, s.who(to.ID), reason))
 	}
 	return append(events, ev)
 }
@@ -1006,6 +1020,7 @@ func CheckExtend(s *State, in ExtendInput, now time.Time) error {
 
 // ApplyExtend moves the due time and restarts the timers.
 func ApplyExtend(s *State, in ExtendInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	return s.extend(now, in.Actor.ID, s.dueFrom(now, in.DueIn, in.DueAt), in.DueIn <= 0, in.Reason)
 }
 
@@ -1051,6 +1066,7 @@ func CheckCancel(s *State, in CancelInput) error {
 
 // ApplyCancel ends the action without doing it.
 func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	events := s.withdrawPending(now, in.Actor.ID, "the action was cancelled")
 	s.finish(StatusCancelled)
 	ev := s.record(now, in.Actor.ID, EventCancelled, map[string]any{"reason": in.Reason})
@@ -1080,6 +1096,7 @@ func CheckClaim(s *State, in ClaimInput) error {
 
 // ApplyClaim makes the claimant the owner.
 func ApplyClaim(s *State, in ClaimInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	s.OwnerID, s.HandedBy = in.Actor.ID, ""
 	s.Status = StatusAssigned
 	s.EscalationLevel = 0
@@ -1112,6 +1129,7 @@ func CheckNote(s *State, in NoteInput) error {
 
 // ApplyNote adds the note to the timeline.
 func ApplyNote(s *State, in NoteInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	return []Event{s.record(now, in.Actor.ID, EventNoteAdded, map[string]any{"text": in.Text})}
 }
 
@@ -1141,6 +1159,7 @@ func CheckFeedback(s *State, in FeedbackInput) error {
 
 // ApplyFeedback records the rating and tells the person who made the handover.
 func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
 	i := slices.IndexFunc(s.Handovers, func(h Handover) bool { return h.ID == in.HandoverID })
 	h := &s.Handovers[i]
 	h.FeedbackRating, h.FeedbackComment = in.Rating, in.Comment

@@ -198,7 +198,7 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 		req := ShiftHandoverRequest{ShiftID: in.ID, ActionID: it.ActionID, Handover: HandoverInput{
 			Actor: Actor{ID: in.FromID, Role: RoleAgent}, To: it.To, Reason: "shift handover",
 			Method: "report", Situation: in.Situation, AcceptWithin: in.AcceptWithin, ShiftHandoverID: in.ID,
-			StartedBy: in.Actor.ID, Notes: HandoverNotes{Summary: in.Notes},
+			StartedBy: in.Actor.ID, StartedByName: in.Actor.Name, Notes: HandoverNotes{Summary: in.Notes},
 		}}
 		if it.Reassign {
 			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: "shift handover: " + in.Notes, ShiftHandoverID: in.ID}

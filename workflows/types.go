@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -66,6 +67,9 @@ func Valid(allowed []string, v string) bool { return slices.Contains(allowed, v)
 type Actor struct {
 	ID   string `json:"id"`
 	Role Role   `json:"role"`
+	// Name is the person's name, which messages give from revision 10 (empty from callers of an
+	// earlier version, and for the workflow's own timers).
+	Name string `json:"name,omitempty"`
 }
 
 // Causes of a change, recorded on every timeline event.
@@ -213,6 +217,9 @@ type State struct {
 	// byShift, while a shift handover's command is applied, names that shift handover: its events
 	// get the cause shift_handover and its ID (see forShift).
 	byShift string
+	// Names are the names of the people the action's messages name, by staff ID (revision 10): the
+	// creator, the owners, each actor and each recipient, as they were last given.
+	Names map[string]string `json:"names,omitempty"`
 	// revision is the StartInput's Revision, set by the workflow: changes to what a command does
 	// branch on it, so that histories recorded before a change replay as they ran.
 	revision  int
@@ -243,6 +250,7 @@ func (s *State) PendingHandover() *Handover {
 func (s State) Clone() State {
 	s.Handovers = slices.Clone(s.Handovers)
 	s.Ladder = slices.Clone(s.Ladder)
+	s.Names = maps.Clone(s.Names)
 	s.RecentRequests = slices.Clone(s.RecentRequests)
 	s.outbox = slices.Clone(s.outbox)
 	s.shiftOutbox = slices.Clone(s.shiftOutbox)
@@ -424,7 +432,9 @@ type StartInput struct {
 	RequiredAuthority int       `json:"required_authority"`
 	DueAt             time.Time `json:"due_at"`
 	CreatedBy         Actor     `json:"created_by"`
-	RequestHash       string    `json:"request_hash"`
+	// OwnerName is the owner's name, which messages give from revision 10.
+	OwnerName   string `json:"owner_name,omitempty"`
+	RequestHash string `json:"request_hash"`
 	// KeepOpenFor is how long the workflow stays open after the action ends, so notes can still be
 	// added; zero means DefaultKeepOpenFor.
 	KeepOpenFor time.Duration `json:"keep_open_for"`
@@ -501,7 +511,10 @@ func (s *State) WithHander(id string) {
 // resumed on a Saturday, a Sunday due time became "due now"); a shift handover's request gives the
 // shift's notes instead of its reason "shift handover" said twice; a check's next step without
 // notes gives the reason "not done at check" (it ended in a colon and nothing).
-const CurrentRevision = 9
+// Revision 10 names people by their names in the messages it writes (inbox notifications, webhook
+// messages, the reason of an escalation for an unanswered handover), where it gave staff IDs: it
+// keeps the names it is given with each command (State.Names).
+const CurrentRevision = 10
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
@@ -540,8 +553,10 @@ type HandoverInput struct {
 	AcceptWithin time.Duration `json:"accept_within"`
 	// ShiftHandoverID names the shift handover this is part of, which is told how it ends.
 	ShiftHandoverID string `json:"shift_handover_id"`
-	// StartedBy is who started that shift handover (the outgoing person or a supervisor).
-	StartedBy string `json:"started_by,omitempty"`
+	// StartedBy is who started that shift handover (the outgoing person or a supervisor), and
+	// StartedByName their name (revision 10).
+	StartedBy     string `json:"started_by,omitempty"`
+	StartedByName string `json:"started_by_name,omitempty"`
 }
 
 // Idempotency identifies a command that may be sent again: the caller's key, and a hash of the

@@ -1,0 +1,166 @@
+package workflows_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/workflows"
+)
+
+// namedScenario runs one action through handovers declined, withdrawn, accepted and expired, its
+// follow-up, its due time and a reassignment, with every person named, and answers the messages
+// it wrote (inbox notifications and escalation reasons), in order.
+func namedScenario(t *testing.T, revision int) []string {
+	t.Helper()
+	named := func(a workflows.Actor, name string) workflows.Actor { a.Name = name; return a }
+	alice, bob, carol := named(alice, "Alice Adams"), named(bob, "Bob Brown"), named(carol, "Carol Cole")
+	toBob := onShift("bob", 1)
+	toBob.Name = "Bob Brown"
+	dan := onShift("dan", 1)
+	dan.Name = "Dan Dale"
+
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput(fmt.Sprintf("n%d", revision))
+	in.Revision, in.CreatedBy, in.OwnerName = revision, alice, "Alice Adams"
+	in.DueAt = now.Add(8 * time.Hour)
+	s, _ := workflows.NewState(in, now)
+	var messages []string
+	take := func() {
+		for _, n := range s.TakeOutbox() {
+			messages = append(messages, n.Message)
+		}
+	}
+	handover := func(from workflows.Actor, to workflows.Recipient) {
+		h := handoverTo(to)
+		h.Actor = from
+		now = now.Add(time.Minute)
+		workflows.ApplyHandover(&s, h, now)
+		take()
+	}
+	handover(alice, toBob)
+	workflows.ApplyDecline(&s, workflows.DeclineInput{Actor: bob, Reason: "on a call"}, now.Add(time.Minute))
+	take()
+	handover(alice, toBob)
+	workflows.ApplyWithdraw(&s, workflows.WithdrawInput{Actor: carol, Reason: "needed at the bar"}, now.Add(time.Minute))
+	take()
+	handover(alice, toBob)
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now.Add(time.Minute))
+	take()
+	for _, kind := range []string{workflows.DeadlineFollowUp, workflows.DeadlineDue} {
+		now = now.Add(time.Hour)
+		s.Fire(kind, now)
+		take()
+	}
+	workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: dan, Reason: "off sick"}, now.Add(time.Minute))
+	take()
+	handover(workflows.Actor{ID: "dan", Role: workflows.RoleAgent, Name: "Dan Dale"}, toBob)
+	s.Fire(workflows.DeadlineAccept, now.Add(time.Hour))
+	take()
+	messages = append(messages, s.EscalationReason)
+	return messages
+}
+
+// From revision 10 the messages an action writes name people by their names, as the pages do, where
+// they gave staff IDs; revision 9 actions go on giving IDs, as their histories recorded.
+func TestMessagesNamePeople(t *testing.T) {
+	t.Parallel()
+	want := []string{
+		`Alice Adams asks you to take over "Late checkout": shift ends.`,
+		`Bob Brown declined "Late checkout": on a call. You still own it.`,
+		`Carol Cole withdrew the handover of "Late checkout" from Alice Adams to Bob Brown: needed at the bar. Alice Adams keeps it.`,
+		`Bob Brown accepted "Late checkout": 2pm checkout`,
+		`Follow up with Bob Brown on "Late checkout", which you handed over.`,
+		`"Late checkout", which you handed to Bob Brown, is due: check it was done.`,
+		`"Late checkout" is now yours (reassigned by Carol Cole): off sick`,
+		`"Late checkout" was reassigned to Dan Dale: off sick`,
+		`Dan Dale asks you to take over "Late checkout"`,
+		`The handover of "Late checkout" to Bob Brown was not accepted in time; Dan Dale still owns it.`,
+		`handover to Bob Brown not accepted within 30 min`,
+	}
+	byName := strings.NewReplacer("Alice Adams", "alice", "Bob Brown", "bob", "Carol Cole", "carol", "Dan Dale", "dan")
+	for _, rev := range []int{10, 9} {
+		messages := strings.Join(namedScenario(t, rev), "\n")
+		for _, w := range want {
+			if rev < 10 {
+				w = byName.Replace(w)
+			}
+			require.Contains(t, messages, w, "revision %d", rev)
+		}
+		staffID := regexp.MustCompile(`\b(alice|bob|carol|dan)\b`)
+		if rev >= 10 {
+			require.Empty(t, staffID.FindAllString(messages, -1), "revision 10 gives no staff ID:\n%s", messages)
+		} else {
+			require.NotContains(t, messages, "Adams", "revision 9 gives IDs")
+		}
+	}
+}
+
+// A person whose name the action was never given is named by their staff ID; a name given later
+// (a recipient's, with a handover) is used from then on; and a copy of the state has its own names.
+func TestNamesFallBackAndAreCopied(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("n-fallback") // alice without a name, as a caller of an earlier version sends
+	s, _ := workflows.NewState(in, now)
+	require.Empty(t, s.Names)
+	toBob := onShift("bob", 1)
+	toBob.Name = "  Bob Brown "
+	workflows.ApplyHandover(&s, handoverTo(toBob), now)
+	out := s.TakeOutbox()
+	require.Len(t, out, 1)
+	require.True(t, strings.HasPrefix(out[0].Message, `alice asks you to take over "Late checkout"`), out[0].Message)
+	require.Equal(t, map[string]string{"bob": "Bob Brown"}, s.Names)
+
+	copied := s.Clone()
+	copied.Names["bob"] = "Robert Brown"
+	require.Equal(t, "Bob Brown", s.Names["bob"], "the copy shares no names with the state")
+	workflows.ApplyDecline(&s, workflows.DeclineInput{Actor: bob, Reason: "on a call"}, now.Add(time.Minute))
+	out = s.TakeOutbox()
+	require.Len(t, out, 1)
+	require.Equal(t, `Bob Brown declined "Late checkout": on a call. You still own it.`, out[0].Message)
+}
+
+// The webhook's message for a change that notified nobody names its actor (revision 10), from the
+// name the command carried through the Update.
+func TestWebhookMessageNamesTheActor(t *testing.T) {
+	t.Parallel()
+	b, hooks := webhookBundle(t)
+	named := alice
+	named.Name = "Alice Adams"
+	in := startInput("n-webhook")
+	in.CreatedBy, in.OwnerName = named, "Alice Adams"
+	create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: named}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: named, Outcome: "checkout moved"}}
+	b.run(t, in, create, complete)
+	require.NoError(t, complete.err)
+	hooks.mu.Lock()
+	defer hooks.mu.Unlock()
+	var messages []string
+	for _, ev := range hooks.got {
+		messages = append(messages, ev.Message)
+	}
+	require.Contains(t, messages, `"Late checkout" was completed by Alice Adams: checkout moved`)
+	require.Contains(t, messages, `"Late checkout": created by Alice Adams`)
+}
+
+// A supervisor's shift handover names the supervisor and the outgoing owner (revision 10).
+func TestShiftHandoverRequestNamesPeople(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("n-shift")
+	in.OwnerName = "Alice Adams"
+	s, _ := workflows.NewState(in, now)
+	h := handoverTo(onShift("bob", 1))
+	h.Reason, h.Method, h.Notes = "shift handover", "report", workflows.HandoverNotes{Summary: "Room 12 waits for a plumber"}
+	h.ShiftHandoverID, h.StartedBy, h.StartedByName = "sh1", "carol", "Carol Cole"
+	workflows.ApplyHandover(&s, h, now)
+	out := s.TakeOutbox()
+	require.Len(t, out, 1)
+	require.True(t, strings.HasPrefix(out[0].Message,
+		`Carol Cole passes you Alice Adams's "Late checkout" in a shift handover: shift notes: Room 12 waits for a plumber. Accept or decline by `), out[0].Message)
+}
