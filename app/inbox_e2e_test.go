@@ -229,7 +229,7 @@ func testFollowUpRecorded(t *testing.T, st *app.Stack) {
 	}, 10*time.Second, 50*time.Millisecond, "alice's follow-up comes due after 1 s")
 
 	require.Equal(t, http.StatusForbidden, bob.call("POST", path+"/follow-up", map[string]any{"note": "fine"}, &p))
-	require.Contains(t, p.Detail, "only alice")
+	require.Contains(t, p.Detail, "only Alice Adams, who handed this action over")
 	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path+"/follow-up", map[string]any{"note": "ok", "again_in": "soon"}, &p))
 	require.Equal(t, "again_in", p.Errors[0].Field)

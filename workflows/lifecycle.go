@@ -272,15 +272,15 @@ func Ineligible(s *State, r Recipient) string {
 	case blank(r.ID):
 		return "a person is required"
 	case !r.Active:
-		return fmt.Sprintf("%s is not an active member of staff", r.ID)
+		return fmt.Sprintf("%s is not an active member of staff", s.whoIs(r))
 	case !r.Role.CanOwn():
-		return fmt.Sprintf("%s has role %s and cannot own actions", r.ID, r.Role)
+		return fmt.Sprintf("%s has role %s and cannot own actions", s.whoIs(r), r.Role)
 	case s.TeamID != "" && r.TeamID != s.TeamID:
-		return fmt.Sprintf("%s is not in team %s", r.ID, s.TeamID)
+		return fmt.Sprintf("%s is not in team %s", s.whoIs(r), s.TeamID)
 	case r.Authority < s.RequiredAuthority:
-		return fmt.Sprintf("%s has authority %d, this action needs %d", r.ID, r.Authority, s.RequiredAuthority)
+		return fmt.Sprintf("%s has authority %d, this action needs %d", s.whoIs(r), r.Authority, s.RequiredAuthority)
 	case !r.OnShift:
-		return fmt.Sprintf("%s is not on shift", r.ID)
+		return fmt.Sprintf("%s is not on shift", s.whoIs(r))
 	}
 	return ""
 }
@@ -298,7 +298,7 @@ func CheckHandover(s *State, in HandoverInput) error {
 		return err
 	}
 	if in.Actor.ID != s.OwnerID {
-		return refuse(ErrForbidden, "only the owner (%s) can hand this action over", s.OwnerID)
+		return refuse(ErrForbidden, "only the owner (%s) can hand this action over", s.who(s.OwnerID))
 	}
 	if len(s.Handovers) >= MaxHandovers {
 		return refuse(ErrConflict, "the action has been handed over %d times: ask a supervisor to reassign it", len(s.Handovers))
@@ -625,10 +625,10 @@ func CheckFollowUp(s *State, in FollowUpInput) error {
 		return refuse(ErrConflict, "no follow-up is set for this action: it is asked of the person who handed it over, once the handover is accepted")
 	}
 	if in.Actor.ID != s.FollowUp.HanderID {
-		return refuse(ErrForbidden, "only %s, who handed this action over, follows it up", s.FollowUp.HanderID)
+		return refuse(ErrForbidden, "only %s, who handed this action over, follows it up", s.who(s.FollowUp.HanderID))
 	}
 	if blank(in.Note) {
-		return refuse(ErrInvalid, "note: say what you learnt from %s", s.OwnerID)
+		return refuse(ErrInvalid, "note: say what you learnt from %s", s.who(s.OwnerID))
 	}
 	return nil
 }
@@ -746,7 +746,7 @@ func CheckCheck(s *State, in CheckInput) error {
 			return refuse(ErrInvalid, "due_in: give the new owner a due time: this one has passed")
 		}
 		if in.To.ID == s.OwnerID {
-			return refuse(ErrInvalid, "to_id: %s already owns this action", in.To.ID)
+			return refuse(ErrInvalid, "to_id: %s already owns this action", s.whoIs(*in.To))
 		}
 		return checkEligible(s, "to_id", *in.To)
 	case NextEscalate:
@@ -939,7 +939,7 @@ func CheckReassign(s *State, in ReassignInput) error {
 		return err
 	}
 	if in.To.ID == s.OwnerID && in.To.ID != "" {
-		return refuse(ErrInvalid, "to_id: %s already owns this action", in.To.ID)
+		return refuse(ErrInvalid, "to_id: %s already owns this action", s.whoIs(in.To))
 	}
 	if err := checkEligible(s, "to_id", in.To); err != nil {
 		return err

@@ -26,3 +26,12 @@ func (s *State) who(id string) string {
 	}
 	return id
 }
+
+// whoIs names a person the command itself describes (a recipient), by the name it gives from
+// revision 10, else as who does.
+func (s *State) whoIs(r Recipient) string {
+	if name := strings.TrimSpace(r.Name); s.revision >= 10 && name != "" {
+		return name
+	}
+	return s.who(r.ID)
+}

@@ -164,3 +164,35 @@ func TestShiftHandoverRequestNamesPeople(t *testing.T) {
 	require.True(t, strings.HasPrefix(out[0].Message,
 		`Carol Cole passes you Alice Adams's "Late checkout" in a shift handover: shift notes: Room 12 waits for a plumber. Accept or decline by `), out[0].Message)
 }
+
+// Refusals name people as the messages do (revision 10): the recipient by the name the command
+// gives, the owner and the hander by the names the action keeps. Validators are not replayed, so
+// this holds for every action of revision 10 the moment it is deployed.
+func TestRefusalsNamePeople(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	for rev, want := range map[int][]string{
+		10: {"to_id: Bob Brown is not on shift", "to_id: Alice Adams already owns this action", "only the owner (Alice Adams) can hand this action over"},
+		9:  {"to_id: bob is not on shift", "to_id: alice already owns this action", "only the owner (alice) can hand this action over"},
+	} {
+		in := startInput(fmt.Sprintf("n-refusals-%d", rev))
+		in.Revision, in.OwnerName = rev, "Alice Adams"
+		s, _ := workflows.NewState(in, now)
+		offShift := onShift("bob", 1)
+		offShift.Name, offShift.OnShift = "Bob Brown", false
+		self := onShift("alice", 1)
+		self.Name = "Alice Adams"
+		var got []string
+		for _, err := range []error{
+			workflows.CheckHandover(&s, handoverTo(offShift)),
+			workflows.CheckReassign(&s, workflows.ReassignInput{Actor: carol, To: self, Reason: "back from lunch"}),
+			workflows.CheckHandover(&s, workflows.HandoverInput{Actor: bob, To: onShift("erin", 1), Reason: "x", Method: "phone", Situation: "busy"}),
+		} {
+			require.Error(t, err)
+			got = append(got, err.Error())
+		}
+		for i, w := range want {
+			require.Contains(t, got[i], w, "revision %d", rev)
+		}
+	}
+}

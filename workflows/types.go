@@ -512,8 +512,8 @@ func (s *State) WithHander(id string) {
 // shift's notes instead of its reason "shift handover" said twice; a check's next step without
 // notes gives the reason "not done at check" (it ended in a colon and nothing).
 // Revision 10 names people by their names in the messages it writes (inbox notifications, webhook
-// messages, the reason of an escalation for an unanswered handover), where it gave staff IDs: it
-// keeps the names it is given with each command (State.Names).
+// messages, the reason of an escalation for an unanswered handover) and in the refusals of its
+// commands, where it gave staff IDs: it keeps the names it is given with each command (State.Names).
 const CurrentRevision = 10
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
