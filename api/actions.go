@@ -650,13 +650,16 @@ var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "q", 
 // maxSearchText is the longest text GET /actions?q= looks for.
 const maxSearchText = 100
 
-func (s *server) listActions(c *gin.Context) {
+// actionFilter reads the filters of a list of actions (GET /actions and its export) from the query,
+// with what is wrong with them. known are the parameters the route takes; a page's limit and
+// cursor are read only when it takes them.
+func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilter, []FieldError) {
 	f := models.ActionFilter{
 		IDs: c.QueryArray("id"), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
 		CustomerRef: c.Query("customer_ref"), Text: strings.TrimSpace(c.Query("q")), Now: s.Now(), Limit: 50,
 	}
 	// A misspelt filter would otherwise list everything; a filter given twice, use only the first.
-	fields := queryFields(c, "is not a filter of this list", listParams, "id", "status")
+	fields := queryFields(c, "is not a filter of this list", known, "id", "status")
 	if len(f.IDs) > maxListIDs {
 		fields = append(fields, FieldError{Field: "id", Message: fmt.Sprintf("at most %d actions at once", maxListIDs)})
 	}
@@ -672,8 +675,10 @@ func (s *server) listActions(c *gin.Context) {
 	if _, given := c.GetQuery("q"); given && (f.Text == "" || utf8.RuneCountInString(f.Text) > maxSearchText || strings.ContainsFunc(f.Text, unicode.IsControl)) {
 		fields = append(fields, FieldError{Field: "q", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces, and no control characters", maxSearchText)})
 	}
-	limit, bad := pageLimit(c, f.Limit, maxPage)
-	f.Limit, fields = limit, append(fields, bad...)
+	if slices.Contains(known, "limit") {
+		limit, bad := pageLimit(c, f.Limit, maxPage)
+		f.Limit, fields = limit, append(fields, bad...)
+	}
 	for _, b := range []struct {
 		name string
 		dst  *bool
@@ -700,7 +705,7 @@ func (s *server) listActions(c *gin.Context) {
 		}
 		f.UpdatedSince = t
 	}
-	if v := c.Query("cursor"); v != "" {
+	if v := c.Query("cursor"); v != "" && slices.Contains(known, "cursor") {
 		var cur cursor
 		// Only the API's own cursors: an action's ID and time (a made-up one could start nowhere).
 		if !decodeCursor(v, &cur) || uuid.Validate(cur.ID) != nil || cur.CreatedAt.IsZero() {
@@ -708,6 +713,11 @@ func (s *server) listActions(c *gin.Context) {
 		}
 		f.After = &models.Position{CreatedAt: cur.CreatedAt, ID: cur.ID}
 	}
+	return f, fields
+}
+
+func (s *server) listActions(c *gin.Context) {
+	f, fields := s.actionFilter(c, listParams)
 	if len(fields) > 0 {
 		writeError(c, s.Log, invalidFields(fields...))
 		return

@@ -163,6 +163,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.GET("/me", s.takes(), s.me)
 	v1.POST("/actions", s.createAction)
 	v1.GET("/actions", s.listActions)
+	v1.GET("/actions.csv", s.exportActions)
 	v1.GET("/actions/:id", s.handle(s.getAction))
 	v1.GET("/actions/:id/events", s.handle(s.listEvents))
 	v1.POST("/actions/:id/handover", s.handover)

@@ -176,6 +176,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.POST("/actions/:id/:command", s.uiCommand)
 	p.GET("/board", s.uiBoard)
 	p.GET("/find", s.uiFind)
+	p.GET("/find.csv", s.uiFindExport)
 	p.POST("/shift-handovers", s.uiStartShift)
 	p.POST("/my-shift", s.uiMyShift)
 	p.GET("/shift-handovers/:id", s.uiShift)
@@ -529,6 +530,30 @@ func (w *recorder) WriteHeader(status int) {
 	}
 }
 
+// apiRequest is a request to the JSON API in-process, as the signed-in person, under the page's
+// request ID.
+func apiRequest(c *gin.Context, method, path string, body io.Reader) (*http.Request, error) {
+	ctx := context.WithValue(c.Request.Context(), trustedPrincipal{}, principal(c))
+	req, err := http.NewRequestWithContext(ctx, method, path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("X-Request-Id", c.GetString(requestIDKey))
+	req.RemoteAddr = c.Request.RemoteAddr
+	return req, nil
+}
+
+// forward sends one GET to the JSON API in-process, as the signed-in person, and writes its
+// answer to w as it comes (call keeps the whole answer).
+func (s *server) forward(c *gin.Context, path string, w http.ResponseWriter) error {
+	req, err := apiRequest(c, http.MethodGet, path, nil)
+	if err != nil {
+		return err
+	}
+	s.ui.engine.ServeHTTP(w, req)
+	return nil
+}
+
 // call sends one request to the JSON API in-process, as the signed-in person: the UI goes
 // through exactly the API's checks, scope and workflow Updates, and adds none of its own.
 func (s *server) call(c *gin.Context, method, path string, body any, idemKey string) apiResult {
@@ -540,8 +565,7 @@ func (s *server) call(c *gin.Context, method, path string, body any, idemKey str
 		}
 		rd = bytes.NewReader(raw)
 	}
-	ctx := context.WithValue(c.Request.Context(), trustedPrincipal{}, principal(c))
-	req, err := http.NewRequestWithContext(ctx, method, path, rd)
+	req, err := apiRequest(c, method, path, rd)
 	if err != nil {
 		return apiResult{Status: http.StatusInternalServerError, Problem: &problemBody{Detail: err.Error()}}
 	}
@@ -551,8 +575,6 @@ func (s *server) call(c *gin.Context, method, path string, body any, idemKey str
 	if idemKey != "" {
 		req.Header.Set("Idempotency-Key", idemKey)
 	}
-	req.Header.Set("X-Request-Id", c.GetString(requestIDKey))
-	req.RemoteAddr = c.Request.RemoteAddr
 	w := &recorder{header: http.Header{}}
 	s.ui.engine.ServeHTTP(w, req)
 	if w.status == 0 {

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -48,20 +50,19 @@ func (s *server) uiFind(c *gin.Context) {
 		s.render(c, http.StatusOK, "find", data)
 		return
 	}
-	q := url.Values{"limit": {strconv.Itoa(findPage)}}
-	if text != "" {
-		q.Set("q", text)
-	}
-	if chosen.Filter != "" {
-		q.Set(chosen.Filter, "true")
-	}
+	q := findQuery(text, chosen, team)
+	q.Set("limit", strconv.Itoa(findPage))
 	if team != "" {
-		q.Set("team_id", team)
 		data["TeamName"], _ = s.teamName(c, team)
 	}
-	for _, status := range chosen.Statuses {
-		q.Add("status", string(status))
+	export := url.Values{"state": {state}}
+	if text != "" {
+		export.Set("q", text)
 	}
+	if team != "" {
+		export.Set("team", team)
+	}
+	data["Export"] = "/find.csv?" + export.Encode()
 	if cur := c.Query("cursor"); cur != "" {
 		q.Set("cursor", cur)
 	}
@@ -96,4 +97,85 @@ func (s *server) uiFind(c *gin.Context) {
 	}
 	data["Earlier"] = c.Query("cursor") != ""
 	s.render(c, http.StatusOK, "find", data)
+}
+
+// findQuery is the API's filters for what the find page was asked: the words, the status chosen
+// and a team.
+func findQuery(text string, chosen findState, team string) url.Values {
+	q := url.Values{}
+	if text != "" {
+		q.Set("q", text)
+	}
+	if chosen.Filter != "" {
+		q.Set(chosen.Filter, "true")
+	}
+	if team != "" {
+		q.Set("team_id", team)
+	}
+	for _, status := range chosen.Statuses {
+		q.Add("status", string(status))
+	}
+	return q
+}
+
+// uiFindExport downloads what the find page lists, every one of them, as CSV (GET
+// /actions.csv): for a spreadsheet. A refusal is drawn as a page, as the find page's are.
+func (s *server) uiFindExport(c *gin.Context) {
+	text := strings.TrimSpace(c.Query("q"))
+	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
+	if text == "" && chosen.Filter == "" {
+		s.uiError(c, http.StatusUnprocessableEntity, "Say what to find, or choose Overdue or Escalated, before downloading the list.")
+		return
+	}
+	w := &streamOrRefusal{w: c.Writer, header: http.Header{}}
+	if err := s.forward(c, "/api/v1/actions.csv?"+findQuery(text, chosen, c.Query("team")).Encode(), w); err != nil {
+		s.uiError(c, http.StatusInternalServerError, "The list could not be downloaded.")
+		return
+	}
+	if w.status != http.StatusOK {
+		res := apiResult{Status: w.status, Body: w.refusal.Bytes()}
+		var p problemBody
+		if json.Unmarshal(res.Body, &p) == nil {
+			res.Problem = &p
+		}
+		s.uiError(c, res.Status, res.message())
+	}
+}
+
+// streamOrRefusal passes a 200 answer on to the browser as it is written (an export may be long),
+// and keeps any other for the page to draw.
+type streamOrRefusal struct {
+	w       gin.ResponseWriter
+	header  http.Header
+	status  int
+	refusal bytes.Buffer
+}
+
+func (r *streamOrRefusal) Header() http.Header { return r.header }
+
+func (r *streamOrRefusal) WriteHeader(status int) {
+	if r.status != 0 {
+		return
+	}
+	r.status = status
+	if status == http.StatusOK {
+		for k, v := range r.header {
+			r.w.Header()[k] = v
+		}
+		r.w.WriteHeader(status)
+	}
+}
+
+func (r *streamOrRefusal) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	if r.status != http.StatusOK {
+		return r.refusal.Write(b)
+	}
+	return r.w.Write(b)
+}
+
+func (r *streamOrRefusal) Flush() {
+	if r.status == http.StatusOK {
+		r.w.Flush()
+	}
 }

@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -105,7 +106,9 @@ func (c caller) call(method, path string, body any, out any, headers ...string) 
 	if resp.StatusCode >= 400 {
 		require.Equal(c.t, "application/problem+json", resp.Header.Get("Content-Type"), string(raw))
 	}
-	if out != nil && len(raw) > 0 {
+	if text, ok := out.(*string); ok {
+		*text = string(raw) // an answer that is not JSON (the CSV export)
+	} else if out != nil && len(raw) > 0 {
 		require.NoError(c.t, json.Unmarshal(raw, out), string(raw))
 	}
 	return resp.StatusCode
@@ -461,6 +464,17 @@ func testListing(t *testing.T, st *app.Stack) {
 		path = "/api/v1/actions?limit=2&customer_ref=" + ref + "&cursor=" + *p.NextCursor
 	}
 	require.Equal(t, ids, seen)
+
+	// The same list as CSV, every one at once, the customer's sealed name opened as in the JSON.
+	var export string
+	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions.csv?customer_ref="+ref, nil, &export))
+	exported, err := csv.NewReader(strings.NewReader(export)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, exported, 1+len(ids))
+	for _, row := range exported[1:] {
+		require.True(t, ids[row[0]], row[0])
+		require.Equal(t, []string{ref, "Mr Jones"}, row[8:10], "customer_ref and customer_name")
+	}
 
 	var p page
 	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?status=completed&customer_ref="+ref, nil, &p))

@@ -1,0 +1,139 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// exportPath is the CSV export of a list of actions: it streams every action the filters keep,
+// however many, so it is not held to the command timeout as a whole (each read of the read model
+// is).
+const exportPath = "/api/v1/actions.csv"
+
+// exportParams are the filters the export takes: those of GET /actions but its page's.
+var exportParams = slices.DeleteFunc(slices.Clone(listParams), func(p string) bool { return p == "limit" || p == "cursor" })
+
+// exportBatch is how many actions the export reads from the read model at a time.
+const exportBatch = 500
+
+// exportColumns are the export's columns, in order.
+var exportColumns = []string{
+	"id", "title", "status", "priority", "category", "team_id", "owner_id", "owner_name",
+	"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at", "overdue",
+	"escalation_level", "paused", "handovers", "created_by", "created_at", "updated_at", "outcome", "details",
+}
+
+// exportActions answers GET /actions.csv: the actions in the caller's scope that the filters of
+// GET /actions keep, newest first, as CSV (RFC 4180) with a header row, for a spreadsheet. A cell
+// a spreadsheet would take for a formula (=, +, -, @, a tab or a carriage return first) is written
+// with a ' before it.
+func (s *server) exportActions(c *gin.Context) {
+	f, fields := s.actionFilter(c, exportParams)
+	if len(fields) > 0 {
+		writeError(c, s.Log, invalidFields(fields...))
+		return
+	}
+	team, err := s.scopedTeam(c, f.TeamID)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	f.TeamID, f.Limit = team, exportBatch
+	ctx := c.Request.Context()
+	staff, err := s.Store.ListStaff(s.bound(ctx), "")
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	names := make(map[string]string, len(staff))
+	for _, st := range staff {
+		names[st.ID] = st.Name
+	}
+	// The first batch is read before anything is written, so that a read model that is down is
+	// answered with its problem, not an empty file.
+	rows, next, err := s.exportBatch(ctx, f)
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", `attachment; filename="actions-`+s.Now().UTC().Format("2006-01-02")+`.csv"`)
+	c.Status(http.StatusOK)
+	w := csv.NewWriter(c.Writer)
+	_ = w.Write(exportColumns)
+	now := s.Now()
+	for {
+		for _, a := range rows {
+			_ = w.Write(exportRow(a, names, now))
+		}
+		w.Flush()
+		c.Writer.Flush()
+		if next == nil {
+			return
+		}
+		f.After = next
+		if rows, next, err = s.exportBatch(ctx, f); err != nil {
+			// The answer has begun: cutting the connection tells the client the file is not
+			// whole, where ending it normally would pass a part for the whole.
+			s.Log.ErrorContext(ctx, "export cut short", "error", err, "request_id", c.GetString(requestIDKey))
+			panic(http.ErrAbortHandler)
+		}
+	}
+}
+
+// bound gives one read of a long answer the command timeout.
+func (s *server) bound(ctx context.Context) context.Context {
+	ctx, cancel := context.WithTimeout(ctx, s.commandTimeout())
+	context.AfterFunc(ctx, cancel) // released when it times out or the request ends
+	return ctx
+}
+
+// exportBatch reads the next batch of the export, its customers' data opened.
+func (s *server) exportBatch(ctx context.Context, f models.ActionFilter) ([]actionJSON, *models.Position, error) {
+	ctx = s.bound(ctx)
+	rows, next, err := s.Store.ListActions(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := s.renderOpenRows(ctx, rows)
+	return items, next, err
+}
+
+// exportRow is one action as the export's columns.
+func exportRow(a actionJSON, names map[string]string, now time.Time) []string {
+	due := ""
+	if !a.DueAt.IsZero() {
+		due = a.DueAt.UTC().Format(time.RFC3339)
+	}
+	overdue := !workflows.Status(a.Status).Final() && !a.Paused && !a.DueAt.IsZero() && a.DueAt.Before(now)
+	row := []string{
+		a.ID, a.Title, a.Status, a.Priority, a.Category, a.TeamID, a.OwnerID, names[a.OwnerID],
+		a.Customer.Ref, a.Customer.Name, a.Customer.Contact, strconv.Itoa(a.RequiredAuthority), due,
+		strconv.FormatBool(overdue), strconv.Itoa(a.EscalationLevel), strconv.FormatBool(a.Paused),
+		strconv.Itoa(len(a.Handovers)), a.CreatedBy, a.CreatedAt.UTC().Format(time.RFC3339),
+		a.UpdatedAt.UTC().Format(time.RFC3339), a.Outcome, a.Details,
+	}
+	for i, cell := range row {
+		row[i] = spreadsheetSafe(cell)
+	}
+	return row
+}
+
+// spreadsheetSafe keeps a spreadsheet from taking a cell for a formula (CSV injection): a cell that
+// begins with =, +, -, @, a tab or a carriage return is written with a ' before it.
+func spreadsheetSafe(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}

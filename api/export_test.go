@@ -1,0 +1,130 @@
+package api
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// exportCSV sends a GET with staffID's token and answers the status, the headers and, for a 200,
+// the CSV's rows.
+func (u *uiScale) exportCSV(staffID, path string) (int, http.Header, [][]string) {
+	u.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u.srv.URL+path, nil)
+	require.NoError(u.t, err)
+	req.Header.Set("Authorization", "Bearer token-"+staffID)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(u.t, err)
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, resp.Header, nil
+	}
+	rows, err := csv.NewReader(resp.Body).ReadAll()
+	require.NoError(u.t, err)
+	return resp.StatusCode, resp.Header, rows
+}
+
+// GET /actions.csv gives every action the list's filters keep, in the caller's scope, newest
+// first, past any page size: one row each under a header, with the owner's name and whether it is
+// overdue; a cell a spreadsheet would run as a formula is quoted with a '.
+func TestExportActionsAsCSV(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		n := exportBatch + 30                                      // more than one batch, more than a page of the list
+		u.put("late", "desk", "assigned", "ann", n, -24*time.Hour) // every one overdue
+		u.put("done", "desk", "completed", "ann", 3, -time.Hour)
+		u.put("kit", "kitchen", "assigned", "kim", 4, time.Hour)
+		formula, err := u.store.GetAction(context.Background(), "done-0000")
+		require.NoError(t, err)
+		formula.Title, formula.CustomerRef, formula.Version = `=HYPERLINK("http://example.invalid","x")`, "+44 7700", 2
+		require.NoError(t, u.store.ApplyProjection(context.Background(), formula, nil))
+
+		status, header, rows := u.exportCSV("ann", "/api/v1/actions.csv")
+		require.Equal(t, http.StatusOK, status)
+		require.Equal(t, "text/csv; charset=utf-8", header.Get("Content-Type"))
+		require.Equal(t, `attachment; filename="actions-`+u.now.Format("2006-01-02")+`.csv"`, header.Get("Content-Disposition"))
+		require.Equal(t, exportColumns, rows[0])
+		require.Len(t, rows, 1+n+3, "every action of her team, and no other team's")
+		col := func(name string) int {
+			for i, c := range exportColumns {
+				if c == name {
+					return i
+				}
+			}
+			t.Fatalf("no column %s", name)
+			return -1
+		}
+		byID := map[string][]string{}
+		for _, r := range rows[1:] {
+			require.Len(t, r, len(exportColumns))
+			byID[r[col("id")]] = r
+		}
+		require.Len(t, byID, n+3, "each action once")
+		late := byID["late-0000"]
+		require.Equal(t, "Ann", late[col("owner_name")])
+		require.Equal(t, "true", late[col("overdue")])
+		require.Equal(t, u.now.Add(-24*time.Hour).Format(time.RFC3339), late[col("due_at")])
+		done := byID["done-0000"]
+		require.Equal(t, "false", done[col("overdue")], "a completed action is not overdue")
+		require.Equal(t, `'=HYPERLINK("http://example.invalid","x")`, done[col("title")], "not run as a formula")
+		require.Equal(t, "'+44 7700", done[col("customer_ref")])
+		position := map[string]int{}
+		for i, r := range rows {
+			position[r[col("id")]] = i
+		}
+		require.Less(t, position["late-0529"], position["late-0000"], "newest first")
+
+		// The list's filters, and its scope: another team's is 404 to an agent, every team a manager's.
+		_, _, rows = u.exportCSV("ann", "/api/v1/actions.csv?status=completed")
+		require.Len(t, rows, 1+3)
+		_, _, rows = u.exportCSV("ann", "/api/v1/actions.csv?q=late-000")
+		require.Len(t, rows, 1+10)
+		status, _, _ = u.exportCSV("ann", "/api/v1/actions.csv?team_id=kitchen")
+		require.Equal(t, http.StatusNotFound, status)
+		_, _, rows = u.exportCSV("max", "/api/v1/actions.csv?overdue=true")
+		require.Len(t, rows, 1+n, "a manager's overdue over every team")
+		for _, bad := range []string{"limit=10", "cursor=x", "status=lost", "overdue=maybe", "q="} {
+			status, _, _ = u.exportCSV("ann", "/api/v1/actions.csv?"+bad)
+			require.Equal(t, http.StatusUnprocessableEntity, status, bad)
+		}
+		status, _, _ = u.exportCSV("nobody", "/api/v1/actions.csv")
+		require.Equal(t, http.StatusUnauthorized, status)
+	})
+}
+
+// The find page offers what it lists as CSV: every one of them, not only the page shown; a team
+// outside the person's scope is refused as a page, not a file.
+func TestFindPageDownloadsCSV(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		u.put("late", "desk", "assigned", "ann", findPage+5, -time.Hour)
+		u.put("kit", "kitchen", "assigned", "kim", 2, -time.Hour)
+		status, page := u.get("ann", "/find?q=late")
+		require.Equal(t, http.StatusOK, status, page)
+		require.Contains(t, page, `<a href="/find.csv?q=late&amp;state=open" download>Download every one as CSV</a>`)
+
+		status, body := u.get("ann", "/find.csv?q=late&state=open")
+		require.Equal(t, http.StatusOK, status, body)
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		require.NoError(t, err)
+		require.Len(t, rows, 1+findPage+5)
+
+		status, body = u.get("max", "/find.csv?state=overdue&team=kitchen")
+		require.Equal(t, http.StatusOK, status, body)
+		rows, err = csv.NewReader(strings.NewReader(body)).ReadAll()
+		require.NoError(t, err)
+		require.Len(t, rows, 1+2, "one team's, from the manager view")
+
+		status, page = u.get("ann", "/find.csv?state=overdue&team=kitchen")
+		require.Equal(t, http.StatusNotFound, status)
+		require.Contains(t, page, "<!doctype html>", "a refusal is a page")
+		status, page = u.get("ann", "/find.csv")
+		require.Equal(t, http.StatusUnprocessableEntity, status)
+		require.Contains(t, page, "Say what to find")
+	})
+}
