@@ -651,9 +651,9 @@ var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "q", 
 const maxSearchText = 100
 
 // actionFilter reads the filters of a list of actions (GET /actions and its export) from the query,
-// with what is wrong with them. known are the parameters the route takes; a page's limit and
-// cursor are read only when it takes them.
-func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilter, []FieldError) {
+// its team held to the caller's scope; a 422 lists what is wrong with them. known are the
+// parameters the route takes; a page's limit and cursor are read only when it takes them.
+func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilter, error) {
 	f := models.ActionFilter{
 		IDs: c.QueryArray("id"), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
 		CustomerRef: c.Query("customer_ref"), Text: strings.TrimSpace(c.Query("q")), Now: s.Now(), Limit: 50,
@@ -713,21 +713,20 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 		}
 		f.After = &models.Position{CreatedAt: cur.CreatedAt, ID: cur.ID}
 	}
-	return f, fields
+	if len(fields) > 0 {
+		return f, invalidFields(fields...)
+	}
+	team, err := s.scopedTeam(c, f.TeamID)
+	f.TeamID = team
+	return f, err
 }
 
 func (s *server) listActions(c *gin.Context) {
-	f, fields := s.actionFilter(c, listParams)
-	if len(fields) > 0 {
-		writeError(c, s.Log, invalidFields(fields...))
-		return
-	}
-	team, err := s.scopedTeam(c, f.TeamID)
+	f, err := s.actionFilter(c, listParams)
 	if err != nil {
 		writeError(c, s.Log, err)
 		return
 	}
-	f.TeamID = team
 	rows, next, err := s.Store.ListActions(c.Request.Context(), f)
 	if err != nil {
 		writeError(c, s.Log, err)

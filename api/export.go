@@ -38,17 +38,12 @@ var exportColumns = []string{
 // a spreadsheet would take for a formula (=, +, -, @, a tab or a carriage return first) is written
 // with a ' before it.
 func (s *server) exportActions(c *gin.Context) {
-	f, fields := s.actionFilter(c, exportParams)
-	if len(fields) > 0 {
-		writeError(c, s.Log, invalidFields(fields...))
-		return
-	}
-	team, err := s.scopedTeam(c, f.TeamID)
+	f, err := s.actionFilter(c, exportParams)
 	if err != nil {
 		writeError(c, s.Log, err)
 		return
 	}
-	f.TeamID, f.Limit = team, exportBatch
+	f.Limit = exportBatch
 	ctx := c.Request.Context()
 	staff, err := s.Store.ListStaff(s.bound(ctx), "")
 	if err != nil {

@@ -16,11 +16,7 @@ import (
 // the CSV's rows.
 func (u *uiScale) exportCSV(staffID, path string) (int, http.Header, [][]string) {
 	u.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u.srv.URL+path, nil)
-	require.NoError(u.t, err)
-	req.Header.Set("Authorization", "Bearer token-"+staffID)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(u.t, err)
+	resp := u.apiGet(staffID, path)
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, resp.Body)

@@ -29,14 +29,21 @@ func forEachUIScale(t *testing.T, fn func(t *testing.T, u *uiScale)) {
 	}
 }
 
-// call sends a GET to the JSON API with staffID's token and decodes the answer into body.
-func (u *uiScale) call(staffID, path string, body any) int {
+// apiGet sends a GET to the API with staffID's token; the caller closes the answer's body.
+func (u *uiScale) apiGet(staffID, path string) *http.Response {
 	u.t.Helper()
 	req, err := http.NewRequest(http.MethodGet, u.srv.URL+path, nil)
 	require.NoError(u.t, err)
 	req.Header.Set("Authorization", "Bearer token-"+staffID)
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(u.t, err)
+	return resp
+}
+
+// call sends a GET to the JSON API with staffID's token and decodes the answer into body.
+func (u *uiScale) call(staffID, path string, body any) int {
+	u.t.Helper()
+	resp := u.apiGet(staffID, path)
 	defer resp.Body.Close()
 	require.NoError(u.t, json.NewDecoder(resp.Body).Decode(body))
 	return resp.StatusCode
