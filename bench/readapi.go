@@ -1,13 +1,16 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/handover/handover/api"
@@ -105,8 +108,31 @@ func (r *ReadAPI) get(ctx context.Context, staffID, path string) (int, error) {
 	return len(all) - 1, nil
 }
 
+// export downloads path as CSV as staffID, checks that every customer's name in it was opened,
+// and returns how many actions it lists.
+func (r *ReadAPI) export(ctx context.Context, staffID, path string) (int, error) {
+	body, err := send(ctx, r.client, http.MethodGet, r.base+path, seedToken(staffID), nil, http.StatusOK)
+	if err != nil {
+		return 0, fmt.Errorf("as %s: %w", staffID, err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(rows) == 0 {
+		return 0, fmt.Errorf("GET %s: not CSV with a header: %v", path, err)
+	}
+	name := slices.Index(rows[0], "customer_name")
+	if name < 0 {
+		return 0, fmt.Errorf("GET %s: no customer_name column", path)
+	}
+	for _, row := range rows[1:] {
+		if pii.IsSealed(row[name]) || row[name] == pii.Erased {
+			return 0, fmt.Errorf("GET %s: a customer's name was not opened (%q)", path, row[name])
+		}
+	}
+	return len(rows) - 1, nil
+}
+
 // Queries are the API's reads matching ReadQueries: a team's newest actions (as its supervisor),
-// an owner's open ones, an agent's and a supervisor's inbox, an agent's inbox records, one action
+// the team's open ones as CSV (every one, as a download), an owner's open ones, an agent's and a supervisor's inbox, an agent's inbox records, one action
 // and its timeline.
 func (r *ReadAPI) Queries() []ReadQuery {
 	s := r.seed
@@ -134,6 +160,10 @@ func (r *ReadAPI) Queries() []ReadQuery {
 		{"API inbox notifications", func(ctx context.Context, i int) (int, error) {
 			// What the inbox page asks for: the newest it shows.
 			return r.get(ctx, agent(i), "/api/v1/me/notifications?limit=15")
+		}},
+		{"API export team open (CSV)", func(ctx context.Context, i int) (int, error) {
+			t := teamOf(i)
+			return r.export(ctx, s.Supervisors[t], "/api/v1/actions.csv?team_id="+s.Teams[t]+"&"+open.Encode())
 		}},
 		{"API action and its timeline", func(ctx context.Context, i int) (int, error) {
 			id := s.Actions[(i*104729)%len(s.Actions)]
