@@ -246,9 +246,14 @@ func (s *State) PendingHandover() *Handover {
 	return nil
 }
 
-// Clone returns a copy that shares nothing mutable with s.
+// Clone returns a copy that shares nothing mutable with s. (The times and the follow-up it points
+// to, and the calendar snapshot, are shared: the lifecycle replaces them, never changes them.)
 func (s State) Clone() State {
 	s.Handovers = slices.Clone(s.Handovers)
+	for i := range s.Handovers {
+		s.Handovers[i].Notes.Fields = maps.Clone(s.Handovers[i].Notes.Fields)
+	}
+	s.Policy.RequiredFields = slices.Clone(s.Policy.RequiredFields)
 	s.Ladder = slices.Clone(s.Ladder)
 	s.Names = maps.Clone(s.Names)
 	s.RecentRequests = slices.Clone(s.RecentRequests)
