@@ -1167,6 +1167,6 @@ func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
 		"handover_id": h.ID, "rating": in.Rating, "comment": in.Comment, "situation": h.Situation,
 	})
 	s.notify(ev, NotifyFeedback, []string{h.FromID}, "",
-		fmt.Sprintf("%s rated your handover of %q %d/5: %s", h.ToID, s.Title, in.Rating, in.Comment))
+		fmt.Sprintf("%s rated your handover of %q %d/5: %s", s.who(h.ToID), s.Title, in.Rating, in.Comment))
 	return []Event{ev}
 }

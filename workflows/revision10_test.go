@@ -196,3 +196,29 @@ func TestRefusalsNamePeople(t *testing.T) {
 		}
 	}
 }
+
+// A recipient's rating of a handover tells the person who made it who rated it by name (revision
+// 10); revision 9 gave the rater's staff ID.
+func TestFeedbackNamesTheRater(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	bob := workflows.Actor{ID: "bob", Role: workflows.RoleAgent, Name: "Bob Brown"}
+	toBob := onShift("bob", 1)
+	toBob.Name = "Bob Brown"
+	for rev, want := range map[int]string{
+		10: `Bob Brown rated your handover of "Late checkout" 4/5: clear notes`,
+		9:  `bob rated your handover of "Late checkout" 4/5: clear notes`,
+	} {
+		in := startInput(fmt.Sprintf("n-feedback-%d", rev))
+		in.Revision, in.OwnerName = rev, "Alice Adams"
+		s, _ := workflows.NewState(in, now)
+		workflows.ApplyHandover(&s, handoverTo(toBob), now)
+		workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now.Add(time.Minute))
+		s.TakeOutbox()
+		workflows.ApplyFeedback(&s, workflows.FeedbackInput{Actor: bob, HandoverID: "h1", Rating: 4, Comment: "clear notes"}, now.Add(2*time.Minute))
+		out := s.TakeOutbox()
+		require.Len(t, out, 1)
+		require.Equal(t, []string{"alice"}, out[0].To)
+		require.Equal(t, want, out[0].Message, "revision %d", rev)
+	}
+}
