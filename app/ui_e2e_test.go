@@ -1007,7 +1007,7 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	// Bob, whose page still offered the acceptance, is told what happened.
 	resp, page = bob.do(http.MethodPost, "/actions/"+a.ID+"/accept", url.Values{"csrf": {bobCSRF}, "summary": {"2pm, I tell housekeeping"}})
 	require.Equal(t, http.StatusConflict, resp.StatusCode)
-	require.Regexp(t, `<strong>Nothing changed:</strong> the handover to you was withdrawn at <time datetime="[^"]+Z">[^<]+</time> \(the timeline says why\): alice owns the action`, page)
+	require.Regexp(t, `<strong>Nothing changed:</strong> the handover to you was withdrawn at <time datetime="[^"]+Z">[^<]+</time> \(the timeline says why\): Alice Adams owns the action`, page)
 	require.NotContains(t, page, `id="form-accept"`)
 }
 

@@ -451,7 +451,7 @@ func (h *Handover) endedForRecipient(s *State) string {
 	}
 	keeps := "nobody owns the action now"
 	if s.OwnerID != "" {
-		keeps = s.OwnerID + " owns the action"
+		keeps = s.who(s.OwnerID) + " owns the action"
 	}
 	if h.Status == HandoverExpired {
 		return fmt.Sprintf("the handover to you expired%s, unanswered: %s", at, keeps)
@@ -1082,7 +1082,7 @@ func CheckClaim(s *State, in ClaimInput) error {
 		return err
 	}
 	if s.OwnerID != "" {
-		return refuse(ErrConflict, "the action is owned by %s: ask a supervisor to reassign it", s.OwnerID)
+		return refuse(ErrConflict, "the action is owned by %s: ask a supervisor to reassign it", s.who(s.OwnerID))
 	}
 	if in.Claimant.ID != in.Actor.ID {
 		return refuse(ErrForbidden, "you can only claim an action for yourself")

@@ -172,8 +172,10 @@ func TestRefusalsNamePeople(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
 	for rev, want := range map[int][]string{
-		10: {"to_id: Bob Brown is not on shift", "to_id: Alice Adams already owns this action", "only the owner (Alice Adams) can hand this action over"},
-		9:  {"to_id: bob is not on shift", "to_id: alice already owns this action", "only the owner (alice) can hand this action over"},
+		10: {"to_id: Bob Brown is not on shift", "to_id: Alice Adams already owns this action", "only the owner (Alice Adams) can hand this action over",
+			"(the timeline says why): Alice Adams owns the action", "the action is owned by Alice Adams: ask a supervisor"},
+		9: {"to_id: bob is not on shift", "to_id: alice already owns this action", "only the owner (alice) can hand this action over",
+			"(the timeline says why): alice owns the action", "the action is owned by alice: ask a supervisor"},
 	} {
 		in := startInput(fmt.Sprintf("n-refusals-%d", rev))
 		in.Revision, in.OwnerName = rev, "Alice Adams"
@@ -191,6 +193,20 @@ func TestRefusalsNamePeople(t *testing.T) {
 			require.Error(t, err)
 			got = append(got, err.Error())
 		}
+		// Bob answers a handover withdrawn since his page was drawn; Erin would claim the action
+		// once it is escalated, but Alice still owns it.
+		toBob := onShift("bob", 1)
+		toBob.Name = "Bob Brown"
+		workflows.ApplyHandover(&s, handoverTo(toBob), now)
+		workflows.ApplyWithdraw(&s, workflows.WithdrawInput{Actor: alice, Reason: "needed at the bar"}, now)
+		err := workflows.CheckAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"})
+		require.Error(t, err)
+		got = append(got, err.Error())
+		workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carol, Reason: "guest complained"}, now)
+		erin := onShift("erin", 1)
+		err = workflows.CheckClaim(&s, workflows.ClaimInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Claimant: erin})
+		require.Error(t, err)
+		got = append(got, err.Error())
 		for i, w := range want {
 			require.Contains(t, got[i], w, "revision %d", rev)
 		}
