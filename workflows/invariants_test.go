@@ -627,6 +627,9 @@ func (w *world) checkRefusal(name string, refused error, before workflows.State)
 	if strings.TrimSpace(appErr.Message()) == "" {
 		w.fail("the refusal of %s gives no reason", name)
 	}
+	if id := w.namedByID(appErr.Message()); id != "" {
+		w.fail("the refusal of %s names %s by staff ID, though the action knows their name: %q", name, id, appErr.Message())
+	}
 	if stateJSON(w, &w.s) != stateJSON(w, &before) {
 		w.fail("the refused %s changed the state", name)
 	}
