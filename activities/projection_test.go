@@ -9,7 +9,6 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/models"
-	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/workflows"
 )
 
@@ -17,16 +16,12 @@ import (
 // for its outcome, and the team's other supervisors to check it. The owner is not also asked, as a
 // supervisor, to check their own work (two notices for one due time).
 func TestSupervisorOwnerIsAskedOnceAtTheDueTime(t *testing.T) {
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
-	ctx := context.Background()
 	team := "frontdesk"
-	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
-	for _, st := range []models.Staff{
-		{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
-		{ID: "sam", Name: "Sam Stone", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
-	} {
-		require.NoError(t, store.SaveStaff(ctx, st))
-	}
+	store := frontDesk(t,
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "sam", Name: "Sam Stone", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
 	in := workflows.StartInput{
 		ActionID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "carol",

@@ -13,21 +13,29 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
+// frontDesk is a read model with the team frontdesk and its staff.
+func frontDesk(t *testing.T, staff ...models.Staff) *models.Store {
+	t.Helper()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: "frontdesk", Name: "Front desk"}))
+	for _, st := range staff {
+		require.NoError(t, store.SaveStaff(ctx, st))
+	}
+	return store
+}
+
 // What a shift handover left with the outgoing person reaches the supervisors' inbox, which
 // people read: it names the outgoing person and the colleague who did not take the action on,
 // not their staff IDs.
 func TestShiftLeftoversNamePeople(t *testing.T) {
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
-	ctx := context.Background()
 	team := "frontdesk"
-	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
-	for _, st := range []models.Staff{
-		{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
-		{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &team, Active: true, OnShift: true},
-		{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
-	} {
-		require.NoError(t, store.SaveStaff(ctx, st))
-	}
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
+		models.Staff{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
 	now := time.Now().UTC()
 	for id, title := range map[string]string{"a": "Airport taxi", "b": "Late checkout"} {
 		require.NoError(t, store.ApplyProjection(ctx, models.Action{
