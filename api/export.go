@@ -78,16 +78,10 @@ func (s *server) exportActions(c *gin.Context) {
 	}
 }
 
-// bound gives one read of a long answer the command timeout.
-func (s *server) bound(ctx context.Context) context.Context {
-	ctx, cancel := context.WithTimeout(ctx, s.commandTimeout())
-	context.AfterFunc(ctx, cancel) // released when it times out or the request ends
-	return ctx
-}
-
 // exportBatch reads the next batch of the export, its customers' data opened.
 func (s *server) exportBatch(ctx context.Context, f models.ActionFilter) ([]actionJSON, *models.Position, error) {
-	ctx = s.bound(ctx)
+	ctx, cancel := context.WithTimeout(ctx, s.commandTimeout()) // each read bounded, not the whole answer
+	defer cancel()
 	rows, next, err := s.Store.ListActions(ctx, f)
 	if err != nil {
 		return nil, nil, err
