@@ -40,29 +40,20 @@ var findStates = []findState{
 // reference hold the words typed (GET /actions?q=), newest first, a page at a time; or, overdue
 // or escalated chosen without words, every such action in scope (a manager's: every team's).
 func (s *server) uiFind(c *gin.Context) {
-	text := strings.TrimSpace(c.Query("q"))
-	// The status asked for; anything else is the default, the first.
-	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
+	asked := askedFind(c)
+	text, chosen, team := asked.text, asked.chosen, asked.team
 	state := chosen.Value
-	team := c.Query("team") // one team's, from the manager view's counts; the API checks the scope
 	data := gin.H{"Q": text, "State": state, "StateLabel": chosen.Label, "States": findStates, "Team": team}
 	if text == "" && chosen.Filter == "" {
 		s.render(c, http.StatusOK, "find", data)
 		return
 	}
-	q := findQuery(text, chosen, team)
+	q := asked.api()
 	q.Set("limit", strconv.Itoa(findPage))
 	if team != "" {
 		data["TeamName"], _ = s.teamName(c, team)
 	}
-	export := url.Values{"state": {state}}
-	if text != "" {
-		export.Set("q", text)
-	}
-	if team != "" {
-		export.Set("team", team)
-	}
-	data["Export"] = "/find.csv?" + export.Encode()
+	data["Export"] = "/find.csv?" + asked.page().Encode()
 	if cur := c.Query("cursor"); cur != "" {
 		q.Set("cursor", cur)
 	}
@@ -86,33 +77,54 @@ func (s *server) uiFind(c *gin.Context) {
 	}
 	data["Searched"], data["Rows"] = true, s.rows(page.Items)
 	if page.NextCursor != nil {
-		more := url.Values{"state": {state}, "cursor": {*page.NextCursor}}
-		if text != "" {
-			more.Set("q", text)
-		}
-		if team != "" {
-			more.Set("team", team)
-		}
+		more := asked.page()
+		more.Set("cursor", *page.NextCursor)
 		data["More"] = "/find?" + more.Encode()
 	}
 	data["Earlier"] = c.Query("cursor") != ""
 	s.render(c, http.StatusOK, "find", data)
 }
 
-// findQuery is the API's filters for what the find page was asked: the words, the status chosen
-// and a team.
-func findQuery(text string, chosen findState, team string) url.Values {
+// findAsked is what the find page was asked: the words, the status chosen and a team.
+type findAsked struct {
+	text   string
+	chosen findState
+	team   string // one team's, from the manager view's counts; the API checks the scope
+}
+
+// askedFind reads what the find page (or its download) was asked; a status it does not know is
+// the default, the first.
+func askedFind(c *gin.Context) findAsked {
+	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
+	return findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, team: c.Query("team")}
+}
+
+// page is the find page's own parameters for what was asked (its links: the next page, the
+// download).
+func (a findAsked) page() url.Values {
+	v := url.Values{"state": {a.chosen.Value}}
+	if a.text != "" {
+		v.Set("q", a.text)
+	}
+	if a.team != "" {
+		v.Set("team", a.team)
+	}
+	return v
+}
+
+// api is the API's filters for what was asked.
+func (a findAsked) api() url.Values {
 	q := url.Values{}
-	if text != "" {
-		q.Set("q", text)
+	if a.text != "" {
+		q.Set("q", a.text)
 	}
-	if chosen.Filter != "" {
-		q.Set(chosen.Filter, "true")
+	if a.chosen.Filter != "" {
+		q.Set(a.chosen.Filter, "true")
 	}
-	if team != "" {
-		q.Set("team_id", team)
+	if a.team != "" {
+		q.Set("team_id", a.team)
 	}
-	for _, status := range chosen.Statuses {
+	for _, status := range a.chosen.Statuses {
 		q.Add("status", string(status))
 	}
 	return q
@@ -121,14 +133,13 @@ func findQuery(text string, chosen findState, team string) url.Values {
 // uiFindExport downloads what the find page lists, every one of them, as CSV (GET
 // /actions.csv): for a spreadsheet. A refusal is drawn as a page, as the find page's are.
 func (s *server) uiFindExport(c *gin.Context) {
-	text := strings.TrimSpace(c.Query("q"))
-	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
-	if text == "" && chosen.Filter == "" {
+	asked := askedFind(c)
+	if asked.text == "" && asked.chosen.Filter == "" {
 		s.uiError(c, http.StatusUnprocessableEntity, "Say what to find, or choose Overdue or Escalated, before downloading the list.")
 		return
 	}
 	w := &streamOrRefusal{w: c.Writer, header: http.Header{}}
-	if err := s.forward(c, "/api/v1/actions.csv?"+findQuery(text, chosen, c.Query("team")).Encode(), w); err != nil {
+	if err := s.forward(c, "/api/v1/actions.csv?"+asked.api().Encode(), w); err != nil {
 		s.uiError(c, http.StatusInternalServerError, "The list could not be downloaded.")
 		return
 	}
