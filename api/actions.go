@@ -420,19 +420,20 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 			return "", "", nil, err
 		}
 		var refusal string
+		who := cmp.Or(owner.Name, owner.ID) // as the workflow's refusals name people
 		switch {
 		case err != nil || !owner.Active:
 			refusal = "is not an active member of staff"
 		case !workflows.Role(owner.Role).CanOwn():
-			refusal = owner.ID + " has role " + owner.Role + " and cannot own actions"
+			refusal = who + " has role " + owner.Role + " and cannot own actions"
 		case owner.Authority < req.RequiredAuthority && !wrong("required_authority"):
-			refusal = fmt.Sprintf("%s has authority %d, this action needs %d", owner.ID, owner.Authority, req.RequiredAuthority)
+			refusal = fmt.Sprintf("%s has authority %d, this action needs %d", who, owner.Authority, req.RequiredAuthority)
 		case teamID != "" && teamOf(owner) != teamID:
-			refusal = owner.ID + " is not in team " + teamID
+			refusal = who + " is not in team " + teamID
 		case !owner.OnShift && owner.ID != caller.ID:
 			// As for a handover or routing: nobody is given work while off shift (unless they
 			// record it for themselves).
-			refusal = owner.ID + " is off shift: choose someone on shift, or leave the owner out to route it to the team"
+			refusal = who + " is off shift: choose someone on shift, or leave the owner out to route it to the team"
 		}
 		if refusal != "" {
 			fields = append(fields, FieldError{Field: "owner_id", Message: refusal})

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -107,7 +108,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 	if len(actions) == 0 {
 		// Nothing would be handed over: a record saying "every action is settled" would mislead.
-		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s owns no open action: there is nothing to hand over", from.ID)})
+		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s owns no open action: there is nothing to hand over", cmp.Or(from.Name, from.ID))})
 	}
 	items := make([]workflows.ShiftItem, 0, len(actions))
 	routes := s.newRouter(from.ID)

@@ -87,6 +87,10 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 			require.Equal(t, tc.field, p.Errors[0].Field, tc.name)
 		}
 	}
+	// The owner a create names is refused by name, as the workflows' refusals name people.
+	var below problem
+	require.Equal(t, 422, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "required_authority", 2), &below))
+	require.Contains(t, below.Detail, "owner_id: Alice Adams has authority 1, this action needs 2")
 	// Days are not a unit (a day of open time is not 24 hours): the refusal says to write hours.
 	var days problem
 	require.Equal(t, 422, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "due_in", "2d"), &days))

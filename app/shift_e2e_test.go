@@ -76,7 +76,7 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers",
 		map[string]any{"from_id": outID, "to_id": "alice", "notes": "n", "situation": "busy"}, &p), "a recipient of another team takes none of them")
-	require.Contains(t, p.Detail, "to_id: alice is not in team")
+	require.Contains(t, p.Detail, "to_id: Alice Adams is not in team", "named as the workflows name people")
 
 	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "Quiet night; room 12 waits on a plumber.", "situation": "routine", "accept_within": "4s"}
 	key := modelstest.Name("shift")

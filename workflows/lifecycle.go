@@ -266,7 +266,7 @@ func checkCallerEligible(s *State, r Recipient) error {
 }
 
 // Ineligible says why r cannot own this action, or "" when they can: the rules every new owner
-// meets (a page asks it to say why the recipient of a handover cannot accept it now).
+// meets. People are named as the action's revision names them.
 func Ineligible(s *State, r Recipient) string {
 	switch {
 	case blank(r.ID):
@@ -288,8 +288,17 @@ func Ineligible(s *State, r Recipient) string {
 // CheckRecipient refuses someone who could not take any action of the team: inactive, in a role
 // that owns nothing, in another team or off shift. (What one action needs beyond that, its
 // authority, is checked with the action.)
+// No workflow replays it, so it names people as the current revision does.
 func CheckRecipient(teamID, field string, r Recipient) error {
-	return checkEligible(&State{TeamID: teamID}, field, r)
+	return checkEligible(&State{TeamID: teamID, revision: CurrentRevision}, field, r)
+}
+
+// IneligibleNow is Ineligible for a copy of the action read from the read model, which keeps no
+// revision (a page asking why the recipient of a handover cannot accept it now): no workflow
+// replays it, so it names people as the current revision does.
+func IneligibleNow(s State, r Recipient) string {
+	s.revision = CurrentRevision
+	return Ineligible(&s, r)
 }
 
 // CheckHandover refuses a handover the state, the actor or the recipient does not allow.

@@ -213,6 +213,26 @@ func TestRefusalsNamePeople(t *testing.T) {
 	}
 }
 
+// What the API refuses before any workflow is asked (the recipient of a shift handover; the
+// recipient of a handover on the accept page, judged on the read model's copy of the action, which
+// keeps no revision) names people as revision 10 does: no workflow replays those checks.
+func TestChecksOutsideWorkflowsNamePeople(t *testing.T) {
+	t.Parallel()
+	offShift := onShift("bob", 1)
+	offShift.Name, offShift.OnShift = "Bob Brown", false
+	require.ErrorContains(t, workflows.CheckRecipient("frontdesk", "to_id", offShift), "to_id: Bob Brown is not on shift (")
+	otherTeam := onShift("bob", 1)
+	otherTeam.Name, otherTeam.TeamID = "Bob Brown", "kitchen"
+	require.ErrorContains(t, workflows.CheckRecipient("frontdesk", "to_id", otherTeam), "to_id: Bob Brown is not in team frontdesk (")
+
+	copied := workflows.State{TeamID: "frontdesk", RequiredAuthority: 2} // as read from the read model
+	require.Equal(t, "bob has authority 1, this action needs 2", workflows.Ineligible(&copied, onShift("bob", 1)), "a state of no revision names by ID")
+	low := onShift("bob", 1)
+	low.Name = "Bob Brown"
+	require.Equal(t, "Bob Brown has authority 1, this action needs 2", workflows.IneligibleNow(copied, low))
+	require.Empty(t, workflows.IneligibleNow(copied, onShift("erin", 2)))
+}
+
 // A recipient's rating of a handover tells the person who made it who rated it by name (revision
 // 10); revision 9 gave the rater's staff ID.
 func TestFeedbackNamesTheRater(t *testing.T) {
