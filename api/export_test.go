@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models/modelstest"
 )
 
 // exportCSV sends a GET with staffID's token and answers the status, the headers and, for a 200,
@@ -123,4 +125,41 @@ func TestFindPageDownloadsCSV(t *testing.T) {
 		require.Equal(t, http.StatusUnprocessableEntity, status)
 		require.Contains(t, page, "Say what to find")
 	})
+}
+
+// An export that fails after its first rows are sent cuts the connection rather than ending the
+// file as if it were whole: the client (or the browser, through the Find page's download) reads a
+// truncated body as an error. The failure is a row of
+// the second batch that the read model cannot read (a text in a number's column, which SQLite
+// stores as it is given; PostgreSQL refuses it, so this runs on SQLite alone).
+func TestExportCutShortIsNotWhole(t *testing.T) {
+	t.Parallel()
+	u := newUIScaleOn(t, modelstest.SQLiteURL(t))
+	n := exportBatch + 30
+	u.put("late", "desk", "assigned", "ann", n, -24*time.Hour)
+	// The oldest action comes in the second batch (newest first).
+	require.NoError(t, u.store.DB().Exec("UPDATE actions SET escalation_level = 'high' WHERE id = ?", "late-0000").Error)
+
+	// Both the API's export and the Find page's download, which streams it through.
+	for _, resp := range []*http.Response{u.apiGet("ann", "/api/v1/actions.csv"), u.pageResponse("ann", http.MethodGet, "/find.csv?q=late", nil)} {
+		require.Equal(t, http.StatusOK, resp.StatusCode, "the first batch was read: the answer began")
+		r := csv.NewReader(resp.Body)
+		rows := 0
+		var err error
+		for {
+			if _, err = r.Read(); err != nil {
+				break
+			}
+			rows++
+		}
+		resp.Body.Close()
+		require.ErrorIs(t, err, io.ErrUnexpectedEOF, "%s: a cut connection, not the end of a file", resp.Request.URL.Path)
+		require.Equal(t, 1+exportBatch, rows, "the header and the first batch came before the cut")
+	}
+
+	// Without the unreadable row the same export ends normally.
+	require.NoError(t, u.store.DB().Exec("UPDATE actions SET escalation_level = 0 WHERE id = ?", "late-0000").Error)
+	status, _, all := u.exportCSV("ann", "/api/v1/actions.csv")
+	require.Equal(t, http.StatusOK, status)
+	require.Len(t, all, 1+n)
 }

@@ -93,6 +93,16 @@ func (u *uiScale) get(staffID, path string) (int, string) {
 // session's CSRF token) when there is one, and answers the page drawn (a redirect is not followed).
 func (u *uiScale) page(staffID, method, path string, form url.Values) (int, string) {
 	u.t.Helper()
+	resp := u.pageResponse(staffID, method, path, form)
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	require.NoError(u.t, err)
+	return resp.StatusCode, string(answer)
+}
+
+// pageResponse is page's request: the caller reads and closes the answer's body.
+func (u *uiScale) pageResponse(staffID, method, path string, form url.Values) *http.Response {
+	u.t.Helper()
 	sess, err := u.store.OpenSession(context.Background(), "token-"+staffID, time.Now(), time.Hour)
 	require.NoError(u.t, err)
 	var body io.Reader
@@ -108,10 +118,7 @@ func (u *uiScale) page(staffID, method, path string, form url.Values) (int, stri
 	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: sess.ID})
 	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 	require.NoError(u.t, err)
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(resp.Body)
-	require.NoError(u.t, err)
-	return resp.StatusCode, string(answer)
+	return resp
 }
 
 // The manager's table counts each team's open actions, overdue, escalated, waiting for
