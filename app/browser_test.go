@@ -313,6 +313,28 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	bob.waitText("#action-status", "completed")
 	require.Contains(t, bob.text(`.timeline`), "handover accepted")
 	require.Contains(t, bob.text(`.timeline`), "completed")
+	// Printed, the action page is the packet without the controls: no menu, no commands; the
+	// handovers' notes print even when folded on screen.
+	_, err = chromedp.Call(bob.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+	require.NoError(t, err)
+	printed, err := chromedp.Run(bob.ctx, chromedp.Evaluate[map[string]bool](`(function () {
+		var past = document.querySelector('details.handover-past');
+		past.removeAttribute('open');
+		var shown = function (el) { return !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0; };
+		return {
+			menu: shown(document.querySelector('header.top')),
+			commands: shown(document.querySelector('section.commands')),
+			timeline: shown(document.querySelector('section.timeline')),
+			notes: shown(past.querySelector('.notes')),
+		};
+	})()`))
+	require.NoError(t, err)
+	require.Equal(t, map[string]bool{"menu": false, "commands": false, "timeline": true, "notes": true}, printed)
+	_, err = chromedp.Call(bob.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+	require.NoError(t, err)
+	onScreen, err := chromedp.Run(bob.ctx, chromedp.Evaluate[bool](`document.querySelector('details.handover-past .notes').checkVisibility()`))
+	require.NoError(t, err)
+	require.False(t, onScreen, "folded on screen")
 	alice.waitText("#live-status", "This page has changed. Resume live updates to see it.")
 	require.Equal(t, "assigned", alice.text("#action-status"), "paused: not redrawn")
 	alice.do(chromedp.Click(chromedp.CSS(`#live-pause`)))
