@@ -24,7 +24,7 @@ import (
 // sendCommand delivers one command to the action's workflow as an Update and answers with the
 // workflow's new state. A repeated Idempotency-Key is de-duplicated by Temporal.
 func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg any, idem workflows.Idempotency, status int) {
-	ctx, unwatch := s.engine.watch(c.Request.Context()) // bounded by the command timeout
+	wctx, unwatch := s.engine.watch(c.Request.Context()) // bounded by the command timeout
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ActionWorkflowID(a.ID),
 		UpdateName:   update,
@@ -36,15 +36,15 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 		// body makes another update, which the workflow refuses for reusing the key.
 		opts.UpdateID = idem.Key + "/" + idem.Hash
 	}
-	handle, err := s.Temporal.UpdateWorkflow(ctx, opts)
+	handle, err := s.Temporal.UpdateWorkflow(wctx, opts)
 	var state workflows.State
 	if err == nil {
-		err = handle.Get(ctx, &state)
+		err = handle.Get(wctx, &state)
 	}
-	err = unwatch(err)
+	err = unwatch(err) // which ends wctx: what follows reads with the request's own context
 	var body actionJSON
 	if err == nil {
-		body, err = s.renderOpen(ctx, state)
+		body, err = s.renderOpen(c.Request.Context(), state)
 	}
 	if err != nil {
 		writeError(c, s.Log, err)

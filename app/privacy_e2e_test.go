@@ -50,10 +50,26 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
 	ho := merge(handoverBody, "customer_message", canary+" message on handover")
 	ho = merge(ho, "notes", map[string]any{"summary": "Guest wants a 2pm checkout", "customer_context": canary + " context"})
-	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", ho, nil))
-	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+	// Each command answers with the action's data opened, as a read does (not "[unavailable]",
+	// which is for a read model that cannot give the keys).
+	var answered struct {
+		Customer  struct{ Name, Contact string } `json:"customer"`
+		Handovers []struct {
+			Notes struct {
+				CustomerContext string `json:"customer_context"`
+			} `json:"notes"`
+			CustomerMessage string `json:"customer_message"`
+		} `json:"handovers"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", ho, &answered))
+	require.Equal(t, canary+" Name", answered.Customer.Name)
+	require.Equal(t, canary+" context", answered.Handovers[0].Notes.CustomerContext)
+	require.Equal(t, canary+" message on handover", answered.Handovers[0].CustomerMessage)
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, &answered))
+	require.Equal(t, canary+"@example.org", answered.Customer.Contact)
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/complete",
-		map[string]any{"outcome": "done", "customer_message": canary + " goodbye"}, nil))
+		map[string]any{"outcome": "done", "customer_message": canary + " goodbye"}, &answered))
+	require.Equal(t, canary+" Name", answered.Customer.Name)
 
 	// Sealed data from the read model (a dump, a backup) is not taken back as input: the API would
 	// open it with that customer's key for whoever sent it.
