@@ -108,6 +108,14 @@ func classify(err error) (*apiError, bool) {
 		case workflows.ErrNotFound:
 			return &apiError{kind: kindNotFound, detail: msg}, true
 		case workflows.ErrInvalid:
+			var named []workflows.FieldRefusal
+			if appErr.HasDetails() && appErr.Details(&named) == nil && len(named) > 0 {
+				fields := make([]FieldError, len(named))
+				for i, f := range named {
+					fields[i] = FieldError{Field: f.Field, Message: f.Message}
+				}
+				return &apiError{kind: kindInvalid, detail: msg, fields: fields}, true
+			}
 			field, text, ok := strings.Cut(msg, ": ")
 			if ok && !strings.Contains(field, " ") {
 				return &apiError{kind: kindInvalid, detail: msg, fields: []FieldError{{Field: field, Message: text}}}, true

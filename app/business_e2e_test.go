@@ -177,8 +177,11 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, []string{"amount"}, read.RequiredFields)
 	handover := map[string]any{
 		"to_id": otherID, "reason": "my shift ends", "method": "written", "situation": "routine",
-		"notes": map[string]any{"summary": "Refund the second charge", "fields": map[string]any{"amount": "49.90"}},
+		"notes": map[string]any{"summary": "Refund the second charge"},
 	}
+	require.Equal(t, http.StatusUnprocessableEntity, owner.call("POST", "/api/v1/actions/"+biz.ID+"/handover", handover, &p))
+	require.Equal(t, []string{"notes.fields.amount", "notes.fields.payment_reference"}, fieldsOf(p), "every missing field at once")
+	handover["notes"].(map[string]any)["fields"] = map[string]any{"amount": "49.90"}
 	require.Equal(t, http.StatusUnprocessableEntity, owner.call("POST", "/api/v1/actions/"+biz.ID+"/handover", handover, &p))
 	require.Equal(t, []string{"notes.fields.payment_reference"}, fieldsOf(p))
 	handover["notes"].(map[string]any)["fields"] = map[string]any{"Payment Reference": "PAY-1", "amount": strings.Repeat("9", 1001)}

@@ -785,6 +785,13 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "Payment reference: the refund policy (version 1) requires it", "named as the form labels it")
 	require.Contains(t, page, `value="12.50 EUR"`, "what was typed is kept")
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{
+		"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"Off sick"}, "method": {"phone"}, "situation": {"routine"},
+		"notes_summary": {"Refund approved"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "Amount: the refund policy (version 1) requires it in every handover; Payment reference: the refund policy (version 1) requires it", "both at once")
+	require.Equal(t, 2, strings.Count(page, `<span class="field-error">the refund policy (version 1) requires it in every handover</span>`), "each beside its field")
 
 	// A policy may require a note every handover has a place for: its box is required, not a field more.
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/policies/complaint", map[string]any{

@@ -238,7 +238,8 @@ func TestPauseKeepsBusinessTimeLeft(t *testing.T) {
 	require.True(t, resume.state.DueAt.Equal(londonTime(t, 2026, 11, 23, 9, 30)), "due %s", resume.state.DueAt)
 }
 
-// A category's policy names the note fields a handover must fill; one missing is refused naming it.
+// A category's policy names the note fields a handover must fill; one missing is refused naming it,
+// and several missing are refused naming each (in the message and, field by field, in the details).
 func TestRequiredNoteFields(t *testing.T) {
 	b := setup(t)
 	in := b.dueIn("r1", 10*time.Hour)
@@ -249,9 +250,19 @@ func TestRequiredNoteFields(t *testing.T) {
 	complete := handoverTo(onShift("bob", 1))
 	complete.Notes.Fields = map[string]string{"amount": "12.50", "payment_reference": "PAY-991"}
 	refused := &step{name: workflows.UpdateHandover, arg: missing}
+	bare := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
 	made := &step{name: workflows.UpdateHandover, arg: complete}
 	done := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: alice, Outcome: "refunded"}}
-	b.run(t, in, refused, made, done)
+	b.run(t, in, refused, bare, made, done)
+
+	requireRefused(t, bare, workflows.ErrInvalid)
+	var both *temporal.ApplicationError
+	require.True(t, errors.As(bare.err, &both))
+	why := "the refund policy (version 3) requires it in every handover"
+	require.Equal(t, "notes.fields.amount: "+why+"; notes.fields.payment_reference: "+why, both.Message())
+	var named []workflows.FieldRefusal
+	require.NoError(t, both.Details(&named))
+	require.Equal(t, []workflows.FieldRefusal{{Field: "notes.fields.amount", Message: why}, {Field: "notes.fields.payment_reference", Message: why}}, named)
 
 	requireRefused(t, refused, workflows.ErrInvalid)
 	var appErr *temporal.ApplicationError

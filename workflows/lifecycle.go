@@ -24,6 +24,24 @@ func refuse(kind, format string, args ...any) error {
 		temporal.ApplicationErrorOptions{NonRetryable: true})
 }
 
+// FieldRefusal is one field an invalid command got wrong, and why.
+type FieldRefusal struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// refuseFields refuses a command for several fields at once: the message says each ("field: why",
+// joined by "; ", as a refusal of one field reads), and the error's details carry them, so that the
+// answer lists every one rather than the first.
+func refuseFields(fields []FieldRefusal) error {
+	said := make([]string, len(fields))
+	for i, f := range fields {
+		said[i] = f.Field + ": " + f.Message
+	}
+	return temporal.NewApplicationErrorWithOptions(strings.Join(said, "; "), ErrInvalid,
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{fields}})
+}
+
 var openStatuses = []Status{StatusUnassigned, StatusAssigned, StatusHandoverPending, StatusChecking, StatusEscalated}
 
 // OpenStatuses are the statuses of an action not completed nor cancelled, in the lifecycle's order.
@@ -330,17 +348,23 @@ func CheckHandover(s *State, in HandoverInput) error {
 	case in.AcceptWithin < 0:
 		return refuse(ErrInvalid, "accept_within: must be positive")
 	}
+	// Every note the policy requires and the handover lacks is named in one refusal.
+	var missing []FieldRefusal
+	why := fmt.Sprintf("the %s policy (version %d) requires it in every handover", s.Category, s.Policy.Version)
 	for _, f := range s.Policy.RequiredFields {
 		if v, core := in.Notes.Core(f); core {
 			// The policy asks for one of the notes every handover has (next steps, risks...).
 			if blank(v) {
-				return refuse(ErrInvalid, "notes.%s: the %s policy (version %d) requires it in every handover", f, s.Category, s.Policy.Version)
+				missing = append(missing, FieldRefusal{Field: "notes." + f, Message: why})
 			}
 			continue
 		}
 		if blank(in.Notes.Fields[f]) {
-			return refuse(ErrInvalid, "notes.fields.%s: the %s policy (version %d) requires it in every handover", f, s.Category, s.Policy.Version)
+			missing = append(missing, FieldRefusal{Field: "notes.fields." + f, Message: why})
 		}
+	}
+	if len(missing) > 0 {
+		return refuseFields(missing)
 	}
 	return nil
 }
