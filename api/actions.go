@@ -124,6 +124,10 @@ func parseOverride(field, v string) (time.Duration, error) {
 	return d, err
 }
 
+// notATime is the refusal of a time the API cannot read. The pages say it in their own words
+// (formWords): their fields take a date and a time of day, not RFC 3339.
+const notATime = "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"
+
 // dueSpec resolves due_in or due_at (exactly one): due_in is a duration the workflow counts on
 // the action's clock (business time on its team's calendar unless its policy says 24/7), returned
 // with the time it would be around the clock; due_at is a time in the future.
@@ -140,7 +144,7 @@ func dueSpec(now time.Time, dueIn, dueAt, inField, atField string) (time.Duratio
 	case dueAt != "":
 		t, err := time.Parse(time.RFC3339, dueAt)
 		if err != nil {
-			return 0, time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"})
+			return 0, time.Time{}, invalidFields(FieldError{Field: atField, Message: notATime})
 		}
 		if !t.After(now) {
 			return 0, time.Time{}, invalidFields(FieldError{Field: atField, Message: "must be in the future"})
@@ -697,7 +701,7 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 		// stream closed): every action changed since its last sweep began.
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			msg := "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"
+			msg := notATime
 			if strings.Contains(v, " ") {
 				// A + left unescaped in a query string arrives as a space.
 				msg += " (a + in the time is sent as %2B)"

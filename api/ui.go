@@ -452,7 +452,7 @@ func (r apiResult) message() string {
 	if msg == "" {
 		msg = r.Problem.Title
 	}
-	return spokenFields(msg)
+	return spokenFields(formWords(msg))
 }
 
 // fieldWords are the API's field names as the forms label them, where a name is not plain words

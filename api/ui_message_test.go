@@ -37,3 +37,16 @@ func TestSpokenFields(t *testing.T) {
 		require.Equal(t, want, spokenFields(in), in)
 	}
 }
+
+// A time the API cannot read is refused on a page in the words of its date and time field, in the
+// refusal and beside the field, not with the API's RFC 3339 example (which the page would draw as
+// it shows times, a form the field does not take).
+func TestTimeRefusalInFormWords(t *testing.T) {
+	refused := apiResult{Status: 422, Problem: &problemBody{
+		Detail: "due_at: " + notATime,
+		Errors: []FieldError{{Field: "due_at", Message: notATime}},
+	}}
+	require.Equal(t, "Due at: must be a date and a time of day, such as 1 December 2026 at 17:00", refused.message())
+	require.Equal(t, map[string]string{"due_at": "must be a date and a time of day, such as 1 December 2026 at 17:00"}, refused.fields())
+	require.Len(t, messageParts(refused.message()), 1, "no time in it to redraw")
+}

@@ -376,10 +376,17 @@ func (r apiResult) fields() map[string]string {
 	out := map[string]string{}
 	if r.Problem != nil {
 		for _, f := range r.Problem.Errors {
-			out[f.Field] = f.Message
+			out[f.Field] = formWords(f.Message)
 		}
 	}
 	return out
+}
+
+// formWords says a refusal of the API as the forms ask for things: a time is typed in a date and
+// time field, which knows nothing of RFC 3339 (and an example time would be drawn as the page
+// shows times, which the field does not take either).
+func formWords(msg string) string {
+	return strings.ReplaceAll(msg, notATime, "must be a date and a time of day, such as 1 December 2026 at 17:00")
 }
 
 func (s *server) uiCreateAction(c *gin.Context) {
