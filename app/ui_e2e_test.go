@@ -18,6 +18,7 @@ import (
 
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
 )
 
 // webClient is a browser-like HTTP client: cookies kept, redirects not followed.
@@ -255,6 +256,25 @@ func webRoles(t *testing.T, st *app.Stack) {
 	resp, page = agent.do(http.MethodPost, "/actions/"+a.ID+"/complete", url.Values{"csrf": {csrfOf(t, page)}, "outcome": {"done"}})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.Contains(t, page, "only the owner or a supervisor")
+	// An owner completes an action from its page and tells the customer in the same form.
+	var umbrella action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Lost umbrella", "customer": map[string]any{"ref": "R-10"}, "category": "request", "priority": "low",
+		"owner_id": "alice", "due_in": "2h",
+	}, &umbrella))
+	owner := signedIn(t, st, "demo-alice")
+	_, page = owner.do(http.MethodGet, "/actions/"+umbrella.ID, nil)
+	require.Contains(t, page, `<label for="complete-message">Message to the customer (optional)</label>`)
+	resp, _ = owner.do(http.MethodPost, "/actions/"+umbrella.ID+"/complete", url.Values{"csrf": {csrfOf(t, page)}, "outcome": {"umbrella found"},
+		"customer_message": {"Your umbrella is waiting at the front desk."}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	var told []string
+	for _, e := range timelineOf(t, as(t, st, "alice"), umbrella.ID) {
+		if e.Type == workflows.EventCustomerTold {
+			told = append(told, e.Data["message"].(string))
+		}
+	}
+	require.Equal(t, []string{"Your umbrella is waiting at the front desk."}, told)
 
 	// An unknown action, or one outside the team, is not found.
 	resp, _ = agent.do(http.MethodGet, "/actions/00000000-0000-0000-0000-000000000000", nil)
