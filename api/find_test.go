@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"fmt"
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
@@ -9,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
 )
 
 // GET /actions?q= finds the actions in the caller's scope whose title, details or customer
@@ -38,7 +42,7 @@ func TestFindActionsByText(t *testing.T) {
 		require.Equal(t, findPage, strings.Count(page, `<li class="card`), "a page of the open ones")
 		require.NotContains(t, page, "done-0000", "completed ones only when asked")
 		require.Contains(t, page, "<span>C-1</span>", "a customer without a name by their reference alone")
-		require.Contains(t, page, `<a href="/find?cursor=`)
+		require.Contains(t, page, `<title>“action”: 25+ found · Find · handover</title>`)
 		status, page = u.get("ann", "/find?q=done&state=completed")
 		require.Equal(t, http.StatusOK, status, page)
 		require.Equal(t, 2, strings.Count(page, `<li class="card`))
@@ -49,6 +53,12 @@ func TestFindActionsByText(t *testing.T) {
 		require.Equal(t, http.StatusUnprocessableEntity, status, page)
 		require.Contains(t, page, `<div class="problem" role="alert">`)
 		require.Contains(t, page, `value="`+strings.Repeat("x", 101)+`"`, "the form keeps what was typed")
+		require.Contains(t, page, `<strong>Not searched:</strong> Words: must be`, "a search changes nothing; its field by its label")
+		status, page = u.get("ann", "/find?q=late&q=done")
+		require.Equal(t, http.StatusUnprocessableEntity, status, "words given twice are refused, not one taken in silence")
+		require.Contains(t, page, "Words: give it once")
+		status, _ = u.get("ann", "/find.csv?q=late&q=done")
+		require.Equal(t, http.StatusUnprocessableEntity, status, "nor downloaded")
 		status, page = u.get("ann", "/find")
 		require.Equal(t, http.StatusOK, status, page)
 		require.NotContains(t, page, `<li class="card`, "nothing until something is typed")
@@ -108,4 +118,30 @@ func TestManagerCountsLeadToTheirActions(t *testing.T) {
 	require.Contains(t, page, `<input type="hidden" name="team" value="desk">`, "a search from here stays in the team")
 	status, _ = u.get("ann", "/find?state=overdue&team=kitchen")
 	require.Equal(t, http.StatusNotFound, status, "another team's is out of an agent's scope")
+}
+
+// The find page's later pages say they hold older actions, not that the search found as many as
+// they show, and lead back to the newest.
+func TestFindLaterPages(t *testing.T) {
+	u := newUIScale(t)
+	for i := range findPage + 3 {
+		// IDs as the API gives them: a page's cursor holds one.
+		a := models.Action{
+			ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), Title: fmt.Sprintf("Minibar restock %d", i), Category: "request",
+			Priority: "normal", Status: "assigned", OwnerID: "ann", TeamID: "desk", CustomerRef: "C-1", DueAt: u.now.Add(time.Hour),
+			CreatedBy: "ann", CreatedAt: u.now.Add(time.Duration(i-100) * time.Minute), UpdatedAt: u.now, Version: 1,
+		}
+		require.NoError(t, u.store.ApplyProjection(context.Background(), a, nil))
+	}
+	status, page := u.get("ann", "/find?q=minibar")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Contains(t, page, `<title>“minibar”: 25+ found · Find · handover</title>`)
+	require.NotContains(t, page, "The newest", "the first page is the newest")
+	next := regexp.MustCompile(`<a href="(/find\?cursor=[^"]+)" rel="next">`).FindStringSubmatch(page)
+	require.NotNil(t, next, "a link to the older ones")
+	status, page = u.get("ann", html.UnescapeString(next[1]))
+	require.Equal(t, http.StatusOK, status, page)
+	require.Equal(t, 3, strings.Count(page, `<li class="card`))
+	require.Contains(t, page, `<title>“minibar”: older actions · Find · handover</title>`, "not this page's count as what was found")
+	require.Contains(t, page, `<p><a href="/find?q=minibar&amp;state=open">The newest</a></p>`, "and the way back")
 }

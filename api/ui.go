@@ -461,7 +461,7 @@ var fieldWords = map[string]string{
 	"to_id": "to", "owner_id": "owner", "team_id": "team", "from_id": "from", "id": "ID",
 	"summary": "read-back", "notes.summary": "summary", "customer.ref": "customer reference", "customer.name": "customer name",
 	"customer.contact": "customer contact", "required_authority": "authority needed",
-	"Idempotency-Key": "form", "text": "note", "again_in": "remind me again in",
+	"Idempotency-Key": "form", "text": "note", "again_in": "remind me again in", "q": "words",
 }
 
 // fieldsInText are the API's field names a refusal's sentence may mention inside it ("due_in or

@@ -81,7 +81,10 @@ func (s *server) uiFind(c *gin.Context) {
 		more.Set("cursor", *page.NextCursor)
 		data["More"] = "/find?" + more.Encode()
 	}
-	data["Earlier"] = c.Query("cursor") != ""
+	if c.Query("cursor") != "" {
+		// A later page: its count is of this page alone, and the way back is to the first.
+		data["Earlier"], data["First"] = true, "/find?"+asked.page().Encode()
+	}
 	s.render(c, http.StatusOK, "find", data)
 }
 
@@ -90,13 +93,22 @@ type findAsked struct {
 	text   string
 	chosen findState
 	team   string // one team's, from the manager view's counts; the API checks the scope
+	// twice are the words or teams given more than once, passed on as they are for the API to
+	// refuse, not one of them taken in silence.
+	twice url.Values
 }
 
 // askedFind reads what the find page (or its download) was asked; a status it does not know is
 // the default, the first.
 func askedFind(c *gin.Context) findAsked {
 	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
-	return findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, team: c.Query("team")}
+	a := findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, team: c.Query("team"), twice: url.Values{}}
+	for page, api := range map[string]string{"q": "q", "team": "team_id"} {
+		if all := c.QueryArray(page); len(all) > 1 {
+			a.twice[api] = all
+		}
+	}
+	return a
 }
 
 // page is the find page's own parameters for what was asked (its links: the next page, the
@@ -126,6 +138,9 @@ func (a findAsked) api() url.Values {
 	}
 	for _, status := range a.chosen.Statuses {
 		q.Add("status", string(status))
+	}
+	for k, v := range a.twice {
+		q[k] = v
 	}
 	return q
 }

@@ -50,3 +50,19 @@ func TestTimeRefusalInFormWords(t *testing.T) {
 	require.Equal(t, map[string]string{"due_at": "must be a date and a time of day, such as 1 December 2026 at 17:00"}, refused.fields())
 	require.Len(t, messageParts(refused.message()), 1, "no time in it to redraw")
 }
+
+// A span says which side of now it is on even under a minute: a due time 20 s away is not yet
+// due, one 20 s past is overdue.
+func TestHumanDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		20 * time.Second:              "in under a minute",
+		-20 * time.Second:             "under a minute ago",
+		0:                             "in under a minute",
+		90 * time.Second:              "in 2m",
+		-3 * time.Minute:              "3m ago",
+		2*time.Hour + 5*time.Minute:   "in 2h 5m",
+		-(50*time.Hour + time.Minute): "2 days ago",
+	} {
+		require.Equal(t, want, humanDuration(d), d.String())
+	}
+}

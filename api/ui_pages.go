@@ -62,8 +62,12 @@ func humanDuration(d time.Duration) string {
 		d = -d
 	}
 	d = d.Round(time.Minute)
-	if d < time.Minute {
-		return "now"
+	switch {
+	case d < time.Minute && neg:
+		// Which side of now still matters: a due time just passed is overdue.
+		return "under a minute ago"
+	case d < time.Minute:
+		return "in under a minute"
 	}
 	txt := spanText(d)
 	if neg {

@@ -37,7 +37,7 @@
       var at = Date.parse(el.getAttribute("data-rel"));
       if (isNaN(at)) { return; }
       var d = at - Date.now();
-      var text = Math.abs(d) < 30000 ? "now" : (d < 0 ? span(-d) + " ago" : "in " + span(d));
+      var text = Math.abs(d) < 30000 ? (d < 0 ? "under a minute ago" : "in under a minute") : (d < 0 ? span(-d) + " ago" : "in " + span(d));
       if (el.textContent !== text) { el.textContent = text; }
     });
   }
