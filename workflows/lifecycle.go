@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -71,9 +72,15 @@ var transitions = map[string][]Status{
 
 func checkTransition(s *State, command string) error {
 	if !slices.Contains(transitions[command], s.Status) {
-		return refuse(ErrConflict, "cannot %s an action that is %s", command, s.Status)
+		return refuse(ErrConflict, "cannot %s an action that is %s", cmp.Or(commandWords[command], command), strings.ReplaceAll(string(s.Status), "_", " "))
 	}
 	return nil
+}
+
+// commandWords say the commands whose names are not verbs in a refusal's sentence.
+var commandWords = map[string]string{
+	UpdateHandover: "hand over", UpdateFollowUp: "follow up", UpdateNote: "add a note to",
+	UpdateFeedback: "rate a handover of",
 }
 
 func checkSupervisor(a Actor, command string) error {

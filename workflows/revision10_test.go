@@ -258,3 +258,16 @@ func TestFeedbackNamesTheRater(t *testing.T) {
 		require.Equal(t, want, out[0].Message, "revision %d", rev)
 	}
 }
+
+// A command the action's status does not allow is refused in words: the command as a verb, the
+// status as it reads ("cannot hand over an action that is handover pending", not "cannot handover
+// ... handover_pending").
+func TestTransitionRefusalsInWords(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	s, _ := workflows.NewState(startInput("n-words"), now)
+	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
+	require.ErrorContains(t, workflows.CheckHandover(&s, handoverTo(onShift("erin", 1))), "cannot hand over an action that is handover pending (")
+	workflows.ApplyCancel(&s, workflows.CancelInput{Actor: carol, Reason: "guest left"}, now)
+	require.ErrorContains(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "called"}), "cannot follow up an action that is cancelled (")
+}
