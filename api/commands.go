@@ -488,7 +488,29 @@ type checkRequest struct {
 }
 
 func (r *checkRequest) checkFields() []FieldError {
-	return optionalDueFields(r.DueIn, r.DueAt, "due_in", "due_at")
+	fields := optionalDueFields(r.DueIn, r.DueAt, "due_in", "due_at")
+	// A check is one decision: a field the result or the next step does not take is refused, not
+	// dropped in silence (done with next extend and a due time would complete the action).
+	needless := func(field, value, why string) {
+		if value != "" && !covered(fields, field) {
+			fields = append(fields, FieldError{Field: field, Message: why})
+		}
+	}
+	switch {
+	case r.Result == workflows.CheckDone:
+		const why = "only when the result is not_done"
+		needless("next", r.Next, why)
+		needless("due_in", r.DueIn, why+" (to extend or reassign)")
+		needless("due_at", r.DueAt, why+" (to extend or reassign)")
+		needless("to_id", r.ToID, why+" and next is reassign")
+	case r.Next == workflows.NextExtend:
+		needless("to_id", r.ToID, "only when next is reassign: extending keeps the owner")
+	case r.Next == workflows.NextEscalate:
+		needless("due_in", r.DueIn, "only to extend or reassign: escalating sets no due time")
+		needless("due_at", r.DueAt, "only to extend or reassign: escalating sets no due time")
+		needless("to_id", r.ToID, "only when next is reassign")
+	}
+	return fields
 }
 
 // optionalDueFields is what is wrong with the form of an optional due_in or due_at (whether a

@@ -71,6 +71,7 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"a key given twice", "/api/v1/actions/" + a.ID + "/handover", `{"to_id":"bob","to_id":"erin","reason":"r"}`, 422, "to_id"},
 		{"note too long", "/api/v1/actions/" + a.ID + "/notes", map[string]any{"text": long(4001)}, 422, "text"},
 		{"check with a bad result", "/api/v1/actions/" + a.ID + "/check", map[string]any{"result": "maybe"}, 422, "result"},
+		{"check extending with someone to reassign to", "/api/v1/actions/" + a.ID + "/check", map[string]any{"result": "not_done", "next": "extend", "due_in": "1h", "to_id": "bob"}, 422, "to_id"},
 		// PostgreSQL takes no NUL in text: the read model could never show such a change.
 		{"NUL in a title", "/api/v1/actions", merge(newAction("alice"), "title", "late\u0000checkout"), 422, "title"},
 		{"NUL in a customer's name", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"ref": "G-1", "name": "Ms\u0000Patel"}), 422, "customer.name"},
@@ -108,6 +109,8 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"alice", "POST", "/api/v1/actions", merge(merge(merge(newAction("alice"), "accept_within", "0s"), "check_within", "abc"), "escalate_within", "-1h"),
 			[]string{"accept_within", "check_within", "escalate_within"}},
 		{"alice", "POST", "/api/v1/actions", map[string]any{}, []string{"title", "category", "due_in"}},
+		{"alice", "POST", "/api/v1/actions/" + a.ID + "/check", map[string]any{"result": "done", "next": "extend", "due_in": "1h", "to_id": "bob"},
+			[]string{"next", "due_in", "to_id"}},
 		{"alice", "POST", "/api/v1/actions/" + a.ID + "/handover", map[string]any{"to_id": "bob", "reason": "", "method": "fax", "situation": "busy",
 			"follow_up_at": "2026-12-02T25:00:00+05:30", "notes": map[string]any{"summary": ""}}, []string{"reason", "method", "follow_up_at", "notes.summary"}},
 		{"root", "POST", "/api/v1/staff", map[string]any{"id": "KIM", "name": "", "role": "boss", "team_id": "nope", "authority": 11},
