@@ -134,6 +134,10 @@ func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
 	}
 	ctx := c.Request.Context()
 	ref := strings.TrimPrefix(c.Param("ref"), "/")
+	if strings.TrimSpace(ref) == "" {
+		// Not the actions that have no reference: each of those is a customer of its own.
+		return 0, nil, errorf(kindNotFound, "no customer reference given: DELETE /customers/{ref} erases the customer of one reference")
+	}
 	known, err := s.Store.CustomerKnown(ctx, ref)
 	if err != nil {
 		return 0, nil, err

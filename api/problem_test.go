@@ -59,3 +59,16 @@ func TestTimeoutAdviceFollowsTheKey(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, code)
 	require.Contains(t, detail, "look at the action before sending it again")
 }
+
+// A path with a slash too many is not found, answered with a problem document, not redirected (a
+// client that follows redirects was led from DELETE /customers to the erasure of an empty
+// reference).
+func TestTrailingSlashIsNotFound(t *testing.T) {
+	u := newUIScale(t)
+	for _, path := range []string{"/api/v1/actions/", "/api/v1/me/"} {
+		resp := u.apiGet("ann", path)
+		resp.Body.Close()
+		require.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+		require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"), path)
+	}
+}

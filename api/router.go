@@ -121,6 +121,10 @@ func newEngine(d Deps) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// A path with a slash too many or too few is not found (a problem document), not redirected:
+	// a client that follows redirects was sent from DELETE /customers to DELETE /customers/, the
+	// erasure of an empty reference, and a redirect answers with HTML.
+	r.RedirectTrailingSlash = false
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
 		// Checked with the configuration: this is a caller that skipped it. Trust none.
 		d.Log.Error("trusted proxies not understood; the client's address is the connection's", "error", err)

@@ -173,6 +173,17 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	// Erasure: administrators only, 404 for an unknown customer, idempotent.
 	require.Equal(t, http.StatusForbidden, carol.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
 	require.Equal(t, http.StatusNotFound, root.call("DELETE", "/api/v1/customers/G-NOBODY-"+ref, nil, nil))
+	// No reference is no customer: not every action that has none. Nor does the path without its
+	// slash lead there (a redirect a client would follow).
+	var walkIn action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"name": "Walk In"}), &walkIn))
+	for _, path := range []string{"/api/v1/customers/", "/api/v1/customers/%20", "/api/v1/customers"} {
+		p = problem{}
+		require.Equal(t, http.StatusNotFound, root.call("DELETE", path, nil, &p), path)
+		require.Equal(t, http.StatusNotFound, p.Status, path+": a problem document")
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+walkIn.ID, nil, &full))
+	require.Equal(t, "Walk In", full.Customer.Name)
 	var er models.Erasure
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
 	require.Equal(t, int64(1), er.KeysDestroyed)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -130,6 +131,9 @@ func (s *Store) CustomerKeysByIDs(ctx context.Context, ids []string) ([]Customer
 
 // CustomerKnown reports whether any action or key names the customer.
 func (s *Store) CustomerKnown(ctx context.Context, ref string) (bool, error) {
+	if strings.TrimSpace(ref) == "" {
+		return false, nil // the actions without a reference are not one customer
+	}
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&CustomerKey{}).Where("customer_ref = ?", ref).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("looking up customer %q: %w", ref, err)
@@ -156,6 +160,10 @@ type Erasure struct {
 // not touched: they hold the customer's data only sealed with the destroyed keys. Erasing again
 // destroys nothing more and records the request again.
 func (s *Store) EraseCustomer(ctx context.Context, ref, actorID string) (Erasure, error) {
+	if strings.TrimSpace(ref) == "" {
+		// Every action without a reference would match: they are not one customer.
+		return Erasure{}, fmt.Errorf("erasing a customer without a reference: %w", ErrNotFound)
+	}
 	now := utc(time.Now())
 	er := Erasure{CustomerRef: ref, At: now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {

@@ -98,6 +98,21 @@ func TestEraseCustomer(t *testing.T) {
 		require.Equal(t, models.AuditCustomerErased, audit[0].Kind)
 		require.Equal(t, "root", audit[0].ActorID)
 		require.NotContains(t, audit[0].Detail, "sealed")
+
+		// The actions without a reference are not one customer: an empty reference erases nothing.
+		walkIn := actionAt("a3", 1, "assigned", "alice")
+		walkIn.CustomerRef, walkIn.CustomerName = "", "walk-in"
+		require.NoError(t, store.ApplyProjection(ctx, walkIn, []models.ActionEvent{event(1, "created")}))
+		for _, blank := range []string{"", " "} {
+			known, err := store.CustomerKnown(ctx, blank)
+			require.NoError(t, err)
+			require.False(t, known)
+			_, err = store.EraseCustomer(ctx, blank, "root")
+			require.ErrorIs(t, err, models.ErrNotFound)
+		}
+		kept, err = store.GetAction(ctx, "a3")
+		require.NoError(t, err)
+		require.Equal(t, "walk-in", kept.CustomerName)
 	})
 }
 
