@@ -43,6 +43,9 @@ const streamWriteTimeout = 10 * time.Second
 // and sends only versions it has not sent.
 const hubLookback = 30 * time.Second
 
+// streamRecheck is how old a stream's last check of its caller may be when a change is to be sent.
+const streamRecheck = time.Second
+
 func newChangeHub(store *models.Store, log *slog.Logger) *changeHub {
 	return &changeHub{store: store, log: log, every: 300 * time.Millisecond,
 		subs: map[chan models.ActionChange]string{}, per: map[string]int{}}
@@ -156,8 +159,9 @@ func (h *changeHub) publish(c models.ActionChange) {
 
 // stream sends server-sent events of the changes to actions the caller may see: event "action"
 // with the action's id, team, owner, status and version. A comment every 15 s keeps proxies from
-// closing the connection; with it the caller is checked again, so a revoked token or an ended
-// session ends the stream, and a move to another team changes what it shows. The stream ends
+// closing the connection; with it, and before a change is sent, the caller is checked again, so a
+// revoked token or an ended session ends the stream, and a move to another team changes what it
+// shows. The stream ends
 // when the server shuts down.
 func (s *server) stream(c *gin.Context) {
 	me := principal(c)
@@ -193,6 +197,22 @@ func (s *server) stream(c *gin.Context) {
 	keepAlive := time.NewTicker(every)
 	defer keepAlive.Stop()
 	ctx := c.Request.Context()
+	checked := time.Now()
+	// stillAllowed reads the caller again: false once their token is revoked, they are
+	// deactivated or their session ended (a read model that does not answer keeps them as they were).
+	stillAllowed := func() bool {
+		if recheck == nil {
+			return true
+		}
+		st, err := recheck(ctx)
+		if errors.Is(err, models.ErrNotFound) {
+			return false
+		}
+		if err == nil {
+			me, checked = st, time.Now()
+		}
+		return true
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -200,19 +220,15 @@ func (s *server) stream(c *gin.Context) {
 		case <-s.Closing:
 			return
 		case <-keepAlive.C:
-			if recheck != nil {
-				st, err := recheck(ctx)
-				if errors.Is(err, models.ErrNotFound) {
-					return // revoked, deactivated or signed out
-				}
-				if err == nil {
-					me = st
-				}
-			}
-			if !send(": keep-alive\n\n") {
+			if !stillAllowed() || !send(": keep-alive\n\n") {
 				return
 			}
 		case change := <-ch:
+			// Checked again before a change is sent when the last check is over a second old, so a
+			// revoked token hears of nothing more (it waited for the next keep-alive, up to 15 s).
+			if time.Since(checked) > streamRecheck && !stillAllowed() {
+				return
+			}
 			if !inScope(me, change.TeamID) {
 				continue
 			}

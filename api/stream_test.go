@@ -68,41 +68,13 @@ func TestChangeHubCatchesUpPastOnePage(t *testing.T) {
 
 // A stream ends when its caller's token is revoked, and when the server begins to shut down.
 func TestStreamEndsOnRevocationAndShutdown(t *testing.T) {
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
-	ctx := context.Background()
-	require.NoError(t, store.CreateTeam(ctx, "test-admin", models.Team{ID: "desk", Name: "Desk"}))
-	require.NoError(t, store.CreateStaff(ctx, "test-admin", models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: ptr("desk"), Authority: 1, Active: true}))
-	require.NoError(t, store.AddToken(ctx, "ann", "token-ann-1", "test"))
-	require.NoError(t, store.AddToken(ctx, "ann", "token-ann-2", "test"))
-	closing := make(chan struct{})
-	srv := httptest.NewServer(NewRouter(Deps{
-		Store: store, Log: slog.New(slog.DiscardHandler), Closing: closing, StreamKeepAlive: 20 * time.Millisecond,
-	}))
-	defer srv.Close()
-	var once sync.Once
-	shutDown := func() { once.Do(func() { close(closing) }) }
-	defer shutDown() // before srv.Close, which waits for the streams
-	open := func(token string) (ended chan error) {
-		req, err := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/stream", nil)
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		require.Equal(t, http.StatusOK, resp.StatusCode)
-		ended = make(chan error, 1)
-		go func() {
-			defer resp.Body.Close()
-			_, err := io.Copy(io.Discard, resp.Body)
-			ended <- err
-		}()
-		return ended
-	}
-	first, second := open("token-ann-1"), open("token-ann-2")
-	_, err := store.RevokeTokenValues(ctx, "token-ann-1")
+	b := newStreamBench(t, 20*time.Millisecond)
+	first, second := b.open("token-ann-1"), b.open("token-ann-2")
+	_, err := b.store.RevokeTokenValues(context.Background(), "token-ann-1")
 	require.NoError(t, err)
 	select {
-	case err := <-first:
-		require.NoError(t, err, "the stream ends cleanly")
+	case got := <-first:
+		require.NoError(t, got.err, "the stream ends cleanly")
 	case <-time.After(5 * time.Second):
 		t.Fatal("the stream of a revoked token did not end")
 	}
@@ -111,12 +83,85 @@ func TestStreamEndsOnRevocationAndShutdown(t *testing.T) {
 		t.Fatal("the stream of a live token ended")
 	case <-time.After(100 * time.Millisecond):
 	}
-	shutDown()
+	b.shutDown()
 	select {
 	case <-second:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the stream did not end when the server began to shut down")
 	}
+}
+
+// A change that comes after the token is revoked is not sent: the stream checks its caller again
+// before sending one (when its last check is over streamRecheck old), not only at its keep-alive.
+func TestStreamSendsNothingAfterRevocation(t *testing.T) {
+	b := newStreamBench(t, time.Hour) // no keep-alive comes to end it
+	ended := b.open("token-ann-1")
+	time.Sleep(streamRecheck + 200*time.Millisecond) // the check made at the start is old now
+	ctx := context.Background()
+	_, err := b.store.RevokeTokenValues(ctx, "token-ann-1")
+	require.NoError(t, err)
+	now := time.Now().UTC()
+	require.NoError(t, b.store.ApplyProjection(ctx, models.Action{
+		ID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", Status: "assigned", OwnerID: "ann",
+		TeamID: "desk", DueAt: now.Add(time.Hour), CreatedBy: "ann", CreatedAt: now, UpdatedAt: now, Version: 1,
+	}, nil))
+	select {
+	case got := <-ended:
+		require.NoError(t, got.err)
+		require.NotContains(t, got.body, "event: action", "nothing after the revocation")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream of a revoked token went on when a change came")
+	}
+}
+
+// streamBench is a router with a stream keep-alive of its own, over a read model with ann (team
+// desk) and two tokens of hers.
+type streamBench struct {
+	t        *testing.T
+	store    *models.Store
+	url      string
+	shutDown func()
+}
+
+// streamEnd is how a stream ended: what it sent, and the error reading it, if any.
+type streamEnd struct {
+	body string
+	err  error
+}
+
+func newStreamBench(t *testing.T, keepAlive time.Duration) *streamBench {
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	require.NoError(t, store.CreateTeam(ctx, "test-admin", models.Team{ID: "desk", Name: "Desk"}))
+	require.NoError(t, store.CreateStaff(ctx, "test-admin", models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: ptr("desk"), Authority: 1, Active: true}))
+	require.NoError(t, store.AddToken(ctx, "ann", "token-ann-1", "test"))
+	require.NoError(t, store.AddToken(ctx, "ann", "token-ann-2", "test"))
+	closing := make(chan struct{})
+	srv := httptest.NewServer(NewRouter(Deps{
+		Store: store, Log: slog.New(slog.DiscardHandler), Closing: closing, StreamKeepAlive: keepAlive,
+	}))
+	var once sync.Once
+	shutDown := func() { once.Do(func() { close(closing) }) }
+	t.Cleanup(srv.Close)
+	t.Cleanup(shutDown) // before srv.Close, which waits for the streams
+	return &streamBench{t: t, store: store, url: srv.URL, shutDown: shutDown}
+}
+
+// open opens a stream with token and answers how it ends.
+func (b *streamBench) open(token string) chan streamEnd {
+	req, err := http.NewRequest(http.MethodGet, b.url+"/api/v1/stream", nil)
+	require.NoError(b.t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(b.t, err)
+	require.Equal(b.t, http.StatusOK, resp.StatusCode)
+	ended := make(chan streamEnd, 1)
+	go func() {
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		ended <- streamEnd{body: string(body), err: err}
+	}()
+	return ended
 }
 
 func ptr[T any](v T) *T { return &v }
