@@ -39,6 +39,17 @@ func TestCustomerDataProtected(t *testing.T) {
 	}
 }
 
+// customerView is the customer's data in an action's JSON: theirs and what its handovers hold.
+type customerView struct {
+	Customer  struct{ Name, Contact string } `json:"customer"`
+	Handovers []struct {
+		Notes struct {
+			CustomerContext string `json:"customer_context"`
+		} `json:"notes"`
+		CustomerMessage string `json:"customer_message"`
+	} `json:"handovers"`
+}
+
 func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	ctx := context.Background()
 	alice, bob, carol, root := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "carol"), as(t, st, "root")
@@ -52,15 +63,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	ho = merge(ho, "notes", map[string]any{"summary": "Guest wants a 2pm checkout", "customer_context": canary + " context"})
 	// Each command answers with the action's data opened, as a read does (not "[unavailable]",
 	// which is for a read model that cannot give the keys).
-	var answered struct {
-		Customer  struct{ Name, Contact string } `json:"customer"`
-		Handovers []struct {
-			Notes struct {
-				CustomerContext string `json:"customer_context"`
-			} `json:"notes"`
-			CustomerMessage string `json:"customer_message"`
-		} `json:"handovers"`
-	}
+	var answered customerView
 	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", ho, &answered))
 	require.Equal(t, canary+" Name", answered.Customer.Name)
 	require.Equal(t, canary+" context", answered.Handovers[0].Notes.CustomerContext)
@@ -85,15 +88,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, "text", p.Errors[0].Field)
 
 	// Staff in scope read the plain data.
-	var full struct {
-		Customer  struct{ Name, Contact string } `json:"customer"`
-		Handovers []struct {
-			Notes struct {
-				CustomerContext string `json:"customer_context"`
-			} `json:"notes"`
-			CustomerMessage string `json:"customer_message"`
-		} `json:"handovers"`
-	}
+	var full customerView
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, &full))
 	require.Equal(t, canary+" Name", full.Customer.Name)
 	require.Equal(t, canary+" context", full.Handovers[0].Notes.CustomerContext)
