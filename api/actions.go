@@ -335,7 +335,13 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		return workflows.StartInput{}, noRelease, invalidFields(problems...)
 	}
 	if !inScope(caller, teamID) {
-		return workflows.StartInput{}, noRelease, errorf(kindForbidden, "you cannot create actions for team %s", teamID)
+		// A field the body got wrong for this caller, named as the API names the others: the
+		// team (or the owner it came from) cannot take an action from them.
+		field := "team_id"
+		if req.TeamID == "" && req.OwnerID != "" {
+			field = "owner_id"
+		}
+		return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: field, Message: fmt.Sprintf("you cannot create actions for team %s, only for your own", teamID)})
 	}
 
 	owner, routed, claim := req.OwnerID, false, noRelease

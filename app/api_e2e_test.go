@@ -362,8 +362,11 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	require.Empty(t, page.Items)
 	require.Equal(t, http.StatusNotFound, root.call("GET", "/api/v1/actions?team_id=no-such-team", nil, &p), "a team that does not exist, for one who sees every team")
 	require.Equal(t, `there is no team "no-such-team"`, p.Detail)
-	require.Equal(t, http.StatusForbidden, kim.call("POST", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", "frontdesk"), &p))
-	require.Contains(t, p.Detail, "you cannot create actions for team frontdesk")
+	require.Equal(t, http.StatusUnprocessableEntity, kim.call("POST", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", "frontdesk"), &p), "a field of the body, as the README says")
+	require.Equal(t, "team_id", p.Errors[0].Field)
+	require.Contains(t, p.Detail, "you cannot create actions for team frontdesk, only for your own")
+	require.Equal(t, http.StatusUnprocessableEntity, kim.call("POST", "/api/v1/actions", newAction("alice"), &p), "nor for another team's person")
+	require.Equal(t, "owner_id", p.Errors[0].Field)
 
 	// An administrator issues a token and revokes every one of a person's; a label is at most 200
 	// characters, and a person must exist.
