@@ -348,13 +348,12 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	if owner == "" {
 		// Routing: the least loaded eligible agent of the team, claimed for this action until the
 		// create has answered; nobody eligible leaves it unassigned.
-		if owner, err = s.Store.ClaimRoutedOwner(ctx, teamID, req.RequiredAuthority, id); err != nil {
+		var routedTo models.Staff
+		if routedTo, err = s.Store.ClaimRoutedOwner(ctx, teamID, req.RequiredAuthority, id); err != nil {
 			return workflows.StartInput{}, noRelease, err
 		}
+		owner, ownerName = routedTo.ID, routedTo.Name
 		if routed = owner != ""; routed {
-			if ownerName, err = s.staffName(ctx, owner); err != nil {
-				return workflows.StartInput{}, noRelease, err
-			}
 			claim = func() {
 				// Once the create has answered, the read model shows the action and the claim
 				// no longer counts; without this it would be deleted by a claim minutes later.
@@ -458,15 +457,6 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 		fields = append(fields, FieldError{Field: "team_id", Message: "give owner_id or team_id"})
 	}
 	return teamID, ownerName, fields, nil
-}
-
-// staffName is the name of a member of staff the workflow's messages name.
-func (s *server) staffName(ctx context.Context, id string) (string, error) {
-	st, err := s.Store.GetStaff(ctx, id)
-	if err != nil {
-		return "", err
-	}
-	return st.Name, nil
 }
 
 // calendarSnapshotSpan is how far ahead an action's calendar captures its zone's rules, in plain

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -551,7 +552,7 @@ func testRoutedCreatesSpread(t *testing.T, st *app.Stack) {
 		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": n, "role": "agent", "team_id": team, "authority": 1, "on_shift": true}, nil))
 	}
 	body := merge(without(newAction(""), "owner_id"), "team_id", team)
-	owners := make([]string, len(agents))
+	owners, made := make([]string, len(agents)), make([]string, len(agents))
 	var wg sync.WaitGroup
 	for i := range agents {
 		wg.Go(func() {
@@ -559,9 +560,14 @@ func testRoutedCreatesSpread(t *testing.T, st *app.Stack) {
 			if status := crm.call("POST", "/api/v1/actions", body, &a); status != http.StatusCreated {
 				t.Errorf("create %d: %d", i, status)
 			}
-			owners[i] = a.OwnerID
+			owners[i], made[i] = a.OwnerID, a.ID
 		})
 	}
 	wg.Wait()
 	require.ElementsMatch(t, agents, owners, "one each")
+	// The action knows its routed owner by name: its refusals name them so.
+	var p problem
+	require.Equal(t, http.StatusForbidden, crm.call("POST", "/api/v1/actions/"+made[0]+"/handover", merge(handoverBody, "to_id", owners[1]), &p))
+	name := []string{"sam", "sid", "sue"}[slices.Index(agents, owners[0])]
+	require.Contains(t, p.Detail, "only the owner ("+name+") can hand this action over")
 }

@@ -55,14 +55,14 @@ func routingCandidates(db *gorm.DB, teamID string, authority int, now time.Time)
 }
 
 // ClaimRoutedOwner chooses the owner of the new action actionID by routing, the first of
-// RoutingCandidates, and claims them for it: "" when nobody is eligible. The claims of one team are
+// RoutingCandidates, and claims them for it: no one (a zero Staff) when nobody is eligible. The claims of one team are
 // made one at a time whichever process makes them (on PostgreSQL under a lock of the team held
 // for the transaction; SQLite has one writer), so creates routed at once through several API
 // processes are spread as if they came one after another. Claims past RoutingClaimTTL are
 // deleted here.
-func (s *Store) ClaimRoutedOwner(ctx context.Context, teamID string, authority int, actionID string) (string, error) {
+func (s *Store) ClaimRoutedOwner(ctx context.Context, teamID string, authority int, actionID string) (Staff, error) {
 	now := time.Now()
-	var owner string
+	var owner Staff
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if s.dialect == DialectPostgres {
 			if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "handover routing "+teamID).Error; err != nil {
@@ -73,17 +73,17 @@ func (s *Store) ClaimRoutedOwner(ctx context.Context, teamID string, authority i
 		if err != nil || len(candidates) == 0 {
 			return err
 		}
-		owner = candidates[0].ID
+		owner = candidates[0].Staff
 		if err := tx.Where("claimed_at < ?", utc(now.Add(-RoutingClaimTTL))).Delete(&RoutingClaim{}).Error; err != nil {
 			return err
 		}
 		return tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "action_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"staff_id", "claimed_at"}),
-		}).Create(&RoutingClaim{ActionID: actionID, StaffID: owner, ClaimedAt: utc(now)}).Error
+		}).Create(&RoutingClaim{ActionID: actionID, StaffID: owner.ID, ClaimedAt: utc(now)}).Error
 	})
 	if err != nil {
-		return "", fmt.Errorf("routing in team %s: %w", teamID, err)
+		return Staff{}, fmt.Errorf("routing in team %s: %w", teamID, err)
 	}
 	return owner, nil
 }

@@ -87,7 +87,7 @@ func TestRoutingClaimsCountUntilTheActionIsWritten(t *testing.T) {
 		for _, id := range []string{"n1", "n2", "n3"} {
 			owner, err := store.ClaimRoutedOwner(ctx, team, 1, id)
 			require.NoError(t, err)
-			got = append(got, owner)
+			got = append(got, owner.ID)
 		}
 		require.Equal(t, []string{"ann", "ben", "ann"}, got, "ann and ben at 1 in flight, cat at 1 open: the first in order")
 
@@ -121,7 +121,7 @@ func TestRoutingClaimsCountUntilTheActionIsWritten(t *testing.T) {
 		// Nobody eligible: nobody claimed.
 		owner, err := store.ClaimRoutedOwner(ctx, team, 5, "n5")
 		require.NoError(t, err)
-		require.Empty(t, owner)
+		require.Empty(t, owner.ID)
 	})
 }
 
@@ -142,7 +142,7 @@ func TestRoutingClaimsSpreadAcrossProcesses(t *testing.T) {
 		wg.Go(func() {
 			owner, err := stores[i%2].ClaimRoutedOwner(ctx, team, 1, fmt.Sprintf("a%02d", i))
 			assert.NoError(t, err)
-			owners <- owner
+			owners <- owner.ID
 		})
 	}
 	wg.Wait()
