@@ -62,9 +62,10 @@ func (s *server) commandTimeout() time.Duration {
 	return s.CommandTimeout
 }
 
-// bounded gives every API request but the event stream and the export the command timeout for all of its work,
-// the token check and the read model's reads included: a read model that stalls (a lock held, a
-// network that drops packets) answers 503 when it passes, not after the stall, however long.
+// bounded gives every API request but the event stream and the export the command timeout for
+// all of its work, the token check and the read model's reads included: a read model that stalls
+// (a lock held, a network that drops packets) answers 503 when it passes, not after the stall,
+// however long.
 func (s *server) bounded(c *gin.Context) {
 	if c.FullPath() == streamPath || c.FullPath() == exportPath {
 		c.Next()

@@ -161,8 +161,7 @@ func (h *changeHub) publish(c models.ActionChange) {
 // with the action's id, team, owner, status and version. A comment every 15 s keeps proxies from
 // closing the connection; with it, and before a change is sent, the caller is checked again, so a
 // revoked token or an ended session ends the stream, and a move to another team changes what it
-// shows. The stream ends
-// when the server shuts down.
+// shows. The stream ends when the server shuts down.
 func (s *server) stream(c *gin.Context) {
 	me := principal(c)
 	recheck := s.callerAgain(c)

@@ -439,6 +439,18 @@ type problemBody struct {
 	Errors []FieldError `json:"errors"`
 }
 
+// apiAnswer is an answer of the JSON API as the pages read it: a refusal's problem document decoded.
+func apiAnswer(status int, body []byte, header http.Header) apiResult {
+	res := apiResult{Status: status, Body: body, Header: header}
+	if !res.ok() {
+		var p problemBody
+		if json.Unmarshal(body, &p) == nil {
+			res.Problem = &p
+		}
+	}
+	return res
+}
+
 func (r apiResult) ok() bool { return r.Status >= 200 && r.Status < 300 }
 
 func (r apiResult) decode(v any) error { return json.Unmarshal(r.Body, v) }
@@ -580,13 +592,7 @@ func (s *server) call(c *gin.Context, method, path string, body any, idemKey str
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	res := apiResult{Status: w.status, Body: w.body.Bytes(), Header: w.header}
-	if !res.ok() {
-		var p problemBody
-		if json.Unmarshal(res.Body, &p) == nil {
-			res.Problem = &p
-		}
-	}
+	res := apiAnswer(w.status, w.body.Bytes(), w.header)
 	if res.Status == http.StatusUnprocessableEntity && res.Problem != nil &&
 		slices.ContainsFunc(res.Problem.Errors, func(e FieldError) bool { return e.Field == "Idempotency-Key" }) {
 		// The form was sent before with other values: a page brought back by the browser's Back

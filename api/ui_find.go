@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -159,12 +158,7 @@ func (s *server) uiFindExport(c *gin.Context) {
 		return
 	}
 	if w.status != http.StatusOK {
-		res := apiResult{Status: w.status, Body: w.refusal.Bytes()}
-		var p problemBody
-		if json.Unmarshal(res.Body, &p) == nil {
-			res.Problem = &p
-		}
-		s.uiError(c, res.Status, res.message())
+		s.uiError(c, w.status, apiAnswer(w.status, w.refusal.Bytes(), w.header).message())
 	}
 }
 

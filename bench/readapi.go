@@ -132,8 +132,8 @@ func (r *ReadAPI) export(ctx context.Context, staffID, path string) (int, error)
 }
 
 // Queries are the API's reads matching ReadQueries: a team's newest actions (as its supervisor),
-// the team's open ones as CSV (every one, as a download), an owner's open ones, an agent's and a supervisor's inbox, an agent's inbox records, one action
-// and its timeline.
+// the team's open ones as CSV (every one, as a download), an owner's open ones, an agent's and a
+// supervisor's inbox, an agent's inbox records, one action and its timeline.
 func (r *ReadAPI) Queries() []ReadQuery {
 	s := r.seed
 	teamOf := func(i int) int { return i % len(s.Teams) }
