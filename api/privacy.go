@@ -156,6 +156,33 @@ func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
 	return http.StatusOK, er, nil
 }
 
+// eraseActionCustomer erases the personal data of one action's customer (administrators only):
+// the way to erase a customer who has no reference, since each action without one has a customer
+// of its own. For an action with a reference it erases that customer, all their actions, as
+// DELETE /customers/{ref} does.
+func (s *server) eraseActionCustomer(c *gin.Context) (int, any, error) {
+	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
+		return 0, nil, errorf(kindForbidden, "only administrators erase customer data")
+	}
+	a, err := s.loadScoped(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	ctx := c.Request.Context()
+	var er models.Erasure
+	if a.CustomerRef != "" {
+		er, err = s.Store.EraseCustomer(ctx, a.CustomerRef, principal(c).ID)
+	} else {
+		er, err = s.Store.EraseActionCustomer(ctx, a.ID, pii.KeyRef("", a.ID), principal(c).ID)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	s.Log.InfoContext(ctx, "customer erased", "staff_id", principal(c).ID, "action_id", a.ID,
+		"keys_destroyed", er.KeysDestroyed, "actions", er.Actions)
+	return http.StatusOK, er, nil
+}
+
 // readsHistories reports whether a role may read decrypted histories through the codec endpoint.
 // The endpoint cannot tell which action a payload belongs to, so it cannot check team scope: only
 // the roles whose scope is every team (managers, administrators) get it; a supervisor would read

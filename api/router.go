@@ -170,6 +170,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.GET("/actions.csv", s.exportActions)
 	v1.GET("/actions/:id", s.handle(s.getAction))
 	v1.GET("/actions/:id/events", s.handle(s.listEvents))
+	v1.DELETE("/actions/:id/customer", s.handle(s.eraseActionCustomer))
 	v1.POST("/actions/:id/handover", s.handover)
 	v1.POST("/actions/:id/accept", s.accept)
 	v1.POST("/actions/:id/decline", s.decline)

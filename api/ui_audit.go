@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 )
 
 // uiAudit draws the changes page: the audit trail, newest first, a page at a time, of one subject
@@ -62,6 +63,9 @@ func subjectText(kind, subject string, name func(string) string) string {
 	case models.SubjectPolicy:
 		return "policy " + subject
 	case models.SubjectCustomer:
+		if id, ok := strings.CutPrefix(subject, pii.KeyRef("", "")); ok {
+			return "the customer of action " + id // one without a reference
+		}
 		return "customer " + subject
 	}
 	return subject

@@ -547,6 +547,8 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": randomString(), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked,
+		// An administrator may erase the customer's data, until it is.
+		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && a.Customer.Name != pii.Erased,
 	}
 	if a.TeamID != "" {
 		data["TeamName"], _ = s.teamName(c, a.TeamID)
@@ -670,6 +672,10 @@ const uiCreate = "create"
 
 func (s *server) uiCommand(c *gin.Context) {
 	command := c.Param("command")
+	if command == uiEraseCustomer {
+		s.uiEraseActionCustomer(c)
+		return
+	}
 	path, ok := commandPaths[command]
 	if !ok && command != uiFeedback {
 		s.uiError(c, http.StatusNotFound, "There is no such command.")
@@ -699,6 +705,30 @@ func (s *server) uiCommand(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team")))
 		return
 	}
+	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
+}
+
+// uiEraseCustomer is the action page's form, for administrators, erasing the personal data of the
+// action's customer.
+const uiEraseCustomer = "erase-customer"
+
+func (s *server) uiEraseActionCustomer(c *gin.Context) {
+	f, ok := s.postForm(c)
+	if !ok {
+		return
+	}
+	res := s.call(c, http.MethodDelete, "/api/v1/actions/"+url.PathEscape(c.Param("id"))+"/customer", nil, "")
+	if !res.ok() {
+		s.actionPage(c, res.Status, uiEraseCustomer, f, &res)
+		return
+	}
+	var er models.Erasure
+	_ = res.decode(&er) // the sentence is shorter without the count
+	done := "The customer's personal data is erased."
+	if er.CustomerRef != "" {
+		done = fmt.Sprintf("The personal data of customer %s is erased, on %s.", er.CustomerRef, plural(int(er.Actions), "action"))
+	}
+	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/api/workflowservice/v1"
@@ -179,6 +180,23 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	}
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+walkIn.ID, nil, &full))
 	require.Equal(t, "Walk In", full.Customer.Name)
+	// Such a customer is erased through their action, and only theirs.
+	var walkInToo action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"name": "Walk In Too"}), &walkInToo))
+	require.Equal(t, http.StatusForbidden, carol.call("DELETE", "/api/v1/actions/"+walkIn.ID+"/customer", nil, nil))
+	require.Equal(t, http.StatusNotFound, root.call("DELETE", "/api/v1/actions/"+uuid.NewString()+"/customer", nil, nil))
+	var walkOut models.Erasure
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/actions/"+walkIn.ID+"/customer", nil, &walkOut))
+	require.Equal(t, models.Erasure{ActionID: walkIn.ID, KeysDestroyed: 1, Actions: 1, At: walkOut.At}, walkOut)
+	for _, path := range []string{"/api/v1/actions/" + walkIn.ID, "/api/v1/actions/" + walkIn.ID + "?consistent=true"} {
+		require.Equal(t, http.StatusOK, alice.call("GET", path, nil, &full))
+		require.Equal(t, models.Erased, full.Customer.Name, path)
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+walkInToo.ID+"?consistent=true", nil, &full))
+	require.Equal(t, "Walk In Too", full.Customer.Name)
+	audit, _, err := st.Store.AuditTrail(ctx, models.AuditFilter{SubjectType: models.SubjectCustomer, Subject: "action:" + walkIn.ID, Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, audit, 1)
 	var er models.Erasure
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
 	require.Equal(t, int64(1), er.KeysDestroyed)
@@ -204,7 +222,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusOK, status)
 	require.NotContains(t, plain, canary)
 	require.Contains(t, plain, models.Erased)
-	audit, _, err := st.Store.AuditTrail(ctx, models.AuditFilter{SubjectType: models.SubjectCustomer, Subject: ref, Limit: 10})
+	audit, _, err = st.Store.AuditTrail(ctx, models.AuditFilter{SubjectType: models.SubjectCustomer, Subject: ref, Limit: 10})
 	require.NoError(t, err)
 	require.Len(t, audit, 2)
 	require.Equal(t, "root", audit[0].ActorID)
@@ -214,6 +232,14 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &again))
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+again.ID, nil, &full))
 	require.Equal(t, canary+" Name", full.Customer.Name)
+	// Erasing through an action that has a reference erases that customer, every action of theirs.
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/actions/"+again.ID+"/customer", nil, &er))
+	require.Equal(t, ref, er.CustomerRef)
+	require.Empty(t, er.ActionID)
+	require.Equal(t, int64(1), er.KeysDestroyed)
+	require.Equal(t, int64(2), er.Actions)
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+again.ID, nil, &full))
+	require.Equal(t, models.Erased, full.Customer.Name)
 
 	// A reference with a slash in it (a PMS folio, say) is erased too, written as is or escaped.
 	for i, escaped := range []bool{false, true} {

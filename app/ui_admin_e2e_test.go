@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 )
 
@@ -402,4 +403,58 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	require.Equal(t, "Europe/Madrid", cal.TimeZone)
 	resp, _ = admin.do(http.MethodGet, "/admin/teams/no-such-team/calendar", nil)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
+
+// An administrator erases a customer from the action page: a walk-in's (no reference) on that
+// action alone, a referenced customer's on every action of theirs. Nobody else is offered it, and
+// a forged form from someone else is refused and changes nothing.
+func webEraseCustomer(t *testing.T, st *app.Stack) {
+	alice := as(t, st, "alice")
+	var walkIn, other, ref1, ref2 action
+	customerRef := modelstest.Name("G")
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"name": "Wanda Walkin"}), &walkIn))
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"name": "Otto Other"}), &other))
+	for _, a := range []*action{&ref1, &ref2} {
+		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"ref": customerRef, "name": "Rita Ref"}), a))
+	}
+	owner := newWebClient(t, st.URL)
+	ownerCSRF := owner.signIn("demo-alice")
+	_, page := owner.do(http.MethodGet, "/actions/"+walkIn.ID, nil)
+	require.NotContains(t, page, `id="form-erase-customer"`, "only administrators are offered it")
+	resp, page := owner.do(http.MethodPost, "/actions/"+walkIn.ID+"/erase-customer", url.Values{"csrf": {ownerCSRF}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Contains(t, page, "only administrators erase customer data")
+
+	admin := newWebClient(t, st.URL)
+	csrf := admin.signIn("demo-root")
+	_, page = admin.do(http.MethodGet, "/actions/"+walkIn.ID, nil)
+	require.Contains(t, page, "Wanda Walkin")
+	require.Contains(t, page, `data-confirm="Erase the personal data of this action's customer for good?`)
+	require.Contains(t, page, "This action's customer gave no reference")
+	resp, _ = admin.do(http.MethodPost, "/actions/"+walkIn.ID+"/erase-customer", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/actions/"+walkIn.ID, resp.Header.Get("Location"))
+	_, page = admin.do(http.MethodGet, "/actions/"+walkIn.ID, nil)
+	require.Contains(t, page, `id="done" role="status" tabindex="-1">The customer&#39;s personal data is erased.</p>`)
+	require.NotContains(t, page, "Wanda Walkin")
+	require.NotContains(t, page, `id="form-erase-customer"`, "nothing left to erase")
+	var full customerView
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+walkIn.ID+"?consistent=true", nil, &full))
+	require.Equal(t, models.Erased, full.Customer.Name)
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+other.ID+"?consistent=true", nil, &full))
+	require.Equal(t, "Otto Other", full.Customer.Name, "another walk-in is another customer")
+
+	_, page = admin.do(http.MethodGet, "/actions/"+ref1.ID, nil)
+	require.Contains(t, page, "on every action of theirs")
+	resp, _ = admin.do(http.MethodPost, "/actions/"+ref1.ID+"/erase-customer", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = admin.do(http.MethodGet, "/actions/"+ref1.ID, nil)
+	require.Contains(t, page, "The personal data of customer "+customerRef+" is erased, on 2 actions.")
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+ref2.ID, nil, &full))
+	require.Equal(t, models.Erased, full.Customer.Name)
+
+	// The changes page says whose data went.
+	_, page = admin.do(http.MethodGet, "/admin/audit?subject_type=customer", nil)
+	require.Contains(t, page, "erased the personal data of the customer of action "+walkIn.ID+" (1 key, 1 action)")
+	require.Contains(t, page, "erased the personal data of customer "+customerRef+" (1 key, 2 actions)")
 }

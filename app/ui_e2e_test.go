@@ -96,6 +96,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
 			t.Run("on_and_off_shift", func(t *testing.T) { webOnOffShift(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
+			t.Run("erase_a_customer", func(t *testing.T) { webEraseCustomer(t, st) })
 			t.Run("policies_page", func(t *testing.T) { webPolicies(t, st) })
 			t.Run("calendar_page", func(t *testing.T) { webCalendar(t, st) })
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })

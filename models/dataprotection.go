@@ -147,9 +147,11 @@ func (s *Store) CustomerKnown(ctx context.Context, ref string) (bool, error) {
 	return n > 0, nil
 }
 
-// Erasure is what erasing a customer did.
+// Erasure is what erasing a customer did. ActionID is set when the customer was that of one
+// action without a reference.
 type Erasure struct {
 	CustomerRef   string    `json:"customer_ref"`
+	ActionID      string    `json:"action_id,omitempty"`
 	KeysDestroyed int64     `json:"keys_destroyed"`
 	Actions       int64     `json:"actions"`
 	At            time.Time `json:"at"`
@@ -164,29 +166,49 @@ func (s *Store) EraseCustomer(ctx context.Context, ref, actorID string) (Erasure
 		// Every action without a reference would match: they are not one customer.
 		return Erasure{}, fmt.Errorf("erasing a customer without a reference: %w", ErrNotFound)
 	}
+	er := Erasure{CustomerRef: ref}
+	return s.erase(ctx, er, ref, func(tx *gorm.DB) *gorm.DB { return tx.Where("customer_ref = ?", ref) }, actorID)
+}
+
+// EraseActionCustomer erases the customer of one action that has no customer reference: each such
+// action's customer has a key of their own, keyRef. It is EraseCustomer for a customer nobody
+// else can name; the audit entry's subject is keyRef.
+func (s *Store) EraseActionCustomer(ctx context.Context, actionID, keyRef, actorID string) (Erasure, error) {
+	if strings.TrimSpace(actionID) == "" || strings.TrimSpace(keyRef) == "" {
+		return Erasure{}, fmt.Errorf("erasing the customer of no action: %w", ErrNotFound)
+	}
+	er := Erasure{ActionID: actionID}
+	return s.erase(ctx, er, keyRef, func(tx *gorm.DB) *gorm.DB {
+		return tx.Where("id = ? AND customer_ref = ''", actionID)
+	}, actorID)
+}
+
+// erase destroys the live keys of keyRef and blanks the personal data of the actions where picks
+// (and of their handovers), recording it under keyRef, in one transaction.
+func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func(*gorm.DB) *gorm.DB, actorID string) (Erasure, error) {
 	now := utc(time.Now())
-	er := Erasure{CustomerRef: ref, At: now}
+	er.At = now
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&CustomerKey{}).Where("customer_ref = ? AND destroyed_at IS NULL", ref).
+		res := tx.Model(&CustomerKey{}).Where("customer_ref = ? AND destroyed_at IS NULL", keyRef).
 			Updates(map[string]any{"wrapped": nil, "destroyed_at": now})
 		if res.Error != nil {
-			return fmt.Errorf("destroying keys of customer %q: %w", ref, res.Error)
+			return fmt.Errorf("destroying keys of customer %q: %w", keyRef, res.Error)
 		}
 		er.KeysDestroyed = res.RowsAffected
-		res = tx.Model(&Action{}).Where("customer_ref = ?", ref).
+		res = where(tx.Model(&Action{})).
 			Updates(map[string]any{"customer_name": Erased, "customer_contact": Erased, "written_at": utc(time.Now())})
 		if res.Error != nil {
-			return fmt.Errorf("erasing actions of customer %q: %w", ref, res.Error)
+			return fmt.Errorf("erasing actions of customer %q: %w", keyRef, res.Error)
 		}
 		er.Actions = res.RowsAffected
-		err := tx.Model(&Handover{}).Where("action_id IN (?)", tx.Model(&Action{}).Select("id").Where("customer_ref = ?", ref)).
+		err := tx.Model(&Handover{}).Where("action_id IN (?)", where(tx.Model(&Action{}).Select("id"))).
 			Updates(map[string]any{"customer_context": Erased, "customer_message": Erased}).Error
 		if err != nil {
-			return fmt.Errorf("erasing handovers of customer %q: %w", ref, err)
+			return fmt.Errorf("erasing handovers of customer %q: %w", keyRef, err)
 		}
 		detail := map[string]int64{"keys_destroyed": er.KeysDestroyed, "actions": er.Actions}
-		if err := audit(tx, now, actorID, AuditCustomerErased, SubjectCustomer, ref, detail); err != nil {
-			return fmt.Errorf("recording erasure of customer %q: %w", ref, err)
+		if err := audit(tx, now, actorID, AuditCustomerErased, SubjectCustomer, keyRef, detail); err != nil {
+			return fmt.Errorf("recording erasure of customer %q: %w", keyRef, err)
 		}
 		return nil
 	})

@@ -113,6 +113,33 @@ func TestEraseCustomer(t *testing.T) {
 		kept, err = store.GetAction(ctx, "a3")
 		require.NoError(t, err)
 		require.Equal(t, "walk-in", kept.CustomerName)
+
+		// Each of them is a customer of their own, erased through their action alone.
+		other = actionAt("a4", 1, "assigned", "alice")
+		other.CustomerRef, other.CustomerName = "", "another walk-in"
+		require.NoError(t, store.ApplyProjection(ctx, other, []models.ActionEvent{event(1, "created")}))
+		_, err = store.CreateCustomerKey(ctx, models.CustomerKey{ID: "k3", CustomerRef: "action:a3", WrapKeyID: "x", Wrapped: &w})
+		require.NoError(t, err)
+		er, err = store.EraseActionCustomer(ctx, "a3", "action:a3", "root")
+		require.NoError(t, err)
+		require.Equal(t, "a3", er.ActionID)
+		require.Equal(t, int64(1), er.KeysDestroyed)
+		require.Equal(t, int64(1), er.Actions)
+		kept, err = store.GetAction(ctx, "a3")
+		require.NoError(t, err)
+		require.Equal(t, models.Erased, kept.CustomerName)
+		kept, err = store.GetAction(ctx, "a4")
+		require.NoError(t, err)
+		require.Equal(t, "another walk-in", kept.CustomerName)
+		// An action with a reference is not blanked this way: its customer is the reference's.
+		er, err = store.EraseActionCustomer(ctx, "a2", "action:a2", "root")
+		require.NoError(t, err)
+		require.Zero(t, er.Actions)
+		kept, err = store.GetAction(ctx, "a2")
+		require.NoError(t, err)
+		require.Equal(t, "someone else", kept.CustomerName)
+		_, err = store.EraseActionCustomer(ctx, "", "action:", "root")
+		require.ErrorIs(t, err, models.ErrNotFound)
 	})
 }
 
