@@ -161,7 +161,7 @@ func newEngine(d Deps) *gin.Engine {
 
 	v1 := r.Group("/api/v1", s.bounded, s.authenticate, s.limit)
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
-	v1.DELETE("/customers/*ref", s.handle(s.eraseCustomer))
+	v1.DELETE("/customers/*ref", s.noQuery, s.handle(s.eraseCustomer))
 	v1.GET("/audit", s.handle(s.listAudit))
 	v1.GET("/stream", s.stream)
 	v1.GET("/me", s.takes(), s.me)
@@ -170,7 +170,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.GET("/actions.csv", s.exportActions)
 	v1.GET("/actions/:id", s.handle(s.getAction))
 	v1.GET("/actions/:id/events", s.handle(s.listEvents))
-	v1.DELETE("/actions/:id/customer", s.handle(s.eraseActionCustomer))
+	v1.DELETE("/actions/:id/customer", s.noQuery, s.handle(s.eraseActionCustomer))
 	v1.POST("/actions/:id/handover", s.handover)
 	v1.POST("/actions/:id/accept", s.accept)
 	v1.POST("/actions/:id/decline", s.decline)
@@ -205,7 +205,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.POST("/staff", s.handle(s.createStaff))
 	v1.PATCH("/staff/:id", s.handle(s.patchStaff))
 	v1.POST("/staff/:id/tokens", s.handle(s.issueToken))
-	v1.DELETE("/staff/:id/tokens", s.handle(s.revokeTokens))
+	v1.DELETE("/staff/:id/tokens", s.noQuery, s.handle(s.revokeTokens))
 	v1.GET("/policies", s.takes(), s.handle(s.listPolicies))
 	v1.GET("/policies/:category", s.takes(), s.handle(s.getPolicy))
 	v1.PUT("/policies/:category", s.handle(s.putPolicy))
@@ -222,6 +222,15 @@ func (s *server) takes(names ...string) gin.HandlerFunc {
 			writeError(c, s.Log, invalidFields(fields...))
 			c.Abort()
 		}
+	}
+}
+
+// noQuery refuses a query parameter on a request that takes none (422 naming it): on an erasure
+// or a revocation, a parameter such as dry_run=true ignored in silence would do what it asked not to.
+func (s *server) noQuery(c *gin.Context) {
+	if fields := queryFields(c, "is not a parameter of this request", nil); len(fields) > 0 {
+		writeError(c, s.Log, invalidFields(fields...))
+		c.Abort()
 	}
 }
 

@@ -198,6 +198,14 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.NoError(t, err)
 	require.Len(t, audit, 1)
 	var er models.Erasure
+	// A parameter it does not take (a dry run, say) is refused rather than ignored: nothing erased.
+	for _, path := range []string{"/api/v1/customers/" + ref + "?dry_run=true", "/api/v1/actions/" + a.ID + "/customer?dry_run=true"} {
+		p = problem{}
+		require.Equal(t, http.StatusUnprocessableEntity, root.call("DELETE", path, nil, &p), path)
+		require.Equal(t, "dry_run", p.Errors[0].Field, path)
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, &full))
+	require.Equal(t, canary+" Name", full.Customer.Name)
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
 	require.Equal(t, int64(1), er.KeysDestroyed)
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
