@@ -24,6 +24,10 @@ const maxBodyProblems = 100
 // dst then holds the rest of the body, so that the rules of the fields that did decode can be
 // checked as well and one answer lists all that is wrong.
 func decodeBody(raw []byte, dst any) ([]FieldError, error) {
+	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		// encoding/json decodes null into a struct as nothing at all: it is no object.
+		return nil, errorf(kindMalformed, "the body must be a JSON object")
+	}
 	// Most bodies are right: one strict pass decodes them. Only a body it refuses is parsed again
 	// and walked, to list everything wrong with it.
 	strict := json.NewDecoder(bytes.NewReader(raw))
@@ -44,7 +48,7 @@ func decodeBody(raw []byte, dst any) ([]FieldError, error) {
 	case err != nil:
 		return nil, decodeError(err)
 	}
-	if _, isObject := body.(map[string]any); !isObject && body != nil {
+	if _, isObject := body.(map[string]any); !isObject {
 		return nil, errorf(kindMalformed, "the body must be a JSON object")
 	}
 	if _, err := dec.Token(); err != io.EOF {

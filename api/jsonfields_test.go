@@ -82,7 +82,7 @@ func TestDecodeBodyKeepsTheRest(t *testing.T) {
 // A body that is not one JSON object is refused whole (400), as before.
 func TestDecodeBodyMalformed(t *testing.T) {
 	t.Parallel()
-	for _, body := range []string{`{"title": "x",`, `[1, 2]`, `"x"`, `{} {}`, `{"a":1} x`} {
+	for _, body := range []string{`{"title": "x",`, `[1, 2]`, `"x"`, `{} {}`, `{"a":1} x`, `null`, ` null `, `null null`, `null {}`} {
 		_, err := decodeBody([]byte(body), &createActionRequest{})
 		ae, ok := classify(err)
 		require.True(t, ok, body)
