@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
 )
 
@@ -56,12 +57,21 @@ type createActionRequest struct {
 
 // checkFields reports the fields whose form is wrong, all at once (whether a due_at is still in
 // the future, and the team and owner, are checked after).
+func (r createActionRequest) personalData() []string {
+	return []string{r.Customer.Name, r.Customer.Contact}
+}
+
 func (r *createActionRequest) checkFields() []FieldError {
 	var fields []FieldError
 	_, _, err := dueSpec(time.Time{}, r.DueIn, r.DueAt, "due_in", "due_at")
 	fields = append(fields, fieldsOf(err)...)
 	if r.Category != "" && !categoryPattern.MatchString(r.Category) {
 		fields = append(fields, FieldError{Field: "category", Message: categoryRule})
+	}
+	if strings.HasPrefix(r.Customer.Ref, pii.KeyRef("", "")) {
+		// The customer of an action without a reference has that name for their key: a reference
+		// of the same form would share it, and an erasure of one would erase the other.
+		fields = append(fields, FieldError{Field: "customer.ref", Message: "must not begin with " + pii.KeyRef("", "") + " (it names the customers who gave no reference)"})
 	}
 	for _, o := range []struct{ field, value string }{
 		{"accept_within", r.AcceptWithin}, {"check_within", r.CheckWithin}, {"escalate_within", r.EscalateWithin},
@@ -191,17 +201,19 @@ func (s *server) createAction(c *gin.Context) {
 		// the same request.
 		hashed.DueAt = t.UTC().Format(time.RFC3339Nano)
 	}
-	hash, err := requestHash("create", hashed)
-	if err != nil {
-		writeError(c, s.Log, err)
-		return
-	}
 	id, keyed, err := createID(c, caller)
 	if err != nil {
 		writeError(c, s.Log, err)
 		return
 	}
+	// Only a create with an Idempotency-Key is hashed: nothing is compared with the hash of one
+	// without, and a hash of the customer's data is one more copy of it.
+	hash := ""
 	if keyed {
+		if hash, err = s.requestDigest(c, hashed.Customer.Ref, id, "create", hashed); err != nil {
+			writeError(c, s.Log, err)
+			return
+		}
 		// A retry of a create that has landed gets the action, before the checks of a new one: its
 		// due_at may have passed or its owner left since, and the retry must still be answered.
 		row, err := s.Store.GetAction(ctx, id)
@@ -384,7 +396,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	}
 
 	customer := workflows.Customer(req.Customer)
-	if err := s.seal(ctx, customer.Ref, id, &customer.Name, &customer.Contact); err != nil {
+	if err := s.seal(c, customer.Ref, id, &customer.Name, &customer.Contact); err != nil {
 		return workflows.StartInput{}, noRelease, err
 	}
 	return workflows.StartInput{

@@ -101,7 +101,7 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 			writeError(c, s.Log, err)
 			return
 		}
-		idem, err := idempotency(c, update, req)
+		idem, err := s.idempotency(c, a, update, req)
 		if err != nil {
 			writeError(c, s.Log, err)
 			return
@@ -145,7 +145,7 @@ func (s *server) answerEarlier(c *gin.Context, a models.Action, refusal error, i
 
 // idempotency reads the Idempotency-Key of a command: scoped to the caller, with a hash of the
 // command and its body so that the key cannot be reused for another request.
-func idempotency(c *gin.Context, update string, req any) (workflows.Idempotency, error) {
+func (s *server) idempotency(c *gin.Context, a models.Action, update string, req any) (workflows.Idempotency, error) {
 	key, err := idempotencyKey(c)
 	if err != nil || key == "" {
 		return workflows.Idempotency{}, err
@@ -157,7 +157,7 @@ func idempotency(c *gin.Context, update string, req any) (workflows.Idempotency,
 			update += "/" + p.Key + "=" + p.Value
 		}
 	}
-	hash, err := requestHash(update, req)
+	hash, err := s.requestDigest(c, a.CustomerRef, a.ID, update, req)
 	if err != nil {
 		return workflows.Idempotency{}, err
 	}
@@ -182,16 +182,57 @@ func keyReused() error {
 	return invalidFields(FieldError{Field: "Idempotency-Key", Message: "this key was already used with a different request"})
 }
 
-// requestHash identifies a request by what it asks (create, or a command's name) and its body, so
-// a reused Idempotency-Key can be told from a retry.
+// requestHash identifies a request by what it asks (a shift handover, say) and its body, so a
+// reused Idempotency-Key can be told from a retry. A request that carries a customer's personal
+// data is identified by requestDigest instead.
 func requestHash(what string, req any) (string, error) {
+	data, err := requestBytes(what, req)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+func requestBytes(what string, req any) ([]byte, error) {
 	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("hashing request: %w", err)
+	}
+	return append([]byte(what+"\x00"), body...), nil
+}
+
+// carriesPersonalData is a request that may carry a customer's personal data: the values sealed
+// before they reach the workflow.
+type carriesPersonalData interface {
+	personalData() []string
+}
+
+// requestDigest is requestHash for a request about an action (create, or a command's name): one
+// that carries the customer's personal data is hashed under the customer's own key. A plain hash
+// of it, kept in the read model and in the workflow (the Update's ID holds it), could be guessed
+// back to a name or a phone number, and so outlive the customer's erasure.
+func (s *server) requestDigest(c *gin.Context, customerRef, actionID, what string, req any) (string, error) {
+	p, ok := req.(carriesPersonalData)
+	if !ok || s.Sealer == nil || !slices.ContainsFunc(p.personalData(), func(v string) bool { return v != "" }) {
+		return requestHash(what, req)
+	}
+	data, err := requestBytes(what, req)
+	if err != nil {
+		return "", err
+	}
+	digest, err := s.customerKey(c, customerRef, actionID).Digest(c.Request.Context(), data)
 	if err != nil {
 		return "", fmt.Errorf("hashing request: %w", err)
 	}
-	sum := sha256.Sum256(append([]byte(what+"\x00"), body...))
-	return hex.EncodeToString(sum[:]), nil
+	return digest, nil
 }
+
+func (r handoverRequest) personalData() []string {
+	return []string{r.Notes.CustomerContext, r.CustomerMessage}
+}
+
+func (r completeRequest) personalData() []string { return []string{r.CustomerMessage} }
 
 type notesRequest struct {
 	Summary         string `json:"summary" binding:"max=4000"`
@@ -376,7 +417,7 @@ func (s *server) handover(c *gin.Context) {
 		} else if in.To, err = s.recipient(c, "to_id", req.ToID); err != nil {
 			return nil, err
 		}
-		err = s.seal(c.Request.Context(), a.CustomerRef, a.ID, &in.Notes.CustomerContext, &in.CustomerMessage)
+		err = s.seal(c, a.CustomerRef, a.ID, &in.Notes.CustomerContext, &in.CustomerMessage)
 		return in, err
 	})(c)
 }
@@ -464,7 +505,7 @@ type completeRequest struct {
 func (s *server) complete(c *gin.Context) {
 	command(s, workflows.UpdateComplete, http.StatusOK, func(c *gin.Context, a models.Action, req completeRequest) (any, error) {
 		in := workflows.CompleteInput{Actor: actorOf(principal(c)), Outcome: req.Outcome, Notes: req.Notes, CustomerMessage: req.CustomerMessage}
-		err := s.seal(c.Request.Context(), a.CustomerRef, a.ID, &in.CustomerMessage)
+		err := s.seal(c, a.CustomerRef, a.ID, &in.CustomerMessage)
 		return in, err
 	})(c)
 }

@@ -22,14 +22,27 @@ import (
 
 // seal seals the given personal data of an action's customer before it goes into the workflow.
 // Without a Sealer (tests of the router alone) data goes as it is.
-func (s *server) seal(ctx context.Context, customerRef, actionID string, values ...*string) error {
+func (s *server) seal(c *gin.Context, customerRef, actionID string, values ...*string) error {
 	if s.Sealer == nil {
 		return nil
 	}
-	if err := s.Sealer.Seal(ctx, pii.KeyRef(customerRef, actionID), values...); err != nil {
+	if err := s.customerKey(c, customerRef, actionID).Seal(c.Request.Context(), values...); err != nil {
 		return fmt.Errorf("sealing customer data: %w", err)
 	}
 	return nil
+}
+
+// customerKey is the key of an action's customer for this request: read once, however many values
+// it seals and requests it hashes. Only with a Sealer.
+func (s *server) customerKey(c *gin.Context, customerRef, actionID string) *pii.Customer {
+	ref := pii.KeyRef(customerRef, actionID)
+	name := "pii.customer\x00" + ref
+	if k, ok := c.Get(name); ok {
+		return k.(*pii.Customer)
+	}
+	k := s.Sealer.Customer(ref)
+	c.Set(name, k)
+	return k
 }
 
 // reveal opens the sealed personal data of states for the answer: in plain words, or "[erased]".
@@ -137,6 +150,9 @@ func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
 	if strings.TrimSpace(ref) == "" {
 		// Not the actions that have no reference: each of those is a customer of its own.
 		return 0, nil, errorf(kindNotFound, "no customer reference given: DELETE /customers/{ref} erases the customer of one reference")
+	}
+	if strings.HasPrefix(ref, pii.KeyRef("", "")) {
+		return 0, nil, errorf(kindNotFound, "no customer %q: a customer who gave no reference is erased through their action, DELETE /actions/{id}/customer", ref)
 	}
 	known, err := s.Store.CustomerKnown(ctx, ref)
 	if err != nil {

@@ -58,14 +58,18 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	ref := "G-" + strings.ToUpper(modelstest.Name("c"))
 	body := newAction("alice")
 	body["customer"] = map[string]any{"ref": ref, "name": canary + " Name", "contact": canary + "@example.org"}
-	var a action
-	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
+	var a, retried action
+	createKey, handoverKey := modelstest.Name("create"), modelstest.Name("handover")
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a, "Idempotency-Key", createKey))
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &retried, "Idempotency-Key", createKey))
+	require.Equal(t, a.ID, retried.ID, "a retry is told from a reused key by the keyed hash")
 	ho := merge(handoverBody, "customer_message", canary+" message on handover")
 	ho = merge(ho, "notes", map[string]any{"summary": "Guest wants a 2pm checkout", "customer_context": canary + " context"})
 	// Each command answers with the action's data opened, as a read does (not "[unavailable]",
 	// which is for a read model that cannot give the keys).
 	var answered customerView
-	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", ho, &answered))
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", ho, &answered, "Idempotency-Key", handoverKey))
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", ho, &answered, "Idempotency-Key", handoverKey))
 	require.Equal(t, canary+" Name", answered.Customer.Name)
 	require.Equal(t, canary+" context", answered.Handovers[0].Notes.CustomerContext)
 	require.Equal(t, canary+" message on handover", answered.Handovers[0].CustomerMessage)
@@ -80,6 +84,9 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	row, err := st.Store.GetAction(ctx, a.ID)
 	require.NoError(t, err)
 	require.True(t, pii.IsSealed(row.CustomerName), "the read model holds the name sealed")
+	// A request holding personal data is hashed under the customer's key, not in plain SHA-256
+	// (which a list of names or a range of phone numbers would find again).
+	require.True(t, strings.HasPrefix(row.RequestHash, "k1:"), row.RequestHash)
 	var p problem
 	other := newAction("alice")
 	other["customer"] = map[string]any{"ref": "G-OTHER", "name": row.CustomerName}
@@ -129,6 +136,15 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	})
 	require.NoError(t, err)
 	input := hist.GetHistory().GetEvents()[0].GetWorkflowExecutionStartedEventAttributes().GetInput()
+	// Update IDs are not encrypted: the keyed handover's holds the keyed hash of its body.
+	var updateIDs []string
+	for _, e := range hist.GetHistory().GetEvents() {
+		if id := e.GetWorkflowExecutionUpdateAcceptedEventAttributes().GetAcceptedRequest().GetMeta().GetUpdateId(); strings.HasPrefix(id, "alice/"+handoverKey+"/") {
+			updateIDs = append(updateIDs, id)
+		}
+	}
+	require.Len(t, updateIDs, 1, "the retry was the same Update")
+	require.Contains(t, updateIDs[0], "/k1:")
 	require.Equal(t, codec.MetadataEncoding, string(input.GetPayloads()[0].GetMetadata()["encoding"]))
 	decode := func(c caller) (int, string) {
 		raw, err := protojson.Marshal(input)
@@ -169,6 +185,11 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	// Erasure: administrators only, 404 for an unknown customer, idempotent.
 	require.Equal(t, http.StatusForbidden, carol.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
 	require.Equal(t, http.StatusNotFound, root.call("DELETE", "/api/v1/customers/G-NOBODY-"+ref, nil, nil))
+	// A reference cannot take the form of a walk-in's key, which it would share.
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"ref": "action:" + a.ID, "name": "Mallory"}), &p))
+	require.Equal(t, "customer.ref", p.Errors[0].Field)
+	require.Equal(t, http.StatusNotFound, root.call("DELETE", "/api/v1/customers/action:"+a.ID, nil, nil))
 	// No reference is no customer: not every action that has none. Nor does the path without its
 	// slash lead there (a redirect a client would follow).
 	var walkIn action
@@ -218,6 +239,9 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 		require.Equal(t, models.Erased, full.Handovers[0].Notes.CustomerContext, path)
 		require.Equal(t, models.Erased, full.Handovers[0].CustomerMessage, path)
 	}
+	row, err = st.Store.GetAction(ctx, a.ID)
+	require.NoError(t, err)
+	require.Empty(t, row.RequestHash, "the create's hash goes with the customer")
 	after := timelineOf(t, alice, a.ID)
 	require.Len(t, after, len(events), "erasure keeps the timeline whole")
 	for _, e := range after {

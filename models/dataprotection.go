@@ -196,7 +196,9 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 		}
 		er.KeysDestroyed = res.RowsAffected
 		res = where(tx.Model(&Action{})).
-			Updates(map[string]any{"customer_name": Erased, "customer_contact": Erased, "written_at": utc(time.Now())})
+			// The create's hash goes too: one made before it was keyed by the customer's key could
+			// be guessed back to their name and contact.
+			Updates(map[string]any{"customer_name": Erased, "customer_contact": Erased, "request_hash": "", "written_at": utc(time.Now())})
 		if res.Error != nil {
 			return fmt.Errorf("erasing actions of customer %q: %w", keyRef, res.Error)
 		}

@@ -11,8 +11,11 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,29 +63,76 @@ func KeyRef(customerRef, actionID string) string {
 // Seal replaces each non-empty value with its sealed form under the customer's live key,
 // creating the key on first use. Already sealed values are left alone.
 func (s *Sealer) Seal(ctx context.Context, ref string, values ...*string) error {
-	var aead cipher.AEAD
-	var keyID string
+	return s.Customer(ref).Seal(ctx, values...)
+}
+
+// Customer is one customer's live key for the seals and digests of one request: read, or made,
+// once, when first needed.
+type Customer struct {
+	s    *Sealer
+	ref  string
+	id   string
+	raw  []byte
+	aead cipher.AEAD
+}
+
+// Customer returns the key of the customer ref (see KeyRef), not yet read.
+func (s *Sealer) Customer(ref string) *Customer { return &Customer{s: s, ref: ref} }
+
+func (c *Customer) load(ctx context.Context) error {
+	if c.aead != nil {
+		return nil
+	}
+	id, raw, err := c.s.liveRaw(ctx, c.ref)
+	if err != nil {
+		return err
+	}
+	aead, err := gcm(raw)
+	if err != nil {
+		return err
+	}
+	c.id, c.raw, c.aead = id, raw, aead
+	return nil
+}
+
+// Seal replaces each non-empty value with its sealed form under the customer's key. Already
+// sealed values are left alone.
+func (c *Customer) Seal(ctx context.Context, values ...*string) error {
 	for _, v := range values {
 		if *v == "" || IsSealed(*v) {
 			continue
 		}
-		if aead == nil {
-			var err error
-			if keyID, aead, err = s.liveKey(ctx, ref); err != nil {
-				return err
-			}
+		if err := c.load(ctx); err != nil {
+			return err
 		}
-		nonce := make([]byte, aead.NonceSize())
+		nonce := make([]byte, c.aead.NonceSize())
 		if _, err := rand.Read(nonce); err != nil {
 			return fmt.Errorf("reading random bytes: %w", err)
 		}
-		sealed := aead.Seal(nonce, nonce, []byte(*v), []byte(keyID))
-		*v = prefix + keyID + ":" + base64.RawURLEncoding.EncodeToString(sealed)
+		sealed := c.aead.Seal(nonce, nonce, []byte(*v), []byte(c.id))
+		*v = prefix + c.id + ":" + base64.RawURLEncoding.EncodeToString(sealed)
 	}
 	return nil
 }
 
-func (s *Sealer) liveKey(ctx context.Context, ref string) (string, cipher.AEAD, error) {
+// Digest is a keyed hash of data that holds the customer's personal data: the same for the same
+// data while the customer's key lives, and, unlike a plain hash, no way back to the data for
+// whoever lacks the key; once the customer is erased, for anyone. A request's hash (to tell a
+// retry from a reused Idempotency-Key) is one, so it cannot be guessed back to a name or a phone
+// number from the read model or a workflow history.
+func (c *Customer) Digest(ctx context.Context, data []byte) (string, error) {
+	if err := c.load(ctx); err != nil {
+		return "", err
+	}
+	derive := hmac.New(sha256.New, c.raw)
+	derive.Write([]byte("handover request digest v1"))
+	mac := hmac.New(sha256.New, derive.Sum(nil))
+	mac.Write(data)
+	return "k1:" + hex.EncodeToString(mac.Sum(nil)), nil
+}
+
+// liveRaw returns the ID and raw bytes of the customer's live key, creating it if there is none.
+func (s *Sealer) liveRaw(ctx context.Context, ref string) (string, []byte, error) {
 	k, err := s.Store.LiveCustomerKey(ctx, ref)
 	if errors.Is(err, models.ErrNotFound) {
 		raw := make([]byte, codec.KeySize)
@@ -92,12 +142,15 @@ func (s *Sealer) liveKey(ctx context.Context, ref string) (string, cipher.AEAD, 
 		id := uuid.NewString()
 		wrapKeyID, w := s.wrap(id, raw)
 		k, err = s.Store.CreateCustomerKey(ctx, models.CustomerKey{ID: id, CustomerRef: ref, WrapKeyID: wrapKeyID, Wrapped: &w})
+		if err == nil && k.ID == id {
+			return id, raw, nil
+		}
 	}
 	if err != nil {
 		return "", nil, err
 	}
-	aead, err := s.unwrap(k)
-	return k.ID, aead, err
+	raw, err := s.openRaw(k)
+	return k.ID, raw, err
 }
 
 // wrap seals a customer key's raw bytes with the current encryption key, bound to the key's ID:
@@ -128,6 +181,11 @@ func (s *Sealer) unwrap(k models.CustomerKey) (cipher.AEAD, error) {
 	if err != nil {
 		return nil, err
 	}
+	return gcm(raw)
+}
+
+// gcm is the AEAD of a customer key's raw bytes.
+func gcm(raw []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(raw)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package pii_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -163,6 +165,50 @@ func TestRotationAndRewrap(t *testing.T) {
 			erased, err := after.Opener(ctx).Open(gone)
 			require.NoError(t, err)
 			require.Equal(t, pii.Erased, erased)
+		})
+	}
+}
+
+// A digest of a request holding personal data is keyed by the customer's key: the same for the
+// same data while the key lives, unlike a plain hash not to be guessed back without the key, and
+// never the same again once the customer is erased.
+func TestDigest(t *testing.T) {
+	t.Parallel()
+	for _, b := range modelstest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			keys, err := codec.NewKeyring(codec.NewKey())
+			require.NoError(t, err)
+			s := &pii.Sealer{Keys: keys, Store: modelstest.Open(t, b.URL(t))}
+			body := []byte(`create` + "\x00" + `{"customer":{"name":"Ms Patel","contact":"+44 7700 900123"}}`)
+
+			first, err := s.Customer("G-1").Digest(ctx, body)
+			require.NoError(t, err)
+			plain := sha256.Sum256(body)
+			require.NotContains(t, first, hex.EncodeToString(plain[:]))
+			// One key serves a request's seals and digests: read once, the same key for both.
+			k := s.Customer("G-1")
+			again, err := k.Digest(ctx, body)
+			require.NoError(t, err)
+			require.Equal(t, first, again, "the same data, the same digest")
+			name := "Ms Patel"
+			require.NoError(t, k.Seal(ctx, &name))
+			opened, err := s.Opener(ctx).Open(name)
+			require.NoError(t, err)
+			require.Equal(t, "Ms Patel", opened)
+			otherData, err := s.Customer("G-1").Digest(ctx, append(body, ' '))
+			require.NoError(t, err)
+			require.NotEqual(t, first, otherData)
+			otherCustomer, err := s.Customer("G-2").Digest(ctx, body)
+			require.NoError(t, err)
+			require.NotEqual(t, first, otherCustomer, "each customer's key its own")
+
+			_, err = s.Store.EraseCustomer(ctx, "G-1", "root")
+			require.NoError(t, err)
+			after, err := s.Customer("G-1").Digest(ctx, body)
+			require.NoError(t, err)
+			require.NotEqual(t, first, after, "a new key after the erasure: the old digest is not made again")
 		})
 	}
 }
