@@ -176,7 +176,7 @@ func (a *Activities) deliver(ctx context.Context, sealed WebhookEvent) (sent, un
 		return sent, fmt.Errorf("encoding webhook %s: %w", ev.ID, err)
 	}
 	return sent, a.Store.WebhookFailed(ctx, models.WebhookDelivery{
-		ID: ev.ID, ActionID: ev.ActionID, Event: string(body), LastError: sent.Error(), LastAttemptAt: a.now(),
+		ID: ev.ID, ActionID: ev.ActionID, Seq: ev.Seq, Event: string(body), LastError: sent.Error(), LastAttemptAt: a.now(),
 	})
 }
 

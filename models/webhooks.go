@@ -15,6 +15,8 @@ type WebhookDelivery struct {
 	// ID is the event's ID, the one the receiver de-duplicates by.
 	ID       string `gorm:"primaryKey"`
 	ActionID string
+	// Seq is the event's place in its action's timeline: an action's deliveries go again in it.
+	Seq int64
 	// Event is the event's JSON body, personal data sealed.
 	Event         string
 	Attempts      int
@@ -67,18 +69,19 @@ func (s *Store) WebhookDelivered(ctx context.Context, id string, at time.Time) e
 	return nil
 }
 
-// UndeliveredWebhooks lists up to limit deliveries not got through yet, oldest failure first,
-// after the position after (nil: from the first), of one action when actionID is set.
+// UndeliveredWebhooks lists up to limit deliveries not got through yet, action by action and each
+// action's in its timeline's order, after the position after (nil: from the first), of one action
+// when actionID is set.
 func (s *Store) UndeliveredWebhooks(ctx context.Context, actionID string, after *WebhookDelivery, limit int) ([]WebhookDelivery, error) {
 	q := s.read.WithContext(ctx).Where("delivered_at IS NULL")
 	if actionID != "" {
 		q = q.Where("action_id = ?", actionID)
 	}
 	if after != nil {
-		q = q.Where("(failed_at, id) > (?, ?)", utc(after.FailedAt), after.ID)
+		q = q.Where("(action_id, seq, id) > (?, ?, ?)", after.ActionID, after.Seq, after.ID)
 	}
 	var out []WebhookDelivery
-	if err := q.Order("failed_at, id").Limit(limit).Find(&out).Error; err != nil {
+	if err := q.Order("action_id, seq, id").Limit(limit).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("listing undelivered webhooks: %w", err)
 	}
 	return out, nil
@@ -87,8 +90,8 @@ func (s *Store) UndeliveredWebhooks(ctx context.Context, actionID string, after 
 // webhookPage is how many undelivered webhooks EachUndeliveredWebhook reads at a time.
 const webhookPage = 100
 
-// EachUndeliveredWebhook calls fn with each delivery not got through yet, oldest failure first (of
-// one action when actionID is set), reading them a page at a time; fn may mark them delivered or
+// EachUndeliveredWebhook calls fn with each delivery not got through yet, in UndeliveredWebhooks'
+// order (of one action when actionID is set), reading them a page at a time; fn may mark them delivered or
 // failed as it goes. It stops at fn's first error, and answers it.
 func (s *Store) EachUndeliveredWebhook(ctx context.Context, actionID string, fn func(WebhookDelivery) error) error {
 	var after *WebhookDelivery

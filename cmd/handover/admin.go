@@ -250,7 +250,7 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 	var actionID string
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the webhook deliveries that failed and have not got through since, oldest first",
+		Short: "List the webhook deliveries that failed and have not got through since, action by action in timeline order",
 		Args:  cobra.NoArgs,
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
 			out := cmd.OutOrStdout()
@@ -271,7 +271,7 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 	redeliver := &cobra.Command{
 		Use:   "redeliver",
 		Short: "Send again every webhook delivery that failed and has not got through since",
-		Long: "Sends each one again, oldest first, to HANDOVER_WEBHOOK_URL signed with HANDOVER_WEBHOOK_SECRET (as the\n" +
+		Long: "Sends each one again, action by action and each action's in timeline order, to HANDOVER_WEBHOOK_URL signed with HANDOVER_WEBHOOK_SECRET (as the\n" +
 			"workers do), with its own event ID: a receiver that got it after all drops it by that ID. One that fails\n" +
 			"again stays listed. Personal data is opened with HANDOVER_ENCRYPTION_KEY, or the key file of `handover dev`\n" +
 			"in --data; an erased customer's goes out as \"[erased]\".",
