@@ -63,8 +63,14 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if caller.ID != from.ID && !(workflows.Role(caller.Role).SupervisorOrAbove() && inScope(caller, teamOf(from))) {
+	switch {
+	case caller.ID == from.ID:
+	case !workflows.Role(caller.Role).SupervisorOrAbove():
 		return 0, nil, errorf(kindForbidden, "a shift handover is started by the outgoing person or their supervisor")
+	case !inScope(caller, teamOf(from)):
+		// A person the body names who cannot be handed over by this caller: the field is wrong, as
+		// a create's team or a handover's recipient outside the team is.
+		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s is not in your team: a shift handover is started by their own supervisor", cmp.Or(from.Name, from.ID))})
 	}
 	within, err := parseWithin("accept_within", req.AcceptWithin)
 	if err != nil {
@@ -106,6 +112,22 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	// An action handed over in a shift handover still waiting for its answer is that one's to see
+	// through: planned again it would only be skipped, and reported as left with the person.
+	ids := make([]string, len(actions))
+	for i, a := range actions {
+		ids[i] = a.ID
+	}
+	inShift, err := s.Store.PendingInShiftHandovers(ctx, ids)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(actions) > 0 && len(inShift) == len(actions) {
+		shift := inShift[actions[0].ID]
+		return 0, nil, errorf(kindConflict, "every open action of %s is being handed over in shift handover %s (/api/v1/shift-handovers/%s): its recipients have yet to answer",
+			cmp.Or(from.Name, from.ID), shift, shift)
+	}
+	actions = slices.DeleteFunc(actions, func(a models.Action) bool { return inShift[a.ID] != "" })
 	if len(actions) == 0 {
 		// Nothing would be handed over: a record saying "every action is settled" would mislead.
 		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s owns no open action: there is nothing to hand over", cmp.Or(from.Name, from.ID))})

@@ -72,6 +72,10 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 
 	var p problem
 	require.Equal(t, http.StatusForbidden, in.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "notes": "n", "situation": "busy"}, &p), "an agent cannot hand over a colleague's shift")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, as(t, st, "carol").call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "notes": "n", "situation": "busy"}, &p),
+		"another team's supervisor names someone who is not theirs")
+	require.Equal(t, "from_id", p.Errors[0].Field)
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "situation": "busy"}, &p))
 	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers",
@@ -98,6 +102,12 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID)
 	require.Equal(t, "pending", again.statuses()[made[0]], "a retry answers with the shift handover as it stands, not a new plan")
+	// Started again without the key, there is nothing for it: every open action is in this one.
+	require.Eventually(t, func() bool {
+		p = problem{}
+		return sup.call("POST", "/api/v1/shift-handovers", merge(body, "notes", "again"), &p) == http.StatusConflict
+	}, 10*time.Second, 50*time.Millisecond, "a second shift handover while the first waits for answers")
+	require.Contains(t, p.Detail, "/api/v1/shift-handovers/"+started.ID)
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", merge(body, "situation", "busy"), &p, "Idempotency-Key", key))
 	require.Contains(t, p.Detail, "Idempotency-Key", "the key cannot start a different shift handover")
 

@@ -40,3 +40,30 @@ func TestSupervisorChecksActionsTakenOverInAShift(t *testing.T) {
 		require.ElementsMatch(t, []string{"in-shift", "alone", "shift-then-alone"}, ids(hander.ChecksDue))
 	})
 }
+
+// The actions whose pending handover was made in a shift handover are found with that shift
+// handover's ID: not those pending in a handover of their own, nor those whose shift handover's
+// handover was answered.
+func TestPendingInShiftHandovers(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		put := func(id, status, pending string, handovers ...models.Handover) {
+			t.Helper()
+			a := actionAt(id, 1, status, "alice")
+			a.PendingHandoverID, a.Handovers = pending, handovers
+			require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created")}))
+		}
+		h := func(id, status, shift string) models.Handover {
+			return models.Handover{ID: id, FromID: "alice", ToID: "erin", Status: status, RequestedAt: t0, ShiftHandoverID: shift}
+		}
+		put("waiting", "handover_pending", "h2", h("h1", "declined", "shift-1"), h("h2", "pending", "shift-2"))
+		put("alone", "handover_pending", "h1", h("h1", "pending", ""))
+		put("answered", "assigned", "", h("h1", "declined", "shift-2"))
+		got, err := store.PendingInShiftHandovers(ctx, []string{"waiting", "alone", "answered", "unknown"})
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"waiting": "shift-2"}, got)
+		got, err = store.PendingInShiftHandovers(ctx, nil)
+		require.NoError(t, err)
+		require.Empty(t, got)
+	})
+}

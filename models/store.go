@@ -659,3 +659,23 @@ func (s *Store) OwnedOpenActions(ctx context.Context, ownerID string) ([]Action,
 	}
 	return out, nil
 }
+
+// PendingInShiftHandovers maps each of the actions whose pending handover was made in a shift
+// handover to that shift handover's ID: its recipient has yet to answer it.
+func (s *Store) PendingInShiftHandovers(ctx context.Context, actionIDs []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(actionIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct{ ActionID, ShiftHandoverID string }
+	err := s.read.WithContext(ctx).Table("handovers").Select("handovers.action_id, handovers.shift_handover_id").
+		Joins("JOIN actions ON actions.id = handovers.action_id AND actions.pending_handover_id = handovers.id").
+		Where("handovers.action_id IN ? AND handovers.shift_handover_id <> ''", actionIDs).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("looking up pending handovers of shift handovers: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ActionID] = r.ShiftHandoverID
+	}
+	return out, nil
+}
