@@ -54,10 +54,12 @@ type Config struct {
 }
 
 func (c *Config) setDefaults() {
-	if c.OwnerID == "" {
+	// The demo's people unless named; a token given is never replaced (one without the person it
+	// belongs to is refused by validate).
+	if c.OwnerID == "" && c.OwnerToken == "" {
 		c.OwnerID, c.OwnerToken = "alice", app.DemoToken("alice")
 	}
-	if c.RecipientID == "" {
+	if c.RecipientID == "" && c.RecipientToken == "" {
 		c.RecipientID, c.RecipientToken = "bob", app.DemoToken("bob")
 	}
 	if c.Namespace == "" {
@@ -74,6 +76,9 @@ func (c *Config) validate() error {
 	}
 	if c.OwnerToken == "" || c.RecipientToken == "" {
 		return errors.New("the owner and recipient need tokens")
+	}
+	if c.OwnerID == "" || c.RecipientID == "" {
+		return errors.New("--token and --recipient-token need --owner and --recipient: the staff IDs they belong to")
 	}
 	return nil
 }
