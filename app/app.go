@@ -139,7 +139,11 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	dbURL := cfg.DatabaseURL
 	if dbURL == "" {
-		dbURL = "sqlite:" + filepath.Join(cfg.DataDir, "readmodel.db")
+		file := filepath.Join(cfg.DataDir, "readmodel.db")
+		if err := temporalserver.KeepPrivate(file); err != nil {
+			return nil, err
+		}
+		dbURL = "sqlite:" + file
 	}
 	if st.Store, err = OpenStore(ctx, dbURL, cfg.Log); err != nil {
 		return nil, err
