@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strings"
 	"time"
 
 	"go.temporal.io/api/serviceerror"
@@ -58,7 +59,10 @@ func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHa
 		}
 		return workflows.ShiftItemResult{ActionID: req.ActionID, HandoverID: h.ID, Status: workflows.ShiftItemPending}, nil
 	case errors.As(err, &appErr):
-		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: appErr.Message()}, nil
+		// The refusal names the field of the Update's input ("to_id: ..."), which the shift
+		// handover's reader never sent: the recipient is the item's own.
+		reason := strings.TrimPrefix(appErr.Message(), "to_id: ")
+		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: reason}, nil
 	case errors.As(err, &notFound):
 		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: "the action has ended"}, nil
 	}

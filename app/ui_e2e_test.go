@@ -713,6 +713,25 @@ func webShiftLeavesSome(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "Done, but 1 action stays with "+outID)
 	require.NotContains(t, page, "Every action is settled")
 	require.Regexp(t, `<td>—</td><td><span class="status">skipped</span>`, page, "a skipped action went to nobody")
+
+	// One the action's own workflow refuses (the recipient lacks the authority it needs) says why
+	// in words, not in the Update's field names.
+	var needs action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "required_authority", 1), &needs))
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"authority": 0}, nil))
+	require.Equal(t, http.StatusAccepted, sup.call(http.MethodPost, "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "Again.", "situation": "quiet"}, &started))
+	var progress shiftProgress
+	require.Eventually(t, func() bool {
+		sup.call(http.MethodGet, "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		return progress.Done
+	}, 15*time.Second, 100*time.Millisecond)
+	reasons := map[string]string{}
+	for _, it := range progress.Items {
+		require.Equal(t, "skipped", it.Status, it.ActionID)
+		reasons[it.ActionID] = it.Reason
+	}
+	require.Equal(t, inID+" has authority 0, this action needs 1", reasons[needs.ID])
 }
 
 func webShift(t *testing.T, st *app.Stack) {
