@@ -26,6 +26,10 @@ type actionRow struct {
 	DueIn        string
 	PendingSince string
 	PendingTo    string
+	// AnswerBy is when the pending handover must be accepted: the end of its accept window, or
+	// the action's due time when that comes first (AnswerByDue), which withdraws it.
+	AnswerBy    *time.Time
+	AnswerByDue bool
 	// Commands are those the viewer may use on it now (the board shows only their forms).
 	Commands []string
 }
@@ -49,6 +53,10 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		if a.PendingHandover != nil {
 			r.PendingSince = humanDuration(a.PendingHandover.RequestedAt.Sub(now))
 			r.PendingTo = a.PendingHandover.ToID
+			r.AnswerBy = a.PendingHandover.ExpiresAt
+			if by := r.AnswerBy; by != nil && !a.Paused && by.After(a.DueAt) {
+				r.AnswerBy, r.AnswerByDue = &a.DueAt, true
+			}
 		}
 		out[i] = r
 	}

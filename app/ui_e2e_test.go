@@ -91,6 +91,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
 			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
 			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
+			t.Run("answer_by_the_due_time", func(t *testing.T) { webAnswerByDueTime(t, st) })
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
 			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
@@ -689,6 +690,37 @@ func webInboxTold(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/decline", map[string]any{"reason": "off at midnight"}, nil))
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<a href="/actions/`+a.ID+`">`+inID+` declined &#34;Wake-up call at 5am&#34;: off at midnight. You still own it.</a>`)
+}
+
+// A handover asked for less than its accept window before the action's due time, which withdraws
+// it, is to be answered by the due time: the request, the recipient's inbox card and the action
+// page say so.
+func webAnswerByDueTime(t *testing.T, st *app.Stack) {
+	out, in, _, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "due_in", "20m"), &a))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(merge(handoverBody, "to_id", inID), "accept_within", "1h"), &a))
+	due := a.DueAt.UTC().Format(time.RFC3339)
+	var told []struct {
+		Message string `json:"message"`
+	}
+	require.Eventually(t, func() bool {
+		var page struct {
+			Items []struct {
+				Message string `json:"message"`
+			} `json:"items"`
+		}
+		in.call(http.MethodGet, "/api/v1/me/notifications", nil, &page)
+		told = page.Items
+		return len(told) > 0
+	}, 10*time.Second, 50*time.Millisecond)
+	require.Contains(t, told[0].Message, "Accept or decline by "+due+", the action's due time (not accepted by then, the handover is withdrawn and the action goes to its check).")
+	w := signedIn(t, st, in.token)
+	_, page := w.do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `data-action="`+a.ID+`"(?s:.)*?<strong class="answer-by">answer by <time datetime="`+due+`">[^<]+</time> \(its due time\)</strong>`, page)
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `answer by <time id="handover-expires" datetime="`+due+`">`)
+	require.Contains(t, page, "<small>(the action's due time: not accepted by then, the handover is withdrawn and the action goes to its check)</small>")
 }
 
 // A shift handover that could not pass an action on says that it stays with the outgoing person,

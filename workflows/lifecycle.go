@@ -424,6 +424,11 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		ev.Data["started_by"] = in.StartedBy
 	}
 	by := "by " + h.ExpiresAt.Format(time.RFC3339)
+	if s.revision >= 11 && !s.Paused && h.ExpiresAt != nil && !s.DueAt.IsZero() && h.ExpiresAt.After(s.DueAt) {
+		// The due time comes first and withdraws a handover still waiting: that is the time to
+		// answer by, not the later one the accept window alone would give.
+		by = "by " + s.DueAt.Format(time.RFC3339) + ", the action's due time (not accepted by then, the handover is withdrawn and the action goes to its check)"
+	}
 	if s.Paused && s.revision >= 6 {
 		// The clock is stopped: the time to answer starts when the action resumes.
 		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", spanWords(within), s.PauseReason)
@@ -942,7 +947,12 @@ func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor in
 	ev := s.record(now, actorID, EventEscalated, map[string]any{
 		"level": s.EscalationLevel, "to_role": string(level), "reason": reason, "reason_kind": kind,
 	})
-	s.alertLadder(ev, level, fmt.Sprintf("%q is escalated to %s (level %d): %s", s.Title, level, s.EscalationLevel, reason))
+	by := ""
+	if s.revision >= 11 && actorID != SystemActor && actorID != "" {
+		// Escalated by someone (a supervisor, a manager, a check's next step): say who.
+		by = " by " + s.who(actorID)
+	}
+	s.alertLadder(ev, level, fmt.Sprintf("%q is escalated to %s%s (level %d): %s", s.Title, level, by, s.EscalationLevel, reason))
 	return append(events, ev)
 }
 
@@ -1111,7 +1121,11 @@ func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
 	s.finish(StatusCancelled)
 	ev := s.record(now, in.Actor.ID, EventCancelled, map[string]any{"reason": in.Reason})
 	if s.OwnerID != "" {
-		s.notify(ev, NotifyCancelled, []string{s.OwnerID}, "", fmt.Sprintf("%q was cancelled: %s", s.Title, in.Reason))
+		by := ""
+		if s.revision >= 11 && in.Actor.ID != s.OwnerID {
+			by = " by " + s.who(in.Actor.ID)
+		}
+		s.notify(ev, NotifyCancelled, []string{s.OwnerID}, "", fmt.Sprintf("%q was cancelled%s: %s", s.Title, by, in.Reason))
 	}
 	return append(events, ev)
 }

@@ -519,7 +519,10 @@ func (s *State) WithHander(id string) {
 // Revision 10 names people by their names in the messages it writes (inbox notifications, webhook
 // messages, the reason of an escalation for an unanswered handover) and in the refusals of its
 // commands, where it gave staff IDs: it keeps the names it is given with each command (State.Names).
-const CurrentRevision = 10
+// Revision 11 asks the recipient of a handover to answer by the action's due time when that comes
+// before the end of the accept window (the due time withdraws a handover still waiting), and says
+// who escalated or cancelled an action in the messages of its escalation and its cancellation.
+const CurrentRevision = 11
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000

@@ -1,0 +1,63 @@
+package workflows_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/workflows"
+)
+
+// From revision 11 a handover asked for less than its accept window before the due time asks to be
+// answered by the due time, which withdraws it; one with time enough is asked as before. Escalations and cancellations made by someone say who; the ladder's own climb
+// does not. Revision 10 keeps its words.
+func TestRevision11Messages(t *testing.T) {
+	named := func(a workflows.Actor, name string) workflows.Actor { a.Name = name; return a }
+	carol, dave := named(carol, "Carol Cole"), named(dave, "Dave Dale")
+	toBob := onShift("bob", 1)
+	for _, tc := range []struct {
+		revision                            int
+		handover, expired, escalated, ended string
+	}{
+		{11, "Accept or decline by 2029-06-01T09:30:00Z, the action's due time (not accepted by then, the handover is withdrawn and the action goes to its check).",
+			`"Late checkout" is escalated to supervisor (level 1): `,
+			`"Late checkout" is escalated to manager by Carol Cole (level 2): guest complains`,
+			`"Late checkout" was cancelled by Dave Dale: guest left`},
+		{10, "Accept or decline by 2029-06-01T09:44:00Z.",
+			`"Late checkout" is escalated to supervisor (level 1): `,
+			`"Late checkout" is escalated to manager (level 2): guest complains`,
+			`"Late checkout" was cancelled: guest left`},
+	} {
+		t.Run(fmt.Sprint(tc.revision), func(t *testing.T) {
+			now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+			in := startInput(fmt.Sprintf("r11-%d", tc.revision))
+			in.Revision, in.DueAt = tc.revision, now.Add(30*time.Minute)
+			s, _ := workflows.NewState(in, now)
+			s.TakeOutbox()
+			last := func() string {
+				out := s.TakeOutbox()
+				require.NotEmpty(t, out)
+				return out[len(out)-1].Message
+			}
+			h := handoverTo(toBob)
+			h.AcceptWithin = 30 * time.Minute
+			workflows.ApplyHandover(&s, h, now.Add(14*time.Minute))
+			require.Contains(t, last(), tc.handover)
+			workflows.ApplyDecline(&s, workflows.DeclineInput{Actor: bob, Reason: "on a call"}, now.Add(15*time.Minute))
+			s.TakeOutbox()
+			h.AcceptWithin = 10 * time.Minute
+			workflows.ApplyHandover(&s, h, now.Add(16*time.Minute))
+			require.Contains(t, last(), "Accept or decline by 2029-06-01T09:26:00Z.", "time enough before the due time")
+
+			// The handover lapses unanswered: the ladder's own escalation names nobody.
+			s.Fire(workflows.DeadlineAccept, now.Add(26*time.Minute))
+			require.Contains(t, last(), tc.expired)
+			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carol, Reason: "guest complains"}, now.Add(27*time.Minute))
+			require.Equal(t, tc.escalated, last())
+			workflows.ApplyCancel(&s, workflows.CancelInput{Actor: dave, Reason: "guest left"}, now.Add(28*time.Minute))
+			require.Equal(t, tc.ended, last())
+		})
+	}
+}
