@@ -262,8 +262,9 @@ func (s *server) readyz(c *gin.Context) {
 	err := s.Ready(ctx)
 	var degraded *Degraded
 	if errors.As(err, &degraded) {
-		// Serving without it: commands go on through their workflows, so the API stays in
-		// service (a load balancer that took it out would stop those too).
+		// Serving without one part: what the other serves goes on (commands through their
+		// workflows, or reads from the read model), so the API stays in service (a load
+		// balancer that took it out would stop those too).
 		s.Log.WarnContext(ctx, "degraded", "error", err)
 		c.JSON(http.StatusOK, gin.H{"status": "degraded", "degraded": degraded.Part})
 		return

@@ -241,17 +241,28 @@ func (st *Stack) ready(ctx context.Context) error {
 	if !st.workerUp.Load() {
 		return errors.New("worker is not running")
 	}
-	return readiness(ctx, st.Client, st.Store)
+	return Readiness(ctx, st.Client, st.Store)
 }
 
-// readiness is the API's: Temporal must answer (every command goes through it); without the
-// read model it is degraded, not down.
-func readiness(ctx context.Context, tc client.Client, store *models.Store) error {
-	if _, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		return fmt.Errorf("temporal: %w", err)
-	}
-	if err := store.Ping(ctx); err != nil {
-		return &api.Degraded{Part: "read model", Err: err}
+// Readiness is the API's: with Temporal or the read model down it is degraded, not down, as the
+// other goes on serving (commands through the workflows; reads from the read model, and commands
+// answered 503 at once), and a load balancer that took every API out would stop that too. With
+// both down it is not ready. The two are asked at once: a slow one does not fail the other.
+func Readiness(ctx context.Context, tc client.Client, store *models.Store) error {
+	engine := make(chan error, 1)
+	go func() {
+		_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})
+		engine <- err
+	}()
+	storeErr := store.Ping(ctx)
+	engineErr := <-engine
+	switch {
+	case engineErr != nil && storeErr != nil:
+		return fmt.Errorf("temporal and read model: %w", errors.Join(engineErr, storeErr))
+	case engineErr != nil:
+		return &api.Degraded{Part: "temporal", Err: engineErr}
+	case storeErr != nil:
+		return &api.Degraded{Part: "read model", Err: storeErr}
 	}
 	return nil
 }

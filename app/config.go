@@ -469,7 +469,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return stoppedStarting(ctx, log, err)
 	}
 	defer tc.Close()
-	ready := func(ctx context.Context) error { return readiness(ctx, tc, store) }
+	ready := func(ctx context.Context) error { return Readiness(ctx, tc, store) }
 	closing := make(chan struct{})
 	srv := newHTTPServer(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(), TrustedProxies: c.TrustedProxies,

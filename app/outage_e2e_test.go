@@ -440,6 +440,7 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 	// below comes near: an answer of the timeout would say "did not finish in time".
 	srv := httptest.NewServer(api.NewRouter(api.Deps{
 		Temporal: tc, Store: st.Store, Codec: st.Keys, Sealer: st.Sealer, CommandTimeout: 45 * time.Second,
+		Ready: func(ctx context.Context) error { return app.Readiness(ctx, tc, st.Store) },
 	}))
 	t.Cleanup(srv.Close)
 	alice := caller{t: t, base: srv.URL, token: app.DemoToken("alice")}
@@ -459,9 +460,18 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 		require.Equal(t, http.StatusServiceUnavailable, alice.call(req.method, req.path, req.body, &p), req.path)
 		require.Equal(t, "the workflow engine is unavailable; retry shortly", p.Detail, req.path)
 	}
+	// Reads from the read model go on, so the API stays in service, degraded: a load balancer
+	// that took it out would stop them too.
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, nil))
+	var down struct{ Status, Degraded string }
+	require.Equal(t, http.StatusOK, alice.call("GET", "/readyz", nil, &down))
+	require.Equal(t, "degraded", down.Status)
+	require.Equal(t, "temporal", down.Degraded)
 
 	proxy.restore()
 	require.Eventually(t, func() bool {
 		return alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "called the guest"}, nil) == http.StatusCreated
 	}, 30*time.Second, 200*time.Millisecond, "commands go through once Temporal answers")
+	require.Equal(t, http.StatusOK, alice.call("GET", "/readyz", nil, &down))
+	require.Equal(t, "ready", down.Status)
 }
