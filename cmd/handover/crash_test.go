@@ -309,8 +309,10 @@ func TestKillDashNineDuringFirstStart(t *testing.T) {
 				if err != nil {
 					return false
 				}
-				resp.Body.Close()
-				return resp.StatusCode == http.StatusOK
+				defer resp.Body.Close()
+				var ready struct{ Status string }
+				// Degraded (one part down) answers 200 too: ready is every part up.
+				return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&ready) == nil && ready.Status == "ready"
 			}
 			for deadline := time.Now().Add(60 * time.Second); !ready(); time.Sleep(100 * time.Millisecond) {
 				select {

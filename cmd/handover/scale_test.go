@@ -78,8 +78,10 @@ func waitReady(t *testing.T, url string) {
 		if err != nil {
 			return false
 		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+		defer resp.Body.Close()
+		var ready struct{ Status string }
+		// Degraded (one part down) answers 200 too: ready is every part up.
+		return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&ready) == nil && ready.Status == "ready"
 	}, 60*time.Second, 100*time.Millisecond, "%s never became ready", url)
 }
 
