@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -289,8 +290,34 @@ func (s *server) uiAdminToken(c *gin.Context) {
 		return
 	}
 	// Shown by the page the browser is sent to, once: reloading that page issues nothing more.
-	s.setOnce(c, issuedCookie, "/admin", res.Body, issuedTTL)
+	// The browser keeps it sealed for this session: another one (the next administrator at a
+	// shared desk, within the two minutes) cannot read it, nor can whoever reads the cookie store.
+	if sealed, ok := s.sealForSession(c, res.Body); ok {
+		s.setOnce(c, issuedCookie, "/admin", sealed, issuedTTL)
+	}
 	c.Redirect(http.StatusSeeOther, peopleOf(adminForm{Name: "token", Key: id}))
+}
+
+// sealForSession seals a value for the session that asked for it; without the encryption keys
+// (a router alone) there is nothing to seal it with, and it is not kept.
+func (s *server) sealForSession(c *gin.Context, value []byte) ([]byte, bool) {
+	session, err := c.Cookie(sessionCookie)
+	if err != nil || s.Codec == nil {
+		return nil, false
+	}
+	keyID, sealed := s.Codec.Seal(value, []byte("once\x00"+session))
+	return append([]byte(keyID+"\x00"), sealed...), true
+}
+
+// openForSession opens what sealForSession sealed for this same session.
+func (s *server) openForSession(c *gin.Context, kept []byte) ([]byte, bool) {
+	session, err := c.Cookie(sessionCookie)
+	keyID, sealed, found := bytes.Cut(kept, []byte{0})
+	if err != nil || !found || s.Codec == nil {
+		return nil, false
+	}
+	value, err := s.Codec.Open(string(keyID), sealed, []byte("once\x00"+session))
+	return value, err == nil
 }
 
 const (
@@ -301,7 +328,11 @@ const (
 
 // takeIssued reads the token just issued, if any, and forgets it: it is shown once.
 func (s *server) takeIssued(c *gin.Context) *tokenJSON {
-	body, ok := s.takeOnce(c, issuedCookie, "/admin")
+	kept, ok := s.takeOnce(c, issuedCookie, "/admin")
+	var body []byte
+	if ok {
+		body, ok = s.openForSession(c, kept)
+	}
 	var issued tokenJSON
 	if !ok || json.Unmarshal(body, &issued) != nil || issued.Token == "" {
 		return nil

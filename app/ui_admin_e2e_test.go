@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/base64"
 	"html"
 	"net/http"
 	"net/url"
@@ -84,10 +85,28 @@ func webPeople(t *testing.T, st *app.Stack) {
 	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person+"/tokens", url.Values{"csrf": {csrf}, "label": {"night desk PC"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, "/admin?person="+person, resp.Header.Get("Location"), "the page holding the person")
+	var kept *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "handover_issued" {
+			kept = ck
+		}
+	}
+	require.NotNil(t, kept, "the token waits for the page in a cookie")
+	// Sealed for this session: another administrator's session handed the same cookie (the next
+	// one at a shared desk) is shown nothing.
+	other := signedIn(t, st, "demo-root")
+	otherURL, err := url.Parse(st.URL + "/admin")
+	require.NoError(t, err)
+	other.http.Jar.SetCookies(otherURL, []*http.Cookie{{Name: kept.Name, Value: kept.Value, Path: "/admin"}})
+	_, page = other.do(http.MethodGet, "/admin", nil)
+	require.Nil(t, issuedToken.FindStringSubmatch(page), "another session cannot open it")
 	_, page = admin.do(http.MethodGet, "/admin", nil)
 	m := issuedToken.FindStringSubmatch(page)
 	require.NotNil(t, m, "the page shows the new token")
 	token := html.UnescapeString(m[1])
+	raw, err := base64.RawURLEncoding.DecodeString(kept.Value)
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), token, "the browser keeps it sealed")
 	_, page = admin.do(http.MethodGet, "/admin", nil)
 	require.NotContains(t, page, token, "and never again")
 	ninaWeb := newWebClient(t, st.URL)
