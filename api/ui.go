@@ -629,6 +629,8 @@ type viewer struct {
 	TeamID     string
 	Supervisor bool
 	Manager    bool
+	// Reviews reads the handover review: a manager every team's, a supervisor their own team's.
+	Reviews bool
 	// Admin manages staff, teams and their tokens on the people page.
 	Admin bool
 	// Creates is false for an administrator, who manages staff and teams, not actions.
@@ -646,6 +648,7 @@ func (s *server) viewer(c *gin.Context) viewer {
 		Supervisor: role.SupervisorOrAbove(),
 		// The manager view reads the review reports, which are for managers (not administrators).
 		Manager:   role == workflows.RoleManager,
+		Reviews:   role == workflows.RoleManager || role == workflows.RoleSupervisor,
 		Admin:     role == workflows.RoleAdmin,
 		Creates:   role != workflows.RoleAdmin,
 		Histories: readsHistories(role),

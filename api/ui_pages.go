@@ -1073,17 +1073,28 @@ type teamSummary struct {
 
 func (s *server) uiManager(c *gin.Context) {
 	me := s.viewer(c)
-	if !me.Manager {
-		s.uiError(c, http.StatusForbidden, "The manager view is for managers.")
+	if !me.Reviews {
+		s.uiError(c, http.StatusForbidden, "The handover review is for supervisors (their team's) and managers.")
 		return
 	}
 	teams, ok := s.readTeams(c)
 	if !ok {
 		return
 	}
+	// A manager reviews every team, or one; a supervisor their own team, as the reports' API does.
+	team, own := c.Query("team"), ""
+	if !me.Manager {
+		own = me.TeamID
+		if team != "" && team != own {
+			s.uiError(c, http.StatusNotFound, "A supervisor reviews their own team's handovers.")
+			return
+		}
+		team = own
+		teams = slices.DeleteFunc(teams, func(t teamView) bool { return t.ID != own })
+	}
 	// Counted in the read model, every team in one statement: reading each team's open actions
 	// to count them took seconds once teams held thousands.
-	counts, err := s.Store.OpenCounts(c.Request.Context(), "", s.Now())
+	counts, err := s.Store.OpenCounts(c.Request.Context(), own, s.Now())
 	if err != nil {
 		s.Log.ErrorContext(c.Request.Context(), "counting open actions", "error", err)
 		s.uiError(c, http.StatusServiceUnavailable, "The teams' open actions cannot be counted just now. Try again in a moment.")
@@ -1123,23 +1134,24 @@ func (s *server) uiManager(c *gin.Context) {
 	until := s.Now().UTC()
 	since := until.Add(-time.Duration(days) * 24 * time.Hour)
 	rq := url.Values{"since": {since.Format(time.RFC3339Nano)}, "until": {until.Format(time.RFC3339Nano)}}
-	if team := c.Query("team"); team != "" {
+	if team != "" {
 		rq.Set("team_id", team)
 	}
 	var report models.HandoverReport
 	if !s.read(c, "/api/v1/reports/handovers?"+rq.Encode(), &report, "The handover review") {
 		return
 	}
-	teamName := c.Query("team")
+	teamName := team
 	if sum := byTeam[teamName]; sum != nil {
 		teamName = cmp.Or(sum.Name, teamName)
 	}
-	weeks, ok := s.readWeeks(c, c.Query("team"))
+	weeks, ok := s.readWeeks(c, team)
 	if !ok {
 		return
 	}
 	s.render(c, http.StatusOK, "manager", gin.H{
-		"Teams": summaries, "Report": report, "Days": days, "Team": c.Query("team"), "TeamName": teamName,
+		"AllTeams": me.Manager,
+		"Teams":    summaries, "Report": report, "Days": days, "Team": team, "TeamName": teamName,
 		"Charts": reportCharts(report), "Held": heldRows(report.Overall), "Periods": reviewPeriods,
 		"ListLimit": models.ReportListLimit, "Weeks": weeks,
 	})

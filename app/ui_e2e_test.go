@@ -961,6 +961,20 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	resp, page = manager.do(http.MethodGet, "/manager?team=no-such-team", nil)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 	require.Contains(t, page, `there is no team &#34;no-such-team&#34;`)
+
+	// A supervisor reviews their own team's handovers, from the Review link; another team's is
+	// not theirs to read, as the reports' API says.
+	sup := signedIn(t, st, "demo-carol")
+	_, page = sup.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<a href="/manager">Review</a>`)
+	resp, page = sup.do(http.MethodGet, "/manager?days=7", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, "<h1>Front desk</h1>")
+	require.Contains(t, page, "Handover review, last 7 days (Front desk)")
+	require.Contains(t, page, `<select id="review-team" name="team"><option value="frontdesk" selected>Front desk</option></select>`, "their team alone")
+	require.Regexp(t, `<th scope="row">Erin Evans</th><td>[1-9]\d*</td>`, page, "the figures of their team")
+	resp, _ = sup.do(http.MethodGet, "/manager?team=kitchen", nil)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 }
 
 // A team with more open actions than one page of the API: the board and the manager's counts
