@@ -92,6 +92,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
 			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
 			t.Run("answer_by_the_due_time", func(t *testing.T) { webAnswerByDueTime(t, st) })
+			t.Run("recipients_without_the_authority", func(t *testing.T) { webRecipientsAuthority(t, st) })
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
 			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
@@ -1207,4 +1208,21 @@ func webRoutedHandover(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &a))
 	require.Equal(t, "handover_pending", a.Status)
 	require.Contains(t, []string{"bob", "erin"}, a.PendingHandover.ToID)
+}
+
+// The colleagues offered to take an action that needs more authority than they hold are shown, and
+// why, but cannot be chosen, as those off shift: the workflow would refuse them.
+func webRecipientsAuthority(t *testing.T, st *app.Stack) {
+	var a action
+	require.Equal(t, http.StatusCreated, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions",
+		merge(merge(newAction("erin"), "required_authority", 2), "title", "Refund over the desk limit"), &a))
+	sup := signedIn(t, st, "demo-carol")
+	_, page := sup.do(http.MethodGet, "/actions/"+a.ID, nil)
+	form := formOf(t, page, "form-reassign")
+	require.Contains(t, form, `<option value="alice" disabled>Alice Adams (alice, authority 1: it needs 2)</option>`)
+	_, page = sup.do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `<select id="re-to-`+a.ID+`" name="to_id" required><option value="">Choose</option><option value="alice" disabled>Alice Adams (alice, authority 1: it needs 2)</option>`)
+	owner := signedIn(t, st, "demo-erin")
+	_, page = owner.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, formOf(t, page, "form-handover"), `<option value="alice" disabled>Alice Adams (alice, authority 1: it needs 2)</option>`)
 }
