@@ -360,6 +360,19 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 	s.render(c, status, "new", data)
 }
 
+// teamOpenHours says a team's opening hours for the hint of a due time counted from now, or "" when
+// it is open around the clock (or its calendar cannot be read: the hint then says less).
+func (s *server) teamOpenHours(c *gin.Context, teamID string) string {
+	if teamID == "" {
+		return ""
+	}
+	var cal calendarJSON
+	if res := s.call(c, http.MethodGet, "/api/v1/teams/"+url.PathEscape(teamID)+"/calendar", nil, ""); !res.ok() || res.decode(&cal) != nil {
+		return ""
+	}
+	return openHours(cal)
+}
+
 // openHours says a team's opening hours in a few words ("mon, tue 08:00-18:00; sat 09:00-13:00
 // (Europe/London)"), or nothing when it is open around the clock.
 func openHours(cal calendarJSON) string {
@@ -560,6 +573,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	if a.TeamID != "" {
 		data["TeamName"], _ = s.teamName(c, a.TeamID)
+	}
+	if slices.Contains(commands, workflows.UpdateExtend) || slices.Contains(commands, workflows.UpdateReassign) {
+		data["OpenHours"] = s.teamOpenHours(c, a.TeamID)
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
@@ -970,7 +986,8 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// (the action has ended or left the board meanwhile) at the top.
 	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
 	data := gin.H{
-		"Team": team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster,
+		"OpenHours": s.teamOpenHours(c, team),
+		"Team":      team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
 		"Form": form, "Idem": randomString(), "Fields": map[string]string{},
 	}
