@@ -743,7 +743,7 @@ func webShiftLeavesSome(t *testing.T, st *app.Stack) {
 		_, page = w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
 		return strings.Contains(page, "Done, but")
 	}, 15*time.Second, 100*time.Millisecond, "the page never said it was done")
-	require.Contains(t, page, "Done, but 1 action stays with "+outID)
+	require.Contains(t, page, "Done, but 1 action stays with "+outID+"</strong>: open it below: a supervisor can reassign it, and its owner hand it over on its own unless it is at its due time or escalated.")
 	require.NotContains(t, page, "Every action is settled")
 	require.Regexp(t, `<td>—</td><td><span class="status">skipped</span>`, page, "a skipped action went to nobody")
 
