@@ -206,6 +206,7 @@ func (s *server) createAction(c *gin.Context) {
 		writeError(c, s.Log, err)
 		return
 	}
+	c.Set(createdIDKey, id)
 	// Only a create with an Idempotency-Key is hashed: nothing is compared with the hash of one
 	// without, and a hash of the customer's data is one more copy of it.
 	hash := ""

@@ -332,11 +332,17 @@ func (s *server) logRequests(c *gin.Context) {
 	}
 	if id := c.Param("id"); id != "" && strings.HasPrefix(c.FullPath(), "/api/v1/actions/") {
 		attrs = append(attrs, "action_id", id, "workflow_id", workflows.ActionWorkflowID(id))
+	} else if id := c.GetString(createdIDKey); id != "" {
+		// A create names the action it made, or tried to: one answered 503 may still take effect.
+		attrs = append(attrs, "action_id", id, "workflow_id", workflows.ActionWorkflowID(id))
 	}
 	s.Log.Log(c.Request.Context(), level, "http request", attrs...)
 }
 
 const requestIDKey = "request_id"
+
+// createdIDKey holds the ID a create gave its action, for the request's log line.
+const createdIDKey = "created_action_id"
 
 // inProcess reports whether the request is a page's call of the JSON API, made in this process
 // as the signed-in person (ui.go's call).

@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -438,9 +440,11 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 	t.Cleanup(tc.Close)
 	// An API of its own, reaching Temporal through the proxy, with a command timeout no step
 	// below comes near: an answer of the timeout would say "did not finish in time".
+	var logged syncBuffer
 	srv := httptest.NewServer(api.NewRouter(api.Deps{
 		Temporal: tc, Store: st.Store, Codec: st.Keys, Sealer: st.Sealer, CommandTimeout: 45 * time.Second,
 		Ready: func(ctx context.Context) error { return app.Readiness(ctx, tc, st.Store) },
+		Log:   slog.New(slog.NewJSONHandler(&logged, nil)),
 	}))
 	t.Cleanup(srv.Close)
 	alice := caller{t: t, base: srv.URL, token: app.DemoToken("alice")}
@@ -460,6 +464,27 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 		require.Equal(t, http.StatusServiceUnavailable, alice.call(req.method, req.path, req.body, &p), req.path)
 		require.Equal(t, "the workflow engine is unavailable; retry shortly", p.Detail, req.path)
 	}
+	// Each create's log line names the action it made, or tried to: one answered 503 may still
+	// take effect, and the operator follows it to its workflow.
+	type logLine struct {
+		Msg, Method, Route string
+		Status             int
+		ActionID           string `json:"action_id"`
+		Workflow           string `json:"workflow_id"`
+	}
+	var creates []logLine
+	for _, line := range strings.Split(strings.TrimSpace(logged.String()), "\n") {
+		var l logLine
+		require.NoError(t, json.Unmarshal([]byte(line), &l))
+		if l.Msg == "http request" && l.Method == "POST" && l.Route == "/api/v1/actions" {
+			creates = append(creates, l)
+		}
+	}
+	require.Len(t, creates, 2)
+	require.Equal(t, a.ID, creates[0].ActionID)
+	require.Equal(t, "action/"+a.ID, creates[0].Workflow)
+	require.Equal(t, http.StatusServiceUnavailable, creates[1].Status)
+	require.NotEmpty(t, creates[1].ActionID, "the create that may still take effect")
 	// Reads from the read model go on, so the API stays in service, degraded: a load balancer
 	// that took it out would stop them too.
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, nil))
@@ -474,4 +499,22 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 	}, 30*time.Second, 200*time.Millisecond, "commands go through once Temporal answers")
 	require.Equal(t, http.StatusOK, alice.call("GET", "/readyz", nil, &down))
 	require.Equal(t, "ready", down.Status)
+}
+
+// syncBuffer is a bytes.Buffer written by the server's goroutines and read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
