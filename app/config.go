@@ -287,6 +287,18 @@ func (c Config) Validate() error {
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		return errors.New("HANDOVER_RATE_LIMIT must be 0 (off) or more, HANDOVER_RATE_BURST at least 1")
 	}
+	if c.TemporalUIURL != "" {
+		if u, err := url.Parse(c.TemporalUIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("HANDOVER_TEMPORAL_UI_URL %q: want the Temporal UI's http or https URL, such as https://temporal.example.com", c.TemporalUIURL)
+		}
+	}
+	for _, o := range c.CodecOrigins {
+		// An origin as a browser sends it: a scheme and a host, no path; no wildcard, which
+		// would let any site read decoded histories with a manager's session.
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || strings.Contains(o, "*") {
+			return fmt.Errorf("HANDOVER_CODEC_CORS_ORIGINS %q: want origins such as https://temporal.example.com, comma-separated (no wildcard, no path)", o)
+		}
+	}
 	for _, p := range c.TrustedProxies {
 		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
 			return fmt.Errorf("HANDOVER_TRUSTED_PROXIES %q: want IP addresses or CIDRs such as 10.0.0.0/8, comma-separated", p)

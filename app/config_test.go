@@ -89,6 +89,9 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 		"log level":                      {func(c *app.Config) { c.LogLevel = "loud" }, "HANDOVER_LOG_LEVEL"},
 		"rate burst":                     {func(c *app.Config) { c.RateBurst = 0 }, "HANDOVER_RATE_BURST"},
 		"trusted proxy":                  {func(c *app.Config) { c.TrustedProxies = []string{"10.0.0.0/8", "lb.internal"} }, "HANDOVER_TRUSTED_PROXIES"},
+		"temporal ui url":                {func(c *app.Config) { c.TemporalUIURL = "notaurl" }, "HANDOVER_TEMPORAL_UI_URL"},
+		"codec origin wildcard":          {func(c *app.Config) { c.CodecOrigins = []string{"*"} }, "HANDOVER_CODEC_CORS_ORIGINS"},
+		"codec origin with a path":       {func(c *app.Config) { c.CodecOrigins = []string{"https://temporal.example.com/"} }, "HANDOVER_CODEC_CORS_ORIGINS"},
 	} {
 		cfg := base
 		tc.set(&cfg)
@@ -97,6 +100,7 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 	ok := base
 	ok.OTLPEndpoint, ok.MetricsAddr, ok.CommandTimeout = "collector.internal:4317", "127.0.0.1:9090", 5*time.Second
 	ok.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.10", "2001:db8::/32"}
+	ok.TemporalUIURL, ok.CodecOrigins = "https://temporal.example.com", []string{"https://temporal.example.com", "http://localhost:8233"}
 	require.NoError(t, ok.Validate())
 }
 
