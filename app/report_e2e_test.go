@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
 )
 
@@ -226,7 +227,8 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	}
 }
 
-// The weekly review is kept by a Temporal Schedule; triggering it now stores this week's.
+// The weekly review is kept by a Temporal Schedule; a run triggered by hand keeps the last whole
+// week (to Monday 06:00 UTC).
 func testWeeklyReport(t *testing.T, st *app.Stack) {
 	ctx := context.Background()
 	handle := st.Client.ScheduleClient().GetHandle(ctx, workflows.WeeklyReportScheduleID)
@@ -237,7 +239,9 @@ func testWeeklyReport(t *testing.T, st *app.Stack) {
 
 	var kept struct {
 		Items []struct {
-			TeamID string `json:"team_id"`
+			TeamID string    `json:"team_id"`
+			Since  time.Time `json:"since"`
+			Until  time.Time `json:"until"`
 			Report struct {
 				Overall figures `json:"overall"`
 			} `json:"report"`
@@ -248,7 +252,9 @@ func testWeeklyReport(t *testing.T, st *app.Stack) {
 		return len(kept.Items) > 0
 	}, 15*time.Second, 100*time.Millisecond, "the triggered run keeps a report")
 	require.Empty(t, kept.Items[0].TeamID, "all teams together")
-	require.Positive(t, kept.Items[0].Report.Overall.Made, "this week's handovers are in it")
+	week := models.WeekEnd(time.Now())
+	require.True(t, kept.Items[0].Until.Equal(week), "the week that ended on Monday 06:00 UTC: %s", kept.Items[0].Until)
+	require.True(t, kept.Items[0].Since.Equal(week.AddDate(0, 0, -7)))
 	var team struct {
 		Items []struct {
 			TeamID string `json:"team_id"`

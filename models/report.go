@@ -423,11 +423,24 @@ type WeeklyReport struct {
 	CreatedAt time.Time
 }
 
-// SaveWeeklyReports computes and keeps the review of [until-7d, until) for every team and for all
-// together, in one transaction: a reader sees the whole week or none of it. Saving the same week
-// again replaces it, so a retried run is harmless.
+// WeekEnd is the end of the last whole review week at or before t: Monday 06:00 UTC, when the
+// weekly review's schedule runs.
+func WeekEnd(t time.Time) time.Time {
+	t = t.UTC()
+	end := time.Date(t.Year(), t.Month(), t.Day(), 6, 0, 0, 0, time.UTC)
+	end = end.AddDate(0, 0, -((int(end.Weekday()) + 6) % 7)) // back to Monday
+	if end.After(t) {
+		end = end.AddDate(0, 0, -7)
+	}
+	return end
+}
+
+// SaveWeeklyReports computes and keeps the review of the last whole week at or before until
+// (WeekEnd) for every team and for all together, in one transaction: a reader sees the whole week
+// or none of it. A run late (a catch-up after the workers were down on Monday) or triggered by
+// hand keeps that same week, and saving a week again replaces it: one row a week, however often.
 func (s *Store) SaveWeeklyReports(ctx context.Context, until time.Time) (int, error) {
-	until = utc(until)
+	until = WeekEnd(until)
 	since := until.Add(-7 * 24 * time.Hour)
 	teams, err := s.ListTeams(ctx)
 	if err != nil {

@@ -229,3 +229,37 @@ func TestReportOfAllTeamsAndOfOne(t *testing.T) {
 		require.EqualValues(t, 1, indexes, "the handovers are indexed by when they were made")
 	})
 }
+
+// A review week ends on Monday 06:00 UTC: the last such time at or before any instant.
+func TestWeekEnd(t *testing.T) {
+	t.Parallel()
+	monday := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+	for at, want := range map[time.Time]time.Time{
+		monday:                       monday,
+		monday.Add(-time.Nanosecond): monday.AddDate(0, 0, -7),
+		monday.Add(time.Hour):        monday,
+		time.Date(2026, 12, 3, 23, 48, 0, 0, time.UTC):                  monday, // a Thursday's trigger keeps the week that ended on Monday
+		time.Date(2026, 12, 6, 23, 59, 0, 0, time.UTC):                  monday,
+		time.Date(2026, 12, 7, 7, 0, 0, 0, time.FixedZone("CET", 3600)): monday.AddDate(0, 0, 7), // Mon 06:00 UTC exactly
+	} {
+		require.Equal(t, want, models.WeekEnd(at), at.String())
+	}
+}
+
+// A weekly review saved at any time of a week, as often as it runs, keeps the week that ended on
+// the Monday before, once per team.
+func TestSaveWeeklyReportsKeepsOneRowAWeek(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		monday := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+		for _, at := range []time.Time{monday.Add(time.Minute), monday.AddDate(0, 0, 3), monday.AddDate(0, 0, 6)} {
+			_, err := store.SaveWeeklyReports(ctx, at)
+			require.NoError(t, err)
+		}
+		kept, err := store.ListWeeklyReports(ctx, "", 10)
+		require.NoError(t, err)
+		require.Len(t, kept, 1)
+		require.True(t, kept[0].Until.Equal(monday), "%s", kept[0].Until)
+		require.True(t, kept[0].Since.Equal(monday.AddDate(0, 0, -7)))
+	})
+}
