@@ -988,6 +988,14 @@ func CheckReassign(s *State, in ReassignInput) error {
 	if err := checkSupervisor(in.Actor, "reassign"); err != nil {
 		return err
 	}
+	if in.From != "" && s.OwnerID != in.From {
+		// Planned from its owner's shift, passed on since by someone else: that stands.
+		owner := "nobody"
+		if s.OwnerID != "" {
+			owner = s.who(s.OwnerID)
+		}
+		return refuse(ErrConflict, "%s owns it now, not %s: it is no longer theirs to pass on", owner, s.who(in.From))
+	}
 	if in.To.ID == s.OwnerID && in.To.ID != "" {
 		return refuse(ErrInvalid, "to_id: %s already owns this action", s.whoIs(in.To))
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/workflows"
 )
@@ -60,4 +61,23 @@ func TestRevision11Messages(t *testing.T) {
 			require.Equal(t, tc.ended, last())
 		})
 	}
+}
+
+// A shift handover's reassignment takes the action from the outgoing person only: one reassigned
+// to someone else since the shift was planned is refused (the shift handover skips it, saying who
+// has it), and the manager's decision stands.
+func TestShiftReassignTakesFromTheOutgoingOnly(t *testing.T) {
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	s, _ := workflows.NewState(startInput("shift-from"), now)
+	dan := onShift("dan", 1)
+	dan.Name = "Dan Dale"
+	workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: dave, To: dan, Reason: "dan knows the guest"}, now.Add(time.Minute))
+	planned := workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "shift handover: quiet night", From: "alice"}
+	err := workflows.CheckReassign(&s, planned)
+	require.ErrorContains(t, err, "Dan Dale owns it now, not alice: it is no longer theirs to pass on")
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	require.Equal(t, workflows.ErrConflict, appErr.Type())
+	planned.From = "dan"
+	require.NoError(t, workflows.CheckReassign(&s, planned), "from its owner it goes")
 }

@@ -201,7 +201,7 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 			StartedBy: in.Actor.ID, StartedByName: in.Actor.Name, Notes: HandoverNotes{Summary: in.Notes},
 		}}
 		if it.Reassign {
-			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: "shift handover: " + in.Notes, ShiftHandoverID: in.ID}
+			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: "shift handover: " + in.Notes, ShiftHandoverID: in.ID, From: in.FromID}
 		}
 		var r ShiftItemResult
 		if err := workflow.ExecuteActivity(actx, HandOverForShiftActivity, req).Get(ctx, &r); err != nil {

@@ -615,6 +615,9 @@ type ReassignInput struct {
 	DueIn time.Duration `json:"due_in,omitempty"`
 	// ShiftHandoverID names the shift handover that passes the action on this way, if one does.
 	ShiftHandoverID string `json:"shift_handover_id,omitempty"`
+	// From, when set, is the owner the reassignment takes the action from (a shift handover's
+	// outgoing person): it is refused when someone else owns the action by the time it arrives.
+	From string `json:"from_id,omitempty"`
 }
 
 // ExtendInput moves the due time; the timers restart.
