@@ -2,6 +2,7 @@ package api
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -523,13 +524,11 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		}
 	}
 	var required []string
-	if slices.Contains(commands, workflows.UpdateHandover) {
-		pol := s.call(c, http.MethodGet, "/api/v1/policies/"+url.PathEscape(a.Category), nil, "")
-		var p struct {
-			RequiredFields []string `json:"required_fields"`
-		}
-		if pol.ok() && pol.decode(&p) == nil {
-			required = p.RequiredFields
+	if slices.Contains(commands, workflows.UpdateHandover) && a.PolicyVersion > 0 {
+		// The fields of the policy version the action runs under, which its workflow asks for:
+		// the category's newest may ask for others.
+		if p, err := s.Store.PolicyVersion(c.Request.Context(), a.Category, a.PolicyVersion); err == nil && p.RequiredFields != "" {
+			_ = json.Unmarshal([]byte(p.RequiredFields), &required) // a list the API wrote; unreadable, none
 		}
 	}
 	// A required core note (next steps, risks...) is its own box made required, not a field more.

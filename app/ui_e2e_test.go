@@ -865,6 +865,22 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "Amount: the refund policy (version 1) requires it in every handover; Payment reference: the refund policy (version 1) requires it", "both at once")
 	require.Equal(t, 2, strings.Count(page, `<span class="field-error">the refund policy (version 1) requires it in every handover</span>`), "each beside its field")
+	// A newer version of the policy asks new actions for other fields; this one keeps asking for
+	// its own version's, which its workflow requires.
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/policies/refund", map[string]any{
+		"required_fields": []string{"refund_ref"},
+	}, nil))
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `name="field_amount"`)
+	require.Contains(t, page, `name="field_payment_reference"`)
+	require.NotContains(t, page, `name="field_refund_ref"`)
+	var newer action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
+		"title": "Refund the parking", "category": "refund", "priority": "normal", "owner_id": "alice", "due_in": "2h",
+	}, &newer))
+	_, page = w.do(http.MethodGet, "/actions/"+newer.ID, nil)
+	require.Contains(t, page, `name="field_refund_ref"`)
+	require.NotContains(t, page, `name="field_amount"`)
 
 	// A policy may require a note every handover has a place for: its box is required, not a field more.
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/policies/complaint", map[string]any{

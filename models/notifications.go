@@ -190,6 +190,19 @@ func (s *Store) CurrentPolicy(ctx context.Context, category string) (Policy, err
 	return p, nil
 }
 
+// PolicyVersion returns one version of a category's policy: the one an action runs under.
+func (s *Store) PolicyVersion(ctx context.Context, category string, version int) (Policy, error) {
+	var p Policy
+	err := s.read.WithContext(ctx).Where("category = ? AND version = ?", category, version).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Policy{}, fmt.Errorf("policy %s version %d: %w", category, version, ErrNotFound)
+	}
+	if err != nil {
+		return Policy{}, fmt.Errorf("loading policy %s version %d: %w", category, version, err)
+	}
+	return p, nil
+}
+
 // CurrentPolicies returns the newest version of every category's policy, by category.
 func (s *Store) CurrentPolicies(ctx context.Context) ([]Policy, error) {
 	var out []Policy
