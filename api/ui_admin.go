@@ -514,9 +514,20 @@ func parseHoursLines(text string) (hours []map[string]string, lines []int) {
 		if len(parts) == 0 {
 			continue
 		}
-		parts = append(parts, "", "")
-		hours = append(hours, map[string]string{"day": strings.ToLower(parts[0]), "open": parts[1], "close": parts[2]})
-		lines = append(lines, n+1)
+		// "mon 08:00-12:00 13:00-18:00": a day, then one or more periods, each its open and close
+		// (one left without its close is refused by the API, naming the line).
+		day, times := strings.ToLower(parts[0]), parts[1:]
+		if len(times) == 0 {
+			times = []string{""}
+		}
+		for i := 0; i < len(times); i += 2 {
+			open, close := times[i], ""
+			if i+1 < len(times) {
+				close = times[i+1]
+			}
+			hours = append(hours, map[string]string{"day": day, "open": open, "close": close})
+			lines = append(lines, n+1)
+		}
 	}
 	return hours, lines
 }
