@@ -132,6 +132,13 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 	_, fields, _ = decode(`{"to_id":"bob","reason":"r","method":"phone","situation":"busy","notes":"call back"}`, &handoverRequest{})
 	require.Equal(t, []string{"notes"}, fields)
 
+	// A list too long says how many entries it may hold, not characters.
+	many := `"` + strings.Repeat(`a","`, 20) + `a"`
+	_, _, detail = decode(`{"required_fields":[`+many+`]}`, &policyRequest{})
+	require.Contains(t, detail, "required_fields: must hold at most 20 entries")
+	_, _, detail = decode(`{"title":"`+strings.Repeat("x", 201)+`","category":"request"}`, &createActionRequest{})
+	require.Contains(t, detail, "title: must be at most 200 characters")
+
 	// A NUL is named with the rest of the body's mistakes.
 	_, fields, _ = decode(`{"title":"a\u0000","colour":"red"}`, &createActionRequest{})
 	require.Equal(t, []string{"colour", "title"}, fields)

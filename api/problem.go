@@ -353,6 +353,9 @@ func ruleMessage(fe validator.FieldError) string {
 	case "required", "notblank":
 		return "is required"
 	case "max":
+		if k := fe.Kind(); k == reflect.Slice || k == reflect.Array || k == reflect.Map {
+			return "must hold at most " + fe.Param() + " entries"
+		}
 		return "must be at most " + fe.Param() + " characters"
 	case "min":
 		return "must be at least " + fe.Param()
