@@ -1062,8 +1062,9 @@ func CheckExtend(s *State, in ExtendInput, now time.Time) error {
 	if blank(in.Reason) {
 		return refuse(ErrInvalid, "reason: say why the due time moves")
 	}
-	// A paused action's due time moves on when it resumes: any new one is a choice made for then.
-	if !now.IsZero() && !s.Paused && !s.DueAt.IsZero() {
+	// A paused action's due time moves on by the pause when it resumes, and so does a new one
+	// counted from now: the two compare as they stand, paused or not.
+	if !now.IsZero() && !s.DueAt.IsZero() {
 		if due := s.dueFrom(now, in.DueIn, in.DueAt); due.Before(s.DueAt) {
 			field := "due_in"
 			if in.DueIn <= 0 {

@@ -81,3 +81,19 @@ func TestShiftReassignTakesFromTheOutgoingOnly(t *testing.T) {
 	planned.From = "dan"
 	require.NoError(t, workflows.CheckReassign(&s, planned), "from its owner it goes")
 }
+
+// An extension gives more time, paused or not: one that would bring a paused action's due time
+// forward is refused as it is when the action runs.
+func TestExtendWhilePausedGivesMoreTime(t *testing.T) {
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("paused-extend")
+	in.DueAt = now.Add(2 * time.Hour)
+	s, _ := workflows.NewState(in, now)
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "waiting on the guest"}, now.Add(time.Minute))
+	at := now.Add(2 * time.Minute)
+	require.ErrorContains(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueIn: time.Hour, Reason: "x"}, at),
+		"an extension only gives more time")
+	require.ErrorContains(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueAt: now.Add(time.Hour), Reason: "x"}, at),
+		"an extension only gives more time")
+	require.NoError(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueIn: 3 * time.Hour, Reason: "x"}, at))
+}
