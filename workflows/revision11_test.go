@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,4 +97,32 @@ func TestExtendWhilePausedGivesMoreTime(t *testing.T) {
 	require.ErrorContains(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueAt: now.Add(time.Hour), Reason: "x"}, at),
 		"an extension only gives more time")
 	require.NoError(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueIn: 3 * time.Hour, Reason: "x"}, at))
+}
+
+// From revision 11 the recipient told of a resume is asked to answer by the due time when that
+// comes before the end of the accept window; revision 10 gave the window's end.
+func TestRevision11ResumeNamesTheDueTime(t *testing.T) {
+	for _, tc := range []struct {
+		revision int
+		by       string
+	}{
+		{11, "by 2029-06-01T09:35:00Z, the action's due time."},
+		{10, "by 2029-06-01T10:05:00Z."},
+	} {
+		now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+		in := startInput(fmt.Sprintf("resume-%d", tc.revision))
+		in.Revision, in.DueAt = tc.revision, now.Add(30*time.Minute)
+		s, _ := workflows.NewState(in, now)
+		workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "waiting on the guest"}, now)
+		h := handoverTo(onShift("bob", 1))
+		h.AcceptWithin = time.Hour
+		workflows.ApplyHandover(&s, h, now)
+		s.TakeOutbox()
+		workflows.ApplyResume(&s, workflows.ResumeInput{Actor: alice, Reason: "the guest answered"}, now.Add(5*time.Minute))
+		var told []string
+		for _, n := range s.TakeOutbox() {
+			told = append(told, n.Message)
+		}
+		require.Contains(t, strings.Join(told, "\n"), "accept or decline alice's handover "+tc.by, tc.revision)
+	}
 }
