@@ -20,9 +20,7 @@ func TestSealOpenAndErase(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			keys, err := codec.NewKeyring(codec.NewKey())
-			require.NoError(t, err)
-			s := &pii.Sealer{Keys: keys, Store: modelstest.Open(t, b.URL(t))}
+			s := newSealer(t, b)
 
 			name, contact, empty := "Ms Patel", "+44 7700 900123", ""
 			require.NoError(t, s.Seal(ctx, "G-1", &name, &contact, &empty))
@@ -178,9 +176,7 @@ func TestDigest(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			keys, err := codec.NewKeyring(codec.NewKey())
-			require.NoError(t, err)
-			s := &pii.Sealer{Keys: keys, Store: modelstest.Open(t, b.URL(t))}
+			s := newSealer(t, b)
 			body := []byte(`create` + "\x00" + `{"customer":{"name":"Ms Patel","contact":"+44 7700 900123"}}`)
 
 			first, err := s.Customer("G-1").Digest(ctx, body)
@@ -211,4 +207,12 @@ func TestDigest(t *testing.T) {
 			require.NotEqual(t, first, after, "a new key after the erasure: the old digest is not made again")
 		})
 	}
+}
+
+// newSealer is a sealer with a key of its own over a fresh read model of the backend.
+func newSealer(t *testing.T, b modelstest.Backend) *pii.Sealer {
+	t.Helper()
+	keys, err := codec.NewKeyring(codec.NewKey())
+	require.NoError(t, err)
+	return &pii.Sealer{Keys: keys, Store: modelstest.Open(t, b.URL(t))}
 }
