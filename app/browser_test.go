@@ -455,6 +455,9 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.SetValue(chromedp.CSS(`#due_at_local`), "2020-01-02T15:00"),
 		chromedp.Click(chromedp.CSS(`form[action="/actions"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
+		// The page's script ties the error to the field once it has run: wait for it, not only
+		// for the page (a run that read the field first saw it untouched).
+		chromedp.WaitReady(chromedp.CSS(`#due_at_local[aria-invalid="true"]`)),
 	)
 	dueErr, err := chromedp.Run(tokyo.ctx, chromedp.Evaluate[string](`(function () {
 		var f = document.getElementById('due_at_local');
