@@ -54,9 +54,9 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		if a.PendingHandover != nil {
 			r.PendingSince = humanDuration(a.PendingHandover.RequestedAt.Sub(now))
 			r.PendingTo = a.PendingHandover.ToID
-			r.AnswerBy = a.PendingHandover.ExpiresAt
-			if by := r.AnswerBy; by != nil && !a.Paused && by.After(a.DueAt) {
-				r.AnswerBy, r.AnswerByDue = &a.DueAt, true
+			if by := a.PendingHandover.ExpiresAt; by != nil {
+				at, dueFirst := workflows.AnswerBy(*by, a.DueAt, a.Paused)
+				r.AnswerBy, r.AnswerByDue = &at, dueFirst
 			}
 		}
 		out[i] = r

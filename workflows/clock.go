@@ -169,9 +169,8 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	if h := s.PendingHandover(); h != nil && h.ExpiresAt != nil && s.revision >= 6 && h.ToID != in.Actor.ID {
 		// The recipient's time to answer moved with the pause.
 		by := h.ExpiresAt.Format(time.RFC3339)
-		if s.revision >= 11 && h.ExpiresAt.After(s.DueAt) {
-			// The due time comes first and withdraws the handover still waiting (revision 11).
-			by = s.DueAt.Format(time.RFC3339) + ", the action's due time"
+		if at, dueFirst := AnswerBy(*h.ExpiresAt, s.DueAt, s.Paused); s.revision >= 11 && dueFirst {
+			by = at.Format(time.RFC3339) + ", the action's due time"
 		}
 		s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "", fmt.Sprintf("%q is running again: accept or decline %s's handover by %s.", s.Title, s.who(h.FromID), by))
 	}

@@ -326,6 +326,17 @@ func IneligibleNow(s State, r Recipient) string {
 	return Ineligible(&s, r)
 }
 
+// AnswerBy is when the recipient of a pending handover must answer: the end of its accept window
+// (expiresAt), or the action's due time when that comes first (dueFirst), as the due time
+// withdraws a handover still waiting (from revision 11 the messages say so). While the action is
+// paused both move on together when it resumes: the window's end stands.
+func AnswerBy(expiresAt, dueAt time.Time, paused bool) (at time.Time, dueFirst bool) {
+	if !paused && !dueAt.IsZero() && expiresAt.After(dueAt) {
+		return dueAt, true
+	}
+	return expiresAt, false
+}
+
 // CheckHandover refuses a handover the state, the actor or the recipient does not allow.
 func CheckHandover(s *State, in HandoverInput) error {
 	if err := checkTransition(s, UpdateHandover); err != nil {
@@ -424,10 +435,8 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		ev.Data["started_by"] = in.StartedBy
 	}
 	by := "by " + h.ExpiresAt.Format(time.RFC3339)
-	if s.revision >= 11 && !s.Paused && h.ExpiresAt != nil && !s.DueAt.IsZero() && h.ExpiresAt.After(s.DueAt) {
-		// The due time comes first and withdraws a handover still waiting: that is the time to
-		// answer by, not the later one the accept window alone would give.
-		by = "by " + s.DueAt.Format(time.RFC3339) + ", the action's due time (not accepted by then, the handover is withdrawn and the action goes to its check)"
+	if at, dueFirst := AnswerBy(*h.ExpiresAt, s.DueAt, s.Paused); s.revision >= 11 && dueFirst {
+		by = "by " + at.Format(time.RFC3339) + ", the action's due time (not accepted by then, the handover is withdrawn and the action goes to its check)"
 	}
 	if s.Paused && s.revision >= 6 {
 		// The clock is stopped: the time to answer starts when the action resumes.
