@@ -55,12 +55,13 @@ type createActionRequest struct {
 	FollowUpEvery string `json:"follow_up_every,omitempty" binding:"max=32"`
 }
 
-// checkFields reports the fields whose form is wrong, all at once (whether a due_at is still in
-// the future, and the team and owner, are checked after).
+// personalData are the customer's data a create carries, sealed before they reach the workflow.
 func (r createActionRequest) personalData() []string {
 	return []string{r.Customer.Name, r.Customer.Contact}
 }
 
+// checkFields reports the fields whose form is wrong, all at once (whether a due_at is still in
+// the future, and the team and owner, are checked after).
 func (r *createActionRequest) checkFields() []FieldError {
 	var fields []FieldError
 	_, _, err := dueSpec(time.Time{}, r.DueIn, r.DueAt, "due_in", "due_at")
@@ -68,10 +69,10 @@ func (r *createActionRequest) checkFields() []FieldError {
 	if r.Category != "" && !categoryPattern.MatchString(r.Category) {
 		fields = append(fields, FieldError{Field: "category", Message: categoryRule})
 	}
-	if strings.HasPrefix(r.Customer.Ref, pii.KeyRef("", "")) {
+	if strings.HasPrefix(r.Customer.Ref, pii.ActionKeyPrefix) {
 		// The customer of an action without a reference has that name for their key: a reference
 		// of the same form would share it, and an erasure of one would erase the other.
-		fields = append(fields, FieldError{Field: "customer.ref", Message: "must not begin with " + pii.KeyRef("", "") + " (it names the customers who gave no reference)"})
+		fields = append(fields, FieldError{Field: "customer.ref", Message: "must not begin with " + pii.ActionKeyPrefix + " (it names the customers who gave no reference)"})
 	}
 	for _, o := range []struct{ field, value string }{
 		{"accept_within", r.AcceptWithin}, {"check_within", r.CheckWithin}, {"escalate_within", r.EscalateWithin},

@@ -151,7 +151,7 @@ func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
 		// Not the actions that have no reference: each of those is a customer of its own.
 		return 0, nil, errorf(kindNotFound, "no customer reference given: DELETE /customers/{ref} erases the customer of one reference")
 	}
-	if strings.HasPrefix(ref, pii.KeyRef("", "")) {
+	if strings.HasPrefix(ref, pii.ActionKeyPrefix) {
 		return 0, nil, errorf(kindNotFound, "no customer %q: a customer who gave no reference is erased through their action, DELETE /actions/{id}/customer", ref)
 	}
 	known, err := s.Store.CustomerKnown(ctx, ref)

@@ -63,7 +63,7 @@ func subjectText(kind, subject string, name func(string) string) string {
 	case models.SubjectPolicy:
 		return "policy " + subject
 	case models.SubjectCustomer:
-		if id, ok := strings.CutPrefix(subject, pii.KeyRef("", "")); ok {
+		if id, ok := strings.CutPrefix(subject, pii.ActionKeyPrefix); ok {
 			return "the customer of action " + id // one without a reference
 		}
 		return "customer " + subject

@@ -55,11 +55,11 @@ func routingCandidates(db *gorm.DB, teamID string, authority int, now time.Time)
 }
 
 // ClaimRoutedOwner chooses the owner of the new action actionID by routing, the first of
-// RoutingCandidates, and claims them for it: no one (a zero Staff) when nobody is eligible. The claims of one team are
-// made one at a time whichever process makes them (on PostgreSQL under a lock of the team held
-// for the transaction; SQLite has one writer), so creates routed at once through several API
-// processes are spread as if they came one after another. Claims past RoutingClaimTTL are
-// deleted here.
+// RoutingCandidates, and claims them for it: no one (a zero Staff) when nobody is eligible. The
+// claims of one team are made one at a time whichever process makes them (on PostgreSQL under a
+// lock of the team held for the transaction; SQLite has one writer), so creates routed at once
+// through several API processes are spread as if they came one after another. Claims past
+// RoutingClaimTTL are deleted here.
 func (s *Store) ClaimRoutedOwner(ctx context.Context, teamID string, authority int, actionID string) (Staff, error) {
 	now := time.Now()
 	var owner Staff

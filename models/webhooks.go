@@ -91,8 +91,8 @@ func (s *Store) UndeliveredWebhooks(ctx context.Context, actionID string, after 
 const webhookPage = 100
 
 // EachUndeliveredWebhook calls fn with each delivery not got through yet, in UndeliveredWebhooks'
-// order (of one action when actionID is set), reading them a page at a time; fn may mark them delivered or
-// failed as it goes. It stops at fn's first error, and answers it.
+// order (of one action when actionID is set), reading them a page at a time; fn may mark them
+// delivered or failed as it goes. It stops at fn's first error, and answers it.
 func (s *Store) EachUndeliveredWebhook(ctx context.Context, actionID string, fn func(WebhookDelivery) error) error {
 	var after *WebhookDelivery
 	for {

@@ -51,13 +51,17 @@ type Sealer struct {
 	Store *models.Store
 }
 
+// ActionKeyPrefix begins the key owner of a customer who gave no reference: "action:<action ID>".
+// No customer reference may begin with it, or the two would share a key.
+const ActionKeyPrefix = "action:"
+
 // KeyRef is the key owner of an action's customer data: the customer's ref, or for an action
 // without a customer ref a key of the action's own.
 func KeyRef(customerRef, actionID string) string {
 	if customerRef != "" {
 		return customerRef
 	}
-	return "action:" + actionID
+	return ActionKeyPrefix + actionID
 }
 
 // Seal replaces each non-empty value with its sealed form under the customer's live key,

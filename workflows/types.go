@@ -521,8 +521,8 @@ func (s *State) WithHander(id string) {
 // commands, where it gave staff IDs: it keeps the names it is given with each command (State.Names).
 // Revision 11 asks the recipient of a handover to answer by the action's due time when that comes
 // before the end of the accept window (the due time withdraws a handover still waiting), on the
-// request and on the action's resume, and says
-// who escalated or cancelled an action in the messages of its escalation and its cancellation.
+// request and on the action's resume, and says who escalated or cancelled an action in the
+// messages of its escalation and its cancellation.
 const CurrentRevision = 11
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
