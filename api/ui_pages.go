@@ -985,10 +985,14 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// (the action has ended or left the board meanwhile) at the top.
 	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
 	data := gin.H{
-		"OpenHours": s.teamOpenHours(c, team),
-		"Team":      team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster,
+		"Team": team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
 		"Form": form, "Idem": randomString(), "Fields": map[string]string{},
+	}
+	// The opening hours for the extend forms' hint, read only when a card offers one: the board is
+	// drawn again at every change.
+	if slices.ContainsFunc(rows, func(r actionRow) bool { return slices.Contains(r.Commands, workflows.UpdateExtend) }) {
+		data["OpenHours"] = s.teamOpenHours(c, team)
 	}
 	if problem != nil {
 		// The reason, and each field it faults marked (on the card's form, or the shift handover's).
