@@ -16,70 +16,66 @@ import (
 
 func TestSealOpenAndErase(t *testing.T) {
 	t.Parallel()
-	for _, b := range modelstest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			s := newSealer(t, b)
+	eachSealer(t, func(t *testing.T, s *pii.Sealer) {
+		ctx := context.Background()
 
-			name, contact, empty := "Ms Patel", "+44 7700 900123", ""
-			require.NoError(t, s.Seal(ctx, "G-1", &name, &contact, &empty))
-			require.True(t, pii.IsSealed(name))
-			require.NotContains(t, name+contact, "Patel")
-			require.Empty(t, empty, "nothing to seal stays empty")
-			sealedOnce := name
-			require.NoError(t, s.Seal(ctx, "G-1", &name))
-			require.Equal(t, sealedOnce, name, "sealing twice leaves the sealed value")
-			other := "Mr Jones"
-			require.NoError(t, s.Seal(ctx, "G-2", &other))
+		name, contact, empty := "Ms Patel", "+44 7700 900123", ""
+		require.NoError(t, s.Seal(ctx, "G-1", &name, &contact, &empty))
+		require.True(t, pii.IsSealed(name))
+		require.NotContains(t, name+contact, "Patel")
+		require.Empty(t, empty, "nothing to seal stays empty")
+		sealedOnce := name
+		require.NoError(t, s.Seal(ctx, "G-1", &name))
+		require.Equal(t, sealedOnce, name, "sealing twice leaves the sealed value")
+		other := "Mr Jones"
+		require.NoError(t, s.Seal(ctx, "G-2", &other))
 
-			o := s.Opener(ctx)
-			require.NoError(t, o.OpenAll(&name, &contact))
-			require.Equal(t, "Ms Patel", name)
-			require.Equal(t, "+44 7700 900123", contact)
-			plain, err := o.Open("not sealed at all")
-			require.NoError(t, err)
-			require.Equal(t, "not sealed at all", plain)
+		o := s.Opener(ctx)
+		require.NoError(t, o.OpenAll(&name, &contact))
+		require.Equal(t, "Ms Patel", name)
+		require.Equal(t, "+44 7700 900123", contact)
+		plain, err := o.Open("not sealed at all")
+		require.NoError(t, err)
+		require.Equal(t, "not sealed at all", plain)
 
-			// A tampered value, and one under a key this store never had, read as erased.
-			tampered := sealedOnce[:len(sealedOnce)-2] + "AA"
-			got, err := s.Opener(ctx).Open(tampered)
-			require.NoError(t, err)
-			require.Equal(t, pii.Erased, got)
+		// A tampered value, and one under a key this store never had, read as erased.
+		tampered := sealedOnce[:len(sealedOnce)-2] + "AA"
+		got, err := s.Opener(ctx).Open(tampered)
+		require.NoError(t, err)
+		require.Equal(t, pii.Erased, got)
 
-			// JSON documents are opened wherever a sealed string sits in them.
-			doc, err := s.Opener(ctx).OpenJSON([]byte(`{"customer":{"name":"` + sealedOnce + `"},"list":["` + other + `"]}`))
-			require.NoError(t, err)
-			require.JSONEq(t, `{"customer":{"name":"Ms Patel"},"list":["Mr Jones"]}`, string(doc))
+		// JSON documents are opened wherever a sealed string sits in them.
+		doc, err := s.Opener(ctx).OpenJSON([]byte(`{"customer":{"name":"` + sealedOnce + `"},"list":["` + other + `"]}`))
+		require.NoError(t, err)
+		require.JSONEq(t, `{"customer":{"name":"Ms Patel"},"list":["Mr Jones"]}`, string(doc))
 
-			_, err = s.Store.EraseCustomer(ctx, "G-1", "root")
-			require.NoError(t, err)
-			got, err = s.Opener(ctx).Open(sealedOnce)
-			require.NoError(t, err)
-			require.Equal(t, pii.Erased, got)
-			got, err = s.Opener(ctx).Open(other)
-			require.NoError(t, err)
-			require.Equal(t, "Mr Jones", got, "another customer's data is untouched")
-			// Opened together (keys loaded in one query), each reads as it should.
-			erasedCopy, otherCopy, unknown := sealedOnce, other, "pii:v1:no-such-key:AAAA"
-			require.NoError(t, s.Opener(ctx).OpenAll(&erasedCopy, &otherCopy, &unknown))
-			require.Equal(t, []string{pii.Erased, "Mr Jones", pii.Erased}, []string{erasedCopy, otherCopy, unknown})
+		_, err = s.Store.EraseCustomer(ctx, "G-1", "root")
+		require.NoError(t, err)
+		got, err = s.Opener(ctx).Open(sealedOnce)
+		require.NoError(t, err)
+		require.Equal(t, pii.Erased, got)
+		got, err = s.Opener(ctx).Open(other)
+		require.NoError(t, err)
+		require.Equal(t, "Mr Jones", got, "another customer's data is untouched")
+		// Opened together (keys loaded in one query), each reads as it should.
+		erasedCopy, otherCopy, unknown := sealedOnce, other, "pii:v1:no-such-key:AAAA"
+		require.NoError(t, s.Opener(ctx).OpenAll(&erasedCopy, &otherCopy, &unknown))
+		require.Equal(t, []string{pii.Erased, "Mr Jones", pii.Erased}, []string{erasedCopy, otherCopy, unknown})
 
-			// A new value for the erased customer is sealed under a new key.
-			again := "Ms Patel"
-			require.NoError(t, s.Seal(ctx, "G-1", &again))
-			require.NotEqual(t, strings.Split(sealedOnce, ":")[2], strings.Split(again, ":")[2])
-			got, err = s.Opener(ctx).Open(again)
-			require.NoError(t, err)
-			require.Equal(t, "Ms Patel", got)
+		// A new value for the erased customer is sealed under a new key.
+		again := "Ms Patel"
+		require.NoError(t, s.Seal(ctx, "G-1", &again))
+		require.NotEqual(t, strings.Split(sealedOnce, ":")[2], strings.Split(again, ":")[2])
+		got, err = s.Opener(ctx).Open(again)
+		require.NoError(t, err)
+		require.Equal(t, "Ms Patel", got)
 
-			// Another process key cannot unwrap the customer keys.
-			foreign, err := codec.NewKeyring(codec.NewKey())
-			require.NoError(t, err)
-			_, err = (&pii.Sealer{Keys: foreign, Store: s.Store}).Opener(ctx).Open(again)
-			require.ErrorIs(t, err, codec.ErrUnknownKey)
-		})
-	}
+		// Another process key cannot unwrap the customer keys.
+		foreign, err := codec.NewKeyring(codec.NewKey())
+		require.NoError(t, err)
+		_, err = (&pii.Sealer{Keys: foreign, Store: s.Store}).Opener(ctx).Open(again)
+		require.ErrorIs(t, err, codec.ErrUnknownKey)
+	})
 }
 
 // A process whose keys cannot open the customer keys already stored is told so before it serves:
@@ -172,47 +168,48 @@ func TestRotationAndRewrap(t *testing.T) {
 // never the same again once the customer is erased.
 func TestDigest(t *testing.T) {
 	t.Parallel()
+	eachSealer(t, func(t *testing.T, s *pii.Sealer) {
+		ctx := context.Background()
+		body := []byte(`create` + "\x00" + `{"customer":{"name":"Ms Patel","contact":"+44 7700 900123"}}`)
+
+		first, err := s.Customer("G-1").Digest(ctx, body)
+		require.NoError(t, err)
+		plain := sha256.Sum256(body)
+		require.NotContains(t, first, hex.EncodeToString(plain[:]))
+		// One key serves a request's seals and digests: read once, the same key for both.
+		k := s.Customer("G-1")
+		again, err := k.Digest(ctx, body)
+		require.NoError(t, err)
+		require.Equal(t, first, again, "the same data, the same digest")
+		name := "Ms Patel"
+		require.NoError(t, k.Seal(ctx, &name))
+		opened, err := s.Opener(ctx).Open(name)
+		require.NoError(t, err)
+		require.Equal(t, "Ms Patel", opened)
+		otherData, err := s.Customer("G-1").Digest(ctx, append(body, ' '))
+		require.NoError(t, err)
+		require.NotEqual(t, first, otherData)
+		otherCustomer, err := s.Customer("G-2").Digest(ctx, body)
+		require.NoError(t, err)
+		require.NotEqual(t, first, otherCustomer, "each customer's key its own")
+
+		_, err = s.Store.EraseCustomer(ctx, "G-1", "root")
+		require.NoError(t, err)
+		after, err := s.Customer("G-1").Digest(ctx, body)
+		require.NoError(t, err)
+		require.NotEqual(t, first, after, "a new key after the erasure: the old digest is not made again")
+	})
+}
+
+// eachSealer runs fn, in parallel, on each backend with a sealer of a key of its own over a fresh
+// read model.
+func eachSealer(t *testing.T, fn func(t *testing.T, s *pii.Sealer)) {
 	for _, b := range modelstest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
-			s := newSealer(t, b)
-			body := []byte(`create` + "\x00" + `{"customer":{"name":"Ms Patel","contact":"+44 7700 900123"}}`)
-
-			first, err := s.Customer("G-1").Digest(ctx, body)
+			keys, err := codec.NewKeyring(codec.NewKey())
 			require.NoError(t, err)
-			plain := sha256.Sum256(body)
-			require.NotContains(t, first, hex.EncodeToString(plain[:]))
-			// One key serves a request's seals and digests: read once, the same key for both.
-			k := s.Customer("G-1")
-			again, err := k.Digest(ctx, body)
-			require.NoError(t, err)
-			require.Equal(t, first, again, "the same data, the same digest")
-			name := "Ms Patel"
-			require.NoError(t, k.Seal(ctx, &name))
-			opened, err := s.Opener(ctx).Open(name)
-			require.NoError(t, err)
-			require.Equal(t, "Ms Patel", opened)
-			otherData, err := s.Customer("G-1").Digest(ctx, append(body, ' '))
-			require.NoError(t, err)
-			require.NotEqual(t, first, otherData)
-			otherCustomer, err := s.Customer("G-2").Digest(ctx, body)
-			require.NoError(t, err)
-			require.NotEqual(t, first, otherCustomer, "each customer's key its own")
-
-			_, err = s.Store.EraseCustomer(ctx, "G-1", "root")
-			require.NoError(t, err)
-			after, err := s.Customer("G-1").Digest(ctx, body)
-			require.NoError(t, err)
-			require.NotEqual(t, first, after, "a new key after the erasure: the old digest is not made again")
+			fn(t, &pii.Sealer{Keys: keys, Store: modelstest.Open(t, b.URL(t))})
 		})
 	}
-}
-
-// newSealer is a sealer with a key of its own over a fresh read model of the backend.
-func newSealer(t *testing.T, b modelstest.Backend) *pii.Sealer {
-	t.Helper()
-	keys, err := codec.NewKeyring(codec.NewKey())
-	require.NoError(t, err)
-	return &pii.Sealer{Keys: keys, Store: modelstest.Open(t, b.URL(t))}
 }
