@@ -143,9 +143,15 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	require.Equal(t, 2, o.TimeHeld[p2].Actions)
 	require.Greater(t, o.TimeHeld[p2].TotalSeconds, 0.0)
 	require.Less(t, o.TimeHeld[p2].TotalSeconds, afterBack.Sub(since).Seconds(), "both ended before p1 accepted A4 back")
+	// The report counts p1's holding from A4's stored acceptance to its own clock's reading while it
+	// answered: both wall-clock times, so the bounds are too (a monotonic reading here can drift
+	// from the wall clock by milliseconds).
 	require.Equal(t, 1, o.TimeHeld[p1].Actions)
-	require.GreaterOrEqual(t, o.TimeHeld[p1].TotalSeconds, asked.Sub(afterBack).Seconds())
-	require.LessOrEqual(t, o.TimeHeld[p1].TotalSeconds, answered.Sub(beforeBack).Seconds())
+	require.Len(t, report.FeedbackComments, 1, "A1's rating has no comment")
+	backAt := report.FeedbackComments[0].AcceptedAt
+	require.NotNil(t, backAt, "A4's acceptance by p1")
+	require.GreaterOrEqual(t, o.TimeHeld[p1].TotalSeconds, asked.Round(0).Sub(*backAt).Seconds()-1e-6)
+	require.LessOrEqual(t, o.TimeHeld[p1].TotalSeconds, answered.Round(0).Sub(*backAt).Seconds()+1e-6)
 	require.Equal(t, o.TimeHeld[p1].TotalSeconds, o.TimeHeld[p1].MedianSeconds, "one action")
 	// A window that ends before p1 accepted A4 back: p1 held nothing in it, p2 held A4 to its end.
 	var early struct {
