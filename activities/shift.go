@@ -24,6 +24,18 @@ import (
 // never hands the action over twice. An action that can no longer be handed over (completed
 // meanwhile, already pending, recipient ineligible) is reported skipped, with why.
 func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
+	r, err := a.handOverForShift(ctx, req)
+	if err == nil && a.Store != nil {
+		// Answered: the handover waits for its recipient in the read model now, or will never be
+		// made. Routing's claim of the recipient (if routing chose them) has done its work.
+		if err := a.Store.ReleaseHandoverClaim(ctx, req.ActionID, req.Handover.To.ID); err != nil && activity.IsActivity(ctx) {
+			activity.GetLogger(ctx).Warn("releasing a routing claim", "action_id", req.ActionID, "error", err)
+		}
+	}
+	return r, err
+}
+
+func (a *Activities) handOverForShift(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
 	if a.Temporal == nil {
 		return workflows.ShiftItemResult{}, temporal.NewNonRetryableApplicationError("no Temporal client", "Misconfigured", nil)
 	}

@@ -384,6 +384,12 @@ func (s *server) optionalDue(in, at, inField, atField string) (time.Duration, *t
 }
 
 func (s *server) handover(c *gin.Context) {
+	var claimedAction, claimedTo string // the recipient `route` claimed: taken back once the handover has answered
+	defer func() {
+		if claimedTo != "" {
+			s.releaseHandoverClaim(c.Request.Context(), claimedAction, claimedTo)
+		}
+	}()
 	command(s, workflows.UpdateHandover, http.StatusOK, func(c *gin.Context, a models.Action, req handoverRequest) (any, error) {
 		in := workflows.HandoverInput{
 			Actor: actorOf(principal(c)), Reason: req.Reason, Method: req.Method, Situation: req.Situation,
@@ -406,14 +412,16 @@ func (s *server) handover(c *gin.Context) {
 		}
 		in.AcceptWithin = within
 		if req.Route {
-			to, found, err := s.newRouter(a.OwnerID).pick(c.Request.Context(), a)
+			// Claimed until the handover has answered, so handovers routed at once (here or at
+			// another API process) are spread over the team.
+			to, err := s.Store.ClaimRecipients(c.Request.Context(), a.OwnerID, []models.Route{{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}})
 			if err != nil {
 				return nil, err
 			}
-			if !found {
+			if to[0].ID == "" {
 				return nil, invalidFields(FieldError{Field: "route", Message: "nobody else in the team can take it now (active, on shift, with the authority it needs): name a colleague, or ask a supervisor"})
 			}
-			in.To = to
+			in.To, claimedAction, claimedTo = recipientOf(to[0]), a.ID, to[0].ID
 		} else if in.To, err = s.recipient(c, "to_id", req.ToID); err != nil {
 			return nil, err
 		}

@@ -133,7 +133,8 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s owns no open action: there is nothing to hand over", cmp.Or(from.Name, from.ID))})
 	}
 	items := make([]workflows.ShiftItem, 0, len(actions))
-	routes := s.newRouter(from.ID)
+	var routes []models.Route // the actions routing finds recipients for, by their items' places
+	var routed []int
 	// A supervisor passes on what a handover cannot (an action at its due time, or escalated) by
 	// reassigning it; the outgoing person alone cannot.
 	supervisor := workflows.Role(caller.Role).SupervisorOrAbove()
@@ -148,17 +149,29 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		case fixed != nil:
 			it.To = *fixed
 		default:
-			to, ok, err := routes.pick(ctx, a)
-			if err != nil {
-				return 0, nil, err
-			}
-			if !ok {
-				it.Status, it.Reason = workflows.ShiftItemSkipped, "nobody eligible is on shift"
-			}
-			it.To = to
+			routes, routed = append(routes, models.Route{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}), append(routed, len(items))
 		}
 		it.Reassign = reassignable && it.Status == workflows.ShiftItemRequested
 		items = append(items, it)
+	}
+	// Each routed action's recipient is claimed until its handover waits for them (the shift's
+	// workflow takes the claim back then), so shift handovers started at once, here or at another
+	// API process, do not all go to the same least loaded colleague.
+	var claimed []workflows.ShiftItem
+	if len(routes) > 0 {
+		to, err := s.Store.ClaimRecipients(ctx, from.ID, routes)
+		if err != nil {
+			return 0, nil, err
+		}
+		for i, at := range routed {
+			it := &items[at]
+			if to[i].ID == "" {
+				it.Status, it.Reason, it.Reassign = workflows.ShiftItemSkipped, "nobody eligible is on shift", false
+				continue
+			}
+			it.To = recipientOf(to[i])
+			claimed = append(claimed, *it)
+		}
 	}
 
 	in := workflows.ShiftInput{
@@ -173,6 +186,13 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.ShiftWorkflowName, in)
 	err = unwatch(err)
+	if err != nil {
+		// Nothing will hand these over: the claims end here. (A shift handover the key started a
+		// moment ago takes back its own.)
+		for _, it := range claimed {
+			s.releaseHandoverClaim(ctx, it.ActionID, it.To.ID)
+		}
+	}
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &already) {
 		// A request with the same key started it a moment ago: answer with that one.
@@ -228,54 +248,6 @@ func renderShift(p workflows.ShiftProgress) shiftJSON {
 		}
 	}
 	return out
-}
-
-// router picks the recipients of one request's handovers: the least loaded eligible agent of each
-// action's team other than the outgoing person, counting what the request already gives each one,
-// so a shift is spread out. Each team's candidates are read once per authority needed, not once per
-// action, and they are the recipients themselves (active, on shift, with their team and authority).
-type router struct {
-	candidates func(ctx context.Context, teamID string, authority int) ([]models.Candidate, error)
-	exclude    string
-	planned    map[string]int64
-	read       map[routeKey][]models.Candidate
-}
-
-type routeKey struct {
-	team      string
-	authority int
-}
-
-// newRouter routes one request's handovers away from exclude.
-func (s *server) newRouter(exclude string) *router {
-	return &router{candidates: s.Store.RoutingCandidates, exclude: exclude, planned: map[string]int64{}, read: map[routeKey][]models.Candidate{}}
-}
-
-// pick chooses the recipient of a's handover; false when nobody is eligible.
-func (r *router) pick(ctx context.Context, a models.Action) (workflows.Recipient, bool, error) {
-	key := routeKey{team: a.TeamID, authority: a.RequiredAuthority}
-	candidates, ok := r.read[key]
-	if !ok {
-		var err error
-		if candidates, err = r.candidates(ctx, key.team, key.authority); err != nil {
-			return workflows.Recipient{}, false, err
-		}
-		r.read[key] = candidates
-	}
-	best := -1
-	for i, cand := range candidates {
-		if cand.ID == r.exclude {
-			continue
-		}
-		if best < 0 || cand.OpenActions+r.planned[cand.ID] < candidates[best].OpenActions+r.planned[candidates[best].ID] {
-			best = i
-		}
-	}
-	if best < 0 {
-		return workflows.Recipient{}, false, nil
-	}
-	r.planned[candidates[best].ID]++
-	return recipientOf(candidates[best].Staff), true, nil
 }
 
 // getShiftHandover answers the live progress of a shift handover, from its workflow.
@@ -342,4 +314,13 @@ func (s *server) shiftProgress(ctx context.Context, id string) (p workflows.Shif
 		return p, false, fmt.Errorf("asking shift handover %s: %w", id, err)
 	}
 	return p, true, nil
+}
+
+// releaseHandoverClaim takes back the claim routing made of staffID for a handover of actionID:
+// the handover has answered, or will not be made. A claim not taken back counts until the read
+// model shows the handover, or for models.RoutingClaimTTL.
+func (s *server) releaseHandoverClaim(ctx context.Context, actionID, staffID string) {
+	if err := s.Store.ReleaseHandoverClaim(context.WithoutCancel(ctx), actionID, staffID); err != nil {
+		s.Log.WarnContext(ctx, "releasing a routing claim", "action_id", actionID, "staff_id", staffID, "error", err)
+	}
 }

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 )
 
@@ -238,6 +240,94 @@ func testRoutedShiftSpreads(t *testing.T, st *app.Stack) {
 		to[it.To.ID]++
 	}
 	require.Equal(t, map[string]int{r1: 2, r2: 2}, to)
+}
+
+// Handovers routed at the same moment (two `route: true` handovers, then two shift handovers
+// started together) go to different idle colleagues, not both to the first: each request claims
+// its recipients before the next one routes. Once a handover has answered, its claim is gone.
+func testRoutedAtOnce(t *testing.T, st *app.Stack) {
+	ctx := context.Background()
+	root := as(t, st, "root")
+	team := modelstest.Name("late")
+	o1, o2, r1, r2 := modelstest.Name("o1"), modelstest.Name("o2"), modelstest.Name("r1"), modelstest.Name("r2")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Late"}, nil))
+	for _, id := range []string{o1, o2, r1, r2} {
+		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": "agent", "team_id": team, "authority": 1}, nil))
+	}
+	outgoing := map[string]caller{}
+	for _, id := range []string{o1, o2} {
+		token, err := st.Store.IssueToken(ctx, "test-admin", id, "test")
+		require.NoError(t, err)
+		outgoing[id] = caller{t: t, base: st.URL, token: token}
+	}
+	claimsLeft := func(ids ...string) int64 {
+		var n int64
+		require.NoError(t, st.Store.DB().Model(&models.RoutingClaim{}).Where("action_id IN ?", ids).Count(&n).Error)
+		return n
+	}
+	// o1 and o2 hold one action each, r1 and r2 nothing: each routed handover goes to one of them.
+	made := map[string]action{}
+	for _, id := range []string{o1, o2} {
+		var a action
+		require.Equal(t, http.StatusCreated, outgoing[id].call("POST", "/api/v1/actions", newAction(id), &a))
+		made[id] = a
+	}
+	routed := merge(without(handoverBody, "to_id"), "route", true)
+	answers := map[string]*action{o1: {}, o2: {}}
+	var wg sync.WaitGroup
+	for id, a := range made {
+		wg.Go(func() {
+			assert.Equal(t, http.StatusOK, outgoing[id].call("POST", "/api/v1/actions/"+a.ID+"/handover", routed, answers[id]))
+		})
+	}
+	wg.Wait()
+	require.NotNil(t, answers[o1].PendingHandover)
+	require.NotNil(t, answers[o2].PendingHandover)
+	require.ElementsMatch(t, []string{r1, r2}, []string{answers[o1].PendingHandover.ToID, answers[o2].PendingHandover.ToID})
+	require.Zero(t, claimsLeft(made[o1].ID, made[o2].ID), "taken back once answered")
+
+	// Now r1 and r2 have one handover waiting each, o1 and o2 the action they offered and one
+	// more: two shift handovers at once spread those two over r1 and r2.
+	more := map[string]string{}
+	for _, id := range []string{o1, o2} {
+		var a action
+		require.Equal(t, http.StatusCreated, outgoing[id].call("POST", "/api/v1/actions", newAction(id), &a))
+		more[id] = a.ID
+	}
+	type started struct {
+		ID    string `json:"id"`
+		Items []struct {
+			ActionID string `json:"action_id"`
+			To       *struct {
+				ID string `json:"id"`
+			} `json:"to"`
+		} `json:"items"`
+	}
+	shifts := map[string]*started{o1: {}, o2: {}}
+	for id := range shifts {
+		wg.Go(func() {
+			assert.Equal(t, http.StatusAccepted, outgoing[id].call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": id, "notes": "Going home.", "situation": "busy"}, shifts[id]))
+		})
+	}
+	wg.Wait()
+	var to []string
+	for id, sh := range shifts {
+		for _, it := range sh.Items {
+			if it.ActionID == more[id] {
+				require.NotNil(t, it.To, "routed")
+				to = append(to, it.To.ID)
+			}
+		}
+	}
+	require.ElementsMatch(t, []string{r1, r2}, to)
+	for id, sh := range shifts {
+		require.Eventually(t, func() bool {
+			var p shiftProgress
+			outgoing[id].call("GET", "/api/v1/shift-handovers/"+sh.ID, nil, &p)
+			return p.statuses()[more[id]] == "pending"
+		}, 10*time.Second, 50*time.Millisecond)
+	}
+	require.Zero(t, claimsLeft(more[o1], more[o2]), "taken back by the shift handover once each handover waits")
 }
 
 // The same shift handover sent twice at the same moment, with one Idempotency-Key, starts one: both

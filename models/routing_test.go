@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sync"
@@ -150,6 +151,112 @@ func TestRoutingClaimsSpreadAcrossProcesses(t *testing.T) {
 	count := map[string]int{}
 	for o := range owners {
 		count[o]++
+	}
+	require.Equal(t, map[string]int{"ann": 10, "ben": 10, "cat": 10, "dan": 10}, count)
+}
+
+// One request's handovers (a shift handover's actions) go each to the least loaded eligible agent
+// of the action's team other than the person handing over, counting what the request already
+// gives each one. Each recipient is claimed for their action: the claim counts as their open work
+// until the handover waits for them (or the action is theirs), and no more once released.
+func TestHandoverClaimsSpreadARequestAndCountUntilWaiting(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		desk, spa := "frontdesk", "spa"
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: desk, Name: "Front desk"}))
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: spa, Name: "Spa"}))
+		for _, st := range []models.Staff{
+			{ID: "out", Name: "Out", Role: "agent", TeamID: &desk, Authority: 3, Active: true, OnShift: true},
+			{ID: "ann", Name: "Ann", Role: "agent", TeamID: &desk, Authority: 1, Active: true, OnShift: true},
+			{ID: "ben", Name: "Ben", Role: "agent", TeamID: &desk, Authority: 2, Active: true, OnShift: true},
+		} {
+			require.NoError(t, store.SaveStaff(ctx, st))
+		}
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("ann-1", 1, "assigned", "ann"), nil))
+		for _, id := range []string{"ben-1", "ben-2"} {
+			require.NoError(t, store.ApplyProjection(ctx, actionAt(id, 1, "assigned", "ben"), nil))
+		}
+		routes := []models.Route{
+			{ActionID: "r1", TeamID: desk, Authority: 1}, {ActionID: "r2", TeamID: desk, Authority: 1},
+			{ActionID: "r3", TeamID: desk, Authority: 2}, {ActionID: "r4", TeamID: desk, Authority: 1},
+			{ActionID: "r5", TeamID: spa, Authority: 1}, {ActionID: "r6", TeamID: desk, Authority: 1},
+		}
+		for _, r := range routes {
+			if r.TeamID == desk {
+				require.NoError(t, store.ApplyProjection(ctx, actionAt(r.ActionID, 1, "assigned", "lee"), nil))
+			}
+		}
+		got, err := store.ClaimRecipients(ctx, "out", routes)
+		require.NoError(t, err)
+		var names []string
+		for _, st := range got {
+			names = append(names, cmp.Or(st.Name, "-"))
+		}
+		// The actions are lee's (gone from the team); out, handing them over, owns none and is
+		// passed over. ann 1 -> 2, then ann 2 and ben 2: ann first in order -> 3; ben 2 -> 3
+		// (authority 2); ann 3, ben 3: ann -> 4; nobody in spa; ann 4, ben 3: ben.
+		require.Equal(t, []string{"Ann", "Ann", "Ben", "Ann", "-", "Ben"}, names)
+		require.Equal(t, desk, *got[0].TeamID, "the person as read, every field")
+
+		load := func() map[string]int64 {
+			cs, err := store.RoutingCandidates(ctx, desk, 1)
+			require.NoError(t, err)
+			out := map[string]int64{}
+			for _, c := range cs {
+				out[c.ID] = c.OpenActions
+			}
+			return out
+		}
+		require.Equal(t, map[string]int64{"ann": 4, "ben": 4, "out": 0}, load(), "the claims count as open work")
+
+		// r1's handover waits for ann: counted once, as a pending handover, not twice.
+		pending := actionAt("r1", 2, "handover_pending", "lee")
+		pending.PendingHandoverID = "h1"
+		pending.Handovers = []models.Handover{{ID: "h1", FromID: "lee", ToID: "ann", Reason: "shift", Method: "report", Situation: "busy", Summary: "s", Status: "pending", RequestedAt: t0}}
+		require.NoError(t, store.ApplyProjection(ctx, pending, nil))
+		require.Equal(t, map[string]int64{"ann": 4, "ben": 4, "out": 0}, load())
+		// r3 reassigned to ben: his as an owned action, not also as a claim.
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("r3", 2, "assigned", "ben"), nil))
+		require.Equal(t, map[string]int64{"ann": 4, "ben": 4, "out": 0}, load())
+		// r2's handover answered (refused): the claim is taken back; another's is left alone.
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "r2", "ann"))
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "r4", "ben"), "not ben's claim: nothing to release")
+		require.Equal(t, map[string]int64{"ann": 3, "ben": 4, "out": 0}, load())
+	})
+}
+
+// Shift handovers routed at once through several API processes (two stores on one PostgreSQL
+// database) are spread as if they came one after another: 8 shifts of 5 actions over 4 people is
+// 10 each, with no one given any action twice over.
+func TestHandoverClaimsSpreadAcrossProcesses(t *testing.T) {
+	url := modelstest.PostgresURL(t) // skips, saying so, without PostgreSQL
+	stores := []*models.Store{modelstest.Open(t, url), modelstest.Open(t, url)}
+	ctx := context.Background()
+	team := "frontdesk"
+	require.NoError(t, stores[0].SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	for _, id := range []string{"ann", "ben", "cat", "dan", "out"} {
+		require.NoError(t, stores[0].SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true}))
+	}
+	recipients := make(chan string, 40)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			var routes []models.Route
+			for j := range 5 {
+				routes = append(routes, models.Route{ActionID: fmt.Sprintf("s%d-a%d", i, j), TeamID: team, Authority: 1})
+			}
+			got, err := stores[i%2].ClaimRecipients(ctx, "out", routes)
+			assert.NoError(t, err)
+			for _, st := range got {
+				recipients <- st.ID
+			}
+		})
+	}
+	wg.Wait()
+	close(recipients)
+	count := map[string]int{}
+	for id := range recipients {
+		count[id]++
 	}
 	require.Equal(t, map[string]int{"ann": 10, "ben": 10, "cat": 10, "dan": 10}, count)
 }
