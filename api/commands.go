@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -47,10 +48,47 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 		body, err = s.renderOpen(c.Request.Context(), state)
 	}
 	if err != nil {
-		writeError(c, s.Log, err)
+		writeError(c, s.Log, s.changedMeanwhile(c, a, err))
 		return
 	}
 	c.JSON(status, body)
+}
+
+// changedMeanwhile answers a command the workflow refused to the caller (403) with 409 when the
+// action had changed hands after the API read it (its owner, status or pending handover): someone
+// else took it, or answered the handover, a moment before, and the refusal comes of that. The
+// answer says how the action stands now, so the caller looks again rather than asks for a right
+// they had when they sent it. Any other error, or a refusal of an unchanged action, is as it was.
+func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) error {
+	refusal, ok := classify(err)
+	if !ok || refusal.kind != kindForbidden || s.Temporal == nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
+	defer cancel()
+	v, qerr := s.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
+	var state workflows.State
+	if qerr == nil {
+		qerr = v.Get(&state)
+	}
+	if qerr != nil || state.Version <= a.Version {
+		return err
+	}
+	pending := ""
+	if h := state.PendingHandover(); h != nil {
+		pending = h.ID
+	}
+	if state.OwnerID == a.OwnerID && string(state.Status) == a.Status && pending == a.PendingHandoverID {
+		return err
+	}
+	now := "it is now " + strings.ReplaceAll(string(state.Status), "_", " ")
+	switch {
+	case state.OwnerID != "":
+		now += ", owned by " + cmp.Or(state.Names[state.OwnerID], state.OwnerID)
+	default:
+		now += ", owned by nobody"
+	}
+	return errorf(kindConflict, "%s: the action changed while your request was on its way (%s); look at it again", refusal.detail, now)
 }
 
 // commandTimeout is how long a request of the API may take (bounded): a command whose workflow

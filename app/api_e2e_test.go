@@ -336,6 +336,34 @@ func testIdempotentCommands(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", merge(body, "reason", "other"), &p, "Idempotency-Key", key))
 }
 
+// A command refused because the action changed hands after the API read it (alice completes what
+// bob accepted a moment before) is a conflict that says how the action stands now, not a refusal
+// of alice's rights; the same refusal of an action that has not changed is still 403.
+func testRefusedAfterChangingHands(t *testing.T, st *app.Stack) {
+	alice, bob, erin := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "erin")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "I confirm the 2pm checkout"}, &a))
+	require.Equal(t, "bob", a.OwnerID)
+	// The read model as alice's request found it a moment before bob accepted: hers, assigned.
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET owner_id = ?, status = ?, pending_handover_id = ?, version = ? WHERE id = ?",
+		"alice", "assigned", "", a.Version-2, a.ID).Error)
+	var p problem
+	require.Equal(t, http.StatusConflict, alice.call("POST", path+"/complete", map[string]any{"outcome": "done"}, &p))
+	require.Contains(t, p.Detail, "the action changed while your request was on its way (it is now assigned, owned by Bob Brown); look at it again")
+
+	// bob's note writes the read model as it is; erin, who never held it, is refused as before.
+	require.Equal(t, http.StatusCreated, bob.call("POST", path+"/notes", map[string]any{"text": "housekeeping told"}, nil))
+	p = problem{}
+	require.Equal(t, http.StatusForbidden, erin.call("POST", path+"/complete", map[string]any{"outcome": "done"}, &p))
+	require.NotContains(t, p.Detail, "changed while")
+	var now action
+	require.Equal(t, http.StatusOK, alice.call("GET", path, nil, &now))
+	require.Equal(t, []any{"bob", "assigned", a.Version + 1}, []any{now.OwnerID, now.Status, now.Version}, "nothing else changed")
+}
+
 // Another team's member sees none of this team's actions: 404 exactly as for an unknown ID.
 func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	root := as(t, st, "root")
