@@ -39,8 +39,13 @@ func TestAuditTrailRecordsAdministratorsChanges(t *testing.T) {
 		n, err := store.RevokeTokens(ctx, "root", "kim")
 		require.NoError(t, err)
 		require.Zero(t, n, "the deactivation revoked them")
-		_, err = store.SaveCalendar(ctx, models.TeamCalendar{TeamID: team, TimeZone: "Europe/London", Hours: `[{"day":"mon","open":"08:00","close":"18:00"}]`, Holidays: `["2026-12-25"]`, UpdatedBy: "root"})
+		cal := models.TeamCalendar{TeamID: team, TimeZone: "Europe/London", Hours: `[{"day":"mon","open":"08:00","close":"18:00"}]`, Holidays: `["2026-12-25"]`, UpdatedBy: "root"}
+		saved, err := store.SaveCalendar(ctx, cal)
 		require.NoError(t, err)
+		cal.UpdatedBy = "ada"
+		again, err := store.SaveCalendar(ctx, cal)
+		require.NoError(t, err)
+		require.Equal(t, []any{"root", saved.UpdatedAt.UnixMicro()}, []any{again.UpdatedBy, again.UpdatedAt.UnixMicro()}, "the same calendar again is the one saved, recorded once")
 		accept := int64(1200)
 		_, err = store.SavePolicy(ctx, models.Policy{Category: "refund", AcceptWithin: &accept, RequiredFields: `["amount"]`, CreatedBy: "ada"})
 		require.NoError(t, err)

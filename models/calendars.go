@@ -36,11 +36,21 @@ func (s *Store) GetCalendar(ctx context.Context, teamID string) (TeamCalendar, e
 }
 
 // SaveCalendar creates or replaces a team's calendar, and records the calendar it saved in the
-// audit trail as c.UpdatedBy's (the table keeps only the newest).
+// audit trail as c.UpdatedBy's (the table keeps only the newest). The same calendar again (a form
+// sent twice, a retry) writes and records nothing, and answers the calendar as it was saved.
 func (s *Store) SaveCalendar(ctx context.Context, c TeamCalendar) (TeamCalendar, error) {
 	c.UpdatedAt = utc(time.Now())
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		err := tx.Clauses(clause.OnConflict{
+		var was TeamCalendar
+		err := s.locked(tx.Where("team_id = ?", c.TeamID)).Take(&was).Error
+		if err == nil && was.TimeZone == c.TimeZone && was.Hours == c.Hours && was.Holidays == c.Holidays {
+			c = was
+			return nil
+		}
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		err = tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "team_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"time_zone", "hours", "holidays", "updated_by", "updated_at"}),
 		}).Create(&c).Error
