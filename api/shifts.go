@@ -3,10 +3,12 @@ package api
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -138,14 +140,27 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	// A supervisor passes on what a handover cannot (an action at its due time, or escalated) by
 	// reassigning it; the outgoing person alone cannot.
 	supervisor := workflows.Role(caller.Role).SupervisorOrAbove()
+	notes := policyNotes{}
 	for _, a := range actions {
 		it := workflows.ShiftItem{ActionID: a.ID, Status: workflows.ShiftItemRequested}
 		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated)
+		var required []string
+		if a.Status == string(workflows.StatusAssigned) {
+			if required, err = notes.required(ctx, s.Store, a); err != nil {
+				return 0, nil, err
+			}
+		}
 		switch {
 		case reassignable && !supervisor:
 			it.Status, it.Reason = workflows.ShiftItemSkipped, "the action is "+a.Status+": a supervisor's shift handover reassigns it"
 		case a.Status != string(workflows.StatusAssigned) && !reassignable:
 			it.Status, it.Reason = workflows.ShiftItemSkipped, "the action is "+a.Status
+		case len(required) > 0:
+			// Its handover would be refused for notes the shift's one text cannot give: said now,
+			// not shown as requested and then skipped.
+			it.Status, it.Reason = workflows.ShiftItemSkipped, fmt.Sprintf(
+				"its %s policy asks every handover for %s, which a shift handover's notes do not give: hand it over from its own page",
+				a.Category, spokenList(required))
 		case fixed != nil:
 			it.To = *fixed
 		default:
@@ -323,4 +338,44 @@ func (s *server) releaseHandoverClaim(ctx context.Context, actionID, staffID str
 	if err := s.Store.ReleaseHandoverClaim(context.WithoutCancel(ctx), actionID, staffID); err != nil {
 		s.Log.WarnContext(ctx, "releasing a routing claim", "action_id", actionID, "staff_id", staffID, "error", err)
 	}
+}
+
+// policyNotes reads, once per policy version, the notes a category's policy asks every handover
+// of its actions for (besides the summary).
+type policyNotes map[string][]string
+
+// required lists the notes the policy version a runs under asks of its handovers; none under the
+// defaults.
+func (p policyNotes) required(ctx context.Context, store *models.Store, a models.Action) ([]string, error) {
+	if a.PolicyVersion == 0 {
+		return nil, nil
+	}
+	key := fmt.Sprintf("%s\x00%d", a.Category, a.PolicyVersion)
+	if fields, ok := p[key]; ok {
+		return fields, nil
+	}
+	policy, err := store.PolicyVersion(ctx, a.Category, a.PolicyVersion)
+	if err != nil {
+		return nil, err
+	}
+	var fields []string
+	if policy.RequiredFields != "" {
+		if err := json.Unmarshal([]byte(policy.RequiredFields), &fields); err != nil {
+			return nil, fmt.Errorf("policy %s version %d: required fields: %w", a.Category, a.PolicyVersion, err)
+		}
+	}
+	p[key] = fields
+	return fields, nil
+}
+
+// spokenList names note fields as words: "room number and next steps".
+func spokenList(fields []string) string {
+	words := make([]string, len(fields))
+	for i, f := range fields {
+		words[i] = strings.ReplaceAll(f, "_", " ")
+	}
+	if len(words) == 1 {
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }

@@ -330,6 +330,28 @@ func testRoutedAtOnce(t *testing.T, st *app.Stack) {
 	require.Zero(t, claimsLeft(more[o1], more[o2]), "taken back by the shift handover once each handover waits")
 }
 
+// An action whose category's policy asks every handover for notes of its own is skipped by a
+// shift handover from the start, saying which notes and where to give them, since the shift's one
+// text cannot: never shown requested and then refused.
+func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, inID := teamOf3(t, st)
+	complaint := modelstest.Name("complaint")
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+complaint, map[string]any{"required_fields": []string{"room_number", "next_steps"}}, nil))
+	var plain, strict action
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &plain))
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "category", complaint), &strict))
+	var started shiftProgress
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "to_id": inID, "notes": "Going home.", "situation": "routine"}, &started))
+	got := map[string][2]string{}
+	for _, it := range started.Items {
+		got[it.ActionID] = [2]string{it.Status, it.Reason}
+	}
+	require.Equal(t, map[string][2]string{
+		plain.ID:  {"requested", ""},
+		strict.ID: {"skipped", "its " + complaint + " policy asks every handover for room number and next steps, which a shift handover's notes do not give: hand it over from its own page"},
+	}, got)
+}
+
 // The same shift handover sent twice at the same moment, with one Idempotency-Key, starts one: both
 // answers are that one, neither a plan of its own; the key with another request is refused.
 func testShiftSentTwice(t *testing.T, st *app.Stack) {
