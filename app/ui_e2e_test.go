@@ -232,9 +232,16 @@ func webRoles(t *testing.T, st *app.Stack) {
 	resp, _ = agent.do(http.MethodGet, "/manager", nil)
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 
-	// The UI's files are served; their folder is not listed.
-	resp, _ = agent.do(http.MethodGet, "/static/app.css", nil)
-	require.Equal(t, http.StatusOK, resp.StatusCode)
+	// The UI's files are served, every one a page names (its style, scripts and tab icon, so no
+	// page asks for a /favicon.ico there is none of); their folder is not listed.
+	_, page = agent.do(http.MethodGet, "/inbox", nil)
+	files := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`).FindAllStringSubmatch(page, -1)
+	require.Len(t, files, 4, "app.css, icon.svg, htmx and app.js")
+	require.Contains(t, page, `<link rel="icon" href="/static/icon.svg"`)
+	for _, f := range files {
+		resp, _ = agent.do(http.MethodGet, f[1], nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, f[1])
+	}
 	resp, _ = agent.do(http.MethodGet, "/static/", nil)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 
