@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // CustomerKey is a customer's data key, wrapped by a process encryption key. Wrapped is nil once
@@ -198,13 +199,13 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 		res = where(tx.Model(&Action{})).
 			// The create's hash goes too: one made before it was keyed by the customer's key could
 			// be guessed back to their name and contact.
-			Updates(map[string]any{"customer_name": Erased, "customer_contact": Erased, "request_hash": "", "written_at": utc(time.Now())})
+			Updates(map[string]any{"customer_name": erasedIfAny("customer_name"), "customer_contact": erasedIfAny("customer_contact"), "request_hash": "", "written_at": utc(time.Now())})
 		if res.Error != nil {
 			return fmt.Errorf("erasing actions of customer %q: %w", keyRef, res.Error)
 		}
 		er.Actions = res.RowsAffected
 		err := tx.Model(&Handover{}).Where("action_id IN (?)", where(tx.Model(&Action{}).Select("id"))).
-			Updates(map[string]any{"customer_context": Erased, "customer_message": Erased}).Error
+			Updates(map[string]any{"customer_context": erasedIfAny("customer_context"), "customer_message": erasedIfAny("customer_message")}).Error
 		if err != nil {
 			return fmt.Errorf("erasing handovers of customer %q: %w", keyRef, err)
 		}
@@ -215,4 +216,11 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 		return nil
 	})
 	return er, err
+}
+
+// erasedIfAny is the value an erasure leaves in column: Erased where it held something, empty where
+// it was empty (a customer given without a contact), so that a read says personal data was there
+// only where it was, as the action's workflow does.
+func erasedIfAny(column string) clause.Expr {
+	return gorm.Expr("CASE WHEN "+column+" = '' THEN '' ELSE ? END", Erased)
 }

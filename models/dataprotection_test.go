@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -54,7 +55,9 @@ func TestEraseCustomer(t *testing.T) {
 		a := actionAt("a1", 1, "assigned", "alice")
 		a.CustomerName, a.CustomerContact = "sealed-name", "sealed-contact"
 		a.Handovers = []models.Handover{{ID: "h1", FromID: "alice", ToID: "bob", Reason: "shift", Method: "chat",
-			Situation: "busy", CustomerContext: "sealed-context", CustomerMessage: "sealed-message", Status: "pending", RequestedAt: t0}}
+			Situation: "busy", CustomerContext: "sealed-context", CustomerMessage: "sealed-message", Status: "pending", RequestedAt: t0},
+			// A handover that told the customer nothing: nothing of theirs to erase in it.
+			{ID: "h0", FromID: "bob", ToID: "alice", Reason: "back", Method: "chat", Situation: "busy", Status: "accepted", RequestedAt: t0.Add(-time.Minute)}}
 		require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created")}))
 		other := actionAt("a2", 1, "assigned", "alice")
 		other.CustomerRef, other.CustomerName = "G-2", "someone else"
@@ -76,8 +79,10 @@ func TestEraseCustomer(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, models.Erased, got.CustomerName)
 		require.Equal(t, models.Erased, got.CustomerContact)
-		require.Equal(t, models.Erased, got.Handovers[0].CustomerContext)
-		require.Equal(t, models.Erased, got.Handovers[0].CustomerMessage)
+		require.Equal(t, []string{"h0", "h1"}, []string{got.Handovers[0].ID, got.Handovers[1].ID})
+		require.Equal(t, []string{"", ""}, []string{got.Handovers[0].CustomerContext, got.Handovers[0].CustomerMessage}, "empty stays empty")
+		require.Equal(t, models.Erased, got.Handovers[1].CustomerContext)
+		require.Equal(t, models.Erased, got.Handovers[1].CustomerMessage)
 		kept, err := store.GetAction(ctx, "a2")
 		require.NoError(t, err)
 		require.Equal(t, "someone else", kept.CustomerName)
@@ -128,6 +133,7 @@ func TestEraseCustomer(t *testing.T) {
 		kept, err = store.GetAction(ctx, "a3")
 		require.NoError(t, err)
 		require.Equal(t, models.Erased, kept.CustomerName)
+		require.Empty(t, kept.CustomerContact, "given without a contact: none is said to have been erased")
 		kept, err = store.GetAction(ctx, "a4")
 		require.NoError(t, err)
 		require.Equal(t, "another walk-in", kept.CustomerName)
