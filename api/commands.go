@@ -54,14 +54,14 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 	c.JSON(status, body)
 }
 
-// changedMeanwhile answers a command the workflow refused to the caller (403) with 409 when the
-// action had changed hands after the API read it (its owner, status or pending handover): someone
-// else took it, or answered the handover, a moment before, and the refusal comes of that. The
-// answer says how the action stands now, so the caller looks again rather than asks for a right
-// they had when they sent it. Any other error, or a refusal of an unchanged action, is as it was.
+// changedMeanwhile answers a command the workflow refused (403 or 409) when the action had changed
+// hands after the API read it (its owner, status or pending handover): someone else took it, or
+// answered the handover, a moment before, and the refusal comes of that. It is 409 saying how the
+// action stands now, so the caller looks again rather than asks for a right they had when they
+// sent it, or wonders who won. Any other error, or a refusal of an unchanged action, is as it was.
 func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) error {
 	refusal, ok := classify(err)
-	if !ok || refusal.kind != kindForbidden || s.Temporal == nil {
+	if !ok || (refusal.kind != kindForbidden && refusal.kind != kindConflict) || s.Temporal == nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)

@@ -62,6 +62,7 @@ func TestReadsRefuseParametersTheyDoNotTake(t *testing.T) {
 		{"/api/v1/teams?team_id=desk", "team_id", "is not a parameter of this read (it takes none)"},
 		{"/api/v1/teams/desk/calendar?at=now", "at", "is not a parameter of this read (it takes none)"},
 		{"/api/v1/staff/sue?fields=name", "fields", "is not a parameter of this read (it takes none)"},
+		{"/api/v1/stream?since=now", "since", "is not a parameter of this read (it takes none)"},
 		{"/api/v1/policies?category=refund", "category", "is not a parameter of this read (it takes none)"},
 		{"/api/v1/policies/refund?version=2", "version", "is not a parameter of this read (it takes none)"},
 		{"/api/v1/shift-handovers/01a23bde-4941-735c-8cb1-338329dd55cd?x=1", "x", "is not a parameter of this read (it takes none)"},

@@ -163,7 +163,7 @@ func newEngine(d Deps) *gin.Engine {
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.noQuery, s.handle(s.eraseCustomer))
 	v1.GET("/audit", s.handle(s.listAudit))
-	v1.GET("/stream", s.stream)
+	v1.GET("/stream", s.takes(), s.stream)
 	v1.GET("/me", s.takes(), s.me)
 	v1.POST("/actions", s.createAction)
 	v1.GET("/actions", s.listActions)

@@ -338,7 +338,8 @@ func testIdempotentCommands(t *testing.T, st *app.Stack) {
 
 // A command refused because the action changed hands after the API read it (alice completes what
 // bob accepted a moment before) is a conflict that says how the action stands now, not a refusal
-// of alice's rights; the same refusal of an action that has not changed is still 403.
+// of alice's rights, nor a bare "not in this state"; the same refusal of an action that has not
+// changed is still 403.
 func testRefusedAfterChangingHands(t *testing.T, st *app.Stack) {
 	alice, bob, erin := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "erin")
 	var a action
@@ -353,6 +354,14 @@ func testRefusedAfterChangingHands(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusConflict, alice.call("POST", path+"/complete", map[string]any{"outcome": "done"}, &p))
 	require.Contains(t, p.Detail, "the action changed while your request was on its way (it is now assigned, owned by Bob Brown); look at it again")
+
+	// The same for a refusal of the action's state (409): bob accepts again what the read model
+	// still shows waiting for him, and is told that it is his already.
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET owner_id = ?, status = ?, pending_handover_id = ?, version = ? WHERE id = ?",
+		"alice", "handover_pending", "h1", a.Version-1, a.ID).Error)
+	p = problem{}
+	require.Equal(t, http.StatusConflict, bob.call("POST", path+"/accept", map[string]any{"summary": "I confirm the 2pm checkout"}, &p))
+	require.Contains(t, p.Detail, "(it is now assigned, owned by Bob Brown); look at it again")
 
 	// bob's note writes the read model as it is; erin, who never held it, is refused as before.
 	require.Equal(t, http.StatusCreated, bob.call("POST", path+"/notes", map[string]any{"text": "housekeeping told"}, nil))
