@@ -144,8 +144,16 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 	if a.Webhook == nil || a.Webhook.URL == "" {
 		return nil
 	}
+	typ := "action." + n.Kind
+	if len(recipients) == 0 && n.Event != "" && n.Kind != workflows.NotifyCustomerMessage {
+		// Told to nobody in the end (the only one it was for made the change): a change that
+		// notified nobody, which goes out as its timeline event (not, say, an action.assigned
+		// for an extension its owner made). What to tell the customer is the integration's to
+		// do whoever is in the inbox: it keeps its kind.
+		typ = "action." + n.Event
+	}
 	ev := WebhookEvent{
-		ID: webhookID(n), Type: "action." + n.Kind, Event: n.Event,
+		ID: webhookID(n), Type: typ, Event: n.Event,
 		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
 		Title: n.Title, Message: n.Message, Recipients: recipients,
 		OwnerID: n.OwnerID, Status: string(n.Status), Version: n.Version, Customer: n.Customer,

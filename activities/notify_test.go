@@ -10,8 +10,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
 )
 
 // A delivery the receiver refuses for what it is (400, 410, 413, 415, 422) is not sent again; any
@@ -50,4 +53,34 @@ func TestWebhookErrorLeavesTheURLsSecretsOut(t *testing.T) {
 	require.Contains(t, err.Error(), "sending webhook e1 to http://"+addr+": ")
 	require.NotContains(t, err.Error(), "s3cret-token")
 	require.NotContains(t, err.Error(), "/hook")
+}
+
+// A notification meant only for the person who made the change (an owner extending their own
+// action at its check) tells nobody, and goes to the webhook as the change itself: typed by its
+// timeline event, with no recipients. One that tells someone keeps its kind.
+func TestWebhookOfANotificationToNobodyIsItsEvent(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	hook := &receiver{status: http.StatusOK}
+	srv := httptest.NewServer(hook)
+	t.Cleanup(srv.Close)
+	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	for _, n := range []workflows.Notification{
+		{ActionID: "a1", Seq: 4, Kind: workflows.NotifyAssigned, Event: "extended", To: []string{"alice"}, ActorID: "alice", Cause: "request", Title: "Late checkout", Message: "due later", At: at},
+		{ActionID: "a1", Seq: 5, Kind: workflows.NotifyAssigned, Event: "reassigned", To: []string{"bob"}, ActorID: "carol", Cause: "request", Title: "Late checkout", Message: "yours now", At: at},
+	} {
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+	}
+	got := hook.received()
+	require.Len(t, got, 2)
+	require.Equal(t, []any{"action.extended", "extended", 0}, []any{got[0].Type, got[0].Event, len(got[0].Recipients)})
+	require.Equal(t, []any{"action.assigned", "reassigned", []string{"bob"}}, []any{got[1].Type, got[1].Event, got[1].Recipients})
+	told, err := store.ListNotifications(context.Background(), "alice", 10)
+	require.NoError(t, err)
+	require.Empty(t, told, "nobody is told of their own change")
 }
