@@ -64,7 +64,9 @@ func (l queryLogger) Error(ctx context.Context, format string, args ...any) {
 }
 
 func (l queryLogger) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	quiet := err == nil || errors.Is(err, gorm.ErrRecordNotFound)
+	// A statement ended because whoever asked for it went away (a closed browser tab's live
+	// updates, a client that hung up) did not fail: the caller's own handler says so if need be.
+	quiet := err == nil || errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, context.Canceled)
 	if l.level < logger.Info && quiet && time.Since(begin) <= slowQuery {
 		return
 	}

@@ -27,6 +27,12 @@ func TestQueryLoggerFormatsGormsMessages(t *testing.T) {
 	require.Empty(t, buf.String(), "a quick statement that worked is not logged")
 	l.Trace(ctx, time.Now(), func() (string, int64) { return "SELECT nothing", 0 }, errors.New("no such table"))
 	require.Contains(t, buf.String(), "no such table", "a failed statement is")
+
+	buf.Reset()
+	l.Trace(ctx, time.Now(), func() (string, int64) { return "SELECT changes", 0 }, context.Canceled)
+	require.Empty(t, buf.String(), "one whose caller went away did not fail")
+	l.Trace(ctx, time.Now(), func() (string, int64) { return "SELECT slowly", 0 }, context.DeadlineExceeded)
+	require.Contains(t, buf.String(), "deadline exceeded", "one that ran out of time did")
 }
 
 // A read model that cannot be reached is reported once, by the error Open returns: nothing is
