@@ -285,6 +285,9 @@ func webRoles(t *testing.T, st *app.Stack) {
 		}
 	}
 	require.Equal(t, []string{"Your umbrella is waiting at the front desk."}, told)
+	// Its page keeps the due time it had, counting down to nothing.
+	_, page = owner.do(http.MethodGet, "/actions/"+umbrella.ID, nil)
+	require.Regexp(t, `<dt>Due</dt><dd><time datetime="[^"]+">[^<]+</time> <small>\(the action is completed: nothing counts down\)</small></dd>`, page)
 
 	// An unknown action, or one outside the team, is not found.
 	resp, _ = agent.do(http.MethodGet, "/actions/00000000-0000-0000-0000-000000000000", nil)
