@@ -119,3 +119,22 @@ func TestMyShiftSaysWhatItDid(t *testing.T) {
 		}
 	})
 }
+
+// Starting a shift handover says what it asked for and how many actions it left out.
+func TestShiftStarted(t *testing.T) {
+	item := func(status string, reassign bool) workflows.ShiftItem {
+		return workflows.ShiftItem{Status: status, Reassign: reassign}
+	}
+	requested, skipped := workflows.ShiftItemRequested, workflows.ShiftItemSkipped
+	for _, tc := range []struct {
+		items []workflows.ShiftItem
+		want  string
+	}{
+		{[]workflows.ShiftItem{item(requested, false)}, "Shift handover started: 1 handover requested."},
+		{[]workflows.ShiftItem{item(requested, false), item(requested, false), item(requested, true), item(skipped, false)},
+			"Shift handover started: 2 handovers requested, 1 reassignment, 1 action left out (why is below)."},
+		{[]workflows.ShiftItem{item(skipped, false), item(skipped, false)}, "Shift handover started: 0 handovers requested, 2 actions left out (why is below)."},
+	} {
+		require.Equal(t, tc.want, shiftStarted(workflows.ShiftProgress{Items: tc.items}))
+	}
+}

@@ -1022,7 +1022,33 @@ func (s *server) uiStartShift(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The shift handover started but its answer could not be read.")
 		return
 	}
+	s.setDone(c, shiftStarted(p))
 	c.Redirect(http.StatusSeeOther, "/shift-handovers/"+url.PathEscape(p.ID))
+}
+
+// shiftStarted is the sentence that confirms a shift handover: how many handovers (and
+// reassignments) it asked for, and how many actions it could not pass on, whose reasons the page
+// lists.
+func shiftStarted(p workflows.ShiftProgress) string {
+	var handovers, reassigned, skipped int
+	for _, it := range p.Items {
+		switch {
+		case it.Status == workflows.ShiftItemSkipped:
+			skipped++
+		case it.Reassign:
+			reassigned++
+		default:
+			handovers++
+		}
+	}
+	parts := []string{plural(handovers, "handover") + " requested"}
+	if reassigned > 0 {
+		parts = append(parts, plural(reassigned, "reassignment"))
+	}
+	if skipped > 0 {
+		parts = append(parts, plural(skipped, "action")+" left out (why is below)")
+	}
+	return "Shift handover started: " + strings.Join(parts, ", ") + "."
 }
 
 // uiMyShift starts or ends the signed-in person's own shift (form field on: true or false).

@@ -458,6 +458,7 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, page, "Shift handover from "+outID)
+	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Shift handover started: 1 handover requested.</p>`, "confirmed, as every form is")
 }
 
 // A person ends and starts their own shift from the inbox: off shift, nobody can hand an action
