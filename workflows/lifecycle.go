@@ -1238,7 +1238,10 @@ func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
 	ev := s.record(now, in.Actor.ID, EventFeedbackGiven, map[string]any{
 		"handover_id": h.ID, "rating": in.Rating, "comment": in.Comment, "situation": h.Situation,
 	})
-	s.notify(ev, NotifyFeedback, []string{h.FromID}, "",
-		fmt.Sprintf("%s rated your handover of %q %d/5: %s", s.who(h.ToID), s.Title, in.Rating, in.Comment))
+	msg := fmt.Sprintf("%s rated your handover of %q %d/5: %s", s.who(h.ToID), s.Title, in.Rating, in.Comment)
+	if s.revision >= 12 && in.Comment == "" {
+		msg = fmt.Sprintf("%s rated your handover of %q %d/5.", s.who(h.ToID), s.Title, in.Rating)
+	}
+	s.notify(ev, NotifyFeedback, []string{h.FromID}, "", msg)
 	return []Event{ev}
 }

@@ -523,7 +523,9 @@ func (s *State) WithHander(id string) {
 // before the end of the accept window (the due time withdraws a handover still waiting), on the
 // request and on the action's resume, and says who escalated or cancelled an action in the
 // messages of its escalation and its cancellation.
-const CurrentRevision = 11
+// Revision 12 ends the message of a rating given without a comment at the rating, where it ended
+// in a colon and nothing.
+const CurrentRevision = 12
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
