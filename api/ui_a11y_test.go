@@ -416,7 +416,7 @@ func TestDurationFieldsSayWhatTheyTake(t *testing.T) {
 		require.NoError(t, u.store.ApplyProjection(context.Background(), a, nil))
 	}
 
-	durations := regexp.MustCompile(`<input id="([^"]+)" name="(?:due_in|again_in|follow_up_in)"[^>]*>`)
+	durations := regexp.MustCompile(`<input id="([^"]+)" name="(?:due_in|again_in|follow_up_in|accept_within)"[^>]*>`)
 	described := regexp.MustCompile(`aria-describedby="([^"]+)"`)
 	seen := map[string]bool{}
 	for _, view := range []struct{ who, path string }{
@@ -430,11 +430,11 @@ func TestDurationFieldsSayWhatTheyTake(t *testing.T) {
 			require.NotNil(t, by, "%s as %s: %s has no description", view.path, view.who, m[1])
 			help := regexp.MustCompile(`id="` + regexp.QuoteMeta(by[1]) + `">([^<]*)`).FindStringSubmatch(page)
 			require.NotNil(t, help, "%s as %s: %s is described by %s, which is not there", view.path, view.who, m[1], by[1])
-			require.Regexp(t, `For example 30m, 2h, 48h|Counted from now`, help[1], m[1])
+			require.Regexp(t, `For example 30m, 2h, 48h|For example 15m or 2h|Counted from now`, help[1], m[1])
 			seen[strings.TrimSuffix(strings.TrimSuffix(m[1], "-"+own), "-"+chk)] = true
 		}
 	}
-	for _, id := range []string{"check-due", "fu-again", "ho-follow", "re-due", "ex-due"} {
+	for _, id := range []string{"check-due", "fu-again", "ho-follow", "ho-within", "re-due", "ex-due"} {
 		require.True(t, seen[id], "a page showed %s (seen: %v)", id, seen)
 	}
 }

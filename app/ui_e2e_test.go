@@ -1229,12 +1229,15 @@ func webRoutedHandover(t *testing.T, st *app.Stack) {
 	web := signedIn(t, st, "demo-alice")
 	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<option value="~route">Whoever can take it now`)
+	require.Contains(t, page, `<input id="ho-within" name="accept_within" placeholder="30m" aria-describedby="ho-within-help" value="">`)
 	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{"csrf": {csrfOf(t, page)}, "to_id": {"~route"},
-		"reason": {"queue is busy"}, "method": {"written"}, "situation": {"busy"}, "notes_summary": {"Guest wants a 2pm checkout"}})
+		"reason": {"queue is busy"}, "method": {"written"}, "situation": {"busy"}, "notes_summary": {"Guest wants a 2pm checkout"}, "accept_within": {"15m"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &a))
 	require.Equal(t, "handover_pending", a.Status)
 	require.Contains(t, []string{"bob", "erin"}, a.PendingHandover.ToID)
+	require.NotNil(t, a.PendingHandover.ExpiresAt)
+	require.Equal(t, 15*time.Minute, a.PendingHandover.ExpiresAt.Sub(a.PendingHandover.RequestedAt).Round(time.Second), "the form's answer window")
 }
 
 // The colleagues offered to take an action that needs more authority than they hold are shown, and
