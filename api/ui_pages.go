@@ -579,8 +579,39 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if problem != nil {
 		data["Error"] = problem.message()
 		data["Fields"] = problem.fields()
+		if _, command := commandPaths[failed]; command && !slices.Contains(commands, failed) {
+			// The action moved on while the form was being filled (the handover withdrawn as its
+			// recipient typed the read-back): the form is not offered again, and what was typed
+			// is shown instead of lost.
+			data["Kept"] = keptText(form)
+		}
 	}
 	s.render(c, status, "action", data)
+}
+
+// keptField is a text a refused form held, with the label its form gave it.
+type keptField struct{ Name, Label, Text string }
+
+// keptTexts are the free-text fields of the action page's forms, in the order they are shown.
+var keptTexts = []keptField{
+	{Name: "summary", Label: "Read-back"}, {Name: "reason", Label: "Reason"}, {Name: "notes_summary", Label: "Summary"},
+	{Name: "notes_customer_context", Label: "Customer context"}, {Name: "notes_done_so_far", Label: "Done so far"},
+	{Name: "notes_next_steps", Label: "Next steps"}, {Name: "notes_risks", Label: "Risks"},
+	{Name: "outcome", Label: "What was done for the customer"}, {Name: "notes", Label: "Notes"},
+	{Name: "note", Label: "What the owner said"}, {Name: "text", Label: "Note"},
+	{Name: "customer_message", Label: "Message to the customer"},
+}
+
+// keptText lists the free text a refused form held.
+func keptText(form url.Values) []keptField {
+	var out []keptField
+	for _, k := range keptTexts {
+		if text := strings.TrimSpace(form.Get(k.Name)); text != "" {
+			k.Text = text
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // timelinePage is how many timeline entries the action page shows at once.

@@ -1130,6 +1130,8 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusConflict, resp.StatusCode)
 	require.Regexp(t, `<strong>Nothing changed:</strong> the handover to you was withdrawn at <time datetime="[^"]+Z">[^<]+</time> \(the timeline says why\): Alice Adams owns the action`, page)
 	require.NotContains(t, page, `id="form-accept"`)
+	require.Contains(t, page, `<label for="kept-summary">Read-back</label>
+<textarea id="kept-summary" rows="3" readonly>2pm, I tell housekeeping</textarea>`, "what bob typed is not lost with the form")
 }
 
 // "Or due at" on the New action and Extend forms: without the page's script the time typed is read
