@@ -476,14 +476,16 @@ var fieldWords = map[string]string{
 	"Idempotency-Key": "form", "text": "note", "again_in": "remind me again in", "q": "words",
 }
 
-// fieldsInText are the API's field names a refusal's sentence may mention inside it ("due_in or
-// due_at is required"), and how a page says them.
+// fieldsInText are the API's field names (and values) a refusal's sentence may mention inside it
+// ("due_in or due_at is required"), and how a page says them.
 var fieldsInText = map[string]string{
 	"due_in": "a duration", "due_at": "a time", "follow_up_in": "a duration", "follow_up_at": "a time",
 	"again_in": "a duration", "to_id": "a person",
+	// A check's result, as its radio button says it.
+	"not_done": "not done",
 }
 
-var fieldInText = regexp.MustCompile(`\b(due_in|due_at|follow_up_in|follow_up_at|again_in|to_id)\b`)
+var fieldInText = regexp.MustCompile(`\b(due_in|due_at|follow_up_in|follow_up_at|again_in|to_id|not_done)\b`)
 
 func sayFieldsInText(s string) string {
 	return fieldInText.ReplaceAllStringFunc(s, func(name string) string { return fieldsInText[name] })

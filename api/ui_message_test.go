@@ -33,6 +33,7 @@ func TestSpokenFields(t *testing.T) {
 		"text: must be at most 4000 characters":                     "Note: must be at most 4000 characters",
 		"again_in: must be a duration":                              "Remind me again in: must be a duration",
 		"reason: photo_id and to_identify stay":                     "Reason: photo_id and to_identify stay",
+		"next: only when the result is not_done":                    "Next: only when the result is not done",
 	} {
 		require.Equal(t, want, spokenFields(in), in)
 	}
