@@ -54,11 +54,32 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 	c.JSON(status, body)
 }
 
+// heldThenNotNow reports whether the caller held the action (its owner, or the recipient of its
+// pending handover) as the API read it, and no longer does: what a refusal of their right to it
+// comes of when someone else changed it a moment before.
+func (s *server) heldThenNotNow(c *gin.Context, a models.Action, now workflows.State) bool {
+	me := principal(c).ID
+	held := a.OwnerID == me
+	if !held && a.PendingHandoverID != "" {
+		if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
+			held = slices.ContainsFunc(row.Handovers, func(h models.Handover) bool {
+				return h.ID == a.PendingHandoverID && h.ToID == me
+			})
+		}
+	}
+	holds := now.OwnerID == me
+	if h := now.PendingHandover(); h != nil && h.ToID == me {
+		holds = true
+	}
+	return held && !holds
+}
+
 // changedMeanwhile answers a command the workflow refused (403 or 409) when the action had changed
 // hands after the API read it (its owner, status or pending handover): someone else took it, or
 // answered the handover, a moment before, and the refusal comes of that. It is 409 saying how the
 // action stands now, so the caller looks again rather than asks for a right they had when they
-// sent it, or wonders who won. Any other error, or a refusal of an unchanged action, is as it was.
+// sent it, or wonders who won. Any other error, a refusal of an unchanged action, or a 403 for a
+// right the caller did not have on the action as they saw it either, is as it was.
 func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) error {
 	refusal, ok := classify(err)
 	if !ok || (refusal.kind != kindForbidden && refusal.kind != kindConflict) || s.Temporal == nil {
@@ -79,6 +100,11 @@ func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) er
 		pending = h.ID
 	}
 	if state.OwnerID == a.OwnerID && string(state.Status) == a.Status && pending == a.PendingHandoverID {
+		return err
+	}
+	if refusal.kind == kindForbidden && !s.heldThenNotNow(c, a, state) {
+		// A right the caller did not have on the action as they saw it either (an agent's
+		// cancel, a colleague's complete): the refusal stands, whatever else changed.
 		return err
 	}
 	now := "it is now " + strings.ReplaceAll(string(state.Status), "_", " ")

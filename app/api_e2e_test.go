@@ -362,6 +362,10 @@ func testRefusedAfterChangingHands(t *testing.T, st *app.Stack) {
 	p = problem{}
 	require.Equal(t, http.StatusConflict, bob.call("POST", path+"/accept", map[string]any{"summary": "I confirm the 2pm checkout"}, &p))
 	require.Contains(t, p.Detail, "(it is now assigned, owned by Bob Brown); look at it again")
+	// erin held it neither as the read model still shows it nor now: her refusal stands (403).
+	p = problem{}
+	require.Equal(t, http.StatusForbidden, erin.call("POST", path+"/complete", map[string]any{"outcome": "done"}, &p))
+	require.NotContains(t, p.Detail, "changed while")
 
 	// bob's note writes the read model as it is; erin, who never held it, is refused as before.
 	require.Equal(t, http.StatusCreated, bob.call("POST", path+"/notes", map[string]any{"text": "housekeeping told"}, nil))
