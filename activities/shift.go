@@ -28,7 +28,7 @@ func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHa
 	if err == nil && a.Store != nil {
 		// Answered: the handover waits for its recipient in the read model now, or will never be
 		// made. Routing's claim of the recipient (if routing chose them) has done its work.
-		if err := a.Store.ReleaseHandoverClaim(ctx, req.ActionID, req.Handover.To.ID); err != nil && activity.IsActivity(ctx) {
+		if err := a.Store.ReleaseHandoverClaim(ctx, req.ActionID, req.ShiftID); err != nil && activity.IsActivity(ctx) {
 			activity.GetLogger(ctx).Warn("releasing a routing claim", "action_id", req.ActionID, "error", err)
 		}
 	}

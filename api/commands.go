@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/models"
@@ -448,10 +449,12 @@ func (s *server) optionalDue(in, at, inField, atField string) (time.Duration, *t
 }
 
 func (s *server) handover(c *gin.Context) {
-	var claimedAction, claimedTo string // the recipient `route` claimed: taken back once the handover has answered
+	// The recipient `route` claims is this request's, taken back once the handover has answered.
+	var claimed string
+	request := uuid.NewString()
 	defer func() {
-		if claimedTo != "" {
-			s.releaseHandoverClaim(c.Request.Context(), claimedAction, claimedTo)
+		if claimed != "" {
+			s.releaseHandoverClaim(c.Request.Context(), claimed, request)
 		}
 	}()
 	command(s, workflows.UpdateHandover, http.StatusOK, func(c *gin.Context, a models.Action, req handoverRequest) (any, error) {
@@ -478,14 +481,14 @@ func (s *server) handover(c *gin.Context) {
 		if req.Route {
 			// Claimed until the handover has answered, so handovers routed at once (here or at
 			// another API process) are spread over the team.
-			to, err := s.Store.ClaimRecipients(c.Request.Context(), a.OwnerID, []models.Route{{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}})
+			to, err := s.Store.ClaimRecipients(c.Request.Context(), request, a.OwnerID, []models.Route{{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}})
 			if err != nil {
 				return nil, err
 			}
 			if to[0].ID == "" {
 				return nil, invalidFields(FieldError{Field: "route", Message: "nobody else in the team can take it now (active, on shift, with the authority it needs): name a colleague, or ask a supervisor"})
 			}
-			in.To, claimedAction, claimedTo = recipientOf(to[0]), a.ID, to[0].ID
+			in.To, claimed = recipientOf(to[0]), a.ID
 		} else if in.To, err = s.recipient(c, "to_id", req.ToID); err != nil {
 			return nil, err
 		}

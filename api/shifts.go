@@ -169,12 +169,12 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		it.Reassign = reassignable && it.Status == workflows.ShiftItemRequested
 		items = append(items, it)
 	}
-	// Each routed action's recipient is claimed until its handover waits for them (the shift's
-	// workflow takes the claim back then), so shift handovers started at once, here or at another
-	// API process, do not all go to the same least loaded colleague.
-	var claimed []workflows.ShiftItem
+	// Each routed action's recipient is claimed, as this shift handover's, until its handover
+	// waits for them (the shift's workflow takes the claim back then), so shift handovers started
+	// at once, here or at another API process, do not all go to the same least loaded colleague.
+	var claimed []string
 	if len(routes) > 0 {
-		to, err := s.Store.ClaimRecipients(ctx, from.ID, routes)
+		to, err := s.Store.ClaimRecipients(ctx, id, from.ID, routes)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -185,7 +185,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 				continue
 			}
 			it.To = recipientOf(to[i])
-			claimed = append(claimed, *it)
+			claimed = append(claimed, it.ActionID)
 		}
 	}
 
@@ -201,14 +201,14 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 	}, workflows.ShiftWorkflowName, in)
 	err = unwatch(err)
-	if err != nil {
-		// Nothing will hand these over: the claims end here. (A shift handover the key started a
-		// moment ago takes back its own.)
-		for _, it := range claimed {
-			s.releaseHandoverClaim(ctx, it.ActionID, it.To.ID)
+	var already *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &already) {
+		// Nothing will hand these over: the claims end here. (Those of a shift handover the key
+		// started a moment ago are that one's, under the same ID: its workflow takes them back.)
+		for _, action := range claimed {
+			s.releaseHandoverClaim(ctx, action, id)
 		}
 	}
-	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &already) {
 		// A request with the same key started it a moment ago: answer with that one.
 		status, body, found, err := s.startedShift(c, id, hash)
@@ -331,12 +331,12 @@ func (s *server) shiftProgress(ctx context.Context, id string) (p workflows.Shif
 	return p, true, nil
 }
 
-// releaseHandoverClaim takes back the claim routing made of staffID for a handover of actionID:
-// the handover has answered, or will not be made. A claim not taken back counts until the read
-// model shows the handover, or for models.RoutingClaimTTL.
-func (s *server) releaseHandoverClaim(ctx context.Context, actionID, staffID string) {
-	if err := s.Store.ReleaseHandoverClaim(context.WithoutCancel(ctx), actionID, staffID); err != nil {
-		s.Log.WarnContext(ctx, "releasing a routing claim", "action_id", actionID, "staff_id", staffID, "error", err)
+// releaseHandoverClaim takes back request's routing claim for a handover of actionID: the handover
+// has answered, or will not be made. A claim not taken back counts until the read model shows the
+// handover, or for models.RoutingClaimTTL.
+func (s *server) releaseHandoverClaim(ctx context.Context, actionID, request string) {
+	if err := s.Store.ReleaseHandoverClaim(context.WithoutCancel(ctx), actionID, request); err != nil {
+		s.Log.WarnContext(ctx, "releasing a routing claim", "action_id", actionID, "error", err)
 	}
 }
 

@@ -23,8 +23,11 @@ type Candidate struct {
 // theirs: the owner of a new action whose create has not answered yet, or the recipient of a
 // handover (Handover) not yet waiting for them. Until then their open work would not show it.
 type RoutingClaim struct {
-	ActionID  string `gorm:"primaryKey"`
-	StaffID   string
+	ActionID string `gorm:"primaryKey"`
+	StaffID  string `gorm:"primaryKey"`
+	// RequestID names the request a handover's claim is for (the shift handover, or the
+	// handover's own request), which alone takes it back; empty for a create's.
+	RequestID string `gorm:"primaryKey"`
 	ClaimedAt time.Time
 	Handover  bool
 }
@@ -75,7 +78,7 @@ type Route struct {
 // ClaimRoutedOwner chooses the owner of the new action actionID by routing, the first of
 // RoutingCandidates, and claims them for it: no one (a zero Staff) when nobody is eligible.
 func (s *Store) ClaimRoutedOwner(ctx context.Context, teamID string, authority int, actionID string) (Staff, error) {
-	got, err := s.claimRoutes(ctx, false, "", []Route{{ActionID: actionID, TeamID: teamID, Authority: authority}})
+	got, err := s.claimRoutes(ctx, "", "", []Route{{ActionID: actionID, TeamID: teamID, Authority: authority}})
 	if err != nil {
 		return Staff{}, err
 	}
@@ -85,17 +88,21 @@ func (s *Store) ClaimRoutedOwner(ctx context.Context, teamID string, authority i
 // ClaimRecipients chooses the recipient of each handover of one request (a `route: true` handover,
 // a shift handover's actions): the least loaded eligible agent of the action's team other than
 // exclude (the person handing over), counting what the request already gives each one, so a shift
-// is spread out. Each is claimed for their action until the handover waits for them in the read
-// model or ReleaseHandoverClaim is called; a zero Staff where nobody is eligible.
-func (s *Store) ClaimRecipients(ctx context.Context, exclude string, routes []Route) ([]Staff, error) {
-	return s.claimRoutes(ctx, true, exclude, routes)
+// is spread out. Each is claimed for their action, as request's (the shift handover, or the
+// handover's own request), until the handover waits for them in the read model or
+// ReleaseHandoverClaim takes back request's claim; a zero Staff where nobody is eligible.
+func (s *Store) ClaimRecipients(ctx context.Context, request, exclude string, routes []Route) ([]Staff, error) {
+	if request == "" {
+		return nil, fmt.Errorf("claiming recipients: no request named")
+	}
+	return s.claimRoutes(ctx, request, exclude, routes)
 }
 
 // claimRoutes makes the claims of one request. The claims of a team are made one at a time
 // whichever process makes them (on PostgreSQL under a lock of each team held for the transaction;
 // SQLite has one writer), so requests routed at once through several API processes are spread as
 // if they came one after another. Claims past RoutingClaimTTL are deleted here.
-func (s *Store) claimRoutes(ctx context.Context, handover bool, exclude string, routes []Route) ([]Staff, error) {
+func (s *Store) claimRoutes(ctx context.Context, request, exclude string, routes []Route) ([]Staff, error) {
 	now := time.Now()
 	out := make([]Staff, len(routes))
 	teams := make([]string, 0, len(routes))
@@ -134,14 +141,14 @@ func (s *Store) claimRoutes(ctx context.Context, handover bool, exclude string, 
 			}
 			planned[best.ID]++
 			out[i] = best
-			claims = append(claims, RoutingClaim{ActionID: r.ActionID, StaffID: best.ID, ClaimedAt: utc(now), Handover: handover})
+			claims = append(claims, RoutingClaim{ActionID: r.ActionID, StaffID: best.ID, RequestID: request, ClaimedAt: utc(now), Handover: request != ""})
 		}
 		if len(claims) == 0 {
 			return nil
 		}
 		return tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "action_id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"staff_id", "claimed_at", "handover"}),
+			Columns:   []clause.Column{{Name: "action_id"}, {Name: "staff_id"}, {Name: "request_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"claimed_at"}),
 		}).CreateInBatches(claims, 200).Error
 	})
 	if err != nil {
@@ -168,20 +175,21 @@ func leastLoaded(candidates []Candidate, planned map[string]int64, exclude strin
 	return candidates[best].Staff, true
 }
 
-// ReleaseRoutingClaim takes back the claim of an action: its create has answered, or failed.
+// ReleaseRoutingClaim takes back the claims of a new action: its create has answered, or failed.
 func (s *Store) ReleaseRoutingClaim(ctx context.Context, actionID string) error {
-	if err := s.db.WithContext(ctx).Where("action_id = ?", actionID).Delete(&RoutingClaim{}).Error; err != nil {
+	if err := s.db.WithContext(ctx).Where("action_id = ? AND NOT handover", actionID).Delete(&RoutingClaim{}).Error; err != nil {
 		return fmt.Errorf("releasing the routing claim of %s: %w", actionID, err)
 	}
 	return nil
 }
 
-// ReleaseHandoverClaim takes back the claim of staffID as the recipient of a handover of actionID:
-// the handover has been answered (made, or refused), or will not be made.
-func (s *Store) ReleaseHandoverClaim(ctx context.Context, actionID, staffID string) error {
-	err := s.db.WithContext(ctx).Where("action_id = ? AND staff_id = ? AND handover", actionID, staffID).Delete(&RoutingClaim{}).Error
+// ReleaseHandoverClaim takes back request's claim of a recipient for a handover of actionID: the
+// handover has been answered (made, or refused), or will not be made. Another request's claim for
+// the same action stays.
+func (s *Store) ReleaseHandoverClaim(ctx context.Context, actionID, request string) error {
+	err := s.db.WithContext(ctx).Where("action_id = ? AND request_id = ? AND handover", actionID, request).Delete(&RoutingClaim{}).Error
 	if err != nil {
-		return fmt.Errorf("releasing the routing claim of %s for %s: %w", staffID, actionID, err)
+		return fmt.Errorf("releasing the routing claim of %s for %s: %w", request, actionID, err)
 	}
 	return nil
 }

@@ -186,7 +186,7 @@ func TestHandoverClaimsSpreadARequestAndCountUntilWaiting(t *testing.T) {
 				require.NoError(t, store.ApplyProjection(ctx, actionAt(r.ActionID, 1, "assigned", "lee"), nil))
 			}
 		}
-		got, err := store.ClaimRecipients(ctx, "out", routes)
+		got, err := store.ClaimRecipients(ctx, "shift-1", "out", routes)
 		require.NoError(t, err)
 		var names []string
 		for _, st := range got {
@@ -218,10 +218,19 @@ func TestHandoverClaimsSpreadARequestAndCountUntilWaiting(t *testing.T) {
 		// r3 reassigned to ben: his as an owned action, not also as a claim.
 		require.NoError(t, store.ApplyProjection(ctx, actionAt("r3", 2, "assigned", "ben"), nil))
 		require.Equal(t, map[string]int64{"ann": 4, "ben": 4, "out": 0}, load())
-		// r2's handover answered (refused): the claim is taken back; another's is left alone.
-		require.NoError(t, store.ReleaseHandoverClaim(ctx, "r2", "ann"))
-		require.NoError(t, store.ReleaseHandoverClaim(ctx, "r4", "ben"), "not ben's claim: nothing to release")
+		// r2's handover answered (refused): the claim is taken back; another request's is left alone.
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "r2", "shift-1"))
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "r4", "shift-2"), "not shift-2's claim: nothing to release")
 		require.Equal(t, map[string]int64{"ann": 3, "ben": 4, "out": 0}, load())
+
+		// A second request for r6 (sent twice) claims someone too; taking back its own claim
+		// leaves the first request's.
+		again, err := store.ClaimRecipients(ctx, "handover-2", "out", []models.Route{{ActionID: "r6", TeamID: desk, Authority: 1}})
+		require.NoError(t, err)
+		require.Equal(t, "ann", again[0].ID, "ann 3, ben 4")
+		require.Equal(t, map[string]int64{"ann": 4, "ben": 4, "out": 0}, load())
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "r6", "handover-2"))
+		require.Equal(t, map[string]int64{"ann": 3, "ben": 4, "out": 0}, load(), "ben's claim for r6 (shift-1's) still counts")
 	})
 }
 
@@ -245,7 +254,7 @@ func TestHandoverClaimsSpreadAcrossProcesses(t *testing.T) {
 			for j := range 5 {
 				routes = append(routes, models.Route{ActionID: fmt.Sprintf("s%d-a%d", i, j), TeamID: team, Authority: 1})
 			}
-			got, err := stores[i%2].ClaimRecipients(ctx, "out", routes)
+			got, err := stores[i%2].ClaimRecipients(ctx, fmt.Sprintf("shift-%d", i), "out", routes)
 			assert.NoError(t, err)
 			for _, st := range got {
 				recipients <- st.ID
