@@ -24,6 +24,12 @@ import (
 // never hands the action over twice. An action that can no longer be handed over (completed
 // meanwhile, already pending, recipient ineligible) is reported skipped, with why.
 func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
+	if a.Store != nil {
+		// The shift's claims of the recipients still to come stay counted while it goes on.
+		if err := a.Store.RenewHandoverClaims(ctx, req.ShiftID); err != nil && activity.IsActivity(ctx) {
+			activity.GetLogger(ctx).Warn("renewing routing claims", "shift_id", req.ShiftID, "error", err)
+		}
+	}
 	r, err := a.handOverForShift(ctx, req)
 	if err == nil && a.Store != nil {
 		// Answered: the handover waits for its recipient in the read model now, or will never be

@@ -193,3 +193,15 @@ func (s *Store) ReleaseHandoverClaim(ctx context.Context, actionID, request stri
 	}
 	return nil
 }
+
+// RenewHandoverClaims makes request's claims count for RoutingClaimTTL from now: a shift handover
+// hands its actions over one after another, and the claims of its last ones, made when it started,
+// must outlast the time the first ones take.
+func (s *Store) RenewHandoverClaims(ctx context.Context, request string) error {
+	err := s.db.WithContext(ctx).Model(&RoutingClaim{}).Where("request_id = ? AND handover", request).
+		Update("claimed_at", utc(time.Now())).Error
+	if err != nil {
+		return fmt.Errorf("renewing the routing claims of %s: %w", request, err)
+	}
+	return nil
+}

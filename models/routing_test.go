@@ -231,6 +231,13 @@ func TestHandoverClaimsSpreadARequestAndCountUntilWaiting(t *testing.T) {
 		require.Equal(t, map[string]int64{"ann": 4, "ben": 4, "out": 0}, load())
 		require.NoError(t, store.ReleaseHandoverClaim(ctx, "r6", "handover-2"))
 		require.Equal(t, map[string]int64{"ann": 3, "ben": 4, "out": 0}, load(), "ben's claim for r6 (shift-1's) still counts")
+
+		// A long shift handover renews its claims as it goes: past the TTL they count again.
+		old := time.Now().Add(-models.RoutingClaimTTL - time.Second).UTC()
+		require.NoError(t, store.DB().Model(&models.RoutingClaim{}).Where("request_id = ?", "shift-1").Update("claimed_at", old).Error)
+		require.Equal(t, map[string]int64{"ann": 2, "ben": 3, "out": 0}, load(), "r4 and r6 no longer counted")
+		require.NoError(t, store.RenewHandoverClaims(ctx, "shift-1"))
+		require.Equal(t, map[string]int64{"ann": 3, "ben": 4, "out": 0}, load())
 	})
 }
 
