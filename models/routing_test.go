@@ -126,35 +126,6 @@ func TestRoutingClaimsCountUntilTheActionIsWritten(t *testing.T) {
 	})
 }
 
-// Routed creates through several API processes at once (two stores on one PostgreSQL database)
-// are spread as if they came one after another: 40 over 4 people is 10 each.
-func TestRoutingClaimsSpreadAcrossProcesses(t *testing.T) {
-	url := modelstest.PostgresURL(t) // skips, saying so, without PostgreSQL
-	stores := []*models.Store{modelstest.Open(t, url), modelstest.Open(t, url)}
-	ctx := context.Background()
-	team := "frontdesk"
-	require.NoError(t, stores[0].SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
-	for _, id := range []string{"ann", "ben", "cat", "dan"} {
-		require.NoError(t, stores[0].SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true}))
-	}
-	owners := make(chan string, 40)
-	var wg sync.WaitGroup
-	for i := range 40 {
-		wg.Go(func() {
-			owner, err := stores[i%2].ClaimRoutedOwner(ctx, team, 1, fmt.Sprintf("a%02d", i))
-			assert.NoError(t, err)
-			owners <- owner.ID
-		})
-	}
-	wg.Wait()
-	close(owners)
-	count := map[string]int{}
-	for o := range owners {
-		count[o]++
-	}
-	require.Equal(t, map[string]int{"ann": 10, "ben": 10, "cat": 10, "dan": 10}, count)
-}
-
 // One request's handovers (a shift handover's actions) go each to the least loaded eligible agent
 // of the action's team other than the person handing over, counting what the request already
 // gives each one. Each recipient is claimed for their action: the claim counts as their open work
@@ -241,38 +212,55 @@ func TestHandoverClaimsSpreadARequestAndCountUntilWaiting(t *testing.T) {
 	})
 }
 
-// Shift handovers routed at once through several API processes (two stores on one PostgreSQL
-// database) are spread as if they came one after another: 8 shifts of 5 actions over 4 people is
-// 10 each, with no one given any action twice over.
-func TestHandoverClaimsSpreadAcrossProcesses(t *testing.T) {
+// Routing through several API processes at once (two stores on one PostgreSQL database) is spread
+// as if the requests came one after another: 40 routed creates, or 8 shift handovers of 5 actions
+// each (the outgoing person passed over), over 4 people is 10 each.
+func TestRoutingClaimsSpreadAcrossProcesses(t *testing.T) {
 	url := modelstest.PostgresURL(t) // skips, saying so, without PostgreSQL
-	stores := []*models.Store{modelstest.Open(t, url), modelstest.Open(t, url)}
-	ctx := context.Background()
-	team := "frontdesk"
-	require.NoError(t, stores[0].SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
-	for _, id := range []string{"ann", "ben", "cat", "dan", "out"} {
-		require.NoError(t, stores[0].SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true}))
-	}
-	recipients := make(chan string, 40)
-	var wg sync.WaitGroup
-	for i := range 8 {
-		wg.Go(func() {
+	for name, tc := range map[string]struct {
+		requests int
+		claim    func(store *models.Store, team string, i int) ([]models.Staff, error)
+	}{
+		"creates": {40, func(store *models.Store, team string, i int) ([]models.Staff, error) {
+			owner, err := store.ClaimRoutedOwner(context.Background(), team, 1, fmt.Sprintf("a%02d", i))
+			return []models.Staff{owner}, err
+		}},
+		"shift handovers": {8, func(store *models.Store, team string, i int) ([]models.Staff, error) {
 			var routes []models.Route
 			for j := range 5 {
 				routes = append(routes, models.Route{ActionID: fmt.Sprintf("s%d-a%d", i, j), TeamID: team, Authority: 1})
 			}
-			got, err := stores[i%2].ClaimRecipients(ctx, fmt.Sprintf("shift-%d", i), "out", routes)
-			assert.NoError(t, err)
-			for _, st := range got {
-				recipients <- st.ID
+			return store.ClaimRecipients(context.Background(), fmt.Sprintf("shift-%d", i), "out", routes)
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			stores := []*models.Store{modelstest.Open(t, url), modelstest.Open(t, url)}
+			ctx := context.Background()
+			team := "frontdesk"
+			require.NoError(t, stores[0].SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+			for _, id := range []string{"ann", "ben", "cat", "dan", "out"} {
+				// out is off shift for the creates, and on shift, but handing over, for the shifts.
+				onShift := id != "out" || name != "creates"
+				require.NoError(t, stores[0].SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: onShift}))
 			}
+			chosen := make(chan string, 40)
+			var wg sync.WaitGroup
+			for i := range tc.requests {
+				wg.Go(func() {
+					got, err := tc.claim(stores[i%2], team, i)
+					assert.NoError(t, err)
+					for _, st := range got {
+						chosen <- st.ID
+					}
+				})
+			}
+			wg.Wait()
+			close(chosen)
+			count := map[string]int{}
+			for id := range chosen {
+				count[id]++
+			}
+			require.Equal(t, map[string]int{"ann": 10, "ben": 10, "cat": 10, "dan": 10}, count)
 		})
 	}
-	wg.Wait()
-	close(recipients)
-	count := map[string]int{}
-	for id := range recipients {
-		count[id]++
-	}
-	require.Equal(t, map[string]int{"ann": 10, "ben": 10, "cat": 10, "dan": 10}, count)
 }
