@@ -94,15 +94,7 @@ func TestRoutingClaimsCountUntilTheActionIsWritten(t *testing.T) {
 
 		// n1 is written (owned by ann): its claim no longer counts beside the action itself.
 		require.NoError(t, store.ApplyProjection(ctx, actionAt("n1", 1, "assigned", "ann"), nil))
-		load := func() map[string]int64 {
-			cs, err := store.RoutingCandidates(ctx, team, 1)
-			require.NoError(t, err)
-			out := map[string]int64{}
-			for _, c := range cs {
-				out[c.ID] = c.OpenActions
-			}
-			return out
-		}
+		load := func() map[string]int64 { return openWork(t, store, team) }
 		require.Equal(t, map[string]int64{"ann": 2, "ben": 1, "cat": 1}, load())
 		require.NoError(t, store.ReleaseRoutingClaim(ctx, "n3"))
 		require.NoError(t, store.ReleaseRoutingClaim(ctx, "n3"), "again: nothing to release")
@@ -169,15 +161,7 @@ func TestHandoverClaimsSpreadARequestAndCountUntilWaiting(t *testing.T) {
 		require.Equal(t, []string{"Ann", "Ann", "Ben", "Ann", "-", "Ben"}, names)
 		require.Equal(t, desk, *got[0].TeamID, "the person as read, every field")
 
-		load := func() map[string]int64 {
-			cs, err := store.RoutingCandidates(ctx, desk, 1)
-			require.NoError(t, err)
-			out := map[string]int64{}
-			for _, c := range cs {
-				out[c.ID] = c.OpenActions
-			}
-			return out
-		}
+		load := func() map[string]int64 { return openWork(t, store, desk) }
 		require.Equal(t, map[string]int64{"ann": 4, "ben": 4, "out": 0}, load(), "the claims count as open work")
 
 		// r1's handover waits for ann: counted once, as a pending handover, not twice.
@@ -263,4 +247,16 @@ func TestRoutingClaimsSpreadAcrossProcesses(t *testing.T) {
 			require.Equal(t, map[string]int{"ann": 10, "ben": 10, "cat": 10, "dan": 10}, count)
 		})
 	}
+}
+
+// openWork is the open work routing counts for each candidate of team with authority 1.
+func openWork(t *testing.T, store *models.Store, team string) map[string]int64 {
+	t.Helper()
+	cs, err := store.RoutingCandidates(context.Background(), team, 1)
+	require.NoError(t, err)
+	out := map[string]int64{}
+	for _, c := range cs {
+		out[c.ID] = c.OpenActions
+	}
+	return out
 }
