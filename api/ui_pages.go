@@ -130,10 +130,13 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	recent := told.Items
 	// The person's own actions at their due time are under Owned, not Checks (which are the checks
 	// they make of others' work): the heading says how many of them want an outcome now.
-	atCheck := 0
+	atCheck, offered := 0, 0
 	for _, a := range owned {
-		if a.Status == string(workflows.StatusChecking) {
+		switch a.Status {
+		case string(workflows.StatusChecking):
 			atCheck++
+		case string(workflows.StatusHandoverPending):
+			offered++
 		}
 	}
 	// A list at its bound holds the first InboxListLimit: the page says how many there are in all,
@@ -153,7 +156,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
-		data["EndShiftWarning"] = endShiftWarning(ownedTotal, awaitingTotal)
+		data["EndShiftWarning"] = endShiftWarning(ownedTotal, offered, awaitingTotal)
 		data["Claimable"] = s.claimable(c, me)
 	}
 	if len(owned) > 0 {
@@ -201,12 +204,20 @@ func (s *server) claimable(c *gin.Context, me models.Staff) []actionRow {
 }
 
 // endShiftWarning is what "End my shift" asks first, when the person still has work: the actions
-// they own stay theirs, and the handovers waiting for them cannot be accepted off shift.
-func endShiftWarning(owned, awaiting int) string {
+// they own stay theirs (those offered to a colleague until accepted), and the handovers waiting
+// for them cannot be accepted off shift.
+func endShiftWarning(owned, offered, awaiting int) string {
 	var parts []string
 	if owned > 0 {
-		parts = append(parts, fmt.Sprintf("You still own %s: %s yours; the shift handover form below passes %s on.",
-			plural(owned, "open action"), pick(owned, "it stays", "they stay"), pick(owned, "it", "them")))
+		of := ""
+		if offered > 0 {
+			of = fmt.Sprintf(" (%d of them offered to a colleague, yours until accepted)", offered)
+			if owned == 1 {
+				of = " (offered to a colleague, yours until accepted)"
+			}
+		}
+		parts = append(parts, fmt.Sprintf("You still own %s%s: %s yours; the shift handover form below passes %s on.",
+			plural(owned, "open action"), of, pick(owned, "it stays", "they stay"), pick(owned, "it", "them")))
 	}
 	if awaiting > 0 {
 		parts = append(parts, fmt.Sprintf("%s %s for you: off shift you cannot accept %s, and unanswered %s escalated; decline %s now if you will not take %s on.",
