@@ -574,6 +574,10 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		})()`))
 		require.NoError(t, err)
 		require.Empty(t, tables.Unreachable, "%s: a table that scrolls sideways cannot be reached by keyboard", who.path)
+		// Its caption wraps within the screen, not cut off with the columns scrolled away.
+		cut, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('table.grid caption')].filter(c => c.getBoundingClientRect().right > 320.5).map(c => c.textContent)`))
+		require.NoError(t, err)
+		require.Empty(t, cut, "%s: a table's caption runs off a 320-px-wide screen", who.path)
 		if who.path == "/admin/policies" {
 			require.NotEmpty(t, tables.Scrolling, "the policies table is wider than the screen")
 		}
