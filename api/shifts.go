@@ -370,6 +370,8 @@ func (p policyNotes) required(ctx context.Context, store *models.Store, a models
 			return nil, fmt.Errorf("policy %s version %d: required fields: %w", a.Category, a.PolicyVersion, err)
 		}
 	}
+	// The summary is the shift's notes: a policy naming it asks for nothing more.
+	fields = slices.DeleteFunc(fields, func(f string) bool { return f == "summary" })
 	p[key] = fields
 	return fields, nil
 }

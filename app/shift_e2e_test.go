@@ -332,11 +332,12 @@ func testRoutedAtOnce(t *testing.T, st *app.Stack) {
 
 // An action whose category's policy asks every handover for notes of its own is skipped by a
 // shift handover from the start, saying which notes and where to give them, since the shift's one
-// text cannot: never shown requested and then refused.
+// text cannot: never shown requested and then refused. (The summary, which the shift's notes are,
+// is not one of them.)
 func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 	out, _, sup, outID, inID := teamOf3(t, st)
 	complaint := modelstest.Name("complaint")
-	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+complaint, map[string]any{"required_fields": []string{"room_number", "next_steps"}}, nil))
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+complaint, map[string]any{"required_fields": []string{"summary", "room_number", "next_steps"}}, nil))
 	var plain, strict action
 	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &plain))
 	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "category", complaint), &strict))
