@@ -210,12 +210,7 @@ func (s *server) createAction(c *gin.Context) {
 	c.Set(createdIDKey, id)
 	// Only a create with an Idempotency-Key is hashed: nothing is compared with the hash of one
 	// without, and a hash of the customer's data is one more copy of it.
-	hash := ""
 	if keyed {
-		if hash, err = s.requestDigest(c, hashed.Customer.Ref, id, "create", hashed); err != nil {
-			writeError(c, s.Log, err)
-			return
-		}
 		// A retry of a create that has landed gets the action, before the checks of a new one: its
 		// due_at may have passed or its owner left since, and the retry must still be answered.
 		row, err := s.Store.GetAction(ctx, id)
@@ -224,15 +219,32 @@ func (s *server) createAction(c *gin.Context) {
 			return
 		}
 		if err == nil {
+			// Compared under the customer's key as it is: one erased since makes this another
+			// request (and gets them no new key).
+			hash, keyLives, err := s.requestDigestIfKeyed(c, hashed.Customer.Ref, id, "create", hashed)
+			if err == nil && !keyLives {
+				err = keyReused()
+			}
+			if err != nil {
+				writeError(c, s.Log, err)
+				return
+			}
 			s.answerCreated(c, caller, stateFromRow(row), hash)
 			return
 		}
 	}
-	in, release, err := s.buildStart(c, caller, req, id, hash)
+	in, release, err := s.buildStart(c, caller, req, id, "")
 	defer release()
 	if err != nil {
 		writeError(c, s.Log, err)
 		return
+	}
+	if keyed {
+		// Hashed once the create passed its checks: a refused one gives the customer no key.
+		if in.RequestHash, err = s.requestDigest(c, hashed.Customer.Ref, id, "create", hashed); err != nil {
+			writeError(c, s.Log, err)
+			return
+		}
 	}
 	startOp := s.Temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
 		ID:                       workflows.ActionWorkflowID(in.ActionID),

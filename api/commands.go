@@ -278,19 +278,38 @@ type carriesPersonalData interface {
 // of it, kept in the read model and in the workflow (the Update's ID holds it), could be guessed
 // back to a name or a phone number, and so outlive the customer's erasure.
 func (s *server) requestDigest(c *gin.Context, customerRef, actionID, what string, req any) (string, error) {
+	digest, _, err := s.digestRequest(c, customerRef, actionID, what, req, true)
+	return digest, err
+}
+
+// requestDigestIfKeyed is requestDigest without making the customer a key: false when the request
+// holds personal data and the customer has no live key (never keyed, or erased since), so that no
+// hash made now can be the one an earlier request was given.
+func (s *server) requestDigestIfKeyed(c *gin.Context, customerRef, actionID, what string, req any) (string, bool, error) {
+	return s.digestRequest(c, customerRef, actionID, what, req, false)
+}
+
+func (s *server) digestRequest(c *gin.Context, customerRef, actionID, what string, req any, makeKey bool) (string, bool, error) {
 	p, ok := req.(carriesPersonalData)
 	if !ok || s.Sealer == nil || !slices.ContainsFunc(p.personalData(), func(v string) bool { return v != "" }) {
-		return requestHash(what, req)
+		hash, err := requestHash(what, req)
+		return hash, err == nil, err
 	}
 	data, err := requestBytes(what, req)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
-	digest, err := s.customerKey(c, customerRef, actionID).Digest(c.Request.Context(), data)
+	key := s.customerKey(c, customerRef, actionID)
+	digest, found := "", true
+	if makeKey {
+		digest, err = key.Digest(c.Request.Context(), data)
+	} else {
+		digest, found, err = key.DigestIfKeyed(c.Request.Context(), data)
+	}
 	if err != nil {
-		return "", fmt.Errorf("hashing request: %w", err)
+		return "", false, fmt.Errorf("hashing request: %w", err)
 	}
-	return digest, nil
+	return digest, found, nil
 }
 
 func (r handoverRequest) personalData() []string {

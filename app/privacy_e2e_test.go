@@ -258,6 +258,14 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.NoError(t, err)
 	require.Len(t, audit, 2)
 	require.Equal(t, "root", audit[0].ActorID)
+	// A keyed create for the erased customer that is refused (its due time past) gives them no
+	// new key: the next erasure finds none to destroy.
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", merge(without(body, "due_in"), "due_at", "2020-01-01T00:00:00Z"), &p,
+		"Idempotency-Key", modelstest.Name("refused")))
+	require.Equal(t, "due_at", p.Errors[0].Field)
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
+	require.Zero(t, er.KeysDestroyed, "no key was made for a refused create")
 
 	// A new action for the same customer gets a fresh key and is readable again.
 	var again action

@@ -91,6 +91,29 @@ func (c *Customer) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	return c.use(id, raw)
+}
+
+// loadExisting reads the customer's live key without making one: false when they have none.
+func (c *Customer) loadExisting(ctx context.Context) (bool, error) {
+	if c.aead != nil {
+		return true, nil
+	}
+	k, err := c.s.Store.LiveCustomerKey(ctx, c.ref)
+	if errors.Is(err, models.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	raw, err := c.s.openRaw(k)
+	if err != nil {
+		return false, err
+	}
+	return true, c.use(k.ID, raw)
+}
+
+func (c *Customer) use(id string, raw []byte) error {
 	aead, err := gcm(raw)
 	if err != nil {
 		return err
@@ -128,11 +151,26 @@ func (c *Customer) Digest(ctx context.Context, data []byte) (string, error) {
 	if err := c.load(ctx); err != nil {
 		return "", err
 	}
+	return c.digest(data), nil
+}
+
+// DigestIfKeyed is Digest under the customer's live key, without making one when there is none
+// (false): a request that may yet be refused must not give a customer a key, least of all one
+// erased.
+func (c *Customer) DigestIfKeyed(ctx context.Context, data []byte) (string, bool, error) {
+	found, err := c.loadExisting(ctx)
+	if err != nil || !found {
+		return "", false, err
+	}
+	return c.digest(data), true, nil
+}
+
+func (c *Customer) digest(data []byte) string {
 	derive := hmac.New(sha256.New, c.raw)
 	derive.Write([]byte("handover request digest v1"))
 	mac := hmac.New(sha256.New, derive.Sum(nil))
 	mac.Write(data)
-	return "k1:" + hex.EncodeToString(mac.Sum(nil)), nil
+	return "k1:" + hex.EncodeToString(mac.Sum(nil))
 }
 
 // liveRaw returns the ID and raw bytes of the customer's live key, creating it if there is none.
