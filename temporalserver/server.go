@@ -448,7 +448,8 @@ func (l slogLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
 func KeepPrivate(path string) error {
 	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
 	if err != nil {
-		return fmt.Errorf("creating %s: %w", path, err)
+		// Whether it could not be made or not opened (someone else's file), the path says which.
+		return fmt.Errorf("opening or creating %s (the process must be able to read and write it): %w", path, err)
 	}
 	info, err := f.Stat()
 	if err == nil && info.Mode().Perm()&0o077 != 0 {
