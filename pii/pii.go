@@ -84,42 +84,26 @@ type Customer struct {
 func (s *Sealer) Customer(ref string) *Customer { return &Customer{s: s, ref: ref} }
 
 func (c *Customer) load(ctx context.Context) error {
-	if c.aead != nil {
-		return nil
-	}
-	id, raw, err := c.s.liveRaw(ctx, c.ref)
-	if err != nil {
-		return err
-	}
-	return c.use(id, raw)
+	_, err := c.read(ctx, true)
+	return err
 }
 
-// loadExisting reads the customer's live key without making one: false when they have none.
-func (c *Customer) loadExisting(ctx context.Context) (bool, error) {
+// read reads the customer's live key once, making one when there is none and create is set; false
+// when there is none (and it was not to be made).
+func (c *Customer) read(ctx context.Context, create bool) (bool, error) {
 	if c.aead != nil {
 		return true, nil
 	}
-	k, err := c.s.Store.LiveCustomerKey(ctx, c.ref)
-	if errors.Is(err, models.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
+	id, raw, err := c.s.liveRaw(ctx, c.ref, create)
+	if err != nil || raw == nil {
 		return false, err
 	}
-	raw, err := c.s.openRaw(k)
-	if err != nil {
-		return false, err
-	}
-	return true, c.use(k.ID, raw)
-}
-
-func (c *Customer) use(id string, raw []byte) error {
 	aead, err := gcm(raw)
 	if err != nil {
-		return err
+		return false, err
 	}
 	c.id, c.raw, c.aead = id, raw, aead
-	return nil
+	return true, nil
 }
 
 // Seal replaces each non-empty value with its sealed form under the customer's key. Already
@@ -158,7 +142,7 @@ func (c *Customer) Digest(ctx context.Context, data []byte) (string, error) {
 // (false): a request that may yet be refused must not give a customer a key, least of all one
 // erased.
 func (c *Customer) DigestIfKeyed(ctx context.Context, data []byte) (string, bool, error) {
-	found, err := c.loadExisting(ctx)
+	found, err := c.read(ctx, false)
 	if err != nil || !found {
 		return "", false, err
 	}
@@ -173,9 +157,13 @@ func (c *Customer) digest(data []byte) string {
 	return "k1:" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// liveRaw returns the ID and raw bytes of the customer's live key, creating it if there is none.
-func (s *Sealer) liveRaw(ctx context.Context, ref string) (string, []byte, error) {
+// liveRaw returns the ID and raw bytes of the customer's live key, creating it if there is none
+// and create is set (else no bytes).
+func (s *Sealer) liveRaw(ctx context.Context, ref string, create bool) (string, []byte, error) {
 	k, err := s.Store.LiveCustomerKey(ctx, ref)
+	if errors.Is(err, models.ErrNotFound) && !create {
+		return "", nil, nil
+	}
 	if errors.Is(err, models.ErrNotFound) {
 		raw := make([]byte, codec.KeySize)
 		if _, err := rand.Read(raw); err != nil {
