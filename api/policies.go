@@ -31,6 +31,27 @@ func (s *server) resolvePolicy(ctx context.Context, category string) (workflows.
 	return policyOf(row)
 }
 
+// requiredNotes are the note fields the version of a category's policy an action runs under asks
+// every handover for: none under the defaults (version 0), or when that version is not in the read
+// model (restored from an older backup), where the handover's own check decides.
+func (s *server) requiredNotes(ctx context.Context, category string, version int) ([]string, error) {
+	if version == 0 {
+		return nil, nil
+	}
+	row, err := s.Store.PolicyVersion(ctx, category, version)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := policyOf(row)
+	if err != nil {
+		return nil, err
+	}
+	return p.RequiredFields, nil
+}
+
 // policyOf is a stored policy with the global defaults where it is silent.
 func policyOf(row models.Policy) (workflows.Policy, error) {
 	p := workflows.DefaultPolicy

@@ -3,7 +3,6 @@ package api
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -146,7 +145,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated)
 		var required []string
 		if a.Status == string(workflows.StatusAssigned) {
-			if required, err = notes.required(ctx, s.Store, a); err != nil {
+			if required, err = notes.required(ctx, s, a); err != nil {
 				return 0, nil, err
 			}
 		}
@@ -341,36 +340,20 @@ func (s *server) releaseHandoverClaim(ctx context.Context, actionID, request str
 }
 
 // policyNotes reads, once per policy version, the notes a category's policy asks every handover
-// of its actions for (besides the summary).
+// of its actions for besides the summary, which the shift's notes are.
 type policyNotes map[string][]string
 
-// required lists the notes the policy version a runs under asks of its handovers; none under the
-// defaults.
-func (p policyNotes) required(ctx context.Context, store *models.Store, a models.Action) ([]string, error) {
-	if a.PolicyVersion == 0 {
-		return nil, nil
-	}
+// required lists the notes the policy version a runs under asks of its handovers (requiredNotes),
+// the summary left out.
+func (p policyNotes) required(ctx context.Context, s *server, a models.Action) ([]string, error) {
 	key := fmt.Sprintf("%s\x00%d", a.Category, a.PolicyVersion)
 	if fields, ok := p[key]; ok {
 		return fields, nil
 	}
-	policy, err := store.PolicyVersion(ctx, a.Category, a.PolicyVersion)
-	if errors.Is(err, models.ErrNotFound) {
-		// Its version is not in the read model (restored from an older backup): as the action
-		// page does, nothing is asked beyond the summary; the handover's own check decides.
-		p[key] = nil
-		return nil, nil
-	}
+	fields, err := s.requiredNotes(ctx, a.Category, a.PolicyVersion)
 	if err != nil {
 		return nil, err
 	}
-	var fields []string
-	if policy.RequiredFields != "" {
-		if err := json.Unmarshal([]byte(policy.RequiredFields), &fields); err != nil {
-			return nil, fmt.Errorf("policy %s version %d: required fields: %w", a.Category, a.PolicyVersion, err)
-		}
-	}
-	// The summary is the shift's notes: a policy naming it asks for nothing more.
 	fields = slices.DeleteFunc(fields, func(f string) bool { return f == "summary" })
 	p[key] = fields
 	return fields, nil

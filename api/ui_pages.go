@@ -2,7 +2,6 @@ package api
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -535,12 +534,10 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		}
 	}
 	var required []string
-	if slices.Contains(commands, workflows.UpdateHandover) && a.PolicyVersion > 0 {
+	if slices.Contains(commands, workflows.UpdateHandover) {
 		// The fields of the policy version the action runs under, which its workflow asks for:
-		// the category's newest may ask for others.
-		if p, err := s.Store.PolicyVersion(c.Request.Context(), a.Category, a.PolicyVersion); err == nil && p.RequiredFields != "" {
-			_ = json.Unmarshal([]byte(p.RequiredFields), &required) // a list the API wrote; unreadable, none
-		}
+		// the category's newest may ask for others. Unreadable, none: the workflow still asks.
+		required, _ = s.requiredNotes(c.Request.Context(), a.Category, a.PolicyVersion)
 	}
 	// A required core note (next steps, risks...) is its own box made required, not a field more.
 	requiredNotes := map[string]bool{}
