@@ -67,7 +67,10 @@ type DevConfig struct {
 	// the api process.
 	SecureCookies  bool
 	CommandTimeout time.Duration
-	Log            *slog.Logger
+	// MinFreeDiskMB is the free space DataDir needs for /readyz to answer 200; zero is
+	// DefaultMinFreeDiskMB.
+	MinFreeDiskMB uint64
+	Log           *slog.Logger
 }
 
 // KeyFileName is where `handover dev` keeps its generated encryption key, in its data directory.
@@ -92,6 +95,8 @@ type Stack struct {
 	httpServer *http.Server
 	served     chan error
 	workerUp   atomic.Bool
+	dataDir    string
+	minFreeMB  uint64
 	log        *slog.Logger
 	stopOnce   sync.Once
 	stopErr    error
@@ -111,7 +116,10 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", cfg.HTTPAddr, err)
 	}
-	st := &Stack{log: cfg.Log}
+	if cfg.MinFreeDiskMB == 0 {
+		cfg.MinFreeDiskMB = DefaultMinFreeDiskMB
+	}
+	st := &Stack{log: cfg.Log, dataDir: cfg.DataDir, minFreeMB: cfg.MinFreeDiskMB}
 	defer func() {
 		if err != nil {
 			err = errors.Join(err, ln.Close(), st.Stop(context.Background()))
@@ -160,6 +168,13 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	if st.telemetry, err = telemetry.New(ctx, cfg.Telemetry); err != nil {
 		return nil, err
+	}
+	if err := registerFreeDisk(st.telemetry.Registry, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if err := enoughDisk(cfg.DataDir, cfg.MinFreeDiskMB); err != nil {
+		// It starts (what is stored stays readable) but is not ready until space is freed.
+		cfg.Log.Warn("low disk space", "error", err)
 	}
 	if st.Sealer, err = pii.NewChecked(ctx, st.Keys, st.Store); err != nil {
 		return nil, err
@@ -240,6 +255,9 @@ func (st *Stack) Served() <-chan error { return st.served }
 func (st *Stack) ready(ctx context.Context) error {
 	if !st.workerUp.Load() {
 		return errors.New("worker is not running")
+	}
+	if err := enoughDisk(st.dataDir, st.minFreeMB); err != nil {
+		return err
 	}
 	return Readiness(ctx, st.Client, st.Store)
 }

@@ -74,6 +74,9 @@ type Config struct {
 	// CommandTimeout is how long the api waits for a command's workflow to take it before
 	// answering 503 (with no worker running, Temporal holds the command until one comes).
 	CommandTimeout time.Duration `env:"HANDOVER_COMMAND_TIMEOUT" envDefault:"30s"`
+	// MinFreeDiskMB is the free space, in MiB, the data directory of `handover dev` needs for
+	// /readyz to answer 200.
+	MinFreeDiskMB uint64 `env:"HANDOVER_MIN_FREE_DISK_MB" envDefault:"100"`
 	// TemporalTLS connects to Temporal over TLS, trusting the system's roots unless TemporalTLSCA
 	// names a CA. Any of the other TLS settings, or an API key, turns it on too.
 	TemporalTLS           bool   `env:"HANDOVER_TEMPORAL_TLS"`

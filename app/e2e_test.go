@@ -11,7 +11,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -581,8 +583,24 @@ func TestRestartMidHandover(t *testing.T) {
 			// refuses them, and --demo makes them live again.
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			plain, err := app.StartDev(ctx, app.DevConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, NoTemporalUI: true})
+			// It also asks for more free space than any disk has: it starts, serves what it holds,
+			// and is not ready, naming the data directory; /metrics tells how much is free.
+			plain, err := app.StartDev(ctx, app.DevConfig{DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, NoTemporalUI: true,
+				MinFreeDiskMB: 1 << 40})
 			require.NoError(t, err)
+			var notReady problem
+			require.Equal(t, http.StatusServiceUnavailable, caller{t: t, base: plain.URL}.call("GET", "/readyz", nil, &notReady))
+			require.Equal(t, "not ready: data directory", notReady.Detail)
+			resp, err := http.Get(plain.URL + "/metrics")
+			require.NoError(t, err)
+			metrics, err := io.ReadAll(resp.Body)
+			require.NoError(t, resp.Body.Close())
+			require.NoError(t, err)
+			free := regexp.MustCompile(`(?m)^handover_data_dir_free_bytes (\S+)$`).FindSubmatch(metrics)
+			require.NotNil(t, free, "the free space of the data directory is a metric")
+			bytesFree, err := strconv.ParseFloat(string(free[1]), 64)
+			require.NoError(t, err)
+			require.Greater(t, bytesFree, 0.0)
 			require.Equal(t, http.StatusUnauthorized, as(t, plain, "bob").call("GET", "/api/v1/actions/"+a.ID, nil, nil))
 			require.Equal(t, http.StatusUnauthorized, as(t, plain, "root").call("GET", "/api/v1/staff", nil, nil))
 			require.NoError(t, plain.Stop(context.Background()))

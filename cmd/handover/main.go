@@ -80,7 +80,7 @@ func newDevCmd() *cobra.Command {
 				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log, Webhook: cfg.Webhook(), RateLimit: cfg.Limits(),
 				Telemetry: cfg.Telemetry("handover-dev"), EncryptionKey: cfg.EncryptionKey,
 				OldEncryptionKeys: cfg.OldEncryptionKeys, CodecOrigins: cfg.CodecOrigins, TemporalUIPort: uiPort, NoTemporalUI: noUI,
-				SecureCookies: cfg.SecureCookies, CommandTimeout: cfg.CommandTimeout,
+				SecureCookies: cfg.SecureCookies, CommandTimeout: cfg.CommandTimeout, MinFreeDiskMB: cfg.MinFreeDiskMB,
 			})
 			if err != nil {
 				return err
