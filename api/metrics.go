@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/models"
@@ -155,15 +154,25 @@ func (w *workerCollector) Describe(ch chan<- *prometheus.Desc) { ch <- w.workers
 func (w *workerCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	resp, err := w.temporal.DescribeTaskQueue(ctx, workflows.TaskQueue, enums.TASK_QUEUE_TYPE_WORKFLOW)
+	// The enhanced description gathers the pollers of every partition of the queue. The plain one
+	// describes the root partition alone, which a worker polling only the others (one killed soon
+	// after it started, say) never reached: the gauge then counted 1 of 2 live workers.
+	//nolint:staticcheck // the per-version description is the one that spans partitions
+	desc, err := w.temporal.DescribeTaskQueueEnhanced(ctx, client.DescribeTaskQueueEnhancedOptions{
+		TaskQueue:      workflows.TaskQueue,
+		TaskQueueTypes: []client.TaskQueueType{client.TaskQueueTypeWorkflow},
+		ReportPollers:  true,
+	})
 	ch <- prometheus.MustNewConstMetric(w.up, prometheus.GaugeValue, upValue(err))
 	if err != nil {
 		return
 	}
 	seen := map[string]bool{}
-	for _, p := range resp.GetPollers() {
-		if time.Since(p.GetLastAccessTime().AsTime()) <= workerSeen {
-			seen[p.GetIdentity()] = true
+	for _, version := range desc.VersionsInfo {
+		for _, p := range version.TypesInfo[client.TaskQueueTypeWorkflow].Pollers {
+			if time.Since(p.LastAccessTime) <= workerSeen {
+				seen[p.Identity] = true
+			}
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(w.workers, prometheus.GaugeValue, float64(len(seen)), workflows.TaskQueue)
