@@ -156,8 +156,7 @@ func (w *workerCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	// The enhanced description gathers the pollers of every partition of the queue. The plain one
 	// describes the root partition alone, which a worker polling only the others (one killed soon
-	// after it started, say) never reached: the gauge then counted 1 of 2 live workers.
-	//nolint:staticcheck // the per-version description is the one that spans partitions
+	// after it started, say) never reached: the gauge then left that worker out.
 	desc, err := w.temporal.DescribeTaskQueueEnhanced(ctx, client.DescribeTaskQueueEnhancedOptions{
 		TaskQueue:      workflows.TaskQueue,
 		TaskQueueTypes: []client.TaskQueueType{client.TaskQueueTypeWorkflow},
