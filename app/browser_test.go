@@ -529,12 +529,38 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.Contains(t, admin.text(`#team-frontdesk`), "Front desk")
 	admin.do(chromedp.Click(chromedp.CSS(`#staff-bob details.cmd summary`)), chromedp.WaitVisible(chromedp.CSS(`#ed-authority-bob`)))
 	admin.screenshot("people")
+	// On a wide screen each heading stands over its column (the rows are not laid out apart from it).
+	columnsOff := func(b *browser, table string) []string {
+		t.Helper()
+		off, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](fmt.Sprintf(`(function () {
+			var t = document.querySelector(%q), heads = t.querySelectorAll('thead th'), out = [], rows = 0;
+			for (var row of t.querySelectorAll('tbody tr')) {
+				if (row.children.length !== heads.length) continue;
+				rows++;
+				heads.forEach(function (h, i) {
+					var a = h.getBoundingClientRect(), c = row.children[i].getBoundingClientRect();
+					if (Math.abs(a.left - c.left) > 1 || Math.abs(a.width - c.width) > 1) out.push(h.textContent + ': heading at ' + a.left + ', cell at ' + c.left);
+				});
+			}
+			return rows ? out : ['no row of ' + heads.length + ' cells to compare'];
+		})()`, table)))
+		require.NoError(t, err)
+		return off
+	}
+	require.Empty(t, columnsOff(admin, `table.people`), "the people table's headings stand over their columns")
 	admin.do(chromedp.Click(chromedp.CSS(`nav a[href="/admin/policies"]`)), chromedp.WaitVisible(chromedp.CSS(`#policy-defaults`)))
 	require.Contains(t, admin.text(`#policy-defaults`), "30m")
 	admin.screenshot("policies")
 	// The audit trail in words: the demo's people are not in it, a change made here is.
 	admin.do(chromedp.Click(chromedp.CSS(`nav a[href="/admin/audit"]`)), chromedp.WaitVisible(chromedp.CSS(`#audit`)))
 	require.Contains(t, admin.text(`#audit`), "No changes recorded")
+	admin.do(chromedp.Click(chromedp.CSS(`nav a[href="/admin"]`)), chromedp.WaitVisible(chromedp.CSS(`#staff-bob`)),
+		chromedp.Click(chromedp.CSS(`#staff-bob details.cmd:nth-of-type(2) summary`)), chromedp.WaitVisible(chromedp.CSS(`#tk-label-bob`)),
+		chromedp.SendKeys(chromedp.CSS(`#tk-label-bob`), "front desk PC"),
+		chromedp.Click(chromedp.CSS(`#form-token-bob button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#issued-token`)),
+		chromedp.Navigate(st.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.CSS(`#audit`)))
+	require.Contains(t, admin.text(`#audit`), "front desk PC")
+	require.Empty(t, columnsOff(admin, `#audit`), "the changes table's headings stand over their columns")
 	// Finding the guest who calls back: the front desk types the booking reference.
 	finder := newBrowser(t, alloc, st.URL, dir)
 	finder.signIn("erin")
