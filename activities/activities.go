@@ -87,7 +87,11 @@ func ActionRow(s workflows.State) models.Action {
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: s.Version, RequestHash: s.RequestHash,
 		HanderID:      s.LastHander(),
 		Handovers:     make([]models.Handover, len(s.Handovers)),
-		PolicyVersion: s.Policy.Version, Paused: s.Paused,
+		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: s.PausedAt,
+	}
+	if left, ok := s.DueLeft(); ok {
+		secs := int64(left / time.Second)
+		a.DueLeftSeconds = &secs
 	}
 	for i, h := range s.Handovers {
 		a.Handovers[i] = models.Handover{

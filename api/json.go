@@ -33,6 +33,11 @@ type actionJSON struct {
 	PolicyVersion int `json:"policy_version"`
 	// Paused is true while the action waits on the customer and its clocks stand still.
 	Paused bool `json:"paused"`
+	// PausedAt is when it was paused; DueLeft how much of its time is left to its due time then,
+	// as a duration (what it has once resumed: due_at waits meanwhile). Both null while it runs;
+	// DueLeft null too when a due time was given as a time while paused, which stays where it is.
+	PausedAt *time.Time `json:"paused_at"`
+	DueLeft  *string    `json:"due_left"`
 	// FollowUp is the follow-up asked of the person who handed the action over, if any.
 	FollowUp *followUpJSON `json:"follow_up"`
 }
@@ -72,7 +77,10 @@ func renderState(s workflows.State) actionJSON {
 		RequiredAuthority: s.RequiredAuthority, DueAt: s.DueAt.UTC(), EscalationLevel: s.EscalationLevel,
 		Outcome: s.Outcome, CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
 		Version: s.Version, Handovers: make([]handoverJSON, len(s.Handovers)),
-		PolicyVersion: s.Policy.Version, Paused: s.Paused,
+		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: utcPtr(s.PausedAt),
+	}
+	if left, ok := s.DueLeft(); ok {
+		a.DueLeft = durationText(left)
 	}
 	if f := s.FollowUp; f != nil {
 		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: f.DueFrom().UTC()}
@@ -140,6 +148,16 @@ func stateFromRow(r models.Action) workflows.State {
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 		}
 	}
+	if r.Paused {
+		s.PausedAt = r.PausedAt
+		if r.DueLeftSeconds != nil {
+			left := time.Duration(*r.DueLeftSeconds) * time.Second
+			s.DueLeftStored = &left
+		} else {
+			// Written before the read model kept it, or a due time that stays where it was given.
+			s.DueFixed = true
+		}
+	}
 	s.WithHander(r.HanderID)
 	if r.FollowUpAt != nil && r.HanderID != "" {
 		s.FollowUp = &workflows.FollowUp{HanderID: r.HanderID, At: *r.FollowUpAt, First: *r.FollowUpAt}
@@ -154,6 +172,12 @@ func noteFields(raw string) map[string]string {
 		return nil
 	}
 	return out
+}
+
+// durationText is a duration as the API writes one ("1h30m0s"), for a field that may be null.
+func durationText(d time.Duration) *string {
+	t := d.String()
+	return &t
 }
 
 func utcPtr(t *time.Time) *time.Time {

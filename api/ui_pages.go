@@ -22,8 +22,11 @@ import (
 // actionRow is an action as the lists of the UI show it.
 type actionRow struct {
 	actionJSON
-	Overdue      bool
-	DueIn        string
+	Overdue bool
+	DueIn   string
+	// DueOnHold is true while the action is paused with time left to its due time: DueIn says how
+	// much, and DueAt waits (resuming moves it on by the time the pause took).
+	DueOnHold    bool
 	PendingSince string
 	PendingTo    string
 	// AnswerBy is when the pending handover must be accepted: the end of its accept window, or
@@ -50,6 +53,12 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		open := a.Status != string(workflows.StatusCompleted) && a.Status != string(workflows.StatusCancelled)
 		r.Overdue = open && !a.Paused && a.DueAt.Before(now)
 		r.DueIn = humanDuration(a.DueAt.Sub(now))
+		if a.DueLeft != nil {
+			// Its due time waits while it is paused: what counts is the time it has once resumed.
+			if left, err := time.ParseDuration(*a.DueLeft); err == nil && left > 0 {
+				r.DueIn, r.DueOnHold = spanText(left)+" left once resumed", true
+			}
+		}
 		if a.PendingHandover != nil {
 			r.PendingSince = humanDuration(a.PendingHandover.RequestedAt.Sub(now))
 			r.PendingTo = a.PendingHandover.ToID

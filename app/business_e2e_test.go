@@ -13,11 +13,13 @@ import (
 )
 
 type businessAction struct {
-	ID            string    `json:"id"`
-	Status        string    `json:"status"`
-	DueAt         time.Time `json:"due_at"`
-	Paused        bool      `json:"paused"`
-	PolicyVersion int       `json:"policy_version"`
+	ID            string     `json:"id"`
+	Status        string     `json:"status"`
+	DueAt         time.Time  `json:"due_at"`
+	Paused        bool       `json:"paused"`
+	PausedAt      *time.Time `json:"paused_at"`
+	DueLeft       *string    `json:"due_left"`
+	PolicyVersion int        `json:"policy_version"`
 	Handovers     []struct {
 		Notes struct {
 			Fields map[string]string `json:"fields"`
@@ -128,6 +130,26 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, owner.call("POST", act+"/pause", map[string]any{"reason": "waiting for the bank statement"}, &paused))
 	require.True(t, paused.Paused)
 	require.Equal(t, http.StatusConflict, owner.call("POST", act+"/pause", map[string]any{"reason": "again"}, &p))
+	require.NotNil(t, paused.PausedAt)
+	require.WithinDuration(t, time.Now(), *paused.PausedAt, 5*time.Second)
+	require.NotNil(t, paused.DueLeft, "a paused action says how much time it has once resumed")
+	// On business time what is left is business time: a refund due 90 minutes into the next
+	// opening, paused now (the desk closed), has 90 minutes left, not the day and more until then.
+	waiting := create(refund, "90m")
+	require.Nil(t, waiting.PausedAt)
+	require.Nil(t, waiting.DueLeft, "a running action has its due time instead")
+	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+waiting.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, &waiting))
+	require.Equal(t, "1h30m0s", *waiting.DueLeft)
+	var back businessAction
+	require.Eventually(t, func() bool {
+		return owner.call("GET", "/api/v1/actions/"+waiting.ID, nil, &back) == http.StatusOK && back.Paused
+	}, 10*time.Second, 20*time.Millisecond)
+	require.NotNil(t, back.DueLeft, "the read model keeps it")
+	require.Equal(t, "1h30m0s", *back.DueLeft, "as the workflow counted it, on the calendar")
+	require.True(t, back.PausedAt.Equal(*waiting.PausedAt))
+	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+waiting.ID+"/resume", map[string]any{"reason": "the guest answered"}, &back))
+	require.Nil(t, back.PausedAt)
+	require.Nil(t, back.DueLeft)
 	// A supervisor can still escalate a paused action by hand; it stays paused.
 	vip := create(urgent, "1h")
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+vip.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))

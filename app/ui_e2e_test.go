@@ -287,7 +287,7 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, []string{"Your umbrella is waiting at the front desk."}, told)
 	// Its page keeps the due time it had, counting down to nothing.
 	_, page = owner.do(http.MethodGet, "/actions/"+umbrella.ID, nil)
-	require.Regexp(t, `<dt>Due</dt><dd><time datetime="[^"]+">[^<]+</time> <small>\(the action is completed: nothing counts down\)</small></dd>`, page)
+	require.Regexp(t, `<dt>Due</dt><dd id="action-due"><time datetime="[^"]+">[^<]+</time> <small>\(the action is completed: nothing counts down\)</small></dd>`, page)
 
 	// An unknown action, or one outside the team, is not found.
 	resp, _ = agent.do(http.MethodGet, "/actions/00000000-0000-0000-0000-000000000000", nil)
@@ -664,6 +664,10 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `is paused: its clocks stand still until it is resumed.</p>`)
+	require.Regexp(t, `<dd id="action-due">on hold while paused: [^<]+ left once resumed <small>\(it was to be due <time`, page,
+		"the due time waits: the page says the time left, not a due time that passes")
+	_, page = w.do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `<span class="due">[^<]+ left once resumed</span>`, page, "and so does the inbox")
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})

@@ -69,8 +69,13 @@ type Action struct {
 	// PolicyVersion is the version of the category's policy the action runs under.
 	PolicyVersion int
 	// Paused is true while the action waits on the customer: its clocks stand still.
-	Paused    bool
-	Handovers []Handover `gorm:"foreignKey:ActionID"`
+	Paused bool
+	// PausedAt is when it was paused, and DueLeftSeconds how much of its time is left to its due
+	// time then (what it has once resumed): both nil while it runs, and DueLeftSeconds nil too
+	// when a due time given while paused stays where it was given.
+	PausedAt       *time.Time
+	DueLeftSeconds *int64
+	Handovers      []Handover `gorm:"foreignKey:ActionID"`
 }
 
 // Handover is one passing of an action from one person to another.

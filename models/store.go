@@ -274,6 +274,7 @@ func utcPtr(t *time.Time) *time.Time {
 // they are.
 func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEvent, inbox ...Notification) error {
 	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
+	a.PausedAt = utcPtr(a.PausedAt)
 	a.WrittenAt = utc(time.Now())
 	handovers := a.Handovers
 	a.Handovers = nil
@@ -284,7 +285,7 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 				"title", "details", "category", "priority", "status", "owner_id", "team_id",
 				"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
 				"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
-				"policy_version", "paused",
+				"policy_version", "paused", "paused_at", "due_left_seconds",
 			}),
 			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.version < excluded.version"}}},
 		}).Create(&a)

@@ -234,6 +234,11 @@ func TestPauseKeepsBusinessTimeLeft(t *testing.T) {
 	complete := &step{name: workflows.UpdateComplete, at: 19 * time.Hour, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
 	b.run(t, b.businessStart("p5", start, 150*time.Minute), pause, resume, complete)
 	require.True(t, pause.state.DueAt.Equal(londonTime(t, 2026, 11, 23, 8, 30)))
+	left, ok := pause.state.DueLeft()
+	require.True(t, ok, "a paused action has its time left to say")
+	require.Equal(t, 90*time.Minute, left, "17:00-18:00 on Friday and 08:00-08:30 on Monday")
+	_, ok = resume.state.DueLeft()
+	require.False(t, ok, "a running action has a due time instead")
 	require.NoError(t, resume.err)
 	require.True(t, resume.state.DueAt.Equal(londonTime(t, 2026, 11, 23, 9, 30)), "due %s", resume.state.DueAt)
 }
@@ -382,4 +387,25 @@ func TestHandoversPerActionAreBounded(t *testing.T) {
 	require.Equal(t, before, s)
 	r := workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "bob takes it for good"}
 	require.NoError(t, workflows.CheckReassign(&s, r))
+}
+
+// While paused the due time waits: what is left of it is what the action has when resumed; a due
+// time given as a time while paused stays where it was given, so nothing is counted for it, and a
+// due time already passed at the pause has nothing left.
+func TestDueLeftWhilePaused(t *testing.T) {
+	paused := time.Date(2026, 12, 4, 14, 0, 0, 0, time.UTC)
+	s := workflows.State{Paused: true, PausedAt: &paused, DueAt: paused.Add(2 * time.Minute)}
+	left, ok := s.DueLeft()
+	require.True(t, ok)
+	require.Equal(t, 2*time.Minute, left, "around the clock: the plain time to the due time")
+	s.DueAt = paused.Add(-time.Minute)
+	left, ok = s.DueLeft()
+	require.True(t, ok)
+	require.Zero(t, left, "due before the pause")
+	s.DueFixed = true
+	_, ok = s.DueLeft()
+	require.False(t, ok, "a due time given as a time while paused is not counted")
+	s = workflows.State{DueAt: paused}
+	_, ok = s.DueLeft()
+	require.False(t, ok, "not paused")
 }

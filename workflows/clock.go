@@ -116,6 +116,21 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	return []Event{ev}
 }
 
+// DueLeft is how much of the action's time is left to its due time while it is paused: the time
+// it will have when resumed (business time on its calendar, or plain time). False when the action
+// is not paused, or its due time was given as a time while paused and stays there on resume.
+func (s *State) DueLeft() (time.Duration, bool) {
+	switch {
+	case !s.Paused:
+		return 0, false
+	case s.DueLeftStored != nil:
+		return *s.DueLeftStored, true
+	case s.PausedAt == nil || s.DueFixed:
+		return 0, false
+	}
+	return s.between(*s.PausedAt, s.DueAt), true
+}
+
 // CheckResume refuses a resume by anyone but the owner or a supervisor, of an action not
 // paused, or without a reason.
 func CheckResume(s *State, in ResumeInput) error {

@@ -205,6 +205,9 @@ type State struct {
 	// DueFixed is true when the due time was given as a time (not a duration) while the action
 	// was paused: resuming leaves it where it was given (revision 5).
 	DueFixed bool `json:"due_fixed,omitempty"`
+	// DueLeftStored is DueLeft as the read model recorded it, for a state read back from there,
+	// which has no calendar to count it on. The workflow neither sets nor keeps it.
+	DueLeftStored *time.Duration `json:"-"`
 	// compiled is Calendar ready for the maths, made on first use.
 	compiled *calendar.Clock
 	// RecentRequests remembers the last Idempotency-Keys used on the action with a hash of
