@@ -80,11 +80,29 @@ func (a *Activities) handOverForShift(ctx context.Context, req workflows.ShiftHa
 		// The refusal names the field of the Update's input ("to_id: ..."), which the shift
 		// handover's reader never sent: the recipient is the item's own.
 		reason := strings.TrimPrefix(appErr.Message(), "to_id: ")
-		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: reason}, nil
+		other := a.otherShift(ctx, req)
+		if other != "" {
+			// Another shift handover, started while this one was planned, handed it over first.
+			reason = "it is being handed over in shift handover " + other + ", which waits for its answer"
+		}
+		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: reason, InShift: other}, nil
 	case errors.As(err, &notFound):
 		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: "the action has ended"}, nil
 	}
 	return workflows.ShiftItemResult{}, fmt.Errorf("handing over action %s for shift %s: %w", req.ActionID, req.ShiftID, err)
+}
+
+// otherShift is the shift handover other than req's whose handover of req's action waits for its
+// answer, as the read model shows it, or "".
+func (a *Activities) otherShift(ctx context.Context, req workflows.ShiftHandoverRequest) string {
+	if a.Store == nil {
+		return ""
+	}
+	inShift, err := a.Store.PendingInShiftHandovers(ctx, []string{req.ActionID})
+	if err != nil || inShift[req.ActionID] == req.ShiftID {
+		return ""
+	}
+	return inShift[req.ActionID]
 }
 
 // heartbeat records the activity's heartbeat every period until the returned stop is called, so that
@@ -134,13 +152,31 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 	h := fnv.New64a()
 	h.Write([]byte(in.ShiftID))
 	seq := -int64(h.Sum64() >> 1)
+	ids := make([]string, len(in.Items))
+	for i, it := range in.Items {
+		ids[i] = it.ActionID
+	}
+	// An action that another shift handover is handing over (started while this one was making
+	// its handovers, so that this one's was refused) does not stay with the outgoing person.
+	elsewhere, err := a.Store.PendingInShiftHandovers(ctx, ids)
+	if err != nil {
+		return err
+	}
 	var records []models.Notification
 	for _, it := range in.Items {
+		if other := elsewhere[it.ActionID]; other != "" && other != in.ShiftID {
+			continue
+		}
 		// The action's own team's supervisors; an action gone from the read model is named by
 		// its ID.
 		row, err := a.Store.GetActionRow(ctx, it.ActionID)
 		if err != nil && !errors.Is(err, models.ErrNotFound) {
 			return err
+		}
+		if err == nil && row.OwnerID != in.FromID {
+			// Passed on meanwhile (reassigned, or taken over in another shift handover): it did
+			// not stay with them.
+			continue
 		}
 		title := cmp.Or(row.Title, it.ActionID)
 		n := workflows.Notification{

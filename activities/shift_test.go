@@ -37,11 +37,20 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 	)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	for id, title := range map[string]string{"a": "Airport taxi", "b": "Late checkout"} {
-		require.NoError(t, store.ApplyProjection(ctx, models.Action{
+	for id, title := range map[string]string{"a": "Airport taxi", "b": "Late checkout", "c": "Spa booking", "d": "Lost key"} {
+		a := models.Action{
 			ID: id, Title: title, Category: "request", Priority: "normal", Status: "assigned", OwnerID: "alice",
 			TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 1,
-		}, nil))
+		}
+		switch id {
+		case "c": // handed over in another shift handover, started while s1 was making its handovers
+			a.Status, a.PendingHandoverID = "handover_pending", "h1"
+			a.Handovers = []models.Handover{{ActionID: id, ID: "h1", FromID: "alice", ToID: "bob", Status: "pending",
+				RequestedAt: now, NoteFields: "{}", ShiftHandoverID: "s0"}}
+		case "d": // reassigned meanwhile
+			a.OwnerID = "bob"
+		}
+		require.NoError(t, store.ApplyProjection(ctx, a, nil))
 	}
 	bob := workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: team, OnShift: true, Active: true}
 	acts := &activities.Activities{Store: store}
@@ -50,6 +59,8 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 		Items: []workflows.ShiftItem{
 			{ActionID: "a", To: bob, Status: workflows.ShiftItemDeclined, Reason: "too busy"},
 			{ActionID: "b", To: bob, Status: workflows.ShiftItemExpired},
+			{ActionID: "c", To: bob, Status: workflows.ShiftItemSkipped, Reason: "cannot hand over an action that is handover pending"},
+			{ActionID: "d", To: bob, Status: workflows.ShiftItemSkipped, Reason: "bob already owns this action"},
 		},
 	}))
 	told, err := store.ListNotifications(ctx, "carol", 10)
@@ -61,5 +72,5 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 	require.ElementsMatch(t, []string{
 		`"Airport taxi" stays with Alice Adams after their shift handover: Bob Brown declined it (too busy).`,
 		`"Late checkout" stays with Alice Adams after their shift handover: Bob Brown did not accept it in time.`,
-	}, messages)
+	}, messages, "what another shift handover is handing over, or someone else owns now, did not stay with alice")
 }

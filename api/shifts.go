@@ -245,6 +245,7 @@ type shiftItemJSON struct {
 	HandoverID string      `json:"handover_id"`
 	Reason     string      `json:"reason"`
 	Reassign   bool        `json:"reassign,omitempty"`
+	InShift    string      `json:"in_shift,omitempty"`
 }
 
 type personJSON struct {
@@ -256,7 +257,7 @@ func renderShift(p workflows.ShiftProgress) shiftJSON {
 	out := shiftJSON{ID: p.ID, FromID: p.FromID, Actor: p.Actor, Situation: p.Situation, Notes: p.Notes,
 		Items: make([]shiftItemJSON, len(p.Items)), Done: p.Done, StartedAt: p.StartedAt}
 	for i, it := range p.Items {
-		out.Items[i] = shiftItemJSON{ActionID: it.ActionID, Status: it.Status, HandoverID: it.HandoverID, Reason: it.Reason, Reassign: it.Reassign}
+		out.Items[i] = shiftItemJSON{ActionID: it.ActionID, Status: it.Status, HandoverID: it.HandoverID, Reason: it.Reason, Reassign: it.Reassign, InShift: it.InShift}
 		if it.To.ID != "" {
 			out.Items[i].To = &personJSON{ID: it.To.ID, Name: it.To.Name}
 		}

@@ -1156,6 +1156,11 @@ func (s *server) uiShift(c *gin.Context) {
 	// all is settled.
 	left := counts[workflows.ShiftItemSkipped] + counts[workflows.ShiftItemDeclined] +
 		counts[workflows.ShiftItemExpired] + counts[workflows.ShiftItemWithdrawn]
+	for _, it := range p.Items {
+		if it.InShift != "" {
+			left-- // another shift handover passes it on
+		}
+	}
 	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Titles": titles, "Left": left})
 }
 

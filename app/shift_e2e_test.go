@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -16,14 +17,17 @@ import (
 )
 
 type shiftProgress struct {
-	ID    string `json:"id"`
-	Done  bool   `json:"done"`
-	Items []struct {
-		ActionID   string `json:"action_id"`
-		Status     string `json:"status"`
-		HandoverID string `json:"handover_id"`
-		Reason     string `json:"reason"`
-	} `json:"items"`
+	ID    string      `json:"id"`
+	Done  bool        `json:"done"`
+	Items []shiftItem `json:"items"`
+}
+
+type shiftItem struct {
+	ActionID   string `json:"action_id"`
+	Status     string `json:"status"`
+	HandoverID string `json:"handover_id"`
+	Reason     string `json:"reason"`
+	InShift    string `json:"in_shift"`
 }
 
 func (p shiftProgress) statuses() map[string]string {
@@ -399,4 +403,81 @@ func testShiftSentTwice(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+a.ID, nil, &handovers))
 	require.Len(t, handovers.Handovers, 1, "handed over once")
+}
+
+// A second shift handover of the same person started straight after the first, before the read
+// model shows the first one's handovers, plans actions the first is handing over. Whichever of the
+// two makes an action's handover first has it; the other says so by naming it, and neither tells
+// the supervisors that the action stayed with the outgoing person (it did not).
+func testShiftStartedTwiceInARow(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	ids := map[string]bool{}
+	for range 3 {
+		var a action
+		require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
+		ids[a.ID] = true
+	}
+	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "Going home.", "situation": "routine"}
+	var first, second shiftProgress
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &first))
+	code := sup.call("POST", "/api/v1/shift-handovers", merge(body, "notes", "Going home (again)."), &second)
+	shifts := []*shiftProgress{&first}
+	t.Logf("the second shift handover answered %d", code)
+	switch code {
+	case http.StatusAccepted:
+		shifts = append(shifts, &second)
+	case http.StatusConflict: // the read model showed every handover of the first one already
+	default:
+		require.Failf(t, "second shift handover", "answered %d", code)
+	}
+	// Every action is handed over once, by one of the two; the recipient accepts each.
+	for id := range ids {
+		var a struct {
+			Status          string `json:"status"`
+			PendingHandover *struct {
+				ToID string `json:"to_id"`
+			} `json:"pending_handover"`
+		}
+		require.Eventually(t, func() bool {
+			return in.call("GET", "/api/v1/actions/"+id, nil, &a) == http.StatusOK && a.Status == "handover_pending"
+		}, 15*time.Second, 50*time.Millisecond)
+		require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I take this over now"}, nil))
+	}
+	for i, s := range shifts {
+		require.Eventually(t, func() bool {
+			return sup.call("GET", "/api/v1/shift-handovers/"+s.ID, nil, s) == http.StatusOK && s.Done
+		}, 15*time.Second, 50*time.Millisecond)
+		other := shifts[len(shifts)-1-i].ID
+		for _, it := range s.Items {
+			require.True(t, ids[it.ActionID])
+			if it.Status == "skipped" {
+				require.Equal(t, "it is being handed over in shift handover "+other+", which waits for its answer", it.Reason)
+				require.Equal(t, other, it.InShift)
+			} else {
+				require.Equal(t, "accepted", it.Status)
+			}
+		}
+	}
+	// Its page says that every action is settled, and where the ones it skipped went.
+	w := newWebClient(t, st.URL)
+	w.signIn(sup.token)
+	for i, s := range shifts {
+		_, page := w.do(http.MethodGet, "/shift-handovers/"+s.ID, nil)
+		require.Contains(t, page, "Every action is settled")
+		require.NotContains(t, page, "Done, but")
+		if slices.ContainsFunc(s.Items, func(it shiftItem) bool { return it.Status == "skipped" }) {
+			require.Contains(t, page, `it is being handed over in <a href="/shift-handovers/`+shifts[len(shifts)-1-i].ID+`">another shift handover</a>`)
+		}
+	}
+	var told struct {
+		Items []struct {
+			ActionID string `json:"action_id"`
+			Kind     string `json:"kind"`
+			Message  string `json:"message"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/me/notifications", nil, &told))
+	for _, n := range told.Items {
+		require.False(t, ids[n.ActionID] && n.Kind == "shift_left_over", "the supervisor is told %q", n.Message)
+	}
 }

@@ -50,6 +50,10 @@ type ShiftItem struct {
 	Reason     string    `json:"reason"`
 	// Reassign passes the action on by a reassignment instead of a handover.
 	Reassign bool `json:"reassign,omitempty"`
+	// InShift is the other shift handover whose handover of the action (made first, the two
+	// started one after the other) waits for its answer: skipped here, it does not stay with the
+	// outgoing person.
+	InShift string `json:"in_shift,omitempty"`
 }
 
 // ShiftInput starts a shift handover: every open action of one person, each to its recipient.
@@ -88,6 +92,7 @@ type ShiftItemResult struct {
 	HandoverID string `json:"handover_id"`
 	Status     string `json:"status"`
 	Reason     string `json:"reason"`
+	InShift    string `json:"in_shift,omitempty"`
 }
 
 // ShiftLeftovers is what a finished shift handover left with the outgoing person: its actions
@@ -103,10 +108,14 @@ type ShiftLeftovers struct {
 // that ended before it send none on replay.
 const versionShiftLeftovers = "shift-leftovers-notified"
 
-// leftovers are the items not passed on.
+// leftovers are the items not passed on (one that another shift handover is passing on is not
+// left over).
 func (p *ShiftProgress) leftovers() []ShiftItem {
 	var out []ShiftItem
 	for _, it := range p.Items {
+		if it.InShift != "" {
+			continue
+		}
 		switch it.Status {
 		case ShiftItemSkipped, ShiftItemDeclined, ShiftItemExpired, ShiftItemWithdrawn:
 			out = append(out, it)
@@ -139,7 +148,7 @@ func (p *ShiftProgress) settle(r ShiftItemResult) {
 		if r.Status == ShiftItemSkipped && it.Status != ShiftItemRequested && it.Status != ShiftItemPending {
 			return
 		}
-		it.Status, it.Reason = r.Status, r.Reason
+		it.Status, it.Reason, it.InShift = r.Status, r.Reason, r.InShift
 		if r.HandoverID != "" {
 			it.HandoverID = r.HandoverID
 		}
