@@ -414,6 +414,11 @@ func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
 		if !workflows.Role(me.Role).CanOwn() {
 			return 0, nil, errorf(kindForbidden, "only staff who own actions work shifts")
 		}
+		// It takes no body: a field sent (meant for something else) is refused by name, not ignored.
+		var none struct{}
+		if err := s.decoder.decode(c, &none); err != nil {
+			return 0, nil, err
+		}
 		st, err := s.Store.SetOnShift(c.Request.Context(), me.ID, on)
 		if err != nil {
 			return 0, nil, err

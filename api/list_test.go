@@ -104,3 +104,20 @@ func engineFor(t *testing.T, url, id, role string) http.Handler {
 	require.NoError(t, store.AddToken(ctx, id, "token-"+id, "test"))
 	return newEngine(Deps{Store: store})
 }
+
+// The Authorization scheme's name is case-insensitive (RFC 9110, 11.1): "bearer" and "BEARER"
+// sign in like "Bearer"; another scheme, or no token, does not.
+func TestBearerSchemeIgnoresCase(t *testing.T) {
+	t.Parallel()
+	h := engineFor(t, modelstest.SQLiteURL(t), "ann", "agent")
+	for header, want := range map[string]int{
+		"Bearer token-ann": http.StatusOK, "bearer token-ann": http.StatusOK, "BEARER token-ann": http.StatusOK,
+		"Basic token-ann": http.StatusUnauthorized, "bearer ": http.StatusUnauthorized, "token-ann": http.StatusUnauthorized,
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/me", nil)
+		req.Header.Set("Authorization", header)
+		h.ServeHTTP(rec, req)
+		require.Equal(t, want, rec.Code, "Authorization: %s", header)
+	}
+}

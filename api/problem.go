@@ -231,7 +231,12 @@ func newDecoder() *decoder {
 // field list for unknown fields, values of the wrong type and values that break a rule, all in one
 // answer.
 func (d *decoder) decode(c *gin.Context, dst any) error {
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	body := c.Request.Body
+	if body == nil {
+		// A request made in-process (by the UI) without one: no body is an empty one.
+		body = http.NoBody
+	}
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, body, maxBodyBytes))
 	if err != nil {
 		return decodeError(err)
 	}

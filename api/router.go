@@ -394,11 +394,12 @@ func (s *server) authenticate(c *gin.Context) {
 	c.Next()
 }
 
-// bearerToken is the request's Authorization: Bearer token, if it sends one.
+// bearerToken is the request's Authorization: Bearer token, if it sends one. The scheme's name
+// is read without regard to case (RFC 9110, 11.1): some HTTP clients send "bearer".
 func bearerToken(c *gin.Context) (string, bool) {
-	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	scheme, token, ok := strings.Cut(c.GetHeader("Authorization"), " ")
 	token = strings.TrimSpace(token)
-	return token, ok && token != ""
+	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
 }
 
 func principal(c *gin.Context) models.Staff {

@@ -46,6 +46,9 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path+"/handover", handoverBody, &p), "bob is off shift")
 	require.Contains(t, p.Detail, "not on shift")
+	require.Equal(t, http.StatusUnprocessableEntity, bob.call("POST", "/api/v1/shifts/start", map[string]any{"on_shift": true}, &p),
+		"it takes no body: a field sent is refused by name")
+	require.Equal(t, []string{"on_shift"}, fieldsOf(p))
 	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/shifts/start", nil, &me))
 	require.True(t, me.OnShift)
 	require.Equal(t, http.StatusForbidden, as(t, st, "crm").call("POST", "/api/v1/shifts/start", nil, &p))
