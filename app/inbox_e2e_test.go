@@ -53,6 +53,10 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 	require.True(t, me.OnShift)
 	require.Equal(t, http.StatusForbidden, as(t, st, "crm").call("POST", "/api/v1/shifts/start", nil, &p))
 
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1h"), &p),
+		"a follow-up after the due time would never come before the check")
+	require.Equal(t, []string{"follow_up_in"}, fieldsOf(p))
+	require.Contains(t, p.Detail, "not before the action's due time")
 	require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), &a))
 	// The request names the sender as people know them, not by staff ID.
 	var told struct {

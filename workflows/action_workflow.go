@@ -374,7 +374,9 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 		return err
 	}
 	for _, err := range []error{
-		setCommand(ctx, w, UpdateHandover, CheckHandover, ApplyHandover),
+		setCommand(ctx, w, UpdateHandover, func(s *State, in HandoverInput) error {
+			return CheckHandover(s, in, workflow.Now(ctx))
+		}, ApplyHandover),
 		setCommand(ctx, w, UpdateAccept, CheckAccept, ApplyAccept),
 		setCommand(ctx, w, UpdateDecline, CheckDecline, ApplyDecline),
 		setCommand(ctx, w, UpdateWithdraw, CheckWithdraw, ApplyWithdraw),

@@ -29,7 +29,7 @@ func Available(s *State, a Actor, self Recipient) []string {
 		}},
 		{UpdateCheck, func() error { return CheckCheck(s, CheckInput{Actor: a}) }},
 		{UpdateFollowUp, func() error { return CheckFollowUp(s, FollowUpInput{Actor: a}) }},
-		{UpdateHandover, func() error { return CheckHandover(s, HandoverInput{Actor: a}) }},
+		{UpdateHandover, func() error { return CheckHandover(s, HandoverInput{Actor: a}, time.Time{}) }},
 		{UpdateComplete, func() error { return CheckComplete(s, CompleteInput{Actor: a}) }},
 		{UpdatePause, func() error { return CheckPause(s, PauseInput{Actor: a}) }},
 		{UpdateResume, func() error { return CheckResume(s, ResumeInput{Actor: a}) }},

@@ -359,10 +359,10 @@ func TestPolicyRequiresCoreNotes(t *testing.T) {
 	s, _ := workflows.NewState(in, now)
 	h := handoverTo(onShift("bob", 1))
 	h.Notes.Fields = map[string]string{"amount": "12.50 EUR"}
-	err := workflows.CheckHandover(&s, h)
+	err := workflows.CheckHandover(&s, h, time.Time{})
 	require.ErrorContains(t, err, "notes.next_steps: the request policy (version 2) requires it in every handover")
 	h.Notes.NextSteps = "Call the guest at 10"
-	require.NoError(t, workflows.CheckHandover(&s, h), "next steps given; amount as a field of the policy's own")
+	require.NoError(t, workflows.CheckHandover(&s, h, time.Time{}), "next steps given; amount as a field of the policy's own")
 }
 
 // An action bounced between two people is refused its 21st handover (its state, which carries every
@@ -374,7 +374,7 @@ func TestHandoversPerActionAreBounded(t *testing.T) {
 	s, _ := workflows.NewState(startInput("b1"), now)
 	for i := range workflows.MaxHandovers {
 		h := handoverTo(onShift("bob", 1))
-		require.NoError(t, workflows.CheckHandover(&s, h), "handover %d", i+1)
+		require.NoError(t, workflows.CheckHandover(&s, h, time.Time{}), "handover %d", i+1)
 		workflows.ApplyHandover(&s, h, now)
 		d := workflows.DeclineInput{Actor: bob, Reason: "not mine"}
 		require.NoError(t, workflows.CheckDecline(&s, d))
@@ -382,7 +382,7 @@ func TestHandoversPerActionAreBounded(t *testing.T) {
 	}
 	require.Len(t, s.Handovers, workflows.MaxHandovers)
 	before := s.Clone()
-	err := workflows.CheckHandover(&s, handoverTo(onShift("bob", 1)))
+	err := workflows.CheckHandover(&s, handoverTo(onShift("bob", 1)), time.Time{})
 	require.ErrorContains(t, err, "the action has been handed over 20 times: ask a supervisor to reassign it")
 	require.Equal(t, before, s)
 	r := workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "bob takes it for good"}
@@ -408,4 +408,27 @@ func TestDueLeftWhilePaused(t *testing.T) {
 	s = workflows.State{DueAt: paused}
 	_, ok = s.DueLeft()
 	require.False(t, ok, "not paused")
+}
+
+// A follow-up asked for at or after the due time would never remind the hander before the check
+// (which asks them anyway): refused naming the field it came in, and changing nothing. One before
+// the due time is taken; so is any on a paused action, whose due time moves on when it resumes.
+func TestFollowUpComesBeforeTheDueTime(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 12, 31, 12, 0, 0, 0, time.UTC)
+	s, _ := workflows.NewState(startInput("f1"), now) // due 2030-01-01 12:00, in 24h
+	h := handoverTo(onShift("bob", 1))
+	h.FollowUpIn = 25 * time.Hour
+	before := s.Clone()
+	require.ErrorContains(t, workflows.CheckHandover(&s, h, now),
+		"follow_up_in: that is 2030-01-01T13:00:00Z, not before the action's due time 2030-01-01T12:00:00Z")
+	require.Equal(t, before, s)
+	h.FollowUpIn, h.FollowUpAt = 0, &s.DueAt
+	require.ErrorContains(t, workflows.CheckHandover(&s, h, now), "follow_up_at: that is 2030-01-01T12:00:00Z")
+	h.FollowUpIn, h.FollowUpAt = 23*time.Hour, nil
+	require.NoError(t, workflows.CheckHandover(&s, h, now))
+	h.FollowUpIn = 25 * time.Hour
+	require.NoError(t, workflows.CheckHandover(&s, h, time.Time{}), "without a time, as a screen asks which commands it may offer")
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "waiting on the guest"}, now)
+	require.NoError(t, workflows.CheckHandover(&s, h, now), "paused: the due time moves on when resumed")
 }

@@ -320,7 +320,7 @@ var commands = []struct {
 	by     func(*world) []string
 	command
 }{
-	{5, byOwner, commandOf(workflows.UpdateHandover, anyTime(workflows.CheckHandover), workflows.ApplyHandover, func(w *world, a workflows.Actor) workflows.HandoverInput {
+	{5, byOwner, commandOf(workflows.UpdateHandover, workflows.CheckHandover, workflows.ApplyHandover, func(w *world, a workflows.Actor) workflows.HandoverInput {
 		in := workflows.HandoverInput{
 			Actor: a, To: w.recipient(), Reason: w.text("shift ends"),
 			Method: pick(w, append(slices.Clone(workflows.Methods), "pigeon")...), Situation: pick(w, workflows.Situations...),

@@ -337,8 +337,10 @@ func AnswerBy(expiresAt, dueAt time.Time, paused bool) (at time.Time, dueFirst b
 	return expiresAt, false
 }
 
-// CheckHandover refuses a handover the state, the actor or the recipient does not allow.
-func CheckHandover(s *State, in HandoverInput) error {
+// CheckHandover refuses a handover the state, the actor or the recipient does not allow. now is
+// when the command is made (a follow-up counted from now is counted from it); zero leaves out the
+// check that the follow-up comes before the due time.
+func CheckHandover(s *State, in HandoverInput, now time.Time) error {
 	if err := checkTransition(s, UpdateHandover); err != nil {
 		return err
 	}
@@ -366,6 +368,9 @@ func CheckHandover(s *State, in HandoverInput) error {
 	case in.AcceptWithin < 0:
 		return refuse(ErrInvalid, "accept_within: must be positive")
 	}
+	if err := checkFollowUpBeforeDue(s, in, now); err != nil {
+		return err
+	}
 	// Every note the policy requires and the handover lacks is named in one refusal.
 	var missing []FieldRefusal
 	why := fmt.Sprintf("the %s policy (version %d) requires it in every handover", s.Category, s.Policy.Version)
@@ -385,6 +390,24 @@ func CheckHandover(s *State, in HandoverInput) error {
 		return refuseFields(missing)
 	}
 	return nil
+}
+
+// checkFollowUpBeforeDue refuses a follow-up asked for at or after the action's due time: the
+// hander would never be reminded before the check, which asks them (or the supervisors) anyway.
+// A paused action's due time moves on when it is resumed, so its follow-ups are not compared.
+func checkFollowUpBeforeDue(s *State, in HandoverInput, now time.Time) error {
+	if now.IsZero() || s.Paused || s.DueAt.IsZero() {
+		return nil
+	}
+	at, field := in.FollowUpAt, "follow_up_at"
+	if in.FollowUpIn > 0 {
+		at, field = stampPtr(s.after(now, in.FollowUpIn)), "follow_up_in"
+	}
+	if at == nil || at.Before(s.DueAt) {
+		return nil
+	}
+	return refuse(ErrInvalid, "%s: that is %s, not before the action's due time %s, when its check asks for the outcome anyway: ask for a follow-up before then, or leave it out (the reminder then comes half way to the due time)",
+		field, at.Format(time.RFC3339), s.DueAt.Format(time.RFC3339))
 }
 
 // MaxHandovers is how many handovers (accepted, declined or expired) one action may have. Each

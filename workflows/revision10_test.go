@@ -186,9 +186,9 @@ func TestRefusalsNamePeople(t *testing.T) {
 		self.Name = "Alice Adams"
 		var got []string
 		for _, err := range []error{
-			workflows.CheckHandover(&s, handoverTo(offShift)),
+			workflows.CheckHandover(&s, handoverTo(offShift), time.Time{}),
 			workflows.CheckReassign(&s, workflows.ReassignInput{Actor: carol, To: self, Reason: "back from lunch"}),
-			workflows.CheckHandover(&s, workflows.HandoverInput{Actor: bob, To: onShift("erin", 1), Reason: "x", Method: "phone", Situation: "busy"}),
+			workflows.CheckHandover(&s, workflows.HandoverInput{Actor: bob, To: onShift("erin", 1), Reason: "x", Method: "phone", Situation: "busy"}, time.Time{}),
 		} {
 			require.Error(t, err)
 			got = append(got, err.Error())
@@ -267,7 +267,7 @@ func TestTransitionRefusalsInWords(t *testing.T) {
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
 	s, _ := workflows.NewState(startInput("n-words"), now)
 	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
-	require.ErrorContains(t, workflows.CheckHandover(&s, handoverTo(onShift("erin", 1))), "cannot hand over an action that is handover pending (")
+	require.ErrorContains(t, workflows.CheckHandover(&s, handoverTo(onShift("erin", 1)), time.Time{}), "cannot hand over an action that is handover pending (")
 	workflows.ApplyCancel(&s, workflows.CancelInput{Actor: carol, Reason: "guest left"}, now)
 	require.ErrorContains(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "called"}), "cannot follow up an action that is cancelled (")
 }
