@@ -432,3 +432,31 @@ func TestFollowUpComesBeforeTheDueTime(t *testing.T) {
 	workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "waiting on the guest"}, now)
 	require.NoError(t, workflows.CheckHandover(&s, h, now), "paused: the due time moves on when resumed")
 }
+
+// Whoever sent the pending handover cannot answer it: told so, and that they can withdraw it,
+// not how an earlier handover of the action to them ended (bob accepted alice's, then handed the
+// action on to erin: his decline was answered "you accepted this handover").
+func TestSenderCannotAnswerTheirOwnHandover(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 12, 31, 12, 0, 0, 0, time.UTC)
+	s, _ := workflows.NewState(startInput("s1"), now)
+	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "I call the guest at ten"}, now)
+	on := handoverTo(onShift("erin", 2))
+	on.Actor = bob
+	require.NoError(t, workflows.CheckHandover(&s, on, now))
+	workflows.ApplyHandover(&s, on, now)
+	before := s.Clone()
+	for _, err := range []error{
+		workflows.CheckDecline(&s, workflows.DeclineInput{Actor: bob, Reason: "no"}),
+		workflows.CheckAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "I take it back"}),
+	} {
+		var app *temporal.ApplicationError
+		require.ErrorAs(t, err, &app)
+		require.Equal(t, "Forbidden", app.Type())
+		require.Contains(t, app.Message(), "only erin, to whom you handed the action over, can")
+		require.Contains(t, app.Message(), "you can withdraw it instead")
+	}
+	require.Equal(t, before, s)
+	require.NoError(t, workflows.CheckDecline(&s, workflows.DeclineInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Reason: "not my desk"}))
+}

@@ -489,6 +489,11 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 
 func checkRecipient(s *State, command string, actor Actor) error {
 	h := s.PendingHandover()
+	if h != nil && actor.ID == h.FromID {
+		// The sender, who may have answered an earlier handover of the action to them: told about
+		// this one, which they made, not about that one.
+		return refuse(ErrForbidden, "only %s, to whom you handed the action over, can %s this handover: you can withdraw it instead", s.who(h.ToID), command)
+	}
 	if h == nil || actor.ID != h.ToID {
 		// Someone answering a handover that has ended since their page was drawn is told how.
 		if last := s.lastHandoverTo(actor.ID); last != nil && last.Status != HandoverPending {
