@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -536,6 +537,31 @@ func testOwnChangesNotTold(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 		}
 	}
 	require.Contains(t, kinds, "outcome_asked", "what the system asked of her stays")
+}
+
+// An owner is told when a supervisor completes their action, in the inbox and through the
+// webhook: they would otherwise go on working on an action that is closed.
+func testOwnerToldOfCompletion(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	alice, carol := as(t, st, "alice"), as(t, st, "carol")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "the guest called the desk"}, nil))
+	told := hooks.waitMatching(t, a.ID, "action.completed", func(e activities.WebhookEvent) bool { return slices.Contains(e.Recipients, "alice") })
+	require.Equal(t, "carol", told.ActorID)
+	type notification struct {
+		ActionID string `json:"action_id"`
+		Kind     string `json:"kind"`
+		Message  string `json:"message"`
+	}
+	var inbox struct {
+		Items []notification `json:"items"`
+	}
+	require.Eventually(t, func() bool {
+		require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/notifications", nil, &inbox))
+		return slices.ContainsFunc(inbox.Items, func(n notification) bool {
+			return n.ActionID == a.ID && n.Kind == "completed" && strings.HasPrefix(n.Message, "Carol Clark completed ") && strings.HasSuffix(n.Message, ", which was yours: the guest called the desk")
+		})
+	}, 10*time.Second, 20*time.Millisecond, "alice hears that carol completed her action: %+v", inbox.Items)
 }
 
 // Routed creates that arrive together are spread out: the read model shows a new action only once

@@ -28,7 +28,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v16-"
+const historyPrefix = "v17-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -76,6 +76,10 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/escalate", map[string]any{"reason": "stuck"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign", map[string]any{"to_id": "bob", "reason": "alice is away"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
+	})
+	// Revision 13: a supervisor completes alice's action, and alice is told.
+	recordFrom("completed_by_supervisor", newAction("alice"), func(id string) {
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done at the desk"}, nil))
 	})
 	recordFrom("check_reassigned_with_due", dueSoon("1s"), func(id string) {
 		waitStatus(t, alice, id, "checking", 0)

@@ -779,11 +779,21 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 	if hander := s.lastHander(); hander != "" {
 		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed: %s", s.Title, in.Outcome))
 	}
+	s.tellOwnerCompleted(ev, in.Actor.ID, fmt.Sprintf("%s completed %q, which was yours: %s", s.who(in.Actor.ID), s.Title, in.Outcome))
 	events = append(events, ev)
 	if !blank(in.CustomerMessage) {
 		events = append(events, s.tellCustomer(now, in.Actor.ID, in.CustomerMessage, map[string]any{}))
 	}
 	return events
+}
+
+// tellOwnerCompleted tells the owner that someone else completed their action (from revision
+// 13), so that they stop working on it.
+func (s *State) tellOwnerCompleted(ev Event, actorID, message string) {
+	if s.revision < 13 || s.OwnerID == "" || s.OwnerID == actorID {
+		return
+	}
+	s.notify(ev, NotifyCompleted, []string{s.OwnerID}, "", message)
 }
 
 func (s *State) finish(status Status) {
@@ -860,6 +870,7 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		if hander := s.lastHander(); s.revision >= 6 && hander != "" && hander != in.Actor.ID {
 			s.notify(completed, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed at its check: %s", s.Title, outcome))
 		}
+		s.tellOwnerCompleted(completed, in.Actor.ID, fmt.Sprintf("%s checked %q done, which was yours: %s", s.who(in.Actor.ID), s.Title, outcome))
 		events = append(events, completed)
 	case in.Next == NextExtend:
 		var at time.Time

@@ -528,7 +528,9 @@ func (s *State) WithHander(id string) {
 // messages of its escalation and its cancellation.
 // Revision 12 ends the message of a rating given without a comment at the rating, where it ended
 // in a colon and nothing.
-const CurrentRevision = 12
+// Revision 13 tells the owner when someone else (a supervisor) completes their action, or checks
+// it done: they heard nothing, and could go on working on an action that was closed.
+const CurrentRevision = 13
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
