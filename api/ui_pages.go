@@ -138,13 +138,15 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	recent := told.Items
 	// The person's own actions at their due time are under Owned, not Checks (which are the checks
 	// they make of others' work): the heading says how many of them want an outcome now.
-	atCheck, offered := 0, 0
+	atCheck, offered, escalated := 0, 0, 0
 	for _, a := range owned {
 		switch a.Status {
 		case string(workflows.StatusChecking):
 			atCheck++
 		case string(workflows.StatusHandoverPending):
 			offered++
+		case string(workflows.StatusEscalated):
+			escalated++
 		}
 	}
 	// A list at its bound holds the first InboxListLimit: the page says how many there are in all,
@@ -164,7 +166,14 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
-		data["EndShiftWarning"] = endShiftWarning(ownedTotal, offered, awaitingTotal)
+		// No handover passes on an action at its due time or escalated: a supervisor's shift
+		// handover reassigns those, the person's own skips them.
+		stuck := 0
+		if !workflows.Role(me.Role).SupervisorOrAbove() {
+			stuck = atCheck + escalated
+		}
+		data["EndShiftWarning"] = endShiftWarning(ownedTotal, offered, stuck, awaitingTotal)
+		data["OwnedStuck"] = stuck
 		data["Claimable"] = s.claimable(c, me)
 	}
 	if len(owned) > 0 {
@@ -212,9 +221,10 @@ func (s *server) claimable(c *gin.Context, me models.Staff) []actionRow {
 }
 
 // endShiftWarning is what "End my shift" asks first, when the person still has work: the actions
-// they own stay theirs (those offered to a colleague until accepted), and the handovers waiting
-// for them cannot be accepted off shift.
-func endShiftWarning(owned, offered, awaiting int) string {
+// they own stay theirs (those offered to a colleague until accepted; those at their due time or
+// escalated, stuck, only a supervisor passes on), and the handovers waiting for them cannot be
+// accepted off shift.
+func endShiftWarning(owned, offered, stuck, awaiting int) string {
 	var parts []string
 	if owned > 0 {
 		of := ""
@@ -224,8 +234,17 @@ func endShiftWarning(owned, offered, awaiting int) string {
 				of = " (offered to a colleague, yours until accepted)"
 			}
 		}
-		parts = append(parts, fmt.Sprintf("You still own %s%s: %s yours; the shift handover form below passes %s on.",
-			plural(owned, "open action"), of, pick(owned, "it stays", "they stay"), pick(owned, "it", "them")))
+		switch passes := owned - stuck; {
+		case stuck == 0:
+			parts = append(parts, fmt.Sprintf("You still own %s%s: %s yours; the shift handover form below passes %s on.",
+				plural(owned, "open action"), of, pick(owned, "it stays", "they stay"), pick(owned, "it", "them")))
+		case passes == 0:
+			parts = append(parts, fmt.Sprintf("You still own %s%s: %s yours; at %s due time or escalated, no handover passes %s on: ask a supervisor to reassign %s.",
+				plural(owned, "open action"), of, pick(owned, "it stays", "they stay"), pick(owned, "its", "their"), pick(owned, "it", "them"), pick(owned, "it", "them")))
+		default:
+			parts = append(parts, fmt.Sprintf("You still own %s%s: they stay yours; the shift handover form below passes %s on, but not the %d at %s due time or escalated: ask a supervisor to reassign %s.",
+				plural(owned, "open action"), of, pick(passes, "one", fmt.Sprint(passes)), stuck, pick(stuck, "its", "their"), pick(stuck, "it", "them")))
+		}
 	}
 	if awaiting > 0 {
 		parts = append(parts, fmt.Sprintf("%s %s for you: off shift you cannot accept %s, and unanswered %s escalated; decline %s now if you will not take %s on.",

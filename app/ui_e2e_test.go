@@ -96,6 +96,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
 			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
+			t.Run("own_shift_with_an_action_at_its_check", func(t *testing.T) { webOwnShiftAtCheck(t, st) })
 			t.Run("on_and_off_shift", func(t *testing.T) { webOnOffShift(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
 			t.Run("erase_a_customer", func(t *testing.T) { webEraseCustomer(t, st) })
@@ -459,6 +460,21 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, page, "Shift handover from "+outID)
 	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Shift handover started: 1 handover requested.</p>`, "confirmed, as every form is")
+}
+
+// An action at its due time no handover passes on: ending the shift, and the form to hand it
+// over, say that a supervisor reassigns it rather than promise the form will.
+func webOwnShiftAtCheck(t *testing.T, st *app.Stack) {
+	out, _, _, outID, _ := teamOf3(t, st)
+	w := newWebClient(t, st.URL)
+	w.signIn(out.token)
+	var due, open action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "due_in", "1s"), &due))
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &open))
+	waitStatus(t, out, due.ID, "checking", 0)
+	_, page := w.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `data-confirm="You still own 2 open actions: they stay yours; the shift handover form below passes one on, but not the 1 at its due time or escalated: ask a supervisor to reassign it. End your shift anyway?"`)
+	require.Contains(t, page, "The one at its due time or escalated no handover can pass on: a supervisor reassigns it.")
 }
 
 // A person ends and starts their own shift from the inbox: off shift, nobody can hand an action
@@ -1128,7 +1144,9 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="form-handover"`, "alice can hand it over again")
 	require.Contains(t, page, `<textarea id="ho-summary" name="notes_summary" rows="2" required>Guest wants a 2pm checkout</textarea>`, "from the notes of the handover withdrawn")
 	require.Contains(t, page, `<input id="ho-reason" name="reason" required value="my shift ends">`)
-	require.Contains(t, page, `<textarea id="ho-message" name="customer_message" rows="2" maxlength="2000"></textarea>`, "the customer's message, which named bob, is written anew")
+	require.Contains(t, page, `<textarea id="ho-message" name="customer_message" rows="2" maxlength="2000" aria-describedby="ho-message-help"></textarea>`, "the customer's message, which named bob, is written anew")
+	require.Regexp(t, `<p class="hint" id="ho-message-help">Sent when the handover is accepted. Left empty, the customer is told that their request “[^”]+” has been passed to the colleague who accepts it`, page,
+		"the form says what the customer is told without a message of the sender's own")
 	// Bob, whose page still offered the acceptance, is told what happened.
 	resp, page = bob.do(http.MethodPost, "/actions/"+a.ID+"/accept", url.Values{"csrf": {bobCSRF}, "summary": {"2pm, I tell housekeeping"}})
 	require.Equal(t, http.StatusConflict, resp.StatusCode)
