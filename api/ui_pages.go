@@ -2,6 +2,7 @@ package api
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -481,7 +482,13 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The action was created but its answer could not be read.")
 		return
 	}
-	s.setDone(c, doneMessage(uiCreate, a, s.Now(), principal(c).ID, s.who(c)))
+	done := doneMessage(uiCreate, a, s.Now(), principal(c).ID, s.who(c))
+	if a.OwnerID == "" {
+		if why := s.whyUnrouted(c.Request.Context(), a); why != "" {
+			done = createdUnassigned(fmt.Sprintf("due %s (%s)", humanDuration(a.DueAt.Sub(s.Now())), a.DueAt.UTC().Format(time.RFC3339)), why)
+		}
+	}
+	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
 }
 
@@ -832,6 +839,40 @@ func boardOf(viewer models.Staff, team string) string {
 
 // doneMessage says what a command the person sent has done, from the action as it answered: to
 // the person (me) who sent it, naming others by who. A time in it is written in RFC 3339, which
+
+// createdUnassigned says that an action was created with nobody to own it, and why when known.
+func createdUnassigned(due, why string) string {
+	if why != "" {
+		why = " (" + why + ")"
+	}
+	return fmt.Sprintf("Created, %s: nobody could take it on%s, so it is unassigned and the team's supervisors are told.", due, why)
+}
+
+// whyUnrouted says why routing found nobody for an action: nobody in its team with the authority
+// it needs (which no shift change mends), or nobody of them on shift now; "" when it cannot tell.
+func (s *server) whyUnrouted(ctx context.Context, a actionJSON) string {
+	staff, err := s.Store.ListStaff(ctx, a.TeamID)
+	if err != nil {
+		return ""
+	}
+	able, onShift := 0, 0
+	for _, st := range staff {
+		if st.Active && workflows.Role(st.Role) == workflows.RoleAgent && st.Authority >= a.RequiredAuthority {
+			able++
+			if st.OnShift {
+				onShift++
+			}
+		}
+	}
+	switch {
+	case able == 0:
+		return fmt.Sprintf("no agent of the team has authority %d or more", a.RequiredAuthority)
+	case onShift == 0:
+		return fmt.Sprintf("none of the %s with authority %d or more is on shift", plural(able, "agent"), a.RequiredAuthority)
+	}
+	return ""
+}
+
 // the page shows in the desk's own zone (messageParts).
 func doneMessage(command string, a actionJSON, now time.Time, me string, who func(id string) string) string {
 	// name is a person as the sentence names them: "you" for the sender; verb agrees with it.
@@ -853,7 +894,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 	switch command {
 	case uiCreate:
 		if a.OwnerID == "" {
-			return fmt.Sprintf("Created, %s: nobody could take it on, so it is unassigned and the team's supervisors are told.", due())
+			return createdUnassigned(due(), "")
 		}
 		return fmt.Sprintf("Created: %s it, %s.", verb(a.OwnerID, "own", "owns"), due())
 	case workflows.UpdateHandover:

@@ -97,6 +97,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
 			t.Run("own_shift_with_an_action_at_its_check", func(t *testing.T) { webOwnShiftAtCheck(t, st) })
+			t.Run("create_routed_to_nobody", func(t *testing.T) { webCreateUnrouted(t, st) })
 			t.Run("on_and_off_shift", func(t *testing.T) { webOnOffShift(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
 			t.Run("erase_a_customer", func(t *testing.T) { webEraseCustomer(t, st) })
@@ -460,6 +461,18 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, page, "Shift handover from "+outID)
 	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Shift handover started: 1 handover requested.</p>`, "confirmed, as every form is")
+}
+
+// A create that routing finds nobody for says why: nobody of the team has the authority it needs.
+func webCreateUnrouted(t *testing.T, st *app.Stack) {
+	out, _, _, _, _ := teamOf3(t, st)
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(out.token)
+	resp, _ := w.do(http.MethodPost, "/actions", url.Values{"csrf": {csrf}, "title": {"Suite upgrade"}, "customer_ref": {"G-5"},
+		"category": {"request"}, "priority": {"normal"}, "due_in": {"1h"}, "required_authority": {"5"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page := w.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Regexp(t, `Created, due in 1h 0m \([^)]+\): nobody could take it on \(no agent of the team has authority 5 or more\), so it is unassigned`, page)
 }
 
 // An action at its due time no handover passes on: ending the shift, and the form to hand it
