@@ -151,7 +151,8 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 	}
 	h := fnv.New64a()
 	h.Write([]byte(in.ShiftID))
-	seq := -int64(h.Sum64() >> 1)
+	// 53 bits, so that a JavaScript client reads it exactly (JSON numbers are doubles there).
+	seq := -int64(h.Sum64() >> 11)
 	ids := make([]string, len(in.Items))
 	for i, it := range in.Items {
 		ids[i] = it.ActionID

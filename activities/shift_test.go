@@ -65,6 +65,10 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 	}))
 	told, err := store.ListNotifications(ctx, "carol", 10)
 	require.NoError(t, err)
+	for _, n := range told {
+		require.Negative(t, n.Seq, "no event of the action")
+		require.GreaterOrEqual(t, n.Seq, -int64(1)<<53, "within what a JavaScript number holds exactly")
+	}
 	var messages []string
 	for _, n := range told {
 		messages = append(messages, n.Message)

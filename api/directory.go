@@ -132,9 +132,17 @@ func (s *server) listStaff(c *gin.Context) (int, any, error) {
 	if len(fields) > 0 {
 		return 0, nil, invalidFields(fields...)
 	}
-	staff, more, err := s.Store.StaffPage(c.Request.Context(), c.Query("team_id"), after.ID, limit)
+	team := c.Query("team_id")
+	staff, more, err := s.Store.StaffPage(c.Request.Context(), team, after.ID, limit)
 	if err != nil {
 		return 0, nil, err
+	}
+	if team != "" && len(staff) == 0 && after.ID == "" {
+		// An empty list of a team that does not exist would read as a team without staff (a
+		// misspelt ID, say): 404, as GET /actions answers for it.
+		if _, err := s.Store.GetTeam(c.Request.Context(), team); err != nil {
+			return 0, nil, named(err, "team", team)
+		}
 	}
 	items := make([]staffView, len(staff))
 	for i, st := range staff {

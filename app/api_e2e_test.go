@@ -155,6 +155,16 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	}
 	var gone problem
 	require.Equal(t, http.StatusNotFound, root.call("GET", "/api/v1/staff/KIM", nil, &gone), "nothing refused was made")
+	// A team that does not exist is 404 in the staff list as in the actions': not a team with nobody.
+	require.Equal(t, http.StatusNotFound, root.call("GET", "/api/v1/staff?team_id=no-such-team", nil, &gone))
+	require.Equal(t, `no team "no-such-team"`, gone.Detail)
+	var desk struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, root.call("GET", "/api/v1/staff?team_id=frontdesk", nil, &desk))
+	require.NotEmpty(t, desk.Items)
 
 	var notUTF8 problem
 	require.Equal(t, http.StatusBadRequest, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", "{\"text\":\"\xff\xfe\"}", &notUTF8), "a body that is not UTF-8 (it was stored as U+FFFD)")
