@@ -182,7 +182,13 @@ func (c Calendar) Compile() (*Clock, error) {
 			continue
 		}
 		if open >= closing {
-			problems = append(problems, FieldError{field + ".close", "must be after open"})
+			msg := "must be after open"
+			if closing < open {
+				// A night desk: each period lies within one day.
+				next := Days[(day+1)%len(Days)]
+				msg = fmt.Sprintf("must be after open: a period lies within one day, so one past midnight is two, %s %s-24:00 and %s 00:00-%s", h.Day, h.Open, next, h.Close)
+			}
+			problems = append(problems, FieldError{field + ".close", msg})
 			continue
 		}
 		for _, s := range k.week[day] {

@@ -248,3 +248,20 @@ func TestCompileAcceptsOnlyIANAZoneNames(t *testing.T) {
 	snap.TimeZone = "localtime"
 	require.NoError(t, snap.Validate(), "a running action's snapshot keeps counting")
 }
+
+// A night desk's period past midnight is refused saying how to give it: as two periods, each
+// within its day (Saturday's runs into Sunday).
+func TestPeriodPastMidnightSaysToSplitIt(t *testing.T) {
+	t.Parallel()
+	for day, want := range map[string]string{
+		"mon": "must be after open: a period lies within one day, so one past midnight is two, mon 22:00-24:00 and tue 00:00-06:00",
+		"sat": "must be after open: a period lies within one day, so one past midnight is two, sat 22:00-24:00 and sun 00:00-06:00",
+	} {
+		_, err := calendar.Calendar{TimeZone: "Europe/Paris", Hours: []calendar.Hours{{Day: day, Open: "22:00", Close: "06:00"}}}.Compile()
+		inv, ok := calendar.AsInvalid(err)
+		require.True(t, ok, "want an Invalid error, got %v", err)
+		require.Len(t, inv, 1)
+		require.Equal(t, "hours[0].close", inv[0].Field)
+		require.Equal(t, want, inv[0].Message)
+	}
+}
