@@ -539,6 +539,17 @@ func testOwnChangesNotTold(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Contains(t, kinds, "outcome_asked", "what the system asked of her stays")
 }
 
+// notificationsPage is an answer of GET /me/notifications, as far as the tests read it.
+type notificationsPage struct {
+	Items []notificationItem `json:"items"`
+}
+
+type notificationItem struct {
+	ActionID string `json:"action_id"`
+	Kind     string `json:"kind"`
+	Message  string `json:"message"`
+}
+
 // An owner is told when a supervisor completes their action, in the inbox and through the
 // webhook: they would otherwise go on working on an action that is closed.
 func testOwnerToldOfCompletion(t *testing.T, st *app.Stack, hooks *hookReceiver) {
@@ -548,17 +559,10 @@ func testOwnerToldOfCompletion(t *testing.T, st *app.Stack, hooks *hookReceiver)
 	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "the guest called the desk"}, nil))
 	told := hooks.waitMatching(t, a.ID, "action.completed", func(e activities.WebhookEvent) bool { return slices.Contains(e.Recipients, "alice") })
 	require.Equal(t, "carol", told.ActorID)
-	type notification struct {
-		ActionID string `json:"action_id"`
-		Kind     string `json:"kind"`
-		Message  string `json:"message"`
-	}
-	var inbox struct {
-		Items []notification `json:"items"`
-	}
+	var inbox notificationsPage
 	require.Eventually(t, func() bool {
 		require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/notifications", nil, &inbox))
-		return slices.ContainsFunc(inbox.Items, func(n notification) bool {
+		return slices.ContainsFunc(inbox.Items, func(n notificationItem) bool {
 			return n.ActionID == a.ID && n.Kind == "completed" && strings.HasPrefix(n.Message, "Carol Clark completed ") && strings.HasSuffix(n.Message, ", which was yours: the guest called the desk")
 		})
 	}, 10*time.Second, 20*time.Millisecond, "alice hears that carol completed her action: %+v", inbox.Items)

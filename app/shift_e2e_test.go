@@ -469,13 +469,7 @@ func testShiftStartedTwiceInARow(t *testing.T, st *app.Stack) {
 			require.Contains(t, page, `it is being handed over in <a href="/shift-handovers/`+shifts[len(shifts)-1-i].ID+`">another shift handover</a>`)
 		}
 	}
-	var told struct {
-		Items []struct {
-			ActionID string `json:"action_id"`
-			Kind     string `json:"kind"`
-			Message  string `json:"message"`
-		} `json:"items"`
-	}
+	var told notificationsPage
 	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/me/notifications", nil, &told))
 	for _, n := range told.Items {
 		require.False(t, ids[n.ActionID] && n.Kind == "shift_left_over", "the supervisor is told %q", n.Message)
