@@ -133,6 +133,7 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.NotNil(t, paused.PausedAt)
 	require.WithinDuration(t, time.Now(), *paused.PausedAt, 5*time.Second)
 	require.NotNil(t, paused.DueLeft, "a paused action says how much time it has once resumed")
+	require.Regexp(t, `^\d+s$`, *paused.DueLeft, "in whole seconds, as the read model keeps it")
 	// On business time what is left is business time: a refund due 90 minutes into the next
 	// opening, paused now (the desk closed), has 90 minutes left, not the day and more until then.
 	waiting := create(refund, "90m")
