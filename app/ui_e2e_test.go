@@ -465,9 +465,10 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Shift handover started: 1 handover requested.</p>`, "confirmed, as every form is")
 }
 
-// A create that routing finds nobody for says why: nobody of the team has the authority it needs.
+// A create that routing finds nobody for says why: nobody of the team has the authority it needs,
+// or nobody who has is on shift.
 func webCreateUnrouted(t *testing.T, st *app.Stack) {
-	out, _, _, _, _ := teamOf3(t, st)
+	out, in, _, _, _ := teamOf3(t, st)
 	w := newWebClient(t, st.URL)
 	csrf := w.signIn(out.token)
 	resp, _ := w.do(http.MethodPost, "/actions", url.Values{"csrf": {csrf}, "title": {"Suite upgrade"}, "customer_ref": {"G-5"},
@@ -475,6 +476,15 @@ func webCreateUnrouted(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page := w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Regexp(t, `Created, due in 1h 0m \([^)]+\): nobody could take it on \(no agent of the team has authority 5 or more\), so it is unassigned`, page)
+	// Both agents of the team have authority 1; with both off shift, that is why.
+	for _, who := range []caller{out, in} {
+		require.Equal(t, http.StatusOK, who.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	}
+	resp, _ = w.do(http.MethodPost, "/actions", url.Values{"csrf": {csrf}, "title": {"Extra towels"}, "customer_ref": {"G-6"},
+		"category": {"request"}, "priority": {"normal"}, "due_in": {"1h"}, "required_authority": {"1"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Regexp(t, `nobody could take it on \(none of the 2 agents with authority 1 or more is on shift\), so it is unassigned`, page)
 }
 
 // An action at its due time no handover passes on: ending the shift, and the form to hand it
