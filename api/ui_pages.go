@@ -235,17 +235,18 @@ func endShiftWarning(owned, offered, stuck, awaiting int) string {
 				of = " (offered to a colleague, yours until accepted)"
 			}
 		}
+		stays := fmt.Sprintf("You still own %s%s: %s yours; ", plural(owned, "open action"), of, pick(owned, "it stays", "they stay"))
 		switch passes := owned - stuck; {
 		case stuck == 0:
-			parts = append(parts, fmt.Sprintf("You still own %s%s: %s yours; the shift handover form below passes %s on.",
-				plural(owned, "open action"), of, pick(owned, "it stays", "they stay"), pick(owned, "it", "them")))
+			stays += fmt.Sprintf("the shift handover form below passes %s on.", pick(owned, "it", "them"))
 		case passes == 0:
-			parts = append(parts, fmt.Sprintf("You still own %s%s: %s yours; at %s due time or escalated, no handover passes %s on: ask a supervisor to reassign %s.",
-				plural(owned, "open action"), of, pick(owned, "it stays", "they stay"), pick(owned, "its", "their"), pick(owned, "it", "them"), pick(owned, "it", "them")))
+			stays += fmt.Sprintf("at %s due time or escalated, no handover passes %s on: ask a supervisor to reassign %s.",
+				pick(owned, "its", "their"), pick(owned, "it", "them"), pick(owned, "it", "them"))
 		default:
-			parts = append(parts, fmt.Sprintf("You still own %s%s: they stay yours; the shift handover form below passes %s on, but not the %d at %s due time or escalated: ask a supervisor to reassign %s.",
-				plural(owned, "open action"), of, pick(passes, "one", fmt.Sprint(passes)), stuck, pick(stuck, "its", "their"), pick(stuck, "it", "them")))
+			stays += fmt.Sprintf("the shift handover form below passes %s on, but not the %d at %s due time or escalated: ask a supervisor to reassign %s.",
+				pick(passes, "one", fmt.Sprint(passes)), stuck, pick(stuck, "its", "their"), pick(stuck, "it", "them"))
 		}
+		parts = append(parts, stays)
 	}
 	if awaiting > 0 {
 		parts = append(parts, fmt.Sprintf("%s %s for you: off shift you cannot accept %s, and unanswered %s escalated; decline %s now if you will not take %s on.",
@@ -485,7 +486,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 	done := doneMessage(uiCreate, a, s.Now(), principal(c).ID, s.who(c))
 	if a.OwnerID == "" {
 		if why := s.whyUnrouted(c.Request.Context(), a); why != "" {
-			done = createdUnassigned(fmt.Sprintf("due %s (%s)", humanDuration(a.DueAt.Sub(s.Now())), a.DueAt.UTC().Format(time.RFC3339)), why)
+			done = createdUnassigned(dueWords(a.DueAt, s.Now()), why)
 		}
 	}
 	s.setDone(c, done)
@@ -837,9 +838,6 @@ func boardOf(viewer models.Staff, team string) string {
 	return "/board?team=" + url.QueryEscape(team)
 }
 
-// doneMessage says what a command the person sent has done, from the action as it answered: to
-// the person (me) who sent it, naming others by who. A time in it is written in RFC 3339, which
-
 // createdUnassigned says that an action was created with nobody to own it, and why when known.
 func createdUnassigned(due, why string) string {
 	if why != "" {
@@ -873,6 +871,14 @@ func (s *server) whyUnrouted(ctx context.Context, a actionJSON) string {
 	return ""
 }
 
+// dueWords says a due time in a confirmation: how far off, and the time in RFC 3339, which the
+// page shows in the desk's own zone (messageParts).
+func dueWords(due, now time.Time) string {
+	return fmt.Sprintf("due %s (%s)", humanDuration(due.Sub(now)), due.UTC().Format(time.RFC3339))
+}
+
+// doneMessage says what a command the person sent has done, from the action as it answered: to
+// the person (me) who sent it, naming others by who. A time in it is written in RFC 3339, which
 // the page shows in the desk's own zone (messageParts).
 func doneMessage(command string, a actionJSON, now time.Time, me string, who func(id string) string) string {
 	// name is a person as the sentence names them: "you" for the sender; verb agrees with it.
@@ -888,9 +894,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		}
 		return who(id) + " " + other
 	}
-	due := func() string {
-		return fmt.Sprintf("due %s (%s)", humanDuration(a.DueAt.Sub(now)), a.DueAt.UTC().Format(time.RFC3339))
-	}
+	due := func() string { return dueWords(a.DueAt, now) }
 	switch command {
 	case uiCreate:
 		if a.OwnerID == "" {
