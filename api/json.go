@@ -80,8 +80,7 @@ func renderState(s workflows.State) actionJSON {
 		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: utcPtr(s.PausedAt),
 	}
 	if left, ok := s.DueLeft(); ok {
-		// In whole seconds, as the read model keeps it: a write's answer and a read agree.
-		a.DueLeft = durationText(left.Truncate(time.Second))
+		a.DueLeft = durationText(left)
 	}
 	if f := s.FollowUp; f != nil {
 		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: f.DueFrom().UTC()}

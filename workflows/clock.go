@@ -117,8 +117,9 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 }
 
 // DueLeft is how much of the action's time is left to its due time while it is paused: the time
-// it will have when resumed (business time on its calendar, or plain time). False when the action
-// is not paused, or its due time was given as a time while paused and stays there on resume.
+// it will have when resumed (business time on its calendar, or plain time), in whole seconds, as
+// the read model keeps it. False when the action is not paused, or its due time was given as a
+// time while paused and stays there on resume.
 func (s *State) DueLeft() (time.Duration, bool) {
 	switch {
 	case !s.Paused:
@@ -128,7 +129,7 @@ func (s *State) DueLeft() (time.Duration, bool) {
 	case s.PausedAt == nil || s.DueFixed:
 		return 0, false
 	}
-	return s.between(*s.PausedAt, s.DueAt), true
+	return s.between(*s.PausedAt, s.DueAt).Truncate(time.Second), true
 }
 
 // CheckResume refuses a resume by anyone but the owner or a supervisor, of an action not
