@@ -189,7 +189,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 
 	in := workflows.ShiftInput{
-		ID: id, FromID: from.ID, Actor: actorOf(caller), Notes: req.Notes, Situation: req.Situation,
+		ID: id, FromID: from.ID, TeamID: teamOf(from), Actor: actorOf(caller), Notes: req.Notes, Situation: req.Situation,
 		Items: items, StartedAt: s.Now().UTC(), AcceptWithin: within, RequestHash: hash,
 	}
 	wctx, unwatch := s.engine.watch(ctx)
@@ -220,9 +220,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
-	return http.StatusAccepted, renderShift(workflows.ShiftProgress{
-		ID: id, FromID: from.ID, Actor: caller.ID, Situation: req.Situation, Notes: req.Notes, Items: items, StartedAt: in.StartedAt,
-	}), nil
+	return http.StatusAccepted, renderShift(in.Progress()), nil
 }
 
 // shiftJSON is a shift handover as the API shows it: each action's recipient by ID and name, or
@@ -230,6 +228,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 type shiftJSON struct {
 	ID        string          `json:"id"`
 	FromID    string          `json:"from_id"`
+	TeamID    string          `json:"team_id,omitempty"`
 	Actor     string          `json:"actor_id"`
 	Situation string          `json:"situation"`
 	Notes     string          `json:"notes"`
@@ -254,7 +253,7 @@ type personJSON struct {
 }
 
 func renderShift(p workflows.ShiftProgress) shiftJSON {
-	out := shiftJSON{ID: p.ID, FromID: p.FromID, Actor: p.Actor, Situation: p.Situation, Notes: p.Notes,
+	out := shiftJSON{ID: p.ID, FromID: p.FromID, TeamID: p.TeamID, Actor: p.Actor, Situation: p.Situation, Notes: p.Notes,
 		Items: make([]shiftItemJSON, len(p.Items)), Done: p.Done, StartedAt: p.StartedAt}
 	for i, it := range p.Items {
 		out.Items[i] = shiftItemJSON{ActionID: it.ActionID, Status: it.Status, HandoverID: it.HandoverID, Reason: it.Reason, Reassign: it.Reassign, InShift: it.InShift}
@@ -278,20 +277,33 @@ func (s *server) getShiftHandover(c *gin.Context) (int, any, error) {
 	if !found {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
-	caller := principal(c)
-	from, err := s.Store.GetStaff(c.Request.Context(), p.FromID)
+	team, err := s.shiftTeam(c.Request.Context(), p)
 	if err != nil {
 		return 0, nil, err
 	}
-	if !involvedIn(caller, p) && !(workflows.Role(caller.Role).SupervisorOrAbove() && inScope(caller, teamOf(from))) {
+	if caller := principal(c); !inScope(caller, team) || !involvedIn(caller, p) && !workflows.Role(caller.Role).SupervisorOrAbove() {
 		return 0, nil, errorf(kindNotFound, "no shift handover %q", id)
 	}
 	return http.StatusOK, renderShift(p), nil
 }
 
+// shiftTeam is the team a shift handover belongs to: the outgoing person's when it started, or,
+// for one started before that was recorded, their team now.
+func (s *server) shiftTeam(ctx context.Context, p workflows.ShiftProgress) (string, error) {
+	if p.TeamID != "" {
+		return p.TeamID, nil
+	}
+	from, err := s.Store.GetStaff(ctx, p.FromID)
+	if err != nil {
+		return "", err
+	}
+	return teamOf(from), nil
+}
+
 // involvedIn reports whether the caller is one of the people of a shift handover: the outgoing
 // person, who started it, or a recipient of one of its actions. Its notes are for them and for the
-// team's supervisors, not for everyone who can see the team's actions.
+// team's supervisors, not for everyone who can see the team's actions; and for them only while they
+// are in its team (a shift handover, like an action, stays with the team it was made in).
 func involvedIn(caller models.Staff, p workflows.ShiftProgress) bool {
 	return caller.ID == p.FromID || caller.ID == p.Actor ||
 		slices.ContainsFunc(p.Items, func(it workflows.ShiftItem) bool { return it.To.ID == caller.ID })
@@ -307,6 +319,9 @@ func (s *server) startedShift(c *gin.Context, id, hash string) (status int, body
 	}
 	if p.RequestHash != "" && p.RequestHash != hash {
 		return 0, nil, true, keyReused()
+	}
+	if p.TeamID != "" && !inScope(principal(c), p.TeamID) {
+		return 0, nil, true, invalidFields(FieldError{Field: "Idempotency-Key", Message: "this key was already used for a shift handover outside your teams"})
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
 	return http.StatusAccepted, renderShift(p), true, nil

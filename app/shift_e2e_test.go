@@ -475,3 +475,55 @@ func testShiftStartedTwiceInARow(t *testing.T, st *app.Stack) {
 		require.False(t, ids[n.ActionID] && n.Kind == "shift_left_over", "the supervisor is told %q", n.Message)
 	}
 }
+
+// A shift handover stays with the team it was made in: once the outgoing person has moved to
+// another team, the new team's supervisor cannot read its notes and the old team's still can; the
+// person who moved reads it no more than the team's actions, and cannot replay its key.
+func testShiftStaysWithItsTeam(t *testing.T, st *app.Stack) {
+	ctx := context.Background()
+	out, in, sup, outID, inID := teamOf3(t, st)
+	root := as(t, st, "root")
+	var me struct {
+		TeamID string `json:"team_id"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/me", nil, &me))
+	var a action
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
+	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "VIP in 214 wants a quiet room", "situation": "routine"}
+	key := modelstest.Name("shift")
+	var started struct {
+		ID     string `json:"id"`
+		TeamID string `json:"team_id"`
+	}
+	require.Equal(t, http.StatusAccepted, out.call("POST", "/api/v1/shift-handovers", body, &started, "Idempotency-Key", key))
+	require.Equal(t, me.TeamID, started.TeamID, "the shift handover names its team")
+	var progress shiftProgress
+	require.Eventually(t, func() bool {
+		in.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		return progress.statuses()[a.ID] == "pending"
+	}, 10*time.Second, 50*time.Millisecond)
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I take the quiet room on"}, nil))
+
+	// The outgoing person, who now owns nothing, moves to a team with a supervisor of its own.
+	other, otherSup := modelstest.Name("day"), modelstest.Name("sup")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": other, "name": "Day"}, nil))
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": otherSup, "name": otherSup, "role": "supervisor", "team_id": other, "authority": 1}, nil))
+	token, err := st.Store.IssueToken(ctx, "test-admin", otherSup, "test")
+	require.NoError(t, err)
+	newSup := caller{t: t, base: st.URL, token: token}
+	path := "/api/v1/shift-handovers/" + started.ID
+	require.Equal(t, http.StatusNotFound, newSup.call("GET", path, nil, nil), "before the move: another team's")
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+outID, map[string]any{"team_id": other}, nil))
+
+	var p problem
+	require.Equal(t, http.StatusNotFound, newSup.call("GET", path, nil, &p), "the new team's supervisor does not read the old team's shift notes")
+	require.NotContains(t, p.Detail, "VIP")
+	require.Equal(t, http.StatusOK, sup.call("GET", path, nil, nil), "the team's own supervisor still does")
+	require.Equal(t, http.StatusOK, in.call("GET", path, nil, nil), "and so does its recipient, still in the team")
+	require.Equal(t, http.StatusNotFound, out.call("GET", path, nil, nil), "the person who moved, as for the team's actions")
+	require.Equal(t, http.StatusNotFound, out.call("GET", "/api/v1/actions/"+a.ID, nil, nil))
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, out.call("POST", "/api/v1/shift-handovers", body, &p, "Idempotency-Key", key), "a replay of its key shows no more than a read")
+	require.Equal(t, "Idempotency-Key", p.Errors[0].Field)
+	require.NotContains(t, p.Detail, "VIP")
+}

@@ -58,8 +58,11 @@ type ShiftItem struct {
 
 // ShiftInput starts a shift handover: every open action of one person, each to its recipient.
 type ShiftInput struct {
-	ID        string      `json:"id"`
-	FromID    string      `json:"from_id"`
+	ID     string `json:"id"`
+	FromID string `json:"from_id"`
+	// TeamID is the outgoing person's team when it started: whose shift handover it is, whoever
+	// moves team later (empty for shift handovers started before it was recorded).
+	TeamID    string      `json:"team_id,omitempty"`
 	Actor     Actor       `json:"actor"`
 	Notes     string      `json:"notes"`
 	Situation string      `json:"situation"`
@@ -76,6 +79,7 @@ type ShiftInput struct {
 type ShiftProgress struct {
 	ID        string      `json:"id"`
 	FromID    string      `json:"from_id"`
+	TeamID    string      `json:"team_id,omitempty"`
 	Actor     string      `json:"actor_id"`
 	Situation string      `json:"situation"`
 	Notes     string      `json:"notes"`
@@ -164,15 +168,20 @@ func (p *ShiftProgress) finished() bool {
 	return true
 }
 
+// Progress is a shift handover's plan as it starts: every item as planned, none settled.
+func (in ShiftInput) Progress() ShiftProgress {
+	return ShiftProgress{
+		ID: in.ID, FromID: in.FromID, TeamID: in.TeamID, Actor: in.Actor.ID, Situation: in.Situation, Notes: in.Notes,
+		Items: append([]ShiftItem(nil), in.Items...), StartedAt: in.StartedAt, RequestHash: in.RequestHash,
+	}
+}
+
 // ShiftHandoverWorkflow hands over every action of a shift, each through that action's own
 // handover (with the shift's notes), and follows each to acceptance, decline, expiry or skip.
 // Re-running it is safe: each action's handover carries an Update ID made from the shift and the
 // action, and an action that can no longer be handed over is skipped, not failed.
 func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, error) {
-	p := ShiftProgress{
-		ID: in.ID, FromID: in.FromID, Actor: in.Actor.ID, Situation: in.Situation, Notes: in.Notes,
-		Items: append([]ShiftItem(nil), in.Items...), StartedAt: in.StartedAt, RequestHash: in.RequestHash,
-	}
+	p := in.Progress()
 	if err := workflow.SetQueryHandler(ctx, QueryShiftProgress, func() (ShiftProgress, error) {
 		out := p
 		out.Items = append([]ShiftItem(nil), p.Items...)
