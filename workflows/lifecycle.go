@@ -917,10 +917,11 @@ func (s *State) notDoneReason(notes string) string {
 // of an action already escalated to the top of its ladder: there it would raise nothing and only
 // record the escalation again (the top is reminded every escalate_within on its own).
 func CheckEscalate(s *State, in EscalateInput) error {
-	if err := checkTransition(s, UpdateEscalate); err != nil {
+	// The role first: an agent cannot do this whatever state the action is in.
+	if err := checkSupervisor(in.Actor, "escalate"); err != nil {
 		return err
 	}
-	if err := checkSupervisor(in.Actor, "escalate"); err != nil {
+	if err := checkTransition(s, UpdateEscalate); err != nil {
 		return err
 	}
 	if ladder := s.ladder(); s.Status == StatusEscalated && s.EscalationLevel >= len(ladder) {
@@ -1030,10 +1031,11 @@ func (s *State) remindEscalated(now time.Time) []Event {
 // CheckReassign refuses a reassignment by anyone but a supervisor or manager, or to someone who
 // cannot own the action.
 func CheckReassign(s *State, in ReassignInput) error {
-	if err := checkTransition(s, UpdateReassign); err != nil {
+	// The role first: an agent cannot do this whatever state the action is in.
+	if err := checkSupervisor(in.Actor, "reassign"); err != nil {
 		return err
 	}
-	if err := checkSupervisor(in.Actor, "reassign"); err != nil {
+	if err := checkTransition(s, UpdateReassign); err != nil {
 		return err
 	}
 	if in.From != "" && s.OwnerID != in.From {
@@ -1098,10 +1100,11 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 // to a due time before the one the action has: an extension gives more time. now is when the
 // command is made (a time counted from now is counted from it); zero leaves that last check out.
 func CheckExtend(s *State, in ExtendInput, now time.Time) error {
-	if err := checkTransition(s, UpdateExtend); err != nil {
+	// The role first: an agent cannot do this whatever state the action is in.
+	if err := checkSupervisor(in.Actor, "extend"); err != nil {
 		return err
 	}
-	if err := checkSupervisor(in.Actor, "extend"); err != nil {
+	if err := checkTransition(s, UpdateExtend); err != nil {
 		return err
 	}
 	if in.DueAt.IsZero() && in.DueIn <= 0 {
@@ -1159,10 +1162,11 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 
 // CheckCancel refuses a cancellation by anyone but a supervisor or manager, or without a reason.
 func CheckCancel(s *State, in CancelInput) error {
-	if err := checkTransition(s, UpdateCancel); err != nil {
+	// The role first: an agent cannot do this whatever state the action is in.
+	if err := checkSupervisor(in.Actor, "cancel"); err != nil {
 		return err
 	}
-	if err := checkSupervisor(in.Actor, "cancel"); err != nil {
+	if err := checkTransition(s, UpdateCancel); err != nil {
 		return err
 	}
 	if blank(in.Reason) {

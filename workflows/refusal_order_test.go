@@ -1,0 +1,43 @@
+package workflows
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+)
+
+// A command only a supervisor may send is refused to an agent for their role (403) whatever
+// state the action is in: on a finished action too, where a 409 would say that it might work
+// another time. A supervisor sending it there is told the state (409).
+func TestSupervisorCommandsRefuseTheRoleBeforeTheState(t *testing.T) {
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	alice := Actor{ID: "alice", Role: RoleAgent}
+	carol := Actor{ID: "carol", Role: RoleSupervisor}
+	cancelled := &State{ID: "a1", Status: StatusCancelled, OwnerID: "alice", TeamID: "frontdesk", DueAt: now.Add(time.Hour)}
+	checks := map[string]func(Actor) error{
+		UpdateEscalate: func(a Actor) error { return CheckEscalate(cancelled, EscalateInput{Actor: a, Reason: "r"}) },
+		UpdateReassign: func(a Actor) error {
+			return CheckReassign(cancelled, ReassignInput{Actor: a, To: Recipient{ID: "bob", Role: RoleAgent, TeamID: "frontdesk"}, Reason: "r"})
+		},
+		UpdateExtend: func(a Actor) error {
+			return CheckExtend(cancelled, ExtendInput{Actor: a, DueIn: time.Hour, Reason: "r"}, now)
+		},
+		UpdateCancel: func(a Actor) error { return CheckCancel(cancelled, CancelInput{Actor: a, Reason: "r"}) },
+	}
+	kind := func(err error) string {
+		var appErr *temporal.ApplicationError
+		require.True(t, errors.As(err, &appErr), "a refusal: %v", err)
+		return appErr.Type()
+	}
+	for name, check := range checks {
+		err := check(alice)
+		require.Equalf(t, ErrForbidden, kind(err), "%s by an agent: %v", name, err)
+		require.Contains(t, err.Error(), "only a supervisor or manager")
+		err = check(carol)
+		require.Equalf(t, ErrConflict, kind(err), "%s by a supervisor: %v", name, err)
+		require.Contains(t, err.Error(), "cancelled")
+	}
+}
