@@ -28,7 +28,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v17-"
+const historyPrefix = "v18-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -129,6 +129,22 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/follow-up", map[string]any{"note": "bob waits on housekeeping", "again_in": "2h"}, nil))
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/follow-up", map[string]any{"note": "housekeeping agreed"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", path+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+	})
+	// Revision 14: the follow-up reminders end at the due time; an extension while paused tells
+	// the owner the time it has once resumed.
+	recordFrom("followed_up_until_due", dueSoon("4s"), func(id string) {
+		path := "/api/v1/actions/" + id
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+		waitStatus(t, alice, id, "checking", 0)
+		var a struct {
+			FollowUp *struct{} `json:"follow_up"`
+		}
+		require.Equal(t, http.StatusOK, alice.call("GET", path+"?consistent=true", nil, &a))
+		require.Nil(t, a.FollowUp, "revision 14: no follow-up asked at the check")
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", path+"/extend", map[string]any{"due_in": "2h", "reason": "the guest flies later"}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", path+"/cancel", map[string]any{"reason": "the guest left"}, nil))
 	})
 	dave := as(t, st, "dave")
 	// One action may not repeat escalations within a minute: an administrator's policy may.

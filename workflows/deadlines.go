@@ -82,6 +82,10 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 	case DeadlineDue:
 		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
 		s.Status = StatusChecking
+		if s.revision >= 14 {
+			// The hander is asked to check it now: reminders to follow up would only repeat that.
+			s.FollowUp = nil
+		}
 		s.CheckBy = s.deadline(now, s.Policy.CheckWithin)
 		ev := s.record(now, SystemActor, EventDue, map[string]any{"check_by": s.CheckBy})
 		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%q is due now: record its outcome.", s.Title))

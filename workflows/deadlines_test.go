@@ -62,7 +62,8 @@ func count(items []string, v string) int {
 }
 
 // Row "due time passes -> checking", "follow-up time", and "check: done -> completed": the hander
-// is reminded halfway to the due time and every hour after until the check is made.
+// is reminded halfway to the due time and every hour after until the due time, when they are asked
+// to check instead (revision 14: the reminder due just after it is not sent).
 func TestDueTimeAsksForCheckAndFollowUpsRepeat(t *testing.T) {
 	b := setup(t)
 	b.seedSupervisors(t)
@@ -76,13 +77,15 @@ func TestDueTimeAsksForCheckAndFollowUpsRepeat(t *testing.T) {
 	require.Equal(t, workflows.StatusAssigned, beforeDue.state.Status)
 	require.Equal(t, workflows.StatusChecking, atDue.state.Status)
 	require.NotNil(t, atDue.state.CheckBy)
+	require.NotNil(t, beforeDue.state.FollowUp)
+	require.Nil(t, atDue.state.FollowUp, "at its check the hander is asked to check, not to follow up")
 	require.NoError(t, check.err)
 	require.Equal(t, workflows.StatusCompleted, check.state.Status)
 	require.Equal(t, "Bob confirmed it", check.state.Outcome)
 	require.Nil(t, check.state.FollowUp, "the check stops the reminders")
 
 	types := b.eventTypes(t, "d1")
-	require.Equal(t, 2, count(types, workflows.EventFollowUpReminder), "reminded at about 61m and 121m: %v", types)
+	require.Equal(t, 1, count(types, workflows.EventFollowUpReminder), "reminded at about 61m; the next, at about 121m, comes after the due time: %v", types)
 	require.Equal(t, 1, count(types, workflows.EventDue))
 	require.Equal(t, workflows.EventCompleted, types[len(types)-1])
 	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyFollowUp)

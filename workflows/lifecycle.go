@@ -1155,7 +1155,12 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 	}
 	ev := s.record(now, actorID, EventExtended, map[string]any{"due_at": s.DueAt, "reason": reason, "status": string(s.Status)})
 	if s.OwnerID != "" {
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is now due %s: %s", s.Title, s.DueAt.Format(time.RFC3339), reason))
+		due := "due " + s.DueAt.Format(time.RFC3339)
+		if left, ok := s.DueLeft(); ok && s.revision >= 14 {
+			// The due time moves on when the action resumes: the time it has left is what holds.
+			due = fmt.Sprintf("due %s after it resumes (it is paused)", spanWords(left))
+		}
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is now %s: %s", s.Title, due, reason))
 	}
 	return []Event{ev}
 }

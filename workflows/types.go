@@ -530,7 +530,10 @@ func (s *State) WithHander(id string) {
 // in a colon and nothing.
 // Revision 13 tells the owner when someone else (a supervisor) completes their action, or checks
 // it done: they heard nothing, and could go on working on an action that was closed.
-const CurrentRevision = 13
+// Revision 14 ends the hander's follow-up reminders at the due time, where they asked the hander
+// to follow up every follow_up_every after they had been asked to check; and an extension of a
+// paused action tells the owner the time it has once resumed, not a due time that will move.
+const CurrentRevision = 14
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
