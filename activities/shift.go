@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +51,7 @@ func (a *Activities) handOverForShift(ctx context.Context, req workflows.ShiftHa
 	if req.Reassign != nil {
 		update, arg = workflows.UpdateReassign, *req.Reassign
 	}
+	asked := time.Now()
 	handle, err := a.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ActionWorkflowID(req.ActionID),
 		UpdateID:     "shift/" + req.ShiftID + "/" + req.ActionID,
@@ -80,10 +82,13 @@ func (a *Activities) handOverForShift(ctx context.Context, req workflows.ShiftHa
 		// The refusal names the field of the Update's input ("to_id: ..."), which the shift
 		// handover's reader never sent: the recipient is the item's own.
 		reason := strings.TrimPrefix(appErr.Message(), "to_id: ")
-		other := a.otherShift(ctx, req)
-		if other != "" {
+		other, waits := a.otherShift(ctx, req, asked)
+		switch {
+		case other != "" && waits:
 			// Another shift handover, started while this one was planned, handed it over first.
 			reason = "it is being handed over in shift handover " + other + ", which waits for its answer"
+		case other != "":
+			reason = "it was handed over in shift handover " + other + " first"
 		}
 		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: reason, InShift: other}, nil
 	case errors.As(err, &notFound):
@@ -92,17 +97,41 @@ func (a *Activities) handOverForShift(ctx context.Context, req workflows.ShiftHa
 	return workflows.ShiftItemResult{}, fmt.Errorf("handing over action %s for shift %s: %w", req.ActionID, req.ShiftID, err)
 }
 
-// otherShift is the shift handover other than req's whose handover of req's action waits for its
-// answer, as the read model shows it, or "".
-func (a *Activities) otherShift(ctx context.Context, req workflows.ShiftHandoverRequest) string {
+// otherShift is the shift handover other than req's whose handover of req's action was waiting for
+// its answer when req's was asked for (at asked), or ""; waits tells whether it still does. The
+// action's workflow says so: its handover may not have reached the read model yet (the refusal can
+// come while the other's Update still writes it), or may have been answered since. The read model
+// answers when the workflow cannot.
+func (a *Activities) otherShift(ctx context.Context, req workflows.ShiftHandoverRequest, asked time.Time) (other string, waits bool) {
+	if a.Temporal != nil {
+		v, err := a.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(req.ActionID), "", workflows.QueryState)
+		var state workflows.State
+		if err == nil && v.Get(&state) == nil {
+			for _, h := range slices.Backward(state.Handovers) {
+				if h.ShiftHandoverID == "" || h.ShiftHandoverID == req.ShiftID {
+					continue
+				}
+				// Pending when asked: still, or answered since (a second's leeway for the clocks
+				// of the worker and the Temporal service).
+				if h.Status == workflows.HandoverPending {
+					return h.ShiftHandoverID, true
+				}
+				if h.RespondedAt != nil && h.RespondedAt.After(asked.Add(-time.Second)) {
+					return h.ShiftHandoverID, false
+				}
+				break
+			}
+			return "", false
+		}
+	}
 	if a.Store == nil {
-		return ""
+		return "", false
 	}
 	inShift, err := a.Store.PendingInShiftHandovers(ctx, []string{req.ActionID})
 	if err != nil || inShift[req.ActionID] == req.ShiftID {
-		return ""
+		return "", false
 	}
-	return inShift[req.ActionID]
+	return inShift[req.ActionID], inShift[req.ActionID] != ""
 }
 
 // heartbeat records the activity's heartbeat every period until the returned stop is called, so that
