@@ -505,7 +505,11 @@ func (s *server) handover(c *gin.Context) {
 				return nil, err
 			}
 			if to[0].ID == "" {
-				return nil, invalidFields(FieldError{Field: "route", Message: "nobody else in the team can take it now (active, on shift, with the authority it needs): name a colleague, or ask a supervisor"})
+				ask := ", or ask a supervisor"
+				if workflows.Role(principal(c).Role).SupervisorOrAbove() {
+					ask = ""
+				}
+				return nil, invalidFields(FieldError{Field: "route", Message: "nobody else in the team can take it now (active, on shift, with the authority it needs): name a colleague" + ask})
 			}
 			in.To, claimed = recipientOf(to[0]), a.ID
 		} else if in.To, err = s.recipient(c, "to_id", req.ToID); err != nil {

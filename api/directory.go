@@ -396,23 +396,26 @@ type inboxJSON struct {
 	AwaitingAcceptance []actionJSON `json:"awaiting_acceptance"`
 	FollowUpsDue       []actionJSON `json:"follow_ups_due"`
 	ChecksDue          []actionJSON `json:"checks_due"`
+	Escalated          []actionJSON `json:"escalated"`
 }
 
 // myInbox is what the caller has to act on: owned actions (earliest due first), handovers waiting
-// for them, their follow-ups that are due, and the checks they must make.
+// for them, their follow-ups that are due, the checks they must make, and the escalations that
+// reach them.
 func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	me := principal(c)
 	in, err := s.Store.Inbox(c.Request.Context(), models.InboxOf{
 		StaffID: me.ID, TeamID: teamOf(me), Supervisor: workflows.Role(me.Role).SupervisorOrAbove(), AllTeams: seesAllTeams(me),
+		EscalatedFrom: workflows.Role(me.Role).FirstEscalationLevel(),
 	}, s.Now())
 	if err != nil {
 		return 0, nil, err
 	}
-	lists, err := s.renderOpenLists(c.Request.Context(), in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue)
+	lists, err := s.renderOpenLists(c.Request.Context(), in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue, in.Escalated)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, inboxJSON{Owned: lists[0], AwaitingAcceptance: lists[1], FollowUpsDue: lists[2], ChecksDue: lists[3]}, nil
+	return http.StatusOK, inboxJSON{Owned: lists[0], AwaitingAcceptance: lists[1], FollowUpsDue: lists[2], ChecksDue: lists[3], Escalated: lists[4]}, nil
 }
 
 // shift starts or ends the caller's own shift: routing and handovers only pick people on shift.

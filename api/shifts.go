@@ -151,9 +151,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		}
 		switch {
 		case reassignable && !supervisor:
-			it.Status, it.Reason = workflows.ShiftItemSkipped, "the action is "+a.Status+": a supervisor's shift handover reassigns it"
+			it.Status, it.Reason = workflows.ShiftItemSkipped, "it is "+statusWords(a.Status)+": a supervisor's shift handover reassigns it"
 		case a.Status != string(workflows.StatusAssigned) && !reassignable:
-			it.Status, it.Reason = workflows.ShiftItemSkipped, "the action is "+a.Status
+			it.Status, it.Reason = workflows.ShiftItemSkipped, "it is "+statusWords(a.Status)
 		case len(required) > 0:
 			// Its handover would be refused for notes the shift's one text cannot give: said now,
 			// not shown as requested and then skipped.
@@ -221,6 +221,17 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
 	return http.StatusAccepted, renderShift(in.Progress()), nil
+}
+
+// statusWords says an action's status as a skipped item's reason reads it, to people.
+func statusWords(status string) string {
+	switch workflows.Status(status) {
+	case workflows.StatusHandoverPending:
+		return "offered to a colleague, whose answer it waits for"
+	case workflows.StatusChecking:
+		return "at its due time, waiting for its check"
+	}
+	return strings.ReplaceAll(status, "_", " ")
 }
 
 // shiftJSON is a shift handover as the API shows it: each action's recipient by ID and name, or

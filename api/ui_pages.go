@@ -163,6 +163,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"OwnedTotal": ownedTotal, "AwaitingTotal": awaitingTotal,
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent,
+		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
 		"Form": form, "Idem": randomString(), "Situations": workflows.Situations,
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
@@ -236,15 +237,33 @@ func endShiftWarning(owned, offered, stuck, awaiting int) string {
 			}
 		}
 		stays := fmt.Sprintf("You still own %s%s: %s yours; ", plural(owned, "open action"), of, pick(owned, "it stays", "they stay"))
-		switch passes := owned - stuck; {
-		case stuck == 0:
+		// The shift handover passes on neither the actions offered to a colleague (skipped while
+		// the offer waits) nor those only a supervisor can reassign.
+		passes := max(owned-stuck-offered, 0)
+		var not []string
+		if offered > 0 {
+			not = append(not, fmt.Sprintf("the %d offered to a colleague, which %s for an answer", offered, pick(offered, "waits", "wait")))
+		}
+		if stuck > 0 {
+			not = append(not, fmt.Sprintf("the %d at %s due time or escalated", stuck, pick(stuck, "its", "their")))
+		}
+		advice := ""
+		if stuck > 0 {
+			advice = fmt.Sprintf(": ask a supervisor to reassign %s", pick(stuck, "it", "them"))
+		}
+		switch {
+		case len(not) == 0:
 			stays += fmt.Sprintf("the shift handover form below passes %s on.", pick(owned, "it", "them"))
-		case passes == 0:
+		case passes == 0 && offered == 0:
 			stays += fmt.Sprintf("at %s due time or escalated, no handover passes %s on: ask a supervisor to reassign %s.",
 				pick(owned, "its", "their"), pick(owned, "it", "them"), pick(owned, "it", "them"))
+		case passes == 0 && stuck == 0:
+			stays += fmt.Sprintf("offered to a colleague, %s for an answer: the shift handover form below passes %s on only once you withdraw the %s.",
+				pick(owned, "it waits", "they wait"), pick(owned, "it", "them"), pick(owned, "offer", "offers"))
+		case passes == 0:
+			stays += "the shift handover form below passes none of them on: not " + strings.Join(not, ", nor ") + advice + "."
 		default:
-			stays += fmt.Sprintf("the shift handover form below passes %s on, but not the %d at %s due time or escalated: ask a supervisor to reassign %s.",
-				pick(passes, "one", fmt.Sprint(passes)), stuck, pick(stuck, "its", "their"), pick(stuck, "it", "them"))
+			stays += fmt.Sprintf("the shift handover form below passes %s on, but not %s%s.", pick(passes, "one", fmt.Sprint(passes)), strings.Join(not, ", nor "), advice)
 		}
 		parts = append(parts, stays)
 	}

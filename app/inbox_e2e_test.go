@@ -19,6 +19,7 @@ type inbox struct {
 	AwaitingAcceptance []action `json:"awaiting_acceptance"`
 	FollowUpsDue       []action `json:"follow_ups_due"`
 	ChecksDue          []action `json:"checks_due"`
+	Escalated          []action `json:"escalated"`
 }
 
 func ids(actions []action) []string {

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,6 +92,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
 			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
 			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
+			t.Run("escalations_in_the_inbox", func(t *testing.T) { webEscalatedInInbox(t, st) })
 			t.Run("answer_by_the_due_time", func(t *testing.T) { webAnswerByDueTime(t, st) })
 			t.Run("recipients_without_the_authority", func(t *testing.T) { webRecipientsAuthority(t, st) })
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
@@ -747,6 +749,31 @@ func webInboxTold(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/decline", map[string]any{"reason": "off at midnight"}, nil))
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<a href="/actions/`+a.ID+`">`+inID+` declined &#34;Wake-up call at 5am&#34;: off at midnight. You still own it.</a>`)
+}
+
+// An escalated action is in the inbox of those its alerts reach, to act on: the team's supervisor
+// and, at the managers' level, every manager; not another team's supervisor, and not the agents.
+func webEscalatedInInbox(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, _ := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "title", "Broken safe in room 9"), &a))
+	var before inbox
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/me/inbox", nil, &before))
+	require.NotContains(t, ids(before.Escalated), a.ID)
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/escalate", map[string]any{"reason": "the guest is furious"}, nil))
+	listed := func(c caller) bool {
+		var in inbox
+		require.Equal(t, http.StatusOK, c.call(http.MethodGet, "/api/v1/me/inbox", nil, &in))
+		return slices.Contains(ids(in.Escalated), a.ID)
+	}
+	require.Eventually(t, func() bool { return listed(sup) }, 5*time.Second, 25*time.Millisecond, "the team's supervisor")
+	require.True(t, listed(as(t, st, "dave")), "escalated to the managers: every manager's")
+	require.False(t, listed(as(t, st, "carol")), "another team's supervisor")
+	require.False(t, listed(out), "an agent's own escalated action is under the actions they own")
+	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `(?s)<h2 id="h-escalated">Escalated to me <span class="count">1</span></h2>.*?data-action="`+a.ID+`"`, page)
+	_, page = signedIn(t, st, out.token).do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, page, `id="h-escalated"`, "no escalation reaches an agent")
 }
 
 // A handover asked for less than its accept window before the action's due time, which withdraws

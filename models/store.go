@@ -500,6 +500,9 @@ type Inbox struct {
 	// over, and for a supervisor those of the team nobody handed over or that were taken over in
 	// a shift handover.
 	ChecksDue []Action
+	// Escalated are the escalated actions whose alerts reach the person (InboxOf.EscalatedFrom),
+	// earliest due first: what is left to them to reassign, extend or complete.
+	Escalated []Action
 }
 
 // InboxOf names whose inbox is read and what they may see of it.
@@ -513,6 +516,9 @@ type InboxOf struct {
 	// AllTeams is a person who sees every team's actions (a manager); anyone else sees only
 	// TeamID's, so that someone moved to another team no longer reads the old team's customers.
 	AllTeams bool
+	// EscalatedFrom is the lowest escalation level whose alerts reach the person (1 for a
+	// supervisor, 2 for a manager): the escalated actions at it or above are listed. 0 lists none.
+	EscalatedFrom int
 }
 
 // InboxListLimit is how many actions each list of an inbox holds at most.
@@ -530,7 +536,7 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		checks = "status = ? AND (hander_id = ? OR (team_id = ? AND (hander_id = '' OR " + takenOverInShift + ")))"
 		checkArgs = append(checkArgs, teamID)
 	}
-	// The four lists, each in its order and at most InboxListLimit, are one statement (one round trip and
+	// The lists (four, and the escalations for those they reach), each in its order and at most InboxListLimit, are one statement (one round trip and
 	// one plan), and their handovers one more.
 	lists := []struct {
 		dst   *[]Action
@@ -542,6 +548,14 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		{&in.AwaitingAcceptance, "id IN (SELECT action_id FROM handovers WHERE to_id = ? AND status = ?)", []any{staffID, "pending"}, "updated_at, id"},
 		{&in.FollowUpsDue, "hander_id = ? AND follow_up_at <= ? AND status IN ?", []any{staffID, utc(now), followUpStatuses}, "follow_up_at, id"},
 		{&in.ChecksDue, checks, checkArgs, "due_at, id"},
+	}
+	if of.EscalatedFrom > 0 {
+		lists = append(lists, struct {
+			dst   *[]Action
+			where string
+			args  []any
+			order string
+		}{&in.Escalated, "status = ? AND escalation_level >= ?", []any{"escalated", of.EscalatedFrom}, "due_at, id"})
 	}
 	var sql strings.Builder
 	var args []any
@@ -576,7 +590,7 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	for _, r := range rows {
 		*lists[r.InboxList].dst = append(*lists[r.InboxList].dst, r.Action)
 	}
-	if err := s.loadHandovers(ctx, in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue); err != nil {
+	if err := s.loadHandovers(ctx, in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue, in.Escalated); err != nil {
 		return in, fmt.Errorf("inbox of %s: %w", staffID, err)
 	}
 	return in, nil

@@ -331,7 +331,9 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		// Each list's order differs from its IDs' order, so only the list's own order passes.
 		// Owned by alice: three open; one completed.
 		put(due("o1", "assigned", "alice", 3*time.Hour))
-		put(due("o2", "escalated", "alice", time.Hour))
+		o2 := due("o2", "escalated", "alice", time.Hour)
+		o2.EscalationLevel = 1
+		put(o2)
 		put(due("o3", "checking", "alice", 2*time.Hour))
 		put(due("o9", "completed", "alice", 30*time.Minute))
 		// Awaiting alice: two pending handovers, w1 changed last.
@@ -360,6 +362,15 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		put(c)
 		// At its check and handed over by nobody: the supervisor's.
 		put(due("cz", "checking", "erin", 30*time.Minute))
+		// Escalated to the managers, here and in another team.
+		for _, e := range []struct {
+			id, team string
+			in       time.Duration
+		}{{"e2", "frontdesk", 5 * time.Hour}, {"ek", "kitchen", 6 * time.Hour}} {
+			a := due(e.id, "escalated", "erin", e.in)
+			a.TeamID, a.EscalationLevel = e.team, 2
+			put(a)
+		}
 
 		in, err := store.Inbox(ctx, models.InboxOf{StaffID: "alice", TeamID: "frontdesk"}, now)
 		require.NoError(t, err)
@@ -368,11 +379,16 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		require.Len(t, in.AwaitingAcceptance[0].Handovers, 1)
 		require.Equal(t, []string{"f2", "f1"}, ids(in.FollowUpsDue))
 		require.Equal(t, []string{"c1"}, ids(in.ChecksDue))
+		require.Empty(t, in.Escalated, "no escalation reaches an agent: their own escalated one is under Owned")
 
-		sup, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true}, now)
+		sup, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, now)
 		require.NoError(t, err)
 		require.Empty(t, sup.Owned)
 		require.Equal(t, []string{"cz", "o3"}, ids(sup.ChecksDue), "the team's checks nobody handed over, by due time; not the one alice handed over")
+		require.Equal(t, []string{"o2", "e2"}, ids(sup.Escalated), "the team's escalated actions, due first; not another team's")
+		manager, err := store.Inbox(ctx, models.InboxOf{StaffID: "dave", TeamID: "frontdesk", Supervisor: true, AllTeams: true, EscalatedFrom: 2}, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"e2", "ek"}, ids(manager.Escalated), "every team's escalated to the managers; not one at the supervisors' level")
 
 		// Moved to another team, alice sees none of frontdesk's actions in her inbox; a manager
 		// sees every team's.

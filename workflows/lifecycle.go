@@ -806,6 +806,16 @@ func (s *State) finish(status Status) {
 // CheckCheck refuses a check by anyone but the owner, the hander or a supervisor, or with an
 // incomplete next step.
 func CheckCheck(s *State, in CheckInput) error {
+	if s.Status == StatusEscalated {
+		// Asked to check it before it escalated, the caller learns what is left to do now.
+		what := "a supervisor or manager reassigns it, extends its due time or completes it"
+		if in.Actor.ID == s.OwnerID {
+			what = "complete it if it is done, or a supervisor reassigns it or extends its due time"
+		} else if in.Actor.Role.SupervisorOrAbove() {
+			what = "complete it if it is done, or reassign it or extend its due time"
+		}
+		return refuse(ErrConflict, "cannot check an action that is escalated: %s", what)
+	}
 	if err := checkTransition(s, UpdateCheck); err != nil {
 		return err
 	}

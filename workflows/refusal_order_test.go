@@ -41,3 +41,20 @@ func TestSupervisorCommandsRefuseTheRoleBeforeTheState(t *testing.T) {
 		require.Contains(t, err.Error(), "cancelled")
 	}
 }
+
+// A check asked for before the action escalated is refused once it has, saying what is left to do,
+// in the words of who asks: the owner completes it, a supervisor also reassigns or extends it.
+func TestCheckOfAnEscalatedActionSaysWhatIsLeft(t *testing.T) {
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	escalated := &State{ID: "a1", Status: StatusEscalated, EscalationLevel: 1, OwnerID: "bob", HandedBy: "alice", TeamID: "frontdesk", DueAt: now}
+	check := func(a Actor) string {
+		err := CheckCheck(escalated, CheckInput{Actor: a, Result: CheckDone, Notes: "done"})
+		var appErr *temporal.ApplicationError
+		require.True(t, errors.As(err, &appErr), "a refusal: %v", err)
+		require.Equal(t, ErrConflict, appErr.Type())
+		return appErr.Message()
+	}
+	require.Equal(t, "cannot check an action that is escalated: complete it if it is done, or a supervisor reassigns it or extends its due time", check(Actor{ID: "bob", Role: RoleAgent}))
+	require.Equal(t, "cannot check an action that is escalated: a supervisor or manager reassigns it, extends its due time or completes it", check(Actor{ID: "alice", Role: RoleAgent}))
+	require.Equal(t, "cannot check an action that is escalated: complete it if it is done, or reassign it or extend its due time", check(Actor{ID: "carol", Role: RoleSupervisor}))
+}

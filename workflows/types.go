@@ -46,6 +46,12 @@ func (r Role) SupervisorOrAbove() bool {
 	return r == RoleSupervisor || r == RoleManager
 }
 
+// FirstEscalationLevel is the lowest escalation level whose alerts reach people of this role on
+// the default ladder (a supervisor's 1, a manager's 2), or 0 when none does.
+func (r Role) FirstEscalationLevel() int {
+	return slices.Index(DefaultLadder, r) + 1
+}
+
 // CanOwn reports whether people of this role can own and receive actions.
 func (r Role) CanOwn() bool {
 	return r == RoleAgent || r == RoleSupervisor || r == RoleManager
