@@ -90,6 +90,8 @@ type teamPatch struct {
 	Name *string `json:"name" binding:"omitempty,notblank,max=200"`
 }
 
+func (teamPatch) patch() {}
+
 func (s *server) patchTeam(c *gin.Context) (int, any, error) {
 	if err := requireAdmin(c); err != nil {
 		return 0, nil, err
@@ -237,6 +239,8 @@ type staffPatch struct {
 	OnShift   *bool   `json:"on_shift"`
 	Active    *bool   `json:"active"`
 }
+
+func (staffPatch) patch() {}
 
 func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if err := requireAdmin(c); err != nil {

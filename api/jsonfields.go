@@ -297,6 +297,33 @@ func joinKey(path, key string) string {
 // outside drops from fields what is said of a field problems name, or of a part of one: a value of
 // the wrong type was not decoded, so its rules have nothing to say of it (notes given as text do
 // not also lack a summary).
+// patchBody is a request body that changes only the fields it sends (PATCH): a field sent as null
+// would otherwise read as one left out, and the request answer 200 having changed nothing.
+type patchBody interface{ patch() }
+
+// nullFields lists the members of a JSON object given as null, in the order sent.
+func nullFields(raw []byte) []FieldError {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	var out []FieldError
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return out
+		}
+		if name, ok := key.(string); ok && string(bytes.TrimSpace(v)) == "null" {
+			out = append(out, FieldError{Field: name, Message: "must not be null: leave the field out to keep its value"})
+		}
+	}
+	return out
+}
+
 func outside(problems, fields []FieldError) []FieldError {
 	return slices.DeleteFunc(fields, func(f FieldError) bool { return covered(problems, f.Field) })
 }

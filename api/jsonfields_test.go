@@ -139,9 +139,21 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 	_, _, detail = decode(`{"title":"`+strings.Repeat("x", 201)+`","category":"request"}`, &createActionRequest{})
 	require.Contains(t, detail, "title: must be at most 200 characters")
 
-	// A NUL is named with the rest of the body's mistakes.
+	// A NUL is named with the rest of the body's mistakes, those the rules find too.
 	_, fields, _ = decode(`{"title":"a\u0000","colour":"red"}`, &createActionRequest{})
-	require.Equal(t, []string{"colour", "title"}, fields)
+	require.Equal(t, []string{"colour", "title", "category", "due_in"}, fields)
+	_, fields, detail = decode(`{"title":"x\u0000","category":"BAD CAT","priority":"zzz","due_in":"1h"}`, &createActionRequest{})
+	require.Equal(t, []string{"title", "priority", "category"}, fields, detail)
+
+	// A PATCH changes the fields it sends: one sent as null is refused, not read as left out.
+	status, fields, detail = decode(`{"team_id":null,"name":"Kim","active":null}`, &staffPatch{})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Equal(t, []string{"team_id", "active"}, fields, detail)
+	require.Contains(t, detail, "team_id: must not be null: leave the field out to keep its value")
+	_, fields, _ = decode(`{"name":null,"colour":null}`, &teamPatch{})
+	require.Equal(t, []string{"colour", "name"}, fields, "an unknown field is named once, as unknown")
+	status, _, _ = decode(`{"name":"Front desk"}`, &teamPatch{})
+	require.Equal(t, http.StatusOK, status)
 
 	status, _, _ = decode(`{"title":`, &createActionRequest{})
 	require.Equal(t, http.StatusBadRequest, status)

@@ -248,14 +248,18 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 	if err != nil {
 		return err
 	}
-	if field, ok := nulField(reflect.ValueOf(dst), ""); ok {
+	// Each is told with every other field that is wrong.
+	if field, ok := nulField(reflect.ValueOf(dst), ""); ok && !covered(problems, field) {
 		// PostgreSQL cannot store it in text, so the read model could never show the change.
-		return invalidFields(append(problems, FieldError{Field: field, Message: "must not contain a NUL character"})...)
+		problems = append(problems, FieldError{Field: field, Message: "must not contain a NUL character"})
 	}
-	if field, ok := textField(reflect.ValueOf(dst), "", pii.IsSealed); ok {
+	if field, ok := textField(reflect.ValueOf(dst), "", pii.IsSealed); ok && !covered(problems, field) {
 		// Sealed customer data is the API's own output for storage: taken back as input, it would be
 		// opened with whichever customer's key it names, for a caller who may not see that customer.
-		return invalidFields(append(problems, FieldError{Field: field, Message: "must not be sealed customer data"})...)
+		problems = append(problems, FieldError{Field: field, Message: "must not be sealed customer data"})
+	}
+	if _, ok := dst.(patchBody); ok {
+		problems = append(problems, outside(problems, nullFields(raw))...)
 	}
 	var fields []FieldError
 	if err := d.validate.Struct(dst); err != nil {
