@@ -102,10 +102,13 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 	req.Header.Set(HeaderEventID, ev.ID)
 	req.Header.Set(HeaderTimestamp, ts)
 	req.Header.Set(HeaderSignature, Sign(w.Secret, ts, body))
-	client := w.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
+	client := http.Client{Timeout: 10 * time.Second}
+	if w.Client != nil {
+		client = *w.Client
 	}
+	// A redirect is not followed: the POST would arrive as a GET without its body, and its 2xx
+	// would count the event delivered.
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := client.Do(req)
 	if err != nil {
 		// The URL may carry a credential (a token in its query): the error, which is logged at
@@ -125,6 +128,13 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 		// The receiver refuses this delivery itself (its body, or what it is about): sending it
 		// again would be refused again.
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("webhook %s refused: %s", ev.ID, resp.Status), "WebhookRefused", nil)
+	case code >= 300 && code <= 399:
+		// Named by scheme and host only, as the URL is: a token in its query would be logged.
+		to := "elsewhere"
+		if loc, err := resp.Location(); err == nil {
+			to = loc.Scheme + "://" + loc.Host
+		}
+		return fmt.Errorf("webhook %s answered %s, to %s: redirects are not followed; set HANDOVER_WEBHOOK_URL to the address it points to", ev.ID, resp.Status, to)
 	default:
 		return fmt.Errorf("webhook %s answered %s", ev.ID, resp.Status)
 	}

@@ -41,6 +41,29 @@ func TestWebhookRetriesAllButRefusals(t *testing.T) {
 	}
 }
 
+// A receiver that redirects has not received the event: the redirect is not followed (a POST
+// would arrive as a GET without its body, and its 200 count as delivered), and the delivery is
+// retried, saying where the receiver points to by scheme and host.
+func TestWebhookRedirectIsNotDelivered(t *testing.T) {
+	var moved int
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { moved++ }))
+	defer target.Close()
+	for _, code := range []int{301, 302, 303, 307, 308} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, target.URL+"/moved?token=s3cret-token", code)
+		}))
+		hook := &activities.Webhook{URL: srv.URL, Secret: "s"}
+		err := hook.Send(context.Background(), activities.WebhookEvent{ID: "e1"}, time.Now())
+		srv.Close()
+		require.Error(t, err, "%d", code)
+		var app *temporal.ApplicationError
+		require.False(t, errors.As(err, &app) && app.NonRetryable(), "%d is retried", code)
+		require.Contains(t, err.Error(), "to "+target.URL+": redirects are not followed")
+		require.NotContains(t, err.Error(), "s3cret-token")
+	}
+	require.Zero(t, moved, "nothing was sent where it pointed")
+}
+
 // A delivery that cannot connect is an error naming the receiver's scheme and host, never the
 // whole URL: a token in its query would be logged at every retry.
 func TestWebhookErrorLeavesTheURLsSecretsOut(t *testing.T) {
