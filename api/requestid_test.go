@@ -119,3 +119,31 @@ func TestAPageIsLoggedAndCountedOnce(t *testing.T) {
 	}
 	require.Equal(t, []string{"/inbox"}, routes)
 }
+
+// Requests with made-up methods are counted under the method "other": each would otherwise add
+// series of its own to /metrics, without end, for anyone who can reach the port.
+func TestMadeUpMethodsShareOneLabel(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	reg := prometheus.NewRegistry()
+	h := NewRouter(Deps{Store: store, Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Metrics: reg, Now: time.Now})
+	for _, m := range []string{"M00001X", "M00002X", "BREW", http.MethodGet} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(m, "/x", nil))
+	}
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	methods := map[string]float64{}
+	for _, f := range families {
+		if f.GetName() != "handover_http_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "method" {
+					methods[l.GetValue()] += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	require.Equal(t, map[string]float64{"other": 3, "GET": 1}, methods)
+}
