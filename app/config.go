@@ -451,12 +451,18 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	reportMissingKeys(keys, log)
 	// Take the port first: one in use fails at once, not after the waits for the read model and
-	// Temporal below (connections made meanwhile are answered once the API serves).
+	// Temporal below, which it is served through (alive, not ready) until the API serves.
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)
 	}
 	defer ln.Close()
+	handler := &starting{}
+	closing := make(chan struct{})
+	srv := newHTTPServer(handler, closing)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	defer srv.Close()
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
 		return stoppedStarting(ctx, log, err)
@@ -485,17 +491,14 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	defer tc.Close()
 	ready := func(ctx context.Context) error { return Readiness(ctx, tc, store) }
-	closing := make(chan struct{})
-	srv := newHTTPServer(api.NewRouter(api.Deps{
+	handler.serve(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(), TrustedProxies: c.TrustedProxies,
 		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
 		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: sealer,
 		UI:      api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},
 		Closing: closing, CommandTimeout: c.CommandTimeout,
-	}), closing)
+	}))
 	log.Info("api listening", "addr", ln.Addr().String(), "encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err := <-served:
 		return err
@@ -518,13 +521,23 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return err
 	}
 	reportMissingKeys(keys, log)
-	// Its metrics port first, as the api's: one in use fails at once, not after the waits below.
-	var metricsLn net.Listener
+	tel, err := telemetry.New(ctx, c.Telemetry("handover-worker"))
+	if err != nil {
+		return err
+	}
+	defer tel.Shutdown(context.Background())
+	// Its metrics port first, as the api's: one in use fails at once, not after the waits below,
+	// which it is served through (/healthz says the process is up while it waits).
 	if c.MetricsAddr != "" {
-		if metricsLn, err = net.Listen("tcp", c.MetricsAddr); err != nil {
+		metricsLn, err := net.Listen("tcp", c.MetricsAddr)
+		if err != nil {
 			return fmt.Errorf("listening on %s: %w", c.MetricsAddr, err)
 		}
 		defer metricsLn.Close()
+		// A worker has no API: it serves its own metrics (the Temporal SDK's, Go's) here.
+		srv := newHTTPServer(workerHTTP(tel.Registry), nil)
+		go func() { _ = srv.Serve(metricsLn) }()
+		defer srv.Close()
 	}
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
@@ -535,22 +548,11 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	tel, err := telemetry.New(ctx, c.Telemetry("handover-worker"))
-	if err != nil {
-		return err
-	}
-	defer tel.Shutdown(context.Background())
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
 		return stoppedStarting(ctx, log, err)
 	}
 	defer tc.Close()
-	if metricsLn != nil {
-		// A worker has no API: it serves its own metrics (the Temporal SDK's, Go's) here.
-		srv := newHTTPServer(workerHTTP(tel.Registry), nil)
-		go func() { _ = srv.Serve(metricsLn) }()
-		defer srv.Close()
-	}
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs())
 	return worker.Run(ctx, tc, &activities.Activities{

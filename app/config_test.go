@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -159,6 +160,58 @@ func TestStopWhileWaitingToStart(t *testing.T) {
 		require.Contains(t, logged.String(), "read model unavailable; trying again", name)
 		require.Contains(t, logged.String(), "stopped before it was ready", name)
 		require.NotContains(t, logged.String(), "context canceled", "%s: the log names what it waited for, not the stop", name)
+	}
+}
+
+// While api and worker wait at start for their read model, their ports already answer: /healthz
+// that the process is alive (a liveness probe must not kill a process that waits as it should),
+// /readyz that it is not ready, and the API anything else with 503 and Retry-After.
+func TestAliveWhileWaitingToStart(t *testing.T) {
+	t.Parallel()
+	free := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		defer ln.Close()
+		return ln.Addr().String()
+	}
+	cfg := awaitingReadModel(t)
+	cfg.HTTPAddr, cfg.MetricsAddr = free(), free()
+	client := &http.Client{Timeout: 2 * time.Second}
+	get := func(url string) (int, string, http.Header) {
+		resp, err := client.Get(url)
+		if err != nil {
+			return 0, err.Error(), nil
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body), resp.Header
+	}
+	for name, run := range map[string]func(context.Context, app.Config, *slog.Logger) error{"api": app.RunAPI, "worker": app.RunWorker} {
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- run(ctx, cfg, slog.New(slog.DiscardHandler)) }()
+		base := "http://" + cfg.HTTPAddr
+		if name == "worker" {
+			base = "http://" + cfg.MetricsAddr
+		}
+		require.Eventually(t, func() bool { code, _, _ := get(base + "/healthz"); return code == http.StatusOK }, 5*time.Second, 20*time.Millisecond, name)
+		if name == "api" {
+			code, body, _ := get(base + "/readyz")
+			require.Equal(t, http.StatusServiceUnavailable, code)
+			require.Contains(t, body, "not ready: starting")
+			code, body, header := get(base + "/api/v1/me")
+			require.Equal(t, http.StatusServiceUnavailable, code)
+			require.Contains(t, body, "starting: waiting for the read model and Temporal")
+			require.Equal(t, "5", header.Get("Retry-After"))
+		} else {
+			code, body, _ := get(base + "/metrics")
+			require.Equal(t, http.StatusOK, code)
+			require.Contains(t, body, "go_goroutines", "its own metrics are served while it waits")
+		}
+		stop()
+		require.NoError(t, <-done, name)
+		code, _, _ := get(base + "/healthz")
+		require.Zero(t, code, "%s: stopped, the port is closed", name)
 	}
 }
 
