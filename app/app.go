@@ -147,11 +147,8 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	dbURL := cfg.DatabaseURL
 	if dbURL == "" {
-		file := filepath.Join(cfg.DataDir, "readmodel.db")
-		if err := temporalserver.KeepPrivate(file); err != nil {
-			return nil, err
-		}
-		dbURL = "sqlite:" + file
+		// Made readable by its owner alone as it opens (models.Open).
+		dbURL = "sqlite:" + filepath.Join(cfg.DataDir, "readmodel.db")
 	}
 	if st.Store, err = OpenStore(ctx, dbURL, cfg.Log); err != nil {
 		return nil, err

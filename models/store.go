@@ -25,6 +25,8 @@ import (
 
 	// The pure-Go SQLite driver, registered as "sqlite"; the embedded Temporal server links it too.
 	_ "modernc.org/sqlite"
+
+	"github.com/handover/handover/privfile"
 )
 
 //go:embed migrations
@@ -86,6 +88,12 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 		path := strings.TrimPrefix(url, "sqlite:")
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, fmt.Errorf("creating directory for %s: %w", path, err)
+		}
+		if path != ":memory:" && !strings.HasPrefix(path, "file:") {
+			// The read model holds the customers' data keys and who did what for whom.
+			if err := privfile.KeepPrivate(path); err != nil {
+				return nil, err
+			}
 		}
 		dsn := "file:" + path + "?_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
 			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_time_format=sqlite"

@@ -668,3 +668,26 @@ func TestSchemaMigratedByANewerRelease(t *testing.T) {
 		require.False(t, pending)
 	})
 }
+
+// A SQLite read model is readable by its owner alone, whichever command opens it first (migrate,
+// api, worker, admin), as dev's is: it holds the customers' data keys and who did what for whom.
+func TestSQLiteReadModelIsPrivate(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "readmodel.db")
+	store, err := models.Open("sqlite:"+path, nil)
+	require.NoError(t, err)
+	_, err = store.Migrate(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, store.Close())
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	require.NoError(t, os.Chmod(path, 0o644)) // as a copy made with the usual umask
+	store, err = models.Open("sqlite:"+path, nil)
+	require.NoError(t, err)
+	require.NoError(t, store.Close())
+	info, err = os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+}

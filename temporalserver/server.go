@@ -29,6 +29,8 @@ import (
 	sqliteschema "go.temporal.io/server/schema/sqlite"
 	"go.temporal.io/server/temporal"
 	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/handover/handover/privfile"
 )
 
 // Config says where and how the embedded server runs.
@@ -130,7 +132,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		if lock, err = lockDatabase(cfg.DatabaseFile + ".lock"); err != nil {
 			return nil, err
 		}
-		if err := KeepPrivate(cfg.DatabaseFile); err != nil {
+		if err := privfile.KeepPrivate(cfg.DatabaseFile); err != nil {
 			return nil, errors.Join(err, lock.Close())
 		}
 	}
@@ -439,24 +441,4 @@ func (l slogLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
 		attrs = append(attrs, slog.Any(t.Key(), t.Value()))
 	}
 	l.log.LogAttrs(context.Background(), level, msg, attrs...)
-}
-
-// KeepPrivate makes a database file readable and writable by its owner alone: it creates it so when
-// it does not exist (SQLite gives its journal and WAL files the same mode), and takes the group's
-// and others' access from one that has it, as a data directory made beforehand with the usual
-// umask would give. Histories and the read model hold who did what for whom.
-func KeepPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
-	if err != nil {
-		// Whether it could not be made or not opened (someone else's file), the path says which.
-		return fmt.Errorf("opening or creating %s (the process must be able to read and write it): %w", path, err)
-	}
-	info, err := f.Stat()
-	if err == nil && info.Mode().Perm()&0o077 != 0 {
-		err = f.Chmod(0o600)
-	}
-	if err != nil {
-		return errors.Join(fmt.Errorf("making %s private: %w", path, err), f.Close())
-	}
-	return f.Close()
 }

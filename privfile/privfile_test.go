@@ -1,4 +1,4 @@
-package temporalserver_test
+package privfile_test
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/handover/handover/temporalserver"
+	"github.com/handover/handover/privfile"
 )
 
 // A database file is made readable by its owner alone, whether KeepPrivate creates it or finds it
@@ -16,7 +16,7 @@ func TestKeepPrivate(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	made := filepath.Join(dir, "new.db")
-	require.NoError(t, temporalserver.KeepPrivate(made))
+	require.NoError(t, privfile.KeepPrivate(made))
 	info, err := os.Stat(made)
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
@@ -24,7 +24,7 @@ func TestKeepPrivate(t *testing.T) {
 	open := filepath.Join(dir, "open.db")
 	require.NoError(t, os.WriteFile(open, []byte("kept"), 0o644))
 	require.NoError(t, os.Chmod(open, 0o644)) // whatever the test's umask
-	require.NoError(t, temporalserver.KeepPrivate(open))
+	require.NoError(t, privfile.KeepPrivate(open))
 	info, err = os.Stat(open)
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
