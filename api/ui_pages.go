@@ -1010,9 +1010,10 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	if team == "" {
 		team = me.TeamID
 	} else if team != me.TeamID {
-		// Another team's board: it must exist, and be the viewer's to see.
+		// Another team's board: it must exist, and be the viewer's to see; one outside their scope
+		// is not found, as an action outside it is (the manager view answers the same).
 		if !seesAllTeams(principal(c)) {
-			s.uiError(c, http.StatusForbidden, "You see your own team's board.")
+			s.uiError(c, http.StatusNotFound, "There is no board of team "+team+" for you: you see your own team's.")
 			return
 		}
 	}
