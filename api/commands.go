@@ -231,6 +231,11 @@ func (s *server) idempotency(c *gin.Context, a models.Action, update string, req
 
 // idempotencyKey reads the Idempotency-Key header of any POST: empty when there is none.
 func idempotencyKey(c *gin.Context) (string, error) {
+	if len(c.Request.Header.Values("Idempotency-Key")) > 1 {
+		// Which one would count is a guess: a retry sending them in the other order would not
+		// be known for the same request.
+		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "is given more than once: send one"})
+	}
 	key := c.GetHeader("Idempotency-Key")
 	if len(key) > 200 {
 		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})

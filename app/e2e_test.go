@@ -98,7 +98,7 @@ func (c caller) call(method, path string, body any, out any, headers ...string) 
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		req.Header.Add(headers[i], headers[i+1])
 	}
 	resp, err := contractClient(c.t).Do(req)
 	require.NoError(c.t, err)
