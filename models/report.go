@@ -377,10 +377,17 @@ func (g *ReportFigures) finish() {
 	}
 }
 
-// percentile is the nearest-rank percentile of sorted values.
+// percentile is the p-th percentile of sorted values (at least one), interpolated between the two
+// nearest, as a spreadsheet's PERCENTILE.INC: the median of an even number of values is the
+// midpoint of the middle two, as a manager reading "median" expects (the nearest rank gave the
+// lower of two).
 func percentile(sorted []float64, p float64) float64 {
-	rank := int(p*float64(len(sorted)) + 0.999999)
-	return sorted[min(max(rank, 1), len(sorted))-1]
+	pos := p * float64(len(sorted)-1)
+	lo := int(pos)
+	if lo+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[lo] + (pos-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
 // bounced reports whether an action went from one person to another and later back.
