@@ -1336,7 +1336,7 @@ func (s *server) uiManager(c *gin.Context) {
 		"AllTeams": me.Manager,
 		"Teams":    summaries, "Report": report, "Days": days, "Team": team, "TeamName": teamName,
 		"Charts": reportCharts(report), "Held": heldRows(report.Overall), "Periods": reviewPeriods,
-		"ListLimit": models.ReportListLimit, "Weeks": weeks,
+		"ListLimit": models.ReportListLimit, "Weeks": weeks, "NextReview": models.WeekEnd(s.Now()).AddDate(0, 0, 7),
 	})
 }
 

@@ -19,7 +19,9 @@ func TestManagerComparesTheWeeks(t *testing.T) {
 	u := newUIScale(t)
 	status, page := u.get("max", "/manager")
 	require.Equal(t, http.StatusOK, status, page)
-	require.Contains(t, page, `<p class="meta" id="weekly-reviews-none">No weekly review is kept yet`)
+	// The next Monday 06:00 UTC, as a time the browser shows in the desk's own zone.
+	next := models.WeekEnd(time.Now()).AddDate(0, 0, 7)
+	require.Contains(t, page, `<p class="meta" id="weekly-reviews-none">No weekly review is kept yet: one is made each Monday at 06:00 UTC, the next at <time datetime="`+next.Format(time.RFC3339)+`">`)
 
 	rate := func(v float64) *float64 { return &v }
 	keep := func(team string, until time.Time, f models.ReportFigures) {
