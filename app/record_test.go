@@ -130,10 +130,13 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/follow-up", map[string]any{"note": "housekeeping agreed"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", path+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
-	// Revision 14: the follow-up reminders end at the due time; an extension while paused tells
-	// the owner the time it has once resumed.
+	// Revision 14: a supervisor's withdrawal tells the hander and the recipient each in their own
+	// words; the follow-up reminders end at the due time; an extension while paused tells the
+	// owner the time it has once resumed.
 	recordFrom("followed_up_until_due", dueSoon("4s"), func(id string) {
 		path := "/api/v1/actions/" + id
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "to_id", "erin"), nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", path+"/handover/withdraw", map[string]any{"reason": "erin is needed at the bar"}, nil))
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		waitStatus(t, alice, id, "checking", 0)

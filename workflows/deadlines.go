@@ -72,8 +72,20 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		s.PendingHandoverID = ""
 		s.Status = StatusAssigned
 		ev := s.record(now, SystemActor, EventHandoverExpired, map[string]any{"handover_id": h.ID, "from_id": h.FromID, "to_id": h.ToID})
-		s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
-			fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, s.who(h.ToID), s.who(h.FromID)))
+		if s.revision >= 14 {
+			// Each told in their own words: the owner is not named to themselves.
+			owns := "you still own it"
+			if s.OwnerID != h.FromID {
+				owns = s.who(s.OwnerID) + " still owns it"
+			}
+			s.notify(ev, NotifyHandoverExpired, []string{h.FromID}, "",
+				fmt.Sprintf("The handover of %q to %s was not accepted in time; %s.", s.Title, s.who(h.ToID), owns))
+			s.notify(ev, NotifyHandoverExpired, []string{h.ToID}, "",
+				fmt.Sprintf("The handover of %q to you was not accepted in time; %s still owns it.", s.Title, s.who(s.OwnerID)))
+		} else {
+			s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
+				fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, s.who(h.ToID), s.who(h.FromID)))
+		}
 		within := h.AcceptWithin // a pause in between moved the expiry on, not the time given
 		if within <= 0 {
 			within = s.between(h.RequestedAt, *h.ExpiresAt)

@@ -688,6 +688,25 @@ func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
 	h, ev := s.endPending(now, in.Actor.ID, in.Reason)
 	s.Status = StatusAssigned
+	if s.revision >= 14 {
+		// Each told in their own words: the recipient of the handover to them, the hander (when
+		// a supervisor withdrew it) of theirs, which they keep.
+		whose := "the"
+		if in.Actor.ID != h.FromID {
+			whose = s.who(h.FromID) + "'s"
+		}
+		s.notify(ev, NotifyHandoverWithdrawn, []string{h.ToID}, "",
+			fmt.Sprintf("%s withdrew %s handover of %q to you: %s. %s keeps it.", s.who(in.Actor.ID), whose, s.Title, in.Reason, s.who(s.OwnerID)))
+		if in.Actor.ID != h.FromID {
+			keeps := "You keep it."
+			if s.OwnerID != h.FromID {
+				keeps = s.who(s.OwnerID) + " keeps it."
+			}
+			s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID}, "",
+				fmt.Sprintf("%s withdrew your handover of %q to %s: %s. %s", s.who(in.Actor.ID), s.Title, s.who(h.ToID), in.Reason, keeps))
+		}
+		return []Event{ev}
+	}
 	told := []string{h.ToID}
 	if in.Actor.ID != h.FromID {
 		told = append(told, h.FromID)

@@ -71,3 +71,54 @@ func TestRevision14ExtendWhilePausedSaysTheTimeLeft(t *testing.T) {
 	require.Equal(t, `"Late checkout" is now due 1 h 30 min after it resumes (it is paused): the guest asked for more time`, told(14))
 	require.Equal(t, `"Late checkout" is now due 2029-06-01T10:30:00Z: the guest asked for more time`, told(13))
 }
+
+// From revision 14 the people a handover's expiry or withdrawal concerns are told each in their
+// own words: the owner is not named to themselves ("Alice Adams still owns it" in Alice's inbox).
+func TestRevision14EachToldInTheirOwnWords(t *testing.T) {
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	alice := workflows.Actor{ID: "alice", Role: workflows.RoleAgent, Name: "Alice Adams"}
+	carol := workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Cole"}
+	toBob := onShift("bob", 1)
+	toBob.Name = "Bob Brown"
+	told := func(revision int, end func(s *workflows.State)) map[string][]string {
+		in := startInput(fmt.Sprintf("r14-told-%d", revision))
+		in.Revision, in.CreatedBy, in.OwnerName = revision, alice, "Alice Adams"
+		in.DueAt = now.Add(8 * time.Hour)
+		s, _ := workflows.NewState(in, now)
+		h := handoverTo(toBob)
+		h.Actor = alice
+		workflows.ApplyHandover(&s, h, now)
+		s.TakeOutbox()
+		end(&s)
+		out := map[string][]string{}
+		for _, n := range s.TakeOutbox() {
+			if n.Kind == workflows.NotifyHandoverExpired || n.Kind == workflows.NotifyHandoverWithdrawn {
+				for _, to := range n.To {
+					out[to] = append(out[to], n.Message)
+				}
+			}
+		}
+		return out
+	}
+	expire := func(s *workflows.State) {
+		s.Fire(workflows.DeadlineAccept, s.PendingHandover().ExpiresAt.Add(time.Second))
+	}
+	withdrawBy := func(a workflows.Actor) func(s *workflows.State) {
+		return func(s *workflows.State) {
+			workflows.ApplyWithdraw(s, workflows.WithdrawInput{Actor: a, Reason: "needed at the bar"}, now.Add(time.Minute))
+		}
+	}
+	require.Equal(t, map[string][]string{
+		"alice": {`The handover of "Late checkout" to Bob Brown was not accepted in time; you still own it.`},
+		"bob":   {`The handover of "Late checkout" to you was not accepted in time; Alice Adams still owns it.`},
+	}, told(14, expire))
+	require.Equal(t, map[string][]string{
+		"bob":   {`Carol Cole withdrew Alice Adams's handover of "Late checkout" to you: needed at the bar. Alice Adams keeps it.`},
+		"alice": {`Carol Cole withdrew your handover of "Late checkout" to Bob Brown: needed at the bar. You keep it.`},
+	}, told(14, withdrawBy(carol)))
+	require.Equal(t, map[string][]string{
+		"bob": {`Alice Adams withdrew the handover of "Late checkout" to you: needed at the bar. Alice Adams keeps it.`},
+	}, told(14, withdrawBy(alice)))
+	old := `The handover of "Late checkout" to Bob Brown was not accepted in time; Alice Adams still owns it.`
+	require.Equal(t, map[string][]string{"alice": {old}, "bob": {old}}, told(13, expire), "revision 13 tells both in one message")
+}

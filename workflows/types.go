@@ -539,6 +539,8 @@ func (s *State) WithHander(id string) {
 // Revision 14 ends the hander's follow-up reminders at the due time, where they asked the hander
 // to follow up every follow_up_every after they had been asked to check; and an extension of a
 // paused action tells the owner the time it has once resumed, not a due time that will move.
+// A handover's expiry and a supervisor's withdrawal of it tell the hander and the recipient each in
+// their own words (two notifications), where one message to both named the owner to themselves.
 const CurrentRevision = 14
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
