@@ -683,7 +683,7 @@ const timelinePage = 100
 // acceptBlockedFor says why the recipient of the pending handover cannot accept it now (off
 // shift, say), or "": the page tells them instead of offering a form the workflow would refuse.
 func acceptBlockedFor(state *workflows.State, me models.Staff) string {
-	why := workflows.IneligibleNow(*state, recipientOf(me))
+	why := workflows.IneligibleToYou(*state, recipientOf(me))
 	switch {
 	case why == "":
 		return ""

@@ -346,7 +346,7 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &u))
 	require.Equal(t, "unassigned", u.Status)
 	require.Equal(t, http.StatusForbidden, carol.call("POST", "/api/v1/actions/"+u.ID+"/claim", nil, &p), "carol's authority is 3")
-	require.Contains(t, p.Detail, "you cannot take this action on: Carol Clark has authority 3")
+	require.Contains(t, p.Detail, "you cannot take this action on: you have authority 3")
 	require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+u.ID+"/claim", nil, &u))
 	require.Equal(t, "dave", u.OwnerID)
 	require.Equal(t, "assigned", u.Status)

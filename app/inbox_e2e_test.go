@@ -180,7 +180,7 @@ func testWorkStaysWithSomeoneWhoCanAct(t *testing.T, st *app.Stack) {
 
 	require.Equal(t, http.StatusOK, patCalls.call("POST", "/api/v1/shifts/end", nil, nil))
 	require.Equal(t, http.StatusForbidden, patCalls.call("POST", path+"/accept", map[string]any{"summary": "I take it on"}, &p))
-	require.Equal(t, "you cannot take this action on: "+pat+" is not on shift", p.Detail)
+	require.Equal(t, "you cannot take this action on: you are not on shift", p.Detail, "said to them, not of them")
 	require.Equal(t, http.StatusOK, patCalls.call("POST", "/api/v1/shifts/start", nil, nil))
 	require.Equal(t, http.StatusOK, patCalls.call("POST", path+"/accept", map[string]any{"summary": "I take it on"}, &a))
 	require.Equal(t, pat, a.OwnerID)

@@ -172,7 +172,7 @@ func TestUnassignedEscalatesThenIsClaimed(t *testing.T) {
 	require.Equal(t, workflows.StatusEscalated, escalated.state.Status)
 	require.Empty(t, escalated.state.OwnerID)
 	requireRefused(t, refused, workflows.ErrForbidden) // who the caller is, not a field they sent
-	require.Contains(t, refused.err.Error(), "you cannot take this action on: bob is not on shift")
+	require.Contains(t, refused.err.Error(), "you cannot take this action on: you are not on shift")
 	requireRefused(t, forOther, workflows.ErrForbidden)
 	requireRefused(t, byService, workflows.ErrForbidden)
 	require.Contains(t, byService.err.Error(), "your role (service) cannot own actions")

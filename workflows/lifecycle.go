@@ -284,7 +284,7 @@ func checkEligible(s *State, field string, r Recipient) error {
 // checkCallerEligible refuses a caller who cannot own the action they are taking on (by accepting
 // or claiming it): 403, as it is about who they are now, not a field they sent.
 func checkCallerEligible(s *State, r Recipient) error {
-	if why := Ineligible(s, r); why != "" {
+	if why := ineligible(s, r, true); why != "" {
 		return refuse(ErrForbidden, "you cannot take this action on: %s", why)
 	}
 	return nil
@@ -292,22 +292,38 @@ func checkCallerEligible(s *State, r Recipient) error {
 
 // Ineligible says why r cannot own this action, or "" when they can: the rules every new owner
 // meets. People are named as the action's revision names them.
-func Ineligible(s *State, r Recipient) string {
+func Ineligible(s *State, r Recipient) string { return ineligible(s, r, false) }
+
+// ineligible is Ineligible, said to r themselves when you is true ("you are not on shift").
+func ineligible(s *State, r Recipient, you bool) string {
+	// is says a fact of r, in the third person or the second.
+	is := func(third, second string, args ...any) string {
+		if you {
+			return fmt.Sprintf(second, args...)
+		}
+		return fmt.Sprintf("%s "+third, append([]any{s.whoIs(r)}, args...)...)
+	}
 	switch {
 	case blank(r.ID):
 		return "a person is required"
 	case !r.Active:
-		return fmt.Sprintf("%s is not an active member of staff", s.whoIs(r))
+		return is("is not an active member of staff", "you are not an active member of staff")
 	case !r.Role.CanOwn():
-		return fmt.Sprintf("%s has role %s and cannot own actions", s.whoIs(r), r.Role)
+		return is("has role %s and cannot own actions", "your role (%s) cannot own actions", r.Role)
 	case s.TeamID != "" && r.TeamID != s.TeamID:
-		return fmt.Sprintf("%s is not in team %s", s.whoIs(r), s.TeamID)
+		return is("is not in team %s", "you are not in team %s", s.TeamID)
 	case r.Authority < s.RequiredAuthority:
-		return fmt.Sprintf("%s has authority %d, this action needs %d", s.whoIs(r), r.Authority, s.RequiredAuthority)
+		return is("has authority %d, this action needs %d", "you have authority %d, this action needs %d", r.Authority, s.RequiredAuthority)
 	case !r.OnShift:
-		return fmt.Sprintf("%s is not on shift", s.whoIs(r))
+		return is("is not on shift", "you are not on shift")
 	}
 	return ""
+}
+
+// IneligibleToYou is IneligibleNow said to the person themselves: "you are not on shift".
+func IneligibleToYou(s State, r Recipient) string {
+	s.revision = CurrentRevision
+	return ineligible(&s, r, true)
 }
 
 // CheckRecipient refuses someone who could not take any action of the team: inactive, in a role
