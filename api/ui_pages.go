@@ -1220,32 +1220,43 @@ func (s *server) uiShift(c *gin.Context) {
 		counts[it.Status]++
 		ids = append(ids, it.ActionID)
 	}
-	// The titles of the actions the viewer may see, a list (one read) per 200 of them.
-	titles := map[string]string{}
+	// The titles, owners and statuses of the actions the viewer may see, a list (one read) per
+	// 200 of them.
+	type now struct{ Title, OwnerID, Status string }
+	actions := map[string]now{}
 	for chunk := range slices.Chunk(ids, maxListIDs) {
 		q := url.Values{"id": chunk, "limit": {strconv.Itoa(maxListIDs)}}
 		var page struct {
 			Items []struct {
-				ID    string `json:"id"`
-				Title string `json:"title"`
+				ID      string `json:"id"`
+				Title   string `json:"title"`
+				OwnerID string `json:"owner_id"`
+				Status  string `json:"status"`
 			} `json:"items"`
 		}
 		if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); r.ok() && r.decode(&page) == nil {
 			for _, a := range page.Items {
-				titles[a.ID] = a.Title
+				actions[a.ID] = now{Title: a.Title, OwnerID: a.OwnerID, Status: a.Status}
 			}
 		}
 	}
-	// Those that did not pass stay with the outgoing person: the page says so rather than that
-	// all is settled.
-	left := counts[workflows.ShiftItemSkipped] + counts[workflows.ShiftItemDeclined] +
-		counts[workflows.ShiftItemExpired] + counts[workflows.ShiftItemWithdrawn]
+	// Those that did not pass and are still the outgoing person's stay with them: the page says
+	// so rather than that all is settled. One passed on since (reassigned, accepted from another
+	// handover, completed) does not stay, nor one another shift handover passes on.
+	left := 0
 	for _, it := range p.Items {
-		if it.InShift != "" {
-			left-- // another shift handover passes it on
+		switch it.Status {
+		case workflows.ShiftItemSkipped, workflows.ShiftItemDeclined, workflows.ShiftItemExpired, workflows.ShiftItemWithdrawn:
+		default:
+			continue
+		}
+		a, seen := actions[it.ActionID]
+		gone := seen && (a.OwnerID != p.FromID || a.Status == string(workflows.StatusCompleted) || a.Status == string(workflows.StatusCancelled))
+		if it.InShift == "" && !gone {
+			left++
 		}
 	}
-	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Titles": titles, "Left": left})
+	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Actions": actions, "Left": left})
 }
 
 // teamSummary is one line of the manager's view.

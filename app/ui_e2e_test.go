@@ -810,7 +810,7 @@ func webAnswerByDueTime(t *testing.T, st *app.Stack) {
 // A shift handover that could not pass an action on says that it stays with the outgoing person,
 // not that every action is settled, and names nobody it went to.
 func webShiftLeavesSome(t *testing.T, st *app.Stack) {
-	out, _, sup, outID, inID := teamOf3(t, st)
+	out, in, sup, outID, inID := teamOf3(t, st)
 	var a action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
@@ -829,6 +829,13 @@ func webShiftLeavesSome(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "Done, but 1 action stays with "+outID+"</strong>: open it below: a supervisor can reassign it, and its owner hand it over on its own unless it is at its due time or escalated.")
 	require.NotContains(t, page, "Every action is settled")
 	require.Regexp(t, `<td>—</td><td><span class="status">skipped</span>`, page, "a skipped action went to nobody")
+	require.Contains(t, page, `<td>`+outID+`'s</td></tr>`, "whose it is now")
+	// Its own handover accepted since, it stays with the outgoing person no more.
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I take the action on"}, nil))
+	_, page = w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+	require.Contains(t, page, "Every action is settled")
+	require.NotContains(t, page, "Done, but")
+	require.Contains(t, page, `<td>`+inID+`'s</td></tr>`)
 
 	// One the action's own workflow refuses (the recipient lacks the authority it needs) says why
 	// in words, not in the Update's field names.
