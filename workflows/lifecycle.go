@@ -682,6 +682,13 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 // CheckWithdraw refuses taking back a pending handover by anyone but the one who made it or a
 // supervisor, or without a reason for the recipient.
 func CheckWithdraw(s *State, in WithdrawInput) error {
+	if s.PendingHandover() == nil && len(s.Handovers) > 0 {
+		// Answered (or ended) a moment before: say how, not only the action's status now.
+		if last := s.Handovers[len(s.Handovers)-1]; last.RespondedAt != nil && last.Status != HandoverPending {
+			return refuse(ErrConflict, "no handover waits to be withdrawn: the last one, to %s, was %s at %s",
+				s.who(last.ToID), last.Status, last.RespondedAt.UTC().Format(time.RFC3339))
+		}
+	}
 	if err := checkTransition(s, UpdateWithdraw); err != nil {
 		return err
 	}

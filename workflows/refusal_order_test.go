@@ -58,3 +58,16 @@ func TestCheckOfAnEscalatedActionSaysWhatIsLeft(t *testing.T) {
 	require.Equal(t, "cannot check an action that is escalated: a supervisor or manager reassigns it, extends its due time or completes it", check(Actor{ID: "alice", Role: RoleAgent}))
 	require.Equal(t, "cannot check an action that is escalated: complete it if it is done, or reassign it or extend its due time", check(Actor{ID: "carol", Role: RoleSupervisor}))
 }
+
+// A withdrawal that comes just after the handover was answered says how it was answered, and
+// when, not only what the action is now.
+func TestWithdrawTooLateSaysWhatHappened(t *testing.T) {
+	at := time.Date(2026, 12, 4, 11, 6, 0, 0, time.UTC)
+	s := &State{ID: "a1", Status: StatusAssigned, OwnerID: "bob", TeamID: "frontdesk", DueAt: at.Add(time.Hour),
+		Handovers: []Handover{{ID: "h1", FromID: "alice", ToID: "bob", Status: HandoverAccepted, RespondedAt: &at}}}
+	err := CheckWithdraw(s, WithdrawInput{Actor: Actor{ID: "carol", Role: RoleSupervisor}, Reason: "needed at the bar"})
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr), "a refusal: %v", err)
+	require.Equal(t, ErrConflict, appErr.Type())
+	require.Equal(t, "no handover waits to be withdrawn: the last one, to bob, was accepted at 2026-12-04T11:06:00Z", appErr.Message())
+}
