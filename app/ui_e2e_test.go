@@ -771,7 +771,8 @@ func webEscalatedInInbox(t *testing.T, st *app.Stack) {
 	require.False(t, listed(as(t, st, "carol")), "another team's supervisor")
 	require.False(t, listed(out), "an agent's own escalated action is under the actions they own")
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
-	require.Regexp(t, `(?s)<h2 id="h-escalated">Escalated to me <span class="count">1</span></h2>.*?data-action="`+a.ID+`"`, page)
+	require.Regexp(t, `(?s)<h2 id="h-escalated">Escalated to me <span class="count">1</span></h2>.*?data-action="`+a.ID+`".*?<span class="badge danger">level 2</span>`, page,
+		"its card says how far up it went")
 	_, page = signedIn(t, st, out.token).do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="h-escalated"`, "no escalation reaches an agent")
 }
