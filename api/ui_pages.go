@@ -139,7 +139,8 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	recent := told.Items
 	// The person's own actions at their due time are under Owned, not Checks (which are the checks
 	// they make of others' work): the heading says how many of them want an outcome now.
-	atCheck, offered, escalated := 0, 0, 0
+	atCheck, offered, escalated, needsNotes := 0, 0, 0, 0
+	notes := policyNotes{}
 	for _, a := range owned {
 		switch a.Status {
 		case string(workflows.StatusChecking):
@@ -148,6 +149,11 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 			offered++
 		case string(workflows.StatusEscalated):
 			escalated++
+		case string(workflows.StatusAssigned):
+			// A shift handover skips one whose policy asks for notes its one text cannot give.
+			if required, err := notes.required(c.Request.Context(), s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion}); err == nil && len(required) > 0 {
+				needsNotes++
+			}
 		}
 	}
 	// A list at its bound holds the first InboxListLimit: the page says how many there are in all,
@@ -174,7 +180,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		if !workflows.Role(me.Role).SupervisorOrAbove() {
 			stuck = atCheck + escalated
 		}
-		data["EndShiftWarning"] = endShiftWarning(ownedTotal, offered, stuck, awaitingTotal)
+		data["EndShiftWarning"] = endShiftWarning(ownedTotal, offered, stuck, needsNotes, awaitingTotal)
 		data["OwnedStuck"] = stuck
 		data["Claimable"] = s.claimable(c, me)
 	}
@@ -226,7 +232,7 @@ func (s *server) claimable(c *gin.Context, me models.Staff) []actionRow {
 // they own stay theirs (those offered to a colleague until accepted; those at their due time or
 // escalated, stuck, only a supervisor passes on), and the handovers waiting for them cannot be
 // accepted off shift.
-func endShiftWarning(owned, offered, stuck, awaiting int) string {
+func endShiftWarning(owned, offered, stuck, needsNotes, awaiting int) string {
 	var parts []string
 	if owned > 0 {
 		of := ""
@@ -238,11 +244,16 @@ func endShiftWarning(owned, offered, stuck, awaiting int) string {
 		}
 		stays := fmt.Sprintf("You still own %s%s: %s yours; ", plural(owned, "open action"), of, pick(owned, "it stays", "they stay"))
 		// The shift handover passes on neither the actions offered to a colleague (skipped while
-		// the offer waits) nor those only a supervisor can reassign.
-		passes := max(owned-stuck-offered, 0)
+		// the offer waits), nor those whose policy asks for notes its one text cannot give, nor
+		// those only a supervisor can reassign.
+		passes := max(owned-stuck-offered-needsNotes, 0)
 		var not []string
 		if offered > 0 {
 			not = append(not, fmt.Sprintf("the %d offered to a colleague, which %s for an answer", offered, pick(offered, "waits", "wait")))
+		}
+		if needsNotes > 0 {
+			not = append(not, fmt.Sprintf("the %d whose policy %s for notes a shift handover cannot give (hand %s over from its own page)",
+				needsNotes, pick(needsNotes, "asks", "ask"), pick(needsNotes, "it", "each")))
 		}
 		if stuck > 0 {
 			not = append(not, fmt.Sprintf("the %d at %s due time or escalated", stuck, pick(stuck, "its", "their")))
@@ -254,14 +265,14 @@ func endShiftWarning(owned, offered, stuck, awaiting int) string {
 		switch {
 		case len(not) == 0:
 			stays += fmt.Sprintf("the shift handover form below passes %s on.", pick(owned, "it", "them"))
-		case passes == 0 && offered == 0:
+		case passes == 0 && offered == 0 && needsNotes == 0:
 			stays += fmt.Sprintf("at %s due time or escalated, no handover passes %s on: ask a supervisor to reassign %s.",
 				pick(owned, "its", "their"), pick(owned, "it", "them"), pick(owned, "it", "them"))
-		case passes == 0 && stuck == 0:
+		case passes == 0 && stuck == 0 && needsNotes == 0:
 			stays += fmt.Sprintf("offered to a colleague, %s for an answer: the shift handover form below passes %s on only once you withdraw the %s.",
 				pick(owned, "it waits", "they wait"), pick(owned, "it", "them"), pick(owned, "offer", "offers"))
 		case passes == 0:
-			stays += "the shift handover form below passes none of them on: not " + strings.Join(not, ", nor ") + advice + "."
+			stays += "the shift handover form below passes " + pick(owned, "nothing", "none of them") + " on: not " + strings.Join(not, ", nor ") + advice + "."
 		default:
 			stays += fmt.Sprintf("the shift handover form below passes %s on, but not %s%s.", pick(passes, "one", fmt.Sprint(passes)), strings.Join(not, ", nor "), advice)
 		}

@@ -939,7 +939,10 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 		"priority": "normal", "owner_id": "alice", "due_in": "2h",
 	}, &a))
 	w := signedIn(t, st, "demo-alice")
-	_, page := w.do(http.MethodGet, "/actions/new", nil)
+	// The end-of-shift warning does not count it among those a shift handover passes on.
+	_, page := w.do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `id="form-on-shift" data-confirm="[^"]*(but not|on: not) [^"]*the \d+ whose policy asks? for notes a shift handover cannot give`, page)
+	_, page = w.do(http.MethodGet, "/actions/new", nil)
 	require.Regexp(t, `<datalist id="categories"><option value="request">.*<option value="refund">`, page, "the new action form offers the categories with a policy")
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `name="field_amount"`)
