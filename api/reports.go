@@ -30,7 +30,8 @@ func (s *server) scopedTeam(c *gin.Context, team string) (string, error) {
 	caller := principal(c)
 	if !seesAllTeams(caller) {
 		if team != "" && team != teamOf(caller) {
-			return "", errorf(kindNotFound, "there is no team %q", team)
+			// Not found, as an action outside the caller's scope is; not that it does not exist.
+			return "", errorf(kindNotFound, "there is no team %q among yours: you see your own team's", team)
 		}
 		return teamOf(caller), nil
 	}

@@ -417,7 +417,7 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 		Items []action `json:"items"`
 	}
 	require.Equal(t, http.StatusNotFound, kim.call("GET", "/api/v1/actions?team_id=frontdesk", nil, &p), "another team's list is out of scope, as its actions are")
-	require.Equal(t, `there is no team "frontdesk"`, p.Detail)
+	require.Equal(t, `there is no team "frontdesk" among yours: you see your own team's`, p.Detail)
 	require.Equal(t, http.StatusOK, kim.call("GET", "/api/v1/actions?team_id="+team, nil, &page), "their own team")
 	require.Empty(t, page.Items)
 	require.Equal(t, http.StatusNotFound, root.call("GET", "/api/v1/actions?team_id=no-such-team", nil, &p), "a team that does not exist, for one who sees every team")

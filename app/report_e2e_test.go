@@ -201,7 +201,9 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusForbidden, a1.call("GET", q, nil, &p), "agents do not read the report")
 	require.Equal(t, http.StatusNotFound, sv.call("GET", q+"&team_id=frontdesk", nil, &p), "another team's report is out of a supervisor's scope")
-	require.Equal(t, `there is no team "frontdesk"`, p.Detail, "told as for a team that does not exist")
+	require.Equal(t, `there is no team "frontdesk" among yours: you see your own team's`, p.Detail, "told as for a team that does not exist")
+	require.Equal(t, http.StatusNotFound, sv.call("GET", q+"&team_id=no-such-team", nil, &p))
+	require.Equal(t, `there is no team "no-such-team" among yours: you see your own team's`, p.Detail, "the same words")
 	require.Equal(t, http.StatusUnprocessableEntity, sv.call("GET", "/api/v1/reports/handovers?since=yesterday", nil, &p))
 	require.Equal(t, http.StatusUnprocessableEntity, sv.call("GET", "/api/v1/reports/handovers?since=0001-01-01T00:00:00Z&until=9999-12-31T00:00:00Z", nil, &p), "a window over a year")
 	require.Equal(t, "since", p.Errors[0].Field)
