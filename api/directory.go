@@ -288,8 +288,8 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	} else if err != nil {
 		return 0, nil, named(err, "member of staff", st.ID)
 	}
-	if req.Name != nil {
-		s.ui.names.forget()
+	if req.Name != nil || req.OnShift != nil || req.Role != nil {
+		s.ui.names.forget() // the pages name people and say who is off shift
 	}
 	return http.StatusOK, staffJSON(st), nil
 }
@@ -438,6 +438,7 @@ func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
 		if err != nil {
 			return 0, nil, err
 		}
+		s.ui.names.forget() // the pages say who is off shift
 		return http.StatusOK, staffJSON(st), nil
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
 )
 
 // namesTTL is how long pages go on using the staff directory they last read: a name changed
@@ -21,7 +22,8 @@ type staffNames struct {
 
 	mu    sync.Mutex
 	names map[string]string
-	read  time.Time // when the directory was last read, or last tried
+	off   map[string]bool // who is off shift, of those who own actions
+	read  time.Time       // when the directory was last read, or last tried
 }
 
 func newStaffNames(store *models.Store) *staffNames {
@@ -51,16 +53,27 @@ func (n *staffNames) refresh(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	names := make(map[string]string, len(staff))
+	names, off := make(map[string]string, len(staff)), map[string]bool{}
 	for _, st := range staff {
 		if st.Name != "" {
 			names[st.ID] = st.Name
 		}
+		if !st.OnShift && workflows.Role(st.Role).CanOwn() {
+			off[st.ID] = true
+		}
 	}
 	n.mu.Lock()
-	n.names = names
+	n.names, n.off = names, off
 	n.mu.Unlock()
 	return nil
+}
+
+// offShift reports whether the member of staff with the ID is off shift, as the directory last
+// read says (false for an ID it does not know).
+func (n *staffNames) offShift(id string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.off[id]
 }
 
 // forget makes the next page read the directory again (someone was added or renamed).

@@ -93,6 +93,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
 			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
 			t.Run("escalations_in_the_inbox", func(t *testing.T) { webEscalatedInInbox(t, st) })
+			t.Run("handover_to_someone_off_shift", func(t *testing.T) { webHandoverToOffShift(t, st) })
 			t.Run("answer_by_the_due_time", func(t *testing.T) { webAnswerByDueTime(t, st) })
 			t.Run("recipients_without_the_authority", func(t *testing.T) { webRecipientsAuthority(t, st) })
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
@@ -749,6 +750,23 @@ func webInboxTold(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/decline", map[string]any{"reason": "off at midnight"}, nil))
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<a href="/actions/`+a.ID+`">`+inID+` declined &#34;Wake-up call at 5am&#34;: off at midnight. You still own it.</a>`)
+}
+
+// A handover waits for someone who has ended their shift since: the board and the action page say
+// that they cannot accept it (unanswered, it expires and escalates).
+func webHandoverToOffShift(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
+	w := signedIn(t, st, sup.token)
+	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="recipient-off-shift"`)
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `<strong class="danger-text" id="recipient-off-shift">(off shift: cannot accept it until their shift starts)</strong>`)
+	_, page = w.do(http.MethodGet, "/board", nil)
+	require.Regexp(t, `(?s)<h2 id="h-pending">.*?`+a.ID+`.*?<strong class="danger-text">off shift: cannot accept it</strong>`, page)
 }
 
 // An escalated action is in the inbox of those its alerts reach, to act on: the team's supervisor
