@@ -132,6 +132,7 @@ func newUI(opts UIOptions, staff *staffNames) (*ui, error) {
 	funcs := maps.Clone(uiFuncs)
 	funcs["who"] = staff.of
 	funcs["offShift"] = staff.offShift
+	funcs["shiftOf"] = shiftOf
 	funcs["eventText"] = func(e eventJSON) []eventPart { return eventText(e, staff.of) }
 	funcs["causeText"] = func(e eventJSON) string { return causeText(e, staff.of) }
 	funcs["auditText"] = func(e auditEntryJSON) string { return auditText(e, staff.of) }

@@ -1505,6 +1505,15 @@ func causeText(e eventJSON, who func(id string) string) string {
 	return label(e.Cause)
 }
 
+// shiftOf is the shift handover a timeline entry was caused by, or "".
+func shiftOf(e eventJSON) string {
+	if e.Cause != workflows.CauseShiftHandover {
+		return ""
+	}
+	id, _ := e.Data["shift_handover_id"].(string)
+	return id
+}
+
 // rfc3339 finds the times a notification's message carries (the workflow writes them in UTC).
 var rfc3339 = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
 

@@ -918,7 +918,7 @@ func webShift(t *testing.T, st *app.Stack) {
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `answer by <time id="handover-expires" datetime="[0-9T:-]+Z">`, page, "the page says by when the recipient must answer")
 	require.NotContains(t, page, `id="past-handovers"`, "no answered handover to list yet")
-	require.Contains(t, page, "<strong>handover requested</strong> by Erin Evans <small>(in a shift handover started by Carol Clark)</small>",
+	require.Contains(t, page, `<strong>handover requested</strong> by Erin Evans <small>(<a href="`+progress+`">in a shift handover started by Carol Clark</a>)</small>`,
 		"made in erin's name, the timeline says who started it")
 	// The timeline says who and when in the page's words, not the API's field names and timestamps.
 	// A time is a <time> element, so the browser shows it in the desk's time zone like the others.
