@@ -67,3 +67,16 @@ func TestHumanDuration(t *testing.T) {
 		require.Equal(t, want, humanDuration(d), d.String())
 	}
 }
+
+// Beside its field, a refusal says the API's names and values inside its sentence as the form
+// does: the check's result "not_done" reads "not done", as the banner above the form says it.
+func TestFieldErrorsInFormWords(t *testing.T) {
+	r := apiResult{Problem: &problemBody{Errors: []FieldError{
+		{Field: "next", Message: "only when the result is not_done"},
+		{Field: "due_in", Message: "give due_in or due_at, not both"},
+	}}}
+	require.Equal(t, map[string]string{
+		"next":   "only when the result is not done",
+		"due_in": "give a duration or a time, not both",
+	}, r.fields())
+}

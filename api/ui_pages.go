@@ -472,7 +472,9 @@ func (r apiResult) fields() map[string]string {
 	out := map[string]string{}
 	if r.Problem != nil {
 		for _, f := range r.Problem.Errors {
-			out[f.Field] = formWords(f.Message)
+			// Beside its field, the field needs no naming, but the API's names and values inside
+			// the sentence are said as the forms say them ("not_done" reads "not done").
+			out[f.Field] = sayFieldsInText(formWords(f.Message))
 		}
 	}
 	return out
