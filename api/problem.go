@@ -147,6 +147,12 @@ func classify(err error) (*apiError, bool) {
 		// worker of another version): nothing the caller sent is wrong, and only an operator mends it.
 		return &apiError{kind: kindUnavailable, detail: "the action's workflow cannot take requests now: its worker fails to run it (the worker's log says why); retry later"}, true
 	}
+	var queryFailed *serviceerror.QueryFailed
+	if errors.As(err, &queryFailed) {
+		// The worker could not answer the workflow's query (replaying it after a restart, say):
+		// nothing the caller sent is wrong, and the next try is usually answered.
+		return &apiError{kind: kindUnavailable, detail: "the workflow could not answer just now (its worker's log says why); retry shortly"}, true
+	}
 	var stuck *serviceerror.FailedPrecondition
 	if errors.As(err, &stuck) {
 		// A query with no worker polling the task queue ("no poller seen"), or an Update to a

@@ -26,6 +26,17 @@ func TestNoWorkerIsUnavailableNotInternal(t *testing.T) {
 	require.Contains(t, ae.detail, "no worker is running it")
 }
 
+// A query the worker could not answer (replaying the workflow right after a restart, as a kill -9
+// test of a shift handover once saw) is 503 with a retry hint, not 500.
+func TestFailedQueryIsUnavailable(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("asking shift handover s1: %w", serviceerror.NewQueryFailed("[TMPRL1100] invalid state transition"))
+	ae, ok := classify(err)
+	require.True(t, ok)
+	require.Equal(t, http.StatusServiceUnavailable, statusOfKind[ae.kind])
+	require.Contains(t, ae.detail, "retry shortly")
+}
+
 // An Update or query to a workflow whose task keeps failing in its worker (Temporal's
 // WorkflowNotReady) is the operator's to mend: 503 saying so, not a bare 500.
 func TestFailingWorkflowIsUnavailable(t *testing.T) {
