@@ -294,9 +294,6 @@ func joinKey(path, key string) string {
 	return path + "." + key
 }
 
-// outside drops from fields what is said of a field problems name, or of a part of one: a value of
-// the wrong type was not decoded, so its rules have nothing to say of it (notes given as text do
-// not also lack a summary).
 // patchBody is a request body that changes only the fields it sends (PATCH): a field sent as null
 // would otherwise read as one left out, and the request answer 200 having changed nothing.
 type patchBody interface{ patch() }
@@ -324,6 +321,9 @@ func nullFields(raw []byte) []FieldError {
 	return out
 }
 
+// outside drops from fields what is said of a field problems name, or of a part of one: a value of
+// the wrong type was not decoded, so its rules have nothing to say of it (notes given as text do
+// not also lack a summary).
 func outside(problems, fields []FieldError) []FieldError {
 	return slices.DeleteFunc(fields, func(f FieldError) bool { return covered(problems, f.Field) })
 }

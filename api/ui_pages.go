@@ -51,7 +51,7 @@ func (s *server) rows(items []actionJSON) []actionRow {
 	out := make([]actionRow, len(items))
 	for i, a := range items {
 		r := actionRow{actionJSON: a}
-		open := a.Status != string(workflows.StatusCompleted) && a.Status != string(workflows.StatusCancelled)
+		open := !workflows.Status(a.Status).Final()
 		r.Overdue = open && !a.Paused && a.DueAt.Before(now)
 		r.DueIn = humanDuration(a.DueAt.Sub(now))
 		if a.DueLeft != nil {
@@ -1258,14 +1258,9 @@ func (s *server) uiShift(c *gin.Context) {
 	// handover, completed) does not stay, nor one another shift handover passes on.
 	left := 0
 	for _, it := range p.Items {
-		switch it.Status {
-		case workflows.ShiftItemSkipped, workflows.ShiftItemDeclined, workflows.ShiftItemExpired, workflows.ShiftItemWithdrawn:
-		default:
-			continue
-		}
 		a, seen := actions[it.ActionID]
-		gone := seen && (a.OwnerID != p.FromID || a.Status == string(workflows.StatusCompleted) || a.Status == string(workflows.StatusCancelled))
-		if it.InShift == "" && !gone {
+		gone := seen && (a.OwnerID != p.FromID || workflows.Status(a.Status).Final())
+		if it.LeftOver() && !gone {
 			left++
 		}
 	}

@@ -112,16 +112,24 @@ type ShiftLeftovers struct {
 // that ended before it send none on replay.
 const versionShiftLeftovers = "shift-leftovers-notified"
 
-// leftovers are the items not passed on (one that another shift handover is passing on is not
-// left over).
+// LeftOver reports whether the shift handover did not pass the item on: skipped, declined, expired
+// or withdrawn (one that another shift handover is passing on is not left over).
+func (it ShiftItem) LeftOver() bool {
+	if it.InShift != "" {
+		return false
+	}
+	switch it.Status {
+	case ShiftItemSkipped, ShiftItemDeclined, ShiftItemExpired, ShiftItemWithdrawn:
+		return true
+	}
+	return false
+}
+
+// leftovers are the items not passed on.
 func (p *ShiftProgress) leftovers() []ShiftItem {
 	var out []ShiftItem
 	for _, it := range p.Items {
-		if it.InShift != "" {
-			continue
-		}
-		switch it.Status {
-		case ShiftItemSkipped, ShiftItemDeclined, ShiftItemExpired, ShiftItemWithdrawn:
+		if it.LeftOver() {
 			out = append(out, it)
 		}
 	}
