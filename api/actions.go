@@ -564,7 +564,7 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 	if c.Query("consistent") == "true" {
 		// The workflow answers through a worker, as a command does; the request is bounded alike.
 		ctx, unwatch := s.engine.watch(c.Request.Context())
-		v, err := s.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
+		v, err := queryWorkflow(ctx, s.Temporal, workflows.ActionWorkflowID(a.ID), workflows.QueryState)
 		if err == nil {
 			err = v.Get(&state)
 		}

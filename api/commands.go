@@ -88,7 +88,7 @@ func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) er
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
 	defer cancel()
-	v, qerr := s.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
+	v, qerr := queryWorkflow(ctx, s.Temporal, workflows.ActionWorkflowID(a.ID), workflows.QueryState)
 	var state workflows.State
 	if qerr == nil {
 		qerr = v.Get(&state)

@@ -75,7 +75,7 @@ func (s *server) liveAction(c *gin.Context, id string) (models.Action, bool) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
 	defer cancel()
-	v, err := s.Temporal.QueryWorkflow(ctx, workflows.ActionWorkflowID(id), "", workflows.QueryState)
+	v, err := queryWorkflow(ctx, s.Temporal, workflows.ActionWorkflowID(id), workflows.QueryState)
 	var state workflows.State
 	if err == nil {
 		err = v.Get(&state)

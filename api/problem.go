@@ -149,8 +149,8 @@ func classify(err error) (*apiError, bool) {
 	}
 	var queryFailed *serviceerror.QueryFailed
 	if errors.As(err, &queryFailed) {
-		// The worker could not answer the workflow's query (replaying it after a restart, say):
-		// nothing the caller sent is wrong, and the next try is usually answered.
+		// The worker could not answer the workflow's query three times running (queryWorkflow asks
+		// again): nothing the caller sent is wrong, and a later try is usually answered.
 		return &apiError{kind: kindUnavailable, detail: "the workflow could not answer just now (its worker's log says why); retry shortly"}, true
 	}
 	var stuck *serviceerror.FailedPrecondition

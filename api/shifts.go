@@ -342,7 +342,7 @@ func (s *server) startedShift(c *gin.Context, id, hash string) (status int, body
 // such workflow.
 func (s *server) shiftProgress(ctx context.Context, id string) (p workflows.ShiftProgress, found bool, err error) {
 	wctx, unwatch := s.engine.watch(ctx)
-	v, err := s.Temporal.QueryWorkflow(wctx, workflows.ShiftWorkflowID(id), "", workflows.QueryShiftProgress)
+	v, err := queryWorkflow(wctx, s.Temporal, workflows.ShiftWorkflowID(id), workflows.QueryShiftProgress)
 	err = unwatch(err)
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
