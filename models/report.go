@@ -113,6 +113,41 @@ func newFigures() *ReportFigures {
 	return &ReportFigures{Escalations: map[string]int{}, TimeHeld: map[string]*HeldFigures{}, actions: map[string]bool{}}
 }
 
+// dueEvents are the timeline events that reach, set, move or stop an action's due time; withData
+// are those whose data the report reads (an escalation's reason, a due time).
+var (
+	dueEvents = []string{"due", "created", "extended", "reassigned", "paused", "resumed"}
+	withData  = []string{"escalated", "created", "extended", "reassigned", "resumed"}
+)
+
+// dueClock follows one action's due time along its timeline, to tell whether the action had
+// reached it. The workflow records `due` only where a due timer runs (an assigned action, or one
+// being handed over); the due time also passes while an action is escalated or unassigned, where
+// no event says so, and does not while it is paused (resuming moves it by the pause).
+type dueClock struct {
+	due     time.Time
+	paused  bool
+	reached bool
+}
+
+// see takes the action's next event, of the given type and time and with the due time its data
+// gives, and reports whether the action had reached its due time by then.
+func (c *dueClock) see(typ string, at time.Time, dueAt *time.Time) bool {
+	if typ == "due" || (!c.paused && !c.due.IsZero() && !at.Before(c.due)) {
+		c.reached = true
+	}
+	switch typ {
+	case "paused":
+		c.paused = true
+	case "resumed":
+		c.paused = false
+	}
+	if dueAt != nil && !dueAt.IsZero() && typ != "due" {
+		c.due = *dueAt
+	}
+	return c.reached
+}
+
 // ownerEnds are the timeline events after which the person who accepted an action no longer
 // holds it.
 var ownerEnds = []string{"handover_accepted", "reassigned", "claimed", "completed", "cancelled"}
@@ -249,12 +284,12 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 	}
 	if len(actionGroups) > 0 {
 		var events []ActionEvent
-		// With the window's outcomes, each action's passing of its due time, however long before
-		// the window: a completion after it was late, whatever the due time became since.
-		// Of each event its action, type and time; the data only of an escalation, for its reason.
-		if err := db.Select("action_id, seq, type, at, CASE WHEN type = ? THEN data ELSE '' END AS data", "escalated").
-			Where("action_id IN (?) AND ((type IN ? AND at >= ?) OR type = ?) AND at < ?",
-				inWindow(false).Select("handovers.action_id"), append([]string{"escalated"}, ownerEnds...), utc(since), "due", utc(until)).
+		// With the window's outcomes, each action's due time as it was set and moved, however long
+		// before the window: a completion after the action reached its due time was late, whatever
+		// the due time became since. The data only of the events that carry a reason or a due time.
+		if err := db.Select("action_id, seq, type, at, CASE WHEN type IN ? THEN data ELSE '' END AS data", withData).
+			Where("action_id IN (?) AND ((type IN ? AND at >= ?) OR type IN ?) AND at < ?",
+				inWindow(false).Select("handovers.action_id"), append([]string{"escalated"}, ownerEnds...), utc(since), dueEvents, utc(until)).
 			Order("at, seq").Find(&events).Error; err != nil {
 			return r, fmt.Errorf("reading outcomes for the report: %w", err)
 		}
@@ -263,11 +298,23 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 			end = now
 		}
 		addHolds(holds, events, end)
-		pastDue := map[string]bool{}
+		clocks := map[string]*dueClock{}
 		for _, e := range events {
-			if e.Type == "due" {
-				pastDue[e.ActionID] = true
-				continue
+			clock := clocks[e.ActionID]
+			if clock == nil {
+				clock = &dueClock{}
+				clocks[e.ActionID] = clock
+			}
+			var data struct {
+				Kind  string     `json:"reason_kind"`
+				DueAt *time.Time `json:"due_at"`
+			}
+			if e.Data != "" {
+				_ = json.Unmarshal([]byte(e.Data), &data)
+			}
+			pastDue := clock.see(e.Type, e.At, data.DueAt)
+			if e.At.Before(utc(since)) {
+				continue // an earlier event sets the clock; only the window's outcomes count
 			}
 			for _, g := range actionGroups[e.ActionID] {
 				switch e.Type {
@@ -275,15 +322,12 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 					g.Completed++
 					// On time: completed before the action ever reached its due time (and its
 					// check). An extension agreed before then moves the time to meet; one made at
-					// the check does not make the completion on time.
-					if !pastDue[e.ActionID] {
+					// the check, or once the due time passed while the action was escalated, does
+					// not make the completion on time.
+					if !pastDue {
 						g.CompletedOnTime++
 					}
 				case "escalated":
-					var data struct {
-						Kind string `json:"reason_kind"`
-					}
-					_ = json.Unmarshal([]byte(e.Data), &data)
 					if data.Kind == "" {
 						data.Kind = "unknown"
 					}

@@ -172,6 +172,49 @@ func TestReportOnTimeIsBeforeTheDueTime(t *testing.T) {
 	})
 }
 
+// The due time passes while an action is escalated or unassigned too, where no due timer runs
+// and no `due` event says so: a completion after it is late, even after an extension, unless the
+// action was paused then (resuming moves its due time).
+func TestReportOnTimeFollowsTheDueTimeWithoutItsEvent(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		b := reportTestBundle{t: t, store: store}
+		for _, id := range []string{"escalated", "unassigned", "paused", "moved", "inTime"} {
+			b.project(id, "frontdesk", rated("h1", 10, 0, ""))
+		}
+		at := func(seq int64, typ string, m int, due ...int) models.ActionEvent {
+			e := event(seq, typ)
+			e.At = minute(m)
+			if len(due) > 0 {
+				e.Data = fmt.Sprintf(`{"due_at":%q}`, minute(due[0]).Format(time.RFC3339Nano))
+			}
+			return e
+		}
+		apply := func(id string, events ...models.ActionEvent) {
+			require.NoError(t, store.ApplyProjection(ctx, actionAt(id, int64(len(events)), "completed", "bob"), events))
+		}
+		// Escalated by hand before its due time (minute 20), extended after it: late.
+		apply("escalated", at(1, "created", 0, 20), at(2, "handover_accepted", 11), at(3, "escalated", 15),
+			at(4, "extended", 25, 40), at(5, "completed", 30))
+		// Unassigned past its due time, then reassigned with a new one and done in it: late.
+		apply("unassigned", at(1, "created", 0, 12), at(2, "handover_accepted", 11), at(3, "reassigned", 14, 50),
+			at(4, "completed", 30))
+		// Paused before its due time and resumed after it, the due time moved: on time.
+		apply("paused", at(1, "created", 0, 20), at(2, "handover_accepted", 11), at(3, "paused", 15),
+			at(4, "resumed", 25, 30), at(5, "completed", 28))
+		// Reassigned before its due time with a later one, done before that: on time.
+		apply("moved", at(1, "created", 0, 20), at(2, "handover_accepted", 11), at(3, "reassigned", 18, 45),
+			at(4, "completed", 40))
+		// Done exactly at its due time: late (it had reached it).
+		apply("inTime", at(1, "created", 0, 30), at(2, "handover_accepted", 11), at(3, "completed", 30))
+		// The window opens after the due times were set (minute 0): the clock reads earlier events.
+		r, err := store.HandoverReport(ctx, minute(5), minute(60), "")
+		require.NoError(t, err)
+		require.Equal(t, 5, r.Overall.Completed)
+		require.Equal(t, 2, r.Overall.CompletedOnTime, "paused and moved were on time; escalated, unassigned and inTime late")
+	})
+}
+
 // The review of all teams and of one reads the same figures from the window's handovers and their
 // timelines: escalations by the reason in their data, completions, time held; and the window's
 // handovers are found by their time (an index, not a read of every handover ever made).
