@@ -1165,19 +1165,38 @@ func CheckExtend(s *State, in ExtendInput, now time.Time) error {
 	if blank(in.Reason) {
 		return refuse(ErrInvalid, "reason: say why the due time moves")
 	}
-	// A paused action's due time moves on by the pause when it resumes, and so does a new one
-	// counted from now: the two compare as they stand, paused or not.
+	// A paused action's due time moves on by the pause when it resumes, as does a new one counted
+	// from now, but not one given as a time: the two compare as they would stand were the action
+	// resumed now (the least either can move), paused or not.
 	if !now.IsZero() && !s.DueAt.IsZero() {
-		if due := s.dueFrom(now, in.DueIn, in.DueAt); due.Before(s.DueAt) {
-			field := "due_in"
-			if in.DueIn <= 0 {
+		absolute := in.DueIn <= 0
+		was := s.resumedNow(now, s.DueAt, s.DueFixed)
+		if due := s.resumedNow(now, s.dueFrom(now, in.DueIn, in.DueAt), absolute && s.revision >= 5); due.Before(was) {
+			field, resumed := "due_in", ""
+			if absolute {
 				field = "due_at"
 			}
-			return refuse(ErrInvalid, "%s: that is %s, before the action's due time %s: an extension only gives more time",
-				field, due.Format(time.RFC3339), s.DueAt.Format(time.RFC3339))
+			if s.Paused {
+				resumed = " were it resumed now"
+			}
+			return refuse(ErrInvalid, "%s: that is %s, before the action's due time %s%s: an extension only gives more time",
+				field, due.Format(time.RFC3339), was.Format(time.RFC3339), resumed)
 		}
 	}
 	return nil
+}
+
+// resumedNow is a due time of a paused action as it would stand were the action resumed at now:
+// one given as a time (fixed) stays, any other moves on by the pause as ApplyResume moves it.
+// Of an action not paused it is the due time itself.
+func (s *State) resumedNow(now, due time.Time, fixed bool) time.Time {
+	if !s.Paused || s.PausedAt == nil || fixed || !due.After(*s.PausedAt) {
+		return due
+	}
+	if s.revision >= 9 {
+		return stamp(s.after(due, s.between(*s.PausedAt, now)))
+	}
+	return stamp(s.after(now, s.between(*s.PausedAt, due)))
 }
 
 // ApplyExtend moves the due time and restarts the timers.

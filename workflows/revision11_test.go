@@ -99,6 +99,29 @@ func TestExtendWhilePausedGivesMoreTime(t *testing.T) {
 	require.NoError(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueIn: 3 * time.Hour, Reason: "x"}, at))
 }
 
+// While paused, a due time given as a time stays where it is given and one counted from now moves
+// on with the pause: an extension compares them as they would stand were the action resumed now.
+// A fixed time earlier than that was taken (the action then went straight to its check when
+// resumed), and a due_in after a fixed time was refused against the time the pause began.
+func TestExtendWhilePausedComparesAsIfResumedNow(t *testing.T) {
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("paused-extend-fixed")
+	in.DueAt = now.Add(2 * time.Hour) // 11:00
+	s, _ := workflows.NewState(in, now)
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "waiting on the guest"}, now.Add(30*time.Minute))
+	at := now.Add(6 * time.Hour) // 15:00, still paused: resumed now, due 16:30
+	require.ErrorContains(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueAt: at.Add(time.Hour), Reason: "x"}, at),
+		"due_at: that is 2029-06-01T16:00:00Z, before the action's due time 2029-06-01T16:30:00Z were it resumed now")
+	fixed := workflows.ExtendInput{Actor: carol, DueAt: at.Add(2 * time.Hour), Reason: "the guest calls at five"}
+	require.NoError(t, workflows.CheckExtend(&s, fixed, at))
+	workflows.ApplyExtend(&s, fixed, at) // due 17:00, where it stays
+	later := at.Add(5 * time.Minute)     // 15:05
+	require.NoError(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueIn: 3 * time.Hour, Reason: "x"}, later),
+		"three hours after a resume at 15:05 is 18:05, after 17:00")
+	require.ErrorContains(t, workflows.CheckExtend(&s, workflows.ExtendInput{Actor: carol, DueIn: time.Hour, Reason: "x"}, later),
+		"due_in: that is 2029-06-01T16:05:00Z, before the action's due time 2029-06-01T17:00:00Z were it resumed now")
+}
+
 // From revision 11 the recipient told of a resume is asked to answer by the due time when that
 // comes before the end of the accept window; revision 10 gave the window's end.
 func TestRevision11ResumeNamesTheDueTime(t *testing.T) {
