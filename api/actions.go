@@ -153,7 +153,7 @@ func dueSpec(now time.Time, dueIn, dueAt, inField, atField string) (time.Duratio
 		}
 		return d, now.Add(d), nil
 	case dueAt != "":
-		t, err := time.Parse(time.RFC3339, dueAt)
+		t, err := parseTime(dueAt)
 		if err != nil {
 			return 0, time.Time{}, invalidFields(FieldError{Field: atField, Message: notATime})
 		}
@@ -197,7 +197,7 @@ func (s *server) createAction(c *gin.Context) {
 	// A due_in is relative to the request, so a retry would differ by its clock: hash the request
 	// as sent, not the resolved due time.
 	hashed := req
-	if t, err := time.Parse(time.RFC3339, req.DueAt); err == nil {
+	if t, err := parseTime(req.DueAt); err == nil {
 		// The same instant written in another offset (a client re-serialising it on a retry) is
 		// the same request.
 		hashed.DueAt = t.UTC().Format(time.RFC3339Nano)
@@ -718,10 +718,10 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 			fields = append(fields, FieldError{Field: b.name, Message: "must be true or false"})
 		}
 	}
-	if v := c.Query("updated_since"); v != "" {
+	if v, given := c.GetQuery("updated_since"); given {
 		// How an integration catches up on changes it may have missed (a webhook given up, a
 		// stream closed): every action changed since its last sweep began.
-		t, err := time.Parse(time.RFC3339, v)
+		t, err := parseTime(v)
 		if err != nil {
 			msg := notATime
 			if strings.Contains(v, " ") {

@@ -517,6 +517,8 @@ func testListing(t *testing.T, st *app.Stack) {
 	var bad problem
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?updated_since=yesterday", nil, &bad))
 	require.Equal(t, "updated_since", bad.Errors[0].Field)
+	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?updated_since=", nil, &bad), "an empty time does not list everything")
+	require.Equal(t, "updated_since", bad.Errors[0].Field)
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?updated_since=2026-12-03T09:13:58+01:00", nil, &bad))
 	require.Contains(t, bad.Detail, "a + in the time is sent as %2B", "an unescaped + arrives as a space: the refusal says so")
 	var prob problem
