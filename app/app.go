@@ -249,6 +249,10 @@ func newHTTPServer(h http.Handler, closing chan struct{}) *http.Server {
 // Served is closed-over by the caller to learn that the HTTP server stopped on its own.
 func (st *Stack) Served() <-chan error { return st.served }
 
+// Ready is what GET /readyz answers: nil when ready; a *api.Degraded when one of Temporal and the
+// read model does not answer; otherwise the part that is not ready (the worker, the disk).
+func (st *Stack) Ready(ctx context.Context) error { return st.ready(ctx) }
+
 func (st *Stack) ready(ctx context.Context) error {
 	if !st.workerUp.Load() {
 		return errors.New("worker is not running")

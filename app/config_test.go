@@ -196,10 +196,11 @@ func TestAliveWhileWaitingToStart(t *testing.T) {
 		}
 		require.Eventually(t, func() bool { code, _, _ := get(base + "/healthz"); return code == http.StatusOK }, 5*time.Second, 20*time.Millisecond, name)
 		if name == "api" {
-			code, body, _ := get(base + "/readyz")
+			code, body, header := get(base + "/readyz")
 			require.Equal(t, http.StatusServiceUnavailable, code)
 			require.Contains(t, body, "not ready: starting")
-			code, body, header := get(base + "/api/v1/me")
+			require.Equal(t, "5", header.Get("Retry-After"), "a probe is told when to look again too")
+			code, body, header = get(base + "/api/v1/me")
 			require.Equal(t, http.StatusServiceUnavailable, code)
 			require.Contains(t, body, "starting: waiting for the read model and Temporal")
 			require.Equal(t, "5", header.Get("Retry-After"))

@@ -27,6 +27,7 @@ func (s *starting) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"status":"starting"}`))
 	case "/readyz":
 		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("Retry-After", "5")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(`{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"not ready: starting"}`))
 	default:

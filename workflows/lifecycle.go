@@ -1310,7 +1310,7 @@ func CheckNote(s *State, in NoteInput) error {
 		return err
 	}
 	if !IsParticipant(s, in.Actor) {
-		return refuse(ErrForbidden, "only participants of this action can add notes")
+		return refuse(ErrForbidden, "only those who take part in this action can add notes: its creator, its owner, whoever a handover of it was made from or to, a supervisor or manager")
 	}
 	if blank(in.Text) {
 		return refuse(ErrInvalid, "text: a note cannot be empty")

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/handover/handover/api"
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/temporalserver"
@@ -86,7 +88,9 @@ func newDevCmd() *cobra.Command {
 				return err
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "handover is ready in %s\n", time.Since(began).Round(time.Millisecond))
+			readyCtx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
+			fmt.Fprintln(out, startedLine(time.Since(began), stack.Ready(readyCtx)))
+			cancel()
 			fmt.Fprintf(out, "  Web UI:   %s\n", stack.URL)
 			fmt.Fprintf(out, "  API:      %s/api/v1   (health %s/healthz)\n", stack.URL, stack.URL)
 			if stack.TemporalUIURL != "" {
@@ -214,4 +218,18 @@ func migratedLine(m models.Migrated) string {
 		return fmt.Sprintf("read model migrated to schema version %d (1 migration applied)", m.Version)
 	}
 	return fmt.Sprintf("read model migrated to schema version %d (%d migrations applied)", m.Version, m.Applied)
+}
+
+// startedLine is the first line `handover dev` prints once it serves: ready, or what GET /readyz
+// says is not (low disk space, say), so the banner never says ready where the probe does not.
+func startedLine(took time.Duration, notReady error) string {
+	took = took.Round(time.Millisecond)
+	var degraded *api.Degraded
+	switch {
+	case notReady == nil:
+		return fmt.Sprintf("handover is ready in %s", took)
+	case errors.As(notReady, &degraded):
+		return fmt.Sprintf("handover started in %s, degraded: %s does not answer (GET /readyz)", took, degraded.Part)
+	}
+	return fmt.Sprintf("handover started in %s, but is not ready: %v (GET /readyz answers 503 until it is; the log says more)", took, notReady)
 }

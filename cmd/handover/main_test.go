@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/handover/handover/api"
 	"github.com/handover/handover/models"
 )
 
@@ -22,4 +25,15 @@ func TestMigratedLine(t *testing.T) {
 	} {
 		require.Equal(t, tc.want, migratedLine(tc.done))
 	}
+}
+
+// `handover dev` says it is ready only when GET /readyz would: with too little disk it says it
+// started, and why it is not ready.
+func TestStartedLine(t *testing.T) {
+	took := 1234567 * time.Microsecond
+	require.Equal(t, "handover is ready in 1.235s", startedLine(took, nil))
+	require.Equal(t, "handover started in 1.235s, degraded: read model does not answer (GET /readyz)",
+		startedLine(took, &api.Degraded{Part: "read model", Err: errors.New("connection refused")}))
+	require.Equal(t, "handover started in 1.235s, but is not ready: data directory: /d has 3 MiB free (GET /readyz answers 503 until it is; the log says more)",
+		startedLine(took, errors.New("data directory: /d has 3 MiB free")))
 }
