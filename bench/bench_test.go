@@ -41,6 +41,7 @@ func TestBenchSmoke(t *testing.T) {
 		require.Greater(t, v, 0.0, field)
 	}
 	require.Equal(t, true, got["projection_exact"], string(raw))
+	require.Contains(t, res.Summary(), "CPU per lifecycle: API ", "the text output has the CPU figures too")
 	require.Equal(t, 5, res.Actions)
 	require.Equal(t, 2, res.Escalations)
 	require.LessOrEqual(t, res.APIP50Ms, res.APIP99Ms)

@@ -18,6 +18,10 @@ func (r Result) Summary() string {
 	fmt.Fprintf(&b, "  API:         %6.2f lifecycles/s   p50 %6.1f ms   p99 %6.1f ms per request\n", r.LifecyclesPerSecond, r.APIP50Ms, r.APIP99Ms)
 	fmt.Fprintf(&b, "  bare engine: %6.2f lifecycles/s   p50 %6.1f ms   p99 %6.1f ms per call\n", r.BareEngineLifecyclesPerSecond, r.BareEngineP50Ms, r.BareEngineP99Ms)
 	fmt.Fprintf(&b, "  ratio to the bare engine: %.2f\n", r.RatioToBareEngine)
+	if r.APICPUMsPerLifecycle > 0 {
+		// Measured of the embedded stack only: against --api the process is the bench's clients.
+		fmt.Fprintf(&b, "  CPU per lifecycle: API %.1f ms, bare engine %.1f ms (ratio %.2f)\n", r.APICPUMsPerLifecycle, r.BareCPUMsPerLifecycle, r.CPURatioToBareEngine)
+	}
 	fmt.Fprintf(&b, "  projection lag p50 %.1f ms, p99 %.1f ms; exact: %v\n", r.ProjectionLagP50Ms, r.ProjectionLagP99Ms, r.ProjectionExact)
 	fmt.Fprintf(&b, "  escalation visible after its deadline (%d actions): p50 %.0f ms, p99 %.0f ms", r.Escalations, r.EscalationDelayP50Ms, r.EscalationDelayP99Ms)
 	return b.String()

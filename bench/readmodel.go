@@ -26,7 +26,8 @@ type ReadModelOptions struct {
 	Actions int
 	// Requests of each query measured. Default 200.
 	Requests int
-	// Teams the actions are spread over, 10 staff each. Default 50.
+	// Teams the actions are spread over, 10 staff each. Default one per 200 actions, from 1 to
+	// 50 (50 at 10,000 actions and more), so that every team has two pages of actions to list.
 	Teams int
 	// Sealer, when set, seals each customer's name and contact with the customer's own key, as
 	// the API does; nil leaves them plain.
@@ -41,9 +42,13 @@ func (o *ReadModelOptions) setDefaults() {
 		o.Requests = 200
 	}
 	if o.Teams <= 0 {
-		o.Teams = 50
+		o.Teams = min(max(o.Actions/MinReadModelActions, 1), 50)
 	}
 }
+
+// MinReadModelActions is the fewest actions a read-model run seeds: its paging query reads a
+// team's first two pages of 50.
+const MinReadModelActions = 200
 
 // QueryFigures are one query's latencies.
 type QueryFigures struct {
@@ -87,6 +92,9 @@ func (r ReadModelResult) Table() string {
 // seeded actions is reused) and measures each read query the API makes.
 func ReadModel(ctx context.Context, url string, opt ReadModelOptions) (ReadModelResult, error) {
 	opt.setDefaults()
+	if opt.Actions < MinReadModelActions {
+		return ReadModelResult{}, fmt.Errorf("a read-model run seeds at least %d actions (its paging query reads a team's first two pages of 50); %d asked", MinReadModelActions, opt.Actions)
+	}
 	store, err := models.Open(url, nil)
 	if err != nil {
 		return ReadModelResult{}, err

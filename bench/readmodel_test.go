@@ -115,3 +115,21 @@ func TestReadQueriesSmall(t *testing.T) {
 		})
 	}
 }
+
+// The smallest read-model run works end to end (every team has a second page to list), and a
+// smaller one is refused before it seeds anything.
+func TestReadModelSmallestRun(t *testing.T) {
+	backend := modelstest.Backends()[0]
+	ctx := context.Background()
+	res, err := bench.ReadModel(ctx, backend.URL(t), bench.ReadModelOptions{Actions: bench.MinReadModelActions, Requests: 3})
+	if err != nil {
+		t.Fatalf("a run of %d actions: %v", bench.MinReadModelActions, err)
+	}
+	if res.Actions != bench.MinReadModelActions || len(res.Queries) == 0 {
+		t.Fatalf("a run of %d actions reported %d actions and %d queries", bench.MinReadModelActions, res.Actions, len(res.Queries))
+	}
+	_, err = bench.ReadModel(ctx, backend.URL(t), bench.ReadModelOptions{Actions: bench.MinReadModelActions - 1})
+	if err == nil || !strings.Contains(err.Error(), "at least 200 actions") {
+		t.Fatalf("a run of %d actions: %v, want a refusal naming the least", bench.MinReadModelActions-1, err)
+	}
+}

@@ -124,7 +124,7 @@ directly and through the HTTP API.`,
 	f.StringVar(&sweep, "sweep", "", "comma-separated concurrencies to measure in turn, e.g. 1,2,4,8,16,32")
 	f.StringVar(&svgPath, "svg", "", "with --sweep: write a plot of throughput against concurrency to this SVG file")
 	f.BoolVar(&readModel, "read-model", false, "measure the read model's queries instead (needs --database-url)")
-	f.IntVar(&rmActions, "rm-actions", 100_000, "with --read-model: actions to seed")
+	f.IntVar(&rmActions, "rm-actions", 100_000, "with --read-model: actions to seed (at least 200; one team per 200, at most 50)")
 	f.IntVar(&rmRequests, "rm-requests", 200, "with --read-model: requests of each query")
 	return cmd
 }
