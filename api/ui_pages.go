@@ -27,7 +27,10 @@ type actionRow struct {
 	DueIn   string
 	// DueOnHold is true while the action is paused with time left to its due time: DueIn says how
 	// much, and DueAt waits (resuming moves it on by the time the pause took).
-	DueOnHold    bool
+	DueOnHold bool
+	// DueFixed is true while the action is paused with a due time given as a time during the
+	// pause: it does not wait, and resuming does not move it.
+	DueFixed     bool
 	PendingSince string
 	PendingTo    string
 	// AnswerBy is when the pending handover must be accepted: the end of its accept window, or
@@ -54,10 +57,13 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		open := !workflows.Status(a.Status).Final()
 		r.Overdue = open && !a.Paused && a.DueAt.Before(now)
 		r.DueIn = humanDuration(a.DueAt.Sub(now))
+		r.DueFixed = open && a.Paused && a.DueLeft == nil
 		if a.DueLeft != nil {
 			// Its due time waits while it is paused: what counts is the time it has once resumed.
 			if left, err := time.ParseDuration(*a.DueLeft); err == nil && left > 0 {
-				r.DueIn, r.DueOnHold = spanText(left)+" left once resumed", true
+				// The action's own time, business time on a team's calendar: in hours, never days
+				// (48 hours of a desk open ten a weekday are nearly five working days).
+				r.DueIn, r.DueOnHold = hoursText(left)+" left once resumed", true
 			}
 		}
 		if a.PendingHandover != nil {
@@ -107,6 +113,16 @@ func spanText(d time.Duration) string {
 		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
 	}
 	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+// hoursText says a span of an action's own time as spanText does, but in hours from one hour on,
+// however long: "52h 30m", not "2 days".
+func hoursText(d time.Duration) string {
+	if d < time.Hour {
+		return spanText(d)
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
 func (s *server) uiInbox(c *gin.Context) {

@@ -39,5 +39,12 @@ func TestPausedRowSaysTheTimeLeft(t *testing.T) {
 	fixed := actionJSON{Status: "assigned", DueAt: now.Add(time.Hour), Paused: true}
 	row = s.rows([]actionJSON{fixed})[0]
 	require.False(t, row.DueOnHold)
+	require.True(t, row.DueFixed, "a due time set while paused does not wait")
 	require.Equal(t, "in 1h 0m", row.DueIn)
+	row = s.rows([]actionJSON{atCheck})[0]
+	require.False(t, row.DueFixed, "paused at its check, the due time has passed: it is not set")
+	// The time left is the action's own, business time on a team's calendar: hours, never days.
+	long := "52h30m0s"
+	paused.DueLeft = &long
+	require.Equal(t, "52h 30m left once resumed", s.rows([]actionJSON{paused})[0].DueIn)
 }

@@ -463,3 +463,20 @@ func TestSenderCannotAnswerTheirOwnHandover(t *testing.T) {
 	require.Equal(t, before, s)
 	require.NoError(t, workflows.CheckDecline(&s, workflows.DeclineInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Reason: "not my desk"}))
 }
+
+// On a team's calendar a span of open time is said in hours, as the policy gives it: 48 h of a
+// desk open ten hours on weekdays is nearly five working days, not "2 days".
+func TestBusinessSpansAreSaidInHours(t *testing.T) {
+	now := londonTime(t, 2026, 12, 1, 10, 0)
+	in := startInput("business-words")
+	in.DueIn, in.DueAt, in.Calendar = 2*time.Hour, now.Add(2*time.Hour), officeHours()
+	s, _ := workflows.NewState(in, now)
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "waiting on the guest"}, now)
+	s.TakeOutbox()
+	workflows.ApplyExtend(&s, workflows.ExtendInput{Actor: carol, DueIn: 48 * time.Hour, Reason: "the guest is away"}, now.Add(time.Minute))
+	var told []string
+	for _, n := range s.TakeOutbox() {
+		told = append(told, n.Message)
+	}
+	require.Contains(t, strings.Join(told, "\n"), "is now due 48 h after it resumes (it is paused)")
+}

@@ -63,7 +63,7 @@ func (s *State) NextDeadline() (time.Time, string) {
 func (s *State) Fire(kind string, now time.Time) []Event {
 	switch kind {
 	case DeadlineAssign:
-		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", spanWords(s.Policy.AssignWithin)))
+		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", s.span(s.Policy.AssignWithin)))
 	case DeadlineAccept:
 		h := s.PendingHandover()
 		h.Status = HandoverExpired
@@ -90,7 +90,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		if within <= 0 {
 			within = s.between(h.RequestedAt, *h.ExpiresAt)
 		}
-		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", s.who(h.ToID), spanWords(within)))...)
+		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", s.who(h.ToID), s.span(within)))...)
 	case DeadlineDue:
 		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
 		s.Status = StatusChecking
@@ -111,12 +111,12 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		}
 		return append(events, ev)
 	case DeadlineCheck:
-		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", spanWords(s.Policy.CheckWithin)))
+		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", s.span(s.Policy.CheckWithin)))
 	case DeadlineEscalate:
 		if s.revision >= 7 && s.EscalationLevel >= len(s.Ladder) {
 			return s.remindEscalated(now)
 		}
-		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", spanWords(s.Policy.EscalateWithin)))
+		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", s.span(s.Policy.EscalateWithin)))
 	case DeadlineFollowUp:
 		f := s.FollowUp
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})
@@ -127,20 +127,29 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 	return nil
 }
 
-// spanWords says a policy's span the way people do: "10 min", "1 h 30 min", "2 days", "20 s" (a
-// Go duration would read "1h30m0s").
-func spanWords(d time.Duration) string {
+// span says a span of the action's time in words (spanWords): in days only where the action's
+// clock runs around the clock. On a team's calendar 48 h of open time is days more than two, so
+// it is said in hours, as the policy gives it.
+func (s *State) span(d time.Duration) string { return spanWords(d, s.clock() == nil) }
+
+// spanWords says a policy's span the way people do: "10 min", "1 h 30 min", "2 days" (with days;
+// "48 h" without), "20 s" (a Go duration would read "1h30m0s").
+func spanWords(d time.Duration, days bool) string {
 	if d < time.Minute {
 		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
 	}
 	d = d.Round(time.Minute)
-	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	day := 24 * time.Hour
+	if !days {
+		day = d + 1 // no whole day in it
+	}
+	n, h, m := int(d/day), int(d%day/time.Hour), int(d%time.Hour/time.Minute)
 	var parts []string
 	switch {
-	case days == 1:
+	case n == 1:
 		parts = append(parts, "1 day")
-	case days > 1:
-		parts = append(parts, fmt.Sprintf("%d days", days))
+	case n > 1:
+		parts = append(parts, fmt.Sprintf("%d days", n))
 	}
 	if h > 0 {
 		parts = append(parts, fmt.Sprintf("%d h", h))

@@ -479,7 +479,7 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 	}
 	if s.Paused && s.revision >= 6 {
 		// The clock is stopped: the time to answer starts when the action resumes.
-		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", spanWords(within), s.PauseReason)
+		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", s.span(within), s.PauseReason)
 	}
 	asks := fmt.Sprintf("%s asks you to take over %q", s.who(h.FromID), s.Title)
 	if s.revision >= 8 && h.ShiftHandoverID != "" && in.StartedBy != "" && in.StartedBy != h.FromID {
@@ -1076,7 +1076,7 @@ func (s *State) remindEscalated(now time.Time) []Event {
 		"level": s.EscalationLevel, "to_role": string(level), "reason": s.EscalationReason,
 	})
 	s.alertLadder(ev, level, fmt.Sprintf("%q is still escalated to %s (level %d): nobody has acted on it within %s.",
-		s.Title, level, s.EscalationLevel, spanWords(s.Policy.EscalateWithin)))
+		s.Title, level, s.EscalationLevel, s.span(s.Policy.EscalateWithin)))
 	return []Event{ev}
 }
 
@@ -1229,7 +1229,7 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 		due := "due " + s.DueAt.Format(time.RFC3339)
 		if left, ok := s.DueLeft(); ok && s.revision >= 14 {
 			// The due time moves on when the action resumes: the time it has left is what holds.
-			due = fmt.Sprintf("due %s after it resumes (it is paused)", spanWords(left))
+			due = fmt.Sprintf("due %s after it resumes (it is paused)", s.span(left))
 		}
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is now %s: %s", s.Title, due, reason))
 	}

@@ -18,6 +18,15 @@ func TestSpanWords(t *testing.T) {
 		20 * time.Second:               "20 s",
 		3*time.Minute + 40*time.Second: "4 min",
 	} {
-		require.Equal(t, want, spanWords(d), d.String())
+		require.Equal(t, want, spanWords(d, true), d.String())
+	}
+	// On a team's calendar a day of open time is not 24 hours: hours, as the policy gives them.
+	for d, want := range map[time.Duration]string{
+		24 * time.Hour:               "24 h",
+		50*time.Hour + 5*time.Minute: "50 h 5 min",
+		90 * time.Minute:             "1 h 30 min",
+		20 * time.Second:             "20 s",
+	} {
+		require.Equal(t, want, spanWords(d, false), d.String())
 	}
 }
