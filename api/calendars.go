@@ -92,7 +92,7 @@ type hoursRequest struct {
 type calendarRequest struct {
 	TimeZone string         `json:"time_zone" binding:"required,max=64"`
 	Hours    []hoursRequest `json:"hours" binding:"max=100,dive"`
-	Holidays []string       `json:"holidays" binding:"max=1000,dive,max=10"`
+	Holidays []string       `json:"holidays" binding:"max=1000,dive,max=64"`
 }
 
 // calendar is the calendar the request describes.

@@ -43,3 +43,13 @@ func fieldNames(fields []FieldError) []string {
 	}
 	return out
 }
+
+// A holiday given as a full time is told what a holiday is (a date), not a length.
+func TestCalendarHolidayIsADate(t *testing.T) {
+	t.Parallel()
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("PUT", "/", strings.NewReader(`{"time_zone":"UTC","hours":[{"day":"mon","open":"08:00","close":"18:00"}],"holidays":["2026-12-25T00:00:00Z"]}`))
+	var req calendarRequest
+	err := newDecoder().decode(c, &req)
+	require.Equal(t, []FieldError{{Field: "holidays[0]", Message: "must be a date YYYY-MM-DD"}}, fieldsOf(err))
+}

@@ -153,6 +153,10 @@ func (c Calendar) Compile() (*Clock, error) {
 			problems = append(problems, FieldError{"zone", "is not valid time zone data"})
 		}
 		k.loc = loc
+	case c.TimeZone == "Factory":
+		// In the zone database, but a placeholder for "local time not set" (abbreviated -00), not
+		// the zone of any place. A snapshot (above) taken with it stays readable.
+		problems = append(problems, FieldError{"time_zone", `"Factory" is a placeholder for a time not set, not a place's zone: give the desk's, such as Europe/London`})
 	case !zoneName.MatchString(c.TimeZone):
 		// A snapshot (above) keeps the name it was taken with; a name loaded from a database must be
 		// one every machine's database has, not one of the other files of a zoneinfo directory.

@@ -190,6 +190,7 @@ func TestCompileRejectsInvalidCalendars(t *testing.T) {
 		{"unknown time zone", calendar.Calendar{TimeZone: "Europe/Atlantis", Hours: weekdays("08:00", "18:00")}, "time_zone"},
 		{"the machine's zone", calendar.Calendar{TimeZone: "Local", Hours: weekdays("08:00", "18:00")}, "time_zone"},
 		{"a path", calendar.Calendar{TimeZone: "../../etc/passwd", Hours: weekdays("08:00", "18:00")}, "time_zone"},
+		{"the placeholder zone", calendar.Calendar{TimeZone: "Factory", Hours: weekdays("08:00", "18:00")}, "time_zone"},
 		{"no open hours", calendar.Calendar{TimeZone: "Europe/London"}, "hours"},
 		{"unknown day", calendar.Calendar{TimeZone: "UTC", Hours: []calendar.Hours{{Day: "monday", Open: "08:00", Close: "18:00"}}}, "hours[0].day"},
 		{"open after close", calendar.Calendar{TimeZone: "UTC", Hours: []calendar.Hours{{Day: "mon", Open: "18:00", Close: "08:00"}}}, "hours[0].close"},
