@@ -115,6 +115,22 @@ func (r *calendarRequest) checkFields() []FieldError {
 	return fields
 }
 
+// deleteCalendar removes a team's opening hours: its new actions count their deadlines around the
+// clock again; running actions keep the calendar they started with. Removing none is no change.
+func (s *server) deleteCalendar(c *gin.Context) (int, any, error) {
+	if err := requireAdmin(c); err != nil {
+		return 0, nil, err
+	}
+	ctx, id := c.Request.Context(), c.Param("id")
+	if err := s.loadTeam(ctx, id); err != nil {
+		return 0, nil, err
+	}
+	if _, err := s.Store.RemoveCalendar(ctx, id, principal(c).ID); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, renderCalendar(id, nil, nil), nil
+}
+
 // putCalendar sets a team's opening hours. Running actions keep the calendar they started with;
 // new actions of the team count business time on this one.
 func (s *server) putCalendar(c *gin.Context) (int, any, error) {

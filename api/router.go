@@ -200,6 +200,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.PATCH("/teams/:id", s.handle(s.patchTeam))
 	v1.GET("/teams/:id/calendar", s.takes(), s.handle(s.getCalendar))
 	v1.PUT("/teams/:id/calendar", s.handle(s.putCalendar))
+	v1.DELETE("/teams/:id/calendar", s.noQuery, s.handle(s.deleteCalendar))
 	v1.GET("/staff", s.handle(s.listStaff))
 	v1.GET("/staff/:id", s.takes(), s.handle(s.getStaff))
 	v1.POST("/staff", s.handle(s.createStaff))

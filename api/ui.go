@@ -196,6 +196,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	admin.POST("/policies", s.uiSetPolicy)
 	admin.GET("/teams/:id/calendar", s.uiCalendar)
 	admin.POST("/teams/:id/calendar", s.uiSetCalendar)
+	admin.POST("/teams/:id/calendar/remove", s.uiRemoveCalendar)
 	p.GET("/events", s.stream)
 	// A page answered to a form keeps the form's address: reloading it, or opening it again,
 	// goes back to where the form was rather than to a "method not allowed".

@@ -608,6 +608,20 @@ func (s *server) calendarPage(c *gin.Context, status int, form url.Values, probl
 	s.render(c, status, "calendar", data)
 }
 
+func (s *server) uiRemoveCalendar(c *gin.Context) {
+	if _, ok := s.postForm(c); !ok {
+		return
+	}
+	team := c.Param("id")
+	res := s.call(c, http.MethodDelete, "/api/v1/teams/"+url.PathEscape(team)+"/calendar", nil, "")
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	s.setDone(c, "Calendar removed: new actions of the team count their deadlines around the clock.")
+	c.Redirect(http.StatusSeeOther, "/admin/teams/"+url.PathEscape(team)+"/calendar")
+}
+
 func (s *server) uiSetCalendar(c *gin.Context) {
 	f, ok := s.postForm(c)
 	if !ok {

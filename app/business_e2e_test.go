@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -230,4 +231,24 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.True(t, got.DueAt.Equal(openDay.Add(time.Second)), "the running action keeps its calendar: due %s", got.DueAt)
 	open := create(refund, "1s")
 	require.WithinDuration(t, time.Now().Add(time.Second), open.DueAt, 5*time.Second, "a new action counts on the new calendar")
+
+	// Removed, the team is open around the clock again; the running action keeps its calendar.
+	require.Equal(t, http.StatusForbidden, sup.call("DELETE", calPath, nil, &p), "only administrators remove calendars")
+	require.Equal(t, http.StatusNotFound, root.call("DELETE", "/api/v1/teams/no-such-team/calendar", nil, &p))
+	require.Equal(t, http.StatusOK, root.call("DELETE", calPath, nil, &cal))
+	require.True(t, cal.AroundTheClock)
+	require.Equal(t, http.StatusOK, root.call("GET", calPath, nil, &cal))
+	require.True(t, cal.AroundTheClock)
+	require.Equal(t, http.StatusOK, root.call("DELETE", calPath, nil, &cal), "removing none is no change")
+	var trail struct {
+		Items []struct {
+			Kind   string          `json:"kind"`
+			Detail json.RawMessage `json:"detail"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, root.call("GET", "/api/v1/audit?subject_type=team&subject="+team+"&kind=calendar_removed", nil, &trail))
+	require.Len(t, trail.Items, 1, "one removal recorded, the second removed nothing")
+	require.Contains(t, string(trail.Items[0].Detail), `"time_zone":"Europe/London"`, "the calendar removed")
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions/"+biz.ID+"?consistent=true", nil, &got))
+	require.True(t, got.DueAt.Equal(openDay.Add(time.Second)), "the running action still keeps its calendar: due %s", got.DueAt)
 }

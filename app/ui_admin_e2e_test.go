@@ -430,8 +430,22 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/teams/"+team+"/calendar", nil, &cal))
 	require.Equal(t, "Europe/Madrid", cal.TimeZone)
+	resp, _ = sup.do(http.MethodPost, "/admin/teams/"+team+"/calendar/remove", url.Values{"csrf": {supCSRF}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode, "nor remove one")
 	resp, _ = admin.do(http.MethodGet, "/admin/teams/no-such-team/calendar", nil)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+
+	// Removed, the team is open around the clock again, and the page offers no removal.
+	_, page = admin.do(http.MethodGet, "/admin/teams/"+team+"/calendar", nil)
+	require.Contains(t, page, `id="form-calendar-remove"`)
+	resp, _ = admin.do(http.MethodPost, "/admin/teams/"+team+"/calendar/remove", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/teams/"+team+"/calendar", nil, &cal))
+	require.True(t, cal.AroundTheClock)
+	_, page = admin.do(http.MethodGet, "/admin/teams/"+team+"/calendar", nil)
+	require.Contains(t, page, "Calendar removed: new actions of the team count their deadlines around the clock.")
+	require.Contains(t, page, "has no calendar")
+	require.NotContains(t, page, `id="form-calendar-remove"`)
 }
 
 // An administrator erases a customer from the action page: a walk-in's (no reference) on that

@@ -26,19 +26,20 @@ type AuditEntry struct {
 
 // Audit entry kinds.
 const (
-	AuditCustomerErased = "customer_erased"
-	AuditTeamCreated    = "team_created"
-	AuditTeamRenamed    = "team_renamed"
-	AuditCalendarSaved  = "calendar_saved"
-	AuditStaffCreated   = "staff_created"
-	AuditStaffChanged   = "staff_changed"
-	AuditTokenIssued    = "token_issued"
-	AuditTokensRevoked  = "tokens_revoked"
-	AuditPolicySaved    = "policy_saved"
+	AuditCustomerErased  = "customer_erased"
+	AuditTeamCreated     = "team_created"
+	AuditTeamRenamed     = "team_renamed"
+	AuditCalendarSaved   = "calendar_saved"
+	AuditCalendarRemoved = "calendar_removed"
+	AuditStaffCreated    = "staff_created"
+	AuditStaffChanged    = "staff_changed"
+	AuditTokenIssued     = "token_issued"
+	AuditTokensRevoked   = "tokens_revoked"
+	AuditPolicySaved     = "policy_saved"
 )
 
 // AuditKinds lists every kind of audit entry.
-var AuditKinds = []string{AuditCustomerErased, AuditTeamCreated, AuditTeamRenamed, AuditCalendarSaved,
+var AuditKinds = []string{AuditCustomerErased, AuditTeamCreated, AuditTeamRenamed, AuditCalendarSaved, AuditCalendarRemoved,
 	AuditStaffCreated, AuditStaffChanged, AuditTokenIssued, AuditTokensRevoked, AuditPolicySaved}
 
 // What an audit entry's subject is.

@@ -66,6 +66,33 @@ func (s *Store) SaveCalendar(ctx context.Context, c TeamCalendar) (TeamCalendar,
 	return c, nil
 }
 
+// RemoveCalendar removes a team's calendar, so that the team's new actions count their deadlines
+// around the clock, and records the calendar it removed in the audit trail as by's. It reports
+// whether there was one: removing none writes and records nothing.
+func (s *Store) RemoveCalendar(ctx context.Context, teamID, by string) (bool, error) {
+	removed := false
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var was TeamCalendar
+		err := s.locked(tx.Where("team_id = ?", teamID)).Take(&was).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.Where("team_id = ?", teamID).Delete(&TeamCalendar{}).Error; err != nil {
+			return err
+		}
+		removed = true
+		detail := map[string]any{"time_zone": was.TimeZone, "hours": jsonValue(was.Hours), "holidays": jsonValue(was.Holidays)}
+		return audit(tx, time.Now(), by, AuditCalendarRemoved, SubjectTeam, teamID, detail)
+	})
+	if err != nil {
+		return false, fmt.Errorf("removing calendar of team %s: %w", teamID, err)
+	}
+	return removed, nil
+}
+
 // jsonValue is the JSON text s as it is inside an audit entry's detail, or as a string when it is
 // not JSON.
 func jsonValue(s string) any {
