@@ -53,11 +53,15 @@ type ReportFigures struct {
 
 // HeldFigures is how long one person held the actions handed to them.
 type HeldFigures struct {
+	// Actions counts the actions held, each once; Holdings each time one was taken on (an action
+	// handed back and forth is held twice by each), whose median MedianSeconds is.
 	Actions       int     `json:"actions"`
+	Holdings      int     `json:"holdings"`
 	TotalSeconds  float64 `json:"total_seconds"`
 	MedianSeconds float64 `json:"median_seconds"`
 
 	seconds []float64
+	actions map[string]bool
 }
 
 // HandoverReport is the review of how actions were shared in a window (PPL2GEN11 PC10).
@@ -386,7 +390,14 @@ func addHolds(holds []held, events []ActionEvent, end time.Time) {
 				f = &HeldFigures{}
 				g.TimeHeld[h.person] = f
 			}
-			f.Actions++
+			if f.actions == nil {
+				f.actions = map[string]bool{}
+			}
+			if !f.actions[h.actionID] {
+				f.actions[h.actionID] = true
+				f.Actions++
+			}
+			f.Holdings++
 			f.TotalSeconds += seconds
 			f.seconds = append(f.seconds, seconds)
 		}

@@ -215,6 +215,34 @@ func TestReportOnTimeFollowsTheDueTimeWithoutItsEvent(t *testing.T) {
 	})
 }
 
+// Time held counts each action a person held once, and each time they took it on as a holding:
+// an action handed to bob, back to alice and to bob again is one action and two holdings of his.
+func TestReportTimeHeldCountsActionsOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		b := reportTestBundle{t: t, store: store}
+		back := rated("h2", 20, 0, "")
+		back.FromID, back.ToID = "bob", "alice"
+		b.project("bounced", "frontdesk", rated("h1", 10, 0, ""), back, rated("h3", 30, 0, ""))
+		at := func(seq int64, typ string, m int) models.ActionEvent {
+			e := event(seq, typ)
+			e.At = minute(m)
+			return e
+		}
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("bounced", 5, "completed", "bob"), []models.ActionEvent{
+			at(1, "created", 0), at(2, "handover_accepted", 11), at(3, "handover_accepted", 21),
+			at(4, "handover_accepted", 31), at(5, "completed", 41)}))
+		r, err := store.HandoverReport(ctx, minute(5), minute(60), "")
+		require.NoError(t, err)
+		bob := r.Overall.TimeHeld["bob"]
+		require.NotNil(t, bob)
+		require.Equal(t, 1, bob.Actions, "one action")
+		require.Equal(t, 2, bob.Holdings, "held twice")
+		require.InDelta(t, 2*10*60, bob.TotalSeconds, 0.001, "minutes 11-21 and 31-41")
+		require.InDelta(t, 10*60, bob.MedianSeconds, 0.001)
+	})
+}
+
 // The review of all teams and of one reads the same figures from the window's handovers and their
 // timelines: escalations by the reason in their data, completions, time held; and the window's
 // handovers are found by their time (an index, not a read of every handover ever made).
