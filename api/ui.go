@@ -117,6 +117,20 @@ var uiFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f", *v)
 	},
+	// seconds says a report's span in seconds ("45s", "12m", "2h 5m"), or "none yet".
+	"seconds": func(v *float64) string {
+		if v == nil {
+			return "none yet"
+		}
+		return spanText(time.Duration(*v * float64(time.Second)))
+	},
+	"total": func(counts map[string]int) int {
+		n := 0
+		for _, c := range counts {
+			n += c
+		}
+		return n
+	},
 }
 
 // newUI parses the page templates: each page is the layout with its own content.
