@@ -77,6 +77,23 @@ func (b *browser) text(sel string) string {
 	return strings.TrimSpace(txt)
 }
 
+// waitContains waits until the element's text holds want, without touching the page.
+func (b *browser) waitContains(sel, want string) {
+	b.t.Helper()
+	js := fmt.Sprintf(`(function(){var e=document.querySelector(%q);return e===null?null:e.textContent;})()`, sel)
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[*string](js))
+		cancel()
+		if err == nil && got != nil && strings.Contains(*got, want) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.t.Fatalf("%s never held %q", sel, want)
+}
+
 // waitText waits until the element's text is want, without touching the page.
 func (b *browser) waitText(sel, want string) {
 	b.t.Helper()
@@ -339,6 +356,22 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.Equal(t, "assigned", alice.text("#action-status"), "paused: not redrawn")
 	alice.do(chromedp.Click(chromedp.CSS(`#live-pause`)))
 	alice.waitText("#action-status", "completed")
+
+	// A keystroke held live updates for good. Now a change is held only while the note holds
+	// text; emptied and left, the page draws it.
+	alice.do(chromedp.SendKeys(chromedp.CSS(`#note-text`), "x"))
+	actionID := actionURL[strings.LastIndex(actionURL, "/")+1:]
+	require.Equal(t, http.StatusCreated, as(t, st, "bob").call(http.MethodPost, "/api/v1/actions/"+actionID+"/notes",
+		map[string]any{"text": "The guest thanked us"}, nil))
+	alice.waitText("#live-status", "This page changed while you were typing: it is redrawn once you send or empty the form.")
+	require.NotContains(t, alice.text(".timeline"), "The guest thanked us", "held while the note holds text")
+	alice.do(chromedp.Evaluate[chromedp.Void](`(function () {
+		var t = document.getElementById('note-text');
+		t.value = '';
+		t.dispatchEvent(new Event('input', { bubbles: true }));
+		t.blur();
+	})()`))
+	alice.waitContains(".timeline", "The guest thanked us")
 
 	// A supervisor reassigns from the board.
 	r := as(t, st, "alice")

@@ -95,26 +95,51 @@
 // content when something it shows has changed, unless the person is in the middle of typing.
 (function () {
   "use strict";
-  var dirty = false;
-  document.addEventListener("input", function (e) {
-    if (e.target.closest("form")) { dirty = true; }
-  });
-  document.addEventListener("submit", function () { dirty = false; });
   // A refused form shown again (at the address it was posted to) holds what the person typed: it
   // is never redrawn under them, and a redraw would fetch that address, not the page's.
-  document.addEventListener("DOMContentLoaded", function () {
-    if (document.querySelector("#live[data-refused]")) { dirty = true; }
-  });
+  function refused() { return document.querySelector("#live[data-refused]") !== null; }
+
+  // changed: a field is no longer as the page drew it (something typed, ticked or chosen).
+  function changed(el) {
+    if (el.disabled || el.type === "hidden" || el.type === "submit" || el.type === "button" || el.tagName === "BUTTON" || el.tagName === "FIELDSET") {
+      return false;
+    }
+    if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+    if (el.tagName === "SELECT") {
+      var chosen = Array.prototype.some.call(el.options, function (o) { return o.defaultSelected; });
+      if (!chosen) { return el.selectedIndex > 0; } // drawn on its first option
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return "defaultValue" in el && el.value !== el.defaultValue;
+  }
+  // typed: a form on the page holds something the person put in it. Emptied again, it holds
+  // nothing to lose, and the page is redrawn again (one stray keystroke held it for good).
+  function typed() {
+    return Array.prototype.some.call(document.querySelectorAll("#live form"), function (f) {
+      return Array.prototype.some.call(f.elements, changed);
+    });
+  }
+  // A change held while the person typed is drawn as soon as nothing typed would be lost: the
+  // form emptied, or the field left with nothing in it.
+  var heldForTyping = false;
+  function drawHeld() {
+    if (heldForTyping && !busy()) {
+      heldForTyping = false;
+      refresh("Updated: the page changed while you were typing.");
+    }
+  }
+  document.addEventListener("input", drawHeld);
+  document.addEventListener("focusout", function () { window.setTimeout(drawHeld, 0); });
 
   function watched() {
     var el = document.querySelector("[data-live]");
     return el ? el.getAttribute("data-live") : null;
   }
 
-  // busy: the person has typed into a form, or is in one of its fields now.
+  // busy: a form holds what the person typed (or was refused), or they are in one of its fields now.
   function busy() {
     var el = document.activeElement;
-    return dirty || (el && el.closest && el.closest("#live form") !== null &&
+    return refused() || typed() || (el && el.closest && el.closest("#live form") !== null &&
       /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   }
 
@@ -122,10 +147,11 @@
   // it says so in the status line.
   function held(status) {
     if (busy()) {
+      heldForTyping = !refused();
       if (status) {
-        status.textContent = document.querySelector("#live[data-refused]") ?
+        status.textContent = refused() ?
           "This page has changed since. You will see it once you send the form again or leave it." :
-          "This page changed while you were typing. Reload to see it.";
+          "This page changed while you were typing: it is redrawn once you send or empty the form.";
       }
       return true;
     }
