@@ -73,6 +73,9 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	if p.HanderID != nil {
 		row.HanderID = *p.HanderID
 	}
+	if p.WholeInbox {
+		return res, a.Store.ApplyProjectionWithInbox(ctx, row, events, inbox)
+	}
 	return res, a.Store.ApplyProjection(ctx, row, events, inbox...)
 }
 

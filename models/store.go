@@ -278,9 +278,30 @@ func utcPtr(t *time.Time) *time.Time {
 
 // ApplyProjection writes an action's state, new timeline events and the inbox records of its
 // notifications in one transaction. It is idempotent and never goes backwards: the action row
-// changes only when its version is newer, and events and inbox records already written are left as
-// they are.
+// changes only when the write is of its last change or a later one (by the change's time, then
+// its version), and a write of an earlier one leaves events and inbox records as they are.
+//
+// The projection runs inside the workflow task of the change. A task the server throws away
+// (Updates it aborts under load, and redelivers in another order) may have written a state, and
+// events and notifications at their seqs, that no history holds; the workflow's own write comes
+// later, from a task that started later. Its state replaces that one even at a lower version, its
+// events replace those written at their seqs with an earlier time (the database keeps each row
+// replaced in action_event_corrections: the timeline is otherwise append-only), its inbox
+// records replace the others at their seqs (ApplyProjectionWithInbox), and no inbox record is
+// left past its version.
 func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEvent, inbox ...Notification) error {
+	return s.applyProjection(ctx, a, events, inbox, false)
+}
+
+// ApplyProjectionWithInbox is ApplyProjection of a projection that carries every inbox record of
+// its events: a record an earlier write put at one of these events' seqs that is not among them
+// is removed (a change that notified someone else, in a task thrown away). One still there keeps
+// when it was read.
+func (s *Store) ApplyProjectionWithInbox(ctx context.Context, a Action, events []ActionEvent, inbox []Notification) error {
+	return s.applyProjection(ctx, a, events, inbox, true)
+}
+
+func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEvent, inbox []Notification, wholeInbox bool) error {
 	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
 	a.PausedAt = utcPtr(a.PausedAt)
 	a.WrittenAt = utc(time.Now())
@@ -295,29 +316,46 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 				"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
 				"policy_version", "paused", "paused_at", "due_left_seconds",
 			}),
-			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.version < excluded.version"}}},
+			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.updated_at < excluded.updated_at OR " +
+				"(actions.updated_at = excluded.updated_at AND actions.version <= excluded.version)"}}},
 		}).Create(&a)
 		if res.Error != nil {
 			return fmt.Errorf("upserting action %s: %w", a.ID, res.Error)
 		}
-		if res.RowsAffected > 0 {
-			for i := range handovers {
-				h := handovers[i]
-				h.ActionID = a.ID
-				h.RequestedAt, h.FollowUpAt, h.RespondedAt, h.ExpiresAt = utc(h.RequestedAt), utcPtr(h.FollowUpAt), utcPtr(h.RespondedAt), utcPtr(h.ExpiresAt)
-				if h.NoteFields == "" {
-					h.NoteFields = "{}"
-				}
-				if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&h).Error; err != nil {
-					return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
-				}
+		if res.RowsAffected == 0 {
+			// A retry of a write of an earlier change, whose events and inbox records that write
+			// made, or one from a workflow task thrown away, which is not to be seen.
+			return nil
+		}
+		for i := range handovers {
+			h := handovers[i]
+			h.ActionID = a.ID
+			h.RequestedAt, h.FollowUpAt, h.RespondedAt, h.ExpiresAt = utc(h.RequestedAt), utcPtr(h.FollowUpAt), utcPtr(h.RespondedAt), utcPtr(h.ExpiresAt)
+			if h.NoteFields == "" {
+				h.NoteFields = "{}"
+			}
+			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&h).Error; err != nil {
+				return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
+			}
+		}
+		// No notification lies past the version the workflow has reached.
+		if err := tx.Where("action_id = ? AND seq > ?", a.ID, a.Version).Delete(&Notification{}).Error; err != nil {
+			return fmt.Errorf("removing inbox records of action %s past version %d: %w", a.ID, a.Version, err)
+		}
+		if wholeInbox && len(events) > 0 {
+			if err := replaceInbox(tx, a.ID, events, inbox); err != nil {
+				return err
 			}
 		}
 		if len(inbox) > 0 {
 			for i := range inbox {
 				inbox[i].CreatedAt = utc(inbox[i].CreatedAt)
 			}
-			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&inbox).Error; err != nil {
+			conflict := clause.OnConflict{
+				Columns:   []clause.Column{{Name: "recipient_id"}, {Name: "action_id"}, {Name: "seq"}, {Name: "kind"}},
+				DoUpdates: clause.AssignmentColumns([]string{"actor_id", "cause", "message", "created_at"}),
+			}
+			if err := tx.Clauses(conflict).Create(&inbox).Error; err != nil {
 				return fmt.Errorf("adding inbox records of action %s: %w", a.ID, err)
 			}
 		}
@@ -330,11 +368,50 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 			e.At = utc(e.At)
 			rows[i] = e
 		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+		// An event at the same seq written with an earlier time came from a workflow task that was
+		// thrown away: the workflow's own takes its place (the database allows this one change to a
+		// timeline row, and keeps the row replaced). One written as it is now is left.
+		conflict := clause.OnConflict{
+			Columns:   []clause.Column{{Name: "action_id"}, {Name: "seq"}},
+			DoUpdates: clause.AssignmentColumns([]string{"type", "actor_id", "cause", "at", "data"}),
+			Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "action_events.at < excluded.at"}}},
+		}
+		if err := tx.Clauses(conflict).Create(&rows).Error; err != nil {
 			return fmt.Errorf("appending events of action %s: %w", a.ID, err)
 		}
 		return nil
 	})
+}
+
+// replaceInbox removes the inbox records at the events' seqs that are not among inbox: records an
+// earlier write of other events at those seqs made.
+func replaceInbox(tx *gorm.DB, actionID string, events []ActionEvent, inbox []Notification) error {
+	seqs := make([]int64, len(events))
+	for i, e := range events {
+		seqs[i] = e.Seq
+	}
+	type key struct {
+		recipient, kind string
+		seq             int64
+	}
+	keep := map[key]bool{}
+	for _, n := range inbox {
+		keep[key{n.RecipientID, n.Kind, n.Seq}] = true
+	}
+	var there []Notification
+	if err := tx.Select("recipient_id, action_id, seq, kind").Where("action_id = ? AND seq IN ?", actionID, seqs).Find(&there).Error; err != nil {
+		return fmt.Errorf("reading inbox records of action %s: %w", actionID, err)
+	}
+	for _, n := range there {
+		if keep[key{n.RecipientID, n.Kind, n.Seq}] {
+			continue
+		}
+		if err := tx.Where("recipient_id = ? AND action_id = ? AND seq = ? AND kind = ?", n.RecipientID, actionID, n.Seq, n.Kind).
+			Delete(&Notification{}).Error; err != nil {
+			return fmt.Errorf("removing an inbox record of action %s: %w", actionID, err)
+		}
+	}
+	return nil
 }
 
 // withHandovers loads each action's handovers with it, in the order they were made.
@@ -364,10 +441,16 @@ func takeAction(q *gorm.DB, id string) (Action, error) {
 	return a, nil
 }
 
+// timeline reads an action's events up to its version: one past it was written by a workflow task
+// that was thrown away, and waits there for the workflow's own event at its seq (ApplyProjection).
+func (s *Store) timeline(ctx context.Context, actionID string) *gorm.DB {
+	return s.read.WithContext(ctx).Where("action_id = ? AND seq <= (SELECT version FROM actions WHERE actions.id = ?)", actionID, actionID)
+}
+
 // ListEvents returns an action's timeline in order.
 func (s *Store) ListEvents(ctx context.Context, actionID string) ([]ActionEvent, error) {
 	var events []ActionEvent
-	if err := s.read.WithContext(ctx).Where("action_id = ?", actionID).Order("seq").Find(&events).Error; err != nil {
+	if err := s.timeline(ctx, actionID).Order("seq").Find(&events).Error; err != nil {
 		return nil, fmt.Errorf("loading events of action %s: %w", actionID, err)
 	}
 	return events, nil
@@ -376,7 +459,7 @@ func (s *Store) ListEvents(ctx context.Context, actionID string) ([]ActionEvent,
 // ListEventsBefore returns a page of an action's timeline: its last limit events before seq before
 // (before 0: its last events), in order, and whether earlier ones remain.
 func (s *Store) ListEventsBefore(ctx context.Context, actionID string, before int64, limit int) ([]ActionEvent, bool, error) {
-	q := s.read.WithContext(ctx).Where("action_id = ?", actionID)
+	q := s.timeline(ctx, actionID)
 	if before > 0 {
 		q = q.Where("seq < ?", before)
 	}
@@ -395,7 +478,7 @@ func (s *Store) ListEventsBefore(ctx context.Context, actionID string, before in
 // reads to catch up.
 func (s *Store) ListEventsAfter(ctx context.Context, actionID string, after int64, limit int) ([]ActionEvent, bool, error) {
 	var events []ActionEvent
-	if err := s.read.WithContext(ctx).Where("action_id = ? AND seq > ?", actionID, after).
+	if err := s.timeline(ctx, actionID).Where("seq > ?", after).
 		Order("seq").Limit(limit + 1).Find(&events).Error; err != nil {
 		return nil, false, fmt.Errorf("loading events of action %s: %w", actionID, err)
 	}

@@ -691,3 +691,73 @@ func TestSQLiteReadModelIsPrivate(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 }
+
+// A workflow task the server throws away (Updates aborted under load and redelivered in another
+// order) has written its state, events and notifications before the workflow writes its own from
+// a task that started later. The workflow's write wins: its state even at a lower version, its
+// events in place of those at their seqs (each row replaced kept in action_event_corrections),
+// its inbox records in place of the others at their seqs; what lies past its version is not read
+// as the timeline, nor kept in the inbox. A write from the discarded task that comes last changes
+// nothing.
+func TestProjectionReplacesWhatADiscardedTaskWrote(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		pending := actionAt("a1", 2, "handover_pending", "alice")
+		pending.PendingHandoverID = "h1"
+		asked := models.Notification{RecipientID: "bob", ActionID: "a1", Seq: 2, Kind: "handover_requested", ActorID: "alice", Cause: "request", Message: "take it", CreatedAt: t0}
+		require.NoError(t, store.ApplyProjectionWithInbox(ctx, pending, []models.ActionEvent{event(1, "created"), event(2, "handover_requested")}, []models.Notification{asked}))
+		require.NoError(t, store.DB().Model(&models.Notification{}).Where("recipient_id = ?", "bob").Update("read_at", t0.Add(2*time.Minute)).Error)
+
+		// The discarded task: alice withdrew the handover, then added a note (version 4).
+		at := t0.Add(3 * time.Minute)
+		phantom := actionAt("a1", 4, "assigned", "alice")
+		phantom.UpdatedAt = at
+		withdrawn, noted := event(3, "handover_withdrawn"), event(4, "note_added")
+		withdrawn.At, noted.At = at, at
+		told := models.Notification{RecipientID: "bob", ActionID: "a1", Seq: 3, Kind: "handover_withdrawn", ActorID: "alice", Cause: "request", Message: "withdrawn", CreatedAt: at}
+		toldNote := models.Notification{RecipientID: "carol", ActionID: "a1", Seq: 4, Kind: "note_added", ActorID: "alice", Cause: "request", Message: "noted", CreatedAt: at}
+		require.NoError(t, store.ApplyProjectionWithInbox(ctx, phantom, []models.ActionEvent{withdrawn, noted}, []models.Notification{told, toldNote}))
+
+		// The workflow's own, a second later: bob accepted first, and the withdrawal was refused.
+		later := at.Add(time.Second)
+		accepted := actionAt("a1", 3, "assigned", "bob")
+		accepted.UpdatedAt = later
+		acceptedEvent := event(3, "handover_accepted")
+		acceptedEvent.At = later
+		toAlice := models.Notification{RecipientID: "alice", ActionID: "a1", Seq: 3, Kind: "handover_accepted", ActorID: "bob", Cause: "request", Message: "accepted", CreatedAt: later}
+		require.NoError(t, store.ApplyProjectionWithInbox(ctx, accepted, []models.ActionEvent{acceptedEvent}, []models.Notification{toAlice}))
+		// The discarded task's write again, arriving last: nothing changes.
+		require.NoError(t, store.ApplyProjectionWithInbox(ctx, phantom, []models.ActionEvent{withdrawn, noted}, []models.Notification{told, toldNote}))
+
+		got, err := store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.Equal(t, []any{int64(3), "bob", "assigned"}, []any{got.Version, got.OwnerID, got.Status})
+		events, err := store.ListEvents(ctx, "a1")
+		require.NoError(t, err)
+		var types []string
+		for _, e := range events {
+			types = append(types, e.Type)
+		}
+		require.Equal(t, []string{"created", "handover_requested", "handover_accepted"}, types, "the timeline the workflow holds")
+		var kept []models.ActionEvent
+		require.NoError(t, store.DB().Table("action_event_corrections").Select("action_id, seq, type").Find(&kept).Error)
+		require.Len(t, kept, 1)
+		require.Equal(t, "handover_withdrawn", kept[0].Type, "the row replaced is kept")
+		require.ErrorContains(t, store.DB().Exec("DELETE FROM action_event_corrections").Error, "append-only")
+		require.ErrorContains(t, store.DB().Exec("UPDATE action_events SET data = '{}' WHERE seq = 3").Error, "append-only",
+			"any other change to the timeline is refused still")
+
+		bob, err := store.ListNotifications(ctx, "bob", 10)
+		require.NoError(t, err)
+		require.Len(t, bob, 1, "bob was never told of a withdrawal")
+		require.Equal(t, "handover_requested", bob[0].Kind)
+		require.NotNil(t, bob[0].ReadAt, "the record still there keeps when it was read")
+		carol, err := store.ListNotifications(ctx, "carol", 10)
+		require.NoError(t, err)
+		require.Empty(t, carol, "nothing past the workflow's version")
+		alice, err := store.ListNotifications(ctx, "alice", 10)
+		require.NoError(t, err)
+		require.Len(t, alice, 1)
+		require.Equal(t, "handover_accepted", alice[0].Kind)
+	})
+}

@@ -466,6 +466,7 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		)
 		if w.inboxInProjection {
 			batch.Notifications = append([]Notification(nil), w.unprojectedNotes...)
+			batch.WholeInbox = true
 			out = &res
 		}
 		w.projecting = true

@@ -739,6 +739,10 @@ type Projection struct {
 	// Notifications go into the inbox in the same transaction as the events (workflows started
 	// since the inbox moved into the projection; older ones send each through Notify).
 	Notifications []Notification `json:"notifications,omitempty"`
+	// WholeInbox is true when Notifications are every notification of Events (workflows that
+	// project the inbox): the read model then removes any other at their seqs, which a workflow
+	// task thrown away wrote.
+	WholeInbox bool `json:"whole_inbox,omitempty"`
 	// HanderID is who handed the action to its current owner, as the workflow's revision reckons
 	// it (the state alone does not say which revision it is of); nil from workflows older than it.
 	HanderID *string `json:"hander_id,omitempty"`
