@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -177,6 +178,12 @@ const (
 // writeError answers with a problem document. Unexpected errors are logged and answered 500
 // without their detail.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		// The caller went away (a browser drops a request it no longer wants, a client times
+		// out): nothing here failed, and no server error is counted. Nobody reads the answer.
+		writeProblem(c, statusClientClosed, "the request was cancelled by its caller", nil)
+		return
+	}
 	ae, ok := classify(err)
 	if !ok {
 		log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method,
@@ -198,9 +205,13 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	writeProblem(c, status, detail, ae.fields)
 }
 
+// statusClientClosed is the status recorded (in the request log and metrics) of a request its
+// caller cancelled before it was answered, as proxies record it: not a server error.
+const statusClientClosed = 499
+
 func writeProblem(c *gin.Context, status int, detail string, fields []FieldError) {
 	body, _ := json.Marshal(problem{
-		Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Errors: fields,
+		Type: "about:blank", Title: cmp.Or(http.StatusText(status), "Client Closed Request"), Status: status, Detail: detail, Errors: fields,
 	})
 	c.Data(status, "application/problem+json", body)
 	c.Abort()

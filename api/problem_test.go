@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -82,4 +83,31 @@ func TestTrailingSlashIsNotFound(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, resp.StatusCode, path)
 		require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"), path)
 	}
+}
+
+// A request its caller cancelled (a browser dropping one it no longer wants) is no server error:
+// recorded 499, as proxies record it, and not logged as a failure. The same error while the caller
+// still waits is one.
+func TestCancelledByTheCallerIsNoServerError(t *testing.T) {
+	t.Parallel()
+	answer := func(cancelled bool) (int, string) {
+		rec := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(rec)
+		ctx, cancel := context.WithCancel(context.Background())
+		if cancelled {
+			cancel()
+		} else {
+			defer cancel()
+		}
+		c.Request = httptest.NewRequest(http.MethodGet, "/api/v1/actions", nil).WithContext(ctx)
+		var logged bytes.Buffer
+		writeError(c, slog.New(slog.NewTextHandler(&logged, nil)), fmt.Errorf("listing actions: %w", context.Canceled))
+		return rec.Code, logged.String()
+	}
+	code, logged := answer(true)
+	require.Equal(t, statusClientClosed, code)
+	require.Empty(t, logged)
+	code, logged = answer(false)
+	require.Equal(t, http.StatusInternalServerError, code)
+	require.Contains(t, logged, "request failed")
 }
