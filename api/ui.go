@@ -691,6 +691,13 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 	// A form refused and shown again at the address it was posted to: the live updates leave it
 	// alone (its address is not the page's, and what was typed must stay).
 	data["Refused"] = c.Request.Method == http.MethodPost && status >= http.StatusBadRequest
+	if data["Refused"] == true {
+		// The page the form was sent from, which the browser's history is to hold rather than the
+		// form's address: Back or a reload then asks for that page, not to send the form again.
+		if from, err := url.Parse(c.GetHeader("Referer")); err == nil && from.Host == c.Request.Host && strings.HasPrefix(from.Path, "/") {
+			data["SentFrom"] = from.RequestURI()
+		}
+	}
 	if c.Request.Method == http.MethodGet && c.GetHeader("HX-Request") == "" {
 		// A page the browser was sent to after a form (not a live redraw) says what the form did.
 		data["Done"] = s.takeDone(c)

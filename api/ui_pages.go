@@ -608,13 +608,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		newest = "/actions/" + url.PathEscape(id) + "#h-timeline"
 	}
 	var commands []string
-	acceptBlocked := ""
+	acceptBlocked, offShift := "", false
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
 		state := stateFromRow(row)
 		me := principal(c)
 		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
 		if slices.Contains(commands, workflows.UpdateAccept) {
 			acceptBlocked = acceptBlockedFor(&state, me)
+			offShift = acceptBlocked != "" && !me.OnShift
 		}
 	}
 	var required []string
@@ -658,7 +659,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"EarlierEvents": earlier, "NewestEvents": newest,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
-		"Idem": randomString(), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked,
+		"Idem": randomString(), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
 		// An administrator may erase the customer's data, until it is.
 		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && a.Customer.Name != pii.Erased,
 	}
@@ -717,7 +718,7 @@ func acceptBlockedFor(state *workflows.State, me models.Staff) string {
 	case why == "":
 		return ""
 	case !me.OnShift:
-		return "You are off shift: start your shift in your inbox to accept this handover, or decline it below."
+		return "You are off shift: start your shift to accept this handover, or decline it below."
 	}
 	return "You cannot accept this handover now (" + why + "): decline it below, or ask a supervisor."
 }

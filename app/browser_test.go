@@ -464,6 +464,9 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	typed, err := chromedp.Run(carol.ctx, chromedp.Value(chromedp.CSS(`#ex-due-`+created.ID)))
 	require.NoError(t, err)
 	require.Equal(t, "tomorrow", typed, "what carol typed is still there")
+	// Its history entry is the board it was sent from, not the form's address: a reload or Back
+	// asks for the board, not to send the form again.
+	require.Equal(t, st.URL+"/board", carol.location())
 
 	// A due time typed on the New action form is the desk's own local time: a desk in Tokyo types
 	// 15:00 and the action is due at 15:00 in Tokyo (06:00 UTC).
@@ -510,6 +513,24 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	}
 	require.Equal(t, http.StatusOK, r.call(http.MethodGet, "/api/v1/actions/"+path.Base(tokyo.location()), nil, &timed))
 	require.True(t, timed.DueAt.Equal(dueAt), "due %s, typed %s in Tokyo", timed.DueAt, dueAt)
+	// The same action sent again from the form (Back after creating it, and Create once more) is
+	// the action made, not a second one.
+	firstID := path.Base(tokyo.location())
+	tokyo.do(
+		chromedp.Navigate(st.URL+"/actions/new"),
+		chromedp.WaitVisible(chromedp.CSS(`#due_at_local`)),
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Airport transfer"),
+		chromedp.SendKeys(chromedp.CSS(`#customer_ref`), "BK-7001"),
+		chromedp.SetValue(chromedp.CSS(`#due_at_local`), dueAt.Format("2006-01-02T15:04")),
+		chromedp.Click(chromedp.CSS(`form[action="/actions"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#action-status`)),
+	)
+	require.Equal(t, firstID, path.Base(tokyo.location()), "the same action, not a second")
+	var sameRef struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, r.call(http.MethodGet, "/api/v1/actions?customer_ref=BK-7001", nil, &sameRef))
+	require.Len(t, sameRef.Items, 1)
 
 	// Erin hands it to bob by mistake and takes it back from the action page.
 	erinAPI := as(t, st, "erin")

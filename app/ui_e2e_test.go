@@ -502,7 +502,7 @@ func webOwnShiftAtCheck(t *testing.T, st *app.Stack) {
 	waitStatus(t, out, due.ID, "checking", 0)
 	_, page := w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `data-confirm="You still own 2 open actions: they stay yours; the shift handover form below passes one on, but not the 1 at its due time or escalated: ask a supervisor to reassign it. End your shift anyway?"`)
-	require.Contains(t, page, "The one at its due time or escalated no handover can pass on: a supervisor reassigns it.")
+	require.Contains(t, page, "One of yours is at its due time or escalated, and no handover can pass it on: a supervisor reassigns it.")
 }
 
 // A person ends and starts their own shift from the inbox: off shift, nobody can hand an action
@@ -533,7 +533,7 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.False(t, me.OnShift)
 	// Off shift, the handover's page says why it cannot be accepted instead of offering the form.
 	_, page = w.do(http.MethodGet, "/actions/"+waiting.ID, nil)
-	require.Contains(t, page, `<p class="hint">You are off shift: start your shift in your inbox to accept this handover, or decline it below.</p>`)
+	require.Contains(t, page, `<p class="hint">You are off shift: start your shift to accept this handover, or decline it below.</p><p><a href="/inbox#form-on-shift">Start your shift in your inbox</a></p>`)
 	require.NotContains(t, page, `id="form-accept"`)
 	require.Contains(t, page, `id="form-decline"`)
 
@@ -584,7 +584,7 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.False(t, me.OnShift)
 	// Off shift, the handover's page says why it cannot be accepted instead of offering the form.
 	_, page = w.do(http.MethodGet, "/actions/"+waiting.ID, nil)
-	require.Contains(t, page, `<p class="hint">You are off shift: start your shift in your inbox to accept this handover, or decline it below.</p>`)
+	require.Contains(t, page, `<p class="hint">You are off shift: start your shift to accept this handover, or decline it below.</p><p><a href="/inbox#form-on-shift">Start your shift in your inbox</a></p>`)
 	require.NotContains(t, page, `id="form-accept"`)
 	require.Contains(t, page, `id="form-decline"`)
 
@@ -1190,6 +1190,11 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	resp, page := sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `<select id="check-next" name="next">.*</select>\s*<span class="field-error">`, page)
+	// No result at all: the error stands in the Result group, tied to its choices.
+	resp, page = sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "notes": {"asked"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `id="check-result-done" name="result" value="done" required aria-invalid="true" aria-describedby="check-result-error"`)
+	require.Regexp(t, `<span class="field-error" id="check-result-error">[^<]+</span>\s*</fieldset>`, page)
 	// "Done" records the outcome: without one it is refused under the notes, and nothing changes.
 	resp, page = sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"done"}, "notes": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)

@@ -98,6 +98,14 @@
   // A refused form shown again (at the address it was posted to) holds what the person typed: it
   // is never redrawn under them, and a redraw would fetch that address, not the page's.
   function refused() { return document.querySelector("#live[data-refused]") !== null; }
+  // Its history entry is the page the form was sent from, not the form's address: Back to it, or a
+  // reload, then asks for that page rather than to send the form again.
+  document.addEventListener("DOMContentLoaded", function () {
+    var live = document.querySelector("#live[data-refused][data-sent-from]");
+    if (live && window.history.replaceState) {
+      window.history.replaceState(null, "", live.getAttribute("data-sent-from"));
+    }
+  });
 
   // changed: a field is no longer as the page drew it (something typed, ticked or chosen).
   function changed(el) {
@@ -321,10 +329,13 @@
     var field = problem.closest("#live") && document.querySelector("#live [aria-invalid=\"true\"]");
     if (!field || !field.id || problem.querySelector("a.to-field")) { return; }
     var label = document.querySelector("label[for=\"" + field.id + "\"]");
+    // A choice of radio buttons is named by its group's legend.
+    var group = field.type === "radio" && field.closest("fieldset");
+    var legend = group && group.querySelector("legend");
     var a = document.createElement("a");
     a.href = "#" + field.id;
     a.className = "to-field";
-    a.textContent = "Go to " + (label ? label.textContent.trim() : "the field");
+    a.textContent = "Go to " + (legend ? legend.textContent.trim() : label ? label.textContent.trim() : "the field");
     a.addEventListener("click", function (e) {
       e.preventDefault();
       var panel = field.closest("details");
@@ -373,5 +384,34 @@
       var hidden = el.form.querySelector("input[type=hidden][name=due_at]");
       if (hidden) { hidden.value = at && !isNaN(at.getTime()) ? at.toISOString() : ""; }
     });
+  }, true);
+})();
+
+// The same action sent twice is one action: a form marked data-same-key sends the key it sent
+// before with the same fields (for ten minutes), so that Back after creating an action, and the
+// form sent again, answers with the action made, not a second one (the page drawn again has a
+// new key of its own).
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var name = form.getAttribute && form.getAttribute("data-same-key");
+    var idem = name && form.querySelector("input[name=idem]");
+    if (!idem || !window.sessionStorage) { return; }
+    var fields = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && el.name !== "idem" && el.name !== "csrf" && !el.disabled &&
+          !((el.type === "checkbox" || el.type === "radio") && !el.checked)) {
+        fields.push(el.name + "=" + el.value);
+      }
+    });
+    var sent = fields.join("\n"), now = Date.now(), last = null;
+    try { last = JSON.parse(window.sessionStorage.getItem("sent:" + name) || "null"); } catch (err) { last = null; }
+    if (last && last.fields === sent && now - last.at < 10 * 60 * 1000) {
+      idem.value = last.key;
+    }
+    try {
+      window.sessionStorage.setItem("sent:" + name, JSON.stringify({ fields: sent, key: idem.value, at: now }));
+    } catch (err) { /* storage full or refused: the form still goes */ }
   }, true);
 })();
