@@ -371,6 +371,26 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	}
 
 	owner, routed, claim := req.OwnerID, false, noRelease
+	if owner != "" {
+		// The owner named is claimed until the create has answered, under the lock a change to
+		// them takes: one deactivated or moved a moment before is seen so here, and one to be
+		// deactivated or moved now waits for the action to show as theirs (or is refused).
+		request := "create:" + id
+		named, claimErr := s.Store.ClaimStaff(ctx, id, owner, request)
+		if claimErr != nil && !errors.Is(claimErr, models.ErrNotFound) {
+			return workflows.StartInput{}, noRelease, claimErr
+		}
+		claim = func() { s.releaseHandoverClaim(ctx, id, request) }
+		if claimErr != nil || !named.Active || teamOf(named) != teamID || !workflows.Role(named.Role).CanOwn() {
+			claim()
+			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: "is not an active member of staff of team " + teamID + " who can own actions (changed a moment ago)"})
+		}
+		defer func() {
+			if err != nil {
+				claim() // nothing is created: the claim ends here
+			}
+		}()
+	}
 	if owner == "" {
 		// Routing: the least loaded eligible agent of the team, claimed for this action until the
 		// create has answered; nobody eligible leaves it unassigned.

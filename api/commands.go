@@ -449,6 +449,34 @@ func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipien
 	return recipientOf(to), nil
 }
 
+// namedRecipients gives a command the way to look up and claim the people it names (the recipient
+// of a handover, whoever a reassignment goes to) and to take its claims back once it has answered.
+// A claim holds the person for the action until then (models.ClaimStaff): a change made to them
+// first (a deactivation, a move) is seen by the command, and one made after is refused while the
+// command is on its way. Deactivating someone a handover was being made to left the handover
+// waiting for a person who could no longer sign in.
+func (s *server) namedRecipients() (claim func(c *gin.Context, field string, a models.Action, id string) (workflows.Recipient, error), release func(ctx context.Context)) {
+	request := uuid.NewString()
+	var claimed []string
+	claim = func(c *gin.Context, field string, a models.Action, id string) (workflows.Recipient, error) {
+		to, err := s.Store.ClaimStaff(c.Request.Context(), a.ID, id, request)
+		if errors.Is(err, models.ErrNotFound) {
+			return workflows.Recipient{}, invalidFields(FieldError{Field: field, Message: "is not a member of staff"})
+		}
+		if err != nil {
+			return workflows.Recipient{}, err
+		}
+		claimed = append(claimed, a.ID)
+		return recipientOf(to), nil
+	}
+	release = func(ctx context.Context) {
+		for _, actionID := range claimed {
+			s.releaseHandoverClaim(ctx, actionID, request)
+		}
+	}
+	return claim, release
+}
+
 // recipientOf is a member of staff as the workflow's eligibility checks need to know them.
 func recipientOf(st models.Staff) workflows.Recipient {
 	return workflows.Recipient{
@@ -473,13 +501,16 @@ func (s *server) optionalDue(in, at, inField, atField string) (time.Duration, *t
 }
 
 func (s *server) handover(c *gin.Context) {
-	// The recipient `route` claims is this request's, taken back once the handover has answered.
+	// The recipient `route` claims is this request's, taken back once the handover has answered;
+	// a recipient named is claimed too (namedRecipients).
 	var claimed string
 	request := uuid.NewString()
+	claimNamed, releaseNamed := s.namedRecipients()
 	defer func() {
 		if claimed != "" {
 			s.releaseHandoverClaim(c.Request.Context(), claimed, request)
 		}
+		releaseNamed(c.Request.Context())
 	}()
 	command(s, workflows.UpdateHandover, http.StatusOK, func(c *gin.Context, a models.Action, req handoverRequest) (any, error) {
 		in := workflows.HandoverInput{
@@ -517,7 +548,7 @@ func (s *server) handover(c *gin.Context) {
 				return nil, invalidFields(FieldError{Field: "route", Message: "nobody else in the team can take it now (active, on shift, with the authority it needs): name a colleague" + ask})
 			}
 			in.To, claimed = recipientOf(to[0]), a.ID
-		} else if in.To, err = s.recipient(c, "to_id", req.ToID); err != nil {
+		} else if in.To, err = claimNamed(c, "to_id", a, req.ToID); err != nil {
 			return nil, err
 		}
 		err = s.seal(c, a.CustomerRef, a.ID, &in.Notes.CustomerContext, &in.CustomerMessage)
@@ -669,7 +700,9 @@ func optionalDueFields(in, at, inField, atField string) []FieldError {
 }
 
 func (s *server) check(c *gin.Context) {
-	command(s, workflows.UpdateCheck, http.StatusOK, func(c *gin.Context, _ models.Action, req checkRequest) (any, error) {
+	claim, release := s.namedRecipients()
+	defer func() { release(c.Request.Context()) }()
+	command(s, workflows.UpdateCheck, http.StatusOK, func(c *gin.Context, a models.Action, req checkRequest) (any, error) {
 		in := workflows.CheckInput{Actor: actorOf(principal(c)), Result: req.Result, Notes: req.Notes, Next: req.Next}
 		var err error
 		if in.DueIn, in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
@@ -677,7 +710,7 @@ func (s *server) check(c *gin.Context) {
 			return nil, withReferences(c.Request.Context(), s, &req, err)
 		}
 		if req.ToID != "" {
-			to, err := s.recipient(c, "to_id", req.ToID)
+			to, err := claim(c, "to_id", a, req.ToID)
 			if err != nil {
 				return nil, err
 			}
@@ -715,14 +748,16 @@ func (r *reassignRequest) checkFields() []FieldError {
 }
 
 func (s *server) reassign(c *gin.Context) {
-	command(s, workflows.UpdateReassign, http.StatusOK, func(c *gin.Context, _ models.Action, req reassignRequest) (any, error) {
+	claim, release := s.namedRecipients()
+	defer func() { release(c.Request.Context()) }()
+	command(s, workflows.UpdateReassign, http.StatusOK, func(c *gin.Context, a models.Action, req reassignRequest) (any, error) {
 		in := workflows.ReassignInput{Actor: actorOf(principal(c)), Reason: req.Reason}
 		var err error
 		if in.DueIn, in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
 			// A due time now past is told with an unknown recipient, in one answer.
 			return nil, withReferences(c.Request.Context(), s, &req, err)
 		}
-		in.To, err = s.recipient(c, "to_id", req.ToID)
+		in.To, err = claim(c, "to_id", a, req.ToID)
 		return in, err
 	})(c)
 }

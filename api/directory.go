@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -283,8 +284,18 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	wasAdmin := was.Active && workflows.Role(was.Role) == workflows.RoleAdmin
 	// Refused when nobody could manage staff, teams or policies any more.
 	keepAdmin := wasAdmin && (!st.Active || workflows.Role(st.Role) != workflows.RoleAdmin)
-	if err := s.Store.UpdateStaff(c.Request.Context(), principal(c).ID, st, columns, keepAdmin); errors.Is(err, models.ErrLastAdmin) {
+	update := s.Store.UpdateStaff
+	change, above, guarded := workChange(was, st)
+	if guarded {
+		update = func(ctx context.Context, actorID string, st models.Staff, columns []string, keepAdmin bool) error {
+			return s.Store.UpdateStaffIfFree(ctx, actorID, st, columns, keepAdmin, above)
+		}
+	}
+	var busy *models.StaffBusy
+	if err := update(c.Request.Context(), principal(c).ID, st, columns, keepAdmin); errors.Is(err, models.ErrLastAdmin) {
 		return 0, nil, errorf(kindConflict, "%s is the only active administrator: make someone else one first", st.ID)
+	} else if errors.As(err, &busy) {
+		return 0, nil, busyRefusal(was, change, above, *busy)
 	} else if err != nil {
 		return 0, nil, named(err, "member of staff", st.ID)
 	}
@@ -294,13 +305,12 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	return http.StatusOK, staffJSON(st), nil
 }
 
-// keepsNoWork refuses a change to a person that would leave their open actions, or the handovers
+// workChange says whether a change to a person would leave their open actions, or the handovers
 // they have to accept, with someone who can no longer act on them (nor, after a move, see them): a
 // move to another team, a deactivation, a role that cannot own actions, or less authority than an
-// action needs. Their work is handed on first, by a shift handover (or a reassignment).
-func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
-	var change string
-	above := -1 // every open action, whatever authority it needs
+// action needs (above: the authority, whose actions above it count; -1 when every one does).
+func workChange(was, now models.Staff) (change string, above int, ok bool) {
+	above = -1 // every open action, whatever authority it needs
 	switch {
 	case was.Active && !now.Active:
 		change = "is deactivated"
@@ -311,12 +321,30 @@ func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
 	case now.Authority < was.Authority:
 		change, above = fmt.Sprintf("has authority %d", now.Authority), now.Authority
 	default:
+		return "", 0, false
+	}
+	return change, above, true
+}
+
+// keepsNoWork refuses such a change while the person has work: their work is handed on first, by
+// a shift handover (or a reassignment). It reads the read model before the change; the change
+// itself counts again in its own transaction (UpdateStaffIfFree), with the handovers and
+// reassignments to them on their way, and is refused as here (busyRefusal) when it finds some.
+func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
+	change, above, ok := workChange(was, now)
+	if !ok {
 		return nil
 	}
 	owned, awaiting, err := s.Store.OpenWork(c.Request.Context(), was.ID, above)
 	if err != nil || owned+awaiting == 0 {
 		return err
 	}
+	return busyRefusal(was, change, above, models.StaffBusy{Owned: owned, Awaiting: awaiting})
+}
+
+// busyRefusal is the 409 of a change to a person who has work: what they have, and who can clear
+// each kind of it, so that the administrator knows whom to ask.
+func busyRefusal(was models.Staff, change string, above int, busy models.StaffBusy) error {
 	// needs says which actions count when only those above an authority do.
 	needs := func(n int64, one, many string) string {
 		if above < 0 {
@@ -324,9 +352,8 @@ func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
 		}
 		return fmt.Sprintf("%s more than authority %d", pick(int(n), one, many), above)
 	}
-	// Who can clear each kind of work, so that the administrator knows whom to ask.
 	var steps []string
-	if owned > 0 {
+	if owned := busy.Owned; owned > 0 {
 		team := "their team"
 		if t := teamOf(was); t != "" {
 			team = "team " + t
@@ -334,11 +361,16 @@ func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
 		steps = append(steps, fmt.Sprintf("%s owns %s%s: a supervisor of %s passes %s on (a shift handover from the board, or a reassignment)",
 			was.ID, plural(int(owned), "open action"), needs(owned, " that needs", " that need"), team, pick(int(owned), "it", "them")))
 	}
-	if awaiting > 0 {
+	if awaiting := busy.Awaiting; awaiting > 0 {
 		them := pick(int(awaiting), "it", "them")
 		steps = append(steps, fmt.Sprintf("%s%s %s for %s's answer: %s accepts or declines %s, or whoever sent %s withdraws %s",
 			plural(int(awaiting), "handover"), needs(awaiting, " of an action that needs", " of actions that need"),
 			pick(int(awaiting), "waits", "wait"), was.ID, was.ID, them, them, them))
+	}
+	if busy.OnTheirWay > 0 {
+		steps = append(steps, fmt.Sprintf("%s to %s %s on %s way at this moment: try again in a few seconds, once %s",
+			plural(int(busy.OnTheirWay), "handover or reassignment"), was.ID, pick(int(busy.OnTheirWay), "is", "are"),
+			pick(int(busy.OnTheirWay), "its", "their"), pick(int(busy.OnTheirWay), "it has landed (it then counts above)", "they have landed (they then count above)")))
 	}
 	return errorf(kindConflict, "%s; then %s %s", strings.Join(steps, "; "), was.ID, change)
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/serviceerror"
+
+	"github.com/handover/handover/models"
 )
 
 // A consistent read of an action with no worker polling fails with Temporal's FailedPrecondition
@@ -110,4 +112,17 @@ func TestCancelledByTheCallerIsNoServerError(t *testing.T) {
 	code, logged = answer(false)
 	require.Equal(t, http.StatusInternalServerError, code)
 	require.Contains(t, logged, "request failed")
+}
+
+// A change to a person refused because a handover to them is on its way says so, and when to try
+// again; what they own and await is said as before.
+func TestBusyRefusalSaysWhatIsOnItsWay(t *testing.T) {
+	t.Parallel()
+	team := "frontdesk"
+	err := busyRefusal(models.Staff{ID: "bob", TeamID: &team}, "is deactivated", -1, models.StaffBusy{Owned: 2, OnTheirWay: 1})
+	ae, ok := classify(err)
+	require.True(t, ok)
+	require.Equal(t, http.StatusConflict, statusOfKind[ae.kind])
+	require.Equal(t, "bob owns 2 open actions: a supervisor of team frontdesk passes them on (a shift handover from the board, or a reassignment); "+
+		"1 handover or reassignment to bob is on its way at this moment: try again in a few seconds, once it has landed (it then counts above); then bob is deactivated", ae.detail)
 }

@@ -77,6 +77,71 @@ var StaffColumns = []string{"name", "role", "team_id", "authority", "on_shift", 
 // The change is recorded in the audit trail as actorID's, with each column it changed (from what,
 // to what), in the same transaction; a change that changes nothing records nothing.
 func (s *Store) UpdateStaff(ctx context.Context, actorID string, st Staff, columns []string, keepAdmin bool) error {
+	return s.updateStaff(ctx, actorID, st, columns, keepAdmin, nil)
+}
+
+// StaffBusy refuses a change to a person that would leave work with someone who can no longer act
+// on it: the open actions they own and the handovers waiting for them (of actions that need more
+// than an authority, when that is what the change lowers), and the handovers, reassignments and
+// creates naming them that are on their way (claimed, not yet in the read model).
+type StaffBusy struct {
+	Owned, Awaiting, OnTheirWay int64
+}
+
+func (b *StaffBusy) Error() string {
+	return fmt.Sprintf("%d open actions owned, %d handovers awaiting, %d on their way", b.Owned, b.Awaiting, b.OnTheirWay)
+}
+
+// UpdateStaffIfFree is UpdateStaff of a change that must leave the person no work (a
+// deactivation, a move to another team, a role that cannot own actions, or less authority than
+// above, -1 for any): it refuses with *StaffBusy when they have some, counted in the change's own
+// transaction, under the lock ClaimStaff takes too, so that a handover or reassignment to them on
+// its way is either seen here or sees the change.
+func (s *Store) UpdateStaffIfFree(ctx context.Context, actorID string, st Staff, columns []string, keepAdmin bool, above int) error {
+	return s.updateStaff(ctx, actorID, st, columns, keepAdmin, func(tx *gorm.DB) error {
+		busy := &StaffBusy{}
+		if err := tx.Model(&Action{}).Where("owner_id = ? AND status IN ? AND required_authority > ?", st.ID, openStatuses, above).Count(&busy.Owned).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Handover{}).Joins("JOIN actions ON actions.id = handovers.action_id").
+			Where("handovers.to_id = ? AND handovers.status = ? AND actions.required_authority > ?", st.ID, "pending", above).
+			Count(&busy.Awaiting).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&RoutingClaim{}).Where("staff_id = ? AND claimed_at > ?", st.ID, utc(time.Now().Add(-RoutingClaimTTL))).
+			Count(&busy.OnTheirWay).Error; err != nil {
+			return err
+		}
+		if busy.Owned+busy.Awaiting+busy.OnTheirWay > 0 {
+			return busy
+		}
+		return nil
+	})
+}
+
+// ClaimStaff reads a member of staff as a command naming them (a handover to them, a reassignment)
+// is about to, and claims them for actionID on behalf of request until ReleaseHandoverClaim: under
+// the lock a change to them takes (UpdateStaffIfFree), so that the command sees them as they are
+// after any change made first, and a change made after sees the claim. ErrNotFound when there is
+// no such person.
+func (s *Store) ClaimStaff(ctx context.Context, actionID, staffID, request string) (Staff, error) {
+	var st Staff
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.locked(tx.Where("id = ?", staffID)).Take(&st).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("staff %s: %w", staffID, ErrNotFound)
+		} else if err != nil {
+			return err
+		}
+		claim := RoutingClaim{ActionID: actionID, StaffID: staffID, RequestID: request, ClaimedAt: utc(time.Now()), Handover: true}
+		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&claim).Error
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Staff{}, fmt.Errorf("claiming staff %s: %w", staffID, err)
+	}
+	return st, err
+}
+
+func (s *Store) updateStaff(ctx context.Context, actorID string, st Staff, columns []string, keepAdmin bool, free func(tx *gorm.DB) error) error {
 	for _, c := range columns {
 		if !slices.Contains(StaffColumns, c) {
 			return fmt.Errorf("saving staff %s: no column %q", st.ID, c)
@@ -100,6 +165,11 @@ func (s *Store) UpdateStaff(ctx context.Context, actorID string, st Staff, colum
 			return ErrNotFound
 		} else if err != nil {
 			return err
+		}
+		if free != nil {
+			if err := free(tx); err != nil {
+				return err
+			}
 		}
 		if err := tx.Model(&Staff{}).Where("id = ?", st.ID).Select(columns).Updates(&st).Error; err != nil {
 			return err

@@ -512,6 +512,60 @@ func TestUpdateStaffWritesOnlyItsColumns(t *testing.T) {
 	})
 }
 
+// A command naming a person claims them under the lock a change to them takes: a deactivation
+// while a handover to them is on its way is refused, and a claim made after a deactivation sees the
+// person inactive. Run at the same moment, one of the two always sees the other.
+func TestClaimStaffAndAChangeToThemSeeEachOther(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		team := "frontdesk"
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+		bob := models.Staff{ID: "bob", Name: "Bob", Role: "agent", TeamID: &team, Authority: 1, OnShift: true, Active: true}
+		require.NoError(t, store.SaveStaff(ctx, bob))
+		gone := bob
+		gone.Active = false
+
+		got, err := store.ClaimStaff(ctx, "a1", "bob", "r1")
+		require.NoError(t, err)
+		require.True(t, got.Active)
+		var busy *models.StaffBusy
+		require.ErrorAs(t, store.UpdateStaffIfFree(ctx, "test-admin", gone, []string{"active"}, false, -1), &busy)
+		require.EqualValues(t, 1, busy.OnTheirWay)
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "a1", "r1"))
+		require.NoError(t, store.UpdateStaffIfFree(ctx, "test-admin", gone, []string{"active"}, false, -1))
+		got, err = store.ClaimStaff(ctx, "a2", "bob", "r2")
+		require.NoError(t, err)
+		require.False(t, got.Active, "the claim sees the change made first")
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "a2", "r2"))
+		_, err = store.ClaimStaff(ctx, "a3", "nobody", "r3")
+		require.ErrorIs(t, err, models.ErrNotFound)
+
+		// At the same moment, 20 times: the command sees bob inactive, or the change is refused.
+		for round := range 20 {
+			require.NoError(t, store.UpdateStaff(ctx, "test-admin", bob, []string{"active"}, false))
+			action, request := fmt.Sprintf("race-%d", round), fmt.Sprintf("req-%d", round)
+			var claimed models.Staff
+			var claimErr, changeErr error
+			var wg sync.WaitGroup
+			wg.Add(2)
+			go func() { defer wg.Done(); claimed, claimErr = store.ClaimStaff(ctx, action, "bob", request) }()
+			go func() {
+				defer wg.Done()
+				changeErr = store.UpdateStaffIfFree(ctx, "test-admin", gone, []string{"active"}, false, -1)
+			}()
+			wg.Wait()
+			require.NoError(t, claimErr)
+			if changeErr == nil {
+				require.False(t, claimed.Active, "round %d: deactivated, and the command saw bob active", round)
+			} else {
+				require.ErrorAs(t, changeErr, &busy, "round %d", round)
+				require.True(t, claimed.Active, "round %d", round)
+			}
+			require.NoError(t, store.ReleaseHandoverClaim(ctx, action, request))
+		}
+	})
+}
+
 // Processes that migrate one PostgreSQL database at the same moment (a migrate job per pod) take
 // turns: every one succeeds and finds the schema at the same version.
 func TestConcurrentMigrationsOnPostgres(t *testing.T) {
