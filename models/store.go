@@ -308,6 +308,13 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 	handovers := a.Handovers
 	a.Handovers = nil
 	return s.tx(ctx, func(tx *gorm.DB) error {
+		// What was written before: a write that reaches back over seqs already written (or
+		// behind the version written) is one that may replace another's inbox records.
+		var written int64
+		if err := tx.Model(&Action{}).Where("id = ?", a.ID).Limit(1).Pluck("version", &written).Error; err != nil {
+			return fmt.Errorf("reading the version written of action %s: %w", a.ID, err)
+		}
+		overlaps := written > a.Version || (len(events) > 0 && written >= events[0].Seq)
 		res := tx.Omit(clause.Associations).Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "id"}},
 			DoUpdates: clause.AssignmentColumns([]string{
@@ -338,13 +345,15 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 				return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
 			}
 		}
-		// No notification lies past the version the workflow has reached.
-		if err := tx.Where("action_id = ? AND seq > ?", a.ID, a.Version).Delete(&Notification{}).Error; err != nil {
-			return fmt.Errorf("removing inbox records of action %s past version %d: %w", a.ID, a.Version, err)
-		}
-		if wholeInbox && len(events) > 0 {
-			if err := replaceInbox(tx, a.ID, events, inbox); err != nil {
-				return err
+		if overlaps {
+			// No notification lies past the version the workflow has reached.
+			if err := tx.Where("action_id = ? AND seq > ?", a.ID, a.Version).Delete(&Notification{}).Error; err != nil {
+				return fmt.Errorf("removing inbox records of action %s past version %d: %w", a.ID, a.Version, err)
+			}
+			if wholeInbox && len(events) > 0 {
+				if err := replaceInbox(tx, a.ID, events, inbox); err != nil {
+					return err
+				}
 			}
 		}
 		if len(inbox) > 0 {
