@@ -100,12 +100,8 @@ func (b *StaffBusy) Error() string {
 func (s *Store) UpdateStaffIfFree(ctx context.Context, actorID string, st Staff, columns []string, keepAdmin bool, above int) error {
 	return s.updateStaff(ctx, actorID, st, columns, keepAdmin, func(tx *gorm.DB) error {
 		busy := &StaffBusy{}
-		if err := tx.Model(&Action{}).Where("owner_id = ? AND status IN ? AND required_authority > ?", st.ID, openStatuses, above).Count(&busy.Owned).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&Handover{}).Joins("JOIN actions ON actions.id = handovers.action_id").
-			Where("handovers.to_id = ? AND handovers.status = ? AND actions.required_authority > ?", st.ID, "pending", above).
-			Count(&busy.Awaiting).Error; err != nil {
+		var err error
+		if busy.Owned, busy.Awaiting, err = openWork(tx, st.ID, above); err != nil {
 			return err
 		}
 		if err := tx.Model(&RoutingClaim{}).Where("staff_id = ? AND claimed_at > ?", st.ID, utc(time.Now().Add(-RoutingClaimTTL))).

@@ -710,7 +710,11 @@ const takenOverInShift = `EXISTS (SELECT 1 FROM handovers h WHERE h.action_id = 
 // OpenWork counts what a person holds of the actions that need more than authority (-1: all of
 // them): the open actions they own, and the handovers waiting for them to accept.
 func (s *Store) OpenWork(ctx context.Context, staffID string, authority int) (owned, awaiting int64, err error) {
-	db := s.read.WithContext(ctx)
+	return openWork(s.read.WithContext(ctx), staffID, authority)
+}
+
+// openWork is OpenWork read through db: the read connections, or a change's own transaction.
+func openWork(db *gorm.DB, staffID string, authority int) (owned, awaiting int64, err error) {
 	if err = db.Model(&Action{}).Where("owner_id = ? AND status IN ? AND required_authority > ?", staffID, openStatuses, authority).Count(&owned).Error; err != nil {
 		return 0, 0, fmt.Errorf("open work of %s: %w", staffID, err)
 	}
