@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -278,21 +277,21 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if teamOf(st) != teamOf(was) {
 		columns = append(columns, "team_id")
 	}
-	if err := s.keepsNoWork(c, was, st); err != nil {
-		return 0, nil, err
-	}
 	wasAdmin := was.Active && workflows.Role(was.Role) == workflows.RoleAdmin
 	// Refused when nobody could manage staff, teams or policies any more.
 	keepAdmin := wasAdmin && (!st.Active || workflows.Role(st.Role) != workflows.RoleAdmin)
-	update := s.Store.UpdateStaff
+	ctx, actorID := c.Request.Context(), principal(c).ID
 	change, above, guarded := workChange(was, st)
 	if guarded {
-		update = func(ctx context.Context, actorID string, st models.Staff, columns []string, keepAdmin bool) error {
-			return s.Store.UpdateStaffIfFree(ctx, actorID, st, columns, keepAdmin, above)
-		}
+		// Refused while the person has work, or a command naming them is on its way: counted in
+		// the change's own transaction. Their work is handed on first, by a shift handover (or a
+		// reassignment).
+		err = s.Store.UpdateStaffIfFree(ctx, actorID, st, columns, keepAdmin, above)
+	} else {
+		err = s.Store.UpdateStaff(ctx, actorID, st, columns, keepAdmin)
 	}
 	var busy *models.StaffBusy
-	if err := update(c.Request.Context(), principal(c).ID, st, columns, keepAdmin); errors.Is(err, models.ErrLastAdmin) {
+	if errors.Is(err, models.ErrLastAdmin) {
 		return 0, nil, errorf(kindConflict, "%s is the only active administrator: make someone else one first", st.ID)
 	} else if errors.As(err, &busy) {
 		return 0, nil, busyRefusal(was, change, above, *busy)
@@ -324,22 +323,6 @@ func workChange(was, now models.Staff) (change string, above int, ok bool) {
 		return "", 0, false
 	}
 	return change, above, true
-}
-
-// keepsNoWork refuses such a change while the person has work: their work is handed on first, by
-// a shift handover (or a reassignment). It reads the read model before the change; the change
-// itself counts again in its own transaction (UpdateStaffIfFree), with the handovers and
-// reassignments to them on their way, and is refused as here (busyRefusal) when it finds some.
-func (s *server) keepsNoWork(c *gin.Context, was, now models.Staff) error {
-	change, above, ok := workChange(was, now)
-	if !ok {
-		return nil
-	}
-	owned, awaiting, err := s.Store.OpenWork(c.Request.Context(), was.ID, above)
-	if err != nil || owned+awaiting == 0 {
-		return err
-	}
-	return busyRefusal(was, change, above, models.StaffBusy{Owned: owned, Awaiting: awaiting})
 }
 
 // busyRefusal is the 409 of a change to a person who has work: what they have, and who can clear
