@@ -440,6 +440,12 @@ func (s *server) staffReference(ctx context.Context, field, id string, known []F
 // recipient looks up the person named in field as the workflow needs to know them.
 func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipient, error) {
 	to, err := s.Store.GetStaff(c.Request.Context(), id)
+	return recipientFound(field, to, err)
+}
+
+// recipientFound is a person looked up for field as the workflow needs to know them, or the
+// field's refusal when there is no such person.
+func recipientFound(field string, to models.Staff, err error) (workflows.Recipient, error) {
 	if errors.Is(err, models.ErrNotFound) {
 		return workflows.Recipient{}, invalidFields(FieldError{Field: field, Message: "is not a member of staff"})
 	}
@@ -449,32 +455,39 @@ func (s *server) recipient(c *gin.Context, field, id string) (workflows.Recipien
 	return recipientOf(to), nil
 }
 
-// namedRecipients gives a command the way to look up and claim the people it names (the recipient
-// of a handover, whoever a reassignment goes to) and to take its claims back once it has answered.
-// A claim holds the person for the action until then (models.ClaimStaff): a change made to them
-// first (a deactivation, a move) is seen by the command, and one made after is refused while the
-// command is on its way. Deactivating someone a handover was being made to left the handover
-// waiting for a person who could no longer sign in.
-func (s *server) namedRecipients() (claim func(c *gin.Context, field string, a models.Action, id string) (workflows.Recipient, error), release func(ctx context.Context)) {
-	request := uuid.NewString()
-	var claimed []string
-	claim = func(c *gin.Context, field string, a models.Action, id string) (workflows.Recipient, error) {
-		to, err := s.Store.ClaimStaff(c.Request.Context(), a.ID, id, request)
-		if errors.Is(err, models.ErrNotFound) {
-			return workflows.Recipient{}, invalidFields(FieldError{Field: field, Message: "is not a member of staff"})
-		}
-		if err != nil {
-			return workflows.Recipient{}, err
-		}
-		claimed = append(claimed, a.ID)
-		return recipientOf(to), nil
+// recipientClaims are the claims of one command on the people it names (the recipient of a
+// handover, named or routed, whoever a reassignment goes to), each for an action, taken back by
+// release once the command has answered. A claim holds the person for the action until then
+// (models.ClaimStaff): a change made to them first (a deactivation, a move) is seen by the command,
+// and one made after is refused while the command is on its way. Deactivating someone a handover
+// was being made to left the handover waiting for a person who could no longer sign in.
+type recipientClaims struct {
+	s       *server
+	request string
+	actions []string
+}
+
+func (s *server) recipientClaims() *recipientClaims {
+	return &recipientClaims{s: s, request: uuid.NewString()}
+}
+
+// claim looks up the person named in field and claims them for a.
+func (r *recipientClaims) claim(c *gin.Context, field string, a models.Action, id string) (workflows.Recipient, error) {
+	to, err := r.s.Store.ClaimStaff(c.Request.Context(), a.ID, id, r.request)
+	if err == nil {
+		r.held(a.ID)
 	}
-	release = func(ctx context.Context) {
-		for _, actionID := range claimed {
-			s.releaseHandoverClaim(ctx, actionID, request)
-		}
+	return recipientFound(field, to, err)
+}
+
+// held records a claim made for actionID under r.request elsewhere (routing's).
+func (r *recipientClaims) held(actionID string) { r.actions = append(r.actions, actionID) }
+
+// release takes back every claim of the command.
+func (r *recipientClaims) release(ctx context.Context) {
+	for _, actionID := range r.actions {
+		r.s.releaseHandoverClaim(ctx, actionID, r.request)
 	}
-	return claim, release
 }
 
 // recipientOf is a member of staff as the workflow's eligibility checks need to know them.
@@ -501,17 +514,9 @@ func (s *server) optionalDue(in, at, inField, atField string) (time.Duration, *t
 }
 
 func (s *server) handover(c *gin.Context) {
-	// The recipient `route` claims is this request's, taken back once the handover has answered;
-	// a recipient named is claimed too (namedRecipients).
-	var claimed string
-	request := uuid.NewString()
-	claimNamed, releaseNamed := s.namedRecipients()
-	defer func() {
-		if claimed != "" {
-			s.releaseHandoverClaim(c.Request.Context(), claimed, request)
-		}
-		releaseNamed(c.Request.Context())
-	}()
+	// The recipient, named or chosen by `route`, is claimed until the handover has answered.
+	claims := s.recipientClaims()
+	defer func() { claims.release(c.Request.Context()) }()
 	command(s, workflows.UpdateHandover, http.StatusOK, func(c *gin.Context, a models.Action, req handoverRequest) (any, error) {
 		in := workflows.HandoverInput{
 			Actor: actorOf(principal(c)), Reason: req.Reason, Method: req.Method, Situation: req.Situation,
@@ -536,7 +541,7 @@ func (s *server) handover(c *gin.Context) {
 		if req.Route {
 			// Claimed until the handover has answered, so handovers routed at once (here or at
 			// another API process) are spread over the team.
-			to, err := s.Store.ClaimRecipients(c.Request.Context(), request, a.OwnerID, []models.Route{{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}})
+			to, err := s.Store.ClaimRecipients(c.Request.Context(), claims.request, a.OwnerID, []models.Route{{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}})
 			if err != nil {
 				return nil, err
 			}
@@ -547,8 +552,9 @@ func (s *server) handover(c *gin.Context) {
 				}
 				return nil, invalidFields(FieldError{Field: "route", Message: "nobody else in the team can take it now (active, on shift, with the authority it needs): name a colleague" + ask})
 			}
-			in.To, claimed = recipientOf(to[0]), a.ID
-		} else if in.To, err = claimNamed(c, "to_id", a, req.ToID); err != nil {
+			in.To = recipientOf(to[0])
+			claims.held(a.ID)
+		} else if in.To, err = claims.claim(c, "to_id", a, req.ToID); err != nil {
 			return nil, err
 		}
 		err = s.seal(c, a.CustomerRef, a.ID, &in.Notes.CustomerContext, &in.CustomerMessage)
@@ -700,8 +706,8 @@ func optionalDueFields(in, at, inField, atField string) []FieldError {
 }
 
 func (s *server) check(c *gin.Context) {
-	claim, release := s.namedRecipients()
-	defer func() { release(c.Request.Context()) }()
+	claims := s.recipientClaims()
+	defer func() { claims.release(c.Request.Context()) }()
 	command(s, workflows.UpdateCheck, http.StatusOK, func(c *gin.Context, a models.Action, req checkRequest) (any, error) {
 		in := workflows.CheckInput{Actor: actorOf(principal(c)), Result: req.Result, Notes: req.Notes, Next: req.Next}
 		var err error
@@ -710,7 +716,7 @@ func (s *server) check(c *gin.Context) {
 			return nil, withReferences(c.Request.Context(), s, &req, err)
 		}
 		if req.ToID != "" {
-			to, err := claim(c, "to_id", a, req.ToID)
+			to, err := claims.claim(c, "to_id", a, req.ToID)
 			if err != nil {
 				return nil, err
 			}
@@ -748,8 +754,8 @@ func (r *reassignRequest) checkFields() []FieldError {
 }
 
 func (s *server) reassign(c *gin.Context) {
-	claim, release := s.namedRecipients()
-	defer func() { release(c.Request.Context()) }()
+	claims := s.recipientClaims()
+	defer func() { claims.release(c.Request.Context()) }()
 	command(s, workflows.UpdateReassign, http.StatusOK, func(c *gin.Context, a models.Action, req reassignRequest) (any, error) {
 		in := workflows.ReassignInput{Actor: actorOf(principal(c)), Reason: req.Reason}
 		var err error
@@ -757,7 +763,7 @@ func (s *server) reassign(c *gin.Context) {
 			// A due time now past is told with an unknown recipient, in one answer.
 			return nil, withReferences(c.Request.Context(), s, &req, err)
 		}
-		in.To, err = claim(c, "to_id", a, req.ToID)
+		in.To, err = claims.claim(c, "to_id", a, req.ToID)
 		return in, err
 	})(c)
 }
