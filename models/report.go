@@ -302,7 +302,7 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 			end = now
 		}
 		addHolds(holds, events, end)
-		clocks := map[string]*dueClock{}
+		clocks, from := map[string]*dueClock{}, utc(since)
 		for _, e := range events {
 			clock := clocks[e.ActionID]
 			if clock == nil {
@@ -317,7 +317,7 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 				_ = json.Unmarshal([]byte(e.Data), &data)
 			}
 			pastDue := clock.see(e.Type, e.At, data.DueAt)
-			if e.At.Before(utc(since)) {
+			if e.At.Before(from) {
 				continue // an earlier event sets the clock; only the window's outcomes count
 			}
 			for _, g := range actionGroups[e.ActionID] {
@@ -387,17 +387,10 @@ func addHolds(holds []held, events []ActionEvent, end time.Time) {
 		for _, g := range h.groups {
 			f := g.TimeHeld[h.person]
 			if f == nil {
-				f = &HeldFigures{}
+				f = &HeldFigures{actions: map[string]bool{}}
 				g.TimeHeld[h.person] = f
 			}
-			if f.actions == nil {
-				f.actions = map[string]bool{}
-			}
-			if !f.actions[h.actionID] {
-				f.actions[h.actionID] = true
-				f.Actions++
-			}
-			f.Holdings++
+			f.actions[h.actionID] = true
 			f.TotalSeconds += seconds
 			f.seconds = append(f.seconds, seconds)
 		}
@@ -410,6 +403,7 @@ func (g *ReportFigures) finish() {
 		g.DeclineRate, g.ExpiryRate = &declined, &expired
 	}
 	for _, f := range g.TimeHeld {
+		f.Actions, f.Holdings = len(f.actions), len(f.seconds)
 		sort.Float64s(f.seconds)
 		f.MedianSeconds = percentile(f.seconds, 0.5)
 	}
