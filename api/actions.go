@@ -183,7 +183,7 @@ func (s *server) createAction(c *gin.Context) {
 	}
 	if len(problems) > 0 {
 		// One answer lists everything wrong: the body's form, and the team and owner it names.
-		_, _, placed, err := s.placement(ctx, caller, req, problems)
+		_, _, placed, err := s.placement(ctx, caller, req, problems, s.Store.GetStaff)
 		if err != nil {
 			writeError(c, s.Log, err)
 			return
@@ -353,7 +353,26 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 			*o.dst = d
 		}
 	}
-	teamID, ownerName, placed, err := s.placement(ctx, caller, req, problems)
+	// The owner named is claimed until the create has answered, under the lock a change to them
+	// takes: placement checks them as they are after a change made first, and a change made after
+	// waits for the action to show as theirs (or is refused).
+	request, ownerClaimed := "create:"+id, false
+	claimOwner := func(ctx context.Context, staffID string) (models.Staff, error) {
+		st, err := s.Store.ClaimStaff(ctx, id, staffID, request)
+		ownerClaimed = ownerClaimed || err == nil
+		return st, err
+	}
+	releaseOwner := func() {
+		if ownerClaimed {
+			s.releaseHandoverClaim(ctx, id, request)
+		}
+	}
+	defer func() {
+		if err != nil {
+			releaseOwner() // nothing is created: the claim ends here
+		}
+	}()
+	teamID, ownerName, placed, err := s.placement(ctx, caller, req, problems, claimOwner)
 	if err != nil {
 		return workflows.StartInput{}, noRelease, err
 	}
@@ -370,27 +389,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: field, Message: fmt.Sprintf("you cannot create actions for team %s, only for your own", teamID)})
 	}
 
-	owner, routed, claim := req.OwnerID, false, noRelease
-	if owner != "" {
-		// The owner named is claimed until the create has answered, under the lock a change to
-		// them takes: one deactivated or moved a moment before is seen so here, and one to be
-		// deactivated or moved now waits for the action to show as theirs (or is refused).
-		request := "create:" + id
-		named, claimErr := s.Store.ClaimStaff(ctx, id, owner, request)
-		if claimErr != nil && !errors.Is(claimErr, models.ErrNotFound) {
-			return workflows.StartInput{}, noRelease, claimErr
-		}
-		claim = func() { s.releaseHandoverClaim(ctx, id, request) }
-		if claimErr != nil || !named.Active || teamOf(named) != teamID || !workflows.Role(named.Role).CanOwn() {
-			claim()
-			return workflows.StartInput{}, noRelease, invalidFields(FieldError{Field: "owner_id", Message: "is not an active member of staff of team " + teamID + " who can own actions (changed a moment ago)"})
-		}
-		defer func() {
-			if err != nil {
-				claim() // nothing is created: the claim ends here
-			}
-		}()
-	}
+	owner, routed, claim := req.OwnerID, false, releaseOwner
 	if owner == "" {
 		// Routing: the least loaded eligible agent of the team, claimed for this action until the
 		// create has answered; nobody eligible leaves it unassigned.
@@ -449,8 +448,9 @@ func noRelease() {}
 // team the action belongs to (the owner's, else the one named, else the caller's) and the name of
 // the owner named, which the workflow's messages give. known are
 // the fields already found wrong: those are not looked up, so that a body wrong in its form is
-// told in the same answer which of the people and teams it names do not fit.
-func (s *server) placement(ctx context.Context, caller models.Staff, req createActionRequest, known []FieldError) (string, string, []FieldError, error) {
+// told in the same answer which of the people and teams it names do not fit. staff looks the owner
+// named up (a create about to be made claims them as it does).
+func (s *server) placement(ctx context.Context, caller models.Staff, req createActionRequest, known []FieldError, staff func(context.Context, string) (models.Staff, error)) (string, string, []FieldError, error) {
 	var fields []FieldError
 	wrong := func(field string) bool {
 		return covered(known, field) || covered(fields, field)
@@ -470,7 +470,7 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 		teamID = "" // whether the owner is in it cannot be said
 	}
 	if lookup("owner_id", req.OwnerID) {
-		owner, err := s.Store.GetStaff(ctx, req.OwnerID)
+		owner, err := staff(ctx, req.OwnerID)
 		if err != nil && !errors.Is(err, models.ErrNotFound) {
 			return "", "", nil, err
 		}
