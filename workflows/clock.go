@@ -147,6 +147,23 @@ func CheckResume(s *State, in ResumeInput) error {
 	return nil
 }
 
+// resumed is deadline d of an action paused since from, as it stands once the action resumes at
+// now, the pause having taken paused of the action's time: one still ahead at the pause moves on
+// by that; one past by then stays.
+func (s *State) resumed(d, from, now time.Time, paused time.Duration) time.Time {
+	if !d.After(from) {
+		return d
+	}
+	if s.revision >= 9 {
+		// Later by the action's time the pause took. The same as counting the time that was left
+		// from now when d lies in open time; for a deadline given as a time that lies in closed
+		// time (a Sunday), that count would bring it forward (to the resume itself when the pause
+		// took none).
+		return stamp(s.after(d, paused))
+	}
+	return stamp(s.after(now, s.between(from, d)))
+}
+
 // ApplyResume restarts the clocks with the business time each had left when the action was
 // paused: every deadline still ahead at the pause moves on by the action's time the pause took.
 func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
@@ -158,14 +175,7 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 		if d == nil || !d.After(from) {
 			return d
 		}
-		if s.revision >= 9 {
-			// Later by the action's time the pause took. The same as counting the time that was
-			// left from now when d lies in open time; for a deadline given as a time that lies in
-			// closed time (a Sunday), that count would bring it forward (to the resume itself when
-			// the pause took none).
-			return stampPtr(s.after(*d, paused))
-		}
-		return stampPtr(s.after(now, s.between(from, *d)))
+		return stampPtr(s.resumed(*d, from, now, paused))
 	}
 	s.AssignBy, s.CheckBy, s.EscalateBy = move(s.AssignBy), move(s.CheckBy), move(s.EscalateBy)
 	if h := s.PendingHandover(); h != nil {

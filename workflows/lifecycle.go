@@ -1190,13 +1190,10 @@ func CheckExtend(s *State, in ExtendInput, now time.Time) error {
 // one given as a time (fixed) stays, any other moves on by the pause as ApplyResume moves it.
 // Of an action not paused it is the due time itself.
 func (s *State) resumedNow(now, due time.Time, fixed bool) time.Time {
-	if !s.Paused || s.PausedAt == nil || fixed || !due.After(*s.PausedAt) {
+	if !s.Paused || s.PausedAt == nil || fixed {
 		return due
 	}
-	if s.revision >= 9 {
-		return stamp(s.after(due, s.between(*s.PausedAt, now)))
-	}
-	return stamp(s.after(now, s.between(*s.PausedAt, due)))
+	return s.resumed(due, *s.PausedAt, now, s.between(*s.PausedAt, now))
 }
 
 // ApplyExtend moves the due time and restarts the timers.
