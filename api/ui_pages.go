@@ -110,9 +110,14 @@ func spanText(d time.Duration) string {
 	case d < time.Hour:
 		return fmt.Sprintf("%dm", int(d.Minutes()))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+		return hoursMinutes(d)
 	}
 	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+// hoursMinutes says a span of whole minutes in hours and minutes: "2h 5m".
+func hoursMinutes(d time.Duration) string {
+	return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
 // hoursText says a span of an action's own time as spanText does, but in hours from one hour on,
@@ -121,8 +126,7 @@ func hoursText(d time.Duration) string {
 	if d < time.Hour {
 		return spanText(d)
 	}
-	d = d.Round(time.Minute)
-	return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	return hoursMinutes(d.Round(time.Minute))
 }
 
 func (s *server) uiInbox(c *gin.Context) {
