@@ -214,7 +214,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	closing := make(chan struct{})
 	handler := api.NewRouter(api.Deps{
-		Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.ready, RateLimit: cfg.RateLimit,
+		Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.Ready, RateLimit: cfg.RateLimit,
 		Metrics: st.telemetry.Registry, Tracer: st.telemetry.Tracer, Propagator: st.telemetry.Propagator,
 		Codec: st.Keys, CodecOrigins: cfg.CodecOrigins, Sealer: st.Sealer,
 		UI: uiOpts, Closing: closing, CommandTimeout: cfg.CommandTimeout,
@@ -251,9 +251,7 @@ func (st *Stack) Served() <-chan error { return st.served }
 
 // Ready is what GET /readyz answers: nil when ready; a *api.Degraded when one of Temporal and the
 // read model does not answer; otherwise the part that is not ready (the worker, the disk).
-func (st *Stack) Ready(ctx context.Context) error { return st.ready(ctx) }
-
-func (st *Stack) ready(ctx context.Context) error {
+func (st *Stack) Ready(ctx context.Context) error {
 	if !st.workerUp.Load() {
 		return errors.New("worker is not running")
 	}
