@@ -187,6 +187,13 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			claimed = append(claimed, it.ActionID)
 		}
 	}
+	if fixed != nil {
+		held, err := s.claimShiftRecipient(ctx, id, teamOf(from), fixed.ID, items)
+		if err != nil {
+			return 0, nil, err
+		}
+		claimed = append(claimed, held...)
+	}
 
 	in := workflows.ShiftInput{
 		ID: id, FromID: from.ID, TeamID: teamOf(from), Actor: actorOf(caller), Notes: req.Notes, Situation: req.Situation,
@@ -221,6 +228,41 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
 	return http.StatusAccepted, renderShift(in.Progress()), nil
+}
+
+// claimShiftRecipient claims the person a shift handover names (to_id) for each action handed or
+// reassigned to them, as the shift handover's (id), until that action's handover waits for them
+// (the shift's workflow takes each claim back then): a deactivation or a move of the person in
+// the meantime is refused, as for a handover of one action, where it left them holding the
+// shift's handovers. The person is checked again as the claim read them, under the lock a change
+// to them takes; each item is given them as they are now.
+func (s *server) claimShiftRecipient(ctx context.Context, id, team, toID string, items []workflows.ShiftItem) ([]string, error) {
+	var actions []string
+	for _, it := range items {
+		if it.Status == workflows.ShiftItemRequested {
+			actions = append(actions, it.ActionID)
+		}
+	}
+	if len(actions) == 0 {
+		return nil, nil
+	}
+	st, err := s.Store.ClaimStaffFor(ctx, actions, toID, id)
+	to, err := recipientFound("to_id", st, err)
+	if err == nil {
+		err = workflows.CheckRecipient(team, "to_id", to)
+	}
+	if err != nil {
+		for _, action := range actions {
+			s.releaseHandoverClaim(ctx, action, id)
+		}
+		return nil, err
+	}
+	for i := range items {
+		if items[i].Status == workflows.ShiftItemRequested {
+			items[i].To = to
+		}
+	}
+	return actions, nil
 }
 
 // statusWords says an action's status as a skipped item's reason reads it, to people.

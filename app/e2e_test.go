@@ -194,6 +194,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("follow-up recorded", func(t *testing.T) { testFollowUpRecorded(t, st) })
 			t.Run("work stays with someone who can act", func(t *testing.T) { testWorkStaysWithSomeoneWhoCanAct(t, st) })
 			t.Run("shift handover", func(t *testing.T) { testShiftHandover(t, st) })
+			t.Run("shift holds its named recipient", func(t *testing.T) { testShiftHoldsItsNamedRecipient(t, st) })
 			t.Run("routed shift spreads", func(t *testing.T) { testRoutedShiftSpreads(t, st) })
 			t.Run("shift handover sent twice at once", func(t *testing.T) { testShiftSentTwice(t, st) })
 			t.Run("shift handover started twice in a row", func(t *testing.T) { testShiftStartedTwiceInARow(t, st) })

@@ -357,6 +357,40 @@ func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 	}, got)
 }
 
+// The person a shift handover names (to_id) is held for it from its 202 until each action's
+// handover waits for them: deactivating them at once is refused (it left them holding the shift's
+// handovers, which nobody could answer), and once they have declined every one the change goes
+// through, no claim left behind.
+func testShiftHoldsItsNamedRecipient(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	root := as(t, st, "root")
+	var made []string
+	for range 2 {
+		var a action
+		require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
+		made = append(made, a.ID)
+	}
+	var started shiftProgress
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "Two late arrivals.", "situation": "routine"}, &started))
+	var p problem
+	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+inID, map[string]any{"active": false}, &p),
+		"deactivated the moment a shift handover to them started")
+	require.Contains(t, p.Detail, inID)
+	require.Eventually(t, func() bool {
+		var progress shiftProgress
+		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		s := progress.statuses()
+		return s[made[0]] == "pending" && s[made[1]] == "pending"
+	}, 10*time.Second, 50*time.Millisecond, "each action's handover is made, to the person named")
+	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+inID, map[string]any{"active": false}, &p), "their handovers wait for them")
+	for _, id := range made {
+		require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "off sick tomorrow"}, nil))
+	}
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+inID, map[string]any{"active": false}, nil),
+		"nothing waits for them once they have declined: the shift's claims were taken back")
+}
+
 // The same shift handover sent twice at the same moment, with one Idempotency-Key, starts one: both
 // answers are that one, neither a plan of its own; the key with another request is refused.
 func testShiftSentTwice(t *testing.T, st *app.Stack) {

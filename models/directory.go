@@ -121,6 +121,12 @@ func (s *Store) UpdateStaffIfFree(ctx context.Context, actorID string, st Staff,
 // after any change made first, and a change made after sees the claim. ErrNotFound when there is
 // no such person.
 func (s *Store) ClaimStaff(ctx context.Context, actionID, staffID, request string) (Staff, error) {
+	return s.ClaimStaffFor(ctx, []string{actionID}, staffID, request)
+}
+
+// ClaimStaffFor is ClaimStaff of one request naming the person for several actions (a shift
+// handover to them): each action's claim is taken back by ReleaseHandoverClaim.
+func (s *Store) ClaimStaffFor(ctx context.Context, actionIDs []string, staffID, request string) (Staff, error) {
 	var st Staff
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := s.locked(tx.Where("id = ?", staffID)).Take(&st).Error; errors.Is(err, gorm.ErrRecordNotFound) {
@@ -128,8 +134,15 @@ func (s *Store) ClaimStaff(ctx context.Context, actionID, staffID, request strin
 		} else if err != nil {
 			return err
 		}
-		claim := RoutingClaim{ActionID: actionID, StaffID: staffID, RequestID: request, ClaimedAt: utc(time.Now()), Handover: true}
-		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&claim).Error
+		if len(actionIDs) == 0 {
+			return nil
+		}
+		now := utc(time.Now())
+		claims := make([]RoutingClaim, len(actionIDs))
+		for i, id := range actionIDs {
+			claims[i] = RoutingClaim{ActionID: id, StaffID: staffID, RequestID: request, ClaimedAt: now, Handover: true}
+		}
+		return tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(claims, 200).Error
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Staff{}, fmt.Errorf("claiming staff %s: %w", staffID, err)

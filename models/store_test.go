@@ -539,6 +539,17 @@ func TestClaimStaffAndAChangeToThemSeeEachOther(t *testing.T) {
 		require.NoError(t, store.ReleaseHandoverClaim(ctx, "a2", "r2"))
 		_, err = store.ClaimStaff(ctx, "a3", "nobody", "r3")
 		require.ErrorIs(t, err, models.ErrNotFound)
+		// A shift handover naming bob claims him for each of its actions, each taken back on its own.
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", bob, []string{"active"}, false))
+		_, err = store.ClaimStaffFor(ctx, []string{"s1", "s2"}, "bob", "shift")
+		require.NoError(t, err)
+		require.ErrorAs(t, store.UpdateStaffIfFree(ctx, "test-admin", gone, []string{"active"}, false, -1), &busy)
+		require.EqualValues(t, 2, busy.OnTheirWay)
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "s1", "shift"))
+		require.ErrorAs(t, store.UpdateStaffIfFree(ctx, "test-admin", gone, []string{"active"}, false, -1), &busy)
+		require.EqualValues(t, 1, busy.OnTheirWay)
+		require.NoError(t, store.ReleaseHandoverClaim(ctx, "s2", "shift"))
+		require.NoError(t, store.UpdateStaffIfFree(ctx, "test-admin", gone, []string{"active"}, false, -1))
 
 		// At the same moment, 20 times: the command sees bob inactive, or the change is refused.
 		for round := range 20 {
