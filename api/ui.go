@@ -124,6 +124,7 @@ var uiFuncs = template.FuncMap{
 		}
 		return spanText(time.Duration(*v * float64(time.Second)))
 	},
+	"canTake": canTake,
 	"total": func(counts map[string]int) int {
 		n := 0
 		for _, c := range counts {
@@ -131,6 +132,15 @@ var uiFuncs = template.FuncMap{
 		}
 		return n
 	},
+}
+
+// canTake says whether anyone of staff other than owner could be given an action needing
+// authority need now (on shift, with the authority): a reassignment form where every choice is
+// disabled is a dead end, said as such instead.
+func canTake(staff []staffView, owner string, need int) bool {
+	return slices.ContainsFunc(staff, func(st staffView) bool {
+		return st.ID != owner && st.OnShift && st.Authority >= need
+	})
 }
 
 // newUI parses the page templates: each page is the layout with its own content.

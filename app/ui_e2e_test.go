@@ -1371,4 +1371,19 @@ func webRecipientsAuthority(t *testing.T, st *app.Stack) {
 	owner := signedIn(t, st, "demo-erin")
 	_, page = owner.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, formOf(t, page, "form-handover"), `<option value="alice" disabled>Alice Adams (alice, authority 1: it needs 2)</option>`)
+
+	// Nobody in the team holds the authority an action needs: no reassignment form whose every
+	// choice is disabled, but why it cannot be reassigned, on the action's page and the board.
+	var none action
+	body := merge(merge(newAction(""), "team_id", "frontdesk"), "required_authority", 9)
+	delete(body, "owner_id")
+	require.Equal(t, http.StatusCreated, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions", body, &none))
+	require.Empty(t, none.OwnerID, "nobody could take it on")
+	_, page = sup.do(http.MethodGet, "/actions/"+none.ID, nil)
+	require.Contains(t, page, `id="cmd-reassign"`, "a supervisor may reassign it")
+	require.NotContains(t, page, `id="form-reassign"`)
+	require.Contains(t, page, `<p class="hint" id="reassign-nobody">Nobody else in the team can take it now: no colleague on shift has authority 9 or more.`)
+	_, page = sup.do(http.MethodGet, "/board", nil)
+	require.NotContains(t, page, `id="re-to-`+none.ID+`"`)
+	require.Contains(t, page, `id="reassign-nobody-`+none.ID+`"`)
 }
