@@ -1372,11 +1372,17 @@ func (s *server) uiManager(c *gin.Context) {
 	if !ok {
 		return
 	}
+	// The team's weeks end on Monday 06:00 in its own zone; all together's, and those of a team
+	// without opening hours, in UTC.
+	zone, err := s.Store.ReviewZone(c.Request.Context(), team)
+	if err != nil {
+		zone = time.UTC
+	}
 	s.render(c, http.StatusOK, "manager", gin.H{
 		"AllTeams": me.Manager,
 		"Teams":    summaries, "Report": report, "Days": days, "Team": team, "TeamName": teamName,
 		"Charts": reportCharts(report), "Held": heldRows(report.Overall), "Periods": reviewPeriods,
-		"ListLimit": models.ReportListLimit, "Weeks": weeks, "NextReview": models.WeekEnd(s.Now()).AddDate(0, 0, 7),
+		"ListLimit": models.ReportListLimit, "Weeks": weeks, "NextReview": models.NextWeekEnd(s.Now(), zone), "ReviewZone": zone.String(),
 	})
 }
 

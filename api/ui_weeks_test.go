@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -21,7 +22,7 @@ func TestManagerComparesTheWeeks(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, page)
 	// The next Monday 06:00 UTC, as a time the browser shows in the desk's own zone.
 	next := models.WeekEnd(time.Now()).AddDate(0, 0, 7)
-	require.Contains(t, page, `<p class="meta" id="weekly-reviews-none">No weekly review is kept yet: one is made each Monday at 06:00 UTC, the next at <time datetime="`+next.Format(time.RFC3339)+`">`)
+	require.Contains(t, page, `<p class="meta" id="weekly-reviews-none">No weekly review is kept yet: one is made each Monday at 06:00 UTC, within the hour after, the next at <time datetime="`+next.Format(time.RFC3339)+`">`)
 
 	rate := func(v float64) *float64 { return &v }
 	keep := func(team string, until time.Time, f models.ReportFigures) {
@@ -54,4 +55,15 @@ func TestManagerComparesTheWeeks(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, page)
 	require.Contains(t, page, "<h2>Week by week (Team desk)</h2>")
 	require.Equal(t, []string{"Mon 23 Nov 06:00 UTC to Mon 30 Nov 06:00 UTC 3 3 0 0 none yet 100% none"}, rows(page), "the desk's own")
+
+	// A team working in Tokyo: its weeks end on Monday 06:00 there.
+	_, err := u.store.SaveCalendar(context.Background(), models.TeamCalendar{TeamID: "kitchen", TimeZone: "Asia/Tokyo", Hours: `[{"day":"mon","open":"09:00","close":"17:00"}]`, Holidays: "[]", UpdatedBy: "test-admin"})
+	require.NoError(t, err)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	require.NoError(t, err)
+	next = models.NextWeekEnd(time.Now(), tokyo)
+	require.Equal(t, "Mon 06:00", next.In(tokyo).Format("Mon 15:04"))
+	status, page = u.get("max", "/manager?team=kitchen")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Contains(t, page, `No weekly review is kept yet: one is made each Monday at 06:00 in the team's time zone (Asia/Tokyo), within the hour after, the next at <time datetime="`+next.Format(time.RFC3339)+`">`)
 }

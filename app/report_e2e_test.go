@@ -11,6 +11,8 @@ import (
 
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/worker"
 	"github.com/handover/handover/workflows"
 )
 
@@ -239,14 +241,36 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	}
 }
 
-// The weekly review is kept by a Temporal Schedule; a run triggered by hand keeps the last whole
-// week (to Monday 06:00 UTC).
+// The weekly review is kept by a Temporal Schedule that runs every hour; a run (here one triggered
+// by hand) keeps the last whole week of all teams together (to Monday 06:00 UTC) and of each team
+// to Monday 06:00 in the team's own time zone, once.
 func testWeeklyReport(t *testing.T, st *app.Stack) {
 	ctx := context.Background()
 	handle := st.Client.ScheduleClient().GetHandle(ctx, workflows.WeeklyReportScheduleID)
 	desc, err := handle.Describe(ctx)
 	require.NoError(t, err, "the schedule exists")
-	require.NotEmpty(t, desc.Schedule.Spec.Calendars, "it runs on a weekly calendar")
+	require.Len(t, desc.Schedule.Spec.Intervals, 1)
+	require.Equal(t, time.Hour, desc.Schedule.Spec.Intervals[0].Every, "it runs every hour")
+	require.Empty(t, desc.Schedule.Spec.Calendars)
+	// One an earlier version made (Mondays 06:00 UTC) is brought to every hour when a worker starts.
+	require.NoError(t, handle.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+		sched := in.Description.Schedule
+		sched.Spec = &client.ScheduleSpec{Calendars: []client.ScheduleCalendarSpec{{DayOfWeek: []client.ScheduleRange{{Start: 1}}, Hour: []client.ScheduleRange{{Start: 6}}}}}
+		return &client.ScheduleUpdate{Schedule: &sched}, nil
+	}}))
+	require.NoError(t, worker.EnsureSchedules(ctx, st.Client))
+	desc, err = handle.Describe(ctx)
+	require.NoError(t, err)
+	require.Empty(t, desc.Schedule.Spec.Calendars)
+	require.Len(t, desc.Schedule.Spec.Intervals, 1)
+	require.Equal(t, time.Hour, desc.Schedule.Spec.Intervals[0].Every)
+	// A team working in Tokyo, whose week ends on Monday 06:00 there (Sunday 21:00 UTC).
+	root := as(t, st, "root")
+	tokyo := modelstest.Name("tokyo")
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": tokyo, "name": "Tokyo desk"}, nil))
+	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/teams/"+tokyo+"/calendar", map[string]any{
+		"time_zone": "Asia/Tokyo", "hours": []map[string]any{{"day": "mon", "open": "00:00", "close": "24:00"}},
+	}, nil))
 	require.NoError(t, handle.Trigger(ctx, client.ScheduleTriggerOptions{}))
 
 	var kept struct {
@@ -275,4 +299,22 @@ func testWeeklyReport(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "carol").call("GET", "/api/v1/reports/weekly", nil, &team))
 	require.NotEmpty(t, team.Items)
 	require.Equal(t, "frontdesk", team.Items[0].TeamID, "a supervisor gets their team's")
+
+	var inTokyo struct {
+		Items []struct {
+			Since time.Time `json:"since"`
+			Until time.Time `json:"until"`
+		} `json:"items"`
+	}
+	zone, err := time.LoadLocation("Asia/Tokyo")
+	require.NoError(t, err)
+	want := models.WeekEndIn(time.Now(), zone)
+	require.Eventually(t, func() bool {
+		as(t, st, "dave").call("GET", "/api/v1/reports/weekly?team_id="+tokyo, nil, &inTokyo)
+		return len(inTokyo.Items) > 0
+	}, 15*time.Second, 100*time.Millisecond, "the Tokyo team's week is kept")
+	require.Len(t, inTokyo.Items, 1)
+	require.True(t, inTokyo.Items[0].Until.Equal(want), "the week that ended on Monday 06:00 in Tokyo (%s): %s", want, inTokyo.Items[0].Until)
+	require.Equal(t, "Mon 06:00", inTokyo.Items[0].Until.In(zone).Format("Mon 15:04"))
+	require.True(t, inTokyo.Items[0].Since.Equal(want.AddDate(0, 0, -7)))
 }

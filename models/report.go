@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -479,25 +480,67 @@ type WeeklyReport struct {
 	CreatedAt time.Time
 }
 
-// WeekEnd is the end of the last whole review week at or before t: Monday 06:00 UTC, when the
-// weekly review's schedule runs.
+// WeekEnd is the end of the last whole review week at or before t in UTC (Monday 06:00 UTC): the
+// week of all teams together, and of a team without opening hours.
 func WeekEnd(t time.Time) time.Time {
-	t = t.UTC()
-	end := time.Date(t.Year(), t.Month(), t.Day(), 6, 0, 0, 0, time.UTC)
-	end = end.AddDate(0, 0, -((int(end.Weekday()) + 6) % 7)) // back to Monday
-	if end.After(t) {
-		end = end.AddDate(0, 0, -7)
-	}
-	return end
+	return WeekEndIn(t, time.UTC)
 }
 
-// SaveWeeklyReports computes and keeps the review of the last whole week at or before until
-// (WeekEnd) for every team and for all together, in one transaction: a reader sees the whole week
-// or none of it. A run late (a catch-up after the workers were down on Monday) or triggered by
-// hand keeps that same week, and saving a week again replaces it: one row a week, however often.
-func (s *Store) SaveWeeklyReports(ctx context.Context, until time.Time) (int, error) {
-	until = WeekEnd(until)
-	since := until.Add(-7 * 24 * time.Hour)
+// WeekEndIn is the end of the last whole review week at or before t in loc: Monday 06:00 there,
+// as an instant in UTC. A week across a change of the clocks is an hour shorter or longer.
+func WeekEndIn(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	end := time.Date(l.Year(), l.Month(), l.Day()-(int(l.Weekday())+6)%7, 6, 0, 0, 0, loc) // back to Monday
+	if end.After(t) {
+		return mondayFrom(end, loc, -7)
+	}
+	return end.UTC()
+}
+
+// weekBefore is the start of the review week that ends at end in loc: the Monday 06:00 before.
+func weekBefore(end time.Time, loc *time.Location) time.Time {
+	return mondayFrom(end, loc, -7)
+}
+
+// NextWeekEnd is the end of the review week going on at t in loc: the first Monday 06:00 there
+// after t, when its review is kept.
+func NextWeekEnd(t time.Time, loc *time.Location) time.Time {
+	return mondayFrom(WeekEndIn(t, loc), loc, 7)
+}
+
+// mondayFrom is 06:00 in loc on the day days from monday's there.
+func mondayFrom(monday time.Time, loc *time.Location, days int) time.Time {
+	l := monday.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day()+days, 6, 0, 0, 0, loc).UTC()
+}
+
+// ReviewZone is the time zone a team's weekly review is cut in: its opening hours' zone, UTC for
+// a team without opening hours (or whose zone this process cannot load), and for all together
+// ("").
+func (s *Store) ReviewZone(ctx context.Context, teamID string) (*time.Location, error) {
+	if teamID == "" {
+		return time.UTC, nil
+	}
+	c, err := s.GetCalendar(ctx, teamID)
+	if errors.Is(err, ErrNotFound) {
+		return time.UTC, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return time.UTC, nil
+	}
+	return loc, nil
+}
+
+// SaveWeeklyReports keeps the review of the last whole week at or before now of every team, the
+// week that ended on Monday 06:00 in the team's own time zone (ReviewZone), and of all teams
+// together (to Monday 06:00 UTC), each once: a week kept already is left as it is, so the schedule
+// can run every hour and each team's week is kept within the hour of its end, wherever the team
+// works. It answers how many it kept.
+func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, error) {
 	teams, err := s.ListTeams(ctx)
 	if err != nil {
 		return 0, err
@@ -506,30 +549,36 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, until time.Time) (int, er
 	for _, t := range teams {
 		ids = append(ids, t.ID)
 	}
-	rows := make([]WeeklyReport, 0, len(ids))
+	saved := 0
 	for _, team := range ids {
+		loc, err := s.ReviewZone(ctx, team)
+		if err != nil {
+			return saved, err
+		}
+		until := WeekEndIn(now, loc)
+		var kept int64
+		if err := s.db.WithContext(ctx).Model(&WeeklyReport{}).Where("team_id = ? AND until = ?", team, utc(until)).Count(&kept).Error; err != nil {
+			return saved, fmt.Errorf("reading the weekly reports of %q: %w", team, err)
+		}
+		if kept > 0 {
+			continue
+		}
+		since := weekBefore(until, loc)
 		r, err := s.HandoverReport(ctx, since, until, team)
 		if err != nil {
-			return 0, err
+			return saved, err
 		}
 		body, err := json.Marshal(r)
 		if err != nil {
-			return 0, fmt.Errorf("encoding the weekly report: %w", err)
+			return saved, fmt.Errorf("encoding the weekly report: %w", err)
 		}
-		rows = append(rows, WeeklyReport{Until: until, TeamID: team, Since: since, Body: string(body), CreatedAt: utc(time.Now())})
-	}
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		for _, row := range rows {
-			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
-				return fmt.Errorf("saving the weekly report of %q: %w", row.TeamID, err)
-			}
+		row := WeeklyReport{Until: utc(until), TeamID: team, Since: utc(since), Body: string(body), CreatedAt: utc(time.Now())}
+		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return saved, fmt.Errorf("saving the weekly report of %q: %w", team, err)
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
+		saved++
 	}
-	return len(rows), nil
+	return saved, nil
 }
 
 // ListWeeklyReports returns the kept reports of one team ("" for all teams together), newest first.

@@ -315,22 +315,69 @@ func TestWeekEnd(t *testing.T) {
 	} {
 		require.Equal(t, want, models.WeekEnd(at), at.String())
 	}
+	// In a team's own zone: Monday 06:00 there, across a change of the clocks too.
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		return loc
+	}
+	for _, c := range []struct {
+		at   time.Time
+		loc  *time.Location
+		want time.Time
+	}{
+		{monday, zone("Asia/Tokyo"), time.Date(2026, 11, 29, 21, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 11, 29, 20, 59, 0, 0, time.UTC), zone("Asia/Tokyo"), time.Date(2026, 11, 22, 21, 0, 0, 0, time.UTC)},
+		{monday, zone("America/New_York"), time.Date(2026, 11, 23, 11, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC), zone("America/New_York"), time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC)},
+		{time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC), zone("America/New_York"), time.Date(2026, 11, 2, 11, 0, 0, 0, time.UTC)},  // after the clocks went back (1 Nov): EST
+		{time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), zone("America/New_York"), time.Date(2026, 10, 26, 10, 0, 0, 0, time.UTC)}, // before: EDT
+		{monday, zone("Asia/Kolkata"), time.Date(2026, 11, 30, 0, 30, 0, 0, time.UTC)},
+	} {
+		require.Equal(t, c.want, models.WeekEndIn(c.at, c.loc), "%s in %s", c.at, c.loc)
+	}
+	// The next to end: 169 hours after one that ended before the clocks went back.
+	require.Equal(t, monday.AddDate(0, 0, 7), models.NextWeekEnd(monday, time.UTC))
+	require.Equal(t, time.Date(2026, 11, 2, 11, 0, 0, 0, time.UTC),
+		models.NextWeekEnd(time.Date(2026, 10, 26, 10, 30, 0, 0, time.UTC), zone("America/New_York")))
 }
 
 // A weekly review saved at any time of a week, as often as it runs, keeps the week that ended on
-// the Monday before, once per team.
+// the Monday before, once per team: all together to Monday 06:00 UTC, a team with opening hours
+// to Monday 06:00 in its own zone, a team without them in UTC.
 func TestSaveWeeklyReportsKeepsOneRowAWeek(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
-		monday := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
-		for _, at := range []time.Time{monday.Add(time.Minute), monday.AddDate(0, 0, 3), monday.AddDate(0, 0, 6)} {
-			_, err := store.SaveWeeklyReports(ctx, at)
-			require.NoError(t, err)
-		}
-		kept, err := store.ListWeeklyReports(ctx, "", 10)
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: "tokyo", Name: "Tokyo"}))
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: "plain", Name: "Around the clock"}))
+		_, err := store.SaveCalendar(ctx, models.TeamCalendar{TeamID: "tokyo", TimeZone: "Asia/Tokyo", Hours: `[{"day":"mon","open":"09:00","close":"17:00"}]`, Holidays: "[]", UpdatedBy: "test-admin"})
 		require.NoError(t, err)
-		require.Len(t, kept, 1)
-		require.True(t, kept[0].Until.Equal(monday), "%s", kept[0].Until)
-		require.True(t, kept[0].Since.Equal(monday.AddDate(0, 0, -7)))
+		monday := time.Date(2026, 11, 30, 6, 0, 0, 0, time.UTC)
+		tokyoMonday := time.Date(2026, 11, 29, 21, 0, 0, 0, time.UTC) // Mon 30 Nov 06:00 in Tokyo
+		saved := 0
+		for _, at := range []time.Time{tokyoMonday.Add(time.Minute), monday.Add(time.Minute), monday.Add(time.Hour), monday.AddDate(0, 0, 3), monday.AddDate(0, 0, 6)} {
+			n, err := store.SaveWeeklyReports(ctx, at)
+			require.NoError(t, err)
+			saved += n
+		}
+		require.Equal(t, 3+2, saved, "at 21:01 UTC on Sunday, Tokyo's week and the week before elsewhere; from Monday 06:00 UTC, the others' week; each once")
+		for team, until := range map[string]time.Time{"": monday, "plain": monday, "tokyo": tokyoMonday} {
+			kept, err := store.ListWeeklyReports(ctx, team, 10)
+			require.NoError(t, err)
+			require.True(t, kept[0].Until.Equal(until), "%q: %s", team, kept[0].Until)
+			require.True(t, kept[0].Since.Equal(until.AddDate(0, 0, -7)), "%q: %s", team, kept[0].Since)
+		}
+		kept, err := store.ListWeeklyReports(ctx, "tokyo", 10)
+		require.NoError(t, err)
+		require.Len(t, kept, 1, "Tokyo's week, once")
+		kept, err = store.ListWeeklyReports(ctx, "", 10)
+		require.NoError(t, err)
+		require.Len(t, kept, 2, "at 21:01 UTC on Sunday, all together kept the week before; from Monday 06:00 UTC, this one")
+		kept, err = store.ListWeeklyReports(ctx, "plain", 10)
+		require.NoError(t, err)
+		require.Len(t, kept, 2, "a team without opening hours, as all together")
+		n, err := store.SaveWeeklyReports(ctx, monday.AddDate(0, 0, 6))
+		require.NoError(t, err)
+		require.Zero(t, n, "a week kept is left as it is")
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -47,23 +48,49 @@ func Register(r interface {
 	r.RegisterActivityWithOptions(acts.SaveWeeklyReports, activity.RegisterOptions{Name: workflows.WeeklyReportActivityName})
 }
 
-// EnsureSchedules creates the weekly report's schedule (Mondays 06:00 UTC) unless it exists.
+// reviewSpec runs the weekly review every hour, on the hour: each team's week ends on Monday
+// 06:00 in its own time zone, and is kept at the first run after that (SaveWeeklyReports).
+func reviewSpec() client.ScheduleSpec {
+	return client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Hour}}}
+}
+
+// EnsureSchedules creates the weekly review's schedule unless it exists, and brings one made by an
+// earlier version (Mondays 06:00 UTC, every team's week cut in UTC) to reviewSpec.
 func EnsureSchedules(ctx context.Context, c client.Client) error {
 	_, err := c.ScheduleClient().Create(ctx, client.ScheduleOptions{
-		ID: workflows.WeeklyReportScheduleID,
-		Spec: client.ScheduleSpec{Calendars: []client.ScheduleCalendarSpec{{
-			DayOfWeek: []client.ScheduleRange{{Start: 1}},
-			Hour:      []client.ScheduleRange{{Start: 6}},
-		}}},
+		ID:   workflows.WeeklyReportScheduleID,
+		Spec: reviewSpec(),
 		Action: &client.ScheduleWorkflowAction{
 			ID: "weekly-handover-report", Workflow: workflows.WeeklyReportWorkflowName, TaskQueue: workflows.TaskQueue,
 		},
 	})
 	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
-		return nil
+		return updateReviewSpec(ctx, c.ScheduleClient().GetHandle(ctx, workflows.WeeklyReportScheduleID))
 	}
 	if err != nil {
 		return fmt.Errorf("creating the weekly report schedule: %w", err)
+	}
+	return nil
+}
+
+// updateReviewSpec gives the schedule reviewSpec when it has another.
+func updateReviewSpec(ctx context.Context, h client.ScheduleHandle) error {
+	desc, err := h.Describe(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the weekly report schedule: %w", err)
+	}
+	want := reviewSpec()
+	if spec := desc.Schedule.Spec; spec != nil && len(spec.Calendars) == 0 && len(spec.CronExpressions) == 0 &&
+		slices.Equal(spec.Intervals, want.Intervals) {
+		return nil
+	}
+	err = h.Update(ctx, client.ScheduleUpdateOptions{DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+		sched := in.Description.Schedule
+		sched.Spec = &want
+		return &client.ScheduleUpdate{Schedule: &sched}, nil
+	}})
+	if err != nil {
+		return fmt.Errorf("updating the weekly report schedule: %w", err)
 	}
 	return nil
 }
