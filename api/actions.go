@@ -511,7 +511,7 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 const calendarSnapshotSpan = 3 * 366 * 24 * time.Hour
 
 // queryFields refuses the query parameters a route does not take (what says what they are not),
-// and those given twice but the repeatable ones, in the order of their names.
+// those given twice but the repeatable ones, and those given empty, in the order of their names.
 func queryFields(c *gin.Context, what string, known []string, repeatable ...string) []FieldError {
 	var fields []FieldError
 	for name, values := range c.Request.URL.Query() {
@@ -522,6 +522,10 @@ func queryFields(c *gin.Context, what string, known []string, repeatable ...stri
 			fields = append(fields, FieldError{Field: name, Message: what + " (" + strings.Join(known, ", ") + ")"})
 		case len(values) > 1 && !slices.Contains(repeatable, name):
 			fields = append(fields, FieldError{Field: name, Message: "give it once"})
+		case slices.Contains(values, ""):
+			// An empty filter read as no filter would list everything (every customer's actions for
+			// customer_ref=), and an empty cursor would start a sweep again from its first page.
+			fields = append(fields, FieldError{Field: name, Message: "is empty: give a value, or leave it out"})
 		}
 	}
 	slices.SortFunc(fields, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
@@ -719,7 +723,7 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 			break
 		}
 	}
-	if _, given := c.GetQuery("q"); given && (f.Text == "" || utf8.RuneCountInString(f.Text) > maxSearchText || strings.ContainsFunc(f.Text, unicode.IsControl)) {
+	if _, given := c.GetQuery("q"); given && !covered(fields, "q") && (f.Text == "" || utf8.RuneCountInString(f.Text) > maxSearchText || strings.ContainsFunc(f.Text, unicode.IsControl)) {
 		fields = append(fields, FieldError{Field: "q", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces, and no control characters", maxSearchText)})
 	}
 	if slices.Contains(known, "limit") {
@@ -738,7 +742,7 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 			fields = append(fields, FieldError{Field: b.name, Message: "must be true or false"})
 		}
 	}
-	if v, given := c.GetQuery("updated_since"); given {
+	if v, given := c.GetQuery("updated_since"); given && !covered(fields, "updated_since") {
 		// How an integration catches up on changes it may have missed (a webhook given up, a
 		// stream closed): every action changed since its last sweep began.
 		t, err := parseTime(v)

@@ -57,7 +57,7 @@ func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 	until := s.Now().UTC()
 	fields := queryFields(c, "is not a parameter of this report", []string{"since", "until", "team_id"})
 	parse := func(name string, dst *time.Time) {
-		if v, given := c.GetQuery(name); given { // given empty, it is no time either
+		if v, given := c.GetQuery(name); given && !covered(fields, name) { // given empty, refused already
 			t, err := parseTime(v)
 			if err != nil {
 				fields = append(fields, FieldError{Field: name, Message: "must be an RFC 3339 time"})

@@ -527,6 +527,20 @@ func testListing(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?limit=500", nil, &prob))
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?customerRef="+ref, nil, &prob), "a misspelt filter does not list everything")
 	require.Equal(t, "customerRef", prob.Errors[0].Field)
+	// An empty filter or cursor (a lookup whose value was missing, a null next_cursor sent as
+	// text) is refused, where it listed every customer's actions or began the sweep again.
+	for _, name := range []string{"customer_ref", "owner_id", "team_id", "cursor", "overdue"} {
+		prob = problem{}
+		require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?limit=5&"+name+"=", nil, &prob), name)
+		require.Len(t, prob.Errors, 1, name)
+		require.Equal(t, name, prob.Errors[0].Field)
+		require.Contains(t, prob.Detail, name+": is empty: give a value, or leave it out")
+	}
+	for path, who := range map[string]string{"/api/v1/staff?cursor=": "root", "/api/v1/audit?before=": "root", "/api/v1/reports/handovers?team_id=": "dave"} {
+		prob = problem{}
+		require.Equal(t, http.StatusUnprocessableEntity, as(t, st, who).call("GET", path, nil, &prob), path)
+		require.Contains(t, prob.Detail, "is empty", path)
+	}
 	require.Equal(t, http.StatusUnprocessableEntity, erin.call("GET", "/api/v1/actions?customer_ref="+ref+"&customer_ref=other", nil, &prob), "a filter given twice")
 	require.Equal(t, http.StatusOK, erin.call("GET", "/api/v1/actions?status=assigned&status=checking&customer_ref="+ref, nil, &p), "status repeats")
 
