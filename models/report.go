@@ -539,7 +539,8 @@ func (s *Store) ReviewZone(ctx context.Context, teamID string) (*time.Location, 
 // week that ended on Monday 06:00 in the team's own time zone (ReviewZone), and of all teams
 // together (to Monday 06:00 UTC), each once: a week kept already is left as it is, so the schedule
 // can run every hour and each team's week is kept within the hour of its end, wherever the team
-// works. It answers how many it kept.
+// works. The weeks a run keeps are written in one transaction: a reader sees all of them or none.
+// It answers how many it kept.
 func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, error) {
 	teams, err := s.ListTeams(ctx)
 	if err != nil {
@@ -549,16 +550,16 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, erro
 	for _, t := range teams {
 		ids = append(ids, t.ID)
 	}
-	saved := 0
+	var rows []WeeklyReport
 	for _, team := range ids {
 		loc, err := s.ReviewZone(ctx, team)
 		if err != nil {
-			return saved, err
+			return 0, err
 		}
 		until := WeekEndIn(now, loc)
 		var kept int64
 		if err := s.db.WithContext(ctx).Model(&WeeklyReport{}).Where("team_id = ? AND until = ?", team, utc(until)).Count(&kept).Error; err != nil {
-			return saved, fmt.Errorf("reading the weekly reports of %q: %w", team, err)
+			return 0, fmt.Errorf("reading the weekly reports of %q: %w", team, err)
 		}
 		if kept > 0 {
 			continue
@@ -566,17 +567,29 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, erro
 		since := weekBefore(until, loc)
 		r, err := s.HandoverReport(ctx, since, until, team)
 		if err != nil {
-			return saved, err
+			return 0, err
 		}
 		body, err := json.Marshal(r)
 		if err != nil {
-			return saved, fmt.Errorf("encoding the weekly report: %w", err)
+			return 0, fmt.Errorf("encoding the weekly report: %w", err)
 		}
-		row := WeeklyReport{Until: utc(until), TeamID: team, Since: utc(since), Body: string(body), CreatedAt: utc(time.Now())}
-		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-			return saved, fmt.Errorf("saving the weekly report of %q: %w", team, err)
+		rows = append(rows, WeeklyReport{Until: utc(until), TeamID: team, Since: utc(since), Body: string(body), CreatedAt: utc(time.Now())})
+	}
+	saved := 0
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		saved = 0
+		for _, row := range rows {
+			// Kept meanwhile by another run (a worker of another process): that one stands.
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+			if res.Error != nil {
+				return fmt.Errorf("saving the weekly report of %q: %w", row.TeamID, res.Error)
+			}
+			saved += int(res.RowsAffected)
 		}
-		saved++
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	return saved, nil
 }
