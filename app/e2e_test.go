@@ -124,6 +124,8 @@ type action struct {
 	Version int64     `json:"version"`
 	Outcome string    `json:"outcome"`
 	DueAt   time.Time `json:"due_at"`
+	// EscalationLevel is the rung of the ladder an escalated action is at.
+	EscalationLevel int `json:"escalation_level"`
 	// RequiredAuthority is the authority an owner needs.
 	RequiredAuthority int `json:"required_authority"`
 	PendingHandover   *struct {

@@ -28,7 +28,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v18-"
+const historyPrefix = "v19-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -88,6 +88,15 @@ func TestRecordHistories(t *testing.T) {
 			map[string]any{"result": "not_done", "next": "reassign", "to_id": "bob", "due_in": "2h", "notes": "alice is away"}, &a))
 		require.Equal(t, "assigned", a.Status, "revision 3: bob has the new due time")
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
+	})
+	// Revision 15: a supervisor's check escalates to the managers.
+	recordFrom("check_escalated_by_supervisor", dueSoon("1s"), func(id string) {
+		waitStatus(t, alice, id, "checking", 0)
+		var a action
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/check",
+			map[string]any{"result": "not_done", "next": "escalate", "notes": "permit office closed"}, &a))
+		require.Equal(t, 2, a.EscalationLevel, "revision 15: the managers")
+		require.Equal(t, http.StatusOK, as(t, st, "dave").call("POST", "/api/v1/actions/"+id+"/cancel", map[string]any{"reason": "guest left"}, nil))
 	})
 	record("handover_declined_refused", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))

@@ -596,7 +596,9 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 		fmt.Sprintf("%s accepted %q: %s", s.who(h.ToID), s.Title, in.Summary))
 
 	message := h.CustomerMessage
-	if blank(message) && s.revision >= 7 {
+	if blank(message) && s.revision >= 15 {
+		message = customerMessage("", h)
+	} else if blank(message) && s.revision >= 7 {
 		message = customerMessage(s.Title, h)
 	} else if blank(message) && s.revision >= 6 {
 		// Said to the customer: no staff ID, and not the team's own reason for the handover.
@@ -609,7 +611,8 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 
 // customerMessage tells the customer to whom and why their request was passed on (revision 7), in
 // words fit for them: the recipient by name (no staff ID), and the why from the handover's situation
-// or its shift change, not the team's own reason, which may say what a customer should not read.
+// or its shift change, not the team's own reason, which may say what a customer should not read;
+// from revision 15 without the action's title (title ""), which is the team's own text too.
 func customerMessage(title string, h *Handover) string {
 	to := "a colleague"
 	if name := strings.TrimSpace(h.ToName); name != "" {
@@ -623,6 +626,9 @@ func customerMessage(title string, h *Handover) string {
 		why = "so that it is looked after without delay while we are busy"
 	case h.Situation == "let_down":
 		why = "so that it is put right after one of our systems let us down"
+	}
+	if title == "" {
+		return fmt.Sprintf("Your request has been passed to %s, who is looking after it now, %s.", to, why)
 	}
 	return fmt.Sprintf("Your request “%s” has been passed to %s, who is looking after it now, %s.", title, to, why)
 }
@@ -942,7 +948,12 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		}
 		events = append(events, s.reassign(now, in.Actor.ID, *in.To, s.notDoneReason(in.Notes), due, in.DueIn <= 0)...)
 	case in.Next == NextEscalate:
-		events = append(events, s.escalate(now, in.Actor.ID, EscalationNotDone, s.notDoneReason(in.Notes))...)
+		floor := 0
+		if s.revision >= 15 {
+			// As an escalation by hand: a supervisor's check goes to the managers.
+			floor = s.levelAbove(in.Actor.Role)
+		}
+		events = append(events, s.escalateTo(now, in.Actor.ID, EscalationNotDone, s.notDoneReason(in.Notes), floor)...)
 	}
 	return events
 }

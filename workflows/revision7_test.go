@@ -169,7 +169,7 @@ func TestCustomerIsToldToWhomAndWhy(t *testing.T) {
 		require.NotContains(t, message, "bob", "no staff ID")
 		return message
 	}
-	require.Equal(t, "Your request “Late checkout” has been passed to Bob Martin, who is looking after it now, so that it is looked after without delay while we are busy.",
+	require.Equal(t, "Your request has been passed to Bob Martin, who is looking after it now, so that it is looked after without delay while we are busy.",
 		told("Bob Martin", "busy", ""))
 	require.Contains(t, told("Bob Martin", "routine", "s1"), "passed to Bob Martin, who is looking after it now, as our shift changed")
 	require.Contains(t, told("Bob Martin", "let_down", ""), "after one of our systems let us down")

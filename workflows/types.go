@@ -541,7 +541,11 @@ func (s *State) WithHander(id string) {
 // paused action tells the owner the time it has once resumed, not a due time that will move.
 // A handover's expiry and a supervisor's withdrawal of it tell the hander and the recipient each in
 // their own words (two notifications), where one message to both named the owner to themselves.
-const CurrentRevision = 14
+// Revision 15 leaves the action's title out of the customer's default message on acceptance (the
+// title is the team's own text, not written for the customer), and escalates a check's "not done,
+// escalate" at least to the level above the person checking, as an escalation by hand (a
+// supervisor's check went to the supervisors, themselves among them).
+const CurrentRevision = 15
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
