@@ -425,7 +425,7 @@ func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	me := principal(c)
 	in, err := s.Store.Inbox(c.Request.Context(), models.InboxOf{
 		StaffID: me.ID, TeamID: teamOf(me), Supervisor: workflows.Role(me.Role).SupervisorOrAbove(), AllTeams: seesAllTeams(me),
-		EscalatedFrom: workflows.Role(me.Role).FirstEscalationLevel(),
+		EscalatedFrom: workflows.Role(me.Role).FirstEscalationLevel(), StandsIn: workflows.Role(me.Role) == workflows.RoleManager,
 	}, s.Now())
 	if err != nil {
 		return 0, nil, err

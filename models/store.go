@@ -619,7 +619,15 @@ type InboxOf struct {
 	// EscalatedFrom is the lowest escalation level whose alerts reach the person (1 for a
 	// supervisor, 2 for a manager): the escalated actions at it or above are listed. 0 lists none.
 	EscalatedFrom int
+	// StandsIn is a manager, to whom the alerts meant for a team's supervisors go when the team
+	// has no active supervisor (the notifications pass them up): that team's escalations below
+	// EscalatedFrom and the checks its supervisors would make are listed too, so that what the
+	// manager is told is also in the lists they act from.
+	StandsIn bool
 }
+
+// noSupervisor holds for an action whose team has no active supervisor.
+const noSupervisor = `NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active)`
 
 // InboxListLimit is how many actions each list of an inbox holds at most.
 const InboxListLimit = 200
@@ -635,6 +643,11 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		// handover (the workflow asks the supervisors to check those too: their hander has gone).
 		checks = "status = ? AND (hander_id = ? OR (team_id = ? AND (hander_id = '' OR " + takenOverInShift + ")))"
 		checkArgs = append(checkArgs, teamID)
+	}
+	if of.StandsIn {
+		// And those of every team without a supervisor.
+		checks = "(" + checks + ") OR (status = ? AND (hander_id = '' OR " + takenOverInShift + ") AND " + noSupervisor + ")"
+		checkArgs = append(checkArgs, "checking")
 	}
 	// The lists (four, and the escalations for those they reach), each in its order and at most InboxListLimit, are one statement (one round trip and
 	// one plan), and their handovers one more.
@@ -656,6 +669,10 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 			args  []any
 			order string
 		}{&in.Escalated, "status = ? AND escalation_level >= ?", []any{"escalated", of.EscalatedFrom}, "due_at, id"})
+		if of.StandsIn {
+			last := &lists[len(lists)-1]
+			last.where = "status = ? AND (escalation_level >= ? OR " + noSupervisor + ")"
+		}
 	}
 	var sql strings.Builder
 	var args []any

@@ -389,6 +389,21 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		manager, err := store.Inbox(ctx, models.InboxOf{StaffID: "dave", TeamID: "frontdesk", Supervisor: true, AllTeams: true, EscalatedFrom: 2}, now)
 		require.NoError(t, err)
 		require.Equal(t, []string{"e2", "ek"}, ids(manager.Escalated), "every team's escalated to the managers; not one at the supervisors' level")
+		// Standing in for the supervisors of a team without one (its alerts come to the managers):
+		// frontdesk has no supervisor yet, so its level-1 escalation and the check nobody handed
+		// over are the manager's too; once it has one, they are that supervisor's again.
+		standIn := models.InboxOf{StaffID: "dave", AllTeams: true, Supervisor: true, EscalatedFrom: 2, StandsIn: true}
+		manager, err = store.Inbox(ctx, standIn, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"o2", "e2", "ek"}, ids(manager.Escalated))
+		require.Equal(t, []string{"cz", "o3"}, ids(manager.ChecksDue))
+		team := "frontdesk"
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
+		manager, err = store.Inbox(ctx, standIn, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"e2", "ek"}, ids(manager.Escalated))
+		require.Empty(t, manager.ChecksDue)
 
 		// Moved to another team, alice sees none of frontdesk's actions in her inbox; a manager
 		// sees every team's.
