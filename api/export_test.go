@@ -123,7 +123,7 @@ func TestFindPageDownloadsCSV(t *testing.T) {
 		require.Contains(t, page, "<!doctype html>", "a refusal is a page")
 		status, page = u.get("ann", "/find.csv")
 		require.Equal(t, http.StatusUnprocessableEntity, status)
-		require.Contains(t, page, "Say what to find")
+		require.Contains(t, page, "Say what to find, or choose a status")
 	})
 }
 

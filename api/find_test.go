@@ -66,8 +66,9 @@ func TestFindActionsByText(t *testing.T) {
 	})
 }
 
-// Overdue or Escalated chosen without words lists every such action in scope: a manager's over
-// every team, an agent's in their own; with words, only those holding them.
+// A status chosen without words (Overdue, Escalated, Open, Completed...) lists every such action
+// in scope: a manager's over every team, an agent's in their own; with words, only those holding
+// them.
 func TestFindListsOverdueAndEscalated(t *testing.T) {
 	forEachUIScale(t, func(t *testing.T, u *uiScale) {
 		u.put("past", "desk", "assigned", "ann", 3, -2*time.Hour)
@@ -90,7 +91,11 @@ func TestFindListsOverdueAndEscalated(t *testing.T) {
 			{"ann", "state=escalated", 1, "<title>Escalated: 1 found · Find"},
 			{"ann", "state=overdue&q=past-0001", 1, "Actions holding “past-0001”"},
 			{"kim", "state=escalated", 0, "No escalated action."},
-			{"ann", "state=completed", 0, `<option value="completed" selected>`},
+			// Any status chosen without words lists every such action in scope.
+			{"ann", "state=completed", 1, "<title>Completed: 1 found · Find"},
+			{"ann", "state=any", 7, "<h2 id=\"h-found\">Any actions <span class=\"count\">7</span></h2>"},
+			{"max", "state=open&team=kitchen", 2, "Open actions of Team kitchen <span class=\"count\">2</span>"},
+			{"kim", "state=cancelled", 0, "No cancelled action."},
 		} {
 			status, page := u.get(tc.who, "/find?"+tc.query)
 			require.Equal(t, http.StatusOK, status, page)

@@ -36,14 +36,14 @@ var findStates = []findState{
 }
 
 // uiFind draws the find page: the actions in the person's scope whose title, details or customer
-// reference hold the words typed (GET /actions?q=), newest first, a page at a time; or, overdue
-// or escalated chosen without words, every such action in scope (a manager's: every team's).
+// reference hold the words typed (GET /actions?q=), newest first, a page at a time; or, a status
+// chosen without words, every such action in scope (a manager's: every team's).
 func (s *server) uiFind(c *gin.Context) {
 	asked := askedFind(c)
 	text, chosen, team := asked.text, asked.chosen, asked.team
 	state := chosen.Value
 	data := gin.H{"Q": text, "State": state, "StateLabel": chosen.Label, "States": findStates, "Team": team}
-	if text == "" && chosen.Filter == "" {
+	if !asked.anything() {
 		s.render(c, http.StatusOK, "find", data)
 		return
 	}
@@ -91,6 +91,9 @@ func (s *server) uiFind(c *gin.Context) {
 type findAsked struct {
 	text   string
 	chosen findState
+	// stated is true when a status was chosen (the form always sends one): without words, every
+	// action of that status in scope is listed. The page opened bare lists nothing yet.
+	stated bool
 	team   string // one team's, from the manager view's counts; the API checks the scope
 	// twice are the words or teams given more than once, passed on as they are for the API to
 	// refuse, not one of them taken in silence.
@@ -101,13 +104,18 @@ type findAsked struct {
 // the default, the first.
 func askedFind(c *gin.Context) findAsked {
 	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
-	a := findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, team: c.Query("team"), twice: url.Values{}}
+	a := findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, stated: c.Query("state") != "", team: c.Query("team"), twice: url.Values{}}
 	for page, api := range map[string]string{"q": "q", "team": "team_id"} {
 		if all := c.QueryArray(page); len(all) > 1 {
 			a.twice[api] = all
 		}
 	}
 	return a
+}
+
+// anything says whether something was asked: words, a filter, or a status chosen.
+func (a findAsked) anything() bool {
+	return a.text != "" || a.chosen.Filter != "" || a.stated
 }
 
 // page is the find page's own parameters for what was asked (its links: the next page, the
@@ -148,8 +156,8 @@ func (a findAsked) api() url.Values {
 // /actions.csv): for a spreadsheet. A refusal is drawn as a page, as the find page's are.
 func (s *server) uiFindExport(c *gin.Context) {
 	asked := askedFind(c)
-	if asked.text == "" && asked.chosen.Filter == "" {
-		s.uiError(c, http.StatusUnprocessableEntity, "Say what to find, or choose Overdue or Escalated, before downloading the list.")
+	if !asked.anything() {
+		s.uiError(c, http.StatusUnprocessableEntity, "Say what to find, or choose a status, before downloading the list.")
 		return
 	}
 	w := &streamOrRefusal{w: c.Writer, header: http.Header{}}
