@@ -160,6 +160,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			it.Status, it.Reason = workflows.ShiftItemSkipped, fmt.Sprintf(
 				"its %s policy asks every handover for %s, which a shift handover's notes do not give: hand it over from its own page",
 				a.Category, spokenList(required))
+		case fixed != nil && workflows.IneligibleNow(stateFromRow(a), *fixed) != "":
+			// Said now, where the plan counted it requested and its handover was then refused.
+			it.Status, it.Reason = workflows.ShiftItemSkipped, workflows.IneligibleNow(stateFromRow(a), *fixed)
 		case fixed != nil:
 			it.To = *fixed
 		default:

@@ -370,9 +370,21 @@ func testShiftHoldsItsNamedRecipient(t *testing.T, st *app.Stack) {
 		require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
 		made = append(made, a.ID)
 	}
+	// One needs more authority than the person named holds: the plan says so at once, where its
+	// 202 counted it requested and its handover was refused a moment later.
+	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+outID, map[string]any{"authority": 2}, nil))
+	var needs2 action
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "required_authority", 2), &needs2))
 	var started shiftProgress
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers",
 		map[string]any{"from_id": outID, "to_id": inID, "notes": "Two late arrivals.", "situation": "routine"}, &started))
+	planned := map[string]shiftItem{}
+	for _, it := range started.Items {
+		planned[it.ActionID] = it
+	}
+	require.Equal(t, "requested", planned[made[0]].Status)
+	require.Equal(t, "skipped", planned[needs2.ID].Status)
+	require.Equal(t, inID+" has authority 1, this action needs 2", planned[needs2.ID].Reason)
 	var p problem
 	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+inID, map[string]any{"active": false}, &p),
 		"deactivated the moment a shift handover to them started")
