@@ -91,6 +91,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("roles_and_scope", func(t *testing.T) { webRoles(t, st) })
 			t.Run("shift_handover", func(t *testing.T) { webShift(t, st) })
 			t.Run("shift_handover_leaves_some", func(t *testing.T) { webShiftLeavesSome(t, st) })
+			t.Run("shift_recipient_off_shift", func(t *testing.T) { webShiftRecipientOffShift(t, st) })
 			t.Run("inbox_says_what_happened", func(t *testing.T) { webInboxTold(t, st) })
 			t.Run("escalations_in_the_inbox", func(t *testing.T) { webEscalatedInInbox(t, st) })
 			t.Run("handover_to_someone_off_shift", func(t *testing.T) { webHandoverToOffShift(t, st) })
@@ -874,6 +875,31 @@ func webShiftLeavesSome(t *testing.T, st *app.Stack) {
 		reasons[it.ActionID] = it.Reason
 	}
 	require.Equal(t, inID+" has authority 0, this action needs 1", reasons[needs.ID])
+}
+
+// A shift handover's page says when a recipient whose handover waits has gone off shift since, and
+// so cannot accept it, as the board does: it showed the handover pending, to be waited for.
+func webShiftRecipientOffShift(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	var started struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusAccepted, sup.call(http.MethodPost, "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "Quiet night.", "situation": "quiet"}, &started))
+	var progress shiftProgress
+	require.Eventually(t, func() bool {
+		sup.call(http.MethodGet, "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		return progress.statuses()[a.ID] == "pending"
+	}, 15*time.Second, 100*time.Millisecond)
+	w := newWebClient(t, st.URL)
+	w.signIn(sup.token)
+	_, page := w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+	require.NotContains(t, page, "off shift: cannot accept it")
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	_, page = w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+	require.Contains(t, page, `<td>`+inID+` <strong class="danger-text">off shift: cannot accept it</strong></td>`)
 }
 
 func webShift(t *testing.T, st *app.Stack) {
