@@ -1163,6 +1163,13 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	if problem != nil {
 		// The reason, and each field it faults marked (on the card's form, or the shift handover's).
 		data["Error"], data["Fields"] = problem.message(), problem.fields()
+		if failedID != "" && !failedShown {
+			// The card's form is not drawn again (the action moved on meanwhile): the banner says
+			// which action it was, and what was typed is shown instead of lost.
+			if a, err := s.Store.GetActionRow(ctx, failedID); err == nil && inScope(viewer, a.TeamID) {
+				data["FailedTitle"], data["Kept"] = a.Title, keptText(form)
+			}
+		}
 	}
 	s.render(c, status, "board", data)
 }

@@ -646,6 +646,9 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	resp, page = w.do(http.MethodPost, "/actions/"+gone.ID+"/extend", url.Values{"csrf": {csrf}, "back": {"board"}, "due_in": {"2h"}, "reason": {"late parts"}})
 	require.Equal(t, http.StatusConflict, resp.StatusCode)
 	require.Contains(t, page, `<div class="problem" role="alert"><strong>Nothing changed:</strong>`, "said at the top, as no card shows it")
+	require.Contains(t, page, `<p class="hint">That form was for <a href="/actions/`+gone.ID+`">Late checkout for room 214</a>, which has changed since the board was drawn: the board no longer offers it. What you typed, to copy:</p>`,
+		"which action it was")
+	require.Contains(t, page, `<textarea id="kept-reason" rows="3" readonly>late parts</textarea>`, "what was typed is not lost with the form")
 
 	// A manager acting on another team's board stays on that board, refused or not.
 	var outgoing struct {
