@@ -261,6 +261,11 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 		// JSON is UTF-8: other bytes would be stored as U+FFFD, not as what was sent.
 		return errorf(kindMalformed, "the body is not valid UTF-8")
 	}
+	if escapedLoneSurrogate(raw) {
+		// The same as an escape: half of a UTF-16 pair is no character, and would be stored as
+		// U+FFFD (a text cut in the middle of an emoji, say).
+		return errorf(kindMalformed, `the body escapes half of a UTF-16 surrogate pair (\ud800 to \udfff not in a pair): it is no character`)
+	}
 	problems, err := decodeBody(raw, dst)
 	if err != nil {
 		return err
@@ -463,4 +468,45 @@ func textField(v reflect.Value, path string, bad func(string) bool) (string, boo
 		}
 	}
 	return "", false
+}
+
+// escapedLoneSurrogate reports whether JSON text escapes a UTF-16 surrogate that is not half of a
+// pair (\ud83d not followed by \ude00 to \udfff, or a \ude00 alone): encoding/json reads it as
+// U+FFFD. A backslash appears only inside strings in JSON; text that is not JSON is left to the
+// decoder to refuse.
+func escapedLoneSurrogate(raw []byte) bool {
+	hex4 := func(at int) (rune, bool) {
+		if at+4 > len(raw) {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(raw[at:at+4]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' || i+1 >= len(raw) {
+			continue
+		}
+		if raw[i+1] != 'u' {
+			i++ // an escape of one character: \\, \", \n...
+			continue
+		}
+		r, ok := hex4(i + 2)
+		switch {
+		case !ok:
+			return false
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true // a second half first
+		case r >= 0xD800 && r < 0xDC00:
+			if i+7 >= len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' {
+				return true
+			}
+			if low, ok := hex4(i + 8); !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
 }

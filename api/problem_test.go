@@ -126,3 +126,25 @@ func TestBusyRefusalSaysWhatIsOnItsWay(t *testing.T) {
 	require.Equal(t, "bob owns 2 open actions: a supervisor of team frontdesk passes them on (a shift handover from the board, or a reassignment); "+
 		"1 handover or reassignment to bob is on its way at this moment: try again in a few seconds, once it has landed (it then counts above); then bob is deactivated", ae.detail)
 }
+
+// A \u escape of half of a UTF-16 surrogate pair, alone, is found (encoding/json reads it as
+// U+FFFD); a whole pair, other escapes and escaped backslashes before a "u" are not.
+func TestEscapedLoneSurrogate(t *testing.T) {
+	t.Parallel()
+	for body, lone := range map[string]bool{
+		`{"text":"bad \ud800"}`:              true,
+		`{"text":"\ud83d"}`:                  true,
+		`{"text":"\ude00 first"}`:            true,
+		`{"text":"\ud83d\u0041"}`:            true,
+		`{"text":"\ud83d\n\ude00"}`:          true,
+		`{"text":"cut \ud83d`:                true,
+		`{"text":"smile \ud83d\ude00"}`:      false,
+		`{"text":"\uD83D\uDE00 upper case"}`: false,
+		`{"text":"\\ud800 is text"}`:         false,
+		`{"text":"\u00e9t\u00e9 \"q\""}`:     false,
+		`{"text":"plain"}`:                   false,
+		`{"text":"\u12"}`:                    false,
+	} {
+		require.Equal(t, lone, escapedLoneSurrogate([]byte(body)), body)
+	}
+}

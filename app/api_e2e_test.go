@@ -169,6 +169,9 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	var notUTF8 problem
 	require.Equal(t, http.StatusBadRequest, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", "{\"text\":\"\xff\xfe\"}", &notUTF8), "a body that is not UTF-8 (it was stored as U+FFFD)")
 	require.Equal(t, "the body is not valid UTF-8", notUTF8.Detail)
+	var half problem
+	require.Equal(t, http.StatusBadRequest, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", `{"text":"cut in the middle \ud83d"}`, &half), "half an emoji, escaped (it was stored as U+FFFD)")
+	require.Contains(t, half.Detail, "half of a UTF-16 surrogate pair")
 	var after action
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &after))
 	require.EqualValues(t, 1, after.Version, "no refused request changed the action")
