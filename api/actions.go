@@ -100,12 +100,30 @@ func parseDuration(field, v string) (time.Duration, error) {
 		return 0, invalidFields(FieldError{Field: field, Message: "must be a duration in hours, minutes or seconds (days are not a unit: write 24h or 48h), such as 90m or 4h"})
 	case err != nil:
 		return 0, invalidFields(FieldError{Field: field, Message: "must be a duration such as 90m or 4h"})
+	case !unitsOnceLargestFirst(v):
+		// "4h2h" is 6h to Go: a field's suggested 4h with 2h typed after it, not what was meant.
+		return 0, invalidFields(FieldError{Field: field, Message: "must give each unit once, the largest first, such as 1h30m"})
 	case d <= 0:
 		return 0, invalidFields(FieldError{Field: field, Message: "must be positive"})
 	case d > maxAhead:
 		return 0, invalidFields(FieldError{Field: field, Message: "must be at most a year"})
 	}
 	return d, nil
+}
+
+// unitsOnceLargestFirst says whether a Go duration names each of its units once, from hours down
+// to nanoseconds: "1h30m", not "4h2h" or "30m1h".
+func unitsOnceLargestFirst(v string) bool {
+	rank := map[string]int{"h": 0, "m": 1, "s": 2, "ms": 3, "us": 4, "µs": 4, "μs": 4, "ns": 5}
+	last := -1
+	for _, unit := range strings.FieldsFunc(v, func(r rune) bool { return r == '.' || r == '+' || r == '-' || unicode.IsDigit(r) }) {
+		r, ok := rank[unit]
+		if !ok || r <= last {
+			return false
+		}
+		last = r
+	}
+	return true
 }
 
 // parseWithin reads an optional time allowed (accept_within, follow_up_every...): a duration from

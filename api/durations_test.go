@@ -1,0 +1,23 @@
+package api
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A duration names each unit once, the largest first: "4h2h" (a form's suggested 4h with 2h typed
+// after it) is refused by name, where Go read it as 6h; those written as people write them pass.
+func TestDurationUnitsOnceLargestFirst(t *testing.T) {
+	t.Parallel()
+	for v, want := range map[string]time.Duration{"90m": 90 * time.Minute, "1h30m": 90 * time.Minute, "2h0m30s": 2*time.Hour + 30*time.Second, "1.5h": 90 * time.Minute, "1500ms": 1500 * time.Millisecond} {
+		d, err := parseDuration("due_in", v)
+		require.NoError(t, err, v)
+		require.Equal(t, want, d, v)
+	}
+	for _, v := range []string{"4h2h", "30m1h", "1h1h", "5s10m"} {
+		_, err := parseDuration("due_in", v)
+		require.Equal(t, []FieldError{{Field: "due_in", Message: "must give each unit once, the largest first, such as 1h30m"}}, fieldsOf(err), v)
+	}
+}
