@@ -105,6 +105,11 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
 		return progress.statuses()[due.ID] == "reassigned"
 	}, 10*time.Second, 50*time.Millisecond, "an action at its due time is reassigned by the supervisor's shift handover")
+	web := newWebClient(t, st.URL)
+	web.signIn(sup.token)
+	_, page := web.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+	require.Contains(t, page, `<span class="status">reassigned</span></td><td>at its due time or escalated, which no handover passes on: reassigned, as the shift handover is a supervisor's</td>`,
+		"the page says why it was reassigned, not handed over")
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID)
 	require.Equal(t, "pending", again.statuses()[made[0]], "a retry answers with the shift handover as it stands, not a new plan")
