@@ -149,6 +149,10 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 				return 0, nil, err
 			}
 		}
+		cannot := "" // why the person named cannot own this action
+		if fixed != nil {
+			cannot = workflows.IneligibleNow(stateFromRow(a), *fixed)
+		}
 		switch {
 		case reassignable && !supervisor:
 			it.Status, it.Reason = workflows.ShiftItemSkipped, "it is "+statusWords(a.Status)+": a supervisor's shift handover reassigns it"
@@ -160,9 +164,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			it.Status, it.Reason = workflows.ShiftItemSkipped, fmt.Sprintf(
 				"its %s policy asks every handover for %s, which a shift handover's notes do not give: hand it over from its own page",
 				a.Category, spokenList(required))
-		case fixed != nil && workflows.IneligibleNow(stateFromRow(a), *fixed) != "":
+		case cannot != "":
 			// Said now, where the plan counted it requested and its handover was then refused.
-			it.Status, it.Reason = workflows.ShiftItemSkipped, workflows.IneligibleNow(stateFromRow(a), *fixed)
+			it.Status, it.Reason = workflows.ShiftItemSkipped, cannot
 		case fixed != nil:
 			it.To = *fixed
 		default:
