@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"gorm.io/gorm"
@@ -23,14 +24,27 @@ type queryLogger struct {
 	logger.Interface
 	log   *slog.Logger
 	level logger.LogLevel
+	// literals finds the values written into a statement, in the dialect's quoting.
+	literals *regexp.Regexp
 }
 
-func newQueryLogger(log *slog.Logger) logger.Interface {
+// sqlLiterals matches the values GORM writes into a statement it logs: strings (and times) in
+// single quotes, and on SQLite in double quotes too (its identifiers are in backquotes; on
+// PostgreSQL double quotes are identifiers).
+func sqlLiterals(dialect string) string {
+	if dialect == DialectPostgres {
+		return `'(?:[^']|'')*'`
+	}
+	return `'(?:[^']|'')*'|"(?:[^"]|"")*"`
+}
+
+func newQueryLogger(log *slog.Logger, dialect string) logger.Interface {
 	const level = logger.Warn
 	return queryLogger{
 		Interface: logger.NewSlogLogger(log, logger.Config{SlowThreshold: slowQuery, IgnoreRecordNotFoundError: true, LogLevel: level}),
 		log:       log,
 		level:     level,
+		literals:  regexp.MustCompile(sqlLiterals(dialect)),
 	}
 }
 
@@ -42,7 +56,7 @@ func (l queryLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (stri
 }
 
 func (l queryLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return queryLogger{Interface: l.Interface.LogMode(level), log: l.log, level: level}
+	return queryLogger{Interface: l.Interface.LogMode(level), log: l.log, level: level, literals: l.literals}
 }
 
 func (l queryLogger) Info(ctx context.Context, format string, args ...any) {
@@ -70,5 +84,10 @@ func (l queryLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	if l.level < logger.Info && quiet && time.Since(begin) <= slowQuery {
 		return
 	}
-	l.Interface.Trace(ctx, begin, fc, err)
+	// A statement read into a struct (Scan) comes with its values written in (GORM records it
+	// without ParamsFilter): they are taken out here, whatever the path.
+	l.Interface.Trace(ctx, begin, func() (string, int64) {
+		sql, rows := fc()
+		return l.literals.ReplaceAllString(sql, "?"), rows
+	}, err)
 }

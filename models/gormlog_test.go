@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // GORM's messages are formats: the log holds them formatted, at the query logger's level.
 func TestQueryLoggerFormatsGormsMessages(t *testing.T) {
 	var buf bytes.Buffer
-	l := newQueryLogger(slog.New(slog.NewTextHandler(&buf, nil)))
+	l := newQueryLogger(slog.New(slog.NewTextHandler(&buf, nil)), DialectSQLite)
 	ctx := context.Background()
 	l.Error(ctx, "failed to initialize database, got error %v", errors.New("connection refused"))
 	l.Info(ctx, "not logged at %s", "warn level")
@@ -53,4 +54,25 @@ func TestFailedStatementsAreLoggedWithoutValues(t *testing.T) {
 	require.Error(t, store.DB().Exec("SELECT * FROM nowhere WHERE secret = ?", "canary-value-42").Error)
 	require.Contains(t, buf.String(), "nowhere", "the failed statement is logged")
 	require.NotContains(t, buf.String(), "canary-value-42", "without its values")
+}
+
+// A failed statement read into a struct (Scan: GORM writes its values into the statement it
+// logs) is logged without them too, on SQLite (values in quotes of both kinds) and PostgreSQL.
+func TestScannedStatementsAreLoggedWithoutValues(t *testing.T) {
+	urls := map[string]string{"sqlite": "sqlite:" + t.TempDir() + "/log.db"}
+	if pg := os.Getenv("HANDOVER_TEST_POSTGRES_URL"); pg != "" {
+		urls["postgres"] = pg
+	}
+	for name, url := range urls {
+		var buf bytes.Buffer
+		store, err := Open(url, slog.New(slog.NewTextHandler(&buf, nil)))
+		require.NoError(t, err, name)
+		var rows []struct{ Secret string }
+		err = store.DB().Raw("SELECT secret FROM nowhere WHERE secret = ? AND at > ?", "canary-value-43", time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)).Scan(&rows).Error
+		require.Error(t, err, name)
+		require.NoError(t, store.Close())
+		require.Contains(t, buf.String(), "nowhere", "%s: the failed statement is logged", name)
+		require.NotContains(t, buf.String(), "canary-value-43", "%s: without its values", name)
+		require.NotContains(t, buf.String(), "2031", "%s: nor the times it carried", name)
+	}
 }

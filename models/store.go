@@ -121,7 +121,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("opening %s read model: %w", dialect, err), closeConn())
 	}
-	db.Logger = newQueryLogger(log)
+	db.Logger = newQueryLogger(log, dialect)
 	st := &Store{db: db, read: db, dialect: dialect}
 	sqlDB, err := db.DB()
 	if err != nil {
