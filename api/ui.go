@@ -186,6 +186,8 @@ func (s *server) mountUI(r *gin.Engine) {
 			return
 		}
 		c.Header("Cache-Control", "public, max-age=3600")
+		// Each file is what its name says (a script, a style sheet), never sniffed as another kind.
+		c.Header("X-Content-Type-Options", "nosniff")
 		c.FileFromFS(c.Param("path"), http.FS(static))
 	})
 	pages := r.Group("/", s.uiHeaders, s.uiFormBodies)

@@ -249,6 +249,7 @@ func webRoles(t *testing.T, st *app.Stack) {
 	for _, f := range files {
 		resp, _ = agent.do(http.MethodGet, f[1], nil)
 		require.Equal(t, http.StatusOK, resp.StatusCode, f[1])
+		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), "%s is never taken for another kind of file", f[1])
 	}
 	resp, _ = agent.do(http.MethodGet, "/static/", nil)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
