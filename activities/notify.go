@@ -152,6 +152,13 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		return err
 	}
 	if a.Webhook == nil || a.Webhook.URL == "" {
+		if n.Webhook {
+			// Workers configured apart: the one that projected the change sends webhooks and
+			// this one has none. Failed, the delivery is retried, and so reaches one that can
+			// send it, where taken as sent it was lost without a trace.
+			return temporal.NewApplicationError("this worker has no webhook (HANDOVER_WEBHOOK_URL) while the worker that made the change has: "+
+				"give every worker the same webhook settings; another worker sends it", "WebhookNotConfigured")
+		}
 		return nil
 	}
 	typ := "action." + n.Kind

@@ -107,3 +107,29 @@ func TestWebhookOfANotificationToNobodyIsItsEvent(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, told, "nobody is told of their own change")
 }
+
+// A notification marked for the webhook, reaching a worker that has none (configured apart from
+// the one that projected the change), fails, to be retried and so reach a worker that sends it:
+// taken as sent, it was lost without a trace. One not marked (no worker sends webhooks) is done
+// once its inbox records are written.
+func TestNotifyForTheWebhookOnAWorkerWithoutOne(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	acts := &activities.Activities{Store: store}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	n := workflows.Notification{ActionID: "a1", Seq: 2, Kind: workflows.NotifyAssigned, Event: "reassigned", To: []string{"bob"},
+		ActorID: "carol", Cause: "request", Title: "Late checkout", Message: "yours now", At: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)}
+	_, err := env.ExecuteActivity(acts.Notify, n)
+	require.NoError(t, err)
+	n.Webhook = true
+	_, err = env.ExecuteActivity(acts.Notify, n)
+	require.ErrorContains(t, err, "this worker has no webhook (HANDOVER_WEBHOOK_URL) while the worker that made the change has")
+	var app *temporal.ApplicationError
+	require.ErrorAs(t, err, &app)
+	require.False(t, app.NonRetryable(), "retried, to reach a worker that sends it")
+	told, err := store.ListNotifications(context.Background(), "bob", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 1, "the inbox record is written once, either way")
+}

@@ -180,6 +180,16 @@ func (c Config) Telemetry(service string) telemetry.Config {
 // Limits is the per-caller rate limit of the API.
 func (c Config) Limits() api.RateLimit { return api.RateLimit{Rate: c.RateLimit, Burst: c.RateBurst} }
 
+// webhookWhere says where the webhook goes, by scheme and host (a token in its path or query stays
+// out of the log), or "none".
+func (c Config) webhookWhere() string {
+	u, err := url.Parse(c.WebhookURL)
+	if c.WebhookURL == "" || err != nil {
+		return "none"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 // Webhook is the configured webhook, or nil when none is.
 func (c Config) Webhook() *activities.Webhook {
 	if c.WebhookURL == "" {
@@ -269,6 +279,11 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.TemporalOptions(); err != nil {
 		return err
+	}
+	if c.WebhookURL == "" && c.WebhookSecret != "" {
+		// A worker left without the URL sends no webhook: its share of the deliveries would be
+		// the other workers' to send, and with every worker alike, none would go.
+		return errors.New("HANDOVER_WEBHOOK_SECRET is set without HANDOVER_WEBHOOK_URL: set both, or neither for no webhook")
 	}
 	if c.WebhookURL != "" {
 		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -554,7 +569,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	defer tc.Close()
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
-		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs())
+		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs(), "webhook", c.webhookWhere())
 	return worker.Run(ctx, tc, &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
 	})

@@ -86,13 +86,16 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 		"negative temporal wait":         {func(c *app.Config) { c.TemporalWait = -time.Second }, "HANDOVER_TEMPORAL_WAIT"},
 		"timeout past the write timeout": {func(c *app.Config) { c.CommandTimeout = 51 * time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
 		"webhook url":                    {func(c *app.Config) { c.WebhookURL = "ftp://x" }, "HANDOVER_WEBHOOK_URL"},
-		"log format":                     {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},
-		"log level":                      {func(c *app.Config) { c.LogLevel = "loud" }, "HANDOVER_LOG_LEVEL"},
-		"rate burst":                     {func(c *app.Config) { c.RateBurst = 0 }, "HANDOVER_RATE_BURST"},
-		"trusted proxy":                  {func(c *app.Config) { c.TrustedProxies = []string{"10.0.0.0/8", "lb.internal"} }, "HANDOVER_TRUSTED_PROXIES"},
-		"temporal ui url":                {func(c *app.Config) { c.TemporalUIURL = "notaurl" }, "HANDOVER_TEMPORAL_UI_URL"},
-		"codec origin wildcard":          {func(c *app.Config) { c.CodecOrigins = []string{"*"} }, "HANDOVER_CODEC_CORS_ORIGINS"},
-		"codec origin with a path":       {func(c *app.Config) { c.CodecOrigins = []string{"https://temporal.example.com/"} }, "HANDOVER_CODEC_CORS_ORIGINS"},
+		"webhook secret short":           {func(c *app.Config) { c.WebhookURL, c.WebhookSecret = "https://pms.example.com/hook", "short" }, "HANDOVER_WEBHOOK_SECRET: at least 16"},
+		// A worker whose URL went missing (a misspelt variable) would send no webhook at all.
+		"webhook secret without url": {func(c *app.Config) { c.WebhookSecret = "0123456789abcdef" }, "HANDOVER_WEBHOOK_SECRET is set without HANDOVER_WEBHOOK_URL"},
+		"log format":                 {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},
+		"log level":                  {func(c *app.Config) { c.LogLevel = "loud" }, "HANDOVER_LOG_LEVEL"},
+		"rate burst":                 {func(c *app.Config) { c.RateBurst = 0 }, "HANDOVER_RATE_BURST"},
+		"trusted proxy":              {func(c *app.Config) { c.TrustedProxies = []string{"10.0.0.0/8", "lb.internal"} }, "HANDOVER_TRUSTED_PROXIES"},
+		"temporal ui url":            {func(c *app.Config) { c.TemporalUIURL = "notaurl" }, "HANDOVER_TEMPORAL_UI_URL"},
+		"codec origin wildcard":      {func(c *app.Config) { c.CodecOrigins = []string{"*"} }, "HANDOVER_CODEC_CORS_ORIGINS"},
+		"codec origin with a path":   {func(c *app.Config) { c.CodecOrigins = []string{"https://temporal.example.com/"} }, "HANDOVER_CODEC_CORS_ORIGINS"},
 	} {
 		cfg := base
 		tc.set(&cfg)

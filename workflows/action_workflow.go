@@ -494,9 +494,9 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		}
 		w.unprojectedNotes = w.unprojectedNotes[len(batch.Notifications):]
 		if res.Webhooks {
-			w.notifyActivities(withState(batch.State, batch.Notifications))
+			w.notifyActivities(forWebhook(withState(batch.State, batch.Notifications)))
 			if w.changesToWebhook {
-				w.notifyActivities(withState(batch.State, unnotified(batch.State, batch.Events, batch.Notifications)))
+				w.notifyActivities(forWebhook(withState(batch.State, unnotified(batch.State, batch.Events, batch.Notifications))))
 			}
 		}
 	}

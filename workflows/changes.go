@@ -27,6 +27,16 @@ func unnotified(s State, events []Event, notes []Notification) []Notification {
 	return out
 }
 
+// forWebhook marks notifications as sent for the webhook (the worker that projected them has one),
+// so that a worker without one retries them, to be picked up by one that has, rather than take
+// them as sent. It changes what the Notify activities are given, not what the workflow does.
+func forWebhook(notes []Notification) []Notification {
+	for i := range notes {
+		notes[i].Webhook = true
+	}
+	return notes
+}
+
 // withState stamps webhook deliveries with the action's owner, status and version after the
 // changes they are about; a delivery stamped already (as its own change left the action) keeps
 // its stamp.

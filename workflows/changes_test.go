@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/models/modelstest"
@@ -67,6 +70,16 @@ func TestEveryChangeReachesTheWebhook(t *testing.T) {
 	for _, rev := range []int{1, 2} {
 		t.Run(fmt.Sprintf("revision %d", rev), func(t *testing.T) {
 			b, hooks := webhookBundle(t)
+			// Each is given to Notify marked for the webhook, so that a worker without one does not
+			// take it as sent.
+			var marked []bool
+			b.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
+				if info.ActivityType.Name == workflows.NotifyActivityName {
+					var n workflows.Notification
+					require.NoError(t, args.Get(&n))
+					marked = append(marked, n.Webhook)
+				}
+			})
 			in := startInput(fmt.Sprintf("w%d", rev))
 			in.Revision = rev
 			create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
@@ -79,6 +92,7 @@ func TestEveryChangeReachesTheWebhook(t *testing.T) {
 				require.Empty(t, hooks.bySeq(), "revision 1 tells the webhook only of notifications")
 				return
 			}
+			require.Equal(t, []bool{true, true, true}, marked)
 			require.Equal(t, map[int64][]string{
 				1: {"action.created(created) [] alice/request"},
 				2: {"action.note_added(note_added) [] alice/request"},

@@ -357,6 +357,10 @@ type Notification struct {
 	OwnerID string `json:"owner_id,omitempty"`
 	Status  Status `json:"status,omitempty"`
 	Version int64  `json:"version,omitempty"`
+	// Webhook is true on a notification sent for the webhook: the worker that projected its
+	// change has one. A worker without one (configured apart from the others) must not take it
+	// as sent.
+	Webhook bool `json:"webhook,omitempty"`
 }
 
 // Notification kinds.
