@@ -246,10 +246,6 @@ func (s *Sealer) Check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.unwrap(k); err != nil {
-		return fmt.Errorf("the encryption key cannot open the customer keys in the read model (%w): "+
-			"set HANDOVER_ENCRYPTION_KEY to the key they were made with, or name it in HANDOVER_ENCRYPTION_OLD_KEYS", err)
-	}
 	// Older customers' keys may be wrapped by an earlier key: one dropped from the old keys too
 	// soon would leave those customers unreadable, found only when someone opens one.
 	wrappers, err := s.Store.CustomerKeysByWrapper(ctx)
@@ -263,13 +259,29 @@ func (s *Sealer) Check(ctx context.Context) error {
 			missing, n = append(missing, id), n+count
 		}
 	}
+	slices.Sort(missing)
+	if _, err := s.unwrap(k); err != nil {
+		held := ""
+		if len(missing) > 0 {
+			held = fmt.Sprintf("; %s wrapped by encryption key %s, which this process does not hold", customerKeys(n), strings.Join(missing, ", "))
+		}
+		return fmt.Errorf("the encryption key cannot open the customer keys in the read model (%w%s): "+
+			"set HANDOVER_ENCRYPTION_KEY to the key they were made with, or name it in HANDOVER_ENCRYPTION_OLD_KEYS", err, held)
+	}
 	if len(missing) > 0 {
-		slices.Sort(missing)
-		return fmt.Errorf("%d customer keys in the read model are wrapped by encryption key %s, which neither HANDOVER_ENCRYPTION_KEY "+
+		return fmt.Errorf("in the read model %s wrapped by encryption key %s, which neither HANDOVER_ENCRYPTION_KEY "+
 			"nor HANDOVER_ENCRYPTION_OLD_KEYS holds: put it back in HANDOVER_ENCRYPTION_OLD_KEYS (then `handover admin rewrap-keys` "+
-			"moves them to the current key)", n, strings.Join(missing, ", "))
+			"moves them to the current key)", customerKeys(n), strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+// customerKeys says how many customer keys there are, and that they are: "1 customer key is".
+func customerKeys(n int64) string {
+	if n == 1 {
+		return "1 customer key is"
+	}
+	return fmt.Sprintf("%d customer keys are", n)
 }
 
 // Rewrap wraps every live customer key with the current encryption key, so that an earlier key

@@ -101,6 +101,8 @@ func TestCheckFindsAForeignKey(t *testing.T) {
 			err = (&pii.Sealer{Keys: other, Store: store}).Check(ctx)
 			require.ErrorContains(t, err, "cannot open the customer keys")
 			require.ErrorContains(t, err, "HANDOVER_ENCRYPTION_OLD_KEYS")
+			require.ErrorContains(t, err, "1 customer key is wrapped by encryption key "+keys.CurrentKeyID()+", which this process does not hold",
+				"naming the key and how many customers need it")
 
 			rotated, err := codec.NewKeyring(codec.NewKey(), original)
 			require.NoError(t, err)
@@ -142,7 +144,7 @@ func TestRotationAndRewrap(t *testing.T) {
 			secondOnly, err := codec.NewKeyring(second)
 			require.NoError(t, err)
 			err = (&pii.Sealer{Keys: secondOnly, Store: store}).Check(ctx)
-			require.ErrorContains(t, err, "2 customer keys in the read model are wrapped by encryption key "+before.CurrentKeyID())
+			require.ErrorContains(t, err, "in the read model 2 customer keys are wrapped by encryption key "+before.CurrentKeyID())
 
 			n, err := s.Rewrap(ctx)
 			require.NoError(t, err)
