@@ -190,13 +190,15 @@ func newTemporalCmd() *cobra.Command {
 				return err
 			}
 			dataDir = dataDirOf(cmd, dataDir, cfg)
+			log := cfg.Logger()
 			srv, err := temporalserver.Start(cmd.Context(), temporalserver.Config{
-				DatabaseFile: filepath.Join(dataDir, "temporal.db"), IP: ip, FrontendPort: port, Logger: cfg.Logger(),
+				DatabaseFile: filepath.Join(dataDir, "temporal.db"), IP: ip, FrontendPort: port, Logger: log,
 			})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "temporal server ready at %s, namespace %s\n", srv.HostPort(), srv.Namespace())
+			// Logged as the api and worker log their start: in JSON with HANDOVER_LOG_FORMAT=json.
+			log.Info("temporal server ready", "address", srv.HostPort(), "namespace", srv.Namespace())
 			<-cmd.Context().Done()
 			return srv.Stop()
 		},
