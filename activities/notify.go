@@ -235,9 +235,21 @@ var roleAbove = map[workflows.Role]workflows.Role{
 // makes one inbox record for each.
 func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification) ([]models.Notification, []string, error) {
 	recipients := slices.Clone(n.To)
+	role := n.ToRole
+	if role == "" && n.Kind == workflows.NotifyCheckAsked {
+		// The person who handed the action over is asked to check it; one who has left its team
+		// or been deactivated since cannot, and the team's supervisors are asked instead.
+		gone, err := a.anyGone(ctx, n.To, n.TeamID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if gone {
+			role = workflows.RoleSupervisor
+		}
+	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
 	// next one, so that an alert meant for someone reaches someone.
-	for role := n.ToRole; role != ""; role = roleAbove[role] {
+	for ; role != ""; role = roleAbove[role] {
 		team := n.TeamID
 		if role == workflows.RoleSupervisor && team == "" {
 			continue // no team, so no team's supervisors (not every team's): the managers
@@ -271,6 +283,23 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		})
 	}
 	return records, recipients, nil
+}
+
+// anyGone says whether one of the people named is no longer an active member of team.
+func (a *Activities) anyGone(ctx context.Context, ids []string, team string) (bool, error) {
+	for _, id := range ids {
+		st, err := a.Store.GetStaff(ctx, id)
+		if errors.Is(err, models.ErrNotFound) {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if !st.Active || st.TeamID == nil || *st.TeamID != team {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (a *Activities) now() time.Time {

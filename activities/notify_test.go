@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/workflows"
 )
@@ -132,4 +133,48 @@ func TestNotifyForTheWebhookOnAWorkerWithoutOne(t *testing.T) {
 	told, err := store.ListNotifications(context.Background(), "bob", 10)
 	require.NoError(t, err)
 	require.Len(t, told, 1, "the inbox record is written once, either way")
+}
+
+// The check at the due time is asked of the person who handed the action over; one deactivated or
+// moved to another team since cannot make it, and the team's supervisors are asked as well.
+func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	team, other := "frontdesk", "kitchen"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: other, Name: "Kitchen"}))
+	sam := models.Staff{ID: "sam", Name: "Sam", Role: "agent", TeamID: &team, Authority: 1, OnShift: true, Active: true}
+	require.NoError(t, store.SaveStaff(ctx, sam))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
+	acts := &activities.Activities{Store: store}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	ask := func(seq int64) []string {
+		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"}, TeamID: team,
+			ActorID: workflows.SystemActor, Cause: "timer", Title: "Noise complaint 301", Message: "check it was done", At: time.Date(2026, 12, 4, 20, 55, 0, 0, time.UTC)}
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+		var told []string
+		for _, who := range []string{"sam", "carol"} {
+			got, err := store.ListNotifications(ctx, who, 10)
+			require.NoError(t, err)
+			for _, r := range got {
+				if r.Seq == seq {
+					told = append(told, who)
+				}
+			}
+		}
+		return told
+	}
+	require.Equal(t, []string{"sam"}, ask(2), "the hander, still in the team, is asked")
+	moved := sam
+	moved.TeamID = &other
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", moved, []string{"team_id"}, false))
+	require.Equal(t, []string{"sam", "carol"}, ask(3), "moved away: the supervisors too")
+	gone := sam
+	gone.Active = false
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"team_id", "active"}, false))
+	require.Equal(t, []string{"sam", "carol"}, ask(4), "deactivated: the supervisors too")
 }

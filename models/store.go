@@ -626,6 +626,9 @@ type InboxOf struct {
 	StandsIn bool
 }
 
+// handerGone holds for an action whose hander is no longer an active member of its team.
+const handerGone = `(actions.hander_id <> '' AND NOT EXISTS (SELECT 1 FROM staff hs WHERE hs.id = actions.hander_id AND hs.active AND hs.team_id = actions.team_id))`
+
 // noSupervisor holds for an action whose team has no active supervisor.
 const noSupervisor = `NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active)`
 
@@ -638,15 +641,18 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	staffID, teamID := of.StaffID, of.TeamID
 	checks := "status = ? AND hander_id = ?"
 	checkArgs := []any{"checking", staffID}
+	// The checks nobody but a supervisor makes: of actions nobody handed over, of those whose owner
+	// took them over in a shift handover (the workflow asks the supervisors to check those too:
+	// their hander has gone), and of those whose hander has left the team or been deactivated since
+	// (they are asked, and can no longer answer).
+	supervisors := "(hander_id = '' OR " + takenOverInShift + " OR " + handerGone + ")"
 	if of.Supervisor && teamID != "" {
-		// The team's actions nobody handed over, and those whose owner took them over in a shift
-		// handover (the workflow asks the supervisors to check those too: their hander has gone).
-		checks = "status = ? AND (hander_id = ? OR (team_id = ? AND (hander_id = '' OR " + takenOverInShift + ")))"
+		checks = "status = ? AND (hander_id = ? OR (team_id = ? AND " + supervisors + "))"
 		checkArgs = append(checkArgs, teamID)
 	}
 	if of.StandsIn {
 		// And those of every team without a supervisor.
-		checks = "(" + checks + ") OR (status = ? AND (hander_id = '' OR " + takenOverInShift + ") AND " + noSupervisor + ")"
+		checks = "(" + checks + ") OR (status = ? AND " + supervisors + " AND " + noSupervisor + ")"
 		checkArgs = append(checkArgs, "checking")
 	}
 	// The lists (four, and the escalations for those they reach), each in its order and at most InboxListLimit, are one statement (one round trip and

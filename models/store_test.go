@@ -381,10 +381,22 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		require.Equal(t, []string{"c1"}, ids(in.ChecksDue))
 		require.Empty(t, in.Escalated, "no escalation reaches an agent: their own escalated one is under Owned")
 
+		team := "frontdesk"
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+		aliceStaff := models.Staff{ID: "alice", Name: "Alice", Role: "agent", TeamID: &team, Authority: 1, OnShift: true, Active: true}
+		require.NoError(t, store.SaveStaff(ctx, aliceStaff))
 		sup, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, now)
 		require.NoError(t, err)
 		require.Empty(t, sup.Owned)
 		require.Equal(t, []string{"cz", "o3"}, ids(sup.ChecksDue), "the team's checks nobody handed over, by due time; not the one alice handed over")
+		// Alice deactivated, the check she was asked to make of c1 is the supervisors' too.
+		gone := aliceStaff
+		gone.Active = false
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"active"}, false))
+		sup, err = store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"cz", "c1", "o3"}, ids(sup.ChecksDue), "with the one whose hander is gone")
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", aliceStaff, []string{"active"}, false))
 		require.Equal(t, []string{"o2", "e2"}, ids(sup.Escalated), "the team's escalated actions, due first; not another team's")
 		manager, err := store.Inbox(ctx, models.InboxOf{StaffID: "dave", TeamID: "frontdesk", Supervisor: true, AllTeams: true, EscalatedFrom: 2}, now)
 		require.NoError(t, err)
@@ -397,8 +409,6 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []string{"o2", "e2", "ek"}, ids(manager.Escalated))
 		require.Equal(t, []string{"cz", "o3"}, ids(manager.ChecksDue))
-		team := "frontdesk"
-		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
 		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
 		manager, err = store.Inbox(ctx, standIn, now)
 		require.NoError(t, err)
