@@ -131,6 +131,13 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 		status, html = u.get("root", "/admin")
 		require.Equal(t, http.StatusOK, status, html)
 		require.Contains(t, html, `<a href="/admin/audit?subject_type=staff&amp;subject=lou" id="history-lou">`)
+		// A calendar removed is said in words too, with what it was.
+		removed, err := u.store.RemoveCalendar(context.Background(), "bar", "root")
+		require.NoError(t, err)
+		require.True(t, removed)
+		status, html = u.get("root", "/admin/audit")
+		require.Equal(t, http.StatusOK, status, html)
+		require.Contains(t, html, `removed the opening hours of team bar (Europe/Paris, 1 opening period): open around the clock`)
 		status, _ = u.get("max", "/admin/audit")
 		require.Equal(t, http.StatusForbidden, status, "a manager")
 

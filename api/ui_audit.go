@@ -100,6 +100,9 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		}
 		return fmt.Sprintf("saved the opening hours of %s: %s, %s, %s", who, str("time_zone"),
 			plural(len(hours), "opening period"), plural(len(holidays), "holiday"))
+	case models.AuditCalendarRemoved:
+		hours, _ := d["hours"].([]any)
+		return fmt.Sprintf("removed the opening hours of %s (%s, %s): open around the clock", who, str("time_zone"), plural(len(hours), "opening period"))
 	case models.AuditStaffCreated:
 		team := "no team"
 		if t := str("team_id"); t != "" {
