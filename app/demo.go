@@ -24,10 +24,11 @@ const DemoTeam = "frontdesk"
 // DemoToken is the demo bearer token of a member of the demo staff.
 func DemoToken(id string) string { return "demo-" + id }
 
-// SeedDemo creates the demo team, staff and tokens (making them live again if RetireDemo revoked
-// them); running it again changes nothing.
+// SeedDemo creates the demo team, staff and tokens (making the tokens live again if RetireDemo
+// revoked them); running it again changes nothing: a demo person or team an administrator has
+// changed since (moved, deactivated, renamed) stays as they made it, as the audit trail says.
 func SeedDemo(ctx context.Context, store *models.Store) error {
-	if err := store.SaveTeam(ctx, models.Team{ID: DemoTeam, Name: "Front desk"}); err != nil {
+	if err := store.EnsureTeam(ctx, models.Team{ID: DemoTeam, Name: "Front desk"}); err != nil {
 		return err
 	}
 	for _, st := range DemoStaff {
@@ -36,7 +37,7 @@ func SeedDemo(ctx context.Context, store *models.Store) error {
 			st.TeamID = &team
 		}
 		st.OnShift, st.Active = true, true
-		if err := store.SaveStaff(ctx, st); err != nil {
+		if err := store.EnsureStaff(ctx, st); err != nil {
 			return err
 		}
 		if err := store.AddToken(ctx, st.ID, DemoToken(st.ID), "demo"); err != nil {

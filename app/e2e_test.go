@@ -588,9 +588,19 @@ func TestRestartMidHandover(t *testing.T) {
 			var a action
 			require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
 			require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, &a))
+			// An administrator's change to demo staff stands across the restart (the demo seeded
+			// them anew: the audit trail said one thing and the directory another).
+			require.Equal(t, http.StatusOK, as(t, st, "root").call("PATCH", "/api/v1/staff/erin", map[string]any{"name": "Erin Evans-Ward", "authority": 3}, nil))
 			require.NoError(t, st.Stop(context.Background()))
 
 			st = startStack(t, dataDir, dbURL)
+			var erin struct {
+				Name      string `json:"name"`
+				Authority int    `json:"authority"`
+			}
+			require.Equal(t, http.StatusOK, as(t, st, "root").call("GET", "/api/v1/staff/erin", nil, &erin))
+			require.Equal(t, "Erin Evans-Ward", erin.Name)
+			require.Equal(t, 3, erin.Authority)
 			bob := as(t, st, "bob")
 			var read action
 			require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/actions/"+a.ID+"?consistent=true", nil, &read))

@@ -61,6 +61,32 @@ func saveStaff(db *gorm.DB, st Staff) error {
 	}).Create(&st).Error
 }
 
+// EnsureTeam creates a team unless one with its ID exists, which is left as it is (a demo's team
+// an administrator renamed keeps its name).
+func (s *Store) EnsureTeam(ctx context.Context, t Team) error {
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = time.Now()
+	}
+	t.CreatedAt = utc(t.CreatedAt)
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&t).Error; err != nil {
+		return fmt.Errorf("creating team %s: %w", t.ID, err)
+	}
+	return nil
+}
+
+// EnsureStaff creates a member of staff unless one with the ID exists, who is left as they are (a
+// demo person an administrator moved, deactivated or gave other authority stays so).
+func (s *Store) EnsureStaff(ctx context.Context, st Staff) error {
+	if st.CreatedAt.IsZero() {
+		st.CreatedAt = time.Now()
+	}
+	st.CreatedAt = utc(st.CreatedAt)
+	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&st).Error; err != nil {
+		return fmt.Errorf("creating staff %s: %w", st.ID, err)
+	}
+	return nil
+}
+
 // ErrLastAdmin refuses a change that would leave no active administrator.
 var ErrLastAdmin = errors.New("no other active administrator")
 
