@@ -135,6 +135,8 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if st.Keys, err = codec.NewKeyring(key, cfg.OldEncryptionKeys...); err != nil {
 		return nil, err
 	}
+	// As api and worker do: `handover admin rewrap-keys --to ID` asks for this ID.
+	cfg.Log.Info("encryption keys", "encryption_key_id", st.Keys.CurrentKeyID(), "old_key_ids", st.Keys.OldKeyIDs())
 
 	st.Temporal, err = temporalserver.Start(ctx, temporalserver.Config{
 		DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),

@@ -55,8 +55,16 @@ func TestDevKeepsItsGeneratedKey(t *testing.T) {
 	require.Equal(t, 201, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
 	require.NoError(t, st.Stop(context.Background()))
 
-	again := startStack(t, dir, "")
+	// It logs the key's ID at start, as api and worker do (rewrap-keys --to asks for it).
+	var logged syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	again, err := app.StartDev(ctx, app.DevConfig{DataDir: dir, HTTPAddr: "127.0.0.1:0", Demo: true, NoTemporalUI: true,
+		Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = again.Stop(context.Background()) })
 	require.Equal(t, first, again.Keys.CurrentKeyID())
+	require.Contains(t, logged.String(), "encryption_key_id="+first)
 	var got struct {
 		Customer struct{ Name string } `json:"customer"`
 	}
