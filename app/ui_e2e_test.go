@@ -259,6 +259,11 @@ func webRoles(t *testing.T, st *app.Stack) {
 	_, page = admin.do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `href="/manager"`)
 	require.NotContains(t, page, `href="/actions/new"`)
+	// Find is offered: an erasure request names a customer, whose action the administrator finds
+	// by their reference, to erase them from its page.
+	require.Contains(t, page, `<a href="/find">Find</a>`)
+	_, page = admin.do(http.MethodGet, "/find?q=R-1&state=any", nil)
+	require.Contains(t, page, `<h2 id="h-found">`)
 	manager := signedIn(t, st, "demo-dave")
 	_, page = manager.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `href="/manager"`)
