@@ -17,6 +17,10 @@ import (
 func TestSupervisorChecksActionsTakenOverInAShift(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
+		// Alice, who handed them over, is still in the team (one who has left it is another case).
+		team := "frontdesk"
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "alice", Name: "Alice", Role: "agent", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
 		handed := func(id string, handovers ...models.Handover) {
 			t.Helper()
 			a := actionAt(id, 1, "checking", "erin")
