@@ -194,6 +194,10 @@ func (s *server) adminAnswer(c *gin.Context, res apiResult, form adminForm) {
 		if form.Key == "" { // a new one; a team's Key is set when it is renamed
 			done = "Added."
 		}
+	case "edit":
+		if form.Values.Get("was_active") == "true" && form.Values.Get("active") != "true" { // its box left unticked
+			done = fmt.Sprintf("Saved: %s is deactivated, their tokens are revoked and they are signed out everywhere (made active again, they need a new token).", form.Key)
+		}
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, peopleOf(form))

@@ -165,6 +165,16 @@ func webPeople(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusFound, resp.StatusCode)
 	require.True(t, strings.HasPrefix(resp.Header.Get("Location"), "/signin"), resp.Header.Get("Location"))
 	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: token}.call(http.MethodGet, "/api/v1/me", nil, nil))
+	// Deactivated from her form (its Active box left unticked), the page says what that did.
+	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person, url.Values{
+		"csrf": {csrf}, "name": {"Nina Moreau-Ruiz"}, "role": {"agent"}, "team_id": {team}, "authority": {"3"}, "on_shift": {"true"},
+		"was_name": {"Nina Moreau-Ruiz"}, "was_role": {"agent"}, "was_team_id": {team}, "was_authority": {"3"}, "was_on_shift": {"true"}, "was_active": {"true"},
+	})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = admin.do(http.MethodGet, "/admin", nil)
+	require.Contains(t, page, `Saved: `+person+` is deactivated, their tokens are revoked and they are signed out everywhere (made active again, they need a new token).`)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/staff/"+person, nil, &nina))
+	require.False(t, nina.Active)
 
 	// Nobody is left without an administrator, nor signs themselves out by revoking their own
 	// tokens; a token is not issued to an inactive person, and its answer is not cached.
