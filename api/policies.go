@@ -148,6 +148,29 @@ func (s *server) getPolicy(c *gin.Context) (int, any, error) {
 	return http.StatusOK, renderPolicy(category, p), nil
 }
 
+// deletePolicy removes the policy of a category no action has (one set under a mistyped name), so
+// that it is no longer offered; the category's new actions then run on the defaults. 409 while
+// actions have the category; removing none changes nothing.
+func (s *server) deletePolicy(c *gin.Context) (int, any, error) {
+	if err := requireAdmin(c); err != nil {
+		return 0, nil, err
+	}
+	category := c.Param("category")
+	if !categoryPattern.MatchString(category) {
+		return 0, nil, errorf(kindNotFound, "no category %q", category)
+	}
+	_, err := s.Store.RemovePolicy(c.Request.Context(), category, principal(c).ID)
+	var inUse *models.PolicyInUse
+	if errors.As(err, &inUse) {
+		return 0, nil, errorf(kindConflict, "%s %s the category %s and read its policy: a policy is removed only from a category no action has (change it instead)",
+			plural(int(inUse.Actions), "action"), pick(int(inUse.Actions), "has", "have"), category)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, renderPolicy(category, workflows.DefaultPolicy), nil
+}
+
 type policyRequest struct {
 	AcceptWithin   string   `json:"accept_within" binding:"max=32"`
 	CheckWithin    string   `json:"check_within" binding:"max=32"`

@@ -220,6 +220,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	admin.GET("/policies", s.uiPolicies)
 	admin.GET("/audit", s.uiAudit)
 	admin.POST("/policies", s.uiSetPolicy)
+	admin.POST("/policies/:category/remove", s.uiRemovePolicy)
 	admin.GET("/teams/:id/calendar", s.uiCalendar)
 	admin.POST("/teams/:id/calendar", s.uiSetCalendar)
 	admin.POST("/teams/:id/calendar/remove", s.uiRemoveCalendar)

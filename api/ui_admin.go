@@ -479,6 +479,20 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/policies")
 }
 
+func (s *server) uiRemovePolicy(c *gin.Context) {
+	if _, ok := s.postForm(c); !ok {
+		return
+	}
+	category := c.Param("category")
+	res := s.call(c, http.MethodDelete, "/api/v1/policies/"+url.PathEscape(category), nil, "")
+	if !res.ok() {
+		s.uiError(c, res.Status, res.message())
+		return
+	}
+	s.setDone(c, fmt.Sprintf("The %s policy is removed: it is no longer offered, and new actions of the category run on the defaults.", category))
+	c.Redirect(http.StatusSeeOther, "/admin/policies")
+}
+
 // policyDurations are the durations of a policy's form, in its order.
 var policyDurations = []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every"}
 

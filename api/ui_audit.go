@@ -100,6 +100,8 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		}
 		return fmt.Sprintf("saved the opening hours of %s: %s, %s, %s", who, str("time_zone"),
 			plural(len(hours), "opening period"), plural(len(holidays), "holiday"))
+	case models.AuditPolicyRemoved:
+		return fmt.Sprintf("removed the policy %s (at version %v): no action had the category", e.Subject, d["version"])
 	case models.AuditCalendarRemoved:
 		hours, _ := d["hours"].([]any)
 		return fmt.Sprintf("removed the opening hours of %s (%s, %s): open around the clock", who, str("time_zone"), plural(len(hours), "opening period"))

@@ -349,6 +349,32 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
 	require.Equal(t, "20m0s", got.AcceptWithin, "unchanged")
+
+	// A policy set under a mistyped category, which no action has, is removed from its form: no
+	// longer offered, the category is on the defaults again, and the change is audited. One that
+	// actions have is refused, and stays.
+	_, page = admin.do(http.MethodGet, "/admin/policies", nil)
+	require.Contains(t, page, `id="form-policy-remove-`+category+`"`)
+	var p problem
+	require.Equal(t, http.StatusForbidden, as(t, st, "carol").call(http.MethodDelete, "/api/v1/policies/"+category, nil, &p), "only administrators")
+	resp, _ = admin.do(http.MethodPost, "/admin/policies/"+category+"/remove", url.Values{"csrf": {csrf}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = admin.do(http.MethodGet, "/admin/policies", nil)
+	require.Contains(t, page, "The "+category+" policy is removed: it is no longer offered, and new actions of the category run on the defaults.")
+	require.NotContains(t, page, `id="policy-`+category+`"`)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
+	require.Equal(t, 0, got.Version, "the defaults")
+	_, page = admin.do(http.MethodGet, "/admin/audit?subject_type=policy&subject="+category, nil)
+	require.Contains(t, page, "removed the policy "+category+" (at version 2): no action had the category")
+
+	used := modelstest.Name("minibar")
+	require.Equal(t, http.StatusOK, root.call(http.MethodPut, "/api/v1/policies/"+used, map[string]any{"clock": "24/7"}, nil))
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", merge(newAction("alice"), "category", used), nil))
+	p = problem{}
+	require.Equal(t, http.StatusConflict, root.call(http.MethodDelete, "/api/v1/policies/"+used, nil, &p))
+	require.Contains(t, p.Detail, "1 action has the category "+used)
+	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+used, nil, &got))
+	require.Equal(t, 1, got.Version, "it stays")
 }
 
 // An administrator sets a team's opening hours from the people page: a refusal names the lines

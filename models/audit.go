@@ -36,11 +36,12 @@ const (
 	AuditTokenIssued     = "token_issued"
 	AuditTokensRevoked   = "tokens_revoked"
 	AuditPolicySaved     = "policy_saved"
+	AuditPolicyRemoved   = "policy_removed"
 )
 
 // AuditKinds lists every kind of audit entry.
 var AuditKinds = []string{AuditCustomerErased, AuditTeamCreated, AuditTeamRenamed, AuditCalendarSaved, AuditCalendarRemoved,
-	AuditStaffCreated, AuditStaffChanged, AuditTokenIssued, AuditTokensRevoked, AuditPolicySaved}
+	AuditStaffCreated, AuditStaffChanged, AuditTokenIssued, AuditTokensRevoked, AuditPolicySaved, AuditPolicyRemoved}
 
 // What an audit entry's subject is.
 const (

@@ -231,6 +231,49 @@ func policyValues(p Policy) map[string]any {
 	return out
 }
 
+// PolicyInUse refuses removing the policy of a category that actions have: their policy versions
+// are read for as long as they are there (the notes their handovers require).
+type PolicyInUse struct{ Actions int64 }
+
+func (e *PolicyInUse) Error() string {
+	return fmt.Sprintf("%d actions have the category", e.Actions)
+}
+
+// RemovePolicy removes every version of the policy of a category no action has (one made under a
+// mistyped name, say), so that it is no longer offered; recorded in the audit trail as by's, with
+// the version it stood at. It reports whether there was one; *PolicyInUse while actions have the
+// category.
+func (s *Store) RemovePolicy(ctx context.Context, category, by string) (bool, error) {
+	removed := false
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var versions []Policy
+		if err := s.locked(tx.Where("category = ?", category).Order("version")).Find(&versions).Error; err != nil {
+			return err
+		}
+		if len(versions) == 0 {
+			return nil
+		}
+		var n int64
+		if err := tx.Model(&Action{}).Where("category = ?", category).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return &PolicyInUse{Actions: n}
+		}
+		if err := tx.Where("category = ?", category).Delete(&Policy{}).Error; err != nil {
+			return err
+		}
+		removed = true
+		last := versions[len(versions)-1]
+		return audit(tx, time.Now(), by, AuditPolicyRemoved, SubjectPolicy, category, map[string]any{"version": last.Version})
+	})
+	var inUse *PolicyInUse
+	if err != nil && !errors.As(err, &inUse) {
+		return false, fmt.Errorf("removing policy %s: %w", category, err)
+	}
+	return removed, err
+}
+
 // SavePolicy stores a new version of a category's policy and returns it with its version,
 // recorded in the audit trail as p.CreatedBy's. Two writers racing for the same version number:
 // the loser takes the next one.
