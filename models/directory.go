@@ -28,16 +28,24 @@ func HashToken(token string) string {
 
 // SaveTeam creates or renames a team.
 func (s *Store) SaveTeam(ctx context.Context, t Team) error {
-	if t.CreatedAt.IsZero() {
-		t.CreatedAt = time.Now()
-	}
-	t.CreatedAt = utc(t.CreatedAt)
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+	return s.insertTeam(ctx, t, "saving", clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name"}),
-	}).Create(&t).Error
-	if err != nil {
-		return fmt.Errorf("saving team %s: %w", t.ID, err)
+	})
+}
+
+// EnsureTeam creates a team unless one with its ID exists, which is left as it is (a demo's team
+// an administrator renamed keeps its name).
+func (s *Store) EnsureTeam(ctx context.Context, t Team) error {
+	return s.insertTeam(ctx, t, "creating", clause.OnConflict{DoNothing: true})
+}
+
+// insertTeam writes a new team, or what conflict says to an existing one; doing names the write in
+// its error.
+func (s *Store) insertTeam(ctx context.Context, t Team, doing string, conflict clause.OnConflict) error {
+	t.CreatedAt = createdAt(t.CreatedAt)
+	if err := s.db.WithContext(ctx).Clauses(conflict).Create(&t).Error; err != nil {
+		return fmt.Errorf("%s team %s: %w", doing, t.ID, err)
 	}
 	return nil
 }
@@ -51,40 +59,34 @@ func (s *Store) SaveStaff(ctx context.Context, st Staff) error {
 }
 
 func saveStaff(db *gorm.DB, st Staff) error {
-	if st.CreatedAt.IsZero() {
-		st.CreatedAt = time.Now()
-	}
-	st.CreatedAt = utc(st.CreatedAt)
-	return db.Clauses(clause.OnConflict{
+	return insertStaff(db, st, clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"name", "role", "team_id", "authority", "on_shift", "active"}),
-	}).Create(&st).Error
-}
-
-// EnsureTeam creates a team unless one with its ID exists, which is left as it is (a demo's team
-// an administrator renamed keeps its name).
-func (s *Store) EnsureTeam(ctx context.Context, t Team) error {
-	if t.CreatedAt.IsZero() {
-		t.CreatedAt = time.Now()
-	}
-	t.CreatedAt = utc(t.CreatedAt)
-	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&t).Error; err != nil {
-		return fmt.Errorf("creating team %s: %w", t.ID, err)
-	}
-	return nil
+	})
 }
 
 // EnsureStaff creates a member of staff unless one with the ID exists, who is left as they are (a
 // demo person an administrator moved, deactivated or gave other authority stays so).
 func (s *Store) EnsureStaff(ctx context.Context, st Staff) error {
-	if st.CreatedAt.IsZero() {
-		st.CreatedAt = time.Now()
-	}
-	st.CreatedAt = utc(st.CreatedAt)
-	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&st).Error; err != nil {
+	if err := insertStaff(s.db.WithContext(ctx), st, clause.OnConflict{DoNothing: true}); err != nil {
 		return fmt.Errorf("creating staff %s: %w", st.ID, err)
 	}
 	return nil
+}
+
+// insertStaff writes a new member of staff, or what conflict says to an existing one.
+func insertStaff(db *gorm.DB, st Staff, conflict clause.OnConflict) error {
+	st.CreatedAt = createdAt(st.CreatedAt)
+	return db.Clauses(conflict).Create(&st).Error
+}
+
+// createdAt is when a new row was made: at, or now when none is given, in UTC as the read model
+// keeps its times.
+func createdAt(at time.Time) time.Time {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return utc(at)
 }
 
 // ErrLastAdmin refuses a change that would leave no active administrator.

@@ -246,12 +246,13 @@ func (e *PolicyInUse) Error() string {
 func (s *Store) RemovePolicy(ctx context.Context, category, by string) (bool, error) {
 	removed := false
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var versions []Policy
-		if err := s.locked(tx.Where("category = ?", category).Order("version")).Find(&versions).Error; err != nil {
-			return err
-		}
-		if len(versions) == 0 {
+		var last Policy
+		err := s.locked(tx.Where("category = ?", category).Order("version DESC")).Take(&last).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil
+		}
+		if err != nil {
+			return err
 		}
 		var n int64
 		if err := tx.Model(&Action{}).Where("category = ?", category).Count(&n).Error; err != nil {
@@ -264,7 +265,6 @@ func (s *Store) RemovePolicy(ctx context.Context, category, by string) (bool, er
 			return err
 		}
 		removed = true
-		last := versions[len(versions)-1]
 		return audit(tx, time.Now(), by, AuditPolicyRemoved, SubjectPolicy, category, map[string]any{"version": last.Version})
 	})
 	var inUse *PolicyInUse

@@ -669,16 +669,16 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		{&in.ChecksDue, checks, checkArgs, "due_at, id"},
 	}
 	if of.EscalatedFrom > 0 {
+		escalated := "status = ? AND escalation_level >= ?"
+		if of.StandsIn {
+			escalated = "status = ? AND (escalation_level >= ? OR " + noSupervisor + ")"
+		}
 		lists = append(lists, struct {
 			dst   *[]Action
 			where string
 			args  []any
 			order string
-		}{&in.Escalated, "status = ? AND escalation_level >= ?", []any{"escalated", of.EscalatedFrom}, "due_at, id"})
-		if of.StandsIn {
-			last := &lists[len(lists)-1]
-			last.where = "status = ? AND (escalation_level >= ? OR " + noSupervisor + ")"
-		}
+		}{&in.Escalated, escalated, []any{"escalated", of.EscalatedFrom}, "due_at, id"})
 	}
 	var sql strings.Builder
 	var args []any
