@@ -480,17 +480,24 @@ func (s *server) uiSetPolicy(c *gin.Context) {
 }
 
 func (s *server) uiRemovePolicy(c *gin.Context) {
+	category := c.Param("category")
+	s.uiRemove(c, "/api/v1/policies/"+url.PathEscape(category), "/admin/policies",
+		fmt.Sprintf("The %s policy is removed: it is no longer offered, and new actions of the category run on the defaults.", category))
+}
+
+// uiRemove sends an administrator's removal form as the API's DELETE of apiPath, and goes back to
+// the page it came from saying done; a refusal is drawn as a page.
+func (s *server) uiRemove(c *gin.Context, apiPath, back, done string) {
 	if _, ok := s.postForm(c); !ok {
 		return
 	}
-	category := c.Param("category")
-	res := s.call(c, http.MethodDelete, "/api/v1/policies/"+url.PathEscape(category), nil, "")
+	res := s.call(c, http.MethodDelete, apiPath, nil, "")
 	if !res.ok() {
 		s.uiError(c, res.Status, res.message())
 		return
 	}
-	s.setDone(c, fmt.Sprintf("The %s policy is removed: it is no longer offered, and new actions of the category run on the defaults.", category))
-	c.Redirect(http.StatusSeeOther, "/admin/policies")
+	s.setDone(c, done)
+	c.Redirect(http.StatusSeeOther, back)
 }
 
 // policyDurations are the durations of a policy's form, in its order.
@@ -627,17 +634,8 @@ func (s *server) calendarPage(c *gin.Context, status int, form url.Values, probl
 }
 
 func (s *server) uiRemoveCalendar(c *gin.Context) {
-	if _, ok := s.postForm(c); !ok {
-		return
-	}
-	team := c.Param("id")
-	res := s.call(c, http.MethodDelete, "/api/v1/teams/"+url.PathEscape(team)+"/calendar", nil, "")
-	if !res.ok() {
-		s.uiError(c, res.Status, res.message())
-		return
-	}
-	s.setDone(c, "Calendar removed: new actions of the team count their deadlines around the clock.")
-	c.Redirect(http.StatusSeeOther, "/admin/teams/"+url.PathEscape(team)+"/calendar")
+	path := "/teams/" + url.PathEscape(c.Param("id")) + "/calendar"
+	s.uiRemove(c, "/api/v1"+path, "/admin"+path, "Calendar removed: new actions of the team count their deadlines around the clock.")
 }
 
 func (s *server) uiSetCalendar(c *gin.Context) {
