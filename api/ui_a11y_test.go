@@ -52,12 +52,14 @@ func a11yProblems(page string) []string {
 
 	ids := map[string]int{}
 	labelled := map[string]bool{}
+	labels := map[string]string{}
 	for _, n := range all {
 		if id := attr(n, "id"); id != "" {
 			ids[id]++
 		}
 		if n.Data == "label" && attr(n, "for") != "" {
 			labelled[attr(n, "for")] = true
+			labels[attr(n, "for")] = textOf(n)
 		}
 	}
 	for id, count := range ids {
@@ -97,6 +99,17 @@ func a11yProblems(page string) []string {
 			id := attr(n, "id")
 			if !(id != "" && labelled[id]) && attr(n, "aria-label") == "" && attr(n, "aria-labelledby") == "" && !within(n, "label") {
 				add("the field %s (name %q) has no label", n.Data, attr(n, "name"))
+			}
+			// A form that changes something marks the fields it can go without (WCAG 3.3.2): an
+			// empty one that is not required says "optional" in its label, so that a sighted person,
+			// not only a screen reader reading the required state, knows what must be filled in.
+			// Left as they are: choices (a select always shows one; boxes ticked or not), fields
+			// drawn with a value, the filters of a search, and a new due time, given as "due in" or
+			// "due at", one of the two.
+			if typ := attr(n, "type"); n.Data != "select" && typ != "checkbox" && typ != "radio" && attr(n, "value") == "" &&
+				textOf(n) == "" && !hasAttr(n, "required") && postForm(n) && attr(n, "name") != "due_in" &&
+				attr(n, "name") != "due_at_local" && !strings.Contains(labels[id], "optional") {
+				add("the field %s (name %q) is not required and its label %q does not say it is optional", n.Data, attr(n, "name"), strings.Join(strings.Fields(labels[id]), " "))
 			}
 		case "a", "button", "summary":
 			if n.Data == "a" && attr(n, "href") == "" {
@@ -179,6 +192,26 @@ func a11yProblems(page string) []string {
 		}
 	}
 	return problems
+}
+
+// hasAttr reports whether n has the attribute, whatever its value (a boolean one has none).
+func hasAttr(n *html.Node, name string) bool {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return true
+		}
+	}
+	return false
+}
+
+// postForm reports whether n is in a form that is posted: one that changes something.
+func postForm(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.Data == "form" {
+			return strings.EqualFold(attr(p, "method"), "post")
+		}
+	}
+	return false
 }
 
 // landmark reports whether n is a landmark a screen reader lists: a page's header and main, a
@@ -319,6 +352,13 @@ func TestA11yProblemsFindsBreaches(t *testing.T) {
 		`<main id="main"><h1>Inbox</h1><label for="f">F</label><input id="f" aria-describedby="h"><small id="h">hint</small>` +
 		`<table><tr><th scope="col">A</th></tr></table></main></body></html>`
 	require.Empty(t, a11yProblems(good))
+	for _, marked := range []string{`<input id="f" required aria-describedby="h">`, `<input id="f" value="4h" aria-describedby="h">`} {
+		posted := strings.Replace(good, `<label for="f">F</label><input id="f" aria-describedby="h">`,
+			`<form method="post"><label for="f">F</label>`+marked+`</form>`, 1)
+		require.Empty(t, a11yProblems(posted), "a required field, or one drawn with a value, in a posted form")
+	}
+	require.Empty(t, a11yProblems(strings.Replace(good, `<label for="f">F</label><input id="f" aria-describedby="h">`,
+		`<form method="post"><label for="f">F (optional)</label><input id="f" aria-describedby="h"></form>`, 1)), "marked optional")
 	for breach, page := range map[string]string{
 		"no lang":        strings.Replace(good, ` lang="en"`, "", 1),
 		"two h1":         strings.Replace(good, `<h1>Inbox</h1>`, `<h1>Inbox</h1><h1>Again</h1>`, 1),
@@ -332,6 +372,8 @@ func TestA11yProblemsFindsBreaches(t *testing.T) {
 		"bare title":     strings.Replace(good, `Inbox · handover`, ` · handover`, 1),
 		"unnamed row":    strings.Replace(good, `</table>`, `<tbody><tr><th scope="row">a</th><td>1</td></tr><tr><td>b</td><td>2</td></tr></tbody></table>`, 1),
 		"duplicated ids": strings.Replace(good, `<small id="h">`, `<small id="f">x</small><small id="h">`, 1),
+		"unmarked optional field": strings.Replace(good, `<label for="f">F</label><input id="f" aria-describedby="h">`,
+			`<form method="post"><label for="f">F</label><input id="f" aria-describedby="h"></form>`, 1),
 	} {
 		require.NotEmpty(t, a11yProblems(page), breach)
 	}
