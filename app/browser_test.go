@@ -750,4 +750,58 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	redraws, err := chromedp.Run(carol.ctx, chromedp.Evaluate[int](`window.redraws`))
 	require.NoError(t, err)
 	t.Logf("%d changes drawn in %d redraws", burst, redraws)
+
+	liveUpdatesKeepQuiet(t, st, alice, actionURL, created.ID)
+}
+
+// liveUpdatesKeepQuiet: a live update leaves the keyboard focus on what held it, also on a
+// handover's summary, whose time the page has rewritten into local words; a change that alters
+// nothing a page shows neither redraws it nor is read out; and paused, a shift handover's page
+// stops asking for itself.
+func liveUpdatesKeepQuiet(t *testing.T, st *app.Stack, alice *browser, actionURL, othersAction string) {
+	t.Helper()
+	checked := func(b *browser) string {
+		v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body.getAttribute('data-checked') || ''`))
+		require.NoError(t, err)
+		return v
+	}
+	waitChecked := func(b *browser, since string) {
+		t.Helper()
+		require.Eventually(t, func() bool { return checked(b) != since }, 15*time.Second, 50*time.Millisecond, "the page was asked for again")
+	}
+	bobAPI := as(t, st, "bob")
+	alice.do(chromedp.Navigate(actionURL), chromedp.WaitVisible(chromedp.CSS(`details.handover-past summary time[data-local]`)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('details.handover-past summary').focus()`))
+	require.Equal(t, http.StatusCreated, bobAPI.call(http.MethodPost, "/api/v1/actions/"+path.Base(actionURL)+"/notes",
+		map[string]any{"text": "Housekeeping confirmed the room is free"}, nil))
+	alice.waitContains(".timeline", "Housekeeping confirmed the room is free")
+	onSummary, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.activeElement === document.querySelector('details.handover-past summary')`))
+	require.NoError(t, err)
+	require.True(t, onSummary, "the focus stays on the handover's summary across the redraw")
+
+	// Alice's inbox shows nothing of an action erin owns: a note on it is not drawn or read out.
+	alice.do(chromedp.Navigate(st.URL+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`h1`)),
+		chromedp.Evaluate[chromedp.Void](`window.shownLive = document.getElementById('live')`))
+	before := checked(alice)
+	require.Equal(t, http.StatusCreated, as(t, st, "erin").call(http.MethodPost, "/api/v1/actions/"+othersAction+"/notes",
+		map[string]any{"text": "Called the bank"}, nil))
+	waitChecked(alice, before)
+	same, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.getElementById('live') === window.shownLive`))
+	require.NoError(t, err)
+	require.True(t, same, "the inbox was not redrawn")
+	require.Empty(t, alice.text("#live-status"), "nothing read out")
+
+	// A shift handover under way: its page asks for itself every 2 s and redraws only on change.
+	var started struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusAccepted, as(t, st, "alice").call(http.MethodPost, "/api/v1/shift-handovers",
+		map[string]any{"from_id": "alice", "to_id": "bob", "notes": "End of the late shift", "situation": "routine"}, &started))
+	alice.do(chromedp.Navigate(st.URL+"/shift-handovers/"+started.ID), chromedp.WaitVisible(chromedp.CSS(`[data-poll]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#live-pause`)), chromedp.Click(chromedp.CSS(`#live-pause`)))
+	paused := checked(alice)
+	time.Sleep(5 * time.Second) // two of its polls' times and more
+	require.Equal(t, paused, checked(alice), "paused, the page is not asked for")
+	alice.do(chromedp.Click(chromedp.CSS(`#live-pause`)))
+	waitChecked(alice, paused)
 }

@@ -156,19 +156,25 @@
   function held(status) {
     if (busy()) {
       heldForTyping = !refused();
-      if (status) {
-        status.textContent = refused() ?
-          "This page has changed since. You will see it once you send the form again or leave it." :
-          "This page changed while you were typing: it is redrawn once you send or empty the form.";
-      }
+      say(status, refused() ?
+        "This page has changed since. You will see it once you send the form again or leave it." :
+        "This page changed while you were typing: it is redrawn once you send or empty the form.");
+      heldSaid = true;
       return true;
     }
     if (paused) {
       stale = true;
-      if (status) { status.textContent = "This page has changed. Resume live updates to see it."; }
+      say(status, "This page has changed. Resume live updates to see it.");
+      heldSaid = true;
       return true;
     }
     return false;
+  }
+  // say puts words in the status line, which a screen reader reads out: the same words again are
+  // not written again (a busy team's changes would have them read out once a second).
+  var heldSaid = false;
+  function say(status, words) {
+    if (status && status.textContent !== words) { status.textContent = words; }
   }
 
   // One redraw at a time, at most one a second (or every data-live-gap milliseconds, on a page
@@ -195,19 +201,71 @@
     // Panels the person opened stay open across the redraw, and the focus stays where it was.
     var open = Array.prototype.map.call(document.querySelectorAll("#live details[open][id]"), function (d) { return d.id; });
     var focused = focusKey(document.activeElement);
+    // Tables scrolled sideways on a narrow screen stay where they were.
+    var scrolled = Array.prototype.map.call(document.querySelectorAll("#live table.grid"), function (t) { return t.scrollLeft; });
+    comparing = fingerprint(document.getElementById("live"));
+    sameAsShown = false;
     window.htmx.ajax("GET", window.location.pathname + window.location.search, {
       target: "#live", select: "#live", swap: "outerHTML"
     }).then(function () {
+      comparing = null;
+      document.body.setAttribute("data-checked", String(Date.now()));
+      if (sameAsShown) {
+        // Nothing the page shows has changed: nothing is redrawn and nothing is read out, and a
+        // held change the person was told of is no longer pending.
+        if (heldSaid) { say(status, ""); heldSaid = false; }
+        drawn();
+        return;
+      }
       open.forEach(function (id) {
         var d = document.getElementById(id);
         if (d) { d.open = true; }
       });
+      document.querySelectorAll("#live table.grid").forEach(function (t, i) {
+        if (scrolled[i]) { t.scrollLeft = scrolled[i]; }
+      });
       restoreFocus(focused);
       document.body.setAttribute("data-refreshed", String(Date.now()));
-      if (status) { status.textContent = reason; }
+      say(status, reason);
+      heldSaid = false;
       drawn();
-    }, drawn);
+    }, function () { comparing = null; drawn(); });
   }
+
+  // A redraw that would show the same is not made: the page fetched is compared with the one
+  // shown, by what a person reads in it (a time by its instant, as the page rewrites times into
+  // local words and counts relative ones on), the versions drawn and the fields as drawn, leaving
+  // out what each drawing makes anew (its form keys).
+  var comparing = null, sameAsShown = false;
+  function instants(root) {
+    root.querySelectorAll("time[datetime]").forEach(function (t) { t.textContent = t.getAttribute("datetime"); });
+    root.querySelectorAll("[data-rel]").forEach(function (t) { t.textContent = t.getAttribute("data-rel"); });
+    root.querySelectorAll("[data-zone-note]").forEach(function (t) { t.textContent = ""; });
+    return root;
+  }
+  function fingerprint(live) {
+    if (!live) { return null; }
+    var copy = instants(live.cloneNode(true));
+    var parts = [copy.textContent.replace(/\s+/g, " ").trim()];
+    copy.querySelectorAll("[data-version], [data-live], [data-poll]").forEach(function (el) {
+      parts.push(["v", el.getAttribute("data-version"), el.getAttribute("data-live"), el.getAttribute("data-poll")].join(":"));
+    });
+    copy.querySelectorAll("input, select, textarea, button, option").forEach(function (el) {
+      var name = el.getAttribute("name");
+      if (name === "csrf" || name === "idem") { return; }
+      parts.push([el.tagName, name || "", el.getAttribute("value") || "", el.hasAttribute("disabled"),
+        el.hasAttribute("selected"), el.hasAttribute("checked")].join(":"));
+    });
+    return parts.join("\n");
+  }
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (comparing === null || !e.detail.xhr || e.detail.xhr.status !== 200) { return; }
+    var fetched = new DOMParser().parseFromString(e.detail.xhr.responseText, "text/html").getElementById("live");
+    if (fetched && fingerprint(fetched) === comparing) {
+      sameAsShown = true;
+      e.detail.shouldSwap = false;
+    }
+  });
   function drawn() {
     pending = false;
     if (again) {
@@ -219,9 +277,12 @@
 
   // An element is found again after a redraw by its id, or else by what it is (tag, link, field
   // name, form, text) and how many such come before it.
+  // (A time in its text counts by its instant: the page shown has it in local words, a redraw
+  // has it as the server wrote it until the times are rewritten.)
   function signature(el) {
     return [el.tagName, el.getAttribute("href") || "", el.getAttribute("name") || "",
-      el.form ? el.form.getAttribute("action") || "" : "", (el.textContent || "").trim()].join("|");
+      el.form ? el.form.getAttribute("action") || "" : "",
+      (instants(el.cloneNode(true)).textContent || "").replace(/\s+/g, " ").trim()].join("|");
   }
   function alike(tag, sig) {
     return Array.prototype.filter.call(document.querySelectorAll("#live " + tag), function (x) {
@@ -290,6 +351,8 @@
           window.clearInterval(timer);
           return;
         }
+        // Paused, the page is not asked for: a change meanwhile comes by the stream too.
+        if (paused) { return; }
         refresh("Updated.");
       }, Number(poll.getAttribute("data-poll")) || 3000);
     }
