@@ -770,8 +770,33 @@ func (s *server) takeOnce(c *gin.Context, name, path string) ([]byte, bool) {
 }
 
 // uiError shows a page that explains what went wrong and changes nothing.
+// errorTitle is the title of an error page: what kind of problem it is, so that the browser's tab
+// and a screen reader's first words tell a page not found from one not allowed.
+func errorTitle(status int) string {
+	switch status {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return "Not understood"
+	case http.StatusUnauthorized:
+		return "Not signed in"
+	case http.StatusForbidden:
+		return "Not allowed"
+	case http.StatusNotFound:
+		return "Not found"
+	case http.StatusConflict:
+		return "Not possible now"
+	case http.StatusTooManyRequests:
+		return "Too many requests"
+	case http.StatusServiceUnavailable:
+		return "Unavailable for now"
+	}
+	if status >= 500 {
+		return "Something went wrong"
+	}
+	return "Problem"
+}
+
 func (s *server) uiError(c *gin.Context, status int, message string) {
-	s.render(c, status, "error", gin.H{"Status": status, "Message": message})
+	s.render(c, status, "error", gin.H{"Status": status, "Message": message, "Title": errorTitle(status)})
 	c.Abort()
 }
 

@@ -430,6 +430,9 @@ func TestTitlesSayWhereThePageIs(t *testing.T) {
 		{"ann", "/find?q=Action&state=any", "“Action”: 2 found · Find · handover"},
 		{"ann", "/find", "Find · handover"},
 		{"root", "/admin/audit?subject_type=staff&subject=ann", "Changes to Ann (ann) · handover"},
+		// An error page says which kind of problem it is.
+		{"ann", "/actions/0b6f4f52-5a5e-4b8a-9d0e-999999999999", "Not found · handover"},
+		{"ann", "/admin", "Not allowed · handover"},
 	} {
 		_, page := u.get(tc.who, tc.path)
 		m := title.FindStringSubmatch(page)

@@ -611,8 +611,21 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	admin.do(chromedp.Click(chromedp.CSS(`nav a[href="/admin"]`)), chromedp.WaitVisible(chromedp.CSS(`#staff-bob`)),
 		chromedp.Click(chromedp.CSS(`#staff-bob details.cmd:nth-of-type(2) summary`)), chromedp.WaitVisible(chromedp.CSS(`#tk-label-bob`)),
 		chromedp.SendKeys(chromedp.CSS(`#tk-label-bob`), "front desk PC"),
-		chromedp.Click(chromedp.CSS(`#form-token-bob button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#issued-token`)),
-		chromedp.Navigate(st.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.CSS(`#audit`)))
+		chromedp.Click(chromedp.CSS(`#form-token-bob button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#issued-token`)))
+	// The token shown once takes the focus, and is a field to reach and copy by keyboard, with a
+	// Copy button besides.
+	type issuedView struct {
+		Focused, Copy bool
+		Token         string
+	}
+	issued, err := chromedp.Run(admin.ctx, chromedp.Evaluate[issuedView](`(function () {
+		var f = document.getElementById('token-value'), b = document.querySelector('button[data-copy=token-value]');
+		return {Focused: document.activeElement.id === 'issued-token', Copy: !!b && !b.hidden && f.readOnly, Token: f.value};
+	})()`))
+	require.NoError(t, err)
+	require.Equal(t, issuedView{Focused: true, Copy: true, Token: issued.Token}, issued)
+	require.Greater(t, len(issued.Token), 20)
+	admin.do(chromedp.Navigate(st.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.CSS(`#audit`)))
 	require.Contains(t, admin.text(`#audit`), "front desk PC")
 	require.Empty(t, columnsOff(admin, `#audit`), "the changes table's headings stand over their columns")
 	// Finding the guest who calls back: the front desk types the booking reference.

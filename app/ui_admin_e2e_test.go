@@ -16,7 +16,7 @@ import (
 	"github.com/handover/handover/models/modelstest"
 )
 
-var issuedToken = regexp.MustCompile(`<code id="token-value">([^<]+)</code>`)
+var issuedToken = regexp.MustCompile(`<input id="token-value" class="token" readonly value="([^"]+)"`)
 
 // An administrator runs the directory from the people page: adds a team and a person, gives
 // them a token they sign in with, changes them, and revokes the token, which ends their session.

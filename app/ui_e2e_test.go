@@ -152,6 +152,7 @@ func webSessions(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "<strong>Not signed in:</strong> That token is unknown or has been revoked.")
 	require.NotContains(t, page, "Nothing changed", "a sign-in changes nothing to begin with")
 	require.Contains(t, page, "<title>Not signed in: Sign in · handover</title>")
+	require.Contains(t, page, `required aria-invalid="true" aria-describedby="signin-error"`, "the token field is marked as the one in error")
 	require.Contains(t, page, `value="/board"`, "a refused sign-in keeps where it was going")
 	// A destination off the site is not followed after sign-in.
 	resp, _ = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"demo-alice"}, "next": {"//evil.example/"}})

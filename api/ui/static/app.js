@@ -411,13 +411,35 @@
   function lead() {
     var problem = document.querySelector("#live[data-refused] .problem");
     if (problem) { linkField(problem); }
-    var first = problem || document.getElementById("done");
+    var first = problem || document.getElementById("done") || document.querySelector("[data-lead]");
     if (first) {
       first.setAttribute("tabindex", "-1");
       first.focus();
     }
   }
-  document.addEventListener("DOMContentLoaded", function () { tie(); lead(); });
+  // A value to copy (a token shown once) has a Copy button, which says in the status line that it
+  // did; the field itself can be reached and copied by keyboard as well.
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      if (!field) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var status = document.getElementById("live-status");
+        var done = function () { if (status) { status.textContent = "Copied to the clipboard."; } };
+        field.focus();
+        field.select();
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(field.value).then(done, function () {
+            if (document.execCommand("copy")) { done(); }
+          });
+        } else if (document.execCommand("copy")) {
+          done();
+        }
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { tie(); lead(); copyButtons(); });
   document.addEventListener("htmx:afterSettle", tie);
   document.addEventListener("submit", function (e) {
     var ask = e.target.getAttribute && e.target.getAttribute("data-confirm");
