@@ -853,7 +853,9 @@ func (s *server) uiCommand(c *gin.Context) {
 	_ = res.decode(&a) // a note or feedback answers otherwise; doneMessage needs no action then
 	s.setDone(c, doneMessage(command, a, s.Now(), principal(c).ID, s.who(c)))
 	if back == "board" {
-		c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team")))
+		// To the board at the action's card: its confirmation, which has the focus, links back
+		// to the card, so that the keyboard goes on from where it was.
+		c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team"))+"#card-"+url.PathEscape(c.Param("id")))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))

@@ -410,6 +410,12 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	}, 15*time.Second, 100*time.Millisecond, "the board's reassign reached the workflow")
 	require.Equal(t, "assigned", got.Status)
 	carol.waitText("h1", "Team board: Front desk")
+	// The confirmation, which has the focus, links back to the card: the keyboard goes on there.
+	carol.waitText("#done a.to-card", "Back to Refund of a double charge")
+	carol.do(chromedp.Click(chromedp.CSS(`#done a.to-card`)))
+	onCard, err := chromedp.Run(carol.ctx, chromedp.Evaluate[bool](`document.activeElement === document.querySelector('#card-`+created.ID+` a.card-title')`))
+	require.NoError(t, err)
+	require.True(t, onCard, "the card's title has the focus")
 
 	// Cancelling from the board asks first; declined, nothing is sent. (Live updates paused: the
 	// reassignment's change may reach this fresh board late and redraw it under the clicks.)

@@ -679,7 +679,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "an extension only gives more time")
 	resp, _ = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"9h"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	require.Equal(t, "/board?team="+outgoing.TeamID, resp.Header.Get("Location"))
+	require.Equal(t, "/board?team="+outgoing.TeamID+"#card-"+a.ID, resp.Header.Get("Location"))
 	// The board it leads to says when the action is due now, in how long and as a time the page
 	// shows in the desk's own zone (it was a UTC time in plain text beside local ones).
 	_, page = m.do(http.MethodGet, "/board?team="+outgoing.TeamID, nil)
@@ -1328,7 +1328,7 @@ func webDueAt(t *testing.T, st *app.Stack) {
 	resp, _ = sup.do(http.MethodPost, "/actions/"+id+"/extend", url.Values{"csrf": {csrfOf(t, page)}, "reason": {"guest flies later still"},
 		"back": {"board"}, "due_at_local": {latest.Format("2006-01-02T15:04")}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	require.Equal(t, "/board", resp.Header.Get("Location"))
+	require.Equal(t, "/board#card-"+id, resp.Header.Get("Location"))
 	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+id, nil, &a))
 	require.True(t, a.DueAt.Equal(latest), "due %s, typed %s (UTC)", a.DueAt, latest)
 }

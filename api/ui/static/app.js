@@ -408,10 +408,31 @@
     problem.appendChild(document.createTextNode(" "));
     problem.appendChild(a);
   }
+  // A confirmation on the board of what was done to one card links back to that card (the
+  // address's #card-...), whose title link then takes the focus: the keyboard goes on from there,
+  // not from the top of the board.
+  function linkCard(done) {
+    var id = window.location.hash.slice(1);
+    var card = /^card-/.test(id) && document.getElementById(id);
+    var title = card && card.querySelector("a.card-title");
+    if (!title || done.querySelector("a.to-card")) { return; }
+    var a = document.createElement("a");
+    a.href = "#" + id;
+    a.className = "to-card";
+    a.textContent = "Back to " + title.textContent.trim();
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      title.focus();
+    });
+    done.appendChild(document.createTextNode(" "));
+    done.appendChild(a);
+  }
   function lead() {
     var problem = document.querySelector("#live[data-refused] .problem");
     if (problem) { linkField(problem); }
-    var first = problem || document.getElementById("done") || document.querySelector("[data-lead]");
+    var done = document.getElementById("done");
+    if (done) { linkCard(done); }
+    var first = problem || done || document.querySelector("[data-lead]");
     if (first) {
       first.setAttribute("tabindex", "-1");
       first.focus();
