@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
 )
 
@@ -248,7 +249,10 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		}
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
-	// next one, so that an alert meant for someone reaches someone.
+	// next one, so that an alert meant for someone reaches someone. Its words say so: "escalated to
+	// supervisor" read by a manager would not say why it came to them.
+	var nobody workflows.Role // the first role asked that nobody active holds
+	message := n.Message
 	for ; role != ""; role = roleAbove[role] {
 		team := n.TeamID
 		if role == workflows.RoleSupervisor && team == "" {
@@ -265,7 +269,13 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 			recipients = append(recipients, st.ID)
 		}
 		if len(staff) > 0 {
+			if nobody != "" && !pii.IsSealed(message) {
+				message += passedUp(nobody)
+			}
 			break
+		}
+		if nobody == "" {
+			nobody = role
 		}
 	}
 	slices.Sort(recipients)
@@ -279,10 +289,18 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	for _, id := range recipients {
 		records = append(records, models.Notification{
 			RecipientID: id, ActionID: n.ActionID, Seq: n.Seq, Kind: n.Kind, ActorID: n.ActorID,
-			Cause: n.Cause, Message: n.Message, CreatedAt: n.At,
+			Cause: n.Cause, Message: message, CreatedAt: n.At,
 		})
 	}
 	return records, recipients, nil
+}
+
+// passedUp is what an alert passed up from a role nobody active holds adds to its words.
+func passedUp(meant workflows.Role) string {
+	if meant == workflows.RoleSupervisor {
+		return " (It comes to you because the team has no active supervisor.)"
+	}
+	return fmt.Sprintf(" (It comes to you because nobody active is a %s.)", meant)
 }
 
 // anyGone says whether one of the people named is no longer an active member of team.

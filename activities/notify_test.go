@@ -178,3 +178,44 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"team_id", "active"}, false))
 	require.Equal(t, []string{"sam", "carol"}, ask(4), "deactivated: the supervisors too")
 }
+
+// An alert meant for a team's supervisors, in a team with none active, reaches the managers and
+// says why it came to them; with a supervisor, it goes to them in its own words.
+func TestAlertPassedUpSaysWhy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	team := "night"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Night desk"}))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "dave", Name: "Dave", Role: "manager", Authority: 3, OnShift: true, Active: true}))
+	acts := &activities.Activities{Store: store}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	alert := func(seq int64) (string, []string) {
+		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyEscalated, Event: "escalated", ToRole: workflows.RoleSupervisor,
+			TeamID: team, ActorID: workflows.SystemActor, Cause: "timer", Title: "Broken heating 12",
+			Message: `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time`, At: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC)}
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+		var message string
+		var told []string
+		for _, who := range []string{"dave", "sue"} {
+			got, err := store.ListNotifications(ctx, who, 10)
+			require.NoError(t, err)
+			for _, r := range got {
+				if r.Seq == seq {
+					told, message = append(told, who), r.Message
+				}
+			}
+		}
+		return message, told
+	}
+	message, told := alert(2)
+	require.Equal(t, []string{"dave"}, told)
+	require.Equal(t, `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time (It comes to you because the team has no active supervisor.)`, message)
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: true, Active: true}))
+	message, told = alert(3)
+	require.Equal(t, []string{"sue"}, told)
+	require.Equal(t, `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time`, message)
+}
