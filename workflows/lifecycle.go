@@ -548,7 +548,10 @@ func (h *Handover) endedForRecipient(s *State) string {
 		return "you declined this handover" + at
 	}
 	keeps := "nobody owns the action now"
-	if s.OwnerID != "" {
+	switch {
+	case s.Status.Final():
+		keeps = "the action is " + string(s.Status) // withdrawn by its end: nobody owns it on
+	case s.OwnerID != "":
 		keeps = s.who(s.OwnerID) + " owns the action"
 	}
 	if h.Status == HandoverExpired {

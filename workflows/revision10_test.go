@@ -271,3 +271,31 @@ func TestTransitionRefusalsInWords(t *testing.T) {
 	workflows.ApplyCancel(&s, workflows.CancelInput{Actor: carol, Reason: "guest left"}, now)
 	require.ErrorContains(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "called"}), "cannot follow up an action that is cancelled (")
 }
+
+// A handover withdrawn because its action ended (cancelled, completed) says so to the recipient
+// who answers it late, not that the hander still owns the action.
+func TestAnswerToAHandoverOfAnEndedAction(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	end := map[string]func(*workflows.State){
+		"cancelled": func(s *workflows.State) {
+			workflows.ApplyCancel(s, workflows.CancelInput{Actor: carol, Reason: "guest left"}, now)
+		},
+		"completed": func(s *workflows.State) {
+			workflows.ApplyComplete(s, workflows.CompleteInput{Actor: alice, Outcome: "done by the night porter"}, now)
+		},
+	}
+	for status, ends := range end {
+		in := startInput("n-ended-" + status)
+		in.OwnerName = "Alice Adams"
+		s, _ := workflows.NewState(in, now)
+		toBob := onShift("bob", 1)
+		toBob.Name = "Bob Brown"
+		workflows.ApplyHandover(&s, handoverTo(toBob), now)
+		ends(&s)
+		require.Equal(t, workflows.Status(status), s.Status)
+		err := workflows.CheckAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "I take it"})
+		require.ErrorContains(t, err, "the handover to you was withdrawn at 2029-06-01T09:00:00Z (the timeline says why): the action is "+status)
+		require.NotContains(t, err.Error(), "owns the action")
+	}
+}
