@@ -62,11 +62,14 @@ type handoverJSON struct {
 	Status          string                  `json:"status"`
 	RequestedAt     time.Time               `json:"requested_at"`
 	ExpiresAt       *time.Time              `json:"expires_at"`
-	RespondedAt     *time.Time              `json:"responded_at"`
-	AcceptSummary   string                  `json:"accept_summary,omitempty"`
-	DeclineReason   string                  `json:"decline_reason,omitempty"`
-	FeedbackRating  int                     `json:"feedback_rating,omitempty"`
-	FeedbackComment string                  `json:"feedback_comment,omitempty"`
+	// OnHold is true on the pending handover of a paused action: its time to answer stands
+	// still, and expires_at moves on when the action resumes.
+	OnHold          bool       `json:"on_hold,omitempty"`
+	RespondedAt     *time.Time `json:"responded_at"`
+	AcceptSummary   string     `json:"accept_summary,omitempty"`
+	DeclineReason   string     `json:"decline_reason,omitempty"`
+	FeedbackRating  int        `json:"feedback_rating,omitempty"`
+	FeedbackComment string     `json:"feedback_comment,omitempty"`
 }
 
 // renderState shows the workflow's own state: the answer to every write.
@@ -94,6 +97,7 @@ func renderState(s workflows.State) actionJSON {
 			FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 		}
 		if h.ID == s.PendingHandoverID {
+			a.Handovers[i].OnHold = s.Paused
 			a.PendingHandover = &a.Handovers[i]
 		}
 	}
