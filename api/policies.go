@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -141,7 +143,35 @@ func (s *server) getPolicy(c *gin.Context) (int, any, error) {
 	if !categoryPattern.MatchString(category) {
 		return 0, nil, errorf(kindNotFound, "no category %q", category)
 	}
+	if v, asked := c.GetQuery("version"); asked {
+		return s.policyVersion(c, category, v)
+	}
 	p, err := s.resolvePolicy(c.Request.Context(), category)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, renderPolicy(category, p), nil
+}
+
+// policyVersion answers one version of a category's policy (?version=, an action's
+// policy_version): what a running action started under, such as the note fields its handovers
+// must carry, after the policy has changed. Version 0 is the defaults.
+func (s *server) policyVersion(c *gin.Context, category, v string) (int, any, error) {
+	version, err := strconv.Atoi(v)
+	if err != nil || version < 0 || version > math.MaxInt32 {
+		return 0, nil, invalidFields(FieldError{Field: "version", Message: "must be a policy version: a whole number, 0 for the defaults"})
+	}
+	if version == 0 {
+		return http.StatusOK, renderPolicy(category, workflows.DefaultPolicy), nil
+	}
+	row, err := s.Store.PolicyVersion(c.Request.Context(), category, version)
+	if errors.Is(err, models.ErrNotFound) {
+		return 0, nil, errorf(kindNotFound, "the policy of %s has no version %d", category, version)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := policyOf(row)
 	if err != nil {
 		return 0, nil, err
 	}

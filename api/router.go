@@ -208,7 +208,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.POST("/staff/:id/tokens", s.handle(s.issueToken))
 	v1.DELETE("/staff/:id/tokens", s.noQuery, s.handle(s.revokeTokens))
 	v1.GET("/policies", s.takes(), s.handle(s.listPolicies))
-	v1.GET("/policies/:category", s.takes(), s.handle(s.getPolicy))
+	v1.GET("/policies/:category", s.takes("version"), s.handle(s.getPolicy))
 	v1.PUT("/policies/:category", s.handle(s.putPolicy))
 	v1.DELETE("/policies/:category", s.noQuery, s.handle(s.deletePolicy))
 	return r

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -199,6 +200,17 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	var read policyView
 	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/policies/"+refund, nil, &read))
 	require.Equal(t, []string{"amount"}, read.RequiredFields)
+	// The version the running action started under is there to read, by its policy_version: an
+	// integration learns which note fields its handovers must carry.
+	require.Equal(t, http.StatusOK, owner.call("GET", fmt.Sprintf("/api/v1/policies/%s?version=%d", refund, biz.PolicyVersion), nil, &read))
+	require.Equal(t, policyView{Version: v1.Version, Clock: "business", RequiredFields: []string{"amount", "payment_reference"}}, read)
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/policies/"+refund+"?version=0", nil, &read))
+	require.Equal(t, policyView{Version: 0, Clock: "business", RequiredFields: []string{}}, read, "version 0: the defaults")
+	require.Equal(t, http.StatusNotFound, owner.call("GET", fmt.Sprintf("/api/v1/policies/%s?version=%d", refund, v2.Version+1), nil, &p))
+	for _, bad := range []string{"two", "-1", "1.5", "99999999999"} {
+		require.Equal(t, http.StatusUnprocessableEntity, owner.call("GET", "/api/v1/policies/"+refund+"?version="+bad, nil, &p), bad)
+		require.Equal(t, []string{"version"}, fieldsOf(p), bad)
+	}
 	handover := map[string]any{
 		"to_id": otherID, "reason": "my shift ends", "method": "written", "situation": "routine",
 		"notes": map[string]any{"summary": "Refund the second charge"},
