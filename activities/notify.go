@@ -313,7 +313,7 @@ func (a *Activities) anyGone(ctx context.Context, ids []string, team string) (bo
 		if err != nil {
 			return false, err
 		}
-		if !st.Active || st.TeamID == nil || *st.TeamID != team {
+		if !st.Active || !st.OnShift || st.TeamID == nil || *st.TeamID != team {
 			return true, nil
 		}
 	}

@@ -169,6 +169,11 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 		return told
 	}
 	require.Equal(t, []string{"sam"}, ask(2), "the hander, still in the team, is asked")
+	away := sam
+	away.OnShift = false
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", away, []string{"on_shift"}, false))
+	require.Equal(t, []string{"sam", "carol"}, ask(5), "off shift: the supervisors too")
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", sam, []string{"on_shift"}, false))
 	moved := sam
 	moved.TeamID = &other
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", moved, []string{"team_id"}, false))

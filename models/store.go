@@ -626,8 +626,9 @@ type InboxOf struct {
 	StandsIn bool
 }
 
-// handerGone holds for an action whose hander is no longer an active member of its team.
-const handerGone = `(actions.hander_id <> '' AND NOT EXISTS (SELECT 1 FROM staff hs WHERE hs.id = actions.hander_id AND hs.active AND hs.team_id = actions.team_id))`
+// handerGone holds for an action whose hander is no longer an active member of its team, or is
+// off shift: not there to make the check now.
+const handerGone = `(actions.hander_id <> '' AND NOT EXISTS (SELECT 1 FROM staff hs WHERE hs.id = actions.hander_id AND hs.active AND hs.on_shift AND hs.team_id = actions.team_id))`
 
 // noSupervisor holds for an action whose team has no active supervisor.
 const noSupervisor = `NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active)`
@@ -643,8 +644,8 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	checkArgs := []any{"checking", staffID}
 	// The checks nobody but a supervisor makes: of actions nobody handed over, of those whose owner
 	// took them over in a shift handover (the workflow asks the supervisors to check those too:
-	// their hander has gone), and of those whose hander has left the team or been deactivated since
-	// (they are asked, and can no longer answer).
+	// their hander has gone), and of those whose hander has left the team, been deactivated since
+	// or is off shift (they are asked, and cannot answer now).
 	supervisors := "(hander_id = '' OR " + takenOverInShift + " OR " + handerGone + ")"
 	if of.Supervisor && teamID != "" {
 		checks = "status = ? AND (hander_id = ? OR (team_id = ? AND " + supervisors + "))"

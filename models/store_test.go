@@ -396,7 +396,17 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		sup, err = store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, now)
 		require.NoError(t, err)
 		require.Equal(t, []string{"cz", "c1", "o3"}, ids(sup.ChecksDue), "with the one whose hander is gone")
-		require.NoError(t, store.UpdateStaff(ctx, "test-admin", aliceStaff, []string{"active"}, false))
+		// Back, but off shift: not there to check it now, so it is the supervisors' too.
+		offShift := aliceStaff
+		offShift.OnShift = false
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", offShift, []string{"active", "on_shift"}, false))
+		sup, err = store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"cz", "c1", "o3"}, ids(sup.ChecksDue), "with the one whose hander is off shift")
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", aliceStaff, []string{"active", "on_shift"}, false))
+		sup, err = store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"cz", "o3"}, ids(sup.ChecksDue), "on shift again: hers alone")
 		require.Equal(t, []string{"o2", "e2"}, ids(sup.Escalated), "the team's escalated actions, due first; not another team's")
 		manager, err := store.Inbox(ctx, models.InboxOf{StaffID: "dave", TeamID: "frontdesk", Supervisor: true, AllTeams: true, EscalatedFrom: 2}, now)
 		require.NoError(t, err)
