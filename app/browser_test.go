@@ -274,6 +274,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.Click(chromedp.CSS(`#form-handover button[type=submit]`)),
 	)
 	alice.waitText("#action-status", "handover pending")
+	require.Contains(t, alice.text("#done"), "Handed over to Bob Brown")
 	alice.screenshot("action-page")
 	// Alice is on the note form's button (no id) when the page is next redrawn by a live update.
 	alice.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('#form-note button[type=submit]').focus()`))
@@ -304,6 +305,10 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	kept, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.activeElement === document.querySelector('#form-note button[type=submit]')`))
 	require.NoError(t, err)
 	require.True(t, kept, "the focus is where it was before the redraw, not at the top of the page")
+	// What her handover form did ("you own it until they accept") no longer stands: it is gone.
+	banner, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.getElementById('done') !== null`))
+	require.NoError(t, err)
+	require.False(t, banner, "the confirmation of the handover is gone once bob has accepted")
 	// Alice pauses live updates: Bob's completion is announced, not drawn, until she resumes.
 	alice.do(chromedp.Click(chromedp.CSS(`#live-pause`)))
 	require.Equal(t, "Resume live updates", alice.text(`#live-pause`))

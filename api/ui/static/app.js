@@ -224,6 +224,13 @@
       document.querySelectorAll("#live table.grid").forEach(function (t, i) {
         if (scrolled[i]) { t.scrollLeft = scrolled[i]; }
       });
+      // What the last form did ("Handed over to Bob Brown: you own it until they accept") is
+      // history once the page has changed under it: it goes, rather than contradict the page.
+      var done = document.getElementById("done");
+      if (done) {
+        if (document.activeElement === done) { document.getElementById("main").focus({ preventScroll: true }); }
+        done.remove();
+      }
       restoreFocus(focused);
       document.body.setAttribute("data-refreshed", String(Date.now()));
       say(status, reason);
