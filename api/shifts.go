@@ -160,10 +160,15 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			it.Status, it.Reason = workflows.ShiftItemSkipped, "it is "+statusWords(a.Status)
 		case len(required) > 0:
 			// Its handover would be refused for notes the shift's one text cannot give: said now,
-			// not shown as requested and then skipped.
+			// not shown as requested and then skipped. A supervisor, who cannot hand over another's
+			// action, can reassign it: a reassignment asks for no notes.
+			how := "hand it over from its own page"
+			if supervisor {
+				how = "its owner hands it over from its own page, or a supervisor reassigns it there"
+			}
 			it.Status, it.Reason = workflows.ShiftItemSkipped, fmt.Sprintf(
-				"its %s policy asks every handover for %s, which a shift handover's notes do not give: hand it over from its own page",
-				a.Category, spokenList(required))
+				"its %s policy asks every handover for %s, which a shift handover's notes do not give: %s",
+				a.Category, spokenList(required), how)
 		case cannot != "":
 			// Said now, where the plan counted it requested and its handover was then refused.
 			it.Status, it.Reason = workflows.ShiftItemSkipped, cannot

@@ -1,10 +1,15 @@
 package api
 
 import (
+	"context"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
 )
 
 // A list row says when things happen the way a desk reads them: a handover asked for in the past
@@ -47,4 +52,32 @@ func TestPausedRowSaysTheTimeLeft(t *testing.T) {
 	long := "52h30m0s"
 	paused.DueLeft = &long
 	require.Equal(t, "52h 30m left once resumed", s.rows([]actionJSON{paused})[0].DueIn)
+}
+
+// A board card says when its owner is off shift (nobody is working it now) and when the action is
+// urgent or of high priority, so that the supervisor sees what to move first.
+func TestBoardCardsSayOwnerOffShiftAndPriority(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	ctx := context.Background()
+	u.put("calm", "desk", "assigned", "ben", 1, time.Hour)
+	hot := models.Action{ID: "hot-1", Title: "VIP complaint", Category: "complaint", Priority: "urgent", Status: "assigned",
+		OwnerID: "ann", TeamID: "desk", CustomerRef: "C-2", DueAt: u.now.Add(2 * time.Hour), CreatedBy: "ann",
+		CreatedAt: u.now.Add(-time.Minute), UpdatedAt: u.now, Version: 1}
+	require.NoError(t, u.store.ApplyProjection(ctx, hot, nil))
+	card := func(page, id string) string {
+		start := strings.Index(page, `id="card-`+id+`"`)
+		require.Positive(t, start, id)
+		end := strings.Index(page[start:], `<details`)
+		require.Positive(t, end, id)
+		return page[start : start+end]
+	}
+	_, page := u.get("sue", "/board")
+	require.Contains(t, card(page, "hot-1"), `<span class="badge danger">urgent</span>`)
+	require.NotContains(t, card(page, "hot-1"), "off shift")
+	require.NotContains(t, card(page, "calm-0000"), "priority", "a normal one says nothing of it")
+	require.Equal(t, http.StatusOK, u.send("ann", http.MethodPost, "/api/v1/shifts/end", map[string]any{}, &map[string]any{}))
+	_, page = u.get("sue", "/board")
+	require.Contains(t, card(page, "hot-1"), `<strong class="danger-text">off shift</strong>`)
+	require.NotContains(t, card(page, "calm-0000"), "off shift")
 }

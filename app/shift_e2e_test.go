@@ -358,7 +358,7 @@ func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, map[string][2]string{
 		plain.ID:  {"requested", ""},
-		strict.ID: {"skipped", "its " + complaint + " policy asks every handover for room number and next steps, which a shift handover's notes do not give: hand it over from its own page"},
+		strict.ID: {"skipped", "its " + complaint + " policy asks every handover for room number and next steps, which a shift handover's notes do not give: its owner hands it over from its own page, or a supervisor reassigns it there"},
 	}, got)
 }
 
