@@ -442,7 +442,18 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 		if !s.read(c, "/api/v1/teams/"+url.PathEscape(me.TeamID)+"/calendar", &cal, "The team's opening hours") {
 			return
 		}
-		data["OpenHours"] = openHours(cal)
+		data["OpenHours"], data["DeskZone"] = openHours(cal), deskZone(cal)
+	} else {
+		// The team chosen in the form decides the desk's zone: each choice carries its own.
+		zones := map[string]string{}
+		if teams, ok := data["Teams"].([]teamView); ok {
+			for _, t := range teams {
+				if row, err := s.Store.GetCalendar(c.Request.Context(), t.ID); err == nil && row.Hours != "" && row.Hours != "[]" {
+					zones[t.ID] = row.TimeZone
+				}
+			}
+		}
+		data["TeamZones"] = zones
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
@@ -451,17 +462,27 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 	s.render(c, status, "new", data)
 }
 
-// teamOpenHours says a team's opening hours for the hint of a due time counted from now, or "" when
-// it is open around the clock (or its calendar cannot be read: the hint then says less).
-func (s *server) teamOpenHours(c *gin.Context, teamID string) string {
+// teamDesk says a team's opening hours for the hint of a due time counted from now, or "" when it
+// is open around the clock, and the time zone of its calendar, where a time typed in another zone
+// is shown as the desk's, or "" when it has none (or its calendar cannot be read: the hints then
+// say less).
+func (s *server) teamDesk(c *gin.Context, teamID string) (hours, zone string) {
 	if teamID == "" {
-		return ""
+		return "", ""
 	}
 	var cal calendarJSON
 	if res := s.call(c, http.MethodGet, "/api/v1/teams/"+url.PathEscape(teamID)+"/calendar", nil, ""); !res.ok() || res.decode(&cal) != nil {
+		return "", ""
+	}
+	return openHours(cal), deskZone(cal)
+}
+
+// deskZone is the time zone of a team's calendar, or "" for a team without one.
+func deskZone(cal calendarJSON) string {
+	if len(cal.Hours) == 0 {
 		return ""
 	}
-	return openHours(cal)
+	return cal.TimeZone
 }
 
 // openHours says a team's opening hours in a few words ("mon, tue 08:00-18:00; sat 09:00-13:00
@@ -671,7 +692,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		data["TeamName"], _ = s.teamName(c, a.TeamID)
 	}
 	if slices.Contains(commands, workflows.UpdateExtend) || slices.Contains(commands, workflows.UpdateReassign) {
-		data["OpenHours"] = s.teamOpenHours(c, a.TeamID)
+		data["OpenHours"], data["DeskZone"] = s.teamDesk(c, a.TeamID)
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
@@ -1160,7 +1181,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// The opening hours for the extend forms' hint, read only when a card offers one: the board is
 	// drawn again at every change.
 	if slices.ContainsFunc(rows, func(r actionRow) bool { return slices.Contains(r.Commands, workflows.UpdateExtend) }) {
-		data["OpenHours"] = s.teamOpenHours(c, team)
+		data["OpenHours"], data["DeskZone"] = s.teamDesk(c, team)
 	}
 	if problem != nil {
 		// The reason, and each field it faults marked (on the card's form, or the shift handover's).

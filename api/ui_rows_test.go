@@ -81,3 +81,20 @@ func TestBoardCardsSayOwnerOffShiftAndPriority(t *testing.T) {
 	require.Contains(t, card(page, "hot-1"), `<strong class="danger-text">off shift</strong>`)
 	require.NotContains(t, card(page, "calm-0000"), "off shift")
 }
+
+// The New action form of someone who chooses the team (a manager of no team) gives each team's
+// time zone with its choice, so that a time typed in another zone is shown as the desk's.
+func TestNewActionFormGivesEachTeamsZone(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	u.addAdmin()
+	require.Equal(t, http.StatusOK, u.send("root", http.MethodPut, "/api/v1/teams/desk/calendar", map[string]any{
+		"time_zone": "Europe/London", "hours": []map[string]any{{"day": "mon", "open": "08:00", "close": "18:00"}},
+	}, &map[string]any{}))
+	_, page := u.get("max", "/actions/new")
+	require.Contains(t, page, `<option value="desk" data-zone="Europe/London">`)
+	require.Contains(t, page, `<option value="kitchen">`, "a team without a calendar has no zone")
+	require.Contains(t, page, `data-due-at data-zone-from="team_id"`)
+	_, page = u.get("ann", "/actions/new")
+	require.Contains(t, page, `data-due-at data-desk-zone="Europe/London"`, "a member's own team")
+}

@@ -776,6 +776,42 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	t.Logf("%d changes drawn in %d redraws", burst, redraws)
 
 	liveUpdatesKeepQuiet(t, st, alice, actionURL, created.ID)
+	deskTimeShown(t, st, newBrowser(t, alloc, st.URL, dir), dave)
+}
+
+// deskTimeShown: a time typed on the New action form is the browser's own, and where the desk
+// keeps another zone the form says so and shows it as the desk's clock will read it; a desk in the
+// browser's own zone says nothing more.
+func deskTimeShown(t *testing.T, st *app.Stack, tokyo, dave *browser) {
+	t.Helper()
+	allWeek := []map[string]any{}
+	for _, d := range []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"} {
+		allWeek = append(allWeek, map[string]any{"day": d, "open": "00:00", "close": "24:00"})
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/teams/frontdesk/calendar",
+		map[string]any{"time_zone": "Europe/London", "hours": allWeek}, nil))
+	_, err := chromedp.Call(tokyo.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Tokyo"})
+	require.NoError(t, err)
+	tokyo.signIn("erin")
+	tokyo.do(chromedp.Navigate(st.URL+"/actions/new"), chromedp.WaitVisible(chromedp.CSS(`#due_at_local`)))
+	tokyo.waitText("#due_at_local-desk", "The desk keeps Europe/London time: the time you type is yours (Asia/Tokyo).")
+	// 15:00 in Tokyo on 7 January is 06:00 in London.
+	tokyo.do(chromedp.SetValue(chromedp.CSS(`#due_at_local`), "2027-01-07T15:00"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('due_at_local').dispatchEvent(new Event('input', { bubbles: true }))`))
+	tokyo.waitContains("#due_at_local-desk", "At the desk (Europe/London) that is")
+	require.Regexp(t, `Thu,? 7 Jan,? 06:00\.$|Thu,? Jan 7,? 06:00\.$`, tokyo.text("#due_at_local-desk"))
+	// The manager in New York, on his team's board: the extend form of a card says it too.
+	_, err = chromedp.Call(dave.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"})
+	require.NoError(t, err)
+	dave.do(chromedp.Navigate(st.URL+"/board"), chromedp.WaitReady(chromedp.CSS(`input[data-due-at]`)))
+	dave.waitContains(".card .desk-note", "The desk keeps Europe/London time: the time you type is yours (America/New_York).")
+	// In London itself, nothing to say.
+	_, err = chromedp.Call(tokyo.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Europe/London"})
+	require.NoError(t, err)
+	tokyo.do(chromedp.Navigate(st.URL+"/actions/new"), chromedp.WaitVisible(chromedp.CSS(`#due_at_local`)))
+	hidden, err := chromedp.Run(tokyo.ctx, chromedp.Evaluate[bool](`document.getElementById('due_at_local-desk').hidden`))
+	require.NoError(t, err)
+	require.True(t, hidden, "a desk in the browser's own zone")
 }
 
 // liveUpdatesKeepQuiet: a live update leaves the keyboard focus on what held it, also on a
@@ -823,6 +859,7 @@ func liveUpdatesKeepQuiet(t *testing.T, st *app.Stack, alice *browser, actionURL
 		map[string]any{"from_id": "alice", "to_id": "bob", "notes": "End of the late shift", "situation": "routine"}, &started))
 	alice.do(chromedp.Navigate(st.URL+"/shift-handovers/"+started.ID), chromedp.WaitVisible(chromedp.CSS(`[data-poll]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#live-pause`)), chromedp.Click(chromedp.CSS(`#live-pause`)))
+	time.Sleep(1500 * time.Millisecond) // a redraw asked for before the pause ends
 	paused := checked(alice)
 	time.Sleep(5 * time.Second) // two of its polls' times and more
 	require.Equal(t, paused, checked(alice), "paused, the page is not asked for")

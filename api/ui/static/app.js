@@ -247,7 +247,7 @@
   function instants(root) {
     root.querySelectorAll("time[datetime]").forEach(function (t) { t.textContent = t.getAttribute("datetime"); });
     root.querySelectorAll("[data-rel]").forEach(function (t) { t.textContent = t.getAttribute("data-rel"); });
-    root.querySelectorAll("[data-zone-note]").forEach(function (t) { t.textContent = ""; });
+    root.querySelectorAll("[data-zone-note], [data-desk-note]").forEach(function (t) { t.textContent = ""; });
     return root;
   }
   function fingerprint(live) {
@@ -489,8 +489,47 @@
       el.textContent = "Your local time (" + zone + "). When given, it is used instead of Due in.";
     });
   }
-  document.addEventListener("DOMContentLoaded", zoneNotes);
-  document.addEventListener("htmx:afterSettle", zoneNotes);
+  // A desk in another time zone than the browser's (a manager in New York setting a London desk's
+  // wake-up call): the field says so, and shows the time typed as the desk's clock will read it.
+  function deskZone(el) {
+    var from = el.getAttribute("data-zone-from");
+    if (from) {
+      var select = document.getElementById(from);
+      var option = select && select.options[select.selectedIndex];
+      return (option && option.getAttribute("data-zone")) || "";
+    }
+    return el.getAttribute("data-desk-zone") || "";
+  }
+  function deskNotes() {
+    var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone) { return; }
+    document.querySelectorAll("input[data-due-at]").forEach(function (el) {
+      var note = document.getElementById(el.id + "-desk");
+      if (!note) { return; }
+      var desk = deskZone(el), words = "";
+      if (desk && desk !== zone) {
+        var at = el.value ? new Date(el.value) : null;
+        words = "The desk keeps " + desk + " time: the time you type is yours (" + zone + ").";
+        if (at && !isNaN(at.getTime())) {
+          try {
+            words = "At the desk (" + desk + ") that is " + new Intl.DateTimeFormat(undefined, {
+              timeZone: desk, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hour12: false
+            }).format(at) + ".";
+          } catch (err) { /* a zone this browser does not know: the warning stands */ }
+        }
+      }
+      if (note.textContent !== words) { note.textContent = words; }
+      note.hidden = words === "";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { zoneNotes(); deskNotes(); });
+  document.addEventListener("htmx:afterSettle", function () { zoneNotes(); deskNotes(); });
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("input[data-due-at]")) { deskNotes(); }
+  });
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("input[data-due-at], select")) { deskNotes(); }
+  });
   document.addEventListener("submit", function (ev) {
     ev.target.querySelectorAll("input[data-due-at]").forEach(function (el) {
       var at = el.value ? new Date(el.value) : null;
