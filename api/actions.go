@@ -155,7 +155,7 @@ func parseOverride(field, v string) (time.Duration, error) {
 
 // notATime is the refusal of a time the API cannot read. The pages say it in their own words
 // (formWords): their fields take a date and a time of day, not RFC 3339.
-const notATime = "must be an RFC 3339 time such as 2026-12-01T17:00:00Z"
+const notATime = "must be an RFC 3339 time from 1970 to 9999, such as 2026-12-01T17:00:00Z"
 
 // dueSpec resolves due_in or due_at (exactly one): due_in is a duration the workflow counts on
 // the action's clock (business time on its team's calendar unless its policy says 24/7), returned

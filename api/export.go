@@ -57,6 +57,7 @@ func (s *server) exportActions(c *gin.Context) {
 	c.Header("Content-Disposition", `attachment; filename="actions-`+s.Now().UTC().Format("2006-01-02")+`.csv"`)
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
+	w.UseCRLF = true // RFC 4180 ends each record with CRLF
 	_ = w.Write(exportColumns)
 	now := s.Now()
 	for {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"io"
@@ -24,7 +25,13 @@ func (u *uiScale) exportCSV(staffID, path string) (int, http.Header, [][]string)
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return resp.StatusCode, resp.Header, nil
 	}
-	rows, err := csv.NewReader(resp.Body).ReadAll()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(u.t, err)
+	// RFC 4180: each record, the header's first, ends with CRLF.
+	header, _, _ := strings.Cut(string(body), "\n")
+	require.True(u.t, strings.HasSuffix(header, "\r"), "the header row ends with CRLF")
+	require.True(u.t, strings.HasSuffix(string(body), "\r\n"), "the last record ends with CRLF")
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	require.NoError(u.t, err)
 	return resp.StatusCode, resp.Header, rows
 }

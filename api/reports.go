@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -60,7 +61,12 @@ func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 		if v, given := c.GetQuery(name); given && !covered(fields, name) { // given empty, refused already
 			t, err := parseTime(v)
 			if err != nil {
-				fields = append(fields, FieldError{Field: name, Message: "must be an RFC 3339 time"})
+				msg := notATime
+				if strings.Contains(v, " ") {
+					// A + left unescaped in a query string arrives as a space.
+					msg += " (a + in the time is sent as %2B)"
+				}
+				fields = append(fields, FieldError{Field: name, Message: msg})
 				return
 			}
 			*dst = t

@@ -21,5 +21,11 @@ func parseTime(v string) (time.Time, error) {
 			return time.Time{}, errors.New("the offset must be at most ±23:59")
 		}
 	}
+	// A time this product can hold and answer with: JSON has no year past 9999 (nor before 1,
+	// where a report's default window would reach from one in the year 1), and nothing here
+	// happened before 1970.
+	if y := t.UTC().Year(); y < 1970 || y > 9999 {
+		return time.Time{}, errors.New("the time must be from 1970 to 9999")
+	}
 	return t, nil
 }

@@ -1,8 +1,14 @@
 package api
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models/modelstest"
 )
 
 func TestParseTimeIsRFC3339(t *testing.T) {
@@ -24,9 +30,36 @@ func TestParseTimeIsRFC3339(t *testing.T) {
 		"2026-12-07T10:00:00+24:00", "2026-12-07T10:00:00+23:60", "2026-12-07T10:00:00-24:59",
 		"2026-12-07T10:00:00+25:00", "2026-12-07 10:00:00Z", "2026-12-07", "2026-12-07T10:00:00",
 		"2026-02-29T10:00:00Z", "", "Z",
+		// Years no JSON answer can hold, or before anything here happened.
+		"0000-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59", "1969-12-31T23:59:59Z",
 	} {
 		if got, err := parseTime(in); err == nil {
 			t.Errorf("parseTime(%q) = %v, want an error", in, got)
 		}
 	}
+}
+
+// A report window reaching years no JSON answer can hold is refused, naming the field, not
+// answered with an empty 200 (the answer failed to encode after its status was sent); a + left
+// unescaped in an offset is said to be sent as %2B.
+func TestReportWindowOutOfRange(t *testing.T) {
+	t.Parallel()
+	h := engineFor(t, modelstest.SQLiteURL(t), "sue", "supervisor")
+	for path, field := range map[string]string{
+		"/api/v1/reports/handovers?until=0000-01-01T00:00:00Z":                                 "until",
+		"/api/v1/reports/handovers?since=9999-12-31T00:00:00Z&until=9999-12-31T23:59:59-23:59": "until",
+		"/api/v1/reports/handovers?since=2026-12-01T00:00:00+01:00&until=2026-12-02T00:00:00Z": "since",
+		"/api/v1/reports/handovers?since=1969-12-01T00:00:00Z&until=1970-01-02T00:00:00Z":      "since",
+		"/api/v1/actions?updated_since=10000-01-01T00:00:00Z":                                  "updated_since",
+	} {
+		code, p := getAs(h, "token-sue", path)
+		require.Equal(t, http.StatusUnprocessableEntity, code, "%s: %+v", path, p)
+		require.Len(t, p.Errors, 1, path)
+		require.Equal(t, field, p.Errors[0].Field, path)
+		if strings.Contains(path, "+01:00") {
+			require.Contains(t, p.Errors[0].Message, "sent as %2B", path)
+		}
+	}
+	code, _ := getAs(h, "token-sue", "/api/v1/reports/handovers?since=1970-01-01T00:00:00Z&until=1970-01-02T00:00:00Z")
+	require.Equal(t, http.StatusOK, code, "the first day there is")
 }
