@@ -1381,7 +1381,7 @@ func webRoutedHandover(t *testing.T, st *app.Stack) {
 	web := signedIn(t, st, "demo-alice")
 	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<option value="~route">Whoever can take it now`)
-	require.Contains(t, page, `<input id="ho-within" name="accept_within" placeholder="30m" aria-describedby="ho-within-help" value="">`)
+	require.Contains(t, page, `<input id="ho-within" name="accept_within" aria-describedby="ho-within-help" value="">`, "no placeholder to read as the time it takes: the policy gives that")
 	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{"csrf": {csrfOf(t, page)}, "to_id": {"~route"},
 		"reason": {"queue is busy"}, "method": {"written"}, "situation": {"busy"}, "notes_summary": {"Guest wants a 2pm checkout"}, "accept_within": {"15m"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
