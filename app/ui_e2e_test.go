@@ -1297,7 +1297,7 @@ func webDueAt(t *testing.T, st *app.Stack) {
 	form.Set("due_at_local", past)
 	resp, page := web.do(http.MethodPost, "/actions", form)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Regexp(t, `value="`+past+`" data-due-at[^>]*>\s*<input type="hidden" name="due_at" value="">\s*<small[^>]*>[^<]*</small>\s*<span class="field-error">must be in the future`, page)
+	require.Regexp(t, `value="`+past+`" data-due-at[^>]*>\s*<input type="hidden" name="due_at" value="">(\s*<small[^>]*>[^<]*</small>)+\s*<span class="field-error">must be in the future`, page)
 
 	at := time.Now().UTC().Add(30 * time.Hour).Truncate(time.Minute)
 	form.Set("csrf", csrfOf(t, page))
