@@ -328,8 +328,21 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.NoError(t, err)
 	require.Equal(t, "Live updates", region)
 
+	// Bob types the outcome, then sends a note: he is asked first, as the outcome would be lost.
 	bob.do(
 		chromedp.SendKeys(chromedp.CSS(`#complete-outcome`), "Late checkout until 14:00 confirmed; guest called."),
+		chromedp.Evaluate[chromedp.Void](`window.confirm = function (q) { window.asked = q; return false; }`),
+		chromedp.SendKeys(chromedp.CSS(`#note-text`), "Housekeeping told"),
+		chromedp.Click(chromedp.CSS(`#form-note button[type=submit]`)),
+	)
+	askedFirst, err := chromedp.Run(bob.ctx, chromedp.Evaluate[string](`window.asked || ''`))
+	require.NoError(t, err)
+	require.Equal(t, "What you typed in the \u201cComplete\u201d form is lost when this form is sent. Send this one anyway?", askedFirst)
+	outcome, err := chromedp.Run(bob.ctx, chromedp.Value(chromedp.CSS(`#complete-outcome`)))
+	require.NoError(t, err)
+	require.Equal(t, "Late checkout until 14:00 confirmed; guest called.", outcome, "declined: nothing sent, nothing lost")
+	bob.do(
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('note-text').value = ''`),
 		chromedp.Click(chromedp.CSS(`#form-complete button[type=submit]`)),
 	)
 	bob.waitText("#action-status", "completed")

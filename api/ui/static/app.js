@@ -127,6 +127,23 @@
       return Array.prototype.some.call(f.elements, changed);
     });
   }
+  // Sending one form leaves the page, and with it what was typed in another (the outcome typed in
+  // Complete, then a rating sent): it asks first, naming the form that holds it.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.closest || !form.closest("#live")) { return; }
+    var other = Array.prototype.find.call(document.querySelectorAll("#live form"), function (f) {
+      return f !== form && Array.prototype.some.call(f.elements, changed);
+    });
+    if (!other) { return; }
+    var button = other.querySelector("button[type=submit], button:not([type])");
+    var name = button ? "the \u201c" + button.textContent.trim() + "\u201d form" : "another form";
+    if (!window.confirm("What you typed in " + name + " is lost when this form is sent. Send this one anyway?")) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
   // A change held while the person typed is drawn as soon as nothing typed would be lost: the
   // form emptied, or the field left with nothing in it.
   var heldForTyping = false;
