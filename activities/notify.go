@@ -249,10 +249,13 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		}
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
-	// next one, so that an alert meant for someone reaches someone. Its words say so: "escalated to
-	// supervisor" read by a manager would not say why it came to them.
-	var nobody workflows.Role // the first role asked that nobody active holds
-	message := n.Message
+	// next one, so that an alert meant for someone reaches someone. So does an escalation whose
+	// role's only holders own the action (a supervisor's own action escalated to the supervisors):
+	// they are told by name already, and an escalation is for someone else to act. The words of
+	// those it passes up to say why it came to them: "escalated to supervisor" read by a manager
+	// would not.
+	why := ""                     // why the alert passed up, said to those it passed up to
+	passedTo := map[string]bool{} // who it passed up to
 	for ; role != ""; role = roleAbove[role] {
 		team := n.TeamID
 		if role == workflows.RoleSupervisor && team == "" {
@@ -267,15 +270,22 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		}
 		for _, st := range staff {
 			recipients = append(recipients, st.ID)
+			passedTo[st.ID] = why != ""
 		}
-		if len(staff) > 0 {
-			if nobody != "" && !pii.IsSealed(message) {
-				message += passedUp(nobody)
+		onlyOwners := n.Kind == workflows.NotifyEscalated && len(staff) > 0 && roleAbove[role] != "" &&
+			!slices.ContainsFunc(staff, func(st models.Staff) bool { return !slices.Contains(n.To, st.ID) })
+		switch {
+		case onlyOwners:
+			if why == "" {
+				why = fmt.Sprintf(" (It comes to you because the team's only %s owns it.)", role)
 			}
-			break
+		case len(staff) > 0:
+			role = "" // reached someone
+		case why == "":
+			why = passedUp(role)
 		}
-		if nobody == "" {
-			nobody = role
+		if role == "" {
+			break
 		}
 	}
 	slices.Sort(recipients)
@@ -287,6 +297,10 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	})
 	records := make([]models.Notification, 0, len(recipients))
 	for _, id := range recipients {
+		message := n.Message
+		if passedTo[id] && !slices.Contains(n.To, id) && !pii.IsSealed(message) {
+			message += why
+		}
 		records = append(records, models.Notification{
 			RecipientID: id, ActionID: n.ActionID, Seq: n.Seq, Kind: n.Kind, ActorID: n.ActorID,
 			Cause: n.Cause, Message: message, CreatedAt: n.At,

@@ -197,30 +197,30 @@ func TestAlertPassedUpSaysWhy(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(acts)
-	alert := func(seq int64) (string, []string) {
+	const said = `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time`
+	alert := func(seq int64, owner string) map[string]string {
 		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyEscalated, Event: "escalated", ToRole: workflows.RoleSupervisor,
-			TeamID: team, ActorID: workflows.SystemActor, Cause: "timer", Title: "Broken heating 12",
-			Message: `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time`, At: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC)}
+			To: []string{owner}, TeamID: team, ActorID: workflows.SystemActor, Cause: "timer", Title: "Broken heating 12",
+			Message: said, At: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC)}
 		_, err := env.ExecuteActivity(acts.Notify, n)
 		require.NoError(t, err)
-		var message string
-		var told []string
-		for _, who := range []string{"dave", "sue"} {
+		told := map[string]string{}
+		for _, who := range []string{"ann", "dave", "sue"} {
 			got, err := store.ListNotifications(ctx, who, 10)
 			require.NoError(t, err)
 			for _, r := range got {
 				if r.Seq == seq {
-					told, message = append(told, who), r.Message
+					told[who] = r.Message
 				}
 			}
 		}
-		return message, told
+		return told
 	}
-	message, told := alert(2)
-	require.Equal(t, []string{"dave"}, told)
-	require.Equal(t, `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time (It comes to you because the team has no active supervisor.)`, message)
+	require.Equal(t, map[string]string{"ann": said, "dave": said + " (It comes to you because the team has no active supervisor.)"}, alert(2, "ann"),
+		"the managers, saying why; the owner in its own words")
 	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: true, Active: true}))
-	message, told = alert(3)
-	require.Equal(t, []string{"sue"}, told)
-	require.Equal(t, `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time`, message)
+	require.Equal(t, map[string]string{"ann": said, "sue": said}, alert(3, "ann"), "the supervisor")
+	// The team's only supervisor owns it: she is told by name, and the managers are alerted too,
+	// as an escalation is for someone else to act on.
+	require.Equal(t, map[string]string{"sue": said, "dave": said + " (It comes to you because the team's only supervisor owns it.)"}, alert(4, "sue"))
 }
