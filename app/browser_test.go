@@ -232,6 +232,9 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.Click(chromedp.CSS(`details.cmd summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`#ho-to`)),
 		chromedp.SetValue(chromedp.CSS(`#ho-to`), "bob"),
+		// How and in which situation are chosen, not taken from a default nobody picked.
+		chromedp.SetValue(chromedp.CSS(`#ho-method`), "written"),
+		chromedp.SetValue(chromedp.CSS(`#ho-situation`), "busy"),
 		chromedp.SendKeys(chromedp.CSS(`#ho-reason`), "End of my shift"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('ho-summary').removeAttribute('required')`),
 		chromedp.Click(chromedp.CSS(`#form-handover button[type=submit]`)),
