@@ -98,3 +98,21 @@ func TestNewActionFormGivesEachTeamsZone(t *testing.T) {
 	_, page = u.get("ann", "/actions/new")
 	require.Contains(t, page, `data-due-at data-desk-zone="Europe/London"`, "a member's own team")
 }
+
+// "Whoever can take it now" is offered only when an agent of the team on shift has the authority
+// the action needs: routing picks among them, and would refuse.
+func TestRoutedHandoverOfferedOnlyWhenSomeoneCanTakeIt(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	ctx := context.Background()
+	const id = "0b6f4f52-5a5e-4b8a-9d0e-00000000a001"
+	require.NoError(t, u.store.ApplyProjection(ctx, models.Action{ID: id, Title: "Late checkout", Category: "request", Priority: "normal",
+		Status: "assigned", OwnerID: "ann", TeamID: "desk", CustomerRef: "C-1", DueAt: u.now.Add(time.Hour), RequiredAuthority: 1,
+		CreatedBy: "ann", CreatedAt: u.now.Add(-time.Minute), UpdatedAt: u.now, Version: 1}, nil))
+	_, page := u.get("ann", "/actions/"+id)
+	require.Contains(t, page, `<option value="~route">Whoever can take it now (the least loaded colleague on shift)</option>`)
+	require.Equal(t, http.StatusOK, u.send("ben", http.MethodPost, "/api/v1/shifts/end", map[string]any{}, &map[string]any{}))
+	_, page = u.get("ann", "/actions/"+id)
+	require.Contains(t, page, `<option value="~route" disabled>Whoever can take it now (no agent on shift has the authority it needs: choose a colleague)</option>`,
+		"ben, the one agent who could, is off shift")
+}
