@@ -122,3 +122,13 @@ func TestBearerSchemeIgnoresCase(t *testing.T) {
 		require.Equal(t, want, rec.Code, "Authorization: %s", header)
 	}
 }
+
+// A read an agent may not make is 403 whatever its parameters: the role is checked first.
+func TestReportsRefuseAnAgentFirst(t *testing.T) {
+	t.Parallel()
+	h := engineFor(t, modelstest.SQLiteURL(t), "ann", "agent")
+	for _, path := range []string{"/api/v1/reports/weekly?x=1", "/api/v1/reports/weekly", "/api/v1/reports/handovers?x=1"} {
+		code, p := getAs(h, "token-ann", path)
+		require.Equal(t, http.StatusForbidden, code, "%s: %+v", path, p)
+	}
+}

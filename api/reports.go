@@ -102,6 +102,14 @@ type weeklyReportJSON struct {
 // weeklyReports lists the kept weekly reviews, newest first: a supervisor's team's, or for a
 // manager any team's (team_id) or all teams together (no team_id).
 func (s *server) weeklyReports(c *gin.Context) (int, any, error) {
+	// The role first, as for the handover report: an agent is told the reports are not theirs,
+	// whatever they asked.
+	if !workflows.Role(principal(c).Role).SupervisorOrAbove() {
+		return 0, nil, errorf(kindForbidden, "the handover reports are for supervisors and managers")
+	}
+	if fields := queryFields(c, "is not a parameter of this read", []string{"team_id"}); len(fields) > 0 {
+		return 0, nil, invalidFields(fields...)
+	}
 	team, err := s.reportTeam(c)
 	if err != nil {
 		return 0, nil, err
