@@ -153,6 +153,7 @@ func TestOpenAPIReportMatchesTheReport(t *testing.T) {
 	require.NoError(t, err)
 	for name, v := range map[string]any{
 		"HandoverReport": models.HandoverReport{}, "RatedHandover": models.RatedHandover{}, "DeclinedHandover": models.DeclinedHandover{},
+		"EscalatedByHand": models.EscalatedByHand{},
 	} {
 		schema := doc.Components.Schemas[name]
 		require.NotNil(t, schema, "%s is documented", name)
@@ -168,7 +169,7 @@ func TestOpenAPIReportMatchesTheReport(t *testing.T) {
 		}
 		require.ElementsMatch(t, sent, documented, name)
 	}
-	for _, list := range []string{"feedback_comments", "decline_reasons"} {
+	for _, list := range []string{"feedback_comments", "decline_reasons", "escalation_reasons"} {
 		limit := doc.Components.Schemas["HandoverReport"].Value.Properties[list].Value.MaxItems
 		require.NotNil(t, limit, list)
 		require.EqualValues(t, models.ReportListLimit, *limit, "%s holds at most models.ReportListLimit", list)

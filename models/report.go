@@ -78,6 +78,19 @@ type HandoverReport struct {
 	// Each holds at most ReportListLimit entries.
 	FeedbackComments []RatedHandover    `json:"feedback_comments"`
 	DeclineReasons   []DeclinedHandover `json:"decline_reasons"`
+	// EscalationReasons are the escalations made by hand in the window, with the reason given:
+	// the figures count them as by_hand, the words say why.
+	EscalationReasons []EscalatedByHand `json:"escalation_reasons"`
+}
+
+// EscalatedByHand is an action a supervisor or manager escalated by hand, with their reason. The
+// report lists the most recent first.
+type EscalatedByHand struct {
+	ActionID    string    `json:"action_id"`
+	ActionTitle string    `json:"action_title"`
+	ActorID     string    `json:"actor_id"`
+	Reason      string    `json:"reason"`
+	At          time.Time `json:"at"`
 }
 
 // ReportListLimit is how many entries each of the report's lists of comments and reasons holds
@@ -187,7 +200,7 @@ func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, team
 func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID string) (HandoverReport, error) {
 	r := HandoverReport{Since: utc(since), Until: utc(until), TeamID: teamID, Overall: newFigures(),
 		BySituation: map[string]*ReportFigures{}, ByTeam: map[string]*ReportFigures{},
-		FeedbackComments: []RatedHandover{}, DeclineReasons: []DeclinedHandover{}}
+		FeedbackComments: []RatedHandover{}, DeclineReasons: []DeclinedHandover{}, EscalationReasons: []EscalatedByHand{}}
 	var rows []struct {
 		Handover
 		TeamID string
@@ -225,10 +238,12 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 	}
 	accepted := map[string][][2]string{} // action -> accepted (from, to) in order
 	actionGroups := map[string][]*ReportFigures{}
+	titles := map[string]string{} // action -> title, for the list of escalations by hand
 	var holds []held
 	for _, h := range rows {
 		gs := groups(h.Situation, h.TeamID)
 		actionGroups[h.ActionID] = appendUnique(actionGroups[h.ActionID], gs...)
+		titles[h.ActionID] = h.Title
 		for _, g := range gs {
 			g.Made++
 			g.actions[h.ActionID] = true
@@ -292,7 +307,7 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 		// With the window's outcomes, each action's due time as it was set and moved, however long
 		// before the window: a completion after the action reached its due time was late, whatever
 		// the due time became since. The data only of the events that carry a reason or a due time.
-		if err := db.Select("action_id, seq, type, at, CASE WHEN type IN ? THEN data ELSE '' END AS data", withData).
+		if err := db.Select("action_id, seq, type, actor_id, at, CASE WHEN type IN ? THEN data ELSE '' END AS data", withData).
 			Where("action_id IN (?) AND ((type IN ? AND at >= ?) OR type IN ?) AND at < ?",
 				inWindow(false).Select("handovers.action_id"), append([]string{"escalated"}, ownerEnds...), utc(since), dueEvents, utc(until)).
 			Order("at, seq").Find(&events).Error; err != nil {
@@ -311,8 +326,9 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 				clocks[e.ActionID] = clock
 			}
 			var data struct {
-				Kind  string     `json:"reason_kind"`
-				DueAt *time.Time `json:"due_at"`
+				Kind   string     `json:"reason_kind"`
+				Reason string     `json:"reason"`
+				DueAt  *time.Time `json:"due_at"`
 			}
 			if e.Data != "" {
 				_ = json.Unmarshal([]byte(e.Data), &data)
@@ -320,6 +336,11 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 			pastDue := clock.see(e.Type, e.At, data.DueAt)
 			if e.At.Before(from) {
 				continue // an earlier event sets the clock; only the window's outcomes count
+			}
+			if e.Type == "escalated" && data.Kind == "by_hand" {
+				r.EscalationReasons = append(r.EscalationReasons, EscalatedByHand{
+					ActionID: e.ActionID, ActionTitle: titles[e.ActionID], ActorID: e.ActorID, Reason: data.Reason, At: e.At.UTC(),
+				})
 			}
 			for _, g := range actionGroups[e.ActionID] {
 				switch e.Type {
@@ -341,6 +362,10 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 			}
 		}
 	}
+	slices.SortFunc(r.EscalationReasons, func(a, b EscalatedByHand) int {
+		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.ActionID, b.ActionID))
+	})
+	r.EscalationReasons = r.EscalationReasons[:min(len(r.EscalationReasons), ReportListLimit)]
 	for _, g := range append([]*ReportFigures{r.Overall}, mapValues(r.BySituation, r.ByTeam)...) {
 		g.finish()
 	}

@@ -276,6 +276,7 @@ func TestReportOfAllTeamsAndOfOne(t *testing.T) {
 		require.Len(t, all.ByTeam, 2)
 		require.Equal(t, []string{"a-frontdesk/h1", "a-kitchen/h1"}, ratedKeys(all.FeedbackComments))
 		require.Equal(t, "Title of a-frontdesk", all.FeedbackComments[0].ActionTitle)
+		require.Empty(t, all.EscalationReasons, "a timer's escalation has no reason given by hand")
 
 		one, err := store.HandoverReport(ctx, minute(5), minute(60), "kitchen")
 		require.NoError(t, err)
@@ -283,6 +284,24 @@ func TestReportOfAllTeamsAndOfOne(t *testing.T) {
 		require.Equal(t, 1, one.Overall.Completed)
 		require.Equal(t, map[string]int{"not_checked": 1}, one.Overall.Escalations)
 		require.Equal(t, []string{"a-kitchen/h1"}, ratedKeys(one.FeedbackComments))
+
+		// An escalation by hand is counted as by_hand, and listed with its reason, the newest first.
+		escalated := actionAt("a-kitchen", 6, "escalated", "bob")
+		escalated.TeamID, escalated.Title = "kitchen", "Title of a-kitchen"
+		byHand := func(seq int64, m int, who, reason string) models.ActionEvent {
+			e := at(seq, "escalated", m, fmt.Sprintf(`{"reason_kind":"by_hand","level":2,"reason":%q}`, reason))
+			e.ActorID = who
+			return e
+		}
+		require.NoError(t, store.ApplyProjection(ctx, escalated, []models.ActionEvent{
+			byHand(5, 45, "carol", "guest called the manager"), byHand(6, 50, "dave", "refund over the limit")}))
+		one, err = store.HandoverReport(ctx, minute(5), minute(60), "kitchen")
+		require.NoError(t, err)
+		require.Equal(t, map[string]int{"not_checked": 1, "by_hand": 2}, one.Overall.Escalations)
+		require.Equal(t, []models.EscalatedByHand{
+			{ActionID: "a-kitchen", ActionTitle: "Title of a-kitchen", ActorID: "dave", Reason: "refund over the limit", At: minute(50)},
+			{ActionID: "a-kitchen", ActionTitle: "Title of a-kitchen", ActorID: "carol", Reason: "guest called the manager", At: minute(45)},
+		}, one.EscalationReasons)
 
 		// Asked again and again (a prepared statement's sixth run may be planned anew), the same.
 		for range 7 {
