@@ -448,7 +448,9 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 		zones := map[string]string{}
 		if teams, ok := data["Teams"].([]teamView); ok {
 			for _, t := range teams {
-				if row, err := s.Store.GetCalendar(c.Request.Context(), t.ID); err == nil && row.Hours != "" && row.Hours != "[]" {
+				// A team without a calendar has no zone (nor does one whose calendar cannot be read
+				// now: the hint then says less).
+				if row, err := s.Store.GetCalendar(c.Request.Context(), t.ID); err == nil {
 					zones[t.ID] = row.TimeZone
 				}
 			}
