@@ -37,21 +37,28 @@ func (s *server) resolvePolicy(ctx context.Context, category string) (workflows.
 // every handover for: none under the defaults (version 0), or when that version is not in the read
 // model (restored from an older backup), where the handover's own check decides.
 func (s *server) requiredNotes(ctx context.Context, category string, version int) ([]string, error) {
-	if version == 0 {
-		return nil, nil
-	}
-	row, err := s.Store.PolicyVersion(ctx, category, version)
+	p, err := s.policyAt(ctx, category, version)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	p, err := policyOf(row)
-	if err != nil {
-		return nil, err
-	}
 	return p.RequiredFields, nil
+}
+
+// policyAt is one version of a category's policy, with the global defaults where it is silent:
+// the defaults themselves at version 0; models.ErrNotFound for a version the read model does not
+// hold.
+func (s *server) policyAt(ctx context.Context, category string, version int) (workflows.Policy, error) {
+	if version == 0 {
+		return workflows.DefaultPolicy, nil
+	}
+	row, err := s.Store.PolicyVersion(ctx, category, version)
+	if err != nil {
+		return workflows.Policy{}, err
+	}
+	return policyOf(row)
 }
 
 // policyOf is a stored policy with the global defaults where it is silent.
@@ -161,17 +168,10 @@ func (s *server) policyVersion(c *gin.Context, category, v string) (int, any, er
 	if err != nil || version < 0 || version > math.MaxInt32 {
 		return 0, nil, invalidFields(FieldError{Field: "version", Message: "must be a policy version: a whole number, 0 for the defaults"})
 	}
-	if version == 0 {
-		return http.StatusOK, renderPolicy(category, workflows.DefaultPolicy), nil
-	}
-	row, err := s.Store.PolicyVersion(c.Request.Context(), category, version)
+	p, err := s.policyAt(c.Request.Context(), category, version)
 	if errors.Is(err, models.ErrNotFound) {
 		return 0, nil, errorf(kindNotFound, "the policy of %s has no version %d", category, version)
 	}
-	if err != nil {
-		return 0, nil, err
-	}
-	p, err := policyOf(row)
 	if err != nil {
 		return 0, nil, err
 	}
