@@ -124,7 +124,8 @@ var uiFuncs = template.FuncMap{
 		}
 		return spanText(time.Duration(*v * float64(time.Second)))
 	},
-	"canTake": canTake,
+	"canTake":  canTake,
+	"canRoute": canRoute,
 	"total": func(counts map[string]int) int {
 		n := 0
 		for _, c := range counts {
@@ -138,9 +139,20 @@ var uiFuncs = template.FuncMap{
 // authority need now (on shift, with the authority): a reassignment form where every choice is
 // disabled is a dead end, said as such instead.
 func canTake(staff []staffView, owner string, need int) bool {
+	return slices.ContainsFunc(staff, func(st staffView) bool { return couldTake(st, owner, need) })
+}
+
+// canRoute says whether "whoever can take it now" has anyone to route to: routing picks among the
+// agents who could take it (canTake's people, agents only).
+func canRoute(staff []staffView, owner string, need int) bool {
 	return slices.ContainsFunc(staff, func(st staffView) bool {
-		return st.ID != owner && st.OnShift && st.Authority >= need
+		return workflows.Role(st.Role) == workflows.RoleAgent && couldTake(st, owner, need)
 	})
+}
+
+// couldTake says whether st, not the owner, could be given an action needing authority need now.
+func couldTake(st staffView, owner string, need int) bool {
+	return st.ID != owner && st.OnShift && st.Authority >= need
 }
 
 // newUI parses the page templates: each page is the layout with its own content.
@@ -769,7 +781,6 @@ func (s *server) takeOnce(c *gin.Context, name, path string) ([]byte, bool) {
 	return value, err == nil
 }
 
-// uiError shows a page that explains what went wrong and changes nothing.
 // errorTitle is the title of an error page: what kind of problem it is, so that the browser's tab
 // and a screen reader's first words tell a page not found from one not allowed.
 func errorTitle(status int) string {
@@ -795,6 +806,7 @@ func errorTitle(status int) string {
 	return "Problem"
 }
 
+// uiError shows a page that explains what went wrong and changes nothing.
 func (s *server) uiError(c *gin.Context, status int, message string) {
 	s.render(c, status, "error", gin.H{"Status": status, "Message": message, "Title": errorTitle(status)})
 	c.Abort()

@@ -685,11 +685,6 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
 		"EarlierEvents": earlier, "NewestEvents": newest,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
-		// "Whoever can take it now" routes to an agent of the team on shift with the authority:
-		// with none, it is not offered as if it could be.
-		"RouteNobody": !slices.ContainsFunc(staff, func(st staffView) bool {
-			return workflows.Role(st.Role) == workflows.RoleAgent && st.OnShift && st.Authority >= a.RequiredAuthority
-		}),
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": randomString(), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
 		// An administrator may erase the customer's data, until it is.
