@@ -157,6 +157,15 @@ func parseOverride(field, v string) (time.Duration, error) {
 // (formWords): their fields take a date and a time of day, not RFC 3339.
 const notATime = "must be an RFC 3339 time from 1970 to 9999, such as 2026-12-01T17:00:00Z"
 
+// notAQueryTime is the refusal of a time given in a query string (v as it arrived), which says
+// what to do of a + left unescaped there: it arrives as a space.
+func notAQueryTime(v string) string {
+	if strings.Contains(v, " ") {
+		return notATime + " (a + in the time is sent as %2B)"
+	}
+	return notATime
+}
+
 // dueSpec resolves due_in or due_at (exactly one): due_in is a duration the workflow counts on
 // the action's clock (business time on its team's calendar unless its policy says 24/7), returned
 // with the time it would be around the clock; due_at is a time in the future.
@@ -765,12 +774,7 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 		// stream closed): every action changed since its last sweep began.
 		t, err := parseTime(v)
 		if err != nil {
-			msg := notATime
-			if strings.Contains(v, " ") {
-				// A + left unescaped in a query string arrives as a space.
-				msg += " (a + in the time is sent as %2B)"
-			}
-			fields = append(fields, FieldError{Field: "updated_since", Message: msg})
+			fields = append(fields, FieldError{Field: "updated_since", Message: notAQueryTime(v)})
 		}
 		f.UpdatedSince = t
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -61,12 +60,7 @@ func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 		if v, given := c.GetQuery(name); given && !covered(fields, name) { // given empty, refused already
 			t, err := parseTime(v)
 			if err != nil {
-				msg := notATime
-				if strings.Contains(v, " ") {
-					// A + left unescaped in a query string arrives as a space.
-					msg += " (a + in the time is sent as %2B)"
-				}
-				fields = append(fields, FieldError{Field: name, Message: msg})
+				fields = append(fields, FieldError{Field: name, Message: notAQueryTime(v)})
 				return
 			}
 			*dst = t
@@ -102,17 +96,14 @@ type weeklyReportJSON struct {
 // weeklyReports lists the kept weekly reviews, newest first: a supervisor's team's, or for a
 // manager any team's (team_id) or all teams together (no team_id).
 func (s *server) weeklyReports(c *gin.Context) (int, any, error) {
-	// The role first, as for the handover report: an agent is told the reports are not theirs,
-	// whatever they asked.
-	if !workflows.Role(principal(c).Role).SupervisorOrAbove() {
-		return 0, nil, errorf(kindForbidden, "the handover reports are for supervisors and managers")
-	}
-	if fields := queryFields(c, "is not a parameter of this read", []string{"team_id"}); len(fields) > 0 {
-		return 0, nil, invalidFields(fields...)
-	}
+	// The role (and the team) first, as for the handover report: an agent is told the reports are
+	// not theirs, whatever they asked.
 	team, err := s.reportTeam(c)
 	if err != nil {
 		return 0, nil, err
+	}
+	if fields := queryFields(c, "is not a parameter of this read", []string{"team_id"}); len(fields) > 0 {
+		return 0, nil, invalidFields(fields...)
 	}
 	rows, err := s.Store.ListWeeklyReports(c.Request.Context(), team, 52)
 	if err != nil {
