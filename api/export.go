@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,8 +37,7 @@ var exportColumns = []string{
 
 // exportActions answers GET /actions.csv: the actions in the caller's scope that the filters of
 // GET /actions keep, newest first, as CSV (RFC 4180) with a header row, for a spreadsheet. A cell
-// a spreadsheet would take for a formula (=, +, -, @, a tab or a carriage return first) is written
-// with a ' before it.
+// a spreadsheet would take for a formula (spreadsheetSafe) is written with a ' before it.
 func (s *server) exportActions(c *gin.Context) {
 	f, err := s.actionFilter(c, exportParams)
 	if err != nil {
@@ -111,10 +112,16 @@ func exportRow(a actionJSON, name func(id string) string, now time.Time) []strin
 	return row
 }
 
-// spreadsheetSafe keeps a spreadsheet from taking a cell for a formula (CSV injection): a cell that
-// begins with =, +, -, @, a tab or a carriage return is written with a ' before it.
+// spreadsheetSafe keeps a spreadsheet from taking a cell for a formula (CSV injection): a cell
+// whose first character other than white space is =, +, -, @ or their full-width forms (which
+// spreadsheets in East Asian locales take for them), or that begins with a tab, a carriage return
+// or a line feed, is written with a ' before it.
 func spreadsheetSafe(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+	rest := strings.TrimLeftFunc(cell, unicode.IsSpace)
+	if rest != cell && strings.ContainsRune("\t\r\n", rune(cell[0])) {
+		return "'" + cell
+	}
+	if first, _ := utf8.DecodeRuneInString(rest); strings.ContainsRune("=+-@\uFF1D\uFF0B\uFF0D\uFF20", first) {
 		return "'" + cell
 	}
 	return cell

@@ -170,3 +170,31 @@ func TestExportCutShortIsNotWhole(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	require.Len(t, all, 1+n)
 }
+
+// A cell is written with a ' before it when a spreadsheet could take it for a formula: its first
+// character other than white space is =, +, -, @ or a full-width form of one, or it begins with a
+// tab, a carriage return or a line feed. Anything else is written as it is.
+func TestSpreadsheetSafe(t *testing.T) {
+	t.Parallel()
+	for cell, want := range map[string]string{
+		"=1+1":                 "'=1+1",
+		" =1+1":                "' =1+1",
+		"\u00a0\u3000@SUM(A1)": "'\u00a0\u3000@SUM(A1)",
+		"\uFF1D1+1":            "'\uFF1D1+1",
+		"\uFF0B44 20":          "'\uFF0B44 20",
+		"\uFF0D1":              "'\uFF0D1",
+		"\uFF20x":              "'\uFF20x",
+		"+44 20 7946 0000":     "'+44 20 7946 0000",
+		"-":                    "'-",
+		"\tplain":              "'\tplain",
+		"\rplain":              "'\rplain",
+		"\nplain":              "'\nplain",
+		" plain":               " plain",
+		"Room 4 = late":        "Room 4 = late",
+		"":                     "",
+		"   ":                  "   ",
+		"Zoë":                  "Zoë",
+	} {
+		require.Equal(t, want, spreadsheetSafe(cell), "%q", cell)
+	}
+}
