@@ -17,27 +17,29 @@ import (
 )
 
 type figures struct {
-	Made            int            `json:"made"`
-	Accepted        int            `json:"accepted"`
-	Declined        int            `json:"declined"`
-	Expired         int            `json:"expired"`
-	Pending         int            `json:"pending"`
-	P50             *float64       `json:"time_to_accept_p50_seconds"`
-	P90             *float64       `json:"time_to_accept_p90_seconds"`
-	Completed       int            `json:"completed"`
-	CompletedOnTime int            `json:"completed_on_time"`
-	OnTimeRate      *float64       `json:"on_time_completion_rate"`
-	FeedbackCount   int            `json:"feedback_count"`
-	FeedbackAvg     *float64       `json:"feedback_average"`
-	Bounces         int            `json:"bounces"`
-	Escalations     map[string]int `json:"escalations_by_reason"`
-	DeclineRate     *float64       `json:"decline_rate"`
-	ExpiryRate      *float64       `json:"expiry_rate"`
-	TimeHeld        map[string]struct {
-		Actions       int     `json:"actions"`
-		TotalSeconds  float64 `json:"total_seconds"`
-		MedianSeconds float64 `json:"median_seconds"`
-	} `json:"time_held_by_person"`
+	Made            int                    `json:"made"`
+	Accepted        int                    `json:"accepted"`
+	Declined        int                    `json:"declined"`
+	Expired         int                    `json:"expired"`
+	Pending         int                    `json:"pending"`
+	P50             *float64               `json:"time_to_accept_p50_seconds"`
+	P90             *float64               `json:"time_to_accept_p90_seconds"`
+	Completed       int                    `json:"completed"`
+	CompletedOnTime int                    `json:"completed_on_time"`
+	OnTimeRate      *float64               `json:"on_time_completion_rate"`
+	FeedbackCount   int                    `json:"feedback_count"`
+	FeedbackAvg     *float64               `json:"feedback_average"`
+	Bounces         int                    `json:"bounces"`
+	Escalations     map[string]int         `json:"escalations_by_reason"`
+	DeclineRate     *float64               `json:"decline_rate"`
+	ExpiryRate      *float64               `json:"expiry_rate"`
+	TimeHeld        map[string]heldFigures `json:"time_held_by_person"`
+}
+
+type heldFigures struct {
+	Actions       int     `json:"actions"`
+	TotalSeconds  float64 `json:"total_seconds"`
+	MedianSeconds float64 `json:"median_seconds"`
 }
 
 // The review report of a scenario made here, in a team of its own, checked figure by figure
@@ -84,6 +86,7 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	x4 := create(a1, p1)
 	hand(a1, x4, p2, "routine")
 	accept(a2, x4)
+	beforeHandBack := time.Now()
 	hand(a2, x4, p1, "let_down")
 	beforeBack := time.Now()
 	accept(a1, x4)
@@ -155,14 +158,24 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	require.GreaterOrEqual(t, o.TimeHeld[p1].TotalSeconds, asked.Round(0).Sub(*backAt).Seconds()-1e-6)
 	require.LessOrEqual(t, o.TimeHeld[p1].TotalSeconds, answered.Round(0).Sub(*backAt).Seconds()+1e-6)
 	require.Equal(t, o.TimeHeld[p1].TotalSeconds, o.TimeHeld[p1].MedianSeconds, "one action")
-	// A window that ends before p1 accepted A4 back: p1 held nothing in it, p2 held A4 to its end.
-	var early struct {
-		Overall figures `json:"overall"`
+	// A window that ends after A4 was handed back and before p1 accepted it: time held follows the
+	// window's handovers, so p1's holding counts as in the whole report, and p2's ran to p1's
+	// acceptance all the same. One that ends before A4 was handed back has p2's holdings only.
+	held := func(until time.Time) map[string]heldFigures {
+		var r struct {
+			Overall figures `json:"overall"`
+		}
+		q := "/api/v1/reports/handovers?since=" + since.Format(time.RFC3339Nano) + "&until=" + until.UTC().Format(time.RFC3339Nano)
+		require.Equal(t, http.StatusOK, sv.call("GET", q, nil, &r))
+		return r.Overall.TimeHeld
 	}
-	qEarly := "/api/v1/reports/handovers?since=" + since.Format(time.RFC3339Nano) + "&until=" + beforeBack.UTC().Format(time.RFC3339Nano)
-	require.Equal(t, http.StatusOK, sv.call("GET", qEarly, nil, &early))
-	require.NotContains(t, early.Overall.TimeHeld, p1, "accepted after the window")
-	require.Equal(t, 2, early.Overall.TimeHeld[p2].Actions)
+	early := held(beforeBack)
+	require.Equal(t, 1, early[p1].Actions, "handed back in the window, accepted after it")
+	require.GreaterOrEqual(t, early[p1].TotalSeconds, o.TimeHeld[p1].TotalSeconds, "held until now, asked after the whole report")
+	require.Equal(t, o.TimeHeld[p2], early[p2], "p2's holdings end where they ended, after the window or not")
+	earlier := held(beforeHandBack)
+	require.NotContains(t, earlier, p1, "handed back after the window")
+	require.Equal(t, o.TimeHeld[p2], earlier[p2])
 
 	routine, busy, letDown := report.BySituation["routine"], report.BySituation["busy"], report.BySituation["let_down"]
 	require.Equal(t, 2, routine.Made)

@@ -31,9 +31,10 @@ type ReportFigures struct {
 	// TimeToAccept percentiles, in seconds, over accepted handovers; nil when none.
 	TimeToAcceptP50 *float64 `json:"time_to_accept_p50_seconds"`
 	TimeToAcceptP90 *float64 `json:"time_to_accept_p90_seconds"`
-	// Completed counts the actions of these handovers completed in the window; OnTime of them
-	// before they ever reached their due time (an extension made at the check, or a "done" given
-	// at it, is not on time).
+	// Completed counts the completions that followed these handovers (each counts with the last
+	// handover made before it), however long after the window; OnTime of them before the action
+	// ever reached its due time (an extension made at the check, or a "done" given at it, is not
+	// on time). Escalations count the same way.
 	Completed       int      `json:"completed"`
 	CompletedOnTime int      `json:"completed_on_time"`
 	OnTimeRate      *float64 `json:"on_time_completion_rate"`
@@ -44,7 +45,7 @@ type ReportFigures struct {
 	Escalations map[string]int `json:"escalations_by_reason"`
 	// TimeHeld is, per person, how long they held the actions they accepted: from the acceptance
 	// until they passed the action on (another handover accepted, a reassignment, a claim), it
-	// was completed or cancelled, or the end of the window.
+	// was completed or cancelled, or now, however long after the window.
 	TimeHeld map[string]*HeldFigures `json:"time_held_by_person"`
 
 	acceptSeconds []float64
@@ -170,6 +171,12 @@ func (c *dueClock) see(typ string, at time.Time, dueAt *time.Time) bool {
 // holds it.
 var ownerEnds = []string{"handover_accepted", "reassigned", "claimed", "completed", "cancelled"}
 
+// madeIn is one handover of the window: when it was made, and the groups it counts in.
+type madeIn struct {
+	at     time.Time
+	groups []*ReportFigures
+}
+
 // held is one accepted handover: its recipient holds the action from the acceptance.
 type held struct {
 	actionID, person string
@@ -177,7 +184,11 @@ type held struct {
 	groups           []*ReportFigures
 }
 
-// HandoverReport computes the review of handovers requested in [since, until), of one team or all.
+// HandoverReport computes the review of handovers requested in [since, until), of one team or all:
+// every figure follows them to now. Their statuses are as they stand, and each completion and
+// escalation of their actions counts with the last handover made before it, so with one window
+// only (none, before the first handover of the window or after one made after it): the windows of
+// a split add up to the whole, and the situations to the overall figures.
 func (s *Store) HandoverReport(ctx context.Context, since, until time.Time, teamID string) (HandoverReport, error) {
 	if s.dialect != DialectPostgres {
 		return s.handoverReport(s.read.WithContext(ctx), since, until, teamID)
@@ -238,11 +249,13 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 	}
 	accepted := map[string][][2]string{} // action -> accepted (from, to) in order
 	actionGroups := map[string][]*ReportFigures{}
+	made := map[string][]madeIn{} // action -> its handovers of the window, in the order made
 	titles := map[string]string{} // action -> title, for the list of escalations by hand
 	var holds []held
 	for _, h := range rows {
 		gs := groups(h.Situation, h.TeamID)
 		actionGroups[h.ActionID] = appendUnique(actionGroups[h.ActionID], gs...)
+		made[h.ActionID] = append(made[h.ActionID], madeIn{at: h.RequestedAt, groups: gs})
 		titles[h.ActionID] = h.Title
 		for _, g := range gs {
 			g.Made++
@@ -303,22 +316,48 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 		}
 	}
 	if len(actionGroups) > 0 {
+		// The first handover of each action made after the window: what follows it is that
+		// window's.
+		var later []Handover // MIN() of a time is text on SQLite: the first of each in Go
+		if err := db.Select("action_id, requested_at").
+			Where("action_id IN (?) AND requested_at >= ?", inWindow(false).Select("handovers.action_id"), utc(until)).
+			Find(&later).Error; err != nil {
+			return r, fmt.Errorf("reading later handovers for the report: %w", err)
+		}
+		next := make(map[string]time.Time, len(later))
+		for _, l := range later {
+			if n, ok := next[l.ActionID]; !ok || l.RequestedAt.Before(n) {
+				next[l.ActionID] = l.RequestedAt
+			}
+		}
+		// followed gives the groups of the handover of the window an outcome at `at` follows: the
+		// last one made at or before it, unless a handover made after the window came between.
+		followed := func(action string, at time.Time) []*ReportFigures {
+			if n, ok := next[action]; ok && !at.Before(n) {
+				return nil
+			}
+			var gs []*ReportFigures
+			for _, m := range made[action] {
+				if m.at.After(at) {
+					break
+				}
+				gs = m.groups
+			}
+			return gs
+		}
 		var events []ActionEvent
-		// With the window's outcomes, each action's due time as it was set and moved, however long
-		// before the window: a completion after the action reached its due time was late, whatever
-		// the due time became since. The data only of the events that carry a reason or a due time.
+		// The outcomes that follow the window's handovers, however long after it, with each
+		// action's due time as it was set and moved, however long before: a completion after the
+		// action reached its due time was late, whatever the due time became since. The data only
+		// of the events that carry a reason or a due time.
 		if err := db.Select("action_id, seq, type, actor_id, at, CASE WHEN type IN ? THEN data ELSE '' END AS data", withData).
-			Where("action_id IN (?) AND ((type IN ? AND at >= ?) OR type IN ?) AND at < ?",
-				inWindow(false).Select("handovers.action_id"), append([]string{"escalated"}, ownerEnds...), utc(since), dueEvents, utc(until)).
+			Where("action_id IN (?) AND ((type IN ? AND at >= ?) OR type IN ?)",
+				inWindow(false).Select("handovers.action_id"), append([]string{"escalated"}, ownerEnds...), utc(since), dueEvents).
 			Order("at, seq").Find(&events).Error; err != nil {
 			return r, fmt.Errorf("reading outcomes for the report: %w", err)
 		}
-		end := utc(until)
-		if now := utc(time.Now()); now.Before(end) {
-			end = now
-		}
-		addHolds(holds, events, end)
-		clocks, from := map[string]*dueClock{}, utc(since)
+		addHolds(holds, events, utc(time.Now()))
+		clocks := map[string]*dueClock{}
 		for _, e := range events {
 			clock := clocks[e.ActionID]
 			if clock == nil {
@@ -334,15 +373,16 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 				_ = json.Unmarshal([]byte(e.Data), &data)
 			}
 			pastDue := clock.see(e.Type, e.At, data.DueAt)
-			if e.At.Before(from) {
-				continue // an earlier event sets the clock; only the window's outcomes count
+			gs := followed(e.ActionID, e.At)
+			if gs == nil {
+				continue // an earlier event sets the clock; it follows no handover of the window
 			}
 			if e.Type == "escalated" && data.Kind == "by_hand" {
 				r.EscalationReasons = append(r.EscalationReasons, EscalatedByHand{
 					ActionID: e.ActionID, ActionTitle: titles[e.ActionID], ActorID: e.ActorID, Reason: data.Reason, At: e.At.UTC(),
 				})
 			}
-			for _, g := range actionGroups[e.ActionID] {
+			for _, g := range gs {
 				switch e.Type {
 				case "completed":
 					g.Completed++
@@ -387,8 +427,7 @@ func newestFirst(a, b *time.Time) int {
 }
 
 // addHolds adds to each accepted handover's groups how long its recipient held the action: until
-// the first of its events (in time order) that ends the holding, or end. An acceptance at or after
-// end (the handover was made in the window, answered after it) held nothing in the window.
+// the first of its events (in time order) that ends the holding, or end (now).
 func addHolds(holds []held, events []ActionEvent, end time.Time) {
 	ends := map[string][]time.Time{} // action -> times its holder changed or it ended, in order
 	for _, e := range events {

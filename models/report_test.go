@@ -320,6 +320,83 @@ func TestReportOfAllTeamsAndOfOne(t *testing.T) {
 	})
 }
 
+// Every outcome counts with the last handover made before it, in that handover's window and
+// situation, however long after: the windows of a split add up to the whole, and the situations
+// to the overall figures. "late" was handed over when busy in the first half and completed, past
+// its due time, in the second; "twice" handed over when busy in the first half and when quiet in
+// the second, then escalated and completed, both after the second; "after" handed over in the
+// second half and again after the window, where its completion counts; "before" was escalated
+// before its handover of the window and completed after it.
+func TestReportOutcomesFollowTheirHandover(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		b := reportTestBundle{t: t, store: store}
+		quiet := func(id string, m int) models.Handover {
+			h := rated(id, m, 0, "")
+			h.Situation = "quiet"
+			return h
+		}
+		b.project("late", "frontdesk", rated("h1", 10, 0, ""))
+		b.project("twice", "frontdesk", rated("h1", 20, 0, ""), quiet("h2", 70))
+		b.project("after", "frontdesk", rated("h1", 80, 0, ""), rated("h2", 130, 0, ""))
+		b.project("before", "frontdesk", rated("h1", 30, 0, ""))
+		at := func(seq int64, typ string, m int, data string) models.ActionEvent {
+			e := event(seq, typ)
+			e.At, e.Data = minute(m), data
+			return e
+		}
+		due := func(m int) string { return fmt.Sprintf(`{"due_at":%q}`, minute(m).Format(time.RFC3339Nano)) }
+		apply := func(id string, events ...models.ActionEvent) {
+			require.NoError(t, store.ApplyProjection(ctx, actionAt(id, int64(len(events)), "completed", "bob"), events))
+		}
+		apply("late", at(1, "created", 0, due(40)), at(2, "handover_accepted", 11, `{}`), at(3, "due", 40, `{}`), at(4, "completed", 90, `{}`))
+		apply("twice", at(1, "created", 0, due(200)), at(2, "handover_accepted", 21, `{}`), at(3, "handover_accepted", 71, `{}`),
+			at(4, "escalated", 75, `{"reason_kind":"by_hand","reason":"guest called"}`), at(5, "completed", 95, `{}`))
+		apply("after", at(1, "created", 0, due(200)), at(2, "handover_accepted", 81, `{}`), at(3, "escalated", 100, `{"reason_kind":"not_accepted"}`),
+			at(4, "handover_accepted", 131, `{}`), at(5, "completed", 140, `{}`))
+		apply("before", at(1, "created", 0, due(200)), at(2, "escalated", 25, `{"reason_kind":"not_checked"}`), at(3, "handover_accepted", 31, `{}`),
+			at(4, "completed", 50, `{}`))
+
+		report := func(from, to int) models.HandoverReport {
+			r, err := store.HandoverReport(ctx, minute(from), minute(to), "")
+			require.NoError(t, err)
+			return r
+		}
+		whole, first, second := report(0, 120), report(0, 60), report(60, 120)
+		require.Equal(t, 3, whole.Overall.Completed, "late, twice and before; after's completion follows its handover made after the window")
+		require.Equal(t, 2, whole.Overall.CompletedOnTime)
+		require.Equal(t, map[string]int{"by_hand": 1, "not_accepted": 1}, whole.Overall.Escalations, "before's escalation came before its handover")
+
+		require.Equal(t, 2, first.Overall.Completed, "late's completion after the window and before's in it")
+		require.Equal(t, 1, first.Overall.CompletedOnTime, "late was past its due time")
+		require.Empty(t, first.Overall.Escalations, "twice's escalation follows its second handover")
+		require.Empty(t, first.EscalationReasons)
+		require.Equal(t, 1, second.Overall.Completed, "twice's")
+		require.Equal(t, map[string]int{"by_hand": 1, "not_accepted": 1}, second.Overall.Escalations)
+		require.Len(t, second.EscalationReasons, 1)
+
+		for _, r := range []models.HandoverReport{whole, first, second} {
+			sum := 0
+			for _, g := range r.BySituation {
+				sum += g.Completed
+			}
+			require.Equal(t, r.Overall.Completed, sum, "the situations add up to the overall figure")
+		}
+		require.Equal(t, whole.Overall.Completed, first.Overall.Completed+second.Overall.Completed, "the halves add up to the whole")
+		require.Equal(t, 1, second.BySituation["quiet"].Completed, "twice counts under its last handover's situation")
+		require.Zero(t, second.BySituation["busy"].Completed, "after's completion is not this window's")
+
+		// after's completion (minute 140) follows its handover of minute 130; a window reaching it
+		// counts it there.
+		require.Equal(t, 1, report(120, 180).Overall.Completed)
+
+		// Time held runs to the end of the holding, not of the window: bob held late from minute 11
+		// to its completion at minute 90, twice from 21 to its next acceptance at 71, before from 31
+		// to 50.
+		require.InDelta(t, ((90-11)+(71-21)+(50-31))*60, first.Overall.TimeHeld["bob"].TotalSeconds, 0.001)
+	})
+}
+
 // A review week ends on Monday 06:00 UTC: the last such time at or before any instant.
 func TestWeekEnd(t *testing.T) {
 	t.Parallel()
