@@ -24,8 +24,9 @@ type queryLogger struct {
 	logger.Interface
 	log   *slog.Logger
 	level logger.LogLevel
-	// literals finds the values written into a statement, in the dialect's quoting.
-	literals *regexp.Regexp
+	// literals finds the values written into a statement, in the dialect's quoting;
+	// placeholders the $1$ GORM writes for a PostgreSQL placeholder whose value it was not given.
+	literals, placeholders *regexp.Regexp
 }
 
 // sqlLiterals matches the values GORM writes into a statement it logs: strings (and times) in
@@ -41,10 +42,11 @@ func sqlLiterals(dialect string) string {
 func newQueryLogger(log *slog.Logger, dialect string) logger.Interface {
 	const level = logger.Warn
 	return queryLogger{
-		Interface: logger.NewSlogLogger(log, logger.Config{SlowThreshold: slowQuery, IgnoreRecordNotFoundError: true, LogLevel: level}),
-		log:       log,
-		level:     level,
-		literals:  regexp.MustCompile(sqlLiterals(dialect)),
+		Interface:    logger.NewSlogLogger(log, logger.Config{SlowThreshold: slowQuery, IgnoreRecordNotFoundError: true, LogLevel: level}),
+		log:          log,
+		level:        level,
+		literals:     regexp.MustCompile(sqlLiterals(dialect)),
+		placeholders: regexp.MustCompile(`\$(\d+)\$`),
 	}
 }
 
@@ -56,7 +58,7 @@ func (l queryLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (stri
 }
 
 func (l queryLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return queryLogger{Interface: l.Interface.LogMode(level), log: l.log, level: level, literals: l.literals}
+	return queryLogger{Interface: l.Interface.LogMode(level), log: l.log, level: level, literals: l.literals, placeholders: l.placeholders}
 }
 
 func (l queryLogger) Info(ctx context.Context, format string, args ...any) {
@@ -85,9 +87,18 @@ func (l queryLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 		return
 	}
 	// A statement read into a struct (Scan) comes with its values written in (GORM records it
-	// without ParamsFilter): they are taken out here, whatever the path.
-	l.Interface.Trace(ctx, begin, func() (string, int64) {
-		sql, rows := fc()
-		return l.literals.ReplaceAllString(sql, "?"), rows
-	}, err)
+	// without ParamsFilter): they are taken out here, whatever the path. A placeholder left without
+	// its value reads $1$ on PostgreSQL: it is put back as $1.
+	sql, rows := fc()
+	sql = l.placeholders.ReplaceAllString(l.literals.ReplaceAllString(sql, "?"), "$$$1")
+	elapsed := time.Since(begin)
+	attrs := []any{"sql", sql, "rows", rows, "elapsed_ms", float64(elapsed.Microseconds()) / 1000}
+	switch {
+	case !quiet:
+		l.log.ErrorContext(ctx, "SQL statement failed", append([]any{"error", err.Error()}, attrs...)...)
+	case elapsed > slowQuery:
+		l.log.WarnContext(ctx, "slow SQL statement", append(attrs, "slow_ms", slowQuery.Milliseconds())...)
+	default:
+		l.log.InfoContext(ctx, "SQL statement", attrs...)
+	}
 }

@@ -34,6 +34,16 @@ func TestQueryLoggerFormatsGormsMessages(t *testing.T) {
 	require.Empty(t, buf.String(), "one whose caller went away did not fail")
 	l.Trace(ctx, time.Now(), func() (string, int64) { return "SELECT slowly", 0 }, context.DeadlineExceeded)
 	require.Contains(t, buf.String(), "deadline exceeded", "one that ran out of time did")
+	require.Contains(t, buf.String(), `level=ERROR msg="SQL statement failed"`)
+
+	// A slow one says so, with its placeholders as the statement had them.
+	buf.Reset()
+	pg := newQueryLogger(slog.New(slog.NewTextHandler(&buf, nil)), DialectPostgres)
+	pg.Trace(ctx, time.Now().Add(-slowQuery-time.Millisecond), func() (string, int64) {
+		return `UPDATE "webhook_deliveries" SET "delivered_at"=$1$ WHERE id = $2$ AND name = 'x'`, 1
+	}, nil)
+	require.Contains(t, buf.String(), `level=WARN msg="slow SQL statement" sql="UPDATE \"webhook_deliveries\" SET \"delivered_at\"=$1 WHERE id = $2 AND name = ?" rows=1 elapsed_ms=`)
+	require.Contains(t, buf.String(), "slow_ms=200")
 }
 
 // A read model that cannot be reached is reported once, by the error Open returns: nothing is
