@@ -130,12 +130,13 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 		// again would be refused again.
 		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("webhook %s refused: %s", ev.ID, resp.Status), "WebhookRefused", nil)
 	case code >= 300 && code <= 399:
-		// Named by scheme and host only, as the URL is: a token in its query would be logged.
+		// Named by scheme and host only, as the URL is: a token in its path or query would be
+		// logged.
 		to := "elsewhere"
 		if loc, err := resp.Location(); err == nil {
 			to = loc.Scheme + "://" + loc.Host
 		}
-		return fmt.Errorf("webhook %s answered %s, to %s: redirects are not followed; set HANDOVER_WEBHOOK_URL to the address it points to", ev.ID, resp.Status, to)
+		return fmt.Errorf("webhook %s answered %s, to %s (its path is not logged: it may hold a secret): redirects are not followed; set HANDOVER_WEBHOOK_URL to the address it points to", ev.ID, resp.Status, to)
 	default:
 		return fmt.Errorf("webhook %s answered %s", ev.ID, resp.Status)
 	}

@@ -59,7 +59,7 @@ func TestWebhookRedirectIsNotDelivered(t *testing.T) {
 		require.Error(t, err, "%d", code)
 		var app *temporal.ApplicationError
 		require.False(t, errors.As(err, &app) && app.NonRetryable(), "%d is retried", code)
-		require.Contains(t, err.Error(), "to "+target.URL+": redirects are not followed")
+		require.Contains(t, err.Error(), "to "+target.URL+" (its path is not logged: it may hold a secret): redirects are not followed")
 		require.NotContains(t, err.Error(), "s3cret-token")
 	}
 	require.Zero(t, moved, "nothing was sent where it pointed")
