@@ -180,11 +180,11 @@ func (c Config) Telemetry(service string) telemetry.Config {
 // Limits is the per-caller rate limit of the API.
 func (c Config) Limits() api.RateLimit { return api.RateLimit{Rate: c.RateLimit, Burst: c.RateBurst} }
 
-// webhookWhere says where the webhook goes, by scheme and host (a token in its path or query stays
-// out of the log), or "none".
-func (c Config) webhookWhere() string {
-	u, err := url.Parse(c.WebhookURL)
-	if c.WebhookURL == "" || err != nil {
+// webhookWhere says where a webhook URL goes, by scheme and host (a token in its path or query
+// stays out of the log), or "none".
+func webhookWhere(raw string) string {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil {
 		return "none"
 	}
 	return u.Scheme + "://" + u.Host
@@ -569,7 +569,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	defer tc.Close()
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
-		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs(), "webhook", c.webhookWhere())
+		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs(), "webhook", webhookWhere(c.WebhookURL))
 	return worker.Run(ctx, tc, &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
 	})

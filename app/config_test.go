@@ -65,6 +65,7 @@ func TestDevKeepsItsGeneratedKey(t *testing.T) {
 	t.Cleanup(func() { _ = again.Stop(context.Background()) })
 	require.Equal(t, first, again.Keys.CurrentKeyID())
 	require.Contains(t, logged.String(), "encryption_key_id="+first)
+	require.Contains(t, logged.String(), `msg="worker running" webhook=none`, "and where its webhook goes, as the worker does")
 	var got struct {
 		Customer struct{ Name string } `json:"customer"`
 	}
