@@ -6,9 +6,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,9 +27,19 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newRootCmd().ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "handover:", err)
+		reportFailure(os.Stderr, os.Getenv("HANDOVER_LOG_FORMAT"), err)
 		os.Exit(1)
 	}
+}
+
+// reportFailure writes why the command stopped: a line of text, or, with HANDOVER_LOG_FORMAT=json,
+// a JSON log record at level ERROR like the process's others, so that a log pipeline reads it.
+func reportFailure(w io.Writer, format string, err error) {
+	if strings.EqualFold(format, "json") {
+		slog.New(slog.NewJSONHandler(w, nil)).Error("handover stopped", "error", err.Error())
+		return
+	}
+	fmt.Fprintln(w, "handover:", err)
 }
 
 func newRootCmd() *cobra.Command {

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,4 +39,23 @@ func TestStartedLine(t *testing.T) {
 		startedLine(took, &api.Degraded{Part: "read model", Err: errors.New("connection refused")}))
 	require.Equal(t, "handover started in 1.235s, but is not ready: data directory: /d has 3 MiB free (GET /readyz answers 503 until it is; the log says more)",
 		startedLine(took, errors.New("data directory: /d has 3 MiB free")))
+}
+
+// Why the command stopped is a line of text, or with HANDOVER_LOG_FORMAT=json a JSON record at
+// level ERROR, as the process's other log lines are.
+func TestReportFailure(t *testing.T) {
+	err := errors.New(`connecting to temporal at 127.0.0.1:7233: "refused"`)
+	var text strings.Builder
+	reportFailure(&text, "", err)
+	require.Equal(t, "handover: connecting to temporal at 127.0.0.1:7233: \"refused\"\n", text.String())
+	for _, format := range []string{"json", "JSON"} {
+		var out bytes.Buffer
+		reportFailure(&out, format, err)
+		var record map[string]any
+		require.NoError(t, json.Unmarshal(out.Bytes(), &record), out.String())
+		require.Equal(t, "ERROR", record["level"])
+		require.Equal(t, "handover stopped", record["msg"])
+		require.Equal(t, err.Error(), record["error"])
+		require.NotEmpty(t, record["time"])
+	}
 }
