@@ -169,10 +169,12 @@ func classify(err error) (*apiError, bool) {
 }
 
 // tooSlow is the 503 of a request that did not finish in time; tooSlowNoKey says it to a command
-// sent without an Idempotency-Key, which cannot be retried safely.
+// sent without an Idempotency-Key, which cannot be retried safely, and tooSlowRead to a read,
+// which changes nothing.
 const (
 	tooSlow      = "the request did not finish in time (a worker, the workflow engine or the read model was too slow); a command may still take effect: retry it with the same Idempotency-Key"
 	tooSlowNoKey = "the request did not finish in time (a worker, the workflow engine or the read model was too slow); a command may still take effect: look at the action before sending it again (a command sent with an Idempotency-Key can be retried with the same key safely)"
+	tooSlowRead  = "the request did not finish in time (a worker, the workflow engine or the read model was too slow); it changed nothing: retry it shortly"
 )
 
 // writeError answers with a problem document. Unexpected errors are logged and answered 500
@@ -193,8 +195,13 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	}
 	status := statusOfKind[ae.kind]
 	detail := ae.detail
-	if detail == tooSlow && c.Request.Method == http.MethodPost && c.GetHeader("Idempotency-Key") == "" {
-		detail = tooSlowNoKey
+	if detail == tooSlow {
+		switch {
+		case c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead:
+			detail = tooSlowRead
+		case c.Request.Method == http.MethodPost && c.GetHeader("Idempotency-Key") == "":
+			detail = tooSlowNoKey
+		}
 	}
 	if status == http.StatusServiceUnavailable {
 		// The caller is told to retry; the log says what was down.

@@ -52,12 +52,13 @@ func TestFailingWorkflowIsUnavailable(t *testing.T) {
 
 // A command that timed out may still take effect: only one sent with an Idempotency-Key is told to
 // retry with it; without one, retrying could apply it twice, so the caller is told to look first.
+// A read that timed out (a `?consistent=true` read with no worker) changed nothing.
 func TestTimeoutAdviceFollowsTheKey(t *testing.T) {
 	t.Parallel()
-	answer := func(key string) (int, string) {
+	answer := func(key string, method ...string) (int, string) {
 		rec := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(rec)
-		c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/actions/a1/notes", nil)
+		c.Request = httptest.NewRequest(append(method, http.MethodPost)[0], "/api/v1/actions/a1/notes", nil)
 		if key != "" {
 			c.Request.Header.Set("Idempotency-Key", key)
 		}
@@ -72,6 +73,10 @@ func TestTimeoutAdviceFollowsTheKey(t *testing.T) {
 	code, detail = answer("")
 	require.Equal(t, http.StatusServiceUnavailable, code)
 	require.Contains(t, detail, "look at the action before sending it again")
+	code, detail = answer("", http.MethodGet)
+	require.Equal(t, http.StatusServiceUnavailable, code)
+	require.Contains(t, detail, "it changed nothing: retry it shortly")
+	require.NotContains(t, detail, "command")
 }
 
 // A path with a slash too many is not found, answered with a problem document, not redirected (a
