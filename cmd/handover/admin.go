@@ -26,7 +26,7 @@ func configWithKey(dataDir string) (app.Config, error) {
 	if cfg.EncryptionKey == "" {
 		key, err := os.ReadFile(filepath.Join(dataDir, app.KeyFileName))
 		if err != nil {
-			return cfg, fmt.Errorf("no HANDOVER_ENCRYPTION_KEY and no key file in %s: %w", dataDir, err)
+			return cfg, fmt.Errorf("no HANDOVER_ENCRYPTION_KEY and no key file in %s: set HANDOVER_ENCRYPTION_KEY to the api and worker processes' key, or give --data the data directory of the handover dev that made it (%w)", dataDir, err)
 		}
 		cfg.EncryptionKey = strings.TrimSpace(string(key))
 	}

@@ -91,7 +91,7 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	// rewrap-keys needs the key (pii's tests rotate and rewrap real customer keys).
 	out, err = run([]string{url, "HANDOVER_ENCRYPTION_KEY="}, "admin", "rewrap-keys", "--data", filepath.Join(dir, "nokey"))
 	require.Error(t, err)
-	require.Contains(t, out, "no HANDOVER_ENCRYPTION_KEY and no key file")
+	require.Contains(t, out, "no HANDOVER_ENCRYPTION_KEY and no key file in "+filepath.Join(dir, "nokey")+": set HANDOVER_ENCRYPTION_KEY to the api and worker processes' key, or give --data")
 	out, err = run([]string{url, "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()}, "admin", "rewrap-keys")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "0 customer key(s) now wrapped by key")
