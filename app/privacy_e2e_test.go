@@ -231,6 +231,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, int64(1), er.KeysDestroyed)
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
 	require.Zero(t, er.KeysDestroyed)
+	require.Zero(t, er.Actions, "nothing more to erase")
 
 	for _, path := range []string{"/api/v1/actions/" + a.ID, "/api/v1/actions/" + a.ID + "?consistent=true"} {
 		require.Equal(t, http.StatusOK, alice.call("GET", path, nil, &full))
@@ -256,7 +257,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Contains(t, plain, models.Erased)
 	audit, _, err = st.Store.AuditTrail(ctx, models.AuditFilter{SubjectType: models.SubjectCustomer, Subject: ref, Limit: 10})
 	require.NoError(t, err)
-	require.Len(t, audit, 2)
+	require.Len(t, audit, 1, "erased twice: the second changed nothing, and recorded nothing")
 	require.Equal(t, "root", audit[0].ActorID)
 	// A keyed create for the erased customer that is refused (its due time past) gives them no
 	// new key: the next erasure finds none to destroy.
@@ -277,7 +278,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, ref, er.CustomerRef)
 	require.Empty(t, er.ActionID)
 	require.Equal(t, int64(1), er.KeysDestroyed)
-	require.Equal(t, int64(2), er.Actions)
+	require.Equal(t, int64(1), er.Actions, "the new action: the first was erased before")
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+again.ID, nil, &full))
 	require.Equal(t, models.Erased, full.Customer.Name)
 

@@ -196,7 +196,10 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 			return fmt.Errorf("destroying keys of customer %q: %w", keyRef, res.Error)
 		}
 		er.KeysDestroyed = res.RowsAffected
+		// The actions that still hold something to erase: called again, an erasure erases nothing
+		// more, and records nothing.
 		res = where(tx.Model(&Action{})).
+			Where("(customer_name NOT IN ('', ?) OR customer_contact NOT IN ('', ?) OR request_hash <> '')", Erased, Erased).
 			// The create's hash goes too: one made before it was keyed by the customer's key could
 			// be guessed back to their name and contact.
 			Updates(map[string]any{"customer_name": erasedIfAny("customer_name"), "customer_contact": erasedIfAny("customer_contact"), "request_hash": "", "written_at": utc(time.Now())})
@@ -204,10 +207,14 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 			return fmt.Errorf("erasing actions of customer %q: %w", keyRef, res.Error)
 		}
 		er.Actions = res.RowsAffected
-		err := tx.Model(&Handover{}).Where("action_id IN (?)", where(tx.Model(&Action{}).Select("id"))).
-			Updates(map[string]any{"customer_context": erasedIfAny("customer_context"), "customer_message": erasedIfAny("customer_message")}).Error
-		if err != nil {
-			return fmt.Errorf("erasing handovers of customer %q: %w", keyRef, err)
+		res = tx.Model(&Handover{}).Where("action_id IN (?)", where(tx.Model(&Action{}).Select("id"))).
+			Where("(customer_context NOT IN ('', ?) OR customer_message NOT IN ('', ?))", Erased, Erased).
+			Updates(map[string]any{"customer_context": erasedIfAny("customer_context"), "customer_message": erasedIfAny("customer_message")})
+		if res.Error != nil {
+			return fmt.Errorf("erasing handovers of customer %q: %w", keyRef, res.Error)
+		}
+		if er.KeysDestroyed == 0 && er.Actions == 0 && res.RowsAffected == 0 {
+			return nil // erased before: nothing changed
 		}
 		detail := map[string]int64{"keys_destroyed": er.KeysDestroyed, "actions": er.Actions}
 		if err := audit(tx, now, actorID, AuditCustomerErased, SubjectCustomer, keyRef, detail); err != nil {
