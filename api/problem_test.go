@@ -153,3 +153,30 @@ func TestEscapedLoneSurrogate(t *testing.T) {
 		require.Equal(t, lone, escapedLoneSurrogate([]byte(body)), body)
 	}
 }
+
+// /readyz logs each probe that finds a part down, and once, when the API is ready again, what it
+// was before: an operator reading the log sees the outage end.
+func TestReadyAgainIsLogged(t *testing.T) {
+	t.Parallel()
+	var logged bytes.Buffer
+	var down error = &Degraded{Part: "read model", Err: fmt.Errorf("dial tcp: connection refused")}
+	h := NewRouter(Deps{Log: slog.New(slog.NewTextHandler(&logged, nil)), Ready: func(context.Context) error { return down }})
+	probe := func() int {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		return rec.Code
+	}
+	require.Equal(t, http.StatusOK, probe())
+	require.Equal(t, http.StatusOK, probe())
+	require.Contains(t, logged.String(), `msg=degraded`)
+	require.NotContains(t, logged.String(), "ready again")
+	down = nil
+	require.Equal(t, http.StatusOK, probe())
+	require.Equal(t, http.StatusOK, probe())
+	require.Equal(t, 1, bytes.Count(logged.Bytes(), []byte(`msg="ready again" was="degraded: read model"`)), logged.String())
+	down = fmt.Errorf("temporal: health check failed")
+	require.Equal(t, http.StatusServiceUnavailable, probe())
+	down = nil
+	require.Equal(t, http.StatusOK, probe())
+	require.Contains(t, logged.String(), `msg="ready again" was="not ready: temporal"`)
+}

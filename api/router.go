@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -92,6 +93,17 @@ type server struct {
 	changes  *changeHub
 	// engine ends a call to a Temporal service that does not answer early (engine.go).
 	engine *engineWatch
+	// readiness is what /readyz last found ("ready", "degraded: read model", ...), so that the log
+	// says when the API is ready again.
+	readiness atomic.Pointer[string]
+}
+
+// noteReadiness keeps what /readyz found and logs the API's return to ready after it was not.
+func (s *server) noteReadiness(ctx context.Context, now string) {
+	was := s.readiness.Swap(&now)
+	if now == "ready" && was != nil && *was != "ready" {
+		s.Log.InfoContext(ctx, "ready again", "was", *was)
+	}
 }
 
 // NewRouter builds the HTTP handler with every route.
@@ -268,6 +280,7 @@ func (s *server) readyz(c *gin.Context) {
 		// workflows, or reads from the read model), so the API stays in service (a load
 		// balancer that took it out would stop those too).
 		s.Log.WarnContext(ctx, "degraded", "error", err)
+		s.noteReadiness(ctx, "degraded: "+degraded.Part)
 		c.JSON(http.StatusOK, gin.H{"status": "degraded", "degraded": degraded.Part})
 		return
 	}
@@ -275,9 +288,11 @@ func (s *server) readyz(c *gin.Context) {
 		// The part that is down, for anyone; why (addresses, database names) only in the log.
 		s.Log.WarnContext(ctx, "not ready", "error", err)
 		part, _, _ := strings.Cut(err.Error(), ":")
+		s.noteReadiness(ctx, "not ready: "+part)
 		writeProblem(c, http.StatusServiceUnavailable, "not ready: "+part, nil)
 		return
 	}
+	s.noteReadiness(ctx, "ready")
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }
 
