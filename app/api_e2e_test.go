@@ -209,6 +209,11 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		"Idempotency-Key", "k1", "Idempotency-Key", "k2"), "two keys: which one a retry would send first is a guess")
 	require.Equal(t, "Idempotency-Key", badKey.Errors[0].Field)
 	require.Contains(t, badKey.Detail, "given more than once")
+	badKey = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "x"}, &badKey,
+		"Idempotency-Key", ""), "an empty key (a variable left unset) would protect nothing")
+	require.Equal(t, "Idempotency-Key", badKey.Errors[0].Field)
+	require.Contains(t, badKey.Detail, "is empty: send a key, or leave the header out")
 
 	// A handover to someone below the action's authority.
 	erin := as(t, st, "erin")
