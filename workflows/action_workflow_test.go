@@ -213,7 +213,8 @@ func TestDeclineKeepsOwner(t *testing.T) {
 	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Summary: "on it"}}
 	acceptTwice := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Summary: "on it, again"}}
 	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: carol, Outcome: "done by erin"}}
-	b.run(t, startInput("a2"), handover, decline, again, bobAgain, accept, acceptTwice, complete)
+	afterEnd := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent}, Summary: "on it, once more"}}
+	b.run(t, startInput("a2"), handover, decline, again, bobAgain, accept, acceptTwice, complete, afterEnd)
 
 	require.NoError(t, decline.err)
 	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyHandoverDeclined, "the hander is told")
@@ -231,6 +232,8 @@ func TestDeclineKeepsOwner(t *testing.T) {
 	requireRefused(t, acceptTwice, workflows.ErrConflict)
 	require.Regexp(t, `^you accepted this handover at \S+Z: the action is yours \(type: Conflict`, acceptTwice.err.Error())
 	require.NoError(t, complete.err, "a supervisor may complete an action they do not own")
+	requireRefused(t, afterEnd, workflows.ErrConflict)
+	require.Regexp(t, `^you accepted this handover at \S+Z: the action is completed \(type: Conflict`, afterEnd.err.Error(), "not yours: it has ended")
 }
 
 // The hander takes a handover back (sent to the wrong person, or no longer needed): the owner keeps

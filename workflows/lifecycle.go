@@ -541,18 +541,20 @@ func (h *Handover) endedForRecipient(s *State) string {
 	if h.RespondedAt != nil {
 		at = " at " + h.RespondedAt.Format(time.RFC3339)
 	}
-	switch h.Status {
-	case HandoverAccepted:
-		return "you accepted this handover" + at + ": the action is yours"
-	case HandoverDeclined:
-		return "you declined this handover" + at
-	}
 	keeps := "nobody owns the action now"
 	switch {
 	case s.Status.Final():
 		keeps = "the action is " + string(s.Status) // withdrawn by its end: nobody owns it on
+	case s.OwnerID != "" && s.OwnerID == h.ToID:
+		keeps = "the action is yours"
 	case s.OwnerID != "":
 		keeps = s.who(s.OwnerID) + " owns the action"
+	}
+	switch h.Status {
+	case HandoverAccepted:
+		return "you accepted this handover" + at + ": " + keeps
+	case HandoverDeclined:
+		return "you declined this handover" + at
 	}
 	if h.Status == HandoverExpired {
 		return fmt.Sprintf("the handover to you expired%s, unanswered: %s", at, keeps)
