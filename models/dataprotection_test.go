@@ -20,6 +20,7 @@ func TestTimelineIsAppendOnly(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		a := actionAt("a1", 2, "assigned", "alice")
+		a.CustomerName = "sealed-name" // for the erasure below to erase, and record
 		events := []models.ActionEvent{event(1, "created"), event(2, "note_added")}
 		require.NoError(t, store.ApplyProjection(ctx, a, events))
 		// The projection path only inserts: a retried batch neither fails nor changes a row.
