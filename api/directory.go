@@ -1,9 +1,12 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -391,7 +394,9 @@ func (s *server) issueToken(c *gin.Context) (int, any, error) {
 	return http.StatusCreated, tokenJSON{StaffID: id, Label: req.Label, Token: token}, nil
 }
 
-// revokeTokens revokes every token of a member of staff, and with them their UI sessions.
+// revokeTokens revokes every token of a member of staff, or with ?label= those of that label only
+// (an integration's old token, once its new one is in use), and with them the UI sessions they
+// signed in.
 func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
 	if err := requireAdmin(c); err != nil {
 		return 0, nil, err
@@ -403,11 +408,59 @@ func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
 	if id == principal(c).ID {
 		return 0, nil, errorf(kindConflict, "these are your own tokens: sign out, or have another administrator (or `handover admin revoke-tokens`) revoke them")
 	}
-	n, err := s.Store.RevokeTokens(c.Request.Context(), principal(c).ID, id)
+	var labelled []string
+	label, byLabel := c.GetQuery("label")
+	if byLabel {
+		labelled = []string{label}
+	}
+	n, err := s.Store.RevokeTokens(c.Request.Context(), principal(c).ID, id, labelled...)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, gin.H{"staff_id": id, "revoked": n}, nil
+	if byLabel && n == 0 {
+		return 0, nil, s.noSuchLabel(c.Request.Context(), id, label)
+	}
+	body := gin.H{"staff_id": id, "revoked": n}
+	if byLabel {
+		body["label"] = label
+	}
+	return http.StatusOK, body, nil
+}
+
+// noSuchLabel is the 404 of a revocation by a label no live token of the person has, naming those
+// they have: a mistyped label would otherwise revoke nothing in silence.
+func (s *server) noSuchLabel(ctx context.Context, id, label string) error {
+	live, err := s.Store.LiveTokens(ctx, id)
+	if err != nil {
+		return err
+	}
+	labels := make([]string, 0, len(live))
+	for _, t := range live {
+		if !slices.Contains(labels, strconv.Quote(t.Label)) {
+			labels = append(labels, strconv.Quote(t.Label))
+		}
+	}
+	if len(labels) == 0 {
+		return errorf(kindNotFound, "%s has no live token: nothing revoked", id)
+	}
+	return errorf(kindNotFound, "no live token of %s is labelled %q: nothing revoked (their labels: %s)", id, label, strings.Join(labels, ", "))
+}
+
+// listTokens lists a person's live tokens by label and when each was issued (never the tokens):
+// which to revoke once an integration uses its new one.
+func (s *server) listTokens(c *gin.Context) (int, any, error) {
+	if err := requireAdmin(c); err != nil {
+		return 0, nil, err
+	}
+	id := c.Param("id")
+	if _, err := s.Store.GetStaff(c.Request.Context(), id); err != nil {
+		return 0, nil, named(err, "member of staff", id)
+	}
+	live, err := s.Store.LiveTokens(c.Request.Context(), id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, gin.H{"staff_id": id, "items": live}, nil
 }
 
 type inboxJSON struct {

@@ -218,7 +218,8 @@ func newEngine(d Deps) *gin.Engine {
 	v1.POST("/staff", s.handle(s.createStaff))
 	v1.PATCH("/staff/:id", s.handle(s.patchStaff))
 	v1.POST("/staff/:id/tokens", s.handle(s.issueToken))
-	v1.DELETE("/staff/:id/tokens", s.noQuery, s.handle(s.revokeTokens))
+	v1.GET("/staff/:id/tokens", s.takes(), s.handle(s.listTokens))
+	v1.DELETE("/staff/:id/tokens", s.accepts("label"), s.handle(s.revokeTokens))
 	v1.GET("/policies", s.takes(), s.handle(s.listPolicies))
 	v1.GET("/policies/:category", s.takes("version"), s.handle(s.getPolicy))
 	v1.PUT("/policies/:category", s.handle(s.putPolicy))
@@ -241,10 +242,16 @@ func (s *server) takes(names ...string) gin.HandlerFunc {
 
 // noQuery refuses a query parameter on a request that takes none (422 naming it): on an erasure
 // or a revocation, a parameter such as dry_run=true ignored in silence would do what it asked not to.
-func (s *server) noQuery(c *gin.Context) {
-	if fields := queryFields(c, "is not a parameter of this request", nil); len(fields) > 0 {
-		writeError(c, s.Log, invalidFields(fields...))
-		c.Abort()
+func (s *server) noQuery(c *gin.Context) { s.accepts()(c) }
+
+// accepts refuses, on a request that changes something, a query parameter other than names (422
+// naming it), as noQuery does every one.
+func (s *server) accepts(names ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if fields := queryFields(c, "is not a parameter of this request", names); len(fields) > 0 {
+			writeError(c, s.Log, invalidFields(fields...))
+			c.Abort()
+		}
 	}
 }
 

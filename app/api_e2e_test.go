@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 )
 
@@ -456,9 +457,47 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	var revoked struct {
 		StaffID string `json:"staff_id"`
 		Revoked int    `json:"revoked"`
+		Label   string `json:"label"`
 	}
+
+	// A token changed without a gap: a new one with a new label is issued and put in use, then the
+	// old one is revoked by its label, and only it stops working.
+	tablet := issued.Token
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff/"+person+"/tokens", map[string]any{"label": "kitchen tablet 2"}, &issued))
+	var live struct {
+		StaffID string `json:"staff_id"`
+		Items   []struct {
+			Label     string    `json:"label"`
+			CreatedAt time.Time `json:"created_at"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, root.call("GET", "/api/v1/staff/"+person+"/tokens", nil, &live))
+	var labels []string
+	for _, it := range live.Items {
+		labels = append(labels, it.Label)
+		require.False(t, it.CreatedAt.IsZero())
+	}
+	require.Equal(t, []string{"test", "kitchen tablet", "kitchen tablet 2"}, labels, "oldest first, by label only")
+	require.Equal(t, http.StatusForbidden, kim.call("GET", "/api/v1/staff/"+person+"/tokens", nil, &p), "administrators only")
+	require.Equal(t, http.StatusNotFound, root.call("DELETE", "/api/v1/staff/"+person+"/tokens?label=kitchen+tablet+1", nil, &p))
+	require.Equal(t, `no live token of `+person+` is labelled "kitchen tablet 1": nothing revoked (their labels: "test", "kitchen tablet", "kitchen tablet 2")`, p.Detail)
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("DELETE", "/api/v1/staff/"+person+"/tokens?lable=kitchen+tablet", nil, &p), "a misspelt parameter revokes nothing")
+	require.Equal(t, "lable", p.Errors[0].Field)
+	require.Equal(t, http.StatusOK, caller{t: t, base: st.URL, token: tablet}.call("GET", "/api/v1/me", nil, &me), "nothing was revoked")
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/staff/"+person+"/tokens?label=kitchen+tablet", nil, &revoked))
+	require.Equal(t, 1, revoked.Revoked)
+	require.Equal(t, "kitchen tablet", revoked.Label)
+	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: tablet}.call("GET", "/api/v1/me", nil, &p), "the old one is revoked")
+	require.Equal(t, http.StatusOK, caller{t: t, base: st.URL, token: issued.Token}.call("GET", "/api/v1/me", nil, &me), "the new one works")
+	require.Equal(t, http.StatusOK, kim.call("GET", "/api/v1/me", nil, &me), "and so does every other")
+	trail, _, err := st.Store.AuditTrail(context.Background(), models.AuditFilter{Kind: models.AuditTokensRevoked, Subject: person, Limit: 1})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"label": "kitchen tablet", "revoked": 1}`, trail[0].Detail)
+
+	revoked.Label = ""
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/staff/"+person+"/tokens", nil, &revoked))
-	require.Equal(t, 2, revoked.Revoked, "the test's token and the one just issued")
+	require.Equal(t, 2, revoked.Revoked, "the test's token and the new one")
+	require.Empty(t, revoked.Label)
 	require.Equal(t, http.StatusUnauthorized, kim.call("GET", "/api/v1/me", nil, &p))
 	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: issued.Token}.call("GET", "/api/v1/me", nil, &p))
 	token, err = st.Store.IssueToken(context.Background(), "test-admin", person, "test")

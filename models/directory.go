@@ -498,16 +498,24 @@ func (s *Store) IssueToken(ctx context.Context, actorID, staffID, label string) 
 	return token, nil
 }
 
-// RevokeTokens revokes every live token of a member of staff and returns how many there were,
+// RevokeTokens revokes every live token of a member of staff, or with labelled those of one label
+// only (an integration's old token, once its new one is in use), and returns how many there were,
 // recorded in the audit trail as actorID's when there were any.
-func (s *Store) RevokeTokens(ctx context.Context, actorID, staffID string) (int64, error) {
+func (s *Store) RevokeTokens(ctx context.Context, actorID, staffID string, labelled ...string) (int64, error) {
 	var n int64
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		res := revokeTokens(tx, staffID)
+		q := tx
+		detail := map[string]any{}
+		if len(labelled) > 0 {
+			q = tx.Where("label = ?", labelled[0])
+			detail["label"] = labelled[0]
+		}
+		res := revokeTokens(q, staffID)
 		if n = res.RowsAffected; res.Error != nil || n == 0 {
 			return res.Error
 		}
-		return audit(tx, time.Now(), actorID, AuditTokensRevoked, SubjectStaff, staffID, map[string]int64{"revoked": n})
+		detail["revoked"] = n
+		return audit(tx, time.Now(), actorID, AuditTokensRevoked, SubjectStaff, staffID, detail)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("revoking tokens of %s: %w", staffID, err)
@@ -515,9 +523,30 @@ func (s *Store) RevokeTokens(ctx context.Context, actorID, staffID string) (int6
 	return n, nil
 }
 
-// revokeTokens revokes, in db (a transaction, or not), every live token of a member of staff.
+// revokeTokens revokes, in db (a transaction, or not, with any conditions of its own), every live
+// token of a member of staff.
 func revokeTokens(db *gorm.DB, staffID string) *gorm.DB {
 	return db.Model(&APIToken{}).Where("staff_id = ? AND revoked_at IS NULL", staffID).Update("revoked_at", utc(time.Now()))
+}
+
+// LiveToken is a token in use, as an administrator sees it: never the token, nor its hash.
+type LiveToken struct {
+	Label     string    `json:"label"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// LiveTokens lists the live tokens of a member of staff, oldest first (at most 100).
+func (s *Store) LiveTokens(ctx context.Context, staffID string) ([]LiveToken, error) {
+	out := []LiveToken{}
+	err := s.read.WithContext(ctx).Model(&APIToken{}).Select("label, created_at").
+		Where("staff_id = ? AND revoked_at IS NULL", staffID).Order("created_at, label").Limit(100).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing tokens of %s: %w", staffID, err)
+	}
+	for i := range out {
+		out[i].CreatedAt = out[i].CreatedAt.UTC()
+	}
+	return out, nil
 }
 
 // idPattern is the form of staff and team IDs: short, readable, safe in URLs.

@@ -145,22 +145,31 @@ func newAdminCmd() *cobra.Command {
 	}
 	issueToken.Flags().StringVar(&label, "label", "", "a note on what the token is for")
 
+	var revokeLabel string
 	revoke := &cobra.Command{
 		Use:   "revoke-tokens STAFF_ID",
-		Short: "Revoke every token of a member of staff",
+		Short: "Revoke every token of a member of staff, or with --label those of one label",
 		Args:  cobra.ExactArgs(1),
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, args []string) error {
 			if _, err := store.GetStaff(ctx, args[0]); err != nil {
 				return err
 			}
-			n, err := store.RevokeTokens(ctx, models.AdminCommand, args[0])
+			var labelled []string
+			if cmd.Flags().Changed("label") {
+				labelled = []string{revokeLabel}
+			}
+			n, err := store.RevokeTokens(ctx, models.AdminCommand, args[0], labelled...)
 			if err != nil {
 				return err
+			}
+			if len(labelled) > 0 && n == 0 {
+				return fmt.Errorf("no live token of %s is labelled %q: nothing revoked", args[0], revokeLabel)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d token(s) of %s revoked\n", n, args[0])
 			return nil
 		}),
 	}
+	revoke.Flags().StringVar(&revokeLabel, "label", "", "revoke only the live tokens with this label (an integration's old token, once its new one is in use)")
 	reprojectCmd := &cobra.Command{
 		Use:   "reproject",
 		Short: "Rebuild the read model's actions and timelines from the workflows Temporal keeps (open and closed)",

@@ -76,8 +76,17 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	require.NoError(t, err, out)
 	out, err = run([]string{url}, "admin", "issue-token", "kim")
 	require.NoError(t, err, out)
+	out, err = run([]string{url}, "admin", "issue-token", "kim", "--label", "till 2")
+	require.NoError(t, err, out)
+	out, err = run([]string{url}, "admin", "revoke-tokens", "kim", "--label", "till 3")
+	require.Error(t, err)
+	require.Contains(t, out, `no live token of kim is labelled "till 3": nothing revoked`)
+	out, err = run([]string{url}, "admin", "revoke-tokens", "kim", "--label", "till 2")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "1 token(s) of kim revoked")
 	out, err = run([]string{url}, "admin", "revoke-tokens", "kim")
 	require.NoError(t, err, out)
+	require.Contains(t, out, "1 token(s) of kim revoked", "the one without a label")
 	// Each change is in the audit trail as the admin command's; the refused ones are not.
 	store := modelstest.Open(t, "sqlite:"+filepath.Join(dir, "readmodel.db"))
 	trail, _, err := store.AuditTrail(context.Background(), models.AuditFilter{Limit: 10})
@@ -87,7 +96,7 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 		require.Equal(t, models.AdminCommand, e.ActorID)
 		kinds = append(kinds, e.Kind+" "+e.Subject)
 	}
-	require.Equal(t, []string{"tokens_revoked kim", "token_issued kim", "staff_created kim", "team_created desk"}, kinds)
+	require.Equal(t, []string{"tokens_revoked kim", "tokens_revoked kim", "token_issued kim", "token_issued kim", "staff_created kim", "team_created desk"}, kinds)
 	// rewrap-keys needs the key (pii's tests rotate and rewrap real customer keys).
 	out, err = run([]string{url, "HANDOVER_ENCRYPTION_KEY="}, "admin", "rewrap-keys", "--data", filepath.Join(dir, "nokey"))
 	require.Error(t, err)
