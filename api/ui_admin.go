@@ -59,6 +59,16 @@ type staffRow struct {
 	staffView
 	Edit   formView
 	Tokens formView
+	// Live are the person's live tokens, by label, each with its own revocation.
+	Live []models.LiveToken
+}
+
+// tokenNamed says which tokens a label picks: "labelled "front desk PC"", or "without a label".
+func tokenNamed(label string) string {
+	if label == "" {
+		return "without a label"
+	}
+	return fmt.Sprintf("labelled %q", label)
 }
 
 // view is the form's values: typed ones if this form (name, id) was the one refused, else stored.
@@ -147,6 +157,21 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 		}
 		staffRows[i] = staffRow{staffView: st, Edit: form.view("edit", st.ID, stored), Tokens: form.view("token", st.ID, url.Values{})}
 	}
+	// The page's people's live tokens, in one read after the administrators' check (no API read
+	// answers a page of people's).
+	ids := make([]string, len(page))
+	for i, st := range page {
+		ids[i] = st.ID
+	}
+	live, err := s.Store.LiveTokensOf(c.Request.Context(), ids)
+	if err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "listing tokens", "error", err)
+		s.uiError(c, http.StatusServiceUnavailable, "The people's tokens cannot be read just now. Try again in a moment.")
+		return
+	}
+	for i := range staffRows {
+		staffRows[i].Live = live[staffRows[i].ID]
+	}
 	// The integration's failing deliveries, the oldest first: the administrator hears of them here,
 	// not only from the CLI and the metrics.
 	failing, err := s.Store.UndeliveredWebhooks(c.Request.Context(), "", nil, adminWebhookRows+1)
@@ -186,10 +211,15 @@ func (s *server) adminAnswer(c *gin.Context, res apiResult, form adminForm) {
 	switch form.Name {
 	case "revoke":
 		var revoked struct {
-			Revoked int `json:"revoked"`
+			Revoked int     `json:"revoked"`
+			Label   *string `json:"label"`
 		}
 		_ = res.decode(&revoked)
 		done = fmt.Sprintf("%d token(s) of %s revoked: they are signed out everywhere.", revoked.Revoked, form.Key)
+		if revoked.Label != nil {
+			done = fmt.Sprintf("%d token(s) of %s %s revoked, and the sessions signed in with them; their other tokens work as before.",
+				revoked.Revoked, form.Key, tokenNamed(*revoked.Label))
+		}
 	case "staff", "team":
 		if form.Key == "" { // a new one; a team's Key is set when it is renamed
 			done = "Added."
@@ -345,11 +375,17 @@ func (s *server) takeIssued(c *gin.Context) *tokenJSON {
 }
 
 func (s *server) uiAdminRevoke(c *gin.Context) {
-	if _, ok := s.postForm(c); !ok {
+	f, ok := s.postForm(c)
+	if !ok {
 		return
 	}
 	id := c.Param("id")
-	res := s.call(c, http.MethodDelete, "/api/v1/staff/"+url.PathEscape(id)+"/tokens", nil, "")
+	path := "/api/v1/staff/" + url.PathEscape(id) + "/tokens"
+	if f.Get("by_label") == "true" {
+		// One label's tokens (the list's own button), not every one.
+		path += "?" + url.Values{"label": {f.Get("label")}}.Encode()
+	}
+	res := s.call(c, http.MethodDelete, path, nil, "")
 	s.adminAnswer(c, res, adminForm{Name: "revoke", Key: id})
 }
 

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"encoding/base64"
 	"html"
 	"net/http"
@@ -155,6 +156,25 @@ func webPeople(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = admin.do(http.MethodGet, "/admin", nil)
 	require.Contains(t, formOf(t, page, "form-team-"+team), `value="Night front desk"`)
+
+	// Her Access lists her live tokens by label, each with its own revocation: revoking the spare
+	// one leaves the one she signed in with working.
+	spare, err := st.Store.IssueToken(context.Background(), "test-admin", person, "spare tablet")
+	require.NoError(t, err)
+	_, page = admin.do(http.MethodGet, "/admin?person="+person, nil)
+	list := regexp.MustCompile(`(?s)<ul class="tokens" id="tokens-` + regexp.QuoteMeta(person) + `".*?</ul>`).FindString(page)
+	require.Contains(t, list, "night desk PC, issued <time")
+	require.Contains(t, list, "spare tablet, issued <time")
+	require.Contains(t, list, `<input type="hidden" name="label" value="spare tablet">`)
+	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person+"/revoke", url.Values{"csrf": {csrf}, "by_label": {"true"}, "label": {"spare tablet"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = admin.do(http.MethodGet, "/admin?person="+person, nil)
+	require.Contains(t, page, `1 token(s) of `+person+` labelled &#34;spare tablet&#34; revoked, and the sessions signed in with them; their other tokens work as before.`)
+	require.NotContains(t, regexp.MustCompile(`(?s)<ul class="tokens" id="tokens-`+regexp.QuoteMeta(person)+`".*?</ul>`).FindString(page), "spare tablet")
+	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: spare}.call(http.MethodGet, "/api/v1/me", nil, nil))
+	require.Equal(t, http.StatusOK, caller{t: t, base: st.URL, token: token}.call(http.MethodGet, "/api/v1/me", nil, nil), "her other token works")
+	resp, _ = ninaWeb.do(http.MethodGet, "/inbox", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "and so does her session")
 
 	// Revoking ends Nina's session and her token.
 	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person+"/revoke", url.Values{"csrf": {csrf}})
