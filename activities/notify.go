@@ -2,6 +2,7 @@ package activities
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -63,6 +64,18 @@ type WebhookEvent struct {
 	OwnerID string `json:"owner_id,omitempty"`
 	Status  string `json:"status,omitempty"`
 	Version int64  `json:"version,omitempty"`
+	// TeamID and CustomerRef say whose action it is without reading it back: its team, and its
+	// customer's reference (absent for a customer given without one).
+	TeamID      string `json:"team_id,omitempty"`
+	CustomerRef string `json:"customer_ref,omitempty"`
+}
+
+// customerRef is the reference of a notification's customer, if it carries one.
+func customerRef(c *workflows.Customer) string {
+	if c == nil {
+		return ""
+	}
+	return c.Ref
 }
 
 // Sign returns the signature header value of a body sent at a timestamp.
@@ -176,6 +189,7 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
 		Title: n.Title, Message: n.Message, Recipients: recipients,
 		OwnerID: n.OwnerID, Status: string(n.Status), Version: n.Version, Customer: n.Customer,
+		TeamID: n.TeamID, CustomerRef: cmp.Or(n.CustomerRef, customerRef(n.Customer)),
 	}
 	sent, unrecorded := a.deliver(ctx, ev)
 	if unrecorded != nil {

@@ -410,11 +410,15 @@ func testEveryChangeReachesTheIntegration(t *testing.T, st *app.Stack, hooks *ho
 	require.Equal(t, "crm", assigned.ActorID, "the integration can tell its own change")
 	require.Equal(t, []string{"alice"}, assigned.Recipients)
 	require.Equal(t, "created", assigned.Event)
+	require.Equal(t, "frontdesk", assigned.TeamID, "whose action it is, without reading it back")
+	require.Equal(t, "G-1001", assigned.CustomerRef)
 
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "guest called again"}, nil))
 	noted := hooks.waitFor(t, a.ID, "action.note_added")
 	require.Equal(t, "alice", noted.ActorID)
 	require.Empty(t, noted.Recipients)
+	require.Equal(t, "G-1001", noted.CustomerRef, "on a change that notified nobody too")
+	require.Equal(t, "frontdesk", noted.TeamID)
 
 	// A supervisor's pause tells the owner (a notification of kind "assigned"); the event names it.
 	require.Equal(t, http.StatusOK, as(t, st, "carol").call("POST", "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))

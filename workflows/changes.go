@@ -38,13 +38,17 @@ func forWebhook(notes []Notification) []Notification {
 }
 
 // withState stamps webhook deliveries with the action's owner, status and version after the
-// changes they are about; a delivery stamped already (as its own change left the action) keeps
-// its stamp.
+// changes they are about (a delivery stamped already, as its own change left the action, keeps
+// its stamp), and its customer's reference. It changes what the Notify activities are given, not
+// what the workflow does.
 func withState(s State, notes []Notification) []Notification {
 	out := slices.Clone(notes)
 	for i := range out {
 		if out[i].Version == 0 {
 			out[i].OwnerID, out[i].Status, out[i].Version = s.OwnerID, s.Status, s.Version
+		}
+		if out[i].CustomerRef == "" {
+			out[i].CustomerRef = s.Customer.Ref
 		}
 	}
 	return out

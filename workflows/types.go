@@ -357,6 +357,9 @@ type Notification struct {
 	OwnerID string `json:"owner_id,omitempty"`
 	Status  Status `json:"status,omitempty"`
 	Version int64  `json:"version,omitempty"`
+	// CustomerRef is the action's customer reference (not personal data: the integration's own
+	// key, such as a booking), so that a receiver finds the customer without reading the action.
+	CustomerRef string `json:"customer_ref,omitempty"`
 	// Webhook is true on a notification sent for the webhook: the worker that projected its
 	// change has one. A worker without one (configured apart from the others) must not take it
 	// as sent.
