@@ -199,6 +199,31 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 	return sent
 }
 
+// NotifyErasure tells the integration that a customer's personal data was erased, as a
+// `customer.erased` delivery naming the customer by their reference (or their action, for one
+// given without a reference), so that it erases the copies it keeps. Without a webhook there is
+// nobody to tell.
+func (a *Activities) NotifyErasure(ctx context.Context, e workflows.Erasure) error {
+	if a.Webhook == nil || a.Webhook.URL == "" {
+		return nil
+	}
+	who := "the customer of action " + e.ActionID
+	if e.CustomerRef != "" {
+		who = "customer " + e.CustomerRef
+	}
+	ev := WebhookEvent{
+		ID: "erasure/" + cmp.Or(e.CustomerRef, e.ActionID) + "/" + e.At.UTC().Format(time.RFC3339Nano), Type: workflows.ErasureWebhookType,
+		ActionID: e.ActionID, ActorID: e.ActorID, Cause: workflows.CauseRequest, OccurredAt: e.At,
+		Message:     "The personal data of " + who + " was erased: erase the copies you keep.",
+		CustomerRef: e.CustomerRef,
+	}
+	sent, unrecorded := a.deliver(ctx, ev)
+	if unrecorded != nil {
+		activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
+	}
+	return sent
+}
+
 // deliver sends an event, its personal data still sealed, to the webhook, and keeps account of it
 // in the read model: a failed delivery is recorded (sealed) until one gets through, so that one
 // given up on can be sent again (Redeliver). It answers the delivery's error, and apart the error

@@ -20,6 +20,7 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
 )
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {
@@ -206,6 +207,7 @@ func TestOpenAPIEnumsMatchTheWorkflow(t *testing.T) {
 			types = append(types, "action."+k)
 		}
 	}
+	types = append(types, workflows.ErasureWebhookType)
 	require.ElementsMatch(t, types, enum("WebhookEvent", "type"), "a delivery's type")
 	for _, c := range []struct{ schema, prop, from, fromProp string }{
 		{"Action", "priority", "CreateAction", "priority"},

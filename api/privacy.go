@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -169,7 +170,25 @@ func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
 	// of it): the log says who erased how much; the audit entry is the record.
 	s.Log.InfoContext(ctx, "customer erased", "staff_id", principal(c).ID,
 		"keys_destroyed", er.KeysDestroyed, "actions", er.Actions)
+	s.tellErasure(ctx, er, principal(c).ID)
 	return http.StatusOK, er, nil
+}
+
+// tellErasure starts the notice that tells the integration of an erasure that changed something
+// (its webhook delivery, retried for up to a day). The erasure stands whether or not the notice
+// could be started (Temporal unreachable): the log says so, for the operator to tell them.
+func (s *server) tellErasure(ctx context.Context, er models.Erasure, actorID string) {
+	if s.Temporal == nil || (er.KeysDestroyed == 0 && er.Actions == 0) {
+		return
+	}
+	e := workflows.Erasure{CustomerRef: er.CustomerRef, ActionID: er.ActionID, ActorID: actorID, At: er.At}
+	_, err := s.Temporal.ExecuteWorkflow(context.WithoutCancel(ctx), client.StartWorkflowOptions{
+		ID: workflows.ErasureWorkflowID(e), TaskQueue: workflows.TaskQueue,
+	}, workflows.ErasureWorkflowName, e)
+	if err != nil {
+		s.Log.ErrorContext(ctx, "the integration could not be told of an erasure: tell it yourself", "error", err,
+			"action_id", er.ActionID, "staff_id", actorID)
+	}
 }
 
 // eraseActionCustomer erases the personal data of one action's customer (administrators only):
@@ -196,6 +215,7 @@ func (s *server) eraseActionCustomer(c *gin.Context) (int, any, error) {
 	}
 	s.Log.InfoContext(ctx, "customer erased", "staff_id", principal(c).ID, "action_id", a.ID,
 		"keys_destroyed", er.KeysDestroyed, "actions", er.Actions)
+	s.tellErasure(ctx, er, principal(c).ID)
 	return http.StatusOK, er, nil
 }
 

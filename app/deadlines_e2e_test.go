@@ -605,3 +605,45 @@ func testRoutedCreatesSpread(t *testing.T, st *app.Stack) {
 	name := []string{"sam", "sid", "sue"}[slices.Index(agents, owners[0])]
 	require.Contains(t, p.Detail, "only the owner ("+name+") can hand this action over")
 }
+
+// Erasing a customer tells the integration, so that it erases the copies it keeps (the names and
+// contacts of customer messages): a customer.erased delivery naming them by their reference, or
+// a walk-in by their action. Erasing again tells it nothing more.
+func testErasureToldToTheIntegration(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	crm, root := as(t, st, "crm"), as(t, st, "root")
+	ref := modelstest.Name("G-ERASE")
+	body := newAction("alice")
+	body["customer"] = map[string]any{"ref": ref, "name": "Ms Lindqvist", "contact": "+46 70 123 45 67"}
+	var a action
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", body, &a))
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
+	erased := hooks.waitMatching(t, "", "customer.erased", func(ev activities.WebhookEvent) bool { return ev.CustomerRef == ref })
+	require.Equal(t, "root", erased.ActorID)
+	require.Equal(t, "request", erased.Cause)
+	require.Contains(t, erased.Message, "customer "+ref+" was erased")
+	require.NotContains(t, erased.Message, "Lindqvist")
+	require.Nil(t, erased.Customer)
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
+
+	// A walk-in, erased through their action.
+	delete(body, "customer")
+	body["customer"] = map[string]any{"name": "A walk-in guest"}
+	var walkIn action
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", body, &walkIn))
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/actions/"+walkIn.ID+"/customer", nil, nil))
+	gone := hooks.waitFor(t, walkIn.ID, "customer.erased")
+	require.Empty(t, gone.CustomerRef)
+	require.Contains(t, gone.Message, "the customer of action "+walkIn.ID)
+
+	// Once told, not again: the second erasure of ref changed nothing.
+	time.Sleep(300 * time.Millisecond)
+	hooks.mu.Lock()
+	told := 0
+	for _, ev := range hooks.events {
+		if ev.Type == "customer.erased" && ev.CustomerRef == ref {
+			told++
+		}
+	}
+	hooks.mu.Unlock()
+	require.Equal(t, 1, told)
+}

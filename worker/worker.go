@@ -46,6 +46,8 @@ func Register(r interface {
 	r.RegisterActivityWithOptions(acts.NotifyShiftLeftovers, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
 	r.RegisterWorkflowWithOptions(workflows.WeeklyReportWorkflow, workflow.RegisterOptions{Name: workflows.WeeklyReportWorkflowName})
 	r.RegisterActivityWithOptions(acts.SaveWeeklyReports, activity.RegisterOptions{Name: workflows.WeeklyReportActivityName})
+	r.RegisterWorkflowWithOptions(workflows.ErasureNoticeWorkflow, workflow.RegisterOptions{Name: workflows.ErasureWorkflowName})
+	r.RegisterActivityWithOptions(acts.NotifyErasure, activity.RegisterOptions{Name: workflows.ErasureActivityName})
 }
 
 // reviewSpec runs the weekly review every hour, on the hour: each team's week ends on Monday

@@ -1,0 +1,48 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Names of the erasure notice.
+const (
+	ErasureWorkflowName = "ErasureNoticeWorkflow"
+	ErasureActivityName = "NotifyErasure"
+	// ErasureWebhookType is the type of the webhook delivery that tells of an erasure.
+	ErasureWebhookType = "customer.erased"
+)
+
+// Erasure is a customer's personal data erased: which customer (their reference, or for a
+// customer given without one, their action), by whom and when. It carries no personal data.
+type Erasure struct {
+	CustomerRef string    `json:"customer_ref"`
+	ActionID    string    `json:"action_id,omitempty"`
+	ActorID     string    `json:"actor_id"`
+	At          time.Time `json:"at"`
+}
+
+// ErasureWorkflowID is the erasure notice's workflow: one per erasure.
+func ErasureWorkflowID(e Erasure) string {
+	who := e.CustomerRef
+	if who == "" {
+		who = "action:" + e.ActionID
+	}
+	return "erasure/" + who + "/" + e.At.UTC().Format(time.RFC3339Nano)
+}
+
+// ErasureNoticeWorkflow tells the integration that a customer's personal data was erased, so that
+// it erases the copies it keeps (names and contacts of customer messages): the webhook delivery
+// is retried as every other is, for up to a day.
+func ErasureNoticeWorkflow(ctx workflow.Context, e Erasure) error {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+		},
+	})
+	return workflow.ExecuteActivity(actx, ErasureActivityName, e).Get(ctx, nil)
+}

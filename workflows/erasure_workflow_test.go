@@ -1,0 +1,44 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/handover/handover/workflows"
+)
+
+// The erasure notice is sent until the integration takes it: a delivery that fails is tried
+// again (here twice), with the erasure as it was given, and the workflow ends once one got
+// through. Its ID is one per erasure, naming the customer or, for one without a reference, the
+// action.
+func TestErasureNoticeIsRetriedUntilSent(t *testing.T) {
+	t.Parallel()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(workflows.ErasureNoticeWorkflow, workflowOptions(workflows.ErasureWorkflowName))
+	at := time.Date(2026, 12, 5, 9, 30, 0, 0, time.UTC)
+	e := workflows.Erasure{CustomerRef: "G-1001", ActorID: "root", At: at}
+	var tried []workflows.Erasure
+	env.RegisterActivityWithOptions(func(_ context.Context, got workflows.Erasure) error {
+		tried = append(tried, got)
+		if len(tried) < 3 {
+			return errors.New("webhook answered 503 Service Unavailable")
+		}
+		return nil
+	}, activity.RegisterOptions{Name: workflows.ErasureActivityName})
+	env.ExecuteWorkflow(workflows.ErasureWorkflowName, e)
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+	require.Len(t, tried, 3)
+	for _, got := range tried {
+		require.Equal(t, e, got)
+	}
+	require.Equal(t, "erasure/G-1001/2026-12-05T09:30:00Z", workflows.ErasureWorkflowID(e))
+	require.Equal(t, "erasure/action:a1/2026-12-05T09:30:00Z", workflows.ErasureWorkflowID(workflows.Erasure{ActionID: "a1", At: at}))
+}
