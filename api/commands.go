@@ -338,15 +338,16 @@ type notesRequest struct {
 	Fields map[string]string `json:"fields" binding:"max=20"`
 }
 
-// checkNoteFields refuses note fields with names a policy could not require, or too long.
-func checkNoteFields(fields map[string]string) error {
+// checkNoteFields refuses note fields with names a policy could not require, or too long; path is
+// where the notes are in the body ("notes").
+func checkNoteFields(path string, fields map[string]string) error {
 	var problems []FieldError
 	for k, v := range fields {
 		switch {
 		case !fieldNamePattern.MatchString(k):
-			problems = append(problems, FieldError{Field: "notes.fields", Message: fmt.Sprintf("%q is not a field name (lower-case letters, digits or _)", k)})
+			problems = append(problems, FieldError{Field: path + ".fields", Message: fmt.Sprintf("%q is not a field name (lower-case letters, digits or _)", k)})
 		case len(v) > 1000:
-			problems = append(problems, FieldError{Field: "notes.fields." + k, Message: "must be at most 1000 characters"})
+			problems = append(problems, FieldError{Field: path + ".fields." + k, Message: "must be at most 1000 characters"})
 		}
 	}
 	if len(problems) > 0 {
@@ -384,7 +385,7 @@ func (r *handoverRequest) checkFields() []FieldError {
 	if strings.TrimSpace(r.Notes.Summary) == "" {
 		fields = append(fields, FieldError{Field: "notes.summary", Message: "is required: the recipient needs a summary"})
 	}
-	fields = append(fields, fieldsOf(checkNoteFields(r.Notes.Fields))...)
+	fields = append(fields, fieldsOf(checkNoteFields("notes", r.Notes.Fields))...)
 	if r.FollowUpIn != "" || r.FollowUpAt != "" {
 		_, _, err := dueSpec(time.Time{}, r.FollowUpIn, r.FollowUpAt, "follow_up_in", "follow_up_at")
 		fields = append(fields, fieldsOf(err)...)
@@ -530,7 +531,7 @@ func (s *server) handover(c *gin.Context) {
 		if req.Notes.Summary == "" {
 			return nil, invalidFields(FieldError{Field: "notes.summary", Message: "is required: the recipient needs a summary"})
 		}
-		if err := checkNoteFields(req.Notes.Fields); err != nil {
+		if err := checkNoteFields("notes", req.Notes.Fields); err != nil {
 			return nil, err
 		}
 		var err error

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -26,6 +27,24 @@ type shiftRequest struct {
 	Notes        string `json:"notes" binding:"required,notblank,max=4000"`
 	Situation    string `json:"situation" binding:"required,oneof=routine busy quiet let_down"`
 	AcceptWithin string `json:"accept_within" binding:"max=32"`
+	// ActionNotes are notes of each action's own, by its ID (left out of the request's hash when
+	// not sent).
+	ActionNotes map[string]shiftNotesRequest `json:"action_notes,omitempty" binding:"max=1000,dive"`
+}
+
+// shiftNotesRequest is one action's own notes in a shift handover: those of a handover, but for
+// the customer's context, which is the customer's personal data, sealed with their key: a
+// handover of its own carries it.
+type shiftNotesRequest struct {
+	Summary   string            `json:"summary" binding:"max=4000"`
+	DoneSoFar string            `json:"done_so_far" binding:"max=4000"`
+	NextSteps string            `json:"next_steps" binding:"max=4000"`
+	Risks     string            `json:"risks" binding:"max=4000"`
+	Fields    map[string]string `json:"fields" binding:"max=20"`
+}
+
+func (n shiftNotesRequest) notes() workflows.HandoverNotes {
+	return workflows.HandoverNotes{Summary: n.Summary, DoneSoFar: n.DoneSoFar, NextSteps: n.NextSteps, Risks: n.Risks, Fields: n.Fields}
 }
 
 func (r *shiftRequest) references(ctx context.Context, s *server, known []FieldError) ([]FieldError, error) {
@@ -39,7 +58,11 @@ func (r *shiftRequest) references(ctx context.Context, s *server, known []FieldE
 
 func (r *shiftRequest) checkFields() []FieldError {
 	_, err := parseWithin("accept_within", r.AcceptWithin)
-	return fieldsOf(err)
+	problems := fieldsOf(err)
+	for _, id := range slices.Sorted(maps.Keys(r.ActionNotes)) {
+		problems = append(problems, fieldsOf(checkNoteFields("action_notes."+id, r.ActionNotes[id].Fields))...)
+	}
+	return problems
 }
 
 // startShiftHandover hands over every open action of the outgoing person (to one colleague, or
@@ -133,6 +156,21 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		// Nothing would be handed over: a record saying "every action is settled" would mislead.
 		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s owns no open action: there is nothing to hand over", cmp.Or(from.Name, from.ID))})
 	}
+	// Notes of an action's own are for an action this shift handover hands over.
+	var strays []FieldError
+	for _, id := range slices.Sorted(maps.Keys(req.ActionNotes)) {
+		if !slices.ContainsFunc(actions, func(a models.Action) bool { return a.ID == id }) {
+			strays = append(strays, FieldError{Field: "action_notes." + id, Message: fmt.Sprintf(
+				"is not an open action of %s that this shift handover hands over", cmp.Or(from.Name, from.ID))})
+		}
+	}
+	if len(strays) > 0 {
+		return 0, nil, invalidFields(strays...)
+	}
+	plan := workflows.ShiftInput{Notes: req.Notes, ActionNotes: map[string]workflows.HandoverNotes{}}
+	for id, n := range req.ActionNotes {
+		plan.ActionNotes[id] = n.notes()
+	}
 	items := make([]workflows.ShiftItem, 0, len(actions))
 	var routes []models.Route // the actions routing finds recipients for, by their items' places
 	var routed []int
@@ -148,6 +186,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			if required, err = notes.required(ctx, s, a); err != nil {
 				return 0, nil, err
 			}
+			required = plan.NotesFor(a.ID).Lacks(required)
 		}
 		cannot := "" // why the person named cannot own this action
 		if fixed != nil {
@@ -159,15 +198,19 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		case a.Status != string(workflows.StatusAssigned) && !reassignable:
 			it.Status, it.Reason = workflows.ShiftItemSkipped, "it is "+statusWords(a.Status)
 		case len(required) > 0:
-			// Its handover would be refused for notes the shift's one text cannot give: said now,
-			// not shown as requested and then skipped. A supervisor, who cannot hand over another's
-			// action, can reassign it: a reassignment asks for no notes.
-			how := "hand it over from its own page"
+			// Its handover would be refused for notes neither the shift's text nor the action's
+			// own notes give: said now, not shown as requested and then skipped. A supervisor, who
+			// cannot hand over another's action, can reassign it: a reassignment asks for no notes.
+			how := "give them in its own notes (action_notes), or "
+			if slices.Contains(required, "customer_context") {
+				how = "a shift handover carries no customer's context: "
+			}
+			how += "hand it over from its own page"
 			if supervisor {
-				how = "its owner hands it over from its own page, or a supervisor reassigns it there"
+				how = strings.Replace(how, "hand it over", "its owner hands it over", 1) + ", or a supervisor reassigns it there"
 			}
 			it.Status, it.Reason = workflows.ShiftItemSkipped, fmt.Sprintf(
-				"its %s policy asks every handover for %s, which a shift handover's notes do not give: %s",
+				"its %s policy asks every handover for %s, which this shift handover does not give: %s",
 				a.Category, spokenList(required), how)
 		case cannot != "":
 			// Said now, where the plan counted it requested and its handover was then refused.
@@ -210,6 +253,14 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	in := workflows.ShiftInput{
 		ID: id, FromID: from.ID, TeamID: teamOf(from), Actor: actorOf(caller), Notes: req.Notes, Situation: req.Situation,
 		Items: items, StartedAt: s.Now().UTC(), AcceptWithin: within, RequestHash: hash,
+	}
+	for _, it := range items {
+		if n, ok := plan.ActionNotes[it.ActionID]; ok && it.Status == workflows.ShiftItemRequested {
+			if in.ActionNotes == nil {
+				in.ActionNotes = map[string]workflows.HandoverNotes{}
+			}
+			in.ActionNotes[it.ActionID] = n
+		}
 	}
 	wctx, unwatch := s.engine.watch(ctx)
 	_, err = s.Temporal.ExecuteWorkflow(wctx, client.StartWorkflowOptions{

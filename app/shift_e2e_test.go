@@ -358,8 +358,54 @@ func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, map[string][2]string{
 		plain.ID:  {"requested", ""},
-		strict.ID: {"skipped", "its " + complaint + " policy asks every handover for room number and next steps, which a shift handover's notes do not give: its owner hands it over from its own page, or a supervisor reassigns it there"},
+		strict.ID: {"skipped", "its " + complaint + " policy asks every handover for room number and next steps, which this shift handover does not give: give them in its own notes (action_notes), or its owner hands it over from its own page, or a supervisor reassigns it there"},
 	}, got)
+
+	// Given in the action's own notes, they go with its handover, the shift's text after its own
+	// summary. Notes for an action this shift handover does not hand over (plain, in the first
+	// one), or a customer's context, are refused, and nothing is started.
+	shift := func(actionNotes map[string]any) map[string]any {
+		return map[string]any{"from_id": outID, "to_id": inID, "notes": "Going home.", "situation": "routine", "action_notes": actionNotes}
+	}
+	waitStatus(t, out, plain.ID, "handover_pending", 0)
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{plain.ID: map[string]any{"next_steps": "x"}}), &p))
+	require.Equal(t, "action_notes."+plain.ID, p.Errors[0].Field)
+	require.Contains(t, p.Detail, "is not an open action of")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{strict.ID: map[string]any{"customer_context": "Flight at 6pm"}}), &p))
+	require.Contains(t, p.Errors[0].Field, "customer_context", "the customer's context goes in a handover of its own")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{strict.ID: map[string]any{"fields": map[string]any{"Room": "214"}}}), &p))
+	require.Equal(t, "action_notes."+strict.ID+".fields", p.Errors[0].Field)
+	var second shiftProgress
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{strict.ID: map[string]any{
+		"summary": "Guest in 214 complained about noise", "next_steps": "Offer a room change at 9", "risks": "Guest is a regular",
+		"fields": map[string]any{"room_number": "214"},
+	}}), &second))
+	require.Len(t, second.Items, 1, "plain is the first one's")
+	require.Equal(t, "requested", second.Items[0].Status, second.Items[0].Reason)
+	var handed struct {
+		Handovers []struct {
+			ToID  string `json:"to_id"`
+			Notes struct {
+				Summary   string            `json:"summary"`
+				NextSteps string            `json:"next_steps"`
+				Risks     string            `json:"risks"`
+				Fields    map[string]string `json:"fields"`
+			} `json:"notes"`
+		} `json:"handovers"`
+	}
+	require.Eventually(t, func() bool {
+		handed.Handovers = nil
+		return out.call("GET", "/api/v1/actions/"+strict.ID, nil, &handed) == http.StatusOK && len(handed.Handovers) == 1
+	}, 10*time.Second, 50*time.Millisecond)
+	n := handed.Handovers[0].Notes
+	require.Equal(t, inID, handed.Handovers[0].ToID)
+	require.Equal(t, "Guest in 214 complained about noise\n\nGoing home.", n.Summary)
+	require.Equal(t, "Offer a room change at 9", n.NextSteps)
+	require.Equal(t, "Guest is a regular", n.Risks)
+	require.Equal(t, map[string]string{"room_number": "214"}, n.Fields)
 }
 
 // The person a shift handover names (to_id) is held for it from its 202 until each action's

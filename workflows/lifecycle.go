@@ -390,17 +390,12 @@ func CheckHandover(s *State, in HandoverInput, now time.Time) error {
 	// Every note the policy requires and the handover lacks is named in one refusal.
 	var missing []FieldRefusal
 	why := fmt.Sprintf("the %s policy (version %d) requires it in every handover", s.Category, s.Policy.Version)
-	for _, f := range s.Policy.RequiredFields {
-		if v, core := in.Notes.Core(f); core {
-			// The policy asks for one of the notes every handover has (next steps, risks...).
-			if blank(v) {
-				missing = append(missing, FieldRefusal{Field: "notes." + f, Message: why})
-			}
-			continue
+	for _, f := range in.Notes.Lacks(s.Policy.RequiredFields) {
+		field := "notes.fields." + f
+		if _, core := in.Notes.Core(f); core {
+			field = "notes." + f // one of the notes every handover has (next steps, risks...)
 		}
-		if blank(in.Notes.Fields[f]) {
-			missing = append(missing, FieldRefusal{Field: "notes.fields." + f, Message: why})
-		}
+		missing = append(missing, FieldRefusal{Field: field, Message: why})
 	}
 	if len(missing) > 0 {
 		return refuseFields(missing)

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -73,6 +75,21 @@ type ShiftInput struct {
 	// RequestHash identifies the request that started it, so that its Idempotency-Key cannot be
 	// used again with a different one.
 	RequestHash string `json:"request_hash,omitempty"`
+	// ActionNotes are the notes of each action's own, by its ID, beside the shift's one text: what
+	// only that action's recipient needs (its next steps, its risks, its policy's fields).
+	ActionNotes map[string]HandoverNotes `json:"action_notes,omitempty"`
+}
+
+// NotesFor is the handover notes of one action of the shift: its own notes, with the shift's
+// text as the summary after its own summary, if it has one.
+func (in ShiftInput) NotesFor(actionID string) HandoverNotes {
+	n, own := in.ActionNotes[actionID]
+	if !own {
+		return HandoverNotes{Summary: in.Notes} // as every shift handover's before notes of their own
+	}
+	n.Summary = strings.Join(slices.DeleteFunc([]string{strings.TrimSpace(n.Summary), strings.TrimSpace(in.Notes)}, blank), "\n\n")
+	n.CustomerContext = "" // a shift's notes carry no customer's personal data
+	return n
 }
 
 // ShiftProgress is the live state of a shift handover.
@@ -224,7 +241,7 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 		req := ShiftHandoverRequest{ShiftID: in.ID, ActionID: it.ActionID, Handover: HandoverInput{
 			Actor: Actor{ID: in.FromID, Role: RoleAgent}, To: it.To, Reason: "shift handover",
 			Method: "report", Situation: in.Situation, AcceptWithin: in.AcceptWithin, ShiftHandoverID: in.ID,
-			StartedBy: in.Actor.ID, StartedByName: in.Actor.Name, Notes: HandoverNotes{Summary: in.Notes},
+			StartedBy: in.Actor.ID, StartedByName: in.Actor.Name, Notes: in.NotesFor(it.ActionID),
 		}}
 		if it.Reassign {
 			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: "shift handover: " + in.Notes, ShiftHandoverID: in.ID, From: in.FromID}

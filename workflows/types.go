@@ -127,6 +127,22 @@ func (n HandoverNotes) Core(name string) (string, bool) {
 	return "", false
 }
 
+// Lacks names the notes of required (core notes, or fields of the policy's own) these notes leave
+// blank, in the order given.
+func (n HandoverNotes) Lacks(required []string) []string {
+	var out []string
+	for _, f := range required {
+		v, core := n.Core(f)
+		if !core {
+			v = n.Fields[f]
+		}
+		if blank(v) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Handover statuses.
 const (
 	HandoverPending   = "pending"
