@@ -211,3 +211,19 @@ func TestShiftLeftoversReachTheSupervisors(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, told, 4)
 }
+
+// Each action of a shift handover is handed over with the shift's text, after the action's own
+// summary when it has notes of its own; an action without them gets the shift's text as it was
+// given, as before there were any, and no customer's context goes with a shift's notes.
+func TestShiftNotesForEachAction(t *testing.T) {
+	t.Parallel()
+	in := workflows.ShiftInput{Notes: "Quiet night; the lift is out. ", ActionNotes: map[string]workflows.HandoverNotes{
+		"a1": {Summary: "Cot for 214", NextSteps: "Bring it by 8", Fields: map[string]string{"room_number": "214"}},
+		"a2": {Summary: "  ", Risks: "Guest is upset", CustomerContext: "not for a shift's notes"},
+	}}
+	require.Equal(t, workflows.HandoverNotes{Summary: "Quiet night; the lift is out. "}, in.NotesFor("a0"))
+	require.Equal(t, workflows.HandoverNotes{Summary: "Cot for 214\n\nQuiet night; the lift is out.", NextSteps: "Bring it by 8",
+		Fields: map[string]string{"room_number": "214"}}, in.NotesFor("a1"))
+	require.Equal(t, workflows.HandoverNotes{Summary: "Quiet night; the lift is out.", Risks: "Guest is upset"}, in.NotesFor("a2"))
+	require.Equal(t, []string{"risks", "amount"}, in.NotesFor("a1").Lacks([]string{"summary", "next_steps", "risks", "room_number", "amount"}))
+}
