@@ -80,6 +80,7 @@ var uiFuncs = template.FuncMap{
 	"when":         func(t time.Time) string { return t.UTC().Format(whenLayout) },
 	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"label":        label,
+	"fieldLabel":   fieldLabel,
 	"eventLabel":   eventLabel,
 	"situation":    situationLabel,
 	"hasCommand":   slices.Contains[[]string, string],

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/handover/handover/models"
@@ -124,3 +125,12 @@ func reportCharts(r models.HandoverReport) []chart {
 }
 
 func label(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// fieldLabel is a note field's name as a form's label: "Room number" for room_number.
+func fieldLabel(s string) string {
+	l := label(s)
+	if r, size := utf8.DecodeRuneInString(l); size > 0 {
+		return string(unicode.ToUpper(r)) + l[size:]
+	}
+	return l
+}

@@ -161,6 +161,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	// they make of others' work): the heading says how many of them want an outcome now.
 	atCheck, offered, escalated, needsNotes := 0, 0, 0, 0
 	notes := policyNotes{}
+	var shiftNotes []shiftNotesRow // the notes of its own each action a shift handover passes on may have
 	for _, a := range owned {
 		switch a.Status {
 		case string(workflows.StatusChecking):
@@ -170,8 +171,14 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		case string(workflows.StatusEscalated):
 			escalated++
 		case string(workflows.StatusAssigned):
-			// A shift handover skips one whose policy asks for notes its one text cannot give.
-			if required, err := notes.required(c.Request.Context(), s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion}); err == nil && len(required) > 0 {
+			required, err := notes.required(c.Request.Context(), s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion})
+			if err != nil {
+				required = nil
+			}
+			shiftNotes = append(shiftNotes, newShiftNotesRow(a.ID, a.Title, required))
+			// A shift handover skips one whose policy asks for notes nobody gave: the form asks
+			// for them, and ending the shift counts those it cannot carry (a customer's context).
+			if slices.Contains(required, "customer_context") {
 				needsNotes++
 			}
 		}
@@ -190,7 +197,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent,
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
-		"Form": form, "Idem": randomString(), "Situations": workflows.Situations,
+		"Form": form, "Idem": randomString(), "Situations": workflows.Situations, "ShiftNotes": shiftNotes,
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
@@ -248,6 +255,65 @@ func (s *server) claimable(c *gin.Context, me models.Staff) []actionRow {
 	return out
 }
 
+// shiftNotesRow is one action in the "Hand over my shift" form, with the notes of its own it may
+// be given: an account of it and its next steps always, and each other note its policy asks every
+// handover for (Required), as fields of the form named an_<action>_<note> (an_<action>_f_<field>
+// for a field of the policy's own).
+type shiftNotesRow struct {
+	ID, Title string
+	// Core are the core notes asked for beyond the summary and next steps (done so far, risks);
+	// Fields the policy's own; NoContext is set when the policy asks for a customer's context,
+	// which a shift handover does not carry.
+	Core, Fields []string
+	NoContext    bool
+}
+
+func newShiftNotesRow(id, title string, required []string) shiftNotesRow {
+	r := shiftNotesRow{ID: id, Title: title}
+	for _, f := range required {
+		switch f {
+		case "summary", "next_steps":
+		case "customer_context":
+			r.NoContext = true
+		case "done_so_far", "risks":
+			r.Core = append(r.Core, f)
+		default:
+			r.Fields = append(r.Fields, f)
+		}
+	}
+	return r
+}
+
+// shiftActionNotes reads the notes of their own the "Hand over my shift" form gave its actions
+// (fields an_<action>_<note>, an_<action>_f_<field>), for the shift handover's action_notes; blank
+// ones are left out.
+func shiftActionNotes(f url.Values) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for k, v := range f {
+		rest, ok := strings.CutPrefix(k, "an_")
+		id, note, found := strings.Cut(rest, "_")
+		if !ok || !found || len(v) == 0 || strings.TrimSpace(v[0]) == "" {
+			continue
+		}
+		n := out[id]
+		if n == nil {
+			n = map[string]any{}
+			out[id] = n
+		}
+		if field, custom := strings.CutPrefix(note, "f_"); custom {
+			fields, _ := n["fields"].(map[string]string)
+			if fields == nil {
+				fields = map[string]string{}
+				n["fields"] = fields
+			}
+			fields[field] = v[0]
+			continue
+		}
+		n[note] = v[0]
+	}
+	return out
+}
+
 // endShiftWarning is what "End my shift" asks first, when the person still has work: the actions
 // they own stay theirs (those offered to a colleague until accepted; those at their due time or
 // escalated, stuck, only a supervisor passes on), and the handovers waiting for them cannot be
@@ -264,7 +330,7 @@ func endShiftWarning(owned, offered, stuck, needsNotes, awaiting int) string {
 		}
 		stays := fmt.Sprintf("You still own %s%s: %s yours; ", plural(owned, "open action"), of, pick(owned, "it stays", "they stay"))
 		// The shift handover passes on neither the actions offered to a colleague (skipped while
-		// the offer waits), nor those whose policy asks for notes its one text cannot give, nor
+		// the offer waits), nor those whose policy asks for a customer's context, which it does not carry, nor
 		// those only a supervisor can reassign.
 		passes := max(owned-stuck-offered-needsNotes, 0)
 		var not []string
@@ -1206,6 +1272,9 @@ func (s *server) uiStartShift(c *gin.Context) {
 	}
 	body := map[string]any{"from_id": f.Get("from_id"), "notes": f.Get("notes"), "situation": f.Get("situation")}
 	setIf(body, "to_id", f.Get("to_id"))
+	if own := shiftActionNotes(f); len(own) > 0 {
+		body["action_notes"] = own
+	}
 	res := s.call(c, http.MethodPost, "/api/v1/shift-handovers", body, f.Get("idem"))
 	if !res.ok() {
 		if f.Get("back") == "inbox" {

@@ -462,18 +462,48 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="form-my-shift"`)
 	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action: it stays yours; the shift handover form below passes it on. End your shift anyway?"`,
 		"ending a shift with work asks first, pointing to the shift handover")
-	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"   "}})
+	// Each action may have notes of its own, and one whose policy asks for notes has a field for
+	// each: given, it is handed over with the others.
+	complaint := modelstest.Name("complaint")
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+complaint, map[string]any{"required_fields": []string{"next_steps", "room_number"}}, nil))
+	var strict action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(merge(newAction(outID), "category", complaint), "title", "Noise in 214"), &strict))
+	_, page = w.do(http.MethodGet, "/inbox", nil)
+	own := regexp.MustCompile(`(?s)<fieldset id="ms-own-notes">.*?</fieldset>`).FindString(page)
+	require.Contains(t, own, `<textarea id="an-`+a.ID+`-summary" name="an_`+a.ID+`_summary" rows="2"></textarea>`)
+	require.Contains(t, own, `<label for="an-`+strict.ID+`-f-room_number">Room number (asked for by its policy; optional here, but without it the action is not handed over)</label>`)
+	require.Contains(t, own, `<input id="an-`+strict.ID+`-f-room_number" name="an_`+strict.ID+`_f_room_number" maxlength="1000" value="">`)
+	require.Contains(t, own, `<summary>Noise in 214 <span class="badge">notes asked for</span></summary>`)
+	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"   "},
+		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `name="an_`+strict.ID+`_next_steps" rows="2">Offer room 310 at 9</textarea>`, "what was typed for an action is kept")
 	require.Contains(t, page, "My inbox", "the refusal stays on the inbox")
 	require.Contains(t, page, "notes")
 	require.Contains(t, page, `<option value="`+inID+`" selected>`)
 	require.Contains(t, page, `<details id="my-shift" open>`, "the form refused is open")
 	require.Regexp(t, `<textarea id="ms-notes" name="notes" rows="3" required>   </textarea>\s*<span class="field-error">is required</span>`, page, "the field refused is marked")
-	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"Room 12 waits on a plumber."}})
+	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"Room 12 waits on a plumber."},
+		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}, "an_" + strict.ID + "_f_room_number": {"214"}, "an_" + a.ID + "_summary": {" "}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, page, "Shift handover from "+outID)
-	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Shift handover started: 1 handover requested.</p>`, "confirmed, as every form is")
+	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Shift handover started: 2 handovers requested.</p>`, "confirmed, as every form is")
+	var handed struct {
+		Handovers []struct {
+			Notes struct {
+				Summary   string            `json:"summary"`
+				NextSteps string            `json:"next_steps"`
+				Fields    map[string]string `json:"fields"`
+			} `json:"notes"`
+		} `json:"handovers"`
+	}
+	require.Eventually(t, func() bool {
+		return out.call(http.MethodGet, "/api/v1/actions/"+strict.ID, nil, &handed) == http.StatusOK && len(handed.Handovers) == 1
+	}, 10*time.Second, 50*time.Millisecond)
+	require.Equal(t, "Room 12 waits on a plumber.", handed.Handovers[0].Notes.Summary)
+	require.Equal(t, "Offer room 310 at 9", handed.Handovers[0].Notes.NextSteps)
+	require.Equal(t, map[string]string{"room_number": "214"}, handed.Handovers[0].Notes.Fields)
 }
 
 // A create that routing finds nobody for says why: nobody of the team has the authority it needs,
@@ -993,9 +1023,12 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 		"priority": "normal", "owner_id": "alice", "due_in": "2h",
 	}, &a))
 	w := signedIn(t, st, "demo-alice")
-	// The end-of-shift warning does not count it among those a shift handover passes on.
+	// Her shift handover asks for them too, a field each, for this action.
 	_, page := w.do(http.MethodGet, "/inbox", nil)
-	require.Regexp(t, `id="form-on-shift" data-confirm="[^"]*(but not|on: not) [^"]*the \d+ whose policy asks? for notes a shift handover cannot give`, page)
+	require.Contains(t, page, `name="an_`+a.ID+`_f_amount"`)
+	require.Contains(t, page, `name="an_`+a.ID+`_f_payment_reference"`)
+	require.NotRegexp(t, `id="form-on-shift" data-confirm="[^"]*whose policy asks? for notes a shift handover cannot give`, page,
+		"ending the shift does not count it among those a shift handover cannot pass on")
 	_, page = w.do(http.MethodGet, "/actions/new", nil)
 	require.Regexp(t, `<datalist id="categories"><option value="request">.*<option value="refund">`, page, "the new action form offers the categories with a policy")
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
