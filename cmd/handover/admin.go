@@ -266,7 +266,11 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 			total := 0
 			err := store.EachUndeliveredWebhook(ctx, actionID, func(d models.WebhookDelivery) error {
 				total++
-				_, err := fmt.Fprintf(out, "%s\taction %s\t%d attempt(s)\tfailing since %s\tlast %s: %s\n", d.ID, d.ActionID,
+				of := "action " + d.ActionID
+				if d.ActionID == "" {
+					of = "a customer's erasure" // customer.erased names no action
+				}
+				_, err := fmt.Fprintf(out, "%s\t%s\t%d attempt(s)\tfailing since %s\tlast %s: %s\n", d.ID, of,
 					d.Attempts, d.FailedAt.UTC().Format(time.RFC3339), d.LastAttemptAt.UTC().Format(time.RFC3339), d.LastError)
 				return err
 			})

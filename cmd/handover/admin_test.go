@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -174,19 +175,24 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 	require.NoError(t, err, out)
 	store := modelstest.Open(t, "sqlite:"+filepath.Join(dir, "readmodel.db"))
 	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
-	for _, id := range []string{"a1/2/handover_requested/bob", "a2/4/escalated/role:supervisor@desk"} {
-		ev, err := json.Marshal(activities.WebhookEvent{ID: id, Type: "action.handover_requested", ActionID: id[:2], Message: "m"})
+	for _, id := range []string{"a1/2/handover_requested/bob", "a2/4/escalated/role:supervisor@desk", "erasure/G-1/2026-12-03T09:00:00Z"} {
+		action := id[:2]
+		if strings.HasPrefix(id, "erasure/") {
+			action = "" // a customer's erasure names no action
+		}
+		ev, err := json.Marshal(activities.WebhookEvent{ID: id, Type: "action.handover_requested", ActionID: action, Message: "m"})
 		require.NoError(t, err)
 		require.NoError(t, store.WebhookFailed(context.Background(), models.WebhookDelivery{
-			ID: id, ActionID: id[:2], Event: string(ev), LastError: "webhook answered 503 Service Unavailable", LastAttemptAt: at,
+			ID: id, ActionID: action, Event: string(ev), LastError: "webhook answered 503 Service Unavailable", LastAttemptAt: at,
 		}))
 	}
 
 	out, err = run(nil, "admin", "webhooks", "list")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "a1/2/handover_requested/bob\taction a1\t1 attempt(s)\tfailing since 2026-12-03T09:00:00Z")
+	require.Contains(t, out, "erasure/G-1/2026-12-03T09:00:00Z\ta customer's erasure\t1 attempt(s)")
 	require.Contains(t, out, "503 Service Unavailable")
-	require.Contains(t, out, "2 undelivered webhook(s)")
+	require.Contains(t, out, "3 undelivered webhook(s)")
 	out, err = run(nil, "admin", "webhooks", "list", "--action", "a2")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "1 undelivered webhook(s)")
@@ -215,9 +221,10 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again, 0 held back behind one of their action that failed")
 	out, err = run(hook, "admin", "webhooks", "redeliver")
 	require.NoError(t, err, out)
-	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again, 0 held back behind one of their action that failed")
+	require.Contains(t, out, "2 webhook(s) delivered, 0 failed again, 0 held back behind one of their action that failed")
 	mu.Lock()
-	require.Equal(t, []string{"a2/4/escalated/role:supervisor@desk", "a1/2/handover_requested/bob"}, got)
+	require.ElementsMatch(t, []string{"a2/4/escalated/role:supervisor@desk", "a1/2/handover_requested/bob", "erasure/G-1/2026-12-03T09:00:00Z"}, got)
+	require.Equal(t, "a2/4/escalated/role:supervisor@desk", got[0], "the action asked for first")
 	mu.Unlock()
 	out, err = run(nil, "admin", "webhooks", "list")
 	require.NoError(t, err, out)
