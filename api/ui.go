@@ -560,9 +560,15 @@ func spokenFields(msg string) string {
 		if !ok {
 			words = label(name[strings.LastIndexByte(name, '.')+1:])
 		}
+		if words == "" {
+			words = name // a path ending in a name the body left empty ("action_notes.x.")
+		}
 		if g[4] != "" {
 			n, _ := strconv.Atoi(g[4])
 			words += fmt.Sprintf(", item %d", n+1)
+		}
+		if words == "" {
+			return m
 		}
 		return g[1] + strings.ToUpper(words[:1]) + words[1:] + ": "
 	})

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/url"
 	"testing"
 	"time"
 
@@ -34,6 +35,8 @@ func TestSpokenFields(t *testing.T) {
 		"again_in: must be a duration":                              "Remind me again in: must be a duration",
 		"reason: photo_id and to_identify stay":                     "Reason: photo_id and to_identify stay",
 		"next: only when the result is not_done":                    "Next: only when the result is not done",
+		// A body's key left empty leaves a path ending in a dot: said as it is, never a panic.
+		"action_notes.x.: is not a known field": "Action_notes.x.: is not a known field",
 	} {
 		require.Equal(t, want, spokenFields(in), in)
 	}
@@ -79,4 +82,17 @@ func TestFieldErrorsInFormWords(t *testing.T) {
 		"next":   "only when the result is not done",
 		"due_in": "give a duration or a time, not both",
 	}, r.fields())
+}
+
+// The shift form's notes of each action are read from their fields' names; a name the form does
+// not make (no action, no note) or a blank value is left out.
+func TestShiftActionNotesFromTheForm(t *testing.T) {
+	got := shiftActionNotes(url.Values{
+		"an_a1_summary": {"Cot for 214"}, "an_a1_f_room_number": {"214"}, "an_a1_risks": {"  "},
+		"an_a2_next_steps": {"Call at 9"}, "an_x_": {"v"}, "an__": {"v"}, "an_a3_f_": {"v"}, "notes": {"shift"},
+	})
+	require.Equal(t, map[string]map[string]any{
+		"a1": {"summary": "Cot for 214", "fields": map[string]string{"room_number": "214"}},
+		"a2": {"next_steps": "Call at 9"},
+	}, got)
 }

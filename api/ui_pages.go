@@ -292,8 +292,8 @@ func shiftActionNotes(f url.Values) map[string]map[string]any {
 	for k, v := range f {
 		rest, ok := strings.CutPrefix(k, "an_")
 		id, note, found := strings.Cut(rest, "_")
-		if !ok || !found || len(v) == 0 || strings.TrimSpace(v[0]) == "" {
-			continue
+		if !ok || !found || id == "" || note == "" || note == "f_" || len(v) == 0 || strings.TrimSpace(v[0]) == "" {
+			continue // not one of the form's (a name made up elsewhere), or left blank
 		}
 		n := out[id]
 		if n == nil {
