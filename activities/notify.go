@@ -212,7 +212,7 @@ func (a *Activities) NotifyErasure(ctx context.Context, e workflows.Erasure) err
 		who = "customer " + e.CustomerRef
 	}
 	ev := WebhookEvent{
-		ID: "erasure/" + cmp.Or(e.CustomerRef, e.ActionID) + "/" + e.At.UTC().Format(time.RFC3339Nano), Type: workflows.ErasureWebhookType,
+		ID: workflows.ErasureWorkflowID(e), Type: workflows.ErasureWebhookType,
 		ActionID: e.ActionID, ActorID: e.ActorID, Cause: workflows.CauseRequest, OccurredAt: e.At,
 		Message:     "The personal data of " + who + " was erased: erase the copies you keep.",
 		CustomerRef: e.CustomerRef,

@@ -186,8 +186,10 @@ func (s *server) tellErasure(ctx context.Context, er models.Erasure, actorID str
 		ID: workflows.ErasureWorkflowID(e), TaskQueue: workflows.TaskQueue,
 	}, workflows.ErasureWorkflowName, e)
 	if err != nil {
-		s.Log.ErrorContext(ctx, "the integration could not be told of an erasure: tell it yourself", "error", err,
-			"action_id", er.ActionID, "staff_id", actorID)
+		// The reference stays out of the log (it may identify the customer): the audit trail's
+		// customer_erased entry of this time names it.
+		s.Log.ErrorContext(ctx, "the integration could not be told of an erasure: tell it yourself (the audit trail's customer_erased entry of this time names the customer)",
+			"error", err, "erased_at", er.At, "action_id", er.ActionID, "staff_id", actorID)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -624,6 +625,13 @@ func testErasureToldToTheIntegration(t *testing.T, st *app.Stack, hooks *hookRec
 	require.NotContains(t, erased.Message, "Lindqvist")
 	require.Nil(t, erased.Customer)
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
+
+	// A reference of any characters (its workflow is named by a digest of it).
+	accented := "Müller/7 ü " + ref
+	body["customer"] = map[string]any{"ref": accented, "name": "Herr Müller"}
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", body, nil))
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+url.PathEscape(accented), nil, nil))
+	hooks.waitMatching(t, "", "customer.erased", func(ev activities.WebhookEvent) bool { return ev.CustomerRef == accented })
 
 	// A walk-in, erased through their action.
 	delete(body, "customer")

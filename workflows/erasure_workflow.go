@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -24,13 +26,17 @@ type Erasure struct {
 	At          time.Time `json:"at"`
 }
 
-// ErasureWorkflowID is the erasure notice's workflow: one per erasure.
+// ErasureWorkflowID is the erasure notice's workflow, one per erasure, and the ID of its webhook
+// delivery. It names the customer by a digest of their reference (or their action), not the
+// reference itself: workflow IDs and the logs that show them carry no customer's data, and a
+// reference may hold any character.
 func ErasureWorkflowID(e Erasure) string {
 	who := e.CustomerRef
 	if who == "" {
 		who = "action:" + e.ActionID
 	}
-	return "erasure/" + who + "/" + e.At.UTC().Format(time.RFC3339Nano)
+	sum := sha256.Sum256([]byte(who))
+	return "erasure/" + hex.EncodeToString(sum[:8]) + "/" + e.At.UTC().Format(time.RFC3339Nano)
 }
 
 // ErasureNoticeWorkflow tells the integration that a customer's personal data was erased, so that
