@@ -237,11 +237,6 @@ func idempotencyKey(c *gin.Context) (string, error) {
 		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "is given more than once: send one"})
 	}
 	key := c.GetHeader("Idempotency-Key")
-	if key == "" && len(c.Request.Header.Values("Idempotency-Key")) == 1 {
-		// Sent empty (a variable left unset in the client): taken as none, a retry would apply
-		// the command again.
-		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "is empty: send a key, or leave the header out"})
-	}
 	if len(key) > 200 {
 		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
 	}

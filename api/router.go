@@ -171,7 +171,7 @@ func newEngine(d Deps) *gin.Engine {
 	s.ui.engine = r
 	s.mountUI(r)
 
-	v1 := r.Group("/api/v1", s.bounded, s.authenticate, s.limit)
+	v1 := r.Group("/api/v1", s.bounded, s.authenticate, s.limit, s.noEmptyKey)
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.noQuery, s.handle(s.eraseCustomer))
 	v1.GET("/audit", s.handle(s.listAudit))
@@ -237,6 +237,19 @@ func (s *server) takes(names ...string) gin.HandlerFunc {
 			writeError(c, s.Log, invalidFields(fields...))
 			c.Abort()
 		}
+	}
+}
+
+// noEmptyKey refuses, on every request that may change something, an Idempotency-Key header sent
+// empty (a client's key variable left unset): taken as none, a retry would apply the change again,
+// where the client asked for it once.
+func (s *server) noEmptyKey(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		return
+	}
+	if keys := c.Request.Header.Values("Idempotency-Key"); len(keys) == 1 && keys[0] == "" {
+		writeError(c, s.Log, invalidFields(FieldError{Field: "Idempotency-Key", Message: "is empty: send a key, or leave the header out"}))
+		c.Abort()
 	}
 }
 

@@ -215,6 +215,28 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		"Idempotency-Key", ""), "an empty key (a variable left unset) would protect nothing")
 	require.Equal(t, "Idempotency-Key", badKey.Errors[0].Field)
 	require.Contains(t, badKey.Detail, "is empty: send a key, or leave the header out")
+	// On every request that changes something, whatever it is: nothing is made.
+	team := modelstest.Name("emptykey")
+	for _, r := range []struct {
+		who          caller
+		method, path string
+		body         map[string]any
+	}{
+		{root, "POST", "/api/v1/teams", map[string]any{"id": team, "name": "Empty key"}},
+		{root, "POST", "/api/v1/staff/bob/tokens", map[string]any{"label": "empty key"}},
+		{alice, "POST", "/api/v1/shifts/end", nil},
+		{root, "DELETE", "/api/v1/customers/G-1001", nil},
+	} {
+		badKey = problem{}
+		require.Equal(t, http.StatusUnprocessableEntity, r.who.call(r.method, r.path, r.body, &badKey, "Idempotency-Key", ""), r.path)
+		require.Equal(t, "Idempotency-Key", badKey.Errors[0].Field, r.path)
+	}
+	require.Equal(t, http.StatusNotFound, root.call("GET", "/api/v1/teams/"+team+"/calendar", nil, nil), "no team was made")
+	var me struct {
+		OnShift bool `json:"on_shift"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me", nil, &me))
+	require.True(t, me.OnShift, "her shift did not end")
 
 	// A handover to someone below the action's authority.
 	erin := as(t, st, "erin")
