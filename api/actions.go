@@ -537,6 +537,9 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 // in business time, and its follow-ups.
 const calendarSnapshotSpan = 3 * 366 * 24 * time.Hour
 
+// emptyParameter is the refusal of a query parameter given empty.
+const emptyParameter = "is empty: give a value, or leave it out"
+
 // queryFields refuses the query parameters a route does not take (what says what they are not),
 // those given twice but the repeatable ones, and those given empty, in the order of their names.
 func queryFields(c *gin.Context, what string, known []string, repeatable ...string) []FieldError {
@@ -552,7 +555,7 @@ func queryFields(c *gin.Context, what string, known []string, repeatable ...stri
 		case slices.Contains(values, ""):
 			// An empty filter read as no filter would list everything (every customer's actions for
 			// customer_ref=), and an empty cursor would start a sweep again from its first page.
-			fields = append(fields, FieldError{Field: name, Message: "is empty: give a value, or leave it out"})
+			fields = append(fields, FieldError{Field: name, Message: emptyParameter})
 		}
 	}
 	slices.SortFunc(fields, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })

@@ -219,7 +219,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.PATCH("/staff/:id", s.handle(s.patchStaff))
 	v1.POST("/staff/:id/tokens", s.handle(s.issueToken))
 	v1.GET("/staff/:id/tokens", s.takes(), s.handle(s.listTokens))
-	v1.DELETE("/staff/:id/tokens", s.accepts("label"), s.handle(s.revokeTokens))
+	v1.DELETE("/staff/:id/tokens", s.revocationQuery, s.handle(s.revokeTokens))
 	v1.GET("/policies", s.takes(), s.handle(s.listPolicies))
 	v1.GET("/policies/:category", s.takes("version"), s.handle(s.getPolicy))
 	v1.PUT("/policies/:category", s.handle(s.putPolicy))
@@ -249,6 +249,18 @@ func (s *server) noEmptyKey(c *gin.Context) {
 	}
 	if keys := c.Request.Header.Values("Idempotency-Key"); len(keys) == 1 && keys[0] == "" {
 		writeError(c, s.Log, invalidFields(FieldError{Field: "Idempotency-Key", Message: "is empty: send a key, or leave the header out"}))
+		c.Abort()
+	}
+}
+
+// revocationQuery is accepts("label") for a revocation of tokens, but for an empty label, which
+// names the tokens issued without one.
+func (s *server) revocationQuery(c *gin.Context) {
+	fields := slices.DeleteFunc(queryFields(c, "is not a parameter of this request", []string{"label"}), func(f FieldError) bool {
+		return f.Field == "label" && f.Message == emptyParameter
+	})
+	if len(fields) > 0 {
+		writeError(c, s.Log, invalidFields(fields...))
 		c.Abort()
 	}
 }

@@ -516,6 +516,13 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"label": "kitchen tablet", "revoked": 1}`, trail[0].Detail)
 
+	// One issued without a label is revoked by the empty label.
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff/"+person+"/tokens", map[string]any{}, &issued))
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/staff/"+person+"/tokens?label=", nil, &revoked))
+	require.Equal(t, 1, revoked.Revoked)
+	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: issued.Token}.call("GET", "/api/v1/me", nil, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("DELETE", "/api/v1/staff/"+person+"/tokens?label=a&label=b", nil, &p), "one label at a time")
+
 	revoked.Label = ""
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/staff/"+person+"/tokens", nil, &revoked))
 	require.Equal(t, 2, revoked.Revoked, "the test's token and the new one")
