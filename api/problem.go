@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -377,14 +378,19 @@ func jsonKind(kind reflect.Kind) string {
 	}
 }
 
-// fieldPath drops the struct name the validator puts first: "createAction.customer.ref" -> "customer.ref".
+// fieldPath drops the struct name the validator puts first: "createAction.customer.ref" -> "customer.ref",
+// and names a map's entry as the other refusals do, "action_notes.<id>.risks", where the validator
+// writes "action_notes[<id>].risks" (a list's item keeps its index: "required_fields[1]").
 func fieldPath(ns string) string {
 	_, rest, ok := strings.Cut(ns, ".")
 	if !ok {
 		return ns
 	}
-	return rest
+	return mapKey.ReplaceAllString(rest, ".$1")
 }
+
+// mapKey is a map's key in a validator's namespace: in brackets, and not an index.
+var mapKey = regexp.MustCompile(`\[([^\]]*[^0-9\]][^\]]*)\]`)
 
 func ruleMessage(fe validator.FieldError) string {
 	switch fe.Tag() {

@@ -29,7 +29,7 @@ type shiftRequest struct {
 	AcceptWithin string `json:"accept_within" binding:"max=32"`
 	// ActionNotes are notes of each action's own, by its ID (left out of the request's hash when
 	// not sent).
-	ActionNotes map[string]shiftNotesRequest `json:"action_notes,omitempty" binding:"max=1000,dive"`
+	ActionNotes map[string]*shiftNotesRequest `json:"action_notes,omitempty" binding:"max=1000,dive"`
 }
 
 // shiftNotesRequest is one action's own notes in a shift handover: those of a handover, but for
@@ -60,6 +60,10 @@ func (r *shiftRequest) checkFields() []FieldError {
 	_, err := parseWithin("accept_within", r.AcceptWithin)
 	problems := fieldsOf(err)
 	for _, id := range slices.Sorted(maps.Keys(r.ActionNotes)) {
+		if r.ActionNotes[id] == nil {
+			problems = append(problems, FieldError{Field: "action_notes." + id, Message: "must be an object of notes (summary, done_so_far, next_steps, risks, fields)"})
+			continue
+		}
 		problems = append(problems, fieldsOf(checkNoteFields("action_notes."+id, r.ActionNotes[id].Fields))...)
 	}
 	return problems

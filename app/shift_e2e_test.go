@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -378,6 +379,12 @@ func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{strict.ID: map[string]any{"fields": map[string]any{"Room": "214"}}}), &p))
 	require.Equal(t, "action_notes."+strict.ID+".fields", p.Errors[0].Field)
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{strict.ID: nil}), &p))
+	require.Equal(t, "action_notes."+strict.ID, p.Errors[0].Field, "null is no notes")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{strict.ID: map[string]any{"risks": strings.Repeat("r", 4001)}}), &p))
+	require.Equal(t, "action_notes."+strict.ID+".risks", p.Errors[0].Field, "named as the other fields of action_notes are")
 	var second shiftProgress
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{strict.ID: map[string]any{
 		"summary": "Guest in 214 complained about noise", "next_steps": "Offer a room change at 9", "risks": "Guest is a regular",
