@@ -266,13 +266,17 @@ type shiftNotesRow struct {
 	// which a shift handover does not carry.
 	Core, Fields []string
 	NoContext    bool
+	// NextAsked is set when the policy asks for next steps, which the form always has a field for.
+	NextAsked bool
 }
 
 func newShiftNotesRow(id, title string, required []string) shiftNotesRow {
 	r := shiftNotesRow{ID: id, Title: title}
 	for _, f := range required {
 		switch f {
-		case "summary", "next_steps":
+		case "summary": // the shift's notes give it
+		case "next_steps":
+			r.NextAsked = true
 		case "customer_context":
 			r.NoContext = true
 		case "done_so_far", "risks":
@@ -1351,9 +1355,11 @@ func (s *server) uiShift(c *gin.Context) {
 	}
 	counts := map[string]int{}
 	ids := make([]string, 0, len(p.Items))
-	for _, it := range p.Items {
+	for i, it := range p.Items {
 		counts[it.Status]++
 		ids = append(ids, it.ActionID)
+		// The API's field is, on a page, the shift handover form's notes for each action.
+		p.Items[i].Reason = strings.Replace(it.Reason, "its own notes (action_notes)", "the shift handover form's notes for each action", 1)
 	}
 	// The titles, owners and statuses of the actions the viewer may see, a list (one read) per
 	// 200 of them.

@@ -361,6 +361,9 @@ func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 		plain.ID:  {"requested", ""},
 		strict.ID: {"skipped", "its " + complaint + " policy asks every handover for room number and next steps, which this shift handover does not give: give them in its own notes (action_notes), or its owner hands it over from its own page, or a supervisor reassigns it there"},
 	}, got)
+	// The page says where to give them in its own words.
+	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+	require.Contains(t, page, "which this shift handover does not give: give them in the shift handover form&#39;s notes for each action, or its owner hands it over")
 
 	// Given in the action's own notes, they go with its handover, the shift's text after its own
 	// summary. Notes for an action this shift handover does not hand over (plain, in the first

@@ -474,6 +474,8 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, own, `<label for="an-`+strict.ID+`-f-room_number">Room number (asked for by its policy; optional here, but without it the action is not handed over)</label>`)
 	require.Contains(t, own, `<input id="an-`+strict.ID+`-f-room_number" name="an_`+strict.ID+`_f_room_number" maxlength="1000" value="">`)
 	require.Contains(t, own, `<summary>Noise in 214 <span class="badge">notes asked for</span></summary>`)
+	require.Contains(t, own, `<label for="an-`+strict.ID+`-next_steps">Next steps (asked for by its policy; optional here, but without it the action is not handed over)</label>`)
+	require.Contains(t, own, `<label for="an-`+a.ID+`-next_steps">Next steps (optional)</label>`)
 	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"   "},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
