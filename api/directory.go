@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -363,6 +364,17 @@ func busyRefusal(was models.Staff, change string, above int, busy models.StaffBu
 
 type tokenRequest struct {
 	Label string `json:"label" binding:"max=200"`
+}
+
+// checkFields refuses a label a list of tokens would not show as one line, or that does not say
+// what it is for: one with a control character (a line break), or of spaces only. Spaces around
+// it are dropped, so that "tablet " is revoked as "tablet".
+func (r *tokenRequest) checkFields() []FieldError {
+	r.Label = strings.TrimSpace(r.Label)
+	if strings.ContainsFunc(r.Label, unicode.IsControl) {
+		return []FieldError{{Field: "label", Message: "must be one line of text without control characters"}}
+	}
+	return nil
 }
 
 type tokenJSON struct {

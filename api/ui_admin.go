@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
@@ -59,8 +60,29 @@ type staffRow struct {
 	staffView
 	Edit   formView
 	Tokens formView
-	// Live are the person's live tokens, by label, each with its own revocation.
-	Live []models.LiveToken
+	// Live are the person's live tokens, by label (those of one label together, as one revocation
+	// takes them all), each label with its own revocation.
+	Live []liveLabel
+}
+
+// liveLabel is the live tokens of one label: how many, and when the first was issued.
+type liveLabel struct {
+	Label     string
+	Count     int
+	CreatedAt time.Time
+}
+
+// byLabel puts tokens of one label together, in the order of the first of each.
+func byLabel(tokens []models.LiveToken) []liveLabel {
+	var out []liveLabel
+	for _, t := range tokens {
+		if i := slices.IndexFunc(out, func(l liveLabel) bool { return l.Label == t.Label }); i >= 0 {
+			out[i].Count++
+			continue
+		}
+		out = append(out, liveLabel{Label: t.Label, Count: 1, CreatedAt: t.CreatedAt})
+	}
+	return out
 }
 
 // tokenNamed says which tokens a label picks: "labelled "front desk PC"", or "without a label".
@@ -170,7 +192,7 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 		return
 	}
 	for i := range staffRows {
-		staffRows[i].Live = live[staffRows[i].ID]
+		staffRows[i].Live = byLabel(live[staffRows[i].ID])
 	}
 	// The integration's failing deliveries, the oldest first: the administrator hears of them here,
 	// not only from the CLI and the metrics.

@@ -485,7 +485,10 @@ func testOtherTeamScope(t *testing.T, st *app.Stack) {
 	// A token changed without a gap: a new one with a new label is issued and put in use, then the
 	// old one is revoked by its label, and only it stops working.
 	tablet := issued.Token
-	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff/"+person+"/tokens", map[string]any{"label": "kitchen tablet 2"}, &issued))
+	require.Equal(t, http.StatusUnprocessableEntity, root.call("POST", "/api/v1/staff/"+person+"/tokens", map[string]any{"label": "kitchen\ntablet"}, &p), "one line")
+	require.Equal(t, "label", p.Errors[0].Field)
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff/"+person+"/tokens", map[string]any{"label": "  kitchen tablet 2 "}, &issued))
+	require.Equal(t, "kitchen tablet 2", issued.Label, "the spaces around it dropped")
 	var live struct {
 		StaffID string `json:"staff_id"`
 		Items   []struct {

@@ -1143,7 +1143,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `id="review-rates">\s*<span class="badge">time to accept \d+(s|m|h \d+m) median, \d+(s|m|h \d+m) at the 90th percentile</span>\s*<span class="badge">decline rate \d+%</span><span class="badge">expiry rate \d+%</span>`, page)
 	// Every figure by situation, not only those the charts draw.
 	require.Contains(t, page, `<table class="grid" id="by-situation">`)
-	require.Regexp(t, `<tr><th scope="row">[^<]+</th><td>[1-9]\d*</td><td>[1-9]\d*</td><td>\d+</td><td>\d+</td><td>(\d+%|none yet)</td><td>(\d+%|none yet)</td><td>\d+(s|m|h \d+m)</td><td>\d+(s|m|h \d+m)</td><td>(\d+%|none yet) of \d+</td><td>\d+</td><td>\d+</td><td>([1-5]\.\d of 5 \(\d+\)|none yet)</td></tr>`, page,
+	require.Regexp(t, `<tr><th scope="row">[^<]+</th><td>[1-9]\d*</td><td>[1-9]\d*</td><td>\d+</td><td>\d+</td><td>(\d+%|none yet)</td><td>(\d+%|none yet)</td><td>\d+(s|m|h \d+m)</td><td>\d+(s|m|h \d+m)</td><td>(\d+% of [1-9]\d*|none completed)</td><td>\d+</td><td>\d+</td><td>([1-5]\.\d of 5 \(\d+\)|none yet)</td></tr>`, page,
 		"a situation's row: made, accepted, declined, expired, rates, time to accept, on time, bounces, escalations, feedback")
 	require.Regexp(t, `feedback [1-5]\.\d of 5 \([1-9]\d*\)`, page, "the feedback average, one decimal")
 	require.Contains(t, page, `id="time-held"`)
