@@ -163,7 +163,11 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	// Notes of an action's own are for an action this shift handover hands over.
 	var strays []FieldError
 	for _, id := range slices.Sorted(maps.Keys(req.ActionNotes)) {
-		if !slices.ContainsFunc(actions, func(a models.Action) bool { return a.ID == id }) {
+		switch {
+		case inShift[id] != "":
+			strays = append(strays, FieldError{Field: "action_notes." + id, Message: fmt.Sprintf(
+				"is being handed over in shift handover %s, which waits for its answer: this one leaves it to that one", inShift[id])})
+		case !slices.ContainsFunc(actions, func(a models.Action) bool { return a.ID == id }):
 			strays = append(strays, FieldError{Field: "action_notes." + id, Message: fmt.Sprintf(
 				"is not an open action of %s that this shift handover hands over", cmp.Or(from.Name, from.ID))})
 		}

@@ -375,6 +375,9 @@ func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{plain.ID: map[string]any{"next_steps": "x"}}), &p))
 	require.Equal(t, "action_notes."+plain.ID, p.Errors[0].Field)
+	require.Contains(t, p.Detail, "is being handed over in shift handover "+started.ID+", which waits for its answer")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{"no-such-action": map[string]any{"next_steps": "x"}}), &p))
 	require.Contains(t, p.Detail, "is not an open action of")
 	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", shift(map[string]any{strict.ID: map[string]any{"customer_context": "Flight at 6pm"}}), &p))
