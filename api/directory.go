@@ -406,16 +406,26 @@ func (s *server) issueToken(c *gin.Context) (int, any, error) {
 	return http.StatusCreated, tokenJSON{StaffID: id, Label: req.Label, Token: token}, nil
 }
 
+// tokensOf is the member of staff whose tokens an administrator reads or revokes (the path's id),
+// once the caller is known to be one and the person to exist.
+func (s *server) tokensOf(c *gin.Context) (string, error) {
+	if err := requireAdmin(c); err != nil {
+		return "", err
+	}
+	id := c.Param("id")
+	if _, err := s.Store.GetStaff(c.Request.Context(), id); err != nil {
+		return "", named(err, "member of staff", id)
+	}
+	return id, nil
+}
+
 // revokeTokens revokes every token of a member of staff, or with ?label= those of that label only
 // (an integration's old token, once its new one is in use), and with them the UI sessions they
 // signed in.
 func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
-	if err := requireAdmin(c); err != nil {
+	id, err := s.tokensOf(c)
+	if err != nil {
 		return 0, nil, err
-	}
-	id := c.Param("id")
-	if _, err := s.Store.GetStaff(c.Request.Context(), id); err != nil {
-		return 0, nil, named(err, "member of staff", id)
 	}
 	if id == principal(c).ID {
 		return 0, nil, errorf(kindConflict, "these are your own tokens: sign out, or have another administrator (or `handover admin revoke-tokens`) revoke them")
@@ -461,12 +471,9 @@ func (s *server) noSuchLabel(ctx context.Context, id, label string) error {
 // listTokens lists a person's live tokens by label and when each was issued (never the tokens):
 // which to revoke once an integration uses its new one.
 func (s *server) listTokens(c *gin.Context) (int, any, error) {
-	if err := requireAdmin(c); err != nil {
+	id, err := s.tokensOf(c)
+	if err != nil {
 		return 0, nil, err
-	}
-	id := c.Param("id")
-	if _, err := s.Store.GetStaff(c.Request.Context(), id); err != nil {
-		return 0, nil, named(err, "member of staff", id)
 	}
 	live, err := s.Store.LiveTokens(c.Request.Context(), id)
 	if err != nil {
