@@ -71,9 +71,12 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 	dataDir := t.TempDir()
 	httpAddr := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	temporalPort := strconv.Itoa(freePort(t))
+	// The Temporal Web UI on a free port too: on its default (8233) the test failed beside a
+	// `handover dev` someone was running, and that one's UI could not start beside the test.
+	uiPort := strconv.Itoa(freePort(t))
 	base := "http://" + httpAddr
 	start := func() *exec.Cmd {
-		return startDev(t, bin, dataDir, httpAddr, temporalPort, []string{"HANDOVER_SECURE_COOKIES=true"})
+		return startDev(t, bin, dataDir, httpAddr, temporalPort, []string{"HANDOVER_SECURE_COOKIES=true"}, "--temporal-ui-port", uiPort)
 	}
 	body := func(key string) map[string]any {
 		return map[string]any{
