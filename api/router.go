@@ -227,16 +227,17 @@ func newEngine(d Deps) *gin.Engine {
 	return r
 }
 
-// handle adapts the usual handler shape: the status and body of the answer, or an error that
-// writeError turns into a problem document.
 // takes refuses a read given a query parameter other than names, or one of them given twice (422
 // naming it), as the lists do: a misspelt parameter would otherwise be ignored in silence.
 func (s *server) takes(names ...string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if fields := queryFields(c, "is not a parameter of this read", names); len(fields) > 0 {
-			writeError(c, s.Log, invalidFields(fields...))
-			c.Abort()
-		}
+	return func(c *gin.Context) { s.refuse(c, queryFields(c, "is not a parameter of this read", names)) }
+}
+
+// refuse answers 422 naming fields, and stops the request there, when there are any.
+func (s *server) refuse(c *gin.Context, fields []FieldError) {
+	if len(fields) > 0 {
+		writeError(c, s.Log, invalidFields(fields...))
+		c.Abort()
 	}
 }
 
@@ -248,38 +249,27 @@ func (s *server) noEmptyKey(c *gin.Context) {
 		return
 	}
 	if keys := c.Request.Header.Values("Idempotency-Key"); len(keys) == 1 && keys[0] == "" {
-		writeError(c, s.Log, invalidFields(FieldError{Field: "Idempotency-Key", Message: "is empty: send a key, or leave the header out"}))
-		c.Abort()
+		s.refuse(c, []FieldError{{Field: "Idempotency-Key", Message: "is empty: send a key, or leave the header out"}})
 	}
 }
 
-// revocationQuery is accepts("label") for a revocation of tokens, but for an empty label, which
-// names the tokens issued without one.
+// revocationQuery refuses, on a revocation of tokens, a query parameter other than label, or
+// label given twice (422 naming it); an empty label is taken: it names the tokens issued without
+// one.
 func (s *server) revocationQuery(c *gin.Context) {
-	fields := slices.DeleteFunc(queryFields(c, "is not a parameter of this request", []string{"label"}), func(f FieldError) bool {
+	s.refuse(c, slices.DeleteFunc(queryFields(c, "is not a parameter of this request", []string{"label"}), func(f FieldError) bool {
 		return f.Field == "label" && f.Message == emptyParameter
-	})
-	if len(fields) > 0 {
-		writeError(c, s.Log, invalidFields(fields...))
-		c.Abort()
-	}
+	}))
 }
 
 // noQuery refuses a query parameter on a request that takes none (422 naming it): on an erasure
 // or a revocation, a parameter such as dry_run=true ignored in silence would do what it asked not to.
-func (s *server) noQuery(c *gin.Context) { s.accepts()(c) }
-
-// accepts refuses, on a request that changes something, a query parameter other than names (422
-// naming it), as noQuery does every one.
-func (s *server) accepts(names ...string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		if fields := queryFields(c, "is not a parameter of this request", names); len(fields) > 0 {
-			writeError(c, s.Log, invalidFields(fields...))
-			c.Abort()
-		}
-	}
+func (s *server) noQuery(c *gin.Context) {
+	s.refuse(c, queryFields(c, "is not a parameter of this request", nil))
 }
 
+// handle adapts the usual handler shape: the status and body of the answer, or an error that
+// writeError turns into a problem document.
 func (s *server) handle(h func(c *gin.Context) (int, any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		status, body, err := h(c)
