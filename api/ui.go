@@ -567,10 +567,7 @@ func spokenFields(msg string) string {
 			n, _ := strconv.Atoi(g[4])
 			words += fmt.Sprintf(", item %d", n+1)
 		}
-		if words == "" {
-			return m
-		}
-		return g[1] + strings.ToUpper(words[:1]) + words[1:] + ": "
+		return g[1] + capitalized(words) + ": "
 	})
 }
 

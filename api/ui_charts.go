@@ -127,10 +127,12 @@ func reportCharts(r models.HandoverReport) []chart {
 func label(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
 // fieldLabel is a note field's name as a form's label: "Room number" for room_number.
-func fieldLabel(s string) string {
-	l := label(s)
-	if r, size := utf8.DecodeRuneInString(l); size > 0 {
-		return string(unicode.ToUpper(r)) + l[size:]
+func fieldLabel(s string) string { return capitalized(label(s)) }
+
+// capitalized is s with its first letter a capital.
+func capitalized(s string) string {
+	if r, size := utf8.DecodeRuneInString(s); size > 0 {
+		return string(unicode.ToUpper(r)) + s[size:]
 	}
-	return l
+	return s
 }
