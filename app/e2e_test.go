@@ -195,6 +195,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("paging with inserts", func(t *testing.T) { testPagingWithInserts(t, st) })
 			t.Run("inbox, shifts and feedback", func(t *testing.T) { testInboxShiftsFeedback(t, st) })
 			t.Run("follow-up recorded", func(t *testing.T) { testFollowUpRecorded(t, st) })
+			t.Run("reminded until the check", func(t *testing.T) { testRemindedUntilTheCheck(t, st) })
 			t.Run("work stays with someone who can act", func(t *testing.T) { testWorkStaysWithSomeoneWhoCanAct(t, st) })
 			t.Run("shift handover", func(t *testing.T) { testShiftHandover(t, st) })
 			t.Run("shift holds its named recipient", func(t *testing.T) { testShiftHoldsItsNamedRecipient(t, st) })

@@ -275,3 +275,55 @@ func testFollowUpRecorded(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, []any{"bob waits on housekeeping", "housekeeping agreed"}, notes)
 }
+
+// The hander asked to check at the due time is reminded again every follow_up_every until they
+// make the check; the check ends it.
+func testRemindedUntilTheCheck(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	category := modelstest.Name("remindcheck")
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+category,
+		map[string]any{"follow_up_every": "1s", "check_within": "1h", "clock": "24/7"}, nil))
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(merge(newAction("alice"), "due_in", "2s"), "category", category), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+	waitStatus(t, alice, a.ID, "checking", 0)
+	reminders := func() int {
+		var told struct {
+			Items []struct {
+				ActionID string `json:"action_id"`
+				Kind     string `json:"kind"`
+				Message  string `json:"message"`
+			} `json:"items"`
+		}
+		require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/notifications", nil, &told))
+		n := 0
+		for _, m := range told.Items {
+			if m.ActionID == a.ID && m.Kind == "follow_up" && strings.Contains(m.Message, "still waits for your check") {
+				n++
+			}
+		}
+		return n
+	}
+	require.Eventually(t, func() bool { return reminders() >= 2 }, 15*time.Second, 50*time.Millisecond,
+		"alice is reminded of the check every second")
+	var got action
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/check", map[string]any{"result": "done", "notes": "bob confirmed"}, &got))
+	require.Equal(t, "completed", got.Status)
+	var events struct {
+		Items []struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", path+"/events", nil, &events))
+	checkReminders := 0
+	for _, e := range events.Items {
+		if e.Type == "follow_up_reminder" && e.Data["check_by"] != nil {
+			checkReminders++
+			require.Equal(t, "alice", e.Data["hander_id"])
+		}
+	}
+	require.GreaterOrEqual(t, checkReminders, 2, "each reminder is on the timeline with the check_by it has")
+}

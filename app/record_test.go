@@ -28,7 +28,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v19-"
+const historyPrefix = "v20-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -157,6 +157,31 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", path+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", path+"/extend", map[string]any{"due_in": "2h", "reason": "the guest flies later"}, nil))
 		require.Equal(t, http.StatusOK, carol.call("POST", path+"/cancel", map[string]any{"reason": "the guest left"}, nil))
+	})
+	// Revision 16: the hander is reminded, every follow_up_every, until the check is made.
+	remind := modelstest.Name("remind")
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+remind, map[string]any{"follow_up_every": "1s", "check_within": "1h"}, nil))
+	recordFrom("check_reminded", merge(dueSoon("3s"), "category", remind), func(id string) {
+		path := "/api/v1/actions/" + id
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+		waitStatus(t, alice, id, "checking", 0)
+		require.Eventually(t, func() bool {
+			var events struct {
+				Items []struct {
+					Type string
+					Data map[string]any
+				} `json:"items"`
+			}
+			alice.call("GET", path+"/events", nil, &events)
+			return slices.ContainsFunc(events.Items, func(e struct {
+				Type string
+				Data map[string]any
+			}) bool {
+				return e.Type == "follow_up_reminder" && e.Data["check_by"] != nil
+			})
+		}, 15*time.Second, 25*time.Millisecond, "revision 16: the hander is reminded of the check")
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/check", map[string]any{"result": "done", "notes": "bob confirmed it"}, nil))
 	})
 	dave := as(t, st, "dave")
 	// One action may not repeat escalations within a minute: an administrator's policy may.

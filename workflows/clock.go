@@ -178,6 +178,7 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 		return stampPtr(s.resumed(*d, from, now, paused))
 	}
 	s.AssignBy, s.CheckBy, s.EscalateBy = move(s.AssignBy), move(s.CheckBy), move(s.EscalateBy)
+	s.CheckRemindAt = move(s.CheckRemindAt)
 	if h := s.PendingHandover(); h != nil {
 		h.ExpiresAt = move(h.ExpiresAt)
 	}

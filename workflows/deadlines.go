@@ -14,6 +14,8 @@ const (
 	DeadlineCheck    = "check"     // no check within check_within: escalate
 	DeadlineEscalate = "escalate"  // nobody acted within escalate_within: next level
 	DeadlineFollowUp = "follow_up" // remind the hander to check with the new owner
+	// DeadlineCheckReminder reminds the hander, again, that the action waits for their check.
+	DeadlineCheckReminder = "check_reminder"
 )
 
 // NextDeadline is the earliest timer the current state has, or a zero time when none.
@@ -49,6 +51,7 @@ func (s *State) NextDeadline() (time.Time, string) {
 	}
 	if s.Status == StatusChecking {
 		consider(s.CheckBy, DeadlineCheck)
+		consider(s.CheckRemindAt, DeadlineCheckReminder)
 	}
 	if s.Status == StatusEscalated {
 		consider(s.EscalateBy, DeadlineEscalate)
@@ -103,6 +106,12 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%q is due now: record its outcome.", s.Title))
 		if hander := s.lastHander(); hander != "" {
 			s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, is due: check it was done.", s.Title, s.who(s.OwnerID)))
+			s.CheckRemindAt = nil
+			if s.revision >= 16 && s.Policy.FollowUpEvery > 0 {
+				// Asked once, reminded until the check is made: the check deadline, when it comes
+				// first (a tie included), escalates instead.
+				s.CheckRemindAt = stampPtr(s.after(now, s.Policy.FollowUpEvery))
+			}
 			if s.handedOnShiftChange() {
 				s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, handed to %s at %s's shift change, is due: check it was done.", s.Title, s.who(s.OwnerID), s.who(hander)))
 			}
@@ -117,6 +126,12 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 			return s.remindEscalated(now)
 		}
 		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", s.span(s.Policy.EscalateWithin)))
+	case DeadlineCheckReminder:
+		hander := s.lastHander()
+		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": hander, "owner_id": s.OwnerID, "check_by": s.CheckBy})
+		s.notify(ev, NotifyFollowUp, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, still waits for your check: check it was done.", s.Title, s.who(s.OwnerID)))
+		s.CheckRemindAt = stampPtr(s.after(now, s.Policy.FollowUpEvery))
+		return []Event{ev}
 	case DeadlineFollowUp:
 		f := s.FollowUp
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})

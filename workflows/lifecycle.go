@@ -800,7 +800,7 @@ func (s *State) endPending(now time.Time, actorID, reason string) (*Handover, Ev
 
 // clearDeadlines stops every timer; the caller sets the ones the new status has.
 func (s *State) clearDeadlines() {
-	s.AssignBy, s.CheckBy, s.EscalateBy = nil, nil, nil
+	s.AssignBy, s.CheckBy, s.EscalateBy, s.CheckRemindAt = nil, nil, nil, nil
 }
 
 // CheckComplete refuses completion by anyone but the owner or a supervisor, or without an outcome.

@@ -214,6 +214,9 @@ type State struct {
 	AssignBy   *time.Time `json:"assign_by"`
 	CheckBy    *time.Time `json:"check_by"`
 	EscalateBy *time.Time `json:"escalate_by"`
+	// CheckRemindAt is when the person who handed the action over is next reminded to check it,
+	// while it waits for its check (revision 16); only read in status checking.
+	CheckRemindAt *time.Time `json:"check_remind_at,omitempty"`
 	// FollowUp is the next reminder for the person who handed the action over.
 	FollowUp *FollowUp `json:"follow_up"`
 	// Calendar is the team's calendar as it was when the action started; nil is open around the
@@ -568,7 +571,10 @@ func (s *State) WithHander(id string) {
 // title is the team's own text, not written for the customer), and escalates a check's "not done,
 // escalate" at least to the level above the person checking, as an escalation by hand (a
 // supervisor's check went to the supervisors, themselves among them).
-const CurrentRevision = 15
+// Revision 16 goes on reminding the hander while the action waits for its check, every
+// follow_up_every until the check is made (or check_within passes and it escalates), as the
+// follow-up reminders did before revision 14, now in the words of the check that is asked.
+const CurrentRevision = 16
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
