@@ -428,7 +428,7 @@ func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	if id == principal(c).ID {
-		return 0, nil, errorf(kindConflict, "these are your own tokens: sign out, or have another administrator (or `handover admin revoke-tokens`) revoke them")
+		return 0, nil, errorf(kindConflict, "these are your own tokens: sign out, or have another administrator revoke them (or run handover admin revoke-tokens)")
 	}
 	var labelled []string
 	label, byLabel := c.GetQuery("label")

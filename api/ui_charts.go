@@ -84,13 +84,8 @@ func labelWidth(bars []bar) int {
 // reportCharts draws the review report: time to accept and on-time completion by situation,
 // and escalations by reason.
 func reportCharts(r models.HandoverReport) []chart {
-	situations := make([]string, 0, len(r.BySituation))
-	for k := range r.BySituation {
-		situations = append(situations, k)
-	}
-	slices.Sort(situations)
 	var accept, onTime []bar
-	for _, sit := range situations {
+	for _, sit := range situationOrder(r.BySituation) {
 		f := r.BySituation[sit]
 		if f.TimeToAcceptP50 != nil {
 			secs := *f.TimeToAcceptP50

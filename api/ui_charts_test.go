@@ -5,9 +5,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/models"
 )
 
 // A chart's figures reach screen readers as a table; the drawing is hidden from them, and labels
@@ -51,4 +54,42 @@ func TestChartLabelsFitTheirColumn(t *testing.T) {
 	end, err := strconv.Atoi(labels[0][1])
 	require.NoError(t, err)
 	require.Greater(t, start, end, "the bars start right of the labels")
+}
+
+// The review lists situations in the workbook's order (routine, busy, quiet, let down), one a
+// later version adds after them; its teams by name, and only when it covers several.
+func TestReviewRowsInOrder(t *testing.T) {
+	rate := 0.5
+	f := func() *models.ReportFigures { return &models.ReportFigures{OnTimeRate: &rate, Completed: 2} }
+	r := models.HandoverReport{
+		BySituation: map[string]*models.ReportFigures{"let_down": f(), "busy": f(), "routine": f(), "storm": f()},
+		ByTeam:      map[string]*models.ReportFigures{"bar": f(), "desk": f()},
+	}
+	var keys []string
+	for _, row := range situationRows(r) {
+		keys = append(keys, row.Key)
+	}
+	require.Equal(t, []string{"routine", "busy", "let_down", "storm"}, keys)
+	var drawn []string
+	for _, m := range regexp.MustCompile(`<th scope="row">([^<]+)</th>`).FindAllStringSubmatch(string(reportCharts(r)[1].SVG), -1) {
+		drawn = append(drawn, m[1])
+	}
+	require.Equal(t, []string{"routine", "busy", "let down", "storm"}, drawn, "the on-time chart in the table's order")
+
+	teams := map[string]*teamSummary{"bar": {ID: "bar", Name: "Bar"}, "desk": {ID: "desk", Name: "Front desk"}}
+	rows := teamRows(r, "", teams)
+	require.Len(t, rows, 2)
+	require.Equal(t, "Bar", rows[0].Name)
+	require.Equal(t, "Front desk", rows[1].Name)
+	require.Nil(t, teamRows(r, "desk", teams), "one team's review: its own figures are above")
+}
+
+// Spans of two days and more keep their hours: 2 days 5h, not 2 days.
+func TestSpanTextKeepsTheHours(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		40 * time.Second: "40s", 5 * time.Minute: "5m", 26*time.Hour + 5*time.Minute: "26h 5m",
+		53 * time.Hour: "2 days 5h", 72 * time.Hour: "3 days",
+	} {
+		require.Equal(t, want, spanText(d), d.String())
+	}
 }

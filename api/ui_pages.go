@@ -112,7 +112,11 @@ func spanText(d time.Duration) string {
 	case d < 48*time.Hour:
 		return hoursMinutes(d)
 	}
-	return fmt.Sprintf("%d days", int(d.Hours()/24))
+	days, hours := int(d.Hours())/24, int(d.Hours())%24
+	if hours == 0 {
+		return fmt.Sprintf("%d days", days)
+	}
+	return fmt.Sprintf("%d days %dh", days, hours)
 }
 
 // hoursMinutes says a span of whole minutes in hours and minutes: "2h 5m".
@@ -1456,7 +1460,8 @@ func (s *server) uiManager(c *gin.Context) {
 	days := 30
 	if d := c.Query("days"); d != "" {
 		if !slices.Contains(reviewPeriods, d) {
-			s.uiError(c, http.StatusUnprocessableEntity, "The review covers the last "+strings.Join(reviewPeriods, ", ")+" days.")
+			last := len(reviewPeriods) - 1
+			s.uiError(c, http.StatusUnprocessableEntity, "The review covers the last "+strings.Join(reviewPeriods[:last], ", ")+" or "+reviewPeriods[last]+" days.")
 			return
 		}
 		days, _ = strconv.Atoi(d)
@@ -1489,6 +1494,7 @@ func (s *server) uiManager(c *gin.Context) {
 		"AllTeams": me.Manager,
 		"Teams":    summaries, "Report": report, "Days": days, "Team": team, "TeamName": teamName,
 		"Charts": reportCharts(report), "Held": heldRows(report.Overall), "Periods": reviewPeriods,
+		"Situations": situationRows(report), "ByTeam": teamRows(report, team, byTeam),
 		"ListLimit": models.ReportListLimit, "Weeks": weeks, "NextReview": models.NextWeekEnd(s.Now(), zone), "ReviewZone": zone.String(),
 	})
 }
@@ -1531,11 +1537,64 @@ func (s *server) readWeeks(c *gin.Context, team string) ([]reviewWeek, bool) {
 // reviewPeriods are the spans, in days, the manager's review can cover.
 var reviewPeriods = []string{"7", "30", "90"}
 
+// reviewRow is one line of a review table: a situation's figures or a team's.
+type reviewRow struct {
+	Key, Name string
+	Figures   *models.ReportFigures
+}
+
+// situationRows are the review's figures by situation in the workbook's order (routine, busy,
+// quiet, let down), then any other situation the report names.
+func situationRows(r models.HandoverReport) []reviewRow {
+	rows := make([]reviewRow, 0, len(r.BySituation))
+	for _, sit := range situationOrder(r.BySituation) {
+		rows = append(rows, reviewRow{Key: sit, Figures: r.BySituation[sit]})
+	}
+	return rows
+}
+
+// situationOrder is the situations of a by-situation map in the workbook's order, then any other
+// (one a later version adds) by name.
+func situationOrder[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for _, sit := range workflows.Situations {
+		if _, ok := m[sit]; ok {
+			keys = append(keys, sit)
+		}
+	}
+	var others []string
+	for k := range m {
+		if !slices.Contains(workflows.Situations, k) {
+			others = append(others, k)
+		}
+	}
+	slices.Sort(others)
+	return append(keys, others...)
+}
+
+// teamRows are the review's figures by team, by team name, when the review covers every team
+// (one team's review has one row, its own, which the figures above already give).
+func teamRows(r models.HandoverReport, team string, teams map[string]*teamSummary) []reviewRow {
+	if team != "" || len(r.ByTeam) < 2 {
+		return nil
+	}
+	rows := make([]reviewRow, 0, len(r.ByTeam))
+	for id, f := range r.ByTeam {
+		name := id
+		if t := teams[id]; t != nil {
+			name = cmp.Or(t.Name, id)
+		}
+		rows = append(rows, reviewRow{Key: id, Name: name, Figures: f})
+	}
+	slices.SortFunc(rows, func(a, b reviewRow) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Key, b.Key)) })
+	return rows
+}
+
 // heldRow is one person's line of the time-held table.
 type heldRow struct {
-	Person        string
-	Actions       int
-	Total, Median string
+	Person            string
+	Actions, Holdings int
+	Total, Median     string
 }
 
 // heldRows lists how long each person held the actions handed to them, longest total first.
@@ -1557,7 +1616,7 @@ func heldRows(f *models.ReportFigures) []heldRow {
 	rows := make([]heldRow, len(people))
 	for i, p := range people {
 		h := f.TimeHeld[p]
-		rows[i] = heldRow{Person: p, Actions: h.Actions, Total: span(h.TotalSeconds), Median: span(h.MedianSeconds)}
+		rows[i] = heldRow{Person: p, Actions: h.Actions, Holdings: h.Holdings, Total: span(h.TotalSeconds), Median: span(h.MedianSeconds)}
 	}
 	return rows
 }

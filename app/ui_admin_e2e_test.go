@@ -172,6 +172,12 @@ func webPeople(t *testing.T, st *app.Stack) {
 	mine = regexp.MustCompile(`(?s)<ul class="tokens" id="tokens-root".*?</ul>`).FindString(mine)
 	require.Contains(t, mine, "yours: sign out instead")
 	require.NotContains(t, mine, "<form", "no Revoke of your own tokens, which is refused")
+	_, mine = admin.do(http.MethodGet, "/admin?person=root", nil)
+	require.NotContains(t, mine, `id="form-revoke-root"`, "nor a Revoke all")
+	require.Contains(t, page, `id="form-revoke-`+person+`"`)
+	require.Contains(t, list, `Revoke<span class="visually-hidden"> the 2 tokens labelled spare tablet of Nina Moreau-Ruiz</span>`,
+		"each Revoke names what it revokes, and whose, as people know them")
+	require.Contains(t, formOf(t, page, "form-token-"+person), `Issue a token<span class="visually-hidden"> for Nina Moreau-Ruiz</span>`)
 	require.Contains(t, list, `<input type="hidden" name="label" value="spare tablet">`)
 	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person+"/revoke", url.Values{"csrf": {csrf}, "by_label": {"true"}, "label": {"spare tablet"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)

@@ -471,11 +471,12 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	own := regexp.MustCompile(`(?s)<fieldset id="ms-own-notes">.*?</fieldset>`).FindString(page)
 	require.Contains(t, own, `<textarea id="an-`+a.ID+`-summary" name="an_`+a.ID+`_summary" rows="2"></textarea>`)
-	require.Contains(t, own, `<label for="an-`+strict.ID+`-f-room_number">Room number (asked for by its policy; optional here, but without it the action is not handed over)</label>`)
+	require.Contains(t, own, `<label for="an-`+strict.ID+`-f-room_number">Room number<span class="visually-hidden"> for “Noise in 214”</span> (asked for by its policy; optional here, but without it the action is not handed over)</label>`)
 	require.Contains(t, own, `<input id="an-`+strict.ID+`-f-room_number" name="an_`+strict.ID+`_f_room_number" maxlength="1000" value="">`)
 	require.Contains(t, own, `<summary>Noise in 214 <span class="badge">notes asked for</span></summary>`)
-	require.Contains(t, own, `<label for="an-`+strict.ID+`-next_steps">Next steps (asked for by its policy; optional here, but without it the action is not handed over)</label>`)
-	require.Contains(t, own, `<label for="an-`+a.ID+`-next_steps">Next steps (optional)</label>`)
+	require.Contains(t, own, `<label for="an-`+strict.ID+`-next_steps">Next steps<span class="visually-hidden"> for “Noise in 214”</span> (asked for by its policy; optional here, but without it the action is not handed over)</label>`)
+	require.Contains(t, own, `<label for="an-`+a.ID+`-next_steps">Next steps<span class="visually-hidden"> for “Late checkout for room 214”</span> (optional)</label>`,
+		"each field names its action to a screen reader, which reads a field's label, not the summary above it")
 	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"   "},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
@@ -1140,14 +1141,16 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	manager := signedIn(t, st, "demo-dave")
 	resp, page := manager.do(http.MethodGet, "/manager", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Regexp(t, `id="review-rates">\s*<span class="badge">time to accept \d+(s|m|h \d+m) median, \d+(s|m|h \d+m) at the 90th percentile</span>\s*<span class="badge">decline rate \d+%</span><span class="badge">expiry rate \d+%</span>`, page)
+	require.Regexp(t, `id="review-rates">\s*<span class="badge">time to accept \d+(s|m|h \d+m) median, \d+(s|m|h \d+m) at the 90th percentile</span>\s*<span class="badge">decline rate \d+%</span>\s*<span class="badge">expiry rate \d+%</span>`, page)
+	require.Regexp(t, `<span class="badge">made [1-9]\d*</span>\s+<span class="badge">accepted [1-9]\d*</span>`, page, "badges apart, for a screen reader and a copy")
+	require.Regexp(t, `<p class="meta" id="review-window">From <time datetime="[^"]+">[^<]+</time> to <time datetime="[^"]+">[^<]+</time>`, page, "the exact window, as the API takes it")
 	// Every figure by situation, not only those the charts draw.
 	require.Contains(t, page, `<table class="grid" id="by-situation">`)
-	require.Regexp(t, `<tr><th scope="row">[^<]+</th><td>[1-9]\d*</td><td>[1-9]\d*</td><td>\d+</td><td>\d+</td><td>(\d+%|none yet)</td><td>(\d+%|none yet)</td><td>\d+(s|m|h \d+m)</td><td>\d+(s|m|h \d+m)</td><td>(\d+% of [1-9]\d*|none completed)</td><td>\d+</td><td>\d+</td><td>([1-5]\.\d of 5 \(\d+\)|none yet)</td></tr>`, page,
-		"a situation's row: made, accepted, declined, expired, rates, time to accept, on time, bounces, escalations, feedback")
+	require.Regexp(t, `<tr><th scope="row">[^<]+</th><td>[1-9]\d*</td><td>[1-9]\d*</td><td>\d+</td><td>\d+</td><td>\d+</td><td>\d+</td><td>(\d+%|none yet)</td><td>(\d+%|none yet)</td><td>\d+(s|m|h \d+m)</td><td>\d+(s|m|h \d+m)</td><td>(\d+% of [1-9]\d*|none completed)</td><td>\d+</td><td>\d+</td><td>([1-5]\.\d of 5 \(\d+\)|none yet)</td></tr>`, page,
+		"a situation's row: made, accepted, declined, expired, withdrawn, waiting (so that it adds up), rates, time to accept, on time, bounces, escalations, feedback")
 	require.Regexp(t, `feedback [1-5]\.\d of 5 \([1-9]\d*\)`, page, "the feedback average, one decimal")
 	require.Contains(t, page, `id="time-held"`)
-	require.Regexp(t, `<th scope="row">Erin Evans</th><td>[1-9]\d*</td><td>\d+(s|m|h \d+m| days)</td><td>\d+(s|m|h \d+m| days)</td>`, page,
+	require.Regexp(t, `<th scope="row">Erin Evans</th><td>[1-9]\d*</td><td>[1-9]\d*</td><td>\d+(s|m|h \d+m| days( \d+h)?)</td><td>\d+(s|m|h \d+m| days( \d+h)?)</td>`, page,
 		"erin holds the action she accepted")
 
 	// The review's team and period are chosen on the page.
@@ -1164,7 +1167,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<option value="7" selected>last 7 days</option>`)
 	resp, page = manager.do(http.MethodGet, "/manager?days=5", nil)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, "The review covers the last 7, 30, 90 days.")
+	require.Contains(t, page, "The review covers the last 7, 30 or 90 days.")
 	resp, page = manager.do(http.MethodGet, "/manager?team=no-such-team", nil)
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 	require.Contains(t, page, `there is no team &#34;no-such-team&#34;`)
