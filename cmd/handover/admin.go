@@ -212,6 +212,11 @@ func newAdminCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if n == 0 {
+				// Nothing was moved: "0 now wrapped" read as if the keys had been lost.
+				fmt.Fprintf(cmd.OutOrStdout(), "nothing to rewrap: every customer key is wrapped by key %s already\n", sealer.Keys.CurrentKeyID())
+				return nil
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d customer key(s) now wrapped by key %s\n", n, sealer.Keys.CurrentKeyID())
 			return nil
 		}),

@@ -120,8 +120,8 @@ func newDevCmd() *cobra.Command {
 			} else if staff, err := stack.Store.ListStaff(cmd.Context(), ""); err == nil && len(staff) == 0 {
 				// Nobody can sign in yet: say how to make the first administrator.
 				fmt.Fprintln(out, "  No staff yet. Make an administrator, then sign in with the token printed:")
-				fmt.Fprintf(out, "    handover admin --data %s add-staff admin \"Administrator\" --role admin\n", dataDir)
-				fmt.Fprintf(out, "    handover admin --data %s issue-token admin\n", dataDir)
+				fmt.Fprintf(out, "    handover admin --data %s add-staff root \"Administrator\" --role admin\n", dataDir)
+				fmt.Fprintf(out, "    handover admin --data %s issue-token root\n", dataDir)
 			}
 			select {
 			case <-cmd.Context().Done():
