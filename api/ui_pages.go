@@ -161,6 +161,9 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		_ = r.decode(&told)
 	}
 	recent := told.Items
+	for i := range recent {
+		recent[i].Message = pageWords(recent[i].Message)
+	}
 	// The person's own actions at their due time are under Owned, not Checks (which are the checks
 	// they make of others' work): the heading says how many of them want an outcome now.
 	atCheck, offered, escalated, needsNotes := 0, 0, 0, 0
@@ -1362,8 +1365,7 @@ func (s *server) uiShift(c *gin.Context) {
 	for i, it := range p.Items {
 		counts[it.Status]++
 		ids = append(ids, it.ActionID)
-		// The API's field is, on a page, the shift handover form's notes for each action.
-		p.Items[i].Reason = strings.Replace(it.Reason, "its own notes (action_notes)", "the shift handover form's notes for each action", 1)
+		p.Items[i].Reason = pageWords(it.Reason)
 	}
 	// The titles, owners and statuses of the actions the viewer may see, a list (one read) per
 	// 200 of them.
@@ -1397,6 +1399,14 @@ func (s *server) uiShift(c *gin.Context) {
 		}
 	}
 	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Actions": actions, "Left": left})
+}
+
+// pageWords says a reason the API words for its callers (its field action_notes) as the pages'
+// forms offer it: only the outgoing person's own form (Hand over my shift, in their inbox) has
+// notes for each action; the board's shift form, for another person's shift, has one text.
+func pageWords(reason string) string {
+	return strings.Replace(reason, "its own notes (action_notes)",
+		"its own notes (the outgoing person's Hand over my shift, in their inbox, has a field for each)", 1)
 }
 
 // teamSummary is one line of the manager's view.
