@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -246,9 +247,35 @@ type staffPatch struct {
 
 func (staffPatch) patch() {}
 
+// checkShiftChange refuses a supervisor's or a manager's change of a member of staff that is not
+// on_shift alone, of someone outside their team (a supervisor's), or of someone who works no
+// shifts (who owns no actions).
+func checkShiftChange(me, st models.Staff, req staffPatch) error {
+	if req.Name != nil || req.Role != nil || req.TeamID != nil || req.Authority != nil || req.Active != nil {
+		return errorf(kindForbidden, "a supervisor or a manager changes only on_shift of staff: the rest is an administrator's")
+	}
+	if req.OnShift == nil {
+		return invalidFields(FieldError{Field: "on_shift", Message: "is required: true takes the person on shift, false off it"})
+	}
+	if !inScope(me, teamOf(st)) {
+		return errorf(kindForbidden, "%s is not in your team: their own supervisor, a manager or an administrator takes them on or off shift", cmp.Or(st.Name, st.ID))
+	}
+	if !workflows.Role(st.Role).CanOwn() {
+		return invalidFields(FieldError{Field: "on_shift", Message: fmt.Sprintf("%s works no shifts: only staff who own actions do", cmp.Or(st.Name, st.ID))})
+	}
+	return nil
+}
+
 func (s *server) patchStaff(c *gin.Context) (int, any, error) {
+	shiftOnly := false
 	if err := requireAdmin(c); err != nil {
-		return 0, nil, err
+		if !workflows.Role(principal(c).Role).SupervisorOrAbove() {
+			return 0, nil, err
+		}
+		// A supervisor takes a member of their team on or off shift (one gone home ill, who
+		// would otherwise still be routed work and handed actions), a manager anyone: on_shift
+		// alone, the rest is an administrator's.
+		shiftOnly = true
 	}
 	st, err := s.Store.GetStaff(c.Request.Context(), c.Param("id"))
 	if err != nil {
@@ -257,6 +284,11 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	var req staffPatch
 	if err := s.decoder.decode(c, &req); err != nil {
 		return 0, nil, err
+	}
+	if shiftOnly {
+		if err := checkShiftChange(principal(c), st, req); err != nil {
+			return 0, nil, err
+		}
 	}
 	was := st
 	var columns []string

@@ -220,6 +220,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.GET("/find.csv", s.uiFindExport)
 	p.POST("/shift-handovers", s.uiStartShift)
 	p.POST("/my-shift", s.uiMyShift)
+	p.POST("/staff/:id/shift", s.uiStaffShift)
 	p.GET("/shift-handovers/:id", s.uiShift)
 	p.GET("/manager", s.uiManager)
 	admin := p.Group("/admin", s.uiAdminOnly)
@@ -247,6 +248,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	p.GET("/actions/:id/:command", back(func(c *gin.Context) string { return "/actions/" + url.PathEscape(c.Param("id")) }))
 	p.GET("/shift-handovers", back(func(*gin.Context) string { return "/board" }))
 	p.GET("/my-shift", back(func(*gin.Context) string { return "/inbox" }))
+	p.GET("/staff/:id/shift", back(func(*gin.Context) string { return "/board" }))
 	for _, form := range []string{"/admin/teams", "/admin/teams/:id", "/admin/staff", "/admin/staff/:id", "/admin/staff/:id/tokens", "/admin/staff/:id/revoke"} {
 		p.GET(form, back(func(*gin.Context) string { return "/admin" }))
 	}

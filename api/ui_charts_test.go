@@ -84,12 +84,12 @@ func TestReviewRowsInOrder(t *testing.T) {
 	require.Nil(t, teamRows(r, "desk", teams), "one team's review: its own figures are above")
 }
 
-// Spans of two days and more keep their hours: 2 days 5h, not 2 days.
-func TestSpanTextKeepsTheHours(t *testing.T) {
+// Time held of two days and more keeps its hours: 2 days 5h, not 2 days.
+func TestHeldTextKeepsTheHours(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		40 * time.Second: "40s", 5 * time.Minute: "5m", 26*time.Hour + 5*time.Minute: "26h 5m",
 		53 * time.Hour: "2 days 5h", 72 * time.Hour: "3 days",
 	} {
-		require.Equal(t, want, spanText(d), d.String())
+		require.Equal(t, want, heldText(d), d.String())
 	}
 }

@@ -112,6 +112,16 @@ func spanText(d time.Duration) string {
 	case d < 48*time.Hour:
 		return hoursMinutes(d)
 	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+// heldText says a span as spanText does, but keeps the hours of two days and more ("2 days 5h"):
+// a total of time held is compared between people, where "2 days ago" reads well enough.
+func heldText(d time.Duration) string {
+	if d.Round(time.Minute) < 48*time.Hour {
+		return spanText(d)
+	}
+	d = d.Round(time.Hour)
 	days, hours := int(d.Hours())/24, int(d.Hours())%24
 	if hours == 0 {
 		return fmt.Sprintf("%d days", days)
@@ -1355,6 +1365,34 @@ func (s *server) uiMyShift(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/inbox")
 }
 
+// uiStaffShift is the board's roster form taking a member of the team on or off shift (form
+// field on: true or false), as a supervisor does for one gone home ill.
+func (s *server) uiStaffShift(c *gin.Context) {
+	f, ok := s.postForm(c)
+	if !ok {
+		return
+	}
+	on := f.Get("on")
+	if on != "true" && on != "false" {
+		s.uiError(c, http.StatusUnprocessableEntity, "The form must say whether the person goes on shift (on=true) or off it (on=false).")
+		return
+	}
+	res := s.call(c, http.MethodPatch, "/api/v1/staff/"+url.PathEscape(c.Param("id")), map[string]any{"on_shift": on == "true"}, "")
+	if !res.ok() {
+		s.boardPage(c, res.Status, "", "", f, &res)
+		return
+	}
+	var st staffView
+	_ = res.decode(&st)
+	name := cmp.Or(st.Name, c.Param("id"))
+	if st.OnShift {
+		s.setDone(c, name+" is on shift: new actions can be routed to them and colleagues can hand theirs over to them.")
+	} else {
+		s.setDone(c, name+" is off shift: nothing is routed or handed over to them; what they own stays theirs until handed over or reassigned.")
+	}
+	c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team"))+"#roster-"+url.PathEscape(c.Param("id")))
+}
+
 func (s *server) uiShift(c *gin.Context) {
 	var p workflows.ShiftProgress
 	if !s.read(c, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), &p, "The shift handover") {
@@ -1622,7 +1660,7 @@ func heldRows(f *models.ReportFigures) []heldRow {
 		}
 		return cmp.Compare(a, b)
 	})
-	span := func(seconds float64) string { return spanText(time.Duration(seconds * float64(time.Second))) }
+	span := func(seconds float64) string { return heldText(time.Duration(seconds * float64(time.Second))) }
 	rows := make([]heldRow, len(people))
 	for i, p := range people {
 		h := f.TimeHeld[p]

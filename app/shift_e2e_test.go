@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -640,4 +641,63 @@ func testShiftStaysWithItsTeam(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, out.call("POST", "/api/v1/shift-handovers", body, &p, "Idempotency-Key", key), "a replay of its key shows no more than a read")
 	require.Equal(t, "Idempotency-Key", p.Errors[0].Field)
 	require.NotContains(t, p.Detail, "VIP")
+}
+
+// A supervisor takes a member of their team off shift (one gone home ill) and on again: on_shift
+// alone, in their own team, recorded in the audit trail as theirs; a routed create then passes
+// the person by. Other changes, other teams' people and people who own no actions are refused,
+// and an agent may not.
+func testSupervisorSetsShift(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	path := "/api/v1/staff/" + outID
+	var p problem
+	require.Equal(t, http.StatusForbidden, in.call("PATCH", path, map[string]any{"on_shift": false}, &p), "an agent manages nobody's shift but their own")
+	p = problem{}
+	require.Equal(t, http.StatusForbidden, sup.call("PATCH", path, map[string]any{"on_shift": false, "authority": 5}, &p))
+	require.Contains(t, p.Detail, "changes only on_shift")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("PATCH", path, map[string]any{}, &p))
+	require.Equal(t, []string{"on_shift"}, fieldsOf(p))
+	p = problem{}
+	require.Equal(t, http.StatusForbidden, sup.call("PATCH", "/api/v1/staff/bob", map[string]any{"on_shift": false}, &p), "bob is in another team")
+	require.Contains(t, p.Detail, "is not in your team")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, as(t, st, "dave").call("PATCH", "/api/v1/staff/crm", map[string]any{"on_shift": false}, &p))
+	require.Contains(t, p.Detail, "works no shifts")
+	var bob struct {
+		OnShift bool `json:"on_shift"`
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("GET", "/api/v1/staff/bob", nil, &bob))
+	require.True(t, bob.OnShift, "nothing refused changed anything")
+
+	var got struct {
+		OnShift bool `json:"on_shift"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("PATCH", path, map[string]any{"on_shift": false}, &got))
+	require.False(t, got.OnShift)
+	// Routed within the team, a new action passes the person off shift by.
+	team := func() string {
+		var me struct {
+			TeamID string `json:"team_id"`
+		}
+		require.Equal(t, http.StatusOK, out.call("GET", "/api/v1/me", nil, &me))
+		return me.TeamID
+	}()
+	for range 3 {
+		var a action
+		require.Equal(t, http.StatusCreated, sup.call("POST", "/api/v1/actions", merge(without(newAction(""), "owner_id"), "team_id", team), &a))
+		require.Equal(t, inID, a.OwnerID, "routed to the one on shift")
+	}
+	var trail struct {
+		Items []struct {
+			ActorID string          `json:"actor_id"`
+			Detail  json.RawMessage `json:"detail"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("GET", "/api/v1/audit?subject_type=staff&subject="+outID+"&kind=staff_changed", nil, &trail))
+	require.Len(t, trail.Items, 1)
+	require.Contains(t, trail.Items[0].ActorID, "sup", "recorded as the supervisor's")
+	require.JSONEq(t, `{"changes":{"on_shift":{"from":true,"to":false}}}`, string(trail.Items[0].Detail))
+	require.Equal(t, http.StatusOK, sup.call("PATCH", path, map[string]any{"on_shift": true}, &got))
+	require.True(t, got.OnShift)
 }

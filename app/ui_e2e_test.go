@@ -581,7 +581,7 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	// The supervisor's board says so.
 	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/board", nil)
 	require.Regexp(t, `id="roster-`+inID+`">.*<span class="badge">off shift</span>`, page)
-	require.Regexp(t, `id="roster-`+outID+`">.*<td>on shift</td>`, page)
+	require.Regexp(t, `id="roster-`+outID+`">.*<td>on shift\s`, page)
 
 	// Off shift, a handover to them is refused.
 	var a action
@@ -640,6 +640,36 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="form-on-shift"`)
 	_, page = signedIn(t, st, "demo-root").do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="form-on-shift"`)
+
+	// The supervisor takes one gone home ill off shift from the board's roster, asked first when
+	// they own work, and back on; not themselves, whose switch is in their inbox.
+	board := newWebClient(t, st.URL)
+	supCSRF := board.signIn(sup.token)
+	_, page = board.do(http.MethodGet, "/board", nil)
+	form := formOf(t, page, "shift-of-"+outID)
+	require.Contains(t, form, `data-confirm="`+outID+` still owns 2 open actions: they stay theirs until handed over (Shift handover, below) or reassigned. Take `+outID+` off shift?"`)
+	require.Contains(t, form, `Take off shift<span class="visually-hidden">: `+outID+`</span>`)
+	var supMe struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/me", nil, &supMe))
+	require.NotContains(t, page, `id="shift-of-`+supMe.ID+`"`)
+	resp, _ = board.do(http.MethodPost, "/staff/"+outID+"/shift", url.Values{"csrf": {supCSRF}, "on": {"false"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/board#roster-"+outID, resp.Header.Get("Location"))
+	_, page = board.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, page, outID+" is off shift: nothing is routed or handed over to them; what they own stays theirs until handed over or reassigned.")
+	require.Contains(t, formOf(t, page, "shift-of-"+outID), `Put on shift<span class="visually-hidden">`)
+	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/me", nil, &me))
+	require.False(t, me.OnShift)
+	resp, _ = board.do(http.MethodPost, "/staff/"+outID+"/shift", url.Values{"csrf": {supCSRF}, "on": {"true"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/me", nil, &me))
+	require.True(t, me.OnShift)
+	// Someone outside the team is refused on the board, and stays as they are.
+	resp, page = board.do(http.MethodPost, "/staff/bob/shift", url.Values{"csrf": {supCSRF}, "on": {"false"}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Contains(t, page, "is not in your team")
 }
 
 // A command refused on the board opens its card again with the reason and what was typed; a
@@ -1221,7 +1251,7 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	manager := signedIn(t, st, "demo-dave")
 	_, page := manager.do(http.MethodGet, "/board?team="+team, nil)
 	require.Contains(t, page, oldest, "the oldest action is on the board")
-	require.Regexp(t, `id="roster-`+agent+`"><th scope="row">Nina <small>\(`+agent+`, agent\)</small></th><td>on shift</td><td>1</td><td>206</td></tr>`, page,
+	require.Regexp(t, `id="roster-`+agent+`"><th scope="row">Nina <small>\(`+agent+`, agent\)</small></th><td>on shift\s+<form[^>]+id="shift-of-`+agent+`"(?s:.*?)</form></td><td>1</td><td>206</td></tr>`, page,
 		"the roster counts every open action of the person")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
 	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text"><a href="/find\?state=escalated&amp;team=`+team+`">1</a></td>`, page, "every open action is counted")
