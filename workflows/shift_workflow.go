@@ -129,6 +129,10 @@ type ShiftLeftovers struct {
 // that ended before it send none on replay.
 const versionShiftLeftovers = "shift-leftovers-notified"
 
+// versionShiftLeftoversAtOnce tells each leftover as soon as it is left over, where shift
+// handovers started before waited for every handover to be answered and told them together.
+const versionShiftLeftoversAtOnce = "shift-leftovers-at-once"
+
 // LeftOver reports whether the shift handover did not pass the item on: skipped, declined, expired
 // or withdrawn (one that another shift handover is passing on is not left over).
 func (it ShiftItem) LeftOver() bool {
@@ -252,12 +256,9 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 		}
 		p.settle(r)
 	}
-	if err := workflow.Await(ctx, p.finished); err != nil {
-		return p, err
-	}
-	if left := p.leftovers(); len(left) > 0 && workflow.GetVersion(ctx, versionShiftLeftovers, workflow.DefaultVersion, 1) >= 1 {
-		// Nobody else hears of these: the outgoing person is going home, and a skipped action
-		// notified nobody at all. The supervisors see what still needs a new owner.
+	// Nobody else hears of what is left with the outgoing person: they are going home, and a
+	// skipped action notified nobody at all. The supervisors see what still needs a new owner.
+	tell := func(left []ShiftItem) {
 		in := ShiftLeftovers{ShiftID: in.ID, FromID: in.FromID, StartedBy: in.Actor.ID, Items: left}
 		tell := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 			StartToCloseTimeout: time.Minute, ScheduleToCloseTimeout: time.Hour, // the read model back within the hour
@@ -267,6 +268,39 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 			workflow.GetLogger(ctx).Warn("shift leftovers not told", "error", err, "shift_id", in.ShiftID)
 		}
 	}
+	if workflow.GetVersion(ctx, versionShiftLeftoversAtOnce, workflow.DefaultVersion, 1) >= 1 {
+		// Each as soon as it is left over: a skipped one now, a declined or expired one when it
+		// is, not when the last handover is answered (one of a paused action may wait for days).
+		told := map[string]bool{}
+		for {
+			var left []ShiftItem
+			if err := workflow.Await(ctx, func() bool {
+				left = p.untold(told)
+				return len(left) > 0 || p.finished()
+			}); err != nil {
+				return p, err
+			}
+			if len(left) == 0 {
+				break
+			}
+			for _, it := range left {
+				told[it.ActionID] = true
+			}
+			tell(left)
+		}
+	} else {
+		if err := workflow.Await(ctx, p.finished); err != nil {
+			return p, err
+		}
+		if left := p.leftovers(); len(left) > 0 && workflow.GetVersion(ctx, versionShiftLeftovers, workflow.DefaultVersion, 1) >= 1 {
+			tell(left)
+		}
+	}
 	p.Done = true
 	return p, nil
+}
+
+// untold are the items left over that told does not hold yet.
+func (p *ShiftProgress) untold(told map[string]bool) []ShiftItem {
+	return slices.DeleteFunc(p.leftovers(), func(it ShiftItem) bool { return told[it.ActionID] })
 }

@@ -41,12 +41,17 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 		}
 		return workflows.ShiftItemResult{ActionID: req.ActionID, HandoverID: "h1", Status: workflows.ShiftItemPending}, nil
 	}, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
-	var left []string
+	var left [][]string
+	var toldAt []time.Duration
+	var started time.Time
 	env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.ShiftLeftovers) error {
 		require.Equal(t, "carol", in.StartedBy)
+		var ids []string
 		for _, it := range in.Items {
-			left = append(left, it.ActionID)
+			ids = append(ids, it.ActionID)
 		}
+		left = append(left, ids)
+		toldAt = append(toldAt, env.Now().Sub(started))
 		return nil
 	}, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
 
@@ -73,6 +78,7 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 	}, 30*time.Second)
 	signal(time.Minute, "a", workflows.ShiftItemAccepted)
 	signal(2*time.Minute, "b", workflows.ShiftItemExpired)
+	started = env.Now()
 	env.ExecuteWorkflow(workflows.ShiftHandoverWorkflow, in)
 
 	require.True(t, env.IsWorkflowCompleted())
@@ -87,7 +93,9 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 	require.Equal(t, map[string]string{"a": "accepted", "b": "expired", "gone": "skipped", "late": "skipped", "overdue": "reassigned"}, status)
 	require.Equal(t, []string{"a", "b", "gone"}, handedOver, "a skipped action is not handed over")
 	require.Equal(t, []string{"overdue"}, reassigned)
-	require.Equal(t, []string{"b", "gone", "late"}, left, "what stays with alice, told once at the end")
+	require.Equal(t, [][]string{{"gone", "late"}, {"b"}}, left, "what stays with alice, each told once, as soon as it is left over")
+	require.Less(t, toldAt[0], time.Minute, "the skipped ones at once, not when the last handover is answered")
+	require.GreaterOrEqual(t, toldAt[1], 2*time.Minute, "the expired one when it expired")
 	require.False(t, midway.Done, "not done while handovers are pending")
 }
 
