@@ -70,6 +70,8 @@ type handoverJSON struct {
 	DeclineReason   string     `json:"decline_reason,omitempty"`
 	FeedbackRating  int        `json:"feedback_rating,omitempty"`
 	FeedbackComment string     `json:"feedback_comment,omitempty"`
+	// ShiftHandoverID names the shift handover that made it, if one did: its progress page.
+	ShiftHandoverID string `json:"shift_handover_id,omitempty"`
 }
 
 // renderState shows the workflow's own state: the answer to every write.
@@ -94,7 +96,7 @@ func renderState(s workflows.State) actionJSON {
 			Situation: h.Situation, Notes: h.Notes, CustomerMessage: h.CustomerMessage,
 			FollowUpAt: utcPtr(h.FollowUpAt), Status: h.Status, RequestedAt: h.RequestedAt.UTC(), ExpiresAt: utcPtr(h.ExpiresAt),
 			RespondedAt: utcPtr(h.RespondedAt), AcceptSummary: h.AcceptSummary, DeclineReason: h.DeclineReason,
-			FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
+			FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment, ShiftHandoverID: h.ShiftHandoverID,
 		}
 		if h.ID == s.PendingHandoverID {
 			a.Handovers[i].OnHold = s.Paused
@@ -150,6 +152,7 @@ func stateFromRow(r models.Action) workflows.State {
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
 			RequestedAt: h.RequestedAt, ExpiresAt: h.ExpiresAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
+			ShiftHandoverID: h.ShiftHandoverID,
 		}
 	}
 	if r.Paused {

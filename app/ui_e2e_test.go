@@ -1028,6 +1028,12 @@ func webShift(t *testing.T, st *app.Stack) {
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<span id="handover-on-hold">the time to answer is on hold while the action is paused`,
 		"while paused, no time to answer by: one counted from the pause may be before the handover was asked")
+	// The board's waiting handovers say so too, and lead back to the shift handover's page.
+	require.Eventually(t, func() bool {
+		_, page = sup.do(http.MethodGet, "/board", nil)
+		row := regexp.MustCompile(`<tr><th scope="row"><a href="/actions/` + a.ID + `">[^\n]*</tr>`).FindString(page)
+		return strings.Contains(row, `<span class="badge">on hold: the action is paused, its time to answer stands still</span> <a href="`+progress+`">in a shift handover</a>`)
+	}, 10*time.Second, 100*time.Millisecond, "the board's row of the waiting handover")
 	require.NotContains(t, page, `id="handover-expires"`)
 	// The board offers on each card what its checks allow: a paused action can still be escalated.
 	_, page = sup.do(http.MethodGet, "/board", nil)
