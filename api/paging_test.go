@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +141,29 @@ func TestInboxPageShowsTheNewestRecords(t *testing.T) {
 			require.Equal(t, i < inboxNotifications, strings.Contains(page, msg), "%s, %d of the newest", msg, i+1)
 		}
 		require.NotContains(t, page, "record 039", "the kitchen's is not hers to read")
+		require.Contains(t, page, `<a href="/told" id="told-all">Everything I was told, 50 at a time</a>`, "the rest is a link away")
+	})
+}
+
+// The page of everything told lists what the person may see, newest first, 50 at a time, Older
+// leading to the rest: every record once, none of another team's.
+func TestToldPagesThroughEverything(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		want := u.tellAnn(100) // 75 of them hers
+		record := regexp.MustCompile(`record \d{3}`)
+		status, page := u.get("ann", "/told")
+		require.Equal(t, http.StatusOK, status, page)
+		first := record.FindAllString(page, -1)
+		require.Equal(t, want[:toldPage], first)
+		older := regexp.MustCompile(`<a href="(/told\?before=[^"]+)" id="told-older">Older</a>`).FindStringSubmatch(page)
+		require.NotNil(t, older, "a link to the older ones")
+		status, page = u.get("ann", html.UnescapeString(older[1]))
+		require.Equal(t, http.StatusOK, status, page)
+		require.Equal(t, want[toldPage:], record.FindAllString(page, -1))
+		require.NotContains(t, page, `id="told-older"`, "nothing older")
+		require.Contains(t, page, `<a href="/told" id="told-newest">The newest</a>`)
+		status, _ = u.get("ann", "/told?before=nonsense")
+		require.Equal(t, http.StatusUnprocessableEntity, status)
 	})
 }
 

@@ -211,6 +211,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	p := pages.Group("/", s.uiSession, s.uiCSRF)
 	p.POST("/signout", s.uiSignout)
 	p.GET("/inbox", s.uiInbox)
+	p.GET("/told", s.uiTold)
 	p.GET("/actions/new", s.uiNewAction)
 	p.POST("/actions", s.uiCreateAction)
 	p.GET("/actions/:id", s.uiAction)

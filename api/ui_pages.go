@@ -167,10 +167,12 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	var told struct {
 		Items []notificationJSON `json:"items"`
 	}
-	if r := s.call(c, http.MethodGet, "/api/v1/me/notifications?limit="+strconv.Itoa(inboxNotifications), nil, ""); r.ok() {
+	// One more than it shows: whether there is more to see on the page of everything told.
+	if r := s.call(c, http.MethodGet, "/api/v1/me/notifications?limit="+strconv.Itoa(inboxNotifications+1), nil, ""); r.ok() {
 		_ = r.decode(&told)
 	}
-	recent := told.Items
+	toldMore := len(told.Items) > inboxNotifications
+	recent := told.Items[:min(len(told.Items), inboxNotifications)]
 	for i := range recent {
 		recent[i].Message = pageWords(recent[i].Message)
 	}
@@ -212,7 +214,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"Owned": owned, "OwnedAtCheck": atCheck, "Supervises": workflows.Role(principal(c).Role).SupervisorOrAbove(),
 		"OwnedTotal": ownedTotal, "AwaitingTotal": awaitingTotal,
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
-		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent,
+		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent, "ToldMore": toldMore, "ToldShown": toldPage,
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
 		"Form": form, "Idem": randomString(), "Situations": workflows.Situations, "ShiftNotes": shiftNotes,
 	}
@@ -410,6 +412,36 @@ func pick(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// toldPage is how many notifications the page of everything told shows at a time.
+const toldPage = 50
+
+// uiTold lists everything the person was told, newest first, a page at a time (before: the
+// API's next_before of the page shown before).
+func (s *server) uiTold(c *gin.Context) {
+	q := url.Values{"limit": {strconv.Itoa(toldPage)}}
+	before := c.Query("before")
+	if before != "" {
+		q.Set("before", before)
+	}
+	var told struct {
+		Items      []notificationJSON `json:"items"`
+		NextBefore *string            `json:"next_before"`
+	}
+	if !s.read(c, "/api/v1/me/notifications?"+q.Encode(), &told, "What you were told") {
+		return
+	}
+	for i := range told.Items {
+		told.Items[i].Message = pageWords(told.Items[i].Message)
+	}
+	next := ""
+	if told.NextBefore != nil {
+		next = *told.NextBefore
+	}
+	s.render(c, http.StatusOK, "told", gin.H{
+		"Told": told.Items, "Next": next, "Older": before != "", "PageSize": toldPage, "InboxShows": inboxNotifications,
+	})
 }
 
 // inboxNotifications is how many of the latest notifications the inbox shows.
