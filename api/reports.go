@@ -72,7 +72,11 @@ func (s *server) handoverReport(c *gin.Context) (int, any, error) {
 	switch {
 	case len(fields) > 0:
 	case !since.Before(until):
-		fields = append(fields, FieldError{Field: "since", Message: "must be before until"})
+		msg := "must be before until"
+		if _, given := c.GetQuery("until"); !given {
+			msg += " (not given: now, " + until.Format(time.RFC3339) + ")"
+		}
+		fields = append(fields, FieldError{Field: "since", Message: msg})
 	case until.Sub(since) > maxAhead:
 		fields = append(fields, FieldError{Field: "since", Message: "the window is at most a year (366 days)"})
 	}

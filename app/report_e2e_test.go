@@ -226,6 +226,10 @@ func testHandoverReport(t *testing.T, st *app.Stack) {
 	require.Equal(t, "until", p.Errors[0].Field)
 	require.Equal(t, http.StatusUnprocessableEntity, sv.call("GET", "/api/v1/reports/handovers?since=0001-01-01T00:00:00Z&until=9999-12-31T00:00:00Z", nil, &p), "a window over a year")
 	require.Equal(t, "since", p.Errors[0].Field)
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sv.call("GET", "/api/v1/reports/handovers?since=2099-01-01T00:00:00Z", nil, &p), "a since after now")
+	require.Equal(t, "since", p.Errors[0].Field)
+	require.Contains(t, p.Detail, "must be before until (not given: now, ", "the until it was compared with, which was not given")
 	require.Equal(t, http.StatusUnprocessableEntity, sv.call("GET", q+"&tema_id=x", nil, &p), "a misspelt parameter is refused, not ignored")
 	require.Equal(t, "tema_id", p.Errors[0].Field)
 	var all struct {
