@@ -102,11 +102,13 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 			s.FollowUp = nil
 		}
 		s.CheckBy = s.deadline(now, s.Policy.CheckWithin)
+		// The only way into checking: a reminder left from an earlier check (of a hander since
+		// gone, by a reassignment) never carries over.
+		s.CheckRemindAt = nil
 		ev := s.record(now, SystemActor, EventDue, map[string]any{"check_by": s.CheckBy})
 		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%q is due now: record its outcome.", s.Title))
 		if hander := s.lastHander(); hander != "" {
 			s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, is due: check it was done.", s.Title, s.who(s.OwnerID)))
-			s.CheckRemindAt = nil
 			if s.revision >= 16 && s.Policy.FollowUpEvery > 0 {
 				// Asked once, reminded until the check is made: the check deadline, when it comes
 				// first (a tie included), escalates instead.
@@ -128,6 +130,10 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", s.span(s.Policy.EscalateWithin)))
 	case DeadlineCheckReminder:
 		hander := s.lastHander()
+		if hander == "" {
+			s.CheckRemindAt = nil // nobody to remind: the supervisors were asked at the due time
+			return nil
+		}
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": hander, "owner_id": s.OwnerID, "check_by": s.CheckBy})
 		s.notify(ev, NotifyFollowUp, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, still waits for your check: check it was done.", s.Title, s.who(s.OwnerID)))
 		s.CheckRemindAt = stampPtr(s.after(now, s.Policy.FollowUpEvery))

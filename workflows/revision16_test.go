@@ -89,6 +89,15 @@ func TestRevision16CheckEndsTheReminders(t *testing.T) {
 	at, kind = alone.NextDeadline()
 	require.Equal(t, workflows.DeadlineCheck, kind)
 	require.Equal(t, alone.DueAt.Add(4*time.Hour), at)
+	// A reminder nobody is left to receive (one kept in a state from elsewhere) tells nobody.
+	soon := alone.DueAt.Add(time.Hour)
+	alone.CheckRemindAt = &soon
+	at, kind = alone.NextDeadline()
+	require.Equal(t, workflows.DeadlineCheckReminder, kind)
+	require.Empty(t, alone.Fire(kind, at))
+	require.Empty(t, alone.TakeOutbox())
+	_, kind = alone.NextDeadline()
+	require.Equal(t, workflows.DeadlineCheck, kind)
 }
 
 // A pause stops the reminders with the check's clock; the resume moves them on by the pause.
