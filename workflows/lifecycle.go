@@ -820,6 +820,7 @@ func CheckComplete(s *State, in CompleteInput) error {
 // ApplyComplete closes the action; a handover still pending is withdrawn and the hander is told.
 func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
+	level := s.escalatedLevel()
 	events := s.withdrawPending(now, in.Actor.ID, "the action was completed")
 	s.finish(StatusCompleted)
 	s.Outcome = in.Outcome
@@ -828,6 +829,7 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed: %s", s.Title, in.Outcome))
 	}
 	s.tellOwnerCompleted(ev, in.Actor.ID, fmt.Sprintf("%s completed %q, which was yours: %s", s.who(in.Actor.ID), s.Title, in.Outcome))
+	s.tellEscalationHandled(ev, level, fmt.Sprintf("was completed by %s: %s", s.who(in.Actor.ID), in.Outcome))
 	events = append(events, ev)
 	if !blank(in.CustomerMessage) {
 		events = append(events, s.tellCustomer(now, in.Actor.ID, in.CustomerMessage, map[string]any{}))
@@ -1136,6 +1138,7 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 // given as such when absolute, else counted from now).
 func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time, absolute bool) []Event {
 	s.know(to.ID, to.Name)
+	level := s.escalatedLevel()
 	events := s.withdrawPending(now, actorID, "the action was reassigned")
 	from := s.OwnerID
 	s.OwnerID, s.HandedBy = to.ID, ""
@@ -1156,6 +1159,7 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	if from != "" {
 		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%q was reassigned to %s: %s", s.Title, s.who(to.ID), reason))
 	}
+	s.tellEscalationHandled(ev, level, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
 	return append(events, ev)
 }
 
@@ -1215,6 +1219,7 @@ func ApplyExtend(s *State, in ExtendInput, now time.Time) []Event {
 
 // extend moves the due time (a time given as such when absolute, else counted from now).
 func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bool, reason string) []Event {
+	level := s.escalatedLevel()
 	s.setDue(due, absolute)
 	s.EscalationLevel = 0
 	s.clearDeadlines()
@@ -1241,7 +1246,27 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 		}
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is now %s: %s", s.Title, due, reason))
 	}
+	s.tellEscalationHandled(ev, level, fmt.Sprintf("was given until %s by %s: %s", s.DueAt.Format(time.RFC3339), s.who(actorID), reason))
 	return []Event{ev}
+}
+
+// escalatedLevel is the rung of the ladder an escalated action is at, 0 when it is not escalated.
+func (s *State) escalatedLevel() int {
+	if s.Status != StatusEscalated {
+		return 0
+	}
+	return s.EscalationLevel
+}
+
+// tellEscalationHandled tells the level an escalated action had reached that someone acted on it
+// (revision 17): the action leaves their list of escalated actions, and they would not know why,
+// nor that they need do nothing more. The one who acted is not told (notifications skip the actor).
+func (s *State) tellEscalationHandled(ev Event, level int, what string) {
+	if s.revision < 17 || level < 1 || level > len(s.Ladder) {
+		return
+	}
+	role := s.Ladder[level-1]
+	s.notify(ev, NotifyEscalationHandled, nil, role, fmt.Sprintf("%q, escalated to %s (level %d), %s", s.Title, role, level, what))
 }
 
 // CheckCancel refuses a cancellation by anyone but a supervisor or manager, or without a reason.
@@ -1262,6 +1287,7 @@ func CheckCancel(s *State, in CancelInput) error {
 // ApplyCancel ends the action without doing it.
 func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
+	level := s.escalatedLevel()
 	events := s.withdrawPending(now, in.Actor.ID, "the action was cancelled")
 	s.finish(StatusCancelled)
 	ev := s.record(now, in.Actor.ID, EventCancelled, map[string]any{"reason": in.Reason})
@@ -1272,6 +1298,7 @@ func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
 		}
 		s.notify(ev, NotifyCancelled, []string{s.OwnerID}, "", fmt.Sprintf("%q was cancelled%s: %s", s.Title, by, in.Reason))
 	}
+	s.tellEscalationHandled(ev, level, fmt.Sprintf("was cancelled by %s: %s", s.who(in.Actor.ID), in.Reason))
 	return append(events, ev)
 }
 
