@@ -288,13 +288,17 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 			role = workflows.RoleSupervisor
 		}
 	}
+	why := "" // why the alert came to those it passed to, said to them
+	if role != n.ToRole {
+		// Written for the hander ("which you handed to..."): the supervisors hear why it is theirs.
+		why = " (It comes to you because the one who handed it over is off shift or no longer in the team: check it in their place.)"
+	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
 	// next one, so that an alert meant for someone reaches someone. So does an escalation whose
 	// role's only holders own the action (a supervisor's own action escalated to the supervisors):
 	// they are told by name already, and an escalation is for someone else to act. The words of
 	// those it passes up to say why it came to them: "escalated to supervisor" read by a manager
 	// would not.
-	why := ""                     // why the alert passed up, said to those it passed up to
 	passedTo := map[string]bool{} // who it passed up to
 	for ; role != ""; role = roleAbove[role] {
 		team := n.TeamID

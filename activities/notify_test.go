@@ -173,6 +173,13 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	away.OnShift = false
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", away, []string{"on_shift"}, false))
 	require.Equal(t, []string{"sam", "carol"}, ask(5), "off shift: the supervisors too")
+	told, err := store.ListNotifications(ctx, "carol", 1)
+	require.NoError(t, err)
+	require.Equal(t, "check it was done (It comes to you because the one who handed it over is off shift or no longer in the team: check it in their place.)", told[0].Message,
+		"the words written for the hander say why they reach the supervisor")
+	mine, err := store.ListNotifications(ctx, "sam", 1)
+	require.NoError(t, err)
+	require.Equal(t, "check it was done", mine[0].Message, "the hander's own words as they were")
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", sam, []string{"on_shift"}, false))
 	moved := sam
 	moved.TeamID = &other

@@ -263,6 +263,9 @@ func checkShiftChange(me, st models.Staff, req staffPatch) error {
 	if !workflows.Role(st.Role).CanOwn() {
 		return invalidFields(FieldError{Field: "on_shift", Message: fmt.Sprintf("%s works no shifts: only staff who own actions do", cmp.Or(st.Name, st.ID))})
 	}
+	if workflows.Role(me.Role) == workflows.RoleSupervisor && workflows.Role(st.Role) == workflows.RoleManager {
+		return errorf(kindForbidden, "%s is a manager: a manager or an administrator takes them on or off shift", cmp.Or(st.Name, st.ID))
+	}
 	return nil
 }
 

@@ -300,7 +300,7 @@ func testRemindedUntilTheCheck(t *testing.T, st *app.Stack) {
 		require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/notifications", nil, &told))
 		n := 0
 		for _, m := range told.Items {
-			if m.ActionID == a.ID && m.Kind == "follow_up" && strings.Contains(m.Message, "still waits for your check") {
+			if m.ActionID == a.ID && m.Kind == "check_asked" && strings.Contains(m.Message, "still waits for your check") {
 				n++
 			}
 		}

@@ -135,7 +135,9 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 			return nil
 		}
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": hander, "owner_id": s.OwnerID, "check_by": s.CheckBy})
-		s.notify(ev, NotifyFollowUp, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, still waits for your check: check it was done.", s.Title, s.who(s.OwnerID)))
+		// Asked again as at the due time (check_asked): a hander gone off shift or from the team
+		// since, who cannot check it, has the team's supervisors asked in their place.
+		s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, still waits for your check: check it was done.", s.Title, s.who(s.OwnerID)))
 		s.CheckRemindAt = stampPtr(s.after(now, s.Policy.FollowUpEvery))
 		return []Event{ev}
 	case DeadlineFollowUp:

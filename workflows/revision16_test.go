@@ -50,7 +50,7 @@ func TestRevision16RemindsTheHanderUntilTheCheck(t *testing.T) {
 		require.Equal(t, workflows.StatusChecking, s.Status)
 		told := s.TakeOutbox()
 		require.Len(t, told, 1)
-		require.Equal(t, workflows.NotifyFollowUp, told[0].Kind)
+		require.Equal(t, workflows.NotifyCheckAsked, told[0].Kind, "asked again, as at the due time: the supervisors in the place of a hander gone")
 		require.Equal(t, []string{"alice"}, told[0].To)
 		require.Contains(t, told[0].Message, "still waits for your check")
 	}
