@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/models"
@@ -234,4 +235,48 @@ func TestShiftNotesForEachAction(t *testing.T) {
 		Fields: map[string]string{"room_number": "214"}}, in.NotesFor("a1"))
 	require.Equal(t, workflows.HandoverNotes{Summary: "Quiet night; the lift is out.", Risks: "Guest is upset"}, in.NotesFor("a2"))
 	require.Equal(t, []string{"risks", "amount"}, in.NotesFor("a1").Lacks([]string{"summary", "next_steps", "risks", "room_number", "amount"}))
+}
+
+// A shift handover started before the version marker shift-leftovers-at-once tells what it left
+// with the outgoing person once, together, when the last handover is answered, as it did.
+func TestShiftLeftoversTogetherBeforeTheMarker(t *testing.T) {
+	t.Parallel()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(workflows.ShiftHandoverWorkflow, workflowOptions(workflows.ShiftWorkflowName))
+	env.OnGetVersion("shift-leftovers-at-once", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	env.RegisterActivityWithOptions(func(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
+		return workflows.ShiftItemResult{ActionID: req.ActionID, HandoverID: "h1", Status: workflows.ShiftItemPending}, nil
+	}, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
+	var left [][]string
+	var toldAt []time.Duration
+	var started time.Time
+	env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.ShiftLeftovers) error {
+		var ids []string
+		for _, it := range in.Items {
+			ids = append(ids, it.ActionID)
+		}
+		left = append(left, ids)
+		toldAt = append(toldAt, env.Now().Sub(started))
+		return nil
+	}, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalShiftItem, workflows.ShiftItemResult{ActionID: "b", HandoverID: "h1", Status: workflows.ShiftItemDeclined, Reason: "too busy"})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalShiftItem, workflows.ShiftItemResult{ActionID: "a", HandoverID: "h1", Status: workflows.ShiftItemAccepted})
+	}, 10*time.Minute)
+	started = env.Now()
+	env.ExecuteWorkflow(workflows.ShiftHandoverWorkflow, workflows.ShiftInput{
+		ID: "s1", FromID: "alice", Actor: carol, Notes: "Night notes", Situation: "quiet",
+		Items: []workflows.ShiftItem{
+			{ActionID: "a", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
+			{ActionID: "b", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
+			{ActionID: "late", Status: workflows.ShiftItemSkipped, Reason: "the action is checking"},
+		},
+	})
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+	require.Equal(t, [][]string{{"b", "late"}}, left, "once, together")
+	require.GreaterOrEqual(t, toldAt[0], 10*time.Minute, "when the last handover was answered")
 }
