@@ -42,19 +42,7 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 		}
 		return workflows.ShiftItemResult{ActionID: req.ActionID, HandoverID: "h1", Status: workflows.ShiftItemPending}, nil
 	}, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
-	var left [][]string
-	var toldAt []time.Duration
-	var started time.Time
-	env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.ShiftLeftovers) error {
-		require.Equal(t, "carol", in.StartedBy)
-		var ids []string
-		for _, it := range in.Items {
-			ids = append(ids, it.ActionID)
-		}
-		left = append(left, ids)
-		toldAt = append(toldAt, env.Now().Sub(started))
-		return nil
-	}, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
+	told := recordLeftovers(t, env)
 
 	in := workflows.ShiftInput{
 		ID: "s1", FromID: "alice", Actor: carol, Notes: "Night notes", Situation: "quiet",
@@ -79,7 +67,6 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 	}, 30*time.Second)
 	signal(time.Minute, "a", workflows.ShiftItemAccepted)
 	signal(2*time.Minute, "b", workflows.ShiftItemExpired)
-	started = env.Now()
 	env.ExecuteWorkflow(workflows.ShiftHandoverWorkflow, in)
 
 	require.True(t, env.IsWorkflowCompleted())
@@ -94,9 +81,9 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 	require.Equal(t, map[string]string{"a": "accepted", "b": "expired", "gone": "skipped", "late": "skipped", "overdue": "reassigned"}, status)
 	require.Equal(t, []string{"a", "b", "gone"}, handedOver, "a skipped action is not handed over")
 	require.Equal(t, []string{"overdue"}, reassigned)
-	require.Equal(t, [][]string{{"gone", "late"}, {"b"}}, left, "what stays with alice, each told once, as soon as it is left over")
-	require.Less(t, toldAt[0], time.Minute, "the skipped ones at once, not when the last handover is answered")
-	require.GreaterOrEqual(t, toldAt[1], 2*time.Minute, "the expired one when it expired")
+	require.Equal(t, [][]string{{"gone", "late"}, {"b"}}, told.items, "what stays with alice, each told once, as soon as it is left over")
+	require.Less(t, told.after[0], time.Minute, "the skipped ones at once, not when the last handover is answered")
+	require.GreaterOrEqual(t, told.after[1], 2*time.Minute, "the expired one when it expired")
 	require.False(t, midway.Done, "not done while handovers are pending")
 }
 
@@ -248,25 +235,13 @@ func TestShiftLeftoversTogetherBeforeTheMarker(t *testing.T) {
 	env.RegisterActivityWithOptions(func(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
 		return workflows.ShiftItemResult{ActionID: req.ActionID, HandoverID: "h1", Status: workflows.ShiftItemPending}, nil
 	}, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
-	var left [][]string
-	var toldAt []time.Duration
-	var started time.Time
-	env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.ShiftLeftovers) error {
-		var ids []string
-		for _, it := range in.Items {
-			ids = append(ids, it.ActionID)
-		}
-		left = append(left, ids)
-		toldAt = append(toldAt, env.Now().Sub(started))
-		return nil
-	}, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
+	told := recordLeftovers(t, env)
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(workflows.SignalShiftItem, workflows.ShiftItemResult{ActionID: "b", HandoverID: "h1", Status: workflows.ShiftItemDeclined, Reason: "too busy"})
 	}, time.Minute)
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(workflows.SignalShiftItem, workflows.ShiftItemResult{ActionID: "a", HandoverID: "h1", Status: workflows.ShiftItemAccepted})
 	}, 10*time.Minute)
-	started = env.Now()
 	env.ExecuteWorkflow(workflows.ShiftHandoverWorkflow, workflows.ShiftInput{
 		ID: "s1", FromID: "alice", Actor: carol, Notes: "Night notes", Situation: "quiet",
 		Items: []workflows.ShiftItem{
@@ -277,6 +252,31 @@ func TestShiftLeftoversTogetherBeforeTheMarker(t *testing.T) {
 	})
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
-	require.Equal(t, [][]string{{"b", "late"}}, left, "once, together")
-	require.GreaterOrEqual(t, toldAt[0], 10*time.Minute, "when the last handover was answered")
+	require.Equal(t, [][]string{{"b", "late"}}, told.items, "once, together")
+	require.GreaterOrEqual(t, told.after[0], 10*time.Minute, "when the last handover was answered")
+}
+
+// leftoversTold is what a shift handover's leftovers activity was asked to tell: the actions of
+// each call, and how long after the start each came.
+type leftoversTold struct {
+	items [][]string
+	after []time.Duration
+}
+
+// recordLeftovers registers a leftovers activity in env that records each call (the shift
+// handover is started by carol).
+func recordLeftovers(t *testing.T, env *testsuite.TestWorkflowEnvironment) *leftoversTold {
+	told := &leftoversTold{}
+	started := env.Now()
+	env.RegisterActivityWithOptions(func(ctx context.Context, in workflows.ShiftLeftovers) error {
+		require.Equal(t, "carol", in.StartedBy)
+		var ids []string
+		for _, it := range in.Items {
+			ids = append(ids, it.ActionID)
+		}
+		told.items = append(told.items, ids)
+		told.after = append(told.after, env.Now().Sub(started))
+		return nil
+	}, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})
+	return told
 }
