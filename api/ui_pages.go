@@ -289,6 +289,29 @@ type shiftNotesRow struct {
 	NextAsked bool
 }
 
+// shiftNotesOf is a row of note fields for each action of ownerID a shift handover hands over
+// (those assigned), read through the API as the viewer; none when they cannot be read (the form
+// then has the shift's one text).
+func (s *server) shiftNotesOf(c *gin.Context, ownerID string) []shiftNotesRow {
+	var list struct {
+		Items []actionJSON `json:"items"`
+	}
+	q := url.Values{"owner_id": {ownerID}, "status": {string(workflows.StatusAssigned)}, "limit": {"200"}}
+	if res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); !res.ok() || res.decode(&list) != nil {
+		return nil
+	}
+	notes := policyNotes{}
+	rows := make([]shiftNotesRow, 0, len(list.Items))
+	for _, a := range list.Items {
+		required, err := notes.required(c.Request.Context(), s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion})
+		if err != nil {
+			required = nil
+		}
+		rows = append(rows, newShiftNotesRow(a.ID, a.Title, required))
+	}
+	return rows
+}
+
 func newShiftNotesRow(id, title string, required []string) shiftNotesRow {
 	r := shiftNotesRow{ID: id, Title: title}
 	for _, f := range required {
@@ -1299,6 +1322,15 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
 		"Form": form, "Idem": randomString(), "Fields": map[string]string{},
 	}
+	// The shift handover of one person of the team, chosen from the roster (or sent and refused):
+	// the form names them, with a field for each note of their actions.
+	shiftFrom := c.Query("shift_from")
+	if failedCommand == "shift" {
+		shiftFrom = form.Get("from_id")
+	}
+	if i := slices.IndexFunc(roster, func(m member) bool { return m.ID == shiftFrom }); i >= 0 && roster[i].Open > 0 {
+		data["ShiftFrom"], data["ShiftNotes"] = shiftFrom, s.shiftNotesOf(c, shiftFrom)
+	}
 	// The opening hours for the extend forms' hint, read only when a card offers one: the board is
 	// drawn again at every change.
 	if slices.ContainsFunc(rows, func(r actionRow) bool { return slices.Contains(r.Commands, workflows.UpdateExtend) }) {
@@ -1472,11 +1504,11 @@ func (s *server) uiShift(c *gin.Context) {
 }
 
 // pageWords says a reason the API words for its callers (its field action_notes) as the pages'
-// forms offer it: only the outgoing person's own form (Hand over my shift, in their inbox) has
-// notes for each action; the board's shift form, for another person's shift, has one text.
+// forms offer it: notes for each action are in the outgoing person's own form (Hand over my
+// shift, in their inbox) and in the board's, once the person is chosen in the team table.
 func pageWords(reason string) string {
 	return strings.Replace(reason, "its own notes (action_notes)",
-		"its own notes (the outgoing person's Hand over my shift, in their inbox, has a field for each)", 1)
+		"its own notes (Hand over my shift in the outgoing person's inbox, or Hand over shift beside them on the board, has a field for each)", 1)
 }
 
 // teamSummary is one line of the manager's view.

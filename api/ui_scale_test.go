@@ -179,7 +179,7 @@ func TestBoardColumnsAreBounded(t *testing.T) {
 	require.Contains(t, page, fmt.Sprintf(`<span class="count">%d</span></h2>`, n), "the column counts all of its actions")
 	require.Contains(t, page, fmt.Sprintf(`Waiting for acceptance <span class="count">%d</span>`, boardCards+5))
 	require.Len(t, regexp.MustCompile(`<tr><th scope="row"><a href="/actions/wait-`).FindAllStringIndex(page, -1), boardCards, "the waiting handovers are bounded too")
-	require.Contains(t, page, `<td>`+fmt.Sprint(n+boardCards+5)+` <span class="badge danger">`+fmt.Sprint(n)+` overdue</span></td>`, "Ann's open and overdue actions are all counted")
+	require.Contains(t, page, `<td>`+fmt.Sprint(n+boardCards+5)+` <span class="badge danger">`+fmt.Sprint(n)+` overdue</span> <a href="/board?team=desk&amp;shift_from=ann#h-shift"`, "Ann's open and overdue actions are all counted")
 	next := regexp.MustCompile(`<a href="([^"]+)" id="later-assigned">`).FindStringSubmatch(page)
 	require.NotNil(t, next)
 	require.NotContains(t, page, `id="earlier-assigned"`)

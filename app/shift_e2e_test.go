@@ -364,7 +364,7 @@ func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 	}, got)
 	// The page says where to give them in its own words.
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
-	require.Contains(t, page, "which this shift handover does not give: give them in its own notes (the outgoing person&#39;s Hand over my shift, in their inbox, has a field for each), or its owner hands it over",
+	require.Contains(t, page, "which this shift handover does not give: give them in its own notes (Hand over my shift in the outgoing person&#39;s inbox, or Hand over shift beside them on the board, has a field for each), or its owner hands it over",
 		"the page points to the form that has notes for each action: the board's, for another's shift, has none")
 
 	// Given in the action's own notes, they go with its handover, the shift's text after its own

@@ -99,6 +99,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("recipients_without_the_authority", func(t *testing.T) { webRecipientsAuthority(t, st) })
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
 			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
+			t.Run("board_shift_with_notes", func(t *testing.T) { webBoardShiftWithNotes(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
 			t.Run("own_shift_with_an_action_at_its_check", func(t *testing.T) { webOwnShiftAtCheck(t, st) })
 			t.Run("create_routed_to_nobody", func(t *testing.T) { webCreateUnrouted(t, st) })
@@ -1257,7 +1258,7 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	manager := signedIn(t, st, "demo-dave")
 	_, page := manager.do(http.MethodGet, "/board?team="+team, nil)
 	require.Contains(t, page, oldest, "the oldest action is on the board")
-	require.Regexp(t, `id="roster-`+agent+`"><th scope="row">Nina <small>\(`+agent+`, agent\)</small></th><td>on shift\s+<form[^>]+id="shift-of-`+agent+`"(?s:.*?)</form></td><td>1</td><td>206</td></tr>`, page,
+	require.Regexp(t, `id="roster-`+agent+`"><th scope="row">Nina <small>\(`+agent+`, agent\)</small></th><td>on shift\s+<form[^>]+id="shift-of-`+agent+`"(?s:.*?)</form></td><td>1</td><td>206 <a href="/board\?team=`+team+`&amp;shift_from=`+agent+`#h-shift" id="shift-from-`+agent+`">Hand over shift<span class="visually-hidden"> of Nina</span></a></td></tr>`, page,
 		"the roster counts every open action of the person")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
 	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text"><a href="/find\?state=escalated&amp;team=`+team+`">1</a></td>`, page, "every open action is counted")
@@ -1497,4 +1498,50 @@ func webRecipientsAuthority(t *testing.T, st *app.Stack) {
 	_, page = sup.do(http.MethodGet, "/board", nil)
 	require.NotContains(t, page, `id="re-to-`+none.ID+`"`)
 	require.Contains(t, page, `id="reassign-nobody-`+none.ID+`"`)
+}
+
+// A supervisor hands over another person's shift from the board with notes for each of their
+// actions, chosen from the team table: an action whose policy asks for notes is handed over with
+// them, where the board's one text would have left it out.
+func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	complaint := modelstest.Name("complaint")
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+complaint, map[string]any{"required_fields": []string{"next_steps"}}, nil))
+	var strict action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(merge(newAction(outID), "category", complaint), "title", "Noise in 214"), &strict))
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(sup.token)
+	_, page := w.do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `id="sh-own-hint"`, "without a person chosen, the form says where to choose one")
+	require.Regexp(t, `<a href="/board\?team=[^&]+&amp;shift_from=`+outID+`#h-shift" id="shift-from-`+outID+`">Hand over shift<span class="visually-hidden"> of `+outID+`</span></a>`, page)
+	_, page = w.do(http.MethodGet, "/board?shift_from="+outID, nil)
+	form := formOf(t, page, "form-shift")
+	require.Regexp(t, `<option value="`+outID+`" selected>`, form, "the person chosen is the outgoing one")
+	require.Contains(t, form, `<fieldset id="sh-own-notes">`)
+	require.Contains(t, form, `<summary>Noise in 214 <span class="badge">notes asked for</span></summary>`)
+	// Refused (no situation), what was typed for the action comes back.
+	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "notes": {"Going home ill."},
+		"an_" + strict.ID + "_next_steps": {"Offer room 310"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, formOf(t, page, "form-shift"), `name="an_`+strict.ID+`_next_steps" rows="2">Offer room 310</textarea>`)
+	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "notes": {"Going home ill."}, "situation": {"let_down"},
+		"an_" + strict.ID + "_next_steps": {"Offer room 310"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	var got struct {
+		PendingHandover *struct {
+			ToID  string `json:"to_id"`
+			Notes struct {
+				Summary   string `json:"summary"`
+				NextSteps string `json:"next_steps"`
+			} `json:"notes"`
+		} `json:"pending_handover"`
+	}
+	require.Eventually(t, func() bool {
+		got.PendingHandover = nil
+		in.call(http.MethodGet, "/api/v1/actions/"+strict.ID+"?consistent=true", nil, &got)
+		return got.PendingHandover != nil
+	}, 10*time.Second, 50*time.Millisecond, "handed over, with the notes its policy asks for")
+	require.Equal(t, inID, got.PendingHandover.ToID)
+	require.Equal(t, "Offer room 310", got.PendingHandover.Notes.NextSteps)
+	require.Equal(t, "Going home ill.", got.PendingHandover.Notes.Summary)
 }
