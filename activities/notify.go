@@ -277,21 +277,22 @@ var roleAbove = map[workflows.Role]workflows.Role{
 func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification) ([]models.Notification, []string, error) {
 	recipients := slices.Clone(n.To)
 	role := n.ToRole
+	who := "" // the hander gone, whose check the supervisors are asked for
 	if role == "" && n.Kind == workflows.NotifyCheckAsked {
 		// The person who handed the action over is asked to check it; one who has left its team
 		// or been deactivated since cannot, and the team's supervisors are asked instead.
-		gone, err := a.anyGone(ctx, n.To, n.TeamID)
-		if err != nil {
+		var err error
+		if who, err = a.firstGone(ctx, n.To, n.TeamID); err != nil {
 			return nil, nil, err
 		}
-		if gone {
+		if who != "" {
 			role = workflows.RoleSupervisor
 		}
 	}
 	why := "" // why the alert came to those it passed to, said to them
 	if role != n.ToRole {
 		// Written for the hander ("which you handed to..."): the supervisors hear why it is theirs.
-		why = " (It comes to you because the one who handed it over is off shift or no longer in the team: check it in their place.)"
+		why = fmt.Sprintf(" (It comes to you because %s, who handed it over, is off shift or no longer in the team: check it in their place.)", who)
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
 	// next one, so that an alert meant for someone reaches someone. So does an escalation whose
@@ -361,21 +362,22 @@ func passedUp(meant workflows.Role) string {
 	return fmt.Sprintf(" (It comes to you because nobody active is a %s.)", meant)
 }
 
-// anyGone says whether one of the people named is no longer an active member of team.
-func (a *Activities) anyGone(ctx context.Context, ids []string, team string) (bool, error) {
+// firstGone names the first of the people named who is no longer an active member of team on
+// shift (by name, or by ID when the directory has none), or "" when none is.
+func (a *Activities) firstGone(ctx context.Context, ids []string, team string) (string, error) {
 	for _, id := range ids {
 		st, err := a.Store.GetStaff(ctx, id)
 		if errors.Is(err, models.ErrNotFound) {
-			return true, nil
+			return id, nil
 		}
 		if err != nil {
-			return false, err
+			return "", err
 		}
 		if !st.Active || !st.OnShift || st.TeamID == nil || *st.TeamID != team {
-			return true, nil
+			return cmp.Or(st.Name, id), nil
 		}
 	}
-	return false, nil
+	return "", nil
 }
 
 func (a *Activities) now() time.Time {

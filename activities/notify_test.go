@@ -175,7 +175,7 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	require.Equal(t, []string{"sam", "carol"}, ask(5), "off shift: the supervisors too")
 	told, err := store.ListNotifications(ctx, "carol", 1)
 	require.NoError(t, err)
-	require.Equal(t, "check it was done (It comes to you because the one who handed it over is off shift or no longer in the team: check it in their place.)", told[0].Message,
+	require.Equal(t, "check it was done (It comes to you because Sam, who handed it over, is off shift or no longer in the team: check it in their place.)", told[0].Message,
 		"the words written for the hander say why they reach the supervisor")
 	mine, err := store.ListNotifications(ctx, "sam", 1)
 	require.NoError(t, err)

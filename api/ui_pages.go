@@ -1326,7 +1326,8 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// the form names them, with a field for each note of their actions.
 	shiftFrom := c.Query("shift_from")
 	if failedCommand == "shift" {
-		shiftFrom = form.Get("from_id")
+		// The person whose actions' notes were typed, kept with them.
+		shiftFrom = cmp.Or(form.Get("notes_for"), form.Get("from_id"))
 	}
 	if i := slices.IndexFunc(roster, func(m member) bool { return m.ID == shiftFrom }); i >= 0 && roster[i].Open > 0 {
 		data["ShiftFrom"], data["ShiftNotes"] = shiftFrom, s.shiftNotesOf(c, shiftFrom)
@@ -1353,6 +1354,16 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 func (s *server) uiStartShift(c *gin.Context) {
 	f, ok := s.postForm(c)
 	if !ok {
+		return
+	}
+	if forWhom := f.Get("notes_for"); forWhom != "" && forWhom != f.Get("from_id") && len(shiftActionNotes(f)) > 0 {
+		// The board's notes for each action were drawn for the person chosen in its team table;
+		// another outgoing person chosen since would have them refused one by one, by action ID.
+		who := s.who(c)
+		msg := fmt.Sprintf("the notes for each action below are for %s's actions: choose %s as the outgoing person, or Hand over shift beside %s in the team table",
+			who(forWhom), who(forWhom), cmp.Or(who(f.Get("from_id")), "the person"))
+		res := apiResult{Status: http.StatusUnprocessableEntity, Problem: &problemBody{Detail: "from_id: " + msg, Errors: []FieldError{{Field: "from_id", Message: msg}}}}
+		s.boardPage(c, res.Status, "", "shift", f, &res)
 		return
 	}
 	body := map[string]any{"from_id": f.Get("from_id"), "notes": f.Get("notes"), "situation": f.Get("situation")}

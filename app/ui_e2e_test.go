@@ -1519,8 +1519,24 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<option value="`+outID+`" selected>`, form, "the person chosen is the outgoing one")
 	require.Contains(t, form, `<fieldset id="sh-own-notes">`)
 	require.Contains(t, form, `<summary>Noise in 214 <span class="badge">notes asked for</span></summary>`)
+	require.Contains(t, form, `<input type="hidden" name="notes_for" value="`+outID+`">`)
+	// Notes typed for one person's actions, sent with another as the outgoing person, are refused
+	// in words, and kept with the person they were typed for.
+	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {inID}, "notes_for": {outID}, "to_id": {outID}, "notes": {"Going home ill."},
+		"situation": {"busy"}, "an_" + strict.ID + "_next_steps": {"Offer room 310"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "the notes for each action below are for "+outID+"&#39;s actions: choose "+outID+" as the outgoing person")
+	require.Contains(t, formOf(t, page, "form-shift"), `name="an_`+strict.ID+`_next_steps" rows="2">Offer room 310</textarea>`)
+	var untouched action
+	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/actions/"+strict.ID, nil, &untouched))
+	require.Equal(t, "assigned", untouched.Status, "nothing was started")
+	// A supervisor is offered no shift switch for a manager, which would be refused.
+	_, page = signedIn(t, st, "demo-carol").do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `id="roster-dave"`, "the manager is in the team table")
+	require.NotContains(t, page, `id="shift-of-dave"`)
+	require.Contains(t, page, `id="shift-of-bob"`)
 	// Refused (no situation), what was typed for the action comes back.
-	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "notes": {"Going home ill."},
+	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "notes": {"Going home ill."},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, formOf(t, page, "form-shift"), `name="an_`+strict.ID+`_next_steps" rows="2">Offer room 310</textarea>`)

@@ -1323,11 +1323,14 @@ func CheckClaim(s *State, in ClaimInput) error {
 // ApplyClaim makes the claimant the owner.
 func ApplyClaim(s *State, in ClaimInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
+	level := s.escalatedLevel()
 	s.OwnerID, s.HandedBy = in.Actor.ID, ""
 	s.Status = StatusAssigned
 	s.EscalationLevel = 0
 	s.clearDeadlines()
-	return []Event{s.record(now, in.Actor.ID, EventClaimed, map[string]any{"owner_id": s.OwnerID})}
+	ev := s.record(now, in.Actor.ID, EventClaimed, map[string]any{"owner_id": s.OwnerID})
+	s.tellEscalationHandled(ev, level, "was claimed by "+s.who(in.Actor.ID))
+	return []Event{ev}
 }
 
 // IsParticipant reports whether the actor takes part in the action: its creator, its owner, anyone

@@ -48,6 +48,24 @@ func TestRevision17TellsTheLevelTheEscalationWasHandled(t *testing.T) {
 		}
 		return out
 	}
+	// An action nobody could be given, escalated to the supervisors, is claimed by an agent.
+	in := startInput("c17")
+	in.OwnerID = ""
+	s, _ := workflows.NewState(in, now)
+	require.Equal(t, workflows.StatusUnassigned, s.Status)
+	at, kind := s.NextDeadline()
+	s.Fire(kind, at)
+	require.Equal(t, workflows.StatusEscalated, s.Status)
+	s.TakeOutbox()
+	claim := workflows.ClaimInput{Actor: alice, Claimant: onShift("alice", 1)}
+	require.NoError(t, workflows.CheckClaim(&s, claim))
+	workflows.ApplyClaim(&s, claim, at.Add(time.Minute))
+	told := s.TakeOutbox()
+	require.Len(t, told, 1)
+	require.Equal(t, workflows.NotifyEscalationHandled, told[0].Kind)
+	require.Equal(t, workflows.RoleSupervisor, told[0].ToRole)
+	require.Equal(t, `"Late checkout", escalated to supervisor (level 1), was claimed by alice`, told[0].Message)
+
 	for what, act := range acts {
 		told := handled(17, true, act)
 		require.Len(t, told, 1, what)

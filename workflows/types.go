@@ -403,7 +403,7 @@ const (
 	NotifyCustomerMessage   = "customer_message"
 	NotifyFeedback          = "feedback"
 	// NotifyEscalationHandled: someone acted on an escalated action (reassigned, extended,
-	// completed or cancelled it); told to the level it had reached (revision 17).
+	// claimed, completed or cancelled it); told to the level it had reached (revision 17).
 	NotifyEscalationHandled = "escalation_handled"
 	// NotifyShiftLeftOver: an action a shift handover left with the outgoing person (not tied to
 	// a timeline event of the action: its inbox record's seq is negative).
@@ -578,7 +578,7 @@ func (s *State) WithHander(id string) {
 // follow_up_every until the check is made (or check_within passes and it escalates), as the
 // follow-up reminders did before revision 14, now in the words of the check that is asked.
 // Revision 17 tells the level an escalated action had reached when someone acts on it (reassigns,
-// extends, completes or cancels it: escalation_handled): it left their list without a word.
+// extends, claims, completes or cancels it: escalation_handled): it left their list without a word.
 const CurrentRevision = 17
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
