@@ -290,13 +290,7 @@ func testRemindedUntilTheCheck(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 	waitStatus(t, alice, a.ID, "checking", 0)
 	reminders := func() int {
-		var told struct {
-			Items []struct {
-				ActionID string `json:"action_id"`
-				Kind     string `json:"kind"`
-				Message  string `json:"message"`
-			} `json:"items"`
-		}
+		var told notificationsPage
 		require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/notifications", nil, &told))
 		n := 0
 		for _, m := range told.Items {
