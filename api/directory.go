@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -491,11 +490,10 @@ func (s *server) noSuchLabel(ctx context.Context, id, label string) error {
 	if err != nil {
 		return err
 	}
-	labels := make([]string, 0, len(live))
-	for _, t := range live {
-		if !slices.Contains(labels, strconv.Quote(t.Label)) {
-			labels = append(labels, strconv.Quote(t.Label))
-		}
+	groups := byLabel(live) // each label once, in the order of its first token, as the people page lists them
+	labels := make([]string, len(groups))
+	for i, g := range groups {
+		labels[i] = strconv.Quote(g.Label)
 	}
 	if len(labels) == 0 {
 		return errorf(kindNotFound, "%s has no live token: nothing revoked", id)
