@@ -190,14 +190,11 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		case string(workflows.StatusEscalated):
 			escalated++
 		case string(workflows.StatusAssigned):
-			required, err := notes.required(c.Request.Context(), s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion})
-			if err != nil {
-				required = nil
-			}
-			shiftNotes = append(shiftNotes, newShiftNotesRow(a.ID, a.Title, required))
+			row := notes.row(c.Request.Context(), s, a.actionJSON)
+			shiftNotes = append(shiftNotes, row)
 			// A shift handover skips one whose policy asks for notes nobody gave: the form asks
 			// for them, and ending the shift counts those it cannot carry (a customer's context).
-			if slices.Contains(required, "customer_context") {
+			if row.NoContext {
 				needsNotes++
 			}
 		}
@@ -303,13 +300,19 @@ func (s *server) shiftNotesOf(c *gin.Context, ownerID string) []shiftNotesRow {
 	notes := policyNotes{}
 	rows := make([]shiftNotesRow, 0, len(list.Items))
 	for _, a := range list.Items {
-		required, err := notes.required(c.Request.Context(), s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion})
-		if err != nil {
-			required = nil
-		}
-		rows = append(rows, newShiftNotesRow(a.ID, a.Title, required))
+		rows = append(rows, notes.row(c.Request.Context(), s, a))
 	}
 	return rows
+}
+
+// row is the shift form's fields of action a: those of the notes its policy version asks every
+// handover for (none when the policy cannot be read: the handover says what it lacks).
+func (p policyNotes) row(ctx context.Context, s *server, a actionJSON) shiftNotesRow {
+	required, err := p.required(ctx, s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion})
+	if err != nil {
+		required = nil
+	}
+	return newShiftNotesRow(a.ID, a.Title, required)
 }
 
 func newShiftNotesRow(id, title string, required []string) shiftNotesRow {
