@@ -21,7 +21,6 @@ const slowQuery = 200 * time.Millisecond
 // GORM's own messages (Info, Warn, Error) are printf formats: they are formatted here, where
 // GORM's slog logger would log the format with its arguments beside it.
 type queryLogger struct {
-	logger.Interface
 	log   *slog.Logger
 	level logger.LogLevel
 	// literals finds the values written into a statement, in the dialect's quoting;
@@ -42,7 +41,6 @@ func sqlLiterals(dialect string) string {
 func newQueryLogger(log *slog.Logger, dialect string) logger.Interface {
 	const level = logger.Warn
 	return queryLogger{
-		Interface:    logger.NewSlogLogger(log, logger.Config{SlowThreshold: slowQuery, IgnoreRecordNotFoundError: true, LogLevel: level}),
 		log:          log,
 		level:        level,
 		literals:     regexp.MustCompile(sqlLiterals(dialect)),
@@ -58,7 +56,8 @@ func (l queryLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (stri
 }
 
 func (l queryLogger) LogMode(level logger.LogLevel) logger.Interface {
-	return queryLogger{Interface: l.Interface.LogMode(level), log: l.log, level: level, literals: l.literals, placeholders: l.placeholders}
+	l.level = level
+	return l
 }
 
 func (l queryLogger) Info(ctx context.Context, format string, args ...any) {
@@ -83,7 +82,8 @@ func (l queryLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	// A statement ended because whoever asked for it went away (a closed browser tab's live
 	// updates, a client that hung up) did not fail: the caller's own handler says so if need be.
 	quiet := err == nil || errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, context.Canceled)
-	if l.level < logger.Info && quiet && time.Since(begin) <= slowQuery {
+	elapsed := time.Since(begin)
+	if l.level < logger.Info && quiet && elapsed <= slowQuery {
 		return
 	}
 	// A statement read into a struct (Scan) comes with its values written in (GORM records it
@@ -91,7 +91,6 @@ func (l queryLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	// its value reads $1$ on PostgreSQL: it is put back as $1.
 	sql, rows := fc()
 	sql = l.placeholders.ReplaceAllString(l.literals.ReplaceAllString(sql, "?"), "$$$1")
-	elapsed := time.Since(begin)
 	attrs := []any{"sql", sql, "rows", rows, "elapsed_ms", float64(elapsed.Microseconds()) / 1000}
 	switch {
 	case !quiet:
