@@ -297,7 +297,8 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
 	// next one, so that an alert meant for someone reaches someone. So does an escalation whose
 	// role's only holders own the action (a supervisor's own action escalated to the supervisors):
-	// they are told by name already, and an escalation is for someone else to act. The words of
+	// they are told by name already, and an escalation is for someone else to act; and so does the
+	// word that such an escalation was handled, to those it went to. The words of
 	// those it passes up to say why it came to them: "escalated to supervisor" read by a manager
 	// would not.
 	passedTo := map[string]bool{} // who it passed up to
@@ -317,12 +318,17 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 			recipients = append(recipients, st.ID)
 			passedTo[st.ID] = why != ""
 		}
-		onlyOwners := n.Kind == workflows.NotifyEscalated && len(staff) > 0 && roleAbove[role] != "" &&
-			!slices.ContainsFunc(staff, func(st models.Staff) bool { return !slices.Contains(n.To, st.ID) })
+		owners, owns := n.To, "owns"
+		if n.Kind == workflows.NotifyEscalationHandled {
+			// Word that an escalation was handled goes where the escalation went.
+			owners, owns = []string{n.EscalatedOwner}, "owned"
+		}
+		onlyOwners := (n.Kind == workflows.NotifyEscalated || n.Kind == workflows.NotifyEscalationHandled) && len(staff) > 0 && roleAbove[role] != "" &&
+			!slices.ContainsFunc(staff, func(st models.Staff) bool { return !slices.Contains(owners, st.ID) })
 		switch {
 		case onlyOwners:
 			if why == "" {
-				why = fmt.Sprintf(" (It comes to you because the team's only %s owns it.)", role)
+				why = fmt.Sprintf(" (It comes to you because the team's only %s %s it.)", role, owns)
 			}
 		case len(staff) > 0:
 			role = "" // reached someone

@@ -204,13 +204,8 @@ func TestAlertPassedUpSaysWhy(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(acts)
-	const said = `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time`
-	alert := func(seq int64, owner string) map[string]string {
-		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyEscalated, Event: "escalated", ToRole: workflows.RoleSupervisor,
-			To: []string{owner}, TeamID: team, ActorID: workflows.SystemActor, Cause: "timer", Title: "Broken heating 12",
-			Message: said, At: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC)}
-		_, err := env.ExecuteActivity(acts.Notify, n)
-		require.NoError(t, err)
+	// What each person was told at a timeline event.
+	toldAt := func(seq int64) map[string]string {
 		told := map[string]string{}
 		for _, who := range []string{"ann", "dave", "sue"} {
 			got, err := store.ListNotifications(ctx, who, 10)
@@ -223,6 +218,15 @@ func TestAlertPassedUpSaysWhy(t *testing.T) {
 		}
 		return told
 	}
+	const said = `"Broken heating 12" is escalated to supervisor (level 1): not accepted in time`
+	alert := func(seq int64, owner string) map[string]string {
+		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyEscalated, Event: "escalated", ToRole: workflows.RoleSupervisor,
+			To: []string{owner}, TeamID: team, ActorID: workflows.SystemActor, Cause: "timer", Title: "Broken heating 12",
+			Message: said, At: time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC)}
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+		return toldAt(seq)
+	}
 	require.Equal(t, map[string]string{"ann": said, "dave": said + " (It comes to you because the team has no active supervisor.)"}, alert(2, "ann"),
 		"the managers, saying why; the owner in its own words")
 	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: true, Active: true}))
@@ -230,4 +234,19 @@ func TestAlertPassedUpSaysWhy(t *testing.T) {
 	// The team's only supervisor owns it: she is told by name, and the managers are alerted too,
 	// as an escalation is for someone else to act on.
 	require.Equal(t, map[string]string{"sue": said, "dave": said + " (It comes to you because the team's only supervisor owns it.)"}, alert(4, "sue"))
+
+	// Word that the escalation was handled goes where the escalation went: to the managers when
+	// the team's only supervisor owned the action, and not to them when someone else did.
+	const handled = `"Broken heating 12", escalated to supervisor (level 1), was completed by Sue: fixed`
+	tell := func(seq int64, owner string) map[string]string {
+		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyEscalationHandled, Event: "completed", ToRole: workflows.RoleSupervisor,
+			TeamID: team, ActorID: "sue", Cause: "request", Title: "Broken heating 12", EscalatedOwner: owner,
+			Message: handled, At: time.Date(2026, 12, 4, 23, 30, 0, 0, time.UTC)}
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+		return toldAt(seq)
+	}
+	require.Equal(t, map[string]string{"dave": handled + " (It comes to you because the team's only supervisor owned it.)"}, tell(5, "sue"),
+		"the managers, who had the escalation; not Sue, who acted")
+	require.Empty(t, tell(6, "ann"), "Ann's action went to Sue alone, who acted on it herself")
 }

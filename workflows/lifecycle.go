@@ -820,7 +820,7 @@ func CheckComplete(s *State, in CompleteInput) error {
 // ApplyComplete closes the action; a handover still pending is withdrawn and the hander is told.
 func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
-	level := s.escalatedLevel()
+	esc := s.escalation()
 	events := s.withdrawPending(now, in.Actor.ID, "the action was completed")
 	s.finish(StatusCompleted)
 	s.Outcome = in.Outcome
@@ -829,7 +829,7 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed: %s", s.Title, in.Outcome))
 	}
 	s.tellOwnerCompleted(ev, in.Actor.ID, fmt.Sprintf("%s completed %q, which was yours: %s", s.who(in.Actor.ID), s.Title, in.Outcome))
-	s.tellEscalationHandled(ev, level, fmt.Sprintf("was completed by %s: %s", s.who(in.Actor.ID), in.Outcome))
+	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was completed by %s: %s", s.who(in.Actor.ID), in.Outcome))
 	events = append(events, ev)
 	if !blank(in.CustomerMessage) {
 		events = append(events, s.tellCustomer(now, in.Actor.ID, in.CustomerMessage, map[string]any{}))
@@ -1138,7 +1138,7 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 // given as such when absolute, else counted from now).
 func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time, absolute bool) []Event {
 	s.know(to.ID, to.Name)
-	level := s.escalatedLevel()
+	esc := s.escalation()
 	events := s.withdrawPending(now, actorID, "the action was reassigned")
 	from := s.OwnerID
 	s.OwnerID, s.HandedBy = to.ID, ""
@@ -1159,7 +1159,7 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	if from != "" {
 		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%q was reassigned to %s: %s", s.Title, s.who(to.ID), reason))
 	}
-	s.tellEscalationHandled(ev, level, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
+	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
 	return append(events, ev)
 }
 
@@ -1219,7 +1219,7 @@ func ApplyExtend(s *State, in ExtendInput, now time.Time) []Event {
 
 // extend moves the due time (a time given as such when absolute, else counted from now).
 func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bool, reason string) []Event {
-	level := s.escalatedLevel()
+	esc := s.escalation()
 	s.setDue(due, absolute)
 	s.EscalationLevel = 0
 	s.clearDeadlines()
@@ -1246,27 +1246,37 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 		}
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is now %s: %s", s.Title, due, reason))
 	}
-	s.tellEscalationHandled(ev, level, fmt.Sprintf("was given until %s by %s: %s", s.DueAt.Format(time.RFC3339), s.who(actorID), reason))
+	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was given until %s by %s: %s", s.DueAt.Format(time.RFC3339), s.who(actorID), reason))
 	return []Event{ev}
 }
 
-// escalatedLevel is the rung of the ladder an escalated action is at, 0 when it is not escalated.
-func (s *State) escalatedLevel() int {
+// escalationHandled is an escalation as it stood before someone acted on it: the rung of the
+// ladder reached (0 when the action was not escalated), and who owned the action meanwhile.
+type escalationHandled struct {
+	level int
+	owner string
+}
+
+// escalation is the action's escalation before a command acts on it.
+func (s *State) escalation() escalationHandled {
 	if s.Status != StatusEscalated {
-		return 0
+		return escalationHandled{}
 	}
-	return s.EscalationLevel
+	return escalationHandled{level: s.EscalationLevel, owner: s.OwnerID}
 }
 
 // tellEscalationHandled tells the level an escalated action had reached that someone acted on it
 // (revision 17): the action leaves their list of escalated actions, and they would not know why,
 // nor that they need do nothing more. The one who acted is not told (notifications skip the actor).
-func (s *State) tellEscalationHandled(ev Event, level int, what string) {
-	if s.revision < 17 || level < 1 || level > len(s.Ladder) {
+// Its owner meanwhile goes with it: an escalation whose level's only holders owned the action went
+// on up to the next level, and so does this.
+func (s *State) tellEscalationHandled(ev Event, esc escalationHandled, what string) {
+	if s.revision < 17 || esc.level < 1 || esc.level > len(s.Ladder) {
 		return
 	}
-	role := s.Ladder[level-1]
-	s.notify(ev, NotifyEscalationHandled, nil, role, fmt.Sprintf("%q, escalated to %s (level %d), %s", s.Title, role, level, what))
+	role := s.Ladder[esc.level-1]
+	s.notify(ev, NotifyEscalationHandled, nil, role, fmt.Sprintf("%q, escalated to %s (level %d), %s", s.Title, role, esc.level, what))
+	s.outbox[len(s.outbox)-1].EscalatedOwner = esc.owner
 }
 
 // CheckCancel refuses a cancellation by anyone but a supervisor or manager, or without a reason.
@@ -1287,7 +1297,7 @@ func CheckCancel(s *State, in CancelInput) error {
 // ApplyCancel ends the action without doing it.
 func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
-	level := s.escalatedLevel()
+	esc := s.escalation()
 	events := s.withdrawPending(now, in.Actor.ID, "the action was cancelled")
 	s.finish(StatusCancelled)
 	ev := s.record(now, in.Actor.ID, EventCancelled, map[string]any{"reason": in.Reason})
@@ -1298,7 +1308,7 @@ func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
 		}
 		s.notify(ev, NotifyCancelled, []string{s.OwnerID}, "", fmt.Sprintf("%q was cancelled%s: %s", s.Title, by, in.Reason))
 	}
-	s.tellEscalationHandled(ev, level, fmt.Sprintf("was cancelled by %s: %s", s.who(in.Actor.ID), in.Reason))
+	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was cancelled by %s: %s", s.who(in.Actor.ID), in.Reason))
 	return append(events, ev)
 }
 
@@ -1323,13 +1333,13 @@ func CheckClaim(s *State, in ClaimInput) error {
 // ApplyClaim makes the claimant the owner.
 func ApplyClaim(s *State, in ClaimInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
-	level := s.escalatedLevel()
+	esc := s.escalation()
 	s.OwnerID, s.HandedBy = in.Actor.ID, ""
 	s.Status = StatusAssigned
 	s.EscalationLevel = 0
 	s.clearDeadlines()
 	ev := s.record(now, in.Actor.ID, EventClaimed, map[string]any{"owner_id": s.OwnerID})
-	s.tellEscalationHandled(ev, level, "was claimed by "+s.who(in.Actor.ID))
+	s.tellEscalationHandled(ev, esc, "was claimed by "+s.who(in.Actor.ID))
 	return []Event{ev}
 }
 

@@ -11,7 +11,8 @@ import (
 
 // From revision 17 the level an escalated action had reached is told when someone acts on it
 // (reassigns, extends, completes or cancels it): it leaves their list of escalated actions. An
-// action that was not escalated tells nobody so, and revision 16 tells nobody either.
+// action that was not escalated tells nobody so, and revision 16 tells nobody either. Who owned the
+// action while it was escalated goes with it, so that it reaches whom the escalation reached.
 func TestRevision17TellsTheLevelTheEscalationWasHandled(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
@@ -65,6 +66,7 @@ func TestRevision17TellsTheLevelTheEscalationWasHandled(t *testing.T) {
 	require.Equal(t, workflows.NotifyEscalationHandled, told[0].Kind)
 	require.Equal(t, workflows.RoleSupervisor, told[0].ToRole)
 	require.Equal(t, `"Late checkout", escalated to supervisor (level 1), was claimed by alice`, told[0].Message)
+	require.Empty(t, told[0].EscalatedOwner, "nobody owned it while it was escalated")
 
 	for what, act := range acts {
 		told := handled(17, true, act)
@@ -72,6 +74,7 @@ func TestRevision17TellsTheLevelTheEscalationWasHandled(t *testing.T) {
 		require.Equal(t, workflows.RoleManager, told[0].ToRole, what)
 		require.Contains(t, told[0].Message, `"Late checkout", escalated to manager (level 2), `+what, what)
 		require.Equal(t, "carol", told[0].ActorID, "the one who acted, whom the inbox skips")
+		require.Equal(t, "alice", told[0].EscalatedOwner, "%s: who owned it while it was escalated, before the change", what)
 		require.Empty(t, handled(17, false, act), "%s: nothing was escalated", what)
 		require.Empty(t, handled(16, true, act), "%s: revision 16 tells nobody", what)
 	}

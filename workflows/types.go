@@ -383,6 +383,10 @@ type Notification struct {
 	// change has one. A worker without one (configured apart from the others) must not take it
 	// as sent.
 	Webhook bool `json:"webhook,omitempty"`
+	// EscalatedOwner is, on escalation_handled, who owned the action while it was escalated: when
+	// they are the only holders of ToRole, the escalation went on up to the next role, and so does
+	// the word that it was handled.
+	EscalatedOwner string `json:"escalated_owner,omitempty"`
 }
 
 // Notification kinds.
