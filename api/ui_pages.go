@@ -181,6 +181,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	atCheck, offered, escalated, needsNotes := 0, 0, 0, 0
 	notes := policyNotes{}
 	var shiftNotes []shiftNotesRow // the notes of its own each action a shift handover passes on may have
+	supervisor := workflows.Role(principal(c).Role).SupervisorOrAbove()
 	for _, a := range owned {
 		switch a.Status {
 		case string(workflows.StatusChecking):
@@ -189,7 +190,12 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 			offered++
 		case string(workflows.StatusEscalated):
 			escalated++
-		case string(workflows.StatusAssigned):
+		}
+		switch {
+		case supervisor && (a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated)):
+			// Their own shift handover reassigns it, with its notes in the reason.
+			shiftNotes = append(shiftNotes, notes.row(c.Request.Context(), s, a.actionJSON))
+		case a.Status == string(workflows.StatusAssigned):
 			row := notes.row(c.Request.Context(), s, a.actionJSON)
 			shiftNotes = append(shiftNotes, row)
 			// A shift handover skips one whose policy asks for notes nobody gave: the form asks
@@ -208,7 +214,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		}
 	}
 	data := gin.H{
-		"Owned": owned, "OwnedAtCheck": atCheck, "Supervises": workflows.Role(principal(c).Role).SupervisorOrAbove(),
+		"Owned": owned, "OwnedAtCheck": atCheck, "Supervises": supervisor,
 		"OwnedTotal": ownedTotal, "AwaitingTotal": awaitingTotal,
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent, "ToldMore": toldMore, "ToldShown": toldPage,
@@ -284,16 +290,21 @@ type shiftNotesRow struct {
 	NoContext    bool
 	// NextAsked is set when the policy asks for next steps, which the form always has a field for.
 	NextAsked bool
+	// Reassigned says why a supervisor's shift handover reassigns the action rather than hands it
+	// over ("escalated", "at its due time, …"): its notes go in the reassignment's reason, and no
+	// policy asks a reassignment for notes.
+	Reassigned string
 }
 
-// shiftNotesOf is a row of note fields for each action of ownerID a shift handover hands over
-// (those assigned), read through the API as the viewer; none when they cannot be read (the form
-// then has the shift's one text).
+// shiftNotesOf is a row of note fields for each action of ownerID a supervisor's shift handover
+// passes on (those assigned, handed over; those at their due time or escalated, reassigned), read
+// through the API as the viewer; none when they cannot be read (the form then has the shift's one
+// text).
 func (s *server) shiftNotesOf(c *gin.Context, ownerID string) []shiftNotesRow {
 	var list struct {
 		Items []actionJSON `json:"items"`
 	}
-	q := url.Values{"owner_id": {ownerID}, "status": {string(workflows.StatusAssigned)}, "limit": {"200"}}
+	q := url.Values{"owner_id": {ownerID}, "status": {string(workflows.StatusAssigned), string(workflows.StatusChecking), string(workflows.StatusEscalated)}, "limit": {"200"}}
 	if res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); !res.ok() || res.decode(&list) != nil {
 		return nil
 	}
@@ -306,8 +317,13 @@ func (s *server) shiftNotesOf(c *gin.Context, ownerID string) []shiftNotesRow {
 }
 
 // row is the shift form's fields of action a: those of the notes its policy version asks every
-// handover for (none when the policy cannot be read: the handover says what it lacks).
+// handover for (none when the policy cannot be read: the handover says what it lacks). An action
+// at its due time or escalated, which only a supervisor's shift handover passes on, by
+// reassigning it, has the fields every action has and none asked for.
 func (p policyNotes) row(ctx context.Context, s *server, a actionJSON) shiftNotesRow {
+	if a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated) {
+		return shiftNotesRow{ID: a.ID, Title: a.Title, Reassigned: statusWords(a.Status)}
+	}
 	required, err := p.required(ctx, s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion})
 	if err != nil {
 		required = nil

@@ -665,6 +665,9 @@ func testSupervisorSetsShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, as(t, st, "carol").call("PATCH", "/api/v1/staff/dave", map[string]any{"on_shift": false}, &p), "a supervisor does not manage a manager's shift")
 	require.Contains(t, p.Detail, "is a manager")
 	p = problem{}
+	require.Equal(t, http.StatusForbidden, as(t, st, "carol").call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": "dave", "notes": "going home", "situation": "routine"}, &p), "nor hands over a manager's shift")
+	require.Contains(t, p.Detail, "is a manager")
+	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, as(t, st, "dave").call("PATCH", "/api/v1/staff/crm", map[string]any{"on_shift": false}, &p))
 	require.Contains(t, p.Detail, "works no shifts")
 	var bob struct {

@@ -1507,8 +1507,12 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 	out, in, sup, outID, inID := teamOf3(t, st)
 	complaint := modelstest.Name("complaint")
 	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+complaint, map[string]any{"required_fields": []string{"next_steps"}}, nil))
-	var strict action
+	var strict, hot action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(merge(newAction(outID), "category", complaint), "title", "Noise in 214"), &strict))
+	// An escalated action, which the shift handover reassigns: its row asks for nothing, and
+	// its notes go in the reassignment's reason.
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(merge(newAction(outID), "category", complaint), "title", "Leak in 118"), &hot))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+hot.ID+"/escalate", map[string]any{"reason": "water on the floor"}, nil))
 	w := newWebClient(t, st.URL)
 	csrf := w.signIn(sup.token)
 	_, page := w.do(http.MethodGet, "/board", nil)
@@ -1520,6 +1524,8 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 	require.Contains(t, form, `<fieldset id="sh-own-notes">`)
 	require.Contains(t, form, `<summary>Noise in 214 <span class="badge">notes asked for</span></summary>`)
 	require.Contains(t, form, `<input type="hidden" name="notes_for" value="`+outID+`">`)
+	require.Contains(t, form, `<summary>Leak in 118</summary>`, "no notes asked of a reassignment")
+	require.Contains(t, form, `<p class="hint">It is escalated: the shift handover reassigns it, with these notes in the reason.</p>`)
 	// Notes typed for one person's actions, sent with another as the outgoing person, are refused
 	// in words, and kept with the person they were typed for.
 	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {inID}, "notes_for": {outID}, "to_id": {outID}, "notes": {"Going home ill."},
@@ -1535,14 +1541,28 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="roster-dave"`, "the manager is in the team table")
 	require.NotContains(t, page, `id="shift-of-dave"`)
 	require.Contains(t, page, `id="shift-of-bob"`)
+	outgoing := regexp.MustCompile(`(?s)<select id="sh-from"[^>]*>.*?</select>`).FindString(page)
+	require.Contains(t, outgoing, `<option value="bob">`)
+	require.NotContains(t, outgoing, `<option value="dave"`, "nor a manager as the outgoing person of a shift handover")
 	// Refused (no situation), what was typed for the action comes back.
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "notes": {"Going home ill."},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, formOf(t, page, "form-shift"), `name="an_`+strict.ID+`_next_steps" rows="2">Offer room 310</textarea>`)
 	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "notes": {"Going home ill."}, "situation": {"let_down"},
-		"an_" + strict.ID + "_next_steps": {"Offer room 310"}})
+		"an_" + strict.ID + "_next_steps": {"Offer room 310"}, "an_" + hot.ID + "_next_steps": {"Plumber at 9"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	var reason any
+	require.Eventually(t, func() bool {
+		for _, ev := range timelineOf(t, sup, hot.ID) {
+			if ev.Type == "reassigned" {
+				reason = ev.Data["reason"]
+				return true
+			}
+		}
+		return false
+	}, 10*time.Second, 50*time.Millisecond, "the escalated action is reassigned")
+	require.Equal(t, "shift handover: Going home ill.\n\nNext steps: Plumber at 9", reason)
 	var got struct {
 		PendingHandover *struct {
 			ToID  string `json:"to_id"`

@@ -92,6 +92,25 @@ func (in ShiftInput) NotesFor(actionID string) HandoverNotes {
 	return n
 }
 
+// ReassignReason is the reason the shift gives an action it reassigns (one at its due time or
+// escalated): the shift's notes, and the action's own notes after them, each under its name. A
+// reassignment has no notes of its own; without this, notes given for the action went nowhere.
+func (in ShiftInput) ReassignReason(actionID string) string {
+	n := in.NotesFor(actionID)
+	parts := []string{"shift handover: " + n.Summary}
+	for _, f := range []struct{ name, text string }{{"Done so far", n.DoneSoFar}, {"Next steps", n.NextSteps}, {"Risks", n.Risks}} {
+		if !blank(f.text) {
+			parts = append(parts, f.name+": "+strings.TrimSpace(f.text))
+		}
+	}
+	for _, name := range workflow.DeterministicKeys(n.Fields) {
+		if !blank(n.Fields[name]) {
+			parts = append(parts, name+": "+strings.TrimSpace(n.Fields[name]))
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}
+
 // ShiftProgress is the live state of a shift handover.
 type ShiftProgress struct {
 	ID        string      `json:"id"`
@@ -248,7 +267,7 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 			StartedBy: in.Actor.ID, StartedByName: in.Actor.Name, Notes: in.NotesFor(it.ActionID),
 		}}
 		if it.Reassign {
-			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: "shift handover: " + in.Notes, ShiftHandoverID: in.ID, From: in.FromID}
+			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: in.ReassignReason(it.ActionID), ShiftHandoverID: in.ID, From: in.FromID}
 		}
 		var r ShiftItemResult
 		if err := workflow.ExecuteActivity(actx, HandOverForShiftActivity, req).Get(ctx, &r); err != nil {

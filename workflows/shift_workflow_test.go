@@ -222,6 +222,12 @@ func TestShiftNotesForEachAction(t *testing.T) {
 		Fields: map[string]string{"room_number": "214"}}, in.NotesFor("a1"))
 	require.Equal(t, workflows.HandoverNotes{Summary: "Quiet night; the lift is out.", Risks: "Guest is upset"}, in.NotesFor("a2"))
 	require.Equal(t, []string{"risks", "amount"}, in.NotesFor("a1").Lacks([]string{"summary", "next_steps", "risks", "room_number", "amount"}))
+
+	// An action the shift reassigns (at its due time, or escalated) carries its notes in the
+	// reassignment's reason, which is all a reassignment has.
+	require.Equal(t, "shift handover: Quiet night; the lift is out. ", in.ReassignReason("a0"), "the shift's text as it was given")
+	require.Equal(t, "shift handover: Cot for 214\n\nQuiet night; the lift is out.\n\nNext steps: Bring it by 8\n\nroom_number: 214", in.ReassignReason("a1"))
+	require.Equal(t, "shift handover: Quiet night; the lift is out.\n\nRisks: Guest is upset", in.ReassignReason("a2"), "no customer's context")
 }
 
 // A shift handover started before the version marker shift-leftovers-at-once tells what it left
