@@ -1563,6 +1563,25 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 		return false
 	}, 10*time.Second, 50*time.Millisecond, "the escalated action is reassigned")
 	require.Equal(t, "shift handover: Going home ill.\n\nNext steps: Plumber at 9", reason)
+
+	// A supervisor's own escalated action has its fields in their inbox's shift form, whose shift
+	// handover reassigns it; an agent's shift handover skips such an action, and has none for it.
+	var me struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/me", nil, &me))
+	var mine, theirs action
+	require.Equal(t, http.StatusCreated, sup.call(http.MethodPost, "/api/v1/actions", merge(newAction(me.ID), "title", "Broken safe in 305"), &mine))
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "title", "Lost key 12"), &theirs))
+	for _, id := range []string{mine.ID, theirs.ID} {
+		require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+id+"/escalate", map[string]any{"reason": "guest waiting"}, nil))
+	}
+	ownNotes := regexp.MustCompile(`(?s)<fieldset id="ms-own-notes">.*?</fieldset>`)
+	_, page = w.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, ownNotes.FindString(page), `<summary>Broken safe in 305</summary>
+    <p class="hint">It is escalated: the shift handover reassigns it, with these notes in the reason.</p>`)
+	_, page = signedIn(t, st, out.token).do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, page, "Lost key 12</summary>", "an agent's shift handover skips it")
 	var got struct {
 		PendingHandover *struct {
 			ToID  string `json:"to_id"`
