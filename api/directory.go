@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -484,21 +483,13 @@ func (s *server) revokeTokens(c *gin.Context) (int, any, error) {
 }
 
 // noSuchLabel is the 404 of a revocation by a label no live token of the person has, naming those
-// they have: a mistyped label would otherwise revoke nothing in silence.
+// they have.
 func (s *server) noSuchLabel(ctx context.Context, id, label string) error {
 	live, err := s.Store.LiveTokens(ctx, id)
 	if err != nil {
 		return err
 	}
-	groups := byLabel(live) // each label once, in the order of its first token, as the people page lists them
-	labels := make([]string, len(groups))
-	for i, g := range groups {
-		labels[i] = strconv.Quote(g.Label)
-	}
-	if len(labels) == 0 {
-		return errorf(kindNotFound, "%s has no live token: nothing revoked", id)
-	}
-	return errorf(kindNotFound, "no live token of %s is labelled %q: nothing revoked (their labels: %s)", id, label, strings.Join(labels, ", "))
+	return errorf(kindNotFound, "%s", models.NoSuchLabel(id, label, live))
 }
 
 // listTokens lists a person's live tokens by label and when each was issued (never the tokens):

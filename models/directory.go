@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -533,6 +534,22 @@ func revokeTokens(db *gorm.DB, staffID string) *gorm.DB {
 type LiveToken struct {
 	Label     string    `json:"label"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// NoSuchLabel is the refusal of a revocation by a label no live token of the person has, naming
+// the labels their live tokens have (each once, in the order of its first token): a mistyped label
+// would otherwise revoke nothing in silence.
+func NoSuchLabel(staffID, label string, live []LiveToken) string {
+	var labels []string
+	for _, t := range live {
+		if q := strconv.Quote(t.Label); !slices.Contains(labels, q) {
+			labels = append(labels, q)
+		}
+	}
+	if len(labels) == 0 {
+		return fmt.Sprintf("%s has no live token: nothing revoked", staffID)
+	}
+	return fmt.Sprintf("no live token of %s is labelled %q: nothing revoked (their labels: %s)", staffID, label, strings.Join(labels, ", "))
 }
 
 // LiveTokens lists the live tokens of a member of staff, oldest first (at most 100).

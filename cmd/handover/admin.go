@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -163,7 +164,11 @@ func newAdminCmd() *cobra.Command {
 				return err
 			}
 			if len(labelled) > 0 && n == 0 {
-				return fmt.Errorf("no live token of %s is labelled %q: nothing revoked", args[0], revokeLabel)
+				live, err := store.LiveTokens(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				return errors.New(models.NoSuchLabel(args[0], revokeLabel, live))
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d token(s) of %s revoked\n", n, args[0])
 			return nil

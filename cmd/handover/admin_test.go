@@ -81,7 +81,7 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	require.NoError(t, err, out)
 	out, err = run([]string{url}, "admin", "revoke-tokens", "kim", "--label", "till 3")
 	require.Error(t, err)
-	require.Contains(t, out, `no live token of kim is labelled "till 3": nothing revoked`)
+	require.Contains(t, out, `no live token of kim is labelled "till 3": nothing revoked (their labels: "", "till 2")`, "the labels there are, as the API says them")
 	out, err = run([]string{url}, "admin", "revoke-tokens", "kim", "--label", "till 2")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "1 token(s) of kim revoked")
