@@ -156,10 +156,20 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 func (s *State) span(d time.Duration) string { return spanWords(d, s.clock() == nil) }
 
 // spanWords says a policy's span the way people do: "10 min", "1 h 30 min", "2 days" (with days;
-// "48 h" without), "20 s" (a Go duration would read "1h30m0s").
+// "48 h" without), "20 s", "1 min 30 s" (a Go duration would read "1h30m0s"). Under 10 minutes
+// the seconds are said, as a drill's policy gives them ("90s" is not "2 min"); from 10 minutes on
+// a span is said to the minute.
 func spanWords(d time.Duration, days bool) string {
-	if d < time.Minute {
-		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	if d < 10*time.Minute {
+		d = d.Round(time.Second)
+		m, sec := int(d/time.Minute), int(d%time.Minute/time.Second)
+		switch {
+		case m == 0:
+			return fmt.Sprintf("%d s", sec)
+		case sec == 0:
+			return fmt.Sprintf("%d min", m)
+		}
+		return fmt.Sprintf("%d min %d s", m, sec)
 	}
 	d = d.Round(time.Minute)
 	day := 24 * time.Hour
