@@ -178,10 +178,20 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 	}
 	typ := "action." + n.Kind
 	if len(recipients) == 0 && n.Event != "" && n.Kind != workflows.NotifyCustomerMessage {
-		// Told to nobody in the end (the only one it was for made the change): a change that
-		// notified nobody, which goes out as its timeline event (not, say, an action.assigned
-		// for an extension its owner made). What to tell the customer is the integration's to
-		// do whoever is in the inbox: it keeps its kind.
+		// Told to nobody in the end (the only one it was for made the change). Another
+		// notification of the same change that told someone carries it to the webhook (their
+		// inbox records were written with the change, before any of its notifications is sent);
+		// of those that told nobody, the first goes out as the change itself. What to tell the
+		// customer is the integration's to do whoever is in the inbox: it keeps its kind.
+		if n.Follows {
+			return nil
+		}
+		told, err := a.Store.AnyoneTold(ctx, n.ActionID, n.Seq)
+		if err != nil || told {
+			return err
+		}
+		// A change that notified nobody goes out as its timeline event (not, say, an
+		// action.assigned for an extension its owner made).
 		typ = "action." + n.Event
 	}
 	ev := WebhookEvent{

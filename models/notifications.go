@@ -24,6 +24,15 @@ type Notification struct {
 	ReadAt      *time.Time
 }
 
+// AnyoneTold reports whether anyone's inbox holds a record of an action's change (seq).
+func (s *Store) AnyoneTold(ctx context.Context, actionID string, seq int64) (bool, error) {
+	var n int64
+	if err := s.read.WithContext(ctx).Model(&Notification{}).Where("action_id = ? AND seq = ?", actionID, seq).Limit(1).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("reading the inbox records of a change: %w", err)
+	}
+	return n > 0, nil
+}
+
 // AddNotifications writes inbox records; records already written are left as they are.
 func (s *Store) AddNotifications(ctx context.Context, records []Notification) error {
 	if len(records) == 0 {

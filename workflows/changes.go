@@ -29,10 +29,12 @@ func unnotified(s State, events []Event, notes []Notification) []Notification {
 
 // forWebhook marks notifications as sent for the webhook (the worker that projected them has one),
 // so that a worker without one retries them, to be picked up by one that has, rather than take
-// them as sent. It changes what the Notify activities are given, not what the workflow does.
+// them as sent; and marks each one of a change but its first (Follows). It changes what the
+// Notify activities are given, not what the workflow does.
 func forWebhook(notes []Notification) []Notification {
 	for i := range notes {
 		notes[i].Webhook = true
+		notes[i].Follows = slices.ContainsFunc(notes[:i], func(o Notification) bool { return o.Seq == notes[i].Seq })
 	}
 	return notes
 }

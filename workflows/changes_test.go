@@ -135,6 +135,25 @@ func TestNotifiedChangesReachTheWebhookOnce(t *testing.T) {
 	}, hooks.bySeq())
 }
 
+// A change that told someone reaches the webhook as what it told them, once: its other
+// notifications, told nobody in the end, send nothing, whether they come first (a supervisor
+// reassigning an escalated action to herself is not told of her own change) or after it (the
+// level it was escalated to, where nobody but the actor would read it: the read model here has
+// no managers).
+func TestAChangeThatToldSomeoneIsNotAlsoSentAsItself(t *testing.T) {
+	t.Parallel()
+	b, hooks := webhookBundle(t)
+	create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
+	escalate := &step{name: workflows.UpdateEscalate, arg: workflows.EscalateInput{Actor: carol, Reason: "VIP complaint"}}
+	self := workflows.Recipient{ID: "carol", Role: workflows.RoleSupervisor, TeamID: "frontdesk", Authority: 3, OnShift: true, Active: true}
+	reassign := &step{name: workflows.UpdateReassign, arg: workflows.ReassignInput{Actor: carol, To: self, Reason: "I will call the guest"}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: carol, Outcome: "guest called"}}
+	b.run(t, startInput("w5"), create, escalate, reassign, complete)
+	require.NoError(t, reassign.err)
+	require.Equal(t, []string{"action.assigned(reassigned) [alice] carol/request"}, hooks.bySeq()[3],
+		"alice is told her action is carol's now; carol's own notice and the managers' told nobody")
+}
+
 // A handover overtaken by a completion is withdrawn, and both sides are told so under that name.
 func TestWithdrawnHandoverIsToldAsWithdrawn(t *testing.T) {
 	t.Parallel()

@@ -387,6 +387,10 @@ type Notification struct {
 	// they are the only holders of ToRole, the escalation went on up to the next role, and so does
 	// the word that it was handled.
 	EscalatedOwner string `json:"escalated_owner,omitempty"`
+	// Follows is set on each notification of a change but its first: told to nobody in the end
+	// (its only reader made the change), it goes to no webhook, where the first one, or one that
+	// told someone, carries the change.
+	Follows bool `json:"follows,omitempty"`
 }
 
 // Notification kinds.
