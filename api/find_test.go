@@ -112,8 +112,8 @@ func TestManagerCountsLeadToTheirActions(t *testing.T) {
 	u.put("kit", "kitchen", "assigned", "kim", 1, -time.Hour)
 	status, page := u.get("max", "/manager")
 	require.Equal(t, http.StatusOK, status, page)
-	require.Contains(t, page, `<a href="/find?state=overdue&amp;team=desk">2</a>`)
-	require.Contains(t, page, `<a href="/find?state=overdue&amp;team=kitchen">1</a>`)
+	require.Contains(t, page, `<a class="count" href="/find?state=overdue&amp;team=desk">2</a>`)
+	require.Contains(t, page, `<a class="count" href="/find?state=overdue&amp;team=kitchen">1</a>`)
 	require.NotContains(t, page, `/find?state=escalated&amp;team=desk`, "no link to an empty list")
 
 	status, page = u.get("max", "/find?state=overdue&team=desk")

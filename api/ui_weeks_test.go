@@ -23,7 +23,7 @@ func TestManagerComparesTheWeeks(t *testing.T) {
 	require.Contains(t, page, `<span class="badge">time to accept: none accepted yet</span>`, "no handover accepted: no figure said as one")
 	// The next Monday 06:00 UTC, as a time the browser shows in the desk's own zone.
 	next := models.WeekEnd(time.Now()).AddDate(0, 0, 7)
-	require.Contains(t, page, `<p class="meta" id="weekly-reviews-none">No weekly review is kept yet: one is made each Monday at 06:00 UTC, within the hour after, the next at <time datetime="`+next.Format(time.RFC3339)+`">`)
+	require.Contains(t, page, `<p class="hint" id="weekly-reviews-none">No weekly review is kept yet: one is made each Monday at 06:00 UTC, within the hour after, the next at <time datetime="`+next.Format(time.RFC3339)+`">`)
 
 	rate := func(v float64) *float64 { return &v }
 	keep := func(team string, until time.Time, f models.ReportFigures) {

@@ -708,6 +708,17 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 			require.LessOrEqual(t, right, 320.0, "bob's Change button is on the screen")
 		}
 	}
+	// On a tablet too: the review's splits, fifteen columns wide, scroll inside themselves.
+	tablet := newBrowser(t, alloc, st.URL, dir)
+	tablet.do(chromedp.EmulateViewport(768, 1024))
+	tablet.signIn("dave")
+	tablet.do(chromedp.Navigate(st.URL+"/manager"), chromedp.WaitVisible(chromedp.CSS(`#by-situation`)))
+	width, err = chromedp.Run(tablet.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
+	require.NoError(t, err)
+	require.LessOrEqual(t, width, 768.0, "the review overflows a 768-px-wide screen")
+	reachable, err := chromedp.Run(tablet.ctx, chromedp.Evaluate[bool](`(function () { var t = document.querySelector('#by-situation'); return t.scrollWidth <= t.clientWidth + 1 || t.tabIndex === 0; })()`))
+	require.NoError(t, err)
+	require.True(t, reachable, "a split that scrolls takes the keyboard focus")
 
 	// Times show in the desk's own time zone (the browser's), the UTC time as their tooltip.
 	ny := newBrowser(t, alloc, st.URL, dir)

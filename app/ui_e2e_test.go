@@ -1180,9 +1180,9 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Regexp(t, `id="review-rates">\s*<span class="badge">time to accept \d+(s|m|h \d+m) median, \d+(s|m|h \d+m) at the 90th percentile</span>\s*<span class="badge">decline rate \d+%</span>\s*<span class="badge">expiry rate \d+%</span>`, page)
 	require.Regexp(t, `<span class="badge">made [1-9]\d*</span>\s+<span class="badge">accepted [1-9]\d*</span>`, page, "badges apart, for a screen reader and a copy")
-	require.Regexp(t, `<p class="meta" id="review-window">From <time datetime="[^"]+">[^<]+</time> to <time datetime="[^"]+">[^<]+</time>`, page, "the exact window, as the API takes it")
+	require.Regexp(t, `<p class="hint" id="review-window">From <time datetime="[^"]+">[^<]+</time> to <time datetime="[^"]+">[^<]+</time>`, page, "the exact window, as the API takes it")
 	// Every figure by situation, not only those the charts draw.
-	require.Contains(t, page, `<table class="grid" id="by-situation">`)
+	require.Contains(t, page, `<table class="grid wide" id="by-situation">`)
 	require.Regexp(t, `<tr><th scope="row">[^<]+</th><td>[1-9]\d*</td><td>[1-9]\d*</td><td>\d+</td><td>\d+</td><td>\d+</td><td>\d+</td><td>(\d+%|none yet)</td><td>(\d+%|none yet)</td><td>\d+(s|m|h \d+m)</td><td>\d+(s|m|h \d+m)</td><td>(\d+% of [1-9]\d*|none completed)</td><td>\d+</td><td>\d+</td><td>([1-5]\.\d of 5 \(\d+\)|none yet)</td></tr>`, page,
 		"a situation's row: made, accepted, declined, expired, withdrawn, waiting (so that it adds up), rates, time to accept, on time, bounces, escalations, feedback")
 	require.Regexp(t, `feedback [1-5]\.\d of 5 \([1-9]\d*\)`, page, "the feedback average, one decimal")
@@ -1261,7 +1261,7 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `id="roster-`+agent+`"><th scope="row">Nina <small>\(`+agent+`, agent\)</small></th><td>on shift\s+<form[^>]+id="shift-of-`+agent+`"(?s:.*?)</form></td><td>1</td><td>206 <a href="/board\?team=`+team+`&amp;shift_from=`+agent+`#h-shift" id="shift-from-`+agent+`">Hand over shift<span class="visually-hidden"> of Nina</span></a></td></tr>`, page,
 		"the roster counts every open action of the person")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
-	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text"><a href="/find\?state=escalated&amp;team=`+team+`">1</a></td>`, page, "every open action is counted")
+	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text"><a class="count" href="/find\?state=escalated&amp;team=`+team+`">1</a></td>`, page, "every open action is counted")
 
 	// Another team's board is a manager's to see, and only a team that exists.
 	resp, _ := manager.do(http.MethodGet, "/board?team=no-such-team", nil)
