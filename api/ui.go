@@ -741,7 +741,7 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("the page could not be drawn"))
 		return
 	}
-	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	c.Data(status, "text/html; charset=utf-8", tieFieldErrors(buf.Bytes()))
 }
 
 // who names people for a page or a sentence about to be written: the staff directory, read

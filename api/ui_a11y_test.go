@@ -379,15 +379,18 @@ func TestA11yProblemsFindsBreaches(t *testing.T) {
 	}
 }
 
-// A field the API refuses is marked where it is, whichever field it is: its error follows it
-// (app.js then ties the two with aria-invalid and aria-describedby, and the refusal links to
-// it), and the fields the API bounds say so to the browser first (maxlength).
+// A field the API refuses is marked where it is, whichever field it is: its error follows it,
+// tied to it by aria-invalid and aria-describedby (with or without JavaScript; app.js then links
+// the refusal to it), and the fields the API bounds say so to the browser first (maxlength).
 func TestRefusedFieldsAreMarkedWhereTheyAre(t *testing.T) {
 	t.Parallel()
 	u := newUIScale(t)
 	errorAfter := func(page, field string) {
 		t.Helper()
-		require.Regexp(t, `(?s)<(input|textarea) id="`+field+`"[^>]*>[^<]*(</textarea>)?\s*<span class="field-error">must be at most`, page, field)
+		m := regexp.MustCompile(`(?s)<(?:input|textarea) id="` + field + `"([^>]*)>[^<]*(?:</textarea>)?\s*<span class="field-error" id="(field-error-s\d+)">must be at most`).FindStringSubmatch(page)
+		require.NotNil(t, m, "%s: its error follows it", field)
+		require.Contains(t, m[1], `aria-invalid="true"`, field)
+		require.Regexp(t, `aria-describedby="([^"]* )?`+m[2]+`"`, m[1], "%s is described by its error", field)
 	}
 	status, page := u.postForm("ann", "/actions", url.Values{
 		"idem": {"a11y-1"}, "title": {"Late checkout"}, "customer_ref": {"C-1"}, "category": {"request"}, "priority": {"normal"},

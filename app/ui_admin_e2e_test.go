@@ -51,7 +51,7 @@ func webPeople(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	form := formOf(t, page, "form-add-staff")
 	for _, field := range []string{"id", "name", "authority"} {
-		require.Regexp(t, `name="`+field+`"[^>]*>\s*<span class="field-error">`, form, "a reason under %s", field)
+		require.Regexp(t, `name="`+field+`"[^>]*>\s*<span class="field-error" id="field-error-s\d+">`, form, "a reason under %s", field)
 	}
 	require.Contains(t, form, `value="Nina M"`)
 	require.Contains(t, form, `<option value="`+team+`" selected>`)
@@ -79,7 +79,7 @@ func webPeople(t *testing.T, st *app.Stack) {
 		"csrf": {csrf}, "id": {person}, "name": {"Another Nina"}, "role": {"agent"}, "team_id": {team}, "authority": {"1"},
 	})
 	require.Equal(t, http.StatusConflict, resp.StatusCode)
-	require.Regexp(t, `name="id"[^>]*>\s*<span class="field-error">there is already a member of staff`, formOf(t, page, "form-add-staff"))
+	require.Regexp(t, `name="id"[^>]*>\s*<span class="field-error" id="field-error-s\d+">there is already a member of staff`, formOf(t, page, "form-add-staff"))
 
 	// A token is shown once, on the page the form sends the browser to (so a reload issues no
 	// other); Nina signs in with it.
@@ -284,9 +284,9 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	f := formOf(t, page, "form-policy-new")
 	for _, field := range []string{"accept_within", "follow_up_every"} {
-		require.Regexp(t, `name="`+field+`"[^>]*>\s*<span class="field-error">`, f, "a reason under %s", field)
+		require.Regexp(t, `name="`+field+`"[^>]*>\s*<span class="field-error" id="field-error-s\d+">`, f, "a reason under %s", field)
 	}
-	require.Regexp(t, `name="required_fields"[^>]*>\s*<span class="field-error">must be lower-case`, f, "a name with a space is one wrong name, not two")
+	require.Regexp(t, `name="required_fields"[^>]*>\s*<span class="field-error" id="field-error-s\d+">must be lower-case`, f, "a name with a space is one wrong name, not two")
 	require.Contains(t, f, `value="soon"`)
 	require.Contains(t, f, `value="`+category+`"`)
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, nil))
@@ -306,7 +306,7 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	// Without a category nothing is sent, and a category must be one path segment of the API's form.
 	resp, page = admin.do(http.MethodPost, "/admin/policies", url.Values{"csrf": {csrf}, "key": {""}, "category": {"lost/key"}, "accept_within": {"15m"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Regexp(t, `name="category"[^>]*>\s*<span class="field-error">must be lower-case`, formOf(t, page, "form-policy-new"))
+	require.Regexp(t, `name="category"[^>]*>\s*<span class="field-error" id="field-error-s\d+">must be lower-case`, formOf(t, page, "form-policy-new"))
 	resp, page = admin.do(http.MethodPost, "/admin/policies", url.Values{"csrf": {csrf}, "key": {""}, "category": {" "}, "accept_within": {"15m"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, formOf(t, page, "form-policy-new"), "is required")
@@ -437,11 +437,11 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	form := formOf(t, page, "form-calendar")
 	require.Contains(t, form, `value="Mars/Olympus"`)
 	require.Contains(t, form, "funday 09:00-17:00", "the hours as typed")
-	require.Regexp(t, `name="time_zone"[^>]*>\s*<small[^>]*>[^<]*</small>\s*<span class="field-error">`, form)
+	require.Regexp(t, `name="time_zone"[^>]*>\s*<small[^>]*>[^<]*</small>\s*<span class="field-error" id="field-error-s\d+">`, form)
 	require.Contains(t, form, "line 3", "the reason names the line of the unknown day")
 	require.Contains(t, form, "line 4", "and of the period that closes before it opens")
 	require.NotContains(t, form, "line 1:")
-	require.Regexp(t, `name="holidays"[\s\S]*<span class="field-error">25/12/2026: must be a date`, form, "the reason names the date as typed")
+	require.Regexp(t, `name="holidays"[\s\S]*<span class="field-error" id="field-error-s\d+">25/12/2026: must be a date`, form, "the reason names the date as typed")
 	var cal struct {
 		AroundTheClock bool   `json:"around_the_clock"`
 		TimeZone       string `json:"time_zone"`

@@ -388,28 +388,11 @@
   }
 })();
 
-// Refusals and confirmations: each field's error is tied to its field (aria-invalid and
-// aria-describedby); a refusal, or the sentence saying what was done, takes the focus when the
+// Refusals and confirmations (the server ties each field's error to its field: aria-invalid and
+// aria-describedby): a refusal, or the sentence saying what was done, takes the focus when the
 // page opens, so it is read out first; a form that cannot be undone asks first (data-confirm).
 (function () {
   "use strict";
-  var n = 0;
-  function tie() {
-    document.querySelectorAll(".field-error").forEach(function (err) {
-      // The field before the error that a person fills in: not a hidden input, such as the due_at
-      // that the "Or due at" field is sent in.
-      var el = err.previousElementSibling;
-      while (el && !(/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) && el.type !== "hidden")) { el = el.previousElementSibling; }
-      if (!el) { return; }
-      if (!err.id) { n += 1; err.id = "field-error-" + n; }
-      el.setAttribute("aria-invalid", "true");
-      var by = (el.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
-      if (by.indexOf(err.id) < 0) {
-        by.push(err.id);
-        el.setAttribute("aria-describedby", by.join(" "));
-      }
-    });
-  }
   // A refusal that marked a field offers a link to it right after itself: the next Tab from the
   // refusal, which has the focus, reaches the field in error rather than the page's first one.
   function linkField(problem) {
@@ -484,8 +467,7 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { tie(); lead(); copyButtons(); });
-  document.addEventListener("htmx:afterSettle", tie);
+  document.addEventListener("DOMContentLoaded", function () { lead(); copyButtons(); });
   document.addEventListener("submit", function (e) {
     var ask = e.target.getAttribute && e.target.getAttribute("data-confirm");
     if (ask && !window.confirm(ask)) {
