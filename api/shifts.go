@@ -153,12 +153,23 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(actions) > 0 && len(inShift) == len(actions) {
+	// A supervisor passes on what a handover cannot (an action at its due time, or escalated, or
+	// one whose handover waits for someone who can no longer answer it) by reassigning it; the
+	// outgoing person alone cannot.
+	supervisor := workflows.Role(caller.Role).SupervisorOrAbove()
+	stranded := map[string]string{} // actions whose handover waits for someone gone, by who they are
+	if supervisor {
+		if stranded, err = s.strandedHandovers(ctx, ids, teamOf(from)); err != nil {
+			return 0, nil, err
+		}
+	}
+	leftToOther := func(id string) bool { return inShift[id] != "" && stranded[id] == "" }
+	if len(actions) > 0 && !slices.ContainsFunc(actions, func(a models.Action) bool { return !leftToOther(a.ID) }) {
 		shift := inShift[actions[0].ID]
 		return 0, nil, errorf(kindConflict, "every open action of %s is being handed over in shift handover %s (/api/v1/shift-handovers/%s): its recipients have yet to answer",
 			cmp.Or(from.Name, from.ID), shift, shift)
 	}
-	actions = slices.DeleteFunc(actions, func(a models.Action) bool { return inShift[a.ID] != "" })
+	actions = slices.DeleteFunc(actions, func(a models.Action) bool { return leftToOther(a.ID) })
 	if len(actions) == 0 {
 		// Nothing would be handed over: a record saying "every action is settled" would mislead.
 		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s owns no open action: there is nothing to hand over", cmp.Or(from.Name, from.ID))})
@@ -167,7 +178,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	var strays []FieldError
 	for _, id := range slices.Sorted(maps.Keys(req.ActionNotes)) {
 		switch {
-		case inShift[id] != "":
+		case leftToOther(id):
 			strays = append(strays, FieldError{Field: "action_notes." + id, Message: fmt.Sprintf(
 				"is being handed over in shift handover %s, which waits for its answer: this one leaves it to that one", inShift[id])})
 		case !slices.ContainsFunc(actions, func(a models.Action) bool { return a.ID == id }):
@@ -185,13 +196,10 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	items := make([]workflows.ShiftItem, 0, len(actions))
 	var routes []models.Route // the actions routing finds recipients for, by their items' places
 	var routed []int
-	// A supervisor passes on what a handover cannot (an action at its due time, or escalated) by
-	// reassigning it; the outgoing person alone cannot.
-	supervisor := workflows.Role(caller.Role).SupervisorOrAbove()
 	notes := policyNotes{}
 	for _, a := range actions {
 		it := workflows.ShiftItem{ActionID: a.ID, Status: workflows.ShiftItemRequested}
-		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated)
+		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated) || stranded[a.ID] != ""
 		var required []string
 		if a.Status == string(workflows.StatusAssigned) {
 			if required, err = notes.required(ctx, s, a); err != nil {
@@ -302,6 +310,38 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
 	return http.StatusAccepted, renderShift(in.Progress()), nil
+}
+
+// strandedHandovers names, for each of the actions whose pending handover waits for someone who
+// can no longer answer it (off shift, deactivated, gone from team or from the directory), that
+// person: a supervisor's shift handover reassigns such an action, which withdraws the handover,
+// rather than leave it waiting until it expires with its owner gone home.
+func (s *server) strandedHandovers(ctx context.Context, actionIDs []string, team string) (map[string]string, error) {
+	to, err := s.Store.PendingRecipients(ctx, actionIDs)
+	if err != nil {
+		return nil, err
+	}
+	gone := map[string]string{} // by person: their name, or "" while they can still answer
+	out := map[string]string{}
+	for action, id := range to {
+		name, seen := gone[id]
+		if !seen {
+			st, err := s.Store.GetStaff(ctx, id)
+			switch {
+			case errors.Is(err, models.ErrNotFound):
+				name = id
+			case err != nil:
+				return nil, err
+			case !st.Active || !st.OnShift || teamOf(st) != team:
+				name = cmp.Or(st.Name, st.ID)
+			}
+			gone[id] = name
+		}
+		if name != "" {
+			out[action] = name
+		}
+	}
+	return out, nil
 }
 
 // claimShiftRecipient claims the person a shift handover names (to_id) for each action handed or

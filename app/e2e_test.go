@@ -206,6 +206,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("handovers routed at once", func(t *testing.T) { testRoutedAtOnce(t, st) })
 			t.Run("shift skips actions needing notes", func(t *testing.T) { testShiftSkipsRequiredNotes(t, st) })
 			t.Run("shift stays with its team", func(t *testing.T) { testShiftStaysWithItsTeam(t, st) })
+			t.Run("shift takes over stranded handovers", func(t *testing.T) { testShiftTakesOverStrandedHandovers(t, st) })
 			t.Run("refused after changing hands", func(t *testing.T) { testRefusedAfterChangingHands(t, st) })
 			t.Run("shift takeover checked by supervisors", func(t *testing.T) { testShiftTakeoverChecked(t, st) })
 			t.Run("no escalation above the top", func(t *testing.T) { testNoEscalationAboveTheTop(t, st) })

@@ -30,6 +30,7 @@ type shiftItem struct {
 	HandoverID string `json:"handover_id"`
 	Reason     string `json:"reason"`
 	InShift    string `json:"in_shift"`
+	Reassign   bool   `json:"reassign"`
 }
 
 func (p shiftProgress) statuses() map[string]string {
@@ -706,4 +707,59 @@ func testSupervisorSetsShift(t *testing.T, st *app.Stack) {
 	require.JSONEq(t, `{"changes":{"on_shift":{"from":true,"to":false}}}`, string(trail.Items[0].Detail))
 	require.Equal(t, http.StatusOK, sup.call("PATCH", path, map[string]any{"on_shift": true}, &got))
 	require.True(t, got.OnShift)
+}
+
+// A shift handover's handovers wait for a recipient who then goes off shift too: the outgoing
+// person's own second shift handover leaves them to the first (409), while their supervisor's
+// reassigns them, which withdraws the stranded handovers, rather than leave them to expire with
+// nobody on shift to answer.
+func testShiftTakesOverStrandedHandovers(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, inID := teamOf3(t, st)
+	var made []string
+	for range 2 {
+		var a action
+		require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
+		made = append(made, a.ID)
+	}
+	var first shiftProgress
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "to_id": inID, "notes": "Going home.", "situation": "routine"}, &first))
+	require.Eventually(t, func() bool {
+		var rows struct {
+			Items []action `json:"items"`
+		}
+		sup.call("GET", "/api/v1/actions?owner_id="+outID+"&status=handover_pending", nil, &rows)
+		return len(rows.Items) == 2
+	}, 10*time.Second, 50*time.Millisecond, "both wait for their recipient")
+	require.Equal(t, http.StatusOK, sup.call("PATCH", "/api/v1/staff/"+inID, map[string]any{"on_shift": false}, nil), "the recipient goes home ill")
+
+	body := map[string]any{"from_id": outID, "notes": "Both of us gone.", "situation": "let_down"}
+	var p problem
+	require.Equal(t, http.StatusConflict, out.call("POST", "/api/v1/shift-handovers", body, &p), "the outgoing person cannot reassign")
+	require.Contains(t, p.Detail, "is being handed over in shift handover "+first.ID)
+
+	var me struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/me", nil, &me))
+	var second shiftProgress
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", merge(body, "to_id", me.ID), &second))
+	require.Len(t, second.Items, 2)
+	for _, it := range second.Items {
+		require.True(t, it.Reassign, "%s is reassigned, its handover withdrawn", it.ActionID)
+	}
+	require.Eventually(t, func() bool {
+		var p shiftProgress
+		sup.call("GET", "/api/v1/shift-handovers/"+second.ID, nil, &p)
+		return p.statuses()[made[0]] == "reassigned" && p.statuses()[made[1]] == "reassigned"
+	}, 10*time.Second, 50*time.Millisecond)
+	for _, id := range made {
+		var a action
+		require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+id+"?consistent=true", nil, &a))
+		require.Equal(t, []string{"assigned", me.ID}, []string{a.Status, a.OwnerID})
+	}
+	require.Eventually(t, func() bool {
+		var p shiftProgress
+		sup.call("GET", "/api/v1/shift-handovers/"+first.ID, nil, &p)
+		return p.statuses()[made[0]] == "withdrawn" && p.statuses()[made[1]] == "withdrawn"
+	}, 10*time.Second, 50*time.Millisecond, "the first shift handover's handovers are withdrawn")
 }

@@ -806,19 +806,41 @@ func (s *Store) OwnedOpenActions(ctx context.Context, ownerID string) ([]Action,
 // PendingInShiftHandovers maps each of the actions whose pending handover was made in a shift
 // handover to that shift handover's ID: its recipient has yet to answer it.
 func (s *Store) PendingInShiftHandovers(ctx context.Context, actionIDs []string) (map[string]string, error) {
+	out, err := s.pendingHandovers(ctx, actionIDs, "shift_handover_id", "handovers.shift_handover_id <> ''")
+	if err != nil {
+		return nil, fmt.Errorf("looking up pending handovers of shift handovers: %w", err)
+	}
+	return out, nil
+}
+
+// PendingRecipients maps each of the actions with a pending handover to its recipient.
+func (s *Store) PendingRecipients(ctx context.Context, actionIDs []string) (map[string]string, error) {
+	out, err := s.pendingHandovers(ctx, actionIDs, "to_id", "")
+	if err != nil {
+		return nil, fmt.Errorf("looking up the recipients of pending handovers: %w", err)
+	}
+	return out, nil
+}
+
+// pendingHandovers maps each of the actions whose pending handover meets cond (none: any) to
+// that handover's column.
+func (s *Store) pendingHandovers(ctx context.Context, actionIDs []string, column, cond string) (map[string]string, error) {
 	out := map[string]string{}
 	if len(actionIDs) == 0 {
 		return out, nil
 	}
-	var rows []struct{ ActionID, ShiftHandoverID string }
-	err := s.read.WithContext(ctx).Table("handovers").Select("handovers.action_id, handovers.shift_handover_id").
+	var rows []struct{ ActionID, Value string }
+	q := s.read.WithContext(ctx).Table("handovers").Select("handovers.action_id, handovers."+column+" AS value").
 		Joins("JOIN actions ON actions.id = handovers.action_id AND actions.pending_handover_id = handovers.id").
-		Where("handovers.action_id IN ? AND handovers.shift_handover_id <> ''", actionIDs).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("looking up pending handovers of shift handovers: %w", err)
+		Where("handovers.action_id IN ?", actionIDs)
+	if cond != "" {
+		q = q.Where(cond)
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, err
 	}
 	for _, r := range rows {
-		out[r.ActionID] = r.ShiftHandoverID
+		out[r.ActionID] = r.Value
 	}
 	return out, nil
 }
