@@ -111,7 +111,7 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	web := newWebClient(t, st.URL)
 	web.signIn(sup.token)
 	_, page := web.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
-	require.Contains(t, page, `<span class="status">reassigned</span></td><td>at its due time or escalated, which no handover passes on: reassigned, as the shift handover is a supervisor's</td>`,
+	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: no handover passes on an action at its due time, escalated, or waiting for someone who can no longer answer</td>`,
 		"the page says why it was reassigned, not handed over")
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID)
