@@ -1396,6 +1396,9 @@ func (s *server) uiStartShift(c *gin.Context) {
 			s.inboxPage(c, res.Status, f, &res)
 			return
 		}
+		if res.Problem != nil {
+			res.Problem.Detail = shiftFormWords(res.Problem.Detail)
+		}
 		s.boardPage(c, res.Status, "", "shift", f, &res)
 		return
 	}
@@ -1406,6 +1409,21 @@ func (s *server) uiStartShift(c *gin.Context) {
 	}
 	s.setDone(c, shiftStarted(p))
 	c.Redirect(http.StatusSeeOther, "/shift-handovers/"+url.PathEscape(p.ID))
+}
+
+// shiftFormWords names the board's shift form's two people in a refusal as its labels do
+// (Outgoing, Incoming), not as a handover's form does (From, To).
+func shiftFormWords(detail string) string {
+	return refusedField.ReplaceAllStringFunc(detail, func(m string) string {
+		g := refusedField.FindStringSubmatch(m)
+		switch g[2] {
+		case "from_id":
+			return g[1] + "outgoing: "
+		case "to_id":
+			return g[1] + "incoming: "
+		}
+		return m
+	})
 }
 
 // shiftStarted is the sentence that confirms a shift handover: how many handovers (and

@@ -674,6 +674,12 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	width, err := chromedp.Run(erin.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 	require.NoError(t, err)
 	require.LessOrEqual(t, width, 375.0, "nothing overflows a phone-width screen")
+	// What a thumb taps is a thumb's height: the header's links and buttons, the quiet buttons,
+	// the panels' summaries.
+	small, err := chromedp.Run(erin.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.top nav a, .top button, button.quiet, details > summary')]
+		.filter(e => e.getClientRects().length && e.getBoundingClientRect().height < 44).map(e => e.textContent.trim() + ' ' + Math.round(e.getBoundingClientRect().height))`))
+	require.NoError(t, err)
+	require.Empty(t, small, "targets under 44 px high on a phone")
 	// Nor do the pages of wide tables, or of charts, even 320 px wide (WCAG 1.4.10 Reflow): their
 	// tables scroll inside themselves.
 	for _, who := range []struct{ id, path string }{{"root", "/admin"}, {"root", "/admin/policies"}, {"root", "/admin/audit"}, {"dave", "/manager"}} {

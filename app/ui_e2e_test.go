@@ -703,7 +703,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {outID}, "situation": {"busy"}, "notes": {"Two late arrivals."}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, "Not started:</strong> To: the outgoing person cannot take over their own shift")
+	require.Contains(t, page, "Not started:</strong> Incoming: the outgoing person cannot take over their own shift", "named as the form labels it")
 	require.Equal(t, 1, strings.Count(page, "Not started:"), "once, by the form")
 	require.Regexp(t, `<select id="sh-to" name="to_id" aria-invalid="true" aria-describedby="field-error-s\d+">.*</select>\s*<span class="field-error" id="field-error-s\d+">the outgoing person cannot take over their own shift</span>`, page, "the field refused is marked")
 	require.Contains(t, page, `<textarea id="sh-notes" name="notes" rows="3" required>Two late arrivals.</textarea>`)
@@ -1088,6 +1088,15 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "Amount: the refund policy (version 1) requires it in every handover; Payment reference: the refund policy (version 1) requires it", "both at once")
 	require.Len(t, regexp.MustCompile(`<span class="field-error" id="field-error-s\d+">the refund policy \(version 1\) requires it in every handover</span>`).FindAllString(page, -1), 2, "each beside its field")
+	// The method and the situation are marked beside their own fields as well.
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{
+		"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"Off sick"}, "method": {"pigeon"},
+		"notes_summary": {"Refund approved"}, "field_amount": {"12.50 EUR"}, "field_payment_reference": {"PR-7"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	for _, field := range []string{"ho-method", "ho-situation"} {
+		require.Regexp(t, `(?s)<select id="`+field+`"[^>]* aria-invalid="true"[^>]*>.*?</select>\s*<span class="field-error" id="field-error-s\d+">`, page, field)
+	}
 	// A newer version of the policy asks new actions for other fields; this one keeps asking for
 	// its own version's, which its workflow requires.
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/policies/refund", map[string]any{
