@@ -157,13 +157,13 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	// one whose handover waits for someone who can no longer answer it) by reassigning it; the
 	// outgoing person alone cannot.
 	supervisor := workflows.Role(caller.Role).SupervisorOrAbove()
-	stranded := map[string]string{} // actions whose handover waits for someone gone, by who they are
+	stranded := map[string]bool{} // actions whose handover waits for someone gone
 	if supervisor {
 		if stranded, err = s.strandedHandovers(ctx, ids, teamOf(from)); err != nil {
 			return 0, nil, err
 		}
 	}
-	leftToOther := func(id string) bool { return inShift[id] != "" && stranded[id] == "" }
+	leftToOther := func(id string) bool { return inShift[id] != "" && !stranded[id] }
 	if len(actions) > 0 && !slices.ContainsFunc(actions, func(a models.Action) bool { return !leftToOther(a.ID) }) {
 		shift := inShift[actions[0].ID]
 		return 0, nil, errorf(kindConflict, "every open action of %s is being handed over in shift handover %s (/api/v1/shift-handovers/%s): its recipients have yet to answer",
@@ -199,7 +199,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	notes := policyNotes{}
 	for _, a := range actions {
 		it := workflows.ShiftItem{ActionID: a.ID, Status: workflows.ShiftItemRequested}
-		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated) || stranded[a.ID] != ""
+		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated) || stranded[a.ID]
 		var required []string
 		if a.Status == string(workflows.StatusAssigned) {
 			if required, err = notes.required(ctx, s, a); err != nil {
@@ -312,34 +312,28 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	return http.StatusAccepted, renderShift(in.Progress()), nil
 }
 
-// strandedHandovers names, for each of the actions whose pending handover waits for someone who
-// can no longer answer it (off shift, deactivated, gone from team or from the directory), that
-// person: a supervisor's shift handover reassigns such an action, which withdraws the handover,
-// rather than leave it waiting until it expires with its owner gone home.
-func (s *server) strandedHandovers(ctx context.Context, actionIDs []string, team string) (map[string]string, error) {
+// strandedHandovers are the actions whose pending handover waits for someone who can no longer
+// answer it (off shift, deactivated, gone from team or from the directory): a supervisor's shift
+// handover reassigns such an action, which withdraws the handover, rather than leave it waiting
+// until it expires with its owner gone home.
+func (s *server) strandedHandovers(ctx context.Context, actionIDs []string, team string) (map[string]bool, error) {
 	to, err := s.Store.PendingRecipients(ctx, actionIDs)
 	if err != nil {
 		return nil, err
 	}
-	gone := map[string]string{} // by person: their name, or "" while they can still answer
-	out := map[string]string{}
+	gone := map[string]bool{} // by person
+	out := map[string]bool{}
 	for action, id := range to {
-		name, seen := gone[id]
+		away, seen := gone[id]
 		if !seen {
 			st, err := s.Store.GetStaff(ctx, id)
-			switch {
-			case errors.Is(err, models.ErrNotFound):
-				name = id
-			case err != nil:
+			if err != nil && !errors.Is(err, models.ErrNotFound) {
 				return nil, err
-			case !st.Active || !st.OnShift || teamOf(st) != team:
-				name = cmp.Or(st.Name, st.ID)
 			}
-			gone[id] = name
+			away = err != nil || !st.Active || !st.OnShift || teamOf(st) != team
+			gone[id] = away
 		}
-		if name != "" {
-			out[action] = name
-		}
+		out[action] = away
 	}
 	return out, nil
 }
