@@ -297,20 +297,30 @@ type shiftNotesRow struct {
 }
 
 // shiftNotesOf is a row of note fields for each action of ownerID a supervisor's shift handover
-// passes on (those assigned, handed over; those at their due time or escalated, reassigned), read
+// passes on (those assigned, handed over; those at their due time, escalated, or whose handover
+// waits for someone off shift, reassigned), read
 // through the API as the viewer; none when they cannot be read (the form then has the shift's one
 // text).
 func (s *server) shiftNotesOf(c *gin.Context, ownerID string) []shiftNotesRow {
 	var list struct {
 		Items []actionJSON `json:"items"`
 	}
-	q := url.Values{"owner_id": {ownerID}, "status": {string(workflows.StatusAssigned), string(workflows.StatusChecking), string(workflows.StatusEscalated)}, "limit": {"200"}}
+	q := url.Values{"owner_id": {ownerID}, "status": {string(workflows.StatusAssigned), string(workflows.StatusChecking), string(workflows.StatusEscalated), string(workflows.StatusHandoverPending)}, "limit": {"200"}}
 	if res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); !res.ok() || res.decode(&list) != nil {
 		return nil
 	}
 	notes := policyNotes{}
 	rows := make([]shiftNotesRow, 0, len(list.Items))
+	who := s.who(c)
 	for _, a := range list.Items {
+		if a.Status == string(workflows.StatusHandoverPending) {
+			// One whose handover waits for someone off shift is reassigned too; any other waits
+			// for its answer, and the shift handover leaves it be.
+			if h := a.PendingHandover; h != nil && s.ui.names.offShift(h.ToID) {
+				rows = append(rows, shiftNotesRow{ID: a.ID, Title: a.Title, Reassigned: "waiting for " + who(h.ToID) + ", who is off shift"})
+			}
+			continue
+		}
 		rows = append(rows, notes.row(c.Request.Context(), s, a))
 	}
 	return rows
