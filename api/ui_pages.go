@@ -1334,6 +1334,12 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	}
 	staff := s.teamStaff(c, team, "")
 	roster := make([]member, len(staff))
+	unowned := 0 // open actions nobody owns: unassigned, or escalated with nobody on them
+	for _, n := range counts {
+		if n.OwnerID == "" {
+			unowned += int(n.Open)
+		}
+	}
 	for i, st := range staff {
 		roster[i].staffView = st
 		for _, n := range counts {
@@ -1347,7 +1353,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// (the action has ended or left the board meanwhile) at the top.
 	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
 	data := gin.H{
-		"Team": team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster,
+		"Team": team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster, "Unowned": unowned,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
 		"Form": form, "Idem": randomString(), "Fields": map[string]string{},
 	}
@@ -1571,8 +1577,10 @@ func pageWords(reason string) string {
 
 // teamSummary is one line of the manager's view.
 type teamSummary struct {
-	ID, Name                                              string
-	Open, Overdue, Escalated, Pending, Unassigned, Paused int
+	ID, Name                                  string
+	Open, Overdue, Escalated, Pending, Paused int
+	// NoOwner counts the open actions nobody owns: unassigned, or escalated with nobody on them.
+	NoOwner int
 }
 
 func (s *server) uiManager(c *gin.Context) {
@@ -1618,13 +1626,14 @@ func (s *server) uiManager(c *gin.Context) {
 		sum.Open += int(n.Open)
 		sum.Overdue += int(n.Overdue)
 		sum.Paused += int(n.Paused)
+		if n.OwnerID == "" {
+			sum.NoOwner += int(n.Open)
+		}
 		switch n.Status {
 		case string(workflows.StatusEscalated):
 			sum.Escalated += int(n.Open)
 		case string(workflows.StatusHandoverPending):
 			sum.Pending += int(n.Open)
-		case string(workflows.StatusUnassigned):
-			sum.Unassigned += int(n.Open)
 		}
 	}
 	days := 30
