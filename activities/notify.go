@@ -178,17 +178,24 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 	}
 	typ := "action." + n.Kind
 	if len(recipients) == 0 && n.Event != "" && n.Kind != workflows.NotifyCustomerMessage {
-		// Told to nobody in the end (the only one it was for made the change). Another
-		// notification of the same change that told someone carries it to the webhook (their
-		// inbox records were written with the change, before any of its notifications is sent);
-		// of those that told nobody, the first goes out as the change itself. What to tell the
-		// customer is the integration's to do whoever is in the inbox: it keeps its kind.
-		if n.Follows {
-			return nil
-		}
-		told, err := a.Store.AnyoneTold(ctx, n.ActionID, n.Seq)
-		if err != nil || told {
-			return err
+		// Told to nobody in the end (the only one it was for made the change, or left since).
+		// What to tell the customer is the integration's to do whoever is in the inbox: it keeps
+		// its kind.
+		if n.Webhook {
+			// The change's inbox records were written with it, before any of its notifications
+			// was sent (for actions of this release: n.Webhook). One to a role that told someone
+			// then (its role has changed since) carries the change all the same; one that told
+			// nobody leaves the change to another that did, or else to its first notification.
+			told, err := a.Store.ToldOf(ctx, n.ActionID, n.Seq)
+			if err != nil {
+				return err
+			}
+			toldThen := n.ToRole != "" && slices.ContainsFunc(told, func(r models.Notification) bool {
+				return r.Kind == n.Kind && !slices.Contains(n.To, r.RecipientID)
+			})
+			if !toldThen && (n.Follows || len(told) > 0) {
+				return nil
+			}
 		}
 		// A change that notified nobody goes out as its timeline event (not, say, an
 		// action.assigned for an extension its owner made).

@@ -107,6 +107,31 @@ func TestWebhookOfANotificationToNobodyIsItsEvent(t *testing.T) {
 	told, err := store.ListNotifications(context.Background(), "alice", 10)
 	require.NoError(t, err)
 	require.Empty(t, told, "nobody is told of their own change")
+
+	// Of a change of this release (its inbox written with it), a notice told nobody sends nothing
+	// when another notice of the change told someone; one to a role that told someone then, and
+	// nobody now (its only other holder deactivated since, while the webhook was down), still
+	// carries the change.
+	ctx := context.Background()
+	team := "desk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Desk"}))
+	for _, id := range []string{"carol", "sue"} {
+		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: id, Name: id, Role: "supervisor", TeamID: &team, Authority: 2, OnShift: true, Active: true}))
+	}
+	handled := workflows.Notification{ActionID: "a2", Seq: 7, Kind: workflows.NotifyEscalationHandled, Event: "claimed", ToRole: workflows.RoleSupervisor,
+		TeamID: team, ActorID: "carol", Cause: "request", Title: "Lost key", Message: "claimed by carol", At: at, Webhook: true}
+	require.NoError(t, store.AddNotifications(ctx, []models.Notification{{RecipientID: "sue", ActionID: "a2", Seq: 7, Kind: workflows.NotifyEscalationHandled, Message: "claimed by carol", CreatedAt: at}}))
+	sue := models.Staff{ID: "sue", Name: "sue", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: true}
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", sue, []string{"active"}, false))
+	alone := workflows.Notification{ActionID: "a2", Seq: 8, Kind: workflows.NotifyAssigned, Event: "extended", To: []string{"carol"}, ActorID: "carol", Cause: "request",
+		Title: "Lost key", Message: "due later", At: at, Webhook: true, Follows: true}
+	for _, n := range []workflows.Notification{handled, alone} {
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+	}
+	got = hook.received()
+	require.Len(t, got, 3, "the second notice of seq 8, told nobody, is not sent")
+	require.Equal(t, []any{"action.claimed", int64(7), 0}, []any{got[2].Type, got[2].Seq, len(got[2].Recipients)}, "the claim reaches the webhook")
 }
 
 // A notification marked for the webhook, reaching a worker that has none (configured apart from

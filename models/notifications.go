@@ -24,13 +24,14 @@ type Notification struct {
 	ReadAt      *time.Time
 }
 
-// AnyoneTold reports whether anyone's inbox holds a record of an action's change (seq).
-func (s *Store) AnyoneTold(ctx context.Context, actionID string, seq int64) (bool, error) {
-	var n int64
-	if err := s.read.WithContext(ctx).Model(&Notification{}).Where("action_id = ? AND seq = ?", actionID, seq).Limit(1).Count(&n).Error; err != nil {
-		return false, fmt.Errorf("reading the inbox records of a change: %w", err)
+// ToldOf lists whom an action's change (seq) was told, and as what: its inbox records' recipients
+// and kinds.
+func (s *Store) ToldOf(ctx context.Context, actionID string, seq int64) ([]Notification, error) {
+	var told []Notification
+	if err := s.read.WithContext(ctx).Select("recipient_id, kind").Where("action_id = ? AND seq = ?", actionID, seq).Find(&told).Error; err != nil {
+		return nil, fmt.Errorf("reading the inbox records of a change: %w", err)
 	}
-	return n > 0, nil
+	return told, nil
 }
 
 // AddNotifications writes inbox records; records already written are left as they are.
