@@ -112,7 +112,9 @@ func fieldEdits(tag []byte, offset int, ids []string) []pageEdit {
 		edits = append(edits, pageEdit{at: offset + end, text: " " + strings.Join(ids, " ")})
 	}
 	extra := ""
-	if !bytes.Contains(tag, []byte(` aria-invalid=`)) {
+	// Found with the quote that opens their values: a value typed into the field (kept after the
+	// refusal) cannot hold one, so cannot be taken for the attribute.
+	if !bytes.Contains(tag, []byte(` aria-invalid="`)) {
 		extra += ` aria-invalid="true"`
 	}
 	if len(edits) == 0 {

@@ -35,6 +35,10 @@ func TestTieFieldErrors(t *testing.T) {
 			`<div><input id="a"></div><span class="field-error">no field of its own</span>`,
 			`<div><input id="a"></div><span class="field-error">no field of its own</span>`,
 		},
+		"a value typed that looks like the attribute": {
+			`<input id="v" name="v" value=" aria-invalid=x"><span class="field-error">too long</span>`,
+			`<input id="v" name="v" value=" aria-invalid=x" aria-invalid="true" aria-describedby="field-error-s1"><span class="field-error" id="field-error-s1">too long</span>`,
+		},
 		"one tied by its template": {
 			`<input id="r" aria-invalid="true" aria-describedby="r-error"><span class="field-error" id="r-error">choose one</span>`,
 			`<input id="r" aria-invalid="true" aria-describedby="r-error"><span class="field-error" id="r-error">choose one</span>`,

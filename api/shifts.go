@@ -95,13 +95,14 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	case caller.ID == from.ID:
 	case !workflows.Role(caller.Role).SupervisorOrAbove():
 		return 0, nil, errorf(kindForbidden, "a shift handover is started by the outgoing person or their supervisor")
+	case workflows.Role(caller.Role) == workflows.RoleSupervisor && workflows.Role(from.Role) == workflows.RoleManager:
+		// As for taking them off shift: a manager's work is passed on by themselves or a manager,
+		// whatever team they are in.
+		return 0, nil, errorf(kindForbidden, "%s is a manager: a manager's shift is handed over by themselves or another manager", cmp.Or(from.Name, from.ID))
 	case !inScope(caller, teamOf(from)):
 		// A person the body names who cannot be handed over by this caller: the field is wrong, as
 		// a create's team or a handover's recipient outside the team is.
 		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s is not in your team: a shift handover is started by their own supervisor", cmp.Or(from.Name, from.ID))})
-	case workflows.Role(caller.Role) == workflows.RoleSupervisor && workflows.Role(from.Role) == workflows.RoleManager:
-		// As for taking them off shift: a manager's work is passed on by themselves or a manager.
-		return 0, nil, errorf(kindForbidden, "%s is a manager: a manager's shift is handed over by themselves or another manager", cmp.Or(from.Name, from.ID))
 	}
 	within, err := parseWithin("accept_within", req.AcceptWithin)
 	if err != nil {

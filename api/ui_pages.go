@@ -309,15 +309,31 @@ func (s *server) shiftNotesOf(c *gin.Context, ownerID string) []shiftNotesRow {
 	if res := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); !res.ok() || res.decode(&list) != nil {
 		return nil
 	}
+	// One whose handover waits for someone who can no longer answer it is reassigned too, by the
+	// rule the shift handover itself applies; any other waits for its answer, and is left be.
+	var pending []string
+	for _, a := range list.Items {
+		if a.Status == string(workflows.StatusHandoverPending) {
+			pending = append(pending, a.ID)
+		}
+	}
+	stranded := map[string]bool{}
+	if len(pending) > 0 {
+		st, err := s.Store.GetStaff(c.Request.Context(), ownerID)
+		if err == nil {
+			stranded, err = s.strandedHandovers(c.Request.Context(), pending, teamOf(st))
+		}
+		if err != nil {
+			stranded = map[string]bool{} // the form offers what it can: the others' fields
+		}
+	}
 	notes := policyNotes{}
 	rows := make([]shiftNotesRow, 0, len(list.Items))
 	who := s.who(c)
 	for _, a := range list.Items {
 		if a.Status == string(workflows.StatusHandoverPending) {
-			// One whose handover waits for someone off shift is reassigned too; any other waits
-			// for its answer, and the shift handover leaves it be.
-			if h := a.PendingHandover; h != nil && s.ui.names.offShift(h.ToID) {
-				rows = append(rows, shiftNotesRow{ID: a.ID, Title: a.Title, Reassigned: "waiting for " + who(h.ToID) + ", who is off shift"})
+			if h := a.PendingHandover; h != nil && stranded[a.ID] {
+				rows = append(rows, shiftNotesRow{ID: a.ID, Title: a.Title, Reassigned: "waiting for " + who(h.ToID) + ", who can no longer answer it"})
 			}
 			continue
 		}

@@ -734,7 +734,7 @@ func testShiftTakesOverStrandedHandovers(t *testing.T, st *app.Stack) {
 	// The board's shift form for the outgoing person offers notes for each, to go with its
 	// reassignment.
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/board?shift_from="+outID, nil)
-	require.Equal(t, 2, strings.Count(formOf(t, page, "form-shift"), `<p class="hint">It is waiting for `+inID+`, who is off shift: the shift handover reassigns it, with these notes in the reason.</p>`))
+	require.Equal(t, 2, strings.Count(formOf(t, page, "form-shift"), `<p class="hint">It is waiting for `+inID+`, who can no longer answer it: the shift handover reassigns it, with these notes in the reason.</p>`))
 
 	body := map[string]any{"from_id": outID, "notes": "Both of us gone.", "situation": "let_down"}
 	var p problem

@@ -92,8 +92,9 @@ func (in ShiftInput) NotesFor(actionID string) HandoverNotes {
 	return n
 }
 
-// ReassignReason is the reason the shift gives an action it reassigns (one at its due time or
-// escalated): the shift's notes, and the action's own notes after them, each under its name. A
+// ReassignReason is the reason the shift gives an action it reassigns (one at its due time,
+// escalated, or whose handover waits for someone gone): the summary its handover would have (the
+// action's own summary, then the shift's notes), then its other notes, each under its name. A
 // reassignment has no notes of its own; without this, notes given for the action went nowhere.
 func (in ShiftInput) ReassignReason(actionID string) string {
 	n := in.NotesFor(actionID)
