@@ -153,14 +153,18 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 // span says a span of the action's time in words (spanWords): in days only where the action's
 // clock runs around the clock. On a team's calendar 48 h of open time is days more than two, so
 // it is said in hours, as the policy gives it.
-func (s *State) span(d time.Duration) string { return spanWords(d, s.clock() == nil) }
+func (s *State) span(d time.Duration) string { return spanWords(d, s.clock() == nil, s.revision >= 18) }
 
 // spanWords says a policy's span the way people do: "10 min", "1 h 30 min", "2 days" (with days;
-// "48 h" without), "20 s", "1 min 30 s" (a Go duration would read "1h30m0s"). Under 10 minutes
-// the seconds are said, as a drill's policy gives them ("90s" is not "2 min"); from 10 minutes on
-// a span is said to the minute.
-func spanWords(d time.Duration, days bool) string {
-	if d < 10*time.Minute {
+// "48 h" without), "20 s", "1 min 30 s" (a Go duration would read "1h30m0s"). With seconds
+// (revision 18) a span under 10 minutes is said to the second, as a drill's policy gives it ("90s"
+// is not "2 min"); from 10 minutes on, and under 1 minute without seconds, it is said to the
+// minute.
+func spanWords(d time.Duration, days, seconds bool) string {
+	if d < time.Minute && !seconds {
+		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	}
+	if d < 10*time.Minute && seconds {
 		d = d.Round(time.Second)
 		m, sec := int(d/time.Minute), int(d%time.Minute/time.Second)
 		switch {

@@ -23,7 +23,7 @@ func TestSpanWords(t *testing.T) {
 		12*time.Minute + 40*time.Second: "13 min",
 		1500 * time.Millisecond:         "2 s",
 	} {
-		require.Equal(t, want, spanWords(d, true), d.String())
+		require.Equal(t, want, spanWords(d, true, true), d.String())
 	}
 	// On a team's calendar a day of open time is not 24 hours: hours, as the policy gives them.
 	for d, want := range map[time.Duration]string{
@@ -32,6 +32,15 @@ func TestSpanWords(t *testing.T) {
 		90 * time.Minute:             "1 h 30 min",
 		20 * time.Second:             "20 s",
 	} {
-		require.Equal(t, want, spanWords(d, false), d.String())
+		require.Equal(t, want, spanWords(d, false, true), d.String())
+	}
+	// Before revision 18 a span under 10 minutes was said to the minute, as running actions of
+	// that revision still say it.
+	for d, want := range map[time.Duration]string{
+		90 * time.Second:               "2 min",
+		3*time.Minute + 40*time.Second: "4 min",
+		20 * time.Second:               "20 s",
+	} {
+		require.Equal(t, want, spanWords(d, true, false), d.String())
 	}
 }

@@ -587,7 +587,9 @@ func (s *State) WithHander(id string) {
 // follow-up reminders did before revision 14, now in the words of the check that is asked.
 // Revision 17 tells the level an escalated action had reached when someone acts on it (reassigns,
 // extends, claims, completes or cancels it: escalation_handled): it left their list without a word.
-const CurrentRevision = 17
+// Revision 18 says a span under 10 minutes to the second in the reasons and reminders it writes
+// (a drill's check_within of 90s read "within 2 min").
+const CurrentRevision = 18
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
