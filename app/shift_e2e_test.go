@@ -61,6 +61,18 @@ func teamOf3(t *testing.T, st *app.Stack) (out, in, sup caller, outID, inID stri
 	return who(outID), who(inID), who(supID), outID, inID
 }
 
+// createOwned has c create n actions owned by ownerID, and returns their IDs.
+func createOwned(t *testing.T, c caller, ownerID string, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		var a action
+		require.Equal(t, http.StatusCreated, c.call("POST", "/api/v1/actions", newAction(ownerID), &a))
+		ids[i] = a.ID
+	}
+	return ids
+}
+
 // A supervisor hands over a shift of four actions: the recipient accepts one (and rates it),
 // declines one and lets one expire; one more, already at its due time, cannot be handed over and
 // is reassigned to the recipient (a supervisor started the shift handover). The progress
@@ -69,12 +81,7 @@ func teamOf3(t *testing.T, st *app.Stack) (out, in, sup caller, outID, inID stri
 func testShiftHandover(t *testing.T, st *app.Stack) {
 	out, in, sup, outID, inID := teamOf3(t, st)
 	since := time.Now().UTC().Add(-time.Second)
-	var made []string
-	for range 3 {
-		var a action
-		require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
-		made = append(made, a.ID)
-	}
+	made := createOwned(t, out, outID, 3)
 	var due action
 	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "due_in", "1s"), &due))
 	waitStatus(t, out, due.ID, "checking", 0)
@@ -431,12 +438,7 @@ func testShiftSkipsRequiredNotes(t *testing.T, st *app.Stack) {
 func testShiftHoldsItsNamedRecipient(t *testing.T, st *app.Stack) {
 	out, in, sup, outID, inID := teamOf3(t, st)
 	root := as(t, st, "root")
-	var made []string
-	for range 2 {
-		var a action
-		require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
-		made = append(made, a.ID)
-	}
+	made := createOwned(t, out, outID, 2)
 	// One needs more authority than the person named holds: the plan says so at once, where its
 	// 202 counted it requested and its handover was refused a moment later.
 	require.Equal(t, http.StatusOK, root.call("PATCH", "/api/v1/staff/"+outID, map[string]any{"authority": 2}, nil))
@@ -715,12 +717,7 @@ func testSupervisorSetsShift(t *testing.T, st *app.Stack) {
 // nobody on shift to answer.
 func testShiftTakesOverStrandedHandovers(t *testing.T, st *app.Stack) {
 	out, _, sup, outID, inID := teamOf3(t, st)
-	var made []string
-	for range 2 {
-		var a action
-		require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &a))
-		made = append(made, a.ID)
-	}
+	made := createOwned(t, out, outID, 2)
 	var first shiftProgress
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "to_id": inID, "notes": "Going home.", "situation": "routine"}, &first))
 	require.Eventually(t, func() bool {
