@@ -1580,7 +1580,29 @@ func (s *server) uiShift(c *gin.Context) {
 			left++
 		}
 	}
-	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Actions": actions, "Left": left})
+	// Done, it says what else the outgoing person still owns (left to an earlier shift handover
+	// whose recipients have yet to answer, or taken on since), so that "settled" is not read as
+	// "nothing left".
+	others := 0
+	if p.Done {
+		q := url.Values{"owner_id": {p.FromID}, "limit": {strconv.Itoa(maxListIDs)}}
+		for _, st := range workflows.OpenStatuses() {
+			q.Add("status", string(st))
+		}
+		var page struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); r.ok() && r.decode(&page) == nil {
+			for _, a := range page.Items {
+				if !slices.Contains(ids, a.ID) {
+					others++
+				}
+			}
+		}
+	}
+	s.render(c, http.StatusOK, "shift", gin.H{"P": p, "Counts": counts, "Actions": actions, "Left": left, "Others": others})
 }
 
 // pageWords says a reason the API words for its callers (its field action_notes) as the pages'

@@ -576,12 +576,12 @@ func testShiftStartedTwiceInARow(t *testing.T, st *app.Stack) {
 			}
 		}
 	}
-	// Its page says that every action is settled, and where the ones it skipped went.
+	// Its page says that every action it passed on is settled, and where the ones it skipped went.
 	w := newWebClient(t, st.URL)
 	w.signIn(sup.token)
 	for i, s := range shifts {
 		_, page := w.do(http.MethodGet, "/shift-handovers/"+s.ID, nil)
-		require.Contains(t, page, "Every action is settled")
+		require.Contains(t, page, "Every action it passed on is settled")
 		require.NotContains(t, page, "Done, but")
 		if slices.ContainsFunc(s.Items, func(it shiftItem) bool { return it.Status == "skipped" }) {
 			require.Contains(t, page, `it is being handed over in <a href="/shift-handovers/`+shifts[len(shifts)-1-i].ID+`">another shift handover</a>`)

@@ -921,15 +921,22 @@ func webShiftLeavesSome(t *testing.T, st *app.Stack) {
 		return strings.Contains(page, "Done, but")
 	}, 15*time.Second, 100*time.Millisecond, "the page never said it was done")
 	require.Contains(t, page, "Done, but 1 action stays with "+outID+"</strong>: open it below: a supervisor can reassign it, and its owner hand it over on its own unless it is at its due time or escalated.")
-	require.NotContains(t, page, "Every action is settled")
+	require.NotContains(t, page, "Every action it passed on is settled")
 	require.Regexp(t, `<td>—</td><td><span class="status">skipped</span>`, page, "a skipped action went to nobody")
 	require.Contains(t, page, `<td>`+outID+`'s</td></tr>`, "whose it is now")
 	// Its own handover accepted since, it stays with the outgoing person no more.
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I take the action on"}, nil))
 	_, page = w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
-	require.Contains(t, page, "Every action is settled")
+	require.Contains(t, page, "Every action it passed on is settled")
 	require.NotContains(t, page, "Done, but")
 	require.Contains(t, page, `<td>`+inID+`'s</td></tr>`)
+	require.NotContains(t, page, "other open action")
+	// What the outgoing person took on since is theirs still: settled is not "nothing left".
+	var later action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &later))
+	_, page = w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+	require.Contains(t, page, outID+" still owns 1 other open action, not in this shift handover (left to an earlier one still waiting for answers, or taken on since).")
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+later.ID+"/cancel", map[string]any{"reason": "made for this page only"}, nil))
 
 	// One the action's own workflow refuses (the recipient lacks the authority it needs) says why
 	// in words, not in the Update's field names.
