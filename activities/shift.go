@@ -160,8 +160,11 @@ func heartbeat(ctx context.Context, every time.Duration) (stop func()) {
 
 // NotifyShiftLeftovers puts in the inbox of each action's team's supervisors (and of whoever
 // started the shift handover, if someone else) each action the shift handover left with the
-// outgoing person, and why. The records are keyed by the shift handover (a negative seq, as they
-// are no event of the action's), so a retry writes nothing twice.
+// outgoing person, and why. One whose handover expired is not told to the supervisors again: the
+// expiry escalated the action, which alerted them (and the outgoing person, its owner) that very
+// moment; whoever else started the shift handover (a manager) is told. The records are keyed by
+// the shift handover (a negative seq, as they are no event of the action's), so a retry writes
+// nothing twice.
 func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.ShiftLeftovers) error {
 	// An action gone from the read model is its team's all the same: the outgoing person's.
 	// The inbox is read by people: it names them, by ID only when the directory has no name.
@@ -175,8 +178,14 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 		return err
 	}
 	var to []string
+	starterAlerted := true // by an expiry's escalation: the outgoing person, or a supervisor
 	if in.StartedBy != in.FromID {
 		to = []string{in.StartedBy}
+		starter, err := a.Store.GetStaff(ctx, in.StartedBy)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+		starterAlerted = err == nil && workflows.Role(starter.Role) == workflows.RoleSupervisor
 	}
 	h := fnv.New64a()
 	h.Write([]byte(in.ShiftID))
@@ -208,9 +217,17 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 			// not stay with them.
 			continue
 		}
+		role := workflows.RoleSupervisor
+		if it.Status == workflows.ShiftItemExpired {
+			// Its escalation told the supervisors, and the outgoing person, when it expired.
+			if starterAlerted {
+				continue
+			}
+			role = ""
+		}
 		title := cmp.Or(row.Title, it.ActionID)
 		n := workflows.Notification{
-			ActionID: it.ActionID, Seq: seq, Kind: workflows.NotifyShiftLeftOver, To: to, ToRole: workflows.RoleSupervisor,
+			ActionID: it.ActionID, Seq: seq, Kind: workflows.NotifyShiftLeftOver, To: to, ToRole: role,
 			TeamID: cmp.Or(row.TeamID, fromTeam), ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
 			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, fromName, leftBecause(it)),
 		}

@@ -75,6 +75,21 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 	}
 	require.ElementsMatch(t, []string{
 		`"Airport taxi" stays with Alice Adams after their shift handover: Bob Brown declined it (too busy).`,
-		`"Late checkout" stays with Alice Adams after their shift handover: Bob Brown did not accept it in time.`,
-	}, messages, "what another shift handover is handing over, or someone else owns now, did not stay with alice")
+	}, messages, "what another shift handover is handing over, or someone else owns now, did not stay with alice; "+
+		"nor is an expired one told again, its escalation having alerted the supervisors")
+
+	// A manager who started it hears of the expired one too, which its escalation did not tell
+	// them; the supervisors still hear of it once.
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "dave", Name: "Dave Davies", Role: "manager", Active: true, OnShift: true}))
+	require.NoError(t, acts.NotifyShiftLeftovers(ctx, workflows.ShiftLeftovers{
+		ShiftID: "s2", FromID: "alice", StartedBy: "dave",
+		Items: []workflows.ShiftItem{{ActionID: "b", To: bob, Status: workflows.ShiftItemExpired}},
+	}))
+	told, err = store.ListNotifications(ctx, "dave", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 1)
+	require.Equal(t, `"Late checkout" stays with Alice Adams after their shift handover: Bob Brown did not accept it in time.`, told[0].Message)
+	told, err = store.ListNotifications(ctx, "carol", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 1, "carol's is the declined one's, still")
 }

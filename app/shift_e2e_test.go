@@ -186,6 +186,21 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	require.Equal(t, "accepted", s[made[0]])
 	require.Equal(t, "declined", s[made[1]])
 	require.Equal(t, "expired", s[made[2]])
+	// The supervisor hears of the declined one as left over with the outgoing person; of the
+	// expired one once, by its escalation, not again as left over.
+	toldOf := func(id string) []string {
+		var told notificationsPage
+		require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/me/notifications?limit=100", nil, &told))
+		var kinds []string
+		for _, n := range told.Items {
+			if n.ActionID == id {
+				kinds = append(kinds, n.Kind)
+			}
+		}
+		return kinds
+	}
+	require.Eventually(t, func() bool { return slices.Contains(toldOf(made[1]), "shift_left_over") }, 10*time.Second, 50*time.Millisecond)
+	require.Equal(t, []string{"escalated"}, toldOf(made[2]))
 
 	require.Equal(t, http.StatusOK, in.call("GET", "/api/v1/me/inbox", nil, &box))
 	require.ElementsMatch(t, []string{made[0], due.ID}, ids(box.Owned), "the accepted one and the reassigned one")
