@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,6 +32,11 @@ var (
 
 func onShift(id string, authority int) workflows.Recipient {
 	return workflows.Recipient{ID: id, Role: workflows.RoleAgent, TeamID: "frontdesk", Authority: authority, OnShift: true, Active: true}
+}
+
+// takeOutbox takes the state's outbox and returns its notifications of one kind.
+func takeOutbox(s *workflows.State, kind string) []workflows.Notification {
+	return slices.DeleteFunc(s.TakeOutbox(), func(n workflows.Notification) bool { return n.Kind != kind })
 }
 
 func startInput(id string) workflows.StartInput {

@@ -41,13 +41,7 @@ func TestRevision17TellsTheLevelTheEscalationWasHandled(t *testing.T) {
 		}
 		s.TakeOutbox()
 		act(&s, now.Add(time.Minute))
-		var out []workflows.Notification
-		for _, n := range s.TakeOutbox() {
-			if n.Kind == workflows.NotifyEscalationHandled {
-				out = append(out, n)
-			}
-		}
-		return out
+		return takeOutbox(&s, workflows.NotifyEscalationHandled)
 	}
 	// An action nobody could be given, escalated to the supervisors, is claimed by an agent.
 	in := startInput("c17")

@@ -129,13 +129,7 @@ func TestShiftChangeCheckAlsoAsksTheSupervisors(t *testing.T) {
 		workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
 		s.TakeOutbox()
 		s.Fire(workflows.DeadlineDue, in.DueAt)
-		var asked []workflows.Notification
-		for _, n := range s.TakeOutbox() {
-			if n.Kind == workflows.NotifyCheckAsked {
-				asked = append(asked, n)
-			}
-		}
-		return asked
+		return takeOutbox(&s, workflows.NotifyCheckAsked)
 	}
 	asked := checkAsked("s1")
 	require.Len(t, asked, 2)
