@@ -106,8 +106,8 @@ func (s *server) noteReadiness(ctx context.Context, now string) {
 	}
 }
 
-// NewRouter builds the HTTP handler with every route.
-func NewRouter(d Deps) http.Handler { return newEngine(d) }
+// NewRouter builds the HTTP handler with every route, its larger answers compressed.
+func NewRouter(d Deps) http.Handler { return compressed(newEngine(d)) }
 
 func newEngine(d Deps) *gin.Engine {
 	if d.Log == nil {

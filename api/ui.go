@@ -311,7 +311,7 @@ func (s *server) uiCSRF(c *gin.Context) {
 	if got == "" {
 		got = c.PostForm("csrf")
 	}
-	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+	if !csrfMatches(want, got) {
 		s.uiError(c, http.StatusForbidden, "This form has expired or did not come from handover. Reload the page and try again.")
 		return
 	}
@@ -695,7 +695,7 @@ func (s *server) viewer(c *gin.Context) viewer {
 	st := principal(c)
 	role := workflows.Role(st.Role)
 	return viewer{
-		ID: st.ID, Name: st.Name, Role: st.Role, TeamID: teamOf(st), CSRF: c.GetString(csrfKey),
+		ID: st.ID, Name: st.Name, Role: st.Role, TeamID: teamOf(st), CSRF: maskCSRF(c.GetString(csrfKey)),
 		Supervisor: role.SupervisorOrAbove(),
 		// The manager view reads the review reports, which are for managers (not administrators).
 		Manager:   role == workflows.RoleManager,

@@ -127,7 +127,7 @@ func TestMyShiftSaysWhatItDid(t *testing.T) {
 			{"false", "off shift", "Your shift has ended: nothing is routed or handed over to you until you start it again."},
 			{"true", "on shift", "Your shift has started: new actions can be routed to you and colleagues can hand theirs over to you."},
 		} {
-			resp, err := client.PostForm(u.srv.URL+"/my-shift", url.Values{"csrf": {sess.CSRF}, "on": {c.on}})
+			resp, err := client.PostForm(u.srv.URL+"/my-shift", url.Values{"csrf": {maskCSRF(sess.CSRF)}, "on": {c.on}})
 			require.NoError(t, err)
 			body, err := io.ReadAll(resp.Body)
 			require.NoError(t, err)

@@ -107,7 +107,7 @@ func (u *uiScale) pageResponse(staffID, method, path string, form url.Values) *h
 	require.NoError(u.t, err)
 	var body io.Reader
 	if form != nil {
-		form.Set("csrf", sess.CSRF)
+		form.Set("csrf", maskCSRF(sess.CSRF))
 		body = strings.NewReader(form.Encode())
 	}
 	req, err := http.NewRequest(method, u.srv.URL+path, body)
