@@ -599,12 +599,19 @@ func (s *Store) ReviewZone(ctx context.Context, teamID string) (*time.Location, 
 	return loc, nil
 }
 
+// weeksCaughtUp is how many whole weeks a run keeps at most for one team: the week just ended and
+// those before it that no run kept (the schedule or its workers down over a weekend), back to the
+// team's last week kept. As many as the reports page shows.
+const weeksCaughtUp = 8
+
 // SaveWeeklyReports keeps the review of the last whole week at or before now of every team, the
 // week that ended on Monday 06:00 in the team's own time zone (ReviewZone), and of all teams
 // together (to Monday 06:00 UTC), each once: a week kept already is left as it is, so the schedule
 // can run every hour and each team's week is kept within the hour of its end, wherever the team
-// works. The weeks a run keeps are written in one transaction: a reader sees all of them or none.
-// It answers how many it kept.
+// works. A run after weeks without one keeps each week since the team's last kept, up to
+// weeksCaughtUp of them; a team with none kept yet gets the last week's alone. The weeks a run
+// keeps are written in one transaction: a reader sees all of them or none. It answers how many it
+// kept.
 func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, error) {
 	teams, err := s.ListTeams(ctx)
 	if err != nil {
@@ -620,24 +627,30 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, erro
 		if err != nil {
 			return 0, err
 		}
-		until := WeekEndIn(now, loc)
-		var kept int64
-		if err := s.db.WithContext(ctx).Model(&WeeklyReport{}).Where("team_id = ? AND until = ?", team, utc(until)).Count(&kept).Error; err != nil {
+		var last []WeeklyReport
+		if err := s.db.WithContext(ctx).Select("until").Where("team_id = ?", team).Order("until DESC").Limit(1).Find(&last).Error; err != nil {
 			return 0, fmt.Errorf("reading the weekly reports of %q: %w", team, err)
 		}
-		if kept > 0 {
-			continue
+		until := WeekEndIn(now, loc)
+		for range weeksCaughtUp {
+			if len(last) > 0 && !until.After(last[0].Until) {
+				break
+			}
+			since := weekBefore(until, loc)
+			r, err := s.HandoverReport(ctx, since, until, team)
+			if err != nil {
+				return 0, err
+			}
+			body, err := json.Marshal(r)
+			if err != nil {
+				return 0, fmt.Errorf("encoding the weekly report: %w", err)
+			}
+			rows = append(rows, WeeklyReport{Until: utc(until), TeamID: team, Since: utc(since), Body: string(body), CreatedAt: utc(time.Now())})
+			if len(last) == 0 {
+				break
+			}
+			until = since
 		}
-		since := weekBefore(until, loc)
-		r, err := s.HandoverReport(ctx, since, until, team)
-		if err != nil {
-			return 0, err
-		}
-		body, err := json.Marshal(r)
-		if err != nil {
-			return 0, fmt.Errorf("encoding the weekly report: %w", err)
-		}
-		rows = append(rows, WeeklyReport{Until: utc(until), TeamID: team, Since: utc(since), Body: string(body), CreatedAt: utc(time.Now())})
 	}
 	saved := 0
 	err = s.tx(ctx, func(tx *gorm.DB) error {

@@ -477,3 +477,41 @@ func TestSaveWeeklyReportsKeepsOneRowAWeek(t *testing.T) {
 		require.Zero(t, n, "a week kept is left as it is")
 	})
 }
+
+// A run after weeks without one (the schedule or its workers down) keeps each week missed since
+// the team's last one kept, up to eight, not only the last; a team with none kept yet gets the
+// last week alone.
+func TestSaveWeeklyReportsCatchesUpOnWeeksMissed(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		monday := time.Date(2026, 11, 2, 6, 0, 0, 0, time.UTC)
+		n, err := store.SaveWeeklyReports(ctx, monday.Add(time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, 1, n, "all teams together: the week to 2 Nov alone")
+
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: "late", Name: "Late"}))
+		n, err = store.SaveWeeklyReports(ctx, monday.AddDate(0, 0, 21).Add(time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, 3+1, n, "the three weeks missed of all together; the new team's last week")
+		kept, err := store.ListWeeklyReports(ctx, "", 10)
+		require.NoError(t, err)
+		require.Len(t, kept, 4)
+		for i, r := range kept {
+			until := monday.AddDate(0, 0, 7*(3-i))
+			require.True(t, r.Until.Equal(until), "week %d: %s, want %s", i, r.Until, until)
+			require.True(t, r.Since.Equal(until.AddDate(0, 0, -7)), "week %d: %s", i, r.Since)
+		}
+		kept, err = store.ListWeeklyReports(ctx, "late", 10)
+		require.NoError(t, err)
+		require.Len(t, kept, 1)
+
+		n, err = store.SaveWeeklyReports(ctx, monday.AddDate(0, 0, 21+7*12).Add(time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, 8+8, n, "twelve weeks missed: the last eight of each")
+		kept, err = store.ListWeeklyReports(ctx, "", 20)
+		require.NoError(t, err)
+		require.Len(t, kept, 12)
+		require.True(t, kept[7].Until.Equal(monday.AddDate(0, 0, 21+7*5)), "the oldest caught up: %s", kept[7].Until)
+		require.True(t, kept[8].Until.Equal(monday.AddDate(0, 0, 21)), "then the last kept before: %s", kept[8].Until)
+	})
+}
