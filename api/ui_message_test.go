@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,18 @@ func TestMessageParts(t *testing.T) {
 	require.Len(t, parts, 3)
 	require.True(t, parts[1].At.Equal(at.Add(500*time.Millisecond)))
 	require.Equal(t, []eventPart{{Text: "no time 2026-13-45 here"}}, messageParts("no time 2026-13-45 here"))
+}
+
+// A field's error shows its times as the page's other times are shown (the desk's own zone, by the
+// page's script), not as the API spells them.
+func TestFieldErrorShowsTimesAsThePageDoes(t *testing.T) {
+	pages, err := newUI(UIOptions{}, newStaffNames(nil))
+	require.NoError(t, err)
+	var drawn strings.Builder
+	require.NoError(t, pages.pages["inbox"].ExecuteTemplate(&drawn, "fielderr",
+		"that is 2026-12-07T14:10:00Z, before the action's due time 2026-12-07T16:00:00Z"))
+	require.Equal(t, `<span class="field-error">that is <time datetime="2026-12-07T14:10:00Z">Mon 7 Dec 14:10 UTC</time>, `+
+		`before the action&#39;s due time <time datetime="2026-12-07T16:00:00Z">Mon 7 Dec 16:00 UTC</time></span>`, drawn.String())
 }
 
 // A refusal shown on a page names its fields as the forms label them, not as the API spells them.

@@ -59,6 +59,8 @@ func TestEventTextNamesPeople(t *testing.T) {
 func TestTimelineWords(t *testing.T) {
 	parts := eventText(eventJSON{Data: map[string]any{"result": "not_done", "next": "reassign", "to_role": "supervisor"}}, func(id string) string { return id })
 	require.Equal(t, []eventPart{{Label: "result", Text: "not done"}, {Label: "next step", Text: "reassign"}, {Label: "to", Text: "supervisor"}}, parts)
+	paused := eventText(eventJSON{Type: "resumed", Data: map[string]any{"paused_for": "50h30m0s"}}, func(id string) string { return id })
+	require.Equal(t, []eventPart{{Label: "paused for", Text: "50h 30m"}}, paused, "business time, in hours however long")
 	require.Equal(t, "message to the customer", eventLabel("customer_told"))
 	require.Equal(t, "let down by people, systems or resources", situationLabel("let_down"), "the workbook's words, not the customer being let down")
 	require.Equal(t, "handover accepted", eventLabel("handover_accepted"))

@@ -1854,8 +1854,10 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 				part.At = at
 			}
 		case fieldSpan:
+			// The action's own time (a pause's, on the team's calendar): in hours however long,
+			// as the due time's, since 50 hours of a desk open ten a weekday are not "2 days".
 			if d, err := time.ParseDuration(part.Text); err == nil {
-				part.Text = spanText(d)
+				part.Text = hoursText(d)
 			}
 		case fieldStaff:
 			part.Text = who(part.Text)
