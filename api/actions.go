@@ -69,6 +69,11 @@ func (r *createActionRequest) checkFields() []FieldError {
 	if r.Category != "" && !categoryPattern.MatchString(r.Category) {
 		fields = append(fields, FieldError{Field: "category", Message: categoryRule})
 	}
+	if r.Customer.Ref != strings.TrimSpace(r.Customer.Ref) {
+		// " 1042" would be a customer of its own, whom a look-up or an erasure of 1042 misses, and
+		// a blank one every blank guest's: their data could be erased only all together.
+		fields = append(fields, FieldError{Field: "customer.ref", Message: "must not begin or end with a space (leave it out for a customer who gave none)"})
+	}
 	if strings.HasPrefix(r.Customer.Ref, pii.ActionKeyPrefix) {
 		// The customer of an action without a reference has that name for their key: a reference
 		// of the same form would share it, and an erasure of one would erase the other.

@@ -725,7 +725,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 	body := map[string]any{
 		"title": f.Get("title"), "details": f.Get("details"), "category": f.Get("category"),
 		"priority": f.Get("priority"),
-		"customer": map[string]any{"ref": f.Get("customer_ref"), "name": f.Get("customer_name"), "contact": f.Get("customer_contact")},
+		"customer": map[string]any{"ref": strings.TrimSpace(f.Get("customer_ref")), "name": f.Get("customer_name"), "contact": f.Get("customer_contact")},
 	}
 	setIf(body, "owner_id", f.Get("owner_id"))
 	if f.Get("owner_id") == "" {

@@ -190,6 +190,13 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"ref": "action:" + a.ID, "name": "Mallory"}), &p))
 	require.Equal(t, "customer.ref", p.Errors[0].Field)
 	require.Equal(t, http.StatusNotFound, root.call("DELETE", "/api/v1/customers/action:"+a.ID, nil, nil))
+	// Nor can it be blank or padded: " ZZ-77" would be a customer that a look-up or an erasure of
+	// ZZ-77 misses, and " " every blank guest's, whose data could be erased only all together.
+	for _, blank := range []string{" ", " ZZ-77", "ZZ-77\t"} {
+		p = problem{}
+		require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "customer", map[string]any{"ref": blank, "name": "Guest"}), &p), "%q", blank)
+		require.Equal(t, "customer.ref", p.Errors[0].Field, "%q", blank)
+	}
 	// No reference is no customer: not every action that has none. Nor does the path without its
 	// slash lead there (a redirect a client would follow).
 	var walkIn action

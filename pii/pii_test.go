@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/pii"
 )
@@ -205,6 +206,25 @@ func TestDigest(t *testing.T) {
 
 // eachSealer runs fn, in parallel, on each backend with a sealer of a key of its own over a fresh
 // read model.
+// The data sealed under a blank reference (" ", which an earlier release took) can be erased; no
+// reference at all is no customer.
+func TestEraseABlankReference(t *testing.T) {
+	t.Parallel()
+	eachSealer(t, func(t *testing.T, s *pii.Sealer) {
+		ctx := context.Background()
+		name := "Guest One"
+		require.NoError(t, s.Seal(ctx, " ", &name))
+		_, err := s.Store.EraseCustomer(ctx, "", "root")
+		require.ErrorIs(t, err, models.ErrNotFound)
+		er, err := s.Store.EraseCustomer(ctx, " ", "root")
+		require.NoError(t, err)
+		require.Equal(t, int64(1), er.KeysDestroyed)
+		got, err := s.Opener(ctx).Open(name)
+		require.NoError(t, err)
+		require.Equal(t, pii.Erased, got)
+	})
+}
+
 func eachSealer(t *testing.T, fn func(t *testing.T, s *pii.Sealer)) {
 	for _, b := range modelstest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
