@@ -499,6 +499,12 @@ func apiAnswer(status int, body []byte, header http.Header) apiResult {
 
 func (r apiResult) ok() bool { return r.Status >= 200 && r.Status < 300 }
 
+// unconfirmed says whether a command answered status may still take effect: the API gave up
+// waiting for it (503), or a proxy did (504).
+func unconfirmed(status int) bool {
+	return status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout
+}
+
 func (r apiResult) decode(v any) error { return json.Unmarshal(r.Body, v) }
 
 // message is a sentence for a person about a refused call.
@@ -644,6 +650,11 @@ func (s *server) call(c *gin.Context, method, path string, body any, idemKey str
 		w.status = http.StatusOK
 	}
 	res := apiAnswer(w.status, w.body.Bytes(), w.header)
+	if method == http.MethodPost && idemKey != "" && unconfirmed(res.Status) {
+		// The API's words are for a program ("retry it with the same Idempotency-Key"); the form
+		// shown again keeps its key (pageIdem), so sending it again as it is does that.
+		res.Problem = &problemBody{Detail: "The change could not be confirmed: the service did not answer in time (its workers or the workflow engine are slow or down), and it may still be made. Send the form again as it is: it is made once, not twice."}
+	}
 	if res.Status == http.StatusUnprocessableEntity && res.Problem != nil &&
 		slices.ContainsFunc(res.Problem.Errors, func(e FieldError) bool { return e.Field == "Idempotency-Key" }) {
 		// The form was sent before with other values: a page brought back by the browser's Back
@@ -723,6 +734,12 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 	// A form refused and shown again at the address it was posted to: the live updates leave it
 	// alone (its address is not the page's, and what was typed must stay).
 	data["Refused"] = c.Request.Method == http.MethodPost && status >= http.StatusBadRequest
+	// How a refused form's banner and the page's title begin: a form not answered in time may
+	// still take effect, so it is not said to have changed nothing.
+	data["Lead"] = "Nothing changed:"
+	if data["Refused"] == true && unconfirmed(status) {
+		data["Lead"] = "Not confirmed:"
+	}
 	if data["Refused"] == true {
 		// The page the form was sent from, which the browser's history is to hold rather than the
 		// form's address: Back or a reload then asks for that page, not to send the form again.

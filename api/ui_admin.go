@@ -212,7 +212,7 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 		"StaffTotal": len(list), "StaffFrom": from, "Earlier": earlier, "Later": later, "TeamShown": c.Query("team"),
 		"NewTeam":  form.view("team", "", url.Values{}),
 		"NewStaff": form.view("staff", "", newStaff),
-		"Idem":     randomString(),
+		"Idem":     pageIdem(c),
 		"Webhooks": failing[:min(len(failing), adminWebhookRows)], "MoreWebhooks": len(failing) > adminWebhookRows,
 	}
 	if form.Problem != nil {

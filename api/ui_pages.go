@@ -219,7 +219,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent, "ToldMore": toldMore, "ToldShown": toldPage,
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
-		"Form": form, "Idem": randomString(), "Situations": workflows.Situations, "ShiftNotes": shiftNotes,
+		"Form": form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": shiftNotes,
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
@@ -873,7 +873,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"EarlierEvents": earlier, "NewestEvents": newest,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
-		"Idem": randomString(), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
+		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
 		// An administrator may erase the customer's data, until it is.
 		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && a.Customer.Name != pii.Erased,
 	}
@@ -1371,7 +1371,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	data := gin.H{
 		"Team": team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster, "Unowned": unowned,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
-		"Form": form, "Idem": randomString(), "Fields": map[string]string{},
+		"Form": form, "Idem": pageIdem(c), "Fields": map[string]string{},
 	}
 	// The shift handover of one person of the team, chosen from the roster (or sent and refused):
 	// the form names them, with a field for each note of their actions.

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -451,7 +452,21 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 	var a action
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
 
+	web := newWebClient(t, srv.URL)
+	web.signIn(app.DemoToken("alice"))
+	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	note := url.Values{"csrf": {csrfOf(t, page)}, "idem": {noteKeyOf(t, page)}, "text": {"guest asked again"}}
+
 	proxy.cut()
+	// A form not answered in time may still take effect: the page says so, not "Nothing changed",
+	// and keeps the form's key, so that sending it again as it is makes it once.
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/note", note)
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	require.Contains(t, page, "<title>Not confirmed: ")
+	require.Contains(t, page, "<strong>Not confirmed:</strong> The change could not be confirmed")
+	require.NotContains(t, page, "Nothing changed")
+	require.Equal(t, note.Get("idem"), noteKeyOf(t, page), "the form keeps its key")
+	require.Contains(t, page, ">guest asked again</textarea>", "and what was typed")
 	for _, req := range []struct {
 		method, path string
 		body         any
@@ -499,6 +514,28 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 	}, 30*time.Second, 200*time.Millisecond, "commands go through once Temporal answers")
 	require.Equal(t, http.StatusOK, alice.call("GET", "/readyz", nil, &down))
 	require.Equal(t, "ready", down.Status)
+
+	// The form sent again, twice, from the page that said "Not confirmed": one note.
+	for range 2 {
+		resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/note", note)
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode, page)
+	}
+	var events struct{ Items []struct{ Type string } }
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &events))
+	notes := 0
+	for _, e := range events.Items {
+		if e.Type == "note_added" {
+			notes++
+		}
+	}
+	require.Equal(t, 2, notes, "the API's note, and the form's once")
+}
+
+// noteKeyOf is the Idempotency-Key of an action page's note form.
+func noteKeyOf(t *testing.T, page string) string {
+	m := regexp.MustCompile(`<input type="hidden" name="idem" value="([^"]+-note)">`).FindStringSubmatch(page)
+	require.NotNil(t, m, "the note form's key")
+	return m[1]
 }
 
 // syncBuffer is a bytes.Buffer written by the server's goroutines and read by the test.
