@@ -334,6 +334,7 @@ func (s *server) answerCreated(c *gin.Context, caller models.Staff, state workfl
 		return
 	}
 	c.Header("Location", "/api/v1/actions/"+state.ID)
+	setETag(c, body.Version)
 	c.JSON(http.StatusCreated, body)
 }
 
@@ -642,6 +643,7 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	setETag(c, body.Version)
 	return http.StatusOK, body, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -52,7 +53,35 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 		writeError(c, s.Log, s.changedMeanwhile(c, a, err))
 		return
 	}
+	setETag(c, body.Version)
 	c.JSON(status, body)
+}
+
+// setETag names the version of the action an answer holds, for a command's If-Match.
+func setETag(c *gin.Context, version int64) {
+	c.Header("ETag", `"`+strconv.FormatInt(version, 10)+`"`)
+}
+
+// ifMatch reads a command's If-Match header: the ETag of the version of the action the command
+// was decided on (as GET /actions/{id} and every command answered it), which the workflow holds
+// it to; 0 without one, or with "*" (any version).
+func ifMatch(c *gin.Context) (int64, error) {
+	values := c.Request.Header.Values("If-Match")
+	if len(values) == 0 {
+		return 0, nil
+	}
+	if len(values) > 1 {
+		return 0, invalidFields(FieldError{Field: "If-Match", Message: "is given more than once: send one"})
+	}
+	v := strings.TrimSpace(values[0])
+	if v == "*" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(v, `"`), `"`), 10, 64)
+	if err != nil || n < 1 || len(v) < 3 || v[0] != '"' || v[len(v)-1] != '"' {
+		return 0, invalidFields(FieldError{Field: "If-Match", Message: `must be the ETag of the action as answered, quotes included, such as "7"`})
+	}
+	return n, nil
 }
 
 // heldThenNotNow reports whether the caller held the action (its owner, or the recipient of its
@@ -167,6 +196,9 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 			return
 		}
 		idem, err := s.idempotency(c, a, update, req)
+		if err == nil {
+			idem.IfVersion, err = ifMatch(c)
+		}
 		if err != nil {
 			writeError(c, s.Log, err)
 			return
@@ -204,6 +236,7 @@ func (s *server) answerEarlier(c *gin.Context, a models.Action, refusal error, i
 	if err != nil {
 		return false
 	}
+	setETag(c, body.Version)
 	c.JSON(status, body)
 	return true
 }

@@ -34,6 +34,7 @@ const (
 	kindForbidden    = "forbidden"
 	kindNotFound     = "not_found"
 	kindConflict     = "conflict"
+	kindChanged      = "changed"
 	kindInvalid      = "invalid"
 	kindTooLarge     = "too_large"
 	kindUnavailable  = "unavailable"
@@ -45,6 +46,7 @@ var statusOfKind = map[string]int{
 	kindForbidden:    http.StatusForbidden,
 	kindNotFound:     http.StatusNotFound,
 	kindConflict:     http.StatusConflict,
+	kindChanged:      http.StatusPreconditionFailed,
 	kindInvalid:      http.StatusUnprocessableEntity,
 	kindTooLarge:     http.StatusRequestEntityTooLarge,
 	kindUnavailable:  http.StatusServiceUnavailable,
@@ -105,6 +107,8 @@ func classify(err error) (*apiError, bool) {
 		switch appErr.Type() {
 		case workflows.ErrConflict:
 			return &apiError{kind: kindConflict, detail: msg}, true
+		case workflows.ErrChanged:
+			return &apiError{kind: kindChanged, detail: msg}, true
 		case workflows.ErrForbidden:
 			return &apiError{kind: kindForbidden, detail: msg}, true
 		case workflows.ErrNotFound:

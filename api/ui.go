@@ -499,6 +499,10 @@ func apiAnswer(status int, body []byte, header http.Header) apiResult {
 
 func (r apiResult) ok() bool { return r.Status >= 200 && r.Status < 300 }
 
+// changedTo is how the workflow says how an action stands when it refuses a command for an
+// earlier version of it: "…: it is at version 9, Bob Brown owns it, assigned".
+var changedTo = regexp.MustCompile(`it is at version \d+, (.+)$`)
+
 // unconfirmed says whether a command answered status may still take effect: the API gave up
 // waiting for it (503), or a proxy did (504).
 func unconfirmed(status int) bool {
@@ -626,6 +630,12 @@ func (s *server) forward(c *gin.Context, path string, w http.ResponseWriter) err
 // call sends one request to the JSON API in-process, as the signed-in person: the UI goes
 // through exactly the API's checks, scope and workflow Updates, and adds none of its own.
 func (s *server) call(c *gin.Context, method, path string, body any, idemKey string) apiResult {
+	return s.callIf(c, method, path, body, idemKey, "")
+}
+
+// callIf is call for a command decided on the version of the action a page showed (its forms'
+// version field; "" for none): the API refuses it (412) once the action has changed since.
+func (s *server) callIf(c *gin.Context, method, path string, body any, idemKey, version string) apiResult {
 	var rd io.Reader
 	if body != nil {
 		raw, err := json.Marshal(body)
@@ -644,12 +654,24 @@ func (s *server) call(c *gin.Context, method, path string, body any, idemKey str
 	if idemKey != "" {
 		req.Header.Set("Idempotency-Key", idemKey)
 	}
+	if version != "" {
+		req.Header.Set("If-Match", `"`+version+`"`)
+	}
 	w := &recorder{header: http.Header{}}
 	s.ui.engine.ServeHTTP(w, req)
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
 	res := apiAnswer(w.status, w.body.Bytes(), w.header)
+	if res.Status == http.StatusPreconditionFailed && res.Problem != nil {
+		// Someone else acted on the action while the page was open: the page drawn again shows it
+		// as it stands, its forms for that version.
+		now := ""
+		if m := changedTo.FindStringSubmatch(res.Problem.Detail); m != nil {
+			now = " (now " + m[1] + ")"
+		}
+		res.Problem = &problemBody{Detail: "The action changed while this page was open" + now + ". Look at it again below, and send the form again if it still holds."}
+	}
 	if method == http.MethodPost && idemKey != "" && unconfirmed(res.Status) {
 		// The API's words are for a program ("retry it with the same Idempotency-Key"); the form
 		// shown again keeps its key (pageIdem), so sending it again as it is does that.

@@ -1049,7 +1049,7 @@ func (s *server) uiCommand(c *gin.Context) {
 	if command == uiFeedback {
 		path = "handovers/" + url.PathEscape(f.Get("handover_id")) + "/feedback"
 	}
-	res := s.call(c, http.MethodPost, "/api/v1/actions/"+url.PathEscape(c.Param("id"))+"/"+path, commandBody(command, f), f.Get("idem"))
+	res := s.callIf(c, http.MethodPost, "/api/v1/actions/"+url.PathEscape(c.Param("id"))+"/"+path, commandBody(command, f), f.Get("idem"), f.Get("version"))
 	back := f.Get("back")
 	if !res.ok() {
 		if back == "board" {

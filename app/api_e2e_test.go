@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -380,6 +381,60 @@ func testIdempotentCommands(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", body, &again, "Idempotency-Key", key))
 	require.Equal(t, extended.Version, again.Version, "the first answer")
 	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", merge(body, "reason", "other"), &p, "Idempotency-Key", key))
+}
+
+// Two supervisors deciding on one action at once: each sends the version they saw (If-Match, the
+// ETag of its GET and of every command's answer); the second is refused with 412, saying how it
+// stands now, and changes nothing, rather than overturning the first unseen. Sent again for the
+// version it names, it applies; a retry of an applied command is answered as it was.
+func testDecisionsOnAVersion(t *testing.T, st *app.Stack) {
+	alice, carol := as(t, st, "alice"), as(t, st, "carol")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+	etag := func(resp *http.Response) string {
+		require.NotEmpty(t, resp.Header.Get("ETag"))
+		return resp.Header.Get("ETag")
+	}
+	resp, err := http.DefaultClient.Do(authorized(t, "GET", st.URL+path, "alice"))
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	seen := etag(resp)
+	require.Equal(t, fmt.Sprintf("%q", fmt.Sprint(a.Version)), seen)
+
+	var first, refused action
+	require.Equal(t, http.StatusOK, carol.call("POST", path+"/reassign", map[string]any{"to_id": "bob", "reason": "bob knows the guest"}, &first, "If-Match", seen))
+	require.Equal(t, "bob", first.OwnerID)
+	var p problem
+	require.Equal(t, http.StatusPreconditionFailed, carol.call("POST", path+"/reassign", map[string]any{"to_id": "erin", "reason": "erin is free"}, &p, "If-Match", seen))
+	require.Contains(t, p.Detail, fmt.Sprintf("it is at version %d, Bob Brown owns it, assigned", first.Version))
+	require.Equal(t, http.StatusOK, alice.call("GET", path, nil, &refused))
+	require.Equal(t, "bob", refused.OwnerID, "the refused decision changed nothing")
+	require.Equal(t, first.Version, refused.Version)
+
+	now := fmt.Sprintf("%q", fmt.Sprint(first.Version))
+	key := modelstest.Name("reassign")
+	var second, retry action
+	require.Equal(t, http.StatusOK, carol.call("POST", path+"/reassign", map[string]any{"to_id": "erin", "reason": "erin is free"}, &second, "If-Match", now, "Idempotency-Key", key))
+	require.Equal(t, "erin", second.OwnerID)
+	require.Equal(t, http.StatusOK, carol.call("POST", path+"/reassign", map[string]any{"to_id": "erin", "reason": "erin is free"}, &retry, "If-Match", now, "Idempotency-Key", key))
+	require.Equal(t, second.Version, retry.Version, "the retry is the first answer")
+
+	// "*" asks for no version; anything but one ETag is refused before it is sent.
+	require.Equal(t, http.StatusCreated, alice.call("POST", path+"/notes", map[string]any{"text": "any version"}, nil, "If-Match", "*"))
+	for _, bad := range []string{"7", `W/"7"`, `"0"`, `"x"`, `"1", "2"`} {
+		p = problem{}
+		require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path+"/notes", map[string]any{"text": "bad"}, &p, "If-Match", bad), bad)
+		require.Equal(t, "If-Match", p.Errors[0].Field, bad)
+	}
+}
+
+// authorized is a request as the demo user id.
+func authorized(t *testing.T, method, url, id string) *http.Request {
+	req, err := http.NewRequest(method, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+app.DemoToken(id))
+	return req
 }
 
 // A command refused because the action changed hands after the API read it (alice completes what

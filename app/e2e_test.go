@@ -191,6 +191,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("validation rules", func(t *testing.T) { testValidationRules(t, st) })
 			t.Run("roles and routes", func(t *testing.T) { testRolesAndRoutes(t, st) })
 			t.Run("idempotent commands", func(t *testing.T) { testIdempotentCommands(t, st) })
+			t.Run("decisions on a version", func(t *testing.T) { testDecisionsOnAVersion(t, st) })
 			t.Run("other team's scope", func(t *testing.T) { testOtherTeamScope(t, st) })
 			t.Run("paging with inserts", func(t *testing.T) { testPagingWithInserts(t, st) })
 			t.Run("inbox, shifts and feedback", func(t *testing.T) { testInboxShiftsFeedback(t, st) })

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -99,6 +100,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("recipients_without_the_authority", func(t *testing.T) { webRecipientsAuthority(t, st) })
 			t.Run("handover_feedback", func(t *testing.T) { webFeedback(t, st) })
 			t.Run("board_keeps_what_was_typed", func(t *testing.T) { webBoardKeepsInput(t, st) })
+			t.Run("stale_decision_refused", func(t *testing.T) { webStaleDecision(t, st) })
 			t.Run("board_shift_with_notes", func(t *testing.T) { webBoardShiftWithNotes(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
 			t.Run("own_shift_with_an_action_at_its_check", func(t *testing.T) { webOwnShiftAtCheck(t, st) })
@@ -748,6 +750,41 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	// shows in the desk's own zone (it was a UTC time in plain text beside local ones).
 	_, page = m.do(http.MethodGet, "/board?team="+outgoing.TeamID, nil)
 	require.Regexp(t, `<p class="done" id="done" role="status" tabindex="-1">&#34;[^<]*&#34; is now due in (8h 59m|9h 0m) \(<time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">[^<]+</time>\)\.</p>`, page)
+}
+
+// A board's decision on an action someone else changed while the board was open is refused, not
+// applied over theirs unseen: the card says what happened and keeps what was typed, and its form,
+// drawn again for the action as it stands, goes through when sent again.
+func webStaleDecision(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(sup.token)
+	versionOn := regexp.MustCompile(`-` + a.ID + `-reassign"><input type="hidden" name="version" value="(\d+)">`)
+	_, page := w.do(http.MethodGet, "/board", nil)
+	m := versionOn.FindStringSubmatch(page)
+	require.NotNil(t, m, "the card's reassign form carries the version drawn")
+	require.Equal(t, fmt.Sprint(a.Version), m[1])
+
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/reassign", map[string]any{"to_id": inID, "reason": "from another tab"}, nil))
+	form := url.Values{"csrf": {csrf}, "back": {"board"}, "to_id": {outID}, "reason": {"evening cover"}, "version": {m[1]}}
+	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/reassign", form)
+	require.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
+	require.Regexp(t, `Nothing changed:</strong> The action changed while this page was open \(now [^)]+ owns it, assigned\)\. Look at it again below, and send the form again if it still holds\.</p>\s*<details class="board-actions" id="acts-`+a.ID+`" open`, page)
+	require.Contains(t, page, `value="evening cover"`, "what was typed stays")
+	var now action
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &now))
+	require.Equal(t, inID, now.OwnerID, "the decision made first stands")
+
+	m = versionOn.FindStringSubmatch(page)
+	require.NotNil(t, m)
+	require.Equal(t, fmt.Sprint(now.Version), m[1], "the card is drawn again for the action as it stands")
+	form.Set("version", m[1])
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/reassign", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &now))
+	require.Equal(t, outID, now.OwnerID, "sent again on what it now shows, it applies")
 }
 
 // The recipient of an accepted handover rates it from the action page, once.

@@ -425,6 +425,9 @@ func setCommand[In any](
 			if w.state.seen(idem) {
 				return nil
 			}
+			if err := w.state.checkVersion(idem); err != nil {
+				return err
+			}
 			s := w.state.Clone()
 			return check(&s, in)
 		}},

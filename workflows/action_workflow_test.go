@@ -61,6 +61,7 @@ func handoverTo(to workflows.Recipient) workflows.HandoverInput {
 type step struct {
 	name  string
 	arg   any
+	idem  workflows.Idempotency // the Update's second argument
 	at    time.Duration
 	state workflows.State
 	err   error
@@ -124,7 +125,7 @@ func (b *testBundle) run(t *testing.T, in workflows.StartInput, steps ...*step) 
 						require.NoError(t, json.Unmarshal(raw, &s.state))
 					}
 				},
-			}, s.arg)
+			}, s.arg, s.idem)
 		}, s.at)
 	}
 	b.env.ExecuteWorkflow(workflows.ActionWorkflow, in)
@@ -153,6 +154,42 @@ func requireRefused(t *testing.T, s *step, kind string) {
 	var appErr *temporal.ApplicationError
 	require.True(t, errors.As(s.err, &appErr), "refusal is an application error: %v", s.err)
 	require.Equal(t, kind, appErr.Type(), appErr.Message())
+}
+
+// A command for a version of the action other than its own (If-Match) is refused, saying how the
+// action stands now, and changes nothing; sent again for its version, with the same key (the
+// refusal was not remembered), it applies; a retry of it is answered as it was, whatever version
+// the retry names.
+func TestCommandForAnotherVersionIsRefused(t *testing.T) {
+	b := setup(t)
+	reassign := workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "bob knows the guest"}
+	key := func(version int64) workflows.Idempotency {
+		return workflows.Idempotency{Key: "carol/k1", Hash: "h1", IfVersion: version}
+	}
+	create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
+	note := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: alice, Text: "guest called"}}
+	stale := &step{name: workflows.UpdateReassign, arg: reassign, idem: key(1)}
+	current := &step{name: workflows.UpdateReassign, arg: reassign, idem: key(2)}
+	retry := &step{name: workflows.UpdateReassign, arg: reassign, idem: key(1)}
+	unkeyed := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: bob, Text: "on it"}, idem: workflows.Idempotency{IfVersion: 2}}
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}, idem: workflows.Idempotency{IfVersion: 3}}
+	b.run(t, startInput("a-if"), create, note, stale, current, retry, unkeyed, complete)
+
+	require.NoError(t, note.err)
+	require.EqualValues(t, 2, note.state.Version)
+	requireRefused(t, stale, workflows.ErrChanged)
+	var refusal *temporal.ApplicationError
+	require.True(t, errors.As(stale.err, &refusal))
+	require.Equal(t, "the action has changed since version 1: it is at version 2, alice owns it, assigned", refusal.Message())
+	require.NoError(t, current.err)
+	require.Equal(t, "bob", current.state.OwnerID)
+	require.EqualValues(t, 3, current.state.Version)
+	require.NoError(t, retry.err, "a retry of an applied request is answered as it was")
+	require.EqualValues(t, 3, retry.state.Version, "and changes nothing")
+	requireRefused(t, unkeyed, workflows.ErrChanged)
+	require.NoError(t, complete.err)
+	require.Equal(t, workflows.StatusCompleted, complete.state.Status)
+	require.Equal(t, []workflows.Idempotency{{Key: "carol/k1", Hash: "h1"}}, complete.state.RecentRequests, "the request's identity, not the version it was for")
 }
 
 func TestHandoverAcceptComplete(t *testing.T) {

@@ -18,6 +18,7 @@ const (
 	ErrConflict  = "Conflict"  // the current state does not allow the command: 409
 	ErrForbidden = "Forbidden" // the actor may not do this to this action: 403
 	ErrNotFound  = "NotFound"  // the command names a part of the action it does not have: 404
+	ErrChanged   = "Changed"   // the action changed since the version the command is for: 412
 )
 
 func refuse(kind, format string, args ...any) error {
@@ -125,7 +126,20 @@ func (p Policy) withDefaults() Policy {
 
 // seen reports whether this exact request was already applied.
 func (s *State) seen(idem Idempotency) bool {
-	return idem.Key != "" && slices.Contains(s.RecentRequests, idem)
+	return idem.Key != "" && slices.Contains(s.RecentRequests, idem.request())
+}
+
+// checkVersion refuses a command for a version of the action other than its own, saying how it
+// stands now.
+func (s *State) checkVersion(idem Idempotency) error {
+	if idem.IfVersion == 0 || idem.IfVersion == s.Version {
+		return nil
+	}
+	owner := "nobody owns it"
+	if s.OwnerID != "" {
+		owner = s.who(s.OwnerID) + " owns it"
+	}
+	return refuse(ErrChanged, "the action has changed since version %d: it is at version %d, %s, %s", idem.IfVersion, s.Version, owner, strings.ReplaceAll(string(s.Status), "_", " "))
 }
 
 // checkKey refuses a key already used for a different request.
@@ -146,7 +160,7 @@ func (s *State) remember(idem Idempotency) {
 	if idem.Key == "" {
 		return
 	}
-	s.RecentRequests = append(s.RecentRequests, idem)
+	s.RecentRequests = append(s.RecentRequests, idem.request())
 	if over := len(s.RecentRequests) - MaxRecentRequests; over > 0 {
 		s.RecentRequests = slices.Delete(s.RecentRequests, 0, over)
 	}

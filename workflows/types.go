@@ -635,11 +635,20 @@ type HandoverInput struct {
 }
 
 // Idempotency identifies a command that may be sent again: the caller's key, and a hash of the
-// request it was first sent with. It travels as the second argument of every command Update.
+// request it was first sent with. It travels as the second argument of every command Update, with
+// the version of the action the caller decided on, when they gave it (If-Match).
 type Idempotency struct {
 	Key  string `json:"key"`
 	Hash string `json:"hash"`
+	// IfVersion, when set, is the version the command is for: it is refused (ErrChanged) once the
+	// action has changed since, so that a decision made on what was seen is not applied to what
+	// another one made of it meanwhile. It is no part of the request's identity: a retry of an
+	// applied request is answered as that was, whatever version it names.
+	IfVersion int64 `json:"if_version,omitempty"`
 }
+
+// request is the request's identity, as the action remembers it: its key and hash.
+func (i Idempotency) request() Idempotency { return Idempotency{Key: i.Key, Hash: i.Hash} }
 
 // MaxRecentRequests bounds how many Idempotency-Keys an action remembers.
 const MaxRecentRequests = 100
