@@ -153,10 +153,6 @@ type workerCollector struct {
 	workers, up *prometheus.Desc
 }
 
-// workerSeen is how recently a worker must have polled to count: a poll is held open for up to
-// about 70 s, so a live worker polls again within that.
-const workerSeen = 90 * time.Second
-
 func newWorkerCollector(c client.Client) *workerCollector {
 	return &workerCollector{temporal: c, workers: prometheus.NewDesc("handover_workers",
 		"Workers that polled the action task queue for workflow tasks in the last 90 s, as Temporal saw them.", []string{"task_queue"}, nil),
@@ -168,27 +164,12 @@ func (w *workerCollector) Describe(ch chan<- *prometheus.Desc) { ch <- w.workers
 func (w *workerCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	// The enhanced description gathers the pollers of every partition of the queue. The plain one
-	// describes the root partition alone, which a worker polling only the others (one killed soon
-	// after it started, say) never reached: the gauge then left that worker out.
-	desc, err := w.temporal.DescribeTaskQueueEnhanced(ctx, client.DescribeTaskQueueEnhancedOptions{
-		TaskQueue:      workflows.TaskQueue,
-		TaskQueueTypes: []client.TaskQueueType{client.TaskQueueTypeWorkflow},
-		ReportPollers:  true,
-	})
+	n, err := liveWorkers(ctx, w.temporal)
 	ch <- prometheus.MustNewConstMetric(w.up, prometheus.GaugeValue, upValue(err))
 	if err != nil {
 		return
 	}
-	seen := map[string]bool{}
-	for _, version := range desc.VersionsInfo {
-		for _, p := range version.TypesInfo[client.TaskQueueTypeWorkflow].Pollers {
-			if time.Since(p.LastAccessTime) <= workerSeen {
-				seen[p.Identity] = true
-			}
-		}
-	}
-	ch <- prometheus.MustNewConstMetric(w.workers, prometheus.GaugeValue, float64(len(seen)), workflows.TaskQueue)
+	ch <- prometheus.MustNewConstMetric(w.workers, prometheus.GaugeValue, float64(n), workflows.TaskQueue)
 }
 
 // upValue is an up gauge's value after a look-up that failed with err, or not.

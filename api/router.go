@@ -72,6 +72,9 @@ type Deps struct {
 	// running, Temporal holds an Update until one comes, and the caller is answered 503 instead of
 	// waiting without end. Zero means DefaultCommandTimeout.
 	CommandTimeout time.Duration
+	// WorkerCheck is how often the pages look up whether any worker is running, to say so when
+	// none is; zero means DefaultWorkerCheck.
+	WorkerCheck time.Duration
 }
 
 // DefaultCommandTimeout is how long a command waits for its workflow when Deps does not say.
@@ -93,6 +96,8 @@ type server struct {
 	changes  *changeHub
 	// engine ends a call to a Temporal service that does not answer early (engine.go).
 	engine *engineWatch
+	// workers tells the pages when no worker is running (workers.go); nil without Temporal.
+	workers *workerWatch
 	// readiness is what /readyz last found ("ready", "degraded: read model", ...), so that the log
 	// says when the API is ready again.
 	readiness atomic.Pointer[string]
@@ -149,6 +154,7 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Temporal != nil {
 		d.Metrics.MustRegister(newWorkerCollector(d.Temporal))
 		s.engine = newEngineWatch(d.Temporal)
+		s.workers = newWorkerWatch(d.Temporal, d.WorkerCheck)
 	}
 	r.Use(s.recover, s.logRequests, httpm.middleware, refuseBadText)
 	if d.Tracer != nil {

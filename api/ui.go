@@ -753,6 +753,7 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 	}
 	data["Page"] = page
 	data["TemporalUI"] = s.ui.opts.TemporalUIURL
+	data["NoWorkers"] = s.workers != nil && s.workers.none()
 	// A form refused and shown again at the address it was posted to: the live updates leave it
 	// alone (its address is not the page's, and what was typed must stay).
 	data["Refused"] = c.Request.Method == http.MethodPost && status >= http.StatusBadRequest

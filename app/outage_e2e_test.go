@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -25,10 +26,13 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/temporalserver"
+	"github.com/handover/handover/worker"
 	"github.com/handover/handover/workflows"
 )
 
@@ -554,4 +558,37 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// While no worker runs, every page says that changes wait (a form answers "Not confirmed" after the
+// command timeout, and the desk had no other sign of it); once a worker polls, the pages stop
+// saying it. Against a Temporal server of its own, on which no worker has run.
+func TestPagesSayWhenNoWorkerRuns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	engine, err := temporalserver.Start(ctx, temporalserver.Config{DatabaseFile: filepath.Join(t.TempDir(), "temporal.db")})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = engine.Stop() })
+	tc, err := client.DialContext(ctx, client.Options{HostPort: engine.HostPort(), Namespace: engine.Namespace()})
+	require.NoError(t, err)
+	t.Cleanup(tc.Close)
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	require.NoError(t, store.CreateTeam(ctx, "test-admin", models.Team{ID: "desk", Name: "Desk"}))
+	desk := "desk"
+	require.NoError(t, store.CreateStaff(ctx, "test-admin", models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: &desk, Authority: 1, OnShift: true, Active: true}))
+	require.NoError(t, store.AddToken(ctx, "ann", "token-ann", "test"))
+	srv := httptest.NewServer(api.NewRouter(api.Deps{Temporal: tc, Store: store, WorkerCheck: 100 * time.Millisecond}))
+	t.Cleanup(srv.Close)
+	web := newWebClient(t, srv.URL)
+	web.signIn("token-ann")
+	says := func() bool {
+		_, page := web.do(http.MethodGet, "/inbox", nil)
+		return strings.Contains(page, `<p class="problem" id="no-workers"><strong>Changes are waiting:</strong> the service's workers are not running`)
+	}
+	require.Eventually(t, says, 20*time.Second, 100*time.Millisecond, "no worker has polled")
+
+	w := worker.New(tc, &activities.Activities{Store: store}, nil)
+	require.NoError(t, w.Start())
+	t.Cleanup(w.Stop)
+	require.Eventually(t, func() bool { return !says() }, 20*time.Second, 100*time.Millisecond, "a worker polls")
 }
