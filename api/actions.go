@@ -110,6 +110,9 @@ func parseDuration(field, v string) (time.Duration, error) {
 		return 0, invalidFields(FieldError{Field: field, Message: "must give each unit once, the largest first, such as 1h30m"})
 	case d <= 0:
 		return 0, invalidFields(FieldError{Field: field, Message: "must be positive"})
+	case d < time.Second:
+		// "1ms" is more likely a month meant than a deadline a millisecond away.
+		return 0, invalidFields(FieldError{Field: field, Message: "must be at least 1s (ms is milliseconds: for months, write hours)"})
 	case d > maxAhead:
 		return 0, invalidFields(FieldError{Field: field, Message: "must be at most a year"})
 	}

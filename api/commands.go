@@ -614,9 +614,13 @@ func (r *acceptRequest) checkFields() []FieldError {
 
 // readBackWords counts the words of a read-back: those set apart by spaces, and each character
 // of a script written without them (Chinese, Japanese, Thai), where one character is about a word.
+// A word has a letter or a digit in it: ". . ." is no read-back.
 func readBackWords(s string) int {
 	n := 0
 	for _, w := range strings.Fields(s) {
+		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			continue
+		}
 		unspaced := 0
 		for _, r := range w {
 			if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) {

@@ -21,3 +21,15 @@ func TestDurationUnitsOnceLargestFirst(t *testing.T) {
 		require.Equal(t, []FieldError{{Field: "due_in", Message: "must give each unit once, the largest first, such as 1h30m"}}, fieldsOf(err), v)
 	}
 }
+
+// A deadline less than a second away is refused: "1ms" is more likely a month meant.
+func TestDurationAtLeastASecond(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"1ms", "1ns", "999ms", "0.0001h"} {
+		_, err := parseDuration("due_in", v)
+		require.Equal(t, []FieldError{{Field: "due_in", Message: "must be at least 1s (ms is milliseconds: for months, write hours)"}}, fieldsOf(err), v)
+	}
+	d, err := parseDuration("follow_up_in", "1s")
+	require.NoError(t, err)
+	require.Equal(t, time.Second, d)
+}

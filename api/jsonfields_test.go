@@ -179,6 +179,9 @@ func TestReadBackWords(t *testing.T) {
 		{"我会回电", 4, false},
 		{"了解", 2, true},
 		{"ゲストに電話します", 9, false},
+		{"   .   .   .  ", 0, true},
+		{"ok - - -> !!", 1, true},
+		{"room 214: 2pm", 3, false},
 	} {
 		require.Equal(t, tc.words, readBackWords(tc.summary), tc.summary)
 		problems := (&acceptRequest{Summary: tc.summary}).checkFields()

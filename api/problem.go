@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -185,9 +186,10 @@ const (
 // writeError answers with a problem document. Unexpected errors are logged and answered 500
 // without their detail.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
-	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+	if (errors.Is(err, context.Canceled) || errors.Is(err, sql.ErrTxDone)) && c.Request.Context().Err() != nil {
 		// The caller went away (a browser drops a request it no longer wants, a client times
-		// out): nothing here failed, and no server error is counted. Nobody reads the answer.
+		// out): nothing here failed, and no server error is counted. Nobody reads the answer. (A
+		// transaction the cancellation rolled back answers its next statement with ErrTxDone.)
 		writeProblem(c, statusClientClosed, "the request was cancelled by its caller", nil)
 		return
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -97,7 +98,7 @@ func TestTrailingSlashIsNotFound(t *testing.T) {
 // still waits is one.
 func TestCancelledByTheCallerIsNoServerError(t *testing.T) {
 	t.Parallel()
-	answer := func(cancelled bool) (int, string) {
+	answer := func(cancelled bool, errs ...error) (int, string) {
 		rec := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(rec)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -108,10 +109,18 @@ func TestCancelledByTheCallerIsNoServerError(t *testing.T) {
 		}
 		c.Request = httptest.NewRequest(http.MethodGet, "/api/v1/actions", nil).WithContext(ctx)
 		var logged bytes.Buffer
-		writeError(c, slog.New(slog.NewTextHandler(&logged, nil)), fmt.Errorf("listing actions: %w", context.Canceled))
+		err := fmt.Errorf("listing actions: %w", context.Canceled)
+		if len(errs) > 0 {
+			err = errs[0]
+		}
+		writeError(c, slog.New(slog.NewTextHandler(&logged, nil)), err)
 		return rec.Code, logged.String()
 	}
-	code, logged := answer(true)
+	// A transaction the cancellation rolled back, used after: the cancellation too.
+	code, logged := answer(true, fmt.Errorf("claiming staff alice: %w", sql.ErrTxDone))
+	require.Equal(t, statusClientClosed, code)
+	require.Empty(t, logged)
+	code, logged = answer(true)
 	require.Equal(t, statusClientClosed, code)
 	require.Empty(t, logged)
 	code, logged = answer(false)
