@@ -155,6 +155,18 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 	status, _, _ = decode(`{"name":"Front desk"}`, &teamPatch{})
 	require.Equal(t, http.StatusOK, status)
 
+	// Control characters and direction overrides are refused wherever they are; tabs, line breaks
+	// and the marks of right-to-left text are not. Text of invisible characters alone is blank.
+	for _, bad := range []string{`a\u0001b`, `\u001b[31mred`, `\u202egnp.exe`, `a\u0085b`, `a\u007fb`} {
+		_, fields, detail = decode(`{"title":"Late checkout","category":"request","owner_id":"alice","due_in":"4h","details":"`+bad+`"}`, &createActionRequest{})
+		require.Equal(t, []string{"details"}, fields, bad)
+		require.Equal(t, "details: must not contain control characters (tabs and line breaks are fine) or text direction overrides", detail, bad)
+	}
+	_, fields, _ = decode(`{"title":"\u200b\u200b","category":"request","owner_id":"alice","due_in":"4h","customer":{"name":"A\u0007"}}`, &createActionRequest{})
+	require.Equal(t, []string{"customer.name", "title"}, fields)
+	status, _, _ = decode(`{"title":"غرفة \u200f214\u2067 x\u2069","category":"request","owner_id":"alice","due_in":"4h","details":"line one\r\n\tline two"}`, &createActionRequest{})
+	require.Equal(t, http.StatusOK, status)
+
 	status, _, _ = decode(`{"title":`, &createActionRequest{})
 	require.Equal(t, http.StatusBadRequest, status)
 	status, _, _ = decode(`{"details":"`+strings.Repeat("x", maxBodyBytes)+`"}`, &createActionRequest{})

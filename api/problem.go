@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -242,9 +243,10 @@ type decoder struct {
 func newDecoder() *decoder {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.SetTagName("binding")
-	// Text that is only white space says nothing: treat it as missing.
+	// Text that is only white space, or characters that show nothing (a zero-width space), says
+	// nothing: treat it as missing.
 	if err := v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
-		return strings.TrimSpace(fl.Field().String()) != ""
+		return !blank(fl.Field().String())
 	}); err != nil {
 		panic(err) // a programming error: the rule name or function is malformed
 	}
@@ -256,6 +258,27 @@ func newDecoder() *decoder {
 		return name
 	})
 	return &decoder{validate: v}
+}
+
+// blank says whether s shows nothing: white space and invisible format characters (zero-width
+// spaces and joiners, direction marks) alone.
+func blank(s string) bool {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }) == ""
+}
+
+// hasControl says whether s holds a control character other than a tab or a line break (NUL is
+// refused on its own), or an explicit direction embedding or override (U+202A to U+202E), which
+// turns the text shown around; the marks and isolates that right-to-left text uses are fine.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		switch {
+		case r == 0 || r == '\t' || r == '\n' || r == '\r':
+			return false
+		case unicode.IsControl(r):
+			return true
+		}
+		return r >= '\u202a' && r <= '\u202e'
+	})
 }
 
 // decode reads the body into dst: 400 for malformed JSON, 413 for an oversized body, 422 with the
@@ -288,6 +311,11 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 	if field, ok := nulField(reflect.ValueOf(dst), ""); ok && !covered(problems, field) {
 		// PostgreSQL cannot store it in text, so the read model could never show the change.
 		problems = append(problems, FieldError{Field: field, Message: "must not contain a NUL character"})
+	}
+	if field, ok := textField(reflect.ValueOf(dst), "", hasControl); ok && !covered(problems, field) {
+		// An escape sequence would colour a terminal that shows the log or an export, and a
+		// direction override would show a title as other text than it is (spelled backwards).
+		problems = append(problems, FieldError{Field: field, Message: "must not contain control characters (tabs and line breaks are fine) or text direction overrides"})
 	}
 	if field, ok := textField(reflect.ValueOf(dst), "", pii.IsSealed); ok && !covered(problems, field) {
 		// Sealed customer data is the API's own output for storage: taken back as input, it would be
