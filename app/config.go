@@ -289,8 +289,11 @@ func (c Config) Validate() error {
 		if u, err := url.Parse(c.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("HANDOVER_WEBHOOK_URL %q: want an http or https URL", c.WebhookURL)
 		}
+		if c.WebhookSecret == "" {
+			return errors.New("HANDOVER_WEBHOOK_SECRET is required with HANDOVER_WEBHOOK_URL: a shared secret of at least 16 characters, which the receiver checks each delivery's signature with")
+		}
 		if len(c.WebhookSecret) < 16 {
-			return errors.New("HANDOVER_WEBHOOK_SECRET: at least 16 characters are required with HANDOVER_WEBHOOK_URL")
+			return fmt.Errorf("HANDOVER_WEBHOOK_SECRET is %d characters: at least 16 are required", len(c.WebhookSecret))
 		}
 	}
 	if c.CommandTimeout <= 0 || c.CommandTimeout > maxCommandTimeout {

@@ -95,7 +95,8 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 		"negative temporal wait":         {func(c *app.Config) { c.TemporalWait = -time.Second }, "HANDOVER_TEMPORAL_WAIT"},
 		"timeout past the write timeout": {func(c *app.Config) { c.CommandTimeout = 51 * time.Second }, "HANDOVER_COMMAND_TIMEOUT"},
 		"webhook url":                    {func(c *app.Config) { c.WebhookURL = "ftp://x" }, "HANDOVER_WEBHOOK_URL"},
-		"webhook secret short":           {func(c *app.Config) { c.WebhookURL, c.WebhookSecret = "https://pms.example.com/hook", "short" }, "HANDOVER_WEBHOOK_SECRET: at least 16"},
+		"webhook secret short":           {func(c *app.Config) { c.WebhookURL, c.WebhookSecret = "https://pms.example.com/hook", "short" }, "HANDOVER_WEBHOOK_SECRET is 5 characters: at least 16 are required"},
+		"webhook url without secret":     {func(c *app.Config) { c.WebhookURL = "https://pms.example.com/hook" }, "HANDOVER_WEBHOOK_SECRET is required with HANDOVER_WEBHOOK_URL"},
 		// A worker whose URL went missing (a misspelt variable) would send no webhook at all.
 		"webhook secret without url": {func(c *app.Config) { c.WebhookSecret = "0123456789abcdef" }, "HANDOVER_WEBHOOK_SECRET is set without HANDOVER_WEBHOOK_URL"},
 		"log format":                 {func(c *app.Config) { c.LogFormat = "xml" }, "HANDOVER_LOG_FORMAT"},

@@ -47,10 +47,14 @@ func ParseKey(s string) ([]byte, error) {
 			return k, nil
 		}
 	}
+	if _, err := hex.DecodeString(s); err == nil && len(s) != 2*KeySize {
+		// Hex digits are base64 too: "openssl rand -hex 16" would read as 24 bytes of base64.
+		return nil, fmt.Errorf("encryption key: %d hex digits (%d bytes), want %d (%d bytes): make one with openssl rand -hex %d, or -base64 %d", len(s), len(s)/2, 2*KeySize, KeySize, KeySize, KeySize)
+	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if k, err := enc.DecodeString(s); err == nil {
 			if len(k) != KeySize {
-				return nil, fmt.Errorf("encryption key: %d bytes, want %d", len(k), KeySize)
+				return nil, fmt.Errorf("encryption key: %d bytes read as base64, want %d: make one with openssl rand -base64 %d", len(k), KeySize, KeySize)
 			}
 			return k, nil
 		}

@@ -1,6 +1,7 @@
 package codec_test
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -71,6 +72,11 @@ func TestParseKey(t *testing.T) {
 		_, err := codec.ParseKey(bad)
 		require.Error(t, err, bad)
 	}
+	// A key of the wrong length says how it was read, and how to make one.
+	_, err := codec.ParseKey(hex.EncodeToString(raw[:16]))
+	require.EqualError(t, err, "encryption key: 32 hex digits (16 bytes), want 64 (32 bytes): make one with openssl rand -hex 32, or -base64 32")
+	_, err = codec.ParseKey(base64.StdEncoding.EncodeToString(raw[:24]))
+	require.EqualError(t, err, "encryption key: 24 bytes read as base64, want 32: make one with openssl rand -base64 32")
 }
 
 func TestKeyFileIsCreatedOnceWithPrivateMode(t *testing.T) {

@@ -84,6 +84,9 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 	case !strings.HasPrefix(url, "sqlite:") && (postgresWithoutSlashes.MatchString(url) || keywordDSN.MatchString(url)):
 		// "postgres:/db" or "host=db dbname=handover": meant for PostgreSQL, not a file to create.
 		return nil, errors.New("database URL: PostgreSQL takes the URL form postgres://USER:PASSWORD@HOST:PORT/DB (not keyword=value pairs); SQLite takes sqlite:PATH")
+	case strings.HasPrefix(url, "sqlite://") && !strings.HasPrefix(url, "sqlite:///"):
+		// "sqlite://data/x.db" names a host, data, which SQLite refuses in words of its own.
+		return nil, fmt.Errorf("database URL %q names a host: write sqlite:PATH (sqlite:data/x.db, sqlite:/var/lib/handover/x.db)", url)
 	case url != "":
 		path := strings.TrimPrefix(url, "sqlite:")
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

@@ -458,10 +458,12 @@ func TestOpenRefusesOtherSchemes(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	for _, url := range []string{"postgre://handover:pw@db.example:5432/handover", "mysql://x", "",
-		"postgres:/handover", "host=db.example user=handover dbname=handover sslmode=disable"} {
+		"postgres:/handover", "host=db.example user=handover dbname=handover sslmode=disable", "sqlite://data/x.db"} {
 		_, err := models.Open(url, nil)
 		require.Error(t, err, url)
 	}
+	_, err := models.Open("sqlite://tmp/x.db", nil)
+	require.EqualError(t, err, `database URL "sqlite://tmp/x.db" names a host: write sqlite:PATH (sqlite:data/x.db, sqlite:/var/lib/handover/x.db)`)
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Empty(t, entries, "no file was created")

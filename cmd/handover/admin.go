@@ -112,7 +112,7 @@ func newAdminCmd() *cobra.Command {
 				staff.TeamID = &team
 			}
 			if err := models.CheckStaff(staff); err != nil {
-				return err
+				return flagWords(err, map[string]string{"team_id": "--team", "role": "--role", "authority": "--authority", "id": "ID", "name": "NAME"})
 			}
 			if team != "" {
 				if _, err := store.GetTeam(ctx, team); err != nil {
@@ -324,4 +324,14 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 	}
 	cmd.AddCommand(list, redeliver)
 	return cmd
+}
+
+// flagWords names a refused field of a command line by its flag or argument, as the person typed
+// it, where the rule that refused it names the API's field ("team_id: ..." reads "--team: ...").
+func flagWords(err error, flags map[string]string) error {
+	field, rest, ok := strings.Cut(err.Error(), ": ")
+	if flag, known := flags[field]; ok && known {
+		return fmt.Errorf("%s: %s", flag, rest)
+	}
+	return err
 }

@@ -62,9 +62,10 @@ func TestAdminChecksWhatItIsGiven(t *testing.T) {
 	}{
 		{[]string{"admin", "add-team", "Bad Team!", "X"}, "id:"},
 		{[]string{"admin", "add-team", "desk", " "}, "name:"},
-		{[]string{"admin", "add-staff", "kim", "Kim", "--role", "wizard"}, "role:"},
-		{[]string{"admin", "add-staff", "kim", "Kim", "--authority", "99"}, "authority:"},
-		{[]string{"admin", "add-staff", "kim", "Kim"}, "team_id:"},
+		{[]string{"admin", "add-staff", "kim", "Kim", "--role", "wizard"}, "--role: must be one of"},
+		{[]string{"admin", "add-staff", "kim", "Kim", "--authority", "99"}, "--authority: must be from 0 to 10"},
+		{[]string{"admin", "add-staff", "kim", "Kim"}, "--team: agents and supervisors belong to a team"},
+		{[]string{"admin", "add-staff", "Kim Lee", "Kim"}, "ID: "},
 		{[]string{"admin", "revoke-tokens", "nobody"}, "not found"},
 	} {
 		out, err := run([]string{url}, tc.args...)
