@@ -1232,6 +1232,7 @@ func webManagerReview(t *testing.T, st *app.Stack) {
 	resp, page := manager.do(http.MethodGet, "/manager", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Regexp(t, `id="review-rates">\s*<span class="badge">time to accept \d+(s|m|h \d+m) median, \d+(s|m|h \d+m) at the 90th percentile</span>\s*<span class="badge">decline rate \d+%</span>\s*<span class="badge">expiry rate \d+%</span>`, page)
+	require.Contains(t, page, `<p class="hint" id="review-elapsed">Times to accept and held are elapsed time, nights and weekends included`, "the times are said to be elapsed, not opening hours")
 	require.Regexp(t, `<span class="badge">made [1-9]\d*</span>\s+<span class="badge">accepted [1-9]\d*</span>`, page, "badges apart, for a screen reader and a copy")
 	require.Regexp(t, `<p class="hint" id="review-window">From <time datetime="[^"]+">[^<]+</time> to <time datetime="[^"]+">[^<]+</time>`, page, "the exact window, as the API takes it")
 	// Every figure by situation, not only those the charts draw.
