@@ -43,6 +43,10 @@ type Config struct {
 	// FrontendPort is the gRPC port clients (the SDK, the temporal CLI, the UI) connect to.
 	// Zero picks a free port.
 	FrontendPort int
+	// InternalPorts, when set, is the first of the four ports the server's own services listen
+	// on (history, matching and worker gRPC, the frontend's HTTP), taken in order, so that a
+	// firewall can name them; zero picks free ones, others on each start.
+	InternalPorts int
 	// Namespace is registered at start if it does not exist. Default "default".
 	Namespace string
 	// Retention is how long closed workflows stay in Temporal. The read model is the long-term
@@ -84,6 +88,12 @@ func (c *Config) validate() error {
 	if c.FrontendPort < 0 || c.FrontendPort > 65535 {
 		return fmt.Errorf("temporal frontend port %d is out of range", c.FrontendPort)
 	}
+	if c.InternalPorts < 0 || c.InternalPorts > 65535-3 {
+		return fmt.Errorf("temporal internal ports %d to %d are out of range", c.InternalPorts, c.InternalPorts+3)
+	}
+	if c.InternalPorts != 0 && c.FrontendPort >= c.InternalPorts && c.FrontendPort <= c.InternalPorts+3 {
+		return fmt.Errorf("temporal frontend port %d is one of the internal ports %d to %d: choose ports apart", c.FrontendPort, c.InternalPorts, c.InternalPorts+3)
+	}
 	if c.Retention < 24*time.Hour {
 		return fmt.Errorf("retention %s is shorter than Temporal's minimum of one day", c.Retention)
 	}
@@ -113,6 +123,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	ports, err := freePorts(cfg.IP, 5)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.InternalPorts != 0 {
+		// The frontend's port (ports[3]) stays as it was chosen.
+		for i, p := range []int{0, 1, 2, 4} {
+			ports[p] = cfg.InternalPorts + i
+			if err := portFree(cfg.IP, ports[p]); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if cfg.FrontendPort == 0 {
 		cfg.FrontendPort = ports[3]

@@ -2,8 +2,10 @@ package temporalserver_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"net"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -48,4 +50,36 @@ func TestConfigIsValidated(t *testing.T) {
 	require.ErrorContains(t, err, "not an IP address")
 	_, err = temporalserver.Start(context.Background(), temporalserver.Config{Retention: 1})
 	require.ErrorContains(t, err, "shorter than Temporal's minimum")
+}
+
+// With InternalPorts, the server's own services listen on the four ports from it, in a row, so a
+// firewall can name them; a range that holds the frontend's port is refused.
+func TestInternalPortsAreTheOnesGiven(t *testing.T) {
+	t.Parallel()
+	var first int
+	for base := 21000 + rand.IntN(8000); first == 0; base += 4 {
+		free := true
+		for p := base; p < base+4 && free; p++ {
+			ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+			if free = err == nil; free {
+				require.NoError(t, ln.Close())
+			}
+		}
+		if free {
+			first = base
+		}
+	}
+	srv, err := temporalserver.Start(context.Background(), temporalserver.Config{
+		DatabaseFile: filepath.Join(t.TempDir(), "temporal.db"), InternalPorts: first,
+	})
+	require.NoError(t, err)
+	defer func() { require.NoError(t, srv.Stop()) }()
+	for p := first; p < first+4; p++ {
+		conn, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+		require.NoError(t, err, "port %d", p)
+		require.NoError(t, conn.Close())
+	}
+
+	_, err = temporalserver.Start(context.Background(), temporalserver.Config{FrontendPort: 7300, InternalPorts: 7298})
+	require.ErrorContains(t, err, "temporal frontend port 7300 is one of the internal ports 7298 to 7301")
 }

@@ -193,6 +193,8 @@ func newTemporalCmd() *cobra.Command {
 		dataDir string
 		ip      string
 		port    int
+		// internal is the first of the server's own four ports (0: free ones).
+		internal int
 	)
 	cmd := &cobra.Command{
 		Use:   "temporal",
@@ -205,7 +207,7 @@ func newTemporalCmd() *cobra.Command {
 			dataDir = dataDirOf(cmd, dataDir, cfg)
 			log := cfg.Logger()
 			srv, err := temporalserver.Start(cmd.Context(), temporalserver.Config{
-				DatabaseFile: filepath.Join(dataDir, "temporal.db"), IP: ip, FrontendPort: port, Logger: log,
+				DatabaseFile: filepath.Join(dataDir, "temporal.db"), IP: ip, FrontendPort: port, InternalPorts: internal, Logger: log,
 			})
 			if err != nil {
 				return err
@@ -219,6 +221,7 @@ func newTemporalCmd() *cobra.Command {
 	cmd.Flags().StringVar(&dataDir, "data", ".handover", "directory for the Temporal database (env HANDOVER_DATA_DIR)")
 	cmd.Flags().StringVar(&ip, "ip", "127.0.0.1", "address to bind to")
 	cmd.Flags().IntVar(&port, "port", 7233, "frontend gRPC port")
+	cmd.Flags().IntVar(&internal, "internal-ports", 0, "first of 4 ports in a row for the server's own services (history, matching, worker, frontend HTTP); 0 picks free ones on each start")
 	return cmd
 }
 
