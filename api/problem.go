@@ -187,10 +187,14 @@ const (
 // writeError answers with a problem document. Unexpected errors are logged and answered 500
 // without their detail.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
-	if (errors.Is(err, context.Canceled) || errors.Is(err, sql.ErrTxDone)) && c.Request.Context().Err() != nil {
+	if ended := c.Request.Context().Err(); ended != nil && errors.Is(err, sql.ErrTxDone) {
+		// A transaction the request's end rolled back answers its next statement so: it failed
+		// of that end, the caller's going or the request's own time running out (bounded).
+		err = fmt.Errorf("%w, as the request ended: %w", err, ended)
+	}
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
 		// The caller went away (a browser drops a request it no longer wants, a client times
-		// out): nothing here failed, and no server error is counted. Nobody reads the answer. (A
-		// transaction the cancellation rolled back answers its next statement with ErrTxDone.)
+		// out): nothing here failed, and no server error is counted. Nobody reads the answer.
 		writeProblem(c, statusClientClosed, "the request was cancelled by its caller", nil)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/require"
@@ -120,6 +121,16 @@ func TestCancelledByTheCallerIsNoServerError(t *testing.T) {
 	code, logged := answer(true, fmt.Errorf("claiming staff alice: %w", sql.ErrTxDone))
 	require.Equal(t, statusClientClosed, code)
 	require.Empty(t, logged)
+	// One the request's own time running out rolled back is the server too slow: 503, to retry.
+	rec := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(rec)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/actions", nil).WithContext(ctx)
+	c.Request.Header.Set("Idempotency-Key", "k")
+	writeError(c, slog.New(slog.DiscardHandler), fmt.Errorf("claiming staff alice: %w", sql.ErrTxDone))
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.Contains(t, rec.Body.String(), tooSlow)
 	code, logged = answer(true)
 	require.Equal(t, statusClientClosed, code)
 	require.Empty(t, logged)
