@@ -132,7 +132,7 @@ func (s *Store) CustomerKeysByIDs(ctx context.Context, ids []string) ([]Customer
 
 // CustomerKnown reports whether any action or key names the customer.
 func (s *Store) CustomerKnown(ctx context.Context, ref string) (bool, error) {
-	if strings.TrimSpace(ref) == "" {
+	if ref == "" {
 		return false, nil // the actions without a reference are not one customer
 	}
 	var n int64
