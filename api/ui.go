@@ -477,6 +477,8 @@ type apiResult struct {
 	Body    []byte
 	Header  http.Header
 	Problem *problemBody
+	// Current is the version of the action a refusal as changed (412) named: the one to act on.
+	Current int64
 }
 
 type problemBody struct {
@@ -499,9 +501,22 @@ func apiAnswer(status int, body []byte, header http.Header) apiResult {
 
 func (r apiResult) ok() bool { return r.Status >= 200 && r.Status < 300 }
 
+// changedWhileOpen is a refusal of a command for an earlier version of the action (412) as a page
+// says it: someone else acted on the action while the page was open. The page drawn again shows it
+// as it stands, its forms for the version the refusal names (Current).
+func changedWhileOpen(res apiResult) apiResult {
+	now := ""
+	if m := changedTo.FindStringSubmatch(res.Problem.Detail); m != nil {
+		res.Current, _ = strconv.ParseInt(m[1], 10, 64)
+		now = " (now " + m[2] + ")"
+	}
+	res.Problem = &problemBody{Detail: "The action changed while this page was open" + now + ". Look at it again below, and send the form again if it still holds."}
+	return res
+}
+
 // changedTo is how the workflow says how an action stands when it refuses a command for an
 // earlier version of it: "…: it is at version 9, Bob Brown owns it, assigned".
-var changedTo = regexp.MustCompile(`it is at version \d+, (.+)$`)
+var changedTo = regexp.MustCompile(`it is at version (\d+), (.+)$`)
 
 // unconfirmed says whether a command answered status may still take effect: the API gave up
 // waiting for it (503), or a proxy did (504).
@@ -664,13 +679,7 @@ func (s *server) callIf(c *gin.Context, method, path string, body any, idemKey, 
 	}
 	res := apiAnswer(w.status, w.body.Bytes(), w.header)
 	if res.Status == http.StatusPreconditionFailed && res.Problem != nil {
-		// Someone else acted on the action while the page was open: the page drawn again shows it
-		// as it stands, its forms for that version.
-		now := ""
-		if m := changedTo.FindStringSubmatch(res.Problem.Detail); m != nil {
-			now = " (now " + m[1] + ")"
-		}
-		res.Problem = &problemBody{Detail: "The action changed while this page was open" + now + ". Look at it again below, and send the form again if it still holds."}
+		res = changedWhileOpen(res)
 	}
 	if method == http.MethodPost && idemKey != "" && unconfirmed(res.Status) {
 		// The API's words are for a program ("retry it with the same Idempotency-Key"); the form

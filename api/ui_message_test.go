@@ -109,3 +109,14 @@ func TestShiftActionNotesFromTheForm(t *testing.T) {
 		"a2": {"next_steps": "Call at 9"},
 	}, got)
 }
+
+// A refusal of a command for an earlier version says, in the page's words, how the action stands
+// now, and keeps the version it names for the forms drawn again.
+func TestChangedWhileOpen(t *testing.T) {
+	res := changedWhileOpen(apiResult{Status: 412, Problem: &problemBody{Detail: "the action has changed since version 3: it is at version 5, Bob Brown owns it, handover pending"}})
+	require.EqualValues(t, 5, res.Current)
+	require.Equal(t, "The action changed while this page was open (now Bob Brown owns it, handover pending). Look at it again below, and send the form again if it still holds.", res.message())
+	res = changedWhileOpen(apiResult{Status: 412, Problem: &problemBody{Detail: "something else"}})
+	require.Zero(t, res.Current)
+	require.Equal(t, "The action changed while this page was open. Look at it again below, and send the form again if it still holds.", res.message())
+}

@@ -799,6 +799,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if !s.read(c, "/api/v1/actions/"+url.PathEscape(id), &a, "The action") {
 		return
 	}
+	if problem != nil && problem.Current > a.Version {
+		// Refused as changed, and the read model has not caught up (a projection retrying): the
+		// page shows the action as its workflow holds it, its forms for that version, or sent
+		// again they would be refused again.
+		if !s.read(c, "/api/v1/actions/"+url.PathEscape(id)+"?consistent=true", &a, "The action") {
+			return
+		}
+	}
 	// The timeline a page at a time, the newest first: an action left escalated for weeks gathers
 	// thousands of reminders, and the whole of it made a page of megabytes.
 	q := url.Values{"limit": {strconv.Itoa(timelinePage)}}
@@ -1332,6 +1340,12 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 			// The row holds what the commands' checks read: status, owner, team, pause, handovers.
 			state := stateOfView(col.Rows[j].actionJSON)
 			col.Rows[j].Commands = workflows.Available(&state, actorOf(viewer), recipientOf(viewer))
+			if problem != nil && col.Rows[j].ID == failedID {
+				// Refused as changed: its forms are for the version the workflow named, which the
+				// read model may not have yet (a projection retrying), or sent again they would be
+				// refused again.
+				col.Rows[j].Version = max(col.Rows[j].Version, problem.Current)
+			}
 		}
 		if col.From > 0 {
 			col.Earlier = address(st, max(col.From-boardCards, 0))
