@@ -609,9 +609,10 @@ const weeksCaughtUp = 8
 // together (to Monday 06:00 UTC), each once: a week kept already is left as it is, so the schedule
 // can run every hour and each team's week is kept within the hour of its end, wherever the team
 // works. A run after weeks without one keeps each week since the team's last kept, up to
-// weeksCaughtUp of them; a team with none kept yet gets the last week's alone. The weeks a run
-// keeps are written in one transaction: a reader sees all of them or none. It answers how many it
-// kept.
+// weeksCaughtUp of them, the oldest first; a team with none kept yet gets the last week's alone.
+// The weeks of one round (every team's oldest not kept yet, then the next) are written in one
+// transaction, a round's reports made just before it: a run cut short (its activity's time
+// spent) keeps the rounds it wrote, and the next goes on from there. It answers how many it kept.
 func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, error) {
 	teams, err := s.ListTeams(ctx)
 	if err != nil {
@@ -621,7 +622,11 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, erro
 	for _, t := range teams {
 		ids = append(ids, t.ID)
 	}
-	var rows []WeeklyReport
+	type week struct {
+		team         string
+		since, until time.Time
+	}
+	var rounds [][]week // rounds[i]: the i-th oldest week not kept of each team that has one
 	for _, team := range ids {
 		loc, err := s.ReviewZone(ctx, team)
 		if err != nil {
@@ -631,42 +636,58 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, erro
 		if err := s.db.WithContext(ctx).Select("until").Where("team_id = ?", team).Order("until DESC").Limit(1).Find(&last).Error; err != nil {
 			return 0, fmt.Errorf("reading the weekly reports of %q: %w", team, err)
 		}
+		var missed []week // newest first
 		until := WeekEndIn(now, loc)
 		for range weeksCaughtUp {
 			if len(last) > 0 && !until.After(last[0].Until) {
 				break
 			}
 			since := weekBefore(until, loc)
-			r, err := s.HandoverReport(ctx, since, until, team)
-			if err != nil {
-				return 0, err
-			}
-			body, err := json.Marshal(r)
-			if err != nil {
-				return 0, fmt.Errorf("encoding the weekly report: %w", err)
-			}
-			rows = append(rows, WeeklyReport{Until: utc(until), TeamID: team, Since: utc(since), Body: string(body), CreatedAt: utc(time.Now())})
+			missed = append(missed, week{team: team, since: since, until: until})
 			if len(last) == 0 {
 				break
 			}
 			until = since
 		}
+		slices.Reverse(missed)
+		for i, w := range missed {
+			if i == len(rounds) {
+				rounds = append(rounds, nil)
+			}
+			rounds[i] = append(rounds[i], w)
+		}
 	}
 	saved := 0
-	err = s.tx(ctx, func(tx *gorm.DB) error {
-		saved = 0
-		for _, row := range rows {
-			// Kept meanwhile by another run (a worker of another process): that one stands.
-			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
-			if res.Error != nil {
-				return fmt.Errorf("saving the weekly report of %q: %w", row.TeamID, res.Error)
+	for _, round := range rounds {
+		rows := make([]WeeklyReport, 0, len(round))
+		for _, w := range round {
+			r, err := s.HandoverReport(ctx, w.since, w.until, w.team)
+			if err != nil {
+				return saved, err
 			}
-			saved += int(res.RowsAffected)
+			body, err := json.Marshal(r)
+			if err != nil {
+				return saved, fmt.Errorf("encoding the weekly report: %w", err)
+			}
+			rows = append(rows, WeeklyReport{Until: utc(w.until), TeamID: w.team, Since: utc(w.since), Body: string(body), CreatedAt: utc(time.Now())})
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, err
+		n := 0
+		err := s.tx(ctx, func(tx *gorm.DB) error {
+			n = 0
+			for _, row := range rows {
+				// Kept meanwhile by another run (a worker of another process): that one stands.
+				res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+				if res.Error != nil {
+					return fmt.Errorf("saving the weekly report of %q: %w", row.TeamID, res.Error)
+				}
+				n += int(res.RowsAffected)
+			}
+			return nil
+		})
+		if err != nil {
+			return saved, err
+		}
+		saved += n
 	}
 	return saved, nil
 }

@@ -479,8 +479,8 @@ func TestSaveWeeklyReportsKeepsOneRowAWeek(t *testing.T) {
 }
 
 // A run after weeks without one (the schedule or its workers down) keeps each week missed since
-// the team's last one kept, up to eight, not only the last; a team with none kept yet gets the
-// last week alone.
+// the team's last one kept, up to eight, not only the last, the oldest first; a team with none
+// kept yet gets the last week alone.
 func TestSaveWeeklyReportsCatchesUpOnWeeksMissed(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
@@ -513,5 +513,7 @@ func TestSaveWeeklyReportsCatchesUpOnWeeksMissed(t *testing.T) {
 		require.Len(t, kept, 12)
 		require.True(t, kept[7].Until.Equal(monday.AddDate(0, 0, 21+7*5)), "the oldest caught up: %s", kept[7].Until)
 		require.True(t, kept[8].Until.Equal(monday.AddDate(0, 0, 21)), "then the last kept before: %s", kept[8].Until)
+		// The oldest first, so that a run cut short keeps those and the next goes on from there.
+		require.True(t, kept[7].CreatedAt.Before(kept[0].CreatedAt), "oldest made %s, newest %s", kept[7].CreatedAt, kept[0].CreatedAt)
 	})
 }
