@@ -675,14 +675,30 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "is not in your team")
 }
 
+// boardOf3 is a team of three (teamOf3) with an action of the outgoing person's, and the team's
+// supervisor signed in to the web UI.
+type boardOf3 struct {
+	out, sup    caller
+	outID, inID string
+	a           action
+	w           *webClient
+	csrf        string
+}
+
+func newBoardOf3(t *testing.T, st *app.Stack) boardOf3 {
+	var b boardOf3
+	b.out, _, b.sup, b.outID, b.inID = teamOf3(t, st)
+	require.Equal(t, http.StatusCreated, b.out.call(http.MethodPost, "/api/v1/actions", newAction(b.outID), &b.a))
+	b.w = newWebClient(t, st.URL)
+	b.csrf = b.w.signIn(b.sup.token)
+	return b
+}
+
 // A command refused on the board opens its card again with the reason and what was typed; a
 // refused shift handover keeps its form filled in.
 func webBoardKeepsInput(t *testing.T, st *app.Stack) {
-	out, _, sup, outID, inID := teamOf3(t, st)
-	var a action
-	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
-	w := newWebClient(t, st.URL)
-	csrf := w.signIn(sup.token)
+	b := newBoardOf3(t, st)
+	out, sup, outID, inID, a, w, csrf := b.out, b.sup, b.outID, b.inID, b.a, b.w, b.csrf
 
 	// The board's reassignment gives the new owner a due time too.
 	var moved action
@@ -756,11 +772,8 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 // applied over theirs unseen: the card says what happened and keeps what was typed, and its form,
 // drawn again for the action as it stands, goes through when sent again.
 func webStaleDecision(t *testing.T, st *app.Stack) {
-	out, _, sup, outID, inID := teamOf3(t, st)
-	var a action
-	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
-	w := newWebClient(t, st.URL)
-	csrf := w.signIn(sup.token)
+	b := newBoardOf3(t, st)
+	sup, outID, inID, a, w, csrf := b.sup, b.outID, b.inID, b.a, b.w, b.csrf
 	versionOn := regexp.MustCompile(`-` + a.ID + `-reassign"><input type="hidden" name="version" value="(\d+)">`)
 	_, page := w.do(http.MethodGet, "/board", nil)
 	m := versionOn.FindStringSubmatch(page)
