@@ -502,21 +502,35 @@ func apiAnswer(status int, body []byte, header http.Header) apiResult {
 func (r apiResult) ok() bool { return r.Status >= 200 && r.Status < 300 }
 
 // changedWhileOpen is a refusal of a command for an earlier version of the action (412) as a page
-// says it: someone else acted on the action while the page was open. The page drawn again shows it
-// as it stands, its forms for the version the refusal names (Current).
+// says it: someone else acted on the action while the page was open, what they did and how it
+// stands now. The page drawn again shows it as it stands, its forms for the version the refusal
+// names (Current).
 func changedWhileOpen(res apiResult) apiResult {
-	now := ""
-	if m := changedTo.FindStringSubmatch(res.Problem.Detail); m != nil {
+	said := "The action changed while this page was open"
+	m := changedTo.FindStringSubmatch(res.Problem.Detail)
+	switch {
+	case m == nil:
+		said += ". Look at it again below, and send the form again if it still holds."
+	default:
 		res.Current, _ = strconv.ParseInt(m[1], 10, 64)
-		now = " (now " + m[2] + ")"
+		if m[3] != "" {
+			said += ": " + m[3]
+		}
+		said += ". Now " + m[2] + "."
+		if strings.HasSuffix(m[2], ", completed") || strings.HasSuffix(m[2], ", cancelled") {
+			said += " It has ended: there is nothing more to do on it."
+		} else {
+			said += " Look at it again below, and send the form again if it still holds."
+		}
 	}
-	res.Problem = &problemBody{Detail: "The action changed while this page was open" + now + ". Look at it again below, and send the form again if it still holds."}
+	res.Problem = &problemBody{Detail: said}
 	return res
 }
 
 // changedTo is how the workflow says how an action stands when it refuses a command for an
-// earlier version of it: "…: it is at version 9, Bob Brown owns it, assigned".
-var changedTo = regexp.MustCompile(`it is at version (\d+), (.+)$`)
+// earlier version of it: "…: it is at version 9, Bob Brown owns it, assigned; the last change:
+// reassigned by Carol Clark".
+var changedTo = regexp.MustCompile(`it is at version (\d+), (.+?)(?:; the last change: (.+))?$`)
 
 // unconfirmed says whether a command answered status may still take effect: the API gave up
 // waiting for it (503), or a proxy did (504).

@@ -110,12 +110,16 @@ func TestShiftActionNotesFromTheForm(t *testing.T) {
 	}, got)
 }
 
-// A refusal of a command for an earlier version says, in the page's words, how the action stands
-// now, and keeps the version it names for the forms drawn again.
+// A refusal of a command for an earlier version says, in the page's words, what changed and how
+// the action stands now, and keeps the version it names for the forms drawn again.
 func TestChangedWhileOpen(t *testing.T) {
-	res := changedWhileOpen(apiResult{Status: 412, Problem: &problemBody{Detail: "the action has changed since version 3: it is at version 5, Bob Brown owns it, handover pending"}})
+	res := changedWhileOpen(apiResult{Status: 412, Problem: &problemBody{Detail: "the action has changed since version 3: it is at version 5, Bob Brown owns it, handover pending; the last change: handover requested by Alice Adams"}})
 	require.EqualValues(t, 5, res.Current)
-	require.Equal(t, "The action changed while this page was open (now Bob Brown owns it, handover pending). Look at it again below, and send the form again if it still holds.", res.message())
+	require.Equal(t, "The action changed while this page was open: handover requested by Alice Adams. Now Bob Brown owns it, handover pending. Look at it again below, and send the form again if it still holds.", res.message())
+	res = changedWhileOpen(apiResult{Status: 412, Problem: &problemBody{Detail: "the action has changed since version 3: it is at version 4, Bob Brown owns it, cancelled; the last change: cancelled by Carol Clark"}})
+	require.Equal(t, "The action changed while this page was open: cancelled by Carol Clark. Now Bob Brown owns it, cancelled. It has ended: there is nothing more to do on it.", res.message())
+	res = changedWhileOpen(apiResult{Status: 412, Problem: &problemBody{Detail: "the action has changed since version 1: it is at version 2, nobody owns it, escalated"}})
+	require.Equal(t, "The action changed while this page was open. Now nobody owns it, escalated. Look at it again below, and send the form again if it still holds.", res.message())
 	res = changedWhileOpen(apiResult{Status: 412, Problem: &problemBody{Detail: "something else"}})
 	require.Zero(t, res.Current)
 	require.Equal(t, "The action changed while this page was open. Look at it again below, and send the form again if it still holds.", res.message())

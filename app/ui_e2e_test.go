@@ -784,7 +784,7 @@ func webStaleDecision(t *testing.T, st *app.Stack) {
 	form := url.Values{"csrf": {csrf}, "back": {"board"}, "to_id": {outID}, "reason": {"evening cover"}, "version": {m[1]}}
 	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/reassign", form)
 	require.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
-	require.Regexp(t, `Nothing changed:</strong> The action changed while this page was open \(now [^)]+ owns it, assigned\)\. Look at it again below, and send the form again if it still holds\.</p>\s*<details class="board-actions" id="acts-`+a.ID+`" open`, page)
+	require.Regexp(t, `Nothing changed:</strong> The action changed while this page was open: reassigned by [^.<]+\. Now [^.<]+ owns it, assigned\. Look at it again below, and send the form again if it still holds\.</p>\s*<details class="board-actions" id="acts-`+a.ID+`" open`, page)
 	require.Contains(t, page, `value="evening cover"`, "what was typed stays")
 	var now action
 	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &now))

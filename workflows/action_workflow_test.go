@@ -180,7 +180,7 @@ func TestCommandForAnotherVersionIsRefused(t *testing.T) {
 	requireRefused(t, stale, workflows.ErrChanged)
 	var refusal *temporal.ApplicationError
 	require.True(t, errors.As(stale.err, &refusal))
-	require.Equal(t, "the action has changed since version 1: it is at version 2, alice owns it, assigned", refusal.Message())
+	require.Equal(t, "the action has changed since version 1: it is at version 2, alice owns it, assigned; the last change: note added by alice", refusal.Message())
 	require.NoError(t, current.err)
 	require.Equal(t, "bob", current.state.OwnerID)
 	require.EqualValues(t, 3, current.state.Version)

@@ -129,17 +129,36 @@ func (s *State) seen(idem Idempotency) bool {
 	return idem.Key != "" && slices.Contains(s.RecentRequests, idem.request())
 }
 
-// checkVersion refuses a command for a version of the action other than its own, saying how it
-// stands now.
+// sameToDecide says whether an event of type typ leaves the action as a decision on it sees it: a
+// reminder repeats what is known, a rating is of a handover past.
+func sameToDecide(typ string) bool {
+	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven
+}
+
+// checkVersion refuses a command for a version of the action before its last change (Changed: a
+// reminder since does not count), or one it never had, saying how it stands now and what changed
+// last.
 func (s *State) checkVersion(idem Idempotency) error {
-	if idem.IfVersion == 0 || idem.IfVersion == s.Version {
+	if idem.IfVersion == 0 || (idem.IfVersion >= s.Changed && idem.IfVersion <= s.Version) {
 		return nil
 	}
 	owner := "nobody owns it"
 	if s.OwnerID != "" {
 		owner = s.who(s.OwnerID) + " owns it"
 	}
-	return refuse(ErrChanged, "the action has changed since version %d: it is at version %d, %s, %s", idem.IfVersion, s.Version, owner, strings.ReplaceAll(string(s.Status), "_", " "))
+	status := strings.ReplaceAll(string(s.Status), "_", " ")
+	if s.Paused {
+		status += " and paused"
+	}
+	last := ""
+	if s.ChangedType != "" {
+		by := "automatically"
+		if s.ChangedBy != SystemActor {
+			by = "by " + s.who(s.ChangedBy)
+		}
+		last = fmt.Sprintf("; the last change: %s %s", strings.ReplaceAll(s.ChangedType, "_", " "), by)
+	}
+	return refuse(ErrChanged, "the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last)
 }
 
 // checkKey refuses a key already used for a different request.
@@ -216,6 +235,9 @@ func (s *State) record(now time.Time, actorID, typ string, data map[string]any) 
 	now = stamp(now)
 	s.Version++
 	s.UpdatedAt = now
+	if !sameToDecide(typ) {
+		s.Changed, s.ChangedType, s.ChangedBy = s.Version, typ, actorID
+	}
 	cause := CauseRequest
 	switch {
 	case actorID == SystemActor:

@@ -256,6 +256,13 @@ type State struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	// Version is the sequence number of the last timeline event: it orders projections.
 	Version int64 `json:"version"`
+	// Changed is the version of the last change a decision on the action is to see, and
+	// ChangedType and ChangedBy that change's event type and actor: every event but a reminder or
+	// a rating (a reminder repeats what the page shows). A command for a version from Changed on is
+	// for the action as it stands (If-Match). A run continued from one without them (0) takes any.
+	Changed     int64  `json:"changed,omitempty"`
+	ChangedType string `json:"changed_type,omitempty"`
+	ChangedBy   string `json:"changed_by,omitempty"`
 	// RequestHash identifies the create request, so a repeated Idempotency-Key with a different
 	// body can be told apart from a plain retry.
 	RequestHash string `json:"request_hash"`
