@@ -1073,7 +1073,7 @@ func (s *server) uiCommand(c *gin.Context) {
 	if back == "board" {
 		// To the board at the action's card: its confirmation, which has the focus, links back
 		// to the card, so that the keyboard goes on from where it was.
-		c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team"))+"#card-"+url.PathEscape(c.Param("id")))
+		c.Redirect(http.StatusSeeOther, boardPageOf(principal(c), f.Get("team"), f.Get("column"), f.Get("from"))+"#card-"+url.PathEscape(c.Param("id")))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
@@ -1109,6 +1109,20 @@ func boardOf(viewer models.Staff, team string) string {
 		return "/board"
 	}
 	return "/board?team=" + url.QueryEscape(team)
+}
+
+// boardPageOf is the address of a team's board as a card's form was sent from it: from a later
+// page of a column (column, from) when it was.
+func boardPageOf(viewer models.Staff, team, column, from string) string {
+	board := boardOf(viewer, team)
+	if n, err := strconv.Atoi(from); err != nil || n <= 0 || column == "" {
+		return board
+	}
+	sep := "?"
+	if strings.Contains(board, "?") {
+		sep = "&"
+	}
+	return board + sep + url.Values{"column": {column}, "from": {from}}.Encode()
 }
 
 // createdUnassigned says that an action was created with nobody to own it, and why when known.
@@ -1290,8 +1304,13 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		return
 	}
 	// One column may be shown from a later card on (column, from): the others start at their first.
-	pageColumn, pageFrom := c.Query("column"), 0
-	if n, err := strconv.Atoi(c.Query("from")); err == nil && n > 0 && slices.Contains(statusOrder, pageColumn) {
+	pageColumn, fromText := c.Query("column"), c.Query("from")
+	if pageColumn == "" && form != nil {
+		// A card's form sent from a later page of a column comes back to that page.
+		pageColumn, fromText = form.Get("column"), form.Get("from")
+	}
+	pageFrom := 0
+	if n, err := strconv.Atoi(fromText); err == nil && n > 0 && slices.Contains(statusOrder, pageColumn) {
 		pageFrom = n
 	}
 	lists := make([][]models.Action, 0, len(statusOrder)+1)
@@ -1383,6 +1402,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// (the action has ended or left the board meanwhile) at the top.
 	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
 	data := gin.H{
+		"PageColumn": pageColumn, "PageFrom": pageFrom,
 		"Team": team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster, "Unowned": unowned,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,
 		"Form": form, "Idem": pageIdem(c), "Fields": map[string]string{},

@@ -1339,6 +1339,23 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, oldest)
 	resp, _ = sup.do(http.MethodGet, "/board?team=frontdesk", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, "her own team, named")
+
+	// A card's form sent from a later page of a column comes back to that page, refused or not.
+	later := "/board?team=" + team + "&column=assigned&from=25"
+	_, page = manager.do(http.MethodGet, later, nil)
+	require.Contains(t, page, `id="shown-assigned">Cards 26-50 of `)
+	card := regexp.MustCompile(`id="card-([0-9a-f-]{36})"`).FindStringSubmatch(page)
+	require.NotNil(t, card)
+	require.Contains(t, page, `<input type="hidden" name="column" value="assigned"><input type="hidden" name="from" value="25">`)
+	form := url.Values{"csrf": {csrfOf(t, page)}, "back": {"board"}, "team": {team}, "column": {"assigned"}, "from": {"25"}, "due_in": {"tomorrow"}, "reason": {"parts late"}}
+	resp, page = manager.do(http.MethodPost, "/actions/"+card[1]+"/extend", form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `id="shown-assigned">Cards 26-50 of `, "the page it was sent from")
+	require.Contains(t, page, `id="acts-`+card[1]+`" open`, "its card open, with the refusal and what was typed")
+	form.Set("due_in", "48h")
+	resp, _ = manager.do(http.MethodPost, "/actions/"+card[1]+"/extend", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, later+"#card-"+card[1], resp.Header.Get("Location"))
 }
 
 // The action page offers the check to the person who handed the action to its current owner, as
