@@ -494,6 +494,15 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	// Its history entry is the board it was sent from, not the form's address: a reload or Back
 	// asks for the board, not to send the form again.
 	require.Equal(t, st.URL+"/board", carol.location())
+	// Sent again now, the form is for the action as the board drew it, before the note: refused,
+	// saying what changed, and the refusal links to the form's field (none is marked).
+	carol.do(
+		chromedp.Clear(chromedp.CSS(`#ex-due-`+created.ID)),
+		chromedp.SendKeys(chromedp.CSS(`#ex-due-`+created.ID), "48h"),
+		chromedp.Click(chromedp.CSS(card+` form[action$="/extend"] button`)),
+	)
+	carol.waitContains(".problem", "The action changed while this page was open: note added by")
+	require.Equal(t, "Go to Extend: due in", carol.text(".problem a.to-field"))
 
 	// A due time typed on the New action form is the desk's own local time: a desk in Tokyo types
 	// 15:00 and the action is due at 15:00 in Tokyo (06:00 UTC).

@@ -394,9 +394,14 @@
 (function () {
   "use strict";
   // A refusal that marked a field offers a link to it right after itself: the next Tab from the
-  // refusal, which has the focus, reaches the field in error rather than the page's first one.
+  // refusal, which has the focus, reaches the field in error rather than the page's first one. A
+  // refusal that marked none (the action changed while the page was open) links to the first field
+  // of the form it refused, whose panel the page opened again with what was typed.
   function linkField(problem) {
-    var field = problem.closest("#live") && document.querySelector("#live [aria-invalid=\"true\"]");
+    var live = problem.closest("#live");
+    var field = live && (document.querySelector("#live [aria-invalid=\"true\"]") ||
+      document.querySelector("#live form[data-refused] :is(input:not([type=hidden]), select, textarea)") ||
+      document.querySelector("#live details.cmd[open] form :is(input:not([type=hidden]), select, textarea)"));
     if (!field || !field.id || problem.querySelector("a.to-field")) { return; }
     var label = document.querySelector("label[for=\"" + field.id + "\"]");
     // A choice of radio buttons is named by its group's legend.
