@@ -33,4 +33,9 @@ func TestVersionCheckLooksPastReminders(t *testing.T) {
 	require.ErrorContains(t, err, "the action has changed since version 5: it is at version 6, nobody owns it, escalated and paused; the last change: paused by Dave Dale")
 	s.record(now, SystemActor, EventDue, nil) // 7
 	require.ErrorContains(t, s.checkVersion(Idempotency{IfVersion: 6}), "the last change: due automatically")
+	// The customer told with an accept is part of the accept, which names the change.
+	s.record(now, "dave", EventHandoverAccepted, nil) // 8
+	s.record(now, "dave", EventCustomerTold, nil)     // 9
+	require.EqualValues(t, 9, s.Changed)
+	require.ErrorContains(t, s.checkVersion(Idempotency{IfVersion: 8}), "it is at version 9, nobody owns it, escalated and paused; the last change: handover accepted by Dave Dale")
 }

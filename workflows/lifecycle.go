@@ -235,7 +235,13 @@ func (s *State) record(now time.Time, actorID, typ string, data map[string]any) 
 	now = stamp(now)
 	s.Version++
 	s.UpdatedAt = now
-	if !sameToDecide(typ) {
+	switch {
+	case sameToDecide(typ):
+	case typ == EventCustomerTold:
+		// Recorded with the command that told the customer (an accept, a completion): that
+		// command names the change.
+		s.Changed = s.Version
+	default:
 		s.Changed, s.ChangedType, s.ChangedBy = s.Version, typ, actorID
 	}
 	cause := CauseRequest
