@@ -1073,7 +1073,11 @@ func (s *server) uiCommand(c *gin.Context) {
 	if back == "board" {
 		// To the board at the action's card: its confirmation, which has the focus, links back
 		// to the card, so that the keyboard goes on from where it was.
-		c.Redirect(http.StatusSeeOther, boardPageOf(principal(c), f.Get("team"), f.Get("column"), f.Get("from"))+"#card-"+url.PathEscape(c.Param("id")))
+		to := boardOf(principal(c), f.Get("team"))
+		if from, err := strconv.Atoi(f.Get("from")); err == nil && from > 0 && f.Get("column") != "" {
+			to = boardColumnOf(principal(c), f.Get("team"), f.Get("column"), from) // a later page of a column
+		}
+		c.Redirect(http.StatusSeeOther, to+"#card-"+url.PathEscape(c.Param("id")))
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
@@ -1111,18 +1115,14 @@ func boardOf(viewer models.Staff, team string) string {
 	return "/board?team=" + url.QueryEscape(team)
 }
 
-// boardPageOf is the address of a team's board as a card's form was sent from it: from a later
-// page of a column (column, from) when it was.
-func boardPageOf(viewer models.Staff, team, column, from string) string {
-	board := boardOf(viewer, team)
-	if n, err := strconv.Atoi(from); err != nil || n <= 0 || column == "" {
-		return board
+// boardColumnOf is the address of a team's board showing one column from its card from on (the
+// others from their first); the team is named unless it is the viewer's own, as in boardOf.
+func boardColumnOf(viewer models.Staff, team, column string, from int) string {
+	q := url.Values{"column": {column}, "from": {strconv.Itoa(from)}}
+	if team != "" && team != teamOf(viewer) {
+		q.Set("team", team)
 	}
-	sep := "?"
-	if strings.Contains(board, "?") {
-		sep = "&"
-	}
-	return board + sep + url.Values{"column": {column}, "from": {from}}.Encode()
+	return "/board?" + q.Encode()
 }
 
 // createdUnassigned says that an action was created with nobody to own it, and why when known.
@@ -1341,13 +1341,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	for _, n := range counts {
 		total[n.Status] += int(n.Open)
 	}
-	address := func(status string, from int) string {
-		q := url.Values{"column": {status}, "from": {strconv.Itoa(from)}}
-		if team != me.TeamID {
-			q.Set("team", team)
-		}
-		return "/board?" + q.Encode()
-	}
+	address := func(status string, from int) string { return boardColumnOf(viewer, team, status, from) }
 	columns := make([]boardColumn, len(statusOrder))
 	var rows []actionRow
 	for i, st := range statusOrder {
