@@ -201,19 +201,24 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		// action.assigned for an extension its owner made).
 		typ = "action." + n.Event
 	}
-	ev := WebhookEvent{
-		ID: webhookID(n), Type: typ, Event: n.Event,
-		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
-		Title: n.Title, Message: n.Message, Recipients: recipients,
-		OwnerID: n.OwnerID, Status: string(n.Status), Version: n.Version, Customer: n.Customer,
-		TeamID: n.TeamID, CustomerRef: cmp.Or(n.CustomerRef, customerRef(n.Customer)),
-	}
+	ev := webhookEvent(n, typ, recipients)
 	sent, unrecorded := a.deliver(ctx, ev)
 	if unrecorded != nil {
 		// The delivery is retried (or done) all the same; only its record is behind.
 		activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
 	}
 	return sent
+}
+
+// webhookEvent is the delivery of a notification, as typ, to the webhook.
+func webhookEvent(n workflows.Notification, typ string, recipients []string) WebhookEvent {
+	return WebhookEvent{
+		ID: webhookID(n), Type: typ, Event: n.Event,
+		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
+		Title: n.Title, Message: n.Message, Recipients: recipients,
+		OwnerID: n.OwnerID, Status: string(n.Status), Version: n.Version, Customer: n.Customer,
+		TeamID: n.TeamID, CustomerRef: cmp.Or(n.CustomerRef, customerRef(n.Customer)),
+	}
 }
 
 // NotifyErasure tells the integration that a customer's personal data was erased, as a

@@ -202,6 +202,7 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 		return err
 	}
 	var records []models.Notification
+	var events []WebhookEvent // one a leftover told someone of, for the webhook
 	for _, it := range in.Items {
 		if other := elsewhere[it.ActionID]; other != "" && other != in.ShiftID {
 			continue
@@ -231,13 +232,34 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 			TeamID: cmp.Or(row.TeamID, fromTeam), ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
 			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, fromName, leftBecause(it)),
 		}
-		rs, _, err := a.inboxRecords(ctx, n)
+		rs, recipients, err := a.inboxRecords(ctx, n)
 		if err != nil {
 			return err
 		}
 		records = append(records, rs...)
+		if len(recipients) > 0 {
+			ev := webhookEvent(n, "action."+n.Kind, recipients)
+			ev.Title, ev.OwnerID, ev.Status, ev.Version, ev.CustomerRef = title, row.OwnerID, row.Status, row.Version, row.CustomerRef
+			events = append(events, ev)
+		}
 	}
-	return a.Store.AddNotifications(ctx, records)
+	if err := a.Store.AddNotifications(ctx, records); err != nil {
+		return err
+	}
+	if a.Webhook == nil || a.Webhook.URL == "" {
+		return nil
+	}
+	// Each is sent once the inbox records are written; one failing holds up none of the others,
+	// and a retry sends them all again, each with its ID for the receiver to de-duplicate.
+	var failed error
+	for _, ev := range events {
+		sent, unrecorded := a.deliver(ctx, ev)
+		if unrecorded != nil {
+			activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
+		}
+		failed = cmp.Or(failed, sent)
+	}
+	return failed
 }
 
 // leftBecause says why a shift handover left an action where it was, naming its recipient.

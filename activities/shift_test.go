@@ -2,6 +2,8 @@ package activities_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -92,4 +94,56 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 	told, err = store.ListNotifications(ctx, "carol", 10)
 	require.NoError(t, err)
 	require.Len(t, told, 1, "carol's is the declined one's, still")
+}
+
+// What a shift handover left with the outgoing person reaches the webhook as well as the inbox,
+// as action.shift_left_over, with whom it told and the action as it stands; one told to nobody
+// (its expiry's escalation told the supervisors) sends nothing. A delivery that fails is kept
+// for redelivery, and the retry sends the leftovers again under the same IDs.
+func TestShiftLeftoversReachTheWebhook(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	for id, title := range map[string]string{"a": "Airport taxi", "b": "Late checkout"} {
+		require.NoError(t, store.ApplyProjection(ctx, models.Action{
+			ID: id, Title: title, Category: "request", Priority: "normal", Status: "assigned", OwnerID: "alice",
+			TeamID: team, CustomerRef: "room-" + id, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 3,
+		}, nil))
+	}
+	hook := &receiver{status: http.StatusServiceUnavailable}
+	srv := httptest.NewServer(hook)
+	t.Cleanup(srv.Close)
+	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
+	bob := workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: team, OnShift: true, Active: true}
+	left := workflows.ShiftLeftovers{ShiftID: "s1", FromID: "alice", StartedBy: "alice", Items: []workflows.ShiftItem{
+		{ActionID: "a", To: bob, Status: workflows.ShiftItemDeclined, Reason: "too busy"},
+		{ActionID: "b", To: bob, Status: workflows.ShiftItemExpired},
+	}}
+
+	require.ErrorContains(t, acts.NotifyShiftLeftovers(ctx, left), "503", "retried")
+	failing, err := store.UndeliveredWebhooks(ctx, "", nil, 10)
+	require.NoError(t, err)
+	require.Len(t, failing, 1, "kept for redelivery")
+	told, err := store.ListNotifications(ctx, "carol", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 1, "the inbox is written all the same")
+
+	hook.answer(http.StatusOK)
+	require.NoError(t, acts.NotifyShiftLeftovers(ctx, left))
+	got := hook.received()
+	require.Len(t, got, 1, "the expired one told nobody")
+	ev := got[0]
+	require.Equal(t, "action.shift_left_over", ev.Type)
+	require.Empty(t, ev.Event, "no event of the action's timeline")
+	require.Equal(t, []any{"a", told[0].Seq, []string{"carol"}, "alice", "assigned", int64(3), team, "room-a", "Airport taxi", "alice", workflows.CauseShiftHandover},
+		[]any{ev.ActionID, ev.Seq, ev.Recipients, ev.OwnerID, ev.Status, ev.Version, ev.TeamID, ev.CustomerRef, ev.Title, ev.ActorID, ev.Cause})
+	require.Equal(t, told[0].Message, ev.Message)
+	require.Equal(t, failing[0].ID, ev.ID, "the retry's ID is the failed delivery's")
+	failing, err = store.UndeliveredWebhooks(ctx, "", nil, 10)
+	require.NoError(t, err)
+	require.Empty(t, failing, "delivered now")
 }

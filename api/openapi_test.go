@@ -203,7 +203,7 @@ func TestOpenAPIEnumsMatchTheWorkflow(t *testing.T) {
 	require.ElementsMatch(t, kinds, enum("Notification", "kind"), "the inbox's kinds")
 	var types []string
 	for _, k := range append(kinds, events...) {
-		if k != "shift_left_over" && !slices.Contains(types, "action."+k) { // an inbox notice only
+		if !slices.Contains(types, "action."+k) {
 			types = append(types, "action."+k)
 		}
 	}
