@@ -246,14 +246,23 @@ func (a *Activities) NotifyErasure(ctx context.Context, e workflows.Erasure) err
 	return sent
 }
 
-// deliver sends an event, its personal data still sealed, to the webhook, and keeps account of it
-// in the read model: a failed delivery is recorded (sealed) until one gets through, so that one
+// deliver sends an event, its personal data still sealed, to the webhook (the times of its
+// message in its team's time zone), and keeps account of it in the read model: a failed delivery is recorded (sealed) until one gets through, so that one
 // given up on can be sent again (Redeliver). It answers the delivery's error, and apart the error
 // of keeping that account.
 func (a *Activities) deliver(ctx context.Context, sealed WebhookEvent) (sent, unrecorded error) {
 	ev, err := a.open(ctx, sealed)
 	if err != nil {
 		return err, nil
+	}
+	// The workflow writes the times of its messages in UTC; the integration's readers are the
+	// team's, and read them in its time zone.
+	if ev.TeamID != "" && workflows.MessageTime.MatchString(ev.Message) {
+		zone, err := a.Store.TeamZone(ctx, ev.TeamID)
+		if err != nil {
+			return err, nil
+		}
+		ev.Message = workflows.TimesIn(ev.Message, zone)
 	}
 	if sent = a.Webhook.Send(ctx, ev, a.now()); sent == nil {
 		// One that failed before (in an earlier attempt, run or redelivery) got through now.

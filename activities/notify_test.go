@@ -275,3 +275,45 @@ func TestAlertPassedUpSaysWhy(t *testing.T) {
 		"the managers, who had the escalation; not Sue, who acted")
 	require.Empty(t, tell(6, "ann"), "Ann's action went to Sue alone, who acted on it herself")
 }
+
+// The webhook gives the times of a message in its team's time zone (its opening hours'), the same
+// instants, since those reading it are the team's; a team without opening hours reads UTC, and
+// the inbox keeps the workflow's words (its pages show each time in the reader's zone).
+func TestWebhookMessageTimesInTheTeamsZone(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	for _, team := range []string{"paris", "tokyo", "night"} {
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: team}))
+	}
+	for team, zone := range map[string]string{"paris": "Europe/Paris", "tokyo": "Asia/Tokyo"} {
+		_, err := store.SaveCalendar(ctx, models.TeamCalendar{TeamID: team, TimeZone: zone, Hours: `[{"day":"mon","open":"08:00","close":"18:00"}]`, Holidays: `[]`, UpdatedBy: "root"})
+		require.NoError(t, err)
+	}
+	hook := &receiver{status: http.StatusOK}
+	srv := httptest.NewServer(hook)
+	t.Cleanup(srv.Close)
+	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	message := `"Late checkout" is running again, due 2026-12-03T17:30:00Z: guest back (handed over by 2026-12-03T09:00:00.5Z)`
+	for i, team := range []string{"paris", "tokyo", "night"} {
+		_, err := env.ExecuteActivity(acts.Notify, workflows.Notification{ActionID: "a" + team, Seq: int64(i + 2), Kind: workflows.NotifyAssigned, Event: "resumed",
+			To: []string{"alice"}, TeamID: team, ActorID: "carol", Cause: "request", Title: "Late checkout", Message: message, At: time.Now()})
+		require.NoError(t, err)
+	}
+	got := hook.received()
+	require.Len(t, got, 3)
+	require.Equal(t, []string{
+		`"Late checkout" is running again, due 2026-12-03T18:30:00+01:00: guest back (handed over by 2026-12-03T10:00:00.5+01:00)`,
+		`"Late checkout" is running again, due 2026-12-04T02:30:00+09:00: guest back (handed over by 2026-12-03T18:00:00.5+09:00)`,
+		message,
+	}, []string{got[0].Message, got[1].Message, got[2].Message})
+	told, err := store.ListNotifications(ctx, "alice", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 3)
+	for _, n := range told {
+		require.Equal(t, message, n.Message, "the inbox keeps the workflow's words")
+	}
+}

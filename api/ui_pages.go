@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -1731,7 +1730,7 @@ func (s *server) uiManager(c *gin.Context) {
 	}
 	// The team's weeks end on Monday 06:00 in its own zone; all together's, and those of a team
 	// without opening hours, in UTC.
-	zone, err := s.Store.ReviewZone(c.Request.Context(), team)
+	zone, err := s.Store.TeamZone(c.Request.Context(), team)
 	if err != nil {
 		zone = time.UTC
 	}
@@ -1951,15 +1950,12 @@ func shiftOf(e eventJSON) string {
 	return id
 }
 
-// rfc3339 finds the times a notification's message carries (the workflow writes them in UTC).
-var rfc3339 = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
-
 // messageParts splits a notification's message into text and times, so that the page shows each
 // time in the desk's own time zone.
 func messageParts(message string) []eventPart {
 	var parts []eventPart
 	last := 0
-	for _, m := range rfc3339.FindAllStringIndex(message, -1) {
+	for _, m := range workflows.MessageTime.FindAllStringIndex(message, -1) {
 		at, err := time.Parse(time.RFC3339Nano, message[m[0]:m[1]])
 		if err != nil {
 			continue

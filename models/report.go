@@ -578,10 +578,10 @@ func mondayFrom(monday time.Time, loc *time.Location, days int) time.Time {
 	return time.Date(l.Year(), l.Month(), l.Day()+days, 6, 0, 0, 0, loc).UTC()
 }
 
-// ReviewZone is the time zone a team's weekly review is cut in: its opening hours' zone, UTC for
-// a team without opening hours (or whose zone this process cannot load), and for all together
-// ("").
-func (s *Store) ReviewZone(ctx context.Context, teamID string) (*time.Location, error) {
+// TeamZone is a team's time zone: its opening hours' zone, UTC for a team without opening hours
+// (or whose zone this process cannot load), and for all together (""). Its weekly review is cut
+// in it, and the webhook gives the times of its messages in it.
+func (s *Store) TeamZone(ctx context.Context, teamID string) (*time.Location, error) {
 	if teamID == "" {
 		return time.UTC, nil
 	}
@@ -605,7 +605,7 @@ func (s *Store) ReviewZone(ctx context.Context, teamID string) (*time.Location, 
 const weeksCaughtUp = 8
 
 // SaveWeeklyReports keeps the review of the last whole week at or before now of every team, the
-// week that ended on Monday 06:00 in the team's own time zone (ReviewZone), and of all teams
+// week that ended on Monday 06:00 in the team's own time zone (TeamZone), and of all teams
 // together (to Monday 06:00 UTC), each once: a week kept already is left as it is, so the schedule
 // can run every hour and each team's week is kept within the hour of its end, wherever the team
 // works. A run after weeks without one keeps each week since the team's last kept, up to
@@ -628,7 +628,7 @@ func (s *Store) SaveWeeklyReports(ctx context.Context, now time.Time) (int, erro
 	}
 	var rounds [][]week // rounds[i]: the i-th oldest week not kept of each team that has one
 	for _, team := range ids {
-		loc, err := s.ReviewZone(ctx, team)
+		loc, err := s.TeamZone(ctx, team)
 		if err != nil {
 			return 0, err
 		}
