@@ -28,6 +28,7 @@ import (
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
 	"github.com/handover/handover/codec"
+	"github.com/handover/handover/keyuse"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/pii"
 	"github.com/handover/handover/reproject"
@@ -631,6 +632,26 @@ func Reproject(ctx context.Context, c Config, store *models.Store, log *slog.Log
 	}
 	defer tc.Close()
 	return reproject.Run(ctx, tc, c.TemporalNamespace, keys, store, log)
+}
+
+// KeyUsage reads every workflow history the configured Temporal keeps and counts, for each
+// encryption key, the runs that still hold payloads under it (keyuse.Scan).
+func KeyUsage(ctx context.Context, c Config, log *slog.Logger) (keyuse.Usage, error) {
+	keys, err := c.Keyring()
+	if err != nil {
+		return keyuse.Usage{}, err
+	}
+	tel, err := telemetry.New(ctx, c.Telemetry("handover-admin"))
+	if err != nil {
+		return keyuse.Usage{}, err
+	}
+	defer tel.Shutdown(context.Background())
+	tc, err := c.dialTemporal(ctx, log, tel, keys)
+	if err != nil {
+		return keyuse.Usage{}, err
+	}
+	defer tc.Close()
+	return keyuse.Scan(ctx, tc, c.TemporalNamespace)
 }
 
 // dialTemporal connects a production process to the configured Temporal service.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -15,6 +16,7 @@ import (
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/codec"
+	"github.com/handover/handover/keyuse"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/reproject"
@@ -154,28 +156,7 @@ func TestReprojectGoesOnPastAnUnreadableRun(t *testing.T) {
 		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
 		ids = append(ids, a.ID)
 	}
-	// An action run under another key (a key since retired, say): its history holds payloads
-	// nothing of the stack can open.
-	other, err := codec.NewKeyring(codec.NewKey())
-	require.NoError(t, err)
-	foreign, err := client.DialContext(ctx, other.ClientOptions(client.Options{HostPort: st.Temporal.HostPort(), Namespace: st.Temporal.Namespace()}))
-	require.NoError(t, err)
-	defer foreign.Close()
-	const queue = "sealed-elsewhere"
-	w := sdkworker.New(foreign, queue, sdkworker.Options{})
-	worker.Register(w, &activities.Activities{Store: st.Store})
-	require.NoError(t, w.Start())
-	stranger := uuid.NewString()
-	run, err := foreign.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(stranger), TaskQueue: queue},
-		workflows.ActionWorkflowName, workflows.StartInput{ActionID: stranger, Title: "Sealed", Category: "request", Priority: "normal",
-			OwnerID: "alice", TeamID: "frontdesk", DueAt: time.Now().Add(time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = foreign.TerminateWorkflow(context.Background(), run.GetID(), run.GetRunID(), "test over") })
-	require.Eventually(t, func() bool {
-		_, err := st.Store.GetAction(ctx, stranger)
-		return err == nil
-	}, 10*time.Second, 20*time.Millisecond, "the foreign worker ran the action")
-	w.Stop()
+	stranger, run, _ := runUnderAnotherKey(t, st)
 
 	fresh := modelstest.Open(t, modelstest.SQLiteURL(t))
 	res, err := reproject.Run(ctx, st.Client, st.Temporal.Namespace(), st.Keys, fresh, nil)
@@ -189,4 +170,63 @@ func TestReprojectGoesOnPastAnUnreadableRun(t *testing.T) {
 	}
 	_, err = fresh.GetAction(ctx, stranger)
 	require.ErrorIs(t, err, models.ErrNotFound)
+}
+
+// runUnderAnotherKey starts an action under a key of its own (a key since retired, say), whose
+// history then holds payloads nothing of the stack can open, and answers the action's ID, its run
+// and the key. The run is terminated when the test ends.
+func runUnderAnotherKey(t *testing.T, st *app.Stack) (string, client.WorkflowRun, *codec.Keyring) {
+	t.Helper()
+	ctx := context.Background()
+	other, err := codec.NewKeyring(codec.NewKey())
+	require.NoError(t, err)
+	foreign, err := client.DialContext(ctx, other.ClientOptions(client.Options{HostPort: st.Temporal.HostPort(), Namespace: st.Temporal.Namespace()}))
+	require.NoError(t, err)
+	t.Cleanup(foreign.Close)
+	queue := "sealed-elsewhere-" + uuid.NewString()
+	w := sdkworker.New(foreign, queue, sdkworker.Options{})
+	worker.Register(w, &activities.Activities{Store: st.Store})
+	require.NoError(t, w.Start())
+	defer w.Stop()
+	stranger := uuid.NewString()
+	run, err := foreign.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(stranger), TaskQueue: queue},
+		workflows.ActionWorkflowName, workflows.StartInput{ActionID: stranger, Title: "Sealed", Category: "request", Priority: "normal",
+			OwnerID: "alice", TeamID: "frontdesk", DueAt: time.Now().Add(time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = foreign.TerminateWorkflow(context.Background(), run.GetID(), run.GetRunID(), "test over") })
+	require.Eventually(t, func() bool {
+		_, err := st.Store.GetAction(ctx, stranger)
+		return err == nil
+	}, 10*time.Second, 20*time.Millisecond, "the foreign worker ran the action")
+	return stranger, run, other
+}
+
+// A key scan names, for each key, the open runs whose histories hold payloads under it, and once
+// such a run closes, until when its history is kept: an earlier key is needed until then.
+func TestKeyUsageNamesTheRunsUnderEachKey(t *testing.T) {
+	t.Parallel()
+	st := startStack(t, t.TempDir(), "")
+	ctx := context.Background()
+	var a action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call("POST", "/api/v1/actions", newAction("alice"), &a))
+	stranger, run, other := runUnderAnotherKey(t, st)
+
+	u, err := keyuse.Scan(ctx, st.Client, st.Temporal.Namespace())
+	require.NoError(t, err)
+	require.Positive(t, u.Retention)
+	require.Equal(t, keyuse.Key{ID: other.CurrentKeyID(), OpenRuns: 1, Open: []string{workflows.ActionWorkflowID(stranger)}}, u.Key(other.CurrentKeyID()),
+		"the one run under the other key")
+	mine := u.Key(st.Keys.CurrentKeyID())
+	require.GreaterOrEqual(t, mine.OpenRuns, 1, "the stack's own action")
+	require.GreaterOrEqual(t, u.Open, mine.OpenRuns+1)
+
+	require.NoError(t, st.Client.TerminateWorkflow(ctx, run.GetID(), run.GetRunID(), "closed for the scan"))
+	closedAt := time.Now()
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		u, err := keyuse.Scan(ctx, st.Client, st.Temporal.Namespace())
+		require.NoError(c, err)
+		k := u.Key(other.CurrentKeyID())
+		require.Equal(c, []int{0, 1}, []int{k.OpenRuns, k.ClosedRuns}, "closed: kept for the retention")
+		require.WithinDuration(c, closedAt, k.LastClosed, 10*time.Second)
+	}, 10*time.Second, 100*time.Millisecond)
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/keyuse"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/pii"
 )
@@ -227,8 +230,96 @@ func newAdminCmd() *cobra.Command {
 		}),
 	}
 	rewrap.Flags().StringVar(&rewrapTo, "to", "", "the ID of the current encryption key (encryption_key_id in the api's and workers' start-up log)")
-	cmd.AddCommand(addTeam, addStaff, issueToken, revoke, reprojectCmd, rewrap, newWebhooksCmd(withStore, &dataDir))
+	keysCmd := &cobra.Command{
+		Use:   "keys",
+		Short: "Say what still needs each encryption key, so that an earlier one can be retired",
+		Long: "Reads every workflow history HANDOVER_TEMPORAL_ADDRESS keeps (open and closed, as reproject does) and the\n" +
+			"customers' data keys in the read model, and says for each encryption key the open runs whose histories hold\n" +
+			"payloads it encrypted (the worker replays them), until when closed ones that do are kept, and how many\n" +
+			"customer keys it wraps. An earlier key that nothing needs can leave HANDOVER_ENCRYPTION_OLD_KEYS. The keys\n" +
+			"are HANDOVER_ENCRYPTION_KEY and HANDOVER_ENCRYPTION_OLD_KEYS, or the key file of `handover dev` in --data.",
+		Args: cobra.NoArgs,
+		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
+			cfg, sealer, err := sealerOf(dataDir, store)
+			if err != nil {
+				return err
+			}
+			usage, err := app.KeyUsage(ctx, cfg, cfg.Logger())
+			if err != nil {
+				return err
+			}
+			wrapped, err := store.CustomerKeysByWrapper(ctx)
+			if err != nil {
+				return err
+			}
+			for _, line := range keyReport(usage, sealer.Keys.CurrentKeyID(), sealer.Keys.OldKeyIDs(), wrapped) {
+				fmt.Fprintln(cmd.OutOrStdout(), line)
+			}
+			return nil
+		}),
+	}
+	cmd.AddCommand(addTeam, addStaff, issueToken, revoke, reprojectCmd, rewrap, keysCmd, newWebhooksCmd(withStore, &dataDir))
 	return cmd
+}
+
+// keyReport says, key by key, what still needs each one: the current key, the earlier keys this
+// process holds, then any other key a history or a customer key names (one nothing here can open).
+func keyReport(u keyuse.Usage, current string, old []string, wrapped map[string]int64) []string {
+	lines := []string{fmt.Sprintf("%d workflow run(s) read, %d open; Temporal keeps a closed run's history for %s", u.Runs, u.Open, daysText(u.Retention))}
+	ids := append([]string{current}, old...)
+	for _, k := range u.Keys {
+		if !slices.Contains(ids, k.ID) {
+			ids = append(ids, k.ID)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(wrapped)) {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
+		k := u.Key(id)
+		var needs []string
+		if k.OpenRuns > 0 {
+			named := strings.Join(k.Open, ", ")
+			if more := k.OpenRuns - len(k.Open); more > 0 {
+				named += fmt.Sprintf(" and %d more", more)
+			}
+			needs = append(needs, fmt.Sprintf("%d open run(s) (%s)", k.OpenRuns, named))
+		}
+		if k.ClosedRuns > 0 {
+			needs = append(needs, fmt.Sprintf("%d closed run(s), whose histories are kept until %s", k.ClosedRuns, k.LastClosed.Add(u.Retention).UTC().Format(time.RFC3339)))
+		}
+		if n := wrapped[id]; n > 0 {
+			needs = append(needs, fmt.Sprintf("%d customer key(s) it wraps", n))
+		}
+		what := strings.Join(needs, "; ")
+		switch {
+		case id == current && what == "":
+			lines = append(lines, fmt.Sprintf("key %s (current): nothing written under it yet", id))
+		case id == current:
+			lines = append(lines, fmt.Sprintf("key %s (current): %s", id, what))
+		case slices.Contains(old, id) && what == "":
+			lines = append(lines, fmt.Sprintf("key %s (old): nothing needs it: it can leave HANDOVER_ENCRYPTION_OLD_KEYS", id))
+		case slices.Contains(old, id):
+			advice := "keep it in HANDOVER_ENCRYPTION_OLD_KEYS"
+			if wrapped[id] > 0 {
+				advice += "; run `handover admin rewrap-keys` for the customer keys"
+			}
+			lines = append(lines, fmt.Sprintf("key %s (old): needed by %s: %s", id, what, advice))
+		default:
+			lines = append(lines, fmt.Sprintf("key %s (not among this process's keys): needed by %s, which nothing here can read: give it back in HANDOVER_ENCRYPTION_OLD_KEYS", id, what))
+		}
+	}
+	return lines
+}
+
+// daysText says a retention in days when it is whole days ("30 days"), else as a duration.
+func daysText(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
 }
 
 // confirmRewrap refuses a rewrap whose target key the operator has not named: wrapped by a key no

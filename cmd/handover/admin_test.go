@@ -18,6 +18,7 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/codec"
+	"github.com/handover/handover/keyuse"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/pii"
@@ -230,4 +231,27 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 	out, err = run(nil, "admin", "webhooks", "list")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "0 undelivered webhook(s)")
+}
+
+// The key report says of each key what still needs it: the current key's use, an earlier key
+// needed by open runs, closed runs (until when their histories are kept) or customer keys, one
+// that nothing needs and can go, and a key no process here holds that a history still needs.
+func TestKeyReportSaysWhatNeedsEachKey(t *testing.T) {
+	closed := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	u := keyuse.Usage{Runs: 40, Open: 30, Retention: 30 * 24 * time.Hour, Keys: []keyuse.Key{
+		{ID: "cur", OpenRuns: 28, Open: []string{"action/a"}, ClosedRuns: 5, LastClosed: closed},
+		{ID: "old1", OpenRuns: 12, Open: []string{"action/b", "action/c"}, ClosedRuns: 2, LastClosed: closed},
+		{ID: "lost", OpenRuns: 1, Open: []string{"action/z"}},
+	}}
+	got := keyReport(u, "cur", []string{"old1", "old2", "old3"}, map[string]int64{"cur": 7, "old3": 4})
+	require.Equal(t, []string{
+		"40 workflow run(s) read, 30 open; Temporal keeps a closed run's history for 30 days",
+		"key cur (current): 28 open run(s) (action/a and 27 more); 5 closed run(s), whose histories are kept until 2026-12-31T10:00:00Z; 7 customer key(s) it wraps",
+		"key old1 (old): needed by 12 open run(s) (action/b, action/c and 10 more); 2 closed run(s), whose histories are kept until 2026-12-31T10:00:00Z: keep it in HANDOVER_ENCRYPTION_OLD_KEYS",
+		"key old2 (old): nothing needs it: it can leave HANDOVER_ENCRYPTION_OLD_KEYS",
+		"key old3 (old): needed by 4 customer key(s) it wraps: keep it in HANDOVER_ENCRYPTION_OLD_KEYS; run `handover admin rewrap-keys` for the customer keys",
+		"key lost (not among this process's keys): needed by 1 open run(s) (action/z), which nothing here can read: give it back in HANDOVER_ENCRYPTION_OLD_KEYS",
+	}, got)
+	require.Equal(t, "key new (current): nothing written under it yet", keyReport(keyuse.Usage{Retention: 36 * time.Hour}, "new", nil, nil)[1])
+	require.Contains(t, keyReport(keyuse.Usage{Retention: 36 * time.Hour}, "new", nil, nil)[0], "for 36h0m0s")
 }
