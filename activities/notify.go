@@ -410,7 +410,7 @@ func (a *Activities) firstGone(ctx context.Context, ids []string, team string) (
 		if err != nil {
 			return "", err
 		}
-		if !st.Active || !st.OnShift || st.TeamID == nil || *st.TeamID != team {
+		if !st.AtWorkIn(team) {
 			return cmp.Or(st.Name, id), nil
 		}
 	}

@@ -71,3 +71,40 @@ func TestPendingInShiftHandovers(t *testing.T) {
 		require.Empty(t, got)
 	})
 }
+
+// The supervisors' checks take in an action whose hander is not at work in its team (Staff.AtWorkIn),
+// said in SQL for the inbox's lists and in Go where one person is looked up: both say the same of
+// each kind of hander.
+func TestHanderAwayAgreesInSQLAndGo(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		team, other := "frontdesk", "kitchen"
+		for _, id := range []string{team, other} {
+			require.NoError(t, store.SaveTeam(ctx, models.Team{ID: id, Name: id}))
+		}
+		handers := map[string]models.Staff{
+			"at-work":   {Role: "agent", TeamID: &team, OnShift: true, Active: true},
+			"off-shift": {Role: "agent", TeamID: &team, Active: true},
+			"inactive":  {Role: "agent", TeamID: &team, OnShift: true},
+			"moved":     {Role: "agent", TeamID: &other, OnShift: true, Active: true},
+			"no-team":   {Role: "manager", OnShift: true, Active: true},
+		}
+		var away []string
+		for id, st := range handers {
+			st.ID, st.Name, st.Authority = id, id, 1
+			require.NoError(t, store.SaveStaff(ctx, st))
+			a := actionAt("of-"+id, 1, "checking", "erin")
+			a.DueAt, a.HanderID = t0.Add(time.Hour), id
+			require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created")}))
+			saved, err := store.GetStaff(ctx, id)
+			require.NoError(t, err)
+			if !saved.AtWorkIn(team) {
+				away = append(away, "of-"+id)
+			}
+		}
+		require.Len(t, away, 4, "only the one at work is there")
+		sup, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: team, Supervisor: true}, t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.ElementsMatch(t, away, ids(sup.ChecksDue))
+	})
+}

@@ -27,6 +27,12 @@ type Staff struct {
 // TableName keeps the table name singular-free: "staff" is already plural.
 func (Staff) TableName() string { return "staff" }
 
+// AtWorkIn reports whether the member of staff is there to act for team now: active, on shift
+// and in that team. The inbox's lists say the same in SQL (handerGone).
+func (st Staff) AtWorkIn(team string) bool {
+	return st.Active && st.OnShift && st.TeamID != nil && *st.TeamID == team
+}
+
 // APIToken is a bearer token, known only by its hash.
 type APIToken struct {
 	TokenHash string `gorm:"primaryKey"`

@@ -630,7 +630,7 @@ type InboxOf struct {
 }
 
 // handerGone holds for an action whose hander is no longer an active member of its team, or is
-// off shift: not there to make the check now.
+// off shift: not there to make the check now (Staff.AtWorkIn, in SQL).
 const handerGone = `(actions.hander_id <> '' AND NOT EXISTS (SELECT 1 FROM staff hs WHERE hs.id = actions.hander_id AND hs.active AND hs.on_shift AND hs.team_id = actions.team_id))`
 
 // noSupervisor holds for an action whose team has no active supervisor.
