@@ -310,8 +310,14 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 		a.UpdatedAt = created.Add(time.Duration(nEvents) * time.Minute)
 		a.WrittenAt = a.UpdatedAt
 		for seq := 1; seq <= nEvents; seq++ {
+			// A lifecycle's first steps, then notes; a completed action's last event is its
+			// completion, and an open one has none.
+			typ := []string{"created", "handover_requested", "handover_accepted", "note_added"}[min(seq-1, 3)]
+			if seq == nEvents && a.Status == "completed" {
+				typ = "completed"
+			}
 			events = append(events, models.ActionEvent{
-				ActionID: id, Seq: int64(seq), Type: []string{"created", "handover_requested", "handover_accepted", "note_added", "completed"}[min(seq-1, 4)],
+				ActionID: id, Seq: int64(seq), Type: typ,
 				ActorID: owner, Cause: "request", At: created.Add(time.Duration(seq) * time.Minute), Data: `{"seeded":true}`,
 			})
 		}

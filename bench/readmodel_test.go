@@ -81,6 +81,16 @@ func TestReadQueriesSmall(t *testing.T) {
 			if seeded.Events < 3*2000 {
 				t.Fatalf("seeded %d events for 2000 actions, want at least 3 each", seeded.Events)
 			}
+			// Each completed action's timeline ends in its one completion; an open one has none.
+			var wrong int64
+			if err := store.DB().Model(&models.Action{}).Where(
+				"(status = 'completed') <> EXISTS (SELECT 1 FROM action_events e WHERE e.action_id = actions.id AND e.type = 'completed' AND e.seq = actions.version) OR " +
+					"(SELECT COUNT(*) FROM action_events e WHERE e.action_id = actions.id AND e.type = 'completed') > 1").Count(&wrong).Error; err != nil {
+				t.Fatal(err)
+			}
+			if wrong != 0 {
+				t.Fatalf("%d seeded actions have a timeline that does not end in one completion exactly when completed", wrong)
+			}
 			if seeded.Notifications < 2*2000 {
 				t.Fatalf("seeded %d inbox records for 2000 actions, want at least 2 each", seeded.Notifications)
 			}
