@@ -201,24 +201,58 @@ func (a *Activities) Notify(ctx context.Context, n workflows.Notification) error
 		// action.assigned for an extension its owner made).
 		typ = "action." + n.Event
 	}
-	ev := webhookEvent(n, typ, recipients)
-	sent, unrecorded := a.deliver(ctx, ev)
-	if unrecorded != nil {
-		// The delivery is retried (or done) all the same; only its record is behind.
-		activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
-	}
-	return sent
+	return a.deliverAll(ctx, webhookEvents(n, typ, records))
 }
 
-// webhookEvent is the delivery of a notification, as typ, to the webhook.
-func webhookEvent(n workflows.Notification, typ string, recipients []string) WebhookEvent {
-	return WebhookEvent{
+// standIn ends the ID of the delivery to those an alert came to in another's place (the
+// supervisors asked for an absent hander's check, the managers of a team without a supervisor),
+// in the words their inbox has, which say why.
+const standIn = "/stand-in"
+
+// webhookEvents are the deliveries of a notification, as typ, to the webhook: one to those it
+// was written for, in its words, and one to those it came to in their place, in theirs (the
+// inbox's records say who read which); one without recipients for a notification told nobody.
+func webhookEvents(n workflows.Notification, typ string, records []models.Notification) []WebhookEvent {
+	ev := WebhookEvent{
 		ID: webhookID(n), Type: typ, Event: n.Event,
 		ActionID: n.ActionID, Seq: n.Seq, ActorID: n.ActorID, Cause: n.Cause, OccurredAt: n.At,
-		Title: n.Title, Message: n.Message, Recipients: recipients,
+		Title: n.Title, Message: n.Message,
 		OwnerID: n.OwnerID, Status: string(n.Status), Version: n.Version, Customer: n.Customer,
 		TeamID: n.TeamID, CustomerRef: cmp.Or(n.CustomerRef, customerRef(n.Customer)),
 	}
+	var out []WebhookEvent
+	for _, r := range records {
+		i := slices.IndexFunc(out, func(e WebhookEvent) bool { return e.Message == r.Message })
+		if i < 0 {
+			e := ev
+			e.Message, e.Recipients = r.Message, nil
+			if r.Message != n.Message {
+				e.ID += standIn
+			}
+			out, i = append(out, e), len(out)
+		}
+		out[i].Recipients = append(out[i].Recipients, r.RecipientID)
+	}
+	if len(out) == 0 {
+		return []WebhookEvent{ev}
+	}
+	return out
+}
+
+// deliverAll sends each delivery; one failing holds up none of the others, and the first failure
+// is answered, for the activity to retry them all, each with its ID for the receiver to
+// de-duplicate.
+func (a *Activities) deliverAll(ctx context.Context, events []WebhookEvent) error {
+	var failed error
+	for _, ev := range events {
+		sent, unrecorded := a.deliver(ctx, ev)
+		if unrecorded != nil {
+			// The delivery is retried (or done) all the same; only its record is behind.
+			activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
+		}
+		failed = cmp.Or(failed, sent)
+	}
+	return failed
 }
 
 // NotifyErasure tells the integration that a customer's personal data was erased, as a

@@ -317,3 +317,60 @@ func TestWebhookMessageTimesInTheTeamsZone(t *testing.T) {
 		require.Equal(t, message, n.Message, "the inbox keeps the workflow's words")
 	}
 }
+
+// Those an alert came to in another's place (the supervisors asked for a check its hander, off
+// shift, cannot make; the managers of a team without a supervisor) hear it through the webhook as
+// their inbox has it, saying why, in a delivery of their own; those it was written for keep its
+// words, and its ID.
+func TestWebhookTellsStandInsInTheirOwnWords(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	team, night := "frontdesk", "night"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: night, Name: "Night desk"}))
+	for _, st := range []models.Staff{
+		{ID: "sam", Name: "Sam", Role: "agent", TeamID: &team, Authority: 1, Active: true}, // off shift
+		{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: true, Active: true},
+		{ID: "nina", Name: "Nina", Role: "agent", TeamID: &night, Authority: 1, OnShift: true, Active: true},
+		{ID: "dave", Name: "Dave", Role: "manager", Authority: 3, OnShift: true, Active: true},
+	} {
+		require.NoError(t, store.SaveStaff(ctx, st))
+	}
+	hook := &receiver{status: http.StatusOK}
+	srv := httptest.NewServer(hook)
+	t.Cleanup(srv.Close)
+	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	at := time.Date(2026, 12, 5, 20, 0, 0, 0, time.UTC)
+	for _, n := range []workflows.Notification{
+		{ActionID: "a1", Seq: 6, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"}, TeamID: team, ActorID: workflows.SystemActor,
+			Cause: "timer", Title: "Noise complaint 301", Message: "which you handed to Bob: check it was done", At: at},
+		{ActionID: "a2", Seq: 4, Kind: workflows.NotifyEscalated, Event: "escalated", To: []string{"nina"}, ToRole: workflows.RoleSupervisor, TeamID: night,
+			ActorID: workflows.SystemActor, Cause: "timer", Title: "Broken heating 12", Message: "escalated to supervisor", At: at},
+	} {
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+	}
+	type told struct {
+		ID, Message string
+		To          []string
+	}
+	var got []told
+	for _, ev := range hook.received() {
+		got = append(got, told{ev.ID, ev.Message, ev.Recipients})
+	}
+	require.ElementsMatch(t, []told{
+		{"a1/6/check_asked/sam", "which you handed to Bob: check it was done", []string{"sam"}},
+		{"a1/6/check_asked/sam/stand-in", "which you handed to Bob: check it was done (It comes to you because Sam, who handed it over, is off shift or no longer in the team: check it in their place.)", []string{"carol"}},
+		{"a2/4/escalated/nina", "escalated to supervisor", []string{"nina"}},
+		{"a2/4/escalated/nina/stand-in", "escalated to supervisor (It comes to you because the team has no active supervisor.)", []string{"dave"}},
+	}, got)
+	for _, who := range []string{"carol", "dave"} {
+		inbox, err := store.ListNotifications(ctx, who, 1)
+		require.NoError(t, err)
+		require.Contains(t, inbox[0].Message, "(It comes to you because", "the same words as the webhook's")
+	}
+}

@@ -232,15 +232,14 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 			TeamID: cmp.Or(row.TeamID, fromTeam), ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
 			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, fromName, leftBecause(it)),
 		}
-		rs, recipients, err := a.inboxRecords(ctx, n)
+		rs, _, err := a.inboxRecords(ctx, n)
 		if err != nil {
 			return err
 		}
 		records = append(records, rs...)
-		if len(recipients) > 0 {
-			ev := webhookEvent(n, "action."+n.Kind, recipients)
-			ev.Title, ev.OwnerID, ev.Status, ev.Version, ev.CustomerRef = title, row.OwnerID, row.Status, row.Version, row.CustomerRef
-			events = append(events, ev)
+		if len(rs) > 0 {
+			n.Title, n.OwnerID, n.Status, n.Version, n.CustomerRef = title, row.OwnerID, workflows.Status(row.Status), row.Version, row.CustomerRef
+			events = append(events, webhookEvents(n, "action."+n.Kind, rs)...)
 		}
 	}
 	if err := a.Store.AddNotifications(ctx, records); err != nil {
@@ -249,17 +248,7 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 	if a.Webhook == nil || a.Webhook.URL == "" {
 		return nil
 	}
-	// Each is sent once the inbox records are written; one failing holds up none of the others,
-	// and a retry sends them all again, each with its ID for the receiver to de-duplicate.
-	var failed error
-	for _, ev := range events {
-		sent, unrecorded := a.deliver(ctx, ev)
-		if unrecorded != nil {
-			activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
-		}
-		failed = cmp.Or(failed, sent)
-	}
-	return failed
+	return a.deliverAll(ctx, events) // once the inbox records are written
 }
 
 // leftBecause says why a shift handover left an action where it was, naming its recipient.
