@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/handover/handover/models"
@@ -38,11 +39,24 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 		// The same key and body make the same Update ID, which Temporal de-duplicates; another
 		// body makes another update, which the workflow refuses for reusing the key.
 		opts.UpdateID = idem.Key + "/" + idem.Hash
+	} else {
+		opts.UpdateID = uuid.NewString() // one for every attempt of this request
 	}
-	handle, err := s.Temporal.UpdateWorkflow(wctx, opts)
 	var state workflows.State
-	if err == nil {
-		err = handle.Get(wctx, &state)
+	var err error
+	for wait := notReadyWait; ; wait *= 2 {
+		var handle client.WorkflowUpdateHandle
+		if handle, err = s.Temporal.UpdateWorkflow(wctx, opts); err == nil {
+			err = handle.Get(wctx, &state)
+		}
+		// The workflow task that was to take the Update failed, which aborts it unapplied: most
+		// often one that found another change come in as the run continued as new, whose next
+		// task takes it. A task that keeps failing (a worker that cannot run the workflow) is
+		// refused at once again, and the last refusal stands.
+		var notReady *serviceerror.WorkflowNotReady
+		if !errors.As(err, &notReady) || wait > notReadyWaitMost || !sleepCtx(wctx, wait) {
+			break
+		}
 	}
 	err = unwatch(err) // which ends wctx: what follows reads with the request's own context
 	var body actionJSON
@@ -55,6 +69,25 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 	}
 	setETag(c, body.Version)
 	c.JSON(status, body)
+}
+
+// How long a command waits before sending its Update again after a workflow task failed to take
+// it: notReadyWait, doubling, up to notReadyWaitMost (about 1.5 s in all).
+const (
+	notReadyWait     = 100 * time.Millisecond
+	notReadyWaitMost = 800 * time.Millisecond
+)
+
+// sleepCtx waits d, and reports false when ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // setETag names the version of the action an answer holds, for a command's If-Match.

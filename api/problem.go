@@ -152,7 +152,8 @@ func classify(err error) (*apiError, bool) {
 	var failing *serviceerror.WorkflowNotReady
 	if errors.As(err, &failing) {
 		// The action's workflow task keeps failing in the worker (a missing encryption key, a
-		// worker of another version): nothing the caller sent is wrong, and only an operator mends it.
+		// worker of another version): nothing the caller sent is wrong, and only an operator mends
+		// it. One that failed once (the run continuing as new) sendCommand has sent again already.
 		return &apiError{kind: kindUnavailable, detail: "the action's workflow cannot take requests now: its worker fails to run it (the worker's log says why); retry later"}, true
 	}
 	var queryFailed *serviceerror.QueryFailed
