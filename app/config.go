@@ -378,15 +378,24 @@ func OpenCurrent(ctx context.Context, url string, log *slog.Logger) (*models.Sto
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSchema(ctx, store, log); err != nil {
+		return nil, errors.Join(err, store.Close())
+	}
+	return store, nil
+}
+
+// checkSchema refuses a read model with migrations to apply, and warns of one a newer release
+// has migrated.
+func checkSchema(ctx context.Context, store *models.Store, log *slog.Logger) error {
 	pending, err := store.PendingMigrations(ctx)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("checking migrations: %w", err), store.Close())
+		return fmt.Errorf("checking migrations: %w", err)
 	}
 	if pending {
-		return nil, errors.Join(errors.New("the read model has migrations to apply: run `handover migrate` first"), store.Close())
+		return errors.New("the read model has migrations to apply: run `handover migrate` first")
 	}
 	warnNewerSchema(ctx, store, log)
-	return store, nil
+	return nil
 }
 
 // warnNewerSchema says so when a newer release has migrated the read model past what this binary
@@ -558,25 +567,70 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		go func() { _ = srv.Serve(metricsLn) }()
 		defer srv.Close()
 	}
-	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
-	if err != nil {
-		return stoppedStarting(ctx, log, err)
-	}
-	defer store.Close()
-	sealer, err := pii.NewChecked(ctx, keys, store)
+	// The read model is not waited for before Temporal: a worker (re)started during a database
+	// outage runs its workflows (deadlines fire, commands are answered from the workflow) while its
+	// activities wait behind the gate until the read model answers and passes its checks.
+	store, err := models.OpenLater(c.DatabaseURL, log)
 	if err != nil {
 		return err
 	}
+	defer store.Close()
+	sealer := &pii.Sealer{Keys: keys, Store: store}
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
 		return stoppedStarting(ctx, log, err)
 	}
 	defer tc.Close()
+	run, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	gate := worker.NewGate()
+	go func() {
+		if err := checkReadModel(run, store, sealer, c.DatabaseWait, log); err != nil {
+			stop(err)
+			return
+		}
+		gate.Open()
+	}()
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs(), "webhook", webhookWhere(c.WebhookURL))
-	return worker.Run(ctx, tc, &activities.Activities{
+	err = worker.Run(run, tc, &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
-	})
+	}, gate)
+	if cause := context.Cause(run); ctx.Err() == nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause // the read model refused: a wrong schema or key
+	}
+	return err
+}
+
+// checkReadModel waits for the read model to answer, however long, and then checks it as a start
+// does: migrated (OpenCurrent), and opened by the keys (pii.Sealer.Check). Past each wait without
+// an answer it logs an error, for an address mistyped; a refusal waiting cannot mend (a database
+// that does not exist, a wrong key) is returned at once.
+func checkReadModel(ctx context.Context, store *models.Store, sealer *pii.Sealer, wait time.Duration, log *slog.Logger) error {
+	began, warned := time.Now(), time.Duration(0)
+	pause := 500 * time.Millisecond
+	for {
+		err := checkSchema(ctx, store, log)
+		if err == nil {
+			err = sealer.Check(ctx)
+		}
+		if err == nil || !models.Unavailable(err) {
+			return err
+		}
+		if away := time.Since(began); wait > 0 && away-warned >= wait {
+			warned = away
+			log.Error("the read model has not answered since this worker started: its workflows run, their projections wait; check HANDOVER_DATABASE_URL if the database is not down",
+				"for", away.Round(time.Second), "error", err)
+		} else {
+			log.Warn("read model unavailable; trying again", "error", err, "in", pause)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(pause):
+		}
+		pause = min(pause*2, 8*time.Second)
+	}
 }
 
 // reportMissingKeys logs, as an error, data under an encryption key the process does not hold: an

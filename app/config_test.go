@@ -159,8 +159,9 @@ func awaitingReadModel(t *testing.T) app.Config {
 	return cfg
 }
 
-// A stop (SIGTERM, Ctrl-C) that comes while api or worker waits at start for its read model ends
-// the process as a stop once running does: without an error, so it exits 0, and saying so.
+// A stop (SIGTERM, Ctrl-C) that comes while api or worker waits at start (the api for its read
+// model, the worker for Temporal: it runs its workflows while the read model is away) ends the
+// process as a stop once running does: without an error, so it exits 0, and saying so.
 func TestStopWhileWaitingToStart(t *testing.T) {
 	t.Parallel()
 	cfg := awaitingReadModel(t)
@@ -170,7 +171,8 @@ func TestStopWhileWaitingToStart(t *testing.T) {
 		time.AfterFunc(time.Second, stop)
 		var logged strings.Builder
 		require.NoError(t, run(ctx, cfg, slog.New(slog.NewTextHandler(&logged, nil))), name)
-		require.Contains(t, logged.String(), "read model unavailable; trying again", name)
+		waited := map[string]string{"api": "read model", "worker": "temporal"}[name]
+		require.Contains(t, logged.String(), waited+" unavailable; trying again", name)
 		require.Contains(t, logged.String(), "stopped before it was ready", name)
 		require.NotContains(t, logged.String(), "context canceled", "%s: the log names what it waited for, not the stop", name)
 	}

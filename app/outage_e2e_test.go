@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
 	"gorm.io/driver/postgres"
@@ -29,6 +30,7 @@ import (
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/api"
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/temporalserver"
@@ -591,4 +593,68 @@ func TestPagesSayWhenNoWorkerRuns(t *testing.T) {
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 	require.Eventually(t, func() bool { return !says() }, 20*time.Second, 100*time.Millisecond, "a worker polls")
+}
+
+// A worker started while the read model is away runs its workflows all the same: an action's due
+// time fires then, not when the database is back, and a worker restarted during an outage that
+// outlasts HANDOVER_DATABASE_WAIT keeps running rather than exiting. Its activities wait; once the
+// read model answers, the projection lands. Against a Temporal server of its own, on which no
+// other worker runs.
+func TestWorkerStartedDuringAReadModelOutageRunsItsWorkflows(t *testing.T) {
+	t.Parallel()
+	proxy, proxied := proxiedPostgres(t)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	_, err := app.Migrate(ctx, app.Config{DatabaseURL: proxied}, log)
+	require.NoError(t, err)
+	engine, err := temporalserver.Start(ctx, temporalserver.Config{DatabaseFile: filepath.Join(t.TempDir(), "temporal.db")})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = engine.Stop() })
+	cfg := app.Config{DatabaseURL: proxied, DatabaseWait: time.Second, TemporalAddress: engine.HostPort(), TemporalNamespace: engine.Namespace(),
+		TemporalWait: time.Minute, EncryptionKey: codec.NewKey(), CommandTimeout: 30 * time.Second}
+	keys, err := cfg.Keyring()
+	require.NoError(t, err)
+	tc, err := client.DialContext(ctx, keys.ClientOptions(client.Options{HostPort: engine.HostPort(), Namespace: engine.Namespace()}))
+	require.NoError(t, err)
+	t.Cleanup(tc.Close)
+
+	proxy.cut()
+	runCtx, stop := context.WithCancel(ctx)
+	ended := make(chan error, 1)
+	go func() { ended <- app.RunWorker(runCtx, cfg, log) }()
+	t.Cleanup(func() {
+		stop()
+		<-ended
+	})
+	id := uuid.NewString()
+	due := time.Now().Add(2 * time.Second)
+	_, err = tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(id), TaskQueue: workflows.TaskQueue},
+		workflows.ActionWorkflowName, workflows.StartInput{ActionID: id, Title: "Late checkout", Category: "request", Priority: "normal",
+			OwnerID: "alice", TeamID: "frontdesk", DueAt: due, CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}})
+	require.NoError(t, err)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		v, err := tc.QueryWorkflow(ctx, workflows.ActionWorkflowID(id), "", workflows.QueryState)
+		require.NoError(c, err, "a worker runs the workflow")
+		var st workflows.State
+		require.NoError(c, v.Get(&st))
+		require.Equal(c, workflows.StatusChecking, st.Status, "its due time fired")
+	}, 20*time.Second, 100*time.Millisecond)
+	require.Less(t, time.Since(due), 15*time.Second)
+	select {
+	case err := <-ended:
+		t.Fatalf("the worker ended during the outage, past its database wait: %v", err)
+	default:
+	}
+
+	proxy.restore()
+	store := modelstest.Open(t, proxied)
+	require.Eventually(t, func() bool {
+		a, err := store.GetAction(ctx, id)
+		return err == nil && a.Status == string(workflows.StatusChecking)
+	}, 30*time.Second, 100*time.Millisecond, "the projection lands once the read model is back")
+
+	// One whose read model answers but cannot be served (not migrated) ends, saying what to do.
+	unmigrated := cfg
+	unmigrated.DatabaseURL = modelstest.PostgresURL(t)
+	require.ErrorContains(t, app.RunWorker(ctx, unmigrated, log), "run `handover migrate` first")
 }

@@ -64,6 +64,17 @@ var keywordDSN = regexp.MustCompile(`^\s*[a-z_]+=\S*(\s+[a-z_]+=\S*)*\s*$`)
 // Open connects to the database named by url: "postgres://..." (or "postgresql://...") for
 // PostgreSQL, "sqlite:PATH" or a plain file path for SQLite. It does not migrate.
 func Open(url string, log *slog.Logger) (*Store, error) {
+	return open(url, log, true)
+}
+
+// OpenLater is Open without connecting to a PostgreSQL database yet: the first statement does, and
+// fails as any does while the database is away (Unavailable). A worker started during an outage
+// runs its workflows meanwhile.
+func OpenLater(url string, log *slog.Logger) (*Store, error) {
+	return open(url, log, false)
+}
+
+func open(url string, log *slog.Logger, connect bool) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -118,6 +129,7 @@ func Open(url string, log *slog.Logger) (*Store, error) {
 			SkipDefaultTransaction: true,
 			TranslateError:         true,
 			NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+			DisableAutomaticPing:   !connect,
 		}
 	}
 	db, err := gorm.Open(dialector, gormConfig())

@@ -10,6 +10,7 @@ import (
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -20,13 +21,21 @@ import (
 
 // New builds a worker on the handover task queue with every workflow and activity registered.
 // onFatal, when set, hears of an error that stopped the worker for good (its namespace gone, its
-// permission withdrawn): it polls no more.
-func New(c client.Client, acts *activities.Activities, onFatal func(error)) sdkworker.Worker {
+// permission withdrawn): it polls no more. A gate, when given, holds the activities back until it
+// opens.
+func New(c client.Client, acts *activities.Activities, onFatal func(error), gate ...*Gate) sdkworker.Worker {
+	var icpts []interceptor.WorkerInterceptor
+	for _, g := range gate {
+		if g != nil {
+			icpts = append(icpts, g)
+		}
+	}
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		// On shutdown, activities in flight (a projection, a webhook) get this long to finish
 		// before the worker gives them up for another worker to retry.
 		WorkerStopTimeout: 20 * time.Second,
 		OnFatalError:      onFatal,
+		Interceptors:      icpts,
 	})
 	Register(w, acts)
 	return w
@@ -99,8 +108,8 @@ func updateReviewSpec(ctx context.Context, h client.ScheduleHandle) error {
 
 // Run runs the worker until ctx is done, then stops it, letting tasks in flight finish. A fatal
 // error ends it early and is returned, so that the process exits and is restarted rather than
-// running on without polling.
-func Run(ctx context.Context, c client.Client, acts *activities.Activities) error {
+// running on without polling. A gate, when not nil, holds the activities back until it opens.
+func Run(ctx context.Context, c client.Client, acts *activities.Activities, gate *Gate) error {
 	if err := EnsureSchedules(ctx, c); err != nil {
 		return err
 	}
@@ -109,7 +118,7 @@ func Run(ctx context.Context, c client.Client, acts *activities.Activities) erro
 		<-ctx.Done()
 		close(stop)
 	}()
-	if err := New(c, acts, nil).Run(stop); err != nil {
+	if err := New(c, acts, nil, gate).Run(stop); err != nil {
 		return fmt.Errorf("worker stopped: %w", err)
 	}
 	return nil

@@ -1,0 +1,45 @@
+package worker
+
+import (
+	"context"
+	"sync"
+
+	"go.temporal.io/sdk/interceptor"
+	"go.temporal.io/sdk/temporal"
+)
+
+// Gate holds a worker's activities back until what they write to (the read model) has been
+// reached and checked, while its workflows run: a worker started during a read-model outage fires
+// deadlines and takes commands as one that was running when the outage began does. Until the gate
+// opens, each activity fails at once, to be retried as it would be against a database that is
+// away.
+type Gate struct {
+	interceptor.WorkerInterceptorBase
+	open chan struct{}
+	once sync.Once
+}
+
+// NewGate is a closed gate.
+func NewGate() *Gate { return &Gate{open: make(chan struct{})} }
+
+// Open lets every activity run from now on.
+func (g *Gate) Open() { g.once.Do(func() { close(g.open) }) }
+
+// InterceptActivity holds an activity back while the gate is closed.
+func (g *Gate) InterceptActivity(_ context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
+	return &gated{ActivityInboundInterceptorBase: interceptor.ActivityInboundInterceptorBase{Next: next}, g: g}
+}
+
+type gated struct {
+	interceptor.ActivityInboundInterceptorBase
+	g *Gate
+}
+
+func (a *gated) ExecuteActivity(ctx context.Context, in *interceptor.ExecuteActivityInput) (any, error) {
+	select {
+	case <-a.g.open:
+		return a.Next.ExecuteActivity(ctx, in)
+	default:
+		return nil, temporal.NewApplicationError("the read model has not been reached since this worker started: retried until it is", "ReadModelNotReached")
+	}
+}
