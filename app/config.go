@@ -42,7 +42,8 @@ type Config struct {
 	TemporalNamespace string `env:"HANDOVER_TEMPORAL_NAMESPACE" envDefault:"default"`
 	DatabaseURL       string `env:"HANDOVER_DATABASE_URL"`
 	// DatabaseWait is how long api and worker wait at start for a read model that does not answer
-	// (restarted during a database outage, they come up when it is back, not exit at once).
+	// (restarted during a database outage, they come up when it is back, not exit at once); the
+	// worker runs its workflows meanwhile.
 	DatabaseWait time.Duration `env:"HANDOVER_DATABASE_WAIT" envDefault:"2m"`
 	// TemporalWait is how long api and worker wait at start for a Temporal service that does not
 	// answer yet (started beside them, restarting); zero gives up at once.
@@ -569,7 +570,8 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	// The read model is not waited for before Temporal: a worker (re)started during a database
 	// outage runs its workflows (deadlines fire, commands are answered from the workflow) while its
-	// activities wait behind the gate until the read model answers and passes its checks.
+	// activities wait behind the gate until the read model answers and passes its checks, for up
+	// to HANDOVER_DATABASE_WAIT.
 	store, err := models.OpenLater(c.DatabaseURL, log)
 	if err != nil {
 		return err
@@ -597,40 +599,23 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
 	}, gate)
 	if cause := context.Cause(run); ctx.Err() == nil && cause != nil && !errors.Is(cause, context.Canceled) {
-		return cause // the read model refused: a wrong schema or key
+		return cause // the read model refused, or stayed away past the wait
 	}
 	return err
 }
 
-// checkReadModel waits for the read model to answer, however long, and then checks it as a start
-// does: migrated (OpenCurrent), and opened by the keys (pii.Sealer.Check). Past each wait without
-// an answer it logs an error, for an address mistyped; a refusal waiting cannot mend (a database
-// that does not exist, a wrong key) is returned at once.
+// checkReadModel waits up to wait for the read model to answer, as a start does, and then checks
+// it: migrated (OpenCurrent), and opened by the keys (pii.Sealer.Check). A read model still away
+// after the wait (an outage that outlasts it, a mistyped host), or one that refuses, ends the
+// worker with the error, so that it is restarted rather than holding actions it cannot project.
 func checkReadModel(ctx context.Context, store *models.Store, sealer *pii.Sealer, wait time.Duration, log *slog.Logger) error {
-	began, warned := time.Now(), time.Duration(0)
-	pause := 500 * time.Millisecond
-	for {
-		err := checkSchema(ctx, store, log)
-		if err == nil {
-			err = sealer.Check(ctx)
+	_, err := waitFor(ctx, wait, log, "read model", func() (struct{}, error) {
+		if err := checkSchema(ctx, store, log); err != nil {
+			return struct{}{}, err
 		}
-		if err == nil || !models.Unavailable(err) {
-			return err
-		}
-		if away := time.Since(began); wait > 0 && away-warned >= wait {
-			warned = away
-			log.Error("the read model has not answered since this worker started: its workflows run, their projections wait; check HANDOVER_DATABASE_URL if the database is not down",
-				"for", away.Round(time.Second), "error", err)
-		} else {
-			log.Warn("read model unavailable; trying again", "error", err, "in", pause)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(pause):
-		}
-		pause = min(pause*2, 8*time.Second)
-	}
+		return struct{}{}, sealer.Check(ctx)
+	}, models.Unavailable)
+	return err
 }
 
 // reportMissingKeys logs, as an error, data under an encryption key the process does not hold: an

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"sync"
+	"time"
 
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/temporal"
@@ -11,8 +12,8 @@ import (
 // Gate holds a worker's activities back until what they write to (the read model) has been
 // reached and checked, while its workflows run: a worker started during a read-model outage fires
 // deadlines and takes commands as one that was running when the outage began does. Until the gate
-// opens, each activity fails at once, to be retried as it would be against a database that is
-// away.
+// opens, each activity waits a moment (gateWait) and then fails, to be retried as it would be
+// against a database that is away.
 type Gate struct {
 	interceptor.WorkerInterceptorBase
 	open chan struct{}
@@ -35,11 +36,20 @@ type gated struct {
 	g *Gate
 }
 
+// gateWait is how long an activity waits at a closed gate before it fails, to be retried: long
+// enough for the checks of a read model that answers (a worker's usual start), short against an
+// activity's timeouts.
+const gateWait = 2 * time.Second
+
 func (a *gated) ExecuteActivity(ctx context.Context, in *interceptor.ExecuteActivityInput) (any, error) {
+	t := time.NewTimer(gateWait)
+	defer t.Stop()
 	select {
 	case <-a.g.open:
 		return a.Next.ExecuteActivity(ctx, in)
-	default:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
 		return nil, temporal.NewApplicationError("the read model has not been reached since this worker started: retried until it is", "ReadModelNotReached")
 	}
 }
