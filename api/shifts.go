@@ -331,7 +331,7 @@ func (s *server) strandedHandovers(ctx context.Context, actionIDs []string, team
 			if err != nil && !errors.Is(err, models.ErrNotFound) {
 				return nil, err
 			}
-			away = err != nil || !st.AtWorkIn(team)
+			away = err != nil || !st.Active || !st.OnShift || teamOf(st) != team // a recipient without a team, of an outgoing person without one, is there
 			gone[id] = away
 		}
 		out[action] = away

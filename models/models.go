@@ -28,7 +28,8 @@ type Staff struct {
 func (Staff) TableName() string { return "staff" }
 
 // AtWorkIn reports whether the member of staff is there to act for team now: active, on shift
-// and in that team. The inbox's lists say the same in SQL (handerGone).
+// and in that team (one without a team is in none). The inbox's lists say the same in SQL
+// (handerGone).
 func (st Staff) AtWorkIn(team string) bool {
 	return st.Active && st.OnShift && st.TeamID != nil && *st.TeamID == team
 }
