@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
@@ -239,20 +241,58 @@ func webhookEvents(n workflows.Notification, typ string, records []models.Notifi
 	return out
 }
 
-// deliverAll sends each delivery; one failing holds up none of the others, and the first failure
-// is answered, for the activity to retry them all, each with its ID for the receiver to
+// deliverAll sends each delivery; one failing holds up none of the others. It answers a failure
+// to retry if any is (a refusal of one, not to be retried, must not give up the other), else the
+// first refusal, for the activity to retry them all, each with its ID for the receiver to
 // de-duplicate.
 func (a *Activities) deliverAll(ctx context.Context, events []WebhookEvent) error {
-	var failed error
+	var retry, refused error
 	for _, ev := range events {
 		sent, unrecorded := a.deliver(ctx, ev)
 		if unrecorded != nil {
 			// The delivery is retried (or done) all the same; only its record is behind.
 			activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
 		}
-		failed = cmp.Or(failed, sent)
+		var app *temporal.ApplicationError
+		if errors.As(sent, &app) && app.NonRetryable() {
+			refused = cmp.Or(refused, sent)
+		} else {
+			retry = cmp.Or(retry, sent)
+		}
 	}
-	return failed
+	return cmp.Or(retry, refused)
+}
+
+// sendBudget is the activity time a delivery needs to be tried: the webhook's 10 s, and its record.
+const sendBudget = 15 * time.Second
+
+// deliverOnce tries each delivery once, and keeps one that fails for Redeliver: what nothing
+// retries (a shift's leftovers, whose inbox records must not wait on the webhook) is lost neither
+// to a receiver that is down nor to the activity's time running out, one left unsent then being
+// kept as well.
+func (a *Activities) deliverOnce(ctx context.Context, events []WebhookEvent) {
+	log := sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))
+	if activity.IsActivity(ctx) {
+		log = activity.GetLogger(ctx)
+	}
+	for _, ev := range events {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < sendBudget {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			err := a.keepFailed(rctx, ev, errors.New("not sent: the activity's time ran out first; handover admin webhooks redeliver sends it"))
+			cancel()
+			if err != nil {
+				log.Error("webhook delivery not sent and not recorded", "webhook_id", ev.ID, "error", err)
+			}
+			continue
+		}
+		sent, unrecorded := a.deliver(ctx, ev)
+		switch {
+		case unrecorded != nil:
+			log.Error("webhook delivery not recorded", "webhook_id", ev.ID, "sent", sent == nil, "error", unrecorded)
+		case sent != nil:
+			log.Warn("webhook delivery failed: kept for handover admin webhooks redeliver", "webhook_id", ev.ID, "error", sent)
+		}
+	}
 }
 
 // NotifyErasure tells the integration that a customer's personal data was erased, as a
@@ -281,9 +321,9 @@ func (a *Activities) NotifyErasure(ctx context.Context, e workflows.Erasure) err
 }
 
 // deliver sends an event, its personal data still sealed, to the webhook (the times of its
-// message in its team's time zone), and keeps account of it in the read model: a failed delivery is recorded (sealed) until one gets through, so that one
-// given up on can be sent again (Redeliver). It answers the delivery's error, and apart the error
-// of keeping that account.
+// message in its team's time zone), and keeps account of it in the read model: a failed delivery
+// is recorded (sealed) until one gets through, so that one given up on can be sent again
+// (Redeliver). It answers the delivery's error, and apart the error of keeping that account.
 func (a *Activities) deliver(ctx context.Context, sealed WebhookEvent) (sent, unrecorded error) {
 	ev, err := a.open(ctx, sealed)
 	if err != nil {
@@ -298,16 +338,25 @@ func (a *Activities) deliver(ctx context.Context, sealed WebhookEvent) (sent, un
 		}
 		ev.Message = workflows.TimesIn(ev.Message, zone)
 	}
-	if sent = a.Webhook.Send(ctx, ev, a.now()); sent == nil {
+	sent = a.Webhook.Send(ctx, ev, a.now())
+	// The account is kept also when the send used up the activity's time.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if sent == nil {
 		// One that failed before (in an earlier attempt, run or redelivery) got through now.
-		return nil, a.Store.WebhookDelivered(ctx, ev.ID, a.now())
+		return nil, a.Store.WebhookDelivered(rctx, ev.ID, a.now())
 	}
+	return sent, a.keepFailed(rctx, sealed, sent)
+}
+
+// keepFailed records a delivery that did not get through, sealed, for Redeliver.
+func (a *Activities) keepFailed(ctx context.Context, sealed WebhookEvent, failed error) error {
 	body, err := json.Marshal(sealed)
 	if err != nil {
-		return sent, fmt.Errorf("encoding webhook %s: %w", ev.ID, err)
+		return fmt.Errorf("encoding webhook %s: %w", sealed.ID, err)
 	}
-	return sent, a.Store.WebhookFailed(ctx, models.WebhookDelivery{
-		ID: ev.ID, ActionID: ev.ActionID, Seq: ev.Seq, Event: string(body), LastError: sent.Error(), LastAttemptAt: a.now(),
+	return a.Store.WebhookFailed(ctx, models.WebhookDelivery{
+		ID: sealed.ID, ActionID: sealed.ActionID, Seq: sealed.Seq, Event: string(body), LastError: failed.Error(), LastAttemptAt: a.now(),
 	})
 }
 

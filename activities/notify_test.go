@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -373,4 +374,33 @@ func TestWebhookTellsStandInsInTheirOwnWords(t *testing.T) {
 		require.NoError(t, err)
 		require.Contains(t, inbox[0].Message, "(It comes to you because", "the same words as the webhook's")
 	}
+}
+
+// Of one notification's deliveries, one refused for what it is (422: not to be sent again) does
+// not give up another that failed for now (503): the activity is retried, for that one.
+func TestARefusedDeliveryGivesUpNoOther(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	team := "frontdesk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "sam", Name: "Sam", Role: "agent", TeamID: &team, Authority: 1, Active: true}))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: true, Active: true}))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get(activities.HeaderEventID), "/stand-in") {
+			w.WriteHeader(http.StatusUnprocessableEntity) // sent first: carol sorts before sam
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	_, err := env.ExecuteActivity(acts.Notify, workflows.Notification{ActionID: "a1", Seq: 6, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"},
+		TeamID: team, ActorID: workflows.SystemActor, Cause: "timer", Title: "Noise complaint 301", Message: "check it was done", At: time.Now()})
+	require.ErrorContains(t, err, "503")
+	var app *temporal.ApplicationError
+	require.False(t, errors.As(err, &app) && app.NonRetryable(), "retried: %v", err)
 }

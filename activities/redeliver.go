@@ -36,7 +36,9 @@ func (a *Activities) Redeliver(ctx context.Context, actionID string) (Redelivery
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if failed[d.ActionID] {
+		// A shift handover's leftover (a negative seq) is no event of the action's timeline: it
+		// holds back none of them, nor is it held back.
+		if failed[d.ActionID] && d.Seq >= 0 {
 			out.HeldBack++
 			return nil
 		}
@@ -49,7 +51,7 @@ func (a *Activities) Redeliver(ctx context.Context, actionID string) (Redelivery
 			return unrecorded
 		}
 		if sent != nil {
-			failed[d.ActionID] = true
+			failed[d.ActionID] = failed[d.ActionID] || d.Seq >= 0
 			out.Failed++
 			out.LastError = sent.Error()
 			return nil

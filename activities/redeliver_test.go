@@ -15,6 +15,7 @@ import (
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
@@ -139,4 +140,41 @@ func TestFailedWebhooksAreKeptAndRedelivered(t *testing.T) {
 			require.ErrorContains(t, err, "no webhook is configured")
 		})
 	}
+}
+
+// A shift handover's leftover that fails again (a negative seq, no event of the timeline) holds
+// back none of its action's timeline deliveries, which sort after it.
+func TestRedeliverALeftoverHoldsBackNothing(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev activities.WebhookEvent
+		body, _ := io.ReadAll(r.Body)
+		require.NoError(t, json.Unmarshal(body, &ev))
+		if ev.Type == "action."+workflows.NotifyShiftLeftOver {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		mu.Lock()
+		got = append(got, ev.ID)
+		mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	at := time.Date(2026, 12, 5, 18, 0, 0, 0, time.UTC)
+	for _, ev := range []activities.WebhookEvent{
+		{ID: "x/-77/shift_left_over/carol", Type: "action." + workflows.NotifyShiftLeftOver, ActionID: "x", Seq: -77, Message: "stays with Alice", OccurredAt: at},
+		{ID: "x/4/assigned/bob", Type: "action.assigned", ActionID: "x", Seq: 4, Message: "yours now", OccurredAt: at},
+	} {
+		body, err := json.Marshal(ev)
+		require.NoError(t, err)
+		require.NoError(t, store.WebhookFailed(ctx, models.WebhookDelivery{ID: ev.ID, ActionID: ev.ActionID, Seq: ev.Seq, Event: string(body), LastError: "503", LastAttemptAt: at}))
+	}
+	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
+	res, err := acts.Redeliver(ctx, "")
+	require.NoError(t, err)
+	require.Equal(t, activities.Redelivery{Sent: 1, Failed: 1, LastError: res.LastError}, res)
+	require.Equal(t, []string{"x/4/assigned/bob"}, got)
 }

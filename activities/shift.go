@@ -248,7 +248,10 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 	if a.Webhook == nil || a.Webhook.URL == "" {
 		return nil
 	}
-	return a.deliverAll(ctx, events) // once the inbox records are written
+	// Once the inbox records are written, each tried once: the shift handover waits on this to
+	// tell the supervisors of its next leftover, which a webhook that is down must not hold up.
+	a.deliverOnce(ctx, events)
+	return nil
 }
 
 // leftBecause says why a shift handover left an action where it was, naming its recipient.
