@@ -7,12 +7,14 @@ package keyuse
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -76,14 +78,24 @@ func Scan(ctx context.Context, c client.Client, namespace string) (Usage, error)
 			wid, rid := ex.GetExecution().GetWorkflowId(), ex.GetExecution().GetRunId()
 			found := map[string]bool{}
 			it := c.GetWorkflowHistory(ctx, wid, rid, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+			gone := false
 			for it.HasNext() {
 				e, err := it.Next()
+				var notFound *serviceerror.NotFound
+				if errors.As(err, &notFound) {
+					gone = true // deleted since it was listed (its retention ended): it needs no key
+					break
+				}
 				if err != nil {
 					return u, fmt.Errorf("reading history of %s run %s: %w", wid, rid, err)
 				}
 				keysIn(e.ProtoReflect(), found)
 			}
-			open := ex.GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING
+			if gone {
+				continue
+			}
+			// Open until it closes (running, or paused): a closed run has its close time.
+			open := ex.GetCloseTime() == nil
 			u.Runs++
 			if open {
 				u.Open++
