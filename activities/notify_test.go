@@ -86,13 +86,7 @@ func TestWebhookErrorLeavesTheURLsSecretsOut(t *testing.T) {
 func TestWebhookOfANotificationToNobodyIsItsEvent(t *testing.T) {
 	t.Parallel()
 	store := modelstest.Open(t, modelstest.SQLiteURL(t))
-	hook := &receiver{status: http.StatusOK}
-	srv := httptest.NewServer(hook)
-	t.Cleanup(srv.Close)
-	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(acts)
+	hook, acts, env := hooked(t, store)
 	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
 	for _, n := range []workflows.Notification{
 		{ActionID: "a1", Seq: 4, Kind: workflows.NotifyAssigned, Event: "extended", To: []string{"alice"}, ActorID: "alice", Cause: "request", Title: "Late checkout", Message: "due later", At: at},
@@ -291,13 +285,7 @@ func TestWebhookMessageTimesInTheTeamsZone(t *testing.T) {
 		_, err := store.SaveCalendar(ctx, models.TeamCalendar{TeamID: team, TimeZone: zone, Hours: `[{"day":"mon","open":"08:00","close":"18:00"}]`, Holidays: `[]`, UpdatedBy: "root"})
 		require.NoError(t, err)
 	}
-	hook := &receiver{status: http.StatusOK}
-	srv := httptest.NewServer(hook)
-	t.Cleanup(srv.Close)
-	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(acts)
+	hook, acts, env := hooked(t, store)
 	message := `"Late checkout" is running again, due 2026-12-03T17:30:00Z: guest back (handed over by 2026-12-03T09:00:00.5Z)`
 	for i, team := range []string{"paris", "tokyo", "night"} {
 		_, err := env.ExecuteActivity(acts.Notify, workflows.Notification{ActionID: "a" + team, Seq: int64(i + 2), Kind: workflows.NotifyAssigned, Event: "resumed",
@@ -338,13 +326,7 @@ func TestWebhookTellsStandInsInTheirOwnWords(t *testing.T) {
 	} {
 		require.NoError(t, store.SaveStaff(ctx, st))
 	}
-	hook := &receiver{status: http.StatusOK}
-	srv := httptest.NewServer(hook)
-	t.Cleanup(srv.Close)
-	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(acts)
+	hook, acts, env := hooked(t, store)
 	at := time.Date(2026, 12, 5, 20, 0, 0, 0, time.UTC)
 	for _, n := range []workflows.Notification{
 		{ActionID: "a1", Seq: 6, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"}, TeamID: team, ActorID: workflows.SystemActor,
@@ -403,4 +385,18 @@ func TestARefusedDeliveryGivesUpNoOther(t *testing.T) {
 	require.ErrorContains(t, err, "503")
 	var app *temporal.ApplicationError
 	require.False(t, errors.As(err, &app) && app.NonRetryable(), "retried: %v", err)
+}
+
+// hooked is the activities on store with a webhook to a receiver that answers 200, and a test
+// environment to run them in.
+func hooked(t *testing.T, store *models.Store) (*receiver, *activities.Activities, *testsuite.TestActivityEnvironment) {
+	t.Helper()
+	hook := &receiver{status: http.StatusOK}
+	srv := httptest.NewServer(hook)
+	t.Cleanup(srv.Close)
+	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	return hook, acts, env
 }
