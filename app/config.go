@@ -587,11 +587,13 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	defer stop(nil)
 	gate := worker.NewGate()
 	go func() {
-		if err := checkReadModel(run, store, sealer, c.DatabaseWait, log); err != nil {
+		if err := checkReadModel(run, store, sealer, c.DatabaseWait, log, gate.Tried); err != nil {
 			stop(err)
 			return
 		}
 		gate.Open()
+		gate.Tried()
+		log.Info("read model reached and checked: activities run")
 	}()
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs(), "webhook", webhookWhere(c.WebhookURL))
@@ -608,13 +610,21 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 // it: migrated (OpenCurrent), and opened by the keys (pii.Sealer.Check). A read model still away
 // after the wait (an outage that outlasts it, a mistyped host), or one that refuses, ends the
 // worker with the error, so that it is restarted rather than holding actions it cannot project.
-func checkReadModel(ctx context.Context, store *models.Store, sealer *pii.Sealer, wait time.Duration, log *slog.Logger) error {
+// tried is called when a try has failed.
+func checkReadModel(ctx context.Context, store *models.Store, sealer *pii.Sealer, wait time.Duration, log *slog.Logger, tried func()) error {
 	_, err := waitFor(ctx, wait, log, "read model", func() (struct{}, error) {
-		if err := checkSchema(ctx, store, log); err != nil {
-			return struct{}{}, err
+		err := checkSchema(ctx, store, log)
+		if err == nil {
+			err = sealer.Check(ctx)
 		}
-		return struct{}{}, sealer.Check(ctx)
+		if err != nil {
+			tried()
+		}
+		return struct{}{}, err
 	}, models.Unavailable)
+	if models.Unavailable(err) && ctx.Err() == nil {
+		return fmt.Errorf("the read model did not answer within HANDOVER_DATABASE_WAIT (%s): %w", wait, err)
+	}
 	return err
 }
 

@@ -618,6 +618,20 @@ func TestWorkerStartedDuringAReadModelOutageRunsItsWorkflows(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(tc.Close)
 
+	// An action projected by a worker that ran before the outage.
+	start1, stop1 := context.WithCancel(ctx)
+	ended1 := make(chan error, 1)
+	go func() { ended1 <- app.RunWorker(start1, cfg, log) }()
+	before := uuid.NewString()
+	_, err = tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(before), TaskQueue: workflows.TaskQueue},
+		workflows.ActionWorkflowName, workflows.StartInput{ActionID: before, Title: "Airport taxi", Category: "request", Priority: "normal",
+			OwnerID: "alice", TeamID: "frontdesk", DueAt: time.Now().Add(time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}})
+	require.NoError(t, err)
+	written := modelstest.Open(t, proxied)
+	require.Eventually(t, func() bool { _, err := written.GetAction(ctx, before); return err == nil }, 20*time.Second, 50*time.Millisecond)
+	stop1()
+	require.NoError(t, <-ended1)
+
 	proxy.cut()
 	runCtx, stop := context.WithCancel(ctx)
 	ended := make(chan error, 1)
@@ -626,6 +640,20 @@ func TestWorkerStartedDuringAReadModelOutageRunsItsWorkflows(t *testing.T) {
 		stop()
 		<-ended
 	})
+	// A command to it, on the worker started during the outage, is answered from the workflow
+	// once its projection has failed (its five quick tries, about 1.5 s), as by a worker that was
+	// running when the outage began: the gate fails them at once once the read model has been
+	// tried, where waiting at it held the workflow's task, and the commands and timers behind it,
+	// for the local activity's 10 s.
+	began := time.Now()
+	handle, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.ActionWorkflowID(before), UpdateName: workflows.UpdateNote,
+		Args:         []any{workflows.NoteInput{Actor: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}, Text: "called the guest"}, workflows.Idempotency{}},
+		WaitForStage: client.WorkflowUpdateStageCompleted})
+	require.NoError(t, err)
+	var noted workflows.State
+	require.NoError(t, handle.Get(ctx, &noted))
+	require.Less(t, time.Since(began), 5*time.Second, "answered once the projection failed")
+
 	id := uuid.NewString()
 	due := time.Now().Add(2 * time.Second)
 	_, err = tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(id), TaskQueue: workflows.TaskQueue},
@@ -651,11 +679,11 @@ func TestWorkerStartedDuringAReadModelOutageRunsItsWorkflows(t *testing.T) {
 	require.True(t, models.Unavailable(err), "away past the wait: %v", err)
 
 	proxy.restore()
-	store := modelstest.Open(t, proxied)
 	require.Eventually(t, func() bool {
-		a, err := store.GetAction(ctx, id)
-		return err == nil && a.Status == string(workflows.StatusChecking)
-	}, 30*time.Second, 100*time.Millisecond, "the projection lands once the read model is back")
+		a, err := written.GetAction(ctx, id)
+		b, errb := written.GetAction(ctx, before)
+		return err == nil && a.Status == string(workflows.StatusChecking) && errb == nil && b.Version == noted.Version
+	}, 30*time.Second, 100*time.Millisecond, "the projections land once the read model is back")
 
 	// One whose read model answers but cannot be served (not migrated) ends, saying what to do.
 	unmigrated := cfg
