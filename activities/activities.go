@@ -7,10 +7,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
@@ -29,6 +32,15 @@ type Activities struct {
 	Temporal client.Client
 	// Sealer opens customers' personal data for webhooks; nil sends it as stored.
 	Sealer *pii.Sealer
+}
+
+// logger is the activity's logger; outside an activity (an admin command's redelivery, a test
+// calling a method directly) one that drops what it is told.
+func logger(ctx context.Context) log.Logger {
+	if activity.IsActivity(ctx) {
+		return activity.GetLogger(ctx)
+	}
+	return log.NewStructuredLogger(slog.New(slog.DiscardHandler))
 }
 
 // ProjectAction writes the action's state, its new timeline events and the inbox records of its

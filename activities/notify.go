@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,7 +19,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
@@ -251,7 +249,7 @@ func (a *Activities) deliverAll(ctx context.Context, events []WebhookEvent) erro
 		sent, unrecorded := a.deliver(ctx, ev)
 		if unrecorded != nil {
 			// The delivery is retried (or done) all the same; only its record is behind.
-			activity.GetLogger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
+			logger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
 		}
 		var app *temporal.ApplicationError
 		if errors.As(sent, &app) && app.NonRetryable() {
@@ -271,10 +269,7 @@ const sendBudget = 15 * time.Second
 // to a receiver that is down nor to the activity's time running out, one left unsent then being
 // kept as well.
 func (a *Activities) deliverOnce(ctx context.Context, events []WebhookEvent) {
-	log := sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))
-	if activity.IsActivity(ctx) {
-		log = activity.GetLogger(ctx)
-	}
+	log := logger(ctx)
 	for _, ev := range events {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < sendBudget {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

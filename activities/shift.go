@@ -27,16 +27,16 @@ import (
 func (a *Activities) HandOverForShift(ctx context.Context, req workflows.ShiftHandoverRequest) (workflows.ShiftItemResult, error) {
 	if a.Store != nil {
 		// The shift's claims of the recipients still to come stay counted while it goes on.
-		if err := a.Store.RenewHandoverClaims(ctx, req.ShiftID); err != nil && activity.IsActivity(ctx) {
-			activity.GetLogger(ctx).Warn("renewing routing claims", "shift_id", req.ShiftID, "error", err)
+		if err := a.Store.RenewHandoverClaims(ctx, req.ShiftID); err != nil {
+			logger(ctx).Warn("renewing routing claims", "shift_id", req.ShiftID, "error", err)
 		}
 	}
 	r, err := a.handOverForShift(ctx, req)
 	if err == nil && a.Store != nil {
 		// Answered: the handover waits for its recipient in the read model now, or will never be
 		// made. Routing's claim of the recipient (if routing chose them) has done its work.
-		if err := a.Store.ReleaseHandoverClaim(ctx, req.ActionID, req.ShiftID); err != nil && activity.IsActivity(ctx) {
-			activity.GetLogger(ctx).Warn("releasing a routing claim", "action_id", req.ActionID, "error", err)
+		if err := a.Store.ReleaseHandoverClaim(ctx, req.ActionID, req.ShiftID); err != nil {
+			logger(ctx).Warn("releasing a routing claim", "action_id", req.ActionID, "error", err)
 		}
 	}
 	return r, err
