@@ -666,41 +666,38 @@ func Migrate(ctx context.Context, c Config, log *slog.Logger) (models.Migrated, 
 // Reproject rebuilds the read model in store from the action workflows of the configured Temporal
 // service (`handover admin reproject`).
 func Reproject(ctx context.Context, c Config, store *models.Store, log *slog.Logger) (reproject.Result, error) {
-	keys, err := c.Keyring()
-	if err != nil {
-		return reproject.Result{}, err
-	}
-	tel, err := telemetry.New(ctx, c.Telemetry("handover-admin"))
-	if err != nil {
-		return reproject.Result{}, err
-	}
-	defer tel.Shutdown(context.Background())
-	tc, err := c.dialTemporal(ctx, log, tel, keys)
-	if err != nil {
-		return reproject.Result{}, err
-	}
-	defer tc.Close()
-	return reproject.Run(ctx, tc, c.TemporalNamespace, keys, store, log)
+	return onTemporal(ctx, c, log, func(tc client.Client, keys *codec.Keyring) (reproject.Result, error) {
+		return reproject.Run(ctx, tc, c.TemporalNamespace, keys, store, log)
+	})
 }
 
 // KeyUsage reads every workflow history the configured Temporal keeps and counts, for each
 // encryption key, the runs that still hold payloads under it (keyuse.Scan).
 func KeyUsage(ctx context.Context, c Config, log *slog.Logger) (keyuse.Usage, error) {
+	return onTemporal(ctx, c, log, func(tc client.Client, _ *codec.Keyring) (keyuse.Usage, error) {
+		return keyuse.Scan(ctx, tc, c.TemporalNamespace)
+	})
+}
+
+// onTemporal runs an admin command's work with a client of the configured Temporal service (its
+// payloads opened with the configured keys, its calls measured as the handover-admin service's).
+func onTemporal[T any](ctx context.Context, c Config, log *slog.Logger, work func(client.Client, *codec.Keyring) (T, error)) (T, error) {
+	var none T
 	keys, err := c.Keyring()
 	if err != nil {
-		return keyuse.Usage{}, err
+		return none, err
 	}
 	tel, err := telemetry.New(ctx, c.Telemetry("handover-admin"))
 	if err != nil {
-		return keyuse.Usage{}, err
+		return none, err
 	}
 	defer tel.Shutdown(context.Background())
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
-		return keyuse.Usage{}, err
+		return none, err
 	}
 	defer tc.Close()
-	return keyuse.Scan(ctx, tc, c.TemporalNamespace)
+	return work(tc, keys)
 }
 
 // dialTemporal connects a production process to the configured Temporal service.
