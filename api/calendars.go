@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -35,14 +34,10 @@ func (s *server) teamCalendar(ctx context.Context, teamID string) (*calendar.Cal
 	if err != nil {
 		return nil, nil, err
 	}
-	cal := calendar.Calendar{TimeZone: row.TimeZone}
-	if err := json.Unmarshal([]byte(row.Hours), &cal.Hours); err != nil {
-		return nil, nil, fmt.Errorf("decoding the hours of team %s: %w", teamID, err)
+	cal, err := row.Calendar()
+	if err != nil {
+		return nil, nil, err
 	}
-	if err := json.Unmarshal([]byte(row.Holidays), &cal.Holidays); err != nil {
-		return nil, nil, fmt.Errorf("decoding the holidays of team %s: %w", teamID, err)
-	}
-	cal = cal.Normalized()
 	return &cal, &row, nil
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/handover/handover/calendar"
 )
 
 // TeamCalendar is a team's opening hours. Hours and Holidays are JSON lists, as the calendar
@@ -20,6 +22,44 @@ type TeamCalendar struct {
 	Holidays  string
 	UpdatedBy string
 	UpdatedAt time.Time
+}
+
+// Calendar is the stored calendar in the form the calendar package counts with, normalised.
+func (c TeamCalendar) Calendar() (calendar.Calendar, error) {
+	cal := calendar.Calendar{TimeZone: c.TimeZone}
+	if err := json.Unmarshal([]byte(c.Hours), &cal.Hours); err != nil {
+		return calendar.Calendar{}, fmt.Errorf("decoding the hours of team %s: %w", c.TeamID, err)
+	}
+	if err := json.Unmarshal([]byte(c.Holidays), &cal.Holidays); err != nil {
+		return calendar.Calendar{}, fmt.Errorf("decoding the holidays of team %s: %w", c.TeamID, err)
+	}
+	return cal.Normalized(), nil
+}
+
+// openClocks are the business-time clocks of the teams with opening hours (of teamID alone, when
+// it is set), read with db, for the report's open time. A calendar this build cannot count with
+// is left out, so that its team counts around the clock (as TeamZone gives such a team UTC)
+// rather than failing the report of every team.
+func openClocks(db *gorm.DB, teamID string) (map[string]*calendar.Clock, error) {
+	var rows []TeamCalendar
+	q := db.Model(&TeamCalendar{})
+	if teamID != "" {
+		q = q.Where("team_id = ?", teamID)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("reading the teams' calendars: %w", err)
+	}
+	clocks := make(map[string]*calendar.Clock, len(rows))
+	for _, row := range rows {
+		cal, err := row.Calendar()
+		if err != nil {
+			continue
+		}
+		if k, err := cal.Compile(); err == nil {
+			clocks[row.TeamID] = k
+		}
+	}
+	return clocks, nil
 }
 
 // GetCalendar loads a team's calendar; ErrNotFound when it has none.

@@ -31,6 +31,12 @@ type ReportFigures struct {
 	// TimeToAccept percentiles, in seconds, over accepted handovers; nil when none.
 	TimeToAcceptP50 *float64 `json:"time_to_accept_p50_seconds"`
 	TimeToAcceptP90 *float64 `json:"time_to_accept_p90_seconds"`
+	// TimeToAcceptOpen percentiles, in seconds, count only the opening hours of the action's team
+	// (its calendar as it stands when the report is made; all of the time for a team without one),
+	// as a handover's window to answer counts them: a handover made at closing time and accepted
+	// at the next opening took no open time. Nil when none was accepted.
+	TimeToAcceptOpenP50 *float64 `json:"time_to_accept_open_p50_seconds"`
+	TimeToAcceptOpenP90 *float64 `json:"time_to_accept_open_p90_seconds"`
 	// Completed counts the completions that followed these handovers (each counts with the last
 	// handover made before it), however long after the window; OnTime of them before the action
 	// ever reached its due time (an extension made at the check, or a "done" given at it, is not
@@ -49,6 +55,7 @@ type ReportFigures struct {
 	TimeHeld map[string]*HeldFigures `json:"time_held_by_person"`
 
 	acceptSeconds []float64
+	acceptOpen    []float64 // the open time of each of acceptSeconds
 	ratings       []int
 	actions       map[string]bool
 }
@@ -238,6 +245,10 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 	if err := q.Order("handovers.requested_at, handovers.id").Scan(&rows).Error; err != nil {
 		return r, fmt.Errorf("reading handovers for the report: %w", err)
 	}
+	clocks, err := openClocks(db, teamID)
+	if err != nil {
+		return r, err
+	}
 	groups := func(situation, team string) []*ReportFigures {
 		if r.BySituation[situation] == nil {
 			r.BySituation[situation] = newFigures()
@@ -264,7 +275,13 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 			case "accepted":
 				g.Accepted++
 				if h.RespondedAt != nil {
-					g.acceptSeconds = append(g.acceptSeconds, h.RespondedAt.Sub(h.RequestedAt).Seconds())
+					elapsed := h.RespondedAt.Sub(h.RequestedAt)
+					open := elapsed
+					if k := clocks[h.TeamID]; k != nil {
+						open = k.Between(h.RequestedAt, *h.RespondedAt)
+					}
+					g.acceptSeconds = append(g.acceptSeconds, elapsed.Seconds())
+					g.acceptOpen = append(g.acceptOpen, open.Seconds())
 				}
 			case "declined":
 				g.Declined++
@@ -476,6 +493,9 @@ func (g *ReportFigures) finish() {
 		sort.Float64s(g.acceptSeconds)
 		p50, p90 := percentile(g.acceptSeconds, 0.5), percentile(g.acceptSeconds, 0.9)
 		g.TimeToAcceptP50, g.TimeToAcceptP90 = &p50, &p90
+		sort.Float64s(g.acceptOpen)
+		open50, open90 := percentile(g.acceptOpen, 0.5), percentile(g.acceptOpen, 0.9)
+		g.TimeToAcceptOpenP50, g.TimeToAcceptOpenP90 = &open50, &open90
 	}
 	if g.Completed > 0 {
 		rate := float64(g.CompletedOnTime) / float64(g.Completed)

@@ -243,6 +243,60 @@ func TestReportTimeHeldCountsActionsOnce(t *testing.T) {
 	})
 }
 
+// Time to accept is given twice: elapsed, and in the opening hours of the action's team, as its
+// window to answer counts them. A desk open Monday to Friday 08:00-18:00 (London, GMT in
+// November) handed over at 17:50 on Friday and accepted at 08:10 on Monday took 62 h 20 m, of
+// which 20 minutes open. A team without opening hours, and one whose calendar cannot be counted
+// with, count all of it.
+func TestReportTimeToAcceptInOpeningHours(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		b := reportTestBundle{t: t, store: store}
+		hours := `[{"day":"mon","open":"08:00","close":"18:00"},{"day":"tue","open":"08:00","close":"18:00"},` +
+			`{"day":"wed","open":"08:00","close":"18:00"},{"day":"thu","open":"08:00","close":"18:00"},{"day":"fri","open":"08:00","close":"18:00"}]`
+		for team, zone := range map[string]string{"desk": "Europe/London", "lost": "Nowhere/Town"} {
+			require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: team}))
+			_, err := store.SaveCalendar(ctx, models.TeamCalendar{TeamID: team, TimeZone: zone, Hours: hours, Holidays: `[]`, UpdatedBy: "root"})
+			require.NoError(t, err)
+		}
+		overWeekend := func(id string) models.Handover {
+			h := rated(id, 8*60+50, 0, "") // Friday 17:50
+			monday := minute(3*24*60 - 50) // Monday 08:10
+			h.RespondedAt = &monday
+			return h
+		}
+		quick := rated("h2", 60, 0, "") // Friday 10:00, a minute
+		quick.Situation = "quiet"
+		b.project("a-desk", "desk", overWeekend("h1"), quick)
+		b.project("a-night", "night", overWeekend("h1"))
+		b.project("a-lost", "lost", overWeekend("h1"))
+
+		weekend := (62*time.Hour + 20*time.Minute).Seconds()
+		r, err := store.HandoverReport(ctx, minute(0), minute(4*24*60), "")
+		require.NoError(t, err)
+		desk := r.ByTeam["desk"]
+		require.InDelta(t, (weekend+60)/2, *desk.TimeToAcceptP50, 0.001, "elapsed: the midpoint of 1 minute and 62 h 20 m")
+		require.InDelta(t, (20*60+60)/2, *desk.TimeToAcceptOpenP50, 0.001, "open: the midpoint of 1 and 20 minutes")
+		require.InDelta(t, 60+0.9*(20*60-60), *desk.TimeToAcceptOpenP90, 0.001)
+		for _, team := range []string{"night", "lost"} {
+			f := r.ByTeam[team]
+			require.InDelta(t, weekend, *f.TimeToAcceptP50, 0.001, team)
+			require.InDelta(t, weekend, *f.TimeToAcceptOpenP50, 0.001, "%s counts around the clock", team)
+		}
+		require.InDelta(t, 60, *r.BySituation["quiet"].TimeToAcceptOpenP50, 0.001)
+		require.InDelta(t, (20*60+weekend)/2, *r.Overall.TimeToAcceptOpenP50, 0.001, "1 and 20 minutes, then twice 62 h 20 m")
+
+		one, err := store.HandoverReport(ctx, minute(0), minute(4*24*60), "desk")
+		require.NoError(t, err)
+		require.Equal(t, desk.TimeToAcceptOpenP50, one.Overall.TimeToAcceptOpenP50, "one team's report counts with its calendar")
+
+		// None accepted: no figure, as for elapsed time.
+		empty, err := store.HandoverReport(ctx, minute(-60), minute(0), "")
+		require.NoError(t, err)
+		require.Nil(t, empty.Overall.TimeToAcceptOpenP50)
+	})
+}
+
 // The review of all teams and of one reads the same figures from the window's handovers and their
 // timelines: escalations by the reason in their data, completions, time held; and the window's
 // handovers are found by their time (an index, not a read of every handover ever made).
