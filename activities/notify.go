@@ -398,10 +398,13 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 			role = workflows.RoleSupervisor
 		}
 	}
-	why := "" // why the alert came to those it passed to, said to them
+	passed := n.Message // what those it passes to read, before why
+	why := ""           // why the alert came to those it passed to, said to them
 	if role != n.ToRole {
-		// Written for the hander ("which you handed to..."): the supervisors hear why it is theirs.
-		why = fmt.Sprintf(" (It comes to you because %s, who handed it over, is off shift or no longer in the team: check it in their place.)", who)
+		// Written for the hander ("which you handed to..."): the supervisors read who handed it,
+		// and why it is theirs.
+		passed = workflows.ForStandIn(n, who)
+		why = fmt.Sprintf(" (It comes to you because %s is off shift or no longer in the team: check it in their place.)", who)
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
 	// next one, so that an alert meant for someone reaches someone. So does an escalation whose
@@ -459,7 +462,7 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	for _, id := range recipients {
 		message := n.Message
 		if passedTo[id] && !slices.Contains(n.To, id) && !pii.IsSealed(message) {
-			message += why
+			message = passed + why
 		}
 		records = append(records, models.Notification{
 			RecipientID: id, ActionID: n.ActionID, Seq: n.Seq, Kind: n.Kind, ActorID: n.ActorID,

@@ -173,7 +173,8 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	env.RegisterActivity(acts)
 	ask := func(seq int64) []string {
 		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"}, TeamID: team,
-			ActorID: workflows.SystemActor, Cause: "timer", Title: "Noise complaint 301", Message: "check it was done", At: time.Date(2026, 12, 4, 20, 55, 0, 0, time.UTC)}
+			ActorID: workflows.SystemActor, Cause: "timer", Title: "Noise complaint 301", Message: `"Noise complaint 301", which you handed to Bob, still waits for your check: check it was done.`,
+			At: time.Date(2026, 12, 4, 20, 55, 0, 0, time.UTC)}
 		_, err := env.ExecuteActivity(acts.Notify, n)
 		require.NoError(t, err)
 		var told []string
@@ -195,11 +196,12 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	require.Equal(t, []string{"sam", "carol"}, ask(5), "off shift: the supervisors too")
 	told, err := store.ListNotifications(ctx, "carol", 1)
 	require.NoError(t, err)
-	require.Equal(t, "check it was done (It comes to you because Sam, who handed it over, is off shift or no longer in the team: check it in their place.)", told[0].Message,
-		"the words written for the hander say why they reach the supervisor")
+	require.Equal(t, `"Noise complaint 301", which Sam handed to Bob, still waits for their check: check it was done.`+
+		" (It comes to you because Sam is off shift or no longer in the team: check it in their place.)", told[0].Message,
+		"the words written for the hander, said to the supervisor: who handed it, and why it reaches them")
 	mine, err := store.ListNotifications(ctx, "sam", 1)
 	require.NoError(t, err)
-	require.Equal(t, "check it was done", mine[0].Message, "the hander's own words as they were")
+	require.Equal(t, `"Noise complaint 301", which you handed to Bob, still waits for your check: check it was done.`, mine[0].Message, "the hander's own words as they were")
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", sam, []string{"on_shift"}, false))
 	moved := sam
 	moved.TeamID = &other
@@ -330,7 +332,7 @@ func TestWebhookTellsStandInsInTheirOwnWords(t *testing.T) {
 	at := time.Date(2026, 12, 5, 20, 0, 0, 0, time.UTC)
 	for _, n := range []workflows.Notification{
 		{ActionID: "a1", Seq: 6, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"}, TeamID: team, ActorID: workflows.SystemActor,
-			Cause: "timer", Title: "Noise complaint 301", Message: "which you handed to Bob: check it was done", At: at},
+			Cause: "timer", Title: "Noise complaint 301", Message: `"Noise complaint 301", which you handed to Bob, is due: check it was done.`, At: at},
 		{ActionID: "a2", Seq: 4, Kind: workflows.NotifyEscalated, Event: "escalated", To: []string{"nina"}, ToRole: workflows.RoleSupervisor, TeamID: night,
 			ActorID: workflows.SystemActor, Cause: "timer", Title: "Broken heating 12", Message: "escalated to supervisor", At: at},
 	} {
@@ -346,8 +348,9 @@ func TestWebhookTellsStandInsInTheirOwnWords(t *testing.T) {
 		got = append(got, told{ev.ID, ev.Message, ev.Recipients})
 	}
 	require.ElementsMatch(t, []told{
-		{"a1/6/check_asked/sam", "which you handed to Bob: check it was done", []string{"sam"}},
-		{"a1/6/check_asked/sam/stand-in", "which you handed to Bob: check it was done (It comes to you because Sam, who handed it over, is off shift or no longer in the team: check it in their place.)", []string{"carol"}},
+		{"a1/6/check_asked/sam", `"Noise complaint 301", which you handed to Bob, is due: check it was done.`, []string{"sam"}},
+		{"a1/6/check_asked/sam/stand-in", `"Noise complaint 301", which Sam handed to Bob, is due: check it was done.` +
+			" (It comes to you because Sam is off shift or no longer in the team: check it in their place.)", []string{"carol"}},
 		{"a2/4/escalated/nina", "escalated to supervisor", []string{"nina"}},
 		{"a2/4/escalated/nina/stand-in", "escalated to supervisor (It comes to you because the team has no active supervisor.)", []string{"dave"}},
 	}, got)

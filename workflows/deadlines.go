@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -195,4 +196,20 @@ func spanWords(d time.Duration, days, seconds bool) string {
 		parts = append(parts, fmt.Sprintf("%d min", m))
 	}
 	return strings.Join(parts, " ")
+}
+
+// ForStandIn rewords a check_asked message written for the person who handed the action over
+// ("which you handed to Bob Brown", "still waits for your check") for those asked to check it in
+// their place, hander being who handed it: "which Alice Adams handed to Bob Brown", "still waits
+// for their check". The message is the workflow's, as recorded in its history, so the activity
+// that tells the stand-ins rewords it at delivery and no workflow changes. A message of another
+// kind or shape comes back as it is.
+func ForStandIn(n Notification, hander string) string {
+	title := strconv.Quote(n.Title) // as the messages give it, with %q
+	rest, ok := strings.CutPrefix(n.Message, title+", which you handed to ")
+	if n.Kind != NotifyCheckAsked || !ok || hander == "" {
+		return n.Message
+	}
+	rest = strings.Replace(rest, ", still waits for your check:", ", still waits for their check:", 1)
+	return title + ", which " + hander + " handed to " + rest
 }

@@ -1,0 +1,55 @@
+package workflows_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/workflows"
+)
+
+// The check asked of the person who handed an action over, at its due time and again after, is
+// reworded for those asked in their place: they read who handed it, not "you". Other messages,
+// and the hander's own, are left as they are. The title may hold quotes and commas.
+func TestForStandInNamesTheHander(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("stand-in")
+	in.Title = `Room 12: "no hot water", which you handed to nobody`
+	in.DueAt = now.Add(2 * time.Hour)
+	s, _ := workflows.NewState(in, now)
+	toBob := onShift("bob", 1)
+	toBob.Name = "Bob Brown"
+	workflows.ApplyHandover(&s, handoverTo(toBob), now.Add(time.Minute))
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "on it"}, now.Add(2*time.Minute))
+	s.TakeOutbox()
+
+	asked := func(kind string, at time.Time) workflows.Notification {
+		t.Helper()
+		s.Fire(kind, at)
+		for _, n := range s.TakeOutbox() {
+			if n.Kind == workflows.NotifyCheckAsked {
+				return n
+			}
+		}
+		t.Fatalf("%s asked for no check", kind)
+		return workflows.Notification{}
+	}
+	due := asked(workflows.DeadlineDue, in.DueAt)
+	require.Equal(t, `"Room 12: \"no hot water\", which you handed to nobody", which you handed to Bob Brown, is due: check it was done.`, due.Message)
+	require.Equal(t, `"Room 12: \"no hot water\", which you handed to nobody", which Alice Adams handed to Bob Brown, is due: check it was done.`,
+		workflows.ForStandIn(due, "Alice Adams"))
+	again := asked(workflows.DeadlineCheckReminder, in.DueAt.Add(time.Hour))
+	require.Equal(t, `"Room 12: \"no hot water\", which you handed to nobody", which Alice Adams handed to Bob Brown, still waits for their check: check it was done.`,
+		workflows.ForStandIn(again, "Alice Adams"))
+
+	for _, n := range []workflows.Notification{
+		{Kind: workflows.NotifyFollowUp, Title: due.Title, Message: due.Message}, // another kind
+		{Kind: workflows.NotifyCheckAsked, Title: "Other", Message: due.Message}, // another action's words
+		{Kind: workflows.NotifyCheckAsked, Title: due.Title, Message: "owned by Bob Brown, is due"},
+	} {
+		require.Equal(t, n.Message, workflows.ForStandIn(n, "Alice Adams"))
+	}
+	require.Equal(t, due.Message, workflows.ForStandIn(due, ""), "nobody named: as written")
+}
