@@ -265,7 +265,12 @@ func newAdminCmd() *cobra.Command {
 // keyReport says, key by key, what still needs each one: the current key, the earlier keys this
 // process holds, then any other key a history or a customer key names (one nothing here can open).
 func keyReport(u keyuse.Usage, current string, old []string, wrapped map[string]int64) []string {
-	lines := []string{fmt.Sprintf("%d workflow run(s) read, %d open; Temporal keeps a closed run's history for %s", u.Runs, u.Open, daysText(u.Retention))}
+	customers := int64(0)
+	for _, n := range wrapped {
+		customers += n
+	}
+	lines := []string{fmt.Sprintf("%d workflow run(s) read, %d open; Temporal keeps a closed run's history for %s; %d customer key(s) stored",
+		u.Runs, u.Open, daysText(u.Retention), customers)}
 	ids := append([]string{current}, old...)
 	for _, k := range u.Keys {
 		if !slices.Contains(ids, k.ID) {
