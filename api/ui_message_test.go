@@ -72,13 +72,16 @@ func TestTimeRefusalInFormWords(t *testing.T) {
 // due, one 20 s past is overdue.
 func TestHumanDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		20 * time.Second:              "in under a minute",
-		-20 * time.Second:             "under a minute ago",
-		0:                             "in under a minute",
-		90 * time.Second:              "in 2m",
-		-3 * time.Minute:              "3m ago",
-		2*time.Hour + 5*time.Minute:   "in 2h 5m",
-		-(50*time.Hour + time.Minute): "2 days ago",
+		20 * time.Second:                 "in under a minute",
+		-20 * time.Second:                "under a minute ago",
+		0:                                "in under a minute",
+		90 * time.Second:                 "in 2m",
+		-3 * time.Minute:                 "3m ago",
+		2*time.Hour + 5*time.Minute:      "in 2h 5m",
+		-(50*time.Hour + time.Minute):    "2 days ago",
+		-(5*24*time.Hour + 20*time.Hour): "6 days ago", // to the nearest day, not down
+		5*24*time.Hour + 11*time.Hour:    "in 5 days",
+		60 * time.Hour:                   "in 3 days", // half a day up, as the page's script rounds
 	} {
 		require.Equal(t, want, humanDuration(d), d.String())
 	}

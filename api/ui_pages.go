@@ -111,7 +111,9 @@ func spanText(d time.Duration) string {
 	case d < 48*time.Hour:
 		return hoursMinutes(d)
 	}
-	return fmt.Sprintf("%d days", int(d.Hours()/24))
+	// To the nearest day: 5 days 20 hours overdue reads "6 days", not "5 days", which understated
+	// it by almost a day.
+	return fmt.Sprintf("%d days", int((d+12*time.Hour)/(24*time.Hour)))
 }
 
 // heldText says a span as spanText does, but keeps the hours of two days and more ("2 days 5h"):

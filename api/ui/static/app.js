@@ -30,7 +30,7 @@
     var m = Math.round(ms / 60000);
     if (m < 60) { return m + "m"; }
     if (m < 48 * 60) { return Math.floor(m / 60) + "h " + (m % 60) + "m"; }
-    return Math.floor(m / 1440) + " days";
+    return Math.round(m / 1440) + " days";
   }
   function relative() {
     document.querySelectorAll("[data-rel]").forEach(function (el) {
