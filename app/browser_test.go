@@ -675,6 +675,10 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	focusable, err := chromedp.Run(admin.ctx, chromedp.Evaluate[int](`document.querySelectorAll('table[tabindex]').length`))
 	require.NoError(t, err)
 	require.Zero(t, focusable, "a table that fits takes no focus")
+	// A title pasted as one long word (a booking link) wraps rather than widening the page.
+	var linked action
+	longTitle := "Refund https://www.booking.example.com/reservations/confirmation/ABC123456789"
+	require.Equal(t, http.StatusCreated, as(t, st, "erin").call(http.MethodPost, "/api/v1/actions", merge(newAction("erin"), "title", longTitle), &linked))
 	erin := newBrowser(t, alloc, st.URL, dir)
 	erin.do(chromedp.EmulateViewport(375, 740))
 	erin.signIn("erin")
@@ -683,6 +687,14 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	width, err := chromedp.Run(erin.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
 	require.NoError(t, err)
 	require.LessOrEqual(t, width, 375.0, "nothing overflows a phone-width screen")
+	for _, path := range []string{"/actions/" + linked.ID, "/find?q=booking.example"} {
+		erin.do(chromedp.Navigate(st.URL+path), chromedp.WaitVisible(chromedp.CSS(`main`)))
+		require.Contains(t, erin.text(`main`), longTitle)
+		width, err := chromedp.Run(erin.ctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
+		require.NoError(t, err)
+		require.LessOrEqual(t, width, 375.0, "%s: a long title overflows a phone-width screen", path)
+	}
+	erin.do(chromedp.Navigate(st.URL+"/inbox"), chromedp.WaitVisible(chromedp.CSS(`section[aria-labelledby=h-owned]`)))
 	// What a thumb taps is a thumb's height: the header's links and buttons, the quiet buttons,
 	// the panels' summaries.
 	small, err := chromedp.Run(erin.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.top nav a, .top button, button.quiet, details > summary')]
