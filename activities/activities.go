@@ -66,9 +66,11 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	for _, n := range p.Notifications {
 		if n.Kind == workflows.NotifyCustomerMessage && !res.Webhooks && p.State.OwnerID != "" {
 			// No integration delivers messages to customers here: the owner is asked to tell the
-			// customer (the message itself, sealed, is on the timeline, not in the inbox).
+			// customer (the message itself, sealed, is on the timeline, not in the inbox), naming
+			// which entry of the timeline it is: an acceptance and a completion a minute apart each
+			// send one, and two tasks alike read as one told twice.
 			n.To = []string{p.State.OwnerID}
-			n.Message = fmt.Sprintf("Tell the customer of %q what the timeline's message to them says: no integration sends customers messages here.", p.State.Title)
+			n.Message = fmt.Sprintf("Tell the customer of %q what the timeline's message to them says (entry %d): no integration sends customers messages here.", p.State.Title, n.Seq)
 		}
 		records, _, err := a.inboxRecords(ctx, n)
 		if err != nil {

@@ -532,6 +532,14 @@ func webCreateUnrouted(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Regexp(t, `nobody could take it on \(none of the 2 agents with authority 1 or more is on shift\), so it is unassigned`, page)
+	require.Contains(t, page, `<dd id="action-customer">G-6</dd>`, "a customer by reference alone")
+
+	// An action for no customer in particular (a wake-up call) says so, not an empty heading.
+	resp, _ = w.do(http.MethodPost, "/actions", url.Values{"csrf": {csrf}, "title": {"Wake-up call room 101"},
+		"category": {"request"}, "priority": {"normal"}, "due_in": {"1h"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, page, `<dd id="action-customer"><span class="empty">none given</span></dd>`)
 }
 
 // An action at its due time no handover passes on: ending the shift, and the form to hand it

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -178,7 +179,7 @@ func TestCustomerMessageWithoutIntegrationGoesToTheOwner(t *testing.T) {
 		return []*step{
 			{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))},
 			{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}},
-			{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}},
+			{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done", CustomerMessage: "Your checkout is at 2pm."}},
 		}
 	}
 	b := setup(t)
@@ -191,7 +192,17 @@ func TestCustomerMessageWithoutIntegrationGoesToTheOwner(t *testing.T) {
 			tasks = append(tasks, n.Message)
 		}
 	}
-	require.Equal(t, []string{`Tell the customer of "Late checkout" what the timeline's message to them says: no integration sends customers messages here.`}, tasks)
+	// One task for each message (the acceptance's and the completion's), each naming its entry.
+	events, err := b.store.ListEvents(context.Background(), "t1")
+	require.NoError(t, err)
+	var want []string
+	for _, e := range events {
+		if e.Type == workflows.EventCustomerTold {
+			want = append(want, fmt.Sprintf(`Tell the customer of "Late checkout" what the timeline's message to them says (entry %d): no integration sends customers messages here.`, e.Seq))
+		}
+	}
+	require.Len(t, want, 2)
+	require.ElementsMatch(t, want, tasks)
 
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	t.Cleanup(hook.Close)
