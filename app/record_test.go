@@ -28,7 +28,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v22-"
+const historyPrefix = "v23-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -101,7 +101,7 @@ func TestRecordHistories(t *testing.T) {
 	record("handover_declined_refused", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusForbidden, alice.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I take it on"}, nil))
-		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "off shift soon"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "Off shift soon."}, nil))
 	})
 	recordFrom("pause_resume", dueSoon("2s"), func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
@@ -125,7 +125,7 @@ func TestRecordHistories(t *testing.T) {
 	record("withdrawn_followed_up", func(id string) {
 		path := "/api/v1/actions/" + id
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "to_id", "erin"), nil))
-		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover/withdraw", map[string]any{"reason": "meant for bob"}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover/withdraw", map[string]any{"reason": "Meant for bob.\nHe has the booking."}, nil))
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", merge(handoverBody, "follow_up_in", "1s"), nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		require.Eventually(t, func() bool {

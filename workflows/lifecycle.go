@@ -523,7 +523,7 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		// A supervisor's shift handover: the outgoing person may have gone; say who asks.
 		asks = fmt.Sprintf("%s passes you %s's %q in a shift handover", s.who(in.StartedBy), s.who(h.FromID), s.Title)
 	}
-	why := h.Reason
+	why := s.clause(h.Reason)
 	if s.revision >= 9 && h.ShiftHandoverID != "" {
 		// The reason of a shift handover is "shift handover": say it once, and give the shift's
 		// notes, which are what the recipient works from.
@@ -532,7 +532,7 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		}
 		why = "no notes for the shift"
 		if !blank(h.Notes.Summary) {
-			why = "shift notes: " + shortened(strings.TrimSpace(h.Notes.Summary), 300)
+			why = "shift notes: " + shortened(s.clause(strings.TrimSpace(h.Notes.Summary)), 300)
 		}
 	}
 	s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "",
@@ -723,7 +723,7 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 		"handover_id": h.ID, "from_id": h.FromID, "reason": in.Reason,
 	})
 	s.notify(ev, NotifyHandoverDeclined, []string{h.FromID}, "",
-		fmt.Sprintf("%s declined %q: %s. You still own it.", s.who(h.ToID), s.Title, in.Reason))
+		fmt.Sprintf("%s declined %q: %s. You still own it.", s.who(h.ToID), s.Title, s.clause(in.Reason)))
 	return []Event{ev}
 }
 
@@ -767,14 +767,14 @@ func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
 			whose = s.who(h.FromID) + "'s"
 		}
 		s.notify(ev, NotifyHandoverWithdrawn, []string{h.ToID}, "",
-			fmt.Sprintf("%s withdrew %s handover of %q to you: %s. %s keeps it.", s.who(in.Actor.ID), whose, s.Title, in.Reason, s.who(s.OwnerID)))
+			fmt.Sprintf("%s withdrew %s handover of %q to you: %s. %s keeps it.", s.who(in.Actor.ID), whose, s.Title, s.clause(in.Reason), s.who(s.OwnerID)))
 		if in.Actor.ID != h.FromID {
 			keeps := "You keep it."
 			if s.OwnerID != h.FromID {
 				keeps = s.who(s.OwnerID) + " keeps it."
 			}
 			s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID}, "",
-				fmt.Sprintf("%s withdrew your handover of %q to %s: %s. %s", s.who(in.Actor.ID), s.Title, s.who(h.ToID), in.Reason, keeps))
+				fmt.Sprintf("%s withdrew your handover of %q to %s: %s. %s", s.who(in.Actor.ID), s.Title, s.who(h.ToID), s.clause(in.Reason), keeps))
 		}
 		return []Event{ev}
 	}
@@ -1000,6 +1000,28 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		events = append(events, s.escalateTo(now, in.Actor.ID, EscalationNotDone, s.notDoneReason(in.Notes), floor)...)
 	}
 	return events
+}
+
+// clause is a person's text (a reason, notes) as a clause inside a sentence the workflow writes,
+// "declined %q: %s. You still own it.". From revision 19 its lines run on, joined by " / " (an
+// action's own summary and the shift's notes after it, a paragraph apart, ran together as one
+// sentence in an inbox, which shows no line breaks), and the full stops it ends with give way to
+// the sentence's own (it read "on a call.. You still own it.").
+func (s *State) clause(text string) string {
+	if s.revision < 19 {
+		return text
+	}
+	var lines []string
+	for line := range strings.Lines(text) {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	joined := strings.Join(lines, " / ")
+	if cut := strings.TrimRight(joined, "."); cut != "" {
+		return cut
+	}
+	return joined
 }
 
 // shortened is text cut to at most n characters, marked where it was cut.

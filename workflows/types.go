@@ -596,7 +596,10 @@ func (s *State) WithHander(id string) {
 // extends, claims, completes or cancels it: escalation_handled): it left their list without a word.
 // Revision 18 says a span under 10 minutes to the second in the reasons and reminders it writes
 // (a drill's check_within of 90s read "within 2 min").
-const CurrentRevision = 18
+// Revision 19 runs the lines of a person's text on with " / " where a sentence it writes quotes
+// it (a shift handover's request: the action's own summary, then the shift's notes), and lets the
+// full stop a reason ends with stand for the sentence's own ("on a call.. You still own it").
+const CurrentRevision = 19
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
