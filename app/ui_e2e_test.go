@@ -810,7 +810,7 @@ func webStaleDecision(t *testing.T, st *app.Stack) {
 
 // The recipient of an accepted handover rates it from the action page, once.
 func webFeedback(t *testing.T, st *app.Stack) {
-	out, in, _, outID, inID := teamOf3(t, st)
+	out, in, sup, outID, inID := teamOf3(t, st)
 	var a action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), &a))
@@ -845,6 +845,12 @@ func webFeedback(t *testing.T, st *app.Stack) {
 		"the due time waits: the page says the time left, not a due time that passes")
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Regexp(t, `<span class="due">[^<]+ left once resumed</span>`, page, "and so does the inbox")
+	// A due time the supervisor sets as a time while it is paused stays where it was given, and
+	// the page says so, as the inbox does.
+	fixed := time.Now().Add(6 * time.Hour).UTC().Format(time.RFC3339)
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/extend", map[string]any{"due_at": fixed, "reason": "guest asked"}, nil))
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Regexp(t, `<dd id="action-due"><time datetime="`+fixed+`">[^<]+</time> <small>\(due in [56]h \d+m, a time set while paused: resuming does not move it\)</small></dd>`, page)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})
