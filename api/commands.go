@@ -407,7 +407,7 @@ func checkNoteFields(path string, fields map[string]string) error {
 		switch {
 		case !fieldNamePattern.MatchString(k):
 			problems = append(problems, FieldError{Field: path + ".fields", Message: fmt.Sprintf("%q is not a field name (lower-case letters, digits or _)", k)})
-		case len(v) > 1000:
+		case utf8.RuneCountInString(v) > 1000:
 			problems = append(problems, FieldError{Field: path + ".fields." + k, Message: "must be at most 1000 characters"})
 		}
 	}

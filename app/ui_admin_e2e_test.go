@@ -272,7 +272,7 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	resp, page := admin.do(http.MethodGet, "/admin/policies", nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Contains(t, page, `id="policy-defaults"`)
-	require.Contains(t, formOf(t, page, "form-policy-new"), `name="accept_within" value="30m"`, "a new category starts from the defaults")
+	require.Contains(t, formOf(t, page, "form-policy-new"), `name="accept_within" maxlength="32" value="30m"`, "a new category starts from the defaults")
 
 	category := modelstest.Name("lostkey")
 	form := url.Values{
@@ -354,7 +354,7 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	_, page = admin.do(http.MethodGet, "/admin/policies", nil)
 	require.Regexp(t, `<td>24/7</td>\s*<td>room_number, key_card</td>`, page, "its row: the clock, and the notes as the form takes them")
 	f = formOf(t, page, "form-policy-"+category)
-	require.Contains(t, f, `name="accept_within" value="15m" placeholder="30m"`, "an empty field shows the default it takes")
+	require.Contains(t, f, `name="accept_within" maxlength="32" value="15m" placeholder="30m"`, "an empty field shows the default it takes")
 	require.Contains(t, f, `value="room_number, key_card"`)
 	require.Contains(t, f, "as version 2")
 	edit := url.Values{"csrf": {csrf}, "key": {category}, "category": {category}, "accept_within": {"20m"}, "clock": {"business"}}

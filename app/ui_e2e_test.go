@@ -120,6 +120,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("due_at_a_time", func(t *testing.T) { webDueAt(t, st) })
 			t.Run("follow_up_recorded", func(t *testing.T) { webFollowUp(t, st) })
 			t.Run("routed_handover", func(t *testing.T) { webRoutedHandover(t, st) })
+			t.Run("text_fields_bounded", func(t *testing.T) { webTextFieldsBounded(t, st) })
 		})
 	}
 }
@@ -473,7 +474,7 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(merge(newAction(outID), "category", complaint), "title", "Noise in 214"), &strict))
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	own := regexp.MustCompile(`(?s)<fieldset id="ms-own-notes">.*?</fieldset>`).FindString(page)
-	require.Contains(t, own, `<textarea id="an-`+a.ID+`-summary" name="an_`+a.ID+`_summary" rows="2"></textarea>`)
+	require.Contains(t, own, `<textarea id="an-`+a.ID+`-summary" name="an_`+a.ID+`_summary" maxlength="4000" rows="2"></textarea>`)
 	require.Contains(t, own, `<label for="an-`+strict.ID+`-f-room_number">Room number<span class="visually-hidden"> for “Noise in 214”</span> (asked for by its policy; optional here, but without it the action is not handed over)</label>`)
 	require.Contains(t, own, `<input id="an-`+strict.ID+`-f-room_number" name="an_`+strict.ID+`_f_room_number" maxlength="1000" value="">`)
 	require.Contains(t, own, `<summary>Noise in 214 <span class="badge">notes asked for</span></summary>`)
@@ -483,12 +484,12 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	resp, page := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"   "},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, `name="an_`+strict.ID+`_next_steps" rows="2">Offer room 310 at 9</textarea>`, "what was typed for an action is kept")
+	require.Contains(t, page, `name="an_`+strict.ID+`_next_steps" maxlength="4000" rows="2">Offer room 310 at 9</textarea>`, "what was typed for an action is kept")
 	require.Contains(t, page, "My inbox", "the refusal stays on the inbox")
 	require.Contains(t, page, "notes")
 	require.Contains(t, page, `<option value="`+inID+`" selected>`)
 	require.Contains(t, page, `<details id="my-shift" open>`, "the form refused is open")
-	require.Regexp(t, `<textarea id="ms-notes" name="notes" rows="3" required aria-invalid="true" aria-describedby="field-error-s\d+">   </textarea>\s*<span class="field-error" id="field-error-s\d+">is required</span>`, page, "the field refused is marked")
+	require.Regexp(t, `<textarea id="ms-notes" name="notes" maxlength="4000" rows="3" required aria-invalid="true" aria-describedby="field-error-s\d+">   </textarea>\s*<span class="field-error" id="field-error-s\d+">is required</span>`, page, "the field refused is marked")
 	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"Room 12 waits on a plumber."},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}, "an_" + strict.ID + "_f_room_number": {"214"}, "an_" + a.ID + "_summary": {" "}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -712,7 +713,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	var moved action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &moved))
 	_, page := w.do(http.MethodGet, "/board", nil)
-	require.Contains(t, page, `id="re-due-`+moved.ID+`" name="due_in"`)
+	require.Contains(t, page, `id="re-due-`+moved.ID+`" name="due_in" maxlength="32"`)
 	resp, _ := w.do(http.MethodPost, "/actions/"+moved.ID+"/reassign", url.Values{"csrf": {csrf}, "back": {"board"}, "to_id": {inID}, "reason": {"evening cover"}, "due_in": {"3h"}})
 	require.Less(t, resp.StatusCode, 400)
 	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+moved.ID+"?consistent=true", nil, &moved))
@@ -725,14 +726,14 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `value="parts arrive late"`)
 	require.Regexp(t, `Nothing changed:</strong> Due in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
 	require.Equal(t, 1, strings.Count(page, "Nothing changed:</strong>"), "once, on the card (and in the title)")
-	require.Regexp(t, `<input id="ex-due-`+a.ID+`" name="due_in" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+" value="tomorrow" aria-invalid="true">\s*<span class="field-error" id="field-error-s\d+">must be a duration`, page, "the field refused is marked on the card")
+	require.Regexp(t, `<input id="ex-due-`+a.ID+`" name="due_in" maxlength="32" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+" value="tomorrow" aria-invalid="true">\s*<span class="field-error" id="field-error-s\d+">must be a duration`, page, "the field refused is marked on the card")
 
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {outID}, "situation": {"busy"}, "notes": {"Two late arrivals."}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "Not started:</strong> Incoming: the outgoing person cannot take over their own shift", "named as the form labels it")
 	require.Equal(t, 1, strings.Count(page, "Not started:"), "once, by the form")
 	require.Regexp(t, `<select id="sh-to" name="to_id" aria-invalid="true" aria-describedby="field-error-s\d+">.*</select>\s*<span class="field-error" id="field-error-s\d+">the outgoing person cannot take over their own shift</span>`, page, "the field refused is marked")
-	require.Contains(t, page, `<textarea id="sh-notes" name="notes" rows="3" required>Two late arrivals.</textarea>`)
+	require.Contains(t, page, `<textarea id="sh-notes" name="notes" maxlength="4000" rows="3" required>Two late arrivals.</textarea>`)
 	require.Contains(t, page, `<option value="busy" selected>`)
 	require.Equal(t, 2, strings.Count(page, `<option value="`+outID+`" selected>`), "outgoing and incoming as chosen")
 
@@ -762,7 +763,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card refused is on the board shown")
 	// The extension says it counts from now and when the action is due now, so that nobody brings
 	// a due time forward thinking they add to it.
-	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; due now <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+"`, page)
+	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; due now <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" maxlength="32" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+"`, page)
 	require.Contains(t, page, `value="waiting on parts"`)
 	resp, page = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "3h from now is before its due time")
@@ -825,7 +826,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {""}, "comment": {"notes were thin"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "a rating is required")
 	require.Contains(t, page, "rating")
-	require.Contains(t, page, `name="comment" rows="2">notes were thin</textarea>`, "the comment typed stays")
+	require.Contains(t, page, `name="comment" maxlength="2000" rows="2">notes were thin</textarea>`, "the comment typed stays")
 	require.Regexp(t, `id="fb-rating-`+hid+`" name="rating" required aria-invalid="true" aria-describedby="field-error-s\d+">.*</select>\s*<span class="field-error" id="field-error-s\d+">is required</span>`, page, "the refused field says why beside itself")
 	require.Contains(t, page, `data-refused`, "the live updates leave the refused form alone")
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {strings.Repeat("x", 2001)}})
@@ -836,7 +837,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	// Another form's refusal (a pause without a reason) does not fill the handover form's fields.
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"  "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, `id="ho-reason" name="reason" required value=""`)
+	require.Contains(t, page, `id="ho-reason" name="reason" maxlength="1000" required value=""`)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest at breakfast"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
@@ -1143,8 +1144,8 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	_, page = w.do(http.MethodGet, "/actions/new", nil)
 	require.Regexp(t, `<datalist id="categories"><option value="request">.*<option value="refund">`, page, "the new action form offers the categories with a policy")
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, `name="field_amount"`)
-	require.Contains(t, page, `name="field_payment_reference"`)
+	require.Contains(t, page, `name="field_amount" maxlength="1000"`)
+	require.Contains(t, page, `name="field_payment_reference" maxlength="1000"`)
 	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{
 		"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"Off sick"}, "method": {"phone"}, "situation": {"routine"},
 		"notes_summary": {"Refund approved"}, "field_amount": {"12.50 EUR"},
@@ -1174,16 +1175,16 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 		"required_fields": []string{"refund_ref"},
 	}, nil))
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, `name="field_amount"`)
-	require.Contains(t, page, `name="field_payment_reference"`)
-	require.NotContains(t, page, `name="field_refund_ref"`)
+	require.Contains(t, page, `name="field_amount" maxlength="1000"`)
+	require.Contains(t, page, `name="field_payment_reference" maxlength="1000"`)
+	require.NotContains(t, page, `name="field_refund_ref" maxlength="1000"`)
 	var newer action
 	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", map[string]any{
 		"title": "Refund the parking", "category": "refund", "priority": "normal", "owner_id": "alice", "due_in": "2h",
 	}, &newer))
 	_, page = w.do(http.MethodGet, "/actions/"+newer.ID, nil)
-	require.Contains(t, page, `name="field_refund_ref"`)
-	require.NotContains(t, page, `name="field_amount"`)
+	require.Contains(t, page, `name="field_refund_ref" maxlength="1000"`)
+	require.NotContains(t, page, `name="field_amount" maxlength="1000"`)
 
 	// A policy may require a note every handover has a place for: its box is required, not a field more.
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPut, "/api/v1/policies/complaint", map[string]any{
@@ -1195,14 +1196,14 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 		"priority": "normal", "owner_id": "alice", "due_in": "2h",
 	}, &c))
 	_, page = w.do(http.MethodGet, "/actions/"+c.ID, nil)
-	require.Contains(t, page, `<textarea id="ho-risks" name="notes_risks" rows="2" required>`)
-	require.NotContains(t, page, `name="field_risks"`)
+	require.Contains(t, page, `<textarea id="ho-risks" name="notes_risks" maxlength="4000" rows="2" required>`)
+	require.NotContains(t, page, `name="field_risks" maxlength="1000"`)
 	resp, page = w.do(http.MethodPost, "/actions/"+c.ID+"/handover", url.Values{
 		"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"Off sick"}, "method": {"phone"}, "situation": {"routine"},
 		"notes_summary": {"Guest in 12 complained twice"},
 	})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Regexp(t, `name="notes_risks" rows="2" required aria-invalid="true" aria-describedby="field-error-s\d+"></textarea>\s*<span class="field-error" id="field-error-s\d+">the complaint policy \(version 1\) requires it`, page)
+	require.Regexp(t, `name="notes_risks" maxlength="4000" rows="2" required aria-invalid="true" aria-describedby="field-error-s\d+"></textarea>\s*<span class="field-error" id="field-error-s\d+">the complaint policy \(version 1\) requires it`, page)
 }
 
 // webNotesStay: once the recipient has accepted, the action page still shows the handover's notes
@@ -1217,7 +1218,7 @@ func webNotesStay(t *testing.T, st *app.Stack) {
 	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/accept", url.Values{"csrf": {csrfOf(t, page)}, "summary": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Regexp(t, `<textarea id="accept-summary" name="summary" rows="3" required aria-describedby="accept-summary-hint field-error-s\d+" aria-invalid="true">[^<]*</textarea>\s*<span class="field-error" id="field-error-s\d+">`, page)
+	require.Regexp(t, `<textarea id="accept-summary" name="summary" maxlength="4000" rows="3" required aria-describedby="accept-summary-hint field-error-s\d+" aria-invalid="true">[^<]*</textarea>\s*<span class="field-error" id="field-error-s\d+">`, page)
 	require.Contains(t, page, "Read-back: ")
 	require.Equal(t, http.StatusOK, as(t, st, "bob").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm, I tell housekeeping"}, nil))
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
@@ -1408,7 +1409,7 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	// "Done" records the outcome: without one it is refused under the notes, and nothing changes.
 	resp, page = sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"done"}, "notes": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Regexp(t, `<textarea id="check-notes" name="notes" rows="2" aria-invalid="true" aria-describedby="field-error-s\d+">[^<]*</textarea>\s*<span class="field-error" id="field-error-s\d+">record the outcome`, page)
+	require.Regexp(t, `<textarea id="check-notes" name="notes" maxlength="4000" rows="2" aria-invalid="true" aria-describedby="field-error-s\d+">[^<]*</textarea>\s*<span class="field-error" id="field-error-s\d+">record the outcome`, page)
 	require.Equal(t, "checking", waitStatus(t, alice, a.ID, "checking", 0).Status)
 	resp, _ = sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"done"}, "notes": {"bob confirmed the late checkout"}})
 	require.Less(t, resp.StatusCode, 400)
@@ -1437,15 +1438,15 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "no longer needed: you keep the action", "the hint speaks to the owner reading it")
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", url.Values{"csrf": {csrfOf(t, page)}, "reason": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Regexp(t, `<input id="withdraw-reason" name="reason" required value=" " aria-invalid="true" aria-describedby="field-error-s\d+">\s*<span class="field-error" id="field-error-s\d+">`, page)
+	require.Regexp(t, `<input id="withdraw-reason" name="reason" maxlength="2000" required value=" " aria-invalid="true" aria-describedby="field-error-s\d+">\s*<span class="field-error" id="field-error-s\d+">`, page)
 	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", url.Values{"csrf": {csrfOf(t, page)}, "reason": {"meant for erin"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = web.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, page, `Handover withdrawn: you keep &#34;Late checkout for room 214&#34;, and the recipient is told why.`)
 	require.NotContains(t, page, `id="form-withdraw"`)
 	require.Contains(t, page, `id="form-handover"`, "alice can hand it over again")
-	require.Contains(t, page, `<textarea id="ho-summary" name="notes_summary" rows="2" required>Guest wants a 2pm checkout</textarea>`, "from the notes of the handover withdrawn")
-	require.Contains(t, page, `<input id="ho-reason" name="reason" required value="my shift ends">`)
+	require.Contains(t, page, `<textarea id="ho-summary" name="notes_summary" maxlength="4000" rows="2" required>Guest wants a 2pm checkout</textarea>`, "from the notes of the handover withdrawn")
+	require.Contains(t, page, `<input id="ho-reason" name="reason" maxlength="1000" required value="my shift ends">`)
 	require.Contains(t, page, `<textarea id="ho-message" name="customer_message" rows="2" maxlength="2000" aria-describedby="ho-message-help"></textarea>`, "the customer's message, which named bob, is written anew")
 	require.Regexp(t, `<p class="hint" id="ho-message-help">Sent when the handover is accepted. Left empty, the customer is told that their request has been passed to the colleague who accepts it, by name, and why in a customer's words \(not the title, nor your reason\)\.</p>`, page,
 		"the form says what the customer is told without a message of the sender's own")
@@ -1537,7 +1538,7 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `your follow-up is due from <time datetime="[^"]+Z">`, page)
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Regexp(t, `<textarea id="fu-note" name="note" rows="2" required aria-invalid="true" aria-describedby="field-error-s\d+"> </textarea>\s*<span class="field-error" id="field-error-s\d+">`, page)
+	require.Regexp(t, `<textarea id="fu-note" name="note" maxlength="4000" rows="2" required aria-invalid="true" aria-describedby="field-error-s\d+"> </textarea>\s*<span class="field-error" id="field-error-s\d+">`, page)
 	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {"bob has called housekeeping"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = web.do(http.MethodGet, resp.Header.Get("Location"), nil)
@@ -1555,7 +1556,7 @@ func webRoutedHandover(t *testing.T, st *app.Stack) {
 	web := signedIn(t, st, "demo-alice")
 	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<option value="~route">Whoever can take it now`)
-	require.Contains(t, page, `<input id="ho-within" name="accept_within" aria-describedby="ho-within-help" value="">`, "no placeholder to read as the time it takes: the policy gives that")
+	require.Contains(t, page, `<input id="ho-within" name="accept_within" maxlength="32" aria-describedby="ho-within-help" value="">`, "no placeholder to read as the time it takes: the policy gives that")
 	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{"csrf": {csrfOf(t, page)}, "to_id": {"~route"},
 		"reason": {"queue is busy"}, "method": {"written"}, "situation": {"busy"}, "notes_summary": {"Guest wants a 2pm checkout"}, "accept_within": {"15m"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -1633,7 +1634,7 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 		"situation": {"busy"}, "an_" + strict.ID + "_next_steps": {"Offer room 310"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "the notes for each action below are for "+outID+"&#39;s actions: choose "+outID+" as the outgoing person")
-	require.Contains(t, formOf(t, page, "form-shift"), `name="an_`+strict.ID+`_next_steps" rows="2">Offer room 310</textarea>`)
+	require.Contains(t, formOf(t, page, "form-shift"), `name="an_`+strict.ID+`_next_steps" maxlength="4000" rows="2">Offer room 310</textarea>`)
 	var untouched action
 	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/actions/"+strict.ID, nil, &untouched))
 	require.Equal(t, "assigned", untouched.Status, "nothing was started")
@@ -1649,7 +1650,7 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "notes": {"Going home ill."},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, formOf(t, page, "form-shift"), `name="an_`+strict.ID+`_next_steps" rows="2">Offer room 310</textarea>`)
+	require.Contains(t, formOf(t, page, "form-shift"), `name="an_`+strict.ID+`_next_steps" maxlength="4000" rows="2">Offer room 310</textarea>`)
 	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "notes": {"Going home ill."}, "situation": {"let_down"},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310"}, "an_" + hot.ID + "_next_steps": {"Plumber at 9"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -1700,4 +1701,53 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 	require.Equal(t, inID, got.PendingHandover.ToID)
 	require.Equal(t, "Offer room 310", got.PendingHandover.Notes.NextSteps)
 	require.Equal(t, "Going home ill.", got.PendingHandover.Notes.Summary)
+}
+
+// textTag is a form's text field: a textarea, or an input of text (no type, or type text).
+var textTag = regexp.MustCompile(`<textarea[^>]*>|<input(?:\s[^>]*)?>`)
+
+// unbounded lists the ids of the page's text fields without a maxlength: a person who pastes more
+// than the API takes would be told only after sending.
+func unbounded(page string) []string {
+	var out []string
+	for _, tag := range textTag.FindAllString(page, -1) {
+		if strings.HasPrefix(tag, "<input") && strings.Contains(tag, ` type="`) && !strings.Contains(tag, ` type="text"`) {
+			continue
+		}
+		if !strings.Contains(tag, " maxlength=") && !strings.Contains(tag, " readonly") {
+			out = append(out, tag)
+		}
+	}
+	return out
+}
+
+// Every text field of the pages people write in says how much it takes (maxlength), as the API
+// limits it: the owner's, the recipient's and the supervisor's forms on an action, the board's,
+// and the inbox's.
+func webTextFieldsBounded(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	var a, b action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &b))
+	pages := 0
+	for _, who := range []struct {
+		token string
+		paths []string
+	}{
+		{out.token, []string{"/actions/" + a.ID, "/actions/" + b.ID, "/inbox", "/actions/new"}},
+		{in.token, []string{"/actions/" + a.ID, "/inbox"}},
+		{sup.token, []string{"/actions/" + a.ID, "/actions/" + b.ID, "/board"}},
+	} {
+		w := signedIn(t, st, who.token)
+		for _, path := range who.paths {
+			resp, page := w.do(http.MethodGet, path, nil)
+			require.Equal(t, http.StatusOK, resp.StatusCode, path)
+			require.Empty(t, unbounded(page), "%s: text fields without a maxlength", path)
+			pages++
+		}
+	}
+	require.Equal(t, 9, pages)
+	// The check finds what it looks for.
+	require.Equal(t, []string{`<textarea id="x" name="x">`}, unbounded(`<textarea id="x" name="x"></textarea><input type="hidden" name="csrf"><input id="y" maxlength="9">`))
 }
