@@ -15,18 +15,19 @@ import (
 	"github.com/handover/handover/models"
 )
 
-// changeHub tells subscribers which actions changed. The API and the worker may be separate
-// processes, so the hub follows the read model itself: while anyone listens it asks for actions
-// changed since it last looked, a few times a second, and fans each change out to the
-// subscribers allowed to see it. Nobody listening, no polling.
+// changeHub tells subscribers which actions changed, and which members of staff (a shift ended,
+// a move to another team), whom the boards and inboxes show. The API and the worker may be
+// separate processes, so the hub follows the read model itself: while anyone listens it asks for
+// actions and staff changed since it last looked, a few times a second, and fans each change out
+// to the subscribers allowed to see it. Nobody listening, no polling.
 type changeHub struct {
 	store *models.Store
 	log   *slog.Logger
 	every time.Duration
 
 	mu     sync.Mutex
-	subs   map[chan models.ActionChange]string // -> the subscriber's staff ID
-	per    map[string]int                      // streams open per person
+	subs   map[chan liveChange]string // -> the subscriber's staff ID
+	per    map[string]int             // streams open per person
 	cancel context.CancelFunc
 }
 
@@ -46,19 +47,25 @@ const hubLookback = 30 * time.Second
 // streamRecheck is how old a stream's last check of its caller may be when a change is to be sent.
 const streamRecheck = time.Second
 
+// liveChange is one change the hub fans out: an action's, or a member of staff's.
+type liveChange struct {
+	action *models.ActionChange
+	staff  *models.StaffChange
+}
+
 func newChangeHub(store *models.Store, log *slog.Logger) *changeHub {
 	return &changeHub{store: store, log: log, every: 300 * time.Millisecond,
-		subs: map[chan models.ActionChange]string{}, per: map[string]int{}}
+		subs: map[chan liveChange]string{}, per: map[string]int{}}
 }
 
 // subscribe opens a stream for a person; false when they already hold maxStreamsPerPerson.
-func (h *changeHub) subscribe(staffID string) (chan models.ActionChange, bool) {
+func (h *changeHub) subscribe(staffID string) (chan liveChange, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.per[staffID] >= maxStreamsPerPerson {
 		return nil, false
 	}
-	ch := make(chan models.ActionChange, 64)
+	ch := make(chan liveChange, 64)
 	h.subs[ch] = staffID
 	h.per[staffID]++
 	if h.cancel == nil {
@@ -69,7 +76,7 @@ func (h *changeHub) subscribe(staffID string) (chan models.ActionChange, bool) {
 	return ch, true
 }
 
-func (h *changeHub) unsubscribe(ch chan models.ActionChange) {
+func (h *changeHub) unsubscribe(ch chan liveChange) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if id, ok := h.subs[ch]; ok {
@@ -95,6 +102,8 @@ func (h *changeHub) poll(ctx context.Context) {
 	started := time.Now()
 	first := true
 	since := started.Add(-hubLookback)
+	staffSent := map[string]time.Time{} // person -> their newest change sent
+	staffSince := started.Add(-hubLookback)
 	tick := time.NewTicker(h.every)
 	defer tick.Stop()
 	for {
@@ -123,7 +132,7 @@ func (h *changeHub) poll(ctx context.Context) {
 				if first && ch.WrittenAt.Before(started) {
 					continue
 				}
-				h.publish(ch)
+				h.publish(liveChange{action: &ch})
 			}
 			if len(changes) < hubPage {
 				break
@@ -136,17 +145,50 @@ func (h *changeHub) poll(ctx context.Context) {
 			}
 			from = next
 		}
+		staffSince = h.staffChanges(ctx, staffSince, started, first, staffSent)
 		first = false
-		// Forget what fell out of the window, so the map stays small.
+		// Forget what fell out of the window, so the maps stay small.
 		for id, ch := range sent {
 			if ch.WrittenAt.Before(since.Add(-2 * hubLookback)) {
 				delete(sent, id)
 			}
 		}
+		for id, at := range staffSent {
+			if at.Before(staffSince.Add(-2 * hubLookback)) {
+				delete(staffSent, id)
+			}
+		}
 	}
 }
 
-func (h *changeHub) publish(c models.ActionChange) {
+// staffChanges publishes the members of staff changed since the last look (re-reading a short
+// window, as writes of one instant may land apart), each change once, and answers where the next
+// look starts. The first look only notes what changed before the hub started.
+func (h *changeHub) staffChanges(ctx context.Context, since, started time.Time, first bool, sent map[string]time.Time) time.Time {
+	changes, err := h.store.StaffChangedSince(ctx, since.Add(-time.Second), hubPage)
+	if err != nil {
+		if ctx.Err() == nil {
+			h.log.Warn("live updates: reading changed staff", "error", err)
+		}
+		return since
+	}
+	for _, c := range changes {
+		if c.ChangedAt.After(since) {
+			since = c.ChangedAt
+		}
+		if !c.ChangedAt.After(sent[c.ID]) {
+			continue
+		}
+		sent[c.ID] = c.ChangedAt
+		if first && c.ChangedAt.Before(started) {
+			continue
+		}
+		h.publish(liveChange{staff: &c})
+	}
+	return since
+}
+
+func (h *changeHub) publish(c liveChange) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for ch := range h.subs {
@@ -228,14 +270,29 @@ func (s *server) stream(c *gin.Context) {
 			if time.Since(checked) > streamRecheck && !stillAllowed() {
 				return
 			}
-			if !inScope(me, change.TeamID) {
+			if st := change.staff; st != nil {
+				// Whoever shows the person: their team, those who see every team, and themselves.
+				if st.ID != me.ID && (st.TeamID == nil || !inScope(me, *st.TeamID)) && !seesAllTeams(me) {
+					continue
+				}
+				data, err := json.Marshal(st)
+				if err != nil {
+					continue
+				}
+				if !send(fmt.Sprintf("event: staff\ndata: %s\n\n", data)) {
+					return
+				}
 				continue
 			}
-			data, err := json.Marshal(change)
+			a := change.action
+			if !inScope(me, a.TeamID) {
+				continue
+			}
+			data, err := json.Marshal(a)
 			if err != nil {
 				continue
 			}
-			if !send(fmt.Sprintf("event: action\nid: %s/%d\ndata: %s\n\n", change.ID, change.Version, data)) {
+			if !send(fmt.Sprintf("event: action\nid: %s/%d\ndata: %s\n\n", a.ID, a.Version, data)) {
 				return
 			}
 		}

@@ -43,7 +43,9 @@ func TestChangeHubCatchesUpPastOnePage(t *testing.T) {
 		for until == "" || seen[until] == 0 {
 			select {
 			case c := <-ch:
-				seen[c.ID]++
+				if c.action != nil {
+					seen[c.action.ID]++
+				}
 			case <-timeout:
 				if until != "" {
 					t.Fatalf("the change of %s never came; %d other changes did", until, len(seen))
@@ -64,6 +66,44 @@ func TestChangeHubCatchesUpPastOnePage(t *testing.T) {
 	for id, times := range seen {
 		require.Equal(t, 1, times, "the change of %s is sent once", id)
 	}
+}
+
+// A member of staff going off shift, or changed by an administrator, is told to the hub's
+// subscribers once; who was added before anyone listened is not news.
+func TestChangeHubTellsStaffChanges(t *testing.T) {
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	ctx := context.Background()
+	team := "frontdesk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	require.NoError(t, store.CreateStaff(ctx, "root", models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
+	hub := newChangeHub(store, slog.New(slog.DiscardHandler))
+	hub.every = 20 * time.Millisecond
+	ch, ok := hub.subscribe("carol")
+	require.True(t, ok)
+	defer hub.unsubscribe(ch)
+	staffSeen := func(d time.Duration) []string {
+		var ids []string
+		timeout := time.After(d)
+		for {
+			select {
+			case c := <-ch:
+				if c.staff != nil {
+					ids = append(ids, c.staff.ID+"@"+*c.staff.TeamID)
+				}
+			case <-timeout:
+				return ids
+			}
+		}
+	}
+	require.Empty(t, staffSeen(300*time.Millisecond), "added before anyone listened")
+	_, err := store.SetOnShift(ctx, "ann", false)
+	require.NoError(t, err)
+	require.Equal(t, []string{"ann@frontdesk"}, staffSeen(time.Second), "off shift, told once")
+	ann, err := store.GetStaff(ctx, "ann")
+	require.NoError(t, err)
+	ann.Authority = 2
+	require.NoError(t, store.UpdateStaff(ctx, "root", ann, []string{"authority"}, false))
+	require.Equal(t, []string{"ann@frontdesk"}, staffSeen(time.Second), "an administrator's change")
 }
 
 // A stream ends when its caller's token is revoked, and when the server begins to shut down.
@@ -171,7 +211,7 @@ func ptr[T any](v T) *T { return &v }
 func TestStreamsPerPersonAreBounded(t *testing.T) {
 	hub := newChangeHub(nil, slog.New(slog.DiscardHandler))
 	hub.every = time.Hour // no polling of a read model here
-	var open []chan models.ActionChange
+	var open []chan liveChange
 	for range maxStreamsPerPerson {
 		ch, ok := hub.subscribe("alice")
 		require.True(t, ok)

@@ -504,6 +504,19 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	carol.waitContains(".problem", "The action changed while this page was open: note added by")
 	require.Equal(t, "Go to Extend: due in", carol.text(".problem a.to-field"))
 
+	// A colleague who ends their shift shows as off shift on an open board at once, with nothing
+	// typed there: the live stream tells of staff as of actions.
+	roster := newBrowser(t, alloc, st.URL, dir)
+	roster.signIn("carol")
+	roster.do(chromedp.Navigate(st.URL+"/board"), chromedp.WaitVisible(chromedp.CSS(`#roster-bob`)))
+	require.Contains(t, roster.text(`#roster-bob`), "on shift")
+	bobAPI := as(t, st, "bob")
+	require.Equal(t, http.StatusOK, bobAPI.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	roster.waitContains(`#roster-bob`, "off shift")
+	roster.waitContains("#live-status", "a colleague's shift or role changed")
+	require.Equal(t, http.StatusOK, bobAPI.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	roster.waitContains(`#roster-bob`, "Take off shift")
+
 	// A due time typed on the New action form is the desk's own local time: a desk in Tokyo types
 	// 15:00 and the action is due at 15:00 in Tokyo (06:00 UTC).
 	tokyo := newBrowser(t, alloc, st.URL, dir)
@@ -587,7 +600,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 
 	// What people said reaches the manager's review: bob's comment on the handover he took, and
 	// his reason for declining another (long words too must fit a phone, below).
-	bobAPI := as(t, st, "bob")
+	bobAPI = as(t, st, "bob")
 	require.Equal(t, http.StatusCreated, bobAPI.call(http.MethodPost, "/api/v1/actions/"+path.Base(actionURL)+"/handovers/h1/feedback", map[string]any{
 		"rating": 3, "comment": "The notes did not say which housekeeping shift agreed to the late checkout, so I asked twice.",
 	}, nil))

@@ -113,6 +113,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("required_note_fields", func(t *testing.T) { webRequiredFields(t, st) })
 			t.Run("handover_notes_stay", func(t *testing.T) { webNotesStay(t, st) })
 			t.Run("stream", func(t *testing.T) { webStream(t, st) })
+			t.Run("stream_of_staff", func(t *testing.T) { webStreamStaff(t, st) })
 			t.Run("manager_review", func(t *testing.T) { webManagerReview(t, st) })
 			t.Run("board_past_one_page", func(t *testing.T) { webBoardPastOnePage(t, st) })
 			t.Run("check_offered_to_its_hander", func(t *testing.T) { webCheckOfferedToItsHander(t, st) })
@@ -446,6 +447,49 @@ func webStream(t *testing.T, st *app.Stack) {
 	}
 	require.Contains(t, seen, own.ID, "the night desk's change arrived")
 	require.NotContains(t, seen, other.ID, "another team's change did not")
+}
+
+// The stream tells of a colleague's shift ending to their team (event "staff"), not to another
+// team's people.
+func webStreamStaff(t *testing.T, st *app.Stack) {
+	_, mate, sup, _, mateID := teamOf3(t, st)
+	other, _, _, otherID, _ := teamOf3(t, st)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, st.URL+"/api/v1/stream", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+sup.token)
+	resp, err := contractClient(t).Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	require.Equal(t, http.StatusOK, other.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	require.Equal(t, http.StatusOK, mate.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	lines := bufio.NewScanner(resp.Body)
+	var seen []string
+	event := ""
+	for lines.Scan() {
+		if e, ok := strings.CutPrefix(lines.Text(), "event: "); ok {
+			event = e
+			continue
+		}
+		data, ok := strings.CutPrefix(lines.Text(), "data: ")
+		if !ok || event != "staff" {
+			continue
+		}
+		var change struct {
+			ID string `json:"id"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(data), &change))
+		seen = append(seen, change.ID)
+		if change.ID == mateID {
+			break
+		}
+	}
+	require.Contains(t, seen, mateID, "a colleague's shift ending arrived")
+	require.NotContains(t, seen, otherID, "another team's did not")
 }
 
 // Whoever owns actions hands over their own shift from the inbox; a refusal keeps the form.

@@ -60,9 +60,11 @@ func (s *Store) SaveStaff(ctx context.Context, st Staff) error {
 }
 
 func saveStaff(db *gorm.DB, st Staff) error {
+	now := utc(time.Now())
+	st.ChangedAt = &now
 	return insertStaff(db, st, clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"name", "role", "team_id", "authority", "on_shift", "active"}),
+		DoUpdates: clause.AssignmentColumns([]string{"name", "role", "team_id", "authority", "on_shift", "active", "changed_at"}),
 	})
 }
 
@@ -215,6 +217,9 @@ func (s *Store) updateStaff(ctx context.Context, actorID string, st Staff, colum
 		changes := staffChanges(was, st, columns)
 		if len(changes) == 0 {
 			return nil
+		}
+		if err := tx.Model(&Staff{}).Where("id = ?", st.ID).Update("changed_at", utc(time.Now())).Error; err != nil {
+			return err
 		}
 		detail := map[string]any{"changes": changes}
 		if was.Active && !st.Active && slices.Contains(columns, "active") {
@@ -425,6 +430,7 @@ func (s *Store) ListTeams(ctx context.Context) ([]Team, error) {
 // ErrConflict.
 func (s *Store) CreateStaff(ctx context.Context, actorID string, st Staff) error {
 	st.CreatedAt = utc(time.Now())
+	st.ChangedAt = &st.CreatedAt
 	if _, err := s.GetStaff(ctx, st.ID); err == nil {
 		return fmt.Errorf("staff %s: %w", st.ID, ErrConflict)
 	}

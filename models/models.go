@@ -22,6 +22,9 @@ type Staff struct {
 	OnShift   bool
 	Active    bool
 	CreatedAt time.Time
+	// ChangedAt is when the person was last added or changed (shift, team, role, authority,
+	// active, name), for the live stream; nil before the column was kept.
+	ChangedAt *time.Time
 }
 
 // TableName keeps the table name singular-free: "staff" is already plural.

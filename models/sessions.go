@@ -127,3 +127,24 @@ func (s *Store) ActionsChangedSince(ctx context.Context, since time.Time, limit 
 	}
 	return out, nil
 }
+
+// StaffChange is the little the live updates of the UI need to know of a changed member of staff:
+// whose board and inbox show them.
+type StaffChange struct {
+	ID     string  `json:"id"`
+	TeamID *string `json:"team_id"`
+	// ChangedAt is when the change was written: what a poller moves on by.
+	ChangedAt time.Time `json:"-"`
+}
+
+// StaffChangedSince lists the members of staff added or changed after since (their shift, team,
+// role, authority, whether active), the earliest first, at most limit.
+func (s *Store) StaffChangedSince(ctx context.Context, since time.Time, limit int) ([]StaffChange, error) {
+	var out []StaffChange
+	err := s.db.WithContext(ctx).Model(&Staff{}).Select("id, team_id, changed_at").
+		Where("changed_at > ?", utc(since)).Order("changed_at, id").Limit(limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing changed staff: %w", err)
+	}
+	return out, nil
+}

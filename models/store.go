@@ -800,7 +800,8 @@ func (s *Store) SetOnShift(ctx context.Context, staffID string, on bool) (Staff,
 	if err != nil {
 		return Staff{}, err
 	}
-	if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", staffID).Update("on_shift", on).Error; err != nil {
+	if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", staffID).
+		Updates(map[string]any{"on_shift": on, "changed_at": utc(time.Now())}).Error; err != nil {
 		return Staff{}, fmt.Errorf("setting shift of %s: %w", staffID, err)
 	}
 	st.OnShift = on

@@ -695,6 +695,50 @@ func TestLateWriteIsFoundBySweepsAndLiveUpdates(t *testing.T) {
 	})
 }
 
+// A member of staff added, changed by an administrator or going on or off shift is found by the
+// live updates, each once, the earliest first; a change that changes nothing is not.
+func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		team := modelstest.Name("desk")
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: team}))
+		ids := []string{modelstest.Name("ann"), modelstest.Name("ben"), modelstest.Name("cat")}
+		start := time.Now()
+		for _, id := range ids {
+			require.NoError(t, store.CreateStaff(ctx, "root", models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Authority: 1, Active: true}))
+		}
+		changedIDs := func(since time.Time) []string {
+			t.Helper()
+			changed, err := store.StaffChangedSince(ctx, since, 100)
+			require.NoError(t, err)
+			var out []string
+			for _, c := range changed {
+				require.Equal(t, team, *c.TeamID)
+				out = append(out, c.ID)
+			}
+			return out
+		}
+		require.Equal(t, ids, changedIDs(start), "added, in order")
+
+		time.Sleep(5 * time.Millisecond)
+		mark := time.Now()
+		time.Sleep(5 * time.Millisecond)
+		_, err := store.SetOnShift(ctx, ids[1], true)
+		require.NoError(t, err)
+		require.Equal(t, []string{ids[1]}, changedIDs(mark), "on shift")
+		cat, err := store.GetStaff(ctx, ids[2])
+		require.NoError(t, err)
+		cat.Authority = 2
+		require.NoError(t, store.UpdateStaff(ctx, "root", cat, []string{"authority"}, false))
+		require.Equal(t, []string{ids[1], ids[2]}, changedIDs(mark), "an administrator's change")
+
+		time.Sleep(5 * time.Millisecond)
+		mark = time.Now()
+		require.NoError(t, store.UpdateStaff(ctx, "root", cat, []string{"authority"}, false))
+		require.Empty(t, changedIDs(mark), "the same again changes nothing")
+	})
+}
+
 // A timeline is read a page at a time from its end: the last events before a seq, in order, and
 // whether earlier ones remain.
 func TestListEventsBefore(t *testing.T) {

@@ -366,6 +366,11 @@
         refresh("Updated: an action changed (" + change.status.replace(/_/g, " ") + ").");
       }
     });
+    // A colleague's shift, team or role changed: who can take what, and who is off shift with a
+    // handover waiting, is on every page that shows them.
+    source.addEventListener("staff", function () {
+      if (watched()) { refresh("Updated: a colleague's shift or role changed."); }
+    });
     pauseButton();
     var poll = document.querySelector("[data-poll]");
     if (poll) {
