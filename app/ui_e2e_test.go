@@ -122,6 +122,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("follow_up_recorded", func(t *testing.T) { webFollowUp(t, st) })
 			t.Run("routed_handover", func(t *testing.T) { webRoutedHandover(t, st) })
 			t.Run("text_fields_bounded", func(t *testing.T) { webTextFieldsBounded(t, st) })
+			t.Run("board_of_an_empty_team", func(t *testing.T) { webEmptyTeamBoard(t, st) })
 		})
 	}
 }
@@ -1248,6 +1249,14 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `name="notes_risks" maxlength="4000" rows="2" required aria-invalid="true" aria-describedby="field-error-s\d+"></textarea>\s*<span class="field-error" id="field-error-s\d+">the complaint policy \(version 1\) requires it`, page)
+
+	// Handed over with its fields, the packet names them as the form did ("Payment reference").
+	require.Equal(t, http.StatusOK, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions/"+newer.ID+"/handover", map[string]any{
+		"to_id": "bob", "reason": "off sick", "method": "phone", "situation": "routine",
+		"notes": map[string]any{"summary": "Refund approved", "fields": map[string]any{"refund_ref": "RF-9"}},
+	}, nil))
+	_, page = signedIn(t, st, "demo-bob").do(http.MethodGet, "/actions/"+newer.ID, nil)
+	require.Contains(t, page, `<div><dt>Refund ref</dt><dd>RF-9</dd></div>`)
 }
 
 // webNotesStay: once the recipient has accepted, the action page still shows the handover's notes
@@ -1794,4 +1803,16 @@ func webTextFieldsBounded(t *testing.T, st *app.Stack) {
 	require.Equal(t, 9, pages)
 	// The check finds what it looks for.
 	require.Equal(t, []string{`<textarea id="x" name="x">`}, unbounded(`<textarea id="x" name="x"></textarea><input type="hidden" name="csrf"><input id="y" maxlength="9">`))
+}
+
+// The board of a team nobody is in yet says so, and offers no shift handover form whose
+// outgoing person could not be chosen.
+func webEmptyTeamBoard(t *testing.T, st *app.Stack) {
+	team := modelstest.Name("empty")
+	require.Equal(t, http.StatusCreated, as(t, st, "root").call(http.MethodPost, "/api/v1/teams", map[string]any{"id": team, "name": "Night desk"}, nil))
+	resp, page := signedIn(t, st, "demo-dave").do(http.MethodGet, "/board?team="+team, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, `<p class="empty" id="roster-empty">Nobody is in this team yet: an administrator adds people on the People page.</p>`)
+	require.Contains(t, page, `id="shift-nobody"`)
+	require.NotContains(t, page, `id="form-shift"`)
 }
