@@ -32,9 +32,10 @@ type ReportFigures struct {
 	TimeToAcceptP50 *float64 `json:"time_to_accept_p50_seconds"`
 	TimeToAcceptP90 *float64 `json:"time_to_accept_p90_seconds"`
 	// TimeToAcceptOpen percentiles, in seconds, count only the opening hours of the action's team
-	// (its calendar as it stands when the report is made; all of the time for a team without one),
-	// as a handover's window to answer counts them: a handover made at closing time and accepted
-	// at the next opening took no open time. Nil when none was accepted.
+	// (its calendar as it stands when the report is made; all of the time for a team without one,
+	// and for an action whose policy counts around the clock), as a handover's window to answer
+	// counts them: a handover made at closing time and accepted at the next opening took no open
+	// time. Nil when none was accepted.
 	TimeToAcceptOpenP50 *float64 `json:"time_to_accept_open_p50_seconds"`
 	TimeToAcceptOpenP90 *float64 `json:"time_to_accept_open_p90_seconds"`
 	// Completed counts the completions that followed these handovers (each counts with the last
@@ -223,6 +224,7 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 		Handover
 		TeamID string
 		Title  string
+		Clock  string // the clock of the action's policy: "24/7" counts around the clock
 	}
 	// The handovers made in the window (of the team): their rows here, their actions' IDs below as
 	// a subquery (a list of parameters would outgrow what the databases take for a busy team).
@@ -239,9 +241,11 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 		return q
 	}
 	// The columns the figures and lists read, not the notes of every handover of the window.
-	q := inWindow(true).Select("handovers.action_id, handovers.id, handovers.from_id, handovers.to_id, handovers.situation, " +
-		"handovers.status, handovers.requested_at, handovers.responded_at, handovers.decline_reason, handovers.feedback_rating, " +
-		"handovers.feedback_comment, actions.team_id AS team_id, actions.title AS title")
+	// The policy version the action runs under gives its clock (version 0, the defaults: business).
+	q := inWindow(true).Joins("LEFT JOIN policies ON policies.category = actions.category AND policies.version = actions.policy_version").
+		Select("handovers.action_id, handovers.id, handovers.from_id, handovers.to_id, handovers.situation, " +
+			"handovers.status, handovers.requested_at, handovers.responded_at, handovers.decline_reason, handovers.feedback_rating, " +
+			"handovers.feedback_comment, actions.team_id AS team_id, actions.title AS title, COALESCE(policies.clock, 'business') AS clock")
 	if err := q.Order("handovers.requested_at, handovers.id").Scan(&rows).Error; err != nil {
 		return r, fmt.Errorf("reading handovers for the report: %w", err)
 	}
@@ -265,6 +269,14 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 	var holds []held
 	for _, h := range rows {
 		gs := groups(h.Situation, h.TeamID)
+		var elapsed, open time.Duration // of an accepted handover: the time to accept it
+		if h.Status == "accepted" && h.RespondedAt != nil {
+			elapsed = h.RespondedAt.Sub(h.RequestedAt)
+			open = elapsed
+			if k := clocks[h.TeamID]; k != nil && h.Clock != "24/7" {
+				open = k.Between(h.RequestedAt, *h.RespondedAt)
+			}
+		}
 		actionGroups[h.ActionID] = appendUnique(actionGroups[h.ActionID], gs...)
 		made[h.ActionID] = append(made[h.ActionID], madeIn{at: h.RequestedAt, groups: gs})
 		titles[h.ActionID] = h.Title
@@ -275,11 +287,6 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 			case "accepted":
 				g.Accepted++
 				if h.RespondedAt != nil {
-					elapsed := h.RespondedAt.Sub(h.RequestedAt)
-					open := elapsed
-					if k := clocks[h.TeamID]; k != nil {
-						open = k.Between(h.RequestedAt, *h.RespondedAt)
-					}
 					g.acceptSeconds = append(g.acceptSeconds, elapsed.Seconds())
 					g.acceptOpen = append(g.acceptOpen, open.Seconds())
 				}

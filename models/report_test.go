@@ -246,8 +246,8 @@ func TestReportTimeHeldCountsActionsOnce(t *testing.T) {
 // Time to accept is given twice: elapsed, and in the opening hours of the action's team, as its
 // window to answer counts them. A desk open Monday to Friday 08:00-18:00 (London, GMT in
 // November) handed over at 17:50 on Friday and accepted at 08:10 on Monday took 62 h 20 m, of
-// which 20 minutes open. A team without opening hours, and one whose calendar cannot be counted
-// with, count all of it.
+// which 20 minutes open. A team without opening hours, one whose calendar cannot be counted
+// with, and an action whose policy counts around the clock, count all of it.
 func TestReportTimeToAcceptInOpeningHours(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
@@ -270,21 +270,31 @@ func TestReportTimeToAcceptInOpeningHours(t *testing.T) {
 		b.project("a-desk", "desk", overWeekend("h1"), quick)
 		b.project("a-night", "night", overWeekend("h1"))
 		b.project("a-lost", "lost", overWeekend("h1"))
+		// An action of the desk whose policy counts around the clock: its window to answer ran
+		// through the weekend, and so does its time to accept in opening hours.
+		urgent, err := store.SavePolicy(ctx, models.Policy{Category: "urgent", Clock: "24/7", CreatedBy: "root"})
+		require.NoError(t, err)
+		allHours := actionAt("a-urgent", 1, "assigned", "alice")
+		allHours.TeamID, allHours.Category, allHours.PolicyVersion = "desk", "urgent", urgent.Version
+		allHours.Handovers = []models.Handover{overWeekend("h1")}
+		allHours.Handovers[0].Situation = "let_down"
+		require.NoError(t, store.ApplyProjection(ctx, allHours, nil))
 
 		weekend := (62*time.Hour + 20*time.Minute).Seconds()
 		r, err := store.HandoverReport(ctx, minute(0), minute(4*24*60), "")
 		require.NoError(t, err)
 		desk := r.ByTeam["desk"]
-		require.InDelta(t, (weekend+60)/2, *desk.TimeToAcceptP50, 0.001, "elapsed: the midpoint of 1 minute and 62 h 20 m")
-		require.InDelta(t, (20*60+60)/2, *desk.TimeToAcceptOpenP50, 0.001, "open: the midpoint of 1 and 20 minutes")
-		require.InDelta(t, 60+0.9*(20*60-60), *desk.TimeToAcceptOpenP90, 0.001)
+		require.InDelta(t, weekend, *desk.TimeToAcceptP50, 0.001, "elapsed: 1 minute, then twice 62 h 20 m")
+		require.InDelta(t, 20*60, *desk.TimeToAcceptOpenP50, 0.001, "open: 1 minute, 20 minutes, and 62 h 20 m of the 24/7 action")
+		require.InDelta(t, 20*60+0.8*(weekend-20*60), *desk.TimeToAcceptOpenP90, 0.001)
 		for _, team := range []string{"night", "lost"} {
 			f := r.ByTeam[team]
 			require.InDelta(t, weekend, *f.TimeToAcceptP50, 0.001, team)
 			require.InDelta(t, weekend, *f.TimeToAcceptOpenP50, 0.001, "%s counts around the clock", team)
 		}
 		require.InDelta(t, 60, *r.BySituation["quiet"].TimeToAcceptOpenP50, 0.001)
-		require.InDelta(t, (20*60+weekend)/2, *r.Overall.TimeToAcceptOpenP50, 0.001, "1 and 20 minutes, then twice 62 h 20 m")
+		require.InDelta(t, weekend, *r.BySituation["let_down"].TimeToAcceptOpenP50, 0.001, "a 24/7 policy's action counts all of it")
+		require.InDelta(t, weekend, *r.Overall.TimeToAcceptOpenP50, 0.001, "1 and 20 minutes, then three times 62 h 20 m")
 
 		one, err := store.HandoverReport(ctx, minute(0), minute(4*24*60), "desk")
 		require.NoError(t, err)
