@@ -102,7 +102,7 @@ func (h *changeHub) poll(ctx context.Context) {
 	started := time.Now()
 	first := true
 	since := started.Add(-hubLookback)
-	staffSent := map[string]time.Time{} // person -> their newest change sent
+	staffSent := map[staffKey]bool{} // changes of staff sent
 	staffSince := started.Add(-hubLookback)
 	tick := time.NewTicker(h.every)
 	defer tick.Stop()
@@ -153,39 +153,57 @@ func (h *changeHub) poll(ctx context.Context) {
 				delete(sent, id)
 			}
 		}
-		for id, at := range staffSent {
-			if at.Before(staffSince.Add(-2 * hubLookback)) {
-				delete(staffSent, id)
+		for key := range staffSent {
+			if key.at.Before(staffSince.Add(-2 * hubLookback)) {
+				delete(staffSent, key)
 			}
 		}
 	}
 }
 
-// staffChanges publishes the members of staff changed since the last look (re-reading a short
-// window, as writes of one instant may land apart), each change once, and answers where the next
-// look starts. The first look only notes what changed before the hub started.
-func (h *changeHub) staffChanges(ctx context.Context, since, started time.Time, first bool, sent map[string]time.Time) time.Time {
-	changes, err := h.store.StaffChangedSince(ctx, since.Add(-time.Second), hubPage)
-	if err != nil {
-		if ctx.Err() == nil {
-			h.log.Warn("live updates: reading changed staff", "error", err)
+// staffKey is one change of one member of staff: who, and when it was written.
+type staffKey struct {
+	id string
+	at time.Time
+}
+
+// staffChanges publishes the members of staff changed since the last look, page after page until
+// it has caught up, and answers where the next look starts. Like the actions it re-reads
+// hubLookback (a change written by a process whose clock runs behind lands before the newest seen)
+// and sends each change once, by who and when. The first look only notes what changed before the
+// hub started.
+func (h *changeHub) staffChanges(ctx context.Context, since, started time.Time, first bool, sent map[staffKey]bool) time.Time {
+	from, afterID := since.Add(-hubLookback), ""
+	for {
+		changes, err := h.store.StaffChangedSince(ctx, from, afterID, hubPage)
+		if err != nil {
+			if ctx.Err() == nil {
+				h.log.Warn("live updates: reading changed staff", "error", err)
+			}
+			return since
 		}
-		return since
+		for _, c := range changes {
+			if c.ChangedAt.After(since) {
+				since = c.ChangedAt
+			}
+			key := staffKey{c.ID, c.ChangedAt}
+			if sent[key] {
+				continue
+			}
+			sent[key] = true
+			if first && c.ChangedAt.Before(started) {
+				continue
+			}
+			h.publish(liveChange{staff: &c})
+		}
+		if len(changes) < hubPage {
+			return since
+		}
+		// The next page starts after the last row read, by its time and then its ID, so that many
+		// changes of one instant do not hold the hub there.
+		last := changes[len(changes)-1]
+		from, afterID = last.ChangedAt, last.ID
 	}
-	for _, c := range changes {
-		if c.ChangedAt.After(since) {
-			since = c.ChangedAt
-		}
-		if !c.ChangedAt.After(sent[c.ID]) {
-			continue
-		}
-		sent[c.ID] = c.ChangedAt
-		if first && c.ChangedAt.Before(started) {
-			continue
-		}
-		h.publish(liveChange{staff: &c})
-	}
-	return since
 }
 
 func (h *changeHub) publish(c liveChange) {
@@ -271,8 +289,9 @@ func (s *server) stream(c *gin.Context) {
 				return
 			}
 			if st := change.staff; st != nil {
-				// Whoever shows the person: their team, those who see every team, and themselves.
-				if st.ID != me.ID && (st.TeamID == nil || !inScope(me, *st.TeamID)) && !seesAllTeams(me) {
+				// Whoever shows the person: their team, the team they last left, those who see every
+				// team, and themselves.
+				if st.ID != me.ID && !seesAllTeams(me) && !inTeam(me, st.TeamID) && !inTeam(me, st.LeftTeamID) {
 					continue
 				}
 				data, err := json.Marshal(st)
@@ -313,3 +332,6 @@ func (s *server) callerAgain(c *gin.Context) func(context.Context) (models.Staff
 	}
 	return nil
 }
+
+// inTeam says whether team, when set, is one in the caller's scope.
+func inTeam(me models.Staff, team *string) bool { return team != nil && inScope(me, *team) }

@@ -454,7 +454,7 @@ func webStream(t *testing.T, st *app.Stack) {
 // team's people.
 func webStreamStaff(t *testing.T, st *app.Stack) {
 	_, mate, sup, _, mateID := teamOf3(t, st)
-	other, _, _, otherID, _ := teamOf3(t, st)
+	other, _, otherSup, otherID, _ := teamOf3(t, st)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -466,31 +466,50 @@ func webStreamStaff(t *testing.T, st *app.Stack) {
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 
-	require.Equal(t, http.StatusOK, other.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
-	require.Equal(t, http.StatusOK, mate.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	type change struct {
+		ID         string  `json:"id"`
+		TeamID     *string `json:"team_id"`
+		LeftTeamID *string `json:"left_team_id"`
+	}
 	lines := bufio.NewScanner(resp.Body)
 	var seen []string
-	event := ""
-	for lines.Scan() {
-		if e, ok := strings.CutPrefix(lines.Text(), "event: "); ok {
-			event = e
-			continue
+	next := func() change {
+		t.Helper()
+		event := ""
+		for lines.Scan() {
+			if e, ok := strings.CutPrefix(lines.Text(), "event: "); ok {
+				event = e
+				continue
+			}
+			data, ok := strings.CutPrefix(lines.Text(), "data: ")
+			if !ok || event != "staff" {
+				continue
+			}
+			var c change
+			require.NoError(t, json.Unmarshal([]byte(data), &c))
+			seen = append(seen, c.ID)
+			return c
 		}
-		data, ok := strings.CutPrefix(lines.Text(), "data: ")
-		if !ok || event != "staff" {
-			continue
-		}
-		var change struct {
-			ID string `json:"id"`
-		}
-		require.NoError(t, json.Unmarshal([]byte(data), &change))
-		seen = append(seen, change.ID)
-		if change.ID == mateID {
-			break
-		}
+		t.Fatalf("the stream ended: %v", lines.Err())
+		return change{}
 	}
-	require.Contains(t, seen, mateID, "a colleague's shift ending arrived")
-	require.NotContains(t, seen, otherID, "another team's did not")
+
+	require.Equal(t, http.StatusOK, other.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	require.Equal(t, http.StatusOK, mate.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	got := next()
+	require.Equal(t, mateID, got.ID, "a colleague's shift ending arrived, not another team's (%v)", seen)
+
+	// Moved to the other team by an administrator, the person leaves this team's pages: told too.
+	var otherTeam struct {
+		TeamID string `json:"team_id"`
+	}
+	require.Equal(t, http.StatusOK, otherSup.call(http.MethodGet, "/api/v1/me", nil, &otherTeam))
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPatch, "/api/v1/staff/"+mateID, map[string]any{"team_id": otherTeam.TeamID}, nil))
+	got = next()
+	require.Equal(t, mateID, got.ID)
+	require.Equal(t, otherTeam.TeamID, *got.TeamID)
+	require.NotNil(t, got.LeftTeamID, "the team left is named")
+	require.NotContains(t, seen, otherID, "another team's change did not arrive")
 }
 
 // Whoever owns actions hands over their own shift from the inbox; a refusal keeps the form.
@@ -1812,7 +1831,7 @@ func webEmptyTeamBoard(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, as(t, st, "root").call(http.MethodPost, "/api/v1/teams", map[string]any{"id": team, "name": "Night desk"}, nil))
 	resp, page := signedIn(t, st, "demo-dave").do(http.MethodGet, "/board?team="+team, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	require.Contains(t, page, `<p class="empty" id="roster-empty">Nobody is in this team yet: an administrator adds people on the People page.</p>`)
+	require.Contains(t, page, `<p class="empty" id="roster-empty">Nobody active in this team can take actions: an administrator adds people, or makes them active again, on the People page.</p>`)
 	require.Contains(t, page, `id="shift-nobody"`)
 	require.NotContains(t, page, `id="form-shift"`)
 }

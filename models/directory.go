@@ -218,7 +218,11 @@ func (s *Store) updateStaff(ctx context.Context, actorID string, st Staff, colum
 		if len(changes) == 0 {
 			return nil
 		}
-		if err := tx.Model(&Staff{}).Where("id = ?", st.ID).Update("changed_at", utc(time.Now())).Error; err != nil {
+		stamp := map[string]any{"changed_at": utc(time.Now())}
+		if slices.Contains(columns, "team_id") && was.TeamID != nil && (st.TeamID == nil || *st.TeamID != *was.TeamID) {
+			stamp["left_team_id"] = *was.TeamID
+		}
+		if err := tx.Model(&Staff{}).Where("id = ?", st.ID).Updates(stamp).Error; err != nil {
 			return err
 		}
 		detail := map[string]any{"changes": changes}

@@ -25,6 +25,9 @@ type Staff struct {
 	// ChangedAt is when the person was last added or changed (shift, team, role, authority,
 	// active, name), for the live stream; nil before the column was kept.
 	ChangedAt *time.Time
+	// LeftTeamID is the team they were last moved out of (nil if never), whose pages the live
+	// stream tells of the move too.
+	LeftTeamID *string
 }
 
 // TableName keeps the table name singular-free: "staff" is already plural.

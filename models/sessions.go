@@ -133,17 +133,25 @@ func (s *Store) ActionsChangedSince(ctx context.Context, since time.Time, limit 
 type StaffChange struct {
 	ID     string  `json:"id"`
 	TeamID *string `json:"team_id"`
+	// LeftTeamID is the team they last left, whose pages showed them until then.
+	LeftTeamID *string `json:"left_team_id,omitempty"`
 	// ChangedAt is when the change was written: what a poller moves on by.
 	ChangedAt time.Time `json:"-"`
 }
 
 // StaffChangedSince lists the members of staff added or changed after since (their shift, team,
-// role, authority, whether active), the earliest first, at most limit.
-func (s *Store) StaffChangedSince(ctx context.Context, since time.Time, limit int) ([]StaffChange, error) {
+// role, authority, whether active), the earliest first, then by ID, at most limit; with afterID,
+// those changed at since itself with a greater ID come first, so a reader pages on from the last
+// row it read.
+func (s *Store) StaffChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]StaffChange, error) {
 	var out []StaffChange
-	err := s.db.WithContext(ctx).Model(&Staff{}).Select("id, team_id, changed_at").
-		Where("changed_at > ?", utc(since)).Order("changed_at, id").Limit(limit).Scan(&out).Error
-	if err != nil {
+	q := s.db.WithContext(ctx).Model(&Staff{}).Select("id, team_id, left_team_id, changed_at")
+	if afterID == "" {
+		q = q.Where("changed_at > ?", utc(since))
+	} else {
+		q = q.Where("changed_at > ? OR (changed_at = ? AND id > ?)", utc(since), utc(since), afterID)
+	}
+	if err := q.Order("changed_at, id").Limit(limit).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("listing changed staff: %w", err)
 	}
 	return out, nil

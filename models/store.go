@@ -800,6 +800,9 @@ func (s *Store) SetOnShift(ctx context.Context, staffID string, on bool) (Staff,
 	if err != nil {
 		return Staff{}, err
 	}
+	if st.OnShift == on {
+		return st, nil // as it was: nothing to write, nor to tell the pages
+	}
 	if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", staffID).
 		Updates(map[string]any{"on_shift": on, "changed_at": utc(time.Now())}).Error; err != nil {
 		return Staff{}, fmt.Errorf("setting shift of %s: %w", staffID, err)

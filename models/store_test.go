@@ -709,7 +709,7 @@ func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
 		}
 		changedIDs := func(since time.Time) []string {
 			t.Helper()
-			changed, err := store.StaffChangedSince(ctx, since, 100)
+			changed, err := store.StaffChangedSince(ctx, since, "", 100)
 			require.NoError(t, err)
 			var out []string
 			for _, c := range changed {
@@ -735,7 +735,33 @@ func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		mark = time.Now()
 		require.NoError(t, store.UpdateStaff(ctx, "root", cat, []string{"authority"}, false))
+		_, err = store.SetOnShift(ctx, ids[1], true)
+		require.NoError(t, err)
 		require.Empty(t, changedIDs(mark), "the same again changes nothing")
+
+		// A move to another team names the team left, whose pages showed the person.
+		other := modelstest.Name("night")
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: other, Name: other}))
+		cat.TeamID = &other
+		require.NoError(t, store.UpdateStaff(ctx, "root", cat, []string{"team_id"}, false))
+		moved, err := store.StaffChangedSince(ctx, mark, "", 100)
+		require.NoError(t, err)
+		require.Len(t, moved, 1)
+		require.Equal(t, other, *moved[0].TeamID)
+		require.Equal(t, team, *moved[0].LeftTeamID)
+
+		// Read a page at a time, by time and then by ID: the next page starts after the last row
+		// read, even among changes of one instant.
+		first, err := store.StaffChangedSince(ctx, start, "", 2)
+		require.NoError(t, err)
+		require.Len(t, first, 2)
+		rest, err := store.StaffChangedSince(ctx, first[1].ChangedAt, first[1].ID, 100)
+		require.NoError(t, err)
+		var paged []string
+		for _, c := range append(first, rest...) {
+			paged = append(paged, c.ID)
+		}
+		require.ElementsMatch(t, ids, paged, "each once")
 	})
 }
 

@@ -516,7 +516,7 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 	}
 	if s.Paused && s.revision >= 6 {
 		// The clock is stopped: the time to answer starts when the action resumes.
-		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", s.span(within), s.PauseReason)
+		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", s.span(within), s.clause(s.PauseReason))
 	}
 	asks := fmt.Sprintf("%s asks you to take over %q", s.who(h.FromID), s.Title)
 	if s.revision >= 8 && h.ShiftHandoverID != "" && in.StartedBy != "" && in.StartedBy != h.FromID {

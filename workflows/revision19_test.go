@@ -44,6 +44,16 @@ func TestRevision19QuotesTextAsAClause(t *testing.T) {
 	require.Contains(t, got, `bob declined "Late checkout": On a call with 214. You still own it.`)
 	require.Contains(t, got, `alice withdrew the handover of "Late checkout" to you: Guest asked for me. / I keep it. alice keeps it.`)
 
+	// A handover asked for while the action is paused quotes the pause's reason as a clause too.
+	in := startInput("r19-paused")
+	s, _ := workflows.NewState(in, now)
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "Guest calls back at 3."}, now)
+	s.TakeOutbox()
+	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now.Add(time.Minute))
+	asked := s.TakeOutbox()
+	require.NotEmpty(t, asked)
+	require.Contains(t, asked[0].Message, "(it is paused: Guest calls back at 3).")
+
 	old := messages(18)
 	require.Contains(t, old[0], "Spa system is slow today.. Accept or decline by ", "revision 18 as its histories recorded")
 	require.Contains(t, old, `bob declined "Late checkout": On a call with 214.. You still own it.`)
