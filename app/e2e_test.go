@@ -373,6 +373,18 @@ func testAuth(t *testing.T, st *app.Stack) {
 	var a action
 	require.Equal(t, http.StatusCreated, as(t, st, "crm").call("POST", "/api/v1/actions", newAction("erin"), &a), "an integration creates actions")
 	require.Equal(t, http.StatusOK, as(t, st, "dave").call("GET", "/api/v1/actions/"+a.ID, nil, &a), "a manager sees every team")
+	// The integration adds notes to the actions it created (the guest called the PMS again), under
+	// its own name on the timeline; it takes no other step, and notes on no other action.
+	crm := as(t, st, "crm")
+	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "PMS: guest called again"}, nil))
+	var b action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call("POST", "/api/v1/actions", newAction("alice"), &b))
+	require.Equal(t, http.StatusForbidden, crm.call("POST", "/api/v1/actions/"+b.ID+"/notes", map[string]any{"text": "PMS: not ours"}, &p))
+	for cmd, body := range map[string]map[string]any{
+		"complete": {"outcome": "done"}, "cancel": {"reason": "booking cancelled"}, "pause": {"reason": "guest away"},
+	} {
+		require.Equal(t, http.StatusForbidden, crm.call("POST", "/api/v1/actions/"+a.ID+"/"+cmd, body, &p), cmd)
+	}
 
 	for _, path := range []string{"/healthz", "/readyz"} {
 		require.Equal(t, http.StatusOK, anon.call("GET", path, nil, nil), path)
