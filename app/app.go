@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -75,6 +76,11 @@ type DevConfig struct {
 
 // KeyFileName is where `handover dev` keeps its generated encryption key, in its data directory.
 const KeyFileName = "encryption.key"
+
+// TemporalAddressFileName is where `handover dev` writes its embedded Temporal's address, in its
+// data directory, for the admin commands given that directory (reproject, keys) to find it on
+// whatever port it was started.
+const TemporalAddressFileName = "temporal.address"
 
 // Stack is a running development stack.
 type Stack struct {
@@ -146,6 +152,9 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(cfg.DataDir, TemporalAddressFileName), []byte(st.Temporal.HostPort()+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("writing the Temporal address into %s: %w", cfg.DataDir, err)
 	}
 	dbURL := cfg.DatabaseURL
 	if dbURL == "" {

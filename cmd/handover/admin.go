@@ -21,11 +21,17 @@ import (
 )
 
 // configWithKey is the configuration with its encryption key: HANDOVER_ENCRYPTION_KEY, or the key
-// file `handover dev` keeps in dataDir.
+// file `handover dev` keeps in dataDir. Without HANDOVER_TEMPORAL_ADDRESS, Temporal is the one the
+// `handover dev` of dataDir last started, on whatever port, when it wrote its address there.
 func configWithKey(dataDir string) (app.Config, error) {
 	cfg, err := loadConfig()
 	if err != nil {
 		return cfg, err
+	}
+	if _, set := os.LookupEnv("HANDOVER_TEMPORAL_ADDRESS"); !set {
+		if addr, err := os.ReadFile(filepath.Join(dataDir, app.TemporalAddressFileName)); err == nil && strings.TrimSpace(string(addr)) != "" {
+			cfg.TemporalAddress = strings.TrimSpace(string(addr))
+		}
 	}
 	if cfg.EncryptionKey == "" {
 		key, err := os.ReadFile(filepath.Join(dataDir, app.KeyFileName))

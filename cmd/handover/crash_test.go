@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -205,8 +207,12 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 		events += len(tl.Items)
 	}
 	// The rebuild command runs against the live stack and finds every action, writing nothing twice.
+	// Given dev's data directory, it finds dev's Temporal there, on the port dev was started with
+	// (HANDOVER_TEMPORAL_ADDRESS unset: its default is another port).
+	require.NotEqual(t, "7233", temporalPort)
 	rebuild := exec.Command(bin, "admin", "reproject", "--data", dataDir)
-	rebuild.Env = append(os.Environ(), "HANDOVER_TEMPORAL_ADDRESS=127.0.0.1:"+temporalPort, "HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY=", "HANDOVER_LOG_LEVEL=warn")
+	rebuild.Env = append(slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "HANDOVER_TEMPORAL_ADDRESS=") }),
+		"HANDOVER_DATABASE_URL=", "HANDOVER_ENCRYPTION_KEY=", "HANDOVER_LOG_LEVEL=warn", "HANDOVER_TEMPORAL_WAIT=5s")
 	out, err := rebuild.CombinedOutput()
 	require.NoError(t, err, string(out))
 	require.Contains(t, string(out), fmt.Sprintf("%d actions, %d events", len(results), events))
