@@ -154,17 +154,18 @@ func (h *changeHub) poll(ctx context.Context) {
 			}
 		}
 		for key := range staffSent {
-			if key.at.Before(staffSince.Add(-2 * hubLookback)) {
+			if time.UnixMicro(key.at).Before(staffSince.Add(-2 * hubLookback)) {
 				delete(staffSent, key)
 			}
 		}
 	}
 }
 
-// staffKey is one change of one member of staff: who, and when it was written.
+// staffKey is one change of one member of staff: who, and when it was written (in microseconds,
+// as the databases keep it: a time.Time as a map key would also compare its location).
 type staffKey struct {
 	id string
-	at time.Time
+	at int64
 }
 
 // staffChanges publishes the members of staff changed since the last look, page after page until
@@ -186,7 +187,7 @@ func (h *changeHub) staffChanges(ctx context.Context, since, started time.Time, 
 			if c.ChangedAt.After(since) {
 				since = c.ChangedAt
 			}
-			key := staffKey{c.ID, c.ChangedAt}
+			key := staffKey{c.ID, c.ChangedAt.UnixMicro()}
 			if sent[key] {
 				continue
 			}
