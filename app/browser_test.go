@@ -513,7 +513,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	bobAPI := as(t, st, "bob")
 	require.Equal(t, http.StatusOK, bobAPI.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
 	roster.waitContains(`#roster-bob`, "off shift")
-	roster.waitContains("#live-status", "a colleague's shift or role changed")
+	roster.waitContains("#live-status", "someone's shift, team or role changed")
 	require.Equal(t, http.StatusOK, bobAPI.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 	roster.waitContains(`#roster-bob`, "Take off shift")
 

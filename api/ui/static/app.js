@@ -369,7 +369,7 @@
     // A colleague's shift, team or role changed: who can take what, and who is off shift with a
     // handover waiting, is on every page that shows them.
     source.addEventListener("staff", function () {
-      if (watched()) { refresh("Updated: a colleague's shift or role changed."); }
+      if (watched()) { refresh("Updated: someone's shift, team or role changed."); }
     });
     pauseButton();
     var poll = document.querySelector("[data-poll]");
