@@ -1838,9 +1838,10 @@ func teamRows(r models.HandoverReport, team string, teams map[string]*teamSummar
 
 // heldRow is one person's line of the time-held table.
 type heldRow struct {
-	Person            string
-	Actions, Holdings int
-	Total, Median     string
+	Person                string
+	Actions, Holdings     int
+	Total, Median         string
+	OpenTotal, OpenMedian string // in the teams' opening hours
 }
 
 // heldRows lists how long each person held the actions handed to them, longest total first.
@@ -1862,7 +1863,8 @@ func heldRows(f *models.ReportFigures) []heldRow {
 	rows := make([]heldRow, len(people))
 	for i, p := range people {
 		h := f.TimeHeld[p]
-		rows[i] = heldRow{Person: p, Actions: h.Actions, Holdings: h.Holdings, Total: span(h.TotalSeconds), Median: span(h.MedianSeconds)}
+		rows[i] = heldRow{Person: p, Actions: h.Actions, Holdings: h.Holdings, Total: span(h.TotalSeconds), Median: span(h.MedianSeconds),
+			OpenTotal: span(h.OpenTotalSeconds), OpenMedian: span(h.OpenMedianSeconds)}
 	}
 	return rows
 }

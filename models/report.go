@@ -14,6 +14,8 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/handover/handover/calendar"
 )
 
 // ReportFigures are the handover figures of one group: all, one situation, or one team.
@@ -69,8 +71,14 @@ type HeldFigures struct {
 	Holdings      int     `json:"holdings"`
 	TotalSeconds  float64 `json:"total_seconds"`
 	MedianSeconds float64 `json:"median_seconds"`
+	// OpenTotalSeconds and OpenMedianSeconds count only the opening hours of each action's team,
+	// as the time to accept in opening hours does (all of the time for a team without them, and
+	// for an action whose policy counts 24/7).
+	OpenTotalSeconds  float64 `json:"open_total_seconds"`
+	OpenMedianSeconds float64 `json:"open_median_seconds"`
 
 	seconds []float64
+	open    []float64
 	actions map[string]bool
 }
 
@@ -190,6 +198,7 @@ type held struct {
 	actionID, person string
 	from             time.Time
 	groups           []*ReportFigures
+	clock            *calendar.Clock // the opening hours its open time counts; nil: all of it
 }
 
 // HandoverReport computes the review of handovers requested in [since, until), of one team or all:
@@ -269,12 +278,16 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 	var holds []held
 	for _, h := range rows {
 		gs := groups(h.Situation, h.TeamID)
+		clock := clocks[h.TeamID] // the opening hours the action's times count: nil, all of the time
+		if h.Clock == "24/7" {
+			clock = nil
+		}
 		var elapsed, open time.Duration // of an accepted handover: the time to accept it
 		if h.Status == "accepted" && h.RespondedAt != nil {
 			elapsed = h.RespondedAt.Sub(h.RequestedAt)
 			open = elapsed
-			if k := clocks[h.TeamID]; k != nil && h.Clock != "24/7" {
-				open = k.Between(h.RequestedAt, *h.RespondedAt)
+			if clock != nil {
+				open = clock.Between(h.RequestedAt, *h.RespondedAt)
 			}
 		}
 		actionGroups[h.ActionID] = appendUnique(actionGroups[h.ActionID], gs...)
@@ -306,7 +319,7 @@ func (s *Store) handoverReport(db *gorm.DB, since, until time.Time, teamID strin
 		if h.Status == "accepted" {
 			accepted[h.ActionID] = append(accepted[h.ActionID], [2]string{h.FromID, h.ToID})
 			if h.RespondedAt != nil {
-				holds = append(holds, held{actionID: h.ActionID, person: h.ToID, from: *h.RespondedAt, groups: gs})
+				holds = append(holds, held{actionID: h.ActionID, person: h.ToID, from: *h.RespondedAt, groups: gs, clock: clock})
 			}
 		}
 		// What people said comes from the rows already read for the figures: the same window and
@@ -473,6 +486,10 @@ func addHolds(holds []held, events []ActionEvent, end time.Time) {
 			}
 		}
 		seconds := max(until.Sub(h.from).Seconds(), 0)
+		open := seconds
+		if h.clock != nil {
+			open = h.clock.Between(h.from, until).Seconds()
+		}
 		for _, g := range h.groups {
 			f := g.TimeHeld[h.person]
 			if f == nil {
@@ -482,6 +499,8 @@ func addHolds(holds []held, events []ActionEvent, end time.Time) {
 			f.actions[h.actionID] = true
 			f.TotalSeconds += seconds
 			f.seconds = append(f.seconds, seconds)
+			f.OpenTotalSeconds += open
+			f.open = append(f.open, open)
 		}
 	}
 }
@@ -495,6 +514,8 @@ func (g *ReportFigures) finish() {
 		f.Actions, f.Holdings = len(f.actions), len(f.seconds)
 		sort.Float64s(f.seconds)
 		f.MedianSeconds = percentile(f.seconds, 0.5)
+		sort.Float64s(f.open)
+		f.OpenMedianSeconds = percentile(f.open, 0.5)
 	}
 	if len(g.acceptSeconds) > 0 {
 		sort.Float64s(g.acceptSeconds)

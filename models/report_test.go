@@ -277,8 +277,20 @@ func TestReportTimeToAcceptInOpeningHours(t *testing.T) {
 		allHours := actionAt("a-urgent", 1, "assigned", "alice")
 		allHours.TeamID, allHours.Category, allHours.PolicyVersion = "desk", "urgent", urgent.Version
 		allHours.Handovers = []models.Handover{overWeekend("h1")}
-		allHours.Handovers[0].Situation = "let_down"
+		allHours.Handovers[0].Situation, allHours.Handovers[0].ToID = "let_down", "dan"
 		require.NoError(t, store.ApplyProjection(ctx, allHours, nil))
+		// Time held counts the same two ways: bob held the desk's action from Friday 10:01 to the
+		// next acceptance, Monday 08:10 (70 h 9 m; 7 h 59 m and 10 m open), then until it was
+		// completed on Tuesday at 08:10 (24 h; 9 h 50 m and 10 m open).
+		at := func(seq int64, typ string, m int) models.ActionEvent {
+			e := event(seq, typ)
+			e.At = minute(m)
+			return e
+		}
+		done := actionAt("a-desk", 4, "completed", "bob")
+		done.TeamID, done.Title, done.Handovers = "desk", "Title of a-desk", []models.Handover{overWeekend("h1"), quick}
+		require.NoError(t, store.ApplyProjection(ctx, done, []models.ActionEvent{
+			at(1, "created", 0), at(2, "handover_accepted", 61), at(3, "handover_accepted", 3*24*60-50), at(4, "completed", 4*24*60-50)}))
 
 		weekend := (62*time.Hour + 20*time.Minute).Seconds()
 		r, err := store.HandoverReport(ctx, minute(0), minute(4*24*60), "")
@@ -295,6 +307,13 @@ func TestReportTimeToAcceptInOpeningHours(t *testing.T) {
 		require.InDelta(t, 60, *r.BySituation["quiet"].TimeToAcceptOpenP50, 0.001)
 		require.InDelta(t, weekend, *r.BySituation["let_down"].TimeToAcceptOpenP50, 0.001, "a 24/7 policy's action counts all of it")
 		require.InDelta(t, weekend, *r.Overall.TimeToAcceptOpenP50, 0.001, "1 and 20 minutes, then three times 62 h 20 m")
+
+		bob := desk.TimeHeld["bob"]
+		require.NotNil(t, bob)
+		require.Equal(t, 2, bob.Holdings)
+		require.InDelta(t, (70*time.Hour + 9*time.Minute + 24*time.Hour).Seconds(), bob.TotalSeconds, 0.001)
+		require.InDelta(t, (8*time.Hour + 9*time.Minute + 10*time.Hour).Seconds(), bob.OpenTotalSeconds, 0.001)
+		require.InDelta(t, (8*time.Hour+9*time.Minute+10*time.Hour).Seconds()/2, bob.OpenMedianSeconds, 0.001)
 
 		one, err := store.HandoverReport(ctx, minute(0), minute(4*24*60), "desk")
 		require.NoError(t, err)
