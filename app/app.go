@@ -77,9 +77,9 @@ type DevConfig struct {
 // KeyFileName is where `handover dev` keeps its generated encryption key, in its data directory.
 const KeyFileName = "encryption.key"
 
-// TemporalAddressFileName is where `handover dev` writes its embedded Temporal's address, in its
-// data directory, for the admin commands given that directory (reproject, keys) to find it on
-// whatever port it was started.
+// TemporalAddressFileName is where `handover dev` writes its embedded Temporal's address while it
+// runs, in its data directory, for the admin commands given that directory (reproject, keys) to
+// find it on whatever port it was started.
 const TemporalAddressFileName = "temporal.address"
 
 // Stack is a running development stack.
@@ -326,6 +326,10 @@ func (st *Stack) stop(ctx context.Context) error {
 	}
 	if st.Temporal != nil {
 		errs = append(errs, st.Temporal.Stop())
+		// Stopped, it is no address for the admin commands to find.
+		if err := os.Remove(filepath.Join(st.dataDir, TemporalAddressFileName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
 	}
 	if st.Store != nil {
 		errs = append(errs, st.Store.Close())

@@ -218,7 +218,9 @@ func (s *Store) updateStaff(ctx context.Context, actorID string, st Staff, colum
 		if len(changes) == 0 {
 			return nil
 		}
-		stamp := map[string]any{"changed_at": utc(time.Now())}
+		// The team left is named only by the change that moves the person, so that it is told of
+		// that move, and not of their later shifts.
+		stamp := map[string]any{"changed_at": utc(time.Now()), "left_team_id": nil}
 		if slices.Contains(columns, "team_id") && was.TeamID != nil && (st.TeamID == nil || *st.TeamID != *was.TeamID) {
 			stamp["left_team_id"] = *was.TeamID
 		}

@@ -796,18 +796,19 @@ func (s *Store) loadHandovers(ctx context.Context, lists ...[]Action) error {
 
 // SetOnShift starts or ends a person's shift.
 func (s *Store) SetOnShift(ctx context.Context, staffID string, on bool) (Staff, error) {
-	st, err := s.GetStaff(ctx, staffID)
-	if err != nil {
-		return Staff{}, err
-	}
-	if st.OnShift == on {
-		return st, nil // as it was: nothing to write, nor to tell the pages
-	}
-	if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", staffID).
-		Updates(map[string]any{"on_shift": on, "changed_at": utc(time.Now())}).Error; err != nil {
+	// Written only where it changes (as it was, there is nothing to tell the pages), in one
+	// statement, so that of two clicks at once the last written wins; then read as it stands.
+	// A shift changed is no move: the team left is told of no more.
+	if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ? AND on_shift <> ?", staffID, on).
+		Updates(map[string]any{"on_shift": on, "changed_at": utc(time.Now()), "left_team_id": nil}).Error; err != nil {
 		return Staff{}, fmt.Errorf("setting shift of %s: %w", staffID, err)
 	}
-	st.OnShift = on
+	var st Staff
+	if err := s.db.WithContext(ctx).Where("id = ?", staffID).Take(&st).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return Staff{}, fmt.Errorf("staff %s: %w", staffID, ErrNotFound)
+	} else if err != nil {
+		return Staff{}, fmt.Errorf("reading staff %s: %w", staffID, err)
+	}
 	return st, nil
 }
 

@@ -749,6 +749,13 @@ func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
 		require.Len(t, moved, 1)
 		require.Equal(t, other, *moved[0].TeamID)
 		require.Equal(t, team, *moved[0].LeftTeamID)
+		// Their next change is no move: the team left hears no more of them.
+		_, err = store.SetOnShift(ctx, cat.ID, true)
+		require.NoError(t, err)
+		moved, err = store.StaffChangedSince(ctx, mark, "", 100)
+		require.NoError(t, err)
+		require.Len(t, moved, 1)
+		require.Nil(t, moved[0].LeftTeamID)
 
 		// Read a page at a time, by time and then by ID: the next page starts after the last row
 		// read, even among changes of one instant.

@@ -21,16 +21,19 @@ import (
 )
 
 // configWithKey is the configuration with its encryption key: HANDOVER_ENCRYPTION_KEY, or the key
-// file `handover dev` keeps in dataDir. Without HANDOVER_TEMPORAL_ADDRESS, Temporal is the one the
-// `handover dev` of dataDir last started, on whatever port, when it wrote its address there.
+// file `handover dev` keeps in dataDir. On dev's own read model (no HANDOVER_DATABASE_URL) and
+// without HANDOVER_TEMPORAL_ADDRESS, Temporal is the one the running `handover dev` of dataDir
+// started, on whatever port, as it wrote there (and removes as it stops).
 func configWithKey(dataDir string) (app.Config, error) {
 	cfg, err := loadConfig()
 	if err != nil {
 		return cfg, err
 	}
-	if _, set := os.LookupEnv("HANDOVER_TEMPORAL_ADDRESS"); !set {
-		if addr, err := os.ReadFile(filepath.Join(dataDir, app.TemporalAddressFileName)); err == nil && strings.TrimSpace(string(addr)) != "" {
+	if _, set := os.LookupEnv("HANDOVER_TEMPORAL_ADDRESS"); !set && cfg.DatabaseURL == "" {
+		path := filepath.Join(dataDir, app.TemporalAddressFileName)
+		if addr, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(addr)) != "" {
 			cfg.TemporalAddress = strings.TrimSpace(string(addr))
+			cfg.Logger().Info("temporal address from the data directory", "temporal", cfg.TemporalAddress, "file", path)
 		}
 	}
 	if cfg.EncryptionKey == "" {

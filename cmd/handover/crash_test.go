@@ -162,7 +162,7 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 	}
 	require.Positive(t, acked)
 
-	start()
+	restarted := start()
 	client := &http.Client{Timeout: 60 * time.Second}
 	for _, r := range results {
 		// Every request can be sent again with its key: the acknowledged ones answer with the same
@@ -229,6 +229,13 @@ func TestKillDashNineUnderLoad(t *testing.T) {
 		require.Equal(t, http.StatusOK, get(t, base+"/api/v1/actions/"+id+"/events", "demo-alice", &tl))
 		require.Len(t, tl.Items, int(row.Version))
 	}
+
+	// Stopped cleanly, dev takes its Temporal address away: an admin command then looks no more
+	// for a Temporal that is gone.
+	require.FileExists(t, filepath.Join(dataDir, "temporal.address"))
+	require.NoError(t, restarted.Process.Signal(os.Interrupt))
+	require.NoError(t, restarted.Wait())
+	require.NoFileExists(t, filepath.Join(dataDir, "temporal.address"))
 
 	t.Logf("%d creates from %d clients before SIGKILL: %d acknowledged, %d unanswered; after restart all %d carried on to completion, %d events checked, 0 lost",
 		len(results), clients, acked, unanswered, len(results), events)
