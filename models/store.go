@@ -803,13 +803,7 @@ func (s *Store) SetOnShift(ctx context.Context, staffID string, on bool) (Staff,
 		Updates(map[string]any{"on_shift": on, "changed_at": utc(time.Now()), "left_team_id": nil}).Error; err != nil {
 		return Staff{}, fmt.Errorf("setting shift of %s: %w", staffID, err)
 	}
-	var st Staff
-	if err := s.db.WithContext(ctx).Where("id = ?", staffID).Take(&st).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return Staff{}, fmt.Errorf("staff %s: %w", staffID, ErrNotFound)
-	} else if err != nil {
-		return Staff{}, fmt.Errorf("reading staff %s: %w", staffID, err)
-	}
-	return st, nil
+	return s.GetStaff(ctx, staffID)
 }
 
 // OwnedOpenActions lists a person's open actions, oldest first (at most 1,000).
