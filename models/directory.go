@@ -77,9 +77,13 @@ func (s *Store) EnsureStaff(ctx context.Context, st Staff) error {
 	return nil
 }
 
-// insertStaff writes a new member of staff, or what conflict says to an existing one.
+// insertStaff writes a new member of staff, or what conflict says to an existing one. A new person
+// is changed as they are made, so the live updates announce them whoever adds them.
 func insertStaff(db *gorm.DB, st Staff, conflict clause.OnConflict) error {
 	st.CreatedAt = createdAt(st.CreatedAt)
+	if st.ChangedAt == nil {
+		st.ChangedAt = &st.CreatedAt
+	}
 	return db.Clauses(conflict).Create(&st).Error
 }
 

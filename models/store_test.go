@@ -720,8 +720,21 @@ func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
 		}
 		require.Equal(t, ids, changedIDs(start), "added, in order")
 
+		// A person the demo seeds into a running system is announced too; seeded again, they are
+		// left as they are, and not announced again.
 		time.Sleep(5 * time.Millisecond)
 		mark := time.Now()
+		seeded := modelstest.Name("dee")
+		require.NoError(t, store.EnsureStaff(ctx, models.Staff{ID: seeded, Name: seeded, Role: "agent", TeamID: &team, Authority: 1, Active: true}))
+		require.Equal(t, []string{seeded}, changedIDs(mark), "seeded")
+		time.Sleep(5 * time.Millisecond)
+		mark = time.Now()
+		require.NoError(t, store.EnsureStaff(ctx, models.Staff{ID: seeded, Name: seeded, Role: "agent", TeamID: &team, Authority: 1, Active: true}))
+		require.Empty(t, changedIDs(mark), "seeded again")
+		ids = append(ids, seeded)
+
+		time.Sleep(5 * time.Millisecond)
+		mark = time.Now()
 		time.Sleep(5 * time.Millisecond)
 		_, err := store.SetOnShift(ctx, ids[1], true)
 		require.NoError(t, err)
