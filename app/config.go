@@ -332,7 +332,7 @@ func (c Config) Validate() error {
 			return err
 		}
 	}
-	if c.LogFormat != "text" && c.LogFormat != "json" {
+	if !strings.EqualFold(c.LogFormat, "text") && !strings.EqualFold(c.LogFormat, "json") {
 		return fmt.Errorf("HANDOVER_LOG_FORMAT %q: want text or json", c.LogFormat)
 	}
 	var lvl slog.Level
@@ -363,6 +363,12 @@ func readableDuration(_ []string, a slog.Attr) slog.Attr {
 		return slog.String(a.Key, a.Value.Duration().String())
 	}
 	return a
+}
+
+// databaseError names the variable whose read model could not be opened, so that a start refused
+// for it says where to look.
+func databaseError(err error) error {
+	return fmt.Errorf("HANDOVER_DATABASE_URL: %w", err)
 }
 
 func (c Config) requireDatabase() error {
@@ -483,7 +489,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	// Temporal below, which it is served through (alive, not ready) until the API serves.
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {
-		return fmt.Errorf("listening on %s: %w", c.HTTPAddr, err)
+		return fmt.Errorf("HANDOVER_HTTP_ADDR: listening on %s: %w", c.HTTPAddr, err)
 	}
 	defer ln.Close()
 	handler := &starting{}
@@ -494,6 +500,9 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	defer srv.Close()
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
+		if ctx.Err() == nil {
+			err = databaseError(err)
+		}
 		return stoppedStarting(ctx, log, err)
 	}
 	defer store.Close()
@@ -560,7 +569,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	if c.MetricsAddr != "" {
 		metricsLn, err := net.Listen("tcp", c.MetricsAddr)
 		if err != nil {
-			return fmt.Errorf("listening on %s: %w", c.MetricsAddr, err)
+			return fmt.Errorf("HANDOVER_METRICS_ADDR: listening on %s: %w", c.MetricsAddr, err)
 		}
 		defer metricsLn.Close()
 		// A worker has no API: it serves its own metrics (the Temporal SDK's, Go's) here.
@@ -574,7 +583,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	// to HANDOVER_DATABASE_WAIT.
 	store, err := models.OpenLater(c.DatabaseURL, log)
 	if err != nil {
-		return err
+		return databaseError(err)
 	}
 	defer store.Close()
 	sealer := &pii.Sealer{Keys: keys, Store: store}
@@ -657,7 +666,7 @@ func Migrate(ctx context.Context, c Config, log *slog.Logger) (models.Migrated, 
 	}
 	store, err := models.Open(c.DatabaseURL, log)
 	if err != nil {
-		return models.Migrated{}, err
+		return models.Migrated{}, databaseError(err)
 	}
 	defer store.Close()
 	return store.Migrate(ctx)

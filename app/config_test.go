@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,12 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 	ok.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.10", "2001:db8::/32"}
 	ok.TemporalUIURL, ok.CodecOrigins = "https://temporal.example.com", []string{"https://temporal.example.com", "http://localhost:8233"}
 	require.NoError(t, ok.Validate())
+	// The log's format and level are words in any case, as the level always was.
+	ok.LogFormat, ok.LogLevel = "JSON", "INFO"
+	require.NoError(t, ok.Validate())
+	var logged strings.Builder
+	ok.LoggerTo(&logged).Info("hello")
+	require.True(t, strings.HasPrefix(logged.String(), `{"time":`), logged.String())
 }
 
 // A list setting written with spaces after its commas means its entries, not entries with spaces.
@@ -137,12 +144,37 @@ func TestTakenPortEndsTheStartAtOnce(t *testing.T) {
 	defer taken.Close()
 	cfg := awaitingReadModel(t)
 	cfg.HTTPAddr, cfg.MetricsAddr = taken.Addr().String(), taken.Addr().String()
+	variable := map[string]string{"api": "HANDOVER_HTTP_ADDR", "worker": "HANDOVER_METRICS_ADDR"}
 	for name, run := range map[string]func(context.Context, app.Config, *slog.Logger) error{"api": app.RunAPI, "worker": app.RunWorker} {
 		began := time.Now()
 		err := run(context.Background(), cfg, slog.New(slog.DiscardHandler))
-		require.ErrorContains(t, err, "listening on "+taken.Addr().String(), name)
+		require.ErrorContains(t, err, variable[name]+": listening on "+taken.Addr().String(), name)
 		require.Less(t, time.Since(began), 5*time.Second, "%s waited before finding its port taken", name)
 	}
+}
+
+// A read model URL with its scheme mistyped, or none, is refused by migrate, api and worker alike,
+// naming the variable, where it was taken for a SQLite file to make beside the process (a worker
+// so started wrote its share of the actions there, outside PostgreSQL). Nothing is created.
+func TestDatabaseURLWithoutSchemeRefused(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	cfg, err := app.LoadConfig()
+	require.NoError(t, err)
+	cfg.EncryptionKey = codec.NewKey()
+	cfg.HTTPAddr, cfg.MetricsAddr = "127.0.0.1:0", ""
+	cfg.DatabaseWait, cfg.TemporalWait = time.Second, time.Second
+	const want = "HANDOVER_DATABASE_URL: database URL has no scheme"
+	for _, url := range []string{"postgres//handover:pw@127.0.0.1:5432/handover", "127.0.0.1:5432/handover", "readmodel.db"} {
+		cfg.DatabaseURL = url
+		_, err := app.Migrate(context.Background(), cfg, slog.New(slog.DiscardHandler))
+		require.ErrorContains(t, err, want, url)
+		require.NotContains(t, err.Error(), "pw", "the password is not repeated")
+		require.ErrorContains(t, app.RunAPI(context.Background(), cfg, slog.New(slog.DiscardHandler)), want, url)
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Empty(t, entries, "no file was made")
 }
 
 // awaitingReadModel is the configuration of an api or worker whose read model is a PostgreSQL

@@ -62,7 +62,7 @@ var postgresWithoutSlashes = regexp.MustCompile(`(?i)^postgres(ql)?:`)
 var keywordDSN = regexp.MustCompile(`^\s*[a-z_]+=\S*(\s+[a-z_]+=\S*)*\s*$`)
 
 // Open connects to the database named by url: "postgres://..." (or "postgresql://...") for
-// PostgreSQL, "sqlite:PATH" or a plain file path for SQLite. It does not migrate.
+// PostgreSQL, "sqlite:PATH" for SQLite; anything else is refused. It does not migrate.
 func Open(url string, log *slog.Logger) (*Store, error) {
 	return open(url, log, true)
 }
@@ -98,6 +98,12 @@ func open(url string, log *slog.Logger, connect bool) (*Store, error) {
 	case strings.HasPrefix(url, "sqlite://") && !strings.HasPrefix(url, "sqlite:///"):
 		// "sqlite://data/x.db" names a host, data, which SQLite refuses in words of its own.
 		return nil, fmt.Errorf("database URL %q names a host: write sqlite:PATH (sqlite:data/x.db, sqlite:/var/lib/handover/x.db)", url)
+	case url != "" && !strings.HasPrefix(url, "sqlite:"):
+		// A path, or a PostgreSQL URL with its scheme mistyped ("postgres//db", "db:5432/x"): taken
+		// for a file, it would put the read model, or a worker's writes, in a SQLite file beside
+		// the process, and nothing would say so.
+		// Not repeated in the error: a mistyped URL may still carry its password.
+		return nil, errors.New("database URL has no scheme (it begins neither postgres:// nor sqlite:): write postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, or sqlite:PATH for a SQLite file")
 	case url != "":
 		path := strings.TrimPrefix(url, "sqlite:")
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

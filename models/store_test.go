@@ -458,18 +458,22 @@ func TestOpenRefusesOtherSchemes(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	for _, url := range []string{"postgre://handover:pw@db.example:5432/handover", "mysql://x", "",
-		"postgres:/handover", "host=db.example user=handover dbname=handover sslmode=disable", "sqlite://data/x.db"} {
+		"postgres:/handover", "host=db.example user=handover dbname=handover sslmode=disable", "sqlite://data/x.db",
+		// A scheme mistyped, or none: not a file to create.
+		"postgres//postgres:pw@127.0.0.1:5432/handover", "127.0.0.1:5432/handover", "readmodel.db", filepath.Join(dir, "c.db")} {
 		_, err := models.Open(url, nil)
 		require.Error(t, err, url)
 	}
 	_, err := models.Open("sqlite://tmp/x.db", nil)
 	require.EqualError(t, err, `database URL "sqlite://tmp/x.db" names a host: write sqlite:PATH (sqlite:data/x.db, sqlite:/var/lib/handover/x.db)`)
+	_, err = models.Open("postgres//postgres:pw@127.0.0.1:5432/handover", nil)
+	require.EqualError(t, err, `database URL has no scheme (it begins neither postgres:// nor sqlite:): write postgres://USER:PASSWORD@HOST:PORT/DB for PostgreSQL, or sqlite:PATH for a SQLite file`)
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Empty(t, entries, "no file was created")
 	// SQLite's own forms still open.
-	for _, url := range []string{"sqlite:" + filepath.Join(dir, "a.db"), "sqlite://" + filepath.Join(dir, "b.db"), filepath.Join(dir, "c.db"),
-		filepath.Join(dir, "postgres-data", "d.db")} {
+	for _, url := range []string{"sqlite:" + filepath.Join(dir, "a.db"), "sqlite://" + filepath.Join(dir, "b.db"),
+		"sqlite:" + filepath.Join(dir, "postgres-data", "d.db")} {
 		store, err := models.Open(url, nil)
 		require.NoError(t, err, url)
 		require.NoError(t, store.Close())
