@@ -52,11 +52,15 @@ func TestRequestIDsAreKeptOrMadeAndLogged(t *testing.T) {
 	require.Equal(t, "/healthz", line.Route)
 	require.Equal(t, http.StatusOK, line.Status)
 
-	// A probe answered well is logged at debug level: a load balancer's every few seconds would
-	// bury the requests.
+	// A probe or a scrape answered well is logged at debug level: a load balancer's every few
+	// seconds, or Prometheus's, would bury the requests.
 	var quiet bytes.Buffer
-	h = newEngine(Deps{Log: slog.New(slog.NewJSONHandler(&quiet, nil))})
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	h = newEngine(Deps{Log: slog.New(slog.NewJSONHandler(&quiet, nil)), Metrics: prometheus.NewRegistry()})
+	for _, path := range []string{"/healthz", "/metrics"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		require.Equal(t, http.StatusOK, rec.Code, path)
+	}
 	require.Empty(t, quiet.String())
 }
 

@@ -360,8 +360,8 @@ func (s *server) logRequests(c *gin.Context) {
 		"request_id", id, "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
 		"duration_ms", time.Since(start).Milliseconds(),
 	}
-	if probe := c.FullPath() == "/healthz" || c.FullPath() == "/readyz"; probe && c.Writer.Status() < 400 {
-		level = slog.LevelDebug // a load balancer's probe every few seconds, answered well
+	if probe := c.FullPath() == "/healthz" || c.FullPath() == "/readyz" || c.FullPath() == "/metrics"; probe && c.Writer.Status() < 400 {
+		level = slog.LevelDebug // a load balancer's probe or a scrape every few seconds, answered well
 	}
 	if inProcess(c) && level == slog.LevelInfo {
 		// A page's read of the JSON API: the page's own request is the one logged (under the
