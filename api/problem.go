@@ -217,9 +217,8 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		}
 	}
 	if status == http.StatusServiceUnavailable {
-		// The caller is told to retry; the log says what was down.
-		log.WarnContext(c.Request.Context(), "request answered 503", "error", err, "method", c.Request.Method,
-			"route", c.FullPath(), "request_id", c.GetString(requestIDKey))
+		// The caller is told to retry; the request's log line says what was down.
+		c.Set(unavailableKey, err.Error())
 		c.Header("Retry-After", "1")
 	}
 	writeProblem(c, status, detail, ae.fields)

@@ -351,14 +351,26 @@ func (s *server) logRequests(c *gin.Context) {
 	}
 	c.Header("X-Request-Id", id)
 	c.Set(requestIDKey, id)
+	c.Request = c.Request.WithContext(models.WithRequestID(c.Request.Context(), id))
 	c.Next()
 	level := slog.LevelInfo
-	if c.Writer.Status() >= 500 {
+	switch status := c.Writer.Status(); {
+	case status == http.StatusServiceUnavailable:
+		// Something it needs is away (Temporal, the read model) or too slow: the caller retries.
+		level = slog.LevelWarn
+	case status >= 500:
 		level = slog.LevelError
 	}
 	attrs := []any{
 		"request_id", id, "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
 		"duration_ms", time.Since(start).Milliseconds(),
+	}
+	if why := c.GetString(unavailableKey); why != "" {
+		// What was away, on the request's one line rather than a line of its own.
+		attrs = append(attrs, "error", why)
+	}
+	if c.GetBool(rememberedKey) {
+		attrs = append(attrs, "caller", "known from a recent check: the read model is unavailable")
 	}
 	if probe := c.FullPath() == "/healthz" || c.FullPath() == "/readyz" || c.FullPath() == "/metrics"; probe && c.Writer.Status() < 400 {
 		level = slog.LevelDebug // a load balancer's probe or a scrape every few seconds, answered well
@@ -385,6 +397,13 @@ func (s *server) logRequests(c *gin.Context) {
 }
 
 const requestIDKey = "request_id"
+
+// unavailableKey holds why a request was answered 503, for its log line.
+const unavailableKey = "unavailable"
+
+// rememberedKey is set on a request whose caller was known from a recent check of their token,
+// the read model being unavailable, for its log line.
+const rememberedKey = "caller_remembered"
 
 // createdIDKey holds the ID a create gave its action, for the request's log line.
 const createdIDKey = "created_action_id"
@@ -429,7 +448,7 @@ func (s *server) authenticate(c *gin.Context) {
 	if err == nil {
 		s.recent.remember(token, st, s.Now())
 	} else if remembered, ok := s.recent.recall(token, s.Now()); ok {
-		s.Log.WarnContext(c.Request.Context(), "read model unavailable; caller known from a recent check", "staff_id", remembered.ID, "error", err)
+		c.Set(rememberedKey, true)
 		st = remembered
 	} else {
 		writeError(c, s.Log, err)

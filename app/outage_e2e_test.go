@@ -488,15 +488,18 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 	// Each create's log line names the action it made, or tried to: one answered 503 may still
 	// take effect, and the operator follows it to its workflow.
 	type logLine struct {
-		Msg, Method, Route string
-		Status             int
-		ActionID           string `json:"action_id"`
-		Workflow           string `json:"workflow_id"`
+		Level, Msg, Method, Route, Error string
+		Status                           int
+		ActionID                         string `json:"action_id"`
+		Workflow                         string `json:"workflow_id"`
+		RequestID                        string `json:"request_id"`
 	}
 	var creates []logLine
+	lines := map[string]int{} // lines logged per request
 	for _, line := range strings.Split(strings.TrimSpace(logged.String()), "\n") {
 		var l logLine
 		require.NoError(t, json.Unmarshal([]byte(line), &l))
+		lines[l.RequestID]++
 		if l.Msg == "http request" && l.Method == "POST" && l.Route == "/api/v1/actions" {
 			creates = append(creates, l)
 		}
@@ -506,6 +509,11 @@ func TestEngineOutageIsAnsweredAtOnce(t *testing.T) {
 	require.Equal(t, "action/"+a.ID, creates[0].Workflow)
 	require.Equal(t, http.StatusServiceUnavailable, creates[1].Status)
 	require.NotEmpty(t, creates[1].ActionID, "the create that may still take effect")
+	// A request answered 503 is one line, a warning that says what was away: the operator is told
+	// once per request, not by a line of each layer.
+	require.Equal(t, "WARN", creates[1].Level)
+	require.NotEmpty(t, creates[1].Error)
+	require.Equal(t, 1, lines[creates[1].RequestID], "one line for the request")
 	// Reads from the read model go on, so the API stays in service, degraded: a load balancer
 	// that took it out would stop them too.
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID, nil, nil))

@@ -38,6 +38,15 @@ func sqlLiterals(dialect string) string {
 	return `'(?:[^']|'')*'|"(?:[^"]|"")*"`
 }
 
+// requestIDKey holds, in a statement's context, the ID of the request it serves.
+type requestIDKey struct{}
+
+// WithRequestID marks ctx as serving the request id: a statement run with it that fails or is
+// slow is logged with that request_id, beside the request's own line.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
 func newQueryLogger(log *slog.Logger, dialect string) logger.Interface {
 	const level = logger.Warn
 	return queryLogger{
@@ -92,7 +101,14 @@ func (l queryLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 	sql, rows := fc()
 	sql = l.placeholders.ReplaceAllString(l.literals.ReplaceAllString(sql, "?"), "$$$1")
 	attrs := []any{"sql", sql, "rows", rows, "elapsed_ms", float64(elapsed.Microseconds()) / 1000}
+	if id, ok := ctx.Value(requestIDKey{}).(string); ok {
+		attrs = append(attrs, "request_id", id)
+	}
 	switch {
+	case !quiet && Unavailable(err):
+		// The database away: every statement fails alike while it is, and whoever asked says so
+		// once (the request's line, the readiness watch, the worker's gate). At debug level only.
+		l.log.DebugContext(ctx, "SQL statement failed", append([]any{"error", err.Error()}, attrs...)...)
 	case !quiet:
 		l.log.ErrorContext(ctx, "SQL statement failed", append([]any{"error", err.Error()}, attrs...)...)
 	case elapsed > slowQuery:

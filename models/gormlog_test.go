@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -35,6 +36,20 @@ func TestQueryLoggerFormatsGormsMessages(t *testing.T) {
 	l.Trace(ctx, time.Now(), func() (string, int64) { return "SELECT slowly", 0 }, context.DeadlineExceeded)
 	require.Contains(t, buf.String(), "deadline exceeded", "one that ran out of time did")
 	require.Contains(t, buf.String(), `level=ERROR msg="SQL statement failed"`)
+
+	// One run for a request names it; one that failed because the database is away is logged at
+	// debug level only: every statement fails alike meanwhile, and the request's own line says so.
+	buf.Reset()
+	l.Trace(WithRequestID(ctx, "req-7"), time.Now(), func() (string, int64) { return "SELECT nothing", 0 }, errors.New("no such table"))
+	require.Contains(t, buf.String(), "request_id=req-7")
+	buf.Reset()
+	away := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	l.Trace(WithRequestID(ctx, "req-8"), time.Now(), func() (string, int64) { return "SELECT 1", 0 }, away)
+	require.Empty(t, buf.String(), "not at info level")
+	debug := newQueryLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), DialectSQLite)
+	debug.Trace(WithRequestID(ctx, "req-8"), time.Now(), func() (string, int64) { return "SELECT 1", 0 }, away)
+	require.Contains(t, buf.String(), `level=DEBUG msg="SQL statement failed" error="dial tcp: connection refused"`)
+	require.Contains(t, buf.String(), "request_id=req-8")
 
 	// A slow one says so, with its placeholders as the statement had them.
 	buf.Reset()
