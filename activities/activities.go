@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
@@ -32,6 +33,22 @@ type Activities struct {
 	Temporal client.Client
 	// Sealer opens customers' personal data for webhooks; nil sends it as stored.
 	Sealer *pii.Sealer
+	// ProjectionLag, when set, observes how long after its change each projection reached the
+	// read model (NewProjectionLag); a rebuild of the read model observes nothing.
+	ProjectionLag prometheus.Observer
+}
+
+// NewProjectionLag registers on reg the histogram of how long after its change (the earliest the
+// write carries) each write of an action reached the read model: milliseconds in service, the
+// length of an outage after one, as the projection retries until the database is back.
+func NewProjectionLag(reg prometheus.Registerer) prometheus.Histogram {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "handover_projection_lag_seconds",
+		Help:    "Time from an action's change to its write in the read model, per write (the earliest change it carries).",
+		Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600},
+	})
+	reg.MustRegister(h)
+	return h
 }
 
 // logger is the activity's logger; outside an activity (an admin command's redelivery, a test
@@ -87,10 +104,23 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	if p.HanderID != nil {
 		row.HanderID = *p.HanderID
 	}
+	var err error
 	if p.WholeInbox {
-		return res, a.Store.ApplyProjectionWithInbox(ctx, row, events, inbox)
+		err = a.Store.ApplyProjectionWithInbox(ctx, row, events, inbox)
+	} else {
+		err = a.Store.ApplyProjection(ctx, row, events, inbox...)
 	}
-	return res, a.Store.ApplyProjection(ctx, row, events, inbox...)
+	if err == nil && a.ProjectionLag != nil {
+		// From the earliest change the write carries: the one its readers waited longest for.
+		changed := p.State.UpdatedAt
+		if len(p.Events) > 0 {
+			changed = p.Events[0].At
+		}
+		if !changed.IsZero() {
+			a.ProjectionLag.Observe(max(a.now().Sub(changed), 0).Seconds())
+		}
+	}
+	return res, err
 }
 
 // ActionRow is the read-model row of an action's state.

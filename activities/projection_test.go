@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/activities"
@@ -47,4 +48,31 @@ func TestSupervisorOwnerIsAskedOnceAtTheDueTime(t *testing.T) {
 	}
 	require.Equal(t, []string{workflows.NotifyOutcomeAsked}, kinds("carol"))
 	require.Equal(t, []string{workflows.NotifyCheckAsked}, kinds("sam"))
+}
+
+// Each write of an action to the read model is timed from the earliest change it carries: what the
+// operator watches to see the read model fall behind (an outage, a slow database).
+func TestProjectionLagIsObserved(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t, models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true})
+	ctx := context.Background()
+	now := time.Now().UTC()
+	in := workflows.StartInput{
+		ActionID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "ann",
+		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: workflows.Actor{ID: "ann", Role: workflows.RoleAgent},
+		Revision: workflows.CurrentRevision,
+	}
+	// Changed 90 s ago and written now, as after an outage of the read model.
+	s, created := workflows.NewState(in, now.Add(-90*time.Second))
+	reg := prometheus.NewRegistry()
+	acts := &activities.Activities{Store: store, ProjectionLag: activities.NewProjectionLag(reg), Now: func() time.Time { return now }}
+	_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: []workflows.Event{created}})
+	require.NoError(t, err)
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	require.Len(t, families, 1)
+	require.Equal(t, "handover_projection_lag_seconds", families[0].GetName())
+	h := families[0].GetMetric()[0].GetHistogram()
+	require.Equal(t, uint64(1), h.GetSampleCount())
+	require.InDelta(t, 90, h.GetSampleSum(), 0.001)
 }

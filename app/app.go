@@ -190,7 +190,8 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if st.Client, err = dialTemporal(ctx, client.Options{HostPort: st.Temporal.HostPort(), Namespace: st.Temporal.Namespace()}, cfg.Log, st.telemetry, st.Keys, true); err != nil {
 		return nil, err
 	}
-	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer}, func(err error) {
+	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer,
+		ProjectionLag: activities.NewProjectionLag(st.telemetry.Registry)}, func(err error) {
 		// It polls no more: /readyz says so rather than the stack looking well.
 		st.workerUp.Store(false)
 		cfg.Log.Error("worker stopped", "error", err)

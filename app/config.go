@@ -607,7 +607,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs(), "webhook", webhookWhere(c.WebhookURL))
 	err = worker.Run(run, tc, &activities.Activities{
-		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer,
+		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer, ProjectionLag: activities.NewProjectionLag(tel.Registry),
 	}, gate)
 	if cause := context.Cause(run); ctx.Err() == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause // the read model refused, or stayed away past the wait
