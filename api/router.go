@@ -177,7 +177,7 @@ func newEngine(d Deps) *gin.Engine {
 	s.ui.engine = r
 	s.mountUI(r)
 
-	v1 := r.Group("/api/v1", s.bounded, s.authenticate, s.limit, s.noEmptyKey)
+	v1 := r.Group("/api/v1", s.bounded, s.authenticate, s.limit, s.noEmptyKey, s.writesTakeNoQuery)
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.noQuery, s.handle(s.eraseCustomer))
 	v1.GET("/audit", s.handle(s.listAudit))
@@ -266,6 +266,16 @@ func (s *server) revocationQuery(c *gin.Context) {
 	s.refuse(c, slices.DeleteFunc(queryFields(c, "is not a parameter of this request", []string{"label"}), func(f FieldError) bool {
 		return f.Field == "label" && f.Message == emptyParameter
 	}))
+}
+
+// writesTakeNoQuery refuses a query parameter on every create, command and change (POST, PUT,
+// PATCH; 422 naming it): none takes one, and one ignored in silence, such as dry_run=true, would
+// make the change it asked not to. Reads and deletions say what they take on their routes.
+func (s *server) writesTakeNoQuery(c *gin.Context) {
+	switch c.Request.Method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		s.noQuery(c)
+	}
 }
 
 // noQuery refuses a query parameter on a request that takes none (422 naming it): on an erasure

@@ -80,6 +80,9 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"NUL in handover notes", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "notes", map[string]any{"summary": "s\u0000"}), 422, "notes.summary"},
 		{"NUL in a note field's name", "/api/v1/actions/" + a.ID + "/handover", merge(handoverBody, "notes", map[string]any{"summary": "s", "fields": map[string]any{"a\u0000": "x"}}), 422, "notes.fields.a\u0000"},
 		{"NUL in a note", "/api/v1/actions/" + a.ID + "/notes", map[string]any{"text": "\u0000"}, 422, "text"},
+		// A write takes no query parameter: one ignored in silence would do what it asked not to.
+		{"a dry run asked of a create", "/api/v1/actions?dry_run=true", merge(newAction("alice"), "title", "Dry run, not to be made"), 422, "dry_run"},
+		{"a query parameter on a note", "/api/v1/actions/" + a.ID + "/notes?dry_run=true", map[string]any{"text": "not to be added"}, 422, "dry_run"},
 	}
 	for _, tc := range cases {
 		var p problem
@@ -89,6 +92,15 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 			require.NotEmpty(t, p.Errors, tc.name)
 			require.Equal(t, tc.field, p.Errors[0].Field, tc.name)
 		}
+	}
+	// Nothing the dry runs asked for was made.
+	var made struct{ Items []action }
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions?q=Dry+run", nil, &made))
+	require.Empty(t, made.Items)
+	var timeline struct{ Items []struct{ Type string } }
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &timeline))
+	for _, e := range timeline.Items {
+		require.NotEqual(t, "note_added", e.Type)
 	}
 	// The owner a create names is refused by name, as the workflows' refusals name people.
 	var below problem
