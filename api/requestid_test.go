@@ -151,3 +151,23 @@ func TestMadeUpMethodsShareOneLabel(t *testing.T) {
 	}
 	require.Equal(t, map[string]float64{"other": 3, "GET": 1}, methods)
 }
+
+// HEAD is answered on every GET route, as GET is but without the body: a monitor probing /healthz
+// with HEAD saw 405. The event stream is not: a HEAD of it would hold a connection open.
+func TestHeadIsAnsweredAsGet(t *testing.T) {
+	t.Parallel()
+	h := NewRouter(Deps{})
+	for path, want := range map[string]int{"/healthz": http.StatusOK, "/api/v1/actions": http.StatusUnauthorized, "/api/v1/stream": http.StatusMethodNotAllowed, "/nowhere": http.StatusNotFound} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, path, nil))
+		require.Equal(t, want, rec.Code, path)
+		if want != http.StatusMethodNotAllowed {
+			require.Empty(t, rec.Body.String(), path)
+		}
+		got := httptest.NewRecorder()
+		h.ServeHTTP(got, httptest.NewRequest(http.MethodGet, path, nil))
+		if path != "/api/v1/stream" {
+			require.Equal(t, got.Header().Get("Content-Type"), rec.Header().Get("Content-Type"), path)
+		}
+	}
+}

@@ -112,7 +112,28 @@ func (s *server) noteReadiness(ctx context.Context, now string) {
 }
 
 // NewRouter builds the HTTP handler with every route, its larger answers compressed.
-func NewRouter(d Deps) http.Handler { return compressed(newEngine(d)) }
+func NewRouter(d Deps) http.Handler { return headAsGet(compressed(newEngine(d))) }
+
+// headAsGet answers HEAD on every GET route, as HTTP asks of a server (RFC 9110, 9.3.2): the
+// GET's status and headers without its body (a monitor or load balancer probing /healthz with
+// HEAD was answered 405). The event stream is left out: a HEAD of it would hold a connection open
+// for nothing. The request's log line and metrics name it GET.
+func headAsGet(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodHead || r.URL.Path == "/api/v1/stream" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		get := r.Clone(r.Context())
+		get.Method = http.MethodGet
+		h.ServeHTTP(bodiless{w}, get)
+	})
+}
+
+// bodiless writes a response's status and headers and drops its body, as an answer to HEAD.
+type bodiless struct{ http.ResponseWriter }
+
+func (b bodiless) Write(p []byte) (int, error) { return len(p), nil }
 
 func newEngine(d Deps) *gin.Engine {
 	if d.Log == nil {
