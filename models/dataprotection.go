@@ -202,8 +202,10 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 		res = where(tx.Model(&Action{})).
 			Where("(customer_name NOT IN ('', ?) OR customer_contact NOT IN ('', ?) OR request_hash <> '')", Erased, Erased).
 			// The create's hash goes too: one made before it was keyed by the customer's key could
-			// be guessed back to their name and contact.
-			Updates(map[string]any{"customer_name": erasedIfAny("customer_name"), "customer_contact": erasedIfAny("customer_contact"), "request_hash": "", "written_at": utc(time.Now())})
+			// be guessed back to their name and contact. UpdateColumns, not Updates: updated_at is
+			// the time of the workflow's last change, as its version is, which an erasure (no
+			// change of the workflow's) leaves as they were; GORM's Updates would stamp it now.
+			UpdateColumns(map[string]any{"customer_name": erasedIfAny("customer_name"), "customer_contact": erasedIfAny("customer_contact"), "request_hash": "", "written_at": utc(time.Now())})
 		if res.Error != nil {
 			return fmt.Errorf("erasing actions of customer %q: %w", keyRef, res.Error)
 		}

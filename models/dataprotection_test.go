@@ -80,6 +80,9 @@ func TestEraseCustomer(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, models.Erased, got.CustomerName)
 		require.Equal(t, models.Erased, got.CustomerContact)
+		// The time and version of the workflow's last change stand: the workflow did not change.
+		require.True(t, got.UpdatedAt.Equal(a.UpdatedAt), "updated_at %s, was %s", got.UpdatedAt, a.UpdatedAt)
+		require.Equal(t, a.Version, got.Version)
 		require.Equal(t, []string{"h0", "h1"}, []string{got.Handovers[0].ID, got.Handovers[1].ID})
 		require.Equal(t, []string{"", ""}, []string{got.Handovers[0].CustomerContext, got.Handovers[0].CustomerMessage}, "empty stays empty")
 		require.Equal(t, models.Erased, got.Handovers[1].CustomerContext)
