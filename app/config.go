@@ -587,6 +587,22 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}
 	defer store.Close()
 	sealer := &pii.Sealer{Keys: keys, Store: store}
+	// One look before polling: a read model that answers and refuses (not migrated, or whose
+	// customer keys these encryption keys cannot open) ends the start before the worker has taken
+	// any task; one that is away is waited for while the worker runs, as below.
+	gate := worker.NewGate()
+	checked := false
+	switch err := firstLook(ctx, store, sealer, log); {
+	case err == nil:
+		checked = true
+		gate.Open()
+		gate.Tried()
+		log.Info("read model reached and checked: activities run")
+	case ctx.Err() != nil:
+		return stoppedStarting(ctx, log, errors.Join(err, ctx.Err()))
+	case !models.Unavailable(err) && !errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
 		return stoppedStarting(ctx, log, err)
@@ -594,16 +610,17 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	defer tc.Close()
 	run, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	gate := worker.NewGate()
-	go func() {
-		if err := checkReadModel(run, store, sealer, c.DatabaseWait, log, gate.Tried); err != nil {
-			stop(err)
-			return
-		}
-		gate.Open()
-		gate.Tried()
-		log.Info("read model reached and checked: activities run")
-	}()
+	if !checked {
+		go func() {
+			if err := checkReadModel(run, store, sealer, c.DatabaseWait, log, gate.Tried); err != nil {
+				stop(err)
+				return
+			}
+			gate.Open()
+			gate.Tried()
+			log.Info("read model reached and checked: activities run")
+		}()
+	}
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs(), "webhook", webhookWhere(c.WebhookURL))
 	err = worker.Run(run, tc, &activities.Activities{
@@ -611,6 +628,20 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}, gate)
 	if cause := context.Cause(run); ctx.Err() == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause // the read model refused, or stayed away past the wait
+	}
+	return err
+}
+
+// firstLookFor is how long a worker's start gives the read model to answer its first look.
+const firstLookFor = 5 * time.Second
+
+// firstLook checks the read model once, as checkReadModel does, for at most firstLookFor.
+func firstLook(ctx context.Context, store *models.Store, sealer *pii.Sealer, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, firstLookFor)
+	defer cancel()
+	err := checkSchema(ctx, store, log)
+	if err == nil {
+		err = sealer.Check(ctx)
 	}
 	return err
 }

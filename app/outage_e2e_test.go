@@ -693,8 +693,11 @@ func TestWorkerStartedDuringAReadModelOutageRunsItsWorkflows(t *testing.T) {
 		return err == nil && a.Status == string(workflows.StatusChecking) && errb == nil && b.Version == noted.Version
 	}, 30*time.Second, 100*time.Millisecond, "the projections land once the read model is back")
 
-	// One whose read model answers but cannot be served (not migrated) ends, saying what to do.
+	// One whose read model answers but cannot be served (not migrated) ends, saying what to do,
+	// before it has polled Temporal for any task.
 	unmigrated := cfg
 	unmigrated.DatabaseURL = modelstest.PostgresURL(t)
-	require.ErrorContains(t, app.RunWorker(ctx, unmigrated, log), "run `handover migrate` first")
+	var said strings.Builder
+	require.ErrorContains(t, app.RunWorker(ctx, unmigrated, slog.New(slog.NewTextHandler(&said, nil))), "run `handover migrate` first")
+	require.NotContains(t, said.String(), "worker running")
 }
