@@ -736,7 +736,7 @@ const (
 )
 
 // listParams are the query parameters GET /actions takes.
-var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "q", "overdue", "escalated", "updated_since", "id", "limit", "cursor"}
+var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "created_by", "q", "overdue", "escalated", "updated_since", "id", "limit", "cursor"}
 
 // maxSearchText is the longest text GET /actions?q= looks for.
 const maxSearchText = 100
@@ -747,7 +747,7 @@ const maxSearchText = 100
 func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilter, error) {
 	f := models.ActionFilter{
 		IDs: c.QueryArray("id"), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
-		CustomerRef: c.Query("customer_ref"), Text: strings.TrimSpace(c.Query("q")), Now: s.Now(), Limit: 50,
+		CustomerRef: c.Query("customer_ref"), CreatedBy: c.Query("created_by"), Text: strings.TrimSpace(c.Query("q")), Now: s.Now(), Limit: 50,
 	}
 	// A misspelt filter would otherwise list everything; a filter given twice, use only the first.
 	fields := queryFields(c, "is not a filter of this list", known, "id", "status")

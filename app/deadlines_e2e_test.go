@@ -413,6 +413,23 @@ func testEveryChangeReachesTheIntegration(t *testing.T, st *app.Stack, hooks *ho
 	require.Equal(t, "created", assigned.Event)
 	require.Equal(t, "frontdesk", assigned.TeamID, "whose action it is, without reading it back")
 	require.Equal(t, "G-1001", assigned.CustomerRef)
+	// It finds the actions it created among every team's, and only those.
+	var other action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &other))
+	var own struct {
+		Items []struct {
+			ID        string `json:"id"`
+			CreatedBy string `json:"created_by"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, crm.call("GET", "/api/v1/actions?created_by=crm&limit=200", nil, &own))
+	var ownIDs []string
+	for _, o := range own.Items {
+		require.Equal(t, "crm", o.CreatedBy)
+		ownIDs = append(ownIDs, o.ID)
+	}
+	require.Contains(t, ownIDs, a.ID)
+	require.NotContains(t, ownIDs, other.ID)
 
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "guest called again"}, nil))
 	noted := hooks.waitFor(t, a.ID, "action.note_added")

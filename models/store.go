@@ -524,6 +524,8 @@ type ActionFilter struct {
 	OwnerID     string
 	TeamID      string
 	CustomerRef string
+	// CreatedBy keeps the actions created by that person or integration.
+	CreatedBy string
 	// Text keeps the actions whose title, details or customer reference hold it, whatever the case.
 	Text string
 	// Overdue keeps open actions whose due time is before Now, except paused ones.
@@ -561,6 +563,9 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 	}
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN ?", f.Statuses)
+	}
+	if f.CreatedBy != "" {
+		q = q.Where("created_by = ?", f.CreatedBy)
 	}
 	if f.OwnerID != "" {
 		q = q.Where("owner_id = ?", f.OwnerID)

@@ -88,8 +88,15 @@ func TestListActionsFiltersAndPages(t *testing.T) {
 			if i%2 == 1 {
 				a.OwnerID, a.Status = "bob", "completed"
 			}
+			if i%3 == 0 {
+				a.CreatedBy = "crm"
+			}
 			require.NoError(t, store.ApplyProjection(ctx, a, nil))
 		}
+		// An integration's own actions, newest first.
+		mine, _, err := store.ListActions(ctx, models.ActionFilter{CreatedBy: "crm", Limit: 10})
+		require.NoError(t, err)
+		require.Equal(t, []string{"a6", "a3", "a0"}, ids(mine))
 		page1, next, err := store.ListActions(ctx, models.ActionFilter{TeamID: "frontdesk", Limit: 3})
 		require.NoError(t, err)
 		require.Equal(t, []string{"a6", "a5", "a4"}, ids(page1), "newest first")
