@@ -39,7 +39,8 @@ type Activities struct {
 }
 
 // NewProjectionLag registers on reg the histogram of how long after its change (the earliest the
-// write carries) each write of an action reached the read model: milliseconds in service, the
+// write carries; a write of notifications alone is not timed) each write of an action reached the
+// read model: milliseconds in service, the
 // length of an outage after one, as the projection retries until the database is back.
 func NewProjectionLag(reg prometheus.Registerer) prometheus.Histogram {
 	h := prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -110,15 +111,9 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	} else {
 		err = a.Store.ApplyProjection(ctx, row, events, inbox...)
 	}
-	if err == nil && a.ProjectionLag != nil {
+	if err == nil && a.ProjectionLag != nil && len(p.Events) > 0 {
 		// From the earliest change the write carries: the one its readers waited longest for.
-		changed := p.State.UpdatedAt
-		if len(p.Events) > 0 {
-			changed = p.Events[0].At
-		}
-		if !changed.IsZero() {
-			a.ProjectionLag.Observe(max(a.now().Sub(changed), 0).Seconds())
-		}
+		a.ProjectionLag.Observe(max(a.now().Sub(p.Events[0].At), 0).Seconds())
 	}
 	return res, err
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -153,21 +155,66 @@ func TestMadeUpMethodsShareOneLabel(t *testing.T) {
 }
 
 // HEAD is answered on every GET route, as GET is but without the body: a monitor probing /healthz
-// with HEAD saw 405. The event stream is not: a HEAD of it would hold a connection open.
+// with HEAD saw 405. The event streams are not: a HEAD of one would hold a connection open.
 func TestHeadIsAnsweredAsGet(t *testing.T) {
 	t.Parallel()
-	h := NewRouter(Deps{})
-	for path, want := range map[string]int{"/healthz": http.StatusOK, "/api/v1/actions": http.StatusUnauthorized, "/api/v1/stream": http.StatusMethodNotAllowed, "/nowhere": http.StatusNotFound} {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodHead, path, nil))
-		require.Equal(t, want, rec.Code, path)
-		if want != http.StatusMethodNotAllowed {
-			require.Empty(t, rec.Body.String(), path)
+	srv := httptest.NewServer(NewRouter(Deps{}))
+	defer srv.Close()
+	do := func(method, path string) *http.Response {
+		req, err := http.NewRequest(method, srv.URL+path, nil)
+		require.NoError(t, err)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		if method == http.MethodHead {
+			require.Empty(t, body, path)
 		}
-		got := httptest.NewRecorder()
-		h.ServeHTTP(got, httptest.NewRequest(http.MethodGet, path, nil))
-		if path != "/api/v1/stream" {
-			require.Equal(t, got.Header().Get("Content-Type"), rec.Header().Get("Content-Type"), path)
+		return resp
+	}
+	for path, want := range map[string]int{"/healthz": http.StatusOK, "/api/v1/actions": http.StatusUnauthorized, "/nowhere": http.StatusNotFound,
+		"/api/v1/stream": http.StatusMethodNotAllowed, "/events": http.StatusMethodNotAllowed} {
+		head := do(http.MethodHead, path)
+		require.Equal(t, want, head.StatusCode, path)
+		if want == http.StatusMethodNotAllowed {
+			continue
+		}
+		get := do(http.MethodGet, path)
+		require.Equal(t, get.Header.Get("Content-Type"), head.Header.Get("Content-Type"), path)
+		require.Equal(t, get.ContentLength, head.ContentLength, path)
+	}
+}
+
+// A page answered 503 because the session could not be checked (the read model away) says why on
+// its log line, as a JSON request does: the statement's own line is at debug level only.
+func TestPageUnavailableSaysWhyInItsLogLine(t *testing.T) {
+	t.Parallel()
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := closed.Addr().String()
+	require.NoError(t, closed.Close())
+	store, err := models.OpenLater("postgres://nobody@"+addr+"/none?sslmode=disable&connect_timeout=2", nil)
+	require.NoError(t, err)
+	defer store.Close()
+	var logs bytes.Buffer
+	h := NewRouter(Deps{Store: store, Log: slog.New(slog.NewJSONHandler(&logs, nil)), Now: time.Now})
+	req := httptest.NewRequest(http.MethodGet, "/inbox", nil)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: "some-session"})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	type logLine struct{ Level, Msg, Route, Error string }
+	var line logLine
+	for _, raw := range bytes.Split(bytes.TrimSpace(logs.Bytes()), []byte("\n")) {
+		line = logLine{}
+		require.NoError(t, json.Unmarshal(raw, &line))
+		if line.Msg == "http request" {
+			break
 		}
 	}
+	require.Equal(t, "http request", line.Msg, logs.String())
+	require.Equal(t, "WARN", line.Level)
+	require.Equal(t, "/inbox", line.Route)
+	require.Contains(t, line.Error, "connection refused")
 }

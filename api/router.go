@@ -115,25 +115,21 @@ func (s *server) noteReadiness(ctx context.Context, now string) {
 func NewRouter(d Deps) http.Handler { return headAsGet(compressed(newEngine(d))) }
 
 // headAsGet answers HEAD on every GET route, as HTTP asks of a server (RFC 9110, 9.3.2): the
-// GET's status and headers without its body (a monitor or load balancer probing /healthz with
-// HEAD was answered 405). The event stream is left out: a HEAD of it would hold a connection open
-// for nothing. The request's log line and metrics name it GET.
+// GET's status and headers without its body, which the server does not send for a HEAD (a
+// monitor or load balancer probing /healthz with HEAD was answered 405). The event streams (the
+// API's and the pages') are left out: a HEAD of one would hold a connection, and one of its
+// person's streams, open for nothing. The request's log line and metrics name it GET.
 func headAsGet(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodHead || r.URL.Path == "/api/v1/stream" {
+		if r.Method != http.MethodHead || r.URL.Path == "/api/v1/stream" || r.URL.Path == "/events" {
 			h.ServeHTTP(w, r)
 			return
 		}
 		get := r.Clone(r.Context())
 		get.Method = http.MethodGet
-		h.ServeHTTP(bodiless{w}, get)
+		h.ServeHTTP(w, get)
 	})
 }
-
-// bodiless writes a response's status and headers and drops its body, as an answer to HEAD.
-type bodiless struct{ http.ResponseWriter }
-
-func (b bodiless) Write(p []byte) (int, error) { return len(p), nil }
 
 func newEngine(d Deps) *gin.Engine {
 	if d.Log == nil {
@@ -400,8 +396,8 @@ func (s *server) logRequests(c *gin.Context) {
 		// What was away, on the request's one line rather than a line of its own.
 		attrs = append(attrs, "error", why)
 	}
-	if c.GetBool(rememberedKey) {
-		attrs = append(attrs, "caller", "known from a recent check: the read model is unavailable")
+	if why := c.GetString(rememberedKey); why != "" {
+		attrs = append(attrs, "caller", "known from a recent check: the token could not be looked up", "lookup_error", why)
 	}
 	if probe := c.FullPath() == "/healthz" || c.FullPath() == "/readyz" || c.FullPath() == "/metrics"; probe && c.Writer.Status() < 400 {
 		level = slog.LevelDebug // a load balancer's probe or a scrape every few seconds, answered well
@@ -432,8 +428,8 @@ const requestIDKey = "request_id"
 // unavailableKey holds why a request was answered 503, for its log line.
 const unavailableKey = "unavailable"
 
-// rememberedKey is set on a request whose caller was known from a recent check of their token,
-// the read model being unavailable, for its log line.
+// rememberedKey holds, on a request whose caller was known from a recent check of their token,
+// why the token could not be looked up now, for its log line.
 const rememberedKey = "caller_remembered"
 
 // createdIDKey holds the ID a create gave its action, for the request's log line.
@@ -479,7 +475,7 @@ func (s *server) authenticate(c *gin.Context) {
 	if err == nil {
 		s.recent.remember(token, st, s.Now())
 	} else if remembered, ok := s.recent.recall(token, s.Now()); ok {
-		c.Set(rememberedKey, true)
+		c.Set(rememberedKey, err.Error())
 		st = remembered
 	} else {
 		writeError(c, s.Log, err)

@@ -274,6 +274,7 @@ func (s *server) uiSession(c *gin.Context) {
 	}
 	if err != nil {
 		if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, models.ErrNotFound) {
+			c.Set(unavailableKey, err.Error()) // on the request's log line
 			s.uiError(c, http.StatusServiceUnavailable, "The service cannot check your session just now. Try again in a moment.")
 			return
 		}

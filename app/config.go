@@ -601,7 +601,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	case ctx.Err() != nil:
 		return stoppedStarting(ctx, log, errors.Join(err, ctx.Err()))
 	case !models.Unavailable(err) && !errors.Is(err, context.DeadlineExceeded):
-		return err
+		return databaseError(err) // as the api's start names it
 	}
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {

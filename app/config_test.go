@@ -171,6 +171,7 @@ func TestDatabaseURLWithoutSchemeRefused(t *testing.T) {
 		require.ErrorContains(t, err, want, url)
 		require.NotContains(t, err.Error(), "pw", "the password is not repeated")
 		require.ErrorContains(t, app.RunAPI(context.Background(), cfg, slog.New(slog.DiscardHandler)), want, url)
+		require.ErrorContains(t, app.RunWorker(context.Background(), cfg, slog.New(slog.DiscardHandler)), want, url)
 	}
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)

@@ -105,9 +105,10 @@ func (l queryLogger) Trace(ctx context.Context, begin time.Time, fc func() (stri
 		attrs = append(attrs, "request_id", id)
 	}
 	switch {
-	case !quiet && Unavailable(err):
+	case !quiet && unreachable(err):
 		// The database away: every statement fails alike while it is, and whoever asked says so
 		// once (the request's line, the readiness watch, the worker's gate). At debug level only.
+		// A statement that ran out of time is not one of those: which one stalled is worth an error.
 		l.log.DebugContext(ctx, "SQL statement failed", append([]any{"error", err.Error()}, attrs...)...)
 	case !quiet:
 		l.log.ErrorContext(ctx, "SQL statement failed", append([]any{"error", err.Error()}, attrs...)...)

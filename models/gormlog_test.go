@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,4 +101,45 @@ func TestScannedStatementsAreLoggedWithoutValues(t *testing.T) {
 		require.NotContains(t, buf.String(), "canary-value-43", "%s: without its values", name)
 		require.NotContains(t, buf.String(), "2031", "%s: nor the times it carried", name)
 	}
+}
+
+// A statement that runs out of time on a database that answers (a lock held, a stall) is an error
+// in the log, naming the statement: only one that could not reach the database at all is left to
+// the debug level. PostgreSQL's driver reports the first as a timeout, which is also one of the
+// ways a database that is away fails.
+func TestStatementOutOfTimeIsLoggedAsAnError(t *testing.T) {
+	url := os.Getenv("HANDOVER_TEST_POSTGRES_URL")
+	if url == "" {
+		t.Skip("HANDOVER_TEST_POSTGRES_URL is not set: the driver's own timeout needs PostgreSQL")
+	}
+	var buf syncBuffer
+	store, err := Open(url, slog.New(slog.NewTextHandler(&buf, nil)))
+	require.NoError(t, err)
+	defer store.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	err = store.db.WithContext(WithRequestID(ctx, "req-9")).Exec("SELECT pg_sleep(2)").Error
+	require.Error(t, err)
+	require.True(t, Unavailable(err), "the driver's timeout: %v", err)
+	require.Contains(t, buf.String(), `level=ERROR msg="SQL statement failed"`)
+	require.Contains(t, buf.String(), "pg_sleep")
+	require.Contains(t, buf.String(), "request_id=req-9")
+}
+
+// syncBuffer is a buffer the logger may write from the driver's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -34,4 +35,10 @@ func Unavailable(err error) bool {
 	}
 	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err)
+}
+
+// unreachable reports whether err says the database could not be reached at all (Unavailable,
+// but not a statement that ran out of time on a database that answers).
+func unreachable(err error) bool {
+	return Unavailable(err) && !pgconn.Timeout(err) && !errors.Is(err, context.DeadlineExceeded)
 }

@@ -88,6 +88,9 @@ func newAdminCmd() *cobra.Command {
 			// Like api and worker, on a schema `handover migrate` has brought up to date only.
 			store, err := app.OpenCurrent(cmd.Context(), url, cfg.Logger())
 			if err != nil {
+				if cfg.DatabaseURL != "" {
+					return fmt.Errorf("HANDOVER_DATABASE_URL: %w", err)
+				}
 				return err
 			}
 			defer store.Close()
