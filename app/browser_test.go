@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
@@ -844,6 +845,81 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 
 	liveUpdatesKeepQuiet(t, st, alice, actionURL, created.ID)
 	deskTimeShown(t, st, newBrowser(t, alloc, st.URL, dir), dave)
+	boardConfirmationKeepsTheFocus(t, st, newBrowser(t, alloc, st.URL, dir))
+}
+
+// settled waits until the page has loaded and a second more has passed: what the browser does
+// of itself once a page is loaded (its scroll to the address's fragment) is done by then.
+func (b *browser) settled() {
+	b.t.Helper()
+	require.Eventually(b.t, func() bool {
+		done, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.readyState === 'complete'`))
+		return err == nil && done
+	}, 15*time.Second, 50*time.Millisecond, "the page loaded")
+	time.Sleep(time.Second)
+}
+
+// landing is where a page left the focus and its address, and whether an element is in view.
+type landing struct {
+	Focus, Address string
+	InView         bool
+}
+
+func (b *browser) landing(id string) landing {
+	b.t.Helper()
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[struct {
+		landing
+		Top, Scrolled float64
+	}](fmt.Sprintf(`(function () {
+		var el = document.getElementById(%q), r = el ? el.getBoundingClientRect() : null, f = document.activeElement;
+		return {Focus: f ? (f.id || f.tagName) : '', Address: location.href, InView: !!r && r.bottom > 0 && r.top < window.innerHeight,
+			Top: r ? r.top : 0, Scrolled: window.scrollY};
+	})()`, id)))
+	require.NoError(b.t, err)
+	b.t.Logf("#%s at %.0f px, the page scrolled %.0f px", id, got.Top, got.Scrolled)
+	return got.landing
+}
+
+// boardConfirmationKeepsTheFocus: after a command on one of the board's cards, or a shift switched
+// in its team table, the confirmation keeps the focus once the page has loaded, so that a screen
+// reader reads it out, and the card or the person's row is scrolled into view. (This browser has
+// no live updates: a change drawn ends a confirmation, which is not what is looked at here.)
+func boardConfirmationKeepsTheFocus(t *testing.T, st *app.Stack, carol *browser) {
+	t.Helper()
+	_, err := chromedp.Call(carol.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: `window.EventSource = undefined;`})
+	require.NoError(t, err)
+	carol.signIn("carol")
+	var a action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", merge(newAction("alice"), "title", "Extra towels for 118"), &a))
+	card := "#card-" + a.ID
+	require.Eventually(t, func() bool { // the read model has it within about a second
+		carol.do(chromedp.Navigate(st.URL+"/board"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+		there, err := chromedp.Run(carol.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q) !== null`, card)))
+		return err == nil && there
+	}, 15*time.Second, 200*time.Millisecond, "the action is on the board")
+	carol.do(
+		chromedp.Click(chromedp.CSS(card+` summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ex-due-`+a.ID)),
+		chromedp.SendKeys(chromedp.CSS(`#ex-due-`+a.ID), "6h"),
+		chromedp.SendKeys(chromedp.CSS(`#ex-reason-`+a.ID), "guest asked"),
+		chromedp.Click(chromedp.CSS(card+` form[action$="/extend"] button`)),
+	)
+	carol.waitText("#done a.to-card", "Back to Extra towels for 118")
+	carol.settled()
+	require.Equal(t, landing{Focus: "done", Address: st.URL + "/board", InView: true}, carol.landing("card-"+a.ID),
+		"the confirmation has the focus, the card is in view, and the address no longer names the card")
+
+	// Erin taken off shift, then put on it again, from the team table.
+	for _, words := range []string{"Erin Evans is off shift", "Erin Evans is on shift"} {
+		carol.do(
+			chromedp.WaitVisible(chromedp.CSS(`#shift-of-erin button`)),
+			chromedp.Evaluate[chromedp.Void](`window.confirm = function () { return true; }`),
+			chromedp.Click(chromedp.CSS(`#shift-of-erin button`)),
+		)
+		carol.waitContains("#done", words)
+		carol.settled()
+		require.Equal(t, landing{Focus: "done", Address: st.URL + "/board", InView: true}, carol.landing("roster-erin"), words)
+	}
 }
 
 // deskTimeShown: a time typed on the New action form is the browser's own, and where the desk

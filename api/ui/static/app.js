@@ -425,16 +425,27 @@
     problem.appendChild(document.createTextNode(" "));
     problem.appendChild(a);
   }
-  // A confirmation on the board of what was done to one card links back to that card (the
-  // address's #card-...), whose title link then takes the focus: the keyboard goes on from there,
-  // not from the top of the board.
+  // After a command on one of its cards, or a shift switched in its team table, the board's
+  // address names that card or row (#card-..., #roster-...). Left to the browser, the scroll to it
+  // takes the focus off the confirmation (Chromium clears the focus when it scrolls to an element
+  // that cannot take it), which a screen reader then never reads out: the address is written again
+  // without it before the browser scrolls (this script runs once the page is read, before the
+  // browser goes to the fragment), and lead() scrolls the card into view itself, the focus left on
+  // the confirmation.
+  var target = null;
+  if (/^#(card|roster)-/.test(window.location.hash) && document.getElementById("done") && window.history.replaceState) {
+    target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (target) { window.history.replaceState(null, "", window.location.pathname + window.location.search); }
+  }
+  // A confirmation on the board of what was done to one card links back to that card, whose
+  // title link then takes the focus: the keyboard goes on from there, not from the top of the
+  // board.
   function linkCard(done) {
-    var id = window.location.hash.slice(1);
-    var card = /^card-/.test(id) && document.getElementById(id);
+    var card = target && /^card-/.test(target.id) && target;
     var title = card && card.querySelector("a.card-title");
     if (!title || done.querySelector("a.to-card")) { return; }
     var a = document.createElement("a");
-    a.href = "#" + id;
+    a.href = "#" + card.id;
     a.className = "to-card";
     a.textContent = "Back to " + title.textContent.trim();
     a.addEventListener("click", function (e) {
@@ -454,6 +465,7 @@
       first.setAttribute("tabindex", "-1");
       first.focus();
     }
+    if (target && first === done) { target.scrollIntoView(); }
   }
   // A value to copy (a token shown once) has a Copy button, which says in the status line that it
   // did; the field itself can be reached and copied by keyboard as well.
