@@ -846,6 +846,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	liveUpdatesKeepQuiet(t, st, alice, actionURL, created.ID)
 	deskTimeShown(t, st, newBrowser(t, alloc, st.URL, dir), dave)
 	boardConfirmationKeepsTheFocus(t, st, newBrowser(t, alloc, st.URL, dir))
+	shiftConfirmationStays(t, st, newBrowser(t, alloc, st.URL, dir))
 }
 
 // settled waits until the page has loaded and a second more has passed: what the browser does
@@ -920,6 +921,43 @@ func boardConfirmationKeepsTheFocus(t *testing.T, st *app.Stack, carol *browser)
 		carol.settled()
 		require.Equal(t, landing{Focus: "done", Address: st.URL + "/board", InView: true}, carol.landing("roster-erin"), words)
 	}
+}
+
+// shiftConfirmationStays: the page a shift handover started from the inbox leads to says it
+// started ("Shift handover started: ..."), with the focus, and goes on saying it as the page
+// follows the handover's progress.
+func shiftConfirmationStays(t *testing.T, st *app.Stack, erin *browser) {
+	t.Helper()
+	var a action
+	require.Equal(t, http.StatusCreated, as(t, st, "erin").call(http.MethodPost, "/api/v1/actions", merge(newAction("erin"), "title", "Spare key for 305"), &a))
+	erin.signIn("erin")
+	erin.waitContains(`section[aria-labelledby=h-owned]`, "Spare key for 305")
+	erin.do(
+		chromedp.Click(chromedp.CSS(`#my-shift summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`#ms-notes`)),
+		chromedp.SetValue(chromedp.CSS(`#ms-to`), "bob"),
+		chromedp.SetValue(chromedp.CSS(`#ms-situation`), "routine"),
+		chromedp.SendKeys(chromedp.CSS(`#ms-notes`), "End of the early shift"),
+		chromedp.Click(chromedp.CSS(`#form-my-shift button[type=submit]`)),
+	)
+	erin.waitContains("#done", "Shift handover started")
+	erin.do(chromedp.WaitVisible(chromedp.CSS(`[data-poll]`)))
+	require.Equal(t, "done", erin.landing("done").Focus)
+	// Bob accepts the spare key: the page, which asks for itself every 2 s, is redrawn.
+	bob := as(t, st, "bob")
+	var got action
+	require.Eventually(t, func() bool {
+		got.PendingHandover = nil
+		bob.call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &got)
+		return got.PendingHandover != nil && got.PendingHandover.ToID == "bob"
+	}, 15*time.Second, 100*time.Millisecond, "handed to bob")
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I keep the spare key"}, nil))
+	require.Eventually(t, func() bool {
+		redrawn, err := chromedp.Run(erin.ctx, chromedp.Evaluate[bool](`document.body.hasAttribute('data-refreshed')`))
+		return err == nil && redrawn
+	}, 15*time.Second, 100*time.Millisecond, "the progress is redrawn")
+	require.Equal(t, "done", erin.landing("done").Focus, "the confirmation stays, with the focus")
+	require.Contains(t, erin.text("#done"), "Shift handover started")
 }
 
 // deskTimeShown: a time typed on the New action form is the browser's own, and where the desk

@@ -242,9 +242,11 @@
         if (scrolled[i]) { t.scrollLeft = scrolled[i]; }
       });
       // What the last form did ("Handed over to Bob Brown: you own it until they accept") is
-      // history once the page has changed under it: it goes, rather than contradict the page.
+      // history once the page has changed under it: it goes, rather than contradict the page. A
+      // page that follows what the form started (a shift handover's progress) keeps it, and the
+      // focus on it, as it is redrawn.
       var done = document.getElementById("done");
-      if (done) {
+      if (done && !document.querySelector("#live [data-done-stays]")) {
         if (document.activeElement === done) { document.getElementById("main").focus({ preventScroll: true }); }
         done.remove();
       }
