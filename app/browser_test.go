@@ -847,6 +847,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	deskTimeShown(t, st, newBrowser(t, alloc, st.URL, dir), dave)
 	boardConfirmationKeepsTheFocus(t, st, newBrowser(t, alloc, st.URL, dir))
 	shiftConfirmationStays(t, st, newBrowser(t, alloc, st.URL, dir))
+	focusStaysOnWhatChanged(t, st, newBrowser(t, alloc, st.URL, dir))
 }
 
 // settled waits until the page has loaded and a second more has passed: what the browser does
@@ -958,6 +959,26 @@ func shiftConfirmationStays(t *testing.T, st *app.Stack, erin *browser) {
 	}, 15*time.Second, 100*time.Millisecond, "the progress is redrawn")
 	require.Equal(t, "done", erin.landing("done").Focus, "the confirmation stays, with the focus")
 	require.Contains(t, erin.text("#done"), "Shift handover started")
+}
+
+// focusStaysOnWhatChanged: a live redraw leaves the focus on what held it also when its words
+// changed with the redraw: the button of the team table that takes bob off shift, when bob ends
+// his shift meanwhile, and it puts him on shift.
+func focusStaysOnWhatChanged(t *testing.T, st *app.Stack, carol *browser) {
+	t.Helper()
+	carol.signIn("carol")
+	button := `#shift-of-bob button`
+	carol.do(chromedp.Navigate(st.URL+"/board"), chromedp.WaitVisible(chromedp.CSS(`#live-pause`)),
+		chromedp.WaitVisible(chromedp.CSS(button)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#shift-of-bob button').focus()`))
+	require.Contains(t, carol.text(button), "Take off shift")
+	bob := as(t, st, "bob")
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	carol.waitContains(button, "Put on shift")
+	onButton, err := chromedp.Run(carol.ctx, chromedp.Evaluate[bool](`document.activeElement === document.querySelector('#shift-of-bob button')`))
+	require.NoError(t, err)
+	require.True(t, onButton, "the focus stays on the button, whose words changed")
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 }
 
 // deskTimeShown: a time typed on the New action form is the browser's own, and where the desk

@@ -89,6 +89,7 @@
   });
   document.addEventListener("DOMContentLoaded", scrollable);
   document.addEventListener("htmx:afterSettle", scrollable);
+  window.handoverScrollable = scrollable;
 })();
 
 // Live updates: the page listens to the server's stream of action changes and redraws its
@@ -250,6 +251,8 @@
         if (document.activeElement === done) { document.getElementById("main").focus({ preventScroll: true }); }
         done.remove();
       }
+      // A wide table takes the focus once it is known to scroll: known before the focus goes back.
+      if (window.handoverScrollable) { window.handoverScrollable(); }
       restoreFocus(focused);
       document.body.setAttribute("data-refreshed", String(Date.now()));
       say(status, reason);
@@ -301,25 +304,50 @@
     }
   }
 
-  // An element is found again after a redraw by its id, or else by what it is (tag, link, field
-  // name, form, text) and how many such come before it.
+  // An element is found again after a redraw by its id. Without one, by what it is and says (tag,
+  // link, field name, form, text) and how many such come before it: a link whose row moved is
+  // followed. What it says may have changed with the redraw (a wide table's counts, a button's
+  // words), and then it is found by where it is: its path from the nearest element with an id (a
+  // card, a row, a form, or #live itself), each step a tag and its place among the siblings of that
+  // tag, taken only when what is there is of the same kind (tag, link, field name, form, class),
+  // so that the focus goes to the same table or field, not to another row's link. Gone (the action
+  // moved on), the focus goes to the content itself.
   // (A time in its text counts by its instant: the page shown has it in local words, a redraw
   // has it as the server wrote it until the times are rewritten.)
-  function signature(el) {
+  function what(el) {
     return [el.tagName, el.getAttribute("href") || "", el.getAttribute("name") || "",
-      el.form ? el.form.getAttribute("action") || "" : "",
-      (instants(el.cloneNode(true)).textContent || "").replace(/\s+/g, " ").trim()].join("|");
+      el.form ? el.form.getAttribute("action") || "" : ""].join("|");
+  }
+  function kind(el) { return what(el) + "|" + (el.getAttribute("class") || ""); }
+  function signature(el) {
+    return what(el) + "|" + (instants(el.cloneNode(true)).textContent || "").replace(/\s+/g, " ").trim();
   }
   function alike(tag, sig) {
     return Array.prototype.filter.call(document.querySelectorAll("#live " + tag), function (x) {
       return signature(x) === sig;
     });
   }
+  function place(el) {
+    var steps = [];
+    for (var n = el; n && n.parentElement && !n.id; n = n.parentElement) {
+      var same = Array.prototype.filter.call(n.parentElement.children, function (x) { return x.tagName === n.tagName; });
+      steps.unshift({ tag: n.tagName, i: same.indexOf(n) });
+    }
+    return { from: n ? n.id : "", steps: steps };
+  }
+  function atPlace(p, k) {
+    var n = p.from && document.getElementById(p.from);
+    p.steps.forEach(function (step) {
+      if (!n) { return; }
+      n = Array.prototype.filter.call(n.children, function (x) { return x.tagName === step.tag; })[step.i] || null;
+    });
+    return n && n !== document.getElementById(p.from) && n.closest("#live") && kind(n) === k ? n : null;
+  }
   function focusKey(el) {
     if (!el || !el.closest || !el.closest("#live")) { return null; }
     if (el.id) { return { id: el.id }; }
     var sig = signature(el);
-    return { tag: el.tagName.toLowerCase(), sig: sig, index: alike(el.tagName.toLowerCase(), sig).indexOf(el) };
+    return { tag: el.tagName.toLowerCase(), sig: sig, index: alike(el.tagName.toLowerCase(), sig).indexOf(el), kind: kind(el), place: place(el) };
   }
   function restoreFocus(key) {
     // Only when the redraw took the focus away; not when the person has moved on meanwhile.
@@ -328,10 +356,12 @@
     var el = key.id ? document.getElementById(key.id) : null;
     if (!key.id) {
       var same = alike(key.tag, key.sig);
-      el = same[key.index] || same[0] || null;
+      el = same[key.index] || same[0] || atPlace(key.place, key.kind);
     }
-    // Gone (the action moved on): the content itself, so the next Tab is on this page, not its top.
-    (el || document.getElementById("main")).focus({ preventScroll: true });
+    if (el) { el.focus({ preventScroll: true }); }
+    // Gone, or no longer focusable (a table that fits now): the content itself, so the next Tab is
+    // on this page, not its top.
+    if (!el || document.activeElement !== el) { document.getElementById("main").focus({ preventScroll: true }); }
   }
 
   // Live updates can be paused (WCAG 2.2.2); a change meanwhile is shown on resuming.
