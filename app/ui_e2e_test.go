@@ -1697,6 +1697,9 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 	require.NotContains(t, incoming, `<option value="`+outID+`"`, "nor offered as the incoming one")
 	require.Contains(t, form, `<fieldset id="sh-own-notes">`)
 	require.Contains(t, form, `<summary>Noise in 214 <span class="badge">notes asked for</span></summary>`)
+	// Each action's panel has an id of its own, so that a live redraw leaves open those opened.
+	require.Contains(t, form, `<details id="sh-own-notes-`+strict.ID+`" open><summary>Noise in 214 `)
+	require.Contains(t, form, `<details id="sh-own-notes-`+hot.ID+`"><summary>Leak in 118</summary>`)
 	require.Contains(t, form, `<input type="hidden" name="notes_for" value="`+outID+`">`)
 	require.Contains(t, form, `<summary>Leak in 118</summary>`, "no notes asked of a reassignment")
 	require.Contains(t, form, `<p class="hint">It is escalated: the shift handover reassigns it, with these notes in the reason.</p>`)
@@ -1752,7 +1755,7 @@ func webBoardShiftWithNotes(t *testing.T, st *app.Stack) {
 	}
 	ownNotes := regexp.MustCompile(`(?s)<fieldset id="ms-own-notes">.*?</fieldset>`)
 	_, page = w.do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, ownNotes.FindString(page), `<summary>Broken safe in 305</summary>
+	require.Contains(t, ownNotes.FindString(page), `<details id="ms-own-notes-`+mine.ID+`"><summary>Broken safe in 305</summary>
     <p class="hint">It is escalated: the shift handover reassigns it, with these notes in the reason.</p>`)
 	_, page = signedIn(t, st, out.token).do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, "Lost key 12</summary>", "an agent's shift handover skips it")
