@@ -504,3 +504,81 @@ func TestCustomerFieldsAndCardLists(t *testing.T) {
 	require.Contains(t, page, `<ul class="cards" role="list">`)
 	require.NotRegexp(t, `<ul class="cards"(?: [^r][^>]*)?>`, page, "every card list keeps its role")
 }
+
+// sameNameElsewhere lists the links, buttons and summaries of a page's content that a screen
+// reader names alike but that lead to different places or do different things (a link by its
+// address, a button by its form's address, a summary wherever it is), as a list of controls read
+// out of context shows them: "Reassign" five times, "1" for two teams' overdue actions.
+func sameNameElsewhere(page string) []string {
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		return []string{"not HTML: " + err.Error()}
+	}
+	targets := map[string]map[string]bool{}
+	summaries := map[string]int{}
+	var walk func(n *html.Node, form string)
+	walk = func(n *html.Node, form string) {
+		if n.Type == html.ElementNode {
+			name := strings.Join(strings.Fields(textOf(n)), " ")
+			switch n.Data {
+			case "form":
+				form = attr(n, "action")
+			case "a", "button":
+				target := attr(n, "href")
+				if n.Data == "button" {
+					target = form + " " + attr(n, "name") + "=" + attr(n, "value")
+				}
+				if targets[name] == nil {
+					targets[name] = map[string]bool{}
+				}
+				targets[name][target] = true
+			case "summary":
+				summaries[name]++
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, form)
+		}
+	}
+	main := find(doc, "main")
+	if main == nil {
+		return []string{"no <main>"}
+	}
+	walk(main, "")
+	var out []string
+	for name, to := range targets {
+		if len(to) > 1 {
+			out = append(out, fmt.Sprintf("%q names %d controls", name, len(to)))
+		}
+	}
+	for name, n := range summaries {
+		if n > 1 {
+			out = append(out, fmt.Sprintf("%q names %d panels", name, n))
+		}
+	}
+	return out
+}
+
+// Controls repeated for each card, team or row say which one they are for, to a screen reader
+// too: the board's commands name the card's action, the teams' links and panels the team, and the
+// manager's counts what they count and in which team.
+func TestRepeatedControlsSayWhatTheyAreFor(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	u.addAdmin()
+	u.put("late", "desk", "assigned", "ann", 2, -time.Hour)
+	u.put("esc", "desk", "escalated", "ann", 1, time.Hour)
+	u.put("cold", "kitchen", "assigned", "kim", 1, -time.Hour)
+	u.put("hot", "kitchen", "escalated", "kim", 1, time.Hour)
+	for _, view := range []struct{ who, path, want string }{
+		{"sue", "/board", `class="secondary">Reassign<span class="visually-hidden"> Action late-0000</span></button>`},
+		{"root", "/admin", `>Opening hours<span class="visually-hidden"> of Team kitchen</span></a>`},
+		{"max", "/manager", `>1<span class="visually-hidden"> overdue in Team kitchen</span></a>`},
+	} {
+		status, page := u.get(view.who, view.path)
+		require.Equal(t, http.StatusOK, status, page)
+		require.Contains(t, page, view.want, view.path)
+		require.Empty(t, sameNameElsewhere(page), "%s as %s", view.path, view.who)
+	}
+	require.NotEmpty(t, sameNameElsewhere(`<main><form action="/a"><button>Go</button></form><form action="/b"><button>Go</button></form></main>`), "the checker finds what it is for")
+}

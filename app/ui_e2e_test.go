@@ -1415,7 +1415,7 @@ func webBoardPastOnePage(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `id="roster-`+agent+`"><th scope="row">Nina <small>\(`+agent+`, agent\)</small></th><td>on shift\s+<form[^>]+id="shift-of-`+agent+`"(?s:.*?)</form></td><td>1</td><td>206 <a href="/board\?team=`+team+`&amp;shift_from=`+agent+`#h-shift" id="shift-from-`+agent+`">Hand over shift<span class="visually-hidden"> of Nina</span></a></td></tr>`, page,
 		"the roster counts every open action of the person")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
-	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text"><a class="count" href="/find\?state=escalated&amp;team=`+team+`">1</a></td>`, page, "every open action is counted")
+	require.Regexp(t, `Night desk</a></th><td>206</td><td>0</td><td class="danger-text"><a class="count" href="/find\?state=escalated&amp;team=`+team+`">1<span class="visually-hidden"> escalated in Night desk</span></a></td>`, page, "every open action is counted")
 
 	// Another team's board is a manager's to see, and only a team that exists.
 	resp, _ := manager.do(http.MethodGet, "/board?team=no-such-team", nil)
