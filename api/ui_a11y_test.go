@@ -428,8 +428,13 @@ func TestTitlesSayWhereThePageIs(t *testing.T) {
 	u.put("own", "desk", "assigned", "ann", 2, time.Hour)
 	title := regexp.MustCompile(`<title>([^<]*)</title>`)
 	for _, tc := range []struct{ who, path, want string }{
-		{"max", "/board?team=kitchen", "Board: kitchen · handover"},
-		{"sue", "/board", "Board: desk · handover"},
+		// A team by its name, as the board's heading says it.
+		{"max", "/board?team=kitchen", "Team board: Team kitchen · handover"},
+		{"sue", "/board", "Team board: Team desk · handover"},
+		// The review: of every team, or of the one shown.
+		{"max", "/manager", "Manager: all teams · handover"},
+		{"max", "/manager?team=desk", "Manager: handover review of Team desk · handover"},
+		{"sue", "/manager", "Handover review of Team desk · handover"},
 		{"ann", "/find?q=Action&state=any", "“Action”: 2 found · Find · handover"},
 		{"ann", "/find", "Find · handover"},
 		{"root", "/admin/audit?subject_type=staff&subject=ann", "Changes to Ann (ann) · handover"},

@@ -26,6 +26,9 @@ func TestPagesNameTheTeam(t *testing.T) {
 		{"max", "/board?team=kitchen", "<h1>Team board: Team kitchen</h1>"},
 		{"sue", "/actions/" + id, "<dt>Team</dt><dd>Team desk</dd>"},
 		{"max", "/manager?team=desk&days=7", "Handover review, last 7 days (Team desk)"},
+		{"max", "/manager?team=desk&days=7", "<h1>All teams, and the handover review of Team desk</h1>"},
+		{"max", "/manager", "<h1>All teams</h1>"},
+		{"sue", "/manager", "<h1>Handover review of Team desk</h1>"},
 	} {
 		status, page := u.get(tc.who, tc.path)
 		require.Equal(t, http.StatusOK, status, page)
