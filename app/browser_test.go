@@ -848,6 +848,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	boardConfirmationKeepsTheFocus(t, st, newBrowser(t, alloc, st.URL, dir))
 	shiftConfirmationStays(t, st, newBrowser(t, alloc, st.URL, dir))
 	focusStaysOnWhatChanged(t, st, newBrowser(t, alloc, st.URL, dir))
+	signInRefusalDescribesTheField(t, st, newBrowser(t, alloc, st.URL, dir))
 }
 
 // settled waits until the page has loaded and a second more has passed: what the browser does
@@ -979,6 +980,19 @@ func focusStaysOnWhatChanged(t *testing.T, st *app.Stack, carol *browser) {
 	require.NoError(t, err)
 	require.True(t, onButton, "the focus stays on the button, whose words changed")
 	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+}
+
+// signInRefusalDescribesTheField: a refused token's field is described by the refusal's words,
+// not by the link to the field the page adds after them.
+func signInRefusalDescribesTheField(t *testing.T, st *app.Stack, b *browser) {
+	t.Helper()
+	b.do(chromedp.Navigate(st.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS(`#token`)),
+		chromedp.SendKeys(chromedp.CSS(`#token`), "not-a-token"),
+		chromedp.Click(chromedp.CSS(`form.stack button[type=submit]`)))
+	b.waitText(".problem a.to-field", "Go to Access token")
+	described, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById('token').getAttribute('aria-describedby').split(' ').map(function (id) { return document.getElementById(id).textContent; }).join(' | ')`))
+	require.NoError(t, err)
+	require.Equal(t, "That token is unknown or has been revoked.", described)
 }
 
 // deskTimeShown: a time typed on the New action form is the browser's own, and where the desk

@@ -155,10 +155,11 @@ func webSessions(t *testing.T, st *app.Stack) {
 	_, page = w.do(http.MethodGet, "/signin", nil)
 	resp, page = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"not-a-token"}, "next": {"/board"}})
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
-	require.Contains(t, page, "<strong>Not signed in:</strong> That token is unknown or has been revoked.")
 	require.NotContains(t, page, "Nothing changed", "a sign-in changes nothing to begin with")
 	require.Contains(t, page, "<title>Not signed in: Sign in · handover</title>")
-	require.Contains(t, page, `required aria-invalid="true" aria-describedby="signin-error"`, "the token field is marked as the one in error")
+	require.Contains(t, page, `required aria-invalid="true" aria-describedby="signin-error-text"`, "the token field is marked as the one in error")
+	require.Contains(t, page, `<strong>Not signed in:</strong> <span id="signin-error-text">That token is unknown or has been revoked.</span></div>`,
+		"described by the refusal's words alone, not by what the page's script adds to the alert")
 	require.Contains(t, page, `value="/board"`, "a refused sign-in keeps where it was going")
 	// A destination off the site is not followed after sign-in.
 	resp, _ = w.do(http.MethodPost, "/signin", url.Values{"csrf": {csrfOf(t, page)}, "token": {"demo-alice"}, "next": {"//evil.example/"}})
