@@ -763,6 +763,9 @@ func (s *server) viewer(c *gin.Context) viewer {
 	}
 }
 
+// livePages are the pages redrawn by live updates (their content has data-live).
+var livePages = map[string]bool{"action": true, "board": true, "inbox": true, "manager": true, "shift": true}
+
 // render writes a page: the whole document, or for htmx only the part it asked for (htmx
 // selects it from the document, so one template serves both).
 func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
@@ -776,6 +779,10 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 		}
 	}
 	data["Page"] = page
+	// Only a page that is redrawn live has the live updates' region (its status line and pause
+	// button); another keeps a status line, for what its script says (a token copied), inside its
+	// content, where an empty landmark named "Live updates" would have told of updates never made.
+	data["Live"] = livePages[page]
 	data["TemporalUI"] = s.ui.opts.TemporalUIURL
 	data["NoWorkers"] = s.workers != nil && s.workers.none()
 	// A form refused and shown again at the address it was posted to: the live updates leave it

@@ -587,3 +587,36 @@ func TestRepeatedControlsSayWhatTheyAreFor(t *testing.T) {
 	}
 	require.NotEmpty(t, sameNameElsewhere(`<main><form action="/a"><button>Go</button></form><form action="/b"><button>Go</button></form></main>`), "the checker finds what it is for")
 }
+
+// Only a page redrawn live has the live updates' region; the others keep their status line (a
+// token copied says so) inside their content, with no empty landmark named for updates they never
+// make.
+func TestLiveRegionOnlyWhereThePageIsLive(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	u.addAdmin()
+	region := `<section class="live-bar" aria-label="Live updates"><div id="live-status"`
+	for _, view := range []struct {
+		who, path string
+		live      bool
+	}{
+		{"ann", "/inbox", true}, {"sue", "/board", true}, {"max", "/manager", true},
+		{"ann", "/actions/new", false}, {"ann", "/find", false}, {"root", "/admin", false},
+		{"root", "/admin/policies", false}, {"root", "/admin/audit", false},
+	} {
+		status, page := u.get(view.who, view.path)
+		require.Equal(t, http.StatusOK, status, page)
+		if view.live {
+			require.Contains(t, page, region, view.path)
+			continue
+		}
+		require.NotContains(t, page, `aria-label="Live updates"`, view.path)
+		require.Contains(t, page, "<main id=\"main\" tabindex=\"-1\">\n<div id=\"live-status\" class=\"live-status\" role=\"status\" aria-live=\"polite\"></div>", view.path)
+	}
+	resp, err := http.Get(u.srv.URL + "/signin")
+	require.NoError(t, err)
+	signin, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.NotContains(t, string(signin), `aria-label="Live updates"`, "the sign-in page")
+}

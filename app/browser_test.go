@@ -983,7 +983,8 @@ func focusStaysOnWhatChanged(t *testing.T, st *app.Stack, carol *browser) {
 }
 
 // signInRefusalDescribesTheField: a refused token's field is described by the refusal's words,
-// not by the link to the field the page adds after them.
+// not by the link to the field the page adds after them; and the sign-in page, never redrawn
+// live, has no region for live updates.
 func signInRefusalDescribesTheField(t *testing.T, st *app.Stack, b *browser) {
 	t.Helper()
 	b.do(chromedp.Navigate(st.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS(`#token`)),
@@ -993,6 +994,9 @@ func signInRefusalDescribesTheField(t *testing.T, st *app.Stack, b *browser) {
 	described, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById('token').getAttribute('aria-describedby').split(' ').map(function (id) { return document.getElementById(id).textContent; }).join(' | ')`))
 	require.NoError(t, err)
 	require.Equal(t, "That token is unknown or has been revoked.", described)
+	regions, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('[aria-label="Live updates"]').length`))
+	require.NoError(t, err)
+	require.Zero(t, regions)
 }
 
 // deskTimeShown: a time typed on the New action form is the browser's own, and where the desk
