@@ -387,12 +387,16 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		map[string]any{"text": "The guest thanked us"}, nil))
 	alice.waitText("#live-status", "This page changed while you were typing: it is redrawn once you send or empty the form.")
 	require.NotContains(t, alice.text(".timeline"), "The guest thanked us", "held while the note holds text")
+	// Emptied but still in the field: the status says that leaving it draws the change, which
+	// leaving it then does.
 	alice.do(chromedp.Evaluate[chromedp.Void](`(function () {
 		var t = document.getElementById('note-text');
 		t.value = '';
 		t.dispatchEvent(new Event('input', { bubbles: true }));
-		t.blur();
 	})()`))
+	alice.waitText("#live-status", "This page has changed: it is redrawn when you leave this field.")
+	require.NotContains(t, alice.text(".timeline"), "The guest thanked us", "held while in the field")
+	alice.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('note-text').blur()`))
 	alice.waitContains(".timeline", "The guest thanked us")
 
 	// A supervisor reassigns from the board.

@@ -149,10 +149,14 @@
   // form emptied, or the field left with nothing in it.
   var heldForTyping = false;
   function drawHeld() {
-    if (heldForTyping && !busy()) {
+    if (!heldForTyping) { return; }
+    if (!busy()) {
       heldForTyping = false;
       refresh("Updated: the page changed while you were typing.");
+      return;
     }
+    // Emptied, but still in its field: what now holds the redraw is being in it.
+    say(document.getElementById("live-status"), heldWords());
   }
   document.addEventListener("input", drawHeld);
   document.addEventListener("focusout", function () { window.setTimeout(drawHeld, 0); });
@@ -174,9 +178,7 @@
   function held(status) {
     if (busy()) {
       heldForTyping = !refused();
-      say(status, refused() ?
-        "This page has changed since. You will see it once you send the form again or leave it." :
-        "This page changed while you were typing: it is redrawn once you send or empty the form.");
+      say(status, heldWords());
       heldSaid = true;
       return true;
     }
@@ -187,6 +189,13 @@
       return true;
     }
     return false;
+  }
+  // heldWords says what holds a change back, and so what draws it: a refused form, what was typed,
+  // or only being in a field (nothing typed: leaving it draws the change).
+  function heldWords() {
+    if (refused()) { return "This page has changed since. You will see it once you send the form again or leave it."; }
+    if (typed()) { return "This page changed while you were typing: it is redrawn once you send or empty the form."; }
+    return "This page has changed: it is redrawn when you leave this field.";
   }
   // say puts words in the status line, which a screen reader reads out: the same words again are
   // not written again (a busy team's changes would have them read out once a second).
