@@ -578,6 +578,7 @@ func TestRepeatedControlsSayWhatTheyAreFor(t *testing.T) {
 	for _, view := range []struct{ who, path, want string }{
 		{"sue", "/board", `class="secondary">Reassign<span class="visually-hidden"> Action late-0000</span></button>`},
 		{"root", "/admin", `>Opening hours<span class="visually-hidden"> of Team kitchen</span></a>`},
+		{"root", "/admin", `<button type="submit">Rename Team kitchen</button>`},
 		{"max", "/manager", `>1<span class="visually-hidden"> overdue in Team kitchen</span></a>`},
 	} {
 		status, page := u.get(view.who, view.path)
