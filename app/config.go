@@ -365,9 +365,9 @@ func readableDuration(_ []string, a slog.Attr) slog.Attr {
 	return a
 }
 
-// databaseError names the variable whose read model could not be opened, so that a start refused
-// for it says where to look.
-func databaseError(err error) error {
+// DatabaseURLError names the variable whose read model could not be opened, so that a command
+// refused for it says where to look.
+func DatabaseURLError(err error) error {
 	return fmt.Errorf("HANDOVER_DATABASE_URL: %w", err)
 }
 
@@ -501,7 +501,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	store, err := openWaiting(ctx, c.DatabaseURL, c.DatabaseWait, log)
 	if err != nil {
 		if ctx.Err() == nil {
-			err = databaseError(err)
+			err = DatabaseURLError(err)
 		}
 		return stoppedStarting(ctx, log, err)
 	}
@@ -583,7 +583,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	// to HANDOVER_DATABASE_WAIT.
 	store, err := models.OpenLater(c.DatabaseURL, log)
 	if err != nil {
-		return databaseError(err)
+		return DatabaseURLError(err)
 	}
 	defer store.Close()
 	sealer := &pii.Sealer{Keys: keys, Store: store}
@@ -591,17 +591,20 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	// customer keys these encryption keys cannot open) ends the start before the worker has taken
 	// any task; one that is away is waited for while the worker runs, as below.
 	gate := worker.NewGate()
+	ready := func() {
+		gate.Open()
+		gate.Tried()
+		log.Info("read model reached and checked: activities run")
+	}
 	checked := false
 	switch err := firstLook(ctx, store, sealer, log); {
 	case err == nil:
 		checked = true
-		gate.Open()
-		gate.Tried()
-		log.Info("read model reached and checked: activities run")
+		ready()
 	case ctx.Err() != nil:
 		return stoppedStarting(ctx, log, errors.Join(err, ctx.Err()))
 	case !models.Unavailable(err) && !errors.Is(err, context.DeadlineExceeded):
-		return databaseError(err) // as the api's start names it
+		return DatabaseURLError(err) // as the api's start names it
 	}
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
@@ -616,9 +619,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 				stop(err)
 				return
 			}
-			gate.Open()
-			gate.Tried()
-			log.Info("read model reached and checked: activities run")
+			ready()
 		}()
 	}
 	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
@@ -639,11 +640,16 @@ const firstLookFor = 5 * time.Second
 func firstLook(ctx context.Context, store *models.Store, sealer *pii.Sealer, log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, firstLookFor)
 	defer cancel()
-	err := checkSchema(ctx, store, log)
-	if err == nil {
-		err = sealer.Check(ctx)
+	return readModelServes(ctx, store, sealer, log)
+}
+
+// readModelServes checks that the read model can serve a worker: migrated (checkSchema), and its
+// customer keys opened by these keys (pii.Sealer.Check).
+func readModelServes(ctx context.Context, store *models.Store, sealer *pii.Sealer, log *slog.Logger) error {
+	if err := checkSchema(ctx, store, log); err != nil {
+		return err
 	}
-	return err
+	return sealer.Check(ctx)
 }
 
 // checkReadModel waits up to wait for the read model to answer, as a start does, and then checks
@@ -653,10 +659,7 @@ func firstLook(ctx context.Context, store *models.Store, sealer *pii.Sealer, log
 // tried is called when a try has failed.
 func checkReadModel(ctx context.Context, store *models.Store, sealer *pii.Sealer, wait time.Duration, log *slog.Logger, tried func()) error {
 	_, err := waitFor(ctx, wait, log, "read model", func() (struct{}, error) {
-		err := checkSchema(ctx, store, log)
-		if err == nil {
-			err = sealer.Check(ctx)
-		}
+		err := readModelServes(ctx, store, sealer, log)
 		if err != nil {
 			tried()
 		}
@@ -697,7 +700,7 @@ func Migrate(ctx context.Context, c Config, log *slog.Logger) (models.Migrated, 
 	}
 	store, err := models.Open(c.DatabaseURL, log)
 	if err != nil {
-		return models.Migrated{}, databaseError(err)
+		return models.Migrated{}, DatabaseURLError(err)
 	}
 	defer store.Close()
 	return store.Migrate(ctx)

@@ -416,12 +416,7 @@ func testEveryChangeReachesTheIntegration(t *testing.T, st *app.Stack, hooks *ho
 	// It finds the actions it created among every team's, and only those.
 	var other action
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &other))
-	var own struct {
-		Items []struct {
-			ID        string `json:"id"`
-			CreatedBy string `json:"created_by"`
-		} `json:"items"`
-	}
+	var own struct{ Items []action }
 	require.Equal(t, http.StatusOK, crm.call("GET", "/api/v1/actions?created_by=crm&limit=200", nil, &own))
 	var ownIDs []string
 	for _, o := range own.Items {

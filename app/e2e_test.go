@@ -117,13 +117,14 @@ func (c caller) call(method, path string, body any, out any, headers ...string) 
 }
 
 type action struct {
-	ID      string    `json:"id"`
-	Status  string    `json:"status"`
-	OwnerID string    `json:"owner_id"`
-	TeamID  string    `json:"team_id"`
-	Version int64     `json:"version"`
-	Outcome string    `json:"outcome"`
-	DueAt   time.Time `json:"due_at"`
+	ID        string    `json:"id"`
+	CreatedBy string    `json:"created_by"`
+	Status    string    `json:"status"`
+	OwnerID   string    `json:"owner_id"`
+	TeamID    string    `json:"team_id"`
+	Version   int64     `json:"version"`
+	Outcome   string    `json:"outcome"`
+	DueAt     time.Time `json:"due_at"`
 	// EscalationLevel is the rung of the ladder an escalated action is at.
 	EscalationLevel int `json:"escalation_level"`
 	// RequiredAuthority is the authority an owner needs.

@@ -89,7 +89,7 @@ func newAdminCmd() *cobra.Command {
 			store, err := app.OpenCurrent(cmd.Context(), url, cfg.Logger())
 			if err != nil {
 				if cfg.DatabaseURL != "" {
-					return fmt.Errorf("HANDOVER_DATABASE_URL: %w", err)
+					return app.DatabaseURLError(err)
 				}
 				return err
 			}
