@@ -605,6 +605,10 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return stoppedStarting(ctx, log, errors.Join(err, ctx.Err()))
 	case !models.Unavailable(err) && !errors.Is(err, context.DeadlineExceeded):
 		return DatabaseURLError(err) // as the api's start names it
+	default:
+		// Away: tried once, so an activity at the gate fails at once (to be retried) rather than
+		// wait for the next try, which holds its workflow's task.
+		gate.Tried()
 	}
 	tc, err := c.dialTemporal(ctx, log, tel, keys)
 	if err != nil {
