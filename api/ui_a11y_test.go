@@ -510,10 +510,11 @@ func TestCustomerFieldsAndCardLists(t *testing.T) {
 	require.NotRegexp(t, `<ul class="cards"(?: [^r][^>]*)?>`, page, "every card list keeps its role")
 }
 
-// sameNameElsewhere lists the links, buttons and summaries of a page's content that a screen
-// reader names alike but that lead to different places or do different things (a link by its
-// address, a button by its form's address, a summary wherever it is), as a list of controls read
-// out of context shows them: "Reassign" five times, "1" for two teams' overdue actions.
+// sameNameElsewhere lists the links, buttons, fields and summaries of a page's content that a
+// screen reader names alike but that lead to different places or do different things (a link by
+// its address, a button by its form's address, a field by its label in its form, a summary
+// wherever it is), as a list of controls or of form fields read out of context shows them:
+// "Reassign" five times, "1" for two teams' overdue actions, "Reason" on every card.
 func sameNameElsewhere(page string) []string {
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
@@ -528,10 +529,13 @@ func sameNameElsewhere(page string) []string {
 			switch n.Data {
 			case "form":
 				form = attr(n, "action")
-			case "a", "button":
+			case "a", "button", "label":
 				target := attr(n, "href")
-				if n.Data == "button" {
+				switch n.Data {
+				case "button":
 					target = form + " " + attr(n, "name") + "=" + attr(n, "value")
+				case "label":
+					target = form + " field " + attr(n, "for")
 				}
 				if targets[name] == nil {
 					targets[name] = map[string]bool{}
@@ -580,6 +584,9 @@ func TestRepeatedControlsSayWhatTheyAreFor(t *testing.T) {
 		{"root", "/admin", `>Opening hours<span class="visually-hidden"> of Team kitchen</span></a>`},
 		{"root", "/admin", `<button type="submit">Rename Team kitchen</button>`},
 		{"max", "/manager", `>1<span class="visually-hidden"> overdue in Team kitchen</span></a>`},
+		{"ann", "/inbox", `<h1`},
+		{"sue", "/inbox", `<h1`},
+		{"sue", "/find?state=overdue", `<h1`},
 	} {
 		status, page := u.get(view.who, view.path)
 		require.Equal(t, http.StatusOK, status, page)

@@ -296,7 +296,7 @@ func webRoles(t *testing.T, st *app.Stack) {
 	}, &umbrella))
 	owner := signedIn(t, st, "demo-alice")
 	_, page = owner.do(http.MethodGet, "/actions/"+umbrella.ID, nil)
-	require.Contains(t, page, `<label for="complete-message">Message to the customer (optional)</label>`)
+	require.Contains(t, page, `<label for="complete-message">Message to the customer<span class="visually-hidden"> on completing</span> (optional)</label>`)
 	resp, _ = owner.do(http.MethodPost, "/actions/"+umbrella.ID+"/complete", url.Values{"csrf": {csrfOf(t, page)}, "outcome": {"umbrella found"},
 		"customer_message": {"Your umbrella is waiting at the front desk."}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)

@@ -456,7 +456,16 @@
     var a = document.createElement("a");
     a.href = "#" + field.id;
     a.className = "to-field";
-    a.textContent = "Go to " + (legend ? legend.textContent.trim() : label ? label.textContent.trim() : "the field");
+    a.textContent = "Go to " + (legend ? legend.textContent.trim() : label ? "" : "the field");
+    if (!legend && label) {
+      // The label's words as it shows them: a part only a screen reader reads (the card a board's
+      // field is for) stays so in the link.
+      label.childNodes.forEach(function (n) {
+        if (n.nodeType === Node.TEXT_NODE || (n.nodeType === Node.ELEMENT_NODE && n.classList.contains("visually-hidden"))) {
+          a.appendChild(n.cloneNode(true));
+        }
+      });
+    }
     a.addEventListener("click", function (e) {
       e.preventDefault();
       var panel = field.closest("details");
