@@ -171,8 +171,21 @@ func (s *server) eraseCustomer(c *gin.Context) (int, any, error) {
 	// of it): the log says who erased how much; the audit entry is the record.
 	s.Log.InfoContext(ctx, "customer erased", "staff_id", principal(c).ID,
 		"keys_destroyed", er.KeysDestroyed, "actions", er.Actions)
+	s.forgetErased(ctx, er)
 	s.tellErasure(ctx, er, principal(c).ID)
 	return http.StatusOK, er, nil
+}
+
+// forgetErased has the read model leave no copy of the keys an erasure destroyed in its files
+// (models.Store.ForgetErased). The erasure stands either way: a copy left in SQLite's write-ahead
+// log is overwritten by a later checkpoint, which the warning says.
+func (s *server) forgetErased(ctx context.Context, er models.Erasure) {
+	if er.KeysDestroyed == 0 {
+		return
+	}
+	if err := s.Store.ForgetErased(context.WithoutCancel(ctx)); err != nil {
+		s.Log.WarnContext(ctx, "the destroyed customer keys may stay in the read model's write-ahead log until its next checkpoint", "error", err)
+	}
 }
 
 // tellErasure starts the notice that tells the integration of an erasure that changed something
@@ -218,6 +231,7 @@ func (s *server) eraseActionCustomer(c *gin.Context) (int, any, error) {
 	}
 	s.Log.InfoContext(ctx, "customer erased", "staff_id", principal(c).ID, "action_id", a.ID,
 		"keys_destroyed", er.KeysDestroyed, "actions", er.Actions)
+	s.forgetErased(ctx, er)
 	s.tellErasure(ctx, er, principal(c).ID)
 	return http.StatusOK, er, nil
 }

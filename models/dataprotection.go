@@ -228,6 +228,27 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 	return er, err
 }
 
+// ForgetErased leaves no copy of the customer keys an erasure destroyed in the database's own
+// files, where the database lets it: on SQLite, which zeroes what a write removes from a page
+// (secure_delete), the write-ahead log still holds the pages as they were before the erasure until
+// it is checkpointed and overwritten; it is checkpointed into the database file and truncated now.
+// A reader holding the log past busy_timeout leaves it in place, and that is the error. On
+// PostgreSQL it does nothing: the server keeps old row versions until vacuum lets them be
+// overwritten, and its WAL and archives as it is configured to (the README says so).
+func (s *Store) ForgetErased(ctx context.Context) error {
+	if s.dialect != DialectSQLite {
+		return nil
+	}
+	var busy, logFrames, checkpointed int
+	if err := s.db.WithContext(ctx).Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row().Scan(&busy, &logFrames, &checkpointed); err != nil {
+		return fmt.Errorf("checkpointing the write-ahead log after an erasure: %w", err)
+	}
+	if busy != 0 {
+		return errors.New("checkpointing the write-ahead log after an erasure: readers held it; the destroyed keys stay in it until the next checkpoint overwrites them")
+	}
+	return nil
+}
+
 // erasedIfAny is the value an erasure leaves in column: Erased where it held something, empty where
 // it was empty (a customer given without a contact), so that a read says personal data was there
 // only where it was, as the action's workflow does.

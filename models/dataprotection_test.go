@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/models/modelstest"
 )
 
 // The timeline is append-only in the database itself: an UPDATE or DELETE of an event is refused
@@ -188,4 +189,49 @@ func TestNoCodeChangesEvents(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Greater(t, checked, 20)
+}
+
+// On SQLite an erased customer's key leaves no copy in the read model's files: the row is
+// overwritten in its page, and the write-ahead log, which still held the page as it was, is
+// checkpointed and truncated. Read from the files' bytes, as someone with a copy of the data
+// directory (and the process key beside it) would.
+func TestErasureLeavesNoKeyInTheSQLiteFiles(t *testing.T) {
+	url := modelstest.SQLiteURL(t)
+	store := modelstest.Open(t, url)
+	ctx := context.Background()
+	path := strings.TrimPrefix(url, "sqlite:")
+	// As long as a real one (base64 of a sealed 32-byte key), and told apart piece by piece: a
+	// part of it left behind is found too.
+	wrapped := "qX3vT8mB2nL5pR9sW4yZ7cF1hJ6kD0gA8eU3iO5tY2rE9wQ4uP7aS1dG6fH0jK3lM8zX5cV2bN9"
+	_, err := store.CreateCustomerKey(ctx, models.CustomerKey{ID: "key-1", CustomerRef: "G-1", WrapKeyID: "w1", Wrapped: &wrapped})
+	require.NoError(t, err)
+	other := "wrapped-key-of-another-customer"
+	_, err = store.CreateCustomerKey(ctx, models.CustomerKey{ID: "key-2", CustomerRef: "G-2", WrapKeyID: "w1", Wrapped: &other})
+	require.NoError(t, err)
+	inFiles := func(value string) bool {
+		for _, f := range []string{path, path + "-wal"} {
+			b, err := os.ReadFile(f)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			for i := 0; i+12 <= len(value); i++ {
+				if strings.Contains(string(b), value[i:i+12]) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	require.True(t, inFiles(wrapped), "the live key is in the files (else this test proves nothing)")
+
+	er, err := store.EraseCustomer(ctx, "G-1", "root")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), er.KeysDestroyed)
+	require.True(t, inFiles(wrapped), "the log still holds the page as it was until the checkpoint")
+	require.NoError(t, store.ForgetErased(ctx))
+	require.False(t, inFiles(wrapped), "the destroyed key is gone from the database file and its log")
+	require.True(t, inFiles(other), "another customer's key is kept")
+	k, err := store.CustomerKeyByID(ctx, "key-2")
+	require.NoError(t, err)
+	require.Equal(t, other, *k.Wrapped)
 }

@@ -115,8 +115,10 @@ func open(url string, log *slog.Logger, connect bool) (*Store, error) {
 				return nil, err
 			}
 		}
+		// secure_delete: content a write removes (a destroyed customer key among it) is
+		// overwritten with zeros in the page, not left in its free space (ForgetErased).
 		dsn := "file:" + path + "?_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
-			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_time_format=sqlite"
+			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_pragma=secure_delete(1)&_time_format=sqlite"
 		conn, err := openSQLite(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", path, err)
