@@ -640,7 +640,7 @@ const minReadBack = 3
 func (r *acceptRequest) checkFields() []FieldError {
 	if strings.TrimSpace(r.Summary) != "" && readBackWords(r.Summary) < minReadBack {
 		return []FieldError{{Field: "summary", Message: fmt.Sprintf(
-			"must say in at least %d words what you are taking on (who the customer is, what was promised, what you will do next)", minReadBack)}}
+			"must say in at least %d words what you are taking on (what the customer needs, what was promised, what you will do next)", minReadBack)}}
 	}
 	return nil
 }

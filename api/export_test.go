@@ -54,6 +54,11 @@ func TestExportActionsAsCSV(t *testing.T) {
 		require.Equal(t, http.StatusOK, status)
 		require.Equal(t, "text/csv; charset=utf-8", header.Get("Content-Type"))
 		require.Equal(t, `attachment; filename="actions-`+u.now.Format("2006-01-02")+`.csv"`, header.Get("Content-Disposition"))
+		require.Equal(t, "no-store", header.Get("Cache-Control"), "no cache keeps the customers' data, nor any answer of the API")
+		listed := u.apiGet("ann", "/api/v1/actions?limit=1")
+		require.NoError(t, listed.Body.Close())
+		require.Equal(t, http.StatusOK, listed.StatusCode)
+		require.Equal(t, "no-store", listed.Header.Get("Cache-Control"))
 		require.Equal(t, exportColumns, rows[0])
 		require.Len(t, rows, 1+n+3, "every action of her team, and no other team's")
 		col := func(name string) int {

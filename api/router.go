@@ -194,7 +194,7 @@ func newEngine(d Deps) *gin.Engine {
 	s.ui.engine = r
 	s.mountUI(r)
 
-	v1 := r.Group("/api/v1", s.bounded, s.authenticate, s.limit, s.noEmptyKey, s.writesTakeNoQuery)
+	v1 := r.Group("/api/v1", noStore, s.bounded, s.authenticate, s.limit, s.noEmptyKey, s.writesTakeNoQuery)
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.noQuery, s.handle(s.eraseCustomer))
 	v1.GET("/audit", s.handle(s.listAudit))
@@ -263,6 +263,11 @@ func (s *server) refuse(c *gin.Context, fields []FieldError) {
 		c.Abort()
 	}
 }
+
+// noStore marks every answer of the API as one no cache may keep: they hold customers' personal data
+// and who did what, which a browser's or a proxy's cache would keep on disk after the session.
+// (ETags stay: a command's If-Match names the version it was answered.)
+func noStore(c *gin.Context) { c.Header("Cache-Control", "no-store") }
 
 // noEmptyKey refuses, on every request that may change something, an Idempotency-Key header sent
 // empty (a client's key variable left unset): taken as none, a retry would apply the change again,

@@ -1503,7 +1503,7 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	_, page := bob.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="form-accept"`)
 	require.NotContains(t, page, `id="form-withdraw"`, "the recipient cannot withdraw it")
-	require.Contains(t, page, "Who the customer is, what was promised, and what you will do next: Alice Adams reads it", "the read-back says what it is for")
+	require.Contains(t, page, "What the customer needs, what was promised, and what you will do next: Alice Adams reads it", "the read-back says what it is for")
 	bobCSRF := csrfOf(t, page)
 
 	web := signedIn(t, st, "demo-alice")
