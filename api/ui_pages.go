@@ -883,8 +883,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
-		// An administrator may erase the customer's data, until it is.
-		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && a.Customer.Name != pii.Erased,
+		// An administrator may erase the customer's data while the action shows any: a handover
+		// made after an erasure carries new data, sealed with a new key.
+		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && holdsCustomerData(a),
 	}
 	if a.TeamID != "" {
 		data["TeamName"], _ = s.teamName(c, a.TeamID)
@@ -944,6 +945,18 @@ func acceptBlockedFor(state *workflows.State, me models.Staff) string {
 		return "You are off shift: start your shift to accept this handover, or decline it below."
 	}
 	return "You cannot accept this handover now (" + why + "): decline it below, or ask a supervisor."
+}
+
+// holdsCustomerData reports whether an action shows any of its customer's personal data: their
+// name or contact, or a handover's customer context or message, that is not erased.
+func holdsCustomerData(a actionJSON) bool {
+	held := func(v string) bool { return v != "" && v != pii.Erased }
+	if held(a.Customer.Name) || held(a.Customer.Contact) {
+		return true
+	}
+	return slices.ContainsFunc(a.Handovers, func(h handoverJSON) bool {
+		return held(h.Notes.CustomerContext) || held(h.CustomerMessage)
+	})
 }
 
 // handoverFormFrom fills a new handover's form from the viewer's last handover of the action when
