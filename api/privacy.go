@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
@@ -195,7 +196,7 @@ func (s *server) tellErasure(ctx context.Context, er models.Erasure, actorID str
 	if s.Temporal == nil || (er.KeysDestroyed == 0 && er.Actions == 0) {
 		return
 	}
-	e := workflows.Erasure{CustomerRef: er.CustomerRef, ActionID: er.ActionID, ActorID: actorID, At: er.At}
+	e := workflows.Erasure{CustomerRef: er.CustomerRef, ActionID: er.ActionID, ActorID: actorID, At: er.At, Notice: uuid.NewString()}
 	_, err := s.Temporal.ExecuteWorkflow(context.WithoutCancel(ctx), client.StartWorkflowOptions{
 		ID: workflows.ErasureWorkflowID(e), TaskQueue: workflows.TaskQueue,
 	}, workflows.ErasureWorkflowName, e)

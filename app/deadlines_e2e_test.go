@@ -636,9 +636,10 @@ func testErasureToldToTheIntegration(t *testing.T, st *app.Stack, hooks *hookRec
 	require.Contains(t, erased.Message, "customer "+ref+" was erased")
 	require.NotContains(t, erased.Message, "Lindqvist")
 	require.Nil(t, erased.Customer)
+	require.Regexp(t, `^erasure/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, erased.ID, "its own random ID, nothing of the customer's")
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
 
-	// A reference of any characters (its workflow is named by a digest of it).
+	// A reference of any characters.
 	accented := "Müller/7 ü " + ref
 	body["customer"] = map[string]any{"ref": accented, "name": "Herr Müller"}
 	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", body, nil))

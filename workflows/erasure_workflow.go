@@ -24,13 +24,20 @@ type Erasure struct {
 	ActionID    string    `json:"action_id,omitempty"`
 	ActorID     string    `json:"actor_id"`
 	At          time.Time `json:"at"`
+	// Notice is the notice's own random ID, given when the erasure is made: its workflow's and
+	// its delivery's ID carry nothing of the customer's. Empty in notices started by an earlier
+	// release, which named the customer by a digest of their reference.
+	Notice string `json:"notice,omitempty"`
 }
 
 // ErasureWorkflowID is the erasure notice's workflow, one per erasure, and the ID of its webhook
-// delivery. It names the customer by a digest of their reference (or their action), not the
-// reference itself: workflow IDs and the logs that show them carry no customer's data, and a
-// reference may hold any character.
+// delivery: "erasure/" and the notice's random ID. Workflow IDs are kept in the clear in
+// Temporal's visibility (its UI lists them) and in logs, and an unkeyed digest of a reference,
+// which notices started by an earlier release carry, is found again by hashing references.
 func ErasureWorkflowID(e Erasure) string {
+	if e.Notice != "" {
+		return "erasure/" + e.Notice
+	}
 	who := e.CustomerRef
 	if who == "" {
 		who = "action:" + e.ActionID

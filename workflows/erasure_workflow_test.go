@@ -39,10 +39,15 @@ func TestErasureNoticeIsRetriedUntilSent(t *testing.T) {
 	for _, got := range tried {
 		require.Equal(t, e, got)
 	}
+	// A notice started by an earlier release names the customer by a digest of the reference, as
+	// its running activity's deliveries still do.
 	id := workflows.ErasureWorkflowID(e)
 	require.Regexp(t, `^erasure/[0-9a-f]{16}/2026-12-05T09:30:00Z$`, id, "a digest of the reference, not the reference")
 	require.NotContains(t, id, "G-1001")
 	walkIn := workflows.ErasureWorkflowID(workflows.Erasure{ActionID: "a1", At: at})
 	require.NotEqual(t, id, walkIn)
 	require.Regexp(t, `^erasure/[0-9a-f]{16}/`, workflows.ErasureWorkflowID(workflows.Erasure{CustomerRef: "Müller/7 ü", At: at}), "any reference")
+	// One started now carries its own random ID: nothing of the customer's, not even a digest.
+	e.Notice = "0b4c7a52-31d2-4f0e-9a57-f1de2c9b8e61"
+	require.Equal(t, "erasure/0b4c7a52-31d2-4f0e-9a57-f1de2c9b8e61", workflows.ErasureWorkflowID(e))
 }
