@@ -87,9 +87,18 @@ func Sign(secret, timestamp string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// Verify reports whether a signature header matches the body and timestamp.
+// Verify reports whether a signature header matches the body and timestamp: whether any of the
+// signatures it holds (comma-separated, one for each secret the delivery was signed with) is the
+// one this secret makes. Each is compared in constant time; a part that is not a signature this
+// secret could make (another scheme, a malformed one) matches nothing.
 func Verify(secret, timestamp string, body []byte, signature string) bool {
-	return hmac.Equal([]byte(Sign(secret, timestamp, body)), []byte(signature))
+	want := []byte(Sign(secret, timestamp, body))
+	for part := range strings.SplitSeq(signature, ",") {
+		if hmac.Equal(want, []byte(strings.TrimSpace(part))) {
+			return true
+		}
+	}
+	return false
 }
 
 // refusedDelivery are the answers that refuse one delivery for what it is, so it is not sent

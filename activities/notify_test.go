@@ -80,6 +80,40 @@ func TestWebhookErrorLeavesTheURLsSecretsOut(t *testing.T) {
 	require.NotContains(t, err.Error(), "/hook")
 }
 
+// Verify accepts a header holding several signatures when any of them is the secret's, wherever it
+// stands, with or without spaces after the commas; parts that are no signature of the secret (other
+// schemes, empty, malformed) match nothing and stop nothing.
+func TestVerifyAcceptsAnyOfSeveralSignatures(t *testing.T) {
+	const secret, ts = "the-secret-0123456789", "1800000000"
+	body := []byte(`{"id":"e1"}`)
+	mine, other := activities.Sign(secret, ts, body), activities.Sign("another-secret-0123456789", ts, body)
+	for header, want := range map[string]bool{
+		mine:                                true,
+		other + ", " + mine:                 true,
+		mine + ", " + other:                 true,
+		other + "," + mine:                  true,
+		" " + mine + " ,  " + other:         true,
+		"sha512=abc, " + mine:               true,
+		", , " + mine + ",":                 true,
+		other:                               false,
+		other + ", " + other:                false,
+		"":                                  false,
+		",":                                 false,
+		", ":                                false,
+		mine + other:                        false,
+		mine[:len(mine)-1]:                  false,
+		strings.ToUpper(mine):               false,
+		strings.TrimPrefix(mine, "sha256="): false,
+		other + ", " + strings.TrimPrefix(mine, "sha256="): false,
+		other + "; " + mine:            false,
+		"sha256=, sha256=zz, " + other: false,
+	} {
+		require.Equal(t, want, activities.Verify(secret, ts, body, header), "%q", header)
+	}
+	require.False(t, activities.Verify(secret, "1800000001", body, other+", "+mine), "another timestamp")
+	require.False(t, activities.Verify(secret, ts, []byte(`{"id":"e2"}`), other+", "+mine), "another body")
+}
+
 // A notification meant only for the person who made the change (an owner extending their own
 // action at its check) tells nobody, and goes to the webhook as the change itself: typed by its
 // timeline event, with no recipients. One that tells someone keeps its kind.
