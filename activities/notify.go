@@ -32,7 +32,11 @@ import (
 type Webhook struct {
 	URL    string
 	Secret string
-	Client *http.Client
+	// PreviousSecret, while the secret is being changed, signs each delivery too, after Secret:
+	// a receiver that still has the old secret accepts every delivery meanwhile, whichever
+	// workers have the new one.
+	PreviousSecret string
+	Client         *http.Client
 }
 
 // Webhook headers.
@@ -87,6 +91,21 @@ func Sign(secret, timestamp string, body []byte) string {
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
 }
 
+// signatureSeparator separates the signatures of a header that carries several (one for each
+// secret a delivery is signed with while the secret is being changed).
+const signatureSeparator = ", "
+
+// signature is the signature header value of a body sent at a timestamp: its signature with
+// Secret, and then, while the secret is being changed, with PreviousSecret. Without a previous
+// secret it is Sign's alone, as receivers have always read it.
+func (w *Webhook) signature(timestamp string, body []byte) string {
+	sig := Sign(w.Secret, timestamp, body)
+	if w.PreviousSecret != "" {
+		sig += signatureSeparator + Sign(w.PreviousSecret, timestamp, body)
+	}
+	return sig
+}
+
 // Verify reports whether a signature header matches the body and timestamp: whether any of the
 // signatures it holds (comma-separated, one for each secret the delivery was signed with) is the
 // one this secret makes. Each is compared in constant time; a part that is not a signature this
@@ -124,7 +143,7 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(HeaderEventID, ev.ID)
 	req.Header.Set(HeaderTimestamp, ts)
-	req.Header.Set(HeaderSignature, Sign(w.Secret, ts, body))
+	req.Header.Set(HeaderSignature, w.signature(ts, body))
 	client := http.Client{Timeout: 10 * time.Second}
 	if w.Client != nil {
 		client = *w.Client

@@ -3,6 +3,7 @@ package activities_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -78,6 +79,50 @@ func TestWebhookErrorLeavesTheURLsSecretsOut(t *testing.T) {
 	require.Contains(t, err.Error(), "sending webhook e1 to http://"+addr+": ")
 	require.NotContains(t, err.Error(), "s3cret-token")
 	require.NotContains(t, err.Error(), "/hook")
+}
+
+// A delivery carries one signature, with the secret, as it always has; while the secret is being
+// changed (a previous secret set) it carries two, ", "-separated: the new secret's first, then the
+// old one's, so that a receiver with either secret accepts it.
+func TestWebhookSignsWithThePreviousSecretToo(t *testing.T) {
+	const secret, previous = "the-new-secret-0123456789", "the-old-secret-0123456789"
+	type delivery struct {
+		header http.Header
+		body   []byte
+	}
+	received := make(chan delivery, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		received <- delivery{r.Header.Clone(), body}
+	}))
+	defer srv.Close()
+	at := time.Unix(1_800_000_000, 0)
+	send := func(hook *activities.Webhook) (http.Header, []byte) {
+		require.NoError(t, hook.Send(context.Background(), activities.WebhookEvent{ID: "e1"}, at))
+		d := <-received
+		return d.header, d.body
+	}
+
+	got, body := send(&activities.Webhook{URL: srv.URL, Secret: secret})
+	ts := got.Get(activities.HeaderTimestamp)
+	require.Equal(t, "1800000000", ts)
+	require.Equal(t, activities.Sign(secret, ts, body), got.Get(activities.HeaderSignature), "one signature, as before")
+	require.False(t, activities.Verify(previous, ts, body, got.Get(activities.HeaderSignature)))
+
+	got, body = send(&activities.Webhook{URL: srv.URL, Secret: secret, PreviousSecret: previous})
+	header := got.Get(activities.HeaderSignature)
+	parts := strings.Split(header, ", ")
+	require.Len(t, parts, 2, header)
+	require.Equal(t, activities.Sign(secret, ts, body), parts[0], "the new secret's first")
+	require.Equal(t, activities.Sign(previous, ts, body), parts[1], "then the previous one's")
+	for i, part := range parts {
+		require.True(t, strings.HasPrefix(part, "sha256="), part)
+		require.Equal(t, i == 0, activities.Verify(secret, ts, body, part), "part %d with the new secret", i)
+		require.Equal(t, i == 1, activities.Verify(previous, ts, body, part), "part %d with the previous secret", i)
+	}
+	require.True(t, activities.Verify(secret, ts, body, header), "a receiver with the new secret accepts it")
+	require.True(t, activities.Verify(previous, ts, body, header), "and one still with the old")
+	require.False(t, activities.Verify("another-secret-0123456789", ts, body, header))
 }
 
 // Verify accepts a header holding several signatures when any of them is the secret's, wherever it

@@ -203,11 +203,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 		st.worker = nil
 		return nil, fmt.Errorf("starting worker: %w", err)
 	}
-	hook := ""
-	if cfg.Webhook != nil {
-		hook = cfg.Webhook.URL
-	}
-	cfg.Log.Info("worker running", "webhook", webhookWhere(hook)) // as `handover worker` says
+	cfg.Log.Info("worker running", webhookAttrs(cfg.Webhook)...) // as `handover worker` says
 	st.workerUp.Store(true)
 
 	uiOpts := api.UIOptions{Namespace: st.Temporal.Namespace(), SecureCookies: cfg.SecureCookies}

@@ -59,6 +59,10 @@ type Config struct {
 	MetricsAddr   string        `env:"HANDOVER_METRICS_ADDR"`
 	WebhookURL    string        `env:"HANDOVER_WEBHOOK_URL"`
 	WebhookSecret string        `env:"HANDOVER_WEBHOOK_SECRET"`
+	// WebhookPreviousSecret is the secret being replaced, set only while the secret is changed:
+	// each delivery is signed with it too, so that a receiver that has not yet been given the new
+	// secret accepts every delivery of every worker meanwhile.
+	WebhookPreviousSecret string `env:"HANDOVER_WEBHOOK_PREVIOUS_SECRET"`
 	// EncryptionKey encrypts workflow payloads and wraps customers' data keys: 32 bytes as 64 hex
 	// digits or base64. Required by api, worker and admin reproject; dev generates one if unset.
 	EncryptionKey string `env:"HANDOVER_ENCRYPTION_KEY"`
@@ -197,7 +201,21 @@ func (c Config) Webhook() *activities.Webhook {
 	if c.WebhookURL == "" {
 		return nil
 	}
-	return &activities.Webhook{URL: c.WebhookURL, Secret: c.WebhookSecret}
+	return &activities.Webhook{URL: c.WebhookURL, Secret: c.WebhookSecret, PreviousSecret: c.WebhookPreviousSecret}
+}
+
+// webhookAttrs are the log attributes of a worker's webhook: where it goes, and whether it signs
+// with a previous secret too (never a secret itself), so that an operator changing the secret sees
+// which workers still do.
+func webhookAttrs(hook *activities.Webhook) []any {
+	if hook == nil {
+		return []any{"webhook", webhookWhere("")}
+	}
+	attrs := []any{"webhook", webhookWhere(hook.URL)}
+	if hook.PreviousSecret != "" {
+		attrs = append(attrs, "webhook_previous_secret", true)
+	}
+	return attrs
 }
 
 // settingErrors names each setting the environment gave in a form it cannot be read in by its
@@ -297,6 +315,14 @@ func (c Config) Validate() error {
 		if len(c.WebhookSecret) < 16 {
 			return fmt.Errorf("HANDOVER_WEBHOOK_SECRET is %d characters: at least 16 are required", len(c.WebhookSecret))
 		}
+		if c.WebhookPreviousSecret != "" && len(c.WebhookPreviousSecret) < 16 {
+			return fmt.Errorf("HANDOVER_WEBHOOK_PREVIOUS_SECRET is %d characters: at least 16 are required", len(c.WebhookPreviousSecret))
+		}
+		if c.WebhookPreviousSecret == c.WebhookSecret {
+			return errors.New("HANDOVER_WEBHOOK_PREVIOUS_SECRET is the same as HANDOVER_WEBHOOK_SECRET: it is for the secret being replaced while the receiver is given the new one; remove it")
+		}
+	} else if c.WebhookPreviousSecret != "" {
+		return errors.New("HANDOVER_WEBHOOK_PREVIOUS_SECRET is set without HANDOVER_WEBHOOK_URL and HANDOVER_WEBHOOK_SECRET: it signs beside the current secret while the secret is changed; set all three, or remove it")
 	}
 	if c.CommandTimeout <= 0 || c.CommandTimeout > maxCommandTimeout {
 		return fmt.Errorf("HANDOVER_COMMAND_TIMEOUT %s: want a positive duration up to %s, such as 30s", c.CommandTimeout, maxCommandTimeout)
@@ -626,8 +652,8 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 			ready()
 		}()
 	}
-	log.Info("worker running", "temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
-		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs(), "webhook", webhookWhere(c.WebhookURL))
+	log.Info("worker running", append([]any{"temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
+		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs()}, webhookAttrs(c.Webhook())...)...)
 	err = worker.Run(run, tc, &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer, ProjectionLag: activities.NewProjectionLag(tel.Registry),
 	}, gate)

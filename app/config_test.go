@@ -125,6 +125,57 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 	require.True(t, strings.HasPrefix(logged.String(), `{"time":`), logged.String())
 }
 
+// HANDOVER_WEBHOOK_PREVIOUS_SECRET, the secret being replaced, signs beside the current one: it is
+// refused without the webhook and its secret, shorter than a secret may be, or the same as the
+// current secret (it would add nothing, and be left set); a refusal names the variable and never
+// prints a secret.
+func TestWebhookPreviousSecretRefusedWhereItCannotWork(t *testing.T) {
+	t.Parallel()
+	base, err := app.LoadConfig()
+	require.NoError(t, err)
+	const url, secret, previous = "https://pms.example.com/hook", "the-new-secret-0123456789", "the-old-secret-0123456789"
+	for name, tc := range map[string]struct {
+		url, secret, previous, want string
+	}{
+		"without the webhook": {"", "", previous,
+			"HANDOVER_WEBHOOK_PREVIOUS_SECRET is set without HANDOVER_WEBHOOK_URL and HANDOVER_WEBHOOK_SECRET"},
+		"without the url":    {"", secret, previous, "HANDOVER_WEBHOOK_SECRET is set without HANDOVER_WEBHOOK_URL"},
+		"without the secret": {url, "", previous, "HANDOVER_WEBHOOK_SECRET is required with HANDOVER_WEBHOOK_URL"},
+		"short":              {url, secret, "old-secret", "HANDOVER_WEBHOOK_PREVIOUS_SECRET is 10 characters: at least 16 are required"},
+		"the same as the secret": {url, secret, secret,
+			"HANDOVER_WEBHOOK_PREVIOUS_SECRET is the same as HANDOVER_WEBHOOK_SECRET: it is for the secret being replaced while the receiver is given the new one; remove it"},
+	} {
+		cfg := base
+		cfg.WebhookURL, cfg.WebhookSecret, cfg.WebhookPreviousSecret = tc.url, tc.secret, tc.previous
+		err := cfg.Validate()
+		require.ErrorContains(t, err, tc.want, name)
+		require.NotContains(t, err.Error(), tc.previous, "%s: the previous secret is not printed", name)
+		if tc.secret != "" {
+			require.NotContains(t, err.Error(), tc.secret, "%s: nor the secret", name)
+		}
+	}
+	ok := base
+	ok.WebhookURL, ok.WebhookSecret, ok.WebhookPreviousSecret = url, secret, previous
+	require.NoError(t, ok.Validate())
+	hook := ok.Webhook()
+	require.Equal(t, previous, hook.PreviousSecret, "the deliveries are signed with it")
+	ok.WebhookPreviousSecret = ""
+	require.NoError(t, ok.Validate(), "and without it, as before")
+	require.Empty(t, ok.Webhook().PreviousSecret)
+}
+
+// HANDOVER_WEBHOOK_PREVIOUS_SECRET is read from the environment beside HANDOVER_WEBHOOK_SECRET.
+func TestWebhookPreviousSecretIsRead(t *testing.T) {
+	t.Setenv("HANDOVER_WEBHOOK_URL", "https://pms.example.com/hook")
+	t.Setenv("HANDOVER_WEBHOOK_SECRET", "the-new-secret-0123456789")
+	t.Setenv("HANDOVER_WEBHOOK_PREVIOUS_SECRET", "the-old-secret-0123456789")
+	cfg, err := app.LoadConfig()
+	require.NoError(t, err)
+	require.NoError(t, cfg.Validate())
+	require.Equal(t, "the-old-secret-0123456789", cfg.WebhookPreviousSecret)
+	require.Equal(t, "the-old-secret-0123456789", cfg.Webhook().PreviousSecret)
+}
+
 // A list setting written with spaces after its commas means its entries, not entries with spaces.
 func TestListSettingsAreTrimmed(t *testing.T) {
 	t.Setenv("HANDOVER_CODEC_CORS_ORIGINS", "http://localhost:8233, https://ui.example ,")

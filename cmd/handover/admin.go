@@ -402,10 +402,10 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 	redeliver := &cobra.Command{
 		Use:   "redeliver",
 		Short: "Send again every webhook delivery that failed and has not got through since",
-		Long: "Sends each one again, action by action and each action's in timeline order, to HANDOVER_WEBHOOK_URL signed with HANDOVER_WEBHOOK_SECRET (as the\n" +
-			"workers do), with its own event ID: a receiver that got it after all drops it by that ID. One that fails\n" +
-			"again stays listed. Personal data is opened with HANDOVER_ENCRYPTION_KEY, or the key file of `handover dev`\n" +
-			"in --data; an erased customer's goes out as \"[erased]\".",
+		Long: "Sends each one again, action by action and each action's in timeline order, to HANDOVER_WEBHOOK_URL signed with HANDOVER_WEBHOOK_SECRET (and\n" +
+			"HANDOVER_WEBHOOK_PREVIOUS_SECRET while the secret is being changed), as the workers do, with its own event ID: a receiver that\n" +
+			"got it after all drops it by that ID. One that fails again stays listed. Personal data is opened with HANDOVER_ENCRYPTION_KEY,\n" +
+			"or the key file of `handover dev` in --data; an erased customer's goes out as \"[erased]\".",
 		Args: cobra.NoArgs,
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
 			cfg, sealer, err := sealerOf(*dataDir, store)

@@ -169,7 +169,7 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 	key := "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()
 	run := func(env []string, args ...string) (string, error) {
 		cmd := exec.Command(bin, args...)
-		cmd.Env = append(append(os.Environ(), url, key, "HANDOVER_WEBHOOK_URL=", "HANDOVER_WEBHOOK_SECRET="), env...)
+		cmd.Env = append(append(os.Environ(), url, key, "HANDOVER_WEBHOOK_URL=", "HANDOVER_WEBHOOK_SECRET=", "HANDOVER_WEBHOOK_PREVIOUS_SECRET="), env...)
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
@@ -231,6 +231,70 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 	out, err = run(nil, "admin", "webhooks", "list")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "0 undelivered webhook(s)")
+}
+
+// `admin webhooks redeliver` signs as the workers do: with HANDOVER_WEBHOOK_PREVIOUS_SECRET set
+// (the secret being changed), each delivery carries the new secret's signature and then the
+// previous one's, so a receiver that still has the old secret accepts it; one the same as the
+// secret is refused before anything is sent, naming neither secret's value.
+func TestAdminRedeliverSignsWithThePreviousSecretToo(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	const secret, previous = "the-new-secret-0123456789", "the-old-secret-0123456789"
+	url := "HANDOVER_DATABASE_URL=sqlite:" + filepath.Join(dir, "readmodel.db")
+	key := "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()
+	run := func(env []string, args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(append(os.Environ(), url, key, "HANDOVER_WEBHOOK_URL=", "HANDOVER_WEBHOOK_SECRET=", "HANDOVER_WEBHOOK_PREVIOUS_SECRET="), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run(nil, "migrate")
+	require.NoError(t, err, out)
+	store := modelstest.Open(t, "sqlite:"+filepath.Join(dir, "readmodel.db"))
+	ev, err := json.Marshal(activities.WebhookEvent{ID: "a1/2/handover_requested/bob", Type: "action.handover_requested", ActionID: "a1", Seq: 2})
+	require.NoError(t, err)
+	require.NoError(t, store.WebhookFailed(context.Background(), models.WebhookDelivery{
+		ID: "a1/2/handover_requested/bob", ActionID: "a1", Seq: 2, Event: string(ev), LastError: "webhook answered 401 Unauthorized",
+		LastAttemptAt: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC),
+	}))
+
+	type delivery struct {
+		signature, timestamp string
+		body                 []byte
+	}
+	received := make(chan delivery, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		d := delivery{r.Header.Get(activities.HeaderSignature), r.Header.Get(activities.HeaderTimestamp), body}
+		select {
+		case received <- d:
+		default:
+		}
+		// The receiver has not been given the new secret yet.
+		if !activities.Verify(previous, d.timestamp, body, d.signature) {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	hook := []string{"HANDOVER_WEBHOOK_URL=" + srv.URL, "HANDOVER_WEBHOOK_SECRET=" + secret}
+
+	out, err = run(append(hook, "HANDOVER_WEBHOOK_PREVIOUS_SECRET="+secret), "admin", "webhooks", "redeliver")
+	require.Error(t, err)
+	require.Contains(t, out, "HANDOVER_WEBHOOK_PREVIOUS_SECRET is the same as HANDOVER_WEBHOOK_SECRET")
+	require.NotContains(t, out, secret)
+	require.Empty(t, received, "nothing was sent")
+
+	out, err = run(append(hook, "HANDOVER_WEBHOOK_PREVIOUS_SECRET="+previous), "admin", "webhooks", "redeliver")
+	require.NoError(t, err, out)
+	require.Contains(t, out, "1 webhook(s) delivered, 0 failed again")
+	d := <-received
+	parts := strings.Split(d.signature, ", ")
+	require.Len(t, parts, 2, d.signature)
+	require.True(t, activities.Verify(secret, d.timestamp, d.body, parts[0]), "the new secret's first: %s", d.signature)
+	require.True(t, activities.Verify(previous, d.timestamp, d.body, parts[1]), "then the previous one's: %s", d.signature)
+	require.False(t, activities.Verify(previous, d.timestamp, d.body, parts[0]))
+	require.False(t, activities.Verify(secret, d.timestamp, d.body, parts[1]))
 }
 
 // The key report says of each key what still needs it: the current key's use, an earlier key
