@@ -99,6 +99,21 @@ func TestEraseCustomer(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, events, 1)
 
+		// A later change of the action writes its row again from the workflow, which still holds
+		// the sealed values (unreadable, their key destroyed): what was erased stays [erased], and
+		// erasing again (below) finds nothing more.
+		later := a
+		later.Version, later.UpdatedAt = 2, a.UpdatedAt.Add(time.Minute)
+		require.NoError(t, store.ApplyProjection(ctx, later, []models.ActionEvent{event(2, "note_added")}))
+		require.NoError(t, store.ApplyProjection(ctx, later, nil), "written again, as a retry is")
+		got, err = store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.Equal(t, int64(2), got.Version, "the change is written")
+		require.Equal(t, []string{models.Erased, models.Erased}, []string{got.CustomerName, got.CustomerContact})
+		require.Equal(t, []string{models.Erased, models.Erased}, []string{got.Handovers[1].CustomerContext, got.Handovers[1].CustomerMessage})
+		require.Equal(t, []string{"", ""}, []string{got.Handovers[0].CustomerContext, got.Handovers[0].CustomerMessage})
+		require.Equal(t, "busy", got.Handovers[1].Situation, "the other columns are written")
+
 		again, err := store.EraseCustomer(ctx, "G-1", "root")
 		require.NoError(t, err)
 		require.Zero(t, again.KeysDestroyed)

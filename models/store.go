@@ -340,7 +340,7 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 		overlaps := written > a.Version || (len(events) > 0 && written >= events[0].Seq)
 		res := tx.Omit(clause.Associations).Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "id"}},
-			DoUpdates: clause.AssignmentColumns([]string{
+			DoUpdates: keepErased("actions", []string{
 				"title", "details", "category", "priority", "status", "owner_id", "team_id",
 				"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
 				"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
@@ -357,6 +357,10 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			// made, or one from a workflow task thrown away, which is not to be seen.
 			return nil
 		}
+		handoverColumns, err := columnsBut(tx, &Handover{})
+		if err != nil {
+			return err
+		}
 		for i := range handovers {
 			h := handovers[i]
 			h.ActionID = a.ID
@@ -364,7 +368,8 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			if h.NoteFields == "" {
 				h.NoteFields = "{}"
 			}
-			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&h).Error; err != nil {
+			upsert := clause.OnConflict{Columns: []clause.Column{{Name: "action_id"}, {Name: "id"}}, DoUpdates: keepErased("handovers", handoverColumns)}
+			if err := tx.Clauses(upsert).Create(&h).Error; err != nil {
 				return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
 			}
 		}
@@ -870,4 +875,41 @@ func (s *Store) pendingHandovers(ctx context.Context, actionIDs []string, column
 		out[r.ActionID] = r.Value
 	}
 	return out, nil
+}
+
+// erasedColumns are the columns of a customer's personal data that an erasure overwrites with
+// Erased.
+var erasedColumns = map[string]bool{"customer_name": true, "customer_contact": true, "customer_context": true, "customer_message": true}
+
+// keepErased is an upsert's assignments of columns of table: each takes the value written, but
+// personal data an erasure has overwritten with Erased, which stays so. The workflow still holds
+// the sealed value (unreadable, its key destroyed) and writes it again with each change: the row
+// would hold ciphertext again, and a second erasure would find something to erase, record it
+// and tell the integration again.
+func keepErased(table string, columns []string) clause.Set {
+	set := make(clause.Set, len(columns))
+	for i, col := range columns {
+		value := clause.Expr{SQL: "excluded." + col}
+		if erasedColumns[col] {
+			value = clause.Expr{SQL: "CASE WHEN " + table + "." + col + " = ? THEN " + table + "." + col + " ELSE excluded." + col + " END", Vars: []any{Erased}}
+		}
+		set[i] = clause.Assignment{Column: clause.Column{Name: col}, Value: value}
+	}
+	return set
+}
+
+// columnsBut lists the columns of model's table but its primary key, as an upsert that updates
+// every other column assigns them.
+func columnsBut(tx *gorm.DB, model any) ([]string, error) {
+	stmt := &gorm.Statement{DB: tx}
+	if err := stmt.Parse(model); err != nil {
+		return nil, fmt.Errorf("reading the columns of %T: %w", model, err)
+	}
+	var cols []string
+	for _, f := range stmt.Schema.Fields {
+		if f.DBName != "" && !f.PrimaryKey {
+			cols = append(cols, f.DBName)
+		}
+	}
+	return cols, nil
 }
