@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -187,6 +188,85 @@ func (s *server) forgetErased(ctx context.Context, er models.Erasure) {
 	if err := s.Store.ForgetErased(context.WithoutCancel(ctx)); err != nil {
 		s.Log.WarnContext(ctx, "the destroyed customer keys may stay in the read model's write-ahead log until its next checkpoint", "error", err)
 	}
+}
+
+// retentionRequest names the end of a retention period: the customers whose actions all ended
+// before it are erased.
+type retentionRequest struct {
+	EndedBefore string `json:"ended_before" binding:"required,max=64"`
+}
+
+// retentionBatch is how many customers (and as many actions without a reference) one request
+// erases at most; the answer's more says to send it again.
+const retentionBatch = 200
+
+// RetentionErasure is what erasing by retention did.
+type RetentionErasure struct {
+	EndedBefore   time.Time `json:"ended_before"`
+	Customers     int64     `json:"customers"`
+	Actions       int64     `json:"actions"`
+	KeysDestroyed int64     `json:"keys_destroyed"`
+	More          bool      `json:"more"`
+}
+
+// eraseEnded erases the personal data of every customer whose retention has run out
+// (administrators only): each reference none of whose actions is open or changed since
+// ended_before, and each action without a reference ended before it, each as DELETE
+// /customers/{ref} and DELETE /actions/{id}/customer do (an audit entry and a notice each). Sent
+// again it erases nothing more; at most retentionBatch of each a request, more saying to send it
+// again.
+func (s *server) eraseEnded(c *gin.Context) (int, any, error) {
+	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
+		return 0, nil, errorf(kindForbidden, "only administrators erase customer data")
+	}
+	var req retentionRequest
+	if err := s.decoder.decode(c, &req); err != nil {
+		return 0, nil, err
+	}
+	before, err := parseTime(req.EndedBefore)
+	if err != nil {
+		return 0, nil, invalidFields(FieldError{Field: "ended_before", Message: "must be an RFC 3339 time, such as 2025-12-01T00:00:00Z: " + err.Error()})
+	}
+	if !before.Before(s.Now()) {
+		return 0, nil, invalidFields(FieldError{Field: "ended_before", Message: "must be in the past: the customers whose actions all ended before it are erased"})
+	}
+	ctx := c.Request.Context()
+	ended, err := s.Store.CustomersEndedBefore(ctx, before, pii.ActionKeyPrefix, retentionBatch)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := RetentionErasure{EndedBefore: before.UTC(), More: len(ended.Refs) == retentionBatch || len(ended.WalkInActions) == retentionBatch}
+	actor := principal(c).ID
+	erased := func(er models.Erasure) {
+		if er.KeysDestroyed > 0 || er.Actions > 0 {
+			out.Customers++
+		}
+		out.Actions += er.Actions
+		out.KeysDestroyed += er.KeysDestroyed
+		s.tellErasure(ctx, er, actor)
+	}
+	// Whatever was erased before a failure stands, and is logged; sent again, the request goes on
+	// from there.
+	defer func() {
+		s.Log.InfoContext(ctx, "customers erased by retention", "staff_id", actor, "ended_before", out.EndedBefore,
+			"customers", out.Customers, "actions", out.Actions, "keys_destroyed", out.KeysDestroyed)
+		s.forgetErased(ctx, models.Erasure{KeysDestroyed: out.KeysDestroyed})
+	}()
+	for _, ref := range ended.Refs {
+		er, err := s.Store.EraseCustomer(ctx, ref, actor)
+		if err != nil {
+			return 0, nil, err
+		}
+		erased(er)
+	}
+	for _, id := range ended.WalkInActions {
+		er, err := s.Store.EraseActionCustomer(ctx, id, pii.KeyRef("", id), actor)
+		if err != nil {
+			return 0, nil, err
+		}
+		erased(er)
+	}
+	return http.StatusOK, out, nil
 }
 
 // tellErasure starts the notice that tells the integration of an erasure that changed something

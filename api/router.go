@@ -197,6 +197,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1 := r.Group("/api/v1", noStore, s.bounded, s.authenticate, s.limit, s.noEmptyKey, s.writesTakeNoQuery)
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.noQuery, s.handle(s.eraseCustomer))
+	v1.POST("/erasures", s.handle(s.eraseEnded))
 	v1.GET("/audit", s.handle(s.listAudit))
 	v1.GET("/stream", s.takes(), s.stream)
 	v1.GET("/me", s.takes(), s.me)

@@ -148,6 +148,40 @@ func (s *Store) CustomerKnown(ctx context.Context, ref string) (bool, error) {
 	return n > 0, nil
 }
 
+// EndedCustomers are the customers whose personal data a retention period has run out for: each
+// reference with a live key none of whose actions is open and whose last change (or, for a key
+// with no action, whose key) is before a time, and each action without a reference, ended before
+// it, whose own customer's key is live.
+type EndedCustomers struct {
+	Refs          []string
+	WalkInActions []string
+}
+
+// CustomersEndedBefore lists up to limit customers and up to limit actions without a reference
+// whose data a retention period ending at before has run out for, by reference and ID, so that
+// they are erased (and a caller that gets limit asks again).
+func (s *Store) CustomersEndedBefore(ctx context.Context, before time.Time, walkInPrefix string, limit int) (EndedCustomers, error) {
+	var out EndedCustomers
+	before = utc(before)
+	db := s.read.WithContext(ctx)
+	// A reference with a live key, with no open action, and no action changed since before.
+	recent := db.Model(&Action{}).Select("1").Where("actions.customer_ref = customer_keys.customer_ref AND "+
+		"(actions.status IN ? OR actions.updated_at >= ?)", openStatuses, before)
+	err := db.Model(&CustomerKey{}).Where("destroyed_at IS NULL AND customer_ref NOT LIKE ? AND created_at < ? AND NOT EXISTS (?)",
+		walkInPrefix+"%", before, recent).Order("customer_ref").Limit(limit).Pluck("customer_ref", &out.Refs).Error
+	if err != nil {
+		return EndedCustomers{}, fmt.Errorf("listing customers ended before %s: %w", before, err)
+	}
+	// An action without a reference, ended before, whose customer's key is live.
+	live := db.Model(&CustomerKey{}).Select("1").Where("customer_keys.customer_ref = ? || actions.id AND customer_keys.destroyed_at IS NULL", walkInPrefix)
+	err = db.Model(&Action{}).Where("customer_ref = '' AND status NOT IN ? AND updated_at < ? AND EXISTS (?)", openStatuses, before, live).
+		Order("id").Limit(limit).Pluck("id", &out.WalkInActions).Error
+	if err != nil {
+		return EndedCustomers{}, fmt.Errorf("listing actions without a reference ended before %s: %w", before, err)
+	}
+	return out, nil
+}
+
 // Erasure is what erasing a customer did. ActionID is set when the customer was that of one
 // action without a reference.
 type Erasure struct {
