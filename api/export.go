@@ -57,6 +57,10 @@ func (s *server) exportActions(c *gin.Context) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", `attachment; filename="actions-`+s.Now().UTC().Format("2006-01-02")+`.csv"`)
 	c.Status(http.StatusOK)
+	if headOnly(ctx) {
+		// The first batch has told the status; the rest would be read and thrown away.
+		return
+	}
 	w := csv.NewWriter(c.Writer)
 	w.UseCRLF = true // RFC 4180 ends each record with CRLF
 	_ = w.Write(exportColumns)

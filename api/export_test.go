@@ -59,6 +59,16 @@ func TestExportActionsAsCSV(t *testing.T) {
 		require.NoError(t, listed.Body.Close())
 		require.Equal(t, http.StatusOK, listed.StatusCode)
 		require.Equal(t, "no-store", listed.Header.Get("Cache-Control"))
+		// A HEAD says what a GET would, from its first batch, and reads no further.
+		req, err := http.NewRequest(http.MethodHead, u.srv.URL+"/api/v1/actions.csv", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer token-ann")
+		head, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, head.Body.Close())
+		require.Equal(t, http.StatusOK, head.StatusCode)
+		require.Equal(t, header.Get("Content-Type"), head.Header.Get("Content-Type"))
+		require.Equal(t, header.Get("Content-Disposition"), head.Header.Get("Content-Disposition"))
 		require.Equal(t, exportColumns, rows[0])
 		require.Len(t, rows, 1+n+3, "every action of her team, and no other team's")
 		col := func(name string) int {

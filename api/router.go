@@ -125,10 +125,20 @@ func headAsGet(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
-		get := r.Clone(r.Context())
+		get := r.Clone(context.WithValue(r.Context(), headKey{}, true))
 		get.Method = http.MethodGet
 		h.ServeHTTP(w, get)
 	})
+}
+
+// headKey marks the context of a GET that answers a HEAD.
+type headKey struct{}
+
+// headOnly reports whether the GET being served answers a HEAD, whose body is thrown away: a
+// handler whose body costs more than its status and headers (an export) stops once they are set.
+func headOnly(ctx context.Context) bool {
+	head, _ := ctx.Value(headKey{}).(bool)
+	return head
 }
 
 func newEngine(d Deps) *gin.Engine {
