@@ -880,7 +880,9 @@ func (b *browser) settled() {
 // landing is where a page left the focus and its address, and whether an element is in view.
 type landing struct {
 	Focus, Address string
-	InView         bool
+	// InView: the element is in the window, below the confirmation when that is pinned over the
+	// page; DoneInView: the confirmation is in the window.
+	InView, DoneInView bool
 }
 
 func (b *browser) landing(id string) landing {
@@ -890,8 +892,10 @@ func (b *browser) landing(id string) landing {
 		Top, Scrolled float64
 	}](fmt.Sprintf(`(function () {
 		var el = document.getElementById(%q), r = el ? el.getBoundingClientRect() : null, f = document.activeElement;
-		return {Focus: f ? (f.id || f.tagName) : '', Address: location.href, InView: !!r && r.bottom > 0 && r.top < window.innerHeight,
-			Top: r ? r.top : 0, Scrolled: window.scrollY};
+		var done = document.getElementById('done'), d = done ? done.getBoundingClientRect() : null;
+		var above = d && d.top <= 0 ? d.bottom : 0;
+		return {Focus: f ? (f.id || f.tagName) : '', Address: location.href, InView: !!r && r.bottom > above && r.top < window.innerHeight,
+			DoneInView: !!d && d.top >= 0 && d.bottom <= window.innerHeight, Top: r ? r.top : 0, Scrolled: window.scrollY};
 	})()`, id)))
 	require.NoError(b.t, err)
 	b.t.Logf("#%s at %.0f px, the page scrolled %.0f px", id, got.Top, got.Scrolled)
@@ -924,8 +928,8 @@ func boardConfirmationKeepsTheFocus(t *testing.T, st *app.Stack, carol *browser)
 	)
 	carol.waitText("#done a.to-card", "Back to Extra towels for 118")
 	carol.settled()
-	require.Equal(t, landing{Focus: "done", Address: st.URL + "/board", InView: true}, carol.landing("card-"+a.ID),
-		"the confirmation has the focus, the card is in view, and the address no longer names the card")
+	require.Equal(t, landing{Focus: "done", Address: st.URL + "/board", InView: true, DoneInView: true}, carol.landing("card-"+a.ID),
+		"the confirmation has the focus and is in view, the card is in view below it, and the address no longer names the card")
 
 	// Erin taken off shift, then put on it again, from the team table.
 	for _, words := range []string{"Erin Evans is off shift", "Erin Evans is on shift"} {
@@ -936,7 +940,7 @@ func boardConfirmationKeepsTheFocus(t *testing.T, st *app.Stack, carol *browser)
 		)
 		carol.waitContains("#done", words)
 		carol.settled()
-		require.Equal(t, landing{Focus: "done", Address: st.URL + "/board", InView: true}, carol.landing("roster-erin"), words)
+		require.Equal(t, landing{Focus: "done", Address: st.URL + "/board", InView: true, DoneInView: true}, carol.landing("roster-erin"), words)
 	}
 }
 

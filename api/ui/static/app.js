@@ -515,7 +515,18 @@
       first.setAttribute("tabindex", "-1");
       first.focus();
     }
-    if (target && first === done) { target.scrollIntoView(); }
+    if (target && first === done) {
+      // The card is scrolled into view, and the confirmation, at the top of the page, stays in
+      // view above it (it scrolled off, the focus on it out of sight) until the focus leaves it.
+      done.classList.add("pinned");
+      done.addEventListener("focusout", function unpin(e) {
+        if (done.contains(e.relatedTarget)) { return; }
+        done.classList.remove("pinned");
+        done.removeEventListener("focusout", unpin);
+      });
+      target.scrollIntoView();
+      window.scrollBy(0, -done.offsetHeight - 8);
+    }
   }
   // A value to copy (a token shown once) has a Copy button, which says in the status line that it
   // did; the field itself can be reached and copied by keyboard as well.
