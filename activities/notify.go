@@ -435,7 +435,8 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		why = fmt.Sprintf(" (It comes to you because %s is off shift or no longer in the team: check it in their place.)", who)
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
-	// next one, so that an alert meant for someone reaches someone. So does an escalation whose
+	// next one, so that an alert meant for someone reaches someone; so does one for a team's
+	// supervisors when none of them is on shift (they are told too, for when they are back). So does an escalation whose
 	// role's only holders own the action (a supervisor's own action escalated to the supervisors):
 	// they are told by name already, and an escalation is for someone else to act; and so does the
 	// word that such an escalation was handled, to those it went to. The words of
@@ -465,10 +466,17 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		}
 		onlyOwners := (n.Kind == workflows.NotifyEscalated || n.Kind == workflows.NotifyEscalationHandled) && len(staff) > 0 && roleAbove[role] != "" &&
 			!slices.ContainsFunc(staff, func(st models.Staff) bool { return !slices.Contains(owners, st.ID) })
+		onShift := slices.ContainsFunc(staff, func(st models.Staff) bool { return st.OnShift })
 		switch {
 		case onlyOwners:
 			if why == "" {
 				why = fmt.Sprintf(" (It comes to you because the team's only %s %s it.)", role, owns)
+			}
+		case role == workflows.RoleSupervisor && len(staff) > 0 && !onShift:
+			// The team's supervisors are all off shift: they find it when they are back, and the
+			// managers are told now, so that someone at work hears of it.
+			if why == "" {
+				why = " (It comes to you because no supervisor of the team is on shift.)"
 			}
 		case len(staff) > 0:
 			role = "" // reached someone

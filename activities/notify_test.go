@@ -350,6 +350,11 @@ func TestAlertPassedUpSaysWhy(t *testing.T) {
 	require.Equal(t, map[string]string{"dave": handled + " (It comes to you because the team's only supervisor owned it.)"}, tell(5, "sue"),
 		"the managers, who had the escalation; not Sue, who acted")
 	require.Empty(t, tell(6, "ann"), "Ann's action went to Sue alone, who acted on it herself")
+
+	// Sue off shift: she finds it when she is back, and the managers are told now.
+	offShift := models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: false, Active: true}
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", offShift, []string{"on_shift"}, false))
+	require.Equal(t, map[string]string{"ann": said, "sue": said, "dave": said + " (It comes to you because no supervisor of the team is on shift.)"}, alert(7, "ann"))
 }
 
 // The webhook gives the times of a message in its team's time zone (its opening hours'), the same

@@ -653,7 +653,7 @@ type InboxOf struct {
 	// supervisor, 2 for a manager): the escalated actions at it or above are listed. 0 lists none.
 	EscalatedFrom int
 	// StandsIn is a manager, to whom the alerts meant for a team's supervisors go when the team
-	// has no active supervisor (the notifications pass them up): that team's escalations below
+	// has no active supervisor on shift (the notifications pass them up): that team's escalations below
 	// EscalatedFrom and the checks its supervisors would make are listed too, so that what the
 	// manager is told is also in the lists they act from.
 	StandsIn bool
@@ -663,8 +663,9 @@ type InboxOf struct {
 // off shift: not there to make the check now (Staff.AtWorkIn, in SQL).
 const handerGone = `(actions.hander_id <> '' AND NOT EXISTS (SELECT 1 FROM staff hs WHERE hs.id = actions.hander_id AND hs.active AND hs.on_shift AND hs.team_id = actions.team_id))`
 
-// noSupervisor holds for an action whose team has no active supervisor.
-const noSupervisor = `NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active)`
+// noSupervisor holds for an action whose team has no active supervisor on shift (the alerts for
+// its supervisors go to the managers then).
+const noSupervisor = `NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active AND sv.on_shift)`
 
 // InboxListLimit is how many actions each list of an inbox holds at most.
 const InboxListLimit = 200

@@ -431,6 +431,15 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []string{"e2", "ek"}, ids(manager.Escalated))
 		require.Empty(t, manager.ChecksDue)
+		// The supervisor off shift, her alerts come to the managers again, and so do the lists.
+		carolOff := models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: false, Active: true}
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", carolOff, []string{"on_shift"}, false))
+		manager, err = store.Inbox(ctx, standIn, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"o2", "e2", "ek"}, ids(manager.Escalated))
+		require.Equal(t, []string{"cz", "o3"}, ids(manager.ChecksDue))
+		carolOff.OnShift = true
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", carolOff, []string{"on_shift"}, false))
 
 		// Moved to another team, alice sees none of frontdesk's actions in her inbox; a manager
 		// sees every team's.
