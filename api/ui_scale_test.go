@@ -433,3 +433,18 @@ func TestNewActionFormIsNotOfferedToAdministrators(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, page)
 	require.Contains(t, page, `<form method="post" action="/actions"`)
 }
+
+// On the board, the escalate and reassign forms of an action whose handover waits say that
+// sending them withdraws it: the recipient can no longer accept (the workflow withdraws it).
+func TestBoardSaysACommandWithdrawsTheHandover(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	u.put("wait", "desk", "handover_pending", "ann", 1, time.Hour)
+	u.put("plain", "desk", "assigned", "ann", 1, time.Hour)
+	status, page := u.get("sue", "/board")
+	require.Equal(t, http.StatusOK, status, page)
+	for _, form := range []string{"escalate", "reassign"} {
+		require.Regexp(t, `<p class="hint" id="`+form+`-withdraws-wait-0000">[A-Z][a-z]+ withdraws the handover waiting for Ben: they can no longer accept it.</p>`, page)
+		require.NotContains(t, page, form+`-withdraws-plain-0000`, "no handover waits on the other")
+	}
+}

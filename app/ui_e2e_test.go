@@ -967,6 +967,9 @@ func webHandoverToOffShift(t *testing.T, st *app.Stack) {
 	w := signedIn(t, st, sup.token)
 	_, page := w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="recipient-off-shift"`)
+	// The supervisor's escalate and reassign forms say that they withdraw the waiting handover.
+	require.Regexp(t, `<p class="hint" id="escalate-withdraws">Escalating withdraws the handover waiting for [^<]+: they can no longer accept it.</p>`, page)
+	require.Regexp(t, `<p class="hint" id="reassign-withdraws">Reassigning withdraws the handover waiting for [^<]+: they can no longer accept it.</p>`, page)
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<strong class="danger-text" id="recipient-off-shift">(off shift: cannot accept it until their shift starts)</strong>`)
