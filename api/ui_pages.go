@@ -1481,8 +1481,29 @@ func (s *server) uiStartShift(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The shift handover started but its answer could not be read.")
 		return
 	}
-	s.setDone(c, shiftStarted(p))
+	done := shiftStarted(p)
+	if f.Get("end_shift") == "true" {
+		done += " " + s.endShiftOf(c, p.FromID)
+	}
+	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/shift-handovers/"+url.PathEscape(p.ID))
+}
+
+// endShiftOf takes the outgoing person of a shift handover off shift, as the form asked (their
+// own shift ended, or a supervisor's switch), and says what came of it: the shift handover has
+// started either way.
+func (s *server) endShiftOf(c *gin.Context, fromID string) string {
+	if fromID == principal(c).ID {
+		if res := s.call(c, http.MethodPost, "/api/v1/shifts/end", map[string]any{}, ""); !res.ok() {
+			return "You are still on shift: " + res.message()
+		}
+		return "Your shift has ended: nothing new is routed or handed over to you."
+	}
+	name := cmp.Or(s.who(c)(fromID), fromID)
+	if res := s.call(c, http.MethodPatch, "/api/v1/staff/"+url.PathEscape(fromID), map[string]any{"on_shift": false}, ""); !res.ok() {
+		return name + " is still on shift: " + res.message()
+	}
+	return name + " is off shift: nothing new is routed or handed over to them."
 }
 
 // shiftFormWords names the board's shift form's two people in a refusal as its labels do

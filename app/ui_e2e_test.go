@@ -103,6 +103,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("stale_decision_refused", func(t *testing.T) { webStaleDecision(t, st) })
 			t.Run("board_shift_with_notes", func(t *testing.T) { webBoardShiftWithNotes(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
+			t.Run("shift_handover_takes_off_shift", func(t *testing.T) { webShiftTakesOffShift(t, st) })
 			t.Run("own_shift_with_an_action_at_its_check", func(t *testing.T) { webOwnShiftAtCheck(t, st) })
 			t.Run("create_routed_to_nobody", func(t *testing.T) { webCreateUnrouted(t, st) })
 			t.Run("on_and_off_shift", func(t *testing.T) { webOnOffShift(t, st) })
@@ -529,6 +530,7 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `id="form-my-shift"`)
+	require.Contains(t, page, `<input type="checkbox" id="ms-end-shift" name="end_shift" value="true" checked> End my shift too`, "asked by default")
 	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action: it stays yours; the shift handover form below passes it on. End your shift anyway?"`,
 		"ending a shift with work asks first, pointing to the shift handover")
 	// Each action may have notes of its own, and one whose policy asks for notes has a field for
@@ -555,12 +557,19 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<option value="`+inID+`" selected>`)
 	require.Contains(t, page, `<details id="my-shift" open>`, "the form refused is open")
 	require.Regexp(t, `<textarea id="ms-notes" name="notes" maxlength="4000" rows="3" required aria-invalid="true" aria-describedby="field-error-s\d+">   </textarea>\s*<span class="field-error" id="field-error-s\d+">is required</span>`, page, "the field refused is marked")
+	require.Contains(t, page, `<input type="checkbox" id="ms-end-shift" name="end_shift" value="true"> End my shift too`, "as it was sent: not asked")
 	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"Room 12 waits on a plumber."},
-		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}, "an_" + strict.ID + "_f_room_number": {"214"}, "an_" + a.ID + "_summary": {" "}})
+		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}, "an_" + strict.ID + "_f_room_number": {"214"}, "an_" + a.ID + "_summary": {" "}, "end_shift": {"true"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, page, "Shift handover from "+outID)
-	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Shift handover started: 2 handovers requested.</p>`, "confirmed, as every form is")
+	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Shift handover started: 2 handovers requested. Your shift has ended: nothing new is routed or handed over to you.</p>`,
+		"confirmed, as every form is, with the shift ended as asked")
+	var me struct {
+		OnShift bool `json:"on_shift"`
+	}
+	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/me", nil, &me))
+	require.False(t, me.OnShift, "nothing new is routed to someone who has gone")
 	var handed struct {
 		Handovers []struct {
 			Notes struct {
@@ -576,6 +585,33 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, "Room 12 waits on a plumber.", handed.Handovers[0].Notes.Summary)
 	require.Equal(t, "Offer room 310 at 9", handed.Handovers[0].Notes.NextSteps)
 	require.Equal(t, map[string]string{"room_number": "214"}, handed.Handovers[0].Notes.Fields)
+}
+
+// A supervisor's shift handover for someone going home takes them off shift, as its form asks by
+// default, so that routing gives them nothing new; unticked, they stay on shift.
+func webShiftTakesOffShift(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	createOwned(t, out, outID, 1)
+	createOwned(t, in, inID, 1)
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(sup.token)
+	_, page := w.do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `<input type="checkbox" id="sh-end-shift" name="end_shift" value="true" checked> Take the outgoing person off shift too`)
+	resp, _ := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"},
+		"notes": {"Went home ill."}, "end_shift": {"true"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, page, outID+" is off shift: nothing new is routed or handed over to them.</p>")
+	var staff struct {
+		OnShift bool `json:"on_shift"`
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/staff/"+outID, nil, &staff))
+	require.False(t, staff.OnShift)
+	// Without it ticked, the incoming person's own shift handover leaves them on shift.
+	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {inID}, "situation": {"quiet"}, "notes": {"Covering."}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/staff/"+inID, nil, &staff))
+	require.True(t, staff.OnShift)
 }
 
 // A create that routing finds nobody for says why: nobody of the team has the authority it needs,
