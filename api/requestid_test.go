@@ -186,6 +186,36 @@ func TestHeadIsAnsweredAsGet(t *testing.T) {
 	}
 }
 
+// An address with no page, asked for by a browser, is answered with a page saying so; the API's
+// clients, and any path under /api/, get the problem document.
+func TestNoPageHereForABrowser(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(NewRouter(Deps{}))
+	defer srv.Close()
+	get := func(path, accept string) (*http.Response, string) {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept", accept)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp, string(body)
+	}
+	const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	resp, page := get("/changes", browser)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	require.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
+	require.Contains(t, page, "There is no page at this address.")
+	for path, accept := range map[string]string{"/changes": "application/json", "/api/v1/nothing": browser} {
+		resp, body := get(path, accept)
+		require.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+		require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"), path)
+		require.Contains(t, body, "no such route")
+	}
+}
+
 // A page answered 503 because the session could not be checked (the read model away) says why on
 // its log line, as a JSON request does: the statement's own line is at debug level only.
 func TestPageUnavailableSaysWhyInItsLogLine(t *testing.T) {

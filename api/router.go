@@ -187,7 +187,15 @@ func newEngine(d Deps) *gin.Engine {
 	if d.Tracer != nil {
 		r.Use(otelgin.Middleware("handover-api", otelgin.WithTracerProvider(d.Tracer), otelgin.WithPropagators(d.Propagator)))
 	}
-	r.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, "no such route", nil) })
+	r.NoRoute(func(c *gin.Context) {
+		if !strings.HasPrefix(c.Request.URL.Path, "/api/") && strings.Contains(c.GetHeader("Accept"), "text/html") {
+			// A browser at an address with no page (a mistyped or an old bookmark) is answered with
+			// a page, not the API's problem document.
+			s.uiError(c, http.StatusNotFound, "There is no page at this address. Start from your inbox, or the links at the top.")
+			return
+		}
+		writeProblem(c, http.StatusNotFound, "no such route", nil)
+	})
 	r.NoMethod(func(c *gin.Context) { writeProblem(c, http.StatusMethodNotAllowed, "method not allowed here", nil) })
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
