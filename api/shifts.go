@@ -102,7 +102,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	case !inScope(caller, teamOf(from)):
 		// A person the body names who cannot be handed over by this caller: the field is wrong, as
 		// a create's team or a handover's recipient outside the team is.
-		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s is not in your team: a shift handover is started by their own supervisor", cmp.Or(from.Name, from.ID))})
+		return 0, nil, invalidFields(FieldError{Field: "from_id", Message: fmt.Sprintf("%s is not in your team: a shift handover is started by the outgoing person, a supervisor of their team or a manager", cmp.Or(from.Name, from.ID))})
 	}
 	within, err := parseWithin("accept_within", req.AcceptWithin)
 	if err != nil {

@@ -680,6 +680,10 @@ func testSupervisorSetsShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, sup.call("PATCH", "/api/v1/staff/bob", map[string]any{"on_shift": false}, &p), "bob is in another team")
 	require.Contains(t, p.Detail, "is not in your team")
 	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": "bob", "notes": "n", "situation": "quiet"}, &p))
+	require.Contains(t, p.Detail, "is not in your team: a shift handover is started by the outgoing person, a supervisor of their team or a manager",
+		"a team without a supervisor has its shift handovers started by a manager")
+	p = problem{}
 	require.Equal(t, http.StatusForbidden, as(t, st, "carol").call("PATCH", "/api/v1/staff/dave", map[string]any{"on_shift": false}, &p), "a supervisor does not manage a manager's shift")
 	require.Contains(t, p.Detail, "is a manager")
 	p = problem{}
