@@ -1388,6 +1388,8 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	type member struct {
 		staffView
 		Open, Overdue int
+		// Awaiting: handovers waiting for their answer, which they cannot give off shift.
+		Awaiting int
 	}
 	staff := s.teamStaff(c, team, "")
 	roster := make([]member, len(staff))
@@ -1397,8 +1399,14 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 			unowned += int(n.Open)
 		}
 	}
+	awaiting, err := s.Store.AwaitingCounts(ctx, team)
+	if err != nil {
+		unreadable("counting the handovers waiting", err)
+		return
+	}
 	for i, st := range staff {
 		roster[i].staffView = st
+		roster[i].Awaiting = awaiting[st.ID]
 		for _, n := range counts {
 			if n.OwnerID == st.ID {
 				roster[i].Open += int(n.Open)

@@ -435,7 +435,8 @@ func TestNewActionFormIsNotOfferedToAdministrators(t *testing.T) {
 }
 
 // On the board, the escalate and reassign forms of an action whose handover waits say that
-// sending them withdraws it: the recipient can no longer accept (the workflow withdraws it).
+// sending them withdraws it: the recipient can no longer accept (the workflow withdraws it); and
+// the switch taking its recipient off shift asks first.
 func TestBoardSaysACommandWithdrawsTheHandover(t *testing.T) {
 	t.Parallel()
 	u := newUIScale(t)
@@ -447,4 +448,6 @@ func TestBoardSaysACommandWithdrawsTheHandover(t *testing.T) {
 		require.Regexp(t, `<p class="hint" id="`+form+`-withdraws-wait-0000">[A-Z][a-z]+ withdraws the handover waiting for Ben: they can no longer accept it.</p>`, page)
 		require.NotContains(t, page, form+`-withdraws-plain-0000`, "no handover waits on the other")
 	}
+	// Taking Ben off shift asks first: the handover waiting for him cannot be accepted then.
+	require.Contains(t, page, `id="shift-of-ben" data-confirm="A handover waits for Ben to accept: off shift they cannot, and it expires and escalates unless withdrawn. Take Ben off shift?">`)
 }

@@ -80,3 +80,23 @@ func (s *Store) WaitingHandovers(ctx context.Context, teamID string, limit int) 
 	}
 	return out, nil
 }
+
+// AwaitingCounts counts, for each person, the handovers of a team's actions waiting for them to
+// answer: what taking them off shift leaves waiting (they cannot accept while off shift).
+func (s *Store) AwaitingCounts(ctx context.Context, teamID string) (map[string]int, error) {
+	var rows []struct {
+		ToID string
+		N    int
+	}
+	err := s.read.WithContext(ctx).Model(&Action{}).Select("handovers.to_id AS to_id, COUNT(*) AS n").
+		Joins("JOIN handovers ON handovers.action_id = actions.id AND handovers.id = actions.pending_handover_id").
+		Where("actions.status = ? AND actions.team_id = ?", "handover_pending", teamID).Group("handovers.to_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("counting the handovers waiting in team %s: %w", teamID, err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.ToID] = r.N
+	}
+	return out, nil
+}
