@@ -123,6 +123,9 @@ var uiFuncs = template.FuncMap{
 		if v == nil {
 			return "none yet"
 		}
+		if *v > 0 && *v < .5 {
+			return "under 1s" // a handover accepted in 50 ms read "0s", as if at once
+		}
 		return spanText(time.Duration(*v * float64(time.Second)))
 	},
 	"canTake":  canTake,

@@ -90,8 +90,11 @@ func reportCharts(r models.HandoverReport) []chart {
 		if f.TimeToAcceptP50 != nil {
 			secs := *f.TimeToAcceptP50
 			txt := fmt.Sprintf("%.0f s median", secs)
-			if secs >= 90 {
+			switch {
+			case secs >= 90:
 				txt = fmt.Sprintf("%.0f min median", secs/60)
+			case secs < .5:
+				txt = "under 1 s median"
 			}
 			accept = append(accept, bar{Label: label(sit), Value: secs / 60, Text: txt})
 		}

@@ -93,3 +93,20 @@ func TestHeldTextKeepsTheHours(t *testing.T) {
 		require.Equal(t, want, heldText(d), d.String())
 	}
 }
+
+// A time to accept under half a second reads "under 1 s", in the chart and in the review's
+// figures, not "0 s" as if the handover were accepted before it was made.
+func TestTimeToAcceptUnderASecond(t *testing.T) {
+	fast, slow := 0.05, 12.0
+	r := models.HandoverReport{BySituation: map[string]*models.ReportFigures{
+		"routine": {TimeToAcceptP50: &fast}, "busy": {TimeToAcceptP50: &slow},
+	}}
+	svg := string(reportCharts(r)[0].SVG)
+	require.Contains(t, svg, "under 1 s median")
+	require.Contains(t, svg, "12 s median")
+	seconds := uiFuncs["seconds"].(func(*float64) string)
+	require.Equal(t, "under 1s", seconds(&fast))
+	require.Equal(t, "12s", seconds(&slow))
+	zero := 0.0
+	require.Equal(t, "0s", seconds(&zero))
+}
