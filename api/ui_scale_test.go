@@ -442,12 +442,17 @@ func TestBoardSaysACommandWithdrawsTheHandover(t *testing.T) {
 	u := newUIScale(t)
 	u.put("wait", "desk", "handover_pending", "ann", 1, time.Hour)
 	u.put("plain", "desk", "assigned", "ann", 1, time.Hour)
+	answerBy := u.now.Add(30 * time.Minute)
+	require.NoError(t, u.store.DB().Exec("UPDATE handovers SET expires_at = ? WHERE id = ?", answerBy, "wait-0000-h").Error)
 	status, page := u.get("sue", "/board")
 	require.Equal(t, http.StatusOK, status, page)
 	for _, form := range []string{"escalate", "reassign"} {
 		require.Regexp(t, `<p class="hint" id="`+form+`-withdraws-wait-0000">[A-Z][a-z]+ withdraws the handover waiting for Ben: they can no longer accept it.</p>`, page)
 		require.NotContains(t, page, form+`-withdraws-plain-0000`, "no handover waits on the other")
 	}
+	// The table of handovers waiting says by when each is to be answered.
+	require.Regexp(t, `<th scope="col">Answer by</th>`, page)
+	require.Regexp(t, `(?s)<h2 id="h-pending">.*?Action wait-0000</a></th>.*?<td><time datetime="`+answerBy.UTC().Format(time.RFC3339)+`">[^<]+</time></td></tr>`, page)
 	// Taking Ben off shift asks first: the handover waiting for him cannot be accepted then.
 	require.Contains(t, page, `id="shift-of-ben" data-confirm="A handover waits for Ben to accept: off shift they cannot, and it expires and escalates unless withdrawn. Take Ben off shift?">`)
 }
