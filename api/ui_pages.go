@@ -615,8 +615,16 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 			categories = append(categories, p.Category)
 		}
 	}
-	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID, ""), "TeamID": me.TeamID, "Fields": map[string]string{}, "Categories": categories}
-	if me.TeamID == "" {
+	teamID := me.TeamID
+	if me.Manager {
+		// A manager creates for any team: the form chooses it, their own first.
+		teamID = ""
+		if form.Get("team_id") == "" {
+			form.Set("team_id", me.TeamID)
+		}
+	}
+	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID, ""), "TeamID": teamID, "Fields": map[string]string{}, "Categories": categories, "ChoosesTeam": me.Manager}
+	if teamID == "" {
 		// Someone of no team (an integration's person, say) routes to a team they choose.
 		teams, ok := s.readTeams(c)
 		if !ok {
@@ -624,7 +632,7 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 		}
 		data["Teams"] = teams
 	}
-	if me.TeamID != "" {
+	if teamID != "" {
 		// Due times count the team's opening hours: the form says which.
 		var cal calendarJSON
 		if !s.read(c, "/api/v1/teams/"+url.PathEscape(me.TeamID)+"/calendar", &cal, "The team's opening hours") {
@@ -729,7 +737,8 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		"customer": map[string]any{"ref": strings.TrimSpace(f.Get("customer_ref")), "name": f.Get("customer_name"), "contact": f.Get("customer_contact")},
 	}
 	setIf(body, "owner_id", f.Get("owner_id"))
-	if f.Get("owner_id") == "" {
+	if f.Get("owner_id") == "" || s.viewer(c).Manager {
+		// A manager's form chooses the team whoever owns it: the owner chosen must be in it.
 		setIf(body, "team_id", f.Get("team_id"))
 	}
 	setDue(body, f)
