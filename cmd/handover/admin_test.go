@@ -163,19 +163,7 @@ func TestAdminRewrapNamesItsKey(t *testing.T) {
 // to the configured webhook, signed, and says how many got through; without a webhook it says
 // what is missing and sends nothing.
 func TestAdminRedeliversFailedWebhooks(t *testing.T) {
-	bin := buildBinary(t)
-	dir := t.TempDir()
-	url := "HANDOVER_DATABASE_URL=sqlite:" + filepath.Join(dir, "readmodel.db")
-	key := "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()
-	run := func(env []string, args ...string) (string, error) {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(append(os.Environ(), url, key, "HANDOVER_WEBHOOK_URL=", "HANDOVER_WEBHOOK_SECRET=", "HANDOVER_WEBHOOK_PREVIOUS_SECRET="), env...)
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-	out, err := run(nil, "migrate")
-	require.NoError(t, err, out)
-	store := modelstest.Open(t, "sqlite:"+filepath.Join(dir, "readmodel.db"))
+	run, store := adminOnSQLite(t)
 	at := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
 	for _, id := range []string{"a1/2/handover_requested/bob", "a2/4/escalated/role:supervisor@desk", "erasure/G-1/2026-12-03T09:00:00Z"} {
 		action := id[:2]
@@ -189,7 +177,7 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 		}))
 	}
 
-	out, err = run(nil, "admin", "webhooks", "list")
+	out, err := run(nil, "admin", "webhooks", "list")
 	require.NoError(t, err, out)
 	require.Contains(t, out, "a1/2/handover_requested/bob\taction a1\t1 attempt(s)\tfailing since 2026-12-03T09:00:00Z")
 	require.Contains(t, out, "erasure/G-1/2026-12-03T09:00:00Z\ta customer's erasure\t1 attempt(s)")
@@ -238,20 +226,8 @@ func TestAdminRedeliversFailedWebhooks(t *testing.T) {
 // previous one's, so a receiver that still has the old secret accepts it; one the same as the
 // secret is refused before anything is sent, naming neither secret's value.
 func TestAdminRedeliverSignsWithThePreviousSecretToo(t *testing.T) {
-	bin := buildBinary(t)
-	dir := t.TempDir()
 	const secret, previous = "the-new-secret-0123456789", "the-old-secret-0123456789"
-	url := "HANDOVER_DATABASE_URL=sqlite:" + filepath.Join(dir, "readmodel.db")
-	key := "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()
-	run := func(env []string, args ...string) (string, error) {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(append(os.Environ(), url, key, "HANDOVER_WEBHOOK_URL=", "HANDOVER_WEBHOOK_SECRET=", "HANDOVER_WEBHOOK_PREVIOUS_SECRET="), env...)
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-	out, err := run(nil, "migrate")
-	require.NoError(t, err, out)
-	store := modelstest.Open(t, "sqlite:"+filepath.Join(dir, "readmodel.db"))
+	run, store := adminOnSQLite(t)
 	ev, err := json.Marshal(activities.WebhookEvent{ID: "a1/2/handover_requested/bob", Type: "action.handover_requested", ActionID: "a1", Seq: 2})
 	require.NoError(t, err)
 	require.NoError(t, store.WebhookFailed(context.Background(), models.WebhookDelivery{
@@ -279,7 +255,7 @@ func TestAdminRedeliverSignsWithThePreviousSecretToo(t *testing.T) {
 	defer srv.Close()
 	hook := []string{"HANDOVER_WEBHOOK_URL=" + srv.URL, "HANDOVER_WEBHOOK_SECRET=" + secret}
 
-	out, err = run(append(hook, "HANDOVER_WEBHOOK_PREVIOUS_SECRET="+secret), "admin", "webhooks", "redeliver")
+	out, err := run(append(hook, "HANDOVER_WEBHOOK_PREVIOUS_SECRET="+secret), "admin", "webhooks", "redeliver")
 	require.Error(t, err)
 	require.Contains(t, out, "HANDOVER_WEBHOOK_PREVIOUS_SECRET is the same as HANDOVER_WEBHOOK_SECRET")
 	require.NotContains(t, out, secret)
@@ -319,4 +295,23 @@ func TestKeyReportSaysWhatNeedsEachKey(t *testing.T) {
 	require.Equal(t, "key new (current): nothing written under it yet", keyReport(keyuse.Usage{Retention: 36 * time.Hour}, "new", nil, nil)[1])
 	require.Contains(t, keyReport(keyuse.Usage{Retention: 36 * time.Hour}, "new", nil, nil)[0], "for 36h0m0s; 0 customer key(s) stored",
 		"none is said, not left out")
+}
+
+// adminOnSQLite builds the binary and migrates a SQLite read model of its own, with a new key:
+// run runs the binary on them, with no webhook settings but those env gives.
+func adminOnSQLite(t *testing.T) (run func(env []string, args ...string) (string, error), store *models.Store) {
+	t.Helper()
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	url := "HANDOVER_DATABASE_URL=sqlite:" + filepath.Join(dir, "readmodel.db")
+	key := "HANDOVER_ENCRYPTION_KEY=" + codec.NewKey()
+	run = func(env []string, args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(append(os.Environ(), url, key, "HANDOVER_WEBHOOK_URL=", "HANDOVER_WEBHOOK_SECRET=", "HANDOVER_WEBHOOK_PREVIOUS_SECRET="), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run(nil, "migrate")
+	require.NoError(t, err, out)
+	return run, modelstest.Open(t, "sqlite:"+filepath.Join(dir, "readmodel.db"))
 }
