@@ -230,7 +230,17 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		if !workflows.Role(me.Role).SupervisorOrAbove() {
 			stuck = atCheck + escalated
 		}
-		data["EndShiftWarning"] = endShiftWarning(ownedTotal, offered, stuck, needsNotes, awaitingTotal)
+		warning := endShiftWarning(ownedTotal, offered, stuck, needsNotes, awaitingTotal)
+		if me.OnShift && workflows.Role(me.Role) == workflows.RoleSupervisor && teamOf(me) != "" && s.lastSupervisorOnShift(c, me.ID, teamOf(me)) {
+			// Her team's alerts for its supervisors go to the managers while none is on shift.
+			last := "You are the only supervisor of your team on shift: until one is back, its checks and escalations for the supervisors go to the managers too."
+			if warning == "" {
+				warning = last + " End your shift?"
+			} else {
+				warning = last + " " + warning
+			}
+		}
+		data["EndShiftWarning"] = warning
 		data["OwnedStuck"] = stuck
 		data["Claimable"] = s.claimable(c, me)
 	}
@@ -404,6 +414,18 @@ func shiftActionNotes(f url.Values) map[string]map[string]any {
 		n[note] = v[0]
 	}
 	return out
+}
+
+// lastSupervisorOnShift reports whether the supervisor is the only one of the team on shift; a
+// staff directory that cannot be read says no (the warning is left out, not the page).
+func (s *server) lastSupervisorOnShift(c *gin.Context, meID, teamID string) bool {
+	staff, res := s.staffDirectory(c, teamID)
+	if !res.ok() {
+		return false
+	}
+	return !slices.ContainsFunc(staff, func(st staffView) bool {
+		return st.ID != meID && st.Active && st.OnShift && st.Role == string(workflows.RoleSupervisor)
+	})
 }
 
 // endShiftWarning is what "End my shift" asks first, when the person still has work: the actions

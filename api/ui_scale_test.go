@@ -456,3 +456,22 @@ func TestBoardSaysACommandWithdrawsTheHandover(t *testing.T) {
 	// Taking Ben off shift asks first: the handover waiting for him cannot be accepted then.
 	require.Contains(t, page, `id="shift-of-ben" data-confirm="A handover waits for Ben to accept: off shift they cannot, and it expires and escalates unless withdrawn. Take Ben off shift?">`)
 }
+
+// A supervisor ending her shift as the only one of her team on shift is told first that its
+// alerts for the supervisors go to the managers until one is back; with another on shift, not.
+func TestLastSupervisorOnShiftIsToldFirst(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	const told = `id="form-on-shift" data-confirm="You are the only supervisor of your team on shift: until one is back, its checks and escalations for the supervisors go to the managers too. End your shift?"`
+	status, page := u.get("sue", "/inbox")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Contains(t, page, told)
+	status, page = u.get("ann", "/inbox")
+	require.Equal(t, http.StatusOK, status, page)
+	require.NotContains(t, page, "only supervisor", "an agent is not asked")
+	desk := "desk"
+	require.NoError(t, u.store.CreateStaff(context.Background(), "test-admin", models.Staff{ID: "sid", Name: "Sid", Role: "supervisor", TeamID: &desk, Authority: 1, OnShift: true, Active: true}))
+	_, page = u.get("sue", "/inbox")
+	require.NotContains(t, page, "only supervisor", "another supervisor is on shift")
+	require.Contains(t, page, `id="form-on-shift">`)
+}
