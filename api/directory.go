@@ -520,7 +520,9 @@ type inboxJSON struct {
 func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	me := principal(c)
 	in, err := s.Store.Inbox(c.Request.Context(), models.InboxOf{
-		StaffID: me.ID, TeamID: teamOf(me), Supervisor: workflows.Role(me.Role).SupervisorOrAbove(), AllTeams: seesAllTeams(me),
+		// A manager makes a team's checks only when it has no supervisor on shift (StandsIn), as
+		// the alerts for them come to the managers only then, their own team's as any other.
+		StaffID: me.ID, TeamID: teamOf(me), Supervisor: workflows.Role(me.Role) == workflows.RoleSupervisor, AllTeams: seesAllTeams(me),
 		EscalatedFrom: workflows.Role(me.Role).FirstEscalationLevel(), StandsIn: workflows.Role(me.Role) == workflows.RoleManager,
 	}, s.Now())
 	if err != nil {

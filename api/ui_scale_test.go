@@ -475,3 +475,33 @@ func TestLastSupervisorOnShiftIsToldFirst(t *testing.T) {
 	require.NotContains(t, page, "only supervisor", "another supervisor is on shift")
 	require.Contains(t, page, `id="form-on-shift">`)
 }
+
+// A manager of a team is asked for its checks only when no supervisor of it is on shift, as the
+// alerts for them come to the managers only then: while Sue is on shift, the check is hers alone.
+func TestManagerChecksOnlyWhenNoSupervisorIsOnShift(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	ctx := context.Background()
+	desk := "desk"
+	require.NoError(t, u.store.CreateStaff(ctx, "test-admin", models.Staff{ID: "mia", Name: "Mia", Role: "manager", TeamID: &desk, Authority: 1, OnShift: true, Active: true}))
+	require.NoError(t, u.store.AddToken(ctx, "mia", "token-mia", "test"))
+	u.put("due", "desk", "checking", "ann", 1, -time.Minute) // nobody handed it over: the supervisors' check
+	checks := func(who string) []string {
+		var in struct {
+			ChecksDue []struct{ ID string } `json:"checks_due"`
+		}
+		require.Equal(t, http.StatusOK, u.send(who, http.MethodGet, "/api/v1/me/inbox", nil, &in))
+		var ids []string
+		for _, a := range in.ChecksDue {
+			ids = append(ids, a.ID)
+		}
+		return ids
+	}
+	require.Equal(t, []string{"due-0000"}, checks("sue"))
+	require.Empty(t, checks("mia"), "Sue is on shift: hers")
+	sue, err := u.store.GetStaff(ctx, "sue")
+	require.NoError(t, err)
+	sue.OnShift = false
+	require.NoError(t, u.store.UpdateStaff(ctx, "test-admin", sue, []string{"on_shift"}, false))
+	require.Equal(t, []string{"due-0000"}, checks("mia"), "no supervisor on shift: the managers'")
+}
