@@ -102,6 +102,14 @@ func TestFindListsOverdueAndEscalated(t *testing.T) {
 			require.Len(t, cards.FindAllString(page, -1), tc.want, "%s: %s", tc.who, tc.query)
 			require.Contains(t, page, tc.says, "%s: %s", tc.who, tc.query)
 		}
+		// Found across teams, each card names its team; one team's list, or a team member's, not.
+		_, page := u.get("max", "/find?state=overdue")
+		require.Equal(t, 3, strings.Count(page, `<span class="team">Team desk</span>`))
+		require.Equal(t, 2, strings.Count(page, `<span class="team">Team kitchen</span>`))
+		for who, query := range map[string]string{"max": "state=open&team=kitchen", "ann": "state=overdue"} {
+			_, page = u.get(who, "/find?"+query)
+			require.NotContains(t, page, `<span class="team">`, who)
+		}
 	})
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -74,7 +75,22 @@ func (s *server) uiFind(c *gin.Context) {
 		s.uiError(c, http.StatusInternalServerError, "The actions could not be read.")
 		return
 	}
-	data["Searched"], data["Rows"] = true, s.rows(page.Items)
+	rows := s.rows(page.Items)
+	if seesAllTeams(principal(c)) && c.Query("team") == "" {
+		// Found across teams: each card says whose it is.
+		teams, ok := s.readTeams(c)
+		if !ok {
+			return
+		}
+		names := map[string]string{}
+		for _, t := range teams {
+			names[t.ID] = cmp.Or(t.Name, t.ID)
+		}
+		for i := range rows {
+			rows[i].TeamName = cmp.Or(names[rows[i].TeamID], rows[i].TeamID)
+		}
+	}
+	data["Searched"], data["Rows"] = true, rows
 	if page.NextCursor != nil {
 		more := asked.page()
 		more.Set("cursor", *page.NextCursor)

@@ -38,6 +38,8 @@ type actionRow struct {
 	AnswerByDue bool
 	// Commands are those the viewer may use on it now (the board shows only their forms).
 	Commands []string
+	// TeamName is the action's team, named on a card of a list that spans teams, else "".
+	TeamName string
 }
 
 // boardCommands are the commands a board card offers, in its "Act on it" panel.
