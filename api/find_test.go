@@ -102,6 +102,15 @@ func TestFindListsOverdueAndEscalated(t *testing.T) {
 			require.Len(t, cards.FindAllString(page, -1), tc.want, "%s: %s", tc.who, tc.query)
 			require.Contains(t, page, tc.says, "%s: %s", tc.who, tc.query)
 		}
+		// A state the page does not list is refused, saying which it lists, not taken for "open".
+		for _, query := range []string{"state=bogus", "state=overdue&state=open", "status=overdue&state=nope"} {
+			status, page := u.get("ann", "/find?"+query)
+			require.Equal(t, http.StatusUnprocessableEntity, status, query)
+			require.Contains(t, page, "state: must be one of open, overdue, escalated, completed, cancelled, any (once)", query)
+			require.Zero(t, len(cards.FindAllString(page, -1)), query)
+		}
+		status, _ := u.get("ann", "/find.csv?state=bogus")
+		require.Equal(t, http.StatusUnprocessableEntity, status)
 		// Found across teams, each card names its team; one team's list, or a team member's, not.
 		_, page := u.get("max", "/find?state=overdue")
 		require.Equal(t, 3, strings.Count(page, `<span class="team">Team desk</span>`))

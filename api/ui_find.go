@@ -44,6 +44,15 @@ func (s *server) uiFind(c *gin.Context) {
 	text, chosen, team := asked.text, asked.chosen, asked.team
 	state := chosen.Value
 	data := gin.H{"Q": text, "State": state, "StateLabel": chosen.Label, "States": findStates, "Team": team}
+	if asked.unknown {
+		values := make([]string, len(findStates))
+		for i, st := range findStates {
+			values[i] = st.Value
+		}
+		data["Error"] = "state: must be one of " + strings.Join(values, ", ") + " (once)"
+		s.render(c, http.StatusUnprocessableEntity, "find", data)
+		return
+	}
 	if !asked.anything() {
 		s.render(c, http.StatusOK, "find", data)
 		return
@@ -114,13 +123,21 @@ type findAsked struct {
 	// twice are the words or teams given more than once, passed on as they are for the API to
 	// refuse, not one of them taken in silence.
 	twice url.Values
+	// unknown is a state the page does not list (or several), refused rather than taken for the
+	// default.
+	unknown bool
 }
 
 // askedFind reads what the find page (or its download) was asked; a status it does not know is
 // the default, the first.
 func askedFind(c *gin.Context) findAsked {
-	chosen := findStates[max(slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") }), 0)]
-	a := findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, stated: c.Query("state") != "", team: c.Query("team"), twice: url.Values{}}
+	i := slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") })
+	chosen := findStates[max(i, 0)]
+	a := findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, stated: c.Query("state") != "", team: c.Query("team"), twice: url.Values{},
+		unknown: c.Query("state") != "" && i < 0}
+	if len(c.QueryArray("state")) > 1 {
+		a.unknown = true
+	}
 	for page, api := range map[string]string{"q": "q", "team": "team_id"} {
 		if all := c.QueryArray(page); len(all) > 1 {
 			a.twice[api] = all
@@ -172,6 +189,10 @@ func (a findAsked) api() url.Values {
 // /actions.csv): for a spreadsheet. A refusal is drawn as a page, as the find page's are.
 func (s *server) uiFindExport(c *gin.Context) {
 	asked := askedFind(c)
+	if asked.unknown {
+		s.uiError(c, http.StatusUnprocessableEntity, "Choose one of the find page's statuses before downloading the list.")
+		return
+	}
 	if !asked.anything() {
 		s.uiError(c, http.StatusUnprocessableEntity, "Say what to find, or choose a status, before downloading the list.")
 		return
