@@ -111,6 +111,12 @@ func TestFindListsOverdueAndEscalated(t *testing.T) {
 		}
 		status, _ := u.get("ann", "/find.csv?state=bogus")
 		require.Equal(t, http.StatusUnprocessableEntity, status)
+		// Nor is one of two teams taken in silence by the board or the manager view.
+		for who, path := range map[string]string{"max": "/manager?team=desk&team=kitchen", "sue": "/board?team=desk&team=kitchen"} {
+			status, page := u.get(who, path)
+			require.Equal(t, http.StatusUnprocessableEntity, status, path)
+			require.Contains(t, page, "The address names several teams", path)
+		}
 		// Found across teams, each card names its team; one team's list, or a team member's, not.
 		_, page := u.get("max", "/find?state=overdue")
 		require.Equal(t, 3, strings.Count(page, `<span class="team">Team desk</span>`))

@@ -1318,6 +1318,10 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		s.uiError(c, http.StatusForbidden, "The board is for supervisors and managers.")
 		return
 	}
+	if len(c.QueryArray("team")) > 1 {
+		s.uiError(c, http.StatusUnprocessableEntity, "The address names several teams: a board is one team's.")
+		return
+	}
 	team := c.Query("team")
 	if team == "" && form != nil {
 		team = form.Get("team") // a form sent from another team's board comes back to it
@@ -1736,6 +1740,10 @@ func (s *server) uiManager(c *gin.Context) {
 		return
 	}
 	// A manager reviews every team, or one; a supervisor their own team, as the reports' API does.
+	if len(c.QueryArray("team")) > 1 {
+		s.uiError(c, http.StatusUnprocessableEntity, "The address names several teams: review one team, or every team without naming one.")
+		return
+	}
 	team, own := c.Query("team"), ""
 	if !me.Manager {
 		own = me.TeamID
