@@ -241,6 +241,14 @@ func testFollowUpRecorded(t *testing.T, st *app.Stack) {
 	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path+"/follow-up", map[string]any{"note": "ok", "again_in": "soon"}, &p))
 	require.Equal(t, "again_in", p.Errors[0].Field)
+	// A reminder again after the due time is refused, as a handover's follow-up is: the check is
+	// asked then anyway. Nothing changes: the follow-up is still due.
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", path+"/follow-up", map[string]any{"note": "ok", "again_in": "48h"}, &p))
+	require.Equal(t, "again_in", p.Errors[0].Field)
+	require.Contains(t, p.Detail, "not before the action's due time")
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/inbox", nil, &box))
+	require.Contains(t, ids(box.FollowUpsDue), a.ID, "refused: still due")
 
 	var got struct {
 		action
