@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -547,6 +548,11 @@ func (s *server) teamStaff(c *gin.Context, teamID, except string) []staffView {
 	if !res.ok() {
 		return nil
 	}
+	return workingStaff(staff, except)
+}
+
+// workingStaff are those of staff who are active and can own actions, but except.
+func workingStaff(staff []staffView, except string) []staffView {
 	out := staff[:0]
 	for _, st := range staff {
 		if st.Active && workflows.Role(st.Role).CanOwn() && st.ID != except {
@@ -1428,7 +1434,14 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		// Awaiting: handovers waiting for their answer, which they cannot give off shift.
 		Awaiting int
 	}
-	staff := s.teamStaff(c, team, "")
+	// Read as the page's other reads are: a directory that cannot be read is the board's 503, not
+	// a team table saying nobody active is in the team.
+	directory, res := s.staffDirectory(c, team)
+	if !res.ok() {
+		unreadable("reading the team's staff", errors.New(res.message()))
+		return
+	}
+	staff := workingStaff(directory, "")
 	roster := make([]member, len(staff))
 	unowned := 0 // open actions nobody owns: unassigned, or escalated with nobody on them
 	for _, n := range counts {
