@@ -227,8 +227,8 @@ func (s *server) eraseEnded(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, invalidFields(FieldError{Field: "ended_before", Message: "must be an RFC 3339 time, such as 2025-12-01T00:00:00Z: " + err.Error()})
 	}
-	if !before.Before(s.Now()) {
-		return 0, nil, invalidFields(FieldError{Field: "ended_before", Message: "must be in the past: the customers whose actions all ended before it are erased"})
+	if before.After(s.Now().Add(-models.RetentionLeast)) {
+		return 0, nil, invalidFields(FieldError{Field: "ended_before", Message: "must be a day ago or earlier: the customers whose actions all ended before it are erased, and a key used within the last day may be in use for an action being made now"})
 	}
 	ctx := c.Request.Context()
 	ended, err := s.Store.CustomersEndedBefore(ctx, before, pii.ActionKeyPrefix, retentionBatch)

@@ -31,7 +31,7 @@ func TestEraseByRetention(t *testing.T) {
 				_, err := u.store.CreateCustomerKey(ctx, models.CustomerKey{ID: "key-" + id, CustomerRef: pii.KeyRef(ref, id), WrapKeyID: "w", Wrapped: &w})
 				require.NoError(t, err)
 				// Made with the action's first data, as the API makes it.
-				require.NoError(t, u.store.DB().Exec("UPDATE customer_keys SET created_at = ? WHERE id = ?", a.CreatedAt, "key-"+id).Error)
+				require.NoError(t, u.store.DB().Exec("UPDATE customer_keys SET created_at = ?, last_used_at = ? WHERE id = ?", a.CreatedAt, a.CreatedAt, "key-"+id).Error)
 			}
 		}
 		long := cutoff.Add(-time.Hour)
@@ -43,17 +43,23 @@ func TestEraseByRetention(t *testing.T) {
 		put("walk-old", "", "completed", long, true)
 		put("walk-new", "", "completed", cutoff.Add(time.Minute), true)
 		put("walk-open", "", "escalated", long, true)
-		// A key made just now for an action not yet written (its create in flight) is kept.
+		// A key made just now for an action not yet written (its create in flight) is kept; so is
+		// the old key of a customer come back, used again for an action not yet written.
 		w := "wrapped"
 		_, err := u.store.CreateCustomerKey(ctx, models.CustomerKey{ID: "key-new", CustomerRef: "G-NEW", WrapKeyID: "w", Wrapped: &w})
 		require.NoError(t, err)
+		put("back-1", "G-BACK", "completed", long, true)
+		require.NoError(t, u.store.DB().Exec("UPDATE customer_keys SET last_used_at = NULL WHERE id = ?", "key-back-1").Error)
+		require.NoError(t, u.store.TouchCustomerKey(ctx, "key-back-1", u.now))
 
 		var out RetentionErasure
 		var p struct{ Detail string }
 		body := map[string]any{"ended_before": cutoff.Format(time.RFC3339)}
 		require.Equal(t, http.StatusForbidden, u.send("ann", http.MethodPost, "/api/v1/erasures", body, &p))
-		require.Equal(t, http.StatusUnprocessableEntity, u.send("root", http.MethodPost, "/api/v1/erasures", map[string]any{"ended_before": u.now.Add(time.Minute).Format(time.RFC3339)}, &p))
-		require.Contains(t, p.Detail, "must be in the past")
+		for _, at := range []time.Time{u.now.Add(time.Minute), u.now.Add(-time.Hour)} {
+			require.Equal(t, http.StatusUnprocessableEntity, u.send("root", http.MethodPost, "/api/v1/erasures", map[string]any{"ended_before": at.Format(time.RFC3339)}, &p))
+			require.Contains(t, p.Detail, "must be a day ago or earlier")
+		}
 		require.Equal(t, http.StatusUnprocessableEntity, u.send("root", http.MethodPost, "/api/v1/erasures", map[string]any{"ended_before": "last year"}, &p))
 		require.Equal(t, http.StatusUnprocessableEntity, u.send("root", http.MethodPost, "/api/v1/erasures", map[string]any{}, &p))
 		for _, id := range []string{"old-1", "walk-old"} {
@@ -68,7 +74,7 @@ func TestEraseByRetention(t *testing.T) {
 		require.Equal(t, int64(2), out.KeysDestroyed)
 		require.False(t, out.More)
 		for id, erased := range map[string]bool{"old-1": true, "old-2": true, "walk-old": true, "open-1": false, "open-2": false,
-			"recent-1": false, "walk-new": false, "walk-open": false} {
+			"recent-1": false, "walk-new": false, "walk-open": false, "back-1": false} {
 			a, err := u.store.GetAction(ctx, id)
 			require.NoError(t, err)
 			require.Equal(t, erased, a.CustomerName == models.Erased, id)
@@ -78,6 +84,8 @@ func TestEraseByRetention(t *testing.T) {
 		require.Len(t, audit, 2, "an audit entry per customer")
 		_, err = u.store.LiveCustomerKey(ctx, "G-NEW")
 		require.NoError(t, err, "a key made since the time given is kept")
+		_, err = u.store.LiveCustomerKey(ctx, "G-BACK")
+		require.NoError(t, err, "a key used since is kept")
 
 		require.Equal(t, http.StatusOK, u.send("root", http.MethodPost, "/api/v1/erasures", body, &out))
 		require.Zero(t, out.Customers+out.Actions+out.KeysDestroyed, "sent again: nothing more")

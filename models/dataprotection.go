@@ -20,6 +20,30 @@ type CustomerKey struct {
 	Wrapped     *string
 	CreatedAt   time.Time
 	DestroyedAt *time.Time
+	// LastUsedAt is when new data was last sealed with the key (kept to within KeyTouchEvery; nil
+	// on keys made before it was kept: their CreatedAt stands for it).
+	LastUsedAt *time.Time
+}
+
+// KeyTouchEvery is how stale a live key's LastUsedAt may be: a key is marked used at most once in
+// it, and an erasure by retention ends no sooner than a day ago (RetentionLeast), well past it.
+const KeyTouchEvery = time.Hour
+
+// RetentionLeast is how far in the past an erasure by retention must end at least: a key marked
+// used within it could be in use for an action being made now.
+const RetentionLeast = 24 * time.Hour
+
+// TouchCustomerKey marks the live key as used now (new data sealed with it), unless it was marked
+// within KeyTouchEvery: a customer who comes back is not erased by retention while their new
+// action is being made.
+func (s *Store) TouchCustomerKey(ctx context.Context, id string, now time.Time) error {
+	err := s.db.WithContext(ctx).Model(&CustomerKey{}).
+		Where("id = ? AND destroyed_at IS NULL AND (last_used_at IS NULL OR last_used_at < ?)", id, utc(now.Add(-KeyTouchEvery))).
+		UpdateColumn("last_used_at", utc(now)).Error
+	if err != nil {
+		return fmt.Errorf("marking key %s used: %w", id, err)
+	}
+	return nil
 }
 
 // Erased is what reads show in place of personal data whose key was destroyed.
@@ -95,6 +119,7 @@ func (s *Store) RewrapCustomerKey(ctx context.Context, id, fromWrapKeyID, toWrap
 // new one, or the one another request created first.
 func (s *Store) CreateCustomerKey(ctx context.Context, k CustomerKey) (CustomerKey, error) {
 	k.CreatedAt = utc(time.Now())
+	k.LastUsedAt = &k.CreatedAt
 	if err := s.db.WithContext(ctx).Create(&k).Error; err != nil {
 		// Most likely a concurrent create won the unique index on live keys: use its key.
 		if existing, gerr := s.LiveCustomerKey(ctx, k.CustomerRef); gerr == nil {
@@ -167,13 +192,16 @@ func (s *Store) CustomersEndedBefore(ctx context.Context, before time.Time, walk
 	// A reference with a live key, with no open action, and no action changed since before.
 	recent := db.Model(&Action{}).Select("1").Where("actions.customer_ref = customer_keys.customer_ref AND "+
 		"(actions.status IN ? OR actions.updated_at >= ?)", openStatuses, before)
-	err := db.Model(&CustomerKey{}).Where("destroyed_at IS NULL AND customer_ref NOT LIKE ? AND created_at < ? AND NOT EXISTS (?)",
-		walkInPrefix+"%", before, recent).Order("customer_ref").Limit(limit).Pluck("customer_ref", &out.Refs).Error
+	// Not the walk-ins' keys (compared as bytes: LIKE ignores case on SQLite, not on PostgreSQL),
+	// nor a key used since (a customer come back, whose new action may not be written yet).
+	err := db.Model(&CustomerKey{}).Where("destroyed_at IS NULL AND substr(customer_ref, 1, ?) <> ? AND COALESCE(last_used_at, created_at) < ? AND NOT EXISTS (?)",
+		len(walkInPrefix), walkInPrefix, before, recent).Order("customer_ref").Limit(limit).Pluck("customer_ref", &out.Refs).Error
 	if err != nil {
 		return EndedCustomers{}, fmt.Errorf("listing customers ended before %s: %w", before, err)
 	}
 	// An action without a reference, ended before, whose customer's key is live.
-	live := db.Model(&CustomerKey{}).Select("1").Where("customer_keys.customer_ref = ? || actions.id AND customer_keys.destroyed_at IS NULL", walkInPrefix)
+	live := db.Model(&CustomerKey{}).Select("1").Where("customer_keys.customer_ref = ? || actions.id AND customer_keys.destroyed_at IS NULL AND "+
+		"COALESCE(customer_keys.last_used_at, customer_keys.created_at) < ?", walkInPrefix, before)
 	err = db.Model(&Action{}).Where("customer_ref = '' AND status NOT IN ? AND updated_at < ? AND EXISTS (?)", openStatuses, before, live).
 		Order("id").Limit(limit).Pluck("id", &out.WalkInActions).Error
 	if err != nil {

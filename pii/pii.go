@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -178,6 +179,12 @@ func (s *Sealer) liveRaw(ctx context.Context, ref string, create bool) (string, 
 	}
 	if err != nil {
 		return "", nil, err
+	}
+	if create {
+		// New data is sealed with it: in use, so not one a retention period has run out for.
+		if err := s.Store.TouchCustomerKey(ctx, k.ID, time.Now()); err != nil {
+			return "", nil, err
+		}
 	}
 	raw, err := s.openRaw(k)
 	return k.ID, raw, err
