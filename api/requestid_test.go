@@ -208,6 +208,9 @@ func TestNoPageHereForABrowser(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, resp.StatusCode)
 	require.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
 	require.Contains(t, page, "There is no page at this address.")
+	require.Contains(t, page, `<a href="/inbox">`, "a way on")
+	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", "sent as every page is")
+	require.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
 	for path, accept := range map[string]string{"/changes": "application/json", "/api/v1/nothing": browser} {
 		resp, body := get(path, accept)
 		require.Equal(t, http.StatusNotFound, resp.StatusCode, path)

@@ -191,7 +191,8 @@ func newEngine(d Deps) *gin.Engine {
 		if !strings.HasPrefix(c.Request.URL.Path, "/api/") && strings.Contains(c.GetHeader("Accept"), "text/html") {
 			// A browser at an address with no page (a mistyped or an old bookmark) is answered with
 			// a page, not the API's problem document.
-			s.uiError(c, http.StatusNotFound, "There is no page at this address. Start from your inbox, or the links at the top.")
+			setUIHeaders(c)
+			s.uiError(c, http.StatusNotFound, "There is no page at this address. Start from your inbox.")
 			return
 		}
 		writeProblem(c, http.StatusNotFound, "no such route", nil)

@@ -260,11 +260,16 @@ func (s *server) mountUI(r *gin.Engine) {
 
 // uiHeaders keeps pages out of frames and other sites' scripts out of pages.
 func (s *server) uiHeaders(c *gin.Context) {
+	setUIHeaders(c)
+	c.Next()
+}
+
+// setUIHeaders sets the headers every page is sent with.
+func setUIHeaders(c *gin.Context) {
 	c.Header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Referrer-Policy", "same-origin")
 	c.Header("Cache-Control", "no-store")
-	c.Next()
 }
 
 // uiSession resolves the session cookie to a member of staff, or sends the browser to sign in.
