@@ -294,7 +294,7 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 // files, where the database lets it: on SQLite, which zeroes what a write removes from a page
 // (secure_delete), the write-ahead log still holds the pages as they were before the erasure until
 // it is checkpointed and overwritten; it is checkpointed into the database file and truncated now.
-// A reader holding the log past busy_timeout leaves it in place, and that is the error. On
+// A reader holding the log for more than a second leaves it in place, and that is the error. On
 // PostgreSQL it does nothing: the server keeps old row versions until vacuum lets them be
 // overwritten, and its WAL and archives as it is configured to (the README says so).
 func (s *Store) ForgetErased(ctx context.Context) error {
@@ -302,7 +302,16 @@ func (s *Store) ForgetErased(ctx context.Context) error {
 		return nil
 	}
 	var busy, logFrames, checkpointed int
-	if err := s.db.WithContext(ctx).Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row().Scan(&busy, &logFrames, &checkpointed); err != nil {
+	// On the one writing connection, waiting a second at most for the readers to let go of the
+	// log, not the connection's 10 s: every write waits for this one meanwhile.
+	err := s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("PRAGMA busy_timeout = 1000").Error; err != nil {
+			return err
+		}
+		defer conn.Exec("PRAGMA busy_timeout = 10000")
+		return conn.Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row().Scan(&busy, &logFrames, &checkpointed)
+	})
+	if err != nil {
 		return fmt.Errorf("checkpointing the write-ahead log after an erasure: %w", err)
 	}
 	if busy != 0 {

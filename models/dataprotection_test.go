@@ -245,6 +245,9 @@ func TestErasureLeavesNoKeyInTheSQLiteFiles(t *testing.T) {
 	require.True(t, inFiles(wrapped), "the log still holds the page as it was until the checkpoint")
 	require.NoError(t, store.ForgetErased(ctx))
 	require.False(t, inFiles(wrapped), "the destroyed key is gone from the database file and its log")
+	var waits int
+	require.NoError(t, store.DB().Raw("PRAGMA busy_timeout").Row().Scan(&waits))
+	require.Equal(t, 10000, waits, "the writing connection waits as long as before for a busy database")
 	require.True(t, inFiles(other), "another customer's key is kept")
 	k, err := store.CustomerKeyByID(ctx, "key-2")
 	require.NoError(t, err)
