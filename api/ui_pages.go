@@ -653,7 +653,11 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 			form.Set("team_id", me.TeamID)
 		}
 	}
-	data := gin.H{"Form": form, "Staff": s.teamStaff(c, me.TeamID, ""), "TeamID": teamID, "Fields": map[string]string{}, "Categories": categories, "ChoosesTeam": me.Manager}
+	ownersOf := me.TeamID
+	if me.Manager {
+		ownersOf = "" // every team's, the team chosen being theirs
+	}
+	data := gin.H{"Form": form, "Staff": s.teamStaff(c, ownersOf, ""), "TeamID": teamID, "Fields": map[string]string{}, "Categories": categories, "ChoosesTeam": me.Manager}
 	if teamID == "" {
 		// Someone of no team (an integration's person, say) routes to a team they choose.
 		teams, ok := s.readTeams(c)

@@ -643,6 +643,15 @@ func webManagerCreates(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "dave").call(http.MethodGet, "/api/v1/actions/"+id, nil, &made))
 	require.Equal(t, other.TeamID, made.TeamID)
 	require.Contains(t, []string{outID, inID}, made.OwnerID, "routed within the team chosen")
+	// The owners offered are every team's, each with their team: one of the team chosen is taken.
+	require.Contains(t, page, `<option value="`+outID+`">`+outID+` (`+outID+`, team `+other.TeamID+`)</option>`)
+	form.Set("owner_id", outID)
+	form.Set("title", "Theatre tickets for two")
+	resp, _ = w.do(http.MethodPost, "/actions", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	id = strings.TrimPrefix(resp.Header.Get("Location"), "/actions/")
+	require.Equal(t, http.StatusOK, as(t, st, "dave").call(http.MethodGet, "/api/v1/actions/"+id, nil, &made))
+	require.Equal(t, outID, made.OwnerID)
 }
 
 // A create that routing finds nobody for says why: nobody of the team has the authority it needs,
