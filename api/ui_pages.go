@@ -236,6 +236,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		warning := endShiftWarning(ownedTotal, offered, stuck, needsNotes, awaitingTotal)
 		if me.OnShift && workflows.Role(me.Role) == workflows.RoleSupervisor && teamOf(me) != "" && s.lastSupervisorOnShift(c, me.ID, teamOf(me)) {
 			// Her team's alerts for its supervisors go to the managers while none is on shift.
+			data["LastSupervisor"] = true
 			last := "You are the only supervisor of your team on shift: until one is back, its checks and escalations for the supervisors go to the managers too."
 			if warning == "" {
 				warning = last + " End your shift?"
