@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -90,4 +91,29 @@ func TestEraseByRetention(t *testing.T) {
 		require.Equal(t, http.StatusOK, u.send("root", http.MethodPost, "/api/v1/erasures", body, &out))
 		require.Zero(t, out.Customers+out.Actions+out.KeysDestroyed, "sent again: nothing more")
 	})
+}
+
+// Retention erases at most retentionBatch customers a request, saying more while there are: sent
+// again, it goes on with the rest.
+func TestEraseByRetentionInBatches(t *testing.T) {
+	t.Parallel()
+	u := newUIScale(t)
+	u.addAdmin()
+	ctx := context.Background()
+	w := "wrapped"
+	for i := range retentionBatch + 1 {
+		_, err := u.store.CreateCustomerKey(ctx, models.CustomerKey{ID: fmt.Sprintf("key-%03d", i), CustomerRef: fmt.Sprintf("G-%03d", i), WrapKeyID: "w", Wrapped: &w})
+		require.NoError(t, err)
+	}
+	long := u.now.Add(-400 * 24 * time.Hour)
+	require.NoError(t, u.store.DB().Exec("UPDATE customer_keys SET created_at = ?, last_used_at = ?", long, long).Error)
+	body := map[string]any{"ended_before": u.now.Add(-365 * 24 * time.Hour).Format(time.RFC3339)}
+	var out RetentionErasure
+	require.Equal(t, http.StatusOK, u.send("root", http.MethodPost, "/api/v1/erasures", body, &out))
+	require.Equal(t, int64(retentionBatch), out.KeysDestroyed)
+	require.True(t, out.More)
+	out = RetentionErasure{}
+	require.Equal(t, http.StatusOK, u.send("root", http.MethodPost, "/api/v1/erasures", body, &out))
+	require.Equal(t, int64(1), out.KeysDestroyed, "the rest")
+	require.False(t, out.More)
 }
