@@ -554,7 +554,7 @@ func (s *server) teamStaff(c *gin.Context, teamID, except string) []staffView {
 
 // workingStaff are those of staff who are active and can own actions, but except.
 func workingStaff(staff []staffView, except string) []staffView {
-	out := staff[:0]
+	var out []staffView // a slice of its own: the caller may read staff again
 	for _, st := range staff {
 		if st.Active && workflows.Role(st.Role).CanOwn() && st.ID != except {
 			out = append(out, st)
@@ -1438,6 +1438,9 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		Open, Overdue int
 		// Awaiting: handovers waiting for their answer, which they cannot give off shift.
 		Awaiting int
+		// LastSupervisor: the team's only supervisor on shift; off shift, the team's alerts for its
+		// supervisors go to the managers.
+		LastSupervisor bool
 	}
 	// Read as the page's other reads are: a directory that cannot be read is the board's 503, not
 	// a team table saying nobody active is in the team.
@@ -1459,9 +1462,16 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		unreadable("counting the handovers waiting", err)
 		return
 	}
+	var supervisorsOn []string
+	for _, st := range directory {
+		if st.Active && st.OnShift && st.Role == string(workflows.RoleSupervisor) {
+			supervisorsOn = append(supervisorsOn, st.ID)
+		}
+	}
 	for i, st := range staff {
 		roster[i].staffView = st
 		roster[i].Awaiting = awaiting[st.ID]
+		roster[i].LastSupervisor = len(supervisorsOn) == 1 && supervisorsOn[0] == st.ID
 		for _, n := range counts {
 			if n.OwnerID == st.ID {
 				roster[i].Open += int(n.Open)

@@ -453,6 +453,10 @@ func TestBoardSaysACommandWithdrawsTheHandover(t *testing.T) {
 	// The table of handovers waiting says by when each is to be answered.
 	require.Regexp(t, `<th scope="col">Answer by</th>`, page)
 	require.Regexp(t, `(?s)<h2 id="h-pending">.*?Action wait-0000</a></th>.*?<td><time datetime="`+answerBy.UTC().Format(time.RFC3339)+`">[^<]+</time></td></tr>`, page)
+	// Taking Sue, the team's only supervisor on shift, off shift asks first too: its alerts for
+	// the supervisors go to the managers then.
+	_, managers := u.get("max", "/board?team=desk")
+	require.Contains(t, managers, `id="shift-of-sue" data-confirm="Sue is the only supervisor of the team on shift: until one is back, its checks and escalations for the supervisors go to the managers too. Take Sue off shift?">`)
 	// Taking Ben off shift asks first: the handover waiting for him cannot be accepted then.
 	require.Contains(t, page, `id="shift-of-ben" data-confirm="A handover waits for Ben to accept: off shift they cannot, and it expires and escalates unless withdrawn. Take Ben off shift?">`)
 }
