@@ -85,7 +85,7 @@ func (s *server) uiFind(c *gin.Context) {
 		return
 	}
 	rows := s.rows(page.Items)
-	if seesAllTeams(principal(c)) && c.Query("team") == "" {
+	if seesAllTeams(principal(c)) && team == "" {
 		// Found across teams: each card says whose it is.
 		teams, ok := s.readTeams(c)
 		if !ok {
@@ -134,10 +134,7 @@ func askedFind(c *gin.Context) findAsked {
 	i := slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") })
 	chosen := findStates[max(i, 0)]
 	a := findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, stated: c.Query("state") != "", team: c.Query("team"), twice: url.Values{},
-		unknown: c.Query("state") != "" && i < 0}
-	if len(c.QueryArray("state")) > 1 {
-		a.unknown = true
-	}
+		unknown: (c.Query("state") != "" && i < 0) || len(c.QueryArray("state")) > 1}
 	for page, api := range map[string]string{"q": "q", "team": "team_id"} {
 		if all := c.QueryArray(page); len(all) > 1 {
 			a.twice[api] = all

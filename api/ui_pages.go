@@ -427,9 +427,19 @@ func (s *server) lastSupervisorOnShift(c *gin.Context, meID, teamID string) bool
 	if !res.ok() {
 		return false
 	}
-	return !slices.ContainsFunc(staff, func(st staffView) bool {
-		return st.ID != meID && st.Active && st.OnShift && st.Role == string(workflows.RoleSupervisor)
-	})
+	return !slices.ContainsFunc(supervisorsOnShift(staff), func(id string) bool { return id != meID })
+}
+
+// supervisorsOnShift are those of staff who are active supervisors on shift: while a team has
+// none, the alerts for its supervisors go to the managers too.
+func supervisorsOnShift(staff []staffView) []string {
+	var on []string
+	for _, st := range staff {
+		if st.Active && st.OnShift && st.Role == string(workflows.RoleSupervisor) {
+			on = append(on, st.ID)
+		}
+	}
+	return on
 }
 
 // endShiftWarning is what "End my shift" asks first, when the person still has work: the actions
@@ -646,17 +656,14 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 			categories = append(categories, p.Category)
 		}
 	}
-	teamID := me.TeamID
+	teamID, ownersOf := me.TeamID, me.TeamID
 	if me.Manager {
-		// A manager creates for any team: the form chooses it, their own first.
-		teamID = ""
+		// A manager creates for any team: the form chooses it, their own first, and offers every
+		// team's people as owners.
+		teamID, ownersOf = "", ""
 		if form.Get("team_id") == "" {
 			form.Set("team_id", me.TeamID)
 		}
-	}
-	ownersOf := me.TeamID
-	if me.Manager {
-		ownersOf = "" // every team's, the team chosen being theirs
 	}
 	data := gin.H{"Form": form, "Staff": s.teamStaff(c, ownersOf, ""), "TeamID": teamID, "Fields": map[string]string{}, "Categories": categories, "ChoosesTeam": me.Manager}
 	if teamID == "" {
@@ -1462,12 +1469,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		unreadable("counting the handovers waiting", err)
 		return
 	}
-	var supervisorsOn []string
-	for _, st := range directory {
-		if st.Active && st.OnShift && st.Role == string(workflows.RoleSupervisor) {
-			supervisorsOn = append(supervisorsOn, st.ID)
-		}
-	}
+	supervisorsOn := supervisorsOnShift(directory)
 	for i, st := range staff {
 		roster[i].staffView = st
 		roster[i].Awaiting = awaiting[st.ID]
