@@ -48,6 +48,8 @@ type Store struct {
 	// writing connection (WAL lets readers run while it writes), on PostgreSQL the same pool.
 	read    *gorm.DB
 	dialect string
+	// handoverColumns are those a projection's upsert of a handover assigns (columnsBut).
+	handoverColumns []string
 }
 
 // otherScheme matches a URL that begins with a scheme the read model does not speak (sqlite:///path
@@ -145,7 +147,12 @@ func open(url string, log *slog.Logger, connect bool) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("opening %s read model: %w", dialect, err), closeConn())
 	}
 	db.Logger = newQueryLogger(log, dialect)
-	st := &Store{db: db, read: db, dialect: dialect}
+	// The handovers' columns a projection's upsert assigns, read from the schema once.
+	handoverColumns, err := columnsBut(db, &Handover{})
+	if err != nil {
+		return nil, errors.Join(err, closeConn())
+	}
+	st := &Store{db: db, read: db, dialect: dialect, handoverColumns: handoverColumns}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, err
@@ -357,10 +364,6 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			// made, or one from a workflow task thrown away, which is not to be seen.
 			return nil
 		}
-		handoverColumns, err := columnsBut(tx, &Handover{})
-		if err != nil {
-			return err
-		}
 		for i := range handovers {
 			h := handovers[i]
 			h.ActionID = a.ID
@@ -368,7 +371,7 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			if h.NoteFields == "" {
 				h.NoteFields = "{}"
 			}
-			upsert := clause.OnConflict{Columns: []clause.Column{{Name: "action_id"}, {Name: "id"}}, DoUpdates: keepErased("handovers", handoverColumns)}
+			upsert := clause.OnConflict{Columns: []clause.Column{{Name: "action_id"}, {Name: "id"}}, DoUpdates: keepErased("handovers", s.handoverColumns)}
 			if err := tx.Clauses(upsert).Create(&h).Error; err != nil {
 				return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
 			}
