@@ -71,7 +71,10 @@ func (h *changeHub) subscribe(staffID string) (chan liveChange, bool) {
 	if h.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		h.cancel = cancel
-		go h.poll(ctx)
+		// The start is taken here, as the first subscriber subscribes: taken by the goroutine, late
+		// on a busy machine, it left out a change made in between (a colleague's shift ending right
+		// after a page's stream opened never arrived).
+		go h.poll(ctx, time.Now())
 	}
 	return ch, true
 }
@@ -95,11 +98,10 @@ func (h *changeHub) unsubscribe(ch chan liveChange) {
 // caught up, so a busy read model never holds it back in the past.
 const hubPage = 500
 
-func (h *changeHub) poll(ctx context.Context) {
+func (h *changeHub) poll(ctx context.Context, started time.Time) {
 	sent := map[string]models.ActionChange{} // action -> newest change sent
 	// What changed before the hub started is not news: the first subscriber's page already shows
 	// it. The first pass only notes it (later passes still send a late projection of an old time).
-	started := time.Now()
 	first := true
 	since := started.Add(-hubLookback)
 	staffSent := map[staffKey]bool{} // changes of staff sent
