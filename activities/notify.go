@@ -415,11 +415,13 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	recipients := slices.Clone(n.To)
 	role := n.ToRole
 	who := "" // the hander gone, whose check the supervisors are asked for
-	if role == "" && n.Kind == workflows.NotifyCheckAsked {
-		// The person who handed the action over is asked to check it; one who has left its team
-		// or been deactivated since cannot, and the team's supervisors are asked instead.
+	if role == "" && (n.Kind == workflows.NotifyCheckAsked || n.Kind == workflows.NotifyFollowUp) {
+		// The person who handed the action over is asked to check it; one who is off shift, has
+		// left its team or been deactivated since cannot, and the team's supervisors are asked
+		// instead. Their reminders to follow up go to the supervisors once they have left the
+		// team or been deactivated (off shift, they find them when they are back).
 		var err error
-		if who, err = a.firstGone(ctx, n.To, n.TeamID); err != nil {
+		if who, err = a.firstGone(ctx, n.To, n.TeamID, n.Kind == workflows.NotifyCheckAsked); err != nil {
 			return nil, nil, err
 		}
 		if who != "" {
@@ -433,6 +435,9 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		// and why it is theirs.
 		passed = workflows.ForStandIn(n, who)
 		why = fmt.Sprintf(" (It comes to you because %s is off shift or no longer in the team: check it in their place.)", who)
+		if n.Kind == workflows.NotifyFollowUp {
+			why = fmt.Sprintf(" (It comes to you because %s is no longer in the team: follow it up in their place, or the reminders go on until the due time.)", who)
+		}
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
 	// next one, so that an alert meant for someone reaches someone; so does one for a team's
@@ -516,9 +521,9 @@ func passedUp(meant workflows.Role) string {
 	return fmt.Sprintf(" (It comes to you because nobody active is a %s.)", meant)
 }
 
-// firstGone names the first of the people named who is no longer an active member of team on
-// shift (by name, or by ID when the directory has none), or "" when none is.
-func (a *Activities) firstGone(ctx context.Context, ids []string, team string) (string, error) {
+// firstGone names the first of the people named who is no longer an active member of team, or
+// off shift when that counts (by name, or by ID when the directory has none), or "" when none is.
+func (a *Activities) firstGone(ctx context.Context, ids []string, team string, offShift bool) (string, error) {
 	for _, id := range ids {
 		st, err := a.Store.GetStaff(ctx, id)
 		if errors.Is(err, models.ErrNotFound) {
@@ -527,7 +532,7 @@ func (a *Activities) firstGone(ctx context.Context, ids []string, team string) (
 		if err != nil {
 			return "", err
 		}
-		if !st.AtWorkIn(team) {
+		if offShift && !st.AtWorkIn(team) || !st.Active || st.TeamID == nil || *st.TeamID != team {
 			return cmp.Or(st.Name, id), nil
 		}
 	}

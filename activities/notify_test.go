@@ -292,6 +292,55 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	require.Equal(t, []string{"sam", "carol"}, ask(4), "deactivated: the supervisors too")
 }
 
+// A reminder to follow up stays with a hander who is off shift (they find it when back), and goes
+// to the team's supervisors, in words written for them, once the hander has left the team or been
+// deactivated: a supervisor may record the follow-up in their place.
+func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	team, other := "frontdesk", "kitchen"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: other, Name: "Kitchen"}))
+	sam := models.Staff{ID: "sam", Name: "Sam", Role: "agent", TeamID: &team, Authority: 1, Active: true} // off shift
+	require.NoError(t, store.SaveStaff(ctx, sam))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
+	acts := &activities.Activities{Store: store}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	remind := func(seq int64) map[string]string {
+		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyFollowUp, Event: "follow_up_reminder", To: []string{"sam"}, TeamID: team,
+			ActorID: workflows.SystemActor, Cause: "timer", Title: "Noise complaint 301", Message: `Follow up with Bob on "Noise complaint 301", which you handed over.`,
+			At: time.Date(2026, 12, 5, 20, 0, 0, 0, time.UTC)}
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+		told := map[string]string{}
+		for _, who := range []string{"sam", "carol"} {
+			got, err := store.ListNotifications(ctx, who, 10)
+			require.NoError(t, err)
+			for _, r := range got {
+				if r.Seq == seq {
+					told[who] = r.Message
+				}
+			}
+		}
+		return told
+	}
+	mine := `Follow up with Bob on "Noise complaint 301", which you handed over.`
+	require.Equal(t, map[string]string{"sam": mine}, remind(2), "off shift, the hander keeps their reminder")
+	moved := sam
+	moved.TeamID = &other
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", moved, []string{"team_id"}, false))
+	theirs := `Follow up with Bob on "Noise complaint 301", which Sam handed over.` +
+		" (It comes to you because Sam is no longer in the team: follow it up in their place, or the reminders go on until the due time.)"
+	require.Equal(t, map[string]string{"sam": mine, "carol": theirs}, remind(3), "moved away: the supervisors too")
+	gone := sam
+	gone.Active = false
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"team_id", "active"}, false))
+	require.Equal(t, map[string]string{"sam": mine, "carol": theirs}, remind(4), "deactivated: the supervisors too")
+}
+
 // An alert meant for a team's supervisors, in a team with none active, reaches the managers and
 // says why it came to them; with a supervisor, it goes to them in its own words.
 func TestAlertPassedUpSaysWhy(t *testing.T) {

@@ -698,19 +698,13 @@ func (r *followUpRequest) checkFields() []FieldError {
 
 // followUp records the hander's follow-up with the owner, ending their reminders or setting the next.
 func (s *server) followUp(c *gin.Context) {
-	command(s, workflows.UpdateFollowUp, http.StatusOK, func(c *gin.Context, a models.Action, req followUpRequest) (any, error) {
+	command(s, workflows.UpdateFollowUp, http.StatusOK, func(c *gin.Context, _ models.Action, req followUpRequest) (any, error) {
 		again, err := parseWithin("again_in", req.AgainIn)
 		if err != nil {
 			return nil, err
 		}
-		// As a handover's follow-up: one that would come at or after the due time is refused, the
-		// check being asked then anyway. Counted in elapsed time, which comes no later than the
-		// team's opening hours would put it, so what is refused here would be past it either way.
-		if now := s.Now(); again > 0 && !a.Paused && !a.DueAt.IsZero() && a.DueAt.After(now) && !now.Add(again).Before(a.DueAt) {
-			return nil, invalidFields(FieldError{Field: "again_in", Message: fmt.Sprintf(
-				"that is not before the action's due time %s, when its check asks for the outcome anyway: choose a shorter time, or leave it out",
-				a.DueAt.UTC().Format(time.RFC3339))})
-		}
+		// One that would come at or after the due time is refused by the workflow, on the
+		// action's clock (CheckFollowUp).
 		return workflows.FollowUpInput{Actor: actorOf(principal(c)), Note: req.Note, AgainIn: again}, nil
 	})(c)
 }

@@ -1264,8 +1264,11 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 	case workflows.UpdateWithdraw:
 		return fmt.Sprintf("Handover withdrawn: %s %q, and the recipient is told why.", verb(a.OwnerID, "keep", "keeps"), a.Title)
 	case workflows.UpdateFollowUp:
-		if a.FollowUp != nil {
-			return fmt.Sprintf("Follow-up recorded: you will be reminded again %s (%s).", humanDuration(a.FollowUp.DueAt.Sub(now)), a.FollowUp.DueAt.UTC().Format(time.RFC3339))
+		if f := a.FollowUp; f != nil && f.HanderID != me {
+			// A supervisor's, in the hander's place.
+			return fmt.Sprintf("Follow-up recorded: %s is reminded again %s (%s).", who(f.HanderID), humanDuration(f.DueAt.Sub(now)), f.DueAt.UTC().Format(time.RFC3339))
+		} else if f != nil {
+			return fmt.Sprintf("Follow-up recorded: you will be reminded again %s (%s).", humanDuration(f.DueAt.Sub(now)), f.DueAt.UTC().Format(time.RFC3339))
 		}
 		return fmt.Sprintf("Follow-up recorded: no more reminders for %q.", a.Title)
 	case workflows.UpdateComplete:

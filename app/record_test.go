@@ -28,7 +28,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v23-"
+const historyPrefix = "v24-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -68,6 +68,12 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		require.Equal(t, http.StatusCreated, bob.call("POST", "/api/v1/actions/"+id+"/notes", map[string]any{"text": "done soon"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+	})
+	// Revision 20: the customer of a let-down handover hears that what went wrong is put right.
+	record("let_down_accepted", func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", merge(handoverBody, "situation", "let_down"), nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I put the booking right"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "rebooked"}, nil))
 	})
 	carol := as(t, st, "carol")
 	dueSoon := func(in string) map[string]any { return merge(newAction("alice"), "due_in", in) }

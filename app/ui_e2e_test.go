@@ -1690,7 +1690,19 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, "(request)")
 	require.NotContains(t, page, "(timer)")
 	require.Regexp(t, `your follow-up is due from <time datetime="[^"]+Z">`, page)
-	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {" "}})
+
+	// A supervisor may record it in the hander's place (a hander who has left the team has their
+	// reminders passed to the supervisors), and is told who is reminded next.
+	sup := signedIn(t, st, "demo-carol")
+	_, supPage := sup.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Regexp(t, `Alice Adams handed this action over; their follow-up is due from <time datetime="[^"]+Z">`, supPage)
+	require.Contains(t, supPage, `<label for="fu-again">Remind them again in (optional)</label>`)
+	resp, supPage := sup.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, supPage)}, "note": {"bob is waiting on housekeeping"}, "again_in": {"1h"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, supPage)
+	_, supPage = sup.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Regexp(t, `Follow-up recorded: Alice Adams is reminded again in (59m|1h)`, supPage)
+
+	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `<textarea id="fu-note" name="note" maxlength="4000" rows="2" required aria-invalid="true" aria-describedby="field-error-s\d+"> </textarea>\s*<span class="field-error" id="field-error-s\d+">`, page)
 	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {"bob has called housekeeping"}})

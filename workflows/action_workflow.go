@@ -380,7 +380,9 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 		setCommand(ctx, w, UpdateAccept, CheckAccept, ApplyAccept),
 		setCommand(ctx, w, UpdateDecline, CheckDecline, ApplyDecline),
 		setCommand(ctx, w, UpdateWithdraw, CheckWithdraw, ApplyWithdraw),
-		setCommand(ctx, w, UpdateFollowUp, CheckFollowUp, ApplyFollowUp),
+		setCommand(ctx, w, UpdateFollowUp, func(s *State, in FollowUpInput) error {
+			return CheckFollowUp(s, in, workflow.Now(ctx))
+		}, ApplyFollowUp),
 		setCommand(ctx, w, UpdateComplete, CheckComplete, ApplyComplete),
 		setCommand(ctx, w, UpdateNote, CheckNote, ApplyNote),
 		setCommand(ctx, w, UpdateCheck, CheckCheck, ApplyCheck),

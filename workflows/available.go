@@ -28,7 +28,7 @@ func Available(s *State, a Actor, self Recipient) []string {
 			return nil
 		}},
 		{UpdateCheck, func() error { return CheckCheck(s, CheckInput{Actor: a}) }},
-		{UpdateFollowUp, func() error { return CheckFollowUp(s, FollowUpInput{Actor: a}) }},
+		{UpdateFollowUp, func() error { return CheckFollowUp(s, FollowUpInput{Actor: a}, time.Time{}) }},
 		{UpdateHandover, func() error { return CheckHandover(s, HandoverInput{Actor: a}, time.Time{}) }},
 		{UpdateComplete, func() error { return CheckComplete(s, CompleteInput{Actor: a}) }},
 		{UpdatePause, func() error { return CheckPause(s, PauseInput{Actor: a}) }},

@@ -480,3 +480,28 @@ func TestBusinessSpansAreSaidInHours(t *testing.T) {
 	}
 	require.Contains(t, strings.Join(told, "\n"), "is now due 48 h after it resumes (it is paused)")
 }
+
+// "Remind me again in" is counted on the action's clock, as a handover's follow_up_in is: on
+// office hours, 4 hours from Monday 16:30 is Tuesday 10:30, after a due time of Tuesday 10:00, and
+// is refused, though it is only 20:30 on Monday in elapsed time; 3 hours (Tuesday 09:30) is taken.
+func TestFollowUpAgainInCountsBusinessTime(t *testing.T) {
+	t.Parallel()
+	start := londonTime(t, 2026, 11, 23, 16, 0)
+	in := startInput("b-again")
+	in.Calendar = officeHours()
+	in.DueAt = londonTime(t, 2026, 11, 24, 10, 0)
+	s, _ := workflows.NewState(in, start)
+	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), start)
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, start.Add(time.Minute))
+	require.NotNil(t, s.FollowUp, "alice is to follow up")
+
+	now := londonTime(t, 2026, 11, 23, 16, 30)
+	err := workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "bob is on it", AgainIn: 4 * time.Hour}, now)
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr), "refused: %v", err)
+	require.Equal(t, workflows.ErrInvalid, appErr.Type())
+	require.Equal(t, "again_in: that is 2026-11-24T10:30:00Z, not before the action's due time 2026-11-24T10:00:00Z, when its check asks for the outcome anyway: choose a shorter time, or leave it out", appErr.Message())
+	require.NoError(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "bob is on it", AgainIn: 3 * time.Hour}, now))
+	require.NoError(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "bob is on it", AgainIn: 4 * time.Hour}, time.Time{}),
+		"without a time only the state and the actor are checked")
+}

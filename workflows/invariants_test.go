@@ -365,7 +365,7 @@ var commands = []struct {
 	{1, byHanderOrSupervisor, commandOf(workflows.UpdateWithdraw, anyTime(workflows.CheckWithdraw), workflows.ApplyWithdraw, func(w *world, a workflows.Actor) workflows.WithdrawInput {
 		return workflows.WithdrawInput{Actor: a, Reason: w.text("needed elsewhere")}
 	})},
-	{3, byHanderFollowingUp, commandOf(workflows.UpdateFollowUp, anyTime(workflows.CheckFollowUp), workflows.ApplyFollowUp, func(w *world, a workflows.Actor) workflows.FollowUpInput {
+	{3, byHanderFollowingUp, commandOf(workflows.UpdateFollowUp, workflows.CheckFollowUp, workflows.ApplyFollowUp, func(w *world, a workflows.Actor) workflows.FollowUpInput {
 		in := workflows.FollowUpInput{Actor: a, Note: w.text("on it")}
 		if w.rng.IntN(2) == 0 {
 			in.AgainIn = w.span()

@@ -639,9 +639,9 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 
 	message := h.CustomerMessage
 	if blank(message) && s.revision >= 15 {
-		message = customerMessage("", h)
+		message = customerMessage("", h, s.revision)
 	} else if blank(message) && s.revision >= 7 {
-		message = customerMessage(s.Title, h)
+		message = customerMessage(s.Title, h, s.revision)
 	} else if blank(message) && s.revision >= 6 {
 		// Said to the customer: no staff ID, and not the team's own reason for the handover.
 		message = fmt.Sprintf("Your request “%s” has been passed to a colleague, who is looking after it now.", s.Title)
@@ -654,8 +654,11 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 // customerMessage tells the customer to whom and why their request was passed on (revision 7), in
 // words fit for them: the recipient by name (no staff ID), and the why from the handover's situation
 // or its shift change, not the team's own reason, which may say what a customer should not read;
-// from revision 15 without the action's title (title ""), which is the team's own text too.
-func customerMessage(title string, h *Handover) string {
+// from revision 15 without the action's title (title ""), which is the team's own text too. From
+// revision 20 a let-down handover says that what went wrong is put right, where it said "one of our
+// systems let us down": people or resources let a customer down as often, and the customer knows
+// which.
+func customerMessage(title string, h *Handover, revision int) string {
 	to := "a colleague"
 	if name := strings.TrimSpace(h.ToName); name != "" {
 		to = name
@@ -666,6 +669,8 @@ func customerMessage(title string, h *Handover) string {
 		why = "as our shift changed, so that someone on duty now sees it through"
 	case h.Situation == "busy":
 		why = "so that it is looked after without delay while we are busy"
+	case h.Situation == "let_down" && revision >= 20:
+		why = "so that what went wrong for you is put right"
 	case h.Situation == "let_down":
 		why = "so that it is put right after one of our systems let us down"
 	}
@@ -787,20 +792,30 @@ func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
 	return []Event{ev}
 }
 
-// CheckFollowUp refuses a follow-up by anyone but the hander the reminders are for, when none are
-// set, or without a note of what was learnt.
-func CheckFollowUp(s *State, in FollowUpInput) error {
+// CheckFollowUp refuses a follow-up by anyone but the hander the reminders are for (or a
+// supervisor, in their place), when none are set, without a note of what was learnt, or asking to be reminded again at or after the due time
+// (counted on the action's clock, as a handover's follow_up_in is): its check asks for the outcome
+// then anyway. now is zero when only the state and the actor are to be checked.
+func CheckFollowUp(s *State, in FollowUpInput, now time.Time) error {
 	if err := checkTransition(s, UpdateFollowUp); err != nil {
 		return err
 	}
 	if s.FollowUp == nil {
 		return refuse(ErrConflict, "no follow-up is set for this action: it is asked of the person who handed it over, once the handover is accepted")
 	}
-	if in.Actor.ID != s.FollowUp.HanderID {
-		return refuse(ErrForbidden, "only %s, who handed this action over, follows it up", s.who(s.FollowUp.HanderID))
+	if in.Actor.ID != s.FollowUp.HanderID && !in.Actor.Role.SupervisorOrAbove() {
+		// A supervisor follows up in the hander's place: the reminders of a hander who has left
+		// the team, or been deactivated, come to them.
+		return refuse(ErrForbidden, "only %s, who handed this action over, or a supervisor follows it up", s.who(s.FollowUp.HanderID))
 	}
 	if blank(in.Note) {
 		return refuse(ErrInvalid, "note: say what you learnt from %s", s.who(s.OwnerID))
+	}
+	if in.AgainIn > 0 && !now.IsZero() && !s.Paused && s.DueAt.After(now) {
+		if next := s.after(now, in.AgainIn); !next.Before(s.DueAt) {
+			return refuse(ErrInvalid, "again_in: that is %s, not before the action's due time %s, when its check asks for the outcome anyway: choose a shorter time, or leave it out",
+				next.UTC().Format(time.RFC3339), s.DueAt.UTC().Format(time.RFC3339))
+		}
 	}
 	return nil
 }
@@ -1112,6 +1127,7 @@ func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor in
 	s.EscalationLevel = max(s.EscalationLevel, min(floor, len(s.Ladder)))
 	s.Status = StatusEscalated
 	s.EscalationReason = reason
+	s.EscalatedAt = stampPtr(now)
 	s.clearDeadlines()
 	if s.revision >= 5 {
 		// The hander cannot check an escalated action: what happens next is the ladder's.
@@ -1152,8 +1168,18 @@ func (s *State) remindEscalated(now time.Time) []Event {
 	ev := s.record(now, SystemActor, EventEscalationReminder, map[string]any{
 		"level": s.EscalationLevel, "to_role": string(level), "reason": s.EscalationReason,
 	})
-	s.alertLadder(ev, level, fmt.Sprintf("%q is still escalated to %s (level %d): nobody has acted on it within %s.",
-		s.Title, level, s.EscalationLevel, s.span(s.Policy.EscalateWithin)))
+	waited := s.Policy.EscalateWithin
+	if s.revision >= 20 && s.EscalatedAt != nil {
+		// How long it has waited at this level, which grows with each reminder: the same
+		// escalate_within each time read as if nobody had been told before.
+		waited = s.between(*s.EscalatedAt, now)
+	}
+	phrase := "within"
+	if s.revision >= 20 {
+		phrase = "for"
+	}
+	s.alertLadder(ev, level, fmt.Sprintf("%q is still escalated to %s (level %d): nobody has acted on it %s %s.",
+		s.Title, level, s.EscalationLevel, phrase, s.span(waited)))
 	return []Event{ev}
 }
 

@@ -269,7 +269,7 @@ func TestTransitionRefusalsInWords(t *testing.T) {
 	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
 	require.ErrorContains(t, workflows.CheckHandover(&s, handoverTo(onShift("erin", 1)), time.Time{}), "cannot hand over an action that is handover pending (")
 	workflows.ApplyCancel(&s, workflows.CancelInput{Actor: carol, Reason: "guest left"}, now)
-	require.ErrorContains(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "called"}), "cannot follow up an action that is cancelled (")
+	require.ErrorContains(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "called"}, time.Time{}), "cannot follow up an action that is cancelled (")
 }
 
 // A handover withdrawn because its action ended (cancelled, completed) says so to the recipient

@@ -167,7 +167,7 @@ func TestCustomerIsToldToWhomAndWhy(t *testing.T) {
 	require.Equal(t, "Your request has been passed to Bob Martin, who is looking after it now, so that it is looked after without delay while we are busy.",
 		told("Bob Martin", "busy", ""))
 	require.Contains(t, told("Bob Martin", "routine", "s1"), "passed to Bob Martin, who is looking after it now, as our shift changed")
-	require.Contains(t, told("Bob Martin", "let_down", ""), "after one of our systems let us down")
+	require.Contains(t, told("Bob Martin", "let_down", ""), "so that what went wrong for you is put right.")
 	require.Contains(t, told("", "quiet", ""), "passed to a colleague, who is looking after it now, so that it is seen through without delay")
 }
 

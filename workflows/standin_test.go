@@ -9,8 +9,9 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-// The check asked of the person who handed an action over, at its due time and again after, is
-// reworded for those asked in their place: they read who handed it, not "you". Other messages,
+// The check asked of the person who handed an action over, at its due time and again after, and
+// the reminder to follow up, are reworded for those asked in their place: they read who handed
+// it, not "you". Other messages,
 // and the hander's own, are left as they are. The title may hold quotes and commas.
 func TestForStandInNamesTheHander(t *testing.T) {
 	t.Parallel()
@@ -24,6 +25,19 @@ func TestForStandInNamesTheHander(t *testing.T) {
 	workflows.ApplyHandover(&s, handoverTo(toBob), now.Add(time.Minute))
 	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "on it"}, now.Add(2*time.Minute))
 	s.TakeOutbox()
+
+	// The follow-up reminder, half way to the due time, reads "which Alice Adams handed over".
+	s.Fire(workflows.DeadlineFollowUp, now.Add(time.Hour))
+	reminders := s.TakeOutbox()
+	require.Len(t, reminders, 1)
+	require.Equal(t, `Follow up with Bob Brown on "Room 12: \"no hot water\", which you handed to nobody", which you handed over.`, reminders[0].Message)
+	require.Equal(t, `Follow up with Bob Brown on "Room 12: \"no hot water\", which you handed to nobody", which Alice Adams handed over.`,
+		workflows.ForStandIn(reminders[0], "Alice Adams"))
+	// A supervisor records it in the hander's place; another agent may not.
+	followUp := workflows.FollowUpInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}, Note: "Bob is on it"}
+	require.NoError(t, workflows.CheckFollowUp(&s, followUp, now.Add(time.Hour)))
+	followUp.Actor = workflows.Actor{ID: "erin", Role: workflows.RoleAgent}
+	require.ErrorContains(t, workflows.CheckFollowUp(&s, followUp, now.Add(time.Hour)), "only alice, who handed this action over, or a supervisor follows it up")
 
 	asked := func(kind string, at time.Time) workflows.Notification {
 		t.Helper()
@@ -45,7 +59,8 @@ func TestForStandInNamesTheHander(t *testing.T) {
 		workflows.ForStandIn(again, "Alice Adams"))
 
 	for _, n := range []workflows.Notification{
-		{Kind: workflows.NotifyFollowUp, Title: due.Title, Message: due.Message}, // another kind
+		{Kind: workflows.NotifyFollowUp, Title: due.Title, Message: due.Message}, // another kind's words
+		{Kind: workflows.NotifyOutcomeAsked, Title: due.Title, Message: reminders[0].Message},
 		{Kind: workflows.NotifyCheckAsked, Title: "Other", Message: due.Message}, // another action's words
 		{Kind: workflows.NotifyCheckAsked, Title: due.Title, Message: "owned by Bob Brown, is due"},
 	} {

@@ -198,7 +198,10 @@ type State struct {
 	DueAt             time.Time `json:"due_at"`
 	EscalationLevel   int       `json:"escalation_level"`
 	EscalationReason  string    `json:"escalation_reason"`
-	PendingHandoverID string    `json:"pending_handover_id"`
+	// EscalatedAt is when the action reached its escalation level (read from revision 20 on, and
+	// only while it is escalated).
+	EscalatedAt       *time.Time `json:"escalated_at,omitempty"`
+	PendingHandoverID string     `json:"pending_handover_id"`
 	// HandedBy is who handed the action to its current owner by a handover (set on accepting it,
 	// cleared when the owner changes otherwise: a reassignment or a claim). Revision 6 on.
 	HandedBy string `json:"handed_by,omitempty"`
@@ -599,7 +602,11 @@ func (s *State) WithHander(id string) {
 // Revision 19 runs the lines of a person's text on with " / " where a sentence it writes quotes
 // it (a shift handover's request: the action's own summary, then the shift's notes), and lets the
 // full stop a reason ends with stand for the sentence's own ("on a call.. You still own it").
-const CurrentRevision = 19
+// Revision 20 says in an escalation's reminder how long the action has waited at its level ("for
+// 3 min"), where each reminder said "within" the same escalate_within; and a let-down handover's
+// default customer message says that what went wrong is put right, not that "one of our systems let
+// us down" (people and resources let customers down too).
+const CurrentRevision = 20
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000

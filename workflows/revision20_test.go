@@ -1,0 +1,68 @@
+package workflows_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/workflows"
+)
+
+// From revision 20 each reminder of an escalation at the top of the ladder says how long the
+// action has waited there, which grows with each one; revision 19 said "within" the same
+// escalate_within every time, as if nobody had been told before.
+func TestRevision20RemindersSayHowLongItHasWaited(t *testing.T) {
+	t.Parallel()
+	reminders := func(revision int) []string {
+		in := startInput("r20")
+		in.Revision = revision
+		in.Policy = workflows.Policy{CheckWithin: time.Minute, EscalateWithin: 2 * time.Minute, Clock: workflows.Clock247}
+		s, _ := workflows.NewState(in, in.DueAt.Add(-time.Minute))
+		var out []string
+		for i := 0; len(out) < 3; i++ {
+			require.Less(t, i, 20, "three reminders within 20 deadlines: %q", out)
+			at, kind := s.NextDeadline()
+			require.NotEmpty(t, kind, "a deadline is left")
+			s.Fire(kind, at)
+			for _, n := range s.TakeOutbox() {
+				if n.Kind == workflows.NotifyEscalated && strings.Contains(n.Message, "still escalated") {
+					out = append(out, n.Message)
+				}
+			}
+		}
+		return out
+	}
+	got := reminders(20)
+	require.Equal(t, []string{
+		`"Late checkout" is still escalated to manager (level 2): nobody has acted on it for 2 min.`,
+		`"Late checkout" is still escalated to manager (level 2): nobody has acted on it for 4 min.`,
+		`"Late checkout" is still escalated to manager (level 2): nobody has acted on it for 6 min.`,
+	}, got)
+	old := reminders(19)
+	require.Equal(t, old[0], old[2], "revision 19 as its histories recorded")
+	require.Contains(t, old[2], "nobody has acted on it within 2 min.")
+}
+
+// From revision 20 the customer of a let-down handover hears that what went wrong is put right;
+// revision 19 blamed "one of our systems", which the handover's situation does not say (people and
+// resources let customers down too).
+func TestRevision20LetDownCustomerMessage(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	told := func(revision int) string {
+		in := startInput("r20-let-down")
+		in.Revision = revision
+		s, _ := workflows.NewState(in, now)
+		to := onShift("bob", 1)
+		to.Name = "Bob Martin"
+		h := handoverTo(to)
+		h.Situation = "let_down"
+		workflows.ApplyHandover(&s, h, now)
+		events := workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
+		return events[len(events)-1].Data["message"].(string)
+	}
+	require.Equal(t, "Your request has been passed to Bob Martin, who is looking after it now, so that what went wrong for you is put right.", told(20))
+	require.Contains(t, told(19), "after one of our systems let us down", "revision 19 keeps its words")
+}
