@@ -30,6 +30,9 @@ type shiftRequest struct {
 	// ActionNotes are notes of each action's own, by its ID (left out of the request's hash when
 	// not sent).
 	ActionNotes map[string]*shiftNotesRequest `json:"action_notes,omitempty" binding:"max=1000,dive"`
+	// EndShift takes the outgoing person off shift once the shift handover has started (left out
+	// of the request's hash when false, as requests before it were).
+	EndShift bool `json:"end_shift,omitempty"`
 }
 
 // shiftNotesRequest is one action's own notes in a shift handover: those of a handover, but for
@@ -121,7 +124,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00shift\x00"+key)).String()
 		// A retry answers with the shift handover the key started, as it stands, not a new plan.
 		if status, body, found, err := s.startedShift(c, id, hash); found || err != nil {
-			return status, body, err
+			return status, s.endShiftAsked(c, req, from, body), err
 		}
 	}
 	var fixed *workflows.Recipient
@@ -304,13 +307,43 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		if !found && err == nil {
 			err = fmt.Errorf("shift handover %s was started but cannot be read", id)
 		}
-		return status, body, err
+		return status, s.endShiftAsked(c, req, from, body), err
 	}
 	if err != nil {
 		return 0, nil, err
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
-	return http.StatusAccepted, renderShift(in.Progress()), nil
+	return http.StatusAccepted, s.endShiftAsked(c, req, from, renderShift(in.Progress())), nil
+}
+
+// endShiftAsked takes the outgoing person off shift when the request asks it (end_shift), once
+// their shift handover has started (a retry too, for one cut short before it), as POST
+// /shifts/end or PATCH /staff would for the caller: whoever may start their shift handover may
+// take them off shift. The answer says how they stand (from_on_shift); one the read model could
+// not take is logged and answered as still on shift, since the shift handover has started either
+// way.
+func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Staff, body any) any {
+	out, ok := body.(shiftJSON)
+	if !ok || !req.EndShift {
+		return body
+	}
+	ctx, caller := c.Request.Context(), principal(c)
+	var err error
+	if caller.ID == from.ID {
+		_, err = s.Store.SetOnShift(ctx, from.ID, false)
+	} else {
+		off := from
+		off.OnShift = false
+		err = s.Store.UpdateStaff(ctx, caller.ID, off, []string{"on_shift"}, false)
+	}
+	onShift := err != nil
+	if err != nil {
+		s.Log.WarnContext(ctx, "a shift handover started, but its outgoing person could not be taken off shift", "shift_handover_id", out.ID, "staff_id", from.ID, "error", err)
+	} else {
+		s.ui.names.forget() // the pages say who is off shift
+	}
+	out.FromOnShift = &onShift
+	return out
 }
 
 // strandedHandovers are the actions whose pending handover waits for someone who can no longer
@@ -397,6 +430,9 @@ type shiftJSON struct {
 	Items     []shiftItemJSON `json:"items"`
 	Done      bool            `json:"done"`
 	StartedAt time.Time       `json:"started_at"`
+	// FromOnShift says, in the answer to a start that asked end_shift, whether the outgoing
+	// person is still on shift (false: taken off it).
+	FromOnShift *bool `json:"from_on_shift,omitempty"`
 }
 
 type shiftItemJSON struct {

@@ -127,3 +127,13 @@ func TestChangedWhileOpen(t *testing.T) {
 	require.Zero(t, res.Current)
 	require.Equal(t, "The action changed while this page was open. Look at it again below, and send the form again if it still holds.", res.message())
 }
+
+// After a shift handover whose form asked to end the shift, the confirmation says how the outgoing
+// person stands, and where to end it when it could not be written: the shift handover has started
+// either way.
+func TestShiftEndedWords(t *testing.T) {
+	require.Equal(t, "Your shift has ended: nothing new is routed or handed over to you.", shiftEndedWords(false, true, "Alice Adams"))
+	require.Equal(t, "Alice Adams is off shift: nothing new is routed or handed over to them.", shiftEndedWords(false, false, "Alice Adams"))
+	require.Equal(t, "You are still on shift: it could not be ended just now; end it from your inbox.", shiftEndedWords(true, true, "Alice Adams"))
+	require.Equal(t, "Alice Adams is still on shift: it could not be ended just now; take them off shift from the board's team table.", shiftEndedWords(true, false, "Alice Adams"))
+}

@@ -1542,6 +1542,9 @@ func (s *server) uiStartShift(c *gin.Context) {
 	if own := shiftActionNotes(f); len(own) > 0 {
 		body["action_notes"] = own
 	}
+	if f.Get("end_shift") == "true" {
+		body["end_shift"] = true
+	}
 	res := s.call(c, http.MethodPost, "/api/v1/shift-handovers", body, f.Get("idem"))
 	if !res.ok() {
 		if f.Get("back") == "inbox" {
@@ -1555,31 +1558,32 @@ func (s *server) uiStartShift(c *gin.Context) {
 		return
 	}
 	var p workflows.ShiftProgress
-	if err := res.decode(&p); err != nil {
+	var ended struct {
+		FromOnShift *bool `json:"from_on_shift"`
+	}
+	if err := errors.Join(res.decode(&p), res.decode(&ended)); err != nil {
 		s.uiError(c, http.StatusInternalServerError, "The shift handover started but its answer could not be read.")
 		return
 	}
 	done := shiftStarted(p)
-	if f.Get("end_shift") == "true" {
-		done += " " + s.endShiftOf(c, p.FromID)
+	if ended.FromOnShift != nil {
+		done += " " + shiftEndedWords(*ended.FromOnShift, p.FromID == principal(c).ID, cmp.Or(s.who(c)(p.FromID), p.FromID))
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/shift-handovers/"+url.PathEscape(p.ID))
 }
 
-// endShiftOf takes the outgoing person of a shift handover off shift, as the form asked (their
-// own shift ended, or a supervisor's switch), and says what came of it: the shift handover has
-// started either way.
-func (s *server) endShiftOf(c *gin.Context, fromID string) string {
-	if fromID == principal(c).ID {
-		if res := s.call(c, http.MethodPost, "/api/v1/shifts/end", map[string]any{}, ""); !res.ok() {
-			return "You are still on shift: " + res.message()
-		}
+// shiftEndedWords says how the outgoing person of a shift handover stands after the form asked
+// to take them off shift (their own shift ended, or a supervisor's switch): the shift handover
+// has started either way.
+func shiftEndedWords(onShift, mine bool, name string) string {
+	switch {
+	case onShift && mine:
+		return "You are still on shift: it could not be ended just now; end it from your inbox."
+	case onShift:
+		return name + " is still on shift: it could not be ended just now; take them off shift from the board's team table."
+	case mine:
 		return "Your shift has ended: nothing new is routed or handed over to you."
-	}
-	name := cmp.Or(s.who(c)(fromID), fromID)
-	if res := s.call(c, http.MethodPatch, "/api/v1/staff/"+url.PathEscape(fromID), map[string]any{"on_shift": false}, ""); !res.ok() {
-		return name + " is still on shift: " + res.message()
 	}
 	return name + " is off shift: nothing new is routed or handed over to them."
 }

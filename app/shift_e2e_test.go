@@ -535,6 +535,44 @@ func testShiftSentTwice(t *testing.T, st *app.Stack) {
 	require.Len(t, handovers.Handovers, 1, "handed over once")
 }
 
+// end_shift takes the outgoing person off shift once their shift handover has started, whether a
+// supervisor starts it or they do themselves, and the answer says so (from_on_shift); without it
+// they stay on shift and the answer has no such field.
+func testShiftEndsTheOutgoingShift(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	onShift := func(id string) bool {
+		var person struct {
+			OnShift bool `json:"on_shift"`
+		}
+		require.Equal(t, http.StatusOK, as(t, st, "root").call("GET", "/api/v1/staff/"+id, nil, &person))
+		return person.OnShift
+	}
+	var started struct {
+		ID          string `json:"id"`
+		FromOnShift *bool  `json:"from_on_shift"`
+	}
+	createOwned(t, out, outID, 1)
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "to_id": inID, "notes": "Stays on for the night audit.", "situation": "routine"}, &started))
+	require.Nil(t, started.FromOnShift, "not asked: not said")
+	require.True(t, onShift(outID))
+
+	createOwned(t, out, outID, 1)
+	started.FromOnShift = nil
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "to_id": inID, "notes": "Went home ill.", "situation": "let_down", "end_shift": true}, &started))
+	require.NotNil(t, started.FromOnShift)
+	require.False(t, *started.FromOnShift, "taken off shift by their supervisor")
+	require.False(t, onShift(outID))
+
+	// The incoming person, on shift, hands over their own shift and ends it.
+	createOwned(t, in, inID, 1)
+	require.True(t, onShift(inID))
+	started.FromOnShift = nil
+	require.Equal(t, http.StatusAccepted, in.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": inID, "notes": "Off home.", "situation": "routine", "end_shift": true}, &started))
+	require.NotNil(t, started.FromOnShift)
+	require.False(t, *started.FromOnShift)
+	require.False(t, onShift(inID))
+}
+
 // A second shift handover of the same person started straight after the first, before the read
 // model shows the first one's handovers, plans actions the first is handing over. Whichever of the
 // two makes an action's handover first has it; the other says so by naming it, and neither tells
