@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -196,6 +197,8 @@ func TestNoPageHereForABrowser(t *testing.T) {
 		req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 		require.NoError(t, err)
 		req.Header.Set("Accept", accept)
+		// A confirmation a form left for the page its redirect leads to.
+		req.AddCookie(&http.Cookie{Name: doneCookie, Value: base64.RawURLEncoding.EncodeToString([]byte("Handed over to Bob Brown."))})
 		resp, err := srv.Client().Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()
@@ -211,6 +214,8 @@ func TestNoPageHereForABrowser(t *testing.T) {
 	require.Contains(t, page, `<a href="/inbox">`, "a way on")
 	require.Contains(t, resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'", "sent as every page is")
 	require.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+	require.NotContains(t, page, "Handed over to Bob Brown.")
+	require.Empty(t, resp.Header.Values("Set-Cookie"), "the confirmation is left for the page it was meant for")
 	for path, accept := range map[string]string{"/changes": "application/json", "/api/v1/nothing": browser} {
 		resp, body := get(path, accept)
 		require.Equal(t, http.StatusNotFound, resp.StatusCode, path)

@@ -190,8 +190,11 @@ func newEngine(d Deps) *gin.Engine {
 	r.NoRoute(func(c *gin.Context) {
 		if !strings.HasPrefix(c.Request.URL.Path, "/api/") && strings.Contains(c.GetHeader("Accept"), "text/html") {
 			// A browser at an address with no page (a mistyped or an old bookmark) is answered with
-			// a page, not the API's problem document.
+			// a page, not the API's problem document; it leaves a confirmation a form left for the
+			// page its redirect leads to (a request of the browser's own at a stray address
+			// comes between them).
 			setUIHeaders(c)
+			c.Set(keepDoneKey, true)
 			s.uiError(c, http.StatusNotFound, "There is no page at this address. Start from your inbox.")
 			return
 		}

@@ -809,7 +809,7 @@ func (s *server) render(c *gin.Context, status int, page string, data gin.H) {
 			data["SentFrom"] = from.RequestURI()
 		}
 	}
-	if c.Request.Method == http.MethodGet && c.GetHeader("HX-Request") == "" {
+	if c.Request.Method == http.MethodGet && c.GetHeader("HX-Request") == "" && !c.GetBool(keepDoneKey) {
 		// A page the browser was sent to after a form (not a live redraw) says what the form did.
 		data["Done"] = s.takeDone(c)
 	}
@@ -840,6 +840,10 @@ const doneCookie = "handover_done"
 func (s *server) setDone(c *gin.Context, message string) {
 	s.setOnce(c, doneCookie, "/", []byte(message), 60)
 }
+
+// keepDoneKey marks a request whose page leaves the sentence a form left for another (the page
+// for an address with no page).
+const keepDoneKey = "handover.keep_done"
 
 // takeDone reads the sentence a form left for this page, if any, and forgets it.
 func (s *server) takeDone(c *gin.Context) string {
