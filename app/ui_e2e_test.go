@@ -597,7 +597,8 @@ func webShiftTakesOffShift(t *testing.T, st *app.Stack) {
 	w := newWebClient(t, st.URL)
 	csrf := w.signIn(sup.token)
 	_, page := w.do(http.MethodGet, "/board", nil)
-	require.Contains(t, page, `<input type="checkbox" id="sh-end-shift" name="end_shift" value="true" checked> Take the outgoing person off shift too`)
+	require.Contains(t, page, `<input type="checkbox" id="sh-end-shift" name="end_shift" value="true" checked aria-describedby="sh-last-supervisor"> Take the outgoing person off shift too`,
+		"the team's only supervisor on shift is told of, as one who could be the outgoing person")
 	resp, _ := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"},
 		"notes": {"Went home ill."}, "end_shift": {"true"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
