@@ -682,18 +682,25 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 		}
 		data["OpenHours"], data["DeskZone"] = openHours(cal), deskZone(cal)
 	} else {
-		// The team chosen in the form decides the desk's zone: each choice carries its own.
-		zones := map[string]string{}
+		// The team chosen in the form decides the desk's zone and the opening hours due times
+		// count: each choice carries its own, and the hint names those of the team chosen.
+		zones, hours := map[string]string{}, map[string]string{}
+		chosen := form.Get("team_id")
 		if teams, ok := data["Teams"].([]teamView); ok {
+			if chosen == "" && len(teams) > 0 {
+				chosen = teams[0].ID // the choice a browser shows first
+			}
 			for _, t := range teams {
 				// A team without a calendar has no zone (nor does one whose calendar cannot be read
 				// now: the hint then says less).
-				if row, err := s.Store.GetCalendar(c.Request.Context(), t.ID); err == nil {
+				if cal, row, err := s.teamCalendar(c.Request.Context(), t.ID); err == nil && row != nil {
 					zones[t.ID] = row.TimeZone
+					hours[t.ID] = openHours(renderCalendar(t.ID, cal, row))
 				}
 			}
 		}
-		data["TeamZones"] = zones
+		data["TeamZones"], data["TeamHours"] = zones, hours
+		data["OpenHours"] = hours[chosen]
 	}
 	if problem != nil {
 		data["Error"] = problem.message()

@@ -1044,6 +1044,17 @@ func deskTimeShown(t *testing.T, st *app.Stack, tokyo, dave *browser) {
 	require.NoError(t, err)
 	dave.do(chromedp.Navigate(st.URL+"/board"), chromedp.WaitReady(chromedp.CSS(`input[data-due-at]`)))
 	dave.waitContains(".card .desk-note", "The desk keeps Europe/London time: the time you type is yours (America/New_York).")
+	// His New action form chooses the team: the hint names the opening hours of the team chosen.
+	root := as(t, st, "root")
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/teams", map[string]any{"id": "night", "name": "Night desk"}, nil))
+	require.Equal(t, http.StatusOK, root.call(http.MethodPut, "/api/v1/teams/night/calendar",
+		map[string]any{"time_zone": "Europe/Paris", "hours": []map[string]any{{"day": "mon", "open": "22:00", "close": "24:00"}}}, nil))
+	dave.do(chromedp.Navigate(st.URL+"/actions/new"), chromedp.WaitVisible(chromedp.CSS(`#team_id`)))
+	dave.waitContains("#due-hours", "(Europe/London)")
+	dave.do(chromedp.SetValue(chromedp.CSS(`#team_id`), "night"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('team_id').dispatchEvent(new Event('change', { bubbles: true }))`))
+	dave.waitText("#due-hours", "Counted in the team's opening hours, mon 22:00-24:00 (Europe/Paris), unless the category's policy runs around the clock.")
+	dave.waitText("#due_at_local-desk", "The desk keeps Europe/Paris time: the time you type is yours (America/New_York).")
 	// In London itself, nothing to say.
 	_, err = chromedp.Call(tokyo.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Europe/London"})
 	require.NoError(t, err)

@@ -604,13 +604,24 @@
       note.hidden = words === "";
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { zoneNotes(); deskNotes(); });
-  document.addEventListener("htmx:afterSettle", function () { zoneNotes(); deskNotes(); });
+  // The opening hours a due time counts, where the form chooses the team: those of the team
+  // chosen (the page names those of the team it was drawn with).
+  function hoursNotes() {
+    document.querySelectorAll("[data-hours-from]").forEach(function (el) {
+      var select = document.getElementById(el.getAttribute("data-hours-from"));
+      var option = select && select.options[select.selectedIndex];
+      var hours = (option && option.getAttribute("data-hours")) || "";
+      var words = hours ? " Counted in the team's opening hours, " + hours + ", unless the category's policy runs around the clock." : "";
+      if (el.textContent !== words) { el.textContent = words; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { zoneNotes(); deskNotes(); hoursNotes(); });
+  document.addEventListener("htmx:afterSettle", function () { zoneNotes(); deskNotes(); hoursNotes(); });
   document.addEventListener("input", function (e) {
     if (e.target.matches && e.target.matches("input[data-due-at]")) { deskNotes(); }
   });
   document.addEventListener("change", function (e) {
-    if (e.target.matches && e.target.matches("input[data-due-at], select")) { deskNotes(); }
+    if (e.target.matches && e.target.matches("input[data-due-at], select")) { deskNotes(); hoursNotes(); }
   });
   document.addEventListener("submit", function (ev) {
     ev.target.querySelectorAll("input[data-due-at]").forEach(function (el) {
