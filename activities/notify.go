@@ -418,14 +418,18 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	if role == "" && (n.Kind == workflows.NotifyCheckAsked || n.Kind == workflows.NotifyFollowUp) {
 		// The person who handed the action over is asked to check it; one who is off shift, has
 		// left its team or been deactivated since cannot, and the team's supervisors are asked
-		// instead. Their reminders to follow up go to the supervisors once they have left the
-		// team or been deactivated (off shift, they find them when they are back).
+		// instead. Their reminders to follow up go to the supervisors, not to them, once they have
+		// left the team or been deactivated (off shift, they find them when they are back).
 		var err error
 		if who, err = a.firstGone(ctx, n.To, n.TeamID, n.Kind == workflows.NotifyCheckAsked); err != nil {
 			return nil, nil, err
 		}
 		if who != "" {
 			role = workflows.RoleSupervisor
+		}
+		if who != "" && n.Kind == workflows.NotifyFollowUp {
+			// Gone from the team, the hander can no longer see the action, let alone follow it up.
+			recipients = nil
 		}
 	}
 	passed := n.Message // what those it passes to read, before why
@@ -436,7 +440,7 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		passed = workflows.ForStandIn(n, who)
 		why = fmt.Sprintf(" (It comes to you because %s is off shift or no longer in the team: check it in their place.)", who)
 		if n.Kind == workflows.NotifyFollowUp {
-			why = fmt.Sprintf(" (It comes to you because %s is no longer in the team: follow it up in their place, or the reminders go on until the due time.)", who)
+			why = fmt.Sprintf(" (It comes to you because %s has left the team or been deactivated: follow it up in their place, or the reminders go on until the due time.)", who)
 		}
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the

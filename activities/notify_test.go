@@ -293,8 +293,8 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 }
 
 // A reminder to follow up stays with a hander who is off shift (they find it when back), and goes
-// to the team's supervisors, in words written for them, once the hander has left the team or been
-// deactivated: a supervisor may record the follow-up in their place.
+// to the team's supervisors instead, in words written for them, once the hander has left the team
+// or been deactivated: a supervisor may record the follow-up in their place.
 func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -333,12 +333,12 @@ func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	moved.TeamID = &other
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", moved, []string{"team_id"}, false))
 	theirs := `Follow up with Bob on "Noise complaint 301", which Sam handed over.` +
-		" (It comes to you because Sam is no longer in the team: follow it up in their place, or the reminders go on until the due time.)"
-	require.Equal(t, map[string]string{"sam": mine, "carol": theirs}, remind(3), "moved away: the supervisors too")
+		" (It comes to you because Sam has left the team or been deactivated: follow it up in their place, or the reminders go on until the due time.)"
+	require.Equal(t, map[string]string{"carol": theirs}, remind(3), "moved away: the supervisors instead")
 	gone := sam
 	gone.Active = false
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"team_id", "active"}, false))
-	require.Equal(t, map[string]string{"sam": mine, "carol": theirs}, remind(4), "deactivated: the supervisors too")
+	require.Equal(t, map[string]string{"carol": theirs}, remind(4), "deactivated: the supervisors instead")
 }
 
 // An alert meant for a team's supervisors, in a team with none active, reaches the managers and

@@ -76,3 +76,39 @@ func TestProjectionLagIsObserved(t *testing.T) {
 	require.Equal(t, uint64(1), h.GetSampleCount())
 	require.InDelta(t, 90, h.GetSampleSum(), 0.001)
 }
+
+// A follow-up reminder of a hander who has been deactivated goes to the team's supervisors, but
+// not to one of them who owns the action: they would be asked to follow up with themselves.
+func TestFollowUpOfAHanderGoneSkipsTheSupervisorWhoOwnsIt(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "gil", Name: "Gil Gone", Role: "agent", TeamID: &team, Authority: 1, Active: false},
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Authority: 3, Active: true, OnShift: true},
+		models.Staff{ID: "sam", Name: "Sam Stone", Role: "supervisor", TeamID: &team, Authority: 3, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	gil := workflows.Actor{ID: "gil", Role: workflows.RoleAgent}
+	s, _ := workflows.NewState(workflows.StartInput{
+		ActionID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "gil",
+		TeamID: team, DueAt: now.Add(2 * time.Hour), CreatedBy: gil, Revision: workflows.CurrentRevision,
+	}, now)
+	workflows.ApplyHandover(&s, workflows.HandoverInput{Actor: gil, Reason: "going home", Method: "written", Situation: "routine",
+		To:    workflows.Recipient{ID: "carol", Name: "Carol Clark", Role: workflows.RoleSupervisor, TeamID: team, Authority: 3, OnShift: true, Active: true},
+		Notes: workflows.HandoverNotes{Summary: "2pm checkout"}}, now)
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}, Summary: "mine"}, now)
+	s.TakeOutbox()
+	events := s.Fire(workflows.DeadlineFollowUp, now.Add(time.Hour))
+	out := s.TakeOutbox()
+	require.Len(t, out, 1)
+	require.Equal(t, workflows.NotifyFollowUp, out[0].Kind)
+
+	acts := &activities.Activities{Store: store}
+	_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events, Notifications: out})
+	require.NoError(t, err)
+	for who, n := range map[string]int{"sam": 1, "carol": 0, "gil": 0} {
+		told, err := store.ListNotifications(ctx, who, 10)
+		require.NoError(t, err)
+		require.Len(t, told, n, who)
+	}
+}

@@ -698,15 +698,52 @@ func (r *followUpRequest) checkFields() []FieldError {
 
 // followUp records the hander's follow-up with the owner, ending their reminders or setting the next.
 func (s *server) followUp(c *gin.Context) {
-	command(s, workflows.UpdateFollowUp, http.StatusOK, func(c *gin.Context, _ models.Action, req followUpRequest) (any, error) {
+	command(s, workflows.UpdateFollowUp, http.StatusOK, func(c *gin.Context, a models.Action, req followUpRequest) (any, error) {
 		again, err := parseWithin("again_in", req.AgainIn)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.followUpInPlace(c.Request.Context(), principal(c), a); err != nil {
 			return nil, err
 		}
 		// One that would come at or after the due time is refused by the workflow, on the
 		// action's clock (CheckFollowUp).
 		return workflows.FollowUpInput{Actor: actorOf(principal(c)), Note: req.Note, AgainIn: again}, nil
 	})(c)
+}
+
+// followUpInPlace refuses a follow-up by someone other than the hander while the hander can
+// make it: the workflow lets a supervisor or manager record it, for the hander who has left the
+// team or been deactivated, whose reminders come to the supervisors. Nobody follows up with
+// themselves: the owner is refused.
+func (s *server) followUpInPlace(ctx context.Context, me models.Staff, a models.Action) error {
+	if a.HanderID == "" || me.ID == a.HanderID || !workflows.Role(me.Role).SupervisorOrAbove() {
+		return nil // the hander's own, or the workflow's refusal for anyone else
+	}
+	if me.ID == a.OwnerID {
+		return errorf(kindForbidden, "you own this action: its follow-up is asked of the person who handed it over, with you")
+	}
+	hander, gone, err := s.handerGone(ctx, a)
+	if err != nil {
+		return err
+	}
+	if !gone {
+		return errorf(kindForbidden, "%s, who handed this action over, is still in the team and follows it up: a supervisor records it in their place once they have left the team or been deactivated", cmp.Or(hander.Name, a.HanderID))
+	}
+	return nil
+}
+
+// handerGone reports whether the person who handed the action over has left its team or been
+// deactivated (off shift, they are still its hander), with their record when there is one.
+func (s *server) handerGone(ctx context.Context, a models.Action) (models.Staff, bool, error) {
+	st, err := s.Store.GetStaff(ctx, a.HanderID)
+	if errors.Is(err, models.ErrNotFound) {
+		return st, true, nil
+	}
+	if err != nil {
+		return st, false, err
+	}
+	return st, !st.Active || teamOf(st) != a.TeamID, nil
 }
 
 type completeRequest struct {

@@ -894,6 +894,10 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		state := stateFromRow(row)
 		me := principal(c)
 		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
+		if slices.Contains(commands, workflows.UpdateFollowUp) && s.followUpInPlace(c.Request.Context(), me, row) != nil {
+			// A supervisor records a follow-up only in the place of a hander gone.
+			commands = slices.DeleteFunc(commands, func(cmd string) bool { return cmd == workflows.UpdateFollowUp })
+		}
 		if slices.Contains(commands, workflows.UpdateAccept) {
 			acceptBlocked = acceptBlockedFor(&state, me)
 			offShift = acceptBlocked != "" && !me.OnShift
@@ -1273,7 +1277,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 	case workflows.UpdateFollowUp:
 		if f := a.FollowUp; f != nil && f.HanderID != me {
 			// A supervisor's, in the hander's place.
-			return fmt.Sprintf("Follow-up recorded: %s is reminded again %s (%s).", who(f.HanderID), humanDuration(f.DueAt.Sub(now)), f.DueAt.UTC().Format(time.RFC3339))
+			return fmt.Sprintf("Follow-up recorded in %s's place: the next reminder comes %s (%s).", who(f.HanderID), humanDuration(f.DueAt.Sub(now)), f.DueAt.UTC().Format(time.RFC3339))
 		} else if f != nil {
 			return fmt.Sprintf("Follow-up recorded: you will be reminded again %s (%s).", humanDuration(f.DueAt.Sub(now)), f.DueAt.UTC().Format(time.RFC3339))
 		}

@@ -122,6 +122,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("withdraw_a_handover", func(t *testing.T) { webWithdraw(t, st) })
 			t.Run("due_at_a_time", func(t *testing.T) { webDueAt(t, st) })
 			t.Run("follow_up_recorded", func(t *testing.T) { webFollowUp(t, st) })
+			t.Run("follow_up_in_the_handers_place", func(t *testing.T) { webFollowUpInPlace(t, st) })
 			t.Run("routed_handover", func(t *testing.T) { webRoutedHandover(t, st) })
 			t.Run("text_fields_bounded", func(t *testing.T) { webTextFieldsBounded(t, st) })
 			t.Run("board_of_an_empty_team", func(t *testing.T) { webEmptyTeamBoard(t, st) })
@@ -1691,19 +1692,10 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, "(request)")
 	require.NotContains(t, page, "(timer)")
 	require.Regexp(t, `your follow-up is due from <time datetime="[^"]+Z">`, page)
-
-	// A supervisor may record it in the hander's place (a hander who has left the team has their
-	// reminders passed to the supervisors), and is told who is reminded next.
-	sup := signedIn(t, st, "demo-carol")
-	_, supPage := sup.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Regexp(t, `Alice Adams handed this action over; their follow-up is due from <time datetime="[^"]+Z">`, supPage)
-	require.Contains(t, supPage, `<label for="fu-again">Remind them again in (optional)</label>`)
-	resp, supPage := sup.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, supPage)}, "note": {"bob is waiting on housekeeping"}, "again_in": {"1h"}})
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode, supPage)
-	_, supPage = sup.do(http.MethodGet, resp.Header.Get("Location"), nil)
-	require.Regexp(t, `Follow-up recorded: Alice Adams is reminded again in (59m|1h)`, supPage)
-
-	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {" "}})
+	// A supervisor does not record it while Alice is in the team.
+	_, supPage := signedIn(t, st, "demo-carol").do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, supPage, `id="form-follow-up"`)
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `<textarea id="fu-note" name="note" maxlength="4000" rows="2" required aria-invalid="true" aria-describedby="field-error-s\d+"> </textarea>\s*<span class="field-error" id="field-error-s\d+">`, page)
 	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {"bob has called housekeeping"}})
@@ -1712,6 +1704,43 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `Follow-up recorded: no more reminders for &#34;Late checkout for room 214&#34;.`)
 	require.NotContains(t, page, `id="form-follow-up"`)
 	require.Contains(t, page, "bob has called housekeeping", "on the timeline")
+}
+
+// The follow-up of a hander who has left the team is recorded in their place by a supervisor or
+// manager (their reminders come to the supervisors), not while they are in it, and never by the
+// owner, who would follow up with themselves.
+func webFollowUpInPlace(t *testing.T, st *app.Stack) {
+	root := as(t, st, "root")
+	gilID := modelstest.Name("gil")
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{"id": gilID, "name": "Gil Green", "role": "agent", "team_id": "frontdesk", "authority": 1}, nil))
+	token, err := st.Store.IssueToken(context.Background(), "test-admin", gilID, "test")
+	require.NoError(t, err)
+	gil := caller{t: t, base: st.URL, token: token}
+	carol, dave := as(t, st, "carol"), as(t, st, "dave")
+	var a action
+	require.Equal(t, http.StatusCreated, gil.call(http.MethodPost, "/api/v1/actions", newAction(gilID), &a))
+	require.Equal(t, http.StatusOK, gil.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(merge(handoverBody, "to_id", "carol"), "follow_up_in", "1h"), nil))
+	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I see it through"}, nil))
+
+	manager := signedIn(t, st, "demo-dave")
+	_, page := manager.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="form-follow-up"`, "Gil is in the team: the follow-up is his")
+	var p problem
+	require.Equal(t, http.StatusForbidden, dave.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/follow-up", map[string]any{"note": "fine"}, &p))
+	require.Contains(t, p.Detail, "Gil Green, who handed this action over, is still in the team and follows it up")
+
+	require.Equal(t, http.StatusOK, root.call(http.MethodPatch, "/api/v1/staff/"+gilID, map[string]any{"active": false}, nil))
+	p = problem{}
+	require.Equal(t, http.StatusForbidden, carol.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/follow-up", map[string]any{"note": "fine"}, &p), "the owner, a supervisor")
+	require.Contains(t, p.Detail, "you own this action")
+	_, page = manager.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Regexp(t, `Gil Green handed this action over; their follow-up is due from <time datetime="[^"]+Z">`, page)
+	require.Contains(t, page, `<label for="fu-again">Remind them again in (optional)</label>`)
+	resp, page := manager.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {"Carol has it in hand"}, "again_in": {"30m"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, page)
+	_, page = manager.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Regexp(t, `Follow-up recorded in Gil Green&#39;s place: the next reminder comes in (29m|30m)`, page)
+	require.Contains(t, page, "Carol has it in hand", "on the timeline")
 }
 
 // The handover form offers "whoever can take it now": sent as a routed handover, it goes to a
