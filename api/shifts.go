@@ -124,7 +124,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		id = uuid.NewSHA1(idempotencyNamespace, []byte(caller.ID+"\x00shift\x00"+key)).String()
 		// A retry answers with the shift handover the key started, as it stands, not a new plan.
 		if status, body, found, err := s.startedShift(c, id, hash); found || err != nil {
-			return status, s.endShiftAsked(c, req, from, body), err
+			return status, s.endShiftAsked(c, req, from, body, true), err
 		}
 	}
 	var fixed *workflows.Recipient
@@ -307,13 +307,13 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		if !found && err == nil {
 			err = fmt.Errorf("shift handover %s was started but cannot be read", id)
 		}
-		return status, s.endShiftAsked(c, req, from, body), err
+		return status, s.endShiftAsked(c, req, from, body, true), err
 	}
 	if err != nil {
 		return 0, nil, err
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
-	return http.StatusAccepted, s.endShiftAsked(c, req, from, renderShift(in.Progress())), nil
+	return http.StatusAccepted, s.endShiftAsked(c, req, from, renderShift(in.Progress()), false), nil
 }
 
 // endShiftAsked takes the outgoing person off shift when the request asks it (end_shift), once
@@ -321,11 +321,17 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 // /shifts/end or PATCH /staff would for the caller: whoever may start their shift handover may
 // take them off shift. The answer says how they stand (from_on_shift); one the read model could
 // not take is logged and answered as still on shift, since the shift handover has started either
-// way.
-func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Staff, body any) any {
+// way. A retry (the same key) leaves a person changed since the shift handover started (back on
+// shift, say) as they are: a request sent again days later does not end a later shift.
+func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Staff, body any, retry bool) any {
 	out, ok := body.(shiftJSON)
 	if !ok || !req.EndShift {
 		return body
+	}
+	if retry && from.ChangedAt != nil && from.ChangedAt.After(out.StartedAt) {
+		on := from.OnShift
+		out.FromOnShift = &on
+		return out
 	}
 	ctx, caller := c.Request.Context(), principal(c)
 	var err error

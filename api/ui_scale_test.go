@@ -459,6 +459,9 @@ func TestBoardSaysACommandWithdrawsTheHandover(t *testing.T) {
 	require.Contains(t, managers, `id="shift-of-sue" data-confirm="Sue is the only supervisor of the team on shift: until one is back, its checks and escalations for the supervisors go to the managers too. Take Sue off shift?">`)
 	// So does the shift handover form, which takes its outgoing person off shift by default.
 	require.Contains(t, managers, `<p class="hint" id="sh-last-supervisor">Sue is the only supervisor of the team on shift: taken off shift as the outgoing person, the team's checks and escalations for the supervisors go to the managers too, until one is back.</p>`)
+	_, forAnn := u.get("max", "/board?team=desk&shift_from=ann")
+	require.Contains(t, forAnn, `id="sh-end-shift"`)
+	require.NotContains(t, forAnn, `id="sh-last-supervisor"`, "the form hands over Ann's shift, not Sue's")
 	// Taking Ben off shift asks first: the handover waiting for him cannot be accepted then.
 	require.Contains(t, page, `id="shift-of-ben" data-confirm="A handover waits for Ben to accept: off shift they cannot, and it expires and escalates unless withdrawn. Take Ben off shift?">`)
 }

@@ -571,6 +571,26 @@ func testShiftEndsTheOutgoingShift(t *testing.T, st *app.Stack) {
 	require.NotNil(t, started.FromOnShift)
 	require.False(t, *started.FromOnShift)
 	require.False(t, onShift(inID))
+
+	// Sent again with its key, once the person is back on shift, it leaves them on shift: a retry
+	// does not end a later shift. Sent again while they are still off, it says so.
+	require.Equal(t, http.StatusOK, out.call("POST", "/api/v1/shifts/start", map[string]any{}, nil))
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/shifts/start", map[string]any{}, nil))
+	createOwned(t, out, outID, 1)
+	key := modelstest.Name("shift")
+	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "Gone for the day.", "situation": "routine", "end_shift": true}
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &started, "Idempotency-Key", key))
+	require.False(t, onShift(outID))
+	started.FromOnShift = nil
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &started, "Idempotency-Key", key))
+	require.NotNil(t, started.FromOnShift)
+	require.False(t, *started.FromOnShift, "still off shift")
+	require.Equal(t, http.StatusOK, out.call("POST", "/api/v1/shifts/start", map[string]any{}, nil))
+	started.FromOnShift = nil
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &started, "Idempotency-Key", key))
+	require.NotNil(t, started.FromOnShift)
+	require.True(t, *started.FromOnShift, "back on shift since: left so")
+	require.True(t, onShift(outID))
 }
 
 // A second shift handover of the same person started straight after the first, before the read

@@ -179,6 +179,15 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	}
 	s.AssignBy, s.CheckBy, s.EscalateBy = move(s.AssignBy), move(s.CheckBy), move(s.EscalateBy)
 	s.CheckRemindAt = move(s.CheckRemindAt)
+	if s.Status == StatusEscalated && s.EscalatedAt != nil {
+		// An escalation's reminder says how long it has waited with its clocks running: since
+		// it escalated, or since the pause when that came first.
+		start := from
+		if s.EscalatedAt.After(start) {
+			start = *s.EscalatedAt
+		}
+		s.EscalationPaused += s.between(start, now)
+	}
 	if h := s.PendingHandover(); h != nil {
 		h.ExpiresAt = move(h.ExpiresAt)
 	}

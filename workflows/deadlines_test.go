@@ -67,6 +67,10 @@ func count(items []string, v string) int {
 func TestDueTimeAsksForCheckAndFollowUpsRepeat(t *testing.T) {
 	b := setup(t)
 	b.seedSupervisors(t)
+	// Alice, the hander, is in the team: her reminders are hers (one gone would have them go to
+	// the supervisors).
+	team := "frontdesk"
+	require.NoError(t, b.store.SaveStaff(context.Background(), models.Staff{ID: "alice", Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true}))
 	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
 	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}}
 	beforeDue := probe(119 * time.Minute)

@@ -257,7 +257,7 @@ func byHanderOrSupervisor(w *world) []string {
 
 func byHanderFollowingUp(w *world) []string {
 	if f := w.s.FollowUp; f != nil {
-		return []string{f.HanderID}
+		return []string{f.HanderID, "carol"} // a supervisor, in the place of a hander gone
 	}
 	return nil
 }

@@ -1127,7 +1127,7 @@ func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor in
 	s.EscalationLevel = max(s.EscalationLevel, min(floor, len(s.Ladder)))
 	s.Status = StatusEscalated
 	s.EscalationReason = reason
-	s.EscalatedAt = stampPtr(now)
+	s.EscalatedAt, s.EscalationPaused = stampPtr(now), 0
 	s.clearDeadlines()
 	if s.revision >= 5 {
 		// The hander cannot check an escalated action: what happens next is the ladder's.
@@ -1172,7 +1172,7 @@ func (s *State) remindEscalated(now time.Time) []Event {
 	if s.revision >= 20 && s.EscalatedAt != nil {
 		// How long it has waited at this level, which grows with each reminder: the same
 		// escalate_within each time read as if nobody had been told before.
-		waited = s.between(*s.EscalatedAt, now)
+		waited = max(s.between(*s.EscalatedAt, now)-s.EscalationPaused, 0)
 	}
 	phrase := "within"
 	if s.revision >= 20 {

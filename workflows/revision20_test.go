@@ -45,6 +45,37 @@ func TestRevision20RemindersSayHowLongItHasWaited(t *testing.T) {
 	require.Contains(t, old[2], "nobody has acted on it within 2 min.")
 }
 
+// The time an escalated action stood paused is not time it waited: its clocks stood still. Paused
+// a minute after reaching the top of the ladder for 3 hours, its next reminder, 2 minutes of its
+// time after the escalation, says 2 minutes.
+func TestRevision20ReminderLeavesOutThePause(t *testing.T) {
+	t.Parallel()
+	in := startInput("r20-paused")
+	in.Policy = workflows.Policy{CheckWithin: time.Minute, EscalateWithin: 2 * time.Minute, Clock: workflows.Clock247}
+	s, _ := workflows.NewState(in, in.DueAt.Add(-time.Minute))
+	var at time.Time
+	for i := 0; s.Status != workflows.StatusEscalated || s.EscalationLevel < 2; i++ {
+		require.Less(t, i, 10)
+		var kind string
+		at, kind = s.NextDeadline()
+		s.Fire(kind, at)
+	}
+	s.TakeOutbox()
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "guest calls back at 3"}, at.Add(time.Minute))
+	workflows.ApplyResume(&s, workflows.ResumeInput{Actor: alice, Reason: "guest called"}, at.Add(3*time.Hour+time.Minute))
+	next, kind := s.NextDeadline()
+	require.Equal(t, at.Add(3*time.Hour+2*time.Minute), next, "the reminder moved on with the pause")
+	s.Fire(kind, next)
+	var reminders []string
+	for _, n := range s.TakeOutbox() {
+		if strings.Contains(n.Message, "still escalated") {
+			reminders = append(reminders, n.Message)
+		}
+	}
+	require.NotEmpty(t, reminders)
+	require.Contains(t, reminders[0], "nobody has acted on it for 2 min.")
+}
+
 // From revision 20 the customer of a let-down handover hears that what went wrong is put right;
 // revision 19 blamed "one of our systems", which the handover's situation does not say (people and
 // resources let customers down too).

@@ -198,10 +198,12 @@ type State struct {
 	DueAt             time.Time `json:"due_at"`
 	EscalationLevel   int       `json:"escalation_level"`
 	EscalationReason  string    `json:"escalation_reason"`
-	// EscalatedAt is when the action reached its escalation level (read from revision 20 on, and
-	// only while it is escalated).
-	EscalatedAt       *time.Time `json:"escalated_at,omitempty"`
-	PendingHandoverID string     `json:"pending_handover_id"`
+	// EscalatedAt is when the action reached its escalation level, and EscalationPaused how much of
+	// the action's time since then it has been paused (its clocks standing still): read from
+	// revision 20 on, and only while it is escalated.
+	EscalatedAt       *time.Time    `json:"escalated_at,omitempty"`
+	EscalationPaused  time.Duration `json:"escalation_paused,omitempty"`
+	PendingHandoverID string        `json:"pending_handover_id"`
 	// HandedBy is who handed the action to its current owner by a handover (set on accepting it,
 	// cleared when the owner changes otherwise: a reassignment or a claim). Revision 6 on.
 	HandedBy string `json:"handed_by,omitempty"`
