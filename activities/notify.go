@@ -415,13 +415,15 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	recipients := slices.Clone(n.To)
 	role := n.ToRole
 	who := "" // the hander gone, whose check the supervisors are asked for
-	if role == "" && (n.Kind == workflows.NotifyCheckAsked || n.Kind == workflows.NotifyFollowUp) {
+	if role == "" && (n.Kind == workflows.NotifyCheckAsked || n.Kind == workflows.NotifyFollowUp || n.Kind == workflows.NotifyHandoverDeclined) {
 		// The person who handed the action over is asked to check it; one who is off shift, has
 		// left its team or been deactivated since cannot, and the team's supervisors are asked
 		// instead. Their reminders to follow up go to the supervisors, not to them, once they have
-		// left the team or been deactivated (off shift, they find them when they are back).
+		// left the team or been deactivated (off shift, they find them when they are back). A
+		// handover declined comes back to an owner who may have gone home meanwhile: the
+		// supervisors hear of it too, so that someone at work sees the action taken on.
 		var err error
-		if who, err = a.firstGone(ctx, n.To, n.TeamID, n.Kind == workflows.NotifyCheckAsked); err != nil {
+		if who, err = a.firstGone(ctx, n.To, n.TeamID, n.Kind != workflows.NotifyFollowUp); err != nil {
 			return nil, nil, err
 		}
 		if who != "" {
@@ -439,8 +441,11 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		// and why it is theirs.
 		passed = workflows.ForStandIn(n, who)
 		why = fmt.Sprintf(" (It comes to you because %s is off shift or no longer in the team: check it in their place.)", who)
-		if n.Kind == workflows.NotifyFollowUp {
+		switch n.Kind {
+		case workflows.NotifyFollowUp:
 			why = fmt.Sprintf(" (It comes to you because %s has left the team or been deactivated: follow it up in their place, or the reminders go on until the due time.)", who)
+		case workflows.NotifyHandoverDeclined:
+			why = fmt.Sprintf(" (It comes to you because %s is off shift or no longer in the team: see that someone takes it on.)", who)
 		}
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the

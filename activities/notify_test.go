@@ -341,6 +341,49 @@ func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	require.Equal(t, map[string]string{"carol": theirs}, remind(4), "deactivated: the supervisors instead")
 }
 
+// A handover declined goes back to its owner; one who is off shift meanwhile (or gone from the
+// team) would leave it with nobody at work, so the team's supervisors are told too, in words that
+// name the owner. An owner at work is told alone.
+func TestDeclineToAnOwnerOffShiftTellsTheSupervisors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	team := "frontdesk"
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+	sam := models.Staff{ID: "sam", Name: "Sam", Role: "agent", TeamID: &team, Authority: 1, OnShift: true, Active: true}
+	require.NoError(t, store.SaveStaff(ctx, sam))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
+	acts := &activities.Activities{Store: store}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	decline := func(seq int64) map[string]string {
+		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyHandoverDeclined, Event: "handover_declined", To: []string{"sam"}, TeamID: team,
+			ActorID: "bob", Cause: "request", Title: "Noise complaint 301", Message: `Bob declined "Noise complaint 301": on a break. You still own it.`,
+			At: time.Date(2026, 12, 5, 20, 0, 0, 0, time.UTC)}
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+		told := map[string]string{}
+		for _, who := range []string{"sam", "carol"} {
+			got, err := store.ListNotifications(ctx, who, 10)
+			require.NoError(t, err)
+			for _, r := range got {
+				if r.Seq == seq {
+					told[who] = r.Message
+				}
+			}
+		}
+		return told
+	}
+	mine := `Bob declined "Noise complaint 301": on a break. You still own it.`
+	require.Equal(t, map[string]string{"sam": mine}, decline(2), "at work, the owner alone")
+	away := sam
+	away.OnShift = false
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", away, []string{"on_shift"}, false))
+	require.Equal(t, map[string]string{"sam": mine, "carol": `Bob declined "Noise complaint 301": on a break. Sam still owns it.` +
+		" (It comes to you because Sam is off shift or no longer in the team: see that someone takes it on.)"}, decline(3), "off shift: the supervisors too")
+}
+
 // An alert meant for a team's supervisors, in a team with none active, reaches the managers and
 // says why it came to them; with a supervisor, it goes to them in its own words.
 func TestAlertPassedUpSaysWhy(t *testing.T) {

@@ -201,12 +201,19 @@ func spanWords(d time.Duration, days, seconds bool) string {
 // ForStandIn rewords a check_asked message written for the person who handed the action over
 // ("which you handed to Bob Brown", "still waits for your check") for those asked to check it in
 // their place, hander being who handed it: "which Alice Adams handed to Bob Brown", "still waits
-// for their check"; and a follow_up reminder's "which you handed over" as "which Alice Adams
-// handed over". The message is the workflow's, as recorded in its history, so the activity
+// for their check"; a follow_up reminder's "which you handed over" as "which Alice Adams
+// handed over"; and a handover_declined's "You still own it." as "Alice Adams still owns it.". The
+// message is the workflow's, as recorded in its history, so the activity
 // that tells the stand-ins rewords it at delivery and no workflow changes. A message of another
 // kind or shape comes back as it is.
 func ForStandIn(n Notification, hander string) string {
 	title := strconv.Quote(n.Title) // as the messages give it, with %q
+	if n.Kind == NotifyHandoverDeclined && hander != "" {
+		if rest, ok := strings.CutSuffix(n.Message, ". You still own it."); ok {
+			return rest + ". " + hander + " still owns it."
+		}
+		return n.Message
+	}
 	if n.Kind == NotifyFollowUp && hander != "" {
 		if rest, ok := strings.CutSuffix(n.Message, title+", which you handed over."); ok {
 			return rest + title + ", which " + hander + " handed over."
