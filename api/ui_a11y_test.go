@@ -474,7 +474,7 @@ func TestDurationFieldsSayWhatTheyTake(t *testing.T) {
 	seen := map[string]bool{}
 	for _, view := range []struct{ who, path string }{
 		{"ann", "/actions/" + own}, {"ben", "/actions/" + own}, {"sue", "/actions/" + own},
-		{"ann", "/actions/" + chk}, {"sue", "/board"},
+		{"ann", "/actions/" + chk}, {"sue", "/actions/" + chk}, {"sue", "/board"},
 	} {
 		status, page := u.get(view.who, view.path)
 		require.Equal(t, http.StatusOK, status, "%s as %s: %s", view.path, view.who, page)

@@ -524,19 +524,19 @@ func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Empty(t, kept)
 }
 
-// Nobody is told of their own change: the owner who records "not done, extend" at the check is
-// not notified that the action is due later (an integrator saw it, with an empty clause), while
-// what the system asked of them stays in their inbox.
+// Nobody is told of their own change: the owner (a supervisor, who may) who records "not done,
+// extend" at the check is not notified that the action is due later (an integrator saw it, with
+// an empty clause), while what the system asked of them stays in their inbox.
 func testOwnChangesNotTold(t *testing.T, st *app.Stack, hooks *hookReceiver) {
-	alice := as(t, st, "alice")
+	carol := as(t, st, "carol")
 	var a action
-	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "due_in", "1s"), &a))
-	waitStatus(t, alice, a.ID, "checking", 0)
-	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/check",
+	require.Equal(t, http.StatusCreated, carol.call("POST", "/api/v1/actions", merge(newAction("carol"), "due_in", "1s"), &a))
+	waitStatus(t, carol, a.ID, "checking", 0)
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/check",
 		map[string]any{"result": "not_done", "next": "extend", "due_in": "2h", "notes": "waiting on parts"}, &a))
 	require.Equal(t, "assigned", a.Status)
 	extended := hooks.waitFor(t, a.ID, "action.extended")
-	require.Equal(t, "alice", extended.ActorID)
+	require.Equal(t, "carol", extended.ActorID)
 	require.Empty(t, extended.Recipients, "the webhook says nobody was told: the change itself, not an action.assigned")
 	var inbox struct {
 		Items []struct {
@@ -545,11 +545,11 @@ func testOwnChangesNotTold(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 			ActorID  string `json:"actor_id"`
 		} `json:"items"`
 	}
-	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/me/notifications", nil, &inbox))
+	require.Equal(t, http.StatusOK, carol.call("GET", "/api/v1/me/notifications", nil, &inbox))
 	kinds := []string{}
 	for _, n := range inbox.Items {
 		if n.ActionID == a.ID {
-			require.NotEqual(t, "alice", n.ActorID, "alice is not told of her own change: %+v", n)
+			require.NotEqual(t, "carol", n.ActorID, "carol is not told of her own change: %+v", n)
 			kinds = append(kinds, n.Kind)
 		}
 	}

@@ -190,7 +190,7 @@ func TestUnassignedEscalatesThenIsClaimed(t *testing.T) {
 }
 
 // Row "check: not done + next step", each next step, and the supervisors' rows "escalate" and
-// "extend".
+// "extend". An owner who is an agent answers their own check with done or escalate only.
 func TestCheckNotDoneNextSteps(t *testing.T) {
 	b := setup(t)
 	b.seedSupervisors(t)
@@ -198,7 +198,8 @@ func TestCheckNotDoneNextSteps(t *testing.T) {
 	checking := probe(11 * time.Minute)
 	incomplete := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckNotDone}}
 	newDue := b.env.Now().Add(3 * time.Hour)
-	extend := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckNotDone, Next: workflows.NextExtend, DueAt: &newDue, Notes: "waiting on parts"}}
+	ownExtend := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: alice, Result: workflows.CheckNotDone, Next: workflows.NextExtend, DueAt: &newDue, Notes: "waiting on parts"}}
+	extend := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: carol, Result: workflows.CheckNotDone, Next: workflows.NextExtend, DueAt: &newDue, Notes: "waiting on parts"}}
 	dueAgain := probe(3*time.Hour + time.Minute)
 	bobRecipient := onShift("bob", 1)
 	reassignNoDue := &step{name: workflows.UpdateCheck, arg: workflows.CheckInput{Actor: carol, Result: workflows.CheckNotDone, Next: workflows.NextReassign, To: &bobRecipient}}
@@ -210,10 +211,14 @@ func TestCheckNotDoneNextSteps(t *testing.T) {
 	earlier := &step{name: workflows.UpdateExtend, arg: workflows.ExtendInput{Actor: carol, DueIn: 10 * time.Minute, Reason: "sooner"}}
 	supExtend := &step{name: workflows.UpdateExtend, arg: workflows.ExtendInput{Actor: carol, DueAt: extendDue, Reason: "parts arrive tomorrow"}}
 	checkEscalate := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "fixed"}}
-	b.run(t, in, checking, incomplete, extend, dueAgain, reassignNoDue, reassign, agentEscalates, escalate, agentExtends, earlier, supExtend, checkEscalate)
+	b.run(t, in, checking, incomplete, ownExtend, extend, dueAgain, reassignNoDue, reassign, agentEscalates, escalate, agentExtends, earlier, supExtend, checkEscalate)
 
 	require.Equal(t, workflows.StatusChecking, checking.state.Status)
 	requireRefused(t, incomplete, workflows.ErrInvalid)
+	// The owner, an agent, gives themselves no more time at their own check: /extend would refuse
+	// them too.
+	requireRefused(t, ownExtend, workflows.ErrInvalid)
+	require.Contains(t, ownExtend.err.Error(), "next: you own this action: at its check you complete it if it is done, or escalate it; an extension or a reassignment is for a supervisor")
 	require.NoError(t, extend.err)
 	require.Equal(t, workflows.StatusAssigned, extend.state.Status)
 	require.True(t, extend.state.DueAt.Equal(newDue.UTC().Truncate(time.Microsecond)))

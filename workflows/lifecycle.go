@@ -940,6 +940,12 @@ func CheckCheck(s *State, in CheckInput) error {
 	default:
 		return refuse(ErrInvalid, "result: must be done or not_done")
 	}
+	if (in.Next == NextExtend || in.Next == NextReassign) && in.Actor.ID == s.OwnerID && !in.Actor.Role.SupervisorOrAbove() {
+		// An owner answering their own check would give themselves more time, or their action to
+		// a colleague who never accepted it: an extension and a reassignment are a supervisor's
+		// (or, at the check, the hander's).
+		return refuse(ErrInvalid, "next: you own this action: at its check you complete it if it is done, or escalate it; an extension or a reassignment is for %s", s.checkersBesides())
+	}
 	switch in.Next {
 	case NextExtend:
 		if in.DueAt == nil && in.DueIn <= 0 {
@@ -963,6 +969,15 @@ func CheckCheck(s *State, in CheckInput) error {
 		return refuse(ErrInvalid, "next: when not done, say extend, reassign or escalate")
 	}
 	return nil
+}
+
+// checkersBesides names who else may extend or reassign an action at its check: the person who
+// handed it over, if anyone did, and a supervisor.
+func (s *State) checkersBesides() string {
+	if hander := s.lastHander(); hander != "" && hander != s.OwnerID {
+		return s.who(hander) + ", who handed it to you, or a supervisor"
+	}
+	return "a supervisor"
 }
 
 // ApplyCheck records the check: done completes the action; not done extends, reassigns or
