@@ -82,11 +82,16 @@ func checkPauser(s *State, command string, a Actor) error {
 	return nil
 }
 
-// CheckPause refuses a pause by anyone but the owner or a supervisor, of an action already
-// paused, or without a reason.
+// CheckPause refuses a pause by anyone but the owner or a supervisor (an escalated action's by a
+// supervisor or manager only), of an action already paused, or without a reason.
 func CheckPause(s *State, in PauseInput) error {
 	if err := checkPauser(s, UpdatePause, in.Actor); err != nil {
 		return err
+	}
+	if s.Status == StatusEscalated && !in.Actor.Role.SupervisorOrAbove() {
+		// Paused, its climb up the ladder and the reminders of its top stop: that is for those it
+		// is escalated to, not for the owner it was escalated over.
+		return refuse(ErrForbidden, "the action is escalated (level %d): a supervisor or manager pauses it, as those it is escalated to", s.EscalationLevel)
 	}
 	if s.Paused {
 		// A copy of the state from the read model knows that the action is paused, not since when.

@@ -71,3 +71,20 @@ func TestWithdrawTooLateSaysWhatHappened(t *testing.T) {
 	require.Equal(t, ErrConflict, appErr.Type())
 	require.Equal(t, "no handover waits to be withdrawn: the last one, to bob, was accepted at 2026-12-04T11:06:00Z", appErr.Message())
 }
+
+// An escalated action is paused by those it is escalated to, not by its owner: paused, its climb up
+// the ladder and the reminders of its top stop, and the owner could silence them that way.
+func TestOwnerDoesNotPauseAnEscalatedAction(t *testing.T) {
+	now := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	escalated := &State{ID: "a1", Status: StatusEscalated, EscalationLevel: 2, OwnerID: "alice", TeamID: "frontdesk", DueAt: now}
+	err := CheckPause(escalated, PauseInput{Actor: Actor{ID: "alice", Role: RoleAgent}, Reason: "guest calls back"})
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr), "a refusal: %v", err)
+	require.Equal(t, ErrForbidden, appErr.Type())
+	require.Equal(t, "the action is escalated (level 2): a supervisor or manager pauses it, as those it is escalated to", appErr.Message())
+	require.NotContains(t, Available(escalated, Actor{ID: "alice", Role: RoleAgent}, Recipient{ID: "alice", Role: RoleAgent, TeamID: "frontdesk", Active: true, OnShift: true}), UpdatePause, "not offered")
+	require.NoError(t, CheckPause(escalated, PauseInput{Actor: Actor{ID: "carol", Role: RoleSupervisor}, Reason: "guest calls back"}))
+	assigned := *escalated
+	assigned.Status, assigned.EscalationLevel = StatusAssigned, 0
+	require.NoError(t, CheckPause(&assigned, PauseInput{Actor: Actor{ID: "alice", Role: RoleAgent}, Reason: "guest calls back"}), "their own action, not escalated")
+}
