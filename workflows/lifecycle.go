@@ -400,6 +400,14 @@ func AnswerBy(expiresAt, dueAt time.Time, paused bool) (at time.Time, dueFirst b
 // check that the follow-up comes before the due time.
 func CheckHandover(s *State, in HandoverInput, now time.Time) error {
 	if err := checkTransition(s, UpdateHandover); err != nil {
+		// Said with what the owner can do instead: a second handover while one waits, or one of
+		// an action escalated (a handover that expired escalates it), leaves them asking.
+		switch h := s.PendingHandover(); {
+		case h != nil:
+			return refuse(ErrConflict, "cannot hand over an action whose handover to %s waits for their answer: withdraw it first to hand the action to someone else", s.who(h.ToID))
+		case s.Status == StatusEscalated:
+			return refuse(ErrConflict, "cannot hand over an action that is escalated: a supervisor or manager reassigns it now (or its owner completes it if it is done)")
+		}
 		return err
 	}
 	if in.Actor.ID != s.OwnerID {

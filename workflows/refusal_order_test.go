@@ -88,3 +88,14 @@ func TestOwnerDoesNotPauseAnEscalatedAction(t *testing.T) {
 	assigned.Status, assigned.EscalationLevel = StatusAssigned, 0
 	require.NoError(t, CheckPause(&assigned, PauseInput{Actor: Actor{ID: "alice", Role: RoleAgent}, Reason: "guest calls back"}), "their own action, not escalated")
 }
+
+// A handover of an escalated action (one whose handover expired, say) is refused saying what
+// happens to it now.
+func TestHandoverOfAnEscalatedActionSaysWhatIsLeft(t *testing.T) {
+	escalated := &State{ID: "a1", Status: StatusEscalated, EscalationLevel: 1, OwnerID: "alice", TeamID: "frontdesk"}
+	err := CheckHandover(escalated, HandoverInput{Actor: Actor{ID: "alice", Role: RoleAgent}}, time.Time{})
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr), "a refusal: %v", err)
+	require.Equal(t, ErrConflict, appErr.Type())
+	require.Equal(t, "cannot hand over an action that is escalated: a supervisor or manager reassigns it now (or its owner completes it if it is done)", appErr.Message())
+}

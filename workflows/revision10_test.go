@@ -267,7 +267,8 @@ func TestTransitionRefusalsInWords(t *testing.T) {
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
 	s, _ := workflows.NewState(startInput("n-words"), now)
 	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
-	require.ErrorContains(t, workflows.CheckHandover(&s, handoverTo(onShift("erin", 1)), time.Time{}), "cannot hand over an action that is handover pending (")
+	// A second handover while one waits says to whom that one is, and what to do first.
+	require.ErrorContains(t, workflows.CheckHandover(&s, handoverTo(onShift("erin", 1)), time.Time{}), "cannot hand over an action whose handover to bob waits for their answer: withdraw it first to hand the action to someone else (")
 	workflows.ApplyCancel(&s, workflows.CancelInput{Actor: carol, Reason: "guest left"}, now)
 	require.ErrorContains(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "called"}, time.Time{}), "cannot follow up an action that is cancelled (")
 }
