@@ -292,27 +292,25 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	require.Equal(t, []string{"sam", "carol"}, ask(4), "deactivated: the supervisors too")
 }
 
-// A reminder to follow up stays with a hander who is off shift (they find it when back), and goes
-// to the team's supervisors instead, in words written for them, once the hander has left the team
-// or been deactivated: a supervisor may record the follow-up in their place.
-func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
-	t.Parallel()
+// handedOverWorld is a front desk (and a kitchen to move to) with sam, as given, and carol, its
+// supervisor on shift; notify delivers a notification and answers what sam and carol were told at
+// its seq.
+func handedOverWorld(t *testing.T, sam models.Staff) (*models.Store, func(workflows.Notification) map[string]string) {
+	t.Helper()
 	ctx := context.Background()
 	store := modelstest.Open(t, modelstest.SQLiteURL(t))
-	team, other := "frontdesk", "kitchen"
+	team := "frontdesk"
 	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
-	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: other, Name: "Kitchen"}))
-	sam := models.Staff{ID: "sam", Name: "Sam", Role: "agent", TeamID: &team, Authority: 1, Active: true} // off shift
+	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: "kitchen", Name: "Kitchen"}))
+	sam.TeamID = &team
 	require.NoError(t, store.SaveStaff(ctx, sam))
 	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
 	acts := &activities.Activities{Store: store}
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(acts)
-	remind := func(seq int64) map[string]string {
-		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyFollowUp, Event: "follow_up_reminder", To: []string{"sam"}, TeamID: team,
-			ActorID: workflows.SystemActor, Cause: "timer", Title: "Noise complaint 301", Message: `Follow up with Bob on "Noise complaint 301", which you handed over.`,
-			At: time.Date(2026, 12, 5, 20, 0, 0, 0, time.UTC)}
+	return store, func(n workflows.Notification) map[string]string {
+		n.ActionID, n.TeamID, n.Title, n.At = "a1", team, "Noise complaint 301", time.Date(2026, 12, 5, 20, 0, 0, 0, time.UTC)
 		_, err := env.ExecuteActivity(acts.Notify, n)
 		require.NoError(t, err)
 		told := map[string]string{}
@@ -320,23 +318,39 @@ func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 			got, err := store.ListNotifications(ctx, who, 10)
 			require.NoError(t, err)
 			for _, r := range got {
-				if r.Seq == seq {
+				if r.Seq == n.Seq {
 					told[who] = r.Message
 				}
 			}
 		}
 		return told
 	}
+}
+
+// A reminder to follow up stays with a hander who is off shift (they find it when back), and goes
+// to the team's supervisors instead, in words written for them, once the hander has left the team
+// or been deactivated: a supervisor may record the follow-up in their place.
+func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sam := models.Staff{ID: "sam", Name: "Sam", Role: "agent", Authority: 1, Active: true} // off shift
+	store, notify := handedOverWorld(t, sam)
 	mine := `Follow up with Bob on "Noise complaint 301", which you handed over.`
+	remind := func(seq int64) map[string]string {
+		return notify(workflows.Notification{Seq: seq, Kind: workflows.NotifyFollowUp, Event: "follow_up_reminder", To: []string{"sam"},
+			ActorID: workflows.SystemActor, Cause: "timer", Message: mine})
+	}
 	require.Equal(t, map[string]string{"sam": mine}, remind(2), "off shift, the hander keeps their reminder")
-	moved := sam
-	moved.TeamID = &other
+	moved, _ := store.GetStaff(ctx, "sam")
+	kitchen := "kitchen"
+	moved.TeamID = &kitchen
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", moved, []string{"team_id"}, false))
 	theirs := `Follow up with Bob on "Noise complaint 301", which Sam handed over.` +
 		" (It comes to you because Sam has left the team or been deactivated: follow it up in their place, or the reminders go on until the due time.)"
 	require.Equal(t, map[string]string{"carol": theirs}, remind(3), "moved away: the supervisors instead")
-	gone := sam
-	gone.Active = false
+	frontdesk := "frontdesk"
+	gone := moved
+	gone.TeamID, gone.Active = &frontdesk, false
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"team_id", "active"}, false))
 	require.Equal(t, map[string]string{"carol": theirs}, remind(4), "deactivated: the supervisors instead")
 }
@@ -347,37 +361,14 @@ func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 func TestDeclineToAnOwnerOffShiftTellsTheSupervisors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
-	team := "frontdesk"
-	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
-	sam := models.Staff{ID: "sam", Name: "Sam", Role: "agent", TeamID: &team, Authority: 1, OnShift: true, Active: true}
-	require.NoError(t, store.SaveStaff(ctx, sam))
-	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
-	acts := &activities.Activities{Store: store}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(acts)
-	decline := func(seq int64) map[string]string {
-		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyHandoverDeclined, Event: "handover_declined", To: []string{"sam"}, TeamID: team,
-			ActorID: "bob", Cause: "request", Title: "Noise complaint 301", Message: `Bob declined "Noise complaint 301": on a break. You still own it.`,
-			At: time.Date(2026, 12, 5, 20, 0, 0, 0, time.UTC)}
-		_, err := env.ExecuteActivity(acts.Notify, n)
-		require.NoError(t, err)
-		told := map[string]string{}
-		for _, who := range []string{"sam", "carol"} {
-			got, err := store.ListNotifications(ctx, who, 10)
-			require.NoError(t, err)
-			for _, r := range got {
-				if r.Seq == seq {
-					told[who] = r.Message
-				}
-			}
-		}
-		return told
-	}
+	store, notify := handedOverWorld(t, models.Staff{ID: "sam", Name: "Sam", Role: "agent", Authority: 1, OnShift: true, Active: true})
 	mine := `Bob declined "Noise complaint 301": on a break. You still own it.`
+	decline := func(seq int64) map[string]string {
+		return notify(workflows.Notification{Seq: seq, Kind: workflows.NotifyHandoverDeclined, Event: "handover_declined", To: []string{"sam"},
+			ActorID: "bob", Cause: "request", Message: mine})
+	}
 	require.Equal(t, map[string]string{"sam": mine}, decline(2), "at work, the owner alone")
-	away := sam
+	away, _ := store.GetStaff(ctx, "sam")
 	away.OnShift = false
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", away, []string{"on_shift"}, false))
 	require.Equal(t, map[string]string{"sam": mine, "carol": `Bob declined "Noise complaint 301": on a break. Sam still owns it.` +
