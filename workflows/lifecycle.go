@@ -225,6 +225,9 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 	switch {
 	case s.OwnerID == "":
 		s.notify(ev, NotifyUnassigned, nil, RoleSupervisor, "New action with nobody eligible to own it: "+s.Title)
+	case s.OwnerID != in.CreatedBy.ID && s.revision >= 20:
+		// Who gave it to them: the person to ask about it.
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("You own a new action from %s: %s", s.who(in.CreatedBy.ID), s.Title))
 	case s.OwnerID != in.CreatedBy.ID:
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", "You own a new action: "+s.Title)
 	}
@@ -891,7 +894,11 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 	s.Outcome = in.Outcome
 	ev := s.record(now, in.Actor.ID, EventCompleted, map[string]any{"outcome": in.Outcome, "notes": in.Notes})
 	if hander := s.lastHander(); hander != "" {
-		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed: %s", s.Title, in.Outcome))
+		by := ""
+		if s.revision >= 20 {
+			by = " by " + s.who(in.Actor.ID)
+		}
+		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed%s: %s", s.Title, by, in.Outcome))
 	}
 	s.tellOwnerCompleted(ev, in.Actor.ID, fmt.Sprintf("%s completed %q, which was yours: %s", s.who(in.Actor.ID), s.Title, in.Outcome))
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was completed by %s: %s", s.who(in.Actor.ID), in.Outcome))

@@ -97,3 +97,35 @@ func TestRevision20LetDownCustomerMessage(t *testing.T) {
 	require.Equal(t, "Your request has been passed to Bob Martin, who is looking after it now, so that what went wrong for you is put right.", told(20))
 	require.Contains(t, told(19), "after one of our systems let us down", "revision 19 keeps its words")
 }
+
+// From revision 20 the owner of an action someone else created is told by whom, and the hander of
+// one completed is told who completed it; revision 19 keeps its words.
+func TestRevision20SaysWho(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	told := func(revision int) []string {
+		in := startInput("r20-who")
+		in.Revision, in.OwnerID = revision, "bob"
+		in.CreatedBy = workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}
+		s, _ := workflows.NewState(in, now)
+		var out []string
+		for _, n := range s.TakeOutbox() {
+			out = append(out, n.Message)
+		}
+		to := onShift("erin", 2)
+		h := handoverTo(to)
+		h.Actor = bob
+		workflows.ApplyHandover(&s, h, now)
+		workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent, Name: "Erin Evans"}, Summary: "mine"}, now)
+		s.TakeOutbox()
+		workflows.ApplyComplete(&s, workflows.CompleteInput{Actor: workflows.Actor{ID: "erin", Role: workflows.RoleAgent, Name: "Erin Evans"}, Outcome: "room moved"}, now)
+		for _, n := range s.TakeOutbox() {
+			if n.Kind == workflows.NotifyCompleted {
+				out = append(out, n.Message)
+			}
+		}
+		return out
+	}
+	require.Equal(t, []string{"You own a new action from Carol Clark: Late checkout", `"Late checkout" was completed by Erin Evans: room moved`}, told(20))
+	require.Equal(t, []string{"You own a new action: Late checkout", `"Late checkout" was completed: room moved`}, told(19))
+}

@@ -607,7 +607,8 @@ func (s *State) WithHander(id string) {
 // Revision 20 says in an escalation's reminder how long the action has waited at its level ("for
 // 3 min"), where each reminder said "within" the same escalate_within; and a let-down handover's
 // default customer message says that what went wrong is put right, not that "one of our systems let
-// us down" (people and resources let customers down too).
+// us down" (people and resources let customers down too); and the new owner of an action someone
+// else created, and the hander of one completed, are told by whom.
 const CurrentRevision = 20
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
