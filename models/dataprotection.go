@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -303,12 +304,12 @@ func (s *Store) ForgetErased(ctx context.Context) error {
 	}
 	var busy, logFrames, checkpointed int
 	// On the one writing connection, waiting a second at most for the readers to let go of the
-	// log, not the connection's 10 s: every write waits for this one meanwhile.
+	// log, not the connection's sqliteBusyTimeoutMS: every write waits for this one meanwhile.
 	err := s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
 		if err := conn.Exec("PRAGMA busy_timeout = 1000").Error; err != nil {
 			return err
 		}
-		defer conn.Exec("PRAGMA busy_timeout = 10000")
+		defer conn.Exec("PRAGMA busy_timeout = " + strconv.Itoa(sqliteBusyTimeoutMS))
 		return conn.Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row().Scan(&busy, &logFrames, &checkpointed)
 	})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,7 +121,7 @@ func open(url string, log *slog.Logger, connect bool) (*Store, error) {
 		// secure_delete: content a write removes (a destroyed customer key among it) is
 		// overwritten with zeros in the page, not left in its free space (ForgetErased).
 		dsn := "file:" + path + "?_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
-			"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(on)&_pragma=secure_delete(1)&_time_format=sqlite"
+			"&_pragma=busy_timeout(" + strconv.Itoa(sqliteBusyTimeoutMS) + ")&_pragma=foreign_keys(on)&_pragma=secure_delete(1)&_time_format=sqlite"
 		conn, err := openSQLite(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -184,6 +185,10 @@ func open(url string, log *slog.Logger, connect bool) (*Store, error) {
 
 // postgresConns is how many PostgreSQL connections one process uses at most, and keeps open.
 const postgresConns = 16
+
+// sqliteBusyTimeoutMS is how long a SQLite connection waits for a lock another holds before it
+// gives up (ForgetErased waits less, and sets it back to this).
+const sqliteBusyTimeoutMS = 10000
 
 // Dialect is DialectSQLite or DialectPostgres.
 func (s *Store) Dialect() string { return s.dialect }
