@@ -403,6 +403,31 @@ func (a *Activities) open(ctx context.Context, ev WebhookEvent) (WebhookEvent, e
 	return ev, nil
 }
 
+// passing is how a notification for one person passes to the team's supervisors when that person
+// is not there to act on it: who counts as gone, whether they are told all the same, and what
+// the supervisors are told of why it came to them (%s: who is gone).
+type passing struct {
+	offShift bool // off shift counts as gone, not only having left the team or been deactivated
+	told     bool // the person gone is told too
+	why      string
+}
+
+// standIns are the notifications that pass to the supervisors in someone's place. The person who
+// handed the action over is asked to check it; one off shift, gone from its team or deactivated
+// cannot, and the supervisors are asked too. Their reminders to follow up go to the supervisors
+// instead once they have left the team or been deactivated (gone, they can no longer see the
+// action; off shift, they find the reminders when back). A handover declined comes back to an
+// owner who may have gone home meanwhile: the supervisors hear of it too, so that someone at work
+// sees the action taken on.
+var standIns = map[string]passing{
+	workflows.NotifyCheckAsked: {offShift: true, told: true,
+		why: " (It comes to you because %s is off shift or no longer in the team: check it in their place.)"},
+	workflows.NotifyFollowUp: {
+		why: " (It comes to you because %s has left the team or been deactivated: follow it up in their place, or the reminders go on until the due time.)"},
+	workflows.NotifyHandoverDeclined: {offShift: true, told: true,
+		why: " (It comes to you because %s is off shift or no longer in the team: see that someone takes it on.)"},
+}
+
 // roleAbove is who hears a role's alert when nobody holds that role.
 var roleAbove = map[workflows.Role]workflows.Role{
 	workflows.RoleSupervisor: workflows.RoleManager,
@@ -414,39 +439,27 @@ var roleAbove = map[workflows.Role]workflows.Role{
 func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification) ([]models.Notification, []string, error) {
 	recipients := slices.Clone(n.To)
 	role := n.ToRole
-	who := "" // the hander gone, whose check the supervisors are asked for
-	if role == "" && (n.Kind == workflows.NotifyCheckAsked || n.Kind == workflows.NotifyFollowUp || n.Kind == workflows.NotifyHandoverDeclined) {
-		// The person who handed the action over is asked to check it; one who is off shift, has
-		// left its team or been deactivated since cannot, and the team's supervisors are asked
-		// instead. Their reminders to follow up go to the supervisors, not to them, once they have
-		// left the team or been deactivated (off shift, they find them when they are back). A
-		// handover declined comes back to an owner who may have gone home meanwhile: the
-		// supervisors hear of it too, so that someone at work sees the action taken on.
+	who := "" // the person gone, in whose place the supervisors are told
+	stand, passes := standIns[n.Kind]
+	if role == "" && passes {
 		var err error
-		if who, err = a.firstGone(ctx, n.To, n.TeamID, n.Kind != workflows.NotifyFollowUp); err != nil {
+		if who, err = a.firstGone(ctx, n.To, n.TeamID, stand.offShift); err != nil {
 			return nil, nil, err
 		}
 		if who != "" {
 			role = workflows.RoleSupervisor
-		}
-		if who != "" && n.Kind == workflows.NotifyFollowUp {
-			// Gone from the team, the hander can no longer see the action, let alone follow it up.
-			recipients = nil
+			if !stand.told {
+				recipients = nil
+			}
 		}
 	}
 	passed := n.Message // what those it passes to read, before why
 	why := ""           // why the alert came to those it passed to, said to them
 	if role != n.ToRole {
-		// Written for the hander ("which you handed to..."): the supervisors read who handed it,
+		// Written for the person gone ("which you handed to..."): the supervisors read who it was,
 		// and why it is theirs.
 		passed = workflows.ForStandIn(n, who)
-		why = fmt.Sprintf(" (It comes to you because %s is off shift or no longer in the team: check it in their place.)", who)
-		switch n.Kind {
-		case workflows.NotifyFollowUp:
-			why = fmt.Sprintf(" (It comes to you because %s has left the team or been deactivated: follow it up in their place, or the reminders go on until the due time.)", who)
-		case workflows.NotifyHandoverDeclined:
-			why = fmt.Sprintf(" (It comes to you because %s is off shift or no longer in the team: see that someone takes it on.)", who)
-		}
+		why = fmt.Sprintf(stand.why, who)
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
 	// next one, so that an alert meant for someone reaches someone; so does one for a team's
@@ -541,7 +554,7 @@ func (a *Activities) firstGone(ctx context.Context, ids []string, team string, o
 		if err != nil {
 			return "", err
 		}
-		if offShift && !st.AtWorkIn(team) || !st.Active || st.TeamID == nil || *st.TeamID != team {
+		if !st.Active || st.TeamID == nil || *st.TeamID != team || offShift && !st.OnShift {
 			return cmp.Or(st.Name, id), nil
 		}
 	}
