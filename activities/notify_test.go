@@ -239,34 +239,19 @@ func TestNotifyForTheWebhookOnAWorkerWithoutOne(t *testing.T) {
 func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
 	team, other := "frontdesk", "kitchen"
-	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
-	require.NoError(t, store.SaveTeam(ctx, models.Team{ID: other, Name: "Kitchen"}))
 	sam := models.Staff{ID: "sam", Name: "Sam", Role: "agent", TeamID: &team, Authority: 1, OnShift: true, Active: true}
-	require.NoError(t, store.SaveStaff(ctx, sam))
-	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: true, Active: true}))
-	acts := &activities.Activities{Store: store}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(acts)
+	store, notify := handedOverWorld(t, sam)
 	ask := func(seq int64) []string {
-		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"}, TeamID: team,
-			ActorID: workflows.SystemActor, Cause: "timer", Title: "Noise complaint 301", Message: `"Noise complaint 301", which you handed to Bob, still waits for your check: check it was done.`,
-			At: time.Date(2026, 12, 4, 20, 55, 0, 0, time.UTC)}
-		_, err := env.ExecuteActivity(acts.Notify, n)
-		require.NoError(t, err)
-		var told []string
-		for _, who := range []string{"sam", "carol"} {
-			got, err := store.ListNotifications(ctx, who, 10)
-			require.NoError(t, err)
-			for _, r := range got {
-				if r.Seq == seq {
-					told = append(told, who)
-				}
+		told := notify(workflows.Notification{Seq: seq, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"},
+			ActorID: workflows.SystemActor, Cause: "timer", Message: `"Noise complaint 301", which you handed to Bob, still waits for your check: check it was done.`})
+		var who []string
+		for _, id := range []string{"sam", "carol"} {
+			if _, ok := told[id]; ok {
+				who = append(who, id)
 			}
 		}
-		return told
+		return who
 	}
 	require.Equal(t, []string{"sam"}, ask(2), "the hander, still in the team, is asked")
 	away := sam
