@@ -470,8 +470,14 @@ func checkFollowUpBeforeDue(s *State, in HandoverInput, now time.Time) error {
 	if at == nil || at.Before(s.DueAt) {
 		return nil
 	}
-	return refuse(ErrInvalid, "%s: that is %s, not before the action's due time %s, when its check asks for the outcome anyway: ask for a follow-up before then, or leave it out (the reminder then comes half way to the due time)",
-		field, at.Format(time.RFC3339), s.DueAt.Format(time.RFC3339))
+	return s.refuseAtDue(field, *at, "ask for a follow-up before then, or leave it out (the reminder then comes half way to the due time)")
+}
+
+// refuseAtDue refuses a reminder to follow up asked for at, at or after the due time, where the
+// check asks for the outcome anyway; instead says what to send instead.
+func (s *State) refuseAtDue(field string, at time.Time, instead string) error {
+	return refuse(ErrInvalid, "%s: that is %s, not before the action's due time %s, when its check asks for the outcome anyway: %s",
+		field, at.Format(time.RFC3339), s.DueAt.Format(time.RFC3339), instead)
 }
 
 // MaxHandovers is how many handovers (accepted, declined or expired) one action may have. Each
@@ -824,8 +830,7 @@ func CheckFollowUp(s *State, in FollowUpInput, now time.Time) error {
 	}
 	if in.AgainIn > 0 && !now.IsZero() && !s.Paused && s.DueAt.After(now) {
 		if next := s.after(now, in.AgainIn); !next.Before(s.DueAt) {
-			return refuse(ErrInvalid, "again_in: that is %s, not before the action's due time %s, when its check asks for the outcome anyway: choose a shorter time, or leave it out",
-				next.UTC().Format(time.RFC3339), s.DueAt.UTC().Format(time.RFC3339))
+			return s.refuseAtDue("again_in", next.UTC(), "choose a shorter time, or leave it out")
 		}
 	}
 	return nil
@@ -1198,15 +1203,11 @@ func (s *State) remindEscalated(now time.Time) []Event {
 	ev := s.record(now, SystemActor, EventEscalationReminder, map[string]any{
 		"level": s.EscalationLevel, "to_role": string(level), "reason": s.EscalationReason,
 	})
-	waited := s.Policy.EscalateWithin
+	phrase, waited := "within", s.Policy.EscalateWithin
 	if s.revision >= 20 && s.EscalatedAt != nil {
 		// How long it has waited at this level, which grows with each reminder: the same
 		// escalate_within each time read as if nobody had been told before.
-		waited = max(s.between(*s.EscalatedAt, now)-s.EscalationPaused, 0)
-	}
-	phrase := "within"
-	if s.revision >= 20 {
-		phrase = "for"
+		phrase, waited = "for", max(s.between(*s.EscalatedAt, now)-s.EscalationPaused, 0)
 	}
 	s.alertLadder(ev, level, fmt.Sprintf("%q is still escalated to %s (level %d): nobody has acted on it %s %s.",
 		s.Title, level, s.EscalationLevel, phrase, s.span(waited)))
