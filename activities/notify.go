@@ -554,7 +554,7 @@ func (a *Activities) firstGone(ctx context.Context, ids []string, team string, o
 		if err != nil {
 			return "", err
 		}
-		if !st.Active || st.TeamID == nil || *st.TeamID != team || offShift && !st.OnShift {
+		if !st.ActiveIn(team) || offShift && !st.OnShift {
 			return cmp.Or(st.Name, id), nil
 		}
 	}

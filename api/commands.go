@@ -743,7 +743,7 @@ func (s *server) handerGone(ctx context.Context, a models.Action) (models.Staff,
 	if err != nil {
 		return st, false, err
 	}
-	return st, !st.Active || teamOf(st) != a.TeamID, nil
+	return st, !st.ActiveIn(a.TeamID), nil
 }
 
 type completeRequest struct {

@@ -37,7 +37,13 @@ func (Staff) TableName() string { return "staff" }
 // and in that team (one without a team is in none). The inbox's lists say the same in SQL
 // (handerGone).
 func (st Staff) AtWorkIn(team string) bool {
-	return st.Active && st.OnShift && st.TeamID != nil && *st.TeamID == team
+	return st.ActiveIn(team) && st.OnShift
+}
+
+// ActiveIn reports whether the member of staff is an active member of team, on shift or not (one
+// without a team is in none): one who is not has left it or been deactivated.
+func (st Staff) ActiveIn(team string) bool {
+	return st.Active && st.TeamID != nil && *st.TeamID == team
 }
 
 // APIToken is a bearer token, known only by its hash.
