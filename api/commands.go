@@ -28,19 +28,35 @@ import (
 // sendCommand delivers one command to the action's workflow as an Update and answers with the
 // workflow's new state. A repeated Idempotency-Key is de-duplicated by Temporal.
 func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg any, idem workflows.Idempotency, status int) {
-	wctx, unwatch := s.engine.watch(c.Request.Context()) // bounded by the command timeout
-	opts := client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.ActionWorkflowID(a.ID),
-		UpdateName:   update,
-		Args:         []any{arg, idem},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	}
+	updateID := uuid.NewString() // one for every attempt of this request
 	if idem.Key != "" {
 		// The same key and body make the same Update ID, which Temporal de-duplicates; another
 		// body makes another update, which the workflow refuses for reusing the key.
-		opts.UpdateID = idem.Key + "/" + idem.Hash
-	} else {
-		opts.UpdateID = uuid.NewString() // one for every attempt of this request
+		updateID = idem.Key + "/" + idem.Hash
+	}
+	state, err := s.update(c.Request.Context(), a.ID, update, arg, idem, updateID)
+	var body actionJSON
+	if err == nil {
+		body, err = s.renderOpen(c.Request.Context(), state)
+	}
+	if err != nil {
+		writeError(c, s.Log, s.changedMeanwhile(c, a, err))
+		return
+	}
+	setETag(c, body.Version)
+	c.JSON(status, body)
+}
+
+// update sends one Update to the action's workflow and waits for its new state, within the
+// command timeout (the engine watch ends it with 503 when Temporal does not answer).
+func (s *server) update(ctx context.Context, actionID, update string, arg any, idem workflows.Idempotency, updateID string) (workflows.State, error) {
+	wctx, unwatch := s.engine.watch(ctx) // bounded by the command timeout
+	opts := client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.ActionWorkflowID(actionID),
+		UpdateName:   update,
+		Args:         []any{arg, idem},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+		UpdateID:     updateID,
 	}
 	var state workflows.State
 	var err error
@@ -58,17 +74,7 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 			break
 		}
 	}
-	err = unwatch(err) // which ends wctx: what follows reads with the request's own context
-	var body actionJSON
-	if err == nil {
-		body, err = s.renderOpen(c.Request.Context(), state)
-	}
-	if err != nil {
-		writeError(c, s.Log, s.changedMeanwhile(c, a, err))
-		return
-	}
-	setETag(c, body.Version)
-	c.JSON(status, body)
+	return state, unwatch(err) // which ends wctx
 }
 
 // How long a command waits before sending its Update again after a workflow task failed to take

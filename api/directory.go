@@ -338,6 +338,9 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if req.Name != nil || req.OnShift != nil || req.Role != nil {
 		s.ui.names.forget() // the pages name people and say who is off shift
 	}
+	if was.OnShift && !st.OnShift {
+		return http.StatusOK, offShiftJSON{staffJSON(st), s.returnWaiting(ctx, principal(c), st)}, nil
+	}
 	return http.StatusOK, staffJSON(st), nil
 }
 
@@ -552,6 +555,16 @@ func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
 			return 0, nil, err
 		}
 		s.ui.names.forget() // the pages say who is off shift
-		return http.StatusOK, staffJSON(st), nil
+		if on {
+			return http.StatusOK, staffJSON(st), nil
+		}
+		return http.StatusOK, offShiftJSON{staffJSON(st), s.returnWaiting(c.Request.Context(), me, st)}, nil
 	}
+}
+
+// offShiftJSON is a person just gone off shift, with what that did with the handovers waiting for
+// them.
+type offShiftJSON struct {
+	staffView
+	waitingHandovers
 }

@@ -347,6 +347,8 @@ func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Sta
 		s.Log.WarnContext(ctx, "a shift handover started, but its outgoing person could not be taken off shift", "shift_handover_id", out.ID, "staff_id", from.ID, "error", err)
 	} else {
 		s.ui.names.forget() // the pages say who is off shift
+		from.OnShift = false
+		out.waitingHandovers = s.returnWaiting(ctx, caller, from)
 	}
 	out.FromOnShift = &onShift
 	return out
@@ -439,6 +441,8 @@ type shiftJSON struct {
 	// FromOnShift says, in the answer to a start that asked end_shift, whether the outgoing
 	// person is still on shift (false: taken off it).
 	FromOnShift *bool `json:"from_on_shift,omitempty"`
+	// And, having taken them off shift, what that did with the handovers waiting for them.
+	waitingHandovers
 }
 
 type shiftItemJSON struct {

@@ -56,7 +56,7 @@ func TestEndShiftWarning(t *testing.T) {
 	require.Empty(t, endShiftWarning(0, 0, 0, 0, 0))
 	require.Equal(t, "You still own 2 open actions: they stay yours; the shift handover form below passes them on. End your shift anyway?", endShiftWarning(2, 0, 0, 0, 0))
 	require.Equal(t, "You still own 1 open action: it stays yours; the shift handover form below passes it on. "+
-		"3 handovers wait for you: off shift you cannot accept them, and unanswered they are escalated; decline them now if you will not take them on. End your shift anyway?",
+		"3 handovers wait for you: off shift you cannot accept them, so ending your shift declines them, and whoever handed each over is told and keeps it. End your shift anyway?",
 		endShiftWarning(1, 0, 0, 0, 3))
 	// Those offered to a colleague the shift handover skips while the offer waits.
 	require.Equal(t, "You still own 5 open actions (1 of them offered to a colleague, yours until accepted): they stay yours; the shift handover form below passes 4 on, but not the 1 offered to a colleague, which waits for an answer. End your shift anyway?",

@@ -493,9 +493,8 @@ func endShiftWarning(owned, offered, stuck, needsNotes, awaiting int) string {
 		parts = append(parts, stays)
 	}
 	if awaiting > 0 {
-		parts = append(parts, fmt.Sprintf("%s %s for you: off shift you cannot accept %s, and unanswered %s escalated; decline %s now if you will not take %s on.",
-			plural(awaiting, "handover"), pick(awaiting, "waits", "wait"), pick(awaiting, "it", "them"),
-			pick(awaiting, "it is", "they are"), pick(awaiting, "it", "them"), pick(awaiting, "it", "them")))
+		parts = append(parts, fmt.Sprintf("%s %s for you: off shift you cannot accept %s, so ending your shift declines %s, and whoever handed each over is told and keeps it.",
+			plural(awaiting, "handover"), pick(awaiting, "waits", "wait"), pick(awaiting, "it", "them"), pick(awaiting, "it", "them")))
 	}
 	if len(parts) == 0 {
 		return ""
@@ -1571,6 +1570,7 @@ func (s *server) uiStartShift(c *gin.Context) {
 	var p workflows.ShiftProgress
 	var ended struct {
 		FromOnShift *bool `json:"from_on_shift"`
+		waitingHandovers
 	}
 	if err := errors.Join(res.decode(&p), res.decode(&ended)); err != nil {
 		s.uiError(c, http.StatusInternalServerError, "The shift handover started but its answer could not be read.")
@@ -1578,7 +1578,13 @@ func (s *server) uiStartShift(c *gin.Context) {
 	}
 	done := shiftStarted(p)
 	if ended.FromOnShift != nil {
-		done += " " + shiftEndedWords(*ended.FromOnShift, p.FromID == principal(c).ID, cmp.Or(s.who(c)(p.FromID), p.FromID))
+		mine := p.FromID == principal(c).ID
+		done += " " + shiftEndedWords(*ended.FromOnShift, mine, cmp.Or(s.who(c)(p.FromID), p.FromID))
+		if mine {
+			done += ended.said("you", "declined")
+		} else {
+			done += ended.said("them", "withdrawn")
+		}
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/shift-handovers/"+url.PathEscape(p.ID))
@@ -1651,7 +1657,8 @@ func (s *server) uiMyShift(c *gin.Context) {
 		s.uiError(c, http.StatusUnprocessableEntity, "The form must say whether your shift starts (on=true) or ends (on=false).")
 		return
 	}
-	if res := s.call(c, http.MethodPost, path, nil, ""); !res.ok() {
+	res := s.call(c, http.MethodPost, path, nil, "")
+	if !res.ok() {
 		s.inboxPage(c, res.Status, url.Values{}, &res)
 		return
 	}
@@ -1660,7 +1667,9 @@ func (s *server) uiMyShift(c *gin.Context) {
 	if c.PostForm("on") == "true" {
 		s.setDone(c, "Your shift has started: new actions can be routed to you and colleagues can hand theirs over to you.")
 	} else {
-		s.setDone(c, "Your shift has ended: nothing is routed or handed over to you until you start it again.")
+		var w waitingHandovers
+		_ = res.decode(&w)
+		s.setDone(c, "Your shift has ended: nothing is routed or handed over to you until you start it again."+w.said("you", "declined"))
 	}
 	c.Redirect(http.StatusSeeOther, "/inbox")
 }
@@ -1682,13 +1691,13 @@ func (s *server) uiStaffShift(c *gin.Context) {
 		s.boardPage(c, res.Status, "", "", f, &res)
 		return
 	}
-	var st staffView
+	var st offShiftJSON
 	_ = res.decode(&st)
 	name := cmp.Or(st.Name, c.Param("id"))
 	if st.OnShift {
 		s.setDone(c, name+" is on shift: new actions can be routed to them and colleagues can hand theirs over to them.")
 	} else {
-		s.setDone(c, name+" is off shift: nothing is routed or handed over to them; what they own stays theirs until handed over or reassigned.")
+		s.setDone(c, name+" is off shift: nothing is routed or handed over to them; what they own stays theirs until handed over or reassigned."+st.said("them", "withdrawn"))
 	}
 	c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team"))+"#roster-"+url.PathEscape(c.Param("id")))
 }

@@ -305,12 +305,13 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, http.StatusOK, carol.call("POST", path+"/reassign", map[string]any{"to_id": "bob", "reason": "alice is at lunch"}, &a))
 	require.Equal(t, "bob", a.OwnerID)
 	// The reassignment tells bob and alice, each in words of their own: two webhooks, two IDs.
+	reassigned := a.Version
 	require.Eventually(t, func() bool {
 		hooks.mu.Lock()
 		defer hooks.mu.Unlock()
 		ids := map[string]bool{}
 		for _, ev := range hooks.events {
-			if ev.ActionID == a.ID && ev.Type == "action.assigned" && ev.Seq == a.Version {
+			if ev.ActionID == a.ID && ev.Type == "action.assigned" && ev.Seq == reassigned {
 				ids[ev.ID] = true
 			}
 		}
@@ -319,7 +320,7 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	// Both carry the action as it stands after it, whichever arrives last: bob owns it.
 	hooks.mu.Lock()
 	for _, ev := range hooks.events {
-		if ev.ActionID == a.ID && ev.Type == "action.assigned" && ev.Seq == a.Version {
+		if ev.ActionID == a.ID && ev.Type == "action.assigned" && ev.Seq == reassigned {
 			require.Equal(t, "bob", ev.OwnerID)
 			require.Equal(t, "assigned", ev.Status)
 			require.Equal(t, a.Version, ev.Version)
@@ -565,6 +566,20 @@ type notificationItem struct {
 	ActionID string `json:"action_id"`
 	Kind     string `json:"kind"`
 	Message  string `json:"message"`
+}
+
+// notificationsOf is what c has been told of one action, newest first.
+func notificationsOf(t *testing.T, c caller, actionID string) []string {
+	t.Helper()
+	var inbox notificationsPage
+	require.Equal(t, http.StatusOK, c.call("GET", "/api/v1/me/notifications", nil, &inbox))
+	var out []string
+	for _, n := range inbox.Items {
+		if n.ActionID == actionID {
+			out = append(out, n.Message)
+		}
+	}
+	return out
 }
 
 // An owner is told when a supervisor completes their action, in the inbox and through the

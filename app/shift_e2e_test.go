@@ -804,7 +804,9 @@ func testShiftTakesOverStrandedHandovers(t *testing.T, st *app.Stack) {
 		sup.call("GET", "/api/v1/actions?owner_id="+outID+"&status=handover_pending", nil, &rows)
 		return len(rows.Items) == 2
 	}, 10*time.Second, 50*time.Millisecond, "both wait for their recipient")
-	require.Equal(t, http.StatusOK, sup.call("PATCH", "/api/v1/staff/"+inID, map[string]any{"on_shift": false}, nil), "the recipient goes home ill")
+	// The recipient goes home ill, taken off shift by an administrator, which leaves the handovers
+	// waiting for them (a supervisor's switch would withdraw them).
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PATCH", "/api/v1/staff/"+inID, map[string]any{"on_shift": false}, nil))
 	// The board's shift form for the outgoing person offers notes for each, to go with its
 	// reassignment.
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/board?shift_from="+outID, nil)

@@ -714,7 +714,7 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	_, page := w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<strong id="my-shift-status">on shift</strong>`)
 	require.Contains(t, page, "End my shift")
-	require.Contains(t, page, `data-confirm="1 handover waits for you: off shift you cannot accept it, and unanswered it is escalated; decline it now if you will not take it on. End your shift anyway?"`)
+	require.Contains(t, page, `data-confirm="1 handover waits for you: off shift you cannot accept it, so ending your shift declines it, and whoever handed each over is told and keeps it. End your shift anyway?"`)
 
 	resp, _ := w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"false"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -722,16 +722,22 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<strong id="my-shift-status">off shift</strong>`)
 	require.Contains(t, page, "Start my shift")
+	require.Contains(t, page, "Your shift has ended: nothing is routed or handed over to you until you start it again. "+
+		"The handover waiting for you was declined: whoever made it is told and keeps the action.")
 	var me struct {
 		OnShift bool `json:"on_shift"`
 	}
 	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)
-	// Off shift, the handover's page says why it cannot be accepted instead of offering the form.
-	_, page = w.do(http.MethodGet, "/actions/"+waiting.ID, nil)
-	require.Contains(t, page, `<p class="hint">You are off shift: start your shift to accept this handover, or decline it below.</p><p><a href="/inbox#form-on-shift">Start your shift in your inbox</a></p>`)
-	require.NotContains(t, page, `id="form-accept"`)
-	require.Contains(t, page, `id="form-decline"`)
+	// Off shift they could not have accepted it: it went back to the person who made it at once,
+	// who is told, rather than wait to expire and be escalated.
+	var back action
+	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/actions/"+waiting.ID+"?consistent=true", nil, &back))
+	require.Equal(t, "assigned", back.Status)
+	require.Equal(t, outID, back.OwnerID)
+	require.Nil(t, back.PendingHandover)
+	require.Equal(t, "declined", back.Handovers[len(back.Handovers)-1].Status)
+	require.Contains(t, notificationsOf(t, out, waiting.ID), inID+` declined "Late checkout for room 214": went off shift before accepting it. You still own it.`)
 
 	// The supervisor's board says so.
 	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/board", nil)
@@ -778,17 +784,29 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)
-	// Off shift, the handover's page says why it cannot be accepted instead of offering the form.
-	_, page = w.do(http.MethodGet, "/actions/"+waiting.ID, nil)
-	require.Contains(t, page, `<p class="hint">You are off shift: start your shift to accept this handover, or decline it below.</p><p><a href="/inbox#form-on-shift">Start your shift in your inbox</a></p>`)
-	require.NotContains(t, page, `id="form-accept"`)
-	require.Contains(t, page, `id="form-decline"`)
 
 	resp, _ = w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"true"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.True(t, me.OnShift)
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
+	// An administrator, who answers no handover, taking them off shift leaves it waiting, and
+	// says so; off shift, its page says why it cannot be accepted instead of offering the form.
+	var adminOff struct {
+		OnShift      bool     `json:"on_shift"`
+		StillWaiting []string `json:"handovers_still_waiting"`
+		Returned     []string `json:"handovers_returned"`
+	}
+	root := as(t, st, "root")
+	require.Equal(t, http.StatusOK, root.call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"on_shift": false}, &adminOff))
+	require.False(t, adminOff.OnShift)
+	require.Equal(t, []string{a.ID}, adminOff.StillWaiting)
+	require.Empty(t, adminOff.Returned)
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `<p class="hint">You are off shift: start your shift to accept this handover, or decline it below.</p><p><a href="/inbox#form-on-shift">Start your shift in your inbox</a></p>`)
+	require.NotContains(t, page, `id="form-accept"`)
+	require.Contains(t, page, `id="form-decline"`)
+	require.Equal(t, http.StatusOK, root.call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"on_shift": true}, nil))
 
 	// A supervisor works shifts too; an administrator, who owns nothing, has no switch.
 	_, page = signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
@@ -809,11 +827,22 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/me", nil, &supMe))
 	require.NotContains(t, page, `id="shift-of-`+supMe.ID+`"`)
+	// A handover waits for the one taken off shift: the supervisor's switch withdraws it, and the
+	// person who made it keeps the action and is told.
+	var toOut action
+	require.Equal(t, http.StatusCreated, in.call(http.MethodPost, "/api/v1/actions", newAction(inID), &toOut))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+toOut.ID+"/handover", merge(handoverBody, "to_id", outID), nil))
 	resp, _ = board.do(http.MethodPost, "/staff/"+outID+"/shift", url.Values{"csrf": {supCSRF}, "on": {"false"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, "/board#roster-"+outID, resp.Header.Get("Location"))
 	_, page = board.do(http.MethodGet, resp.Header.Get("Location"), nil)
-	require.Contains(t, page, outID+" is off shift: nothing is routed or handed over to them; what they own stays theirs until handed over or reassigned.")
+	require.Contains(t, page, outID+" is off shift: nothing is routed or handed over to them; what they own stays theirs until handed over or reassigned. "+
+		"The handover waiting for them was withdrawn: whoever made it is told and keeps the action.")
+	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/actions/"+toOut.ID+"?consistent=true", nil, &back))
+	require.Equal(t, "assigned", back.Status)
+	require.Equal(t, inID, back.OwnerID)
+	require.Equal(t, "withdrawn", back.Handovers[len(back.Handovers)-1].Status)
+	require.Contains(t, notificationsOf(t, in, toOut.ID), supMe.ID+` withdrew your handover of "Late checkout for room 214" to `+outID+`: off shift now, so it could not be accepted. You keep it.`)
 	require.Contains(t, formOf(t, page, "shift-of-"+outID), `Put on shift<span class="visually-hidden">`)
 	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)
@@ -1038,7 +1067,7 @@ func webInboxTold(t *testing.T, st *app.Stack) {
 // A handover waits for someone who has ended their shift since: the board and the action page say
 // that they cannot accept it (unanswered, it expires and escalates).
 func webHandoverToOffShift(t *testing.T, st *app.Stack) {
-	out, in, sup, outID, inID := teamOf3(t, st)
+	out, _, sup, outID, inID := teamOf3(t, st)
 	var a action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
@@ -1048,7 +1077,9 @@ func webHandoverToOffShift(t *testing.T, st *app.Stack) {
 	// The supervisor's escalate and reassign forms say that they withdraw the waiting handover.
 	require.Regexp(t, `<p class="hint" id="escalate-withdraws">Escalating withdraws the handover waiting for [^<]+: they can no longer accept it.</p>`, page)
 	require.Regexp(t, `<p class="hint" id="reassign-withdraws">Reassigning withdraws the handover waiting for [^<]+: they can no longer accept it.</p>`, page)
-	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	// Taken off shift by an administrator, which leaves the handover waiting (their own end of
+	// shift, or a supervisor's switch, would answer it at once: on_and_off_shift).
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"on_shift": false}, nil))
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<strong class="danger-text" id="recipient-off-shift">(off shift: cannot accept it until their shift starts)</strong>`)
 	_, page = w.do(http.MethodGet, "/board", nil)
@@ -1189,9 +1220,19 @@ func webShiftRecipientOffShift(t *testing.T, st *app.Stack) {
 	w.signIn(sup.token)
 	_, page := w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
 	require.NotContains(t, page, "off shift: cannot accept it")
-	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	// Taken off shift by an administrator, which leaves the handover waiting.
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"on_shift": false}, nil))
 	_, page = w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
 	require.Contains(t, page, `<td>`+inID+` <strong class="danger-text">off shift: cannot accept it</strong></td>`)
+	// Their own end of shift declines it, and the shift handover says so.
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"on_shift": true}, nil))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	require.Eventually(t, func() bool {
+		sup.call(http.MethodGet, "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		return progress.statuses()[a.ID] == "declined"
+	}, 15*time.Second, 100*time.Millisecond)
+	_, page = w.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+	require.Contains(t, page, "went off shift before accepting it")
 }
 
 func webShift(t *testing.T, st *app.Stack) {

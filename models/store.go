@@ -863,6 +863,20 @@ func (s *Store) PendingRecipients(ctx context.Context, actionIDs []string) (map[
 	return out, nil
 }
 
+// HandoversWaitingFor lists the pending handovers waiting for the person's answer, oldest first
+// (at most 1,000): those of open actions whose pending handover they are.
+func (s *Store) HandoversWaitingFor(ctx context.Context, staffID string) ([]Handover, error) {
+	var out []Handover
+	err := s.read.WithContext(ctx).Model(&Handover{}).Select("handovers.*").
+		Joins("JOIN actions ON actions.id = handovers.action_id AND actions.pending_handover_id = handovers.id").
+		Where("handovers.to_id = ? AND handovers.status = ?", staffID, "pending").
+		Order("handovers.requested_at, handovers.action_id").Limit(1000).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing the handovers waiting for %s: %w", staffID, err)
+	}
+	return out, nil
+}
+
 // pendingHandovers maps each of the actions whose pending handover meets cond (none: any) to
 // that handover's column.
 func (s *Store) pendingHandovers(ctx context.Context, actionIDs []string, column, cond string) (map[string]string, error) {

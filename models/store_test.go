@@ -470,6 +470,44 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 
 // A database URL of a scheme the read model does not speak is refused, not taken for a SQLite
 // file to create.
+func TestHandoversWaitingForListsOnlyThosePending(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		put := func(id, pending string, handovers ...models.Handover) {
+			t.Helper()
+			a := actionAt(id, 2, "assigned", "bob")
+			if pending != "" {
+				a.Status, a.PendingHandoverID = "handover_pending", pending
+			}
+			a.Handovers = handovers
+			require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created")}))
+		}
+		to := func(id, toID, status string, at time.Duration) models.Handover {
+			return models.Handover{ID: id, FromID: "bob", ToID: toID, Status: status, RequestedAt: t0.Add(at)}
+		}
+		// Two wait for alice, the later one asked first.
+		put("w-late", "h2", to("h1", "alice", "declined", 0), to("h2", "alice", "pending", 2*time.Hour))
+		put("w-early", "h1", to("h1", "alice", "pending", time.Hour))
+		// Not hers to answer: one declined, one waiting for erin, one whose handover to her the
+		// action no longer has pending.
+		put("declined", "", to("h1", "alice", "declined", 0))
+		put("erins", "h1", to("h1", "erin", "pending", 0))
+		put("stale", "h2", to("h1", "alice", "pending", 0), to("h2", "erin", "pending", time.Hour))
+
+		got, err := store.HandoversWaitingFor(ctx, "alice")
+		require.NoError(t, err)
+		var waiting []string
+		for _, h := range got {
+			require.Equal(t, "alice", h.ToID)
+			waiting = append(waiting, h.ActionID+"/"+h.ID)
+		}
+		require.Equal(t, []string{"w-early/h1", "w-late/h2"}, waiting, "oldest first, and only those the action has pending")
+		none, err := store.HandoversWaitingFor(ctx, "carol")
+		require.NoError(t, err)
+		require.Empty(t, none)
+	})
+}
+
 func TestOpenRefusesOtherSchemes(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
