@@ -863,7 +863,11 @@ type reassignRequest struct {
 	Reason string `json:"reason" binding:"required,notblank,max=2000"`
 	DueIn  string `json:"due_in" binding:"max=32"`
 	DueAt  string `json:"due_at" binding:"max=64"`
+	// CustomerMessage is what the customer is told of the new owner, in place of the product's words.
+	CustomerMessage string `json:"customer_message" binding:"max=2000"`
 }
+
+func (r reassignRequest) personalData() []string { return []string{r.CustomerMessage} }
 
 func (r *reassignRequest) checkFields() []FieldError {
 	return optionalDueFields(r.DueIn, r.DueAt, "due_in", "due_at")
@@ -873,11 +877,14 @@ func (s *server) reassign(c *gin.Context) {
 	claims := s.recipientClaims()
 	defer func() { claims.release(c.Request.Context()) }()
 	command(s, workflows.UpdateReassign, http.StatusOK, func(c *gin.Context, a models.Action, req reassignRequest) (any, error) {
-		in := workflows.ReassignInput{Actor: actorOf(principal(c)), Reason: req.Reason}
+		in := workflows.ReassignInput{Actor: actorOf(principal(c)), Reason: req.Reason, CustomerMessage: req.CustomerMessage}
 		var err error
 		if in.DueIn, in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
 			// A due time now past is told with an unknown recipient, in one answer.
 			return nil, withReferences(c.Request.Context(), s, &req, err)
+		}
+		if err = s.seal(c, a.CustomerRef, a.ID, &in.CustomerMessage); err != nil {
+			return nil, err
 		}
 		in.To, err = claims.claim(c, "to_id", a, req.ToID)
 		return in, err

@@ -305,7 +305,8 @@ func testSupervisorCommands(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, http.StatusOK, carol.call("POST", path+"/reassign", map[string]any{"to_id": "bob", "reason": "alice is at lunch"}, &a))
 	require.Equal(t, "bob", a.OwnerID)
 	// The reassignment tells bob and alice, each in words of their own: two webhooks, two IDs.
-	reassigned := a.Version
+	// (Its event is the one before the last: the last tells the customer.)
+	reassigned := a.Version - 1
 	require.Eventually(t, func() bool {
 		hooks.mu.Lock()
 		defer hooks.mu.Unlock()
@@ -598,6 +599,40 @@ func testOwnerToldOfCompletion(t *testing.T, st *app.Stack, hooks *hookReceiver)
 			return n.ActionID == a.ID && n.Kind == "completed" && strings.HasPrefix(n.Message, "Carol Clark completed ") && strings.HasSuffix(n.Message, ", which was yours: the guest called the desk")
 		})
 	}, 10*time.Second, 20*time.Millisecond, "alice hears that carol completed her action: %+v", inbox.Items)
+}
+
+// A reassignment tells the customer to whom their request went, as an acceptance does: in the
+// product's words, naming the new owner and not the supervisor's reason, or in the supervisor's
+// own; through the webhook, and on the timeline.
+func testReassignmentToldToCustomer(t *testing.T, st *app.Stack, hooks *hookReceiver) {
+	alice, carol := as(t, st, "alice"), as(t, st, "carol")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/reassign", map[string]any{"to_id": "bob", "reason": "alice went home ill"}, nil))
+	told := hooks.waitFor(t, a.ID, "action.customer_message")
+	require.Equal(t, "Your request has been passed to Bob Brown, who is looking after it now, so that it is seen through without delay.", told.Message)
+	require.Equal(t, "carol", told.ActorID)
+	require.Equal(t, "bob", told.OwnerID)
+
+	const own = "Alice is back tomorrow: she will call you at 9."
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/reassign", map[string]any{"to_id": "alice", "reason": "back from sick leave", "customer_message": own}, nil))
+	told = hooks.waitMatching(t, a.ID, "action.customer_message", func(e activities.WebhookEvent) bool { return e.OwnerID == "alice" })
+	require.Equal(t, own, told.Message, "opened for the integration")
+	var timeline struct {
+		Items []struct {
+			Type string         `json:"type"`
+			Data map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, carol.call("GET", "/api/v1/actions/"+a.ID+"/events", nil, &timeline))
+	var messages []any
+	for _, e := range timeline.Items {
+		if e.Type == "customer_told" {
+			messages = append(messages, e.Data["message"])
+		}
+	}
+	require.Equal(t, []any{"Your request has been passed to Bob Brown, who is looking after it now, so that it is seen through without delay.", own}, messages,
+		"the supervisor's own words opened for staff, as the customer's data are")
 }
 
 // Routed creates that arrive together are spread out: the read model shows a new action only once

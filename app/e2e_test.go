@@ -176,6 +176,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("deadlines", func(t *testing.T) { testDeadlines(t, st, hooks) })
 			t.Run("own changes not told", func(t *testing.T) { testOwnChangesNotTold(t, st, hooks) })
 			t.Run("owner told of completion", func(t *testing.T) { testOwnerToldOfCompletion(t, st, hooks) })
+			t.Run("reassignment told to the customer", func(t *testing.T) { testReassignmentToldToCustomer(t, st, hooks) })
 			t.Run("handover expiry and customer message", func(t *testing.T) { testExpiryAndCustomerMessage(t, st, hooks) })
 			t.Run("withdrawn handover", func(t *testing.T) { testWithdraw(t, st, hooks) })
 			t.Run("routed handover", func(t *testing.T) { testRoutedHandover(t, st) })

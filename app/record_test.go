@@ -28,7 +28,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v24-"
+const historyPrefix = "v25-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -76,6 +76,12 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "rebooked"}, nil))
 	})
 	carol := as(t, st, "carol")
+	// Revision 21: a reassignment tells the customer, here in the supervisor's own words.
+	record("reassigned_customer_told", func(id string) {
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign",
+			map[string]any{"to_id": "bob", "reason": "alice went home ill", "customer_message": "Bob will call you before 3pm."}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "called back"}, nil))
+	})
 	dueSoon := func(in string) map[string]any { return merge(newAction("alice"), "due_in", in) }
 	recordFrom("due_escalated_reassigned", dueSoon("1s"), func(id string) {
 		waitStatus(t, alice, id, "checking", 0)

@@ -108,6 +108,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("create_routed_to_nobody", func(t *testing.T) { webCreateUnrouted(t, st) })
 			t.Run("manager_creates_for_any_team", func(t *testing.T) { webManagerCreates(t, st) })
 			t.Run("on_and_off_shift", func(t *testing.T) { webOnOffShift(t, st) })
+			t.Run("reassign_tells_the_customer", func(t *testing.T) { webReassignTellsTheCustomer(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
 			t.Run("erase_a_customer", func(t *testing.T) { webEraseCustomer(t, st) })
 			t.Run("policies_page", func(t *testing.T) { webPolicies(t, st) })
@@ -1802,6 +1803,41 @@ func webRoutedHandover(t *testing.T, st *app.Stack) {
 	require.Contains(t, []string{"bob", "erin"}, a.PendingHandover.ToID)
 	require.NotNil(t, a.PendingHandover.ExpiresAt)
 	require.Equal(t, 15*time.Minute, a.PendingHandover.ExpiresAt.Sub(a.PendingHandover.RequestedAt).Round(time.Second), "the form's answer window")
+}
+
+// The action page's reassignment form takes a message to the customer, who is told it; left
+// empty, the customer is told in the product's words who has their request now.
+func webReassignTellsTheCustomer(t *testing.T, st *app.Stack) {
+	carol := as(t, st, "carol")
+	told := func(id string) []string {
+		var timeline struct {
+			Items []struct {
+				Type string         `json:"type"`
+				Data map[string]any `json:"data"`
+			} `json:"items"`
+		}
+		require.Equal(t, http.StatusOK, carol.call(http.MethodGet, "/api/v1/actions/"+id+"/events", nil, &timeline))
+		var out []string
+		for _, e := range timeline.Items {
+			if e.Type == "customer_told" {
+				out = append(out, e.Data["message"].(string))
+			}
+		}
+		return out
+	}
+	sup := signedIn(t, st, "demo-carol")
+	for _, tc := range []struct{ message, want string }{
+		{"Bob will call you before noon.", "Bob will call you before noon."},
+		{"", "Your request has been passed to Bob Brown, who is looking after it now, so that it is seen through without delay."},
+	} {
+		var a action
+		require.Equal(t, http.StatusCreated, carol.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+		_, page := sup.do(http.MethodGet, "/actions/"+a.ID, nil)
+		require.Contains(t, formOf(t, page, "form-reassign"), `<textarea id="re-message" name="customer_message" rows="2" maxlength="2000" aria-describedby="re-message-help"></textarea>`)
+		resp, _ := sup.do(http.MethodPost, "/actions/"+a.ID+"/reassign", url.Values{"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"alice went home ill"}, "customer_message": {tc.message}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		require.Equal(t, []string{tc.want}, told(a.ID))
+	}
 }
 
 // The colleagues offered to take an action that needs more authority than they hold are shown, and

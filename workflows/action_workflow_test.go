@@ -172,7 +172,8 @@ func TestCommandForAnotherVersionIsRefused(t *testing.T) {
 	current := &step{name: workflows.UpdateReassign, arg: reassign, idem: key(2)}
 	retry := &step{name: workflows.UpdateReassign, arg: reassign, idem: key(1)}
 	unkeyed := &step{name: workflows.UpdateNote, arg: workflows.NoteInput{Actor: bob, Text: "on it"}, idem: workflows.Idempotency{IfVersion: 2}}
-	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}, idem: workflows.Idempotency{IfVersion: 3}}
+	// The reassignment's two events (reassigned, and customer_told) make version 4.
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "done"}, idem: workflows.Idempotency{IfVersion: 4}}
 	b.run(t, startInput("a-if"), create, note, stale, current, retry, unkeyed, complete)
 
 	require.NoError(t, note.err)
@@ -183,9 +184,9 @@ func TestCommandForAnotherVersionIsRefused(t *testing.T) {
 	require.Equal(t, "the action has changed since version 1: it is at version 2, alice owns it, assigned; the last change: note added by alice", refusal.Message())
 	require.NoError(t, current.err)
 	require.Equal(t, "bob", current.state.OwnerID)
-	require.EqualValues(t, 3, current.state.Version)
+	require.EqualValues(t, 4, current.state.Version)
 	require.NoError(t, retry.err, "a retry of an applied request is answered as it was")
-	require.EqualValues(t, 3, retry.state.Version, "and changes nothing")
+	require.EqualValues(t, 4, retry.state.Version, "and changes nothing")
 	requireRefused(t, unkeyed, workflows.ErrChanged)
 	require.NoError(t, complete.err)
 	require.Equal(t, workflows.StatusCompleted, complete.state.Status)

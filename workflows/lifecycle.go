@@ -1040,7 +1040,7 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 			at = s.dueFrom(now, in.DueIn, at)
 			due = &at
 		}
-		events = append(events, s.reassign(now, in.Actor.ID, *in.To, s.notDoneReason(in.Notes), due, in.DueIn <= 0)...)
+		events = append(events, s.reassign(now, in.Actor.ID, *in.To, s.notDoneReason(in.Notes), due, in.DueIn <= 0, "")...)
 	case in.Next == NextEscalate:
 		floor := 0
 		if s.revision >= 15 {
@@ -1252,12 +1252,15 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 		due = s.deadline(now, in.DueIn)
 	}
 	defer s.forShift(in.ShiftHandoverID)()
-	return s.reassign(now, in.Actor.ID, in.To, in.Reason, due, in.DueIn <= 0)
+	return s.reassign(now, in.Actor.ID, in.To, in.Reason, due, in.DueIn <= 0, in.CustomerMessage)
 }
 
 // reassign gives the action to someone at once, with a new due time when due is set (a time
-// given as such when absolute, else counted from now).
-func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time, absolute bool) []Event {
+// given as such when absolute, else counted from now), and tells the customer to whom: in the
+// words given (message), or from revision 21 in words of the product's as an accepted handover's
+// are (before it, only the new owner and the old heard of it). A message given is told whatever
+// the revision: no earlier history carries one.
+func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time, absolute bool, message string) []Event {
 	s.know(to.ID, to.Name)
 	esc := s.escalation()
 	events := s.withdrawPending(now, actorID, "the action was reassigned")
@@ -1281,7 +1284,14 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%q was reassigned to %s: %s", s.Title, s.who(to.ID), reason))
 	}
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
-	return append(events, ev)
+	events = append(events, ev)
+	if blank(message) && s.revision >= 21 {
+		message = customerMessage("", &Handover{ToName: to.Name, ShiftHandoverID: s.byShift}, s.revision)
+	}
+	if !blank(message) {
+		events = append(events, s.tellCustomer(now, actorID, message, map[string]any{}))
+	}
+	return events
 }
 
 // CheckExtend refuses an extension by anyone but a supervisor or manager, without a reason, or

@@ -609,7 +609,10 @@ func (s *State) WithHander(id string) {
 // default customer message says that what went wrong is put right, not that "one of our systems let
 // us down" (people and resources let customers down too); and the new owner of an action someone
 // else created, and the hander of one completed, are told by whom.
-const CurrentRevision = 20
+// Revision 21 tells the customer to whom their request went when it is reassigned (by hand, at
+// its check, or in a shift handover), as an accepted handover does: "Your request has been passed
+// to Bob Brown, ...".
+const CurrentRevision = 21
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
@@ -714,6 +717,9 @@ type ReassignInput struct {
 	// From, when set, is the owner the reassignment takes the action from (a shift handover's
 	// outgoing person): it is refused when someone else owns the action by the time it arrives.
 	From string `json:"from_id,omitempty"`
+	// CustomerMessage, when given, is what the customer is told of the new owner (sealed); from
+	// revision 21 one in the product's words is told without it.
+	CustomerMessage string `json:"customer_message,omitempty"`
 }
 
 // ExtendInput moves the due time; the timers restart.
