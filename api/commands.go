@@ -161,6 +161,11 @@ func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) er
 	if qerr == nil {
 		qerr = v.Get(&state)
 	}
+	var closed *serviceerror.NotFound
+	if qerr == nil && errors.As(err, &closed) && state.Status.Final() && state.LastChange() != "" {
+		// The workflow has ended: say how, as a refusal of the workflow's own would.
+		return errorf(kindConflict, "the action is %s and can no longer change; the last change: %s", state.Status, state.LastChange())
+	}
 	if qerr != nil || state.Version <= a.Version {
 		return err
 	}

@@ -338,7 +338,8 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if req.Name != nil || req.OnShift != nil || req.Role != nil {
 		s.ui.names.forget() // the pages name people and say who is off shift
 	}
-	if was.OnShift && !st.OnShift {
+	if req.OnShift != nil && !st.OnShift {
+		// Sent again (or after someone else took them off shift), it answers those still waiting.
 		return http.StatusOK, offShiftJSON{staffJSON(st), s.returnWaiting(ctx, principal(c), st)}, nil
 	}
 	return http.StatusOK, staffJSON(st), nil

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/handover/handover/models"
@@ -30,7 +31,11 @@ type waitingHandovers struct {
 
 // returnWaiting answers the handovers waiting for off, who has just gone off shift, as by: their
 // own decline, or a supervisor's or manager's withdrawal. A handover answered meanwhile (accepted
-// a moment before, say) is left as it is.
+// a moment before, say) is left as it is. A supervisor's leaves waiting one whose owner is not at
+// work either (off shift, or gone from the team): withdrawn, it would go back to someone who has
+// gone home, told in an inbox nobody reads until then; waiting, it expires and is escalated to the
+// supervisors, or their shift handover reassigns it. Once the engine does not answer, the rest
+// are left waiting without asking it again.
 func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitingHandovers {
 	var out waitingHandovers
 	waiting, err := s.Store.HandoversWaitingFor(ctx, off.ID)
@@ -38,19 +43,19 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 		s.Log.WarnContext(ctx, "the handovers waiting for someone gone off shift could not be listed: they wait to expire", "staff_id", off.ID, "error", err)
 		return out
 	}
+	own, supervises := by.ID == off.ID, workflows.Role(by.Role).SupervisorOrAbove()
+	var down error
 	for _, h := range waiting {
-		var update string
-		var arg any
-		switch {
-		case by.ID == off.ID:
-			update, arg = workflows.UpdateDecline, workflows.DeclineInput{Actor: actorOf(by), Reason: offShiftDeclined}
-		case workflows.Role(by.Role).SupervisorOrAbove():
-			update, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Actor: actorOf(by), Reason: offShiftWithdrawn}
-		default:
+		if down != nil || (!own && !supervises) || (!own && !s.atWork(ctx, h.FromID, teamOf(off))) {
 			out.StillWaiting = append(out.StillWaiting, h.ActionID)
 			continue
 		}
-		// One ID per handover: a request sent again answers it once.
+		update, arg := workflows.UpdateDecline, any(workflows.DeclineInput{Actor: actorOf(by), Reason: offShiftDeclined})
+		if !own {
+			update, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Actor: actorOf(by), Reason: offShiftWithdrawn, HandoverID: h.ID}
+		}
+		// One ID per handover: a request sent again answers it once. (A decline needs no handover
+		// named: only the recipient may send it, and any handover waiting for them is theirs.)
 		_, err := s.update(ctx, h.ActionID, update, arg, workflows.Idempotency{}, "off-shift/"+h.ID)
 		if refusal, ok := classify(err); err != nil && ok && refusal.kind == kindConflict {
 			continue // answered, withdrawn or closed since it was listed
@@ -59,11 +64,21 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 			s.Log.WarnContext(ctx, "a handover waiting for someone gone off shift could not be answered: it waits to expire",
 				"staff_id", off.ID, "action_id", h.ActionID, "handover_id", h.ID, "error", err)
 			out.StillWaiting = append(out.StillWaiting, h.ActionID)
+			if errors.Is(err, errEngineDown) || ctx.Err() != nil {
+				down = err
+			}
 			continue
 		}
 		out.Returned = append(out.Returned, h.ActionID)
 	}
 	return out
+}
+
+// atWork reports whether the person is on shift and active in the team (false when they cannot
+// be read: the handover is then left as it was).
+func (s *server) atWork(ctx context.Context, id, team string) bool {
+	st, err := s.Store.GetStaff(ctx, id)
+	return err == nil && st.AtWorkIn(team)
 }
 
 // said is what a page adds after someone went off shift (for "you" or "them"): the handovers
@@ -76,8 +91,11 @@ func (w waitingHandovers) said(whom, done string) string {
 		out += fmt.Sprintf(" The %d handovers waiting for %s were %s: whoever made each is told and keeps the action.", n, whom, done)
 	}
 	if n := len(w.StillWaiting); n > 0 {
-		out += fmt.Sprintf(" %s still %s for %s: unanswered, %s escalated when %s.",
-			plural(n, "handover"), pick(n, "waits", "wait"), whom, pick(n, "it is", "they are"), pick(n, "it expires", "they expire"))
+		next := "the board withdraws or reassigns " + pick(n, "it", "them")
+		if whom == "you" {
+			next = "decline " + pick(n, "it", "each") + " from your inbox"
+		}
+		out += fmt.Sprintf(" %s still %s for %s, unanswered: %s.", plural(n, "handover"), pick(n, "waits", "wait"), whom, next)
 	}
 	return out
 }

@@ -250,6 +250,10 @@ func (s *server) adminAnswer(c *gin.Context, res apiResult, form adminForm) {
 		if form.Values.Get("was_active") == "true" && form.Values.Get("active") != "true" { // its box left unticked
 			done = fmt.Sprintf("Saved: %s is deactivated, their tokens are revoked and they are signed out everywhere (made active again, they need a new token).", form.Key)
 		}
+		// Off shift, the handovers waiting for them, which an administrator leaves as they are.
+		var w waitingHandovers
+		_ = res.decode(&w)
+		done += w.said("them", "withdrawn")
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, peopleOf(form))

@@ -493,8 +493,8 @@ func endShiftWarning(owned, offered, stuck, needsNotes, awaiting int) string {
 		parts = append(parts, stays)
 	}
 	if awaiting > 0 {
-		parts = append(parts, fmt.Sprintf("%s %s for you: off shift you cannot accept %s, so ending your shift declines %s, and whoever handed each over is told and keeps it.",
-			plural(awaiting, "handover"), pick(awaiting, "waits", "wait"), pick(awaiting, "it", "them"), pick(awaiting, "it", "them")))
+		parts = append(parts, fmt.Sprintf("%s %s for you: off shift you cannot accept %s, so ending your shift declines %s, and whoever handed %s over is told and keeps it.",
+			plural(awaiting, "handover"), pick(awaiting, "waits", "wait"), pick(awaiting, "it", "them"), pick(awaiting, "it", "them"), pick(awaiting, "it", "each")))
 	}
 	if len(parts) == 0 {
 		return ""

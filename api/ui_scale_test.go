@@ -463,7 +463,7 @@ func TestBoardSaysACommandWithdrawsTheHandover(t *testing.T) {
 	require.Contains(t, forAnn, `id="sh-end-shift"`)
 	require.NotContains(t, forAnn, `id="sh-last-supervisor"`, "the form hands over Ann's shift, not Sue's")
 	// Taking Ben off shift asks first: the handover waiting for him cannot be accepted then.
-	require.Contains(t, page, `id="shift-of-ben" data-confirm="A handover waits for Ben to accept: off shift they cannot, and it expires and escalates unless withdrawn. Take Ben off shift?">`)
+	require.Contains(t, page, `id="shift-of-ben" data-confirm="A handover waits for Ben to accept: off shift they cannot, so taking them off shift withdraws it, and whoever made it keeps the action (one whose owner is not at work either waits, to expire and be escalated). Take Ben off shift?">`)
 }
 
 // A supervisor ending her shift as the only one of her team on shift is told first that its

@@ -361,6 +361,16 @@ func testRefusals(t *testing.T, st *app.Stack) {
 	require.Equal(t, "due_in", p.Errors[0].Field)
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions", merge(newAction("zoe"), "priority", "whenever"), &p))
 	require.Equal(t, []string{"priority", "owner_id"}, fieldsOf(p), "the binding rules and the staff look-ups in one answer")
+
+	// Of two who complete an action, the one refused learns who did: while its workflow stays open
+	// (a week, for notes), and once it has closed (here closed at once).
+	carol := as(t, st, "carol")
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/complete", map[string]any{"outcome": "late checkout granted"}, nil))
+	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/complete", map[string]any{"outcome": "granted"}, &p))
+	require.Equal(t, "cannot complete an action that is completed; the last change: completed by Alice Adams", p.Detail)
+	require.NoError(t, st.Client.TerminateWorkflow(context.Background(), workflows.ActionWorkflowID(a.ID), "", "closed for the test"))
+	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/complete", map[string]any{"outcome": "granted"}, &p))
+	require.Equal(t, "the action is completed and can no longer change; the last change: completed by Alice Adams", p.Detail)
 }
 
 func testAuth(t *testing.T, st *app.Stack) {

@@ -715,7 +715,7 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	_, page := w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<strong id="my-shift-status">on shift</strong>`)
 	require.Contains(t, page, "End my shift")
-	require.Contains(t, page, `data-confirm="1 handover waits for you: off shift you cannot accept it, so ending your shift declines it, and whoever handed each over is told and keeps it. End your shift anyway?"`)
+	require.Contains(t, page, `data-confirm="1 handover waits for you: off shift you cannot accept it, so ending your shift declines it, and whoever handed it over is told and keeps it. End your shift anyway?"`)
 
 	resp, _ := w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"false"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
@@ -807,6 +807,12 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<p class="hint">You are off shift: start your shift to accept this handover, or decline it below.</p><p><a href="/inbox#form-on-shift">Start your shift in your inbox</a></p>`)
 	require.NotContains(t, page, `id="form-accept"`)
 	require.Contains(t, page, `id="form-decline"`)
+	// The supervisor's PATCH, the person off shift already, answers the one still waiting.
+	var supOff struct {
+		Returned []string `json:"handovers_returned"`
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"on_shift": false}, &supOff))
+	require.Equal(t, []string{a.ID}, supOff.Returned)
 	require.Equal(t, http.StatusOK, root.call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"on_shift": true}, nil))
 
 	// A supervisor works shifts too; an administrator, who owns nothing, has no switch.
@@ -851,6 +857,23 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.True(t, me.OnShift)
+	// One whose owner has gone home too is left waiting: withdrawn, it would go back to nobody at
+	// work; waiting, it expires and is escalated to the supervisors.
+	var away action
+	require.Equal(t, http.StatusCreated, in.call(http.MethodPost, "/api/v1/actions", newAction(inID), &away))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+away.ID+"/handover", merge(handoverBody, "to_id", outID), nil))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	var left struct {
+		Returned     []string `json:"handovers_returned"`
+		StillWaiting []string `json:"handovers_still_waiting"`
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": false}, &left))
+	require.Empty(t, left.Returned)
+	require.Equal(t, []string{away.ID}, left.StillWaiting)
+	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/actions/"+away.ID+"?consistent=true", nil, &back))
+	require.Equal(t, "handover_pending", back.Status)
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": true}, nil))
 	// Someone outside the team is refused on the board, and stays as they are.
 	resp, page = board.do(http.MethodPost, "/staff/bob/shift", url.Values{"csrf": {supCSRF}, "on": {"false"}})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)

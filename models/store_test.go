@@ -468,8 +468,8 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 	})
 }
 
-// A database URL of a scheme the read model does not speak is refused, not taken for a SQLite
-// file to create.
+// The handovers waiting for a person, which their going off shift answers: only those pending
+// that their action still has pending, oldest first.
 func TestHandoversWaitingForListsOnlyThosePending(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
@@ -508,6 +508,8 @@ func TestHandoversWaitingForListsOnlyThosePending(t *testing.T) {
 	})
 }
 
+// A database URL of a scheme the read model does not speak is refused, not taken for a SQLite
+// file to create.
 func TestOpenRefusesOtherSchemes(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)

@@ -73,7 +73,13 @@ var transitions = map[string][]Status{
 
 func checkTransition(s *State, command string) error {
 	if !slices.Contains(transitions[command], s.Status) {
-		return refuse(ErrConflict, "cannot %s an action that is %s", cmp.Or(commandWords[command], command), strings.ReplaceAll(string(s.Status), "_", " "))
+		// A closed action says by whom: of two who completed it at once, the one refused learns
+		// who did.
+		last := ""
+		if s.Status.Final() && s.ChangedType != "" {
+			last = "; the last change: " + s.lastChange()
+		}
+		return refuse(ErrConflict, "cannot %s an action that is %s%s", cmp.Or(commandWords[command], command), strings.ReplaceAll(string(s.Status), "_", " "), last)
 	}
 	return nil
 }
@@ -152,13 +158,30 @@ func (s *State) checkVersion(idem Idempotency) error {
 	}
 	last := ""
 	if s.ChangedType != "" {
-		by := "automatically"
-		if s.ChangedBy != SystemActor {
-			by = "by " + s.who(s.ChangedBy)
-		}
-		last = fmt.Sprintf("; the last change: %s %s", strings.ReplaceAll(s.ChangedType, "_", " "), by)
+		last = "; the last change: " + s.lastChange()
 	}
 	return refuse(ErrChanged, "the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last)
+}
+
+// LastChange is lastChange for a caller outside the workflow, naming people as the current
+// revision does (no workflow replays it).
+func (s State) LastChange() string {
+	s.revision = CurrentRevision
+	return s.lastChange()
+}
+
+// lastChange says the last change a decision on the action is to see, and who made it:
+// "completed by Carol Clark", "due automatically"; "" when the state does not know it (a run
+// continued from one of an earlier release).
+func (s *State) lastChange() string {
+	if s.ChangedType == "" {
+		return ""
+	}
+	by := "automatically"
+	if s.ChangedBy != SystemActor {
+		by = "by " + s.who(s.ChangedBy)
+	}
+	return strings.ReplaceAll(s.ChangedType, "_", " ") + " " + by
 }
 
 // checkKey refuses a key already used for a different request.
@@ -763,6 +786,9 @@ func CheckWithdraw(s *State, in WithdrawInput) error {
 		return err
 	}
 	h := s.PendingHandover()
+	if h != nil && in.HandoverID != "" && h.ID != in.HandoverID {
+		return refuse(ErrConflict, "the handover meant is no longer pending: the one waiting now is to %s", s.who(h.ToID))
+	}
 	if h != nil && in.Actor.ID == h.ToID {
 		return refuse(ErrForbidden, "you are the handover's recipient: decline it, saying why")
 	}
@@ -1241,6 +1267,9 @@ func CheckReassign(s *State, in ReassignInput) error {
 	if blank(in.Reason) {
 		return refuse(ErrInvalid, "reason: say why the action is reassigned")
 	}
+	if !blank(in.CustomerMessage) && s.revision < 21 {
+		return refuse(ErrInvalid, "customer_message: this action was created before reassignments told the customer: leave it out, and tell the customer yourself")
+	}
 	return nil
 }
 
@@ -1256,10 +1285,10 @@ func ApplyReassign(s *State, in ReassignInput, now time.Time) []Event {
 }
 
 // reassign gives the action to someone at once, with a new due time when due is set (a time
-// given as such when absolute, else counted from now), and tells the customer to whom: in the
-// words given (message), or from revision 21 in words of the product's as an accepted handover's
-// are (before it, only the new owner and the old heard of it). A message given is told whatever
-// the revision: no earlier history carries one.
+// given as such when absolute, else counted from now), and from revision 21 tells the customer to
+// whom: in the words given (message), or in the product's, as an accepted handover does (before
+// it, only the new owner and the old heard of it; CheckReassign refuses a message for such an
+// action, and one a worker of an earlier release took is not told on replay).
 func (s *State) reassign(now time.Time, actorID string, to Recipient, reason string, due *time.Time, absolute bool, message string) []Event {
 	s.know(to.ID, to.Name)
 	esc := s.escalation()
@@ -1285,13 +1314,27 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	}
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
 	events = append(events, ev)
-	if blank(message) && s.revision >= 21 {
-		message = customerMessage("", &Handover{ToName: to.Name, ShiftHandoverID: s.byShift}, s.revision)
+	if s.revision < 21 {
+		return events
 	}
-	if !blank(message) {
-		events = append(events, s.tellCustomer(now, actorID, message, map[string]any{}))
+	if blank(message) {
+		message = reassignedMessage(to.Name, from == "", s.byShift != "")
 	}
-	return events
+	return append(events, s.tellCustomer(now, actorID, message, map[string]any{}))
+}
+
+// reassignedMessage tells the customer who looks after their request now that it has been
+// reassigned to name (revision 21): passed to them, in a shift handover as the shift changed; or,
+// for a request nobody had taken on (unassigned), that they are looking after it now.
+func reassignedMessage(name string, fromNobody, shift bool) string {
+	if fromNobody {
+		return fmt.Sprintf("%s is looking after your request now, so that it is seen through without delay.", cmp.Or(strings.TrimSpace(name), "A colleague"))
+	}
+	shiftID := ""
+	if shift {
+		shiftID = "shift"
+	}
+	return customerMessage("", &Handover{ToName: name, ShiftHandoverID: shiftID}, 21)
 }
 
 // CheckExtend refuses an extension by anyone but a supervisor or manager, without a reason, or

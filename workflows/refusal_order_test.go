@@ -72,6 +72,26 @@ func TestWithdrawTooLateSaysWhatHappened(t *testing.T) {
 	require.Equal(t, "no handover waits to be withdrawn: the last one, to bob, was accepted at 2026-12-04T11:06:00Z", appErr.Message())
 }
 
+// A withdrawal meant for one handover (a supervisor's, as the recipient goes off shift) is refused
+// when another one waits by the time it arrives: bob declined, and alice has handed the action to
+// erin since; erin's going off shift says nothing of bob's.
+func TestWithdrawOfAnotherHandoverRefused(t *testing.T) {
+	at := time.Date(2026, 12, 5, 11, 6, 0, 0, time.UTC)
+	s := &State{ID: "a1", Status: StatusHandoverPending, OwnerID: "alice", TeamID: "frontdesk", DueAt: at.Add(time.Hour), PendingHandoverID: "h2",
+		Handovers: []Handover{
+			{ID: "h1", FromID: "alice", ToID: "bob", Status: HandoverDeclined, RespondedAt: &at},
+			{ID: "h2", FromID: "alice", ToID: "erin", Status: HandoverPending},
+		}}
+	carol := Actor{ID: "carol", Role: RoleSupervisor}
+	err := CheckWithdraw(s, WithdrawInput{Actor: carol, Reason: "off shift now, so it could not be accepted", HandoverID: "h1"})
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(err, &appErr), "a refusal: %v", err)
+	require.Equal(t, ErrConflict, appErr.Type())
+	require.Equal(t, "the handover meant is no longer pending: the one waiting now is to erin", appErr.Message())
+	require.NoError(t, CheckWithdraw(s, WithdrawInput{Actor: carol, Reason: "erin went home ill", HandoverID: "h2"}))
+	require.NoError(t, CheckWithdraw(s, WithdrawInput{Actor: carol, Reason: "sent to the wrong person"}), "none named: the one pending")
+}
+
 // An escalated action is paused by those it is escalated to, not by its owner: paused, its climb up
 // the ladder and the reminders of its top stop, and the owner could silence them that way.
 func TestOwnerDoesNotPauseAnEscalatedAction(t *testing.T) {

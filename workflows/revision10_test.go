@@ -270,7 +270,12 @@ func TestTransitionRefusalsInWords(t *testing.T) {
 	// A second handover while one waits says to whom that one is, and what to do first.
 	require.ErrorContains(t, workflows.CheckHandover(&s, handoverTo(onShift("erin", 1)), time.Time{}), "cannot hand over an action whose handover to bob waits for their answer: withdraw it first to hand the action to someone else (")
 	workflows.ApplyCancel(&s, workflows.CancelInput{Actor: carol, Reason: "guest left"}, now)
-	require.ErrorContains(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "called"}, time.Time{}), "cannot follow up an action that is cancelled (")
+	// A closed action says who closed it: of two who closed it at once, the one refused learns who.
+	require.ErrorContains(t, workflows.CheckFollowUp(&s, workflows.FollowUpInput{Actor: alice, Note: "called"}, time.Time{}), "cannot follow up an action that is cancelled; the last change: cancelled by carol (")
+	done, _ := workflows.NewState(startInput("n-words-done"), now)
+	workflows.ApplyComplete(&done, workflows.CompleteInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}, Outcome: "sorted", CustomerMessage: "All sorted."}, now)
+	require.ErrorContains(t, workflows.CheckComplete(&done, workflows.CompleteInput{Actor: alice, Outcome: "sorted too"}), "cannot complete an action that is completed; the last change: completed by Carol Clark (",
+		"the message to the customer after it is no change of its own")
 }
 
 // A handover withdrawn because its action ended (cancelled, completed) says so to the recipient

@@ -12,7 +12,8 @@ import (
 // From revision 21 a reassignment tells the customer to whom their request went, as an accepted
 // handover does (unit 214 3.1): by hand, at the check and in a shift handover, each in the
 // product's words, or in the supervisor's own when given. Revision 20 told only the new owner and
-// the old; a message given is told whatever the revision, as no earlier history carries one.
+// the old: a message for such an action is refused, and one a worker of an earlier release took
+// (which ignored it) is not told on replay.
 func TestRevision21ReassignmentTellsTheCustomer(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
@@ -52,7 +53,26 @@ func TestRevision21ReassignmentTellsTheCustomer(t *testing.T) {
 	require.Equal(t, []string{passed}, told(21, byHand("")), "not the team's own reason, which the customer should not read")
 	require.Empty(t, told(20, byHand("")), "revision 20 keeps its ways")
 	require.Equal(t, []string{"Erin will call you before noon."}, told(21, byHand("Erin will call you before noon.")))
-	require.Equal(t, []string{"Erin will call you before noon."}, told(20, byHand("Erin will call you before noon.")))
+	asBefore := func(s *workflows.State) []workflows.Event {
+		in := workflows.ReassignInput{Actor: carol, To: erin, Reason: "alice went home ill", CustomerMessage: "Erin will call you before noon."}
+		require.ErrorContains(t, workflows.CheckReassign(s, in), "customer_message: this action was created before reassignments told the customer")
+		return workflows.ApplyReassign(s, in, now) // as a worker of an earlier release took it, replayed
+	}
+	require.Empty(t, told(20, asBefore))
+
+	// Nobody had taken it on: not passed from anyone, but looked after now.
+	unassigned := func(s *workflows.State) []workflows.Event {
+		s.OwnerID, s.Status = "", workflows.StatusUnassigned
+		return workflows.ApplyReassign(s, workflows.ReassignInput{Actor: carol, To: erin, Reason: "nobody was free"}, now)
+	}
+	require.Equal(t, []string{"Erin Evans is looking after your request now, so that it is seen through without delay."}, told(21, unassigned))
+
+	// With a handover to bob waiting, withdrawn by it: the customer hears of erin only.
+	pending := func(s *workflows.State) []workflows.Event {
+		workflows.ApplyHandover(s, handoverTo(onShift("bob", 1)), now)
+		return byHand("")(s)
+	}
+	require.Equal(t, []string{passed}, told(21, pending))
 
 	// At the check, by the supervisor.
 	atCheck := func(s *workflows.State) []workflows.Event {

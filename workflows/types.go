@@ -774,6 +774,9 @@ type DeclineInput struct {
 type WithdrawInput struct {
 	Actor  Actor  `json:"actor"`
 	Reason string `json:"reason"`
+	// HandoverID, when set, is the handover meant: refused when another one is pending by the time
+	// it arrives (withdrawn for what is true of its recipient, it says nothing of another's).
+	HandoverID string `json:"handover_id,omitempty"`
 }
 
 // FollowUpInput records the hander's follow-up with the action's owner: what they learnt, and
