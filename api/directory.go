@@ -271,7 +271,7 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	shiftOnly := false
 	if err := requireAdmin(c); err != nil {
 		if !workflows.Role(principal(c).Role).SupervisorOrAbove() {
-			return 0, nil, err
+			return 0, nil, errorf(kindForbidden, "only administrators change staff; a supervisor or manager takes people on or off shift (on_shift alone), and you end your own shift with POST /shifts/end")
 		}
 		// A supervisor takes a member of their team on or off shift (one gone home ill, who
 		// would otherwise still be routed work and handed actions), a manager anyone: on_shift

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,18 +16,21 @@ import (
 // once instead: the person's own end of shift declines them, a supervisor's or manager's taking
 // them off shift withdraws them, and either way whoever handed each over is told and keeps the
 // action, to pass it to someone at work.
-const (
-	offShiftDeclined  = "went off shift before accepting it"
-	offShiftWithdrawn = "off shift now, so it could not be accepted"
-)
+const offShiftDeclined = "went off shift before accepting it"
+
+// offShiftWithdrawn is the reason of a withdrawal for the person gone off shift: it names them, for
+// the person who made the handover and for the timeline.
+func offShiftWithdrawn(off models.Staff) string {
+	return cmp.Or(off.Name, off.ID) + " is off shift now, so cannot accept it"
+}
 
 // waitingHandovers is what going off shift did with the handovers waiting for the person: the
 // actions whose handover went back to whoever made it, and those whose handover still waits
 // (the change was an administrator's, who answers no handover, or the engine did not take it):
 // those expire and are escalated as before.
 type waitingHandovers struct {
-	Returned     []string `json:"handovers_returned,omitempty"`
-	StillWaiting []string `json:"handovers_still_waiting,omitempty"`
+	Returned     []string `json:"handovers_returned"`
+	StillWaiting []string `json:"handovers_still_waiting"`
 }
 
 // returnWaiting answers the handovers waiting for off, who has just gone off shift, as by: their
@@ -37,7 +41,7 @@ type waitingHandovers struct {
 // supervisors, or their shift handover reassigns it. Once the engine does not answer, the rest
 // are left waiting without asking it again.
 func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitingHandovers {
-	var out waitingHandovers
+	out := waitingHandovers{Returned: []string{}, StillWaiting: []string{}} // lists, empty or not
 	waiting, err := s.Store.HandoversWaitingFor(ctx, off.ID)
 	if err != nil {
 		s.Log.WarnContext(ctx, "the handovers waiting for someone gone off shift could not be listed: they wait to expire", "staff_id", off.ID, "error", err)
@@ -52,7 +56,7 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 		}
 		update, arg := workflows.UpdateDecline, any(workflows.DeclineInput{Actor: actorOf(by), Reason: offShiftDeclined})
 		if !own {
-			update, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Actor: actorOf(by), Reason: offShiftWithdrawn, HandoverID: h.ID}
+			update, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Actor: actorOf(by), Reason: offShiftWithdrawn(off), HandoverID: h.ID}
 		}
 		// One ID per handover: a request sent again answers it once. (A decline needs no handover
 		// named: only the recipient may send it, and any handover waiting for them is theirs.)

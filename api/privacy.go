@@ -26,6 +26,13 @@ import (
 // seal seals the given personal data of an action's customer before it goes into the workflow.
 // Without a Sealer (tests of the router alone) data goes as it is.
 func (s *server) seal(c *gin.Context, customerRef, actionID string, values ...*string) error {
+	for _, v := range values {
+		if strings.TrimSpace(*v) == "" {
+			// Nothing said (spaces alone): sealed, it would no longer read as blank, and a
+			// message of spaces would be told where the product's own words are meant.
+			*v = ""
+		}
+	}
 	if s.Sealer == nil {
 		return nil
 	}

@@ -348,7 +348,8 @@ func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Sta
 	} else {
 		s.ui.names.forget() // the pages say who is off shift
 		from.OnShift = false
-		out.waitingHandovers = s.returnWaiting(ctx, caller, from)
+		w := s.returnWaiting(ctx, caller, from)
+		out.waitingHandovers = &w
 	}
 	out.FromOnShift = &onShift
 	return out
@@ -442,7 +443,7 @@ type shiftJSON struct {
 	// person is still on shift (false: taken off it).
 	FromOnShift *bool `json:"from_on_shift,omitempty"`
 	// And, having taken them off shift, what that did with the handovers waiting for them.
-	waitingHandovers
+	*waitingHandovers
 }
 
 type shiftItemJSON struct {

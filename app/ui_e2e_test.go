@@ -103,6 +103,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("stale_decision_refused", func(t *testing.T) { webStaleDecision(t, st) })
 			t.Run("board_shift_with_notes", func(t *testing.T) { webBoardShiftWithNotes(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
+			t.Run("own_shift_handover_declines_those_waiting", func(t *testing.T) { webOwnShiftDeclinesWaiting(t, st) })
 			t.Run("shift_handover_takes_off_shift", func(t *testing.T) { webShiftTakesOffShift(t, st) })
 			t.Run("own_shift_with_an_action_at_its_check", func(t *testing.T) { webOwnShiftAtCheck(t, st) })
 			t.Run("create_routed_to_nobody", func(t *testing.T) { webCreateUnrouted(t, st) })
@@ -517,6 +518,30 @@ func webStreamStaff(t *testing.T, st *app.Stack) {
 	require.NotContains(t, seen, otherID, "another team's change did not arrive")
 }
 
+// Handing over one's own shift and ending it declines the handovers waiting for one, which the
+// form says before it is sent.
+func webOwnShiftDeclinesWaiting(t *testing.T, st *app.Stack) {
+	out, in, _, outID, inID := teamOf3(t, st)
+	w := newWebClient(t, st.URL)
+	csrf := w.signIn(out.token)
+	createOwned(t, out, outID, 1)
+	var toOut action
+	require.Equal(t, http.StatusCreated, in.call(http.MethodPost, "/api/v1/actions", newAction(inID), &toOut))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+toOut.ID+"/handover", merge(handoverBody, "to_id", outID), nil))
+	_, page := w.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<input type="checkbox" id="ms-end-shift" name="end_shift" value="true" checked aria-describedby="ms-end-declines"> End my shift too`)
+	require.Contains(t, page, `<p class="hint" id="ms-end-declines">A handover waits for you: ending your shift declines it, and whoever made it keeps the action. Accept it first (Handovers waiting for me, above).</p>`)
+	resp, _ := w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"routine"},
+		"notes": {"Nothing urgent."}, "end_shift": {"true"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, page, "Your shift has ended: nothing new is routed or handed over to you. The handover waiting for you was declined: whoever made it is told and keeps the action.")
+	var back action
+	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/actions/"+toOut.ID+"?consistent=true", nil, &back))
+	require.Equal(t, inID, back.OwnerID)
+	require.Equal(t, "declined", back.Handovers[len(back.Handovers)-1].Status)
+}
+
 // Whoever owns actions hands over their own shift from the inbox; a refusal keeps the form.
 func webOwnShift(t *testing.T, st *app.Stack) {
 	out, _, _, outID, inID := teamOf3(t, st)
@@ -849,7 +874,7 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, "assigned", back.Status)
 	require.Equal(t, inID, back.OwnerID)
 	require.Equal(t, "withdrawn", back.Handovers[len(back.Handovers)-1].Status)
-	require.Contains(t, notificationsOf(t, in, toOut.ID), supMe.ID+` withdrew your handover of "Late checkout for room 214" to `+outID+`: off shift now, so it could not be accepted. You keep it.`)
+	require.Contains(t, notificationsOf(t, in, toOut.ID), supMe.ID+` withdrew your handover of "Late checkout for room 214" to `+outID+`: `+outID+` is off shift now, so cannot accept it. You keep it.`)
 	require.Contains(t, formOf(t, page, "shift-of-"+outID), `Put on shift<span class="visually-hidden">`)
 	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)

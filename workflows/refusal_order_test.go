@@ -83,7 +83,7 @@ func TestWithdrawOfAnotherHandoverRefused(t *testing.T) {
 			{ID: "h2", FromID: "alice", ToID: "erin", Status: HandoverPending},
 		}}
 	carol := Actor{ID: "carol", Role: RoleSupervisor}
-	err := CheckWithdraw(s, WithdrawInput{Actor: carol, Reason: "off shift now, so it could not be accepted", HandoverID: "h1"})
+	err := CheckWithdraw(s, WithdrawInput{Actor: carol, Reason: "bob is off shift now, so cannot accept it", HandoverID: "h1"})
 	var appErr *temporal.ApplicationError
 	require.True(t, errors.As(err, &appErr), "a refusal: %v", err)
 	require.Equal(t, ErrConflict, appErr.Type())
