@@ -788,7 +788,11 @@ type checkRequest struct {
 	DueIn  string `json:"due_in" binding:"max=32"`
 	DueAt  string `json:"due_at" binding:"max=64"`
 	ToID   string `json:"to_id" binding:"max=64"`
+	// CustomerMessage is what the customer is told of the new owner when next is reassign.
+	CustomerMessage string `json:"customer_message" binding:"max=2000"`
 }
+
+func (r checkRequest) personalData() []string { return []string{r.CustomerMessage} }
 
 func (r *checkRequest) checkFields() []FieldError {
 	fields := optionalDueFields(r.DueIn, r.DueAt, "due_in", "due_at")
@@ -798,6 +802,9 @@ func (r *checkRequest) checkFields() []FieldError {
 		if value != "" && !covered(fields, field) {
 			fields = append(fields, FieldError{Field: field, Message: why})
 		}
+	}
+	if r.Next != workflows.NextReassign {
+		needless("customer_message", r.CustomerMessage, "only when next is reassign: the customer is told of their request's new owner")
 	}
 	switch {
 	case r.Result == workflows.CheckDone:
@@ -830,11 +837,14 @@ func (s *server) check(c *gin.Context) {
 	claims := s.recipientClaims()
 	defer func() { claims.release(c.Request.Context()) }()
 	command(s, workflows.UpdateCheck, http.StatusOK, func(c *gin.Context, a models.Action, req checkRequest) (any, error) {
-		in := workflows.CheckInput{Actor: actorOf(principal(c)), Result: req.Result, Notes: req.Notes, Next: req.Next}
+		in := workflows.CheckInput{Actor: actorOf(principal(c)), Result: req.Result, Notes: req.Notes, Next: req.Next, CustomerMessage: req.CustomerMessage}
 		var err error
 		if in.DueIn, in.DueAt, err = s.optionalDue(req.DueIn, req.DueAt, "due_in", "due_at"); err != nil {
 			// A due time now past is told with an unknown recipient, in one answer.
 			return nil, withReferences(c.Request.Context(), s, &req, err)
+		}
+		if err = s.seal(c, a.CustomerRef, a.ID, &in.CustomerMessage); err != nil {
+			return nil, err
 		}
 		if req.ToID != "" {
 			to, err := claims.claim(c, "to_id", a, req.ToID)

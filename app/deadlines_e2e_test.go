@@ -634,6 +634,19 @@ func testReassignmentToldToCustomer(t *testing.T, st *app.Stack, hooks *hookRece
 	}
 	require.Equal(t, []any{"Your request has been passed to Bob Brown, who is looking after it now, so that it is seen through without delay.", own}, messages,
 		"the supervisor's own words opened for staff, as the customer's data are")
+
+	// At the check, too: a message only with next reassign.
+	var due action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "due_in", "1s"), &due))
+	waitStatus(t, carol, due.ID, "checking", 0)
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/actions/"+due.ID+"/check",
+		map[string]any{"result": "not_done", "next": "extend", "due_in": "1h", "customer_message": "We need another hour."}, &p))
+	require.Equal(t, []string{"customer_message"}, fieldsOf(p))
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+due.ID+"/check",
+		map[string]any{"result": "not_done", "next": "reassign", "to_id": "bob", "due_in": "1h", "notes": "alice is off sick", "customer_message": "Bob calls you within the hour."}, nil))
+	told = hooks.waitFor(t, due.ID, "action.customer_message")
+	require.Equal(t, "Bob calls you within the hour.", told.Message)
 }
 
 // Routed creates that arrive together are spread out: the read model shows a new action only once

@@ -1009,6 +1009,9 @@ func CheckCheck(s *State, in CheckInput) error {
 		if in.To.ID == s.OwnerID {
 			return refuse(ErrInvalid, "to_id: %s already owns this action", s.whoIs(*in.To))
 		}
+		if err := s.checkReassignMessage(in.CustomerMessage); err != nil {
+			return err
+		}
 		return checkEligible(s, "to_id", *in.To)
 	case NextEscalate:
 	default:
@@ -1066,7 +1069,7 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 			at = s.dueFrom(now, in.DueIn, at)
 			due = &at
 		}
-		events = append(events, s.reassign(now, in.Actor.ID, *in.To, s.notDoneReason(in.Notes), due, in.DueIn <= 0, "")...)
+		events = append(events, s.reassign(now, in.Actor.ID, *in.To, s.notDoneReason(in.Notes), due, in.DueIn <= 0, in.CustomerMessage)...)
 	case in.Next == NextEscalate:
 		floor := 0
 		if s.revision >= 15 {
@@ -1267,7 +1270,13 @@ func CheckReassign(s *State, in ReassignInput) error {
 	if blank(in.Reason) {
 		return refuse(ErrInvalid, "reason: say why the action is reassigned")
 	}
-	if !blank(in.CustomerMessage) && s.revision < 21 {
+	return s.checkReassignMessage(in.CustomerMessage)
+}
+
+// checkReassignMessage refuses a message to the customer on a reassignment of an action from
+// before revision 21, which tells the customer nothing of one.
+func (s *State) checkReassignMessage(message string) error {
+	if !blank(message) && s.revision < 21 {
 		return refuse(ErrInvalid, "customer_message: this action was created before reassignments told the customer: leave it out, and tell the customer yourself")
 	}
 	return nil

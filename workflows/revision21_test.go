@@ -83,6 +83,12 @@ func TestRevision21ReassignmentTellsTheCustomer(t *testing.T) {
 	}
 	require.Equal(t, []string{passed}, told(21, atCheck))
 	require.Empty(t, told(20, atCheck))
+	require.Equal(t, []string{"Erin calls you at ten."}, told(21, func(s *workflows.State) []workflows.Event {
+		s.Fire(workflows.DeadlineDue, s.DueAt)
+		check := workflows.CheckInput{Actor: carol, Result: workflows.CheckNotDone, Next: workflows.NextReassign, To: &erin, DueIn: time.Hour, Notes: "alice is stuck", CustomerMessage: "Erin calls you at ten."}
+		require.NoError(t, workflows.CheckCheck(s, check))
+		return workflows.ApplyCheck(s, check, s.DueAt)
+	}), "in the supervisor's own words")
 
 	// In a shift handover: the shift changed, in the words an accepted one of its handovers has.
 	inShift := func(s *workflows.State) []workflows.Event {

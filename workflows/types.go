@@ -687,6 +687,9 @@ type CheckInput struct {
 	// DueIn, when positive, is the new due time counted on the action's clock from now.
 	DueIn time.Duration `json:"due_in,omitempty"`
 	To    *Recipient    `json:"to"`
+	// CustomerMessage, with next reassign, is what the customer is told of the new owner (sealed);
+	// without it, the product's words (revision 21).
+	CustomerMessage string `json:"customer_message,omitempty"`
 }
 
 // Check results and next steps.
