@@ -1896,6 +1896,13 @@ func webReassignTellsTheCustomer(t *testing.T, st *app.Stack) {
 		"due_in": {"1h"}, "notes": {"alice is off sick"}, "customer_message": {"Bob calls you within the hour."}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, []string{"Bob calls you within the hour."}, told(due.ID))
+	// Without a webhook, bob is asked to tell the customer: his inbox links to the timeline's
+	// entry that holds the message.
+	_, page = signedIn(t, st, "demo-bob").do(http.MethodGet, "/inbox", nil)
+	entry := regexp.MustCompile(`<a href="/actions/` + due.ID + `#ev-(\d+)">Tell the customer`).FindStringSubmatch(page)
+	require.NotNil(t, entry, "the task links to its entry")
+	_, page = sup.do(http.MethodGet, "/actions/"+due.ID, nil)
+	require.Regexp(t, `<li id="ev-`+entry[1]+`"><time [^>]*>[^<]*</time> <strong>message to the customer</strong>`, page)
 }
 
 // The colleagues offered to take an action that needs more authority than they hold are shown, and
