@@ -569,16 +569,20 @@ type notificationItem struct {
 	Message  string `json:"message"`
 }
 
-// notificationsOf is what c has been told of one action, newest first.
-func notificationsOf(t *testing.T, c caller, actionID string) []string {
+// toldOfAction is what c has been told of one action (of their latest 100 notices), newest first.
+func toldOfAction(t *testing.T, c caller, actionID string) []notificationItem {
 	t.Helper()
 	var inbox notificationsPage
-	require.Equal(t, http.StatusOK, c.call("GET", "/api/v1/me/notifications", nil, &inbox))
+	require.Equal(t, http.StatusOK, c.call("GET", "/api/v1/me/notifications?limit=100", nil, &inbox))
+	return slices.DeleteFunc(inbox.Items, func(n notificationItem) bool { return n.ActionID != actionID })
+}
+
+// notificationsOf is the messages of what c has been told of one action, newest first.
+func notificationsOf(t *testing.T, c caller, actionID string) []string {
+	t.Helper()
 	var out []string
-	for _, n := range inbox.Items {
-		if n.ActionID == actionID {
-			out = append(out, n.Message)
-		}
+	for _, n := range toldOfAction(t, c, actionID) {
+		out = append(out, n.Message)
 	}
 	return out
 }

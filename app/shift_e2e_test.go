@@ -189,13 +189,9 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	// The supervisor hears of the declined one as left over with the outgoing person; of the
 	// expired one once, by its escalation, not again as left over.
 	toldOf := func(id string) []string {
-		var told notificationsPage
-		require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/me/notifications?limit=100", nil, &told))
 		var kinds []string
-		for _, n := range told.Items {
-			if n.ActionID == id {
-				kinds = append(kinds, n.Kind)
-			}
+		for _, n := range toldOfAction(t, sup, id) {
+			kinds = append(kinds, n.Kind)
 		}
 		return kinds
 	}
