@@ -412,7 +412,8 @@ type passing struct {
 	why      string
 }
 
-// standIns are the notifications that pass to the supervisors in someone's place. The person who
+// standIns are the notifications that pass to the supervisors in someone's place (why says why,
+// %s saying how that person is gone). The person who
 // handed the action over is asked to check it; one off shift, gone from its team or deactivated
 // cannot, and the supervisors are asked too. Their reminders to follow up go to the supervisors
 // instead once they have left the team or been deactivated (gone, they can no longer see the
@@ -421,11 +422,11 @@ type passing struct {
 // sees the action taken on.
 var standIns = map[string]passing{
 	workflows.NotifyCheckAsked: {offShift: true, told: true,
-		why: " (It comes to you because %s is off shift or no longer in the team: check it in their place.)"},
+		why: " (It comes to you because %s: check it in their place.)"},
 	workflows.NotifyFollowUp: {
-		why: " (It comes to you because %s has left the team or been deactivated: follow it up in their place, or the reminders go on until the due time.)"},
+		why: " (It comes to you because %s: follow it up in their place, or the reminders go on until the due time.)"},
 	workflows.NotifyHandoverDeclined: {offShift: true, told: true,
-		why: " (It comes to you because %s is off shift or no longer in the team: see that someone takes it on.)"},
+		why: " (It comes to you because %s: see that someone takes it on.)"},
 }
 
 // roleAbove is who hears a role's alert when nobody holds that role.
@@ -439,11 +440,11 @@ var roleAbove = map[workflows.Role]workflows.Role{
 func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification) ([]models.Notification, []string, error) {
 	recipients := slices.Clone(n.To)
 	role := n.ToRole
-	who := "" // the person gone, in whose place the supervisors are told
+	who, gone := "", "" // the person gone, in whose place the supervisors are told, and how
 	stand, passes := standIns[n.Kind]
 	if role == "" && passes {
 		var err error
-		if who, err = a.firstGone(ctx, n.To, n.TeamID, stand.offShift); err != nil {
+		if who, gone, err = a.firstGone(ctx, n.To, n.TeamID, stand.offShift); err != nil {
 			return nil, nil, err
 		}
 		if who != "" {
@@ -459,7 +460,7 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		// Written for the person gone ("which you handed to..."): the supervisors read who it was,
 		// and why it is theirs.
 		passed = workflows.ForStandIn(n, who)
-		why = fmt.Sprintf(stand.why, who)
+		why = fmt.Sprintf(stand.why, gone)
 	}
 	// A role nobody active holds (a team without a supervisor, say) passes the alert up to the
 	// next one, so that an alert meant for someone reaches someone; so does one for a team's
@@ -544,21 +545,28 @@ func passedUp(meant workflows.Role) string {
 }
 
 // firstGone names the first of the people named who is no longer an active member of team, or
-// off shift when that counts (by name, or by ID when the directory has none), or "" when none is.
-func (a *Activities) firstGone(ctx context.Context, ids []string, team string, offShift bool) (string, error) {
+// off shift when that counts (by name, or by ID when the directory has none), and says which ("Sam
+// is off shift", "Sam has been deactivated"), or "" when none is.
+func (a *Activities) firstGone(ctx context.Context, ids []string, team string, offShift bool) (who, why string, err error) {
 	for _, id := range ids {
 		st, err := a.Store.GetStaff(ctx, id)
 		if errors.Is(err, models.ErrNotFound) {
-			return id, nil
+			return id, id + " is no longer on the staff", nil
 		}
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
-		if !st.ActiveIn(team) || offShift && !st.OnShift {
-			return cmp.Or(st.Name, id), nil
+		name := cmp.Or(st.Name, id)
+		switch {
+		case !st.Active:
+			return name, name + " has been deactivated", nil
+		case !st.ActiveIn(team):
+			return name, name + " is no longer in the team", nil
+		case offShift && !st.OnShift:
+			return name, name + " is off shift", nil
 		}
 	}
-	return "", nil
+	return "", "", nil
 }
 
 func (a *Activities) now() time.Time {

@@ -261,7 +261,7 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	told, err := store.ListNotifications(ctx, "carol", 1)
 	require.NoError(t, err)
 	require.Equal(t, `"Noise complaint 301", which Sam handed to Bob, still waits for their check: check it was done.`+
-		" (It comes to you because Sam is off shift or no longer in the team: check it in their place.)", told[0].Message,
+		" (It comes to you because Sam is off shift: check it in their place.)", told[0].Message,
 		"the words written for the hander, said to the supervisor: who handed it, and why it reaches them")
 	mine, err := store.ListNotifications(ctx, "sam", 1)
 	require.NoError(t, err)
@@ -330,14 +330,16 @@ func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	kitchen := "kitchen"
 	moved.TeamID = &kitchen
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", moved, []string{"team_id"}, false))
-	theirs := `Follow up with Bob on "Noise complaint 301", which Sam handed over.` +
-		" (It comes to you because Sam has left the team or been deactivated: follow it up in their place, or the reminders go on until the due time.)"
-	require.Equal(t, map[string]string{"carol": theirs}, remind(3), "moved away: the supervisors instead")
+	theirs := func(gone string) string {
+		return `Follow up with Bob on "Noise complaint 301", which Sam handed over.` +
+			" (It comes to you because Sam " + gone + ": follow it up in their place, or the reminders go on until the due time.)"
+	}
+	require.Equal(t, map[string]string{"carol": theirs("is no longer in the team")}, remind(3), "moved away: the supervisors instead, told which")
 	frontdesk := "frontdesk"
 	gone := moved
 	gone.TeamID, gone.Active = &frontdesk, false
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"team_id", "active"}, false))
-	require.Equal(t, map[string]string{"carol": theirs}, remind(4), "deactivated: the supervisors instead")
+	require.Equal(t, map[string]string{"carol": theirs("has been deactivated")}, remind(4), "deactivated: the supervisors instead, told which")
 }
 
 // A handover declined goes back to its owner; one who is off shift meanwhile (or gone from the
@@ -357,7 +359,7 @@ func TestDeclineToAnOwnerOffShiftTellsTheSupervisors(t *testing.T) {
 	away.OnShift = false
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", away, []string{"on_shift"}, false))
 	require.Equal(t, map[string]string{"sam": mine, "carol": `Bob declined "Noise complaint 301": on a break. Sam still owns it.` +
-		" (It comes to you because Sam is off shift or no longer in the team: see that someone takes it on.)"}, decline(3), "off shift: the supervisors too")
+		" (It comes to you because Sam is off shift: see that someone takes it on.)"}, decline(3), "off shift: the supervisors too")
 }
 
 // An alert meant for a team's supervisors, in a team with none active, reaches the managers and
@@ -502,7 +504,7 @@ func TestWebhookTellsStandInsInTheirOwnWords(t *testing.T) {
 	require.ElementsMatch(t, []told{
 		{"a1/6/check_asked/sam", `"Noise complaint 301", which you handed to Bob, is due: check it was done.`, []string{"sam"}},
 		{"a1/6/check_asked/sam/stand-in", `"Noise complaint 301", which Sam handed to Bob, is due: check it was done.` +
-			" (It comes to you because Sam is off shift or no longer in the team: check it in their place.)", []string{"carol"}},
+			" (It comes to you because Sam is off shift: check it in their place.)", []string{"carol"}},
 		{"a2/4/escalated/nina", "escalated to supervisor", []string{"nina"}},
 		{"a2/4/escalated/nina/stand-in", "escalated to supervisor (It comes to you because the team has no active supervisor.)", []string{"dave"}},
 	}, got)
