@@ -1886,13 +1886,23 @@ func webReassignTellsTheCustomer(t *testing.T, st *app.Stack) {
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 		require.Equal(t, []string{tc.want}, told(a.ID))
 	}
+	// So does the board's.
+	var onBoard action
+	require.Equal(t, http.StatusCreated, carol.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &onBoard))
+	_, page := sup.do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `<textarea id="re-message-`+onBoard.ID+`" name="customer_message" rows="2" maxlength="2000" aria-describedby="re-message-help-`+onBoard.ID+`"></textarea>`)
+	resp, _ := sup.do(http.MethodPost, "/actions/"+onBoard.ID+"/reassign", url.Values{"csrf": {csrfOf(t, page)}, "back": {"board"}, "to_id": {"bob"}, "reason": {"alice went home ill"},
+		"customer_message": {"Bob has your booking now."}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, []string{"Bob has your booking now."}, told(onBoard.ID))
+
 	// The check's form, reassigning, takes one too.
 	var due action
 	require.Equal(t, http.StatusCreated, carol.call(http.MethodPost, "/api/v1/actions", merge(newAction("alice"), "due_in", "1s"), &due))
 	waitStatus(t, carol, due.ID, "checking", 0)
-	_, page := sup.do(http.MethodGet, "/actions/"+due.ID, nil)
+	_, page = sup.do(http.MethodGet, "/actions/"+due.ID, nil)
 	require.Contains(t, formOf(t, page, "form-check"), `<textarea id="check-message" name="customer_message" rows="2" maxlength="2000" aria-describedby="check-message-help"></textarea>`)
-	resp, _ := sup.do(http.MethodPost, "/actions/"+due.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {"reassign"}, "to_id": {"bob"},
+	resp, _ = sup.do(http.MethodPost, "/actions/"+due.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {"reassign"}, "to_id": {"bob"},
 		"due_in": {"1h"}, "notes": {"alice is off sick"}, "customer_message": {"Bob calls you within the hour."}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, []string{"Bob calls you within the hour."}, told(due.ID))
