@@ -162,9 +162,9 @@ func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) er
 		qerr = v.Get(&state)
 	}
 	var closed *serviceerror.NotFound
-	if qerr == nil && errors.As(err, &closed) && state.Status.Final() && state.LastChange() != "" {
+	if qerr == nil && errors.As(err, &closed) && state.HowClosed() != "" {
 		// The workflow has ended: say how, as a refusal of the workflow's own would.
-		return errorf(kindConflict, "the action is %s and can no longer change; the last change: %s", state.Status, state.LastChange())
+		return errorf(kindConflict, "the action is %s and can no longer change; the last change: %s", state.Status, state.HowClosed())
 	}
 	if qerr != nil || state.Version <= a.Version {
 		return err
@@ -788,8 +788,10 @@ type checkRequest struct {
 	DueIn  string `json:"due_in" binding:"max=32"`
 	DueAt  string `json:"due_at" binding:"max=64"`
 	ToID   string `json:"to_id" binding:"max=64"`
-	// CustomerMessage is what the customer is told of the new owner when next is reassign.
-	CustomerMessage string `json:"customer_message" binding:"max=2000"`
+	// CustomerMessage is what the customer is told of the new owner when next is reassign. Left
+	// out of the request's hash when empty, so that a retry of a check sent before it existed is
+	// the same request.
+	CustomerMessage string `json:"customer_message,omitempty" binding:"max=2000"`
 }
 
 func (r checkRequest) personalData() []string { return []string{r.CustomerMessage} }
@@ -878,8 +880,9 @@ type reassignRequest struct {
 	Reason string `json:"reason" binding:"required,notblank,max=2000"`
 	DueIn  string `json:"due_in" binding:"max=32"`
 	DueAt  string `json:"due_at" binding:"max=64"`
-	// CustomerMessage is what the customer is told of the new owner, in place of the product's words.
-	CustomerMessage string `json:"customer_message" binding:"max=2000"`
+	// CustomerMessage is what the customer is told of the new owner, in place of the product's
+	// words (left out of the request's hash when empty, as checkRequest's).
+	CustomerMessage string `json:"customer_message,omitempty" binding:"max=2000"`
 }
 
 func (r reassignRequest) personalData() []string { return []string{r.CustomerMessage} }

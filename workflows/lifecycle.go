@@ -76,8 +76,8 @@ func checkTransition(s *State, command string) error {
 		// A closed action says by whom: of two who completed it at once, the one refused learns
 		// who did.
 		last := ""
-		if s.Status.Final() && s.ChangedType != "" {
-			last = "; the last change: " + s.lastChange()
+		if closed := s.howClosed(); closed != "" {
+			last = "; the last change: " + closed
 		}
 		return refuse(ErrConflict, "cannot %s an action that is %s%s", cmp.Or(commandWords[command], command), strings.ReplaceAll(string(s.Status), "_", " "), last)
 	}
@@ -163,10 +163,20 @@ func (s *State) checkVersion(idem Idempotency) error {
 	return refuse(ErrChanged, "the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last)
 }
 
-// LastChange is lastChange for a caller outside the workflow, naming people as the current
-// revision does (no workflow replays it).
-func (s State) LastChange() string {
+// HowClosed is howClosed for a caller outside the workflow, naming people as the current revision
+// does (no workflow replays it).
+func (s State) HowClosed() string {
 	s.revision = CurrentRevision
+	return s.howClosed()
+}
+
+// howClosed says who completed or cancelled a closed action ("completed by Carol Clark"), when its
+// last change closed it; "" otherwise (open, or a note added since, which the state does not
+// tell from the closing).
+func (s *State) howClosed() string {
+	if !s.Status.Final() || (s.ChangedType != EventCompleted && s.ChangedType != EventCancelled) {
+		return ""
+	}
 	return s.lastChange()
 }
 

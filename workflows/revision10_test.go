@@ -276,6 +276,10 @@ func TestTransitionRefusalsInWords(t *testing.T) {
 	workflows.ApplyComplete(&done, workflows.CompleteInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}, Outcome: "sorted", CustomerMessage: "All sorted."}, now)
 	require.ErrorContains(t, workflows.CheckComplete(&done, workflows.CompleteInput{Actor: alice, Outcome: "sorted too"}), "cannot complete an action that is completed; the last change: completed by Carol Clark (",
 		"the message to the customer after it is no change of its own")
+	// A note added since is the last change, not who closed it: nothing said rather than the note.
+	workflows.ApplyNote(&done, workflows.NoteInput{Actor: bob, Text: "guest thanked us"}, now)
+	err := workflows.CheckComplete(&done, workflows.CompleteInput{Actor: alice, Outcome: "sorted too"})
+	require.ErrorContains(t, err, "cannot complete an action that is completed (")
 }
 
 // A handover withdrawn because its action ended (cancelled, completed) says so to the recipient
