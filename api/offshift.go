@@ -85,9 +85,13 @@ func (s *server) atWork(ctx context.Context, id, team string) bool {
 	return err == nil && st.AtWorkIn(team)
 }
 
-// said is what a page adds after someone went off shift (for "you" or "them"): the handovers
-// declined or withdrawn (done), and those still waiting for them.
-func (w waitingHandovers) said(whom, done string) string {
+// said is what a page adds after someone went off shift: the handovers declined (their own end of
+// shift, said to them: mine) or withdrawn (someone else's change), and those still waiting.
+func (w waitingHandovers) said(mine bool) string {
+	whom, done := "them", "withdrawn"
+	if mine {
+		whom, done = "you", "declined"
+	}
 	out := ""
 	if n := len(w.Returned); n == 1 {
 		out += fmt.Sprintf(" The handover waiting for %s was %s: whoever made it is told and keeps the action.", whom, done)
@@ -96,7 +100,7 @@ func (w waitingHandovers) said(whom, done string) string {
 	}
 	if n := len(w.StillWaiting); n > 0 {
 		next := "the board withdraws or reassigns " + pick(n, "it", "them")
-		if whom == "you" {
+		if mine {
 			next = "decline " + pick(n, "it", "each") + " from your inbox"
 		}
 		out += fmt.Sprintf(" %s still %s for %s, unanswered: %s.", plural(n, "handover"), pick(n, "waits", "wait"), whom, next)

@@ -253,7 +253,7 @@ func (s *server) adminAnswer(c *gin.Context, res apiResult, form adminForm) {
 		// Off shift, the handovers waiting for them, which an administrator leaves as they are.
 		var w waitingHandovers
 		_ = res.decode(&w)
-		done += w.said("them", "withdrawn")
+		done += w.said(false)
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, peopleOf(form))

@@ -1580,11 +1580,7 @@ func (s *server) uiStartShift(c *gin.Context) {
 	if ended.FromOnShift != nil {
 		mine := p.FromID == principal(c).ID
 		done += " " + shiftEndedWords(*ended.FromOnShift, mine, cmp.Or(s.who(c)(p.FromID), p.FromID))
-		if mine {
-			done += ended.said("you", "declined")
-		} else {
-			done += ended.said("them", "withdrawn")
-		}
+		done += ended.said(mine)
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/shift-handovers/"+url.PathEscape(p.ID))
@@ -1669,7 +1665,7 @@ func (s *server) uiMyShift(c *gin.Context) {
 	} else {
 		var w waitingHandovers
 		_ = res.decode(&w)
-		s.setDone(c, "Your shift has ended: nothing is routed or handed over to you until you start it again."+w.said("you", "declined"))
+		s.setDone(c, "Your shift has ended: nothing is routed or handed over to you until you start it again."+w.said(true))
 	}
 	c.Redirect(http.StatusSeeOther, "/inbox")
 }
@@ -1697,7 +1693,7 @@ func (s *server) uiStaffShift(c *gin.Context) {
 	if st.OnShift {
 		s.setDone(c, name+" is on shift: new actions can be routed to them and colleagues can hand theirs over to them.")
 	} else {
-		s.setDone(c, name+" is off shift: nothing is routed or handed over to them; what they own stays theirs until handed over or reassigned."+st.said("them", "withdrawn"))
+		s.setDone(c, name+" is off shift: nothing is routed or handed over to them; what they own stays theirs until handed over or reassigned."+st.said(false))
 	}
 	c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team"))+"#roster-"+url.PathEscape(c.Param("id")))
 }
