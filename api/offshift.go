@@ -48,9 +48,19 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 		return out
 	}
 	own, supervises := by.ID == off.ID, workflows.Role(by.Role).SupervisorOrAbove()
+	atWork := map[string]bool{} // by owner: a shift handover's many handovers have one
+	ownerAtWork := func(id string) bool {
+		at, seen := atWork[id]
+		if !seen {
+			st, err := s.Store.GetStaff(ctx, id)
+			at = err == nil && st.AtWorkIn(teamOf(off)) // unreadable: the handover is left as it was
+			atWork[id] = at
+		}
+		return at
+	}
 	var down error
 	for _, h := range waiting {
-		if down != nil || (!own && !supervises) || (!own && !s.atWork(ctx, h.FromID, teamOf(off))) {
+		if down != nil || (!own && !supervises) || (!own && !ownerAtWork(h.FromID)) {
 			out.StillWaiting = append(out.StillWaiting, h.ActionID)
 			continue
 		}
@@ -76,13 +86,6 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 		out.Returned = append(out.Returned, h.ActionID)
 	}
 	return out
-}
-
-// atWork reports whether the person is on shift and active in the team (false when they cannot
-// be read: the handover is then left as it was).
-func (s *server) atWork(ctx context.Context, id, team string) bool {
-	st, err := s.Store.GetStaff(ctx, id)
-	return err == nil && st.AtWorkIn(team)
 }
 
 // said is what a page adds after someone went off shift: the handovers declined (their own end of
