@@ -1337,23 +1337,20 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 		return events
 	}
 	if blank(message) {
-		message = reassignedMessage(to.Name, from == "", s.byShift != "")
+		message = s.reassignedMessage(to.Name, from == "")
 	}
 	return append(events, s.tellCustomer(now, actorID, message, map[string]any{}))
 }
 
 // reassignedMessage tells the customer who looks after their request now that it has been
-// reassigned to name (revision 21): passed to them, in a shift handover as the shift changed; or,
-// for a request nobody had taken on (unassigned), that they are looking after it now.
-func reassignedMessage(name string, fromNobody, shift bool) string {
+// reassigned to name (revision 21): passed to them, as an accepted handover's message says, in a
+// shift handover as the shift changed; or, for a request nobody had taken on (unassigned), that
+// they are looking after it now.
+func (s *State) reassignedMessage(name string, fromNobody bool) string {
 	if fromNobody {
 		return fmt.Sprintf("%s is looking after your request now, so that it is seen through without delay.", cmp.Or(strings.TrimSpace(name), "A colleague"))
 	}
-	shiftID := ""
-	if shift {
-		shiftID = "shift"
-	}
-	return customerMessage("", &Handover{ToName: name, ShiftHandoverID: shiftID}, 21)
+	return customerMessage("", &Handover{ToName: name, ShiftHandoverID: s.byShift}, s.revision)
 }
 
 // CheckExtend refuses an extension by anyone but a supervisor or manager, without a reason, or
