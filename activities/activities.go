@@ -103,6 +103,15 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		inbox = append(inbox, records...)
 	}
 	row := ActionRow(p.State)
+	for _, e := range p.Events {
+		if e.Type != workflows.EventMessageDelivered {
+			continue
+		}
+		// Told: the task to tell it is done, for whoever it went to.
+		if seq, ok := eventSeq(e.Data["message_seq"]); ok {
+			row.TasksDone = append(row.TasksDone, models.TaskDone{Seq: seq, Kind: models.KindTellCustomer, At: e.At})
+		}
+	}
 	if p.HanderID != nil {
 		row.HanderID = *p.HanderID
 	}
@@ -117,6 +126,21 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		a.ProjectionLag.Observe(max(a.now().Sub(p.Events[0].At), 0).Seconds())
 	}
 	return res, err
+}
+
+// eventSeq reads a sequence number from an event's data: an int64 as the workflow made it, a
+// float64 or json.Number once it has been through JSON.
+func eventSeq(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case float64:
+		return int64(n), n == float64(int64(n))
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
 }
 
 // ActionRow is the read-model row of an action's state.

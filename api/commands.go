@@ -781,6 +781,19 @@ func (s *server) addNote(c *gin.Context) {
 	})(c)
 }
 
+type toldRequest struct {
+	MessageSeq int64  `json:"message_seq" binding:"required,min=1"`
+	Method     string `json:"method" binding:"required,oneof=phone email text_message chat face_to_face letter"`
+}
+
+// told records that the caller told the customer a message the action sent them (the task the
+// owner is given where no integration sends customers messages), and how.
+func (s *server) told(c *gin.Context) {
+	command(s, workflows.UpdateTold, http.StatusOK, func(c *gin.Context, _ models.Action, req toldRequest) (any, error) {
+		return workflows.ToldInput{Actor: actorOf(principal(c)), MessageSeq: req.MessageSeq, Method: req.Method}, nil
+	})(c)
+}
+
 type checkRequest struct {
 	Result string `json:"result" binding:"required,oneof=done not_done"`
 	Notes  string `json:"notes" binding:"max=4000"`

@@ -3,10 +3,12 @@ package api
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/gin-gonic/gin"
@@ -516,6 +518,52 @@ type inboxJSON struct {
 	FollowUpsDue       []actionJSON `json:"follow_ups_due"`
 	ChecksDue          []actionJSON `json:"checks_due"`
 	Escalated          []actionJSON `json:"escalated"`
+	// CustomersToTell are the messages the caller is asked to tell customers (where no
+	// integration sends them) and has not recorded telling, oldest first.
+	CustomersToTell []customerTaskJSON `json:"customers_to_tell"`
+}
+
+// customerTaskJSON is a message someone is asked to tell a customer: POST /actions/{id}/told
+// with its message_seq records that they did.
+type customerTaskJSON struct {
+	ActionID   string             `json:"action_id"`
+	Title      string             `json:"title"`
+	Status     string             `json:"status"`
+	Customer   workflows.Customer `json:"customer"`
+	MessageSeq int64              `json:"message_seq"`
+	Message    string             `json:"message"`
+	AskedAt    time.Time          `json:"asked_at"`
+}
+
+// customersToTell renders the caller's tasks to tell a customer a message, the customer's data and
+// the message opened.
+func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]customerTaskJSON, error) {
+	// An action ended longer ago than its workflow stays open takes no record of it any more.
+	tasks, err := s.Store.CustomersToTell(ctx, of, s.Now().Add(-workflows.DefaultKeepOpenFor))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]customerTaskJSON, len(tasks))
+	var values []*string
+	for i, t := range tasks {
+		var data struct {
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal([]byte(t.Data), &data); err != nil {
+			return nil, fmt.Errorf("the message at %d of action %s: %w", t.Seq, t.ActionID, err)
+		}
+		out[i] = customerTaskJSON{
+			ActionID: t.ActionID, Title: t.Title, Status: t.Status, MessageSeq: t.Seq, Message: data.Message, AskedAt: t.AskedAt,
+			Customer: workflows.Customer{Ref: t.CustomerRef, Name: t.CustomerName, Contact: t.CustomerContact},
+		}
+		values = append(values, &out[i].Customer.Name, &out[i].Customer.Contact, &out[i].Message)
+	}
+	if s.Sealer != nil && len(values) > 0 {
+		if err := s.Sealer.Opener(ctx).OpenAll(values...); err != nil {
+			return nil, fmt.Errorf("opening customer data: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // myInbox is what the caller has to act on: owned actions (earliest due first), handovers waiting
@@ -523,12 +571,13 @@ type inboxJSON struct {
 // reach them.
 func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	me := principal(c)
-	in, err := s.Store.Inbox(c.Request.Context(), models.InboxOf{
+	of := models.InboxOf{
 		// A manager makes a team's checks only when it has no supervisor on shift (StandsIn), as
 		// the alerts for them come to the managers only then, their own team's as any other.
 		StaffID: me.ID, TeamID: teamOf(me), Supervisor: workflows.Role(me.Role) == workflows.RoleSupervisor, AllTeams: seesAllTeams(me),
 		EscalatedFrom: workflows.Role(me.Role).FirstEscalationLevel(), StandsIn: workflows.Role(me.Role) == workflows.RoleManager,
-	}, s.Now())
+	}
+	in, err := s.Store.Inbox(c.Request.Context(), of, s.Now())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -536,7 +585,11 @@ func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, inboxJSON{Owned: lists[0], AwaitingAcceptance: lists[1], FollowUpsDue: lists[2], ChecksDue: lists[3], Escalated: lists[4]}, nil
+	tell, err := s.customersToTell(c.Request.Context(), of)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, inboxJSON{Owned: lists[0], AwaitingAcceptance: lists[1], FollowUpsDue: lists[2], ChecksDue: lists[3], Escalated: lists[4], CustomersToTell: tell}, nil
 }
 
 // shift starts or ends the caller's own shift: routing and handovers only pick people on shift.

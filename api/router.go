@@ -236,6 +236,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.POST("/actions/:id/follow-up", s.followUp)
 	v1.POST("/actions/:id/complete", s.complete)
 	v1.POST("/actions/:id/notes", s.addNote)
+	v1.POST("/actions/:id/told", s.told)
 	v1.POST("/actions/:id/check", s.check)
 	v1.POST("/actions/:id/escalate", s.escalate)
 	v1.POST("/actions/:id/reassign", s.reassign)

@@ -223,6 +223,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent, "ToldMore": toldMore, "ToldShown": toldPage,
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
+		"ToTell": in.CustomersToTell, "ContactMethods": workflows.ContactMethods,
 		"Form": form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": shiftNotes,
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
@@ -902,6 +903,16 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 			offShift = acceptBlocked != "" && !me.OnShift
 		}
 	}
+	// The messages to the customer someone is asked to tell (where no integration sends them) and
+	// nobody has recorded telling: each gets its form on the timeline for whoever may record it
+	// (CheckTold: the person asked, the owner, a supervisor or manager, the integration).
+	untold := map[int64]bool{}
+	me := principal(c)
+	mayTell := me.ID == a.OwnerID || workflows.Role(me.Role).SupervisorOrAbove() || workflows.Role(me.Role) == workflows.RoleService
+	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID) // unreadable, no forms: the inbox still lists them
+	for _, t := range tasks {
+		untold[t.Seq] = untold[t.Seq] || mayTell || t.RecipientID == me.ID
+	}
 	var required []string
 	if slices.Contains(commands, workflows.UpdateHandover) {
 		// The fields of the policy version the action runs under, which its workflow asks for:
@@ -940,7 +951,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
@@ -1059,7 +1070,7 @@ var commandPaths = map[string]string{
 	workflows.UpdateComplete: "complete", workflows.UpdateCheck: "check", workflows.UpdateEscalate: "escalate",
 	workflows.UpdateReassign: "reassign", workflows.UpdateExtend: "extend", workflows.UpdateCancel: "cancel",
 	workflows.UpdateClaim: "claim", workflows.UpdatePause: "pause", workflows.UpdateResume: "resume",
-	workflows.UpdateNote: "notes",
+	workflows.UpdateNote: "notes", workflows.UpdateTold: "told",
 }
 
 // commandBody turns a command's form into the API's JSON body. Empty fields are left out, so
@@ -1094,6 +1105,12 @@ func commandBody(command string, f url.Values) map[string]any {
 		setDue(body, f)
 	case workflows.UpdateComplete, workflows.UpdateCheck:
 		setIf(body, "notes", f.Get("notes"))
+	case workflows.UpdateTold:
+		if n, err := strconv.ParseInt(f.Get("message_seq"), 10, 64); err == nil {
+			body["message_seq"] = n
+		} else {
+			setIf(body, "message_seq", f.Get("message_seq")) // the API names what is wrong with it
+		}
 	case uiFeedback:
 		if n, err := strconv.Atoi(f.Get("rating")); err == nil {
 			body["rating"] = n
@@ -1153,6 +1170,10 @@ func (s *server) uiCommand(c *gin.Context) {
 			to = boardColumnOf(principal(c), f.Get("team"), f.Get("column"), from) // a later page of a column
 		}
 		c.Redirect(http.StatusSeeOther, to+"#card-"+url.PathEscape(c.Param("id")))
+		return
+	}
+	if back == "inbox" && command == workflows.UpdateTold {
+		c.Redirect(http.StatusSeeOther, "/inbox#h-tell")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
@@ -1307,6 +1328,8 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		return fmt.Sprintf("%q is running again, %s.", a.Title, due())
 	case workflows.UpdateNote:
 		return "Note added to the timeline."
+	case workflows.UpdateTold:
+		return fmt.Sprintf("Recorded: the customer of %q was told the message.", a.Title)
 	case uiFeedback:
 		return "Thank you: your feedback is recorded."
 	}
@@ -2011,7 +2034,7 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 	var parts []eventPart
 	for _, f := range eventFields {
 		v, ok := e.Data[f.key]
-		if !ok || v == nil || v == "" {
+		if !ok || v == nil || v == "" || (f.only != "" && f.only != e.Type) {
 			continue
 		}
 		part := eventPart{Label: f.label, Text: fmt.Sprint(v)}
@@ -2127,6 +2150,8 @@ const (
 var eventFields = []struct {
 	key, label string
 	kind       int
+	// only shows the field in entries of this type alone ("" in all).
+	only string
 }{
 	{key: "to_id", label: "to", kind: fieldStaff}, {key: "owner_id", label: "owner", kind: fieldStaff},
 	{key: "from_id", label: "from", kind: fieldStaff},
@@ -2138,4 +2163,6 @@ var eventFields = []struct {
 	{key: "paused_for", label: "paused for", kind: fieldSpan}, {key: "due_at", label: "due", kind: fieldTime},
 	{key: "next_at", label: "remind again", kind: fieldTime},
 	{key: "status", label: "status", kind: fieldWord},
+	{key: "message_seq", label: "message of entry", only: workflows.EventMessageDelivered},
+	{key: "method", label: "told by", kind: fieldWord, only: workflows.EventMessageDelivered},
 }

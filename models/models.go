@@ -95,6 +95,16 @@ type Action struct {
 	PausedAt       *time.Time
 	DueLeftSeconds *int64
 	Handovers      []Handover `gorm:"foreignKey:ActionID"`
+	// TasksDone are the inbox tasks a projection's events record done (not a column): the write
+	// marks them read for everyone they went to.
+	TasksDone []TaskDone `gorm:"-"`
+}
+
+// TaskDone names an inbox task done: the records of Kind at the action's Seq, done At.
+type TaskDone struct {
+	Seq  int64
+	Kind string
+	At   time.Time
 }
 
 // Handover is one passing of an action from one person to another.

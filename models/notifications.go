@@ -24,6 +24,61 @@ type Notification struct {
 	ReadAt      *time.Time
 }
 
+// KindTellCustomer is the kind of an inbox task to tell the customer a message, given to the
+// action's owner where no integration sends customers messages (the workflows' NotifyCustomerMessage).
+const KindTellCustomer = "customer_message"
+
+// CustomerTask is a message someone is asked to tell a customer and has not recorded telling: the
+// inbox task, with its action and the timeline entry that holds the message.
+type CustomerTask struct {
+	ActionID string
+	// Seq is the timeline entry of the message, and AskedAt when it was given.
+	Seq     int64
+	AskedAt time.Time
+	Title   string
+	Status  string
+	TeamID  string
+	// The customer, sealed as the action row keeps them.
+	CustomerRef, CustomerName, CustomerContact string
+	// Data is the timeline entry's data (JSON), the message sealed in it.
+	Data string
+}
+
+// CustomersToTell lists of.StaffID's open tasks to tell a customer a message, oldest first, at
+// most InboxListLimit: of their team's actions (every team's for AllTeams) that are open or ended
+// after since (once an action has ended for a while, its workflow takes no more records).
+func (s *Store) CustomersToTell(ctx context.Context, of InboxOf, since time.Time) ([]CustomerTask, error) {
+	// The kind and read_at written out, so that the partial index notifications_to_tell serves it.
+	q := s.read.WithContext(ctx).Table("notifications AS n").
+		Select("n.action_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.customer_ref, a.customer_name, a.customer_contact, e.data").
+		Joins("JOIN actions a ON a.id = n.action_id").
+		Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
+		Where("n.recipient_id = ? AND n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL", of.StaffID).
+		Where("a.status IN ? OR a.updated_at > ?", openStatuses, utc(since))
+	if !of.AllTeams {
+		q = q.Where("a.team_id = ?", of.TeamID)
+	}
+	var out []CustomerTask
+	if err := q.Order("n.created_at, n.action_id, n.seq").Limit(InboxListLimit).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("the customers %s is to tell: %w", of.StaffID, err)
+	}
+	for i := range out {
+		out[i].AskedAt = utc(out[i].AskedAt)
+	}
+	return out, nil
+}
+
+// OpenTellTasks lists an action's inbox tasks to tell the customer a message (KindTellCustomer)
+// not done yet, by the message's timeline entry: who each was given to and when.
+func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notification, error) {
+	var tasks []Notification
+	if err := s.read.WithContext(ctx).Select("recipient_id, action_id, seq, kind, created_at").
+		Where("action_id = ? AND kind = ? AND read_at IS NULL", actionID, KindTellCustomer).Order("seq, recipient_id").Find(&tasks).Error; err != nil {
+		return nil, fmt.Errorf("the customers to tell of action %s: %w", actionID, err)
+	}
+	return tasks, nil
+}
+
 // ToldOf lists whom an action's change (seq) was told, and as what: its inbox records' recipients
 // and kinds.
 func (s *Store) ToldOf(ctx context.Context, actionID string, seq int64) ([]Notification, error) {

@@ -117,3 +117,84 @@ func TestInboxPagesWalkEveryRecordOnce(t *testing.T) {
 		require.Nil(t, next)
 	})
 }
+
+// A task to tell a customer a message is listed for the person asked (their team's actions, or
+// every team's for someone who sees them all; not those of an action ended long ago), with the
+// message's timeline entry, until a projection records it done; other records at its seq stay
+// as they were.
+func TestCustomerTasksListedUntilTold(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		told := func(seq int64, message string) models.ActionEvent {
+			e := event(seq, "customer_told")
+			e.Data = fmt.Sprintf(`{"message": %q}`, message)
+			return e
+		}
+		task := func(action string, seq int64, at time.Time) models.Notification {
+			return models.Notification{RecipientID: "bob", ActionID: action, Seq: seq, Kind: models.KindTellCustomer, ActorID: "bob", Cause: "request", Message: "Tell the customer", CreatedAt: at}
+		}
+		mine := actionAt("fd-1", 2, "assigned", "bob")
+		accepted := models.Notification{RecipientID: "alice", ActionID: "fd-1", Seq: 2, Kind: "handover_accepted", ActorID: "bob", Cause: "request", Message: "Bob accepted", CreatedAt: t0.Add(2 * time.Minute)}
+		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(1, "created"), told(2, "Bob looks after it")}, task("fd-1", 2, t0.Add(2*time.Minute)), accepted))
+		other := actionAt("bo-1", 2, "assigned", "bob")
+		other.TeamID = "backoffice"
+		require.NoError(t, store.ApplyProjection(ctx, other, []models.ActionEvent{event(1, "created"), told(2, "Back office has it")}, task("bo-1", 2, t0.Add(time.Minute))))
+		// Completed ten days before the reads' since: its workflow takes no record any more.
+		old := actionAt("old-1", 2, "completed", "bob")
+		old.UpdatedAt = t0.Add(-10 * 24 * time.Hour)
+		require.NoError(t, store.ApplyProjection(ctx, old, []models.ActionEvent{event(1, "created"), told(2, "Thank you")}, task("old-1", 2, old.UpdatedAt)))
+		since := t0.Add(-7 * 24 * time.Hour)
+
+		ofTeam, err := store.CustomersToTell(ctx, models.InboxOf{StaffID: "bob", TeamID: "frontdesk"}, since)
+		require.NoError(t, err)
+		require.Len(t, ofTeam, 1)
+		require.Equal(t, "fd-1", ofTeam[0].ActionID)
+		require.EqualValues(t, 2, ofTeam[0].Seq)
+		require.Equal(t, t0.Add(2*time.Minute), ofTeam[0].AskedAt)
+		require.Equal(t, "Late checkout", ofTeam[0].Title)
+		require.Equal(t, "assigned", ofTeam[0].Status)
+		require.Equal(t, "G-1", ofTeam[0].CustomerRef)
+		require.JSONEq(t, `{"message": "Bob looks after it"}`, ofTeam[0].Data)
+		everyTeam, err := store.CustomersToTell(ctx, models.InboxOf{StaffID: "bob", AllTeams: true}, since)
+		require.NoError(t, err)
+		require.Equal(t, []string{"bo-1", "fd-1"}, []string{everyTeam[0].ActionID, everyTeam[1].ActionID}, "oldest first, not the one ended long ago")
+		require.Len(t, everyTeam, 2)
+		nobody, err := store.CustomersToTell(ctx, models.InboxOf{StaffID: "alice", AllTeams: true}, since)
+		require.NoError(t, err)
+		require.Empty(t, nobody, "a record of another kind is no task")
+		open, err := store.OpenTellTasks(ctx, "fd-1")
+		require.NoError(t, err)
+		require.Len(t, open, 1)
+		require.Equal(t, "bob", open[0].RecipientID)
+		require.EqualValues(t, 2, open[0].Seq)
+
+		// Told: the projection of the record marks the task done.
+		toldAt := t0.Add(3 * time.Minute)
+		mine = actionAt("fd-1", 3, "assigned", "bob")
+		mine.TasksDone = []models.TaskDone{{Seq: 2, Kind: models.KindTellCustomer, At: toldAt}}
+		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(3, "message_delivered")}))
+		ofTeam, err = store.CustomersToTell(ctx, models.InboxOf{StaffID: "bob", TeamID: "frontdesk"}, since)
+		require.NoError(t, err)
+		require.Empty(t, ofTeam)
+		open, err = store.OpenTellTasks(ctx, "fd-1")
+		require.NoError(t, err)
+		require.Empty(t, open)
+		everyTeam, err = store.CustomersToTell(ctx, models.InboxOf{StaffID: "bob", AllTeams: true}, since)
+		require.NoError(t, err)
+		require.Len(t, everyTeam, 1)
+		require.Equal(t, "bo-1", everyTeam[0].ActionID, "another action's task stays")
+
+		records, err := store.ListNotifications(ctx, "bob", 10)
+		require.NoError(t, err)
+		for _, n := range records {
+			if n.ActionID == "fd-1" {
+				require.NotNil(t, n.ReadAt)
+				require.Equal(t, toldAt, n.ReadAt.UTC())
+			}
+		}
+		records, err = store.ListNotifications(ctx, "alice", 10)
+		require.NoError(t, err)
+		require.Len(t, records, 1)
+		require.Nil(t, records[0].ReadAt, "a record of another kind at the seq is left")
+	})
+}

@@ -404,6 +404,12 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 				return fmt.Errorf("adding inbox records of action %s: %w", a.ID, err)
 			}
 		}
+		for _, d := range a.TasksDone {
+			if err := tx.Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ? AND read_at IS NULL", a.ID, d.Seq, d.Kind).
+				Update("read_at", utc(d.At)).Error; err != nil {
+				return fmt.Errorf("marking the task at %d of action %s done: %w", d.Seq, a.ID, err)
+			}
+		}
 		if len(events) == 0 {
 			return nil
 		}

@@ -396,6 +396,7 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 		setCommand(ctx, w, UpdateFeedback, CheckFeedback, ApplyFeedback),
 		setCommand(ctx, w, UpdatePause, CheckPause, ApplyPause),
 		setCommand(ctx, w, UpdateResume, CheckResume, ApplyResume),
+		setCommand(ctx, w, UpdateTold, CheckTold, ApplyTold),
 	} {
 		if err != nil {
 			return err

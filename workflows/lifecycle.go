@@ -69,6 +69,7 @@ var transitions = map[string][]Status{
 	UpdateFeedback: append(slices.Clone(openStatuses), StatusCompleted, StatusCancelled),
 	UpdatePause:    openStatuses,
 	UpdateResume:   openStatuses,
+	UpdateTold:     append(slices.Clone(openStatuses), StatusCompleted, StatusCancelled),
 }
 
 func checkTransition(s *State, command string) error {
@@ -87,7 +88,7 @@ func checkTransition(s *State, command string) error {
 // commandWords say the commands whose names are not verbs in a refusal's sentence.
 var commandWords = map[string]string{
 	UpdateHandover: "hand over", UpdateFollowUp: "follow up", UpdateNote: "add a note to",
-	UpdateFeedback: "rate a handover of",
+	UpdateFeedback: "rate a handover of", UpdateTold: "record telling the customer of",
 }
 
 func checkSupervisor(a Actor, command string) error {
@@ -138,7 +139,8 @@ func (s *State) seen(idem Idempotency) bool {
 // sameToDecide says whether an event of type typ leaves the action as a decision on it sees it: a
 // reminder repeats what is known, a rating is of a handover past.
 func sameToDecide(typ string) bool {
-	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven
+	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven ||
+		typ == EventMessageDelivered
 }
 
 // checkVersion refuses a command for a version of the action before its last change (Changed: a
@@ -747,6 +749,7 @@ func (s *State) startFollowUp(now time.Time, hander string, at *time.Time) {
 func (s *State) tellCustomer(now time.Time, actorID, message string, data map[string]any) Event {
 	data["message"] = message
 	told := s.record(now, actorID, EventCustomerTold, data)
+	s.Messages = append(s.Messages, CustomerMessage{Seq: told.Seq, AskedID: s.OwnerID})
 	s.notify(told, NotifyCustomerMessage, nil, "", message)
 	customer := s.Customer
 	s.outbox[len(s.outbox)-1].Customer = &customer
@@ -1560,6 +1563,54 @@ func CheckNote(s *State, in NoteInput) error {
 func ApplyNote(s *State, in NoteInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
 	return []Event{s.record(now, in.Actor.ID, EventNoteAdded, map[string]any{"text": in.Text})}
+}
+
+// CheckTold refuses a record of telling the customer a message by anyone but the owner, the
+// person asked to tell it, a supervisor or manager, or the integration; of an entry that is no
+// message to the customer, or one already told; or without a method.
+func CheckTold(s *State, in ToldInput) error {
+	if err := checkTransition(s, UpdateTold); err != nil {
+		return err
+	}
+	m := s.message(in.MessageSeq)
+	asked := s.OwnerID
+	if m != nil {
+		asked = m.AskedID
+	}
+	if in.Actor.ID != s.OwnerID && in.Actor.ID != asked && !in.Actor.Role.SupervisorOrAbove() && in.Actor.Role != RoleService {
+		return refuse(ErrForbidden, "only %s, who was asked to tell the customer, the action's owner, a supervisor or manager, or the integration records telling the customer", s.who(asked))
+	}
+	if in.MessageSeq == 0 {
+		return refuse(ErrInvalid, "message_seq: name the timeline entry of the message you told the customer")
+	}
+	if m == nil {
+		return refuse(ErrInvalid, "message_seq: entry %d of the timeline is not a message to the customer", in.MessageSeq)
+	}
+	if m.DeliveredSeq != 0 {
+		return refuse(ErrConflict, "the customer was told the message of entry %d already: entry %d records it", m.Seq, m.DeliveredSeq)
+	}
+	if !Valid(ContactMethods, in.Method) {
+		return refuse(ErrInvalid, "method: say how you told the customer: one of %s", strings.Join(ContactMethods, ", "))
+	}
+	return nil
+}
+
+// ApplyTold records that the customer was told the message.
+func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
+	s.knowActor(in.Actor)
+	ev := s.record(now, in.Actor.ID, EventMessageDelivered, map[string]any{"message_seq": in.MessageSeq, "method": in.Method})
+	s.message(in.MessageSeq).DeliveredSeq = ev.Seq
+	return []Event{ev}
+}
+
+// message is the message to the customer recorded at seq, or nil.
+func (s *State) message(seq int64) *CustomerMessage {
+	for i := range s.Messages {
+		if s.Messages[i].Seq == seq {
+			return &s.Messages[i]
+		}
+	}
+	return nil
 }
 
 // CheckFeedback refuses feedback on anything but an accepted handover, from anyone but its

@@ -33,6 +33,8 @@ const (
 	UpdateFeedback = "feedback"
 	UpdatePause    = "pause"
 	UpdateResume   = "resume"
+	// UpdateTold records that someone told the customer a message the action sent them.
+	UpdateTold = "told"
 )
 
 // MetricWebhooksUndelivered counts the webhook deliveries the workflow gave up on (after a day of

@@ -60,6 +60,9 @@ func (r Role) CanOwn() bool {
 // Handover methods of exchange (unit 214 2.3, PPL2GEN11 PC4).
 var Methods = []string{"written", "email", "phone", "face_to_face", "chat", "report"}
 
+// ContactMethods are the ways a member of staff tells a customer a message the action sent them.
+var ContactMethods = []string{"phone", "email", "text_message", "chat", "face_to_face", "letter"}
+
 // Situations a handover is made in (workbook "four situations").
 var Situations = []string{"routine", "busy", "quiet", "let_down"}
 
@@ -271,6 +274,20 @@ type State struct {
 	// RequestHash identifies the create request, so a repeated Idempotency-Key with a different
 	// body can be told apart from a plain retry.
 	RequestHash string `json:"request_hash"`
+	// Messages are the action's messages to the customer, oldest first (for a run continued from
+	// one whose worker did not keep them, those since).
+	Messages []CustomerMessage `json:"messages,omitempty"`
+}
+
+// CustomerMessage is one message to the customer (an EventCustomerTold) and whether someone has
+// recorded telling it.
+type CustomerMessage struct {
+	Seq int64 `json:"seq"`
+	// AskedID owned the action when the message was sent: without an integration, they are asked
+	// to tell the customer.
+	AskedID string `json:"asked_id"`
+	// DeliveredSeq is the EventMessageDelivered that recorded it told, 0 until then.
+	DeliveredSeq int64 `json:"delivered_seq,omitempty"`
 }
 
 // PendingHandover returns the handover awaiting acceptance, or nil.
@@ -297,6 +314,7 @@ func (s State) Clone() State {
 	s.Ladder = slices.Clone(s.Ladder)
 	s.Names = maps.Clone(s.Names)
 	s.RecentRequests = slices.Clone(s.RecentRequests)
+	s.Messages = slices.Clone(s.Messages)
 	s.outbox = slices.Clone(s.outbox)
 	s.shiftOutbox = slices.Clone(s.shiftOutbox)
 	return s
@@ -462,10 +480,15 @@ const (
 	EventFollowedUp = "followed_up"
 	// EventEscalationReminder: the top of the ladder alerted again (revision 7).
 	EventEscalationReminder = "escalation_reminder"
-	EventCustomerTold       = "customer_told"
-	EventFeedbackGiven      = "feedback_given"
-	EventPaused             = "paused"
-	EventResumed            = "resumed"
+	// EventCustomerTold: a message to the customer, sent by the integration when there is one,
+	// else given to the action's owner to tell them (EventMessageDelivered records that they did).
+	EventCustomerTold = "customer_told"
+	// EventMessageDelivered: someone told the customer the message of an EventCustomerTold
+	// (its seq is message_seq), and how.
+	EventMessageDelivered = "message_delivered"
+	EventFeedbackGiven    = "feedback_given"
+	EventPaused           = "paused"
+	EventResumed          = "resumed"
 )
 
 // Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
@@ -807,6 +830,14 @@ type FeedbackInput struct {
 	HandoverID string `json:"handover_id"`
 	Rating     int    `json:"rating"`
 	Comment    string `json:"comment"`
+}
+
+// ToldInput records that the actor told the customer the message of timeline entry MessageSeq, by
+// Method (one of ContactMethods).
+type ToldInput struct {
+	Actor      Actor  `json:"actor"`
+	MessageSeq int64  `json:"message_seq"`
+	Method     string `json:"method"`
 }
 
 // NoteInput adds a note to the timeline.

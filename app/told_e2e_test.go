@@ -1,0 +1,115 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/app"
+)
+
+// customerTask is one of the inbox's customers_to_tell.
+type customerTask struct {
+	ActionID string `json:"action_id"`
+	Title    string `json:"title"`
+	Status   string `json:"status"`
+	Customer struct {
+		Name    string `json:"name"`
+		Contact string `json:"contact"`
+	} `json:"customer"`
+	MessageSeq int64  `json:"message_seq"`
+	Message    string `json:"message"`
+}
+
+// tasksOf are the messages c is to tell customers about action id.
+func tasksOf(t *testing.T, c caller, id string) []customerTask {
+	t.Helper()
+	var in struct {
+		CustomersToTell []customerTask `json:"customers_to_tell"`
+	}
+	require.Equal(t, http.StatusOK, c.call(http.MethodGet, "/api/v1/me/inbox", nil, &in))
+	require.NotNil(t, in.CustomersToTell, "always a list")
+	var out []customerTask
+	for _, task := range in.CustomersToTell {
+		if task.ActionID == id {
+			out = append(out, task)
+		}
+	}
+	return out
+}
+
+// Without an integration, the recipient who accepts a handover is to tell the customer its
+// message: their inbox lists it with the customer's contact and the message itself, and the
+// action's timeline offers the form, until they record how they told the customer. The record
+// is refused from someone outside the action, for an entry that is no message, and a second time.
+func webCustomersToTell(t *testing.T, st *app.Stack) {
+	alice, bob, erin := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "erin")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+
+	tasks := tasksOf(t, bob, a.ID)
+	require.Len(t, tasks, 1)
+	task := tasks[0]
+	require.Equal(t, "Bob will confirm your late checkout.", task.Message, "the message opened")
+	require.Equal(t, "Ms Patel", task.Customer.Name)
+	require.Equal(t, "+44 7700 900123", task.Customer.Contact)
+	require.Equal(t, "Late checkout for room 214", task.Title)
+	require.Equal(t, "assigned", task.Status)
+	var messageSeq int64
+	for i, e := range timelineOf(t, bob, a.ID) {
+		if e.Type == "customer_told" {
+			messageSeq = int64(i + 1)
+		}
+	}
+	require.Equal(t, messageSeq, task.MessageSeq, "the timeline's entry of the message")
+	require.Empty(t, tasksOf(t, alice, a.ID), "the owner is asked, not the hander")
+
+	seq := strconv.FormatInt(task.MessageSeq, 10)
+	web := signedIn(t, st, "demo-bob")
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<h2 id="h-tell">Customers to tell`)
+	item := formOf(t, page, "tell-"+a.ID+"-"+seq)
+	require.Contains(t, item, `<blockquote>Bob will confirm your late checkout.</blockquote>`)
+	require.Contains(t, item, `for Ms Patel (&#43;44 7700 900123)`)
+	require.Contains(t, item, `<input type="hidden" name="message_seq" value="`+seq+`">`)
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, formOf(t, page, "told-"+seq), `<select id="told-method-`+seq+`" name="method" required>`)
+	csrf := csrfOf(t, page)
+	_, page = signedIn(t, st, "demo-alice").do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="told-`+seq+`"`, "the hander does not record it")
+
+	var p problem
+	require.Equal(t, http.StatusForbidden, erin.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "phone"}, &p))
+	require.Equal(t, http.StatusUnprocessableEntity, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": 1, "method": "phone"}, &p))
+	require.Equal(t, []string{"message_seq"}, fieldsOf(p))
+	require.Contains(t, p.Detail, "entry 1 of the timeline is not a message to the customer")
+	require.Equal(t, http.StatusUnprocessableEntity, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "pigeon"}, &p))
+	require.Equal(t, []string{"method"}, fieldsOf(p))
+	require.Len(t, tasksOf(t, bob, a.ID), 1, "a refusal changes nothing")
+
+	// Told by phone, from the inbox: the task is gone, and the timeline says how.
+	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "method": {"phone"}, "back": {"inbox"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/inbox#h-tell", resp.Header.Get("Location"))
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `Recorded: the customer of &#34;Late checkout for room 214&#34; was told the message.`)
+	require.NotContains(t, page, `id="tell-`+a.ID+`-`)
+	require.Empty(t, tasksOf(t, bob, a.ID))
+	timeline := timelineOf(t, bob, a.ID)
+	last := timeline[len(timeline)-1]
+	require.Equal(t, "message_delivered", last.Type)
+	require.Equal(t, "bob", last.ActorID)
+	require.Equal(t, map[string]any{"message_seq": float64(task.MessageSeq), "method": "phone"}, last.Data)
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="told-`+seq+`"`)
+	require.Regexp(t, `<strong>message delivered</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · told by: phone</span>`, page)
+
+	require.Equal(t, http.StatusConflict, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "email"}, &p))
+	require.Contains(t, p.Detail, "the customer was told the message of entry "+seq+" already")
+}
