@@ -33,7 +33,15 @@ type shiftRequest struct {
 	// EndShift takes the outgoing person off shift once the shift handover has started (left out
 	// of the request's hash when false, as requests before it were).
 	EndShift bool `json:"end_shift,omitempty"`
+	// ReassignDueIn is the new due time of each action past its due time that the shift
+	// handover reassigns, counted on the action's clock (defaultReassignDueIn when not sent, and
+	// then left out of the request's hash).
+	ReassignDueIn string `json:"reassign_due_in,omitempty" binding:"max=32"`
 }
+
+// defaultReassignDueIn is the time a supervisor's shift handover gives an action past its due time
+// that it reassigns: its new owner has that long before its check.
+const defaultReassignDueIn = time.Hour
 
 // shiftNotesRequest is one action's own notes in a shift handover: those of a handover, but for
 // the customer's context, which is the customer's personal data, sealed with their key: a
@@ -62,6 +70,8 @@ func (r *shiftRequest) references(ctx context.Context, s *server, known []FieldE
 func (r *shiftRequest) checkFields() []FieldError {
 	_, err := parseWithin("accept_within", r.AcceptWithin)
 	problems := fieldsOf(err)
+	_, err = parseWithin("reassign_due_in", r.ReassignDueIn)
+	problems = append(problems, fieldsOf(err)...)
 	for _, id := range slices.Sorted(maps.Keys(r.ActionNotes)) {
 		if r.ActionNotes[id] == nil {
 			problems = append(problems, FieldError{Field: "action_notes." + id, Message: "must be an object of notes (summary, done_so_far, next_steps, risks, fields)"})
@@ -110,6 +120,13 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	within, err := parseWithin("accept_within", req.AcceptWithin)
 	if err != nil {
 		return 0, nil, err
+	}
+	reassignDue, err := parseWithin("reassign_due_in", req.ReassignDueIn)
+	if err != nil {
+		return 0, nil, err
+	}
+	if reassignDue == 0 {
+		reassignDue = defaultReassignDueIn
 	}
 	hash, err := requestHash("shift", req)
 	if err != nil {
@@ -244,6 +261,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			routes, routed = append(routes, models.Route{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}), append(routed, len(items))
 		}
 		it.Reassign = reassignable && it.Status == workflows.ShiftItemRequested
+		if it.Reassign && !a.DueAt.After(s.Now()) {
+			it.DueIn = reassignDue
+		}
 		items = append(items, it)
 	}
 	// Each routed action's recipient is claimed, as this shift handover's, until its handover
@@ -258,7 +278,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		for i, at := range routed {
 			it := &items[at]
 			if to[i].ID == "" {
-				it.Status, it.Reason, it.Reassign = workflows.ShiftItemSkipped, "nobody eligible is on shift", false
+				it.Status, it.Reason, it.Reassign, it.DueIn = workflows.ShiftItemSkipped, "nobody eligible is on shift", false, 0
 				continue
 			}
 			it.To = recipientOf(to[i])
@@ -453,7 +473,9 @@ type shiftItemJSON struct {
 	HandoverID string      `json:"handover_id"`
 	Reason     string      `json:"reason"`
 	Reassign   bool        `json:"reassign,omitempty"`
-	InShift    string      `json:"in_shift,omitempty"`
+	// DueIn is the new due time a reassignment gives an action past its due time (Go duration).
+	DueIn   string `json:"due_in,omitempty"`
+	InShift string `json:"in_shift,omitempty"`
 }
 
 type personJSON struct {
@@ -468,6 +490,9 @@ func renderShift(p workflows.ShiftProgress) shiftJSON {
 		out.Items[i] = shiftItemJSON{ActionID: it.ActionID, Status: it.Status, HandoverID: it.HandoverID, Reason: it.Reason, Reassign: it.Reassign, InShift: it.InShift}
 		if it.To.ID != "" {
 			out.Items[i].To = &personJSON{ID: it.To.ID, Name: it.To.Name}
+		}
+		if it.DueIn > 0 {
+			out.Items[i].DueIn = it.DueIn.String()
 		}
 	}
 	return out

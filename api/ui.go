@@ -119,6 +119,7 @@ var uiFuncs = template.FuncMap{
 		return fmt.Sprintf("%.1f", *v)
 	},
 	// seconds says a report's span in seconds ("45s", "12m", "2h 5m"), or "none yet".
+	"hours": hoursText,
 	"seconds": func(v *float64) string {
 		if v == nil {
 			return "none yet"

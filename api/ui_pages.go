@@ -1572,6 +1572,7 @@ func (s *server) uiStartShift(c *gin.Context) {
 	}
 	body := map[string]any{"from_id": f.Get("from_id"), "notes": f.Get("notes"), "situation": f.Get("situation")}
 	setIf(body, "to_id", f.Get("to_id"))
+	setIf(body, "reassign_due_in", f.Get("reassign_due_in"))
 	if own := shiftActionNotes(f); len(own) > 0 {
 		body["action_notes"] = own
 	}
@@ -1722,9 +1723,23 @@ func (s *server) uiStaffShift(c *gin.Context) {
 }
 
 func (s *server) uiShift(c *gin.Context) {
-	var p workflows.ShiftProgress
-	if !s.read(c, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), &p, "The shift handover") {
+	// The API gives an item's new due time as a Go duration, where the workflow's item holds the
+	// duration itself.
+	var read struct {
+		workflows.ShiftProgress
+		Items []struct {
+			workflows.ShiftItem
+			DueIn string `json:"due_in"`
+		} `json:"items"`
+	}
+	if !s.read(c, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), &read, "The shift handover") {
 		return
+	}
+	p := read.ShiftProgress
+	p.Items = make([]workflows.ShiftItem, len(read.Items))
+	for i, it := range read.Items {
+		p.Items[i] = it.ShiftItem
+		p.Items[i].DueIn, _ = time.ParseDuration(it.DueIn) // none: 0
 	}
 	counts := map[string]int{}
 	ids := make([]string, 0, len(p.Items))

@@ -31,6 +31,7 @@ type shiftItem struct {
 	Reason     string `json:"reason"`
 	InShift    string `json:"in_shift"`
 	Reassign   bool   `json:"reassign"`
+	DueIn      string `json:"due_in"`
 }
 
 func (p shiftProgress) statuses() map[string]string {
@@ -98,6 +99,10 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 		map[string]any{"from_id": outID, "to_id": "alice", "notes": "n", "situation": "busy"}, &p), "a recipient of another team takes none of them")
 	require.Contains(t, p.Detail, "to_id: Alice Adams is not in team", "named as the workflows name people")
 
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "n", "situation": "busy", "reassign_due_in": "soon"}, &p))
+	require.Equal(t, []string{"reassign_due_in"}, fieldsOf(p))
+
 	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "Quiet night; room 12 waits on a plumber.", "situation": "routine", "accept_within": "4s"}
 	key := modelstest.Name("shift")
 	var started, again shiftProgress
@@ -115,11 +120,25 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
 		return progress.statuses()[due.ID] == "reassigned"
 	}, 10*time.Second, 50*time.Millisecond, "an action at its due time is reassigned by the supervisor's shift handover")
+	// With a new due time, an hour on by default: its new owner, who cannot extend it, is not at
+	// its check at once.
+	for _, it := range progress.Items {
+		if it.ActionID == due.ID {
+			require.Equal(t, "1h0m0s", it.DueIn)
+		} else {
+			require.Empty(t, it.DueIn, "only an action past its due time is given a new one")
+		}
+	}
+	var reassignedDue action
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+due.ID+"?consistent=true", nil, &reassignedDue))
+	require.Equal(t, "assigned", reassignedDue.Status)
+	require.Equal(t, inID, reassignedDue.OwnerID)
+	require.WithinDuration(t, time.Now().Add(time.Hour), reassignedDue.DueAt, time.Minute)
 	web := newWebClient(t, st.URL)
 	web.signIn(sup.token)
 	_, page := web.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
-	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: no handover passes on an action at its due time, escalated, or waiting for someone who can no longer answer</td>`,
-		"the page says why it was reassigned, not handed over")
+	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: no handover passes on an action at its due time, escalated, or waiting for someone who can no longer answer; past its due time, it was given 1h 0m more</td>`,
+		"the page says why it was reassigned, not handed over, and that it has a new due time")
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID)
 	require.Equal(t, "pending", again.statuses()[made[0]], "a retry answers with the shift handover as it stands, not a new plan")

@@ -52,6 +52,10 @@ type ShiftItem struct {
 	Reason     string    `json:"reason"`
 	// Reassign passes the action on by a reassignment instead of a handover.
 	Reassign bool `json:"reassign,omitempty"`
+	// DueIn, when positive, is the reassigned action's new due time, counted on its clock from
+	// the reassignment: one past its due time would be at its check at once otherwise, with its
+	// new owner, who cannot extend it, able only to answer done or escalate.
+	DueIn time.Duration `json:"due_in,omitempty"`
 	// InShift is the other shift handover whose handover of the action (made first, the two
 	// started one after the other) waits for its answer: skipped here, it does not stay with the
 	// outgoing person.
@@ -268,7 +272,7 @@ func ShiftHandoverWorkflow(ctx workflow.Context, in ShiftInput) (ShiftProgress, 
 			StartedBy: in.Actor.ID, StartedByName: in.Actor.Name, Notes: in.NotesFor(it.ActionID),
 		}}
 		if it.Reassign {
-			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: in.ReassignReason(it.ActionID), ShiftHandoverID: in.ID, From: in.FromID}
+			req.Reassign = &ReassignInput{Actor: in.Actor, To: it.To, Reason: in.ReassignReason(it.ActionID), ShiftHandoverID: in.ID, From: in.FromID, DueIn: it.DueIn}
 		}
 		var r ShiftItemResult
 		if err := workflow.ExecuteActivity(actx, HandOverForShiftActivity, req).Get(ctx, &r); err != nil {

@@ -31,6 +31,7 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 			require.Equal(t, carol, req.Reassign.Actor, "reassigned by whoever started the shift handover")
 			require.Equal(t, "bob", req.Reassign.To.ID)
 			require.Equal(t, "s1", req.Reassign.ShiftHandoverID)
+			require.Equal(t, 90*time.Minute, req.Reassign.DueIn, "past its due time, it is given the new one the plan says")
 			return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemReassigned}, nil
 		}
 		handedOver = append(handedOver, req.ActionID)
@@ -51,7 +52,7 @@ func TestShiftHandoverWorkflowFollowsEachAction(t *testing.T) {
 			{ActionID: "b", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
 			{ActionID: "gone", To: onShift("bob", 1), Status: workflows.ShiftItemRequested},
 			{ActionID: "late", Status: workflows.ShiftItemSkipped, Reason: "the action is checking"},
-			{ActionID: "overdue", To: onShift("bob", 1), Status: workflows.ShiftItemRequested, Reassign: true},
+			{ActionID: "overdue", To: onShift("bob", 1), Status: workflows.ShiftItemRequested, Reassign: true, DueIn: 90 * time.Minute},
 		},
 	}
 	signal := func(at time.Duration, action, status string) {
