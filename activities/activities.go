@@ -4,6 +4,7 @@
 package activities
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -82,12 +83,14 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	}
 	var inbox []models.Notification
 	for _, n := range p.Notifications {
-		if n.Kind == workflows.NotifyCustomerMessage && !res.Webhooks && p.State.OwnerID != "" {
+		// The owner once the change that sent it was made (the state written may be of a later
+		// one, after an outage), who is asked to tell it.
+		if owner := cmp.Or(n.OwnerID, p.State.OwnerID); n.Kind == workflows.NotifyCustomerMessage && !res.Webhooks && owner != "" {
 			// No integration delivers messages to customers here: the owner is asked to tell the
 			// customer (the message itself, sealed, is on the timeline, not in the inbox), naming
 			// which entry of the timeline it is: an acceptance and a completion a minute apart each
 			// send one, and two tasks alike read as one told twice.
-			n.To = []string{p.State.OwnerID}
+			n.To = []string{owner}
 			n.Message = fmt.Sprintf("Tell the customer of %q what the timeline's message to them says (entry %d): no integration sends customers messages here.", p.State.Title, n.Seq)
 		}
 		records, _, err := a.inboxRecords(ctx, n)
@@ -103,15 +106,7 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		inbox = append(inbox, records...)
 	}
 	row := ActionRow(p.State)
-	for _, e := range p.Events {
-		if e.Type != workflows.EventMessageDelivered {
-			continue
-		}
-		// Told: the task to tell it is done, for whoever it went to.
-		if seq, ok := eventSeq(e.Data["message_seq"]); ok {
-			row.TasksDone = append(row.TasksDone, models.TaskDone{Seq: seq, Kind: models.KindTellCustomer, At: e.At})
-		}
-	}
+	row.Tasks = tellTasks(p)
 	if p.HanderID != nil {
 		row.HanderID = *p.HanderID
 	}
@@ -128,19 +123,25 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	return res, err
 }
 
-// eventSeq reads a sequence number from an event's data: an int64 as the workflow made it, a
-// float64 or json.Number once it has been through JSON.
-func eventSeq(v any) (int64, bool) {
-	switch n := v.(type) {
-	case int64:
-		return n, true
-	case float64:
-		return int64(n), n == float64(int64(n))
-	case json.Number:
-		i, err := n.Int64()
-		return i, err == nil
+// tellTasks are the tasks to tell the customer each message the state knows of (inbox records
+// of kind customer_message, where no integration sends them), each done once a message_delivered
+// records it told: when that event is among those written now, at its time.
+func tellTasks(p workflows.Projection) []models.Task {
+	tasks := make([]models.Task, 0, len(p.State.Messages))
+	for _, m := range p.State.Messages {
+		t := models.Task{Seq: m.Seq, Kind: models.KindTellCustomer}
+		if m.DeliveredSeq != 0 {
+			at := p.State.UpdatedAt // told in a change written before: kept as it was marked then
+			for _, e := range p.Events {
+				if e.Seq == m.DeliveredSeq {
+					at, t.Changed = e.At, true
+				}
+			}
+			t.DoneAt = &at
+		}
+		tasks = append(tasks, t)
 	}
-	return 0, false
+	return tasks
 }
 
 // ActionRow is the read-model row of an action's state.

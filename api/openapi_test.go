@@ -219,6 +219,25 @@ func TestOpenAPIEnumsMatchTheWorkflow(t *testing.T) {
 	}
 }
 
+// The ways of telling a customer a message are the workflow's, in the request's validation and in
+// the document alike.
+func TestToldMethodsMatchTheWorkflow(t *testing.T) {
+	t.Parallel()
+	raw, err := OpenAPIJSON()
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	require.NoError(t, err)
+	op := doc.Paths.Find("/api/v1/actions/{id}/told").Post
+	var documented []string
+	for _, v := range op.RequestBody.Value.Content["application/json"].Schema.Value.Properties["method"].Value.Enum {
+		documented = append(documented, v.(string))
+	}
+	require.Equal(t, workflows.ContactMethods, documented)
+	field, ok := reflect.TypeFor[toldRequest]().FieldByName("Method")
+	require.True(t, ok)
+	require.Contains(t, field.Tag.Get("binding"), "oneof="+strings.Join(workflows.ContactMethods, " "))
+}
+
 func TestOpenAPIAuditEnumsMatchTheModel(t *testing.T) {
 	t.Parallel()
 	raw, err := OpenAPIJSON()

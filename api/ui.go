@@ -119,7 +119,8 @@ var uiFuncs = template.FuncMap{
 		return fmt.Sprintf("%.1f", *v)
 	},
 	// seconds says a report's span in seconds ("45s", "12m", "2h 5m"), or "none yet".
-	"hours": hoursText,
+	"hours":       hoursText,
+	"contactHref": contactHref,
 	"seconds": func(v *float64) string {
 		if v == nil {
 			return "none yet"
@@ -942,4 +943,21 @@ func (s *server) authenticateOrSession(c *gin.Context) {
 		}
 	}
 	s.authenticate(c)
+}
+
+// phoneNumber is a contact that reads as a telephone number: digits, with a leading + and the
+// spaces, dots, dashes and brackets people write them with.
+var phoneNumber = regexp.MustCompile(`^\+?[0-9(][0-9 ().-]{5,30}$`)
+
+// contactHref is the link that calls or writes to a customer's contact (tel: or mailto:), or ""
+// for a contact that is neither a telephone number nor an email address.
+func contactHref(contact string) template.URL {
+	contact = strings.TrimSpace(contact)
+	switch {
+	case phoneNumber.MatchString(contact):
+		return template.URL("tel:" + strings.NewReplacer(" ", "", "(", "", ")", "", ".", "", "-", "").Replace(contact))
+	case strings.Count(contact, "@") == 1 && !strings.ContainsAny(contact, ` <>"\\?&#/:%`):
+		return template.URL("mailto:" + contact)
+	}
+	return ""
 }

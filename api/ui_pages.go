@@ -906,12 +906,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// The messages to the customer someone is asked to tell (where no integration sends them) and
 	// nobody has recorded telling: each gets its form on the timeline for whoever may record it
 	// (CheckTold: the person asked, the owner, a supervisor or manager, the integration).
-	untold := map[int64]bool{}
+	// Everyone sees which are not told yet.
+	untold, tellForms := map[int64]bool{}, map[int64]bool{}
 	me := principal(c)
 	mayTell := me.ID == a.OwnerID || workflows.Role(me.Role).SupervisorOrAbove() || workflows.Role(me.Role) == workflows.RoleService
 	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID) // unreadable, no forms: the inbox still lists them
 	for _, t := range tasks {
-		untold[t.Seq] = untold[t.Seq] || mayTell || t.RecipientID == me.ID
+		untold[t.Seq] = true
+		tellForms[t.Seq] = tellForms[t.Seq] || mayTell || t.RecipientID == me.ID
 	}
 	var required []string
 	if slices.Contains(commands, workflows.UpdateHandover) {
@@ -951,7 +953,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "TellForms": tellForms, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
@@ -1156,6 +1158,10 @@ func (s *server) uiCommand(c *gin.Context) {
 			s.boardPage(c, res.Status, c.Param("id"), command, f, &res)
 			return
 		}
+		if back == uiBackTell {
+			s.inboxPage(c, res.Status, f, &res)
+			return
+		}
 		s.actionPage(c, res.Status, command, f, &res)
 		return
 	}
@@ -1172,12 +1178,16 @@ func (s *server) uiCommand(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, to+"#card-"+url.PathEscape(c.Param("id")))
 		return
 	}
-	if back == "inbox" && command == workflows.UpdateTold {
+	if back == uiBackTell {
 		c.Redirect(http.StatusSeeOther, "/inbox#h-tell")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
 }
+
+// uiBackTell is the back of the inbox's forms recording telling a customer a message: the inbox
+// again, its refusal said there.
+const uiBackTell = "tell"
 
 // uiEraseCustomer is the action page's form, for administrators, erasing the personal data of the
 // action's customer.

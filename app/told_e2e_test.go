@@ -75,14 +75,15 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	_, page := web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<h2 id="h-tell">Customers to tell`)
 	item := formOf(t, page, "tell-"+a.ID+"-"+seq)
-	require.Contains(t, item, `<blockquote>Bob will confirm your late checkout.</blockquote>`)
-	require.Contains(t, item, `for Ms Patel (&#43;44 7700 900123)`)
+	require.Contains(t, item, `<blockquote class="message">Bob will confirm your late checkout.</blockquote>`)
+	require.Contains(t, item, `for Ms Patel (<a href="tel:&#43;447700900123">&#43;44 7700 900123</a>)`, "a number to call")
 	require.Contains(t, item, `<input type="hidden" name="message_seq" value="`+seq+`">`)
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, formOf(t, page, "told-"+seq), `<select id="told-method-`+seq+`" name="method" required>`)
 	csrf := csrfOf(t, page)
 	_, page = signedIn(t, st, "demo-alice").do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="told-`+seq+`"`, "the hander does not record it")
+	require.Contains(t, page, `<strong class="untold" id="untold-`+seq+`">Not told to the customer yet</strong>`, "but sees it is not told")
 
 	var p problem
 	require.Equal(t, http.StatusForbidden, erin.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "phone"}, &p))
@@ -93,8 +94,15 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.Equal(t, []string{"method"}, fieldsOf(p))
 	require.Len(t, tasksOf(t, bob, a.ID), 1, "a refusal changes nothing")
 
+	// Refused from the inbox, the inbox says why.
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "back": {"tell"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `<h1>My inbox</h1>`)
+	require.Contains(t, page, `<strong>Nothing changed:</strong> Method: is required`)
+	require.Len(t, tasksOf(t, bob, a.ID), 1)
+
 	// Told by phone, from the inbox: the task is gone, and the timeline says how.
-	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "method": {"phone"}, "back": {"inbox"}})
+	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "method": {"phone"}, "back": {"tell"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, "/inbox#h-tell", resp.Header.Get("Location"))
 	_, page = web.do(http.MethodGet, "/inbox", nil)

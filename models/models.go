@@ -95,16 +95,20 @@ type Action struct {
 	PausedAt       *time.Time
 	DueLeftSeconds *int64
 	Handovers      []Handover `gorm:"foreignKey:ActionID"`
-	// TasksDone are the inbox tasks a projection's events record done (not a column): the write
-	// marks them read for everyone they went to.
-	TasksDone []TaskDone `gorm:"-"`
+	// Tasks are the action's inbox tasks as its state has them, done or not (not a column): a
+	// write marks each so, for everyone it went to, when its events change it, and all of them
+	// when it writes again changes written before (one thrown away may have marked a task done
+	// that the workflow never recorded).
+	Tasks []Task `gorm:"-"`
 }
 
-// TaskDone names an inbox task done: the records of Kind at the action's Seq, done At.
-type TaskDone struct {
-	Seq  int64
-	Kind string
-	At   time.Time
+// Task is an inbox task of an action: its records of Kind at Seq, done at DoneAt (nil: not done).
+// Changed says the write's own events record it done.
+type Task struct {
+	Seq     int64
+	Kind    string
+	DoneAt  *time.Time
+	Changed bool
 }
 
 // Handover is one passing of an action from one person to another.

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -44,28 +45,48 @@ type CustomerTask struct {
 	Data string
 }
 
-// CustomersToTell lists of.StaffID's open tasks to tell a customer a message, oldest first, at
-// most InboxListLimit: of their team's actions (every team's for AllTeams) that are open or ended
-// after since (once an action has ended for a while, its workflow takes no more records).
+// CustomersToTell lists the open tasks to tell a customer a message that of.StaffID is to see to,
+// oldest first, at most InboxListLimit: those given to them, and those of the actions they own
+// now (given to an earlier owner, who may be gone); of their team's actions (every team's for
+// AllTeams) that are open or ended after since (once an action has ended for a while, its
+// workflow takes no more records).
 func (s *Store) CustomersToTell(ctx context.Context, of InboxOf, since time.Time) ([]CustomerTask, error) {
-	// The kind and read_at written out, so that the partial index notifications_to_tell serves it.
-	q := s.read.WithContext(ctx).Table("notifications AS n").
-		Select("n.action_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.customer_ref, a.customer_name, a.customer_contact, e.data").
-		Joins("JOIN actions a ON a.id = n.action_id").
-		Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
-		Where("n.recipient_id = ? AND n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL", of.StaffID).
-		Where("a.status IN ? OR a.updated_at > ?", openStatuses, utc(since))
-	if !of.AllTeams {
-		q = q.Where("a.team_id = ?", of.TeamID)
+	read := func(who string, args ...any) ([]CustomerTask, error) {
+		// The kind and read_at written out, so that the partial index notifications_to_tell
+		// serves the first.
+		q := s.read.WithContext(ctx).Table("notifications AS n").
+			Select("n.action_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.customer_ref, a.customer_name, a.customer_contact, e.data").
+			Joins("JOIN actions a ON a.id = n.action_id").
+			Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
+			Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(who, args...).
+			Where("a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)", openStatuses, utc(since))
+		if !of.AllTeams {
+			q = q.Where("a.team_id = ?", of.TeamID)
+		}
+		var out []CustomerTask
+		if err := q.Order("n.created_at, n.action_id, n.seq").Limit(InboxListLimit).Scan(&out).Error; err != nil {
+			return nil, fmt.Errorf("the customers %s is to tell: %w", of.StaffID, err)
+		}
+		return out, nil
 	}
-	var out []CustomerTask
-	if err := q.Order("n.created_at, n.action_id, n.seq").Limit(InboxListLimit).Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("the customers %s is to tell: %w", of.StaffID, err)
+	given, err := read("n.recipient_id = ?", of.StaffID)
+	if err != nil {
+		return nil, err
 	}
+	owned, err := read("a.owner_id = ? AND a.status IN ? AND n.recipient_id <> ?", of.StaffID, openStatuses, of.StaffID)
+	if err != nil {
+		return nil, err
+	}
+	out := append(given, owned...)
 	for i := range out {
 		out[i].AskedAt = utc(out[i].AskedAt)
 	}
-	return out, nil
+	slices.SortFunc(out, func(a, b CustomerTask) int {
+		return cmp.Or(a.AskedAt.Compare(b.AskedAt), cmp.Compare(a.ActionID, b.ActionID), cmp.Compare(a.Seq, b.Seq))
+	})
+	// A task is listed once, whoever it went to.
+	out = slices.CompactFunc(out, func(a, b CustomerTask) bool { return a.ActionID == b.ActionID && a.Seq == b.Seq })
+	return out[:min(len(out), InboxListLimit)], nil
 }
 
 // OpenTellTasks lists an action's inbox tasks to tell the customer a message (KindTellCustomer)

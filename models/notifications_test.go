@@ -118,10 +118,12 @@ func TestInboxPagesWalkEveryRecordOnce(t *testing.T) {
 	})
 }
 
-// A task to tell a customer a message is listed for the person asked (their team's actions, or
-// every team's for someone who sees them all; not those of an action ended long ago), with the
-// message's timeline entry, until a projection records it done; other records at its seq stay
-// as they were.
+// A task to tell a customer a message is listed for the person asked and for the action's owner
+// now (their team's actions, or every team's for someone who sees them all; not those of an action
+// ended long ago, whatever was added to it since), with the message's timeline entry, until a
+// projection records it done; other records at its seq stay as they were. A projection that
+// writes again changes written before puts each task as the state has it (one thrown away may have
+// marked one done), and an erasure ends its customer's tasks.
 func TestCustomerTasksListedUntilTold(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
@@ -130,60 +132,67 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 			e.Data = fmt.Sprintf(`{"message": %q}`, message)
 			return e
 		}
-		task := func(action string, seq int64, at time.Time) models.Notification {
-			return models.Notification{RecipientID: "bob", ActionID: action, Seq: seq, Kind: models.KindTellCustomer, ActorID: "bob", Cause: "request", Message: "Tell the customer", CreatedAt: at}
+		task := func(to, action string, seq int64, at time.Time) models.Notification {
+			return models.Notification{RecipientID: to, ActionID: action, Seq: seq, Kind: models.KindTellCustomer, ActorID: "bob", Cause: "request", Message: "Tell the customer", CreatedAt: at}
 		}
+		open := func(seq int64) models.Task { return models.Task{Seq: seq, Kind: models.KindTellCustomer} }
+		tellOf := func(of models.InboxOf) []string {
+			t.Helper()
+			tasks, err := store.CustomersToTell(ctx, of, t0.Add(-7*24*time.Hour))
+			require.NoError(t, err)
+			out := make([]string, len(tasks))
+			for i, task := range tasks {
+				out[i] = fmt.Sprintf("%s@%d", task.ActionID, task.Seq)
+			}
+			return out
+		}
+		bob := models.InboxOf{StaffID: "bob", TeamID: "frontdesk"}
 		mine := actionAt("fd-1", 2, "assigned", "bob")
+		mine.Tasks = []models.Task{open(2)}
 		accepted := models.Notification{RecipientID: "alice", ActionID: "fd-1", Seq: 2, Kind: "handover_accepted", ActorID: "bob", Cause: "request", Message: "Bob accepted", CreatedAt: t0.Add(2 * time.Minute)}
-		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(1, "created"), told(2, "Bob looks after it")}, task("fd-1", 2, t0.Add(2*time.Minute)), accepted))
+		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(1, "created"), told(2, "Bob looks after it")}, task("bob", "fd-1", 2, t0.Add(2*time.Minute)), accepted))
 		other := actionAt("bo-1", 2, "assigned", "bob")
 		other.TeamID = "backoffice"
-		require.NoError(t, store.ApplyProjection(ctx, other, []models.ActionEvent{event(1, "created"), told(2, "Back office has it")}, task("bo-1", 2, t0.Add(time.Minute))))
-		// Completed ten days before the reads' since: its workflow takes no record any more.
-		old := actionAt("old-1", 2, "completed", "bob")
-		old.UpdatedAt = t0.Add(-10 * 24 * time.Hour)
-		require.NoError(t, store.ApplyProjection(ctx, old, []models.ActionEvent{event(1, "created"), told(2, "Thank you")}, task("old-1", 2, old.UpdatedAt)))
-		since := t0.Add(-7 * 24 * time.Hour)
+		require.NoError(t, store.ApplyProjection(ctx, other, []models.ActionEvent{event(1, "created"), told(2, "Back office has it")}, task("bob", "bo-1", 2, t0.Add(time.Minute))))
+		// Given to erin, who handed it to bob since: his too.
+		passed := actionAt("fd-2", 3, "assigned", "bob")
+		require.NoError(t, store.ApplyProjection(ctx, passed, []models.ActionEvent{event(1, "created"), told(2, "Erin has it"), event(3, "handover_accepted")}, task("erin", "fd-2", 2, t0.Add(3*time.Minute))))
+		// Completed ten days before: its workflow takes no record any more, a note since or not.
+		old := actionAt("old-1", 4, "completed", "bob")
+		longAgo := event(3, "completed")
+		longAgo.At = t0.Add(-10 * 24 * time.Hour)
+		require.NoError(t, store.ApplyProjection(ctx, old, []models.ActionEvent{event(1, "created"), told(2, "Thank you"), longAgo, event(4, "note_added")}, task("bob", "old-1", 2, t0)))
+		// Ended a few minutes ago: still told. (A customer given without a reference.)
+		ended := actionAt("fd-3", 3, "completed", "bob")
+		ended.CustomerRef, ended.CustomerName = "", "Ms Shah"
+		require.NoError(t, store.ApplyProjection(ctx, ended, []models.ActionEvent{event(1, "created"), told(2, "Done"), event(3, "completed")}, task("bob", "fd-3", 2, t0.Add(4*time.Minute))))
 
-		ofTeam, err := store.CustomersToTell(ctx, models.InboxOf{StaffID: "bob", TeamID: "frontdesk"}, since)
+		require.Equal(t, []string{"fd-1@2", "fd-2@2", "fd-3@2"}, tellOf(bob), "oldest first, not the other team's nor the one ended long ago")
+		tasks, err := store.CustomersToTell(ctx, bob, t0.Add(-7*24*time.Hour))
 		require.NoError(t, err)
-		require.Len(t, ofTeam, 1)
-		require.Equal(t, "fd-1", ofTeam[0].ActionID)
-		require.EqualValues(t, 2, ofTeam[0].Seq)
-		require.Equal(t, t0.Add(2*time.Minute), ofTeam[0].AskedAt)
-		require.Equal(t, "Late checkout", ofTeam[0].Title)
-		require.Equal(t, "assigned", ofTeam[0].Status)
-		require.Equal(t, "G-1", ofTeam[0].CustomerRef)
-		require.JSONEq(t, `{"message": "Bob looks after it"}`, ofTeam[0].Data)
-		everyTeam, err := store.CustomersToTell(ctx, models.InboxOf{StaffID: "bob", AllTeams: true}, since)
+		require.Equal(t, t0.Add(2*time.Minute), tasks[0].AskedAt)
+		require.Equal(t, "Late checkout", tasks[0].Title)
+		require.Equal(t, "assigned", tasks[0].Status)
+		require.Equal(t, "G-1", tasks[0].CustomerRef)
+		require.JSONEq(t, `{"message": "Bob looks after it"}`, tasks[0].Data)
+		require.Equal(t, []string{"bo-1@2", "fd-1@2", "fd-2@2", "fd-3@2"}, tellOf(models.InboxOf{StaffID: "bob", AllTeams: true}))
+		require.Equal(t, []string{"fd-2@2"}, tellOf(models.InboxOf{StaffID: "erin", TeamID: "frontdesk"}), "the person asked still sees it")
+		require.Empty(t, tellOf(models.InboxOf{StaffID: "alice", AllTeams: true}), "a record of another kind is no task")
+		waiting, err := store.OpenTellTasks(ctx, "fd-1")
 		require.NoError(t, err)
-		require.Equal(t, []string{"bo-1", "fd-1"}, []string{everyTeam[0].ActionID, everyTeam[1].ActionID}, "oldest first, not the one ended long ago")
-		require.Len(t, everyTeam, 2)
-		nobody, err := store.CustomersToTell(ctx, models.InboxOf{StaffID: "alice", AllTeams: true}, since)
-		require.NoError(t, err)
-		require.Empty(t, nobody, "a record of another kind is no task")
-		open, err := store.OpenTellTasks(ctx, "fd-1")
-		require.NoError(t, err)
-		require.Len(t, open, 1)
-		require.Equal(t, "bob", open[0].RecipientID)
-		require.EqualValues(t, 2, open[0].Seq)
+		require.Len(t, waiting, 1)
+		require.Equal(t, "bob", waiting[0].RecipientID)
+		require.EqualValues(t, 2, waiting[0].Seq)
 
 		// Told: the projection of the record marks the task done.
-		toldAt := t0.Add(3 * time.Minute)
+		toldAt := t0.Add(5 * time.Minute)
 		mine = actionAt("fd-1", 3, "assigned", "bob")
-		mine.TasksDone = []models.TaskDone{{Seq: 2, Kind: models.KindTellCustomer, At: toldAt}}
+		mine.Tasks = []models.Task{{Seq: 2, Kind: models.KindTellCustomer, DoneAt: &toldAt, Changed: true}}
 		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(3, "message_delivered")}))
-		ofTeam, err = store.CustomersToTell(ctx, models.InboxOf{StaffID: "bob", TeamID: "frontdesk"}, since)
+		require.Equal(t, []string{"fd-2@2", "fd-3@2"}, tellOf(bob))
+		waiting, err = store.OpenTellTasks(ctx, "fd-1")
 		require.NoError(t, err)
-		require.Empty(t, ofTeam)
-		open, err = store.OpenTellTasks(ctx, "fd-1")
-		require.NoError(t, err)
-		require.Empty(t, open)
-		everyTeam, err = store.CustomersToTell(ctx, models.InboxOf{StaffID: "bob", AllTeams: true}, since)
-		require.NoError(t, err)
-		require.Len(t, everyTeam, 1)
-		require.Equal(t, "bo-1", everyTeam[0].ActionID, "another action's task stays")
-
+		require.Empty(t, waiting)
 		records, err := store.ListNotifications(ctx, "bob", 10)
 		require.NoError(t, err)
 		for _, n := range records {
@@ -196,5 +205,28 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, records, 1)
 		require.Nil(t, records[0].ReadAt, "a record of another kind at the seq is left")
+		// A later write that tells nothing leaves it as it is.
+		mine = actionAt("fd-1", 4, "assigned", "bob")
+		mine.Tasks = []models.Task{{Seq: 2, Kind: models.KindTellCustomer, DoneAt: &mine.UpdatedAt}}
+		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(4, "note_added")}))
+		records, err = store.ListNotifications(ctx, "bob", 10)
+		require.NoError(t, err)
+		for _, n := range records {
+			if n.ActionID == "fd-1" {
+				require.Equal(t, toldAt, n.ReadAt.UTC(), "marked when it was told")
+			}
+		}
+		// The workflow's own write of seq 3 onwards, after a task thrown away wrote the record
+		// there: its state has the message untold, and the task is open again.
+		mine = actionAt("fd-1", 4, "assigned", "bob")
+		mine.UpdatedAt = mine.UpdatedAt.Add(time.Second)
+		mine.Tasks = []models.Task{open(2)}
+		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(3, "note_added"), event(4, "note_added")}))
+		require.Equal(t, []string{"fd-1@2", "fd-2@2", "fd-3@2"}, tellOf(bob))
+
+		// Erased, a customer is told nothing more.
+		_, err = store.EraseActionCustomer(ctx, "fd-3", "action/fd-3", "root")
+		require.NoError(t, err)
+		require.Equal(t, []string{"fd-1@2", "fd-2@2"}, tellOf(bob))
 	})
 }

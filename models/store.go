@@ -404,10 +404,19 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 				return fmt.Errorf("adding inbox records of action %s: %w", a.ID, err)
 			}
 		}
-		for _, d := range a.TasksDone {
-			if err := tx.Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ? AND read_at IS NULL", a.ID, d.Seq, d.Kind).
-				Update("read_at", utc(d.At)).Error; err != nil {
-				return fmt.Errorf("marking the task at %d of action %s done: %w", d.Seq, a.ID, err)
+		for _, t := range a.Tasks {
+			if !t.Changed && !overlaps {
+				continue // as written before
+			}
+			q := tx.Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", a.ID, t.Seq, t.Kind)
+			var err error
+			if t.DoneAt == nil {
+				err = q.Where("read_at IS NOT NULL").Update("read_at", nil).Error
+			} else {
+				err = q.Where("read_at IS NULL").Update("read_at", utc(*t.DoneAt)).Error
+			}
+			if err != nil {
+				return fmt.Errorf("marking the task at %d of action %s: %w", t.Seq, a.ID, err)
 			}
 		}
 		if len(events) == 0 {

@@ -69,6 +69,15 @@ func TestToldRecordsTheMessageDelivered(t *testing.T) {
 	require.JSONEq(t, `{"message_seq": 7, "method": "email"}`, delivered[1].Data)
 
 	// Without a webhook each message was a task in the owner's inbox: both are done.
+	records, err := b.store.ListNotifications(t.Context(), "bob", 50)
+	require.NoError(t, err)
+	done := map[int64]bool{}
+	for _, n := range records {
+		if n.Kind == models.KindTellCustomer {
+			done[n.Seq] = n.ReadAt != nil
+		}
+	}
+	require.Equal(t, map[int64]bool{4: true, 7: true}, done)
 	tasks, err := b.store.CustomersToTell(t.Context(), models.InboxOf{StaffID: "bob", AllTeams: true}, delivered[0].At.AddDate(0, 0, -1))
 	require.NoError(t, err)
 	require.Empty(t, tasks)
