@@ -342,7 +342,7 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	}
 	if req.OnShift != nil && !st.OnShift {
 		// Sent again (or after someone else took them off shift), it answers those still waiting.
-		return http.StatusOK, offShiftJSON{staffJSON(st), s.returnWaiting(ctx, principal(c), st)}, nil
+		return http.StatusOK, s.wentOffShift(ctx, principal(c), st), nil
 	}
 	return http.StatusOK, staffJSON(st), nil
 }
@@ -612,13 +612,25 @@ func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
 		if on {
 			return http.StatusOK, staffJSON(st), nil
 		}
-		return http.StatusOK, offShiftJSON{staffJSON(st), s.returnWaiting(c.Request.Context(), me, st)}, nil
+		return http.StatusOK, s.wentOffShift(c.Request.Context(), me, st), nil
 	}
 }
 
 // offShiftJSON is a person just gone off shift, with what that did with the handovers waiting for
-// them.
+// them, and how many open actions they still own (nil when that could not be read).
 type offShiftJSON struct {
 	staffView
 	waitingHandovers
+	ActionsStillOwned *int64 `json:"actions_still_owned,omitempty"`
+}
+
+// wentOffShift answers st's going off shift, by: the handovers waiting for them answered
+// (returnWaiting), and the open actions they still own counted, which nobody looks after while
+// they are away unless they are handed over or reassigned.
+func (s *server) wentOffShift(ctx context.Context, by, st models.Staff) offShiftJSON {
+	out := offShiftJSON{staffView: staffJSON(st), waitingHandovers: s.returnWaiting(ctx, by, st)}
+	if owned, _, err := s.Store.OpenWork(ctx, st.ID, -1); err == nil {
+		out.ActionsStillOwned = &owned
+	}
+	return out
 }

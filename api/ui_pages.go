@@ -871,6 +871,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	q := url.Values{"limit": {strconv.Itoa(timelinePage)}}
 	if before, err := strconv.ParseInt(c.Query("before"), 10, 64); err == nil && before > 0 {
 		q.Set("before", strconv.FormatInt(before, 10))
+	} else if entry, err := strconv.ParseInt(c.Query("entry"), 10, 64); err == nil && entry > 0 && entry <= a.Version-timelinePage {
+		// A link to one entry (#ev-N) older than the newest page opens the page it heads.
+		q.Set("before", strconv.FormatInt(entry+1, 10))
 	}
 	ev := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(id)+"/events?"+q.Encode(), nil, "")
 	var events struct {

@@ -390,6 +390,15 @@ func TestTimelineIsPaged(t *testing.T) {
 	_, body = u.get("sue", fmt.Sprintf("/actions/%s?before=%d", id, n-2*timelinePage+1))
 	require.Len(t, shown(body), 30)
 	require.NotContains(t, body, `id="timeline-earlier"`)
+
+	// A link to one entry opens the page it is on: one older than the newest page's heads its own,
+	// one on the newest page opens that.
+	_, body = u.get("sue", fmt.Sprintf("/actions/%s?entry=%d", id, 42))
+	got = shown(body)
+	require.Len(t, got, 42)
+	require.Equal(t, "42", got[0])
+	_, body = u.get("sue", fmt.Sprintf("/actions/%s?entry=%d", id, n-5))
+	require.Equal(t, fmt.Sprint(n), shown(body)[0])
 }
 
 // An agent's inbox lists the unassigned actions of their team that they may claim (only the

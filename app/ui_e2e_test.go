@@ -823,12 +823,15 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 		OnShift      bool     `json:"on_shift"`
 		StillWaiting []string `json:"handovers_still_waiting"`
 		Returned     []string `json:"handovers_returned"`
+		StillOwned   *int64   `json:"actions_still_owned"`
 	}
 	root := as(t, st, "root")
 	require.Equal(t, http.StatusOK, root.call(http.MethodPatch, "/api/v1/staff/"+inID, map[string]any{"on_shift": false}, &adminOff))
 	require.False(t, adminOff.OnShift)
 	require.Equal(t, []string{a.ID}, adminOff.StillWaiting)
 	require.Empty(t, adminOff.Returned)
+	require.NotNil(t, adminOff.StillOwned)
+	require.Zero(t, *adminOff.StillOwned, "the one they own is completed")
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<p class="hint">You are off shift: start your shift to accept this handover, or decline it below.</p><p><a href="/inbox#form-on-shift">Start your shift in your inbox</a></p>`)
 	require.NotContains(t, page, `id="form-accept"`)
@@ -846,6 +849,15 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="form-on-shift"`)
 	_, page = signedIn(t, st, "demo-root").do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="form-on-shift"`)
+
+	// Ending one's shift says how many actions one still owns, which nobody looks after meanwhile.
+	var outOff struct {
+		StillOwned *int64 `json:"actions_still_owned"`
+	}
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/end", nil, &outOff))
+	require.NotNil(t, outOff.StillOwned)
+	require.EqualValues(t, 2, *outOff.StillOwned)
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 
 	// The supervisor takes one gone home ill off shift from the board's roster, asked first when
 	// they own work, and back on; not themselves, whose switch is in their inbox.
@@ -1910,8 +1922,9 @@ func webReassignTellsTheCustomer(t *testing.T, st *app.Stack) {
 	// Without a webhook, bob is asked to tell the customer: his inbox links to the timeline's
 	// entry that holds the message.
 	_, page = signedIn(t, st, "demo-bob").do(http.MethodGet, "/inbox", nil)
-	entry := regexp.MustCompile(`<a href="/actions/` + due.ID + `#ev-(\d+)">Tell the customer`).FindStringSubmatch(page)
+	entry := regexp.MustCompile(`<a href="/actions/` + due.ID + `\?entry=(\d+)#ev-(\d+)">Tell the customer`).FindStringSubmatch(page)
 	require.NotNil(t, entry, "the task links to its entry")
+	require.Equal(t, entry[1], entry[2])
 	_, page = sup.do(http.MethodGet, "/actions/"+due.ID, nil)
 	require.Regexp(t, `<li id="ev-`+entry[1]+`"><time [^>]*>[^<]*</time> <strong>message to the customer</strong>`, page)
 }
