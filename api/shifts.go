@@ -33,10 +33,19 @@ type shiftRequest struct {
 	// EndShift takes the outgoing person off shift once the shift handover has started (left out
 	// of the request's hash when false, as requests before it were).
 	EndShift bool `json:"end_shift,omitempty"`
-	// ReassignDueIn is the new due time of each action past its due time that the shift
-	// handover reassigns, counted on the action's clock (defaultReassignDueIn when not sent, and
-	// then left out of the request's hash).
+	// ReassignDueIn is the new due time of each action the shift handover reassigns that has less
+	// time than that left (past its due time, or nearly), counted on the action's clock
+	// (defaultReassignDueIn when not sent, and then left out of the request's hash).
 	ReassignDueIn string `json:"reassign_due_in,omitempty" binding:"max=32"`
+}
+
+// timeLeft is how long an action has until its due time: for a paused one, what it will have once
+// resumed (one whose due time was given as a time while paused keeps that time).
+func timeLeft(a models.Action, now time.Time) time.Duration {
+	if a.Paused && a.DueLeftSeconds != nil {
+		return time.Duration(*a.DueLeftSeconds) * time.Second
+	}
+	return a.DueAt.Sub(now)
 }
 
 // defaultReassignDueIn is the time a supervisor's shift handover gives an action past its due time
@@ -261,7 +270,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			routes, routed = append(routes, models.Route{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}), append(routed, len(items))
 		}
 		it.Reassign = reassignable && it.Status == workflows.ShiftItemRequested
-		if it.Reassign && !a.DueAt.After(s.Now()) {
+		if it.Reassign && timeLeft(a, s.Now()) < reassignDue {
+			// Never less time than the new owner is given: past its due time (or nearly), it
+			// would be at its check at once.
 			it.DueIn = reassignDue
 		}
 		items = append(items, it)

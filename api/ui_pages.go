@@ -1604,15 +1604,16 @@ func (s *server) uiStartShift(c *gin.Context) {
 		s.boardPage(c, res.Status, "", "shift", f, &res)
 		return
 	}
-	var p workflows.ShiftProgress
+	var read shiftRead
 	var ended struct {
 		FromOnShift *bool `json:"from_on_shift"`
 		waitingHandovers
 	}
-	if err := errors.Join(res.decode(&p), res.decode(&ended)); err != nil {
+	if err := errors.Join(res.decode(&read), res.decode(&ended)); err != nil {
 		s.uiError(c, http.StatusInternalServerError, "The shift handover started but its answer could not be read.")
 		return
 	}
+	p := read.progress()
 	done := shiftStarted(p)
 	if ended.FromOnShift != nil {
 		mine := p.FromID == principal(c).ID
@@ -1735,25 +1736,33 @@ func (s *server) uiStaffShift(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, boardOf(principal(c), f.Get("team"))+"#roster-"+url.PathEscape(c.Param("id")))
 }
 
-func (s *server) uiShift(c *gin.Context) {
-	// The API gives an item's new due time as a Go duration, where the workflow's item holds the
-	// duration itself.
-	var read struct {
-		workflows.ShiftProgress
-		Items []struct {
-			workflows.ShiftItem
-			DueIn string `json:"due_in"`
-		} `json:"items"`
-	}
-	if !s.read(c, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), &read, "The shift handover") {
-		return
-	}
-	p := read.ShiftProgress
-	p.Items = make([]workflows.ShiftItem, len(read.Items))
-	for i, it := range read.Items {
+// shiftRead is a shift handover as the API answers it (shiftJSON): an item's new due time is a Go
+// duration there, where the workflow's item holds the duration itself.
+type shiftRead struct {
+	workflows.ShiftProgress
+	Items []struct {
+		workflows.ShiftItem
+		DueIn string `json:"due_in"`
+	} `json:"items"`
+}
+
+// progress is the shift handover read, as the workflow holds it.
+func (r shiftRead) progress() workflows.ShiftProgress {
+	p := r.ShiftProgress
+	p.Items = make([]workflows.ShiftItem, len(r.Items))
+	for i, it := range r.Items {
 		p.Items[i] = it.ShiftItem
 		p.Items[i].DueIn, _ = time.ParseDuration(it.DueIn) // none: 0
 	}
+	return p
+}
+
+func (s *server) uiShift(c *gin.Context) {
+	var read shiftRead
+	if !s.read(c, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), &read, "The shift handover") {
+		return
+	}
+	p := read.progress()
 	counts := map[string]int{}
 	ids := make([]string, 0, len(p.Items))
 	for i, it := range p.Items {

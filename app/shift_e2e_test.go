@@ -137,7 +137,7 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	web := newWebClient(t, st.URL)
 	web.signIn(sup.token)
 	_, page := web.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
-	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: no handover passes on an action at its due time, escalated, or waiting for someone who can no longer answer; past its due time, it was given 1h 0m more</td>`,
+	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: no handover passes on an action at its due time, escalated, or waiting for someone who can no longer answer; it was given a new due time, 1h 0m from the reassignment</td>`,
 		"the page says why it was reassigned, not handed over, and that it has a new due time")
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID)

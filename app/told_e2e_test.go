@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -120,4 +121,29 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 
 	require.Equal(t, http.StatusConflict, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "email"}, &p))
 	require.Contains(t, p.Detail, "the customer was told the message of entry "+seq+" already")
+}
+
+// A supervisor's shift handover from the board reassigns an action past its due time with the new
+// due time the form gives, and the page that follows it says so.
+func webShiftReassignsPastDue(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, inID := teamOf3(t, st)
+	var due action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "due_in", "1s"), &due))
+	waitStatus(t, out, due.ID, "checking", 0)
+	web := newWebClient(t, st.URL)
+	csrf := web.signIn(sup.token)
+	resp, _ := web.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {inID}, "situation": {"routine"},
+		"notes": {"Night shift"}, "reassign_due_in": {"2h"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	progress := resp.Header.Get("Location")
+	require.Regexp(t, `^/shift-handovers/[0-9a-f-]{36}$`, progress)
+	var got action
+	require.Eventually(t, func() bool {
+		sup.call(http.MethodGet, "/api/v1/actions/"+due.ID+"?consistent=true", nil, &got)
+		return got.Status == "assigned"
+	}, 15*time.Second, 100*time.Millisecond, "reassigned with a due time ahead, not at its check")
+	require.Equal(t, inID, got.OwnerID)
+	require.WithinDuration(t, time.Now().Add(2*time.Hour), got.DueAt, time.Minute)
+	_, page := web.do(http.MethodGet, progress, nil)
+	require.Contains(t, page, "it was given a new due time, 2h 0m from the reassignment")
 }

@@ -53,8 +53,8 @@ type ShiftItem struct {
 	// Reassign passes the action on by a reassignment instead of a handover.
 	Reassign bool `json:"reassign,omitempty"`
 	// DueIn, when positive, is the reassigned action's new due time, counted on its clock from
-	// the reassignment: one past its due time would be at its check at once otherwise, with its
-	// new owner, who cannot extend it, able only to answer done or escalate.
+	// the reassignment: one past its due time (or nearly) would be at its check at once
+	// otherwise, with its new owner, who cannot extend it, able only to answer done or escalate.
 	DueIn time.Duration `json:"due_in,omitempty"`
 	// InShift is the other shift handover whose handover of the action (made first, the two
 	// started one after the other) waits for its answer: skipped here, it does not stay with the
