@@ -442,10 +442,6 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	role := n.ToRole
 	who, gone := "", "" // the person gone, in whose place the supervisors are told, and how
 	stand, passes := standIns[n.Kind]
-	if n.Kind == workflows.NotifyHandoverDeclined && n.ShiftHandoverID != "" {
-		// Declined in a shift handover: its leftovers reach the supervisors on their own.
-		passes = false
-	}
 	if role == "" && passes {
 		var err error
 		if who, gone, err = a.firstGone(ctx, n.To, n.TeamID, stand.offShift); err != nil {

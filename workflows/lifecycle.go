@@ -782,7 +782,6 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 	})
 	s.notify(ev, NotifyHandoverDeclined, []string{h.FromID}, "",
 		fmt.Sprintf("%s declined %q: %s. You still own it.", s.who(h.ToID), s.Title, s.clause(in.Reason)))
-	s.outbox[len(s.outbox)-1].ShiftHandoverID = h.ShiftHandoverID
 	return []Event{ev}
 }
 

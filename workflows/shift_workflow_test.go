@@ -139,25 +139,6 @@ func TestShiftHandoverIsTheCause(t *testing.T) {
 	require.Equal(t, workflows.CauseRequest, events[len(events)-1].Cause, "a supervisor's own reassignment is a request")
 }
 
-// A handover of a shift handover declined tells its owner which shift handover it was made in, so
-// that the decline is not also passed to the supervisors, whom the shift's leftovers reach; one made
-// on its own says none.
-func TestDeclineNamesItsShiftHandover(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
-	for shift, want := range map[string]string{"s1": "s1", "": ""} {
-		s, _ := workflows.NewState(startInput("a1"), now)
-		h := handoverTo(onShift("bob", 1))
-		h.ShiftHandoverID = shift
-		workflows.ApplyHandover(&s, h, now)
-		s.TakeOutbox()
-		workflows.ApplyDecline(&s, workflows.DeclineInput{Actor: bob, Reason: "going home"}, now.Add(time.Minute))
-		declined := takeOutbox(&s, workflows.NotifyHandoverDeclined)
-		require.Len(t, declined, 1)
-		require.Equal(t, want, declined[0].ShiftHandoverID)
-	}
-}
-
 // What a shift handover leaves with the outgoing person (skipped, declined, expired, withdrawn) is
 // put in the inbox of the team's supervisors when it ends: the outgoing person is going home, and a
 // skipped action notified nobody. Each shift handover says so once, however often it is retried.

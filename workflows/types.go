@@ -400,10 +400,6 @@ type Notification struct {
 	At      time.Time `json:"at"`
 	// Customer is set on messages meant for the customer.
 	Customer *Customer `json:"customer,omitempty"`
-	// ShiftHandoverID, on a declined handover, is the shift handover it was made in: its
-	// leftovers reach the team's supervisors (shift_left_over), so the decline is not also passed
-	// to them in an owner's place.
-	ShiftHandoverID string `json:"shift_handover_id,omitempty"`
 	// OwnerID, Status and Version are the action as it stood once the change was applied (with
 	// any made with it), on webhook deliveries: a receiver need not read the action back, and can
 	// tell which of two deliveries is the later state.
