@@ -131,6 +131,7 @@ func tellTasks(p workflows.Projection) []models.Task {
 	for _, m := range p.State.Messages {
 		t := models.Task{Seq: m.Seq, Kind: models.KindTellCustomer}
 		if m.DeliveredSeq != 0 {
+			t.DoneSeq = m.DeliveredSeq
 			at := p.State.UpdatedAt // told in a change written before: kept as it was marked then
 			for _, e := range p.Events {
 				if e.Seq == m.DeliveredSeq {

@@ -20,6 +20,11 @@ func TestContactHref(t *testing.T) {
 		"javascript:alert(1)@x.y": "",
 		"a@b@example.org":         "",
 		"patel@example.org?cc=x":  "",
+		"a,b@example.org":         "",
+		"x@":                      "",
+		"x@localhost":             "",
+		"2030-03-04":              "",
+		"12345":                   "",
 		"":                        "",
 	} {
 		require.Equal(t, want, contactHref(contact), "%q", contact)

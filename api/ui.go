@@ -118,9 +118,9 @@ var uiFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f", *v)
 	},
-	// seconds says a report's span in seconds ("45s", "12m", "2h 5m"), or "none yet".
 	"hours":       hoursText,
 	"contactHref": contactHref,
+	// seconds says a report's span in seconds ("45s", "12m", "2h 5m"), or "none yet".
 	"seconds": func(v *float64) string {
 		if v == nil {
 			return "none yet"
@@ -945,18 +945,33 @@ func (s *server) authenticateOrSession(c *gin.Context) {
 	s.authenticate(c)
 }
 
-// phoneNumber is a contact that reads as a telephone number: digits, with a leading + and the
-// spaces, dots, dashes and brackets people write them with.
-var phoneNumber = regexp.MustCompile(`^\+?[0-9(][0-9 ().-]{5,30}$`)
+// phoneNumber is a contact that reads as a telephone number: 7 to 15 digits, with a leading + and
+// the spaces, dots, dashes and brackets people write them with (not a date, 2030-03-04); email is
+// one address, local@domain.tld.
+var (
+	phoneNumber = regexp.MustCompile(`^\+?[0-9(][0-9 ().-]{5,30}$`)
+	aDate       = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	email       = regexp.MustCompile(`^[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$`)
+)
 
 // contactHref is the link that calls or writes to a customer's contact (tel: or mailto:), or ""
 // for a contact that is neither a telephone number nor an email address.
 func contactHref(contact string) template.URL {
 	contact = strings.TrimSpace(contact)
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, contact)
 	switch {
-	case phoneNumber.MatchString(contact):
-		return template.URL("tel:" + strings.NewReplacer(" ", "", "(", "", ")", "", ".", "", "-", "").Replace(contact))
-	case strings.Count(contact, "@") == 1 && !strings.ContainsAny(contact, ` <>"\\?&#/:%`):
+	case phoneNumber.MatchString(contact) && len(digits) >= 7 && len(digits) <= 15 && !aDate.MatchString(contact):
+		plus := ""
+		if strings.HasPrefix(contact, "+") {
+			plus = "+"
+		}
+		return template.URL("tel:" + plus + digits)
+	case email.MatchString(contact):
 		return template.URL("mailto:" + contact)
 	}
 	return ""

@@ -279,13 +279,14 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 		if res.Error != nil {
 			return fmt.Errorf("erasing handovers of customer %q: %w", keyRef, res.Error)
 		}
-		if er.KeysDestroyed == 0 && er.Actions == 0 && res.RowsAffected == 0 {
-			return nil // erased before: nothing changed
-		}
-		// Nobody is to tell an erased customer anything more: their messages' tasks are done.
+		// Nobody is to tell an erased customer anything more: their messages' tasks are done (those
+		// of a customer erased before there were such tasks too, when erased again).
 		if err := tx.Model(&Notification{}).Where("action_id IN (?)", where(tx.Model(&Action{}).Select("id"))).
 			Where("kind = ? AND read_at IS NULL", KindTellCustomer).Update("read_at", now).Error; err != nil {
 			return fmt.Errorf("ending the tasks to tell customer %q: %w", keyRef, err)
+		}
+		if er.KeysDestroyed == 0 && er.Actions == 0 && res.RowsAffected == 0 {
+			return nil // erased before: nothing changed
 		}
 		detail := map[string]int64{"keys_destroyed": er.KeysDestroyed, "actions": er.Actions}
 		if err := audit(tx, now, actorID, AuditCustomerErased, SubjectCustomer, keyRef, detail); err != nil {

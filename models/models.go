@@ -102,12 +102,13 @@ type Action struct {
 	Tasks []Task `gorm:"-"`
 }
 
-// Task is an inbox task of an action: its records of Kind at Seq, done at DoneAt (nil: not done).
-// Changed says the write's own events record it done.
+// Task is an inbox task of an action: its records of Kind at Seq, done at DoneAt by the timeline
+// entry DoneSeq (DoneAt nil: not done). Changed says the write's own events record it done.
 type Task struct {
 	Seq     int64
 	Kind    string
 	DoneAt  *time.Time
+	DoneSeq int64
 	Changed bool
 }
 

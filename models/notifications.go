@@ -23,6 +23,9 @@ type Notification struct {
 	Message     string
 	CreatedAt   time.Time
 	ReadAt      *time.Time
+	// DoneSeq is the timeline entry that recorded a task done (its projection sets it), nil for a
+	// record not done or ended otherwise.
+	DoneSeq *int64
 }
 
 // KindTellCustomer is the kind of an inbox task to tell the customer a message, given to the

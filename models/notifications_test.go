@@ -187,7 +187,7 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 		// Told: the projection of the record marks the task done.
 		toldAt := t0.Add(5 * time.Minute)
 		mine = actionAt("fd-1", 3, "assigned", "bob")
-		mine.Tasks = []models.Task{{Seq: 2, Kind: models.KindTellCustomer, DoneAt: &toldAt, Changed: true}}
+		mine.Tasks = []models.Task{{Seq: 2, Kind: models.KindTellCustomer, DoneAt: &toldAt, DoneSeq: 3, Changed: true}}
 		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(3, "message_delivered")}))
 		require.Equal(t, []string{"fd-2@2", "fd-3@2"}, tellOf(bob))
 		waiting, err = store.OpenTellTasks(ctx, "fd-1")
@@ -199,6 +199,7 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 			if n.ActionID == "fd-1" {
 				require.NotNil(t, n.ReadAt)
 				require.Equal(t, toldAt, n.ReadAt.UTC())
+				require.Equal(t, int64(3), *n.DoneSeq, "by the entry that recorded it")
 			}
 		}
 		records, err = store.ListNotifications(ctx, "alice", 10)
@@ -224,9 +225,15 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(3, "note_added"), event(4, "note_added")}))
 		require.Equal(t, []string{"fd-1@2", "fd-2@2", "fd-3@2"}, tellOf(bob))
 
-		// Erased, a customer is told nothing more.
+		// Erased, a customer is told nothing more, and a write made again does not reopen it: the
+		// projection did not end it.
 		_, err = store.EraseActionCustomer(ctx, "fd-3", "action/fd-3", "root")
 		require.NoError(t, err)
+		require.Equal(t, []string{"fd-1@2", "fd-2@2"}, tellOf(bob))
+		ended = actionAt("fd-3", 3, "completed", "bob")
+		ended.UpdatedAt = ended.UpdatedAt.Add(time.Second)
+		ended.Tasks = []models.Task{open(2)}
+		require.NoError(t, store.ApplyProjection(ctx, ended, []models.ActionEvent{event(3, "completed")}))
 		require.Equal(t, []string{"fd-1@2", "fd-2@2"}, tellOf(bob))
 	})
 }

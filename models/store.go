@@ -411,9 +411,11 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			q := tx.Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", a.ID, t.Seq, t.Kind)
 			var err error
 			if t.DoneAt == nil {
-				err = q.Where("read_at IS NOT NULL").Update("read_at", nil).Error
+				// Reopened only when a projection marked it done (one thrown away): not one ended
+				// otherwise (an erasure, the tasks given before they could be done).
+				err = q.Where("done_seq IS NOT NULL").Updates(map[string]any{"read_at": nil, "done_seq": nil}).Error
 			} else {
-				err = q.Where("read_at IS NULL").Update("read_at", utc(*t.DoneAt)).Error
+				err = q.Where("read_at IS NULL").Updates(map[string]any{"read_at": utc(*t.DoneAt), "done_seq": t.DoneSeq}).Error
 			}
 			if err != nil {
 				return fmt.Errorf("marking the task at %d of action %s: %w", t.Seq, a.ID, err)
