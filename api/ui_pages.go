@@ -1533,7 +1533,12 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// The refusal stands on its card when the board shows that card with its commands; otherwise
 	// (the action has ended or left the board meanwhile) at the top.
 	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
+	// The messages to the team's customers nobody has recorded telling yet, whoever was asked:
+	// the oldest boardCards (one more read says there are more). Unreadable, none: the inbox of
+	// each person asked still lists theirs.
+	toTell, _ := s.Store.TeamCustomersToTell(c.Request.Context(), team, s.Now().Add(-workflows.DefaultKeepOpenFor), boardCards+1)
 	data := gin.H{
+		"ToTell": toTell[:min(len(toTell), boardCards)], "ToTellMore": len(toTell) > boardCards,
 		"PageColumn": pageColumn, "PageFrom": pageFrom,
 		"Team": team, "TeamName": teamName, "Columns": columns, "Pending": pending, "PendingTotal": total[string(workflows.StatusHandoverPending)], "Staff": staff, "Roster": roster, "Unowned": unowned,
 		"Situations": workflows.Situations, "FailedID": failedID, "FailedCommand": failedCommand, "FailedShown": failedShown,

@@ -86,6 +86,11 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, `id="told-`+seq+`"`, "the hander does not record it")
 	require.Contains(t, page, `<strong class="untold" id="untold-`+seq+`">Not told to the customer yet</strong>`, "but sees it is not told")
 
+	// The team's board shows it to the supervisors until it is told.
+	board := signedIn(t, st, "demo-carol")
+	_, page = board.do(http.MethodGet, "/board", nil)
+	require.Regexp(t, `<tr id="team-tell-`+a.ID+`-`+seq+`"><th scope="row"><a href="/actions/`+a.ID+`\?entry=`+seq+`#ev-`+seq+`">Late checkout for room 214</a></th><td>Bob Brown</td>`, page)
+
 	var p problem
 	require.Equal(t, http.StatusForbidden, erin.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "phone"}, &p))
 	require.Equal(t, http.StatusUnprocessableEntity, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": 1, "method": "phone"}, &p))
@@ -117,6 +122,8 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.Equal(t, map[string]any{"message_seq": float64(task.MessageSeq), "method": "phone"}, last.Data)
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="told-`+seq+`"`)
+	_, boardPage := board.do(http.MethodGet, "/board", nil)
+	require.NotContains(t, boardPage, `id="team-tell-`+a.ID+`-`)
 	require.Regexp(t, `<strong>message delivered</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · told by: phone</span>`, page)
 
 	require.Equal(t, http.StatusConflict, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "email"}, &p))

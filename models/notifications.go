@@ -36,6 +36,8 @@ const KindTellCustomer = "customer_message"
 // inbox task, with its action and the timeline entry that holds the message.
 type CustomerTask struct {
 	ActionID string
+	// AskedID is who the task was given to.
+	AskedID string
 	// Seq is the timeline entry of the message, and AskedAt when it was given.
 	Seq     int64
 	AskedAt time.Time
@@ -54,42 +56,61 @@ type CustomerTask struct {
 // AllTeams) that are open or ended after since (once an action has ended for a while, its
 // workflow takes no more records).
 func (s *Store) CustomersToTell(ctx context.Context, of InboxOf, since time.Time) ([]CustomerTask, error) {
-	read := func(who string, args ...any) ([]CustomerTask, error) {
-		// The kind and read_at written out, so that the partial index notifications_to_tell
-		// serves the first.
-		q := s.read.WithContext(ctx).Table("notifications AS n").
-			Select("n.action_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.customer_ref, a.customer_name, a.customer_contact, e.data").
-			Joins("JOIN actions a ON a.id = n.action_id").
-			Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
-			Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(who, args...).
-			Where("a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)", openStatuses, utc(since))
-		if !of.AllTeams {
-			q = q.Where("a.team_id = ?", of.TeamID)
-		}
-		var out []CustomerTask
-		if err := q.Order("n.created_at, n.action_id, n.seq").Limit(InboxListLimit).Scan(&out).Error; err != nil {
-			return nil, fmt.Errorf("the customers %s is to tell: %w", of.StaffID, err)
-		}
-		return out, nil
+	team := ""
+	if !of.AllTeams {
+		team = of.TeamID
 	}
-	given, err := read("n.recipient_id = ?", of.StaffID)
+	given, err := s.customerTasks(ctx, since, team, "n.recipient_id = ?", of.StaffID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the customers %s is to tell: %w", of.StaffID, err)
 	}
-	owned, err := read("a.owner_id = ? AND a.status IN ? AND n.recipient_id <> ?", of.StaffID, openStatuses, of.StaffID)
+	owned, err := s.customerTasks(ctx, since, team, "a.owner_id = ? AND a.status IN ? AND n.recipient_id <> ?", of.StaffID, openStatuses, of.StaffID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the customers %s is to tell: %w", of.StaffID, err)
 	}
 	out := append(given, owned...)
-	for i := range out {
-		out[i].AskedAt = utc(out[i].AskedAt)
-	}
 	slices.SortFunc(out, func(a, b CustomerTask) int {
 		return cmp.Or(a.AskedAt.Compare(b.AskedAt), cmp.Compare(a.ActionID, b.ActionID), cmp.Compare(a.Seq, b.Seq))
 	})
 	// A task is listed once, whoever it went to.
 	out = slices.CompactFunc(out, func(a, b CustomerTask) bool { return a.ActionID == b.ActionID && a.Seq == b.Seq })
 	return out[:min(len(out), InboxListLimit)], nil
+}
+
+// TeamCustomersToTell lists a team's open tasks to tell a customer a message, whoever they were
+// given to, oldest first, at most limit (and InboxListLimit), of actions open or ended after since:
+// what its supervisors see is still to be told.
+func (s *Store) TeamCustomersToTell(ctx context.Context, teamID string, since time.Time, limit int) ([]CustomerTask, error) {
+	out, err := s.customerTasks(ctx, since, teamID, "a.team_id = ?", teamID)
+	if err != nil {
+		return nil, fmt.Errorf("the customers team %s is to tell: %w", teamID, err)
+	}
+	return out[:min(len(out), max(limit, 0))], nil
+}
+
+// customerTasks reads the open tasks to tell a customer a message that match where, of team's
+// actions ("": every team's) that are open or ended after since, oldest first, at most
+// InboxListLimit.
+func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where string, args ...any) ([]CustomerTask, error) {
+	// The kind and read_at written out, so that the partial index notifications_to_tell serves a
+	// read by recipient.
+	q := s.read.WithContext(ctx).Table("notifications AS n").
+		Select("n.action_id, n.recipient_id AS asked_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.customer_ref, a.customer_name, a.customer_contact, e.data").
+		Joins("JOIN actions a ON a.id = n.action_id").
+		Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
+		Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(where, args...).
+		Where("a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)", openStatuses, utc(since))
+	if team != "" {
+		q = q.Where("a.team_id = ?", team)
+	}
+	var out []CustomerTask
+	if err := q.Order("n.created_at, n.action_id, n.seq").Limit(InboxListLimit).Scan(&out).Error; err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].AskedAt = utc(out[i].AskedAt)
+	}
+	return out, nil
 }
 
 // OpenTellTasks lists an action's inbox tasks to tell the customer a message (KindTellCustomer)
