@@ -23,12 +23,19 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
-func TestOpenAPIDocumentIsValid(t *testing.T) {
-	t.Parallel()
+// openAPIDoc is the served OpenAPI document, loaded.
+func openAPIDoc(t *testing.T) *openapi3.T {
+	t.Helper()
 	raw, err := OpenAPIJSON()
 	require.NoError(t, err)
 	doc, err := openapi3.NewLoader().LoadFromData(raw)
 	require.NoError(t, err)
+	return doc
+}
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	t.Parallel()
+	doc := openAPIDoc(t)
 	require.NoError(t, doc.Validate(context.Background()))
 }
 
@@ -73,10 +80,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 // body's errors.
 func TestOpenAPIDocumentsErrors(t *testing.T) {
 	t.Parallel()
-	raw, err := OpenAPIJSON()
-	require.NoError(t, err)
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	require.NoError(t, err)
+	doc := openAPIDoc(t)
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			name := method + " " + path
@@ -127,10 +131,7 @@ func documentedPath(path string) bool {
 // The document's WebhookEvent has exactly the fields a delivery carries.
 func TestOpenAPIWebhookEventMatchesDeliveries(t *testing.T) {
 	t.Parallel()
-	raw, err := OpenAPIJSON()
-	require.NoError(t, err)
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	require.NoError(t, err)
+	doc := openAPIDoc(t)
 	schema := doc.Components.Schemas["WebhookEvent"]
 	require.NotNil(t, schema, "WebhookEvent is documented")
 	var documented []string
@@ -148,10 +149,7 @@ func TestOpenAPIWebhookEventMatchesDeliveries(t *testing.T) {
 // The document's report schemas have exactly the fields the report carries.
 func TestOpenAPIReportMatchesTheReport(t *testing.T) {
 	t.Parallel()
-	raw, err := OpenAPIJSON()
-	require.NoError(t, err)
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	require.NoError(t, err)
+	doc := openAPIDoc(t)
 	for name, v := range map[string]any{
 		"HandoverReport": models.HandoverReport{}, "RatedHandover": models.RatedHandover{}, "DeclinedHandover": models.DeclinedHandover{},
 		"EscalatedByHand": models.EscalatedByHand{},
@@ -185,10 +183,7 @@ func TestOpenAPIEnumsMatchTheWorkflow(t *testing.T) {
 	events, kinds := workflowConstants(t, "Event"), workflowConstants(t, "Notify")
 	require.Contains(t, events, "handover_requested")
 	require.Contains(t, kinds, "customer_message")
-	raw, err := OpenAPIJSON()
-	require.NoError(t, err)
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	require.NoError(t, err)
+	doc := openAPIDoc(t)
 	enum := func(schema, prop string) []string {
 		s := doc.Components.Schemas[schema].Value.Properties[prop]
 		require.NotNil(t, s, "%s.%s", schema, prop)
@@ -223,10 +218,7 @@ func TestOpenAPIEnumsMatchTheWorkflow(t *testing.T) {
 // the document alike.
 func TestToldMethodsMatchTheWorkflow(t *testing.T) {
 	t.Parallel()
-	raw, err := OpenAPIJSON()
-	require.NoError(t, err)
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	require.NoError(t, err)
+	doc := openAPIDoc(t)
 	op := doc.Paths.Find("/api/v1/actions/{id}/told").Post
 	var documented []string
 	for _, v := range op.RequestBody.Value.Content["application/json"].Schema.Value.Properties["method"].Value.Enum {
@@ -240,10 +232,7 @@ func TestToldMethodsMatchTheWorkflow(t *testing.T) {
 
 func TestOpenAPIAuditEnumsMatchTheModel(t *testing.T) {
 	t.Parallel()
-	raw, err := OpenAPIJSON()
-	require.NoError(t, err)
-	doc, err := openapi3.NewLoader().LoadFromData(raw)
-	require.NoError(t, err)
+	doc := openAPIDoc(t)
 	values := func(s *openapi3.Schema) []string {
 		var out []string
 		for _, v := range s.Enum {
