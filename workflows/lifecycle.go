@@ -137,7 +137,8 @@ func (s *State) seen(idem Idempotency) bool {
 }
 
 // sameToDecide says whether an event of type typ leaves the action as a decision on it sees it: a
-// reminder repeats what is known, a rating is of a handover past.
+// reminder repeats what is known, a rating is of a handover past, telling the customer a message
+// changes nothing of the action.
 func sameToDecide(typ string) bool {
 	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven ||
 		typ == EventMessageDelivered
