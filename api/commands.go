@@ -789,7 +789,10 @@ type toldRequest struct {
 // told records that the caller told the customer a message the action sent them (the task the
 // owner is given where no integration sends customers messages), and how.
 func (s *server) told(c *gin.Context) {
-	command(s, workflows.UpdateTold, http.StatusOK, func(c *gin.Context, _ models.Action, req toldRequest) (any, error) {
+	command(s, workflows.UpdateTold, http.StatusOK, func(c *gin.Context, a models.Action, req toldRequest) (any, error) {
+		if a.CustomerName == models.Erased || a.CustomerContact == models.Erased {
+			return nil, errorf(kindConflict, "the customer's personal data was erased: there is nobody to tell, and nothing to record")
+		}
 		return workflows.ToldInput{Actor: actorOf(principal(c)), MessageSeq: req.MessageSeq, Method: req.Method}, nil
 	})(c)
 }

@@ -622,6 +622,9 @@ type offShiftJSON struct {
 	staffView
 	waitingHandovers
 	ActionsStillOwned *int64 `json:"actions_still_owned,omitempty"`
+	// CustomersStillToTell counts the messages to customers the person is to tell and has not
+	// recorded telling (at most 200; nil when that could not be read).
+	CustomersStillToTell *int `json:"customers_still_to_tell,omitempty"`
 }
 
 // wentOffShift answers st's going off shift, by: the handovers waiting for them answered
@@ -631,6 +634,10 @@ func (s *server) wentOffShift(ctx context.Context, by, st models.Staff) offShift
 	out := offShiftJSON{staffView: staffJSON(st), waitingHandovers: s.returnWaiting(ctx, by, st)}
 	if owned, _, err := s.Store.OpenWork(ctx, st.ID, -1); err == nil {
 		out.ActionsStillOwned = &owned
+	}
+	if tasks, err := s.Store.CustomersToTell(ctx, models.InboxOf{StaffID: st.ID, AllTeams: true}, s.Now().Add(-workflows.DefaultKeepOpenFor)); err == nil {
+		n := len(tasks)
+		out.CustomersStillToTell = &n
 	}
 	return out
 }

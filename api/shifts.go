@@ -48,6 +48,15 @@ func timeLeft(a models.Action, now time.Time) time.Duration {
 	return a.DueAt.Sub(now)
 }
 
+// parseReassignDue reads reassign_due_in: a Go duration of at least a minute, or 0 when not given.
+func parseReassignDue(v string) (time.Duration, error) {
+	d, err := parseWithin("reassign_due_in", v)
+	if err == nil && d > 0 && d < time.Minute {
+		return 0, invalidFields(FieldError{Field: "reassign_due_in", Message: "must be at least 1m: the new owner needs time before the check"})
+	}
+	return d, err
+}
+
 // defaultReassignDueIn is the time a supervisor's shift handover gives an action past its due time
 // that it reassigns: its new owner has that long before its check.
 const defaultReassignDueIn = time.Hour
@@ -79,7 +88,7 @@ func (r *shiftRequest) references(ctx context.Context, s *server, known []FieldE
 func (r *shiftRequest) checkFields() []FieldError {
 	_, err := parseWithin("accept_within", r.AcceptWithin)
 	problems := fieldsOf(err)
-	_, err = parseWithin("reassign_due_in", r.ReassignDueIn)
+	_, err = parseReassignDue(r.ReassignDueIn)
 	problems = append(problems, fieldsOf(err)...)
 	for _, id := range slices.Sorted(maps.Keys(r.ActionNotes)) {
 		if r.ActionNotes[id] == nil {
@@ -130,7 +139,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	reassignDue, err := parseWithin("reassign_due_in", req.ReassignDueIn)
+	reassignDue, err := parseReassignDue(req.ReassignDueIn)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -187,6 +196,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	// one whose handover waits for someone who can no longer answer it) by reassigning it; the
 	// outgoing person alone cannot.
 	supervisor := workflows.Role(caller.Role).SupervisorOrAbove()
+	if req.ReassignDueIn != "" && !supervisor {
+		return 0, nil, invalidFields(FieldError{Field: "reassign_due_in", Message: "only a supervisor's or manager's shift handover reassigns actions: yours leaves those at their due time or escalated to them"})
+	}
 	stranded := map[string]bool{} // actions whose handover waits for someone gone
 	if supervisor {
 		if stranded, err = s.strandedHandovers(ctx, ids, teamOf(from)); err != nil {

@@ -235,6 +235,16 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 			stuck = atCheck + escalated
 		}
 		warning := endShiftWarning(ownedTotal, offered, stuck, needsNotes, awaitingTotal)
+		if n := len(in.CustomersToTell); n > 0 {
+			// Nobody tells them while the person is away: the supervisors see them on the board.
+			tell := fmt.Sprintf("You have %s to tell a message and not recorded as told: %s in your inbox, and on the board for the supervisors, until someone records telling %s.",
+				plural(n, "customer"), pick(n, "it stays", "they stay"), pick(n, "the customer", "them"))
+			if warning == "" {
+				warning = tell + " End your shift anyway?"
+			} else {
+				warning = tell + " " + warning
+			}
+		}
 		if me.OnShift && workflows.Role(me.Role) == workflows.RoleSupervisor && teamOf(me) != "" && s.lastSupervisorOnShift(c, me.ID, teamOf(me)) {
 			// Her team's alerts for its supervisors go to the managers while none is on shift.
 			data["LastSupervisor"] = true
@@ -914,6 +924,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	me := principal(c)
 	mayTell := me.ID == a.OwnerID || workflows.Role(me.Role).SupervisorOrAbove() || workflows.Role(me.Role) == workflows.RoleService
 	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID) // unreadable, no forms: the inbox still lists them
+	if a.Customer.Name == models.Erased || a.Customer.Contact == models.Erased {
+		tasks = nil // an erased customer is told nothing more
+	}
 	for _, t := range tasks {
 		untold[t.Seq] = true
 		tellForms[t.Seq] = tellForms[t.Seq] || mayTell || t.RecipientID == me.ID

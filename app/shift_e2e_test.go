@@ -102,6 +102,12 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers",
 		map[string]any{"from_id": outID, "to_id": inID, "notes": "n", "situation": "busy", "reassign_due_in": "soon"}, &p))
 	require.Equal(t, []string{"reassign_due_in"}, fieldsOf(p))
+	require.Equal(t, http.StatusUnprocessableEntity, sup.call("POST", "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "n", "situation": "busy", "reassign_due_in": "10s"}, &p))
+	require.Contains(t, p.Detail, "reassign_due_in: must be at least 1m")
+	require.Equal(t, http.StatusUnprocessableEntity, out.call("POST", "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "n", "situation": "busy", "reassign_due_in": "2h"}, &p), "the outgoing person's own reassigns nothing")
+	require.Equal(t, []string{"reassign_due_in"}, fieldsOf(p))
 
 	body := map[string]any{"from_id": outID, "to_id": inID, "notes": "Quiet night; room 12 waits on a plumber.", "situation": "routine", "accept_within": "4s"}
 	key := modelstest.Name("shift")

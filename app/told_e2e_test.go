@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
+	"github.com/handover/handover/models/modelstest"
 )
 
 // customerTask is one of the inbox's customers_to_tell.
@@ -105,6 +106,9 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, `<h1>My inbox</h1>`)
 	require.Contains(t, page, `<strong>Nothing changed:</strong> Method: is required`)
+	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {"1"}, "method": {"phone"}, "back": {"tell"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `<strong>Nothing changed:</strong> Message: entry 1 of the timeline is not a message to the customer`, "the field as the page says it")
 	require.Len(t, tasksOf(t, bob, a.ID), 1)
 
 	// Told by phone, from the inbox: the task is gone, and the timeline says how.
@@ -127,7 +131,7 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<strong>message delivered</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · told by: phone</span>`, page)
 
 	require.Equal(t, http.StatusConflict, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "email"}, &p))
-	require.Contains(t, p.Detail, "the customer was told the message of entry "+seq+" already")
+	require.Contains(t, p.Detail, "Bob Brown recorded telling the customer the message of entry "+seq+" already by phone")
 }
 
 // A supervisor's shift handover from the board reassigns an action past its due time with the new
@@ -153,4 +157,61 @@ func webShiftReassignsPastDue(t *testing.T, st *app.Stack) {
 	require.WithinDuration(t, time.Now().Add(2*time.Hour), got.DueAt, time.Minute)
 	_, page := web.do(http.MethodGet, progress, nil)
 	require.Contains(t, page, "it was given a new due time, 2h 0m from the reassignment")
+}
+
+// Going off shift says how many customers one is still to tell, and the inbox warns first. A
+// customer erased is told nothing more: their tasks end, none is listed for a message sent after
+// the erasure, and telling them is refused.
+func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	ref := "G-" + modelstest.Name("tell")
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions",
+		merge(newAction(outID), "customer", map[string]any{"ref": ref, "name": "Mr Novak", "contact": "novak@example.org"}), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, path+"/handover", merge(handoverBody, "to_id", inID), nil))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, path+"/accept", map[string]any{"summary": "I call him back"}, nil))
+	require.Len(t, tasksOf(t, in, a.ID), 1)
+
+	web := newWebClient(t, st.URL)
+	web.signIn(in.token)
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, formOf(t, page, "form-on-shift"), `You have 1 customer to tell a message and not recorded as told: it stays in your inbox, and on the board for the supervisors, until someone records telling the customer.`)
+	require.Contains(t, page, `(<a href="mailto:novak@example.org">novak@example.org</a>)`)
+	var off struct {
+		ToTell *int `json:"customers_still_to_tell"`
+	}
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, &off))
+	require.NotNil(t, off.ToTell)
+	require.Equal(t, 1, *off.ToTell)
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+
+	// Reassigned, the new owner sees the task too, and the board says who owns it now.
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": outID, "reason": "back from lunch", "customer_message": "Your request is with us."}, nil))
+	require.Len(t, tasksOf(t, out, a.ID), 2, "the one given to the owner before, and the reassignment's")
+	board := newWebClient(t, st.URL)
+	board.signIn(sup.token)
+	_, page = board.do(http.MethodGet, "/board", nil)
+	require.Regexp(t, `id="team-tell-`+a.ID+`-\d+">.*<td>`+inID+`<br><small>`+outID+` owns it now, and sees it too</small></td>`, page)
+
+	// Erased: the tasks end; a reassignment after it tells the customer (its message is sealed
+	// with a key that is gone), and nobody is asked to.
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodDelete, "/api/v1/customers/"+ref, nil, nil))
+	require.Empty(t, tasksOf(t, in, a.ID))
+	require.Empty(t, tasksOf(t, out, a.ID))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": inID, "reason": "out went home"}, nil))
+	require.Empty(t, tasksOf(t, in, a.ID), "an erased customer is told nothing more")
+	_, page = board.do(http.MethodGet, "/board", nil)
+	require.NotContains(t, page, `id="team-tell-`+a.ID)
+	var told int64
+	for i, e := range timelineOf(t, in, a.ID) {
+		if e.Type == "customer_told" {
+			told = int64(i + 1)
+		}
+	}
+	var p problem
+	require.Equal(t, http.StatusConflict, in.call(http.MethodPost, path+"/told", map[string]any{"message_seq": told, "method": "email"}, &p))
+	require.Contains(t, p.Detail, "the customer's personal data was erased")
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `class="untold"`)
 }

@@ -112,6 +112,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("reassign_tells_the_customer", func(t *testing.T) { webReassignTellsTheCustomer(t, st) })
 			t.Run("customers_to_tell", func(t *testing.T) { webCustomersToTell(t, st) })
 			t.Run("shift_reassigns_past_due", func(t *testing.T) { webShiftReassignsPastDue(t, st) })
+			t.Run("customers_to_tell_off_shift_and_erased", func(t *testing.T) { webCustomersToTellOffShiftAndErased(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
 			t.Run("erase_a_customer", func(t *testing.T) { webEraseCustomer(t, st) })
 			t.Run("policies_page", func(t *testing.T) { webPolicies(t, st) })

@@ -44,6 +44,8 @@ type CustomerTask struct {
 	Title   string
 	Status  string
 	TeamID  string
+	// OwnerID owns the action now.
+	OwnerID string
 	// The customer, sealed as the action row keeps them.
 	CustomerRef, CustomerName, CustomerContact string
 	// Data is the timeline entry's data (JSON), the message sealed in it.
@@ -95,10 +97,12 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 	// The kind and read_at written out, so that the partial index notifications_to_tell serves a
 	// read by recipient.
 	q := s.read.WithContext(ctx).Table("notifications AS n").
-		Select("n.action_id, n.recipient_id AS asked_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.customer_ref, a.customer_name, a.customer_contact, e.data").
+		Select("n.action_id, n.recipient_id AS asked_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.owner_id, a.customer_ref, a.customer_name, a.customer_contact, e.data").
 		Joins("JOIN actions a ON a.id = n.action_id").
 		Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
 		Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(where, args...).
+		// An erased customer is told nothing more, whatever is sent them after the erasure.
+		Where("a.customer_name <> ? AND a.customer_contact <> ?", Erased, Erased).
 		Where("a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)", openStatuses, utc(since))
 	if team != "" {
 		q = q.Where("a.team_id = ?", team)

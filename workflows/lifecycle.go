@@ -1584,11 +1584,18 @@ func CheckTold(s *State, in ToldInput) error {
 	if in.MessageSeq == 0 {
 		return refuse(ErrInvalid, "message_seq: name the timeline entry of the message you told the customer")
 	}
+	if m == nil && in.MessageSeq > s.Version {
+		return refuse(ErrInvalid, "message_seq: the timeline has no entry %d: it has %d", in.MessageSeq, s.Version)
+	}
 	if m == nil {
 		return refuse(ErrInvalid, "message_seq: entry %d of the timeline is not a message to the customer", in.MessageSeq)
 	}
 	if m.DeliveredSeq != 0 {
-		return refuse(ErrConflict, "the customer was told the message of entry %d already: entry %d records it", m.Seq, m.DeliveredSeq)
+		how := ""
+		if m.DeliveredHow != "" {
+			how = " by " + strings.ReplaceAll(m.DeliveredHow, "_", " ")
+		}
+		return refuse(ErrConflict, "%s recorded telling the customer the message of entry %d already%s (entry %d)", s.who(cmp.Or(m.DeliveredBy, "someone")), m.Seq, how, m.DeliveredSeq)
 	}
 	if !Valid(ContactMethods, in.Method) {
 		return refuse(ErrInvalid, "method: say how you told the customer: one of %s", strings.Join(ContactMethods, ", "))
@@ -1600,7 +1607,8 @@ func CheckTold(s *State, in ToldInput) error {
 func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
 	ev := s.record(now, in.Actor.ID, EventMessageDelivered, map[string]any{"message_seq": in.MessageSeq, "method": in.Method})
-	s.message(in.MessageSeq).DeliveredSeq = ev.Seq
+	m := s.message(in.MessageSeq)
+	m.DeliveredSeq, m.DeliveredBy, m.DeliveredHow = ev.Seq, in.Actor.ID, in.Method
 	return []Event{ev}
 }
 

@@ -27,6 +27,7 @@ func TestToldRecordsTheMessageDelivered(t *testing.T) {
 	// created 1, handover_requested 2, handover_accepted 3, customer_told 4.
 	stranger := told(erin, 4, "phone")
 	notMessage := told(bob, 3, "phone")
+	noEntry := told(bob, 99, "phone")
 	noSeq := told(bob, 0, "phone")
 	noWay := told(bob, 4, "pigeon")
 	byOwner := told(bob, 4, "phone")
@@ -34,21 +35,23 @@ func TestToldRecordsTheMessageDelivered(t *testing.T) {
 	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "checked out at 2pm", CustomerMessage: "Enjoy your trip"}}
 	// completed 6, customer_told 7: told once the action is completed, by the supervisor.
 	afterClose := told(carol, 7, "email")
-	b.run(t, startInput("a-told"), create, handover, accept, stranger, notMessage, noSeq, noWay, byOwner, again, complete, afterClose)
+	b.run(t, startInput("a-told"), create, handover, accept, stranger, notMessage, noEntry, noSeq, noWay, byOwner, again, complete, afterClose)
 
 	requireRefused(t, stranger, workflows.ErrForbidden)
 	requireRefused(t, notMessage, workflows.ErrInvalid)
 	require.ErrorContains(t, notMessage.err, "message_seq: entry 3 of the timeline is not a message to the customer")
+	requireRefused(t, noEntry, workflows.ErrInvalid)
+	require.ErrorContains(t, noEntry.err, "message_seq: the timeline has no entry 99: it has 4")
 	requireRefused(t, noSeq, workflows.ErrInvalid)
 	requireRefused(t, noWay, workflows.ErrInvalid)
 	require.ErrorContains(t, noWay.err, "method: say how you told the customer: one of phone, email, text_message, chat, face_to_face, letter")
 	require.NoError(t, byOwner.err)
 	require.EqualValues(t, 5, byOwner.state.Version)
-	require.Equal(t, []workflows.CustomerMessage{{Seq: 4, AskedID: "bob", DeliveredSeq: 5}}, byOwner.state.Messages)
+	require.Equal(t, []workflows.CustomerMessage{{Seq: 4, AskedID: "bob", DeliveredSeq: 5, DeliveredBy: "bob", DeliveredHow: "phone"}}, byOwner.state.Messages)
 	requireRefused(t, again, workflows.ErrConflict)
 	var refusal *temporal.ApplicationError
 	require.True(t, errors.As(again.err, &refusal))
-	require.Equal(t, "the customer was told the message of entry 4 already: entry 5 records it", refusal.Message())
+	require.Equal(t, "bob recorded telling the customer the message of entry 4 already by phone (entry 5)", refusal.Message())
 	require.NoError(t, afterClose.err)
 	require.Equal(t, workflows.StatusCompleted, afterClose.state.Status)
 	require.EqualValues(t, 8, afterClose.state.Version)

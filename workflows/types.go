@@ -286,8 +286,11 @@ type CustomerMessage struct {
 	// AskedID owned the action when the message was sent: without an integration, they are asked
 	// to tell the customer.
 	AskedID string `json:"asked_id"`
-	// DeliveredSeq is the EventMessageDelivered that recorded it told, 0 until then.
-	DeliveredSeq int64 `json:"delivered_seq,omitempty"`
+	// DeliveredSeq is the EventMessageDelivered that recorded it told, 0 until then; DeliveredBy
+	// who recorded it, and DeliveredHow how they told it.
+	DeliveredSeq int64  `json:"delivered_seq,omitempty"`
+	DeliveredBy  string `json:"delivered_by,omitempty"`
+	DeliveredHow string `json:"delivered_how,omitempty"`
 }
 
 // PendingHandover returns the handover awaiting acceptance, or nil.
