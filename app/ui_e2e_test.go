@@ -1709,7 +1709,7 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<textarea id="ho-summary" name="notes_summary" maxlength="4000" rows="2" required>Guest wants a 2pm checkout</textarea>`, "from the notes of the handover withdrawn")
 	require.Contains(t, page, `<input id="ho-reason" name="reason" maxlength="1000" required value="my shift ends">`)
 	require.Contains(t, page, `<textarea id="ho-message" name="customer_message" rows="2" maxlength="2000" aria-describedby="ho-message-help"></textarea>`, "the customer's message, which named bob, is written anew")
-	require.Regexp(t, `<p class="hint" id="ho-message-help">Sent when the handover is accepted. Left empty, the customer is told that their request has been passed to the colleague who accepts it, by name, and why in a customer's words \(not the title, nor your reason\)\.</p>`, page,
+	require.Regexp(t, `<p class="hint" id="ho-message-help">Sent when the handover is accepted, by the integration where there is one; where there is none, the colleague who accepts it is asked to tell the customer. Left empty, the customer is told that their request has been passed to the colleague who accepts it, by name, and why in a customer's words \(not the title, nor your reason\)\.</p>`, page,
 		"the form says what the customer is told without a message of the sender's own")
 	// Bob, whose page still offered the acceptance, is told what happened.
 	resp, page = bob.do(http.MethodPost, "/actions/"+a.ID+"/accept", url.Values{"csrf": {bobCSRF}, "summary": {"2pm, I tell housekeeping"}})
