@@ -918,11 +918,11 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	// The messages to the customer someone is asked to tell (where no integration sends them) and
 	// nobody has recorded telling: each gets its form on the timeline for whoever may record it
-	// (CheckTold: the person asked, the owner, a supervisor or manager, the integration).
+	// (CheckTold: the staff who look after customers, whoever at the desk told them).
 	// Everyone sees which are not told yet.
 	untold, tellForms := map[int64]bool{}, map[int64]bool{}
 	me := principal(c)
-	mayTell := me.ID == a.OwnerID || workflows.Role(me.Role).SupervisorOrAbove() || workflows.Role(me.Role) == workflows.RoleService
+	mayTell := workflows.Role(me.Role).CanOwn() || workflows.Role(me.Role) == workflows.RoleService
 	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID) // unreadable, no forms: the inbox still lists them
 	if a.Customer.Name == models.Erased || a.Customer.Contact == models.Erased {
 		tasks = nil // an erased customer is told nothing more

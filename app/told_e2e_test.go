@@ -48,7 +48,7 @@ func tasksOf(t *testing.T, c caller, id string) []customerTask {
 // action's timeline offers the form, until they record how they told the customer. The record
 // is refused from someone outside the action, for an entry that is no message, and a second time.
 func webCustomersToTell(t *testing.T, st *app.Stack) {
-	alice, bob, erin := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "erin")
+	alice, bob, root := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "root")
 	var a action
 	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
 	path := "/api/v1/actions/" + a.ID
@@ -84,7 +84,9 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.Contains(t, formOf(t, page, "told-"+seq), `<select id="told-method-`+seq+`" name="method" required>`)
 	csrf := csrfOf(t, page)
 	_, page = signedIn(t, st, "demo-alice").do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.NotContains(t, page, `id="told-`+seq+`"`, "the hander does not record it")
+	require.Contains(t, page, `id="told-`+seq+`"`, "a colleague at the desk who told the guest records it too")
+	_, page = signedIn(t, st, "demo-root").do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="told-`+seq+`"`, "an administrator does not")
 	require.Contains(t, page, `<strong class="untold" id="untold-`+seq+`">Not told to the customer yet</strong>`, "but sees it is not told")
 
 	// The team's board shows it to the supervisors until it is told.
@@ -93,7 +95,7 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<tr id="team-tell-`+a.ID+`-`+seq+`"><th scope="row"><a href="/actions/`+a.ID+`\?entry=`+seq+`#ev-`+seq+`">Late checkout for room 214</a></th><td>Bob Brown</td>`, page)
 
 	var p problem
-	require.Equal(t, http.StatusForbidden, erin.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "phone"}, &p))
+	require.Equal(t, http.StatusForbidden, root.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "phone"}, &p))
 	require.Equal(t, http.StatusUnprocessableEntity, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": 1, "method": "phone"}, &p))
 	require.Equal(t, []string{"message_seq"}, fieldsOf(p))
 	require.Contains(t, p.Detail, "entry 1 of the timeline is not a message to the customer")

@@ -1566,20 +1566,17 @@ func ApplyNote(s *State, in NoteInput, now time.Time) []Event {
 	return []Event{s.record(now, in.Actor.ID, EventNoteAdded, map[string]any{"text": in.Text})}
 }
 
-// CheckTold refuses a record of telling the customer a message by anyone but the owner, the
-// person asked to tell it, a supervisor or manager, or the integration; of an entry that is no
-// message to the customer, or one already told; or without a method.
+// CheckTold refuses a record of telling the customer a message by anyone but the staff who own
+// actions (whoever at the desk told the customer: the API lets only those who see the action send
+// it) and the integration; of an entry that is no message to the customer, or one already told; or
+// without a method.
 func CheckTold(s *State, in ToldInput) error {
 	if err := checkTransition(s, UpdateTold); err != nil {
 		return err
 	}
 	m := s.message(in.MessageSeq)
-	asked := s.OwnerID
-	if m != nil {
-		asked = m.AskedID
-	}
-	if in.Actor.ID != s.OwnerID && in.Actor.ID != asked && !in.Actor.Role.SupervisorOrAbove() && in.Actor.Role != RoleService {
-		return refuse(ErrForbidden, "only %s, who was asked to tell the customer, the action's owner, a supervisor or manager, or the integration records telling the customer", s.who(asked))
+	if !in.Actor.Role.CanOwn() && in.Actor.Role != RoleService {
+		return refuse(ErrForbidden, "only the staff who look after customers (agents, supervisors, managers) or the integration record telling a customer")
 	}
 	if in.MessageSeq == 0 {
 		return refuse(ErrInvalid, "message_seq: name the timeline entry of the message you told the customer")

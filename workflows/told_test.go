@@ -14,10 +14,10 @@ import (
 // Where no integration sends customers messages, the owner is asked to tell the customer an
 // accepted handover's message; recording that they did (told) takes the task off their inbox and
 // puts on the timeline how the customer was told. It is refused for an entry that is no message,
-// without a way of telling, from someone outside the action and a second time.
+// without a way of telling, from an administrator and a second time.
 func TestToldRecordsTheMessageDelivered(t *testing.T) {
 	b := setup(t)
-	erin := workflows.Actor{ID: "erin", Role: workflows.RoleAgent}
+	root := workflows.Actor{ID: "root", Role: workflows.RoleAdmin}
 	told := func(by workflows.Actor, seq int64, method string) *step {
 		return &step{name: workflows.UpdateTold, arg: workflows.ToldInput{Actor: by, MessageSeq: seq, Method: method}}
 	}
@@ -25,7 +25,7 @@ func TestToldRecordsTheMessageDelivered(t *testing.T) {
 	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
 	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout, tell housekeeping"}}
 	// created 1, handover_requested 2, handover_accepted 3, customer_told 4.
-	stranger := told(erin, 4, "phone")
+	stranger := told(root, 4, "phone")
 	notMessage := told(bob, 3, "phone")
 	noEntry := told(bob, 99, "phone")
 	noSeq := told(bob, 0, "phone")
