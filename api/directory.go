@@ -623,7 +623,7 @@ type offShiftJSON struct {
 	waitingHandovers
 	ActionsStillOwned *int64 `json:"actions_still_owned,omitempty"`
 	// CustomersStillToTell counts the messages to customers the person is to tell and has not
-	// recorded telling (at most 200; nil when that could not be read).
+	// recorded telling, as their inbox lists them (at most 200; nil when that could not be read).
 	CustomersStillToTell *int `json:"customers_still_to_tell,omitempty"`
 }
 
@@ -635,7 +635,8 @@ func (s *server) wentOffShift(ctx context.Context, by, st models.Staff) offShift
 	if owned, _, err := s.Store.OpenWork(ctx, st.ID, -1); err == nil {
 		out.ActionsStillOwned = &owned
 	}
-	if tasks, err := s.Store.CustomersToTell(ctx, models.InboxOf{StaffID: st.ID, AllTeams: true}, s.Now().Add(-workflows.DefaultKeepOpenFor)); err == nil {
+	// As their inbox lists them: of their team's actions (every team's for a manager).
+	if tasks, err := s.Store.CustomersToTell(ctx, models.InboxOf{StaffID: st.ID, TeamID: teamOf(st), AllTeams: seesAllTeams(st)}, s.Now().Add(-workflows.DefaultKeepOpenFor)); err == nil {
 		n := len(tasks)
 		out.CustomersStillToTell = &n
 	}

@@ -237,8 +237,8 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		warning := endShiftWarning(ownedTotal, offered, stuck, needsNotes, awaitingTotal)
 		if n := len(in.CustomersToTell); n > 0 {
 			// Nobody tells them while the person is away: the supervisors see them on the board.
-			tell := fmt.Sprintf("You have %s to tell a message and not recorded as told: %s in your inbox, and on the board for the supervisors, until someone records telling %s.",
-				plural(n, "customer"), pick(n, "it stays", "they stay"), pick(n, "the customer", "them"))
+			tell := fmt.Sprintf("You have %s to tell customers, not recorded as told: %s in your inbox, and on the board for the supervisors, until someone records telling %s.",
+				plural(n, "message"), pick(n, "it stays", "they stay"), pick(n, "it", "them"))
 			if warning == "" {
 				warning = tell + " End your shift anyway?"
 			} else {

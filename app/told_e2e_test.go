@@ -46,7 +46,7 @@ func tasksOf(t *testing.T, c caller, id string) []customerTask {
 // Without an integration, the recipient who accepts a handover is to tell the customer its
 // message: their inbox lists it with the customer's contact and the message itself, and the
 // action's timeline offers the form, until they record how they told the customer. The record
-// is refused from someone outside the action, for an entry that is no message, and a second time.
+// is refused from an administrator, for an entry that is no message, and a second time.
 func webCustomersToTell(t *testing.T, st *app.Stack) {
 	alice, bob, root := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "root")
 	var a action
@@ -174,11 +174,13 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, path+"/handover", merge(handoverBody, "to_id", inID), nil))
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, path+"/accept", map[string]any{"summary": "I call him back"}, nil))
 	require.Len(t, tasksOf(t, in, a.ID), 1)
+	require.Equal(t, http.StatusNotFound, as(t, st, "alice").call(http.MethodPost, path+"/told", map[string]any{"message_seq": 4, "method": "phone"}, nil),
+		"an agent of another team does not see the action, nor record telling its customer")
 
 	web := newWebClient(t, st.URL)
 	web.signIn(in.token)
 	_, page := web.do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, formOf(t, page, "form-on-shift"), `You have 1 customer to tell a message and not recorded as told: it stays in your inbox, and on the board for the supervisors, until someone records telling the customer.`)
+	require.Contains(t, formOf(t, page, "form-on-shift"), `You have 1 message to tell customers, not recorded as told: it stays in your inbox, and on the board for the supervisors, until someone records telling it.`)
 	require.Contains(t, page, `(<a href="mailto:novak@example.org">novak@example.org</a>)`)
 	var off struct {
 		ToTell *int `json:"customers_still_to_tell"`
