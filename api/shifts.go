@@ -40,10 +40,11 @@ type shiftRequest struct {
 }
 
 // timeLeft is how long an action has until its due time: for a paused one, what it will have once
-// resumed (one whose due time was given as a time while paused keeps that time).
+// resumed (State.DueLeft; one whose due time was given as a time while paused keeps that time).
 func timeLeft(a models.Action, now time.Time) time.Duration {
-	if a.Paused && a.DueLeftSeconds != nil {
-		return time.Duration(*a.DueLeftSeconds) * time.Second
+	st := stateFromRow(a)
+	if left, ok := st.DueLeft(); ok {
+		return left
 	}
 	return a.DueAt.Sub(now)
 }

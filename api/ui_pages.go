@@ -917,20 +917,19 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		}
 	}
 	// The messages to the customer someone is asked to tell (where no integration sends them) and
-	// nobody has recorded telling: each gets its form on the timeline for whoever may record it
-	// (CheckTold: the staff who look after customers, whoever at the desk told them).
-	// Everyone sees which are not told yet.
-	untold, tellForms := map[int64]bool{}, map[int64]bool{}
-	me := principal(c)
-	mayTell := workflows.Role(me.Role).CanOwn() || workflows.Role(me.Role) == workflows.RoleService
+	// nobody has recorded telling: everyone sees which, and each gets its form on the timeline for
+	// whoever may record it (CheckTold: the staff who look after customers, whoever at the desk
+	// told them).
+	untold := map[int64]bool{}
 	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID) // unreadable, no forms: the inbox still lists them
 	if a.Customer.Name == models.Erased || a.Customer.Contact == models.Erased {
 		tasks = nil // an erased customer is told nothing more
 	}
 	for _, t := range tasks {
 		untold[t.Seq] = true
-		tellForms[t.Seq] = tellForms[t.Seq] || mayTell || t.RecipientID == me.ID
 	}
+	role := workflows.Role(principal(c).Role)
+	mayTell := role.CanOwn() || role == workflows.RoleService
 	var required []string
 	if slices.Contains(commands, workflows.UpdateHandover) {
 		// The fields of the policy version the action runs under, which its workflow asks for:
@@ -969,7 +968,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "TellForms": tellForms, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "MayTell": mayTell, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,

@@ -13,6 +13,22 @@ import (
 	"github.com/handover/handover/models/modelstest"
 )
 
+// offShiftAnswer is what ending one's shift answers of the work left: the open actions one owns,
+// the messages one is to tell customers.
+type offShiftAnswer struct {
+	StillOwned *int64 `json:"actions_still_owned"`
+	ToTell     *int   `json:"customers_still_to_tell"`
+}
+
+// endShiftAndBack ends c's own shift and starts it again, and returns what ending it answered.
+func endShiftAndBack(t *testing.T, c caller) offShiftAnswer {
+	t.Helper()
+	var off offShiftAnswer
+	require.Equal(t, http.StatusOK, c.call(http.MethodPost, "/api/v1/shifts/end", nil, &off))
+	require.Equal(t, http.StatusOK, c.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	return off
+}
+
 // customerTask is one of the inbox's customers_to_tell.
 type customerTask struct {
 	ActionID string `json:"action_id"`
@@ -182,13 +198,9 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 	_, page := web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, formOf(t, page, "form-on-shift"), `You have 1 message to tell customers, not recorded as told: it stays in your inbox, and on the board for the supervisors, until someone records telling it.`)
 	require.Contains(t, page, `(<a href="mailto:novak@example.org">novak@example.org</a>)`)
-	var off struct {
-		ToTell *int `json:"customers_still_to_tell"`
-	}
-	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, &off))
+	off := endShiftAndBack(t, in)
 	require.NotNil(t, off.ToTell)
 	require.Equal(t, 1, *off.ToTell)
-	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 
 	// Reassigned, the new owner sees the task too, and the board says who owns it now.
 	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": outID, "reason": "back from lunch", "customer_message": "Your request is with us."}, nil))

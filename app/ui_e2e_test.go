@@ -853,13 +853,9 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, `id="form-on-shift"`)
 
 	// Ending one's shift says how many actions one still owns, which nobody looks after meanwhile.
-	var outOff struct {
-		StillOwned *int64 `json:"actions_still_owned"`
-	}
-	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/end", nil, &outOff))
+	outOff := endShiftAndBack(t, out)
 	require.NotNil(t, outOff.StillOwned)
 	require.EqualValues(t, 2, *outOff.StillOwned)
-	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 
 	// The supervisor takes one gone home ill off shift from the board's roster, asked first when
 	// they own work, and back on; not themselves, whose switch is in their inbox.
