@@ -125,19 +125,30 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 
 // tellTasks are the tasks to tell the customer each message the state knows of (inbox records
 // of kind customer_message, where no integration sends them), each done once a message_delivered
-// records it told: when that event is among those written now, at its time.
+// records it told, or a message_not_needed that it need not be: when that event is among those
+// written now, at its time; and the last message_not_reached that records trying in vain.
 func tellTasks(p workflows.Projection) []models.Task {
 	tasks := make([]models.Task, 0, len(p.State.Messages))
-	for _, m := range p.State.Messages {
-		t := models.Task{Seq: m.Seq, Kind: models.KindTellCustomer}
-		if m.DeliveredSeq != 0 {
-			t.DoneSeq = m.DeliveredSeq
-			at := p.State.UpdatedAt // told in a change written before: kept as it was marked then
-			for _, e := range p.Events {
-				if e.Seq == m.DeliveredSeq {
-					at, t.Changed = e.At, true
-				}
+	written := func(seq int64) (time.Time, bool) {
+		for _, e := range p.Events {
+			if e.Seq == seq {
+				return e.At, true
 			}
+		}
+		return time.Time{}, false
+	}
+	for _, m := range p.State.Messages {
+		t := models.Task{Seq: m.Seq, Kind: models.KindTellCustomer, TriedSeq: m.TriedSeq}
+		if m.TriedSeq != 0 {
+			_, t.Changed = written(m.TriedSeq)
+		}
+		if m.EndedSeq != 0 {
+			t.DoneSeq = m.EndedSeq
+			at, now := written(m.EndedSeq)
+			if !now {
+				at = p.State.UpdatedAt // ended in a change written before: kept as it was marked then
+			}
+			t.Changed = t.Changed || now
 			t.DoneAt = &at
 		}
 		tasks = append(tasks, t)

@@ -239,6 +239,12 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 			writeError(c, s.Log, err)
 			return
 		}
+		if r, ok := any(&req).(actionChecker); ok {
+			if err := r.checkAction(a); err != nil {
+				writeError(c, s.Log, err)
+				return
+			}
+		}
 		idem, err := s.idempotency(c, a, update, req)
 		if err == nil {
 			idem.IfVersion, err = ifMatch(c)
@@ -257,6 +263,12 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 		}
 		s.sendCommand(c, a, update, arg, idem, status)
 	}
+}
+
+// actionChecker is a command's request that is refused for what the action is, before its hash
+// is taken (which may make the customer a key) or anything is sent.
+type actionChecker interface {
+	checkAction(a models.Action) error
 }
 
 // answerEarlier answers a retry the API's own checks now refuse (its due_at has passed since, its
@@ -783,17 +795,53 @@ func (s *server) addNote(c *gin.Context) {
 
 type toldRequest struct {
 	MessageSeq int64  `json:"message_seq" binding:"required,min=1"`
-	Method     string `json:"method" binding:"required,oneof=phone email text_message chat face_to_face letter"`
+	Method     string `json:"method" binding:"omitempty,oneof=phone email text_message chat face_to_face letter"`
+	// Outcome and Note are left out of the request's hash when empty, so that a retry of a record
+	// sent before they existed is the same request.
+	Outcome string `json:"outcome,omitempty" binding:"omitempty,oneof=told not_reached not_needed"`
+	Note    string `json:"note,omitempty" binding:"max=1000"`
 }
 
-// told records that the caller told the customer a message the action sent them (the task the
-// owner is given where no integration sends customers messages), and how.
+// The note may say how the customer was reached, or what they said: sealed as their data is.
+func (r toldRequest) personalData() []string { return []string{r.Note} }
+
+func (r *toldRequest) checkFields() []FieldError {
+	var fields []FieldError
+	switch r.Outcome {
+	case workflows.MessageNotNeeded:
+		if r.Method != "" {
+			fields = append(fields, FieldError{Field: "method", Message: "only when the customer was told or tried: leave it out for a message they need not be told"})
+		}
+		if strings.TrimSpace(r.Note) == "" {
+			fields = append(fields, FieldError{Field: "note", Message: "is required when the customer need not be told: say why (a later message says more, they know already)"})
+		}
+	case "", workflows.MessageTold, workflows.MessageNotReached:
+		if r.Method == "" {
+			fields = append(fields, FieldError{Field: "method", Message: "is required: how you told the customer, or tried to (" + strings.Join(workflows.ContactMethods, ", ") + ")"})
+		}
+	}
+	return fields
+}
+
+// checkAction refuses any record of an erased customer's message: it would give them a key again
+// to hash and seal the note with.
+func (r *toldRequest) checkAction(a models.Action) error {
+	if a.CustomerName == models.Erased || a.CustomerContact == models.Erased {
+		return errorf(kindConflict, "the customer's personal data was erased: there is nobody to tell, and nothing to record")
+	}
+	return nil
+}
+
+// told records what the caller did about a message the action sent the customer (the task the
+// owner is given where no integration sends customers messages): told them, and how; tried and
+// could not reach them (the task stays); or found that they need not be told, and why.
 func (s *server) told(c *gin.Context) {
 	command(s, workflows.UpdateTold, http.StatusOK, func(c *gin.Context, a models.Action, req toldRequest) (any, error) {
-		if a.CustomerName == models.Erased || a.CustomerContact == models.Erased {
-			return nil, errorf(kindConflict, "the customer's personal data was erased: there is nobody to tell, and nothing to record")
+		in := workflows.ToldInput{Actor: actorOf(principal(c)), MessageSeq: req.MessageSeq, Method: req.Method, Outcome: req.Outcome, Note: strings.TrimSpace(req.Note)}
+		if err := s.seal(c, a.CustomerRef, a.ID, &in.Note); err != nil {
+			return nil, err
 		}
-		return workflows.ToldInput{Actor: actorOf(principal(c)), MessageSeq: req.MessageSeq, Method: req.Method}, nil
+		return in, nil
 	})(c)
 }
 

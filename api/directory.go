@@ -533,6 +533,20 @@ type customerTaskJSON struct {
 	MessageSeq int64              `json:"message_seq"`
 	Message    string             `json:"message"`
 	AskedAt    time.Time          `json:"asked_at"`
+	// Tries counts the records of trying to tell the customer in vain (outcome not_reached), the
+	// last of them LastTry.
+	Tries   int      `json:"tries"`
+	LastTry *tryJSON `json:"last_try,omitempty"`
+}
+
+// tryJSON is a record of trying to tell a customer a message in vain: its timeline entry, when,
+// who tried, how, and their note.
+type tryJSON struct {
+	Seq    int64     `json:"seq"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Method string    `json:"method"`
+	Note   string    `json:"note,omitempty"`
 }
 
 // customersToTell renders the caller's tasks to tell a customer a message, the customer's data and
@@ -557,6 +571,19 @@ func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]cust
 			Customer: workflows.Customer{Ref: t.CustomerRef, Name: t.CustomerName, Contact: t.CustomerContact},
 		}
 		values = append(values, &out[i].Customer.Name, &out[i].Customer.Contact, &out[i].Message)
+		if t.TriedSeq != nil && t.TriedAt != nil {
+			var try struct {
+				Method string `json:"method"`
+				Try    int    `json:"try"`
+				Note   string `json:"note"`
+			}
+			if err := json.Unmarshal([]byte(t.TriedData), &try); err != nil {
+				return nil, fmt.Errorf("the try at %d of action %s: %w", *t.TriedSeq, t.ActionID, err)
+			}
+			out[i].Tries = try.Try
+			out[i].LastTry = &tryJSON{Seq: *t.TriedSeq, At: *t.TriedAt, By: t.TriedBy, Method: try.Method, Note: try.Note}
+			values = append(values, &out[i].LastTry.Note)
+		}
 	}
 	if s.Sealer != nil && len(values) > 0 {
 		if err := s.Sealer.Opener(ctx).OpenAll(values...); err != nil {

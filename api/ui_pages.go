@@ -224,7 +224,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent, "ToldMore": toldMore, "ToldShown": toldPage,
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
 		"ToTell": in.CustomersToTell, "ContactMethods": workflows.ContactMethods,
-		"Form": form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": shiftNotes,
+		"Form": form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": shiftNotes, "TellFailed": "",
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
@@ -267,6 +267,11 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	}
 	if problem != nil {
 		data["Error"] = problem.message()
+		if form.Get("back") == uiBackTell {
+			// The form of the task it was sent for is drawn again with what was typed, each field
+			// it faults marked.
+			data["TellFailed"], data["Fields"] = c.Param("id")+"-"+form.Get("message_seq"), problem.fields()
+		}
 		if form.Get("back") == "inbox" {
 			// The shift handover form was refused: it is open again, each field it faults marked.
 			data["ShiftRefused"], data["Fields"] = true, problem.fields()
@@ -1123,6 +1128,9 @@ func commandBody(command string, f url.Values) map[string]any {
 	case workflows.UpdateComplete, workflows.UpdateCheck:
 		setIf(body, "notes", f.Get("notes"))
 	case workflows.UpdateTold:
+		if f.Get("outcome") == workflows.MessageNotNeeded {
+			delete(body, "method") // chosen before the button, for another outcome
+		}
 		if n, err := strconv.ParseInt(f.Get("message_seq"), 10, 64); err == nil {
 			body["message_seq"] = n
 		} else {
@@ -2088,7 +2096,7 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 	var parts []eventPart
 	for _, f := range eventFields {
 		v, ok := e.Data[f.key]
-		if !ok || v == nil || v == "" || (f.only != "" && f.only != e.Type) {
+		if !ok || v == nil || v == "" || (f.only != nil && !slices.Contains(f.only, e.Type)) {
 			continue
 		}
 		part := eventPart{Label: f.label, Text: fmt.Sprint(v)}
@@ -2132,6 +2140,9 @@ func situationLabel(s string) string {
 var eventWords = map[string]string{
 	workflows.EventCustomerTold: "message to the customer",
 	workflows.EventDue:          "due time reached",
+	// Of a message to the customer.
+	workflows.EventMessageNotReached: "customer not reached",
+	workflows.EventMessageNotNeeded:  "message not needed",
 }
 
 // eventLabel is a timeline entry's type as the page says it.
@@ -2204,9 +2215,13 @@ const (
 var eventFields = []struct {
 	key, label string
 	kind       int
-	// only shows the field in entries of this type alone ("" in all).
-	only string
+	// only shows the field in entries of these types alone (none: in all).
+	only []string
 }{
+	{key: "message_seq", label: "message of entry", only: messageRecords},
+	{key: "method", label: "told by", kind: fieldWord, only: []string{workflows.EventMessageDelivered}},
+	{key: "method", label: "tried by", kind: fieldWord, only: []string{workflows.EventMessageNotReached}},
+	{key: "try", label: "try", only: []string{workflows.EventMessageNotReached}},
 	{key: "to_id", label: "to", kind: fieldStaff}, {key: "owner_id", label: "owner", kind: fieldStaff},
 	{key: "from_id", label: "from", kind: fieldStaff},
 	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},
@@ -2217,6 +2232,8 @@ var eventFields = []struct {
 	{key: "paused_for", label: "paused for", kind: fieldSpan}, {key: "due_at", label: "due", kind: fieldTime},
 	{key: "next_at", label: "remind again", kind: fieldTime},
 	{key: "status", label: "status", kind: fieldWord},
-	{key: "message_seq", label: "message of entry", only: workflows.EventMessageDelivered},
-	{key: "method", label: "told by", kind: fieldWord, only: workflows.EventMessageDelivered},
 }
+
+// messageRecords are the timeline entries that record what was done about a message to the
+// customer.
+var messageRecords = []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached, workflows.EventMessageNotNeeded}

@@ -298,6 +298,21 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	)
 	bob.waitText("#action-owner", "Bob Brown")
 	bob.waitText("#action-status", "assigned")
+	// The message to the guest is Bob's to tell. "I told them" needs how: the browser asks, and
+	// sends nothing. "Not needed" asks no method, so the browser sends it, and the page asks why.
+	bob.do(chromedp.Click(chromedp.CSS(`.told-form button[value=told]`)))
+	valueMissing, err := chromedp.Run(bob.ctx, chromedp.Evaluate[bool](`document.querySelector('.told-form select[name=method]').validity.valueMissing`))
+	require.NoError(t, err)
+	require.True(t, valueMissing, "the browser asks how the guest was told")
+	require.Equal(t, actionURL, bob.location(), "and sends nothing")
+	bob.do(
+		chromedp.Click(chromedp.CSS(`.told-form button[value=not_needed]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.problem`)),
+	)
+	require.Contains(t, bob.text(`.problem`), "Note: is required when the customer need not be told")
+	invalid, err := chromedp.Run(bob.ctx, chromedp.Evaluate[string](`document.querySelector('.told-form input[name=note]').getAttribute('aria-invalid') || ''`))
+	require.NoError(t, err)
+	require.Equal(t, "true", invalid, "the note field is marked")
 
 	// Alice's page, left open, follows the acceptance live, without a reload.
 	alice.waitText("#action-owner", "Bob Brown")

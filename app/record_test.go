@@ -96,6 +96,23 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "phone"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
+	// A try that did not reach the customer, a message found not needed and one told, each with a
+	// note (no revision: the told command's own outcomes).
+	record("message_not_reached_not_needed", func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed", "customer_message": "Your late checkout is confirmed."}, nil))
+		var told []int
+		for i, e := range timelineOf(t, bob, id) {
+			if e.Type == "customer_told" {
+				told = append(told, i+1)
+			}
+		}
+		require.Len(t, told, 2)
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": told[1], "outcome": "not_reached", "method": "phone", "note": "voicemail"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": told[0], "outcome": "not_needed", "note": "the later message says it all"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": told[1], "method": "email", "note": "sent at 10:05"}, nil))
+	})
 	dueSoon := func(in string) map[string]any { return merge(newAction("alice"), "due_in", in) }
 	recordFrom("due_escalated_reassigned", dueSoon("1s"), func(id string) {
 		waitStatus(t, alice, id, "checking", 0)

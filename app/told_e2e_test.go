@@ -40,6 +40,13 @@ type customerTask struct {
 	} `json:"customer"`
 	MessageSeq int64  `json:"message_seq"`
 	Message    string `json:"message"`
+	Tries      int    `json:"tries"`
+	LastTry    *struct {
+		Seq    int64  `json:"seq"`
+		By     string `json:"by"`
+		Method string `json:"method"`
+		Note   string `json:"note"`
+	} `json:"last_try"`
 }
 
 // tasksOf are the messages c is to tell customers about action id.
@@ -230,4 +237,84 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 	require.Contains(t, p.Detail, "the customer's personal data was erased")
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `class="untold"`)
+}
+
+// A try that did not reach the customer is recorded from the inbox, with a note sealed as the
+// customer's data, and leaves the message there, saying who tried, how and when; a message the
+// customer need not be told is recorded with why, and ends the task as telling it would. Without a
+// reason it is refused, and the inbox draws that task's form again with what was typed.
+func webCustomersNotReachedNotNeeded(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+	tasks := tasksOf(t, bob, a.ID)
+	require.Len(t, tasks, 1)
+	require.Zero(t, tasks[0].Tries)
+	require.Nil(t, tasks[0].LastTry)
+	seq := strconv.FormatInt(tasks[0].MessageSeq, 10)
+
+	web := signedIn(t, st, "demo-bob")
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	form := formOf(t, page, "told-"+a.ID+"-"+seq)
+	require.Contains(t, form, `<button type="submit" name="outcome" value="not_reached" class="secondary">Could not reach them`)
+	require.Contains(t, form, `<button type="submit" name="outcome" value="not_needed" class="secondary" formnovalidate>Not needed`)
+	csrf := csrfOf(t, page)
+
+	// Not reached by phone: still to tell, the try shown.
+	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "outcome": {"not_reached"}, "method": {"phone"}, "note": {"Voicemail left at 10:05"}, "back": {"tell"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	tasks = tasksOf(t, bob, a.ID)
+	require.Len(t, tasks, 1, "still to tell")
+	require.Equal(t, 1, tasks[0].Tries)
+	require.NotNil(t, tasks[0].LastTry)
+	require.Equal(t, "bob", tasks[0].LastTry.By)
+	require.Equal(t, "phone", tasks[0].LastTry.Method)
+	require.Equal(t, "Voicemail left at 10:05", tasks[0].LastTry.Note, "the note opened")
+	timeline := timelineOf(t, bob, a.ID)
+	last := timeline[len(timeline)-1]
+	require.Equal(t, "message_not_reached", last.Type)
+	require.Equal(t, map[string]any{"message_seq": float64(tasks[0].MessageSeq), "method": "phone", "try": float64(1), "note": "Voicemail left at 10:05"}, last.Data)
+	require.EqualValues(t, len(timeline), tasks[0].LastTry.Seq, "the last entry")
+	stored, err := st.Store.ListEvents(t.Context(), a.ID)
+	require.NoError(t, err)
+	require.NotContains(t, stored[len(stored)-1].Data, "Voicemail", "the note is sealed in the read model")
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `<p class="hint tried" id="tried-`+a.ID+`-`+seq+`">Not reached once: last by Bob Brown, phone, <time datetime="[^"]+">[^<]+</time>: “Voicemail left at 10:05”.</p>`, page)
+	_, boardPage := signedIn(t, st, "demo-carol").do(http.MethodGet, "/board", nil)
+	require.Regexp(t, `id="team-tell-`+a.ID+`-`+seq+`">.*<small class="tried">not reached: last tried by Bob Brown, <time`, boardPage)
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Regexp(t, `<strong>customer not reached</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · tried by: phone · try: 1 · note: Voicemail left at 10:05</span>`, page)
+	require.Contains(t, page, `id="told-`+seq+`"`, "the form stays on the timeline")
+
+	// Not needed, without a reason: refused, the form drawn again with the method dropped and the
+	// note field marked.
+	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "outcome": {"not_needed"}, "method": {"email"}, "note": {" "}, "back": {"tell"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `<strong>Nothing changed:</strong> Note: is required when the customer need not be told`)
+	require.Regexp(t, `<input type="text" id="told-note-`+a.ID+`-`+seq+`" name="note" maxlength="1000" value=" " aria-invalid="true" aria-describedby="[^"]+">`, page)
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": tasks[0].MessageSeq, "outcome": "not_needed", "method": "email"}, &p))
+	require.ElementsMatch(t, []string{"method", "note"}, fieldsOf(p), "both at once")
+	require.Equal(t, http.StatusUnprocessableEntity, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": tasks[0].MessageSeq, "outcome": "not_reached"}, &p))
+	require.Equal(t, []string{"method"}, fieldsOf(p))
+	require.Equal(t, http.StatusUnprocessableEntity, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": tasks[0].MessageSeq, "outcome": "lost", "method": "email"}, &p))
+	require.Equal(t, []string{"outcome"}, fieldsOf(p))
+	require.Len(t, tasksOf(t, bob, a.ID), 1, "a refusal changes nothing")
+
+	// With why: done, and the timeline says so.
+	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "outcome": {"not_needed"}, "method": {"email"}, "note": {"She checked out early"}, "back": {"tell"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Empty(t, tasksOf(t, bob, a.ID))
+	timeline = timelineOf(t, bob, a.ID)
+	last = timeline[len(timeline)-1]
+	require.Equal(t, "message_not_needed", last.Type)
+	require.Equal(t, map[string]any{"message_seq": float64(tasks[0].MessageSeq), "note": "She checked out early"}, last.Data)
+	require.Equal(t, http.StatusConflict, alice.call(http.MethodPost, path+"/told", map[string]any{"message_seq": tasks[0].MessageSeq, "method": "phone"}, &p))
+	require.Contains(t, p.Detail, "Bob Brown recorded that the customer need not be told the message of entry "+seq)
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="told-`+seq+`"`)
+	require.Contains(t, page, `<strong>message not needed</strong> by Bob Brown`)
 }

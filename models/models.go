@@ -103,13 +103,15 @@ type Action struct {
 }
 
 // Task is an inbox task of an action: its records of Kind at Seq, done at DoneAt by the timeline
-// entry DoneSeq (DoneAt nil: not done). Changed says the write's own events record it done.
+// entry DoneSeq (DoneAt nil: not done), last tried in vain at the entry TriedSeq (0: never).
+// Changed says the write's own events record it done or tried.
 type Task struct {
-	Seq     int64
-	Kind    string
-	DoneAt  *time.Time
-	DoneSeq int64
-	Changed bool
+	Seq      int64
+	Kind     string
+	DoneAt   *time.Time
+	DoneSeq  int64
+	TriedSeq int64
+	Changed  bool
 }
 
 // Handover is one passing of an action from one person to another.

@@ -24,8 +24,9 @@ type Notification struct {
 	CreatedAt   time.Time
 	ReadAt      *time.Time
 	// DoneSeq is the timeline entry that recorded a task done (its projection sets it), nil for a
-	// record not done or ended otherwise.
-	DoneSeq *int64
+	// record not done or ended otherwise; TriedSeq the last that recorded trying it in vain.
+	DoneSeq  *int64
+	TriedSeq *int64
 }
 
 // KindTellCustomer is the kind of an inbox task to tell the customer a message, given to the
@@ -50,6 +51,12 @@ type CustomerTask struct {
 	CustomerRef, CustomerName, CustomerContact string
 	// Data is the timeline entry's data (JSON), the message sealed in it.
 	Data string
+	// The last try to tell the customer that did not reach them, if any: the timeline entry (its
+	// data holds how, which try it was, and the note, sealed), its time and who tried.
+	TriedSeq  *int64
+	TriedAt   *time.Time
+	TriedBy   string
+	TriedData string
 }
 
 // CustomersToTell lists the open tasks to tell a customer a message that of.StaffID is to see to,
@@ -97,9 +104,11 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 	// The kind and read_at written out, so that the partial index notifications_to_tell serves a
 	// read by recipient.
 	q := s.read.WithContext(ctx).Table("notifications AS n").
-		Select("n.action_id, n.recipient_id AS asked_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.owner_id, a.customer_ref, a.customer_name, a.customer_contact, e.data").
+		Select("n.action_id, n.recipient_id AS asked_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.owner_id, a.customer_ref, a.customer_name, a.customer_contact, e.data, "+
+			"t.seq AS tried_seq, t.at AS tried_at, t.actor_id AS tried_by, t.data AS tried_data").
 		Joins("JOIN actions a ON a.id = n.action_id").
 		Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
+		Joins("LEFT JOIN action_events t ON t.action_id = n.action_id AND t.seq = n.tried_seq").
 		Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(where, args...).
 		// An erased customer is told nothing more, whatever is sent them after the erasure.
 		Where("a.customer_name <> ? AND a.customer_contact <> ?", Erased, Erased).
@@ -113,6 +122,10 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 	}
 	for i := range out {
 		out[i].AskedAt = utc(out[i].AskedAt)
+		if out[i].TriedAt != nil {
+			at := utc(*out[i].TriedAt)
+			out[i].TriedAt = &at
+		}
 	}
 	return out, nil
 }

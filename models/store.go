@@ -408,14 +408,19 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			if !t.Changed && !overlaps {
 				continue // as written before
 			}
-			q := tx.Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", a.ID, t.Seq, t.Kind)
+			q := func() *gorm.DB {
+				return tx.Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", a.ID, t.Seq, t.Kind)
+			}
 			var err error
 			if t.DoneAt == nil {
 				// Reopened only when a projection marked it done (one thrown away): not one ended
 				// otherwise (an erasure, the tasks given before they could be done).
-				err = q.Where("done_seq IS NOT NULL").Updates(map[string]any{"read_at": nil, "done_seq": nil}).Error
+				err = q().Where("done_seq IS NOT NULL").Updates(map[string]any{"read_at": nil, "done_seq": nil}).Error
 			} else {
-				err = q.Where("read_at IS NULL").Updates(map[string]any{"read_at": utc(*t.DoneAt), "done_seq": t.DoneSeq}).Error
+				err = q().Where("read_at IS NULL").Updates(map[string]any{"read_at": utc(*t.DoneAt), "done_seq": t.DoneSeq}).Error
+			}
+			if err == nil && t.TriedSeq != 0 {
+				err = q().Where("tried_seq IS NULL OR tried_seq <> ?", t.TriedSeq).Update("tried_seq", t.TriedSeq).Error
 			}
 			if err != nil {
 				return fmt.Errorf("marking the task at %d of action %s: %w", t.Seq, a.ID, err)

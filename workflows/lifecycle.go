@@ -141,7 +141,7 @@ func (s *State) seen(idem Idempotency) bool {
 // changes nothing of the action.
 func sameToDecide(typ string) bool {
 	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven ||
-		typ == EventMessageDelivered
+		typ == EventMessageDelivered || typ == EventMessageNotReached || typ == EventMessageNotNeeded
 }
 
 // checkVersion refuses a command for a version of the action before its last change (Changed: a
@@ -1566,10 +1566,11 @@ func ApplyNote(s *State, in NoteInput, now time.Time) []Event {
 	return []Event{s.record(now, in.Actor.ID, EventNoteAdded, map[string]any{"text": in.Text})}
 }
 
-// CheckTold refuses a record of telling the customer a message by anyone but the staff who own
-// actions (whoever at the desk told the customer: the API lets only those who see the action send
-// it) and the integration; of an entry that is no message to the customer, or one already told; or
-// without a method.
+// CheckTold refuses a record of a message to the customer by anyone but the staff who own actions
+// (whoever at the desk told the customer: the API lets only those who see the action send it) and
+// the integration; of an entry that is no message to the customer, or one whose task has ended
+// (told, or not needed); with an outcome it does not know; without a method for a message told or
+// tried, or with one for a message not needed, which takes a note saying why instead.
 func CheckTold(s *State, in ToldInput) error {
 	if err := checkTransition(s, UpdateTold); err != nil {
 		return err
@@ -1587,25 +1588,62 @@ func CheckTold(s *State, in ToldInput) error {
 	if m == nil {
 		return refuse(ErrInvalid, "message_seq: entry %d of the timeline is not a message to the customer", in.MessageSeq)
 	}
-	if m.DeliveredSeq != 0 {
+	if m.EndedSeq != 0 {
+		by := s.who(cmp.Or(m.EndedBy, "someone"))
+		if m.NotNeeded {
+			return refuse(ErrConflict, "%s recorded that the customer need not be told the message of entry %d (entry %d)", by, m.Seq, m.EndedSeq)
+		}
 		how := ""
 		if m.DeliveredHow != "" {
 			how = " by " + strings.ReplaceAll(m.DeliveredHow, "_", " ")
 		}
-		return refuse(ErrConflict, "%s recorded telling the customer the message of entry %d already%s (entry %d)", s.who(cmp.Or(m.DeliveredBy, "someone")), m.Seq, how, m.DeliveredSeq)
+		return refuse(ErrConflict, "%s recorded telling the customer the message of entry %d already%s (entry %d)", by, m.Seq, how, m.EndedSeq)
 	}
-	if !Valid(ContactMethods, in.Method) {
-		return refuse(ErrInvalid, "method: say how you told the customer: one of %s", strings.Join(ContactMethods, ", "))
+	switch in.Outcome {
+	case "", MessageTold:
+		if !Valid(ContactMethods, in.Method) {
+			return refuse(ErrInvalid, "method: say how you told the customer: one of %s", strings.Join(ContactMethods, ", "))
+		}
+	case MessageNotReached:
+		if !Valid(ContactMethods, in.Method) {
+			return refuse(ErrInvalid, "method: say how you tried to reach the customer: one of %s", strings.Join(ContactMethods, ", "))
+		}
+	case MessageNotNeeded:
+		if in.Method != "" {
+			return refuse(ErrInvalid, "method: leave it out: a message the customer need not be told was not told them")
+		}
+		if blank(in.Note) {
+			return refuse(ErrInvalid, "note: say why the customer need not be told (a later message says more, they know already)")
+		}
+	default:
+		return refuse(ErrInvalid, "outcome: one of %s", strings.Join(MessageOutcomes, ", "))
 	}
 	return nil
 }
 
-// ApplyTold records that the customer was told the message.
+// ApplyTold records what was done about the message to the customer: told them (its task ends),
+// tried in vain (the task stays, counting the tries), or found they need not be told (it ends).
 func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
-	ev := s.record(now, in.Actor.ID, EventMessageDelivered, map[string]any{"message_seq": in.MessageSeq, "method": in.Method})
+	data := map[string]any{"message_seq": in.MessageSeq}
+	if in.Note != "" {
+		data["note"] = in.Note
+	}
 	m := s.message(in.MessageSeq)
-	m.DeliveredSeq, m.DeliveredBy, m.DeliveredHow = ev.Seq, in.Actor.ID, in.Method
+	var ev Event
+	switch in.Outcome {
+	case MessageNotReached:
+		data["method"], data["try"] = in.Method, m.Tries+1
+		ev = s.record(now, in.Actor.ID, EventMessageNotReached, data)
+		m.Tries, m.TriedSeq = m.Tries+1, ev.Seq
+	case MessageNotNeeded:
+		ev = s.record(now, in.Actor.ID, EventMessageNotNeeded, data)
+		m.EndedSeq, m.EndedBy, m.NotNeeded = ev.Seq, in.Actor.ID, true
+	default:
+		data["method"] = in.Method
+		ev = s.record(now, in.Actor.ID, EventMessageDelivered, data)
+		m.EndedSeq, m.EndedBy, m.DeliveredHow = ev.Seq, in.Actor.ID, in.Method
+	}
 	return []Event{ev}
 }
 

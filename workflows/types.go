@@ -63,6 +63,17 @@ var Methods = []string{"written", "email", "phone", "face_to_face", "chat", "rep
 // ContactMethods are the ways a member of staff tells a customer a message the action sent them.
 var ContactMethods = []string{"phone", "email", "text_message", "chat", "face_to_face", "letter"}
 
+// What a record of a message to the customer says of it (ToldInput.Outcome): told them (the
+// default), tried and could not reach them, or they need not be told.
+const (
+	MessageTold       = "told"
+	MessageNotReached = "not_reached"
+	MessageNotNeeded  = "not_needed"
+)
+
+// MessageOutcomes are the outcomes a record of a message to the customer may give.
+var MessageOutcomes = []string{MessageTold, MessageNotReached, MessageNotNeeded}
+
 // Situations a handover is made in (workbook "four situations").
 var Situations = []string{"routine", "busy", "quiet", "let_down"}
 
@@ -286,11 +297,17 @@ type CustomerMessage struct {
 	// AskedID owned the action when the message was sent: without an integration, they are asked
 	// to tell the customer.
 	AskedID string `json:"asked_id"`
-	// DeliveredSeq is the EventMessageDelivered that recorded it told, 0 until then; DeliveredBy
-	// who recorded it, and DeliveredHow how they told it.
-	DeliveredSeq int64  `json:"delivered_seq,omitempty"`
-	DeliveredBy  string `json:"delivered_by,omitempty"`
+	// EndedSeq is the entry that ended the task, 0 while it is open: the EventMessageDelivered
+	// that recorded it told, or the EventMessageNotNeeded (NotNeeded) that recorded it need not
+	// be; EndedBy who recorded it, and DeliveredHow how the customer was told.
+	EndedSeq     int64  `json:"delivered_seq,omitempty"`
+	EndedBy      string `json:"delivered_by,omitempty"`
 	DeliveredHow string `json:"delivered_how,omitempty"`
+	NotNeeded    bool   `json:"not_needed,omitempty"`
+	// Tries counts the EventMessageNotReached that recorded trying to tell the customer in vain,
+	// the last at TriedSeq.
+	Tries    int   `json:"tries,omitempty"`
+	TriedSeq int64 `json:"tried_seq,omitempty"`
 }
 
 // PendingHandover returns the handover awaiting acceptance, or nil.
@@ -489,6 +506,13 @@ const (
 	// EventMessageDelivered: someone told the customer the message of an EventCustomerTold
 	// (its seq is message_seq), and how.
 	EventMessageDelivered = "message_delivered"
+	// EventMessageNotReached: someone tried to tell the customer the message of an
+	// EventCustomerTold and could not reach them (how they tried, and which try it was); the task
+	// stays open.
+	EventMessageNotReached = "message_not_reached"
+	// EventMessageNotNeeded: someone recorded that the customer need not be told the message of
+	// an EventCustomerTold (a later one says more, they knew already), and why; the task ends.
+	EventMessageNotNeeded = "message_not_needed"
 	EventFeedbackGiven    = "feedback_given"
 	EventPaused           = "paused"
 	EventResumed          = "resumed"
@@ -835,12 +859,16 @@ type FeedbackInput struct {
 	Comment    string `json:"comment"`
 }
 
-// ToldInput records that the actor told the customer the message of timeline entry MessageSeq, by
-// Method (one of ContactMethods).
+// ToldInput records what the actor did about the message to the customer of timeline entry
+// MessageSeq: by Outcome (one of MessageOutcomes; "" is MessageTold), told the customer or tried
+// to, by Method (one of ContactMethods), or found they need not be told, saying why in Note (which
+// a record of the others may carry too).
 type ToldInput struct {
 	Actor      Actor  `json:"actor"`
 	MessageSeq int64  `json:"message_seq"`
 	Method     string `json:"method"`
+	Outcome    string `json:"outcome,omitempty"`
+	Note       string `json:"note,omitempty"`
 }
 
 // NoteInput adds a note to the timeline.
