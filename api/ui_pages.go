@@ -926,10 +926,8 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// whoever may record it (CheckTold: the staff who look after customers, whoever at the desk
 	// told them).
 	untold := map[int64]bool{}
-	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID) // unreadable, no forms: the inbox still lists them
-	if a.Customer.Name == models.Erased || a.Customer.Contact == models.Erased {
-		tasks = nil // an erased customer is told nothing more
-	}
+	// Unreadable, no forms: the inbox still lists them. An erased customer's are none.
+	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID)
 	for _, t := range tasks {
 		untold[t.Seq] = true
 	}

@@ -318,3 +318,35 @@ func webCustomersNotReachedNotNeeded(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, `id="told-`+seq+`"`)
 	require.Contains(t, page, `<strong>message not needed</strong> by Bob Brown`)
 }
+
+// A customer who gave neither name nor contact (a walk-up guest known by a reference alone) is
+// known erased all the same: a message sent them after the erasure is listed to nobody, offered on
+// no timeline, and telling them is refused.
+func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	ref := "G-" + modelstest.Name("walkup")
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "customer", map[string]any{"ref": ref}), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, path+"/handover", merge(handoverBody, "to_id", inID), nil))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, path+"/accept", map[string]any{"summary": "I find him in the lobby"}, nil))
+	require.Len(t, tasksOf(t, in, a.ID), 1, "told face to face: a task without a contact")
+
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodDelete, "/api/v1/customers/"+ref, nil, nil))
+	require.Empty(t, tasksOf(t, in, a.ID))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": outID, "reason": "in went home", "customer_message": "Your request is with us."}, nil))
+	require.Empty(t, tasksOf(t, out, a.ID), "an erased customer is told nothing more")
+	var told int64
+	for i, e := range timelineOf(t, out, a.ID) {
+		if e.Type == "customer_told" {
+			told = int64(i + 1)
+		}
+	}
+	web := newWebClient(t, st.URL)
+	web.signIn(out.token)
+	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `class="untold"`)
+	var p problem
+	require.Equal(t, http.StatusConflict, out.call(http.MethodPost, path+"/told", map[string]any{"message_seq": told, "method": "face_to_face"}, &p))
+	require.Contains(t, p.Detail, "the customer's personal data was erased")
+}

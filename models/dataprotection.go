@@ -260,15 +260,17 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 			return fmt.Errorf("destroying keys of customer %q: %w", keyRef, res.Error)
 		}
 		er.KeysDestroyed = res.RowsAffected
-		// The actions that still hold something to erase: called again, an erasure erases nothing
-		// more, and records nothing.
+		// The actions that still hold something to erase, or were not marked erased: called again,
+		// an erasure erases nothing more, and records nothing. The mark is kept for the customers who
+		// gave neither name nor contact too: a message sent them afterwards is told to nobody.
 		res = where(tx.Model(&Action{})).
-			Where("(customer_name NOT IN ('', ?) OR customer_contact NOT IN ('', ?) OR request_hash <> '')", Erased, Erased).
+			Where("(customer_name NOT IN ('', ?) OR customer_contact NOT IN ('', ?) OR request_hash <> '' OR erased_at IS NULL)", Erased, Erased).
 			// The create's hash goes too: one made before it was keyed by the customer's key could
 			// be guessed back to their name and contact. UpdateColumns, not Updates: updated_at is
 			// the time of the workflow's last change, as its version is, which an erasure (no
 			// change of the workflow's) leaves as they were; GORM's Updates would stamp it now.
-			UpdateColumns(map[string]any{"customer_name": erasedIfAny("customer_name"), "customer_contact": erasedIfAny("customer_contact"), "request_hash": "", "written_at": utc(time.Now())})
+			UpdateColumns(map[string]any{"customer_name": erasedIfAny("customer_name"), "customer_contact": erasedIfAny("customer_contact"), "request_hash": "", "written_at": utc(time.Now()),
+				"erased_at": gorm.Expr("COALESCE(erased_at, ?)", now)})
 		if res.Error != nil {
 			return fmt.Errorf("erasing actions of customer %q: %w", keyRef, res.Error)
 		}

@@ -94,7 +94,10 @@ type Action struct {
 	// when a due time given while paused stays where it was given.
 	PausedAt       *time.Time
 	DueLeftSeconds *int64
-	Handovers      []Handover `gorm:"foreignKey:ActionID"`
+	// ErasedAt is when the customer's personal data was erased (nil: it was not), set by the
+	// erasure alone: a customer who gave neither name nor contact is erased all the same.
+	ErasedAt  *time.Time
+	Handovers []Handover `gorm:"foreignKey:ActionID"`
 	// Tasks are the action's inbox tasks as its state has them, done or not (not a column): a
 	// write marks each so, for everyone it went to, when its events change it, and all of them
 	// when it writes again changes written before (one thrown away may have marked a task done

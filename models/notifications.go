@@ -111,7 +111,7 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 		Joins("LEFT JOIN action_events t ON t.action_id = n.action_id AND t.seq = n.tried_seq").
 		Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(where, args...).
 		// An erased customer is told nothing more, whatever is sent them after the erasure.
-		Where("a.customer_name <> ? AND a.customer_contact <> ?", Erased, Erased).
+		Where("a.erased_at IS NULL").
 		Where("a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)", openStatuses, utc(since))
 	if team != "" {
 		q = q.Where("a.team_id = ?", team)
@@ -131,11 +131,14 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 }
 
 // OpenTellTasks lists an action's inbox tasks to tell the customer a message (KindTellCustomer)
-// not done yet, by the message's timeline entry: who each was given to and when.
+// not done yet, by the message's timeline entry: who each was given to and when. An erased
+// customer has none: they are told nothing more, whatever is sent them after the erasure.
 func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notification, error) {
 	var tasks []Notification
 	if err := s.read.WithContext(ctx).Select("recipient_id, action_id, seq, kind, created_at").
-		Where("action_id = ? AND kind = ? AND read_at IS NULL", actionID, KindTellCustomer).Order("seq, recipient_id").Find(&tasks).Error; err != nil {
+		Where("action_id = ? AND kind = ? AND read_at IS NULL", actionID, KindTellCustomer).
+		Where("NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = notifications.action_id AND a.erased_at IS NOT NULL)").
+		Order("seq, recipient_id").Find(&tasks).Error; err != nil {
 		return nil, fmt.Errorf("the customers to tell of action %s: %w", actionID, err)
 	}
 	return tasks, nil
