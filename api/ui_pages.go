@@ -2139,8 +2139,9 @@ var eventWords = map[string]string{
 	workflows.EventCustomerTold: "message to the customer",
 	workflows.EventDue:          "due time reached",
 	// Of a message to the customer.
-	workflows.EventMessageNotReached: "customer not reached",
-	workflows.EventMessageNotNeeded:  "message not needed",
+	workflows.EventMessageNotReached:  "customer not reached",
+	workflows.EventMessageNotNeeded:   "message not needed",
+	workflows.EventMessageUndelivered: "message not sent by the integration",
 }
 
 // eventLabel is a timeline entry's type as the page says it.
@@ -2234,4 +2235,4 @@ var eventFields = []struct {
 
 // messageRecords are the timeline entries that record what was done about a message to the
 // customer.
-var messageRecords = []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached, workflows.EventMessageNotNeeded}
+var messageRecords = []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached, workflows.EventMessageNotNeeded, workflows.EventMessageUndelivered}

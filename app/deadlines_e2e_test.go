@@ -453,7 +453,8 @@ func testEveryChangeReachesTheIntegration(t *testing.T, st *app.Stack, hooks *ho
 var undelivered = regexp.MustCompile(`(?m)^handover_webhooks_undelivered_total\{[^}]*kind="handover_requested"[^}]*\} ([0-9.e+]+)$`)
 
 // A webhook the integration refuses (410 Gone: not retried) is given up at once, and counted on
-// /metrics for alerting; the action goes on.
+// /metrics for alerting; the action goes on, and the message to the customer it refused is given
+// to the owner to tell by hand.
 func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	count := func() float64 {
 		resp, err := http.Get(st.URL + "/metrics")
@@ -479,8 +480,16 @@ func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/handover", handoverBody, &a))
 	require.Eventually(t, func() bool { return count() >= before+1 }, 10*time.Second, 50*time.Millisecond,
 		"the refused delivery is counted")
-	require.Equal(t, http.StatusOK, as(t, st, "bob").call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I call the guest back."}, &a))
+	bob := as(t, st, "bob")
+	require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I call the guest back."}, &a))
 	require.Equal(t, "assigned", a.Status)
+	// The message to the customer refused, Bob is to tell the guest himself.
+	require.Eventually(t, func() bool { return len(tasksOf(t, bob, a.ID)) == 1 }, 10*time.Second, 50*time.Millisecond,
+		"the refused message is bob's to tell by hand")
+	task := tasksOf(t, bob, a.ID)[0]
+	require.Equal(t, "Bob will confirm your late checkout.", task.Message)
+	timeline := timelineOf(t, bob, a.ID)
+	require.Equal(t, "message_undelivered", timeline[task.MessageSeq].Type, "the entry after the message")
 
 	// The delivery given up on is kept, shown by the API's gauge, and sent again once the
 	// integration knows the action: nothing given up is lost.

@@ -28,7 +28,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v25-"
+const historyPrefix = "v26-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -40,7 +40,8 @@ func TestRecordHistories(t *testing.T) {
 	}
 	// With a webhook, the histories hold the Notify activities it is sent through (v6 on: one for
 	// every change, notified or not).
-	st := startStack(t, t.TempDir(), "", newHookReceiver(t).webhook())
+	hooks := newHookReceiver(t)
+	st := startStack(t, t.TempDir(), "", hooks.webhook())
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
 	only := regexp.MustCompile(*recordOnly)
 	recordFrom := func(name string, body map[string]any, steps func(id string)) {
@@ -112,6 +113,19 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": told[1], "outcome": "not_reached", "method": "phone", "note": "voicemail"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": told[0], "outcome": "not_needed", "note": "the later message says it all"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": told[1], "method": "email", "note": "sent at 10:05"}, nil))
+	})
+	// Revision 22: the integration refuses the message to the customer, which the owner is then
+	// given to tell by hand, and does.
+	record("message_undelivered", func(id string) {
+		hooks.mu.Lock()
+		hooks.refuse[id] = true
+		hooks.mu.Unlock()
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+		require.Eventually(t, func() bool { return len(tasksOf(t, bob, id)) == 1 }, 10*time.Second, 50*time.Millisecond)
+		seq := tasksOf(t, bob, id)[0].MessageSeq
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "phone"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
 	dueSoon := func(in string) map[string]any { return merge(newAction("alice"), "due_in", in) }
 	recordFrom("due_escalated_reassigned", dueSoon("1s"), func(id string) {

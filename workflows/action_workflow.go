@@ -357,6 +357,12 @@ func (w *actionWorkflow) notifyActivities(outbox []Notification) {
 				// Counted for alerting (not on replay): the integration missed this change.
 				workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": n.Kind}).
 					Counter(MetricWebhooksUndelivered).Inc(1)
+				if n.Kind == NotifyCustomerMessage && n.Webhook && w.state.revision >= 22 {
+					// The customer was not told: someone at the desk tells them (revision 22).
+					if events := w.state.MessageUndelivered(workflow.Now(ctx), n.Seq); len(events) > 0 {
+						w.applied(events)
+					}
+				}
 			}
 		})
 	}
@@ -500,7 +506,7 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		}
 		w.unprojectedNotes = w.unprojectedNotes[len(batch.Notifications):]
 		if res.Webhooks {
-			w.notifyActivities(forWebhook(withState(batch.State, batch.Notifications)))
+			w.notifyActivities(forWebhook(withState(batch.State, notByHand(batch.Notifications))))
 			if w.changesToWebhook {
 				w.notifyActivities(forWebhook(withState(batch.State, unnotified(batch.State, batch.Events, batch.Notifications))))
 			}

@@ -39,6 +39,15 @@ func forWebhook(notes []Notification) []Notification {
 	return notes
 }
 
+// notByHand leaves out the messages to the customer given to someone to tell by hand (ByHand):
+// the integration could not send them.
+func notByHand(notes []Notification) []Notification {
+	if !slices.ContainsFunc(notes, func(n Notification) bool { return n.ByHand }) {
+		return notes
+	}
+	return slices.DeleteFunc(slices.Clone(notes), func(n Notification) bool { return n.ByHand })
+}
+
 // withState stamps webhook deliveries with the action's owner, status and version after the
 // changes they are about (a delivery stamped already, as its own change left the action, keeps
 // its stamp), and its customer's reference. It changes what the Notify activities are given, not

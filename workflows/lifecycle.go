@@ -141,7 +141,7 @@ func (s *State) seen(idem Idempotency) bool {
 // changes nothing of the action.
 func sameToDecide(typ string) bool {
 	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven ||
-		typ == EventMessageDelivered || typ == EventMessageNotReached || typ == EventMessageNotNeeded
+		typ == EventMessageDelivered || typ == EventMessageNotReached || typ == EventMessageNotNeeded || typ == EventMessageUndelivered
 }
 
 // checkVersion refuses a command for a version of the action before its last change (Changed: a
@@ -1644,6 +1644,32 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 		ev = s.record(now, in.Actor.ID, EventMessageDelivered, data)
 		m.EndedSeq, m.EndedBy, m.DeliveredHow = ev.Seq, in.Actor.ID, in.Method
 	}
+	return []Event{ev}
+}
+
+// MessageUndelivered (revision 22) records that the integration could not send the customer the
+// message of entry seq, and asks the owner (else the team's supervisors) to tell them by hand, as
+// where no integration sends messages: the task is listed with the others until someone records
+// it. Nothing for an earlier revision, a message already told or not needed, or one given to be
+// told by hand before.
+func (s *State) MessageUndelivered(now time.Time, seq int64) []Event {
+	m := s.message(seq)
+	if s.revision < 22 || m == nil || m.EndedSeq != 0 || m.Undelivered {
+		return nil
+	}
+	ev := s.record(now, SystemActor, EventMessageUndelivered, map[string]any{"message_seq": seq})
+	m = s.message(seq)
+	m.Undelivered, m.AskedID = true, s.OwnerID
+	var to []string
+	role := Role("")
+	if s.OwnerID != "" {
+		to = []string{s.OwnerID}
+	} else {
+		role = RoleSupervisor
+	}
+	s.notify(ev, NotifyCustomerMessage, to, role, fmt.Sprintf("The integration could not send the customer of %q the message of entry %d of its timeline: tell them yourself, and record how.", s.Title, seq))
+	n := &s.outbox[len(s.outbox)-1]
+	n.Seq, n.Event, n.ByHand = seq, EventCustomerTold, true
 	return []Event{ev}
 }
 

@@ -304,6 +304,9 @@ type CustomerMessage struct {
 	EndedBy      string `json:"delivered_by,omitempty"`
 	DeliveredHow string `json:"delivered_how,omitempty"`
 	NotNeeded    bool   `json:"not_needed,omitempty"`
+	// Undelivered (revision 22) is true once the integration failed to send it: AskedID is then
+	// who was asked to tell it by hand.
+	Undelivered bool `json:"undelivered,omitempty"`
 	// Tries counts the EventMessageNotReached that recorded trying to tell the customer in vain,
 	// the last at TriedSeq.
 	Tries    int   `json:"tries,omitempty"`
@@ -441,6 +444,11 @@ type Notification struct {
 	// (its only reader made the change), it goes to no webhook, where the first one, or one that
 	// told someone, carries the change.
 	Follows bool `json:"follows,omitempty"`
+	// ByHand (revision 22) is set on a message to the customer that the integration could not
+	// send: its Seq is the message's entry, and it asks the owner (else the team's supervisors) to
+	// tell the customer themselves, in the inbox, with a webhook configured or not. It goes to no
+	// webhook.
+	ByHand bool `json:"by_hand,omitempty"`
 }
 
 // Notification kinds.
@@ -513,9 +521,13 @@ const (
 	// EventMessageNotNeeded: someone recorded that the customer need not be told the message of
 	// an EventCustomerTold (a later one says more, they knew already), and why; the task ends.
 	EventMessageNotNeeded = "message_not_needed"
-	EventFeedbackGiven    = "feedback_given"
-	EventPaused           = "paused"
-	EventResumed          = "resumed"
+	// EventMessageUndelivered (revision 22): the integration could not send the customer the
+	// message of an EventCustomerTold (it refused it, or a day of retries failed), so the owner is
+	// asked to tell them by hand.
+	EventMessageUndelivered = "message_undelivered"
+	EventFeedbackGiven      = "feedback_given"
+	EventPaused             = "paused"
+	EventResumed            = "resumed"
 )
 
 // Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
@@ -662,7 +674,10 @@ func (s *State) WithHander(id string) {
 // Revision 21 tells the customer to whom their request went when it is reassigned (by hand, at
 // its check, or in a shift handover), as an accepted handover does: "Your request has been passed
 // to Bob Brown, ...".
-const CurrentRevision = 21
+// Revision 22 gives a message to the customer that the integration could not send (it refused
+// it, or a day of retries failed) to the owner to tell by hand, with a message_undelivered entry:
+// before, the customer was never told, and only the log and a counter said so.
+const CurrentRevision = 22
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
