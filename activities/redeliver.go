@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
 )
 
 // Redelivery is what one redelivery did.
@@ -17,6 +18,9 @@ type Redelivery struct {
 	// HeldBack counts the deliveries not sent because an earlier one of the same action failed
 	// again: a receiver is never sent an action's later change before an earlier one.
 	HeldBack int
+	// ByHand counts the messages to customers not sent because someone was given them to tell
+	// by hand meanwhile (the integration could not send them): sent now, they would be told twice.
+	ByHand int
 	// LastError is the error of the last delivery that failed, if any did.
 	LastError string
 }
@@ -45,6 +49,19 @@ func (a *Activities) Redeliver(ctx context.Context, actionID string) (Redelivery
 		var ev WebhookEvent
 		if err := json.Unmarshal([]byte(d.Event), &ev); err != nil {
 			return fmt.Errorf("webhook %s as recorded: %w", d.ID, err)
+		}
+		if ev.Type == "action."+workflows.NotifyCustomerMessage && d.Seq > 0 {
+			given, err := a.Store.TellTaskGiven(ctx, d.ActionID, d.Seq)
+			if err != nil {
+				return err
+			}
+			if given {
+				if err := a.Store.WebhookSettled(ctx, d.ID, a.now(), "not sent again: someone at the desk was given it to tell the customer"); err != nil {
+					return err
+				}
+				out.ByHand++
+				return nil
+			}
 		}
 		sent, unrecorded := a.deliver(ctx, ev)
 		if unrecorded != nil {

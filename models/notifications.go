@@ -144,6 +144,17 @@ func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notificat
 	return tasks, nil
 }
 
+// TellTaskGiven reports whether anyone was given the message to the customer of an action's
+// timeline entry seq to tell by hand (an inbox task, done or not).
+func (s *Store) TellTaskGiven(ctx context.Context, actionID string, seq int64) (bool, error) {
+	var n int64
+	if err := s.read.WithContext(ctx).Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", actionID, seq, KindTellCustomer).
+		Limit(1).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("the task to tell the message at %d of action %s: %w", seq, actionID, err)
+	}
+	return n > 0, nil
+}
+
 // ToldOf lists whom an action's change (seq) was told, and as what: its inbox records' recipients
 // and kinds.
 func (s *Store) ToldOf(ctx context.Context, actionID string, seq int64) ([]Notification, error) {

@@ -23,7 +23,8 @@ type WebhookDelivery struct {
 	LastError     string
 	FailedAt      time.Time
 	LastAttemptAt time.Time
-	// DeliveredAt is when a later attempt got through; nil while none has.
+	// DeliveredAt is when a later attempt got through, or when it was settled without one
+	// (WebhookSettled: LastError says why); nil while neither.
 	DeliveredAt *time.Time
 }
 
@@ -65,6 +66,17 @@ func (s *Store) WebhookDelivered(ctx context.Context, id string, at time.Time) e
 	}
 	if err := s.db.WithContext(ctx).Where("delivered_at < ?", utc(at.Add(-KeepDeliveredWebhooks))).Delete(&WebhookDelivery{}).Error; err != nil {
 		return fmt.Errorf("removing webhooks delivered before %s: %w", at.Add(-KeepDeliveredWebhooks).Format(time.RFC3339), err)
+	}
+	return nil
+}
+
+// WebhookSettled marks a failed delivery as needing no more attempts, at, saying why in its
+// last error: a message to the customer that someone was given to tell by hand, which the
+// integration sending later would tell twice.
+func (s *Store) WebhookSettled(ctx context.Context, id string, at time.Time, why string) error {
+	if err := s.db.WithContext(ctx).Model(&WebhookDelivery{}).Where("id = ? AND delivered_at IS NULL", id).
+		Updates(map[string]any{"delivered_at": utc(at), "last_error": why}).Error; err != nil {
+		return fmt.Errorf("settling webhook %s: %w", id, err)
 	}
 	return nil
 }

@@ -417,7 +417,7 @@ func newWebhooksCmd(withStore func(storeCommand) func(*cobra.Command, []string) 
 			if err != nil && res.Sent+res.Failed == 0 {
 				return err // nothing was sent (no webhook configured, the read model unreadable): no count to give
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d webhook(s) delivered, %d failed again, %d held back behind one of their action that failed\n", res.Sent, res.Failed, res.HeldBack)
+			fmt.Fprintf(cmd.OutOrStdout(), "%d webhook(s) delivered, %d failed again, %d held back behind one of their action that failed, %d message(s) to customers not sent: given to someone to tell by hand\n", res.Sent, res.Failed, res.HeldBack, res.ByHand)
 			if err != nil {
 				return err
 			}
