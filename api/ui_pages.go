@@ -1188,7 +1188,11 @@ func (s *server) uiCommand(c *gin.Context) {
 	}
 	var a actionJSON
 	_ = res.decode(&a) // a note or feedback answers otherwise; doneMessage needs no action then
-	s.setDone(c, doneMessage(command, a, s.Now(), principal(c).ID, s.who(c)))
+	done := doneMessage(command, a, s.Now(), principal(c).ID, s.who(c))
+	if command == workflows.UpdateTold {
+		done = toldDone(f.Get("outcome"), a.Title)
+	}
+	s.setDone(c, done)
 	if back == "board" {
 		// To the board at the action's card: its confirmation, which has the focus, links back
 		// to the card, so that the keyboard goes on from where it was.
@@ -1360,11 +1364,22 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 	case workflows.UpdateNote:
 		return "Note added to the timeline."
 	case workflows.UpdateTold:
-		return fmt.Sprintf("Recorded: the customer of %q was told the message.", a.Title)
+		return toldDone(workflows.MessageTold, a.Title)
 	case uiFeedback:
 		return "Thank you: your feedback is recorded."
 	}
 	return "Done."
+}
+
+// toldDone is what a record of a message to the customer did, by its outcome.
+func toldDone(outcome, title string) string {
+	switch outcome {
+	case workflows.MessageNotReached:
+		return fmt.Sprintf("Recorded: the customer of %q was not reached. The message is still to tell.", title)
+	case workflows.MessageNotNeeded:
+		return fmt.Sprintf("Recorded: the customer of %q need not be told the message.", title)
+	}
+	return fmt.Sprintf("Recorded: the customer of %q was told the message.", title)
 }
 
 // statusOrder puts what needs a supervisor first on the board.

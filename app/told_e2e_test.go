@@ -282,6 +282,7 @@ func webCustomersNotReachedNotNeeded(t *testing.T, st *app.Stack) {
 	require.NoError(t, err)
 	require.NotContains(t, stored[len(stored)-1].Data, "Voicemail", "the note is sealed in the read model")
 	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `Recorded: the customer of &#34;Late checkout for room 214&#34; was not reached. The message is still to tell.`)
 	require.Regexp(t, `<p class="hint tried" id="tried-`+a.ID+`-`+seq+`">Not reached once: last by Bob Brown, phone, <time datetime="[^"]+">[^<]+</time>: “Voicemail left at 10:05”.</p>`, page)
 	_, boardPage := signedIn(t, st, "demo-carol").do(http.MethodGet, "/board", nil)
 	require.Regexp(t, `id="team-tell-`+a.ID+`-`+seq+`">.*<small class="tried">not reached: last tried by Bob Brown, <time`, boardPage)
@@ -308,6 +309,8 @@ func webCustomersNotReachedNotNeeded(t *testing.T, st *app.Stack) {
 	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "outcome": {"not_needed"}, "method": {"email"}, "note": {"She checked out early"}, "back": {"tell"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Empty(t, tasksOf(t, bob, a.ID))
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `Recorded: the customer of &#34;Late checkout for room 214&#34; need not be told the message.`)
 	timeline = timelineOf(t, bob, a.ID)
 	last = timeline[len(timeline)-1]
 	require.Equal(t, "message_not_needed", last.Type)

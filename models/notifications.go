@@ -108,10 +108,11 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 			"t.seq AS tried_seq, t.at AS tried_at, t.actor_id AS tried_by, t.data AS tried_data").
 		Joins("JOIN actions a ON a.id = n.action_id").
 		Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
-		Joins("LEFT JOIN action_events t ON t.action_id = n.action_id AND t.seq = n.tried_seq").
+		Joins("LEFT JOIN action_events t ON t.action_id = n.action_id AND t.seq = n.tried_seq AND t.type = 'message_not_reached'").
 		Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(where, args...).
 		// An erased customer is told nothing more, whatever is sent them after the erasure.
-		Where("a.erased_at IS NULL").
+		// (By [erased] too: an API process of the release before erases without erased_at.)
+		Where("a.erased_at IS NULL AND a.customer_name <> ? AND a.customer_contact <> ?", Erased, Erased).
 		Where("a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)", openStatuses, utc(since))
 	if team != "" {
 		q = q.Where("a.team_id = ?", team)
@@ -137,7 +138,7 @@ func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notificat
 	var tasks []Notification
 	if err := s.read.WithContext(ctx).Select("recipient_id, action_id, seq, kind, created_at").
 		Where("action_id = ? AND kind = ? AND read_at IS NULL", actionID, KindTellCustomer).
-		Where("NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = notifications.action_id AND a.erased_at IS NOT NULL)").
+		Where("NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = notifications.action_id AND (a.erased_at IS NOT NULL OR a.customer_name = ? OR a.customer_contact = ?))", Erased, Erased).
 		Order("seq, recipient_id").Find(&tasks).Error; err != nil {
 		return nil, fmt.Errorf("the customers to tell of action %s: %w", actionID, err)
 	}

@@ -230,6 +230,41 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(3, "note_added"), event(4, "note_added")}))
 		require.Equal(t, []string{"fd-1@2", "fd-2@2", "fd-3@2"}, tellOf(bob))
 
+		// A try that did not reach the customer is listed with the task; one that a write thrown
+		// away recorded, and the workflow's own write of its seq does not have, is gone again.
+		triedOf := func() (*int64, *int64) {
+			t.Helper()
+			tasks, err := store.CustomersToTell(ctx, bob, t0.Add(-7*24*time.Hour))
+			require.NoError(t, err)
+			require.Equal(t, "fd-1", tasks[0].ActionID)
+			records, err := store.ListNotifications(ctx, "bob", 10)
+			require.NoError(t, err)
+			for _, n := range records {
+				if n.ActionID == "fd-1" && n.Kind == models.KindTellCustomer {
+					return tasks[0].TriedSeq, n.TriedSeq
+				}
+			}
+			t.Fatal("no task of fd-1")
+			return nil, nil
+		}
+		tried := event(5, "message_not_reached")
+		tried.Data = `{"message_seq": 2, "method": "phone", "try": 1}`
+		mine = actionAt("fd-1", 5, "assigned", "bob")
+		mine.UpdatedAt = mine.UpdatedAt.Add(2 * time.Second)
+		mine.Tasks = []models.Task{{Seq: 2, Kind: models.KindTellCustomer, TriedSeq: 5, Changed: true}}
+		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{tried}))
+		listed, kept := triedOf()
+		require.NotNil(t, listed)
+		require.EqualValues(t, 5, *listed)
+		require.EqualValues(t, 5, *kept)
+		mine = actionAt("fd-1", 5, "assigned", "bob")
+		mine.UpdatedAt = mine.UpdatedAt.Add(3 * time.Second)
+		mine.Tasks = []models.Task{open(2)}
+		require.NoError(t, store.ApplyProjection(ctx, mine, []models.ActionEvent{event(5, "note_added")}))
+		listed, kept = triedOf()
+		require.Nil(t, listed, "no try listed")
+		require.Nil(t, kept, "none kept")
+
 		// Erased, a customer is told nothing more, and a write made again does not reopen it: the
 		// projection did not end it.
 		_, err = store.EraseActionCustomer(ctx, "fd-3", "action/fd-3", "root")

@@ -419,8 +419,13 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			} else {
 				err = q().Where("read_at IS NULL").Updates(map[string]any{"read_at": utc(*t.DoneAt), "done_seq": t.DoneSeq}).Error
 			}
-			if err == nil && t.TriedSeq != 0 {
+			switch {
+			case err != nil:
+			case t.TriedSeq != 0:
 				err = q().Where("tried_seq IS NULL OR tried_seq <> ?", t.TriedSeq).Update("tried_seq", t.TriedSeq).Error
+			default:
+				// A try that a write thrown away recorded, and the workflow never did.
+				err = q().Where("tried_seq IS NOT NULL").Update("tried_seq", nil).Error
 			}
 			if err != nil {
 				return fmt.Errorf("marking the task at %d of action %s: %w", t.Seq, a.ID, err)
