@@ -51,7 +51,7 @@ func (a *Activities) Redeliver(ctx context.Context, actionID string) (Redelivery
 			return fmt.Errorf("webhook %s as recorded: %w", d.ID, err)
 		}
 		if ev.Type == "action."+workflows.NotifyCustomerMessage && d.Seq > 0 {
-			given, err := a.Store.TellTaskGiven(ctx, d.ActionID, d.Seq)
+			given, err := a.Store.MessageGivenByHand(ctx, d.ActionID, d.Seq)
 			if err != nil {
 				return err
 			}

@@ -223,8 +223,9 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent, "ToldMore": toldMore, "ToldShown": toldPage,
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
-		"ToTell": in.CustomersToTell, "ContactMethods": workflows.ContactMethods,
-		"Form": form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": shiftNotes, "TellFailed": "",
+		"ToTell": in.CustomersToTell, "ToTellFull": len(in.CustomersToTell) >= models.InboxListLimit, "LaterTell": laterMessages(in.CustomersToTell),
+		"ContactMethods": workflows.ContactMethods,
+		"Form":           form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": shiftNotes, "TellFailed": "",
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
@@ -278,6 +279,22 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		}
 	}
 	s.render(c, status, "inbox", data)
+}
+
+// laterMessages maps each task of the inbox's customers to tell ("<action>-<seq>") that a later
+// message of the same action, listed too, may replace to that later message's entry.
+func laterMessages(tasks []customerTaskJSON) map[string]int64 {
+	latest := map[string]int64{}
+	for _, t := range tasks {
+		latest[t.ActionID] = max(latest[t.ActionID], t.MessageSeq)
+	}
+	out := map[string]int64{}
+	for _, t := range tasks {
+		if l := latest[t.ActionID]; l > t.MessageSeq {
+			out[fmt.Sprintf("%s-%d", t.ActionID, t.MessageSeq)] = l
+		}
+	}
+	return out
 }
 
 // inboxUnassigned is how many of the team's unassigned actions the inbox offers to claim.
@@ -928,8 +945,10 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	untold := map[int64]bool{}
 	// Unreadable, no forms: the inbox still lists them. An erased customer's are none.
 	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID)
+	latestUntold := int64(0)
 	for _, t := range tasks {
 		untold[t.Seq] = true
+		latestUntold = max(latestUntold, t.Seq)
 	}
 	role := workflows.Role(principal(c).Role)
 	mayTell := role.CanOwn() || role == workflows.RoleService
@@ -971,7 +990,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "MayTell": mayTell, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
@@ -2233,8 +2252,7 @@ var eventFields = []struct {
 	only []string
 }{
 	{key: "message_seq", label: "message of entry", only: messageRecords},
-	{key: "method", label: "told by", kind: fieldWord, only: []string{workflows.EventMessageDelivered}},
-	{key: "method", label: "tried by", kind: fieldWord, only: []string{workflows.EventMessageNotReached}},
+	{key: "method", label: "how", kind: fieldWord, only: []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached}},
 	{key: "try", label: "try", only: []string{workflows.EventMessageNotReached}},
 	{key: "to_id", label: "to", kind: fieldStaff}, {key: "owner_id", label: "owner", kind: fieldStaff},
 	{key: "from_id", label: "from", kind: fieldStaff},

@@ -305,6 +305,22 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	require.NoError(t, err)
 	require.True(t, valueMissing, "the browser asks how the guest was told")
 	require.Equal(t, actionURL, bob.location(), "and sends nothing")
+	// Enter in the note records nothing, a method chosen or not: a note typed is not taken for "I
+	// told them".
+	bob.do(
+		chromedp.SetValue(chromedp.CSS(`.told-form select[name=method]`), "phone"),
+		chromedp.SendKeys(chromedp.CSS(`.told-form input[name=note]`), "left a voicemail"+kb.Enter),
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	// (Sent, it would come back to this page, its task done: no form, or an empty one.)
+	noted, err := chromedp.Run(bob.ctx, chromedp.Evaluate[string](`(function () {
+		var note = document.querySelector('.told-form input[name=note]');
+		return note ? note.value : '(no form)';
+	})()`))
+	require.NoError(t, err)
+	require.Equal(t, "left a voicemail", noted, "the page was not sent, nor drawn again")
+	require.NotContains(t, bob.text(`.timeline`), "message delivered")
+	bob.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('.told-form input[name=note]').value = ''; document.querySelector('.told-form select[name=method]').value = ''`))
 	bob.do(
 		chromedp.Click(chromedp.CSS(`.told-form button[value=not_needed]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.problem`)),

@@ -21,7 +21,6 @@ import (
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
-	"github.com/handover/handover/pii"
 )
 
 const hookSecret = "test-secret-0123456789"
@@ -538,31 +537,6 @@ func testUndeliveredWebhook(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 		require.False(t, ev.ActionID == a.ID && ev.Type == "action.customer_message", "not sent: %s", ev.ID)
 	}
 	hooks.mu.Unlock()
-
-	// A message to the customer refused on an action of an earlier release, given to nobody by
-	// hand, is sent again, opened for the integration.
-	var old action
-	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &old))
-	hooks.mu.Lock()
-	hooks.refuse[old.ID] = true
-	hooks.mu.Unlock()
-	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+old.ID+"/complete", map[string]any{"outcome": "done", "customer_message": "All set for 2pm."}, nil))
-	require.Eventually(t, func() bool {
-		kept, err = st.Store.UndeliveredWebhooks(ctx, old.ID, nil, 10)
-		require.NoError(t, err)
-		return slices.ContainsFunc(kept, func(d models.WebhookDelivery) bool { return strings.Contains(d.ID, "/customer_message/") })
-	}, 10*time.Second, 20*time.Millisecond)
-	// As a worker of an earlier release left it: given to nobody by hand.
-	require.NoError(t, st.Store.DB().Where("action_id = ? AND kind = ?", old.ID, models.KindTellCustomer).Delete(&models.Notification{}).Error)
-	hooks.mu.Lock()
-	delete(hooks.refuse, old.ID)
-	hooks.mu.Unlock()
-	res, err = (&activities.Activities{Store: st.Store, Webhook: hooks.webhook(), Sealer: st.Sealer}).Redeliver(ctx, old.ID)
-	require.NoError(t, err)
-	require.Zero(t, res.ByHand)
-	told := hooks.waitFor(t, old.ID, "action.customer_message")
-	require.False(t, pii.IsSealed(told.Message), "opened for the integration")
-	require.Equal(t, "All set for 2pm.", told.Message)
 }
 
 // Nobody is told of their own change: the owner (a supervisor, who may) who records "not done,

@@ -100,7 +100,7 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	_, page := web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<h2 id="h-tell">Customers to tell`)
 	item := formOf(t, page, "tell-"+a.ID+"-"+seq)
-	require.Contains(t, item, `<blockquote class="message">Bob will confirm your late checkout.</blockquote>`)
+	require.Contains(t, item, `<blockquote class="message" id="message-`+a.ID+`-`+seq+`">Bob will confirm your late checkout.</blockquote>`)
 	require.Contains(t, item, `for Ms Patel (<a href="tel:&#43;447700900123">&#43;44 7700 900123</a>)`, "a number to call")
 	require.Contains(t, item, `<input type="hidden" name="message_seq" value="`+seq+`">`)
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
@@ -153,7 +153,7 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, `id="told-`+seq+`"`)
 	_, boardPage := board.do(http.MethodGet, "/board", nil)
 	require.NotContains(t, boardPage, `id="team-tell-`+a.ID+`-`)
-	require.Regexp(t, `<strong>message delivered</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · told by: phone</span>`, page)
+	require.Regexp(t, `<strong>message delivered</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · how: phone</span>`, page)
 
 	require.Equal(t, http.StatusConflict, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": task.MessageSeq, "method": "email"}, &p))
 	require.Contains(t, p.Detail, "Bob Brown recorded telling the customer the message of entry "+seq+" already by phone")
@@ -222,8 +222,26 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodDelete, "/api/v1/customers/"+ref, nil, nil))
 	require.Empty(t, tasksOf(t, in, a.ID))
 	require.Empty(t, tasksOf(t, out, a.ID))
+	tellRecords := func() int {
+		var told struct {
+			Items []struct {
+				ActionID string `json:"action_id"`
+				Kind     string `json:"kind"`
+			} `json:"items"`
+		}
+		require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me/notifications?limit=200", nil, &told))
+		n := 0
+		for _, it := range told.Items {
+			if it.ActionID == a.ID && it.Kind == "customer_message" {
+				n++
+			}
+		}
+		return n
+	}
+	before := tellRecords()
 	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": inID, "reason": "out went home"}, nil))
 	require.Empty(t, tasksOf(t, in, a.ID), "an erased customer is told nothing more")
+	require.Equal(t, before, tellRecords(), "nor is anyone asked to tell them, in what they were told")
 	_, page = board.do(http.MethodGet, "/board", nil)
 	require.NotContains(t, page, `id="team-tell-`+a.ID)
 	var told int64
@@ -287,7 +305,7 @@ func webCustomersNotReachedNotNeeded(t *testing.T, st *app.Stack) {
 	_, boardPage := signedIn(t, st, "demo-carol").do(http.MethodGet, "/board", nil)
 	require.Regexp(t, `id="team-tell-`+a.ID+`-`+seq+`">.*<small class="tried">not reached: last tried by Bob Brown, <time`, boardPage)
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Regexp(t, `<strong>customer not reached</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · tried by: phone · try: 1 · note: Voicemail left at 10:05</span>`, page)
+	require.Regexp(t, `<strong>customer not reached</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · how: phone · try: 1 · note: Voicemail left at 10:05</span>`, page)
 	require.Contains(t, page, `id="told-`+seq+`"`, "the form stays on the timeline")
 
 	// Not needed, without a reason: refused, the form drawn again with the method dropped and the
@@ -352,4 +370,45 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusConflict, out.call(http.MethodPost, path+"/told", map[string]any{"message_seq": told, "method": "face_to_face"}, &p))
 	require.Contains(t, p.Detail, "the customer's personal data was erased")
+}
+
+// A message with a later one of the same action still to tell offers, in the inbox and on the
+// timeline, to record it replaced by the later one in one go; the form of each message is
+// described by the message (and its last try).
+func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/complete", map[string]any{"outcome": "2pm agreed", "customer_message": "Your checkout is at 2pm."}, nil))
+	tasks := tasksOf(t, bob, a.ID)
+	require.Len(t, tasks, 2)
+	first, later := strconv.FormatInt(tasks[0].MessageSeq, 10), strconv.FormatInt(tasks[1].MessageSeq, 10)
+
+	web := signedIn(t, st, "demo-bob")
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	id := a.ID + "-" + first
+	require.Contains(t, page, `<select id="told-method-`+id+`" name="method" required aria-describedby="message-`+id+`">`)
+	require.Contains(t, page, `<blockquote class="message" id="message-`+id+`">Bob will confirm your late checkout.</blockquote>`)
+	replaced := formOf(t, page, "replaced-"+id)
+	require.Contains(t, replaced, `<input type="hidden" name="outcome" value="not_needed"><input type="hidden" name="note" value="Replaced by the later message of entry `+later+`">`)
+	require.NotContains(t, page, `id="replaced-`+a.ID+`-`+later+`"`, "the latest is replaced by none")
+	_, actionPage := web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, actionPage, `id="replaced-`+first+`"`)
+	require.NotContains(t, actionPage, `id="replaced-`+later+`"`)
+
+	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrfOf(t, page)}, "idem": {"replace-1"}, "message_seq": {first}, "outcome": {"not_needed"},
+		"note": {"Replaced by the later message of entry " + later}, "back": {"tell"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	tasks = tasksOf(t, bob, a.ID)
+	require.Len(t, tasks, 1)
+	require.Equal(t, later, strconv.FormatInt(tasks[0].MessageSeq, 10), "the later one is still to tell")
+	timeline := timelineOf(t, bob, a.ID)
+	last := timeline[len(timeline)-1]
+	require.Equal(t, "message_not_needed", last.Type)
+	require.Equal(t, "Replaced by the later message of entry "+later, last.Data["note"])
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, page, `id="replaced-`)
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -145,16 +146,29 @@ func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notificat
 	return tasks, nil
 }
 
-// TellTaskGiven reports whether anyone was given the message to the customer of an action's
-// timeline entry seq to tell by hand (an inbox task, done or not).
-func (s *Store) TellTaskGiven(ctx context.Context, actionID string, seq int64) (bool, error) {
-	var n int64
-	if err := s.read.WithContext(ctx).Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", actionID, seq, KindTellCustomer).
-		Limit(1).Count(&n).Error; err != nil {
-		return false, fmt.Errorf("the task to tell the message at %d of action %s: %w", seq, actionID, err)
+// MessageGivenByHand reports whether the message to the customer of an action's timeline entry
+// seq was given to someone to tell by hand because the integration could not send it: a
+// message_undelivered entry names it.
+func (s *Store) MessageGivenByHand(ctx context.Context, actionID string, seq int64) (bool, error) {
+	var data []string
+	if err := s.read.WithContext(ctx).Model(&ActionEvent{}).Where("action_id = ? AND type = ?", actionID, eventMessageUndelivered).
+		Pluck("data", &data).Error; err != nil {
+		return false, fmt.Errorf("the messages of action %s given to tell by hand: %w", actionID, err)
 	}
-	return n > 0, nil
+	for _, d := range data {
+		var e struct {
+			MessageSeq int64 `json:"message_seq"`
+		}
+		if json.Unmarshal([]byte(d), &e) == nil && e.MessageSeq == seq {
+			return true, nil
+		}
+	}
+	return false, nil
 }
+
+// eventMessageUndelivered is the timeline entry (the workflows' EventMessageUndelivered) that
+// records a message to the customer given to someone to tell by hand.
+const eventMessageUndelivered = "message_undelivered"
 
 // ToldOf lists whom an action's change (seq) was told, and as what: its inbox records' recipients
 // and kinds.

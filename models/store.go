@@ -392,6 +392,18 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 				}
 			}
 		}
+		if slices.ContainsFunc(inbox, func(n Notification) bool { return n.Kind == KindTellCustomer }) {
+			// An erased customer is told nothing more: nobody is given a message sent them after the
+			// erasure to tell (its record would say so in "what I was told" with nothing to do).
+			var erased int64
+			if err := tx.Model(&Action{}).Where("id = ? AND (erased_at IS NOT NULL OR customer_name = ? OR customer_contact = ?)", a.ID, Erased, Erased).
+				Count(&erased).Error; err != nil {
+				return fmt.Errorf("reading whether the customer of action %s is erased: %w", a.ID, err)
+			}
+			if erased > 0 {
+				inbox = slices.DeleteFunc(slices.Clone(inbox), func(n Notification) bool { return n.Kind == KindTellCustomer })
+			}
+		}
 		if len(inbox) > 0 {
 			for i := range inbox {
 				inbox[i].CreatedAt = utc(inbox[i].CreatedAt)
