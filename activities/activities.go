@@ -85,7 +85,7 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	for _, n := range p.Notifications {
 		// The owner once the change that sent it was made (the state written may be of a later
 		// one, after an outage), who is asked to tell it.
-		if owner := cmp.Or(n.OwnerID, p.State.OwnerID); n.Kind == workflows.NotifyCustomerMessage && !res.Webhooks && owner != "" {
+		if owner := cmp.Or(n.OwnerID, p.State.OwnerID); n.Kind == workflows.NotifyCustomerMessage && !n.ByHand && !res.Webhooks && owner != "" {
 			// No integration delivers messages to customers here: the owner is asked to tell the
 			// customer (the message itself, sealed, is on the timeline, not in the inbox), naming
 			// which entry of the timeline it is: an acceptance and a completion a minute apart each

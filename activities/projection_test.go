@@ -112,3 +112,65 @@ func TestFollowUpOfAHanderGoneSkipsTheSupervisorWhoOwnsIt(t *testing.T) {
 		require.Len(t, told, n, who)
 	}
 }
+
+// A message the integration could not send is given to tell by hand in the words and to the
+// people the workflow chose, also by a worker without a webhook (which gives the others to the
+// owner in its own words); and a write made again after a workflow task thrown away gave it to
+// someone else takes that one's task back, though it lies at the message's entry.
+func TestUndeliveredMessageGivenByHand(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "erin", Name: "Erin Evans", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	in := workflows.StartInput{
+		ActionID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "alice",
+		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent},
+		Revision: workflows.CurrentRevision,
+	}
+	s, created := workflows.NewState(in, now)
+	events := []workflows.Event{created}
+	events = append(events, workflows.ApplyHandover(&s, workflows.HandoverInput{
+		Actor: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}, To: workflows.Recipient{ID: "bob", Role: workflows.RoleAgent, Authority: 1, TeamID: team, OnShift: true},
+		Reason: "my shift ends", Method: "face_to_face", Situation: "busy", Notes: workflows.HandoverNotes{Summary: "2pm checkout"},
+	}, now)...)
+	events = append(events, workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: workflows.Actor{ID: "bob", Role: workflows.RoleAgent}, Summary: "2pm checkout"}, now)...)
+	s.TakeOutbox() // sent to the integration, which refused the message
+	acts := &activities.Activities{Store: store}
+	_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events})
+	require.NoError(t, err)
+	seq := s.Messages[0].Seq
+
+	tasksOf := func(who string) []string {
+		t.Helper()
+		told, err := store.ListNotifications(ctx, who, 10)
+		require.NoError(t, err)
+		var out []string
+		for _, n := range told {
+			if n.Kind == models.KindTellCustomer {
+				out = append(out, n.Message)
+			}
+		}
+		return out
+	}
+	// A workflow task, thrown away, gave it to erin (who owned it in that task's view).
+	thrown := s.Clone()
+	thrown.OwnerID = "erin"
+	later := now.Add(24 * time.Hour)
+	_, err = acts.ProjectAction(ctx, workflows.Projection{State: thrown, Events: thrown.MessageUndelivered(later, seq), Notifications: thrown.TakeOutbox()})
+	require.NoError(t, err)
+	want := `The integration could not send the customer of "Late checkout" the message of entry 4 of its timeline: tell them yourself, and record how.`
+	require.Equal(t, []string{want}, tasksOf("erin"), "the workflow's words, not those for a desk without an integration")
+
+	// The workflow's own write of that change gives it to bob, and takes erin's back.
+	undelivered := s.MessageUndelivered(later, seq)
+	s.UpdatedAt = s.UpdatedAt.Add(time.Second)
+	_, err = acts.ProjectAction(ctx, workflows.Projection{State: s, Events: undelivered, Notifications: s.TakeOutbox(), WholeInbox: true})
+	require.NoError(t, err)
+	require.Equal(t, []string{want}, tasksOf("bob"))
+	require.Empty(t, tasksOf("erin"))
+	require.EqualValues(t, 4, seq)
+}

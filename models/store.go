@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -485,6 +486,24 @@ func replaceInbox(tx *gorm.DB, actionID string, events []ActionEvent, inbox []No
 	var there []Notification
 	if err := tx.Select("recipient_id, action_id, seq, kind").Where("action_id = ? AND seq IN ?", actionID, seqs).Find(&there).Error; err != nil {
 		return fmt.Errorf("reading inbox records of action %s: %w", actionID, err)
+	}
+	// A message the integration could not send is given to tell by hand at the message's own
+	// entry, not the message_undelivered's: those tasks are the write's too.
+	var byHand []int64
+	for _, e := range events {
+		var d struct {
+			MessageSeq int64 `json:"message_seq"`
+		}
+		if e.Type == eventMessageUndelivered && json.Unmarshal([]byte(e.Data), &d) == nil && d.MessageSeq > 0 {
+			byHand = append(byHand, d.MessageSeq)
+		}
+	}
+	if len(byHand) > 0 {
+		var tasks []Notification
+		if err := tx.Select("recipient_id, action_id, seq, kind").Where("action_id = ? AND seq IN ? AND kind = ?", actionID, byHand, KindTellCustomer).Find(&tasks).Error; err != nil {
+			return fmt.Errorf("reading the tasks to tell of action %s: %w", actionID, err)
+		}
+		there = append(there, tasks...)
 	}
 	for _, n := range there {
 		if keep[key{n.RecipientID, n.Kind, n.Seq}] {

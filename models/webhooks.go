@@ -64,10 +64,7 @@ func (s *Store) WebhookDelivered(ctx context.Context, id string, at time.Time) e
 	if res.RowsAffected == 0 {
 		return nil
 	}
-	if err := s.db.WithContext(ctx).Where("delivered_at < ?", utc(at.Add(-KeepDeliveredWebhooks))).Delete(&WebhookDelivery{}).Error; err != nil {
-		return fmt.Errorf("removing webhooks delivered before %s: %w", at.Add(-KeepDeliveredWebhooks).Format(time.RFC3339), err)
-	}
-	return nil
+	return s.forgetDeliveredBefore(ctx, at)
 }
 
 // WebhookSettled marks a failed delivery as needing no more attempts, at, saying why in its
@@ -77,6 +74,15 @@ func (s *Store) WebhookSettled(ctx context.Context, id string, at time.Time, why
 	if err := s.db.WithContext(ctx).Model(&WebhookDelivery{}).Where("id = ? AND delivered_at IS NULL", id).
 		Updates(map[string]any{"delivered_at": utc(at), "last_error": why}).Error; err != nil {
 		return fmt.Errorf("settling webhook %s: %w", id, err)
+	}
+	return s.forgetDeliveredBefore(ctx, at)
+}
+
+// forgetDeliveredBefore removes the deliveries that got through (or were settled) more than
+// KeepDeliveredWebhooks before at.
+func (s *Store) forgetDeliveredBefore(ctx context.Context, at time.Time) error {
+	if err := s.db.WithContext(ctx).Where("delivered_at < ?", utc(at.Add(-KeepDeliveredWebhooks))).Delete(&WebhookDelivery{}).Error; err != nil {
+		return fmt.Errorf("removing webhooks delivered before %s: %w", at.Add(-KeepDeliveredWebhooks).Format(time.RFC3339), err)
 	}
 	return nil
 }

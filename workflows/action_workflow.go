@@ -56,6 +56,8 @@ type actionWorkflow struct {
 	// run takes what is not yet projected. projecting is true while a projection is being written.
 	carryProjection bool
 	projecting      bool
+	// closing is true once an ended action's time to take records has passed (revision 6 on).
+	closing bool
 }
 
 // ActionWorkflow runs one customer service action from creation to completion: it applies the
@@ -133,6 +135,9 @@ func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Du
 		return err
 	}
 	if !full {
+		// Past the time an ended action takes records: a message to the customer that fails now
+		// is given to nobody to tell, who could not record it.
+		w.closing = true
 		if err := workflow.Await(ctx, func() bool { return w.drained(ctx, false, false) || w.outageFilledHistory(ctx, in) }); err != nil {
 			return err
 		}
@@ -357,7 +362,7 @@ func (w *actionWorkflow) notifyActivities(outbox []Notification) {
 				// Counted for alerting (not on replay): the integration missed this change.
 				workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": n.Kind}).
 					Counter(MetricWebhooksUndelivered).Inc(1)
-				if n.Kind == NotifyCustomerMessage && n.Webhook && w.state.revision >= 22 {
+				if n.Kind == NotifyCustomerMessage && n.Webhook && w.state.revision >= 22 && !w.closing {
 					// The customer was not told: someone at the desk tells them (revision 22).
 					if events := w.state.MessageUndelivered(workflow.Now(ctx), n.Seq); len(events) > 0 {
 						w.applied(events)

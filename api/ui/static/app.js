@@ -137,7 +137,7 @@
       return f !== form && Array.prototype.some.call(f.elements, changed);
     });
     if (!other) { return; }
-    var button = other.querySelector("button[type=submit], button:not([type])");
+    var button = other.querySelector("button[type=submit]:not([disabled]), button:not([type]):not([disabled])");
     var name = button ? "the \u201c" + button.textContent.trim() + "\u201d form" : "another form";
     if (!window.confirm("What you typed in " + name + " is lost when this form is sent. Send this one anyway?")) {
       e.preventDefault();
