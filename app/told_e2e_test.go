@@ -49,6 +49,18 @@ type customerTask struct {
 	} `json:"last_try"`
 }
 
+// acceptedByBob is an action alice created and handed over to bob, who accepted it, with a message
+// to the customer: its path in the API too.
+func acceptedByBob(t *testing.T, alice, bob caller) (action, string) {
+	t.Helper()
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+	return a, path
+}
+
 // tasksOf are the messages c is to tell customers about action id.
 func tasksOf(t *testing.T, c caller, id string) []customerTask {
 	t.Helper()
@@ -72,11 +84,7 @@ func tasksOf(t *testing.T, c caller, id string) []customerTask {
 // is refused from an administrator, for an entry that is no message, and a second time.
 func webCustomersToTell(t *testing.T, st *app.Stack) {
 	alice, bob, root := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "root")
-	var a action
-	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
-	path := "/api/v1/actions/" + a.ID
-	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
-	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+	a, path := acceptedByBob(t, alice, bob)
 
 	tasks := tasksOf(t, bob, a.ID)
 	require.Len(t, tasks, 1)
@@ -263,11 +271,7 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 // reason it is refused, and the inbox draws that task's form again with what was typed.
 func webCustomersNotReachedNotNeeded(t *testing.T, st *app.Stack) {
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
-	var a action
-	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
-	path := "/api/v1/actions/" + a.ID
-	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
-	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+	a, path := acceptedByBob(t, alice, bob)
 	tasks := tasksOf(t, bob, a.ID)
 	require.Len(t, tasks, 1)
 	require.Zero(t, tasks[0].Tries)
@@ -377,11 +381,7 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 // described by the message (and its last try).
 func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
-	var a action
-	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
-	path := "/api/v1/actions/" + a.ID
-	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/handover", handoverBody, nil))
-	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+	a, path := acceptedByBob(t, alice, bob)
 	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/complete", map[string]any{"outcome": "2pm agreed", "customer_message": "Your checkout is at 2pm."}, nil))
 	tasks := tasksOf(t, bob, a.ID)
 	require.Len(t, tasks, 2)
