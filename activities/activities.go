@@ -83,6 +83,11 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	}
 	var inbox []models.Notification
 	for _, n := range p.Notifications {
+		if n.Kind == workflows.NotifyMessageRecorded && res.Webhooks && !givenByHand(p.State, n.Seq) {
+			// The integration sent the message: nobody was asked to tell it, nor is to hear that
+			// someone did. (The change still goes to the webhook.)
+			continue
+		}
 		// The owner once the change that sent it was made (the state written may be of a later
 		// one, after an outage), who is asked to tell it.
 		if owner := cmp.Or(n.OwnerID, p.State.OwnerID); n.Kind == workflows.NotifyCustomerMessage && !n.ByHand && !res.Webhooks && owner != "" {
@@ -121,6 +126,17 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		a.ProjectionLag.Observe(max(a.now().Sub(p.Events[0].At), 0).Seconds())
 	}
 	return res, err
+}
+
+// givenByHand says whether the message to the customer that the entry ended recorded done was
+// given to someone to tell by hand though a webhook is configured (the integration could not send it).
+func givenByHand(s workflows.State, ended int64) bool {
+	for _, m := range s.Messages {
+		if m.EndedSeq == ended {
+			return m.Undelivered
+		}
+	}
+	return false
 }
 
 // tellTasks are the tasks to tell the customer each message the state knows of (inbox records

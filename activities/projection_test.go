@@ -174,3 +174,52 @@ func TestUndeliveredMessageGivenByHand(t *testing.T) {
 	require.Empty(t, tasksOf("erin"))
 	require.EqualValues(t, 4, seq)
 }
+
+// Where the integration sends messages to customers, nobody was asked to tell one it sent, so
+// nobody hears that a colleague recorded telling it; one it could not send was given to someone,
+// who does.
+func TestMessageRecordedToldOnlyToWhoeverWasAsked(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	recorded := func(id string, undelivered bool) int {
+		t.Helper()
+		in := workflows.StartInput{
+			ActionID: id, Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "alice",
+			TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent},
+			Revision: workflows.CurrentRevision,
+		}
+		s, created := workflows.NewState(in, now)
+		events := []workflows.Event{created}
+		events = append(events, workflows.ApplyComplete(&s, workflows.CompleteInput{Actor: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}, Outcome: "done", CustomerMessage: "All set."}, now)...)
+		seq := s.Messages[0].Seq
+		if undelivered {
+			events = append(events, s.MessageUndelivered(now, seq)...)
+		}
+		s.TakeOutbox()
+		bob := workflows.Actor{ID: "bob", Role: workflows.RoleAgent, Name: "Bob Brown"}
+		told := workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "phone"}
+		require.NoError(t, workflows.CheckTold(&s, told))
+		events = append(events, workflows.ApplyTold(&s, told, now)...)
+		notes := s.TakeOutbox()
+		require.Len(t, notes, 1, "the workflow tells alice, who owned it")
+		acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: "http://127.0.0.1:9/hook", Secret: "s"}}
+		_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events, Notifications: notes})
+		require.NoError(t, err)
+		records, err := store.ListNotifications(ctx, "alice", 20)
+		require.NoError(t, err)
+		n := 0
+		for _, r := range records {
+			if r.ActionID == id && r.Kind == workflows.NotifyMessageRecorded {
+				n++
+			}
+		}
+		return n
+	}
+	require.Zero(t, recorded("sent", false), "the integration sent it")
+	require.Equal(t, 1, recorded("by-hand", true), "given to alice to tell by hand")
+}

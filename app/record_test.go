@@ -127,6 +127,19 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "phone"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
+	// Revision 22: a colleague records telling the customer, and the person asked hears of it.
+	record("message_told_by_colleague", func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+		var seq int
+		for i, e := range timelineOf(t, bob, id) {
+			if e.Type == "customer_told" {
+				seq = i + 1
+			}
+		}
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "face_to_face"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+	})
 	dueSoon := func(in string) map[string]any { return merge(newAction("alice"), "due_in", in) }
 	recordFrom("due_escalated_reassigned", dueSoon("1s"), func(id string) {
 		waitStatus(t, alice, id, "checking", 0)

@@ -411,4 +411,11 @@ func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	require.Equal(t, "Replaced by the later message of entry "+later, last.Data["note"])
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="replaced-`)
+
+	// Alice, at the desk when the guest came by, tells them the later one: Bob hears it is no
+	// longer his to tell.
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/told", map[string]any{"message_seq": tasks[0].MessageSeq, "method": "face_to_face"}, nil))
+	require.Empty(t, tasksOf(t, bob, a.ID))
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `Alice Adams told the customer of &#34;Late checkout for room 214&#34; the message of entry `+later+` (face to face): it is no longer yours to tell.`)
 }

@@ -1639,12 +1639,23 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 	case MessageNotNeeded:
 		ev = s.record(now, in.Actor.ID, EventMessageNotNeeded, data)
 		m.EndedSeq, m.EndedBy, m.NotNeeded = ev.Seq, in.Actor.ID, true
+		s.tellAsked(ev, *m, fmt.Sprintf("%s recorded that the customer of %q need not be told the message of entry %d: it is no longer yours to tell.", s.who(in.Actor.ID), s.Title, m.Seq))
 	default:
 		data["method"] = in.Method
 		ev = s.record(now, in.Actor.ID, EventMessageDelivered, data)
 		m.EndedSeq, m.EndedBy, m.DeliveredHow = ev.Seq, in.Actor.ID, in.Method
+		s.tellAsked(ev, *m, fmt.Sprintf("%s told the customer of %q the message of entry %d (%s): it is no longer yours to tell.", s.who(in.Actor.ID), s.Title, m.Seq, strings.ReplaceAll(in.Method, "_", " ")))
 	}
 	return []Event{ev}
+}
+
+// tellAsked (revision 22) tells whoever was asked to tell the customer a message that someone else
+// recorded it: the task left their inbox without a word, and they might still call the customer.
+func (s *State) tellAsked(ev Event, m CustomerMessage, message string) {
+	if s.revision < 22 || m.AskedID == "" || m.AskedID == ev.ActorID {
+		return
+	}
+	s.notify(ev, NotifyMessageRecorded, []string{m.AskedID}, "", message)
 }
 
 // MessageUndelivered (revision 22) records that the integration could not send the customer the

@@ -114,3 +114,36 @@ func TestRevision22RefusedMessageListedInTheInbox(t *testing.T) {
 	require.Equal(t, 1, kinds["action."+workflows.NotifyCustomerMessage], "sent once, refused, and not sent again")
 	require.Equal(t, 1, kinds["action."+workflows.EventMessageUndelivered], "the change itself goes to the integration")
 }
+
+// From revision 22 whoever was asked to tell the customer a message hears when someone else
+// records it told or not needed: the task leaves their inbox, and they might still call. Not of
+// their own record, nor of a try; revision 21 says nothing.
+func TestRevision22AskedHearOfAColleaguesRecord(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	accepted := func(revision int) workflows.State {
+		in := startInput("r22-asked")
+		in.Revision, in.DueAt = revision, now.Add(2*time.Hour)
+		s, _ := workflows.NewState(in, now)
+		workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
+		workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
+		s.TakeOutbox()
+		return s
+	}
+	erin := workflows.Actor{ID: "erin", Role: workflows.RoleAgent, Name: "Erin Evans"}
+	recorded := func(s workflows.State, in workflows.ToldInput) []workflows.Notification {
+		require.NoError(t, workflows.CheckTold(&s, in))
+		workflows.ApplyTold(&s, in, now)
+		return takeOutbox(&s, workflows.NotifyMessageRecorded)
+	}
+	told := recorded(accepted(22), workflows.ToldInput{Actor: erin, MessageSeq: 4, Method: "face_to_face"})
+	require.Len(t, told, 1)
+	require.Equal(t, []string{"bob"}, told[0].To)
+	require.Equal(t, `Erin Evans told the customer of "Late checkout" the message of entry 4 (face to face): it is no longer yours to tell.`, told[0].Message)
+	notNeeded := recorded(accepted(22), workflows.ToldInput{Actor: erin, MessageSeq: 4, Outcome: workflows.MessageNotNeeded, Note: "she knew"})
+	require.Len(t, notNeeded, 1)
+	require.Equal(t, `Erin Evans recorded that the customer of "Late checkout" need not be told the message of entry 4: it is no longer yours to tell.`, notNeeded[0].Message)
+	require.Empty(t, recorded(accepted(22), workflows.ToldInput{Actor: erin, MessageSeq: 4, Outcome: workflows.MessageNotReached, Method: "phone"}), "a try leaves it theirs")
+	require.Empty(t, recorded(accepted(22), workflows.ToldInput{Actor: bob, MessageSeq: 4, Method: "phone"}), "their own record")
+	require.Empty(t, recorded(accepted(21), workflows.ToldInput{Actor: erin, MessageSeq: 4, Method: "phone"}), "revision 21 keeps its ways")
+}

@@ -468,6 +468,9 @@ const (
 	NotifyUnassigned        = "unassigned"
 	NotifyCustomerMessage   = "customer_message"
 	NotifyFeedback          = "feedback"
+	// NotifyMessageRecorded (revision 22): someone else recorded a message to the customer the
+	// person was asked to tell as told, or not needed: it is no longer theirs to tell.
+	NotifyMessageRecorded = "message_recorded"
 	// NotifyEscalationHandled: someone acted on an escalated action (reassigned, extended,
 	// claimed, completed or cancelled it); told to the level it had reached (revision 17).
 	NotifyEscalationHandled = "escalation_handled"
@@ -676,7 +679,9 @@ func (s *State) WithHander(id string) {
 // to Bob Brown, ...".
 // Revision 22 gives a message to the customer that the integration could not send (it refused
 // it, or a day of retries failed) to the owner to tell by hand, with a message_undelivered entry:
-// before, the customer was never told, and only the log and a counter said so.
+// before, the customer was never told, and only the log and a counter said so. It also tells
+// whoever was asked to tell a message when someone else records it told or not needed
+// (message_recorded): the task left their inbox without a word.
 const CurrentRevision = 22
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
