@@ -83,17 +83,23 @@ func TestRecordHistories(t *testing.T) {
 			map[string]any{"to_id": "bob", "reason": "alice went home ill", "customer_message": "Bob will call you before 3pm."}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "called back"}, nil))
 	})
-	// The owner records telling the customer an accepted handover's message (no revision: a
-	// command of its own).
-	record("message_delivered", func(id string) {
+	// acceptedWithMessage hands the action to bob, who accepts it: the entry of its message to the
+	// customer.
+	acceptedWithMessage := func(id string) int {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
-		var seq int
+		seq := 0
 		for i, e := range timelineOf(t, bob, id) {
 			if e.Type == "customer_told" {
 				seq = i + 1
 			}
 		}
+		return seq
+	}
+	// The owner records telling the customer an accepted handover's message (no revision: a
+	// command of its own).
+	record("message_delivered", func(id string) {
+		seq := acceptedWithMessage(id)
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "phone"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
@@ -129,14 +135,7 @@ func TestRecordHistories(t *testing.T) {
 	})
 	// Revision 22: a colleague records telling the customer, and the person asked hears of it.
 	record("message_told_by_colleague", func(id string) {
-		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
-		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
-		var seq int
-		for i, e := range timelineOf(t, bob, id) {
-			if e.Type == "customer_told" {
-				seq = i + 1
-			}
-		}
+		seq := acceptedWithMessage(id)
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "face_to_face"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})

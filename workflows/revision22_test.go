@@ -17,6 +17,18 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
+// acceptedByBob is an action of the revision handed over to bob, who accepted it at now: its
+// message to the customer is entry 4, its notifications taken.
+func acceptedByBob(revision int, now time.Time) workflows.State {
+	in := startInput("r22")
+	in.Revision, in.DueAt = revision, now.Add(2*time.Hour)
+	s, _ := workflows.NewState(in, now)
+	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
+	s.TakeOutbox()
+	return s
+}
+
 // From revision 22 a message to the customer that the integration could not send is given to the
 // owner to tell by hand, once, with a message_undelivered entry; to the team's supervisors when
 // nobody owns the action. Revision 21 leaves it (the customer was never told), and so does a
@@ -24,15 +36,7 @@ import (
 func TestRevision22UndeliveredMessageGivenToTellByHand(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
-	accepted := func(revision int) workflows.State {
-		in := startInput("r22")
-		in.Revision, in.DueAt = revision, now.Add(2*time.Hour)
-		s, _ := workflows.NewState(in, now)
-		workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
-		workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
-		s.TakeOutbox()
-		return s
-	}
+	accepted := func(revision int) workflows.State { return acceptedByBob(revision, now) }
 	s := accepted(22)
 	require.Len(t, s.Messages, 1)
 	seq := s.Messages[0].Seq
@@ -121,15 +125,7 @@ func TestRevision22RefusedMessageListedInTheInbox(t *testing.T) {
 func TestRevision22AskedHearOfAColleaguesRecord(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
-	accepted := func(revision int) workflows.State {
-		in := startInput("r22-asked")
-		in.Revision, in.DueAt = revision, now.Add(2*time.Hour)
-		s, _ := workflows.NewState(in, now)
-		workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
-		workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
-		s.TakeOutbox()
-		return s
-	}
+	accepted := func(revision int) workflows.State { return acceptedByBob(revision, now) }
 	erin := workflows.Actor{ID: "erin", Role: workflows.RoleAgent, Name: "Erin Evans"}
 	recorded := func(s workflows.State, in workflows.ToldInput) []workflows.Notification {
 		require.NoError(t, workflows.CheckTold(&s, in))
