@@ -763,7 +763,9 @@ func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
 		team := modelstest.Name("desk")
 		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: team}))
 		ids := []string{modelstest.Name("ann"), modelstest.Name("ben"), modelstest.Name("cat")}
-		start := time.Now()
+		// The store keeps microseconds: the first may be added within start's own microsecond,
+		// which would read as no later than start.
+		start := time.Now().Add(-time.Microsecond)
 		for _, id := range ids {
 			require.NoError(t, store.CreateStaff(ctx, "root", models.Staff{ID: id, Name: id, Role: "agent", TeamID: &team, Authority: 1, Active: true}))
 		}
