@@ -826,8 +826,7 @@ func (r *toldRequest) checkFields() []FieldError {
 // checkAction refuses any record of an erased customer's message: it would give them a key again
 // to hash and seal the note with.
 func (r *toldRequest) checkAction(a models.Action) error {
-	// (By [erased] too: an API process of the release before erases without erased_at.)
-	if a.ErasedAt != nil || a.CustomerName == models.Erased || a.CustomerContact == models.Erased {
+	if a.CustomerErased() {
 		return errorf(kindConflict, "the customer's personal data was erased: there is nobody to tell, and nothing to record")
 	}
 	return nil

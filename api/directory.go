@@ -549,11 +549,24 @@ type tryJSON struct {
 	Note   string    `json:"note,omitempty"`
 }
 
+// tellSince is the end of the actions whose messages to customers are still to tell: an action
+// ended longer ago than its workflow stays open takes no record of them any more.
+func (s *server) tellSince() time.Time { return s.Now().Add(-workflows.DefaultKeepOpenFor) }
+
+// inboxOf is whose inbox me's is: their own, their team's (every team's for a manager).
+func inboxOf(me models.Staff) models.InboxOf {
+	return models.InboxOf{
+		// A manager makes a team's checks only when it has no supervisor on shift (StandsIn), as
+		// the alerts for them come to the managers only then, their own team's as any other.
+		StaffID: me.ID, TeamID: teamOf(me), Supervisor: workflows.Role(me.Role) == workflows.RoleSupervisor, AllTeams: seesAllTeams(me),
+		EscalatedFrom: workflows.Role(me.Role).FirstEscalationLevel(), StandsIn: workflows.Role(me.Role) == workflows.RoleManager,
+	}
+}
+
 // customersToTell renders the caller's tasks to tell a customer a message, the customer's data and
 // the message opened.
 func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]customerTaskJSON, error) {
-	// An action ended longer ago than its workflow stays open takes no record of it any more.
-	tasks, err := s.Store.CustomersToTell(ctx, of, s.Now().Add(-workflows.DefaultKeepOpenFor))
+	tasks, err := s.Store.CustomersToTell(ctx, of, s.tellSince())
 	if err != nil {
 		return nil, err
 	}
@@ -585,10 +598,8 @@ func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]cust
 			values = append(values, &out[i].LastTry.Note)
 		}
 	}
-	if s.Sealer != nil && len(values) > 0 {
-		if err := s.Sealer.Opener(ctx).OpenAll(values...); err != nil {
-			return nil, fmt.Errorf("opening customer data: %w", err)
-		}
+	if err := s.openAll(ctx, values...); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -597,13 +608,7 @@ func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]cust
 // for them, their follow-ups that are due, the checks they must make, and the escalations that
 // reach them.
 func (s *server) myInbox(c *gin.Context) (int, any, error) {
-	me := principal(c)
-	of := models.InboxOf{
-		// A manager makes a team's checks only when it has no supervisor on shift (StandsIn), as
-		// the alerts for them come to the managers only then, their own team's as any other.
-		StaffID: me.ID, TeamID: teamOf(me), Supervisor: workflows.Role(me.Role) == workflows.RoleSupervisor, AllTeams: seesAllTeams(me),
-		EscalatedFrom: workflows.Role(me.Role).FirstEscalationLevel(), StandsIn: workflows.Role(me.Role) == workflows.RoleManager,
-	}
+	of := inboxOf(principal(c))
 	in, err := s.Store.Inbox(c.Request.Context(), of, s.Now())
 	if err != nil {
 		return 0, nil, err
@@ -662,8 +667,8 @@ func (s *server) wentOffShift(ctx context.Context, by, st models.Staff) offShift
 	if owned, _, err := s.Store.OpenWork(ctx, st.ID, -1); err == nil {
 		out.ActionsStillOwned = &owned
 	}
-	// As their inbox lists them: of their team's actions (every team's for a manager).
-	if tasks, err := s.Store.CustomersToTell(ctx, models.InboxOf{StaffID: st.ID, TeamID: teamOf(st), AllTeams: seesAllTeams(st)}, s.Now().Add(-workflows.DefaultKeepOpenFor)); err == nil {
+	// As their inbox lists them.
+	if tasks, err := s.Store.CustomersToTell(ctx, inboxOf(st), s.tellSince()); err == nil {
 		n := len(tasks)
 		out.CustomersStillToTell = &n
 	}

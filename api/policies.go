@@ -331,7 +331,7 @@ func (s *server) myNotifications(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	me := principal(c)
-	rows, next, err := s.Store.MyNotifications(c.Request.Context(), models.InboxOf{StaffID: me.ID, TeamID: teamOf(me), AllTeams: seesAllTeams(me)}, page)
+	rows, next, err := s.Store.MyNotifications(c.Request.Context(), inboxOf(me), page)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -69,6 +69,14 @@ func (s *server) reveal(ctx context.Context, states ...*workflows.State) error {
 			values = append(values, &h.Notes.CustomerContext, &h.CustomerMessage)
 		}
 	}
+	return s.openAll(ctx, values...)
+}
+
+// openAll opens the sealed personal data values point at, in place, reading their keys at once.
+func (s *server) openAll(ctx context.Context, values ...*string) error {
+	if s.Sealer == nil || len(values) == 0 {
+		return nil
+	}
 	if err := s.Sealer.Opener(ctx).OpenAll(values...); err != nil {
 		return fmt.Errorf("opening customer data: %w", err)
 	}

@@ -1207,11 +1207,11 @@ func (s *server) uiCommand(c *gin.Context) {
 	}
 	var a actionJSON
 	_ = res.decode(&a) // a note or feedback answers otherwise; doneMessage needs no action then
-	done := doneMessage(command, a, s.Now(), principal(c).ID, s.who(c))
 	if command == workflows.UpdateTold {
-		done = toldDone(f.Get("outcome"), a.Title)
+		s.setDone(c, toldDone(f.Get("outcome"), a.Title)) // by the outcome, which the action does not hold
+	} else {
+		s.setDone(c, doneMessage(command, a, s.Now(), principal(c).ID, s.who(c)))
 	}
-	s.setDone(c, done)
 	if back == "board" {
 		// To the board at the action's card: its confirmation, which has the focus, links back
 		// to the card, so that the keyboard goes on from where it was.
@@ -1382,8 +1382,6 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		return fmt.Sprintf("%q is running again, %s.", a.Title, due())
 	case workflows.UpdateNote:
 		return "Note added to the timeline."
-	case workflows.UpdateTold:
-		return toldDone(workflows.MessageTold, a.Title)
 	case uiFeedback:
 		return "Thank you: your feedback is recorded."
 	}
@@ -1588,7 +1586,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// The messages to the team's customers nobody has recorded telling yet, whoever was asked:
 	// the oldest boardCards (one more read says there are more). Unreadable, none: the inbox of
 	// each person asked still lists theirs.
-	toTell, _ := s.Store.TeamCustomersToTell(c.Request.Context(), team, s.Now().Add(-workflows.DefaultKeepOpenFor), boardCards+1)
+	toTell, _ := s.Store.TeamCustomersToTell(c.Request.Context(), team, s.tellSince(), boardCards+1)
 	data := gin.H{
 		"ToTell": toTell[:min(len(toTell), boardCards)], "ToTellMore": len(toTell) > boardCards,
 		"PageColumn": pageColumn, "PageFrom": pageFrom,

@@ -113,7 +113,7 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 		Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(where, args...).
 		// An erased customer is told nothing more, whatever is sent them after the erasure.
 		// (By [erased] too: an API process of the release before erases without erased_at.)
-		Where("a.erased_at IS NULL AND a.customer_name <> ? AND a.customer_contact <> ?", Erased, Erased).
+		Where("NOT "+erasedCustomer("a.")).
 		Where("a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)", openStatuses, utc(since))
 	if team != "" {
 		q = q.Where("a.team_id = ?", team)
@@ -139,7 +139,7 @@ func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notificat
 	var tasks []Notification
 	if err := s.read.WithContext(ctx).Select("recipient_id, action_id, seq, kind, created_at").
 		Where("action_id = ? AND kind = ? AND read_at IS NULL", actionID, KindTellCustomer).
-		Where("NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = notifications.action_id AND (a.erased_at IS NOT NULL OR a.customer_name = ? OR a.customer_contact = ?))", Erased, Erased).
+		Where("NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = notifications.action_id AND " + erasedCustomer("a.") + ")").
 		Order("seq, recipient_id").Find(&tasks).Error; err != nil {
 		return nil, fmt.Errorf("the customers to tell of action %s: %w", actionID, err)
 	}
@@ -150,25 +150,42 @@ func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notificat
 // seq was given to someone to tell by hand because the integration could not send it: a
 // message_undelivered entry names it.
 func (s *Store) MessageGivenByHand(ctx context.Context, actionID string, seq int64) (bool, error) {
-	var data []string
-	if err := s.read.WithContext(ctx).Model(&ActionEvent{}).Where("action_id = ? AND type = ?", actionID, eventMessageUndelivered).
-		Pluck("data", &data).Error; err != nil {
+	var entries []ActionEvent
+	if err := s.read.WithContext(ctx).Select("type, data").Where("action_id = ? AND type = ?", actionID, eventMessageUndelivered).
+		Find(&entries).Error; err != nil {
 		return false, fmt.Errorf("the messages of action %s given to tell by hand: %w", actionID, err)
 	}
-	for _, d := range data {
-		var e struct {
-			MessageSeq int64 `json:"message_seq"`
-		}
-		if json.Unmarshal([]byte(d), &e) == nil && e.MessageSeq == seq {
-			return true, nil
-		}
-	}
-	return false, nil
+	return slices.ContainsFunc(entries, func(e ActionEvent) bool { return givenByHand(e) == seq }), nil
 }
 
 // eventMessageUndelivered is the timeline entry (the workflows' EventMessageUndelivered) that
 // records a message to the customer given to someone to tell by hand.
 const eventMessageUndelivered = "message_undelivered"
+
+// givenByHand is the message (its entry) that a message_undelivered entry gave someone to tell by
+// hand, or 0 for any other entry.
+func givenByHand(e ActionEvent) int64 {
+	var d struct {
+		MessageSeq int64 `json:"message_seq"`
+	}
+	if e.Type != eventMessageUndelivered || json.Unmarshal([]byte(e.Data), &d) != nil {
+		return 0
+	}
+	return d.MessageSeq
+}
+
+// CustomerErased says whether the personal data of the action's customer was erased, as
+// erasedCustomer does in SQL.
+func (a Action) CustomerErased() bool {
+	return a.ErasedAt != nil || a.CustomerName == Erased || a.CustomerContact == Erased
+}
+
+// erasedCustomer is the SQL condition of an action (of alias, "a." or "") whose customer's
+// personal data was erased: by erased_at, or by the [erased] an API process of the release before
+// leaves without it.
+func erasedCustomer(alias string) string {
+	return "(" + alias + "erased_at IS NOT NULL OR " + alias + "customer_name = '" + Erased + "' OR " + alias + "customer_contact = '" + Erased + "')"
+}
 
 // ToldOf lists whom an action's change (seq) was told, and as what: its inbox records' recipients
 // and kinds.

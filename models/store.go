@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -397,7 +396,7 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			// An erased customer is told nothing more: nobody is given a message sent them after the
 			// erasure to tell (its record would say so in "what I was told" with nothing to do).
 			var erased int64
-			if err := tx.Model(&Action{}).Where("id = ? AND (erased_at IS NOT NULL OR customer_name = ? OR customer_contact = ?)", a.ID, Erased, Erased).
+			if err := tx.Model(&Action{}).Where("id = ? AND "+erasedCustomer(""), a.ID).
 				Count(&erased).Error; err != nil {
 				return fmt.Errorf("reading whether the customer of action %s is erased: %w", a.ID, err)
 			}
@@ -491,11 +490,8 @@ func replaceInbox(tx *gorm.DB, actionID string, events []ActionEvent, inbox []No
 	// entry, not the message_undelivered's: those tasks are the write's too.
 	var byHand []int64
 	for _, e := range events {
-		var d struct {
-			MessageSeq int64 `json:"message_seq"`
-		}
-		if e.Type == eventMessageUndelivered && json.Unmarshal([]byte(e.Data), &d) == nil && d.MessageSeq > 0 {
-			byHand = append(byHand, d.MessageSeq)
+		if seq := givenByHand(e); seq > 0 {
+			byHand = append(byHand, seq)
 		}
 	}
 	if len(byHand) > 0 {
