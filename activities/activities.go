@@ -142,7 +142,8 @@ func givenByHand(s workflows.State, ended int64) bool {
 // tellTasks are the tasks to tell the customer each message the state knows of (inbox records
 // of kind customer_message, where no integration sends them), each done once a message_delivered
 // records it told, or a message_not_needed that it need not be: when that event is among those
-// written now, at its time; and the last message_not_reached that records trying in vain.
+// written now, at its time; and the last message_not_reached that records trying in vain. A
+// message_record_undone written now reopens the task it ended (a record made in error).
 func tellTasks(p workflows.Projection) []models.Task {
 	tasks := make([]models.Task, 0, len(p.State.Messages))
 	written := func(seq int64) (time.Time, bool) {
@@ -157,6 +158,10 @@ func tellTasks(p workflows.Projection) []models.Task {
 		t := models.Task{Seq: m.Seq, Kind: models.KindTellCustomer, TriedSeq: m.TriedSeq}
 		if m.TriedSeq != 0 {
 			_, t.Changed = written(m.TriedSeq)
+		}
+		if m.UndoneSeq != 0 {
+			_, undone := written(m.UndoneSeq)
+			t.Changed = t.Changed || undone
 		}
 		if m.EndedSeq != 0 {
 			t.DoneSeq = m.EndedSeq

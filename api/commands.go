@@ -798,7 +798,7 @@ type toldRequest struct {
 	Method     string `json:"method" binding:"omitempty,oneof=phone email text_message chat face_to_face letter"`
 	// Outcome and Note are left out of the request's hash when empty, so that a retry of a record
 	// sent before they existed is the same request.
-	Outcome string `json:"outcome,omitempty" binding:"omitempty,oneof=told not_reached not_needed"`
+	Outcome string `json:"outcome,omitempty" binding:"omitempty,oneof=told not_reached not_needed undo"`
 	Note    string `json:"note,omitempty" binding:"max=1000"`
 }
 
@@ -814,6 +814,13 @@ func (r *toldRequest) checkFields() []FieldError {
 		}
 		if strings.TrimSpace(r.Note) == "" {
 			fields = append(fields, FieldError{Field: "note", Message: "is required when the customer need not be told: say why (a later message says more, they know already)"})
+		}
+	case workflows.MessageUndo:
+		if r.Method != "" {
+			fields = append(fields, FieldError{Field: "method", Message: "leave it out for an undo: it says only what was wrong with the record"})
+		}
+		if strings.TrimSpace(r.Note) == "" {
+			fields = append(fields, FieldError{Field: "note", Message: "is required to undo a record: say what was wrong with it (the customer was not reached after all, say)"})
 		}
 	case "", workflows.MessageTold, workflows.MessageNotReached:
 		if r.Method == "" {
@@ -834,7 +841,8 @@ func (r *toldRequest) checkAction(a models.Action) error {
 
 // told records what the caller did about a message the action sent the customer (the task the
 // owner is given where no integration sends customers messages): told them, and how; tried and
-// could not reach them (the task stays); or found that they need not be told, and why.
+// could not reach them (the task stays); or found that they need not be told, and why. An undo
+// says the record that ended the task was a mistake, and why: the message is to tell again.
 func (s *server) told(c *gin.Context) {
 	command(s, workflows.UpdateTold, http.StatusOK, func(c *gin.Context, a models.Action, req toldRequest) (any, error) {
 		in := workflows.ToldInput{Actor: actorOf(principal(c)), MessageSeq: req.MessageSeq, Method: req.Method, Outcome: req.Outcome, Note: strings.TrimSpace(req.Note)}

@@ -952,6 +952,15 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	role := workflows.Role(principal(c).Role)
 	mayTell := role.CanOwn() || role == workflows.RoleService
+	// The records that ended a task and may be undone, made in error (CheckTold: by who made
+	// them, a supervisor or a manager), each with its message. Unreadable, no forms.
+	records, _ := s.Store.TellRecords(c.Request.Context(), a.ID)
+	undoable := map[int64]int64{}
+	for _, e := range events.Items {
+		if msg, ok := records[e.Seq]; ok && mayTell && (e.ActorID == principal(c).ID || role.SupervisorOrAbove()) {
+			undoable[e.Seq] = msg
+		}
+	}
 	var required []string
 	if slices.Contains(commands, workflows.UpdateHandover) {
 		// The fields of the policy version the action runs under, which its workflow asks for:
@@ -990,7 +999,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "Undoable": undoable, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
@@ -1145,7 +1154,7 @@ func commandBody(command string, f url.Values) map[string]any {
 	case workflows.UpdateComplete, workflows.UpdateCheck:
 		setIf(body, "notes", f.Get("notes"))
 	case workflows.UpdateTold:
-		if f.Get("outcome") == workflows.MessageNotNeeded {
+		if o := f.Get("outcome"); o == workflows.MessageNotNeeded || o == workflows.MessageUndo {
 			delete(body, "method") // chosen before the button, for another outcome
 		}
 		if n, err := strconv.ParseInt(f.Get("message_seq"), 10, 64); err == nil {
@@ -1395,6 +1404,8 @@ func toldDone(outcome, title string) string {
 		return fmt.Sprintf("Recorded: the customer of %q was not reached. The message is still to tell.", title)
 	case workflows.MessageNotNeeded:
 		return fmt.Sprintf("Recorded: the customer of %q need not be told the message.", title)
+	case workflows.MessageUndo:
+		return fmt.Sprintf("Undone: the message to the customer of %q is to tell again.", title)
 	}
 	return fmt.Sprintf("Recorded: the customer of %q was told the message.", title)
 }
@@ -2171,9 +2182,10 @@ var eventWords = map[string]string{
 	workflows.EventCustomerTold: "message to the customer",
 	workflows.EventDue:          "due time reached",
 	// Of a message to the customer.
-	workflows.EventMessageNotReached:  "customer not reached",
-	workflows.EventMessageNotNeeded:   "message not needed",
-	workflows.EventMessageUndelivered: "message not sent by the integration",
+	workflows.EventMessageNotReached:   "customer not reached",
+	workflows.EventMessageNotNeeded:    "message not needed",
+	workflows.EventMessageRecordUndone: "record undone",
+	workflows.EventMessageUndelivered:  "message not sent by the integration",
 }
 
 // eventLabel is a timeline entry's type as the page says it.
@@ -2252,6 +2264,7 @@ var eventFields = []struct {
 	{key: "message_seq", label: "message of entry", only: messageRecords},
 	{key: "method", label: "how", kind: fieldWord, only: []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached}},
 	{key: "try", label: "try", only: []string{workflows.EventMessageNotReached}},
+	{key: "undone_seq", label: "record of entry", only: []string{workflows.EventMessageRecordUndone}},
 	{key: "to_id", label: "to", kind: fieldStaff}, {key: "owner_id", label: "owner", kind: fieldStaff},
 	{key: "from_id", label: "from", kind: fieldStaff},
 	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},
@@ -2266,4 +2279,4 @@ var eventFields = []struct {
 
 // messageRecords are the timeline entries that record what was done about a message to the
 // customer.
-var messageRecords = []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached, workflows.EventMessageNotNeeded, workflows.EventMessageUndelivered}
+var messageRecords = []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached, workflows.EventMessageNotNeeded, workflows.EventMessageUndelivered, workflows.EventMessageRecordUndone}

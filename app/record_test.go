@@ -103,6 +103,15 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "phone"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
+	// A record of telling the customer made in error, undone by a supervisor, and the message told
+	// after all (no revision: the told command's own outcome).
+	record("message_record_undone", func(id string) {
+		seq := acceptedWithMessage(id)
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "phone"}, nil))
+		require.Equal(t, http.StatusOK, as(t, st, "carol").call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "outcome": "undo", "note": "rang the wrong room"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "email", "note": "sent at 10:05"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+	})
 	// A try that did not reach the customer, a message found not needed and one told, each with a
 	// note (no revision: the told command's own outcomes).
 	record("message_not_reached_not_needed", func(id string) {

@@ -419,3 +419,77 @@ func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `Alice Adams told the customer of &#34;Late checkout for room 214&#34; the message of entry `+later+` (face to face): it is no longer yours to tell.`)
 }
+
+// A record that ended a message's task made in error is undone, saying what was wrong: by who made
+// it (its timeline entry offers them the form), a supervisor or a manager, not another agent. The
+// task is back in the inbox, the note sealed, and whoever was asked to tell the message, and
+// whoever made the record, hear when someone else undid it. A refusal changes nothing.
+func webUndoMistakenRecord(t *testing.T, st *app.Stack) {
+	alice, bob, carol := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "carol")
+	a, path := acceptedByBob(t, alice, bob)
+	tasks := tasksOf(t, bob, a.ID)
+	require.Len(t, tasks, 1)
+	msg := tasks[0].MessageSeq
+	seq := strconv.FormatInt(msg, 10)
+
+	web := signedIn(t, st, "demo-bob")
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	csrf := csrfOf(t, page)
+	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "outcome": {"told"}, "method": {"phone"}, "back": {"tell"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Empty(t, tasksOf(t, bob, a.ID))
+	record := strconv.Itoa(len(timelineOf(t, bob, a.ID)))
+
+	// Bob's own record, and a supervisor's page, offer the undo; another agent's does not.
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	form := formOf(t, page, "undo-"+record)
+	require.Contains(t, form, `<input type="hidden" name="message_seq" value="`+seq+`"><input type="hidden" name="outcome" value="undo">`)
+	require.Contains(t, form, `<input type="text" id="undo-note-`+record+`" name="note" maxlength="1000" required>`)
+	_, supPage := signedIn(t, st, "demo-carol").do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, supPage, `id="undo-`+record+`"`)
+	_, alicePage := signedIn(t, st, "demo-alice").do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, alicePage, `id="undo-`)
+
+	var p problem
+	require.Equal(t, http.StatusForbidden, alice.call(http.MethodPost, path+"/told", map[string]any{"message_seq": msg, "outcome": "undo", "note": "wrong guest"}, &p))
+	require.Contains(t, p.Detail, "only Bob Brown, who made the record of entry "+record+", or a supervisor or manager may undo it")
+	require.Equal(t, http.StatusUnprocessableEntity, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": msg, "outcome": "undo", "method": "phone"}, &p))
+	require.ElementsMatch(t, []string{"method", "note"}, fieldsOf(p), "both at once")
+	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "outcome": {"undo"}, "note": {" "}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `<strong>Nothing changed:</strong> Note: is required to undo a record`)
+	require.Contains(t, page, `<details class="undo" id="undo-`+record+`" open>`)
+	require.Regexp(t, `<input type="text" id="undo-note-`+record+`" name="note" maxlength="1000" required value=" " aria-invalid="true"`, page)
+	require.Empty(t, tasksOf(t, bob, a.ID), "a refusal changes nothing")
+
+	// Undone: the task is back, the timeline says why, the note is sealed.
+	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "outcome": {"undo"}, "method": {"phone"}, "note": {"Rang the wrong room"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Len(t, tasksOf(t, bob, a.ID), 1, "to tell again")
+	timeline := timelineOf(t, bob, a.ID)
+	last := timeline[len(timeline)-1]
+	require.Equal(t, "message_record_undone", last.Type)
+	undone, _ := strconv.Atoi(record)
+	require.Equal(t, map[string]any{"message_seq": float64(msg), "undone_seq": float64(undone), "note": "Rang the wrong room"}, last.Data)
+	stored, err := st.Store.ListEvents(t.Context(), a.ID)
+	require.NoError(t, err)
+	require.NotContains(t, stored[len(stored)-1].Data, "wrong room", "the note is sealed in the read model")
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `Undone: the message to the customer of &#34;Late checkout for room 214&#34; is to tell again.`)
+	require.Regexp(t, `<strong>record undone</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · record of entry: `+record+` · note: Rang the wrong room</span>`, page)
+	require.NotContains(t, page, `id="undo-`, "nothing left to undo")
+	require.Contains(t, page, `id="told-`+seq+`"`, "the form to record it is back")
+	require.Equal(t, http.StatusConflict, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": msg, "outcome": "undo", "note": "again"}, &p))
+	require.Contains(t, p.Detail, "there is no record to undo")
+
+	// Alice tells the customer by email; the supervisor undoes her record: both Bob, who was asked
+	// to tell it, and Alice, whose record it was, hear so.
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/told", map[string]any{"message_seq": msg, "method": "email"}, nil))
+	require.Empty(t, tasksOf(t, bob, a.ID))
+	aliceRecord := len(timelineOf(t, bob, a.ID))
+	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, path+"/told", map[string]any{"message_seq": msg, "outcome": "undo", "note": "the email bounced"}, nil))
+	require.Len(t, tasksOf(t, bob, a.ID), 1)
+	what := "Carol Clark undid the record of entry " + strconv.Itoa(aliceRecord) + ` (told, email) of "Late checkout for room 214"`
+	require.Contains(t, notificationsOf(t, bob, a.ID), what+": the customer is still to be told the message of entry "+seq+", and it is yours to tell again.")
+	require.Contains(t, notificationsOf(t, alice, a.ID), what+", your record: the customer is still to be told the message of entry "+seq+".")
+}

@@ -146,6 +146,24 @@ func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notificat
 	return tasks, nil
 }
 
+// TellRecords are the timeline entries of an action that each ended a task to tell the customer a
+// message (KindTellCustomer) and still do, each with the message's own entry: those a record made
+// in error may be undone from (none of an erased customer, whose messages are recorded no more).
+func (s *Store) TellRecords(ctx context.Context, actionID string) (map[int64]int64, error) {
+	var rows []struct{ DoneSeq, Seq int64 }
+	if err := s.read.WithContext(ctx).Model(&Notification{}).Distinct("done_seq", "seq").
+		Where("action_id = ? AND kind = ? AND done_seq IS NOT NULL", actionID, KindTellCustomer).
+		Where("NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = notifications.action_id AND " + erasedCustomer("a.") + ")").
+		Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("the records of customers told of action %s: %w", actionID, err)
+	}
+	records := make(map[int64]int64, len(rows))
+	for _, r := range rows {
+		records[r.DoneSeq] = r.Seq
+	}
+	return records, nil
+}
+
 // MessageGivenByHand reports whether the message to the customer of an action's timeline entry
 // seq was given to someone to tell by hand because the integration could not send it: a
 // message_undelivered entry names it.

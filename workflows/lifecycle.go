@@ -141,7 +141,8 @@ func (s *State) seen(idem Idempotency) bool {
 // changes nothing of the action.
 func sameToDecide(typ string) bool {
 	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven ||
-		typ == EventMessageDelivered || typ == EventMessageNotReached || typ == EventMessageNotNeeded || typ == EventMessageUndelivered
+		typ == EventMessageDelivered || typ == EventMessageNotReached || typ == EventMessageNotNeeded ||
+		typ == EventMessageUndelivered || typ == EventMessageRecordUndone
 }
 
 // checkVersion refuses a command for a version of the action before its last change (Changed: a
@@ -1570,7 +1571,9 @@ func ApplyNote(s *State, in NoteInput, now time.Time) []Event {
 // (whoever at the desk told the customer: the API lets only those who see the action send it) and
 // the integration; of an entry that is no message to the customer, or one whose task has ended
 // (told, or not needed); with an outcome it does not know; without a method for a message told or
-// tried, or with one for a message not needed, which takes a note saying why instead.
+// tried, or with one for a message not needed, which takes a note saying why instead. An undo is
+// refused for a message whose task is open, from anyone but who made the record it undoes and the
+// supervisors and managers, with a method, or without a note saying what was wrong.
 func CheckTold(s *State, in ToldInput) error {
 	if err := checkTransition(s, UpdateTold); err != nil {
 		return err
@@ -1587,6 +1590,9 @@ func CheckTold(s *State, in ToldInput) error {
 	}
 	if m == nil {
 		return refuse(ErrInvalid, "message_seq: entry %d of the timeline is not a message to the customer", in.MessageSeq)
+	}
+	if in.Outcome == MessageUndo {
+		return checkUndo(s, in, *m)
 	}
 	if m.EndedSeq != 0 {
 		by := s.who(cmp.Or(m.EndedBy, "someone"))
@@ -1621,8 +1627,28 @@ func CheckTold(s *State, in ToldInput) error {
 	return nil
 }
 
+// checkUndo refuses to undo the record that ended the task of telling the customer message m
+// while none did, from anyone but who made it and the supervisors and managers, with a method, or
+// without a note saying what was wrong with it.
+func checkUndo(s *State, in ToldInput, m CustomerMessage) error {
+	if m.EndedSeq == 0 {
+		return refuse(ErrConflict, "nobody has recorded the message of entry %d told, or not needed: there is no record to undo", m.Seq)
+	}
+	if in.Actor.ID != m.EndedBy && !in.Actor.Role.SupervisorOrAbove() {
+		return refuse(ErrForbidden, "only %s, who made the record of entry %d, or a supervisor or manager may undo it", s.who(cmp.Or(m.EndedBy, "someone")), m.EndedSeq)
+	}
+	if in.Method != "" {
+		return refuse(ErrInvalid, "method: leave it out: an undo says only what was wrong with the record")
+	}
+	if blank(in.Note) {
+		return refuse(ErrInvalid, "note: say what was wrong with the record of entry %d (the customer was not reached after all, say)", m.EndedSeq)
+	}
+	return nil
+}
+
 // ApplyTold records what was done about the message to the customer: told them (its task ends),
-// tried in vain (the task stays, counting the tries), or found they need not be told (it ends).
+// tried in vain (the task stays, counting the tries), or found they need not be told (it ends); or
+// undoes the record that ended the task, which is open again.
 func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
 	data := map[string]any{"message_seq": in.MessageSeq}
@@ -1636,6 +1662,8 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 		data["method"], data["try"] = in.Method, m.Tries+1
 		ev = s.record(now, in.Actor.ID, EventMessageNotReached, data)
 		m.Tries, m.TriedSeq = m.Tries+1, ev.Seq
+	case MessageUndo:
+		ev = s.undoRecord(now, in.Actor.ID, m, data)
 	case MessageNotNeeded:
 		ev = s.record(now, in.Actor.ID, EventMessageNotNeeded, data)
 		m.EndedSeq, m.EndedBy, m.NotNeeded = ev.Seq, in.Actor.ID, true
@@ -1647,6 +1675,29 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 		s.tellAsked(ev, *m, fmt.Sprintf("%s told the customer of %q the message of entry %d (%s): it is no longer yours to tell.", s.who(in.Actor.ID), s.Title, m.Seq, strings.ReplaceAll(in.Method, "_", " ")))
 	}
 	return []Event{ev}
+}
+
+// undoRecord records undoing the record that ended the task of telling the customer message m,
+// which is open again, and tells whoever was asked to tell it, and whoever made the record, when
+// someone else undid it.
+func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, data map[string]any) Event {
+	ended, by, how := m.EndedSeq, m.EndedBy, "not needed"
+	if !m.NotNeeded {
+		how = "told, " + cmp.Or(strings.ReplaceAll(m.DeliveredHow, "_", " "), "how not said")
+	}
+	data["undone_seq"] = ended
+	ev := s.record(now, actorID, EventMessageRecordUndone, data)
+	m.EndedSeq, m.EndedBy, m.DeliveredHow, m.NotNeeded, m.UndoneSeq = 0, "", "", false, ev.Seq
+	what := fmt.Sprintf("%s undid the record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
+	if m.AskedID != "" && m.AskedID != actorID {
+		s.notify(ev, NotifyMessageRecorded, []string{m.AskedID}, "",
+			fmt.Sprintf("%s: the customer is still to be told the message of entry %d, and it is yours to tell again.", what, m.Seq))
+	}
+	if by != "" && by != actorID && by != m.AskedID {
+		s.notify(ev, NotifyMessageRecorded, []string{by}, "",
+			fmt.Sprintf("%s, your record: the customer is still to be told the message of entry %d.", what, m.Seq))
+	}
+	return ev
 }
 
 // tellAsked (revision 22) tells whoever was asked to tell the customer a message that someone else

@@ -194,3 +194,85 @@ func TestToldTriesShowInTheInbox(t *testing.T) {
 	require.Equal(t, tried.state.UpdatedAt, *task.TriedAt)
 	require.JSONEq(t, `{"message_seq": 4, "method": "phone", "try": 1, "note": "voicemail left"}`, task.TriedData)
 }
+
+// A record that ended a message's task in error (told, where the customer was not reached after
+// all) is undone by who made it or a supervisor, saying what was wrong: the task is open again,
+// whoever was asked to tell it and whoever made the record are told, and it can be recorded anew.
+// An undo is refused from anyone else, with a method, without a note, and with no record to undo.
+func TestToldUndoReopensTheMessage(t *testing.T) {
+	b := setup(t)
+	record := func(by workflows.Actor, outcome, method, note string) *step {
+		return &step{name: workflows.UpdateTold, arg: workflows.ToldInput{Actor: by, MessageSeq: 4, Outcome: outcome, Method: method, Note: note}}
+	}
+	create := &step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}}
+	handover := &step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))}
+	accept := &step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}}
+	// created 1, handover_requested 2, handover_accepted 3, customer_told 4 (bob is asked).
+	nothingYet := record(carol, workflows.MessageUndo, "", "not told")
+	byAlice := record(alice, workflows.MessageTold, "phone", "")                         // 5
+	notHers := record(bob, workflows.MessageUndo, "", "I never called")                  // an agent, not who recorded it
+	noNote := record(alice, workflows.MessageUndo, "", " ")                              //
+	withMethod := record(alice, workflows.MessageUndo, "phone", "wrong guest")           //
+	bySupervisor := record(carol, workflows.MessageUndo, "", "it was the wrong guest")   // 6
+	again := record(carol, workflows.MessageUndo, "", "twice")                           //
+	notNeeded := record(bob, workflows.MessageNotNeeded, "", "they checked out already") // 7
+	ownUndo := record(bob, workflows.MessageUndo, "", "they are still here")             // 8
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "checked out at 2pm"}}
+	b.run(t, startInput("a-undo"), create, handover, accept, nothingYet, byAlice, notHers, noNote, withMethod, bySupervisor, again, notNeeded, ownUndo, complete)
+
+	requireRefused(t, nothingYet, workflows.ErrConflict)
+	require.ErrorContains(t, nothingYet.err, "nobody has recorded the message of entry 4 told, or not needed: there is no record to undo")
+	require.NoError(t, byAlice.err)
+	requireRefused(t, notHers, workflows.ErrForbidden)
+	require.ErrorContains(t, notHers.err, "only alice, who made the record of entry 5, or a supervisor or manager may undo it")
+	requireRefused(t, noNote, workflows.ErrInvalid)
+	require.ErrorContains(t, noNote.err, "note: say what was wrong with the record of entry 5")
+	requireRefused(t, withMethod, workflows.ErrInvalid)
+	require.ErrorContains(t, withMethod.err, "method: leave it out")
+	require.NoError(t, bySupervisor.err)
+	require.Equal(t, []workflows.CustomerMessage{{Seq: 4, AskedID: "bob", UndoneSeq: 6}}, bySupervisor.state.Messages)
+	require.EqualValues(t, 4, bySupervisor.state.Changed, "an undo is no change a decision is to see")
+	requireRefused(t, again, workflows.ErrConflict)
+	require.NoError(t, notNeeded.err)
+	require.Equal(t, []workflows.CustomerMessage{{Seq: 4, AskedID: "bob", EndedSeq: 7, EndedBy: "bob", NotNeeded: true, UndoneSeq: 6}}, notNeeded.state.Messages)
+	require.NoError(t, ownUndo.err)
+	require.Equal(t, []workflows.CustomerMessage{{Seq: 4, AskedID: "bob", UndoneSeq: 8}}, ownUndo.state.Messages)
+
+	events, err := b.store.ListEvents(t.Context(), "a-undo")
+	require.NoError(t, err)
+	undone := map[string]string{}
+	for _, e := range events {
+		if e.Type == workflows.EventMessageRecordUndone {
+			undone[fmt.Sprintf("%d %s", e.Seq, e.ActorID)] = e.Data
+		}
+	}
+	require.Len(t, undone, 2)
+	require.JSONEq(t, `{"message_seq": 4, "undone_seq": 5, "note": "it was the wrong guest"}`, undone["6 carol"])
+	require.JSONEq(t, `{"message_seq": 4, "undone_seq": 7, "note": "they are still here"}`, undone["8 bob"])
+
+	// The task is bob's to do again; the tells of each record and undo went to those it was not.
+	open, err := b.store.OpenTellTasks(t.Context(), "a-undo")
+	require.NoError(t, err)
+	require.Len(t, open, 1)
+	require.Equal(t, "bob", open[0].RecipientID)
+	require.EqualValues(t, 4, open[0].Seq)
+	recorded := func(staff string) map[int64]string {
+		records, err := b.store.ListNotifications(t.Context(), staff, 50)
+		require.NoError(t, err)
+		got := map[int64]string{}
+		for _, n := range records {
+			if n.Kind == workflows.NotifyMessageRecorded {
+				got[n.Seq] = n.Message
+			}
+		}
+		return got
+	}
+	require.Equal(t, map[int64]string{
+		5: `alice told the customer of "Late checkout" the message of entry 4 (phone): it is no longer yours to tell.`,
+		6: `carol undid the record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4, and it is yours to tell again.`,
+	}, recorded("bob"))
+	require.Equal(t, map[int64]string{
+		6: `carol undid the record of entry 5 (told, phone) of "Late checkout", your record: the customer is still to be told the message of entry 4.`,
+	}, recorded("alice"))
+	require.Empty(t, recorded("carol"))
+}

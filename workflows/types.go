@@ -64,15 +64,17 @@ var Methods = []string{"written", "email", "phone", "face_to_face", "chat", "rep
 var ContactMethods = []string{"phone", "email", "text_message", "chat", "face_to_face", "letter"}
 
 // What a record of a message to the customer says of it (ToldInput.Outcome): told them (the
-// default), tried and could not reach them, or they need not be told.
+// default), tried and could not reach them, or they need not be told; or that the record which
+// ended its task (told, not needed) was a mistake, so the message is to tell again.
 const (
 	MessageTold       = "told"
 	MessageNotReached = "not_reached"
 	MessageNotNeeded  = "not_needed"
+	MessageUndo       = "undo"
 )
 
 // MessageOutcomes are the outcomes a record of a message to the customer may give.
-var MessageOutcomes = []string{MessageTold, MessageNotReached, MessageNotNeeded}
+var MessageOutcomes = []string{MessageTold, MessageNotReached, MessageNotNeeded, MessageUndo}
 
 // Situations a handover is made in (workbook "four situations").
 var Situations = []string{"routine", "busy", "quiet", "let_down"}
@@ -311,6 +313,9 @@ type CustomerMessage struct {
 	// the last at TriedSeq.
 	Tries    int   `json:"tries,omitempty"`
 	TriedSeq int64 `json:"tried_seq,omitempty"`
+	// UndoneSeq is the last EventMessageRecordUndone, which reopened the task: the record that
+	// ended it was a mistake.
+	UndoneSeq int64 `json:"undone_seq,omitempty"`
 }
 
 // PendingHandover returns the handover awaiting acceptance, or nil.
@@ -469,7 +474,8 @@ const (
 	NotifyCustomerMessage   = "customer_message"
 	NotifyFeedback          = "feedback"
 	// NotifyMessageRecorded (revision 22): someone else recorded a message to the customer the
-	// person was asked to tell as told, or not needed: it is no longer theirs to tell.
+	// person was asked to tell as told, or not needed: it is no longer theirs to tell; or undid
+	// such a record (theirs, or one of the message they were asked to tell): it is to tell again.
 	NotifyMessageRecorded = "message_recorded"
 	// NotifyEscalationHandled: someone acted on an escalated action (reassigned, extended,
 	// claimed, completed or cancelled it); told to the level it had reached (revision 17).
@@ -524,6 +530,10 @@ const (
 	// EventMessageNotNeeded: someone recorded that the customer need not be told the message of
 	// an EventCustomerTold (a later one says more, they knew already), and why; the task ends.
 	EventMessageNotNeeded = "message_not_needed"
+	// EventMessageRecordUndone: someone undid the record (an EventMessageDelivered or an
+	// EventMessageNotNeeded, its undone_seq) that ended the task of telling the customer the
+	// message of an EventCustomerTold, saying what was wrong with it; the task is open again.
+	EventMessageRecordUndone = "message_record_undone"
 	// EventMessageUndelivered (revision 22): the integration could not send the customer the
 	// message of an EventCustomerTold (it refused it, or a day of retries failed), so the owner is
 	// asked to tell them by hand.
