@@ -83,7 +83,7 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	}
 	var inbox []models.Notification
 	for _, n := range p.Notifications {
-		if n.Kind == workflows.NotifyMessageRecorded && res.Webhooks && !givenByHand(p.State, n.Seq) {
+		if n.Kind == workflows.NotifyMessageRecorded && res.Webhooks && !givenByHand(p, n.Seq) {
 			// The integration sent the message: nobody was asked to tell it, nor is to hear that
 			// someone did. (The change still goes to the webhook.)
 			continue
@@ -128,15 +128,53 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	return res, err
 }
 
-// givenByHand says whether the message to the customer that the entry ended recorded done was
-// given to someone to tell by hand though a webhook is configured (the integration could not send it).
-func givenByHand(s workflows.State, ended int64) bool {
-	for _, m := range s.Messages {
-		if m.EndedSeq == ended {
+// UntoldMessages (revision 23) are the messages to the customer of an action that the read model
+// still gives someone to tell, each with who it was given to: none of an erased customer.
+func (a *Activities) UntoldMessages(ctx context.Context, actionID string) ([]workflows.UntoldTask, error) {
+	open, err := a.Store.OpenTellTasks(ctx, actionID)
+	if err != nil {
+		return nil, err
+	}
+	tasks := make([]workflows.UntoldTask, len(open))
+	for i, n := range open {
+		tasks[i] = workflows.UntoldTask{Seq: n.Seq, RecipientID: n.RecipientID}
+	}
+	return tasks, nil
+}
+
+// givenByHand says whether the message to the customer that the entry at seq (a record of it:
+// told, not needed, or an undo of such a record) names was given to someone to tell by hand though
+// a webhook is configured (the integration could not send it). The entry is among those written
+// now, with the notification it made.
+func givenByHand(p workflows.Projection, seq int64) bool {
+	var msg int64
+	for _, e := range p.Events {
+		if e.Seq == seq {
+			msg = dataInt(e.Data["message_seq"])
+		}
+	}
+	for _, m := range p.State.Messages {
+		if m.Seq == msg {
 			return m.Undelivered
 		}
 	}
 	return false
+}
+
+// dataInt is a whole number of an event's data, as the workflow gave it or as JSON decoded it.
+func dataInt(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	case float64:
+		return int64(n)
+	case json.Number:
+		i, _ := n.Int64()
+		return i
+	}
+	return 0
 }
 
 // tellTasks are the tasks to tell the customer each message the state knows of (inbox records

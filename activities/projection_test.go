@@ -186,7 +186,7 @@ func TestMessageRecordedToldOnlyToWhoeverWasAsked(t *testing.T) {
 	)
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
-	recorded := func(id string, undelivered bool) int {
+	recorded := func(id string, undelivered, undo bool) int {
 		t.Helper()
 		in := workflows.StartInput{
 			ActionID: id, Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "alice",
@@ -205,8 +205,16 @@ func TestMessageRecordedToldOnlyToWhoeverWasAsked(t *testing.T) {
 		told := workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "phone"}
 		require.NoError(t, workflows.CheckTold(&s, told))
 		events = append(events, workflows.ApplyTold(&s, told, now)...)
+		want := 1
+		if undo {
+			// Undone by bob in the same write: alice is told it is hers to tell again.
+			again := workflows.ToldInput{Actor: bob, MessageSeq: seq, Outcome: workflows.MessageUndo, Note: "wrong guest"}
+			require.NoError(t, workflows.CheckTold(&s, again))
+			events = append(events, workflows.ApplyTold(&s, again, now)...)
+			want = 2
+		}
 		notes := s.TakeOutbox()
-		require.Len(t, notes, 1, "the workflow tells alice, who owned it")
+		require.Len(t, notes, want, "the workflow tells alice, who owned it")
 		acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: "http://127.0.0.1:9/hook", Secret: "s"}}
 		_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events, Notifications: notes})
 		require.NoError(t, err)
@@ -220,6 +228,52 @@ func TestMessageRecordedToldOnlyToWhoeverWasAsked(t *testing.T) {
 		}
 		return n
 	}
-	require.Zero(t, recorded("sent", false), "the integration sent it")
-	require.Equal(t, 1, recorded("by-hand", true), "given to alice to tell by hand")
+	require.Zero(t, recorded("sent", false, false), "the integration sent it")
+	require.Equal(t, 1, recorded("by-hand", true, false), "given to alice to tell by hand")
+	require.Zero(t, recorded("sent-undone", false, true), "the integration sent it")
+	require.Equal(t, 2, recorded("by-hand-undone", true, true), "the record and its undo, of a message given to alice by hand")
+}
+
+// An undo and a new record of the same message written together (a projection that caught up
+// after an outage) leave the task done by the new record, not the one undone: the action page
+// offers to undo the record that stands.
+func TestUndoAndRecordInOneWriteLeaveTheNewRecord(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	alice := workflows.Actor{ID: "alice", Role: workflows.RoleAgent, Name: "Alice Adams"}
+	bob := workflows.Actor{ID: "bob", Role: workflows.RoleAgent, Name: "Bob Brown"}
+	in := workflows.StartInput{
+		ActionID: "a-redo", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "alice",
+		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: alice, Revision: workflows.CurrentRevision,
+	}
+	s, created := workflows.NewState(in, now)
+	events := append([]workflows.Event{created}, workflows.ApplyComplete(&s, workflows.CompleteInput{Actor: alice, Outcome: "done", CustomerMessage: "All set."}, now)...)
+	seq := s.Messages[0].Seq
+	events = append(events, workflows.ApplyTold(&s, workflows.ToldInput{Actor: alice, MessageSeq: seq, Method: "phone"}, now)...)
+	acts := &activities.Activities{Store: store}
+	_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events, Notifications: s.TakeOutbox(), WholeInbox: true})
+	require.NoError(t, err)
+	first := s.Messages[0].EndedSeq
+	records, err := store.TellRecords(ctx, "a-redo")
+	require.NoError(t, err)
+	require.Equal(t, map[int64]int64{first: seq}, records)
+
+	later := now.Add(time.Minute)
+	events = workflows.ApplyTold(&s, workflows.ToldInput{Actor: alice, MessageSeq: seq, Outcome: workflows.MessageUndo, Note: "wrong guest"}, later)
+	events = append(events, workflows.ApplyTold(&s, workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "email"}, later)...)
+	_, err = acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events, Notifications: s.TakeOutbox(), WholeInbox: true})
+	require.NoError(t, err)
+	second := s.Messages[0].EndedSeq
+	require.Greater(t, second, first)
+	records, err = store.TellRecords(ctx, "a-redo")
+	require.NoError(t, err)
+	require.Equal(t, map[int64]int64{second: seq}, records, "the record that stands")
+	open, err := store.OpenTellTasks(ctx, "a-redo")
+	require.NoError(t, err)
+	require.Empty(t, open)
 }

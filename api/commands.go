@@ -839,6 +839,32 @@ func (r *toldRequest) checkAction(a models.Action) error {
 	return nil
 }
 
+// erasedCustomerMessage refuses a message to a customer whose personal data was erased: there is
+// nobody to send it to, nor anyone asked to tell it, and sealing it would give them a key again.
+// Without one, the command goes on (the customer is told nothing).
+func erasedCustomerMessage(a models.Action, message string) error {
+	if strings.TrimSpace(message) != "" && a.CustomerErased() {
+		return errorf(kindConflict, "customer_message: the customer's personal data was erased: there is nobody to send a message to, so leave it out")
+	}
+	return nil
+}
+
+func (r *handoverRequest) checkAction(a models.Action) error {
+	return erasedCustomerMessage(a, r.CustomerMessage)
+}
+
+func (r *completeRequest) checkAction(a models.Action) error {
+	return erasedCustomerMessage(a, r.CustomerMessage)
+}
+
+func (r *checkRequest) checkAction(a models.Action) error {
+	return erasedCustomerMessage(a, r.CustomerMessage)
+}
+
+func (r *reassignRequest) checkAction(a models.Action) error {
+	return erasedCustomerMessage(a, r.CustomerMessage)
+}
+
 // told records what the caller did about a message the action sent the customer (the task the
 // owner is given where no integration sends customers messages): told them, and how; tried and
 // could not reach them (the task stays); or found that they need not be told, and why. An undo

@@ -924,8 +924,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		newest = "/actions/" + url.PathEscape(id) + "#h-timeline"
 	}
 	var commands []string
-	acceptBlocked, offShift := "", false
+	acceptBlocked, offShift, erased := "", false, false
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
+		erased = row.CustomerErased()
 		state := stateFromRow(row)
 		me := principal(c)
 		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
@@ -952,6 +953,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	role := workflows.Role(principal(c).Role)
 	mayTell := role.CanOwn() || role == workflows.RoleService
+	if takes, err := s.Store.TakesRecords(c.Request.Context(), a.ID, s.tellSince()); err == nil && !takes {
+		mayTell = false // ended longer ago than an action takes records: no form would be taken
+	}
 	// The records that ended a task and may be undone, made in error (CheckTold: by who made
 	// them, a supervisor or a manager), each with its message. Unreadable, no forms.
 	records, _ := s.Store.TellRecords(c.Request.Context(), a.ID)
@@ -999,7 +1003,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "Undoable": undoable, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
@@ -2156,6 +2160,14 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 			part.Text = who(part.Text)
 		case fieldWord:
 			part.Text = label(part.Text)
+		case fieldList:
+			if list, ok := v.([]any); ok {
+				items := make([]string, len(list))
+				for i, item := range list {
+					items[i] = fmt.Sprint(item)
+				}
+				part.Text = strings.Join(items, ", ")
+			}
 		}
 		parts = append(parts, part)
 	}
@@ -2185,6 +2197,7 @@ var eventWords = map[string]string{
 	workflows.EventMessageNotReached:   "customer not reached",
 	workflows.EventMessageNotNeeded:    "message not needed",
 	workflows.EventMessageRecordUndone: "record undone",
+	workflows.EventMessagesUntold:      "messages still to tell",
 	workflows.EventMessageUndelivered:  "message not sent by the integration",
 }
 
@@ -2245,13 +2258,14 @@ type eventPart struct {
 }
 
 // How a timeline field is shown: as written, as the page shows times and spans, by name, or as a
-// value of the API in words ("not_done" reads "not done").
+// value of the API in words ("not_done" reads "not done"), or as a list ("4, 8").
 const (
 	fieldText = iota
 	fieldTime
 	fieldSpan
 	fieldStaff
 	fieldWord
+	fieldList
 )
 
 // eventFields are the timeline data a page shows, in its order and words.
@@ -2265,6 +2279,8 @@ var eventFields = []struct {
 	{key: "method", label: "how", kind: fieldWord, only: []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached}},
 	{key: "try", label: "try", only: []string{workflows.EventMessageNotReached}},
 	{key: "undone_seq", label: "record of entry", only: []string{workflows.EventMessageRecordUndone}},
+	{key: "message_seqs", label: "messages of entries", kind: fieldList, only: []string{workflows.EventMessagesUntold}},
+	{key: "records_close_at", label: "records close", kind: fieldTime, only: []string{workflows.EventMessagesUntold}},
 	{key: "to_id", label: "to", kind: fieldStaff}, {key: "owner_id", label: "owner", kind: fieldStaff},
 	{key: "from_id", label: "from", kind: fieldStaff},
 	{key: "reason", label: "reason"}, {key: "summary", label: "summary"}, {key: "outcome", label: "outcome"},

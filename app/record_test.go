@@ -11,14 +11,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	commonpb "go.temporal.io/api/common/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/proxy"
+	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
 )
 
 var (
@@ -28,7 +31,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v26-"
+const historyPrefix = "v27-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -44,14 +47,9 @@ func TestRecordHistories(t *testing.T) {
 	st := startStack(t, t.TempDir(), "", hooks.webhook())
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
 	only := regexp.MustCompile(*recordOnly)
-	recordFrom := func(name string, body map[string]any, steps func(id string)) {
-		if !only.MatchString(name) {
-			return
-		}
-		var a action
-		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
-		steps(a.ID)
-		history := &historypb.History{Events: actionHistory(t, st, a.ID)}
+	// save writes the history of action id as it stands.
+	save := func(name, id string) {
+		history := &historypb.History{Events: actionHistory(t, st, id)}
 		// Saved in plain JSON, as the replayer (with the SDK's own converter) reads it.
 		decode := &codec.PayloadCodec{Keys: st.Keys}
 		require.NoError(t, proxy.VisitPayloads(context.Background(), history, proxy.VisitPayloadsOptions{
@@ -62,6 +60,15 @@ func TestRecordHistories(t *testing.T) {
 		raw, err := protojson.MarshalOptions{Indent: "  "}.Marshal(history)
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join("..", "workflows", "testdata", historyPrefix+name+".json"), raw, 0o644))
+	}
+	recordFrom := func(name string, body map[string]any, steps func(id string)) {
+		if !only.MatchString(name) {
+			return
+		}
+		var a action
+		require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
+		steps(a.ID)
+		save(name, a.ID)
 	}
 	record := func(name string, steps func(id string)) { recordFrom(name, newAction("alice"), steps) }
 	record("handover_accept_complete", func(id string) {
@@ -112,6 +119,34 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "email", "note": "sent at 10:05"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
+	// Revision 23: an ended action with a message still to tell (the integration refused it, so
+	// bob was given it by hand) names it a moment before its records close, here within seconds,
+	// and the workflow ends: its whole history.
+	if only.MatchString("messages_untold") {
+		id := uuid.NewString()
+		hooks.mu.Lock()
+		hooks.refuse[id] = true
+		hooks.mu.Unlock()
+		_, err := st.Client.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(id), TaskQueue: workflows.TaskQueue},
+			workflows.ActionWorkflowName, workflows.StartInput{
+				ActionID: id, Title: "Late checkout for room 214", Category: "request", Priority: "normal", OwnerID: "alice",
+				TeamID: "frontdesk", DueAt: time.Now().Add(4 * time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent, Name: "Alice Adams"},
+				Customer: workflows.Customer{Ref: "G-214"}, Revision: workflows.CurrentRevision, KeepOpenFor: 3 * time.Second,
+			})
+		require.NoError(t, err)
+		require.Eventually(t, func() bool { return alice.call("GET", "/api/v1/actions/"+id, nil, nil) == http.StatusOK }, 10*time.Second, 20*time.Millisecond)
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+		require.Eventually(t, func() bool { return len(tasksOf(t, bob, id)) == 1 }, 10*time.Second, 50*time.Millisecond)
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+		require.NoError(t, st.Client.GetWorkflow(t.Context(), workflows.ActionWorkflowID(id), "").Get(t.Context(), nil))
+		types := []string{}
+		for _, e := range timelineOf(t, bob, id) {
+			types = append(types, e.Type)
+		}
+		require.Equal(t, "messages_untold", types[len(types)-1])
+		save("messages_untold", id)
+	}
 	// A try that did not reach the customer, a message found not needed and one told, each with a
 	// note (no revision: the told command's own outcomes).
 	record("message_not_reached_not_needed", func(id string) {

@@ -359,7 +359,20 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodDelete, "/api/v1/customers/"+ref, nil, nil))
 	require.Empty(t, tasksOf(t, in, a.ID))
-	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": outID, "reason": "in went home", "customer_message": "Your request is with us."}, nil))
+	// A message of one's own to them is refused (there is nobody to send it to), and changes
+	// nothing; without one, the product's words are recorded, and given to nobody to tell.
+	var p problem
+	before := len(timelineOf(t, out, a.ID))
+	for cmd, body := range map[string]map[string]any{
+		"reassign": {"to_id": outID, "reason": "in went home", "customer_message": "Your request is with us."},
+		"complete": {"outcome": "done", "customer_message": "All done."},
+		"handover": merge(handoverBody, "to_id", outID),
+	} {
+		require.Equal(t, http.StatusConflict, sup.call(http.MethodPost, path+"/"+cmd, body, &p), cmd)
+		require.Equal(t, "customer_message: the customer's personal data was erased: there is nobody to send a message to, so leave it out", p.Detail, cmd)
+	}
+	require.Len(t, timelineOf(t, out, a.ID), before, "nothing changed")
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": outID, "reason": "in went home"}, nil))
 	require.Empty(t, tasksOf(t, out, a.ID), "an erased customer is told nothing more")
 	var told int64
 	for i, e := range timelineOf(t, out, a.ID) {
@@ -371,7 +384,8 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 	web.signIn(out.token)
 	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `class="untold"`)
-	var p problem
+	require.Contains(t, page, `<p class="hint" id="complete-erased">The customer's personal data was erased: no message can be sent them.</p>`)
+	require.NotContains(t, page, `name="customer_message"`, "no form asks for a message to them")
 	require.Equal(t, http.StatusConflict, out.call(http.MethodPost, path+"/told", map[string]any{"message_seq": told, "method": "face_to_face"}, &p))
 	require.Contains(t, p.Detail, "the customer's personal data was erased")
 }

@@ -98,6 +98,22 @@ func (s *Store) TeamCustomersToTell(ctx context.Context, teamID string, since ti
 	return out[:min(len(out), max(limit, 0))], nil
 }
 
+// openOrEndedAfter is the condition, on actions a, of an action open or ended after a time (its
+// second argument; the first, the open statuses): one whose messages to the customer are still to
+// tell, and to record.
+const openOrEndedAfter = "a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)"
+
+// TakesRecords reports whether an action is open or ended after since: whether what was done
+// about its messages to the customer is still recorded.
+func (s *Store) TakesRecords(ctx context.Context, actionID string, since time.Time) (bool, error) {
+	var n int64
+	if err := s.read.WithContext(ctx).Table("actions AS a").Where("a.id = ?", actionID).
+		Where(openOrEndedAfter, openStatuses, utc(since)).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("whether action %s takes records: %w", actionID, err)
+	}
+	return n > 0, nil
+}
+
 // customerTasks reads the open tasks to tell a customer a message that match where, of team's
 // actions ("": every team's) that are open or ended after since, oldest first, at most
 // InboxListLimit.
@@ -114,7 +130,7 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 		// An erased customer is told nothing more, whatever is sent them after the erasure.
 		// (By [erased] too: an API process of the release before erases without erased_at.)
 		Where("NOT "+erasedCustomer("a.")).
-		Where("a.status IN ? OR EXISTS (SELECT 1 FROM action_events c WHERE c.action_id = a.id AND c.type IN ('completed', 'cancelled') AND c.at > ?)", openStatuses, utc(since))
+		Where(openOrEndedAfter, openStatuses, utc(since))
 	if team != "" {
 		q = q.Where("a.team_id = ?", team)
 	}

@@ -183,6 +183,13 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 		require.Len(t, team, 2, "at most the limit")
 		require.Equal(t, []string{"fd-1", "fd-2"}, []string{team[0].ActionID, team[1].ActionID}, "the team's, whoever was asked")
 		require.Equal(t, []string{"bob", "erin"}, []string{team[0].AskedID, team[1].AskedID})
+		// Records are still taken of an open action and one ended since, not of one ended before.
+		since := t0.Add(-7 * 24 * time.Hour)
+		for id, want := range map[string]bool{"fd-1": true, "fd-3": true, "old-1": false} {
+			takes, err := store.TakesRecords(ctx, id, since)
+			require.NoError(t, err)
+			require.Equal(t, want, takes, id)
+		}
 		waiting, err := store.OpenTellTasks(ctx, "fd-1")
 		require.NoError(t, err)
 		require.Len(t, waiting, 1)

@@ -429,7 +429,9 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 				// otherwise (an erasure, the tasks given before they could be done).
 				err = q().Where("done_seq IS NOT NULL").Updates(map[string]any{"read_at": nil, "done_seq": nil}).Error
 			} else {
-				err = q().Where("read_at IS NULL").Updates(map[string]any{"read_at": utc(*t.DoneAt), "done_seq": t.DoneSeq}).Error
+				// Open, or done by a record since undone (an undo and a new record in one write).
+				err = q().Where("read_at IS NULL OR (done_seq IS NOT NULL AND done_seq <> ?)", t.DoneSeq).
+					Updates(map[string]any{"read_at": utc(*t.DoneAt), "done_seq": t.DoneSeq}).Error
 			}
 			switch {
 			case err != nil:

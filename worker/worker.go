@@ -50,6 +50,7 @@ func Register(r interface {
 	r.RegisterWorkflowWithOptions(workflows.ActionWorkflow, workflow.RegisterOptions{Name: workflows.ActionWorkflowName})
 	r.RegisterActivityWithOptions(acts.ProjectAction, activity.RegisterOptions{Name: workflows.ProjectActivityName})
 	r.RegisterActivityWithOptions(acts.Notify, activity.RegisterOptions{Name: workflows.NotifyActivityName})
+	r.RegisterActivityWithOptions(acts.UntoldMessages, activity.RegisterOptions{Name: workflows.UntoldActivityName})
 	r.RegisterWorkflowWithOptions(workflows.ShiftHandoverWorkflow, workflow.RegisterOptions{Name: workflows.ShiftWorkflowName})
 	r.RegisterActivityWithOptions(acts.HandOverForShift, activity.RegisterOptions{Name: workflows.HandOverForShiftActivity})
 	r.RegisterActivityWithOptions(acts.NotifyShiftLeftovers, activity.RegisterOptions{Name: workflows.ShiftLeftoversActivity})

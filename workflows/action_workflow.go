@@ -130,9 +130,23 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 // a full one, in either wait, continues as new with the rest of the time (none after the wait).
 func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Duration) error {
 	began := workflow.Now(ctx)
-	full, err := workflow.AwaitWithTimeout(ctx, d, func() bool { return w.outageFilledHistory(ctx, in) })
+	wait := d
+	if w.state.revision >= 23 && !w.state.UntoldWarned {
+		wait = d - min(UntoldWarning, d/2)
+	}
+	full, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.outageFilledHistory(ctx, in) })
 	if err != nil {
 		return err
+	}
+	if !full && wait < d {
+		// A day before the records close (revision 23): those asked to tell the customer a
+		// message nobody has recorded, and the supervisors, hear it while it can still be.
+		w.warnUntold(ctx, began.Add(d))
+		if rest := began.Add(d).Sub(workflow.Now(ctx)); rest > 0 {
+			if full, err = workflow.AwaitWithTimeout(ctx, rest, func() bool { return w.outageFilledHistory(ctx, in) }); err != nil {
+				return err
+			}
+		}
 	}
 	if !full {
 		// Past the time an ended action takes records: a message to the customer that fails now
@@ -148,6 +162,28 @@ func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Du
 	next := in
 	next.KeepOpenFor = max(d-workflow.Now(ctx).Sub(began), time.Millisecond)
 	return w.continueAsNew(ctx, next)
+}
+
+// warnUntold (revision 23) reads which messages to the customer the read model still gives
+// someone to tell, and records those the state knows untold as messages_untold, telling those
+// asked and the team's supervisors that the records close at closeAt. Unread (the read model
+// away for the hour its retries take), nobody is told: the log says so.
+func (w *actionWorkflow) warnUntold(ctx workflow.Context, closeAt time.Time) {
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+		},
+	})
+	var tasks []UntoldTask
+	if err := workflow.ExecuteActivity(actx, UntoldActivityName, w.state.ID).Get(ctx, &tasks); err != nil {
+		workflow.GetLogger(ctx).Warn("messages to the customer still to tell not read", "error", err, "action_id", w.state.ID)
+		tasks = nil
+	}
+	if events := w.state.WarnUntold(workflow.Now(ctx), closeAt, tasks); len(events) > 0 {
+		w.applied(events)
+	}
 }
 
 // runDeadlines sleeps to the next deadline of the current state and fires it, until the action

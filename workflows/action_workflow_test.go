@@ -236,13 +236,13 @@ func TestHandoverAcceptComplete(t *testing.T) {
 	require.Equal(t, []string{
 		workflows.EventCreated, workflows.EventHandoverRequested, workflows.EventHandoverAccepted,
 		workflows.EventCustomerTold, workflows.EventNoteAdded, workflows.EventCompleted, workflows.EventCustomerTold,
-		workflows.EventNoteAdded,
+		workflows.EventNoteAdded, workflows.EventMessagesUntold, // neither message recorded told
 	}, types)
 	row, err := b.store.GetAction(context.Background(), "a1")
 	require.NoError(t, err)
 	require.Equal(t, "completed", row.Status)
 	require.Equal(t, "bob", row.OwnerID)
-	require.EqualValues(t, 8, row.Version)
+	require.EqualValues(t, 9, row.Version)
 	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyCompleted, "the hander hears of the completion")
 	require.Len(t, row.Handovers, 1)
 	require.Equal(t, "accepted", row.Handovers[0].Status)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -142,7 +143,7 @@ func (s *State) seen(idem Idempotency) bool {
 func sameToDecide(typ string) bool {
 	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven ||
 		typ == EventMessageDelivered || typ == EventMessageNotReached || typ == EventMessageNotNeeded ||
-		typ == EventMessageUndelivered || typ == EventMessageRecordUndone
+		typ == EventMessageUndelivered || typ == EventMessageRecordUndone || typ == EventMessagesUntold
 }
 
 // checkVersion refuses a command for a version of the action before its last change (Changed: a
@@ -1678,7 +1679,8 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 }
 
 // undoRecord records undoing the record that ended the task of telling the customer message m,
-// which is open again, and tells whoever was asked to tell it, and whoever made the record, when
+// which is open again, and tells whoever sees the task again (who was asked to tell it, else the
+// team's supervisors; the owner, while the action is open), and whoever made the record, when
 // someone else undid it.
 func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, data map[string]any) Event {
 	ended, by, how := m.EndedSeq, m.EndedBy, "not needed"
@@ -1689,13 +1691,23 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 	ev := s.record(now, actorID, EventMessageRecordUndone, data)
 	m.EndedSeq, m.EndedBy, m.DeliveredHow, m.NotNeeded, m.UndoneSeq = 0, "", "", false, ev.Seq
 	what := fmt.Sprintf("%s undid the record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
-	if m.AskedID != "" && m.AskedID != actorID {
+	switch {
+	case m.AskedID == "":
+		// Given to the team's supervisors (nobody owned the action): theirs to tell again.
+		s.notify(ev, NotifyMessageRecorded, nil, RoleSupervisor,
+			fmt.Sprintf("%s: the customer is still to be told the message of entry %d.", what, m.Seq))
+	case m.AskedID != actorID:
 		s.notify(ev, NotifyMessageRecorded, []string{m.AskedID}, "",
 			fmt.Sprintf("%s: the customer is still to be told the message of entry %d, and it is yours to tell again.", what, m.Seq))
 	}
 	if by != "" && by != actorID && by != m.AskedID {
 		s.notify(ev, NotifyMessageRecorded, []string{by}, "",
 			fmt.Sprintf("%s, your record: the customer is still to be told the message of entry %d.", what, m.Seq))
+	}
+	if owner := s.OwnerID; !s.Status.Final() && owner != "" && owner != actorID && owner != m.AskedID && owner != by {
+		// The owner now sees the task in their inbox too (handed the action since it was sent).
+		s.notify(ev, NotifyMessageRecorded, []string{owner}, "",
+			fmt.Sprintf("%s: the customer is still to be told the message of entry %d, which your inbox lists while the action is yours.", what, m.Seq))
 	}
 	return ev
 }
@@ -1732,6 +1744,49 @@ func (s *State) MessageUndelivered(now time.Time, seq int64) []Event {
 	s.notify(ev, NotifyCustomerMessage, to, role, fmt.Sprintf("The integration could not send the customer of %q the message of entry %d of its timeline: tell them yourself, and record how.", s.Title, seq))
 	n := &s.outbox[len(s.outbox)-1]
 	n.Seq, n.Event, n.ByHand = seq, EventCustomerTold, true
+	return []Event{ev}
+}
+
+// WarnUntold (revision 23) records, once, the messages to the customer that the read model still
+// gives someone to tell (tasks) and that the state knows untold, a day before the ended action's
+// records close at closeAt, and tells those asked and the team's supervisors: after closeAt
+// nobody can record them, and the tasks leave the inbox. Nothing when none is untold.
+func (s *State) WarnUntold(now, closeAt time.Time, tasks []UntoldTask) []Event {
+	if s.UntoldWarned {
+		return nil
+	}
+	s.UntoldWarned = true
+	var seqs []int64
+	var asked []string
+	for _, t := range tasks {
+		if m := s.message(t.Seq); m == nil || m.EndedSeq != 0 {
+			continue // recorded since the read model was read, or no message
+		}
+		if !slices.Contains(seqs, t.Seq) {
+			seqs = append(seqs, t.Seq)
+		}
+		if t.RecipientID != "" && !slices.Contains(asked, t.RecipientID) {
+			asked = append(asked, t.RecipientID)
+		}
+	}
+	if len(seqs) == 0 {
+		return nil
+	}
+	slices.Sort(seqs)
+	slices.Sort(asked)
+	closeAt = stamp(closeAt)
+	ev := s.record(now, SystemActor, EventMessagesUntold, map[string]any{"message_seqs": seqs, "records_close_at": closeAt})
+	entries := make([]string, len(seqs))
+	for i, seq := range seqs {
+		entries[i] = strconv.FormatInt(seq, 10)
+	}
+	what := "the message of entry " + entries[0]
+	if len(entries) > 1 {
+		what = "the messages of entries " + strings.Join(entries[:len(entries)-1], ", ") + " and " + entries[len(entries)-1]
+	}
+	s.notify(ev, NotifyMessagesUntold, asked, RoleSupervisor, fmt.Sprintf(
+		"The customer of %q has still not been told %s, and the action's records close at %s: tell them and record it, or record that they need not be told. After that nobody can.",
+		s.Title, what, closeAt.UTC().Format(time.RFC3339)))
 	return []Event{ev}
 }
 

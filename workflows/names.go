@@ -8,9 +8,12 @@ const TaskQueue = "handover"
 
 // Workflow and activity names, registered by the worker and used by the API.
 const (
-	ActionWorkflowName     = "ActionWorkflow"
-	ProjectActivityName    = "ProjectAction"
-	NotifyActivityName     = "Notify"
+	ActionWorkflowName  = "ActionWorkflow"
+	ProjectActivityName = "ProjectAction"
+	NotifyActivityName  = "Notify"
+	// UntoldActivityName reads which messages to customers of an action are still given to
+	// someone to tell (revision 23).
+	UntoldActivityName     = "UntoldMessages"
 	ActionWorkflowIDPrefix = "action/"
 )
 

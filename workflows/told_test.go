@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -275,4 +276,40 @@ func TestToldUndoReopensTheMessage(t *testing.T) {
 		6: `carol undid the record of entry 5 (told, phone) of "Late checkout", your record: the customer is still to be told the message of entry 4.`,
 	}, recorded("alice"))
 	require.Empty(t, recorded("carol"))
+}
+
+// An undo tells whoever sees the task again: the owner the action was reassigned to since the
+// message was sent (their inbox lists it while it is theirs) besides who was asked; and the team's
+// supervisors for a message nobody was asked to tell by name (the action had no owner).
+func TestToldUndoTellsWhoeverSeesTheTaskAgain(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	s := acceptedByBob(workflows.CurrentRevision, now)
+	seq := s.Messages[0].Seq
+	workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "bob went home"}, now)
+	workflows.ApplyTold(&s, workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "phone"}, now)
+	s.TakeOutbox()
+	undo := workflows.ToldInput{Actor: carol, MessageSeq: seq, Outcome: workflows.MessageUndo, Note: "wrong guest"}
+	require.NoError(t, workflows.CheckTold(&s, undo))
+	workflows.ApplyTold(&s, undo, now)
+	to := map[string]string{}
+	for _, n := range s.TakeOutbox() {
+		require.Equal(t, workflows.NotifyMessageRecorded, n.Kind)
+		to[strings.Join(n.To, ",")+"|"+string(n.ToRole)] = n.Message
+	}
+	require.Equal(t, map[string]string{
+		"bob|":  `carol undid the record of entry 7 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4, and it is yours to tell again.`,
+		"erin|": `carol undid the record of entry 7 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4, which your inbox lists while the action is yours.`,
+	}, to)
+
+	unowned := acceptedByBob(workflows.CurrentRevision, now)
+	workflows.ApplyTold(&unowned, workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "phone"}, now)
+	unowned.Messages[0].AskedID, unowned.OwnerID, unowned.Status = "", "", workflows.StatusUnassigned
+	unowned.TakeOutbox()
+	workflows.ApplyTold(&unowned, workflows.ToldInput{Actor: bob, MessageSeq: seq, Outcome: workflows.MessageUndo, Note: "wrong guest"}, now)
+	notes := unowned.TakeOutbox()
+	require.Len(t, notes, 1)
+	require.Empty(t, notes[0].To)
+	require.Equal(t, workflows.RoleSupervisor, notes[0].ToRole)
+	require.Equal(t, `bob undid the record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4.`, notes[0].Message)
 }

@@ -290,6 +290,9 @@ type State struct {
 	// Messages are the action's messages to the customer, oldest first (for a run continued from
 	// one whose worker did not keep them, those since).
 	Messages []CustomerMessage `json:"messages,omitempty"`
+	// UntoldWarned (revision 23) is true once the ended action was looked at for messages still
+	// to tell before its records close (whether or not any were).
+	UntoldWarned bool `json:"untold_warned,omitempty"`
 }
 
 // CustomerMessage is one message to the customer (an EventCustomerTold) and whether someone has
@@ -477,6 +480,9 @@ const (
 	// person was asked to tell as told, or not needed: it is no longer theirs to tell; or undid
 	// such a record (theirs, or one of the message they were asked to tell): it is to tell again.
 	NotifyMessageRecorded = "message_recorded"
+	// NotifyMessagesUntold (revision 23): the ended action's records close within a day and
+	// messages given to someone to tell its customer are still not recorded told, nor not needed.
+	NotifyMessagesUntold = "messages_untold"
 	// NotifyEscalationHandled: someone acted on an escalated action (reassigned, extended,
 	// claimed, completed or cancelled it); told to the level it had reached (revision 17).
 	NotifyEscalationHandled = "escalation_handled"
@@ -534,6 +540,10 @@ const (
 	// EventMessageNotNeeded, its undone_seq) that ended the task of telling the customer the
 	// message of an EventCustomerTold, saying what was wrong with it; the task is open again.
 	EventMessageRecordUndone = "message_record_undone"
+	// EventMessagesUntold (revision 23): the ended action's records close at records_close_at, and
+	// the messages of message_seqs, given to someone to tell the customer, are still to tell; those
+	// asked and the team's supervisors are told.
+	EventMessagesUntold = "messages_untold"
 	// EventMessageUndelivered (revision 22): the integration could not send the customer the
 	// message of an EventCustomerTold (it refused it, or a day of retries failed), so the owner is
 	// asked to tell them by hand.
@@ -692,7 +702,23 @@ func (s *State) WithHander(id string) {
 // before, the customer was never told, and only the log and a counter said so. It also tells
 // whoever was asked to tell a message when someone else records it told or not needed
 // (message_recorded): the task left their inbox without a word.
-const CurrentRevision = 22
+// Revision 23 looks, a day before an ended action's records close (UntoldWarning), for messages
+// to the customer given to someone to tell and still not recorded: it records messages_untold and
+// tells those asked and the team's supervisors, where the tasks left the inbox without a word
+// when the records closed.
+const CurrentRevision = 23
+
+// UntoldWarning is how long before an ended action's records close (revision 23) those asked to
+// tell its customer a message still untold, and the team's supervisors, are told: at most half
+// the time an ended action takes records.
+const UntoldWarning = 24 * time.Hour
+
+// UntoldTask is a message to the customer (its timeline entry) still given to someone to tell, as
+// the read model holds it: RecipientID is who it was given to.
+type UntoldTask struct {
+	Seq         int64  `json:"seq"`
+	RecipientID string `json:"recipient_id"`
+}
 
 // DefaultContinueAsNewAfter keeps histories far below Temporal's 10,240-event warning.
 const DefaultContinueAsNewAfter = 2000
