@@ -218,17 +218,37 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 			// not stay with them.
 			continue
 		}
-		role := workflows.RoleSupervisor
-		if it.Status == workflows.ShiftItemExpired {
+		role, recipients := workflows.RoleSupervisor, to
+		switch {
+		case it.Status == workflows.ShiftItemExpired:
 			// Its escalation told the supervisors, and the outgoing person, when it expired.
 			if starterAlerted {
 				continue
 			}
 			role = ""
+		case it.Status == workflows.ShiftItemDeclined && err == nil:
+			// The decline told the supervisors in the outgoing person's place when they were off
+			// shift (see that someone takes it on): not again as left over, nor the starter if
+			// they were among them. Its notice is written a moment after the shift handover
+			// hears of it: this waits for it a few seconds, then tells them all the same.
+			told, projected, err := a.Store.DeclineTold(ctx, it.ActionID, it.HandoverID)
+			if err != nil {
+				return err
+			}
+			if !projected && mayWait(ctx) {
+				return fmt.Errorf("the decline of action %s is not in the read model yet", it.ActionID)
+			}
+			if slices.ContainsFunc(told, func(id string) bool { return id != in.FromID }) {
+				role = ""
+				recipients = slices.DeleteFunc(slices.Clone(to), func(id string) bool { return slices.Contains(told, id) })
+				if len(recipients) == 0 {
+					continue
+				}
+			}
 		}
 		title := cmp.Or(row.Title, it.ActionID)
 		n := workflows.Notification{
-			ActionID: it.ActionID, Seq: seq, Kind: workflows.NotifyShiftLeftOver, To: to, ToRole: role,
+			ActionID: it.ActionID, Seq: seq, Kind: workflows.NotifyShiftLeftOver, To: recipients, ToRole: role,
 			TeamID: cmp.Or(row.TeamID, fromTeam), ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
 			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, fromName, leftBecause(it)),
 		}
@@ -252,6 +272,12 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 	// tell the supervisors of its next leftover, which a webhook that is down must not hold up.
 	a.deliverOnce(ctx, events)
 	return nil
+}
+
+// mayWait reports whether an activity may wait for the read model by failing this attempt (its
+// retry comes a second or more later): its first five attempts, and never outside an activity.
+func mayWait(ctx context.Context) bool {
+	return activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt < 5
 }
 
 // leftBecause says why a shift handover left an action where it was, naming its recipient.

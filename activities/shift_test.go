@@ -159,3 +159,46 @@ func TestShiftLeftoversReachTheWebhook(t *testing.T) {
 	require.Equal(t, told[0].Message, ev.Message)
 	require.Empty(t, undelivered(), "delivered now")
 }
+
+// A decline its notice told the supervisors of, in the place of an outgoing person off shift, is
+// not told them again as left over, nor whoever started the shift handover if it told them; a
+// manager who started it, whom it did not tell, hears of it as left over.
+func TestShiftLeftoverOfADeclineToldOnce(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
+		models.Staff{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "dave", Name: "Dave Davies", Role: "manager", Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	a := models.Action{
+		ID: "e", Title: "Airport taxi", Category: "request", Priority: "normal", Status: "assigned", OwnerID: "alice",
+		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 3,
+	}
+	declined := models.ActionEvent{Seq: 3, Type: "handover_declined", ActorID: "bob", Cause: "request", At: now, Data: `{"handover_id": "h1", "from_id": "alice", "reason": "too busy"}`}
+	notice := func(to string) models.Notification {
+		return models.Notification{RecipientID: to, ActionID: "e", Seq: 3, Kind: "handover_declined", ActorID: "bob", Cause: "request", Message: "Bob Brown declined it", CreatedAt: now}
+	}
+	require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{declined}, notice("alice"), notice("carol")))
+	bob := workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: team, OnShift: true, Active: true}
+	acts := &activities.Activities{Store: store}
+	leftOver := func(who string) []string {
+		told, err := store.ListNotifications(ctx, who, 10)
+		require.NoError(t, err)
+		var kinds []string
+		for _, n := range told {
+			kinds = append(kinds, n.Kind)
+		}
+		return kinds
+	}
+	for shift, starter := range map[string]string{"s1": "alice", "s2": "carol", "s3": "dave"} {
+		require.NoError(t, acts.NotifyShiftLeftovers(ctx, workflows.ShiftLeftovers{
+			ShiftID: shift, FromID: "alice", StartedBy: starter,
+			Items: []workflows.ShiftItem{{ActionID: "e", To: bob, Status: workflows.ShiftItemDeclined, HandoverID: "h1", Reason: "too busy"}},
+		}))
+	}
+	require.Equal(t, []string{"handover_declined"}, leftOver("carol"), "told once, by the decline")
+	require.Equal(t, []string{workflows.NotifyShiftLeftOver}, leftOver("dave"), "the manager who started one")
+}

@@ -221,6 +221,7 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 		return kinds
 	}
 	require.Eventually(t, func() bool { return slices.Contains(toldOf(made[1]), "shift_left_over") }, 10*time.Second, 50*time.Millisecond)
+	require.Equal(t, []string{"shift_left_over"}, toldOf(made[1]), "the outgoing person on shift: told of the decline themselves")
 	require.Equal(t, []string{"escalated"}, toldOf(made[2]))
 
 	require.Equal(t, http.StatusOK, in.call("GET", "/api/v1/me/inbox", nil, &box))
@@ -612,6 +613,39 @@ func testShiftEndsTheOutgoingShift(t *testing.T, st *app.Stack) {
 	require.NotNil(t, started.FromOnShift)
 	require.True(t, *started.FromOnShift, "back on shift since: left so")
 	require.True(t, onShift(outID))
+}
+
+// A handover of a shift handover declined once the outgoing person is off shift tells the team's
+// supervisors once, in the outgoing person's place ("see that someone takes it on"), not again as
+// left over with them; whoever started it, a supervisor among them, once too.
+func testShiftDeclineToldOnce(t *testing.T, st *app.Stack) {
+	for _, bySupervisor := range []bool{false, true} {
+		out, in, sup, outID, inID := teamOf3(t, st)
+		starter := out
+		if bySupervisor {
+			starter = sup
+		}
+		id := createOwned(t, out, outID, 1)[0]
+		var started shiftProgress
+		require.Equal(t, http.StatusAccepted, starter.call("POST", "/api/v1/shift-handovers",
+			map[string]any{"from_id": outID, "to_id": inID, "notes": "Off home.", "situation": "routine", "end_shift": true}, &started))
+		require.Eventually(t, func() bool {
+			var p shiftProgress
+			sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &p)
+			return p.statuses()[id] == "pending"
+		}, 10*time.Second, 50*time.Millisecond)
+		require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "not my desk"}, nil))
+		require.Eventually(t, func() bool {
+			var p shiftProgress
+			sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &p)
+			return p.Done
+		}, 30*time.Second, 50*time.Millisecond, "the shift handover ends once its leftovers are told")
+		var kinds []string
+		for _, n := range toldOfAction(t, sup, id) {
+			kinds = append(kinds, n.Kind)
+		}
+		require.Equal(t, []string{"handover_declined"}, kinds, "once, in the outgoing person's place")
+	}
 }
 
 // A second shift handover of the same person started straight after the first, before the read

@@ -180,6 +180,31 @@ func (s *Store) TellRecords(ctx context.Context, actionID string) (map[int64]int
 	return records, nil
 }
 
+// DeclineTold reports whether the read model holds the decline of an action's handover (its
+// handover_declined entry), and who its notice reached: the hander, and the supervisors told in
+// their place when they were off shift.
+func (s *Store) DeclineTold(ctx context.Context, actionID, handoverID string) (told []string, projected bool, err error) {
+	var entries []ActionEvent
+	if err := s.read.WithContext(ctx).Select("seq, data").Where("action_id = ? AND type = ?", actionID, "handover_declined").
+		Find(&entries).Error; err != nil {
+		return nil, false, fmt.Errorf("the declines of action %s: %w", actionID, err)
+	}
+	for _, e := range entries {
+		var d struct {
+			HandoverID string `json:"handover_id"`
+		}
+		if json.Unmarshal([]byte(e.Data), &d) != nil || d.HandoverID != handoverID {
+			continue
+		}
+		if err := s.read.WithContext(ctx).Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", actionID, e.Seq, "handover_declined").
+			Order("recipient_id").Pluck("recipient_id", &told).Error; err != nil {
+			return nil, false, fmt.Errorf("who was told of the decline of action %s: %w", actionID, err)
+		}
+		return told, true, nil
+	}
+	return nil, false, nil
+}
+
 // MessageGivenByHand reports whether the message to the customer of an action's timeline entry
 // seq was given to someone to tell by hand because the integration could not send it: a
 // message_undelivered entry names it.
