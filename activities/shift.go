@@ -231,12 +231,9 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 			// shift (see that someone takes it on): not again as left over, nor the starter if
 			// they were among them. Its notice is written a moment after the shift handover
 			// hears of it: this waits for it a few seconds, then tells them all the same.
-			told, projected, err := a.Store.DeclineTold(ctx, it.ActionID, it.HandoverID)
+			told, err := a.declineTold(ctx, it.ActionID, it.HandoverID)
 			if err != nil {
 				return err
-			}
-			if !projected && mayWait(ctx) {
-				return fmt.Errorf("the decline of action %s is not in the read model yet", it.ActionID)
 			}
 			if slices.ContainsFunc(told, func(id string) bool { return id != in.FromID }) {
 				role = ""
@@ -274,10 +271,29 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 	return nil
 }
 
-// mayWait reports whether an activity may wait for the read model by failing this attempt (its
-// retry comes a second or more later): its first five attempts, and never outside an activity.
-func mayWait(ctx context.Context) bool {
-	return activity.IsActivity(ctx) && activity.GetInfo(ctx).Attempt < 5
+// declineWait is how long the telling of a declined leftover waits for the decline to be in the
+// read model: its projection is written a moment after the shift handover hears of it.
+const declineWait = 5 * time.Second
+
+// declineTold is who the notice of the decline of an action's handover reached, once the read
+// model holds it; nobody when it does not within declineWait (the leftover is told all the same),
+// nor for an item that names no handover.
+func (a *Activities) declineTold(ctx context.Context, actionID, handoverID string) ([]string, error) {
+	if handoverID == "" {
+		return nil, nil
+	}
+	deadline := a.now().Add(declineWait)
+	for {
+		told, projected, err := a.Store.DeclineTold(ctx, actionID, handoverID)
+		if err != nil || projected || !a.now().Before(deadline) {
+			return told, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // leftBecause says why a shift handover left an action where it was, naming its recipient.
