@@ -580,9 +580,11 @@ var fieldsInText = map[string]string{
 	"again_in": "a duration", "to_id": "a person",
 	// A check's result, as its radio button says it.
 	"not_done": "not done",
+	// Ways of telling a customer, and of handing over, as the forms' choices say them.
+	"text_message": "text message", "face_to_face": "face to face",
 }
 
-var fieldInText = regexp.MustCompile(`\b(due_in|due_at|follow_up_in|follow_up_at|again_in|to_id|not_done)\b`)
+var fieldInText = regexp.MustCompile(`\b(due_in|due_at|follow_up_in|follow_up_at|again_in|to_id|not_done|text_message|face_to_face)\b`)
 
 func sayFieldsInText(s string) string {
 	return fieldInText.ReplaceAllStringFunc(s, func(name string) string { return fieldsInText[name] })

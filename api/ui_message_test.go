@@ -48,6 +48,7 @@ func TestSpokenFields(t *testing.T) {
 		"again_in: must be a duration":                              "Remind me again in: must be a duration",
 		"reason: photo_id and to_identify stay":                     "Reason: photo_id and to_identify stay",
 		"next: only when the result is not_done":                    "Next: only when the result is not done",
+		"method: say how you told the customer: one of phone, email, text_message, chat, face_to_face, letter": "Method: say how you told the customer: one of phone, email, text message, chat, face to face, letter",
 		// A body's key left empty leaves a path ending in a dot: said as it is, never a panic.
 		"action_notes.x.: is not a known field": "Action_notes.x.: is not a known field",
 	} {

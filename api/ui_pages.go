@@ -925,8 +925,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	var commands []string
 	acceptBlocked, offShift, erased := "", false, false
+	notSent := map[int64]bool{} // messages to the customer recorded after their data was erased
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
 		erased = row.CustomerErased()
+		for _, e := range events.Items {
+			if row.ErasedAt != nil && e.Type == workflows.EventCustomerTold && e.At.After(*row.ErasedAt) {
+				notSent[e.Seq] = true
+			}
+		}
 		state := stateFromRow(row)
 		me := principal(c)
 		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
@@ -959,6 +965,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// The records that ended a task and may be undone, made in error (CheckTold: by who made
 	// them, a supervisor or a manager), each with its message. Unreadable, no forms.
 	records, _ := s.Store.TellRecords(c.Request.Context(), a.ID)
+	undone, _ := s.Store.UndoneRecords(c.Request.Context(), a.ID) // unreadable, unmarked
 	undoable := map[int64]int64{}
 	for _, e := range events.Items {
 		if msg, ok := records[e.Seq]; ok && mayTell && (e.ActorID == principal(c).ID || role.SupervisorOrAbove()) {
@@ -1003,7 +1010,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "Undone": undone, "NotSent": notSent, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
@@ -1020,7 +1027,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if problem != nil {
 		data["Error"] = problem.message()
 		data["Fields"] = problem.fields()
-		if _, command := commandPaths[failed]; command && !slices.Contains(commands, failed) {
+		if _, command := commandPaths[failed]; command && failed == workflows.UpdateTold {
+			// Its forms go by message, not among the commands: a refused one is drawn again with
+			// what was typed while it is offered; gone (recorded by someone else meanwhile), its
+			// note is kept.
+			if !toldFormDrawn(form, untold, undoable, mayTell) {
+				data["Kept"] = keptText(url.Values{"text": {form.Get("note")}})
+			}
+		} else if command && !slices.Contains(commands, failed) {
 			// The action moved on while the form was being filled (the handover withdrawn as its
 			// recipient typed the read-back): the form is not offered again, and what was typed
 			// is shown instead of lost.
@@ -1028,6 +1042,25 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		}
 	}
 	s.render(c, status, "action", data)
+}
+
+// toldFormDrawn says whether the action page draws again the form a refused record of a message
+// to the customer came from: an undo's on the record that ended the message's task, another's on
+// the message still to tell.
+func toldFormDrawn(form url.Values, untold map[int64]bool, undoable map[int64]int64, mayTell bool) bool {
+	seq, err := strconv.ParseInt(form.Get("message_seq"), 10, 64)
+	if err != nil || !mayTell {
+		return false
+	}
+	if form.Get("outcome") == workflows.MessageUndo {
+		for _, msg := range undoable {
+			if msg == seq {
+				return true
+			}
+		}
+		return false
+	}
+	return untold[seq]
 }
 
 // keptField is a text a refused form held, with the label its form gave it.

@@ -355,7 +355,9 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 	path := "/api/v1/actions/" + a.ID
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, path+"/handover", merge(handoverBody, "to_id", inID), nil))
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, path+"/accept", map[string]any{"summary": "I find him in the lobby"}, nil))
-	require.Len(t, tasksOf(t, in, a.ID), 1, "told face to face: a task without a contact")
+	given := tasksOf(t, in, a.ID)
+	require.Len(t, given, 1, "told face to face: a task without a contact")
+	tasksBefore := given[0].MessageSeq
 
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodDelete, "/api/v1/customers/"+ref, nil, nil))
 	require.Empty(t, tasksOf(t, in, a.ID))
@@ -367,6 +369,7 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 		"reassign": {"to_id": outID, "reason": "in went home", "customer_message": "Your request is with us."},
 		"complete": {"outcome": "done", "customer_message": "All done."},
 		"handover": merge(handoverBody, "to_id", outID),
+		"check":    {"result": "not_done", "next": "reassign", "to_id": outID, "customer_message": "Someone will call."},
 	} {
 		require.Equal(t, http.StatusConflict, sup.call(http.MethodPost, path+"/"+cmd, body, &p), cmd)
 		require.Equal(t, "customer_message: the customer's personal data was erased: there is nobody to send a message to, so leave it out", p.Detail, cmd)
@@ -385,7 +388,18 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `class="untold"`)
 	require.Contains(t, page, `<p class="hint" id="complete-erased">The customer's personal data was erased: no message can be sent them.</p>`)
+	require.Contains(t, page, `<small class="hint" id="not-sent-`+strconv.FormatInt(told, 10)+`">Not sent: the customer's personal data was erased before it</small>`,
+		"the product's words after the erasure reached nobody")
+	require.NotContains(t, page, `id="not-sent-`+strconv.FormatInt(tasksBefore, 10)+`"`, "the message before it was given to tell")
 	require.NotContains(t, page, `name="customer_message"`, "no form asks for a message to them")
+	for _, form := range []string{"ho", "complete"} {
+		require.Contains(t, page, `id="`+form+`-erased"`, form)
+	}
+	supWeb := newWebClient(t, st.URL)
+	supWeb.signIn(sup.token)
+	_, supPage := supWeb.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, supPage, `id="re-erased"`, "a supervisor's reassignment asks for none either")
+	require.NotContains(t, supPage, `name="customer_message"`)
 	require.Equal(t, http.StatusConflict, out.call(http.MethodPost, path+"/told", map[string]any{"message_seq": told, "method": "face_to_face"}, &p))
 	require.Contains(t, p.Detail, "the customer's personal data was erased")
 }
@@ -473,6 +487,7 @@ func webUndoMistakenRecord(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, `<strong>Nothing changed:</strong> Note: is required to undo a record`)
 	require.Contains(t, page, `<details class="undo" id="undo-`+record+`" open>`)
+	require.NotContains(t, page, `id="kept"`, "the form is drawn again: nothing to copy")
 	require.Regexp(t, `<input type="text" id="undo-note-`+record+`" name="note" maxlength="1000" required value=" " aria-invalid="true"`, page)
 	require.Empty(t, tasksOf(t, bob, a.ID), "a refusal changes nothing")
 
@@ -492,7 +507,13 @@ func webUndoMistakenRecord(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `Undone: the message to the customer of &#34;Late checkout for room 214&#34; is to tell again.`)
 	require.Regexp(t, `<strong>record undone</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · record of entry: `+record+` · note: Rang the wrong room</span>`, page)
 	require.NotContains(t, page, `id="undo-`, "nothing left to undo")
+	undoEntry := strconv.Itoa(len(timeline))
+	require.Contains(t, page, `<small class="hint" id="undone-`+record+`">Undone: see <a href="/actions/`+a.ID+`?entry=`+undoEntry+`#ev-`+undoEntry+`">entry `+undoEntry+`</a></small>`, "the record undone says so")
 	require.Contains(t, page, `id="told-`+seq+`"`, "the form to record it is back")
+	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrf}, "message_seq": {seq}, "outcome": {"told"}, "note": {"left a card"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "no method")
+	require.NotContains(t, page, `id="kept"`, "the form is drawn again with the note")
+	require.Contains(t, page, `<input type="text" id="told-note-`+seq+`" name="note" maxlength="1000" value="left a card">`)
 	require.Equal(t, http.StatusConflict, bob.call(http.MethodPost, path+"/told", map[string]any{"message_seq": msg, "outcome": "undo", "note": "again"}, &p))
 	require.Contains(t, p.Detail, "there is no record to undo")
 
@@ -506,4 +527,7 @@ func webUndoMistakenRecord(t *testing.T, st *app.Stack) {
 	what := "Carol Clark undid the record of entry " + strconv.Itoa(aliceRecord) + ` (told, email) of "Late checkout for room 214"`
 	require.Contains(t, notificationsOf(t, bob, a.ID), what+": the customer is still to be told the message of entry "+seq+", and it is yours to tell again.")
 	require.Contains(t, notificationsOf(t, alice, a.ID), what+", your record: the customer is still to be told the message of entry "+seq+".")
+	undoneAt := strconv.Itoa(len(timelineOf(t, bob, a.ID)))
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<a href="/actions/`+a.ID+`?entry=`+undoneAt+`#ev-`+undoneAt+`">`, "what Bob was told links to the undo")
 }

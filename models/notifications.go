@@ -180,6 +180,26 @@ func (s *Store) TellRecords(ctx context.Context, actionID string) (map[int64]int
 	return records, nil
 }
 
+// UndoneRecords are the records of telling the customer a message (told, not needed) that an
+// action's message_record_undone entries undid, each with the entry that undid it.
+func (s *Store) UndoneRecords(ctx context.Context, actionID string) (map[int64]int64, error) {
+	var entries []ActionEvent
+	if err := s.read.WithContext(ctx).Select("seq, data").Where("action_id = ? AND type = ?", actionID, "message_record_undone").
+		Find(&entries).Error; err != nil {
+		return nil, fmt.Errorf("the undone records of action %s: %w", actionID, err)
+	}
+	undone := make(map[int64]int64, len(entries))
+	for _, e := range entries {
+		var d struct {
+			UndoneSeq int64 `json:"undone_seq"`
+		}
+		if json.Unmarshal([]byte(e.Data), &d) == nil && d.UndoneSeq != 0 {
+			undone[d.UndoneSeq] = e.Seq
+		}
+	}
+	return undone, nil
+}
+
 // DeclineTold reports whether the read model holds the decline of an action's handover (its
 // handover_declined entry), and who its notice reached: the hander, and the supervisors told in
 // their place when they were off shift.

@@ -130,15 +130,18 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 // a full one, in either wait, continues as new with the rest of the time (none after the wait).
 func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Duration) error {
 	began := workflow.Now(ctx)
-	wait := d
-	if w.state.revision >= 23 && !w.state.UntoldWarned {
-		wait = d - min(UntoldWarning, d/2)
+	wait, warn := d, w.state.revision >= 23 && !w.state.UntoldWarned
+	if warn {
+		if w.state.UntoldWarnAt.IsZero() {
+			w.state.UntoldWarnAt = began.Add(d - min(UntoldWarning, d/2))
+		}
+		wait = max(w.state.UntoldWarnAt.Sub(began), time.Millisecond)
 	}
 	full, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.outageFilledHistory(ctx, in) })
 	if err != nil {
 		return err
 	}
-	if !full && wait < d {
+	if !full && warn {
 		// A day before the records close (revision 23): those asked to tell the customer a
 		// message nobody has recorded, and the supervisors, hear it while it can still be.
 		w.warnUntold(ctx, began.Add(d))
@@ -166,12 +169,19 @@ func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Du
 
 // warnUntold (revision 23) reads which messages to the customer the read model still gives
 // someone to tell, and records those the state knows untold as messages_untold, telling those
-// asked and the team's supervisors that the records close at closeAt. Unread (the read model
-// away for the hour its retries take), nobody is told: the log says so.
+// asked and the team's supervisors that the records close at closeAt: none when the state holds
+// no message unrecorded. Unread (the read model away for the hour its retries take, or half the
+// time left), nobody is told: the log says so.
 func (w *actionWorkflow) warnUntold(ctx workflow.Context, closeAt time.Time) {
+	if !slices.ContainsFunc(w.state.Messages, func(m CustomerMessage) bool { return m.EndedSeq == 0 }) {
+		w.state.UntoldWarned = true // every message recorded: nothing to read
+		return
+	}
+	// Within the hour, or half the time left before the records close when that is less.
+	within := min(time.Hour, max(closeAt.Sub(workflow.Now(ctx))/2, time.Second))
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: time.Hour,
+		StartToCloseTimeout:    min(30*time.Second, within),
+		ScheduleToCloseTimeout: within,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
 		},

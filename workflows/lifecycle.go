@@ -1633,7 +1633,7 @@ func CheckTold(s *State, in ToldInput) error {
 // without a note saying what was wrong with it.
 func checkUndo(s *State, in ToldInput, m CustomerMessage) error {
 	if m.EndedSeq == 0 {
-		return refuse(ErrConflict, "nobody has recorded the message of entry %d told, or not needed: there is no record to undo", m.Seq)
+		return refuse(ErrConflict, "nobody has recorded the message of entry %d told, or not needed: there is no record to undo (a try that did not reach the customer stays on the timeline: record what happened next)", m.Seq)
 	}
 	if in.Actor.ID != m.EndedBy && !in.Actor.Role.SupervisorOrAbove() {
 		return refuse(ErrForbidden, "only %s, who made the record of entry %d, or a supervisor or manager may undo it", s.who(cmp.Or(m.EndedBy, "someone")), m.EndedSeq)
@@ -1680,8 +1680,8 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 
 // undoRecord records undoing the record that ended the task of telling the customer message m,
 // which is open again, and tells whoever sees the task again (who was asked to tell it, else the
-// team's supervisors; the owner, while the action is open), and whoever made the record, when
-// someone else undid it.
+// team's supervisors; the owner, while the action is open: revision 23), and whoever made the
+// record, when someone else undid it.
 func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, data map[string]any) Event {
 	ended, by, how := m.EndedSeq, m.EndedBy, "not needed"
 	if !m.NotNeeded {
@@ -1692,7 +1692,7 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 	m.EndedSeq, m.EndedBy, m.DeliveredHow, m.NotNeeded, m.UndoneSeq = 0, "", "", false, ev.Seq
 	what := fmt.Sprintf("%s undid the record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
 	switch {
-	case m.AskedID == "":
+	case m.AskedID == "" && s.revision >= 23:
 		// Given to the team's supervisors (nobody owned the action): theirs to tell again.
 		s.notify(ev, NotifyMessageRecorded, nil, RoleSupervisor,
 			fmt.Sprintf("%s: the customer is still to be told the message of entry %d.", what, m.Seq))
@@ -1704,7 +1704,7 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 		s.notify(ev, NotifyMessageRecorded, []string{by}, "",
 			fmt.Sprintf("%s, your record: the customer is still to be told the message of entry %d.", what, m.Seq))
 	}
-	if owner := s.OwnerID; !s.Status.Final() && owner != "" && owner != actorID && owner != m.AskedID && owner != by {
+	if owner := s.OwnerID; s.revision >= 23 && !s.Status.Final() && owner != "" && owner != actorID && owner != m.AskedID && owner != by {
 		// The owner now sees the task in their inbox too (handed the action since it was sent).
 		s.notify(ev, NotifyMessageRecorded, []string{owner}, "",
 			fmt.Sprintf("%s: the customer is still to be told the message of entry %d, which your inbox lists while the action is yours.", what, m.Seq))

@@ -111,3 +111,37 @@ func TestRevision23UntoldMessagesBeforeTheRecordsClose(t *testing.T) {
 		})
 	}
 }
+
+// The look for messages still to tell keeps its time when the ended action's run continues as new
+// while it takes records: the next run, given the time left, looks when the first would have, not
+// a day (or half the time) before the end of what is left.
+func TestRevision23WarningKeepsItsTimeAcrossContinueAsNew(t *testing.T) {
+	b := setup(t)
+	in := startInput("a-resumed")
+	in.Revision = 22 // the first run leaves the read model its task, and records no warning
+	complete := &step{name: workflows.UpdateComplete, arg: workflows.CompleteInput{Actor: bob, Outcome: "checked out at 2pm"}}
+	b.run(t, in,
+		&step{name: workflows.UpdateCreate, arg: workflows.CreateInput{Actor: alice}},
+		&step{name: workflows.UpdateHandover, arg: handoverTo(onShift("bob", 1))},
+		&step{name: workflows.UpdateAccept, arg: workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}},
+		complete)
+	require.NoError(t, complete.err)
+
+	resumed := complete.state
+	start := resumed.UpdatedAt.Add(8 * 24 * time.Hour).Truncate(time.Second)
+	resumed.UntoldWarnAt = start.Add(time.Hour) // as the run before set it
+	next := newBundle(t, b.store)
+	next.env.SetStartTime(start)
+	again := startInput("a-resumed")
+	again.Resume, again.KeepOpenFor = &resumed, 5*time.Hour
+	next.env.ExecuteWorkflow(workflows.ActionWorkflow, again)
+	require.True(t, next.env.IsWorkflowCompleted())
+	require.NoError(t, next.env.GetWorkflowError())
+
+	events, err := b.store.ListEvents(t.Context(), "a-resumed")
+	require.NoError(t, err)
+	last := events[len(events)-1]
+	require.Equal(t, workflows.EventMessagesUntold, last.Type)
+	require.Equal(t, start.Add(time.Hour).UTC(), last.At.UTC(), "when the first run would have looked")
+	require.JSONEq(t, `{"message_seqs": [4], "records_close_at": "`+start.Add(5*time.Hour).UTC().Format(time.RFC3339Nano)+`"}`, last.Data)
+}

@@ -302,12 +302,22 @@ func TestToldUndoTellsWhoeverSeesTheTaskAgain(t *testing.T) {
 		"erin|": `carol undid the record of entry 7 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4, which your inbox lists while the action is yours.`,
 	}, to)
 
+	// Revision 22 (an undo as the release before made it) tells who was asked alone.
+	older := acceptedByBob(22, now)
+	workflows.ApplyReassign(&older, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "bob went home"}, now)
+	workflows.ApplyTold(&older, workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "phone"}, now)
+	older.TakeOutbox()
+	workflows.ApplyTold(&older, undo, now)
+	notes := older.TakeOutbox()
+	require.Len(t, notes, 1)
+	require.Equal(t, []string{"bob"}, notes[0].To)
+
 	unowned := acceptedByBob(workflows.CurrentRevision, now)
 	workflows.ApplyTold(&unowned, workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "phone"}, now)
 	unowned.Messages[0].AskedID, unowned.OwnerID, unowned.Status = "", "", workflows.StatusUnassigned
 	unowned.TakeOutbox()
 	workflows.ApplyTold(&unowned, workflows.ToldInput{Actor: bob, MessageSeq: seq, Outcome: workflows.MessageUndo, Note: "wrong guest"}, now)
-	notes := unowned.TakeOutbox()
+	notes = unowned.TakeOutbox()
 	require.Len(t, notes, 1)
 	require.Empty(t, notes[0].To)
 	require.Equal(t, workflows.RoleSupervisor, notes[0].ToRole)

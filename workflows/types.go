@@ -293,6 +293,9 @@ type State struct {
 	// UntoldWarned (revision 23) is true once the ended action was looked at for messages still
 	// to tell before its records close (whether or not any were).
 	UntoldWarned bool `json:"untold_warned,omitempty"`
+	// UntoldWarnAt (revision 23) is when that look is due: set when the ended action starts
+	// taking records, so that a run continued as new meanwhile looks when the first would have.
+	UntoldWarnAt time.Time `json:"untold_warn_at,omitzero"`
 }
 
 // CustomerMessage is one message to the customer (an EventCustomerTold) and whether someone has
@@ -705,7 +708,8 @@ func (s *State) WithHander(id string) {
 // Revision 23 looks, a day before an ended action's records close (UntoldWarning), for messages
 // to the customer given to someone to tell and still not recorded: it records messages_untold and
 // tells those asked and the team's supervisors, where the tasks left the inbox without a word
-// when the records closed.
+// when the records closed. An undo of a record tells the owner, and the supervisors of a message
+// given to them, too.
 const CurrentRevision = 23
 
 // UntoldWarning is how long before an ended action's records close (revision 23) those asked to
