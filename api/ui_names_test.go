@@ -108,3 +108,16 @@ func TestPagesNamePeople(t *testing.T) {
 		require.Contains(t, page, "Set by Ada Lovelace on")
 	})
 }
+
+// An accepted handover's message to the customer is credited to whoever wrote it: the hander, or
+// the product when the handover gave none; other messages, and other entries, are not marked.
+func TestMessageWordings(t *testing.T) {
+	events := []eventJSON{
+		{Seq: 4, Type: "customer_told", Data: map[string]any{"handover_id": "h1", "message": "Bob will call"}},
+		{Seq: 7, Type: "customer_told", Data: map[string]any{"handover_id": "h2", "message": "Your request has been passed to Erin"}},
+		{Seq: 9, Type: "customer_told", Data: map[string]any{"message": "All done"}},
+		{Seq: 3, Type: "handover_accepted", Data: map[string]any{"handover_id": "h1"}},
+	}
+	handovers := []handoverJSON{{ID: "h1", FromID: "alice", CustomerMessage: "Bob will call"}, {ID: "h2", FromID: "bob"}}
+	require.Equal(t, map[int64]*wording{4: {By: "alice"}, 7: {}}, messageWordings(events, handovers))
+}

@@ -964,6 +964,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	// The records that ended a task and may be undone, made in error (CheckTold: by who made
 	// them, a supervisor or a manager), each with its message. Unreadable, no forms.
+	wordings := messageWordings(events.Items, a.Handovers)
 	records, _ := s.Store.TellRecords(c.Request.Context(), a.ID)
 	undone, _ := s.Store.UndoneRecords(c.Request.Context(), a.ID) // unreadable, unmarked
 	undoable := map[int64]int64{}
@@ -1010,7 +1011,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "Undone": undone, "NotSent": notSent, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
@@ -1042,6 +1043,34 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		}
 	}
 	s.render(c, status, "action", data)
+}
+
+// wording is whose words an accepted handover's message to the customer is: By, who made the
+// handover and wrote it; none, the product's (the handover gave no message).
+type wording struct{ By string }
+
+// messageWordings says, of each message to the customer an accepted handover sent (its
+// customer_told entry names the handover), whose words it is: the timeline credits the entry to the
+// recipient who accepted, not to whoever wrote it.
+func messageWordings(events []eventJSON, handovers []handoverJSON) map[int64]*wording {
+	out := map[int64]*wording{}
+	for _, e := range events {
+		id, _ := e.Data["handover_id"].(string)
+		if e.Type != workflows.EventCustomerTold || id == "" {
+			continue
+		}
+		for _, h := range handovers {
+			if h.ID != id {
+				continue
+			}
+			w := &wording{}
+			if strings.TrimSpace(h.CustomerMessage) != "" {
+				w.By = h.FromID
+			}
+			out[e.Seq] = w
+		}
+	}
+	return out
 }
 
 // toldFormDrawn says whether the action page draws again the form a refused record of a message

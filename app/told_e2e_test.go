@@ -470,6 +470,7 @@ func webUndoMistakenRecord(t *testing.T, st *app.Stack) {
 
 	// Bob's own record, and a supervisor's page, offer the undo; another agent's does not.
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `<small class="hint" id="wording-`+seq+`">Written by Alice Adams, in the handover</small>`, "not Bob's words, who accepted")
 	form := formOf(t, page, "undo-"+record)
 	require.Contains(t, form, `<input type="hidden" name="message_seq" value="`+seq+`"><input type="hidden" name="outcome" value="undo">`)
 	require.Contains(t, form, `<input type="text" id="undo-note-`+record+`" name="note" maxlength="1000" required>`)
