@@ -1663,6 +1663,11 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 		data["method"], data["try"] = in.Method, m.Tries+1
 		ev = s.record(now, in.Actor.ID, EventMessageNotReached, data)
 		m.Tries, m.TriedSeq = m.Tries+1, ev.Seq
+		if s.revision >= 23 {
+			// A colleague's try: whoever was asked tries another way, or not straight away again.
+			s.tellAsked(ev, *m, fmt.Sprintf("%s tried to tell the customer of %q the message of entry %d (%s) and could not reach them (try %d): it is still yours to tell.",
+				s.who(in.Actor.ID), s.Title, m.Seq, strings.ReplaceAll(in.Method, "_", " "), m.Tries))
+		}
 	case MessageUndo:
 		ev = s.undoRecord(now, in.Actor.ID, m, data)
 	case MessageNotNeeded:

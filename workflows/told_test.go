@@ -323,3 +323,26 @@ func TestToldUndoTellsWhoeverSeesTheTaskAgain(t *testing.T) {
 	require.Equal(t, workflows.RoleSupervisor, notes[0].ToRole)
 	require.Equal(t, `bob undid the record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4.`, notes[0].Message)
 }
+
+// From revision 23 whoever was asked to tell a message hears of a colleague's try that did not
+// reach the customer (not of their own); revision 22 says nothing.
+func TestToldColleaguesTryTellsWhoeverWasAsked(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	for _, revision := range []int{22, 23} {
+		s := acceptedByBob(revision, now)
+		seq := s.Messages[0].Seq
+		workflows.ApplyTold(&s, workflows.ToldInput{Actor: bob, MessageSeq: seq, Outcome: workflows.MessageNotReached, Method: "phone"}, now)
+		require.Empty(t, s.TakeOutbox(), "their own try")
+		workflows.ApplyTold(&s, workflows.ToldInput{Actor: carol, MessageSeq: seq, Outcome: workflows.MessageNotReached, Method: "text_message", Note: "no answer"}, now)
+		notes := s.TakeOutbox()
+		if revision == 22 {
+			require.Empty(t, notes)
+			continue
+		}
+		require.Len(t, notes, 1)
+		require.Equal(t, workflows.NotifyMessageRecorded, notes[0].Kind)
+		require.Equal(t, []string{"bob"}, notes[0].To)
+		require.Equal(t, `carol tried to tell the customer of "Late checkout" the message of entry 4 (text message) and could not reach them (try 2): it is still yours to tell.`, notes[0].Message)
+	}
+}

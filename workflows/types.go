@@ -481,7 +481,8 @@ const (
 	NotifyFeedback          = "feedback"
 	// NotifyMessageRecorded (revision 22): someone else recorded a message to the customer the
 	// person was asked to tell as told, or not needed: it is no longer theirs to tell; or undid
-	// such a record (theirs, or one of the message they were asked to tell): it is to tell again.
+	// such a record (theirs, or one of the message they were asked to tell): it is to tell again;
+	// or tried and could not reach the customer (revision 23): it is still theirs.
 	NotifyMessageRecorded = "message_recorded"
 	// NotifyMessagesUntold (revision 23): the ended action's records close within a day and
 	// messages given to someone to tell its customer are still not recorded told, nor not needed.
@@ -709,7 +710,8 @@ func (s *State) WithHander(id string) {
 // to the customer given to someone to tell and still not recorded: it records messages_untold and
 // tells those asked and the team's supervisors, where the tasks left the inbox without a word
 // when the records closed. An undo of a record tells the owner, and the supervisors of a message
-// given to them, too.
+// given to them, too; and whoever was asked to tell a message hears of a colleague's try that did
+// not reach the customer.
 const CurrentRevision = 23
 
 // UntoldWarning is how long before an ended action's records close (revision 23) those asked to
