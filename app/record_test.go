@@ -147,6 +147,14 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, "messages_untold", types[len(types)-1])
 		save("messages_untold", id)
 	}
+	// Revision 23: a colleague's try that did not reach the customer is told to bob, who was asked
+	// to tell the message, and who then tells it.
+	record("message_tried_by_colleague", func(id string) {
+		seq := acceptedWithMessage(id)
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "outcome": "not_reached", "method": "phone", "note": "no answer"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "email"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+	})
 	// A try that did not reach the customer, a message found not needed and one told, each with a
 	// note (no revision: the told command's own outcomes).
 	record("message_not_reached_not_needed", func(id string) {
