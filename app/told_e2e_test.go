@@ -527,7 +527,7 @@ func webUndoMistakenRecord(t *testing.T, st *app.Stack) {
 	require.Len(t, tasksOf(t, bob, a.ID), 1)
 	what := "Carol Clark undid the record of entry " + strconv.Itoa(aliceRecord) + ` (told, email) of "Late checkout for room 214"`
 	require.Contains(t, notificationsOf(t, bob, a.ID), what+": the customer is still to be told the message of entry "+seq+", and it is yours to tell again.")
-	require.Contains(t, notificationsOf(t, alice, a.ID), what+", your record: the customer is still to be told the message of entry "+seq+".")
+	require.Contains(t, notificationsOf(t, alice, a.ID), "Carol Clark undid your record of entry "+strconv.Itoa(aliceRecord)+` (told, email) of "Late checkout for room 214": the customer is still to be told the message of entry `+seq+".")
 	undoneAt := strconv.Itoa(len(timelineOf(t, bob, a.ID)))
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<a href="/actions/`+a.ID+`?entry=`+undoneAt+`#ev-`+undoneAt+`">`, "what Bob was told links to the undo")

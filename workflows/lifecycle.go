@@ -1696,6 +1696,7 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 	ev := s.record(now, actorID, EventMessageRecordUndone, data)
 	m.EndedSeq, m.EndedBy, m.DeliveredHow, m.NotNeeded, m.UndoneSeq = 0, "", "", false, ev.Seq
 	what := fmt.Sprintf("%s undid the record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
+	yours := fmt.Sprintf("%s undid your record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
 	switch {
 	case m.AskedID == "" && s.revision >= 23:
 		// Given to the team's supervisors (nobody owned the action): theirs to tell again.
@@ -1707,7 +1708,7 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 	}
 	if by != "" && by != actorID && by != m.AskedID {
 		s.notify(ev, NotifyMessageRecorded, []string{by}, "",
-			fmt.Sprintf("%s, your record: the customer is still to be told the message of entry %d.", what, m.Seq))
+			fmt.Sprintf("%s: the customer is still to be told the message of entry %d.", yours, m.Seq))
 	}
 	if owner := s.OwnerID; s.revision >= 23 && !s.Status.Final() && owner != "" && owner != actorID && owner != m.AskedID && owner != by {
 		// The owner now sees the task in their inbox too (handed the action since it was sent).

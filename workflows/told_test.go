@@ -273,7 +273,7 @@ func TestToldUndoReopensTheMessage(t *testing.T) {
 		6: `carol undid the record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4, and it is yours to tell again.`,
 	}, recorded("bob"))
 	require.Equal(t, map[int64]string{
-		6: `carol undid the record of entry 5 (told, phone) of "Late checkout", your record: the customer is still to be told the message of entry 4.`,
+		6: `carol undid your record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4.`,
 	}, recorded("alice"))
 	require.Empty(t, recorded("carol"))
 }
