@@ -37,17 +37,8 @@ func TestSupervisorOwnerIsAskedOnceAtTheDueTime(t *testing.T) {
 	acts := &activities.Activities{Store: store}
 	_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events, Notifications: out})
 	require.NoError(t, err)
-	kinds := func(who string) []string {
-		told, err := store.ListNotifications(ctx, who, 10)
-		require.NoError(t, err)
-		var out []string
-		for _, n := range told {
-			out = append(out, n.Kind)
-		}
-		return out
-	}
-	require.Equal(t, []string{workflows.NotifyOutcomeAsked}, kinds("carol"))
-	require.Equal(t, []string{workflows.NotifyCheckAsked}, kinds("sam"))
+	require.Equal(t, []string{workflows.NotifyOutcomeAsked}, inboxKinds(t, store, "carol"))
+	require.Equal(t, []string{workflows.NotifyCheckAsked}, inboxKinds(t, store, "sam"))
 }
 
 // Each write of an action to the read model is timed from the earliest change it carries: what the

@@ -27,6 +27,18 @@ func frontDesk(t *testing.T, staff ...models.Staff) *models.Store {
 	return store
 }
 
+// inboxKinds are the kinds of what someone was told, newest first (the last ten).
+func inboxKinds(t *testing.T, store *models.Store, who string) []string {
+	t.Helper()
+	told, err := store.ListNotifications(context.Background(), who, 10)
+	require.NoError(t, err)
+	var kinds []string
+	for _, n := range told {
+		kinds = append(kinds, n.Kind)
+	}
+	return kinds
+}
+
 // What a shift handover left with the outgoing person reaches the supervisors' inbox, which
 // people read: it names the outgoing person and the colleague who did not take the action on,
 // not their staff IDs.
@@ -184,21 +196,12 @@ func TestShiftLeftoverOfADeclineToldOnce(t *testing.T) {
 	require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{declined}, notice("alice"), notice("carol")))
 	bob := workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: team, OnShift: true, Active: true}
 	acts := &activities.Activities{Store: store}
-	leftOver := func(who string) []string {
-		told, err := store.ListNotifications(ctx, who, 10)
-		require.NoError(t, err)
-		var kinds []string
-		for _, n := range told {
-			kinds = append(kinds, n.Kind)
-		}
-		return kinds
-	}
 	for shift, starter := range map[string]string{"s1": "alice", "s2": "carol", "s3": "dave"} {
 		require.NoError(t, acts.NotifyShiftLeftovers(ctx, workflows.ShiftLeftovers{
 			ShiftID: shift, FromID: "alice", StartedBy: starter,
 			Items: []workflows.ShiftItem{{ActionID: "e", To: bob, Status: workflows.ShiftItemDeclined, HandoverID: "h1", Reason: "too busy"}},
 		}))
 	}
-	require.Equal(t, []string{"handover_declined"}, leftOver("carol"), "told once, by the decline")
-	require.Equal(t, []string{workflows.NotifyShiftLeftOver}, leftOver("dave"), "the manager who started one")
+	require.Equal(t, []string{"handover_declined"}, inboxKinds(t, store, "carol"), "told once, by the decline")
+	require.Equal(t, []string{workflows.NotifyShiftLeftOver}, inboxKinds(t, store, "dave"), "the manager who started one")
 }
