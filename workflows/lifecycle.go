@@ -1702,7 +1702,7 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 		// Given to the team's supervisors (nobody owned the action): theirs to tell again.
 		s.notify(ev, NotifyMessageRecorded, nil, RoleSupervisor,
 			fmt.Sprintf("%s: the customer is still to be told the message of entry %d.", what, m.Seq))
-	case m.AskedID != actorID:
+	case m.AskedID != "" && m.AskedID != actorID:
 		s.notify(ev, NotifyMessageRecorded, []string{m.AskedID}, "",
 			fmt.Sprintf("%s: the customer is still to be told the message of entry %d, and it is yours to tell again.", what, m.Seq))
 	}

@@ -322,6 +322,13 @@ func TestToldUndoTellsWhoeverSeesTheTaskAgain(t *testing.T) {
 	require.Empty(t, notes[0].To)
 	require.Equal(t, workflows.RoleSupervisor, notes[0].ToRole)
 	require.Equal(t, `bob undid the record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4.`, notes[0].Message)
+	// Revision 22 names nobody then, and has no role to tell: no notice to nobody.
+	older = acceptedByBob(22, now)
+	workflows.ApplyTold(&older, workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "phone"}, now)
+	older.Messages[0].AskedID, older.OwnerID, older.Status = "", "", workflows.StatusUnassigned
+	older.TakeOutbox()
+	workflows.ApplyTold(&older, workflows.ToldInput{Actor: bob, MessageSeq: seq, Outcome: workflows.MessageUndo, Note: "wrong guest"}, now)
+	require.Empty(t, older.TakeOutbox(), "nobody named, no role: no notice to nobody")
 }
 
 // From revision 23 whoever was asked to tell a message hears of a colleague's try that did not
