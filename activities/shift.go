@@ -290,8 +290,7 @@ func (a *Activities) declineTold(ctx context.Context, actionID, handoverID strin
 			return nil, err
 		}
 		if row.PendingHandoverID != handoverID {
-			told, _, err := a.Store.DeclineTold(ctx, actionID, handoverID)
-			return told, err
+			return a.Store.DeclineTold(ctx, actionID, handoverID)
 		}
 		if !a.now().Before(deadline) {
 			return nil, nil
