@@ -962,9 +962,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if takes, err := s.Store.TakesRecords(c.Request.Context(), a.ID, s.tellSince()); err == nil && !takes {
 		mayTell = false // ended longer ago than an action takes records: no form would be taken
 	}
+	wordings := messageWordings(events.Items, a.Handovers)
 	// The records that ended a task and may be undone, made in error (CheckTold: by who made
 	// them, a supervisor or a manager), each with its message. Unreadable, no forms.
-	wordings := messageWordings(events.Items, a.Handovers)
 	records, _ := s.Store.TellRecords(c.Request.Context(), a.ID)
 	undone, _ := s.Store.UndoneRecords(c.Request.Context(), a.ID) // unreadable, unmarked
 	undoable := map[int64]int64{}
