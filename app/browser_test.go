@@ -328,6 +328,29 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	invalid, err := chromedp.Run(bob.ctx, chromedp.Evaluate[string](`document.querySelector('.told-form input[name=note]').getAttribute('aria-invalid') || ''`))
 	require.NoError(t, err)
 	require.Equal(t, "true", invalid, "the note field is marked")
+	// Bob tells the guest by phone, then finds he rang the wrong room: he undoes the record, which
+	// asks what was wrong first (the browser's check), and the message is his to tell again.
+	bob.do(
+		chromedp.SetValue(chromedp.CSS(`.told-form select[name=method]`), "phone"),
+		chromedp.Click(chromedp.CSS(`.told-form button[value=told]`)),
+	)
+	bob.waitContains("#done", "was told the message")
+	bob.do(
+		chromedp.Click(chromedp.CSS(`details.undo summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`.undo-form button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`.undo-form button[type=submit]`)),
+	)
+	noteMissing, err := chromedp.Run(bob.ctx, chromedp.Evaluate[bool](`document.querySelector('.undo-form input[name=note]').validity.valueMissing`))
+	require.NoError(t, err)
+	require.True(t, noteMissing, "the browser asks what was wrong")
+	bob.do(
+		chromedp.SendKeys(chromedp.CSS(`.undo-form input[name=note]`), "Rang the wrong room"),
+		chromedp.Click(chromedp.CSS(`.undo-form button[type=submit]`)),
+	)
+	bob.waitContains("#done", "is to tell again")
+	require.Contains(t, bob.text(`.timeline`), "record undone")
+	require.Contains(t, bob.text(`.timeline`), "Undone: see entry")
+	bob.do(chromedp.WaitVisible(chromedp.CSS(`.told-form select[name=method]`)))
 
 	// Alice's page, left open, follows the acceptance live, without a reload.
 	alice.waitText("#action-owner", "Bob Brown")
