@@ -537,6 +537,9 @@ type customerTaskJSON struct {
 	// last of them LastTry.
 	Tries   int      `json:"tries"`
 	LastTry *tryJSON `json:"last_try,omitempty"`
+	// RecordsCloseAt is, for an action that has ended, when its records close: after it the
+	// message can no longer be recorded, and the task leaves the inbox. Null while it is open.
+	RecordsCloseAt *time.Time `json:"records_close_at"`
 }
 
 // tryJSON is a record of trying to tell a customer a message in vain: its timeline entry, when,
@@ -582,6 +585,10 @@ func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]cust
 		out[i] = customerTaskJSON{
 			ActionID: t.ActionID, Title: t.Title, Status: t.Status, MessageSeq: t.Seq, Message: data.Message, AskedAt: t.AskedAt,
 			Customer: workflows.Customer{Ref: t.CustomerRef, Name: t.CustomerName, Contact: t.CustomerContact},
+		}
+		if t.EndedAt != nil {
+			closes := t.EndedAt.Add(workflows.DefaultKeepOpenFor)
+			out[i].RecordsCloseAt = &closes
 		}
 		values = append(values, &out[i].Customer.Name, &out[i].Customer.Contact, &out[i].Message)
 		if t.TriedSeq != nil && t.TriedAt != nil {

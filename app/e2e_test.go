@@ -62,6 +62,7 @@ func as(t *testing.T, st *app.Stack, id string) caller {
 
 // timelineEvent is one item of an action's timeline, as GET /actions/{id}/events gives it.
 type timelineEvent struct {
+	At      time.Time      `json:"at"`
 	Type    string         `json:"type"`
 	ActorID string         `json:"actor_id"`
 	Cause   string         `json:"cause"`

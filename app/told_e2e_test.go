@@ -47,6 +47,7 @@ type customerTask struct {
 		Method string `json:"method"`
 		Note   string `json:"note"`
 	} `json:"last_try"`
+	RecordsCloseAt *time.Time `json:"records_close_at"`
 }
 
 // acceptedByBob is an action alice created and handed over to bob, who accepted it, with a message
@@ -276,6 +277,7 @@ func webCustomersNotReachedNotNeeded(t *testing.T, st *app.Stack) {
 	require.Len(t, tasks, 1)
 	require.Zero(t, tasks[0].Tries)
 	require.Nil(t, tasks[0].LastTry)
+	require.Nil(t, tasks[0].RecordsCloseAt, "the action is open")
 	seq := strconv.FormatInt(tasks[0].MessageSeq, 10)
 
 	web := signedIn(t, st, "demo-bob")
@@ -414,10 +416,20 @@ func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	tasks := tasksOf(t, bob, a.ID)
 	require.Len(t, tasks, 2)
 	first, later := strconv.FormatInt(tasks[0].MessageSeq, 10), strconv.FormatInt(tasks[1].MessageSeq, 10)
+	// Completed: each says when the action's records close, 7 days after it ended.
+	var ended time.Time
+	for _, e := range timelineOf(t, bob, a.ID) {
+		if e.Type == "completed" {
+			ended = e.At
+		}
+	}
+	require.NotNil(t, tasks[0].RecordsCloseAt)
+	require.True(t, ended.Add(7*24*time.Hour).Equal(*tasks[0].RecordsCloseAt), "%v", *tasks[0].RecordsCloseAt)
 
 	web := signedIn(t, st, "demo-bob")
 	_, page := web.do(http.MethodGet, "/inbox", nil)
 	id := a.ID + "-" + first
+	require.Regexp(t, `<p class="hint" id="closes-`+id+`">The action has ended: record it by <time datetime="[^"]+">[^<]+</time>, when its records close.</p>`, page)
 	require.Contains(t, page, `<select id="told-method-`+id+`" name="method" required aria-describedby="message-`+id+`">`)
 	require.Contains(t, page, `<blockquote class="message" id="message-`+id+`">Bob will confirm your late checkout.</blockquote>`)
 	replaced := formOf(t, page, "replaced-"+id)

@@ -58,6 +58,9 @@ type CustomerTask struct {
 	TriedAt   *time.Time
 	TriedBy   string
 	TriedData string
+	// EndedAt is when the action was completed or cancelled, nil while it is open: its records
+	// close a while after.
+	EndedAt *time.Time
 }
 
 // CustomersToTell lists the open tasks to tell a customer a message that of.StaffID is to see to,
@@ -122,10 +125,12 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 	// read by recipient.
 	q := s.read.WithContext(ctx).Table("notifications AS n").
 		Select("n.action_id, n.recipient_id AS asked_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.owner_id, a.customer_ref, a.customer_name, a.customer_contact, e.data, "+
-			"t.seq AS tried_seq, t.at AS tried_at, t.actor_id AS tried_by, t.data AS tried_data").
+			"t.seq AS tried_seq, t.at AS tried_at, t.actor_id AS tried_by, t.data AS tried_data, d.at AS ended_at").
 		Joins("JOIN actions a ON a.id = n.action_id").
 		Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
 		Joins("LEFT JOIN action_events t ON t.action_id = n.action_id AND t.seq = n.tried_seq AND t.type = 'message_not_reached'").
+		// An action ends once: its completed or cancelled entry, which its records close after.
+		Joins("LEFT JOIN action_events d ON d.action_id = n.action_id AND d.type IN ('completed', 'cancelled') AND a.status NOT IN ?", openStatuses).
 		Where("n.kind = '"+KindTellCustomer+"' AND n.read_at IS NULL").Where(where, args...).
 		// An erased customer is told nothing more, whatever is sent them after the erasure.
 		// (By [erased] too: an API process of the release before erases without erased_at.)
@@ -143,6 +148,10 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 		if out[i].TriedAt != nil {
 			at := utc(*out[i].TriedAt)
 			out[i].TriedAt = &at
+		}
+		if out[i].EndedAt != nil {
+			at := utc(*out[i].EndedAt)
+			out[i].EndedAt = &at
 		}
 	}
 	return out, nil

@@ -175,6 +175,11 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 		require.Equal(t, "assigned", tasks[0].Status)
 		require.Equal(t, "G-1", tasks[0].CustomerRef)
 		require.JSONEq(t, `{"message": "Bob looks after it"}`, tasks[0].Data)
+		require.Nil(t, tasks[0].EndedAt, "open")
+		last := tasks[len(tasks)-1]
+		require.Equal(t, "fd-3", last.ActionID)
+		require.NotNil(t, last.EndedAt, "ended: its records close a while after")
+		require.Equal(t, event(3, "completed").At, *last.EndedAt)
 		require.Equal(t, []string{"bo-1@2", "fd-1@2", "fd-2@2", "fd-3@2"}, tellOf(models.InboxOf{StaffID: "bob", AllTeams: true}))
 		require.Equal(t, []string{"fd-2@2"}, tellOf(models.InboxOf{StaffID: "erin", TeamID: "frontdesk"}), "the person asked still sees it")
 		require.Empty(t, tellOf(models.InboxOf{StaffID: "alice", AllTeams: true}), "a record of another kind is no task")
