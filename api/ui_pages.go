@@ -1032,7 +1032,11 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 			// Its forms go by message, not among the commands: a refused one is drawn again with
 			// what was typed while it is offered; gone (recorded by someone else meanwhile), its
 			// note is kept.
-			if !toldFormDrawn(form, untold, undoable, mayTell) {
+			onPage := map[int64]bool{}
+			for _, e := range events.Items {
+				onPage[e.Seq] = true
+			}
+			if !toldFormDrawn(form, untold, undoable, onPage, mayTell) {
 				data["Kept"] = keptText(url.Values{"text": {form.Get("note")}})
 			}
 		} else if command && !slices.Contains(commands, failed) {
@@ -1075,21 +1079,21 @@ func messageWordings(events []eventJSON, handovers []handoverJSON) map[int64]*wo
 
 // toldFormDrawn says whether the action page draws again the form a refused record of a message
 // to the customer came from: an undo's on the record that ended the message's task, another's on
-// the message still to tell.
-func toldFormDrawn(form url.Values, untold map[int64]bool, undoable map[int64]int64, mayTell bool) bool {
+// the message still to tell; either only when its entry is on the page of the timeline drawn.
+func toldFormDrawn(form url.Values, untold map[int64]bool, undoable map[int64]int64, onPage map[int64]bool, mayTell bool) bool {
 	seq, err := strconv.ParseInt(form.Get("message_seq"), 10, 64)
 	if err != nil || !mayTell {
 		return false
 	}
 	if form.Get("outcome") == workflows.MessageUndo {
-		for _, msg := range undoable {
-			if msg == seq {
+		for record, msg := range undoable {
+			if msg == seq && onPage[record] {
 				return true
 			}
 		}
 		return false
 	}
-	return untold[seq]
+	return untold[seq] && onPage[seq]
 }
 
 // keptField is a text a refused form held, with the label its form gave it.

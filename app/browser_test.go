@@ -343,6 +343,8 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	noteMissing, err := chromedp.Run(bob.ctx, chromedp.Evaluate[bool](`document.querySelector('.undo-form input[name=note]').validity.valueMissing`))
 	require.NoError(t, err)
 	require.True(t, noteMissing, "the browser asks what was wrong")
+	require.Equal(t, actionURL, bob.location(), "and sends nothing")
+	require.NotContains(t, bob.text(`.timeline`), "record undone")
 	bob.do(
 		chromedp.SendKeys(chromedp.CSS(`.undo-form input[name=note]`), "Rang the wrong room"),
 		chromedp.Click(chromedp.CSS(`.undo-form button[type=submit]`)),

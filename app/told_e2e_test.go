@@ -430,7 +430,7 @@ func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	_, page := web.do(http.MethodGet, "/inbox", nil)
 	id := a.ID + "-" + first
 	require.Regexp(t, `<p class="hint" id="closes-`+id+`">The action has ended: record it by <time datetime="[^"]+">[^<]+</time>, when its records close.</p>`, page)
-	require.Contains(t, page, `<select id="told-method-`+id+`" name="method" required aria-describedby="message-`+id+`">`)
+	require.Contains(t, page, `<select id="told-method-`+id+`" name="method" required aria-describedby="message-`+id+` closes-`+id+`">`, "described by the message and when the records close")
 	require.Contains(t, page, `<blockquote class="message" id="message-`+id+`">Bob will confirm your late checkout.</blockquote>`)
 	replaced := formOf(t, page, "replaced-"+id)
 	require.Contains(t, replaced, `<input type="hidden" name="outcome" value="not_needed"><input type="hidden" name="note" value="Replaced by the later message of entry `+later+`">`)
@@ -543,4 +543,24 @@ func webUndoMistakenRecord(t *testing.T, st *app.Stack) {
 	undoneAt := strconv.Itoa(len(timelineOf(t, bob, a.ID)))
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<a href="/actions/`+a.ID+`?entry=`+undoneAt+`#ev-`+undoneAt+`">`, "what Bob was told links to the undo")
+}
+
+// A record refused on an older page of a long timeline draws that page again, with the form and
+// what was typed, not the newest page without them.
+func webToldRefusedOnAnOlderPage(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	a, path := acceptedByBob(t, alice, bob)
+	seq := strconv.FormatInt(tasksOf(t, bob, a.ID)[0].MessageSeq, 10)
+	for i := range 105 {
+		require.Equal(t, http.StatusCreated, bob.call(http.MethodPost, path+"/notes", map[string]any{"text": "note " + strconv.Itoa(i)}, nil))
+	}
+	web := signedIn(t, st, "demo-bob")
+	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="told-`+seq+`"`, "the message is on an older page")
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID+"?entry="+seq, nil)
+	require.Contains(t, page, `<form method="post" action="/actions/`+a.ID+`/told?entry=`+seq+`" class="inline told-form" id="told-`+seq+`">`)
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/told?entry="+seq, url.Values{"csrf": {csrfOf(t, page)}, "message_seq": {seq}, "outcome": {"told"}, "note": {"left a card"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "no method")
+	require.Contains(t, page, `<input type="text" id="told-note-`+seq+`" name="note" maxlength="1000" value="left a card">`, "drawn again, with the note")
+	require.NotContains(t, page, `id="kept"`)
 }

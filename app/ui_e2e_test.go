@@ -114,6 +114,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("customers_not_reached_and_not_needed", func(t *testing.T) { webCustomersNotReachedNotNeeded(t, st) })
 			t.Run("message_replaced_by_a_later_one", func(t *testing.T) { webReplacedByLaterMessage(t, st) })
 			t.Run("undo_a_mistaken_record", func(t *testing.T) { webUndoMistakenRecord(t, st) })
+			t.Run("told_refused_on_an_older_page", func(t *testing.T) { webToldRefusedOnAnOlderPage(t, st) })
 			t.Run("shift_reassigns_past_due", func(t *testing.T) { webShiftReassignsPastDue(t, st) })
 			t.Run("customers_to_tell_off_shift_and_erased", func(t *testing.T) { webCustomersToTellOffShiftAndErased(t, st) })
 			t.Run("erased_without_name_or_contact", func(t *testing.T) { webErasedWithoutNameOrContact(t, st) })

@@ -289,3 +289,22 @@ func TestCustomerTasksListedUntilTold(t *testing.T) {
 		require.Equal(t, []string{"fd-1@2", "fd-2@2"}, tellOf(bob))
 	})
 }
+
+// Two notices of one change that reach the same person (by name, and as one of a role) make one
+// inbox record, the first, in one write: PostgreSQL refuses an insert that would write a row twice,
+// and the projection would retry it for ever.
+func TestInboxKeepsOneRecordPerPersonEntryAndKind(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		notice := func(message string) models.Notification {
+			return models.Notification{RecipientID: "carol", ActionID: "twice-1", Seq: 2, Kind: "message_recorded", ActorID: "sam", Cause: "request", Message: message, CreatedAt: t0}
+		}
+		require.NoError(t, store.ApplyProjectionWithInbox(ctx, actionAt("twice-1", 2, "unassigned", ""),
+			[]models.ActionEvent{event(1, "created"), event(2, "message_record_undone")},
+			[]models.Notification{notice("Sam undid your record"), notice("Sam undid the record")}))
+		records, err := store.ListNotifications(ctx, "carol", 10)
+		require.NoError(t, err)
+		require.Len(t, records, 1)
+		require.Equal(t, "Sam undid your record", records[0].Message, "the one that names her")
+	})
+}

@@ -405,6 +405,10 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			}
 		}
 		if len(inbox) > 0 {
+			// One record of a person's per entry and kind: two notices of one change can reach
+			// the same person (by name, and as one of a role), which one insert may not write twice
+			// (PostgreSQL refuses it). The first, which names them, stands.
+			inbox = uniqueRecords(inbox)
 			for i := range inbox {
 				inbox[i].CreatedAt = utc(inbox[i].CreatedAt)
 			}
@@ -898,6 +902,24 @@ func (s *Store) OwnedOpenActions(ctx context.Context, ownerID string) ([]Action,
 		return nil, fmt.Errorf("listing open actions of %s: %w", ownerID, err)
 	}
 	return out, nil
+}
+
+// uniqueRecords keeps the first inbox record of each recipient, action, entry and kind.
+func uniqueRecords(inbox []Notification) []Notification {
+	type key struct {
+		to, action, kind string
+		seq              int64
+	}
+	seen := make(map[key]bool, len(inbox))
+	out := make([]Notification, 0, len(inbox))
+	for _, n := range inbox {
+		k := key{n.RecipientID, n.ActionID, n.Kind, n.Seq}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // PendingInShiftHandovers maps each of the actions whose pending handover was made in a shift

@@ -1697,12 +1697,9 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 	m.EndedSeq, m.EndedBy, m.DeliveredHow, m.NotNeeded, m.UndoneSeq = 0, "", "", false, ev.Seq
 	what := fmt.Sprintf("%s undid the record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
 	yours := fmt.Sprintf("%s undid your record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
-	switch {
-	case m.AskedID == "" && s.revision >= 23:
-		// Given to the team's supervisors (nobody owned the action): theirs to tell again.
-		s.notify(ev, NotifyMessageRecorded, nil, RoleSupervisor,
-			fmt.Sprintf("%s: the customer is still to be told the message of entry %d.", what, m.Seq))
-	case m.AskedID != "" && m.AskedID != actorID:
+	// Each named first, in their own words: a supervisor among them also told as one of the team's
+	// supervisors keeps those (the inbox holds one record of a person's per entry and kind).
+	if m.AskedID != "" && m.AskedID != actorID {
 		s.notify(ev, NotifyMessageRecorded, []string{m.AskedID}, "",
 			fmt.Sprintf("%s: the customer is still to be told the message of entry %d, and it is yours to tell again.", what, m.Seq))
 	}
@@ -1714,6 +1711,11 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 		// The owner now sees the task in their inbox too (handed the action since it was sent).
 		s.notify(ev, NotifyMessageRecorded, []string{owner}, "",
 			fmt.Sprintf("%s: the customer is still to be told the message of entry %d, which your inbox lists while the action is yours.", what, m.Seq))
+	}
+	if m.AskedID == "" && s.revision >= 23 {
+		// Given to the team's supervisors (nobody owned the action): theirs to tell again.
+		s.notify(ev, NotifyMessageRecorded, nil, RoleSupervisor,
+			fmt.Sprintf("%s: the customer is still to be told the message of entry %d.", what, m.Seq))
 	}
 	return ev
 }
