@@ -41,6 +41,9 @@ type actionRow struct {
 	Commands []string
 	// TeamName is the action's team, named on a card of a list that spans teams, else "".
 	TeamName string
+	// CustomerErased is true once the customer's personal data was erased: no form asks for a
+	// message to them (the board reads it; other lists leave it false).
+	CustomerErased bool
 }
 
 // boardCommands are the commands a board card offers, in its "Act on it" panel.
@@ -1617,6 +1620,21 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 		}
 		columns[i] = col
 		rows = append(rows, col.Rows...)
+	}
+	// A reassignment's message to the customer is asked for only of a customer not erased.
+	// Unreadable, the field stays: the API refuses a message to an erased customer.
+	var reassigning []string
+	for _, r := range rows {
+		if slices.Contains(r.Commands, workflows.UpdateReassign) {
+			reassigning = append(reassigning, r.ID)
+		}
+	}
+	if erased, err := s.Store.ErasedAmong(c.Request.Context(), reassigning); err == nil {
+		for i := range columns {
+			for j := range columns[i].Rows {
+				columns[i].Rows[j].CustomerErased = erased[columns[i].Rows[j].ID]
+			}
+		}
 	}
 	pending := s.rows(opened[len(statusOrder)])
 	// Who is on shift, and how much each holds: where work can go, and whose shift to hand over.

@@ -402,6 +402,10 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 	_, supPage := supWeb.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, supPage, `id="re-erased"`, "a supervisor's reassignment asks for none either")
 	require.NotContains(t, supPage, `name="customer_message"`)
+	_, board := supWeb.do(http.MethodGet, "/board", nil)
+	require.Contains(t, board, `id="card-`+a.ID+`"`)
+	require.Contains(t, board, `<p class="hint" id="re-erased-`+a.ID+`">The customer's personal data was erased: no message can be sent them.</p>`, "nor the board's")
+	require.NotContains(t, board, `id="re-message-`+a.ID+`"`)
 	require.Equal(t, http.StatusConflict, out.call(http.MethodPost, path+"/told", map[string]any{"message_seq": told, "method": "face_to_face"}, &p))
 	require.Contains(t, p.Detail, "the customer's personal data was erased")
 }

@@ -269,6 +269,24 @@ func (a Action) CustomerErased() bool {
 	return a.ErasedAt != nil || a.CustomerName == Erased || a.CustomerContact == Erased
 }
 
+// ErasedAmong says which of the actions' customers had their personal data erased: they are sent
+// nothing more, so no form asks for a message to them.
+func (s *Store) ErasedAmong(ctx context.Context, ids []string) (map[string]bool, error) {
+	erased := map[string]bool{}
+	if len(ids) == 0 {
+		return erased, nil
+	}
+	var found []string
+	if err := s.read.WithContext(ctx).Model(&Action{}).Where("id IN ? AND "+erasedCustomer(""), ids).
+		Pluck("id", &found).Error; err != nil {
+		return nil, fmt.Errorf("which customers of %d actions were erased: %w", len(ids), err)
+	}
+	for _, id := range found {
+		erased[id] = true
+	}
+	return erased, nil
+}
+
 // erasedCustomer is the SQL condition of an action (of alias, "a." or "") whose customer's
 // personal data was erased: by erased_at, or by the [erased] an API process of the release before
 // leaves without it.
