@@ -276,24 +276,17 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 const declineWait = 5 * time.Second
 
 // declineTold is who the notice of the decline of an action's handover reached, once the read
-// model holds it (the action's row no longer shows the handover pending: the row and the timeline
-// are written together); nobody when it does not within declineWait (the leftover is told all the
-// same), nor for an item that names no handover.
+// model holds the decline (its entry and notices are written together); nobody when it does not
+// within declineWait (the leftover is told all the same), nor for an item that names no handover.
 func (a *Activities) declineTold(ctx context.Context, actionID, handoverID string) ([]string, error) {
 	if handoverID == "" {
 		return nil, nil
 	}
 	deadline := a.now().Add(declineWait)
 	for {
-		row, err := a.Store.GetActionRow(ctx, actionID)
-		if err != nil {
-			return nil, err
-		}
-		if row.PendingHandoverID != handoverID {
-			return a.Store.DeclineTold(ctx, actionID, handoverID)
-		}
-		if !a.now().Before(deadline) {
-			return nil, nil
+		told, written, err := a.Store.DeclineTold(ctx, actionID, handoverID)
+		if err != nil || written || !a.now().Before(deadline) {
+			return told, err
 		}
 		select {
 		case <-ctx.Done():

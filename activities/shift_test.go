@@ -205,3 +205,37 @@ func TestShiftLeftoverOfADeclineToldOnce(t *testing.T) {
 	require.Equal(t, []string{"handover_declined"}, inboxKinds(t, store, "carol"), "told once, by the decline")
 	require.Equal(t, []string{workflows.NotifyShiftLeftOver}, inboxKinds(t, store, "dave"), "the manager who started one")
 }
+
+// The decline is written a moment after the shift handover hears of it: the leftover waits for it,
+// and does not tell the supervisors again what its notice told them.
+func TestShiftLeftoverWaitsForTheDecline(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	a := models.Action{
+		ID: "w", Title: "Airport taxi", Category: "request", Priority: "normal", Status: "handover_pending", OwnerID: "alice",
+		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 2,
+	}
+	require.NoError(t, store.ApplyProjection(ctx, a, nil))
+	written := make(chan error, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		a.Status, a.Version = "assigned", 3
+		declined := models.ActionEvent{Seq: 3, Type: "handover_declined", ActorID: "bob", Cause: "request", At: now, Data: `{"handover_id": "h1"}`}
+		notice := func(to string) models.Notification {
+			return models.Notification{RecipientID: to, ActionID: "w", Seq: 3, Kind: "handover_declined", ActorID: "bob", Cause: "request", Message: "Bob Brown declined it", CreatedAt: now}
+		}
+		written <- store.ApplyProjection(ctx, a, []models.ActionEvent{declined}, notice("alice"), notice("carol"))
+	}()
+	bob := workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: team, OnShift: true, Active: true}
+	require.NoError(t, (&activities.Activities{Store: store}).NotifyShiftLeftovers(ctx, workflows.ShiftLeftovers{
+		ShiftID: "s1", FromID: "alice", StartedBy: "alice",
+		Items: []workflows.ShiftItem{{ActionID: "w", To: bob, Status: workflows.ShiftItemDeclined, HandoverID: "h1", Reason: "too busy"}},
+	}))
+	require.NoError(t, <-written)
+	require.Equal(t, []string{"handover_declined"}, inboxKinds(t, store, "carol"), "told once, by the decline")
+}

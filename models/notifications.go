@@ -210,13 +210,13 @@ func (s *Store) UndoneRecords(ctx context.Context, actionID string) (map[int64]i
 }
 
 // DeclineTold is who the notice of the decline of an action's handover reached, as the read
-// model holds it: the hander, and the supervisors told in their place when they were off shift
-// (nobody while its handover_declined entry is not written).
-func (s *Store) DeclineTold(ctx context.Context, actionID, handoverID string) ([]string, error) {
+// model holds it: the hander, and the supervisors told in their place when they were off shift;
+// and whether its handover_declined entry is written (nobody is told of it until it is).
+func (s *Store) DeclineTold(ctx context.Context, actionID, handoverID string) (told []string, written bool, err error) {
 	var entries []ActionEvent
 	if err := s.read.WithContext(ctx).Select("seq, data").Where("action_id = ? AND type = ?", actionID, "handover_declined").
 		Find(&entries).Error; err != nil {
-		return nil, fmt.Errorf("the declines of action %s: %w", actionID, err)
+		return nil, false, fmt.Errorf("the declines of action %s: %w", actionID, err)
 	}
 	for _, e := range entries {
 		var d struct {
@@ -225,14 +225,13 @@ func (s *Store) DeclineTold(ctx context.Context, actionID, handoverID string) ([
 		if json.Unmarshal([]byte(e.Data), &d) != nil || d.HandoverID != handoverID {
 			continue
 		}
-		var told []string
 		if err := s.read.WithContext(ctx).Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", actionID, e.Seq, "handover_declined").
 			Order("recipient_id").Pluck("recipient_id", &told).Error; err != nil {
-			return nil, fmt.Errorf("who was told of the decline of action %s: %w", actionID, err)
+			return nil, false, fmt.Errorf("who was told of the decline of action %s: %w", actionID, err)
 		}
-		return told, nil
+		return told, true, nil
 	}
-	return nil, nil
+	return nil, false, nil
 }
 
 // MessageGivenByHand reports whether the message to the customer of an action's timeline entry
