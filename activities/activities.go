@@ -148,10 +148,8 @@ func (a *Activities) UntoldMessages(ctx context.Context, actionID string) ([]wor
 // now, with the notification it made.
 func givenByHand(p workflows.Projection, seq int64) bool {
 	var msg int64
-	for _, e := range p.Events {
-		if e.Seq == seq {
-			msg = dataInt(e.Data["message_seq"])
-		}
+	if e, ok := written(p, seq); ok {
+		msg = dataInt(e.Data["message_seq"])
 	}
 	for _, m := range p.State.Messages {
 		if m.Seq == msg {
@@ -159,6 +157,16 @@ func givenByHand(p workflows.Projection, seq int64) bool {
 		}
 	}
 	return false
+}
+
+// written is the entry at seq among those the projection writes now, if it is one of them.
+func written(p workflows.Projection, seq int64) (workflows.Event, bool) {
+	for _, e := range p.Events {
+		if e.Seq == seq {
+			return e, true
+		}
+	}
+	return workflows.Event{}, false
 }
 
 // dataInt is a whole number of an event's data, as the workflow gave it or as JSON decoded it.
@@ -184,26 +192,19 @@ func dataInt(v any) int64 {
 // message_record_undone written now reopens the task it ended (a record made in error).
 func tellTasks(p workflows.Projection) []models.Task {
 	tasks := make([]models.Task, 0, len(p.State.Messages))
-	written := func(seq int64) (time.Time, bool) {
-		for _, e := range p.Events {
-			if e.Seq == seq {
-				return e.At, true
-			}
-		}
-		return time.Time{}, false
-	}
 	for _, m := range p.State.Messages {
 		t := models.Task{Seq: m.Seq, Kind: models.KindTellCustomer, TriedSeq: m.TriedSeq}
 		if m.TriedSeq != 0 {
-			_, t.Changed = written(m.TriedSeq)
+			_, t.Changed = written(p, m.TriedSeq)
 		}
 		if m.UndoneSeq != 0 {
-			_, undone := written(m.UndoneSeq)
+			_, undone := written(p, m.UndoneSeq)
 			t.Changed = t.Changed || undone
 		}
 		if m.EndedSeq != 0 {
 			t.DoneSeq = m.EndedSeq
-			at, now := written(m.EndedSeq)
+			ended, now := written(p, m.EndedSeq)
+			at := ended.At
 			if !now {
 				at = p.State.UpdatedAt // ended in a change written before: kept as it was marked then
 			}

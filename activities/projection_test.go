@@ -250,9 +250,9 @@ func TestUndoAndRecordInOneWriteLeaveTheNewRecord(t *testing.T) {
 	_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events, Notifications: s.TakeOutbox(), WholeInbox: true})
 	require.NoError(t, err)
 	first := s.Messages[0].EndedSeq
-	records, err := store.TellRecords(ctx, "a-redo")
+	tasks, err := store.TellTasks(ctx, "a-redo")
 	require.NoError(t, err)
-	require.Equal(t, map[int64]int64{first: seq}, records)
+	require.Equal(t, map[int64]int64{first: seq}, models.TellRecords(tasks))
 
 	later := now.Add(time.Minute)
 	events = workflows.ApplyTold(&s, workflows.ToldInput{Actor: alice, MessageSeq: seq, Outcome: workflows.MessageUndo, Note: "wrong guest"}, later)
@@ -261,9 +261,9 @@ func TestUndoAndRecordInOneWriteLeaveTheNewRecord(t *testing.T) {
 	require.NoError(t, err)
 	second := s.Messages[0].EndedSeq
 	require.Greater(t, second, first)
-	records, err = store.TellRecords(ctx, "a-redo")
+	tasks, err = store.TellTasks(ctx, "a-redo")
 	require.NoError(t, err)
-	require.Equal(t, map[int64]int64{second: seq}, records, "the record that stands")
+	require.Equal(t, map[int64]int64{second: seq}, models.TellRecords(tasks), "the record that stands")
 	open, err := store.OpenTellTasks(ctx, "a-redo")
 	require.NoError(t, err)
 	require.Empty(t, open)

@@ -954,7 +954,8 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// told them).
 	untold := map[int64]bool{}
 	// Unreadable, no forms: the inbox still lists them. An erased customer's are none.
-	tasks, _ := s.Store.OpenTellTasks(c.Request.Context(), a.ID)
+	allTasks, _ := s.Store.TellTasks(c.Request.Context(), a.ID)
+	tasks := models.OpenTasks(slices.Clone(allTasks))
 	latestUntold := int64(0)
 	for _, t := range tasks {
 		untold[t.Seq] = true
@@ -968,7 +969,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	wordings := messageWordings(events.Items, a.Handovers)
 	// The records that ended a task and may be undone, made in error (CheckTold: by who made
 	// them, a supervisor or a manager), each with its message. Unreadable, no forms.
-	records, _ := s.Store.TellRecords(c.Request.Context(), a.ID)
+	records := models.TellRecords(allTasks)
 	undone, _ := s.Store.UndoneRecords(c.Request.Context(), a.ID) // unreadable, unmarked
 	undoable := map[int64]int64{}
 	for _, e := range events.Items {

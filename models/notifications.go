@@ -157,13 +157,14 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 	return out, nil
 }
 
-// OpenTellTasks lists an action's inbox tasks to tell the customer a message (KindTellCustomer)
-// not done yet, by the message's timeline entry: who each was given to and when. An erased
-// customer has none: they are told nothing more, whatever is sent them after the erasure.
-func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notification, error) {
+// TellTasks lists an action's inbox tasks to tell the customer a message (KindTellCustomer), done
+// or not, by the message's timeline entry: who each was given to and when, and the entry that
+// recorded it done (DoneSeq). An erased customer has none: they are told nothing more, whatever is
+// sent them after the erasure, and their messages are recorded no more.
+func (s *Store) TellTasks(ctx context.Context, actionID string) ([]Notification, error) {
 	var tasks []Notification
-	if err := s.read.WithContext(ctx).Select("recipient_id, action_id, seq, kind, created_at").
-		Where("action_id = ? AND kind = ? AND read_at IS NULL", actionID, KindTellCustomer).
+	if err := s.read.WithContext(ctx).Select("recipient_id, action_id, seq, kind, created_at, read_at, done_seq").
+		Where("action_id = ? AND kind = ?", actionID, KindTellCustomer).
 		Where("NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = notifications.action_id AND " + erasedCustomer("a.") + ")").
 		Order("seq, recipient_id").Find(&tasks).Error; err != nil {
 		return nil, fmt.Errorf("the customers to tell of action %s: %w", actionID, err)
@@ -171,31 +172,45 @@ func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notificat
 	return tasks, nil
 }
 
-// TellRecords are the timeline entries of an action that each ended a task to tell the customer a
-// message (KindTellCustomer) and still do, each with the message's own entry: those a record made
-// in error may be undone from (none of an erased customer, whose messages are recorded no more).
-func (s *Store) TellRecords(ctx context.Context, actionID string) (map[int64]int64, error) {
-	var rows []struct{ DoneSeq, Seq int64 }
-	if err := s.read.WithContext(ctx).Model(&Notification{}).Distinct("done_seq", "seq").
-		Where("action_id = ? AND kind = ? AND done_seq IS NOT NULL", actionID, KindTellCustomer).
-		Where("NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = notifications.action_id AND " + erasedCustomer("a.") + ")").
-		Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("the records of customers told of action %s: %w", actionID, err)
+// OpenTellTasks are the tasks of TellTasks not done yet.
+func (s *Store) OpenTellTasks(ctx context.Context, actionID string) ([]Notification, error) {
+	tasks, err := s.TellTasks(ctx, actionID)
+	return OpenTasks(tasks), err
+}
+
+// OpenTasks are the tasks not done yet.
+func OpenTasks(tasks []Notification) []Notification {
+	return slices.DeleteFunc(tasks, func(n Notification) bool { return n.ReadAt != nil })
+}
+
+// TellRecords are the timeline entries that each ended one of the tasks (and still do), each with
+// the message's own entry: those a record made in error may be undone from.
+func TellRecords(tasks []Notification) map[int64]int64 {
+	records := map[int64]int64{}
+	for _, n := range tasks {
+		if n.DoneSeq != nil {
+			records[*n.DoneSeq] = n.Seq
+		}
 	}
-	records := make(map[int64]int64, len(rows))
-	for _, r := range rows {
-		records[r.DoneSeq] = r.Seq
+	return records
+}
+
+// entriesOf are an action's timeline entries of one type, their entry and data alone.
+func (s *Store) entriesOf(ctx context.Context, actionID, typ string) ([]ActionEvent, error) {
+	var entries []ActionEvent
+	if err := s.read.WithContext(ctx).Select("seq, type, data").Where("action_id = ? AND type = ?", actionID, typ).
+		Find(&entries).Error; err != nil {
+		return nil, fmt.Errorf("the %s entries of action %s: %w", typ, actionID, err)
 	}
-	return records, nil
+	return entries, nil
 }
 
 // UndoneRecords are the records of telling the customer a message (told, not needed) that an
 // action's message_record_undone entries undid, each with the entry that undid it.
 func (s *Store) UndoneRecords(ctx context.Context, actionID string) (map[int64]int64, error) {
-	var entries []ActionEvent
-	if err := s.read.WithContext(ctx).Select("seq, data").Where("action_id = ? AND type = ?", actionID, "message_record_undone").
-		Find(&entries).Error; err != nil {
-		return nil, fmt.Errorf("the undone records of action %s: %w", actionID, err)
+	entries, err := s.entriesOf(ctx, actionID, "message_record_undone")
+	if err != nil {
+		return nil, err
 	}
 	undone := make(map[int64]int64, len(entries))
 	for _, e := range entries {
@@ -213,10 +228,9 @@ func (s *Store) UndoneRecords(ctx context.Context, actionID string) (map[int64]i
 // model holds it: the hander, and the supervisors told in their place when they were off shift;
 // and whether its handover_declined entry is written (nobody is told of it until it is).
 func (s *Store) DeclineTold(ctx context.Context, actionID, handoverID string) (told []string, written bool, err error) {
-	var entries []ActionEvent
-	if err := s.read.WithContext(ctx).Select("seq, data").Where("action_id = ? AND type = ?", actionID, "handover_declined").
-		Find(&entries).Error; err != nil {
-		return nil, false, fmt.Errorf("the declines of action %s: %w", actionID, err)
+	entries, err := s.entriesOf(ctx, actionID, "handover_declined")
+	if err != nil {
+		return nil, false, err
 	}
 	for _, e := range entries {
 		var d struct {
@@ -238,10 +252,9 @@ func (s *Store) DeclineTold(ctx context.Context, actionID, handoverID string) (t
 // seq was given to someone to tell by hand because the integration could not send it: a
 // message_undelivered entry names it.
 func (s *Store) MessageGivenByHand(ctx context.Context, actionID string, seq int64) (bool, error) {
-	var entries []ActionEvent
-	if err := s.read.WithContext(ctx).Select("type, data").Where("action_id = ? AND type = ?", actionID, eventMessageUndelivered).
-		Find(&entries).Error; err != nil {
-		return false, fmt.Errorf("the messages of action %s given to tell by hand: %w", actionID, err)
+	entries, err := s.entriesOf(ctx, actionID, eventMessageUndelivered)
+	if err != nil {
+		return false, err
 	}
 	return slices.ContainsFunc(entries, func(e ActionEvent) bool { return givenByHand(e) == seq }), nil
 }

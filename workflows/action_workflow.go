@@ -130,6 +130,7 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 // a full one, in either wait, continues as new with the rest of the time (none after the wait).
 func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Duration) error {
 	began := workflow.Now(ctx)
+	filled := func() bool { return w.outageFilledHistory(ctx, in) }
 	wait, warn := d, w.state.revision >= 23 && !w.state.UntoldWarned
 	if warn {
 		if w.state.UntoldWarnAt.IsZero() {
@@ -137,7 +138,7 @@ func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Du
 		}
 		wait = max(w.state.UntoldWarnAt.Sub(began), time.Millisecond)
 	}
-	full, err := workflow.AwaitWithTimeout(ctx, wait, func() bool { return w.outageFilledHistory(ctx, in) })
+	full, err := workflow.AwaitWithTimeout(ctx, wait, filled)
 	if err != nil {
 		return err
 	}
@@ -146,7 +147,7 @@ func (w *actionWorkflow) keepOpen(ctx workflow.Context, in StartInput, d time.Du
 		// message nobody has recorded, and the supervisors, hear it while it can still be.
 		w.warnUntold(ctx, began.Add(d))
 		if rest := began.Add(d).Sub(workflow.Now(ctx)); rest > 0 {
-			if full, err = workflow.AwaitWithTimeout(ctx, rest, func() bool { return w.outageFilledHistory(ctx, in) }); err != nil {
+			if full, err = workflow.AwaitWithTimeout(ctx, rest, filled); err != nil {
 				return err
 			}
 		}

@@ -3,7 +3,6 @@ package workflows
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // unnotified turns each event that notified nobody into a notification with no recipients, so a
@@ -70,5 +69,5 @@ func changeMessage(s *State, ev Event) string {
 	if outcome, ok := ev.Data["outcome"].(string); ok && ev.Type == EventCompleted {
 		return fmt.Sprintf("%q was completed by %s: %s", s.Title, s.who(ev.ActorID), outcome)
 	}
-	return fmt.Sprintf("%q: %s by %s", s.Title, strings.ReplaceAll(ev.Type, "_", " "), s.who(ev.ActorID))
+	return fmt.Sprintf("%q: %s by %s", s.Title, inWords(ev.Type), s.who(ev.ActorID))
 }

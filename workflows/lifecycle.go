@@ -103,6 +103,10 @@ func checkSupervisor(a Actor, command string) error {
 // write's answer and a later read agree.
 func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// inWords says a value of the API (a method, an event type) as the messages do: "face_to_face"
+// reads "face to face".
+func inWords(code string) string { return strings.ReplaceAll(code, "_", " ") }
+
 func stampPtr(t time.Time) *time.Time {
 	t = stamp(t)
 	return &t
@@ -196,7 +200,7 @@ func (s *State) lastChange() string {
 	if s.ChangedBy != SystemActor {
 		by = "by " + s.who(s.ChangedBy)
 	}
-	return strings.ReplaceAll(s.ChangedType, "_", " ") + " " + by
+	return inWords(s.ChangedType) + " " + by
 }
 
 // checkKey refuses a key already used for a different request.
@@ -1602,7 +1606,7 @@ func CheckTold(s *State, in ToldInput) error {
 		}
 		how := ""
 		if m.DeliveredHow != "" {
-			how = " by " + strings.ReplaceAll(m.DeliveredHow, "_", " ")
+			how = " by " + inWords(m.DeliveredHow)
 		}
 		return refuse(ErrConflict, "%s recorded telling the customer the message of entry %d already%s (entry %d)", by, m.Seq, how, m.EndedSeq)
 	}
@@ -1666,7 +1670,7 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 		if s.revision >= 23 {
 			// A colleague's try: whoever was asked tries another way, or not straight away again.
 			s.tellAsked(ev, *m, fmt.Sprintf("%s tried to tell the customer of %q the message of entry %d (%s) and could not reach them (try %d): it is still yours to tell.",
-				s.who(in.Actor.ID), s.Title, m.Seq, strings.ReplaceAll(in.Method, "_", " "), m.Tries))
+				s.who(in.Actor.ID), s.Title, m.Seq, inWords(in.Method), m.Tries))
 		}
 	case MessageUndo:
 		ev = s.undoRecord(now, in.Actor.ID, m, data)
@@ -1678,7 +1682,7 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 		data["method"] = in.Method
 		ev = s.record(now, in.Actor.ID, EventMessageDelivered, data)
 		m.EndedSeq, m.EndedBy, m.DeliveredHow = ev.Seq, in.Actor.ID, in.Method
-		s.tellAsked(ev, *m, fmt.Sprintf("%s told the customer of %q the message of entry %d (%s): it is no longer yours to tell.", s.who(in.Actor.ID), s.Title, m.Seq, strings.ReplaceAll(in.Method, "_", " ")))
+		s.tellAsked(ev, *m, fmt.Sprintf("%s told the customer of %q the message of entry %d (%s): it is no longer yours to tell.", s.who(in.Actor.ID), s.Title, m.Seq, inWords(in.Method)))
 	}
 	return []Event{ev}
 }
@@ -1690,7 +1694,7 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, data map[string]any) Event {
 	ended, by, how := m.EndedSeq, m.EndedBy, "not needed"
 	if !m.NotNeeded {
-		how = "told, " + cmp.Or(strings.ReplaceAll(m.DeliveredHow, "_", " "), "how not said")
+		how = "told, " + cmp.Or(inWords(m.DeliveredHow), "how not said")
 	}
 	data["undone_seq"] = ended
 	ev := s.record(now, actorID, EventMessageRecordUndone, data)
