@@ -168,6 +168,7 @@ func (c Calendar) Compile() (*Clock, error) {
 		}
 		k.loc = loc
 	}
+	timeProblems := len(problems) // the week's own problems come after these
 	for i, h := range c.Hours {
 		field := fmt.Sprintf("hours[%d]", i)
 		day := slices.Index(Days, h.Day)
@@ -207,7 +208,7 @@ func (c Calendar) Compile() (*Clock, error) {
 		slices.SortFunc(k.week[d], func(a, b span) int { return a.open - b.open })
 		open = open || len(k.week[d]) > 0
 	}
-	if !open && len(problems) == 0 {
+	if !open && len(problems) == timeProblems { // a period refused above says what is wrong with it
 		problems = append(problems, FieldError{"hours", "the week has no open hours: a calendar must be open some time"})
 	}
 	if len(c.Holidays) > MaxHolidays {

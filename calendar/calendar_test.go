@@ -216,6 +216,26 @@ func TestCompileRejectsInvalidCalendars(t *testing.T) {
 	}
 }
 
+// A calendar wrong in several ways is refused naming each field at once, so one answer says all
+// there is to mend: an unknown zone and an empty week together. A period refused for itself is
+// named without a second word on the week it leaves empty.
+func TestCompileNamesEveryWrongField(t *testing.T) {
+	t.Parallel()
+	fields := func(c calendar.Calendar) []string {
+		_, err := c.Compile()
+		inv, ok := calendar.AsInvalid(err)
+		require.True(t, ok, "want an Invalid error, got %v", err)
+		var out []string
+		for _, f := range inv {
+			out = append(out, f.Field)
+		}
+		return out
+	}
+	require.ElementsMatch(t, []string{"time_zone", "hours"}, fields(calendar.Calendar{TimeZone: "Europe/Atlantis"}))
+	require.ElementsMatch(t, []string{"time_zone", "hours", "holidays[0]"}, fields(calendar.Calendar{TimeZone: "", Holidays: []string{"2026-02-30"}}))
+	require.ElementsMatch(t, []string{"hours[0].close"}, fields(calendar.Calendar{TimeZone: "UTC", Hours: []calendar.Hours{{Day: "mon", Open: "18:00", Close: "08:00"}}}))
+}
+
 func TestNormalized(t *testing.T) {
 	t.Parallel()
 	c := calendar.Calendar{TimeZone: "UTC", Hours: []calendar.Hours{

@@ -24,9 +24,11 @@ type TeamCalendar struct {
 	UpdatedAt time.Time
 }
 
-// Calendar is the stored calendar in the form the calendar package counts with, normalised.
+// Calendar is the stored calendar in the form the calendar package counts with, normalised, with
+// the maths an action created now counts with (calendar.CurrentMaths), so that what is counted on
+// the stored calendar (the report's open time) agrees with an action's own copy at a DST change.
 func (c TeamCalendar) Calendar() (calendar.Calendar, error) {
-	cal := calendar.Calendar{TimeZone: c.TimeZone}
+	cal := calendar.Calendar{TimeZone: c.TimeZone, Maths: calendar.CurrentMaths}
 	if err := json.Unmarshal([]byte(c.Hours), &cal.Hours); err != nil {
 		return calendar.Calendar{}, fmt.Errorf("decoding the hours of team %s: %w", c.TeamID, err)
 	}

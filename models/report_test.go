@@ -326,6 +326,29 @@ func TestReportTimeToAcceptInOpeningHours(t *testing.T) {
 	})
 }
 
+// The report counts a desk's open time at a DST change as the action's own window to answer does:
+// New York's Sunday 02:30-04:00 on the spring-forward night opens when the clocks jump, at 03:00
+// EDT, so a handover made at 01:00 EST and accepted at 05:00 EDT waited an hour of it (time.Date's
+// resolution opened it at 01:30 EST, an hour and a half).
+func TestReportOpenTimeAtADSTChangeIsTheActionsOwn(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: "nyc", Name: "New York"}))
+		_, err := store.SaveCalendar(ctx, models.TeamCalendar{TeamID: "nyc", TimeZone: "America/New_York",
+			Hours: `[{"day":"sun","open":"02:30","close":"04:00"}]`, Holidays: `[]`, UpdatedBy: "root"})
+		require.NoError(t, err)
+		asked, answered := time.Date(2026, 3, 8, 6, 0, 0, 0, time.UTC), time.Date(2026, 3, 8, 9, 0, 0, 0, time.UTC)
+		a := actionAt("a-nyc", 1, "assigned", "bob")
+		a.TeamID, a.Title = "nyc", "Late checkout"
+		a.Handovers = []models.Handover{{ID: "h1", FromID: "alice", ToID: "bob", Situation: "routine", Status: "accepted", RequestedAt: asked, RespondedAt: &answered}}
+		require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		r, err := store.HandoverReport(ctx, asked.Add(-24*time.Hour), asked.Add(24*time.Hour), "nyc")
+		require.NoError(t, err)
+		require.InDelta(t, (3 * time.Hour).Seconds(), *r.Overall.TimeToAcceptP50, 0.001)
+		require.InDelta(t, time.Hour.Seconds(), *r.Overall.TimeToAcceptOpenP50, 0.001, "03:00 to 04:00 EDT")
+	})
+}
+
 // The review of all teams and of one reads the same figures from the window's handovers and their
 // timelines: escalations by the reason in their data, completions, time held; and the window's
 // handovers are found by their time (an index, not a read of every handover ever made).
