@@ -42,7 +42,8 @@ type Calendar struct {
 	// Maths is the version of the business-time maths the calendar counts with. Snapshot sets
 	// CurrentMaths; a snapshot taken before the field existed has 0 and keeps the maths it was
 	// recorded with, so a running action replays its deadlines to the same instants. Only
-	// snapshots carry it: the calendar API and the stored team calendar have no such field.
+	// snapshots carry it in their JSON: the calendar API and the stored team calendar have no such
+	// field (a stored calendar read for counting, as the report does, counts with CurrentMaths).
 	Maths int `json:"maths,omitempty"`
 }
 
@@ -56,8 +57,13 @@ const (
 	// instant the clocks show a later time) and one it repeats to its first occurrence, in every
 	// zone, and Add past the maxDays walk returns the end of the walk plus the open time left.
 	Maths1 = 1
+	// Maths2 is Maths1, and Between counts time past the maxDays walk as Add does: the open time
+	// of the walk and then the plain time after its end, so that Between(t, Add(t, d)) is d
+	// however far off the deadline is (Maths1 counted none of it: an action paused a long way
+	// from such a deadline had less of its time left than it did).
+	Maths2 = 2
 	// CurrentMaths is the version Snapshot gives new snapshots.
-	CurrentMaths = Maths1
+	CurrentMaths = Maths2
 )
 
 // FieldError names one invalid field of a calendar.
@@ -110,8 +116,11 @@ type civil struct {
 	d int
 }
 
-func (c civil) next() civil {
-	t := time.Date(c.y, c.m, c.d+1, 0, 0, 0, 0, time.UTC)
+func (c civil) next() civil { return c.plus(1) }
+
+// plus is the day n days after c.
+func (c civil) plus(n int) civil {
+	t := time.Date(c.y, c.m, c.d+n, 0, 0, 0, 0, time.UTC)
 	return civil{t.Year(), t.Month(), t.Day()}
 }
 
@@ -415,15 +424,20 @@ func (k *Clock) walk(t time.Time, d time.Duration) (time.Time, time.Duration) {
 }
 
 // Between returns the open time from a to b (zero when b is not after a), counting at most
-// maxDays days.
+// maxDays days; past them, the plain time to b (Maths2: the walk's end, as Add counts; before,
+// none).
 func (k *Clock) Between(a, b time.Time) time.Duration {
 	if !b.After(a) {
 		return 0
 	}
-	if limit := a.AddDate(0, 0, maxDays); b.After(limit) {
-		b = limit
-	}
 	var total time.Duration
+	if k.maths < Maths2 {
+		if limit := a.AddDate(0, 0, maxDays); b.After(limit) {
+			b = limit
+		}
+	} else if end := k.at(k.day(a.Add(-24*time.Hour)).plus(maxDays), 0); b.After(end) {
+		total, b = b.Sub(end), end // the instant walk ends at, from the same day
+	}
 	last := k.day(b)
 	for c := k.day(a.Add(-24 * time.Hour)); !last.before(c); c = c.next() {
 		for _, p := range k.periods(c) {

@@ -319,12 +319,12 @@ func TestSnapshotSetsTheMaths(t *testing.T) {
 	snap, err := live.Snapshot(utc(2026, 11, 1, 0, 0), 366*24*time.Hour)
 	require.NoError(t, err)
 	require.Equal(t, calendar.CurrentMaths, snap.Maths)
-	require.Equal(t, calendar.Maths1, calendar.CurrentMaths)
+	require.Equal(t, calendar.Maths2, calendar.CurrentMaths)
 	require.Equal(t, snap.Maths, snap.Normalized().Maths, "Normalized keeps it")
 
 	raw, err := json.Marshal(snap)
 	require.NoError(t, err)
-	require.Contains(t, string(raw), `"maths":1`)
+	require.Contains(t, string(raw), `"maths":2`)
 	var back calendar.Calendar
 	require.NoError(t, json.Unmarshal(raw, &back))
 	require.Equal(t, snap, back)
@@ -337,6 +337,28 @@ func TestSnapshotSetsTheMaths(t *testing.T) {
 	back = calendar.Calendar{}
 	require.NoError(t, json.Unmarshal(raw, &back))
 	require.Equal(t, calendar.Maths0, back.Maths)
+}
+
+// A deadline past the forty years the maths walks (a year of business time on a desk open four
+// hours a week) lies at the walk's end plus the open time left, and from Maths2 Between counts that
+// time back: from a pause an hour after the start, the time left is the deadline's less an hour.
+// Maths1 counted nothing past the walk's end, hundreds of hours short.
+func TestMathsBetweenCountsPastTheWalkAsAddDoes(t *testing.T) {
+	t.Parallel()
+	cal := calendar.Calendar{TimeZone: "Europe/London", Hours: []calendar.Hours{{Day: "sat", Open: "09:00", Close: "13:00"}}}
+	start := utc(2026, 10, 3, 9, 0) // Saturday 10:00 BST
+	year := 8760 * time.Hour
+	k := withMaths(t, calendar.Maths2, cal)
+	due := k.Add(start, year)
+	require.True(t, due.After(start.AddDate(39, 0, 0)), "past the walk: %s", due)
+	require.Equal(t, year, k.Between(start, due))
+	require.Equal(t, year-time.Hour, k.Between(start.Add(time.Hour), due))
+	require.Equal(t, 3*time.Hour, k.Between(start.Add(time.Hour), start.Add(7*24*time.Hour)), "near, as before")
+	require.Equal(t, year+time.Hour, k.Between(start, due.Add(time.Hour)), "plain time past the walk's end")
+
+	old := withMaths(t, calendar.Maths1, cal)
+	requireInstant(t, due, old.Add(start, year), "Add is Maths1's")
+	require.Less(t, old.Between(start, due), year-100*time.Hour, "Maths1, as recorded")
 }
 
 func TestCompileRefusesUnknownMaths(t *testing.T) {

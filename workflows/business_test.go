@@ -243,6 +243,26 @@ func TestPauseKeepsBusinessTimeLeft(t *testing.T) {
 	require.True(t, resume.state.DueAt.Equal(londonTime(t, 2026, 11, 23, 9, 30)), "due %s", resume.state.DueAt)
 }
 
+// A deadline past the forty years of days the maths walks (a year of business time on a desk open
+// Saturday mornings) keeps its time exact at a pause: paused an hour in, the action has the year
+// less that hour left.
+func TestPauseFarFromALongDeadlineKeepsItsTimeLeft(t *testing.T) {
+	b := setup(t)
+	start := londonTime(t, 2026, 10, 3, 10, 0) // a Saturday
+	snap, err := calendar.Calendar{TimeZone: "Europe/London", Hours: []calendar.Hours{{Day: "sat", Open: "09:00", Close: "13:00"}}}.Snapshot(start, 3*366*24*time.Hour)
+	require.NoError(t, err)
+	in := b.businessStart("p-long", start, 8760*time.Hour)
+	in.Calendar = &snap
+	pause := &step{name: workflows.UpdatePause, at: time.Hour, arg: workflows.PauseInput{Actor: alice, Reason: "waiting on the customer"}}
+	complete := &step{name: workflows.UpdateComplete, at: 2 * time.Hour, arg: workflows.CompleteInput{Actor: alice, Outcome: "done"}}
+	b.run(t, in, pause, complete)
+	require.True(t, pause.state.DueAt.After(start.AddDate(39, 0, 0)), "past the walk: due %s", pause.state.DueAt)
+	left, ok := pause.state.DueLeft()
+	require.True(t, ok)
+	require.Equal(t, 8759*time.Hour, left)
+	require.NoError(t, complete.err)
+}
+
 // A category's policy names the note fields a handover must fill; one missing is refused naming it,
 // and several missing are refused naming each (in the message and, field by field, in the details).
 func TestRequiredNoteFields(t *testing.T) {
