@@ -46,6 +46,8 @@ func TestFindActionsByText(t *testing.T) {
 		status, page = u.get("ann", "/find?q=done&state=completed")
 		require.Equal(t, http.StatusOK, status, page)
 		require.Equal(t, 2, strings.Count(page, `<li class="card`))
+		require.Equal(t, 2, strings.Count(page, `<span class="due">was due <time`), "an ended action counts down to nothing")
+		require.NotContains(t, page, `data-rel=`)
 		status, page = u.get("ann", "/find?q=nowhere")
 		require.Equal(t, http.StatusOK, status, page)
 		require.Contains(t, page, "No open action holds “nowhere”.")

@@ -302,7 +302,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		for i, at := range routed {
 			it := &items[at]
 			if to[i].ID == "" {
-				it.Status, it.Reason, it.Reassign, it.DueIn = workflows.ShiftItemSkipped, "nobody eligible is on shift", false, 0
+				it.Status, it.Reason, it.Reassign, it.DueIn = workflows.ShiftItemSkipped, nobodyToRoute(routes[i].Authority), false, 0
 				continue
 			}
 			it.To = recipientOf(to[i])
@@ -458,6 +458,16 @@ func (s *server) claimShiftRecipient(ctx context.Context, id, team, toID string,
 		}
 	}
 	return actions, nil
+}
+
+// nobodyToRoute is the reason of an item spread over the team that found nobody: spreading gives
+// actions to the team's agents on shift (not supervisors or managers, whom a shift handover names),
+// with the authority the action needs.
+func nobodyToRoute(authority int) string {
+	if authority > 0 {
+		return fmt.Sprintf("no other agent of the team on shift has authority %d, which it needs: name a colleague to take it", authority)
+	}
+	return "no other agent of the team is on shift: name a colleague to take it"
 }
 
 // statusWords says an action's status as a skipped item's reason reads it, to people.

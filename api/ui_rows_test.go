@@ -116,6 +116,6 @@ func TestRoutedHandoverOfferedOnlyWhenSomeoneCanTakeIt(t *testing.T) {
 	require.Contains(t, page, `<option value="~route">Whoever can take it now (the least loaded colleague on shift)</option>`)
 	require.Equal(t, http.StatusOK, u.send("ben", http.MethodPost, "/api/v1/shifts/end", map[string]any{}, &map[string]any{}))
 	_, page = u.get("ann", "/actions/"+id)
-	require.Contains(t, page, `<option value="~route" disabled>Whoever can take it now (no agent on shift has the authority it needs: choose a colleague)</option>`,
+	require.Contains(t, page, `<option value="~route" disabled>Whoever can take it now (no other agent on shift has authority 1, which it needs: choose a colleague)</option>`,
 		"ben, the one agent who could, is off shift")
 }

@@ -266,14 +266,15 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 }
 
 // Without to_id, a shift is spread over the eligible agents by their open work: in a team of its
-// own, two idle agents take two actions each.
+// own, two idle agents take two actions each. One that needs more authority than either has is
+// skipped, saying so and what to do.
 func testRoutedShiftSpreads(t *testing.T, st *app.Stack) {
 	ctx := context.Background()
 	root := as(t, st, "root")
 	team, out, r1, r2 := modelstest.Name("night"), modelstest.Name("out"), modelstest.Name("r1"), modelstest.Name("r2")
 	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/teams", map[string]any{"id": team, "name": "Night"}, nil))
-	for _, id := range []string{out, r1, r2} {
-		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": "agent", "team_id": team, "authority": 1}, nil))
+	for id, authority := range map[string]int{out: 2, r1: 1, r2: 1} {
+		require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff", map[string]any{"id": id, "name": id, "role": "agent", "team_id": team, "authority": authority}, nil))
 	}
 	token, err := st.Store.IssueToken(ctx, "test-admin", out, "test")
 	require.NoError(t, err)
@@ -281,10 +282,14 @@ func testRoutedShiftSpreads(t *testing.T, st *app.Stack) {
 	for range 4 {
 		require.Equal(t, http.StatusCreated, outgoing.call("POST", "/api/v1/actions", newAction(out), nil))
 	}
+	var needs2 action
+	require.Equal(t, http.StatusCreated, outgoing.call("POST", "/api/v1/actions", merge(newAction(out), "required_authority", 2), &needs2))
 	var started struct {
 		Items []struct {
-			Status string `json:"status"`
-			To     struct {
+			ActionID string `json:"action_id"`
+			Status   string `json:"status"`
+			Reason   string `json:"reason"`
+			To       struct {
 				ID string `json:"id"`
 			} `json:"to"`
 		} `json:"items"`
@@ -292,6 +297,11 @@ func testRoutedShiftSpreads(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusAccepted, outgoing.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": out, "notes": "n", "situation": "quiet"}, &started), "the outgoing person starts their own")
 	to := map[string]int{}
 	for _, it := range started.Items {
+		if it.ActionID == needs2.ID {
+			require.Equal(t, "skipped", it.Status)
+			require.Equal(t, "no other agent of the team on shift has authority 2, which it needs: name a colleague to take it", it.Reason)
+			continue
+		}
 		require.Equal(t, "requested", it.Status)
 		to[it.To.ID]++
 	}
