@@ -723,7 +723,8 @@ type InboxOf struct {
 	// StandsIn is a manager, to whom the alerts meant for a team's supervisors go when the team
 	// has no active supervisor on shift (the notifications pass them up): that team's escalations below
 	// EscalatedFrom and the checks its supervisors would make are listed too, so that what the
-	// manager is told is also in the lists they act from.
+	// manager is told is also in the lists they act from. So is an escalation below EscalatedFrom
+	// of an action the team's only supervisor owns, which is passed up to the managers too.
 	StandsIn bool
 }
 
@@ -734,6 +735,12 @@ const handerGone = `(actions.hander_id <> '' AND NOT EXISTS (SELECT 1 FROM staff
 // noSupervisor holds for an action whose team has no active supervisor on shift (the alerts for
 // its supervisors go to the managers then).
 const noSupervisor = `NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active AND sv.on_shift)`
+
+// ownedBySupervisors holds for an action owned by the only active supervisors of its team: an
+// escalation to the supervisors then goes to the managers too (the owner is told by name already,
+// and an escalation is for someone else to act on), as activities' inboxRecords passes it up.
+const ownedBySupervisors = `EXISTS (SELECT 1 FROM staff so WHERE so.id = actions.owner_id AND so.team_id = actions.team_id AND so.role = 'supervisor' AND so.active)` +
+	` AND NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active AND sv.id <> actions.owner_id)`
 
 // InboxListLimit is how many actions each list of an inbox holds at most.
 const InboxListLimit = 200
@@ -774,7 +781,7 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	if of.EscalatedFrom > 0 {
 		escalated := "status = ? AND escalation_level >= ?"
 		if of.StandsIn {
-			escalated = "status = ? AND (escalation_level >= ? OR " + noSupervisor + ")"
+			escalated = "status = ? AND (escalation_level >= ? OR " + noSupervisor + " OR (" + ownedBySupervisors + "))"
 		}
 		lists = append(lists, struct {
 			dst   *[]Action

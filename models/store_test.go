@@ -440,6 +440,27 @@ func TestInboxListsInTheirOrder(t *testing.T) {
 		require.Equal(t, []string{"cz", "o3"}, ids(manager.ChecksDue))
 		carolOff.OnShift = true
 		require.NoError(t, store.UpdateStaff(ctx, "test-admin", carolOff, []string{"on_shift"}, false))
+		// An escalation to the supervisors of an action the team's only supervisor owns is passed
+		// up to the managers (she is told by name, and someone else is to act): it is in their list
+		// too, until the team has another supervisor.
+		own := due("oc", "escalated", "carol", 90*time.Minute)
+		own.EscalationLevel = 1
+		put(own)
+		manager, err = store.Inbox(ctx, standIn, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"oc", "e2", "ek"}, ids(manager.Escalated), "the one the team's only supervisor owns; not alice's")
+		second := models.Staff{ID: "sam", Name: "Sam", Role: "supervisor", TeamID: &team, Authority: 1, OnShift: false, Active: true}
+		require.NoError(t, store.SaveStaff(ctx, second))
+		manager, err = store.Inbox(ctx, standIn, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"e2", "ek"}, ids(manager.Escalated), "another supervisor, even off shift, is told: carol is on shift")
+		second.Active = false
+		require.NoError(t, store.UpdateStaff(ctx, "test-admin", second, []string{"active"}, false))
+		manager, err = store.Inbox(ctx, standIn, now)
+		require.NoError(t, err)
+		require.Equal(t, []string{"oc", "e2", "ek"}, ids(manager.Escalated), "one deactivated is not")
+		own.Status, own.Version = "completed", 2
+		require.NoError(t, store.ApplyProjection(ctx, own, nil))
 
 		// Moved to another team, alice sees none of frontdesk's actions in her inbox; a manager
 		// sees every team's.
