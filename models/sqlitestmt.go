@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 
 	"modernc.org/sqlite"
@@ -21,13 +23,50 @@ const maxCachedStatements = 256
 // GORM's PrepareStmt with them, are prepared again in every transaction, so the projection's
 // statements would still be parsed each time. Here each connection keeps its statements by text,
 // inside transactions or not.
+//
+// Its connections come from a driver of their own, which has the read model's own SQL functions
+// (sqliteLower).
 func openSQLite(dsn string) (*sql.DB, error) {
-	base, err := sqlite.NewConnector(dsn)
-	if err != nil {
+	if _, err := sqlite.NewConnector(dsn); err != nil {
+		return nil, err // the driver's own check of the DSN
+	}
+	d := &sqlite.Driver{}
+	if err := d.RegisterDeterministicScalarFunction(sqliteLower, 1, lowerText); err != nil {
 		return nil, err
 	}
-	return sql.OpenDB(stmtCachingConnector{base}), nil
+	return sql.OpenDB(stmtCachingConnector{driverConnector{d: d, dsn: dsn}}), nil
 }
+
+// sqliteLower is the SQL function that puts a text in lower case as Go does, every letter of it:
+// SQLite's LOWER changes only ASCII letters.
+const sqliteLower = "handover_lower"
+
+// lowerText is sqliteLower: a text in lower case, NULL as NULL (anything else is an error).
+func lowerText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+	switch v := args[0].(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return strings.ToLower(v), nil
+	default:
+		return nil, fmt.Errorf("%s takes a text, not %T", sqliteLower, v)
+	}
+}
+
+// driverConnector opens connections to dsn with the driver d.
+type driverConnector struct {
+	d   *sqlite.Driver
+	dsn string
+}
+
+func (c driverConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return c.d.Open(c.dsn)
+}
+
+func (c driverConnector) Driver() driver.Driver { return c.d }
 
 type stmtCachingConnector struct{ driver.Connector }
 
