@@ -82,7 +82,7 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusForbidden, sup.call("PUT", calPath, body, &p), "only administrators set calendars")
 	require.Equal(t, http.StatusNotFound, root.call("PUT", "/api/v1/teams/no-such-team/calendar", body, &p))
 	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", calPath, map[string]any{"time_zone": "Mars/Olympus", "hours": []map[string]any{}}, &p))
-	require.ElementsMatch(t, []string{"time_zone"}, fieldsOf(p), "an unknown zone is named; the empty week is reported once the zone is right")
+	require.ElementsMatch(t, []string{"time_zone", "hours"}, fieldsOf(p), "an unknown zone and the empty week, each named in one answer")
 	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", calPath, map[string]any{"time_zone": "UTC", "hours": []map[string]any{}}, &p))
 	require.Equal(t, []string{"hours"}, fieldsOf(p), "a calendar with no open hours is refused")
 	require.Equal(t, http.StatusUnprocessableEntity, root.call("PUT", calPath, map[string]any{"time_zone": "UTC", "hours": []map[string]any{{"day": "mon", "open": "18:00", "close": "08:00"}}, "holidays": []string{"25/12/2026"}}, &p))
