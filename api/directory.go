@@ -540,6 +540,10 @@ type customerTaskJSON struct {
 	// RecordsCloseAt is, for an action that has ended, when its records close: after it the
 	// message can no longer be recorded, and the task leaves the inbox. Null while it is open.
 	RecordsCloseAt *time.Time `json:"records_close_at"`
+	// LaterMessageSeq is the latest message to the customer of the same action given to someone
+	// to tell after this one (told or not, to whomever), which may say all they need; null when
+	// there is none.
+	LaterMessageSeq *int64 `json:"later_message_seq"`
 }
 
 // tryJSON is a record of trying to tell a customer a message in vain: its timeline entry, when,
@@ -589,6 +593,9 @@ func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]cust
 		if t.EndedAt != nil {
 			closes := t.EndedAt.Add(workflows.DefaultKeepOpenFor)
 			out[i].RecordsCloseAt = &closes
+		}
+		if t.LatestSeq > t.Seq {
+			out[i].LaterMessageSeq = &t.LatestSeq
 		}
 		values = append(values, &out[i].Customer.Name, &out[i].Customer.Contact, &out[i].Message)
 		if t.TriedSeq != nil && t.TriedAt != nil {

@@ -285,16 +285,13 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 }
 
 // laterMessages maps each task of the inbox's customers to tell ("<action>-<seq>") that a later
-// message of the same action, listed too, may replace to that later message's entry.
+// message of the same action may replace to that later message's entry: whoever it was given to,
+// and told or not (a message in another's inbox, or told already, makes this one as out of date).
 func laterMessages(tasks []customerTaskJSON) map[string]int64 {
-	latest := map[string]int64{}
-	for _, t := range tasks {
-		latest[t.ActionID] = max(latest[t.ActionID], t.MessageSeq)
-	}
 	out := map[string]int64{}
 	for _, t := range tasks {
-		if l := latest[t.ActionID]; l > t.MessageSeq {
-			out[fmt.Sprintf("%s-%d", t.ActionID, t.MessageSeq)] = l
+		if t.LaterMessageSeq != nil {
+			out[fmt.Sprintf("%s-%d", t.ActionID, t.MessageSeq)] = *t.LaterMessageSeq
 		}
 	}
 	return out
@@ -956,10 +953,12 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// Unreadable, no forms: the inbox still lists them. An erased customer's are none.
 	allTasks, _ := s.Store.TellTasks(c.Request.Context(), a.ID)
 	tasks := models.OpenTasks(slices.Clone(allTasks))
-	latestUntold := int64(0)
+	latestMessage := int64(0) // told or not: a later one may say all the customer needs
+	for _, t := range allTasks {
+		latestMessage = max(latestMessage, t.Seq)
+	}
 	for _, t := range tasks {
 		untold[t.Seq] = true
-		latestUntold = max(latestUntold, t.Seq)
 	}
 	role := workflows.Role(principal(c).Role)
 	mayTell := role.CanOwn() || role == workflows.RoleService
@@ -1015,7 +1014,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestUntold": latestUntold, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestMessage": latestMessage, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,

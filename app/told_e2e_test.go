@@ -47,7 +47,8 @@ type customerTask struct {
 		Method string `json:"method"`
 		Note   string `json:"note"`
 	} `json:"last_try"`
-	RecordsCloseAt *time.Time `json:"records_close_at"`
+	RecordsCloseAt  *time.Time `json:"records_close_at"`
+	LaterMessageSeq *int64     `json:"later_message_seq"`
 }
 
 // acceptedByBob is an action alice created and handed over to bob, who accepted it, with a message
@@ -410,9 +411,10 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 	require.Contains(t, p.Detail, "the customer's personal data was erased")
 }
 
-// A message with a later one of the same action still to tell offers, in the inbox and on the
-// timeline, to record it replaced by the later one in one go; the form of each message is
-// described by the message (and its last try).
+// A message with a later one of the same action offers, in the inbox and on the timeline, to
+// record it replaced by the later one in one go, the later one still to tell or told already (by
+// someone else, whose inbox it was not in); the form of each message is described by the message
+// (and its last try).
 func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	alice, bob := as(t, st, "alice"), as(t, st, "bob")
 	a, path := acceptedByBob(t, alice, bob)
@@ -442,26 +444,34 @@ func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	_, actionPage := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, actionPage, `id="replaced-`+first+`"`)
 	require.NotContains(t, actionPage, `id="replaced-`+later+`"`)
+	require.Equal(t, tasks[1].MessageSeq, *tasks[0].LaterMessageSeq)
+	require.Nil(t, tasks[1].LaterMessageSeq, "the latest")
+
+	// Alice, at the desk when the guest came by, tells them the later one: Bob hears it is no
+	// longer his to tell, and the first, still his, is still offered as replaced by it.
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/told", map[string]any{"message_seq": tasks[1].MessageSeq, "method": "face_to_face"}, nil))
+	tasks = tasksOf(t, bob, a.ID)
+	require.Len(t, tasks, 1)
+	require.Equal(t, first, strconv.FormatInt(tasks[0].MessageSeq, 10))
+	require.NotNil(t, tasks[0].LaterMessageSeq)
+	require.Equal(t, later, strconv.FormatInt(*tasks[0].LaterMessageSeq, 10), "told already, it still came later")
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `Alice Adams told the customer of &#34;Late checkout for room 214&#34; the message of entry `+later+` (face to face): it is no longer yours to tell.`)
+	replaced = formOf(t, page, "replaced-"+id)
+	require.Contains(t, replaced, `value="Replaced by the later message of entry `+later+`">`)
+	_, actionPage = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, actionPage, `id="replaced-`+first+`"`)
 
 	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrfOf(t, page)}, "idem": {"replace-1"}, "message_seq": {first}, "outcome": {"not_needed"},
 		"note": {"Replaced by the later message of entry " + later}, "back": {"tell"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	tasks = tasksOf(t, bob, a.ID)
-	require.Len(t, tasks, 1)
-	require.Equal(t, later, strconv.FormatInt(tasks[0].MessageSeq, 10), "the later one is still to tell")
+	require.Empty(t, tasksOf(t, bob, a.ID))
 	timeline := timelineOf(t, bob, a.ID)
 	last := timeline[len(timeline)-1]
 	require.Equal(t, "message_not_needed", last.Type)
 	require.Equal(t, "Replaced by the later message of entry "+later, last.Data["note"])
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="replaced-`)
-
-	// Alice, at the desk when the guest came by, tells them the later one: Bob hears it is no
-	// longer his to tell.
-	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/told", map[string]any{"message_seq": tasks[0].MessageSeq, "method": "face_to_face"}, nil))
-	require.Empty(t, tasksOf(t, bob, a.ID))
-	_, page = web.do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, page, `Alice Adams told the customer of &#34;Late checkout for room 214&#34; the message of entry `+later+` (face to face): it is no longer yours to tell.`)
 }
 
 // A record that ended a message's task made in error is undone, saying what was wrong: by who made

@@ -61,6 +61,9 @@ type CustomerTask struct {
 	// EndedAt is when the action was completed or cancelled, nil while it is open: its records
 	// close a while after.
 	EndedAt *time.Time
+	// LatestSeq is the latest message of the action given to someone to tell (done or not, to
+	// whomever): a later one than Seq may say all the customer needs.
+	LatestSeq int64
 }
 
 // CustomersToTell lists the open tasks to tell a customer a message that of.StaffID is to see to,
@@ -125,7 +128,8 @@ func (s *Store) customerTasks(ctx context.Context, since time.Time, team, where 
 	// read by recipient.
 	q := s.read.WithContext(ctx).Table("notifications AS n").
 		Select("n.action_id, n.recipient_id AS asked_id, n.seq, n.created_at AS asked_at, a.title, a.status, a.team_id, a.owner_id, a.customer_ref, a.customer_name, a.customer_contact, e.data, "+
-			"t.seq AS tried_seq, t.at AS tried_at, t.actor_id AS tried_by, t.data AS tried_data, d.at AS ended_at").
+			"t.seq AS tried_seq, t.at AS tried_at, t.actor_id AS tried_by, t.data AS tried_data, d.at AS ended_at, "+
+			"(SELECT MAX(l.seq) FROM notifications l WHERE l.action_id = n.action_id AND l.kind = '"+KindTellCustomer+"') AS latest_seq").
 		Joins("JOIN actions a ON a.id = n.action_id").
 		Joins("JOIN action_events e ON e.action_id = n.action_id AND e.seq = n.seq").
 		Joins("LEFT JOIN action_events t ON t.action_id = n.action_id AND t.seq = n.tried_seq AND t.type = 'message_not_reached'").
