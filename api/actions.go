@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,6 +98,7 @@ func parseDuration(field, v string) (time.Duration, error) {
 	if v == "" {
 		return 0, nil
 	}
+	v = spokenDuration(v)
 	d, err := time.ParseDuration(v)
 	switch {
 	case err != nil && strings.ContainsAny(v, "dDwW"):
@@ -117,6 +119,33 @@ func parseDuration(field, v string) (time.Duration, error) {
 		return 0, invalidFields(FieldError{Field: field, Message: "must be at most a year"})
 	}
 	return d, nil
+}
+
+// durationPart is one number and its unit of a duration as people type it: "1h", "30 min",
+// "2 Hours", "1.5h".
+var durationPart = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-zµμ]+)\s*,?`)
+
+// spokenDuration writes a duration as people type it ("1h 30m", "90 min", "2 Hours", "45mins", as
+// the pages show durations) in Go's form ("1h30m", "90m", "2h", "45m"); anything else, Go's form
+// among it, is left as it is for time.ParseDuration to read or refuse (days stay refused).
+func spokenDuration(v string) string {
+	units := map[string]string{"h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+		"m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+		"s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s"}
+	var out strings.Builder
+	for rest := v; strings.TrimSpace(rest) != ""; {
+		part := durationPart.FindStringSubmatch(rest)
+		if part == nil {
+			return v
+		}
+		unit, ok := units[strings.ToLower(part[2])]
+		if !ok {
+			return v // ms, ns and the like are Go's own: time.ParseDuration reads them as typed
+		}
+		out.WriteString(part[1] + unit)
+		rest = rest[len(part[0]):]
+	}
+	return out.String()
 }
 
 // unitsOnceLargestFirst says whether a Go duration names each of its units once, from hours down

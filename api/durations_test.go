@@ -33,3 +33,30 @@ func TestDurationAtLeastASecond(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, time.Second, d)
 }
+
+// A duration typed as people type it, and as the pages show durations ("due in 1h 30m"), is read
+// as its Go form: spaces between the parts, upper case, the units' words. Days stay refused, and
+// what is not a duration is refused as before.
+func TestDurationAsPeopleTypeIt(t *testing.T) {
+	t.Parallel()
+	for v, want := range map[string]time.Duration{
+		"1h 30m": 90 * time.Minute, " 2H ": 2 * time.Hour, "90 min": 90 * time.Minute, "45mins": 45 * time.Minute,
+		"1 hour 15 minutes": 75 * time.Minute, "2 hours, 30 mins": 150 * time.Minute, "1.5 hrs": 90 * time.Minute, "30 seconds": 30 * time.Second,
+	} {
+		d, err := parseDuration("due_in", v)
+		require.NoError(t, err, v)
+		require.Equal(t, want, d, v)
+	}
+	for v, msg := range map[string]string{
+		"2d":        "must be a duration in hours, minutes or seconds (days are not a unit: write 24h or 48h), such as 90m or 4h",
+		"2 days":    "must be a duration in hours, minutes or seconds (days are not a unit: write 24h or 48h), such as 90m or 4h",
+		"1h 30":     "must be a duration such as 90m or 4h",
+		"soon":      "must be a duration such as 90m or 4h",
+		"4h 2h":     "must give each unit once, the largest first, such as 1h30m",
+		"30 min 1h": "must give each unit once, the largest first, such as 1h30m",
+		"-1 hour":   "must be a duration such as 90m or 4h",
+	} {
+		_, err := parseDuration("due_in", v)
+		require.Equal(t, []FieldError{{Field: "due_in", Message: msg}}, fieldsOf(err), v)
+	}
+}
