@@ -366,7 +366,11 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 // take them off shift. The answer says how they stand (from_on_shift); one the read model could
 // not take is logged and answered as still on shift, since the shift handover has started either
 // way. A retry (the same key) leaves a person changed since the shift handover started (back on
-// shift, say) as they are: a request sent again days later does not end a later shift.
+// shift, say) as they are: a request sent again days later does not end a later shift. One's own
+// shift handover that hands over none of their actions (every one skipped) leaves them on shift,
+// saying why (from_kept_on_shift): they are there to read it and pass the actions on, where ended
+// it would leave all of them with someone gone home. A supervisor's or manager's ends it as asked:
+// the person may be gone already.
 func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Staff, body any, retry bool) any {
 	out, ok := body.(shiftJSON)
 	if !ok || !req.EndShift {
@@ -378,6 +382,11 @@ func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Sta
 		return out
 	}
 	ctx, caller := c.Request.Context(), principal(c)
+	if caller.ID == from.ID && !slices.ContainsFunc(out.Items, func(it shiftItemJSON) bool { return it.Status != workflows.ShiftItemSkipped }) {
+		on := true
+		out.FromOnShift, out.FromKeptOnShift = &on, keptOnShift
+		return out
+	}
 	var err error
 	if caller.ID == from.ID {
 		_, err = s.Store.SetOnShift(ctx, from.ID, false)
@@ -398,6 +407,10 @@ func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Sta
 	out.FromOnShift = &onShift
 	return out
 }
+
+// keptOnShift is why one's own shift handover that handed over none of their actions did not end
+// their shift.
+const keptOnShift = "none of your actions could be handed over (each item says why), so your shift goes on: they stay yours, and your supervisors are told of each; hand them over one by one, or end your shift all the same (POST /shifts/end)"
 
 // strandedHandovers are the actions whose pending handover waits for someone who can no longer
 // answer it (off shift, deactivated, gone from team or from the directory): a supervisor's shift
@@ -496,6 +509,9 @@ type shiftJSON struct {
 	// FromOnShift says, in the answer to a start that asked end_shift, whether the outgoing
 	// person is still on shift (false: taken off it).
 	FromOnShift *bool `json:"from_on_shift,omitempty"`
+	// FromKeptOnShift says why their shift was not ended: their own shift handover handed over
+	// none of their actions.
+	FromKeptOnShift string `json:"from_kept_on_shift,omitempty"`
 	// And, having taken them off shift, what that did with the handovers waiting for them.
 	*waitingHandovers
 }

@@ -133,8 +133,10 @@ func TestChangedWhileOpen(t *testing.T) {
 // person stands, and where to end it when it could not be written: the shift handover has started
 // either way.
 func TestShiftEndedWords(t *testing.T) {
-	require.Equal(t, "Your shift has ended: nothing new is routed or handed over to you.", shiftEndedWords(false, true, "Alice Adams"))
-	require.Equal(t, "Alice Adams is off shift: nothing new is routed or handed over to them.", shiftEndedWords(false, false, "Alice Adams"))
-	require.Equal(t, "You are still on shift: it could not be ended just now; end it from your inbox.", shiftEndedWords(true, true, "Alice Adams"))
-	require.Equal(t, "Alice Adams is still on shift: it could not be ended just now; take them off shift from the board's team table.", shiftEndedWords(true, false, "Alice Adams"))
+	require.Equal(t, "Your shift has ended: nothing new is routed or handed over to you.", shiftEndedWords(false, false, true, "Alice Adams"))
+	require.Equal(t, "Alice Adams is off shift: nothing new is routed or handed over to them.", shiftEndedWords(false, false, false, "Alice Adams"))
+	require.Equal(t, "You are still on shift: it could not be ended just now; end it from your inbox.", shiftEndedWords(true, false, true, "Alice Adams"))
+	require.Equal(t, "Alice Adams is still on shift: it could not be ended just now; take them off shift from the board's team table.", shiftEndedWords(true, false, false, "Alice Adams"))
+	require.Equal(t, "Your shift goes on: none of your actions could be handed over (each says why below), so they stay yours, and your supervisors are told of each. Hand them over one by one, or end your shift from your inbox all the same.",
+		shiftEndedWords(true, true, true, "Alice Adams"))
 }

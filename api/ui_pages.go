@@ -1760,7 +1760,8 @@ func (s *server) uiStartShift(c *gin.Context) {
 	}
 	var read shiftRead
 	var ended struct {
-		FromOnShift *bool `json:"from_on_shift"`
+		FromOnShift *bool  `json:"from_on_shift"`
+		Kept        string `json:"from_kept_on_shift"`
 		waitingHandovers
 	}
 	if err := errors.Join(res.decode(&read), res.decode(&ended)); err != nil {
@@ -1771,7 +1772,7 @@ func (s *server) uiStartShift(c *gin.Context) {
 	done := shiftStarted(p)
 	if ended.FromOnShift != nil {
 		mine := p.FromID == principal(c).ID
-		done += " " + shiftEndedWords(*ended.FromOnShift, mine, cmp.Or(s.who(c)(p.FromID), p.FromID))
+		done += " " + shiftEndedWords(*ended.FromOnShift, ended.Kept != "", mine, cmp.Or(s.who(c)(p.FromID), p.FromID))
 		done += ended.said(mine)
 	}
 	s.setDone(c, done)
@@ -1780,9 +1781,12 @@ func (s *server) uiStartShift(c *gin.Context) {
 
 // shiftEndedWords says how the outgoing person of a shift handover stands after the form asked
 // to take them off shift (their own shift ended, or a supervisor's switch): the shift handover
-// has started either way.
-func shiftEndedWords(onShift, mine bool, name string) string {
+// has started either way. Kept is their own shift handover that handed over none of their
+// actions, which leaves them on shift.
+func shiftEndedWords(onShift, kept, mine bool, name string) string {
 	switch {
+	case kept:
+		return "Your shift goes on: none of your actions could be handed over (each says why below), so they stay yours, and your supervisors are told of each. Hand them over one by one, or end your shift from your inbox all the same."
 	case onShift && mine:
 		return "You are still on shift: it could not be ended just now; end it from your inbox."
 	case onShift:

@@ -569,7 +569,8 @@ func testShiftSentTwice(t *testing.T, st *app.Stack) {
 
 // end_shift takes the outgoing person off shift once their shift handover has started, whether a
 // supervisor starts it or they do themselves, and the answer says so (from_on_shift); without it
-// they stay on shift and the answer has no such field.
+// they stay on shift and the answer has no such field. Their own that hands over none of their
+// actions leaves them on shift, saying why (from_kept_on_shift).
 func testShiftEndsTheOutgoingShift(t *testing.T, st *app.Stack) {
 	out, in, sup, outID, inID := teamOf3(t, st)
 	onShift := func(id string) bool {
@@ -582,6 +583,10 @@ func testShiftEndsTheOutgoingShift(t *testing.T, st *app.Stack) {
 	var started struct {
 		ID          string `json:"id"`
 		FromOnShift *bool  `json:"from_on_shift"`
+		Kept        string `json:"from_kept_on_shift"`
+		Items       []struct {
+			Status string `json:"status"`
+		} `json:"items"`
 	}
 	createOwned(t, out, outID, 1)
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "to_id": inID, "notes": "Stays on for the night audit.", "situation": "routine"}, &started))
@@ -595,18 +600,30 @@ func testShiftEndsTheOutgoingShift(t *testing.T, st *app.Stack) {
 	require.False(t, *started.FromOnShift, "taken off shift by their supervisor")
 	require.False(t, onShift(outID))
 
-	// The incoming person, on shift, hands over their own shift and ends it.
+	// The incoming person, on shift, hands over their own shift: nobody else of the team is on
+	// shift to take their action (the other agent has just gone), so it is skipped, and their
+	// shift goes on, saying why.
 	createOwned(t, in, inID, 1)
 	require.True(t, onShift(inID))
 	started.FromOnShift = nil
 	require.Equal(t, http.StatusAccepted, in.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": inID, "notes": "Off home.", "situation": "routine", "end_shift": true}, &started))
+	require.Len(t, started.Items, 1)
+	require.Equal(t, "skipped", started.Items[0].Status)
+	require.NotNil(t, started.FromOnShift)
+	require.True(t, *started.FromOnShift, "nothing handed over: kept on shift")
+	require.Contains(t, started.Kept, "none of your actions could be handed over")
+	require.True(t, onShift(inID))
+	// With a colleague back to take it, they hand it over and their shift ends.
+	require.Equal(t, http.StatusOK, out.call("POST", "/api/v1/shifts/start", map[string]any{}, nil))
+	started.FromOnShift, started.Kept = nil, ""
+	require.Equal(t, http.StatusAccepted, in.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": inID, "notes": "Off home.", "situation": "routine", "end_shift": true}, &started))
 	require.NotNil(t, started.FromOnShift)
 	require.False(t, *started.FromOnShift)
+	require.Empty(t, started.Kept)
 	require.False(t, onShift(inID))
 
 	// Sent again with its key, once the person is back on shift, it leaves them on shift: a retry
 	// does not end a later shift. Sent again while they are still off, it says so.
-	require.Equal(t, http.StatusOK, out.call("POST", "/api/v1/shifts/start", map[string]any{}, nil))
 	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/shifts/start", map[string]any{}, nil))
 	createOwned(t, out, outID, 1)
 	key := modelstest.Name("shift")
