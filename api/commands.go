@@ -466,7 +466,7 @@ func (r *handoverRequest) checkFields() []FieldError {
 	case !r.Route && strings.TrimSpace(r.ToID) == "":
 		fields = append(fields, FieldError{Field: "to_id", Message: "is required: a colleague's ID, or send route: true to hand it to the least loaded colleague who can take it"})
 	}
-	if strings.TrimSpace(r.Notes.Summary) == "" {
+	if blank(r.Notes.Summary) {
 		fields = append(fields, FieldError{Field: "notes.summary", Message: "is required: the recipient needs a summary"})
 	}
 	fields = append(fields, fieldsOf(checkNoteFields("notes", r.Notes.Fields))...)
@@ -812,14 +812,14 @@ func (r *toldRequest) checkFields() []FieldError {
 		if r.Method != "" {
 			fields = append(fields, FieldError{Field: "method", Message: "only when the customer was told or tried: leave it out for a message they need not be told"})
 		}
-		if strings.TrimSpace(r.Note) == "" {
+		if blank(r.Note) {
 			fields = append(fields, FieldError{Field: "note", Message: "is required when the customer need not be told: say why (a later message says more, they know already)"})
 		}
 	case workflows.MessageUndo:
 		if r.Method != "" {
 			fields = append(fields, FieldError{Field: "method", Message: "leave it out for an undo: it says only what was wrong with the record"})
 		}
-		if strings.TrimSpace(r.Note) == "" {
+		if blank(r.Note) {
 			fields = append(fields, FieldError{Field: "note", Message: "is required to undo a record: say what was wrong with it (the customer was not reached after all, say)"})
 		}
 	case "", workflows.MessageTold, workflows.MessageNotReached:
@@ -908,6 +908,10 @@ func (r *checkRequest) checkFields() []FieldError {
 	}
 	switch {
 	case r.Result == workflows.CheckDone:
+		if r.Notes != "" && blank(r.Notes) {
+			// Empty, the workflow refuses it in the same words; text that shows nothing, it would take.
+			fields = append(fields, FieldError{Field: "notes", Message: "record the outcome: what was done"})
+		}
 		const why = "only when the result is not_done"
 		needless("next", r.Next, why)
 		needless("due_in", r.DueIn, why+" (to extend or reassign)")

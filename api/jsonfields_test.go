@@ -164,6 +164,21 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 	}
 	_, fields, _ = decode(`{"title":"\u200b\u200b","category":"request","owner_id":"alice","due_in":"4h","customer":{"name":"A\u0007"}}`, &createActionRequest{})
 	require.Equal(t, []string{"customer.name", "title"}, fields)
+	// So is a handover's summary, a told note and a check's outcome of them alone: zero-width and
+	// joiner characters, a byte order mark, a soft hyphen, a Hangul filler, a blank Braille
+	// pattern, a direction mark, a combining grapheme joiner.
+	for _, invisible := range []string{`\u200b\u200b`, `\u2060`, `\ufeff`, `\u00ad`, `\u3164`, `\u2800`, `\u200e`, `\u034f`, ` \ufe0f `} {
+		_, fields, _ = decode(`{"to_id":"bob","reason":"r","method":"written","situation":"routine","notes":{"summary":"`+invisible+`"}}`, &handoverRequest{})
+		require.Equal(t, []string{"notes.summary"}, fields, invisible)
+		for _, outcome := range []string{"not_needed", "undo"} {
+			_, fields, _ = decode(`{"message_seq":4,"outcome":"`+outcome+`","note":"`+invisible+`"}`, &toldRequest{})
+			require.Equal(t, []string{"note"}, fields, invisible)
+		}
+		_, fields, _ = decode(`{"result":"done","notes":"`+invisible+`"}`, &checkRequest{})
+		require.Equal(t, []string{"notes"}, fields, invisible)
+	}
+	status, _, _ = decode(`{"result":"done","notes":"Taxi booked \u200bfor 6am"}`, &checkRequest{})
+	require.Equal(t, http.StatusOK, status, "invisible characters among words are the text's own")
 	status, _, _ = decode(`{"title":"غرفة \u200f214\u2067 x\u2069","category":"request","owner_id":"alice","due_in":"4h","details":"line one\r\n\tline two"}`, &createActionRequest{})
 	require.Equal(t, http.StatusOK, status)
 

@@ -267,7 +267,15 @@ func newDecoder() *decoder {
 // blank says whether s shows nothing: white space and invisible format characters (zero-width
 // spaces and joiners, direction marks) alone.
 func blank(s string) bool {
-	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }) == ""
+	return strings.TrimFunc(s, invisible) == ""
+}
+
+// invisible says whether a character shows nothing: a space, a format character (zero-width
+// space, soft hyphen, direction marks), one the standard says to draw as nothing (the combining
+// grapheme joiner, Hangul fillers, variation selectors), or the blank Braille pattern.
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) ||
+		unicode.Is(unicode.Variation_Selector, r) || r == '\u2800'
 }
 
 // hasControl says whether s holds a control character other than a tab or a line break (NUL is
