@@ -27,6 +27,7 @@ import (
 	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/pii"
+	"github.com/handover/handover/reproject"
 	"github.com/handover/handover/telemetry"
 	"github.com/handover/handover/temporalserver"
 	"github.com/handover/handover/worker"
@@ -205,6 +206,11 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	cfg.Log.Info("worker running", webhookAttrs(cfg.Webhook)...) // as `handover worker` says
 	st.workerUp.Store(true)
+	// Before the API serves: a process that stopped at once may have left the read model ahead of
+	// workflows it was changing (reproject.Ahead).
+	if _, err := reproject.Ahead(ctx, st.Client, st.Store, cfg.Log); err != nil {
+		return nil, fmt.Errorf("comparing the latest writes with their workflows: %w", err)
+	}
 
 	uiOpts := api.UIOptions{Namespace: st.Temporal.Namespace(), SecureCookies: cfg.SecureCookies}
 	if cfg.Demo {

@@ -652,6 +652,18 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 			ready()
 		}()
 	}
+	go func() {
+		// Once the read model is reached: a worker that stopped at once may have left it ahead of
+		// workflows it was changing (reproject.Ahead).
+		select {
+		case <-gate.Opened():
+		case <-run.Done():
+			return
+		}
+		if _, err := reproject.Ahead(run, tc, store, log); err != nil && run.Err() == nil {
+			log.Warn("the latest writes could not be compared with their workflows", "error", err)
+		}
+	}()
 	log.Info("worker running", append([]any{"temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs()}, webhookAttrs(c.Webhook())...)...)
 	err = worker.Run(run, tc, &activities.Activities{

@@ -206,6 +206,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("supervisor sets shift", func(t *testing.T) { testSupervisorSetsShift(t, st) })
 			t.Run("shift holds its named recipient", func(t *testing.T) { testShiftHoldsItsNamedRecipient(t, st) })
 			t.Run("routed shift spreads", func(t *testing.T) { testRoutedShiftSpreads(t, st) })
+			t.Run("read model ahead of its workflow put back", func(t *testing.T) { testReadModelAheadPutBack(t, st) })
 			t.Run("shift handover sent twice at once", func(t *testing.T) { testShiftSentTwice(t, st) })
 			t.Run("shift handover ends the outgoing shift", func(t *testing.T) { testShiftEndsTheOutgoingShift(t, st) })
 			t.Run("shift handover started twice in a row", func(t *testing.T) { testShiftStartedTwiceInARow(t, st) })

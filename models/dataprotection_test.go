@@ -176,8 +176,9 @@ func TestEraseCustomer(t *testing.T) {
 	})
 }
 
-// No code outside tests updates or deletes timeline events: a grep-able guarantee beside the
-// database triggers.
+// No code outside tests updates or deletes timeline events, but withdrawUnwritten, which deletes
+// the entries past an action's version of a change its workflow never made (the database refuses
+// any other): a grep-able guarantee beside the database triggers.
 func TestNoCodeChangesEvents(t *testing.T) {
 	t.Parallel()
 	forbidden := regexp.MustCompile(`(?i)(update|delete)\s+(from\s+)?action_events|Model\(&(models\.)?ActionEvent\{\}\)\.(Update|Delete)|Delete\(&(models\.)?ActionEvent|Save\(&(models\.)?ActionEvent`)
@@ -199,7 +200,12 @@ func TestNoCodeChangesEvents(t *testing.T) {
 			return err
 		}
 		checked++
-		require.NotRegexp(t, forbidden, string(src), "%s changes timeline events", path)
+		for _, line := range strings.Split(string(src), "\n") {
+			if strings.HasSuffix(line, "// withdrawUnwritten") && strings.HasSuffix(path, filepath.Join("models", "store.go")) {
+				continue
+			}
+			require.NotRegexp(t, forbidden, line, "%s changes timeline events", path)
+		}
 		return nil
 	})
 	require.NoError(t, err)

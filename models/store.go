@@ -329,6 +329,147 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 	return s.applyProjection(ctx, a, events, inbox, false)
 }
 
+// actionColumns are the columns of an action's row a projection writes.
+func actionColumns() []string {
+	return []string{
+		"title", "details", "category", "priority", "status", "owner_id", "team_id",
+		"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
+		"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
+		"policy_version", "paused", "paused_at", "due_left_seconds",
+	}
+}
+
+// upsertAction writes an action's row where the existing one matches when (every row, when
+// empty; a customer erased stays erased), and then its handovers, answering how many rows of
+// actions it wrote (none: nor the handovers).
+func (s *Store) upsertAction(tx *gorm.DB, a *Action, handovers []Handover, when clause.Where) (int64, error) {
+	res := tx.Omit(clause.Associations).Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "id"}}, DoUpdates: keepErased("actions", actionColumns()), Where: when,
+	}).Create(a)
+	if res.Error != nil {
+		return 0, fmt.Errorf("upserting action %s: %w", a.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return 0, nil
+	}
+	for i := range handovers {
+		h := handovers[i]
+		h.ActionID = a.ID
+		h.RequestedAt, h.FollowUpAt, h.RespondedAt, h.ExpiresAt = utc(h.RequestedAt), utcPtr(h.FollowUpAt), utcPtr(h.RespondedAt), utcPtr(h.ExpiresAt)
+		if h.NoteFields == "" {
+			h.NoteFields = "{}"
+		}
+		upsert := clause.OnConflict{Columns: []clause.Column{{Name: "action_id"}, {Name: "id"}}, DoUpdates: keepErased("handovers", s.handoverColumns)}
+		if err := tx.Clauses(upsert).Create(&h).Error; err != nil {
+			return 0, fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
+		}
+	}
+	return res.RowsAffected, nil
+}
+
+// ActionVersion is an action and the version its read model holds.
+type ActionVersion struct {
+	ID      string
+	Version int64
+}
+
+// LatestWritten lists the actions written within window before the read model's latest write,
+// newest first, at most limit: those a process that stopped at once (kill -9, a power cut) may
+// have written ahead of their workflows (RollBack).
+func (s *Store) LatestWritten(ctx context.Context, window time.Duration, limit int) ([]ActionVersion, error) {
+	var latest Action
+	err := s.read.WithContext(ctx).Select("written_at").Where("written_at IS NOT NULL").Order("written_at DESC").Take(&latest).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the latest write: %w", err)
+	}
+	var out []ActionVersion
+	if err := s.read.WithContext(ctx).Model(&Action{}).Select("id, version").Where("written_at >= ?", utc(latest.WrittenAt.Add(-window))).
+		Order("written_at DESC").Limit(limit).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("listing the actions written lately: %w", err)
+	}
+	return out, nil
+}
+
+// RollBack puts an action's read model back to its workflow's state (a, with its handovers and
+// its tasks to tell the customer) where it is ahead of it: written inside a workflow task that
+// never took effect (the process died before Temporal recorded the task), it shows a change the
+// workflow never made. The row and handovers are the workflow's again (a handover it never had
+// is gone), the entries past its version are withdrawn from the timeline (kept in
+// action_event_corrections), the inbox records they made are gone, and a task one of them
+// recorded done or tried is as the workflow has it. It answers false, changing nothing, when the
+// read model is not ahead.
+func (s *Store) RollBack(ctx context.Context, a Action, tasks []Task) (bool, error) {
+	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
+	a.PausedAt = utcPtr(a.PausedAt)
+	a.WrittenAt = utc(time.Now())
+	handovers := a.Handovers
+	a.Handovers = nil
+	rolled := false
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		var written int64
+		if err := tx.Model(&Action{}).Where("id = ?", a.ID).Limit(1).Pluck("version", &written).Error; err != nil {
+			return fmt.Errorf("reading the version written of action %s: %w", a.ID, err)
+		}
+		if written <= a.Version {
+			return nil
+		}
+		if _, err := s.upsertAction(tx, &a, handovers, clause.Where{}); err != nil {
+			return err
+		}
+		kept := make([]string, 0, len(handovers))
+		for _, h := range handovers {
+			kept = append(kept, h.ID)
+		}
+		gone := tx.Where("action_id = ?", a.ID)
+		if len(kept) > 0 {
+			gone = gone.Where("id NOT IN ?", kept)
+		}
+		if err := gone.Delete(&Handover{}).Error; err != nil {
+			return fmt.Errorf("removing handovers of action %s its workflow never had: %w", a.ID, err)
+		}
+		if err := withdrawUnwritten(tx, a.ID, a.Version); err != nil {
+			return fmt.Errorf("withdrawing the entries of action %s past version %d: %w", a.ID, a.Version, err)
+		}
+		if err := tx.Where("action_id = ? AND seq > ?", a.ID, a.Version).Delete(&Notification{}).Error; err != nil {
+			return fmt.Errorf("removing inbox records of action %s past version %d: %w", a.ID, a.Version, err)
+		}
+		open := tx.Model(&Notification{}).Where("action_id = ? AND kind = ? AND done_seq > ?", a.ID, KindTellCustomer, a.Version)
+		if err := open.Updates(map[string]any{"read_at": nil, "done_seq": nil}).Error; err != nil {
+			return fmt.Errorf("reopening the tasks of action %s: %w", a.ID, err)
+		}
+		tried := map[int64]any{}
+		for _, t := range tasks {
+			if t.TriedSeq != 0 {
+				tried[t.Seq] = t.TriedSeq
+			}
+		}
+		var later []Notification
+		if err := tx.Where("action_id = ? AND kind = ? AND tried_seq > ?", a.ID, KindTellCustomer, a.Version).Find(&later).Error; err != nil {
+			return fmt.Errorf("reading the tries of action %s: %w", a.ID, err)
+		}
+		for _, n := range later {
+			if err := tx.Model(&Notification{}).Where("action_id = ? AND seq = ? AND kind = ?", a.ID, n.Seq, n.Kind).
+				Update("tried_seq", tried[n.Seq]).Error; err != nil {
+				return fmt.Errorf("marking the tries of action %s: %w", a.ID, err)
+			}
+		}
+		rolled = true
+		return nil
+	})
+	return rolled, err
+}
+
+// withdrawUnwritten deletes an action's timeline entries past version, once its row is at that
+// version: the entries of a change its workflow never made. It is the one deletion of timeline
+// entries in the code, and the database allows no other (migration 33 keeps each in
+// action_event_corrections and refuses one at or before the action's version).
+func withdrawUnwritten(tx *gorm.DB, actionID string, version int64) error {
+	return tx.Where("action_id = ? AND seq > ?", actionID, version).Delete(&ActionEvent{}).Error // withdrawUnwritten
+}
+
 // ApplyProjectionWithInbox is ApplyProjection of a projection that carries every inbox record of
 // its events: a record an earlier write put at one of these events' seqs that is not among them
 // is removed (a change that notified someone else, in a task thrown away). One still there keeps
@@ -351,36 +492,13 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			return fmt.Errorf("reading the version written of action %s: %w", a.ID, err)
 		}
 		overlaps := written > a.Version || (len(events) > 0 && written >= events[0].Seq)
-		res := tx.Omit(clause.Associations).Clauses(clause.OnConflict{
-			Columns: []clause.Column{{Name: "id"}},
-			DoUpdates: keepErased("actions", []string{
-				"title", "details", "category", "priority", "status", "owner_id", "team_id",
-				"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
-				"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
-				"policy_version", "paused", "paused_at", "due_left_seconds",
-			}),
-			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.updated_at < excluded.updated_at OR " +
-				"(actions.updated_at = excluded.updated_at AND actions.version <= excluded.version)"}}},
-		}).Create(&a)
-		if res.Error != nil {
-			return fmt.Errorf("upserting action %s: %w", a.ID, res.Error)
-		}
-		if res.RowsAffected == 0 {
-			// A retry of a write of an earlier change, whose events and inbox records that write
-			// made, or one from a workflow task thrown away, which is not to be seen.
-			return nil
-		}
-		for i := range handovers {
-			h := handovers[i]
-			h.ActionID = a.ID
-			h.RequestedAt, h.FollowUpAt, h.RespondedAt, h.ExpiresAt = utc(h.RequestedAt), utcPtr(h.FollowUpAt), utcPtr(h.RespondedAt), utcPtr(h.ExpiresAt)
-			if h.NoteFields == "" {
-				h.NoteFields = "{}"
-			}
-			upsert := clause.OnConflict{Columns: []clause.Column{{Name: "action_id"}, {Name: "id"}}, DoUpdates: keepErased("handovers", s.handoverColumns)}
-			if err := tx.Clauses(upsert).Create(&h).Error; err != nil {
-				return fmt.Errorf("upserting handover %s of action %s: %w", h.ID, a.ID, err)
-			}
+		newer := clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.updated_at < excluded.updated_at OR " +
+			"(actions.updated_at = excluded.updated_at AND actions.version <= excluded.version)"}}}
+		affected, err := s.upsertAction(tx, &a, handovers, newer)
+		if err != nil || affected == 0 {
+			// None affected: a retry of a write of an earlier change, whose events and inbox
+			// records that write made, or one from a workflow task thrown away, not to be seen.
+			return err
 		}
 		if overlaps {
 			// No notification lies past the version the workflow has reached.

@@ -7,12 +7,15 @@ package reproject
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strings"
+	"time"
 
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
@@ -178,4 +181,65 @@ func (o *outboundCapture) ExecuteLocalActivity(ctx workflow.Context, activityTyp
 		}
 	}
 	return o.Next.ExecuteLocalActivity(ctx, activityType, args...)
+}
+
+// aheadWindow is how long before the read model's latest write Ahead looks: a workflow task
+// takes milliseconds, so one that never took effect wrote within moments of the process's end.
+const aheadWindow = 2 * time.Minute
+
+// aheadLimit bounds the workflows Ahead asks, newest first.
+const aheadLimit = 500
+
+// Ahead puts back the actions whose read model is ahead of their workflow. The projection writes
+// from inside the workflow task of a change, before Temporal records the task: a process that
+// stops at once in between (kill -9, a power cut, the embedded Temporal with it) leaves the read
+// model showing a change the workflow never made (an action completed that is open, a handover
+// never asked), until the workflow's next change. At the start of a worker, the actions written
+// within aheadWindow before the latest write are compared with their workflows (a query answers
+// once a task in flight has been recorded or thrown away), and one whose read model holds a later
+// version is written back to its workflow's state (models.Store.RollBack). It answers how many.
+func Ahead(ctx context.Context, c client.Client, store *models.Store, log *slog.Logger) (int, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	recent, err := store.LatestWritten(ctx, aheadWindow, aheadLimit)
+	if err != nil {
+		return 0, err
+	}
+	rolled := 0
+	for _, a := range recent {
+		v, err := c.QueryWorkflow(ctx, workflows.ActionWorkflowID(a.ID), "", workflows.QueryState)
+		var missing *serviceerror.NotFound
+		switch {
+		case errors.As(err, &missing):
+			continue // gone from Temporal (its retention has passed): nothing to compare
+		case ctx.Err() != nil:
+			return rolled, ctx.Err()
+		case err != nil:
+			log.WarnContext(ctx, "an action's workflow could not be asked whether its read model is ahead of it", "action_id", a.ID, "error", err)
+			continue
+		}
+		var st workflows.State
+		if err := v.Get(&st); err != nil {
+			log.WarnContext(ctx, "an action's workflow state could not be read", "action_id", a.ID, "error", err)
+			continue
+		}
+		if st.Version >= a.Version {
+			continue
+		}
+		tasks := make([]models.Task, 0, len(st.Messages))
+		for _, m := range st.Messages {
+			tasks = append(tasks, models.Task{Seq: m.Seq, Kind: models.KindTellCustomer, TriedSeq: m.TriedSeq})
+		}
+		done, err := store.RollBack(ctx, activities.ActionRow(st), tasks)
+		if err != nil {
+			return rolled, err
+		}
+		if done {
+			rolled++
+			log.WarnContext(ctx, "the read model showed a change its workflow never made (a process stopped before Temporal recorded it): put back to the workflow's state",
+				"action_id", a.ID, "read_model_version", a.Version, "workflow_version", st.Version)
+		}
+	}
+	return rolled, nil
 }

@@ -26,6 +26,9 @@ func NewGate() *Gate { return &Gate{open: make(chan struct{}), tried: make(chan 
 // Open lets every activity run from now on.
 func (g *Gate) Open() { g.opening.Do(func() { close(g.open) }) }
 
+// Opened is closed once the gate opens.
+func (g *Gate) Opened() <-chan struct{} { return g.open }
+
 // Tried says the read model has been tried once: from now on an activity at the closed gate
 // fails at once, as against a database that is away, rather than waiting for the first answer
 // (a local activity waiting its 5 attempts would hold its workflow's task, and the commands and
