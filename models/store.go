@@ -329,6 +329,26 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 	return s.applyProjection(ctx, a, events, inbox, false)
 }
 
+// rowToWrite is an action's row as it is written, its times in UTC and written now, and its
+// handovers apart (upsertAction writes them after the row).
+func rowToWrite(a Action) (Action, []Handover) {
+	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
+	a.PausedAt = utcPtr(a.PausedAt)
+	a.WrittenAt = utc(time.Now())
+	handovers := a.Handovers
+	a.Handovers = nil
+	return a, handovers
+}
+
+// versionWritten is the version of an action's row in the read model (0: none yet).
+func versionWritten(tx *gorm.DB, id string) (int64, error) {
+	var written int64
+	if err := tx.Model(&Action{}).Where("id = ?", id).Limit(1).Pluck("version", &written).Error; err != nil {
+		return 0, fmt.Errorf("reading the version written of action %s: %w", id, err)
+	}
+	return written, nil
+}
+
 // actionColumns are the columns of an action's row a projection writes.
 func actionColumns() []string {
 	return []string{
@@ -402,19 +422,12 @@ func (s *Store) LatestWritten(ctx context.Context, window time.Duration, limit i
 // recorded done or tried is as the workflow has it. It answers false, changing nothing, when the
 // read model is not ahead.
 func (s *Store) RollBack(ctx context.Context, a Action, tasks []Task) (bool, error) {
-	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
-	a.PausedAt = utcPtr(a.PausedAt)
-	a.WrittenAt = utc(time.Now())
-	handovers := a.Handovers
-	a.Handovers = nil
+	a, handovers := rowToWrite(a)
 	rolled := false
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var written int64
-		if err := tx.Model(&Action{}).Where("id = ?", a.ID).Limit(1).Pluck("version", &written).Error; err != nil {
-			return fmt.Errorf("reading the version written of action %s: %w", a.ID, err)
-		}
-		if written <= a.Version {
-			return nil
+		written, err := versionWritten(tx, a.ID)
+		if err != nil || written <= a.Version {
+			return err
 		}
 		if _, err := s.upsertAction(tx, &a, handovers, clause.Where{}); err != nil {
 			return err
@@ -479,17 +492,13 @@ func (s *Store) ApplyProjectionWithInbox(ctx context.Context, a Action, events [
 }
 
 func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEvent, inbox []Notification, wholeInbox bool) error {
-	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
-	a.PausedAt = utcPtr(a.PausedAt)
-	a.WrittenAt = utc(time.Now())
-	handovers := a.Handovers
-	a.Handovers = nil
+	a, handovers := rowToWrite(a)
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		// What was written before: a write that reaches back over seqs already written (or
 		// behind the version written) is one that may replace another's inbox records.
-		var written int64
-		if err := tx.Model(&Action{}).Where("id = ?", a.ID).Limit(1).Pluck("version", &written).Error; err != nil {
-			return fmt.Errorf("reading the version written of action %s: %w", a.ID, err)
+		written, err := versionWritten(tx, a.ID)
+		if err != nil {
+			return err
 		}
 		overlaps := written > a.Version || (len(events) > 0 && written >= events[0].Seq)
 		newer := clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "actions.updated_at < excluded.updated_at OR " +
