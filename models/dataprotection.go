@@ -121,12 +121,18 @@ func (s *Store) RewrapCustomerKey(ctx context.Context, id, fromWrapKeyID, toWrap
 func (s *Store) CreateCustomerKey(ctx context.Context, k CustomerKey) (CustomerKey, error) {
 	k.CreatedAt = utc(time.Now())
 	k.LastUsedAt = &k.CreatedAt
-	if err := s.db.WithContext(ctx).Create(&k).Error; err != nil {
-		// Most likely a concurrent create won the unique index on live keys: use its key.
-		if existing, gerr := s.LiveCustomerKey(ctx, k.CustomerRef); gerr == nil {
-			return existing, nil
+	// A concurrent create that won the unique index on live keys leaves this one unwritten, not
+	// failed (a statement refused would be logged as an error): its key is used.
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&k)
+	if res.Error != nil {
+		return CustomerKey{}, fmt.Errorf("storing key of customer %q: %w", k.CustomerRef, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		existing, err := s.LiveCustomerKey(ctx, k.CustomerRef)
+		if err != nil {
+			return CustomerKey{}, fmt.Errorf("storing key of customer %q: another was stored at once, and it could not be read: %w", k.CustomerRef, err)
 		}
-		return CustomerKey{}, fmt.Errorf("storing key of customer %q: %w", k.CustomerRef, err)
+		return existing, nil
 	}
 	return k, nil
 }

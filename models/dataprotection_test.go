@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -174,6 +175,29 @@ func TestEraseCustomer(t *testing.T) {
 		_, err = store.EraseActionCustomer(ctx, "", "action:", "root")
 		require.ErrorIs(t, err, models.ErrNotFound)
 	})
+}
+
+// Two requests that make the first key of one customer at once both get one key, and the one that
+// lost the unique index logs no error: it did not fail.
+func TestCustomerKeyMadeTwiceAtOnceLogsNoError(t *testing.T) {
+	t.Parallel()
+	for name, url := range map[string]func(testing.TB) string{"sqlite": modelstest.SQLiteURL, "postgres": modelstest.PostgresURL} {
+		t.Run(name, func(t *testing.T) {
+			var logged strings.Builder
+			store, err := models.Open(url(t), slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn})))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = store.Close() })
+			_, err = store.Migrate(context.Background())
+			require.NoError(t, err)
+			w := "wrapped"
+			first, err := store.CreateCustomerKey(context.Background(), models.CustomerKey{ID: "k1", CustomerRef: "G-9", WrapKeyID: "x", Wrapped: &w})
+			require.NoError(t, err)
+			second, err := store.CreateCustomerKey(context.Background(), models.CustomerKey{ID: "k2", CustomerRef: "G-9", WrapKeyID: "x", Wrapped: &w})
+			require.NoError(t, err)
+			require.Equal(t, first.ID, second.ID)
+			require.NotContains(t, logged.String(), "level=ERROR")
+		})
+	}
 }
 
 // No code outside tests updates or deletes timeline events, but withdrawUnwritten, which deletes
