@@ -154,6 +154,10 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// An address file left by the last `dev` on this directory (Stop removes it) says it did not
+	// stop: killed at once, it may have left the read model ahead of workflows it was changing.
+	_, err = os.Stat(filepath.Join(cfg.DataDir, TemporalAddressFileName))
+	stoppedAtOnce := err == nil
 	if err := os.WriteFile(filepath.Join(cfg.DataDir, TemporalAddressFileName), []byte(st.Temporal.HostPort()+"\n"), 0o600); err != nil {
 		return nil, fmt.Errorf("writing the Temporal address into %s: %w", cfg.DataDir, err)
 	}
@@ -206,10 +210,12 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	}
 	cfg.Log.Info("worker running", webhookAttrs(cfg.Webhook)...) // as `handover worker` says
 	st.workerUp.Store(true)
-	// Before the API serves: a process that stopped at once may have left the read model ahead of
-	// workflows it was changing (reproject.Ahead).
-	if _, err := reproject.Ahead(ctx, st.Client, st.Store, cfg.Log); err != nil {
-		return nil, fmt.Errorf("comparing the latest writes with their workflows: %w", err)
+	// Before the API serves, after a `dev` that did not stop: the read model may be ahead of
+	// workflows it was changing (reproject.Ahead). After one that stopped, nothing is to compare.
+	if stoppedAtOnce {
+		if _, err := reproject.Ahead(ctx, st.Client, st.Store, cfg.Log); err != nil {
+			return nil, fmt.Errorf("comparing the latest writes with their workflows: %w", err)
+		}
 	}
 
 	uiOpts := api.UIOptions{Namespace: st.Temporal.Namespace(), SecureCookies: cfg.SecureCookies}
