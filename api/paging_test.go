@@ -17,6 +17,7 @@ import (
 
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
 )
 
 // forEachUIScale runs the test over a uiScale read model on SQLite, and on PostgreSQL when
@@ -142,6 +143,58 @@ func TestInboxPageShowsTheNewestRecords(t *testing.T) {
 		}
 		require.NotContains(t, page, "record 039", "the kitchen's is not hers to read")
 		require.Contains(t, page, `<a href="/told" id="told-all">Everything I was told, 50 at a time</a>`, "the rest is a link away")
+	})
+}
+
+// A shift handover that leaves many actions with the outgoing person tells the supervisors of
+// each; the inbox shows them as one line, so that what else they were told stays in view, and the
+// page of everything told lists each.
+func TestInboxShowsAShiftsLeftoversAsOneLine(t *testing.T) {
+	forEachUIScale(t, func(t *testing.T, u *uiScale) {
+		u.put("desk", "desk", "assigned", "ann", 20, time.Hour)
+		var records []models.Notification
+		add := func(action string, seq int64, kind, msg string, at time.Duration) {
+			records = append(records, models.Notification{
+				RecipientID: "ann", ActionID: action, Seq: seq, Kind: kind, ActorID: "ben", Cause: "timer",
+				Message: msg, CreatedAt: u.now.Add(at),
+			})
+		}
+		for i := range 13 { // the older ones, oldest first
+			add("desk-0000", int64(i+1), "reminder", fmt.Sprintf("older record %02d", i), time.Duration(i-60)*time.Minute)
+		}
+		for i := range 20 {
+			add(fmt.Sprintf("desk-%04d", i), -42, workflows.NotifyShiftLeftOver,
+				fmt.Sprintf("%q stays with Ben after their shift handover: not handed over (nobody).", fmt.Sprintf("Action desk-%04d", i)),
+				time.Duration(i-30)*time.Second)
+		}
+		add("desk-0001", 99, "reminder", "the newest record", 0)
+		require.NoError(t, u.store.AddNotifications(context.Background(), records))
+
+		status, page := u.get("ann", "/inbox")
+		require.Equal(t, http.StatusOK, status, page)
+		require.Contains(t, page, "the newest record")
+		require.Equal(t, 1, strings.Count(page, "A shift handover left 20 actions where they were:"), page)
+		for i := range 20 {
+			require.Contains(t, page, fmt.Sprintf("&#34;Action desk-%04d&#34; stays with Ben", i))
+		}
+		for i := range 13 {
+			require.Contains(t, page, fmt.Sprintf("older record %02d", i), "15 lines: the newest, the leftovers and these")
+		}
+		require.NotContains(t, page, `id="told-all"`, "nothing more to see")
+
+		// Two more are one line too many.
+		require.NoError(t, u.store.AddNotifications(context.Background(), []models.Notification{
+			{RecipientID: "ann", ActionID: "desk-0002", Seq: 100, Kind: "reminder", ActorID: "ben", Cause: "timer", Message: "a later record", CreatedAt: u.now.Add(time.Second)},
+		}))
+		_, page = u.get("ann", "/inbox")
+		require.Contains(t, page, "a later record")
+		require.NotContains(t, page, "older record 00", "the oldest line is off the inbox")
+		require.Contains(t, page, "older record 01")
+		require.Contains(t, page, `id="told-all"`, "the rest is a link away")
+
+		_, page = u.get("ann", "/told")
+		require.NotContains(t, page, "A shift handover left", "everything told lists each")
+		require.Equal(t, 20, strings.Count(page, "stays with Ben"))
 	})
 }
 

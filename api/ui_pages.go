@@ -174,15 +174,17 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	var told struct {
 		Items []notificationJSON `json:"items"`
 	}
-	// One more than it shows: whether there is more to see on the page of everything told.
-	if r := s.call(c, http.MethodGet, "/api/v1/me/notifications?limit="+strconv.Itoa(inboxNotifications+1), nil, ""); r.ok() {
+	// More than it shows: a shift handover's leftovers are one line of the inbox, and one more
+	// line says whether there is more to see on the page of everything told.
+	if r := s.call(c, http.MethodGet, "/api/v1/me/notifications?limit="+strconv.Itoa(inboxNotificationsRead), nil, ""); r.ok() {
 		_ = r.decode(&told)
 	}
-	toldMore := len(told.Items) > inboxNotifications
-	recent := told.Items[:min(len(told.Items), inboxNotifications)]
-	for i := range recent {
-		recent[i].Message = pageWords(recent[i].Message)
+	for i := range told.Items {
+		told.Items[i].Message = pageWords(told.Items[i].Message)
 	}
+	recent := toldLines(told.Items)
+	toldMore := len(recent) > inboxNotifications || len(told.Items) == inboxNotificationsRead
+	recent = recent[:min(len(recent), inboxNotifications)]
 	// The person's own actions at their due time are under Owned, not Checks (which are the checks
 	// they make of others' work): the heading says how many of them want an outcome now.
 	atCheck, offered, escalated, needsNotes := 0, 0, 0, 0
@@ -581,8 +583,41 @@ func (s *server) uiTold(c *gin.Context) {
 	})
 }
 
-// inboxNotifications is how many of the latest notifications the inbox shows.
+// inboxNotifications is how many lines of the latest notifications the inbox shows.
 const inboxNotifications = 15
+
+// inboxNotificationsRead is how many of the latest notifications the inbox reads to fill its
+// lines, where one line may hold a shift handover's many leftovers.
+const inboxNotificationsRead = 4 * inboxNotifications
+
+// toldLine is a line of the inbox's latest notifications: one notification, or the notices of
+// the actions one shift handover left where they were, told together.
+type toldLine struct {
+	Item notificationJSON   // the notification, or the newest of the leftovers
+	Left []notificationJSON // the shift handover's leftovers, two or more, newest first
+}
+
+// toldLines puts the notifications, newest first, into the inbox's lines: a shift handover that
+// leaves ten actions with the outgoing person tells the supervisors of each, which would otherwise
+// push everything else they were told off the inbox.
+func toldLines(items []notificationJSON) []toldLine {
+	var out []toldLine
+	for i := 0; i < len(items); {
+		j := i + 1
+		if items[i].Kind == workflows.NotifyShiftLeftOver {
+			for j < len(items) && items[j].Kind == workflows.NotifyShiftLeftOver && items[j].Seq == items[i].Seq {
+				j++
+			}
+		}
+		line := toldLine{Item: items[i]}
+		if j-i > 1 {
+			line.Left = items[i:j]
+		}
+		out = append(out, line)
+		i = j
+	}
+	return out
+}
 
 // teamStaff lists the people of a team who can own actions, but except (the owner, or the viewer),
 // for the forms' choices.
