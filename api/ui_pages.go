@@ -230,7 +230,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
 		"ToTell": in.CustomersToTell, "ToTellFull": len(in.CustomersToTell) >= models.InboxListLimit, "LaterTell": laterMessages(in.CustomersToTell),
 		"ContactMethods": workflows.ContactMethods,
-		"Form":           form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": shiftNotes, "TellFailed": "",
+		"Form":           form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": tellApart(shiftNotes), "TellFailed": "",
 	}
 	if me := principal(c); workflows.Role(me.Role).CanOwn() {
 		data["WorksShifts"], data["OnShift"] = true, me.OnShift
@@ -344,6 +344,28 @@ type shiftNotesRow struct {
 	// over ("escalated", "at its due time, …"): its notes go in the reassignment's reason, and no
 	// policy asks a reassignment for notes.
 	Reassigned string
+	// Alike is set when another action of the form has the same title: its customer and due time
+	// tell them apart.
+	Alike    bool
+	Customer string
+	Due      time.Time
+}
+
+// notesRowOf is a row of the shift form for action a.
+func notesRowOf(a actionJSON) shiftNotesRow {
+	return shiftNotesRow{ID: a.ID, Title: a.Title, Customer: cmp.Or(a.Customer.Name, a.Customer.Ref), Due: a.DueAt}
+}
+
+// tellApart marks the rows whose titles are alike, so the form shows what tells them apart.
+func tellApart(rows []shiftNotesRow) []shiftNotesRow {
+	seen := map[string]int{}
+	for _, r := range rows {
+		seen[strings.ToLower(strings.TrimSpace(r.Title))]++
+	}
+	for i, r := range rows {
+		rows[i].Alike = seen[strings.ToLower(strings.TrimSpace(r.Title))] > 1
+	}
+	return rows
 }
 
 // shiftNotesOf is a row of note fields for each action of ownerID a supervisor's shift handover
@@ -383,13 +405,15 @@ func (s *server) shiftNotesOf(c *gin.Context, ownerID string) []shiftNotesRow {
 	for _, a := range list.Items {
 		if a.Status == string(workflows.StatusHandoverPending) {
 			if h := a.PendingHandover; h != nil && stranded[a.ID] {
-				rows = append(rows, shiftNotesRow{ID: a.ID, Title: a.Title, Reassigned: "waiting for " + who(h.ToID) + ", who can no longer answer it"})
+				r := notesRowOf(a)
+				r.Reassigned = "waiting for " + who(h.ToID) + ", who can no longer answer it"
+				rows = append(rows, r)
 			}
 			continue
 		}
 		rows = append(rows, notes.row(c.Request.Context(), s, a))
 	}
-	return rows
+	return tellApart(rows)
 }
 
 // row is the shift form's fields of action a: those of the notes its policy version asks every
@@ -398,17 +422,19 @@ func (s *server) shiftNotesOf(c *gin.Context, ownerID string) []shiftNotesRow {
 // reassigning it, has the fields every action has and none asked for.
 func (p policyNotes) row(ctx context.Context, s *server, a actionJSON) shiftNotesRow {
 	if a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated) {
-		return shiftNotesRow{ID: a.ID, Title: a.Title, Reassigned: statusWords(a.Status)}
+		r := notesRowOf(a)
+		r.Reassigned = statusWords(a.Status)
+		return r
 	}
 	required, err := p.required(ctx, s, models.Action{Category: a.Category, PolicyVersion: a.PolicyVersion})
 	if err != nil {
 		required = nil
 	}
-	return newShiftNotesRow(a.ID, a.Title, required)
+	return withNotesAsked(notesRowOf(a), required)
 }
 
-func newShiftNotesRow(id, title string, required []string) shiftNotesRow {
-	r := shiftNotesRow{ID: id, Title: title}
+// withNotesAsked is row r with the fields of the notes a policy asks every handover for.
+func withNotesAsked(r shiftNotesRow, required []string) shiftNotesRow {
 	for _, f := range required {
 		switch f {
 		case "summary": // the shift's notes give it

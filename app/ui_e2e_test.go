@@ -103,6 +103,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("stale_decision_refused", func(t *testing.T) { webStaleDecision(t, st) })
 			t.Run("board_shift_with_notes", func(t *testing.T) { webBoardShiftWithNotes(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
+			t.Run("shift_form_tells_alike_actions_apart", func(t *testing.T) { webShiftFormTellsApart(t, st) })
 			t.Run("own_shift_handover_declines_those_waiting", func(t *testing.T) { webOwnShiftDeclinesWaiting(t, st) })
 			t.Run("shift_handover_takes_off_shift", func(t *testing.T) { webShiftTakesOffShift(t, st) })
 			t.Run("own_shift_with_an_action_at_its_check", func(t *testing.T) { webOwnShiftAtCheck(t, st) })
@@ -621,6 +622,35 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, "Room 12 waits on a plumber.", handed.Handovers[0].Notes.Summary)
 	require.Equal(t, "Offer room 310 at 9", handed.Handovers[0].Notes.NextSteps)
 	require.Equal(t, map[string]string{"room_number": "214"}, handed.Handovers[0].Notes.Fields)
+}
+
+// Two actions of one title are told apart in the shift forms, the inbox's and the board's, by
+// their customers and due times; an action whose title no other has shows just its title.
+func webShiftFormTellsApart(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, _ := teamOf3(t, st)
+	var first, second, other action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "title", "Wake-up call"), &first))
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(merge(newAction(outID), "title", "Wake-up Call"),
+		"customer", map[string]any{"ref": "G-2002", "name": "Mr Okafor"}), &second))
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &other))
+	summary := func(notes string, a action, title, aside string) string {
+		return `<details id="` + notes + `-` + a.ID + `"><summary>` + title + aside + `</summary>`
+	}
+	due := func(a action) string {
+		at := a.DueAt.UTC()
+		return ` <span class="meta">(for %s, due <time datetime="` + at.Format(time.RFC3339) + `">` + at.Format("Mon 2 Jan 15:04") + ` UTC</time>)</span>`
+	}
+	for _, form := range []struct {
+		who   caller
+		path  string
+		notes string
+	}{{out, "/inbox", "ms-own-notes"}, {sup, "/board?shift_from=" + outID, "sh-own-notes"}} {
+		_, page := signedIn(t, st, form.who.token).do(http.MethodGet, form.path, nil)
+		own := regexp.MustCompile(`(?s)<fieldset id="` + form.notes + `">.*?</fieldset>`).FindString(page)
+		require.Contains(t, own, summary(form.notes, first, "Wake-up call", fmt.Sprintf(due(first), "Ms Patel")), form.path)
+		require.Contains(t, own, summary(form.notes, second, "Wake-up Call", fmt.Sprintf(due(second), "Mr Okafor")), form.path)
+		require.Contains(t, own, summary(form.notes, other, "Late checkout for room 214", ""), form.path)
+	}
 }
 
 // A supervisor's shift handover for someone going home takes them off shift, as its form asks by
