@@ -47,7 +47,7 @@ type actionRow struct {
 }
 
 // boardCommands are the commands a board card offers, in its "Act on it" panel.
-var boardCommands = []string{workflows.UpdateReassign, workflows.UpdateExtend, workflows.UpdateEscalate, workflows.UpdateCancel}
+var boardCommands = []string{workflows.UpdateWithdraw, workflows.UpdateReassign, workflows.UpdateExtend, workflows.UpdateEscalate, workflows.UpdateCancel}
 
 // ActsOnBoard reports whether the card offers any command on the board.
 func (r actionRow) ActsOnBoard() bool {
@@ -1490,6 +1490,10 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 	case workflows.UpdateDecline:
 		return fmt.Sprintf("Declined: %s keeps %q and is told why.", who(a.OwnerID), a.Title)
 	case workflows.UpdateWithdraw:
+		if a.OwnerID != me {
+			// A supervisor's: the hander is told too.
+			return fmt.Sprintf("Handover withdrawn: %s %q; they and the recipient are told why.", verb(a.OwnerID, "keep", "keeps"), a.Title)
+		}
 		return fmt.Sprintf("Handover withdrawn: %s %q, and the recipient is told why.", verb(a.OwnerID, "keep", "keeps"), a.Title)
 	case workflows.UpdateFollowUp:
 		if f := a.FollowUp; f != nil && f.HanderID != me {

@@ -104,6 +104,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("board_shift_with_notes", func(t *testing.T) { webBoardShiftWithNotes(t, st) })
 			t.Run("own_shift_from_the_inbox", func(t *testing.T) { webOwnShift(t, st) })
 			t.Run("shift_form_tells_alike_actions_apart", func(t *testing.T) { webShiftFormTellsApart(t, st) })
+			t.Run("board_withdraws_a_handover", func(t *testing.T) { webBoardWithdraw(t, st) })
 			t.Run("own_shift_handover_declines_those_waiting", func(t *testing.T) { webOwnShiftDeclinesWaiting(t, st) })
 			t.Run("shift_handover_takes_off_shift", func(t *testing.T) { webShiftTakesOffShift(t, st) })
 			t.Run("own_shift_with_an_action_at_its_check", func(t *testing.T) { webOwnShiftAtCheck(t, st) })
@@ -1749,6 +1750,43 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	require.NotContains(t, page, `id="form-accept"`)
 	require.Contains(t, page, `<label for="kept-summary">Read-back</label>
 <textarea id="kept-summary" rows="3" readonly>2pm, I tell housekeeping</textarea>`, "what bob typed is not lost with the form")
+}
+
+// A supervisor takes back a handover waiting for acceptance from its card on the board: a missing
+// reason is refused on the card, kept open; given, the owner keeps the action and the board comes
+// back at its card.
+func webBoardWithdraw(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "title", "Spare key for 12"), &a))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
+	web := signedIn(t, st, sup.token)
+	_, page := web.do(http.MethodGet, "/board", nil)
+	form := regexp.MustCompile(`(?s)<form method="post" action="/actions/` + a.ID + `/withdraw".*?</form>`).FindString(page)
+	require.NotEmpty(t, form, "the card offers the withdrawal")
+	require.Contains(t, form, `aria-label="Withdraw the handover of Spare key for 12"`)
+	require.Contains(t, form, `Withdrawing takes back the handover waiting for `+inID+`: `+outID+` keeps the action, and both are told.`)
+	require.Contains(t, form, `<input type="hidden" name="back" value="board">`)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(form)
+	require.NotNil(t, version)
+	send := url.Values{"csrf": {csrfOf(t, page)}, "back": {"board"}, "version": {version[1]}, "idem": {"wd-" + a.ID}, "reason": {"  "}}
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", send)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, `<details class="board-actions" id="acts-`+a.ID+`" open>`, "the card refused is open")
+	require.Regexp(t, `<input id="wd-reason-`+a.ID+`" name="reason" maxlength="2000" required value="  " aria-invalid="true"`, page)
+	send.Set("reason", "the guest found the key")
+	send.Set("idem", "wd2-"+a.ID)
+	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", send)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, "/board#card-"+a.ID, resp.Header.Get("Location"))
+	_, page = web.do(http.MethodGet, "/board", nil)
+	require.Contains(t, page, `Handover withdrawn: `+outID+` keeps &#34;Spare key for 12&#34;; they and the recipient are told why.`)
+	var now action
+	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &now))
+	require.Equal(t, "assigned", now.Status)
+	require.Equal(t, outID, now.OwnerID)
+	_, page = web.do(http.MethodGet, "/board", nil)
+	require.NotContains(t, page, `action="/actions/`+a.ID+`/withdraw"`, "nothing waits to be withdrawn")
 }
 
 // "Or due at" on the New action and Extend forms: without the page's script the time typed is read
