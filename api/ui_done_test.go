@@ -28,7 +28,7 @@ func TestDoneMessage(t *testing.T) {
 		{uiCreate, "alice", nil, "Created: Bob Brown owns it, due in 4 days (2026-12-07T09:00:00Z)."},
 		{uiCreate, "bob", nil, "Created: you own it, due in 4 days (2026-12-07T09:00:00Z)."},
 		{workflows.UpdateWithdraw, "bob", nil, `Handover withdrawn: you keep "Late checkout", and the recipient is told why.`},
-		{workflows.UpdateWithdraw, "carol", nil, `Handover withdrawn: Bob Brown keeps "Late checkout", and the recipient is told why.`},
+		{workflows.UpdateWithdraw, "carol", nil, `Handover withdrawn: Bob Brown keeps "Late checkout"; they and the recipient are told why.`},
 		{workflows.UpdateCheck, "carol", nil, "Check recorded: Bob Brown owns it, due in 4 days (2026-12-07T09:00:00Z)."},
 		{workflows.UpdateCheck, "carol", func(a *actionJSON) { a.Status = "escalated"; a.EscalationLevel = 2 }, `Check recorded: "Late checkout" is escalated (level 2).`},
 		{workflows.UpdateReassign, "carol", nil, `"Late checkout" is reassigned to Bob Brown, due in 4 days (2026-12-07T09:00:00Z).`},
