@@ -110,7 +110,7 @@ var uiFuncs = template.FuncMap{
 		if v == nil {
 			return "none yet"
 		}
-		return fmt.Sprintf("%.0f%%", *v*100)
+		return percentText(*v)
 	},
 	"decimal": func(v *float64) string {
 		if v == nil {
@@ -128,7 +128,8 @@ var uiFuncs = template.FuncMap{
 		if *v > 0 && *v < .5 {
 			return "under 1s" // a handover accepted in 50 ms read "0s", as if at once
 		}
-		return spanText(time.Duration(*v * float64(time.Second)))
+		// A review's times are compared: 62 h 20 m reads "2 days 14h", not "3 days".
+		return heldText(time.Duration(*v * float64(time.Second)))
 	},
 	"canTake":  canTake,
 	"canRoute": canRoute,

@@ -91,6 +91,8 @@ func reportCharts(r models.HandoverReport) []chart {
 			secs := *f.TimeToAcceptP50
 			txt := fmt.Sprintf("%.0f s median", secs)
 			switch {
+			case secs >= 90*60:
+				txt = fmt.Sprintf("%.1f h median", secs/3600)
 			case secs >= 90:
 				txt = fmt.Sprintf("%.0f min median", secs/60)
 			case secs < .5:
@@ -100,7 +102,7 @@ func reportCharts(r models.HandoverReport) []chart {
 		}
 		if f.OnTimeRate != nil {
 			pct := *f.OnTimeRate * 100
-			onTime = append(onTime, bar{Label: label(sit), Value: pct, Text: fmt.Sprintf("%.0f%% of %d", pct, f.Completed)})
+			onTime = append(onTime, bar{Label: label(sit), Value: pct, Text: fmt.Sprintf("%s of %d", percentText(*f.OnTimeRate), f.Completed)})
 		}
 	}
 	var esc []bar

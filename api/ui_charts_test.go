@@ -109,4 +109,22 @@ func TestTimeToAcceptUnderASecond(t *testing.T) {
 	require.Equal(t, "12s", seconds(&slow))
 	zero := 0.0
 	require.Equal(t, "0s", seconds(&zero))
+	// The review's times are compared between rows: two days and more keep their hours, and
+	// just under a minute is a minute.
+	long, nearly := (62*time.Hour + 20*time.Minute).Seconds(), 59.7
+	require.Equal(t, "2 days 14h", seconds(&long))
+	require.Equal(t, "1m", seconds(&nearly))
+	r = models.HandoverReport{BySituation: map[string]*models.ReportFigures{"quiet": {TimeToAcceptP50: &long}}}
+	require.Contains(t, string(reportCharts(r)[0].SVG), "62.3 h median")
+}
+
+// A share is a whole percentage, a half rounded up, in the figures and the charts.
+func TestPercentRoundsHalvesUp(t *testing.T) {
+	percent := uiFuncs["percent"].(func(*float64) string)
+	for share, want := range map[float64]string{0.125: "13%", 0.375: "38%", 0.5: "50%", 1.0 / 3: "33%", 0: "0%", 1: "100%"} {
+		require.Equal(t, want, percent(&share), "%v", share)
+	}
+	eighth := 0.125
+	r := models.HandoverReport{BySituation: map[string]*models.ReportFigures{"busy": {OnTimeRate: &eighth, Completed: 8}}}
+	require.Contains(t, string(reportCharts(r)[1].SVG), "13% of 8")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -107,7 +108,7 @@ func humanDuration(d time.Duration) string {
 
 // spanText says how long a span is: "40s", "3m", "2h 5m", "3 days".
 func spanText(d time.Duration) string {
-	if d < time.Minute {
+	if d.Round(time.Second) < time.Minute { // 59.7 s is "1m", not "60s"
 		return fmt.Sprintf("%ds", int(d.Round(time.Second).Seconds()))
 	}
 	d = d.Round(time.Minute)
@@ -134,6 +135,12 @@ func heldText(d time.Duration) string {
 		return fmt.Sprintf("%d days", days)
 	}
 	return fmt.Sprintf("%d days %dh", days, hours)
+}
+
+// percentText says a share as a whole percentage, a half rounded up: 1 of 8 is "13%", where
+// Printf's rounding to even said "12%".
+func percentText(share float64) string {
+	return fmt.Sprintf("%d%%", int(math.Round(share*100)))
 }
 
 // hoursMinutes says a span of whole minutes in hours and minutes: "2h 5m".
