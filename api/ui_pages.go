@@ -367,12 +367,17 @@ func notesRowOf(a actionJSON) shiftNotesRow {
 func tellApart(rows []shiftNotesRow) []shiftNotesRow {
 	seen := map[string]int{}
 	for _, r := range rows {
-		seen[strings.ToLower(strings.TrimSpace(r.Title))]++
+		seen[alikeKey(r.Title)]++
 	}
 	for i, r := range rows {
-		rows[i].Alike = seen[strings.ToLower(strings.TrimSpace(r.Title))] > 1
+		rows[i].Alike = seen[alikeKey(r.Title)] > 1
 	}
 	return rows
+}
+
+// alikeKey is what two titles that read alike have in common: letter case and spaces aside.
+func alikeKey(title string) string {
+	return strings.ToLower(strings.Join(strings.Fields(title), " "))
 }
 
 // shiftNotesOf is a row of note fields for each action of ownerID a supervisor's shift handover
@@ -2002,23 +2007,33 @@ func (s *server) uiShift(c *gin.Context) {
 	}
 	// The titles, owners and statuses of the actions the viewer may see, a list (one read) per
 	// 200 of them.
-	type now struct{ Title, OwnerID, Status string }
+	type now struct {
+		Title, OwnerID, Status string
+		// Alike is set when another action of the page has the same title: its customer and due
+		// time tell them apart.
+		Alike    bool
+		Customer string
+		Due      time.Time
+	}
 	actions := map[string]now{}
 	for chunk := range slices.Chunk(ids, maxListIDs) {
 		q := url.Values{"id": chunk, "limit": {strconv.Itoa(maxListIDs)}}
 		var page struct {
-			Items []struct {
-				ID      string `json:"id"`
-				Title   string `json:"title"`
-				OwnerID string `json:"owner_id"`
-				Status  string `json:"status"`
-			} `json:"items"`
+			Items []actionJSON `json:"items"`
 		}
 		if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); r.ok() && r.decode(&page) == nil {
 			for _, a := range page.Items {
-				actions[a.ID] = now{Title: a.Title, OwnerID: a.OwnerID, Status: a.Status}
+				actions[a.ID] = now{Title: a.Title, OwnerID: a.OwnerID, Status: a.Status, Customer: cmp.Or(a.Customer.Name, a.Customer.Ref), Due: a.DueAt}
 			}
 		}
+	}
+	titles := map[string]int{}
+	for _, a := range actions {
+		titles[alikeKey(a.Title)]++
+	}
+	for id, a := range actions {
+		a.Alike = titles[alikeKey(a.Title)] > 1
+		actions[id] = a
 	}
 	// Those that did not pass and are still the outgoing person's stay with them: the page says
 	// so rather than that all is settled. One passed on since (reassigned, accepted from another

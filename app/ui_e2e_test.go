@@ -628,7 +628,7 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 // Two actions of one title are told apart in the shift forms, the inbox's and the board's, by
 // their customers and due times; an action whose title no other has shows just its title.
 func webShiftFormTellsApart(t *testing.T, st *app.Stack) {
-	out, _, sup, outID, _ := teamOf3(t, st)
+	out, _, sup, outID, inID := teamOf3(t, st)
 	var first, second, other action
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(newAction(outID), "title", "Wake-up call"), &first))
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(merge(newAction(outID), "title", "Wake-up Call"),
@@ -652,6 +652,18 @@ func webShiftFormTellsApart(t *testing.T, st *app.Stack) {
 		require.Contains(t, own, summary(form.notes, second, "Wake-up Call", fmt.Sprintf(due(second), "Mr Okafor")), form.path)
 		require.Contains(t, own, summary(form.notes, other, "Late checkout for room 214", ""), form.path)
 	}
+	// And so on the page that follows the shift handover.
+	var started struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusAccepted, sup.call(http.MethodPost, "/api/v1/shift-handovers", map[string]any{"from_id": outID, "to_id": inID, "notes": "n", "situation": "quiet"}, &started))
+	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
+	small := func(a action, customer string) string {
+		return strings.Replace(strings.Replace(fmt.Sprintf(due(a), customer), `span class="meta"`, "small", 1), "</span>", "</small>", 1)
+	}
+	require.Contains(t, page, `<a href="/actions/`+first.ID+`">Wake-up call</a>`+small(first, "Ms Patel")+`</th>`)
+	require.Contains(t, page, `<a href="/actions/`+second.ID+`">Wake-up Call</a>`+small(second, "Mr Okafor")+`</th>`)
+	require.Contains(t, page, `<a href="/actions/`+other.ID+`">Late checkout for room 214</a></th>`)
 }
 
 // A supervisor's shift handover for someone going home takes them off shift, as its form asks by
