@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
@@ -23,6 +26,10 @@ const offShiftDeclined = "went off shift before accepting it"
 func offShiftWithdrawn(off models.Staff) string {
 	return cmp.Or(off.Name, off.ID) + " is off shift now, so cannot accept it"
 }
+
+// offShiftAnswersAtOnce is how many of the handovers waiting for someone gone off shift are
+// answered at once.
+const offShiftAnswersAtOnce = 8
 
 // waitingHandovers is what going off shift did with the handovers waiting for the person: the
 // actions whose handover went back to whoever made it, and those whose handover still waits
@@ -58,32 +65,58 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 		}
 		return at
 	}
-	var down error
-	for _, h := range waiting {
-		if down != nil || (!own && !supervises) || (!own && !ownerAtWork(h.FromID)) {
-			out.StillWaiting = append(out.StillWaiting, h.ActionID)
+	// Each answer is an Update of its own action's workflow: a few at once, so that someone with
+	// hundreds of handovers waiting is not taken off shift one answer after the other. The lists
+	// keep the order the handovers were listed in.
+	const (
+		stillWaiting = iota // not asked, or not answered: it waits to expire
+		returned
+		settled // answered, withdrawn or closed since it was listed: in neither list
+	)
+	outcome := make([]int, len(waiting))
+	var down atomic.Bool // once the engine does not answer, the rest wait without asking it again
+	var g errgroup.Group
+	g.SetLimit(offShiftAnswersAtOnce)
+	for i, h := range waiting {
+		if (!own && !supervises) || (!own && !ownerAtWork(h.FromID)) {
 			continue
 		}
-		update, arg := workflows.UpdateDecline, any(workflows.DeclineInput{Actor: actorOf(by), Reason: offShiftDeclined})
-		if !own {
-			update, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Actor: actorOf(by), Reason: offShiftWithdrawn(off), HandoverID: h.ID}
-		}
-		// One ID per handover: a request sent again answers it once. (A decline needs no handover
-		// named: only the recipient may send it, and any handover waiting for them is theirs.)
-		_, err := s.update(ctx, h.ActionID, update, arg, workflows.Idempotency{}, "off-shift/"+h.ID)
-		if refusal, ok := classify(err); err != nil && ok && refusal.kind == kindConflict {
-			continue // answered, withdrawn or closed since it was listed
-		}
-		if err != nil {
-			s.Log.WarnContext(ctx, "a handover waiting for someone gone off shift could not be answered: it waits to expire",
-				"staff_id", off.ID, "action_id", h.ActionID, "handover_id", h.ID, "error", err)
-			out.StillWaiting = append(out.StillWaiting, h.ActionID)
-			if errors.Is(err, errEngineDown) || ctx.Err() != nil {
-				down = err
+		g.Go(func() error {
+			if down.Load() {
+				return nil
 			}
-			continue
+			update, arg := workflows.UpdateDecline, any(workflows.DeclineInput{Actor: actorOf(by), Reason: offShiftDeclined})
+			if !own {
+				update, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Actor: actorOf(by), Reason: offShiftWithdrawn(off), HandoverID: h.ID}
+			}
+			// One ID per handover: a request sent again answers it once. (A decline needs no
+			// handover named: only the recipient may send it, and any handover waiting for them
+			// is theirs.)
+			_, err := s.update(ctx, h.ActionID, update, arg, workflows.Idempotency{}, "off-shift/"+h.ID)
+			if refusal, ok := classify(err); err != nil && ok && refusal.kind == kindConflict {
+				outcome[i] = settled
+				return nil
+			}
+			if err != nil {
+				s.Log.WarnContext(ctx, "a handover waiting for someone gone off shift could not be answered: it waits to expire",
+					"staff_id", off.ID, "action_id", h.ActionID, "handover_id", h.ID, "error", err)
+				if errors.Is(err, errEngineDown) || ctx.Err() != nil {
+					down.Store(true)
+				}
+				return nil
+			}
+			outcome[i] = returned
+			return nil
+		})
+	}
+	_ = g.Wait() // each answer's error is its own, logged above
+	for i, h := range waiting {
+		switch outcome[i] {
+		case returned:
+			out.Returned = append(out.Returned, h.ActionID)
+		case stillWaiting:
+			out.StillWaiting = append(out.StillWaiting, h.ActionID)
 		}
-		out.Returned = append(out.Returned, h.ActionID)
 	}
 	return out
 }

@@ -958,6 +958,31 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, "handover_pending", back.Status)
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 	require.Equal(t, http.StatusOK, sup.call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": true}, nil))
+	// Many waiting (more than are answered at once) are each withdrawn, listed in the order they
+	// were made; the one whose owner was away was answered by its expiry or stays waiting.
+	var many []string
+	for range 12 {
+		var a action
+		require.Equal(t, http.StatusCreated, in.call(http.MethodPost, "/api/v1/actions", newAction(inID), &a))
+		require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", outID), nil))
+		many = append(many, a.ID)
+	}
+	require.Eventually(t, func() bool {
+		var list struct {
+			Items []action `json:"items"`
+		}
+		return in.call(http.MethodGet, "/api/v1/actions?status=handover_pending&owner_id="+inID+"&limit=50", nil, &list) == http.StatusOK && len(list.Items) == 13
+	}, 10*time.Second, 50*time.Millisecond, "the read model shows every handover waiting")
+	left.Returned, left.StillWaiting = nil, nil
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": false}, &left))
+	require.Equal(t, many, slices.DeleteFunc(left.Returned, func(id string) bool { return id == away.ID }))
+	require.Empty(t, left.StillWaiting)
+	for _, id := range many {
+		require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/actions/"+id+"?consistent=true", nil, &back))
+		require.Equal(t, "assigned", back.Status, id)
+		require.Equal(t, "withdrawn", back.Handovers[len(back.Handovers)-1].Status, id)
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": true}, nil))
 	// Someone outside the team is refused on the board, and stays as they are.
 	resp, page = board.do(http.MethodPost, "/staff/bob/shift", url.Values{"csrf": {supCSRF}, "on": {"false"}})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
