@@ -163,13 +163,17 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	// The status by its code and the standard's words for it, never the receiver's own reason
+	// phrase, which is logged and kept with a failed delivery: it may repeat the body's personal
+	// data ("422 invalid contact ...").
+	status := strings.TrimSpace(fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode)))
 	switch code := resp.StatusCode; {
 	case code >= 200 && code <= 299:
 		return nil
 	case refusedDelivery[code]:
 		// The receiver refuses this delivery itself (its body, or what it is about): sending it
 		// again would be refused again.
-		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("webhook %s refused: %s", ev.ID, resp.Status), "WebhookRefused", nil)
+		return temporal.NewNonRetryableApplicationError(fmt.Sprintf("webhook %s refused: %s", ev.ID, status), "WebhookRefused", nil)
 	case code >= 300 && code <= 399:
 		// Named by scheme and host only, as the URL is: a token in its path or query would be
 		// logged.
@@ -177,9 +181,9 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 		if loc, err := resp.Location(); err == nil {
 			to = loc.Scheme + "://" + loc.Host
 		}
-		return fmt.Errorf("webhook %s answered %s, to %s (its path is not logged: it may hold a secret): redirects are not followed; set HANDOVER_WEBHOOK_URL to the address it points to", ev.ID, resp.Status, to)
+		return fmt.Errorf("webhook %s answered %s, to %s (its path is not logged: it may hold a secret): redirects are not followed; set HANDOVER_WEBHOOK_URL to the address it points to", ev.ID, status, to)
 	default:
-		return fmt.Errorf("webhook %s answered %s", ev.ID, resp.Status)
+		return fmt.Errorf("webhook %s answered %s", ev.ID, status)
 	}
 }
 

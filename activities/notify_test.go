@@ -1,9 +1,12 @@
 package activities_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -65,6 +68,33 @@ func TestWebhookRedirectIsNotDelivered(t *testing.T) {
 		require.NotContains(t, err.Error(), "s3cret-token")
 	}
 	require.Zero(t, moved, "nothing was sent where it pointed")
+}
+
+// A receiver's own reason phrase is left out of the error, which is logged and kept with the
+// failed delivery: it may repeat the body's personal data. The code and the standard's words for
+// it say what happened.
+func TestWebhookErrorLeavesTheReceiversWordsOut(t *testing.T) {
+	for code, words := range map[int]string{422: "422 Unprocessable Entity", 503: "503 Service Unavailable", 302: "302 Found", 599: "599"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		go func() {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _ = http.ReadRequest(bufio.NewReader(conn))
+			_, _ = fmt.Fprintf(conn, "HTTP/1.1 %d invalid contact ann@example.test for Ann Smith\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", code)
+		}()
+		hook := &activities.Webhook{URL: "http://" + ln.Addr().String() + "/", Secret: "s"}
+		err = hook.Send(context.Background(), activities.WebhookEvent{ID: "e1"}, time.Now())
+		ln.Close()
+		require.Error(t, err, "%d", code)
+		require.Contains(t, err.Error(), "webhook e1 ", "%d", code)
+		require.Contains(t, err.Error(), words, "%d", code)
+		require.NotContains(t, err.Error(), "ann@example.test", "%d", code)
+		require.NotContains(t, err.Error(), "Ann Smith", "%d", code)
+	}
 }
 
 // A delivery that cannot connect is an error naming the receiver's scheme and host, never the
