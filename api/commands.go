@@ -326,7 +326,7 @@ func idempotencyKey(c *gin.Context) (string, error) {
 		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "is given more than once: send one"})
 	}
 	key := c.GetHeader("Idempotency-Key")
-	if len(key) > 200 {
+	if utf8.RuneCountInString(key) > 200 { // characters, as every other limit counts them
 		return "", invalidFields(FieldError{Field: "Idempotency-Key", Message: "must be at most 200 characters"})
 	}
 	if !utf8.ValidString(key) || strings.ContainsFunc(key, unicode.IsControl) {

@@ -216,7 +216,7 @@ func newEngine(d Deps) *gin.Engine {
 	s.ui.engine = r
 	s.mountUI(r)
 
-	v1 := r.Group("/api/v1", noStore, s.bounded, s.authenticate, s.limit, s.noEmptyKey, s.writesTakeNoQuery)
+	v1 := r.Group("/api/v1", noStore, actionIDLowered, s.bounded, s.authenticate, s.limit, s.noEmptyKey, s.writesTakeNoQuery)
 	// A customer reference is the caller system's own and may hold a "/" (PMS folio numbers do).
 	v1.DELETE("/customers/*ref", s.noQuery, s.handle(s.eraseCustomer))
 	v1.POST("/erasures", s.handle(s.eraseEnded))
@@ -292,6 +292,20 @@ func (s *server) refuse(c *gin.Context, fields []FieldError) {
 // and who did what, which a browser's or a proxy's cache would keep on disk after the session.
 // (ETags stay: a command's If-Match names the version it was answered.)
 func noStore(c *gin.Context) { c.Header("Cache-Control", "no-store") }
+
+// actionIDLowered writes an action's ID in a path in lower case, as actions are named: a client
+// that keeps UUIDs in upper case (as some databases give them back) finds the action, where the
+// exact look-up answered 404.
+func actionIDLowered(c *gin.Context) {
+	if !strings.HasPrefix(c.FullPath(), "/api/v1/actions/:id") {
+		return
+	}
+	for i, p := range c.Params {
+		if p.Key == "id" && len(p.Value) == 36 && uuid.Validate(p.Value) == nil {
+			c.Params[i].Value = strings.ToLower(p.Value)
+		}
+	}
+}
 
 // noEmptyKey refuses, on every request that may change something, an Idempotency-Key header sent
 // empty (a client's key variable left unset): taken as none, a retry would apply the change again,

@@ -228,6 +228,19 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		"Idempotency-Key", ""), "an empty key (a variable left unset) would protect nothing")
 	require.Equal(t, "Idempotency-Key", badKey.Errors[0].Field)
 	require.Contains(t, badKey.Detail, "is empty: send a key, or leave the header out")
+	// An action's ID in upper case (as some databases give UUIDs back) names the same action.
+	var upper action
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+strings.ToUpper(a.ID), nil, &upper))
+	require.Equal(t, a.ID, upper.ID)
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+strings.ToUpper(a.ID)+"/notes", map[string]any{"text": "upper"}, nil))
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+strings.ToUpper(a.ID)+"/events", nil, nil))
+	// Its 200 characters are characters, as every other limit counts them, not bytes.
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "x"}, nil,
+		"Idempotency-Key", strings.Repeat("Ü", 200)), "200 characters, 400 bytes")
+	badKey = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "x"}, &badKey,
+		"Idempotency-Key", strings.Repeat("Ü", 201)))
+	require.Contains(t, badKey.Detail, "Idempotency-Key: must be at most 200 characters")
 	// On every request that changes something, whatever it is: nothing is made.
 	team := modelstest.Name("emptykey")
 	for _, r := range []struct {

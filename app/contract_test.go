@@ -49,8 +49,9 @@ var contractDoc = sync.OnceValues(func() (*contract, error) {
 const customersPath = "/api/v1/customers/"
 
 // uuidPattern is RFC 9562's form of a UUID (action IDs are version 7, or 5 when derived from an
-// Idempotency-Key), which the document's format uuid stands for.
-var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+// Idempotency-Key), which the document's format uuid stands for: its hex digits read in either
+// case, as the RFC asks of input (the API writes them in lower case).
+var uuidPattern = regexp.MustCompile(`(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 type contract struct {
 	router routers.Router
