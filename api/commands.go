@@ -162,9 +162,9 @@ func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) er
 		qerr = v.Get(&state)
 	}
 	var closed *serviceerror.NotFound
-	if how := state.HowClosed(); qerr == nil && errors.As(err, &closed) && how != "" {
+	if how := state.ClosedWords(); qerr == nil && errors.As(err, &closed) && how != "" {
 		// The workflow has ended: say how, as a refusal of the workflow's own would.
-		return errorf(kindConflict, "the action is %s and can no longer change; the last change: %s", state.Status, how)
+		return errorf(kindConflict, "the action is %s and can no longer change%s", state.Status, how)
 	}
 	if qerr != nil || state.Version <= a.Version {
 		return err

@@ -371,9 +371,13 @@ func testRefusals(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, alice.call("POST", path+"/complete", map[string]any{"outcome": "late checkout granted"}, nil))
 	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/complete", map[string]any{"outcome": "granted"}, &p))
 	require.Equal(t, "cannot complete an action that is completed; the last change: completed by Alice Adams", p.Detail)
+	// A note after it is the last change now: who closed it is still said.
+	require.Equal(t, http.StatusCreated, alice.call("POST", path+"/notes", map[string]any{"text": "folio closed"}, nil))
+	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/cancel", map[string]any{"reason": "guest left"}, &p))
+	require.Equal(t, "cannot cancel an action that is completed; it was completed by Alice Adams", p.Detail)
 	require.NoError(t, st.Client.TerminateWorkflow(context.Background(), workflows.ActionWorkflowID(a.ID), "", "closed for the test"))
 	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/complete", map[string]any{"outcome": "granted"}, &p))
-	require.Equal(t, "the action is completed and can no longer change; the last change: completed by Alice Adams", p.Detail)
+	require.Equal(t, "the action is completed and can no longer change; it was completed by Alice Adams", p.Detail)
 }
 
 func testAuth(t *testing.T, st *app.Stack) {

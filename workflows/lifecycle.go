@@ -77,11 +77,7 @@ func checkTransition(s *State, command string) error {
 	if !slices.Contains(transitions[command], s.Status) {
 		// A closed action says by whom: of two who completed it at once, the one refused learns
 		// who did.
-		last := ""
-		if closed := s.howClosed(); closed != "" {
-			last = "; the last change: " + closed
-		}
-		return refuse(ErrConflict, "cannot %s an action that is %s%s", cmp.Or(commandWords[command], command), strings.ReplaceAll(string(s.Status), "_", " "), last)
+		return refuse(ErrConflict, "cannot %s an action that is %s%s", cmp.Or(commandWords[command], command), strings.ReplaceAll(string(s.Status), "_", " "), s.closedWords())
 	}
 	return nil
 }
@@ -172,21 +168,34 @@ func (s *State) checkVersion(idem Idempotency) error {
 	return refuse(ErrChanged, "the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last)
 }
 
-// HowClosed is howClosed for a caller outside the workflow, naming people as the current revision
-// does (no workflow replays it).
-func (s State) HowClosed() string {
+// ClosedWords is closedWords for a caller outside the workflow, naming people as the current
+// revision does (no workflow replays it).
+func (s State) ClosedWords() string {
 	s.revision = CurrentRevision
-	return s.howClosed()
+	return s.closedWords()
 }
 
-// howClosed says who completed or cancelled a closed action ("completed by Carol Clark"), when its
-// last change closed it; "" otherwise (open, or a note added since, which the state does not
-// tell from the closing).
-func (s *State) howClosed() string {
-	if !s.Status.Final() || (s.ChangedType != EventCompleted && s.ChangedType != EventCancelled) {
+// closedWords says, after a refusal, who completed or cancelled a closed action: "; the last
+// change: completed by Carol Clark" when its last change closed it, "; it was completed by Carol
+// Clark" when a note or a record came after; "" when open, or when the state does not know
+// (closed in a run continued from an earlier release, and changed since).
+func (s *State) closedWords() string {
+	switch {
+	case !s.Status.Final():
+		return ""
+	case s.ChangedType == EventCompleted || s.ChangedType == EventCancelled:
+		if last := s.lastChange(); last != "" {
+			return "; the last change: " + last
+		}
+		return ""
+	case s.ClosedBy == "":
 		return ""
 	}
-	return s.lastChange()
+	by := "automatically"
+	if s.ClosedBy != SystemActor {
+		by = "by " + s.who(s.ClosedBy)
+	}
+	return "; it was " + inWords(string(s.Status)) + " " + by
 }
 
 // lastChange says the last change a decision on the action is to see, and who made it:
@@ -288,6 +297,9 @@ func (s *State) record(now time.Time, actorID, typ string, data map[string]any) 
 		s.Changed = s.Version
 	default:
 		s.Changed, s.ChangedType, s.ChangedBy = s.Version, typ, actorID
+	}
+	if typ == EventCompleted || typ == EventCancelled {
+		s.ClosedBy = actorID
 	}
 	cause := CauseRequest
 	switch {

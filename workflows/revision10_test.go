@@ -276,9 +276,15 @@ func TestTransitionRefusalsInWords(t *testing.T) {
 	workflows.ApplyComplete(&done, workflows.CompleteInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}, Outcome: "sorted", CustomerMessage: "All sorted."}, now)
 	require.ErrorContains(t, workflows.CheckComplete(&done, workflows.CompleteInput{Actor: alice, Outcome: "sorted too"}), "cannot complete an action that is completed; the last change: completed by Carol Clark (",
 		"the message to the customer after it is no change of its own")
-	// A note added since is the last change, not who closed it: nothing said rather than the note.
+	// A note added since is the last change, not the closing: who closed it is still said, as
+	// having been, not as the last change.
 	workflows.ApplyNote(&done, workflows.NoteInput{Actor: bob, Text: "guest thanked us"}, now)
 	err := workflows.CheckComplete(&done, workflows.CompleteInput{Actor: alice, Outcome: "sorted too"})
+	require.ErrorContains(t, err, "cannot complete an action that is completed; it was completed by Carol Clark (")
+	// A run continued from a release that did not keep who closed it says nothing rather than the
+	// note.
+	done.ClosedBy = ""
+	err = workflows.CheckComplete(&done, workflows.CompleteInput{Actor: alice, Outcome: "sorted too"})
 	require.ErrorContains(t, err, "cannot complete an action that is completed (")
 }
 

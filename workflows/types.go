@@ -284,6 +284,10 @@ type State struct {
 	Changed     int64  `json:"changed,omitempty"`
 	ChangedType string `json:"changed_type,omitempty"`
 	ChangedBy   string `json:"changed_by,omitempty"`
+	// ClosedBy is who completed or cancelled the action (SystemActor for a timer): a refusal
+	// names them when notes, ratings or records of telling the customer came after. "" while it
+	// is open, and for one closed in a run continued from a release without it.
+	ClosedBy string `json:"closed_by,omitempty"`
 	// RequestHash identifies the create request, so a repeated Idempotency-Key with a different
 	// body can be told apart from a plain retry.
 	RequestHash string `json:"request_hash"`
