@@ -658,7 +658,12 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 		ctx, unwatch := s.engine.watch(c.Request.Context())
 		v, err := queryWorkflow(ctx, s.Temporal, workflows.ActionWorkflowID(a.ID), workflows.QueryState)
 		if err == nil {
-			err = v.Get(&state)
+			// Into a state of its own: read into the row's, what the answer leaves out (a time
+			// left the read model stored, a due time it took as fixed) stayed the row's.
+			var live workflows.State
+			if err = v.Get(&live); err == nil {
+				state = live
+			}
 		}
 		err = unwatch(err)
 		var gone *serviceerror.NotFound

@@ -150,6 +150,14 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.NotNil(t, back.DueLeft, "the read model keeps it")
 	require.Equal(t, "1h30m0s", *back.DueLeft, "as the workflow counted it, on the calendar")
 	require.True(t, back.PausedAt.Equal(*waiting.PausedAt))
+	// A row paused before the read model kept the time left (an older release's) has none, and
+	// reads as a due time that stays put; the workflow, asked, says the time left all the same.
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET due_left_seconds = NULL WHERE id = ?", waiting.ID).Error)
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions/"+waiting.ID, nil, &back))
+	require.Nil(t, back.DueLeft, "the row's")
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions/"+waiting.ID+"?consistent=true", nil, &back))
+	require.NotNil(t, back.DueLeft, "the workflow's")
+	require.Equal(t, "1h30m0s", *back.DueLeft)
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+waiting.ID+"/resume", map[string]any{"reason": "the guest answered"}, &back))
 	require.Nil(t, back.PausedAt)
 	require.Nil(t, back.DueLeft)
