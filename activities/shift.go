@@ -213,9 +213,11 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 		if err != nil && !errors.Is(err, models.ErrNotFound) {
 			return err
 		}
-		if err == nil && row.OwnerID != in.FromID {
-			// Passed on meanwhile (reassigned, or taken over in another shift handover): it did
-			// not stay with them.
+		if err == nil && (row.OwnerID != in.FromID || workflows.Status(row.Status).Final()) {
+			// Passed on meanwhile (reassigned, or taken over in another shift handover), or
+			// completed or cancelled since (a leftover of a shift handover told when its last
+			// handover is answered, as those started before that release are): it did not stay
+			// with them.
 			continue
 		}
 		role, recipients := workflows.RoleSupervisor, to

@@ -51,7 +51,7 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 	)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	for id, title := range map[string]string{"a": "Airport taxi", "b": "Late checkout", "c": "Spa booking", "d": "Lost key"} {
+	for id, title := range map[string]string{"a": "Airport taxi", "b": "Late checkout", "c": "Spa booking", "d": "Lost key", "e": "Wake-up call"} {
 		a := models.Action{
 			ID: id, Title: title, Category: "request", Priority: "normal", Status: "assigned", OwnerID: "alice",
 			TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 1,
@@ -63,6 +63,8 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 				RequestedAt: now, NoteFields: "{}", ShiftHandoverID: "s0"}}
 		case "d": // reassigned meanwhile
 			a.OwnerID = "bob"
+		case "e": // completed by alice since bob declined it
+			a.Status = "completed"
 		}
 		require.NoError(t, store.ApplyProjection(ctx, a, nil))
 	}
@@ -75,6 +77,7 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 			{ActionID: "b", To: bob, Status: workflows.ShiftItemExpired},
 			{ActionID: "c", To: bob, Status: workflows.ShiftItemSkipped, Reason: "cannot hand over an action that is handover pending"},
 			{ActionID: "d", To: bob, Status: workflows.ShiftItemSkipped, Reason: "bob already owns this action"},
+			{ActionID: "e", To: bob, Status: workflows.ShiftItemDeclined, Reason: "off to lunch"},
 		},
 	}))
 	told, err := store.ListNotifications(ctx, "carol", 10)
@@ -89,7 +92,7 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 	}
 	require.ElementsMatch(t, []string{
 		`"Airport taxi" stays with Alice Adams after their shift handover: Bob Brown declined it (too busy).`,
-	}, messages, "what another shift handover is handing over, or someone else owns now, did not stay with alice; "+
+	}, messages, "what another shift handover is handing over, someone else owns now, or is done, did not stay with alice; "+
 		"nor is an expired one told again, its escalation having alerted the supervisors")
 
 	// A manager who started it hears of the expired one too, which its escalation did not tell
