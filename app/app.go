@@ -355,8 +355,14 @@ func OpenStore(ctx context.Context, url string, log *slog.Logger) (*models.Store
 	if err != nil {
 		return nil, err
 	}
-	if _, err := store.Migrate(ctx); err != nil {
+	m, err := store.Migrate(ctx)
+	if err != nil {
 		return nil, errors.Join(err, store.Close())
+	}
+	if m.Applied > 0 && log != nil {
+		// An upgrade says what it changed in the read model: the release notes of each migration
+		// are in its file.
+		log.InfoContext(ctx, "read model migrated", "migrations_applied", m.Applied, "schema_version", m.Version)
 	}
 	warnNewerSchema(ctx, store, log)
 	return store, nil

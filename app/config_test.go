@@ -359,6 +359,26 @@ func TestUnreadableSettingsNamed(t *testing.T) {
 	require.NotContains(t, err.Error(), "RateLimit")
 }
 
+// Opening the read model says in the log how many migrations it applied, and to which version (an
+// upgrade's changes are in them); opened again, with nothing to apply, it says nothing.
+func TestOpenStoreLogsTheMigrationsApplied(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := modelstest.SQLiteURL(t)
+	var logged strings.Builder
+	store, err := app.OpenStore(ctx, url, slog.New(slog.NewTextHandler(&logged, nil)))
+	require.NoError(t, err)
+	at, _, err := store.SchemaVersions(ctx)
+	require.NoError(t, err)
+	require.NoError(t, store.Close())
+	require.Contains(t, logged.String(), fmt.Sprintf(`msg="read model migrated" migrations_applied=%d schema_version=%d`, at, at))
+	logged.Reset()
+	store, err = app.OpenStore(ctx, url, slog.New(slog.NewTextHandler(&logged, nil)))
+	require.NoError(t, err)
+	require.NoError(t, store.Close())
+	require.NotContains(t, logged.String(), "read model migrated")
+}
+
 // An api or worker of an older release opening a read model a newer release has migrated serves,
 // as in a rolling upgrade, but says in its log that it should be replaced.
 func TestOlderReleaseOnANewerSchemaSaysSo(t *testing.T) {
