@@ -182,7 +182,7 @@ func TestInboxShowsAShiftsLeftoversAsOneLine(t *testing.T) {
 		}
 		require.NotContains(t, page, `id="told-all"`, "nothing more to see")
 
-		// Two more are one line too many.
+		// One more is one line too many.
 		require.NoError(t, u.store.AddNotifications(context.Background(), []models.Notification{
 			{RecipientID: "ann", ActionID: "desk-0002", Seq: 100, Kind: "reminder", ActorID: "ben", Cause: "timer", Message: "a later record", CreatedAt: u.now.Add(time.Second)},
 		}))
@@ -195,6 +195,20 @@ func TestInboxShowsAShiftsLeftoversAsOneLine(t *testing.T) {
 		_, page = u.get("ann", "/told")
 		require.NotContains(t, page, "A shift handover left", "everything told lists each")
 		require.Equal(t, 20, strings.Count(page, "stays with Ben"))
+
+		// Leftovers running on past what the inbox reads are not counted as all of them.
+		u.put("more", "desk", "assigned", "ann", 70, time.Hour)
+		var many []models.Notification
+		for i := range 70 {
+			many = append(many, models.Notification{
+				RecipientID: "ann", ActionID: fmt.Sprintf("more-%04d", i), Seq: -43, Kind: workflows.NotifyShiftLeftOver, ActorID: "ben", Cause: "timer",
+				Message: fmt.Sprintf("%q stays with Ben after their shift handover: not handed over (nobody).", fmt.Sprintf("Action more-%04d", i)), CreatedAt: u.now.Add(time.Minute + time.Duration(i)*time.Millisecond),
+			})
+		}
+		require.NoError(t, u.store.AddNotifications(context.Background(), many))
+		_, page = u.get("ann", "/inbox")
+		require.Contains(t, page, fmt.Sprintf("A shift handover left %d or more actions where they were (every one is on the page of everything told):", inboxNotificationsRead))
+		require.Contains(t, page, `id="told-all"`)
 	})
 }
 

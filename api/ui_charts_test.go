@@ -121,7 +121,8 @@ func TestTimeToAcceptUnderASecond(t *testing.T) {
 // A share is a whole percentage, a half rounded up, in the figures and the charts.
 func TestPercentRoundsHalvesUp(t *testing.T) {
 	percent := uiFuncs["percent"].(func(*float64) string)
-	for share, want := range map[float64]string{0.125: "13%", 0.375: "38%", 0.5: "50%", 1.0 / 3: "33%", 0: "0%", 1: "100%"} {
+	for share, want := range map[float64]string{0.125: "13%", 0.375: "38%", 0.5: "50%", 1.0 / 3: "33%", 0: "0%", 1: "100%",
+		29.0 / 200: "15%", 57.0 / 200: "29%", 0.144: "14%"} { // 29/200 is 14.4999... percent as a float
 		require.Equal(t, want, percent(&share), "%v", share)
 	}
 	eighth := 0.125

@@ -140,7 +140,8 @@ func heldText(d time.Duration) string {
 // percentText says a share as a whole percentage, a half rounded up: 1 of 8 is "13%", where
 // Printf's rounding to even said "12%".
 func percentText(share float64) string {
-	return fmt.Sprintf("%d%%", int(math.Round(share*100)))
+	// To a millionth first: 29 of 200 is 0.145, which a float holds as 14.4999... percent.
+	return fmt.Sprintf("%d%%", int(math.Round(math.Round(share*1e6)/1e4)))
 }
 
 // hoursMinutes says a span of whole minutes in hours and minutes: "2h 5m".
@@ -189,7 +190,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 	for i := range told.Items {
 		told.Items[i].Message = pageWords(told.Items[i].Message)
 	}
-	recent := toldLines(told.Items)
+	recent := toldLines(told.Items, len(told.Items) == inboxNotificationsRead)
 	toldMore := len(recent) > inboxNotifications || len(told.Items) == inboxNotificationsRead
 	recent = recent[:min(len(recent), inboxNotifications)]
 	// The person's own actions at their due time are under Owned, not Checks (which are the checks
@@ -633,12 +634,13 @@ const inboxNotificationsRead = 4 * inboxNotifications
 type toldLine struct {
 	Item notificationJSON   // the notification, or the newest of the leftovers
 	Left []notificationJSON // the shift handover's leftovers, two or more, newest first
+	More bool               // Left ran on past the notifications read: there are more of them
 }
 
 // toldLines puts the notifications, newest first, into the inbox's lines: a shift handover that
 // leaves ten actions with the outgoing person tells the supervisors of each, which would otherwise
 // push everything else they were told off the inbox.
-func toldLines(items []notificationJSON) []toldLine {
+func toldLines(items []notificationJSON, full bool) []toldLine {
 	var out []toldLine
 	for i := 0; i < len(items); {
 		j := i + 1
@@ -649,7 +651,7 @@ func toldLines(items []notificationJSON) []toldLine {
 		}
 		line := toldLine{Item: items[i]}
 		if j-i > 1 {
-			line.Left = items[i:j]
+			line.Left, line.More = items[i:j], full && j == len(items)
 		}
 		out = append(out, line)
 		i = j

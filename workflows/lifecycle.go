@@ -184,10 +184,7 @@ func (s *State) closedWords() string {
 	case !s.Status.Final():
 		return ""
 	case s.ChangedType == EventCompleted || s.ChangedType == EventCancelled:
-		if last := s.lastChange(); last != "" {
-			return "; the last change: " + last
-		}
-		return ""
+		return "; the last change: " + s.lastChange()
 	case s.ClosedBy == "":
 		return ""
 	}
