@@ -634,6 +634,18 @@ func (s *server) loadScopedWith(c *gin.Context, load func(context.Context, strin
 	return models.Action{}, err
 }
 
+// lowerIDs writes the actions' IDs among ids in lower case, as actions are named (a path's is
+// written so by actionIDLowered); anything else is left as it is, to match nothing.
+func lowerIDs(ids []string) []string {
+	ids = slices.Clone(ids) // the request's own query values stay as sent
+	for i, id := range ids {
+		if len(id) == 36 && uuid.Validate(id) == nil {
+			ids[i] = strings.ToLower(id)
+		}
+	}
+	return ids
+}
+
 func (s *server) getAction(c *gin.Context) (int, any, error) {
 	// A misspelt consistent=true would otherwise be an ordinary read of the read model.
 	if fields := queryFields(c, "is not a parameter of this read", []string{"consistent"}); len(fields) > 0 {
@@ -780,7 +792,7 @@ const maxSearchText = 100
 // parameters the route takes; a page's limit and cursor are read only when it takes them.
 func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilter, error) {
 	f := models.ActionFilter{
-		IDs: c.QueryArray("id"), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
+		IDs: lowerIDs(c.QueryArray("id")), Statuses: c.QueryArray("status"), OwnerID: c.Query("owner_id"), TeamID: c.Query("team_id"),
 		CustomerRef: c.Query("customer_ref"), CreatedBy: c.Query("created_by"), Text: strings.TrimSpace(c.Query("q")), Now: s.Now(), Limit: 50,
 	}
 	// A misspelt filter would otherwise list everything; a filter given twice, use only the first.

@@ -234,6 +234,12 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	require.Equal(t, a.ID, upper.ID)
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+strings.ToUpper(a.ID)+"/notes", map[string]any{"text": "upper"}, nil))
 	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions/"+strings.ToUpper(a.ID)+"/events", nil, nil))
+	var listed struct {
+		Items []action `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, alice.call("GET", "/api/v1/actions?id="+strings.ToUpper(a.ID), nil, &listed))
+	require.Len(t, listed.Items, 1, "and so in the list's id filter")
+	require.Equal(t, a.ID, listed.Items[0].ID)
 	// Its 200 characters are characters, as every other limit counts them, not bytes.
 	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions/"+a.ID+"/notes", map[string]any{"text": "x"}, nil,
 		"Idempotency-Key", strings.Repeat("Ü", 200)), "200 characters, 400 bytes")
