@@ -208,6 +208,14 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	}
 	leftToOther := func(id string) bool { return inShift[id] != "" && !stranded[id] }
 	if len(actions) > 0 && !slices.ContainsFunc(actions, func(a models.Action) bool { return !leftToOther(a.ID) }) {
+		// A twin of this request with its key (sent at the same moment), started since the look
+		// above, is what hands these over: answered as a retry would be, with that shift handover
+		// or, for another request, 422 on the key.
+		if key != "" {
+			if status, body, found, err := s.startedShift(c, id, hash); found || err != nil {
+				return status, s.endShiftAsked(c, req, from, body, true), err
+			}
+		}
 		shift := inShift[actions[0].ID]
 		return 0, nil, errorf(kindConflict, "every open action of %s is being handed over in shift handover %s (/api/v1/shift-handovers/%s): its recipients have yet to answer",
 			cmp.Or(from.Name, from.ID), shift, shift)
