@@ -352,33 +352,49 @@ type shiftNotesRow struct {
 	// over ("escalated", "at its due time, …"): its notes go in the reassignment's reason, and no
 	// policy asks a reassignment for notes.
 	Reassigned string
-	// Alike is set when another action of the form has the same title: its customer and due time
-	// tell them apart.
+	titleAside
+}
+
+// titleAside is what tells an action apart from another of the same title on one page: its
+// customer and due time, shown beside the title when Alike.
+type titleAside struct {
 	Alike    bool
 	Customer string
 	Due      time.Time
 }
 
+// asideOf is action a's titleAside, Alike not yet known.
+func asideOf(a actionJSON) titleAside {
+	return titleAside{Customer: cmp.Or(a.Customer.Name, a.Customer.Ref), Due: a.DueAt}
+}
+
+// titlesAlike answers whether a title is one that two or more of titles share, letter case and
+// runs of spaces aside.
+func titlesAlike(titles []string) func(title string) bool {
+	key := func(title string) string { return strings.ToLower(strings.Join(strings.Fields(title), " ")) }
+	seen := map[string]int{}
+	for _, t := range titles {
+		seen[key(t)]++
+	}
+	return func(title string) bool { return seen[key(title)] > 1 }
+}
+
 // notesRowOf is a row of the shift form for action a.
 func notesRowOf(a actionJSON) shiftNotesRow {
-	return shiftNotesRow{ID: a.ID, Title: a.Title, Customer: cmp.Or(a.Customer.Name, a.Customer.Ref), Due: a.DueAt}
+	return shiftNotesRow{ID: a.ID, Title: a.Title, titleAside: asideOf(a)}
 }
 
 // tellApart marks the rows whose titles are alike, so the form shows what tells them apart.
 func tellApart(rows []shiftNotesRow) []shiftNotesRow {
-	seen := map[string]int{}
-	for _, r := range rows {
-		seen[alikeKey(r.Title)]++
-	}
+	titles := make([]string, len(rows))
 	for i, r := range rows {
-		rows[i].Alike = seen[alikeKey(r.Title)] > 1
+		titles[i] = r.Title
+	}
+	alike := titlesAlike(titles)
+	for i, r := range rows {
+		rows[i].Alike = alike(r.Title)
 	}
 	return rows
-}
-
-// alikeKey is what two titles that read alike have in common: letter case and spaces aside.
-func alikeKey(title string) string {
-	return strings.ToLower(strings.Join(strings.Fields(title), " "))
 }
 
 // shiftNotesOf is a row of note fields for each action of ownerID a supervisor's shift handover
@@ -2011,11 +2027,7 @@ func (s *server) uiShift(c *gin.Context) {
 	// 200 of them.
 	type now struct {
 		Title, OwnerID, Status string
-		// Alike is set when another action of the page has the same title: its customer and due
-		// time tell them apart.
-		Alike    bool
-		Customer string
-		Due      time.Time
+		titleAside
 	}
 	actions := map[string]now{}
 	for chunk := range slices.Chunk(ids, maxListIDs) {
@@ -2025,16 +2037,17 @@ func (s *server) uiShift(c *gin.Context) {
 		}
 		if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); r.ok() && r.decode(&page) == nil {
 			for _, a := range page.Items {
-				actions[a.ID] = now{Title: a.Title, OwnerID: a.OwnerID, Status: a.Status, Customer: cmp.Or(a.Customer.Name, a.Customer.Ref), Due: a.DueAt}
+				actions[a.ID] = now{Title: a.Title, OwnerID: a.OwnerID, Status: a.Status, titleAside: asideOf(a)}
 			}
 		}
 	}
-	titles := map[string]int{}
+	titles := make([]string, 0, len(actions))
 	for _, a := range actions {
-		titles[alikeKey(a.Title)]++
+		titles = append(titles, a.Title)
 	}
+	alike := titlesAlike(titles)
 	for id, a := range actions {
-		a.Alike = titles[alikeKey(a.Title)] > 1
+		a.Alike = alike(a.Title)
 		actions[id] = a
 	}
 	// Those that did not pass and are still the outgoing person's stay with them: the page says
