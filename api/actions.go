@@ -634,16 +634,24 @@ func (s *server) loadScopedWith(c *gin.Context, load func(context.Context, strin
 	return models.Action{}, err
 }
 
-// lowerIDs writes the actions' IDs among ids in lower case, as actions are named (a path's is
-// written so by actionIDLowered); anything else is left as it is, to match nothing.
-func lowerIDs(ids []string) []string {
-	ids = slices.Clone(ids) // the request's own query values stay as sent
-	for i, id := range ids {
-		if len(id) == 36 && uuid.Validate(id) == nil {
-			ids[i] = strings.ToLower(id)
-		}
+// lowerID writes an action's ID in lower case, as actions are named: a client that keeps UUIDs
+// in upper case (as some databases give them back) finds the action. Anything but a UUID is left
+// as it is, to match nothing.
+func lowerID(id string) string {
+	if len(id) == 36 && uuid.Validate(id) == nil {
+		return strings.ToLower(id)
 	}
-	return ids
+	return id
+}
+
+// lowerIDs is lowerID of each of ids, in a slice of its own (the request's query values stay as
+// sent).
+func lowerIDs(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = lowerID(id)
+	}
+	return out
 }
 
 func (s *server) getAction(c *gin.Context) (int, any, error) {

@@ -293,16 +293,15 @@ func (s *server) refuse(c *gin.Context, fields []FieldError) {
 // (ETags stay: a command's If-Match names the version it was answered.)
 func noStore(c *gin.Context) { c.Header("Cache-Control", "no-store") }
 
-// actionIDLowered writes an action's ID in a path in lower case, as actions are named: a client
-// that keeps UUIDs in upper case (as some databases give them back) finds the action, where the
-// exact look-up answered 404.
+// actionIDLowered writes an action's ID in a path in lower case (lowerID), where the exact
+// look-up answered 404 to one in upper case.
 func actionIDLowered(c *gin.Context) {
 	if !strings.HasPrefix(c.FullPath(), "/api/v1/actions/:id") {
 		return
 	}
 	for i, p := range c.Params {
-		if p.Key == "id" && len(p.Value) == 36 && uuid.Validate(p.Value) == nil {
-			c.Params[i].Value = strings.ToLower(p.Value)
+		if p.Key == "id" {
+			c.Params[i].Value = lowerID(p.Value)
 		}
 	}
 }
