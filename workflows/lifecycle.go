@@ -188,11 +188,7 @@ func (s *State) closedWords() string {
 	case s.ClosedBy == "":
 		return ""
 	}
-	by := "automatically"
-	if s.ClosedBy != SystemActor {
-		by = "by " + s.who(s.ClosedBy)
-	}
-	return "; it was " + inWords(string(s.Status)) + " " + by
+	return "; it was " + inWords(string(s.Status)) + " " + s.byWhom(s.ClosedBy)
 }
 
 // lastChange says the last change a decision on the action is to see, and who made it:
@@ -202,11 +198,15 @@ func (s *State) lastChange() string {
 	if s.ChangedType == "" {
 		return ""
 	}
-	by := "automatically"
-	if s.ChangedBy != SystemActor {
-		by = "by " + s.who(s.ChangedBy)
+	return inWords(s.ChangedType) + " " + s.byWhom(s.ChangedBy)
+}
+
+// byWhom says who made a change: "by Carol Clark", or "automatically" for a timer's.
+func (s *State) byWhom(actorID string) string {
+	if actorID == SystemActor {
+		return "automatically"
 	}
-	return inWords(s.ChangedType) + " " + by
+	return "by " + s.who(actorID)
 }
 
 // checkKey refuses a key already used for a different request.
