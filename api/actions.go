@@ -357,7 +357,7 @@ func (s *server) answerCreated(c *gin.Context, caller models.Staff, state workfl
 		return
 	}
 	if !inScope(caller, state.TeamID) {
-		writeError(c, s.Log, invalidFields(FieldError{Field: "Idempotency-Key", Message: "this key was already used for an action outside your teams"}))
+		writeError(c, s.Log, keyUsedFor("for an action outside your teams"))
 		return
 	}
 	body, err := s.renderOpen(c.Request.Context(), state)

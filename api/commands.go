@@ -164,7 +164,7 @@ func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) er
 	var closed *serviceerror.NotFound
 	if how := state.ClosedWords(); qerr == nil && errors.As(err, &closed) && how != "" {
 		// The workflow has ended: say how, as a refusal of the workflow's own would.
-		return errorf(kindConflict, "the action is %s and can no longer change%s", state.Status, how)
+		return codedf(kindConflict, workflows.CodeActionClosed, "the action is %s and can no longer change%s", state.Status, how)
 	}
 	if qerr != nil || state.Version <= a.Version {
 		return err
@@ -188,7 +188,7 @@ func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) er
 	default:
 		now += ", owned by nobody"
 	}
-	return errorf(kindConflict, "%s: the action changed while your request was on its way (%s); look at it again", refusal.detail, now)
+	return codedf(kindConflict, codeChangedMeanwhile, "%s: the action changed while your request was on its way (%s); look at it again", refusal.detail, now)
 }
 
 // commandTimeout is how long a request of the API may take (bounded): a command whose workflow
@@ -336,9 +336,16 @@ func idempotencyKey(c *gin.Context) (string, error) {
 }
 
 // keyReused refuses an Idempotency-Key sent again with a request other than its first, in the
-// words and shape of the workflow's own refusal of a reused key.
+// words, shape and code of the workflow's own refusal of a reused key.
 func keyReused() error {
-	return invalidFields(FieldError{Field: "Idempotency-Key", Message: "this key was already used with a different request"})
+	return keyUsedFor("with a different request")
+}
+
+// keyUsedFor refuses an Idempotency-Key used before for what it names, as keyReused does.
+func keyUsedFor(what string) error {
+	msg := "this key was already used " + what
+	return &apiError{kind: kindInvalid, code: workflows.CodeKeyReused, detail: "Idempotency-Key: " + msg,
+		fields: []FieldError{{Field: "Idempotency-Key", Message: msg}}}
 }
 
 // requestHash identifies a request by what it asks (a shift handover, say) and its body, so a
@@ -834,7 +841,7 @@ func (r *toldRequest) checkFields() []FieldError {
 // to hash and seal the note with.
 func (r *toldRequest) checkAction(a models.Action) error {
 	if a.CustomerErased() {
-		return errorf(kindConflict, "the customer's personal data was erased: there is nobody to tell, and nothing to record")
+		return codedf(kindConflict, codeCustomerErased, "the customer's personal data was erased: there is nobody to tell, and nothing to record")
 	}
 	return nil
 }
@@ -844,7 +851,7 @@ func (r *toldRequest) checkAction(a models.Action) error {
 // Without one, the command goes on (the customer is told nothing).
 func erasedCustomerMessage(a models.Action, message string) error {
 	if strings.TrimSpace(message) != "" && a.CustomerErased() {
-		return errorf(kindConflict, "customer_message: the customer's personal data was erased: there is nobody to send a message to, so leave it out")
+		return codedf(kindConflict, codeCustomerErased, "customer_message: the customer's personal data was erased: there is nobody to send a message to, so leave it out")
 	}
 	return nil
 }

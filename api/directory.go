@@ -39,7 +39,7 @@ func named(err error, what, id string) error {
 	case errors.Is(err, models.ErrNotFound):
 		return errorf(kindNotFound, "no %s %q", what, id)
 	case errors.Is(err, models.ErrConflict):
-		return errorf(kindConflict, "there is already a %s %q", what, id)
+		return codedf(kindConflict, codeAlreadyExists, "there is already a %s %q", what, id)
 	}
 	return err
 }

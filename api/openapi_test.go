@@ -212,6 +212,12 @@ func TestOpenAPIEnumsMatchTheWorkflow(t *testing.T) {
 	} {
 		require.ElementsMatch(t, enum(c.from, c.fromProp), enum(c.schema, c.prop), "%s.%s answers what %s.%s takes", c.schema, c.prop, c.from, c.fromProp)
 	}
+	var codes []string
+	for _, v := range doc.Components.Schemas["ProblemCode"].Value.Enum {
+		codes = append(codes, v.(string))
+	}
+	require.ElementsMatch(t, append(constantsIn(t, "problem.go", "code"), constantsIn(t, "../workflows/lifecycle.go", "Code")...), codes,
+		"every problem code the API or a workflow's refusal gives, and no other")
 }
 
 // The ways of telling a customer a message are the workflow's, in the request's validation and in
@@ -250,7 +256,13 @@ func TestOpenAPIAuditEnumsMatchTheModel(t *testing.T) {
 // start with prefix.
 func workflowConstants(t *testing.T, prefix string) []string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "../workflows/types.go", nil, 0)
+	return constantsIn(t, "../workflows/types.go", prefix)
+}
+
+// constantsIn lists the values of the string constants of a Go file whose names begin with prefix.
+func constantsIn(t *testing.T, file, prefix string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	require.NoError(t, err)
 	var out []string
 	for _, decl := range f.Decls {

@@ -378,7 +378,7 @@ func (s *server) codecEndpoint(c *gin.Context) {
 		return
 	}
 	if err := protojson.Unmarshal(raw, &req); err != nil {
-		writeProblem(c, http.StatusBadRequest, "want {\"payloads\": [...]} as Temporal's codec protocol sends", nil)
+		writeProblem(c, http.StatusBadRequest, codeMalformed, "want {\"payloads\": [...]} as Temporal's codec protocol sends", nil)
 		return
 	}
 	payloads := req.GetPayloads()

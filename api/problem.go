@@ -54,6 +54,43 @@ var statusOfKind = map[string]int{
 	kindUnavailable:  http.StatusServiceUnavailable,
 }
 
+// Codes of problem documents (the OpenAPI's ProblemCode says each): a kind's own, for an
+// integration to act on without reading the detail, and finer ones of the refusals it acts on
+// differently from the rest of their status. The workflow's own finer codes (workflows.Code*)
+// pass through as they come.
+const (
+	codeMalformed        = "malformed"
+	codeUnauthorized     = "unauthorized"
+	codeForbidden        = "forbidden"
+	codeNotFound         = "not_found"
+	codeMethodNotAllowed = "method_not_allowed"
+	codeConflict         = "conflict"
+	codeVersionMismatch  = "version_mismatch"
+	codeInvalid          = "invalid"
+	codeTooLarge         = "too_large"
+	codeRateLimited      = "rate_limited"
+	codeTooManyStreams   = "too_many_streams"
+	codeCancelled        = "cancelled"
+	codeInternal         = "internal"
+	codeUnavailable      = "unavailable"
+
+	codeAlreadyExists    = "already_exists"    // a person, team or key of that ID exists
+	codeChangedMeanwhile = "changed_meanwhile" // refused because the action changed hands while the request was on its way
+	codeCustomerErased   = "customer_erased"   // the customer's personal data was erased: nobody to tell
+)
+
+var codeOfKind = map[string]string{
+	kindMalformed:    codeMalformed,
+	kindUnauthorized: codeUnauthorized,
+	kindForbidden:    codeForbidden,
+	kindNotFound:     codeNotFound,
+	kindConflict:     codeConflict,
+	kindChanged:      codeVersionMismatch,
+	kindInvalid:      codeInvalid,
+	kindTooLarge:     codeTooLarge,
+	kindUnavailable:  codeUnavailable,
+}
+
 // FieldError names one invalid field of a request.
 type FieldError struct {
 	Field   string `json:"field"`
@@ -63,6 +100,7 @@ type FieldError struct {
 // apiError is the one error type handlers return for anything the caller should be told.
 type apiError struct {
 	kind   string
+	code   string // finer than the kind's own; empty for the kind's
 	detail string
 	fields []FieldError
 }
@@ -72,6 +110,14 @@ func (e *apiError) Error() string { return e.kind + ": " + e.detail }
 func errorf(kind, format string, args ...any) error {
 	return &apiError{kind: kind, detail: fmt.Sprintf(format, args...)}
 }
+
+// codedf is errorf with a code finer than the kind's.
+func codedf(kind, code, format string, args ...any) error {
+	return &apiError{kind: kind, code: code, detail: fmt.Sprintf(format, args...)}
+}
+
+// codeOrKind is the problem document's code of e.
+func (e *apiError) codeOrKind() string { return cmp.Or(e.code, codeOfKind[e.kind]) }
 
 // invalidFields is the 422 naming each field once (the first thing said of it), in order.
 func invalidFields(fields ...FieldError) error {
@@ -92,6 +138,7 @@ type problem struct {
 	Type   string       `json:"type"`
 	Title  string       `json:"title"`
 	Status int          `json:"status"`
+	Code   string       `json:"code"`
 	Detail string       `json:"detail,omitempty"`
 	Errors []FieldError `json:"errors,omitempty"`
 }
@@ -106,9 +153,10 @@ func classify(err error) (*apiError, bool) {
 	var appErr *temporal.ApplicationError
 	if errors.As(err, &appErr) {
 		msg := appErr.Message()
+		code := refusalCode(appErr)
 		switch appErr.Type() {
 		case workflows.ErrConflict:
-			return &apiError{kind: kindConflict, detail: msg}, true
+			return &apiError{kind: kindConflict, code: code, detail: msg}, true
 		case workflows.ErrChanged:
 			return &apiError{kind: kindChanged, detail: msg}, true
 		case workflows.ErrForbidden:
@@ -126,18 +174,18 @@ func classify(err error) (*apiError, bool) {
 			}
 			field, text, ok := strings.Cut(msg, ": ")
 			if ok && !strings.Contains(field, " ") {
-				return &apiError{kind: kindInvalid, detail: msg, fields: []FieldError{{Field: field, Message: text}}}, true
+				return &apiError{kind: kindInvalid, code: code, detail: msg, fields: []FieldError{{Field: field, Message: text}}}, true
 			}
-			return &apiError{kind: kindInvalid, detail: msg}, true
+			return &apiError{kind: kindInvalid, code: code, detail: msg}, true
 		}
 	}
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
 		// The workflow has closed: the action is completed or cancelled.
-		return &apiError{kind: kindConflict, detail: "the action is closed and can no longer change"}, true
+		return &apiError{kind: kindConflict, code: workflows.CodeActionClosed, detail: "the action is closed and can no longer change"}, true
 	}
 	if errors.Is(err, models.ErrConflict) {
-		return &apiError{kind: kindConflict, detail: "it already exists"}, true
+		return &apiError{kind: kindConflict, code: codeAlreadyExists, detail: "it already exists"}, true
 	}
 	if errors.Is(err, models.ErrNotFound) {
 		return &apiError{kind: kindNotFound, detail: "no such resource"}, true
@@ -176,6 +224,16 @@ func classify(err error) (*apiError, bool) {
 	return nil, false
 }
 
+// refusalCode is the code a workflow's refusal carries (workflows.refuseCoded), or "" for one that
+// carries none (or carries its fields).
+func refusalCode(appErr *temporal.ApplicationError) string {
+	var code string
+	if !appErr.HasDetails() || appErr.Details(&code) != nil {
+		return ""
+	}
+	return code
+}
+
 // tooSlow is the 503 of a request that did not finish in time; tooSlowNoKey says it to a command
 // sent without an Idempotency-Key, which cannot be retried safely, and tooSlowRead to a read,
 // which changes nothing.
@@ -196,14 +254,14 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
 		// The caller went away (a browser drops a request it no longer wants, a client times
 		// out): nothing here failed, and no server error is counted. Nobody reads the answer.
-		writeProblem(c, statusClientClosed, "the request was cancelled by its caller", nil)
+		writeProblem(c, statusClientClosed, codeCancelled, "the request was cancelled by its caller", nil)
 		return
 	}
 	ae, ok := classify(err)
 	if !ok {
 		log.ErrorContext(c.Request.Context(), "request failed", "error", err, "method", c.Request.Method,
 			"route", c.FullPath(), "request_id", c.GetString(requestIDKey))
-		writeProblem(c, http.StatusInternalServerError, "", nil)
+		writeProblem(c, http.StatusInternalServerError, codeInternal, "", nil)
 		return
 	}
 	status := statusOfKind[ae.kind]
@@ -221,16 +279,17 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		c.Set(unavailableKey, err.Error())
 		c.Header("Retry-After", "1")
 	}
-	writeProblem(c, status, detail, ae.fields)
+	writeProblem(c, status, ae.codeOrKind(), detail, ae.fields)
 }
 
 // statusClientClosed is the status recorded (in the request log and metrics) of a request its
 // caller cancelled before it was answered, as proxies record it: not a server error.
 const statusClientClosed = 499
 
-func writeProblem(c *gin.Context, status int, detail string, fields []FieldError) {
+func writeProblem(c *gin.Context, status int, code, detail string, fields []FieldError) {
 	body, _ := json.Marshal(problem{
-		Type: "about:blank", Title: cmp.Or(http.StatusText(status), "Client Closed Request"), Status: status, Detail: detail, Errors: fields,
+		Type: "about:blank", Title: cmp.Or(http.StatusText(status), "Client Closed Request"), Status: status, Code: code,
+		Detail: detail, Errors: fields,
 	})
 	c.Data(status, "application/problem+json", body)
 	c.Abort()

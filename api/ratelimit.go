@@ -48,7 +48,7 @@ func (s *server) limit(c *gin.Context) {
 	if delay := r.DelayFrom(now); delay > 0 {
 		r.CancelAt(now)
 		c.Header("Retry-After", strconv.Itoa(retrySeconds(delay)))
-		writeProblem(c, http.StatusTooManyRequests, "too many requests from you (all your tokens and sessions together): retry after the given seconds", nil)
+		writeProblem(c, http.StatusTooManyRequests, codeRateLimited, "too many requests from you (all your tokens and sessions together): retry after the given seconds", nil)
 		return
 	}
 	c.Next()

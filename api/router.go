@@ -198,9 +198,11 @@ func newEngine(d Deps) *gin.Engine {
 			s.uiError(c, http.StatusNotFound, "There is no page at this address. Start from your inbox.")
 			return
 		}
-		writeProblem(c, http.StatusNotFound, "no such route", nil)
+		writeProblem(c, http.StatusNotFound, codeNotFound, "no such route", nil)
 	})
-	r.NoMethod(func(c *gin.Context) { writeProblem(c, http.StatusMethodNotAllowed, "method not allowed here", nil) })
+	r.NoMethod(func(c *gin.Context) {
+		writeProblem(c, http.StatusMethodNotAllowed, codeMethodNotAllowed, "method not allowed here", nil)
+	})
 
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
@@ -386,7 +388,7 @@ func (s *server) readyz(c *gin.Context) {
 		s.Log.WarnContext(ctx, "not ready", "error", err)
 		part, _, _ := strings.Cut(err.Error(), ":")
 		s.noteReadiness(ctx, "not ready: "+part)
-		writeProblem(c, http.StatusServiceUnavailable, "not ready: "+part, nil)
+		writeProblem(c, http.StatusServiceUnavailable, codeUnavailable, "not ready: "+part, nil)
 		return
 	}
 	s.noteReadiness(ctx, "ready")
@@ -401,7 +403,7 @@ func (s *server) recover(c *gin.Context) {
 				panic(p)
 			}
 			s.Log.ErrorContext(c.Request.Context(), "panic in handler", "panic", p, "route", c.FullPath(), "request_id", c.GetString(requestIDKey))
-			writeProblem(c, http.StatusInternalServerError, "", nil)
+			writeProblem(c, http.StatusInternalServerError, codeInternal, "", nil)
 		}
 	}()
 	c.Next()
@@ -496,13 +498,13 @@ func (s *server) authenticate(c *gin.Context) {
 	token, ok := bearerToken(c)
 	if !ok {
 		c.Header("WWW-Authenticate", `Bearer realm="handover"`)
-		writeProblem(c, http.StatusUnauthorized, "send Authorization: Bearer <token>", nil)
+		writeProblem(c, http.StatusUnauthorized, codeUnauthorized, "send Authorization: Bearer <token>", nil)
 		return
 	}
 	if wait := s.failWait(c, failBearer); wait > 0 {
 		if _, known := s.recent.recall(token, s.Now()); !known {
 			c.Header("Retry-After", strconv.Itoa(retrySeconds(wait)))
-			writeProblem(c, http.StatusTooManyRequests, "too many failed authentications from your address: retry after the given seconds", nil)
+			writeProblem(c, http.StatusTooManyRequests, codeRateLimited, "too many failed authentications from your address: retry after the given seconds", nil)
 			return
 		}
 	}
@@ -511,7 +513,7 @@ func (s *server) authenticate(c *gin.Context) {
 		s.authFailed(c, failBearer)
 		s.recent.forget(token)
 		c.Header("WWW-Authenticate", `Bearer realm="handover", error="invalid_token"`)
-		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked", nil)
+		writeProblem(c, http.StatusUnauthorized, codeUnauthorized, "the token is unknown or revoked", nil)
 		return
 	}
 	if err == nil {
@@ -584,7 +586,7 @@ func refuseBadText(c *gin.Context) {
 		return false
 	}
 	if bad(c.Request.URL.Path) || has(c.Request.URL.Query()) {
-		writeProblem(c, http.StatusBadRequest, "the path and query must be UTF-8 text without a NUL character", nil)
+		writeProblem(c, http.StatusBadRequest, codeMalformed, "the path and query must be UTF-8 text without a NUL character", nil)
 		c.Abort()
 		return
 	}

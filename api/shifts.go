@@ -613,7 +613,7 @@ func (s *server) startedShift(c *gin.Context, id, hash string) (status int, body
 		return 0, nil, true, keyReused()
 	}
 	if p.TeamID != "" && !inScope(principal(c), p.TeamID) {
-		return 0, nil, true, invalidFields(FieldError{Field: "Idempotency-Key", Message: "this key was already used for a shift handover outside your teams"})
+		return 0, nil, true, keyUsedFor("for a shift handover outside your teams")
 	}
 	c.Header("Location", "/api/v1/shift-handovers/"+id)
 	return http.StatusAccepted, renderShift(p), true, nil

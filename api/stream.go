@@ -231,7 +231,7 @@ func (s *server) stream(c *gin.Context) {
 	ch, ok := s.changes.subscribe(me.ID)
 	if !ok {
 		c.Header("Retry-After", "60")
-		writeProblem(c, http.StatusTooManyRequests, fmt.Sprintf("you have %d streams open already: close one first", maxStreamsPerPerson), nil)
+		writeProblem(c, http.StatusTooManyRequests, codeTooManyStreams, fmt.Sprintf("you have %d streams open already: close one first", maxStreamsPerPerson), nil)
 		return
 	}
 	defer s.changes.unsubscribe(ch)

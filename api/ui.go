@@ -201,7 +201,7 @@ func (s *server) mountUI(r *gin.Engine) {
 		// Files only: a folder is not listed.
 		name := strings.TrimPrefix(c.Param("path"), "/")
 		if info, err := fs.Stat(static, name); err != nil || info.IsDir() {
-			writeProblem(c, http.StatusNotFound, "no such file", nil)
+			writeProblem(c, http.StatusNotFound, codeNotFound, "no such file", nil)
 			return
 		}
 		c.Header("Cache-Control", "public, max-age=3600")
@@ -495,6 +495,7 @@ type apiResult struct {
 
 type problemBody struct {
 	Title  string       `json:"title"`
+	Code   string       `json:"code"`
 	Detail string       `json:"detail"`
 	Errors []FieldError `json:"errors"`
 }
@@ -715,8 +716,7 @@ func (s *server) callIf(c *gin.Context, method, path string, body any, idemKey, 
 		// shown again keeps its key (pageIdem), so sending it again as it is does that.
 		res.Problem = &problemBody{Detail: "The change could not be confirmed: the service did not answer in time (its workers or the workflow engine are slow or down), and it may still be made. Send the form again as it is: it is made once, not twice."}
 	}
-	if res.Status == http.StatusUnprocessableEntity && res.Problem != nil &&
-		slices.ContainsFunc(res.Problem.Errors, func(e FieldError) bool { return e.Field == "Idempotency-Key" }) {
+	if res.Problem != nil && res.Problem.Code == workflows.CodeKeyReused {
 		// The form was sent before with other values: a page brought back by the browser's Back
 		// button still holds its first key. That first request stands; the form shown again gets a
 		// new key, so sending it again is a new request rather than the same refusal forever.

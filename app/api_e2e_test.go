@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/app"
@@ -412,6 +413,47 @@ func testIdempotentCommands(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", body, &again, "Idempotency-Key", key))
 	require.Equal(t, extended.Version, again.Version, "the first answer")
 	require.Equal(t, http.StatusUnprocessableEntity, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", merge(body, "reason", "other"), &p, "Idempotency-Key", key))
+}
+
+// testProblemCodes: each refusal names what went wrong in its problem document's code, so that an
+// integration acts on it without reading the detail, which is for people: a handover that waits,
+// one that ended, a key used for another request, a stale version, an ID taken, and the statuses'
+// own codes.
+func testProblemCodes(t *testing.T, st *app.Stack) {
+	alice, bob, root := as(t, st, "alice"), as(t, st, "bob"), as(t, st, "root")
+	refused := func(who caller, method, path string, body any, status int, code string, headers ...string) problem {
+		t.Helper()
+		var p problem
+		require.Equal(t, status, who.call(method, path, body, &p, headers...), path)
+		require.Equal(t, status, p.Status)
+		require.Equal(t, code, p.Code, p.Detail)
+		return p
+	}
+	key := modelstest.Name("create")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", newAction("alice"), &a, "Idempotency-Key", key))
+	refused(alice, "POST", "/api/v1/actions", merge(newAction("alice"), "title", "Another request"), http.StatusUnprocessableEntity,
+		"idempotency_key_reused", "Idempotency-Key", key)
+	path := "/api/v1/actions/" + a.ID
+
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", handoverBody, nil))
+	refused(alice, "POST", path+"/handover", merge(handoverBody, "to_id", "erin"), http.StatusConflict, "handover_pending")
+	require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover/withdraw", map[string]any{"reason": "the guest asked for me"}, nil))
+	refused(bob, "POST", path+"/accept", map[string]any{"summary": "2pm checkout, tell housekeeping"}, http.StatusConflict, "handover_ended")
+
+	noteKey := modelstest.Name("note")
+	require.Equal(t, http.StatusCreated, alice.call("POST", path+"/notes", map[string]any{"text": "guest called"}, nil, "Idempotency-Key", noteKey))
+	refused(alice, "POST", path+"/notes", map[string]any{"text": "guest called again"}, http.StatusUnprocessableEntity,
+		"idempotency_key_reused", "Idempotency-Key", noteKey)
+	refused(alice, "POST", path+"/notes", map[string]any{"text": "for the first version"}, http.StatusPreconditionFailed,
+		"version_mismatch", "If-Match", `"1"`)
+
+	refused(root, "POST", "/api/v1/staff", map[string]any{"id": "alice", "name": "Alice Again", "role": "agent", "team_id": "frontdesk"},
+		http.StatusConflict, "already_exists")
+	refused(caller{t: t, base: st.URL}, "GET", path, nil, http.StatusUnauthorized, "unauthorized")
+	refused(alice, "GET", "/api/v1/actions/"+uuid.NewString(), nil, http.StatusNotFound, "not_found")
+	refused(alice, "GET", "/api/v1/no-such-route", nil, http.StatusNotFound, "not_found")
+	refused(bob, "POST", path+"/cancel", map[string]any{"reason": "not mine"}, http.StatusForbidden, "forbidden")
 }
 
 // Two supervisors deciding on one action at once: each sends the version they saw (If-Match, the

@@ -147,6 +147,7 @@ type action struct {
 
 type problem struct {
 	Status int    `json:"status"`
+	Code   string `json:"code"`
 	Detail string `json:"detail"`
 	Errors []struct {
 		Field string `json:"field"`
@@ -195,6 +196,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("roles and routes", func(t *testing.T) { testRolesAndRoutes(t, st) })
 			t.Run("idempotent commands", func(t *testing.T) { testIdempotentCommands(t, st) })
 			t.Run("decisions on a version", func(t *testing.T) { testDecisionsOnAVersion(t, st) })
+			t.Run("problem codes", func(t *testing.T) { testProblemCodes(t, st) })
 			t.Run("other team's scope", func(t *testing.T) { testOtherTeamScope(t, st) })
 			t.Run("paging with inserts", func(t *testing.T) { testPagingWithInserts(t, st) })
 			t.Run("inbox, shifts and feedback", func(t *testing.T) { testInboxShiftsFeedback(t, st) })
@@ -332,22 +334,24 @@ func testRefusals(t *testing.T, st *app.Stack) {
 		path   string
 		body   any
 		status int
+		code   string
 		field  string
 	}{
-		{"accept with nothing pending", bob, "/accept", map[string]any{"summary": "I take it on"}, http.StatusConflict, ""},
-		{"handover by someone else", bob, "/handover", handoverBody, http.StatusForbidden, ""},
-		{"handover to an unknown person", alice, "/handover", merge(handoverBody, "to_id", "zoe"), http.StatusUnprocessableEntity, "to_id"},
-		{"handover to the owner", alice, "/handover", merge(handoverBody, "to_id", "alice"), http.StatusUnprocessableEntity, "to_id"},
-		{"handover with a bad method", alice, "/handover", merge(handoverBody, "method", "pigeon"), http.StatusUnprocessableEntity, "method"},
-		{"handover without a summary", alice, "/handover", merge(handoverBody, "notes", map[string]any{}), http.StatusUnprocessableEntity, "notes.summary"},
-		{"malformed JSON", alice, "/handover", `{"to_id":`, http.StatusBadRequest, ""},
-		{"complete by a colleague", bob, "/complete", map[string]any{"outcome": "done"}, http.StatusForbidden, ""},
-		{"complete without outcome", alice, "/complete", map[string]any{}, http.StatusUnprocessableEntity, "outcome"},
+		{"accept with nothing pending", bob, "/accept", map[string]any{"summary": "I take it on"}, http.StatusConflict, "conflict", ""},
+		{"handover by someone else", bob, "/handover", handoverBody, http.StatusForbidden, "forbidden", ""},
+		{"handover to an unknown person", alice, "/handover", merge(handoverBody, "to_id", "zoe"), http.StatusUnprocessableEntity, "invalid", "to_id"},
+		{"handover to the owner", alice, "/handover", merge(handoverBody, "to_id", "alice"), http.StatusUnprocessableEntity, "invalid", "to_id"},
+		{"handover with a bad method", alice, "/handover", merge(handoverBody, "method", "pigeon"), http.StatusUnprocessableEntity, "invalid", "method"},
+		{"handover without a summary", alice, "/handover", merge(handoverBody, "notes", map[string]any{}), http.StatusUnprocessableEntity, "invalid", "notes.summary"},
+		{"malformed JSON", alice, "/handover", `{"to_id":`, http.StatusBadRequest, "malformed", ""},
+		{"complete by a colleague", bob, "/complete", map[string]any{"outcome": "done"}, http.StatusForbidden, "forbidden", ""},
+		{"complete without outcome", alice, "/complete", map[string]any{}, http.StatusUnprocessableEntity, "invalid", "outcome"},
 	}
 	for _, tc := range cases {
 		var p problem
 		require.Equal(t, tc.status, tc.who.call("POST", path+tc.path, tc.body, &p), tc.name)
 		require.Equal(t, tc.status, p.Status, tc.name)
+		require.Equal(t, tc.code, p.Code, tc.name)
 		require.NotEmpty(t, p.Detail, tc.name)
 		if tc.field != "" {
 			require.NotEmpty(t, p.Errors, tc.name)
@@ -371,13 +375,16 @@ func testRefusals(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, alice.call("POST", path+"/complete", map[string]any{"outcome": "late checkout granted"}, nil))
 	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/complete", map[string]any{"outcome": "granted"}, &p))
 	require.Equal(t, "cannot complete an action that is completed; the last change: completed by Alice Adams", p.Detail)
+	require.Equal(t, "action_closed", p.Code, "a program tells a closed action from other conflicts without reading the detail")
 	// A note after it is the last change now: who closed it is still said.
 	require.Equal(t, http.StatusCreated, alice.call("POST", path+"/notes", map[string]any{"text": "folio closed"}, nil))
 	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/cancel", map[string]any{"reason": "guest left"}, &p))
 	require.Equal(t, "cannot cancel an action that is completed; it was completed by Alice Adams", p.Detail)
+	require.Equal(t, "action_closed", p.Code)
 	require.NoError(t, st.Client.TerminateWorkflow(context.Background(), workflows.ActionWorkflowID(a.ID), "", "closed for the test"))
 	require.Equal(t, http.StatusConflict, carol.call("POST", path+"/complete", map[string]any{"outcome": "granted"}, &p))
 	require.Equal(t, "the action is completed and can no longer change; it was completed by Alice Adams", p.Detail)
+	require.Equal(t, "action_closed", p.Code, "also once its workflow has closed")
 }
 
 func testAuth(t *testing.T, st *app.Stack) {

@@ -27,6 +27,23 @@ func refuse(kind, format string, args ...any) error {
 		temporal.ApplicationErrorOptions{NonRetryable: true})
 }
 
+// Codes of refusals an integration acts on differently from the rest of their kind, carried as
+// the details of the refusal's application error (its type stays the kind, so an API process of
+// an earlier release, which reads the type and the message alone, answers it as it did). The
+// API names each in the problem document's code.
+const (
+	CodeActionClosed    = "action_closed"          // the action is completed or cancelled: nothing will change it now
+	CodeHandoverPending = "handover_pending"       // a handover waits for its recipient's answer
+	CodeHandoverEnded   = "handover_ended"         // the handover answered was withdrawn, expired or answered before
+	CodeKeyReused       = "idempotency_key_reused" // the Idempotency-Key came first with another request
+)
+
+// refuseCoded is refuse with one of the codes above.
+func refuseCoded(kind, code, format string, args ...any) error {
+	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf(format, args...), kind,
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{code}})
+}
+
 // FieldRefusal is one field an invalid command got wrong, and why.
 type FieldRefusal struct {
 	Field   string `json:"field"`
@@ -77,7 +94,12 @@ func checkTransition(s *State, command string) error {
 	if !slices.Contains(transitions[command], s.Status) {
 		// A closed action says by whom: of two who completed it at once, the one refused learns
 		// who did.
-		return refuse(ErrConflict, "cannot %s an action that is %s%s", cmp.Or(commandWords[command], command), strings.ReplaceAll(string(s.Status), "_", " "), s.closedWords())
+		words := cmp.Or(commandWords[command], command)
+		status := strings.ReplaceAll(string(s.Status), "_", " ")
+		if s.Status.Final() {
+			return refuseCoded(ErrConflict, CodeActionClosed, "cannot %s an action that is %s%s", words, status, s.closedWords())
+		}
+		return refuse(ErrConflict, "cannot %s an action that is %s", words, status)
 	}
 	return nil
 }
@@ -216,7 +238,7 @@ func (s *State) checkKey(idem Idempotency) error {
 	}
 	for _, r := range s.RecentRequests {
 		if r.Key == idem.Key && r.Hash != idem.Hash {
-			return refuse(ErrInvalid, "Idempotency-Key: this key was already used with a different request")
+			return refuseCoded(ErrInvalid, CodeKeyReused, "Idempotency-Key: this key was already used with a different request")
 		}
 	}
 	return nil
@@ -458,7 +480,7 @@ func CheckHandover(s *State, in HandoverInput, now time.Time) error {
 		// an action escalated (a handover that expired escalates it), leaves them asking.
 		switch h := s.PendingHandover(); {
 		case h != nil:
-			return refuse(ErrConflict, "cannot hand over an action whose handover to %s waits for their answer: withdraw it first to hand the action to someone else", s.who(h.ToID))
+			return refuseCoded(ErrConflict, CodeHandoverPending, "cannot hand over an action whose handover to %s waits for their answer: withdraw it first to hand the action to someone else", s.who(h.ToID))
 		case s.Status == StatusEscalated:
 			return refuse(ErrConflict, "cannot hand over an action that is escalated: a supervisor or manager reassigns it now (or its owner completes it if it is done)")
 		}
@@ -618,7 +640,7 @@ func checkRecipient(s *State, command string, actor Actor) error {
 	if h == nil || actor.ID != h.ToID {
 		// Someone answering a handover that has ended since their page was drawn is told how.
 		if last := s.lastHandoverTo(actor.ID); last != nil && last.Status != HandoverPending {
-			return refuse(ErrConflict, "%s", last.endedForRecipient(s))
+			return refuseCoded(ErrConflict, CodeHandoverEnded, "%s", last.endedForRecipient(s))
 		}
 	}
 	if err := checkTransition(s, command); err != nil {
@@ -807,7 +829,7 @@ func CheckWithdraw(s *State, in WithdrawInput) error {
 	if s.PendingHandover() == nil && len(s.Handovers) > 0 {
 		// Answered (or ended) a moment before: say how, not only the action's status now.
 		if last := s.Handovers[len(s.Handovers)-1]; last.RespondedAt != nil && last.Status != HandoverPending {
-			return refuse(ErrConflict, "no handover waits to be withdrawn: the last one, to %s, was %s at %s",
+			return refuseCoded(ErrConflict, CodeHandoverEnded, "no handover waits to be withdrawn: the last one, to %s, was %s at %s",
 				s.who(last.ToID), last.Status, last.RespondedAt.UTC().Format(time.RFC3339))
 		}
 	}
@@ -816,7 +838,7 @@ func CheckWithdraw(s *State, in WithdrawInput) error {
 	}
 	h := s.PendingHandover()
 	if h != nil && in.HandoverID != "" && h.ID != in.HandoverID {
-		return refuse(ErrConflict, "the handover meant is no longer pending: the one waiting now is to %s", s.who(h.ToID))
+		return refuseCoded(ErrConflict, CodeHandoverEnded, "the handover meant is no longer pending: the one waiting now is to %s", s.who(h.ToID))
 	}
 	if h != nil && in.Actor.ID == h.ToID {
 		return refuse(ErrForbidden, "you are the handover's recipient: decline it, saying why")
