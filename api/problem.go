@@ -65,7 +65,6 @@ const (
 	codeNotFound         = "not_found"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeConflict         = "conflict"
-	codeVersionMismatch  = "version_mismatch"
 	codeInvalid          = "invalid"
 	codeTooLarge         = "too_large"
 	codeRateLimited      = "rate_limited"
@@ -85,7 +84,7 @@ var codeOfKind = map[string]string{
 	kindForbidden:    codeForbidden,
 	kindNotFound:     codeNotFound,
 	kindConflict:     codeConflict,
-	kindChanged:      codeVersionMismatch,
+	kindChanged:      workflows.CodeVersionMismatch,
 	kindInvalid:      codeInvalid,
 	kindTooLarge:     codeTooLarge,
 	kindUnavailable:  codeUnavailable,
@@ -102,7 +101,9 @@ type apiError struct {
 	kind   string
 	code   string // finer than the kind's own; empty for the kind's
 	detail string
-	fields []FieldError
+	// version is the action's version now, of a command refused for an earlier one (412): its ETag.
+	version int64
+	fields  []FieldError
 }
 
 func (e *apiError) Error() string { return e.kind + ": " + e.detail }
@@ -158,7 +159,7 @@ func classify(err error) (*apiError, bool) {
 		case workflows.ErrConflict:
 			return &apiError{kind: kindConflict, code: code, detail: msg}, true
 		case workflows.ErrChanged:
-			return &apiError{kind: kindChanged, detail: msg}, true
+			return &apiError{kind: kindChanged, code: code, detail: msg, version: versionNow(appErr)}, true
 		case workflows.ErrForbidden:
 			return &apiError{kind: kindForbidden, detail: msg}, true
 		case workflows.ErrNotFound:
@@ -234,6 +235,17 @@ func refusalCode(appErr *temporal.ApplicationError) string {
 	return code
 }
 
+// versionNow is the version a refusal for an earlier version says the action is at (after its
+// code), or 0 when it does not say (a worker of an earlier release).
+func versionNow(appErr *temporal.ApplicationError) int64 {
+	var code string
+	var version int64
+	if !appErr.HasDetails() || appErr.Details(&code, &version) != nil {
+		return 0
+	}
+	return version
+}
+
 // tooSlow is the 503 of a request that did not finish in time; tooSlowNoKey says it to a command
 // sent without an Idempotency-Key, which cannot be retried safely, and tooSlowRead to a read,
 // which changes nothing.
@@ -278,6 +290,10 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		// The caller is told to retry; the request's log line says what was down.
 		c.Set(unavailableKey, err.Error())
 		c.Header("Retry-After", "1")
+	}
+	if ae.version > 0 {
+		// The version to name in If-Match for a decision taken again on the action as it is now.
+		setETag(c, ae.version)
 	}
 	writeProblem(c, status, ae.codeOrKind(), detail, ae.fields)
 }

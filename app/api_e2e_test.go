@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -447,6 +448,18 @@ func testProblemCodes(t *testing.T, st *app.Stack) {
 		"idempotency_key_reused", "Idempotency-Key", noteKey)
 	refused(alice, "POST", path+"/notes", map[string]any{"text": "for the first version"}, http.StatusPreconditionFailed,
 		"version_mismatch", "If-Match", `"1"`)
+	// The refusal names the version the action is at as its ETag, for the decision taken again.
+	var now action
+	require.Equal(t, http.StatusOK, alice.call("GET", path+"?consistent=true", nil, &now))
+	req := authorized(t, "POST", st.URL+path+"/notes", "alice")
+	req.Body = io.NopCloser(strings.NewReader(`{"text": "for the first version"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("If-Match", `"1"`)
+	resp, err := contractClient(t).Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
+	require.Equal(t, fmt.Sprintf("%q", fmt.Sprint(now.Version)), resp.Header.Get("ETag"))
 
 	refused(root, "POST", "/api/v1/staff", map[string]any{"id": "alice", "name": "Alice Again", "role": "agent", "team_id": "frontdesk"},
 		http.StatusConflict, "already_exists")

@@ -36,6 +36,7 @@ const (
 	CodeHandoverPending = "handover_pending"       // a handover waits for its recipient's answer
 	CodeHandoverEnded   = "handover_ended"         // the handover answered was withdrawn, expired or answered before
 	CodeKeyReused       = "idempotency_key_reused" // the Idempotency-Key came first with another request
+	CodeVersionMismatch = "version_mismatch"       // the action changed since the version the command is for
 )
 
 // refuseCoded is refuse with one of the codes above.
@@ -187,7 +188,10 @@ func (s *State) checkVersion(idem Idempotency) error {
 	if s.ChangedType != "" {
 		last = "; the last change: " + s.lastChange()
 	}
-	return refuse(ErrChanged, "the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last)
+	// The version it is at follows the code, for the API to answer it as the refusal's ETag.
+	return temporal.NewApplicationErrorWithOptions(
+		fmt.Sprintf("the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last),
+		ErrChanged, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{CodeVersionMismatch, s.Version}})
 }
 
 // ClosedWords is closedWords for a caller outside the workflow, naming people as the current
