@@ -44,14 +44,30 @@ func (s *server) limit(c *gin.Context) {
 		return
 	}
 	now := s.Now()
-	r := s.limiters.get(principal(c).ID).ReserveN(now, 1)
-	if delay := r.DelayFrom(now); delay > 0 {
+	lim := s.limiters.get(principal(c).ID)
+	r := lim.ReserveN(now, 1)
+	delay := r.DelayFrom(now)
+	if delay > 0 {
 		r.CancelAt(now)
+	}
+	s.limiters.tell(c, lim.TokensAt(now))
+	if delay > 0 {
 		c.Header("Retry-After", strconv.Itoa(retrySeconds(delay)))
 		writeProblem(c, http.StatusTooManyRequests, codeRateLimited, "too many requests from you (all your tokens and sessions together): retry after the given seconds", nil)
 		return
 	}
 	c.Next()
+}
+
+// tell says the caller's budget on every answer, as the IETF's RateLimit header fields draft
+// (version 7) names it: the requests they may make at once (the burst), how many of those are
+// left after this one, and the seconds until all are back. A client paces itself by them rather
+// than learning the limit from a 429.
+func (l *limiters) tell(c *gin.Context, left float64) {
+	left = max(left, 0)
+	c.Header("RateLimit-Limit", strconv.Itoa(l.cfg.Burst))
+	c.Header("RateLimit-Remaining", strconv.Itoa(int(math.Floor(left))))
+	c.Header("RateLimit-Reset", strconv.Itoa(int(math.Ceil((float64(l.cfg.Burst)-left)/l.cfg.Rate))))
 }
 
 // Failed authentication is bounded per client address, whenever rate limiting is on: failBurst

@@ -43,12 +43,20 @@ func TestRateLimitPerToken(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		return rec
 	}
-	require.Equal(t, http.StatusOK, get("token-ann").Code)
-	require.Equal(t, http.StatusOK, get("token-ann").Code)
+	budget := func(rec *httptest.ResponseRecorder) []string {
+		return []string{rec.Header().Get("RateLimit-Limit"), rec.Header().Get("RateLimit-Remaining"), rec.Header().Get("RateLimit-Reset")}
+	}
+	first := get("token-ann")
+	require.Equal(t, http.StatusOK, first.Code)
+	require.Equal(t, []string{"2", "1", "2"}, budget(first), "two at once, one left, whole again in 2 s")
+	second := get("token-ann")
+	require.Equal(t, http.StatusOK, second.Code)
+	require.Equal(t, []string{"2", "0", "4"}, budget(second))
 	limited := get("token-ann")
 	require.Equal(t, http.StatusTooManyRequests, limited.Code)
 	require.Equal(t, "application/problem+json", limited.Header().Get("Content-Type"))
 	require.Equal(t, "2", limited.Header().Get("Retry-After"), "one request every 2 s")
+	require.Equal(t, []string{"2", "0", "4"}, budget(limited), "a refused request spends nothing")
 	require.Equal(t, http.StatusOK, get("token-ben").Code, "each token has its own budget")
 }
 
@@ -103,7 +111,9 @@ func TestFailedAuthenticationsPerAddress(t *testing.T) {
 	for range failBurst + 5 {
 		require.Equal(t, http.StatusUnauthorized, get(off, "192.0.2.9", "", "guess").Code)
 	}
-	require.Equal(t, http.StatusOK, get(off, "192.0.2.9", "", "token-ann").Code)
+	open := get(off, "192.0.2.9", "", "token-ann")
+	require.Equal(t, http.StatusOK, open.Code)
+	require.Empty(t, open.Header().Get("RateLimit-Limit"), "no budget to tell of")
 }
 
 // The web UI's sign-in counts its refusals against the same budget: past it the sign-in page says
