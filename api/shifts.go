@@ -264,9 +264,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		}
 		switch {
 		case reassignable && !supervisor:
-			it.Status, it.Reason = workflows.ShiftItemSkipped, "it is "+statusWords(a.Status)+": a supervisor's shift handover reassigns it"
+			it.Status, it.Reason = workflows.ShiftItemSkipped, "it was "+statusWords(a.Status)+": a supervisor's shift handover reassigns it"
 		case a.Status != string(workflows.StatusAssigned) && !reassignable:
-			it.Status, it.Reason = workflows.ShiftItemSkipped, "it is "+statusWords(a.Status)
+			it.Status, it.Reason = workflows.ShiftItemSkipped, "it was "+statusWords(a.Status)
 		case len(required) > 0:
 			// Its handover would be refused for notes neither the shift's text nor the action's
 			// own notes give: said now, not shown as requested and then skipped. A supervisor, who
@@ -491,11 +491,12 @@ func nobodyToRoute(authority int) string {
 	return "no other agent of the team is on shift: name a colleague to take it"
 }
 
-// statusWords says an action's status as a skipped item's reason reads it, to people.
+// statusWords says an action's status as a skipped item's reason reads it, to people ("it was
+// ...": the page shows the reason after the offer or the check has been answered, too).
 func statusWords(status string) string {
 	switch workflows.Status(status) {
 	case workflows.StatusHandoverPending:
-		return "offered to a colleague, whose answer it waits for"
+		return "offered to a colleague, waiting for their answer"
 	case workflows.StatusChecking:
 		return "at its due time, waiting for its check"
 	}

@@ -541,6 +541,7 @@ func testRefusedAfterChangingHands(t *testing.T, st *app.Stack) {
 	var p problem
 	require.Equal(t, http.StatusConflict, alice.call("POST", path+"/complete", map[string]any{"outcome": "done"}, &p))
 	require.Contains(t, p.Detail, "the action changed while your request was on its way (it is now assigned, owned by Bob Brown); look at it again")
+	require.Equal(t, "changed_meanwhile", p.Code, "a program reads the action again rather than the detail")
 
 	// The same for a refusal of the action's state (409): bob accepts again what the read model
 	// still shows waiting for him, and is told that it is his already.

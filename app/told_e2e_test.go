@@ -376,6 +376,7 @@ func webErasedWithoutNameOrContact(t *testing.T, st *app.Stack) {
 	} {
 		require.Equal(t, http.StatusConflict, sup.call(http.MethodPost, path+"/"+cmd, body, &p), cmd)
 		require.Equal(t, "customer_message: the customer's personal data was erased: there is nobody to send a message to, so leave it out", p.Detail, cmd)
+		require.Equal(t, "customer_erased", p.Code, cmd)
 	}
 	require.Len(t, timelineOf(t, out, a.ID), before, "nothing changed")
 	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/reassign", map[string]any{"to_id": outID, "reason": "in went home"}, nil))

@@ -743,7 +743,7 @@ func webManagerCreates(t *testing.T, st *app.Stack) {
 	require.Equal(t, other.TeamID, made.TeamID)
 	require.Contains(t, []string{outID, inID}, made.OwnerID, "routed within the team chosen")
 	// The owners offered are every team's, each with their team: one of the team chosen is taken.
-	require.Contains(t, page, `<option value="`+outID+`">`+outID+` (`+outID+`, team `+other.TeamID+`)</option>`)
+	require.Contains(t, page, `<option value="`+outID+`">`+outID+` (`+outID+`, team `+other.TeamID+`, authority 1)</option>`, "the owner list says each one's authority, as the handover list does")
 	form.Set("owner_id", outID)
 	form.Set("title", "Theatre tickets for two")
 	resp, _ = w.do(http.MethodPost, "/actions", form)
@@ -1088,7 +1088,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card refused is on the board shown")
 	// The extension says it counts from now and when the action is due now, so that nobody brings
 	// a due time forward thinking they add to it.
-	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; due now <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" maxlength="32" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+"`, page)
+	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; it is due <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" maxlength="32" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+"`, page)
 	require.Contains(t, page, `value="waiting on parts"`)
 	resp, page = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "3h from now is before its due time")
