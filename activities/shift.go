@@ -47,6 +47,9 @@ func (a *Activities) handOverForShift(ctx context.Context, req workflows.ShiftHa
 		return workflows.ShiftItemResult{}, temporal.NewNonRetryableApplicationError("no Temporal client", "Misconfigured", nil)
 	}
 	defer heartbeat(ctx, workflows.ShiftHandOverHeartbeatTimeout/4)()
+	if err := a.recipientNow(ctx, &req); err != nil {
+		return workflows.ShiftItemResult{}, err
+	}
 	update, arg := workflows.UpdateHandover, any(req.Handover)
 	if req.Reassign != nil {
 		update, arg = workflows.UpdateReassign, *req.Reassign
@@ -95,6 +98,35 @@ func (a *Activities) handOverForShift(ctx context.Context, req workflows.ShiftHa
 		return workflows.ShiftItemResult{ActionID: req.ActionID, Status: workflows.ShiftItemSkipped, Reason: "the action has ended"}, nil
 	}
 	return workflows.ShiftItemResult{}, fmt.Errorf("handing over action %s for shift %s: %w", req.ActionID, req.ShiftID, err)
+}
+
+// recipientNow makes req's recipient the person as they are now, not as the shift handover's plan
+// read them: one gone off shift since (or moved to another team, or deactivated) is refused by
+// the action's own checks, and the item skipped saying why, rather than a handover left waiting
+// for someone who cannot accept it. Their claim, taken when the plan was made, stays until the
+// item is answered: going off shift waits for it (so a handover sent before the change is answered
+// with the others once it waits).
+func (a *Activities) recipientNow(ctx context.Context, req *workflows.ShiftHandoverRequest) error {
+	to := &req.Handover.To
+	if req.Reassign != nil {
+		to = &req.Reassign.To
+	}
+	if a.Store == nil || to.ID == "" {
+		return nil
+	}
+	st, err := a.Store.GetStaff(ctx, to.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil // the action's checks refuse whom nobody knows, as the plan read them
+	} else if err != nil {
+		return fmt.Errorf("reading the recipient %s: %w", to.ID, err)
+	}
+	team := ""
+	if st.TeamID != nil {
+		team = *st.TeamID
+	}
+	to.Role, to.TeamID, to.Authority = workflows.Role(st.Role), team, st.Authority
+	to.OnShift, to.Active = st.OnShift, st.Active
+	return nil
 }
 
 // otherShift is the shift handover other than req's whose handover of req's action was waiting for

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -31,6 +33,15 @@ func offShiftWithdrawn(off models.Staff) string {
 // answered at once.
 const offShiftAnswersAtOnce = 8
 
+// offShiftWaitsOnTheirWay is how long going off shift waits for the handovers to the person on
+// their way (made before the change, their actions' workflows still taking them, or a shift
+// handover's still being sent), so that each waits in the read model to be answered with the
+// others; offShiftLooksEvery how often it looks whether they have arrived.
+const (
+	offShiftWaitsOnTheirWay = 10 * time.Second
+	offShiftLooksEvery      = 50 * time.Millisecond
+)
+
 // waitingHandovers is what going off shift did with the handovers waiting for the person: the
 // actions whose handover went back to whoever made it, and those whose handover still waits
 // (the change was an administrator's, who answers no handover, or the engine did not take it):
@@ -49,6 +60,9 @@ type waitingHandovers struct {
 // are left waiting without asking it again.
 func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitingHandovers {
 	out := waitingHandovers{Returned: []string{}, StillWaiting: []string{}} // lists, empty or not
+	// A handover made a moment before the change (the person seen on shift) may still be on its
+	// way: answered only once it waits, or it would wait for someone who cannot accept it.
+	onTheirWay := s.awaitOnTheirWay(ctx, off.ID)
 	waiting, err := s.Store.HandoversWaitingFor(ctx, off.ID)
 	if err != nil {
 		s.Log.WarnContext(ctx, "the handovers waiting for someone gone off shift could not be listed: they wait to expire", "staff_id", off.ID, "error", err)
@@ -118,7 +132,43 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 			out.StillWaiting = append(out.StillWaiting, h.ActionID)
 		}
 	}
+	for _, id := range onTheirWay {
+		// Still on its way after the wait: it will wait for them, to expire, as those not answered.
+		if !slices.Contains(out.Returned, id) && !slices.Contains(out.StillWaiting, id) {
+			out.StillWaiting = append(out.StillWaiting, id)
+		}
+	}
 	return out
+}
+
+// awaitOnTheirWay waits, at most offShiftWaitsOnTheirWay, until no handover to staffID is on its
+// way, and answers the actions of those still on their way then (none, once all have arrived or
+// been refused). Made after the person went off shift, no new one can start: a command naming them
+// reads them off shift, under the lock the change took.
+func (s *server) awaitOnTheirWay(ctx context.Context, staffID string) []string {
+	ctx, cancel := context.WithTimeout(ctx, offShiftWaitsOnTheirWay)
+	defer cancel()
+	tick := time.NewTicker(offShiftLooksEvery)
+	defer tick.Stop()
+	var last []string
+	for {
+		ids, err := s.Store.HandoversOnTheirWay(ctx, staffID)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.Log.WarnContext(ctx, "the handovers on their way to someone gone off shift could not be listed", "staff_id", staffID, "error", err)
+			}
+			return last
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		last = ids
+		select {
+		case <-ctx.Done():
+			return last
+		case <-tick.C:
+		}
+	}
 }
 
 // said is what a page adds after someone went off shift: the handovers declined (their own end of

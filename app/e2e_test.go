@@ -211,6 +211,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("read model ahead of its workflow put back", func(t *testing.T) { testReadModelAheadPutBack(t, st) })
 			t.Run("shift handover sent twice at once", func(t *testing.T) { testShiftSentTwice(t, st) })
 			t.Run("shift handover ends the outgoing shift", func(t *testing.T) { testShiftEndsTheOutgoingShift(t, st) })
+			t.Run("off shift while handovers are on their way", func(t *testing.T) { testOffShiftWhileHandoversAreOnTheirWay(t, st) })
 			t.Run("shift handover started twice in a row", func(t *testing.T) { testShiftStartedTwiceInARow(t, st) })
 			t.Run("handovers routed at once", func(t *testing.T) { testRoutedAtOnce(t, st) })
 			t.Run("shift skips actions needing notes", func(t *testing.T) { testShiftSkipsRequiredNotes(t, st) })

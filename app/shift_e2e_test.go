@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -924,4 +925,55 @@ func testShiftTakesOverStrandedHandovers(t *testing.T, st *app.Stack) {
 		sup.call("GET", "/api/v1/shift-handovers/"+first.ID, nil, &p)
 		return p.statuses()[made[0]] == "withdrawn" && p.statuses()[made[1]] == "withdrawn"
 	}, 10*time.Second, 50*time.Millisecond, "the first shift handover's handovers are withdrawn")
+}
+
+// Someone going off shift is left no handover waiting for them that they cannot accept: the
+// recipient of a shift handover who ends their shift right after it starts (its handovers still
+// being sent) finds each of them either not made (skipped: they are off shift now) or made and
+// answered by their end of shift, which waits for those on their way; and a handover on its way
+// to them when they go (claimed for them, not yet in the read model) is answered once it arrives.
+func testOffShiftWhileHandoversAreOnTheirWay(t *testing.T, st *app.Stack) {
+	ctx := context.Background()
+	out, in, _, outID, inID := teamOf3(t, st)
+	ids := createOwned(t, out, outID, 6)
+	var started shiftProgress
+	require.Equal(t, http.StatusAccepted, out.call("POST", "/api/v1/shift-handovers", map[string]any{"from_id": outID, "to_id": inID, "notes": "Off home.", "situation": "routine"}, &started))
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/shifts/end", map[string]any{}, nil))
+	require.Eventually(t, func() bool {
+		var p shiftProgress
+		return out.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &p) == http.StatusOK && p.Done
+	}, 20*time.Second, 100*time.Millisecond, "every item settled: none waits for someone off shift")
+	for _, id := range ids {
+		var a action
+		require.Equal(t, http.StatusOK, out.call("GET", "/api/v1/actions/"+id+"?consistent=true", nil, &a))
+		require.Nil(t, a.PendingHandover, "nothing waits for %s, off shift", inID)
+		require.Equal(t, outID, a.OwnerID)
+	}
+
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/shifts/start", map[string]any{}, nil))
+	id := createOwned(t, out, outID, 1)[0]
+	var handed action
+	require.Equal(t, http.StatusOK, out.call("POST", "/api/v1/actions/"+id+"/handover", merge(handoverBody, "to_id", inID), &handed))
+	require.NotNil(t, handed.PendingHandover)
+	// The read model as it stands before the handover's write reaches it, its claim still held.
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET pending_handover_id = '' WHERE id = ?", id).Error)
+	_, err := st.Store.ClaimStaff(ctx, id, inID, "on-its-way")
+	require.NoError(t, err)
+	arrived := make(chan error, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		err := st.Store.DB().Exec("UPDATE actions SET pending_handover_id = ? WHERE id = ?", handed.PendingHandover.ID, id).Error
+		arrived <- errors.Join(err, st.Store.ReleaseHandoverClaim(ctx, id, "on-its-way"))
+	}()
+	var off struct {
+		Returned     []string `json:"handovers_returned"`
+		StillWaiting []string `json:"handovers_still_waiting"`
+	}
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/shifts/end", map[string]any{}, &off))
+	require.NoError(t, <-arrived)
+	require.Equal(t, []string{id}, off.Returned, "declined once it arrived")
+	require.Empty(t, off.StillWaiting)
+	var a action
+	require.Equal(t, http.StatusOK, out.call("GET", "/api/v1/actions/"+id+"?consistent=true", nil, &a))
+	require.Nil(t, a.PendingHandover)
 }

@@ -194,6 +194,20 @@ func (s *Store) ReleaseHandoverClaim(ctx context.Context, actionID, request stri
 	return nil
 }
 
+// HandoversOnTheirWay lists the actions whose handover (or reassignment) to a person is on its
+// way: claimed for them, not yet taken back by ReleaseHandoverClaim once the read model shows it,
+// or refused.
+func (s *Store) HandoversOnTheirWay(ctx context.Context, staffID string) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&RoutingClaim{}).
+		Where("staff_id = ? AND handover AND claimed_at > ?", staffID, utc(time.Now().Add(-RoutingClaimTTL))).
+		Order("action_id").Distinct("action_id").Pluck("action_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing the handovers on their way to %s: %w", staffID, err)
+	}
+	return ids, nil
+}
+
 // RenewHandoverClaims makes request's claims count for RoutingClaimTTL from now: a shift handover
 // hands its actions over one after another, and the claims of its last ones, made when it started,
 // must outlast the time the first ones take.
