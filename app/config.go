@@ -630,6 +630,10 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	case ctx.Err() != nil:
 		return stoppedStarting(ctx, log, errors.Join(err, ctx.Err()))
 	case !models.Unavailable(err) && !errors.Is(err, context.DeadlineExceeded):
+		var keys *pii.KeyError
+		if errors.As(err, &keys) {
+			return fmt.Errorf("HANDOVER_ENCRYPTION_KEY: %w", err) // the keys are wrong, not the database
+		}
 		return DatabaseURLError(err) // as the api's start names it
 	default:
 		// Away: tried once, so an activity at the gate fails at once (to be retried) rather than

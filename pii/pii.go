@@ -242,6 +242,13 @@ func NewChecked(ctx context.Context, keys *codec.Keyring, store *models.Store) (
 	return s, nil
 }
 
+// KeyError is Check's refusal of the encryption keys given: the read model answered, and the keys
+// are what is wrong, not the database.
+type KeyError struct{ err error }
+
+func (e *KeyError) Error() string { return e.err.Error() }
+func (e *KeyError) Unwrap() error { return e.err }
+
 // Check fails when the encryption keys cannot open the customer keys already in the read model: a
 // process started with another key would show every customer as unavailable and wrap new
 // customers' keys with a key the others do not have.
@@ -272,13 +279,13 @@ func (s *Sealer) Check(ctx context.Context) error {
 		if len(missing) > 0 {
 			held = fmt.Sprintf("; %s wrapped by encryption key %s, which this process does not hold", customerKeys(n), strings.Join(missing, ", "))
 		}
-		return fmt.Errorf("the encryption key cannot open the customer keys in the read model (%w%s): "+
-			"set HANDOVER_ENCRYPTION_KEY to the key they were made with, or name it in HANDOVER_ENCRYPTION_OLD_KEYS", err, held)
+		return &KeyError{fmt.Errorf("the encryption key cannot open the customer keys in the read model (%w%s): "+
+			"set HANDOVER_ENCRYPTION_KEY to the key they were made with, or name it in HANDOVER_ENCRYPTION_OLD_KEYS", err, held)}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("in the read model %s wrapped by encryption key %s, which neither HANDOVER_ENCRYPTION_KEY "+
+		return &KeyError{fmt.Errorf("in the read model %s wrapped by encryption key %s, which neither HANDOVER_ENCRYPTION_KEY "+
 			"nor HANDOVER_ENCRYPTION_OLD_KEYS holds: put it back in HANDOVER_ENCRYPTION_OLD_KEYS (then `handover admin rewrap-keys` "+
-			"moves them to the current key)", customerKeys(n), strings.Join(missing, ", "))
+			"moves them to the current key)", customerKeys(n), strings.Join(missing, ", "))}
 	}
 	return nil
 }

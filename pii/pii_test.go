@@ -101,6 +101,8 @@ func TestCheckFindsAForeignKey(t *testing.T) {
 			require.NoError(t, err)
 			err = (&pii.Sealer{Keys: other, Store: store}).Check(ctx)
 			require.ErrorContains(t, err, "cannot open the customer keys")
+			var keyErr *pii.KeyError
+			require.ErrorAs(t, err, &keyErr, "the keys are wrong, not the database: a start names the key's variable")
 			require.ErrorContains(t, err, "HANDOVER_ENCRYPTION_OLD_KEYS")
 			require.ErrorContains(t, err, "1 customer key is wrapped by encryption key "+keys.CurrentKeyID()+", which this process does not hold",
 				"naming the key and how many customers need it")
