@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,10 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	web := signedIn(t, st, "demo-bob")
 	_, page := web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<h2 id="h-tell">Customers to tell`)
+	// The person's own actions come before the messages, whose forms fill a phone's screen, and
+	// the inbox's list of its sections leads to each with its count.
+	require.Less(t, strings.Index(page, `<h2 id="h-owned">`), strings.Index(page, `<h2 id="h-tell">`))
+	require.Regexp(t, `<nav class="jump" aria-label="In my inbox"><a href="#h-awaiting">Waiting for me \(\d+\)</a> <a href="#h-owned">I own \(\d+\)</a> <a href="#h-tell">Customers to tell \(\d+\)</a>`, page)
 	item := formOf(t, page, "tell-"+a.ID+"-"+seq)
 	require.Contains(t, item, `<blockquote class="message" id="message-`+a.ID+`-`+seq+`">Bob will confirm your late checkout.</blockquote>`)
 	require.Contains(t, item, `for Ms Patel (<a href="tel:&#43;447700900123">&#43;44 7700 900123</a>)`, "a number to call")
