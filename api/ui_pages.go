@@ -236,7 +236,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent, "ToldMore": toldMore, "ToldShown": toldPage,
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
-		"ToTell": in.CustomersToTell, "ToTellFull": len(in.CustomersToTell) >= models.InboxListLimit, "LaterTell": laterMessages(in.CustomersToTell),
+		"ToTell": in.CustomersToTell, "ToTellFull": len(in.CustomersToTell) >= models.InboxListLimit, "LaterTell": laterMessages(in.CustomersToTell), "EndedSince": endedSince(in.CustomersToTell),
 		"ContactMethods": workflows.ContactMethods,
 		"Form":           form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": tellApart(shiftNotes), "TellFailed": "",
 	}
@@ -302,6 +302,19 @@ func laterMessages(tasks []customerTaskJSON) map[string]int64 {
 	for _, t := range tasks {
 		if t.LaterMessageSeq != nil {
 			out[fmt.Sprintf("%s-%d", t.ActionID, t.MessageSeq)] = *t.LaterMessageSeq
+		}
+	}
+	return out
+}
+
+// endedSince maps each task to tell (by action and entry) whose action was completed or cancelled
+// after the message was given to the action's status: news of a handover, say, that the end of
+// the request may make moot. A message given with the end itself (the outcome) is not among them.
+func endedSince(tasks []customerTaskJSON) map[string]string {
+	out := map[string]string{}
+	for _, t := range tasks {
+		if t.RecordsCloseAt != nil && t.AskedAt.Before(t.RecordsCloseAt.Add(-workflows.DefaultKeepOpenFor)) {
+			out[fmt.Sprintf("%s-%d", t.ActionID, t.MessageSeq)] = t.Status
 		}
 	}
 	return out

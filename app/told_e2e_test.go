@@ -447,6 +447,7 @@ func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	replaced := formOf(t, page, "replaced-"+id)
 	require.Contains(t, replaced, `<input type="hidden" name="outcome" value="not_needed"><input type="hidden" name="note" value="Replaced by the later message of entry `+later+`">`)
 	require.NotContains(t, page, `id="replaced-`+a.ID+`-`+later+`"`, "the latest is replaced by none")
+	require.NotContains(t, page, `id="ended-`+a.ID+`-`+later+`"`, "the outcome's own message is not made moot by the end it tells")
 	_, actionPage := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, actionPage, `id="replaced-`+first+`"`)
 	require.NotContains(t, actionPage, `id="replaced-`+later+`"`)
@@ -478,6 +479,29 @@ func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	require.Equal(t, "Replaced by the later message of entry "+later, last.Data["note"])
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="replaced-`)
+}
+
+// A handover's message to the customer still untold when the action is completed is offered as not
+// needed in one go, saying why (the tell form asks for a note): news that someone else looks after
+// the request is moot once it is done.
+func webEndedBeforeTold(t *testing.T, st *app.Stack) {
+	alice, bob := as(t, st, "alice"), as(t, st, "bob")
+	a, path := acceptedByBob(t, alice, bob)
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, path+"/complete", map[string]any{"outcome": "2pm agreed"}, nil))
+	tasks := tasksOf(t, bob, a.ID)
+	require.Len(t, tasks, 1)
+	seq := strconv.FormatInt(tasks[0].MessageSeq, 10)
+	web := signedIn(t, st, "demo-bob")
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	ended := formOf(t, page, "ended-"+a.ID+"-"+seq)
+	require.Contains(t, ended, `<input type="hidden" name="outcome" value="not_needed"><input type="hidden" name="note" value="The action was completed before the customer was told this">`)
+	require.Contains(t, ended, `Not needed: it is completed`)
+	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/told", url.Values{"csrf": {csrfOf(t, page)}, "idem": {"ended-1"}, "message_seq": {seq}, "outcome": {"not_needed"},
+		"note": {"The action was completed before the customer was told this"}, "back": {"tell"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Empty(t, tasksOf(t, bob, a.ID))
+	timeline := timelineOf(t, bob, a.ID)
+	require.Equal(t, "message_not_needed", timeline[len(timeline)-1].Type)
 }
 
 // A record that ended a message's task made in error is undone, saying what was wrong: by who made

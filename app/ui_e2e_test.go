@@ -120,6 +120,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("shift_reassigns_past_due", func(t *testing.T) { webShiftReassignsPastDue(t, st) })
 			t.Run("customers_to_tell_off_shift_and_erased", func(t *testing.T) { webCustomersToTellOffShiftAndErased(t, st) })
 			t.Run("erased_without_name_or_contact", func(t *testing.T) { webErasedWithoutNameOrContact(t, st) })
+			t.Run("ended_before_told", func(t *testing.T) { webEndedBeforeTold(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
 			t.Run("erase_a_customer", func(t *testing.T) { webEraseCustomer(t, st) })
 			t.Run("policies_page", func(t *testing.T) { webPolicies(t, st) })
