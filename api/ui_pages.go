@@ -70,6 +70,10 @@ func (s *server) rows(items []actionJSON) []actionRow {
 				// The action's own time, business time on a team's calendar: in hours, never days
 				// (48 hours of a desk open ten a weekday are nearly five working days).
 				r.DueIn, r.DueOnHold = hoursText(left)+" left once resumed", true
+				if a.PausedAt != nil {
+					// A pause has no end of its own: how long it has lasted shows one left too long.
+					r.DueIn += ", paused " + humanDuration(a.PausedAt.Sub(now))
+				}
 			}
 		}
 		if a.PendingHandover != nil {

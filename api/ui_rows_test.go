@@ -37,6 +37,11 @@ func TestPausedRowSaysTheTimeLeft(t *testing.T) {
 	require.True(t, row.DueOnHold)
 	require.Equal(t, "2m left once resumed", row.DueIn)
 	require.False(t, row.Overdue, "nothing falls due while paused")
+	since := now.Add(-26 * time.Hour)
+	paused.PausedAt = &since
+	require.Equal(t, "2m left once resumed, paused 26h 0m ago", s.rows([]actionJSON{paused})[0].DueIn,
+		"a pause has no end of its own: how long it has lasted shows")
+	paused.PausedAt = nil
 	atCheck := actionJSON{Status: "checking", DueAt: now.Add(-time.Hour), Paused: true, DueLeft: &none}
 	row = s.rows([]actionJSON{atCheck})[0]
 	require.False(t, row.DueOnHold)

@@ -1168,10 +1168,10 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `is paused: its clocks stand still until it is resumed.</p>`)
-	require.Regexp(t, `<dd id="action-due">on hold while paused: [^<]+ left once resumed <small>\(it was to be due <time`, page,
+	require.Regexp(t, `<dd id="action-due">on hold while paused: [^<]+ left once resumed, paused under a minute ago <small>\(it was to be due <time`, page,
 		"the due time waits: the page says the time left, not a due time that passes")
 	_, page = w.do(http.MethodGet, "/inbox", nil)
-	require.Regexp(t, `<span class="due">[^<]+ left once resumed</span>`, page, "and so does the inbox")
+	require.Regexp(t, `<span class="due">[^<]+ left once resumed, paused under a minute ago</span>`, page, "and so does the inbox, with how long it has been paused")
 	// A due time the supervisor sets as a time while it is paused stays where it was given, and
 	// the page says so, as the inbox does.
 	fixed := time.Now().Add(6 * time.Hour).UTC().Format(time.RFC3339)
