@@ -57,17 +57,12 @@ type waitingHandovers struct {
 // work either (off shift, or gone from the team): withdrawn, it would go back to someone who has
 // gone home, told in an inbox nobody reads until then; waiting, it expires and is escalated to the
 // supervisors, or their shift handover reassigns it. Once the engine does not answer, the rest
-// are left waiting without asking it again.
+// are left waiting without asking it again. Those waiting are answered first; then, when some
+// were on their way to the person as they went (made a moment before, the person seen on shift,
+// or a shift handover's still being sent), it waits for those to arrive (awaitOnTheirWay) and
+// answers the ones that did.
 func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitingHandovers {
 	out := waitingHandovers{Returned: []string{}, StillWaiting: []string{}} // lists, empty or not
-	// A handover made a moment before the change (the person seen on shift) may still be on its
-	// way: answered only once it waits, or it would wait for someone who cannot accept it.
-	onTheirWay := s.awaitOnTheirWay(ctx, off.ID)
-	waiting, err := s.Store.HandoversWaitingFor(ctx, off.ID)
-	if err != nil {
-		s.Log.WarnContext(ctx, "the handovers waiting for someone gone off shift could not be listed: they wait to expire", "staff_id", off.ID, "error", err)
-		return out
-	}
 	own, supervises := by.ID == off.ID, workflows.Role(by.Role).SupervisorOrAbove()
 	atWork := map[string]bool{} // by owner: a shift handover's many handovers have one
 	ownerAtWork := func(id string) bool {
@@ -79,20 +74,47 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 		}
 		return at
 	}
+	var down atomic.Bool // once the engine does not answer, the rest wait without asking it again
+	answered := map[string]bool{}
+	for round := range 2 {
+		if round == 1 && (down.Load() || (!own && !supervises) || !s.awaitOnTheirWay(ctx, off.ID)) {
+			break // an administrator's change answers none; nothing was on its way
+		}
+		waiting, err := s.Store.HandoversWaitingFor(ctx, off.ID)
+		if err != nil {
+			s.Log.WarnContext(ctx, "the handovers waiting for someone gone off shift could not be listed: they wait to expire", "staff_id", off.ID, "error", err)
+			break
+		}
+		waiting = slices.DeleteFunc(waiting, func(h models.Handover) bool { return answered[h.ID] })
+		for _, h := range waiting {
+			answered[h.ID] = true
+		}
+		returned, still := s.answerWaiting(ctx, by, off, waiting, func(h models.Handover) bool {
+			return (own || supervises) && (own || ownerAtWork(h.FromID))
+		}, &down)
+		out.Returned, out.StillWaiting = append(out.Returned, returned...), append(out.StillWaiting, still...)
+	}
+	return out
+}
+
+// answerWaiting answers each of the handovers waiting for off that answers allows, a few at once,
+// as returnWaiting says; it lists the actions whose handover went back and those whose handover
+// still waits (not asked, or not answered), in the order given.
+func (s *server) answerWaiting(ctx context.Context, by, off models.Staff, waiting []models.Handover, answers func(models.Handover) bool, down *atomic.Bool) (returned, still []string) {
+	own := by.ID == off.ID
 	// Each answer is an Update of its own action's workflow: a few at once, so that someone with
 	// hundreds of handovers waiting is not taken off shift one answer after the other. The lists
 	// keep the order the handovers were listed in.
 	const (
 		stillWaiting = iota // not asked, or not answered: it waits to expire
-		returned
+		wentBack
 		settled // answered, withdrawn or closed since it was listed: in neither list
 	)
 	outcome := make([]int, len(waiting))
-	var down atomic.Bool // once the engine does not answer, the rest wait without asking it again
 	var g errgroup.Group
 	g.SetLimit(offShiftAnswersAtOnce)
 	for i, h := range waiting {
-		if (!own && !supervises) || (!own && !ownerAtWork(h.FromID)) {
+		if !answers(h) {
 			continue
 		}
 		g.Go(func() error {
@@ -119,53 +141,58 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 				}
 				return nil
 			}
-			outcome[i] = returned
+			outcome[i] = wentBack
 			return nil
 		})
 	}
 	_ = g.Wait() // each answer's error is its own, logged above
+	returned, still = []string{}, []string{}
 	for i, h := range waiting {
 		switch outcome[i] {
-		case returned:
-			out.Returned = append(out.Returned, h.ActionID)
+		case wentBack:
+			returned = append(returned, h.ActionID)
 		case stillWaiting:
-			out.StillWaiting = append(out.StillWaiting, h.ActionID)
+			still = append(still, h.ActionID)
 		}
 	}
-	for _, id := range onTheirWay {
-		// Still on its way after the wait: it will wait for them, to expire, as those not answered.
-		if !slices.Contains(out.Returned, id) && !slices.Contains(out.StillWaiting, id) {
-			out.StillWaiting = append(out.StillWaiting, id)
-		}
-	}
-	return out
+	return returned, still
 }
 
-// awaitOnTheirWay waits, at most offShiftWaitsOnTheirWay, until no handover to staffID is on its
-// way, and answers the actions of those still on their way then (none, once all have arrived or
-// been refused). Made after the person went off shift, no new one can start: a command naming them
-// reads them off shift, under the lock the change took.
-func (s *server) awaitOnTheirWay(ctx context.Context, staffID string) []string {
-	ctx, cancel := context.WithTimeout(ctx, offShiftWaitsOnTheirWay)
+// awaitOnTheirWay waits until no handover to staffID is on its way (claimed for them: see
+// models.Store.HandoversOnTheirWay), for at most offShiftWaitsOnTheirWay and a third of the time
+// the request has left (the answers of those that arrive need the rest), and says whether any
+// was on its way. Made after the person went off shift, no new one can start: a command naming
+// them reads them off shift, under the lock the change took; and a shift handover's not yet sent
+// are skipped, their claims taken back as they are. One still on its way at the end (a process
+// that stopped without taking its claim back leaves it for models.RoutingClaimTTL) is left: made,
+// it waits to expire, as one not answered.
+func (s *server) awaitOnTheirWay(ctx context.Context, staffID string) bool {
+	wait := offShiftWaitsOnTheirWay
+	if deadline, ok := ctx.Deadline(); ok {
+		wait = min(wait, time.Until(deadline)/3)
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	tick := time.NewTicker(offShiftLooksEvery)
 	defer tick.Stop()
-	var last []string
+	some := false
 	for {
 		ids, err := s.Store.HandoversOnTheirWay(ctx, staffID)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.Log.WarnContext(ctx, "the handovers on their way to someone gone off shift could not be listed", "staff_id", staffID, "error", err)
 			}
-			return last
+			return some
 		}
 		if len(ids) == 0 {
-			return nil
+			return some
 		}
-		last = ids
+		some = true
 		select {
 		case <-ctx.Done():
-			return last
+			s.Log.InfoContext(ctx, "handovers were still on their way to someone gone off shift: made, they wait to expire",
+				"staff_id", staffID, "action_ids", ids)
+			return some
 		case <-tick.C:
 		}
 	}

@@ -78,6 +78,7 @@ const (
 	codeCustomerErased   = "customer_erased"   // the customer's personal data was erased: nobody to tell
 )
 
+// codeOfKind is the code of each kind's problem, where no finer one is given.
 var codeOfKind = map[string]string{
 	kindMalformed:    codeMalformed,
 	kindUnauthorized: codeUnauthorized,
@@ -174,6 +175,11 @@ func classify(err error) (*apiError, bool) {
 				return &apiError{kind: kindInvalid, detail: msg, fields: fields}, true
 			}
 			field, text, ok := strings.Cut(msg, ": ")
+			if ok && field == "Idempotency-Key" && code == "" {
+				// A worker of the release before gives no code: its one refusal of the key is
+				// of a key used before with another request.
+				code = workflows.CodeKeyReused
+			}
 			if ok && !strings.Contains(field, " ") {
 				return &apiError{kind: kindInvalid, code: code, detail: msg, fields: []FieldError{{Field: field, Message: text}}}, true
 			}

@@ -15,9 +15,29 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
 )
+
+// A refusal of a workflow carries its code in its details; one from a worker of the release before
+// carries none, and its refusal of a reused Idempotency-Key is named so all the same (the web forms
+// take a new key on that code), while its other refusals have their kind's code.
+func TestRefusalCodes(t *testing.T) {
+	t.Parallel()
+	coded := temporal.NewApplicationErrorWithOptions("cannot hand over an action whose handover to Bob waits", workflows.ErrConflict,
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{workflows.CodeHandoverPending}})
+	earlier := temporal.NewApplicationErrorWithOptions("Idempotency-Key: this key was already used with a different request", workflows.ErrInvalid,
+		temporal.ApplicationErrorOptions{NonRetryable: true})
+	plain := temporal.NewApplicationErrorWithOptions("to_id: Bob Brown is not on shift", workflows.ErrInvalid,
+		temporal.ApplicationErrorOptions{NonRetryable: true})
+	for err, want := range map[error]string{coded: workflows.CodeHandoverPending, earlier: workflows.CodeKeyReused, plain: codeInvalid} {
+		ae, ok := classify(fmt.Errorf("a command: %w", err))
+		require.True(t, ok)
+		require.Equal(t, want, ae.codeOrKind(), err.Error())
+	}
+}
 
 // A consistent read of an action with no worker polling fails with Temporal's FailedPrecondition
 // ("no poller seen"): answered 503 with a retry hint, not 500.

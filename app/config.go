@@ -630,11 +630,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	case ctx.Err() != nil:
 		return stoppedStarting(ctx, log, errors.Join(err, ctx.Err()))
 	case !models.Unavailable(err) && !errors.Is(err, context.DeadlineExceeded):
-		var keys *pii.KeyError
-		if errors.As(err, &keys) {
-			return fmt.Errorf("HANDOVER_ENCRYPTION_KEY: %w", err) // the keys are wrong, not the database
-		}
-		return DatabaseURLError(err) // as the api's start names it
+		return readModelRefused(err)
 	default:
 		// Away: tried once, so an activity at the gate fails at once (to be retried) rather than
 		// wait for the next try, which holds its workflow's task.
@@ -674,9 +670,20 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer, ProjectionLag: activities.NewProjectionLag(tel.Registry),
 	}, gate)
 	if cause := context.Cause(run); ctx.Err() == nil && cause != nil && !errors.Is(cause, context.Canceled) {
-		return cause // the read model refused, or stayed away past the wait
+		return readModelRefused(cause) // the read model refused, or stayed away past the wait
 	}
 	return err
+}
+
+// readModelRefused names the variable to look at of a read model that refused a worker: the
+// encryption key when it cannot open the customer keys (the database answered), else the
+// database's URL, as the api's start names it.
+func readModelRefused(err error) error {
+	var keys *pii.KeyError
+	if errors.As(err, &keys) {
+		return fmt.Errorf("HANDOVER_ENCRYPTION_KEY: %w", err)
+	}
+	return DatabaseURLError(err)
 }
 
 // firstLookFor is how long a worker's start gives the read model to answer its first look.

@@ -976,4 +976,17 @@ func testOffShiftWhileHandoversAreOnTheirWay(t *testing.T, st *app.Stack) {
 	var a action
 	require.Equal(t, http.StatusOK, out.call("GET", "/api/v1/actions/"+id+"?consistent=true", nil, &a))
 	require.Nil(t, a.PendingHandover)
+
+	// A claim never taken back (its process stopped) does not hold up what waits: that is
+	// answered first, and the wait for the claim ends in bounded time, the claim named nowhere.
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/shifts/start", map[string]any{}, nil))
+	id = createOwned(t, out, outID, 1)[0]
+	require.Equal(t, http.StatusOK, out.call("POST", "/api/v1/actions/"+id+"/handover", merge(handoverBody, "to_id", inID), nil))
+	_, err = st.Store.ClaimStaff(ctx, "stopped-"+id, inID, "a-process-that-stopped")
+	require.NoError(t, err)
+	off.Returned, off.StillWaiting = nil, nil
+	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/shifts/end", map[string]any{}, &off))
+	require.Equal(t, []string{id}, off.Returned)
+	require.Empty(t, off.StillWaiting, "a claim is not a handover")
+	require.NoError(t, st.Store.ReleaseHandoverClaim(ctx, "stopped-"+id, "a-process-that-stopped"))
 }
