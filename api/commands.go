@@ -50,6 +50,11 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 // update sends one Update to the action's workflow and waits for its new state, within the
 // command timeout (the engine watch ends it with 503 when Temporal does not answer).
 func (s *server) update(ctx context.Context, actionID, update string, arg any, idem workflows.Idempotency, updateID string) (workflows.State, error) {
+	release, err := s.turns.take(ctx, actionID)
+	if err != nil {
+		return workflows.State{}, err // the command's time ran out waiting its turn: 503, as too slow
+	}
+	defer release()
 	wctx, unwatch := s.engine.watch(ctx) // bounded by the command timeout
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.ActionWorkflowID(actionID),
@@ -59,7 +64,6 @@ func (s *server) update(ctx context.Context, actionID, update string, arg any, i
 		UpdateID:     updateID,
 	}
 	var state workflows.State
-	var err error
 	for wait := notReadyWait; ; wait *= 2 {
 		var handle client.WorkflowUpdateHandle
 		if handle, err = s.Temporal.UpdateWorkflow(wctx, opts); err == nil {

@@ -96,6 +96,8 @@ type server struct {
 	changes  *changeHub
 	// engine ends a call to a Temporal service that does not answer early (engine.go).
 	engine *engineWatch
+	// turns bounds the Updates in flight to one action's workflow (inflight.go).
+	turns actionTurns
 	// workers tells the pages when no worker is running (workers.go); nil without Temporal.
 	workers *workerWatch
 	// readiness is what /readyz last found ("ready", "degraded: read model", ...), so that the log

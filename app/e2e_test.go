@@ -197,6 +197,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("idempotent commands", func(t *testing.T) { testIdempotentCommands(t, st) })
 			t.Run("decisions on a version", func(t *testing.T) { testDecisionsOnAVersion(t, st) })
 			t.Run("problem codes", func(t *testing.T) { testProblemCodes(t, st) })
+			t.Run("many commands on one action", func(t *testing.T) { testManyCommandsOnOneAction(t, st) })
 			t.Run("other team's scope", func(t *testing.T) { testOtherTeamScope(t, st) })
 			t.Run("paging with inserts", func(t *testing.T) { testPagingWithInserts(t, st) })
 			t.Run("inbox, shifts and feedback", func(t *testing.T) { testInboxShiftsFeedback(t, st) })

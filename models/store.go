@@ -587,17 +587,12 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			rows[i] = e
 		}
 		// An event at the same seq written with an earlier time came from a workflow task that was
-		// thrown away, and so did one of the same time that says something else, of the change
-		// written now (the task that took its place ran at the same workflow time, after it): the
-		// workflow's own takes its place (the database allows this one change to a timeline row,
-		// under the same conditions, and keeps the row replaced). One written as it is now, or
-		// later, is left.
+		// thrown away: the workflow's own takes its place (the database allows this one change to a
+		// timeline row, and keeps the row replaced). One written as it is now is left.
 		conflict := clause.OnConflict{
 			Columns:   []clause.Column{{Name: "action_id"}, {Name: "seq"}},
 			DoUpdates: clause.AssignmentColumns([]string{"type", "actor_id", "cause", "at", "data"}),
-			Where: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "action_events.at < excluded.at OR (action_events.at = excluded.at AND " +
-				"(action_events.type <> excluded.type OR action_events.actor_id <> excluded.actor_id OR action_events.cause <> excluded.cause OR action_events.data <> excluded.data) AND " +
-				"EXISTS (SELECT 1 FROM actions WHERE actions.id = excluded.action_id AND actions.updated_at = excluded.at))"}}},
+			Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "action_events.at < excluded.at"}}},
 		}
 		if err := tx.Clauses(conflict).Create(&rows).Error; err != nil {
 			return fmt.Errorf("appending events of action %s: %w", a.ID, err)

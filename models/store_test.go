@@ -967,43 +967,6 @@ func TestSQLiteReadModelIsPrivate(t *testing.T) {
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 }
 
-// A task thrown away and the one given in its place can run at the same workflow time (an
-// Update's task dropped and given again, the Updates in another order): the workflow's event
-// replaces the discarded task's of the same seq and time that says something else (the row
-// replaced kept); written again as it is, it changes nothing more.
-func TestProjectionReplacesADiscardedEventOfTheSameTime(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, store *models.Store) {
-		ctx := context.Background()
-		created := actionAt("a1", 1, "assigned", "alice")
-		require.NoError(t, store.ApplyProjection(ctx, created, []models.ActionEvent{event(1, "created")}))
-		at := t0.Add(time.Minute)
-		noted := actionAt("a1", 2, "assigned", "alice")
-		noted.UpdatedAt = at
-		note := func(text string) models.ActionEvent {
-			e := event(2, "note_added")
-			e.At, e.Data = at, `{"text":"`+text+`"}`
-			return e
-		}
-		require.NoError(t, store.ApplyProjection(ctx, noted, []models.ActionEvent{note("note 6")}), "the discarded task's")
-		require.NoError(t, store.ApplyProjection(ctx, noted, []models.ActionEvent{note("note 22")}), "the workflow's, of the same time")
-		require.NoError(t, store.ApplyProjection(ctx, noted, []models.ActionEvent{note("note 22")}), "a retry of it")
-
-		events, err := store.ListEvents(ctx, "a1")
-		require.NoError(t, err)
-		require.Len(t, events, 2)
-		require.JSONEq(t, `{"text":"note 22"}`, events[1].Data, "the timeline the workflow holds")
-		var kept []models.ActionEvent
-		require.NoError(t, store.DB().Table("action_event_corrections").Select("action_id, seq, type, data").Find(&kept).Error)
-		require.Len(t, kept, 1, "the row replaced is kept, once")
-		require.JSONEq(t, `{"text":"note 6"}`, kept[0].Data)
-		require.ErrorContains(t, store.DB().Exec("UPDATE action_events SET at = ? WHERE seq = 2", t0).Error, "append-only",
-			"a row is not put back to an earlier time")
-		require.ErrorContains(t, store.DB().Exec("UPDATE action_events SET data = '{}' WHERE seq = 1").Error, "append-only",
-			"nor one before the action's last change changed at its time")
-		require.ErrorContains(t, store.DB().Exec("UPDATE action_events SET seq = 3 WHERE seq = 2").Error, "append-only")
-	})
-}
-
 // A workflow task the server throws away (Updates aborted under load and redelivered in another
 // order) has written its state, events and notifications before the workflow writes its own from
 // a task that started later. The workflow's write wins: its state even at a lower version, its

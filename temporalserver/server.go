@@ -353,6 +353,12 @@ func dynamicConfig() dynamicconfig.StaticClient {
 		// to the others are not left behind.
 		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key(): 1,
 		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key():  4,
+		// No limit of Updates in flight per workflow (10 by default): the Update past it is
+		// refused, and the refusal clears the workflow's register of Updates, aborting every one
+		// admitted and throwing away the workflow task taking them (whose projection has written
+		// its version of the timeline). Commands from several API processes, or from the worker's
+		// shift handovers beside the API's, are not bounded by any one process's turns.
+		dynamicconfig.WorkflowExecutionMaxInFlightUpdates.Key(): 0,
 	}
 }
 
