@@ -40,7 +40,7 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 		body, err = s.renderOpen(c.Request.Context(), state)
 	}
 	if err != nil {
-		writeError(c, s.Log, s.changedMeanwhile(c, a, err))
+		writeError(c, s.Log, s.changedMeanwhile(c, a, update, err))
 		return
 	}
 	setETag(c, body.Version)
@@ -147,13 +147,22 @@ func (s *server) heldThenNotNow(c *gin.Context, a models.Action, now workflows.S
 	return held && !holds
 }
 
+// allowedThen reports whether the caller could make the command on the action as the API read it
+// (the checks the pages offer it by): a refusal of their right to it now comes of a change made a
+// moment before, such as an escalation that leaves an owner's pause to the supervisors.
+func allowedThen(c *gin.Context, a models.Action, update string) bool {
+	then, me := stateFromRow(a), principal(c)
+	return slices.Contains(workflows.Available(&then, actorOf(me), recipientOf(me)), update)
+}
+
 // changedMeanwhile answers a command the workflow refused (403 or 409) when the action had changed
 // hands after the API read it (its owner, status or pending handover): someone else took it, or
 // answered the handover, a moment before, and the refusal comes of that. It is 409 saying how the
 // action stands now, so the caller looks again rather than asks for a right they had when they
 // sent it, or wonders who won. Any other error, a refusal of an unchanged action, or a 403 for a
-// right the caller did not have on the action as they saw it either, is as it was.
-func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) error {
+// right the caller did not have on the action as they saw it either (neither held it nor could
+// make the command then: allowedThen), is as it was.
+func (s *server) changedMeanwhile(c *gin.Context, a models.Action, update string, err error) error {
 	refusal, ok := classify(err)
 	if !ok || (refusal.kind != kindForbidden && refusal.kind != kindConflict) || s.Temporal == nil {
 		return err
@@ -180,7 +189,7 @@ func (s *server) changedMeanwhile(c *gin.Context, a models.Action, err error) er
 	if state.OwnerID == a.OwnerID && string(state.Status) == a.Status && pending == a.PendingHandoverID {
 		return err
 	}
-	if refusal.kind == kindForbidden && !s.heldThenNotNow(c, a, state) {
+	if refusal.kind == kindForbidden && !s.heldThenNotNow(c, a, state) && !allowedThen(c, a, update) {
 		// A right the caller did not have on the action as they saw it either (an agent's
 		// cancel, a colleague's complete): the refusal stands, whatever else changed.
 		return err

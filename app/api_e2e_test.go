@@ -564,6 +564,17 @@ func testRefusedAfterChangingHands(t *testing.T, st *app.Stack) {
 	var now action
 	require.Equal(t, http.StatusOK, alice.call("GET", path, nil, &now))
 	require.Equal(t, []any{"bob", "assigned", a.Version + 1}, []any{now.OwnerID, now.Status, now.Version}, "nothing else changed")
+
+	// A right lost to a change of state, not of hands: bob's pause of his own action, sent as it
+	// was escalated a moment before (which leaves pausing to the supervisors), is told that it
+	// changed, not that he may not.
+	require.Equal(t, http.StatusOK, as(t, st, "carol").call("POST", path+"/escalate", map[string]any{"reason": "the guest complained"}, &now))
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET status = ?, escalation_level = ?, version = ? WHERE id = ?",
+		"assigned", 0, now.Version-1, a.ID).Error)
+	p = problem{}
+	require.Equal(t, http.StatusConflict, bob.call("POST", path+"/pause", map[string]any{"reason": "waiting for the guest"}, &p))
+	require.Equal(t, "changed_meanwhile", p.Code, p.Detail)
+	require.Contains(t, p.Detail, "(it is now escalated, owned by Bob Brown); look at it again")
 }
 
 // Another team's member sees none of this team's actions: 404 exactly as for an unknown ID.
