@@ -916,6 +916,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	liveUpdatesKeepQuiet(t, st, alice, actionURL, created.ID)
 	deskTimeShown(t, st, newBrowser(t, alloc, st.URL, dir), dave)
 	boardConfirmationKeepsTheFocus(t, st, newBrowser(t, alloc, st.URL, dir))
+	tellConfirmationKeepsTheFocus(t, st, newBrowser(t, alloc, st.URL, dir))
 	shiftConfirmationStays(t, st, newBrowser(t, alloc, st.URL, dir))
 	focusStaysOnWhatChanged(t, st, newBrowser(t, alloc, st.URL, dir))
 	signInRefusalDescribesTheField(t, st, newBrowser(t, alloc, st.URL, dir))
@@ -955,6 +956,46 @@ func (b *browser) landing(id string) landing {
 	require.NoError(b.t, err)
 	b.t.Logf("#%s at %.0f px, the page scrolled %.0f px", id, got.Top, got.Scrolled)
 	return got.landing
+}
+
+// tellConfirmationKeepsTheFocus: after a record of telling a customer from the inbox, with other
+// messages still to tell, the confirmation keeps the focus and stays in view, and the section of
+// messages is scrolled into view below it (the address named it, and the browser's own scroll to
+// it took the focus off the confirmation, far above).
+func tellConfirmationKeepsTheFocus(t *testing.T, st *app.Stack, erin *browser) {
+	t.Helper()
+	_, err := chromedp.Call(erin.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: `window.EventSource = undefined;`})
+	require.NoError(t, err)
+	alice, erinAPI := as(t, st, "alice"), as(t, st, "erin")
+	var first action
+	for i := range 2 {
+		var a action
+		require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", merge(newAction("alice"), "title", fmt.Sprintf("Iron for room %d", 601+i)), &a))
+		require.Equal(t, http.StatusOK, alice.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", "erin"), nil))
+		require.Equal(t, http.StatusOK, erinAPI.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "I bring the iron up"}, nil))
+		if i == 0 {
+			first = a
+		}
+	}
+	var task struct {
+		Items []customerTask `json:"customers_to_tell"`
+	}
+	require.Eventually(t, func() bool {
+		task.Items = tasksOf(t, erinAPI, first.ID)
+		return len(task.Items) == 1
+	}, 10*time.Second, 100*time.Millisecond, "the message is erin's to tell")
+	id := fmt.Sprintf("%s-%d", first.ID, task.Items[0].MessageSeq)
+	erin.signIn("erin")
+	erin.do(
+		chromedp.Navigate(st.URL+"/inbox"),
+		chromedp.WaitVisible(chromedp.CSS(`#told-method-`+id)),
+		chromedp.SetValue(chromedp.CSS(`#told-method-`+id), "phone"),
+		chromedp.Click(chromedp.CSS(`#told-`+id+` button[value=told]`)),
+	)
+	erin.waitContains("#done", "Recorded")
+	erin.settled()
+	require.Equal(t, landing{Focus: "done", Address: st.URL + "/inbox", InView: true, DoneInView: true}, erin.landing("h-tell"),
+		"the confirmation has the focus and is in view, the messages still to tell are in view below it")
 }
 
 // boardConfirmationKeepsTheFocus: after a command on one of the board's cards, or a shift switched

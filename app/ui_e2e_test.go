@@ -231,6 +231,12 @@ func webSessions(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "due_in")
 	require.Contains(t, page, `value="Forged"`)
+	// A field sent empty is drawn empty beside its error, not with the form's default.
+	empty := url.Values{"csrf": {csrf}, "title": {"Forged"}, "category": {""}, "due_in": {""}}
+	resp, page = w.do(http.MethodPost, "/actions", empty)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `<input id="category" name="category" [^>]*value=""`, page)
+	require.Regexp(t, `<input id="due_in" name="due_in" [^>]*value=""`, page)
 
 	// With the token it goes through the API and lands on the action's page.
 	form.Set("due_in", "1h")
@@ -1089,7 +1095,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `id="acts-`+a.ID+`" open`, "the card refused is on the board shown")
 	// The extension says it counts from now and when the action is due now, so that nobody brings
 	// a due time forward thinking they add to it.
-	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; it is due <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" maxlength="32" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+"`, page)
+	require.Regexp(t, `<p class="hint" id="ex-due-hint-`+a.ID+`">Counted from now; its due time: <time datetime="[^"]+">[^<]+</time> \(<span data-rel="[^"]+">in [^<]+</span>\)\.</p><input id="ex-due-`+a.ID+`" name="due_in" maxlength="32" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+"`, page)
 	require.Contains(t, page, `value="waiting on parts"`)
 	resp, page = m.do(http.MethodPost, "/actions/"+a.ID+"/extend", url.Values{"csrf": {mcsrf}, "back": {"board"}, "team": {outgoing.TeamID}, "due_in": {"3h"}, "reason": {"waiting on parts"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "3h from now is before its due time")

@@ -476,14 +476,15 @@
     problem.appendChild(a);
   }
   // After a command on one of its cards, or a shift switched in its team table, the board's
-  // address names that card or row (#card-..., #roster-...). Left to the browser, the scroll to it
+  // address names that card or row (#card-..., #roster-...), and after a record of telling a
+  // customer the inbox's names its section (#h-tell). Left to the browser, the scroll to it
   // takes the focus off the confirmation (Chromium clears the focus when it scrolls to an element
   // that cannot take it), which a screen reader then never reads out: the address is written again
   // without it before the browser scrolls (this script runs once the page is read, before the
   // browser goes to the fragment), and lead() scrolls the card into view itself, the focus left on
   // the confirmation.
   var target = null;
-  if (/^#(card|roster)-/.test(window.location.hash) && document.getElementById("done") && window.history.replaceState) {
+  if (/^#(card|roster|h)-/.test(window.location.hash) && document.getElementById("done") && window.history.replaceState) {
     target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
     if (target) { window.history.replaceState(null, "", window.location.pathname + window.location.search); }
   }
