@@ -215,7 +215,14 @@ func newTemporalCmd() *cobra.Command {
 			// Logged as the api and worker log their start: in JSON with HANDOVER_LOG_FORMAT=json.
 			log.Info("temporal server ready", "address", srv.HostPort(), "namespace", srv.Namespace())
 			<-cmd.Context().Done()
-			return srv.Stop()
+			log.Info("temporal server stopping")
+			if err := srv.Stop(); err != nil {
+				return err
+			}
+			// As the api and worker say they stopped: an operator reading the log sees it ended
+			// cleanly, not that it died.
+			log.Info("temporal server stopped")
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&dataDir, "data", ".handover", "directory for the Temporal database (env HANDOVER_DATA_DIR)")

@@ -345,6 +345,9 @@ func TestScaleOut(t *testing.T) {
 		select {
 		case err := <-done:
 			require.NoError(t, err, "%s did not exit cleanly", p.name)
+			if p.name == "temporal" {
+				require.Contains(t, p.out.String(), "temporal server stopped", "its log says it ended cleanly")
+			}
 		case <-time.After(30 * time.Second):
 			t.Fatalf("%s did not stop within 30 s of SIGTERM", p.name)
 		}
