@@ -216,7 +216,10 @@ func Ahead(ctx context.Context, c client.Client, store *models.Store, log *slog.
 		case ctx.Err() != nil:
 			return rolled, ctx.Err()
 		case err != nil:
-			log.WarnContext(ctx, "an action's workflow could not be asked whether its read model is ahead of it", "action_id", a.ID, "error", err)
+			// A worker that cannot replay the workflow's history answers that its query is
+			// unknown: most often one without the encryption key the history was written with.
+			log.WarnContext(ctx, "an action's workflow could not be asked whether its read model is ahead of it (a worker that cannot read its history, without the encryption key it was written with say, answers that the query is unknown)",
+				"action_id", a.ID, "error", err)
 			continue
 		}
 		var st workflows.State
