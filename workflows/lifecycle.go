@@ -23,8 +23,14 @@ const (
 )
 
 func refuse(kind, format string, args ...any) error {
+	return refuseWith(kind, nil, format, args...)
+}
+
+// refuseWith is refuse carrying details for the API to read: a code (refuseCoded), the fields
+// refused (refuseFields).
+func refuseWith(kind string, details []any, format string, args ...any) error {
 	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf(format, args...), kind,
-		temporal.ApplicationErrorOptions{NonRetryable: true})
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: details})
 }
 
 // Codes of refusals an integration acts on differently from the rest of their kind, carried as
@@ -41,8 +47,7 @@ const (
 
 // refuseCoded is refuse with one of the codes above.
 func refuseCoded(kind, code, format string, args ...any) error {
-	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf(format, args...), kind,
-		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{code}})
+	return refuseWith(kind, []any{code}, format, args...)
 }
 
 // FieldRefusal is one field an invalid command got wrong, and why.
@@ -59,8 +64,7 @@ func refuseFields(fields []FieldRefusal) error {
 	for i, f := range fields {
 		said[i] = f.Field + ": " + f.Message
 	}
-	return temporal.NewApplicationErrorWithOptions(strings.Join(said, "; "), ErrInvalid,
-		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{fields}})
+	return refuseWith(ErrInvalid, []any{fields}, "%s", strings.Join(said, "; "))
 }
 
 var openStatuses = []Status{StatusUnassigned, StatusAssigned, StatusHandoverPending, StatusChecking, StatusEscalated}
@@ -189,9 +193,8 @@ func (s *State) checkVersion(idem Idempotency) error {
 		last = "; the last change: " + s.lastChange()
 	}
 	// The version it is at follows the code, for the API to answer it as the refusal's ETag.
-	return temporal.NewApplicationErrorWithOptions(
-		fmt.Sprintf("the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last),
-		ErrChanged, temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{CodeVersionMismatch, s.Version}})
+	return refuseWith(ErrChanged, []any{CodeVersionMismatch, s.Version},
+		"the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last)
 }
 
 // ClosedWords is closedWords for a caller outside the workflow, naming people as the current
