@@ -356,9 +356,9 @@ func keyReused() error {
 
 // keyUsedFor refuses an Idempotency-Key used before for what it names, as keyReused does.
 func keyUsedFor(what string) error {
-	msg := "this key was already used " + what
-	return &apiError{kind: kindInvalid, code: workflows.CodeKeyReused, detail: "Idempotency-Key: " + msg,
-		fields: []FieldError{{Field: "Idempotency-Key", Message: msg}}}
+	refusal := invalidFields(FieldError{Field: "Idempotency-Key", Message: "this key was already used " + what}).(*apiError)
+	refusal.code = workflows.CodeKeyReused
+	return refusal
 }
 
 // requestHash identifies a request by what it asks (a shift handover, say) and its body, so a
