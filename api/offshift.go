@@ -90,7 +90,7 @@ func (s *server) returnWaiting(ctx context.Context, by, off models.Staff) waitin
 			answered[h.ID] = true
 		}
 		returned, still := s.answerWaiting(ctx, by, off, waiting, func(h models.Handover) bool {
-			return (own || supervises) && (own || ownerAtWork(h.FromID))
+			return own || (supervises && ownerAtWork(h.FromID))
 		}, &down)
 		out.Returned, out.StillWaiting = append(out.Returned, returned...), append(out.StillWaiting, still...)
 	}
