@@ -227,7 +227,7 @@ func ActionRow(s workflows.State) models.Action {
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: s.Version, RequestHash: s.RequestHash,
 		HanderID:      s.LastHander(),
 		Handovers:     make([]models.Handover, len(s.Handovers)),
-		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: s.PausedAt,
+		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: s.PausedAt, ResumeAt: s.ResumeAt,
 	}
 	if left, ok := s.DueLeft(); ok {
 		secs := int64(left / time.Second)

@@ -1054,10 +1054,26 @@ func (s *server) extend(c *gin.Context) {
 	})(c)
 }
 
-// pause stops the action's clocks while it waits on the customer.
+type pauseRequest struct {
+	Reason string `json:"reason" binding:"required,notblank,max=2000"`
+	// ResumeIn or ResumeAt, optional, is when the action resumes by itself: a duration counted on
+	// the action's clock, as a due_in, or a time.
+	ResumeIn string `json:"resume_in" binding:"max=32"`
+	ResumeAt string `json:"resume_at" binding:"max=64"`
+}
+
+func (r *pauseRequest) checkFields() []FieldError {
+	return optionalDueFields(r.ResumeIn, r.ResumeAt, "resume_in", "resume_at")
+}
+
+// pause stops the action's clocks while it waits on the customer, until someone resumes it or
+// the end it was given.
 func (s *server) pause(c *gin.Context) {
-	command(s, workflows.UpdatePause, http.StatusOK, func(c *gin.Context, _ models.Action, req reasonRequest) (any, error) {
-		return workflows.PauseInput{Actor: actorOf(principal(c)), Reason: req.Reason}, nil
+	command(s, workflows.UpdatePause, http.StatusOK, func(c *gin.Context, _ models.Action, req pauseRequest) (any, error) {
+		in := workflows.PauseInput{Actor: actorOf(principal(c)), Reason: req.Reason}
+		var err error
+		in.ResumeIn, in.ResumeAt, err = s.optionalDue(req.ResumeIn, req.ResumeAt, "resume_in", "resume_at")
+		return in, err
 	})(c)
 }
 

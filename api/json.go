@@ -38,6 +38,9 @@ type actionJSON struct {
 	// DueLeft null too when a due time was given as a time while paused, which stays where it is.
 	PausedAt *time.Time `json:"paused_at"`
 	DueLeft  *string    `json:"due_left"`
+	// ResumeAt is when a paused action resumes by itself, as its pause asked; null while it runs
+	// or when it waits until someone resumes it.
+	ResumeAt *time.Time `json:"resume_at"`
 	// FollowUp is the follow-up asked of the person who handed the action over, if any.
 	FollowUp *followUpJSON `json:"follow_up"`
 }
@@ -82,7 +85,7 @@ func renderState(s workflows.State) actionJSON {
 		RequiredAuthority: s.RequiredAuthority, DueAt: s.DueAt.UTC(), EscalationLevel: s.EscalationLevel,
 		Outcome: s.Outcome, CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
 		Version: s.Version, Handovers: make([]handoverJSON, len(s.Handovers)),
-		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: utcPtr(s.PausedAt),
+		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: utcPtr(s.PausedAt), ResumeAt: utcPtr(s.ResumeAt),
 	}
 	if left, ok := s.DueLeft(); ok {
 		a.DueLeft = durationText(left)
@@ -156,7 +159,7 @@ func stateFromRow(r models.Action) workflows.State {
 		}
 	}
 	if r.Paused {
-		s.PausedAt = r.PausedAt
+		s.PausedAt, s.ResumeAt = r.PausedAt, r.ResumeAt
 		if r.DueLeftSeconds != nil {
 			left := time.Duration(*r.DueLeftSeconds) * time.Second
 			s.DueLeftStored = &left

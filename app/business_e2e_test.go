@@ -21,6 +21,7 @@ type businessAction struct {
 	Paused        bool       `json:"paused"`
 	PausedAt      *time.Time `json:"paused_at"`
 	DueLeft       *string    `json:"due_left"`
+	ResumeAt      *time.Time `json:"resume_at"`
 	PolicyVersion int        `json:"policy_version"`
 	Handovers     []struct {
 		Notes struct {
@@ -173,6 +174,50 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, "escalated", escalated.Status)
 	require.Equal(t, 2, escalated.EscalationLevel, "a supervisor's escalation goes to the managers")
 	require.True(t, escalated.Paused)
+
+	// A pause given an end resumes by itself then, by the system, its clocks moved on; a bad end
+	// is refused, naming its field, and pauses nothing.
+	ends := create(urgent, "1h")
+	var e businessAction
+	endsAt := "/api/v1/actions/" + ends.ID
+	for _, bad := range []struct {
+		body  map[string]any
+		field string
+	}{
+		{map[string]any{"reason": "waiting", "resume_in": "2s", "resume_at": time.Now().Add(time.Hour).Format(time.RFC3339)}, "resume_in"},
+		{map[string]any{"reason": "waiting", "resume_at": time.Now().Add(-time.Hour).Format(time.RFC3339)}, "resume_at"},
+		{map[string]any{"reason": "waiting", "resume_in": "2d"}, "resume_in"},
+		{map[string]any{"reason": "waiting", "resume_in": "9000h"}, "resume_in"},
+	} {
+		require.Equal(t, http.StatusUnprocessableEntity, owner.call("POST", endsAt+"/pause", bad.body, &p), "%v", bad.body)
+		require.Equal(t, []string{bad.field}, fieldsOf(p), "%v", bad.body)
+	}
+	require.Equal(t, http.StatusOK, owner.call("GET", endsAt, nil, &e))
+	require.False(t, e.Paused, "refused pauses change nothing")
+	require.Equal(t, http.StatusOK, owner.call("POST", endsAt+"/pause", map[string]any{"reason": "waiting for the guest's flight number", "resume_in": "2s"}, &e))
+	require.True(t, e.Paused)
+	require.NotNil(t, e.ResumeAt, "the answer says when it resumes")
+	require.WithinDuration(t, e.PausedAt.Add(2*time.Second), *e.ResumeAt, time.Millisecond)
+	require.Eventually(t, func() bool {
+		return owner.call("GET", endsAt, nil, &e) == http.StatusOK && !e.Paused
+	}, 20*time.Second, 50*time.Millisecond, "resumed by itself")
+	require.Nil(t, e.ResumeAt)
+	require.Nil(t, e.PausedAt)
+	require.True(t, e.DueAt.After(ends.DueAt), "the due time moved on by the pause")
+	var timeline struct {
+		Items []struct {
+			Type    string         `json:"type"`
+			ActorID string         `json:"actor_id"`
+			Data    map[string]any `json:"data"`
+		} `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, owner.call("GET", endsAt+"/events", nil, &timeline))
+	require.Len(t, timeline.Items, 3)
+	require.Equal(t, "paused", timeline.Items[1].Type)
+	require.NotEmpty(t, timeline.Items[1].Data["resume_at"])
+	require.Equal(t, "resumed", timeline.Items[2].Type)
+	require.Equal(t, "system", timeline.Items[2].ActorID)
+	require.Equal(t, "its pause ran out at the time set (paused: waiting for the guest's flight number)", timeline.Items[2].Data["reason"])
 
 	// The 24/7 action falls due; the business-time one and the paused one, due as early, do not.
 	waitStatus(t, owner, fast.ID, "checking", 0)

@@ -94,6 +94,8 @@ type Action struct {
 	// when a due time given while paused stays where it was given.
 	PausedAt       *time.Time
 	DueLeftSeconds *int64
+	// ResumeAt is when a paused action resumes by itself, if its pause was given an end.
+	ResumeAt *time.Time
 	// ErasedAt is when the customer's personal data was erased (nil: it was not), set by the
 	// erasure alone: a customer who gave neither name nor contact is erased all the same.
 	ErasedAt  *time.Time

@@ -333,7 +333,7 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 // handovers apart (upsertAction writes them after the row).
 func rowToWrite(a Action) (Action, []Handover) {
 	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
-	a.PausedAt = utcPtr(a.PausedAt)
+	a.PausedAt, a.ResumeAt = utcPtr(a.PausedAt), utcPtr(a.ResumeAt)
 	a.WrittenAt = utc(time.Now())
 	handovers := a.Handovers
 	a.Handovers = nil

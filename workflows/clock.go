@@ -103,6 +103,13 @@ func CheckPause(s *State, in PauseInput) error {
 	if blank(in.Reason) {
 		return refuse(ErrInvalid, "reason: say what the customer is to answer")
 	}
+	if (in.ResumeIn > 0 || in.ResumeAt != nil) && s.revision < 24 {
+		field := "resume_in"
+		if in.ResumeAt != nil {
+			field = "resume_at"
+		}
+		return refuseFields([]FieldRefusal{{Field: field, Message: "this action was started before a pause could end by itself: pause it without one, and resume it when the customer answers"}})
+	}
 	return nil
 }
 
@@ -111,12 +118,24 @@ func CheckPause(s *State, in PauseInput) error {
 // to the person who handed it over go on: they lead to no escalation.
 func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
+	switch {
+	case in.ResumeIn > 0:
+		s.ResumeAt = stampPtr(s.after(now, in.ResumeIn))
+	case in.ResumeAt != nil:
+		s.ResumeAt = stampPtr(*in.ResumeAt)
+	}
 	s.Paused = true
 	s.PausedAt = stampPtr(now)
 	s.PauseReason = in.Reason
-	ev := s.record(now, in.Actor.ID, EventPaused, map[string]any{"reason": in.Reason, "status": string(s.Status)})
+	data := map[string]any{"reason": in.Reason, "status": string(s.Status)}
+	until := ""
+	if s.ResumeAt != nil {
+		data["resume_at"] = *s.ResumeAt
+		until = " until " + s.ResumeAt.Format(time.RFC3339)
+	}
+	ev := s.record(now, in.Actor.ID, EventPaused, data)
 	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is paused, waiting on the customer: %s", s.Title, in.Reason))
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is paused%s, waiting on the customer: %s", s.Title, until, in.Reason))
 	}
 	return []Event{ev}
 }
@@ -173,9 +192,14 @@ func (s *State) resumed(d, from, now time.Time, paused time.Duration) time.Time 
 // paused: every deadline still ahead at the pause moves on by the action's time the pause took.
 func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
+	return s.resume(now, in.Actor.ID, in.Reason)
+}
+
+// resume is ApplyResume by actorID: a person, or the system at the end a pause was given.
+func (s *State) resume(now time.Time, actorID, reason string) []Event {
 	from := *s.PausedAt
 	paused := s.between(from, now)
-	s.Paused, s.PausedAt, s.PauseReason = false, nil, ""
+	s.Paused, s.PausedAt, s.PauseReason, s.ResumeAt = false, nil, "", nil
 	move := func(d *time.Time) *time.Time {
 		if d == nil || !d.After(from) {
 			return d
@@ -201,13 +225,13 @@ func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 		s.DueAt = *move(&due)
 	}
 	s.DueFixed = false
-	ev := s.record(now, in.Actor.ID, EventResumed, map[string]any{
-		"reason": in.Reason, "paused_since": from, "paused_for": paused.String(), "due_at": s.DueAt,
+	ev := s.record(now, actorID, EventResumed, map[string]any{
+		"reason": reason, "paused_since": from, "paused_for": paused.String(), "due_at": s.DueAt,
 	})
-	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is running again, due %s: %s", s.Title, s.DueAt.Format(time.RFC3339), in.Reason))
+	if s.OwnerID != "" && s.OwnerID != actorID {
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is running again, due %s: %s", s.Title, s.DueAt.Format(time.RFC3339), reason))
 	}
-	if h := s.PendingHandover(); h != nil && h.ExpiresAt != nil && s.revision >= 6 && h.ToID != in.Actor.ID {
+	if h := s.PendingHandover(); h != nil && h.ExpiresAt != nil && s.revision >= 6 && h.ToID != actorID {
 		// The recipient's time to answer moved with the pause.
 		by := h.ExpiresAt.Format(time.RFC3339)
 		if at, dueFirst := AnswerBy(*h.ExpiresAt, s.DueAt, s.Paused); s.revision >= 11 && dueFirst {

@@ -17,18 +17,13 @@ const (
 	DeadlineFollowUp = "follow_up" // remind the hander to check with the new owner
 	// DeadlineCheckReminder reminds the hander, again, that the action waits for their check.
 	DeadlineCheckReminder = "check_reminder"
+	// DeadlineResume ends a pause at the time it was given (revision 24).
+	DeadlineResume = "resume"
 )
 
 // NextDeadline is the earliest timer the current state has, or a zero time when none.
 func (s *State) NextDeadline() (time.Time, string) {
 	if s.Status.Final() {
-		return time.Time{}, ""
-	}
-	if s.Paused {
-		// Waiting on the customer: only the follow-up reminders go on.
-		if s.FollowUp != nil {
-			return s.FollowUp.At, DeadlineFollowUp
-		}
 		return time.Time{}, ""
 	}
 	var (
@@ -39,6 +34,14 @@ func (s *State) NextDeadline() (time.Time, string) {
 		if t != nil && (at.IsZero() || t.Before(at)) {
 			at, kind = *t, k
 		}
+	}
+	if s.Paused {
+		// Waiting on the customer: only the follow-up reminders go on, and the pause's own end.
+		if s.FollowUp != nil {
+			consider(&s.FollowUp.At, DeadlineFollowUp)
+		}
+		consider(s.ResumeAt, DeadlineResume)
+		return at, kind
 	}
 	if s.Status == StatusUnassigned {
 		consider(s.AssignBy, DeadlineAssign)
@@ -122,6 +125,8 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 			s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, owned by %s, is due: check it was done.", s.Title, s.who(s.OwnerID)))
 		}
 		return append(events, ev)
+	case DeadlineResume:
+		return s.resume(now, SystemActor, fmt.Sprintf("its pause ran out at the time set (paused: %s)", s.clause(s.PauseReason)))
 	case DeadlineCheck:
 		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", s.span(s.Policy.CheckWithin)))
 	case DeadlineEscalate:

@@ -1011,7 +1011,7 @@ func (s *State) finish(status Status) {
 	s.Status = status
 	s.clearDeadlines()
 	s.FollowUp = nil
-	s.Paused, s.PausedAt, s.PauseReason = false, nil, ""
+	s.Paused, s.PausedAt, s.PauseReason, s.ResumeAt = false, nil, "", nil
 }
 
 // CheckCheck refuses a check by anyone but the owner, the hander or a supervisor, or with an

@@ -248,6 +248,9 @@ type State struct {
 	Paused      bool       `json:"paused"`
 	PausedAt    *time.Time `json:"paused_at,omitempty"`
 	PauseReason string     `json:"pause_reason,omitempty"`
+	// ResumeAt is when a paused action resumes by itself, as its pause asked (revision 24); nil:
+	// it waits until someone resumes it.
+	ResumeAt *time.Time `json:"resume_at,omitempty"`
 	// DueFixed is true when the due time was given as a time (not a duration) while the action
 	// was paused: resuming leaves it where it was given (revision 5).
 	DueFixed bool `json:"due_fixed,omitempty"`
@@ -716,7 +719,10 @@ func (s *State) WithHander(id string) {
 // when the records closed. An undo of a record tells the owner, and the supervisors of a message
 // given to them, too; and whoever was asked to tell a message hears of a colleague's try that did
 // not reach the customer.
-const CurrentRevision = 23
+// Revision 24 lets a pause end by itself (PauseInput.ResumeIn or ResumeAt, the resume deadline):
+// at that time the action resumes as if someone had resumed it, and its owner is told, where a
+// pause waited for someone to remember it, however long that took.
+const CurrentRevision = 24
 
 // UntoldWarning is how long before an ended action's records close (revision 23) those asked to
 // tell its customer a message still untold, and the team's supervisors, are told: at most half
@@ -854,6 +860,11 @@ type ExtendInput struct {
 type PauseInput struct {
 	Actor  Actor  `json:"actor"`
 	Reason string `json:"reason"`
+	// ResumeIn, when positive, resumes the action by itself that much of its time (business time
+	// on its calendar, as a due_in) after the pause; ResumeAt at that time. Neither: it waits
+	// until someone resumes it. From revision 24.
+	ResumeIn time.Duration `json:"resume_in,omitempty"`
+	ResumeAt *time.Time    `json:"resume_at,omitempty"`
 }
 
 // ResumeInput restarts the clocks of a paused action with the business time they had left.
