@@ -31,7 +31,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v27-"
+const historyPrefix = "v28-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -228,6 +228,12 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		time.Sleep(3 * time.Second)
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "the guest answered"}, nil))
+		waitStatus(t, alice, id, "checking", 0)
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/check", map[string]any{"result": "done", "notes": "the guest answered"}, nil))
+	})
+	// Revision 24: a pause given an end resumes by itself, and the action falls due after it.
+	recordFrom("pause_ended_by_itself", dueSoon("2s"), func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest", "resume_in": "2s"}, nil))
 		waitStatus(t, alice, id, "checking", 0)
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/check", map[string]any{"result": "done", "notes": "the guest answered"}, nil))
 	})
