@@ -71,8 +71,11 @@ func (s *server) rows(items []actionJSON) []actionRow {
 				// (48 hours of a desk open ten a weekday are nearly five working days).
 				r.DueIn, r.DueOnHold = hoursText(left)+" left once resumed", true
 				if a.PausedAt != nil {
-					// A pause has no end of its own: how long it has lasted shows one left too long.
+					// How long it has lasted shows a pause left too long, and its end when it has one.
 					r.DueIn += ", paused " + humanDuration(a.PausedAt.Sub(now))
+				}
+				if a.ResumeAt != nil {
+					r.DueIn += ", resumes by itself " + humanDuration(a.ResumeAt.Sub(now))
 				}
 			}
 		}
@@ -1306,7 +1309,7 @@ var commandPaths = map[string]string{
 // the API's own validation names what is missing.
 func commandBody(command string, f url.Values) map[string]any {
 	body := map[string]any{}
-	for _, k := range []string{"reason", "summary", "outcome", "result", "next", "due_in", "to_id", "text", "method", "situation", "customer_message", "follow_up_in", "accept_within", "note", "again_in"} {
+	for _, k := range []string{"reason", "summary", "outcome", "result", "next", "due_in", "to_id", "text", "method", "situation", "customer_message", "follow_up_in", "accept_within", "note", "again_in", "resume_in"} {
 		setIf(body, k, f.Get(k))
 	}
 	switch command {
@@ -1571,6 +1574,9 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 	case workflows.UpdateCancel:
 		return fmt.Sprintf("%q is cancelled.", a.Title)
 	case workflows.UpdatePause:
+		if a.ResumeAt != nil {
+			return fmt.Sprintf("%q is paused: its clocks stand still until it is resumed, by itself at %s (%s) if nobody resumes it first.", a.Title, a.ResumeAt.UTC().Format(whenLayout), humanDuration(a.ResumeAt.Sub(now)))
+		}
 		return fmt.Sprintf("%q is paused: its clocks stand still until it is resumed.", a.Title)
 	case workflows.UpdateResume:
 		return fmt.Sprintf("%q is running again, %s.", a.Title, due())
@@ -2496,6 +2502,7 @@ var eventFields = []struct {
 	{key: "to_role", label: "to", kind: fieldWord}, {key: "rating", label: "rating"}, {key: "comment", label: "comment"},
 	{key: "check_by", label: "check by", kind: fieldTime},
 	{key: "paused_for", label: "paused for", kind: fieldSpan}, {key: "due_at", label: "due", kind: fieldTime},
+	{key: "resume_at", label: "resumes by itself", kind: fieldTime, only: []string{workflows.EventPaused}},
 	{key: "next_at", label: "remind again", kind: fieldTime},
 	{key: "status", label: "status", kind: fieldWord},
 }

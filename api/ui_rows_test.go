@@ -40,8 +40,12 @@ func TestPausedRowSaysTheTimeLeft(t *testing.T) {
 	since := now.Add(-26 * time.Hour)
 	paused.PausedAt = &since
 	require.Equal(t, "2m left once resumed, paused 26h 0m ago", s.rows([]actionJSON{paused})[0].DueIn,
-		"a pause has no end of its own: how long it has lasted shows")
-	paused.PausedAt = nil
+		"how long it has lasted shows")
+	end := now.Add(3 * time.Hour)
+	paused.ResumeAt = &end
+	require.Equal(t, "2m left once resumed, paused 26h 0m ago, resumes by itself in 3h 0m", s.rows([]actionJSON{paused})[0].DueIn,
+		"and the end it was given")
+	paused.PausedAt, paused.ResumeAt = nil, nil
 	atCheck := actionJSON{Status: "checking", DueAt: now.Add(-time.Hour), Paused: true, DueLeft: &none}
 	row = s.rows([]actionJSON{atCheck})[0]
 	require.False(t, row.DueOnHold)

@@ -1170,14 +1170,22 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"  "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, `id="ho-reason" name="reason" maxlength="1000" required value=""`)
-	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest at breakfast"}})
+	// A pause's end the API refuses is said beside its field, what was typed kept, and pauses nothing.
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest at breakfast"}, "resume_in": {"2d"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `<input id="pause-resume-in" name="resume_in" maxlength="32" placeholder="24h" aria-describedby="pause-resume-in-hint field-error-s\d+" value="2d" aria-invalid="true">\s*<span class="field-error" id="field-error-s\d+">[^<]*days are not a unit[^<]*</span>`, page)
+	require.Contains(t, page, `id="pause-reason" name="reason" maxlength="2000" required value="guest at breakfast"`)
+	require.NotContains(t, page, `id="paused-badge"`)
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest at breakfast"}, "resume_in": {"24h"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, `is paused: its clocks stand still until it is resumed.</p>`)
-	require.Regexp(t, `<dd id="action-due">on hold while paused: [^<]+ left once resumed, paused under a minute ago <small>\(it was to be due <time`, page,
-		"the due time waits: the page says the time left, not a due time that passes")
+	require.Regexp(t, `is paused: its clocks stand still until it is resumed, by itself at [^<]+ \(in 2[34]h \d+m\) if nobody resumes it first.</p>`, page)
+	require.Regexp(t, `<span class="badge" id="paused-badge">paused, waiting on the customer: resumes by itself <time datetime="[^"]+">[^<]+</time></span>`, page)
+	require.Regexp(t, `<dd id="action-due">on hold while paused: [^<]+ left once resumed, paused under a minute ago, resumes by itself in 2[34]h \d+m <small>\(it was to be due <time`, page,
+		"the due time waits: the page says the time left, not a due time that passes, and when the pause ends")
+	require.Regexp(t, `<strong>paused</strong> by [^<]+<br><span class="ev-data">reason: guest at breakfast · resumes by itself: <time datetime="[^"]+">[^<]+</time> · status: assigned</span>`, page, "the timeline too")
 	_, page = w.do(http.MethodGet, "/inbox", nil)
-	require.Regexp(t, `<span class="due">[^<]+ left once resumed, paused under a minute ago</span>`, page, "and so does the inbox, with how long it has been paused")
+	require.Regexp(t, `<span class="due">[^<]+ left once resumed, paused under a minute ago, resumes by itself in 2[34]h \d+m</span>`, page, "and so does the inbox, with how long it has been paused")
 	// A due time the supervisor sets as a time while it is paused stays where it was given, and
 	// the page says so, as the inbox does.
 	fixed := time.Now().Add(6 * time.Hour).UTC().Format(time.RFC3339)

@@ -310,7 +310,7 @@ func TestContinueAsNewCarriesCalendarPolicyAndPause(t *testing.T) {
 	in.Policy = workflows.Policy{Version: 7, RequiredFields: []string{"amount"}}
 	in.ContinueAsNewAfter = 40
 	b.env.RegisterDelayedCallback(func() {
-		b.env.UpdateWorkflowNoRejection(workflows.UpdatePause, "", t, workflows.PauseInput{Actor: alice, Reason: "waiting"})
+		b.env.UpdateWorkflowNoRejection(workflows.UpdatePause, "", t, workflows.PauseInput{Actor: alice, Reason: "waiting", ResumeIn: 30 * time.Hour})
 	}, time.Minute)
 	b.env.RegisterDelayedCallback(func() {
 		b.env.SetCurrentHistoryLength(in.ContinueAsNewAfter + 1)
@@ -321,6 +321,8 @@ func TestContinueAsNewCarriesCalendarPolicyAndPause(t *testing.T) {
 	require.Equal(t, 7, next.Resume.Policy.Version)
 	require.Equal(t, []string{"amount"}, next.Resume.Policy.RequiredFields)
 	require.True(t, next.Resume.Paused)
+	require.NotNil(t, next.Resume.ResumeAt, "and the pause's end")
+	require.True(t, next.Resume.ResumeAt.After(next.Resume.UpdatedAt))
 
 	// The next run resumes on the same calendar: 2h of business time left from Monday 08:00.
 	b2 := newBundle(t, b.store)
