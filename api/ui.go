@@ -572,21 +572,21 @@ var fieldWords = map[string]string{
 	"summary": "read-back", "notes.summary": "summary", "customer.ref": "customer reference", "customer.name": "customer name",
 	"customer.contact": "customer contact", "required_authority": "authority needed",
 	"Idempotency-Key": "form", "text": "note", "again_in": "remind me again in", "q": "words",
-	"message_seq": "message", "reassign_due_in": "new due in",
+	"message_seq": "message", "reassign_due_in": "new due in", "resume_in": "resume by itself in",
 }
 
 // fieldsInText are the API's field names (and values) a refusal's sentence may mention inside it
 // ("due_in or due_at is required"), and how a page says them.
 var fieldsInText = map[string]string{
 	"due_in": "a duration", "due_at": "a time", "follow_up_in": "a duration", "follow_up_at": "a time",
-	"again_in": "a duration", "to_id": "a person",
+	"again_in": "a duration", "to_id": "a person", "resume_in": "a duration", "resume_at": "a time",
 	// A check's result, as its radio button says it.
 	"not_done": "not done",
 	// Ways of telling a customer, and of handing over, as the forms' choices say them.
 	"text_message": "text message", "face_to_face": "face to face",
 }
 
-var fieldInText = regexp.MustCompile(`\b(due_in|due_at|follow_up_in|follow_up_at|again_in|to_id|not_done|text_message|face_to_face)\b`)
+var fieldInText = regexp.MustCompile(`\b(due_in|due_at|follow_up_in|follow_up_at|again_in|resume_in|resume_at|to_id|not_done|text_message|face_to_face)\b`)
 
 func sayFieldsInText(s string) string {
 	return fieldInText.ReplaceAllStringFunc(s, func(name string) string { return fieldsInText[name] })

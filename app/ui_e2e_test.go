@@ -1176,6 +1176,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<input id="pause-resume-in" name="resume_in" maxlength="32" placeholder="24h" aria-describedby="pause-resume-in-hint field-error-s\d+" value="2d" aria-invalid="true">\s*<span class="field-error" id="field-error-s\d+">[^<]*days are not a unit[^<]*</span>`, page)
 	require.Contains(t, page, `id="pause-reason" name="reason" maxlength="2000" required value="guest at breakfast"`)
 	require.NotContains(t, page, `id="paused-badge"`)
+	require.Contains(t, page, "Resume by itself in: must be a duration in hours", "the refusal names the field as its label does")
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest at breakfast"}, "resume_in": {"24h"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
