@@ -84,6 +84,9 @@ const DefaultCommandTimeout = 30 * time.Second
 // client stays.
 const streamPath = "/api/v1/stream"
 
+// uiStreamPath is the web UI's event stream: the same changes, and whether any worker runs.
+const uiStreamPath = "/events"
+
 type server struct {
 	Deps
 	decoder  *decoder
@@ -123,7 +126,7 @@ func NewRouter(d Deps) http.Handler { return headAsGet(compressed(newEngine(d)))
 // person's streams, open for nothing. The request's log line and metrics name it GET.
 func headAsGet(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodHead || r.URL.Path == "/api/v1/stream" || r.URL.Path == "/events" {
+		if r.Method != http.MethodHead || r.URL.Path == streamPath || r.URL.Path == uiStreamPath {
 			h.ServeHTTP(w, r)
 			return
 		}

@@ -258,6 +258,15 @@ func (s *server) stream(c *gin.Context) {
 	}
 	keepAlive := time.NewTicker(every)
 	defer keepAlive.Stop()
+	// The web UI's stream also says whether any worker runs, when that changes, so that a page
+	// open when the workers stop (or come back) says so without a reload.
+	var workersSeen <-chan time.Time
+	workersShown := ""
+	if s.workers != nil && c.FullPath() == uiStreamPath {
+		look := time.NewTicker(s.workers.every)
+		defer look.Stop()
+		workersSeen = look.C
+	}
 	ctx := c.Request.Context()
 	checked := time.Now()
 	// stillAllowed reads the caller again: false once their token is revoked, they are
@@ -285,6 +294,15 @@ func (s *server) stream(c *gin.Context) {
 			if !stillAllowed() || !send(": keep-alive\n\n") {
 				return
 			}
+		case <-workersSeen:
+			now := fmt.Sprintf(`{"running":%t}`, !s.workers.none())
+			if now == workersShown {
+				continue
+			}
+			if !send("event: workers\ndata: " + now + "\n\n") {
+				return
+			}
+			workersShown = now
 		case change := <-ch:
 			// Checked again before a change is sent when the last check is over a second old, so a
 			// revoked token hears of nothing more (it waited for the next keep-alive, up to 15 s).

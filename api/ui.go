@@ -245,7 +245,7 @@ func (s *server) mountUI(r *gin.Engine) {
 	admin.GET("/teams/:id/calendar", s.uiCalendar)
 	admin.POST("/teams/:id/calendar", s.uiSetCalendar)
 	admin.POST("/teams/:id/calendar/remove", s.uiRemoveCalendar)
-	p.GET("/events", s.stream)
+	p.GET(uiStreamPath, s.stream)
 	// A page answered to a form keeps the form's address: reloading it, or opening it again,
 	// goes back to where the form was rather than to a "method not allowed".
 	back := func(to func(c *gin.Context) string) gin.HandlerFunc {
@@ -290,7 +290,7 @@ func (s *server) uiSession(c *gin.Context) {
 			return
 		}
 		target := "/signin"
-		if c.Request.Method == http.MethodGet && c.Request.URL.Path != "/events" {
+		if c.Request.Method == http.MethodGet && c.Request.URL.Path != uiStreamPath {
 			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
 		}
 		if c.GetHeader("HX-Request") != "" {

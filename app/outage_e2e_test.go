@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -599,11 +600,47 @@ func TestPagesSayWhenNoWorkerRuns(t *testing.T) {
 		return strings.Contains(page, `<p class="problem" id="no-workers"><strong>Changes are waiting:</strong> the service's workers are not running`)
 	}
 	require.Eventually(t, says, 20*time.Second, 100*time.Millisecond, "no worker has polled")
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, page, `id="no-workers" hidden`)
+
+	// A page left open hears it from its event stream, once, and again when a worker polls.
+	streamCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	req, err := http.NewRequestWithContext(streamCtx, http.MethodGet, srv.URL+"/events", nil)
+	require.NoError(t, err)
+	resp, err := web.http.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	events := make(chan string, 16)
+	go func() {
+		defer close(events)
+		lines := bufio.NewScanner(resp.Body)
+		for lines.Scan() {
+			if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+				events <- data
+			}
+		}
+	}()
+	next := func(why string) string {
+		t.Helper()
+		select {
+		case e := <-events:
+			return e
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no event: %s", why)
+			return ""
+		}
+	}
+	require.Equal(t, `{"running":false}`, next("the stream says no worker runs"))
 
 	w := worker.New(tc, &activities.Activities{Store: store}, nil)
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
+	require.Equal(t, `{"running":true}`, next("a worker polls"), "said once, then when it changed")
 	require.Eventually(t, func() bool { return !says() }, 20*time.Second, 100*time.Millisecond, "a worker polls")
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<p id="no-workers" hidden>`, "the banner is there for the stream to show")
 }
 
 // A worker started while the read model is away runs its workflows all the same: an action's due

@@ -412,6 +412,17 @@
     source.addEventListener("staff", function () {
       if (watched()) { refresh("Updated: someone's shift, team or role changed."); }
     });
+    // Whether any worker runs, when that changes: the banner saying that changes wait comes and
+    // goes without a reload (it is on every page, live updates paused or not).
+    source.addEventListener("workers", function (e) {
+      var banner = document.getElementById("no-workers");
+      var state;
+      try { state = JSON.parse(e.data); } catch (err) { return; }
+      if (!banner) { return; }
+      // Hidden, it is no refusal: the pages' and their tests' ".problem" means the visible ones.
+      banner.hidden = state.running;
+      banner.classList.toggle("problem", !state.running);
+    });
     pauseButton();
     var poll = document.querySelector("[data-poll]");
     if (poll) {
