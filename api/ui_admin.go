@@ -90,7 +90,7 @@ func tokenNamed(label string) string {
 	if label == "" {
 		return "without a label"
 	}
-	return fmt.Sprintf("labelled %q", label)
+	return fmt.Sprintf("labelled “%s”", label)
 }
 
 // view is the form's values: typed ones if this form (name, id) was the one refused, else stored.

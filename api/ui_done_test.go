@@ -27,12 +27,16 @@ func TestDoneMessage(t *testing.T) {
 	}{
 		{uiCreate, "alice", nil, "Created: Bob Brown owns it, due in 4 days (2026-12-07T09:00:00Z)."},
 		{uiCreate, "bob", nil, "Created: you own it, due in 4 days (2026-12-07T09:00:00Z)."},
-		{workflows.UpdateWithdraw, "bob", nil, `Handover withdrawn: you keep "Late checkout", and the recipient is told why.`},
-		{workflows.UpdateWithdraw, "carol", nil, `Handover withdrawn: Bob Brown keeps "Late checkout"; they and the recipient are told why.`},
+		{workflows.UpdateWithdraw, "bob", nil, `Handover withdrawn: you keep “Late checkout”, and the recipient is told why.`},
+		{workflows.UpdateWithdraw, "carol", nil, `Handover withdrawn: Bob Brown keeps “Late checkout”; they and the recipient are told why.`},
 		{workflows.UpdateCheck, "carol", nil, "Check recorded: Bob Brown owns it, due in 4 days (2026-12-07T09:00:00Z)."},
-		{workflows.UpdateCheck, "carol", func(a *actionJSON) { a.Status = "escalated"; a.EscalationLevel = 2 }, `Check recorded: "Late checkout" is escalated (level 2).`},
-		{workflows.UpdateReassign, "carol", nil, `"Late checkout" is reassigned to Bob Brown, due in 4 days (2026-12-07T09:00:00Z).`},
-		{workflows.UpdateDecline, "bob", func(a *actionJSON) { a.OwnerID = "alice" }, `Declined: Alice Adams keeps "Late checkout" and is told why.`},
+		{workflows.UpdateCheck, "carol", func(a *actionJSON) { a.Status = "escalated"; a.EscalationLevel = 2 }, `Check recorded: “Late checkout” is escalated (level 2).`},
+		{workflows.UpdateReassign, "carol", nil, `“Late checkout” is reassigned to Bob Brown, due in 4 days (2026-12-07T09:00:00Z).`},
+		{workflows.UpdateDecline, "bob", func(a *actionJSON) { a.OwnerID = "alice" }, `Declined: Alice Adams keeps “Late checkout” and is told why.`},
+		// A title is quoted as it is, not as a Go literal with its quotes escaped.
+		{workflows.UpdateCancel, "carol", func(a *actionJSON) { a.Title = `Room "Blue": late checkout` }, `“Room "Blue": late checkout” is cancelled.`},
+		{workflows.UpdatePause, "bob", func(a *actionJSON) { end := now.Add(26 * time.Hour); a.ResumeAt = &end },
+			`“Late checkout” is paused: its clocks stand still until it is resumed, by itself at Fri 4 Dec 11:00 UTC (in 26h 0m) if nobody resumes it first.`},
 	} {
 		in := a
 		if tc.change != nil {

@@ -1533,18 +1533,18 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		return fmt.Sprintf("Created: %s it, %s.", verb(a.OwnerID, "own", "owns"), due())
 	case workflows.UpdateHandover:
 		if a.PendingHandover != nil {
-			return fmt.Sprintf("Handed over to %s: you own %q until they accept.", who(a.PendingHandover.ToID), a.Title)
+			return fmt.Sprintf("Handed over to %s: you own “%s” until they accept.", who(a.PendingHandover.ToID), a.Title)
 		}
 	case workflows.UpdateAccept, workflows.UpdateClaim:
-		return fmt.Sprintf("%q is yours now, %s.", a.Title, due())
+		return fmt.Sprintf("“%s” is yours now, %s.", a.Title, due())
 	case workflows.UpdateDecline:
-		return fmt.Sprintf("Declined: %s keeps %q and is told why.", who(a.OwnerID), a.Title)
+		return fmt.Sprintf("Declined: %s keeps “%s” and is told why.", who(a.OwnerID), a.Title)
 	case workflows.UpdateWithdraw:
 		if a.OwnerID != me {
 			// A supervisor's: the hander is told too.
-			return fmt.Sprintf("Handover withdrawn: %s %q; they and the recipient are told why.", verb(a.OwnerID, "keep", "keeps"), a.Title)
+			return fmt.Sprintf("Handover withdrawn: %s “%s”; they and the recipient are told why.", verb(a.OwnerID, "keep", "keeps"), a.Title)
 		}
-		return fmt.Sprintf("Handover withdrawn: %s %q, and the recipient is told why.", verb(a.OwnerID, "keep", "keeps"), a.Title)
+		return fmt.Sprintf("Handover withdrawn: %s “%s”, and the recipient is told why.", verb(a.OwnerID, "keep", "keeps"), a.Title)
 	case workflows.UpdateFollowUp:
 		if f := a.FollowUp; f != nil && f.HanderID != me {
 			// A supervisor's, in the hander's place.
@@ -1552,34 +1552,34 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		} else if f != nil {
 			return fmt.Sprintf("Follow-up recorded: you will be reminded again %s (%s).", humanDuration(f.DueAt.Sub(now)), f.DueAt.UTC().Format(time.RFC3339))
 		}
-		return fmt.Sprintf("Follow-up recorded: no more reminders for %q.", a.Title)
+		return fmt.Sprintf("Follow-up recorded: no more reminders for “%s”.", a.Title)
 	case workflows.UpdateComplete:
-		return fmt.Sprintf("%q is completed.", a.Title)
+		return fmt.Sprintf("“%s” is completed.", a.Title)
 	case workflows.UpdateCheck:
 		switch a.Status {
 		case "completed":
-			return fmt.Sprintf("Check recorded: %q is completed.", a.Title)
+			return fmt.Sprintf("Check recorded: “%s” is completed.", a.Title)
 		case "escalated":
-			return fmt.Sprintf("Check recorded: %q is escalated (level %d).", a.Title, a.EscalationLevel)
+			return fmt.Sprintf("Check recorded: “%s” is escalated (level %d).", a.Title, a.EscalationLevel)
 		case "assigned":
 			return fmt.Sprintf("Check recorded: %s it, %s.", verb(a.OwnerID, "own", "owns"), due())
 		}
-		return fmt.Sprintf("Check recorded: %q is %s.", a.Title, label(a.Status))
+		return fmt.Sprintf("Check recorded: “%s” is %s.", a.Title, label(a.Status))
 	case workflows.UpdateEscalate:
-		return fmt.Sprintf("%q is escalated (level %d).", a.Title, a.EscalationLevel)
+		return fmt.Sprintf("“%s” is escalated (level %d).", a.Title, a.EscalationLevel)
 	case workflows.UpdateReassign:
-		return fmt.Sprintf("%q is reassigned to %s, %s.", a.Title, name(a.OwnerID), due())
+		return fmt.Sprintf("“%s” is reassigned to %s, %s.", a.Title, name(a.OwnerID), due())
 	case workflows.UpdateExtend:
-		return fmt.Sprintf("%q is now %s.", a.Title, due())
+		return fmt.Sprintf("“%s” is now %s.", a.Title, due())
 	case workflows.UpdateCancel:
-		return fmt.Sprintf("%q is cancelled.", a.Title)
+		return fmt.Sprintf("“%s” is cancelled.", a.Title)
 	case workflows.UpdatePause:
 		if a.ResumeAt != nil {
-			return fmt.Sprintf("%q is paused: its clocks stand still until it is resumed, by itself at %s (%s) if nobody resumes it first.", a.Title, a.ResumeAt.UTC().Format(whenLayout), humanDuration(a.ResumeAt.Sub(now)))
+			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed, by itself at %s (%s) if nobody resumes it first.", a.Title, a.ResumeAt.UTC().Format(whenLayout), humanDuration(a.ResumeAt.Sub(now)))
 		}
-		return fmt.Sprintf("%q is paused: its clocks stand still until it is resumed.", a.Title)
+		return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed.", a.Title)
 	case workflows.UpdateResume:
-		return fmt.Sprintf("%q is running again, %s.", a.Title, due())
+		return fmt.Sprintf("“%s” is running again, %s.", a.Title, due())
 	case workflows.UpdateNote:
 		return "Note added to the timeline."
 	case uiFeedback:
@@ -1592,13 +1592,13 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 func toldDone(outcome, title string) string {
 	switch outcome {
 	case workflows.MessageNotReached:
-		return fmt.Sprintf("Recorded: the customer of %q was not reached. The message is still to tell.", title)
+		return fmt.Sprintf("Recorded: the customer of “%s” was not reached. The message is still to tell.", title)
 	case workflows.MessageNotNeeded:
-		return fmt.Sprintf("Recorded: the customer of %q need not be told the message.", title)
+		return fmt.Sprintf("Recorded: the customer of “%s” need not be told the message.", title)
 	case workflows.MessageUndo:
-		return fmt.Sprintf("Undone: the message to the customer of %q is to tell again.", title)
+		return fmt.Sprintf("Undone: the message to the customer of “%s” is to tell again.", title)
 	}
-	return fmt.Sprintf("Recorded: the customer of %q was told the message.", title)
+	return fmt.Sprintf("Recorded: the customer of “%s” was told the message.", title)
 }
 
 // statusOrder puts what needs a supervisor first on the board.

@@ -182,7 +182,7 @@ func webPeople(t *testing.T, st *app.Stack) {
 	resp, _ = admin.do(http.MethodPost, "/admin/staff/"+person+"/revoke", url.Values{"csrf": {csrf}, "by_label": {"true"}, "label": {"spare tablet"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = admin.do(http.MethodGet, "/admin?person="+person, nil)
-	require.Contains(t, page, `2 token(s) of `+person+` labelled &#34;spare tablet&#34; revoked, and the sessions signed in with them; their other tokens work as before.`)
+	require.Contains(t, page, `2 token(s) of `+person+` labelled “spare tablet” revoked, and the sessions signed in with them; their other tokens work as before.`)
 	require.NotContains(t, regexp.MustCompile(`(?s)<ul class="tokens" id="tokens-`+regexp.QuoteMeta(person)+`".*?</ul>`).FindString(page), "spare tablet")
 	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: spare}.call(http.MethodGet, "/api/v1/me", nil, nil))
 	require.Equal(t, http.StatusUnauthorized, caller{t: t, base: st.URL, token: spare2}.call(http.MethodGet, "/api/v1/me", nil, nil))

@@ -1106,7 +1106,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	// The board it leads to says when the action is due now, in how long and as a time the page
 	// shows in the desk's own zone (it was a UTC time in plain text beside local ones).
 	_, page = m.do(http.MethodGet, "/board?team="+outgoing.TeamID, nil)
-	require.Regexp(t, `<p class="done" id="done" role="status" tabindex="-1">&#34;[^<]*&#34; is now due in (8h 59m|9h 0m) \(<time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">[^<]+</time>\)\.</p>`, page)
+	require.Regexp(t, `<p class="done" id="done" role="status" tabindex="-1">“[^<]*” is now due in (8h 59m|9h 0m) \(<time datetime="\d{4}-\d\d-\d\dT[0-9:]+Z">[^<]+</time>\)\.</p>`, page)
 }
 
 // A board's decision on an action someone else changed while the board was open is refused, not
@@ -1808,7 +1808,7 @@ func webWithdraw(t *testing.T, st *app.Stack) {
 	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", url.Values{"csrf": {csrfOf(t, page)}, "reason": {"meant for erin"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = web.do(http.MethodGet, resp.Header.Get("Location"), nil)
-	require.Contains(t, page, `Handover withdrawn: you keep &#34;Late checkout for room 214&#34;, and the recipient is told why.`)
+	require.Contains(t, page, `Handover withdrawn: you keep “Late checkout for room 214”, and the recipient is told why.`)
 	require.NotContains(t, page, `id="form-withdraw"`)
 	require.Contains(t, page, `id="form-handover"`, "alice can hand it over again")
 	require.Contains(t, page, `<textarea id="ho-summary" name="notes_summary" maxlength="4000" rows="2" required>Guest wants a 2pm checkout</textarea>`, "from the notes of the handover withdrawn")
@@ -1853,7 +1853,7 @@ func webBoardWithdraw(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, "/board#card-"+a.ID, resp.Header.Get("Location"))
 	_, page = web.do(http.MethodGet, "/board", nil)
-	require.Contains(t, page, `Handover withdrawn: `+outID+` keeps &#34;Spare key for 12&#34;; they and the recipient are told why.`)
+	require.Contains(t, page, `Handover withdrawn: `+outID+` keeps “Spare key for 12”; they and the recipient are told why.`)
 	var now action
 	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &now))
 	require.Equal(t, "assigned", now.Status)
@@ -1958,7 +1958,7 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {"bob has called housekeeping"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = web.do(http.MethodGet, resp.Header.Get("Location"), nil)
-	require.Contains(t, page, `Follow-up recorded: no more reminders for &#34;Late checkout for room 214&#34;.`)
+	require.Contains(t, page, `Follow-up recorded: no more reminders for “Late checkout for room 214”.`)
 	require.NotContains(t, page, `id="form-follow-up"`)
 	require.Contains(t, page, "bob has called housekeeping", "on the timeline")
 }
