@@ -153,7 +153,7 @@ func TestUndeliveredMessageGivenByHand(t *testing.T) {
 	later := now.Add(24 * time.Hour)
 	_, err = acts.ProjectAction(ctx, workflows.Projection{State: thrown, Events: thrown.MessageUndelivered(later, seq), Notifications: thrown.TakeOutbox()})
 	require.NoError(t, err)
-	want := `The integration could not send the customer of "Late checkout" the message of entry 4 of its timeline: tell them yourself, and record how.`
+	want := `The integration could not send the customer of “Late checkout” the message of entry 4 of its timeline: tell them yourself, and record how.`
 	require.Equal(t, []string{want}, tasksOf("erin"), "the workflow's words, not those for a desk without an integration")
 
 	// The workflow's own write of that change gives it to bob, and takes erin's back.

@@ -1057,9 +1057,10 @@ func (s *server) extend(c *gin.Context) {
 type pauseRequest struct {
 	Reason string `json:"reason" binding:"required,notblank,max=2000"`
 	// ResumeIn or ResumeAt, optional, is when the action resumes by itself: a duration counted on
-	// the action's clock, as a due_in, or a time.
-	ResumeIn string `json:"resume_in" binding:"max=32"`
-	ResumeAt string `json:"resume_at" binding:"max=64"`
+	// the action's clock, as a due_in, or a time (left out of the request's hash when empty, so
+	// that a pause without an end hashes as it did before they existed).
+	ResumeIn string `json:"resume_in,omitempty" binding:"max=32"`
+	ResumeAt string `json:"resume_at,omitempty" binding:"max=64"`
 }
 
 func (r *pauseRequest) checkFields() []FieldError {

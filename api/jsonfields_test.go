@@ -8,6 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/workflows"
 )
 
 // Every unknown key and every value of the wrong type in a body is named, by its full path, in
@@ -218,4 +220,18 @@ func TestReadBackWords(t *testing.T) {
 			require.Contains(t, problems[0].Message, "at least 3 words")
 		}
 	}
+}
+
+// A pause without an end hashes as it did before a pause could have one: a retry with the same
+// Idempotency-Key across the upgrade gets its first answer back, not a refusal of the key.
+func TestPauseWithoutAnEndHashesAsBefore(t *testing.T) {
+	t.Parallel()
+	now, err := requestBytes(workflows.UpdatePause, pauseRequest{Reason: "waiting on the guest"})
+	require.NoError(t, err)
+	before, err := requestBytes(workflows.UpdatePause, reasonRequest{Reason: "waiting on the guest"})
+	require.NoError(t, err)
+	require.Equal(t, string(before), string(now))
+	ended, err := requestBytes(workflows.UpdatePause, pauseRequest{Reason: "waiting on the guest", ResumeIn: "2h"})
+	require.NoError(t, err)
+	require.NotEqual(t, string(before), string(ended), "an end is part of what is asked")
 }

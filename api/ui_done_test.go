@@ -36,7 +36,7 @@ func TestDoneMessage(t *testing.T) {
 		// A title is quoted as it is, not as a Go literal with its quotes escaped.
 		{workflows.UpdateCancel, "carol", func(a *actionJSON) { a.Title = `Room "Blue": late checkout` }, `“Room "Blue": late checkout” is cancelled.`},
 		{workflows.UpdatePause, "bob", func(a *actionJSON) { end := now.Add(26 * time.Hour); a.ResumeAt = &end },
-			`“Late checkout” is paused: its clocks stand still until it is resumed, by itself at Fri 4 Dec 11:00 UTC (in 26h 0m) if nobody resumes it first.`},
+			`“Late checkout” is paused: its clocks stand still until it is resumed, by itself in 26h 0m (2026-12-04T11:00:00Z) if nobody resumes it first.`},
 	} {
 		in := a
 		if tc.change != nil {

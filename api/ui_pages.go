@@ -31,9 +31,13 @@ type actionRow struct {
 	DueOnHold bool
 	// DueFixed is true while the action is paused with a due time given as a time during the
 	// pause: it does not wait, and resuming does not move it.
-	DueFixed     bool
-	PendingSince string
-	PendingTo    string
+	DueFixed bool
+	// PauseEnds says when a paused action resumes by itself ("in 3h 0m"), if its pause has an end;
+	// PauseEndsAhead is true while that is still to come (the page counts it down).
+	PauseEnds      string
+	PauseEndsAhead bool
+	PendingSince   string
+	PendingTo      string
 	// AnswerBy is when the pending handover must be accepted: the end of its accept window, or
 	// the action's due time when that comes first (AnswerByDue), which withdraws it.
 	AnswerBy    *time.Time
@@ -74,9 +78,13 @@ func (s *server) rows(items []actionJSON) []actionRow {
 					// How long it has lasted shows a pause left too long, and its end when it has one.
 					r.DueIn += ", paused " + humanDuration(a.PausedAt.Sub(now))
 				}
-				if a.ResumeAt != nil {
-					r.DueIn += ", resumes by itself " + humanDuration(a.ResumeAt.Sub(now))
-				}
+			}
+		}
+		if open && a.Paused && a.ResumeAt != nil {
+			// Whatever its due time: at its check or escalated, a pause with an end ends all the same.
+			r.PauseEnds, r.PauseEndsAhead = humanDuration(a.ResumeAt.Sub(now)), a.ResumeAt.After(now)
+			if !r.PauseEndsAhead {
+				r.PauseEnds = "any moment now" // its end has come; the resume is on its way
 			}
 		}
 		if a.PendingHandover != nil {
@@ -1136,7 +1144,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if a.TeamID != "" {
 		data["TeamName"], _ = s.teamName(c, a.TeamID)
 	}
-	if slices.Contains(commands, workflows.UpdateExtend) || slices.Contains(commands, workflows.UpdateReassign) {
+	if slices.Contains(commands, workflows.UpdateExtend) || slices.Contains(commands, workflows.UpdateReassign) || slices.Contains(commands, workflows.UpdatePause) {
 		data["OpenHours"], data["DeskZone"] = s.teamDesk(c, a.TeamID)
 	}
 	if problem != nil {
@@ -1575,7 +1583,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		return fmt.Sprintf("“%s” is cancelled.", a.Title)
 	case workflows.UpdatePause:
 		if a.ResumeAt != nil {
-			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed, by itself at %s (%s) if nobody resumes it first.", a.Title, a.ResumeAt.UTC().Format(whenLayout), humanDuration(a.ResumeAt.Sub(now)))
+			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed, by itself %s (%s) if nobody resumes it first.", a.Title, humanDuration(a.ResumeAt.Sub(now)), a.ResumeAt.UTC().Format(time.RFC3339))
 		}
 		return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed.", a.Title)
 	case workflows.UpdateResume:

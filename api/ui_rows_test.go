@@ -41,11 +41,19 @@ func TestPausedRowSaysTheTimeLeft(t *testing.T) {
 	paused.PausedAt = &since
 	require.Equal(t, "2m left once resumed, paused 26h 0m ago", s.rows([]actionJSON{paused})[0].DueIn,
 		"how long it has lasted shows")
+	paused.PausedAt = nil
+	// A pause's end is said whatever the due time: with time left, at its check, or once it has
+	// come and the resume is on its way.
 	end := now.Add(3 * time.Hour)
-	paused.ResumeAt = &end
-	require.Equal(t, "2m left once resumed, paused 26h 0m ago, resumes by itself in 3h 0m", s.rows([]actionJSON{paused})[0].DueIn,
-		"and the end it was given")
-	paused.PausedAt, paused.ResumeAt = nil, nil
+	for _, a := range []actionJSON{paused, {Status: "checking", DueAt: now.Add(-time.Hour), Paused: true, DueLeft: &none}} {
+		a.ResumeAt = &end
+		require.Equal(t, "in 3h 0m", s.rows([]actionJSON{a})[0].PauseEnds, a.Status)
+	}
+	past := now.Add(-time.Second)
+	ended := paused
+	ended.ResumeAt = &past
+	require.Equal(t, "any moment now", s.rows([]actionJSON{ended})[0].PauseEnds)
+	require.Empty(t, s.rows([]actionJSON{paused})[0].PauseEnds, "no end")
 	atCheck := actionJSON{Status: "checking", DueAt: now.Add(-time.Hour), Paused: true, DueLeft: &none}
 	row = s.rows([]actionJSON{atCheck})[0]
 	require.False(t, row.DueOnHold)

@@ -75,7 +75,7 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 		}
 	}
 	require.Len(t, asked, 1)
-	require.True(t, strings.HasPrefix(asked[0], `Alice Adams asks you to take over "Late checkout for room 214": `), asked[0])
+	require.True(t, strings.HasPrefix(asked[0], `Alice Adams asks you to take over “Late checkout for room 214”: `), asked[0])
 	var box inbox
 	require.Equal(t, http.StatusOK, bob.call("GET", "/api/v1/me/inbox", nil, &box))
 	require.Contains(t, ids(box.AwaitingAcceptance), a.ID)

@@ -463,7 +463,7 @@ func webReplacedByLaterMessage(t *testing.T, st *app.Stack) {
 	require.NotNil(t, tasks[0].LaterMessageSeq)
 	require.Equal(t, later, strconv.FormatInt(*tasks[0].LaterMessageSeq, 10), "told already, it still came later")
 	_, page = web.do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, page, `Alice Adams told the customer of &#34;Late checkout for room 214&#34; the message of entry `+later+` (face to face): it is no longer yours to tell.`)
+	require.Contains(t, page, `Alice Adams told the customer of “Late checkout for room 214” the message of entry `+later+` (face to face): it is no longer yours to tell.`)
 	replaced = formOf(t, page, "replaced-"+id)
 	require.Contains(t, replaced, `value="Replaced by the later message of entry `+later+`">`)
 	_, actionPage = web.do(http.MethodGet, "/actions/"+a.ID, nil)
@@ -581,9 +581,9 @@ func webUndoMistakenRecord(t *testing.T, st *app.Stack) {
 	aliceRecord := len(timelineOf(t, bob, a.ID))
 	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, path+"/told", map[string]any{"message_seq": msg, "outcome": "undo", "note": "the email bounced"}, nil))
 	require.Len(t, tasksOf(t, bob, a.ID), 1)
-	what := "Carol Clark undid the record of entry " + strconv.Itoa(aliceRecord) + ` (told, email) of "Late checkout for room 214"`
+	what := "Carol Clark undid the record of entry " + strconv.Itoa(aliceRecord) + ` (told, email) of “Late checkout for room 214”`
 	require.Contains(t, notificationsOf(t, bob, a.ID), what+": the customer is still to be told the message of entry "+seq+", and it is yours to tell again.")
-	require.Contains(t, notificationsOf(t, alice, a.ID), "Carol Clark undid your record of entry "+strconv.Itoa(aliceRecord)+` (told, email) of "Late checkout for room 214": the customer is still to be told the message of entry `+seq+".")
+	require.Contains(t, notificationsOf(t, alice, a.ID), "Carol Clark undid your record of entry "+strconv.Itoa(aliceRecord)+` (told, email) of “Late checkout for room 214”: the customer is still to be told the message of entry `+seq+".")
 	undoneAt := strconv.Itoa(len(timelineOf(t, bob, a.ID)))
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<a href="/actions/`+a.ID+`?entry=`+undoneAt+`#ev-`+undoneAt+`">`, "what Bob was told links to the undo")

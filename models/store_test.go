@@ -79,6 +79,35 @@ func TestProjectionIsIdempotentAndNeverGoesBack(t *testing.T) {
 	})
 }
 
+// A pause's fields are written by each change, not only by the write that inserts the row: paused
+// with an end, the row reads it back; resumed, it reads none.
+func TestProjectionWritesThePauseOnEveryChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("a1", 1, "assigned", "alice"), []models.ActionEvent{event(1, "created")}))
+		paused := actionAt("a1", 2, "assigned", "alice")
+		since, end, left := t0.Add(2*time.Minute), t0.Add(26*time.Hour), int64(5400)
+		paused.Paused, paused.PausedAt, paused.ResumeAt, paused.DueLeftSeconds = true, &since, &end, &left
+		require.NoError(t, store.ApplyProjection(ctx, paused, []models.ActionEvent{event(2, "paused")}))
+		got, err := store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.True(t, got.Paused)
+		require.NotNil(t, got.PausedAt)
+		require.True(t, got.PausedAt.Equal(since))
+		require.NotNil(t, got.ResumeAt, "the pause's end")
+		require.True(t, got.ResumeAt.Equal(end), "as written: %s", got.ResumeAt)
+		require.Equal(t, &left, got.DueLeftSeconds)
+
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("a1", 3, "assigned", "alice"), []models.ActionEvent{event(3, "resumed")}))
+		got, err = store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.False(t, got.Paused)
+		require.Nil(t, got.PausedAt)
+		require.Nil(t, got.ResumeAt)
+		require.Nil(t, got.DueLeftSeconds)
+	})
+}
+
 func TestListActionsFiltersAndPages(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()

@@ -67,7 +67,7 @@ func withState(s State, notes []Notification) []Notification {
 // changeMessage says in words what an event changed.
 func changeMessage(s *State, ev Event) string {
 	if outcome, ok := ev.Data["outcome"].(string); ok && ev.Type == EventCompleted {
-		return fmt.Sprintf("%q was completed by %s: %s", s.Title, s.who(ev.ActorID), outcome)
+		return fmt.Sprintf("%s was completed by %s: %s", s.title(), s.who(ev.ActorID), outcome)
 	}
-	return fmt.Sprintf("%q: %s by %s", s.Title, inWords(ev.Type), s.who(ev.ActorID))
+	return fmt.Sprintf("%s: %s by %s", s.title(), inWords(ev.Type), s.who(ev.ActorID))
 }

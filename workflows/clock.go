@@ -119,6 +119,10 @@ func CheckPause(s *State, in PauseInput) error {
 func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
 	switch {
+	case s.revision < 24:
+		// Before revision 24 a pause had no end: one asked of such an action anyway (by an API of
+		// this release, answered by a worker of the release before, which dropped it) replays
+		// as that worker recorded it, without one.
 	case in.ResumeIn > 0:
 		s.ResumeAt = stampPtr(s.after(now, in.ResumeIn))
 	case in.ResumeAt != nil:
@@ -135,7 +139,7 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	}
 	ev := s.record(now, in.Actor.ID, EventPaused, data)
 	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is paused%s, waiting on the customer: %s", s.Title, until, in.Reason))
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%s is paused%s, waiting on the customer: %s", s.title(), until, in.Reason))
 	}
 	return []Event{ev}
 }
@@ -192,19 +196,21 @@ func (s *State) resumed(d, from, now time.Time, paused time.Duration) time.Time 
 // paused: every deadline still ahead at the pause moves on by the action's time the pause took.
 func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
-	return s.resume(now, in.Actor.ID, in.Reason)
+	return s.resume(now, now, in.Actor.ID, in.Reason)
 }
 
-// resume is ApplyResume by actorID: a person, or the system at the end a pause was given.
-func (s *State) resume(now time.Time, actorID, reason string) []Event {
+// resume is ApplyResume by actorID, recorded at now: a person's, or the system's at the end a
+// pause was given, whose clocks run again from that end (until), however late its timer fired
+// (a worker away meanwhile): the time after it is not the pause's.
+func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 	from := *s.PausedAt
-	paused := s.between(from, now)
+	paused := s.between(from, until)
 	s.Paused, s.PausedAt, s.PauseReason, s.ResumeAt = false, nil, "", nil
 	move := func(d *time.Time) *time.Time {
 		if d == nil || !d.After(from) {
 			return d
 		}
-		return stampPtr(s.resumed(*d, from, now, paused))
+		return stampPtr(s.resumed(*d, from, until, paused))
 	}
 	s.AssignBy, s.CheckBy, s.EscalateBy = move(s.AssignBy), move(s.CheckBy), move(s.EscalateBy)
 	s.CheckRemindAt = move(s.CheckRemindAt)
@@ -215,7 +221,7 @@ func (s *State) resume(now time.Time, actorID, reason string) []Event {
 		if s.EscalatedAt.After(start) {
 			start = *s.EscalatedAt
 		}
-		s.EscalationPaused += s.between(start, now)
+		s.EscalationPaused += s.between(start, until)
 	}
 	if h := s.PendingHandover(); h != nil {
 		h.ExpiresAt = move(h.ExpiresAt)
@@ -228,8 +234,17 @@ func (s *State) resume(now time.Time, actorID, reason string) []Event {
 	ev := s.record(now, actorID, EventResumed, map[string]any{
 		"reason": reason, "paused_since": from, "paused_for": paused.String(), "due_at": s.DueAt,
 	})
+	due := "due " + s.DueAt.Format(time.RFC3339)
+	if s.revision >= 24 && !s.DueAt.After(now) {
+		// Paused at its check or escalated, or its time ran out on the resume: not due ahead.
+		due = "its due time " + s.DueAt.Format(time.RFC3339) + " passed"
+	}
 	if s.OwnerID != "" && s.OwnerID != actorID {
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is running again, due %s: %s", s.Title, s.DueAt.Format(time.RFC3339), reason))
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%s is running again, %s: %s", s.title(), due, reason))
+	} else if s.OwnerID == "" && actorID == SystemActor {
+		// Nobody owns it: the team's supervisors hear that it runs again, as they would of its
+		// assignment deadline.
+		s.notify(ev, NotifyUnassigned, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, is running again, %s: %s", s.title(), due, reason))
 	}
 	if h := s.PendingHandover(); h != nil && h.ExpiresAt != nil && s.revision >= 6 && h.ToID != actorID {
 		// The recipient's time to answer moved with the pause.
@@ -237,7 +252,7 @@ func (s *State) resume(now time.Time, actorID, reason string) []Event {
 		if at, dueFirst := AnswerBy(*h.ExpiresAt, s.DueAt, s.Paused); s.revision >= 11 && dueFirst {
 			by = at.Format(time.RFC3339) + ", the action's due time"
 		}
-		s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "", fmt.Sprintf("%q is running again: accept or decline %s's handover by %s.", s.Title, s.who(h.FromID), by))
+		s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "", fmt.Sprintf("%s is running again: accept or decline %s's handover by %s.", s.title(), s.who(h.FromID), by))
 	}
 	return []Event{ev}
 }

@@ -86,12 +86,12 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 				owns = s.who(s.OwnerID) + " still owns it"
 			}
 			s.notify(ev, NotifyHandoverExpired, []string{h.FromID}, "",
-				fmt.Sprintf("The handover of %q to %s was not accepted in time; %s.", s.Title, s.who(h.ToID), owns))
+				fmt.Sprintf("The handover of %s to %s was not accepted in time; %s.", s.title(), s.who(h.ToID), owns))
 			s.notify(ev, NotifyHandoverExpired, []string{h.ToID}, "",
-				fmt.Sprintf("The handover of %q to you was not accepted in time; %s still owns it.", s.Title, s.who(s.OwnerID)))
+				fmt.Sprintf("The handover of %s to you was not accepted in time; %s still owns it.", s.title(), s.who(s.OwnerID)))
 		} else {
 			s.notify(ev, NotifyHandoverExpired, []string{h.FromID, h.ToID}, "",
-				fmt.Sprintf("The handover of %q to %s was not accepted in time; %s still owns it.", s.Title, s.who(h.ToID), s.who(h.FromID)))
+				fmt.Sprintf("The handover of %s to %s was not accepted in time; %s still owns it.", s.title(), s.who(h.ToID), s.who(h.FromID)))
 		}
 		within := h.AcceptWithin // a pause in between moved the expiry on, not the time given
 		if within <= 0 {
@@ -110,23 +110,27 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		// gone, by a reassignment) never carries over.
 		s.CheckRemindAt = nil
 		ev := s.record(now, SystemActor, EventDue, map[string]any{"check_by": s.CheckBy})
-		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%q is due now: record its outcome.", s.Title))
+		s.notify(ev, NotifyOutcomeAsked, []string{s.OwnerID}, "", fmt.Sprintf("%s is due now: record its outcome.", s.title()))
 		if hander := s.lastHander(); hander != "" {
-			s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, is due: check it was done.", s.Title, s.who(s.OwnerID)))
+			s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%s, which you handed to %s, is due: check it was done.", s.title(), s.who(s.OwnerID)))
 			if s.revision >= 16 && s.Policy.FollowUpEvery > 0 {
 				// Asked once, reminded until the check is made: the check deadline, when it comes
 				// first (a tie included), escalates instead.
 				s.CheckRemindAt = stampPtr(s.after(now, s.Policy.FollowUpEvery))
 			}
 			if s.handedOnShiftChange() {
-				s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, handed to %s at %s's shift change, is due: check it was done.", s.Title, s.who(s.OwnerID), s.who(hander)))
+				s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%s, handed to %s at %s's shift change, is due: check it was done.", s.title(), s.who(s.OwnerID), s.who(hander)))
 			}
 		} else {
-			s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%q, owned by %s, is due: check it was done.", s.Title, s.who(s.OwnerID)))
+			s.notify(ev, NotifyCheckAsked, nil, RoleSupervisor, fmt.Sprintf("%s, owned by %s, is due: check it was done.", s.title(), s.who(s.OwnerID)))
 		}
 		return append(events, ev)
 	case DeadlineResume:
-		return s.resume(now, SystemActor, fmt.Sprintf("its pause ran out at the time set (paused: %s)", s.clause(s.PauseReason)))
+		until := now
+		if s.ResumeAt.Before(now) {
+			until = *s.ResumeAt
+		}
+		return s.resume(now, until, SystemActor, fmt.Sprintf("its pause ran out at the time set (paused: %s)", s.clause(s.PauseReason)))
 	case DeadlineCheck:
 		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", s.span(s.Policy.CheckWithin)))
 	case DeadlineEscalate:
@@ -143,13 +147,13 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": hander, "owner_id": s.OwnerID, "check_by": s.CheckBy})
 		// Asked again as at the due time (check_asked): a hander gone off shift or from the team
 		// since, who cannot check it, has the team's supervisors asked in their place.
-		s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%q, which you handed to %s, still waits for your check: check it was done.", s.Title, s.who(s.OwnerID)))
+		s.notify(ev, NotifyCheckAsked, []string{hander}, "", fmt.Sprintf("%s, which you handed to %s, still waits for your check: check it was done.", s.title(), s.who(s.OwnerID)))
 		s.CheckRemindAt = stampPtr(s.after(now, s.Policy.FollowUpEvery))
 		return []Event{ev}
 	case DeadlineFollowUp:
 		f := s.FollowUp
 		ev := s.record(now, SystemActor, EventFollowUpReminder, map[string]any{"hander_id": f.HanderID, "owner_id": s.OwnerID})
-		s.notify(ev, NotifyFollowUp, []string{f.HanderID}, "", fmt.Sprintf("Follow up with %s on %q, which you handed over.", s.who(s.OwnerID), s.Title))
+		s.notify(ev, NotifyFollowUp, []string{f.HanderID}, "", fmt.Sprintf("Follow up with %s on %s, which you handed over.", s.who(s.OwnerID), s.title()))
 		s.FollowUp = &FollowUp{HanderID: f.HanderID, At: stamp(s.after(now, f.Every)), Every: f.Every, First: f.First}
 		return []Event{ev}
 	}
@@ -212,7 +216,11 @@ func spanWords(d time.Duration, days, seconds bool) string {
 // that tells the stand-ins rewords it at delivery and no workflow changes. A message of another
 // kind or shape comes back as it is.
 func ForStandIn(n Notification, hander string) string {
-	title := strconv.Quote(n.Title) // as the messages give it, with %q
+	// As the messages give it: curly quotes (revision 24), or a Go literal before.
+	title := strconv.Quote(n.Title)
+	if curly := "“" + n.Title + "”"; strings.Contains(n.Message, curly) {
+		title = curly
+	}
 	if n.Kind == NotifyHandoverDeclined && hander != "" {
 		if rest, ok := strings.CutSuffix(n.Message, ". You still own it."); ok {
 			return rest + ". " + hander + " still owns it."

@@ -615,17 +615,17 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		// The clock is stopped: the time to answer starts when the action resumes.
 		by = fmt.Sprintf("within %s of the action resuming (it is paused: %s)", s.span(within), s.clause(s.PauseReason))
 	}
-	asks := fmt.Sprintf("%s asks you to take over %q", s.who(h.FromID), s.Title)
+	asks := fmt.Sprintf("%s asks you to take over %s", s.who(h.FromID), s.title())
 	if s.revision >= 8 && h.ShiftHandoverID != "" && in.StartedBy != "" && in.StartedBy != h.FromID {
 		// A supervisor's shift handover: the outgoing person may have gone; say who asks.
-		asks = fmt.Sprintf("%s passes you %s's %q in a shift handover", s.who(in.StartedBy), s.who(h.FromID), s.Title)
+		asks = fmt.Sprintf("%s passes you %s's %s in a shift handover", s.who(in.StartedBy), s.who(h.FromID), s.title())
 	}
 	why := s.clause(h.Reason)
 	if s.revision >= 9 && h.ShiftHandoverID != "" {
 		// The reason of a shift handover is "shift handover": say it once, and give the shift's
 		// notes, which are what the recipient works from.
 		if in.StartedBy == "" || in.StartedBy == h.FromID {
-			asks = fmt.Sprintf("%s passes you %q in a shift handover", s.who(h.FromID), s.Title)
+			asks = fmt.Sprintf("%s passes you %s in a shift handover", s.who(h.FromID), s.title())
 		}
 		why = "no notes for the shift"
 		if !blank(h.Notes.Summary) {
@@ -732,7 +732,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 		"follow_up_at": s.FollowUp.At,
 	})
 	s.notify(accepted, NotifyHandoverAccepted, []string{h.FromID}, "",
-		fmt.Sprintf("%s accepted %q: %s", s.who(h.ToID), s.Title, in.Summary))
+		fmt.Sprintf("%s accepted %s: %s", s.who(h.ToID), s.title(), in.Summary))
 
 	message := h.CustomerMessage
 	if blank(message) && s.revision >= 15 {
@@ -743,7 +743,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 		// Said to the customer: no staff ID, and not the team's own reason for the handover.
 		message = fmt.Sprintf("Your request “%s” has been passed to a colleague, who is looking after it now.", s.Title)
 	} else if blank(message) {
-		message = fmt.Sprintf("Your request %q is now being handled by %s, because %s.", s.Title, h.ToID, h.Reason)
+		message = fmt.Sprintf("Your request %s is now being handled by %s, because %s.", s.title(), h.ToID, h.Reason)
 	}
 	return []Event{accepted, s.tellCustomer(now, in.Actor.ID, message, map[string]any{"handover_id": h.ID})}
 }
@@ -826,7 +826,7 @@ func ApplyDecline(s *State, in DeclineInput, now time.Time) []Event {
 		"handover_id": h.ID, "from_id": h.FromID, "reason": in.Reason,
 	})
 	s.notify(ev, NotifyHandoverDeclined, []string{h.FromID}, "",
-		fmt.Sprintf("%s declined %q: %s. You still own it.", s.who(h.ToID), s.Title, s.clause(in.Reason)))
+		fmt.Sprintf("%s declined %s: %s. You still own it.", s.who(h.ToID), s.title(), s.clause(in.Reason)))
 	return []Event{ev}
 }
 
@@ -873,14 +873,14 @@ func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
 			whose = s.who(h.FromID) + "'s"
 		}
 		s.notify(ev, NotifyHandoverWithdrawn, []string{h.ToID}, "",
-			fmt.Sprintf("%s withdrew %s handover of %q to you: %s. %s keeps it.", s.who(in.Actor.ID), whose, s.Title, s.clause(in.Reason), s.who(s.OwnerID)))
+			fmt.Sprintf("%s withdrew %s handover of %s to you: %s. %s keeps it.", s.who(in.Actor.ID), whose, s.title(), s.clause(in.Reason), s.who(s.OwnerID)))
 		if in.Actor.ID != h.FromID {
 			keeps := "You keep it."
 			if s.OwnerID != h.FromID {
 				keeps = s.who(s.OwnerID) + " keeps it."
 			}
 			s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID}, "",
-				fmt.Sprintf("%s withdrew your handover of %q to %s: %s. %s", s.who(in.Actor.ID), s.Title, s.who(h.ToID), s.clause(in.Reason), keeps))
+				fmt.Sprintf("%s withdrew your handover of %s to %s: %s. %s", s.who(in.Actor.ID), s.title(), s.who(h.ToID), s.clause(in.Reason), keeps))
 		}
 		return []Event{ev}
 	}
@@ -889,7 +889,7 @@ func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
 		told = append(told, h.FromID)
 	}
 	s.notify(ev, NotifyHandoverWithdrawn, told, "",
-		fmt.Sprintf("%s withdrew the handover of %q from %s to %s: %s. %s keeps it.", s.who(in.Actor.ID), s.Title, s.who(h.FromID), s.who(h.ToID), in.Reason, s.who(s.OwnerID)))
+		fmt.Sprintf("%s withdrew the handover of %s from %s to %s: %s. %s keeps it.", s.who(in.Actor.ID), s.title(), s.who(h.FromID), s.who(h.ToID), in.Reason, s.who(s.OwnerID)))
 	return []Event{ev}
 }
 
@@ -941,7 +941,7 @@ func (s *State) withdrawPending(now time.Time, actorID, reason string) []Event {
 	}
 	h, ev := s.endPending(now, actorID, reason)
 	s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID, h.ToID}, "",
-		fmt.Sprintf("The handover of %q from %s to %s was withdrawn: %s", s.Title, s.who(h.FromID), s.who(h.ToID), reason))
+		fmt.Sprintf("The handover of %s from %s to %s was withdrawn: %s", s.title(), s.who(h.FromID), s.who(h.ToID), reason))
 	return []Event{ev}
 }
 
@@ -987,9 +987,9 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 		if s.revision >= 20 {
 			by = " by " + s.who(in.Actor.ID)
 		}
-		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed%s: %s", s.Title, by, in.Outcome))
+		s.notify(ev, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%s was completed%s: %s", s.title(), by, in.Outcome))
 	}
-	s.tellOwnerCompleted(ev, in.Actor.ID, fmt.Sprintf("%s completed %q, which was yours: %s", s.who(in.Actor.ID), s.Title, in.Outcome))
+	s.tellOwnerCompleted(ev, in.Actor.ID, fmt.Sprintf("%s completed %s, which was yours: %s", s.who(in.Actor.ID), s.title(), in.Outcome))
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was completed by %s: %s", s.who(in.Actor.ID), in.Outcome))
 	events = append(events, ev)
 	if !blank(in.CustomerMessage) {
@@ -1000,6 +1000,15 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 
 // tellOwnerCompleted tells the owner that someone else completed their action (from revision
 // 13), so that they stop working on it.
+// title is the action's title as the messages quote it: in curly quotes as it is (revision 24),
+// where earlier revisions wrote it as a Go literal, its own quotes escaped ("Room \"Blue\"").
+func (s *State) title() string {
+	if s.revision >= 24 {
+		return "“" + s.Title + "”"
+	}
+	return strconv.Quote(s.Title)
+}
+
 func (s *State) tellOwnerCompleted(ev Event, actorID, message string) {
 	if s.revision < 13 || s.OwnerID == "" || s.OwnerID == actorID {
 		return
@@ -1107,9 +1116,9 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 		completed := s.record(now, in.Actor.ID, EventCompleted, map[string]any{"outcome": outcome})
 		// From revision 6 the hander hears of it, as of any completion (unless they made the check).
 		if hander := s.lastHander(); s.revision >= 6 && hander != "" && hander != in.Actor.ID {
-			s.notify(completed, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%q was completed at its check: %s", s.Title, outcome))
+			s.notify(completed, NotifyCompleted, []string{hander}, "", fmt.Sprintf("%s was completed at its check: %s", s.title(), outcome))
 		}
-		s.tellOwnerCompleted(completed, in.Actor.ID, fmt.Sprintf("%s checked %q done, which was yours: %s", s.who(in.Actor.ID), s.Title, outcome))
+		s.tellOwnerCompleted(completed, in.Actor.ID, fmt.Sprintf("%s checked %s done, which was yours: %s", s.who(in.Actor.ID), s.title(), outcome))
 		events = append(events, completed)
 	case in.Next == NextExtend:
 		var at time.Time
@@ -1268,7 +1277,7 @@ func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor in
 		// Escalated by someone (a supervisor, a manager, a check's next step): say who.
 		by = " by " + s.who(actorID)
 	}
-	s.alertLadder(ev, level, fmt.Sprintf("%q is escalated to %s%s (level %d): %s", s.Title, level, by, s.EscalationLevel, reason))
+	s.alertLadder(ev, level, fmt.Sprintf("%s is escalated to %s%s (level %d): %s", s.title(), level, by, s.EscalationLevel, reason))
 	return append(events, ev)
 }
 
@@ -1296,8 +1305,8 @@ func (s *State) remindEscalated(now time.Time) []Event {
 		// escalate_within each time read as if nobody had been told before.
 		phrase, waited = "for", max(s.between(*s.EscalatedAt, now)-s.EscalationPaused, 0)
 	}
-	s.alertLadder(ev, level, fmt.Sprintf("%q is still escalated to %s (level %d): nobody has acted on it %s %s.",
-		s.Title, level, s.EscalationLevel, phrase, s.span(waited)))
+	s.alertLadder(ev, level, fmt.Sprintf("%s is still escalated to %s (level %d): nobody has acted on it %s %s.",
+		s.title(), level, s.EscalationLevel, phrase, s.span(waited)))
 	return []Event{ev}
 }
 
@@ -1375,9 +1384,9 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	ev := s.record(now, actorID, EventReassigned, map[string]any{
 		"from_id": from, "owner_id": to.ID, "reason": reason, "due_at": s.DueAt,
 	})
-	s.notify(ev, NotifyAssigned, []string{to.ID}, "", fmt.Sprintf("%q is now yours (reassigned by %s): %s", s.Title, s.who(actorID), reason))
+	s.notify(ev, NotifyAssigned, []string{to.ID}, "", fmt.Sprintf("%s is now yours (reassigned by %s): %s", s.title(), s.who(actorID), reason))
 	if from != "" {
-		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%q was reassigned to %s: %s", s.Title, s.who(to.ID), reason))
+		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%s was reassigned to %s: %s", s.title(), s.who(to.ID), reason))
 	}
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
 	events = append(events, ev)
@@ -1482,7 +1491,7 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 			// The due time moves on when the action resumes: the time it has left is what holds.
 			due = fmt.Sprintf("due %s after it resumes (it is paused)", s.span(left))
 		}
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%q is now %s: %s", s.Title, due, reason))
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%s is now %s: %s", s.title(), due, reason))
 	}
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was given until %s by %s: %s", s.DueAt.Format(time.RFC3339), s.who(actorID), reason))
 	return []Event{ev}
@@ -1513,7 +1522,7 @@ func (s *State) tellEscalationHandled(ev Event, esc escalationHandled, what stri
 		return
 	}
 	role := s.Ladder[esc.level-1]
-	s.notify(ev, NotifyEscalationHandled, nil, role, fmt.Sprintf("%q, escalated to %s (level %d), %s", s.Title, role, esc.level, what))
+	s.notify(ev, NotifyEscalationHandled, nil, role, fmt.Sprintf("%s, escalated to %s (level %d), %s", s.title(), role, esc.level, what))
 	s.outbox[len(s.outbox)-1].EscalatedOwner = esc.owner
 }
 
@@ -1544,7 +1553,7 @@ func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
 		if s.revision >= 11 && in.Actor.ID != s.OwnerID {
 			by = " by " + s.who(in.Actor.ID)
 		}
-		s.notify(ev, NotifyCancelled, []string{s.OwnerID}, "", fmt.Sprintf("%q was cancelled%s: %s", s.Title, by, in.Reason))
+		s.notify(ev, NotifyCancelled, []string{s.OwnerID}, "", fmt.Sprintf("%s was cancelled%s: %s", s.title(), by, in.Reason))
 	}
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was cancelled by %s: %s", s.who(in.Actor.ID), in.Reason))
 	return append(events, ev)
@@ -1707,20 +1716,20 @@ func ApplyTold(s *State, in ToldInput, now time.Time) []Event {
 		m.Tries, m.TriedSeq = m.Tries+1, ev.Seq
 		if s.revision >= 23 {
 			// A colleague's try: whoever was asked tries another way, or not straight away again.
-			s.tellAsked(ev, *m, fmt.Sprintf("%s tried to tell the customer of %q the message of entry %d (%s) and could not reach them (try %d): it is still yours to tell.",
-				s.who(in.Actor.ID), s.Title, m.Seq, inWords(in.Method), m.Tries))
+			s.tellAsked(ev, *m, fmt.Sprintf("%s tried to tell the customer of %s the message of entry %d (%s) and could not reach them (try %d): it is still yours to tell.",
+				s.who(in.Actor.ID), s.title(), m.Seq, inWords(in.Method), m.Tries))
 		}
 	case MessageUndo:
 		ev = s.undoRecord(now, in.Actor.ID, m, data)
 	case MessageNotNeeded:
 		ev = s.record(now, in.Actor.ID, EventMessageNotNeeded, data)
 		m.EndedSeq, m.EndedBy, m.NotNeeded = ev.Seq, in.Actor.ID, true
-		s.tellAsked(ev, *m, fmt.Sprintf("%s recorded that the customer of %q need not be told the message of entry %d: it is no longer yours to tell.", s.who(in.Actor.ID), s.Title, m.Seq))
+		s.tellAsked(ev, *m, fmt.Sprintf("%s recorded that the customer of %s need not be told the message of entry %d: it is no longer yours to tell.", s.who(in.Actor.ID), s.title(), m.Seq))
 	default:
 		data["method"] = in.Method
 		ev = s.record(now, in.Actor.ID, EventMessageDelivered, data)
 		m.EndedSeq, m.EndedBy, m.DeliveredHow = ev.Seq, in.Actor.ID, in.Method
-		s.tellAsked(ev, *m, fmt.Sprintf("%s told the customer of %q the message of entry %d (%s): it is no longer yours to tell.", s.who(in.Actor.ID), s.Title, m.Seq, inWords(in.Method)))
+		s.tellAsked(ev, *m, fmt.Sprintf("%s told the customer of %s the message of entry %d (%s): it is no longer yours to tell.", s.who(in.Actor.ID), s.title(), m.Seq, inWords(in.Method)))
 	}
 	return []Event{ev}
 }
@@ -1737,8 +1746,8 @@ func (s *State) undoRecord(now time.Time, actorID string, m *CustomerMessage, da
 	data["undone_seq"] = ended
 	ev := s.record(now, actorID, EventMessageRecordUndone, data)
 	m.EndedSeq, m.EndedBy, m.DeliveredHow, m.NotNeeded, m.UndoneSeq = 0, "", "", false, ev.Seq
-	what := fmt.Sprintf("%s undid the record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
-	yours := fmt.Sprintf("%s undid your record of entry %d (%s) of %q", s.who(actorID), ended, how, s.Title)
+	what := fmt.Sprintf("%s undid the record of entry %d (%s) of %s", s.who(actorID), ended, how, s.title())
+	yours := fmt.Sprintf("%s undid your record of entry %d (%s) of %s", s.who(actorID), ended, how, s.title())
 	// Each named first, in their own words: a supervisor among them also told as one of the team's
 	// supervisors keeps those (the inbox holds one record of a person's per entry and kind).
 	if m.AskedID != "" && m.AskedID != actorID {
@@ -1791,7 +1800,7 @@ func (s *State) MessageUndelivered(now time.Time, seq int64) []Event {
 	} else {
 		role = RoleSupervisor
 	}
-	s.notify(ev, NotifyCustomerMessage, to, role, fmt.Sprintf("The integration could not send the customer of %q the message of entry %d of its timeline: tell them yourself, and record how.", s.Title, seq))
+	s.notify(ev, NotifyCustomerMessage, to, role, fmt.Sprintf("The integration could not send the customer of %s the message of entry %d of its timeline: tell them yourself, and record how.", s.title(), seq))
 	n := &s.outbox[len(s.outbox)-1]
 	n.Seq, n.Event, n.ByHand = seq, EventCustomerTold, true
 	return []Event{ev}
@@ -1835,8 +1844,8 @@ func (s *State) WarnUntold(now, closeAt time.Time, tasks []UntoldTask) []Event {
 		what = "the messages of entries " + strings.Join(entries[:len(entries)-1], ", ") + " and " + entries[len(entries)-1]
 	}
 	s.notify(ev, NotifyMessagesUntold, asked, RoleSupervisor, fmt.Sprintf(
-		"The customer of %q has still not been told %s, and the action's records close at %s: tell them and record it, or record that they need not be told. After that nobody can.",
-		s.Title, what, closeAt.UTC().Format(time.RFC3339)))
+		"The customer of %s has still not been told %s, and the action's records close at %s: tell them and record it, or record that they need not be told. After that nobody can.",
+		s.title(), what, closeAt.UTC().Format(time.RFC3339)))
 	return []Event{ev}
 }
 
@@ -1883,9 +1892,9 @@ func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
 	ev := s.record(now, in.Actor.ID, EventFeedbackGiven, map[string]any{
 		"handover_id": h.ID, "rating": in.Rating, "comment": in.Comment, "situation": h.Situation,
 	})
-	msg := fmt.Sprintf("%s rated your handover of %q %d/5: %s", s.who(h.ToID), s.Title, in.Rating, in.Comment)
+	msg := fmt.Sprintf("%s rated your handover of %s %d/5: %s", s.who(h.ToID), s.title(), in.Rating, in.Comment)
 	if s.revision >= 12 && in.Comment == "" {
-		msg = fmt.Sprintf("%s rated your handover of %q %d/5.", s.who(h.ToID), s.Title, in.Rating)
+		msg = fmt.Sprintf("%s rated your handover of %s %d/5.", s.who(h.ToID), s.title(), in.Rating)
 	}
 	s.notify(ev, NotifyFeedback, []string{h.FromID}, "", msg)
 	return []Event{ev}

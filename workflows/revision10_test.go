@@ -113,7 +113,7 @@ func TestNamesFallBackAndAreCopied(t *testing.T) {
 	workflows.ApplyHandover(&s, handoverTo(toBob), now)
 	out := s.TakeOutbox()
 	require.Len(t, out, 1)
-	require.True(t, strings.HasPrefix(out[0].Message, `alice asks you to take over "Late checkout"`), out[0].Message)
+	require.True(t, strings.HasPrefix(out[0].Message, `alice asks you to take over “Late checkout”`), out[0].Message)
 	require.Equal(t, map[string]string{"bob": "Bob Brown"}, s.Names)
 
 	copied := s.Clone()
@@ -122,7 +122,7 @@ func TestNamesFallBackAndAreCopied(t *testing.T) {
 	workflows.ApplyDecline(&s, workflows.DeclineInput{Actor: bob, Reason: "on a call"}, now.Add(time.Minute))
 	out = s.TakeOutbox()
 	require.Len(t, out, 1)
-	require.Equal(t, `Bob Brown declined "Late checkout": on a call. You still own it.`, out[0].Message)
+	require.Equal(t, `Bob Brown declined “Late checkout”: on a call. You still own it.`, out[0].Message)
 }
 
 // The webhook's message for a change that notified nobody names its actor (revision 10), from the
@@ -144,8 +144,8 @@ func TestWebhookMessageNamesTheActor(t *testing.T) {
 	for _, ev := range hooks.got {
 		messages = append(messages, ev.Message)
 	}
-	require.Contains(t, messages, `"Late checkout" was completed by Alice Adams: checkout moved`)
-	require.Contains(t, messages, `"Late checkout": created by Alice Adams`)
+	require.Contains(t, messages, `“Late checkout” was completed by Alice Adams: checkout moved`)
+	require.Contains(t, messages, `“Late checkout”: created by Alice Adams`)
 }
 
 // A supervisor's shift handover names the supervisor and the outgoing owner (revision 10).
@@ -162,7 +162,7 @@ func TestShiftHandoverRequestNamesPeople(t *testing.T) {
 	out := s.TakeOutbox()
 	require.Len(t, out, 1)
 	require.True(t, strings.HasPrefix(out[0].Message,
-		`Carol Cole passes you Alice Adams's "Late checkout" in a shift handover: shift notes: Room 12 waits for a plumber. Accept or decline by `), out[0].Message)
+		`Carol Cole passes you Alice Adams's “Late checkout” in a shift handover: shift notes: Room 12 waits for a plumber. Accept or decline by `), out[0].Message)
 }
 
 // Refusals name people as the messages do (revision 10): the recipient by the name the command

@@ -59,7 +59,7 @@ func TestRevision17TellsTheLevelTheEscalationWasHandled(t *testing.T) {
 	require.Len(t, told, 1)
 	require.Equal(t, workflows.NotifyEscalationHandled, told[0].Kind)
 	require.Equal(t, workflows.RoleSupervisor, told[0].ToRole)
-	require.Equal(t, `"Late checkout", escalated to supervisor (level 1), was claimed by alice`, told[0].Message)
+	require.Equal(t, `“Late checkout”, escalated to supervisor (level 1), was claimed by alice`, told[0].Message)
 	require.Empty(t, told[0].EscalatedOwner, "nobody owned it while it was escalated")
 
 	for what, act := range acts {

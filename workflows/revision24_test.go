@@ -62,7 +62,7 @@ func TestRevision24PauseEndsAtTheTimeGiven(t *testing.T) {
 			told = append(told, n.Message)
 		}
 	}
-	require.Equal(t, []string{`"Late checkout" is running again, due ` + in.DueAt.Add(3*time.Hour).UTC().Truncate(time.Microsecond).Format(time.RFC3339) +
+	require.Equal(t, []string{`“Late checkout” is running again, due ` + in.DueAt.Add(3*time.Hour).UTC().Truncate(time.Microsecond).Format(time.RFC3339) +
 		`: its pause ran out at the time set (paused: waiting for the guest's booking reference)`}, told, "the owner, who paused it, is told it runs again")
 }
 
@@ -117,9 +117,41 @@ func TestRevision23RefusesAPauseWithAnEnd(t *testing.T) {
 	}
 	s := acceptedByBob(23, now)
 	require.NoError(t, workflows.CheckPause(&s, workflows.PauseInput{Actor: bob, Reason: "waiting"}))
-	workflows.ApplyPause(&s, workflows.PauseInput{Actor: bob, Reason: "waiting"}, now)
+	// One asked anyway, by an API of revision 24 and taken by a worker of the release before
+	// (whose validator knew no end), replays as that worker recorded it: without an end.
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: bob, Reason: "waiting", ResumeIn: time.Hour}, now)
+	require.Nil(t, s.ResumeAt)
 	_, kind := s.NextDeadline()
 	require.NotEqual(t, workflows.DeadlineResume, kind, "no end: the pause waits")
+}
+
+// Completing or cancelling ends a pause with its end: nothing resumes the ended action. An action
+// nobody owns that resumes by itself tells the team's supervisors, as nobody else would hear.
+func TestRevision24EndedPauseAndNobodyToTell(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	s := acceptedByBob(24, now)
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: bob, Reason: "waiting", ResumeIn: time.Hour}, now)
+	require.NotNil(t, s.ResumeAt)
+	workflows.ApplyComplete(&s, workflows.CompleteInput{Actor: bob, Outcome: "the guest came by"}, now.Add(time.Minute))
+	require.Nil(t, s.ResumeAt)
+	at, _ := s.NextDeadline()
+	require.True(t, at.IsZero(), "nothing fires once it is completed")
+
+	in := startInput("r24-unowned")
+	in.OwnerID, in.DueAt = "", now.Add(2*time.Hour)
+	s, _ = workflows.NewState(in, now)
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest", ResumeIn: time.Hour}, now)
+	s.TakeOutbox()
+	at, kind := s.NextDeadline()
+	require.Equal(t, workflows.DeadlineResume, kind)
+	s.Fire(kind, at)
+	notes := s.TakeOutbox()
+	require.Len(t, notes, 1)
+	require.Equal(t, workflows.NotifyUnassigned, notes[0].Kind)
+	require.Equal(t, workflows.RoleSupervisor, notes[0].ToRole)
+	require.Empty(t, notes[0].To)
+	require.Equal(t, "“Late checkout”, which nobody owns, is running again, due 2029-06-01T12:00:00Z: its pause ran out at the time set (paused: waiting on the guest)", notes[0].Message)
 }
 
 func eventData(t *testing.T, e models.ActionEvent) map[string]any {
@@ -127,4 +159,32 @@ func eventData(t *testing.T, e models.ActionEvent) map[string]any {
 	var data map[string]any
 	require.NoError(t, json.Unmarshal([]byte(e.Data), &data))
 	return data
+}
+
+// A pause's end that fires late (no worker ran meanwhile) ends the pause at its end all the same:
+// the clocks run again from there, not from the late resume, and the pause took only its own
+// time. An action resumed past its due time says so, not "due" a time gone.
+func TestRevision24LateEndResumesFromTheEnd(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	s := acceptedByBob(24, now) // due at 11:00
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: bob, Reason: "waiting on the guest", ResumeIn: 15 * time.Minute}, now)
+	at, kind := s.NextDeadline()
+	require.Equal(t, workflows.DeadlineResume, kind)
+	events := s.Fire(kind, at.Add(30*time.Minute))
+	require.Len(t, events, 1)
+	require.True(t, events[0].At.Equal(at.Add(30*time.Minute)), "recorded when it happened")
+	require.Equal(t, "15m0s", events[0].Data["paused_for"])
+	require.True(t, s.DueAt.Equal(now.Add(2*time.Hour+15*time.Minute)), "due %s: moved by the pause alone", s.DueAt)
+
+	checking := acceptedByBob(24, now)
+	checking.Fire(workflows.DeadlineDue, now.Add(2*time.Hour))
+	checking.TakeOutbox()
+	workflows.ApplyPause(&checking, workflows.PauseInput{Actor: bob, Reason: "waiting on the guest", ResumeIn: 10 * time.Minute}, now.Add(2*time.Hour+time.Minute))
+	at, kind = checking.NextDeadline()
+	require.Equal(t, workflows.DeadlineResume, kind)
+	checking.Fire(kind, at)
+	notes := takeOutbox(&checking, workflows.NotifyAssigned)
+	require.Len(t, notes, 1)
+	require.Equal(t, "“Late checkout” is running again, its due time 2029-06-01T11:00:00Z passed: its pause ran out at the time set (paused: waiting on the guest)", notes[0].Message)
 }

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,9 +16,17 @@ import (
 // and the hander's own, are left as they are. The title may hold quotes and commas.
 func TestForStandInNamesTheHander(t *testing.T) {
 	t.Parallel()
+	title := `Room 12: "no hot water", which you handed to nobody`
+	// Revision 24 quotes the title in curly quotes as it is; earlier ones as a Go literal.
+	for revision, q := range map[int]string{23: strconv.Quote(title), 24: "“" + title + "”"} {
+		t.Run(strconv.Itoa(revision), func(t *testing.T) { forStandIn(t, revision, title, q) })
+	}
+}
+
+func forStandIn(t *testing.T, revision int, title, q string) {
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
 	in := startInput("stand-in")
-	in.Title = `Room 12: "no hot water", which you handed to nobody`
+	in.Title, in.Revision = title, revision
 	in.DueAt = now.Add(2 * time.Hour)
 	s, _ := workflows.NewState(in, now)
 	toBob := onShift("bob", 1)
@@ -30,8 +39,8 @@ func TestForStandInNamesTheHander(t *testing.T) {
 	s.Fire(workflows.DeadlineFollowUp, now.Add(time.Hour))
 	reminders := s.TakeOutbox()
 	require.Len(t, reminders, 1)
-	require.Equal(t, `Follow up with Bob Brown on "Room 12: \"no hot water\", which you handed to nobody", which you handed over.`, reminders[0].Message)
-	require.Equal(t, `Follow up with Bob Brown on "Room 12: \"no hot water\", which you handed to nobody", which Alice Adams handed over.`,
+	require.Equal(t, `Follow up with Bob Brown on `+q+`, which you handed over.`, reminders[0].Message)
+	require.Equal(t, `Follow up with Bob Brown on `+q+`, which Alice Adams handed over.`,
 		workflows.ForStandIn(reminders[0], "Alice Adams"))
 	// A supervisor records it in the hander's place; another agent may not.
 	followUp := workflows.FollowUpInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}, Note: "Bob is on it"}
@@ -51,11 +60,11 @@ func TestForStandInNamesTheHander(t *testing.T) {
 		return workflows.Notification{}
 	}
 	due := asked(workflows.DeadlineDue, in.DueAt)
-	require.Equal(t, `"Room 12: \"no hot water\", which you handed to nobody", which you handed to Bob Brown, is due: check it was done.`, due.Message)
-	require.Equal(t, `"Room 12: \"no hot water\", which you handed to nobody", which Alice Adams handed to Bob Brown, is due: check it was done.`,
+	require.Equal(t, q+`, which you handed to Bob Brown, is due: check it was done.`, due.Message)
+	require.Equal(t, q+`, which Alice Adams handed to Bob Brown, is due: check it was done.`,
 		workflows.ForStandIn(due, "Alice Adams"))
 	again := asked(workflows.DeadlineCheckReminder, in.DueAt.Add(time.Hour))
-	require.Equal(t, `"Room 12: \"no hot water\", which you handed to nobody", which Alice Adams handed to Bob Brown, still waits for their check: check it was done.`,
+	require.Equal(t, q+`, which Alice Adams handed to Bob Brown, still waits for their check: check it was done.`,
 		workflows.ForStandIn(again, "Alice Adams"))
 
 	for _, n := range []workflows.Notification{

@@ -269,11 +269,11 @@ func TestToldUndoReopensTheMessage(t *testing.T) {
 		return got
 	}
 	require.Equal(t, map[int64]string{
-		5: `alice told the customer of "Late checkout" the message of entry 4 (phone): it is no longer yours to tell.`,
-		6: `carol undid the record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4, and it is yours to tell again.`,
+		5: `alice told the customer of “Late checkout” the message of entry 4 (phone): it is no longer yours to tell.`,
+		6: `carol undid the record of entry 5 (told, phone) of “Late checkout”: the customer is still to be told the message of entry 4, and it is yours to tell again.`,
 	}, recorded("bob"))
 	require.Equal(t, map[int64]string{
-		6: `carol undid your record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4.`,
+		6: `carol undid your record of entry 5 (told, phone) of “Late checkout”: the customer is still to be told the message of entry 4.`,
 	}, recorded("alice"))
 	require.Empty(t, recorded("carol"))
 }
@@ -298,8 +298,8 @@ func TestToldUndoTellsWhoeverSeesTheTaskAgain(t *testing.T) {
 		to[strings.Join(n.To, ",")+"|"+string(n.ToRole)] = n.Message
 	}
 	require.Equal(t, map[string]string{
-		"bob|":  `carol undid the record of entry 7 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4, and it is yours to tell again.`,
-		"erin|": `carol undid the record of entry 7 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4, which your inbox lists while the action is yours.`,
+		"bob|":  `carol undid the record of entry 7 (told, phone) of “Late checkout”: the customer is still to be told the message of entry 4, and it is yours to tell again.`,
+		"erin|": `carol undid the record of entry 7 (told, phone) of “Late checkout”: the customer is still to be told the message of entry 4, which your inbox lists while the action is yours.`,
 	}, to)
 
 	// Revision 22 (an undo as the release before made it) tells who was asked alone.
@@ -321,7 +321,7 @@ func TestToldUndoTellsWhoeverSeesTheTaskAgain(t *testing.T) {
 	require.Len(t, notes, 1)
 	require.Empty(t, notes[0].To)
 	require.Equal(t, workflows.RoleSupervisor, notes[0].ToRole)
-	require.Equal(t, `bob undid the record of entry 5 (told, phone) of "Late checkout": the customer is still to be told the message of entry 4.`, notes[0].Message)
+	require.Equal(t, `bob undid the record of entry 5 (told, phone) of “Late checkout”: the customer is still to be told the message of entry 4.`, notes[0].Message)
 	// Revision 22 names nobody then, and has no role to tell: no notice to nobody.
 	older = acceptedByBob(22, now)
 	workflows.ApplyTold(&older, workflows.ToldInput{Actor: bob, MessageSeq: seq, Method: "phone"}, now)
