@@ -167,6 +167,10 @@ func CheckResume(s *State, in ResumeInput) error {
 		return err
 	}
 	if !s.Paused {
+		if s.ChangedType == EventResumed && s.ChangedBy == SystemActor {
+			// Its pause ran out a moment before: the person resuming it may not have seen that.
+			return refuse(ErrConflict, "the action is not paused: it resumed by itself when its pause ran out")
+		}
 		return refuse(ErrConflict, "the action is not paused")
 	}
 	if blank(in.Reason) {

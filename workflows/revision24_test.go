@@ -175,6 +175,8 @@ func TestRevision24LateEndResumesFromTheEnd(t *testing.T) {
 	require.Len(t, events, 1)
 	require.True(t, events[0].At.Equal(at.Add(30*time.Minute)), "recorded when it happened")
 	require.Equal(t, "15m0s", events[0].Data["paused_for"])
+	require.ErrorContains(t, workflows.CheckResume(&s, workflows.ResumeInput{Actor: bob, Reason: "the guest rang"}),
+		"the action is not paused: it resumed by itself when its pause ran out", "a resume by hand just after says why")
 	require.True(t, s.DueAt.Equal(now.Add(2*time.Hour+15*time.Minute)), "due %s: moved by the pause alone", s.DueAt)
 
 	checking := acceptedByBob(24, now)
