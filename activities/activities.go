@@ -96,7 +96,7 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 			// which entry of the timeline it is: an acceptance and a completion a minute apart each
 			// send one, and two tasks alike read as one told twice.
 			n.To = []string{owner}
-			n.Message = fmt.Sprintf("Tell the customer of %q what the timeline's message to them says (entry %d): no integration sends customers messages here.", p.State.Title, n.Seq)
+			n.Message = fmt.Sprintf("Tell the customer of “%s” what the timeline's message to them says (entry %d): no integration sends customers messages here.", p.State.Title, n.Seq)
 		}
 		records, _, err := a.inboxRecords(ctx, n)
 		if err != nil {

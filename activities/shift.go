@@ -281,7 +281,7 @@ func (a *Activities) NotifyShiftLeftovers(ctx context.Context, in workflows.Shif
 		n := workflows.Notification{
 			ActionID: it.ActionID, Seq: seq, Kind: workflows.NotifyShiftLeftOver, To: recipients, ToRole: role,
 			TeamID: cmp.Or(row.TeamID, fromTeam), ActorID: in.FromID, Cause: workflows.CauseShiftHandover, At: a.now(),
-			Message: fmt.Sprintf("%q stays with %s after their shift handover: %s.", title, fromName, leftBecause(it)),
+			Message: fmt.Sprintf("“%s” stays with %s after their shift handover: %s.", title, fromName, leftBecause(it)),
 		}
 		rs, _, err := a.inboxRecords(ctx, n)
 		if err != nil {

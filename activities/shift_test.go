@@ -91,7 +91,7 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 		messages = append(messages, n.Message)
 	}
 	require.ElementsMatch(t, []string{
-		`"Airport taxi" stays with Alice Adams after their shift handover: Bob Brown declined it (too busy).`,
+		`“Airport taxi” stays with Alice Adams after their shift handover: Bob Brown declined it (too busy).`,
 	}, messages, "what another shift handover is handing over, someone else owns now, or is done, did not stay with alice; "+
 		"nor is an expired one told again, its escalation having alerted the supervisors")
 
@@ -105,7 +105,7 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 	told, err = store.ListNotifications(ctx, "dave", 10)
 	require.NoError(t, err)
 	require.Len(t, told, 1)
-	require.Equal(t, `"Late checkout" stays with Alice Adams after their shift handover: Bob Brown did not accept it in time.`, told[0].Message)
+	require.Equal(t, `“Late checkout” stays with Alice Adams after their shift handover: Bob Brown did not accept it in time.`, told[0].Message)
 	told, err = store.ListNotifications(ctx, "carol", 10)
 	require.NoError(t, err)
 	require.Len(t, told, 1, "carol's is the declined one's, still")

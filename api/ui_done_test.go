@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -48,11 +49,22 @@ func TestDoneMessage(t *testing.T) {
 
 func TestOpenHours(t *testing.T) {
 	require.Empty(t, openHours(calendarJSON{AroundTheClock: true}))
-	require.Equal(t, "mon, tue 08:00-18:00; sat 09:00-13:00 (Europe/London)", openHours(calendarJSON{TimeZone: "Europe/London", Hours: []calendar.Hours{
+	require.Equal(t, "mon, tue 08:00-18:00; sat 09:00-13:00, Europe/London time", openHours(calendarJSON{TimeZone: "Europe/London", Hours: []calendar.Hours{
 		{Day: "mon", Open: "08:00", Close: "18:00"}, {Day: "tue", Open: "08:00", Close: "18:00"}, {Day: "sat", Open: "09:00", Close: "13:00"},
 	}}))
-	require.Equal(t, "mon 08:00-12:00; mon 13:00-17:00 (UTC)", openHours(calendarJSON{TimeZone: "UTC", Hours: []calendar.Hours{
+	require.Equal(t, "mon 08:00-12:00; mon 13:00-17:00, UTC time", openHours(calendarJSON{TimeZone: "UTC", Hours: []calendar.Hours{
 		{Day: "mon", Open: "08:00", Close: "12:00"}, {Day: "mon", Open: "13:00", Close: "17:00"},
+	}}))
+	// Days as a notice on a door says them, in the week's order whatever the calendar's.
+	var week []calendar.Hours
+	for _, d := range []string{"sun", "sat", "fri", "thu", "wed", "tue", "mon"} {
+		week = append(week, calendar.Hours{Day: d, Open: "09:00", Close: "21:00"})
+	}
+	require.Equal(t, "every day 09:00-21:00, Asia/Kolkata time", openHours(calendarJSON{TimeZone: "Asia/Kolkata", Hours: week}))
+	require.Equal(t, "mon-fri, sun 09:00-21:00, Asia/Kolkata time", openHours(calendarJSON{TimeZone: "Asia/Kolkata", Hours: slices.Delete(slices.Clone(week), 1, 2)}))
+	require.Equal(t, "mon-wed 09:00-21:00; sat, sun 10:00-16:00, UTC time", openHours(calendarJSON{TimeZone: "UTC", Hours: []calendar.Hours{
+		{Day: "mon", Open: "09:00", Close: "21:00"}, {Day: "tue", Open: "09:00", Close: "21:00"}, {Day: "wed", Open: "09:00", Close: "21:00"},
+		{Day: "sat", Open: "10:00", Close: "16:00"}, {Day: "sun", Open: "10:00", Close: "16:00"},
 	}}))
 }
 

@@ -902,9 +902,46 @@ func openHours(cal calendarJSON) string {
 	}
 	parts := make([]string, len(spans))
 	for i, span := range spans {
-		parts[i] = strings.Join(days[span], ", ") + " " + span
+		parts[i] = dayRuns(days[span]) + " " + span
 	}
-	return strings.Join(parts, "; ") + " (" + cal.TimeZone + ")"
+	return strings.Join(parts, "; ") + ", " + cal.TimeZone + " time"
+}
+
+// weekDays are the calendar's days in the order a week is read.
+var weekDays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// dayRuns says days the way a notice on a door does: "every day", "mon-fri", "mon-fri, sun",
+// "sat, sun" (a run of three days or more as its first and last).
+func dayRuns(days []string) string {
+	var on [7]bool
+	for _, d := range days {
+		if i := slices.Index(weekDays, d); i >= 0 {
+			on[i] = true
+		}
+	}
+	if !slices.Contains(on[:], false) {
+		return "every day"
+	}
+	var parts []string
+	for i := 0; i < len(weekDays); i++ {
+		if !on[i] {
+			continue
+		}
+		j := i
+		for j+1 < len(weekDays) && on[j+1] {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			parts = append(parts, weekDays[i]+"-"+weekDays[j])
+		case j > i:
+			parts = append(parts, weekDays[i], weekDays[j])
+		default:
+			parts = append(parts, weekDays[i])
+		}
+		i = j
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (r apiResult) fields() map[string]string {

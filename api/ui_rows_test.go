@@ -110,13 +110,13 @@ func TestNewActionFormGivesEachTeamsZone(t *testing.T) {
 		"time_zone": "Europe/London", "hours": []map[string]any{{"day": "mon", "open": "08:00", "close": "18:00"}},
 	}, &map[string]any{}))
 	_, page := u.get("max", "/actions/new")
-	require.Contains(t, page, `<option value="desk" data-zone="Europe/London" data-hours="mon 08:00-18:00 (Europe/London)">`)
+	require.Contains(t, page, `<option value="desk" data-zone="Europe/London" data-hours="mon 08:00-18:00, Europe/London time">`)
 	require.Contains(t, page, `<option value="kitchen">`, "a team without a calendar has no zone")
 	require.Contains(t, page, `data-due-at data-zone-from="team_id"`)
-	require.Contains(t, page, `<span id="due-hours" data-hours-from="team_id"> Counted in the team's opening hours, mon 08:00-18:00 (Europe/London), unless the category's policy runs around the clock.</span>`)
+	require.Contains(t, page, `<span id="due-hours" data-hours-from="team_id"> Counted in the team's opening hours, mon 08:00-18:00, Europe/London time, unless the category's policy runs around the clock.</span>`)
 	_, page = u.get("ann", "/actions/new")
 	require.Contains(t, page, `data-due-at data-desk-zone="Europe/London"`, "a member's own team")
-	require.Contains(t, page, `<span id="due-hours"> Counted in the team's opening hours, mon 08:00-18:00 (Europe/London),`)
+	require.Contains(t, page, `<span id="due-hours"> Counted in the team's opening hours, mon 08:00-18:00, Europe/London time,`)
 }
 
 // "Whoever can take it now" is offered only when an agent of the team on shift has the authority

@@ -212,6 +212,19 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	})()`))
 	require.NoError(t, err)
 	require.Regexp(t, `^in 3h 3[45]m$`, rel, "due in 4h, 25 minutes nearer")
+	// A time whose passing means something else than "ago" (a pause's end) says so once passed.
+	passed, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`(function () {
+		var el = document.createElement('span');
+		el.setAttribute('data-rel', new Date(Date.now() - 5 * 60000).toISOString());
+		el.setAttribute('data-rel-past', 'any moment now');
+		document.getElementById('main').appendChild(el);
+		window.handoverRelativeTimes();
+		var text = el.textContent;
+		el.remove();
+		return text;
+	})()`))
+	require.NoError(t, err)
+	require.Equal(t, "any moment now", passed)
 	actionURL := alice.location()
 	require.Contains(t, actionURL, "/actions/")
 	// Exactly the owner's commands: no accept, no supervisor's reassign.
@@ -1146,10 +1159,10 @@ func deskTimeShown(t *testing.T, st *app.Stack, tokyo, dave *browser) {
 	require.Equal(t, http.StatusOK, root.call(http.MethodPut, "/api/v1/teams/night/calendar",
 		map[string]any{"time_zone": "Europe/Paris", "hours": []map[string]any{{"day": "mon", "open": "22:00", "close": "24:00"}}}, nil))
 	dave.do(chromedp.Navigate(st.URL+"/actions/new"), chromedp.WaitVisible(chromedp.CSS(`#team_id`)))
-	dave.waitContains("#due-hours", "(Europe/London)")
+	dave.waitContains("#due-hours", ", Europe/London time")
 	dave.do(chromedp.SetValue(chromedp.CSS(`#team_id`), "night"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('team_id').dispatchEvent(new Event('change', { bubbles: true }))`))
-	dave.waitText("#due-hours", "Counted in the team's opening hours, mon 22:00-24:00 (Europe/Paris), unless the category's policy runs around the clock.")
+	dave.waitText("#due-hours", "Counted in the team's opening hours, mon 22:00-24:00, Europe/Paris time, unless the category's policy runs around the clock.")
 	dave.waitText("#due_at_local-desk", "The desk keeps Europe/Paris time: the time you type is yours (America/New_York).")
 	// In London itself, nothing to say.
 	_, err = chromedp.Call(tokyo.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Europe/London"})

@@ -477,13 +477,13 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	spa := newWebClient(t, st.URL)
 	spa.signIn(issued.Token)
 	_, page = spa.do(http.MethodGet, "/actions/new", nil)
-	require.Contains(t, page, "Counted in the team's opening hours, mon 08:00-12:00; mon 13:00-18:00; tue 10:00-14:00 (Europe/Madrid), unless the category's policy runs around the clock.")
+	require.Contains(t, page, "Counted in the team's opening hours, mon 08:00-12:00; mon 13:00-18:00; tue 10:00-14:00, Europe/Madrid time, unless the category's policy runs around the clock.")
 	// So do the extend forms of its actions, on the action page and the board.
 	var spaAction action
 	require.Equal(t, http.StatusCreated, as(t, st, "dave").call(http.MethodPost, "/api/v1/actions",
 		map[string]any{"title": "Massage rebooking", "category": "request", "team_id": team, "due_in": "2h"}, &spaAction))
 	manager := signedIn(t, st, "demo-dave")
-	hours := "Counted from now, in the team's opening hours (mon 08:00-12:00; mon 13:00-18:00; tue 10:00-14:00 (Europe/Madrid)) unless the category's policy runs around the clock; its due time:"
+	hours := "Counted from now, in the team's opening hours (mon 08:00-12:00; mon 13:00-18:00; tue 10:00-14:00, Europe/Madrid time) unless the category's policy runs around the clock; its due time:"
 	_, page = manager.do(http.MethodGet, "/actions/"+spaAction.ID, nil)
 	require.Contains(t, page, `<p class="hint" id="ex-due-hint">`+hours)
 	_, page = manager.do(http.MethodGet, "/board?team="+team, nil)

@@ -198,7 +198,7 @@ func TestCustomerMessageWithoutIntegrationGoesToTheOwner(t *testing.T) {
 	var want []string
 	for _, e := range events {
 		if e.Type == workflows.EventCustomerTold {
-			want = append(want, fmt.Sprintf(`Tell the customer of "Late checkout" what the timeline's message to them says (entry %d): no integration sends customers messages here.`, e.Seq))
+			want = append(want, fmt.Sprintf(`Tell the customer of “Late checkout” what the timeline's message to them says (entry %d): no integration sends customers messages here.`, e.Seq))
 		}
 	}
 	require.Len(t, want, 2)

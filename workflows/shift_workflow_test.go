@@ -199,8 +199,8 @@ func TestShiftLeftoversReachTheSupervisors(t *testing.T) {
 		messages = append(messages, n.Message)
 	}
 	require.ElementsMatch(t, []string{
-		`"Airport taxi" stays with alice after their shift handover: bob declined it (too busy).`,
-		`"gone" stays with alice after their shift handover: not handed over (the action has ended).`,
+		`“Airport taxi” stays with alice after their shift handover: bob declined it (too busy).`,
+		`“gone” stays with alice after their shift handover: not handed over (the action has ended).`,
 	}, messages, "the accepted one is not a leftover; one gone from the read model is named by its ID")
 	mine, err := store.ListNotifications(ctx, "alice", 10)
 	require.NoError(t, err)

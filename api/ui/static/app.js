@@ -38,6 +38,9 @@
       if (isNaN(at)) { return; }
       var d = at - Date.now();
       var text = Math.abs(d) < 30000 ? (d < 0 ? "under a minute ago" : "in under a minute") : (d < 0 ? span(-d) + " ago" : "in " + span(d));
+      // A time still to come whose passing says something else than "ago" (a pause's end: it
+      // resumes any moment, once the workflow has taken it).
+      if (d < 0 && el.hasAttribute("data-rel-past")) { text = el.getAttribute("data-rel-past"); }
       if (el.textContent !== text) { el.textContent = text; }
     });
   }
