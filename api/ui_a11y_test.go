@@ -108,7 +108,7 @@ func a11yProblems(page string) []string {
 			// "due at", one of the two.
 			if typ := attr(n, "type"); n.Data != "select" && typ != "checkbox" && typ != "radio" && attr(n, "value") == "" &&
 				textOf(n) == "" && !hasAttr(n, "required") && postForm(n) && attr(n, "name") != "due_in" &&
-				attr(n, "name") != "due_at_local" && !strings.Contains(labels[id], "optional") {
+				!strings.HasSuffix(attr(n, "name"), "_at_local") && !strings.Contains(labels[id], "optional") {
 				add("the field %s (name %q) is not required and its label %q does not say it is optional", n.Data, attr(n, "name"), strings.Join(strings.Fields(labels[id]), " "))
 			}
 		case "a", "button", "summary":

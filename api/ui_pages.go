@@ -1004,7 +1004,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 
 // setDue puts a form's due time in the API's body: its "or due at" when given (setIf due_in else).
 func setDue(body map[string]any, f url.Values) {
-	if at := formDueAt(f); at != "" {
+	if at := formAt(f, "due"); at != "" {
 		body["due_at"] = at
 		delete(body, "due_in")
 		return
@@ -1012,14 +1012,15 @@ func setDue(body map[string]any, f url.Values) {
 	setIf(body, "due_in", f.Get("due_in"))
 }
 
-// formDueAt is a form's "or due at": the instant the page's script sent (due_at), or else the local
-// time typed (due_at_local) read as UTC, the zone pages show times in without their script. Text
-// that is not a time goes on as it is, for the API to name what is wrong with it.
-func formDueAt(f url.Values) string {
-	if v := strings.TrimSpace(f.Get("due_at")); v != "" {
+// formAt is a form's "or due at" (name "due"; "resume" for a pause's "or resume by itself at"):
+// the instant the page's script sent (due_at), or else the local time typed (due_at_local) read as
+// UTC, the zone pages show times in without their script. Text that is not a time goes on as it
+// is, for the API to name what is wrong with it.
+func formAt(f url.Values, name string) string {
+	if v := strings.TrimSpace(f.Get(name + "_at")); v != "" {
 		return v
 	}
-	v := strings.TrimSpace(f.Get("due_at_local"))
+	v := strings.TrimSpace(f.Get(name + "_at_local"))
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05"} {
 		if t, err := time.Parse(layout, v); err == nil {
 			return t.UTC().Format(time.RFC3339)
@@ -1380,6 +1381,12 @@ func commandBody(command string, f url.Values) map[string]any {
 		}
 	case workflows.UpdateExtend:
 		setDue(body, f)
+	case workflows.UpdatePause:
+		// A time typed is used instead of a duration, as a due time's is.
+		if at := formAt(f, "resume"); at != "" {
+			body["resume_at"] = at
+			delete(body, "resume_in")
+		}
 	case workflows.UpdateComplete, workflows.UpdateCheck:
 		setIf(body, "notes", f.Get("notes"))
 	case workflows.UpdateTold:

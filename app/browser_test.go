@@ -1148,6 +1148,22 @@ func deskTimeShown(t *testing.T, st *app.Stack, tokyo, dave *browser) {
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('due_at_local').dispatchEvent(new Event('input', { bubbles: true }))`))
 	tokyo.waitContains("#due_at_local-desk", "At the desk (Europe/London) that is")
 	require.Regexp(t, `Thu,? 7 Jan,? 06:00\.$|Thu,? Jan 7,? 06:00\.$`, tokyo.text("#due_at_local-desk"))
+	// A pause's end given as a time is the time typed where the browser is: 15:00 in Tokyo.
+	var paused struct {
+		ID       string     `json:"id"`
+		ResumeAt *time.Time `json:"resume_at"`
+	}
+	require.Equal(t, http.StatusCreated, as(t, st, "erin").call(http.MethodPost, "/api/v1/actions",
+		map[string]any{"title": "Airport taxi for the Satos", "category": "request", "owner_id": "erin", "due_in": "4h"}, &paused))
+	tokyo.do(chromedp.Navigate(st.URL+"/actions/"+paused.ID), chromedp.WaitReady(chromedp.CSS(`#cmd-pause summary`)),
+		chromedp.Click(chromedp.CSS(`#cmd-pause summary`)), chromedp.WaitVisible(chromedp.CSS(`#pause-resume-at`)))
+	tokyo.waitText("#pause-resume-at-help", "Your local time (Asia/Tokyo). When given, it is used instead of Resume by itself in.")
+	tokyo.do(chromedp.SendKeys(chromedp.CSS(`#pause-reason`), "the Satos confirm their flight"),
+		chromedp.SetValue(chromedp.CSS(`#pause-resume-at`), "2027-01-07T15:00"),
+		chromedp.Click(chromedp.CSS(`#form-pause button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#paused-badge`)))
+	require.Equal(t, http.StatusOK, as(t, st, "erin").call(http.MethodGet, "/api/v1/actions/"+paused.ID+"?consistent=true", nil, &paused))
+	require.NotNil(t, paused.ResumeAt)
+	require.Equal(t, "2027-01-07T06:00:00Z", paused.ResumeAt.UTC().Format(time.RFC3339))
 	// The manager in New York, on his team's board: the extend form of a card says it too.
 	_, err = chromedp.Call(dave.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"})
 	require.NoError(t, err)

@@ -1196,6 +1196,24 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<dd id="action-due"><time datetime="`+fixed+`">[^<]+</time> <small>\(due in [56]h \d+m, a time set while paused: resuming does not move it\)</small></dd>`, page)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	// A pause's end given as a time (read as UTC without the page's script, which sends the desk's
+	// own) is used instead of a duration typed beside it; one past is refused beside its field.
+	past := time.Now().Add(-time.Hour).UTC().Format("2006-01-02T15:04")
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest out"}, "resume_in": {"2h"}, "resume_at_local": {past}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "Resume by itself at: must be in the future")
+	require.Regexp(t, `<input id="pause-resume-at" name="resume_at_local" type="datetime-local" value="`+past+`"[^>]*aria-invalid="true"`, page)
+	at := time.Now().Add(3 * time.Hour).UTC().Truncate(time.Minute)
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest out"}, "resume_in": {"2h"}, "resume_at_local": {at.Format("2006-01-02T15:04")}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	var ends struct {
+		ResumeAt *time.Time `json:"resume_at"`
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &ends))
+	require.NotNil(t, ends.ResumeAt)
+	require.True(t, ends.ResumeAt.Equal(at), "the time typed, not the 2h beside it: %s", ends.ResumeAt)
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back again"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)

@@ -583,7 +583,7 @@
     var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!zone) { return; }
     document.querySelectorAll("[data-zone-note]").forEach(function (el) {
-      el.textContent = "Your local time (" + zone + "). When given, it is used instead of Due in.";
+      el.textContent = "Your local time (" + zone + "). When given, it is used instead of " + (el.getAttribute("data-zone-note") || "Due in") + ".";
     });
   }
   // A desk in another time zone than the browser's (a manager in New York setting a London desk's
@@ -641,7 +641,8 @@
   document.addEventListener("submit", function (ev) {
     ev.target.querySelectorAll("input[data-due-at]").forEach(function (el) {
       var at = el.value ? new Date(el.value) : null;
-      var hidden = el.form.querySelector("input[type=hidden][name=due_at]");
+      // due_at_local's is due_at, resume_at_local's resume_at.
+      var hidden = el.form.querySelector("input[type=hidden][name=\"" + el.name.replace(/_local$/, "") + "\"]");
       if (hidden) { hidden.value = at && !isNaN(at.getTime()) ? at.toISOString() : ""; }
     });
   }, true);
