@@ -263,7 +263,9 @@ func (s *server) stream(c *gin.Context) {
 	var workersSeen <-chan time.Time
 	workersShown := ""
 	if s.workers != nil && c.FullPath() == uiStreamPath {
-		look := time.NewTicker(s.workers.every)
+		// Twice per look: the watch looks again once `every` has passed since its last look
+		// ended, which a tick of the same period would just miss every other time.
+		look := time.NewTicker(s.workers.every / 2)
 		defer look.Stop()
 		workersSeen = look.C
 	}

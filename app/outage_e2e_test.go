@@ -633,11 +633,28 @@ func TestPagesSayWhenNoWorkerRuns(t *testing.T) {
 		}
 	}
 	require.Equal(t, `{"running":false}`, next("the stream says no worker runs"))
+	// The API's own stream, for integrations, carries no such event.
+	apiReq, err := http.NewRequestWithContext(streamCtx, http.MethodGet, srv.URL+"/api/v1/stream", nil)
+	require.NoError(t, err)
+	apiReq.Header.Set("Authorization", "Bearer token-ann")
+	apiResp, err := http.DefaultClient.Do(apiReq)
+	require.NoError(t, err)
+	defer apiResp.Body.Close()
+	require.Equal(t, http.StatusOK, apiResp.StatusCode)
+	var apiLines syncBuffer
+	go func() {
+		lines := bufio.NewScanner(apiResp.Body)
+		for lines.Scan() {
+			_, _ = apiLines.Write([]byte(lines.Text() + "\n"))
+		}
+	}()
 
 	w := worker.New(tc, &activities.Activities{Store: store}, nil)
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 	require.Equal(t, `{"running":true}`, next("a worker polls"), "said once, then when it changed")
+	require.Contains(t, apiLines.String(), ": connected", "the API's stream was open meanwhile")
+	require.NotContains(t, apiLines.String(), "workers", "and said nothing of workers")
 	require.Eventually(t, func() bool { return !says() }, 20*time.Second, 100*time.Millisecond, "a worker polls")
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<p id="no-workers" hidden>`, "the banner is there for the stream to show")

@@ -237,6 +237,20 @@ func TestRecordHistories(t *testing.T) {
 		waitStatus(t, alice, id, "checking", 0)
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/check", map[string]any{"result": "done", "notes": "the guest answered"}, nil))
 	})
+	// Revision 24: an action nobody owns (nobody has the authority it needs), paused by a
+	// supervisor until a time; it resumes by itself then, telling the supervisors.
+	unowned := merge(merge(merge(newAction("alice"), "owner_id", ""), "team_id", "frontdesk"), "required_authority", 9)
+	recordFrom("pause_ended_unowned", unowned, func(id string) {
+		end := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339Nano)
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest", "resume_at": end}, nil))
+		require.Eventually(t, func() bool {
+			var a struct {
+				Paused bool `json:"paused"`
+			}
+			return carol.call("GET", "/api/v1/actions/"+id, nil, &a) == http.StatusOK && !a.Paused
+		}, 20*time.Second, 50*time.Millisecond, "resumed by itself")
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/cancel", map[string]any{"reason": "the guest left"}, nil))
+	})
 	record("paused_due_at_then_reassigned", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))

@@ -200,7 +200,16 @@ func (s *State) resumed(d, from, now time.Time, paused time.Duration) time.Time 
 // paused: every deadline still ahead at the pause moves on by the action's time the pause took.
 func ApplyResume(s *State, in ResumeInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
-	return s.resume(now, now, in.Actor.ID, in.Reason)
+	return s.resume(now, s.pauseEnded(now), in.Actor.ID, in.Reason)
+}
+
+// pauseEnded is when the pause ends for its clocks, resumed at now: at the end it was given when
+// that has passed (its timer late, a worker away), else now.
+func (s *State) pauseEnded(now time.Time) time.Time {
+	if s.ResumeAt != nil && s.ResumeAt.Before(now) {
+		return *s.ResumeAt
+	}
+	return now
 }
 
 // resume is ApplyResume by actorID, recorded at now: a person's, or the system's at the end a
@@ -248,7 +257,7 @@ func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 	} else if s.OwnerID == "" && actorID == SystemActor {
 		// Nobody owns it: the team's supervisors hear that it runs again, as they would of its
 		// assignment deadline.
-		s.notify(ev, NotifyUnassigned, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, is running again, %s: %s", s.title(), due, reason))
+		s.notify(ev, NotifyAssigned, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, is running again, %s: %s", s.title(), due, reason))
 	}
 	if h := s.PendingHandover(); h != nil && h.ExpiresAt != nil && s.revision >= 6 && h.ToID != actorID {
 		// The recipient's time to answer moved with the pause.

@@ -126,11 +126,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		}
 		return append(events, ev)
 	case DeadlineResume:
-		until := now
-		if s.ResumeAt.Before(now) {
-			until = *s.ResumeAt
-		}
-		return s.resume(now, until, SystemActor, fmt.Sprintf("its pause ran out at the time set (paused: %s)", s.clause(s.PauseReason)))
+		return s.resume(now, s.pauseEnded(now), SystemActor, fmt.Sprintf("its pause ran out at the time set (paused: %s)", s.clause(s.PauseReason)))
 	case DeadlineCheck:
 		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", s.span(s.Policy.CheckWithin)))
 	case DeadlineEscalate:

@@ -998,8 +998,6 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 	return events
 }
 
-// tellOwnerCompleted tells the owner that someone else completed their action (from revision
-// 13), so that they stop working on it.
 // title is the action's title as the messages quote it: in curly quotes as it is (revision 24),
 // where earlier revisions wrote it as a Go literal, its own quotes escaped ("Room \"Blue\"").
 func (s *State) title() string {
@@ -1009,6 +1007,8 @@ func (s *State) title() string {
 	return strconv.Quote(s.Title)
 }
 
+// tellOwnerCompleted tells the owner that someone else completed their action (from revision
+// 13), so that they stop working on it.
 func (s *State) tellOwnerCompleted(ev Event, actorID, message string) {
 	if s.revision < 13 || s.OwnerID == "" || s.OwnerID == actorID {
 		return
@@ -1149,7 +1149,7 @@ func ApplyCheck(s *State, in CheckInput, now time.Time) []Event {
 }
 
 // clause is a person's text (a reason, notes) as a clause inside a sentence the workflow writes,
-// "declined %q: %s. You still own it.". From revision 19 its lines run on, joined by " / " (an
+// "declined “Late checkout”: %s. You still own it.". From revision 19 its lines run on, joined by " / " (an
 // action's own summary and the shift's notes after it, a paragraph apart, ran together as one
 // sentence in an inbox, which shows no line breaks), and the full stops it ends with give way to
 // the sentence's own (it read "on a call.. You still own it.").

@@ -148,7 +148,7 @@ func TestRevision24EndedPauseAndNobodyToTell(t *testing.T) {
 	s.Fire(kind, at)
 	notes := s.TakeOutbox()
 	require.Len(t, notes, 1)
-	require.Equal(t, workflows.NotifyUnassigned, notes[0].Kind)
+	require.Equal(t, workflows.NotifyAssigned, notes[0].Kind)
 	require.Equal(t, workflows.RoleSupervisor, notes[0].ToRole)
 	require.Empty(t, notes[0].To)
 	require.Equal(t, "“Late checkout”, which nobody owns, is running again, due 2029-06-01T12:00:00Z: its pause ran out at the time set (paused: waiting on the guest)", notes[0].Message)
@@ -178,6 +178,13 @@ func TestRevision24LateEndResumesFromTheEnd(t *testing.T) {
 	require.ErrorContains(t, workflows.CheckResume(&s, workflows.ResumeInput{Actor: bob, Reason: "the guest rang"}),
 		"the action is not paused: it resumed by itself when its pause ran out", "a resume by hand just after says why")
 	require.True(t, s.DueAt.Equal(now.Add(2*time.Hour+15*time.Minute)), "due %s: moved by the pause alone", s.DueAt)
+
+	// Resumed by hand after its end, before the late timer: the same.
+	byHand := acceptedByBob(24, now)
+	workflows.ApplyPause(&byHand, workflows.PauseInput{Actor: bob, Reason: "waiting on the guest", ResumeIn: 15 * time.Minute}, now)
+	resumed := workflows.ApplyResume(&byHand, workflows.ResumeInput{Actor: bob, Reason: "the guest rang"}, now.Add(45*time.Minute))
+	require.Equal(t, "15m0s", resumed[0].Data["paused_for"])
+	require.True(t, byHand.DueAt.Equal(now.Add(2*time.Hour+15*time.Minute)), "due %s", byHand.DueAt)
 
 	checking := acceptedByBob(24, now)
 	checking.Fire(workflows.DeadlineDue, now.Add(2*time.Hour))

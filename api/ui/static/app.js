@@ -421,10 +421,14 @@
       var banner = document.getElementById("no-workers");
       var state;
       try { state = JSON.parse(e.data); } catch (err) { return; }
-      if (!banner) { return; }
+      if (!banner || banner.hidden === state.running) { return; }
       // Hidden, it is no refusal: the pages' and their tests' ".problem" means the visible ones.
       banner.hidden = state.running;
       banner.classList.toggle("problem", !state.running);
+      // Read out too: a banner that comes and goes is otherwise seen, not heard.
+      say(document.getElementById("live-status"), state.running ?
+        "The service's workers are back: changes are taken again." :
+        "Changes are waiting: the service's workers are not running.");
     });
     pauseButton();
     var poll = document.querySelector("[data-poll]");
