@@ -790,7 +790,7 @@ const (
 )
 
 // listParams are the query parameters GET /actions takes.
-var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "created_by", "q", "overdue", "escalated", "updated_since", "id", "limit", "cursor"}
+var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "created_by", "q", "overdue", "escalated", "paused", "updated_since", "id", "limit", "cursor"}
 
 // maxSearchText is the longest text GET /actions?q= looks for.
 const maxSearchText = 100
@@ -827,7 +827,7 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 	for _, b := range []struct {
 		name string
 		dst  *bool
-	}{{"overdue", &f.Overdue}, {"escalated", &f.Escalated}} {
+	}{{"overdue", &f.Overdue}, {"escalated", &f.Escalated}, {"paused", &f.Paused}} {
 		switch c.Query(b.name) {
 		case "", "false":
 		case "true":

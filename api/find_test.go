@@ -83,6 +83,12 @@ func TestFindListsOverdueAndEscalated(t *testing.T) {
 		esc.EscalationLevel, esc.Version = 1, 2
 		require.NoError(t, u.store.ApplyProjection(context.Background(), esc, nil))
 		u.put("gone", "desk", "completed", "ann", 1, -3*time.Hour)
+		u.put("wait", "desk", "assigned", "ann", 1, time.Hour)
+		wait, err := u.store.GetAction(context.Background(), "wait-0000")
+		require.NoError(t, err)
+		since, end := u.now.Add(-time.Hour), u.now.Add(3*time.Hour)
+		wait.Paused, wait.PausedAt, wait.ResumeAt, wait.Version = true, &since, &end, 2
+		require.NoError(t, u.store.ApplyProjection(context.Background(), wait, nil))
 		cards := regexp.MustCompile(`<li class="card[^"]*"[^>]*>`)
 		for _, tc := range []struct {
 			who, query string
@@ -94,9 +100,12 @@ func TestFindListsOverdueAndEscalated(t *testing.T) {
 			{"ann", "state=escalated", 1, "<title>Escalated: 1 found · Find"},
 			{"ann", "state=overdue&q=past-0001", 1, "Actions holding “past-0001”"},
 			{"kim", "state=escalated", 0, "No escalated action."},
+			// Paused now, waiting on the customer, each with when it resumes by itself.
+			{"max", "state=paused", 1, `<span class="badge">paused: resumes by itself <span data-rel=`},
+			{"kim", "state=paused", 0, "No paused action."},
 			// Any status chosen without words lists every such action in scope.
 			{"ann", "state=completed", 1, "<title>Completed: 1 found · Find"},
-			{"ann", "state=any", 7, "<h2 id=\"h-found\">Any actions <span class=\"count\">7</span></h2>"},
+			{"ann", "state=any", 8, "<h2 id=\"h-found\">Any actions <span class=\"count\">8</span></h2>"},
 			{"max", "state=open&team=kitchen", 2, "Open actions of Team kitchen <span class=\"count\">2</span>"},
 			{"kim", "state=cancelled", 0, "No cancelled action."},
 		} {
@@ -109,7 +118,7 @@ func TestFindListsOverdueAndEscalated(t *testing.T) {
 		for _, query := range []string{"state=bogus", "state=overdue&state=open", "status=overdue&state=nope"} {
 			status, page := u.get("ann", "/find?"+query)
 			require.Equal(t, http.StatusUnprocessableEntity, status, query)
-			require.Contains(t, page, "state: must be one of open, overdue, escalated, completed, cancelled, any (once)", query)
+			require.Contains(t, page, "state: must be one of open, overdue, escalated, paused, completed, cancelled, any (once)", query)
 			require.Zero(t, len(cards.FindAllString(page, -1)), query)
 		}
 		status, _ := u.get("ann", "/find.csv?state=bogus")

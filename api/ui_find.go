@@ -18,7 +18,7 @@ import (
 const findPage = 25
 
 // findState is a choice of the find page's status: the statuses it lists (nil: all), and a filter
-// of the list (overdue=true, escalated=true), which lists every such action in scope even without
+// of the list (overdue=true, escalated=true, paused=true), which lists every such action in scope even without
 // words to find.
 type findState struct {
 	Value, Label string
@@ -31,6 +31,7 @@ var findStates = []findState{
 	{"open", "Open", workflows.OpenStatuses(), ""},
 	{"overdue", "Overdue", nil, "overdue"},
 	{"escalated", "Escalated", workflows.OpenStatuses(), "escalated"},
+	{"paused", "Paused", workflows.OpenStatuses(), "paused"},
 	{"completed", "Completed", []workflows.Status{workflows.StatusCompleted}, ""},
 	{"cancelled", "Cancelled", []workflows.Status{workflows.StatusCancelled}, ""},
 	{"any", "Any", nil, ""},

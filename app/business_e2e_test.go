@@ -174,6 +174,21 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, "escalated", escalated.Status)
 	require.Equal(t, 2, escalated.EscalationLevel, "a supervisor's escalation goes to the managers")
 	require.True(t, escalated.Paused)
+	// The list keeps the actions paused now.
+	var list struct {
+		Items []businessAction `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions?paused=true&team_id="+team, nil, &list))
+	var pausedIDs []string
+	for _, it := range list.Items {
+		require.True(t, it.Paused, it.ID)
+		pausedIDs = append(pausedIDs, it.ID)
+	}
+	require.Contains(t, pausedIDs, vip.ID)
+	require.Contains(t, pausedIDs, paused.ID)
+	require.NotContains(t, pausedIDs, biz.ID)
+	require.Equal(t, http.StatusUnprocessableEntity, owner.call("GET", "/api/v1/actions?paused=maybe", nil, &p))
+	require.Equal(t, []string{"paused"}, fieldsOf(p))
 
 	// A pause given an end resumes by itself then, by the system, its clocks moved on; a bad end
 	// is refused, naming its field, and pauses nothing.

@@ -737,6 +737,8 @@ type ActionFilter struct {
 	Now     time.Time
 	// Escalated keeps actions at an escalation level above 0.
 	Escalated bool
+	// Paused keeps the actions paused now, waiting on the customer (a partial index holds them).
+	Paused bool
 	// UpdatedSince keeps actions written to the read model at or after it (zero: all): a change
 	// written late, after an outage, counts from when it was written, so a sweep does not miss it.
 	UpdatedSince time.Time
@@ -808,6 +810,10 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 	}
 	if f.Escalated {
 		q = q.Where("escalation_level > 0")
+	}
+	if f.Paused {
+		// As the index's predicate says it, so that both databases read the index alone.
+		q = q.Where("paused")
 	}
 	if !f.UpdatedSince.IsZero() {
 		q = q.Where("written_at >= ?", utc(f.UpdatedSince))
