@@ -75,7 +75,7 @@ func (s *server) rows(items []actionJSON) []actionRow {
 				// (48 hours of a desk open ten a weekday are nearly five working days).
 				r.DueIn, r.DueOnHold = hoursText(left)+" left once resumed", true
 				if a.PausedAt != nil {
-					// How long it has lasted shows a pause left too long, and its end when it has one.
+					// How long it has lasted shows a pause left too long.
 					r.DueIn += ", paused " + humanDuration(a.PausedAt.Sub(now))
 				}
 			}
@@ -978,7 +978,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		// A manager's form chooses the team whoever owns it: the owner chosen must be in it.
 		setIf(body, "team_id", f.Get("team_id"))
 	}
-	setDue(body, f)
+	setTime(body, f, "due")
 	if v := f.Get("required_authority"); strings.TrimSpace(v) != "" {
 		body["required_authority"] = formNumber(v)
 	}
@@ -1002,14 +1002,15 @@ func (s *server) uiCreateAction(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
 }
 
-// setDue puts a form's due time in the API's body: its "or due at" when given (setIf due_in else).
-func setDue(body map[string]any, f url.Values) {
-	if at := formAt(f, "due"); at != "" {
-		body["due_at"] = at
-		delete(body, "due_in")
+// setTime puts a form's time of a name ("due", "resume") in the API's body: its "or due at" when
+// given (name_at), else its duration (name_in).
+func setTime(body map[string]any, f url.Values, name string) {
+	if at := formAt(f, name); at != "" {
+		body[name+"_at"] = at
+		delete(body, name+"_in")
 		return
 	}
-	setIf(body, "due_in", f.Get("due_in"))
+	setIf(body, name+"_in", f.Get(name+"_in"))
 }
 
 // formAt is a form's "or due at" (name "due"; "resume" for a pause's "or resume by itself at"):
@@ -1355,7 +1356,7 @@ var commandPaths = map[string]string{
 // the API's own validation names what is missing.
 func commandBody(command string, f url.Values) map[string]any {
 	body := map[string]any{}
-	for _, k := range []string{"reason", "summary", "outcome", "result", "next", "due_in", "to_id", "text", "method", "situation", "customer_message", "follow_up_in", "accept_within", "note", "again_in", "resume_in"} {
+	for _, k := range []string{"reason", "summary", "outcome", "result", "next", "due_in", "to_id", "text", "method", "situation", "customer_message", "follow_up_in", "accept_within", "note", "again_in"} {
 		setIf(body, k, f.Get(k))
 	}
 	switch command {
@@ -1380,13 +1381,9 @@ func commandBody(command string, f url.Values) map[string]any {
 			body["route"] = true
 		}
 	case workflows.UpdateExtend:
-		setDue(body, f)
+		setTime(body, f, "due")
 	case workflows.UpdatePause:
-		// A time typed is used instead of a duration, as a due time's is.
-		if at := formAt(f, "resume"); at != "" {
-			body["resume_at"] = at
-			delete(body, "resume_in")
-		}
+		setTime(body, f, "resume")
 	case workflows.UpdateComplete, workflows.UpdateCheck:
 		setIf(body, "notes", f.Get("notes"))
 	case workflows.UpdateTold:
