@@ -13,8 +13,10 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/server/common/cluster"
@@ -109,6 +111,7 @@ type Server struct {
 	hostPort  string
 	namespace string
 	logLevel  *slog.LevelVar
+	stopping  *atomic.Bool
 	// release gives up the database's lock once the server has stopped.
 	release func() error
 }
@@ -168,7 +171,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	conf := serverConfig(cfg, sqlConf, hostPort, ports)
 	level := &slog.LevelVar{}
 	level.Set(cfg.LogLevel)
-	logger := slogLogger{log: cfg.Logger, level: level}
+	stopping := new(atomic.Bool)
+	logger := slogLogger{log: cfg.Logger, level: level, stopping: stopping}
 	srv, err := temporal.NewServer(
 		temporal.WithConfig(conf),
 		temporal.ForServices(temporal.DefaultServices),
@@ -187,7 +191,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := srv.Start(); err != nil {
 		return nil, errors.Join(fmt.Errorf("starting temporal server: %w", err), release())
 	}
-	s := &Server{server: srv, hostPort: hostPort, namespace: cfg.Namespace, logLevel: level, release: release}
+	s := &Server{server: srv, hostPort: hostPort, namespace: cfg.Namespace, logLevel: level, stopping: stopping, release: release}
 	if err := waitForPort(ctx, hostPort); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
@@ -202,8 +206,10 @@ func (s *Server) Namespace() string { return s.namespace }
 
 // Stop stops all services and waits for them to end.
 func (s *Server) Stop() error {
-	// Internal pollers warn about every connection they lose while the services stop one by one.
+	// Internal pollers warn about every connection they lose while the services stop one by one,
+	// and a call the stop cut short can fail to add its metrics to a reply already ended.
 	s.logLevel.Set(slog.LevelError)
+	s.stopping.Store(true)
 	if err := s.server.Stop(); err != nil {
 		return errors.Join(fmt.Errorf("stopping temporal server: %w", err), s.release())
 	}
@@ -442,7 +448,13 @@ func waitForPort(ctx context.Context, hostPort string) error {
 type slogLogger struct {
 	log   *slog.Logger
 	level *slog.LevelVar
+	// stopping is set once the server is being stopped: errors the stop itself causes are dropped.
+	stopping *atomic.Bool
 }
+
+// stopNoise are the errors a stop causes in the server's own calls, said of nothing wrong: a call
+// cut short by the stop whose reply was already ended when the server added its metrics to it.
+var stopNoise = []string{"unable to add metrics baggage to gRPC trailer"}
 
 var _ log.Logger = slogLogger{}
 
@@ -458,6 +470,9 @@ func (l slogLogger) Fatal(msg string, tags ...tag.Tag)  { l.emit(slog.LevelError
 
 func (l slogLogger) emit(level slog.Level, msg string, tags []tag.Tag) {
 	if level < l.level.Level() {
+		return
+	}
+	if l.stopping != nil && l.stopping.Load() && slices.Contains(stopNoise, msg) {
 		return
 	}
 	attrs := make([]slog.Attr, 0, len(tags)+1)
