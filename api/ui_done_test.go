@@ -175,3 +175,10 @@ func TestShiftStarted(t *testing.T) {
 		require.Equal(t, tc.want, shiftStarted(workflows.ShiftProgress{Items: tc.items}))
 	}
 }
+
+// A refusal of a check's or a reassignment's form names its due_in as the form labels it.
+func TestAsLabelled(t *testing.T) {
+	require.Equal(t, "New due in: must be positive; Reason: say why", asLabelled(workflows.UpdateReassign, "Due in: must be positive; Reason: say why"))
+	require.Equal(t, "Result: choose one; New due in: must be positive", asLabelled(workflows.UpdateCheck, "Result: choose one; Due in: must be positive"))
+	require.Equal(t, "Due in: must be positive", asLabelled(workflows.UpdateExtend, "Due in: must be positive"), "the extend form says Due in")
+}

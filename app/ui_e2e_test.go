@@ -1059,6 +1059,10 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `Nothing changed:</strong> Due in: must be a duration[^<]*</p>\s*<details class="board-actions" id="acts-`+a.ID, page, "the reason stands on the card")
 	require.Equal(t, 1, strings.Count(page, "Nothing changed:</strong>"), "once, on the card (and in the title)")
 	require.Regexp(t, `<input id="ex-due-`+a.ID+`" name="due_in" maxlength="32" placeholder="2h" aria-describedby="ex-due-hint-`+a.ID+` field-error-s\d+" value="tomorrow" aria-invalid="true">\s*<span class="field-error" id="field-error-s\d+">must be a duration`, page, "the field refused is marked on the card")
+	// A reassignment's refused due time is named as its form labels it, "New due in".
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/reassign", url.Values{"csrf": {csrf}, "back": {"board"}, "to_id": {inID}, "due_in": {"tomorrow"}, "reason": {"parts arrive late"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "Nothing changed:</strong> New due in: must be a duration")
 
 	resp, page = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "from_id": {outID}, "to_id": {outID}, "situation": {"busy"}, "notes": {"Two late arrivals."}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
