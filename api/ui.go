@@ -554,7 +554,11 @@ func unconfirmed(status int) bool {
 func (r apiResult) decode(v any) error { return json.Unmarshal(r.Body, v) }
 
 // message is a sentence for a person about a refused call.
-func (r apiResult) message() string {
+func (r apiResult) message() string { return r.messageOf("") }
+
+// messageOf is message for the refused form of command, its fields named as that form labels
+// them (formFieldWords).
+func (r apiResult) messageOf(command string) string {
 	if r.Problem == nil {
 		return fmt.Sprintf("The request failed (%d).", r.Status)
 	}
@@ -562,7 +566,14 @@ func (r apiResult) message() string {
 	if msg == "" {
 		msg = r.Problem.Title
 	}
-	return spokenFields(formWords(msg))
+	return spokenFieldsOf(formWords(msg), formFieldWords[command])
+}
+
+// formFieldWords are the fields a command's form labels otherwise than fieldWords says: a
+// check's and a reassignment's due_in is "New due in" (the new action's is "Due in").
+var formFieldWords = map[string]map[string]string{
+	workflows.UpdateCheck:    {"due_in": "new due in"},
+	workflows.UpdateReassign: {"due_in": "new due in"},
 }
 
 // fieldWords are the API's field names as the forms label them, where a name is not plain words
@@ -599,7 +610,10 @@ var refusedField = regexp.MustCompile(`(^|; )([A-Za-z][A-Za-z0-9_.-]*)(\[(\d+)\]
 // spokenFields says a refusal's field names the way the page's labels do: "to_id: bob already
 // owns it" reads "Person: bob already owns it", "required_fields[1]: ..." "Required fields, item
 // 2: ...", a policy's note "notes.fields.amount: ..." "Amount: ...".
-func spokenFields(msg string) string {
+func spokenFields(msg string) string { return spokenFieldsOf(msg, nil) }
+
+// spokenFieldsOf is spokenFields with a form's own labels (formFieldWords) before fieldWords.
+func spokenFieldsOf(msg string, labels map[string]string) string {
 	prefix := refusedField.FindAllStringIndex(msg, -1)
 	// The field names inside the sentences, not those that start them (which become labels below).
 	var b strings.Builder
@@ -614,7 +628,10 @@ func spokenFields(msg string) string {
 	return refusedField.ReplaceAllStringFunc(msg, func(m string) string {
 		g := refusedField.FindStringSubmatch(m)
 		name := g[2]
-		words, ok := fieldWords[name]
+		words, ok := labels[name]
+		if !ok {
+			words, ok = fieldWords[name]
+		}
 		if !ok {
 			words = label(name[strings.LastIndexByte(name, '.')+1:])
 		}

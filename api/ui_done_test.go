@@ -177,8 +177,10 @@ func TestShiftStarted(t *testing.T) {
 }
 
 // A refusal of a check's or a reassignment's form names its due_in as the form labels it.
-func TestAsLabelled(t *testing.T) {
-	require.Equal(t, "New due in: must be positive; Reason: say why", asLabelled(workflows.UpdateReassign, "Due in: must be positive; Reason: say why"))
-	require.Equal(t, "Result: choose one; New due in: must be positive", asLabelled(workflows.UpdateCheck, "Result: choose one; Due in: must be positive"))
-	require.Equal(t, "Due in: must be positive", asLabelled(workflows.UpdateExtend, "Due in: must be positive"), "the extend form says Due in")
+func TestRefusalNamesFieldsAsTheFormLabelsThem(t *testing.T) {
+	refused := func(detail string) apiResult { return apiResult{Status: 422, Problem: &problemBody{Detail: detail}} }
+	require.Equal(t, "New due in: must be positive; Reason: say why", refused("due_in: must be positive; reason: say why").messageOf(workflows.UpdateReassign))
+	require.Equal(t, "Result: choose one; New due in: must be positive", refused("result: choose one; due_in: must be positive").messageOf(workflows.UpdateCheck))
+	require.Equal(t, "Due in: must be positive", refused("due_in: must be positive").messageOf(workflows.UpdateExtend), "the extend form says Due in")
+	require.Equal(t, "Due in: must be positive", refused("due_in: must be positive").message())
 }

@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -1188,7 +1187,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		data["OpenHours"], data["DeskZone"] = s.teamDesk(c, a.TeamID)
 	}
 	if problem != nil {
-		data["Error"] = asLabelled(failed, problem.message())
+		data["Error"] = problem.messageOf(failed)
 		data["Fields"] = problem.fields()
 		if _, command := commandPaths[failed]; command && failed == workflows.UpdateTold {
 			// Its forms go by message, not among the commands: a refused one is drawn again with
@@ -1209,18 +1208,6 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		}
 	}
 	s.render(c, status, "action", data)
-}
-
-// newDueIn is a refusal's "Due in" field leading a sentence.
-var newDueIn = regexp.MustCompile(`(^|; )Due in: `)
-
-// asLabelled says a refusal of a command's form with the field names its form labels: a check's
-// and a reassignment's due_in is "New due in" there (the new action's form says "Due in").
-func asLabelled(command, msg string) string {
-	if command != workflows.UpdateCheck && command != workflows.UpdateReassign {
-		return msg
-	}
-	return newDueIn.ReplaceAllString(msg, "${1}New due in: ")
 }
 
 // wording is whose words an accepted handover's message to the customer is: By, who made the
@@ -1890,7 +1877,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	}
 	if problem != nil {
 		// The reason, and each field it faults marked (on the card's form, or the shift handover's).
-		data["Error"], data["Fields"] = asLabelled(failedCommand, problem.message()), problem.fields()
+		data["Error"], data["Fields"] = problem.messageOf(failedCommand), problem.fields()
 		if failedID != "" && !failedShown {
 			// The card's form is not drawn again (the action moved on meanwhile): the banner says
 			// which action it was, and what was typed is shown instead of lost.
