@@ -228,6 +228,7 @@ func ActionRow(s workflows.State) models.Action {
 		HanderID:      s.LastHander(),
 		Handovers:     make([]models.Handover, len(s.Handovers)),
 		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: s.PausedAt, ResumeAt: s.ResumeAt,
+		PauseRemindAt: s.PauseRemindAt,
 	}
 	if left, ok := s.DueLeft(); ok {
 		secs := int64(left / time.Second)

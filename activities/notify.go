@@ -431,6 +431,10 @@ var standIns = map[string]passing{
 		why: " (It comes to you because %s: follow it up in their place, or the reminders go on until the due time.)"},
 	workflows.NotifyHandoverDeclined: {offShift: true, told: true,
 		why: " (It comes to you because %s: see that someone takes it on.)"},
+	// An owner gone from the team can no longer resume their paused action; one off shift finds
+	// the reminder when back.
+	workflows.NotifyPauseReminder: {
+		why: " (It comes to you because %s: resume it once the customer answers, or give it to someone.)"},
 }
 
 // roleAbove is who hears a role's alert when nobody holds that role.

@@ -372,6 +372,27 @@ func TestFollowUpOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	require.Equal(t, map[string]string{"carol": theirs("has been deactivated")}, remind(4), "deactivated: the supervisors instead, told which")
 }
 
+// A reminder of an action paused without an end stays with an owner who is off shift (they find
+// it when back), and goes to the team's supervisors instead, saying why, once the owner has left
+// the team or been deactivated: nobody else would resume it.
+func TestPauseReminderOfAnOwnerGoneGoesToTheSupervisors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store, notify := handedOverWorld(t, models.Staff{ID: "sam", Name: "Sam", Role: "agent", Authority: 1, Active: true}) // off shift
+	mine := "“Noise complaint 301” has been paused for 1 day, waiting on the customer: a call back. Resume it once they answer."
+	remind := func(seq int64) map[string]string {
+		return notify(workflows.Notification{Seq: seq, Kind: workflows.NotifyPauseReminder, Event: workflows.EventPauseReminder, To: []string{"sam"},
+			ActorID: workflows.SystemActor, Cause: "timer", Message: mine})
+	}
+	require.Equal(t, map[string]string{"sam": mine}, remind(2), "off shift, the owner keeps their reminder")
+	moved, _ := store.GetStaff(ctx, "sam")
+	kitchen := "kitchen"
+	moved.TeamID = &kitchen
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", moved, []string{"team_id"}, false))
+	require.Equal(t, map[string]string{"carol": mine + " (It comes to you because Sam is no longer in the team: resume it once the customer answers, or give it to someone.)"},
+		remind(3), "moved away: the supervisors instead, told why")
+}
+
 // A handover declined goes back to its owner; one who is off shift meanwhile (or gone from the
 // team) would leave it with nobody at work, so the team's supervisors are told too, in words that
 // name the owner. An owner at work is told alone.

@@ -41,6 +41,10 @@ type actionJSON struct {
 	// ResumeAt is when a paused action resumes by itself, as its pause asked; null while it runs
 	// or when it waits until someone resumes it.
 	ResumeAt *time.Time `json:"resume_at"`
+	// PauseRemindAt is when the owner of an action paused without an end is next reminded that it
+	// waits on the customer (once a day); null while it runs, when its pause has an end, or for an
+	// action started before such reminders.
+	PauseRemindAt *time.Time `json:"pause_remind_at"`
 	// FollowUp is the follow-up asked of the person who handed the action over, if any.
 	FollowUp *followUpJSON `json:"follow_up"`
 }
@@ -86,6 +90,7 @@ func renderState(s workflows.State) actionJSON {
 		Outcome: s.Outcome, CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
 		Version: s.Version, Handovers: make([]handoverJSON, len(s.Handovers)),
 		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: utcPtr(s.PausedAt), ResumeAt: utcPtr(s.ResumeAt),
+		PauseRemindAt: utcPtr(s.PauseRemindAt),
 	}
 	if left, ok := s.DueLeft(); ok {
 		a.DueLeft = durationText(left)
@@ -159,7 +164,7 @@ func stateFromRow(r models.Action) workflows.State {
 		}
 	}
 	if r.Paused {
-		s.PausedAt, s.ResumeAt = r.PausedAt, r.ResumeAt
+		s.PausedAt, s.ResumeAt, s.PauseRemindAt = r.PausedAt, r.ResumeAt, r.PauseRemindAt
 		if r.DueLeftSeconds != nil {
 			left := time.Duration(*r.DueLeftSeconds) * time.Second
 			s.DueLeftStored = &left

@@ -38,6 +38,14 @@ func TestDoneMessage(t *testing.T) {
 		{workflows.UpdateCancel, "carol", func(a *actionJSON) { a.Title = `Room "Blue": late checkout` }, `“Room "Blue": late checkout” is cancelled.`},
 		{workflows.UpdatePause, "bob", func(a *actionJSON) { end := now.Add(26 * time.Hour); a.ResumeAt = &end },
 			`“Late checkout” is paused: its clocks stand still until it is resumed, by itself in 26h 0m (2026-12-04T11:00:00Z) if nobody resumes it first.`},
+		// Without an end, whoever is reminded of it once a day.
+		{workflows.UpdatePause, "bob", func(a *actionJSON) { at := now.Add(24 * time.Hour); a.PauseRemindAt = &at },
+			`“Late checkout” is paused: its clocks stand still until it is resumed; you are reminded of it once a day meanwhile, first in 24h 0m (2026-12-04T09:00:00Z).`},
+		{workflows.UpdatePause, "carol", func(a *actionJSON) { at := now.Add(24 * time.Hour); a.PauseRemindAt = &at },
+			`“Late checkout” is paused: its clocks stand still until it is resumed; Bob Brown is reminded of it once a day meanwhile, first in 24h 0m (2026-12-04T09:00:00Z).`},
+		{workflows.UpdatePause, "carol", func(a *actionJSON) { at := now.Add(71 * time.Hour); a.PauseRemindAt, a.OwnerID = &at, "" },
+			`“Late checkout” is paused: its clocks stand still until it is resumed; the team's supervisors are reminded of it once a day meanwhile, first in 3 days (2026-12-06T08:00:00Z).`},
+		{workflows.UpdatePause, "bob", nil, `“Late checkout” is paused: its clocks stand still until it is resumed.`},
 	} {
 		in := a
 		if tc.change != nil {

@@ -1626,6 +1626,17 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		if a.ResumeAt != nil {
 			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed, by itself %s (%s) if nobody resumes it first.", a.Title, humanDuration(a.ResumeAt.Sub(now)), a.ResumeAt.UTC().Format(time.RFC3339))
 		}
+		if a.PauseRemindAt != nil {
+			reminded := "the team's supervisors are"
+			switch a.OwnerID {
+			case me:
+				reminded = "you are"
+			case "":
+			default:
+				reminded = name(a.OwnerID) + " is"
+			}
+			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed; %s reminded of it once a day meanwhile, first %s (%s).", a.Title, reminded, humanDuration(a.PauseRemindAt.Sub(now)), a.PauseRemindAt.UTC().Format(time.RFC3339))
+		}
 		return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed.", a.Title)
 	case workflows.UpdateResume:
 		return fmt.Sprintf("“%s” is running again, %s.", a.Title, due())
@@ -2461,6 +2472,8 @@ var eventWords = map[string]string{
 	workflows.EventMessageRecordUndone: "record undone",
 	workflows.EventMessagesUntold:      "messages still to tell",
 	workflows.EventMessageUndelivered:  "message not sent by the integration",
+	// A day more paused without an end.
+	workflows.EventPauseReminder: "reminder: still paused",
 }
 
 // eventLabel is a timeline entry's type as the page says it.

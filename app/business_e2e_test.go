@@ -22,6 +22,7 @@ type businessAction struct {
 	PausedAt      *time.Time `json:"paused_at"`
 	DueLeft       *string    `json:"due_left"`
 	ResumeAt      *time.Time `json:"resume_at"`
+	PauseRemindAt *time.Time `json:"pause_remind_at"`
 	PolicyVersion int        `json:"policy_version"`
 	Handovers     []struct {
 		Notes struct {
@@ -135,6 +136,8 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusConflict, owner.call("POST", act+"/pause", map[string]any{"reason": "again"}, &p))
 	require.NotNil(t, paused.PausedAt)
 	require.WithinDuration(t, time.Now(), *paused.PausedAt, 5*time.Second)
+	require.NotNil(t, paused.PauseRemindAt, "without an end, its owner is reminded")
+	require.WithinDuration(t, paused.PausedAt.Add(24*time.Hour), *paused.PauseRemindAt, time.Millisecond, "a day on, around the clock")
 	require.NotNil(t, paused.DueLeft, "a paused action says how much time it has once resumed")
 	require.Regexp(t, `^\d+s$`, *paused.DueLeft, "in whole seconds, as the read model keeps it")
 	// On business time what is left is business time: a refund due 90 minutes into the next
@@ -144,6 +147,8 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Nil(t, waiting.DueLeft, "a running action has its due time instead")
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+waiting.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, &waiting))
 	require.Equal(t, "1h30m0s", *waiting.DueLeft)
+	require.NotNil(t, waiting.PauseRemindAt)
+	require.True(t, waiting.PauseRemindAt.Equal(openDay), "a day on the desk is closed: reminded at its next opening, not %s", waiting.PauseRemindAt)
 	var back businessAction
 	require.Eventually(t, func() bool {
 		return owner.call("GET", "/api/v1/actions/"+waiting.ID, nil, &back) == http.StatusOK && back.Paused
@@ -151,6 +156,8 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.NotNil(t, back.DueLeft, "the read model keeps it")
 	require.Equal(t, "1h30m0s", *back.DueLeft, "as the workflow counted it, on the calendar")
 	require.True(t, back.PausedAt.Equal(*waiting.PausedAt))
+	require.NotNil(t, back.PauseRemindAt, "the read model keeps the next reminder")
+	require.True(t, back.PauseRemindAt.Equal(openDay))
 	// A row paused before the read model kept the time left (an older release's) has none, and
 	// reads as a due time that stays put; the workflow, asked, says the time left all the same.
 	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET due_left_seconds = NULL WHERE id = ?", waiting.ID).Error)
@@ -162,6 +169,7 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+waiting.ID+"/resume", map[string]any{"reason": "the guest answered"}, &back))
 	require.Nil(t, back.PausedAt)
 	require.Nil(t, back.DueLeft)
+	require.Nil(t, back.PauseRemindAt, "running again: no reminder")
 	// A supervisor can still escalate a paused action by hand; it stays paused.
 	vip := create(urgent, "1h")
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+vip.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
@@ -212,6 +220,7 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, owner.call("POST", endsAt+"/pause", map[string]any{"reason": "waiting for the guest's flight number", "resume_in": "2s"}, &e))
 	require.True(t, e.Paused)
 	require.NotNil(t, e.ResumeAt, "the answer says when it resumes")
+	require.Nil(t, e.PauseRemindAt, "its end brings it back: no reminder")
 	require.WithinDuration(t, e.PausedAt.Add(2*time.Second), *e.ResumeAt, time.Millisecond)
 	require.Eventually(t, func() bool {
 		return owner.call("GET", endsAt, nil, &e) == http.StatusOK && !e.Paused

@@ -31,7 +31,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v28-"
+const historyPrefix = "v29-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -119,6 +119,20 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/told", map[string]any{"message_seq": seq, "method": "email", "note": "sent at 10:05"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
+	// startDirectly starts alice's action of the current revision as the API would, with what the
+	// API never sets (times shortened to seconds) set by tweak, and waits for the read model.
+	startDirectly := func(id string, tweak func(*workflows.StartInput)) {
+		in := workflows.StartInput{
+			ActionID: id, Title: "Late checkout for room 214", Category: "request", Priority: "normal", OwnerID: "alice",
+			TeamID: "frontdesk", DueAt: time.Now().Add(4 * time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent, Name: "Alice Adams"},
+			Customer: workflows.Customer{Ref: "G-214"}, Revision: workflows.CurrentRevision,
+		}
+		tweak(&in)
+		_, err := st.Client.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(id), TaskQueue: workflows.TaskQueue},
+			workflows.ActionWorkflowName, in)
+		require.NoError(t, err)
+		require.Eventually(t, func() bool { return alice.call("GET", "/api/v1/actions/"+id, nil, nil) == http.StatusOK }, 10*time.Second, 20*time.Millisecond)
+	}
 	// Revision 23: an ended action with a message still to tell (the integration refused it, so
 	// bob was given it by hand) names it a moment before its records close, here within seconds,
 	// and the workflow ends: its whole history.
@@ -127,14 +141,7 @@ func TestRecordHistories(t *testing.T) {
 		hooks.mu.Lock()
 		hooks.refuse[id] = true
 		hooks.mu.Unlock()
-		_, err := st.Client.ExecuteWorkflow(t.Context(), client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(id), TaskQueue: workflows.TaskQueue},
-			workflows.ActionWorkflowName, workflows.StartInput{
-				ActionID: id, Title: "Late checkout for room 214", Category: "request", Priority: "normal", OwnerID: "alice",
-				TeamID: "frontdesk", DueAt: time.Now().Add(4 * time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent, Name: "Alice Adams"},
-				Customer: workflows.Customer{Ref: "G-214"}, Revision: workflows.CurrentRevision, KeepOpenFor: 3 * time.Second,
-			})
-		require.NoError(t, err)
-		require.Eventually(t, func() bool { return alice.call("GET", "/api/v1/actions/"+id, nil, nil) == http.StatusOK }, 10*time.Second, 20*time.Millisecond)
+		startDirectly(id, func(in *workflows.StartInput) { in.KeepOpenFor = 3 * time.Second })
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
 		require.Eventually(t, func() bool { return len(tasksOf(t, bob, id)) == 1 }, 10*time.Second, 50*time.Millisecond)
@@ -251,6 +258,26 @@ func TestRecordHistories(t *testing.T) {
 		}, 20*time.Second, 50*time.Millisecond, "resumed by itself")
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/cancel", map[string]any{"reason": "the guest left"}, nil))
 	})
+	// Revision 25: a pause without an end reminds the owner, here every 2 s (a day in production),
+	// twice before the guest answers; then the action is completed.
+	if only.MatchString("pause_reminded") {
+		id := uuid.NewString()
+		startDirectly(id, func(in *workflows.StartInput) { in.PauseRemindEvery = 2 * time.Second })
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
+		reminders := func() int {
+			n := 0
+			for _, e := range timelineOf(t, alice, id) {
+				if e.Type == workflows.EventPauseReminder {
+					n++
+				}
+			}
+			return n
+		}
+		require.Eventually(t, func() bool { return reminders() == 2 }, 20*time.Second, 50*time.Millisecond, "reminded twice")
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/resume", map[string]any{"reason": "the guest answered"}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+		save("pause_reminded", id)
+	}
 	record("paused_due_at_then_reassigned", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))

@@ -1218,6 +1218,13 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.True(t, ends.ResumeAt.Equal(at), "the time typed, not the 2h beside it: %s", ends.ResumeAt)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back again"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	// Without an end, the confirmation says who is reminded of it, and when first.
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest out again"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Regexp(t, `is paused: its clocks stand still until it is resumed; (you are|[A-Z][^;<]+ is) reminded of it once a day meanwhile, first in 2[34]h \d+m \(<time datetime="[^"]+">[^<]+</time>\).</p>`, page)
+	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back at last"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)

@@ -96,6 +96,8 @@ type Action struct {
 	DueLeftSeconds *int64
 	// ResumeAt is when a paused action resumes by itself, if its pause was given an end.
 	ResumeAt *time.Time
+	// PauseRemindAt is when the owner of an action paused without an end is next reminded of it.
+	PauseRemindAt *time.Time
 	// ErasedAt is when the customer's personal data was erased (nil: it was not), set by the
 	// erasure alone: a customer who gave neither name nor contact is erased all the same.
 	ErasedAt  *time.Time

@@ -80,7 +80,7 @@ func TestProjectionIsIdempotentAndNeverGoesBack(t *testing.T) {
 }
 
 // A pause's fields are written by each change, not only by the write that inserts the row: paused
-// with an end, the row reads it back; resumed, it reads none.
+// with an end, the row reads it back, and without one its next reminder; resumed, neither.
 func TestProjectionWritesThePauseOnEveryChange(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
@@ -98,12 +98,32 @@ func TestProjectionWritesThePauseOnEveryChange(t *testing.T) {
 		require.True(t, got.ResumeAt.Equal(end), "as written: %s", got.ResumeAt)
 		require.Equal(t, &left, got.DueLeftSeconds)
 
+		// Paused again without an end: the next reminder, moved on by each reminder.
 		require.NoError(t, store.ApplyProjection(ctx, actionAt("a1", 3, "assigned", "alice"), []models.ActionEvent{event(3, "resumed")}))
+		again := actionAt("a1", 4, "assigned", "alice")
+		remind := t0.Add(24 * time.Hour)
+		again.Paused, again.PausedAt, again.PauseRemindAt = true, &since, &remind
+		require.NoError(t, store.ApplyProjection(ctx, again, []models.ActionEvent{event(4, "paused")}))
+		got, err = store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.Nil(t, got.ResumeAt)
+		require.NotNil(t, got.PauseRemindAt)
+		require.True(t, got.PauseRemindAt.Equal(remind), "as written: %s", got.PauseRemindAt)
+		reminded := actionAt("a1", 5, "assigned", "alice")
+		next := remind.Add(24 * time.Hour)
+		reminded.Paused, reminded.PausedAt, reminded.PauseRemindAt = true, &since, &next
+		require.NoError(t, store.ApplyProjection(ctx, reminded, []models.ActionEvent{event(5, "pause_reminder")}))
+		got, err = store.GetAction(ctx, "a1")
+		require.NoError(t, err)
+		require.True(t, got.PauseRemindAt.Equal(next), "moved on: %s", got.PauseRemindAt)
+
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("a1", 6, "assigned", "alice"), []models.ActionEvent{event(6, "resumed")}))
 		got, err = store.GetAction(ctx, "a1")
 		require.NoError(t, err)
 		require.False(t, got.Paused)
 		require.Nil(t, got.PausedAt)
 		require.Nil(t, got.ResumeAt)
+		require.Nil(t, got.PauseRemindAt)
 		require.Nil(t, got.DueLeftSeconds)
 	})
 }

@@ -145,9 +145,9 @@ func TestPauseAcrossTheDueTime(t *testing.T) {
 	require.NoError(t, complete.err)
 
 	require.Equal(t, []string{
-		workflows.EventCreated, workflows.EventPaused, workflows.EventResumed, workflows.EventDue,
+		workflows.EventCreated, workflows.EventPaused, workflows.EventPauseReminder, workflows.EventResumed, workflows.EventDue,
 		workflows.EventChecked, workflows.EventCompleted,
-	}, b.eventTypes(t, "p1"))
+	}, b.eventTypes(t, "p1"), "paused 47 hours without an end: its owner reminded once, a day on")
 	require.Contains(t, b.inboxKinds(t, "alice"), workflows.NotifyAssigned, "the owner hears the supervisor resumed it")
 }
 

@@ -128,6 +128,10 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	case in.ResumeAt != nil:
 		s.ResumeAt = stampPtr(*in.ResumeAt)
 	}
+	if s.ResumeAt == nil && s.revision >= 25 {
+		// Without an end nothing else brings it back: a reminder a day does.
+		s.PauseRemindAt = s.pauseReminder(now)
+	}
 	s.Paused = true
 	s.PausedAt = stampPtr(now)
 	s.PauseReason = in.Reason
@@ -218,7 +222,7 @@ func (s *State) pauseEnded(now time.Time) time.Time {
 func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 	from := *s.PausedAt
 	paused := s.between(from, until)
-	s.Paused, s.PausedAt, s.PauseReason, s.ResumeAt = false, nil, "", nil
+	s.Paused, s.PausedAt, s.PauseReason, s.ResumeAt, s.PauseRemindAt = false, nil, "", nil, nil
 	move := func(d *time.Time) *time.Time {
 		if d == nil || !d.After(from) {
 			return d
@@ -267,5 +271,41 @@ func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 		}
 		s.notify(ev, NotifyHandoverRequested, []string{h.ToID}, "", fmt.Sprintf("%s is running again: accept or decline %s's handover by %s.", s.title(), s.who(h.FromID), by))
 	}
+	return []Event{ev}
+}
+
+// pauseReminder is when an action paused without an end next reminds its owner, from t: a day on,
+// at the team's next opening when the desk is closed then (revision 25).
+func (s *State) pauseReminder(t time.Time) *time.Time {
+	every := s.pauseRemindEvery
+	if every <= 0 {
+		every = PauseRemindEvery
+	}
+	at := t.Add(every)
+	if k := s.clock(); k != nil {
+		at = k.NextOpen(at)
+	}
+	return stampPtr(at)
+}
+
+// remindPaused reminds the owner of an action paused without an end that it still waits on the
+// customer (the team's supervisors when nobody owns it), and sets the next reminder.
+func (s *State) remindPaused(now time.Time) []Event {
+	since := now
+	if s.PausedAt != nil {
+		since = *s.PausedAt
+	}
+	s.PauseRemindAt = s.pauseReminder(now)
+	ev := s.record(now, SystemActor, EventPauseReminder, map[string]any{
+		"owner_id": s.OwnerID, "paused_since": since, "paused_for": now.Sub(since).String(),
+		"reason": s.PauseReason, "next_at": *s.PauseRemindAt,
+	})
+	// On the clock of the wall, as people say how long they have waited: "for 3 days 2 h".
+	waited := spanWords(now.Sub(since), true, true)
+	if s.OwnerID == "" {
+		s.notify(ev, NotifyPauseReminder, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, has been paused for %s, waiting on the customer: %s. Resume it once they answer, or give it to someone.", s.title(), waited, s.clause(s.PauseReason)))
+		return []Event{ev}
+	}
+	s.notify(ev, NotifyPauseReminder, []string{s.OwnerID}, "", fmt.Sprintf("%s has been paused for %s, waiting on the customer: %s. Resume it once they answer.", s.title(), waited, s.clause(s.PauseReason)))
 	return []Event{ev}
 }

@@ -19,6 +19,8 @@ const (
 	DeadlineCheckReminder = "check_reminder"
 	// DeadlineResume ends a pause at the time it was given (revision 24).
 	DeadlineResume = "resume"
+	// DeadlinePauseReminder reminds the owner of an action paused without an end (revision 25).
+	DeadlinePauseReminder = "pause_reminder"
 )
 
 // NextDeadline is the earliest timer the current state has, or a zero time when none.
@@ -36,11 +38,13 @@ func (s *State) NextDeadline() (time.Time, string) {
 		}
 	}
 	if s.Paused {
-		// Waiting on the customer: only the follow-up reminders go on, and the pause's own end.
+		// Waiting on the customer: only the follow-up reminders go on, and the pause's own end,
+		// or the daily reminder of a pause without one.
 		if s.FollowUp != nil {
 			consider(&s.FollowUp.At, DeadlineFollowUp)
 		}
 		consider(s.ResumeAt, DeadlineResume)
+		consider(s.PauseRemindAt, DeadlinePauseReminder)
 		return at, kind
 	}
 	if s.Status == StatusUnassigned {
@@ -127,6 +131,8 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		return append(events, ev)
 	case DeadlineResume:
 		return s.resume(now, s.pauseEnded(now), SystemActor, fmt.Sprintf("its pause ran out at the time set (paused: %s)", s.clause(s.PauseReason)))
+	case DeadlinePauseReminder:
+		return s.remindPaused(now)
 	case DeadlineCheck:
 		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", s.span(s.Policy.CheckWithin)))
 	case DeadlineEscalate:

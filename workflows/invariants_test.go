@@ -1072,7 +1072,8 @@ func (w *world) checkOwned(o outcome, what string) {
 }
 
 // checkDeadlines: an open action that is not paused always has a deadline to come; a paused one
-// only its follow-up reminders.
+// only its follow-up reminders, its pause's end, or (without an end) the daily reminder to its
+// owner, which it always has: nothing paused is left for someone to remember.
 func (w *world) checkDeadlines(_ outcome, what string) {
 	s := &w.s
 	if s.Status.Final() {
@@ -1080,8 +1081,13 @@ func (w *world) checkDeadlines(_ outcome, what string) {
 	}
 	at, kind := s.NextDeadline()
 	if s.Paused {
-		if !at.IsZero() && kind != workflows.DeadlineFollowUp {
+		switch kind {
+		case "", workflows.DeadlineFollowUp, workflows.DeadlineResume, workflows.DeadlinePauseReminder:
+		default:
 			w.fail("%s: a paused action has a %s deadline", what, kind)
+		}
+		if s.ResumeAt == nil && s.PauseRemindAt == nil {
+			w.fail("%s: a paused action has neither an end nor a reminder", what)
 		}
 		return
 	}

@@ -283,6 +283,7 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 		Ladder:            slices.Clone(in.Ladder),
 		Calendar:          in.Calendar,
 		revision:          in.Revision,
+		pauseRemindEvery:  in.PauseRemindEvery,
 	}
 	s.knowActor(in.CreatedBy)
 	s.know(in.OwnerID, in.OwnerName)
@@ -1020,7 +1021,7 @@ func (s *State) finish(status Status) {
 	s.Status = status
 	s.clearDeadlines()
 	s.FollowUp = nil
-	s.Paused, s.PausedAt, s.PauseReason, s.ResumeAt = false, nil, "", nil
+	s.Paused, s.PausedAt, s.PauseReason, s.ResumeAt, s.PauseRemindAt = false, nil, "", nil, nil
 }
 
 // CheckCheck refuses a check by anyone but the owner, the hander or a supervisor, or with an

@@ -251,6 +251,9 @@ type State struct {
 	// ResumeAt is when a paused action resumes by itself, as its pause asked (revision 24); nil:
 	// it waits until someone resumes it.
 	ResumeAt *time.Time `json:"resume_at,omitempty"`
+	// PauseRemindAt is when the owner of an action paused without an end is next reminded that
+	// it waits on the customer (revision 25): once a day while it stays paused.
+	PauseRemindAt *time.Time `json:"pause_remind_at,omitempty"`
 	// DueFixed is true when the due time was given as a time (not a duration) while the action
 	// was paused: resuming leaves it where it was given (revision 5).
 	DueFixed bool `json:"due_fixed,omitempty"`
@@ -259,6 +262,8 @@ type State struct {
 	DueLeftStored *time.Duration `json:"-"`
 	// compiled is Calendar ready for the maths, made on first use.
 	compiled *calendar.Clock
+	// pauseRemindEvery is StartInput.PauseRemindEvery.
+	pauseRemindEvery time.Duration
 	// RecentRequests remembers the last Idempotency-Keys used on the action with a hash of
 	// their request, oldest first, so a key reused for a different request is refused.
 	RecentRequests []Idempotency `json:"recent_requests"`
@@ -500,6 +505,9 @@ const (
 	// NotifyShiftLeftOver: an action a shift handover left with the outgoing person (not tied to
 	// a timeline event of the action: its inbox record's seq is negative).
 	NotifyShiftLeftOver = "shift_left_over"
+	// NotifyPauseReminder (revision 25): an action paused without an end still waits on the
+	// customer, a day after its pause or its last reminder.
+	NotifyPauseReminder = "pause_reminder"
 )
 
 // Event is one entry of the append-only timeline.
@@ -562,6 +570,9 @@ const (
 	EventFeedbackGiven      = "feedback_given"
 	EventPaused             = "paused"
 	EventResumed            = "resumed"
+	// EventPauseReminder (revision 25): the action has been paused without an end for a day more,
+	// and its owner (nobody owning it, the team's supervisors) is reminded of it.
+	EventPauseReminder = "pause_reminder"
 )
 
 // Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
@@ -597,6 +608,9 @@ type StartInput struct {
 	// KeepOpenFor is how long the workflow stays open after the action ends, so notes can still be
 	// added; zero means DefaultKeepOpenFor.
 	KeepOpenFor time.Duration `json:"keep_open_for"`
+	// PauseRemindEvery is how often a pause without an end reminds the owner (revision 25); zero
+	// means PauseRemindEvery, a day. Carried across continue-as-new.
+	PauseRemindEvery time.Duration `json:"pause_remind_every,omitempty"`
 	// Policy is the category's policy with the action's overrides; zero durations take
 	// DefaultPolicy's.
 	Policy Policy `json:"policy"`
@@ -722,7 +736,15 @@ func (s *State) WithHander(id string) {
 // Revision 24 lets a pause end by itself (PauseInput.ResumeIn or ResumeAt, the resume deadline):
 // at that time the action resumes as if someone had resumed it, and its owner is told, where a
 // pause waited for someone to remember it, however long that took.
-const CurrentRevision = 24
+// Revision 25 reminds the owner of an action paused without an end, once a day (PauseRemindEvery)
+// while it stays paused (pause_reminder), and the team's supervisors when nobody owns it: such a
+// pause had no clock at all, and an action whose customer never answered was forgotten.
+const CurrentRevision = 25
+
+// PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
+// on the customer (revision 25): a day of the clock on the wall, moved to the next opening of the
+// team's calendar when it falls while the desk is closed.
+const PauseRemindEvery = 24 * time.Hour
 
 // UntoldWarning is how long before an ended action's records close (revision 23) those asked to
 // tell its customer a message still untold, and the team's supervisors, are told: at most half
