@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
+	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -180,9 +183,34 @@ func upValue(err error) float64 {
 	return 1
 }
 
-func metricsHandler(reg *prometheus.Registry) gin.HandlerFunc {
+func metricsHandler(reg *prometheus.Registry, token string) gin.HandlerFunc {
 	// A collector's error leaves its metrics out and serves the rest, rather than a 500 with the
 	// error's text (a database address, say) to whoever scrapes.
 	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, ErrorHandling: promhttp.ContinueOnError})
-	return gin.WrapH(h)
+	return gin.WrapH(MetricsGuard(token, h))
+}
+
+// MetricsGuard serves h (a /metrics) only to a scrape that sends "Authorization: Bearer token"
+// (HANDOVER_METRICS_TOKEN, as Prometheus's authorization setting sends it), and anyone else a
+// 401; with no token, to anyone, as behind a reverse proxy that keeps /metrics to Prometheus.
+func MetricsGuard(token string, h http.Handler) http.Handler {
+	if token == "" {
+		return h
+	}
+	want := []byte(token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), want) != 1 {
+			body, _ := json.Marshal(problem{
+				Type: "about:blank", Title: http.StatusText(http.StatusUnauthorized), Status: http.StatusUnauthorized, Code: codeUnauthorized,
+				Detail: "metrics are served to a scrape that sends Authorization: Bearer <the token of HANDOVER_METRICS_TOKEN>",
+			})
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write(body)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -256,3 +256,35 @@ func TestPageUnavailableSaysWhyInItsLogLine(t *testing.T) {
 	require.Equal(t, "/inbox", line.Route)
 	require.Contains(t, line.Error, "connection refused")
 }
+
+// With a metrics token the API's /metrics answers only a scrape that sends it as its bearer
+// token, saying how in a problem; its /healthz stays open, and without a token /metrics is open.
+func TestMetricsToken(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	quiet := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
+	get := func(h http.Handler, path, auth string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	guarded := NewRouter(Deps{Store: store, Log: quiet, Now: time.Now, MetricsToken: "s3cret-metrics-token"})
+	refused := get(guarded, "/metrics", "Bearer demo-alice")
+	require.Equal(t, http.StatusUnauthorized, refused.Code, "a staff token is not the metrics token")
+	require.Equal(t, `Bearer realm="metrics"`, refused.Header().Get("WWW-Authenticate"))
+	var p problem
+	require.NoError(t, json.Unmarshal(refused.Body.Bytes(), &p))
+	require.Equal(t, codeUnauthorized, p.Code)
+	require.Contains(t, p.Detail, "HANDOVER_METRICS_TOKEN")
+	require.Equal(t, http.StatusUnauthorized, get(guarded, "/metrics", "").Code)
+	scraped := get(guarded, "/metrics", "Bearer s3cret-metrics-token")
+	require.Equal(t, http.StatusOK, scraped.Code)
+	require.Contains(t, scraped.Body.String(), "handover_http_requests_total")
+	require.Equal(t, http.StatusOK, get(guarded, "/healthz", "").Code)
+	open := NewRouter(Deps{Store: store, Log: quiet, Now: time.Now})
+	require.Equal(t, http.StatusOK, get(open, "/metrics", "").Code)
+}

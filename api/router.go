@@ -49,6 +49,8 @@ type Deps struct {
 	// Metrics is the registry served at /metrics, with the HTTP and domain figures added to it;
 	// nil means a registry of the API's own.
 	Metrics *prometheus.Registry
+	// MetricsToken, when set, is the bearer token a scrape of /metrics must send (MetricsGuard).
+	MetricsToken string
 	// Tracer and Propagator trace each request; nil turns tracing off.
 	Tracer     trace.TracerProvider
 	Propagator propagation.TextMapPropagator
@@ -212,7 +214,7 @@ func newEngine(d Deps) *gin.Engine {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.readyz)
 	r.GET("/api/openapi.json", s.openAPI)
-	r.GET("/metrics", metricsHandler(d.Metrics))
+	r.GET("/metrics", metricsHandler(d.Metrics, d.MetricsToken))
 
 	codecGroup := r.Group("/codec", s.codecCORS)
 	for _, op := range []string{"/decode", "/encode"} {

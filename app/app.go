@@ -51,8 +51,10 @@ type DevConfig struct {
 	Webhook *activities.Webhook
 	// RateLimit bounds each caller's API requests; the zero value turns it off.
 	RateLimit api.RateLimit
-	// Telemetry says where traces go; metrics are always served at /metrics.
-	Telemetry telemetry.Config
+	// Telemetry says where traces go; metrics are always served at /metrics, to a scrape that
+	// sends MetricsToken as its bearer token when it is set.
+	Telemetry    telemetry.Config
+	MetricsToken string
 	// EncryptionKey encrypts workflow payloads and wraps customer data keys (codec.ParseKey
 	// formats); empty keeps a generated key in DataDir/encryption.key. OldEncryptionKeys still
 	// decrypt what earlier keys wrote.
@@ -240,7 +242,7 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	closing := make(chan struct{})
 	handler := api.NewRouter(api.Deps{
 		Temporal: st.Client, Store: st.Store, Log: cfg.Log, Ready: st.Ready, RateLimit: cfg.RateLimit,
-		Metrics: st.telemetry.Registry, Tracer: st.telemetry.Tracer, Propagator: st.telemetry.Propagator,
+		Metrics: st.telemetry.Registry, MetricsToken: cfg.MetricsToken, Tracer: st.telemetry.Tracer, Propagator: st.telemetry.Propagator,
 		Codec: st.Keys, CodecOrigins: cfg.CodecOrigins, Sealer: st.Sealer,
 		UI: uiOpts, Closing: closing, CommandTimeout: cfg.CommandTimeout,
 	})

@@ -63,6 +63,9 @@ type Config struct {
 	// each delivery is signed with it too, so that a receiver that has not yet been given the new
 	// secret accepts every delivery of every worker meanwhile.
 	WebhookPreviousSecret string `env:"HANDOVER_WEBHOOK_PREVIOUS_SECRET"`
+	// MetricsToken, when set, is the bearer token every scrape of /metrics must send (the API's
+	// and a worker's on MetricsAddr): at least 16 characters.
+	MetricsToken string `env:"HANDOVER_METRICS_TOKEN"`
 	// EncryptionKey encrypts workflow payloads and wraps customers' data keys: 32 bytes as 64 hex
 	// digits or base64. Required by api, worker and admin reproject; dev generates one if unset.
 	EncryptionKey string `env:"HANDOVER_ENCRYPTION_KEY"`
@@ -324,6 +327,9 @@ func (c Config) Validate() error {
 	} else if c.WebhookPreviousSecret != "" {
 		return errors.New("HANDOVER_WEBHOOK_PREVIOUS_SECRET is set without HANDOVER_WEBHOOK_URL and HANDOVER_WEBHOOK_SECRET: it signs beside the current secret while the secret is changed; set all three, or remove it")
 	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return fmt.Errorf("HANDOVER_METRICS_TOKEN is %d characters: at least 16 are required", len(c.MetricsToken))
+	}
 	if c.CommandTimeout <= 0 || c.CommandTimeout > maxCommandTimeout {
 		return fmt.Errorf("HANDOVER_COMMAND_TIMEOUT %s: want a positive duration up to %s, such as 30s", c.CommandTimeout, maxCommandTimeout)
 	}
@@ -557,7 +563,7 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 	ready := func(ctx context.Context) error { return Readiness(ctx, tc, store) }
 	handler.serve(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(), TrustedProxies: c.TrustedProxies,
-		Metrics: tel.Registry, Tracer: tel.Tracer, Propagator: tel.Propagator,
+		Metrics: tel.Registry, MetricsToken: c.MetricsToken, Tracer: tel.Tracer, Propagator: tel.Propagator,
 		Codec: keys, CodecOrigins: c.CodecOrigins, Sealer: sealer,
 		UI:      api.UIOptions{TemporalUIURL: c.TemporalUIURL, Namespace: c.TemporalNamespace, SecureCookies: c.SecureCookies},
 		Closing: closing, CommandTimeout: c.CommandTimeout,
@@ -599,7 +605,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		}
 		defer metricsLn.Close()
 		// A worker has no API: it serves its own metrics (the Temporal SDK's, Go's) here.
-		srv := newHTTPServer(workerHTTP(tel.Registry), nil)
+		srv := newHTTPServer(workerHTTP(tel.Registry, c.MetricsToken), nil)
 		go func() { _ = srv.Serve(metricsLn) }()
 		defer srv.Close()
 	}
@@ -736,9 +742,10 @@ func reportMissingKeys(keys *codec.Keyring, log *slog.Logger) {
 // workerHTTP is a worker's own listener: /metrics, and /healthz (the process is up: a liveness
 // check; the worker's readiness is Temporal's handover_workers on the API). Any other path is 404,
 // so a probe of the wrong path is not answered with metrics that look like health.
-func workerHTTP(reg *prometheus.Registry) http.Handler {
+func workerHTTP(reg *prometheus.Registry, token string) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	// Its /metrics asks for the token as the API's does; /healthz, a liveness probe, does not.
+	mux.Handle("GET /metrics", api.MetricsGuard(token, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))

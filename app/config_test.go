@@ -107,6 +107,7 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 		"temporal ui url":            {func(c *app.Config) { c.TemporalUIURL = "notaurl" }, "HANDOVER_TEMPORAL_UI_URL"},
 		"codec origin wildcard":      {func(c *app.Config) { c.CodecOrigins = []string{"*"} }, "HANDOVER_CODEC_CORS_ORIGINS"},
 		"codec origin with a path":   {func(c *app.Config) { c.CodecOrigins = []string{"https://temporal.example.com/"} }, "HANDOVER_CODEC_CORS_ORIGINS"},
+		"metrics token short":        {func(c *app.Config) { c.MetricsToken = "short" }, "HANDOVER_METRICS_TOKEN is 5 characters: at least 16 are required"},
 	} {
 		cfg := base
 		tc.set(&cfg)
@@ -114,6 +115,7 @@ func TestConfigNamesTheSettingThatCannotWork(t *testing.T) {
 	}
 	ok := base
 	ok.OTLPEndpoint, ok.MetricsAddr, ok.CommandTimeout = "collector.internal:4317", "127.0.0.1:9090", 5*time.Second
+	ok.MetricsToken = "s3cret-metrics-token"
 	ok.TrustedProxies = []string{"10.0.0.0/8", "192.0.2.10", "2001:db8::/32"}
 	ok.TemporalUIURL, ok.CodecOrigins = "https://temporal.example.com", []string{"https://temporal.example.com", "http://localhost:8233"}
 	require.NoError(t, ok.Validate())
@@ -332,7 +334,7 @@ func TestWorkerListener(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{Name: "handover_probe_total"}))
-	h := app.WorkerHTTP(reg)
+	h := app.WorkerHTTP(reg, "")
 	get := func(path string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -346,6 +348,34 @@ func TestWorkerListener(t *testing.T) {
 	require.JSONEq(t, `{"status":"ok"}`, health.Body.String())
 	require.Equal(t, http.StatusNotFound, get("/").Code)
 	require.Equal(t, http.StatusNotFound, get("/readyz").Code)
+}
+
+// With HANDOVER_METRICS_TOKEN a worker's /metrics answers only a scrape that sends it as its
+// bearer token; its /healthz, a liveness probe, stays open.
+func TestWorkerMetricsToken(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{Name: "handover_probe_total"}))
+	h := app.WorkerHTTP(reg, "s3cret-metrics-token")
+	get := func(path, auth string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, auth := range []string{"", "Bearer wrong", "Basic s3cret-metrics-token", "Bearer s3cret-metrics-token2", "Bearer"} {
+		rec := get("/metrics", auth)
+		require.Equal(t, http.StatusUnauthorized, rec.Code, auth)
+		require.NotContains(t, rec.Body.String(), "handover_probe_total", auth)
+		require.Equal(t, `Bearer realm="metrics"`, rec.Header().Get("WWW-Authenticate"))
+		require.Equal(t, "application/problem+json", rec.Header().Get("Content-Type"))
+	}
+	require.Contains(t, get("/metrics", "Bearer s3cret-metrics-token").Body.String(), "handover_probe_total 0")
+	require.Equal(t, http.StatusOK, get("/metrics", "bearer s3cret-metrics-token").Code, "the scheme in any case")
+	require.Equal(t, http.StatusOK, get("/healthz", "").Code)
 }
 
 // A setting the environment gives in a form it cannot be read in is named by its variable, with

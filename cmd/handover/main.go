@@ -93,7 +93,7 @@ func newDevCmd() *cobra.Command {
 			stack, err := app.StartDev(cmd.Context(), app.DevConfig{
 				DataDir: dataDir, HTTPAddr: httpAddr, TemporalPort: temporalPort,
 				DatabaseURL: cfg.DatabaseURL, Demo: demo, Log: log, Webhook: cfg.Webhook(), RateLimit: cfg.Limits(),
-				Telemetry: cfg.Telemetry("handover-dev"), EncryptionKey: cfg.EncryptionKey,
+				Telemetry: cfg.Telemetry("handover-dev"), MetricsToken: cfg.MetricsToken, EncryptionKey: cfg.EncryptionKey,
 				OldEncryptionKeys: cfg.OldEncryptionKeys, CodecOrigins: cfg.CodecOrigins, TemporalUIPort: uiPort, NoTemporalUI: noUI,
 				SecureCookies: cfg.SecureCookies, CommandTimeout: cfg.CommandTimeout, MinFreeDiskMB: cfg.MinFreeDiskMB,
 			})
