@@ -434,7 +434,7 @@ var standIns = map[string]passing{
 	// An owner gone from the team can no longer resume their paused action; one off shift finds
 	// the reminder when back.
 	workflows.NotifyPauseReminder: {
-		why: " (It comes to you because %s: resume it once the customer answers, or give it to someone.)"},
+		why: " (It comes to you because %s: see that someone takes it on.)"},
 }
 
 // roleAbove is who hears a role's alert when nobody holds that role.

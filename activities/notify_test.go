@@ -379,7 +379,7 @@ func TestPauseReminderOfAnOwnerGoneGoesToTheSupervisors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	store, notify := handedOverWorld(t, models.Staff{ID: "sam", Name: "Sam", Role: "agent", Authority: 1, Active: true}) // off shift
-	mine := "“Noise complaint 301” has been paused for 1 day, waiting on the customer: a call back. Resume it once they answer."
+	mine := "“Noise complaint 301” has been paused for 1 day: a call back. Resume it once the customer answers."
 	remind := func(seq int64) map[string]string {
 		return notify(workflows.Notification{Seq: seq, Kind: workflows.NotifyPauseReminder, Event: workflows.EventPauseReminder, To: []string{"sam"},
 			ActorID: workflows.SystemActor, Cause: "timer", Message: mine})
@@ -389,8 +389,15 @@ func TestPauseReminderOfAnOwnerGoneGoesToTheSupervisors(t *testing.T) {
 	kitchen := "kitchen"
 	moved.TeamID = &kitchen
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", moved, []string{"team_id"}, false))
-	require.Equal(t, map[string]string{"carol": mine + " (It comes to you because Sam is no longer in the team: resume it once the customer answers, or give it to someone.)"},
-		remind(3), "moved away: the supervisors instead, told why")
+	theirs := func(gone string) string {
+		return mine + " (It comes to you because Sam " + gone + ": see that someone takes it on.)"
+	}
+	require.Equal(t, map[string]string{"carol": theirs("is no longer in the team")}, remind(3), "moved away: the supervisors instead, told why")
+	frontdesk := "frontdesk"
+	gone := moved
+	gone.TeamID, gone.Active = &frontdesk, false
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"team_id", "active"}, false))
+	require.Equal(t, map[string]string{"carol": theirs("has been deactivated")}, remind(4), "deactivated: the supervisors instead, told which")
 }
 
 // A handover declined goes back to its owner; one who is off shift meanwhile (or gone from the

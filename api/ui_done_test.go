@@ -46,6 +46,13 @@ func TestDoneMessage(t *testing.T) {
 		{workflows.UpdatePause, "carol", func(a *actionJSON) { at := now.Add(71 * time.Hour); a.PauseRemindAt, a.OwnerID = &at, "" },
 			`“Late checkout” is paused: its clocks stand still until it is resumed; the team's supervisors are reminded of it once a day meanwhile, first in 3 days (2026-12-06T08:00:00Z).`},
 		{workflows.UpdatePause, "bob", nil, `“Late checkout” is paused: its clocks stand still until it is resumed.`},
+		// Taken on while paused: its due time waits, and the page says so rather than a time that passes.
+		{workflows.UpdateAccept, "bob", func(a *actionJSON) { left := "1h30m0s"; a.Paused, a.DueLeft = true, &left },
+			`“Late checkout” is yours now, paused, waiting on the customer: 1h 30m left to its due time once resumed.`},
+		{workflows.UpdateReassign, "carol", func(a *actionJSON) { left := "50h0m0s"; a.Paused, a.DueLeft = true, &left },
+			`“Late checkout” is reassigned to Bob Brown, paused, waiting on the customer: 50h 0m left to its due time once resumed.`},
+		{workflows.UpdateAccept, "bob", func(a *actionJSON) { a.Paused = true },
+			`“Late checkout” is yours now, paused, waiting on the customer: due in 4 days (2026-12-07T09:00:00Z) all the same.`},
 	} {
 		in := a
 		if tc.change != nil {

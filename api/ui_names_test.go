@@ -66,12 +66,15 @@ func TestTimelineWords(t *testing.T) {
 	require.Equal(t, []eventPart{{Label: "messages of entries", Text: "4, 8"}, {Label: "records close", Text: closeAt.Format(time.RFC3339Nano), At: closeAt}}, untold)
 	require.Equal(t, "messages still to tell", eventLabel("messages_untold"))
 	next := time.Date(2029, 6, 3, 9, 0, 0, 0, time.UTC)
+	since := next.Add(-48 * time.Hour)
 	reminded := eventText(eventJSON{Type: "pause_reminder", Data: map[string]any{
-		"owner_id": "bob", "paused_since": next.Add(-48 * time.Hour).Format(time.RFC3339Nano), "paused_for": "24h0m0s",
-		"reason": "waiting on the guest", "next_at": next.Format(time.RFC3339Nano),
+		"owner_id": "bob", "paused_since": since.Format(time.RFC3339Nano), "reason": "waiting on the guest", "next_at": next.Format(time.RFC3339Nano),
 	}}, func(id string) string { return id })
-	require.Equal(t, []eventPart{{Label: "owner", Text: "bob"}, {Label: "reason", Text: "waiting on the guest"}, {Label: "paused for", Text: "24h 0m"},
-		{Label: "remind again", Text: next.Format(time.RFC3339Nano), At: next}}, reminded)
+	require.Equal(t, []eventPart{{Label: "owner", Text: "bob"}, {Label: "reason", Text: "waiting on the guest"},
+		{Label: "paused since", Text: since.Format(time.RFC3339Nano), At: since}, {Label: "remind again", Text: next.Format(time.RFC3339Nano), At: next}}, reminded)
+	first := next.Add(-24 * time.Hour)
+	pausedParts := eventText(eventJSON{Type: "paused", Data: map[string]any{"reason": "waiting on the guest", "remind_at": first.Format(time.RFC3339Nano), "paused_since": since.Format(time.RFC3339Nano)}}, func(id string) string { return id })
+	require.Equal(t, []eventPart{{Label: "reason", Text: "waiting on the guest"}, {Label: "first reminder", Text: first.Format(time.RFC3339Nano), At: first}}, pausedParts, "each field in its own entries")
 	require.Equal(t, "reminder: still paused", eventLabel("pause_reminder"))
 	require.Equal(t, "message to the customer", eventLabel("customer_told"))
 	require.Equal(t, "let down by people, systems or resources", situationLabel("let_down"), "the workbook's words, not the customer being let down")

@@ -36,8 +36,11 @@ type actionRow struct {
 	// PauseEndsAhead is true while that is still to come (the page counts it down).
 	PauseEnds      string
 	PauseEndsAhead bool
-	PendingSince   string
-	PendingTo      string
+	// PauseRemind says when the owner of an action paused without an end is next reminded of it
+	// ("in 23h 59m"; "any moment now" once that time has come).
+	PauseRemind  string
+	PendingSince string
+	PendingTo    string
 	// AnswerBy is when the pending handover must be accepted: the end of its accept window, or
 	// the action's due time when that comes first (AnswerByDue), which withdraws it.
 	AnswerBy    *time.Time
@@ -85,6 +88,12 @@ func (s *server) rows(items []actionJSON) []actionRow {
 			r.PauseEnds, r.PauseEndsAhead = humanDuration(a.ResumeAt.Sub(now)), a.ResumeAt.After(now)
 			if !r.PauseEndsAhead {
 				r.PauseEnds = "any moment now" // its end has come; the resume is on its way
+			}
+		}
+		if open && a.Paused && a.PauseRemindAt != nil {
+			r.PauseRemind = humanDuration(a.PauseRemindAt.Sub(now))
+			if !a.PauseRemindAt.After(now) {
+				r.PauseRemind = "any moment now"
 			}
 		}
 		if a.PendingHandover != nil {
@@ -1574,6 +1583,18 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		return who(id) + " " + other
 	}
 	due := func() string { return dueWords(a.DueAt, now) }
+	// ownDue is the due time of an action someone has just taken on: a paused one's waits.
+	ownDue := func() string {
+		if !a.Paused {
+			return due()
+		}
+		if a.DueLeft != nil {
+			if left, err := time.ParseDuration(*a.DueLeft); err == nil {
+				return "paused, waiting on the customer: " + hoursText(left) + " left to its due time once resumed"
+			}
+		}
+		return "paused, waiting on the customer: " + due() + " all the same"
+	}
 	switch command {
 	case uiCreate:
 		if a.OwnerID == "" {
@@ -1585,7 +1606,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 			return fmt.Sprintf("Handed over to %s: you own “%s” until they accept.", who(a.PendingHandover.ToID), a.Title)
 		}
 	case workflows.UpdateAccept, workflows.UpdateClaim:
-		return fmt.Sprintf("“%s” is yours now, %s.", a.Title, due())
+		return fmt.Sprintf("“%s” is yours now, %s.", a.Title, ownDue())
 	case workflows.UpdateDecline:
 		return fmt.Sprintf("Declined: %s keeps “%s” and is told why.", who(a.OwnerID), a.Title)
 	case workflows.UpdateWithdraw:
@@ -1617,7 +1638,7 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 	case workflows.UpdateEscalate:
 		return fmt.Sprintf("“%s” is escalated (level %d).", a.Title, a.EscalationLevel)
 	case workflows.UpdateReassign:
-		return fmt.Sprintf("“%s” is reassigned to %s, %s.", a.Title, name(a.OwnerID), due())
+		return fmt.Sprintf("“%s” is reassigned to %s, %s.", a.Title, name(a.OwnerID), ownDue())
 	case workflows.UpdateExtend:
 		return fmt.Sprintf("“%s” is now %s.", a.Title, due())
 	case workflows.UpdateCancel:
@@ -2565,6 +2586,8 @@ var eventFields = []struct {
 	{key: "check_by", label: "check by", kind: fieldTime},
 	{key: "paused_for", label: "paused for", kind: fieldSpan}, {key: "due_at", label: "due", kind: fieldTime},
 	{key: "resume_at", label: "resumes by itself", kind: fieldTime, only: []string{workflows.EventPaused}},
+	{key: "remind_at", label: "first reminder", kind: fieldTime, only: []string{workflows.EventPaused}},
+	{key: "paused_since", label: "paused since", kind: fieldTime, only: []string{workflows.EventPauseReminder}},
 	{key: "next_at", label: "remind again", kind: fieldTime},
 	{key: "status", label: "status", kind: fieldWord},
 }

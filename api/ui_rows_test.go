@@ -54,6 +54,13 @@ func TestPausedRowSaysTheTimeLeft(t *testing.T) {
 	ended.ResumeAt = &past
 	require.Equal(t, "any moment now", s.rows([]actionJSON{ended})[0].PauseEnds)
 	require.Empty(t, s.rows([]actionJSON{paused})[0].PauseEnds, "no end")
+	require.Empty(t, s.rows([]actionJSON{paused})[0].PauseRemind, "no reminder (an action started before them)")
+	remind := now.Add(23*time.Hour + 59*time.Minute)
+	reminded := paused
+	reminded.PauseRemindAt = &remind
+	require.Equal(t, "in 23h 59m", s.rows([]actionJSON{reminded})[0].PauseRemind, "without an end, the next reminder")
+	reminded.PauseRemindAt = &past
+	require.Equal(t, "any moment now", s.rows([]actionJSON{reminded})[0].PauseRemind)
 	atCheck := actionJSON{Status: "checking", DueAt: now.Add(-time.Hour), Paused: true, DueLeft: &none}
 	row = s.rows([]actionJSON{atCheck})[0]
 	require.False(t, row.DueOnHold)

@@ -1223,6 +1223,9 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `is paused: its clocks stand still until it is resumed; (you are|[A-Z][^;<]+ is) reminded of it once a day meanwhile, first in 2[34]h \d+m \(<time datetime="[^"]+">[^<]+</time>\).</p>`, page)
+	require.Regexp(t, `<span class="badge" id="paused-badge">paused, waiting on the customer: next reminder <span data-rel="[^"]+" data-rel-past="any moment now">in 2[34]h \d+m</span> \(<time datetime="[^"]+">[^<]+</time>\)</span>`, page,
+		"the badge counts down to the next reminder")
+	require.Regexp(t, `<strong>paused</strong> by [^<]+<br><span class="ev-data">reason: guest out again · first reminder: <time datetime="[^"]+">[^<]+</time> · status: assigned</span>`, page, "the timeline too")
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back at last"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})

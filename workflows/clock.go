@@ -141,9 +141,18 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 		data["resume_at"] = *s.ResumeAt
 		until = " until " + s.ResumeAt.Format(time.RFC3339)
 	}
+	if s.PauseRemindAt != nil {
+		data["remind_at"] = *s.PauseRemindAt
+	}
 	ev := s.record(now, in.Actor.ID, EventPaused, data)
 	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%s is paused%s, waiting on the customer: %s", s.title(), until, in.Reason))
+		message := fmt.Sprintf("%s is paused%s, waiting on the customer: %s", s.title(), until, in.Reason)
+		if s.PauseRemindAt != nil {
+			// Told by someone else, the owner learns that the reminders are theirs.
+			message = fmt.Sprintf("%s is paused, waiting on the customer: %s. You are reminded of it once a day until it is resumed, first at %s.",
+				s.title(), s.clause(in.Reason), s.PauseRemindAt.Format(time.RFC3339))
+		}
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", message)
 	}
 	return []Event{ev}
 }
@@ -278,7 +287,7 @@ func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 // at the team's next opening when the desk is closed then (revision 25).
 func (s *State) pauseReminder(t time.Time) *time.Time {
 	every := s.pauseRemindEvery
-	if every <= 0 {
+	if every < time.Second {
 		every = PauseRemindEvery
 	}
 	at := t.Add(every)
@@ -289,7 +298,8 @@ func (s *State) pauseReminder(t time.Time) *time.Time {
 }
 
 // remindPaused reminds the owner of an action paused without an end that it still waits on the
-// customer (the team's supervisors when nobody owns it), and sets the next reminder.
+// customer (the team's supervisors when nobody owns it; escalated, the level it is escalated to
+// as well, who paused it and resume it), and sets the next reminder.
 func (s *State) remindPaused(now time.Time) []Event {
 	since := now
 	if s.PausedAt != nil {
@@ -297,15 +307,23 @@ func (s *State) remindPaused(now time.Time) []Event {
 	}
 	s.PauseRemindAt = s.pauseReminder(now)
 	ev := s.record(now, SystemActor, EventPauseReminder, map[string]any{
-		"owner_id": s.OwnerID, "paused_since": since, "paused_for": now.Sub(since).String(),
-		"reason": s.PauseReason, "next_at": *s.PauseRemindAt,
+		"owner_id": s.OwnerID, "paused_since": since, "reason": s.PauseReason, "next_at": *s.PauseRemindAt,
 	})
 	// On the clock of the wall, as people say how long they have waited: "for 3 days 2 h".
 	waited := spanWords(now.Sub(since), true, true)
-	if s.OwnerID == "" {
-		s.notify(ev, NotifyPauseReminder, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, has been paused for %s, waiting on the customer: %s. Resume it once they answer, or give it to someone.", s.title(), waited, s.clause(s.PauseReason)))
-		return []Event{ev}
+	reason := s.clause(s.PauseReason)
+	var owner []string
+	if s.OwnerID != "" {
+		owner = []string{s.OwnerID}
 	}
-	s.notify(ev, NotifyPauseReminder, []string{s.OwnerID}, "", fmt.Sprintf("%s has been paused for %s, waiting on the customer: %s. Resume it once they answer.", s.title(), waited, s.clause(s.PauseReason)))
+	switch {
+	case s.Status == StatusEscalated && s.EscalationLevel > 0 && s.EscalationLevel <= len(s.Ladder):
+		level := s.Ladder[s.EscalationLevel-1]
+		s.notify(ev, NotifyPauseReminder, owner, level, fmt.Sprintf("%s, escalated to %s (level %d), has been paused for %s: %s. Resume it once the customer answers.", s.title(), level, s.EscalationLevel, waited, reason))
+	case s.OwnerID == "":
+		s.notify(ev, NotifyPauseReminder, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, has been paused for %s: %s. Resume it once the customer answers, or give it to someone.", s.title(), waited, reason))
+	default:
+		s.notify(ev, NotifyPauseReminder, owner, "", fmt.Sprintf("%s has been paused for %s: %s. Resume it once the customer answers.", s.title(), waited, reason))
+	}
 	return []Event{ev}
 }

@@ -170,7 +170,8 @@ func (s *State) seen(idem Idempotency) bool {
 func sameToDecide(typ string) bool {
 	return typ == EventEscalationReminder || typ == EventFollowUpReminder || typ == EventFeedbackGiven ||
 		typ == EventMessageDelivered || typ == EventMessageNotReached || typ == EventMessageNotNeeded ||
-		typ == EventMessageUndelivered || typ == EventMessageRecordUndone || typ == EventMessagesUntold
+		typ == EventMessageUndelivered || typ == EventMessageRecordUndone || typ == EventMessagesUntold ||
+		typ == EventPauseReminder
 }
 
 // checkVersion refuses a command for a version of the action before its last change (Changed: a
@@ -1385,7 +1386,17 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	ev := s.record(now, actorID, EventReassigned, map[string]any{
 		"from_id": from, "owner_id": to.ID, "reason": reason, "due_at": s.DueAt,
 	})
-	s.notify(ev, NotifyAssigned, []string{to.ID}, "", fmt.Sprintf("%s is now yours (reassigned by %s): %s", s.title(), s.who(actorID), reason))
+	yours := fmt.Sprintf("%s is now yours (reassigned by %s): %s", s.title(), s.who(actorID), reason)
+	if s.Paused && s.revision >= 25 {
+		// Its clocks stand still: the new owner learns why, and that it is theirs to resume.
+		yours = fmt.Sprintf("%s is now yours (reassigned by %s): %s. It is paused, waiting on the customer: %s. Resume it once they answer",
+			s.title(), s.who(actorID), s.clause(reason), s.clause(s.PauseReason))
+		if s.PauseRemindAt != nil {
+			yours += "; you are reminded of it once a day meanwhile"
+		}
+		yours += "."
+	}
+	s.notify(ev, NotifyAssigned, []string{to.ID}, "", yours)
 	if from != "" {
 		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%s was reassigned to %s: %s", s.title(), s.who(to.ID), reason))
 	}

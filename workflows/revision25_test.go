@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,6 +43,8 @@ func TestRevision25RemindsAPauseWithoutAnEnd(t *testing.T) {
 	require.True(t, afterFirst.state.Paused, "a reminder does not resume it")
 	require.True(t, afterFirst.state.PauseRemindAt.Equal(first.Add(24*time.Hour)), "the next a day on: %s", afterFirst.state.PauseRemindAt)
 	require.True(t, afterFirst.state.DueAt.Equal(in.DueAt.UTC().Truncate(time.Microsecond)), "the due time waits with the pause")
+	require.True(t, afterSecond.state.PauseRemindAt.Equal(first.Add(48*time.Hour)), "and the third a day after the second: %s", afterSecond.state.PauseRemindAt)
+	require.Equal(t, pause.state.Changed, afterSecond.state.Changed, "a reminder is no change a form open since the pause is refused for (If-Match)")
 	require.NoError(t, resume.err)
 	require.Nil(t, resume.state.PauseRemindAt)
 	require.NoError(t, complete.err)
@@ -60,7 +63,9 @@ func TestRevision25RemindsAPauseWithoutAnEnd(t *testing.T) {
 		}
 	}
 	require.Equal(t, "alice", reminder["owner_id"])
-	require.Equal(t, "24h0m0s", reminder["paused_for"])
+	require.Equal(t, pausedAt.Format(time.RFC3339Nano), reminder["paused_since"])
+	require.Equal(t, "waiting for the guest's booking reference.", reminder["reason"])
+	require.Equal(t, first.Format(time.RFC3339Nano), eventData(t, events[1])["remind_at"], "the pause records its first reminder")
 	require.Equal(t, first.Add(24*time.Hour).Format(time.RFC3339Nano), reminder["next_at"])
 
 	notes, err := b.store.ListNotifications(context.Background(), "alice", 100)
@@ -77,8 +82,8 @@ func TestRevision25RemindsAPauseWithoutAnEnd(t *testing.T) {
 		require.NotEqual(t, workflows.NotifyPauseReminder, n.Kind, "the owner is there to resume it: %s", n.Message)
 	}
 	require.ElementsMatch(t, []string{
-		"“Late checkout” has been paused for 1 day, waiting on the customer: waiting for the guest's booking reference. Resume it once they answer.",
-		"“Late checkout” has been paused for 2 days, waiting on the customer: waiting for the guest's booking reference. Resume it once they answer.",
+		"“Late checkout” has been paused for 1 day: waiting for the guest's booking reference. Resume it once the customer answers.",
+		"“Late checkout” has been paused for 2 days: waiting for the guest's booking reference. Resume it once the customer answers.",
 	}, told)
 }
 
@@ -87,25 +92,32 @@ func TestRevision25RemindsAPauseWithoutAnEnd(t *testing.T) {
 func TestRevision25NoReminderWithAnEndOrBefore(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
-	s := acceptedByBob(25, now)
-	workflows.ApplyPause(&s, workflows.PauseInput{Actor: bob, Reason: "waiting", ResumeIn: 72 * time.Hour}, now)
+	// Alice's own, never handed over: no follow-up reminder to come.
+	owned := func(revision int) workflows.State {
+		in := startInput("r25b")
+		in.Revision, in.DueAt = revision, now.Add(2*time.Hour)
+		s, _ := workflows.NewState(in, now)
+		return s
+	}
+	s := owned(25)
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: alice, Reason: "waiting", ResumeIn: 72 * time.Hour}, now)
 	require.Nil(t, s.PauseRemindAt)
-	require.NotNil(t, s.ResumeAt)
-	_, kind := s.NextDeadline()
-	require.NotEqual(t, workflows.DeadlinePauseReminder, kind)
+	at, kind := s.NextDeadline()
+	require.Equal(t, workflows.DeadlineResume, kind, "its end, and nothing before it")
+	require.True(t, at.Equal(now.Add(72*time.Hour)))
 
-	old := acceptedByBob(24, now)
-	workflows.ApplyPause(&old, workflows.PauseInput{Actor: bob, Reason: "waiting"}, now)
+	old := owned(24)
+	workflows.ApplyPause(&old, workflows.PauseInput{Actor: alice, Reason: "waiting"}, now)
 	require.Nil(t, old.PauseRemindAt)
-	_, kind = old.NextDeadline()
-	require.NotEqual(t, workflows.DeadlinePauseReminder, kind, "revision 24: a pause without an end waits for someone")
+	at, _ = old.NextDeadline()
+	require.True(t, at.IsZero(), "revision 24: a pause without an end waits for someone")
 
 	ended := acceptedByBob(25, now)
 	workflows.ApplyPause(&ended, workflows.PauseInput{Actor: bob, Reason: "waiting"}, now)
 	require.NotNil(t, ended.PauseRemindAt)
 	workflows.ApplyCancel(&ended, workflows.CancelInput{Actor: carol, Reason: "guest left"}, now.Add(time.Hour))
 	require.Nil(t, ended.PauseRemindAt, "cancelled, nothing to remind of")
-	at, _ := ended.NextDeadline()
+	at, _ = ended.NextDeadline()
 	require.True(t, at.IsZero())
 }
 
@@ -129,7 +141,7 @@ func TestRevision25ReminderInOpeningHoursAndToSupervisors(t *testing.T) {
 	require.Len(t, notes, 1)
 	require.Equal(t, workflows.NotifyPauseReminder, notes[0].Kind)
 	require.Equal(t, []string{"alice"}, notes[0].To)
-	require.Equal(t, "“Late checkout” has been paused for 2 days 16 h, waiting on the customer: waiting on the guest. Resume it once they answer.", notes[0].Message)
+	require.Equal(t, "“Late checkout” has been paused for 2 days 16 h: waiting on the guest. Resume it once the customer answers.", notes[0].Message)
 	require.True(t, s.PauseRemindAt.Equal(londonTime(t, 2026, 12, 8, 8, 0)), "a day after the last reminder, open then: %s", s.PauseRemindAt)
 
 	unowned := startInput("r25d")
@@ -145,5 +157,48 @@ func TestRevision25ReminderInOpeningHoursAndToSupervisors(t *testing.T) {
 	require.Len(t, notes, 1)
 	require.Equal(t, workflows.RoleSupervisor, notes[0].ToRole)
 	require.Empty(t, notes[0].To)
-	require.Equal(t, "“Late checkout”, which nobody owns, has been paused for 1 day, waiting on the customer: waiting on the guest. Resume it once they answer, or give it to someone.", notes[0].Message)
+	require.Equal(t, "“Late checkout”, which nobody owns, has been paused for 1 day: waiting on the guest. Resume it once the customer answers, or give it to someone.", notes[0].Message)
+}
+
+// A pause without an end that someone else makes tells the owner the reminders are theirs, and a
+// paused action reassigned tells its new owner that it is paused, why, and that it is theirs to
+// resume. Paused while escalated (by a supervisor: the owner may not), the level it is escalated
+// to is reminded with its owner.
+func TestRevision25PausedByOthersReassignedEscalated(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	s := acceptedByBob(25, now)
+	workflows.ApplyPause(&s, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest's flight number."}, now)
+	notes := takeOutbox(&s, workflows.NotifyAssigned)
+	require.Len(t, notes, 1)
+	require.Equal(t, []string{"bob"}, notes[0].To)
+	require.Equal(t, "“Late checkout” is paused, waiting on the customer: waiting on the guest's flight number. You are reminded of it once a day until it is resumed, first at 2029-06-02T09:00:00Z.", notes[0].Message)
+
+	workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "Bob is off sick"}, now.Add(time.Hour))
+	var erin []string
+	for _, n := range takeOutbox(&s, workflows.NotifyAssigned) {
+		if slices.Contains(n.To, "erin") {
+			erin = append(erin, n.Message)
+		}
+	}
+	require.Equal(t, []string{"“Late checkout” is now yours (reassigned by carol): Bob is off sick. It is paused, waiting on the customer: waiting on the guest's flight number. Resume it once they answer; you are reminded of it once a day meanwhile."}, erin)
+	require.True(t, s.PauseRemindAt.Equal(now.Add(24*time.Hour)), "the reminders go on, now to erin")
+	s.TakeOutbox()
+	s.Fire(workflows.DeadlinePauseReminder, *s.PauseRemindAt)
+	notes = s.TakeOutbox()
+	require.Len(t, notes, 1)
+	require.Equal(t, []string{"erin"}, notes[0].To)
+
+	esc := acceptedByBob(25, now)
+	workflows.ApplyEscalate(&esc, workflows.EscalateInput{Actor: carol, Reason: "VIP complaint"}, now)
+	workflows.ApplyPause(&esc, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest"}, now)
+	esc.TakeOutbox()
+	at, kind := esc.NextDeadline()
+	require.Equal(t, workflows.DeadlinePauseReminder, kind, "escalated, its climb stands still: only the reminder")
+	esc.Fire(kind, at)
+	notes = esc.TakeOutbox()
+	require.Len(t, notes, 1)
+	require.Equal(t, []string{"bob"}, notes[0].To)
+	require.Equal(t, workflows.RoleManager, notes[0].ToRole, "a supervisor's escalation goes to the managers, who are reminded")
+	require.Equal(t, "“Late checkout”, escalated to manager (level 2), has been paused for 1 day: waiting on the guest. Resume it once the customer answers.", notes[0].Message)
 }
