@@ -196,6 +196,14 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Contains(t, pausedIDs, paused.ID)
 	require.NotContains(t, pausedIDs, biz.ID)
 	require.Equal(t, http.StatusUnprocessableEntity, owner.call("GET", "/api/v1/actions?paused=maybe", nil, &p))
+	// false is as if left out: no filter, the paused among the rest.
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions?paused=false&team_id="+team, nil, &list))
+	var all []string
+	for _, it := range list.Items {
+		all = append(all, it.ID)
+	}
+	require.Contains(t, all, vip.ID)
+	require.Contains(t, all, biz.ID)
 	require.Equal(t, []string{"paused"}, fieldsOf(p))
 
 	// A pause given an end resumes by itself then, by the system, its clocks moved on; a bad end
