@@ -115,6 +115,7 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 	if p.HanderID != nil {
 		row.HanderID = *p.HanderID
 	}
+	row.Revision = p.Revision
 	var err error
 	if p.WholeInbox {
 		err = a.Store.ApplyProjectionWithInbox(ctx, row, events, inbox)

@@ -1093,7 +1093,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	var commands []string
 	acceptBlocked, offShift, erased := "", false, false
 	notSent := map[int64]bool{} // messages to the customer recorded after their data was erased
+	// What a pause can do depends on the revision the action was started with: a row that does not
+	// say (last written by a release before the read model kept it) is of one before reminders,
+	// and may be of one before ends (a refused end is said beside its field).
+	endOffered, reminded := true, false
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
+		if row.Revision != nil {
+			endOffered, reminded = *row.Revision >= 24, *row.Revision >= 25
+		}
 		erased = row.CustomerErased()
 		for _, e := range events.Items {
 			if row.ErasedAt != nil && e.Type == workflows.EventCustomerTold && e.At.After(*row.ErasedAt) {
@@ -1185,6 +1192,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
+		"PauseEndOffered": endOffered, "PauseReminded": reminded,
 		// An administrator may erase the customer's data while the action shows any: a handover
 		// made after an erasure carries new data, sealed with a new key.
 		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && holdsCustomerData(a),

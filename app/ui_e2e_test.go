@@ -1170,6 +1170,21 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<option value="4" selected>`, "the rating chosen stays")
 	require.Regexp(t, `</textarea>\s*<span class="field-error" id="field-error-s\d+">[^<]*2000[^<]*</span>`, page, "the comment's limit beside it")
 
+	// The Pause form offers what the action's workflow does: an end, and daily reminders without
+	// one, from its revision in the read model; none said (a row of an older release): an end,
+	// no reminders; an action of a revision before ends: neither, and why.
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "Empty: it stays paused until someone resumes it, and reminds its owner (nobody owning it, the team's supervisors) once a day meanwhile.</p>")
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = NULL WHERE id = ?", a.ID).Error)
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "Empty: it stays paused until someone resumes it.</p>")
+	require.Contains(t, page, `id="pause-resume-in"`)
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = 23 WHERE id = ?", a.ID).Error)
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="pause-resume-in"`)
+	require.NotContains(t, page, `id="pause-resume-at"`)
+	require.Contains(t, page, `<p class="hint" id="pause-no-end">This action was started before a pause could end by itself: it stays paused until someone resumes it.</p>`)
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = ? WHERE id = ?", workflows.CurrentRevision, a.ID).Error)
 	// Another form's refusal (a pause without a reason) does not fill the handover form's fields.
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"  "}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)

@@ -98,6 +98,9 @@ type Action struct {
 	ResumeAt *time.Time
 	// PauseRemindAt is when the owner of an action paused without an end is next reminded of it.
 	PauseRemindAt *time.Time
+	// Revision is the workflow revision the action was started with; nil on a row last written by
+	// a release before the read model kept it (the action is of an earlier revision than 25).
+	Revision *int
 	// ErasedAt is when the customer's personal data was erased (nil: it was not), set by the
 	// erasure alone: a customer who gave neither name nor contact is erased all the same.
 	ErasedAt  *time.Time

@@ -19,6 +19,8 @@ func TestRollBackPutsTheReadModelBackToItsWorkflow(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		real := actionAt("rb", 2, "assigned", "alice")
+		rev := 25
+		real.Revision = &rev
 		require.NoError(t, store.ApplyProjection(ctx, real, []models.ActionEvent{event(1, "created"), event(2, "customer_told")},
 			models.Notification{RecipientID: "alice", ActionID: "rb", Seq: 2, Kind: models.KindTellCustomer, Message: "tell them", CreatedAt: t0}))
 
@@ -31,11 +33,15 @@ func TestRollBackPutsTheReadModelBackToItsWorkflow(t *testing.T) {
 		require.NoError(t, store.ApplyProjection(ctx, ahead, []models.ActionEvent{event(3, "handover_requested"), event(4, "message_delivered")},
 			models.Notification{RecipientID: "bob", ActionID: "rb", Seq: 3, Kind: "handover_requested", Message: "take it", CreatedAt: t0}))
 
+		// The workflow's queried state does not carry its revision: the row keeps it.
+		real.Revision = nil
 		rolled, err := store.RollBack(ctx, real, []models.Task{{Seq: 2, Kind: models.KindTellCustomer}})
 		require.NoError(t, err)
 		require.True(t, rolled)
 		a, err := store.GetAction(ctx, "rb")
 		require.NoError(t, err)
+		require.NotNil(t, a.Revision, "kept by a write that does not know it")
+		require.Equal(t, 25, *a.Revision)
 		require.Equal(t, int64(2), a.Version)
 		require.Equal(t, "assigned", a.Status)
 		require.Empty(t, a.PendingHandoverID)

@@ -356,7 +356,7 @@ func actionColumns() []string {
 		"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
 		"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
 		"policy_version", "paused", "paused_at", "due_left_seconds", "resume_at",
-		"pause_remind_at",
+		"pause_remind_at", "revision",
 	}
 }
 
@@ -1143,13 +1143,19 @@ var erasedColumns = map[string]bool{"customer_name": true, "customer_contact": t
 // personal data an erasure has overwritten with Erased, which stays so. The workflow still holds
 // the sealed value (unreadable, its key destroyed) and writes it again with each change: the row
 // would hold ciphertext again, and a second erasure would find something to erase, record it
-// and tell the integration again.
+// and tell the integration again. An action's revision, once known, is kept by a write that does
+// not know it.
 func keepErased(table string, columns []string) clause.Set {
 	set := make(clause.Set, len(columns))
 	for i, col := range columns {
 		value := clause.Expr{SQL: "excluded." + col}
 		if erasedColumns[col] {
 			value = clause.Expr{SQL: "CASE WHEN " + table + "." + col + " = ? THEN " + table + "." + col + " ELSE excluded." + col + " END", Vars: []any{Erased}}
+		}
+		if table == "actions" && col == "revision" {
+			// Known once, kept by a write that does not know it (a roll-back to the workflow's
+			// queried state, which does not carry it).
+			value = clause.Expr{SQL: "COALESCE(excluded.revision, actions.revision)"}
 		}
 		set[i] = clause.Assignment{Column: clause.Column{Name: col}, Value: value}
 	}

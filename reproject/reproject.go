@@ -65,8 +65,9 @@ func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Key
 	logger := sdklog.NewStructuredLogger(log.With("component", "reproject"))
 
 	type action struct {
-		state  workflows.State
-		events map[int64]workflows.Event
+		state    workflows.State
+		revision *int
+		events   map[int64]workflows.Event
 	}
 	byID := map[string]*action{}
 	var token []byte
@@ -106,6 +107,9 @@ func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Key
 				if b.State.Version >= a.state.Version {
 					a.state = b.State
 				}
+				if b.Revision != nil {
+					a.revision = b.Revision
+				}
 				for _, e := range b.Events {
 					a.events[e.Seq] = e
 				}
@@ -118,7 +122,7 @@ func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Key
 	}
 	acts := &activities.Activities{Store: store}
 	for _, a := range byID {
-		p := workflows.Projection{State: a.state}
+		p := workflows.Projection{State: a.state, Revision: a.revision}
 		for _, e := range a.events {
 			p.Events = append(p.Events, e)
 		}

@@ -522,8 +522,8 @@ func (w *actionWorkflow) project(ctx workflow.Context) {
 		if err := workflow.Await(ctx, func() bool { return len(w.unprojected) > 0 || len(w.unprojectedNotes) > 0 }); err != nil {
 			return
 		}
-		hander := w.state.lastHander()
-		batch := Projection{State: w.state.Clone(), Events: append([]Event(nil), w.unprojected...), HanderID: &hander}
+		hander, revision := w.state.lastHander(), w.state.revision
+		batch := Projection{State: w.state.Clone(), Events: append([]Event(nil), w.unprojected...), HanderID: &hander, Revision: &revision}
 		var (
 			res ProjectResult
 			out any

@@ -996,6 +996,10 @@ type Projection struct {
 	// HanderID is who handed the action to its current owner, as the workflow's revision reckons
 	// it (the state alone does not say which revision it is of); nil from workflows older than it.
 	HanderID *string `json:"hander_id,omitempty"`
+	// Revision is the workflow revision the action was started with, which the state does not
+	// carry (the read model keeps it, for pages to offer what the workflow does); nil from
+	// workflows older than it.
+	Revision *int `json:"revision,omitempty"`
 }
 
 // ProjectResult is what the projection activity answers.
