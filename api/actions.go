@@ -52,8 +52,9 @@ type createActionRequest struct {
 	EscalateWithin    string          `json:"escalate_within" binding:"max=32"`
 	// Left out of a request's hash when not sent (omitempty), so a retry made before they existed
 	// still matches its first request.
-	AssignWithin  string `json:"assign_within,omitempty" binding:"max=32"`
-	FollowUpEvery string `json:"follow_up_every,omitempty" binding:"max=32"`
+	AssignWithin     string `json:"assign_within,omitempty" binding:"max=32"`
+	FollowUpEvery    string `json:"follow_up_every,omitempty" binding:"max=32"`
+	PauseRemindEvery string `json:"pause_remind_every,omitempty" binding:"max=32"`
 }
 
 // personalData are the customer's data a create carries, sealed before they reach the workflow.
@@ -82,7 +83,7 @@ func (r *createActionRequest) checkFields() []FieldError {
 	}
 	for _, o := range []struct{ field, value string }{
 		{"accept_within", r.AcceptWithin}, {"check_within", r.CheckWithin}, {"escalate_within", r.EscalateWithin},
-		{"assign_within", r.AssignWithin}, {"follow_up_every", r.FollowUpEvery},
+		{"assign_within", r.AssignWithin}, {"follow_up_every", r.FollowUpEvery}, {"pause_remind_every", r.PauseRemindEvery},
 	} {
 		_, err := parseOverride(o.field, o.value)
 		fields = append(fields, fieldsOf(err)...)
@@ -184,7 +185,7 @@ const minRepeatOverride = time.Minute
 // ones to minRepeatOverride.
 func parseOverride(field, v string) (time.Duration, error) {
 	d, err := parseWithin(field, v)
-	if err == nil && d > 0 && d < minRepeatOverride && (field == "escalate_within" || field == "follow_up_every") {
+	if err == nil && d > 0 && d < minRepeatOverride && (field == "escalate_within" || field == "follow_up_every" || field == "pause_remind_every") {
 		return 0, invalidFields(FieldError{Field: field, Message: "must be at least 1m on one action: it repeats (an administrator's policy may set less)"})
 	}
 	return d, err
@@ -408,6 +409,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 		{"escalate_within", req.EscalateWithin, &policy.EscalateWithin},
 		{"assign_within", req.AssignWithin, &policy.AssignWithin},
 		{"follow_up_every", req.FollowUpEvery, &policy.FollowUpEvery},
+		{"pause_remind_every", req.PauseRemindEvery, &policy.PauseRemindEvery},
 	}
 	for _, o := range overrides {
 		d, err := parseOverride(o.field, o.value)

@@ -439,7 +439,8 @@ func policyValues(p policyJSON) url.Values {
 		"category": {p.Category}, "accept_within": {shortDuration(p.AcceptWithin)},
 		"check_within": {shortDuration(p.CheckWithin)}, "escalate_within": {shortDuration(p.EscalateWithin)},
 		"assign_within": {shortDuration(p.AssignWithin)}, "follow_up_every": {shortDuration(p.FollowUpEvery)},
-		"clock": {p.Clock}, "required_fields": {strings.Join(p.RequiredFields, ", ")},
+		"pause_remind_every": {shortDuration(p.PauseRemindEvery)},
+		"clock":              {p.Clock}, "required_fields": {strings.Join(p.RequiredFields, ", ")},
 	}
 }
 
@@ -563,7 +564,16 @@ func (s *server) uiRemove(c *gin.Context, apiPath, back, done string) {
 }
 
 // policyDurations are the durations of a policy's form, in its order.
-var policyDurations = []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every"}
+var policyDurations = []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every", "pause_remind_every"}
+
+// policyDurationWords names a policy's duration as its field is labelled: "accept within", "remind
+// paused every".
+func policyDurationWords(name string) string {
+	if name == "pause_remind_every" {
+		return "remind paused every"
+	}
+	return strings.ReplaceAll(name, "_", " ")
+}
 
 // policySaved says what a policy form saved, naming the durations left empty that took the
 // default, so that a field cleared by mistake does not go unnoticed.
@@ -571,7 +581,7 @@ func policySaved(p policyJSON, f url.Values) string {
 	shown := policyValues(p)
 	var parts []string
 	for _, name := range policyDurations {
-		part := label(name) + " " + shown.Get(name)
+		part := policyDurationWords(name) + " " + shown.Get(name)
 		if strings.TrimSpace(f.Get(name)) == "" {
 			part += " (left empty: the default)"
 		}

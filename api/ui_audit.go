@@ -141,7 +141,7 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		var set []string
 		for _, k := range models.PolicyDurations {
 			if v, ok := d[k+"_seconds"].(float64); ok {
-				set = append(set, fmt.Sprintf("%s %s", strings.ReplaceAll(k, "_", " "), shortDuration((time.Duration(v)*time.Second).String())))
+				set = append(set, fmt.Sprintf("%s %s", policyDurationWords(k), shortDuration((time.Duration(v)*time.Second).String())))
 			}
 		}
 		if c := str("clock"); c != "" {

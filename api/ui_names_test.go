@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -131,4 +132,13 @@ func TestMessageWordings(t *testing.T) {
 	}
 	handovers := []handoverJSON{{ID: "h1", FromID: "alice", CustomerMessage: "Bob will call"}, {ID: "h2", FromID: "bob"}}
 	require.Equal(t, map[int64]*wording{4: {By: "alice"}, 7: {}}, messageWordings(events, handovers))
+}
+
+// A policy saved is said in the audit trail with each duration named as its field on the policies
+// page is ("remind paused every", not the API's "pause remind every").
+func TestAuditPolicySavedWords(t *testing.T) {
+	e := auditEntryJSON{Kind: models.AuditPolicySaved, Subject: "refund",
+		Detail: json.RawMessage(`{"version": 3, "clock": "24/7", "accept_within_seconds": 900, "pause_remind_every_seconds": 14400, "required_fields": []}`)}
+	require.Equal(t, "saved version 3 of refund: accept within 15m, remind paused every 4h, clock 24/7",
+		auditText(e, func(id string) string { return id }))
 }

@@ -59,6 +59,8 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 		{"escalation repeating within a minute", "/api/v1/actions", merge(newAction("alice"), "escalate_within", "30s"), 422, "escalate_within"},
 		{"follow-up repeating within a minute", "/api/v1/actions", merge(newAction("alice"), "follow_up_every", "59s"), 422, "follow_up_every"},
 		{"follow-up interval beyond a year", "/api/v1/actions", merge(newAction("alice"), "follow_up_every", "9000h"), 422, "follow_up_every"},
+		{"pause reminders repeating within a minute", "/api/v1/actions", merge(newAction("alice"), "pause_remind_every", "59s"), 422, "pause_remind_every"},
+		{"pause reminders not a duration", "/api/v1/actions", merge(newAction("alice"), "pause_remind_every", "daily"), 422, "pause_remind_every"},
 		{"wrong type", "/api/v1/actions", merge(newAction("alice"), "title", 42), 422, "title"},
 		{"unknown field", "/api/v1/actions", merge(newAction("alice"), "colour", "red"), 422, "colour"},
 		{"malformed JSON", "/api/v1/actions", `{"title": "x",`, 400, ""},

@@ -108,7 +108,7 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, []string{"required_fields[1]", "required_fields[2]"}, fieldsOf(p))
 	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/"+refund, map[string]any{"required_fields": []string{"amount", "payment_reference"}}, &v1))
 	require.Equal(t, "business", v1.Clock)
-	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/"+urgent, map[string]any{"clock": "24/7"}, &u))
+	require.Equal(t, http.StatusOK, root.call("PUT", "/api/v1/policies/"+urgent, map[string]any{"clock": "24/7", "pause_remind_every": "6h"}, &u))
 	require.Equal(t, "24/7", u.Clock)
 
 	create := func(category, dueIn string) businessAction {
@@ -137,7 +137,13 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.NotNil(t, paused.PausedAt)
 	require.WithinDuration(t, time.Now(), *paused.PausedAt, 5*time.Second)
 	require.NotNil(t, paused.PauseRemindAt, "without an end, its owner is reminded")
-	require.WithinDuration(t, paused.PausedAt.Add(24*time.Hour), *paused.PauseRemindAt, time.Millisecond, "a day on, around the clock")
+	require.WithinDuration(t, paused.PausedAt.Add(6*time.Hour), *paused.PauseRemindAt, time.Millisecond, "as its category's policy says, around the clock")
+	// One action may set its own.
+	var own businessAction
+	require.Equal(t, http.StatusCreated, owner.call("POST", "/api/v1/actions", map[string]any{"title": "Lost luggage", "category": urgent, "owner_id": ownerID,
+		"due_in": "1h", "pause_remind_every": "2h", "customer": map[string]any{"ref": "G-78"}}, &own))
+	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+own.ID+"/pause", map[string]any{"reason": "waiting for the airline"}, &own))
+	require.WithinDuration(t, own.PausedAt.Add(2*time.Hour), *own.PauseRemindAt, time.Millisecond, "its own interval")
 	require.NotNil(t, paused.DueLeft, "a paused action says how much time it has once resumed")
 	require.Regexp(t, `^\d+s$`, *paused.DueLeft, "in whole seconds, as the read model keeps it")
 	// On business time what is left is business time: a refund due 90 minutes into the next

@@ -262,7 +262,7 @@ func TestRecordHistories(t *testing.T) {
 	// twice before the guest answers; then the action is completed.
 	if only.MatchString("pause_reminded") {
 		id := uuid.NewString()
-		startDirectly(id, func(in *workflows.StartInput) { in.PauseRemindEvery = 2 * time.Second })
+		startDirectly(id, func(in *workflows.StartInput) { in.Policy.PauseRemindEvery = 2 * time.Second })
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		reminders := func() int {
 			n := 0

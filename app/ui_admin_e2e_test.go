@@ -313,30 +313,35 @@ func webPolicies(t *testing.T, st *app.Stack) {
 
 	form.Set("accept_within", "15m")
 	form.Set("follow_up_every", "30m")
+	form.Set("pause_remind_every", "4h")
 	form.Set("required_fields", "room_number, key_card")
 	resp, _ = admin.do(http.MethodPost, "/admin/policies", form)
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, "/admin/policies", resp.Header.Get("Location"))
 	var list struct {
 		Items []struct {
-			Category       string   `json:"category"`
-			Version        int      `json:"version"`
-			AcceptWithin   string   `json:"accept_within"`
-			Clock          string   `json:"clock"`
-			RequiredFields []string `json:"required_fields"`
+			Category         string   `json:"category"`
+			Version          int      `json:"version"`
+			AcceptWithin     string   `json:"accept_within"`
+			PauseRemindEvery string   `json:"pause_remind_every"`
+			Clock            string   `json:"clock"`
+			RequiredFields   []string `json:"required_fields"`
 		} `json:"items"`
 		Defaults struct {
-			AcceptWithin string `json:"accept_within"`
+			AcceptWithin     string `json:"accept_within"`
+			PauseRemindEvery string `json:"pause_remind_every"`
 		} `json:"defaults"`
 	}
 	require.Equal(t, http.StatusOK, as(t, st, "alice").call(http.MethodGet, "/api/v1/policies", nil, &list), "anyone reads the policies")
 	require.Equal(t, "30m0s", list.Defaults.AcceptWithin)
+	require.Equal(t, "24h0m0s", list.Defaults.PauseRemindEvery, "a pause without an end reminds once a day by default")
 	found := false
 	for _, p := range list.Items {
 		if p.Category == category {
 			found = true
 			require.Equal(t, 1, p.Version)
 			require.Equal(t, "15m0s", p.AcceptWithin)
+			require.Equal(t, "4h0m0s", p.PauseRemindEvery)
 			require.Equal(t, "24/7", p.Clock)
 			require.Equal(t, []string{"room_number", "key_card"}, p.RequiredFields)
 		}
@@ -363,6 +368,7 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	_, page = admin.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Regexp(t, `The `+category+` policy is saved as version 2: accept within 20m, check within \S+ \(left empty: the default\), escalate within`, page,
 		"the fields left empty are named as taking the default")
+	require.Contains(t, page, "remind paused every 24h (left empty: the default)", "named as its field is")
 	require.Equal(t, http.StatusOK, root.call(http.MethodGet, "/api/v1/policies/"+category, nil, &got))
 	require.Equal(t, 2, got.Version)
 	require.Equal(t, "20m0s", got.AcceptWithin)

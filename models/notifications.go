@@ -465,6 +465,8 @@ type Policy struct {
 	EscalateWithin *int64
 	AssignWithin   *int64
 	FollowUpEvery  *int64
+	// PauseRemindEvery is how often an action paused without an end reminds its owner.
+	PauseRemindEvery *int64
 	// Clock is "business" (count on the team's calendar) or "24/7".
 	Clock string
 	// RequiredFields is the JSON list of note fields a handover of the category must fill.
@@ -512,14 +514,14 @@ func (s *Store) CurrentPolicies(ctx context.Context) ([]Policy, error) {
 }
 
 // PolicyDurations names the durations of a policy, in their order on the policies page.
-var PolicyDurations = []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every"}
+var PolicyDurations = []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every", "pause_remind_every"}
 
 // policyValues are what a policy version sets, as the audit trail records it: its version, clock,
 // required note fields, and each duration it sets, in seconds ("accept_within_seconds"); those it
 // leaves to the defaults are absent.
 func policyValues(p Policy) map[string]any {
 	out := map[string]any{"version": p.Version, "clock": p.Clock, "required_fields": jsonValue(p.RequiredFields)}
-	for i, d := range []*int64{p.AcceptWithin, p.CheckWithin, p.EscalateWithin, p.AssignWithin, p.FollowUpEvery} {
+	for i, d := range []*int64{p.AcceptWithin, p.CheckWithin, p.EscalateWithin, p.AssignWithin, p.FollowUpEvery, p.PauseRemindEvery} {
 		if d != nil {
 			out[PolicyDurations[i]+"_seconds"] = *d
 		}

@@ -81,7 +81,7 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 		state, created := NewState(in, workflow.Now(ctx))
 		w.state, w.unprojected = state, []Event{created}
 	}
-	w.state.revision, w.state.pauseRemindEvery = in.Revision, in.PauseRemindEvery
+	w.state.revision = in.Revision
 	if in.Revision >= 1 {
 		// The revision in the input says what the action runs with: no version markers, and no
 		// search-attribute upserts (visibility writes) that come with them.

@@ -286,9 +286,9 @@ func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 // pauseReminder is when an action paused without an end next reminds its owner, from t: a day on,
 // at the team's next opening when the desk is closed then (revision 25).
 func (s *State) pauseReminder(t time.Time) *time.Time {
-	every := s.pauseRemindEvery
+	every := s.Policy.PauseRemindEvery
 	if every < time.Second {
-		every = PauseRemindEvery
+		every = PauseRemindEvery // a state of a policy before it
 	}
 	at := t.Add(every)
 	if k := s.clock(); k != nil {

@@ -156,6 +156,7 @@ func (p Policy) withDefaults() Policy {
 	fill(&p.EscalateWithin, DefaultPolicy.EscalateWithin)
 	fill(&p.AssignWithin, DefaultPolicy.AssignWithin)
 	fill(&p.FollowUpEvery, DefaultPolicy.FollowUpEvery)
+	fill(&p.PauseRemindEvery, DefaultPolicy.PauseRemindEvery)
 	return p
 }
 
@@ -284,7 +285,6 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 		Ladder:            slices.Clone(in.Ladder),
 		Calendar:          in.Calendar,
 		revision:          in.Revision,
-		pauseRemindEvery:  in.PauseRemindEvery,
 	}
 	s.knowActor(in.CreatedBy)
 	s.know(in.OwnerID, in.OwnerName)

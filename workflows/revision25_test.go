@@ -123,7 +123,8 @@ func TestRevision25NoReminderWithAnEndOrBefore(t *testing.T) {
 
 // On a team's calendar a reminder that would fall while the desk is closed comes at its next
 // opening: paused on a Friday afternoon, the owner hears of it on Monday morning, then on Tuesday
-// morning. An action nobody owns reminds the team's supervisors.
+// morning (or, as a category's policy says, every 4 hours: Monday at 08:00, then 12:00). An
+// action nobody owns reminds the team's supervisors.
 func TestRevision25ReminderInOpeningHoursAndToSupervisors(t *testing.T) {
 	t.Parallel()
 	friday := londonTime(t, 2026, 12, 4, 16, 0)
@@ -143,6 +144,16 @@ func TestRevision25ReminderInOpeningHoursAndToSupervisors(t *testing.T) {
 	require.Equal(t, []string{"alice"}, notes[0].To)
 	require.Equal(t, "“Late checkout” has been paused for 2 days 16 h: waiting on the guest. Resume it once the customer answers.", notes[0].Message)
 	require.True(t, s.PauseRemindAt.Equal(londonTime(t, 2026, 12, 8, 8, 0)), "a day after the last reminder, open then: %s", s.PauseRemindAt)
+
+	// A category's policy sets its own interval: every 4 hours, in opening hours.
+	often := startInput("r25e")
+	often.Revision, often.DueAt, often.DueIn, often.Calendar = 25, friday.Add(time.Hour), time.Hour, officeHours()
+	often.Policy.PauseRemindEvery = 4 * time.Hour
+	o, _ := workflows.NewState(often, friday)
+	workflows.ApplyPause(&o, workflows.PauseInput{Actor: alice, Reason: "waiting on the guest"}, friday)
+	require.True(t, o.PauseRemindAt.Equal(monday), "Friday 20:00 is closed: Monday's opening, not %s", o.PauseRemindAt)
+	o.Fire(workflows.DeadlinePauseReminder, monday)
+	require.True(t, o.PauseRemindAt.Equal(londonTime(t, 2026, 12, 7, 12, 0)), "then 4 hours on: %s", o.PauseRemindAt)
 
 	unowned := startInput("r25d")
 	unowned.Revision, unowned.OwnerID, unowned.DueAt = 25, "", friday.Add(2*time.Hour)

@@ -262,8 +262,6 @@ type State struct {
 	DueLeftStored *time.Duration `json:"-"`
 	// compiled is Calendar ready for the maths, made on first use.
 	compiled *calendar.Clock
-	// pauseRemindEvery is StartInput.PauseRemindEvery.
-	pauseRemindEvery time.Duration
 	// RecentRequests remembers the last Idempotency-Keys used on the action with a hash of
 	// their request, oldest first, so a key reused for a different request is refused.
 	RecentRequests []Idempotency `json:"recent_requests"`
@@ -406,6 +404,9 @@ type Policy struct {
 	AssignWithin   time.Duration `json:"assign_within"`
 	// FollowUpEvery is how often the hander is reminded after the first follow-up.
 	FollowUpEvery time.Duration `json:"follow_up_every"`
+	// PauseRemindEvery is how often an action paused without an end reminds its owner (revision
+	// 25): the clock on the wall, moved to the team's next opening on a business-time clock.
+	PauseRemindEvery time.Duration `json:"pause_remind_every,omitempty"`
 	// Clock is ClockBusiness (count open time on the team's calendar; the default) or Clock247.
 	Clock string `json:"clock,omitempty"`
 	// RequiredFields names the note fields a handover of the category must fill.
@@ -421,7 +422,7 @@ const (
 // DefaultPolicy applies where neither the category nor the action says otherwise.
 var DefaultPolicy = Policy{
 	AcceptWithin: 30 * time.Minute, CheckWithin: time.Hour, EscalateWithin: time.Hour,
-	AssignWithin: 30 * time.Minute, FollowUpEvery: time.Hour,
+	AssignWithin: 30 * time.Minute, FollowUpEvery: time.Hour, PauseRemindEvery: PauseRemindEvery,
 }
 
 // DefaultLadder is who is alerted as an action climbs the escalation levels.
@@ -608,9 +609,6 @@ type StartInput struct {
 	// KeepOpenFor is how long the workflow stays open after the action ends, so notes can still be
 	// added; zero means DefaultKeepOpenFor.
 	KeepOpenFor time.Duration `json:"keep_open_for"`
-	// PauseRemindEvery is how often a pause without an end reminds the owner (revision 25); zero
-	// means PauseRemindEvery, a day. Carried across continue-as-new.
-	PauseRemindEvery time.Duration `json:"pause_remind_every,omitempty"`
 	// Policy is the category's policy with the action's overrides; zero durations take
 	// DefaultPolicy's.
 	Policy Policy `json:"policy"`
@@ -742,8 +740,8 @@ func (s *State) WithHander(id string) {
 const CurrentRevision = 25
 
 // PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
-// on the customer (revision 25): a day of the clock on the wall, moved to the next opening of the
-// team's calendar when it falls while the desk is closed.
+// on the customer (revision 25) where its policy does not say: 24 hours, moved to the next opening
+// of the team's calendar when that falls while the desk is closed.
 const PauseRemindEvery = 24 * time.Hour
 
 // UntoldWarning is how long before an ended action's records close (revision 23) those asked to
