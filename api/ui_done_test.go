@@ -40,17 +40,28 @@ func TestDoneMessage(t *testing.T) {
 			`“Late checkout” is paused: its clocks stand still until it is resumed, by itself in 26h 0m (2026-12-04T11:00:00Z) if nobody resumes it first.`},
 		// Without an end, whoever is reminded of it once a day.
 		{workflows.UpdatePause, "bob", func(a *actionJSON) { at := now.Add(24 * time.Hour); a.PauseRemindAt = &at },
-			`“Late checkout” is paused: its clocks stand still until it is resumed; you are reminded of it once a day meanwhile, first in 24h 0m (2026-12-04T09:00:00Z).`},
+			`“Late checkout” is paused: its clocks stand still until it is resumed; you are reminded of it meanwhile, first in 24h 0m (2026-12-04T09:00:00Z).`},
 		{workflows.UpdatePause, "carol", func(a *actionJSON) { at := now.Add(24 * time.Hour); a.PauseRemindAt = &at },
-			`“Late checkout” is paused: its clocks stand still until it is resumed; Bob Brown is reminded of it once a day meanwhile, first in 24h 0m (2026-12-04T09:00:00Z).`},
+			`“Late checkout” is paused: its clocks stand still until it is resumed; Bob Brown is reminded of it meanwhile, first in 24h 0m (2026-12-04T09:00:00Z).`},
 		{workflows.UpdatePause, "carol", func(a *actionJSON) { at := now.Add(71 * time.Hour); a.PauseRemindAt, a.OwnerID = &at, "" },
-			`“Late checkout” is paused: its clocks stand still until it is resumed; the team's supervisors are reminded of it once a day meanwhile, first in 3 days (2026-12-06T08:00:00Z).`},
+			`“Late checkout” is paused: its clocks stand still until it is resumed; the team's supervisors are reminded of it meanwhile, first in 3 days (2026-12-06T08:00:00Z).`},
 		{workflows.UpdatePause, "bob", nil, `“Late checkout” is paused: its clocks stand still until it is resumed.`},
 		// Taken on while paused: its due time waits, and the page says so rather than a time that passes.
 		{workflows.UpdateAccept, "bob", func(a *actionJSON) { left := "1h30m0s"; a.Paused, a.DueLeft = true, &left },
 			`“Late checkout” is yours now, paused, waiting on the customer: 1h 30m left to its due time once resumed.`},
 		{workflows.UpdateReassign, "carol", func(a *actionJSON) { left := "50h0m0s"; a.Paused, a.DueLeft = true, &left },
 			`“Late checkout” is reassigned to Bob Brown, paused, waiting on the customer: 50h 0m left to its due time once resumed.`},
+		// Escalated: those it is escalated to are reminded too.
+		{workflows.UpdatePause, "carol", func(a *actionJSON) {
+			at := now.Add(24 * time.Hour)
+			a.PauseRemindAt, a.Status, a.EscalationLevel = &at, "escalated", 2
+		}, `“Late checkout” is paused: its clocks stand still until it is resumed; Bob Brown and those it is escalated to (level 2) are reminded of it meanwhile, first in 24h 0m (2026-12-04T09:00:00Z).`},
+		// Paused past its due time (escalated, at its check): none left, and the page says the due
+		// time as it is; the one taking it on hears the reminders are theirs.
+		{workflows.UpdateAccept, "bob", func(a *actionJSON) {
+			none, at := "0s", now.Add(24*time.Hour)
+			a.Paused, a.DueLeft, a.DueAt, a.PauseRemindAt = true, &none, now.Add(-3*time.Hour), &at
+		}, `“Late checkout” is yours now, paused, waiting on the customer: due 3h 0m ago (2026-12-03T06:00:00Z) all the same; you are reminded of it until you resume it.`},
 		{workflows.UpdateAccept, "bob", func(a *actionJSON) { a.Paused = true },
 			`“Late checkout” is yours now, paused, waiting on the customer: due in 4 days (2026-12-07T09:00:00Z) all the same.`},
 	} {

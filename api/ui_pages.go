@@ -1596,12 +1596,17 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		if !a.Paused {
 			return due()
 		}
+		words := "paused, waiting on the customer: " + due() + " all the same"
 		if a.DueLeft != nil {
-			if left, err := time.ParseDuration(*a.DueLeft); err == nil {
-				return "paused, waiting on the customer: " + hoursText(left) + " left to its due time once resumed"
+			// Paused at its check or escalated, it has none left ("0s"): its due time stays past.
+			if left, err := time.ParseDuration(*a.DueLeft); err == nil && left > 0 {
+				words = "paused, waiting on the customer: " + hoursText(left) + " left to its due time once resumed"
 			}
 		}
-		return "paused, waiting on the customer: " + due() + " all the same"
+		if a.PauseRemindAt != nil && a.OwnerID == me {
+			words += "; you are reminded of it until you resume it"
+		}
+		return words
 	}
 	switch command {
 	case uiCreate:
@@ -1664,7 +1669,19 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 			default:
 				reminded = name(a.OwnerID) + " is"
 			}
-			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed; %s reminded of it once a day meanwhile, first %s (%s).", a.Title, reminded, humanDuration(a.PauseRemindAt.Sub(now)), a.PauseRemindAt.UTC().Format(time.RFC3339))
+			if a.Status == string(workflows.StatusEscalated) && a.EscalationLevel > 0 {
+				// Those it is escalated to as well (in place of the supervisors when nobody owns it).
+				level := fmt.Sprintf("those it is escalated to (level %d)", a.EscalationLevel)
+				switch a.OwnerID {
+				case "":
+					reminded = level + " are"
+				case me:
+					reminded = "you and " + level + " are"
+				default:
+					reminded = name(a.OwnerID) + " and " + level + " are"
+				}
+			}
+			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed; %s reminded of it meanwhile, first %s (%s).", a.Title, reminded, humanDuration(a.PauseRemindAt.Sub(now)), a.PauseRemindAt.UTC().Format(time.RFC3339))
 		}
 		return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed.", a.Title)
 	case workflows.UpdateResume:

@@ -1174,16 +1174,20 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	// one, from its revision in the read model; none said (a row of an older release): an end,
 	// no reminders; an action of a revision before ends: neither, and why.
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, "Empty: it stays paused until someone resumes it, and reminds its owner (nobody owning it, the team's supervisors) once a day meanwhile.</p>")
-	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = NULL WHERE id = ?", a.ID).Error)
-	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, "Empty: it stays paused until someone resumes it.</p>")
-	require.Contains(t, page, `id="pause-resume-in"`)
-	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = 23 WHERE id = ?", a.ID).Error)
-	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.NotContains(t, page, `id="pause-resume-in"`)
-	require.NotContains(t, page, `id="pause-resume-at"`)
-	require.Contains(t, page, `<p class="hint" id="pause-no-end">This action was started before a pause could end by itself: it stays paused until someone resumes it.</p>`)
+	require.Contains(t, page, "Empty: it stays paused until someone resumes it, and reminds its owner (or, when nobody owns it, the team's supervisors; escalated, those it is escalated to as well) as often as the category's policy says, once a day by default.</p>")
+	for _, revision := range []any{nil, 24} {
+		require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = ? WHERE id = ?", revision, a.ID).Error)
+		_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+		require.Contains(t, page, "Empty: it stays paused until someone resumes it.</p>", "revision %v: an end, no reminders", revision)
+		require.Contains(t, page, `id="pause-resume-in"`)
+	}
+	for _, revision := range []int{23, 0} {
+		require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = ? WHERE id = ?", revision, a.ID).Error)
+		_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+		require.NotContains(t, page, `id="pause-resume-in"`, "revision %d", revision)
+		require.NotContains(t, page, `id="pause-resume-at"`)
+		require.Contains(t, page, `<p class="hint" id="pause-no-end">This action was started before a pause could end by itself: it stays paused until someone resumes it.</p>`)
+	}
 	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = ? WHERE id = ?", workflows.CurrentRevision, a.ID).Error)
 	// Another form's refusal (a pause without a reason) does not fill the handover form's fields.
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"  "}})
@@ -1237,7 +1241,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/pause", url.Values{"csrf": {csrf}, "reason": {"guest out again"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Regexp(t, `is paused: its clocks stand still until it is resumed; (you are|[A-Z][^;<]+ is) reminded of it once a day meanwhile, first in 2[34]h \d+m \(<time datetime="[^"]+">[^<]+</time>\).</p>`, page)
+	require.Regexp(t, `is paused: its clocks stand still until it is resumed; (you are|[A-Z][^;<]+ is) reminded of it meanwhile, first in 2[34]h \d+m \(<time datetime="[^"]+">[^<]+</time>\).</p>`, page)
 	require.Regexp(t, `<span class="badge" id="paused-badge">paused, waiting on the customer: next reminder <span data-rel="[^"]+" data-rel-past="any moment now">in 2[34]h \d+m</span> \(<time datetime="[^"]+">[^<]+</time>\)</span>`, page,
 		"the badge counts down to the next reminder")
 	require.Regexp(t, `<strong>paused</strong> by [^<]+<br><span class="ev-data">reason: guest out again · first reminder: <time datetime="[^"]+">[^<]+</time> · status: assigned</span>`, page, "the timeline too")

@@ -108,6 +108,7 @@ type ActionChange struct {
 	TeamID    string    `json:"team_id"`
 	OwnerID   string    `json:"owner_id"`
 	Status    string    `json:"status"`
+	Paused    bool      `json:"paused"`
 	Version   int64     `json:"version"`
 	UpdatedAt time.Time `json:"updated_at"`
 	// WrittenAt is when the read model took it: what a poller moves on by.
@@ -119,7 +120,7 @@ type ActionChange struct {
 func (s *Store) ActionsChangedSince(ctx context.Context, since time.Time, limit int) ([]ActionChange, error) {
 	var out []ActionChange
 	err := s.db.WithContext(ctx).Model(&Action{}).
-		Select("id, team_id, owner_id, status, version, updated_at, written_at").
+		Select("id, team_id, owner_id, status, paused, version, updated_at, written_at").
 		Where("written_at > ?", utc(since)).Order("written_at, id").Limit(limit).
 		Scan(&out).Error
 	if err != nil {

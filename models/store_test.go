@@ -804,7 +804,8 @@ func TestLateWriteIsFoundBySweepsAndLiveUpdates(t *testing.T) {
 		require.NoError(t, store.ApplyProjection(ctx, actionAt(id, 1, "assigned", "alice"), []models.ActionEvent{event(1, "created")}))
 		sweep := time.Now()
 		time.Sleep(5 * time.Millisecond)
-		late := actionAt(id, 2, "paused", "alice") // made at t0 + 2 min, days ago
+		late := actionAt(id, 2, "assigned", "alice") // made at t0 + 2 min, days ago
+		late.Paused = true
 		require.NoError(t, store.ApplyProjection(ctx, late, []models.ActionEvent{event(2, "paused")}))
 
 		found, _, err := store.ListActions(ctx, models.ActionFilter{UpdatedSince: sweep, Limit: 50})
@@ -817,6 +818,7 @@ func TestLateWriteIsFoundBySweepsAndLiveUpdates(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, changed, 1)
 		require.Equal(t, id, changed[0].ID)
+		require.True(t, changed[0].Paused, "the live update says it is paused (the page reads it out)")
 		require.True(t, changed[0].WrittenAt.After(sweep))
 
 		found, _, err = store.ListActions(ctx, models.ActionFilter{UpdatedSince: time.Now().Add(time.Minute), Limit: 50})

@@ -148,9 +148,9 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
 		message := fmt.Sprintf("%s is paused%s, waiting on the customer: %s", s.title(), until, in.Reason)
 		if s.PauseRemindAt != nil {
-			// Told by someone else, the owner learns that the reminders are theirs.
-			message = fmt.Sprintf("%s is paused, waiting on the customer: %s. You are reminded of it once a day until it is resumed, first at %s.",
-				s.title(), s.clause(in.Reason), s.PauseRemindAt.Format(time.RFC3339))
+			// Told by someone else, the owner learns by whom, and that the reminders are theirs.
+			message = fmt.Sprintf("%s is paused by %s, waiting on the customer: %s. Resume it once they answer; you are reminded of it %s meanwhile, first at %s.",
+				s.title(), s.who(in.Actor.ID), s.clause(in.Reason), s.remindWords(), s.PauseRemindAt.Format(time.RFC3339))
 		}
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", message)
 	}
@@ -283,6 +283,18 @@ func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 	return []Event{ev}
 }
 
+// remindWords says how often a pause without an end reminds: "once a day", "every 4 h".
+func (s *State) remindWords() string {
+	every := s.Policy.PauseRemindEvery
+	if every < time.Second {
+		every = PauseRemindEvery
+	}
+	if every == 24*time.Hour {
+		return "once a day"
+	}
+	return "every " + spanWords(every, true, true)
+}
+
 // pauseReminder is when an action paused without an end next reminds its owner, from t: a day on,
 // at the team's next opening when the desk is closed then (revision 25).
 func (s *State) pauseReminder(t time.Time) *time.Time {
@@ -316,14 +328,26 @@ func (s *State) remindPaused(now time.Time) []Event {
 	if s.OwnerID != "" {
 		owner = []string{s.OwnerID}
 	}
-	switch {
-	case s.Status == StatusEscalated && s.EscalationLevel > 0 && s.EscalationLevel <= len(s.Ladder):
+	ownerTold := fmt.Sprintf("%s has been paused for %s: %s. Resume it once the customer answers.", s.title(), waited, reason)
+	if s.Status == StatusEscalated && s.EscalationLevel > 0 && s.EscalationLevel <= len(s.Ladder) {
+		// Those it is escalated to paused it (the owner may not) and resume it: they are reminded
+		// too, apart from the owner, whose reminder passes to the supervisors if they are gone.
 		level := s.Ladder[s.EscalationLevel-1]
-		s.notify(ev, NotifyPauseReminder, owner, level, fmt.Sprintf("%s, escalated to %s (level %d), has been paused for %s: %s. Resume it once the customer answers.", s.title(), level, s.EscalationLevel, waited, reason))
-	case s.OwnerID == "":
-		s.notify(ev, NotifyPauseReminder, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, has been paused for %s: %s. Resume it once the customer answers, or give it to someone.", s.title(), waited, reason))
-	default:
-		s.notify(ev, NotifyPauseReminder, owner, "", fmt.Sprintf("%s has been paused for %s: %s. Resume it once the customer answers.", s.title(), waited, reason))
+		whose := ","
+		if s.OwnerID == "" {
+			whose = ", which nobody owns,"
+		}
+		s.notify(ev, NotifyPauseReminder, nil, level, fmt.Sprintf("%s%s escalated to %s (level %d), has been paused for %s: %s. Resume it once the customer answers.",
+			s.title(), whose, level, s.EscalationLevel, waited, reason))
+		if s.OwnerID != "" {
+			s.notify(ev, NotifyPauseReminder, owner, "", ownerTold)
+		}
+		return []Event{ev}
 	}
+	if s.OwnerID == "" {
+		s.notify(ev, NotifyPauseReminder, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, has been paused for %s: %s. Resume it once the customer answers, or give it to someone.", s.title(), waited, reason))
+		return []Event{ev}
+	}
+	s.notify(ev, NotifyPauseReminder, owner, "", ownerTold)
 	return []Event{ev}
 }

@@ -1391,8 +1391,11 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 		// Its clocks stand still: the new owner learns why, and that it is theirs to resume.
 		yours = fmt.Sprintf("%s is now yours (reassigned by %s): %s. It is paused, waiting on the customer: %s. Resume it once they answer",
 			s.title(), s.who(actorID), s.clause(reason), s.clause(s.PauseReason))
-		if s.PauseRemindAt != nil {
-			yours += "; you are reminded of it once a day meanwhile"
+		switch {
+		case s.ResumeAt != nil:
+			yours += ", or it resumes by itself at " + s.ResumeAt.Format(time.RFC3339)
+		case s.PauseRemindAt != nil:
+			yours += "; you are reminded of it " + s.remindWords() + " meanwhile"
 		}
 		yours += "."
 	}

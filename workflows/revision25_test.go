@@ -183,7 +183,7 @@ func TestRevision25PausedByOthersReassignedEscalated(t *testing.T) {
 	notes := takeOutbox(&s, workflows.NotifyAssigned)
 	require.Len(t, notes, 1)
 	require.Equal(t, []string{"bob"}, notes[0].To)
-	require.Equal(t, "“Late checkout” is paused, waiting on the customer: waiting on the guest's flight number. You are reminded of it once a day until it is resumed, first at 2029-06-02T09:00:00Z.", notes[0].Message)
+	require.Equal(t, "“Late checkout” is paused by carol, waiting on the customer: waiting on the guest's flight number. Resume it once they answer; you are reminded of it once a day meanwhile, first at 2029-06-02T09:00:00Z.", notes[0].Message)
 
 	workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "Bob is off sick"}, now.Add(time.Hour))
 	var erin []string
@@ -208,8 +208,34 @@ func TestRevision25PausedByOthersReassignedEscalated(t *testing.T) {
 	require.Equal(t, workflows.DeadlinePauseReminder, kind, "escalated, its climb stands still: only the reminder")
 	esc.Fire(kind, at)
 	notes = esc.TakeOutbox()
-	require.Len(t, notes, 1)
-	require.Equal(t, []string{"bob"}, notes[0].To)
+	require.Len(t, notes, 2, "the level and the owner, each told apart: an owner gone has the supervisors told in their place")
+	require.Empty(t, notes[0].To)
 	require.Equal(t, workflows.RoleManager, notes[0].ToRole, "a supervisor's escalation goes to the managers, who are reminded")
 	require.Equal(t, "“Late checkout”, escalated to manager (level 2), has been paused for 1 day: waiting on the guest. Resume it once the customer answers.", notes[0].Message)
+	require.Equal(t, []string{"bob"}, notes[1].To)
+	require.Empty(t, notes[1].ToRole)
+	require.Equal(t, "“Late checkout” has been paused for 1 day: waiting on the guest. Resume it once the customer answers.", notes[1].Message)
+
+	// Nobody owning it, the level alone, told so.
+	in := startInput("r25f")
+	in.Revision, in.OwnerID, in.DueAt = 25, "", now.Add(2*time.Hour)
+	u, _ := workflows.NewState(in, now)
+	workflows.ApplyEscalate(&u, workflows.EscalateInput{Actor: carol, Reason: "VIP complaint"}, now)
+	workflows.ApplyPause(&u, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest"}, now)
+	u.TakeOutbox()
+	u.Fire(workflows.DeadlinePauseReminder, *u.PauseRemindAt)
+	notes = u.TakeOutbox()
+	require.Len(t, notes, 1)
+	require.Equal(t, "“Late checkout”, which nobody owns, escalated to manager (level 2), has been paused for 1 day: waiting on the guest. Resume it once the customer answers.", notes[0].Message)
+
+	// Reassigned while paused with an end, or under a policy that reminds more often.
+	ended := acceptedByBob(25, now)
+	ended.Policy.PauseRemindEvery = 4 * time.Hour
+	workflows.ApplyPause(&ended, workflows.PauseInput{Actor: bob, Reason: "waiting on the guest", ResumeIn: 3 * time.Hour}, now)
+	workflows.ApplyReassign(&ended, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "Bob is off sick"}, now)
+	require.Contains(t, takeOutbox(&ended, workflows.NotifyAssigned)[0].Message, "Resume it once they answer, or it resumes by itself at 2029-06-01T12:00:00Z.")
+	often := acceptedByBob(25, now)
+	often.Policy.PauseRemindEvery = 4 * time.Hour
+	workflows.ApplyPause(&often, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest"}, now)
+	require.Contains(t, takeOutbox(&often, workflows.NotifyAssigned)[0].Message, "you are reminded of it every 4 h meanwhile, first at 2029-06-01T13:00:00Z.")
 }

@@ -407,7 +407,7 @@
         return; // the page already shows this version
       }
       if (want === "all" || want === change.id) {
-        refresh("Updated: an action changed (" + change.status.replace(/_/g, " ") + ").");
+        refresh("Updated: an action changed (" + change.status.replace(/_/g, " ") + (change.paused ? ", paused" : "") + ").");
       }
     });
     // A colleague's shift, team or role changed: who can take what, and who is off shift with a
