@@ -1401,7 +1401,12 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	}
 	s.notify(ev, NotifyAssigned, []string{to.ID}, "", yours)
 	if from != "" {
-		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%s was reassigned to %s: %s", s.title(), s.who(to.ID), reason))
+		away := fmt.Sprintf("%s was reassigned to %s: %s", s.title(), s.who(to.ID), reason)
+		if s.revision >= 25 {
+			// As the new owner is told: by whom, a sentence ended.
+			away = fmt.Sprintf("%s was reassigned to %s by %s: %s.", s.title(), s.who(to.ID), s.who(actorID), s.clause(reason))
+		}
+		s.notify(ev, NotifyAssigned, []string{from}, "", away)
 	}
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
 	events = append(events, ev)

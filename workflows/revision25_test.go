@@ -186,13 +186,17 @@ func TestRevision25PausedByOthersReassignedEscalated(t *testing.T) {
 	require.Equal(t, "“Late checkout” is paused by carol, waiting on the customer: waiting on the guest's flight number. Resume it once they answer; you are reminded of it once a day meanwhile, first at 2029-06-02T09:00:00Z.", notes[0].Message)
 
 	workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "Bob is off sick"}, now.Add(time.Hour))
-	var erin []string
+	var erin, bobTold []string
 	for _, n := range takeOutbox(&s, workflows.NotifyAssigned) {
 		if slices.Contains(n.To, "erin") {
 			erin = append(erin, n.Message)
 		}
+		if slices.Contains(n.To, "bob") {
+			bobTold = append(bobTold, n.Message)
+		}
 	}
 	require.Equal(t, []string{"“Late checkout” is now yours (reassigned by carol): Bob is off sick. It is paused, waiting on the customer: waiting on the guest's flight number. Resume it once they answer; you are reminded of it once a day meanwhile."}, erin)
+	require.Equal(t, []string{"“Late checkout” was reassigned to erin by carol: Bob is off sick."}, bobTold, "the owner it left hears by whom, in a sentence")
 	require.True(t, s.PauseRemindAt.Equal(now.Add(24*time.Hour)), "the reminders go on, now to erin")
 	s.TakeOutbox()
 	s.Fire(workflows.DeadlinePauseReminder, *s.PauseRemindAt)
