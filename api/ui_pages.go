@@ -2518,7 +2518,7 @@ var eventWords = map[string]string{
 	workflows.EventMessageRecordUndone: "record undone",
 	workflows.EventMessagesUntold:      "messages still to tell",
 	workflows.EventMessageUndelivered:  "message not sent by the integration",
-	// A day more paused without an end.
+	// Paused without an end, for another of its policy's intervals.
 	workflows.EventPauseReminder: "reminder: still paused",
 }
 

@@ -129,7 +129,7 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 		s.ResumeAt = stampPtr(*in.ResumeAt)
 	}
 	if s.ResumeAt == nil && s.revision >= 25 {
-		// Without an end nothing else brings it back: a reminder a day does.
+		// Without an end nothing else brings it back: a reminder, as often as its policy says.
 		s.PauseRemindAt = s.pauseReminder(now)
 	}
 	s.Paused = true
@@ -283,26 +283,27 @@ func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 	return []Event{ev}
 }
 
-// remindWords says how often a pause without an end reminds: "once a day", "every 4 h".
-func (s *State) remindWords() string {
-	every := s.Policy.PauseRemindEvery
-	if every < time.Second {
-		every = PauseRemindEvery
+// remindEvery is how often a pause without an end reminds: its policy's pause_remind_every, or
+// PauseRemindEvery for a state whose policy came before it.
+func (s *State) remindEvery() time.Duration {
+	if every := s.Policy.PauseRemindEvery; every >= time.Second {
+		return every
 	}
-	if every == 24*time.Hour {
-		return "once a day"
-	}
-	return "every " + spanWords(every, true, true)
+	return PauseRemindEvery
 }
 
-// pauseReminder is when an action paused without an end next reminds its owner, from t: a day on,
-// at the team's next opening when the desk is closed then (revision 25).
-func (s *State) pauseReminder(t time.Time) *time.Time {
-	every := s.Policy.PauseRemindEvery
-	if every < time.Second {
-		every = PauseRemindEvery // a state of a policy before it
+// remindWords says how often a pause without an end reminds: "once a day", "every 4 h".
+func (s *State) remindWords() string {
+	if every := s.remindEvery(); every != 24*time.Hour {
+		return "every " + spanWords(every, true, true)
 	}
-	at := t.Add(every)
+	return "once a day"
+}
+
+// pauseReminder is when an action paused without an end next reminds its owner, from t:
+// remindEvery on, at the team's next opening when the desk is closed then (revision 25).
+func (s *State) pauseReminder(t time.Time) *time.Time {
+	at := t.Add(s.remindEvery())
 	if k := s.clock(); k != nil {
 		at = k.NextOpen(at)
 	}

@@ -39,7 +39,7 @@ func (s *State) NextDeadline() (time.Time, string) {
 	}
 	if s.Paused {
 		// Waiting on the customer: only the follow-up reminders go on, and the pause's own end,
-		// or the daily reminder of a pause without one.
+		// or the reminders of a pause without one.
 		if s.FollowUp != nil {
 			consider(&s.FollowUp.At, DeadlineFollowUp)
 		}
