@@ -38,7 +38,9 @@ type actionRow struct {
 	PauseEndsAhead bool
 	// PauseRemind says when the owner of an action paused without an end is next reminded of it
 	// ("in 23h 59m"; "any moment now" once that time has come).
-	PauseRemind  string
+	PauseRemind string
+	// PausedAgo says how long ago an action whose due time waits was paused ("26h 0m ago").
+	PausedAgo    string
 	PendingSince string
 	PendingTo    string
 	// AnswerBy is when the pending handover must be accepted: the end of its accept window, or
@@ -78,8 +80,8 @@ func (s *server) rows(items []actionJSON) []actionRow {
 				// (48 hours of a desk open ten a weekday are nearly five working days).
 				r.DueIn, r.DueOnHold = hoursText(left)+" left once resumed", true
 				if a.PausedAt != nil {
-					// How long it has lasted shows a pause left too long.
-					r.DueIn += ", paused " + humanDuration(a.PausedAt.Sub(now))
+					// How long it has lasted shows a pause left too long (the page counts it on).
+					r.PausedAgo = humanDuration(a.PausedAt.Sub(now))
 				}
 			}
 		}

@@ -1205,11 +1205,11 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `is paused: its clocks stand still until it is resumed, by itself in 2[34]h \d+m \(<time datetime="[^"]+">[^<]+</time>\) if nobody resumes it first.</p>`, page)
 	require.Regexp(t, `<span class="badge" id="paused-badge">paused, waiting on the customer: resumes by itself <span data-rel="[^"]+" data-rel-past="any moment now">in 2[34]h \d+m</span> \(<time datetime="[^"]+">[^<]+</time>\)</span>`, page)
-	require.Regexp(t, `<dd id="action-due">on hold while paused: [^<]+ left once resumed, paused under a minute ago <small>\(it was to be due <time`, page,
+	require.Regexp(t, `<dd id="action-due">on hold while paused: [^<]+ left once resumed, paused <span data-rel="[^"]+">under a minute ago</span> <small>\(it was to be due <time`, page,
 		"the due time waits: the page says the time left, not a due time that passes")
 	require.Regexp(t, `<strong>paused</strong> by [^<]+<br><span class="ev-data">reason: guest at breakfast · resumes by itself: <time datetime="[^"]+">[^<]+</time> · status: assigned</span>`, page, "the timeline too")
 	_, page = w.do(http.MethodGet, "/inbox", nil)
-	require.Regexp(t, `<span class="due">[^<]+ left once resumed, paused under a minute ago</span>`, page, "and so does the inbox, with how long it has been paused")
+	require.Regexp(t, `<span class="due">[^<]+ left once resumed, paused <span data-rel="[^"]+">under a minute ago</span></span>`, page, "and so does the inbox, with how long it has been paused")
 	require.Regexp(t, `<span class="badge">paused: resumes by itself <span data-rel="[^"]+" data-rel-past="any moment now">in 2[34]h \d+m</span></span>`, page, "and when the pause ends")
 	// A due time the supervisor sets as a time while it is paused stays where it was given, and
 	// the page says so, as the inbox does.
