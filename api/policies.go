@@ -206,13 +206,12 @@ func (s *server) deletePolicy(c *gin.Context) (int, any, error) {
 }
 
 type policyRequest struct {
-	AcceptWithin   string `json:"accept_within" binding:"max=32"`
-	CheckWithin    string `json:"check_within" binding:"max=32"`
-	EscalateWithin string `json:"escalate_within" binding:"max=32"`
-	AssignWithin   string `json:"assign_within" binding:"max=32"`
-	FollowUpEvery  string `json:"follow_up_every" binding:"max=32"`
-	// Left out of the audit's request when not sent, as it came after the others.
-	PauseRemindEvery string   `json:"pause_remind_every,omitempty" binding:"max=32"`
+	AcceptWithin     string   `json:"accept_within" binding:"max=32"`
+	CheckWithin      string   `json:"check_within" binding:"max=32"`
+	EscalateWithin   string   `json:"escalate_within" binding:"max=32"`
+	AssignWithin     string   `json:"assign_within" binding:"max=32"`
+	FollowUpEvery    string   `json:"follow_up_every" binding:"max=32"`
+	PauseRemindEvery string   `json:"pause_remind_every" binding:"max=32"`
 	Clock            string   `json:"clock" binding:"omitempty,oneof=business 24/7"`
 	RequiredFields   []string `json:"required_fields" binding:"max=20"`
 }
