@@ -252,7 +252,7 @@ type State struct {
 	// it waits until someone resumes it.
 	ResumeAt *time.Time `json:"resume_at,omitempty"`
 	// PauseRemindAt is when the owner of an action paused without an end is next reminded that
-	// it waits on the customer (revision 25): once a day while it stays paused.
+	// it waits on the customer (revision 25): every Policy.PauseRemindEvery while it stays paused.
 	PauseRemindAt *time.Time `json:"pause_remind_at,omitempty"`
 	// DueFixed is true when the due time was given as a time (not a duration) while the action
 	// was paused: resuming leaves it where it was given (revision 5).
@@ -507,7 +507,7 @@ const (
 	// a timeline event of the action: its inbox record's seq is negative).
 	NotifyShiftLeftOver = "shift_left_over"
 	// NotifyPauseReminder (revision 25): an action paused without an end still waits on the
-	// customer, a day after its pause or its last reminder.
+	// customer, an interval of its policy after its pause or its last reminder.
 	NotifyPauseReminder = "pause_reminder"
 )
 
@@ -571,8 +571,9 @@ const (
 	EventFeedbackGiven      = "feedback_given"
 	EventPaused             = "paused"
 	EventResumed            = "resumed"
-	// EventPauseReminder (revision 25): the action has been paused without an end for a day more,
-	// and its owner (nobody owning it, the team's supervisors) is reminded of it.
+	// EventPauseReminder (revision 25): the action has been paused without an end for another of
+	// its policy's intervals, and its owner (nobody owning it, the team's supervisors; escalated,
+	// those it is escalated to as well) is reminded of it.
 	EventPauseReminder = "pause_reminder"
 )
 
@@ -734,9 +735,10 @@ func (s *State) WithHander(id string) {
 // Revision 24 lets a pause end by itself (PauseInput.ResumeIn or ResumeAt, the resume deadline):
 // at that time the action resumes as if someone had resumed it, and its owner is told, where a
 // pause waited for someone to remember it, however long that took.
-// Revision 25 reminds the owner of an action paused without an end, once a day (PauseRemindEvery)
-// while it stays paused (pause_reminder), and the team's supervisors when nobody owns it: such a
-// pause had no clock at all, and an action whose customer never answered was forgotten.
+// Revision 25 reminds the owner of an action paused without an end, every pause_remind_every of its
+// policy (a day by default) while it stays paused (pause_reminder), and the team's supervisors when
+// nobody owns it, and those it is escalated to when escalated: such a pause had no clock at all, and
+// an action whose customer never answered was forgotten.
 const CurrentRevision = 25
 
 // PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
