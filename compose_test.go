@@ -43,6 +43,8 @@ func TestComposeTopology(t *testing.T) {
 	for _, name := range []string{"api", "worker"} {
 		_, ok := svc(name).Environment["HANDOVER_ENCRYPTION_KEY"]
 		require.True(t, ok, "%s is given the encryption key", name)
+		_, ok = svc(name).Environment["HANDOVER_METRICS_TOKEN"]
+		require.True(t, ok, "%s is given the metrics token, when one is set", name)
 	}
 	require.Equal(t, "http://localhost:8080/codec", *svc("temporal-ui").Environment["TEMPORAL_CODEC_ENDPOINT"])
 	require.Equal(t, "http://localhost:8233", *svc("api").Environment["HANDOVER_CODEC_CORS_ORIGINS"])
