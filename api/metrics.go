@@ -50,6 +50,9 @@ func (m *httpMetrics) middleware(c *gin.Context) {
 		route = "unmatched"
 	}
 	method := methodLabel(c.Request.Method)
+	if headOnly(c.Request.Context()) {
+		method = http.MethodHead // answered as a GET, counted as what it was
+	}
 	m.requests.WithLabelValues(method, route, strconv.Itoa(c.Writer.Status())).Inc()
 	m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 }

@@ -134,7 +134,7 @@ func TestMadeUpMethodsShareOneLabel(t *testing.T) {
 	store := modelstest.Open(t, modelstest.SQLiteURL(t))
 	reg := prometheus.NewRegistry()
 	h := NewRouter(Deps{Store: store, Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Metrics: reg, Now: time.Now})
-	for _, m := range []string{"M00001X", "M00002X", "BREW", http.MethodGet} {
+	for _, m := range []string{"M00001X", "M00002X", "BREW", http.MethodGet, http.MethodHead} {
 		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(m, "/x", nil))
 	}
 	families, err := reg.Gather()
@@ -152,7 +152,7 @@ func TestMadeUpMethodsShareOneLabel(t *testing.T) {
 			}
 		}
 	}
-	require.Equal(t, map[string]float64{"other": 3, "GET": 1}, methods)
+	require.Equal(t, map[string]float64{"other": 3, "GET": 1, "HEAD": 1}, methods, "a HEAD, answered as a GET, counted as a HEAD")
 }
 
 // HEAD is answered on every GET route, as GET is but without the body: a monitor probing /healthz
