@@ -147,6 +147,9 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	ev := s.record(now, in.Actor.ID, EventPaused, data)
 	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
 		message := fmt.Sprintf("%s is paused%s, waiting on the customer: %s", s.title(), until, in.Reason)
+		if s.revision >= 25 {
+			message = fmt.Sprintf("%s is paused by %s%s, waiting on the customer: %s", s.title(), s.who(in.Actor.ID), until, in.Reason)
+		}
 		if s.PauseRemindAt != nil {
 			// Told by someone else, the owner learns by whom, and that the reminders are theirs.
 			message = fmt.Sprintf("%s is paused by %s, waiting on the customer: %s. Resume it once they answer; you are reminded of it %s meanwhile, first at %s.",
@@ -266,7 +269,11 @@ func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 		due = "its due time " + s.DueAt.Format(time.RFC3339) + " passed"
 	}
 	if s.OwnerID != "" && s.OwnerID != actorID {
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%s is running again, %s: %s", s.title(), due, reason))
+		again := "is running again"
+		if s.revision >= 25 && actorID != SystemActor {
+			again += " (resumed by " + s.who(actorID) + ")"
+		}
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%s %s, %s: %s", s.title(), again, due, reason))
 	} else if s.OwnerID == "" && actorID == SystemActor {
 		// Nobody owns it: the team's supervisors hear that it runs again, as they would of its
 		// assignment deadline.

@@ -232,6 +232,16 @@ func TestRevision25PausedByOthersReassignedEscalated(t *testing.T) {
 	require.Len(t, notes, 1)
 	require.Equal(t, "“Late checkout”, which nobody owns, escalated to manager (level 2), has been paused for 1 day: waiting on the guest. Resume it once the customer answers.", notes[0].Message)
 
+	// Paused with an end by someone else, and resumed by someone else: the owner hears by whom.
+	byOthers := acceptedByBob(25, now)
+	workflows.ApplyPause(&byOthers, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest", ResumeIn: 3 * time.Hour}, now)
+	require.Equal(t, "“Late checkout” is paused by carol until 2029-06-01T12:00:00Z, waiting on the customer: waiting on the guest", takeOutbox(&byOthers, workflows.NotifyAssigned)[0].Message)
+	workflows.ApplyResume(&byOthers, workflows.ResumeInput{Actor: carol, Reason: "the guest rang"}, now.Add(time.Hour))
+	require.Equal(t, "“Late checkout” is running again (resumed by carol), due 2029-06-01T12:00:00Z: the guest rang", takeOutbox(&byOthers, workflows.NotifyAssigned)[0].Message)
+	old := acceptedByBob(24, now)
+	workflows.ApplyPause(&old, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest", ResumeIn: 3 * time.Hour}, now)
+	require.Equal(t, "“Late checkout” is paused until 2029-06-01T12:00:00Z, waiting on the customer: waiting on the guest", takeOutbox(&old, workflows.NotifyAssigned)[0].Message, "revision 24 as it was")
+
 	// Reassigned while paused with an end, or under a policy that reminds more often.
 	ended := acceptedByBob(25, now)
 	ended.Policy.PauseRemindEvery = 4 * time.Hour
