@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/handover/handover/calendar"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
@@ -229,7 +230,7 @@ func ActionRow(s workflows.State) models.Action {
 		HanderID:      s.LastHander(),
 		Handovers:     make([]models.Handover, len(s.Handovers)),
 		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: s.PausedAt, ResumeAt: s.ResumeAt,
-		PauseRemindAt: s.PauseRemindAt,
+		PauseRemindAt: s.PauseRemindAt, ClockHours: clockHours(s),
 	}
 	if left, ok := s.DueLeft(); ok {
 		secs := int64(left / time.Second)
@@ -262,4 +263,19 @@ func ActionRow(s workflows.State) models.Action {
 // SaveWeeklyReports keeps the handover review of the week that ends at until.
 func (a *Activities) SaveWeeklyReports(ctx context.Context, until time.Time) (int, error) {
 	return a.Store.SaveWeeklyReports(ctx, until)
+}
+
+// clockHours is the calendar an action's clocks count, for the read model (ClockHours): its
+// snapshot's time zone, hours and holidays as JSON, or "" when they count around the clock.
+func clockHours(s workflows.State) *string {
+	none := ""
+	if s.Calendar == nil || s.Policy.Clock == workflows.Clock247 {
+		return &none
+	}
+	raw, err := json.Marshal(calendar.Calendar{TimeZone: s.Calendar.TimeZone, Hours: s.Calendar.Hours, Holidays: s.Calendar.Holidays})
+	if err != nil {
+		return nil // not known: the pages say the team's hours
+	}
+	hours := string(raw)
+	return &hours
 }

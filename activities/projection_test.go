@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/activities"
+	"github.com/handover/handover/calendar"
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
 )
@@ -267,4 +268,24 @@ func TestUndoAndRecordInOneWriteLeaveTheNewRecord(t *testing.T) {
 	open, err := store.OpenTellTasks(ctx, "a-redo")
 	require.NoError(t, err)
 	require.Empty(t, open)
+}
+
+// The read model keeps the opening hours an action's clocks count, as it started with them (its
+// calendar snapshot, without the captured zone rules), or "" when they count around the clock:
+// without a calendar, or on a 24/7 policy.
+func TestActionRowKeepsTheHoursTheActionCounts(t *testing.T) {
+	t.Parallel()
+	cal := &calendar.Calendar{TimeZone: "Europe/London", Hours: []calendar.Hours{{Day: "mon", Open: "08:00", Close: "18:00"}},
+		Holidays: []string{"2026-12-25"}, Zone: []byte("TZif..."), Maths: 2}
+	business := activities.ActionRow(workflows.State{Calendar: cal})
+	require.NotNil(t, business.ClockHours)
+	require.JSONEq(t, `{"time_zone":"Europe/London","hours":[{"day":"mon","open":"08:00","close":"18:00"}],"holidays":["2026-12-25"]}`, *business.ClockHours)
+	for name, s := range map[string]workflows.State{
+		"no calendar": {},
+		"24/7":        {Calendar: cal, Policy: workflows.Policy{Clock: workflows.Clock247}},
+	} {
+		row := activities.ActionRow(s)
+		require.NotNil(t, row.ClockHours, name)
+		require.Empty(t, *row.ClockHours, name)
+	}
 }

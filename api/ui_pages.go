@@ -3,6 +3,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -1099,9 +1100,18 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// say (last written by a release before the read model kept it) is of one before reminders,
 	// and may be of one before ends (a refused end is said beside its field).
 	endOffered, reminded := true, false
+	// The opening hours the action's clocks count, as it started with them, where the read model
+	// knows them: the team's may have changed since (or its policy counts around the clock).
+	var ownHours *calendarJSON
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
 		if row.Revision != nil {
 			endOffered, reminded = *row.Revision >= 24, *row.Revision >= 25
+		}
+		if row.ClockHours != nil {
+			own := calendarJSON{AroundTheClock: *row.ClockHours == ""}
+			if own.AroundTheClock || json.Unmarshal([]byte(*row.ClockHours), &own) == nil {
+				ownHours = &own
+			}
 		}
 		erased = row.CustomerErased()
 		for _, e := range events.Items {
@@ -1204,6 +1214,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	if slices.Contains(commands, workflows.UpdateExtend) || slices.Contains(commands, workflows.UpdateReassign) || slices.Contains(commands, workflows.UpdatePause) {
 		data["OpenHours"], data["DeskZone"] = s.teamDesk(c, a.TeamID)
+		if ownHours != nil {
+			data["OpenHours"], data["HoursOwn"] = openHours(*ownHours), true
+		}
 	}
 	if problem != nil {
 		data["Error"] = problem.messageOf(failed)

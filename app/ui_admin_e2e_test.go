@@ -491,9 +491,22 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	manager := signedIn(t, st, "demo-dave")
 	hours := "Counted from now, in the team's opening hours (mon 08:00-12:00; mon 13:00-18:00; tue 10:00-14:00, Europe/Madrid time) unless the category's policy runs around the clock; its due time:"
 	_, page = manager.do(http.MethodGet, "/actions/"+spaAction.ID, nil)
-	require.Contains(t, page, `<p class="hint" id="ex-due-hint">`+hours)
+	// The action page says the hours the action itself counts, as it started with them.
+	require.Contains(t, page, `<p class="hint" id="ex-due-hint">Counted from now, in the opening hours the action counts (mon 08:00-12:00; mon 13:00-18:00; tue 10:00-14:00, Europe/Madrid time); its due time:`)
 	_, page = manager.do(http.MethodGet, "/board?team="+team, nil)
 	require.Contains(t, page, `<p class="hint" id="ex-due-hint-`+spaAction.ID+`">`+hours)
+	// One of a category whose policy counts around the clock says so, whatever the team's hours.
+	allDay := modelstest.Name("spanight")
+	require.Equal(t, http.StatusOK, root.call(http.MethodPut, "/api/v1/policies/"+allDay, map[string]any{"clock": "24/7"}, nil))
+	var nightAction action
+	require.Equal(t, http.StatusCreated, as(t, st, "dave").call(http.MethodPost, "/api/v1/actions",
+		map[string]any{"title": "Late sauna booking", "category": allDay, "team_id": team, "due_in": "2h"}, &nightAction))
+	_, page = manager.do(http.MethodGet, "/actions/"+nightAction.ID, nil)
+	require.Contains(t, page, `<p class="hint" id="ex-due-hint">Counted from now, around the clock; its due time:`)
+	// A row an earlier release wrote, which does not say, has the team's hours as they are.
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET clock_hours = NULL WHERE id = ?", spaAction.ID).Error)
+	_, page = manager.do(http.MethodGet, "/actions/"+spaAction.ID, nil)
+	require.Contains(t, page, `<p class="hint" id="ex-due-hint">`+hours)
 
 	// Only administrators; an unknown team is not found.
 	sup := newWebClient(t, st.URL)

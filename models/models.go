@@ -101,6 +101,10 @@ type Action struct {
 	// Revision is the workflow revision the action was started with; nil on a row last written by
 	// a release before the read model kept it (the action is of an earlier revision than 25).
 	Revision *int
+	// ClockHours is the calendar the action's clocks count, as it started with it (JSON: time
+	// zone, hours, holidays), "" when they count around the clock; nil on a row last written by a
+	// release before the read model kept it.
+	ClockHours *string
 	// ErasedAt is when the customer's personal data was erased (nil: it was not), set by the
 	// erasure alone: a customer who gave neither name nor contact is erased all the same.
 	ErasedAt  *time.Time
