@@ -76,6 +76,7 @@ type domainCollector struct {
 
 	open, pending, overdue, escalations, accept *prometheus.Desc
 	webhooks, up                                *prometheus.Desc
+	paused, pausedLong                          *prometheus.Desc
 }
 
 // acceptWindow is how far back the time-to-accept histogram looks.
@@ -88,6 +89,8 @@ func newDomainCollector(store *models.Store, now func() time.Time) *domainCollec
 		open:        prometheus.NewDesc("handover_actions_open", "Open actions by status.", []string{"status"}, nil),
 		pending:     prometheus.NewDesc("handover_handovers_pending", "Handovers awaiting acceptance.", nil, nil),
 		overdue:     prometheus.NewDesc("handover_actions_overdue", "Open actions past their due time.", nil, nil),
+		paused:      prometheus.NewDesc("handover_actions_paused", "Open actions paused now, waiting on the customer.", nil, nil),
+		pausedLong:  prometheus.NewDesc("handover_actions_paused_longest_seconds", "How long the action paused longest has been paused (0 when none is): one waiting on a customer who never answered.", nil, nil),
 		escalations: prometheus.NewDesc("handover_escalations_total", "Escalations by the kind of their reason: not_assigned, not_accepted, not_checked, no_action, not_done, by_hand.", []string{"reason"}, nil),
 		accept:      prometheus.NewDesc("handover_time_to_accept_seconds", "Time from a handover to its acceptance, for handovers accepted in the last 24 hours.", nil, nil),
 		webhooks:    prometheus.NewDesc("handover_webhooks_failing", "Webhook deliveries that failed and have not got through since: being retried, or given up after a day (`handover admin webhooks redeliver` sends them again).", nil, nil),
@@ -96,7 +99,7 @@ func newDomainCollector(store *models.Store, now func() time.Time) *domainCollec
 }
 
 func (d *domainCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, desc := range []*prometheus.Desc{d.open, d.pending, d.overdue, d.escalations, d.accept, d.webhooks, d.up} {
+	for _, desc := range []*prometheus.Desc{d.open, d.pending, d.overdue, d.paused, d.pausedLong, d.escalations, d.accept, d.webhooks, d.up} {
 		ch <- desc
 	}
 }
@@ -124,6 +127,12 @@ func (d *domainCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(d.pending, prometheus.GaugeValue, float64(f.HandoversPending))
 	ch <- prometheus.MustNewConstMetric(d.overdue, prometheus.GaugeValue, float64(f.Overdue))
+	ch <- prometheus.MustNewConstMetric(d.paused, prometheus.GaugeValue, float64(f.Paused))
+	longest := 0.0
+	if f.OldestPausedAt != nil {
+		longest = max(now.Sub(*f.OldestPausedAt).Seconds(), 0)
+	}
+	ch <- prometheus.MustNewConstMetric(d.pausedLong, prometheus.GaugeValue, longest)
 	ch <- prometheus.MustNewConstMetric(d.webhooks, prometheus.GaugeValue, float64(f.WebhooksUndelivered))
 	// Every kind of reason from the start, at 0 until its first escalation, so that a rate over
 	// it has a series to start from; then any other kind the events hold.

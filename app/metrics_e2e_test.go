@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -58,6 +59,11 @@ func testMetrics(t *testing.T, st *app.Stack) {
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_time_to_accept_seconds_count`), 1.0, "earlier subtests accepted handovers")
 	require.GreaterOrEqual(t, metricValue(t, body, `handover_workers{task_queue="handover"}`), 1.0, "the stack's worker polls the action task queue")
 	require.Contains(t, body, "handover_actions_overdue ")
+	require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+a.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
+	require.Eventually(t, func() bool {
+		return metricValue(t, scrape(t, st.URL), `handover_actions_paused`) >= 1
+	}, 10*time.Second, 50*time.Millisecond, "the action just paused is counted")
+	require.GreaterOrEqual(t, metricValue(t, scrape(t, st.URL), `handover_actions_paused_longest_seconds`), 0.0)
 	require.Regexp(t, `(?m)^temporal_request_total\{`, body, "the Temporal SDK's own metrics are served too")
 	require.Regexp(t, `(?m)^temporal_local_activity_total\{`, body, "projections run as local activities")
 }

@@ -12,6 +12,10 @@ type Figures struct {
 	OpenByStatus     map[string]int64
 	HandoversPending int64
 	Overdue          int64
+	// Paused counts the open actions paused now, waiting on the customer; OldestPausedAt is when
+	// the one paused longest was paused (nil: none is).
+	Paused         int64
+	OldestPausedAt *time.Time
 	// Escalations counts escalation events by the kind of their reason.
 	Escalations []EscalationCount
 	// AcceptSeconds holds the time to accept of handovers accepted since the window's start.
@@ -45,6 +49,19 @@ func (s *Store) Figures(ctx context.Context, now, since time.Time) (Figures, err
 	}
 	if err := db.Model(&Action{}).Where("status IN ? AND "+overdueSQL, append([]any{openStatuses}, overdueArgs(now)...)...).Count(&f.Overdue).Error; err != nil {
 		return f, fmt.Errorf("counting overdue actions: %w", err)
+	}
+	// As the partial index actions_paused's predicate says it, so that both databases read it.
+	if err := db.Model(&Action{}).Where("paused").Count(&f.Paused).Error; err != nil {
+		return f, fmt.Errorf("counting paused actions: %w", err)
+	}
+	if f.Paused > 0 {
+		var oldest []Action
+		if err := db.Select("paused_at").Where("paused AND paused_at IS NOT NULL").Order("paused_at").Limit(1).Find(&oldest).Error; err != nil {
+			return f, fmt.Errorf("finding the longest paused action: %w", err)
+		}
+		if len(oldest) == 1 {
+			f.OldestPausedAt = utcPtr(oldest[0].PausedAt)
+		}
 	}
 	// Counted by the kind in each escalation event's data, in the database (the partial index
 	// action_events_escalated reads the escalations alone); "unknown" for events recorded before

@@ -795,6 +795,28 @@ func TestFiguresCountEscalationsByKind(t *testing.T) {
 	})
 }
 
+// The metrics count the actions paused now and find the one paused longest, on both databases.
+func TestFiguresCountPausedActions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		f, err := store.Figures(ctx, t0, t0)
+		require.NoError(t, err)
+		require.Zero(t, f.Paused)
+		require.Nil(t, f.OldestPausedAt, "none paused")
+		for i, since := range []time.Time{t0.Add(-3 * time.Hour), t0.Add(-time.Hour)} {
+			a := actionAt(fmt.Sprintf("p%d", i), 2, "assigned", "alice")
+			a.Paused, a.PausedAt = true, &since
+			require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created"), event(2, "paused")}))
+		}
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("running", 1, "assigned", "alice"), []models.ActionEvent{event(1, "created")}))
+		f, err = store.Figures(ctx, t0, t0)
+		require.NoError(t, err)
+		require.Equal(t, int64(2), f.Paused)
+		require.NotNil(t, f.OldestPausedAt)
+		require.True(t, f.OldestPausedAt.Equal(t0.Add(-3*time.Hour)), "the one paused longest: %s", f.OldestPausedAt)
+	})
+}
+
 // A change written late (its projection waited out an outage) keeps the time it was made, but a
 // catch-up sweep and the live updates find it by the time it was written: nothing is missed.
 func TestLateWriteIsFoundBySweepsAndLiveUpdates(t *testing.T) {
