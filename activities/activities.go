@@ -266,13 +266,18 @@ func (a *Activities) SaveWeeklyReports(ctx context.Context, until time.Time) (in
 }
 
 // clockHours is the calendar an action's clocks count, for the read model (ClockHours): its
-// snapshot's time zone, hours and holidays as JSON, or "" when they count around the clock.
+// snapshot's time zone and hours as JSON, or "" when they count around the clock.
 func clockHours(s workflows.State) *string {
 	none := ""
 	if s.Calendar == nil || s.Policy.Clock == workflows.Clock247 {
 		return &none
 	}
-	raw, err := json.Marshal(calendar.Calendar{TimeZone: s.Calendar.TimeZone, Hours: s.Calendar.Hours, Holidays: s.Calendar.Holidays})
+	// The zone and the hours, which the pages say: not the holidays (up to a thousand, and growing
+	// with the years), nor the zone's captured rules.
+	raw, err := json.Marshal(struct {
+		TimeZone string           `json:"time_zone"`
+		Hours    []calendar.Hours `json:"hours"`
+	}{s.Calendar.TimeZone, s.Calendar.Hours})
 	if err != nil {
 		return nil // not known: the pages say the team's hours
 	}

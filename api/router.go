@@ -125,7 +125,7 @@ func NewRouter(d Deps) http.Handler { return headAsGet(compressed(newEngine(d)))
 // GET's status and headers without its body, which the server does not send for a HEAD (a
 // monitor or load balancer probing /healthz with HEAD was answered 405). The event streams (the
 // API's and the pages') are left out: a HEAD of one would hold a connection, and one of its
-// person's streams, open for nothing. The request's log line and metrics name it GET.
+// person's streams, open for nothing. The request's log line names it GET; its metrics, HEAD.
 func headAsGet(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodHead || r.URL.Path == streamPath || r.URL.Path == uiStreamPath {

@@ -584,6 +584,7 @@ var fieldWords = map[string]string{
 	"customer.contact": "customer contact", "required_authority": "authority needed",
 	"Idempotency-Key": "form", "text": "note", "again_in": "remind me again in", "q": "words",
 	"message_seq": "message", "reassign_due_in": "new due in", "resume_in": "resume by itself in", "resume_at": "resume by itself at",
+	"pause_remind_every": "remind paused every",
 }
 
 // fieldsInText are the API's field names (and values) a refusal's sentence may mention inside it

@@ -277,13 +277,14 @@ func webPolicies(t *testing.T, st *app.Stack) {
 	category := modelstest.Name("lostkey")
 	form := url.Values{
 		"csrf": {csrf}, "key": {""}, "category": {category}, "accept_within": {"soon"}, "check_within": {"2h"},
-		"escalate_within": {"45m"}, "assign_within": {"10m"}, "follow_up_every": {"0.1s"}, "clock": {"24/7"},
+		"escalate_within": {"45m"}, "assign_within": {"10m"}, "follow_up_every": {"0.1s"}, "pause_remind_every": {"daily"}, "clock": {"24/7"},
 		"required_fields": {"room_number, key card"},
 	}
 	resp, page = admin.do(http.MethodPost, "/admin/policies", form)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	f := formOf(t, page, "form-policy-new")
-	for _, field := range []string{"accept_within", "follow_up_every"} {
+	require.Contains(t, page, "Remind paused every: must be a duration", "named as its field is labelled")
+	for _, field := range []string{"accept_within", "follow_up_every", "pause_remind_every"} {
 		require.Regexp(t, `name="`+field+`"[^>]*>\s*<span class="field-error" id="field-error-s\d+">`, f, "a reason under %s", field)
 	}
 	require.Regexp(t, `name="required_fields"[^>]*>\s*<span class="field-error" id="field-error-s\d+">must be lower-case`, f, "a name with a space is one wrong name, not two")

@@ -1174,7 +1174,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	// one, from its revision in the read model; none said (a row of an older release): an end,
 	// no reminders; an action of a revision before ends: neither, and why.
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Contains(t, page, "Empty: it stays paused until someone resumes it, and reminds its owner (or, when nobody owns it, the team's supervisors; escalated, those it is escalated to as well) as often as the category's policy says, once a day by default.</p>")
+	require.Contains(t, page, "Empty: it stays paused until someone resumes it, and reminds its owner (or, when nobody owns it, the team's supervisors; escalated, those it is escalated to as well) as often as its policy says, once a day by default.</p>")
 	for _, revision := range []any{nil, 24} {
 		require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = ? WHERE id = ?", revision, a.ID).Error)
 		_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)

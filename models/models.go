@@ -102,7 +102,7 @@ type Action struct {
 	// a release before the read model kept it (the action is of an earlier revision than 25).
 	Revision *int
 	// ClockHours is the calendar the action's clocks count, as it started with it (JSON: time
-	// zone, hours, holidays), "" when they count around the clock; nil on a row last written by a
+	// zone and hours), "" when they count around the clock; nil on a row last written by a
 	// release before the read model kept it.
 	ClockHours *string
 	// ErasedAt is when the customer's personal data was erased (nil: it was not), set by the

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/handover/handover/calendar"
@@ -148,12 +149,12 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
 		message := fmt.Sprintf("%s is paused%s, waiting on the customer: %s", s.title(), until, in.Reason)
 		if s.revision >= 25 {
-			message = fmt.Sprintf("%s is paused by %s%s, waiting on the customer: %s", s.title(), s.who(in.Actor.ID), until, in.Reason)
+			message = fmt.Sprintf("%s is paused by %s%s, waiting on the customer: %s", s.title(), s.who(in.Actor.ID), until, s.ended(in.Reason))
 		}
 		if s.PauseRemindAt != nil {
 			// Told by someone else, the owner learns by whom, and that the reminders are theirs.
-			message = fmt.Sprintf("%s is paused by %s, waiting on the customer: %s. Resume it once they answer; you are reminded of it %s meanwhile, first at %s.",
-				s.title(), s.who(in.Actor.ID), s.clause(in.Reason), s.remindWords(), s.PauseRemindAt.Format(time.RFC3339))
+			message = fmt.Sprintf("%s is paused by %s, waiting on the customer: %s Resume it once they answer; you are reminded of it %s meanwhile, first at %s.",
+				s.title(), s.who(in.Actor.ID), s.ended(in.Reason), s.remindWords(), s.PauseRemindAt.Format(time.RFC3339))
 		}
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", message)
 	}
@@ -290,6 +291,16 @@ func (s *State) resume(now, until time.Time, actorID, reason string) []Event {
 	return []Event{ev}
 }
 
+// ended is text as the end of a sentence (revision 25): clause's, with a full stop unless it ends
+// with its own ("going home?", "now!").
+func (s *State) ended(text string) string {
+	text = s.clause(text)
+	if strings.HasSuffix(text, "?") || strings.HasSuffix(text, "!") || strings.HasSuffix(text, "…") {
+		return text
+	}
+	return text + "."
+}
+
 // remindEvery is how often a pause without an end reminds: its policy's pause_remind_every, or
 // PauseRemindEvery for a state whose policy came before it.
 func (s *State) remindEvery() time.Duration {
@@ -331,12 +342,12 @@ func (s *State) remindPaused(now time.Time) []Event {
 	})
 	// On the clock of the wall, as people say how long they have waited: "for 3 days 2 h".
 	waited := spanWords(now.Sub(since), true, true)
-	reason := s.clause(s.PauseReason)
+	reason := s.ended(s.PauseReason)
 	var owner []string
 	if s.OwnerID != "" {
 		owner = []string{s.OwnerID}
 	}
-	ownerTold := fmt.Sprintf("%s has been paused for %s: %s. Resume it once the customer answers.", s.title(), waited, reason)
+	ownerTold := fmt.Sprintf("%s has been paused for %s: %s Resume it once the customer answers.", s.title(), waited, reason)
 	if s.Status == StatusEscalated && s.EscalationLevel > 0 && s.EscalationLevel <= len(s.Ladder) {
 		// Those it is escalated to paused it (the owner may not) and resume it: they are reminded
 		// too, apart from the owner, whose reminder passes to the supervisors if they are gone.
@@ -345,7 +356,7 @@ func (s *State) remindPaused(now time.Time) []Event {
 		if s.OwnerID == "" {
 			whose = ", which nobody owns,"
 		}
-		s.notify(ev, NotifyPauseReminder, nil, level, fmt.Sprintf("%s%s escalated to %s (level %d), has been paused for %s: %s. Resume it once the customer answers.",
+		s.notify(ev, NotifyPauseReminder, nil, level, fmt.Sprintf("%s%s escalated to %s (level %d), has been paused for %s: %s Resume it once the customer answers.",
 			s.title(), whose, level, s.EscalationLevel, waited, reason))
 		if s.OwnerID != "" {
 			s.notify(ev, NotifyPauseReminder, owner, "", ownerTold)
@@ -353,7 +364,7 @@ func (s *State) remindPaused(now time.Time) []Event {
 		return []Event{ev}
 	}
 	if s.OwnerID == "" {
-		s.notify(ev, NotifyPauseReminder, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, has been paused for %s: %s. Resume it once the customer answers, or give it to someone.", s.title(), waited, reason))
+		s.notify(ev, NotifyPauseReminder, nil, RoleSupervisor, fmt.Sprintf("%s, which nobody owns, has been paused for %s: %s Resume it once the customer answers, or give it to someone.", s.title(), waited, reason))
 		return []Event{ev}
 	}
 	s.notify(ev, NotifyPauseReminder, owner, "", ownerTold)

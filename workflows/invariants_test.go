@@ -895,7 +895,8 @@ func (w *world) mustHear(o outcome, ev workflows.Event) []audience {
 		}
 	case workflows.EventReassigned:
 		out = append(out, audience{kind: workflows.NotifyAssigned, id: str("owner_id")})
-		if from := str("from_id"); from != "" {
+		if from := str("from_id"); from != "" && from != ev.ActorID {
+			// One who reassigns their own action is not told of it (revision 25).
 			out = append(out, audience{kind: workflows.NotifyAssigned, id: from})
 		}
 	case workflows.EventFollowUpReminder:

@@ -1389,8 +1389,8 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	yours := fmt.Sprintf("%s is now yours (reassigned by %s): %s", s.title(), s.who(actorID), reason)
 	if s.Paused && s.revision >= 25 {
 		// Its clocks stand still: the new owner learns why, and that it is theirs to resume.
-		yours = fmt.Sprintf("%s is now yours (reassigned by %s): %s. It is paused, waiting on the customer: %s. Resume it once they answer",
-			s.title(), s.who(actorID), s.clause(reason), s.clause(s.PauseReason))
+		yours = fmt.Sprintf("%s is now yours (reassigned by %s): %s It is paused, waiting on the customer: %s Resume it once they answer",
+			s.title(), s.who(actorID), s.ended(reason), s.ended(s.PauseReason))
 		switch {
 		case s.ResumeAt != nil:
 			yours += ", or it resumes by itself at " + s.ResumeAt.Format(time.RFC3339)
@@ -1400,13 +1400,13 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 		yours += "."
 	}
 	s.notify(ev, NotifyAssigned, []string{to.ID}, "", yours)
-	if from != "" {
-		away := fmt.Sprintf("%s was reassigned to %s: %s", s.title(), s.who(to.ID), reason)
-		if s.revision >= 25 {
-			// As the new owner is told: by whom, a sentence ended.
-			away = fmt.Sprintf("%s was reassigned to %s by %s: %s.", s.title(), s.who(to.ID), s.who(actorID), s.clause(reason))
-		}
-		s.notify(ev, NotifyAssigned, []string{from}, "", away)
+	switch {
+	case from == "":
+	case s.revision < 25:
+		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%s was reassigned to %s: %s", s.title(), s.who(to.ID), reason))
+	case from != actorID:
+		// By whom, in a sentence that ends; one who reassigned their own action is not told of it.
+		s.notify(ev, NotifyAssigned, []string{from}, "", fmt.Sprintf("%s was reassigned to %s by %s: %s", s.title(), s.who(to.ID), s.who(actorID), s.ended(reason)))
 	}
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
 	events = append(events, ev)

@@ -235,7 +235,7 @@ func TestRevision25PausedByOthersReassignedEscalated(t *testing.T) {
 	// Paused with an end by someone else, and resumed by someone else: the owner hears by whom.
 	byOthers := acceptedByBob(25, now)
 	workflows.ApplyPause(&byOthers, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest", ResumeIn: 3 * time.Hour}, now)
-	require.Equal(t, "“Late checkout” is paused by carol until 2029-06-01T12:00:00Z, waiting on the customer: waiting on the guest", takeOutbox(&byOthers, workflows.NotifyAssigned)[0].Message)
+	require.Equal(t, "“Late checkout” is paused by carol until 2029-06-01T12:00:00Z, waiting on the customer: waiting on the guest.", takeOutbox(&byOthers, workflows.NotifyAssigned)[0].Message)
 	workflows.ApplyResume(&byOthers, workflows.ResumeInput{Actor: carol, Reason: "the guest rang"}, now.Add(time.Hour))
 	require.Equal(t, "“Late checkout” is running again (resumed by carol), due 2029-06-01T12:00:00Z: the guest rang", takeOutbox(&byOthers, workflows.NotifyAssigned)[0].Message)
 	old := acceptedByBob(24, now)
@@ -252,4 +252,35 @@ func TestRevision25PausedByOthersReassignedEscalated(t *testing.T) {
 	often.Policy.PauseRemindEvery = 4 * time.Hour
 	workflows.ApplyPause(&often, workflows.PauseInput{Actor: carol, Reason: "waiting on the guest"}, now)
 	require.Contains(t, takeOutbox(&often, workflows.NotifyAssigned)[0].Message, "you are reminded of it every 4 h meanwhile, first at 2029-06-01T13:00:00Z.")
+}
+
+// A supervisor who reassigns their own action is not told of it; a reason that ends a sentence of
+// its own ("going home?") gets no full stop after it. Revision 24 words a resume by someone else
+// as it did, without who.
+func TestRevision25ReassignOwnAndSentences(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("r25g")
+	in.Revision, in.OwnerID, in.DueAt = 25, "carol", now.Add(2*time.Hour)
+	s, _ := workflows.NewState(in, now)
+	s.TakeOutbox()
+	workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "going home?"}, now)
+	for _, n := range takeOutbox(&s, workflows.NotifyAssigned) {
+		require.NotContains(t, n.To, "carol", "she reassigned it herself: %s", n.Message)
+	}
+	other := acceptedByBob(25, now)
+	workflows.ApplyReassign(&other, workflows.ReassignInput{Actor: carol, To: onShift("erin", 1), Reason: "Bob going home?"}, now)
+	var told []string
+	for _, n := range takeOutbox(&other, workflows.NotifyAssigned) {
+		if slices.Contains(n.To, "bob") {
+			told = append(told, n.Message)
+		}
+	}
+	require.Equal(t, []string{"“Late checkout” was reassigned to erin by carol: Bob going home?"}, told)
+
+	old := acceptedByBob(24, now)
+	workflows.ApplyPause(&old, workflows.PauseInput{Actor: bob, Reason: "waiting on the guest"}, now)
+	old.TakeOutbox()
+	workflows.ApplyResume(&old, workflows.ResumeInput{Actor: carol, Reason: "the guest rang"}, now.Add(time.Hour))
+	require.Equal(t, "“Late checkout” is running again, due 2029-06-01T12:00:00Z: the guest rang", takeOutbox(&old, workflows.NotifyAssigned)[0].Message, "revision 24 as it was")
 }
