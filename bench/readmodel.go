@@ -242,7 +242,9 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 	)
 	flush := func() error {
 		err := db.Transaction(func(tx *gorm.DB) error {
-			if err := tx.Omit("Handovers").CreateInBatches(actions, batch).Error; err != nil {
+			// An action's row has over 32 columns: a statement of 1000 of them would pass SQLite's
+			// 32,766 variables.
+			if err := tx.Omit("Handovers").CreateInBatches(actions, batch/4).Error; err != nil {
 				return err
 			}
 			if len(handovers) > 0 {
