@@ -42,8 +42,8 @@ type actionJSON struct {
 	// or when it waits until someone resumes it.
 	ResumeAt *time.Time `json:"resume_at"`
 	// PauseRemindAt is when the owner of an action paused without an end is next reminded that it
-	// waits on the customer (once a day); null while it runs, when its pause has an end, or for an
-	// action started before such reminders.
+	// waits on the customer (every pause_remind_every of its policy); null while it runs, when its
+	// pause has an end, or for an action started before such reminders.
 	PauseRemindAt *time.Time `json:"pause_remind_at"`
 	// FollowUp is the follow-up asked of the person who handed the action over, if any.
 	FollowUp *followUpJSON `json:"follow_up"`

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -567,13 +568,8 @@ func (s *server) uiRemove(c *gin.Context, apiPath, back, done string) {
 var policyDurations = []string{"accept_within", "check_within", "escalate_within", "assign_within", "follow_up_every", "pause_remind_every"}
 
 // policyDurationWords names a policy's duration as its field is labelled: "accept within", "remind
-// paused every".
-func policyDurationWords(name string) string {
-	if name == "pause_remind_every" {
-		return "remind paused every"
-	}
-	return strings.ReplaceAll(name, "_", " ")
-}
+// paused every" (fieldWords, as a refusal names it).
+func policyDurationWords(name string) string { return cmp.Or(fieldWords[name], label(name)) }
 
 // policySaved says what a policy form saved, naming the durations left empty that took the
 // default, so that a field cleared by mistake does not go unnoticed.

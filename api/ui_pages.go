@@ -88,16 +88,10 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		}
 		if open && a.Paused && a.ResumeAt != nil {
 			// Whatever its due time: at its check or escalated, a pause with an end ends all the same.
-			r.PauseEnds, r.PauseEndsAhead = humanDuration(a.ResumeAt.Sub(now)), a.ResumeAt.After(now)
-			if !r.PauseEndsAhead {
-				r.PauseEnds = "any moment now" // its end has come; the resume is on its way
-			}
+			r.PauseEnds, r.PauseEndsAhead = comingIn(*a.ResumeAt, now), a.ResumeAt.After(now)
 		}
 		if open && a.Paused && a.PauseRemindAt != nil {
-			r.PauseRemind = humanDuration(a.PauseRemindAt.Sub(now))
-			if !a.PauseRemindAt.After(now) {
-				r.PauseRemind = "any moment now"
-			}
+			r.PauseRemind = comingIn(*a.PauseRemindAt, now)
 		}
 		if a.PendingHandover != nil {
 			r.PendingSince = humanDuration(a.PendingHandover.RequestedAt.Sub(now))
@@ -131,6 +125,15 @@ func humanDuration(d time.Duration) string {
 		return txt + " ago"
 	}
 	return "in " + txt
+}
+
+// comingIn says when something the workflow does by itself comes ("in 3h 0m"), or, its time come,
+// that it is on its way: "any moment now" (a pause's end, a reminder), not "1m ago".
+func comingIn(at, now time.Time) string {
+	if !at.After(now) {
+		return "any moment now"
+	}
+	return humanDuration(at.Sub(now))
 }
 
 // spanText says how long a span is: "40s", "3m", "2h 5m", "3 days".
@@ -1676,25 +1679,22 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed, by itself %s (%s) if nobody resumes it first.", a.Title, humanDuration(a.ResumeAt.Sub(now)), a.ResumeAt.UTC().Format(time.RFC3339))
 		}
 		if a.PauseRemindAt != nil {
-			reminded := "the team's supervisors are"
-			switch a.OwnerID {
-			case me:
+			// The owner ("you" for the sender) and, escalated, those it is escalated to; nobody
+			// owning it, the team's supervisors in their place.
+			escalated := a.Status == string(workflows.StatusEscalated) && a.EscalationLevel > 0
+			others := "the team's supervisors"
+			if escalated {
+				others = fmt.Sprintf("those it is escalated to (level %d)", a.EscalationLevel)
+			}
+			reminded := others + " are"
+			switch {
+			case a.OwnerID == "":
+			case escalated:
+				reminded = name(a.OwnerID) + " and " + others + " are"
+			case a.OwnerID == me:
 				reminded = "you are"
-			case "":
 			default:
 				reminded = name(a.OwnerID) + " is"
-			}
-			if a.Status == string(workflows.StatusEscalated) && a.EscalationLevel > 0 {
-				// Those it is escalated to as well (in place of the supervisors when nobody owns it).
-				level := fmt.Sprintf("those it is escalated to (level %d)", a.EscalationLevel)
-				switch a.OwnerID {
-				case "":
-					reminded = level + " are"
-				case me:
-					reminded = "you and " + level + " are"
-				default:
-					reminded = name(a.OwnerID) + " and " + level + " are"
-				}
 			}
 			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed; %s reminded of it meanwhile, first %s (%s).", a.Title, reminded, humanDuration(a.PauseRemindAt.Sub(now)), a.PauseRemindAt.UTC().Format(time.RFC3339))
 		}
