@@ -147,14 +147,16 @@ func ApplyPause(s *State, in PauseInput, now time.Time) []Event {
 	}
 	ev := s.record(now, in.Actor.ID, EventPaused, data)
 	if s.OwnerID != "" && s.OwnerID != in.Actor.ID {
-		message := fmt.Sprintf("%s is paused%s, waiting on the customer: %s", s.title(), until, in.Reason)
-		if s.revision >= 25 {
-			message = fmt.Sprintf("%s is paused by %s%s, waiting on the customer: %s", s.title(), s.who(in.Actor.ID), until, s.ended(in.Reason))
-		}
-		if s.PauseRemindAt != nil {
+		var message string
+		switch {
+		case s.PauseRemindAt != nil:
 			// Told by someone else, the owner learns by whom, and that the reminders are theirs.
 			message = fmt.Sprintf("%s is paused by %s, waiting on the customer: %s Resume it once they answer; you are reminded of it %s meanwhile, first at %s.",
 				s.title(), s.who(in.Actor.ID), s.ended(in.Reason), s.remindWords(), s.PauseRemindAt.Format(time.RFC3339))
+		case s.revision >= 25:
+			message = fmt.Sprintf("%s is paused by %s%s, waiting on the customer: %s", s.title(), s.who(in.Actor.ID), until, s.ended(in.Reason))
+		default:
+			message = fmt.Sprintf("%s is paused%s, waiting on the customer: %s", s.title(), until, in.Reason)
 		}
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", message)
 	}

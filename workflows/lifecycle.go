@@ -1386,7 +1386,7 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	ev := s.record(now, actorID, EventReassigned, map[string]any{
 		"from_id": from, "owner_id": to.ID, "reason": reason, "due_at": s.DueAt,
 	})
-	yours := fmt.Sprintf("%s is now yours (reassigned by %s): %s", s.title(), s.who(actorID), reason)
+	var yours string
 	if s.Paused && s.revision >= 25 {
 		// Its clocks stand still: the new owner learns why, and that it is theirs to resume.
 		yours = fmt.Sprintf("%s is now yours (reassigned by %s): %s It is paused, waiting on the customer: %s Resume it once they answer",
@@ -1398,6 +1398,8 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 			yours += "; you are reminded of it " + s.remindWords() + " meanwhile"
 		}
 		yours += "."
+	} else {
+		yours = fmt.Sprintf("%s is now yours (reassigned by %s): %s", s.title(), s.who(actorID), reason)
 	}
 	s.notify(ev, NotifyAssigned, []string{to.ID}, "", yours)
 	switch {
