@@ -230,7 +230,7 @@ func ActionRow(s workflows.State) models.Action {
 		HanderID:      s.LastHander(),
 		Handovers:     make([]models.Handover, len(s.Handovers)),
 		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: s.PausedAt, ResumeAt: s.ResumeAt,
-		PauseRemindAt: s.PauseRemindAt, ClockHours: clockHours(s),
+		PauseRemindAt: s.PauseRemindAt, ClockHours: clockHours(s), Policy: policyText(s.Policy),
 	}
 	if left, ok := s.DueLeft(); ok {
 		secs := int64(left / time.Second)
@@ -263,6 +263,16 @@ func ActionRow(s workflows.State) models.Action {
 // SaveWeeklyReports keeps the handover review of the week that ends at until.
 func (a *Activities) SaveWeeklyReports(ctx context.Context, until time.Time) (int, error) {
 	return a.Store.SaveWeeklyReports(ctx, until)
+}
+
+// policyText is the policy an action's clocks count, for the read model (Policy), as JSON.
+func policyText(p workflows.Policy) *string {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil // not known: the pages and the API say less
+	}
+	text := string(raw)
+	return &text
 }
 
 // clockHours is the calendar an action's clocks count, for the read model (ClockHours): its

@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -289,4 +290,18 @@ func TestActionRowKeepsTheHoursTheActionCounts(t *testing.T) {
 		require.NotNil(t, row.ClockHours, name)
 		require.Empty(t, *row.ClockHours, name)
 	}
+}
+
+// The read model keeps the policy an action's clocks count, as the workflow holds it: the
+// category's durations with the action's own, which the API and the action's page say.
+func TestActionRowKeepsThePolicyTheActionCounts(t *testing.T) {
+	t.Parallel()
+	policy := workflows.Policy{Version: 3, AcceptWithin: 10 * time.Minute, CheckWithin: 2 * time.Hour,
+		EscalateWithin: time.Hour, AssignWithin: 15 * time.Minute, FollowUpEvery: 45 * time.Minute,
+		PauseRemindEvery: 6 * time.Hour, Clock: workflows.Clock247, RequiredFields: []string{"room"}}
+	row := activities.ActionRow(workflows.State{Policy: policy})
+	require.NotNil(t, row.Policy)
+	var kept workflows.Policy
+	require.NoError(t, json.Unmarshal([]byte(*row.Policy), &kept))
+	require.Equal(t, policy, kept)
 }

@@ -684,7 +684,7 @@ func (s *server) getAction(c *gin.Context) (int, any, error) {
 			// left the read model stored, a due time it took as fixed) stayed the row's.
 			var live workflows.State
 			if err = v.Get(&live); err == nil {
-				state = live
+				state = countedFor(c, live, a)
 			}
 		}
 		err = unwatch(err)

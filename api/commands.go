@@ -37,7 +37,7 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 	state, err := s.update(c.Request.Context(), a.ID, update, arg, idem, updateID)
 	var body actionJSON
 	if err == nil {
-		body, err = s.renderOpen(c.Request.Context(), state)
+		body, err = s.renderOpen(c.Request.Context(), countedFor(c, state, a))
 	}
 	if err != nil {
 		writeError(c, s.Log, s.changedMeanwhile(c, a, update, err))
@@ -301,7 +301,7 @@ func (s *server) answerEarlier(c *gin.Context, a models.Action, refusal error, i
 	if err != nil {
 		return false // no such update: the refusal stands
 	}
-	body, err := s.renderOpen(c.Request.Context(), state)
+	body, err := s.renderOpen(c.Request.Context(), countedFor(c, state, a))
 	if err != nil {
 		return false
 	}

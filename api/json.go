@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
 )
@@ -47,6 +49,25 @@ type actionJSON struct {
 	PauseRemindAt *time.Time `json:"pause_remind_at"`
 	// FollowUp is the follow-up asked of the person who handed the action over, if any.
 	FollowUp *followUpJSON `json:"follow_up"`
+	// Policy is the policy the action's clocks count: its category's as it started (the version
+	// policy_version says), with the durations the action was given of its own. Null where the
+	// read model does not know it (a row last written by a release before it kept it: any change
+	// to the action, or ?consistent=true, says it).
+	Policy *actionPolicyJSON `json:"policy"`
+}
+
+// actionPolicyJSON is the policy an action counts, in the policies' terms (durations as Go writes
+// them). PauseRemindEvery is "" for an action started before a pause reminded (workflow revision
+// 25): it stays paused without reminders.
+type actionPolicyJSON struct {
+	AcceptWithin     string   `json:"accept_within"`
+	CheckWithin      string   `json:"check_within"`
+	EscalateWithin   string   `json:"escalate_within"`
+	AssignWithin     string   `json:"assign_within"`
+	FollowUpEvery    string   `json:"follow_up_every"`
+	PauseRemindEvery string   `json:"pause_remind_every"`
+	Clock            string   `json:"clock"`
+	RequiredFields   []string `json:"required_fields"`
 }
 
 // followUpJSON is a follow-up asked of the hander: due from due_at until they record it or the
@@ -98,6 +119,7 @@ func renderState(s workflows.State) actionJSON {
 	if f := s.FollowUp; f != nil {
 		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: f.DueFrom().UTC()}
 	}
+	a.Policy = renderActionPolicy(s.Policy)
 	for i, h := range s.Handovers {
 		a.Handovers[i] = handoverJSON{
 			ID: h.ID, FromID: h.FromID, ToID: h.ToID, Reason: h.Reason, Method: h.Method,
@@ -112,6 +134,51 @@ func renderState(s workflows.State) actionJSON {
 		}
 	}
 	return a
+}
+
+// renderActionPolicy is the policy an action counts, or nil for a policy not known: one without
+// durations (a read-model row that does not say it), as every policy the workflow counts has them.
+func renderActionPolicy(p workflows.Policy) *actionPolicyJSON {
+	if p.AcceptWithin <= 0 {
+		return nil
+	}
+	p.Version = 0 // said by policy_version
+	full := renderPolicy("", p)
+	out := &actionPolicyJSON{
+		AcceptWithin: full.AcceptWithin, CheckWithin: full.CheckWithin, EscalateWithin: full.EscalateWithin,
+		AssignWithin: full.AssignWithin, FollowUpEvery: full.FollowUpEvery, Clock: full.Clock,
+		RequiredFields: full.RequiredFields,
+	}
+	if p.PauseRemindEvery > 0 {
+		out.PauseRemindEvery = full.PauseRemindEvery
+	}
+	return out
+}
+
+// remindsPaused says whether an action of a workflow revision reminds while paused without an end
+// (revision 25 on); a row that does not say its revision is of an earlier one.
+func remindsPaused(revision *int) bool {
+	return revision != nil && *revision >= 25
+}
+
+// countedBy leaves in a state's policy only what an action of a revision counts: the workflow's
+// state carries the default pause reminder interval even for an action started before pauses
+// reminded, which never counts it.
+func countedBy(s workflows.State, revision *int) workflows.State {
+	if !remindsPaused(revision) {
+		s.Policy.PauseRemindEvery = 0
+	}
+	return s
+}
+
+// countedFor is countedBy with the revision of the action's read-model row, where the request
+// read one: an action loaded from its workflow while the read model could not answer keeps its
+// state's policy as it is.
+func countedFor(c *gin.Context, s workflows.State, a models.Action) workflows.State {
+	if _, fromWorkflow := c.Get(liveStateKey); fromWorkflow {
+		return s
+	}
+	return countedBy(s, a.Revision)
 }
 
 // stateOfView is what an action's answer says of its state, in the workflow's terms: enough for
@@ -149,6 +216,14 @@ func stateFromRow(r models.Action) workflows.State {
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, RequestHash: r.RequestHash,
 		Handovers: make([]workflows.Handover, len(r.Handovers)),
 		Policy:    workflows.Policy{Version: r.PolicyVersion}, Paused: r.Paused,
+	}
+	if r.Policy != nil {
+		// What the read model cannot read stays unknown: the version alone, as before it kept it.
+		if json.Unmarshal([]byte(*r.Policy), &s.Policy) != nil {
+			s.Policy = workflows.Policy{}
+		}
+		s.Policy.Version = r.PolicyVersion
+		s = countedBy(s, r.Revision)
 	}
 	for i, h := range r.Handovers {
 		s.Handovers[i] = workflows.Handover{

@@ -875,6 +875,40 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 	s.render(c, status, "new", data)
 }
 
+// limitsView is the time limits an action counts, as its page lists them: one line each, and how
+// its deadlines count time.
+type limitsView struct {
+	Lines []string
+	Clock string
+}
+
+// limitsOf says the time limits an action counts, from its policy and the opening hours its clocks
+// count where the read model knows them (own); nil where it does not know the policy.
+func limitsOf(p *actionPolicyJSON, own *calendarJSON) *limitsView {
+	if p == nil {
+		return nil
+	}
+	v := &limitsView{Lines: []string{
+		"A handover accepted within " + shortDuration(p.AcceptWithin),
+		"Checked within " + shortDuration(p.CheckWithin) + " of its due time",
+		"Claimed within " + shortDuration(p.AssignWithin) + " when nobody owns it",
+		"Escalated, up a level after " + shortDuration(p.EscalateWithin) + " without action",
+		"The hander reminded to follow up every " + shortDuration(p.FollowUpEvery),
+	}}
+	if p.PauseRemindEvery != "" {
+		v.Lines = append(v.Lines, "Paused without an end, its owner reminded every "+shortDuration(p.PauseRemindEvery))
+	}
+	switch {
+	case own != nil && openHours(*own) != "":
+		v.Clock = "Deadlines count opening hours only: " + openHours(*own) + "."
+	case own != nil || p.Clock == workflows.Clock247:
+		v.Clock = "Deadlines count around the clock."
+	default:
+		v.Clock = "Deadlines count the team's opening hours, where it has them."
+	}
+	return v
+}
+
 // teamDesk says a team's opening hours for the hint of a due time counted from now, or "" when it
 // is open around the clock, and the time zone of its calendar, where a time typed in another zone
 // is shown as the desk's, or "" when it has none (or its calendar cannot be read: the hints then
@@ -1108,7 +1142,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	var ownHours *calendarJSON
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
 		if row.Revision != nil {
-			endOffered, reminded = *row.Revision >= 24, *row.Revision >= 25
+			endOffered, reminded = *row.Revision >= 24, remindsPaused(row.Revision)
 		}
 		if row.ClockHours != nil {
 			own := calendarJSON{AroundTheClock: *row.ClockHours == ""}
@@ -1207,10 +1241,13 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
-		"PauseEndOffered": endOffered, "PauseReminded": reminded,
+		"PauseEndOffered": endOffered, "PauseReminded": reminded, "Limits": limitsOf(a.Policy, ownHours),
 		// An administrator may erase the customer's data while the action shows any: a handover
 		// made after an erasure carries new data, sealed with a new key.
 		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && holdsCustomerData(a),
+	}
+	if a.Policy != nil && a.Policy.PauseRemindEvery != "" {
+		data["PauseEvery"] = shortDuration(a.Policy.PauseRemindEvery)
 	}
 	if a.TeamID != "" {
 		data["TeamName"], _ = s.teamName(c, a.TeamID)

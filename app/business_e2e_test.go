@@ -24,7 +24,14 @@ type businessAction struct {
 	ResumeAt      *time.Time `json:"resume_at"`
 	PauseRemindAt *time.Time `json:"pause_remind_at"`
 	PolicyVersion int        `json:"policy_version"`
-	Handovers     []struct {
+	Policy        *struct {
+		AcceptWithin     string   `json:"accept_within"`
+		CheckWithin      string   `json:"check_within"`
+		PauseRemindEvery string   `json:"pause_remind_every"`
+		Clock            string   `json:"clock"`
+		RequiredFields   []string `json:"required_fields"`
+	} `json:"policy"`
+	Handovers []struct {
 		Notes struct {
 			Fields map[string]string `json:"fields"`
 		} `json:"notes"`
@@ -144,6 +151,50 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 		"due_in": "1h", "pause_remind_every": "2h", "customer": map[string]any{"ref": "G-78"}}, &own))
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+own.ID+"/pause", map[string]any{"reason": "waiting for the airline"}, &own))
 	require.WithinDuration(t, own.PausedAt.Add(2*time.Hour), *own.PauseRemindAt, time.Millisecond, "its own interval")
+	// The action says the policy it counts: its category's, with what it was given of its own.
+	require.NotNil(t, own.Policy, "the answer says it")
+	require.Equal(t, "2h0m0s", own.Policy.PauseRemindEvery)
+	require.Equal(t, "24/7", own.Policy.Clock)
+	require.Equal(t, "30m0s", own.Policy.AcceptWithin, "the default, the category not saying")
+	var kept businessAction
+	require.Eventually(t, func() bool {
+		return owner.call("GET", "/api/v1/actions/"+own.ID, nil, &kept) == http.StatusOK && kept.Paused
+	}, 10*time.Second, 20*time.Millisecond)
+	require.NotNil(t, kept.Policy, "the read model keeps it")
+	require.Equal(t, *own.Policy, *kept.Policy)
+	var refunds struct {
+		Items []businessAction `json:"items"`
+	}
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions?customer_ref=G-77&limit=200", nil, &refunds))
+	sawRefund := false
+	for _, r := range refunds.Items {
+		if r.ID == biz.ID {
+			sawRefund = true
+			require.NotNil(t, r.Policy, "a list says it too")
+			require.Equal(t, []string{"amount", "payment_reference"}, r.Policy.RequiredFields)
+			require.Equal(t, "business", r.Policy.Clock)
+			require.Equal(t, "24h0m0s", r.Policy.PauseRemindEvery, "the default")
+		}
+	}
+	require.True(t, sawRefund)
+	// An action started before a pause reminded (revision 24) says none, from the read model, the
+	// workflow, or a command's answer; a row written before the read model kept the policy says
+	// nothing of it until the action changes.
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = 24 WHERE id = ?", own.ID).Error)
+	for _, path := range []string{"/api/v1/actions/" + own.ID, "/api/v1/actions/" + own.ID + "?consistent=true"} {
+		require.Equal(t, http.StatusOK, owner.call("GET", path, nil, &kept))
+		require.Empty(t, kept.Policy.PauseRemindEvery, path)
+		require.Equal(t, "30m0s", kept.Policy.AcceptWithin, path)
+	}
+	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+own.ID+"/resume", map[string]any{"reason": "the airline called"}, &kept))
+	require.Empty(t, kept.Policy.PauseRemindEvery, "a command's answer")
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = NULL, policy = NULL WHERE id = ?", own.ID).Error)
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions/"+own.ID, nil, &kept))
+	require.Nil(t, kept.Policy, "not known")
+	require.Equal(t, http.StatusCreated, owner.call("POST", "/api/v1/actions/"+own.ID+"/notes", map[string]any{"text": "airline called back"}, nil))
+	require.Equal(t, http.StatusOK, owner.call("GET", "/api/v1/actions/"+own.ID, nil, &kept))
+	require.NotNil(t, kept.Policy, "written again with the change")
+	require.Equal(t, "2h0m0s", kept.Policy.PauseRemindEvery)
 	require.NotNil(t, paused.DueLeft, "a paused action says how much time it has once resumed")
 	require.Regexp(t, `^\d+s$`, *paused.DueLeft, "in whole seconds, as the read model keeps it")
 	// On business time what is left is business time: a refund due 90 minutes into the next

@@ -1170,11 +1170,18 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<option value="4" selected>`, "the rating chosen stays")
 	require.Regexp(t, `</textarea>\s*<span class="field-error" id="field-error-s\d+">[^<]*2000[^<]*</span>`, page, "the comment's limit beside it")
 
-	// The Pause form offers what the action's workflow does: an end, and daily reminders without
-	// one, from its revision in the read model; none said (a row of an older release): an end,
-	// no reminders; an action of a revision before ends: neither, and why.
+	// The Pause form offers what the action's workflow does: an end, and reminders without one
+	// as often as the action's policy says, from its revision and policy in the read model (the
+	// policy not said: the default); no revision said (a row of an older release): an end, no
+	// reminders; an action of a revision before ends: neither, and why.
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "Empty: it stays paused until someone resumes it, and reminds its owner (or, when nobody owns it, the team's supervisors; escalated, those it is escalated to as well) every 24h.</p>")
+	require.Contains(t, page, `<details class="limits" id="action-limits"><summary>Time limits</summary><ul><li>A handover accepted within 30m</li><li>Checked within 1h of its due time</li><li>Claimed within 30m when nobody owns it</li><li>Escalated, up a level after 1h without action</li><li>The hander reminded to follow up every 1h</li><li>Paused without an end, its owner reminded every 24h</li></ul><p>Deadlines count around the clock.</p></details>`,
+		"the page lists the time limits the action counts")
+	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET policy = NULL WHERE id = ?", a.ID).Error)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, "Empty: it stays paused until someone resumes it, and reminds its owner (or, when nobody owns it, the team's supervisors; escalated, those it is escalated to as well) as often as its policy says, once a day by default.</p>")
+	require.NotContains(t, page, `id="action-limits"`, "a policy the read model does not know is not listed")
 	for _, revision := range []any{nil, 24} {
 		require.NoError(t, st.Store.DB().Exec("UPDATE actions SET revision = ? WHERE id = ?", revision, a.ID).Error)
 		_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)

@@ -105,6 +105,10 @@ type Action struct {
 	// zone and hours), "" when they count around the clock; nil on a row last written by a
 	// release before the read model kept it.
 	ClockHours *string
+	// Policy is the policy the action's clocks count, as it started with it (JSON: the category's
+	// version then with the durations the action was given of its own, in workflows.Policy's
+	// terms); nil on a row last written by a release before the read model kept it.
+	Policy *string
 	// ErasedAt is when the customer's personal data was erased (nil: it was not), set by the
 	// erasure alone: a customer who gave neither name nor contact is erased all the same.
 	ErasedAt  *time.Time

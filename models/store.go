@@ -356,7 +356,7 @@ func actionColumns() []string {
 		"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
 		"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
 		"policy_version", "paused", "paused_at", "due_left_seconds", "resume_at",
-		"pause_remind_at", "revision", "clock_hours",
+		"pause_remind_at", "revision", "clock_hours", "policy",
 	}
 }
 
