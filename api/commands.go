@@ -233,6 +233,9 @@ func (s *server) bounded(c *gin.Context) {
 func command[Req any](s *server, update string, status int, build func(c *gin.Context, a models.Action, req Req) (any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		a, err := s.loadScoped(c)
+		if err == nil {
+			err = roleNeverMakes(update, workflows.Role(principal(c).Role))
+		}
 		if err != nil {
 			writeError(c, s.Log, err)
 			return
@@ -276,6 +279,29 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 		}
 		s.sendCommand(c, a, update, arg, idem, status)
 	}
+}
+
+// personsPart names the commands only a person who looks after customers (an agent, a supervisor,
+// a manager) makes, as a refusal says them: an integration or an administrator never does, whatever
+// the action's state.
+var personsPart = map[string]string{
+	workflows.UpdateHandover: "hand over", workflows.UpdateAccept: "accept a handover of",
+	workflows.UpdateDecline: "decline a handover of", workflows.UpdateWithdraw: "withdraw a handover of",
+	workflows.UpdateFollowUp: "record a follow-up on", workflows.UpdateComplete: "complete",
+	workflows.UpdateCheck: "check", workflows.UpdateClaim: "claim", workflows.UpdatePause: "pause",
+	workflows.UpdateResume: "resume",
+}
+
+// roleNeverMakes refuses, before anything else about it is read, a command the caller's role can
+// never make on any action: 403 whatever the action's state, where the workflow, which checks the
+// state first for most commands, would answer 409, which an integration retrying conflicts would
+// take for "read it again and retry". The supervisors' commands refuse other roles in the
+// workflow, before the state.
+func roleNeverMakes(update string, role workflows.Role) error {
+	if words, ok := personsPart[update]; ok && !role.CanOwn() {
+		return errorf(kindForbidden, "only the staff who look after customers (agents, supervisors, managers) %s an action: a person of role %s takes no part in its lifecycle", words, role)
+	}
+	return nil
 }
 
 // actionChecker is a command's request that is refused for what the action is, before its hash

@@ -314,6 +314,11 @@ func testRolesAndRoutes(t *testing.T, st *app.Stack) {
 		require.Equal(t, http.StatusOK, as(t, st, "alice").call("POST", path+"/pause", map[string]any{"reason": "waiting"}, nil))
 		return path + "/resume"
 	}
+	completed := func() string {
+		path := fresh()
+		require.Equal(t, http.StatusOK, as(t, st, "alice").call("POST", path+"/complete", map[string]any{"outcome": "done"}, nil))
+		return path
+	}
 	freshTeamCalendar := func() string {
 		id := modelstest.Name("t")
 		require.Equal(t, http.StatusCreated, as(t, st, "root").call("POST", "/api/v1/teams", map[string]any{"id": id, "name": "T"}, nil))
@@ -364,6 +369,22 @@ func testRolesAndRoutes(t *testing.T, st *app.Stack) {
 			want{"bob": 403, "crm": 403, "root": 403, "alice": 200, "carol": 200, "dave": 200}},
 		{"resume", "POST", pausedAction, map[string]any{"reason": "the guest answered"},
 			want{"bob": 403, "crm": 403, "root": 403, "alice": 200, "carol": 200, "dave": 200}},
+		// A person's part in an action is refused to an integration and an administrator for
+		// their role whatever the action's state: not 409 for a state that will never let them.
+		{"accept with nothing to accept", "POST", func() string { return fresh() + "/accept" }, map[string]any{"summary": "I call the guest back by noon"},
+			want{"crm": 403, "root": 403, "bob": 409}},
+		{"decline with nothing to decline", "POST", func() string { return fresh() + "/decline" }, map[string]any{"reason": "not my area today"},
+			want{"crm": 403, "root": 403}},
+		{"withdraw with nothing to withdraw", "POST", func() string { return fresh() + "/handover/withdraw" }, map[string]any{"reason": "asked the wrong person"},
+			want{"crm": 403, "root": 403}},
+		{"check before the due time", "POST", func() string { return fresh() + "/check" }, map[string]any{"result": "done"},
+			want{"crm": 403, "root": 403, "alice": 409}},
+		{"claim an owned action", "POST", func() string { return fresh() + "/claim" }, nil,
+			want{"crm": 403, "root": 403, "bob": 409}},
+		{"complete a completed action", "POST", func() string { return completed() + "/complete" }, map[string]any{"outcome": "x"},
+			want{"crm": 403, "root": 403, "alice": 409}},
+		{"pause a completed action", "POST", func() string { return completed() + "/pause" }, map[string]any{"reason": "x"},
+			want{"crm": 403, "root": 403, "alice": 409}},
 		{"set calendar", "PUT", freshTeamCalendar, map[string]any{"time_zone": "UTC", "hours": []map[string]any{{"day": "mon", "open": "09:00", "close": "17:00"}}},
 			want{"alice": 403, "carol": 403, "dave": 403, "crm": 403, "root": 200}},
 		{"read calendar", "GET", func() string { return "/api/v1/teams/frontdesk/calendar" }, nil,

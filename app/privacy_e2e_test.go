@@ -239,6 +239,12 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, &er))
 	require.Zero(t, er.KeysDestroyed)
 	require.Zero(t, er.Actions, "nothing more to erase")
+	// The create retried with its key once its customer is erased is not taken for a new request
+	// (the key is the first one's) nor matched (its hash went with the customer): it says why.
+	p = problem{}
+	require.Equal(t, http.StatusConflict, alice.call("POST", "/api/v1/actions", body, &p, "Idempotency-Key", createKey))
+	require.Equal(t, "customer_erased", p.Code)
+	require.Contains(t, p.Detail, "this key made action "+a.ID+", whose customer's personal data has since been erased")
 
 	for _, path := range []string{"/api/v1/actions/" + a.ID, "/api/v1/actions/" + a.ID + "?consistent=true"} {
 		require.Equal(t, http.StatusOK, alice.call("GET", path, nil, &full))
