@@ -695,8 +695,13 @@ func testRoutedCreatesSpread(t *testing.T, st *app.Stack) {
 	require.ElementsMatch(t, agents, owners, "one each")
 	// The action knows its routed owner by name: its refusals name them so.
 	var p problem
-	require.Equal(t, http.StatusForbidden, crm.call("POST", "/api/v1/actions/"+made[0]+"/handover", merge(handoverBody, "to_id", owners[1]), &p))
 	name := []string{"sam", "sid", "sue"}[slices.Index(agents, owners[0])]
+	var issued struct {
+		Token string `json:"token"`
+	}
+	require.Equal(t, http.StatusCreated, root.call("POST", "/api/v1/staff/"+owners[1]+"/tokens", map[string]any{"label": "spa tablet"}, &issued))
+	colleague := caller{t: t, base: st.URL, token: issued.Token}
+	require.Equal(t, http.StatusForbidden, colleague.call("POST", "/api/v1/actions/"+made[0]+"/handover", merge(handoverBody, "to_id", owners[1]), &p))
 	require.Contains(t, p.Detail, "only the owner ("+name+") can hand this action over")
 }
 
