@@ -197,6 +197,11 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if st.Client, err = dialTemporal(ctx, client.Options{HostPort: st.Temporal.HostPort(), Namespace: st.Temporal.Namespace()}, cfg.Log, st.telemetry, st.Keys, true); err != nil {
 		return nil, err
 	}
+	// A read model of another data directory's Temporal (HANDOVER_DATABASE_URL shared by two) is
+	// refused, as api and worker refuse another deployment's.
+	if err := serveReadModel(ctx, st.Client, st.Temporal.Namespace(), st.Store); err != nil {
+		return nil, err
+	}
 	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer,
 		ProjectionLag: activities.NewProjectionLag(st.telemetry.Registry)}, func(err error) {
 		// It polls no more: /readyz says so rather than the stack looking well.

@@ -560,6 +560,9 @@ func RunAPI(ctx context.Context, c Config, log *slog.Logger) error {
 		return stoppedStarting(ctx, log, err)
 	}
 	defer tc.Close()
+	if err := serveReadModel(ctx, tc, c.TemporalNamespace, store); err != nil {
+		return stoppedStarting(ctx, log, err)
+	}
 	ready := func(ctx context.Context) error { return Readiness(ctx, tc, store) }
 	handler.serve(api.NewRouter(api.Deps{
 		Temporal: tc, Store: store, Log: log, Ready: ready, RateLimit: c.Limits(), TrustedProxies: c.TrustedProxies,
@@ -632,7 +635,6 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	switch err := firstLook(ctx, store, sealer, log); {
 	case err == nil:
 		checked = true
-		ready()
 	case ctx.Err() != nil:
 		return stoppedStarting(ctx, log, errors.Join(err, ctx.Err()))
 	case !models.Unavailable(err) && !errors.Is(err, context.DeadlineExceeded):
@@ -649,9 +651,19 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	defer tc.Close()
 	run, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	if !checked {
+	if checked {
+		// Its activities run once the read model is known to be the namespace's.
+		if err := serveReadModel(ctx, tc, c.TemporalNamespace, store); err != nil {
+			return stoppedStarting(ctx, log, err)
+		}
+		ready()
+	} else {
 		go func() {
-			if err := checkReadModel(run, store, sealer, c.DatabaseWait, log, gate.Tried); err != nil {
+			err := checkReadModel(run, store, sealer, c.DatabaseWait, log, gate.Tried)
+			if err == nil {
+				err = serveReadModel(run, tc, c.TemporalNamespace, store)
+			}
+			if err != nil {
 				stop(err)
 				return
 			}
@@ -767,9 +779,25 @@ func Migrate(ctx context.Context, c Config, log *slog.Logger) (models.Migrated, 
 }
 
 // Reproject rebuilds the read model in store from the action workflows of the configured Temporal
-// service (`handover admin reproject`).
-func Reproject(ctx context.Context, c Config, store *models.Store, log *slog.Logger) (reproject.Result, error) {
+// service (`handover admin reproject`). takeOver records the configured namespace as the one the
+// read model serves where it records another: an operator's decision, for a namespace set up anew
+// (a new Temporal cluster), whose actions the read model is to hold from then on beside those of
+// the namespace it served.
+func Reproject(ctx context.Context, c Config, store *models.Store, log *slog.Logger, takeOver bool) (reproject.Result, error) {
 	return onTemporal(ctx, c, log, func(tc client.Client, keys *codec.Keyring) (reproject.Result, error) {
+		// Into the namespace's read model, or a new one (a lost read model rebuilt), which it
+		// records as the namespace's: never into another deployment's, unless told to.
+		id, served, err := namespaceServed(ctx, tc, c.TemporalNamespace, store)
+		switch {
+		case errors.Is(err, ErrOtherReadModel) && takeOver:
+			err = store.ReplaceServedNamespace(ctx, id, c.TemporalNamespace, time.Now())
+			log.Warn("the read model serves this namespace from now on", "namespace", c.TemporalNamespace, "namespace_id", id)
+		case err == nil && served == nil:
+			err = recordServed(ctx, store, id, c.TemporalNamespace)
+		}
+		if err != nil {
+			return reproject.Result{}, err
+		}
 		return reproject.Run(ctx, tc, c.TemporalNamespace, keys, store, log)
 	})
 }

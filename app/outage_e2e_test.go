@@ -687,12 +687,15 @@ func TestWorkerStartedDuringAReadModelOutageRunsItsWorkflows(t *testing.T) {
 	start1, stop1 := context.WithCancel(ctx)
 	ended1 := make(chan error, 1)
 	go func() { ended1 <- app.RunWorker(start1, cfg, log) }()
+	// Started once the worker has recorded the namespace its new read model serves: an action in
+	// the namespace before that would make the read model another's (TestProcessesRefuseAnother...).
+	written := modelstest.Open(t, proxied)
+	require.Eventually(t, func() bool { served, err := written.ServedNamespace(ctx); return err == nil && served != nil }, 30*time.Second, 20*time.Millisecond)
 	before := uuid.NewString()
 	_, err = tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: workflows.ActionWorkflowID(before), TaskQueue: workflows.TaskQueue},
 		workflows.ActionWorkflowName, workflows.StartInput{ActionID: before, Title: "Airport taxi", Category: "request", Priority: "normal",
 			OwnerID: "alice", TeamID: "frontdesk", DueAt: time.Now().Add(time.Hour), CreatedBy: workflows.Actor{ID: "alice", Role: workflows.RoleAgent}})
 	require.NoError(t, err)
-	written := modelstest.Open(t, proxied)
 	require.Eventually(t, func() bool { _, err := written.GetAction(ctx, before); return err == nil }, 20*time.Second, 50*time.Millisecond)
 	stop1()
 	require.NoError(t, <-ended1)

@@ -190,19 +190,22 @@ func newAdminCmd() *cobra.Command {
 		}),
 	}
 	revoke.Flags().StringVar(&revokeLabel, "label", "", "revoke only the live tokens with this label (an integration's old token, once its new one is in use)")
+	var takeOver bool
 	reprojectCmd := &cobra.Command{
 		Use:   "reproject",
 		Short: "Rebuild the read model's actions and timelines from the workflows Temporal keeps (open and closed)",
 		Long: "Replays every action workflow's history from HANDOVER_TEMPORAL_ADDRESS and writes its state and\n" +
 			"timeline again, idempotently. The key is HANDOVER_ENCRYPTION_KEY, or the key file of `handover dev`\n" +
-			"in --data. Staff, teams, tokens and policies are not in the workflows: restore them from a backup.",
+			"in --data. Staff, teams, tokens and policies are not in the workflows: restore them from a backup.\n" +
+			"A new read model (a lost one rebuilt) serves the namespace from then on; one that serves another\n" +
+			"namespace is refused, unless --take-over says it is to serve this one instead.",
 		Args: cobra.NoArgs,
 		RunE: withStore(func(ctx context.Context, cmd *cobra.Command, store *models.Store, _ []string) error {
 			cfg, err := configWithKey(dataDir)
 			if err != nil {
 				return err
 			}
-			res, err := app.Reproject(ctx, cfg, store, cfg.Logger())
+			res, err := app.Reproject(ctx, cfg, store, cfg.Logger(), takeOver)
 			if res.Runs > 0 || len(res.Failed) > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "read model rebuilt: %d workflow runs, %d actions, %d events; %d runs could not be replayed\n",
 					res.Runs, res.Actions, res.Events, len(res.Failed))
@@ -210,6 +213,7 @@ func newAdminCmd() *cobra.Command {
 			return err
 		}),
 	}
+	reprojectCmd.Flags().BoolVar(&takeOver, "take-over", false, "serve the configured Temporal namespace from now on where the read model serves another (a namespace set up anew, on a new cluster): api and worker refuse a read model of another namespace")
 	var rewrapTo string
 	rewrap := &cobra.Command{
 		Use:   "rewrap-keys --to KEY_ID",
