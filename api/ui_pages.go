@@ -1137,6 +1137,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// say (last written by a release before the read model kept it) is of one before reminders,
 	// and may be of one before ends (a refused end is said beside its field).
 	endOffered, reminded := true, false
+	checkHander := ""
 	// The opening hours the action's clocks count, as it started with them, where the read model
 	// knows them: the team's may have changed since (or its policy counts around the clock).
 	var ownHours *calendarJSON
@@ -1159,6 +1160,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		state := stateFromRow(row)
 		me := principal(c)
 		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
+		if h := state.LastHander(); h != "" && h != state.OwnerID {
+			checkHander = h // who else may give the owner's check more time or another owner
+		}
 		if slices.Contains(commands, workflows.UpdateFollowUp) && s.followUpInPlace(c.Request.Context(), me, row) != nil {
 			// A supervisor records a follow-up only in the place of a hander gone.
 			commands = slices.DeleteFunc(commands, func(cmd string) bool { return cmd == workflows.UpdateFollowUp })
@@ -1241,7 +1245,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
-		"PauseEndOffered": endOffered, "PauseReminded": reminded, "Limits": limitsOf(a.Policy, ownHours),
+		"PauseEndOffered": endOffered, "PauseReminded": reminded, "Limits": limitsOf(a.Policy, ownHours), "CheckHander": checkHander,
 		// An administrator may erase the customer's data while the action shows any: a handover
 		// made after an erasure carries new data, sealed with a new key.
 		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && holdsCustomerData(a),

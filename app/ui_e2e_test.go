@@ -1817,13 +1817,21 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="form-check"`, "a supervisor checks it")
 	// Bob's inbox says his own action wants its outcome (his checks are of others' work).
-	_, inbox := signedIn(t, st, "demo-bob").do(http.MethodGet, "/inbox", nil)
+	owner := signedIn(t, st, "demo-bob")
+	_, inbox := owner.do(http.MethodGet, "/inbox", nil)
 	require.Regexp(t, `id="owned-at-check">\d+ at (its|their) due time: record the outcome</small>`, inbox)
+	// His own check offers him escalate only, and says who else decides: nobody handed it to him.
+	_, page = owner.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `<p class="hint" id="check-own-hint">It is yours: if it is not done, escalate it; more time or another owner is for a supervisor.</p>`)
+	resp, page := owner.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "when it is not done, escalate it: an extension or a reassignment is for a supervisor", "not the choices his form does not offer")
 	require.Contains(t, inbox, "Actions you handed over now at their due time")
 	_, inbox = sup.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, inbox, "Actions you handed over, and your team's that nobody handed over or that were taken over in a shift handover, now at their due time")
 	// "Not done" without a next step: the error stands under the next-step field.
-	resp, page := sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
+	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
+	resp, page = sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `<select id="check-next" name="next" aria-invalid="true" aria-describedby="field-error-s\d+">.*</select>\s*<span class="field-error" id="field-error-s\d+">`, page)
 	// No result at all: the error stands in the Result group, tied to its choices.

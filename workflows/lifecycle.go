@@ -1084,6 +1084,10 @@ func CheckCheck(s *State, in CheckInput) error {
 		return checkEligible(s, "to_id", *in.To)
 	case NextEscalate:
 	default:
+		if in.Actor.ID == s.OwnerID && !in.Actor.Role.SupervisorOrAbove() {
+			// The owner's own check offers them escalate only (above).
+			return refuse(ErrInvalid, "next: when it is not done, escalate it: an extension or a reassignment is for %s", s.checkersBesides())
+		}
 		return refuse(ErrInvalid, "next: when not done, say extend, reassign or escalate")
 	}
 	return nil

@@ -119,3 +119,20 @@ func TestHandoverOfAnEscalatedActionSaysWhatIsLeft(t *testing.T) {
 	require.Equal(t, ErrConflict, appErr.Type())
 	require.Equal(t, "cannot hand over an action that is escalated: a supervisor or manager reassigns it now (or its owner completes it if it is done)", appErr.Message())
 }
+
+// An owner answering their own check "not done" without a next step is told what their form
+// offers them (escalate) and who else may give more time or another owner: not the three choices
+// a supervisor has.
+func TestOwnersCheckWithoutANextStepSaysWhatIsTheirs(t *testing.T) {
+	bob := Actor{ID: "bob", Role: RoleAgent}
+	carol := Actor{ID: "carol", Role: RoleSupervisor}
+	s := &State{ID: "a1", Status: StatusChecking, OwnerID: "bob", TeamID: "frontdesk", Names: map[string]string{"alice": "Alice Adams"}, revision: CurrentRevision}
+	s.WithHander("alice")
+	err := CheckCheck(s, CheckInput{Actor: bob, Result: CheckNotDone})
+	require.ErrorContains(t, err, "next: when it is not done, escalate it: an extension or a reassignment is for Alice Adams, who handed it to you, or a supervisor")
+	s.WithHander("")
+	err = CheckCheck(s, CheckInput{Actor: bob, Result: CheckNotDone})
+	require.ErrorContains(t, err, "an extension or a reassignment is for a supervisor")
+	err = CheckCheck(s, CheckInput{Actor: carol, Result: CheckNotDone})
+	require.ErrorContains(t, err, "next: when not done, say extend, reassign or escalate")
+}
