@@ -53,21 +53,9 @@ type actionJSON struct {
 	// policy_version says), with the durations the action was given of its own. Null where the
 	// read model does not know it (a row last written by a release before it kept it: any change
 	// to the action, or ?consistent=true, says it).
-	Policy *actionPolicyJSON `json:"policy"`
-}
-
-// actionPolicyJSON is the policy an action counts, in the policies' terms (durations as Go writes
-// them). PauseRemindEvery is "" for an action started before a pause reminded (workflow revision
-// 25): it stays paused without reminders.
-type actionPolicyJSON struct {
-	AcceptWithin     string   `json:"accept_within"`
-	CheckWithin      string   `json:"check_within"`
-	EscalateWithin   string   `json:"escalate_within"`
-	AssignWithin     string   `json:"assign_within"`
-	FollowUpEvery    string   `json:"follow_up_every"`
-	PauseRemindEvery string   `json:"pause_remind_every"`
-	Clock            string   `json:"clock"`
-	RequiredFields   []string `json:"required_fields"`
+	// PauseRemindEvery is "" in it for an action started before a pause reminded (workflow
+	// revision 25): it stays paused without reminders.
+	Policy *policyTerms `json:"policy"`
 }
 
 // followUpJSON is a follow-up asked of the hander: due from due_at until they record it or the
@@ -138,21 +126,15 @@ func renderState(s workflows.State) actionJSON {
 
 // renderActionPolicy is the policy an action counts, or nil for a policy not known: one without
 // durations (a read-model row that does not say it), as every policy the workflow counts has them.
-func renderActionPolicy(p workflows.Policy) *actionPolicyJSON {
+func renderActionPolicy(p workflows.Policy) *policyTerms {
 	if p.AcceptWithin <= 0 {
 		return nil
 	}
-	p.Version = 0 // said by policy_version
-	full := renderPolicy("", p)
-	out := &actionPolicyJSON{
-		AcceptWithin: full.AcceptWithin, CheckWithin: full.CheckWithin, EscalateWithin: full.EscalateWithin,
-		AssignWithin: full.AssignWithin, FollowUpEvery: full.FollowUpEvery, Clock: full.Clock,
-		RequiredFields: full.RequiredFields,
+	terms := renderPolicy("", p).policyTerms
+	if p.PauseRemindEvery <= 0 {
+		terms.PauseRemindEvery = ""
 	}
-	if p.PauseRemindEvery > 0 {
-		out.PauseRemindEvery = full.PauseRemindEvery
-	}
-	return out
+	return &terms
 }
 
 // remindsPaused says whether an action of a workflow revision reminds while paused without an end

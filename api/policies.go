@@ -88,8 +88,14 @@ func policyOf(row models.Policy) (workflows.Policy, error) {
 }
 
 type policyJSON struct {
-	Category       string `json:"category"`
-	Version        int    `json:"version"`
+	Category string `json:"category"`
+	Version  int    `json:"version"`
+	policyTerms
+}
+
+// policyTerms are a policy's durations (as Go writes them), clock and note fields: a category's
+// policy has them, and so does each action (actionJSON.Policy), as it counts them.
+type policyTerms struct {
 	AcceptWithin   string `json:"accept_within"`
 	CheckWithin    string `json:"check_within"`
 	EscalateWithin string `json:"escalate_within"`
@@ -103,13 +109,12 @@ type policyJSON struct {
 }
 
 func renderPolicy(category string, p workflows.Policy) policyJSON {
-	out := policyJSON{
-		Category: category, Version: p.Version, AcceptWithin: p.AcceptWithin.String(),
-		CheckWithin: p.CheckWithin.String(), EscalateWithin: p.EscalateWithin.String(),
-		AssignWithin: p.AssignWithin.String(), FollowUpEvery: p.FollowUpEvery.String(),
-		PauseRemindEvery: p.PauseRemindEvery.String(),
-		Clock:            policyClock(p), RequiredFields: p.RequiredFields,
-	}
+	out := policyJSON{Category: category, Version: p.Version, policyTerms: policyTerms{
+		AcceptWithin: p.AcceptWithin.String(), CheckWithin: p.CheckWithin.String(),
+		EscalateWithin: p.EscalateWithin.String(), AssignWithin: p.AssignWithin.String(),
+		FollowUpEvery: p.FollowUpEvery.String(), PauseRemindEvery: p.PauseRemindEvery.String(),
+		Clock: policyClock(p), RequiredFields: p.RequiredFields,
+	}}
 	if out.RequiredFields == nil {
 		out.RequiredFields = []string{}
 	}

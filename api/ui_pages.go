@@ -884,7 +884,7 @@ type limitsView struct {
 
 // limitsOf says the time limits an action counts, from its policy and the opening hours its clocks
 // count where the read model knows them (own); nil where it does not know the policy.
-func limitsOf(p *actionPolicyJSON, own *calendarJSON) *limitsView {
+func limitsOf(p *policyTerms, own *calendarJSON) *limitsView {
 	if p == nil {
 		return nil
 	}
