@@ -49,6 +49,22 @@ func timeLeft(a models.Action, now time.Time) time.Duration {
 	return a.DueAt.Sub(now)
 }
 
+// dueBeforeAnAnswer reports whether a running action falls due before its handover would have to
+// be answered (within, the shift handover's accept_within, or else the action's policy's): the
+// recipient is asked to answer by its due time then, and unanswered it is withdrawn there and goes
+// to its check still owned by the person who is going home. A supervisor's shift handover
+// reassigns it instead, with time before its check (reassign_due_in). A paused action's time to
+// answer waits with it.
+func dueBeforeAnAnswer(a models.Action, within time.Duration, now time.Time) bool {
+	if a.Status != string(workflows.StatusAssigned) || a.Paused {
+		return false
+	}
+	if within <= 0 {
+		within = cmp.Or(stateFromRow(a).Policy.AcceptWithin, workflows.DefaultPolicy.AcceptWithin)
+	}
+	return timeLeft(a, now) < within
+}
+
 // parseReassignDue reads reassign_due_in: a Go duration of at least a minute, or 0 when not given.
 func parseReassignDue(v string) (time.Duration, error) {
 	d, err := parseWithin("reassign_due_in", v)
@@ -250,9 +266,10 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	notes := policyNotes{}
 	for _, a := range actions {
 		it := workflows.ShiftItem{ActionID: a.ID, Status: workflows.ShiftItemRequested}
-		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated) || stranded[a.ID]
+		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated) || stranded[a.ID] ||
+			supervisor && dueBeforeAnAnswer(a, within, s.Now())
 		var required []string
-		if a.Status == string(workflows.StatusAssigned) {
+		if a.Status == string(workflows.StatusAssigned) && !reassignable { // a reassignment asks for no notes
 			if required, err = notes.required(ctx, s, a); err != nil {
 				return 0, nil, err
 			}

@@ -205,6 +205,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("reminded until the check", func(t *testing.T) { testRemindedUntilTheCheck(t, st) })
 			t.Run("work stays with someone who can act", func(t *testing.T) { testWorkStaysWithSomeoneWhoCanAct(t, st) })
 			t.Run("shift handover", func(t *testing.T) { testShiftHandover(t, st) })
+			t.Run("shift reassigns what falls due first", func(t *testing.T) { testShiftReassignsWhatFallsDueFirst(t, st) })
 			t.Run("shift decline told once", func(t *testing.T) { testShiftDeclineToldOnce(t, st) })
 			t.Run("supervisor sets shift", func(t *testing.T) { testSupervisorSetsShift(t, st) })
 			t.Run("shift holds its named recipient", func(t *testing.T) { testShiftHoldsItsNamedRecipient(t, st) })

@@ -144,7 +144,7 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	web := newWebClient(t, st.URL)
 	web.signIn(sup.token)
 	_, page := web.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
-	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: no handover passes on an action at its due time, escalated, or waiting for someone who can no longer answer; it was given a new due time, 1h 0m from the reassignment</td>`,
+	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: no handover passes on an action at its due time or due before a handover of it would have to be answered, escalated, or waiting for someone who can no longer answer; it was given a new due time, 1h 0m from the reassignment</td>`,
 		"the page says why it was reassigned, not handed over, and that it has a new due time")
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID)
@@ -989,4 +989,47 @@ func testOffShiftWhileHandoversAreOnTheirWay(t *testing.T, st *app.Stack) {
 	require.Equal(t, []string{id}, off.Returned)
 	require.Empty(t, off.StillWaiting, "a claim is not a handover")
 	require.NoError(t, st.Store.ReleaseHandoverClaim(ctx, "stopped-"+id, "a-process-that-stopped"))
+}
+
+// An action due before a handover of it would have to be answered (sooner than its policy's
+// accept_within, or the shift handover's) is reassigned by a supervisor's shift handover, with an
+// hour before its check: handed over, its recipient would have to answer by its due time, and
+// unanswered it would go to its check still owned by the person going home. One with more time
+// is handed over, as is a paused one (its time to answer waits with it).
+func testShiftReassignsWhatFallsDueFirst(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, inID := teamOf3(t, st)
+	var soon, later, paused action
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "due_in", "10m"), &soon))
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", newAction(outID), &later))
+	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "due_in", "10m"), &paused))
+	require.Equal(t, http.StatusOK, out.call("POST", "/api/v1/actions/"+paused.ID+"/pause", map[string]any{"reason": "guest at the pool"}, nil))
+	var started, progress shiftProgress
+	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "Busy evening; the spa closes at nine.", "situation": "busy"}, &started))
+	require.Eventually(t, func() bool {
+		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		s := progress.statuses()
+		return s[soon.ID] == "reassigned" && s[later.ID] == "pending" && s[paused.ID] == "pending"
+	}, 10*time.Second, 50*time.Millisecond, "due in 10 minutes, under the default 30 to answer: reassigned; the others handed over")
+	for _, it := range progress.Items {
+		if it.ActionID == soon.ID {
+			require.Equal(t, "1h0m0s", it.DueIn, "not at its check at once")
+		}
+	}
+	var now action
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+soon.ID+"?consistent=true", nil, &now))
+	require.Equal(t, inID, now.OwnerID)
+	require.Equal(t, "assigned", now.Status)
+	require.WithinDuration(t, time.Now().Add(time.Hour), now.DueAt, time.Minute)
+
+	// The outgoing person's own shift handover, which reassigns nothing, hands it over still.
+	out2, _, _, out2ID, in2ID := teamOf3(t, st)
+	var own action
+	require.Equal(t, http.StatusCreated, out2.call("POST", "/api/v1/actions", merge(newAction(out2ID), "due_in", "10m"), &own))
+	require.Equal(t, http.StatusAccepted, out2.call("POST", "/api/v1/shift-handovers",
+		map[string]any{"from_id": out2ID, "to_id": in2ID, "notes": "Busy evening; the spa closes at nine.", "situation": "busy"}, &started))
+	require.Eventually(t, func() bool {
+		out2.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)
+		return progress.statuses()[own.ID] == "pending"
+	}, 10*time.Second, 50*time.Millisecond)
 }

@@ -18,8 +18,10 @@ func testShiftTakeoverChecked(t *testing.T, st *app.Stack) {
 	out, in, sup, outID, inID := teamOf3(t, st)
 	var a action
 	require.Equal(t, http.StatusCreated, out.call("POST", "/api/v1/actions", merge(newAction(outID), "due_in", "6s"), &a))
+	// Answered within 3s, before its due time: handed over (due sooner than that, a supervisor's
+	// shift handover would reassign it).
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers",
-		map[string]any{"from_id": outID, "to_id": inID, "notes": "Leaving early", "situation": "routine"}, nil))
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "Leaving early", "situation": "routine", "accept_within": "3s"}, nil))
 	require.Eventually(t, func() bool {
 		var now action
 		in.call("GET", "/api/v1/actions/"+a.ID, nil, &now)
