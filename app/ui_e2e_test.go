@@ -1336,6 +1336,8 @@ func webEscalatedInInbox(t *testing.T, st *app.Stack) {
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
 	require.Regexp(t, `(?s)<h2 id="h-escalated">Escalated to me <span class="count">1</span></h2>.*?data-action="`+a.ID+`".*?<span class="badge danger">level 2</span>`, page,
 		"its card says how far up it went")
+	require.Contains(t, page, "unanswered, each is escalated again, or, escalated to the top of its ladder (the managers), reminds them again.",
+		"not that one at the top goes higher")
 	_, page = signedIn(t, st, out.token).do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="h-escalated"`, "no escalation reaches an agent")
 }
