@@ -898,9 +898,13 @@ func limitsOf(p *policyTerms, own *calendarJSON) *limitsView {
 	if p.PauseRemindEvery != "" {
 		v.Lines = append(v.Lines, "Paused without an end, its owner reminded every "+shortDuration(p.PauseRemindEvery))
 	}
+	hours := ""
+	if own != nil {
+		hours = openHours(*own)
+	}
 	switch {
-	case own != nil && openHours(*own) != "":
-		v.Clock = "Deadlines count opening hours only: " + openHours(*own) + "."
+	case hours != "":
+		v.Clock = "Deadlines count opening hours only: " + hours + "."
 	case own != nil || p.Clock == workflows.Clock247:
 		v.Clock = "Deadlines count around the clock."
 	default:

@@ -790,8 +790,9 @@ func Reproject(ctx context.Context, c Config, store *models.Store, log *slog.Log
 		id, served, err := namespaceServed(ctx, tc, c.TemporalNamespace, store)
 		switch {
 		case errors.Is(err, ErrOtherReadModel) && takeOver:
-			err = store.ReplaceServedNamespace(ctx, id, c.TemporalNamespace, time.Now())
-			log.Warn("the read model serves this namespace from now on", "namespace", c.TemporalNamespace, "namespace_id", id)
+			if err = store.ReplaceServedNamespace(ctx, id, c.TemporalNamespace, time.Now()); err == nil {
+				log.Warn("the read model serves this namespace from now on", "namespace", c.TemporalNamespace, "namespace_id", id)
+			}
 		case err == nil && served == nil:
 			err = recordServed(ctx, store, id, c.TemporalNamespace)
 		}
