@@ -533,6 +533,13 @@ type customerTaskJSON struct {
 	MessageSeq int64              `json:"message_seq"`
 	Message    string             `json:"message"`
 	AskedAt    time.Time          `json:"asked_at"`
+	// AskedID is who it was given to: the caller, an earlier owner of an action the caller owns
+	// now, or (in a supervisor's or a manager's inbox) someone away whose task nobody at work sees.
+	AskedID string `json:"asked_id"`
+	// Stranded is a task listed in a supervisor's or a manager's inbox in place of others: the
+	// person it was given to is away, and nobody at work sees it otherwise (its action has ended,
+	// or has no owner, or its owner is away too).
+	Stranded bool `json:"stranded"`
 	// Tries counts the records of trying to tell the customer in vain (outcome not_reached), the
 	// last of them LastTry.
 	Tries   int      `json:"tries"`
@@ -587,7 +594,7 @@ func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]cust
 			return nil, fmt.Errorf("the message at %d of action %s: %w", t.Seq, t.ActionID, err)
 		}
 		out[i] = customerTaskJSON{
-			ActionID: t.ActionID, Title: t.Title, Status: t.Status, MessageSeq: t.Seq, Message: data.Message, AskedAt: t.AskedAt,
+			ActionID: t.ActionID, Title: t.Title, Status: t.Status, MessageSeq: t.Seq, Message: data.Message, AskedAt: t.AskedAt, AskedID: t.AskedID, Stranded: !t.Theirs(of.StaffID),
 			Customer: workflows.Customer{Ref: t.CustomerRef, Name: t.CustomerName, Contact: t.CustomerContact},
 		}
 		if t.EndedAt != nil {
@@ -616,6 +623,17 @@ func (s *server) customersToTell(ctx context.Context, of models.InboxOf) ([]cust
 		return nil, err
 	}
 	return out, nil
+}
+
+// countTheirs counts the tasks that are the person's own (models.CustomerTask.Theirs).
+func countTheirs(tasks []models.CustomerTask, staffID string) int {
+	n := 0
+	for _, t := range tasks {
+		if t.Theirs(staffID) {
+			n++
+		}
+	}
+	return n
 }
 
 // myInbox is what the caller has to act on: owned actions (earliest due first), handovers waiting
@@ -681,9 +699,9 @@ func (s *server) wentOffShift(ctx context.Context, by, st models.Staff) offShift
 	if owned, _, err := s.Store.OpenWork(ctx, st.ID, -1); err == nil {
 		out.ActionsStillOwned = &owned
 	}
-	// As their inbox lists them.
+	// As their inbox lists them, but for those a supervisor's lists in place of others.
 	if tasks, err := s.Store.CustomersToTell(ctx, inboxOf(st), s.tellSince()); err == nil {
-		n := len(tasks)
+		n := countTheirs(tasks, st.ID)
 		out.CustomersStillToTell = &n
 	}
 	return out

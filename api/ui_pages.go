@@ -279,9 +279,16 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 			stuck = atCheck + escalated
 		}
 		warning := endShiftWarning(ownedTotal, offered, stuck, needsNotes, awaitingTotal)
-		if n := len(in.CustomersToTell); n > 0 {
-			// Nobody tells them while the person is away: the supervisors see them on the board.
-			tell := fmt.Sprintf("You have %s to tell customers, not recorded as told: %s in your inbox, and on the board for the supervisors, until someone records telling %s.",
+		n := 0
+		for _, t := range in.CustomersToTell {
+			if !t.Stranded {
+				n++
+			}
+		}
+		if n > 0 {
+			// Nobody tells them while the person is away: the supervisors see them on the board,
+			// and in their inbox those nobody at work sees.
+			tell := fmt.Sprintf("You have %s to tell customers, not recorded as told: %s in your inbox, and while you are away in the inbox of a colleague at work (the action's owner, or else your supervisors), until someone records telling %s.",
 				plural(n, "message"), pick(n, "it stays", "they stay"), pick(n, "it", "them"))
 			if warning == "" {
 				warning = tell + " End your shift anyway?"

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -41,6 +42,8 @@ type customerTask struct {
 	} `json:"customer"`
 	MessageSeq int64  `json:"message_seq"`
 	Message    string `json:"message"`
+	AskedID    string `json:"asked_id"`
+	Stranded   bool   `json:"stranded"`
 	Tries      int    `json:"tries"`
 	LastTry    *struct {
 		Seq    int64  `json:"seq"`
@@ -199,6 +202,51 @@ func webShiftReassignsPastDue(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "it was given a new due time, 2h 0m from the reassignment")
 }
 
+// A message someone went off shift without telling its customer, of an action that has ended, is
+// in the team's supervisors' inbox while they are away (stranded, naming them), and not before;
+// the supervisor records telling it, which ends it for both. Going off shift counts only one's own.
+func webToldStrandedForSupervisors(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions",
+		merge(newAction(outID), "customer", map[string]any{"name": "Ms Ferreira", "contact": "+44 20 7946 0011"}), &a))
+	path := "/api/v1/actions/" + a.ID
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, path+"/handover", merge(handoverBody, "to_id", inID), nil))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, path+"/accept", map[string]any{"summary": "I call her back"}, nil))
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, path+"/complete", map[string]any{"outcome": "room changed"}, nil))
+	mine := tasksOf(t, in, a.ID)
+	require.Len(t, mine, 1, "the accept's message, given to its new owner")
+	require.Equal(t, inID, mine[0].AskedID)
+	require.False(t, mine[0].Stranded)
+	require.Empty(t, tasksOf(t, sup, a.ID), "not the supervisor's while the person asked is at work")
+
+	var off offShiftAnswer
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, &off))
+	require.NotNil(t, off.ToTell)
+	require.Equal(t, 1, *off.ToTell)
+	left := tasksOf(t, sup, a.ID)
+	require.Len(t, left, 1, "nobody at work has it otherwise: the action has ended")
+	require.Equal(t, inID, left[0].AskedID)
+	require.True(t, left[0].Stranded)
+	require.Equal(t, mine[0].MessageSeq, left[0].MessageSeq)
+	require.Len(t, tasksOf(t, in, a.ID), 1, "still theirs")
+	var supOff offShiftAnswer
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/shifts/end", nil, &supOff))
+	require.Equal(t, 0, *supOff.ToTell, "the supervisor's own only")
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+
+	web := newWebClient(t, st.URL)
+	web.signIn(sup.token)
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	id := fmt.Sprintf("%s-%d", a.ID, left[0].MessageSeq)
+	require.Contains(t, page, `<p class="hint away" id="away-`+id+`">Asked of `+inID+`, who is away (off shift): it is in your inbox because nobody at work has it in theirs.</p>`)
+	require.NotContains(t, formOf(t, page, "form-on-shift"), "You have 1 message", "not hers to warn of")
+
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, path+"/told", map[string]any{"message_seq": left[0].MessageSeq, "method": "phone"}, nil))
+	require.Empty(t, tasksOf(t, sup, a.ID))
+	require.Empty(t, tasksOf(t, in, a.ID))
+}
+
 // Going off shift says how many customers one is still to tell, and the inbox warns first. A
 // customer erased is told nothing more: their tasks end, none is listed for a message sent after
 // the erasure, and telling them is refused.
@@ -218,7 +266,7 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 	web := newWebClient(t, st.URL)
 	web.signIn(in.token)
 	_, page := web.do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, formOf(t, page, "form-on-shift"), `You have 1 message to tell customers, not recorded as told: it stays in your inbox, and on the board for the supervisors, until someone records telling it.`)
+	require.Contains(t, formOf(t, page, "form-on-shift"), `You have 1 message to tell customers, not recorded as told: it stays in your inbox, and while you are away in the inbox of a colleague at work (the action&#39;s owner, or else your supervisors), until someone records telling it.`)
 	require.Contains(t, page, `(<a href="mailto:novak@example.org">novak@example.org</a>)`)
 	off := endShiftAndBack(t, in)
 	require.NotNil(t, off.ToTell)

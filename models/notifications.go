@@ -66,9 +66,17 @@ type CustomerTask struct {
 	LatestSeq int64
 }
 
+// Theirs reports whether the task is the person's own to see to: given to them, or of an action
+// they own now. (A supervisor's inbox also lists those nobody at work sees.)
+func (t CustomerTask) Theirs(staffID string) bool {
+	return t.AskedID == staffID || (t.OwnerID == staffID && slices.Contains(openStatuses, t.Status))
+}
+
 // CustomersToTell lists the open tasks to tell a customer a message that of.StaffID is to see to,
 // oldest first, at most InboxListLimit: those given to them, and those of the actions they own
-// now (given to an earlier owner, who may be gone); of their team's actions (every team's for
+// now (given to an earlier owner, who may be gone); for a supervisor, those of the team that nobody
+// at work sees (leftByPeopleAway), and for a manager standing in, those of the teams with no
+// supervisor on shift; of their team's actions (every team's for
 // AllTeams) that are open or ended after since (once an action has ended for a while, its
 // workflow takes no more records).
 func (s *Store) CustomersToTell(ctx context.Context, of InboxOf, since time.Time) ([]CustomerTask, error) {
@@ -85,12 +93,43 @@ func (s *Store) CustomersToTell(ctx context.Context, of InboxOf, since time.Time
 		return nil, fmt.Errorf("the customers %s is to tell: %w", of.StaffID, err)
 	}
 	out := append(given, owned...)
+	// Those nobody at work sees: given to someone away, of an action ended or whose owner is away
+	// too. A supervisor sees their team's, a manager those of teams with no supervisor on shift.
+	var left []CustomerTask
+	switch {
+	case of.Supervisor && of.TeamID != "":
+		left, err = s.customerTasks(ctx, since, of.TeamID, leftByPeopleAway+" AND n.recipient_id <> ?", openStatuses, of.StaffID)
+	case of.StandsIn:
+		left, err = s.customerTasks(ctx, since, team, leftByPeopleAway+" AND "+noSupervisorOf("a.")+" AND n.recipient_id <> ?", openStatuses, of.StaffID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("the customers %s is to tell in place of others: %w", of.StaffID, err)
+	}
+	out = append(out, left...)
 	slices.SortFunc(out, func(a, b CustomerTask) int {
 		return cmp.Or(a.AskedAt.Compare(b.AskedAt), cmp.Compare(a.ActionID, b.ActionID), cmp.Compare(a.Seq, b.Seq))
 	})
 	// A task is listed once, whoever it went to.
 	out = slices.CompactFunc(out, func(a, b CustomerTask) bool { return a.ActionID == b.ActionID && a.Seq == b.Seq })
 	return out[:min(len(out), InboxListLimit)], nil
+}
+
+// awayFrom holds for a person (the SQL expression id) who is not at work for the team of the
+// action a: not an active member of it on shift (Staff.AtWorkIn, in SQL).
+func awayFrom(id string) string {
+	return "NOT EXISTS (SELECT 1 FROM staff w WHERE w.id = " + id + " AND w.active AND w.on_shift AND w.team_id = a.team_id)"
+}
+
+// leftByPeopleAway holds for a task to tell a customer (n, of action a) that nobody at work sees
+// in their inbox: the person it was given to is away, and its action has ended, or has no owner,
+// or its owner is away too (an owner at work sees the tasks of the actions they own).
+// Its one argument is the open statuses.
+var leftByPeopleAway = awayFrom("n.recipient_id") + " AND (a.status NOT IN ? OR a.owner_id = '' OR " + awayFrom("a.owner_id") + ")"
+
+// noSupervisorOf holds for an action (its columns' prefix) whose team has no active supervisor on
+// shift.
+func noSupervisorOf(prefix string) string {
+	return "NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = " + prefix + "team_id AND sv.role = 'supervisor' AND sv.active AND sv.on_shift)"
 }
 
 // TeamCustomersToTell lists a team's open tasks to tell a customer a message, whoever they were

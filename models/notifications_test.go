@@ -308,3 +308,92 @@ func TestInboxKeepsOneRecordPerPersonEntryAndKind(t *testing.T) {
 		require.Equal(t, "Sam undid your record", records[0].Message, "the one that names her")
 	})
 }
+
+// A task to tell a customer that nobody at work has in their inbox (given to someone away, of an
+// action that has ended, has no owner or whose owner is away too) is listed for the team's
+// supervisors, and for the managers when the team has no supervisor on shift; one whose owner at
+// work sees it, or given to someone at work, is not. The person asked keeps it, and it leaves the
+// supervisors' inbox once they are back.
+func TestCustomerTasksLeftByPeopleAway(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		desk, kitchen := "frontdesk", "kitchen"
+		for _, id := range []string{desk, kitchen} {
+			require.NoError(t, store.SaveTeam(ctx, models.Team{ID: id, Name: id}))
+		}
+		for _, st := range []models.Staff{
+			{ID: "alice", Role: "agent", TeamID: &desk, OnShift: true, Active: true},
+			{ID: "bob", Role: "agent", TeamID: &desk, Active: true}, // off shift
+			{ID: "erin", Role: "agent", TeamID: &desk, OnShift: true, Active: true},
+			{ID: "frank", Role: "agent", TeamID: &desk, OnShift: true},                 // deactivated
+			{ID: "gina", Role: "agent", TeamID: &kitchen, OnShift: true, Active: true}, // moved
+			{ID: "hank", Role: "agent", TeamID: &kitchen, Active: true},                // off shift
+			{ID: "carol", Role: "supervisor", TeamID: &desk, OnShift: true, Active: true},
+			{ID: "dave", Role: "manager", OnShift: true, Active: true},
+		} {
+			st.Name, st.Authority = st.ID, 1
+			require.NoError(t, store.SaveStaff(ctx, st))
+		}
+		at := 0
+		put := func(id, team, status, owner, asked string) {
+			t.Helper()
+			at++
+			a := actionAt(id, 3, status, owner)
+			a.TeamID = team
+			told := event(2, "customer_told")
+			told.Data = `{"message": "We are on it"}`
+			events := []models.ActionEvent{event(1, "created"), told}
+			if status == "completed" {
+				events = append(events, event(3, "completed"))
+			}
+			require.NoError(t, store.ApplyProjection(ctx, a, events, models.Notification{
+				RecipientID: asked, ActionID: id, Seq: 2, Kind: models.KindTellCustomer, ActorID: "alice", Cause: "request",
+				Message: "Tell the customer", CreatedAt: t0.Add(time.Duration(at) * time.Minute),
+			}))
+		}
+		put("ended-off-shift", desk, "completed", "bob", "bob")
+		put("ended-at-work", desk, "completed", "alice", "alice")
+		put("owner-at-work", desk, "assigned", "erin", "bob")
+		put("owner-away", desk, "assigned", "bob", "bob")
+		put("unowned", desk, "escalated", "", "bob")
+		put("ended-inactive", desk, "completed", "frank", "frank")
+		put("ended-moved", desk, "completed", "gina", "gina")
+		put("carols-own", desk, "completed", "carol", "carol")
+		put("kitchen-off-shift", kitchen, "completed", "hank", "hank")
+
+		since := t0.Add(-7 * 24 * time.Hour)
+		tellOf := func(of models.InboxOf) []string {
+			t.Helper()
+			tasks, err := store.CustomersToTell(ctx, of, since)
+			require.NoError(t, err)
+			out := make([]string, len(tasks))
+			for i, task := range tasks {
+				out[i] = task.ActionID
+				if !task.Theirs(of.StaffID) {
+					out[i] += " (stranded)"
+				}
+			}
+			return out
+		}
+		carol := models.InboxOf{StaffID: "carol", TeamID: desk, Supervisor: true}
+		stranded := []string{"ended-off-shift (stranded)", "owner-away (stranded)", "unowned (stranded)", "ended-inactive (stranded)", "ended-moved (stranded)"}
+		require.Equal(t, append(slices.Clone(stranded), "carols-own"), tellOf(carol), "oldest first, hers among them")
+		dave := models.InboxOf{StaffID: "dave", AllTeams: true, StandsIn: true, EscalatedFrom: 2}
+		require.Equal(t, []string{"kitchen-off-shift (stranded)"}, tellOf(dave), "the kitchen has no supervisor on shift; the desk has Carol")
+		require.Equal(t, []string{"ended-off-shift", "owner-at-work", "owner-away", "unowned"}, tellOf(models.InboxOf{StaffID: "bob", TeamID: desk}), "the person asked keeps them")
+		require.Equal(t, []string{"owner-at-work"}, tellOf(models.InboxOf{StaffID: "erin", TeamID: desk}), "its owner at work sees it")
+		require.Equal(t, []string{"ended-at-work"}, tellOf(models.InboxOf{StaffID: "alice", TeamID: desk}), "an agent is no supervisor")
+
+		// Carol goes off shift: the desk's go to the managers, hers with them.
+		_, err := store.SetOnShift(ctx, "carol", false)
+		require.NoError(t, err)
+		require.Equal(t, append(append(slices.Clone(stranded), "carols-own (stranded)"), "kitchen-off-shift (stranded)"), tellOf(dave))
+		_, err = store.SetOnShift(ctx, "carol", true)
+		require.NoError(t, err)
+
+		// Bob is back: his are his, and no longer the supervisors'.
+		_, err = store.SetOnShift(ctx, "bob", true)
+		require.NoError(t, err)
+		require.Equal(t, []string{"ended-inactive (stranded)", "ended-moved (stranded)", "carols-own"}, tellOf(carol))
+	})
+}

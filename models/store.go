@@ -884,7 +884,7 @@ const handerGone = `(actions.hander_id <> '' AND NOT EXISTS (SELECT 1 FROM staff
 
 // noSupervisor holds for an action whose team has no active supervisor on shift (the alerts for
 // its supervisors go to the managers then).
-const noSupervisor = `NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active AND sv.on_shift)`
+var noSupervisor = noSupervisorOf("actions.")
 
 // ownedBySupervisors holds for an action owned by the only active supervisors of its team: an
 // escalation to the supervisors then goes to the managers too (the owner is told by name already,
