@@ -244,7 +244,7 @@ func ActionRow(s workflows.State) models.Action {
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
 			RequestedAt: h.RequestedAt, ExpiresAt: h.ExpiresAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
-			NoteFields: "{}", ShiftHandoverID: h.ShiftHandoverID,
+			NoteFields: "{}", ShiftHandoverID: h.ShiftHandoverID, StartedBy: h.StartedBy,
 		}
 		if len(h.Notes.Fields) > 0 {
 			// A map of strings always encodes.

@@ -88,6 +88,9 @@ type handoverJSON struct {
 	FeedbackComment string     `json:"feedback_comment,omitempty"`
 	// ShiftHandoverID names the shift handover that made it, if one did: its progress page.
 	ShiftHandoverID string `json:"shift_handover_id,omitempty"`
+	// StartedBy is who started that shift handover for the one handing over (a supervisor or a
+	// manager), who reads its read-back too.
+	StartedBy string `json:"started_by,omitempty"`
 }
 
 // renderState shows the workflow's own state: the answer to every write.
@@ -115,6 +118,7 @@ func renderState(s workflows.State) actionJSON {
 			FollowUpAt: utcPtr(h.FollowUpAt), Status: h.Status, RequestedAt: h.RequestedAt.UTC(), ExpiresAt: utcPtr(h.ExpiresAt),
 			RespondedAt: utcPtr(h.RespondedAt), AcceptSummary: h.AcceptSummary, DeclineReason: h.DeclineReason,
 			FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment, ShiftHandoverID: h.ShiftHandoverID,
+			StartedBy: h.StartedBy,
 		}
 		if h.ID == s.PendingHandoverID {
 			a.Handovers[i].OnHold = s.Paused
@@ -217,7 +221,7 @@ func stateFromRow(r models.Action) workflows.State {
 			CustomerMessage: h.CustomerMessage, FollowUpAt: h.FollowUpAt, Status: h.Status,
 			RequestedAt: h.RequestedAt, ExpiresAt: h.ExpiresAt, RespondedAt: h.RespondedAt, AcceptSummary: h.AcceptSummary,
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
-			ShiftHandoverID: h.ShiftHandoverID,
+			ShiftHandoverID: h.ShiftHandoverID, StartedBy: h.StartedBy,
 		}
 	}
 	if r.Paused {

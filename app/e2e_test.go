@@ -137,8 +137,9 @@ type action struct {
 		ExpiresAt   *time.Time `json:"expires_at"`
 	} `json:"pending_handover"`
 	Handovers []struct {
-		ID     string `json:"id"`
-		Status string `json:"status"`
+		ID        string `json:"id"`
+		Status    string `json:"status"`
+		StartedBy string `json:"started_by"`
 	} `json:"handovers"`
 	Customer struct {
 		Ref string `json:"ref"`

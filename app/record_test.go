@@ -31,7 +31,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v29-"
+const historyPrefix = "v30-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -369,6 +369,16 @@ func TestRecordHistories(t *testing.T) {
 		}, 15*time.Second, 25*time.Millisecond, "revision 7: the top of the ladder is reminded")
 		require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "5h", "reason": "the guest agreed"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
+	})
+	// Revision 26: a supervisor's shift handover of Erin's action, accepted and rated, which tells
+	// the supervisor the read-back and the rating as well.
+	recordFrom("shift_handover_by_supervisor", newAction("erin"), func(id string) {
+		require.Equal(t, http.StatusAccepted, carol.call("POST", "/api/v1/shift-handovers",
+			map[string]any{"from_id": "erin", "to_id": "bob", "notes": "Erin went home ill; the plumber comes at 10.", "situation": "routine"}, nil))
+		waitStatus(t, alice, id, "handover_pending", 0)
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I meet the plumber at 10"}, nil))
+		require.Equal(t, http.StatusCreated, bob.call("POST", "/api/v1/actions/"+id+"/handovers/h1/feedback", map[string]any{"rating": 4, "comment": "the room number was missing"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "fixed"}, nil))
 	})
 	// The last one: the team's calendar applies to every action created after it.
 	root := as(t, st, "root")

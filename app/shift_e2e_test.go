@@ -183,8 +183,29 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, in.call("GET", "/api/v1/me/inbox", nil, &box))
 	require.ElementsMatch(t, made, ids(box.AwaitingAcceptance), "the recipient's inbox holds the three handovers")
 
+	inWeb := newWebClient(t, st.URL)
+	inWeb.signIn(in.token)
+	_, page = inWeb.do(http.MethodGet, "/actions/"+made[0], nil)
+	require.Contains(t, page, outID+" and "+me.ID+", who ran the shift handover, read it, so a misunderstanding shows now", "the accept form says who reads the read-back")
 	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+made[0]+"/accept", map[string]any{"summary": "taking the plumber visit"}, nil))
 	require.Equal(t, http.StatusCreated, in.call("POST", "/api/v1/actions/"+made[0]+"/handovers/h1/feedback", map[string]any{"rating": 5, "comment": "all I needed"}, nil))
+	// Its read-back and its rating go to the supervisor who ran it as well as to the outgoing
+	// person, who may have gone home.
+	for who, c := range map[string]caller{"outgoing": out, "supervisor": sup} {
+		var told []string
+		for _, n := range toldOfAction(t, c, made[0]) {
+			told = append(told, n.Kind+": "+n.Message)
+		}
+		require.Subset(t, told, []string{
+			"handover_accepted: " + inID + " accepted “Late checkout for room 214”: taking the plumber visit",
+			"feedback: " + inID + " rated your handover of “Late checkout for room 214” 5/5: all I needed",
+		}, who)
+	}
+	var acceptedOne action
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+made[0], nil, &acceptedOne))
+	require.Equal(t, me.ID, acceptedOne.Handovers[0].StartedBy)
+	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+made[0]+"?consistent=true", nil, &acceptedOne))
+	require.Equal(t, me.ID, acceptedOne.Handovers[0].StartedBy, "the workflow's own state says it too")
 	require.Equal(t, http.StatusOK, in.call("POST", "/api/v1/actions/"+made[1]+"/decline", map[string]any{"reason": "needs authority I lack"}, nil))
 	require.Eventually(t, func() bool {
 		sup.call("GET", "/api/v1/shift-handovers/"+started.ID, nil, &progress)

@@ -161,6 +161,8 @@ type Handover struct {
 	NoteFields string
 	// ShiftHandoverID is the shift handover the handover was made in, or "".
 	ShiftHandoverID string
+	// StartedBy is who started that shift handover, when someone else than FromID did, or "".
+	StartedBy string
 }
 
 // ActionEvent is one entry of an action's append-only timeline.

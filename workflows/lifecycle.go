@@ -598,6 +598,9 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 	if in.FollowUpIn > 0 {
 		h.FollowUpAt = stampPtr(s.after(now, in.FollowUpIn))
 	}
+	if s.revision >= 26 && h.ShiftHandoverID != "" && in.StartedBy != h.FromID {
+		h.StartedBy = in.StartedBy
+	}
 	s.Handovers = append(s.Handovers, h)
 	s.PendingHandoverID = h.ID
 	s.Status = StatusHandoverPending
@@ -733,8 +736,8 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 		"handover_id": h.ID, "from_id": h.FromID, "owner_id": s.OwnerID, "summary": in.Summary,
 		"follow_up_at": s.FollowUp.At,
 	})
-	s.notify(accepted, NotifyHandoverAccepted, []string{h.FromID}, "",
-		fmt.Sprintf("%s accepted %s: %s", s.who(h.ToID), s.title(), in.Summary))
+	s.notify(accepted, NotifyHandoverAccepted, h.handers(),
+		"", fmt.Sprintf("%s accepted %s: %s", s.who(h.ToID), s.title(), in.Summary))
 
 	message := h.CustomerMessage
 	if blank(message) && s.revision >= 15 {
@@ -1922,6 +1925,15 @@ func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
 	if s.revision >= 12 && in.Comment == "" {
 		msg = fmt.Sprintf("%s rated your handover of %s %d/5.", s.who(h.ToID), s.title(), in.Rating)
 	}
-	s.notify(ev, NotifyFeedback, []string{h.FromID}, "", msg)
+	s.notify(ev, NotifyFeedback, h.handers(), "", msg)
 	return []Event{ev}
+}
+
+// handers are the people a handover's read-back and rating are for: the one who handed it over,
+// and whoever started the shift handover it was part of for them (revision 26).
+func (h *Handover) handers() []string {
+	if h.StartedBy != "" {
+		return []string{h.FromID, h.StartedBy}
+	}
+	return []string{h.FromID}
 }

@@ -197,6 +197,10 @@ type Handover struct {
 	ShiftHandoverID string `json:"shift_handover_id"`
 	// ToName is the recipient's name, for the customer's message (revision 7).
 	ToName string `json:"to_name,omitempty"`
+	// StartedBy is who started the shift handover it was part of, when that was someone else than
+	// the one handing over (a supervisor or a manager), who is told its read-back and its rating
+	// (revision 26); "" otherwise.
+	StartedBy string `json:"started_by,omitempty"`
 }
 
 // State is the whole live state of one action, as the workflow holds it and as queries return it.
@@ -739,7 +743,11 @@ func (s *State) WithHander(id string) {
 // policy (a day by default) while it stays paused (pause_reminder), and the team's supervisors when
 // nobody owns it, and those it is escalated to when escalated: such a pause had no clock at all, and
 // an action whose customer never answered was forgotten.
-const CurrentRevision = 25
+// Revision 26 tells whoever started a shift handover for someone else (a supervisor or a manager)
+// the read-back of each of its handovers accepted and the rating it is given, as well as the
+// outgoing person: those went only to the outgoing person, who had often gone home, so nobody who
+// ran it read what the recipients understood.
+const CurrentRevision = 26
 
 // PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
 // on the customer (revision 25) where its policy does not say: 24 hours, moved to the next opening
