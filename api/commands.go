@@ -43,9 +43,18 @@ func (s *server) sendCommand(c *gin.Context, a models.Action, update string, arg
 		writeError(c, s.Log, s.changedMeanwhile(c, a, update, err))
 		return
 	}
+	if idem.Key != "" && state.Version <= a.Version {
+		// Temporal answered with the outcome of the Update this key made before: no change was
+		// made now (a change always moves the version past the one read before sending).
+		c.Header(replayedHeader, "true")
+	}
 	setETag(c, body.Version)
 	c.JSON(status, body)
 }
+
+// replayedHeader marks the answer of a command sent again with its Idempotency-Key: the answer as
+// it was when the command was first made, the action as it stood then; nothing was changed now.
+const replayedHeader = "Idempotent-Replayed"
 
 // update sends one Update to the action's workflow and waits for its new state, within the
 // command timeout (the engine watch ends it with 503 when Temporal does not answer).

@@ -1536,7 +1536,11 @@ func (s *server) uiCommand(c *gin.Context) {
 	}
 	var a actionJSON
 	_ = res.decode(&a) // a note or feedback answers otherwise; doneMessage needs no action then
-	if command == workflows.UpdateTold {
+	if res.Header.Get(replayedHeader) == "true" {
+		// The same form sent again (the browser's Back, a page left open): what it did then, said
+		// as it was then, may no longer be true; the page says how the action stands now.
+		s.setDone(c, s.sentBefore(c, a))
+	} else if command == workflows.UpdateTold {
 		s.setDone(c, toldDone(f.Get("outcome"), a.Title)) // by the outcome, which the action does not hold
 	} else {
 		s.setDone(c, doneMessage(command, a, s.Now(), principal(c).ID, s.who(c)))
@@ -1556,6 +1560,17 @@ func (s *server) uiCommand(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
+}
+
+// sentBefore is the confirmation of a form sent again after it was done: when it was done, and
+// whether the action has changed since (a, the answer, is the action as it stood then).
+func (s *server) sentBefore(c *gin.Context, a actionJSON) string {
+	said := fmt.Sprintf("This form was sent before, and done then (%s).", humanDuration(a.UpdatedAt.Sub(s.Now())))
+	var now actionJSON
+	if r := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(a.ID), nil, ""); r.ok() && r.decode(&now) == nil && now.Version > a.Version {
+		return said + " Nothing was done again. The action has changed since: it stands as below."
+	}
+	return said + " Nothing was done again."
 }
 
 // uiBackTell is the back of the inbox's forms recording telling a customer a message: the inbox

@@ -247,6 +247,57 @@ func webToldStrandedForSupervisors(t *testing.T, st *app.Stack) {
 	require.Empty(t, tasksOf(t, in, a.ID))
 }
 
+// A form sent again after it was done (the browser's Back, a page left open) changes nothing, and
+// its confirmation says so, and that the action has changed since, rather than repeat what it did
+// then as if it were true now; the API marks such an answer Idempotent-Replayed.
+func webFormSentAgain(t *testing.T, st *app.Stack) {
+	alice := as(t, st, "alice")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	path := "/api/v1/actions/" + a.ID
+
+	web := newWebClient(t, st.URL)
+	csrf := web.signIn(alice.token)
+	pause := url.Values{"csrf": {csrf}, "idem": {modelstest.Name("pause")}, "version": {strconv.FormatInt(a.Version, 10)}, "reason": {"the guest is at breakfast"}}
+	resp, _ := web.do(http.MethodPost, "/actions/"+a.ID+"/pause", pause)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, "is paused: its clocks stand still")
+	// Sent twice in a row: done once, and the second says it was done before.
+	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/pause", pause)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `id="done" role="status" tabindex="-1">This form was sent before, and done then (under a minute ago). Nothing was done again.</p>`)
+
+	// Resumed since: the same pause form again says so, and leaves the action running.
+	require.Equal(t, http.StatusOK, alice.call(http.MethodPost, path+"/resume", map[string]any{"reason": "the guest is back"}, nil))
+	resp, _ = web.do(http.MethodPost, "/actions/"+a.ID+"/pause", pause)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `id="done" role="status" tabindex="-1">This form was sent before, and done then (under a minute ago). Nothing was done again. The action has changed since: it stands as below.</p>`)
+	require.NotContains(t, page, "its clocks stand still until")
+	var now struct {
+		Paused bool `json:"paused"`
+	}
+	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, path, nil, &now))
+	require.False(t, now.Paused, "still running")
+
+	// Through the API: a retry with the key is marked, a first request is not.
+	key := modelstest.Name("extend")
+	for i, want := range []string{"", "true"} {
+		req, err := http.NewRequest(http.MethodPost, st.URL+path+"/extend", strings.NewReader(`{"due_in": "9h", "reason": "the guest asked for more time"}`))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+as(t, st, "carol").token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", key)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Equal(t, want, resp.Header.Get("Idempotent-Replayed"), "request %d", i+1)
+	}
+}
+
 // Going off shift says how many customers one is still to tell, and the inbox warns first. A
 // customer erased is told nothing more: their tasks end, none is listed for a message sent after
 // the erasure, and telling them is refused.

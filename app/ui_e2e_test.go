@@ -120,6 +120,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("shift_reassigns_past_due", func(t *testing.T) { webShiftReassignsPastDue(t, st) })
 			t.Run("customers_to_tell_off_shift_and_erased", func(t *testing.T) { webCustomersToTellOffShiftAndErased(t, st) })
 			t.Run("customers_to_tell_stranded", func(t *testing.T) { webToldStrandedForSupervisors(t, st) })
+			t.Run("form_sent_again", func(t *testing.T) { webFormSentAgain(t, st) })
 			t.Run("erased_without_name_or_contact", func(t *testing.T) { webErasedWithoutNameOrContact(t, st) })
 			t.Run("ended_before_told", func(t *testing.T) { webEndedBeforeTold(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
