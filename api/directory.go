@@ -518,6 +518,9 @@ type inboxJSON struct {
 	FollowUpsDue       []actionJSON `json:"follow_ups_due"`
 	ChecksDue          []actionJSON `json:"checks_due"`
 	Escalated          []actionJSON `json:"escalated"`
+	// OwnedByPeopleAway are, for a supervisor or a manager standing in, the open actions whose
+	// owner is away (off shift, deactivated, gone from the team), earliest due first.
+	OwnedByPeopleAway []actionJSON `json:"owned_by_people_away"`
 	// CustomersToTell are the messages the caller is asked to tell customers (where no
 	// integration sends them) and has not recorded telling, oldest first.
 	CustomersToTell []customerTaskJSON `json:"customers_to_tell"`
@@ -645,7 +648,7 @@ func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	lists, err := s.renderOpenLists(c.Request.Context(), in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue, in.Escalated)
+	lists, err := s.renderOpenLists(c.Request.Context(), in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue, in.Escalated, in.OwnedByPeopleAway)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -653,7 +656,7 @@ func (s *server) myInbox(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, inboxJSON{Owned: lists[0], AwaitingAcceptance: lists[1], FollowUpsDue: lists[2], ChecksDue: lists[3], Escalated: lists[4], CustomersToTell: tell}, nil
+	return http.StatusOK, inboxJSON{Owned: lists[0], AwaitingAcceptance: lists[1], FollowUpsDue: lists[2], ChecksDue: lists[3], Escalated: lists[4], OwnedByPeopleAway: lists[5], CustomersToTell: tell}, nil
 }
 
 // shift starts or ends the caller's own shift: routing and handovers only pick people on shift.

@@ -96,30 +96,30 @@ func TestOpenHours(t *testing.T) {
 
 func TestEndShiftWarning(t *testing.T) {
 	require.Empty(t, endShiftWarning(0, 0, 0, 0, 0))
-	require.Equal(t, "You still own 2 open actions: they stay yours; the shift handover form below passes them on. End your shift anyway?", endShiftWarning(2, 0, 0, 0, 0))
-	require.Equal(t, "You still own 1 open action: it stays yours; the shift handover form below passes it on. "+
+	require.Equal(t, "You still own 2 open actions: they stay yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes them on. End your shift anyway?", endShiftWarning(2, 0, 0, 0, 0))
+	require.Equal(t, "You still own 1 open action: it stays yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes it on. "+
 		"3 handovers wait for you: off shift you cannot accept them, so ending your shift declines them, and whoever handed each over is told and keeps it. End your shift anyway?",
 		endShiftWarning(1, 0, 0, 0, 3))
 	// Those offered to a colleague the shift handover skips while the offer waits.
-	require.Equal(t, "You still own 5 open actions (1 of them offered to a colleague, yours until accepted): they stay yours; the shift handover form below passes 4 on, but not the 1 offered to a colleague, which waits for an answer. End your shift anyway?",
+	require.Equal(t, "You still own 5 open actions (1 of them offered to a colleague, yours until accepted): they stay yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes 4 on, but not the 1 offered to a colleague, which waits for an answer. End your shift anyway?",
 		endShiftWarning(5, 1, 0, 0, 0))
-	require.Equal(t, "You still own 5 open actions (2 of them offered to a colleague, yours until accepted): they stay yours; the shift handover form below passes 3 on, but not the 2 offered to a colleague, which wait for an answer. End your shift anyway?",
+	require.Equal(t, "You still own 5 open actions (2 of them offered to a colleague, yours until accepted): they stay yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes 3 on, but not the 2 offered to a colleague, which wait for an answer. End your shift anyway?",
 		endShiftWarning(5, 2, 0, 0, 0))
-	require.Equal(t, "You still own 1 open action (offered to a colleague, yours until accepted): it stays yours; offered to a colleague, it waits for an answer: the shift handover form below passes it on only once you withdraw the offer. End your shift anyway?",
+	require.Equal(t, "You still own 1 open action (offered to a colleague, yours until accepted): it stays yours, listed for your team's supervisors (or the managers) while you are away; offered to a colleague, it waits for an answer: the shift handover form below passes it on only once you withdraw the offer. End your shift anyway?",
 		endShiftWarning(1, 1, 0, 0, 0))
-	require.Equal(t, "You still own 5 open actions (2 of them offered to a colleague, yours until accepted): they stay yours; the shift handover form below passes 2 on, but not the 2 offered to a colleague, which wait for an answer, nor the 1 at its due time or escalated: ask a supervisor to reassign it. End your shift anyway?",
+	require.Equal(t, "You still own 5 open actions (2 of them offered to a colleague, yours until accepted): they stay yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes 2 on, but not the 2 offered to a colleague, which wait for an answer, nor the 1 at its due time or escalated: ask a supervisor to reassign it. End your shift anyway?",
 		endShiftWarning(5, 2, 1, 0, 0), "the reviewer's case: one escalated, two offered")
-	require.Equal(t, "You still own 3 open actions (1 of them offered to a colleague, yours until accepted): they stay yours; the shift handover form below passes none of them on: not the 1 offered to a colleague, which waits for an answer, nor the 2 at their due time or escalated: ask a supervisor to reassign them. End your shift anyway?",
+	require.Equal(t, "You still own 3 open actions (1 of them offered to a colleague, yours until accepted): they stay yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes none of them on: not the 1 offered to a colleague, which waits for an answer, nor the 2 at their due time or escalated: ask a supervisor to reassign them. End your shift anyway?",
 		endShiftWarning(3, 1, 2, 0, 0))
 	// Those whose policy asks every handover for notes the shift's one text cannot give.
-	require.Equal(t, "You still own 3 open actions: they stay yours; the shift handover form below passes 2 on, but not the 1 whose policy asks for notes a shift handover cannot give (hand it over from its own page). End your shift anyway?",
+	require.Equal(t, "You still own 3 open actions: they stay yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes 2 on, but not the 1 whose policy asks for notes a shift handover cannot give (hand it over from its own page). End your shift anyway?",
 		endShiftWarning(3, 0, 0, 1, 0), "the reviewer's case: a refund among three")
 	// Those at their due time or escalated only a supervisor passes on: the form would skip them.
-	require.Equal(t, "You still own 1 open action: it stays yours; at its due time or escalated, no handover passes it on: ask a supervisor to reassign it. End your shift anyway?",
+	require.Equal(t, "You still own 1 open action: it stays yours, listed for your team's supervisors (or the managers) while you are away; at its due time or escalated, no handover passes it on: ask a supervisor to reassign it. End your shift anyway?",
 		endShiftWarning(1, 0, 1, 0, 0))
-	require.Equal(t, "You still own 3 open actions: they stay yours; the shift handover form below passes one on, but not the 2 at their due time or escalated: ask a supervisor to reassign them. End your shift anyway?",
+	require.Equal(t, "You still own 3 open actions: they stay yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes one on, but not the 2 at their due time or escalated: ask a supervisor to reassign them. End your shift anyway?",
 		endShiftWarning(3, 0, 2, 0, 0))
-	require.Equal(t, "You still own 3 open actions: they stay yours; the shift handover form below passes 2 on, but not the 1 at its due time or escalated: ask a supervisor to reassign it. End your shift anyway?",
+	require.Equal(t, "You still own 3 open actions: they stay yours, listed for your team's supervisors (or the managers) while you are away; the shift handover form below passes 2 on, but not the 1 at its due time or escalated: ask a supervisor to reassign it. End your shift anyway?",
 		endShiftWarning(3, 0, 1, 0, 0))
 }
 

@@ -266,7 +266,8 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		"Awaiting":  s.rows(in.AwaitingAcceptance),
 		"FollowUps": s.rows(in.FollowUpsDue), "Checks": s.rows(in.ChecksDue), "Told": recent, "ToldMore": toldMore, "ToldShown": toldPage,
 		"Escalated": s.rows(in.Escalated), "EscalatedFrom": workflows.Role(principal(c).Role).FirstEscalationLevel(),
-		"ToTell": in.CustomersToTell, "ToTellFull": len(in.CustomersToTell) >= models.InboxListLimit, "LaterTell": laterMessages(in.CustomersToTell), "EndedSince": endedSince(in.CustomersToTell),
+		"OwnedAway": s.rows(in.OwnedByPeopleAway),
+		"ToTell":    in.CustomersToTell, "ToTellFull": len(in.CustomersToTell) >= models.InboxListLimit, "LaterTell": laterMessages(in.CustomersToTell), "EndedSince": endedSince(in.CustomersToTell),
 		"ContactMethods": workflows.ContactMethods,
 		"Form":           form, "Idem": pageIdem(c), "Situations": workflows.Situations, "ShiftNotes": tellApart(shiftNotes), "TellFailed": "",
 	}
@@ -596,7 +597,7 @@ func endShiftWarning(owned, offered, stuck, needsNotes, awaiting int) string {
 				of = " (offered to a colleague, yours until accepted)"
 			}
 		}
-		stays := fmt.Sprintf("You still own %s%s: %s yours; ", plural(owned, "open action"), of, pick(owned, "it stays", "they stay"))
+		stays := fmt.Sprintf("You still own %s%s: %s yours, listed for your team's supervisors (or the managers) while you are away; ", plural(owned, "open action"), of, pick(owned, "it stays", "they stay"))
 		// The shift handover passes on neither the actions offered to a colleague (skipped while
 		// the offer waits), nor those whose policy asks for a customer's context, which it does not carry, nor
 		// those only a supervisor can reassign.

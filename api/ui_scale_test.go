@@ -484,7 +484,7 @@ func TestLastSupervisorOnShiftIsToldFirst(t *testing.T) {
 	u.put("own", "desk", "assigned", "sue", 1, time.Hour) // hers: the inbox offers to hand her shift over
 	status, page := u.get("sue", "/inbox")
 	require.Equal(t, http.StatusOK, status, page)
-	require.Contains(t, page, `id="form-on-shift" data-confirm="You are the only supervisor of your team on shift: until one is back, its checks and escalations for the supervisors go to the managers too. You still own 1 open action: it stays yours;`)
+	require.Contains(t, page, `id="form-on-shift" data-confirm="You are the only supervisor of your team on shift: until one is back, its checks and escalations for the supervisors go to the managers too. You still own 1 open action: it stays yours, listed for your team&#39;s supervisors (or the managers) while you are away;`)
 	require.Contains(t, page, `<p class="hint" id="ms-last-supervisor">You are the only supervisor of your team on shift`, "and so does handing her shift over, which ends it")
 	status, page = u.get("ann", "/inbox")
 	require.Equal(t, http.StatusOK, status, page)
@@ -493,7 +493,7 @@ func TestLastSupervisorOnShiftIsToldFirst(t *testing.T) {
 	require.NoError(t, u.store.CreateStaff(context.Background(), "test-admin", models.Staff{ID: "sid", Name: "Sid", Role: "supervisor", TeamID: &desk, Authority: 1, OnShift: true, Active: true}))
 	_, page = u.get("sue", "/inbox")
 	require.NotContains(t, page, "only supervisor", "another supervisor is on shift")
-	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action: it stays yours;`)
+	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action: it stays yours, listed for your team&#39;s supervisors (or the managers) while you are away;`)
 }
 
 // A manager of a team is asked for its checks only when no supervisor of it is on shift, as the

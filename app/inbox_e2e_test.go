@@ -20,6 +20,7 @@ type inbox struct {
 	FollowUpsDue       []action `json:"follow_ups_due"`
 	ChecksDue          []action `json:"checks_due"`
 	Escalated          []action `json:"escalated"`
+	OwnedByPeopleAway  []action `json:"owned_by_people_away"`
 }
 
 func ids(actions []action) []string {

@@ -298,6 +298,36 @@ func webFormSentAgain(t *testing.T, st *app.Stack) {
 	}
 }
 
+// An action whose owner goes off shift without handing it over is in their supervisor's inbox, under
+// "Owned by someone away", until they are back (or it is reassigned); not in a colleague's.
+func webOwnedByPeopleAway(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, _ := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	awayOf := func(c caller) []string {
+		t.Helper()
+		var box inbox
+		require.Equal(t, http.StatusOK, c.call(http.MethodGet, "/api/v1/me/inbox", nil, &box))
+		require.NotNil(t, box.OwnedByPeopleAway, "always a list")
+		return ids(box.OwnedByPeopleAway)
+	}
+	require.Empty(t, awayOf(sup), "its owner is at work")
+
+	var off offShiftAnswer
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/end", nil, &off))
+	require.EqualValues(t, 1, *off.StillOwned)
+	require.Equal(t, []string{a.ID}, awayOf(sup))
+	require.Empty(t, awayOf(in), "a colleague's inbox does not list it")
+	web := newWebClient(t, st.URL)
+	web.signIn(sup.token)
+	_, page := web.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<a href="#h-away">Owned by someone away (1)</a>`)
+	require.Regexp(t, `<h2 id="h-away">Owned by someone away <span class="count">1</span></h2>\s*<p class="hint" id="away-hint">Your team's open actions whose owner is off shift, deactivated or gone from the team, due first on top: nobody at work looks after them until their owner is back. [^<]*</p>\s*<ul class="cards" role="list">\s*<li class="card" data-action="`+a.ID+`">`, page)
+
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	require.Empty(t, awayOf(sup), "back at work")
+}
+
 // Going off shift says how many customers one is still to tell, and the inbox warns first. A
 // customer erased is told nothing more: their tasks end, none is listed for a message sent after
 // the erasure, and telling them is refused.

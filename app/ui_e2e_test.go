@@ -121,6 +121,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("customers_to_tell_off_shift_and_erased", func(t *testing.T) { webCustomersToTellOffShiftAndErased(t, st) })
 			t.Run("customers_to_tell_stranded", func(t *testing.T) { webToldStrandedForSupervisors(t, st) })
 			t.Run("form_sent_again", func(t *testing.T) { webFormSentAgain(t, st) })
+			t.Run("owned_by_people_away", func(t *testing.T) { webOwnedByPeopleAway(t, st) })
 			t.Run("erased_without_name_or_contact", func(t *testing.T) { webErasedWithoutNameOrContact(t, st) })
 			t.Run("ended_before_told", func(t *testing.T) { webEndedBeforeTold(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
@@ -598,7 +599,7 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `id="form-my-shift"`)
 	require.Contains(t, page, `<input type="checkbox" id="ms-end-shift" name="end_shift" value="true" checked> End my shift too`, "asked by default")
-	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action: it stays yours; the shift handover form below passes it on. End your shift anyway?"`,
+	require.Contains(t, page, `id="form-on-shift" data-confirm="You still own 1 open action: it stays yours, listed for your team&#39;s supervisors (or the managers) while you are away; the shift handover form below passes it on. End your shift anyway?"`,
 		"ending a shift with work asks first, pointing to the shift handover")
 	// Each action may have notes of its own, and one whose policy asks for notes has a field for
 	// each: given, it is handed over with the others.
@@ -803,7 +804,7 @@ func webOwnShiftAtCheck(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &open))
 	waitStatus(t, out, due.ID, "checking", 0)
 	_, page := w.do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, page, `data-confirm="You still own 2 open actions: they stay yours; the shift handover form below passes one on, but not the 1 at its due time or escalated: ask a supervisor to reassign it. End your shift anyway?"`)
+	require.Contains(t, page, `data-confirm="You still own 2 open actions: they stay yours, listed for your team&#39;s supervisors (or the managers) while you are away; the shift handover form below passes one on, but not the 1 at its due time or escalated: ask a supervisor to reassign it. End your shift anyway?"`)
 	require.Contains(t, page, "One of yours is at its due time or escalated, and no handover can pass it on: a supervisor reassigns it.")
 }
 

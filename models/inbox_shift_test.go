@@ -108,3 +108,69 @@ func TestHanderAwayAgreesInSQLAndGo(t *testing.T) {
 		require.ElementsMatch(t, away, ids(sup.ChecksDue))
 	})
 }
+
+// A supervisor's inbox lists the team's open actions whose owner is away (not at work in the team:
+// Staff.AtWorkIn), earliest due first: not one whose owner is at work, nor one escalated (in their
+// escalations) or unassigned, nor their own. A manager's lists those of a team with no supervisor
+// on shift.
+func TestOwnedByPeopleAway(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		team, other := "frontdesk", "kitchen"
+		for _, id := range []string{team, other} {
+			require.NoError(t, store.SaveTeam(ctx, models.Team{ID: id, Name: id}))
+		}
+		for id, st := range map[string]models.Staff{
+			"at-work":   {Role: "agent", TeamID: &team, OnShift: true, Active: true},
+			"off-shift": {Role: "agent", TeamID: &team, Active: true},
+			"inactive":  {Role: "agent", TeamID: &team, OnShift: true},
+			"moved":     {Role: "agent", TeamID: &other, OnShift: true, Active: true},
+			"cook":      {Role: "agent", TeamID: &other, Active: true},
+			"carol":     {Role: "supervisor", TeamID: &team, OnShift: true, Active: true},
+			"dave":      {Role: "manager", OnShift: true, Active: true},
+		} {
+			st.ID, st.Name, st.Authority = id, id, 1
+			require.NoError(t, store.SaveStaff(ctx, st))
+		}
+		due := 0
+		put := func(id, owner, status, in string) {
+			t.Helper()
+			due++
+			a := actionAt(id, 1, status, owner)
+			a.TeamID, a.DueAt = in, t0.Add(time.Duration(10-due)*time.Hour) // each due before the one put before it
+			require.NoError(t, store.ApplyProjection(ctx, a, []models.ActionEvent{event(1, "created")}))
+		}
+		put("of-at-work", "at-work", "assigned", team)
+		put("of-off-shift", "off-shift", "assigned", team)
+		put("of-inactive", "inactive", "handover_pending", team)
+		put("of-moved", "moved", "checking", team)
+		put("escalated", "off-shift", "escalated", team)
+		put("unassigned", "", "unassigned", team)
+		put("completed", "off-shift", "completed", team)
+		put("carols", "carol", "assigned", team)
+		put("kitchen", "cook", "assigned", other)
+
+		carol := models.InboxOf{StaffID: "carol", TeamID: team, Supervisor: true, EscalatedFrom: 1}
+		in, err := store.Inbox(ctx, carol, t0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"of-moved", "of-inactive", "of-off-shift"}, ids(in.OwnedByPeopleAway), "due first")
+		dave := models.InboxOf{StaffID: "dave", AllTeams: true, StandsIn: true, EscalatedFrom: 2}
+		in, err = store.Inbox(ctx, dave, t0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"kitchen"}, ids(in.OwnedByPeopleAway), "the kitchen has no supervisor on shift")
+		in, err = store.Inbox(ctx, models.InboxOf{StaffID: "at-work", TeamID: team}, t0)
+		require.NoError(t, err)
+		require.Empty(t, in.OwnedByPeopleAway, "an agent's inbox has none")
+
+		_, err = store.SetOnShift(ctx, "carol", false)
+		require.NoError(t, err)
+		in, err = store.Inbox(ctx, dave, t0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"kitchen", "carols", "of-moved", "of-inactive", "of-off-shift"}, ids(in.OwnedByPeopleAway), "with Carol away, the desk's too, hers among them")
+		_, err = store.SetOnShift(ctx, "off-shift", true)
+		require.NoError(t, err)
+		in, err = store.Inbox(ctx, carol, t0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"of-moved", "of-inactive"}, ids(in.OwnedByPeopleAway), "back at work, theirs again")
+	})
+}

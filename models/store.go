@@ -854,6 +854,11 @@ type Inbox struct {
 	// Escalated are the escalated actions whose alerts reach the person (InboxOf.EscalatedFrom),
 	// earliest due first: what is left to them to reassign, extend or complete.
 	Escalated []Action
+	// OwnedByPeopleAway are, for a supervisor, the team's open actions (neither unassigned nor
+	// escalated) whose owner is away: off shift, deactivated or gone from the team, earliest due
+	// first; for a manager standing in, those of the teams with no supervisor on shift. Nobody at
+	// work looks after them until they are handed over or reassigned, or their owner is back.
+	OwnedByPeopleAway []Action
 }
 
 // InboxOf names whose inbox is read and what they may see of it.
@@ -928,6 +933,18 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		{&in.FollowUpsDue, "hander_id = ? AND follow_up_at <= ? AND status IN ?", []any{staffID, utc(now), followUpStatuses}, "follow_up_at, id"},
 		{&in.ChecksDue, checks, checkArgs, "due_at, id"},
 	}
+	if of.Supervisor || of.StandsIn {
+		away := "status IN ? AND owner_id <> '' AND owner_id <> ? AND " + ownerAway
+		if !of.Supervisor {
+			away += " AND " + noSupervisor
+		}
+		lists = append(lists, struct {
+			dst   *[]Action
+			where string
+			args  []any
+			order string
+		}{&in.OwnedByPeopleAway, away, []any{ownedAwayStatuses, staffID}, "due_at, id"})
+	}
 	if of.EscalatedFrom > 0 {
 		escalated := "status = ? AND escalation_level >= ?"
 		if of.StandsIn {
@@ -973,11 +990,19 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	for _, r := range rows {
 		*lists[r.InboxList].dst = append(*lists[r.InboxList].dst, r.Action)
 	}
-	if err := s.loadHandovers(ctx, in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue, in.Escalated); err != nil {
+	if err := s.loadHandovers(ctx, in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue, in.Escalated, in.OwnedByPeopleAway); err != nil {
 		return in, fmt.Errorf("inbox of %s: %w", staffID, err)
 	}
 	return in, nil
 }
+
+// ownerAway holds for an action whose owner is not at work for its team: not an active member of
+// it on shift (Staff.AtWorkIn, in SQL).
+const ownerAway = `NOT EXISTS (SELECT 1 FROM staff ow WHERE ow.id = actions.owner_id AND ow.active AND ow.on_shift AND ow.team_id = actions.team_id)`
+
+// ownedAwayStatuses are the statuses of an action a supervisor's inbox lists while its owner is
+// away: an escalated one is in their escalations already, and an unassigned one has no owner.
+var ownedAwayStatuses = []string{"assigned", "handover_pending", "checking"}
 
 // followUpStatuses are the open statuses in which a hander's follow-up is due: not at the check,
 // where the hander checks instead.
