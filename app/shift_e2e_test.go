@@ -191,15 +191,21 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, in.call("POST", "/api/v1/actions/"+made[0]+"/handovers/h1/feedback", map[string]any{"rating": 5, "comment": "all I needed"}, nil))
 	// Its read-back and its rating go to the supervisor who ran it as well as to the outgoing
 	// person, who may have gone home.
-	for who, c := range map[string]caller{"outgoing": out, "supervisor": sup} {
-		var told []string
-		for _, n := range toldOfAction(t, c, made[0]) {
-			told = append(told, n.Kind+": "+n.Message)
-		}
-		require.Subset(t, told, []string{
+	for who, want := range map[caller][]string{
+		out: {
 			"handover_accepted: " + inID + " accepted “Late checkout for room 214”: taking the plumber visit",
 			"feedback: " + inID + " rated your handover of “Late checkout for room 214” 5/5: all I needed",
-		}, who)
+		},
+		sup: {
+			"handover_accepted: " + inID + " accepted “Late checkout for room 214”, which you passed on for " + outID + " in a shift handover: taking the plumber visit",
+			"feedback: " + inID + " rated the handover of “Late checkout for room 214” you passed on for " + outID + " in a shift handover 5/5: all I needed",
+		},
+	} {
+		var told []string
+		for _, n := range toldOfAction(t, who, made[0]) {
+			told = append(told, n.Kind+": "+n.Message)
+		}
+		require.Subset(t, told, want)
 	}
 	var acceptedOne action
 	require.Equal(t, http.StatusOK, sup.call("GET", "/api/v1/actions/"+made[0], nil, &acceptedOne))

@@ -736,8 +736,13 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 		"handover_id": h.ID, "from_id": h.FromID, "owner_id": s.OwnerID, "summary": in.Summary,
 		"follow_up_at": s.FollowUp.At,
 	})
-	s.notify(accepted, NotifyHandoverAccepted, h.handers(),
-		"", fmt.Sprintf("%s accepted %s: %s", s.who(h.ToID), s.title(), in.Summary))
+	s.notify(accepted, NotifyHandoverAccepted, []string{h.FromID}, "",
+		fmt.Sprintf("%s accepted %s: %s", s.who(h.ToID), s.title(), in.Summary))
+	if h.StartedBy != "" {
+		// Who ran the shift handover reads the read-back too (revision 26).
+		s.notify(accepted, NotifyHandoverAccepted, []string{h.StartedBy}, "",
+			fmt.Sprintf("%s accepted %s, which you passed on for %s in a shift handover: %s", s.who(h.ToID), s.title(), s.who(h.FromID), in.Summary))
+	}
 
 	message := h.CustomerMessage
 	if blank(message) && s.revision >= 15 {
@@ -1925,15 +1930,16 @@ func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
 	if s.revision >= 12 && in.Comment == "" {
 		msg = fmt.Sprintf("%s rated your handover of %s %d/5.", s.who(h.ToID), s.title(), in.Rating)
 	}
-	s.notify(ev, NotifyFeedback, h.handers(), "", msg)
-	return []Event{ev}
-}
-
-// handers are the people a handover's read-back and rating are for: the one who handed it over,
-// and whoever started the shift handover it was part of for them (revision 26).
-func (h *Handover) handers() []string {
+	s.notify(ev, NotifyFeedback, []string{h.FromID}, "", msg)
 	if h.StartedBy != "" {
-		return []string{h.FromID, h.StartedBy}
+		// Who ran the shift handover hears how its notes served too (revision 26).
+		msg = fmt.Sprintf("%s rated the handover of %s you passed on for %s in a shift handover %d/5", s.who(h.ToID), s.title(), s.who(h.FromID), in.Rating)
+		if in.Comment != "" {
+			msg += ": " + in.Comment
+		} else {
+			msg += "."
+		}
+		s.notify(ev, NotifyFeedback, []string{h.StartedBy}, "", msg)
 	}
-	return []string{h.FromID}
+	return []Event{ev}
 }

@@ -21,7 +21,7 @@ func TestRevision26TellsWhoRanTheShiftHandover(t *testing.T) {
 		revision  int
 		shift     string
 		startedBy string
-		want      []string
+		want      []string // who is told the read-back and the rating
 	}{
 		{"a supervisor's shift handover", 26, "sh-1", "carol", []string{"alice", "carol"}},
 		{"the outgoing person's own", 26, "sh-1", "alice", []string{"alice"}},
@@ -43,10 +43,22 @@ func TestRevision26TellsWhoRanTheShiftHandover(t *testing.T) {
 			workflows.ApplyFeedback(&s, workflows.FeedbackInput{Actor: bob, HandoverID: "h1", Rating: 4}, now.Add(3*time.Minute))
 			told := map[string][]string{}
 			for _, n := range s.TakeOutbox() {
-				told[n.Kind] = n.To
+				if n.Kind == workflows.NotifyHandoverAccepted || n.Kind == workflows.NotifyFeedback {
+					require.Len(t, n.To, 1, "each is told in words of their own")
+					told[n.Kind] = append(told[n.Kind], n.To[0]+": "+n.Message)
+				}
 			}
-			require.Equal(t, tc.want, told[workflows.NotifyHandoverAccepted], "the read-back")
-			require.Equal(t, tc.want, told[workflows.NotifyFeedback], "the rating")
+			want := map[string][]string{
+				workflows.NotifyHandoverAccepted: {"alice: bob accepted “Late checkout”: I call the plumber at 10"},
+				workflows.NotifyFeedback:         {"alice: bob rated your handover of “Late checkout” 4/5."},
+			}
+			if len(tc.want) > 1 {
+				want[workflows.NotifyHandoverAccepted] = append(want[workflows.NotifyHandoverAccepted],
+					"carol: bob accepted “Late checkout”, which you passed on for alice in a shift handover: I call the plumber at 10")
+				want[workflows.NotifyFeedback] = append(want[workflows.NotifyFeedback],
+					"carol: bob rated the handover of “Late checkout” you passed on for alice in a shift handover 4/5.")
+			}
+			require.Equal(t, want, told)
 			wantStarter := ""
 			if len(tc.want) > 1 {
 				wantStarter = tc.startedBy
