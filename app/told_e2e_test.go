@@ -360,6 +360,13 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 	board.signIn(sup.token)
 	_, page = board.do(http.MethodGet, "/board", nil)
 	require.Regexp(t, `id="team-tell-`+a.ID+`-\d+">.*<td>`+inID+`<br><small>`+outID+` owns it now, and sees it too</small></td>`, page)
+	// Both away: the board says the supervisors' inbox has it.
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	_, page = board.do(http.MethodGet, "/board", nil)
+	require.Regexp(t, `id="team-tell-`+a.ID+`-\d+">.*<td>`+inID+` <strong class="danger-text">off shift</strong><br><small>`+outID+` owns it now, off shift too: it is in the supervisors' inbox</small></td>`, page)
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 
 	// Erased: the tasks end; a reassignment after it tells the customer (its message is sealed
 	// with a key that is gone), and nobody is asked to.
