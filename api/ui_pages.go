@@ -2312,6 +2312,9 @@ type teamSummary struct {
 	Open, Overdue, Escalated, Pending, Paused int
 	// NoOwner counts the open actions nobody owns: unassigned, or escalated with nobody on them.
 	NoOwner int
+	// OwnerAway counts those whose owner is away (off shift, deactivated, gone from the team),
+	// escalated ones apart: the supervisors' inbox lists them (models.Inbox.OwnedByPeopleAway).
+	OwnerAway int
 }
 
 func (s *server) uiManager(c *gin.Context) {
@@ -2347,6 +2350,16 @@ func (s *server) uiManager(c *gin.Context) {
 		s.uiError(c, http.StatusServiceUnavailable, "The teams' open actions cannot be counted just now. Try again in a moment.")
 		return
 	}
+	staff, err := s.Store.ListStaff(c.Request.Context(), "")
+	if err != nil {
+		s.Log.ErrorContext(c.Request.Context(), "reading the staff", "error", err)
+		s.uiError(c, http.StatusServiceUnavailable, "The teams' open actions cannot be counted just now. Try again in a moment.")
+		return
+	}
+	people := make(map[string]models.Staff, len(staff))
+	for _, st := range staff {
+		people[st.ID] = st
+	}
 	byTeam := map[string]*teamSummary{}
 	summaries := make([]teamSummary, len(teams))
 	for i, t := range teams {
@@ -2363,6 +2376,8 @@ func (s *server) uiManager(c *gin.Context) {
 		sum.Paused += int(n.Paused)
 		if n.OwnerID == "" {
 			sum.NoOwner += int(n.Open)
+		} else if n.Status != string(workflows.StatusEscalated) && !people[n.OwnerID].AtWorkIn(n.TeamID) {
+			sum.OwnerAway += int(n.Open)
 		}
 		switch n.Status {
 		case string(workflows.StatusEscalated):

@@ -324,8 +324,16 @@ func webOwnedByPeopleAway(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<a href="#h-away">Owned by someone away (1)</a>`)
 	require.Regexp(t, `<h2 id="h-away">Owned by someone away <span class="count">1</span></h2>\s*<p class="hint" id="away-hint">Your team's open actions whose owner is off shift, deactivated or gone from the team, due first on top: nobody at work looks after them until their owner is back. [^<]*</p>\s*<ul class="cards" role="list">\s*<li class="card" data-action="`+a.ID+`">`, page)
 
+	// The manager's table counts it.
+	manager := newWebClient(t, st.URL)
+	manager.signIn(as(t, st, "dave").token)
+	_, page = manager.do(http.MethodGet, "/manager", nil)
+	require.Regexp(t, `<a href="/board\?team=`+a.TeamID+`">Evening</a></th><td>1</td>(<td[^>]*>[^/]*</td>|<td[^>]*>.*?</td>){4}<td class="danger-text">1</td><td>0</td></tr>`, page, "open 1, owner away 1")
+
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 	require.Empty(t, awayOf(sup), "back at work")
+	_, page = manager.do(http.MethodGet, "/manager", nil)
+	require.Regexp(t, `<a href="/board\?team=`+a.TeamID+`">Evening</a></th><td>1</td>(<td[^>]*>[^/]*</td>|<td[^>]*>.*?</td>){4}<td>0</td><td>0</td></tr>`, page)
 }
 
 // Going off shift says how many customers one is still to tell, and the inbox warns first. A
