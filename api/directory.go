@@ -671,7 +671,7 @@ func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
 		if err := s.decoder.decode(c, &none); err != nil {
 			return 0, nil, err
 		}
-		st, err := s.Store.SetOnShift(c.Request.Context(), me.ID, on)
+		st, err := s.Store.SetOnShift(c.Request.Context(), me.ID, me.ID, on)
 		if err != nil {
 			return 0, nil, err
 		}

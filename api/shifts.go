@@ -414,7 +414,7 @@ func (s *server) endShiftAsked(c *gin.Context, req shiftRequest, from models.Sta
 	}
 	var err error
 	if caller.ID == from.ID {
-		_, err = s.Store.SetOnShift(ctx, from.ID, false)
+		_, err = s.Store.SetOnShift(ctx, from.ID, from.ID, false)
 	} else {
 		off := from
 		off.OnShift = false

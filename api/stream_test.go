@@ -96,7 +96,7 @@ func TestChangeHubTellsStaffChanges(t *testing.T) {
 		}
 	}
 	require.Empty(t, staffSeen(300*time.Millisecond), "added before anyone listened")
-	_, err := store.SetOnShift(ctx, "ann", false)
+	_, err := store.SetOnShift(ctx, "ann", "ann", false)
 	require.NoError(t, err)
 	require.Equal(t, []string{"ann@frontdesk"}, staffSeen(time.Second), "off shift, told once")
 	ann, err := store.GetStaff(ctx, "ann")
@@ -114,7 +114,7 @@ func TestChangeHubTellsStaffChanges(t *testing.T) {
 	ch, ok = hub.subscribe("carol")
 	require.True(t, ok)
 	require.Empty(t, staffSeen(300*time.Millisecond), "changed before anyone listened again")
-	_, err = store.SetOnShift(ctx, "ann", true)
+	_, err = store.SetOnShift(ctx, "ann", "ann", true)
 	require.NoError(t, err)
 	require.Equal(t, []string{"ann@frontdesk"}, staffSeen(time.Second))
 }

@@ -122,7 +122,7 @@ func (u *uiScale) pageResponse(staffID, method, path string, form url.Values) *h
 }
 
 // The manager's table counts each team's open actions, overdue, escalated, waiting for
-// acceptance, unassigned and paused ones, from the read model's counts.
+// acceptance, unassigned, owned by someone away and paused ones, from the read model's counts.
 func TestManagerViewCountsEveryTeamsOpenActions(t *testing.T) {
 	u := newUIScale(t)
 	u.put("late", "desk", "assigned", "ann", 3, -time.Hour)
@@ -147,9 +147,15 @@ func TestManagerViewCountsEveryTeamsOpenActions(t *testing.T) {
 		cells := regexp.MustCompile(`<span class="visually-hidden">[^<]*</span>`).ReplaceAllString(m[1], "")
 		return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(regexp.MustCompile(`</td>`).ReplaceAllString(cells, " "), "")
 	}
-	// Open, overdue, escalated, awaiting acceptance, unassigned, paused.
-	require.Equal(t, "12 3 2 1 4 1 ", row("desk"))
-	require.Equal(t, "6 6 0 0 0 0 ", row("kitchen"))
+	// Open, overdue, escalated, awaiting acceptance, unassigned, owner away, paused.
+	require.Equal(t, "12 3 2 1 4 0 1 ", row("desk"))
+	require.Equal(t, "6 6 0 0 0 0 0 ", row("kitchen"))
+	// Ann off shift: her six open actions are owned by someone away (Ben's escalated two are in
+	// the escalations).
+	_, err = u.store.SetOnShift(context.Background(), "ann", "ann", false)
+	require.NoError(t, err)
+	_, page = u.get("max", "/manager")
+	require.Equal(t, "12 3 2 1 4 6 1 ", row("desk"))
 }
 
 // The board draws at most boardCards cards a column, however many open actions the team has:

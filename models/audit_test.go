@@ -104,3 +104,29 @@ func TestAuditTrailRecordsAdministratorsChanges(t *testing.T) {
 		require.Error(t, store.DB().Exec("DELETE FROM audit_entries").Error)
 	})
 }
+
+// A shift started or ended by the person themselves (or their shift handover) is in the audit
+// trail, as a supervisor's change of it is: who was on shift when can be read back. One that
+// changes nothing records nothing.
+func TestOwnShiftChangesAudited(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		team := "desk"
+		require.NoError(t, store.CreateTeam(ctx, "root", models.Team{ID: team, Name: "Desk"}))
+		require.NoError(t, store.CreateStaff(ctx, "root", models.Staff{ID: "kim", Name: "Kim", Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true}))
+		off, err := store.SetOnShift(ctx, "kim", "kim", false)
+		require.NoError(t, err)
+		require.False(t, off.OnShift)
+		_, err = store.SetOnShift(ctx, "kim", "kim", false)
+		require.NoError(t, err, "already off shift")
+		_, err = store.SetOnShift(ctx, "kim", "kim", true)
+		require.NoError(t, err)
+
+		trail, _, err := store.AuditTrail(ctx, models.AuditFilter{SubjectType: "staff", Subject: "kim", Kind: models.AuditStaffChanged, Limit: 10})
+		require.NoError(t, err)
+		require.Len(t, trail, 2, "one entry for each change, none for the one that changed nothing")
+		require.Equal(t, "kim", trail[0].ActorID)
+		require.JSONEq(t, `{"changes":{"on_shift":{"from":false,"to":true}}}`, trail[0].Detail, "newest first")
+		require.JSONEq(t, `{"changes":{"on_shift":{"from":true,"to":false}}}`, trail[1].Detail)
+	})
+}

@@ -385,14 +385,14 @@ func TestCustomerTasksLeftByPeopleAway(t *testing.T) {
 		require.Equal(t, []string{"ended-at-work"}, tellOf(models.InboxOf{StaffID: "alice", TeamID: desk}), "an agent is no supervisor")
 
 		// Carol goes off shift: the desk's go to the managers, hers with them.
-		_, err := store.SetOnShift(ctx, "carol", false)
+		_, err := store.SetOnShift(ctx, "carol", "carol", false)
 		require.NoError(t, err)
 		require.Equal(t, append(append(slices.Clone(stranded), "carols-own (stranded)"), "kitchen-off-shift (stranded)"), tellOf(dave))
-		_, err = store.SetOnShift(ctx, "carol", true)
+		_, err = store.SetOnShift(ctx, "carol", "carol", true)
 		require.NoError(t, err)
 
 		// Bob is back: his are his, and no longer the supervisors'.
-		_, err = store.SetOnShift(ctx, "bob", true)
+		_, err = store.SetOnShift(ctx, "bob", "bob", true)
 		require.NoError(t, err)
 		require.Equal(t, []string{"ended-inactive (stranded)", "ended-moved (stranded)", "carols-own"}, tellOf(carol))
 	})

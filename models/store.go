@@ -1063,13 +1063,22 @@ func (s *Store) loadHandovers(ctx context.Context, lists ...[]Action) error {
 	return nil
 }
 
-// SetOnShift starts or ends a person's shift.
-func (s *Store) SetOnShift(ctx context.Context, staffID string, on bool) (Staff, error) {
-	// Written only where it changes (as it was, there is nothing to tell the pages), in one
-	// statement, so that of two clicks at once the last written wins; then read as it stands.
-	// A shift changed is no move: the team left is told of no more.
-	if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ? AND on_shift <> ?", staffID, on).
-		Updates(map[string]any{"on_shift": on, "changed_at": utc(time.Now()), "left_team_id": nil}).Error; err != nil {
+// SetOnShift starts or ends a person's shift, as actorID asked (themselves, or their shift handover).
+func (s *Store) SetOnShift(ctx context.Context, actorID, staffID string, on bool) (Staff, error) {
+	// Written only where it changes (as it was, there is nothing to tell the pages, nor to
+	// record), in one statement, so that of two clicks at once the last written wins; then read
+	// as it stands. A shift changed is no move: the team left is told of no more. The audit trail
+	// records it with the change, as it records a supervisor's (UpdateStaff).
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		now := time.Now()
+		res := tx.Model(&Staff{}).Where("id = ? AND on_shift <> ?", staffID, on).
+			Updates(map[string]any{"on_shift": on, "changed_at": utc(now), "left_team_id": nil})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return audit(tx, now, actorID, AuditStaffChanged, SubjectStaff, staffID, map[string]any{"changes": map[string]Change{"on_shift": {From: !on, To: on}}})
+	})
+	if err != nil {
 		return Staff{}, fmt.Errorf("setting shift of %s: %w", staffID, err)
 	}
 	return s.GetStaff(ctx, staffID)

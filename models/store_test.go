@@ -664,7 +664,7 @@ func TestUpdateStaffWritesOnlyItsColumns(t *testing.T) {
 		ctx := context.Background()
 		read := models.Staff{ID: "bob", Name: "Bob", Role: "agent", Authority: 1, OnShift: true, Active: true}
 		require.NoError(t, store.SaveStaff(ctx, read))
-		_, err := store.SetOnShift(ctx, "bob", false)
+		_, err := store.SetOnShift(ctx, "bob", "bob", false)
 		require.NoError(t, err)
 		renamed := read
 		renamed.Name = "Robert"
@@ -892,7 +892,7 @@ func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		mark = time.Now()
 		time.Sleep(5 * time.Millisecond)
-		_, err := store.SetOnShift(ctx, ids[1], true)
+		_, err := store.SetOnShift(ctx, ids[1], ids[1], true)
 		require.NoError(t, err)
 		require.Equal(t, []string{ids[1]}, changedIDs(mark), "on shift")
 		cat, err := store.GetStaff(ctx, ids[2])
@@ -904,7 +904,7 @@ func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		mark = time.Now()
 		require.NoError(t, store.UpdateStaff(ctx, "root", cat, []string{"authority"}, false))
-		_, err = store.SetOnShift(ctx, ids[1], true)
+		_, err = store.SetOnShift(ctx, ids[1], ids[1], true)
 		require.NoError(t, err)
 		require.Empty(t, changedIDs(mark), "the same again changes nothing")
 
@@ -919,7 +919,7 @@ func TestStaffChangesAreFoundByLiveUpdates(t *testing.T) {
 		require.Equal(t, other, *moved[0].TeamID)
 		require.Equal(t, team, *moved[0].LeftTeamID)
 		// Their next change is no move: the team left hears no more of them.
-		_, err = store.SetOnShift(ctx, cat.ID, true)
+		_, err = store.SetOnShift(ctx, cat.ID, cat.ID, true)
 		require.NoError(t, err)
 		moved, err = store.StaffChangedSince(ctx, mark, "", 100)
 		require.NoError(t, err)
