@@ -290,8 +290,16 @@ func (s *server) uiSession(c *gin.Context) {
 			return
 		}
 		target := "/signin"
-		if c.Request.Method == http.MethodGet && c.Request.URL.Path != uiStreamPath {
+		switch {
+		case c.Request.Method == http.MethodGet && c.Request.URL.Path != uiStreamPath:
 			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
+		case c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead:
+			// A form sent once the session had ended (signed out elsewhere, or it ran out): the
+			// sign-in page says it was not sent, and leads back to the page it was sent from.
+			target += "?unsent=1"
+			if from := sameSitePage(c); from != "" {
+				target += "&next=" + url.QueryEscape(from)
+			}
 		}
 		if c.GetHeader("HX-Request") != "" {
 			c.Header("HX-Redirect", target)
@@ -371,6 +379,16 @@ func safeNext(next string) string {
 	return next
 }
 
+// sameSitePage is the page of this site the request came from (its Referer's path and query), or
+// "" when it names none.
+func sameSitePage(c *gin.Context) string {
+	ref, err := url.Parse(c.GetHeader("Referer"))
+	if err != nil || ref.Host != c.Request.Host || ref.Path == "" || ref.Path == "/signin" {
+		return ""
+	}
+	return safeNext(ref.RequestURI())
+}
+
 // uiSigninPage shows the sign-in form. Before there is a session, a double-submit cookie guards
 // the form against sign-in forgery.
 func (s *server) uiSigninPage(c *gin.Context) {
@@ -386,6 +404,7 @@ func (s *server) signinPage(c *gin.Context, status int, problem string) {
 	}
 	s.render(c, status, "signin", gin.H{
 		"CSRF": token, "Next": safeNext(next), "Demo": s.ui.opts.DemoStaff, "Error": problem,
+		"Unsent": c.Query("unsent") == "1" && problem == "",
 	})
 }
 

@@ -168,6 +168,28 @@ func webSessions(t *testing.T, st *app.Stack) {
 	resp, _ := w.do(http.MethodGet, "/inbox", nil)
 	require.Equal(t, http.StatusFound, resp.StatusCode)
 	require.Equal(t, "/signin?next=%2Finbox", resp.Header.Get("Location"))
+	// A form sent once the session has ended is not sent; the sign-in page says so and leads back
+	// to the page it came from (a Referer of another site is not followed).
+	for referer, want := range map[string]string{
+		st.URL + "/actions/some-action?entry=4": "/signin?unsent=1&next=%2Factions%2Fsome-action%3Fentry%3D4",
+		"https://evil.example/actions/x":        "/signin?unsent=1",
+		"":                                      "/signin?unsent=1",
+	} {
+		req, err := http.NewRequest(http.MethodPost, st.URL+"/actions/some-action/note", strings.NewReader(url.Values{"text": {"guest rang back"}}.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if referer != "" {
+			req.Header.Set("Referer", referer)
+		}
+		resp, err := w.http.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		require.Equal(t, want, resp.Header.Get("Location"), referer)
+	}
+	_, unsent := w.do(http.MethodGet, "/signin?unsent=1&next=%2Factions%2Fsome-action", nil)
+	require.Contains(t, unsent, `<div class="problem" role="alert" id="signin-unsent"><strong>Not sent:</strong> you were signed out (you signed out elsewhere, or your session ended), so the form you sent changed nothing. Sign in, then send it again from the page you were on.</div>`)
+	require.Contains(t, unsent, `<input type="hidden" name="next" value="/actions/some-action">`)
 	resp, page := w.do(http.MethodPost, "/signin", url.Values{"csrf": {"forged"}, "token": {"demo-alice"}})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.Contains(t, page, "sign-in form expired")
