@@ -1524,6 +1524,7 @@ func (s *server) uiCommand(c *gin.Context) {
 	res := s.callIf(c, http.MethodPost, "/api/v1/actions/"+url.PathEscape(c.Param("id"))+"/"+path, commandBody(command, f), f.Get("idem"), f.Get("version"))
 	back := f.Get("back")
 	if !res.ok() {
+		s.changedSinceSeen(c, &res, f.Get("seen"))
 		if back == "board" {
 			s.boardPage(c, res.Status, c.Param("id"), command, f, &res)
 			return
@@ -1561,6 +1562,28 @@ func (s *server) uiCommand(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/actions/"+url.PathEscape(c.Param("id")))
+}
+
+// changedSinceSeen words a refusal (403, 409) of a form that sends no version (accept, complete,
+// hand over: decided on the person's own part, which a change elsewhere leaves standing) when the
+// action has changed since its page showed version seen: someone else reassigned it, say, and "only
+// the owner can" reads as a fault of theirs otherwise.
+func (s *server) changedSinceSeen(c *gin.Context, res *apiResult, seen string) {
+	v, err := strconv.ParseInt(seen, 10, 64)
+	if err != nil || res.Problem == nil || res.Problem.Code == codeChangedMeanwhile ||
+		(res.Status != http.StatusForbidden && res.Status != http.StatusConflict) {
+		return
+	}
+	var now actionJSON
+	if r := s.call(c, http.MethodGet, "/api/v1/actions/"+url.PathEscape(c.Param("id")), nil, ""); !r.ok() || r.decode(&now) != nil || now.Version <= v {
+		return
+	}
+	owner := "nobody owns it"
+	if now.OwnerID != "" {
+		owner = s.who(c)(now.OwnerID) + " owns it"
+	}
+	res.Problem = &problemBody{Title: res.Problem.Title, Code: res.Problem.Code, Errors: res.Problem.Errors,
+		Detail: fmt.Sprintf("The action changed while this page was open: now %s, %s. So %s", owner, label(now.Status), res.Problem.Detail)}
 }
 
 // sentBefore is the confirmation of a form sent again after it was done: when it was done, and

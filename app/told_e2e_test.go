@@ -298,6 +298,34 @@ func webFormSentAgain(t *testing.T, st *app.Stack) {
 	}
 }
 
+// A handover or completion refused because someone else changed the action while its page was
+// open (reassigned it) says so, and how it stands now, rather than only "only the owner can".
+func webRefusedAfterAChange(t *testing.T, st *app.Stack) {
+	alice, carol := as(t, st, "alice"), as(t, st, "carol")
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	web := newWebClient(t, st.URL)
+	csrf := web.signIn(alice.token)
+	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `<input type="hidden" name="idem" value="`)
+	require.Contains(t, page, `-handover"><input type="hidden" name="seen" value="1">`)
+	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/reassign", map[string]any{"to_id": "bob", "reason": "Alice is needed on reception"}, nil))
+
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{"csrf": {csrf}, "idem": {modelstest.Name("ho")}, "seen": {"1"},
+		"to_id": {"erin"}, "reason": {"going to lunch"}, "method": {"chat"}, "situation": {"busy"}, "notes_summary": {"2pm checkout agreed"}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Contains(t, page, "The action changed while this page was open: now Bob Brown owns it, assigned. So only the owner (Bob Brown) can hand this action over")
+	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/complete", url.Values{"csrf": {csrf}, "idem": {modelstest.Name("co")}, "seen": {"1"}, "outcome": {"done"}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.Contains(t, page, "The action changed while this page was open: now Bob Brown owns it, assigned. So only the owner or a supervisor can complete this action")
+	// Sent from a page of the action as it is, the refusal is the plain one.
+	var now action
+	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &now))
+	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/complete", url.Values{"csrf": {csrf}, "idem": {modelstest.Name("co")}, "seen": {strconv.FormatInt(now.Version, 10)}, "outcome": {"done"}})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	require.NotContains(t, page, "The action changed while this page was open")
+}
+
 // An action whose owner goes off shift without handing it over is in their supervisor's inbox, under
 // "Owned by someone away", until they are back (or it is reassigned); not in a colleague's.
 func webOwnedByPeopleAway(t *testing.T, st *app.Stack) {

@@ -122,6 +122,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("customers_to_tell_stranded", func(t *testing.T) { webToldStrandedForSupervisors(t, st) })
 			t.Run("form_sent_again", func(t *testing.T) { webFormSentAgain(t, st) })
 			t.Run("owned_by_people_away", func(t *testing.T) { webOwnedByPeopleAway(t, st) })
+			t.Run("refused_after_a_change", func(t *testing.T) { webRefusedAfterAChange(t, st) })
 			t.Run("erased_without_name_or_contact", func(t *testing.T) { webErasedWithoutNameOrContact(t, st) })
 			t.Run("ended_before_told", func(t *testing.T) { webEndedBeforeTold(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
