@@ -355,6 +355,9 @@ func webOwnedByPeopleAway(t *testing.T, st *app.Stack) {
 	// The manager's table counts it.
 	manager := newWebClient(t, st.URL)
 	manager.signIn(as(t, st, "dave").token)
+	_, page = manager.do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, `<p class="hint" id="checks-hint">Actions you handed over, and those of every team with no supervisor on shift that nobody handed over, that were taken over in a shift handover or whose hander is away (they come to the managers while no supervisor is there), now at their due time`,
+		"the manager's checks say why another team's come to them")
 	_, page = manager.do(http.MethodGet, "/manager", nil)
 	require.Regexp(t, `<a href="/board\?team=`+a.TeamID+`">Evening</a></th><td>1</td>(<td[^>]*>[^/]*</td>|<td[^>]*>.*?</td>){4}<td class="danger-text">1</td><td>0</td></tr>`, page, "open 1, owner away 1")
 

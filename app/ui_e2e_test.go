@@ -1856,7 +1856,7 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "when it is not done, escalate it: an extension or a reassignment is for a supervisor", "not the choices his form does not offer")
 	require.Contains(t, inbox, "Actions you handed over now at their due time")
 	_, inbox = sup.do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, inbox, "Actions you handed over, and your team's that nobody handed over or that were taken over in a shift handover, now at their due time")
+	require.Contains(t, inbox, "Actions you handed over, and your team's that nobody handed over, that were taken over in a shift handover or whose hander is away, now at their due time")
 	// "Not done" without a next step: the error stands under the next-step field.
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	resp, page = sup.do(http.MethodPost, "/actions/"+a.ID+"/check", url.Values{"csrf": {csrfOf(t, page)}, "result": {"not_done"}, "next": {""}})
