@@ -266,8 +266,19 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 	notes := policyNotes{}
 	for _, a := range actions {
 		it := workflows.ShiftItem{ActionID: a.ID, Status: workflows.ShiftItemRequested}
-		reassignable := a.Status == string(workflows.StatusChecking) || a.Status == string(workflows.StatusEscalated) || stranded[a.ID] ||
-			supervisor && dueBeforeAnAnswer(a, within, s.Now())
+		// Why no handover can pass it on, so that a supervisor's shift handover reassigns it.
+		why := ""
+		switch {
+		case a.Status == string(workflows.StatusChecking):
+			why = "it was at its due time, where no handover passes it on"
+		case a.Status == string(workflows.StatusEscalated):
+			why = "it was escalated, and no handover passes on an escalated action"
+		case stranded[a.ID]:
+			why = "its handover waited for someone who can no longer answer it"
+		case supervisor && dueBeforeAnAnswer(a, within, s.Now()):
+			why = "it fell due before a handover of it would have to be answered"
+		}
+		reassignable := why != ""
 		var required []string
 		if a.Status == string(workflows.StatusAssigned) && !reassignable { // a reassignment asks for no notes
 			if required, err = notes.required(ctx, s, a); err != nil {
@@ -308,6 +319,9 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 			routes, routed = append(routes, models.Route{ActionID: a.ID, TeamID: a.TeamID, Authority: a.RequiredAuthority}), append(routed, len(items))
 		}
 		it.Reassign = reassignable && it.Status == workflows.ShiftItemRequested
+		if it.Reassign {
+			it.Why = why
+		}
 		if it.Reassign && timeLeft(a, s.Now()) < reassignDue {
 			// Never less time than the new owner is given: past its due time (or nearly), it
 			// would be at its check at once.
@@ -549,6 +563,8 @@ type shiftItemJSON struct {
 	HandoverID string      `json:"handover_id"`
 	Reason     string      `json:"reason"`
 	Reassign   bool        `json:"reassign,omitempty"`
+	// Why says why an action is reassigned rather than handed over.
+	Why string `json:"reassign_why,omitempty"`
 	// DueIn is the new due time a reassignment gives an action past its due time (Go duration).
 	DueIn   string `json:"due_in,omitempty"`
 	InShift string `json:"in_shift,omitempty"`
@@ -563,7 +579,7 @@ func renderShift(p workflows.ShiftProgress) shiftJSON {
 	out := shiftJSON{ID: p.ID, FromID: p.FromID, TeamID: p.TeamID, Actor: p.Actor, Situation: p.Situation, Notes: p.Notes,
 		Items: make([]shiftItemJSON, len(p.Items)), Done: p.Done, StartedAt: p.StartedAt}
 	for i, it := range p.Items {
-		out.Items[i] = shiftItemJSON{ActionID: it.ActionID, Status: it.Status, HandoverID: it.HandoverID, Reason: it.Reason, Reassign: it.Reassign, InShift: it.InShift}
+		out.Items[i] = shiftItemJSON{ActionID: it.ActionID, Status: it.Status, HandoverID: it.HandoverID, Reason: it.Reason, Reassign: it.Reassign, Why: it.Why, InShift: it.InShift}
 		if it.To.ID != "" {
 			out.Items[i].To = &personJSON{ID: it.To.ID, Name: it.To.Name}
 		}

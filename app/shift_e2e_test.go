@@ -32,6 +32,7 @@ type shiftItem struct {
 	Reason     string `json:"reason"`
 	InShift    string `json:"in_shift"`
 	Reassign   bool   `json:"reassign"`
+	Why        string `json:"reassign_why"`
 	DueIn      string `json:"due_in"`
 }
 
@@ -144,7 +145,7 @@ func testShiftHandover(t *testing.T, st *app.Stack) {
 	web := newWebClient(t, st.URL)
 	web.signIn(sup.token)
 	_, page := web.do(http.MethodGet, "/shift-handovers/"+started.ID, nil)
-	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: no handover passes on an action at its due time or due before a handover of it would have to be answered, escalated, or waiting for someone who can no longer answer; it was given a new due time, 1h 0m from the reassignment</td>`,
+	require.Contains(t, page, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: it was at its due time, where no handover passes it on; it was given a new due time, 1h 0m from the reassignment</td>`,
 		"the page says why it was reassigned, not handed over, and that it has a new due time")
 	require.Equal(t, http.StatusAccepted, sup.call("POST", "/api/v1/shift-handovers", body, &again, "Idempotency-Key", key))
 	require.Equal(t, started.ID, again.ID)
@@ -1041,6 +1042,9 @@ func testShiftReassignsWhatFallsDueFirst(t *testing.T, st *app.Stack) {
 	for _, it := range progress.Items {
 		if it.ActionID == soon.ID {
 			require.Equal(t, "1h0m0s", it.DueIn, "not at its check at once")
+			require.Equal(t, "it fell due before a handover of it would have to be answered", it.Why)
+		} else {
+			require.Empty(t, it.Why, "handed over")
 		}
 	}
 	var now action

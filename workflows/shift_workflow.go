@@ -50,8 +50,10 @@ type ShiftItem struct {
 	Status     string    `json:"status"`
 	HandoverID string    `json:"handover_id"`
 	Reason     string    `json:"reason"`
-	// Reassign passes the action on by a reassignment instead of a handover.
-	Reassign bool `json:"reassign,omitempty"`
+	// Reassign passes the action on by a reassignment instead of a handover, and Why says why
+	// (empty in shift handovers started before it was said).
+	Reassign bool   `json:"reassign,omitempty"`
+	Why      string `json:"reassign_why,omitempty"`
 	// DueIn, when positive, is the reassigned action's new due time, counted on its clock from
 	// the reassignment: one past its due time (or nearly) would be at its check at once
 	// otherwise, with its new owner, who cannot extend it, able only to answer done or escalate.
