@@ -251,9 +251,9 @@ func webToldStrandedForSupervisors(t *testing.T, st *app.Stack) {
 // its confirmation says so, and that the action has changed since, rather than repeat what it did
 // then as if it were true now; the API marks such an answer Idempotent-Replayed.
 func webFormSentAgain(t *testing.T, st *app.Stack) {
-	alice := as(t, st, "alice")
+	alice, _, sup, aliceID, _ := teamOf3(t, st) // a team of its own: the demo's board stays as other tests read it
 	var a action
-	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction(aliceID), &a))
 	path := "/api/v1/actions/" + a.ID
 
 	web := newWebClient(t, st.URL)
@@ -287,7 +287,7 @@ func webFormSentAgain(t *testing.T, st *app.Stack) {
 	for i, want := range []string{"", "true"} {
 		req, err := http.NewRequest(http.MethodPost, st.URL+path+"/extend", strings.NewReader(`{"due_in": "9h", "reason": "the guest asked for more time"}`))
 		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+as(t, st, "carol").token)
+		req.Header.Set("Authorization", "Bearer "+sup.token)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Idempotency-Key", key)
 		resp, err := http.DefaultClient.Do(req)
@@ -301,29 +301,30 @@ func webFormSentAgain(t *testing.T, st *app.Stack) {
 // A handover or completion refused because someone else changed the action while its page was
 // open (reassigned it) says so, and how it stands now, rather than only "only the owner can".
 func webRefusedAfterAChange(t *testing.T, st *app.Stack) {
-	alice, carol := as(t, st, "alice"), as(t, st, "carol")
+	alice, bob, carol, aliceID, bobID := teamOf3(t, st) // a team of its own: the demo's board stays as other tests read it
 	var a action
-	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &a))
+	require.Equal(t, http.StatusCreated, alice.call(http.MethodPost, "/api/v1/actions", newAction(aliceID), &a))
 	web := newWebClient(t, st.URL)
 	csrf := web.signIn(alice.token)
 	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<input type="hidden" name="idem" value="`)
 	require.Contains(t, page, `-handover"><input type="hidden" name="seen" value="1">`)
-	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/reassign", map[string]any{"to_id": "bob", "reason": "Alice is needed on reception"}, nil))
+	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/reassign", map[string]any{"to_id": bobID, "reason": "Alice is needed on reception"}, nil))
 
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{"csrf": {csrf}, "idem": {modelstest.Name("ho")}, "seen": {"1"},
-		"to_id": {"erin"}, "reason": {"going to lunch"}, "method": {"chat"}, "situation": {"busy"}, "notes_summary": {"2pm checkout agreed"}})
+		"to_id": {bobID}, "reason": {"going to lunch"}, "method": {"chat"}, "situation": {"busy"}, "notes_summary": {"2pm checkout agreed"}})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
-	require.Contains(t, page, "The action changed while this page was open: now Bob Brown owns it, assigned. So only the owner (Bob Brown) can hand this action over")
+	require.Contains(t, page, "The action changed while this page was open: now "+bobID+" owns it, assigned. So only the owner ("+bobID+") can hand this action over")
 	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/complete", url.Values{"csrf": {csrf}, "idem": {modelstest.Name("co")}, "seen": {"1"}, "outcome": {"done"}})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
-	require.Contains(t, page, "The action changed while this page was open: now Bob Brown owns it, assigned. So only the owner or a supervisor can complete this action")
+	require.Contains(t, page, "The action changed while this page was open: now "+bobID+" owns it, assigned. So only the owner or a supervisor can complete this action")
 	// Sent from a page of the action as it is, the refusal is the plain one.
 	var now action
 	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &now))
 	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/complete", url.Values{"csrf": {csrf}, "idem": {modelstest.Name("co")}, "seen": {strconv.FormatInt(now.Version, 10)}, "outcome": {"done"}})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)
 	require.NotContains(t, page, "The action changed while this page was open")
+	require.Equal(t, http.StatusOK, bob.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "checkout moved to 2pm"}, nil), "its owner now can")
 }
 
 // An action whose owner goes off shift without handing it over is in their supervisor's inbox, under
