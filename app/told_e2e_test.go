@@ -309,6 +309,7 @@ func webRefusedAfterAChange(t *testing.T, st *app.Stack) {
 	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `<input type="hidden" name="idem" value="`)
 	require.Contains(t, page, `-handover"><input type="hidden" name="seen" value="1">`)
+	require.Regexp(t, `<dd id="action-customer">Ms Patel <small>\(G-1001\)</small><br><a href="tel:(\+|&#43;)447700900123">&#43;44 7700 900123</a></dd>`, page, "the customer's number is a link to call, as in the inbox")
 	require.Equal(t, http.StatusOK, carol.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/reassign", map[string]any{"to_id": bobID, "reason": "Alice is needed on reception"}, nil))
 
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{"csrf": {csrf}, "idem": {modelstest.Name("ho")}, "seen": {"1"},
