@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/handover/handover/models"
-	"github.com/handover/handover/workflows"
 )
 
 // auditParams are the query parameters GET /audit takes.
@@ -38,8 +37,8 @@ type auditEntryJSON struct {
 // listAudit lists a page of the audit trail, newest first, for administrators: who changed the
 // directory, the opening hours and the policies, and who erased a customer's data.
 func (s *server) listAudit(c *gin.Context) (int, any, error) {
-	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
-		return 0, nil, errorf(kindForbidden, "only administrators read the audit trail")
+	if err := onlyAdmins(c, "only administrators read the audit trail"); err != nil {
+		return 0, nil, err
 	}
 	fields := queryFields(c, "is not a filter of this list", auditParams)
 	limit, bad := pageLimit(c, auditPage, maxPage)

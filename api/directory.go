@@ -18,8 +18,13 @@ import (
 )
 
 func requireAdmin(c *gin.Context) error {
+	return onlyAdmins(c, "only administrators manage staff, teams and policies")
+}
+
+// onlyAdmins refuses callers who are not administrators, with refusal.
+func onlyAdmins(c *gin.Context, refusal string) error {
 	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
-		return errorf(kindForbidden, "only administrators manage staff, teams and policies")
+		return errorf(kindForbidden, "%s", refusal)
 	}
 	return nil
 }

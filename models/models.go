@@ -35,7 +35,7 @@ func (Staff) TableName() string { return "staff" }
 
 // AtWorkIn reports whether the member of staff is there to act for team now: active, on shift
 // and in that team (one without a team is in none). The inbox's lists say the same in SQL
-// (handerGone).
+// (notAtWork).
 func (st Staff) AtWorkIn(team string) bool {
 	return st.ActiveIn(team) && st.OnShift
 }

@@ -114,17 +114,11 @@ func (s *Store) CustomersToTell(ctx context.Context, of InboxOf, since time.Time
 	return out[:min(len(out), InboxListLimit)], nil
 }
 
-// awayFrom holds for a person (the SQL expression id) who is not at work for the team of the
-// action a: not an active member of it on shift (Staff.AtWorkIn, in SQL).
-func awayFrom(id string) string {
-	return "NOT EXISTS (SELECT 1 FROM staff w WHERE w.id = " + id + " AND w.active AND w.on_shift AND w.team_id = a.team_id)"
-}
-
 // leftByPeopleAway holds for a task to tell a customer (n, of action a) that nobody at work sees
 // in their inbox: the person it was given to is away, and its action has ended, or has no owner,
 // or its owner is away too (an owner at work sees the tasks of the actions they own).
 // Its one argument is the open statuses.
-var leftByPeopleAway = awayFrom("n.recipient_id") + " AND (a.status NOT IN ? OR a.owner_id = '' OR " + awayFrom("a.owner_id") + ")"
+var leftByPeopleAway = notAtWork("n.recipient_id", "a.team_id") + " AND (a.status NOT IN ? OR a.owner_id = '' OR " + notAtWork("a.owner_id", "a.team_id") + ")"
 
 // noSupervisorOf holds for an action (its columns' prefix) whose team has no active supervisor on
 // shift.

@@ -883,9 +883,15 @@ type InboxOf struct {
 	StandsIn bool
 }
 
+// notAtWork holds for the member of staff of the SQL expression id who is not at work for the team
+// of the expression team: not an active member of it on shift (Staff.AtWorkIn, in SQL).
+func notAtWork(id, team string) string {
+	return "NOT EXISTS (SELECT 1 FROM staff w WHERE w.id = " + id + " AND w.active AND w.on_shift AND w.team_id = " + team + ")"
+}
+
 // handerGone holds for an action whose hander is no longer an active member of its team, or is
-// off shift: not there to make the check now (Staff.AtWorkIn, in SQL).
-const handerGone = `(actions.hander_id <> '' AND NOT EXISTS (SELECT 1 FROM staff hs WHERE hs.id = actions.hander_id AND hs.active AND hs.on_shift AND hs.team_id = actions.team_id))`
+// off shift: not there to make the check now.
+var handerGone = "(actions.hander_id <> '' AND " + notAtWork("actions.hander_id", "actions.team_id") + ")"
 
 // noSupervisor holds for an action whose team has no active supervisor on shift (the alerts for
 // its supervisors go to the managers then).
@@ -996,9 +1002,8 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	return in, nil
 }
 
-// ownerAway holds for an action whose owner is not at work for its team: not an active member of
-// it on shift (Staff.AtWorkIn, in SQL).
-const ownerAway = `NOT EXISTS (SELECT 1 FROM staff ow WHERE ow.id = actions.owner_id AND ow.active AND ow.on_shift AND ow.team_id = actions.team_id)`
+// ownerAway holds for an action whose owner is not at work for its team.
+var ownerAway = notAtWork("actions.owner_id", "actions.team_id")
 
 // ownedAwayStatuses are the statuses of an action a supervisor's inbox lists while its owner is
 // away: an escalated one is in their escalations already, and an unassigned one has no owner.
