@@ -455,6 +455,7 @@ func (w *actionWorkflow) registerHandlers(ctx workflow.Context) error {
 		setCommand(ctx, w, UpdatePause, CheckPause, ApplyPause),
 		setCommand(ctx, w, UpdateResume, CheckResume, ApplyResume),
 		setCommand(ctx, w, UpdateTold, CheckTold, ApplyTold),
+		setCommand(ctx, w, UpdateCorrect, CheckCorrect, ApplyCorrect),
 	} {
 		if err != nil {
 			return err

@@ -38,6 +38,7 @@ func Available(s *State, a Actor, self Recipient) []string {
 		{UpdateEscalate, func() error { return CheckEscalate(s, EscalateInput{Actor: a}) }},
 		{UpdateCancel, func() error { return CheckCancel(s, CancelInput{Actor: a}) }},
 		{UpdateNote, func() error { return CheckNote(s, NoteInput{Actor: a}) }},
+		{UpdateCorrect, func() error { return CheckCorrect(s, CorrectInput{Actor: a}) }},
 	}
 	var out []string
 	for _, c := range checks {

@@ -266,6 +266,8 @@ func byCheckers(w *world) []string {
 	return []string{w.s.OwnerID, w.s.LastHander(), "carol", "dave"}
 }
 
+func byCorrectors(w *world) []string { return []string{w.s.OwnerID, w.s.CreatedBy, "carol", "crm"} }
+
 func byClaimers(*world) []string { return []string{"alice", "bob", "erin", "carol"} }
 
 func byRaters(w *world) []string {
@@ -446,6 +448,25 @@ var commands = []struct {
 	})},
 	{2, byOwnerOrSupervisor, commandOf(workflows.UpdatePause, anyTime(workflows.CheckPause), workflows.ApplyPause, func(w *world, a workflows.Actor) workflows.PauseInput {
 		return workflows.PauseInput{Actor: a, Reason: w.text("waiting for the guest's flight time")}
+	})},
+	{1, byCorrectors, commandOf(workflows.UpdateCorrect, anyTime(workflows.CheckCorrect), workflows.ApplyCorrect, func(w *world, a workflows.Actor) workflows.CorrectInput {
+		in := workflows.CorrectInput{Actor: a}
+		text := func(v string) *string { v = w.text(v); return &v }
+		switch w.rng.IntN(6) {
+		case 0:
+			in.Title = text("Late checkout room 241")
+		case 1:
+			in.Details, in.Reason = text("Guest is in room 241, not 214"), w.text("wrong room")
+		case 2:
+			priority := pick(w, "high", "urgent", "soon")
+			in.Priority = &priority
+		case 3:
+			in.CustomerName, in.CustomerContact = text("Ann Smith"), text("+44 20 7946 0000")
+		case 4:
+			title, priority := w.s.Title, w.s.Priority // nothing changes
+			in.Title, in.Priority = &title, &priority
+		}
+		return in
 	})},
 	{2, byOwnerOrSupervisor, commandOf(workflows.UpdateResume, anyTime(workflows.CheckResume), workflows.ApplyResume, func(w *world, a workflows.Actor) workflows.ResumeInput {
 		return workflows.ResumeInput{Actor: a, Reason: w.text("the guest answered")}
@@ -739,6 +760,33 @@ func (w *world) checkEventData(o outcome, what string) {
 			same(ev, "check_by", s.CheckBy)
 		case workflows.EventHandoverRequested:
 			same(ev, "expires_at", s.PendingHandover().ExpiresAt)
+		case workflows.EventCorrected:
+			held := map[string]string{"title": s.Title, "details": s.Details, "priority": s.Priority,
+				"customer_name": s.Customer.Name, "customer_contact": s.Customer.Contact}
+			if len(ev.Data) == 0 {
+				w.fail("%s: a correction that records no field", what)
+			}
+			for key, was := range ev.Data {
+				field, isWas := strings.CutSuffix(key, "_was")
+				if key == "reason" {
+					continue
+				}
+				if _, known := held[field]; !known {
+					w.fail("%s: a correction records %s, which is no field it corrects", what, key)
+				}
+				if isWas {
+					same(ev, field, held[field])
+					if was == ev.Data[field] {
+						w.fail("%s: a correction records %s unchanged: %v", what, field, was)
+					}
+					if title := o.before.Title; field == "title" && fmt.Sprint(was) != title {
+						w.fail("%s: the correction says the title was %v, but it was %q", what, was, title)
+					}
+				}
+			}
+			if !slices.Contains(workflows.Priorities, s.Priority) || strings.TrimSpace(s.Title) == "" {
+				w.fail("%s: a correction left priority %q and title %q", what, s.Priority, s.Title)
+			}
 		}
 	}
 }
@@ -900,7 +948,12 @@ func (w *world) mustHear(o outcome, ev workflows.Event) []audience {
 			out = append(out, audience{kind: workflows.NotifyAssigned, id: from})
 		}
 	case workflows.EventFollowUpReminder:
-		out = append(out, audience{kind: workflows.NotifyFollowUp, id: str("hander_id")})
+		kind := workflows.NotifyFollowUp
+		if _, checking := ev.Data["check_by"]; checking {
+			// Waiting for the hander's check (revision 16): asked again to check it.
+			kind = workflows.NotifyCheckAsked
+		}
+		out = append(out, audience{kind: kind, id: str("hander_id")})
 	case workflows.EventCompleted:
 		if hander := o.before.LastHander(); hander != "" && hander != ev.ActorID {
 			out = append(out, audience{kind: workflows.NotifyCompleted, id: hander})
@@ -914,6 +967,13 @@ func (w *world) mustHear(o outcome, ev workflows.Event) []audience {
 	case workflows.EventExtended:
 		if s.OwnerID != "" {
 			out = append(out, audience{kind: workflows.NotifyAssigned, id: s.OwnerID})
+		}
+	case workflows.EventCorrected:
+		if s.OwnerID != "" && s.OwnerID != ev.ActorID {
+			out = append(out, audience{kind: workflows.NotifyCorrected, id: s.OwnerID})
+		}
+		if h := s.PendingHandover(); h != nil && h.ToID != ev.ActorID {
+			out = append(out, audience{kind: workflows.NotifyCorrected, id: h.ToID})
 		}
 	case workflows.EventPaused, workflows.EventResumed:
 		if s.OwnerID != "" && s.OwnerID != ev.ActorID {

@@ -93,6 +93,7 @@ var transitions = map[string][]Status{
 	UpdatePause:    openStatuses,
 	UpdateResume:   openStatuses,
 	UpdateTold:     append(slices.Clone(openStatuses), StatusCompleted, StatusCancelled),
+	UpdateCorrect:  openStatuses,
 }
 
 func checkTransition(s *State, command string) error {
@@ -1875,7 +1876,7 @@ func (s *State) WarnUntold(now, closeAt time.Time, tasks []UntoldTask) []Event {
 	}
 	what := "the message of entry " + entries[0]
 	if len(entries) > 1 {
-		what = "the messages of entries " + strings.Join(entries[:len(entries)-1], ", ") + " and " + entries[len(entries)-1]
+		what = "the messages of entries " + listWords(entries)
 	}
 	s.notify(ev, NotifyMessagesUntold, asked, RoleSupervisor, fmt.Sprintf(
 		"The customer of %s has still not been told %s, and the action's records close at %s: tell them and record it, or record that they need not be told. After that nobody can.",

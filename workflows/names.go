@@ -38,6 +38,9 @@ const (
 	UpdateResume   = "resume"
 	// UpdateTold records that someone told the customer a message the action sent them.
 	UpdateTold = "told"
+	// UpdateCorrect puts right what the action says: its title, details, priority, or its
+	// customer's name or contact.
+	UpdateCorrect = "correct"
 )
 
 // MetricWebhooksUndelivered counts the webhook deliveries the workflow gave up on (after a day of

@@ -513,6 +513,9 @@ const (
 	// NotifyPauseReminder (revision 25): an action paused without an end still waits on the
 	// customer, an interval of its policy after its pause or its last reminder.
 	NotifyPauseReminder = "pause_reminder"
+	// NotifyCorrected tells the owner, and the recipient of a handover waiting for an answer, that
+	// someone else corrected what the action says.
+	NotifyCorrected = "corrected"
 )
 
 // Event is one entry of the append-only timeline.
@@ -579,6 +582,9 @@ const (
 	// its policy's intervals, and its owner (nobody owning it, the team's supervisors; escalated,
 	// those it is escalated to as well) is reminded of it.
 	EventPauseReminder = "pause_reminder"
+	// EventCorrected records a correction of what the action says: each field changed, with what
+	// it said before (field_was).
+	EventCorrected = "corrected"
 )
 
 // Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
@@ -982,6 +988,19 @@ type ToldInput struct {
 type NoteInput struct {
 	Actor Actor  `json:"actor"`
 	Text  string `json:"text"`
+}
+
+// CorrectInput corrects what the action says. A field left nil stays as it is; Details and the
+// customer's may be corrected to nothing. The customer's name and contact come sealed, as a
+// create's do.
+type CorrectInput struct {
+	Actor           Actor   `json:"actor"`
+	Title           *string `json:"title,omitempty"`
+	Details         *string `json:"details,omitempty"`
+	Priority        *string `json:"priority,omitempty"`
+	CustomerName    *string `json:"customer_name,omitempty"`
+	CustomerContact *string `json:"customer_contact,omitempty"`
+	Reason          string  `json:"reason,omitempty"`
 }
 
 // CreateInput is the argument of the create update sent with the workflow's start.
