@@ -251,6 +251,7 @@ func newEngine(d Deps) *gin.Engine {
 	v1.POST("/actions/:id/reassign", s.reassign)
 	v1.POST("/actions/:id/extend", s.extend)
 	v1.POST("/actions/:id/cancel", s.cancel)
+	v1.POST("/actions/:id/correct", s.correct)
 	v1.POST("/actions/:id/claim", s.claim)
 	v1.POST("/actions/:id/pause", s.pause)
 	v1.POST("/actions/:id/resume", s.resume)

@@ -1253,7 +1253,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestMessage": latestMessage, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestMessage": latestMessage, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "CustomerCorrectable": !erased && a.Customer.Name != unavailable && a.Customer.Contact != unavailable, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
@@ -1355,7 +1355,7 @@ var keptTexts = []keptField{
 	{Name: "notes_next_steps", Label: "Next steps"}, {Name: "notes_risks", Label: "Risks"},
 	{Name: "outcome", Label: "What was done for the customer"}, {Name: "notes", Label: "Notes"},
 	{Name: "note", Label: "What the owner said"}, {Name: "text", Label: "Note"},
-	{Name: "customer_message", Label: "Message to the customer"},
+	{Name: "customer_message", Label: "Message to the customer"}, {Name: "details", Label: "Details"},
 }
 
 // keptText lists the free text a refused form held.
@@ -1437,7 +1437,7 @@ var commandPaths = map[string]string{
 	workflows.UpdateComplete: "complete", workflows.UpdateCheck: "check", workflows.UpdateEscalate: "escalate",
 	workflows.UpdateReassign: "reassign", workflows.UpdateExtend: "extend", workflows.UpdateCancel: "cancel",
 	workflows.UpdateClaim: "claim", workflows.UpdatePause: "pause", workflows.UpdateResume: "resume",
-	workflows.UpdateNote: "notes", workflows.UpdateTold: "told",
+	workflows.UpdateNote: "notes", workflows.UpdateTold: "told", workflows.UpdateCorrect: "correct",
 }
 
 // commandBody turns a command's form into the API's JSON body. Empty fields are left out, so
@@ -1474,6 +1474,23 @@ func commandBody(command string, f url.Values) map[string]any {
 		setTime(body, f, "resume")
 	case workflows.UpdateComplete, workflows.UpdateCheck:
 		setIf(body, "notes", f.Get("notes"))
+	case workflows.UpdateCorrect:
+		// Sent as the form has them, empty or not (details may be corrected to nothing, a blank
+		// title is refused by name): the API leaves out what already reads so.
+		for _, k := range []string{"title", "details", "priority"} {
+			if f.Has(k) {
+				body[k] = f.Get(k)
+			}
+		}
+		customer := map[string]any{}
+		for _, k := range []string{"name", "contact"} {
+			if f.Has("customer_" + k) {
+				customer[k] = f.Get("customer_" + k)
+			}
+		}
+		if len(customer) > 0 {
+			body["customer"] = customer
+		}
 	case workflows.UpdateTold:
 		if o := f.Get("outcome"); o == workflows.MessageNotNeeded || o == workflows.MessageUndo {
 			delete(body, "method") // chosen before the button, for another outcome
@@ -1794,6 +1811,21 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		return fmt.Sprintf("“%s” is running again, %s.", a.Title, due())
 	case workflows.UpdateNote:
 		return "Note added to the timeline."
+	case workflows.UpdateCorrect:
+		var told []string
+		if a.OwnerID != "" && a.OwnerID != me {
+			told = append(told, who(a.OwnerID))
+		}
+		if h := a.PendingHandover; h != nil && h.ToID != me {
+			told = append(told, who(h.ToID)+", whose answer to its handover waits,")
+		}
+		switch len(told) {
+		case 0:
+			return fmt.Sprintf("“%s” is corrected: the timeline keeps what it said before.", a.Title)
+		case 1:
+			return fmt.Sprintf("“%s” is corrected: %s is told what changed.", a.Title, told[0])
+		}
+		return fmt.Sprintf("“%s” is corrected: %s and %s are told what changed.", a.Title, told[0], strings.TrimSuffix(told[1], ","))
 	case uiFeedback:
 		return "Thank you: your feedback is recorded."
 	}
@@ -2736,7 +2768,16 @@ var eventFields = []struct {
 	{key: "paused_since", label: "paused since", kind: fieldTime, only: []string{workflows.EventPauseReminder}},
 	{key: "next_at", label: "remind again", kind: fieldTime},
 	{key: "status", label: "status", kind: fieldWord},
+	// A correction: each field changed, then what it said before.
+	{key: "title", label: "title", only: corrected}, {key: "title_was", label: "title before", only: corrected},
+	{key: "priority", label: "priority", only: corrected}, {key: "priority_was", label: "priority before", only: corrected},
+	{key: "details", label: "details", only: corrected}, {key: "details_was", label: "details before", only: corrected},
+	{key: "customer_name", label: "customer's name", only: corrected}, {key: "customer_name_was", label: "customer's name before", only: corrected},
+	{key: "customer_contact", label: "customer's contact", only: corrected}, {key: "customer_contact_was", label: "customer's contact before", only: corrected},
 }
+
+// corrected are the timeline entries of a correction.
+var corrected = []string{workflows.EventCorrected}
 
 // messageRecords are the timeline entries that record what was done about a message to the
 // customer.

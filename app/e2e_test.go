@@ -184,6 +184,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("withdrawn handover", func(t *testing.T) { testWithdraw(t, st, hooks) })
 			t.Run("routed handover", func(t *testing.T) { testRoutedHandover(t, st) })
 			t.Run("supervisor commands", func(t *testing.T) { testSupervisorCommands(t, st, hooks) })
+			t.Run("corrections", func(t *testing.T) { testCorrections(t, st, hooks) })
 			t.Run("every change reaches the integration", func(t *testing.T) { testEveryChangeReachesTheIntegration(t, st, hooks) })
 			t.Run("erasure told to the integration", func(t *testing.T) { testErasureToldToTheIntegration(t, st, hooks) })
 			t.Run("undelivered webhook counted", func(t *testing.T) { testUndeliveredWebhook(t, st, hooks) })

@@ -231,6 +231,16 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, alice.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I take it on"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/decline", map[string]any{"reason": "Off shift soon."}, nil))
 	})
+	// Corrections: a supervisor's while a handover waits (the owner and the recipient told, the
+	// customer's contact sealed), the creator's once the action is someone else's, then completed.
+	record("corrected_while_handed_over", func(id string) {
+		path := "/api/v1/actions/" + id
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", path+"/correct", map[string]any{"title": "Late checkout for room 241", "customer": map[string]any{"contact": "+44 7700 900999"}, "reason": "The guest is in 241."}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "2pm checkout for 241, I tell housekeeping"}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/correct", map[string]any{"priority": "urgent", "details": "The guest flies at 6pm."}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/complete", map[string]any{"outcome": "confirmed"}, nil))
+	})
 	recordFrom("pause_resume", dueSoon("2s"), func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		time.Sleep(3 * time.Second)

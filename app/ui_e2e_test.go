@@ -123,6 +123,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("form_sent_again", func(t *testing.T) { webFormSentAgain(t, st) })
 			t.Run("owned_by_people_away", func(t *testing.T) { webOwnedByPeopleAway(t, st) })
 			t.Run("refused_after_a_change", func(t *testing.T) { webRefusedAfterAChange(t, st) })
+			t.Run("correct_an_action", func(t *testing.T) { webCorrect(t, st) })
 			t.Run("erased_without_name_or_contact", func(t *testing.T) { webErasedWithoutNameOrContact(t, st) })
 			t.Run("ended_before_told", func(t *testing.T) { webEndedBeforeTold(t, st) })
 			t.Run("people_page", func(t *testing.T) { webPeople(t, st) })
