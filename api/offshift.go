@@ -123,7 +123,7 @@ func (s *server) answerWaiting(ctx context.Context, by, off models.Staff, waitin
 			}
 			update, arg := workflows.UpdateDecline, any(workflows.DeclineInput{Actor: actorOf(by), Reason: offShiftDeclined})
 			if !own {
-				update, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Actor: actorOf(by), Reason: offShiftWithdrawn(off), HandoverID: h.ID}
+				update, arg = workflows.UpdateWithdraw, workflows.WithdrawInput{Actor: actorOf(by), Reason: offShiftWithdrawn(off), HandoverID: h.ID, OffShift: true}
 			}
 			// One ID per handover: a request sent again answers it once. (A decline needs no
 			// handover named: only the recipient may send it, and any handover waiting for them

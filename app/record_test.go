@@ -31,7 +31,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v30-"
+const historyPrefix = "v31-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -389,6 +389,26 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I meet the plumber at 10"}, nil))
 		require.Equal(t, http.StatusCreated, bob.call("POST", "/api/v1/actions/"+id+"/handovers/h1/feedback", map[string]any{"rating": 4, "comment": "the room number was missing"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "fixed"}, nil))
+	})
+	// Revision 27: a supervisor who passes Erin's action to themselves in the shift handover they
+	// run is asked in their own words and not told of their own read-back and rating; a handover
+	// withdrawn because its recipient was taken off shift tells them so in their own words.
+	erin := as(t, st, "erin")
+	require.Equal(t, http.StatusOK, erin.call("POST", "/api/v1/shifts/start", nil, nil), "the shift handover before ended her shift")
+	recordFrom("shift_handover_to_the_supervisor", newAction("erin"), func(id string) {
+		require.Equal(t, http.StatusAccepted, carol.call("POST", "/api/v1/shift-handovers",
+			map[string]any{"from_id": "erin", "to_id": "carol", "notes": "Erin went home ill.", "situation": "routine"}, nil))
+		waitStatus(t, alice, id, "handover_pending", 0)
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "I meet the plumber at 10"}, nil))
+		require.Equal(t, http.StatusCreated, carol.call("POST", "/api/v1/actions/"+id+"/handovers/h1/feedback", map[string]any{"rating": 3}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "fixed"}, nil))
+	})
+	record("withdrawn_off_shift", func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, carol.call("PATCH", "/api/v1/staff/bob", map[string]any{"on_shift": false}, nil))
+		waitStatus(t, alice, id, "assigned", 0)
+		require.Equal(t, http.StatusOK, carol.call("PATCH", "/api/v1/staff/bob", map[string]any{"on_shift": true}, nil))
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
 	// The last one: the team's calendar applies to every action created after it.
 	root := as(t, st, "root")

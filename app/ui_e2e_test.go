@@ -988,6 +988,8 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Equal(t, inID, back.OwnerID)
 	require.Equal(t, "withdrawn", back.Handovers[len(back.Handovers)-1].Status)
 	require.Contains(t, notificationsOf(t, in, toOut.ID), supMe.ID+` withdrew your handover of “Late checkout for room 214” to `+outID+`: `+outID+` is off shift now, so cannot accept it. You keep it.`)
+	require.Contains(t, notificationsOf(t, out, toOut.ID), supMe.ID+` withdrew `+inID+`'s handover of “Late checkout for room 214” to you, as you are off shift now. `+inID+` keeps it.`,
+		"the one taken off shift is not named to themselves")
 	require.Contains(t, formOf(t, page, "shift-of-"+outID), `Put on shift<span class="visually-hidden">`)
 	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)

@@ -632,6 +632,9 @@ func ApplyHandover(s *State, in HandoverInput, now time.Time) []Event {
 		// notes, which are what the recipient works from.
 		if in.StartedBy == "" || in.StartedBy == h.FromID {
 			asks = fmt.Sprintf("%s passes you %s in a shift handover", s.who(h.FromID), s.title())
+		} else if s.revision >= 27 && in.StartedBy == h.ToID {
+			// A supervisor who takes the action on themselves is not named to themselves.
+			asks = fmt.Sprintf("In the shift handover you ran for %s, you pass %s to yourself", s.who(h.FromID), s.title())
 		}
 		why = "no notes for the shift"
 		if !blank(h.Notes.Summary) {
@@ -739,7 +742,7 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 	})
 	s.notify(accepted, NotifyHandoverAccepted, []string{h.FromID}, "",
 		fmt.Sprintf("%s accepted %s: %s", s.who(h.ToID), s.title(), in.Summary))
-	if h.StartedBy != "" {
+	if h.StartedBy != "" && !s.ranForThemselves(h) {
 		// Who ran the shift handover reads the read-back too (revision 26).
 		s.notify(accepted, NotifyHandoverAccepted, []string{h.StartedBy}, "",
 			fmt.Sprintf("%s accepted %s, which you passed on for %s in a shift handover: %s", s.who(h.ToID), s.title(), s.who(h.FromID), in.Summary))
@@ -883,8 +886,13 @@ func ApplyWithdraw(s *State, in WithdrawInput, now time.Time) []Event {
 		if in.Actor.ID != h.FromID {
 			whose = s.who(h.FromID) + "'s"
 		}
+		why := ": " + s.clause(in.Reason) + "."
+		if s.revision >= 27 && in.OffShift {
+			// The reason names the recipient, for the hander: they read it of themselves.
+			why = ", as you are off shift now."
+		}
 		s.notify(ev, NotifyHandoverWithdrawn, []string{h.ToID}, "",
-			fmt.Sprintf("%s withdrew %s handover of %s to you: %s. %s keeps it.", s.who(in.Actor.ID), whose, s.title(), s.clause(in.Reason), s.who(s.OwnerID)))
+			fmt.Sprintf("%s withdrew %s handover of %s to you%s %s keeps it.", s.who(in.Actor.ID), whose, s.title(), why, s.who(s.OwnerID)))
 		if in.Actor.ID != h.FromID {
 			keeps := "You keep it."
 			if s.OwnerID != h.FromID {
@@ -1918,6 +1926,12 @@ func CheckFeedback(s *State, in FeedbackInput) error {
 	return nil
 }
 
+// ranForThemselves says the handover's recipient ran the shift handover it was made in (revision
+// 27): they need not be told of their own read-back or rating.
+func (s *State) ranForThemselves(h *Handover) bool {
+	return s.revision >= 27 && h.StartedBy == h.ToID
+}
+
 // ApplyFeedback records the rating and tells the person who made the handover.
 func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
 	s.knowActor(in.Actor)
@@ -1932,7 +1946,7 @@ func ApplyFeedback(s *State, in FeedbackInput, now time.Time) []Event {
 		msg = fmt.Sprintf("%s rated your handover of %s %d/5.", s.who(h.ToID), s.title(), in.Rating)
 	}
 	s.notify(ev, NotifyFeedback, []string{h.FromID}, "", msg)
-	if h.StartedBy != "" {
+	if h.StartedBy != "" && !s.ranForThemselves(h) {
 		// Who ran the shift handover hears how its notes served too (revision 26).
 		msg = fmt.Sprintf("%s rated the handover of %s you passed on for %s in a shift handover %d/5", s.who(h.ToID), s.title(), s.who(h.FromID), in.Rating)
 		if in.Comment != "" {

@@ -753,7 +753,11 @@ func (s *State) WithHander(id string) {
 // the read-back of each of its handovers accepted and the rating it is given, as well as the
 // outgoing person: those went only to the outgoing person, who had often gone home, so nobody who
 // ran it read what the recipients understood.
-const CurrentRevision = 26
+// Revision 27 speaks to its reader as "you" where it named them: a supervisor who passes an
+// action to themselves in a shift handover they run is asked in their own words (and not told
+// of their own read-back or rating), and the recipient of a handover withdrawn because they went
+// off shift is told so (WithdrawInput.OffShift), where both read their own name.
+const CurrentRevision = 27
 
 // PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
 // on the customer (revision 25) where its policy does not say: 24 hours, moved to the next opening
@@ -943,6 +947,10 @@ type WithdrawInput struct {
 	// HandoverID, when set, is the handover meant: refused when another one is pending by the time
 	// it arrives (withdrawn for what is true of its recipient, it says nothing of another's).
 	HandoverID string `json:"handover_id,omitempty"`
+	// OffShift says the handover is withdrawn because its recipient went off shift (the reason
+	// names them, for the hander and the timeline): from revision 27 the recipient is told so
+	// in their own words.
+	OffShift bool `json:"off_shift,omitempty"`
 }
 
 // FollowUpInput records the hander's follow-up with the action's owner: what they learnt, and
