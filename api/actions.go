@@ -793,7 +793,7 @@ const (
 )
 
 // listParams are the query parameters GET /actions takes.
-var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "created_by", "q", "overdue", "escalated", "paused", "updated_since", "id", "limit", "cursor"}
+var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "customer", "created_by", "q", "overdue", "escalated", "paused", "updated_since", "id", "limit", "cursor"}
 
 // maxSearchText is the longest text GET /actions?q= looks for.
 const maxSearchText = 100
@@ -822,6 +822,14 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 	}
 	if _, given := c.GetQuery("q"); given && !covered(fields, "q") && (f.Text == "" || utf8.RuneCountInString(f.Text) > maxSearchText || strings.ContainsFunc(f.Text, unicode.IsControl)) {
 		fields = append(fields, FieldError{Field: "q", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces, and no control characters", maxSearchText)})
+	}
+	if v, given := c.GetQuery("customer"); given && !covered(fields, "customer") {
+		// The customer's name and contact are sealed: they are found by their blind indexes.
+		if v = strings.TrimSpace(v); v == "" || utf8.RuneCountInString(v) > maxSearchText || strings.ContainsFunc(v, unicode.IsControl) {
+			fields = append(fields, FieldError{Field: "customer", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces, and no control characters", maxSearchText)})
+		} else if f.Customer = s.customerQuery(v); len(f.Customer) == 0 {
+			fields = append(fields, FieldError{Field: "customer", Message: "must hold a word of the customer's name, their email address or a phone number (at least 6 digits)"})
+		}
 	}
 	if slices.Contains(known, "limit") {
 		limit, bad := pageLimit(c, f.Limit, maxPage)

@@ -50,7 +50,7 @@ func TestFindActionsByText(t *testing.T) {
 		require.NotContains(t, page, `data-rel=`)
 		status, page = u.get("ann", "/find?q=nowhere")
 		require.Equal(t, http.StatusOK, status, page)
-		require.Contains(t, page, "No open action holds “nowhere” in its title, details or customer reference. A customer's name or contact is not searched (it is kept sealed): look for their reference",
+		require.Contains(t, page, "No open action holds “nowhere” in its title, details or customer reference. A customer's name or contact is not in these words (it is kept sealed): look for it in the customer's box instead.",
 			"an empty result says a guest's name is not searched, so nobody reads it as no such request")
 		status, page = u.get("ann", "/find?q="+strings.Repeat("x", 101))
 		require.Equal(t, http.StatusUnprocessableEntity, status, page)

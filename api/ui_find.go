@@ -44,7 +44,7 @@ func (s *server) uiFind(c *gin.Context) {
 	asked := askedFind(c)
 	text, chosen, team := asked.text, asked.chosen, asked.team
 	state := chosen.Value
-	data := gin.H{"Q": text, "State": state, "StateLabel": chosen.Label, "States": findStates, "Team": team}
+	data := gin.H{"Q": text, "Customer": asked.customer, "State": state, "StateLabel": chosen.Label, "States": findStates, "Team": team}
 	if asked.unknown {
 		values := make([]string, len(findStates))
 		for i, st := range findStates {
@@ -115,8 +115,10 @@ func (s *server) uiFind(c *gin.Context) {
 
 // findAsked is what the find page was asked: the words, the status chosen and a team.
 type findAsked struct {
-	text   string
-	chosen findState
+	text string
+	// customer is the customer's name, phone number or email looked for (GET /actions?customer=).
+	customer string
+	chosen   findState
 	// stated is true when a status was chosen (the form always sends one): without words, every
 	// action of that status in scope is listed. The page opened bare lists nothing yet.
 	stated bool
@@ -134,9 +136,9 @@ type findAsked struct {
 func askedFind(c *gin.Context) findAsked {
 	i := slices.IndexFunc(findStates, func(st findState) bool { return st.Value == c.Query("state") })
 	chosen := findStates[max(i, 0)]
-	a := findAsked{text: strings.TrimSpace(c.Query("q")), chosen: chosen, stated: c.Query("state") != "", team: c.Query("team"), twice: url.Values{},
+	a := findAsked{text: strings.TrimSpace(c.Query("q")), customer: strings.TrimSpace(c.Query("customer")), chosen: chosen, stated: c.Query("state") != "", team: c.Query("team"), twice: url.Values{},
 		unknown: (c.Query("state") != "" && i < 0) || len(c.QueryArray("state")) > 1}
-	for page, api := range map[string]string{"q": "q", "team": "team_id"} {
+	for page, api := range map[string]string{"q": "q", "customer": "customer", "team": "team_id"} {
 		if all := c.QueryArray(page); len(all) > 1 {
 			a.twice[api] = all
 		}
@@ -146,7 +148,7 @@ func askedFind(c *gin.Context) findAsked {
 
 // anything says whether something was asked: words, a filter, or a status chosen.
 func (a findAsked) anything() bool {
-	return a.text != "" || a.chosen.Filter != "" || a.stated
+	return a.text != "" || a.customer != "" || a.chosen.Filter != "" || a.stated
 }
 
 // page is the find page's own parameters for what was asked (its links: the next page, the
@@ -155,6 +157,9 @@ func (a findAsked) page() url.Values {
 	v := url.Values{"state": {a.chosen.Value}}
 	if a.text != "" {
 		v.Set("q", a.text)
+	}
+	if a.customer != "" {
+		v.Set("customer", a.customer)
 	}
 	if a.team != "" {
 		v.Set("team", a.team)
@@ -167,6 +172,9 @@ func (a findAsked) api() url.Values {
 	q := url.Values{}
 	if a.text != "" {
 		q.Set("q", a.text)
+	}
+	if a.customer != "" {
+		q.Set("customer", a.customer)
 	}
 	if a.chosen.Filter != "" {
 		q.Set(a.chosen.Filter, "true")

@@ -1,9 +1,12 @@
 package app_test
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -187,4 +190,61 @@ func webCorrect(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &cleared))
 	require.Empty(t, cleared.Details)
+}
+
+// A customer is found by their name, email or phone number, which are sealed: through the API's
+// customer filter and the find page, by whole words and by the number written another way; a
+// correction of their number finds them by the new one alone, and an erasure by nothing.
+func testFindCustomer(t *testing.T, st *app.Stack) {
+	alice, carol, root := as(t, st, "alice"), as(t, st, "carol"), as(t, st, "root")
+	surname := "Zed" + strings.ReplaceAll(modelstest.Name("x"), "-", "") // a word no other test's customer has
+	number := fmt.Sprintf("%06d", rand.IntN(1_000_000))
+	ref := modelstest.Name("G-FIND")
+	body := newAction("alice")
+	body["customer"] = map[string]any{"ref": ref, "name": "Ms Anna " + surname, "contact": "+44 7700 " + number}
+	var a action
+	require.Equal(t, http.StatusCreated, alice.call("POST", "/api/v1/actions", body, &a))
+	foundBy := func(who caller, customer string) []string {
+		t.Helper()
+		var page struct {
+			Items []action `json:"items"`
+		}
+		require.Equal(t, http.StatusOK, who.call("GET", "/api/v1/actions?status=assigned&customer="+url.QueryEscape(customer), nil, &page))
+		var ids []string
+		for _, it := range page.Items {
+			ids = append(ids, it.ID)
+		}
+		return ids
+	}
+	require.Equal(t, []string{a.ID}, foundBy(alice, strings.ToLower(surname)))
+	require.Equal(t, []string{a.ID}, foundBy(carol, "anna "+surname))
+	require.Equal(t, []string{a.ID}, foundBy(alice, "07700 "+number), "the number written the national way")
+	require.Empty(t, foundBy(alice, surname[:4]), "whole words only")
+	require.Empty(t, foundBy(alice, "Mr "+surname), "every word is to be found")
+	var p problem
+	require.Equal(t, http.StatusUnprocessableEntity, alice.call("GET", "/api/v1/actions?customer=%20-%20", nil, &p))
+	require.Equal(t, "customer", p.Errors[0].Field)
+
+	web := newWebClient(t, st.URL)
+	web.signIn(alice.token)
+	_, page := web.do(http.MethodGet, "/find?customer="+url.QueryEscape(surname), nil)
+	require.Contains(t, page, `data-action="`+a.ID+`"`)
+	require.Contains(t, page, `for the customer “`+surname+`”`)
+
+	moved := fmt.Sprintf("%06d", (rand.IntN(999_999)+1+mustAtoi(t, number))%1_000_000)
+	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/correct", map[string]any{"customer": map[string]any{"contact": "+44 7700 " + moved}}, nil))
+	require.Equal(t, []string{a.ID}, foundBy(alice, "+447700"+moved))
+	require.Empty(t, foundBy(alice, "07700 "+number), "the old number finds it no more")
+	require.Equal(t, []string{a.ID}, foundBy(alice, surname), "the name, not corrected, still finds it")
+
+	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
+	require.Empty(t, foundBy(alice, surname), "an erased customer is found by nothing")
+	require.Empty(t, foundBy(alice, "+447700"+moved))
+}
+
+func mustAtoi(t *testing.T, v string) int {
+	t.Helper()
+	n, err := strconv.Atoi(v)
+	require.NoError(t, err)
+	return n
 }

@@ -185,6 +185,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("routed handover", func(t *testing.T) { testRoutedHandover(t, st) })
 			t.Run("supervisor commands", func(t *testing.T) { testSupervisorCommands(t, st, hooks) })
 			t.Run("corrections", func(t *testing.T) { testCorrections(t, st, hooks) })
+			t.Run("find a customer", func(t *testing.T) { testFindCustomer(t, st) })
 			t.Run("every change reaches the integration", func(t *testing.T) { testEveryChangeReachesTheIntegration(t, st, hooks) })
 			t.Run("erasure told to the integration", func(t *testing.T) { testErasureToldToTheIntegration(t, st, hooks) })
 			t.Run("undelivered webhook counted", func(t *testing.T) { testUndeliveredWebhook(t, st, hooks) })

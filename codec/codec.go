@@ -7,6 +7,7 @@ package codec
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -128,6 +129,8 @@ func LoadOrCreateKeyFile(path string) (string, error) {
 type Keyring struct {
 	current string
 	aeads   map[string]cipher.AEAD
+	// search is, by key, the key its blind indexes are made with (BlindIndex), derived from it.
+	search map[string][]byte
 	// missing, when set, hears of each key asked for that the keyring does not hold (OnMissingKey).
 	missing func(keyID string)
 }
@@ -154,7 +157,7 @@ func (k *Keyring) OnMissingKey(report func(keyID string)) {
 
 // NewKeyring builds a keyring from the current key and any previous ones (each as ParseKey reads).
 func NewKeyring(current string, previous ...string) (*Keyring, error) {
-	k := &Keyring{aeads: map[string]cipher.AEAD{}}
+	k := &Keyring{aeads: map[string]cipher.AEAD{}, search: map[string][]byte{}}
 	for i, s := range append([]string{current}, previous...) {
 		if i > 0 && strings.TrimSpace(s) == "" {
 			continue
@@ -173,6 +176,9 @@ func NewKeyring(current string, previous ...string) (*Keyring, error) {
 			return nil, err
 		}
 		k.aeads[id] = aead
+		derive := hmac.New(sha256.New, raw)
+		derive.Write([]byte("handover-blind-index\x00"))
+		k.search[id] = derive.Sum(nil)
 		if i == 0 {
 			k.current = id
 		}
@@ -184,6 +190,26 @@ func NewKeyring(current string, previous ...string) (*Keyring, error) {
 func KeyID(key []byte) string {
 	sum := sha256.Sum256(append([]byte("handover-key-id\x00"), key...))
 	return hex.EncodeToString(sum[:8])
+}
+
+// BlindIndex is a keyed hash of term under the current key: what a search matches without the
+// term itself being stored. Guessing a term back from it takes the key.
+func (k *Keyring) BlindIndex(term string) string { return blindIndex(k.search[k.current], term) }
+
+// BlindIndexes are term's blind indexes under every key the keyring holds, the current first: a
+// search finds what was indexed before a rotation too.
+func (k *Keyring) BlindIndexes(term string) []string {
+	out := []string{k.BlindIndex(term)}
+	for _, id := range k.OldKeyIDs() {
+		out = append(out, blindIndex(k.search[id], term))
+	}
+	return out
+}
+
+func blindIndex(key []byte, term string) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(term))
+	return hex.EncodeToString(mac.Sum(nil)[:16])
 }
 
 // CurrentKeyID names the key new data is encrypted with.

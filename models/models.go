@@ -118,7 +118,20 @@ type Action struct {
 	// when it writes again changes written before (one thrown away may have marked a task done
 	// that the workflow never recorded).
 	Tasks []Task `gorm:"-"`
+	// SearchTokens, when not nil, replace the blind indexes its customer is found by
+	// (customer_search): set by a write that opened the customer's name and contact, nil by one
+	// that leaves them as they were.
+	SearchTokens []string `gorm:"-"`
 }
+
+// CustomerSearch is one blind index of an action's customer's name or contact.
+type CustomerSearch struct {
+	Token    string `gorm:"primaryKey"`
+	ActionID string `gorm:"primaryKey"`
+}
+
+// TableName is customer_search.
+func (CustomerSearch) TableName() string { return "customer_search" }
 
 // Task is an inbox task of an action: its records of Kind at Seq, done at DoneAt by the timeline
 // entry DoneSeq (DoneAt nil: not done), last tried in vain at the entry TriedSeq (0: never).

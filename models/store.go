@@ -340,6 +340,24 @@ func rowToWrite(a Action) (Action, []Handover) {
 	return a, handovers
 }
 
+// replaceSearchTokens makes tokens the blind indexes action id's customer is found by.
+func replaceSearchTokens(tx *gorm.DB, id string, tokens []string) error {
+	if err := tx.Where("action_id = ?", id).Delete(&CustomerSearch{}).Error; err != nil {
+		return fmt.Errorf("removing the customer search of action %s: %w", id, err)
+	}
+	if len(tokens) == 0 {
+		return nil
+	}
+	rows := make([]CustomerSearch, 0, len(tokens))
+	for _, t := range tokens {
+		rows = append(rows, CustomerSearch{Token: t, ActionID: id})
+	}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+		return fmt.Errorf("writing the customer search of action %s: %w", id, err)
+	}
+	return nil
+}
+
 // versionWritten is the version of an action's row in the read model (0: none yet).
 func versionWritten(tx *gorm.DB, id string) (int64, error) {
 	var written int64
@@ -509,6 +527,11 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			// None affected: a retry of a write of an earlier change, whose events and inbox
 			// records that write made, or one from a workflow task thrown away, not to be seen.
 			return err
+		}
+		if a.SearchTokens != nil {
+			if err := replaceSearchTokens(tx, a.ID, a.SearchTokens); err != nil {
+				return err
+			}
 		}
 		if overlaps {
 			// No notification lies past the version the workflow has reached.
@@ -733,6 +756,9 @@ type ActionFilter struct {
 	// Text keeps the actions whose title, details or customer reference hold each of its words
 	// (split at spaces), in any order, whatever the case.
 	Text string
+	// Customer keeps the actions whose customer is found by each of its parts: one of the part's
+	// blind indexes (customer_search) is the action's.
+	Customer [][]string
 	// Overdue keeps open actions whose due time is before Now, except paused ones.
 	Overdue bool
 	Now     time.Time
@@ -805,6 +831,9 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 			}
 			q = q.Where(lower+joined+` LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(word))+"%")
 		}
+	}
+	for _, part := range f.Customer {
+		q = q.Where("id IN (?)", s.read.Model(&CustomerSearch{}).Select("action_id").Where("token IN ?", part))
 	}
 	if f.Overdue {
 		q = q.Where("status IN ? AND "+overdueSQL, append([]any{openStatuses}, overdueArgs(f.Now)...)...)

@@ -1,0 +1,108 @@
+package pii
+
+import (
+	"strings"
+	"unicode"
+)
+
+// A customer's name and contact are sealed, so the read model cannot search them as text. It
+// keeps blind indexes of their words instead (codec.Keyring.BlindIndex): keyed hashes that a
+// search made with the same key finds, and from which the words cannot be read back without it.
+// An erasure deletes them with the rest of the customer's data.
+
+// phoneDigits is how many digits of a phone number, its last, are indexed and looked for: enough to
+// tell customers apart, few enough that "+44 7700 900123" and "07700 900123" are the same number.
+const phoneDigits = 9
+
+// minPhoneDigits is how few digits a contact or a search needs to be read as a phone number.
+const minPhoneDigits = 6
+
+// searchTerms are what a customer is found by: each word of their name, their contact whole (an
+// email address, as written in any case), and a phone number's digits.
+func searchTerms(name, contact string) []string {
+	var terms []string
+	add := func(t string) {
+		for _, have := range terms {
+			if have == t {
+				return
+			}
+		}
+		terms = append(terms, t)
+	}
+	for _, w := range words(name) {
+		add("n:" + w)
+	}
+	if c := strings.ToLower(strings.TrimSpace(contact)); c != "" && c != strings.ToLower(Erased) {
+		add("c:" + c)
+		if d, ok := phone(c); ok {
+			add("p:" + d)
+		}
+	}
+	return terms
+}
+
+// words are the words of a name in lower case, split at anything but a letter or a digit:
+// "Mary-Jane O'Neill" is mary, jane, o, neill. One letter alone is a word too (an initial).
+func words(name string) []string {
+	if strings.TrimSpace(name) == Erased {
+		return nil
+	}
+	return strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// phone reads v as a phone number when it is one: at least minPhoneDigits digits, and nothing but
+// digits, spaces and + ( ) - . / between them. It answers the last phoneDigits digits.
+func phone(v string) (string, bool) {
+	var digits []rune
+	for _, r := range v {
+		switch {
+		case unicode.IsDigit(r):
+			digits = append(digits, r)
+		case strings.ContainsRune(" +()-./", r):
+		default:
+			return "", false
+		}
+	}
+	if len(digits) < minPhoneDigits {
+		return "", false
+	}
+	return string(digits[max(0, len(digits)-phoneDigits):]), true
+}
+
+// SearchTokens are the blind indexes a customer of this name and contact (both open) is found by.
+func (s *Sealer) SearchTokens(name, contact string) []string {
+	terms := searchTerms(name, contact)
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = s.Keys.BlindIndex(t)
+	}
+	return out
+}
+
+// QueryTokens reads a search for a customer: the blind indexes each part of it may match, every
+// part to be found. A phone number is one part however it is spaced, an email address another;
+// anything else is a part per word of the name, whole words.
+func (s *Sealer) QueryTokens(query string) [][]string {
+	query = strings.ToLower(strings.TrimSpace(query))
+	var parts [][]string
+	indexes := func(terms ...string) []string {
+		var out []string
+		for _, t := range terms {
+			out = append(out, s.Keys.BlindIndexes(t)...)
+		}
+		return out
+	}
+	if d, ok := phone(query); ok {
+		return [][]string{indexes("p:"+d, "c:"+query)}
+	}
+	for _, field := range strings.Fields(query) {
+		if strings.Contains(field, "@") {
+			parts = append(parts, indexes("c:"+field))
+			continue
+		}
+		for _, w := range words(field) {
+			parts = append(parts, indexes("n:"+w))
+		}
+	}
+	return parts
+}

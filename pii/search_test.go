@@ -1,0 +1,78 @@
+package pii_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/codec"
+	"github.com/handover/handover/pii"
+)
+
+// found says whether a customer indexed with tokens is found by a search of parts: each part
+// has one of its tokens among them, as the read model's filter asks.
+func found(tokens []string, parts [][]string) bool {
+	if len(parts) == 0 {
+		return false
+	}
+	for _, part := range parts {
+		if !slices.ContainsFunc(part, func(t string) bool { return slices.Contains(tokens, t) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// A customer is found by whole words of their name, in any case and order, by their email
+// address, and by their phone number however it is written; not by part of a word, another
+// number, nor once erased. No token holds what it stands for.
+func TestCustomerSearchTokens(t *testing.T) {
+	t.Parallel()
+	first := codec.NewKey()
+	keys, err := codec.NewKeyring(first)
+	require.NoError(t, err)
+	s := &pii.Sealer{Keys: keys}
+	patel := s.SearchTokens("Ms Anna-Maria Patel", "+44 (0)7700 900123")
+	ann := s.SearchTokens("Ann Smith", "Ann.Smith@Example.com")
+	for _, tok := range append(slices.Clone(patel), ann...) {
+		require.NotContains(t, tok, "patel")
+		require.NotContains(t, tok, "7700")
+	}
+	cases := []struct {
+		query string
+		want  []string // who is found
+	}{
+		{"Patel", []string{"patel"}},
+		{"patel anna", []string{"patel"}},
+		{"Anna-Maria", []string{"patel"}},
+		{"07700 900123", []string{"patel"}},
+		{"+447700900123", []string{"patel"}},
+		{"(07700) 900-123", []string{"patel"}},
+		{"ann.smith@example.com", []string{"ann"}},
+		{"ANN", []string{"ann"}},
+		{"Pat", nil},
+		{"Patel Smith", nil},
+		{"07700 900124", nil},
+		{"smith@example.com", nil},
+	}
+	for _, tc := range cases {
+		var got []string
+		if found(patel, s.QueryTokens(tc.query)) {
+			got = append(got, "patel")
+		}
+		if found(ann, s.QueryTokens(tc.query)) {
+			got = append(got, "ann")
+		}
+		require.Equal(t, tc.want, got, tc.query)
+	}
+	require.Empty(t, s.SearchTokens(pii.Erased, pii.Erased), "an erased customer is found by nothing")
+	require.Empty(t, s.QueryTokens("  - "), "nothing to look for")
+
+	// After a rotation, a customer indexed under the earlier key is still found.
+	rotated, err := codec.NewKeyring(codec.NewKey(), first)
+	require.NoError(t, err)
+	after := &pii.Sealer{Keys: rotated}
+	require.True(t, found(patel, after.QueryTokens("patel")))
+	require.False(t, slices.Equal(patel, after.SearchTokens("Ms Anna-Maria Patel", "+44 (0)7700 900123")), "new tokens are under the new key")
+}
