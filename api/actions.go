@@ -546,13 +546,13 @@ func (s *server) placement(ctx context.Context, caller models.Staff, req createA
 		who := cmp.Or(owner.Name, owner.ID) // as the workflow's refusals name people
 		switch {
 		case err != nil || !owner.Active:
-			refusal = "is not an active member of staff"
+			refusal = "is not an active member of staff: choose someone who works here now, or leave the owner out to route it to the team"
 		case !workflows.Role(owner.Role).CanOwn():
-			refusal = who + " has role " + owner.Role + " and cannot own actions"
+			refusal = who + " has role " + owner.Role + " and cannot own actions: choose an agent, a supervisor or a manager"
 		case owner.Authority < req.RequiredAuthority && !wrong("required_authority"):
-			refusal = fmt.Sprintf("%s has authority %d, this action needs %d", who, owner.Authority, req.RequiredAuthority)
+			refusal = fmt.Sprintf("%s has authority %d, this action needs %d: choose someone with authority %d or more, or leave the owner out to route it to someone who has", who, owner.Authority, req.RequiredAuthority, req.RequiredAuthority)
 		case teamID != "" && teamOf(owner) != teamID:
-			refusal = who + " is not in team " + teamID
+			refusal = who + " is not in team " + teamID + ": choose someone of that team, or leave team_id out to make it " + who + "'s team's"
 		case !owner.OnShift && owner.ID != caller.ID:
 			// As for a handover or routing: nobody is given work while off shift (unless they
 			// record it for themselves).

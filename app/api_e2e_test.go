@@ -110,7 +110,7 @@ func testValidationRules(t *testing.T, st *app.Stack) {
 	// The owner a create names is refused by name, as the workflows' refusals name people.
 	var below problem
 	require.Equal(t, 422, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "required_authority", 2), &below))
-	require.Contains(t, below.Detail, "owner_id: Alice Adams has authority 1, this action needs 2")
+	require.Contains(t, below.Detail, "owner_id: Alice Adams has authority 1, this action needs 2: choose someone with authority 2 or more, or leave the owner out to route it to someone who has")
 	// Days are not a unit (a day of open time is not 24 hours): the refusal says to write hours.
 	var days problem
 	require.Equal(t, 422, alice.call("POST", "/api/v1/actions", merge(newAction("alice"), "due_in", "2d"), &days))

@@ -767,7 +767,7 @@ func webManagerCreates(t *testing.T, st *app.Stack) {
 		"team_id": {other.TeamID}, "owner_id": {"alice"}}
 	resp, page := w.do(http.MethodPost, "/actions", form)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, page, "Alice Adams is not in team "+other.TeamID)
+	require.Contains(t, page, "Alice Adams is not in team "+other.TeamID+": choose someone of that team, or leave team_id out to make it Alice Adams&#39;s team&#39;s")
 	form.Set("owner_id", "")
 	resp, _ = w.do(http.MethodPost, "/actions", form)
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)

@@ -404,9 +404,27 @@ func (s *State) lastHander() string {
 // whether by handover, reassignment, routing or claim.
 func checkEligible(s *State, field string, r Recipient) error {
 	if why := Ineligible(s, r); why != "" {
-		return refuse(ErrInvalid, "%s: %s", field, why)
+		return refuse(ErrInvalid, "%s: %s: %s", field, why, chooseInstead(s, r))
 	}
 	return nil
+}
+
+// chooseInstead says what to do about a person who cannot own the action, for the reason
+// Ineligible gives first.
+func chooseInstead(s *State, r Recipient) string {
+	switch {
+	case blank(r.ID) || !r.Active:
+		return "choose someone who works here now"
+	case !r.Role.CanOwn():
+		return "choose an agent, a supervisor or a manager"
+	case s.TeamID != "" && r.TeamID != s.TeamID:
+		return "choose someone of team " + s.TeamID
+	case r.Authority < s.RequiredAuthority:
+		return fmt.Sprintf("choose someone with authority %d or more, or ask a supervisor", s.RequiredAuthority)
+	case !r.OnShift:
+		return "choose someone on shift, or ask " + s.whoIs(r) + " to start their shift first"
+	}
+	return ""
 }
 
 // checkCallerEligible refuses a caller who cannot own the action they are taking on (by accepting

@@ -220,10 +220,10 @@ func TestChecksOutsideWorkflowsNamePeople(t *testing.T) {
 	t.Parallel()
 	offShift := onShift("bob", 1)
 	offShift.Name, offShift.OnShift = "Bob Brown", false
-	require.ErrorContains(t, workflows.CheckRecipient("frontdesk", "to_id", offShift), "to_id: Bob Brown is not on shift (")
+	require.ErrorContains(t, workflows.CheckRecipient("frontdesk", "to_id", offShift), "to_id: Bob Brown is not on shift: choose someone on shift, or ask Bob Brown to start their shift first (")
 	otherTeam := onShift("bob", 1)
 	otherTeam.Name, otherTeam.TeamID = "Bob Brown", "kitchen"
-	require.ErrorContains(t, workflows.CheckRecipient("frontdesk", "to_id", otherTeam), "to_id: Bob Brown is not in team frontdesk (")
+	require.ErrorContains(t, workflows.CheckRecipient("frontdesk", "to_id", otherTeam), "to_id: Bob Brown is not in team frontdesk: choose someone of team frontdesk (")
 
 	copied := workflows.State{TeamID: "frontdesk", RequiredAuthority: 2} // as read from the read model
 	require.Equal(t, "bob has authority 1, this action needs 2", workflows.Ineligible(&copied, onShift("bob", 1)), "a state of no revision names by ID")
