@@ -117,11 +117,10 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		row.HanderID = *p.HanderID
 	}
 	row.Revision = p.Revision
-	tokens, err := a.searchTokens(ctx, p)
-	if err != nil {
-		return res, err
-	}
-	row.SearchTokens = tokens
+	// The customer is indexed for search by the worker's indexer (IndexCustomers), off the
+	// command's path: opening their data here would hold every create back by a key's read.
+	row.SearchPending = slices.ContainsFunc(p.Events, givesCustomer)
+	var err error
 	if p.WholeInbox {
 		err = a.Store.ApplyProjectionWithInbox(ctx, row, events, inbox)
 	} else {
@@ -132,21 +131,6 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		a.ProjectionLag.Observe(max(a.now().Sub(p.Events[0].At), 0).Seconds())
 	}
 	return res, err
-}
-
-// searchTokens are the blind indexes the action's customer is to be found by, when the write
-// carries the change that gave the customer's name and contact (its create, a correction of
-// them): opened here, where the worker holds the keys, and never kept open. nil leaves those
-// written before as they are (and without a Sealer none are written).
-func (a *Activities) searchTokens(ctx context.Context, p workflows.Projection) ([]string, error) {
-	if a.Sealer == nil || !slices.ContainsFunc(p.Events, givesCustomer) {
-		return nil, nil
-	}
-	name, contact := p.State.Customer.Name, p.State.Customer.Contact
-	if err := a.Sealer.Opener(ctx).OpenAll(&name, &contact); err != nil {
-		return nil, fmt.Errorf("opening the customer of action %s to index it: %w", p.State.ID, err)
-	}
-	return a.Sealer.SearchTokens(name, contact), nil
 }
 
 // givesCustomer reports whether a change gives the action's customer's name or contact.

@@ -108,7 +108,11 @@ type Stack struct {
 	minFreeMB  uint64
 	log        *slog.Logger
 	stopOnce   sync.Once
-	stopErr    error
+	// stopIndexer ends the customer indexer (activities.RunCustomerIndexer), which closes
+	// indexerDone once it has.
+	stopIndexer context.CancelFunc
+	indexerDone chan struct{}
+	stopErr     error
 }
 
 // StartDev starts the embedded Temporal server, the read model, the worker and the API, and
@@ -202,8 +206,16 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	if err := serveReadModel(ctx, st.Client, st.Temporal.Namespace(), st.Store); err != nil {
 		return nil, err
 	}
-	st.worker = worker.New(st.Client, &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer,
-		ProjectionLag: activities.NewProjectionLag(st.telemetry.Registry)}, func(err error) {
+	acts := &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer,
+		ProjectionLag: activities.NewProjectionLag(st.telemetry.Registry)}
+	indexing, stopIndexing := context.WithCancel(context.Background())
+	st.indexerDone = make(chan struct{})
+	st.stopIndexer = stopIndexing
+	go func() {
+		defer close(st.indexerDone)
+		(&activities.CustomerIndexer{Store: st.Store, Sealer: st.Sealer, Log: cfg.Log}).Run(indexing, customerIndexEvery)
+	}()
+	st.worker = worker.New(st.Client, acts, func(err error) {
 		// It polls no more: /readyz says so rather than the stack looking well.
 		st.workerUp.Store(false)
 		cfg.Log.Error("worker stopped", "error", err)
@@ -316,6 +328,10 @@ func Readiness(ctx context.Context, tc client.Client, store *models.Store) error
 	return nil
 }
 
+// customerIndexEvery is how often a worker indexes the customers of actions created or corrected
+// since, for search.
+const customerIndexEvery = 500 * time.Millisecond
+
 // Stop stops the API (finishing requests in flight), the worker, then the Temporal server. Later
 // calls return the first call's result.
 func (st *Stack) Stop(ctx context.Context) error {
@@ -336,6 +352,10 @@ func (st *Stack) stop(ctx context.Context) error {
 	if st.worker != nil {
 		st.workerUp.Store(false)
 		st.worker.Stop()
+	}
+	if st.stopIndexer != nil {
+		st.stopIndexer()
+		<-st.indexerDone
 	}
 	if st.Client != nil {
 		st.Client.Close()

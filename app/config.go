@@ -684,9 +684,21 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	}()
 	log.Info("worker running", append([]any{"temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs()}, webhookAttrs(c.Webhook())...)...)
-	err = worker.Run(run, tc, &activities.Activities{
+	acts := &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer, ProjectionLag: activities.NewProjectionLag(tel.Registry),
-	}, gate)
+	}
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		select { // once the read model is reached
+		case <-gate.Opened():
+			(&activities.CustomerIndexer{Store: store, Sealer: sealer, Log: log}).Run(run, customerIndexEvery)
+		case <-run.Done():
+		}
+	}()
+	err = worker.Run(run, tc, acts, gate)
+	stop(nil)
+	<-indexed
 	if cause := context.Cause(run); ctx.Err() == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		return readModelRefused(cause) // the read model refused, or stayed away past the wait
 	}

@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -193,8 +195,9 @@ func webCorrect(t *testing.T, st *app.Stack) {
 }
 
 // A customer is found by their name, email or phone number, which are sealed: through the API's
-// customer filter and the find page, by whole words and by the number written another way; a
-// correction of their number finds them by the new one alone, and an erasure by nothing.
+// customer filter and the find page, by whole words and by the number written another way, once
+// the worker has indexed them; a correction of their number finds them by the new one alone, and
+// an erasure by nothing.
 func testFindCustomer(t *testing.T, st *app.Stack) {
 	alice, carol, root := as(t, st, "alice"), as(t, st, "carol"), as(t, st, "root")
 	surname := "Zed" + strings.ReplaceAll(modelstest.Name("x"), "-", "") // a word no other test's customer has
@@ -216,7 +219,8 @@ func testFindCustomer(t *testing.T, st *app.Stack) {
 		}
 		return ids
 	}
-	require.Equal(t, []string{a.ID}, foundBy(alice, strings.ToLower(surname)))
+	// Indexed by the worker within about a second of the create.
+	require.Eventually(t, func() bool { return slices.Equal([]string{a.ID}, foundBy(alice, strings.ToLower(surname))) }, 15*time.Second, 50*time.Millisecond)
 	require.Equal(t, []string{a.ID}, foundBy(carol, "anna "+surname))
 	require.Equal(t, []string{a.ID}, foundBy(alice, "07700 "+number), "the number written the national way")
 	require.Empty(t, foundBy(alice, surname[:4]), "whole words only")
@@ -233,12 +237,12 @@ func testFindCustomer(t *testing.T, st *app.Stack) {
 
 	moved := fmt.Sprintf("%06d", (rand.IntN(999_999)+1+mustAtoi(t, number))%1_000_000)
 	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/correct", map[string]any{"customer": map[string]any{"contact": "+44 7700 " + moved}}, nil))
-	require.Equal(t, []string{a.ID}, foundBy(alice, "+447700"+moved))
+	require.Eventually(t, func() bool { return slices.Equal([]string{a.ID}, foundBy(alice, "+447700"+moved)) }, 15*time.Second, 50*time.Millisecond)
 	require.Empty(t, foundBy(alice, "07700 "+number), "the old number finds it no more")
 	require.Equal(t, []string{a.ID}, foundBy(alice, surname), "the name, not corrected, still finds it")
 
 	require.Equal(t, http.StatusOK, root.call("DELETE", "/api/v1/customers/"+ref, nil, nil))
-	require.Empty(t, foundBy(alice, surname), "an erased customer is found by nothing")
+	require.Empty(t, foundBy(alice, surname), "an erased customer is found by nothing, at once")
 	require.Empty(t, foundBy(alice, "+447700"+moved))
 }
 

@@ -288,8 +288,10 @@ func (s *Store) erase(ctx context.Context, er Erasure, keyRef string, where func
 			return fmt.Errorf("erasing handovers of customer %q: %w", keyRef, res.Error)
 		}
 		// Nor is anyone to find them by their name or contact.
-		if err := tx.Where("action_id IN (?)", where(tx.Model(&Action{}).Select("id"))).Delete(&CustomerSearch{}).Error; err != nil {
-			return fmt.Errorf("erasing the customer search of customer %q: %w", keyRef, err)
+		for _, search := range []any{&CustomerSearch{}, &CustomerSearchPending{}} {
+			if err := tx.Where("action_id IN (?)", where(tx.Model(&Action{}).Select("id"))).Delete(search).Error; err != nil {
+				return fmt.Errorf("erasing the customer search of customer %q: %w", keyRef, err)
+			}
 		}
 		// Nobody is to tell an erased customer anything more: their messages' tasks are done (those
 		// of a customer erased before there were such tasks too, when erased again).

@@ -118,10 +118,9 @@ type Action struct {
 	// when it writes again changes written before (one thrown away may have marked a task done
 	// that the workflow never recorded).
 	Tasks []Task `gorm:"-"`
-	// SearchTokens, when not nil, replace the blind indexes its customer is found by
-	// (customer_search): set by a write that opened the customer's name and contact, nil by one
-	// that leaves them as they were.
-	SearchTokens []string `gorm:"-"`
+	// SearchPending marks a write that gives the customer's name or contact (a create, a
+	// correction of them): its customer is to be indexed again for search (customer_search_pending).
+	SearchPending bool `gorm:"-"`
 }
 
 // CustomerSearch is one blind index of an action's customer's name or contact.
@@ -132,6 +131,16 @@ type CustomerSearch struct {
 
 // TableName is customer_search.
 func (CustomerSearch) TableName() string { return "customer_search" }
+
+// CustomerSearchPending is an action whose customer is to be indexed for search, as its row
+// stood at Version or later.
+type CustomerSearchPending struct {
+	ActionID string `gorm:"primaryKey"`
+	Version  int64
+}
+
+// TableName is customer_search_pending.
+func (CustomerSearchPending) TableName() string { return "customer_search_pending" }
 
 // Task is an inbox task of an action: its records of Kind at Seq, done at DoneAt by the timeline
 // entry DoneSeq (DoneAt nil: not done), last tried in vain at the entry TriedSeq (0: never).

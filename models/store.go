@@ -340,24 +340,6 @@ func rowToWrite(a Action) (Action, []Handover) {
 	return a, handovers
 }
 
-// replaceSearchTokens makes tokens the blind indexes action id's customer is found by.
-func replaceSearchTokens(tx *gorm.DB, id string, tokens []string) error {
-	if err := tx.Where("action_id = ?", id).Delete(&CustomerSearch{}).Error; err != nil {
-		return fmt.Errorf("removing the customer search of action %s: %w", id, err)
-	}
-	if len(tokens) == 0 {
-		return nil
-	}
-	rows := make([]CustomerSearch, 0, len(tokens))
-	for _, t := range tokens {
-		rows = append(rows, CustomerSearch{Token: t, ActionID: id})
-	}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
-		return fmt.Errorf("writing the customer search of action %s: %w", id, err)
-	}
-	return nil
-}
-
 // versionWritten is the version of an action's row in the read model (0: none yet).
 func versionWritten(tx *gorm.DB, id string) (int64, error) {
 	var written int64
@@ -528,9 +510,11 @@ func (s *Store) applyProjection(ctx context.Context, a Action, events []ActionEv
 			// records that write made, or one from a workflow task thrown away, not to be seen.
 			return err
 		}
-		if a.SearchTokens != nil {
-			if err := replaceSearchTokens(tx, a.ID, a.SearchTokens); err != nil {
-				return err
+		if a.SearchPending {
+			pending := CustomerSearchPending{ActionID: a.ID, Version: a.Version}
+			if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "action_id"}}, DoUpdates: clause.AssignmentColumns([]string{"version"})}).
+				Create(&pending).Error; err != nil {
+				return fmt.Errorf("marking the customer of action %s to index: %w", a.ID, err)
 			}
 		}
 		if overlaps {

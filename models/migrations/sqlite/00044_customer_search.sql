@@ -1,14 +1,21 @@
 -- +goose Up
 -- Blind indexes of the words of each action's customer's name and contact (sealed in actions):
 -- keyed hashes a search for a customer matches, from which the words cannot be read back without
--- the process key. Written with the action by the projection of its create or of a correction of
--- the customer; deleted by an erasure. Actions written before this table have none until then.
+-- the process key. The projection of a create or of a correction of the customer marks the action
+-- in customer_search_pending, at its version, in its own transaction; a worker's indexer opens
+-- the customer's data, writes the indexes and unmarks it. An erasure deletes both. Actions written
+-- before these tables have none until then.
 CREATE TABLE customer_search (
     token TEXT NOT NULL,
     action_id TEXT NOT NULL,
     PRIMARY KEY (token, action_id)
 );
 CREATE INDEX customer_search_action ON customer_search (action_id);
+CREATE TABLE customer_search_pending (
+    action_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+);
 
 -- +goose Down
+DROP TABLE customer_search_pending;
 DROP TABLE customer_search;
