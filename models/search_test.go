@@ -55,3 +55,32 @@ func TestCustomerSearchIndexes(t *testing.T) {
 		require.Empty(t, found([]string{"t-new"}))
 	})
 }
+
+// A read model migrated before customers were indexed for search has its actions marked for the
+// indexer by the migration that brought it, but those whose customer was erased or gave neither
+// name nor contact.
+func TestCustomerSearchMarksActionsWrittenBefore(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		named := actionAt("old-named", 3, "assigned", "alice")
+		named.CustomerName = "sealed-name"
+		nameless := actionAt("old-nameless", 2, "assigned", "alice")
+		erased := actionAt("old-erased", 4, "completed", "alice")
+		erased.CustomerRef, erased.CustomerContact = "G-ERASED", "sealed-contact"
+		for _, a := range []models.Action{named, nameless, erased} {
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		_, err := store.EraseCustomer(ctx, "G-ERASED", "root")
+		require.NoError(t, err)
+		// As a read model of the release before: without the tables, at the version before.
+		for _, stmt := range []string{"DROP TABLE customer_search_pending", "DROP TABLE customer_search", "DELETE FROM goose_db_version WHERE version_id = 44"} {
+			require.NoError(t, store.DB().Exec(stmt).Error, stmt)
+		}
+		done, err := store.Migrate(ctx)
+		require.NoError(t, err)
+		require.Equal(t, 1, done.Applied)
+		pending, err := store.PendingCustomerSearch(ctx, 10)
+		require.NoError(t, err)
+		require.Equal(t, []models.PendingCustomer{{ActionID: "old-named", Version: 3, Name: "sealed-name"}}, pending)
+	})
+}

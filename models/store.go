@@ -123,7 +123,10 @@ func open(url string, log *slog.Logger, connect bool) (*Store, error) {
 		// overwritten with zeros in the page, not left in its free space (ForgetErased).
 		dsn := "file:" + path + "?_pragma=journal_mode(wal)&_pragma=synchronous(normal)" +
 			"&_pragma=busy_timeout(" + strconv.Itoa(sqliteBusyTimeoutMS) + ")&_pragma=foreign_keys(on)&_pragma=secure_delete(1)&_time_format=sqlite"
-		conn, err := openSQLite(dsn)
+		// Writes begin IMMEDIATE: a write transaction of another process on the same file (an
+		// admin command's, while dev runs) is waited for (busy_timeout), where one begun as a read
+		// and turned into a write after it would fail at once (SQLITE_BUSY).
+		conn, err := openSQLite(dsn + "&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", path, err)
 		}
