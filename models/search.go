@@ -64,3 +64,16 @@ func (s *Store) WriteCustomerSearch(ctx context.Context, indexed []IndexedCustom
 		return nil
 	})
 }
+
+// MarkCustomersForSearch marks every action whose customer is not erased to be indexed again (a
+// rotation of the process key: the indexes are made again under the new one, before the old is
+// retired), and answers how many.
+func (s *Store) MarkCustomersForSearch(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Exec(`INSERT INTO customer_search_pending (action_id, version)
+		SELECT id, version FROM actions WHERE erased_at IS NULL AND (customer_name <> '' OR customer_contact <> '')
+		ON CONFLICT (action_id) DO UPDATE SET version = excluded.version`)
+	if res.Error != nil {
+		return 0, fmt.Errorf("marking the customers to index again: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

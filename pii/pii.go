@@ -305,6 +305,11 @@ func (s *Sealer) Rewrap(ctx context.Context) (int, error) {
 	current, after, done := s.Keys.CurrentKeyID(), "", 0
 	for {
 		keys, err := s.Store.CustomerKeysNotWrappedBy(ctx, current, after, 500)
+		if err == nil && len(keys) == 0 && done > 0 {
+			// The customers' search indexes are under the earlier key too: made again under the
+			// current one (by the workers' indexers), they are found once the earlier is retired.
+			_, err = s.Store.MarkCustomersForSearch(ctx)
+		}
 		if err != nil || len(keys) == 0 {
 			return done, err
 		}

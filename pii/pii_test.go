@@ -149,9 +149,14 @@ func TestRotationAndRewrap(t *testing.T) {
 			err = (&pii.Sealer{Keys: secondOnly, Store: store}).Check(ctx)
 			require.ErrorContains(t, err, "in the read model 2 customer keys are wrapped by encryption key "+before.CurrentKeyID())
 
+			row := models.Action{ID: "a-g1", Title: "Late checkout", Status: "assigned", CustomerRef: "G-1", CustomerName: patel, Version: 2}
+			require.NoError(t, store.ApplyProjection(ctx, row, nil))
 			n, err := s.Rewrap(ctx)
 			require.NoError(t, err)
 			require.Equal(t, 2, n, "G-1 and G-2; G-3 was erased, G-4 is the second key's already")
+			pending, err := store.PendingCustomerSearch(ctx, 10)
+			require.NoError(t, err)
+			require.Equal(t, []models.PendingCustomer{{ActionID: "a-g1", Version: 2, Name: patel}}, pending, "indexed again under the current key")
 			n, err = s.Rewrap(ctx)
 			require.NoError(t, err)
 			require.Zero(t, n, "nothing left to do")
