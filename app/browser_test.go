@@ -557,6 +557,8 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	focusedProblem, err = chromedp.Run(carol.ctx, chromedp.Evaluate[bool](`document.activeElement.classList.contains('problem')`))
 	require.NoError(t, err)
 	require.True(t, focusedProblem, "the refusal on the card has the focus")
+	// The link is added by the page's script once the refusal is drawn: waited for, not assumed.
+	carol.waitContains(".problem a.to-field", "Go to Extend")
 	linkShows, err := chromedp.Run(carol.ctx, chromedp.Evaluate[string](`(function () {
 		var a = document.querySelector('.problem a.to-field').cloneNode(true);
 		a.querySelectorAll('.visually-hidden').forEach(function (s) { s.remove(); });
@@ -584,6 +586,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 		chromedp.Click(chromedp.CSS(card+` form[action$="/extend"] button`)),
 	)
 	carol.waitContains(".problem", "The action changed while this page was open: note added by")
+	carol.waitContains(".problem a.to-field", "Go to Extend")
 	linkReads, err = chromedp.Run(carol.ctx, chromedp.Evaluate[string](`document.querySelector('.problem a.to-field').textContent`))
 	require.NoError(t, err)
 	require.Equal(t, "Go to Extend Refund of a double charge: due in", linkReads)
