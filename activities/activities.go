@@ -117,7 +117,7 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		row.HanderID = *p.HanderID
 	}
 	row.Revision = p.Revision
-	// The customer is indexed for search by the worker's indexer (IndexCustomers), off the
+	// The customer is indexed for search by the worker's indexer (CustomerIndexer), off the
 	// command's path: opening their data here would hold every create back by a key's read.
 	row.SearchPending = slices.ContainsFunc(p.Events, givesCustomer)
 	var err error

@@ -108,7 +108,7 @@ type Stack struct {
 	minFreeMB  uint64
 	log        *slog.Logger
 	stopOnce   sync.Once
-	// stopIndexer ends the customer indexer (activities.RunCustomerIndexer), which closes
+	// stopIndexer ends the customer indexer (activities.CustomerIndexer), which closes
 	// indexerDone once it has.
 	stopIndexer context.CancelFunc
 	indexerDone chan struct{}

@@ -26,7 +26,6 @@ import (
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/codec"
 	"github.com/handover/handover/models"
-	"github.com/handover/handover/pii"
 	"github.com/handover/handover/workflows"
 )
 
@@ -122,11 +121,6 @@ func Run(ctx context.Context, c client.Client, namespace string, keys *codec.Key
 		}
 	}
 	acts := &activities.Activities{Store: store}
-	if keys != nil {
-		// With the customers' keys, which the read model holds, so that they are found by name
-		// again.
-		acts.Sealer = &pii.Sealer{Keys: keys, Store: store}
-	}
 	for _, a := range byID {
 		p := workflows.Projection{State: a.state, Revision: a.revision}
 		for _, e := range a.events {
