@@ -795,8 +795,16 @@ const (
 // listParams are the query parameters GET /actions takes.
 var listParams = []string{"status", "owner_id", "team_id", "customer_ref", "customer", "created_by", "q", "overdue", "escalated", "paused", "updated_since", "id", "limit", "cursor"}
 
-// maxSearchText is the longest text GET /actions?q= looks for.
+// maxSearchText is the longest text GET /actions?q= (or customer=) looks for.
 const maxSearchText = 100
+
+// searchRule is what a text looked for must be (searchable): its refusal.
+var searchRule = fmt.Sprintf("must be 1 to %d characters, not only spaces, and no control characters", maxSearchText)
+
+// searchable reports whether a text looked for, trimmed, is one to look for.
+func searchable(v string) bool {
+	return v != "" && utf8.RuneCountInString(v) <= maxSearchText && !strings.ContainsFunc(v, unicode.IsControl)
+}
 
 // actionFilter reads the filters of a list of actions (GET /actions and its export) from the query,
 // its team held to the caller's scope; a 422 lists what is wrong with them. known are the
@@ -820,13 +828,13 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 			break
 		}
 	}
-	if _, given := c.GetQuery("q"); given && !covered(fields, "q") && (f.Text == "" || utf8.RuneCountInString(f.Text) > maxSearchText || strings.ContainsFunc(f.Text, unicode.IsControl)) {
-		fields = append(fields, FieldError{Field: "q", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces, and no control characters", maxSearchText)})
+	if _, given := c.GetQuery("q"); given && !covered(fields, "q") && !searchable(f.Text) {
+		fields = append(fields, FieldError{Field: "q", Message: searchRule})
 	}
 	if v, given := c.GetQuery("customer"); given && !covered(fields, "customer") {
 		// The customer's name and contact are sealed: they are found by their blind indexes.
-		if v = strings.TrimSpace(v); v == "" || utf8.RuneCountInString(v) > maxSearchText || strings.ContainsFunc(v, unicode.IsControl) {
-			fields = append(fields, FieldError{Field: "customer", Message: fmt.Sprintf("must be 1 to %d characters, not only spaces, and no control characters", maxSearchText)})
+		if v = strings.TrimSpace(v); !searchable(v) {
+			fields = append(fields, FieldError{Field: "customer", Message: searchRule})
 		} else if f.Customer = s.customerQuery(v); len(f.Customer) == 0 {
 			fields = append(fields, FieldError{Field: "customer", Message: "must hold a word of the customer's name, their email address or a phone number (at least 6 digits)"})
 		}
