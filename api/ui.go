@@ -286,6 +286,7 @@ func (s *server) uiSession(c *gin.Context) {
 	if err != nil {
 		if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, models.ErrNotFound) {
 			c.Set(unavailableKey, err.Error()) // on the request's log line
+			c.Set(notSentKey, true)            // refused before any handler: the form did nothing
 			s.uiError(c, http.StatusServiceUnavailable, "The service cannot check your session just now. Try again in a moment.")
 			return
 		}
@@ -745,6 +746,15 @@ func (s *server) callIf(c *gin.Context, method, path string, body any, idemKey, 
 		w.status = http.StatusOK
 	}
 	res := apiAnswer(w.status, w.body.Bytes(), w.header)
+	if res.Status == http.StatusTooManyRequests && res.Problem != nil && res.Problem.Code == codeRateLimited {
+		// The API's "retry after the given seconds" names a header a person never sees.
+		secs, err := strconv.Atoi(res.Header.Get("Retry-After"))
+		if err != nil || secs < 1 {
+			secs = 1
+		}
+		res.Problem = &problemBody{Title: res.Problem.Title, Code: res.Problem.Code,
+			Detail: fmt.Sprintf("You have made too many requests just now (all your tabs, sessions and tokens together), so this one did nothing. Try again in %s.", plural(secs, "second"))}
+	}
 	if res.Status == http.StatusPreconditionFailed && res.Problem != nil {
 		res = changedWhileOpen(res)
 	}
@@ -940,10 +950,20 @@ func errorTitle(status int) string {
 }
 
 // uiError shows a page that explains what went wrong and changes nothing.
+//
+// Drawn for a form that changed nothing (its session or key had run out, it was too large, the
+// person had sent too many requests), the page is marked Unsent: the script that kept what was
+// typed in the form says so, and puts it back when the person is on the form's page again. A form
+// whose answer did not come in time (503, 504) may still take effect, and is not marked, unless the
+// request was refused before it reached any handler (notSentKey).
 func (s *server) uiError(c *gin.Context, status int, message string) {
-	s.render(c, status, "error", gin.H{"Status": status, "Message": message, "Title": errorTitle(status)})
+	unsent := c.Request.Method == http.MethodPost && (!unconfirmed(status) || c.GetBool(notSentKey))
+	s.render(c, status, "error", gin.H{"Status": status, "Message": message, "Title": errorTitle(status), "Unsent": unsent})
 	c.Abort()
 }
+
+// notSentKey marks a request refused before any handler saw it, whatever its status says.
+const notSentKey = "handover.not-sent"
 
 // workflowLinkFor is the action's workflow link for those who may decode its payloads (/codec:
 // managers, administrators); to anyone else the history would be ciphertext, so there is no link.

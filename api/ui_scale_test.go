@@ -34,8 +34,9 @@ func newUIScale(t *testing.T) *uiScale {
 	return newUIScaleOn(t, modelstest.SQLiteURL(t))
 }
 
-// newUIScaleOn is newUIScale over the read model at url.
-func newUIScaleOn(t *testing.T, url string) *uiScale {
+// newUIScaleOn is newUIScale over the read model at url; tune, when given, changes the router's
+// dependencies before it is built.
+func newUIScaleOn(t *testing.T, url string, tune ...func(*Deps)) *uiScale {
 	store := modelstest.Open(t, url)
 	ctx := context.Background()
 	for _, team := range []string{"desk", "kitchen"} {
@@ -52,7 +53,11 @@ func newUIScaleOn(t *testing.T, url string) *uiScale {
 		require.NoError(t, store.AddToken(ctx, st.ID, "token-"+st.ID, "test"))
 	}
 	now := time.Now().UTC().Truncate(time.Second)
-	srv := httptest.NewServer(NewRouter(Deps{Store: store, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}))
+	deps := Deps{Store: store, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	for _, f := range tune {
+		f(&deps)
+	}
+	srv := httptest.NewServer(NewRouter(deps))
 	t.Cleanup(srv.Close)
 	return &uiScale{t: t, store: store, srv: srv, now: now}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -939,6 +940,7 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	shiftConfirmationStays(t, st, newBrowser(t, alloc, st.URL, dir))
 	focusStaysOnWhatChanged(t, st, newBrowser(t, alloc, st.URL, dir))
 	signInRefusalDescribesTheField(t, st, newBrowser(t, alloc, st.URL, dir))
+	typedTextKeptWhenNotSent(t, st, newBrowser(t, alloc, st.URL, dir))
 }
 
 // settled waits until the page has loaded and a second more has passed: what the browser does
@@ -1246,4 +1248,96 @@ func liveUpdatesKeepQuiet(t *testing.T, st *app.Stack, alice *browser, actionURL
 	require.Equal(t, paused, checked(alice), "paused, the page is not asked for")
 	alice.do(chromedp.Click(chromedp.CSS(`#live-pause`)))
 	waitChecked(alice, paused)
+}
+
+// typedTextKeptWhenNotSent: what was typed in a form that changed nothing is not lost. A note sent
+// once the session had ended is put back in its form after signing in again, for the same person
+// alone; one sent with an expired key (the error page) is put back when the person goes back to
+// the page; and one whose form has gone meanwhile (the action completed) is shown there to copy.
+func typedTextKeptWhenNotSent(t *testing.T, st *app.Stack, alice *browser) {
+	t.Helper()
+	var a action
+	require.Equal(t, http.StatusCreated, as(t, st, "alice").call(http.MethodPost, "/api/v1/actions", merge(newAction("alice"), "title", "Extra towels for room 118"), &a))
+	page := st.URL + "/actions/" + a.ID
+	endSession := func() {
+		t.Helper()
+		got, err := chromedp.Call(alice.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{st.URL}})
+		require.NoError(t, err)
+		for _, c := range got.Cookies {
+			if c.Name == "handover_session" {
+				require.NoError(t, st.Store.CloseSession(context.Background(), c.Value))
+				return
+			}
+		}
+		t.Fatal("no session cookie")
+	}
+	kept := func() string {
+		v, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`sessionStorage.getItem('handover.kept') || ''`))
+		require.NoError(t, err)
+		return v
+	}
+	const note = "Housekeeping say the towels go up at 15:00; the guest agreed."
+
+	alice.signIn("alice")
+	alice.do(chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`#note-text`)),
+		chromedp.SendKeys(chromedp.CSS(`#note-text`), note))
+	endSession()
+	alice.do(chromedp.Click(chromedp.CSS(`#form-note button[type=submit]`)))
+	alice.waitText("#kept-unsent", "What you typed is kept in this tab: once you have signed in, it is put back in the form.")
+	alice.screenshot("kept-signin")
+	alice.do(chromedp.Click(chromedp.CSS(`button[name=demo][value=alice]`)))
+	alice.waitText("#kept-back", "What you typed in this form before, which was not sent, is put back. Check it, then send it again.")
+	require.Equal(t, page, alice.location(), "back on the page the form was sent from")
+	typed, err := chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS(`#note-text`)))
+	require.NoError(t, err)
+	require.Equal(t, note, typed)
+	focus, err := chromedp.Run(alice.ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+	require.NoError(t, err)
+	require.Equal(t, "kept-back", focus, "the sentence is read out first")
+	require.Empty(t, kept(), "put back once")
+	alice.do(chromedp.Click(chromedp.CSS(`#form-note button[type=submit]`)))
+	alice.waitContains("#done", "Note added")
+	alice.waitContains("section.timeline", note)
+
+	// Someone else signing in on the tab does not get it, and it is gone for good.
+	alice.do(chromedp.SendKeys(chromedp.CSS(`#note-text`), "Not for Bob's eyes"))
+	endSession()
+	alice.do(chromedp.Click(chromedp.CSS(`#form-note button[type=submit]`)))
+	alice.waitContains("#kept-unsent", "What you typed is kept")
+	require.NotEmpty(t, kept())
+	alice.do(chromedp.Click(chromedp.CSS(`button[name=demo][value=bob]`)), chromedp.WaitVisible(chromedp.CSS(`section.timeline`)))
+	require.Equal(t, page, alice.location())
+	alice.settled()
+	shownToBob, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`document.getElementById('kept-back') !== null || document.body.textContent.indexOf("Not for Bob's eyes") >= 0`))
+	require.NoError(t, err)
+	require.False(t, shownToBob)
+	require.Empty(t, kept())
+	alice.do(chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#token`)))
+	alice.signIn("alice")
+
+	// An expired key: the error page links back to the page, where the form has it again.
+	const outcome = "Towels brought up at 15:05; guest thanked us."
+	alice.do(chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`#complete-outcome`)),
+		chromedp.SendKeys(chromedp.CSS(`#complete-outcome`), outcome),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#form-complete input[name=csrf]').value = 'expired'`),
+		chromedp.Click(chromedp.CSS(`#form-complete button[type=submit]`)))
+	alice.waitContains("#kept-unsent", "What you typed is kept in this tab: go back to the page you were on to find it in the form again.")
+	alice.screenshot("kept-error")
+	alice.do(chromedp.Click(chromedp.CSS(`#kept-unsent a`)))
+	alice.waitContains("#kept-back", "is put back")
+	typed, err = chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS(`#complete-outcome`)))
+	require.NoError(t, err)
+	require.Equal(t, outcome, typed)
+
+	// Its form gone meanwhile: the page shows what was typed, to copy.
+	alice.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('#form-complete input[name=csrf]').value = 'expired'`),
+		chromedp.Click(chromedp.CSS(`#form-complete button[type=submit]`)))
+	alice.waitContains("#kept-unsent", "What you typed is kept")
+	require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+a.ID+"/complete", map[string]any{"outcome": "Done by the supervisor"}, nil))
+	alice.do(chromedp.Click(chromedp.CSS(`#kept-unsent a`)))
+	alice.waitContains("#kept-back", "is not on this page any more")
+	shown, err := chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS(`#kept-back textarea`)))
+	require.NoError(t, err)
+	require.Equal(t, outcome, shown)
+	alice.screenshot("kept-gone")
 }

@@ -190,7 +190,7 @@ func webSessions(t *testing.T, st *app.Stack) {
 		require.Equal(t, want, resp.Header.Get("Location"), referer)
 	}
 	_, unsent := w.do(http.MethodGet, "/signin?unsent=1&next=%2Factions%2Fsome-action", nil)
-	require.Contains(t, unsent, `<div class="problem" role="alert" id="signin-unsent"><strong>Not sent:</strong> you were signed out (you signed out elsewhere, or your session ended), so the form you sent changed nothing. Sign in, then send it again from the page you were on.</div>`)
+	require.Contains(t, unsent, `<div class="problem" role="alert" id="signin-unsent"><strong>Not sent:</strong> you were signed out (you signed out elsewhere, or your session ended), so the form you sent changed nothing. Sign in, then send it again from the page you were on. <span id="kept-unsent" hidden></span></div>`)
 	require.Contains(t, unsent, `<input type="hidden" name="next" value="/actions/some-action">`)
 	resp, page := w.do(http.MethodPost, "/signin", url.Values{"csrf": {"forged"}, "token": {"demo-alice"}})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode)

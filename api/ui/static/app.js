@@ -680,3 +680,163 @@
     } catch (err) { /* storage full or refused: the form still goes */ }
   }, true);
 })();
+
+// What was typed in a form that changed nothing is kept. A form sent once the person's session had
+// ended leads to the sign-in page, and one whose key had expired (signed out and in again in
+// another tab), or sent too often, to the error page: the server marks both (#kept-unsent). Each
+// form sent is kept in the tab's session storage until the next page says how it went; kept past
+// such a page, it is put back in its form once the same person is on the form's page again, or,
+// when the form is not there any more, shown there to copy. Someone else signed in on the tab gets
+// nothing of it, and signing out forgets it.
+(function () {
+  "use strict";
+  var SENT = "handover.sent", KEPT = "handover.kept";
+  // A failing page comes straight after its form: a record older than this is another form's.
+  var ANSWER_MS = 2 * 60 * 1000;
+  // Fields of the page rather than of what was typed: the page drawn again has its own.
+  var OWN = { csrf: true, idem: true, version: true, seen: true };
+  var storage = null;
+  try { storage = window.sessionStorage; } catch (err) { storage = null; }
+  function read(key) {
+    if (!storage) { return null; }
+    try { return JSON.parse(storage.getItem(key) || "null"); } catch (err) { return null; }
+  }
+  function write(key, value) {
+    if (!storage) { return; }
+    try {
+      if (value) { storage.setItem(key, JSON.stringify(value)); } else { storage.removeItem(key); }
+    } catch (err) { /* storage full or refused: nothing is kept, as without this script */ }
+  }
+  function me() { return document.body.getAttribute("data-me") || ""; }
+  function target(form) { return new URL(form.getAttribute("action") || window.location.href, window.location.href).pathname; }
+  function textual(el) {
+    return el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && !/^(hidden|checkbox|radio|submit|button|reset|file|image|password)$/.test(el.type));
+  }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form.elements || (form.getAttribute("method") || "").toLowerCase() !== "post") { return; }
+    var path = target(form);
+    var record = { action: path, from: window.location.pathname + window.location.search, me: me(), at: Date.now(), fixed: [], typed: [] };
+    var words = false;
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || OWN[el.name] || el.type === "password" || /^(submit|button|reset|file|image)$/.test(el.type) || el.tagName === "BUTTON" || el.tagName === "FIELDSET") { return; }
+      if (el.type === "hidden") {
+        record.fixed.push([el.name, el.value]);
+      } else if (el.type === "checkbox" || el.type === "radio") {
+        record.typed.push({ name: el.name, value: el.value, checked: el.checked });
+      } else {
+        var label = el.labels && el.labels.length ? el.labels[0].textContent.trim() : el.name;
+        record.typed.push({ name: el.name, value: el.value, label: label, text: textual(el) });
+        words = words || (textual(el) && el.value.trim() !== "");
+      }
+    });
+    // Sign-in and sign-out are not the person's work; a form with nothing typed loses nothing.
+    write(SENT, path !== "/signin" && path !== "/signout" && words ? record : null);
+  });
+
+  function matches(form, kept) {
+    if (target(form) !== kept.action) { return false; }
+    return kept.fixed.every(function (f) {
+      var el = form.elements[f[0]];
+      return !el || el.value === f[1];
+    });
+  }
+  // putBack fills the form as it was sent and answers the labels of what it found no field for.
+  function putBack(form, kept) {
+    var missed = [];
+    kept.typed.forEach(function (f) {
+      var named = form.elements[f.name];
+      if (!named) {
+        if (f.text && f.value.trim() !== "") { missed.push(f); }
+        return;
+      }
+      var els = named.length !== undefined && !named.tagName ? Array.prototype.slice.call(named) : [named];
+      if ("checked" in f) {
+        els.forEach(function (el) { if (el.value === f.value) { el.checked = f.checked; } });
+        return;
+      }
+      els[0].value = f.value;
+    });
+    return missed;
+  }
+  // said is the sentence saying what became of the kept text, focused so that it is read out
+  // first; with fields, it shows what they held, to copy, as the page shows a refused form's text
+  // when the form is gone ("kept-fields").
+  function said(text, fields) {
+    var box = document.createElement("div");
+    box.id = "kept-back";
+    box.className = fields.length ? "kept" : "done";
+    box.setAttribute("role", "status");
+    box.setAttribute("tabindex", "-1");
+    var p = document.createElement("p");
+    p.textContent = text;
+    if (fields.length) { p.className = "hint"; }
+    box.appendChild(p);
+    fields.forEach(function (f, i) {
+      var label = document.createElement("label"), area = document.createElement("textarea");
+      area.id = "kept-back-" + i;
+      area.rows = 3;
+      area.readOnly = true;
+      area.value = f.value;
+      label.htmlFor = area.id;
+      label.textContent = f.label || f.name;
+      box.appendChild(label);
+      box.appendChild(area);
+    });
+    return box;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var sent = read(SENT);
+    write(SENT, null);
+    var unsent = document.getElementById("kept-unsent");
+    if (unsent) {
+      if (sent && Date.now() - sent.at < ANSWER_MS) { write(KEPT, sent); }
+      var kept = read(KEPT);
+      if (!kept) { return; }
+      unsent.hidden = false;
+      if (document.body.getAttribute("data-page") === "signin") {
+        unsent.textContent = "What you typed is kept in this tab: once you have signed in, it is put back in the form.";
+        return;
+      }
+      unsent.textContent = "What you typed is kept in this tab: ";
+      var back = document.createElement("a");
+      back.href = kept.from;
+      back.textContent = "go back to the page you were on";
+      unsent.appendChild(back);
+      unsent.appendChild(document.createTextNode(" to find it in the form again."));
+      return;
+    }
+    var keep = read(KEPT);
+    if (!keep) { return; }
+    if (!me()) {
+      // Signed out (or never signed in): the sign-in page without a refusal forgets what was kept,
+      // so that whoever signs in next on this tab does not get it.
+      if (document.body.getAttribute("data-page") === "signin" && !document.getElementById("signin-error")) { write(KEPT, null); }
+      return;
+    }
+    if (keep.me !== me()) { write(KEPT, null); return; }
+    var form = Array.prototype.find.call(document.querySelectorAll("#live form"), function (f) { return matches(f, keep); });
+    if (form) {
+      write(KEPT, null);
+      var missed = putBack(form, keep);
+      var panel = form.closest("details");
+      if (panel) { panel.open = true; }
+      var box = said(missed.length ?
+        "What you typed in this form before, which was not sent, is put back. The form has no field now for some of it, shown here to copy. Check it, then send it again." :
+        "What you typed in this form before, which was not sent, is put back. Check it, then send it again.", missed);
+      form.insertBefore(box, form.firstChild);
+      box.focus();
+      return;
+    }
+    if (window.location.pathname + window.location.search !== keep.from) { return; }
+    // The page no longer has the form (the action has moved on): what was typed is shown to copy.
+    write(KEPT, null);
+    var words = keep.typed.filter(function (f) { return f.text && f.value.trim() !== ""; });
+    var shown = said("The form you typed in before, which was not sent, is not on this page any more: the action has changed meanwhile. What you typed in it, to copy:", words);
+    var live = document.getElementById("live");
+    live.insertBefore(shown, live.firstChild);
+    shown.focus();
+  });
+})();
