@@ -1196,8 +1196,12 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	for _, t := range allTasks {
 		latestMessage = max(latestMessage, t.Seq)
 	}
+	firstUntold := int64(0) // the Complete form says there are messages still to tell, and links to it
 	for _, t := range tasks {
 		untold[t.Seq] = true
+		if firstUntold == 0 || t.Seq < firstUntold {
+			firstUntold = t.Seq
+		}
 	}
 	role := workflows.Role(principal(c).Role)
 	mayTell := role.CanOwn() || role == workflows.RoleService
@@ -1253,7 +1257,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "LatestMessage": latestMessage, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "CustomerCorrectable": !erased && a.Customer.Name != unavailable && a.Customer.Contact != unavailable, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "FirstUntold": firstUntold, "LatestMessage": latestMessage, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "CustomerCorrectable": !erased && a.Customer.Name != unavailable && a.Customer.Contact != unavailable, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,

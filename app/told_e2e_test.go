@@ -123,6 +123,8 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.Contains(t, item, `<input type="hidden" name="message_seq" value="`+seq+`">`)
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, formOf(t, page, "told-"+seq), `<select id="told-method-`+seq+`" name="method" required>`)
+	// Completing it would leave the message untold: the form says so.
+	require.Contains(t, formOf(t, page, "form-complete"), `<p class="hint" id="complete-untold">The customer has not been told the message <a href="/actions/`+a.ID+`?entry=`+seq+`#ev-`+seq+`">on the timeline</a> yet: completing leaves it to tell, and to record once told.</p>`)
 	csrf := csrfOf(t, page)
 	_, page = signedIn(t, st, "demo-alice").do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="told-`+seq+`"`, "a colleague at the desk who told the guest records it too")
@@ -169,6 +171,7 @@ func webCustomersToTell(t *testing.T, st *app.Stack) {
 	require.Equal(t, map[string]any{"message_seq": float64(task.MessageSeq), "method": "phone"}, last.Data)
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="told-`+seq+`"`)
+	require.NotContains(t, page, `id="complete-untold"`, "nothing left to tell")
 	_, boardPage := board.do(http.MethodGet, "/board", nil)
 	require.NotContains(t, boardPage, `id="team-tell-`+a.ID+`-`)
 	require.Regexp(t, `<strong>message delivered</strong> by Bob Brown<br><span class="ev-data">message of entry: `+seq+` · how: phone</span>`, page)
@@ -526,6 +529,7 @@ func webCustomersNotReachedNotNeeded(t *testing.T, st *app.Stack) {
 	require.Contains(t, p.Detail, "Bob Brown recorded that the customer need not be told the message of entry "+seq)
 	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="told-`+seq+`"`)
+	require.NotContains(t, page, `id="complete-untold"`, "nothing left to tell")
 	require.Contains(t, page, `<strong>message not needed</strong> by Bob Brown`)
 }
 
