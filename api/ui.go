@@ -543,7 +543,7 @@ func changedWhileOpen(res apiResult) apiResult {
 	m := changedTo.FindStringSubmatch(res.Problem.Detail)
 	switch {
 	case m == nil:
-		said += ". Look at it again below, and send the form again if it still holds."
+		said += "." + sendAgain
 	default:
 		res.Current, _ = strconv.ParseInt(m[1], 10, 64)
 		if m[3] != "" {
@@ -553,12 +553,23 @@ func changedWhileOpen(res apiResult) apiResult {
 		if strings.HasSuffix(m[2], ", completed") || strings.HasSuffix(m[2], ", cancelled") {
 			said += " It has ended: there is nothing more to do on it."
 		} else {
-			said += " Look at it again below, and send the form again if it still holds."
+			said += sendAgain
 		}
 	}
 	res.Problem = &problemBody{Detail: said}
 	return res
 }
+
+// sendAgain ends changedWhileOpen's words for a form the page drawn again still offers; the page
+// says notOffered instead when the change took the form away (the action resumed by someone else
+// while the Resume form was open), so that nobody looks for a form to send again.
+const (
+	sendAgain  = " Look at it again below, and send the form again if it still holds."
+	notOffered = " Look at it again below: that form is not offered now."
+)
+
+// withoutForm is a refusal's words for a page that no longer offers the refused form.
+func withoutForm(message string) string { return strings.Replace(message, sendAgain, notOffered, 1) }
 
 // changedTo is how the workflow says how an action stands when it refuses a command for an
 // earlier version of it: "…: it is at version 9, Bob Brown owns it, assigned; the last change:

@@ -1291,12 +1291,14 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 			}
 			if !toldFormDrawn(form, untold, undoable, onPage, mayTell) {
 				data["Kept"] = keptText(url.Values{"text": {form.Get("note")}})
+				data["Error"] = withoutForm(data["Error"].(string))
 			}
 		} else if command && !slices.Contains(commands, failed) {
 			// The action moved on while the form was being filled (the handover withdrawn as its
 			// recipient typed the read-back): the form is not offered again, and what was typed
 			// is shown instead of lost.
 			data["Kept"] = keptText(form)
+			data["Error"] = withoutForm(data["Error"].(string))
 		}
 	}
 	s.render(c, status, "action", data)
@@ -2083,6 +2085,7 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 			if a, err := s.Store.GetActionRow(ctx, failedID); err == nil && inScope(viewer, a.TeamID) {
 				data["FailedTitle"], data["Kept"] = a.Title, keptText(form)
 			}
+			data["Error"] = withoutForm(data["Error"].(string))
 		}
 	}
 	s.render(c, status, "board", data)

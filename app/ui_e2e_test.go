@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -1281,8 +1282,17 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<span class="badge" id="paused-badge">paused, waiting on the customer: next reminder <span data-rel="[^"]+" data-rel-past="any moment now">in 2[34]h \d+m</span> \(<time datetime="[^"]+">[^<]+</time>\)</span>`, page,
 		"the badge counts down to the next reminder")
 	require.Regexp(t, `<strong>paused</strong> by [^<]+<br><span class="ev-data">reason: guest out again · first reminder: <time datetime="[^"]+">[^<]+</time> · status: assigned</span>`, page, "the timeline too")
+	var stale action
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+a.ID+"?consistent=true", nil, &stale))
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back at last"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	// The Resume form of a page drawn before that, sent: the page no longer offers it, and does
+	// not ask for it to be sent again.
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest is back"}, "version": {strconv.FormatInt(stale.Version, 10)}})
+	require.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
+	require.Regexp(t, `The action changed while this page was open: resumed by [^.<]+\. Now [^.<]+, assigned\. Look at it again below: that form is not offered now\.`, page)
+	require.NotContains(t, page, `id="form-resume"`)
+	require.Contains(t, page, `<textarea id="kept-reason" rows="3" readonly>guest is back</textarea>`)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {"the guest's flight was missing"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
