@@ -40,6 +40,8 @@ type actionJSON struct {
 	// DueLeft null too when a due time was given as a time while paused, which stays where it is.
 	PausedAt *time.Time `json:"paused_at"`
 	DueLeft  *string    `json:"due_left"`
+	// PauseReason is why it waits on the customer, as the pause said; null while it runs.
+	PauseReason *string `json:"pause_reason"`
 	// ResumeAt is when a paused action resumes by itself, as its pause asked; null while it runs
 	// or when it waits until someone resumes it.
 	ResumeAt *time.Time `json:"resume_at"`
@@ -106,6 +108,10 @@ func renderState(s workflows.State) actionJSON {
 	}
 	if left, ok := s.DueLeft(); ok {
 		a.DueLeft = durationText(left)
+	}
+	if s.Paused {
+		reason := s.PauseReason
+		a.PauseReason = &reason
 	}
 	if f := s.FollowUp; f != nil {
 		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: f.DueFrom().UTC()}
@@ -225,7 +231,7 @@ func stateFromRow(r models.Action) workflows.State {
 		}
 	}
 	if r.Paused {
-		s.PausedAt, s.ResumeAt, s.PauseRemindAt = r.PausedAt, r.ResumeAt, r.PauseRemindAt
+		s.PausedAt, s.ResumeAt, s.PauseRemindAt, s.PauseReason = r.PausedAt, r.ResumeAt, r.PauseRemindAt, r.PauseReason
 		if r.DueLeftSeconds != nil {
 			left := time.Duration(*r.DueLeftSeconds) * time.Second
 			s.DueLeftStored = &left

@@ -41,7 +41,10 @@ type actionRow struct {
 	// ("in 23h 59m"; "any moment now" once that time has come).
 	PauseRemind string
 	// PausedAgo says how long ago an action whose due time waits was paused ("26h 0m ago").
-	PausedAgo    string
+	PausedAgo string
+	// PausedFor is why a paused action waits on the customer, as its pause said ("" while it runs,
+	// or for a pause whose reason the read model does not hold).
+	PausedFor    string
 	PendingSince string
 	PendingTo    string
 	// AnswerBy is when the pending handover must be accepted: the end of its accept window, or
@@ -70,6 +73,9 @@ func (s *server) rows(items []actionJSON) []actionRow {
 	out := make([]actionRow, len(items))
 	for i, a := range items {
 		r := actionRow{actionJSON: a}
+		if a.Paused && a.PauseReason != nil {
+			r.PausedFor = *a.PauseReason
+		}
 		open := !workflows.Status(a.Status).Final()
 		r.Overdue = open && !a.Paused && a.DueAt.Before(now)
 		r.DueIn = humanDuration(a.DueAt.Sub(now))

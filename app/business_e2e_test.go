@@ -20,6 +20,7 @@ type businessAction struct {
 	DueAt         time.Time  `json:"due_at"`
 	Paused        bool       `json:"paused"`
 	PausedAt      *time.Time `json:"paused_at"`
+	PauseReason   *string    `json:"pause_reason"`
 	DueLeft       *string    `json:"due_left"`
 	ResumeAt      *time.Time `json:"resume_at"`
 	PauseRemindAt *time.Time `json:"pause_remind_at"`
@@ -201,8 +202,10 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	// opening, paused now (the desk closed), has 90 minutes left, not the day and more until then.
 	waiting := create(refund, "90m")
 	require.Nil(t, waiting.PausedAt)
+	require.Nil(t, waiting.PauseReason)
 	require.Nil(t, waiting.DueLeft, "a running action has its due time instead")
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+waiting.ID+"/pause", map[string]any{"reason": "waiting on the guest"}, &waiting))
+	require.Equal(t, "waiting on the guest", *waiting.PauseReason, "the answer says why it waits")
 	require.Equal(t, "1h30m0s", *waiting.DueLeft)
 	require.NotNil(t, waiting.PauseRemindAt)
 	require.True(t, waiting.PauseRemindAt.Equal(openDay), "a day on the desk is closed: reminded at its next opening, not %s", waiting.PauseRemindAt)
@@ -212,6 +215,8 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	}, 10*time.Second, 20*time.Millisecond)
 	require.NotNil(t, back.DueLeft, "the read model keeps it")
 	require.Equal(t, "1h30m0s", *back.DueLeft, "as the workflow counted it, on the calendar")
+	require.NotNil(t, back.PauseReason, "and why it waits")
+	require.Equal(t, "waiting on the guest", *back.PauseReason)
 	require.True(t, back.PausedAt.Equal(*waiting.PausedAt))
 	require.NotNil(t, back.PauseRemindAt, "the read model keeps the next reminder")
 	require.True(t, back.PauseRemindAt.Equal(openDay))
@@ -225,6 +230,7 @@ func testBusinessTimeAndPause(t *testing.T, st *app.Stack) {
 	require.Equal(t, "1h30m0s", *back.DueLeft)
 	require.Equal(t, http.StatusOK, owner.call("POST", "/api/v1/actions/"+waiting.ID+"/resume", map[string]any{"reason": "the guest answered"}, &back))
 	require.Nil(t, back.PausedAt)
+	require.Nil(t, back.PauseReason)
 	require.Nil(t, back.DueLeft)
 	require.Nil(t, back.PauseRemindAt, "running again: no reminder")
 	// A supervisor can still escalate a paused action by hand; it stays paused.

@@ -1245,6 +1245,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<dd id="action-due">on hold while paused: [^<]+ left once resumed, paused <span data-rel="[^"]+">under a minute ago</span> <small>\(it was to be due <time`, page,
 		"the due time waits: the page says the time left, not a due time that passes")
 	require.Regexp(t, `<strong>paused</strong> by [^<]+<br><span class="ev-data">reason: guest at breakfast · resumes by itself: <time datetime="[^"]+">[^<]+</time> · status: assigned</span>`, page, "the timeline too")
+	require.Contains(t, page, `<div><dt>Waiting on the customer</dt><dd id="action-pause-reason">guest at breakfast</dd></div>`, "and why, among the facts")
 	_, page = w.do(http.MethodGet, "/inbox", nil)
 	require.Regexp(t, `<span class="due">[^<]+ left once resumed, paused <span data-rel="[^"]+">under a minute ago</span></span>`, page, "and so does the inbox, with how long it has been paused")
 	require.Regexp(t, `<span class="badge">paused: resumes by itself <span data-rel="[^"]+" data-rel-past="any moment now">in 2[34]h \d+m</span></span>`, page, "and when the pause ends")
@@ -1256,6 +1257,8 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<dd id="action-due"><time datetime="`+fixed+`">[^<]+</time> <small>\(due in [56]h \d+m, a time set while paused: resuming does not move it\)</small></dd>`, page)
 	resp, _ = w.do(http.MethodPost, "/actions/"+a.ID+"/resume", url.Values{"csrf": {csrf}, "reason": {"guest back"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="action-pause-reason"`, "running again: no reason to wait")
 	// A pause's end given as a time (read as UTC without the page's script, which sends the desk's
 	// own) is used instead of a duration typed beside it; one past is refused beside its field.
 	past := time.Now().Add(-time.Hour).UTC().Format("2006-01-02T15:04")

@@ -94,6 +94,8 @@ type Action struct {
 	// when a due time given while paused stays where it was given.
 	PausedAt       *time.Time
 	DueLeftSeconds *int64
+	// PauseReason is why a paused action waits on the customer, as its pause said; "" while it runs.
+	PauseReason string
 	// ResumeAt is when a paused action resumes by itself, if its pause was given an end.
 	ResumeAt *time.Time
 	// PauseRemindAt is when the owner of an action paused without an end is next reminded of it.

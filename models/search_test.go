@@ -73,12 +73,10 @@ func TestCustomerSearchMarksActionsWrittenBefore(t *testing.T) {
 		_, err := store.EraseCustomer(ctx, "G-ERASED", "root")
 		require.NoError(t, err)
 		// As a read model of the release before: without the tables, at the version before.
-		for _, stmt := range []string{"DROP TABLE customer_search_pending", "DROP TABLE customer_search", "DELETE FROM goose_db_version WHERE version_id = 44"} {
-			require.NoError(t, store.DB().Exec(stmt).Error, stmt)
-		}
+		require.NoError(t, store.MigrateDownTo(ctx, 43))
 		done, err := store.Migrate(ctx)
 		require.NoError(t, err)
-		require.Equal(t, 1, done.Applied)
+		require.Equal(t, int(done.Known-43), done.Applied)
 		pending, err := store.PendingCustomerSearch(ctx, 10)
 		require.NoError(t, err)
 		require.Equal(t, []models.PendingCustomer{{ActionID: "old-named", Version: 3, Name: "sealed-name"}}, pending)

@@ -1109,3 +1109,45 @@ func TestProjectionReplacesWhatADiscardedTaskWrote(t *testing.T) {
 		require.Equal(t, "handover_accepted", alice[0].Kind)
 	})
 }
+
+// The read model keeps why a paused action waits on the customer, and forgets it once the action
+// runs again; the migration that brought it gives the actions paused before it the reason of
+// their latest pause.
+func TestPauseReason(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		paused := actionAt("p-now", 2, "assigned", "alice")
+		paused.Paused, paused.PausedAt, paused.PauseReason = true, &t0, "waiting for the guest's passport"
+		require.NoError(t, store.ApplyProjection(ctx, paused, nil))
+		got, err := store.GetAction(ctx, "p-now")
+		require.NoError(t, err)
+		require.Equal(t, "waiting for the guest's passport", got.PauseReason)
+		running := actionAt("p-now", 3, "assigned", "alice")
+		require.NoError(t, store.ApplyProjection(ctx, running, nil))
+		got, err = store.GetAction(ctx, "p-now")
+		require.NoError(t, err)
+		require.Empty(t, got.PauseReason)
+
+		pausedEntry := func(seq int64, reason string) models.ActionEvent {
+			e := event(seq, "paused")
+			e.Data = `{"reason":"` + reason + `","status":"assigned"}`
+			return e
+		}
+		before := actionAt("p-before", 4, "assigned", "alice")
+		before.Paused, before.PausedAt = true, &t0
+		require.NoError(t, store.ApplyProjection(ctx, before, []models.ActionEvent{event(1, "created"), pausedEntry(2, "first pause"),
+			event(3, "resumed"), pausedEntry(4, "the guest calls back after 18:00")}))
+		resumed := actionAt("p-resumed", 3, "assigned", "alice")
+		require.NoError(t, store.ApplyProjection(ctx, resumed, []models.ActionEvent{event(1, "created"), pausedEntry(2, "a pause over"), event(3, "resumed")}))
+		// As a read model of the release before: without the column, at the version before.
+		require.NoError(t, store.MigrateDownTo(ctx, 44))
+		_, err = store.Migrate(ctx)
+		require.NoError(t, err)
+		got, err = store.GetAction(ctx, "p-before")
+		require.NoError(t, err)
+		require.Equal(t, "the guest calls back after 18:00", got.PauseReason, "its latest pause's")
+		got, err = store.GetAction(ctx, "p-resumed")
+		require.NoError(t, err)
+		require.Empty(t, got.PauseReason, "running: none")
+	})
+}
