@@ -245,7 +245,7 @@ func ActionRow(s workflows.State) models.Action {
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, Version: s.Version, RequestHash: s.RequestHash,
 		HanderID:      s.LastHander(),
 		Handovers:     make([]models.Handover, len(s.Handovers)),
-		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: s.PausedAt, PauseReason: s.PauseReason, ResumeAt: s.ResumeAt,
+		PolicyVersion: s.Policy.Version, Internal: s.Internal, Paused: s.Paused, PausedAt: s.PausedAt, PauseReason: s.PauseReason, ResumeAt: s.ResumeAt,
 		PauseRemindAt: s.PauseRemindAt, ClockHours: clockHours(s), Policy: policyText(s.Policy),
 	}
 	if left, ok := s.DueLeft(); ok {

@@ -55,6 +55,8 @@ type createActionRequest struct {
 	AssignWithin     string `json:"assign_within,omitempty" binding:"max=32"`
 	FollowUpEvery    string `json:"follow_up_every,omitempty" binding:"max=32"`
 	PauseRemindEvery string `json:"pause_remind_every,omitempty" binding:"max=32"`
+	// Internal: the team's own work, with no customer to tell (workflows.State.Internal).
+	Internal bool `json:"internal,omitempty"`
 }
 
 // personalData are the customer's data a create carries, sealed before they reach the workflow.
@@ -70,6 +72,9 @@ func (r *createActionRequest) checkFields() []FieldError {
 	fields = append(fields, fieldsOf(err)...)
 	if r.Category != "" && !categoryPattern.MatchString(r.Category) {
 		fields = append(fields, FieldError{Field: "category", Message: categoryRule})
+	}
+	if r.Internal && r.Customer != (customerRequest{}) {
+		fields = append(fields, FieldError{Field: "customer", Message: "an internal action has no customer: leave customer out, or internal"})
 	}
 	if r.Customer.Ref != strings.TrimSpace(r.Customer.Ref) {
 		// " 1042" would be a customer of its own, whom a look-up or an erasure of 1042 misses, and
@@ -502,7 +507,7 @@ func (s *server) buildStart(c *gin.Context, caller models.Staff, req createActio
 	}
 	return workflows.StartInput{
 		ActionID: id, Title: strings.TrimSpace(req.Title), Details: req.Details, Category: req.Category,
-		Priority: req.Priority, Customer: customer, OwnerID: owner, OwnerName: ownerName, TeamID: teamID,
+		Priority: req.Priority, Customer: customer, Internal: req.Internal, OwnerID: owner, OwnerName: ownerName, TeamID: teamID,
 		RequiredAuthority: req.RequiredAuthority, DueAt: due.UTC(), CreatedBy: actorOf(caller),
 		RequestHash: hash, Policy: policy, Routed: routed, DueIn: dueIn, Calendar: cal,
 		Revision: workflows.CurrentRevision,

@@ -33,6 +33,8 @@ type actionJSON struct {
 	Version           int64              `json:"version"`
 	// PolicyVersion is the version of the category's policy the action runs under (0: defaults).
 	PolicyVersion int `json:"policy_version"`
+	// Internal is true for the team's own work, with no customer to tell.
+	Internal bool `json:"internal"`
 	// Paused is true while the action waits on the customer and its clocks stand still.
 	Paused bool `json:"paused"`
 	// PausedAt is when it was paused; DueLeft how much of its time is left to its due time then,
@@ -104,7 +106,7 @@ func renderState(s workflows.State) actionJSON {
 		Outcome: s.Outcome, CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(),
 		Version: s.Version, Handovers: make([]handoverJSON, len(s.Handovers)),
 		PolicyVersion: s.Policy.Version, Paused: s.Paused, PausedAt: utcPtr(s.PausedAt), ResumeAt: utcPtr(s.ResumeAt),
-		PauseRemindAt: utcPtr(s.PauseRemindAt),
+		PauseRemindAt: utcPtr(s.PauseRemindAt), Internal: s.Internal,
 	}
 	if left, ok := s.DueLeft(); ok {
 		a.DueLeft = durationText(left)
@@ -207,7 +209,7 @@ func stateFromRow(r models.Action) workflows.State {
 		PendingHandoverID: r.PendingHandoverID, Outcome: r.Outcome, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version, RequestHash: r.RequestHash,
 		Handovers: make([]workflows.Handover, len(r.Handovers)),
-		Policy:    workflows.Policy{Version: r.PolicyVersion}, Paused: r.Paused,
+		Policy:    workflows.Policy{Version: r.PolicyVersion}, Paused: r.Paused, Internal: r.Internal,
 	}
 	if r.Policy != nil {
 		// What the read model cannot read stays unknown: the version alone, as before it kept it.

@@ -1040,6 +1040,9 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		"priority": f.Get("priority"),
 		"customer": map[string]any{"ref": strings.TrimSpace(f.Get("customer_ref")), "name": f.Get("customer_name"), "contact": f.Get("customer_contact")},
 	}
+	if f.Get("internal") == "true" {
+		body["internal"] = true
+	}
 	setIf(body, "owner_id", f.Get("owner_id"))
 	if f.Get("owner_id") == "" || s.viewer(c).Manager {
 		// A manager's form chooses the team whoever owns it: the owner chosen must be in it.
@@ -1263,7 +1266,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	data := gin.H{
 		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
-		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "FirstUntold": firstUntold, "LatestMessage": latestMessage, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "CustomerCorrectable": !erased && a.Customer.Name != unavailable && a.Customer.Contact != unavailable, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
+		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "FirstUntold": firstUntold, "LatestMessage": latestMessage, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "CustomerCorrectable": !a.Internal && !erased && a.Customer.Name != unavailable && a.Customer.Contact != unavailable, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,

@@ -241,6 +241,17 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, alice.call("POST", path+"/correct", map[string]any{"priority": "urgent", "details": "The guest flies at 6pm."}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", path+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 	})
+	// An internal action: its handover accepted and its reassignment tell no customer.
+	internal := merge(newAction("alice"), "internal", true)
+	delete(internal, "customer")
+	recordFrom("internal_handed_over_reassigned", internal, func(id string) {
+		path := "/api/v1/actions/" + id
+		quiet := merge(handoverBody, "customer_message", "")
+		require.Equal(t, http.StatusOK, alice.call("POST", path+"/handover", quiet, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", path+"/accept", map[string]any{"summary": "I restock floor 3"}, nil))
+		require.Equal(t, http.StatusOK, carol.call("POST", path+"/reassign", map[string]any{"to_id": "erin", "reason": "Bob is at the desk"}, nil))
+		require.Equal(t, http.StatusOK, as(t, st, "erin").call("POST", path+"/complete", map[string]any{"outcome": "restocked"}, nil))
+	})
 	recordFrom("pause_resume", dueSoon("2s"), func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/pause", map[string]any{"reason": "waiting on the guest"}, nil))
 		time.Sleep(3 * time.Second)

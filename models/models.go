@@ -94,6 +94,8 @@ type Action struct {
 	// when a due time given while paused stays where it was given.
 	PausedAt       *time.Time
 	DueLeftSeconds *int64
+	// Internal is true for the team's own work, with no customer to tell.
+	Internal bool
 	// PauseReason is why a paused action waits on the customer, as its pause said; "" while it runs.
 	PauseReason string
 	// ResumeAt is when a paused action resumes by itself, if its pause was given an end.

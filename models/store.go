@@ -358,7 +358,7 @@ func actionColumns() []string {
 		"title", "details", "category", "priority", "status", "owner_id", "team_id",
 		"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
 		"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
-		"policy_version", "paused", "paused_at", "pause_reason", "due_left_seconds", "resume_at",
+		"policy_version", "internal", "paused", "paused_at", "pause_reason", "due_left_seconds", "resume_at",
 		"pause_remind_at", "revision", "clock_hours", "policy",
 	}
 }

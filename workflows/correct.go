@@ -55,6 +55,9 @@ func CheckCorrect(s *State, in CorrectInput) error {
 	if in.Priority != nil && !slices.Contains(Priorities, *in.Priority) {
 		fields = append(fields, FieldRefusal{Field: "priority", Message: "must be one of " + strings.Join(Priorities, ", ")})
 	}
+	if s.Internal && (in.CustomerName != nil || in.CustomerContact != nil) {
+		fields = append(fields, FieldRefusal{Field: "customer", Message: "this action is internal: it has no customer"})
+	}
 	if len(fields) > 0 {
 		return refuseFields(fields)
 	}

@@ -274,6 +274,7 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 		Category:          in.Category,
 		Priority:          in.Priority,
 		Customer:          in.Customer,
+		Internal:          in.Internal,
 		Status:            StatusUnassigned,
 		OwnerID:           in.OwnerID,
 		TeamID:            in.TeamID,
@@ -298,10 +299,14 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 	} else {
 		s.AssignBy = s.deadline(now, s.Policy.AssignWithin)
 	}
-	ev := s.record(now, in.CreatedBy.ID, EventCreated, map[string]any{
+	data := map[string]any{
 		"status": string(s.Status), "owner_id": s.OwnerID, "team_id": s.TeamID, "due_at": s.DueAt,
 		"routed": in.Routed, "policy_version": s.Policy.Version,
-	})
+	}
+	if s.Internal {
+		data["internal"] = true // said only of such an action: the entries of others stay as they were
+	}
+	ev := s.record(now, in.CreatedBy.ID, EventCreated, data)
 	switch {
 	case s.OwnerID == "":
 		s.notify(ev, NotifyUnassigned, nil, RoleSupervisor, "New action with nobody eligible to own it: "+s.Title)
@@ -538,6 +543,9 @@ func CheckHandover(s *State, in HandoverInput, now time.Time) error {
 	case in.AcceptWithin < 0:
 		return refuse(ErrInvalid, "accept_within: must be positive")
 	}
+	if err := s.checkNoMessage(in.CustomerMessage); err != nil {
+		return err
+	}
 	if err := checkFollowUpBeforeDue(s, in, now); err != nil {
 		return err
 	}
@@ -766,6 +774,9 @@ func ApplyAccept(s *State, in AcceptInput, now time.Time) []Event {
 			fmt.Sprintf("%s accepted %s, which you passed on for %s in a shift handover: %s", s.who(h.ToID), s.title(), s.who(h.FromID), in.Summary))
 	}
 
+	if s.Internal {
+		return []Event{accepted} // nobody to tell
+	}
 	message := h.CustomerMessage
 	if blank(message) && s.revision >= 15 {
 		message = customerMessage("", h, s.revision)
@@ -1008,7 +1019,7 @@ func CheckComplete(s *State, in CompleteInput) error {
 	if blank(in.Outcome) {
 		return refuse(ErrInvalid, "outcome: record what was done for the customer")
 	}
-	return nil
+	return s.checkNoMessage(in.CustomerMessage)
 }
 
 // ApplyComplete closes the action; a handover still pending is withdrawn and the hander is told.
@@ -1381,9 +1392,20 @@ func CheckReassign(s *State, in ReassignInput) error {
 	return s.checkReassignMessage(in.CustomerMessage)
 }
 
+// checkNoMessage refuses a message to the customer of an internal action, which has none.
+func (s *State) checkNoMessage(message string) error {
+	if s.Internal && !blank(message) {
+		return refuseFields([]FieldRefusal{{Field: "customer_message", Message: "this action is internal: it has no customer to tell; leave it out"}})
+	}
+	return nil
+}
+
 // checkReassignMessage refuses a message to the customer on a reassignment of an action from
-// before revision 21, which tells the customer nothing of one.
+// before revision 21, which tells the customer nothing of one, and on an internal action.
 func (s *State) checkReassignMessage(message string) error {
+	if err := s.checkNoMessage(message); err != nil {
+		return err
+	}
 	if !blank(message) && s.revision < 21 {
 		return refuse(ErrInvalid, "customer_message: this action was created before reassignments told the customer: leave it out, and tell the customer yourself")
 	}
@@ -1451,7 +1473,7 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	}
 	s.tellEscalationHandled(ev, esc, fmt.Sprintf("was reassigned to %s by %s: %s", s.who(to.ID), s.who(actorID), reason))
 	events = append(events, ev)
-	if s.revision < 21 {
+	if s.revision < 21 || s.Internal {
 		return events
 	}
 	if blank(message) {

@@ -205,12 +205,15 @@ type Handover struct {
 
 // State is the whole live state of one action, as the workflow holds it and as queries return it.
 type State struct {
-	ID                string    `json:"id"`
-	Title             string    `json:"title"`
-	Details           string    `json:"details"`
-	Category          string    `json:"category"`
-	Priority          string    `json:"priority"`
-	Customer          Customer  `json:"customer"`
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	Details  string   `json:"details"`
+	Category string   `json:"category"`
+	Priority string   `json:"priority"`
+	Customer Customer `json:"customer"`
+	// Internal is an action with no customer (the team's own work: restock the minibars): nobody
+	// is asked to tell a customer anything of it, and no message to one is taken.
+	Internal          bool      `json:"internal,omitempty"`
 	Status            Status    `json:"status"`
 	OwnerID           string    `json:"owner_id"`
 	TeamID            string    `json:"team_id"`
@@ -603,12 +606,14 @@ const SystemActor = "system"
 
 // StartInput starts an action workflow. Fields may be added; old histories decode with zero values.
 type StartInput struct {
-	ActionID          string    `json:"action_id"`
-	Title             string    `json:"title"`
-	Details           string    `json:"details"`
-	Category          string    `json:"category"`
-	Priority          string    `json:"priority"`
-	Customer          Customer  `json:"customer"`
+	ActionID string   `json:"action_id"`
+	Title    string   `json:"title"`
+	Details  string   `json:"details"`
+	Category string   `json:"category"`
+	Priority string   `json:"priority"`
+	Customer Customer `json:"customer"`
+	// Internal: the action has no customer (State.Internal).
+	Internal          bool      `json:"internal,omitempty"`
 	OwnerID           string    `json:"owner_id"`
 	TeamID            string    `json:"team_id"`
 	RequiredAuthority int       `json:"required_authority"`
