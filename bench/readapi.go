@@ -132,8 +132,9 @@ func (r *ReadAPI) export(ctx context.Context, staffID, path string) (int, error)
 }
 
 // Queries are the API's reads matching ReadQueries: a team's newest actions (as its supervisor),
-// the team's open ones as CSV (every one, as a download), an owner's open ones, an agent's and a
-// supervisor's inbox, an agent's inbox records, one action and its timeline.
+// the team's open ones as CSV (every one, as a download), an owner's open ones, a search by text
+// and one for a customer by a word of their name (as a manager), an agent's and a supervisor's
+// inbox, an agent's inbox records, one action and its timeline.
 func (r *ReadAPI) Queries() []ReadQuery {
 	s := r.seed
 	teamOf := func(i int) int { return i % len(s.Teams) }
@@ -150,6 +151,10 @@ func (r *ReadAPI) Queries() []ReadQuery {
 		}},
 		{"API find team text", func(ctx context.Context, i int) (int, error) {
 			return r.get(ctx, agent(i), fmt.Sprintf("/api/v1/actions?q=C-%06d", (i*7919)%s.Customers))
+		}},
+		{"API find customer", func(ctx context.Context, i int) (int, error) {
+			// As a manager, in every team: a customer's few actions are spread over the teams.
+			return r.get(ctx, seedManager, fmt.Sprintf("/api/v1/actions?customer=guest%06d", (i*7919)%s.Customers))
 		}},
 		{"API inbox agent", func(ctx context.Context, i int) (int, error) {
 			return r.get(ctx, agent(i), "/api/v1/me/inbox")

@@ -169,6 +169,9 @@ type Seeded struct {
 	// Notifications are the inbox records seeded, about 800 a person.
 	Notifications int
 	Now           time.Time
+	// Search reads a search for a customer as the seed indexed them (its keys, and the
+	// blind indexes of customer_search).
+	Search *pii.Sealer
 }
 
 // seedTitle begins the title of every seeded action.
@@ -186,7 +189,14 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 	opt.setDefaults()
 	rng := rand.New(rand.NewPCG(7, uint64(opt.Actions)))
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	s := Seeded{Customers: max(opt.Actions/5, 1), Now: now}
+	s := Seeded{Customers: max(opt.Actions/5, 1), Now: now, Search: opt.Sealer}
+	if s.Search == nil {
+		keys, err := seedKeyring()
+		if err != nil {
+			return s, err
+		}
+		s.Search = &pii.Sealer{Keys: keys} // blind indexes only: the data itself stays plain
+	}
 	for t := range opt.Teams {
 		team := fmt.Sprintf("seed-team-%02d", t)
 		s.Teams = append(s.Teams, team)
@@ -229,7 +239,7 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 			}
 		}
 	}
-	customers, err := seedCustomers(ctx, opt.Sealer, s.Customers)
+	customers, err := seedCustomers(ctx, opt.Sealer, s.Search, s.Customers)
 	if err != nil {
 		return s, err
 	}
@@ -239,6 +249,7 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 		handovers []models.Handover
 		events    []models.ActionEvent
 		notes     []models.Notification
+		search    []models.CustomerSearch
 	)
 	flush := func() error {
 		err := db.Transaction(func(tx *gorm.DB) error {
@@ -255,9 +266,12 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 			if err := tx.CreateInBatches(events, batch).Error; err != nil {
 				return err
 			}
+			if err := tx.CreateInBatches(search, batch).Error; err != nil {
+				return err
+			}
 			return tx.CreateInBatches(notes, batch).Error
 		})
-		actions, handovers, events, notes = actions[:0], handovers[:0], events[:0], notes[:0]
+		actions, handovers, events, notes, search = actions[:0], handovers[:0], events[:0], notes[:0], search[:0]
 		return err
 	}
 	for i, id := range s.Actions {
@@ -272,6 +286,9 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 		}
 		c := customers[rng.IntN(s.Customers)]
 		a.CustomerRef, a.CustomerName, a.CustomerContact = c.ref, c.name, c.contact
+		for _, token := range c.tokens {
+			search = append(search, models.CustomerSearch{Token: token, ActionID: id})
+		}
 		nEvents := 3 + rng.IntN(5)
 		if rng.IntN(10) < 4 {
 			a.Status = seedOpen[rng.IntN(len(seedOpen))]
@@ -336,7 +353,7 @@ func Seed(ctx context.Context, store *models.Store, opt ReadModelOptions) (Seede
 	}
 	if store.Dialect() == models.DialectPostgres {
 		// Fresh statistics, as autovacuum would give a table this size soon after.
-		if err := db.Exec("ANALYZE actions, handovers, action_events, notifications").Error; err != nil {
+		if err := db.Exec("ANALYZE actions, handovers, action_events, notifications, customer_search").Error; err != nil {
 			return s, err
 		}
 	} else if err := db.Exec("ANALYZE").Error; err != nil {
@@ -354,6 +371,9 @@ func reuseSeed(db *gorm.DB, s *Seeded) error {
 	}
 	if err := db.Model(&models.Notification{}).Where("action_id = ?", s.Actions[0]).Count(&notes).Error; err != nil || notes == 0 {
 		return errors.Join(err, errors.New("the read model holds a seed without inbox records (an older version): use an empty database"))
+	}
+	if err := db.Model(&models.CustomerSearch{}).Where("action_id = ?", s.Actions[0]).Count(&found).Error; err != nil || found == 0 {
+		return errors.Join(err, errors.New("the read model holds a seed without customers' blind indexes (an older version): use an empty database"))
 	}
 	if err := db.Model(&models.ActionEvent{}).Count(&events).Error; err != nil {
 		return err
@@ -455,6 +475,14 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 		{"find all text", list(func(i int) models.ActionFilter {
 			return models.ActionFilter{Text: fmt.Sprintf("C-%06d", (i*7919)%s.Customers)}
 		})},
+		// A search (GET /actions?customer=) for a customer by a word of their name, or by their
+		// phone number written as a guest says it: their blind indexes under the key.
+		{"find customer name", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{Customer: s.Search.QueryTokens(fmt.Sprintf("guest%06d", (i*7919)%s.Customers))}
+		})},
+		{"find customer phone", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{Customer: s.Search.QueryTokens(fmt.Sprintf("07700 %06d", (i*7919)%s.Customers))}
+		})},
 		{"inbox agent", func(ctx context.Context, i int) (int, error) {
 			k := (i * 13) % len(s.Staff)
 			in, err := store.Inbox(ctx, models.InboxOf{StaffID: s.Staff[k], TeamID: s.Teams[k/10]}, s.Now) // ten people a team
@@ -482,14 +510,25 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 	}
 }
 
-type seedCustomer struct{ ref, name, contact string }
+type seedCustomer struct {
+	ref, name, contact string
+	// tokens are the blind indexes the customer is found by (customer_search).
+	tokens []string
+}
 
-// seedCustomers makes the seed's customers, their name and contact sealed with a key of each
-// customer's own when sealer is set.
-func seedCustomers(ctx context.Context, sealer *pii.Sealer, n int) ([]seedCustomer, error) {
+// seedName and seedPhone are seeded customer i's name and phone number, each their own: a search
+// for one finds the actions of that customer alone, as a search for a guest's surname or number
+// mostly does.
+func seedName(i int) string  { return fmt.Sprintf("Seeded Guest%06d", i) }
+func seedPhone(i int) string { return fmt.Sprintf("+44 7700 %06d", i) }
+
+// seedCustomers makes the seed's customers, with the blind indexes search makes of their name and
+// contact, which are sealed with a key of each customer's own when sealer is set.
+func seedCustomers(ctx context.Context, sealer, search *pii.Sealer, n int) ([]seedCustomer, error) {
 	out := make([]seedCustomer, n)
 	for i := range out {
-		c := seedCustomer{ref: fmt.Sprintf("C-%06d", i), name: "Seeded guest", contact: "guest@example.invalid"}
+		c := seedCustomer{ref: fmt.Sprintf("C-%06d", i), name: seedName(i), contact: seedPhone(i)}
+		c.tokens = search.SearchTokens(c.name, c.contact)
 		if sealer != nil {
 			if err := sealer.Seal(ctx, c.ref, &c.name, &c.contact); err != nil {
 				return nil, fmt.Errorf("sealing the data of customer %s: %w", c.ref, err)

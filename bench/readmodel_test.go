@@ -3,6 +3,7 @@ package bench_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -93,6 +94,31 @@ func TestReadQueriesSmall(t *testing.T) {
 			}
 			if seeded.Notifications < 2*2000 {
 				t.Fatalf("seeded %d inbox records for 2000 actions, want at least 2 each", seeded.Notifications)
+			}
+			// A seeded customer is found by a word of their name and by their number, and only they.
+			var ref string
+			if err := store.DB().Model(&models.Action{}).Where("id = ?", seeded.Actions[0]).Pluck("customer_ref", &ref).Error; err != nil {
+				t.Fatal(err)
+			}
+			var k int
+			if _, err := fmt.Sscanf(ref, "C-%06d", &k); err != nil {
+				t.Fatalf("customer reference %q: %v", ref, err)
+			}
+			for _, query := range []string{fmt.Sprintf("Guest%06d", k), fmt.Sprintf("07700 %06d", k)} {
+				rows, _, err := store.ListActions(ctx, models.ActionFilter{Customer: seeded.Search.QueryTokens(query), Limit: 200})
+				if err != nil {
+					t.Fatal(err)
+				}
+				found := false
+				for _, a := range rows {
+					found = found || a.ID == seeded.Actions[0]
+					if a.CustomerRef != ref {
+						t.Errorf("%q found %s's action %s", query, a.CustomerRef, a.ID)
+					}
+				}
+				if !found {
+					t.Errorf("%q did not find the action of customer %s", query, ref)
+				}
 			}
 			for _, q := range bench.ReadQueries(store, seeded) {
 				rows, err := q.Run(ctx, 1)
