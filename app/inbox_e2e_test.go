@@ -112,6 +112,8 @@ func testInboxShiftsFeedback(t *testing.T, st *app.Stack) {
 		{map[string]any{"rating": 0}, "rating: must be at least 1"},
 		{map[string]any{"rating": 2.5}, "rating: must be a whole number"},
 		{map[string]any{"rating": 6}, "rating: must be at most 5"},
+		{map[string]any{"rating": 2}, "comment: say what was missing: a rating of 1 or 2 needs a comment"},
+		{map[string]any{"rating": 1, "comment": "  "}, "comment: say what was missing: a rating of 1 or 2 needs a comment"},
 	} {
 		require.Equal(t, http.StatusUnprocessableEntity, bob.call("POST", feedback, c.body, &p))
 		require.Equal(t, c.want, p.Detail, "%v", c.body)

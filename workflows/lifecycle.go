@@ -1962,6 +1962,9 @@ func CheckFeedback(s *State, in FeedbackInput) error {
 		return refuse(ErrConflict, "this handover was already rated")
 	case in.Rating < 1 || in.Rating > 5:
 		return refuse(ErrInvalid, "rating: must be from 1 to 5")
+	case in.Rating <= 2 && blank(in.Comment):
+		// A low rating alone tells the person who handed it over, and the review, nothing to mend.
+		return refuse(ErrInvalid, "comment: say what was missing: a rating of 1 or 2 needs a comment")
 	}
 	return nil
 }
