@@ -185,6 +185,13 @@ func TestHeadIsAnsweredAsGet(t *testing.T) {
 		require.Equal(t, get.Header.Get("Content-Type"), head.Header.Get("Content-Type"), path)
 		require.Equal(t, get.ContentLength, head.ContentLength, path)
 	}
+	// A method a route does not take is answered 405 with the methods it does: HEAD among them
+	// wherever GET is, but for the streams.
+	for path, want := range map[string]string{"/healthz": "GET, HEAD", "/api/v1/stream": "GET", "/events": "GET", "/signin": "GET, POST, HEAD"} {
+		resp := do(http.MethodDelete, path)
+		require.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, path)
+		require.Equal(t, want, resp.Header.Get("Allow"), path)
+	}
 }
 
 // An address with no page, asked for by a browser, is answered with a page saying so; the API's

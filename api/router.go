@@ -208,6 +208,13 @@ func newEngine(d Deps) *gin.Engine {
 		writeProblem(c, http.StatusNotFound, codeNotFound, "no such route", nil)
 	})
 	r.NoMethod(func(c *gin.Context) {
+		// Gin's Allow lists the routes' methods; HEAD is answered wherever GET is (headAsGet), but
+		// for the event streams.
+		allow := strings.Split(c.Writer.Header().Get("Allow"), ", ")
+		if slices.Contains(allow, http.MethodGet) && !slices.Contains(allow, http.MethodHead) &&
+			c.Request.URL.Path != streamPath && c.Request.URL.Path != uiStreamPath {
+			c.Header("Allow", strings.Join(append(allow, http.MethodHead), ", "))
+		}
 		writeProblem(c, http.StatusMethodNotAllowed, codeMethodNotAllowed, "method not allowed here", nil)
 	})
 
