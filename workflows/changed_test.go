@@ -38,4 +38,6 @@ func TestVersionCheckLooksPastReminders(t *testing.T) {
 	s.record(now, "dave", EventCustomerTold, nil)     // 9
 	require.EqualValues(t, 9, s.Changed)
 	require.ErrorContains(t, s.checkVersion(Idempotency{IfVersion: 8}), "it is at version 9, nobody owns it, escalated and paused; the last change: handover accepted by Dave Dale")
+	// A version it never reached did not change since: it is said to be none of the action's.
+	require.ErrorContains(t, s.checkVersion(Idempotency{IfVersion: 12}), "the action has no version 12: an ETag of another action, or made up: it is at version 9, nobody owns it")
 }

@@ -195,9 +195,13 @@ func (s *State) checkVersion(idem Idempotency) error {
 	if s.ChangedType != "" {
 		last = "; the last change: " + s.lastChange()
 	}
+	said := "the action has changed since version %d"
+	if idem.IfVersion > s.Version {
+		said = "the action has no version %d: an ETag of another action, or made up" // nothing changed
+	}
 	// The version it is at follows the code, for the API to answer it as the refusal's ETag.
 	return refuseWith(ErrChanged, []any{CodeVersionMismatch, s.Version},
-		"the action has changed since version %d: it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last)
+		said+": it is at version %d, %s, %s%s", idem.IfVersion, s.Version, owner, status, last)
 }
 
 // ClosedWords is closedWords for a caller outside the workflow, naming people as the current
