@@ -286,8 +286,7 @@ func (s *server) uiSession(c *gin.Context) {
 	if err != nil {
 		if !errors.Is(err, http.ErrNoCookie) && !errors.Is(err, models.ErrNotFound) {
 			c.Set(unavailableKey, err.Error()) // on the request's log line
-			c.Set(notSentKey, true)            // refused before any handler: the form did nothing
-			s.uiError(c, http.StatusServiceUnavailable, "The service cannot check your session just now. Try again in a moment.")
+			s.notSent(c, http.StatusServiceUnavailable, "The service cannot check your session just now. Try again in a moment.")
 			return
 		}
 		target := "/signin"
@@ -333,7 +332,7 @@ func (s *server) uiCSRF(c *gin.Context) {
 		got = c.PostForm("csrf")
 	}
 	if !csrfMatches(want, got) {
-		s.uiError(c, http.StatusForbidden, "This form has expired or did not come from handover. Reload the page and try again.")
+		s.notSent(c, http.StatusForbidden, "This form has expired or did not come from handover. Reload the page and try again.")
 		return
 	}
 	c.Next()
@@ -421,16 +420,16 @@ func (s *server) uiFormBodies(c *gin.Context) {
 		return
 	}
 	if ct, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); ct != "application/x-www-form-urlencoded" {
-		s.uiError(c, http.StatusUnsupportedMediaType, "The form was not sent as a web form.")
+		s.notSent(c, http.StatusUnsupportedMediaType, "The form was not sent as a web form.")
 		return
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
 	if err := c.Request.ParseForm(); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.uiError(c, http.StatusRequestEntityTooLarge, "The form is too large to send.")
+			s.notSent(c, http.StatusRequestEntityTooLarge, "The form is too large to send.")
 		} else {
-			s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+			s.notSent(c, http.StatusBadRequest, "The form could not be read.")
 		}
 		return
 	}
@@ -757,6 +756,9 @@ func (s *server) callIf(c *gin.Context, method, path string, body any, idemKey, 
 		w.status = http.StatusOK
 	}
 	res := apiAnswer(w.status, w.body.Bytes(), w.header)
+	if method != http.MethodGet && res.Status >= 400 && res.Status < 500 {
+		c.Set(notSentKey, true) // refused: the API changes nothing it refuses
+	}
 	if res.Status == http.StatusTooManyRequests && res.Problem != nil && res.Problem.Code == codeRateLimited {
 		// The API's "retry after the given seconds" names a header a person never sees.
 		secs, err := strconv.Atoi(res.Header.Get("Retry-After"))
@@ -962,19 +964,26 @@ func errorTitle(status int) string {
 
 // uiError shows a page that explains what went wrong and changes nothing.
 //
-// Drawn for a form that changed nothing (its session or key had run out, it was too large, the
-// person had sent too many requests), the page is marked Unsent: the script that kept what was
-// typed in the form says so, and puts it back when the person is on the form's page again. A form
-// whose answer did not come in time (503, 504) may still take effect, and is not marked, unless the
-// request was refused before it reached any handler (notSentKey).
+// Drawn for a form known to have changed nothing (notSentKey: its session or key had run out, its
+// body could not be taken, the API refused what it asked), the page is marked Unsent: the script
+// that kept what was typed in the form says so, and puts it back when the person is on the form's
+// page again. Any other error page after a form is not: its change may have been made (an answer
+// that did not come in time, a page that could not be drawn after it).
 func (s *server) uiError(c *gin.Context, status int, message string) {
-	unsent := c.Request.Method == http.MethodPost && (!unconfirmed(status) || c.GetBool(notSentKey))
+	unsent := c.Request.Method == http.MethodPost && c.GetBool(notSentKey)
 	s.render(c, status, "error", gin.H{"Status": status, "Message": message, "Title": errorTitle(status), "Unsent": unsent})
 	c.Abort()
 }
 
-// notSentKey marks a request refused before any handler saw it, whatever its status says.
+// notSentKey marks a form's request known to have changed nothing: refused before any handler
+// saw it, or refused by the API (4xx) in what it asked.
 const notSentKey = "handover.not-sent"
+
+// notSent is uiError for a form refused before anything was asked of the API.
+func (s *server) notSent(c *gin.Context, status int, message string) {
+	c.Set(notSentKey, true)
+	s.uiError(c, status, message)
+}
 
 // workflowLinkFor is the action's workflow link for those who may decode its payloads (/codec:
 // managers, administrators); to anyone else the history would be ciphertext, so there is no link.

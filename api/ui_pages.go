@@ -1543,7 +1543,7 @@ func (s *server) uiCommand(c *gin.Context) {
 	}
 	path, ok := commandPaths[command]
 	if !ok && command != uiFeedback {
-		s.uiError(c, http.StatusNotFound, "There is no such command.")
+		s.notSent(c, http.StatusNotFound, "There is no such command.")
 		return
 	}
 	f, ok := s.postForm(c)

@@ -1340,4 +1340,36 @@ func typedTextKeptWhenNotSent(t *testing.T, st *app.Stack, alice *browser) {
 	require.NoError(t, err)
 	require.Equal(t, outcome, shown)
 	alice.screenshot("kept-gone")
+
+	// A form with a time in its "Or due at", which the page's script turns into a hidden field as
+	// the form is sent, is found again and put back all the same.
+	due := time.Now().Add(5 * time.Hour).Format("2006-01-02T15:04")
+	alice.do(chromedp.Navigate(st.URL+"/actions/new"), chromedp.WaitVisible(chromedp.CSS(`#title`)),
+		chromedp.SendKeys(chromedp.CSS(`#title`), "Wake-up call for room 330"),
+		chromedp.SetValue(chromedp.CSS(`#due_at_local`), due),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('#form-new input[name=csrf]').value = 'expired'`),
+		chromedp.Click(chromedp.CSS(`#form-new button[type=submit]`)))
+	alice.waitContains("#kept-unsent", "What you typed is kept")
+	alice.do(chromedp.Click(chromedp.CSS(`#kept-unsent a`)))
+	alice.waitContains("#kept-back", "is put back")
+	title, err := chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS(`#title`)))
+	require.NoError(t, err)
+	require.Equal(t, "Wake-up call for room 330", title)
+	at, err := chromedp.Run(alice.ctx, chromedp.Value(chromedp.CSS(`#due_at_local`)))
+	require.NoError(t, err)
+	require.Equal(t, due, at)
+
+	// Signing out forgets what was kept, also when the session had ended already (the sign-out
+	// then leads to a sign-in page saying a form was not sent).
+	alice.do(chromedp.Evaluate[chromedp.Void](`document.querySelector('#form-new input[name=csrf]').value = 'expired'`),
+		chromedp.Click(chromedp.CSS(`#form-new button[type=submit]`)))
+	alice.waitContains("#kept-unsent", "What you typed is kept")
+	require.NotEmpty(t, kept())
+	endSession()
+	alice.do(chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.CSS(`#token`)))
+	alice.settled()
+	require.Empty(t, kept())
+	hidden, err := chromedp.Run(alice.ctx, chromedp.Evaluate[bool](`(function () { var k = document.getElementById('kept-unsent'); return !k || k.hidden; })()`))
+	require.NoError(t, err)
+	require.True(t, hidden, "nothing said to be kept")
 }

@@ -693,8 +693,13 @@
   var SENT = "handover.sent", KEPT = "handover.kept";
   // A failing page comes straight after its form: a record older than this is another form's.
   var ANSWER_MS = 2 * 60 * 1000;
+  // What was kept is put back within this long, or forgotten.
+  var KEEP_MS = 12 * 60 * 60 * 1000;
   // Fields of the page rather than of what was typed: the page drawn again has its own.
-  var OWN = { csrf: true, idem: true, version: true, seen: true };
+  var OWN = { csrf: true, idem: true };
+  // The version of the action the form was sent for: put back with the text, so that a change made
+  // since is refused (412) and shown, rather than the text taken for the action as it is now.
+  var VERSION = { version: true, seen: true };
   var storage = null;
   try { storage = window.sessionStorage; } catch (err) { storage = null; }
   function read(key) {
@@ -717,11 +722,21 @@
     var form = e.target;
     if (e.defaultPrevented || !form.elements || (form.getAttribute("method") || "").toLowerCase() !== "post") { return; }
     var path = target(form);
-    var record = { action: path, from: window.location.pathname + window.location.search, me: me(), at: Date.now(), fixed: [], typed: [] };
+    if (path === "/signout") {
+      // Signing out forgets what was kept, whatever page it leads to.
+      write(SENT, null);
+      write(KEPT, null);
+      return;
+    }
+    var record = { action: path, from: window.location.pathname + window.location.search, me: me(), at: Date.now(), fixed: [], typed: [], version: [] };
     var words = false;
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || el.disabled || OWN[el.name] || el.type === "password" || /^(submit|button|reset|file|image)$/.test(el.type) || el.tagName === "BUTTON" || el.tagName === "FIELDSET") { return; }
-      if (el.type === "hidden") {
+      if (VERSION[el.name]) {
+        record.version.push([el.name, el.value]);
+      } else if (el.type === "hidden" && form.elements[el.name + "_local"]) {
+        // Filled from its "_local" field as the form was sent (the desk's time): not the form's own.
+      } else if (el.type === "hidden") {
         record.fixed.push([el.name, el.value]);
       } else if (el.type === "checkbox" || el.type === "radio") {
         record.typed.push({ name: el.name, value: el.value, checked: el.checked });
@@ -731,8 +746,8 @@
         words = words || (textual(el) && el.value.trim() !== "");
       }
     });
-    // Sign-in and sign-out are not the person's work; a form with nothing typed loses nothing.
-    write(SENT, path !== "/signin" && path !== "/signout" && words ? record : null);
+    // Signing in is not the person's work; a form with nothing typed loses nothing.
+    write(SENT, path !== "/signin" && words ? record : null);
   });
 
   function matches(form, kept) {
@@ -745,6 +760,10 @@
   // putBack fills the form as it was sent and answers the labels of what it found no field for.
   function putBack(form, kept) {
     var missed = [];
+    (kept.version || []).forEach(function (v) {
+      var el = form.elements[v[0]];
+      if (el && el.tagName === "INPUT" && el.type === "hidden") { el.value = v[1]; }
+    });
     kept.typed.forEach(function (f) {
       var named = form.elements[f.name];
       if (!named) {
@@ -810,6 +829,7 @@
     }
     var keep = read(KEPT);
     if (!keep) { return; }
+    if (!(Date.now() - keep.at < KEEP_MS)) { write(KEPT, null); return; }
     if (!me()) {
       // Signed out (or never signed in): the sign-in page without a refusal forgets what was kept,
       // so that whoever signs in next on this tab does not get it.
@@ -835,8 +855,9 @@
     write(KEPT, null);
     var words = keep.typed.filter(function (f) { return f.text && f.value.trim() !== ""; });
     var shown = said("The form you typed in before, which was not sent, is not on this page any more: the action has changed meanwhile. What you typed in it, to copy:", words);
+    // Above the page's content, which a live update may draw again: it stays until the person leaves.
     var live = document.getElementById("live");
-    live.insertBefore(shown, live.firstChild);
+    live.parentNode.insertBefore(shown, live);
     shown.focus();
   });
 })();
