@@ -2056,9 +2056,12 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 			}
 		}
 	}
-	// The refusal stands on its card when the board shows that card with its commands; otherwise
-	// (the action has ended or left the board meanwhile) at the top.
-	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool { return r.ID == failedID && r.ActsOnBoard() })
+	// The refusal stands on its card when the board shows that card with the refused form;
+	// otherwise (the action has ended or left the board meanwhile, or no longer offers that form:
+	// a withdraw after the handover was answered) at the top, with what was typed.
+	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool {
+		return r.ID == failedID && r.ActsOnBoard() && slices.Contains(r.Commands, failedCommand)
+	})
 	// The messages to the team's customers nobody has recorded telling yet, whoever was asked:
 	// the oldest boardCards (one more read says there are more). Unreadable, none: the inbox of
 	// each person asked still lists theirs.

@@ -1972,6 +1972,15 @@ func webBoardWithdraw(t *testing.T, st *app.Stack) {
 	require.Equal(t, outID, now.OwnerID)
 	_, page = web.do(http.MethodGet, "/board", nil)
 	require.NotContains(t, page, `action="/actions/`+a.ID+`/withdraw"`, "nothing waits to be withdrawn")
+	// The withdrawal sent again from a board drawn before: refused at the top, as the card no
+	// longer offers the form, with what was typed to copy, and not asked to be sent again.
+	send.Set("reason", "the guest has the key now")
+	send.Set("idem", "wd3-"+a.ID)
+	resp, page = web.do(http.MethodPost, "/actions/"+a.ID+"/withdraw", send)
+	require.Equal(t, http.StatusPreconditionFailed, resp.StatusCode)
+	require.Regexp(t, `<div class="problem" role="alert"><strong>Nothing changed:</strong> The action changed while this page was open: handover withdrawn by [^.<]+\. Now [^.<]+, assigned\. Look at it again below: that form is not offered now\.</div>`, page)
+	require.NotContains(t, page, `id="refused-`+a.ID+`"`, "said once, at the top")
+	require.Contains(t, page, `<textarea id="kept-reason" rows="3" readonly>the guest has the key now</textarea>`)
 	// The supervisor's own handover: they keep it, and only its recipient is told.
 	var me struct {
 		ID string `json:"id"`
