@@ -1193,7 +1193,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	resp, page := w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {""}, "comment": {"notes were thin"}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, "a rating is required")
 	require.Contains(t, page, "rating")
-	require.Contains(t, page, `name="comment" maxlength="2000" rows="2">notes were thin</textarea>`, "the comment typed stays")
+	require.Contains(t, page, `name="comment" maxlength="2000" rows="2" aria-describedby="fb-comment-help-`+hid+`">notes were thin</textarea>`, "the comment typed stays")
 	require.Regexp(t, `id="fb-rating-`+hid+`" name="rating" required aria-invalid="true" aria-describedby="field-error-s\d+">.*</select>\s*<span class="field-error" id="field-error-s\d+">is required</span>`, page, "the refused field says why beside itself")
 	require.Contains(t, page, `data-refused`, "the live updates leave the refused form alone")
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/feedback", url.Values{"csrf": {csrf}, "handover_id": {hid}, "rating": {"4"}, "comment": {strings.Repeat("x", 2001)}})
