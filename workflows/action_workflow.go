@@ -26,6 +26,12 @@ const versionDeadlines = "deadlines-and-notifications"
 // more workflow task) per notification; Notify is then scheduled only for webhooks.
 const versionInboxInProjection = "inbox-in-projection"
 
+// versionInternal marks an internal action (StartInput.Internal) started by a worker that knows
+// them: one that a worker of an earlier release started ran as an action with a customer (it told
+// them at an acceptance), and replays so. Only an internal action asks for it, so no other action's
+// history holds the marker (nor the search-attribute write that comes with it).
+const versionInternal = "internal-actions"
+
 // actionWorkflow is the running instance: the state, and the timeline events the read model has
 // not yet been given.
 type actionWorkflow struct {
@@ -78,6 +84,9 @@ func ActionWorkflow(ctx workflow.Context, in StartInput) error {
 		// waiting for it until a projection succeeds.
 		w.projectionStalled = len(in.Unprojected) > 0 || len(in.UnprojectedNotes) > 0
 	} else {
+		if in.Internal && workflow.GetVersion(ctx, versionInternal, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			in.Internal = false
+		}
 		state, created := NewState(in, workflow.Now(ctx))
 		w.state, w.unprojected = state, []Event{created}
 	}
