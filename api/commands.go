@@ -1026,10 +1026,52 @@ func (s *server) escalate(c *gin.Context) {
 	})(c)
 }
 
+// cancelRequest is a cancel: with a reason, or as a duplicate of another open action of the team
+// (duplicate_of), which the action's owner may make too, the reason then optional.
+type cancelRequest struct {
+	Reason      string `json:"reason" binding:"max=2000"`
+	DuplicateOf string `json:"duplicate_of,omitempty" binding:"max=64"`
+}
+
 func (s *server) cancel(c *gin.Context) {
-	command(s, workflows.UpdateCancel, http.StatusOK, func(c *gin.Context, _ models.Action, req reasonRequest) (any, error) {
-		return workflows.CancelInput{Actor: actorOf(principal(c)), Reason: req.Reason}, nil
+	command(s, workflows.UpdateCancel, http.StatusOK, func(c *gin.Context, a models.Action, req cancelRequest) (any, error) {
+		in := workflows.CancelInput{Actor: actorOf(principal(c)), Reason: req.Reason}
+		if req.DuplicateOf == "" {
+			if strings.TrimSpace(req.Reason) == "" {
+				return nil, invalidFields(FieldError{Field: "reason", Message: "is required"})
+			}
+			return in, nil
+		}
+		other, err := s.duplicated(c, a, strings.ToLower(strings.TrimSpace(req.DuplicateOf)))
+		if err != nil {
+			return nil, err
+		}
+		in.DuplicateOf, in.DuplicateTitle = other.ID, other.Title
+		return in, nil
 	})(c)
+}
+
+// duplicated is the action a cancelled one duplicates, as the caller names it: another action of
+// its team, in the caller's scope, still open (the one kept).
+func (s *server) duplicated(c *gin.Context, a models.Action, id string) (models.Action, error) {
+	refused := func(format string, args ...any) (models.Action, error) {
+		return models.Action{}, invalidFields(FieldError{Field: "duplicate_of", Message: fmt.Sprintf(format, args...)})
+	}
+	if id == a.ID {
+		return refused("an action does not duplicate itself: name the other one")
+	}
+	other, err := s.Store.GetActionRow(c.Request.Context(), id)
+	switch {
+	case errors.Is(err, models.ErrNotFound), err == nil && !inScope(principal(c), other.TeamID):
+		return refused("there is no action %s that you can see: name the action this one duplicates by its id", id)
+	case err != nil:
+		return models.Action{}, err
+	case other.TeamID != a.TeamID:
+		return refused("“%s” is an action of another team: a duplicate is of the same team's", other.Title)
+	case workflows.Status(other.Status).Final():
+		return refused("“%s” is %s: keep this one, or name the open action it duplicates", other.Title, other.Status)
+	}
+	return other, nil
 }
 
 type reassignRequest struct {

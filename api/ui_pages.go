@@ -1278,6 +1278,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if a.Policy != nil && a.Policy.PauseRemindEvery != "" {
 		data["PauseEvery"] = shortDuration(a.Policy.PauseRemindEvery)
 	}
+	if slices.Contains(commands, workflows.CommandCancelDuplicate) {
+		data["Duplicates"] = s.duplicateChoices(c, a)
+	}
 	if a.TeamID != "" {
 		data["TeamName"], _ = s.teamName(c, a.TeamID)
 	}
@@ -1453,6 +1456,7 @@ var commandPaths = map[string]string{
 	workflows.UpdateReassign: "reassign", workflows.UpdateExtend: "extend", workflows.UpdateCancel: "cancel",
 	workflows.UpdateClaim: "claim", workflows.UpdatePause: "pause", workflows.UpdateResume: "resume",
 	workflows.UpdateNote: "notes", workflows.UpdateTold: "told", workflows.UpdateCorrect: "correct",
+	workflows.CommandCancelDuplicate: "cancel",
 }
 
 // commandBody turns a command's form into the API's JSON body. Empty fields are left out, so
@@ -1506,6 +1510,8 @@ func commandBody(command string, f url.Values) map[string]any {
 		if len(customer) > 0 {
 			body["customer"] = customer
 		}
+	case workflows.CommandCancelDuplicate:
+		setIf(body, "duplicate_of", f.Get("duplicate_of"))
 	case workflows.UpdateTold:
 		if o := f.Get("outcome"); o == workflows.MessageNotNeeded || o == workflows.MessageUndo {
 			delete(body, "method") // chosen before the button, for another outcome
@@ -1627,6 +1633,22 @@ func (s *server) sentBefore(c *gin.Context, a actionJSON) string {
 		return said + " Nothing was done again. The action has changed since: it stands as below."
 	}
 	return said + " Nothing was done again."
+}
+
+// duplicateChoices are the actions the Cancel as a duplicate form offers as the one kept: the
+// team's newest open actions (a duplicate is made soon after the first), but this one.
+func (s *server) duplicateChoices(c *gin.Context, a actionJSON) []actionJSON {
+	q := url.Values{"team_id": {a.TeamID}, "limit": {"50"}}
+	for _, st := range workflows.OpenStatuses() {
+		q.Add("status", string(st))
+	}
+	var page struct {
+		Items []actionJSON `json:"items"`
+	}
+	if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); !r.ok() || r.decode(&page) != nil {
+		return nil
+	}
+	return slices.DeleteFunc(page.Items, func(o actionJSON) bool { return o.ID == a.ID })
 }
 
 // uiBackTell is the back of the inbox's forms recording telling a customer a message: the inbox
@@ -1797,6 +1819,8 @@ func doneMessage(command string, a actionJSON, now time.Time, me string, who fun
 		return fmt.Sprintf("“%s” is now %s.", a.Title, due())
 	case workflows.UpdateCancel:
 		return fmt.Sprintf("“%s” is cancelled.", a.Title)
+	case workflows.CommandCancelDuplicate:
+		return fmt.Sprintf("“%s” is cancelled as a duplicate: the other action stays open.", a.Title)
 	case workflows.UpdatePause:
 		if a.ResumeAt != nil {
 			return fmt.Sprintf("“%s” is paused: its clocks stand still until it is resumed, by itself %s (%s) if nobody resumes it first.", a.Title, humanDuration(a.ResumeAt.Sub(now)), a.ResumeAt.UTC().Format(time.RFC3339))

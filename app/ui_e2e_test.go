@@ -115,6 +115,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("reassign_tells_the_customer", func(t *testing.T) { webReassignTellsTheCustomer(t, st) })
 			t.Run("customers_to_tell", func(t *testing.T) { webCustomersToTell(t, st) })
 			t.Run("internal_action", func(t *testing.T) { webInternalAction(t, st) })
+			t.Run("cancel_a_duplicate", func(t *testing.T) { webCancelDuplicate(t, st) })
 			t.Run("customers_not_reached_and_not_needed", func(t *testing.T) { webCustomersNotReachedNotNeeded(t, st) })
 			t.Run("message_replaced_by_a_later_one", func(t *testing.T) { webReplacedByLaterMessage(t, st) })
 			t.Run("undo_a_mistaken_record", func(t *testing.T) { webUndoMistakenRecord(t, st) })

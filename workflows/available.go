@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -45,6 +46,11 @@ func Available(s *State, a Actor, self Recipient) []string {
 		if allowedButIncomplete(c.check()) {
 			out = append(out, c.name)
 		}
+	}
+	if !slices.Contains(out, UpdateCancel) && allowedButIncomplete(CheckCancel(s, CancelInput{Actor: a, DuplicateOf: "?"})) {
+		// Not theirs to cancel, but as a duplicate: the owner's or creator's (a supervisor's
+		// cancel form names a duplicate too).
+		out = append(out, CommandCancelDuplicate)
 	}
 	return out
 }

@@ -49,25 +49,26 @@ func TestAvailableCommandsFollowStateAndRole(t *testing.T) {
 		actor Actor
 		want  []string
 	}{
-		{"owner of an assigned action", state(StatusAssigned), alice, []string{UpdateHandover, UpdateComplete, UpdatePause, UpdateNote, UpdateCorrect}},
+		{"owner of an assigned action", state(StatusAssigned), alice, []string{UpdateHandover, UpdateComplete, UpdatePause, UpdateNote, UpdateCorrect, CommandCancelDuplicate}},
 		{"stranger to an assigned action", state(StatusAssigned), erin, nil},
 		{"supervisor of an assigned action", state(StatusAssigned), carol, []string{UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote, UpdateCorrect}},
 		{"recipient of a pending handover", pending, bob, []string{UpdateAccept, UpdateDecline, UpdateNote}},
-		{"hander of a pending handover", pending, alice, []string{UpdateWithdraw, UpdateComplete, UpdatePause, UpdateNote, UpdateCorrect}},
+		{"hander of a pending handover", pending, alice, []string{UpdateWithdraw, UpdateComplete, UpdatePause, UpdateNote, UpdateCorrect, CommandCancelDuplicate}},
 		{"supervisor of a pending handover", pending, carol, []string{UpdateWithdraw, UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote, UpdateCorrect}},
 		{"supervisor receiving a handover declines it, not withdraws it", toSupervisor, carol, []string{UpdateAccept, UpdateDecline, UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote, UpdateCorrect}},
 		{"hander asked to follow up", handedOver, alice, []string{UpdateFollowUp, UpdateNote, UpdateCorrect}},
-		{"owner of an action handed to them", handedOver, bob, []string{UpdateHandover, UpdateComplete, UpdatePause, UpdateNote, UpdateCorrect}},
-		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote, UpdateCorrect}},
-		{"owner of a paused action, from the read model", pausedCopy, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote, UpdateCorrect}},
+		{"owner of an action handed to them", handedOver, bob, []string{UpdateHandover, UpdateComplete, UpdatePause, UpdateNote, UpdateCorrect, CommandCancelDuplicate}},
+		{"owner of a paused action", paused, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote, UpdateCorrect, CommandCancelDuplicate}},
+		{"owner of a paused action, from the read model", pausedCopy, alice, []string{UpdateHandover, UpdateComplete, UpdateResume, UpdateNote, UpdateCorrect, CommandCancelDuplicate}},
 		{"supervisor of a paused action", pausedCopy, carol, []string{UpdateComplete, UpdateResume, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote, UpdateCorrect}},
 		{"manager of an action escalated to the supervisors", escalated, dave, []string{UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateEscalate, UpdateCancel, UpdateNote, UpdateCorrect}},
 		{"manager of an action escalated to the top: nothing higher to escalate to", atTop, dave, []string{UpdateComplete, UpdatePause, UpdateReassign, UpdateExtend, UpdateCancel, UpdateNote, UpdateCorrect}},
 		{"agent and an unassigned action", unassigned, erin, []string{UpdateClaim}},
+		{"creator of an unassigned action", unassigned, alice, []string{UpdateClaim, UpdateNote, UpdateCorrect, CommandCancelDuplicate}},
 		{"agent below an unassigned action's authority", needsFive, erin, nil},
 		{"owner of a completed action", state(StatusCompleted), alice, []string{UpdateNote}},
 		{"supervisor of a cancelled action", state(StatusCancelled), carol, []string{UpdateNote}},
-		{"owner of an action being checked", state(StatusChecking), alice, []string{UpdateCheck, UpdateComplete, UpdatePause, UpdateNote, UpdateCorrect}},
+		{"owner of an action being checked", state(StatusChecking), alice, []string{UpdateCheck, UpdateComplete, UpdatePause, UpdateNote, UpdateCorrect, CommandCancelDuplicate}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

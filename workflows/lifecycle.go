@@ -1615,17 +1615,29 @@ func (s *State) tellEscalationHandled(ev Event, esc escalationHandled, what stri
 
 // CheckCancel refuses a cancellation by anyone but a supervisor or manager, or without a reason.
 func CheckCancel(s *State, in CancelInput) error {
-	// The role first: an agent cannot do this whatever state the action is in.
-	if err := checkSupervisor(in.Actor, "cancel"); err != nil {
+	// The role first: an agent cannot do this whatever state the action is in, but cancel an
+	// action of their own that was made twice.
+	if err := checkSupervisor(in.Actor, "cancel"); err != nil && !s.ownDuplicate(in) {
 		return err
 	}
 	if err := checkTransition(s, UpdateCancel); err != nil {
 		return err
 	}
-	if blank(in.Reason) {
+	if in.DuplicateOf == s.ID && s.ID != "" {
+		return refuse(ErrInvalid, "duplicate_of: an action does not duplicate itself: name the other one")
+	}
+	if blank(in.Reason) && in.DuplicateOf == "" {
 		return refuse(ErrInvalid, "reason: say why the action is cancelled")
 	}
 	return nil
+}
+
+// ownDuplicate says the cancel is of a duplicate by the action's owner, or by its creator while
+// nobody owns it, who may cancel it as a duplicate (only a supervisor or manager may for another
+// reason).
+func (s *State) ownDuplicate(in CancelInput) bool {
+	mine := in.Actor.ID == s.OwnerID || (s.OwnerID == "" && in.Actor.ID == s.CreatedBy)
+	return in.DuplicateOf != "" && in.Actor.Role.CanOwn() && mine
 }
 
 // ApplyCancel ends the action without doing it.
@@ -1634,7 +1646,19 @@ func ApplyCancel(s *State, in CancelInput, now time.Time) []Event {
 	esc := s.escalation()
 	events := s.withdrawPending(now, in.Actor.ID, "the action was cancelled")
 	s.finish(StatusCancelled)
-	ev := s.record(now, in.Actor.ID, EventCancelled, map[string]any{"reason": in.Reason})
+	data := map[string]any{"reason": in.Reason}
+	if in.DuplicateOf != "" {
+		// Said only of a duplicate: the entries of other cancels stay as they were.
+		data["duplicate_of"] = in.DuplicateOf
+		if blank(in.Reason) {
+			in.Reason = "a duplicate of another action"
+			if !blank(in.DuplicateTitle) {
+				in.Reason = fmt.Sprintf("a duplicate of “%s”", in.DuplicateTitle)
+			}
+			data["reason"] = in.Reason
+		}
+	}
+	ev := s.record(now, in.Actor.ID, EventCancelled, data)
 	if s.OwnerID != "" {
 		by := ""
 		if s.revision >= 11 && in.Actor.ID != s.OwnerID {

@@ -32,10 +32,14 @@ const (
 	UpdateReassign = "reassign"
 	UpdateExtend   = "extend"
 	UpdateCancel   = "cancel"
-	UpdateClaim    = "claim"
-	UpdateFeedback = "feedback"
-	UpdatePause    = "pause"
-	UpdateResume   = "resume"
+	// CommandCancelDuplicate is the cancel an action's owner or creator may make of it as a
+	// duplicate of another (UpdateCancel with CancelInput.DuplicateOf): a name for the screens'
+	// forms (Available), not an Update of its own.
+	CommandCancelDuplicate = "cancel-duplicate"
+	UpdateClaim            = "claim"
+	UpdateFeedback         = "feedback"
+	UpdatePause            = "pause"
+	UpdateResume           = "resume"
 	// UpdateTold records that someone told the customer a message the action sent them.
 	UpdateTold = "told"
 	// UpdateCorrect puts right what the action says: its title, details, priority, or its

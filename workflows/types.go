@@ -922,6 +922,12 @@ type ResumeInput struct {
 type CancelInput struct {
 	Actor  Actor  `json:"actor"`
 	Reason string `json:"reason"`
+	// DuplicateOf, when set, is the open action this one duplicates (made twice by mistake):
+	// its owner, or whoever created it, may then cancel it too, not only a supervisor. The API
+	// checks it names another open action of the team; DuplicateTitle is that action's title,
+	// which the words give.
+	DuplicateOf    string `json:"duplicate_of,omitempty"`
+	DuplicateTitle string `json:"duplicate_title,omitempty"`
 }
 
 // ClaimInput takes an unowned action; Claimant describes the actor as a recipient would be.
