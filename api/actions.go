@@ -74,7 +74,7 @@ func (r *createActionRequest) checkFields() []FieldError {
 		fields = append(fields, FieldError{Field: "category", Message: categoryRule})
 	}
 	if r.Internal && r.Customer != (customerRequest{}) {
-		fields = append(fields, FieldError{Field: "customer", Message: "an internal action has no customer: leave customer out, or internal"})
+		fields = append(fields, FieldError{Field: "customer", Message: "an internal action has no customer: leave the customer out, or do not mark the action internal"})
 	}
 	if r.Customer.Ref != strings.TrimSpace(r.Customer.Ref) {
 		// " 1042" would be a customer of its own, whom a look-up or an erasure of 1042 misses, and

@@ -47,9 +47,11 @@ func webInternalAction(t *testing.T, st *app.Stack) {
 	require.Equal(t, true, created.Data["internal"], "the timeline's first entry says so")
 	_, page = web.do(http.MethodGet, "/actions/"+id, nil)
 	require.Contains(t, page, `<span class="empty">none: an internal action, the team's own work</span>`)
-	for _, field := range []string{`id="ho-message"`, `id="complete-message"`, `id="co-name"`} {
-		require.NotContains(t, page, field, "no customer to write to")
+	for _, field := range []string{`id="ho-message"`, `id="complete-message"`, `id="co-name"`, `id="ho-context"`} {
+		require.NotContains(t, page, field, "no customer to write to, or about")
 	}
+	require.Contains(t, page, `<label for="complete-outcome">What was done</label>`)
+	require.Contains(t, page, `<summary>Pause: waiting on someone outside the team</summary>`)
 	require.Contains(t, page, `<p class="hint" id="correct-no-customer">An internal action has no customer.</p>`)
 
 	path := "/api/v1/actions/" + id
