@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +66,26 @@ func TestRequestIDsAreKeptOrMadeAndLogged(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code, path)
 	}
 	require.Empty(t, quiet.String())
+
+	// A request no route took says its path (not its query), bounded.
+	var stray bytes.Buffer
+	h = newEngine(Deps{Log: slog.New(slog.NewJSONHandler(&stray, nil)), Metrics: prometheus.NewRegistry()})
+	for _, target := range []string{"/api/v1/nowhere?customer=patel", "/" + strings.Repeat("x", 300)} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodDelete, target, nil))
+	}
+	type strayLine struct {
+		Route string `json:"route"`
+		Path  string `json:"path"`
+	}
+	var strays []strayLine
+	for _, raw := range bytes.Split(bytes.TrimSpace(stray.Bytes()), []byte("\n")) {
+		var l strayLine
+		require.NoError(t, json.Unmarshal(raw, &l))
+		strays = append(strays, l)
+	}
+	require.Len(t, strays, 2)
+	require.Equal(t, strayLine{Path: "/api/v1/nowhere"}, strays[0], "the query left out")
+	require.Equal(t, strayLine{Path: "/" + strings.Repeat("x", 199) + "..."}, strays[1])
 }
 
 // A web page is one request in the log and the metrics: the reads of the JSON API it makes in the

@@ -451,6 +451,15 @@ func (s *server) logRequests(c *gin.Context) {
 		"request_id", id, "method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
 		"duration_ms", time.Since(start).Milliseconds(),
 	}
+	if c.FullPath() == "" {
+		// A request no route took: its path says what was asked (its query, which may hold what a
+		// person searched for, is left out), bounded.
+		path := c.Request.URL.EscapedPath()
+		if len(path) > maxLoggedPath {
+			path = path[:maxLoggedPath] + "..."
+		}
+		attrs = append(attrs, "path", path)
+	}
 	if why := c.GetString(unavailableKey); why != "" {
 		// What was away, on the request's one line rather than a line of its own.
 		attrs = append(attrs, "error", why)
@@ -483,6 +492,9 @@ func (s *server) logRequests(c *gin.Context) {
 }
 
 const requestIDKey = "request_id"
+
+// maxLoggedPath bounds the path of a request no route took on its log line.
+const maxLoggedPath = 200
 
 // unavailableKey holds why a request was answered 503, for its log line.
 const unavailableKey = "unavailable"
