@@ -82,3 +82,30 @@ func TestCustomerSearchMarksActionsWrittenBefore(t *testing.T) {
 		require.Equal(t, []models.PendingCustomer{{ActionID: "old-named", Version: 3, Name: "sealed-name"}}, pending)
 	})
 }
+
+// Once customers were found by the beginnings of words too, every customer indexed before (and not
+// erased) is marked to be indexed again; one marked already keeps its mark.
+func TestCustomerSearchPrefixesIndexAgain(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		indexed := actionAt("ix-done", 3, "assigned", "alice")
+		indexed.CustomerName = "sealed-name"
+		waiting := actionAt("ix-waiting", 5, "assigned", "alice")
+		waiting.CustomerContact = "sealed-contact"
+		nameless := actionAt("ix-nameless", 2, "assigned", "alice")
+		for _, a := range []models.Action{indexed, waiting, nameless} {
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		require.NoError(t, store.WriteCustomerSearch(ctx, []models.IndexedCustomer{{ActionID: "ix-done", Version: 3, Tokens: []string{"t1"}}}))
+		require.NoError(t, store.MigrateDownTo(ctx, 46))
+		_, err := store.Migrate(ctx)
+		require.NoError(t, err)
+		pending, err := store.PendingCustomerSearch(ctx, 10)
+		require.NoError(t, err)
+		var ids []string
+		for _, p := range pending {
+			ids = append(ids, p.ActionID)
+		}
+		require.ElementsMatch(t, []string{"ix-done", "ix-waiting"}, ids)
+	})
+}

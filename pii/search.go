@@ -17,8 +17,17 @@ const phoneDigits = 9
 // minPhoneDigits is how few digits a contact or a search needs to be read as a phone number.
 const minPhoneDigits = 6
 
-// searchTerms are what a customer is found by: each word of their name, their contact whole (an
-// email address, as written in any case), and a phone number's digits.
+// minPrefix and maxPrefix bound the beginnings of a name's words a customer is found by too: "Pat"
+// and "Kowal" find Patel and Kowalczyk, two letters are too few to tell anyone apart, and the
+// beginnings of a long word stop at twelve letters.
+const (
+	minPrefix = 3
+	maxPrefix = 12
+)
+
+// searchTerms are what a customer is found by: each word of their name, and its beginnings of
+// minPrefix letters or more, their contact whole (an email address, as written in any case), and a
+// phone number's digits.
 func searchTerms(name, contact string) []string {
 	var terms []string
 	add := func(t string) {
@@ -31,6 +40,10 @@ func searchTerms(name, contact string) []string {
 	}
 	for _, w := range words(name) {
 		add("n:" + w)
+		letters := []rune(w)
+		for n := minPrefix; n < len(letters) && n <= maxPrefix; n++ {
+			add("np:" + string(letters[:n]))
+		}
 	}
 	if c := strings.ToLower(strings.TrimSpace(contact)); c != "" && c != strings.ToLower(Erased) {
 		add("c:" + c)
@@ -81,7 +94,8 @@ func (s *Sealer) SearchTokens(name, contact string) []string {
 
 // QueryTokens reads a search for a customer: the blind indexes each part of it may match, every
 // part to be found. A phone number is one part however it is spaced, an email address another;
-// anything else is a part per word of the name, whole words.
+// anything else is a part per word of the name, a whole word or, from minPrefix to maxPrefix
+// letters, the beginning of one.
 func (s *Sealer) QueryTokens(query string) [][]string {
 	query = strings.ToLower(strings.TrimSpace(query))
 	var parts [][]string
@@ -101,6 +115,10 @@ func (s *Sealer) QueryTokens(query string) [][]string {
 			continue
 		}
 		for _, w := range words(field) {
+			if len([]rune(w)) >= minPrefix && len([]rune(w)) <= maxPrefix {
+				parts = append(parts, indexes("n:"+w, "np:"+w)) // the word, or the beginning of one
+				continue
+			}
 			parts = append(parts, indexes("n:"+w))
 		}
 	}

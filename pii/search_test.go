@@ -24,9 +24,10 @@ func found(tokens []string, parts [][]string) bool {
 	return true
 }
 
-// A customer is found by whole words of their name, in any case and order, by their email
-// address, and by their phone number however it is written; not by part of a word, another
-// number, nor once erased. No token holds what it stands for.
+// A customer is found by words of their name, whole or their beginnings of three letters or more,
+// in any case and order, by their email address, and by their phone number however it is written;
+// not by two letters, the middle or end of a word, another number, nor once erased. No token holds
+// what it stands for.
 func TestCustomerSearchTokens(t *testing.T) {
 	t.Parallel()
 	first := codec.NewKey()
@@ -52,8 +53,12 @@ func TestCustomerSearchTokens(t *testing.T) {
 		{"+447700900123", []string{"patel"}},
 		{"(07700) 900-123", []string{"patel"}},
 		{"ann.smith@example.com", []string{"ann"}},
-		{"ANN", []string{"ann"}},
-		{"Pat", nil},
+		{"ANN", []string{"patel", "ann"}},
+		{"Pat", []string{"patel"}},
+		{"pate ann", []string{"patel"}},
+		{"Pa", nil},
+		{"atel", nil},
+		{"smi", []string{"ann"}},
 		{"Patel Smith", nil},
 		{"07700 900124", nil},
 		{"smith@example.com", nil},
@@ -67,6 +72,11 @@ func TestCustomerSearchTokens(t *testing.T) {
 			got = append(got, "ann")
 		}
 		require.Equal(t, tc.want, got, tc.query)
+	}
+	// A long word's beginnings go up to twelve letters; the whole word finds it too.
+	long := s.SearchTokens("Maria Kowalczykowska", "")
+	for q, want := range map[string]bool{"Kowal": true, "kowalczykows": true, "Kowalczykowska": true, "kowalczykowsk": false} {
+		require.Equal(t, want, found(long, s.QueryTokens(q)), q)
 	}
 	require.Empty(t, s.SearchTokens(pii.Erased, pii.Erased), "an erased customer is found by nothing")
 	require.Empty(t, s.QueryTokens("  - "), "nothing to look for")
