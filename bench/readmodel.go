@@ -483,6 +483,14 @@ func ReadQueries(store *models.Store, s Seeded) []ReadQuery {
 		{"find customer phone", list(func(i int) models.ActionFilter {
 			return models.ActionFilter{Customer: s.Search.QueryTokens(fmt.Sprintf("07700 %06d", (i*7919)%s.Customers))}
 		})},
+		// The beginning of a name: ten customers' ("guest00004" finds guest000040 to 49), and the
+		// worst case, three letters every seeded customer's name begins with.
+		{"find customer name beginning", list(func(i int) models.ActionFilter {
+			return models.ActionFilter{Customer: s.Search.QueryTokens(fmt.Sprintf("guest%05d", ((i*7919)%s.Customers)/10))}
+		})},
+		{"find customer 3 letters, all", list(func(int) models.ActionFilter {
+			return models.ActionFilter{Customer: s.Search.QueryTokens("gue")}
+		})},
 		{"inbox agent", func(ctx context.Context, i int) (int, error) {
 			k := (i * 13) % len(s.Staff)
 			in, err := store.Inbox(ctx, models.InboxOf{StaffID: s.Staff[k], TeamID: s.Teams[k/10]}, s.Now) // ten people a team
