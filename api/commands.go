@@ -1029,20 +1029,24 @@ func (s *server) escalate(c *gin.Context) {
 // cancelRequest is a cancel: with a reason, or as a duplicate of another open action of the team
 // (duplicate_of), which the action's owner may make too, the reason then optional.
 type cancelRequest struct {
-	Reason      string `json:"reason" binding:"max=2000"`
-	DuplicateOf string `json:"duplicate_of,omitempty" binding:"max=64"`
+	Reason      string  `json:"reason" binding:"max=2000"`
+	DuplicateOf *string `json:"duplicate_of,omitempty" binding:"omitempty,max=64"`
 }
 
 func (s *server) cancel(c *gin.Context) {
 	command(s, workflows.UpdateCancel, http.StatusOK, func(c *gin.Context, a models.Action, req cancelRequest) (any, error) {
 		in := workflows.CancelInput{Actor: actorOf(principal(c)), Reason: req.Reason}
-		if req.DuplicateOf == "" {
+		if req.DuplicateOf == nil {
 			if strings.TrimSpace(req.Reason) == "" {
 				return nil, invalidFields(FieldError{Field: "reason", Message: "is required"})
 			}
 			return in, nil
 		}
-		other, err := s.duplicated(c, a, strings.ToLower(strings.TrimSpace(req.DuplicateOf)))
+		id := strings.ToLower(strings.TrimSpace(*req.DuplicateOf))
+		if id == "" {
+			return nil, invalidFields(FieldError{Field: "duplicate_of", Message: "is required: name the action this one duplicates, or leave duplicate_of out"})
+		}
+		other, err := s.duplicated(c, a, id)
 		if err != nil {
 			return nil, err
 		}

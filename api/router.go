@@ -202,7 +202,7 @@ func newEngine(d Deps) *gin.Engine {
 			// comes between them).
 			setUIHeaders(c)
 			c.Set(keepDoneKey, true)
-			s.uiError(c, http.StatusNotFound, "There is no page at this address. Start from your inbox.")
+			s.notSent(c, http.StatusNotFound, "There is no page at this address. Start from your inbox.")
 			return
 		}
 		writeProblem(c, http.StatusNotFound, codeNotFound, "no such route", nil)
@@ -456,7 +456,7 @@ func (s *server) logRequests(c *gin.Context) {
 		// person searched for, is left out), bounded.
 		path := c.Request.URL.EscapedPath()
 		if len(path) > maxLoggedPath {
-			path = path[:maxLoggedPath] + "..."
+			path = path[:maxLoggedPath-3] + "..."
 		}
 		attrs = append(attrs, "path", path)
 	}

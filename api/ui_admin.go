@@ -28,7 +28,7 @@ import (
 // anyone else too; this says so before any form is read).
 func (s *server) uiAdminOnly(c *gin.Context) {
 	if workflows.Role(principal(c).Role) != workflows.RoleAdmin {
-		s.uiError(c, http.StatusForbidden, "Staff, teams, policies and opening hours are managed by administrators.")
+		s.notSent(c, http.StatusForbidden, "Staff, teams, policies and opening hours are managed by administrators.")
 		return
 	}
 	c.Next()
@@ -419,7 +419,7 @@ func (s *server) uiAdminRevoke(c *gin.Context) {
 // postForm reads a posted form; a form that cannot be read is answered here.
 func (s *server) postForm(c *gin.Context) (url.Values, bool) {
 	if err := c.Request.ParseForm(); err != nil {
-		s.uiError(c, http.StatusBadRequest, "The form could not be read.")
+		s.notSent(c, http.StatusBadRequest, "The form could not be read.")
 		return nil, false
 	}
 	return c.Request.PostForm, true

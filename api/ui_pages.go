@@ -1511,7 +1511,7 @@ func commandBody(command string, f url.Values) map[string]any {
 			body["customer"] = customer
 		}
 	case workflows.CommandCancelDuplicate:
-		setIf(body, "duplicate_of", f.Get("duplicate_of"))
+		body["duplicate_of"] = f.Get("duplicate_of") // sent when empty too: the API names it missing
 	case workflows.UpdateTold:
 		if o := f.Get("outcome"); o == workflows.MessageNotNeeded || o == workflows.MessageUndo {
 			delete(body, "method") // chosen before the button, for another outcome
@@ -2084,7 +2084,8 @@ func (s *server) boardPage(c *gin.Context, status int, failedID, failedCommand s
 	// otherwise (the action has ended or left the board meanwhile, or no longer offers that form:
 	// a withdraw after the handover was answered) at the top, with what was typed.
 	failedShown := slices.ContainsFunc(rows, func(r actionRow) bool {
-		return r.ID == failedID && r.ActsOnBoard() && slices.Contains(r.Commands, failedCommand)
+		drawn := failedCommand != workflows.UpdateReassign || canTake(staff, r.OwnerID, r.RequiredAuthority) // else "nobody can take it"
+		return r.ID == failedID && r.ActsOnBoard() && slices.Contains(r.Commands, failedCommand) && drawn
 	})
 	// The messages to the team's customers nobody has recorded telling yet, whoever was asked:
 	// the oldest boardCards (one more read says there are more). Unreadable, none: the inbox of

@@ -16,10 +16,12 @@ import (
 // reason by the agent, is refused, changing nothing.
 func webCancelDuplicate(t *testing.T, st *app.Stack) {
 	out, in, sup, outID, _ := teamOf3(t, st)
-	var first, second, ended action
+	var first, second, ended, escalated action
 	body := merge(newAction(outID), "title", "Taxi to the airport at 6")
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", body, &first))
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", body, &second))
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", body, &escalated))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+escalated.ID+"/escalate", map[string]any{"reason": "guest complained"}, nil))
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(body, "title", "Ended one"), &ended))
 	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+ended.ID+"/cancel", map[string]any{"reason": "guest left"}, nil))
 
@@ -36,6 +38,7 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 		{out, map[string]any{"duplicate_of": second.ID}, http.StatusUnprocessableEntity, "duplicate_of"},
 		{out, map[string]any{"duplicate_of": "0b6f4f52-5a5e-4b8a-9d0e-00000000dead"}, http.StatusUnprocessableEntity, "duplicate_of"},
 		{out, map[string]any{"duplicate_of": ended.ID}, http.StatusUnprocessableEntity, "duplicate_of"},
+		{out, map[string]any{"duplicate_of": " "}, http.StatusUnprocessableEntity, "duplicate_of"},
 		{sup, map[string]any{}, http.StatusUnprocessableEntity, "reason"},
 	} {
 		require.Equal(t, c.status, c.by.call(http.MethodPost, path, c.body, &p), "%v", c.body)
@@ -44,6 +47,8 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 		}
 	}
 	require.Contains(t, p.Detail, "reason: is required")
+	require.Equal(t, http.StatusForbidden, out.call(http.MethodPost, "/api/v1/actions/"+escalated.ID+"/cancel", map[string]any{"duplicate_of": first.ID}, &p),
+		"escalated: the supervisors' to end")
 
 	web := newWebClient(t, st.URL)
 	csrf := web.signIn(out.token)

@@ -94,8 +94,8 @@ func (s *Sealer) SearchTokens(name, contact string) []string {
 
 // QueryTokens reads a search for a customer: the blind indexes each part of it may match, every
 // part to be found. A phone number is one part however it is spaced, an email address another;
-// anything else is a part per word of the name, a whole word or, from minPrefix to maxPrefix
-// letters, the beginning of one.
+// anything else is a part per word of the name, a whole word or, from minPrefix letters, the
+// beginning of one (as far as its first maxPrefix letters).
 func (s *Sealer) QueryTokens(query string) [][]string {
 	query = strings.ToLower(strings.TrimSpace(query))
 	var parts [][]string
@@ -115,11 +115,15 @@ func (s *Sealer) QueryTokens(query string) [][]string {
 			continue
 		}
 		for _, w := range words(field) {
-			if len([]rune(w)) >= minPrefix && len([]rune(w)) <= maxPrefix {
+			switch letters := []rune(w); {
+			case len(letters) < minPrefix:
+				parts = append(parts, indexes("n:"+w))
+			case len(letters) <= maxPrefix:
 				parts = append(parts, indexes("n:"+w, "np:"+w)) // the word, or the beginning of one
-				continue
+			default:
+				// Longer than any beginning indexed: the word, or one beginning as it does.
+				parts = append(parts, indexes("n:"+w, "np:"+string(letters[:maxPrefix])))
 			}
-			parts = append(parts, indexes("n:"+w))
 		}
 	}
 	return parts

@@ -48,8 +48,9 @@ func Available(s *State, a Actor, self Recipient) []string {
 		}
 	}
 	if !slices.Contains(out, UpdateCancel) && allowedButIncomplete(CheckCancel(s, CancelInput{Actor: a, DuplicateOf: "?"})) {
-		// Not theirs to cancel, but as a duplicate: the owner's or creator's (a supervisor's
-		// cancel form names a duplicate too).
+		// Not theirs to cancel, but as a duplicate: the owner's, or the creator's while nobody
+		// owns it (a supervisor's cancel, for any reason, is the other form; the API takes
+		// duplicate_of from them too).
 		out = append(out, CommandCancelDuplicate)
 	}
 	return out

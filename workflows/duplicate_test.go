@@ -43,4 +43,12 @@ func TestOwnerCancelsADuplicate(t *testing.T) {
 	require.Equal(t, workflows.ErrForbidden, kind)
 	// A supervisor's cancel may name one too, its reason their own.
 	require.NoError(t, workflows.CheckCancel(&u, workflows.CancelInput{Actor: carol, DuplicateOf: "first", Reason: "the guest asked twice"}))
+
+	// Escalated, it is the supervisors' and managers' to end: its owner cannot stop the escalation so.
+	e, _ := workflows.NewState(startInput("dup-escalated"), now)
+	workflows.ApplyEscalate(&e, workflows.EscalateInput{Actor: carol, Reason: "guest complained"}, now)
+	require.Equal(t, workflows.StatusEscalated, e.Status)
+	kind, _ = refusalOf(t, workflows.CheckCancel(&e, workflows.CancelInput{Actor: alice, DuplicateOf: "first"}))
+	require.Equal(t, workflows.ErrForbidden, kind)
+	require.NotContains(t, workflows.Available(&e, alice, onShift("alice", 1)), workflows.CommandCancelDuplicate)
 }

@@ -1637,7 +1637,9 @@ func CheckCancel(s *State, in CancelInput) error {
 // reason).
 func (s *State) ownDuplicate(in CancelInput) bool {
 	mine := in.Actor.ID == s.OwnerID || (s.OwnerID == "" && in.Actor.ID == s.CreatedBy)
-	return in.DuplicateOf != "" && in.Actor.Role.CanOwn() && mine
+	// An escalated action is the supervisors' and managers' to end: its owner cannot stop the
+	// escalation by naming another action (as they cannot pause it).
+	return in.DuplicateOf != "" && in.Actor.Role.CanOwn() && mine && s.Status != StatusEscalated
 }
 
 // ApplyCancel ends the action without doing it.
