@@ -21,7 +21,10 @@ func TestOwnerCancelsADuplicate(t *testing.T) {
 
 	kind, says := refusalOf(t, workflows.CheckCancel(&s, workflows.CancelInput{Actor: alice, Reason: "not needed"}))
 	require.Equal(t, workflows.ErrForbidden, kind, "for another reason: a supervisor's")
-	require.Equal(t, "only a supervisor or manager can cancel an action", says)
+	require.Equal(t, "only a supervisor or manager can cancel an action: if it was made twice, cancel it as a duplicate, naming the other (duplicate_of)", says)
+	kind, says = refusalOf(t, workflows.CheckCancel(&s, workflows.CancelInput{Actor: bob, Reason: "not needed"}))
+	require.Equal(t, workflows.ErrForbidden, kind)
+	require.Equal(t, "only a supervisor or manager can cancel an action", says, "not theirs: nothing more to offer")
 	kind, _ = refusalOf(t, workflows.CheckCancel(&s, workflows.CancelInput{Actor: bob, DuplicateOf: "first"}))
 	require.Equal(t, workflows.ErrForbidden, kind, "not theirs")
 	kind, says = refusalOf(t, workflows.CheckCancel(&s, workflows.CancelInput{Actor: alice, DuplicateOf: "dup"}))

@@ -1618,6 +1618,10 @@ func CheckCancel(s *State, in CancelInput) error {
 	// The role first: an agent cannot do this whatever state the action is in, but cancel an
 	// action of their own that was made twice.
 	if err := checkSupervisor(in.Actor, "cancel"); err != nil && !s.ownDuplicate(in) {
+		if in.DuplicateOf == "" && s.ownDuplicate(CancelInput{Actor: in.Actor, DuplicateOf: "?"}) {
+			// Theirs to cancel as a duplicate: said, as what they can do instead.
+			return refuse(ErrForbidden, "only a supervisor or manager can cancel an action: if it was made twice, cancel it as a duplicate, naming the other (duplicate_of)")
+		}
 		return err
 	}
 	if err := checkTransition(s, UpdateCancel); err != nil {
