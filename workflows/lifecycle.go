@@ -1618,7 +1618,7 @@ func CheckCancel(s *State, in CancelInput) error {
 	// The role first: an agent cannot do this whatever state the action is in, but cancel an
 	// action of their own that was made twice.
 	if err := checkSupervisor(in.Actor, "cancel"); err != nil && !s.ownDuplicate(in) {
-		if in.DuplicateOf == "" && s.ownDuplicate(CancelInput{Actor: in.Actor, DuplicateOf: "?"}) {
+		if in.DuplicateOf == "" && s.mayCancelAsDuplicate(in.Actor) {
 			// Theirs to cancel as a duplicate: said, as what they can do instead.
 			return refuse(ErrForbidden, "only a supervisor or manager can cancel an action: if it was made twice, cancel it as a duplicate, naming the other (duplicate_of)")
 		}
@@ -1640,10 +1640,15 @@ func CheckCancel(s *State, in CancelInput) error {
 // nobody owns it, who may cancel it as a duplicate (only a supervisor or manager may for another
 // reason).
 func (s *State) ownDuplicate(in CancelInput) bool {
-	mine := in.Actor.ID == s.OwnerID || (s.OwnerID == "" && in.Actor.ID == s.CreatedBy)
-	// An escalated action is the supervisors' and managers' to end: its owner cannot stop the
-	// escalation by naming another action (as they cannot pause it).
-	return in.DuplicateOf != "" && in.Actor.Role.CanOwn() && mine && s.Status != StatusEscalated
+	return in.DuplicateOf != "" && s.mayCancelAsDuplicate(in.Actor)
+}
+
+// mayCancelAsDuplicate says a is the action's owner, or its creator while nobody owns it, and may
+// cancel it as a duplicate. An escalated action is the supervisors' and managers' to end: its owner
+// cannot stop the escalation by naming another action (as they cannot pause it).
+func (s *State) mayCancelAsDuplicate(a Actor) bool {
+	mine := a.ID == s.OwnerID || (s.OwnerID == "" && a.ID == s.CreatedBy)
+	return a.Role.CanOwn() && mine && s.Status != StatusEscalated
 }
 
 // ApplyCancel ends the action without doing it.
