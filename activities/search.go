@@ -47,6 +47,25 @@ func (x *CustomerIndexer) Index(ctx context.Context) (int, error) {
 	return len(indexed), x.Store.WriteCustomerSearch(ctx, indexed)
 }
 
+// Go runs Run in a goroutine of its own, from when ready is closed (nil: at once) until ctx ends,
+// and answers a wait that returns once it has stopped: a process starts its indexer so and waits
+// for it as it stops.
+func (x *CustomerIndexer) Go(ctx context.Context, every time.Duration, ready <-chan struct{}) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if ready != nil {
+			select {
+			case <-ready:
+			case <-ctx.Done():
+				return
+			}
+		}
+		x.Run(ctx, every)
+	}()
+	return func() { <-done }
+}
+
 // Run indexes the customers marked for it every interval until ctx ends: a search finds a new or
 // corrected customer within about that. A failure (the read model away) is logged once until it
 // indexes again.

@@ -108,10 +108,10 @@ type Stack struct {
 	minFreeMB  uint64
 	log        *slog.Logger
 	stopOnce   sync.Once
-	// stopIndexer ends the customer indexer (activities.CustomerIndexer), which closes
-	// indexerDone once it has.
+	// stopIndexer ends the customer indexer (activities.CustomerIndexer); waitIndexer returns once
+	// it has.
 	stopIndexer context.CancelFunc
-	indexerDone chan struct{}
+	waitIndexer func()
 	stopErr     error
 }
 
@@ -209,12 +209,8 @@ func StartDev(ctx context.Context, cfg DevConfig) (_ *Stack, err error) {
 	acts := &activities.Activities{Store: st.Store, Webhook: cfg.Webhook, Temporal: st.Client, Sealer: st.Sealer,
 		ProjectionLag: activities.NewProjectionLag(st.telemetry.Registry)}
 	indexing, stopIndexing := context.WithCancel(context.Background())
-	st.indexerDone = make(chan struct{})
 	st.stopIndexer = stopIndexing
-	go func() {
-		defer close(st.indexerDone)
-		(&activities.CustomerIndexer{Store: st.Store, Sealer: st.Sealer, Log: cfg.Log}).Run(indexing, customerIndexEvery)
-	}()
+	st.waitIndexer = (&activities.CustomerIndexer{Store: st.Store, Sealer: st.Sealer, Log: cfg.Log}).Go(indexing, customerIndexEvery, nil)
 	st.worker = worker.New(st.Client, acts, func(err error) {
 		// It polls no more: /readyz says so rather than the stack looking well.
 		st.workerUp.Store(false)
@@ -355,7 +351,7 @@ func (st *Stack) stop(ctx context.Context) error {
 	}
 	if st.stopIndexer != nil {
 		st.stopIndexer()
-		<-st.indexerDone
+		st.waitIndexer()
 	}
 	if st.Client != nil {
 		st.Client.Close()

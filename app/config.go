@@ -687,18 +687,11 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 	acts := &activities.Activities{
 		Store: store, Webhook: c.Webhook(), Temporal: tc, Sealer: sealer, ProjectionLag: activities.NewProjectionLag(tel.Registry),
 	}
-	indexed := make(chan struct{})
-	go func() {
-		defer close(indexed)
-		select { // once the read model is reached
-		case <-gate.Opened():
-			(&activities.CustomerIndexer{Store: store, Sealer: sealer, Log: log}).Run(run, customerIndexEvery)
-		case <-run.Done():
-		}
-	}()
+	// Once the read model is reached.
+	waitIndexer := (&activities.CustomerIndexer{Store: store, Sealer: sealer, Log: log}).Go(run, customerIndexEvery, gate.Opened())
 	err = worker.Run(run, tc, acts, gate)
 	stop(nil)
-	<-indexed
+	waitIndexer()
 	if cause := context.Cause(run); ctx.Err() == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		return readModelRefused(cause) // the read model refused, or stayed away past the wait
 	}
