@@ -1278,8 +1278,11 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if a.Policy != nil && a.Policy.PauseRemindEvery != "" {
 		data["PauseEvery"] = shortDuration(a.Policy.PauseRemindEvery)
 	}
+	// The Cancel as a duplicate form is drawn only when there is an action to name.
+	var duplicates []actionJSON
 	if slices.Contains(commands, workflows.CommandCancelDuplicate) {
-		data["Duplicates"] = s.duplicateChoices(c, a)
+		duplicates = s.duplicateChoices(c, a)
+		data["Duplicates"] = duplicates
 	}
 	if a.TeamID != "" {
 		data["TeamName"], _ = s.teamName(c, a.TeamID)
@@ -1305,7 +1308,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 				data["Kept"] = keptText(url.Values{"text": {form.Get("note")}})
 				data["Error"] = withoutForm(data["Error"].(string))
 			}
-		} else if command && !slices.Contains(commands, failed) {
+		} else if command && (!slices.Contains(commands, failed) || failed == workflows.CommandCancelDuplicate && len(duplicates) == 0) {
 			// The action moved on while the form was being filled (the handover withdrawn as its
 			// recipient typed the read-back): the form is not offered again, and what was typed
 			// is shown instead of lost.
@@ -2676,6 +2679,11 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 			part.Text = who(part.Text)
 		case fieldWord:
 			part.Text = label(part.Text)
+		case fieldInternal:
+			if v != true {
+				continue
+			}
+			part.Text = internalWords
 		case fieldList:
 			if list, ok := v.([]any); ok {
 				items := make([]string, len(list))
@@ -2776,7 +2784,8 @@ type eventPart struct {
 }
 
 // How a timeline field is shown: as written, as the page shows times and spans, by name, or as a
-// value of the API in words ("not_done" reads "not done"), or as a list ("4, 8").
+// value of the API in words ("not_done" reads "not done"), or as a list ("4, 8"), or a flag shown
+// in the words of internalWords when true and left out when false.
 const (
 	fieldText = iota
 	fieldTime
@@ -2784,7 +2793,11 @@ const (
 	fieldStaff
 	fieldWord
 	fieldList
+	fieldInternal
 )
+
+// internalWords say on the timeline that an action was created with no customer.
+const internalWords = "none: an internal action, the team's own work"
 
 // eventFields are the timeline data a page shows, in its order and words.
 var eventFields = []struct {
@@ -2793,6 +2806,7 @@ var eventFields = []struct {
 	// only shows the field in entries of these types alone (none: in all).
 	only []string
 }{
+	{key: "internal", label: "customer", kind: fieldInternal, only: []string{workflows.EventCreated}},
 	{key: "message_seq", label: "message of entry", only: messageRecords},
 	{key: "method", label: "how", kind: fieldWord, only: []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached}},
 	{key: "try", label: "try", only: []string{workflows.EventMessageNotReached}},

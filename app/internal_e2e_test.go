@@ -53,6 +53,14 @@ func webInternalAction(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, `<label for="complete-outcome">What was done</label>`)
 	require.Contains(t, page, `<summary>Pause: waiting on someone outside the team</summary>`)
 	require.Contains(t, page, `<p class="hint" id="correct-no-customer">An internal action has no customer.</p>`)
+	require.NotContains(t, page, `id="form-cancel-duplicate"`, "no other open action of the team for it to duplicate")
+	resp, page = web.do(http.MethodPost, "/actions/"+id+"/cancel-duplicate", url.Values{"csrf": {csrf}, "duplicate_of": {"0b6f4f52-5a5e-4b8a-9d0e-00000000dead"}, "reason": {"typed it twice"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "That form is no longer offered here. What you typed, to copy:", "refused, its form is not drawn again without an action to name")
+	require.Contains(t, page, "typed it twice", "what was typed is shown to copy")
+	require.Contains(t, page, `<span class="ev-data">customer: none: an internal action, the team&#39;s own work · owner: `, "the created entry says so")
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `(?s)<a class="card-title" href="/actions/`+id+`">Restock the minibars on floor 3</a>.*?<span class="internal">internal: no customer</span>`, page, "its card in the inbox too")
 
 	path := "/api/v1/actions/" + id
 	handover := merge(handoverBody, "to_id", inID)
