@@ -1278,9 +1278,10 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if a.Policy != nil && a.Policy.PauseRemindEvery != "" {
 		data["PauseEvery"] = shortDuration(a.Policy.PauseRemindEvery)
 	}
-	// The Cancel as a duplicate form is drawn only when there is an action to name.
+	// The Cancel as a duplicate form is drawn only when there is an action to name; a supervisor's
+	// cancel may name one too.
 	var duplicates []actionJSON
-	if slices.Contains(commands, workflows.CommandCancelDuplicate) {
+	if slices.Contains(commands, workflows.CommandCancelDuplicate) || slices.Contains(commands, workflows.UpdateCancel) {
 		duplicates = s.duplicateChoices(c, a)
 		data["Duplicates"] = duplicates
 	}
@@ -1515,6 +1516,8 @@ func commandBody(command string, f url.Values) map[string]any {
 		}
 	case workflows.CommandCancelDuplicate:
 		body["duplicate_of"] = f.Get("duplicate_of") // sent when empty too: the API names it missing
+	case workflows.UpdateCancel:
+		setIf(body, "duplicate_of", f.Get("duplicate_of")) // a supervisor's, optional
 	case workflows.UpdateTold:
 		if o := f.Get("outcome"); o == workflows.MessageNotNeeded || o == workflows.MessageUndo {
 			delete(body, "method") // chosen before the button, for another outcome

@@ -74,4 +74,18 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 	require.Equal(t, map[string]any{"reason": "a duplicate of “Taxi to the airport at 6”", "duplicate_of": first.ID}, last.Data)
 	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/actions/"+first.ID, nil, &now))
 	require.Equal(t, "assigned", now.Status, "the one kept")
+
+	// A supervisor's cancel may name the action kept too.
+	supWeb := newWebClient(t, st.URL)
+	supCSRF := supWeb.signIn(sup.token)
+	_, page = supWeb.do(http.MethodGet, "/actions/"+escalated.ID, nil)
+	form = formOf(t, page, "form-cancel")
+	require.Contains(t, form, `<option value="">None: cancelled for the reason above</option><option value="`+first.ID+`">Taxi to the airport at 6 (`)
+	require.NotContains(t, form, `<option value="`+escalated.ID+`"`, "not itself")
+	require.NotContains(t, page, `id="form-cancel-duplicate"`, "the supervisor's is the cancel form's choice")
+	resp, _ = supWeb.do(http.MethodPost, "/actions/"+escalated.ID+"/cancel", url.Values{"csrf": {supCSRF}, "reason": {"the guest asked twice"}, "duplicate_of": {first.ID}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	timeline = timelineOf(t, sup, escalated.ID)
+	last = timeline[len(timeline)-1]
+	require.Equal(t, map[string]any{"reason": "the guest asked twice", "duplicate_of": first.ID}, last.Data)
 }
