@@ -47,7 +47,7 @@ func Available(s *State, a Actor, self Recipient) []string {
 			out = append(out, c.name)
 		}
 	}
-	if !slices.Contains(out, UpdateCancel) && allowedButIncomplete(CheckCancel(s, CancelInput{Actor: a, DuplicateOf: "?"})) {
+	if !slices.Contains(out, UpdateCancel) && s.mayCancelAsDuplicate(a) && checkTransition(s, UpdateCancel) == nil {
 		// Not theirs to cancel, but as a duplicate: the owner's, or the creator's while nobody
 		// owns it (a supervisor's cancel, for any reason, is the other form; the API takes
 		// duplicate_of from them too).
