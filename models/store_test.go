@@ -181,6 +181,34 @@ func TestListActionsFiltersAndPages(t *testing.T) {
 	})
 }
 
+func TestNewestOpenListsATeamsOpenActions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		for i, status := range []string{"assigned", "completed", "unassigned", "escalated", "cancelled", "handover_pending", "checking"} {
+			a := actionAt(fmt.Sprintf("n%d", i), 1, status, "alice")
+			a.Title, a.CreatedAt = fmt.Sprintf("Taxi %d", i), t0.Add(time.Duration(i)*time.Second)
+			if status == "unassigned" {
+				a.OwnerID = ""
+			}
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		other := actionAt("elsewhere", 1, "assigned", "zoe")
+		other.TeamID, other.CreatedAt = "housekeeping", t0.Add(time.Hour)
+		require.NoError(t, store.ApplyProjection(ctx, other, nil))
+
+		open, err := store.NewestOpen(ctx, "frontdesk", 10)
+		require.NoError(t, err)
+		require.Equal(t, []string{"n6", "n5", "n3", "n2", "n0"}, ids(open), "open ones of the team, newest first")
+		require.Equal(t, "Taxi 6", open[0].Title)
+		require.Equal(t, "alice", open[0].OwnerID)
+		require.Empty(t, open[3].OwnerID, "unassigned")
+		require.True(t, open[0].CreatedAt.Equal(t0.Add(6*time.Second)), "%v", open[0].CreatedAt)
+		two, err := store.NewestOpen(ctx, "frontdesk", 2)
+		require.NoError(t, err)
+		require.Equal(t, []string{"n6", "n5"}, ids(two))
+	})
+}
+
 func TestTokensAreStoredHashed(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
