@@ -840,8 +840,10 @@ func (s *server) actionFilter(c *gin.Context, known []string) (models.ActionFilt
 		// The customer's name and contact are sealed: they are found by their blind indexes.
 		if v = strings.TrimSpace(v); !searchable(v) {
 			fields = append(fields, FieldError{Field: "customer", Message: searchRule})
+		} else if problem := pii.QueryProblem(v); problem != "" {
+			fields = append(fields, FieldError{Field: "customer", Message: problem})
 		} else if f.Customer = s.customerQuery(v); len(f.Customer) == 0 {
-			fields = append(fields, FieldError{Field: "customer", Message: "must hold a word of the customer's name, their email address or a phone number (at least 6 digits)"})
+			fields = append(fields, FieldError{Field: "customer", Message: "must hold a word of the customer's name, their email address or a phone number (at least 6 digits, its end or all of it)"})
 		}
 	}
 	if slices.Contains(known, "limit") {

@@ -223,12 +223,18 @@ func testFindCustomer(t *testing.T, st *app.Stack) {
 	require.Eventually(t, func() bool { return slices.Equal([]string{a.ID}, foundBy(alice, strings.ToLower(surname))) }, 15*time.Second, 50*time.Millisecond)
 	require.Equal(t, []string{a.ID}, foundBy(carol, "anna "+surname))
 	require.Equal(t, []string{a.ID}, foundBy(alice, "07700 "+number), "the number written the national way")
+	require.Contains(t, foundBy(alice, number), a.ID, "the end of the number, six digits")
 	require.Equal(t, []string{a.ID}, foundBy(alice, surname[:6]), "the beginning of a word")
 	require.Empty(t, foundBy(alice, surname[2:8]), "not its middle")
 	require.Empty(t, foundBy(alice, "Mr "+surname), "every word is to be found")
 	var p problem
 	require.Equal(t, http.StatusUnprocessableEntity, alice.call("GET", "/api/v1/actions?customer=%20-%20", nil, &p))
 	require.Equal(t, "customer", p.Errors[0].Field)
+	for _, q := range []string{"12", "@@", surname + " 900"} {
+		require.Equal(t, http.StatusUnprocessableEntity, alice.call("GET", "/api/v1/actions?customer="+url.QueryEscape(q), nil, &p), q)
+		require.Equal(t, "customer", p.Errors[0].Field, q)
+	}
+	require.Contains(t, p.Detail, "too short for a phone number")
 
 	web := newWebClient(t, st.URL)
 	web.signIn(alice.token)

@@ -109,3 +109,33 @@ func TestCustomerSearchPrefixesIndexAgain(t *testing.T) {
 		require.ElementsMatch(t, []string{"ix-done", "ix-waiting"}, ids)
 	})
 }
+
+// Migration 48 marks the customers who gave a contact for the indexer, so that the ends of their
+// phone numbers are indexed: not those with a name alone, nor the erased.
+func TestCustomerSearchPhoneEndsIndexAgain(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		named := actionAt("pe-named", 3, "assigned", "alice")
+		named.CustomerName = "sealed-name"
+		withContact := actionAt("pe-contact", 5, "assigned", "alice")
+		withContact.CustomerContact = "sealed-contact"
+		erased := actionAt("pe-erased", 2, "assigned", "alice")
+		erased.CustomerContact, erased.ErasedAt = "sealed-contact", &t0
+		for _, a := range []models.Action{named, withContact, erased} {
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		require.NoError(t, store.WriteCustomerSearch(ctx, []models.IndexedCustomer{
+			{ActionID: "pe-named", Version: 3, Tokens: []string{"t1"}}, {ActionID: "pe-contact", Version: 5, Tokens: []string{"t2"}},
+		}))
+		require.NoError(t, store.MigrateDownTo(ctx, 47))
+		_, err := store.Migrate(ctx)
+		require.NoError(t, err)
+		pending, err := store.PendingCustomerSearch(ctx, 10)
+		require.NoError(t, err)
+		var ids []string
+		for _, p := range pending {
+			ids = append(ids, p.ActionID)
+		}
+		require.Equal(t, []string{"pe-contact"}, ids)
+	})
+}

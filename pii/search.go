@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 )
@@ -14,7 +15,9 @@ import (
 // tell customers apart, few enough that "+44 7700 900123" and "07700 900123" are the same number.
 const phoneDigits = 9
 
-// minPhoneDigits is how few digits a contact or a search needs to be read as a phone number.
+// minPhoneDigits is how few digits a contact or a search needs to be read as a phone number. A
+// number is found by its last minPhoneDigits to phoneDigits digits too ("900123", the end of a
+// number a customer reads out).
 const minPhoneDigits = 6
 
 // minPrefix and maxPrefix bound the beginnings of a name's words a customer is found by too: "Pat"
@@ -27,7 +30,7 @@ const (
 
 // searchTerms are what a customer is found by: each word of their name, and its beginnings of
 // minPrefix letters or more, their contact whole (an email address, as written in any case), and a
-// phone number's digits.
+// phone number's last phoneDigits digits and each shorter end of them, down to minPhoneDigits.
 func searchTerms(name, contact string) []string {
 	var terms []string
 	add := func(t string) {
@@ -48,7 +51,9 @@ func searchTerms(name, contact string) []string {
 	if c := strings.ToLower(strings.TrimSpace(contact)); c != "" && c != strings.ToLower(Erased) {
 		add("c:" + c)
 		if d, ok := phone(c); ok {
-			add("p:" + d)
+			for n := minPhoneDigits; n <= len(d); n++ {
+				add("p:" + d[len(d)-n:])
+			}
 		}
 	}
 	return terms
@@ -90,6 +95,34 @@ func (s *Sealer) SearchTokens(name, contact string) []string {
 		out[i] = s.Keys.BlindIndex(t)
 	}
 	return out
+}
+
+// QueryProblem says what in a search for a customer can find nobody, or "" when nothing does: a
+// number too short to be a phone number's end ("12"), or an email address without text on
+// either side of its @. Such a part, looked for, would find nothing, or beside others make the
+// whole search find nothing, with no word of why.
+func QueryProblem(query string) string {
+	query = strings.TrimSpace(query)
+	if _, ok := phone(strings.ToLower(query)); ok {
+		return ""
+	}
+	for _, field := range strings.Fields(query) {
+		if at := strings.LastIndex(field, "@"); at >= 0 {
+			if at == 0 || at == len(field)-1 || strings.Count(field, "@") > 1 {
+				return fmt.Sprintf("%q is not an email address: give it whole (name@example.com)", field)
+			}
+			continue
+		}
+		if strings.ContainsFunc(field, unicode.IsDigit) && onlyDigitsOrMarks(field) {
+			return fmt.Sprintf("%q is too short for a phone number: give at least %d digits, the end of the number or all of it", field, minPhoneDigits)
+		}
+	}
+	return ""
+}
+
+// onlyDigitsOrMarks reports whether v holds nothing but digits and a phone number's marks.
+func onlyDigitsOrMarks(v string) bool {
+	return !strings.ContainsFunc(v, func(r rune) bool { return !unicode.IsDigit(r) && !strings.ContainsRune(" +()-./", r) })
 }
 
 // QueryTokens reads a search for a customer: the blind indexes each part of it may match, every

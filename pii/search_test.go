@@ -61,6 +61,11 @@ func TestCustomerSearchTokens(t *testing.T) {
 		{"smi", []string{"ann"}},
 		{"Patel Smith", nil},
 		{"07700 900124", nil},
+		{"900123", []string{"patel"}},
+		{"0 900 123", []string{"patel"}},
+		{"7700900123", []string{"patel"}},
+		{"900124", nil},
+		{"00123", nil},
 		{"smith@example.com", nil},
 	}
 	for _, tc := range cases {
@@ -81,6 +86,17 @@ func TestCustomerSearchTokens(t *testing.T) {
 	}
 	require.Empty(t, s.SearchTokens(pii.Erased, pii.Erased), "an erased customer is found by nothing")
 	require.Empty(t, s.QueryTokens("  - "), "nothing to look for")
+	for q, problem := range map[string]string{
+		"12": `"12" is too short for a phone number`, "Patel 900": `"900" is too short`, "@@": `"@@" is not an email address`,
+		"ann@": `"ann@" is not an email address`, "@example.com": "not an email address", "a@b@c": "not an email address",
+		"Patel": "", "900123": "", "ann@example.com": "", "07700 900123": "", "Kowal 3rd": "", "": "",
+	} {
+		if problem == "" {
+			require.Empty(t, pii.QueryProblem(q), q)
+		} else {
+			require.Contains(t, pii.QueryProblem(q), problem, q)
+		}
+	}
 
 	// After a rotation, a customer indexed under the earlier key is still found.
 	rotated, err := codec.NewKeyring(codec.NewKey(), first)
