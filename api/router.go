@@ -406,9 +406,24 @@ func (s *server) readyz(c *gin.Context) {
 		writeProblem(c, http.StatusServiceUnavailable, codeUnavailable, "not ready: "+part, nil)
 		return
 	}
+	if s.workers != nil && s.workers.none() {
+		// Temporal and the read model answer, but no worker has polled in two looks: reads go on,
+		// while every command waits for a worker (503 after the command timeout, to take effect
+		// once one runs), and so do due times and escalations. In service, as for the other
+		// parts, and said once, as it begins.
+		if was := s.readiness.Load(); was == nil || *was != "degraded: "+degradedWorkers {
+			s.Log.WarnContext(ctx, "degraded", "error", "no worker has polled the task queue "+workflows.TaskQueue+" in two looks")
+		}
+		s.noteReadiness(ctx, "degraded: "+degradedWorkers)
+		c.JSON(http.StatusOK, gin.H{"status": "degraded", "degraded": degradedWorkers})
+		return
+	}
 	s.noteReadiness(ctx, "ready")
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }
+
+// degradedWorkers is the part GET /readyz names degraded while no worker runs.
+const degradedWorkers = "workers"
 
 // recover answers a panic with a 500 problem instead of a dropped connection.
 func (s *server) recover(c *gin.Context) {

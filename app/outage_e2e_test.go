@@ -591,7 +591,8 @@ func TestPagesSayWhenNoWorkerRuns(t *testing.T) {
 	desk := "desk"
 	require.NoError(t, store.CreateStaff(ctx, "test-admin", models.Staff{ID: "ann", Name: "Ann", Role: "agent", TeamID: &desk, Authority: 1, OnShift: true, Active: true}))
 	require.NoError(t, store.AddToken(ctx, "ann", "token-ann", "test"))
-	srv := httptest.NewServer(api.NewRouter(api.Deps{Temporal: tc, Store: store, WorkerCheck: 100 * time.Millisecond}))
+	ready := func(ctx context.Context) error { return app.Readiness(ctx, tc, store) }
+	srv := httptest.NewServer(api.NewRouter(api.Deps{Temporal: tc, Store: store, WorkerCheck: 100 * time.Millisecond, Ready: ready}))
 	t.Cleanup(srv.Close)
 	web := newWebClient(t, srv.URL)
 	web.signIn("token-ann")
@@ -600,6 +601,18 @@ func TestPagesSayWhenNoWorkerRuns(t *testing.T) {
 		return strings.Contains(page, `<p class="problem" id="no-workers"><strong>Changes are waiting:</strong> the service's workers are not running`)
 	}
 	require.Eventually(t, says, 20*time.Second, 100*time.Millisecond, "no worker has polled")
+	// So does the readiness probe, in service (reads go on), for whoever watches it.
+	readiness := func() (int, string) {
+		resp, err := http.Get(srv.URL + "/readyz")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(body)
+	}
+	status, body := readiness()
+	require.Equal(t, http.StatusOK, status)
+	require.JSONEq(t, `{"status":"degraded","degraded":"workers"}`, body)
 	_, page := web.do(http.MethodGet, "/inbox", nil)
 	require.NotContains(t, page, `id="no-workers" hidden`)
 
@@ -656,6 +669,9 @@ func TestPagesSayWhenNoWorkerRuns(t *testing.T) {
 	require.Contains(t, apiLines.String(), ": connected", "the API's stream was open meanwhile")
 	require.NotContains(t, apiLines.String(), "workers", "and said nothing of workers")
 	require.Eventually(t, func() bool { return !says() }, 20*time.Second, 100*time.Millisecond, "a worker polls")
+	status, body = readiness()
+	require.Equal(t, http.StatusOK, status)
+	require.JSONEq(t, `{"status":"ready"}`, body)
 	_, page = web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<p id="no-workers" hidden>`, "the banner is there for the stream to show")
 }
