@@ -290,7 +290,33 @@ func (a *Activities) deliverAll(ctx context.Context, events []WebhookEvent) erro
 			retry = cmp.Or(retry, sent)
 		}
 	}
-	return cmp.Or(retry, refused)
+	err := cmp.Or(retry, refused)
+	if err == nil {
+		return nil
+	}
+	// A receiver that is down or refuses is the integration's to mend, and retried for a day: the
+	// SDK, which logs each failed try of an activity at ERROR, logs this one at debug level. The
+	// delivery says so here at WARN, as it begins failing and at every tenth try after; given up,
+	// the workflow logs it at ERROR ("notification not delivered").
+	attempt := int32(1)
+	if activity.IsActivity(ctx) {
+		attempt = activity.GetInfo(ctx).Attempt
+	}
+	if attempt == 1 || attempt%10 == 0 {
+		logger(ctx).Warn("webhook delivery failed", "retried", retry != nil, "error", err) // the logger names the attempt
+	}
+	return benign(err)
+}
+
+// benign is a failed delivery's error as one that is expected in normal operation (Temporal's
+// benign category), retried or not as it was.
+func benign(err error) error {
+	typ, opts := "WebhookNotDelivered", temporal.ApplicationErrorOptions{Category: temporal.ApplicationErrorCategoryBenign}
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		typ, opts.NonRetryable = app.Type(), app.NonRetryable()
+	}
+	return temporal.NewApplicationErrorWithOptions(err.Error(), typ, opts)
 }
 
 // sendBudget is the activity time a delivery needs to be tried: the webhook's 10 s, and its record.

@@ -2,10 +2,12 @@ package activities_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -593,13 +596,20 @@ func TestARefusedDeliveryGivesUpNoOther(t *testing.T) {
 	t.Cleanup(srv.Close)
 	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
 	var suite testsuite.WorkflowTestSuite
+	var logged bytes.Buffer
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(&logged, nil))))
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(acts)
 	_, err := env.ExecuteActivity(acts.Notify, workflows.Notification{ActionID: "a1", Seq: 6, Kind: workflows.NotifyCheckAsked, Event: "due", To: []string{"sam"},
 		TeamID: team, ActorID: workflows.SystemActor, Cause: "timer", Title: "Noise complaint 301", Message: "check it was done", At: time.Now()})
 	require.ErrorContains(t, err, "503")
 	var app *temporal.ApplicationError
-	require.False(t, errors.As(err, &app) && app.NonRetryable(), "retried: %v", err)
+	require.True(t, errors.As(err, &app), "%T", err)
+	require.False(t, app.NonRetryable(), "retried: %v", err)
+	// Expected in normal operation: the SDK logs it at debug level, the delivery once at WARN.
+	require.Equal(t, temporal.ApplicationErrorCategoryBenign, app.Category())
+	require.Contains(t, logged.String(), `level=WARN msg="webhook delivery failed" ActivityID=0 ActivityType=Notify Attempt=1`)
+	require.Contains(t, logged.String(), `retried=true error="webhook a1/6/check_asked/sam answered 503 Service Unavailable"`)
 }
 
 // hooked is the activities on store with a webhook to a receiver that answers 200, and a test
