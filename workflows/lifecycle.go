@@ -313,12 +313,12 @@ func NewState(in StartInput, now time.Time) (State, Event) {
 	ev := s.record(now, in.CreatedBy.ID, EventCreated, data)
 	switch {
 	case s.OwnerID == "":
-		s.notify(ev, NotifyUnassigned, nil, RoleSupervisor, "New action with nobody eligible to own it: "+s.Title)
+		s.notify(ev, NotifyUnassigned, nil, RoleSupervisor, "New action with nobody eligible to own it: "+s.createdTitle())
 	case s.OwnerID != in.CreatedBy.ID && s.revision >= 20:
 		// Who gave it to them: the person to ask about it.
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("You own a new action from %s: %s", s.who(in.CreatedBy.ID), s.Title))
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("You own a new action from %s: %s", s.who(in.CreatedBy.ID), s.createdTitle()))
 	case s.OwnerID != in.CreatedBy.ID:
-		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", "You own a new action: "+s.Title)
+		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", "You own a new action: "+s.createdTitle())
 	}
 	return s, ev
 }
@@ -1052,6 +1052,15 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 
 // title is the action's title as the messages quote it: in curly quotes as it is (revision 24),
 // where earlier revisions wrote it as a Go literal, its own quotes escaped ("Room \"Blue\"").
+// createdTitle is the title as a create's notification gives it: in curly quotes, as every other
+// notification's, from revision 24, when the others took them (before, bare).
+func (s *State) createdTitle() string {
+	if s.revision >= 24 {
+		return s.title()
+	}
+	return s.Title
+}
+
 func (s *State) title() string {
 	if s.revision >= 24 {
 		return "“" + s.Title + "”"

@@ -128,4 +128,12 @@ func TestRevision20SaysWho(t *testing.T) {
 	}
 	require.Equal(t, []string{"You own a new action from Carol Clark: Late checkout", `"Late checkout" was completed by Erin Evans: room moved`}, told(20))
 	require.Equal(t, []string{"You own a new action: Late checkout", `"Late checkout" was completed: room moved`}, told(19))
+	// From revision 24 every notification gives the title in curly quotes, the create's too.
+	require.Equal(t, []string{"You own a new action from Carol Clark: “Late checkout”", "“Late checkout” was completed by Erin Evans: room moved"}, told(workflows.CurrentRevision))
+	in := startInput("r24-nobody")
+	in.OwnerID = ""
+	s, _ := workflows.NewState(in, now)
+	out := s.TakeOutbox()
+	require.Len(t, out, 1)
+	require.Equal(t, "New action with nobody eligible to own it: “Late checkout”", out[0].Message)
 }
