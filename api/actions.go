@@ -300,7 +300,7 @@ func (s *server) createAction(c *gin.Context) {
 				writeError(c, s.Log, err)
 				return
 			}
-			s.answerCreated(c, caller, stateFromRow(row), hash)
+			s.answerCreated(c, caller, stateFromRow(row), hash, true)
 			return
 		}
 	}
@@ -339,7 +339,8 @@ func (s *server) createAction(c *gin.Context) {
 	}
 	err = unwatch(err)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
+	replayed := errors.As(err, &started)
+	if replayed {
 		// The key was used for an action whose workflow has already closed: answer with it.
 		row, rerr := s.Store.GetAction(ctx, in.ActionID)
 		if rerr != nil {
@@ -352,13 +353,16 @@ func (s *server) createAction(c *gin.Context) {
 		writeError(c, s.Log, err)
 		return
 	}
-	s.answerCreated(c, caller, state, in.RequestHash)
+	// A retry the engine de-duplicated (the first create still being made, or made an instant
+	// before, not yet in the read model) cannot be told from the first: it is not marked.
+	s.answerCreated(c, caller, state, in.RequestHash, replayed)
 }
 
 // answerCreated answers a create with the action, unless its Idempotency-Key was first used with
 // a different request, or for an action now outside the caller's scope (they have moved team
-// since): a retry shows no more than a GET would.
-func (s *server) answerCreated(c *gin.Context, caller models.Staff, state workflows.State, hash string) {
+// since): a retry shows no more than a GET would. replayed marks the answer to a retry of a
+// create made before (Idempotent-Replayed), as a command's is.
+func (s *server) answerCreated(c *gin.Context, caller models.Staff, state workflows.State, hash string, replayed bool) {
 	if state.RequestHash != hash {
 		writeError(c, s.Log, keyReused())
 		return
@@ -373,6 +377,9 @@ func (s *server) answerCreated(c *gin.Context, caller models.Staff, state workfl
 		return
 	}
 	c.Header("Location", "/api/v1/actions/"+state.ID)
+	if replayed {
+		c.Header(replayedHeader, "true")
+	}
 	setETag(c, body.Version)
 	c.JSON(http.StatusCreated, body)
 }

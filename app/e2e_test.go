@@ -431,6 +431,25 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", newAction("bob"), &first, "Idempotency-Key", key))
 	require.Equal(t, http.StatusCreated, crm.call("POST", "/api/v1/actions", newAction("bob"), &second, "Idempotency-Key", key))
 	require.Equal(t, first.ID, second.ID)
+	// Once the action is in the read model, a retry is marked; a first create is not.
+	replayed := func(key string) string {
+		t.Helper()
+		body, err := json.Marshal(newAction("bob"))
+		require.NoError(t, err)
+		req, err := http.NewRequest(http.MethodPost, st.URL+"/api/v1/actions", bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+crm.token)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", key)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusCreated, resp.StatusCode)
+		return resp.Header.Get("Idempotent-Replayed")
+	}
+	fresh := modelstest.Name("key")
+	require.Empty(t, replayed(fresh), "a first create")
+	require.Eventually(t, func() bool { return replayed(fresh) == "true" }, 10*time.Second, 20*time.Millisecond, "a retry")
 
 	// The same instant in another offset is the same request.
 	offsetKey := modelstest.Name("key")
