@@ -177,11 +177,11 @@ func (w *Webhook) Send(ctx context.Context, ev WebhookEvent, now time.Time) erro
 	case code >= 300 && code <= 399:
 		// Named by scheme and host only, as the URL is: a token in its path or query would be
 		// logged.
-		to := "elsewhere"
-		if loc, err := resp.Location(); err == nil {
-			to = loc.Scheme + "://" + loc.Host
+		loc, err := resp.Location()
+		if err != nil {
+			return fmt.Errorf("webhook %s answered %s, naming no address to go to (no Location): redirects are not followed; HANDOVER_WEBHOOK_URL is to be the receiver's own address", ev.ID, status)
 		}
-		return fmt.Errorf("webhook %s answered %s, to %s (its path is not logged: it may hold a secret): redirects are not followed; set HANDOVER_WEBHOOK_URL to the address it points to", ev.ID, status, to)
+		return fmt.Errorf("webhook %s answered %s, to %s (its path is not logged: it may hold a secret): redirects are not followed; set HANDOVER_WEBHOOK_URL to the address it points to", ev.ID, status, loc.Scheme+"://"+loc.Host)
 	default:
 		return fmt.Errorf("webhook %s answered %s", ev.ID, status)
 	}

@@ -71,6 +71,12 @@ func TestWebhookRedirectIsNotDelivered(t *testing.T) {
 		require.NotContains(t, err.Error(), "s3cret-token")
 	}
 	require.Zero(t, moved, "nothing was sent where it pointed")
+
+	// A redirect naming no address says so, not where it points.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusFound) }))
+	defer srv.Close()
+	err := (&activities.Webhook{URL: srv.URL, Secret: "s"}).Send(context.Background(), activities.WebhookEvent{ID: "e2"}, time.Now())
+	require.ErrorContains(t, err, "webhook e2 answered 302 Found, naming no address to go to (no Location): redirects are not followed")
 }
 
 // A receiver's own reason phrase is left out of the error, which is logged and kept with the
