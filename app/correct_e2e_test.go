@@ -225,6 +225,7 @@ func testFindCustomer(t *testing.T, st *app.Stack) {
 	require.Equal(t, []string{a.ID}, foundBy(alice, "07700 "+number), "the number written the national way")
 	require.Contains(t, foundBy(alice, number), a.ID, "the end of the number, six digits")
 	require.Equal(t, []string{a.ID}, foundBy(alice, surname[:6]), "the beginning of a word")
+	require.Equal(t, []string{a.ID}, foundBy(alice, "Ánna "+surname), "with accents it has not")
 	require.Empty(t, foundBy(alice, surname[2:8]), "not its middle")
 	require.Empty(t, foundBy(alice, "Mr "+surname), "every word is to be found")
 	var p problem

@@ -110,9 +110,10 @@ func TestCustomerSearchPrefixesIndexAgain(t *testing.T) {
 	})
 }
 
-// Migration 48 marks the customers who gave a contact for the indexer, so that the ends of their
-// phone numbers are indexed: not those with a name alone, nor the erased.
-func TestCustomerSearchPhoneEndsIndexAgain(t *testing.T) {
+// Migration 48 marks the customers who gave a name or a contact for the indexer, so that the ends
+// of their phone numbers and their names without accents are indexed: not the erased, nor those
+// who gave neither.
+func TestCustomerSearchPhoneEndsAndAccentsIndexAgain(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
 		named := actionAt("pe-named", 3, "assigned", "alice")
@@ -121,7 +122,8 @@ func TestCustomerSearchPhoneEndsIndexAgain(t *testing.T) {
 		withContact.CustomerContact = "sealed-contact"
 		erased := actionAt("pe-erased", 2, "assigned", "alice")
 		erased.CustomerContact, erased.ErasedAt = "sealed-contact", &t0
-		for _, a := range []models.Action{named, withContact, erased} {
+		nobody := actionAt("pe-nobody", 1, "assigned", "alice")
+		for _, a := range []models.Action{named, withContact, erased, nobody} {
 			require.NoError(t, store.ApplyProjection(ctx, a, nil))
 		}
 		require.NoError(t, store.WriteCustomerSearch(ctx, []models.IndexedCustomer{
@@ -136,6 +138,6 @@ func TestCustomerSearchPhoneEndsIndexAgain(t *testing.T) {
 		for _, p := range pending {
 			ids = append(ids, p.ActionID)
 		}
-		require.Equal(t, []string{"pe-contact"}, ids)
+		require.ElementsMatch(t, []string{"pe-named", "pe-contact"}, ids)
 	})
 }

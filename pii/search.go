@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // A customer's name and contact are sealed, so the read model cannot search them as text. It
@@ -59,14 +63,34 @@ func searchTerms(name, contact string) []string {
 	return terms
 }
 
-// words are the words of a name in lower case, split at anything but a letter or a digit:
-// "Mary-Jane O'Neill" is mary, jane, o, neill. One letter alone is a word too (an initial).
+// words are the words of a name in lower case and without accents (fold), split at anything but a
+// letter or a digit: "Mary-Jane O'Neill" is mary, jane, o, neill, and "José García" jose, garcia.
+// One letter alone is a word too (an initial).
 func words(name string) []string {
 	if strings.TrimSpace(name) == Erased {
 		return nil
 	}
-	return strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return rawWords(fold(name))
 }
+
+// rawWords are the words of a text in lower case, accents kept.
+func rawWords(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// fold is a text in lower case without its accents, as a name is typed by someone who heard it:
+// "García" is garcia, "Łukasz" lukasz, "Straße" strasse.
+func fold(text string) string {
+	bare, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), strings.ToLower(text))
+	if err != nil {
+		return strings.ToLower(text)
+	}
+	return unaccented.Replace(bare)
+}
+
+// unaccented spells the letters that carry no separate accent mark (norm.NFD leaves them whole) as
+// they are typed without them.
+var unaccented = strings.NewReplacer("ł", "l", "đ", "d", "ð", "d", "ø", "o", "ħ", "h", "ı", "i", "ß", "ss", "æ", "ae", "œ", "oe", "þ", "th")
 
 // phone reads v as a phone number when it is one: at least minPhoneDigits digits, and nothing but
 // digits, spaces and + ( ) - . / between them. It answers the last phoneDigits digits.
@@ -147,17 +171,29 @@ func (s *Sealer) QueryTokens(query string) [][]string {
 			parts = append(parts, indexes("c:"+field))
 			continue
 		}
-		for _, w := range words(field) {
-			switch letters := []rune(w); {
-			case len(letters) < minPrefix:
-				parts = append(parts, indexes("n:"+w))
-			case len(letters) <= maxPrefix:
-				parts = append(parts, indexes("n:"+w, "np:"+w)) // the word, or the beginning of one
-			default:
-				// Longer than any beginning indexed: the word, or one beginning as it does.
-				parts = append(parts, indexes("n:"+w, "np:"+string(letters[:maxPrefix])))
+		// Each word without its accents, as names are indexed; with them too, as they were
+		// indexed before (until the indexer has made a customer's again).
+		bare, raw := words(field), rawWords(field)
+		for i, w := range bare {
+			terms := nameTerms(w)
+			if len(raw) == len(bare) && raw[i] != w {
+				terms = append(terms, nameTerms(raw[i])...)
 			}
+			parts = append(parts, indexes(terms...))
 		}
 	}
 	return parts
+}
+
+// nameTerms are the terms a word of a search matches in a name: the word, or the beginning of one.
+func nameTerms(w string) []string {
+	switch letters := []rune(w); {
+	case len(letters) < minPrefix:
+		return []string{"n:" + w}
+	case len(letters) <= maxPrefix:
+		return []string{"n:" + w, "np:" + w}
+	default:
+		// Longer than any beginning indexed: the word, or one beginning as it does.
+		return []string{"n:" + w, "np:" + string(letters[:maxPrefix])}
+	}
 }
