@@ -2701,6 +2701,10 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 				continue
 			}
 			part.Text = internalWords
+		case fieldAction:
+			// Another action, by its ID: a link to it (the page of one the reader cannot see
+			// says so).
+			part.Text, part.Href = "the action kept", "/actions/"+url.PathEscape(part.Text)
 		case fieldList:
 			if list, ok := v.([]any); ok {
 				items := make([]string, len(list))
@@ -2794,10 +2798,10 @@ func messageParts(message string) []eventPart {
 }
 
 // eventPart is one field of a timeline event as a page shows it: a time (At, which the page gives
-// in the desk's own time zone like every other time), or text.
+// in the desk's own time zone like every other time), or text, a link when it has an Href.
 type eventPart struct {
-	Label, Text string
-	At          time.Time
+	Label, Text, Href string
+	At                time.Time
 }
 
 // How a timeline field is shown: as written, as the page shows times and spans, by name, or as a
@@ -2811,6 +2815,7 @@ const (
 	fieldWord
 	fieldList
 	fieldInternal
+	fieldAction
 )
 
 // internalWords say on the timeline that an action was created with no customer.
@@ -2824,6 +2829,7 @@ var eventFields = []struct {
 	only []string
 }{
 	{key: "internal", label: "customer", kind: fieldInternal, only: []string{workflows.EventCreated}},
+	{key: "duplicate_of", label: "a duplicate of", kind: fieldAction, only: []string{workflows.EventCancelled}},
 	{key: "message_seq", label: "message of entry", only: messageRecords},
 	{key: "method", label: "how", kind: fieldWord, only: []string{workflows.EventMessageDelivered, workflows.EventMessageNotReached}},
 	{key: "try", label: "try", only: []string{workflows.EventMessageNotReached}},
