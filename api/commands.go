@@ -718,29 +718,33 @@ const minReadBack = 3
 func (r *acceptRequest) checkFields() []FieldError {
 	if strings.TrimSpace(r.Summary) != "" && readBackWords(r.Summary) < minReadBack {
 		return []FieldError{{Field: "summary", Message: fmt.Sprintf(
-			"must say in at least %d words what you are taking on (what the customer needs, what was promised, what you will do next)", minReadBack)}}
+			"must say in at least %d different words what you are taking on (what the customer needs, what was promised, what you will do next)", minReadBack)}}
 	}
 	return nil
 }
 
-// readBackWords counts the words of a read-back: those set apart by spaces, and each character
-// of a script written without them (Chinese, Japanese, Thai), where one character is about a word.
-// A word has a letter or a digit in it: ". . ." is no read-back.
+// readBackWords counts the different words of a read-back: those set apart by spaces, and each
+// character of a script written without them (Chinese, Japanese, Thai), where one character is
+// about a word. A word has a letter or a digit in it (". . ." is no read-back), and is counted once
+// whatever its case or the marks around it ("ok ok OK!" is one word).
 func readBackWords(s string) int {
-	n := 0
+	seen := map[string]bool{}
 	for _, w := range strings.Fields(s) {
-		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		w = strings.ToLower(strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+		if w == "" {
 			continue
 		}
-		unspaced := 0
+		unspaced := false
 		for _, r := range w {
 			if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) {
-				unspaced++
+				seen[string(r)], unspaced = true, true
 			}
 		}
-		n += max(1, unspaced)
+		if !unspaced {
+			seen[w] = true
+		}
 	}
-	return n
+	return len(seen)
 }
 
 func (s *server) accept(c *gin.Context) {

@@ -211,13 +211,17 @@ func TestReadBackWords(t *testing.T) {
 		{"   .   .   .  ", 0, true},
 		{"ok - - -> !!", 1, true},
 		{"room 214: 2pm", 3, false},
+		{"ok ok ok", 1, true},
+		{"OK, ok. Ok!", 1, true},
+		{"the guest, the room, the taxi", 4, false},
+		{"了解了解", 2, true},
 	} {
 		require.Equal(t, tc.words, readBackWords(tc.summary), tc.summary)
 		problems := (&acceptRequest{Summary: tc.summary}).checkFields()
 		require.Equal(t, tc.refused, len(problems) > 0, tc.summary)
 		if tc.refused {
 			require.Equal(t, "summary", problems[0].Field)
-			require.Contains(t, problems[0].Message, "at least 3 words")
+			require.Contains(t, problems[0].Message, "at least 3 different words")
 		}
 	}
 }
