@@ -878,7 +878,7 @@ type Inbox struct {
 	FollowUpsDue []Action
 	// ChecksDue are the actions at their due time that the person must check: those they handed
 	// over, and for a supervisor those of the team nobody handed over or that were taken over in
-	// a shift handover.
+	// a shift handover; not those they own, which Owned lists.
 	ChecksDue []Action
 	// Escalated are the escalated actions whose alerts reach the person (InboxOf.EscalatedFrom),
 	// earliest due first: what is left to them to reassign, extend or complete.
@@ -955,6 +955,9 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		checks = "(" + checks + ") OR (status = ? AND " + supervisors + " AND " + noSupervisor + ")"
 		checkArgs = append(checkArgs, "checking")
 	}
+	// Not their own: those are in Owned, at their due time, for them to record the outcome.
+	checks = "(" + checks + ") AND owner_id <> ?"
+	checkArgs = append(checkArgs, staffID)
 	// The lists (four, and the escalations for those they reach), each in its order and at most InboxListLimit, are one statement (one round trip and
 	// one plan), and their handovers one more.
 	lists := []struct {

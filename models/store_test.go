@@ -399,6 +399,23 @@ func TestProjectionWritesInboxWithItsEvents(t *testing.T) {
 // The inbox's four lists hold exactly the actions that belong in each, each in its own order: owned
 // open ones by due time, handovers awaiting the person by last change, follow-ups due by their
 // time, checks by due time; a supervisor also sees the team's checks nobody handed over.
+// A supervisor's own action at its due time is in their Actions I own, to record its outcome, not
+// among the checks they make of others' too.
+func TestSupervisorsOwnActionIsNotAmongTheirChecks(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		own := actionAt("own-check", 1, "checking", "carol")
+		others := actionAt("others-check", 1, "checking", "erin")
+		for _, a := range []models.Action{own, others} {
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		in, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, t0.Add(5*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, []string{"own-check"}, ids(in.Owned))
+		require.Equal(t, []string{"others-check"}, ids(in.ChecksDue))
+	})
+}
+
 func TestInboxListsInTheirOrder(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
