@@ -959,7 +959,7 @@ func CheckFollowUp(s *State, in FollowUpInput, now time.Time) error {
 	if in.Actor.ID != s.FollowUp.HanderID && !in.Actor.Role.SupervisorOrAbove() {
 		// A supervisor follows up in the hander's place: the reminders of a hander who has left
 		// the team, or been deactivated, come to them.
-		return refuse(ErrForbidden, "only %s, who handed this action over, or a supervisor follows it up", s.who(s.FollowUp.HanderID))
+		return refuse(ErrForbidden, "only %s, who handed this action over, follows it up (a supervisor does in their place once they have left the team or been deactivated)", s.who(s.FollowUp.HanderID))
 	}
 	if blank(in.Note) {
 		return refuse(ErrInvalid, "note: say what you learnt from %s", s.who(s.OwnerID))

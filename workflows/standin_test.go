@@ -46,7 +46,7 @@ func forStandIn(t *testing.T, revision int, title, q string) {
 	followUp := workflows.FollowUpInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}, Note: "Bob is on it"}
 	require.NoError(t, workflows.CheckFollowUp(&s, followUp, now.Add(time.Hour)))
 	followUp.Actor = workflows.Actor{ID: "erin", Role: workflows.RoleAgent}
-	require.ErrorContains(t, workflows.CheckFollowUp(&s, followUp, now.Add(time.Hour)), "only alice, who handed this action over, or a supervisor follows it up")
+	require.ErrorContains(t, workflows.CheckFollowUp(&s, followUp, now.Add(time.Hour)), "only alice, who handed this action over, follows it up (a supervisor does in their place once they have left the team or been deactivated)")
 
 	asked := func(kind string, at time.Time) workflows.Notification {
 		t.Helper()
