@@ -1491,7 +1491,7 @@ func commandBody(command string, f url.Values) map[string]any {
 			delete(body, "to_id")
 			body["route"] = true
 		}
-	case workflows.UpdateExtend:
+	case workflows.UpdateExtend, workflows.UpdateReassign:
 		setTime(body, f, "due")
 	case workflows.UpdatePause:
 		setTime(body, f, "resume")

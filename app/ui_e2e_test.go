@@ -2175,12 +2175,25 @@ func webReassignTellsTheCustomer(t *testing.T, st *app.Stack) {
 		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 		require.Equal(t, []string{tc.want}, told(a.ID))
 	}
+	// A reassignment may set the new due time at a time of day, as an extension may.
+	var timed action
+	require.Equal(t, http.StatusCreated, carol.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &timed))
+	_, page := sup.do(http.MethodGet, "/actions/"+timed.ID, nil)
+	require.Contains(t, formOf(t, page, "form-reassign"), `<input id="re-due-at" name="due_at_local" type="datetime-local"`)
+	at := time.Now().UTC().Add(5 * time.Hour).Truncate(time.Minute)
+	resp, _ := sup.do(http.MethodPost, "/actions/"+timed.ID+"/reassign", url.Values{"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"alice went home ill"},
+		"due_at_local": {at.Format("2006-01-02T15:04")}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	require.Equal(t, http.StatusOK, carol.call(http.MethodGet, "/api/v1/actions/"+timed.ID, nil, &timed))
+	require.True(t, timed.DueAt.Equal(at), "due at %v, not %v", timed.DueAt, at)
+
 	// So does the board's.
 	var onBoard action
 	require.Equal(t, http.StatusCreated, carol.call(http.MethodPost, "/api/v1/actions", newAction("alice"), &onBoard))
-	_, page := sup.do(http.MethodGet, "/board", nil)
+	_, page = sup.do(http.MethodGet, "/board", nil)
 	require.Contains(t, page, `<textarea id="re-message-`+onBoard.ID+`" name="customer_message" rows="2" maxlength="2000" aria-describedby="re-message-help-`+onBoard.ID+`"></textarea>`)
-	resp, _ := sup.do(http.MethodPost, "/actions/"+onBoard.ID+"/reassign", url.Values{"csrf": {csrfOf(t, page)}, "back": {"board"}, "to_id": {"bob"}, "reason": {"alice went home ill"},
+	require.Contains(t, page, `<input id="re-due-at-`+onBoard.ID+`" name="due_at_local" type="datetime-local"`)
+	resp, _ = sup.do(http.MethodPost, "/actions/"+onBoard.ID+"/reassign", url.Values{"csrf": {csrfOf(t, page)}, "back": {"board"}, "to_id": {"bob"}, "reason": {"alice went home ill"},
 		"customer_message": {"Bob has your booking now."}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, []string{"Bob has your booking now."}, told(onBoard.ID))
