@@ -850,6 +850,8 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "End my shift")
 	require.Contains(t, page, `data-confirm="1 handover waits for you: off shift you cannot accept it, so ending your shift declines it, and whoever handed it over is told and keeps it. End your shift anyway?"`)
 
+	_, newPage := w.do(http.MethodGet, "/actions/new", nil)
+	require.NotContains(t, newPage, `id="owner-off-shift"`, "on shift")
 	resp, _ := w.do(http.MethodPost, "/my-shift", url.Values{"csrf": {csrf}, "on": {"false"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.Equal(t, "/inbox", resp.Header.Get("Location"))
@@ -863,6 +865,9 @@ func webOnOffShift(t *testing.T, st *app.Stack) {
 	}
 	require.Equal(t, http.StatusOK, in.call(http.MethodGet, "/api/v1/me", nil, &me))
 	require.False(t, me.OnShift)
+	// The New action form, which may make them its owner, says what that means off shift.
+	_, page = w.do(http.MethodGet, "/actions/new", nil)
+	require.Contains(t, page, `<p class="hint" id="owner-off-shift">You are off shift: an action you own waits for you until you are back`)
 	// Off shift they could not have accepted it: it went back to the person who made it at once,
 	// who is told, rather than wait to expire and be escalated.
 	var back action
