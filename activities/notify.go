@@ -500,7 +500,8 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	// next one, so that an alert meant for someone reaches someone; so does one for a team's
 	// supervisors when none of them is on shift (they are told too, for when they are back). So does an escalation whose
 	// role's only holders own the action (a supervisor's own action escalated to the supervisors):
-	// they are told by name already, and an escalation is for someone else to act; and so does the
+	// they are told by name already, and an escalation is for someone else to act; so does the
+	// check of such an action at its due time, asked of the supervisors; and so does the
 	// word that such an escalation was handled, to those it went to. The words of
 	// those it passes up to say why it came to them: "escalated to supervisor" read by a manager
 	// would not.
@@ -522,11 +523,17 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 			passedTo[st.ID] = why != ""
 		}
 		owners, owns := n.To, "owns"
-		if n.Kind == workflows.NotifyEscalationHandled {
+		switch n.Kind {
+		case workflows.NotifyEscalationHandled:
 			// Word that an escalation was handled goes where the escalation went.
 			owners, owns = []string{n.EscalatedOwner}, "owned"
+		case workflows.NotifyCheckAsked:
+			// A check asked of the supervisors (nobody handed the action over) is of its owner's
+			// work: one of the team's only supervisors does not check their own.
+			owners = []string{n.OwnerID}
 		}
-		onlyOwners := (n.Kind == workflows.NotifyEscalated || n.Kind == workflows.NotifyEscalationHandled) && len(staff) > 0 && roleAbove[role] != "" &&
+		checkOfOwn := n.Kind == workflows.NotifyCheckAsked && n.ToRole == workflows.RoleSupervisor && n.OwnerID != ""
+		onlyOwners := (n.Kind == workflows.NotifyEscalated || n.Kind == workflows.NotifyEscalationHandled || checkOfOwn) && len(staff) > 0 && roleAbove[role] != "" &&
 			!slices.ContainsFunc(staff, func(st models.Staff) bool { return !slices.Contains(owners, st.ID) })
 		onShift := slices.ContainsFunc(staff, func(st models.Staff) bool { return st.OnShift })
 		switch {

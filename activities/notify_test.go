@@ -488,10 +488,24 @@ func TestAlertPassedUpSaysWhy(t *testing.T) {
 		"the managers, who had the escalation; not Sue, who acted")
 	require.Empty(t, tell(6, "ann"), "Ann's action went to Sue alone, who acted on it herself")
 
+	// The check at the due time of an action nobody handed over is asked of the supervisors: of
+	// Sue's own, of the managers too, as nobody checks their own work.
+	const due = `"Broken heating 12", owned by Sue, is due: check it was done.`
+	check := func(seq int64, owner string) map[string]string {
+		n := workflows.Notification{ActionID: "a1", Seq: seq, Kind: workflows.NotifyCheckAsked, Event: "due", ToRole: workflows.RoleSupervisor,
+			TeamID: team, OwnerID: owner, ActorID: workflows.SystemActor, Cause: "timer", Title: "Broken heating 12",
+			Message: due, At: time.Date(2026, 12, 4, 23, 45, 0, 0, time.UTC)}
+		_, err := env.ExecuteActivity(acts.Notify, n)
+		require.NoError(t, err)
+		return toldAt(seq)
+	}
+	require.Equal(t, map[string]string{"sue": due, "dave": due + " (It comes to you because the team's only supervisor owns it.)"}, check(8, "sue"))
+	require.Equal(t, map[string]string{"sue": due}, check(9, "ann"), "Ann's is Sue's to check")
+
 	// Sue off shift: she finds it when she is back, and the managers are told now.
 	offShift := models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: false, Active: true}
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", offShift, []string{"on_shift"}, false))
-	require.Equal(t, map[string]string{"ann": said, "sue": said, "dave": said + " (It comes to you because no supervisor of the team is on shift.)"}, alert(7, "ann"))
+	require.Equal(t, map[string]string{"ann": said, "sue": said, "dave": said + " (It comes to you because no supervisor of the team is on shift.)"}, alert(17, "ann"))
 }
 
 // The webhook gives the times of a message in its team's time zone (its opening hours'), the same

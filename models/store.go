@@ -927,8 +927,9 @@ var handerGone = "(actions.hander_id <> '' AND " + notAtWork("actions.hander_id"
 var noSupervisor = noSupervisorOf("actions.")
 
 // ownedBySupervisors holds for an action owned by the only active supervisors of its team: an
-// escalation to the supervisors then goes to the managers too (the owner is told by name already,
-// and an escalation is for someone else to act on), as activities' inboxRecords passes it up.
+// escalation to the supervisors, or a check asked of them, then goes to the managers too (the
+// owner is told by name already, and an escalation or a check is for someone else to make), as
+// activities' inboxRecords passes it up.
 const ownedBySupervisors = `EXISTS (SELECT 1 FROM staff so WHERE so.id = actions.owner_id AND so.team_id = actions.team_id AND so.role = 'supervisor' AND so.active)` +
 	` AND NOT EXISTS (SELECT 1 FROM staff sv WHERE sv.team_id = actions.team_id AND sv.role = 'supervisor' AND sv.active AND sv.id <> actions.owner_id)`
 
@@ -951,8 +952,9 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		checkArgs = append(checkArgs, teamID)
 	}
 	if of.StandsIn {
-		// And those of every team without a supervisor.
-		checks = "(" + checks + ") OR (status = ? AND " + supervisors + " AND " + noSupervisor + ")"
+		// And those of every team without a supervisor, and those its only supervisors own (the
+		// check asked of the supervisors passes up to the managers: nobody checks their own).
+		checks = "(" + checks + ") OR (status = ? AND " + supervisors + " AND (" + noSupervisor + " OR (" + ownedBySupervisors + ")))"
 		checkArgs = append(checkArgs, "checking")
 	}
 	// Not their own: those are in Owned, at their due time, for them to record the outcome.

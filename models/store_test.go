@@ -400,7 +400,8 @@ func TestProjectionWritesInboxWithItsEvents(t *testing.T) {
 // open ones by due time, handovers awaiting the person by last change, follow-ups due by their
 // time, checks by due time; a supervisor also sees the team's checks nobody handed over.
 // A supervisor's own action at its due time is in their Actions I own, to record its outcome, not
-// among the checks they make of others' too.
+// among the checks they make of others' too; when they are the team's only supervisor, it is
+// among the managers' checks, who are asked to make it.
 func TestSupervisorsOwnActionIsNotAmongTheirChecks(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
 		ctx := context.Background()
@@ -409,10 +410,17 @@ func TestSupervisorsOwnActionIsNotAmongTheirChecks(t *testing.T) {
 		for _, a := range []models.Action{own, others} {
 			require.NoError(t, store.ApplyProjection(ctx, a, nil))
 		}
-		in, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, t0.Add(5*time.Hour))
+		team := "frontdesk"
+		require.NoError(t, store.SaveTeam(ctx, models.Team{ID: team, Name: "Front desk"}))
+		require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: true, Active: true}))
+		in, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: team, Supervisor: true, EscalatedFrom: 1}, t0.Add(5*time.Hour))
 		require.NoError(t, err)
 		require.Equal(t, []string{"own-check"}, ids(in.Owned))
 		require.Equal(t, []string{"others-check"}, ids(in.ChecksDue))
+		// The team's only supervisor owns it: its check is the managers', as they are asked.
+		manager, err := store.Inbox(ctx, models.InboxOf{StaffID: "dave", AllTeams: true, Supervisor: true, EscalatedFrom: 2, StandsIn: true}, t0.Add(5*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, []string{"own-check"}, ids(manager.ChecksDue), "not the one Carol checks")
 	})
 }
 
