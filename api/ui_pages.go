@@ -2806,7 +2806,8 @@ type eventPart struct {
 
 // How a timeline field is shown: as written, as the page shows times and spans, by name, or as a
 // value of the API in words ("not_done" reads "not done"), or as a list ("4, 8"), or a flag shown
-// in the words of internalWords when true and left out when false.
+// in the words of internalWords when true and left out when false, or another action's ID as a
+// link to it.
 const (
 	fieldText = iota
 	fieldTime
