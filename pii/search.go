@@ -137,7 +137,7 @@ func QueryProblem(query string) string {
 			}
 			continue
 		}
-		if strings.ContainsFunc(field, unicode.IsDigit) && onlyDigitsOrMarks(field) {
+		if _, long := phone(field); !long && strings.ContainsFunc(field, unicode.IsDigit) && onlyDigitsOrMarks(field) {
 			return fmt.Sprintf("%q is too short for a phone number: give at least %d digits, the end of the number or all of it", field, minPhoneDigits)
 		}
 	}
@@ -169,6 +169,11 @@ func (s *Sealer) QueryTokens(query string) [][]string {
 	for _, field := range strings.Fields(query) {
 		if strings.Contains(field, "@") {
 			parts = append(parts, indexes("c:"+field))
+			continue
+		}
+		if d, ok := phone(field); ok {
+			// A phone number beside a name ("Patel 07700900123"): the number, as one alone is.
+			parts = append(parts, indexes("p:"+d))
 			continue
 		}
 		// Each word without its accents, as names are indexed; with them too, as they were

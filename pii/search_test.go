@@ -65,6 +65,8 @@ func TestCustomerSearchTokens(t *testing.T) {
 		{"0 900 123", []string{"patel"}},
 		{"7700900123", []string{"patel"}},
 		{"900124", nil},
+		{"Patel 07700900123", []string{"patel"}},
+		{"Smith 07700900123", nil},
 		{"00123", nil},
 		{"smith@example.com", nil},
 	}
@@ -102,7 +104,7 @@ func TestCustomerSearchTokens(t *testing.T) {
 	for q, problem := range map[string]string{
 		"12": `"12" is too short for a phone number`, "Patel 900": `"900" is too short`, "@@": `"@@" is not an email address`,
 		"ann@": `"ann@" is not an email address`, "@example.com": "not an email address", "a@b@c": "not an email address",
-		"Patel": "", "900123": "", "ann@example.com": "", "07700 900123": "", "Kowal 3rd": "", "": "",
+		"Patel": "", "900123": "", "ann@example.com": "", "07700 900123": "", "Kowal 3rd": "", "": "", "Patel 07700900123": "",
 	} {
 		if problem == "" {
 			require.Empty(t, pii.QueryProblem(q), q)
