@@ -82,6 +82,13 @@ func timelineOf(t *testing.T, c caller, id string) []timelineEvent {
 // call sends a request and decodes the JSON answer into out (when not nil); it returns the status.
 func (c caller) call(method, path string, body any, out any, headers ...string) int {
 	c.t.Helper()
+	status, _ := c.callHeader(method, path, body, out, headers...)
+	return status
+}
+
+// callHeader is call that also returns the answer's headers.
+func (c caller) callHeader(method, path string, body any, out any, headers ...string) (int, http.Header) {
+	c.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -114,7 +121,7 @@ func (c caller) call(method, path string, body any, out any, headers ...string) 
 	} else if out != nil && len(raw) > 0 {
 		require.NoError(c.t, json.Unmarshal(raw, out), string(raw))
 	}
-	return resp.StatusCode
+	return resp.StatusCode, resp.Header
 }
 
 type action struct {
@@ -434,18 +441,9 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	// Once the action is in the read model, a retry is marked; a first create is not.
 	replayed := func(key string) string {
 		t.Helper()
-		body, err := json.Marshal(newAction("bob"))
-		require.NoError(t, err)
-		req, err := http.NewRequest(http.MethodPost, st.URL+"/api/v1/actions", bytes.NewReader(body))
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+crm.token)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", key)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.Equal(t, http.StatusCreated, resp.StatusCode)
-		return resp.Header.Get("Idempotent-Replayed")
+		status, header := crm.callHeader("POST", "/api/v1/actions", newAction("bob"), nil, "Idempotency-Key", key)
+		require.Equal(t, http.StatusCreated, status)
+		return header.Get("Idempotent-Replayed")
 	}
 	fresh := modelstest.Name("key")
 	require.Empty(t, replayed(fresh), "a first create")

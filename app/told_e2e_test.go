@@ -288,16 +288,9 @@ func webFormSentAgain(t *testing.T, st *app.Stack) {
 	// Through the API: a retry with the key is marked, a first request is not.
 	key := modelstest.Name("extend")
 	for i, want := range []string{"", "true"} {
-		req, err := http.NewRequest(http.MethodPost, st.URL+path+"/extend", strings.NewReader(`{"due_in": "9h", "reason": "the guest asked for more time"}`))
-		require.NoError(t, err)
-		req.Header.Set("Authorization", "Bearer "+sup.token)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", key)
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		resp.Body.Close()
-		require.Equal(t, http.StatusOK, resp.StatusCode)
-		require.Equal(t, want, resp.Header.Get("Idempotent-Replayed"), "request %d", i+1)
+		status, header := sup.callHeader(http.MethodPost, path+"/extend", `{"due_in": "9h", "reason": "the guest asked for more time"}`, nil, "Idempotency-Key", key)
+		require.Equal(t, http.StatusOK, status)
+		require.Equal(t, want, header.Get("Idempotent-Replayed"), "request %d", i+1)
 	}
 }
 
