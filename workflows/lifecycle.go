@@ -1052,6 +1052,13 @@ func ApplyComplete(s *State, in CompleteInput, now time.Time) []Event {
 
 // title is the action's title as the messages quote it: in curly quotes as it is (revision 24),
 // where earlier revisions wrote it as a Go literal, its own quotes escaped ("Room \"Blue\"").
+func (s *State) title() string {
+	if s.revision >= 24 {
+		return "“" + s.Title + "”"
+	}
+	return strconv.Quote(s.Title)
+}
+
 // createdTitle is the title as a create's notification gives it: in curly quotes, as every other
 // notification's, from revision 24, when the others took them (before, bare).
 func (s *State) createdTitle() string {
@@ -1059,13 +1066,6 @@ func (s *State) createdTitle() string {
 		return s.title()
 	}
 	return s.Title
-}
-
-func (s *State) title() string {
-	if s.revision >= 24 {
-		return "“" + s.Title + "”"
-	}
-	return strconv.Quote(s.Title)
 }
 
 // tellOwnerCompleted tells the owner that someone else completed their action (from revision
