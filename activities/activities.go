@@ -103,10 +103,11 @@ func (a *Activities) ProjectAction(ctx context.Context, p workflows.Projection) 
 		if err != nil {
 			return res, err
 		}
-		if n.Kind == workflows.NotifyCheckAsked && n.ToRole != "" || n.Kind == workflows.NotifyFollowUp {
+		if n.Kind == workflows.NotifyCheckAsked || n.Kind == workflows.NotifyFollowUp {
 			// An owner who is a supervisor is asked for the outcome by the same change: not also,
-			// as one of the supervisors, to check their own work, nor to follow up with
-			// themselves in the place of a hander gone.
+			// as one of the supervisors, to check their own work (asked of them all, or in the
+			// place of a hander gone), nor to follow up with themselves in the place of a hander
+			// gone.
 			records = slices.DeleteFunc(records, func(r models.Notification) bool { return r.RecipientID == p.State.OwnerID })
 		}
 		inbox = append(inbox, records...)

@@ -505,7 +505,7 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	// word that such an escalation was handled, to those it went to. The words of
 	// those it passes up to say why it came to them: "escalated to supervisor" read by a manager
 	// would not.
-	passedTo := map[string]bool{} // who it passed up to
+	passedTo := map[string]string{} // who it passed up to, and why they are told
 	for ; role != ""; role = roleAbove[role] {
 		team := n.TeamID
 		if role == workflows.RoleSupervisor && team == "" {
@@ -520,7 +520,7 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		}
 		for _, st := range staff {
 			recipients = append(recipients, st.ID)
-			passedTo[st.ID] = why != ""
+			passedTo[st.ID] = why
 		}
 		owners, owns := n.To, "owns"
 		switch n.Kind {
@@ -532,14 +532,20 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 			// work: one of the team's only supervisors does not check their own.
 			owners = []string{n.OwnerID}
 		}
-		checkOfOwn := n.Kind == workflows.NotifyCheckAsked && n.ToRole == workflows.RoleSupervisor && n.OwnerID != ""
+		// Asked of the supervisors, or of them in the place of a hander gone.
+		checkOfOwn := n.Kind == workflows.NotifyCheckAsked && role == workflows.RoleSupervisor && n.OwnerID != ""
 		onlyOwners := (n.Kind == workflows.NotifyEscalated || n.Kind == workflows.NotifyEscalationHandled || checkOfOwn) && len(staff) > 0 && roleAbove[role] != "" &&
 			!slices.ContainsFunc(staff, func(st models.Staff) bool { return !slices.Contains(owners, st.ID) })
 		onShift := slices.ContainsFunc(staff, func(st models.Staff) bool { return st.OnShift })
 		switch {
 		case onlyOwners:
-			if why == "" {
-				why = fmt.Sprintf(" (It comes to you because the team's only %s %s it.)", role, owns)
+			own := fmt.Sprintf("the team's only %s %s it", role, owns)
+			switch {
+			case why == "":
+				why = " (It comes to you because " + own + ".)"
+			case gone != "":
+				// The supervisor asked in the place of someone gone owns it: both reasons.
+				why = fmt.Sprintf(stand.why, gone+", and "+own)
 			}
 		case role == workflows.RoleSupervisor && len(staff) > 0 && !onShift:
 			// The team's supervisors are all off shift: they find it when they are back, and the
@@ -566,8 +572,8 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	records := make([]models.Notification, 0, len(recipients))
 	for _, id := range recipients {
 		message := n.Message
-		if passedTo[id] && !slices.Contains(n.To, id) && !pii.IsSealed(message) {
-			message = passed + why
+		if passedTo[id] != "" && !slices.Contains(n.To, id) && !pii.IsSealed(message) {
+			message = passed + passedTo[id]
 		}
 		records = append(records, models.Notification{
 			RecipientID: id, ActionID: n.ActionID, Seq: n.Seq, Kind: n.Kind, ActorID: n.ActorID,

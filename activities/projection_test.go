@@ -106,6 +106,48 @@ func TestFollowUpOfAHanderGoneSkipsTheSupervisorWhoOwnsIt(t *testing.T) {
 	}
 }
 
+// At the due time of an action handed to the team's only supervisor by someone since deactivated,
+// the check asked in the hander's place is not the owner's own to make: it goes to the managers,
+// told both reasons.
+func TestCheckInTheHandersPlaceOfTheOnlySupervisorsActionGoesUp(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "gil", Name: "Gil Gone", Role: "agent", TeamID: &team, Authority: 1, Active: true, OnShift: true},
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Authority: 3, Active: true, OnShift: true},
+		models.Staff{ID: "dave", Name: "Dave Diaz", Role: "manager", Authority: 4, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	gil := workflows.Actor{ID: "gil", Role: workflows.RoleAgent, Name: "Gil Gone"}
+	s, _ := workflows.NewState(workflows.StartInput{
+		ActionID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "gil", OwnerName: "Gil Gone",
+		TeamID: team, DueAt: now.Add(2 * time.Hour), CreatedBy: gil, Revision: workflows.CurrentRevision,
+	}, now)
+	workflows.ApplyHandover(&s, workflows.HandoverInput{Actor: gil, Reason: "going home", Method: "written", Situation: "routine",
+		To:    workflows.Recipient{ID: "carol", Name: "Carol Clark", Role: workflows.RoleSupervisor, TeamID: team, Authority: 3, OnShift: true, Active: true},
+		Notes: workflows.HandoverNotes{Summary: "2pm checkout"}}, now)
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}, Summary: "mine"}, now)
+	s.TakeOutbox()
+	gone := models.Staff{ID: "gil", Name: "Gil Gone", Role: "agent", TeamID: &team, Authority: 1, Active: false}
+	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"active"}, false))
+	events := s.Fire(workflows.DeadlineDue, now.Add(2*time.Hour))
+	out := s.TakeOutbox()
+	require.Len(t, out, 2, "the owner's outcome and the hander's check")
+	for i := range out {
+		out[i].OwnerID, out[i].Status, out[i].Version = s.OwnerID, s.Status, s.Version // as the workflow stamps them
+	}
+
+	acts := &activities.Activities{Store: store}
+	_, err := acts.ProjectAction(ctx, workflows.Projection{State: s, Events: events, Notifications: out})
+	require.NoError(t, err)
+	require.Equal(t, []string{workflows.NotifyOutcomeAsked}, inboxKinds(t, store, "carol"), "not asked to check her own")
+	told, err := store.ListNotifications(ctx, "dave", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 1)
+	require.Equal(t, "“Late checkout”, which Gil Gone handed to Carol Clark, is due: check it was done."+
+		" (It comes to you because Gil Gone has been deactivated, and the team's only supervisor owns it: check it in their place.)", told[0].Message)
+}
+
 // A message the integration could not send is given to tell by hand in the words and to the
 // people the workflow chose, also by a worker without a webhook (which gives the others to the
 // owner in its own words); and a write made again after a workflow task thrown away gave it to
