@@ -562,6 +562,22 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 			break
 		}
 	}
+	for _, also := range n.AlsoRoles {
+		// The levels an escalation went through below the one it reached, told how it ended.
+		team := n.TeamID
+		if also == workflows.RoleManager || also == workflows.RoleAdmin {
+			team = ""
+		} else if team == "" {
+			continue // no team, so no team's supervisors
+		}
+		staff, err := a.Store.StaffWithRole(ctx, string(also), team)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, st := range staff {
+			recipients = append(recipients, st.ID)
+		}
+	}
 	slices.Sort(recipients)
 	recipients = slices.Compact(recipients)
 	// Nobody is told of their own change (the owner's own task to tell the customer, when no

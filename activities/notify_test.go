@@ -502,6 +502,16 @@ func TestAlertPassedUpSaysWhy(t *testing.T) {
 	require.Equal(t, map[string]string{"sue": due, "dave": due + " (It comes to you because the team's only supervisor owns it.)"}, check(8, "sue"))
 	require.Equal(t, map[string]string{"sue": due}, check(9, "ann"), "Ann's is Sue's to check")
 
+	// An escalation that climbed to the managers, set going by Ann: Dave handles it, and Ann and
+	// the supervisors, whom it alerted on its way, hear how it ended (revision 28).
+	const climbed = `"Broken heating 12", escalated to manager (level 2), was completed by Dave: fixed`
+	n := workflows.Notification{ActionID: "a1", Seq: 10, Kind: workflows.NotifyEscalationHandled, Event: "completed", ToRole: workflows.RoleManager,
+		To: []string{"ann"}, AlsoRoles: []workflows.Role{workflows.RoleSupervisor}, TeamID: team, ActorID: "dave", Cause: "request",
+		Title: "Broken heating 12", EscalatedOwner: "ann", Message: climbed, At: time.Date(2026, 12, 4, 23, 55, 0, 0, time.UTC)}
+	_, err := env.ExecuteActivity(acts.Notify, n)
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"ann": climbed, "sue": climbed}, toldAt(10), "not Dave, who acted")
+
 	// Sue off shift: she finds it when she is back, and the managers are told now.
 	offShift := models.Staff{ID: "sue", Name: "Sue", Role: "supervisor", TeamID: &team, Authority: 2, OnShift: false, Active: true}
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", offShift, []string{"on_shift"}, false))

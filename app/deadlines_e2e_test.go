@@ -157,8 +157,14 @@ func testDeadlines(t *testing.T, st *app.Stack, hooks *hookReceiver) {
 		return false
 	}, 10*time.Second, 20*time.Millisecond, "level 2 reaches the manager's inbox")
 
-	require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+a.ID+"/extend", map[string]any{"due_in": "1h", "reason": "guest delayed"}, &a))
+	require.Equal(t, http.StatusOK, as(t, st, "dave").call("POST", "/api/v1/actions/"+a.ID+"/extend", map[string]any{"due_in": "1h", "reason": "guest delayed"}, &a))
 	require.Equal(t, "assigned", a.Status)
+	// The supervisors, whom it alerted first, hear how it ended as well as the managers.
+	require.Eventually(t, func() bool {
+		return slices.ContainsFunc(toldOfAction(t, carol, a.ID), func(n notificationItem) bool {
+			return n.Kind == "escalation_handled" && strings.Contains(n.Message, "escalated to manager (level 2), was given until ")
+		})
+	}, 10*time.Second, 20*time.Millisecond, "the supervisor is told the escalation she was alerted of ended")
 	hooks.mu.Lock()
 	require.Zero(t, hooks.forged)
 	hooks.mu.Unlock()

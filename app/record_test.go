@@ -31,7 +31,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v31-"
+const historyPrefix = "v32-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -389,6 +389,20 @@ func TestRecordHistories(t *testing.T) {
 			return slices.ContainsFunc(events.Items, func(e struct{ Type string }) bool { return e.Type == "escalation_reminder" })
 		}, 15*time.Second, 25*time.Millisecond, "revision 7: the top of the ladder is reminded")
 		require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "5h", "reason": "the guest agreed"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
+	})
+	// Revision 28: Bob's check, which nobody made, climbs from the supervisors to the managers; a
+	// manager extends it, and Alice, who handed it over, and the supervisors hear how it ended.
+	lapse := modelstest.Name("lapse")
+	require.Equal(t, http.StatusOK, as(t, st, "root").call("PUT", "/api/v1/policies/"+lapse, map[string]any{"check_within": "1s", "escalate_within": "1s"}, nil))
+	recordFrom("check_lapsed_climbed_extended", merge(dueSoon("3s"), "category", lapse), func(id string) {
+		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+		waitStatus(t, alice, id, "escalated", 2)
+		require.Equal(t, http.StatusOK, dave.call("POST", "/api/v1/actions/"+id+"/extend", map[string]any{"due_in": "5h", "reason": "the guest agreed"}, nil))
+		require.Eventually(t, func() bool {
+			return slices.ContainsFunc(toldOfAction(t, alice, id), func(n notificationItem) bool { return n.Kind == "escalation_handled" })
+		}, 10*time.Second, 20*time.Millisecond, "revision 28: the hander hears how the escalation ended")
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "done"}, nil))
 	})
 	// Revision 26: a supervisor's shift handover of Erin's action, accepted and rated, which tells

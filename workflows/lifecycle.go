@@ -1315,12 +1315,23 @@ func (s *State) escalate(now time.Time, actorID, kind, reason string) []Event {
 // escalateTo is escalate to at least level floor.
 func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor int) []Event {
 	events := s.withdrawPending(now, actorID, "the action was escalated")
-	if s.Status == StatusEscalated {
-		s.EscalationLevel = min(s.EscalationLevel+1, len(s.Ladder))
-	} else {
+	fresh := s.Status != StatusEscalated
+	if fresh {
 		s.EscalationLevel = 1
+	} else {
+		s.EscalationLevel = min(s.EscalationLevel+1, len(s.Ladder))
 	}
 	s.EscalationLevel = max(s.EscalationLevel, min(floor, len(s.Ladder)))
+	if fresh && s.revision >= 28 {
+		// Who set it going, and where it began: told how it ends (tellEscalationHandled).
+		s.EscalatedBy, s.EscalationFrom = "", s.EscalationLevel
+		switch {
+		case kind == EscalationNotChecked:
+			s.EscalatedBy = s.lastHander() // asked to check it, and did not
+		case actorID != SystemActor:
+			s.EscalatedBy = actorID
+		}
+	}
 	s.Status = StatusEscalated
 	s.EscalationReason = reason
 	s.EscalatedAt, s.EscalationPaused = stampPtr(now), 0
@@ -1598,6 +1609,9 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 type escalationHandled struct {
 	level int
 	owner string
+	// by set it going, and from is the level it began at (revision 28).
+	by   string
+	from int
 }
 
 // escalation is the action's escalation before a command acts on it.
@@ -1605,21 +1619,38 @@ func (s *State) escalation() escalationHandled {
 	if s.Status != StatusEscalated {
 		return escalationHandled{}
 	}
-	return escalationHandled{level: s.EscalationLevel, owner: s.OwnerID}
+	return escalationHandled{level: s.EscalationLevel, owner: s.OwnerID, by: s.EscalatedBy, from: s.EscalationFrom}
 }
 
 // tellEscalationHandled tells the level an escalated action had reached that someone acted on it
 // (revision 17): the action leaves their list of escalated actions, and they would not know why,
 // nor that they need do nothing more. The one who acted is not told (notifications skip the actor).
 // Its owner meanwhile goes with it: an escalation whose level's only holders owned the action went
-// on up to the next level, and so does this.
+// on up to the next level, and so does this. From revision 28 the levels below it that the
+// escalation went through hear too, and whoever set it going.
 func (s *State) tellEscalationHandled(ev Event, esc escalationHandled, what string) {
 	if s.revision < 17 || esc.level < 1 || esc.level > len(s.Ladder) {
 		return
 	}
 	role := s.Ladder[esc.level-1]
 	s.notify(ev, NotifyEscalationHandled, nil, role, fmt.Sprintf("%s, escalated to %s (level %d), %s", s.title(), role, esc.level, what))
-	s.outbox[len(s.outbox)-1].EscalatedOwner = esc.owner
+	n := &s.outbox[len(s.outbox)-1]
+	n.EscalatedOwner = esc.owner
+	if s.revision < 28 {
+		return
+	}
+	if esc.by != "" {
+		n.To = []string{esc.by}
+	}
+	from := esc.from
+	if from < 1 {
+		from = esc.level // not known: the level reached only
+	}
+	for _, below := range s.Ladder[from-1 : esc.level-1] {
+		if below != role && !slices.Contains(n.AlsoRoles, below) {
+			n.AlsoRoles = append(n.AlsoRoles, below)
+		}
+	}
 }
 
 // CheckCancel refuses a cancellation by anyone but a supervisor or manager, or without a reason.

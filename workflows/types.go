@@ -224,9 +224,16 @@ type State struct {
 	// EscalatedAt is when the action reached its escalation level, and EscalationPaused how much of
 	// the action's time since then it has been paused (its clocks standing still): read from
 	// revision 20 on, and only while it is escalated.
-	EscalatedAt       *time.Time    `json:"escalated_at,omitempty"`
-	EscalationPaused  time.Duration `json:"escalation_paused,omitempty"`
-	PendingHandoverID string        `json:"pending_handover_id"`
+	EscalatedAt      *time.Time    `json:"escalated_at,omitempty"`
+	EscalationPaused time.Duration `json:"escalation_paused,omitempty"`
+	// EscalatedBy is who set the escalation going, told how it ends (revision 28): whoever
+	// escalated it by hand or by a check that found it not done, or the hander whose check was
+	// not made in time; "" when the clock alone escalated it. EscalationFrom is the level it began
+	// at: each level from there up to the one it reached is told how it ends. Both are kept
+	// after the escalation ends, until the next one.
+	EscalatedBy       string `json:"escalated_by,omitempty"`
+	EscalationFrom    int    `json:"escalation_from,omitempty"`
+	PendingHandoverID string `json:"pending_handover_id"`
 	// HandedBy is who handed the action to its current owner by a handover (set on accepting it,
 	// cleared when the owner changes otherwise: a reassignment or a claim). Revision 6 on.
 	HandedBy string `json:"handed_by,omitempty"`
@@ -471,6 +478,9 @@ type Notification struct {
 	// they are the only holders of ToRole, the escalation went on up to the next role, and so does
 	// the word that it was handled.
 	EscalatedOwner string `json:"escalated_owner,omitempty"`
+	// AlsoRoles are, on escalation_handled (revision 28), the levels below ToRole that the
+	// escalation went through, whose holders were alerted and are told how it ended too.
+	AlsoRoles []Role `json:"also_roles,omitempty"`
 	// Follows is set on each notification of a change but its first: told to nobody in the end
 	// (its only reader made the change), it goes to no webhook, where the first one, or one that
 	// told someone, carries the change.
@@ -762,7 +772,10 @@ func (s *State) WithHander(id string) {
 // action to themselves in a shift handover they run is asked in their own words (and not told
 // of their own read-back or rating), and the recipient of a handover withdrawn because they went
 // off shift is told so (WithdrawInput.OffShift), where both read their own name.
-const CurrentRevision = 27
+// Revision 28 tells everyone an escalation alerted how it ended: each level it went through, not
+// only the last, and who set it going (State.EscalatedBy: the person who escalated it, or the
+// hander whose check it escalated for want of), where only the level reached heard.
+const CurrentRevision = 28
 
 // PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
 // on the customer (revision 25) where its policy does not say: 24 hours, moved to the next opening

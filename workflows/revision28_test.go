@@ -1,0 +1,93 @@
+package workflows_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/workflows"
+)
+
+// From revision 28 everyone an escalation alerted hears how it ended: each level it went through
+// below the one it reached (AlsoRoles), and who set it going (To): the hander whose check was not
+// made in time, or whoever escalated it by hand or by a check that found it not done. Revision 27
+// told the level reached alone, and an escalation by the clock alone names nobody.
+func TestRevision28TellsEveryoneTheEscalationAlerted(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	carol := workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}
+	handled := func(s *workflows.State, at time.Time) workflows.Notification {
+		t.Helper()
+		workflows.ApplyExtend(s, workflows.ExtendInput{Actor: dave, DueIn: 2 * time.Hour, Reason: "guest agreed"}, at)
+		told := takeOutbox(s, workflows.NotifyEscalationHandled)
+		require.Len(t, told, 1)
+		return told[0]
+	}
+	for _, rev := range []int{27, 28} {
+		t.Run(fmt.Sprint("revision ", rev), func(t *testing.T) {
+			// Alice hands it to Bob; at the due time nobody checks it, and it climbs from the
+			// supervisors to the managers.
+			in := startInput(fmt.Sprintf("r28-check-%d", rev))
+			in.Revision, in.DueAt = rev, now.Add(time.Hour)
+			s, _ := workflows.NewState(in, now)
+			workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
+			workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
+			var went []string // the deadlines fired, reminders to follow up left out
+			for i := 0; i < 20 && s.EscalationLevel < 2; i++ {
+				at, kind := s.NextDeadline()
+				s.Fire(kind, at)
+				if kind != workflows.DeadlineFollowUp && kind != workflows.DeadlineCheckReminder {
+					went = append(went, kind)
+				}
+			}
+			require.Equal(t, []string{workflows.DeadlineDue, workflows.DeadlineCheck, workflows.DeadlineEscalate}, went)
+			require.Equal(t, 2, s.EscalationLevel)
+			s.TakeOutbox()
+			n := handled(&s, now.Add(4*time.Hour))
+			require.Equal(t, workflows.RoleManager, n.ToRole)
+			require.Equal(t, "bob", n.EscalatedOwner)
+			if rev == 27 {
+				require.Empty(t, n.To, "the managers alone")
+				require.Empty(t, n.AlsoRoles)
+				return
+			}
+			require.Equal(t, []string{"alice"}, n.To, "the hander, whose check it escalated for want of")
+			require.Equal(t, []workflows.Role{workflows.RoleSupervisor}, n.AlsoRoles, "the level it climbed from")
+
+			// Carol escalates an action by hand, straight to the managers: she hears how it
+			// ends, and the supervisors, whom it never reached, do not.
+			in = startInput("r28-hand")
+			s, _ = workflows.NewState(in, now)
+			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carol, Reason: "VIP complaint"}, now)
+			require.Equal(t, 2, s.EscalationLevel)
+			s.TakeOutbox()
+			n = handled(&s, now.Add(time.Minute))
+			require.Equal(t, []string{"carol"}, n.To)
+			require.Empty(t, n.AlsoRoles)
+
+			// Nobody took it on in time: the clock alone escalated it, and nobody is named, nor
+			// when a manager raises it on to the managers.
+			in = startInput("r28-clock")
+			in.OwnerID = ""
+			s, _ = workflows.NewState(in, now)
+			at, kind := s.NextDeadline()
+			s.Fire(kind, at)
+			require.Equal(t, workflows.StatusEscalated, s.Status)
+			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: dave, Reason: "still nobody"}, at.Add(time.Minute))
+			require.Equal(t, 2, s.EscalationLevel)
+			s.TakeOutbox()
+			n = handled(&s, at.Add(2*time.Minute))
+			require.Empty(t, n.To)
+			require.Equal(t, []workflows.Role{workflows.RoleSupervisor}, n.AlsoRoles)
+
+			// The next escalation starts afresh: Carol set it going, and it began at the managers.
+			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carol, Reason: "nobody again"}, at.Add(3*time.Minute))
+			s.TakeOutbox()
+			n = handled(&s, at.Add(4*time.Minute))
+			require.Equal(t, []string{"carol"}, n.To)
+			require.Empty(t, n.AlsoRoles)
+		})
+	}
+}
