@@ -13,3 +13,6 @@ func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
 	_, err = p.DownTo(ctx, version)
 	return err
 }
+
+// SearchedText is the SQL expression of the text the word search reads.
+func (s *Store) SearchedText() string { return s.searchedText() }

@@ -2,9 +2,13 @@ package models_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/handover/handover/models"
 )
@@ -139,4 +143,49 @@ func markedByMigrationAfter(t *testing.T, store *models.Store, version int64) []
 		ids = append(ids, p.ActionID)
 	}
 	return ids
+}
+
+// The word search reads letters without their accents, whichever way each side is typed: "jose"
+// and "JOSÉ" find "José", "uberweisung" finds "Überweisung"; a letter it does not fold (ß) is
+// looked for as it is. On PostgreSQL the search reads the trigram index of migration 49, made on
+// the very expression the search reads.
+func TestWordSearchIgnoresAccents(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		for i, title := range []string{"Taxi for José García", "Überweisung prüfen", "Crème brûlée for room 12", "Plain taxi", "Straße closed"} {
+			a := actionAt(fmt.Sprintf("w%d", i), 1, "assigned", "alice")
+			a.Title, a.CreatedAt = title, t0.Add(time.Duration(i)*time.Second)
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		found := func(text string) []string {
+			got, _, err := store.ListActions(ctx, models.ActionFilter{Text: text, Limit: 10})
+			require.NoError(t, err)
+			return ids(got)
+		}
+		for text, want := range map[string][]string{
+			"jose":            {"w0"},
+			"JOSÉ GARCIA":     {"w0"},
+			"garcía":          {"w0"},
+			"uberweisung":     {"w1"},
+			"ÜBERWEISUNG":     {"w1"},
+			"creme brulee 12": {"w2"},
+			"taxi":            {"w3", "w0"},
+			"straße":          {"w4"},
+			"joze":            {},
+			"strasse":         {},
+		} {
+			require.Equal(t, want, found(text), text)
+		}
+		if store.Dialect() != models.DialectPostgres {
+			return
+		}
+		var plan []string
+		require.NoError(t, store.DB().Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+				return err
+			}
+			return tx.Raw("EXPLAIN SELECT id FROM actions WHERE " + store.SearchedText() + ` LIKE '%jose%'`).Scan(&plan).Error
+		}))
+		require.Contains(t, strings.Join(plan, "\n"), "actions_search", "the index holds the texts as the search reads them")
+	})
 }

@@ -25,31 +25,33 @@ const maxCachedStatements = 256
 // inside transactions or not.
 //
 // Its connections come from a driver of their own, which has the read model's own SQL functions
-// (sqliteLower).
+// (sqliteFold).
 func openSQLite(dsn string) (*sql.DB, error) {
 	if _, err := sqlite.NewConnector(dsn); err != nil {
 		return nil, err // the driver's own check of the DSN
 	}
 	d := &sqlite.Driver{}
-	if err := d.RegisterDeterministicScalarFunction(sqliteLower, 1, lowerText); err != nil {
+	if err := d.RegisterDeterministicScalarFunction(sqliteFold, 1, foldText(newFolder())); err != nil {
 		return nil, err
 	}
 	return sql.OpenDB(stmtCachingConnector{driverConnector{d: d, dsn: dsn}}), nil
 }
 
-// sqliteLower is the SQL function that puts a text in lower case as Go does, every letter of it:
-// SQLite's LOWER changes only ASCII letters.
-const sqliteLower = "handover_lower"
+// sqliteFold is the SQL function that reads a text as the word search does: in lower case as Go
+// puts it, without the accents fold ignores (PostgreSQL's foldedSQL).
+const sqliteFold = "handover_fold"
 
-// lowerText is sqliteLower: a text in lower case, NULL as NULL (anything else is an error).
-func lowerText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-	switch v := args[0].(type) {
-	case nil:
-		return nil, nil
-	case string:
-		return strings.ToLower(v), nil
-	default:
-		return nil, fmt.Errorf("%s takes a text, not %T", sqliteLower, v)
+// foldText is sqliteFold, folding with folder: NULL as NULL (anything else is an error).
+func foldText(folder *strings.Replacer) func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error) {
+	return func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case nil:
+			return nil, nil
+		case string:
+			return folder.Replace(strings.ToLower(v)), nil
+		default:
+			return nil, fmt.Errorf("%s takes a text, not %T", sqliteFold, v)
+		}
 	}
 }
 

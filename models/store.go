@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -766,9 +765,12 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
-// isASCII reports whether s is ASCII alone.
-func isASCII(s string) bool {
-	return !strings.ContainsFunc(s, func(r rune) bool { return r > unicode.MaxASCII })
+// searchedText is the SQL expression of the text the word search reads (ActionFilter.Text).
+func (s *Store) searchedText() string {
+	if s.dialect == DialectPostgres {
+		return foldedSQL("title || chr(31) || details || chr(31) || customer_ref")
+	}
+	return sqliteFold + "(title || char(31) || details || char(31) || customer_ref)"
 }
 
 // Position is a place in the newest-first order of actions.
@@ -803,20 +805,12 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 	}
 	if f.Text != "" {
 		// The three texts joined by a character nobody types (the API refuses control characters),
-		// as PostgreSQL's trigram index holds them (migration 00017), in lower case. SQLite's
-		// LOWER folds ASCII letters alone: a word with other letters is looked for there in the
-		// read model's own lower case, which folds every letter as Go does ("Überweisung" is found
-		// by "überweisung", as on PostgreSQL), at about three times LOWER's cost.
-		joined := "(title || char(31) || details || char(31) || customer_ref)"
-		if s.dialect == DialectPostgres {
-			joined = "(title || chr(31) || details || chr(31) || customer_ref)"
-		}
+		// in lower case and without accents (fold.go), as PostgreSQL's trigram index holds them
+		// (migration 00049): "jose" finds "José", and "Überweisung" is found by "uberweisung".
+		// SQLite folds them with the read model's own function, every letter as Go does.
+		joined := s.searchedText()
 		for _, word := range strings.Fields(f.Text) {
-			lower := "LOWER"
-			if s.dialect == DialectSQLite && !isASCII(word) {
-				lower = sqliteLower
-			}
-			q = q.Where(lower+joined+` LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(word))+"%")
+			q = q.Where(joined+` LIKE ? ESCAPE '\'`, "%"+escapeLike(foldWord(word))+"%")
 		}
 	}
 	for _, part := range f.Customer {

@@ -1,0 +1,32 @@
+package models
+
+import "strings"
+
+// The word search (ActionFilter.Text) reads letters without their accents, so that "jose" and
+// "Jose" find "José": foldFrom's letters, capitals too, each read as the letter of foldTo at its
+// place, after lower case. PostgreSQL reads the stored texts so with translate() (as the search's
+// trigram index holds them, migration 00049), SQLite with sqliteFold, and the words looked for
+// are folded alike (foldWord). One letter for one: ß, æ and œ stay as they are.
+const (
+	foldFrom = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöøùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽž"
+	foldTo   = "aaaaaaceeeeiiiinoooooouuuuyaaaaaaceeeeiiiinoooooouuuuyyaaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjkkllllllllllnnnnnnoooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzz"
+)
+
+// newFolder folds foldFrom's letters to foldTo's.
+func newFolder() *strings.Replacer {
+	from, to := []rune(foldFrom), []rune(foldTo)
+	pairs := make([]string, 0, 2*len(from))
+	for i := range from {
+		pairs = append(pairs, string(from[i]), string(to[i]))
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// foldWord is a word looked for, in lower case without the accents the search ignores.
+func foldWord(s string) string { return newFolder().Replace(strings.ToLower(s)) }
+
+// foldedSQL is PostgreSQL's expression of foldWord of the SQL expression expr, as the search's
+// index is built on it.
+func foldedSQL(expr string) string {
+	return "translate(lower(" + expr + "), '" + foldFrom + "', '" + foldTo + "')"
+}
