@@ -1285,6 +1285,13 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		duplicates = s.duplicateChoices(c, a)
 		data["Duplicates"] = duplicates
 	}
+	// The actions cancelled as duplicates of this one, each a link: where the others went, with
+	// what was noted on them. Of its own team, which the page's read has checked.
+	if cancelled, err := s.Store.DuplicatesOf(c.Request.Context(), a.ID, 50); err != nil {
+		s.Log.Warn("the duplicates cancelled of an action could not be read", "action_id", a.ID, "error", err)
+	} else {
+		data["DuplicatesCancelled"] = cancelled
+	}
 	if a.TeamID != "" {
 		data["TeamName"], _ = s.teamName(c, a.TeamID)
 	}

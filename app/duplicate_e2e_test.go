@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -89,4 +90,14 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 	timeline = timelineOf(t, sup, escalated.ID)
 	last = timeline[len(timeline)-1]
 	require.Equal(t, map[string]any{"reason": "the guest asked twice", "duplicate_of": first.ID}, last.Data)
+
+	// The action kept lists both, each a link, for what was noted on them.
+	_, page = web.do(http.MethodGet, "/actions/"+first.ID, nil)
+	start := strings.Index(page, `id="action-duplicates"`)
+	require.GreaterOrEqual(t, start, 0, "the action kept lists its duplicates")
+	kept := page[start : start+strings.Index(page[start:], "</dd>")]
+	require.Regexp(t, `<li><a href="/actions/`+second.ID+`">Taxi to the airport at 6</a>, cancelled by [^<]+ <time datetime="[^"]+">[^<]+</time></li>`+
+		`<li><a href="/actions/`+escalated.ID+`">Taxi to the airport at 6</a>, cancelled by `, kept)
+	_, page = web.do(http.MethodGet, "/actions/"+second.ID, nil)
+	require.NotContains(t, page, `id="action-duplicates"`, "none of the cancelled one")
 }

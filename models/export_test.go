@@ -16,3 +16,6 @@ func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
 
 // SearchedText is the SQL expression of the text the word search reads.
 func (s *Store) SearchedText() string { return s.searchedText() }
+
+// DuplicateOf is the SQL expression of the duplicate_of of an event's data.
+func (s *Store) DuplicateOf(data string) string { return s.duplicateOf(data) }

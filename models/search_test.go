@@ -189,3 +189,66 @@ func TestWordSearchIgnoresAccents(t *testing.T) {
 		require.Contains(t, strings.Join(plan, "\n"), "actions_search", "the index holds the texts as the search reads them")
 	})
 }
+
+// The actions cancelled as duplicates of one are found by their cancelled entry's duplicate_of,
+// first cancelled first, through the index of migration 50; a cancel for another reason, or one
+// naming another action, is not among them.
+func TestDuplicatesOfAnAction(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		for i, id := range []string{"kept", "dup1", "dup2", "other", "elsewhere"} {
+			a := actionAt(id, 2, "cancelled", "alice")
+			a.Title = "Taxi " + id
+			data := `{"reason":"a duplicate","duplicate_of":"kept"}`
+			switch id {
+			case "kept":
+				a.Status, data = "assigned", ""
+			case "other":
+				data = `{"reason":"guest left"}`
+			case "elsewhere":
+				data = `{"reason":"a duplicate","duplicate_of":"dup1"}`
+			}
+			events := []models.ActionEvent{event(1, "created")}
+			if data != "" {
+				events = append(events, models.ActionEvent{Seq: 2, Type: "cancelled", ActorID: "carol", At: t0.Add(time.Duration(5-i) * time.Minute), Data: data})
+			}
+			require.NoError(t, store.ApplyProjection(ctx, a, events))
+		}
+		got, err := store.DuplicatesOf(ctx, "kept", 10)
+		require.NoError(t, err)
+		require.Equal(t, []models.CancelledDuplicate{
+			{ID: "dup2", Title: "Taxi dup2", ActorID: "carol", At: t0.Add(3 * time.Minute)},
+			{ID: "dup1", Title: "Taxi dup1", ActorID: "carol", At: t0.Add(4 * time.Minute)},
+		}, got)
+		got, err = store.DuplicatesOf(ctx, "dup2", 10)
+		require.NoError(t, err)
+		require.Empty(t, got)
+
+		explain := "EXPLAIN QUERY PLAN "
+		if store.Dialect() == models.DialectPostgres {
+			explain = "EXPLAIN "
+		}
+		var plan []string
+		require.NoError(t, store.DB().Transaction(func(tx *gorm.DB) error {
+			if store.Dialect() == models.DialectPostgres {
+				if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+					return err
+				}
+				return tx.Raw(explain + "SELECT action_id FROM action_events e WHERE e.type = 'cancelled' AND " + store.DuplicateOf("e.data") + " = 'kept'").Scan(&plan).Error
+			}
+			type step struct{ Detail string }
+			var steps []step
+			err := tx.Raw(explain + "SELECT action_id FROM action_events e WHERE e.type = 'cancelled' AND " + store.DuplicateOf("e.data") + " = 'kept'").Scan(&steps).Error
+			for _, s := range steps {
+				plan = append(plan, s.Detail)
+			}
+			return err
+		}))
+		// Sought in the index by its value, not the whole index read (which a partial index allows).
+		sought := "SEARCH e USING INDEX action_events_duplicate_of"
+		if store.Dialect() == models.DialectPostgres {
+			sought = "Index Cond: (((data)::jsonb ->> 'duplicate_of'::text) = 'kept'::text)"
+		}
+		require.Contains(t, strings.Join(plan, "\n"), sought, "the index holds duplicate_of as the list reads it")
+	})
+}

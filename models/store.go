@@ -861,6 +861,37 @@ func (s *Store) NewestOpen(ctx context.Context, team string, limit int) ([]Actio
 	return actions, nil
 }
 
+// CancelledDuplicate is an action cancelled as a duplicate of another: who cancelled it, and when.
+type CancelledDuplicate struct {
+	ID, Title, ActorID string
+	At                 time.Time
+}
+
+// DuplicatesOf lists the actions cancelled as duplicates of the action id (their timeline's
+// cancelled entry names it as duplicate_of), first cancelled first, at most limit: the action
+// kept shows where the others went, with their notes. The index of migration 50 holds them.
+func (s *Store) DuplicatesOf(ctx context.Context, id string, limit int) ([]CancelledDuplicate, error) {
+	var out []CancelledDuplicate
+	err := s.read.WithContext(ctx).Raw("SELECT e.action_id AS id, a.title, e.actor_id, e.at FROM action_events e JOIN actions a ON a.id = e.action_id"+
+		" WHERE e.type = 'cancelled' AND "+s.duplicateOf("e.data")+" = ? ORDER BY e.at, e.action_id LIMIT ?", id, limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing the duplicates cancelled of action %s: %w", id, err)
+	}
+	for i := range out {
+		out[i].At = out[i].At.UTC()
+	}
+	return out, nil
+}
+
+// duplicateOf is the SQL expression of the duplicate_of of an event's data, as migration 50
+// indexes it.
+func (s *Store) duplicateOf(data string) string {
+	if s.dialect == DialectPostgres {
+		return "((" + data + "::jsonb) ->> 'duplicate_of')"
+	}
+	return "json_extract(" + data + ", '$.duplicate_of')"
+}
+
 // Inbox is what a person has to act on.
 type Inbox struct {
 	// Owned are the open actions the person owns, earliest due (so overdue) first.
