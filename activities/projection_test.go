@@ -81,16 +81,7 @@ func TestFollowUpOfAHanderGoneSkipsTheSupervisorWhoOwnsIt(t *testing.T) {
 	)
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
-	gil := workflows.Actor{ID: "gil", Role: workflows.RoleAgent}
-	s, _ := workflows.NewState(workflows.StartInput{
-		ActionID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "gil",
-		TeamID: team, DueAt: now.Add(2 * time.Hour), CreatedBy: gil, Revision: workflows.CurrentRevision,
-	}, now)
-	workflows.ApplyHandover(&s, workflows.HandoverInput{Actor: gil, Reason: "going home", Method: "written", Situation: "routine",
-		To:    workflows.Recipient{ID: "carol", Name: "Carol Clark", Role: workflows.RoleSupervisor, TeamID: team, Authority: 3, OnShift: true, Active: true},
-		Notes: workflows.HandoverNotes{Summary: "2pm checkout"}}, now)
-	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}, Summary: "mine"}, now)
-	s.TakeOutbox()
+	s := handedFromGilToCarol(team, now)
 	events := s.Fire(workflows.DeadlineFollowUp, now.Add(time.Hour))
 	out := s.TakeOutbox()
 	require.Len(t, out, 1)
@@ -118,16 +109,7 @@ func TestCheckInTheHandersPlaceOfTheOnlySupervisorsActionGoesUp(t *testing.T) {
 	)
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Second)
-	gil := workflows.Actor{ID: "gil", Role: workflows.RoleAgent, Name: "Gil Gone"}
-	s, _ := workflows.NewState(workflows.StartInput{
-		ActionID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "gil", OwnerName: "Gil Gone",
-		TeamID: team, DueAt: now.Add(2 * time.Hour), CreatedBy: gil, Revision: workflows.CurrentRevision,
-	}, now)
-	workflows.ApplyHandover(&s, workflows.HandoverInput{Actor: gil, Reason: "going home", Method: "written", Situation: "routine",
-		To:    workflows.Recipient{ID: "carol", Name: "Carol Clark", Role: workflows.RoleSupervisor, TeamID: team, Authority: 3, OnShift: true, Active: true},
-		Notes: workflows.HandoverNotes{Summary: "2pm checkout"}}, now)
-	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}, Summary: "mine"}, now)
-	s.TakeOutbox()
+	s := handedFromGilToCarol(team, now)
 	gone := models.Staff{ID: "gil", Name: "Gil Gone", Role: "agent", TeamID: &team, Authority: 1, Active: false}
 	require.NoError(t, store.UpdateStaff(ctx, "test-admin", gone, []string{"active"}, false))
 	events := s.Fire(workflows.DeadlineDue, now.Add(2*time.Hour))
@@ -146,6 +128,22 @@ func TestCheckInTheHandersPlaceOfTheOnlySupervisorsActionGoesUp(t *testing.T) {
 	require.Len(t, told, 1)
 	require.Equal(t, "“Late checkout”, which Gil Gone handed to Carol Clark, is due: check it was done."+
 		" (It comes to you because Gil Gone has been deactivated, and the team's only supervisor owns it: check it in their place.)", told[0].Message)
+}
+
+// handedFromGilToCarol is action a1 of team, due in two hours, that Gil handed to Carol, the
+// supervisor, who accepted it at now; what it told is taken.
+func handedFromGilToCarol(team string, now time.Time) workflows.State {
+	gil := workflows.Actor{ID: "gil", Role: workflows.RoleAgent, Name: "Gil Gone"}
+	s, _ := workflows.NewState(workflows.StartInput{
+		ActionID: "a1", Title: "Late checkout", Category: "request", Priority: "normal", OwnerID: "gil", OwnerName: "Gil Gone",
+		TeamID: team, DueAt: now.Add(2 * time.Hour), CreatedBy: gil, Revision: workflows.CurrentRevision,
+	}, now)
+	workflows.ApplyHandover(&s, workflows.HandoverInput{Actor: gil, Reason: "going home", Method: "written", Situation: "routine",
+		To:    workflows.Recipient{ID: "carol", Name: "Carol Clark", Role: workflows.RoleSupervisor, TeamID: team, Authority: 3, OnShift: true, Active: true},
+		Notes: workflows.HandoverNotes{Summary: "2pm checkout"}}, now)
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor}, Summary: "mine"}, now)
+	s.TakeOutbox()
+	return s
 }
 
 // A message the integration could not send is given to tell by hand in the words and to the
