@@ -349,6 +349,9 @@ func webOwnedByPeopleAway(t *testing.T, st *app.Stack) {
 	_, page := web.do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, `<a href="#h-away">Owned by someone away (1)</a>`)
 	require.Regexp(t, `<h2 id="h-away">Owned by someone away <span class="count">1</span></h2>\s*<p class="hint" id="away-hint">Your team's open actions whose owner is off shift, deactivated or gone from the team, due first on top: nobody at work looks after them until their owner is back. [^<]*</p>\s*<ul class="cards" role="list">\s*<li class="card" data-action="`+a.ID+`">`, page)
+	// So does the action's own page, beside its owner.
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Contains(t, page, `<strong class="danger-text" id="action-owner-away">(off shift: nobody at work has it until they are back, or it is handed over or reassigned)</strong>`)
 
 	// The manager's table counts it.
 	manager := newWebClient(t, st.URL)
@@ -361,6 +364,8 @@ func webOwnedByPeopleAway(t *testing.T, st *app.Stack) {
 
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
 	require.Empty(t, awayOf(sup), "back at work")
+	_, page = web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.NotContains(t, page, `id="action-owner-away"`)
 	_, page = manager.do(http.MethodGet, "/manager", nil)
 	require.Regexp(t, `<a href="/board\?team=`+a.TeamID+`">Evening</a></th><td>1</td>(<td[^>]*>[^/]*</td>|<td[^>]*>.*?</td>){4}<td>0</td><td>0</td></tr>`, page)
 }
