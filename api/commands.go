@@ -805,14 +805,36 @@ func (s *server) followUpInPlace(ctx context.Context, me models.Staff, a models.
 	if me.ID == a.OwnerID {
 		return errorf(kindForbidden, "you own this action: its follow-up is asked of the person who handed it over, with you")
 	}
+	if a.Handovers == nil {
+		// A command loads the row alone: its handovers say who ran a shift handover.
+		withHandovers, err := s.Store.GetAction(ctx, a.ID)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+		a.Handovers = withHandovers.Handovers
+	}
+	if shiftStarter(a) == me.ID {
+		return nil // who ran the shift handover for the hander, whom the reminders ask too
+	}
 	hander, gone, err := s.handerGone(ctx, a)
 	if err != nil {
 		return err
 	}
 	if !gone {
-		return errorf(kindForbidden, "%s, who handed this action over, is still in the team and follows it up: a supervisor records it in their place once they have left the team or been deactivated", cmp.Or(hander.Name, a.HanderID))
+		return errorf(kindForbidden, "%s, who handed this action over, is still in the team and follows it up: a supervisor records it in their place once they have left the team or been deactivated, or who ran the shift handover it was handed over in", cmp.Or(hander.Name, a.HanderID))
 	}
 	return nil
+}
+
+// shiftStarter is who started the shift handover in which the hander handed the action to its
+// owner, for them (a supervisor or a manager), or "".
+func shiftStarter(a models.Action) string {
+	for i := len(a.Handovers) - 1; i >= 0; i-- {
+		if h := a.Handovers[i]; h.Status == string(workflows.HandoverAccepted) && h.ToID == a.OwnerID && h.FromID == a.HanderID {
+			return h.StartedBy
+		}
+	}
+	return ""
 }
 
 // handerGone reports whether the person who handed the action over has left its team or been

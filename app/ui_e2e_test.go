@@ -125,6 +125,7 @@ func TestWebUI(t *testing.T) {
 			t.Run("customers_to_tell_stranded", func(t *testing.T) { webToldStrandedForSupervisors(t, st) })
 			t.Run("form_sent_again", func(t *testing.T) { webFormSentAgain(t, st) })
 			t.Run("owned_by_people_away", func(t *testing.T) { webOwnedByPeopleAway(t, st) })
+			t.Run("follow_up_by_who_ran_the_shift_handover", func(t *testing.T) { webFollowUpByShiftStarter(t, st) })
 			t.Run("refused_after_a_change", func(t *testing.T) { webRefusedAfterAChange(t, st) })
 			t.Run("correct_an_action", func(t *testing.T) { webCorrect(t, st) })
 			t.Run("erased_without_name_or_contact", func(t *testing.T) { webErasedWithoutNameOrContact(t, st) })
@@ -2125,6 +2126,30 @@ func webFollowUpInPlace(t *testing.T, st *app.Stack) {
 	_, page = manager.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Regexp(t, `Follow-up recorded in Gil Green&#39;s place: the next reminder comes in (29m|30m)`, page)
 	require.Contains(t, page, "Carol has it in hand", "on the timeline")
+}
+
+// The supervisor who ran a shift handover for someone is reminded of its follow-ups with them, and
+// records one on the web while the hander, gone home, is still in the team.
+func webFollowUpByShiftStarter(t *testing.T, st *app.Stack) {
+	out, in, sup, outID, inID := teamOf3(t, st)
+	var a action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", newAction(outID), &a))
+	require.Equal(t, http.StatusAccepted, sup.call(http.MethodPost, "/api/v1/shift-handovers",
+		map[string]any{"from_id": outID, "to_id": inID, "notes": "Out went home ill.", "situation": "routine", "end_shift": true}, nil))
+	waitStatus(t, out, a.ID, "handover_pending", 0)
+	require.Equal(t, http.StatusOK, in.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))
+
+	web := newWebClient(t, st.URL)
+	web.signIn(sup.token)
+	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
+	form := formOf(t, page, "form-follow-up")
+	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {"in has called housekeeping"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, page)
+	require.Contains(t, form, `name="note"`)
+	timeline := timelineOf(t, sup, a.ID)
+	last := timeline[len(timeline)-1]
+	require.Equal(t, "followed_up", last.Type)
+	require.Equal(t, "in has called housekeeping", last.Data["note"])
 }
 
 // The handover form offers "whoever can take it now": sent as a routed handover, it goes to a

@@ -396,6 +396,20 @@ func (s *State) handedOnShiftChange() bool {
 	return false
 }
 
+// shiftStarter is who started the shift handover in which hander handed the action to its current
+// owner, when that was someone else than the hander and the owner (a supervisor or a manager), or "".
+func (s *State) shiftStarter(hander string) string {
+	for i := len(s.Handovers) - 1; i >= 0; i-- {
+		if h := s.Handovers[i]; h.Status == HandoverAccepted && h.ToID == s.OwnerID && h.FromID == hander {
+			if h.StartedBy == hander || h.StartedBy == s.OwnerID {
+				return ""
+			}
+			return h.StartedBy
+		}
+	}
+	return ""
+}
+
 // lastHander is who handed the action to its current owner, or "" when nobody did.
 func (s *State) lastHander() string {
 	if s.revision >= 6 || s.handerKnown {
@@ -992,6 +1006,14 @@ func (s *State) withdrawPending(now time.Time, actorID, reason string) []Event {
 		return nil
 	}
 	h, ev := s.endPending(now, actorID, reason)
+	if s.revision >= 28 {
+		// Each in their own words (revision 28), where both read their names.
+		s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID}, "",
+			fmt.Sprintf("Your handover of %s to %s was withdrawn: %s.", s.title(), s.who(h.ToID), reason))
+		s.notify(ev, NotifyHandoverWithdrawn, []string{h.ToID}, "",
+			fmt.Sprintf("%s's handover of %s to you was withdrawn: %s. You need do nothing with it.", s.who(h.FromID), s.title(), reason))
+		return []Event{ev}
+	}
 	s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID, h.ToID}, "",
 		fmt.Sprintf("The handover of %s from %s to %s was withdrawn: %s", s.title(), s.who(h.FromID), s.who(h.ToID), reason))
 	return []Event{ev}
@@ -1597,6 +1619,14 @@ func (s *State) extend(now time.Time, actorID string, due time.Time, absolute bo
 		if left, ok := s.DueLeft(); ok && s.revision >= 14 {
 			// The due time moves on when the action resumes: the time it has left is what holds.
 			due = fmt.Sprintf("due %s after it resumes (it is paused)", s.span(left))
+		}
+		if s.revision >= 28 {
+			// Who gave it the time (its owner is not told of their own), and that an escalation
+			// ended with it (revision 28).
+			due += ", given by " + s.who(actorID)
+			if esc.level > 0 {
+				due += ", which ends its escalation"
+			}
 		}
 		s.notify(ev, NotifyAssigned, []string{s.OwnerID}, "", fmt.Sprintf("%s is now %s: %s", s.title(), due, reason))
 	}

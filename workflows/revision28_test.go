@@ -91,3 +91,77 @@ func TestRevision28TellsEveryoneTheEscalationAlerted(t *testing.T) {
 		})
 	}
 }
+
+// From revision 28 a handover withdrawn by another change (the action escalated, completed,
+// reassigned, cancelled, or at its due time) tells its hander and its recipient each in their own
+// words, and an owner told of an extension reads who gave the time, and that it ended an
+// escalation. Revision 27 named both to each, and the extension said neither.
+func TestRevision28WordsOfWithdrawalAndExtension(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	carol := workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}
+	for _, rev := range []int{27, 28} {
+		t.Run(fmt.Sprint("revision ", rev), func(t *testing.T) {
+			in := startInput(fmt.Sprintf("r28-words-%d", rev))
+			in.Revision, in.OwnerName = rev, "Alice Adams"
+			s, _ := workflows.NewState(in, now)
+			h := handoverTo(workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: "frontdesk", Authority: 1, OnShift: true, Active: true})
+			workflows.ApplyHandover(&s, h, now)
+			s.TakeOutbox()
+			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carol, Reason: "VIP complaint"}, now.Add(time.Minute))
+			told := map[string]string{}
+			for _, n := range takeOutbox(&s, workflows.NotifyHandoverWithdrawn) {
+				for _, who := range n.To {
+					told[who] = n.Message
+				}
+			}
+			workflows.ApplyExtend(&s, workflows.ExtendInput{Actor: dave, DueIn: 2 * time.Hour, Reason: "guest agreed"}, now.Add(2*time.Minute))
+			extended := takeOutbox(&s, workflows.NotifyAssigned)
+			require.Len(t, extended, 1)
+			if rev == 27 {
+				both := "The handover of “Late checkout” from Alice Adams to Bob Brown was withdrawn: the action was escalated"
+				require.Equal(t, map[string]string{"alice": both, "bob": both}, told)
+				require.Equal(t, "“Late checkout” is now due 2029-06-01T11:02:00Z: guest agreed", extended[0].Message)
+				return
+			}
+			require.Equal(t, map[string]string{
+				"alice": "Your handover of “Late checkout” to Bob Brown was withdrawn: the action was escalated.",
+				"bob":   "Alice Adams's handover of “Late checkout” to you was withdrawn: the action was escalated. You need do nothing with it.",
+			}, told)
+			require.Equal(t, "“Late checkout” is now due 2029-06-01T11:02:00Z, given by dave, which ends its escalation: guest agreed", extended[0].Message)
+		})
+	}
+}
+
+// From revision 28 the reminders to follow up an action handed over in a shift handover that a
+// supervisor ran for the hander go to that supervisor too, in their own words; revision 27
+// reminded the hander alone, often gone home by then.
+func TestRevision28FollowUpRemindsWhoRanTheShiftHandover(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	carol := workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}
+	for _, rev := range []int{27, 28} {
+		t.Run(fmt.Sprint("revision ", rev), func(t *testing.T) {
+			in := startInput(fmt.Sprintf("r28-follow-%d", rev))
+			in.Revision, in.OwnerName, in.DueAt = rev, "Alice Adams", now.Add(4*time.Hour)
+			s, _ := workflows.NewState(in, now)
+			h := handoverTo(workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: "frontdesk", Authority: 1, OnShift: true, Active: true})
+			h.Actor, h.ShiftHandoverID, h.StartedBy = carol, "sh-1", "carol"
+			workflows.ApplyHandover(&s, h, now)
+			workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
+			s.TakeOutbox()
+			at, kind := s.NextDeadline()
+			require.Equal(t, workflows.DeadlineFollowUp, kind)
+			s.Fire(kind, at)
+			told := map[string]string{}
+			for _, n := range takeOutbox(&s, workflows.NotifyFollowUp) {
+				told[n.To[0]] = n.Message
+			}
+			want := map[string]string{"alice": "Follow up with Bob Brown on “Late checkout”, which you handed over."}
+			if rev >= 28 {
+				want["carol"] = "Follow up with Bob Brown on “Late checkout”, which you handed over for Alice Adams in the shift handover you ran."
+			}
+			require.Equal(t, want, told)
+		})
+	}
+}
