@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -32,7 +34,7 @@ const exportBatch = 500
 var exportColumns = []string{
 	"id", "title", "status", "priority", "category", "team_id", "owner_id", "owner_name",
 	"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at", "overdue",
-	"escalation_level", "paused", "handovers", "created_by", "created_at", "updated_at", "outcome", "details",
+	"escalation_level", "paused", "handovers", "created_by", "created_at", "updated_at", "ended_at", "outcome", "details",
 }
 
 // exportActions answers GET /actions.csv: the actions in the caller's scope that the filters of
@@ -61,15 +63,13 @@ func (s *server) exportActions(c *gin.Context) {
 		// The first batch has told the status; the rest would be read and thrown away.
 		return
 	}
-	w := csv.NewWriter(c.Writer)
-	w.UseCRLF = true // RFC 4180 ends each record with CRLF
-	_ = w.Write(exportColumns)
+	w := newCRLFWriter(c.Writer)
+	w.Write(exportColumns)
 	now := s.Now()
 	for {
 		for _, a := range rows {
-			_ = w.Write(exportRow(a, names, now))
+			w.Write(exportRow(a, names, now))
 		}
-		w.Flush()
 		c.Writer.Flush()
 		if next == nil {
 			return
@@ -84,23 +84,70 @@ func (s *server) exportActions(c *gin.Context) {
 	}
 }
 
+// crlfWriter writes CSV records each ended with CRLF, as RFC 4180 has them, and each field as it
+// is: encoding/csv's UseCRLF would write a line feed inside a field as CRLF too, and drop a
+// carriage return.
+type crlfWriter struct {
+	out io.Writer
+	buf bytes.Buffer
+	csv *csv.Writer
+}
+
+func newCRLFWriter(out io.Writer) *crlfWriter {
+	w := &crlfWriter{out: out}
+	w.csv = csv.NewWriter(&w.buf)
+	return w
+}
+
+// Write writes one record (a failed write of the answer is the client gone: nothing to tell).
+func (w *crlfWriter) Write(record []string) {
+	w.buf.Reset()
+	_ = w.csv.Write(record)
+	w.csv.Flush()
+	line := bytes.TrimSuffix(w.buf.Bytes(), []byte("\n"))
+	_, _ = w.out.Write(append(line, '\r', '\n'))
+}
+
+// exportedAction is an action as the export reads it: with when it ended.
+type exportedAction struct {
+	actionJSON
+	EndedAt time.Time
+}
+
 // exportBatch reads the next batch of the export, its customers' data opened.
-func (s *server) exportBatch(ctx context.Context, f models.ActionFilter) ([]actionJSON, *models.Position, error) {
+func (s *server) exportBatch(ctx context.Context, f models.ActionFilter) ([]exportedAction, *models.Position, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.commandTimeout()) // each read bounded, not the whole answer
 	defer cancel()
 	rows, next, err := s.Store.ListActions(ctx, f)
 	if err != nil {
 		return nil, nil, err
 	}
+	var ended []string
+	for _, r := range rows {
+		if workflows.Status(r.Status).Final() {
+			ended = append(ended, r.ID)
+		}
+	}
+	endedAt, err := s.Store.EndedAt(ctx, ended)
+	if err != nil {
+		return nil, nil, err
+	}
 	items, err := s.renderOpenRows(ctx, rows)
-	return items, next, err
+	out := make([]exportedAction, len(items))
+	for i, a := range items {
+		out[i] = exportedAction{actionJSON: a, EndedAt: endedAt[a.ID]}
+	}
+	return out, next, err
 }
 
 // exportRow is one action as the export's columns; name gives a member of staff's name.
-func exportRow(a actionJSON, name func(id string) string, now time.Time) []string {
-	due := ""
+func exportRow(a exportedAction, name func(id string) string, now time.Time) []string {
+	due, ended := "", ""
 	if !a.DueAt.IsZero() {
 		due = a.DueAt.UTC().Format(time.RFC3339)
+	}
+	if !a.EndedAt.IsZero() {
+		ended = a.EndedAt.Format(time.RFC3339)
 	}
 	overdue := !workflows.Status(a.Status).Final() && !a.Paused && !a.DueAt.IsZero() && a.DueAt.Before(now)
 	row := []string{
@@ -108,7 +155,7 @@ func exportRow(a actionJSON, name func(id string) string, now time.Time) []strin
 		a.Customer.Ref, a.Customer.Name, a.Customer.Contact, strconv.Itoa(a.RequiredAuthority), due,
 		strconv.FormatBool(overdue), strconv.Itoa(a.EscalationLevel), strconv.FormatBool(a.Paused),
 		strconv.Itoa(len(a.Handovers)), a.CreatedBy, a.CreatedAt.UTC().Format(time.RFC3339),
-		a.UpdatedAt.UTC().Format(time.RFC3339), a.Outcome, a.Details,
+		a.UpdatedAt.UTC().Format(time.RFC3339), ended, a.Outcome, a.Details,
 	}
 	for i, cell := range row {
 		row[i] = spreadsheetSafe(cell)

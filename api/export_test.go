@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 )
 
@@ -48,7 +49,12 @@ func TestExportActionsAsCSV(t *testing.T) {
 		formula, err := u.store.GetAction(context.Background(), "done-0000")
 		require.NoError(t, err)
 		formula.Title, formula.CustomerRef, formula.Version = `=HYPERLINK("http://example.invalid","x")`, "+44 7700", 2
+		formula.Details = "Noise complaint\nroom 44"
 		require.NoError(t, u.store.ApplyProjection(context.Background(), formula, nil))
+		endedAt := u.now.Add(-30 * time.Minute).UTC().Truncate(time.Second)
+		formula.Version = 3
+		require.NoError(t, u.store.ApplyProjection(context.Background(), formula,
+			[]models.ActionEvent{{Seq: 3, Type: "completed", ActorID: "ann", Cause: "request", At: endedAt, Data: `{"outcome":"done"}`}}))
 
 		status, header, rows := u.exportCSV("ann", "/api/v1/actions.csv")
 		require.Equal(t, http.StatusOK, status)
@@ -94,6 +100,13 @@ func TestExportActionsAsCSV(t *testing.T) {
 		require.Equal(t, "false", done[col("overdue")], "a completed action is not overdue")
 		require.Equal(t, `'=HYPERLINK("http://example.invalid","x")`, done[col("title")], "not run as a formula")
 		require.Equal(t, "'+44 7700", done[col("customer_ref")])
+		require.Equal(t, endedAt.Format(time.RFC3339), done[col("ended_at")], "when it was completed, to hold against its due time")
+		require.Empty(t, late[col("ended_at")], "an open action has not ended")
+		raw := u.apiGet("ann", "/api/v1/actions.csv?status=completed")
+		body, err := io.ReadAll(raw.Body)
+		require.NoError(t, err)
+		require.NoError(t, raw.Body.Close())
+		require.Contains(t, string(body), "\"Noise complaint\nroom 44\"\r\n", "a line break inside a field as it is stored, the record's end CRLF")
 		position := map[string]int{}
 		for i, r := range rows {
 			position[r[col("id")]] = i

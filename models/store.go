@@ -861,6 +861,27 @@ func (s *Store) NewestOpen(ctx context.Context, team string, limit int) ([]Actio
 	return actions, nil
 }
 
+// EndedAt gives when each of the actions named ended (its completed or cancelled entry), by ID; an
+// action still open is not in it. Read through the index of migration 32.
+func (s *Store) EndedAt(ctx context.Context, ids []string) (map[string]time.Time, error) {
+	out := make(map[string]time.Time, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ActionID string
+		At       time.Time
+	}
+	if err := s.read.WithContext(ctx).Model(&ActionEvent{}).Select("action_id", "at").
+		Where("type IN ? AND action_id IN ?", []string{"completed", "cancelled"}, ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("reading when %d actions ended: %w", len(ids), err)
+	}
+	for _, r := range rows {
+		out[r.ActionID] = r.At.UTC()
+	}
+	return out, nil
+}
+
 // CancelledDuplicate is an action cancelled as a duplicate of another: who cancelled it, and when.
 type CancelledDuplicate struct {
 	ID, Title, ActorID string
