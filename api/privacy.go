@@ -250,7 +250,7 @@ func (s *server) eraseEnded(c *gin.Context) (int, any, error) {
 	}
 	before, err := parseTime(req.EndedBefore)
 	if err != nil {
-		return 0, nil, invalidFields(FieldError{Field: "ended_before", Message: "must be an RFC 3339 time, such as 2025-12-01T00:00:00Z: " + err.Error()})
+		return 0, nil, invalidFields(FieldError{Field: "ended_before", Message: notATime})
 	}
 	if before.After(s.Now().Add(-models.RetentionLeast)) {
 		return 0, nil, invalidFields(FieldError{Field: "ended_before", Message: "must be a day ago or earlier: the customers whose actions all ended before it are erased, and a key used within the last day may be in use for an action being made now"})

@@ -62,6 +62,8 @@ func TestEraseByRetention(t *testing.T) {
 			require.Contains(t, p.Detail, "must be a day ago or earlier")
 		}
 		require.Equal(t, http.StatusUnprocessableEntity, u.send("root", http.MethodPost, "/api/v1/erasures", map[string]any{"ended_before": "last year"}, &p))
+		require.Contains(t, p.Detail, "ended_before: must be an RFC 3339 time from 1970 to 9999, such as 2026-12-01T17:00:00Z", "in the product's words, not the parser's")
+		require.NotContains(t, p.Detail, "LAST YEAR")
 		require.Equal(t, http.StatusUnprocessableEntity, u.send("root", http.MethodPost, "/api/v1/erasures", map[string]any{}, &p))
 		for _, id := range []string{"old-1", "walk-old"} {
 			a, err := u.store.GetAction(ctx, id)

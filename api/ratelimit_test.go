@@ -188,16 +188,17 @@ func TestFailureBudgetsBounded(t *testing.T) {
 	require.Less(t, len(f.by), failKeep)
 }
 
-// With the demo, the sign-in page offers each demo person by name and role, signs in as one with
-// a click, and refuses a person who is not of the demo.
+// With the demo, the sign-in page offers each demo person by name and role (not one deactivated
+// since), signs in as one with a click, and refuses a person who is not of the demo.
 func TestDemoSignInOffersPeopleByNameAndRole(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	store := modelstest.Open(t, modelstest.SQLiteURL(t))
 	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "carol", Name: "Carol Chen", Role: "supervisor", Active: true}))
 	require.NoError(t, store.AddToken(ctx, "carol", "demo-carol", "demo"))
+	require.NoError(t, store.SaveStaff(ctx, models.Staff{ID: "gil", Name: "Gil Gone", Role: "agent", Active: false}))
 	srv := httptest.NewServer(newEngine(Deps{Store: store, Now: stoppedClock(),
-		UI: UIOptions{DemoStaff: []DemoUser{{ID: "carol", Name: "Carol Chen", Role: "supervisor"}}}}))
+		UI: UIOptions{DemoStaff: []DemoUser{{ID: "carol", Name: "Carol Chen", Role: "supervisor"}, {ID: "gil", Name: "Gil Gone", Role: "agent"}}}}))
 	t.Cleanup(srv.Close)
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
@@ -211,6 +212,7 @@ func TestDemoSignInOffersPeopleByNameAndRole(t *testing.T) {
 	}
 	_, page := read(client.Get(srv.URL + "/signin"))
 	require.Contains(t, page, `<button type="submit" name="demo" value="carol" class="secondary">Carol Chen <small>(supervisor)</small></button>`)
+	require.NotContains(t, page, `value="gil"`, "not one deactivated, who could not sign in")
 	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
 	status, page := read(client.PostForm(srv.URL+"/signin", url.Values{"csrf": {csrf}, "demo": {"mallory"}}))
 	require.Equal(t, http.StatusUnprocessableEntity, status)

@@ -395,6 +395,20 @@ func (s *server) uiSigninPage(c *gin.Context) {
 	s.signinPage(c, http.StatusOK, "")
 }
 
+// activeDemoStaff are the demo users still active: one an administrator has deactivated could not
+// sign in. All of them when the directory cannot be read.
+func (s *server) activeDemoStaff(ctx context.Context) []DemoUser {
+	out := make([]DemoUser, 0, len(s.ui.opts.DemoStaff))
+	for _, d := range s.ui.opts.DemoStaff {
+		st, err := s.Store.GetStaff(ctx, d.ID)
+		if err == nil && !st.Active {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
 func (s *server) signinPage(c *gin.Context, status int, problem string) {
 	token := randomString()
 	s.setCookie(c, signinCookie, token, 600)
@@ -403,7 +417,7 @@ func (s *server) signinPage(c *gin.Context, status int, problem string) {
 		next = c.PostForm("next") // a refused sign-in keeps where it was going
 	}
 	s.render(c, status, "signin", gin.H{
-		"CSRF": token, "Next": safeNext(next), "Demo": s.ui.opts.DemoStaff, "Error": problem,
+		"CSRF": token, "Next": safeNext(next), "Demo": s.activeDemoStaff(c.Request.Context()), "Error": problem,
 		"Unsent": c.Query("unsent") == "1" && problem == "",
 	})
 }
