@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -107,7 +110,29 @@ func (r *calendarRequest) checkFields() []FieldError {
 	for i, f := range inv {
 		fields[i] = FieldError{Field: f.Field, Message: f.Message}
 	}
+	if !slices.ContainsFunc(fields, func(f FieldError) bool { return f.Field == "time_zone" }) {
+		if problem := notAPlacesZone(r.TimeZone); problem != "" {
+			fields = append(fields, FieldError{Field: "time_zone", Message: problem})
+		}
+	}
 	return fields
+}
+
+// notAPlacesZone says why a zone the database has is not a desk's to save (a fixed offset, or an
+// old name: "EST" keeps no daylight saving, and "Etc/GMT+5" is five hours behind UTC), or "" for
+// the zone of a place (Area/Location) and UTC. Calendars saved with one before are read as they
+// are.
+func notAPlacesZone(name string) string {
+	area, _, placed := strings.Cut(name, "/")
+	switch {
+	case name == "UTC" || name == "Etc/UTC":
+		return ""
+	case area == "Etc":
+		return fmt.Sprintf("%q is a fixed offset from UTC, with no daylight saving (and an Etc/GMT zone's sign is the reverse of its offset): give the desk's place, such as America/New_York or Europe/London, or UTC", name)
+	case !placed:
+		return fmt.Sprintf("%q is an old name or an abbreviation, not a place's zone (it may keep no daylight saving, or not the desk's): give the desk's place, such as America/New_York or Europe/London, or UTC", name)
+	}
+	return ""
 }
 
 // deleteCalendar removes a team's opening hours: its new actions count their deadlines around the

@@ -53,3 +53,30 @@ func TestCalendarHolidayIsADate(t *testing.T) {
 	err := newDecoder().decode(c, &req)
 	require.Equal(t, []FieldError{{Field: "holidays[0]", Message: "must be a date YYYY-MM-DD"}}, fieldsOf(err))
 }
+
+// A desk's calendar names its place's zone: a fixed offset (Etc/GMT+5, five hours behind UTC
+// whatever its sign says) or an old name or abbreviation (EST, which keeps no daylight saving)
+// is refused, saying why; a place's zone and UTC are taken.
+func TestCalendarZoneIsAPlaces(t *testing.T) {
+	t.Parallel()
+	decode := func(zone string) []FieldError {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		c.Request = httptest.NewRequest("PUT", "/", strings.NewReader(`{"time_zone":"`+zone+`","hours":[{"day":"mon","open":"08:00","close":"18:00"}]}`))
+		var req calendarRequest
+		return fieldsOf(newDecoder().decode(c, &req))
+	}
+	for _, zone := range []string{"America/New_York", "Europe/London", "UTC", "Etc/UTC", "US/Eastern"} {
+		require.Empty(t, decode(zone), zone)
+	}
+	for zone, says := range map[string]string{
+		"EST":          `"EST" is an old name or an abbreviation, not a place's zone`,
+		"EST5EDT":      `"EST5EDT" is an old name or an abbreviation`,
+		"Etc/GMT+5":    `"Etc/GMT+5" is a fixed offset from UTC, with no daylight saving (and an Etc/GMT zone's sign is the reverse of its offset)`,
+		"Mars/Olympus": `"Mars/Olympus" is not an IANA time zone`,
+	} {
+		got := decode(zone)
+		require.Len(t, got, 1, zone)
+		require.Equal(t, "time_zone", got[0].Field, zone)
+		require.Contains(t, got[0].Message, says, zone)
+	}
+}
