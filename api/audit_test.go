@@ -109,7 +109,7 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 		status, html := u.get("root", "/admin/audit")
 		require.Equal(t, http.StatusOK, status, html)
 		for _, want := range []string{
-			`saved the opening hours of team bar: Europe/Paris, 1 opening period, 1 holiday`,
+			`saved the opening hours of team bar: Europe/Paris, 1 opening period: mon 09:00–17:00; 1 holiday (2026-12-25)`,
 			`saved version 1 of policy refund: accept within 20m, clock business`,
 			`revoked 1 token of Lou (lou)`,
 			`issued a token to Lou (lou), “tablet”`,

@@ -98,8 +98,23 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		if len(hours) == 0 {
 			return fmt.Sprintf("set %s open around the clock", who)
 		}
-		return fmt.Sprintf("saved the opening hours of %s: %s, %s, %s", who, str("time_zone"),
-			plural(len(hours), "opening period"), plural(len(holidays), "holiday"))
+		// Each period and holiday, so that two saves of the same team read apart.
+		periods := make([]string, 0, len(hours))
+		for _, h := range hours {
+			if m, ok := h.(map[string]any); ok {
+				periods = append(periods, fmt.Sprintf("%v %v–%v", m["day"], m["open"], m["close"]))
+			}
+		}
+		dates := "no holidays"
+		if len(holidays) > 0 {
+			days := make([]string, len(holidays))
+			for i, h := range holidays {
+				days[i] = fmt.Sprint(h)
+			}
+			dates = plural(len(holidays), "holiday") + " (" + strings.Join(days, ", ") + ")"
+		}
+		return fmt.Sprintf("saved the opening hours of %s: %s, %s: %s; %s", who, str("time_zone"),
+			plural(len(hours), "opening period"), strings.Join(periods, ", "), dates)
 	case models.AuditPolicyRemoved:
 		return fmt.Sprintf("removed the policy %s (at version %v): no action had the category", e.Subject, d["version"])
 	case models.AuditCalendarRemoved:
