@@ -253,6 +253,9 @@ func ActionRow(s workflows.State) models.Action {
 		secs := int64(left / time.Second)
 		a.DueLeftSeconds = &secs
 	}
+	if s.Status == workflows.StatusEscalated {
+		a.EscalationReason, a.EscalatedAt = s.EscalationReason, s.EscalatedAt
+	}
 	for i, h := range s.Handovers {
 		a.Handovers[i] = models.Handover{
 			ActionID: s.ID, ID: h.ID, FromID: h.FromID, ToID: h.ToID, Reason: h.Reason, Method: h.Method,

@@ -44,6 +44,11 @@ type actionJSON struct {
 	DueLeft  *string    `json:"due_left"`
 	// PauseReason is why it waits on the customer, as the pause said; null while it runs.
 	PauseReason *string `json:"pause_reason"`
+	// EscalationReason is why it is escalated, as its latest escalation said, and EscalatedAt
+	// since when it is at its level: both null while it is not escalated (EscalatedAt null too
+	// for an action escalated before the product kept it).
+	EscalationReason *string    `json:"escalation_reason"`
+	EscalatedAt      *time.Time `json:"escalated_at"`
 	// ResumeAt is when a paused action resumes by itself, as its pause asked; null while it runs
 	// or when it waits until someone resumes it.
 	ResumeAt *time.Time `json:"resume_at"`
@@ -114,6 +119,10 @@ func renderState(s workflows.State) actionJSON {
 	if s.Paused {
 		reason := s.PauseReason
 		a.PauseReason = &reason
+	}
+	if s.Status == workflows.StatusEscalated {
+		reason := s.EscalationReason
+		a.EscalationReason, a.EscalatedAt = &reason, utcPtr(s.EscalatedAt)
 	}
 	if f := s.FollowUp; f != nil {
 		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: f.DueFrom().UTC()}
@@ -231,6 +240,9 @@ func stateFromRow(r models.Action) workflows.State {
 			DeclineReason: h.DeclineReason, FeedbackRating: h.FeedbackRating, FeedbackComment: h.FeedbackComment,
 			ShiftHandoverID: h.ShiftHandoverID, StartedBy: h.StartedBy,
 		}
+	}
+	if r.Status == string(workflows.StatusEscalated) {
+		s.EscalationReason, s.EscalatedAt = r.EscalationReason, r.EscalatedAt
 	}
 	if r.Paused {
 		s.PausedAt, s.ResumeAt, s.PauseRemindAt, s.PauseReason = r.PausedAt, r.ResumeAt, r.PauseRemindAt, r.PauseReason

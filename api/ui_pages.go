@@ -44,9 +44,13 @@ type actionRow struct {
 	PausedAgo string
 	// PausedFor is why a paused action waits on the customer, as its pause said ("" while it runs,
 	// or for a pause whose reason the read model does not hold).
-	PausedFor    string
-	PendingSince string
-	PendingTo    string
+	PausedFor string
+	// EscalatedFor is why an escalated action is escalated, as its latest escalation said, and
+	// EscalatedAgo since when it is at its level ("12m ago"); "" while it is not escalated, or
+	// for one whose reason or time the read model does not hold.
+	EscalatedFor, EscalatedAgo string
+	PendingSince               string
+	PendingTo                  string
 	// AnswerBy is when the pending handover must be accepted: the end of its accept window, or
 	// the action's due time when that comes first (AnswerByDue), which withdraws it.
 	AnswerBy    *time.Time
@@ -75,6 +79,12 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		r := actionRow{actionJSON: a}
 		if a.Paused && a.PauseReason != nil {
 			r.PausedFor = *a.PauseReason
+		}
+		if a.EscalationReason != nil {
+			r.EscalatedFor = *a.EscalationReason
+		}
+		if a.EscalatedAt != nil {
+			r.EscalatedAgo = humanDuration(a.EscalatedAt.Sub(now))
 		}
 		open := !workflows.Status(a.Status).Final()
 		r.Overdue = open && !a.Paused && a.DueAt.Before(now)

@@ -1384,8 +1384,18 @@ func webEscalatedInInbox(t *testing.T, st *app.Stack) {
 	require.False(t, listed(as(t, st, "carol")), "another team's supervisor")
 	require.False(t, listed(out), "an agent's own escalated action is under the actions they own")
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
-	require.Regexp(t, `(?s)<h2 id="h-escalated">Escalated to me <span class="count">1</span></h2>.*?data-action="`+a.ID+`".*?<span class="badge danger">level 2</span>`, page,
-		"its card says how far up it went")
+	require.Regexp(t, `(?s)<h2 id="h-escalated">Escalated to me <span class="count">1</span></h2>.*?data-action="`+a.ID+`".*?<span class="badge danger">level 2</span>`+
+		`\s*<span class="escalated-for">escalated <span data-rel="[^"]+">(under a minute ago|1m ago)</span>: the guest is furious</span>`, page,
+		"its card says how far up it went, since when, and why")
+	_, actionPage := signedIn(t, st, sup.token).do(http.MethodGet, "/actions/"+a.ID, nil)
+	require.Regexp(t, `<dt>Escalated</dt><dd id="action-escalation">the guest is furious <small>\(at level 2 since <time datetime="[^"]+">`, actionPage)
+	var got struct {
+		EscalationReason *string    `json:"escalation_reason"`
+		EscalatedAt      *time.Time `json:"escalated_at"`
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &got))
+	require.Equal(t, "the guest is furious", *got.EscalationReason)
+	require.NotNil(t, got.EscalatedAt)
 	require.Contains(t, page, "unanswered, each is escalated again, or, escalated to the top of its ladder (the managers), reminds them again.",
 		"not that one at the top goes higher")
 	_, page = signedIn(t, st, out.token).do(http.MethodGet, "/inbox", nil)

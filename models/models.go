@@ -98,6 +98,10 @@ type Action struct {
 	Internal bool
 	// PauseReason is why a paused action waits on the customer, as its pause said; "" while it runs.
 	PauseReason string
+	// EscalationReason is why an escalated action is escalated, and EscalatedAt since when it is at
+	// its level: "" and nil while it is not escalated.
+	EscalationReason string
+	EscalatedAt      *time.Time
 	// ResumeAt is when a paused action resumes by itself, if its pause was given an end.
 	ResumeAt *time.Time
 	// PauseRemindAt is when the owner of an action paused without an end is next reminded of it.

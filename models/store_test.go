@@ -1204,3 +1204,50 @@ func TestPauseReason(t *testing.T) {
 		require.Empty(t, got.PauseReason, "running: none")
 	})
 }
+
+// The read model keeps why an escalated action is escalated and since when it is at its level,
+// and forgets both once it is not; the migration that brought them gives the actions escalated
+// before it those of their latest escalated entry.
+func TestEscalationReason(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		at := t0.Add(time.Hour)
+		escalated := actionAt("e-now", 2, "escalated", "alice")
+		escalated.EscalationLevel, escalated.EscalationReason, escalated.EscalatedAt = 1, "no check was made within 1h of the due time", &at
+		require.NoError(t, store.ApplyProjection(ctx, escalated, nil))
+		got, err := store.GetAction(ctx, "e-now")
+		require.NoError(t, err)
+		require.Equal(t, "no check was made within 1h of the due time", got.EscalationReason)
+		require.True(t, at.Equal(*got.EscalatedAt))
+		require.NoError(t, store.ApplyProjection(ctx, actionAt("e-now", 3, "assigned", "alice"), nil))
+		got, err = store.GetAction(ctx, "e-now")
+		require.NoError(t, err)
+		require.Empty(t, got.EscalationReason)
+		require.Nil(t, got.EscalatedAt)
+
+		escalatedEntry := func(seq int64, reason string) models.ActionEvent {
+			e := event(seq, "escalated")
+			e.Data = `{"level":1,"reason":"` + reason + `","to_role":"supervisor"}`
+			return e
+		}
+		before := actionAt("e-before", 3, "escalated", "alice")
+		before.EscalationLevel = 2
+		require.NoError(t, store.ApplyProjection(ctx, before, []models.ActionEvent{event(1, "created"), escalatedEntry(2, "VIP complaint"),
+			escalatedEntry(3, "no action within 1h of the escalation")}))
+		over := actionAt("e-over", 3, "assigned", "alice")
+		require.NoError(t, store.ApplyProjection(ctx, over, []models.ActionEvent{event(1, "created"), escalatedEntry(2, "VIP complaint"), event(3, "extended")}))
+		// As a read model of the release before: without the columns, at the version before.
+		require.NoError(t, store.MigrateDownTo(ctx, 50))
+		_, err = store.Migrate(ctx)
+		require.NoError(t, err)
+		got, err = store.GetAction(ctx, "e-before")
+		require.NoError(t, err)
+		require.Equal(t, "no action within 1h of the escalation", got.EscalationReason, "its latest escalation's")
+		require.NotNil(t, got.EscalatedAt)
+		require.True(t, t0.Add(3*time.Minute).Equal(*got.EscalatedAt), "when it reached its level: %v", got.EscalatedAt)
+		got, err = store.GetAction(ctx, "e-over")
+		require.NoError(t, err)
+		require.Empty(t, got.EscalationReason, "no longer escalated: none")
+		require.Nil(t, got.EscalatedAt)
+	})
+}
