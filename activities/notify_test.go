@@ -299,7 +299,7 @@ func TestCheckAskedOfAHanderGoneGoesToTheSupervisors(t *testing.T) {
 	require.Equal(t, []string{"sam", "carol"}, ask(5), "off shift: the supervisors too")
 	told, err := store.ListNotifications(ctx, "carol", 1)
 	require.NoError(t, err)
-	require.Equal(t, `"Noise complaint 301", which Sam handed to Bob, still waits for their check: check it was done.`+
+	require.Equal(t, `"Noise complaint 301", which Sam handed to Bob, still waits for Sam's check: check it was done.`+
 		" (It comes to you because Sam is off shift: check it in their place.)", told[0].Message,
 		"the words written for the hander, said to the supervisor: who handed it, and why it reaches them")
 	mine, err := store.ListNotifications(ctx, "sam", 1)

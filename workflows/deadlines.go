@@ -218,7 +218,7 @@ func spanWords(d time.Duration, days, seconds bool) string {
 // ForStandIn rewords a check_asked message written for the person who handed the action over
 // ("which you handed to Bob Brown", "still waits for your check") for those asked to check it in
 // their place, hander being who handed it: "which Alice Adams handed to Bob Brown", "still waits
-// for their check"; a follow_up reminder's "which you handed over" as "which Alice Adams
+// for Alice Adams's check"; a follow_up reminder's "which you handed over" as "which Alice Adams
 // handed over"; and a handover_declined's "You still own it." as "Alice Adams still owns it.". The
 // message is the workflow's, as recorded in its history, so the activity
 // that tells the stand-ins rewords it at delivery and no workflow changes. A message of another
@@ -245,6 +245,6 @@ func ForStandIn(n Notification, hander string) string {
 	if n.Kind != NotifyCheckAsked || !ok || hander == "" {
 		return n.Message
 	}
-	rest = strings.Replace(rest, ", still waits for your check:", ", still waits for their check:", 1)
+	rest = strings.Replace(rest, ", still waits for your check:", ", still waits for "+hander+"'s check:", 1)
 	return title + ", which " + hander + " handed to " + rest
 }

@@ -64,7 +64,7 @@ func forStandIn(t *testing.T, revision int, title, q string) {
 	require.Equal(t, q+`, which Alice Adams handed to Bob Brown, is due: check it was done.`,
 		workflows.ForStandIn(due, "Alice Adams"))
 	again := asked(workflows.DeadlineCheckReminder, in.DueAt.Add(time.Hour))
-	require.Equal(t, q+`, which Alice Adams handed to Bob Brown, still waits for their check: check it was done.`,
+	require.Equal(t, q+`, which Alice Adams handed to Bob Brown, still waits for Alice Adams's check: check it was done.`,
 		workflows.ForStandIn(again, "Alice Adams"))
 
 	for _, n := range []workflows.Notification{
