@@ -47,6 +47,7 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 		token := out["token"].(string)
 		require.Equal(t, http.StatusOK, u.send("root", "DELETE", "/api/v1/staff/lou/tokens", map[string]any{}, &out))
 		require.Equal(t, http.StatusOK, u.send("root", "PUT", "/api/v1/policies/refund", map[string]any{"accept_within": "20m"}, &out))
+		require.Equal(t, http.StatusOK, u.send("root", "PUT", "/api/v1/policies/refund", map[string]any{"accept_within": "5m", "check_within": "2h", "required_fields": []string{"room_number"}}, &out))
 		require.Equal(t, http.StatusOK, u.send("root", "PUT", "/api/v1/teams/bar/calendar", map[string]any{"time_zone": "Europe/Paris", "hours": []map[string]string{{"day": "mon", "open": "09:00", "close": "17:00"}}, "holidays": []string{"2026-12-25"}}, &out))
 
 		type entry struct {
@@ -70,7 +71,7 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 			require.NotContains(t, string(e.Detail), token, "never the token")
 		}
 		require.Equal(t, []string{
-			"calendar_saved team/bar by root", "policy_saved policy/refund by root", "tokens_revoked staff/lou by root",
+			"calendar_saved team/bar by root", "policy_saved policy/refund by root", "policy_saved policy/refund by root", "tokens_revoked staff/lou by root",
 			"token_issued staff/lou by root", "staff_changed staff/lou by root", "staff_created staff/lou by root",
 			"team_renamed team/bar by root", "team_created team/bar by root",
 			// The people every test starts with, and root, added beside the API.
@@ -78,7 +79,7 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 			"staff_created staff/sue by test-admin", "staff_created staff/ben by test-admin", "staff_created staff/ann by test-admin",
 			"team_created team/kitchen by test-admin", "team_created team/desk by test-admin",
 		}, kinds)
-		require.JSONEq(t, `{"changes":{"authority":{"from":1,"to":2},"on_shift":{"from":true,"to":false}}}`, string(all.Items[4].Detail))
+		require.JSONEq(t, `{"changes":{"authority":{"from":1,"to":2},"on_shift":{"from":true,"to":false}}}`, string(all.Items[5].Detail))
 
 		var lou page
 		require.Equal(t, http.StatusOK, u.call("root", "/api/v1/audit?subject_type=staff&subject=lou&kind=token_issued", &lou))
@@ -111,6 +112,8 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 		for _, want := range []string{
 			`saved the opening hours of team bar: Europe/Paris, 1 opening period: mon 09:00–17:00; 1 holiday (2026-12-25)`,
 			`saved version 1 of policy refund: accept within 20m, clock business`,
+			// What a version changed from the one before, a duration left out as the default's.
+			`saved version 2 of policy refund: accept within 20m → 5m, check within the default → 2h, required notes none → room_number`,
 			`revoked 1 token of Lou (lou)`,
 			`issued a token to Lou (lou), “tablet”`,
 			`changed Lou (lou): authority 1 → 2, on shift yes → no`,

@@ -153,6 +153,9 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 	case models.AuditTokensRevoked:
 		return fmt.Sprintf("revoked %s of %s", plural(num("revoked"), "token"), who)
 	case models.AuditPolicySaved:
+		if changes, ok := d["changes"].(map[string]any); ok {
+			return fmt.Sprintf("saved version %d of %s: %s", num("version"), who, policyChangesText(changes, num("version")))
+		}
 		var set []string
 		for _, k := range models.PolicyDurations {
 			if v, ok := d[k+"_seconds"].(float64); ok {
@@ -174,6 +177,45 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		return fmt.Sprintf("erased the personal data of %s (%s, %s)", who, plural(num("keys_destroyed"), "key"), plural(num("actions"), "action"))
 	}
 	return e.Kind + " " + who
+}
+
+// policyChangesText says what a policy's version changed from the one before (the audit detail's
+// changes): each duration, the clock and the required notes, from → to, in the policies page's
+// words; a duration left to the default says so.
+func policyChangesText(changes map[string]any, version int) string {
+	duration := func(v any) string {
+		if secs, ok := v.(float64); ok {
+			return shortDuration((time.Duration(secs) * time.Second).String())
+		}
+		return "the default"
+	}
+	notes := func(v any) string {
+		list, _ := v.([]any)
+		if len(list) == 0 {
+			return "none"
+		}
+		names := make([]string, len(list))
+		for i, f := range list {
+			names[i] = fmt.Sprint(f)
+		}
+		return strings.Join(names, ", ")
+	}
+	var parts []string
+	for _, k := range models.PolicyDurations {
+		if c, ok := changes[k+"_seconds"].(map[string]any); ok {
+			parts = append(parts, fmt.Sprintf("%s %s → %s", policyDurationWords(k), duration(c["from"]), duration(c["to"])))
+		}
+	}
+	if c, ok := changes["clock"].(map[string]any); ok {
+		parts = append(parts, fmt.Sprintf("clock %v → %v", c["from"], c["to"]))
+	}
+	if c, ok := changes["required_fields"].(map[string]any); ok {
+		parts = append(parts, fmt.Sprintf("required notes %s → %s", notes(c["from"]), notes(c["to"])))
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("the same as version %d", version-1)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // changeOf reads a {from, to} of the audit trail as text: strings quoted, none as "none".

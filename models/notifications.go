@@ -562,6 +562,24 @@ func policyValues(p Policy) map[string]any {
 	return out
 }
 
+// policyChanges are the values of a policy's version (policyValues) that differ from the one
+// before, each as {from, to}, nil where a duration was the default.
+func policyChanges(before, after map[string]any) map[string]any {
+	changes := map[string]any{}
+	keys := []string{"clock", "required_fields"}
+	for _, d := range PolicyDurations {
+		keys = append(keys, d+"_seconds")
+	}
+	for _, k := range keys {
+		from, _ := json.Marshal(before[k])
+		to, _ := json.Marshal(after[k])
+		if string(from) != string(to) {
+			changes[k] = map[string]any{"from": before[k], "to": after[k]}
+		}
+	}
+	return changes
+}
+
 // PolicyInUse refuses removing the policy of a category that actions have: their policy versions
 // are read for as long as they are there (the notes their handovers require).
 type PolicyInUse struct{ Actions int64 }
@@ -627,7 +645,17 @@ func (s *Store) SavePolicy(ctx context.Context, p Policy) (Policy, error) {
 			if err := tx.Create(&p).Error; err != nil {
 				return err
 			}
-			return audit(tx, p.CreatedAt, p.CreatedBy, AuditPolicySaved, SubjectPolicy, p.Category, policyValues(p))
+			detail := policyValues(p)
+			if last > 0 {
+				// What changed from the version before, for the audit trail to say: a value left
+				// out is the default's (from or to nil).
+				var prev Policy
+				if err := tx.Where("category = ? AND version = ?", p.Category, last).Take(&prev).Error; err != nil {
+					return err
+				}
+				detail["changes"] = policyChanges(policyValues(prev), detail)
+			}
+			return audit(tx, p.CreatedAt, p.CreatedBy, AuditPolicySaved, SubjectPolicy, p.Category, detail)
 		})
 		if !isDuplicate(err) {
 			break
