@@ -821,7 +821,7 @@ func (s *server) followUpInPlace(ctx context.Context, me models.Staff, a models.
 		return err
 	}
 	if !gone {
-		return errorf(kindForbidden, "%s, who handed this action over, is still in the team and follows it up: a supervisor records it in their place once they have left the team or been deactivated, or who ran the shift handover it was handed over in", cmp.Or(hander.Name, a.HanderID))
+		return errorf(kindForbidden, "%s, who handed this action over, is still in the team and follows it up (as may whoever ran the shift handover it came in): a supervisor records it in their place once they have left the team or been deactivated", cmp.Or(hander.Name, a.HanderID))
 	}
 	return nil
 }
