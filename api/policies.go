@@ -317,6 +317,10 @@ type notificationJSON struct {
 	Cause     string    `json:"cause"`
 	Message   string    `json:"message"`
 	CreatedAt time.Time `json:"created_at"`
+	// DoneAt is, on a task to tell a customer (customer_message), when it was settled: told or
+	// found not needed by anyone, ended by the customer's erasure, or given before such tasks
+	// were kept; null while it is still to do, and on every other notice.
+	DoneAt *time.Time `json:"done_at"`
 }
 
 // maxNotificationsPage is the largest page of an inbox, and the page given without a limit: as
@@ -351,6 +355,9 @@ func (s *server) myNotifications(c *gin.Context) (int, any, error) {
 		items[i] = notificationJSON{
 			ActionID: r.ActionID, Seq: r.Seq, Kind: r.Kind, ActorID: r.ActorID, Cause: r.Cause,
 			Message: r.Message, CreatedAt: r.CreatedAt.UTC(),
+		}
+		if r.Kind == models.KindTellCustomer {
+			items[i].DoneAt = utcPtr(r.ReadAt)
 		}
 	}
 	var nextBefore *string

@@ -383,6 +383,24 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, path+"/handover", merge(handoverBody, "to_id", inID), nil))
 	require.Equal(t, http.StatusOK, in.call(http.MethodPost, path+"/accept", map[string]any{"summary": "I call him back"}, nil))
 	require.Len(t, tasksOf(t, in, a.ID), 1)
+	tellDone := func(c caller) []*time.Time {
+		var told struct {
+			Items []struct {
+				ActionID string     `json:"action_id"`
+				Kind     string     `json:"kind"`
+				DoneAt   *time.Time `json:"done_at"`
+			} `json:"items"`
+		}
+		require.Equal(t, http.StatusOK, c.call(http.MethodGet, "/api/v1/me/notifications?limit=200", nil, &told))
+		var done []*time.Time
+		for _, it := range told.Items {
+			if it.ActionID == a.ID && it.Kind == "customer_message" {
+				done = append(done, it.DoneAt)
+			}
+		}
+		return done
+	}
+	require.Equal(t, []*time.Time{nil}, tellDone(in), "to do")
 	require.Equal(t, http.StatusNotFound, as(t, st, "alice").call(http.MethodPost, path+"/told", map[string]any{"message_seq": 4, "method": "phone"}, nil),
 		"an agent of another team does not see the action, nor record telling its customer")
 
@@ -415,6 +433,12 @@ func webCustomersToTellOffShiftAndErased(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodDelete, "/api/v1/customers/"+ref, nil, nil))
 	require.Empty(t, tasksOf(t, in, a.ID))
 	require.Empty(t, tasksOf(t, out, a.ID))
+	// What they were told says the tasks are settled, so that nobody goes on to do one.
+	for _, done := range tellDone(in) {
+		require.NotNil(t, done, "settled by the erasure")
+	}
+	_, page = web.do(http.MethodGet, "/inbox", nil)
+	require.Regexp(t, `href="/actions/`+a.ID+`\?entry=\d+#ev-\d+">[^\n]*</a> <small class="settled">\(settled: nothing left to do\)</small></li>`, page)
 	tellRecords := func() int {
 		var told struct {
 			Items []struct {
