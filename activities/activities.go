@@ -254,7 +254,7 @@ func ActionRow(s workflows.State) models.Action {
 		a.DueLeftSeconds = &secs
 	}
 	if s.Status == workflows.StatusEscalated {
-		a.EscalationReason, a.EscalatedAt = s.EscalationReason, s.EscalatedAt
+		a.EscalationReason, a.EscalatedAt = s.EscalationWhy(), s.EscalatedAt
 	}
 	for i, h := range s.Handovers {
 		a.Handovers[i] = models.Handover{

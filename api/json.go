@@ -44,7 +44,8 @@ type actionJSON struct {
 	DueLeft  *string    `json:"due_left"`
 	// PauseReason is why it waits on the customer, as the pause said; null while it runs.
 	PauseReason *string `json:"pause_reason"`
-	// EscalationReason is why it is escalated, as its latest escalation said, and EscalatedAt
+	// EscalationReason is why it is escalated (its escalation's reason; once it has climbed, the
+	// reason it was escalated first, then the climb's), and EscalatedAt
 	// since when it is at its level: both null while it is not escalated (EscalatedAt null too
 	// for an action escalated before the product kept it).
 	EscalationReason *string    `json:"escalation_reason"`
@@ -121,7 +122,7 @@ func renderState(s workflows.State) actionJSON {
 		a.PauseReason = &reason
 	}
 	if s.Status == workflows.StatusEscalated {
-		reason := s.EscalationReason
+		reason := s.EscalationWhy()
 		a.EscalationReason, a.EscalatedAt = &reason, utcPtr(s.EscalatedAt)
 	}
 	if f := s.FollowUp; f != nil {

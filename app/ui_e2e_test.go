@@ -2153,6 +2153,8 @@ func webFollowUpByShiftStarter(t *testing.T, st *app.Stack) {
 	web.signIn(sup.token)
 	_, page := web.do(http.MethodGet, "/actions/"+a.ID, nil)
 	form := formOf(t, page, "form-follow-up")
+	require.Contains(t, form, `<p class="hint" id="follow-up-ran-shift">`+outID+` handed this action over in the shift handover you ran for them; its follow-up is due from`,
+		"why it is theirs: not that the hander has gone")
 	resp, page := web.do(http.MethodPost, "/actions/"+a.ID+"/follow_up", url.Values{"csrf": {csrfOf(t, page)}, "note": {"in has called housekeeping"}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, page)
 	require.Contains(t, form, `name="note"`)

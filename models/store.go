@@ -1031,6 +1031,16 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 			order string
 		}{&in.OwnedByPeopleAway, away, []any{ownedAwayStatuses, staffID}, "due_at, id"})
 	}
+	if of.Supervisor || of.StandsIn {
+		// The follow-ups of the shift handovers they ran for others (reminded to them too): those
+		// whose owner took the action over, from its hander, in a handover this person started.
+		lists = append(lists, struct {
+			dst   *[]Action
+			where string
+			args  []any
+			order string
+		}{&in.FollowUpsDue, "follow_up_at <= ? AND status IN ? AND " + shiftRunBy, []any{utc(now), followUpStatuses, staffID}, "follow_up_at, id"})
+	}
 	if of.EscalatedFrom > 0 {
 		escalated := "status = ? AND escalation_level >= ?"
 		if of.StandsIn {
@@ -1076,6 +1086,16 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	for _, r := range rows {
 		*lists[r.InboxList].dst = append(*lists[r.InboxList].dst, r.Action)
 	}
+	// The follow-ups came in two lists (their own, and those of the shift handovers they ran):
+	// one list, by follow-up time.
+	slices.SortStableFunc(in.FollowUpsDue, func(a, b Action) int {
+		if c := cmpTimePtr(a.FollowUpAt, b.FollowUpAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	in.FollowUpsDue = slices.CompactFunc(in.FollowUpsDue, func(a, b Action) bool { return a.ID == b.ID })
+	in.FollowUpsDue = in.FollowUpsDue[:min(len(in.FollowUpsDue), InboxListLimit)]
 	if err := s.loadHandovers(ctx, in.Owned, in.AwaitingAcceptance, in.FollowUpsDue, in.ChecksDue, in.Escalated, in.OwnedByPeopleAway); err != nil {
 		return in, fmt.Errorf("inbox of %s: %w", staffID, err)
 	}
@@ -1092,6 +1112,25 @@ var ownedAwayStatuses = []string{"assigned", "handover_pending", "checking"}
 // followUpStatuses are the open statuses in which a hander's follow-up is due: not at the check,
 // where the hander checks instead.
 var followUpStatuses = slices.DeleteFunc(slices.Clone(openStatuses), func(s string) bool { return s == "checking" })
+
+// shiftRunBy holds for an action whose owner took it over from its hander in a handover of a
+// shift handover that the person of the parameter started for the hander (read through the
+// index of migration 52).
+const shiftRunBy = `EXISTS (SELECT 1 FROM handovers h WHERE h.action_id = actions.id AND h.started_by = ? AND h.started_by <> ''
+	AND h.status = 'accepted' AND h.from_id = actions.hander_id AND h.to_id = actions.owner_id)`
+
+// cmpTimePtr orders two times, nil first.
+func cmpTimePtr(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return a.Compare(*b)
+}
 
 // takenOverInShift holds for an action whose owner took it over from its hander in a shift
 // handover: the last handover the hander made them that they accepted was a shift handover's.

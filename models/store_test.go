@@ -1251,3 +1251,45 @@ func TestEscalationReason(t *testing.T) {
 		require.Nil(t, got.EscalatedAt)
 	})
 }
+
+// The follow-ups due of a supervisor include those of the shift handovers they ran for someone
+// else, whose reminders come to them too; not one whose owner has passed it on since, nor one
+// the person handed over in their own shift handover (their own list has it).
+func TestFollowUpsOfTheShiftHandoversRun(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		due := t0.Add(time.Hour)
+		handed := func(id, from, to, startedBy, owner string) models.Action {
+			a := actionAt(id, 3, "assigned", owner)
+			a.HanderID, a.FollowUpAt = from, &due
+			a.Handovers = []models.Handover{{ID: "h1", FromID: from, ToID: to, Reason: "shift", Method: "phone", Situation: "busy", Summary: "s",
+				Status: "accepted", RequestedAt: t0, ShiftHandoverID: "sh-1", StartedBy: startedBy}}
+			return a
+		}
+		handedOn := func(a models.Action) models.Action {
+			a.OwnerID, a.HanderID = "alice", "bob"
+			a.Handovers = append(a.Handovers, models.Handover{ID: "h2", FromID: "bob", ToID: "alice", Reason: "busy", Method: "phone", Situation: "busy", Summary: "s",
+				Status: "accepted", RequestedAt: t0.Add(time.Minute)})
+			return a
+		}
+		for _, a := range []models.Action{
+			handed("ran", "erin", "bob", "carol", "bob"),              // Carol ran Erin's shift handover
+			handed("own", "carol", "bob", "", "bob"),                  // Carol's own handover
+			handedOn(handed("passed", "erin", "bob", "carol", "bob")), // handed on by Bob to Alice since
+			handed("other", "erin", "bob", "dave", "bob"),             // a manager ran that one
+			handed("notyet", "erin", "bob", "carol", "bob"),           // its follow-up not due yet
+		} {
+			if a.ID == "notyet" {
+				later := t0.Add(10 * time.Hour)
+				a.FollowUpAt = &later
+			}
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		in, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, []string{"own", "ran"}, ids(in.FollowUpsDue), "by follow-up time, then id")
+		erin, err := store.Inbox(ctx, models.InboxOf{StaffID: "erin", TeamID: "frontdesk"}, t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, []string{"other", "ran"}, ids(erin.FollowUpsDue), "the hander's own, as before")
+	})
+}

@@ -1007,11 +1007,16 @@ func (s *State) withdrawPending(now time.Time, actorID, reason string) []Event {
 	}
 	h, ev := s.endPending(now, actorID, reason)
 	if s.revision >= 28 {
-		// Each in their own words (revision 28), where both read their names.
+		// Each in their own words (revision 28), where both read their names, and who made the
+		// change that withdrew it.
+		why := reason
+		if actorID != SystemActor && actorID != "" {
+			why += " by " + s.who(actorID)
+		}
 		s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID}, "",
-			fmt.Sprintf("Your handover of %s to %s was withdrawn: %s.", s.title(), s.who(h.ToID), reason))
+			fmt.Sprintf("Your handover of %s to %s was withdrawn: %s.", s.title(), s.who(h.ToID), why))
 		s.notify(ev, NotifyHandoverWithdrawn, []string{h.ToID}, "",
-			fmt.Sprintf("%s's handover of %s to you was withdrawn: %s. You need do nothing with it.", s.who(h.FromID), s.title(), reason))
+			fmt.Sprintf("%s's handover of %s to you was withdrawn: %s. You need do nothing with it.", s.who(h.FromID), s.title(), why))
 		return []Event{ev}
 	}
 	s.notify(ev, NotifyHandoverWithdrawn, []string{h.FromID, h.ToID}, "",
@@ -1344,14 +1349,19 @@ func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor in
 		s.EscalationLevel = min(s.EscalationLevel+1, len(s.Ladder))
 	}
 	s.EscalationLevel = max(s.EscalationLevel, min(floor, len(s.Ladder)))
-	if fresh && s.revision >= 28 {
-		// Who set it going, and where it began: told how it ends (tellEscalationHandled).
-		s.EscalatedBy, s.EscalationFrom = "", s.EscalationLevel
-		switch {
-		case kind == EscalationNotChecked:
-			s.EscalatedBy = s.lastHander() // asked to check it, and did not
-		case actorID != SystemActor:
-			s.EscalatedBy = actorID
+	cause := "" // from revision 28, the reason it was escalated first, once it has climbed
+	if s.revision >= 28 {
+		if fresh {
+			// Who set it going, where it began and why: told how it ends (tellEscalationHandled).
+			s.EscalatedBy, s.EscalationFrom, s.EscalationCause = "", s.EscalationLevel, reason
+			switch {
+			case kind == EscalationNotChecked:
+				s.EscalatedBy = s.lastHander() // asked to check it, and did not
+			case actorID != SystemActor:
+				s.EscalatedBy = actorID
+			}
+		} else if s.EscalationCause != reason {
+			cause = s.EscalationCause
 		}
 	}
 	s.Status = StatusEscalated
@@ -1375,7 +1385,17 @@ func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor in
 		// Escalated by someone (a supervisor, a manager, a check's next step): say who.
 		by = " by " + s.who(actorID)
 	}
-	s.alertLadder(ev, level, fmt.Sprintf("%s is escalated to %s%s (level %d): %s", s.title(), level, by, s.EscalationLevel, reason))
+	message := fmt.Sprintf("%s is escalated to %s%s (level %d): %s", s.title(), level, by, s.EscalationLevel, reason)
+	if cause != "" {
+		// Those it climbs to read why it was escalated in the first place (revision 28).
+		message += fmt.Sprintf(" (escalated first: %s)", s.clause(cause))
+	}
+	s.alertLadder(ev, level, message)
+	if n := &s.outbox[len(s.outbox)-1]; fresh && kind == EscalationNotChecked && s.revision >= 28 && s.EscalatedBy != "" && !slices.Contains(n.To, s.EscalatedBy) {
+		// The hander whose check it was, told it went to the ladder for want of it (revision 28),
+		// as they are told how it ends.
+		n.To = append(n.To, s.EscalatedBy)
+	}
 	return append(events, ev)
 }
 
@@ -1652,6 +1672,21 @@ func (s *State) escalation() escalationHandled {
 	return escalationHandled{level: s.EscalationLevel, owner: s.OwnerID, by: s.EscalatedBy, from: s.EscalationFrom}
 }
 
+// EscalationWhy is why the action is escalated, for the lists: its reason, after the reason it was
+// escalated first once it has climbed (revision 28: "not done at check: ...; then no action within
+// 1 h of the escalation").
+func (s *State) EscalationWhy() string {
+	if c := s.EscalationCause; c != "" && c != s.EscalationReason {
+		return c + "; then " + s.EscalationReason
+	}
+	return s.EscalationReason
+}
+
+// toldAt says whether a notification of the change at seq already names who.
+func (s *State) toldAt(seq int64, who string) bool {
+	return slices.ContainsFunc(s.outbox, func(n Notification) bool { return n.Seq == seq && slices.Contains(n.To, who) })
+}
+
 // tellEscalationHandled tells the level an escalated action had reached that someone acted on it
 // (revision 17): the action leaves their list of escalated actions, and they would not know why,
 // nor that they need do nothing more. The one who acted is not told (notifications skip the actor).
@@ -1665,12 +1700,13 @@ func (s *State) tellEscalationHandled(ev Event, esc escalationHandled, what stri
 	role := s.Ladder[esc.level-1]
 	s.notify(ev, NotifyEscalationHandled, nil, role, fmt.Sprintf("%s, escalated to %s (level %d), %s", s.title(), role, esc.level, what))
 	n := &s.outbox[len(s.outbox)-1]
+	// (toldAt below must not count this one: its To is empty.)
 	n.EscalatedOwner = esc.owner
 	if s.revision < 28 {
 		return
 	}
-	if esc.by != "" {
-		n.To = []string{esc.by}
+	if esc.by != "" && !s.toldAt(ev.Seq, esc.by) {
+		n.To = []string{esc.by} // unless the change tells them already (a completion, a reassignment to them)
 	}
 	from := esc.from
 	if from < 1 {

@@ -44,7 +44,19 @@ func TestRevision28TellsEveryoneTheEscalationAlerted(t *testing.T) {
 			}
 			require.Equal(t, []string{workflows.DeadlineDue, workflows.DeadlineCheck, workflows.DeadlineEscalate}, went)
 			require.Equal(t, 2, s.EscalationLevel)
-			s.TakeOutbox()
+			alerts := takeOutbox(&s, workflows.NotifyEscalated)
+			require.Len(t, alerts, 2)
+			if rev >= 28 {
+				// The hander is told it went to the ladder for want of their check; the managers
+				// read why it was escalated first.
+				require.Equal(t, []string{"bob", "alice"}, alerts[0].To)
+				require.Equal(t, []string{"bob"}, alerts[1].To)
+				require.Contains(t, alerts[1].Message, "(level 2): no action within 1 h of the escalation (escalated first: no check was made within 1 h of the due time)")
+				require.Equal(t, "no check was made within 1 h of the due time; then no action within 1 h of the escalation", s.EscalationWhy(), "what the lists say")
+			} else {
+				require.Equal(t, []string{"bob"}, alerts[0].To)
+				require.NotContains(t, alerts[1].Message, "escalated first")
+			}
 			n := handled(&s, now.Add(4*time.Hour))
 			require.Equal(t, workflows.RoleManager, n.ToRole)
 			require.Equal(t, "bob", n.EscalatedOwner)
@@ -125,8 +137,8 @@ func TestRevision28WordsOfWithdrawalAndExtension(t *testing.T) {
 				return
 			}
 			require.Equal(t, map[string]string{
-				"alice": "Your handover of “Late checkout” to Bob Brown was withdrawn: the action was escalated.",
-				"bob":   "Alice Adams's handover of “Late checkout” to you was withdrawn: the action was escalated. You need do nothing with it.",
+				"alice": "Your handover of “Late checkout” to Bob Brown was withdrawn: the action was escalated by Carol Clark.",
+				"bob":   "Alice Adams's handover of “Late checkout” to you was withdrawn: the action was escalated by Carol Clark. You need do nothing with it.",
 			}, told)
 			require.Equal(t, "“Late checkout” is now due 2029-06-01T11:02:00Z, given by dave, which ends its escalation: guest agreed", extended[0].Message)
 		})
@@ -164,4 +176,30 @@ func TestRevision28FollowUpRemindsWhoRanTheShiftHandover(t *testing.T) {
 			require.Equal(t, want, told)
 		})
 	}
+}
+
+// From revision 28 whoever set an escalation going hears how it ended once: not again when the
+// change tells them already (reassigned to them, say).
+func TestRevision28EscalatorToldOnce(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("r28-once")
+	in.DueAt = now.Add(time.Hour)
+	s, _ := workflows.NewState(in, now)
+	workflows.ApplyHandover(&s, handoverTo(onShift("bob", 1)), now)
+	workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
+	for s.Status != workflows.StatusChecking {
+		at, kind := s.NextDeadline()
+		s.Fire(kind, at)
+	}
+	check := workflows.CheckInput{Actor: alice, Result: workflows.CheckNotDone, Next: workflows.NextEscalate, Notes: "housekeeping never confirmed"}
+	require.NoError(t, workflows.CheckCheck(&s, check))
+	workflows.ApplyCheck(&s, check, now.Add(time.Hour))
+	require.Equal(t, workflows.StatusEscalated, s.Status)
+	require.Equal(t, "alice", s.EscalatedBy)
+	s.TakeOutbox()
+	workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: dave, To: onShift("alice", 1), Reason: "she knows the guest"}, now.Add(2*time.Hour))
+	handled := takeOutbox(&s, workflows.NotifyEscalationHandled)
+	require.Len(t, handled, 1)
+	require.Empty(t, handled[0].To, "Alice is told it is hers by the reassignment")
 }

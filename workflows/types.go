@@ -231,8 +231,12 @@ type State struct {
 	// not made in time; "" when the clock alone escalated it. EscalationFrom is the level it began
 	// at: each level from there up to the one it reached is told how it ends. Both are kept
 	// after the escalation ends, until the next one.
-	EscalatedBy       string `json:"escalated_by,omitempty"`
-	EscalationFrom    int    `json:"escalation_from,omitempty"`
+	EscalatedBy    string `json:"escalated_by,omitempty"`
+	EscalationFrom int    `json:"escalation_from,omitempty"`
+	// EscalationCause is the reason it was escalated first (revision 28): once it has climbed,
+	// its reason is the climb's ("no action within 1h of the escalation"), and those it climbs to
+	// read this one too.
+	EscalationCause   string `json:"escalation_cause,omitempty"`
 	PendingHandoverID string `json:"pending_handover_id"`
 	// HandedBy is who handed the action to its current owner by a handover (set on accepting it,
 	// cleared when the owner changes otherwise: a reassignment or a claim). Revision 6 on.
