@@ -1387,6 +1387,8 @@ func webEscalatedInInbox(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `(?s)<h2 id="h-escalated">Escalated to me <span class="count">1</span></h2>.*?data-action="`+a.ID+`".*?<span class="badge danger">level 2</span>`+
 		`\s*<span class="escalated-for">escalated <span data-rel="[^"]+">(under a minute ago|1m ago)</span>: the guest is furious</span>`, page,
 		"its card says how far up it went, since when, and why")
+	_, board := signedIn(t, st, sup.token).do(http.MethodGet, "/board", nil)
+	require.Regexp(t, `<span class="escalated-for">escalated <span data-rel="[^"]+">(under a minute ago|1m ago)</span>: the guest is furious</span>`, board, "the board's card too")
 	_, actionPage := signedIn(t, st, sup.token).do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `<dt>Escalated</dt><dd id="action-escalation">the guest is furious <small>\(at level 2 since <time datetime="[^"]+">`, actionPage)
 	var got struct {

@@ -12,12 +12,26 @@ const (
 	foldTo   = "aaaaaaceeeeiiiinoooooouuuuyaaaaaaceeeeiiiinoooooouuuuyyaaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjkkllllllllllnnnnnnoooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzz"
 )
 
+// foldMarks are the combining accents, U+0300 to U+036F, which fold reads as nothing: a text typed
+// with its accents apart ("e" then U+0301) reads as one without.
+func foldMarks() string {
+	var b strings.Builder
+	for r := rune(0x300); r <= 0x36f; r++ {
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // newFolder folds foldFrom's letters to foldTo's.
 func newFolder() *strings.Replacer {
 	from, to := []rune(foldFrom), []rune(foldTo)
-	pairs := make([]string, 0, 2*len(from))
+	marks := foldMarks()
+	pairs := make([]string, 0, 2*(len(from)+len(marks)))
 	for i := range from {
 		pairs = append(pairs, string(from[i]), string(to[i]))
+	}
+	for _, mark := range marks {
+		pairs = append(pairs, string(mark), "")
 	}
 	return strings.NewReplacer(pairs...)
 }
@@ -28,5 +42,6 @@ func foldWord(s string) string { return newFolder().Replace(strings.ToLower(s)) 
 // foldedSQL is PostgreSQL's expression of foldWord of the SQL expression expr, as the search's
 // index is built on it.
 func foldedSQL(expr string) string {
-	return "translate(lower(" + expr + "), '" + foldFrom + "', '" + foldTo + "')"
+	// translate() deletes the characters of its second text past the length of its third: the marks.
+	return "translate(lower(" + expr + "), '" + foldFrom + foldMarks() + "', '" + foldTo + "')"
 }
