@@ -696,7 +696,7 @@ func (s *server) calendarPage(c *gin.Context, status int, form url.Values, probl
 	if problems == nil {
 		data["Fields"] = map[string]string{}
 	} else {
-		data["Error"] = "The calendar was not saved: see the reasons beside the fields."
+		data["Error"] = "the opening hours were not saved: see the reasons beside the fields."
 	}
 	s.render(c, status, "calendar", data)
 }

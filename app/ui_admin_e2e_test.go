@@ -443,6 +443,7 @@ func webCalendar(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	form := formOf(t, page, "form-calendar")
 	require.Contains(t, form, `value="Mars/Olympus"`)
+	require.Contains(t, page, "the opening hours were not saved: see the reasons beside the fields.")
 	require.Contains(t, form, "funday 09:00-17:00", "the hours as typed")
 	require.Regexp(t, `name="time_zone"[^>]*>\s*<small[^>]*>[^<]*</small>\s*<span class="field-error" id="field-error-s\d+">`, form)
 	require.Contains(t, form, "line 3", "the reason names the line of the unknown day")
