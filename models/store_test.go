@@ -1193,9 +1193,7 @@ func TestPauseReason(t *testing.T) {
 		resumed := actionAt("p-resumed", 3, "assigned", "alice")
 		require.NoError(t, store.ApplyProjection(ctx, resumed, []models.ActionEvent{event(1, "created"), pausedEntry(2, "a pause over"), event(3, "resumed")}))
 		// As a read model of the release before: without the column, at the version before.
-		require.NoError(t, store.MigrateDownTo(ctx, 44))
-		_, err = store.Migrate(ctx)
-		require.NoError(t, err)
+		migrateAgainFrom(t, store, 44)
 		got, err = store.GetAction(ctx, "p-before")
 		require.NoError(t, err)
 		require.Equal(t, "the guest calls back after 18:00", got.PauseReason, "its latest pause's")
@@ -1237,9 +1235,7 @@ func TestEscalationReason(t *testing.T) {
 		over := actionAt("e-over", 3, "assigned", "alice")
 		require.NoError(t, store.ApplyProjection(ctx, over, []models.ActionEvent{event(1, "created"), escalatedEntry(2, "VIP complaint"), event(3, "extended")}))
 		// As a read model of the release before: without the columns, at the version before.
-		require.NoError(t, store.MigrateDownTo(ctx, 50))
-		_, err = store.Migrate(ctx)
-		require.NoError(t, err)
+		migrateAgainFrom(t, store, 50)
 		got, err = store.GetAction(ctx, "e-before")
 		require.NoError(t, err)
 		require.Equal(t, "no action within 1h of the escalation", got.EscalationReason, "its latest escalation's")

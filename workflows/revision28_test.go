@@ -10,6 +10,12 @@ import (
 	"github.com/handover/handover/workflows"
 )
 
+// carolClark, the supervisor, and bobBrown, an agent on shift, as the messages name them.
+var (
+	carolClark = workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}
+	bobBrown   = workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: "frontdesk", Authority: 1, OnShift: true, Active: true}
+)
+
 // From revision 28 everyone an escalation alerted hears how it ended: each level it went through
 // below the one it reached (AlsoRoles), and who set it going (To): the hander whose check was not
 // made in time, or whoever escalated it by hand or by a check that found it not done. Revision 27
@@ -17,7 +23,6 @@ import (
 func TestRevision28TellsEveryoneTheEscalationAlerted(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
-	carol := workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}
 	handled := func(s *workflows.State, at time.Time) workflows.Notification {
 		t.Helper()
 		workflows.ApplyExtend(s, workflows.ExtendInput{Actor: dave, DueIn: 2 * time.Hour, Reason: "guest agreed"}, at)
@@ -72,7 +77,7 @@ func TestRevision28TellsEveryoneTheEscalationAlerted(t *testing.T) {
 			// ends, and the supervisors, whom it never reached, do not.
 			in = startInput("r28-hand")
 			s, _ = workflows.NewState(in, now)
-			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carol, Reason: "VIP complaint"}, now)
+			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carolClark, Reason: "VIP complaint"}, now)
 			require.Equal(t, 2, s.EscalationLevel)
 			s.TakeOutbox()
 			n = handled(&s, now.Add(time.Minute))
@@ -95,7 +100,7 @@ func TestRevision28TellsEveryoneTheEscalationAlerted(t *testing.T) {
 			require.Equal(t, []workflows.Role{workflows.RoleSupervisor}, n.AlsoRoles)
 
 			// The next escalation starts afresh: Carol set it going, and it began at the managers.
-			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carol, Reason: "nobody again"}, at.Add(3*time.Minute))
+			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carolClark, Reason: "nobody again"}, at.Add(3*time.Minute))
 			s.TakeOutbox()
 			n = handled(&s, at.Add(4*time.Minute))
 			require.Equal(t, []string{"carol"}, n.To)
@@ -111,16 +116,15 @@ func TestRevision28TellsEveryoneTheEscalationAlerted(t *testing.T) {
 func TestRevision28WordsOfWithdrawalAndExtension(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
-	carol := workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}
 	for _, rev := range []int{27, 28} {
 		t.Run(fmt.Sprint("revision ", rev), func(t *testing.T) {
 			in := startInput(fmt.Sprintf("r28-words-%d", rev))
 			in.Revision, in.OwnerName = rev, "Alice Adams"
 			s, _ := workflows.NewState(in, now)
-			h := handoverTo(workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: "frontdesk", Authority: 1, OnShift: true, Active: true})
+			h := handoverTo(bobBrown)
 			workflows.ApplyHandover(&s, h, now)
 			s.TakeOutbox()
-			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carol, Reason: "VIP complaint"}, now.Add(time.Minute))
+			workflows.ApplyEscalate(&s, workflows.EscalateInput{Actor: carolClark, Reason: "VIP complaint"}, now.Add(time.Minute))
 			told := map[string]string{}
 			for _, n := range takeOutbox(&s, workflows.NotifyHandoverWithdrawn) {
 				for _, who := range n.To {
@@ -151,14 +155,13 @@ func TestRevision28WordsOfWithdrawalAndExtension(t *testing.T) {
 func TestRevision28FollowUpRemindsWhoRanTheShiftHandover(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
-	carol := workflows.Actor{ID: "carol", Role: workflows.RoleSupervisor, Name: "Carol Clark"}
 	for _, rev := range []int{27, 28} {
 		t.Run(fmt.Sprint("revision ", rev), func(t *testing.T) {
 			in := startInput(fmt.Sprintf("r28-follow-%d", rev))
 			in.Revision, in.OwnerName, in.DueAt = rev, "Alice Adams", now.Add(4*time.Hour)
 			s, _ := workflows.NewState(in, now)
-			h := handoverTo(workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: "frontdesk", Authority: 1, OnShift: true, Active: true})
-			h.Actor, h.ShiftHandoverID, h.StartedBy = carol, "sh-1", "carol"
+			h := handoverTo(bobBrown)
+			h.Actor, h.ShiftHandoverID, h.StartedBy = carolClark, "sh-1", "carol"
 			workflows.ApplyHandover(&s, h, now)
 			workflows.ApplyAccept(&s, workflows.AcceptInput{Actor: bob, Summary: "2pm checkout"}, now)
 			s.TakeOutbox()
