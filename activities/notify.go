@@ -507,16 +507,12 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	// would not.
 	passedTo := map[string]string{} // who it passed up to, and why they are told
 	for ; role != ""; role = roleAbove[role] {
-		team := n.TeamID
-		if role == workflows.RoleSupervisor && team == "" {
-			continue // no team, so no team's supervisors (not every team's): the managers
-		}
-		if role == workflows.RoleManager || role == workflows.RoleAdmin {
-			team = "" // they see every team
-		}
-		staff, err := a.Store.StaffWithRole(ctx, string(role), team)
+		staff, held, err := a.roleHolders(ctx, role, n.TeamID)
 		if err != nil {
 			return nil, nil, err
+		}
+		if !held {
+			continue // no team, so no team's supervisors (not every team's): the managers
 		}
 		for _, st := range staff {
 			recipients = append(recipients, st.ID)
@@ -564,13 +560,7 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 	}
 	for _, also := range n.AlsoRoles {
 		// The levels an escalation went through below the one it reached, told how it ended.
-		team := n.TeamID
-		if also == workflows.RoleManager || also == workflows.RoleAdmin {
-			team = ""
-		} else if team == "" {
-			continue // no team, so no team's supervisors
-		}
-		staff, err := a.Store.StaffWithRole(ctx, string(also), team)
+		staff, _, err := a.roleHolders(ctx, also, n.TeamID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -597,6 +587,20 @@ func (a *Activities) inboxRecords(ctx context.Context, n workflows.Notification)
 		})
 	}
 	return records, recipients, nil
+}
+
+// roleHolders are the active staff of role who hear an alert of an action of team: the team's
+// supervisors, or every manager or administrator, as they see every team. held is false for
+// supervisors of no team (none: not every team's).
+func (a *Activities) roleHolders(ctx context.Context, role workflows.Role, team string) (staff []models.Staff, held bool, err error) {
+	switch {
+	case role == workflows.RoleManager || role == workflows.RoleAdmin:
+		team = "" // they see every team
+	case team == "":
+		return nil, false, nil
+	}
+	staff, err = a.Store.StaffWithRole(ctx, string(role), team)
+	return staff, true, err
 }
 
 // passedUp is what an alert passed up from a role nobody active holds adds to its words.

@@ -813,7 +813,7 @@ func (s *server) followUpInPlace(ctx context.Context, me models.Staff, a models.
 		}
 		a.Handovers = withHandovers.Handovers
 	}
-	if shiftStarter(a) == me.ID {
+	if state := stateFromRow(a); state.ShiftStarter(a.HanderID) == me.ID {
 		return nil // who ran the shift handover for the hander, whom the reminders ask too
 	}
 	hander, gone, err := s.handerGone(ctx, a)
@@ -824,17 +824,6 @@ func (s *server) followUpInPlace(ctx context.Context, me models.Staff, a models.
 		return errorf(kindForbidden, "%s, who handed this action over, is still in the team and follows it up (as may whoever ran the shift handover it came in): a supervisor records it in their place once they have left the team or been deactivated", cmp.Or(hander.Name, a.HanderID))
 	}
 	return nil
-}
-
-// shiftStarter is who started the shift handover in which the hander handed the action to its
-// owner, for them (a supervisor or a manager), or "".
-func shiftStarter(a models.Action) string {
-	for i := len(a.Handovers) - 1; i >= 0; i-- {
-		if h := a.Handovers[i]; h.Status == string(workflows.HandoverAccepted) && h.ToID == a.OwnerID && h.FromID == a.HanderID {
-			return h.StartedBy
-		}
-	}
-	return ""
 }
 
 // handerGone reports whether the person who handed the action over has left its team or been

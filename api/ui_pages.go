@@ -1169,6 +1169,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// and may be of one before ends (a refused end is said beside its field).
 	endOffered, reminded := true, false
 	checkHander := ""
+	ranShift := false // the viewer ran the shift handover whose follow-up is asked
 	// The opening hours the action's clocks count, as it started with them, where the read model
 	// knows them: the team's may have changed since (or its policy counts around the clock).
 	var ownHours *calendarJSON
@@ -1191,6 +1192,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		state := stateFromRow(row)
 		me := principal(c)
 		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
+		if f := state.FollowUp; f != nil {
+			ranShift = state.ShiftStarter(f.HanderID) == me.ID
+		}
 		if h := state.LastHander(); h != "" && h != state.OwnerID {
 			checkHander = h // who else may give the owner's check more time or another owner
 		}
@@ -1280,7 +1284,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
-		"PauseEndOffered": endOffered, "PauseReminded": reminded, "Limits": limitsOf(a.Policy, ownHours), "CheckHander": checkHander, "RanShift": ranShiftFor(a, principal(c).ID),
+		"PauseEndOffered": endOffered, "PauseReminded": reminded, "Limits": limitsOf(a.Policy, ownHours), "CheckHander": checkHander, "RanShift": ranShift,
 		// An administrator may erase the customer's data while the action shows any: a handover
 		// made after an erasure carries new data, sealed with a new key.
 		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && holdsCustomerData(a),
@@ -1656,20 +1660,6 @@ func (s *server) sentBefore(c *gin.Context, a actionJSON) string {
 		return said + " Nothing was done again. The action has changed since: it stands as below."
 	}
 	return said + " Nothing was done again."
-}
-
-// ranShiftFor says whether me started the shift handover in which the action's hander (whose
-// follow-up is asked) handed it to its owner, for them: they are reminded of its follow-up too.
-func ranShiftFor(a actionJSON, me string) bool {
-	if a.FollowUp == nil {
-		return false
-	}
-	for i := len(a.Handovers) - 1; i >= 0; i-- {
-		if h := a.Handovers[i]; h.Status == workflows.HandoverAccepted && h.ToID == a.OwnerID && h.FromID == a.FollowUp.HanderID {
-			return h.StartedBy == me && me != h.FromID
-		}
-	}
-	return false
 }
 
 // duplicateChoices are the actions the Cancel as a duplicate form offers as the one kept: the

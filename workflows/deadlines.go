@@ -158,7 +158,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		s.notify(ev, NotifyFollowUp, []string{f.HanderID}, "", fmt.Sprintf("Follow up with %s on %s, which you handed over.", s.who(s.OwnerID), s.title()))
 		// Who ran the shift handover for the hander, often gone home by now, is reminded too
 		// (revision 28): otherwise nobody at work follows it up until its due time.
-		if starter := s.shiftStarter(f.HanderID); s.revision >= 28 && starter != "" {
+		if starter := s.ShiftStarter(f.HanderID); s.revision >= 28 && starter != "" {
 			s.notify(ev, NotifyFollowUp, []string{starter}, "", fmt.Sprintf("Follow up with %s on %s, which you handed over for %s in the shift handover you ran.",
 				s.who(s.OwnerID), s.title(), s.who(f.HanderID)))
 		}

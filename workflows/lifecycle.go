@@ -396,9 +396,10 @@ func (s *State) handedOnShiftChange() bool {
 	return false
 }
 
-// shiftStarter is who started the shift handover in which hander handed the action to its current
-// owner, when that was someone else than the hander and the owner (a supervisor or a manager), or "".
-func (s *State) shiftStarter(hander string) string {
+// ShiftStarter is who started the shift handover in which hander handed the action to its current
+// owner, when that was someone else than the hander and the owner (a supervisor or a manager), or
+// "": from revision 28 they are reminded of its follow-up too, and may record it.
+func (s *State) ShiftStarter(hander string) string {
 	for i := len(s.Handovers) - 1; i >= 0; i-- {
 		if h := s.Handovers[i]; h.Status == HandoverAccepted && h.ToID == s.OwnerID && h.FromID == hander {
 			if h.StartedBy == hander || h.StartedBy == s.OwnerID {
@@ -1390,22 +1391,27 @@ func (s *State) escalateTo(now time.Time, actorID, kind, reason string, floor in
 		// Those it climbs to read why it was escalated in the first place (revision 28).
 		message += fmt.Sprintf(" (escalated first: %s)", s.clause(cause))
 	}
-	s.alertLadder(ev, level, message)
-	if n := &s.outbox[len(s.outbox)-1]; fresh && kind == EscalationNotChecked && s.revision >= 28 && s.EscalatedBy != "" && !slices.Contains(n.To, s.EscalatedBy) {
+	hander := ""
+	if fresh && kind == EscalationNotChecked && s.revision >= 28 {
 		// The hander whose check it was, told it went to the ladder for want of it (revision 28),
 		// as they are told how it ends.
-		n.To = append(n.To, s.EscalatedBy)
+		hander = s.EscalatedBy
 	}
+	s.alertLadder(ev, level, message, hander)
 	return append(events, ev)
 }
 
-// alertLadder tells the level's role, and the owner if there is one, of an escalation.
-func (s *State) alertLadder(ev Event, level Role, message string) {
-	var owner []string
+// alertLadder tells the level's role, and the owner if there is one, of an escalation; and also,
+// when not "" nor the owner.
+func (s *State) alertLadder(ev Event, level Role, message, also string) {
+	var to []string
 	if s.OwnerID != "" {
-		owner = []string{s.OwnerID}
+		to = []string{s.OwnerID}
 	}
-	s.notify(ev, NotifyEscalated, owner, level, message)
+	if also != "" && also != s.OwnerID {
+		to = append(to, also)
+	}
+	s.notify(ev, NotifyEscalated, to, level, message)
 }
 
 // remindEscalated alerts the top of the ladder again, and the owner if there is one, when nobody
@@ -1424,7 +1430,7 @@ func (s *State) remindEscalated(now time.Time) []Event {
 		phrase, waited = "for", max(s.between(*s.EscalatedAt, now)-s.EscalationPaused, 0)
 	}
 	s.alertLadder(ev, level, fmt.Sprintf("%s is still escalated to %s (level %d): nobody has acted on it %s %s.",
-		s.title(), level, s.EscalationLevel, phrase, s.span(waited)))
+		s.title(), level, s.EscalationLevel, phrase, s.span(waited)), "")
 	return []Event{ev}
 }
 
@@ -1700,7 +1706,6 @@ func (s *State) tellEscalationHandled(ev Event, esc escalationHandled, what stri
 	role := s.Ladder[esc.level-1]
 	s.notify(ev, NotifyEscalationHandled, nil, role, fmt.Sprintf("%s, escalated to %s (level %d), %s", s.title(), role, esc.level, what))
 	n := &s.outbox[len(s.outbox)-1]
-	// (toldAt below must not count this one: its To is empty.)
 	n.EscalatedOwner = esc.owner
 	if s.revision < 28 {
 		return
