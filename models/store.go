@@ -1089,7 +1089,7 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	// The follow-ups came in two lists (their own, and those of the shift handovers they ran):
 	// one list, by follow-up time.
 	slices.SortStableFunc(in.FollowUpsDue, func(a, b Action) int {
-		if c := cmpTimePtr(a.FollowUpAt, b.FollowUpAt); c != 0 {
+		if c := newestFirst(b.FollowUpAt, a.FollowUpAt); c != 0 { // the earliest first
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
@@ -1118,19 +1118,6 @@ var followUpStatuses = slices.DeleteFunc(slices.Clone(openStatuses), func(s stri
 // index of migration 52).
 const shiftRunBy = `EXISTS (SELECT 1 FROM handovers h WHERE h.action_id = actions.id AND h.started_by = ? AND h.started_by <> ''
 	AND h.status = 'accepted' AND h.from_id = actions.hander_id AND h.to_id = actions.owner_id)`
-
-// cmpTimePtr orders two times, nil first.
-func cmpTimePtr(a, b *time.Time) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	return a.Compare(*b)
-}
 
 // takenOverInShift holds for an action whose owner took it over from its hander in a shift
 // handover: the last handover the hander made them that they accepted was a shift handover's.

@@ -1275,17 +1275,21 @@ func TestFollowUpsOfTheShiftHandoversRun(t *testing.T) {
 			handed("other", "erin", "bob", "dave", "bob"),             // a manager ran that one
 			handed("notyet", "erin", "bob", "carol", "bob"),           // its follow-up not due yet
 		} {
-			if a.ID == "notyet" {
+			switch a.ID {
+			case "notyet":
 				later := t0.Add(10 * time.Hour)
 				a.FollowUpAt = &later
+			case "ran":
+				sooner := t0.Add(30 * time.Minute)
+				a.FollowUpAt = &sooner
 			}
 			require.NoError(t, store.ApplyProjection(ctx, a, nil))
 		}
 		in, err := store.Inbox(ctx, models.InboxOf{StaffID: "carol", TeamID: "frontdesk", Supervisor: true, EscalatedFrom: 1}, t0.Add(2*time.Hour))
 		require.NoError(t, err)
-		require.Equal(t, []string{"own", "ran"}, ids(in.FollowUpsDue), "by follow-up time, then id")
+		require.Equal(t, []string{"ran", "own"}, ids(in.FollowUpsDue), "the earliest follow-up first, from either list")
 		erin, err := store.Inbox(ctx, models.InboxOf{StaffID: "erin", TeamID: "frontdesk"}, t0.Add(2*time.Hour))
 		require.NoError(t, err)
-		require.Equal(t, []string{"other", "ran"}, ids(erin.FollowUpsDue), "the hander's own, as before")
+		require.Equal(t, []string{"ran", "other"}, ids(erin.FollowUpsDue), "the hander's own, as before")
 	})
 }
