@@ -346,8 +346,14 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 		s.ui.names.forget() // the pages name people and say who is off shift
 	}
 	if req.OnShift != nil && !st.OnShift {
-		// Sent again (or after someone else took them off shift), it answers those still waiting.
-		return http.StatusOK, s.wentOffShift(ctx, principal(c), st), nil
+		// Sent again (or after someone else took them off shift), it answers those still waiting,
+		// and tells the supervisors nothing again.
+		var changed *time.Time
+		if was.OnShift {
+			now := time.Now()
+			changed = &now
+		}
+		return http.StatusOK, s.wentOffShift(ctx, principal(c), st, changed), nil
 	}
 	return http.StatusOK, staffJSON(st), nil
 }
@@ -676,6 +682,7 @@ func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
 		if err := s.decoder.decode(c, &none); err != nil {
 			return 0, nil, err
 		}
+		asked := time.Now().Truncate(time.Microsecond) // as the read model keeps times
 		st, err := s.Store.SetOnShift(c.Request.Context(), me.ID, me.ID, on)
 		if err != nil {
 			return 0, nil, err
@@ -684,7 +691,12 @@ func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
 		if on {
 			return http.StatusOK, staffJSON(st), nil
 		}
-		return http.StatusOK, s.wentOffShift(c.Request.Context(), me, st), nil
+		// Changed by this request (written only where it changes), not ended already before it.
+		var changed *time.Time
+		if st.ChangedAt != nil && !st.ChangedAt.Before(asked) {
+			changed = st.ChangedAt
+		}
+		return http.StatusOK, s.wentOffShift(c.Request.Context(), me, st, changed), nil
 	}
 }
 
@@ -701,11 +713,15 @@ type offShiftJSON struct {
 
 // wentOffShift answers st's going off shift, by: the handovers waiting for them answered
 // (returnWaiting), and the open actions they still own counted, which nobody looks after while
-// they are away unless they are handed over or reassigned.
-func (s *server) wentOffShift(ctx context.Context, by, st models.Staff) offShiftJSON {
+// they are away unless they are handed over or reassigned; when this request took them off shift
+// (changed is when), the supervisors are told of those (tellAway).
+func (s *server) wentOffShift(ctx context.Context, by, st models.Staff, changed *time.Time) offShiftJSON {
 	out := offShiftJSON{staffView: staffJSON(st), waitingHandovers: s.returnWaiting(ctx, by, st)}
 	if owned, _, err := s.Store.OpenWork(ctx, st.ID, -1); err == nil {
 		out.ActionsStillOwned = &owned
+	}
+	if changed != nil && (out.ActionsStillOwned == nil || *out.ActionsStillOwned > 0) {
+		s.tellAway(ctx, by, st, *changed)
 	}
 	// As their inbox lists them, but for those a supervisor's lists in place of others.
 	if tasks, err := s.Store.CustomersToTell(ctx, inboxOf(st), s.tellSince()); err == nil {

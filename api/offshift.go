@@ -9,6 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/handover/handover/models"
@@ -219,4 +222,23 @@ func (w waitingHandovers) said(mine bool) string {
 		out += fmt.Sprintf(" %s still %s for %s, unanswered: %s.", plural(n, "handover"), pick(n, "waits", "wait"), whom, next)
 	}
 	return out
+}
+
+// tellAway starts the notice that tells the team's supervisors (the managers, when none is on
+// shift) of each open action off still owns, now that by took them off shift (at): the inbox's away
+// list holds those, but nobody reads it until told. The change stands whether or not the notice
+// could be started (Temporal unreachable): the log says so, and the away list still holds them.
+func (s *server) tellAway(ctx context.Context, by, off models.Staff, at time.Time) {
+	if s.Temporal == nil {
+		return
+	}
+	a := workflows.OwnerAway{StaffID: off.ID, ActorID: by.ID, At: at.UTC()}
+	_, err := s.Temporal.ExecuteWorkflow(context.WithoutCancel(ctx), client.StartWorkflowOptions{
+		ID: workflows.OwnerAwayWorkflowID(a), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.OwnerAwayWorkflowName, a)
+	if err != nil && !temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		s.Log.ErrorContext(ctx, "the supervisors could not be told that someone went off shift still owning open actions: their inbox's away list holds them",
+			"error", err, "staff_id", off.ID, "actor_id", by.ID)
+	}
 }

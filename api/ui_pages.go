@@ -713,7 +713,8 @@ const inboxNotifications = 15
 const inboxNotificationsRead = 4 * inboxNotifications
 
 // toldLine is a line of the inbox's latest notifications: one notification, or the notices of
-// the actions one shift handover left where they were, told together.
+// the actions one shift handover left where they were, or one end of shift left with someone
+// away, told together.
 type toldLine struct {
 	Item notificationJSON   // the notification, or the newest of the leftovers
 	Left []notificationJSON // the shift handover's leftovers, two or more, newest first
@@ -721,14 +722,14 @@ type toldLine struct {
 }
 
 // toldLines puts the notifications, newest first, into the inbox's lines: a shift handover that
-// leaves ten actions with the outgoing person tells the supervisors of each, which would otherwise
-// push everything else they were told off the inbox.
+// leaves ten actions with the outgoing person tells the supervisors of each, as does someone going
+// off shift owning ten, which would otherwise push everything else they were told off the inbox.
 func toldLines(items []notificationJSON, full bool) []toldLine {
 	var out []toldLine
 	for i := 0; i < len(items); {
 		j := i + 1
-		if items[i].Kind == workflows.NotifyShiftLeftOver {
-			for j < len(items) && items[j].Kind == workflows.NotifyShiftLeftOver && items[j].Seq == items[i].Seq {
+		if k := items[i].Kind; k == workflows.NotifyShiftLeftOver || k == workflows.NotifyOwnerOffShift {
+			for j < len(items) && items[j].Kind == k && items[j].Seq == items[i].Seq {
 				j++
 			}
 		}

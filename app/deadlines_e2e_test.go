@@ -584,6 +584,7 @@ type notificationsPage struct {
 
 type notificationItem struct {
 	ActionID string `json:"action_id"`
+	Seq      int64  `json:"seq"`
 	Kind     string `json:"kind"`
 	Message  string `json:"message"`
 }

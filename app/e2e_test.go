@@ -218,6 +218,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Run("shift reassigns what falls due first", func(t *testing.T) { testShiftReassignsWhatFallsDueFirst(t, st) })
 			t.Run("shift decline told once", func(t *testing.T) { testShiftDeclineToldOnce(t, st) })
 			t.Run("supervisor sets shift", func(t *testing.T) { testSupervisorSetsShift(t, st) })
+			t.Run("off shift owning actions tells the supervisors", func(t *testing.T) { testOffShiftOwningTellsSupervisors(t, st) })
 			t.Run("shift holds its named recipient", func(t *testing.T) { testShiftHoldsItsNamedRecipient(t, st) })
 			t.Run("routed shift spreads", func(t *testing.T) { testRoutedShiftSpreads(t, st) })
 			t.Run("read model ahead of its workflow put back", func(t *testing.T) { testReadModelAheadPutBack(t, st) })

@@ -899,6 +899,70 @@ func testSupervisorSetsShift(t *testing.T, st *app.Stack) {
 	require.True(t, got.OnShift)
 }
 
+// Someone who goes off shift still owning open actions leaves them with nobody at work: the team's
+// supervisors are told of each at once, in one line of their inbox, and the managers too when no
+// supervisor is on shift. Neither the person nor whoever took them off shift is told, and a
+// request sent again, which changes nothing, tells nobody again.
+func testOffShiftOwningTellsSupervisors(t *testing.T, st *app.Stack) {
+	out, _, sup, outID, _ := teamOf3(t, st)
+	ids := createOwned(t, sup, outID, 2)
+	awayNotices := func(c caller) []notificationItem {
+		var got []notificationItem
+		for _, id := range ids {
+			for _, n := range toldOfAction(t, c, id) {
+				if n.Kind == "owner_off_shift" {
+					got = append(got, n)
+				}
+			}
+		}
+		return got
+	}
+	waitFor := func(c caller, n int) []notificationItem {
+		t.Helper()
+		var got []notificationItem
+		require.Eventually(t, func() bool { got = awayNotices(c); return len(got) >= n }, 20*time.Second, 50*time.Millisecond)
+		require.Len(t, got, n)
+		return got
+	}
+
+	var off offShiftAnswer
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/end", nil, &off))
+	require.Equal(t, int64(2), *off.StillOwned)
+	told := waitFor(sup, 2)
+	require.Equal(t, told[0].Seq, told[1].Seq, "one end of shift: one line of the inbox")
+	require.Negative(t, told[0].Seq, "no entry of the timeline")
+	require.Contains(t, told[0].Message, outID+" went off shift still owning “Late checkout for room 214”: it waits for their return unless someone reassigns it.")
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/end", nil, nil), "sent again: it changes nothing")
+
+	// Back, and off again with the team's only supervisor off shift: the managers are told, and
+	// so is the supervisor, for when she is back.
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	dave := as(t, st, "dave")
+	told = waitFor(dave, 2)
+	require.Contains(t, told[0].Message, "(It comes to you because no supervisor of the team is on shift.)")
+	require.Len(t, waitFor(sup, 4), 4, "nothing for the request sent again")
+	require.Empty(t, awayNotices(out), "not the person who went")
+
+	// Taken off shift by the supervisor, who is not told of her own change: nor is anyone else,
+	// with her on shift. Their own end of shift after it tells her two more, not four.
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": false}, &off))
+	require.Equal(t, int64(2), *off.StillOwned)
+	require.Equal(t, http.StatusOK, sup.call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": false}, nil), "sent again")
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": false}, nil), "an administrator's, sent again")
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/end", nil, nil))
+	require.Len(t, waitFor(sup, 6), 6)
+	require.Len(t, awayNotices(dave), 2)
+
+	// The web inbox tells the two of one end of shift in one line.
+	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
+	require.Contains(t, page, "Someone went off shift still owning 2 actions:")
+}
+
 // A shift handover's handovers wait for a recipient who then goes off shift too: the outgoing
 // person's own second shift handover leaves them to the first (409), while their supervisor's
 // reassigns them, which withdraws the stranded handovers, rather than leave them to expire with

@@ -58,6 +58,8 @@ func Register(r interface {
 	r.RegisterActivityWithOptions(acts.SaveWeeklyReports, activity.RegisterOptions{Name: workflows.WeeklyReportActivityName})
 	r.RegisterWorkflowWithOptions(workflows.ErasureNoticeWorkflow, workflow.RegisterOptions{Name: workflows.ErasureWorkflowName})
 	r.RegisterActivityWithOptions(acts.NotifyErasure, activity.RegisterOptions{Name: workflows.ErasureActivityName})
+	r.RegisterWorkflowWithOptions(workflows.OwnerAwayNoticeWorkflow, workflow.RegisterOptions{Name: workflows.OwnerAwayWorkflowName})
+	r.RegisterActivityWithOptions(acts.NotifyOwnerAway, activity.RegisterOptions{Name: workflows.OwnerAwayActivityName})
 }
 
 // reviewSpec runs the weekly review every hour, on the hour: each team's week ends on Monday

@@ -527,6 +527,10 @@ const (
 	// NotifyShiftLeftOver: an action a shift handover left with the outgoing person (not tied to
 	// a timeline event of the action: its inbox record's seq is negative).
 	NotifyShiftLeftOver = "shift_left_over"
+	// NotifyOwnerOffShift: an open action whose owner went off shift still owning it (not tied to
+	// a timeline event of the action either: its seq is negative, one for every action of one end
+	// of shift).
+	NotifyOwnerOffShift = "owner_off_shift"
 	// NotifyPauseReminder (revision 25): an action paused without an end still waits on the
 	// customer, an interval of its policy after its pause or its last reminder.
 	NotifyPauseReminder = "pause_reminder"

@@ -1,0 +1,91 @@
+package activities
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// awayStatuses are the statuses of an open action the notice of its owner's end of shift tells of,
+// as the away lists of the supervisors' inbox hold them: an escalated one has alerted its level
+// already, and an unassigned one has no owner.
+var awayStatuses = []workflows.Status{workflows.StatusAssigned, workflows.StatusHandoverPending, workflows.StatusChecking}
+
+// NotifyOwnerAway tells the team's supervisors (the managers, when no supervisor is on shift) of
+// each open action someone went off shift still owning, one notice each, all with one negative
+// seq, so that the inbox tells them together: nobody at work looks after those until they are
+// reassigned or their owner is back. Whoever took them off shift is not told (they were answered
+// how many actions the person still owns), nor is the person. Told again (a retry), it writes
+// nothing twice; someone back on shift by then leaves nothing to tell.
+func (a *Activities) NotifyOwnerAway(ctx context.Context, in workflows.OwnerAway) error {
+	st, err := a.Store.GetStaff(ctx, in.StaffID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.OnShift {
+		return nil // back at work: their actions are looked after
+	}
+	name := cmp.Or(st.Name, st.ID)
+	went := name + " went off shift still owning"
+	if in.ActorID != in.StaffID {
+		by := in.ActorID
+		if actor, err := a.Store.GetStaff(ctx, in.ActorID); err == nil {
+			by = cmp.Or(actor.Name, actor.ID)
+		} else if !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+		went = by + " took " + name + " off shift while they still own"
+	}
+	owned, err := a.Store.OwnedOpenActions(ctx, in.StaffID)
+	if err != nil {
+		return err
+	}
+	h := fnv.New64a()
+	h.Write([]byte(workflows.OwnerAwayWorkflowID(in)))
+	// 53 bits, so that a JavaScript client reads it exactly (JSON numbers are doubles there).
+	seq := -int64(h.Sum64() >> 11)
+	var records []models.Notification
+	var events []WebhookEvent
+	for _, row := range owned {
+		status := workflows.Status(row.Status)
+		if !slices.Contains(awayStatuses, status) {
+			continue
+		}
+		message := fmt.Sprintf("%s “%s”: it waits for their return unless someone reassigns it.", went, row.Title)
+		if status == workflows.StatusChecking {
+			message += " It is at its due time, waiting for its check."
+		}
+		n := workflows.Notification{
+			ActionID: row.ID, Seq: seq, Kind: workflows.NotifyOwnerOffShift, ToRole: workflows.RoleSupervisor,
+			TeamID: row.TeamID, ActorID: in.ActorID, Cause: workflows.CauseRequest, At: in.At, Message: message,
+		}
+		rs, _, err := a.inboxRecords(ctx, n)
+		if err != nil {
+			return err
+		}
+		// Not the person gone off shift, a supervisor among the team's: they know.
+		rs = slices.DeleteFunc(rs, func(r models.Notification) bool { return r.RecipientID == in.StaffID })
+		records = append(records, rs...)
+		if len(rs) > 0 {
+			n.Title, n.OwnerID, n.Status, n.Version, n.CustomerRef = row.Title, row.OwnerID, status, row.Version, row.CustomerRef
+			events = append(events, webhookEvents(n, "action."+n.Kind, rs)...)
+		}
+	}
+	if err := a.Store.AddNotifications(ctx, records); err != nil {
+		return err
+	}
+	if a.Webhook == nil || a.Webhook.URL == "" {
+		return nil
+	}
+	a.deliverOnce(ctx, events)
+	return nil
+}

@@ -1,0 +1,113 @@
+package activities_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/handover/handover/activities"
+	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
+)
+
+// Someone gone off shift still owning open actions: the team's supervisors on shift are told of
+// each action nobody at work looks after (not an escalated one, which alerted its level, nor one
+// ended or someone else's), in one line's seq, also through the webhook; not the person, not
+// whoever took them off shift; a retry writes nothing twice, and someone back on shift by the time
+// the notice runs leaves nothing to tell.
+func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
+		models.Staff{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "cora", Name: "Cora Cole", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+		models.Staff{ID: "dave", Name: "Dave Davies", Role: "manager", Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	for id, status := range map[string]string{"a": "assigned", "b": "checking", "c": "escalated", "d": "completed", "e": "assigned"} {
+		a := models.Action{
+			ID: id, Title: "Action " + id, Category: "request", Priority: "normal", Status: status, OwnerID: "alice",
+			TeamID: team, CustomerRef: "room-" + id, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 2,
+		}
+		if id == "e" {
+			a.OwnerID = "bob"
+		}
+		require.NoError(t, store.ApplyProjection(ctx, a, nil))
+	}
+	hook := &receiver{status: http.StatusOK}
+	srv := httptest.NewServer(hook)
+	t.Cleanup(srv.Close)
+	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
+	away := workflows.OwnerAway{StaffID: "alice", ActorID: "cora", At: now}
+	require.NoError(t, acts.NotifyOwnerAway(ctx, away))
+	require.NoError(t, acts.NotifyOwnerAway(ctx, away), "a retry")
+
+	told, err := store.ListNotifications(ctx, "carol", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 2, "a and b, once each")
+	byAction := map[string]models.Notification{}
+	for _, n := range told {
+		byAction[n.ActionID] = n
+		require.Equal(t, workflows.NotifyOwnerOffShift, n.Kind)
+		require.Equal(t, told[0].Seq, n.Seq)
+		require.Negative(t, n.Seq)
+		require.Equal(t, "cora", n.ActorID)
+	}
+	require.Equal(t, "Cora Cole took Alice Adams off shift while they still own “Action a”: it waits for their return unless someone reassigns it.", byAction["a"].Message)
+	require.Equal(t, "Cora Cole took Alice Adams off shift while they still own “Action b”: it waits for their return unless someone reassigns it. It is at its due time, waiting for its check.", byAction["b"].Message)
+	for _, who := range []string{"alice", "cora", "dave", "bob"} {
+		require.Empty(t, inboxKinds(t, store, who), who)
+	}
+	got := hook.received()
+	require.Len(t, got, 4, "two actions, delivered again by the retry with the same ids")
+	require.Equal(t, got[0].ID, got[2].ID)
+	require.Equal(t, "action.owner_off_shift", got[0].Type)
+	require.Equal(t, []string{"carol"}, got[0].Recipients)
+	require.Equal(t, []any{"alice", "cora", workflows.CauseRequest, team, int64(2)}, []any{got[0].OwnerID, got[0].ActorID, got[0].Cause, got[0].TeamID, got[0].Version})
+
+	// Her own end of shift, with no supervisor on shift but herself: the managers are told, and
+	// the supervisor, the one she is not, for when she is back; the one gone is not told.
+	_, err = store.SetOnShift(ctx, "carol", "carol", false)
+	require.NoError(t, err)
+	_, err = store.SetOnShift(ctx, "cora", "cora", false)
+	require.NoError(t, err)
+	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "cora", ActorID: "cora", At: now}))
+	require.Empty(t, inboxKinds(t, store, "dave"), "cora owns nothing")
+	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "alice", ActorID: "alice", At: now.Add(time.Minute)}))
+	told, err = store.ListNotifications(ctx, "dave", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 2)
+	require.Contains(t, told[0].Message, "Alice Adams went off shift still owning “Action ")
+	require.Contains(t, told[0].Message, "(It comes to you because no supervisor of the team is on shift.)")
+	require.Len(t, inboxKinds(t, store, "carol"), 4)
+	require.Len(t, inboxKinds(t, store, "cora"), 2)
+	require.Empty(t, inboxKinds(t, store, "alice"))
+
+	// Back on shift before the notice ran: nothing to tell.
+	_, err = store.SetOnShift(ctx, "alice", "alice", true)
+	require.NoError(t, err)
+	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "alice", ActorID: "alice", At: now.Add(2 * time.Minute)}))
+	require.Len(t, inboxKinds(t, store, "carol"), 4)
+	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "nobody", ActorID: "root", At: now}), "someone no longer on the staff")
+
+	// A supervisor taken off shift by a manager, owning an action: the team's other supervisor is
+	// told, and not she, one of the team's supervisors.
+	require.NoError(t, store.ApplyProjection(ctx, models.Action{
+		ID: "f", Title: "Action f", Category: "request", Priority: "normal", Status: "assigned", OwnerID: "cora",
+		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "cora", CreatedAt: now, UpdatedAt: now, Version: 1,
+	}, nil))
+	_, err = store.SetOnShift(ctx, "carol", "carol", true)
+	require.NoError(t, err)
+	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "cora", ActorID: "dave", At: now.Add(3 * time.Minute)}))
+	told, err = store.ListNotifications(ctx, "carol", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 5)
+	require.Equal(t, "Dave Davies took Cora Cole off shift while they still own “Action f”: it waits for their return unless someone reassigns it.", told[0].Message)
+	require.Len(t, inboxKinds(t, store, "cora"), 2, "not told of her own")
+}
