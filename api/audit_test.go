@@ -110,14 +110,14 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 		status, html := u.get("root", "/admin/audit")
 		require.Equal(t, http.StatusOK, status, html)
 		for _, want := range []string{
-			`saved the opening hours of team bar: Europe/Paris, 1 opening period: mon 09:00–17:00; 1 holiday (2026-12-25)`,
+			`saved the opening hours of Cocktail bar (bar): Europe/Paris, 1 opening period: mon 09:00–17:00; 1 holiday (2026-12-25)`,
 			`saved version 1 of policy refund: accept within 20m, clock business`,
 			// What a version changed from the one before, a duration left out as the default's.
 			`saved version 2 of policy refund: accept within 20m → 5m, check within the default → 2h, required notes none → room_number`,
 			`revoked 1 token of Lou (lou)`,
 			`issued a token to Lou (lou), “tablet”`,
 			`changed Lou (lou): authority 1 → 2, on shift yes → no`,
-			`added Lou (lou) as agent of team bar, authority 1`,
+			`added Lou (lou) as agent of Cocktail bar (bar), authority 1`,
 			`renamed team bar from “Bar” to “Cocktail bar”`,
 			`created team bar, “Bar”`,
 			`<td data-label="Who">handover admin (on the server)</td>`,
@@ -140,7 +140,7 @@ func TestAuditTrailThroughTheAPI(t *testing.T) {
 		require.True(t, removed)
 		status, html = u.get("root", "/admin/audit")
 		require.Equal(t, http.StatusOK, status, html)
-		require.Contains(t, html, `removed the opening hours of team bar (Europe/Paris, 1 opening period): open around the clock`)
+		require.Contains(t, html, `removed the opening hours of Cocktail bar (bar), Europe/Paris with 1 opening period: open around the clock`)
 		status, _ = u.get("max", "/admin/audit")
 		require.Equal(t, http.StatusForbidden, status, "a manager")
 

@@ -178,7 +178,6 @@ func newUI(opts UIOptions, staff *staffNames) (*ui, error) {
 	funcs["shiftOf"] = shiftOf
 	funcs["eventText"] = func(e eventJSON) []eventPart { return eventText(e, staff.of) }
 	funcs["causeText"] = func(e eventJSON) string { return causeText(e, staff.of) }
-	funcs["auditText"] = func(e auditEntryJSON) string { return auditText(e, staff.of) }
 	funcs["auditActor"] = func(id string) string { return auditActor(id, staff.of) }
 	u := &ui{opts: opts, pages: map[string]*template.Template{}, names: staff}
 	for _, name := range names {

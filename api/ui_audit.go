@@ -1,8 +1,11 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -35,11 +38,49 @@ func (s *server) uiAudit(c *gin.Context) {
 		q.Set("before", *page.NextBefore)
 		older = "/admin/audit?" + q.Encode()
 	}
-	data := gin.H{"Entries": page.Items, "Older": older, "Earlier": c.Query("before") != ""}
+	// Teams by name too: their IDs are for the API. A team removed since, or a list that cannot
+	// be read, shows by its ID.
+	teams := map[string]string{}
+	if res := s.call(c, http.MethodGet, "/api/v1/teams", nil, ""); res.ok() {
+		var list struct {
+			Items []teamView `json:"items"`
+		}
+		if res.decode(&list) == nil {
+			for _, t := range list.Items {
+				teams[t.ID] = t.Name
+			}
+		}
+	}
+	names := auditNames{staff: s.who(c), team: func(id string) string { return cmp.Or(teams[id], id) }}
+	lines := make([]auditLine, len(page.Items))
+	for i, e := range page.Items {
+		lines[i] = auditLine{auditEntryJSON: e, Text: auditText(e, names)}
+	}
+	data := gin.H{"Entries": lines, "Older": older, "Earlier": c.Query("before") != ""}
 	if subject := c.Query("subject"); subject != "" {
-		data["Subject"] = subjectText(c.Query("subject_type"), subject, s.ui.names.of)
+		data["Subject"] = subjectText(c.Query("subject_type"), subject, names)
 	}
 	s.render(c, 200, "audit", data)
+}
+
+// auditLine is an entry of the changes page with its sentence.
+type auditLine struct {
+	auditEntryJSON
+	Text string
+}
+
+// auditNames names people and teams for the changes page: by name, an ID it does not know as it
+// is.
+type auditNames struct {
+	staff, team func(id string) string
+}
+
+// teamText names a team by its name and, when it has one, its ID.
+func (n auditNames) teamText(id string) string {
+	if name := n.team(id); name != id {
+		return fmt.Sprintf("%s (%s)", name, id)
+	}
+	return "team " + id
 }
 
 // auditActor names who made a change: a person by name, or the admin command.
@@ -51,15 +92,15 @@ func auditActor(id string, name func(string) string) string {
 }
 
 // subjectText names what an entry is about.
-func subjectText(kind, subject string, name func(string) string) string {
+func subjectText(kind, subject string, names auditNames) string {
 	switch kind {
 	case models.SubjectStaff:
-		if n := name(subject); n != subject {
+		if n := names.staff(subject); n != subject {
 			return fmt.Sprintf("%s (%s)", n, subject)
 		}
 		return subject
 	case models.SubjectTeam:
-		return "team " + subject
+		return names.teamText(subject)
 	case models.SubjectPolicy:
 		return "policy " + subject
 	case models.SubjectCustomer:
@@ -72,7 +113,7 @@ func subjectText(kind, subject string, name func(string) string) string {
 }
 
 // auditText says in a sentence what an entry of the audit trail records.
-func auditText(e auditEntryJSON, name func(string) string) string {
+func auditText(e auditEntryJSON, names auditNames) string {
 	var d map[string]any
 	_ = json.Unmarshal(e.Detail, &d) // a detail that is not an object leaves the sentence short
 	str := func(k string) string {
@@ -85,13 +126,13 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		v, _ := d[k].(float64)
 		return int(v)
 	}
-	who := subjectText(e.SubjectType, e.Subject, name)
+	who := subjectText(e.SubjectType, e.Subject, names)
 	switch e.Kind {
 	case models.AuditTeamCreated:
-		return fmt.Sprintf("created %s, “%s”", who, str("name"))
+		return fmt.Sprintf("created team %s, “%s”", e.Subject, str("name"))
 	case models.AuditTeamRenamed:
 		from, to := changeOf(d["name"])
-		return fmt.Sprintf("renamed %s from %s to %s", who, from, to)
+		return fmt.Sprintf("renamed team %s from %s to %s", e.Subject, from, to)
 	case models.AuditCalendarSaved:
 		hours, _ := d["hours"].([]any)
 		holidays, _ := d["holidays"].([]any)
@@ -119,11 +160,11 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		return fmt.Sprintf("removed the policy %s (at version %v): no action had the category", e.Subject, d["version"])
 	case models.AuditCalendarRemoved:
 		hours, _ := d["hours"].([]any)
-		return fmt.Sprintf("removed the opening hours of %s (%s, %s): open around the clock", who, str("time_zone"), plural(len(hours), "opening period"))
+		return fmt.Sprintf("removed the opening hours of %s, %s with %s: open around the clock", who, str("time_zone"), plural(len(hours), "opening period"))
 	case models.AuditStaffCreated:
 		team := "no team"
 		if t := str("team_id"); t != "" {
-			team = "team " + t
+			team = names.teamText(t)
 		}
 		return fmt.Sprintf("added %s as %s of %s, authority %d", who, str("role"), team, num("authority"))
 	case models.AuditStaffChanged:
@@ -137,8 +178,23 @@ func auditText(e auditEntryJSON, name func(string) string) string {
 		})
 		parts := make([]string, len(cols))
 		for i, k := range cols {
-			from, to := changeOf(changes[k])
-			parts[i] = fmt.Sprintf("%s %s → %s", strings.ReplaceAll(k, "_", " "), from, to)
+			change := changes[k]
+			label := strings.ReplaceAll(k, "_", " ")
+			if k == "team_id" {
+				// By name: "team “Front desk” → “New York”".
+				label = "team"
+				if m, ok := change.(map[string]any); ok {
+					m = maps.Clone(m)
+					for _, end := range []string{"from", "to"} {
+						if id, ok := m[end].(string); ok {
+							m[end] = names.team(id)
+						}
+					}
+					change = m
+				}
+			}
+			from, to := changeOf(change)
+			parts[i] = fmt.Sprintf("%s %s → %s", label, from, to)
 		}
 		text := fmt.Sprintf("changed %s: %s", who, strings.Join(parts, ", "))
 		if n := num("tokens_revoked"); n > 0 {

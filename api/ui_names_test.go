@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -140,5 +141,37 @@ func TestAuditPolicySavedWords(t *testing.T) {
 	e := auditEntryJSON{Kind: models.AuditPolicySaved, Subject: "refund",
 		Detail: json.RawMessage(`{"version": 3, "clock": "24/7", "accept_within_seconds": 900, "pause_remind_every_seconds": 14400, "required_fields": []}`)}
 	require.Equal(t, "saved version 3 of refund: accept within 15m, remind paused every 4h, clock 24/7",
-		auditText(e, func(id string) string { return id }))
+		auditText(e, auditNames{staff: func(id string) string { return id }, team: func(id string) string { return id }}))
+}
+
+// The changes page names teams as people read them: a person moved between teams, added to one,
+// and a team's opening hours, by the teams' names; a team it does not know by its ID.
+func TestAuditNamesTeams(t *testing.T) {
+	teams := map[string]string{"frontdesk": "Front desk", "nyc": "New York"}
+	names := auditNames{
+		staff: func(id string) string { return map[string]string{"lou": "Lou"}[id] },
+		team:  func(id string) string { return cmp.Or(teams[id], id) },
+	}
+	for _, c := range []struct {
+		e    auditEntryJSON
+		want string
+	}{
+		{auditEntryJSON{Kind: models.AuditStaffChanged, SubjectType: models.SubjectStaff, Subject: "lou",
+			Detail: json.RawMessage(`{"changes": {"team_id": {"from": "frontdesk", "to": "nyc"}, "authority": {"from": 1, "to": 2}}}`)},
+			"changed Lou (lou): team “Front desk” → “New York”, authority 1 → 2"},
+		{auditEntryJSON{Kind: models.AuditStaffChanged, SubjectType: models.SubjectStaff, Subject: "lou",
+			Detail: json.RawMessage(`{"changes": {"team_id": {"from": null, "to": "gone"}}}`)},
+			"changed Lou (lou): team none → “gone”"},
+		{auditEntryJSON{Kind: models.AuditStaffCreated, SubjectType: models.SubjectStaff, Subject: "lou",
+			Detail: json.RawMessage(`{"role": "agent", "team_id": "nyc", "authority": 1}`)},
+			"added Lou (lou) as agent of New York (nyc), authority 1"},
+		{auditEntryJSON{Kind: models.AuditCalendarSaved, SubjectType: models.SubjectTeam, Subject: "frontdesk",
+			Detail: json.RawMessage(`{"time_zone": "Europe/London", "hours": []}`)},
+			"set Front desk (frontdesk) open around the clock"},
+		{auditEntryJSON{Kind: models.AuditTeamRenamed, SubjectType: models.SubjectTeam, Subject: "nyc",
+			Detail: json.RawMessage(`{"name": {"from": "NYC", "to": "New York"}}`)},
+			"renamed team nyc from “NYC” to “New York”"},
+	} {
+		require.Equal(t, c.want, auditText(c.e, names))
+	}
 }
