@@ -338,7 +338,14 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if errors.Is(err, models.ErrLastAdmin) {
 		return 0, nil, errorf(kindConflict, "%s is the only active administrator: make someone else one first", st.ID)
 	} else if errors.As(err, &busy) {
-		return 0, nil, busyRefusal(was, change, above, *busy)
+		team := ""
+		if t := teamOf(was); t != "" {
+			team = "team " + t
+			if tm, err := s.Store.GetTeam(ctx, t); err == nil && tm.Name != "" {
+				team = tm.Name
+			}
+		}
+		return 0, nil, busyRefusal(was, team, change, above, *busy)
 	} else if err != nil {
 		return 0, nil, named(err, "member of staff", st.ID)
 	}
@@ -380,8 +387,10 @@ func workChange(was, now models.Staff) (change string, above int, ok bool) {
 }
 
 // busyRefusal is the 409 of a change to a person who has work: what they have, and who can clear
-// each kind of it, so that the administrator knows whom to ask.
-func busyRefusal(was models.Staff, change string, above int, busy models.StaffBusy) error {
+// each kind of it, so that the administrator knows whom to ask. It names the person by name, and
+// their team as team (its name; "" for none).
+func busyRefusal(was models.Staff, team, change string, above int, busy models.StaffBusy) error {
+	who := cmp.Or(was.Name, was.ID)
 	// needs says which actions count when only those above an authority do.
 	needs := func(n int64, one, many string) string {
 		if above < 0 {
@@ -391,25 +400,21 @@ func busyRefusal(was models.Staff, change string, above int, busy models.StaffBu
 	}
 	var steps []string
 	if owned := busy.Owned; owned > 0 {
-		team := "their team"
-		if t := teamOf(was); t != "" {
-			team = "team " + t
-		}
 		steps = append(steps, fmt.Sprintf("%s owns %s%s: a supervisor of %s passes %s on (a shift handover from the board, or a reassignment)",
-			was.ID, plural(int(owned), "open action"), needs(owned, " that needs", " that need"), team, pick(int(owned), "it", "them")))
+			who, plural(int(owned), "open action"), needs(owned, " that needs", " that need"), cmp.Or(team, "their team"), pick(int(owned), "it", "them")))
 	}
 	if awaiting := busy.Awaiting; awaiting > 0 {
 		them := pick(int(awaiting), "it", "them")
 		steps = append(steps, fmt.Sprintf("%s%s %s for %s's answer: %s accepts or declines %s, or whoever sent %s withdraws %s",
 			plural(int(awaiting), "handover"), needs(awaiting, " of an action that needs", " of actions that need"),
-			pick(int(awaiting), "waits", "wait"), was.ID, was.ID, them, them, them))
+			pick(int(awaiting), "waits", "wait"), who, who, them, them, them))
 	}
 	if busy.OnTheirWay > 0 {
 		steps = append(steps, fmt.Sprintf("%s to %s %s on %s way at this moment: try again in a few seconds, once %s",
-			plural(int(busy.OnTheirWay), "handover or reassignment"), was.ID, pick(int(busy.OnTheirWay), "is", "are"),
+			plural(int(busy.OnTheirWay), "handover or reassignment"), who, pick(int(busy.OnTheirWay), "is", "are"),
 			pick(int(busy.OnTheirWay), "its", "their"), pick(int(busy.OnTheirWay), "it has landed (it then counts above)", "they have landed (they then count above)")))
 	}
-	return errorf(kindConflict, "%s; then %s %s", strings.Join(steps, "; "), was.ID, change)
+	return errorf(kindConflict, "%s; then %s %s", strings.Join(steps, "; "), who, change)
 }
 
 type tokenRequest struct {

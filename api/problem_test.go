@@ -164,12 +164,12 @@ func TestCancelledByTheCallerIsNoServerError(t *testing.T) {
 func TestBusyRefusalSaysWhatIsOnItsWay(t *testing.T) {
 	t.Parallel()
 	team := "frontdesk"
-	err := busyRefusal(models.Staff{ID: "bob", TeamID: &team}, "is deactivated", -1, models.StaffBusy{Owned: 2, OnTheirWay: 1})
+	err := busyRefusal(models.Staff{ID: "bob", Name: "Bob Brown", TeamID: &team}, "Front desk", "is deactivated", -1, models.StaffBusy{Owned: 2, OnTheirWay: 1})
 	ae, ok := classify(err)
 	require.True(t, ok)
 	require.Equal(t, http.StatusConflict, statusOfKind[ae.kind])
-	require.Equal(t, "bob owns 2 open actions: a supervisor of team frontdesk passes them on (a shift handover from the board, or a reassignment); "+
-		"1 handover or reassignment to bob is on its way at this moment: try again in a few seconds, once it has landed (it then counts above); then bob is deactivated", ae.detail)
+	require.Equal(t, "Bob Brown owns 2 open actions: a supervisor of Front desk passes them on (a shift handover from the board, or a reassignment); "+
+		"1 handover or reassignment to Bob Brown is on its way at this moment: try again in a few seconds, once it has landed (it then counts above); then Bob Brown is deactivated", ae.detail)
 }
 
 // A \u escape of half of a UTF-16 surrogate pair, alone, is found (encoding/json reads it as

@@ -104,6 +104,20 @@ func (f adminForm) view(name, id string, stored url.Values) formView {
 		// A new person or team refused as a conflict is refused for its ID, taken already.
 		fields["id"] = f.Problem.message()
 	}
+	if name == "edit" && f.Problem.Status == http.StatusConflict && len(fields) == 0 {
+		// A change to a person refused while they have work: at the field changed, in the order
+		// the API weighs them (workChange), not the form's first.
+		for _, k := range []string{"active", "team_id", "role", "authority"} {
+			typed, was := f.Values.Get(k), f.Values.Get("was_"+k)
+			if k == "active" {
+				typed, was = cmp.Or(typed, "false"), cmp.Or(was, "false") // a box left unticked sends nothing
+			}
+			if f.Values.Has("was_"+k) && typed != was {
+				fields[k] = f.Problem.message()
+				break
+			}
+		}
+	}
 	return formView{Values: f.Values, Open: true, Fields: fields}
 }
 

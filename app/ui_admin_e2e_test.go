@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -237,6 +238,33 @@ func webPeople(t *testing.T, st *app.Stack) {
 	res.Body.Close()
 	require.Equal(t, http.StatusCreated, res.StatusCode)
 	require.Equal(t, "no-store", res.Header.Get("Cache-Control"))
+
+	// Someone who owns an action is not deactivated, nor moved: the refusal, by name and the
+	// team's name, is given at the field changed (the Active box, the team), not the form's first.
+	busy := modelstest.Name("sam")
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{"id": busy, "name": "Sam Okafor", "role": "agent", "team_id": "frontdesk", "authority": 1}, nil))
+	require.Equal(t, http.StatusCreated, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions", newAction(busy), nil))
+	was := url.Values{"was_name": {"Sam Okafor"}, "was_role": {"agent"}, "was_team_id": {"frontdesk"}, "was_authority": {"1"}, "was_on_shift": {"true"}, "was_active": {"true"}}
+	edit := func(changes url.Values) string {
+		t.Helper()
+		form := url.Values{"csrf": {csrf}, "name": {"Sam Okafor"}, "role": {"agent"}, "team_id": {"frontdesk"}, "authority": {"1"}, "on_shift": {"true"}, "active": {"true"}}
+		maps.Copy(form, was)
+		maps.Copy(form, changes)
+		for k, v := range changes {
+			if len(v) == 0 {
+				delete(form, k)
+			}
+		}
+		resp, page := admin.do(http.MethodPost, "/admin/staff/"+busy, form)
+		require.Equal(t, http.StatusConflict, resp.StatusCode)
+		return formOf(t, page, "form-edit-"+busy)
+	}
+	f := edit(url.Values{"active": nil})
+	require.Regexp(t, `name="active" value="true" aria-invalid="true" aria-describedby="field-error-s\d+">`, f)
+	require.Contains(t, f, `<span class="field-error" id="field-error-s1">Sam Okafor owns 1 open action: a supervisor of Front desk passes it on`)
+	require.NotRegexp(t, `name="name"[^>]*aria-invalid`, f)
+	f = edit(url.Values{"team_id": {team}})
+	require.Regexp(t, `name="team_id" aria-invalid="true"[^>]*>[\s\S]*<span class="field-error" id="field-error-s\d+">Sam Okafor owns 1 open action: [^<]*; then Sam Okafor moves to another team</span>`, f)
 
 	// Nobody but an administrator: the page is refused, and so is every form, changing nothing.
 	sup := newWebClient(t, st.URL)
