@@ -261,6 +261,9 @@ func command[Req any](s *server, update string, status int, build func(c *gin.Co
 			if r, ok := any(&req).(referencer); ok {
 				err = withReferences(c.Request.Context(), s, r, err)
 			}
+			if r, ok := any(&req).(actionFielder); ok {
+				err = withActionFields(c.Request.Context(), s, r, a, err)
+			}
 			writeError(c, s.Log, err)
 			return
 		}
@@ -568,6 +571,48 @@ func withReferences(ctx context.Context, s *server, r referencer, err error) err
 	return invalidFields(append(problems, outside(problems, named)...)...)
 }
 
+// actionFielder is a command body whose fields are also checked against the action itself (the
+// workflow checks them again): when its form is wrong, those problems are listed in the same
+// answer, so that a form is not refused twice, a field at a time.
+type actionFielder interface {
+	actionFields(ctx context.Context, s *server, a models.Action, known []FieldError) ([]FieldError, error)
+}
+
+// withActionFields adds to the field problems of err those r has with the action a.
+func withActionFields(ctx context.Context, s *server, r actionFielder, a models.Action, err error) error {
+	problems := fieldsOf(err)
+	if problems == nil {
+		return err
+	}
+	more, lookupErr := r.actionFields(ctx, s, a, problems)
+	if lookupErr != nil {
+		return lookupErr
+	}
+	return invalidFields(append(problems, outside(problems, more)...)...)
+}
+
+// actionFields are the notes the policy the action runs under requires of every handover and this
+// one lacks, named and worded as the workflow's refusal names them. A policy version the read
+// model does not hold asks nothing here: the workflow decides.
+func (r *handoverRequest) actionFields(ctx context.Context, s *server, a models.Action, known []FieldError) ([]FieldError, error) {
+	required, err := s.requiredNotes(ctx, a.Category, a.PolicyVersion)
+	if err != nil {
+		return nil, err
+	}
+	notes := workflows.HandoverNotes(r.Notes)
+	var out []FieldError
+	for _, f := range notes.Lacks(required) {
+		field := "notes.fields." + f
+		if _, core := notes.Core(f); core {
+			field = "notes." + f
+		}
+		if !covered(known, field) {
+			out = append(out, FieldError{Field: field, Message: fmt.Sprintf("the %s policy (version %d) requires it in every handover", a.Category, a.PolicyVersion)})
+		}
+	}
+	return out, nil
+}
+
 // staffReference is the problem of a field naming nobody on the staff; nothing when it is empty,
 // already known to be wrong, or names someone.
 func (s *server) staffReference(ctx context.Context, field, id string, known []FieldError) ([]FieldError, error) {
@@ -675,8 +720,9 @@ func (s *server) handover(c *gin.Context) {
 		}
 		var err error
 		if in.FollowUpIn, in.FollowUpAt, err = s.optionalDue(req.FollowUpIn, req.FollowUpAt, "follow_up_in", "follow_up_at"); err != nil {
-			// A follow-up time now past is told with an unknown recipient, in one answer.
-			return nil, withReferences(c.Request.Context(), s, &req, err)
+			// A follow-up time now past is told with an unknown recipient, and the notes the
+			// policy requires, in one answer.
+			return nil, withActionFields(c.Request.Context(), s, &req, a, withReferences(c.Request.Context(), s, &req, err))
 		}
 		within, err := parseWithin("accept_within", req.AcceptWithin)
 		if err != nil {

@@ -1639,6 +1639,16 @@ func webRequiredFields(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, "Amount: the refund policy (version 1) requires it in every handover; Payment reference: the refund policy (version 1) requires it", "both at once")
 	require.Len(t, regexp.MustCompile(`<span class="field-error" id="field-error-s\d+">the refund policy \(version 1\) requires it in every handover</span>`).FindAllString(page, -1), 2, "each beside its field")
+	// Refused for another field too, the form names the notes the policy asks for with it, not
+	// after it is sent again.
+	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{
+		"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"Off sick"}, "method": {"phone"},
+		"notes_summary": {"Refund approved"}, "field_amount": {"12.50 EUR"},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Regexp(t, `(?s)<select id="ho-situation"[^>]* aria-invalid="true"[^>]*>.*?</select>\s*<span class="field-error" id="field-error-s\d+">`, page)
+	require.Len(t, regexp.MustCompile(`<span class="field-error" id="field-error-s\d+">the refund policy \(version 1\) requires it in every handover</span>`).FindAllString(page, -1), 1, "payment reference, beside its field")
+	require.Contains(t, page, "Payment reference: the refund policy (version 1) requires it")
 	// The method and the situation are marked beside their own fields as well.
 	resp, page = w.do(http.MethodPost, "/actions/"+a.ID+"/handover", url.Values{
 		"csrf": {csrfOf(t, page)}, "to_id": {"bob"}, "reason": {"Off sick"}, "method": {"pigeon"},
