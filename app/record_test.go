@@ -31,7 +31,7 @@ var (
 
 // historyPrefix names the workflow version the recorded histories come from. Histories of older
 // versions stay in testdata: running actions of those versions must still replay.
-const historyPrefix = "v32-"
+const historyPrefix = "v33-"
 
 // TestRecordHistories drives actions through the real stack and saves their workflow histories, so
 // that workflows' replay tests fail on any change that would break running actions. Run it with
@@ -88,6 +88,12 @@ func TestRecordHistories(t *testing.T) {
 	record("reassigned_customer_told", func(id string) {
 		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign",
 			map[string]any{"to_id": "bob", "reason": "alice went home ill", "customer_message": "Bob will call you before 3pm."}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "called back"}, nil))
+	})
+	// Revision 29: a reassignment that brings the due time forward tells the new owner so.
+	record("reassigned_due_sooner", func(id string) {
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign",
+			map[string]any{"to_id": "bob", "reason": "alice went home ill", "due_in": "30m"}, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "called back"}, nil))
 	})
 	// acceptedWithMessage hands the action to bob, who accepts it: the entry of its message to the

@@ -1505,6 +1505,7 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 	esc := s.escalation()
 	events := s.withdrawPending(now, actorID, "the action was reassigned")
 	from := s.OwnerID
+	wasDue := s.DueAt
 	s.OwnerID, s.HandedBy = to.ID, ""
 	s.Status = StatusAssigned
 	s.EscalationLevel = 0
@@ -1529,6 +1530,14 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 			yours += ", or it resumes by itself at " + s.ResumeAt.Format(time.RFC3339)
 		case s.PauseRemindAt != nil:
 			yours += "; you are reminded of it " + s.remindWords() + " meanwhile"
+		}
+		yours += "."
+	} else if due != nil && s.revision >= 29 {
+		// A new due time is said, and so is one brought forward: the new owner has less time
+		// than the action had.
+		yours = fmt.Sprintf("%s is now yours (reassigned by %s): %s It is due %s", s.title(), s.who(actorID), s.ended(reason), s.DueAt.Format(time.RFC3339))
+		if !wasDue.IsZero() && s.DueAt.Before(wasDue) {
+			yours += ", sooner than the " + wasDue.Format(time.RFC3339) + " it had"
 		}
 		yours += "."
 	} else {

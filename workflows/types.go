@@ -783,7 +783,10 @@ func (s *State) WithHander(id string) {
 // Revision 28 tells everyone an escalation alerted how it ended: each level it went through, not
 // only the last, and who set it going (State.EscalatedBy: the person who escalated it, or the
 // hander whose check it escalated for want of), where only the level reached heard.
-const CurrentRevision = 28
+// Revision 29 tells the new owner of a reassignment that gives a due time when it is due, and that
+// it is sooner than the action's due time was, when the reassignment brought it forward: they were
+// told only that it was theirs.
+const CurrentRevision = 29
 
 // PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
 // on the customer (revision 25) where its policy does not say: 24 hours, moved to the next opening
