@@ -3,10 +3,13 @@ package activities
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
+
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/workflows"
@@ -22,17 +25,18 @@ var awayStatuses = []workflows.Status{workflows.StatusAssigned, workflows.Status
 // seq, so that the inbox tells them together: nobody at work looks after those until they are
 // reassigned or their owner is back. Whoever took them off shift is not told (they were answered
 // how many actions the person still owns), nor is the person. Told again (a retry), it writes
-// nothing twice; someone back on shift by then leaves nothing to tell.
-func (a *Activities) NotifyOwnerAway(ctx context.Context, in workflows.OwnerAway) error {
+// nothing twice; someone back on shift by then leaves nothing to tell. It answers the webhook's
+// deliveries of the notices, for DeliverWebhook to send (none without a webhook).
+func (a *Activities) NotifyOwnerAway(ctx context.Context, in workflows.OwnerAway) ([]json.RawMessage, error) {
 	st, err := a.Store.GetStaff(ctx, in.StaffID)
 	if errors.Is(err, models.ErrNotFound) {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if st.OnShift {
-		return nil // back at work: their actions are looked after
+		return nil, nil // back at work: their actions are looked after
 	}
 	name := cmp.Or(st.Name, st.ID)
 	went := name + " went off shift still owning"
@@ -41,13 +45,13 @@ func (a *Activities) NotifyOwnerAway(ctx context.Context, in workflows.OwnerAway
 		if actor, err := a.Store.GetStaff(ctx, in.ActorID); err == nil {
 			by = cmp.Or(actor.Name, actor.ID)
 		} else if !errors.Is(err, models.ErrNotFound) {
-			return err
+			return nil, err
 		}
 		went = by + " took " + name + " off shift while they still own"
 	}
 	owned, err := a.Store.OwnedOpenActions(ctx, in.StaffID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	h := fnv.New64a()
 	h.Write([]byte(workflows.OwnerAwayWorkflowID(in)))
@@ -61,8 +65,12 @@ func (a *Activities) NotifyOwnerAway(ctx context.Context, in workflows.OwnerAway
 			continue
 		}
 		message := fmt.Sprintf("%s “%s”: it waits for their return unless someone reassigns it.", went, row.Title)
-		if status == workflows.StatusChecking {
+		switch status {
+		case workflows.StatusChecking:
 			message += " It is at its due time, waiting for its check."
+		case workflows.StatusHandoverPending:
+			// Its recipient may still take it on.
+			message = fmt.Sprintf("%s “%s”, whose handover waits for an answer: unless it is accepted, it waits for their return or a reassignment.", went, row.Title)
 		}
 		n := workflows.Notification{
 			ActionID: row.ID, Seq: seq, Kind: workflows.NotifyOwnerOffShift, ToRole: workflows.RoleSupervisor,
@@ -70,7 +78,7 @@ func (a *Activities) NotifyOwnerAway(ctx context.Context, in workflows.OwnerAway
 		}
 		rs, _, err := a.inboxRecords(ctx, n)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		// Not the person gone off shift, a supervisor among the team's: they know.
 		rs = slices.DeleteFunc(rs, func(r models.Notification) bool { return r.RecipientID == in.StaffID })
@@ -81,11 +89,39 @@ func (a *Activities) NotifyOwnerAway(ctx context.Context, in workflows.OwnerAway
 		}
 	}
 	if err := a.Store.AddNotifications(ctx, records); err != nil {
-		return err
+		return nil, err
 	}
 	if a.Webhook == nil || a.Webhook.URL == "" {
-		return nil
+		return nil, nil
 	}
-	a.deliverOnce(ctx, events)
-	return nil
+	// Each sent by an activity of its own, retried on its own: one receiver that is down holds
+	// up neither the inbox nor the others.
+	deliveries := make([]json.RawMessage, len(events))
+	for i, ev := range events {
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			return nil, fmt.Errorf("encoding webhook %s: %w", ev.ID, err)
+		}
+		deliveries[i] = raw
+	}
+	return deliveries, nil
+}
+
+// DeliverWebhook sends one delivery another activity made ready (its personal data sealed), and
+// keeps account of it as every delivery is kept (deliver); its error is the delivery's, so that the
+// workflow retries it, but for one refused for what it is.
+func (a *Activities) DeliverWebhook(ctx context.Context, raw json.RawMessage) error {
+	var ev WebhookEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return temporal.NewNonRetryableApplicationError("a webhook delivery that cannot be read: "+err.Error(), "BadDelivery", nil)
+	}
+	if a.Webhook == nil || a.Webhook.URL == "" {
+		// Made ready by a worker with webhook settings: sent by one that has them.
+		return fmt.Errorf("webhook %s: this worker has no webhook settings (HANDOVER_WEBHOOK_URL)", ev.ID)
+	}
+	sent, unrecorded := a.deliver(ctx, ev)
+	if unrecorded != nil {
+		logger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
+	}
+	return sent
 }

@@ -2,12 +2,14 @@ package activities_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/handover/handover/activities"
 	"github.com/handover/handover/models"
@@ -45,8 +47,15 @@ func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
 	t.Cleanup(srv.Close)
 	acts := &activities.Activities{Store: store, Webhook: &activities.Webhook{URL: srv.URL, Secret: "0123456789abcdef"}}
 	away := workflows.OwnerAway{StaffID: "alice", ActorID: "cora", At: now}
-	require.NoError(t, acts.NotifyOwnerAway(ctx, away))
-	require.NoError(t, acts.NotifyOwnerAway(ctx, away), "a retry")
+	deliveries, err := acts.NotifyOwnerAway(ctx, away)
+	require.NoError(t, err)
+	again, err := acts.NotifyOwnerAway(ctx, away)
+	require.NoError(t, err, "a retry")
+	require.Equal(t, deliveries, again, "the same deliveries")
+	require.Len(t, deliveries, 2)
+	for _, d := range append(deliveries, again...) {
+		require.NoError(t, acts.DeliverWebhook(ctx, d))
+	}
 
 	told, err := store.ListNotifications(ctx, "carol", 10)
 	require.NoError(t, err)
@@ -77,9 +86,14 @@ func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = store.SetOnShift(ctx, "cora", "cora", false)
 	require.NoError(t, err)
-	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "cora", ActorID: "cora", At: now}))
+	notify := func(a workflows.OwnerAway) {
+		t.Helper()
+		_, err := acts.NotifyOwnerAway(ctx, a)
+		require.NoError(t, err)
+	}
+	notify(workflows.OwnerAway{StaffID: "cora", ActorID: "cora", At: now})
 	require.Empty(t, inboxKinds(t, store, "dave"), "cora owns nothing")
-	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "alice", ActorID: "alice", At: now.Add(time.Minute)}))
+	notify(workflows.OwnerAway{StaffID: "alice", ActorID: "alice", At: now.Add(time.Minute)})
 	told, err = store.ListNotifications(ctx, "dave", 10)
 	require.NoError(t, err)
 	require.Len(t, told, 2)
@@ -92,9 +106,9 @@ func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
 	// Back on shift before the notice ran: nothing to tell.
 	_, err = store.SetOnShift(ctx, "alice", "alice", true)
 	require.NoError(t, err)
-	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "alice", ActorID: "alice", At: now.Add(2 * time.Minute)}))
+	notify(workflows.OwnerAway{StaffID: "alice", ActorID: "alice", At: now.Add(2 * time.Minute)})
 	require.Len(t, inboxKinds(t, store, "carol"), 4)
-	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "nobody", ActorID: "root", At: now}), "someone no longer on the staff")
+	notify(workflows.OwnerAway{StaffID: "nobody", ActorID: "root", At: now}) // no longer on the staff
 
 	// A supervisor taken off shift by a manager, owning an action: the team's other supervisor is
 	// told, and not she, one of the team's supervisors.
@@ -104,10 +118,51 @@ func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
 	}, nil))
 	_, err = store.SetOnShift(ctx, "carol", "carol", true)
 	require.NoError(t, err)
-	require.NoError(t, acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "cora", ActorID: "dave", At: now.Add(3 * time.Minute)}))
+	notify(workflows.OwnerAway{StaffID: "cora", ActorID: "dave", At: now.Add(3 * time.Minute)})
 	told, err = store.ListNotifications(ctx, "carol", 10)
 	require.NoError(t, err)
 	require.Len(t, told, 5)
 	require.Equal(t, "Dave Davies took Cora Cole off shift while they still own “Action f”: it waits for their return unless someone reassigns it.", told[0].Message)
 	require.Len(t, inboxKinds(t, store, "cora"), 2, "not told of her own")
+
+	// A receiver that is down fails the delivery, for the workflow to retry, and keeps it for
+	// redelivery; one that refuses it is not retried.
+	deliveries, err = acts.NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "cora", ActorID: "dave", At: now.Add(4 * time.Minute)})
+	require.NoError(t, err)
+	require.Len(t, deliveries, 1)
+	hook.answer(http.StatusServiceUnavailable)
+	err = acts.DeliverWebhook(ctx, deliveries[0])
+	require.ErrorContains(t, err, "503")
+	var app *temporal.ApplicationError
+	require.False(t, errors.As(err, &app) && app.NonRetryable(), "retried")
+	failing, err := store.UndeliveredWebhooks(ctx, "", nil, 10)
+	require.NoError(t, err)
+	require.Len(t, failing, 1)
+	hook.answer(http.StatusUnprocessableEntity)
+	err = acts.DeliverWebhook(ctx, deliveries[0])
+	require.True(t, errors.As(err, &app) && app.NonRetryable(), "refused for what it is: not retried")
+	require.Error(t, (&activities.Activities{Store: store}).DeliverWebhook(ctx, deliveries[0]), "a worker without webhook settings leaves it to one with them")
+}
+
+// An action whose handover waits for an answer is not said to wait for its owner alone: its
+// recipient may still take it on.
+func TestOwnerAwayWordsAPendingHandover(t *testing.T) {
+	team := "frontdesk"
+	store := frontDesk(t,
+		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
+		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
+	)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	require.NoError(t, store.ApplyProjection(ctx, models.Action{
+		ID: "p", Title: "Spa booking", Category: "request", Priority: "normal", Status: "handover_pending", OwnerID: "alice", PendingHandoverID: "h1",
+		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 2,
+		Handovers: []models.Handover{{ActionID: "p", ID: "h1", FromID: "alice", ToID: "bob", Status: "pending", RequestedAt: now, NoteFields: "{}"}},
+	}, nil))
+	_, err := (&activities.Activities{Store: store}).NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "alice", ActorID: "alice", At: now})
+	require.NoError(t, err)
+	told, err := store.ListNotifications(ctx, "carol", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 1)
+	require.Equal(t, "Alice Adams went off shift still owning “Spa booking”, whose handover waits for an answer: unless it is accepted, it waits for their return or a reassignment.", told[0].Message)
 }

@@ -262,11 +262,13 @@ func checkShiftChange(me, st models.Staff, req staffPatch) error {
 	if req.OnShift == nil {
 		return invalidFields(FieldError{Field: "on_shift", Message: "is required: true takes the person on shift, false off it"})
 	}
-	if !inScope(me, teamOf(st)) {
-		return errorf(kindForbidden, "%s is not in your team: their own supervisor, a manager or an administrator takes them on or off shift", cmp.Or(st.Name, st.ID))
-	}
+	// Someone who works no shifts first: "not in your team" would say their team's supervisor
+	// could.
 	if !workflows.Role(st.Role).CanOwn() {
 		return invalidFields(FieldError{Field: "on_shift", Message: fmt.Sprintf("%s works no shifts: only staff who own actions do", cmp.Or(st.Name, st.ID))})
+	}
+	if !inScope(me, teamOf(st)) {
+		return errorf(kindForbidden, "%s is not in your team: their own supervisor, a manager or an administrator takes them on or off shift", cmp.Or(st.Name, st.ID))
 	}
 	if workflows.Role(me.Role) == workflows.RoleSupervisor && workflows.Role(st.Role) == workflows.RoleManager {
 		return errorf(kindForbidden, "%s is a manager: a manager or an administrator takes them on or off shift", cmp.Or(st.Name, st.ID))
@@ -310,6 +312,10 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	set("role", req.Role != nil, func() { st.Role = *req.Role })
 	set("authority", req.Authority != nil, func() { st.Authority = *req.Authority })
 	set("on_shift", req.OnShift != nil, func() { st.OnShift = *req.OnShift })
+	if req.OnShift != nil && !workflows.Role(st.Role).CanOwn() && st.OnShift != was.OnShift {
+		// An administrator's too: a shift of someone who owns no actions would mean nothing.
+		return 0, nil, invalidFields(FieldError{Field: "on_shift", Message: fmt.Sprintf("%s works no shifts: only staff who own actions do", cmp.Or(st.Name, st.ID))})
+	}
 	set("active", req.Active != nil, func() { st.Active = *req.Active })
 	teamID := teamOf(was)
 	if req.TeamID != nil {

@@ -719,6 +719,10 @@ type toldLine struct {
 	Item notificationJSON   // the notification, or the newest of the leftovers
 	Left []notificationJSON // the shift handover's leftovers, two or more, newest first
 	More bool               // Left ran on past the notifications read: there are more of them
+	// Lead is what the notices of one end of shift all begin with, before their action's title
+	// ("Erin Evans went off shift still owning"), said once for the line: each of Left then says
+	// the rest.
+	Lead string
 }
 
 // toldLines puts the notifications, newest first, into the inbox's lines: a shift handover that
@@ -736,11 +740,33 @@ func toldLines(items []notificationJSON, full bool) []toldLine {
 		line := toldLine{Item: items[i]}
 		if j-i > 1 {
 			line.Left, line.More = items[i:j], full && j == len(items)
+			if items[i].Kind == workflows.NotifyOwnerOffShift {
+				line.Lead, line.Left = commonLead(line.Left)
+			}
 		}
 		out = append(out, line)
 		i = j
 	}
 	return out
+}
+
+// commonLead is what every one of the notices begins with before the quoted title (“), and the
+// notices with the rest alone; "" and the notices as they are when they do not all begin alike.
+func commonLead(items []notificationJSON) (string, []notificationJSON) {
+	lead, _, ok := strings.Cut(items[0].Message, "“")
+	if !ok || strings.TrimSpace(lead) == "" {
+		return "", items
+	}
+	out := make([]notificationJSON, len(items))
+	for i, n := range items {
+		rest, ok := strings.CutPrefix(n.Message, lead)
+		if !ok || !strings.HasPrefix(rest, "“") {
+			return "", items
+		}
+		out[i] = n
+		out[i].Message = rest
+	}
+	return strings.TrimSpace(lead), out
 }
 
 // teamStaff lists the people of a team who can own actions, but except (the owner, or the viewer),
@@ -1678,19 +1704,48 @@ func (s *server) duplicateChoices(c *gin.Context, a actionJSON) []duplicateChoic
 		s.Log.Warn("the actions a duplicate may be of could not be read", "action_id", a.ID, "error", err)
 		return nil
 	}
+	// Two copies made by mistake read alike: the same title, made the same minute. Those say
+	// more (their status, customer, the second they were made and the end of their ID, which
+	// their page's address shows), so that the one kept is told from the other.
+	key := func(title string, at time.Time) string { return title + "\x00" + at.UTC().Format(whenLayout) }
+	seen := map[string]int{key(a.Title, a.CreatedAt): 1}
+	for _, r := range rows {
+		if r.ID != a.ID {
+			seen[key(r.Title, r.CreatedAt)]++
+		}
+	}
+	name := s.who(c)
 	out := make([]duplicateChoice, 0, len(rows))
 	for _, r := range rows {
-		if r.ID != a.ID && len(out) < 50 {
-			out = append(out, duplicateChoice{ID: r.ID, Title: r.Title, OwnerID: r.OwnerID, CreatedAt: r.CreatedAt})
+		if r.ID == a.ID || len(out) == 50 {
+			continue
 		}
+		owner := "nobody yet"
+		if r.OwnerID != "" {
+			owner = name(r.OwnerID)
+		}
+		label := fmt.Sprintf("%s (%s, created %s)", r.Title, owner, r.CreatedAt.UTC().Format(whenLayout))
+		if seen[key(r.Title, r.CreatedAt)] > 1 {
+			var more []string
+			more = append(more, owner, strings.ReplaceAll(r.Status, "_", " "))
+			if r.CustomerRef != "" {
+				more = append(more, "customer "+r.CustomerRef)
+			}
+			more = append(more, "created "+r.CreatedAt.UTC().Format(whenSecondsLayout), "ID …"+r.ID[max(len(r.ID)-6, 0):])
+			label = fmt.Sprintf("%s (%s)", r.Title, strings.Join(more, ", "))
+		}
+		out = append(out, duplicateChoice{ID: r.ID, Label: label})
 	}
 	return out
 }
 
-// duplicateChoice is an action offered as the one a cancelled action duplicates.
+// whenSecondsLayout is whenLayout to the second.
+const whenSecondsLayout = "Mon 2 Jan 15:04:05 UTC"
+
+// duplicateChoice is an action offered as the one a cancelled action duplicates, and the words
+// that offer it.
 type duplicateChoice struct {
-	ID, Title, OwnerID string
-	CreatedAt          time.Time
+	ID, Label string
 }
 
 // uiBackTell is the back of the inbox's forms recording telling a customer a message: the inbox

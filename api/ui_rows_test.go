@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/handover/handover/models"
+	"github.com/handover/handover/workflows"
 )
 
 // A list row says when things happen the way a desk reads them: a handover asked for in the past
@@ -142,4 +143,32 @@ func TestRoutedHandoverOfferedOnlyWhenSomeoneCanTakeIt(t *testing.T) {
 	_, page = u.get("ann", "/actions/"+id)
 	require.Contains(t, page, `<option value="~route" disabled>Whoever can take it now (no other agent on shift has authority 1, which it needs: choose a colleague)</option>`,
 		"ben, the one agent who could, is off shift")
+}
+
+// The notices of one end of shift are one line of the inbox, led once by who went and how; a
+// shift handover's leftovers are one line too, and notices that do not begin alike keep their
+// words.
+func TestToldLinesOfAnEndOfShift(t *testing.T) {
+	away := func(seq int64, msg string) notificationJSON {
+		return notificationJSON{Kind: workflows.NotifyOwnerOffShift, Seq: seq, Message: msg}
+	}
+	lines := toldLines([]notificationJSON{
+		away(-7, "Carol Clark took Erin Evans off shift while they still own “Wake-up call”: it waits for their return unless someone reassigns it."),
+		away(-7, "Carol Clark took Erin Evans off shift while they still own “Spa booking”, whose handover waits for an answer."),
+		away(-8, "Bob Brown went off shift still owning “Taxi”: it waits."),
+		{Kind: workflows.NotifyShiftLeftOver, Seq: -9, Message: "“Lost key” stays with Bob Brown after their shift handover: not handed over."},
+		{Kind: workflows.NotifyShiftLeftOver, Seq: -9, Message: "“Late checkout” stays with Bob Brown after their shift handover: not handed over."},
+	}, false)
+	require.Len(t, lines, 3)
+	require.Equal(t, "Carol Clark took Erin Evans off shift while they still own", lines[0].Lead)
+	require.Equal(t, "“Wake-up call”: it waits for their return unless someone reassigns it.", lines[0].Left[0].Message)
+	require.Equal(t, "“Spa booking”, whose handover waits for an answer.", lines[0].Left[1].Message)
+	require.Nil(t, lines[1].Left, "one notice alone is a line as it is")
+	require.Equal(t, "Bob Brown went off shift still owning “Taxi”: it waits.", lines[1].Item.Message)
+	require.Empty(t, lines[2].Lead, "a shift handover's leftovers begin with their title")
+	require.Len(t, lines[2].Left, 2)
+
+	lead, kept := commonLead([]notificationJSON{away(-1, "Ann went off shift still owning “A”."), away(-1, "Ben went off shift still owning “B”.")})
+	require.Empty(t, lead, "not alike")
+	require.Equal(t, "Ann went off shift still owning “A”.", kept[0].Message)
 }

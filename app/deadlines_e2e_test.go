@@ -583,10 +583,11 @@ type notificationsPage struct {
 }
 
 type notificationItem struct {
-	ActionID string `json:"action_id"`
-	Seq      int64  `json:"seq"`
-	Kind     string `json:"kind"`
-	Message  string `json:"message"`
+	ActionID  string    `json:"action_id"`
+	Seq       int64     `json:"seq"`
+	Kind      string    `json:"kind"`
+	Message   string    `json:"message"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // toldOfAction is what c has been told of one action (of their latest 100 notices), newest first.

@@ -57,6 +57,9 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 	form := formOf(t, page, "form-cancel-duplicate")
 	require.Contains(t, form, `<option value="`+first.ID+`">Taxi to the airport at 6 (`)
 	require.NotContains(t, form, `<option value="`+second.ID+`"`, "not itself")
+	// The copies, made the same minute with one title, are told apart.
+	require.Regexp(t, `<option value="`+first.ID+`">Taxi to the airport at 6 \(`+outID+`, assigned, customer G-1001, created \w+ \d+ \w+ \d\d:\d\d:\d\d UTC, ID …`+first.ID[len(first.ID)-6:]+`\)</option>`, form)
+	require.Regexp(t, `<option value="`+escalated.ID+`">Taxi to the airport at 6 \(`+outID+`, escalated, `, form)
 	require.NotContains(t, form, ended.ID, "not an ended one")
 	_, page = web.do(http.MethodGet, "/actions/"+first.ID, nil)
 	require.NotContains(t, page, `id="form-cancel"`, "an agent has no cancel for any reason")

@@ -861,6 +861,14 @@ func testSupervisorSetsShift(t *testing.T, st *app.Stack) {
 	p = problem{}
 	require.Equal(t, http.StatusUnprocessableEntity, as(t, st, "dave").call("PATCH", "/api/v1/staff/crm", map[string]any{"on_shift": false}, &p))
 	require.Contains(t, p.Detail, "works no shifts")
+	// Nor does an administrator, whom a supervisor is not told is outside her team; nor does an
+	// administrator give an integration a shift.
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, as(t, st, "carol").call("PATCH", "/api/v1/staff/root", map[string]any{"on_shift": false}, &p))
+	require.Contains(t, p.Detail, "works no shifts")
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, as(t, st, "root").call("PATCH", "/api/v1/staff/crm", map[string]any{"on_shift": false}, &p))
+	require.Equal(t, []string{"on_shift"}, fieldsOf(p))
 	var bob struct {
 		OnShift bool `json:"on_shift"`
 	}
@@ -958,9 +966,26 @@ func testOffShiftOwningTellsSupervisors(t *testing.T, st *app.Stack) {
 	require.Len(t, waitFor(sup, 6), 6)
 	require.Len(t, awayNotices(dave), 2)
 
-	// The web inbox tells the two of one end of shift in one line.
+	// Taken off shift by a manager, the supervisor is told, at the time of the change: not when
+	// the person last started their shift, a minute before here.
+	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/shifts/start", nil, nil))
+	time.Sleep(50 * time.Millisecond)
+	patched := time.Now().Truncate(time.Microsecond)
+	require.Equal(t, http.StatusOK, dave.call(http.MethodPatch, "/api/v1/staff/"+outID, map[string]any{"on_shift": false}, nil))
+	waitFor(sup, 8)
+	var latest notificationsPage
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/me/notifications?limit=2", nil, &latest))
+	require.Len(t, latest.Items, 2)
+	for _, n := range latest.Items {
+		require.Equal(t, "owner_off_shift", n.Kind)
+		require.Contains(t, n.Message, "Dave Davies took "+outID+" off shift while they still own")
+		require.False(t, n.CreatedAt.Before(patched), "told at %s, the change made after %s", n.CreatedAt, patched)
+	}
+
+	// The web inbox tells the two of one end of shift in one line, led by who went and how.
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, page, "Someone went off shift still owning 2 actions:")
+	require.Contains(t, page, "Dave Davies took "+outID+" off shift while they still own 2 actions:")
+	require.Contains(t, page, ">“Late checkout for room 214”: it waits for their return unless someone reassigns it.</a>")
 }
 
 // A shift handover's handovers wait for a recipient who then goes off shift too: the outgoing

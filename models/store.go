@@ -848,12 +848,12 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 	return actions, next, nil
 }
 
-// NewestOpen lists a team's newest open actions, at most limit, with their id, title, owner and
-// creation time alone: what a form naming one of them shows (cancel as a duplicate of ...), on a
-// page drawn often, so without the rest of each row or its handovers.
+// NewestOpen lists a team's newest open actions, at most limit, with their id, title, owner,
+// creation time, status and customer reference alone: what a form naming one of them shows (cancel
+// as a duplicate of ...), on a page drawn often, so without the rest of each row or its handovers.
 func (s *Store) NewestOpen(ctx context.Context, team string, limit int) ([]Action, error) {
 	var actions []Action
-	err := s.read.WithContext(ctx).Model(&Action{}).Select("id", "title", "owner_id", "created_at").
+	err := s.read.WithContext(ctx).Model(&Action{}).Select("id", "title", "owner_id", "created_at", "status", "customer_ref").
 		Where("team_id = ? AND status IN ?", team, openStatuses).Order("created_at DESC, id DESC").Limit(limit).Find(&actions).Error
 	if err != nil {
 		return nil, fmt.Errorf("listing the newest open actions of team %s: %w", team, err)

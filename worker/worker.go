@@ -60,6 +60,7 @@ func Register(r interface {
 	r.RegisterActivityWithOptions(acts.NotifyErasure, activity.RegisterOptions{Name: workflows.ErasureActivityName})
 	r.RegisterWorkflowWithOptions(workflows.OwnerAwayNoticeWorkflow, workflow.RegisterOptions{Name: workflows.OwnerAwayWorkflowName})
 	r.RegisterActivityWithOptions(acts.NotifyOwnerAway, activity.RegisterOptions{Name: workflows.OwnerAwayActivityName})
+	r.RegisterActivityWithOptions(acts.DeliverWebhook, activity.RegisterOptions{Name: workflows.DeliverActivityName})
 }
 
 // reviewSpec runs the weekly review every hour, on the hour: each team's week ends on Monday

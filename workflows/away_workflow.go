@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"encoding/json"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -11,6 +12,8 @@ import (
 const (
 	OwnerAwayWorkflowName = "OwnerAwayNoticeWorkflow"
 	OwnerAwayActivityName = "NotifyOwnerAway"
+	// DeliverActivityName sends one webhook delivery that an activity made ready, as it made it.
+	DeliverActivityName = "DeliverWebhook"
 )
 
 // OwnerAway is someone gone off shift while they still own open actions: who, who took them off
@@ -29,15 +32,32 @@ func OwnerAwayWorkflowID(a OwnerAway) string {
 
 // OwnerAwayNoticeWorkflow tells the team's supervisors (the managers when none is on shift) of each
 // open action someone went off shift still owning: the away lists of their inbox hold them too,
-// but nobody looks there until told. Its one activity is retried, as a delivery is, for up to a
-// day: the read model may be down when the shift ends.
+// but nobody looks there until told. Its first activity writes the inbox's notices and gives the
+// webhook's deliveries, each then sent by an activity of its own, every one retried for up to a
+// day, as the action's own notifications are: the read model may be down when the shift ends, and
+// the integration's receiver too. A delivery given up on is logged at ERROR and counted, as theirs.
 func OwnerAwayNoticeWorkflow(ctx workflow.Context, a OwnerAway) error {
 	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    time.Minute,
+		StartToCloseTimeout:    30 * time.Second,
 		ScheduleToCloseTimeout: 24 * time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
 		},
 	})
-	return workflow.ExecuteActivity(actx, OwnerAwayActivityName, a).Get(ctx, nil)
+	var deliveries []json.RawMessage
+	if err := workflow.ExecuteActivity(actx, OwnerAwayActivityName, a).Get(ctx, &deliveries); err != nil {
+		return err
+	}
+	futures := make([]workflow.Future, len(deliveries))
+	for i, d := range deliveries {
+		futures[i] = workflow.ExecuteActivity(actx, DeliverActivityName, d)
+	}
+	for _, f := range futures {
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Error("notification not delivered", "error", err, "kind", NotifyOwnerOffShift, "staff_id", a.StaffID)
+			workflow.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": NotifyOwnerOffShift}).
+				Counter(MetricWebhooksUndelivered).Inc(1)
+		}
+	}
+	return nil
 }
