@@ -305,6 +305,19 @@ func TestRecordHistories(t *testing.T) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "confirmed"}, nil))
 		save("pause_reminded", id)
 	}
+	// Revision 29: an action nobody owns is escalated at its due time (here 2 s), which comes
+	// before assign_within; a supervisor reassigns it.
+	if only.MatchString("unassigned_escalated_at_due") {
+		id := uuid.NewString()
+		startDirectly(id, func(in *workflows.StartInput) { in.OwnerID, in.DueAt = "", time.Now().Add(2*time.Second) })
+		require.Eventually(t, func() bool {
+			var a action
+			return carol.call("GET", "/api/v1/actions/"+id, nil, &a) == http.StatusOK && a.Status == "escalated"
+		}, 20*time.Second, 50*time.Millisecond, "escalated at its due time")
+		require.Equal(t, http.StatusOK, carol.call("POST", "/api/v1/actions/"+id+"/reassign", map[string]any{"to_id": "bob", "reason": "bob is at the desk", "due_in": "10m"}, nil))
+		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/complete", map[string]any{"outcome": "woke the guest"}, nil))
+		save("unassigned_escalated_at_due", id)
+	}
 	record("paused_due_at_then_reassigned", func(id string) {
 		require.Equal(t, http.StatusOK, alice.call("POST", "/api/v1/actions/"+id+"/handover", handoverBody, nil))
 		require.Equal(t, http.StatusOK, bob.call("POST", "/api/v1/actions/"+id+"/accept", map[string]any{"summary": "2pm checkout, I tell housekeeping"}, nil))

@@ -242,12 +242,14 @@ func webPeople(t *testing.T, st *app.Stack) {
 	// Someone who owns an action is not deactivated, nor moved: the refusal, by name and the
 	// team's name, is given at the field changed (the Active box, the team), not the form's first.
 	busy := modelstest.Name("sam")
-	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{"id": busy, "name": "Sam Okafor", "role": "agent", "team_id": "frontdesk", "authority": 1}, nil))
-	require.Equal(t, http.StatusCreated, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions", newAction(busy), nil))
-	was := url.Values{"was_name": {"Sam Okafor"}, "was_role": {"agent"}, "was_team_id": {"frontdesk"}, "was_authority": {"1"}, "was_on_shift": {"true"}, "was_active": {"true"}}
+	require.Equal(t, http.StatusCreated, root.call(http.MethodPost, "/api/v1/staff", map[string]any{"id": busy, "name": "Sam Okafor", "role": "agent", "team_id": team, "authority": 1}, nil))
+	samToken, err := st.Store.IssueToken(context.Background(), "test-admin", busy, "test")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusCreated, caller{t: t, base: st.URL, token: samToken}.call(http.MethodPost, "/api/v1/actions", newAction(busy), nil))
+	was := url.Values{"was_name": {"Sam Okafor"}, "was_role": {"agent"}, "was_team_id": {team}, "was_authority": {"1"}, "was_on_shift": {"true"}, "was_active": {"true"}}
 	edit := func(changes url.Values) string {
 		t.Helper()
-		form := url.Values{"csrf": {csrf}, "name": {"Sam Okafor"}, "role": {"agent"}, "team_id": {"frontdesk"}, "authority": {"1"}, "on_shift": {"true"}, "active": {"true"}}
+		form := url.Values{"csrf": {csrf}, "name": {"Sam Okafor"}, "role": {"agent"}, "team_id": {team}, "authority": {"1"}, "on_shift": {"true"}, "active": {"true"}}
 		maps.Copy(form, was)
 		maps.Copy(form, changes)
 		for k, v := range changes {
@@ -261,9 +263,9 @@ func webPeople(t *testing.T, st *app.Stack) {
 	}
 	f := edit(url.Values{"active": nil})
 	require.Regexp(t, `name="active" value="true" aria-invalid="true" aria-describedby="field-error-s\d+">`, f)
-	require.Contains(t, f, `<span class="field-error" id="field-error-s1">Sam Okafor owns 1 open action: a supervisor of Front desk passes it on`)
+	require.Contains(t, f, `<span class="field-error" id="field-error-s1">Sam Okafor owns 1 open action: a supervisor of Night front desk passes it on`)
 	require.NotRegexp(t, `name="name"[^>]*aria-invalid`, f)
-	f = edit(url.Values{"team_id": {team}})
+	f = edit(url.Values{"team_id": {"frontdesk"}})
 	require.Regexp(t, `name="team_id" aria-invalid="true"[^>]*>[\s\S]*<span class="field-error" id="field-error-s\d+">Sam Okafor owns 1 open action: [^<]*; then Sam Okafor moves to another team</span>`, f)
 
 	// Nobody but an administrator: the page is refused, and so is every form, changing nothing.

@@ -320,6 +320,15 @@ func (s *State) remindWords() string {
 	return "once a day"
 }
 
+// openFrom is t, or the team's next opening when the desk is closed at t: an escalation waits for
+// someone to be at work.
+func (s *State) openFrom(t time.Time) time.Time {
+	if k := s.clock(); k != nil {
+		return k.NextOpen(t)
+	}
+	return t
+}
+
 // pauseReminder is when an action paused without an end next reminds its owner, from t:
 // remindEvery on, at the team's next opening when the desk is closed then (revision 25).
 func (s *State) pauseReminder(t time.Time) *time.Time {

@@ -49,6 +49,12 @@ func (s *State) NextDeadline() (time.Time, string) {
 	}
 	if s.Status == StatusUnassigned {
 		consider(s.AssignBy, DeadlineAssign)
+		if s.revision >= 29 && !s.DueAt.IsZero() {
+			// Nobody owns it and its due time comes first: the supervisors hear of it then (at
+			// the desk's next opening when it is closed), not once assign_within has run out.
+			due := s.openFrom(s.DueAt)
+			consider(&due, DeadlineAssign)
+		}
 	}
 	if h := s.PendingHandover(); h != nil {
 		consider(h.ExpiresAt, DeadlineAccept)
@@ -74,6 +80,9 @@ func (s *State) NextDeadline() (time.Time, string) {
 func (s *State) Fire(kind string, now time.Time) []Event {
 	switch kind {
 	case DeadlineAssign:
+		if s.revision >= 29 && !s.DueAt.IsZero() && !now.Before(s.openFrom(s.DueAt)) && (s.AssignBy == nil || now.Before(*s.AssignBy)) {
+			return s.escalate(now, SystemActor, EscalationNotAssigned, "nobody took the action on before its due time")
+		}
 		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", s.span(s.Policy.AssignWithin)))
 	case DeadlineAccept:
 		h := s.PendingHandover()

@@ -42,3 +42,37 @@ func TestRevision29SaysTheReassignedDueTime(t *testing.T) {
 		})
 	}
 }
+
+// From revision 29 an action nobody owns is escalated at its due time when that comes before
+// assign_within runs out, saying so; one due later is escalated at assign_within as before, and an
+// earlier revision waits for assign_within whatever its due time.
+func TestRevision29EscalatesTheUnassignedAtTheirDueTime(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		rev    int
+		dueIn  time.Duration
+		at     time.Duration
+		reason string
+	}{
+		{28, 3 * time.Minute, 30 * time.Minute, "nobody took the action on within 30 min"},
+		{29, 3 * time.Minute, 3 * time.Minute, "nobody took the action on before its due time"},
+		{29, 2 * time.Hour, 30 * time.Minute, "nobody took the action on within 30 min"},
+	} {
+		t.Run(fmt.Sprint(c.rev, " ", c.dueIn), func(t *testing.T) {
+			in := startInput(fmt.Sprintf("r29u-%d-%s", c.rev, c.dueIn))
+			in.Revision, in.DueAt, in.OwnerID = c.rev, now.Add(c.dueIn), ""
+			s, _ := workflows.NewState(in, now)
+			require.Equal(t, workflows.StatusUnassigned, s.Status)
+			at, kind := s.NextDeadline()
+			require.Equal(t, workflows.DeadlineAssign, kind)
+			require.Equal(t, now.Add(c.at), at)
+			s.Fire(kind, at)
+			require.Equal(t, workflows.StatusEscalated, s.Status)
+			require.Equal(t, c.reason, s.EscalationReason)
+			alerts := takeOutbox(&s, workflows.NotifyEscalated)
+			require.Len(t, alerts, 1)
+			require.Equal(t, workflows.RoleSupervisor, alerts[0].ToRole)
+		})
+	}
+}

@@ -611,7 +611,7 @@ const (
 // Kinds of escalation reason, recorded on each escalation event beside the reason's text so that
 // reports and metrics can count them.
 const (
-	EscalationNotAssigned = "not_assigned" // nobody took it within assign_within
+	EscalationNotAssigned = "not_assigned" // nobody took it within assign_within (or, from revision 29, by its due time)
 	EscalationNotAccepted = "not_accepted" // a handover lapsed after accept_within
 	EscalationNotChecked  = "not_checked"  // no check within check_within of the due time
 	EscalationNoAction    = "no_action"    // nobody acted within escalate_within: next level
@@ -785,7 +785,9 @@ func (s *State) WithHander(id string) {
 // hander whose check it escalated for want of), where only the level reached heard.
 // Revision 29 tells the new owner of a reassignment that gives a due time when it is due, and that
 // it is sooner than the action's due time was, when the reassignment brought it forward: they were
-// told only that it was theirs.
+// told only that it was theirs. It also escalates an action nobody owns at its due time when that
+// comes before assign_within runs out: a wake-up call due in 3 minutes, which nobody could take,
+// alerted nobody until half an hour after it.
 const CurrentRevision = 29
 
 // PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
