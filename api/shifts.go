@@ -276,7 +276,7 @@ func (s *server) startShiftHandover(c *gin.Context) (int, any, error) {
 		case stranded[a.ID]:
 			why = "its handover waited for someone who can no longer answer it"
 		case supervisor && dueBeforeAnAnswer(a, within, s.Now()):
-			why = "it fell due before a handover of it would have to be answered"
+			why = "it falls due before a handover of it would have to be answered"
 		}
 		reassignable := why != ""
 		var required []string

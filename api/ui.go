@@ -174,8 +174,10 @@ func newUI(opts UIOptions, staff *staffNames) (*ui, error) {
 	}
 	funcs := maps.Clone(uiFuncs)
 	funcs["who"] = staff.of
+	funcs["teamName"] = staff.team
 	funcs["offShift"] = staff.offShift
 	funcs["shiftOf"] = shiftOf
+	funcs["opensShift"] = opensShift
 	funcs["eventText"] = func(e eventJSON) []eventPart { return eventText(e, staff.of) }
 	funcs["causeText"] = func(e eventJSON) string { return causeText(e, staff.of) }
 	funcs["auditActor"] = func(id string) string { return auditActor(id, staff.of) }
@@ -615,9 +617,17 @@ func (r apiResult) messageOf(command string) string {
 // formFieldWords are the fields a command's form labels otherwise than fieldWords says: a
 // check's and a reassignment's due_in is "New due in" (the new action's is "Due in").
 var formFieldWords = map[string]map[string]string{
-	workflows.UpdateCheck:    {"due_in": "new due in"},
-	workflows.UpdateReassign: {"due_in": "new due in"},
+	workflows.UpdateCheck:    {"due_in": "new due in", "to_id": "reassign to"},
+	workflows.UpdateReassign: {"due_in": "new due in", "to_id": "reassign to"},
+	workflows.UpdateHandover: {"to_id": "hand over to", "reason": "reason for the handover", "follow_up_in": "remind me to follow up in", "accept_within": "must be answered within"},
+	workflows.UpdateComplete: {"outcome": "what was done"},
+	workflows.UpdateDecline:  {"reason": "why you cannot take it"},
+	workflows.UpdateWithdraw: {"reason": "why you take it back"},
+	formCreate:               {"title": "what is to be done"},
 }
+
+// formCreate names the new action form among the commands' forms, for formFieldWords.
+const formCreate = "create"
 
 // fieldWords are the API's field names as the forms label them, where a name is not plain words
 // once its underscores are spaces.

@@ -208,5 +208,13 @@ func TestRefusalNamesFieldsAsTheFormLabelsThem(t *testing.T) {
 	require.Equal(t, "New due in: must be positive; Reason: say why", refused("due_in: must be positive; reason: say why").messageOf(workflows.UpdateReassign))
 	require.Equal(t, "Result: choose one; New due in: must be positive", refused("result: choose one; due_in: must be positive").messageOf(workflows.UpdateCheck))
 	require.Equal(t, "Due in: must be positive", refused("due_in: must be positive").messageOf(workflows.UpdateExtend), "the extend form says Due in")
+	// Each as its form labels it, not by the API's name for it.
+	require.Equal(t, "What is to be done: is required", refused("title: is required").messageOf(formCreate))
+	require.Equal(t, "What was done: is required", refused("outcome: is required").messageOf(workflows.UpdateComplete))
+	require.Equal(t, "Hand over to: is not a member of staff; Remind me to follow up in: must be positive; Must be answered within: must be positive",
+		refused("to_id: is not a member of staff; follow_up_in: must be positive; accept_within: must be positive").messageOf(workflows.UpdateHandover))
+	require.Equal(t, "Reassign to: is required", refused("to_id: is required").messageOf(workflows.UpdateReassign))
+	require.Equal(t, "Title: cannot be blank: give the action a title, or put back the title it had",
+		refused("title: cannot be blank: give the action a title, or leave title out to keep it").message(), "a form sends every field")
 	require.Equal(t, "Due in: must be positive", refused("due_in: must be positive").message())
 }

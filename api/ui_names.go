@@ -17,19 +17,22 @@ const namesTTL = 30 * time.Second
 // the read model before a page is drawn, at most every namesTTL or after a change made here, so a
 // page draws without a query per name; an ID it does not know shows as it is.
 type staffNames struct {
-	load func(ctx context.Context) ([]models.Staff, error)
-	ttl  time.Duration
+	load      func(ctx context.Context) ([]models.Staff, error)
+	loadTeams func(ctx context.Context) ([]models.Team, error)
+	ttl       time.Duration
 
 	mu    sync.Mutex
 	names map[string]string
-	off   map[string]bool // who is off shift, of those who own actions
-	read  time.Time       // when the directory was last read, or last tried
+	teams map[string]string // the teams' names, by ID
+	off   map[string]bool   // who is off shift, of those who own actions
+	read  time.Time         // when the directory was last read, or last tried
 }
 
 func newStaffNames(store *models.Store) *staffNames {
 	n := &staffNames{ttl: namesTTL}
 	if store != nil {
 		n.load = func(ctx context.Context) ([]models.Staff, error) { return store.ListStaff(ctx, "") }
+		n.loadTeams = store.ListTeams
 	}
 	return n
 }
@@ -53,6 +56,18 @@ func (n *staffNames) refresh(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	var teams []models.Team
+	if n.loadTeams != nil {
+		if teams, err = n.loadTeams(ctx); err != nil {
+			return err
+		}
+	}
+	teamNames := make(map[string]string, len(teams))
+	for _, t := range teams {
+		if t.Name != "" {
+			teamNames[t.ID] = t.Name
+		}
+	}
 	names, off := make(map[string]string, len(staff)), map[string]bool{}
 	for _, st := range staff {
 		if st.Name != "" {
@@ -63,7 +78,7 @@ func (n *staffNames) refresh(ctx context.Context, now time.Time) error {
 		}
 	}
 	n.mu.Lock()
-	n.names, n.off = names, off
+	n.names, n.off, n.teams = names, off, teamNames
 	n.mu.Unlock()
 	return nil
 }
@@ -81,6 +96,16 @@ func (n *staffNames) forget() {
 	n.mu.Lock()
 	n.read = time.Time{}
 	n.mu.Unlock()
+}
+
+// team is the name of the team with the ID, or the ID when the directory read has none for it.
+func (n *staffNames) team(id string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if name, ok := n.teams[id]; ok {
+		return name
+	}
+	return id
 }
 
 // of is the name of the member of staff with the ID, or the ID when the directory has no name

@@ -920,7 +920,7 @@ func (s *server) newActionPage(c *gin.Context, status int, form url.Values, prob
 		data["OpenHours"] = hours[chosen]
 	}
 	if problem != nil {
-		data["Error"] = problem.message()
+		data["Error"] = problem.messageOf(formCreate)
 		data["Fields"] = problem.fields()
 	}
 	s.render(c, status, "new", data)
@@ -1062,10 +1062,12 @@ func (r apiResult) fields() map[string]string {
 
 // formWords says a refusal of the API as the forms ask for things: a time is typed in a date and
 // time field, which knows nothing of RFC 3339 (and an example time would be drawn as the page
-// shows times, which the field does not take either).
-func formWords(msg string) string {
-	return strings.ReplaceAll(msg, notATime, "must be a date and a time of day, such as 1 December 2026 at 17:00")
-}
+// shows times, which the field does not take either); a form sends every field, so it cannot
+// leave one out to keep its value.
+var formWords = strings.NewReplacer(
+	notATime, "must be a date and a time of day, such as 1 December 2026 at 17:00",
+	"or leave title out to keep it", "or put back the title it had",
+).Replace
 
 func (s *server) uiCreateAction(c *gin.Context) {
 	f, ok := s.postForm(c)
@@ -1100,7 +1102,10 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		return
 	}
 	done := doneMessage(uiCreate, a, s.Now(), principal(c).ID, s.who(c))
-	if a.OwnerID == "" {
+	if res.Header.Get(replayedHeader) == "true" {
+		// The form sent twice (a double click, a reload): the first made it, this made nothing.
+		done = "Already created by this form a moment ago: nothing new was made. This is the action it created."
+	} else if a.OwnerID == "" {
 		if why := s.whyUnrouted(c.Request.Context(), a); why != "" {
 			done = createdUnassigned(dueWords(a.DueAt, s.Now()), why)
 		}
@@ -1799,7 +1804,7 @@ func createdUnassigned(due, why string) string {
 	if why != "" {
 		why = " (" + why + ")"
 	}
-	return fmt.Sprintf("Created, %s: nobody could take it on%s, so it is unassigned and the team's supervisors are told.", due, why)
+	return fmt.Sprintf("Created, %s: nobody could take it on%s, so it is unassigned and the team's supervisors are told (the managers, when no supervisor is on shift).", due, why)
 }
 
 // whyUnrouted says why routing found nobody for an action: nobody in its team with the authority
@@ -2850,6 +2855,25 @@ func causeText(e eventJSON, who func(id string) string) string {
 }
 
 // shiftOf is the shift handover a timeline entry was caused by, or "".
+// opensShift reports whether the viewer may open the shift handover an entry was made by (the API
+// shows it to supervisors and managers, and to those it involves): a link that would be refused
+// is not drawn. Of those it involves, the entry names the outgoing person (its actor), whoever
+// started it, and this action's recipient or new owner.
+func opensShift(e eventJSON, me viewer) bool {
+	if me.Supervisor || me.Manager {
+		return true
+	}
+	if e.ActorID == me.ID {
+		return true
+	}
+	for _, k := range []string{"started_by", "to_id", "owner_id"} {
+		if id, _ := e.Data[k].(string); id != "" && id == me.ID {
+			return true
+		}
+	}
+	return false
+}
+
 func shiftOf(e eventJSON) string {
 	if e.Cause != workflows.CauseShiftHandover {
 		return ""

@@ -172,3 +172,29 @@ func TestToldLinesOfAnEndOfShift(t *testing.T) {
 	require.Empty(t, lead, "not alike")
 	require.Equal(t, "Ann went off shift still owning “A”.", kept[0].Message)
 }
+
+// A timeline entry made by a shift handover links to it for those the API shows it to: the
+// supervisors and managers, the outgoing person, whoever started it, and the action's recipient
+// or new owner; another agent reads its words without a link that would be refused.
+func TestShiftLinkOnlyForThoseWhoMayOpenIt(t *testing.T) {
+	handover := eventJSON{Type: workflows.EventHandoverRequested, ActorID: "bob", Cause: workflows.CauseShiftHandover,
+		Data: map[string]any{"shift_handover_id": "s1", "to_id": "erin", "started_by": "carol"}}
+	reassigned := eventJSON{Type: workflows.EventReassigned, ActorID: "bob", Cause: workflows.CauseShiftHandover,
+		Data: map[string]any{"shift_handover_id": "s1", "owner_id": "erin", "from_id": "bob"}}
+	for _, c := range []struct {
+		e    eventJSON
+		me   viewer
+		want bool
+	}{
+		{handover, viewer{ID: "dave", Manager: true}, true},
+		{handover, viewer{ID: "cora", Supervisor: true}, true},
+		{handover, viewer{ID: "bob"}, true},
+		{handover, viewer{ID: "carol"}, true},
+		{handover, viewer{ID: "erin"}, true},
+		{reassigned, viewer{ID: "erin"}, true},
+		{handover, viewer{ID: "alice"}, false},
+		{reassigned, viewer{ID: "alice"}, false},
+	} {
+		require.Equal(t, c.want, opensShift(c.e, c.me), "%s for %s", c.e.Type, c.me.ID)
+	}
+}

@@ -144,7 +144,8 @@ func webCorrect(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Contains(t, page, `<details class="cmd" id="cmd-correct" open>`)
 	require.Regexp(t, `<input id="co-title" name="title" maxlength="200" required value="  "[^>]*aria-invalid="true"`, page)
-	require.Contains(t, page, "cannot be blank: give the action a title, or leave title out to keep it")
+	require.Contains(t, page, "cannot be blank: give the action a title, or put back the title it had")
+	require.NotContains(t, page, "leave title out", "a form sends every field")
 	require.Contains(t, page, `<input id="co-reason" name="reason" maxlength="2000" value="wrong room">`, "what was typed stays")
 
 	form.Set("title", "Late checkout for room 241")

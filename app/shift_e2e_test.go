@@ -985,6 +985,7 @@ func testOffShiftOwningTellsSupervisors(t *testing.T, st *app.Stack) {
 	// The web inbox tells the two of one end of shift in one line, led by who went and how.
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
 	require.Contains(t, page, "Dave Davies took "+outID+" off shift while they still own 2 actions:")
+	require.Contains(t, page, `<small>(supervisor, Evening)</small>`, "her team by its name")
 	require.Contains(t, page, ">“Late checkout for room 214”: it waits for their return unless someone reassigns it.</a>")
 }
 
@@ -1131,7 +1132,7 @@ func testShiftReassignsWhatFallsDueFirst(t *testing.T, st *app.Stack) {
 	for _, it := range progress.Items {
 		if it.ActionID == soon.ID {
 			require.Equal(t, "1h0m0s", it.DueIn, "not at its check at once")
-			require.Equal(t, "it fell due before a handover of it would have to be answered", it.Why)
+			require.Equal(t, "it falls due before a handover of it would have to be answered", it.Why)
 		} else {
 			require.Empty(t, it.Why, "handed over")
 		}

@@ -276,9 +276,13 @@ func webSessions(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	loc := resp.Header.Get("Location")
 	require.Regexp(t, `^/actions/[0-9a-f-]{36}$`, loc)
-	// The same form sent twice (a double click) makes one action.
+	_, page = w.do(http.MethodGet, loc, nil)
+	require.Contains(t, page, `<p class="done" id="done" role="status" tabindex="-1">Created`)
+	// The same form sent twice (a double click) makes one action, and says so.
 	resp, _ = w.do(http.MethodPost, "/actions", form)
 	require.Equal(t, loc, resp.Header.Get("Location"))
+	_, page = w.do(http.MethodGet, loc, nil)
+	require.Contains(t, page, "Already created by this form a moment ago: nothing new was made.")
 	as(t, st, "alice").call(http.MethodGet, "/api/v1/actions?customer_ref=X-1", nil, &list)
 	require.Len(t, list.Items, 1)
 
@@ -2095,7 +2099,7 @@ func webFollowUp(t *testing.T, st *app.Stack) {
 		return strings.Contains(page, "<strong>follow up reminder</strong>, automatically<br>")
 	}, 10*time.Second, 50*time.Millisecond, "the reminder is on the timeline, made automatically")
 	require.Contains(t, page, "<h3>Follow up with Bob Brown</h3>")
-	require.Contains(t, page, "<strong>message to the customer</strong> by Bob Brown<br>")
+	require.Contains(t, page, "<strong>message to the customer</strong>, sent as Bob Brown accepted the handover<br>", "Alice wrote it: Bob's acceptance sent it")
 	require.NotContains(t, page, "(request)")
 	require.NotContains(t, page, "(timer)")
 	require.Regexp(t, `your follow-up is due from <time datetime="[^"]+Z">`, page)
