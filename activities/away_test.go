@@ -33,10 +33,8 @@ func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now().UTC()
 	for id, status := range map[string]string{"a": "assigned", "b": "checking", "c": "escalated", "d": "completed", "e": "assigned"} {
-		a := models.Action{
-			ID: id, Title: "Action " + id, Category: "request", Priority: "normal", Status: status, OwnerID: "alice",
-			TeamID: team, CustomerRef: "room-" + id, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 2,
-		}
+		a := aliceOwns(id, "Action "+id, status, now, 2)
+		a.CustomerRef = "room-" + id
 		if id == "e" {
 			a.OwnerID = "bob"
 		}
@@ -112,10 +110,9 @@ func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
 
 	// A supervisor taken off shift by a manager, owning an action: the team's other supervisor is
 	// told, and not she, one of the team's supervisors.
-	require.NoError(t, store.ApplyProjection(ctx, models.Action{
-		ID: "f", Title: "Action f", Category: "request", Priority: "normal", Status: "assigned", OwnerID: "cora",
-		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "cora", CreatedAt: now, UpdatedAt: now, Version: 1,
-	}, nil))
+	f := aliceOwns("f", "Action f", "assigned", now, 1)
+	f.OwnerID, f.CreatedBy = "cora", "cora"
+	require.NoError(t, store.ApplyProjection(ctx, f, nil))
 	_, err = store.SetOnShift(ctx, "carol", "carol", true)
 	require.NoError(t, err)
 	notify(workflows.OwnerAway{StaffID: "cora", ActorID: "dave", At: now.Add(3 * time.Minute)})
@@ -147,18 +144,13 @@ func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
 // An action whose handover waits for an answer is not said to wait for its owner alone: its
 // recipient may still take it on.
 func TestOwnerAwayWordsAPendingHandover(t *testing.T) {
-	team := "frontdesk"
-	store := frontDesk(t,
-		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
-		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
-	)
+	store := frontDesk(t, aliceOffCarolOn()...)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	require.NoError(t, store.ApplyProjection(ctx, models.Action{
-		ID: "p", Title: "Spa booking", Category: "request", Priority: "normal", Status: "handover_pending", OwnerID: "alice", PendingHandoverID: "h1",
-		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 2,
-		Handovers: []models.Handover{{ActionID: "p", ID: "h1", FromID: "alice", ToID: "bob", Status: "pending", RequestedAt: now, NoteFields: "{}"}},
-	}, nil))
+	a := aliceOwns("p", "Spa booking", "handover_pending", now, 2)
+	a.PendingHandoverID = "h1"
+	a.Handovers = []models.Handover{{ActionID: "p", ID: "h1", FromID: "alice", ToID: "bob", Status: "pending", RequestedAt: now, NoteFields: "{}"}}
+	require.NoError(t, store.ApplyProjection(ctx, a, nil))
 	_, err := (&activities.Activities{Store: store}).NotifyOwnerAway(ctx, workflows.OwnerAway{StaffID: "alice", ActorID: "alice", At: now})
 	require.NoError(t, err)
 	told, err := store.ListNotifications(ctx, "carol", 10)

@@ -27,6 +27,26 @@ func frontDesk(t *testing.T, staff ...models.Staff) *models.Store {
 	return store
 }
 
+// deskTeam is the team frontDesk makes, for its staff's TeamID.
+var deskTeam = "frontdesk"
+
+// aliceOffCarolOn are Alice Adams, an agent of the front desk who is off shift, and Carol Clark,
+// its supervisor, on shift: the outgoing person and who hears of what she left.
+func aliceOffCarolOn() []models.Staff {
+	return []models.Staff{
+		{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &deskTeam, Active: true},
+		{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &deskTeam, Active: true, OnShift: true},
+	}
+}
+
+// aliceOwns is an open action of the front desk that alice owns, in status, due in an hour from now.
+func aliceOwns(id, title, status string, now time.Time, version int64) models.Action {
+	return models.Action{
+		ID: id, Title: title, Category: "request", Priority: "normal", Status: status, OwnerID: "alice",
+		TeamID: deskTeam, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: version,
+	}
+}
+
 // inboxKinds are the kinds of what someone was told, newest first (the last ten).
 func inboxKinds(t *testing.T, store *models.Store, who string) []string {
 	t.Helper()
@@ -117,18 +137,14 @@ func TestShiftLeftoversNamePeople(t *testing.T) {
 // handover waits on the telling: one that fails, or that the activity has no time left to send,
 // is kept for redelivery and fails nothing, and redelivered it arrives as it was made.
 func TestShiftLeftoversReachTheWebhook(t *testing.T) {
-	team := "frontdesk"
-	store := frontDesk(t,
-		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
-		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
-	)
+	team := deskTeam
+	store := frontDesk(t, aliceOffCarolOn()...)
 	ctx := context.Background()
 	now := time.Now().UTC()
 	for id, title := range map[string]string{"a": "Airport taxi", "b": "Late checkout"} {
-		require.NoError(t, store.ApplyProjection(ctx, models.Action{
-			ID: id, Title: title, Category: "request", Priority: "normal", Status: "assigned", OwnerID: "alice",
-			TeamID: team, CustomerRef: "room-" + id, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 3,
-		}, nil))
+		a := aliceOwns(id, title, "assigned", now, 3)
+		a.CustomerRef = "room-" + id
+		require.NoError(t, store.ApplyProjection(ctx, a, nil))
 	}
 	hook := &receiver{status: http.StatusServiceUnavailable}
 	srv := httptest.NewServer(hook)
@@ -212,17 +228,10 @@ func TestShiftLeftoverOfADeclineToldOnce(t *testing.T) {
 // The decline is written a moment after the shift handover hears of it: the leftover waits for it,
 // and does not tell the supervisors again what its notice told them.
 func TestShiftLeftoverWaitsForTheDecline(t *testing.T) {
-	team := "frontdesk"
-	store := frontDesk(t,
-		models.Staff{ID: "alice", Name: "Alice Adams", Role: "agent", TeamID: &team, Active: true},
-		models.Staff{ID: "carol", Name: "Carol Clark", Role: "supervisor", TeamID: &team, Active: true, OnShift: true},
-	)
+	store := frontDesk(t, aliceOffCarolOn()...)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	a := models.Action{
-		ID: "w", Title: "Airport taxi", Category: "request", Priority: "normal", Status: "handover_pending", OwnerID: "alice",
-		TeamID: team, DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 2,
-	}
+	a := aliceOwns("w", "Airport taxi", "handover_pending", now, 2)
 	require.NoError(t, store.ApplyProjection(ctx, a, nil))
 	written := make(chan error, 1)
 	go func() {
@@ -234,7 +243,7 @@ func TestShiftLeftoverWaitsForTheDecline(t *testing.T) {
 		}
 		written <- store.ApplyProjection(ctx, a, []models.ActionEvent{declined}, notice("alice"), notice("carol"))
 	}()
-	bob := workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: team, OnShift: true, Active: true}
+	bob := workflows.Recipient{ID: "bob", Name: "Bob Brown", Role: workflows.RoleAgent, TeamID: deskTeam, OnShift: true, Active: true}
 	require.NoError(t, (&activities.Activities{Store: store}).NotifyShiftLeftovers(ctx, workflows.ShiftLeftovers{
 		ShiftID: "s1", FromID: "alice", StartedBy: "alice",
 		Items: []workflows.ShiftItem{{ActionID: "w", To: bob, Status: workflows.ShiftItemDeclined, HandoverID: "h1", Reason: "too busy"}},

@@ -393,16 +393,22 @@ func (w *actionWorkflow) sendOutbox() {
 	w.notifyActivities(outbox)
 }
 
-// notifyActivities sends each notification through the Notify activity, retried for up to a day,
-// without holding up anything.
-func (w *actionWorkflow) notifyActivities(outbox []Notification) {
-	actx := workflow.WithActivityOptions(w.ctx, workflow.ActivityOptions{
+// aDayOfRetries gives ctx the options of an activity that tells someone outside (the webhook, the
+// inbox): 30 s a try, retried from 1 s, doubling to every 5 minutes, for up to a day.
+func aDayOfRetries(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout:    30 * time.Second,
 		ScheduleToCloseTimeout: 24 * time.Hour,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
 		},
 	})
+}
+
+// notifyActivities sends each notification through the Notify activity, retried for up to a day,
+// without holding up anything.
+func (w *actionWorkflow) notifyActivities(outbox []Notification) {
+	actx := aDayOfRetries(w.ctx)
 	for _, n := range outbox {
 		w.notifying++
 		sending := &n

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -37,13 +36,7 @@ func OwnerAwayWorkflowID(a OwnerAway) string {
 // day, as the action's own notifications are: the read model may be down when the shift ends, and
 // the integration's receiver too. A delivery given up on is logged at ERROR and counted, as theirs.
 func OwnerAwayNoticeWorkflow(ctx workflow.Context, a OwnerAway) error {
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: 24 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
-		},
-	})
+	actx := aDayOfRetries(ctx)
 	var deliveries []json.RawMessage
 	if err := workflow.ExecuteActivity(actx, OwnerAwayActivityName, a).Get(ctx, &deliveries); err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -50,12 +49,5 @@ func ErasureWorkflowID(e Erasure) string {
 // it erases the copies it keeps (names and contacts of customer messages): the webhook delivery
 // is retried as every other is, for up to a day.
 func ErasureNoticeWorkflow(ctx workflow.Context, e Erasure) error {
-	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    30 * time.Second,
-		ScheduleToCloseTimeout: 24 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
-		},
-	})
-	return workflow.ExecuteActivity(actx, ErasureActivityName, e).Get(ctx, nil)
+	return workflow.ExecuteActivity(aDayOfRetries(ctx), ErasureActivityName, e).Get(ctx, nil)
 }
