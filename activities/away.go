@@ -123,5 +123,9 @@ func (a *Activities) DeliverWebhook(ctx context.Context, raw json.RawMessage) er
 	if unrecorded != nil {
 		logger(ctx).Warn("webhook delivery not recorded", "webhook_id", ev.ID, "error", unrecorded)
 	}
-	return sent
+	if sent == nil {
+		return nil
+	}
+	var app *temporal.ApplicationError
+	return failedTry(ctx, sent, !(errors.As(sent, &app) && app.NonRetryable()))
 }

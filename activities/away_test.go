@@ -131,13 +131,16 @@ func TestOwnerAwayTellsTheSupervisors(t *testing.T) {
 	err = acts.DeliverWebhook(ctx, deliveries[0])
 	require.ErrorContains(t, err, "503")
 	var app *temporal.ApplicationError
-	require.False(t, errors.As(err, &app) && app.NonRetryable(), "retried")
+	require.True(t, errors.As(err, &app), "%T", err)
+	require.False(t, app.NonRetryable(), "retried")
+	require.Equal(t, temporal.ApplicationErrorCategoryBenign, app.Category(), "logged by the SDK at debug level, as an action's deliveries")
 	failing, err := store.UndeliveredWebhooks(ctx, "", nil, 10)
 	require.NoError(t, err)
 	require.Len(t, failing, 1)
 	hook.answer(http.StatusUnprocessableEntity)
 	err = acts.DeliverWebhook(ctx, deliveries[0])
 	require.True(t, errors.As(err, &app) && app.NonRetryable(), "refused for what it is: not retried")
+	require.Equal(t, temporal.ApplicationErrorCategoryBenign, app.Category())
 	require.Error(t, (&activities.Activities{Store: store}).DeliverWebhook(ctx, deliveries[0]), "a worker without webhook settings leaves it to one with them")
 }
 

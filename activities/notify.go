@@ -294,16 +294,21 @@ func (a *Activities) deliverAll(ctx context.Context, events []WebhookEvent) erro
 	if err == nil {
 		return nil
 	}
-	// A receiver that is down or refuses is the integration's to mend, and retried for a day: the
-	// SDK, which logs each failed try of an activity at ERROR, logs this one at debug level. The
-	// delivery says so here at WARN, as it begins failing and at every tenth try after; given up,
-	// the workflow logs it at ERROR ("notification not delivered").
+	return failedTry(ctx, err, retry != nil)
+}
+
+// failedTry is the error of an activity's delivery that failed, said as such. A receiver that is
+// down or refuses is the integration's to mend, and retried for a day: the SDK, which logs each
+// failed try of an activity at ERROR, logs this one at debug level. The delivery says so here at
+// WARN, as it begins failing and at every tenth try after; given up, the workflow logs it at ERROR
+// ("notification not delivered").
+func failedTry(ctx context.Context, err error, retried bool) error {
 	attempt := int32(1)
 	if activity.IsActivity(ctx) {
 		attempt = activity.GetInfo(ctx).Attempt
 	}
 	if attempt == 1 || attempt%10 == 0 {
-		logger(ctx).Warn("webhook delivery failed", "retried", retry != nil, "error", err) // the logger names the attempt
+		logger(ctx).Warn("webhook delivery failed", "retried", retried, "error", err) // the logger names the attempt
 	}
 	return benign(err)
 }

@@ -514,6 +514,9 @@ type handoverRequest struct {
 	Route bool `json:"route,omitempty"`
 }
 
+// routeRequired is what a handover naming nobody is to name, in the API's words.
+const routeRequired = "a colleague's ID, or send route: true to hand it to the least loaded colleague who can take it"
+
 // checkFields reports the fields whose form is wrong with the binding tags' (who to_id names is
 // looked up after).
 func (r *handoverRequest) checkFields() []FieldError {
@@ -522,7 +525,7 @@ func (r *handoverRequest) checkFields() []FieldError {
 	case r.Route && strings.TrimSpace(r.ToID) != "":
 		fields = append(fields, FieldError{Field: "to_id", Message: "give to_id or route, not both"})
 	case !r.Route && strings.TrimSpace(r.ToID) == "":
-		fields = append(fields, FieldError{Field: "to_id", Message: "is required: a colleague's ID, or send route: true to hand it to the least loaded colleague who can take it"})
+		fields = append(fields, FieldError{Field: "to_id", Message: "is required: " + routeRequired})
 	}
 	if blank(r.Notes.Summary) {
 		fields = append(fields, FieldError{Field: "notes.summary", Message: "is required: the recipient needs a summary"})

@@ -406,7 +406,7 @@ func busyRefusal(was models.Staff, team, change string, above int, busy models.S
 	}
 	var steps []string
 	if owned := busy.Owned; owned > 0 {
-		steps = append(steps, fmt.Sprintf("%s owns %s%s: a supervisor of %s passes %s on (a shift handover from the board, or a reassignment)",
+		steps = append(steps, fmt.Sprintf("%s owns %s%s: a supervisor of %s or a manager passes %s on (a shift handover from the board, or a reassignment)",
 			who, plural(int(owned), "open action"), needs(owned, " that needs", " that need"), cmp.Or(team, "their team"), pick(int(owned), "it", "them")))
 	}
 	if awaiting := busy.Awaiting; awaiting > 0 {

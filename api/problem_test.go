@@ -168,7 +168,7 @@ func TestBusyRefusalSaysWhatIsOnItsWay(t *testing.T) {
 	ae, ok := classify(err)
 	require.True(t, ok)
 	require.Equal(t, http.StatusConflict, statusOfKind[ae.kind])
-	require.Equal(t, "Bob Brown owns 2 open actions: a supervisor of Front desk passes them on (a shift handover from the board, or a reassignment); "+
+	require.Equal(t, "Bob Brown owns 2 open actions: a supervisor of Front desk or a manager passes them on (a shift handover from the board, or a reassignment); "+
 		"1 handover or reassignment to Bob Brown is on its way at this moment: try again in a few seconds, once it has landed (it then counts above); then Bob Brown is deactivated", ae.detail)
 }
 

@@ -617,8 +617,8 @@ func (r apiResult) messageOf(command string) string {
 // formFieldWords are the fields a command's form labels otherwise than fieldWords says: a
 // check's and a reassignment's due_in is "New due in" (the new action's is "Due in").
 var formFieldWords = map[string]map[string]string{
-	workflows.UpdateCheck:    {"due_in": "new due in", "to_id": "reassign to"},
-	workflows.UpdateReassign: {"due_in": "new due in", "to_id": "reassign to"},
+	workflows.UpdateCheck:    {"due_in": "new due in", "to_id": "reassign to", "next": "if not done, next"},
+	workflows.UpdateReassign: {"due_in": "new due in", "due_at": "or new due at", "to_id": "reassign to"},
 	workflows.UpdateHandover: {"to_id": "hand over to", "reason": "reason for the handover", "follow_up_in": "remind me to follow up in", "accept_within": "must be answered within"},
 	workflows.UpdateComplete: {"outcome": "what was done"},
 	workflows.UpdateDecline:  {"reason": "why you cannot take it"},

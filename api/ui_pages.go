@@ -721,8 +721,9 @@ type toldLine struct {
 	More bool               // Left ran on past the notifications read: there are more of them
 	// Lead is what the notices of one end of shift all begin with, before their action's title
 	// ("Erin Evans went off shift still owning"), said once for the line: each of Left then says
-	// the rest.
-	Lead string
+	// the rest. Why is the reason they all end with, that they came to the reader in another's
+	// place ("(It comes to you because ...)"), said once after it.
+	Lead, Why string
 }
 
 // toldLines puts the notifications, newest first, into the inbox's lines: a shift handover that
@@ -742,6 +743,7 @@ func toldLines(items []notificationJSON, full bool) []toldLine {
 			line.Left, line.More = items[i:j], full && j == len(items)
 			if items[i].Kind == workflows.NotifyOwnerOffShift {
 				line.Lead, line.Left = commonLead(line.Left)
+				line.Why, line.Left = commonWhy(line.Left)
 			}
 		}
 		out = append(out, line)
@@ -767,6 +769,30 @@ func commonLead(items []notificationJSON) (string, []notificationJSON) {
 		out[i].Message = rest
 	}
 	return strings.TrimSpace(lead), out
+}
+
+// standInWhy begins what an alert that came to someone in another's place ends with.
+const standInWhy = " (It comes to you because "
+
+// commonWhy is the reason every one of the notices ends with, that it came to the reader in
+// another's place, and the notices without it; "" and the notices as they are when they do not all
+// end with the same one.
+func commonWhy(items []notificationJSON) (string, []notificationJSON) {
+	at := strings.LastIndex(items[0].Message, standInWhy)
+	if at < 0 {
+		return "", items
+	}
+	why := items[0].Message[at:]
+	out := make([]notificationJSON, len(items))
+	for i, n := range items {
+		rest, ok := strings.CutSuffix(n.Message, why)
+		if !ok {
+			return "", items
+		}
+		out[i] = n
+		out[i].Message = rest
+	}
+	return strings.TrimSpace(why), out
 }
 
 // teamStaff lists the people of a team who can own actions, but except (the owner, or the viewer),
@@ -934,15 +960,20 @@ type limitsView struct {
 }
 
 // limitsOf says the time limits an action counts, from its policy and the opening hours its clocks
-// count where the read model knows them (own); nil where it does not know the policy.
-func limitsOf(p *policyTerms, own *calendarJSON) *limitsView {
+// count where the read model knows them (own); nil where it does not know the policy. claimByDue is
+// an action of a revision that escalates one nobody owns at its due time, when that comes first.
+func limitsOf(p *policyTerms, own *calendarJSON, claimByDue bool) *limitsView {
 	if p == nil {
 		return nil
+	}
+	claimed := "Claimed within " + shortDuration(p.AssignWithin) + " when nobody owns it"
+	if claimByDue {
+		claimed = "Claimed within " + shortDuration(p.AssignWithin) + ", or by its due time when sooner, when nobody owns it"
 	}
 	v := &limitsView{Lines: []string{
 		"A handover accepted within " + shortDuration(p.AcceptWithin),
 		"Checked within " + shortDuration(p.CheckWithin) + " of its due time",
-		"Claimed within " + shortDuration(p.AssignWithin) + " when nobody owns it",
+		claimed,
 		"Escalated, up a level after " + shortDuration(p.EscalateWithin) + " without action",
 		"The hander reminded to follow up every " + shortDuration(p.FollowUpEvery),
 	}}
@@ -1067,6 +1098,7 @@ func (r apiResult) fields() map[string]string {
 var formWords = strings.NewReplacer(
 	notATime, "must be a date and a time of day, such as 1 December 2026 at 17:00",
 	"or leave title out to keep it", "or put back the title it had",
+	routeRequired, "choose a colleague, or whoever can take it now",
 ).Replace
 
 func (s *server) uiCreateAction(c *gin.Context) {
@@ -1199,7 +1231,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// What a pause can do depends on the revision the action was started with: a row that does not
 	// say (last written by a release before the read model kept it) is of one before reminders,
 	// and may be of one before ends (a refused end is said beside its field).
-	endOffered, reminded := true, false
+	endOffered, reminded, claimByDue := true, false, false
 	checkHander := ""
 	ranShift := false // the viewer ran the shift handover whose follow-up is asked
 	// The opening hours the action's clocks count, as it started with them, where the read model
@@ -1208,6 +1240,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
 		if row.Revision != nil {
 			endOffered, reminded = *row.Revision >= 24, remindsPaused(row.Revision)
+			claimByDue = *row.Revision >= 29
 		}
 		if row.ClockHours != nil {
 			own := calendarJSON{AroundTheClock: *row.ClockHours == ""}
@@ -1316,7 +1349,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,
 		"Idem": pageIdem(c), "Fields": map[string]string{}, "AcceptBlocked": acceptBlocked, "AcceptBlockedOffShift": offShift,
-		"PauseEndOffered": endOffered, "PauseReminded": reminded, "Limits": limitsOf(a.Policy, ownHours), "CheckHander": checkHander, "RanShift": ranShift,
+		"PauseEndOffered": endOffered, "PauseReminded": reminded, "Limits": limitsOf(a.Policy, ownHours, claimByDue), "CheckHander": checkHander, "RanShift": ranShift,
 		// An administrator may erase the customer's data while the action shows any: a handover
 		// made after an erasure carries new data, sealed with a new key.
 		"Erase": workflows.Role(principal(c).Role) == workflows.RoleAdmin && holdsCustomerData(a),

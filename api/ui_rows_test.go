@@ -168,6 +168,15 @@ func TestToldLinesOfAnEndOfShift(t *testing.T) {
 	require.Empty(t, lines[2].Lead, "a shift handover's leftovers begin with their title")
 	require.Len(t, lines[2].Left, 2)
 
+	// A manager standing in reads once why they are told.
+	lines = toldLines([]notificationJSON{
+		away(-3, "Ann went off shift still owning “A”: it waits. (It comes to you because no supervisor of the team is on shift.)"),
+		away(-3, "Ann went off shift still owning “B”: it waits. (It comes to you because no supervisor of the team is on shift.)"),
+	}, false)
+	require.Len(t, lines, 1)
+	require.Equal(t, []string{"Ann went off shift still owning", "(It comes to you because no supervisor of the team is on shift.)"}, []string{lines[0].Lead, lines[0].Why})
+	require.Equal(t, "“B”: it waits.", lines[0].Left[1].Message)
+
 	lead, kept := commonLead([]notificationJSON{away(-1, "Ann went off shift still owning “A”."), away(-1, "Ben went off shift still owning “B”.")})
 	require.Empty(t, lead, "not alike")
 	require.Equal(t, "Ann went off shift still owning “A”.", kept[0].Message)

@@ -202,15 +202,15 @@ func testWorkStaysWithSomeoneWhoCanAct(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusNotFound, moCalls.call("GET", path, nil, &p))
 
 	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"active": false}, &p))
-	require.Contains(t, p.Detail, pat+" owns 1 open action: a supervisor of Front desk passes it on")
+	require.Contains(t, p.Detail, pat+" owns 1 open action: a supervisor of Front desk or a manager passes it on")
 	// Nor made a role that cannot own actions, nor given less authority than an action of theirs
 	// needs; a refused change changes nothing it carried.
 	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"role": "service"}, &p))
-	require.Equal(t, pat+" owns 1 open action: a supervisor of Front desk passes it on (a shift handover from the board, or a reassignment); then "+pat+" becomes service, who cannot own actions", p.Detail)
+	require.Equal(t, pat+" owns 1 open action: a supervisor of Front desk or a manager passes it on (a shift handover from the board, or a reassignment); then "+pat+" becomes service, who cannot own actions", p.Detail)
 	var high action
 	require.Equal(t, http.StatusCreated, patCalls.call("POST", "/api/v1/actions", merge(newAction(pat), "required_authority", 1), &high))
 	require.Equal(t, http.StatusConflict, root.call("PATCH", "/api/v1/staff/"+pat, map[string]any{"authority": 0, "name": "Pat Renamed"}, &p))
-	require.Equal(t, pat+" owns 1 open action that needs more than authority 0: a supervisor of Front desk passes it on (a shift handover from the board, or a reassignment); then "+pat+" has authority 0", p.Detail)
+	require.Equal(t, pat+" owns 1 open action that needs more than authority 0: a supervisor of Front desk or a manager passes it on (a shift handover from the board, or a reassignment); then "+pat+" has authority 0", p.Detail)
 	var who struct {
 		Name      string `json:"name"`
 		Authority int    `json:"authority"`
