@@ -34,6 +34,7 @@ import (
 	"github.com/handover/handover/reproject"
 	"github.com/handover/handover/telemetry"
 	"github.com/handover/handover/worker"
+	"github.com/handover/handover/workflows"
 )
 
 // Config is the environment of the production processes; the README lists every variable.
@@ -439,14 +440,22 @@ func checkSchema(ctx context.Context, store *models.Store, log *slog.Logger) err
 
 // warnNewerSchema says so when a newer release has migrated the read model past what this binary
 // knows: it still serves (in a rolling upgrade the older processes run on until they are replaced),
-// but what the newer schema added is unknown to it, so it should be replaced soon.
+// but what the newer schema added is unknown to it, so it should be replaced soon. So it does when
+// open actions were started by a newer release (a release may change the workflow alone, with no
+// migration): this release's workers leave them waiting (ActionWorkflow), and at ERROR, as such a
+// worker is a rollback the README asks not to make once the newer release has started actions.
 func warnNewerSchema(ctx context.Context, store *models.Store, log *slog.Logger) {
-	at, known, err := store.SchemaVersions(ctx)
-	if err != nil || at <= known || log == nil {
+	if log == nil {
 		return
 	}
-	log.Warn("the read model was migrated by a newer release than this one: replace this process with the newer release",
-		"schema_version", at, "newest_known", known)
+	if at, known, err := store.SchemaVersions(ctx); err == nil && at > known {
+		log.Warn("the read model was migrated by a newer release than this one: replace this process with the newer release",
+			"schema_version", at, "newest_known", known)
+	}
+	if newest, err := store.NewestOpenRevision(ctx); err == nil && newest > workflows.CurrentRevision {
+		log.Error("open actions were started by a newer release than this one: this release's workers leave them waiting, for a worker of that release; replace this process with it",
+			"workflow_revision", newest, "newest_known", workflows.CurrentRevision)
+	}
 }
 
 // openWaiting is OpenCurrent that waits up to wait for a read model that is unavailable (refused

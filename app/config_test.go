@@ -18,7 +18,9 @@ import (
 
 	"github.com/handover/handover/app"
 	"github.com/handover/handover/codec"
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
+	"github.com/handover/handover/workflows"
 )
 
 // The production processes refuse to run without an encryption key (there is no unencrypted mode)
@@ -433,4 +435,37 @@ func TestOlderReleaseOnANewerSchemaSaysSo(t *testing.T) {
 	require.NoError(t, newer.Close())
 	require.Contains(t, logged.String(), "the read model was migrated by a newer release than this one")
 	require.Contains(t, logged.String(), fmt.Sprintf("schema_version=%d newest_known=%d", at+1, at))
+}
+
+// A release may change the workflow alone, with no migration: a process of an older release
+// opening a read model whose open actions a newer one started says so at ERROR (its workers leave
+// them waiting); one ended since, or of this release, says nothing.
+func TestOlderReleaseWithNewerActionsSaysSo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := modelstest.SQLiteURL(t)
+	store, err := app.OpenStore(ctx, url, nil)
+	require.NoError(t, err)
+	now := time.Now().UTC()
+	put := func(id, status string, revision int) {
+		require.NoError(t, store.ApplyProjection(ctx, models.Action{
+			ID: id, Title: "Late checkout", Category: "request", Priority: "normal", Status: status, OwnerID: "alice",
+			TeamID: "frontdesk", DueAt: now.Add(time.Hour), CreatedBy: "alice", CreatedAt: now, UpdatedAt: now, Version: 1, Revision: &revision,
+		}, nil))
+	}
+	put("this", "assigned", workflows.CurrentRevision)
+	put("newer-ended", "completed", workflows.CurrentRevision+1)
+	opened := func() string {
+		var logged strings.Builder
+		current, err := app.OpenCurrent(ctx, url, slog.New(slog.NewTextHandler(&logged, nil)))
+		require.NoError(t, err, "it still serves")
+		require.NoError(t, current.Close())
+		return logged.String()
+	}
+	require.NotContains(t, opened(), "newer release")
+	put("newer-open", "assigned", workflows.CurrentRevision+1)
+	require.NoError(t, store.Close())
+	logged := opened()
+	require.Contains(t, logged, "level=ERROR msg=\"open actions were started by a newer release than this one")
+	require.Contains(t, logged, fmt.Sprintf("workflow_revision=%d newest_known=%d", workflows.CurrentRevision+1, workflows.CurrentRevision))
 }

@@ -267,6 +267,20 @@ func (s *Store) SchemaVersions(ctx context.Context) (at, known int64, err error)
 	return schemaVersions(ctx, p)
 }
 
+// NewestOpenRevision is the newest workflow revision an open action runs (0 when none says): one
+// above what a process knows was started by a newer release, whose workers alone may run it.
+func (s *Store) NewestOpenRevision(ctx context.Context) (int, error) {
+	var newest *int
+	if err := s.read.WithContext(ctx).Model(&Action{}).Where("status IN ?", openStatuses).
+		Select("MAX(revision)").Scan(&newest).Error; err != nil {
+		return 0, fmt.Errorf("reading the newest revision of the open actions: %w", err)
+	}
+	if newest == nil {
+		return 0, nil
+	}
+	return *newest, nil
+}
+
 // schemaVersions is SchemaVersions with the migrator in hand.
 func schemaVersions(ctx context.Context, p *goose.Provider) (at, known int64, err error) {
 	if at, err = p.GetDBVersion(ctx); err != nil {

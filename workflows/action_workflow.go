@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -70,6 +71,13 @@ type actionWorkflow struct {
 // commands sent as Updates, sleeps to the next deadline and acts on it, and projects every change
 // to the read model in order.
 func ActionWorkflow(ctx workflow.Context, in StartInput) error {
+	if in.Revision > CurrentRevision {
+		// Started by a newer release (a worker rolled back, or an old one left running): run here,
+		// its deadlines and messages would follow rules it was not started with. The workflow task
+		// fails, and is tried again until a worker of its release (or a later one) takes it.
+		panic(fmt.Sprintf("action %s runs workflow revision %d, newer than this worker's %d: it waits for a worker of the release that started it, or a later one",
+			in.ActionID, in.Revision, CurrentRevision))
+	}
 	w := &actionWorkflow{ctx: ctx}
 	w.carryProjection = in.Revision >= 6
 	if in.Resume != nil {

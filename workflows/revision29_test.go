@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/handover/handover/workflows"
 )
@@ -75,4 +77,20 @@ func TestRevision29EscalatesTheUnassignedAtTheirDueTime(t *testing.T) {
 			require.Equal(t, workflows.RoleSupervisor, alerts[0].ToRole)
 		})
 	}
+}
+
+// An action started by a newer release than the worker's is not run by it: its rules would not be
+// the ones it was started with. Its workflow task fails, to be taken by a worker of its release.
+func TestANewerRevisionWaitsForItsWorker(t *testing.T) {
+	t.Parallel()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.RegisterWorkflowWithOptions(workflows.ActionWorkflow, workflowOptions(workflows.ActionWorkflowName))
+	in := startInput("r-newer")
+	in.Revision = workflows.CurrentRevision + 1
+	env.ExecuteWorkflow(workflows.ActionWorkflowName, in)
+	require.True(t, env.IsWorkflowCompleted())
+	var panicked *temporal.PanicError
+	require.ErrorAs(t, env.GetWorkflowError(), &panicked)
+	require.Contains(t, panicked.Error(), fmt.Sprintf("runs workflow revision %d, newer than this worker's %d: it waits for a worker of the release that started it", workflows.CurrentRevision+1, workflows.CurrentRevision))
 }
