@@ -1218,7 +1218,7 @@ func webFeedback(t *testing.T, st *app.Stack) {
 	// reminders; an action of a revision before ends: neither, and why.
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, "Empty: it stays paused until someone resumes it, and reminds its owner (or, when nobody owns it, the team's supervisors; escalated, those it is escalated to as well) every 24h.</p>")
-	require.Contains(t, page, `<details class="limits" id="action-limits"><summary>Time limits</summary><ul><li>A handover accepted within 30m</li><li>Checked within 1h of its due time</li><li>Claimed within 30m when nobody owns it</li><li>Escalated, up a level after 1h without action</li><li>The hander reminded to follow up every 1h</li><li>Paused without an end, its owner reminded every 24h</li></ul><p>Deadlines count around the clock.</p></details>`,
+	require.Contains(t, page, `<details class="limits" id="action-limits"><summary>Time limits</summary><ul><li>A handover accepted within 30m</li><li>Checked within 1h of its due time</li><li>Claimed within 30m, or by its due time when sooner, when nobody owns it</li><li>Escalated, up a level after 1h without action</li><li>The hander reminded to follow up every 1h</li><li>Paused without an end, its owner reminded every 24h</li></ul><p>Deadlines count around the clock.</p></details>`,
 		"the page lists the time limits the action counts")
 	require.NoError(t, st.Store.DB().Exec("UPDATE actions SET policy = NULL WHERE id = ?", a.ID).Error)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
