@@ -1532,6 +1532,14 @@ func (s *State) reassign(now time.Time, actorID string, to Recipient, reason str
 			yours += "; you are reminded of it " + s.remindWords() + " meanwhile"
 		}
 		yours += "."
+		if due != nil && s.revision >= 29 {
+			// The due time the reassignment gave: one counted from now moves on with the pause.
+			if s.DueFixed || s.PausedAt == nil {
+				yours += " It is due " + s.DueAt.Format(time.RFC3339) + ", resumed or not."
+			} else {
+				yours += " Once resumed, it is due " + s.span(s.between(*s.PausedAt, s.DueAt)) + " later."
+			}
+		}
 	} else if due != nil && s.revision >= 29 {
 		// A new due time is said, and so is one brought forward: the new owner has less time
 		// than the action had.

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,4 +94,36 @@ func TestANewerRevisionWaitsForItsWorker(t *testing.T) {
 	var panicked *temporal.PanicError
 	require.ErrorAs(t, env.GetWorkflowError(), &panicked)
 	require.Contains(t, panicked.Error(), fmt.Sprintf("runs workflow revision %d, newer than this worker's %d: it waits for a worker of the release that started it", workflows.CurrentRevision+1, workflows.CurrentRevision))
+}
+
+// A paused action reassigned with a due time: one counted from now waits with the pause, so the
+// new owner reads how long they will have once it is resumed; one given as a time stays where it
+// was given, resumed or not.
+func TestRevision29SaysThePausedReassignedDueTime(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	sixLater := now.Add(6 * time.Hour)
+	for _, c := range []struct {
+		in   workflows.ReassignInput
+		want string
+	}{
+		{workflows.ReassignInput{DueIn: 30 * time.Minute}, " Once resumed, it is due 30 min later."},
+		{workflows.ReassignInput{DueAt: &sixLater}, " It is due 2029-06-01T15:00:00Z, resumed or not."},
+	} {
+		in := startInput(fmt.Sprintf("r29p-%s", c.in.DueIn))
+		in.Revision, in.DueAt, in.Title = 29, now.Add(4*time.Hour), "Late checkout"
+		s, _ := workflows.NewState(in, now)
+		workflows.ApplyPause(&s, workflows.PauseInput{Actor: carolClark, Reason: "waiting on the guest"}, now)
+		takeOutbox(&s, workflows.NotifyAssigned)
+		c.in.Actor, c.in.To, c.in.Reason = carolClark, bobBrown, "Alice went home ill"
+		workflows.ApplyReassign(&s, c.in, now.Add(time.Minute))
+		var bobs []string
+		for _, n := range takeOutbox(&s, workflows.NotifyAssigned) {
+			if n.To[0] == "bob" {
+				bobs = append(bobs, n.Message)
+			}
+		}
+		require.Len(t, bobs, 1)
+		require.True(t, strings.HasSuffix(bobs[0], c.want), bobs[0])
+	}
 }

@@ -784,8 +784,9 @@ func (s *State) WithHander(id string) {
 // only the last, and who set it going (State.EscalatedBy: the person who escalated it, or the
 // hander whose check it escalated for want of), where only the level reached heard.
 // Revision 29 tells the new owner of a reassignment that gives a due time when it is due, and that
-// it is sooner than the action's due time was, when the reassignment brought it forward: they were
-// told only that it was theirs. It also escalates an action nobody owns at its due time when that
+// it is sooner than the action's due time was, when the reassignment brought it forward (of a
+// paused action, how long it will have once resumed, or the time given, which the pause does not
+// move): they were told only that it was theirs. It also escalates an action nobody owns at its due time when that
 // comes before assign_within runs out: a wake-up call due in 3 minutes, which nobody could take,
 // alerted nobody until half an hour after it.
 const CurrentRevision = 29
