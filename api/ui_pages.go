@@ -1768,6 +1768,8 @@ func (s *server) duplicateChoices(c *gin.Context, a actionJSON) []duplicateChoic
 			more = append(more, owner, strings.ReplaceAll(r.Status, "_", " "))
 			if r.CustomerRef != "" {
 				more = append(more, "customer "+r.CustomerRef)
+			} else {
+				more = append(more, "no customer reference")
 			}
 			more = append(more, "created "+r.CreatedAt.UTC().Format(whenSecondsLayout), "ID …"+r.ID[max(len(r.ID)-6, 0):])
 			label = fmt.Sprintf("%s (%s)", r.Title, strings.Join(more, ", "))

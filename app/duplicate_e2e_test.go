@@ -23,6 +23,8 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", body, &second))
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", body, &escalated))
 	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+escalated.ID+"/escalate", map[string]any{"reason": "guest complained"}, nil))
+	var walkIn action
+	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(body, "customer", map[string]any{"name": "A walk-in"}), &walkIn))
 	require.Equal(t, http.StatusCreated, out.call(http.MethodPost, "/api/v1/actions", merge(body, "title", "Ended one"), &ended))
 	require.Equal(t, http.StatusOK, sup.call(http.MethodPost, "/api/v1/actions/"+ended.ID+"/cancel", map[string]any{"reason": "guest left"}, nil))
 
@@ -60,6 +62,7 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 	// The copies, made the same minute with one title, are told apart.
 	require.Regexp(t, `<option value="`+first.ID+`">Taxi to the airport at 6 \(`+outID+`, assigned, customer G-1001, created \w+ \d+ \w+ \d\d:\d\d:\d\d UTC, ID …`+first.ID[len(first.ID)-6:]+`\)</option>`, form)
 	require.Regexp(t, `<option value="`+escalated.ID+`">Taxi to the airport at 6 \(`+outID+`, escalated, `, form)
+	require.Regexp(t, `<option value="`+walkIn.ID+`">Taxi to the airport at 6 \(`+outID+`, assigned, no customer reference, created `, form)
 	require.NotContains(t, form, ended.ID, "not an ended one")
 	_, page = web.do(http.MethodGet, "/actions/"+first.ID, nil)
 	require.NotContains(t, page, `id="form-cancel"`, "an agent has no cancel for any reason")
@@ -85,7 +88,8 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 	supCSRF := supWeb.signIn(sup.token)
 	_, page = supWeb.do(http.MethodGet, "/actions/"+escalated.ID, nil)
 	form = formOf(t, page, "form-cancel")
-	require.Contains(t, form, `<option value="">None: cancelled for the reason above</option><option value="`+first.ID+`">Taxi to the airport at 6 (`)
+	require.Contains(t, form, `<option value="">None: cancelled for the reason above</option><option value="`)
+	require.Contains(t, form, `<option value="`+first.ID+`">Taxi to the airport at 6 (`)
 	require.NotContains(t, form, `<option value="`+escalated.ID+`"`, "not itself")
 	require.NotContains(t, page, `id="form-cancel-duplicate"`, "the supervisor's is the cancel form's choice")
 	resp, _ = supWeb.do(http.MethodPost, "/actions/"+escalated.ID+"/cancel", url.Values{"csrf": {supCSRF}, "reason": {"the guest asked twice"}, "duplicate_of": {first.ID}})
