@@ -35,13 +35,7 @@ func TestRevision29SaysTheReassignedDueTime(t *testing.T) {
 			s, _ := workflows.NewState(in, now)
 			takeOutbox(&s, workflows.NotifyAssigned)
 			workflows.ApplyReassign(&s, workflows.ReassignInput{Actor: carolClark, To: bobBrown, Reason: "Alice went home ill", DueIn: c.dueIn}, now)
-			var bobs []string
-			for _, n := range takeOutbox(&s, workflows.NotifyAssigned) {
-				if n.To[0] == "bob" {
-					bobs = append(bobs, n.Message)
-				}
-			}
-			require.Equal(t, []string{c.want}, bobs)
+			require.Equal(t, []string{c.want}, toldBob(&s))
 		})
 	}
 }
@@ -117,13 +111,19 @@ func TestRevision29SaysThePausedReassignedDueTime(t *testing.T) {
 		takeOutbox(&s, workflows.NotifyAssigned)
 		c.in.Actor, c.in.To, c.in.Reason = carolClark, bobBrown, "Alice went home ill"
 		workflows.ApplyReassign(&s, c.in, now.Add(time.Minute))
-		var bobs []string
-		for _, n := range takeOutbox(&s, workflows.NotifyAssigned) {
-			if n.To[0] == "bob" {
-				bobs = append(bobs, n.Message)
-			}
-		}
+		bobs := toldBob(&s)
 		require.Len(t, bobs, 1)
 		require.True(t, strings.HasSuffix(bobs[0], c.want), bobs[0])
 	}
+}
+
+// toldBob takes the assigned notices out of the state's outbox and answers those to bob.
+func toldBob(s *workflows.State) []string {
+	var bobs []string
+	for _, n := range takeOutbox(s, workflows.NotifyAssigned) {
+		if n.To[0] == "bob" {
+			bobs = append(bobs, n.Message)
+		}
+	}
+	return bobs
 }
