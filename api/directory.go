@@ -93,6 +93,7 @@ func (s *server) createTeam(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, named(err, "team", req.ID)
 	}
+	s.ui.names.forget() // the pages name teams
 	return http.StatusCreated, teamView(req), nil
 }
 
@@ -118,6 +119,7 @@ func (s *server) patchTeam(c *gin.Context) (int, any, error) {
 		if team, err = s.Store.RenameTeam(c.Request.Context(), principal(c).ID, team.ID, *req.Name); err != nil {
 			return 0, nil, named(err, "team", c.Param("id"))
 		}
+		s.ui.names.forget() // the pages name teams
 	}
 	return http.StatusOK, teamView{ID: team.ID, Name: team.Name}, nil
 }

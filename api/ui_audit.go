@@ -1,11 +1,9 @@
 package api
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -38,20 +36,9 @@ func (s *server) uiAudit(c *gin.Context) {
 		q.Set("before", *page.NextBefore)
 		older = "/admin/audit?" + q.Encode()
 	}
-	// Teams by name too: their IDs are for the API. A team removed since, or a list that cannot
-	// be read, shows by its ID.
-	teams := map[string]string{}
-	if res := s.call(c, http.MethodGet, "/api/v1/teams", nil, ""); res.ok() {
-		var list struct {
-			Items []teamView `json:"items"`
-		}
-		if res.decode(&list) == nil {
-			for _, t := range list.Items {
-				teams[t.ID] = t.Name
-			}
-		}
-	}
-	names := auditNames{staff: s.who(c), team: func(id string) string { return cmp.Or(teams[id], id) }}
+	// People and teams by name, from the directory the pages name them from (a team removed
+	// since by its ID): their IDs are for the API.
+	names := auditNames{staff: s.who(c), team: s.ui.names.team}
 	lines := make([]auditLine, len(page.Items))
 	for i, e := range page.Items {
 		lines[i] = auditLine{auditEntryJSON: e, Text: auditText(e, names)}
@@ -148,11 +135,7 @@ func auditText(e auditEntryJSON, names auditNames) string {
 		}
 		dates := "no holidays"
 		if len(holidays) > 0 {
-			days := make([]string, len(holidays))
-			for i, h := range holidays {
-				days[i] = fmt.Sprint(h)
-			}
-			dates = plural(len(holidays), "holiday") + " (" + strings.Join(days, ", ") + ")"
+			dates = plural(len(holidays), "holiday") + " (" + listText(holidays) + ")"
 		}
 		return fmt.Sprintf("saved the opening hours of %s: %s, %s: %s; %s", who, str("time_zone"),
 			plural(len(hours), "opening period"), strings.Join(periods, ", "), dates)
@@ -215,18 +198,14 @@ func auditText(e auditEntryJSON, names auditNames) string {
 		var set []string
 		for _, k := range models.PolicyDurations {
 			if v, ok := d[k+"_seconds"].(float64); ok {
-				set = append(set, fmt.Sprintf("%s %s", policyDurationWords(k), shortDuration((time.Duration(v)*time.Second).String())))
+				set = append(set, fmt.Sprintf("%s %s", policyDurationWords(k), secondsText(v)))
 			}
 		}
 		if c := str("clock"); c != "" {
 			set = append(set, "clock "+c)
 		}
 		if fields, _ := d["required_fields"].([]any); len(fields) > 0 {
-			names := make([]string, len(fields))
-			for i, f := range fields {
-				names[i] = fmt.Sprint(f)
-			}
-			set = append(set, "required notes "+strings.Join(names, ", "))
+			set = append(set, "required notes "+listText(fields))
 		}
 		return fmt.Sprintf("saved version %d of %s: %s", num("version"), who, strings.Join(set, ", "))
 	case models.AuditCustomerErased:
@@ -235,13 +214,27 @@ func auditText(e auditEntryJSON, names auditNames) string {
 	return e.Kind + " " + who
 }
 
+// listText says a list of the audit detail's ("room_number, amount"; holidays' dates).
+func listText(list []any) string {
+	words := make([]string, len(list))
+	for i, v := range list {
+		words[i] = fmt.Sprint(v)
+	}
+	return strings.Join(words, ", ")
+}
+
+// secondsText says a duration the audit detail keeps in seconds as the policies page does ("20m").
+func secondsText(secs float64) string {
+	return shortDuration((time.Duration(secs) * time.Second).String())
+}
+
 // policyChangesText says what a policy's version changed from the one before (the audit detail's
 // changes): each duration, the clock and the required notes, from → to, in the policies page's
 // words; a duration left to the default says so.
 func policyChangesText(changes map[string]any, version int) string {
 	duration := func(v any) string {
 		if secs, ok := v.(float64); ok {
-			return shortDuration((time.Duration(secs) * time.Second).String())
+			return secondsText(secs)
 		}
 		return "the default"
 	}
@@ -250,11 +243,7 @@ func policyChangesText(changes map[string]any, version int) string {
 		if len(list) == 0 {
 			return "none"
 		}
-		names := make([]string, len(list))
-		for i, f := range list {
-			names[i] = fmt.Sprint(f)
-		}
-		return strings.Join(names, ", ")
+		return listText(list)
 	}
 	var parts []string
 	for _, k := range models.PolicyDurations {
