@@ -147,7 +147,7 @@ func exportRow(a exportedAction, name func(id string) string, now time.Time) []s
 		due = a.DueAt.UTC().Format(time.RFC3339)
 	}
 	if !a.EndedAt.IsZero() {
-		ended = a.EndedAt.Format(time.RFC3339)
+		ended = a.EndedAt.UTC().Format(time.RFC3339)
 	}
 	overdue := !workflows.Status(a.Status).Final() && !a.Paused && !a.DueAt.IsZero() && a.DueAt.Before(now)
 	row := []string{

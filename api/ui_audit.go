@@ -162,10 +162,10 @@ func auditText(e auditEntryJSON, names auditNames) string {
 		parts := make([]string, len(cols))
 		for i, k := range cols {
 			change := changes[k]
-			label := strings.ReplaceAll(k, "_", " ")
+			field := label(k)
 			if k == "team_id" {
 				// By name: "team “Front desk” → “New York”".
-				label = "team"
+				field = "team"
 				if m, ok := change.(map[string]any); ok {
 					m = maps.Clone(m)
 					for _, end := range []string{"from", "to"} {
@@ -177,7 +177,7 @@ func auditText(e auditEntryJSON, names auditNames) string {
 				}
 			}
 			from, to := changeOf(change)
-			parts[i] = fmt.Sprintf("%s %s → %s", label, from, to)
+			parts[i] = fmt.Sprintf("%s %s → %s", field, from, to)
 		}
 		text := fmt.Sprintf("changed %s: %s", who, strings.Join(parts, ", "))
 		if n := num("tokens_revoked"); n > 0 {

@@ -1762,19 +1762,19 @@ func (s *server) duplicateChoices(c *gin.Context, a actionJSON) []duplicateChoic
 		if r.OwnerID != "" {
 			owner = name(r.OwnerID)
 		}
-		label := fmt.Sprintf("%s (%s, created %s)", r.Title, owner, r.CreatedAt.UTC().Format(whenLayout))
+		words := fmt.Sprintf("%s (%s, created %s)", r.Title, owner, r.CreatedAt.UTC().Format(whenLayout))
 		if seen[key(r.Title, r.CreatedAt)] > 1 {
 			var more []string
-			more = append(more, owner, strings.ReplaceAll(r.Status, "_", " "))
+			more = append(more, owner, label(r.Status))
 			if r.CustomerRef != "" {
 				more = append(more, "customer "+r.CustomerRef)
 			} else {
 				more = append(more, "no customer reference")
 			}
 			more = append(more, "created "+r.CreatedAt.UTC().Format(whenSecondsLayout), "ID …"+r.ID[max(len(r.ID)-6, 0):])
-			label = fmt.Sprintf("%s (%s)", r.Title, strings.Join(more, ", "))
+			words = fmt.Sprintf("%s (%s)", r.Title, strings.Join(more, ", "))
 		}
-		out = append(out, duplicateChoice{ID: r.ID, Label: label})
+		out = append(out, duplicateChoice{ID: r.ID, Label: words})
 	}
 	return out
 }

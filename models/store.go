@@ -1022,12 +1022,7 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 	checkArgs = append(checkArgs, staffID)
 	// The lists (four, and the escalations for those they reach), each in its order and at most InboxListLimit, are one statement (one round trip and
 	// one plan), and their handovers one more.
-	lists := []struct {
-		dst   *[]Action
-		where string
-		args  []any
-		order string
-	}{
+	lists := []inboxList{
 		{&in.Owned, "owner_id = ? AND status IN ?", []any{staffID, openStatuses}, "due_at, id"},
 		{&in.AwaitingAcceptance, "id IN (SELECT action_id FROM handovers WHERE to_id = ? AND status = ?)", []any{staffID, "pending"}, "updated_at, id"},
 		{&in.FollowUpsDue, "hander_id = ? AND follow_up_at <= ? AND status IN ?", []any{staffID, utc(now), followUpStatuses}, "follow_up_at, id"},
@@ -1038,34 +1033,17 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		if !of.Supervisor {
 			away += " AND " + noSupervisor
 		}
-		lists = append(lists, struct {
-			dst   *[]Action
-			where string
-			args  []any
-			order string
-		}{&in.OwnedByPeopleAway, away, []any{ownedAwayStatuses, staffID}, "due_at, id"})
-	}
-	if of.Supervisor || of.StandsIn {
+		lists = append(lists, inboxList{&in.OwnedByPeopleAway, away, []any{ownedAwayStatuses, staffID}, "due_at, id"})
 		// The follow-ups of the shift handovers they ran for others (reminded to them too): those
 		// whose owner took the action over, from its hander, in a handover this person started.
-		lists = append(lists, struct {
-			dst   *[]Action
-			where string
-			args  []any
-			order string
-		}{&in.FollowUpsDue, "follow_up_at <= ? AND status IN ? AND " + shiftRunBy, []any{utc(now), followUpStatuses, staffID}, "follow_up_at, id"})
+		lists = append(lists, inboxList{&in.FollowUpsDue, "follow_up_at <= ? AND status IN ? AND " + shiftRunBy, []any{utc(now), followUpStatuses, staffID}, "follow_up_at, id"})
 	}
 	if of.EscalatedFrom > 0 {
 		escalated := "status = ? AND escalation_level >= ?"
 		if of.StandsIn {
 			escalated = "status = ? AND (escalation_level >= ? OR " + noSupervisor + " OR (" + ownedBySupervisors + "))"
 		}
-		lists = append(lists, struct {
-			dst   *[]Action
-			where string
-			args  []any
-			order string
-		}{&in.Escalated, escalated, []any{"escalated", of.EscalatedFrom}, "due_at, id"})
+		lists = append(lists, inboxList{&in.Escalated, escalated, []any{"escalated", of.EscalatedFrom}, "due_at, id"})
 	}
 	var sql strings.Builder
 	var args []any
@@ -1126,6 +1104,14 @@ var ownedAwayStatuses = []string{"assigned", "handover_pending", "checking"}
 // followUpStatuses are the open statuses in which a hander's follow-up is due: not at the check,
 // where the hander checks instead.
 var followUpStatuses = slices.DeleteFunc(slices.Clone(openStatuses), func(s string) bool { return s == "checking" })
+
+// inboxList is one list of an inbox: where it goes, which actions it holds and in what order.
+type inboxList struct {
+	dst   *[]Action
+	where string
+	args  []any
+	order string
+}
 
 // shiftRunBy holds for an action whose owner took it over from its hander in a handover of a
 // shift handover that the person of the parameter started for the hander (read through the
