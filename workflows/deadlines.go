@@ -49,12 +49,7 @@ func (s *State) NextDeadline() (time.Time, string) {
 	}
 	if s.Status == StatusUnassigned {
 		consider(s.AssignBy, DeadlineAssign)
-		if s.revision >= 29 && !s.DueAt.IsZero() {
-			// Nobody owns it and its due time comes first: the supervisors hear of it then (at
-			// the desk's next opening when it is closed), not once assign_within has run out.
-			due := s.openFrom(s.DueAt)
-			consider(&due, DeadlineAssign)
-		}
+		consider(s.unclaimedBy(), DeadlineAssign)
 	}
 	if h := s.PendingHandover(); h != nil {
 		consider(h.ExpiresAt, DeadlineAccept)
@@ -76,11 +71,22 @@ func (s *State) NextDeadline() (time.Time, string) {
 	return at, kind
 }
 
+// unclaimedBy is, from revision 29, when an action nobody owns is escalated should its due time
+// come first: its due time, at the desk's next opening when it is closed then, so that the
+// supervisors hear of it then, not once assign_within has run out; nil before, or without one.
+func (s *State) unclaimedBy() *time.Time {
+	if s.revision < 29 || s.DueAt.IsZero() {
+		return nil
+	}
+	by := s.openFrom(s.DueAt)
+	return &by
+}
+
 // Fire applies the change a deadline brings, as the system, and returns its events.
 func (s *State) Fire(kind string, now time.Time) []Event {
 	switch kind {
 	case DeadlineAssign:
-		if s.revision >= 29 && !s.DueAt.IsZero() && !now.Before(s.openFrom(s.DueAt)) && (s.AssignBy == nil || now.Before(*s.AssignBy)) {
+		if by := s.unclaimedBy(); by != nil && !now.Before(*by) && (s.AssignBy == nil || now.Before(*s.AssignBy)) {
 			return s.escalate(now, SystemActor, EscalationNotAssigned, "nobody took the action on before its due time")
 		}
 		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", s.span(s.Policy.AssignWithin)))
