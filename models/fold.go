@@ -36,12 +36,19 @@ func newFolder() *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }
 
+// folder is newFolder's, made once (a Replacer is safe for concurrent use, and never changed): the
+// search folds each word it looks for, and SQLite each text it reads.
+var folder = newFolder()
+
 // foldWord is a word looked for, in lower case without the accents the search ignores.
-func foldWord(s string) string { return newFolder().Replace(strings.ToLower(s)) }
+func foldWord(s string) string { return folder.Replace(strings.ToLower(s)) }
 
 // foldedSQL is PostgreSQL's expression of foldWord of the SQL expression expr, as the search's
 // index is built on it.
 func foldedSQL(expr string) string {
 	// translate() deletes the characters of its second text past the length of its third: the marks.
-	return "translate(lower(" + expr + "), '" + foldFrom + foldMarks() + "', '" + foldTo + "')"
+	return "translate(lower(" + expr + "), '" + foldFromMarks + "', '" + foldTo + "')"
 }
+
+// foldFromMarks is translate()'s second text: foldFrom's letters, then the marks it deletes.
+var foldFromMarks = foldFrom + foldMarks()

@@ -31,7 +31,7 @@ func openSQLite(dsn string) (*sql.DB, error) {
 		return nil, err // the driver's own check of the DSN
 	}
 	d := &sqlite.Driver{}
-	if err := d.RegisterDeterministicScalarFunction(sqliteFold, 1, foldText(newFolder())); err != nil {
+	if err := d.RegisterDeterministicScalarFunction(sqliteFold, 1, foldText(folder)); err != nil {
 		return nil, err
 	}
 	return sql.OpenDB(stmtCachingConnector{driverConnector{d: d, dsn: dsn}}), nil
