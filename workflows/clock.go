@@ -332,11 +332,7 @@ func (s *State) openFrom(t time.Time) time.Time {
 // pauseReminder is when an action paused without an end next reminds its owner, from t:
 // remindEvery on, at the team's next opening when the desk is closed then (revision 25).
 func (s *State) pauseReminder(t time.Time) *time.Time {
-	at := t.Add(s.remindEvery())
-	if k := s.clock(); k != nil {
-		at = k.NextOpen(at)
-	}
-	return stampPtr(at)
+	return stampPtr(s.openFrom(t.Add(s.remindEvery())))
 }
 
 // remindPaused reminds the owner of an action paused without an end that it still waits on the
