@@ -35,6 +35,7 @@ var exportColumns = []string{
 	"id", "title", "status", "priority", "category", "team_id", "owner_id", "owner_name",
 	"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at", "overdue",
 	"escalation_level", "paused", "handovers", "created_by", "created_at", "updated_at", "ended_at", "outcome", "details",
+	"cancel_reason", "duplicate_of",
 }
 
 // exportActions answers GET /actions.csv: the actions in the caller's scope that the filters of
@@ -108,10 +109,10 @@ func (w *crlfWriter) Write(record []string) {
 	_, _ = w.out.Write(append(line, '\r', '\n'))
 }
 
-// exportedAction is an action as the export reads it: with when it ended.
+// exportedAction is an action as the export reads it: with how it ended.
 type exportedAction struct {
 	actionJSON
-	EndedAt time.Time
+	models.Ending
 }
 
 // exportBatch reads the next batch of the export, its customers' data opened.
@@ -128,14 +129,14 @@ func (s *server) exportBatch(ctx context.Context, f models.ActionFilter) ([]expo
 			ended = append(ended, r.ID)
 		}
 	}
-	endedAt, err := s.Store.EndedAt(ctx, ended)
+	endings, err := s.Store.Endings(ctx, ended)
 	if err != nil {
 		return nil, nil, err
 	}
 	items, err := s.renderOpenRows(ctx, rows)
 	out := make([]exportedAction, len(items))
 	for i, a := range items {
-		out[i] = exportedAction{actionJSON: a, EndedAt: endedAt[a.ID]}
+		out[i] = exportedAction{actionJSON: a, Ending: endings[a.ID]}
 	}
 	return out, next, err
 }
@@ -146,8 +147,8 @@ func exportRow(a exportedAction, name func(id string) string, now time.Time) []s
 	if !a.DueAt.IsZero() {
 		due = a.DueAt.UTC().Format(time.RFC3339)
 	}
-	if !a.EndedAt.IsZero() {
-		ended = a.EndedAt.UTC().Format(time.RFC3339)
+	if !a.At.IsZero() {
+		ended = a.At.UTC().Format(time.RFC3339)
 	}
 	overdue := !workflows.Status(a.Status).Final() && !a.Paused && !a.DueAt.IsZero() && a.DueAt.Before(now)
 	row := []string{
@@ -155,7 +156,7 @@ func exportRow(a exportedAction, name func(id string) string, now time.Time) []s
 		a.Customer.Ref, a.Customer.Name, a.Customer.Contact, strconv.Itoa(a.RequiredAuthority), due,
 		strconv.FormatBool(overdue), strconv.Itoa(a.EscalationLevel), strconv.FormatBool(a.Paused),
 		strconv.Itoa(len(a.Handovers)), a.CreatedBy, a.CreatedAt.UTC().Format(time.RFC3339),
-		a.UpdatedAt.UTC().Format(time.RFC3339), ended, a.Outcome, a.Details,
+		a.UpdatedAt.UTC().Format(time.RFC3339), ended, a.Outcome, a.Details, a.CancelReason, a.DuplicateOf,
 	}
 	for i, cell := range row {
 		row[i] = spreadsheetSafe(cell)

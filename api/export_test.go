@@ -55,6 +55,13 @@ func TestExportActionsAsCSV(t *testing.T) {
 		formula.Version = 3
 		require.NoError(t, u.store.ApplyProjection(context.Background(), formula,
 			[]models.ActionEvent{{Seq: 3, Type: "completed", ActorID: "ann", Cause: "request", At: endedAt, Data: `{"outcome":"done"}`}}))
+		// One cancelled as a duplicate of another: why, and which, in columns of their own.
+		dup, err := u.store.GetAction(context.Background(), "done-0001")
+		require.NoError(t, err)
+		dup.Status, dup.Version = "cancelled", 2
+		require.NoError(t, u.store.ApplyProjection(context.Background(), dup,
+			[]models.ActionEvent{{Seq: 2, Type: "cancelled", ActorID: "ann", Cause: "request", At: endedAt,
+				Data: `{"reason":"=the guest asked twice","duplicate_of":"done-0000"}`}}))
 
 		status, header, rows := u.exportCSV("ann", "/api/v1/actions.csv")
 		require.Equal(t, http.StatusOK, status)
@@ -102,11 +109,16 @@ func TestExportActionsAsCSV(t *testing.T) {
 		require.Equal(t, "'+44 7700", done[col("customer_ref")])
 		require.Equal(t, endedAt.Format(time.RFC3339), done[col("ended_at")], "when it was completed, to hold against its due time")
 		require.Empty(t, late[col("ended_at")], "an open action has not ended")
+		require.Empty(t, done[col("cancel_reason")], "a completed action was not cancelled")
+		cancelled := byID["done-0001"]
+		require.Equal(t, endedAt.Format(time.RFC3339), cancelled[col("ended_at")])
+		require.Equal(t, "'=the guest asked twice", cancelled[col("cancel_reason")], "why, not run as a formula")
+		require.Equal(t, "done-0000", cancelled[col("duplicate_of")], "and the action it was a duplicate of")
 		raw := u.apiGet("ann", "/api/v1/actions.csv?status=completed")
 		body, err := io.ReadAll(raw.Body)
 		require.NoError(t, err)
 		require.NoError(t, raw.Body.Close())
-		require.Contains(t, string(body), "\"Noise complaint\nroom 44\"\r\n", "a line break inside a field as it is stored, the record's end CRLF")
+		require.Contains(t, string(body), "\"Noise complaint\nroom 44\",,\r\n", "a line break inside a field as it is stored, the record's end CRLF")
 		position := map[string]int{}
 		for i, r := range rows {
 			position[r[col("id")]] = i
@@ -115,7 +127,7 @@ func TestExportActionsAsCSV(t *testing.T) {
 
 		// The list's filters, and its scope: another team's is 404 to an agent, every team a manager's.
 		_, _, rows = u.exportCSV("ann", "/api/v1/actions.csv?status=completed")
-		require.Len(t, rows, 1+3)
+		require.Len(t, rows, 1+2, "the third was cancelled")
 		_, _, rows = u.exportCSV("ann", "/api/v1/actions.csv?q=late-000")
 		require.Len(t, rows, 1+10)
 		status, _, _ = u.exportCSV("ann", "/api/v1/actions.csv?team_id=kitchen")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -875,23 +876,38 @@ func (s *Store) NewestOpen(ctx context.Context, team string, limit int) ([]Actio
 	return actions, nil
 }
 
-// EndedAt gives when each of the actions named ended (its completed or cancelled entry), by ID; an
-// action still open is not in it. Read through the index of migration 32.
-func (s *Store) EndedAt(ctx context.Context, ids []string) (map[string]time.Time, error) {
-	out := make(map[string]time.Time, len(ids))
+// Ending is how an action ended: when, and of a cancelled one why, and the action it was a
+// duplicate of when cancelled as one.
+type Ending struct {
+	At                        time.Time
+	CancelReason, DuplicateOf string
+}
+
+// Endings reads how each of the actions named ended, from its completed or cancelled entry, by ID;
+// an action still open is not in it. Read through the index of migration 32.
+func (s *Store) Endings(ctx context.Context, ids []string) (map[string]Ending, error) {
+	out := make(map[string]Ending, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var rows []struct {
-		ActionID string
-		At       time.Time
-	}
-	if err := s.read.WithContext(ctx).Model(&ActionEvent{}).Select("action_id", "at").
+	var rows []ActionEvent
+	if err := s.read.WithContext(ctx).Model(&ActionEvent{}).Select("action_id", "type", "at", "data").
 		Where("type IN ? AND action_id IN ?", []string{"completed", "cancelled"}, ids).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("reading when %d actions ended: %w", len(ids), err)
+		return nil, fmt.Errorf("reading how %d actions ended: %w", len(ids), err)
 	}
 	for _, r := range rows {
-		out[r.ActionID] = r.At.UTC()
+		e := Ending{At: r.At.UTC()}
+		if r.Type == "cancelled" {
+			var data struct {
+				Reason      string `json:"reason"`
+				DuplicateOf string `json:"duplicate_of"`
+			}
+			if err := json.Unmarshal([]byte(r.Data), &data); err != nil {
+				return nil, fmt.Errorf("reading why action %s was cancelled: %w", r.ActionID, err)
+			}
+			e.CancelReason, e.DuplicateOf = data.Reason, data.DuplicateOf
+		}
+		out[r.ActionID] = e
 	}
 	return out, nil
 }
