@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"sync"
 	"time"
 
@@ -73,16 +74,25 @@ func (s *server) liveAction(c *gin.Context, id string) (models.Action, bool) {
 	if s.Temporal == nil {
 		return models.Action{}, false
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
-	defer cancel()
-	v, err := queryWorkflow(ctx, s.Temporal, workflows.ActionWorkflowID(id), workflows.QueryState)
-	var state workflows.State
-	if err == nil {
-		err = v.Get(&state)
-	}
+	state, err := s.liveState(c.Request.Context(), id)
 	if err != nil || state.ID != id || !inScope(principal(c), state.TeamID) {
 		return models.Action{}, false
 	}
 	c.Set(liveStateKey, state)
 	return models.Action{ID: state.ID, TeamID: state.TeamID, CustomerRef: state.Customer.Ref, Status: string(state.Status), Version: state.Version}, true
+}
+
+// liveState is the action's state as its workflow holds it, asked for within 5 s.
+func (s *server) liveState(ctx context.Context, id string) (workflows.State, error) {
+	var state workflows.State
+	if s.Temporal == nil {
+		return state, errors.New("no workflow engine to ask")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	v, err := queryWorkflow(ctx, s.Temporal, workflows.ActionWorkflowID(id), workflows.QueryState)
+	if err == nil {
+		err = v.Get(&state)
+	}
+	return state, err
 }

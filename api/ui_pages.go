@@ -1237,7 +1237,9 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	// The opening hours the action's clocks count, as it started with them, where the read model
 	// knows them: the team's may have changed since (or its policy counts around the clock).
 	var ownHours *calendarJSON
-	if row, err := s.Store.GetAction(c.Request.Context(), a.ID); err == nil {
+	row, rowErr := s.Store.GetAction(c.Request.Context(), a.ID)
+	var state *workflows.State
+	if rowErr == nil {
 		if row.Revision != nil {
 			endOffered, reminded = *row.Revision >= 24, remindsPaused(row.Revision)
 			claimByDue = *row.Revision >= 29
@@ -1254,21 +1256,41 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 				notSent[e.Seq] = true
 			}
 		}
-		state := stateFromRow(row)
+		fromRow := stateFromRow(row)
+		state = &fromRow
+	} else if live, err := s.liveState(c.Request.Context(), a.ID); err == nil {
+		// The read model could not answer for it (its first projection not there yet, or the
+		// database away a moment) where the API's read went to its workflow: the commands are
+		// worked out from the workflow's state, as the commands themselves will be checked.
+		state = &live
+	} else {
+		// Without a state the page would offer nothing and say there is nothing to do: it says to
+		// reload instead, and the log says why.
+		s.Log.WarnContext(c.Request.Context(), "action page drawn without its commands: neither the read model nor the workflow answered",
+			"action_id", a.ID, "error", errors.Join(rowErr, err))
+	}
+	if state != nil {
 		me := principal(c)
-		commands = workflows.Available(&state, actorOf(me), recipientOf(me))
+		commands = workflows.Available(state, actorOf(me), recipientOf(me))
 		if f := state.FollowUp; f != nil {
 			ranShift = state.ShiftStarter(f.HanderID) == me.ID
 		}
 		if h := state.LastHander(); h != "" && h != state.OwnerID {
 			checkHander = h // who else may give the owner's check more time or another owner
 		}
-		if slices.Contains(commands, workflows.UpdateFollowUp) && s.followUpInPlace(c.Request.Context(), me, row) != nil {
-			// A supervisor records a follow-up only in the place of a hander gone.
-			commands = slices.DeleteFunc(commands, func(cmd string) bool { return cmd == workflows.UpdateFollowUp })
+		if slices.Contains(commands, workflows.UpdateFollowUp) {
+			// A supervisor records a follow-up only in the place of a hander gone, which the
+			// read model tells; without its row, the form is the hander's and the shift's starter's.
+			mine := ranShift || state.FollowUp.HanderID == me.ID
+			if rowErr == nil {
+				mine = s.followUpInPlace(c.Request.Context(), me, row) == nil
+			}
+			if !mine {
+				commands = slices.DeleteFunc(commands, func(cmd string) bool { return cmd == workflows.UpdateFollowUp })
+			}
 		}
 		if slices.Contains(commands, workflows.UpdateAccept) {
-			acceptBlocked = acceptBlockedFor(&state, me)
+			acceptBlocked = acceptBlockedFor(state, me)
 			offShift = acceptBlocked != "" && !me.OnShift
 		}
 	}
@@ -1344,7 +1366,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		handoverForm = handoverFormFrom(a.Handovers, principal(c).ID)
 	}
 	data := gin.H{
-		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "ToRate": toRate,
+		"A": s.rows([]actionJSON{a})[0], "Events": events.Items, "Commands": commands, "CommandsUnread": state == nil, "ToRate": toRate,
 		"EarlierEvents": earlier, "NewestEvents": newest, "Untold": untold, "FirstUntold": firstUntold, "LatestMessage": latestMessage, "MayTell": mayTell, "Undoable": undoable, "CustomerErased": erased, "CustomerCorrectable": !a.Internal && !erased && a.Customer.Name != unavailable && a.Customer.Contact != unavailable, "Undone": undone, "NotSent": notSent, "Wordings": wordings, "ContactMethods": workflows.ContactMethods,
 		"Required": required, "RequiredNotes": requiredNotes, "Staff": staff, "Form": form, "Failed": failed, "HandoverForm": handoverForm,
 		"Temporal": s.workflowLinkFor(c, a.ID), "Methods": workflows.Methods, "Situations": workflows.Situations,

@@ -816,3 +816,44 @@ func updateTook(t *testing.T, tc client.Client, workflowID, updateID string) tim
 	require.False(t, accepted.IsZero() || completed.IsZero(), "update %s accepted and completed in the history of %s", updateID, workflowID)
 	return completed.Sub(accepted)
 }
+
+// An action whose first projection has not reached the read model (its worker cannot reach the
+// database, while the API can) is read from its workflow, and its page works out what the viewer
+// may do from the workflow too: not "Nothing for you to do" for want of the row.
+func TestActionPageWithoutItsRow(t *testing.T) {
+	t.Parallel()
+	proxy, proxied := proxiedPostgres(t)
+	st := startStack(t, t.TempDir(), proxied)
+	// An API of its own, on the same database reached directly.
+	directURL, err := url.Parse(proxied)
+	require.NoError(t, err)
+	directURL.Host = proxy.target
+	direct, err := models.Open(directURL.String(), nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = direct.Close() })
+	srv := httptest.NewServer(api.NewRouter(api.Deps{
+		Temporal: st.Client, Store: direct, Codec: st.Keys, Sealer: st.Sealer, CommandTimeout: 45 * time.Second,
+	}))
+	t.Cleanup(srv.Close)
+	web := newWebClient(t, srv.URL)
+	web.signIn(app.DemoToken("alice"))
+
+	proxy.cut() // the stack's worker no longer reaches the read model
+	id := uuid.NewString()
+	_, err = st.Client.ExecuteWorkflow(context.Background(), client.StartWorkflowOptions{
+		ID: workflows.ActionWorkflowID(id), TaskQueue: workflows.TaskQueue,
+	}, workflows.ActionWorkflowName, workflows.StartInput{
+		ActionID: id, Title: "Extra towels for 312", Category: "request", Priority: "normal",
+		TeamID: "frontdesk", DueAt: time.Now().Add(4 * time.Hour),
+		CreatedBy: workflows.Actor{ID: "crm", Role: workflows.RoleService}, Revision: workflows.CurrentRevision,
+	})
+	require.NoError(t, err)
+	resp, page := web.do(http.MethodGet, "/actions/"+id, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, page, "Extra towels for 312")
+	require.Contains(t, page, `id="form-claim"`, "nobody owns it: she may claim it")
+	require.NotContains(t, page, "Nothing for you to do")
+	require.NotContains(t, page, "could not be worked out")
+	_, err = direct.GetAction(context.Background(), id)
+	require.ErrorIs(t, err, models.ErrNotFound, "the page was drawn without the action's row")
+}
