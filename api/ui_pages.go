@@ -55,6 +55,8 @@ type actionRow struct {
 	// the action's due time when that comes first (AnswerByDue), which withdraws it.
 	AnswerBy    *time.Time
 	AnswerByDue bool
+	// AnswerIn is how long is left to answer ("in 28m"), which the page counts on.
+	AnswerIn string
 	// Commands are those the viewer may use on it now (the board shows only their forms).
 	Commands []string
 	// TeamName is the action's team, named on a card of a list that spans teams, else "".
@@ -114,7 +116,7 @@ func (s *server) rows(items []actionJSON) []actionRow {
 			r.PendingTo = a.PendingHandover.ToID
 			if by := a.PendingHandover.ExpiresAt; by != nil {
 				at, dueFirst := workflows.AnswerBy(*by, a.DueAt, a.Paused)
-				r.AnswerBy, r.AnswerByDue = &at, dueFirst
+				r.AnswerBy, r.AnswerByDue, r.AnswerIn = &at, dueFirst, comingIn(at, now)
 			}
 		}
 		out[i] = r

@@ -1335,7 +1335,9 @@ func webInboxTold(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, out.call(http.MethodPost, "/api/v1/actions/"+a.ID+"/handover", merge(handoverBody, "to_id", inID), nil))
 	// The recipient's card says by when to answer (then the handover lapses and is escalated).
 	_, page := signedIn(t, st, in.token).do(http.MethodGet, "/inbox", nil)
-	require.Regexp(t, `data-action="`+a.ID+`"(?s:.)*?<strong class="answer-by">answer by <time datetime="[0-9T:Z-]+">[^<]+</time></strong>`, page)
+	answer := regexp.MustCompile(`data-action="` + a.ID + `"(?s:.)*?<strong class="answer-by">answer by <time datetime="([0-9T:Z-]+)">[^<]+</time>, <span data-rel="([0-9T:Z-]+)" data-rel-past="any moment now">in (29|30)m</span></strong>`).FindStringSubmatch(page)
+	require.NotNil(t, answer, "the card says by when to answer, and how long is left")
+	require.Equal(t, answer[1], answer[2], "the count is to the time the card names")
 	w := newWebClient(t, st.URL)
 	w.signIn(out.token)
 	_, page = w.do(http.MethodGet, "/inbox", nil)
@@ -1433,7 +1435,7 @@ func webAnswerByDueTime(t *testing.T, st *app.Stack) {
 	require.Contains(t, told[0].Message, "Accept or decline by "+due+", the action's due time (not accepted by then, the handover is withdrawn and the action goes to its check).")
 	w := signedIn(t, st, in.token)
 	_, page := w.do(http.MethodGet, "/inbox", nil)
-	require.Regexp(t, `data-action="`+a.ID+`"(?s:.)*?<strong class="answer-by">answer by <time datetime="`+due+`">[^<]+</time> \(its due time\)</strong>`, page)
+	require.Regexp(t, `data-action="`+a.ID+`"(?s:.)*?<strong class="answer-by">answer by <time datetime="`+due+`">[^<]+</time> \(its due time\), <span data-rel="`+due+`" data-rel-past="any moment now">in [^<]+</span></strong>`, page)
 	_, page = w.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `answer by <time id="handover-expires" datetime="`+due+`">`)
 	require.Contains(t, page, "<small>(the action's due time: not accepted by then, the handover is withdrawn and the action goes to its check)</small>")
@@ -1571,7 +1573,7 @@ func webShift(t *testing.T, st *app.Stack) {
 	}, 15*time.Second, 100*time.Millisecond)
 	require.Equal(t, "bob", got.PendingHandover.ToID)
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
-	require.Regexp(t, `answer by <time id="handover-expires" datetime="[0-9T:-]+Z">`, page, "the page says by when the recipient must answer")
+	require.Regexp(t, `answer by <time id="handover-expires" datetime="([0-9T:-]+Z)">[^<]+</time> \(<span data-rel="[0-9T:-]+Z" data-rel-past="any moment now">in (29|30)m</span>\)`, page, "the page says by when the recipient must answer, and how long is left")
 	require.NotContains(t, page, `id="past-handovers"`, "no answered handover to list yet")
 	require.Contains(t, page, `<strong>handover requested</strong> by Erin Evans <small>(<a href="`+progress+`">in a shift handover started by Carol Clark</a>)</small>`,
 		"made in erin's name, the timeline says who started it")
