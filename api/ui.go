@@ -615,10 +615,16 @@ func (r apiResult) messageOf(command string) string {
 }
 
 // formFieldWords are the fields a command's form labels otherwise than fieldWords says: a
-// check's and a reassignment's due_in is "New due in" (the new action's is "Due in").
+// check's and a reassignment's due_in is "New due in" (the new action's is "Due in"). A reason
+// says whose it is: a board card's panel holds four forms that each ask for one.
 var formFieldWords = map[string]map[string]string{
 	workflows.UpdateCheck:    {"due_in": "new due in", "to_id": "reassign to", "next": "if not done, next"},
-	workflows.UpdateReassign: {"due_in": "new due in", "due_at": "or new due at", "to_id": "reassign to"},
+	workflows.UpdateReassign: {"due_in": "new due in", "due_at": "or new due at", "to_id": "reassign to", "reason": "reason for reassigning"},
+	workflows.UpdateExtend:   {"reason": "reason for extending"},
+	workflows.UpdateEscalate: {"reason": "reason to escalate"},
+	workflows.UpdateCancel:   {"reason": "reason to cancel"},
+	workflows.UpdatePause:    {"reason": "reason to pause"},
+	workflows.UpdateResume:   {"reason": "reason to resume"},
 	workflows.UpdateHandover: {"to_id": "hand over to", "reason": "reason for the handover", "follow_up_in": "remind me to follow up in", "accept_within": "must be answered within"},
 	workflows.UpdateComplete: {"outcome": "what was done"},
 	workflows.UpdateDecline:  {"reason": "why you cannot take it"},

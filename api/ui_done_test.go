@@ -205,7 +205,11 @@ func TestShiftStarted(t *testing.T) {
 // A refusal of a check's or a reassignment's form names its due_in as the form labels it.
 func TestRefusalNamesFieldsAsTheFormLabelsThem(t *testing.T) {
 	refused := func(detail string) apiResult { return apiResult{Status: 422, Problem: &problemBody{Detail: detail}} }
-	require.Equal(t, "New due in: must be positive; Reason: say why", refused("due_in: must be positive; reason: say why").messageOf(workflows.UpdateReassign))
+	require.Equal(t, "New due in: must be positive; Reason for reassigning: say why", refused("due_in: must be positive; reason: say why").messageOf(workflows.UpdateReassign))
+	// A reason says whose: a board card's panel holds four forms that each ask for one.
+	require.Equal(t, "Reason to escalate: is required", refused("reason: is required").messageOf(workflows.UpdateEscalate))
+	require.Equal(t, "Reason to cancel: is required", refused("reason: is required").messageOf(workflows.UpdateCancel))
+	require.Equal(t, "Reason for extending: is required", refused("reason: is required").messageOf(workflows.UpdateExtend))
 	require.Equal(t, "Result: choose one; New due in: must be positive", refused("result: choose one; due_in: must be positive").messageOf(workflows.UpdateCheck))
 	require.Equal(t, "Due in: must be positive", refused("due_in: must be positive").messageOf(workflows.UpdateExtend), "the extend form says Due in")
 	// Each as its form labels it, not by the API's name for it.
