@@ -252,7 +252,11 @@ func (s *server) createAction(c *gin.Context) {
 		return
 	}
 	if len(problems) > 0 {
-		// One answer lists everything wrong: the body's form, and the team and owner it names.
+		// One answer lists everything wrong: the body's form, a due time already past (which
+		// the form's own checks cannot tell), and the team and owner it names.
+		if _, _, err := dueSpec(s.Now(), req.DueIn, req.DueAt, "due_in", "due_at"); fieldsOf(err) != nil {
+			problems = append(problems, fieldsOf(err)...)
+		}
 		_, _, placed, err := s.placement(ctx, caller, req, problems, s.Store.GetStaff)
 		if err != nil {
 			writeError(c, s.Log, err)

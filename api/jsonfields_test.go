@@ -102,8 +102,9 @@ func TestDecodeBodyBoundsTheList(t *testing.T) {
 	require.Equal(t, "required_fields[0]", problems[0].Field)
 }
 
-// One 422 names the body's unknown and mistyped fields and then what the request's rules find in
-// the fields that did decode, each field once.
+// One 422 names the body's unknown and mistyped fields with what the request's rules find in the
+// fields that did decode, each field once, in the order the body declares them (the order its
+// form asks for them), an unknown field last.
 func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 	t.Parallel()
 	d := newDecoder()
@@ -125,8 +126,8 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 
 	status, fields, detail := decode(`{"category":"request","owner_id":"alice","due_in":"4h","customer":{"email":"x"},"priority":1}`, &createActionRequest{})
 	require.Equal(t, http.StatusUnprocessableEntity, status)
-	require.Equal(t, []string{"customer.email", "priority", "title"}, fields, detail)
-	require.Equal(t, "customer.email: is not a known field; priority: must be a string; title: is required", detail)
+	require.Equal(t, []string{"title", "customer.email", "priority"}, fields, detail)
+	require.Equal(t, "title: is required; customer.email: is not a known field; priority: must be a string", detail)
 
 	// A value of the wrong type is not also missing, nor are its parts.
 	_, _, detail = decode(`{"rating":2.5}`, &feedbackRequest{})
@@ -143,9 +144,9 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 
 	// A NUL is named with the rest of the body's mistakes, those the rules find too.
 	_, fields, _ = decode(`{"title":"a\u0000","colour":"red"}`, &createActionRequest{})
-	require.Equal(t, []string{"colour", "title", "category", "due_in"}, fields)
+	require.Equal(t, []string{"title", "category", "due_in", "colour"}, fields)
 	_, fields, detail = decode(`{"title":"x\u0000","category":"BAD CAT","priority":"zzz","due_in":"1h"}`, &createActionRequest{})
-	require.Equal(t, []string{"title", "priority", "category"}, fields, detail)
+	require.Equal(t, []string{"title", "category", "priority"}, fields, detail)
 
 	// A PATCH changes the fields it sends: one sent as null is refused, not read as left out.
 	status, fields, detail = decode(`{"team_id":null,"name":"Kim","active":null}`, &staffPatch{})
@@ -153,7 +154,7 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 	require.Equal(t, []string{"team_id", "active"}, fields, detail)
 	require.Contains(t, detail, "team_id: must not be null: leave the field out to keep its value")
 	_, fields, _ = decode(`{"name":null,"colour":null}`, &teamPatch{})
-	require.Equal(t, []string{"colour", "name"}, fields, "an unknown field is named once, as unknown")
+	require.Equal(t, []string{"name", "colour"}, fields, "an unknown field is named once, as unknown, and last")
 	status, _, _ = decode(`{"name":"Front desk"}`, &teamPatch{})
 	require.Equal(t, http.StatusOK, status)
 
@@ -165,7 +166,7 @@ func TestDecodeListsBodyAndRuleProblems(t *testing.T) {
 		require.Equal(t, "details: must not contain control characters (tabs and line breaks are fine) or text direction overrides", detail, bad)
 	}
 	_, fields, _ = decode(`{"title":"\u200b\u200b","category":"request","owner_id":"alice","due_in":"4h","customer":{"name":"A\u0007"}}`, &createActionRequest{})
-	require.Equal(t, []string{"customer.name", "title"}, fields)
+	require.Equal(t, []string{"title", "customer.name"}, fields)
 	// So is a handover's summary, a told note and a check's outcome of them alone: zero-width and
 	// joiner characters, a byte order mark, a soft hyphen, a Hangul filler, a blank Braille
 	// pattern, a direction mark, a combining grapheme joiner.

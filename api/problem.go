@@ -432,9 +432,48 @@ func (d *decoder) decode(c *gin.Context, dst any) error {
 		fields = append(fields, checker.checkFields()...)
 	}
 	if fields = append(problems, outside(problems, fields)...); len(fields) > 0 {
+		// Told in the order the body declares its fields, which is the order its form asks for
+		// them (a handover's recipient first), not the order the checks found them in.
+		order := declaredOrder(reflect.TypeOf(dst))
+		slices.SortStableFunc(fields, func(a, b FieldError) int { return cmp.Compare(order(a.Field), order(b.Field)) })
 		return invalidFields(fields...)
 	}
 	return nil
+}
+
+// declaredOrder gives a field path ("to_id", "notes.summary", "customer.name") the place of its
+// first part among the JSON fields of t, a struct or a pointer to one; a path it does not declare
+// comes after them all.
+func declaredOrder(t reflect.Type) func(path string) int {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	places := map[string]int{}
+	var declare func(t reflect.Type)
+	declare = func(t reflect.Type) {
+		if t.Kind() != reflect.Struct {
+			return
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case f.Anonymous && name == "":
+				declare(f.Type) // its fields are the body's own, where it is embedded
+			case name != "" && name != "-":
+				places[name] = len(places)
+			}
+		}
+	}
+	declare(t)
+	return func(path string) int {
+		first, _, _ := strings.Cut(path, ".")
+		first, _, _ = strings.Cut(first, "[")
+		if place, ok := places[first]; ok {
+			return place
+		}
+		return len(places) + 1
+	}
 }
 
 // fieldChecker is a request with checks of its own beyond its binding tags (the form of its

@@ -629,7 +629,7 @@ var formFieldWords = map[string]map[string]string{
 	workflows.UpdateComplete: {"outcome": "what was done"},
 	workflows.UpdateDecline:  {"reason": "why you cannot take it"},
 	workflows.UpdateWithdraw: {"reason": "why you take it back"},
-	formCreate:               {"title": "what is to be done"},
+	formCreate:               {"title": "what is to be done", "due_at": "or due at"},
 }
 
 // formCreate names the new action form among the commands' forms, for formFieldWords.

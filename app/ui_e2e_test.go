@@ -2042,6 +2042,14 @@ func webDueAt(t *testing.T, st *app.Stack) {
 	resp, page := web.do(http.MethodPost, "/actions", form)
 	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	require.Regexp(t, `value="`+past+`" data-due-at[^>]*>\s*<input type="hidden" name="due_at" value="">(\s*<small[^>]*>[^<]*</small>)+\s*<span class="field-error" id="field-error-s\d+">must be in the future`, page)
+	// With the title left out too, both are refused at once, in the form's order: not the time
+	// only once the title is mended.
+	form.Set("csrf", csrfOf(t, page))
+	form.Set("title", "")
+	resp, page = web.do(http.MethodPost, "/actions", form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, "What is to be done: is required; Or due at: must be in the future")
+	form.Set("title", "Taxi for the airport")
 
 	at := time.Now().UTC().Add(30 * time.Hour).Truncate(time.Minute)
 	form.Set("csrf", csrfOf(t, page))
