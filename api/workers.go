@@ -65,11 +65,25 @@ func newWorkerWatch(tc client.Client, every time.Duration) *workerWatch {
 	return &workerWatch{temporal: tc, every: every}
 }
 
+// noneRecheck is how soon the watch looks again once it says no worker runs: a worker that is
+// back (restarted, or polling again after Temporal restarted) is told within it, not a whole
+// check later (the pages and /readyz went on saying none for 15 s after Temporal was back).
+// Saying none still takes two looks a whole check apart.
+const noneRecheck = 2 * time.Second
+
+// wait is how long after a look the next is made.
+func (w *workerWatch) wait() time.Duration {
+	if w.noneSeen >= 2 {
+		return min(w.every, noneRecheck)
+	}
+	return w.every
+}
+
 // none says whether the last two looks found no worker, starting another look when it is time.
 func (w *workerWatch) none() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.looking && time.Since(w.looked) >= w.every {
+	if !w.looking && time.Since(w.looked) >= w.wait() {
 		w.looking = true
 		go w.look()
 	}
