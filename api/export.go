@@ -165,11 +165,12 @@ func exportRow(a exportedAction, name func(id string) string, now time.Time) []s
 }
 
 // spreadsheetSafe keeps a spreadsheet from taking a cell for a formula (CSV injection): a cell
-// whose first character other than white space is =, +, -, @ or their full-width forms (which
-// spreadsheets in East Asian locales take for them), or that begins with a tab, a carriage return
-// or a line feed, is written with a ' before it.
+// whose first character other than white space and invisible format characters (a zero-width
+// space, a byte order mark) is =, +, -, @ or their full-width forms (which spreadsheets in East
+// Asian locales take for them), or that begins with a tab, a carriage return or a line feed, is
+// written with a ' before it.
 func spreadsheetSafe(cell string) string {
-	rest := strings.TrimLeftFunc(cell, unicode.IsSpace)
+	rest := strings.TrimLeftFunc(cell, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
 	if rest != cell && strings.ContainsRune("\t\r\n", rune(cell[0])) {
 		return "'" + cell
 	}

@@ -221,6 +221,9 @@ func TestSpreadsheetSafe(t *testing.T) {
 		" =1+1":                "' =1+1",
 		"\u00a0\u3000@SUM(A1)": "'\u00a0\u3000@SUM(A1)",
 		"\uFF1D1+1":            "'\uFF1D1+1",
+		"\u200b=1+1":           "'\u200b=1+1", // behind a zero-width space
+		"\ufeff\u2060+1":       "'\ufeff\u2060+1",
+		"\u200bplain":          "\u200bplain",
 		"\uFF0B44 20":          "'\uFF0B44 20",
 		"\uFF0D1":              "'\uFF0D1",
 		"\uFF20x":              "'\uFF20x",
