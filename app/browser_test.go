@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -932,6 +933,10 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	redraws, err := chromedp.Run(carol.ctx, chromedp.Evaluate[int](`window.redraws`))
 	require.NoError(t, err)
 	t.Logf("%d changes drawn in %d redraws", burst, redraws)
+	// The status line, which a screen reader reads out, names the action by its title.
+	said := regexp.MustCompile(`^Updated: “Burst \d” changed \(assigned\)\.$`)
+	require.Eventually(t, func() bool { return said.MatchString(carol.text("#live-status")) }, 10*time.Second, 100*time.Millisecond,
+		"the status names the action that changed: %q", carol.text("#live-status"))
 
 	liveUpdatesKeepQuiet(t, st, alice, actionURL, created.ID)
 	deskTimeShown(t, st, newBrowser(t, alloc, st.URL, dir), dave)

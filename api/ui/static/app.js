@@ -267,7 +267,7 @@
       if (window.handoverScrollable) { window.handoverScrollable(); }
       restoreFocus(focused);
       document.body.setAttribute("data-refreshed", String(Date.now()));
-      say(status, reason);
+      say(status, typeof reason === "function" ? reason() : reason);
       heldSaid = false;
       drawn();
     }, function () { comparing = null; drawn(); });
@@ -394,6 +394,18 @@
     });
   }
 
+  // changedWords names the action that changed, as the page shows it when the words are read out
+  // (after the redraw): "this action" on its own page, its title on a list that shows it, else
+  // "an action" (one that has left the list).
+  function changedWords(change, own) {
+    var how = " changed (" + change.status.replace(/_/g, " ") + (change.paused ? ", paused" : "") + ").";
+    return function () {
+      if (own) { return "Updated: this action" + how; }
+      var card = document.querySelector("#live [data-action=\"" + window.CSS.escape(change.id) + "\"] .card-title");
+      return "Updated: " + (card ? "\u201c" + card.textContent.trim() + "\u201d" : "an action") + how;
+    };
+  }
+
   function start() {
     if (!window.EventSource || !document.body.hasAttribute("hx-headers")) { return; }
     var source = new EventSource("/events");
@@ -407,7 +419,7 @@
         return; // the page already shows this version
       }
       if (want === "all" || want === change.id) {
-        refresh("Updated: an action changed (" + change.status.replace(/_/g, " ") + (change.paused ? ", paused" : "") + ").");
+        refresh(changedWords(change, want === change.id));
       }
     });
     // A colleague's shift, team or role changed: who can take what, and who is off shift with a
