@@ -162,7 +162,7 @@ func newEngine(d Deps) *gin.Engine {
 		d.Ready = func(context.Context) error { return nil }
 	}
 	s := &server{Deps: d, decoder: newDecoder(), limiters: &limiters{cfg: d.RateLimit, by: map[string]*rate.Limiter{}}, recent: &authMemory{}, failures: &failures{}}
-	pages, err := newUI(d.UI, newStaffNames(d.Store))
+	pages, err := newUI(d.UI, newStaffNames(d.Store), d.Now)
 	if err != nil {
 		panic(err) // the templates are embedded: a broken one is a build defect the tests catch
 	}

@@ -63,3 +63,12 @@ func TestReportWindowOutOfRange(t *testing.T) {
 	code, _ := getAs(h, "token-sue", "/api/v1/reports/handovers?since=1970-01-01T00:00:00Z&until=1970-01-02T00:00:00Z")
 	require.Equal(t, http.StatusOK, code, "the first day there is")
 }
+
+// The pages show a time's year when it is not now's: a deadline 22 months ahead was read as one
+// this year.
+func TestWhenTextSaysAnotherYear(t *testing.T) {
+	now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	require.Equal(t, "Mon 7 Dec 15:00 UTC", whenText(time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC), now))
+	require.Equal(t, "Wed 4 Oct 2028 15:00 UTC", whenText(time.Date(2028, 10, 4, 15, 0, 0, 0, time.UTC), now))
+	require.Equal(t, "Wed 31 Dec 2025 23:00 UTC", whenText(time.Date(2026, 1, 1, 8, 0, 0, 0, time.FixedZone("JST", 9*3600)), now), "the year of the time in UTC, as shown")
+}

@@ -73,11 +73,22 @@ type ui struct {
 	names  *staffNames
 }
 
-// whenLayout is how the pages show a time.
-const whenLayout = "Mon 2 Jan 15:04 UTC"
+// whenLayout is how the pages show a time; whenYearLayout one in another year than now's (a
+// deadline 22 months ahead read as one this year).
+const (
+	whenLayout     = "Mon 2 Jan 15:04 UTC"
+	whenYearLayout = "Mon 2 Jan 2006 15:04 UTC"
+)
+
+// whenText shows t as the pages do, with its year when that is not now's.
+func whenText(t, now time.Time) string {
+	if t.UTC().Year() != now.UTC().Year() {
+		return t.UTC().Format(whenYearLayout)
+	}
+	return t.UTC().Format(whenLayout)
+}
 
 var uiFuncs = template.FuncMap{
-	"when":         func(t time.Time) string { return t.UTC().Format(whenLayout) },
 	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"label":        label,
 	"fieldLabel":   fieldLabel,
@@ -164,7 +175,7 @@ func couldTake(st staffView, owner string, need int) bool {
 
 // newUI parses the page templates: each page is the layout with its own content.
 // People are shown by name, from the directory in staff.
-func newUI(opts UIOptions, staff *staffNames) (*ui, error) {
+func newUI(opts UIOptions, staff *staffNames, now func() time.Time) (*ui, error) {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
@@ -173,6 +184,7 @@ func newUI(opts UIOptions, staff *staffNames) (*ui, error) {
 		return nil, err
 	}
 	funcs := maps.Clone(uiFuncs)
+	funcs["when"] = func(t time.Time) string { return whenText(t, now()) }
 	funcs["who"] = staff.of
 	funcs["teamName"] = staff.team
 	funcs["offShift"] = staff.offShift

@@ -24,7 +24,7 @@ func TestMessageParts(t *testing.T) {
 // A field's error shows its times as the page's other times are shown (the desk's own zone, by the
 // page's script), not as the API spells them.
 func TestFieldErrorShowsTimesAsThePageDoes(t *testing.T) {
-	pages, err := newUI(UIOptions{}, newStaffNames(nil))
+	pages, err := newUI(UIOptions{}, newStaffNames(nil), time.Now)
 	require.NoError(t, err)
 	var drawn strings.Builder
 	require.NoError(t, pages.pages["inbox"].ExecuteTemplate(&drawn, "fielderr",

@@ -1177,6 +1177,21 @@ func deskTimeShown(t *testing.T, st *app.Stack, tokyo, dave *browser) {
 	require.Equal(t, http.StatusOK, as(t, st, "erin").call(http.MethodGet, "/api/v1/actions/"+paused.ID+"?consistent=true", nil, &paused))
 	require.NotNil(t, paused.ResumeAt)
 	require.Equal(t, "2027-01-07T06:00:00Z", paused.ResumeAt.UTC().Format(time.RFC3339))
+	// A time in another year says its year; one in this year does not.
+	years, err := chromedp.Run(tokyo.ctx, chromedp.Evaluate[[]string](`(function () {
+		var shown = ["2099-03-04T05:06:00Z", new Date().toISOString()].map(function (at) {
+			var t = document.createElement("time");
+			t.setAttribute("datetime", at);
+			t.textContent = at;
+			document.getElementById("main").appendChild(t);
+			return t;
+		});
+		window.handoverLocalTimes();
+		return shown.map(function (t) { return t.textContent; });
+	})()`))
+	require.NoError(t, err)
+	require.Contains(t, years[0], "2099")
+	require.NotRegexp(t, `20[0-9]{2}`, years[1], "this year's time has no year")
 	// The manager in New York, on his team's board: the extend form of a card says it too.
 	_, err = chromedp.Call(dave.ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/New_York"})
 	require.NoError(t, err)

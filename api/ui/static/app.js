@@ -2,18 +2,23 @@
 // it in the desk's own time zone (the UTC text stays as the tooltip).
 (function () {
   "use strict";
-  var format = window.Intl && new Intl.DateTimeFormat(undefined, {
+  var parts = {
     weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
     hour12: false, timeZoneName: "short"
-  });
+  };
+  var format = window.Intl && new Intl.DateTimeFormat(undefined, parts);
+  // A time in another year than this one says its year (a deadline 22 months ahead was read as
+  // one this year).
+  var withYear = window.Intl && new Intl.DateTimeFormat(undefined, Object.assign({ year: "numeric" }, parts));
   function localTimes() {
     if (!format) { return; }
+    var thisYear = new Date().getFullYear();
     document.querySelectorAll("time[datetime]").forEach(function (el) {
       if (el.hasAttribute("data-local")) { return; }
       var at = new Date(el.getAttribute("datetime"));
       if (isNaN(at.getTime())) { return; }
       el.setAttribute("title", el.textContent);
-      el.textContent = format.format(at);
+      el.textContent = (at.getFullYear() === thisYear ? format : withYear).format(at);
       el.setAttribute("data-local", "");
     });
   }
