@@ -256,6 +256,7 @@ func ActionRow(s workflows.State) models.Action {
 	if s.Status == workflows.StatusEscalated {
 		a.EscalationReason, a.EscalatedAt = s.EscalationWhy(), s.EscalatedAt
 	}
+	a.CheckBy, a.EscalateBy = s.NextStep()
 	for i, h := range s.Handovers {
 		a.Handovers[i] = models.Handover{
 			ActionID: s.ID, ID: h.ID, FromID: h.FromID, ToID: h.ToID, Reason: h.Reason, Method: h.Method,

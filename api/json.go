@@ -50,6 +50,12 @@ type actionJSON struct {
 	// for an action escalated before the product kept it).
 	EscalationReason *string    `json:"escalation_reason"`
 	EscalatedAt      *time.Time `json:"escalated_at"`
+	// CheckBy is when an action at its check is escalated should nobody check it, and EscalateBy
+	// when an escalated one goes up a level (or, at the top, is raised again) should nobody act;
+	// null otherwise, while paused (they wait with it), and for an action last changed before
+	// the read model kept them.
+	CheckBy    *time.Time `json:"check_by"`
+	EscalateBy *time.Time `json:"escalate_by"`
 	// ResumeAt is when a paused action resumes by itself, as its pause asked; null while it runs
 	// or when it waits until someone resumes it.
 	ResumeAt *time.Time `json:"resume_at"`
@@ -125,6 +131,8 @@ func renderState(s workflows.State) actionJSON {
 		reason := s.EscalationWhy()
 		a.EscalationReason, a.EscalatedAt = &reason, utcPtr(s.EscalatedAt)
 	}
+	checkBy, escalateBy := s.NextStep()
+	a.CheckBy, a.EscalateBy = utcPtr(checkBy), utcPtr(escalateBy)
 	if f := s.FollowUp; f != nil {
 		a.FollowUp = &followUpJSON{HanderID: f.HanderID, DueAt: f.DueFrom().UTC()}
 	}
@@ -245,6 +253,7 @@ func stateFromRow(r models.Action) workflows.State {
 	if r.Status == string(workflows.StatusEscalated) {
 		s.EscalationReason, s.EscalatedAt = r.EscalationReason, r.EscalatedAt
 	}
+	s.CheckBy, s.EscalateBy = r.CheckBy, r.EscalateBy
 	if r.Paused {
 		s.PausedAt, s.ResumeAt, s.PauseRemindAt, s.PauseReason = r.PausedAt, r.ResumeAt, r.PauseRemindAt, r.PauseReason
 		if r.DueLeftSeconds != nil {

@@ -57,6 +57,10 @@ type actionRow struct {
 	AnswerByDue bool
 	// AnswerIn is how long is left to answer ("in 28m"), which the page counts on.
 	AnswerIn string
+	// NextStep says what happens at NextAt should nobody act: "to the managers", "the managers
+	// reminded again" (escalated), "escalated" (at its check); NextIn how long until then.
+	NextStep, NextIn string
+	NextAt           *time.Time
 	// Commands are those the viewer may use on it now (the board shows only their forms).
 	Commands []string
 	// TeamName is the action's team, named on a card of a list that spans teams, else "".
@@ -87,6 +91,10 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		}
 		if a.EscalatedAt != nil {
 			r.EscalatedAgo = humanDuration(a.EscalatedAt.Sub(now))
+		}
+		r.NextStep, r.NextAt = nextStep(a)
+		if r.NextAt != nil {
+			r.NextIn = comingIn(*r.NextAt, now)
 		}
 		open := !workflows.Status(a.Status).Final()
 		r.Overdue = open && !a.Paused && a.DueAt.Before(now)
@@ -122,6 +130,23 @@ func (s *server) rows(items []actionJSON) []actionRow {
 		out[i] = r
 	}
 	return out
+}
+
+// nextStep is what happens to the action next should nobody act, and when: at its check, it is
+// escalated; escalated, it goes to the next level of the ladder, or at the top its level is
+// reminded again. "" and nil when nothing is to come (or the read model does not know when).
+func nextStep(a actionJSON) (string, *time.Time) {
+	switch {
+	case a.CheckBy != nil:
+		return "escalated", a.CheckBy
+	case a.EscalateBy != nil:
+		ladder := workflows.DefaultLadder
+		if a.EscalationLevel < len(ladder) {
+			return "to the " + string(ladder[a.EscalationLevel]) + "s", a.EscalateBy
+		}
+		return "the " + string(ladder[len(ladder)-1]) + "s reminded again", a.EscalateBy
+	}
+	return "", nil
 }
 
 // humanDuration says a span the way a person at a desk reads it: "in 2h 5m", "3m ago".

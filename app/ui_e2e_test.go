@@ -1400,10 +1400,20 @@ func webEscalatedInInbox(t *testing.T, st *app.Stack) {
 	var got struct {
 		EscalationReason *string    `json:"escalation_reason"`
 		EscalatedAt      *time.Time `json:"escalated_at"`
+		EscalateBy       *time.Time `json:"escalate_by"`
+		CheckBy          *time.Time `json:"check_by"`
 	}
 	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/actions/"+a.ID, nil, &got))
 	require.Equal(t, "the guest is furious", *got.EscalationReason)
 	require.NotNil(t, got.EscalatedAt)
+	// What comes next should nobody act, and when: at the top of the ladder, the managers are
+	// reminded again, an hour (the policy's escalate_within) after it reached them.
+	require.NotNil(t, got.EscalateBy)
+	require.Nil(t, got.CheckBy, "not at its check")
+	require.WithinDuration(t, got.EscalatedAt.Add(time.Hour), *got.EscalateBy, time.Second)
+	next := got.EscalateBy.UTC().Format(time.RFC3339)
+	require.Regexp(t, `data-action="`+a.ID+`"(?s:.)*?<span class="next-step">the managers reminded again at <time datetime="`+next+`">[^<]+</time>, <span data-rel="`+next+`" data-rel-past="any moment now">in (59m|1h 0m)</span>, if nobody acts</span>`, page)
+	require.Regexp(t, `<dt>Next</dt><dd id="action-next"><span class="next-step">the managers reminded again at <time datetime="`+next+`">`, actionPage)
 	require.Contains(t, page, "unanswered, each is escalated again, or, escalated to the top of its ladder (the managers), reminds them again.",
 		"not that one at the top goes higher")
 	_, page = signedIn(t, st, out.token).do(http.MethodGet, "/inbox", nil)
@@ -1893,6 +1903,16 @@ func webCheckOfferedToItsHander(t *testing.T, st *app.Stack) {
 	waitStatus(t, alice, a.ID, "checking", 0)
 	_, page := signedIn(t, st, "demo-alice").do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.NotContains(t, page, `id="form-check"`, "alice handed it to bob before, not this time")
+	// By when it is to be checked, before it is escalated, in its JSON and on its page.
+	var next struct {
+		CheckBy    *time.Time `json:"check_by"`
+		EscalateBy *time.Time `json:"escalate_by"`
+	}
+	require.Equal(t, http.StatusOK, alice.call(http.MethodGet, path, nil, &next))
+	require.NotNil(t, next.CheckBy)
+	require.Nil(t, next.EscalateBy, "not escalated")
+	checkBy := next.CheckBy.UTC().Format(time.RFC3339)
+	require.Regexp(t, `<dt>Next</dt><dd id="action-next"><span class="next-step">check by <time datetime="`+checkBy+`">[^<]+</time>, <span data-rel="`+checkBy+`" data-rel-past="any moment now">[^<]+</span>: escalated if not checked</span>`, page)
 	sup := signedIn(t, st, "demo-carol")
 	_, page = sup.do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Contains(t, page, `id="form-check"`, "a supervisor checks it")

@@ -102,6 +102,11 @@ type Action struct {
 	// its level: "" and nil while it is not escalated.
 	EscalationReason string
 	EscalatedAt      *time.Time
+	// CheckBy is when an action at its check is escalated if nobody checks it, and EscalateBy when
+	// an escalated one goes up a level, or is raised again at the top, if nobody acts: nil
+	// otherwise (and while paused), and on a row last written by a release before the read model
+	// kept them.
+	CheckBy, EscalateBy *time.Time
 	// ResumeAt is when a paused action resumes by itself, if its pause was given an end.
 	ResumeAt *time.Time
 	// PauseRemindAt is when the owner of an action paused without an end is next reminded of it.

@@ -351,6 +351,7 @@ func (s *Store) ApplyProjection(ctx context.Context, a Action, events []ActionEv
 func rowToWrite(a Action) (Action, []Handover) {
 	a.DueAt, a.CreatedAt, a.UpdatedAt, a.FollowUpAt = utc(a.DueAt), utc(a.CreatedAt), utc(a.UpdatedAt), utcPtr(a.FollowUpAt)
 	a.PausedAt, a.ResumeAt, a.PauseRemindAt, a.EscalatedAt = utcPtr(a.PausedAt), utcPtr(a.ResumeAt), utcPtr(a.PauseRemindAt), utcPtr(a.EscalatedAt)
+	a.CheckBy, a.EscalateBy = utcPtr(a.CheckBy), utcPtr(a.EscalateBy)
 	a.WrittenAt = utc(time.Now())
 	handovers := a.Handovers
 	a.Handovers = nil
@@ -373,7 +374,7 @@ func actionColumns() []string {
 		"customer_ref", "customer_name", "customer_contact", "required_authority", "due_at",
 		"escalation_level", "pending_handover_id", "outcome", "updated_at", "written_at", "version", "hander_id", "follow_up_at",
 		"policy_version", "internal", "paused", "paused_at", "pause_reason", "due_left_seconds", "resume_at",
-		"pause_remind_at", "revision", "clock_hours", "policy", "escalation_reason", "escalated_at",
+		"pause_remind_at", "revision", "clock_hours", "policy", "escalation_reason", "escalated_at", "check_by", "escalate_by",
 	}
 }
 

@@ -71,6 +71,22 @@ func (s *State) NextDeadline() (time.Time, string) {
 	return at, kind
 }
 
+// NextStep is when the action is escalated should nobody check it (checkBy, while it is at its
+// check) and when it goes up a level, or is raised again at the top, should nobody act
+// (escalateBy, while it is escalated): nil otherwise, and while it is paused, when they wait.
+func (s *State) NextStep() (checkBy, escalateBy *time.Time) {
+	if s.Paused {
+		return nil, nil
+	}
+	switch s.Status {
+	case StatusChecking:
+		return s.CheckBy, nil
+	case StatusEscalated:
+		return nil, s.EscalateBy
+	}
+	return nil, nil
+}
+
 // unclaimedBy is, from revision 29, when an action nobody owns is escalated should its due time
 // come first: its due time, at the desk's next opening when it is closed then, so that the
 // supervisors hear of it then, not once assign_within has run out; nil before, or without one.
