@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -48,18 +49,21 @@ type Config struct {
 	DatabaseWait time.Duration `env:"HANDOVER_DATABASE_WAIT" envDefault:"2m"`
 	// TemporalWait is how long api and worker wait at start for a Temporal service that does not
 	// answer yet (started beside them, restarting); zero gives up at once.
-	TemporalWait  time.Duration `env:"HANDOVER_TEMPORAL_WAIT" envDefault:"2m"`
-	HTTPAddr      string        `env:"HANDOVER_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
-	DataDir       string        `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
-	LogFormat     string        `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
-	LogLevel      string        `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
-	RateLimit     float64       `env:"HANDOVER_RATE_LIMIT" envDefault:"50"`
-	RateBurst     int           `env:"HANDOVER_RATE_BURST" envDefault:"100"`
-	OTLPEndpoint  string        `env:"HANDOVER_OTLP_ENDPOINT"`
-	OTLPInsecure  bool          `env:"HANDOVER_OTLP_INSECURE"`
-	MetricsAddr   string        `env:"HANDOVER_METRICS_ADDR"`
-	WebhookURL    string        `env:"HANDOVER_WEBHOOK_URL"`
-	WebhookSecret string        `env:"HANDOVER_WEBHOOK_SECRET"`
+	TemporalWait time.Duration `env:"HANDOVER_TEMPORAL_WAIT" envDefault:"2m"`
+	// TemporalCheck is how often a worker asks whether Temporal answers, to log when it stops and
+	// when it answers again; zero is every 10 s.
+	TemporalCheck time.Duration
+	HTTPAddr      string  `env:"HANDOVER_HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	DataDir       string  `env:"HANDOVER_DATA_DIR" envDefault:".handover"`
+	LogFormat     string  `env:"HANDOVER_LOG_FORMAT" envDefault:"text"`
+	LogLevel      string  `env:"HANDOVER_LOG_LEVEL" envDefault:"info"`
+	RateLimit     float64 `env:"HANDOVER_RATE_LIMIT" envDefault:"50"`
+	RateBurst     int     `env:"HANDOVER_RATE_BURST" envDefault:"100"`
+	OTLPEndpoint  string  `env:"HANDOVER_OTLP_ENDPOINT"`
+	OTLPInsecure  bool    `env:"HANDOVER_OTLP_INSECURE"`
+	MetricsAddr   string  `env:"HANDOVER_METRICS_ADDR"`
+	WebhookURL    string  `env:"HANDOVER_WEBHOOK_URL"`
+	WebhookSecret string  `env:"HANDOVER_WEBHOOK_SECRET"`
 	// WebhookPreviousSecret is the secret being replaced, set only while the secret is changed:
 	// each delivery is signed with it too, so that a receiver that has not yet been given the new
 	// secret accepts every delivery of every worker meanwhile.
@@ -691,6 +695,7 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 			log.Warn("the latest writes could not be compared with their workflows", "error", err)
 		}
 	}()
+	go watchTemporal(run, tc, cmp.Or(c.TemporalCheck, 10*time.Second), log)
 	log.Info("worker running", append([]any{"temporal", c.TemporalAddress, "namespace", c.TemporalNamespace,
 		"encryption_key_id", keys.CurrentKeyID(), "old_key_ids", keys.OldKeyIDs()}, webhookAttrs(c.Webhook())...)...)
 	acts := &activities.Activities{
@@ -705,6 +710,36 @@ func RunWorker(ctx context.Context, c Config, log *slog.Logger) error {
 		return readModelRefused(cause) // the read model refused, or stayed away past the wait
 	}
 	return err
+}
+
+// watchTemporal logs, once each, when the Temporal service stops answering the worker and when it
+// answers again, asking every `every`: the SDK logs the polls that failed as it went, and nothing
+// while it stays away or once it is back, so an operator could not tell from the worker's log
+// whether it was still cut off.
+func watchTemporal(ctx context.Context, tc client.Client, every time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	var awaySince time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		asked, cancel := context.WithTimeout(ctx, 5*time.Second)
+		_, err := tc.CheckHealth(asked, &client.CheckHealthRequest{})
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil && awaySince.IsZero():
+			awaySince = time.Now()
+			log.Warn("Temporal does not answer: workflows, their timers and the commands sent to them wait until it does", "temporal_error", err.Error())
+		case err == nil && !awaySince.IsZero():
+			log.Info("Temporal answers again", "away_for", time.Since(awaySince).Round(time.Second).String())
+			awaySince = time.Time{}
+		}
+	}
 }
 
 // readModelRefused names the variable to look at of a read model that refused a worker: the

@@ -857,3 +857,40 @@ func TestActionPageWithoutItsRow(t *testing.T) {
 	_, err = direct.GetAction(context.Background(), id)
 	require.ErrorIs(t, err, models.ErrNotFound, "the page was drawn without the action's row")
 }
+
+// A worker says in its log when Temporal stops answering it and when it answers again, once each:
+// the SDK logged only the polls that failed as it went.
+func TestWorkerLogsTemporalAwayAndBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	engine, err := temporalserver.Start(ctx, temporalserver.Config{DatabaseFile: filepath.Join(t.TempDir(), "temporal.db")})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = engine.Stop() })
+	proxy := newCutProxy(t, engine.HostPort())
+	dbURL := modelstest.SQLiteURL(t)
+	_, err = app.Migrate(ctx, app.Config{DatabaseURL: dbURL}, slog.New(slog.DiscardHandler))
+	require.NoError(t, err)
+	var logged syncBuffer
+	cfg := app.Config{DatabaseURL: dbURL, DatabaseWait: time.Minute, TemporalAddress: proxy.ln.Addr().String(), TemporalNamespace: engine.Namespace(),
+		TemporalWait: time.Minute, EncryptionKey: codec.NewKey(), TemporalCheck: 200 * time.Millisecond}
+	runCtx, stop := context.WithCancel(ctx)
+	ended := make(chan error, 1)
+	go func() { ended <- app.RunWorker(runCtx, cfg, slog.New(slog.NewJSONHandler(&logged, nil))) }()
+	t.Cleanup(func() {
+		stop()
+		<-ended
+	})
+	require.Eventually(t, func() bool { return strings.Contains(logged.String(), "worker running") }, 30*time.Second, 50*time.Millisecond)
+	lines := func(msg string) int { return strings.Count(logged.String(), `"msg":"`+msg+`"`) }
+	const away, back = "Temporal does not answer: workflows, their timers and the commands sent to them wait until it does", "Temporal answers again"
+
+	proxy.cut()
+	require.Eventually(t, func() bool { return lines(away) == 1 }, 10*time.Second, 50*time.Millisecond, "the worker says Temporal is away")
+	time.Sleep(time.Second) // five more looks, all failed
+	require.Equal(t, 1, lines(away), "said once, not at every look")
+	require.Zero(t, lines(back))
+	proxy.restore()
+	require.Eventually(t, func() bool { return lines(back) == 1 }, 10*time.Second, 50*time.Millisecond, "and that it is back")
+	require.Regexp(t, `"level":"WARN","msg":"`+away+`","temporal_error":"[^"]+"`, logged.String())
+	require.Regexp(t, `"level":"INFO","msg":"`+back+`","away_for":"[0-9]+s"`, logged.String())
+}
