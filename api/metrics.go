@@ -46,7 +46,13 @@ func (m *httpMetrics) middleware(c *gin.Context) {
 		return // a page's read of the JSON API, within the page's request counted under its route
 	}
 	route := c.FullPath()
-	if route == "" {
+	switch {
+	case route != "":
+	case c.Writer.Status() == http.StatusMethodNotAllowed:
+		// A path the API serves, with a method it does not take there: told apart from a path it
+		// does not serve (which route it was is not known here: the router found none).
+		route = "method_not_allowed"
+	default:
 		route = "unmatched"
 	}
 	method := methodLabel(c.Request.Method)

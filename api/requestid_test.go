@@ -176,6 +176,34 @@ func TestMadeUpMethodsShareOneLabel(t *testing.T) {
 	require.Equal(t, map[string]float64{"other": 3, "GET": 1, "HEAD": 1}, methods, "a HEAD, answered as a GET, counted as a HEAD")
 }
 
+// A method a served path does not take is counted apart from a path the API does not serve: a
+// dashboard of "unmatched" read both as one.
+func TestMethodNotAllowedCountedApart(t *testing.T) {
+	t.Parallel()
+	store := modelstest.Open(t, modelstest.SQLiteURL(t))
+	reg := prometheus.NewRegistry()
+	h := NewRouter(Deps{Store: store, Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Metrics: reg, Now: time.Now})
+	for _, r := range []struct{ method, path string }{{http.MethodDelete, "/healthz"}, {http.MethodDelete, "/api/v1/actions"}, {http.MethodGet, "/nowhere"}} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(r.method, r.path, nil))
+	}
+	families, err := reg.Gather()
+	require.NoError(t, err)
+	counted := map[string]float64{}
+	for _, f := range families {
+		if f.GetName() != "handover_http_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			counted[labels["route"]+" "+labels["status"]] += m.GetCounter().GetValue()
+		}
+	}
+	require.Equal(t, map[string]float64{"method_not_allowed 405": 2, "unmatched 404": 1}, counted)
+}
+
 // HEAD is answered on every GET route, as GET is but without the body: a monitor probing /healthz
 // with HEAD saw 405. The event streams are not: a HEAD of one would hold a connection open.
 func TestHeadIsAnsweredAsGet(t *testing.T) {
