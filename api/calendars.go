@@ -93,22 +93,66 @@ type calendarRequest struct {
 	Holidays []string       `json:"holidays" binding:"max=1000,dive,max=64"`
 }
 
-// calendar is the calendar the request describes.
+// calendar is the calendar the request describes, each closure of several days as its dates.
 func (r *calendarRequest) calendar() calendar.Calendar {
-	cal := calendar.Calendar{TimeZone: r.TimeZone, Holidays: r.Holidays}
+	cal := calendar.Calendar{TimeZone: r.TimeZone}
+	for _, h := range r.Holidays {
+		dates, _ := closureDates(h)
+		cal.Holidays = append(cal.Holidays, dates...)
+	}
 	for _, h := range r.Hours {
 		cal.Hours = append(cal.Hours, calendar.Hours(h))
 	}
 	return cal
 }
 
+// maxClosureDays is the longest closure one holidays entry may give as a range.
+const maxClosureDays = 366
+
+// closureDates is a holidays entry as the dates it closes: a date ("2026-12-25") alone, a range
+// ("2027-02-01..2027-02-05", a refurbishment) each of its days, first and last included; with
+// what is wrong with an entry that is neither (and it as it is).
+func closureDates(entry string) ([]string, string) {
+	first, last, isRange := strings.Cut(entry, "..")
+	if !isRange {
+		if _, err := time.Parse(time.DateOnly, entry); err != nil {
+			return []string{entry}, "must be a date YYYY-MM-DD, or a closure of several days YYYY-MM-DD..YYYY-MM-DD"
+		}
+		return []string{entry}, ""
+	}
+	from, errFrom := time.Parse(time.DateOnly, first)
+	to, errTo := time.Parse(time.DateOnly, last)
+	switch {
+	case errFrom != nil || errTo != nil:
+		return []string{entry}, "a closure of several days is two dates YYYY-MM-DD..YYYY-MM-DD"
+	case to.Before(from):
+		return []string{entry}, "a closure of several days gives its first day before its last"
+	case to.Sub(from) >= maxClosureDays*24*time.Hour:
+		return []string{entry}, fmt.Sprintf("a closure of several days is at most %d days", maxClosureDays)
+	}
+	var dates []string
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		dates = append(dates, d.Format(time.DateOnly))
+	}
+	return dates, ""
+}
+
 // checkFields reports what the calendar's own rules refuse (a zone, overlapping hours, a date)
-// with the tags' failures.
+// with the tags' failures. Each holidays entry is named by its place in the request, a range
+// being one entry.
 func (r *calendarRequest) checkFields() []FieldError {
+	var fields []FieldError
+	for i, h := range r.Holidays {
+		if _, problem := closureDates(h); problem != "" {
+			fields = append(fields, FieldError{Field: fmt.Sprintf("holidays[%d]", i), Message: problem})
+		}
+	}
 	inv, _ := calendar.AsInvalid(r.calendar().Validate())
-	fields := make([]FieldError, len(inv))
-	for i, f := range inv {
-		fields[i] = FieldError{Field: f.Field, Message: f.Message}
+	for _, f := range inv {
+		if strings.HasPrefix(f.Field, "holidays[") {
+			continue // named above, by the entry given
+		}
+		fields = append(fields, FieldError{Field: f.Field, Message: f.Message})
 	}
 	if !slices.ContainsFunc(fields, func(f FieldError) bool { return f.Field == "time_zone" }) {
 		if problem := notAPlacesZone(r.TimeZone); problem != "" {
@@ -116,6 +160,13 @@ func (r *calendarRequest) checkFields() []FieldError {
 		}
 	}
 	return fields
+}
+
+// placesAreas are the areas of the time zone database's places' zones (Area/Location); its old
+// names for a country's zones (US/Eastern, Canada/Pacific, Brazil/East) are under others.
+var placesAreas = map[string]bool{
+	"Africa": true, "America": true, "Antarctica": true, "Arctic": true, "Asia": true, "Atlantic": true,
+	"Australia": true, "Europe": true, "Indian": true, "Pacific": true,
 }
 
 // notAPlacesZone says why a zone the database has is not a desk's to save (a fixed offset, or an
@@ -129,7 +180,7 @@ func notAPlacesZone(name string) string {
 		return ""
 	case area == "Etc":
 		return fmt.Sprintf("%q is a fixed offset from UTC, with no daylight saving (and an Etc/GMT zone's sign is the reverse of its offset): give the desk's place, such as America/New_York or Europe/London, or UTC", name)
-	case !placed:
+	case !placed || !placesAreas[area]:
 		return fmt.Sprintf("%q is an old name or an abbreviation, not a place's zone (it may keep no daylight saving, or not the desk's): give the desk's place, such as America/New_York or Europe/London, or UTC", name)
 	}
 	return ""
