@@ -105,7 +105,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		if by := s.unclaimedBy(); by != nil && !now.Before(*by) && (s.AssignBy == nil || now.Before(*s.AssignBy)) {
 			return s.escalate(now, SystemActor, EscalationNotAssigned, "nobody took the action on before its due time")
 		}
-		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", s.span(s.Policy.AssignWithin)))
+		return s.escalate(now, SystemActor, EscalationNotAssigned, fmt.Sprintf("nobody took the action on within %s", s.openSpan(s.Policy.AssignWithin)))
 	case DeadlineAccept:
 		h := s.PendingHandover()
 		h.Status = HandoverExpired
@@ -132,7 +132,7 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 		if within <= 0 {
 			within = s.between(h.RequestedAt, *h.ExpiresAt)
 		}
-		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", s.who(h.ToID), s.span(within)))...)
+		return append([]Event{ev}, s.escalate(now, SystemActor, EscalationNotAccepted, fmt.Sprintf("handover to %s not accepted within %s", s.who(h.ToID), s.openSpan(within)))...)
 	case DeadlineDue:
 		events := s.withdrawPending(now, SystemActor, "the due time passed before it was accepted")
 		s.Status = StatusChecking
@@ -165,12 +165,12 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 	case DeadlinePauseReminder:
 		return s.remindPaused(now)
 	case DeadlineCheck:
-		return s.escalate(now, SystemActor, EscalationNotChecked, fmt.Sprintf("no check was made within %s of the due time", s.span(s.Policy.CheckWithin)))
+		return s.escalate(now, SystemActor, EscalationNotChecked, "no check was made within "+s.spanFrom(s.Policy.CheckWithin, "the due time"))
 	case DeadlineEscalate:
 		if s.revision >= 7 && s.EscalationLevel >= len(s.Ladder) {
 			return s.remindEscalated(now)
 		}
-		return s.escalate(now, SystemActor, EscalationNoAction, fmt.Sprintf("no action within %s of the escalation", s.span(s.Policy.EscalateWithin)))
+		return s.escalate(now, SystemActor, EscalationNoAction, "no action within "+s.spanFrom(s.Policy.EscalateWithin, "the escalation"))
 	case DeadlineCheckReminder:
 		hander := s.lastHander()
 		if hander == "" {
@@ -203,6 +203,25 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 // clock runs around the clock. On a team's calendar 48 h of open time is days more than two, so
 // it is said in hours, as the policy gives it.
 func (s *State) span(d time.Duration) string { return spanWords(d, s.clock() == nil, s.revision >= 18) }
+
+// openSpan says a limit of the policy the way span does, and from revision 30 that it counts the
+// desk's opening hours when the action's clock keeps them: "2 min of opening hours".
+func (s *State) openSpan(d time.Duration) string {
+	if s.revision >= 30 && s.clock() != nil {
+		return s.span(d) + " of opening hours"
+	}
+	return s.span(d)
+}
+
+// spanFrom says a limit counted from an event: "2 min of the due time", and from revision 30,
+// when the action's clock keeps the desk's opening hours, "2 min of opening hours after the due
+// time".
+func (s *State) spanFrom(d time.Duration, from string) string {
+	if s.revision >= 30 && s.clock() != nil {
+		return s.span(d) + " of opening hours after " + from
+	}
+	return s.span(d) + " of " + from
+}
 
 // spanWords says a policy's span the way people do: "10 min", "1 h 30 min", "2 days" (with days;
 // "48 h" without), "20 s", "1 min 30 s" (a Go duration would read "1h30m0s"). With seconds

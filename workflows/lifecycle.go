@@ -843,7 +843,13 @@ func customerMessage(title string, h *Handover, revision int) string {
 // to the due time on the action's clock (or one interval on, once it has passed), then every
 // follow_up_every.
 func (s *State) startFollowUp(now time.Time, hander string, at *time.Time) {
-	first := s.after(now, s.between(now, s.DueAt)/2)
+	half := s.between(now, s.DueAt) / 2
+	first := s.after(now, half)
+	if half == 0 && s.DueAt.After(now) && s.revision >= 30 {
+		// No open time before the due time (the desk closed until after it): halfway is now, in
+		// closed hours; the hander is reminded as the desk opens (revision 30).
+		first = s.openFrom(now)
+	}
 	if at != nil {
 		first = *at
 	} else if !s.DueAt.After(now) {

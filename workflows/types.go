@@ -789,7 +789,12 @@ func (s *State) WithHander(id string) {
 // move): they were told only that it was theirs. It also escalates an action nobody owns at its due time when that
 // comes before assign_within runs out: a wake-up call due in 3 minutes, which nobody could take,
 // alerted nobody until half an hour after it.
-const CurrentRevision = 29
+// Revision 30 reminds the hander of an action with no open time before its due time (handed over
+// while the desk is closed, due before it opens) at the desk's next opening, not at once in closed
+// hours, where "halfway to the due time" came to nothing; and its escalation reasons say that a
+// business-time limit counts opening hours ("within 2 min of opening hours after the due time"),
+// which read as wall-clock minutes to someone who saw it escalated five minutes after its due time.
+const CurrentRevision = 30
 
 // PauseRemindEvery is how often an action paused without an end reminds its owner that it waits
 // on the customer (revision 25) where its policy does not say: 24 hours, moved to the next opening
