@@ -161,3 +161,69 @@ func TestOwnerAwayWordsAPendingHandover(t *testing.T) {
 	require.Len(t, told, 1)
 	require.Equal(t, "Alice Adams went off shift still owning “Spa booking”, whose handover waits for an answer: unless it is accepted, it waits for their return or a reassignment.", told[0].Message)
 }
+
+// The last supervisor at work of a team deactivated (or gone off shift): the managers, who stand in
+// for its supervisors now, are told of each of its open actions whose owner is away, which were
+// told to the supervisor gone; with another supervisor at work, nobody is told again.
+func TestOwnerAwayTellsTheManagersOfATeamLeftWithoutSupervisor(t *testing.T) {
+	store := frontDesk(t, append(aliceOffCarolOn(),
+		models.Staff{ID: "cora", Name: "Cora Cole", Role: "supervisor", TeamID: &deskTeam, Active: true, OnShift: true},
+		models.Staff{ID: "dave", Name: "Dave Davies", Role: "manager", Active: true, OnShift: true},
+		models.Staff{ID: "root", Name: "Root", Role: "admin", Active: true},
+	)...)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	for id, status := range map[string]string{"a": "assigned", "b": "handover_pending", "c": "escalated"} {
+		require.NoError(t, store.ApplyProjection(ctx, aliceOwns(id, "Action "+id, status, now, 2), nil))
+	}
+	acts := &activities.Activities{Store: store}
+	notify := func(a workflows.OwnerAway) {
+		t.Helper()
+		_, err := acts.NotifyOwnerAway(ctx, a)
+		require.NoError(t, err)
+	}
+	// Carol deactivated while Cora is at work: Cora supervises the team still.
+	carol, err := store.GetStaff(ctx, "carol")
+	require.NoError(t, err)
+	carol.Active = false
+	require.NoError(t, store.SaveStaff(ctx, carol))
+	notify(workflows.OwnerAway{StaffID: "carol", ActorID: "root", At: now, LeftTeamID: deskTeam})
+	require.Empty(t, inboxKinds(t, store, "dave"), "another supervisor is at work")
+	require.Empty(t, inboxKinds(t, store, "cora"))
+
+	// Cora goes off shift, the last: Dave hears of alice's two actions (not the escalated one,
+	// which alerted its level), once, and nobody hears of it twice. Not of Bob's, who went off
+	// shift after her, and whose own end of shift tells of his.
+	bob := models.Staff{ID: "bob", Name: "Bob Brown", Role: "agent", TeamID: &deskTeam, Active: true, OnShift: true}
+	require.NoError(t, store.SaveStaff(ctx, bob))
+	bobs := aliceOwns("d", "Action d", "assigned", now, 2)
+	bobs.OwnerID = "bob"
+	require.NoError(t, store.ApplyProjection(ctx, bobs, nil))
+	_, err = store.SetOnShift(ctx, "cora", "cora", false)
+	require.NoError(t, err)
+	gone := workflows.OwnerAway{StaffID: "cora", ActorID: "cora", At: time.Now().UTC(), LeftTeamID: deskTeam}
+	time.Sleep(10 * time.Millisecond)
+	_, err = store.SetOnShift(ctx, "bob", "bob", false)
+	require.NoError(t, err)
+	notify(gone)
+	notify(gone)
+	told, err := store.ListNotifications(ctx, "dave", 10)
+	require.NoError(t, err)
+	require.Len(t, told, 2)
+	messages := map[string]string{}
+	for _, n := range told {
+		messages[n.ActionID] = n.Message
+		require.Equal(t, workflows.NotifyOwnerOffShift, n.Kind)
+		require.Equal(t, told[0].Seq, n.Seq, "one line in the inbox")
+	}
+	require.Equal(t, "Cora Cole went off shift, leaving Front desk with no supervisor at work: “Action a” is Alice Adams's, who is away, and waits for their return unless someone reassigns it."+
+		" (It comes to you because no supervisor of the team is on shift.)", messages["a"])
+	require.Contains(t, messages["b"], "“Action b” is Alice Adams's, who is away, and its handover waits for an answer")
+	require.Empty(t, inboxKinds(t, store, "cora"), "not the one gone")
+
+	// Told of a change that took nobody from the team (back at work by the time it runs): nothing.
+	_, err = store.SetOnShift(ctx, "cora", "cora", true)
+	require.NoError(t, err)
+	notify(workflows.OwnerAway{StaffID: "cora", ActorID: "cora", At: now.Add(2 * time.Minute), LeftTeamID: deskTeam})
+	require.Len(t, inboxKinds(t, store, "dave"), 2)
+}

@@ -360,6 +360,7 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 	if req.Name != nil || req.OnShift != nil || req.Role != nil {
 		s.ui.names.forget() // the pages name people and say who is off shift
 	}
+	left := leftAsSupervisor(was, st)
 	if req.OnShift != nil && !st.OnShift {
 		// Sent again (or after someone else took them off shift), it answers those still waiting,
 		// and tells the supervisors nothing again.
@@ -368,7 +369,12 @@ func (s *server) patchStaff(c *gin.Context) (int, any, error) {
 			now := time.Now()
 			changed = &now
 		}
-		return http.StatusOK, s.wentOffShift(ctx, principal(c), st, changed), nil
+		return http.StatusOK, s.wentOffShift(ctx, principal(c), st, changed, left), nil
+	}
+	if left != "" {
+		// A supervisor at work deactivated, moved or given another role: the managers hear of the
+		// team's work whose owners are away, when nobody else supervises it now.
+		s.tellAway(ctx, principal(c), st, time.Now(), left)
 	}
 	return http.StatusOK, staffJSON(st), nil
 }
@@ -709,7 +715,7 @@ func (s *server) shift(on bool) func(c *gin.Context) (int, any, error) {
 		if st.ChangedAt != nil && !st.ChangedAt.Before(asked) {
 			changed = st.ChangedAt
 		}
-		return http.StatusOK, s.wentOffShift(c.Request.Context(), me, st, changed), nil
+		return http.StatusOK, s.wentOffShift(c.Request.Context(), me, st, changed, leftAsSupervisor(me, st)), nil
 	}
 }
 
@@ -728,13 +734,13 @@ type offShiftJSON struct {
 // (returnWaiting), and the open actions they still own counted, which nobody looks after while
 // they are away unless they are handed over or reassigned; when this request took them off shift
 // (changed is when), the supervisors are told of those (tellAway).
-func (s *server) wentOffShift(ctx context.Context, by, st models.Staff, changed *time.Time) offShiftJSON {
+func (s *server) wentOffShift(ctx context.Context, by, st models.Staff, changed *time.Time, left string) offShiftJSON {
 	out := offShiftJSON{staffView: staffJSON(st), waitingHandovers: s.returnWaiting(ctx, by, st)}
 	if owned, _, err := s.Store.OpenWork(ctx, st.ID, -1); err == nil {
 		out.ActionsStillOwned = &owned
 	}
-	if changed != nil && (out.ActionsStillOwned == nil || *out.ActionsStillOwned > 0) {
-		s.tellAway(ctx, by, st, *changed)
+	if changed != nil && (out.ActionsStillOwned == nil || *out.ActionsStillOwned > 0 || left != "") {
+		s.tellAway(ctx, by, st, *changed, left)
 	}
 	// As their inbox lists them, but for those a supervisor's lists in place of others.
 	if tasks, err := s.Store.CustomersToTell(ctx, inboxOf(st), s.tellSince()); err == nil {

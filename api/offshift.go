@@ -228,11 +228,15 @@ func (w waitingHandovers) said(mine bool) string {
 // shift) of each open action off still owns, now that by took them off shift (at): the inbox's away
 // list holds those, but nobody reads it until told. The change stands whether or not the notice
 // could be started (Temporal unreachable): the log says so, and the away list still holds them.
-func (s *server) tellAway(ctx context.Context, by, off models.Staff, at time.Time) {
+//
+// left is the team off was a supervisor at work of, when the change took them from it
+// (leftAsSupervisor): if that leaves it with no supervisor at work, the managers are told of its
+// actions whose owners are away too.
+func (s *server) tellAway(ctx context.Context, by, off models.Staff, at time.Time, left string) {
 	if s.Temporal == nil {
 		return
 	}
-	a := workflows.OwnerAway{StaffID: off.ID, ActorID: by.ID, At: at.UTC()}
+	a := workflows.OwnerAway{StaffID: off.ID, ActorID: by.ID, At: at.UTC(), LeftTeamID: left}
 	_, err := s.Temporal.ExecuteWorkflow(context.WithoutCancel(ctx), client.StartWorkflowOptions{
 		ID: workflows.OwnerAwayWorkflowID(a), TaskQueue: workflows.TaskQueue,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
@@ -241,4 +245,17 @@ func (s *server) tellAway(ctx context.Context, by, off models.Staff, at time.Tim
 		s.Log.ErrorContext(ctx, "the supervisors could not be told that someone went off shift still owning open actions: their inbox's away list holds them",
 			"error", err, "staff_id", off.ID, "actor_id", by.ID)
 	}
+}
+
+// leftAsSupervisor is the team was, a supervisor at work of it, is no longer one at work of as st
+// (the same person after a change: off shift, deactivated, moved, or given another role); "" when
+// they were not one, or still are.
+func leftAsSupervisor(was, st models.Staff) string {
+	if workflows.Role(was.Role) != workflows.RoleSupervisor || !was.Active || !was.OnShift || was.TeamID == nil {
+		return ""
+	}
+	if workflows.Role(st.Role) == workflows.RoleSupervisor && st.Active && st.OnShift && st.TeamID != nil && *st.TeamID == *was.TeamID {
+		return ""
+	}
+	return *was.TeamID
 }

@@ -987,6 +987,23 @@ func testOffShiftOwningTellsSupervisors(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "Dave Davies took "+outID+" off shift while they still own 2 actions:")
 	require.Contains(t, page, `<small>(supervisor, Evening)</small>`, "her team by its name")
 	require.Contains(t, page, ">“Late checkout for room 214”: it waits for their return unless someone reassigns it.</a>")
+
+	// The team's only supervisor deactivated while its work waits for someone away: the managers,
+	// who stand in for her now, are told of it, which only she had been.
+	var me struct {
+		ID string `json:"id"`
+	}
+	require.Equal(t, http.StatusOK, sup.call(http.MethodGet, "/api/v1/me", nil, &me))
+	require.Equal(t, http.StatusOK, as(t, st, "root").call(http.MethodPatch, "/api/v1/staff/"+me.ID, map[string]any{"active": false}, nil))
+	told = waitFor(dave, 4)
+	left := 0
+	for _, n := range told {
+		if strings.Contains(n.Message, "leaving Evening with no supervisor at work: “Late checkout for room 214” is "+outID+"'s, who is away") {
+			left++
+			require.Contains(t, n.Message, " deactivated ")
+		}
+	}
+	require.Equal(t, 2, left, "each of the two actions")
 }
 
 // A shift handover's handovers wait for a recipient who then goes off shift too: the outgoing

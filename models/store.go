@@ -1223,6 +1223,19 @@ func (s *Store) OwnedOpenActions(ctx context.Context, ownerID string) ([]Action,
 	return out, nil
 }
 
+// LeftWithoutSupervisor lists the open actions of team whose owners are away (off shift,
+// deactivated or gone from the team), as the supervisors' away lists hold them, while the team has
+// no active supervisor on shift: none while it has one.
+func (s *Store) LeftWithoutSupervisor(ctx context.Context, teamID string) ([]Action, error) {
+	var out []Action
+	err := s.read.WithContext(ctx).Where("team_id = ? AND status IN ? AND owner_id <> '' AND "+ownerAway+" AND "+noSupervisor, teamID, ownedAwayStatuses).
+		Order("due_at, id").Limit(1000).Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("listing the actions of team %s left without a supervisor: %w", teamID, err)
+	}
+	return out, nil
+}
+
 // uniqueRecords keeps the first inbox record of each recipient, action, entry and kind.
 func uniqueRecords(inbox []Notification) []Notification {
 	type key struct {

@@ -21,6 +21,10 @@ type OwnerAway struct {
 	StaffID string    `json:"staff_id"`
 	ActorID string    `json:"actor_id"`
 	At      time.Time `json:"at"`
+	// LeftTeamID is the team the person was a supervisor at work of, when the change took them
+	// away from it (off shift, deactivated, moved or no longer a supervisor): if it leaves the team
+	// with no supervisor at work, the managers are told of its actions whose owners are away.
+	LeftTeamID string `json:"left_team_id,omitempty"`
 }
 
 // OwnerAwayWorkflowID is the notice's workflow: "away/", the person and the time of the change, so
