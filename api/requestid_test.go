@@ -152,39 +152,23 @@ func TestAPageIsLoggedAndCountedOnce(t *testing.T) {
 // series of its own to /metrics, without end, for anyone who can reach the port.
 func TestMadeUpMethodsShareOneLabel(t *testing.T) {
 	t.Parallel()
-	store := modelstest.Open(t, modelstest.SQLiteURL(t))
-	reg := prometheus.NewRegistry()
-	h := NewRouter(Deps{Store: store, Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Metrics: reg, Now: time.Now})
+	var sent [][2]string
 	for _, m := range []string{"M00001X", "M00002X", "BREW", http.MethodGet, http.MethodHead} {
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(m, "/x", nil))
+		sent = append(sent, [2]string{m, "/x"})
 	}
-	families, err := reg.Gather()
-	require.NoError(t, err)
-	methods := map[string]float64{}
-	for _, f := range families {
-		if f.GetName() != "handover_http_requests_total" {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "method" {
-					methods[l.GetValue()] += m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
+	methods := countedRequests(t, sent, "method")
 	require.Equal(t, map[string]float64{"other": 3, "GET": 1, "HEAD": 1}, methods, "a HEAD, answered as a GET, counted as a HEAD")
 }
 
-// A method a served path does not take is counted apart from a path the API does not serve: a
-// dashboard of "unmatched" read both as one.
-func TestMethodNotAllowedCountedApart(t *testing.T) {
-	t.Parallel()
+// countedRequests sends each request (method and path) to an API of its own and answers its
+// handover_http_requests_total, summed by the labels named, joined with a space.
+func countedRequests(t *testing.T, sent [][2]string, by ...string) map[string]float64 {
+	t.Helper()
 	store := modelstest.Open(t, modelstest.SQLiteURL(t))
 	reg := prometheus.NewRegistry()
 	h := NewRouter(Deps{Store: store, Log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)), Metrics: reg, Now: time.Now})
-	for _, r := range []struct{ method, path string }{{http.MethodDelete, "/healthz"}, {http.MethodDelete, "/api/v1/actions"}, {http.MethodGet, "/nowhere"}} {
-		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(r.method, r.path, nil))
+	for _, r := range sent {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(r[0], r[1], nil))
 	}
 	families, err := reg.Gather()
 	require.NoError(t, err)
@@ -198,9 +182,21 @@ func TestMethodNotAllowedCountedApart(t *testing.T) {
 			for _, l := range m.GetLabel() {
 				labels[l.GetName()] = l.GetValue()
 			}
-			counted[labels["route"]+" "+labels["status"]] += m.GetCounter().GetValue()
+			var key []string
+			for _, name := range by {
+				key = append(key, labels[name])
+			}
+			counted[strings.Join(key, " ")] += m.GetCounter().GetValue()
 		}
 	}
+	return counted
+}
+
+// A method a served path does not take is counted apart from a path the API does not serve: a
+// dashboard of "unmatched" read both as one.
+func TestMethodNotAllowedCountedApart(t *testing.T) {
+	t.Parallel()
+	counted := countedRequests(t, [][2]string{{http.MethodDelete, "/healthz"}, {http.MethodDelete, "/api/v1/actions"}, {http.MethodGet, "/nowhere"}}, "route", "status")
 	require.Equal(t, map[string]float64{"method_not_allowed 405": 2, "unmatched 404": 1}, counted)
 }
 
