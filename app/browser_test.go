@@ -933,8 +933,9 @@ func browserScenario(t *testing.T, backend, dbURL string) {
 	redraws, err := chromedp.Run(carol.ctx, chromedp.Evaluate[int](`window.redraws`))
 	require.NoError(t, err)
 	t.Logf("%d changes drawn in %d redraws", burst, redraws)
-	// The status line, which a screen reader reads out, names the action by its title.
-	said := regexp.MustCompile(`^Updated: “Burst \d” changed \(assigned\)\.$`)
+	// The status line, which a screen reader reads out, names the actions by their titles: one, or
+	// how many changed together, and the first titles, never one of several as if it were alone.
+	said := regexp.MustCompile(`^Updated: (“Burst \d” changed \(assigned\)|[2-8] actions changed( \(“Burst \d”(, “Burst \d”){0,2}( and [1-5] more)?\))?)\.$`)
 	require.Eventually(t, func() bool { return said.MatchString(carol.text("#live-status")) }, 10*time.Second, 100*time.Millisecond,
 		"the status names the action that changed: %q", carol.text("#live-status"))
 

@@ -399,15 +399,29 @@
     });
   }
 
-  // changedWords names the action that changed, as the page shows it when the words are read out
-  // (after the redraw): "this action" on its own page, its title on a list that shows it, else
-  // "an action" (one that has left the list).
-  function changedWords(change, own) {
-    var how = " changed (" + change.status.replace(/_/g, " ") + (change.paused ? ", paused" : "") + ").";
+  // changedWords names the actions that changed since the status line last said so, as the page
+  // shows them when the words are read out (after the redraw, which draws every one of them):
+  // "this action" on its own page, one by its title on a list that shows it, else "an action" (one
+  // that has left the list); several, how many, with the first titles.
+  var heard = [];
+  function how(change) {
+    return " changed (" + change.status.replace(/_/g, " ") + (change.paused ? ", paused" : "") + ").";
+  }
+  function titleOf(change) {
+    var card = document.querySelector("#live [data-action=\"" + window.CSS.escape(change.id) + "\"] .card-title");
+    return card ? "\u201c" + card.textContent.trim() + "\u201d" : "";
+  }
+  function changedWords(own) {
     return function () {
-      if (own) { return "Updated: this action" + how; }
-      var card = document.querySelector("#live [data-action=\"" + window.CSS.escape(change.id) + "\"] .card-title");
-      return "Updated: " + (card ? "\u201c" + card.textContent.trim() + "\u201d" : "an action") + how;
+      var changes = heard;
+      heard = [];
+      if (changes.length === 0) { return "Updated."; }
+      if (own) { return "Updated: this action" + how(changes[changes.length - 1]); }
+      if (changes.length === 1) { return "Updated: " + (titleOf(changes[0]) || "an action") + how(changes[0]); }
+      var titles = changes.map(titleOf).filter(Boolean);
+      var named = titles.slice(0, 3).join(", ");
+      if (titles.length > 3) { named += " and " + (titles.length - 3) + " more"; }
+      return "Updated: " + changes.length + " actions changed" + (named ? " (" + named + ")" : "") + ".";
     };
   }
 
@@ -424,7 +438,9 @@
         return; // the page already shows this version
       }
       if (want === "all" || want === change.id) {
-        refresh(changedWords(change, want === change.id));
+        heard = heard.filter(function (c) { return c.id !== change.id; });
+        heard.push(change);
+        refresh(changedWords(want === change.id));
       }
     });
     // A colleague's shift, team or role changed: who can take what, and who is off shift with a
