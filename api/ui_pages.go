@@ -352,7 +352,7 @@ func (s *server) inboxPage(c *gin.Context, status int, form url.Values, problem 
 		}
 		data["EndShiftWarning"] = warning
 		data["OwnedStuck"] = stuck
-		data["Claimable"] = s.claimable(c, me)
+		data["Claimable"], data["UnclaimedOthers"] = s.claimable(c, me)
 	}
 	if len(owned) > 0 {
 		// Whoever owns actions can hand over their own shift (a supervisor does it for others
@@ -404,29 +404,34 @@ func endedSince(tasks []customerTaskJSON) map[string]string {
 // inboxUnassigned is how many of the team's unassigned actions the inbox offers to claim.
 const inboxUnassigned = 20
 
-// claimable lists the unassigned actions of the person's team that they may claim now: only the
-// supervisors are told of such an action, and an agent has no board, so without this list the
-// claim on its page is out of reach of the people who could make it.
-func (s *server) claimable(c *gin.Context, me models.Staff) []actionRow {
+// claimable lists the unassigned actions of the person's team that they may claim now (mine): only
+// the supervisors are told of such an action, and an agent has no board, so without this list the
+// claim on its page is out of reach of the people who could make it. For a supervisor it lists the
+// others too: those needing more authority than theirs, which nobody could be given, and which a
+// supervisor's inbox otherwise left out until they were escalated.
+func (s *server) claimable(c *gin.Context, me models.Staff) (mine, others []actionRow) {
 	team := teamOf(me)
 	if team == "" {
-		return nil
+		return nil, nil
 	}
 	q := url.Values{"status": {string(workflows.StatusUnassigned)}, "team_id": {team}, "limit": {strconv.Itoa(inboxUnassigned)}}
 	var page struct {
 		Items []actionJSON `json:"items"`
 	}
 	if r := s.call(c, http.MethodGet, "/api/v1/actions?"+q.Encode(), nil, ""); !r.ok() || r.decode(&page) != nil {
-		return nil
+		return nil, nil
 	}
-	var out []actionRow
+	supervises := workflows.Role(me.Role).SupervisorOrAbove()
 	for _, row := range s.rows(page.Items) {
 		state := stateOfView(row.actionJSON)
-		if slices.Contains(workflows.Available(&state, actorOf(me), recipientOf(me)), workflows.UpdateClaim) {
-			out = append(out, row)
+		switch {
+		case slices.Contains(workflows.Available(&state, actorOf(me), recipientOf(me)), workflows.UpdateClaim):
+			mine = append(mine, row)
+		case supervises:
+			others = append(others, row)
 		}
 	}
-	return out
+	return mine, others
 }
 
 // shiftNotesRow is one action in the "Hand over my shift" form, with the notes of its own it may

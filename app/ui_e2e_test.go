@@ -798,7 +798,7 @@ func webManagerCreates(t *testing.T, st *app.Stack) {
 // A create that routing finds nobody for says why: nobody of the team has the authority it needs,
 // or nobody who has is on shift.
 func webCreateUnrouted(t *testing.T, st *app.Stack) {
-	out, in, _, _, _ := teamOf3(t, st)
+	out, in, sup, _, _ := teamOf3(t, st)
 	w := newWebClient(t, st.URL)
 	csrf := w.signIn(out.token)
 	resp, _ := w.do(http.MethodPost, "/actions", url.Values{"csrf": {csrf}, "title": {"Suite upgrade"}, "customer_ref": {"G-5"},
@@ -823,6 +823,17 @@ func webCreateUnrouted(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = w.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, page, `<dd id="action-customer"><span class="empty">none given</span></dd>`)
+
+	// The supervisor's inbox lists the one needing more authority than hers, which nobody could be
+	// given and she may not claim, apart from those she may; an agent's does not.
+	_, inbox := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
+	unclaimed := regexp.MustCompile(`(?s)<h2 id="h-unclaimed">Unassigned that you cannot claim <span class="count">(\d+)</span></h2>(.*?)</section>`).FindStringSubmatch(inbox)
+	require.NotNil(t, unclaimed, "the supervisor's inbox lists it")
+	require.Equal(t, "1", unclaimed[1])
+	require.Contains(t, unclaimed[2], "Suite upgrade")
+	require.NotContains(t, unclaimed[2], "Extra towels", "hers to claim")
+	_, inbox = w.do(http.MethodGet, "/inbox", nil)
+	require.NotContains(t, inbox, `id="h-unclaimed"`, "an agent's lists only what they may claim")
 }
 
 // An action at its due time no handover passes on: ending the shift, and the form to hand it
