@@ -83,13 +83,10 @@ func (a *Activities) NotifyOwnerAway(ctx context.Context, in workflows.OwnerAway
 			if !slices.Contains(awayStatuses, status) {
 				continue
 			}
-			message := fmt.Sprintf("%s “%s”: it waits for their return unless someone reassigns it.", went, row.Title)
-			switch status {
-			case workflows.StatusChecking:
-				message += " It is at its due time, waiting for its check."
-			case workflows.StatusHandoverPending:
-				// Its recipient may still take it on.
-				message = fmt.Sprintf("%s “%s”, whose handover waits for an answer: unless it is accepted, it waits for their return or a reassignment.", went, row.Title)
+			handover, waits := awayWaits(status)
+			message := fmt.Sprintf("%s “%s”: it %s", went, row.Title, waits)
+			if handover {
+				message = fmt.Sprintf("%s “%s”, whose handover %s", went, row.Title, waits)
 			}
 			if err := tell(row, seq, message); err != nil {
 				return nil, err
@@ -178,19 +175,29 @@ func (a *Activities) tellTeamLeft(ctx context.Context, in workflows.OwnerAway, s
 		if o.later {
 			continue
 		}
-		owner := o.name
-		message := fmt.Sprintf("%s, leaving %s with no supervisor at work: “%s” is %s's, who is away, and waits for their return unless someone reassigns it.", how, team, row.Title, owner)
-		switch workflows.Status(row.Status) {
-		case workflows.StatusChecking:
-			message += " It is at its due time, waiting for its check."
-		case workflows.StatusHandoverPending:
-			message = fmt.Sprintf("%s, leaving %s with no supervisor at work: “%s” is %s's, who is away, and its handover waits for an answer: unless it is accepted, it waits for their return or a reassignment.", how, team, row.Title, owner)
+		handover, waits := awayWaits(workflows.Status(row.Status))
+		if handover {
+			waits = "its handover " + waits
 		}
+		message := fmt.Sprintf("%s, leaving %s with no supervisor at work: “%s” is %s's, who is away, and %s", how, team, row.Title, o.name, waits)
 		if err := tell(row, seq, message); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// awayWaits says what an action whose owner is away waits for, as its status stands, after its
+// subject ("it waits ..."); of one whose handover waits for an answer (handover), the words are of
+// the handover, as its recipient may still take it on.
+func awayWaits(status workflows.Status) (handover bool, words string) {
+	switch status {
+	case workflows.StatusHandoverPending:
+		return true, "waits for an answer: unless it is accepted, it waits for their return or a reassignment."
+	case workflows.StatusChecking:
+		return false, "waits for their return unless someone reassigns it. It is at its due time, waiting for its check."
+	}
+	return false, "waits for their return unless someone reassigns it."
 }
 
 // awaySeq is the one negative seq of the notices of one change, so that the inbox tells them
