@@ -204,21 +204,24 @@ func (s *State) Fire(kind string, now time.Time) []Event {
 // it is said in hours, as the policy gives it.
 func (s *State) span(d time.Duration) string { return spanWords(d, s.clock() == nil, s.revision >= 18) }
 
-// openSpan says a limit of the policy the way span does, and from revision 30 that it counts the
-// desk's opening hours when the action's clock keeps them: "2 min of opening hours".
+// saysOpenHours is true when a limit is said to count the desk's opening hours: from revision 30,
+// on an action whose clock keeps them.
+func (s *State) saysOpenHours() bool { return s.revision >= 30 && s.clock() != nil }
+
+// openSpan says a limit of the policy the way span does, and that it counts the desk's opening
+// hours when it does (saysOpenHours): "2 min of opening hours".
 func (s *State) openSpan(d time.Duration) string {
-	if s.revision >= 30 && s.clock() != nil {
+	if s.saysOpenHours() {
 		return s.span(d) + " of opening hours"
 	}
 	return s.span(d)
 }
 
-// spanFrom says a limit counted from an event: "2 min of the due time", and from revision 30,
-// when the action's clock keeps the desk's opening hours, "2 min of opening hours after the due
-// time".
+// spanFrom says a limit counted from an event: "2 min of the due time", or "2 min of opening
+// hours after the due time" when it counts them (saysOpenHours).
 func (s *State) spanFrom(d time.Duration, from string) string {
-	if s.revision >= 30 && s.clock() != nil {
-		return s.span(d) + " of opening hours after " + from
+	if s.saysOpenHours() {
+		return s.openSpan(d) + " after " + from
 	}
 	return s.span(d) + " of " + from
 }
