@@ -1046,7 +1046,7 @@ func (s *Store) Inbox(ctx context.Context, of InboxOf, now time.Time) (Inbox, er
 		{&in.ChecksDue, checks, checkArgs, "due_at, id"},
 	}
 	if of.Supervisor || of.StandsIn {
-		away := "status IN ? AND owner_id <> '' AND owner_id <> ? AND " + ownerAway
+		away := ownedBySomeoneAway + " AND owner_id <> ?"
 		if !of.Supervisor {
 			away += " AND " + noSupervisor
 		}
@@ -1117,6 +1117,10 @@ var ownerAway = notAtWork("actions.owner_id", "actions.team_id")
 // ownedAwayStatuses are the statuses of an action a supervisor's inbox lists while its owner is
 // away: an escalated one is in their escalations already, and an unassigned one has no owner.
 var ownedAwayStatuses = []string{"assigned", "handover_pending", "checking"}
+
+// ownedBySomeoneAway holds for an action in one of the statuses given (ownedAwayStatuses) whose
+// owner is away: what the away lists hold.
+var ownedBySomeoneAway = "status IN ? AND owner_id <> '' AND " + ownerAway
 
 // followUpStatuses are the open statuses in which a hander's follow-up is due: not at the check,
 // where the hander checks instead.
@@ -1228,7 +1232,7 @@ func (s *Store) OwnedOpenActions(ctx context.Context, ownerID string) ([]Action,
 // no active supervisor on shift: none while it has one.
 func (s *Store) LeftWithoutSupervisor(ctx context.Context, teamID string) ([]Action, error) {
 	var out []Action
-	err := s.read.WithContext(ctx).Where("team_id = ? AND status IN ? AND owner_id <> '' AND "+ownerAway+" AND "+noSupervisor, teamID, ownedAwayStatuses).
+	err := s.read.WithContext(ctx).Where("team_id = ? AND "+ownedBySomeoneAway+" AND "+noSupervisor, teamID, ownedAwayStatuses).
 		Order("due_at, id").Limit(1000).Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("listing the actions of team %s left without a supervisor: %w", teamID, err)
