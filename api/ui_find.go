@@ -61,7 +61,7 @@ func (s *server) uiFind(c *gin.Context) {
 	q := asked.api()
 	q.Set("limit", strconv.Itoa(findPage))
 	if team != "" {
-		data["TeamName"], _ = s.teamName(c, team)
+		data["TeamName"] = s.namedTeam(c, team)
 	}
 	data["Export"] = "/find.csv?" + asked.page().Encode()
 	if cur := c.Query("cursor"); cur != "" {

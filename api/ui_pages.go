@@ -885,6 +885,13 @@ func (s *server) readTeams(c *gin.Context) ([]teamView, bool) {
 	return teams.Items, ok
 }
 
+// namedTeam is a team's name for a page (its ID when it has none), from the directory the pages
+// name people and teams from, read again when stale: not a read of every team per page.
+func (s *server) namedTeam(c *gin.Context, id string) string {
+	s.who(c)
+	return s.ui.names.team(id)
+}
+
 // teamName is the name of the team, for people to read, and whether the API knows the team.
 func (s *server) teamName(c *gin.Context, id string) (string, bool) {
 	var list struct {
@@ -1426,7 +1433,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		data["DuplicatesCancelled"] = cancelled
 	}
 	if a.TeamID != "" {
-		data["TeamName"], _ = s.teamName(c, a.TeamID)
+		data["TeamName"] = s.namedTeam(c, a.TeamID)
 	}
 	if slices.Contains(commands, workflows.UpdateExtend) || slices.Contains(commands, workflows.UpdateReassign) || slices.Contains(commands, workflows.UpdatePause) {
 		data["OpenHours"], data["DeskZone"] = s.teamDesk(c, a.TeamID)

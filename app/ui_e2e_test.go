@@ -1408,6 +1408,7 @@ func webEscalatedInInbox(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `<span class="escalated-for">escalated <span data-rel="[^"]+">(under a minute ago|1m ago)</span>: the guest is furious</span>`, board, "the board's card too")
 	_, actionPage := signedIn(t, st, sup.token).do(http.MethodGet, "/actions/"+a.ID, nil)
 	require.Regexp(t, `<dt>Escalated</dt><dd id="action-escalation">the guest is furious <small>\(at level 2 since <time datetime="[^"]+">`, actionPage)
+	require.Contains(t, actionPage, "<div><dt>Team</dt><dd>Evening</dd></div>", "its team by name")
 	var got struct {
 		EscalationReason *string    `json:"escalation_reason"`
 		EscalatedAt      *time.Time `json:"escalated_at"`
