@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
 )
 
@@ -71,4 +72,20 @@ func TestWhenTextSaysAnotherYear(t *testing.T) {
 	require.Equal(t, "Mon 7 Dec 15:00 UTC", whenText(time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC), now))
 	require.Equal(t, "Wed 4 Oct 2028 15:00 UTC", whenText(time.Date(2028, 10, 4, 15, 0, 0, 0, time.UTC), now))
 	require.Equal(t, "Wed 31 Dec 2025 23:00 UTC", whenText(time.Date(2026, 1, 1, 8, 0, 0, 0, time.FixedZone("JST", 9*3600)), now), "the year of the time in UTC, as shown")
+}
+
+// The Cancel as a duplicate form's choices show the year of one made in another year, as every
+// other time on the pages does: on 2 January, "Wed 31 Dec 23:58" read as this coming December.
+func TestDuplicateLabelSaysAnotherYear(t *testing.T) {
+	now := time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
+	old := models.Action{ID: "01JABCDEF123456", Title: "Taxi at 6", Status: "assigned", CustomerRef: "G-1",
+		CreatedAt: time.Date(2026, 12, 31, 23, 58, 7, 0, time.UTC)}
+	require.Equal(t, "Taxi at 6 (Bob Brown, created Thu 31 Dec 2026 23:58 UTC)", duplicateLabel(old, "Bob Brown", false, now))
+	require.Equal(t, "Taxi at 6 (Bob Brown, assigned, customer G-1, created Thu 31 Dec 2026 23:58:07 UTC, ID …123456)",
+		duplicateLabel(old, "Bob Brown", true, now))
+	recent := old
+	recent.CreatedAt = time.Date(2027, 1, 2, 8, 30, 0, 0, time.UTC)
+	require.Equal(t, "Taxi at 6 (Bob Brown, created Sat 2 Jan 08:30 UTC)", duplicateLabel(recent, "Bob Brown", false, now))
+	require.Equal(t, "Taxi at 6 (Bob Brown, assigned, customer G-1, created Sat 2 Jan 08:30:00 UTC, ID …123456)",
+		duplicateLabel(recent, "Bob Brown", true, now))
 }

@@ -1813,7 +1813,7 @@ func (s *server) duplicateChoices(c *gin.Context, a actionJSON) []duplicateChoic
 			seen[key(r.Title, r.CreatedAt)]++
 		}
 	}
-	name := s.who(c)
+	name, now := s.who(c), s.Now()
 	out := make([]duplicateChoice, 0, len(rows))
 	for _, r := range rows {
 		if r.ID == a.ID || len(out) == 50 {
@@ -1823,25 +1823,38 @@ func (s *server) duplicateChoices(c *gin.Context, a actionJSON) []duplicateChoic
 		if r.OwnerID != "" {
 			owner = name(r.OwnerID)
 		}
-		words := fmt.Sprintf("%s (%s, created %s)", r.Title, owner, r.CreatedAt.UTC().Format(whenLayout))
-		if seen[key(r.Title, r.CreatedAt)] > 1 {
-			var more []string
-			more = append(more, owner, label(r.Status))
-			if r.CustomerRef != "" {
-				more = append(more, "customer "+r.CustomerRef)
-			} else {
-				more = append(more, "no customer reference")
-			}
-			more = append(more, "created "+r.CreatedAt.UTC().Format(whenSecondsLayout), "ID …"+r.ID[max(len(r.ID)-6, 0):])
-			words = fmt.Sprintf("%s (%s)", r.Title, strings.Join(more, ", "))
-		}
-		out = append(out, duplicateChoice{ID: r.ID, Label: words})
+		out = append(out, duplicateChoice{ID: r.ID, Label: duplicateLabel(r, owner, seen[key(r.Title, r.CreatedAt)] > 1, now)})
 	}
 	return out
 }
 
-// whenSecondsLayout is whenLayout to the second.
-const whenSecondsLayout = "Mon 2 Jan 15:04:05 UTC"
+// duplicateLabel is the words offering r as the action kept: its title, owner and when it was
+// made, with its year when that is not now's, as the pages show times (whenText). A twin (the same
+// title made the same minute) says more: its status, customer, the second it was made and the end
+// of its ID.
+func duplicateLabel(r models.Action, owner string, twin bool, now time.Time) string {
+	if !twin {
+		return fmt.Sprintf("%s (%s, created %s)", r.Title, owner, whenText(r.CreatedAt, now))
+	}
+	more := []string{owner, label(r.Status)}
+	if r.CustomerRef != "" {
+		more = append(more, "customer "+r.CustomerRef)
+	} else {
+		more = append(more, "no customer reference")
+	}
+	layout := whenSecondsLayout
+	if r.CreatedAt.UTC().Year() != now.UTC().Year() {
+		layout = whenSecondsYearLayout
+	}
+	more = append(more, "created "+r.CreatedAt.UTC().Format(layout), "ID …"+r.ID[max(len(r.ID)-6, 0):])
+	return fmt.Sprintf("%s (%s)", r.Title, strings.Join(more, ", "))
+}
+
+// whenSecondsLayout and whenSecondsYearLayout are whenLayout and whenYearLayout to the second.
+const (
+	whenSecondsLayout     = "Mon 2 Jan 15:04:05 UTC"
+	whenSecondsYearLayout = "Mon 2 Jan 2006 15:04:05 UTC"
+)
 
 // duplicateChoice is an action offered as the one a cancelled action duplicates, and the words
 // that offer it.
