@@ -200,6 +200,57 @@ func TestWordSearchIgnoresAccents(t *testing.T) {
 	})
 }
 
+// A customer reference is found written with or without its separators, whichever way each side
+// is written: "bk4424" finds "BK-4424", "BK 4424" and "bk.4424"; "bk-4424" finds "BK4424"; a word
+// with a hyphen still finds a title that has one. On PostgreSQL the search reads the trigram index
+// of migration 54, made on the very expression the search reads.
+func TestWordSearchReadsReferencesWithoutSeparators(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		for i, ref := range []string{"BK-4424", "BK4424", "bk.4424/2", "G 1001", "", "BK_4425"} {
+			a := actionAt(fmt.Sprintf("r%d", i), 1, "assigned", "alice")
+			a.Title, a.CustomerRef, a.CreatedAt = "Room move", ref, t0.Add(time.Duration(i)*time.Second)
+			if ref == "" {
+				a.Title = "Late check-in for 4424"
+			}
+			require.NoError(t, store.ApplyProjection(ctx, a, nil))
+		}
+		found := func(text string) []string {
+			got, _, err := store.ListActions(ctx, models.ActionFilter{Text: text, Limit: 10})
+			require.NoError(t, err)
+			return ids(got)
+		}
+		for text, want := range map[string][]string{
+			"bk4424":       {"r2", "r1", "r0"},
+			"BK-4424":      {"r2", "r1", "r0"},
+			"bk#4424":      {"r2", "r1", "r0"},
+			"44242":        {"r2"},
+			"g1001":        {"r3"},
+			"G 1001":       {"r3"},
+			"check-in":     {"r4"},
+			"checkin":      {},
+			"bk4425":       {"r5"},
+			"bk_4425":      {"r5"},
+			"bk%4425":      {},
+			"-":            {"r4", "r0"},
+			"4424 bk-4424": {"r2", "r1", "r0"},
+		} {
+			require.Equal(t, want, found(text), text)
+		}
+		if store.Dialect() != models.DialectPostgres {
+			return
+		}
+		var plan []string
+		require.NoError(t, store.DB().Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+				return err
+			}
+			return tx.Raw("EXPLAIN SELECT id FROM actions WHERE " + store.SearchedText() + ` LIKE '%bk4424%'`).Scan(&plan).Error
+		}))
+		require.Contains(t, strings.Join(plan, "\n"), "actions_search", "the index holds the texts as the search reads them")
+	})
+}
+
 // The actions cancelled as duplicates of one are found by their cancelled entry's duplicate_of,
 // first cancelled first, through the index of migration 50; a cancel for another reason, or one
 // naming another action, is not among them.

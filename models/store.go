@@ -781,12 +781,41 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
-// searchedText is the SQL expression of the text the word search reads (ActionFilter.Text).
+// searchedText is the SQL expression of the text the word search reads (ActionFilter.Text): the
+// title, details and customer reference, then the reference again without its separators
+// (bareRefSQL), so that "bk4424" finds "BK-4424".
 func (s *Store) searchedText() string {
 	if s.dialect == DialectPostgres {
-		return foldedSQL("title || chr(31) || details || chr(31) || customer_ref")
+		return foldedSQL("title || chr(31) || details || chr(31) || customer_ref || chr(31) || " + s.bareRefSQL("customer_ref"))
 	}
-	return sqliteFold + "(title || char(31) || details || char(31) || customer_ref)"
+	return sqliteFold + "(title || char(31) || details || char(31) || customer_ref || char(31) || " + s.bareRefSQL("customer_ref") + ")"
+}
+
+// refSeparators are the characters a reference is written with or without ("BK-4424", "BK 4424",
+// "bk4424", "0042/17"): the search reads a customer reference without them too, and a word typed
+// with them is looked for without them as well.
+const refSeparators = "-./_#: "
+
+// bareRefSQL is the SQL expression of the text expr without refSeparators.
+func (s *Store) bareRefSQL(expr string) string {
+	if s.dialect == DialectPostgres {
+		// translate() deletes the characters of its second text that its third has none for.
+		return "translate(" + expr + ", '" + refSeparators + "', '')"
+	}
+	for _, r := range refSeparators {
+		expr = "replace(" + expr + ", '" + string(r) + "', '')"
+	}
+	return expr
+}
+
+// bareRef is a word looked for without refSeparators.
+func bareRef(word string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(refSeparators, r) {
+			return -1
+		}
+		return r
+	}, word)
 }
 
 // Position is a place in the newest-first order of actions.
@@ -826,7 +855,14 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 		// SQLite folds them with the read model's own function, every letter as Go does.
 		joined := s.searchedText()
 		for _, word := range strings.Fields(f.Text) {
-			q = q.Where(joined+` LIKE ? ESCAPE '\'`, "%"+escapeLike(foldWord(word))+"%")
+			word = foldWord(word)
+			like := "%" + escapeLike(word) + "%"
+			if bare := bareRef(word); bare != word && bare != "" {
+				// "bk-4424" finds "BK4424" as well as "BK-4424", and "check-in" still a title's "check-in".
+				q = q.Where("("+joined+` LIKE ? ESCAPE '\' OR `+joined+` LIKE ? ESCAPE '\')`, like, "%"+escapeLike(bare)+"%")
+				continue
+			}
+			q = q.Where(joined+` LIKE ? ESCAPE '\'`, like)
 		}
 	}
 	for _, part := range f.Customer {
