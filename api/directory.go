@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -467,12 +468,37 @@ func (s *server) issueToken(c *gin.Context) (int, any, error) {
 	if !st.Active {
 		return 0, nil, errorf(kindConflict, "%s is inactive and could not sign in with a token: make them active first", id)
 	}
-	token, err := s.Store.IssueToken(c.Request.Context(), principal(c).ID, id, req.Label)
+	key := c.GetHeader("Idempotency-Key")
+	token, err := s.Store.IssueTokenOnce(c.Request.Context(), principal(c).ID, id, req.Label, key)
+	if used, ok := errors.AsType[*models.TokenKeyUsedError](err); ok {
+		return 0, nil, tokenKeyRefusal(used, id, req.Label)
+	}
 	if err != nil {
 		return 0, nil, err
 	}
 	c.Header("Cache-Control", "no-store")
 	return http.StatusCreated, tokenJSON{StaffID: id, Label: req.Label, Token: token}, nil
+}
+
+// tokenKeyRefusal is the answer to a token request sent again with its Idempotency-Key: a token's
+// secret is shown once and never kept, so the first answer cannot be given again, and a second
+// live credential is not issued in silence either. The same request is 409 token_shown_once,
+// saying how to replace a token whose answer was lost; another one is 422 idempotency_key_reused.
+func tokenKeyRefusal(used *models.TokenKeyUsedError, staffID, label string) error {
+	e := used.Earlier
+	named := fmt.Sprintf("labelled %q", e.Label)
+	if e.Label == "" {
+		named = "without a label"
+	}
+	state := "live"
+	if e.RevokedAt != nil {
+		state = "since revoked"
+	}
+	if e.StaffID != staffID || e.Label != label {
+		return codedf(kindInvalid, workflows.CodeKeyReused, "Idempotency-Key: this key was already used with a different request: it issued a token to %s %s at %s", e.StaffID, named, e.CreatedAt.UTC().Format(time.RFC3339))
+	}
+	return codedf(kindConflict, codeTokenShownOnce, "Idempotency-Key: this key already issued the token of %s %s at %s (%s). A token is shown once and not kept, so it cannot be answered again: if that answer was lost, revoke it (DELETE /api/v1/staff/%s/tokens?label=%s) and issue another with a new key",
+		e.StaffID, named, e.CreatedAt.UTC().Format(time.RFC3339), state, e.StaffID, url.QueryEscape(e.Label))
 }
 
 // tokensOf is the member of staff whose tokens an administrator reads or revokes (the path's id),

@@ -76,6 +76,7 @@ const (
 	codeAlreadyExists    = "already_exists"    // a person, team or key of that ID exists
 	codeChangedMeanwhile = "changed_meanwhile" // refused because the action changed hands while the request was on its way
 	codeCustomerErased   = "customer_erased"   // the customer's personal data was erased: nobody to tell
+	codeTokenShownOnce   = "token_shown_once"  // a token request sent again: its secret cannot be shown again
 )
 
 // codeOfKind is the code of each kind's problem, where no finer one is given.

@@ -494,6 +494,24 @@ func (s *Store) StaffPage(ctx context.Context, teamID, after string, limit int) 
 // the token itself is returned once and cannot be read back. The audit trail records that
 // actorID issued it, with its label.
 func (s *Store) IssueToken(ctx context.Context, actorID, staffID, label string) (string, error) {
+	return s.IssueTokenOnce(ctx, actorID, staffID, label, "")
+}
+
+// TokenKeyUsedError is IssueTokenOnce's answer to a key its issuer gave before: Earlier is the
+// token that key issued (its hash left out), whose secret was shown once and is not kept.
+type TokenKeyUsedError struct {
+	Key     string
+	Earlier APIToken
+}
+
+func (e *TokenKeyUsedError) Error() string {
+	return fmt.Sprintf("Idempotency-Key %q issued a token to %s at %s", e.Key, e.Earlier.StaffID, e.Earlier.CreatedAt.UTC().Format(time.RFC3339))
+}
+
+// IssueTokenOnce is IssueToken for a request with an Idempotency-Key (key; "" for none): a key
+// actorID gave before issues nothing and is a *TokenKeyUsedError naming the token it issued, also
+// of two such requests at once.
+func (s *Store) IssueTokenOnce(ctx context.Context, actorID, staffID, label, key string) (string, error) {
 	if _, err := s.GetStaff(ctx, staffID); err != nil {
 		return "", err
 	}
@@ -504,15 +522,39 @@ func (s *Store) IssueToken(ctx context.Context, actorID, staffID, label string) 
 	token := "hov_" + base64.RawURLEncoding.EncodeToString(raw)
 	now := utc(time.Now())
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(&APIToken{TokenHash: HashToken(token), StaffID: staffID, Label: label, CreatedAt: now}).Error; err != nil {
+		row := APIToken{TokenHash: HashToken(token), StaffID: staffID, Label: label, CreatedAt: now}
+		if key != "" {
+			row.IssuedBy, row.IdempotencyKey = actorID, key
+		}
+		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
 		return audit(tx, now, actorID, AuditTokenIssued, SubjectStaff, staffID, map[string]string{"label": label})
 	})
+	if key != "" && isDuplicate(err) {
+		// The key issued a token before (the unique index of migration 55 says so, also of two
+		// requests sent at once): that one is the answer.
+		if used := s.tokenKeyUsed(ctx, actorID, key); used != nil {
+			return "", used
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("adding token for %s: %w", staffID, err)
 	}
 	return token, nil
+}
+
+// tokenKeyUsed is the *TokenKeyUsedError of the token actorID issued with key, nil when none was.
+func (s *Store) tokenKeyUsed(ctx context.Context, actorID, key string) error {
+	var earlier []APIToken
+	if err := s.db.WithContext(ctx).Select("staff_id", "label", "created_at", "revoked_at", "issued_by", "idempotency_key").
+		Where("issued_by = ? AND idempotency_key = ?", actorID, key).Limit(1).Find(&earlier).Error; err != nil {
+		return fmt.Errorf("reading the token of Idempotency-Key %q: %w", key, err)
+	}
+	if len(earlier) == 0 {
+		return nil
+	}
+	return &TokenKeyUsedError{Key: key, Earlier: earlier[0]}
 }
 
 // RevokeTokens revokes every live token of a member of staff, or with labelled those of one label

@@ -53,6 +53,10 @@ type APIToken struct {
 	Label     string
 	CreatedAt time.Time
 	RevokedAt *time.Time
+	// IssuedBy and IdempotencyKey are who issued a token with an Idempotency-Key, and that key
+	// ("" for a token issued without one): one key of one issuer issues one token.
+	IssuedBy       string
+	IdempotencyKey string
 }
 
 // Action is one customer service action as last projected from its workflow.
