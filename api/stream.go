@@ -230,7 +230,7 @@ func (s *server) stream(c *gin.Context) {
 	recheck := s.callerAgain(c)
 	ch, ok := s.changes.subscribe(me.ID)
 	if !ok {
-		c.Header("Retry-After", "60")
+		// No Retry-After: waiting does not make room, closing a stream does.
 		writeProblem(c, http.StatusTooManyRequests, codeTooManyStreams, fmt.Sprintf("you have %d streams open already: close one first", maxStreamsPerPerson), nil)
 		return
 	}

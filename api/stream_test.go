@@ -243,3 +243,33 @@ func TestStreamsPerPersonAreBounded(t *testing.T) {
 	require.Empty(t, hub.per)
 	require.Empty(t, hub.subs)
 }
+
+// The stream beyond a person's maxStreamsPerPerson is 429 too_many_streams without Retry-After:
+// waiting does not make room, closing a stream does.
+func TestStreamBeyondTheBoundSaysNoWait(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(engineFor(t, modelstest.SQLiteURL(t), "ann", "agent"))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	open := func() *http.Response {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/v1/stream", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer token-ann")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		return res
+	}
+	for range maxStreamsPerPerson {
+		res := open()
+		defer res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+	}
+	res := open()
+	defer res.Body.Close()
+	require.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+	require.Empty(t, res.Header.Get("Retry-After"))
+	body, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.Contains(t, string(body), `"code":"too_many_streams"`)
+}
