@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -512,6 +513,7 @@ func (g *ReportFigures) finish() {
 	}
 	for _, f := range g.TimeHeld {
 		f.Actions, f.Holdings = len(f.actions), len(f.seconds)
+		f.TotalSeconds, f.OpenTotalSeconds = roundMillis(f.TotalSeconds), roundMillis(f.OpenTotalSeconds)
 		sort.Float64s(f.seconds)
 		f.MedianSeconds = percentile(f.seconds, 0.5)
 		sort.Float64s(f.open)
@@ -542,15 +544,20 @@ func (g *ReportFigures) finish() {
 // percentile is the p-th percentile of sorted values (at least one), interpolated between the two
 // nearest, as a spreadsheet's PERCENTILE.INC: the median of an even number of values is the
 // midpoint of the middle two, as a manager reading "median" expects (the nearest rank gave the
-// lower of two).
+// lower of two). It is rounded to the millisecond, as the totals of time held are (roundMillis).
 func percentile(sorted []float64, p float64) float64 {
 	pos := p * float64(len(sorted)-1)
 	lo := int(pos)
 	if lo+1 >= len(sorted) {
-		return sorted[len(sorted)-1]
+		return roundMillis(sorted[len(sorted)-1])
 	}
-	return sorted[lo] + (pos-float64(lo))*(sorted[lo+1]-sorted[lo])
+	return roundMillis(sorted[lo] + (pos-float64(lo))*(sorted[lo+1]-sorted[lo]))
 }
+
+// roundMillis is seconds to the nearest millisecond: the report's times are kept to the
+// microsecond, and its sums and interpolations add float noise (2.978905600000001), neither a
+// figure a manager reads.
+func roundMillis(seconds float64) float64 { return math.Round(seconds*1000) / 1000 }
 
 // bounced reports whether an action went from one person to another and later back.
 func bounced(pairs [][2]string) bool {
