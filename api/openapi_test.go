@@ -74,6 +74,22 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	require.Equal(t, sorted(served), sorted(documented))
 }
 
+// Every operation has an operationId of its own, a word in lower camel case: a generated client
+// names its methods by them, which would otherwise come from the paths and change with them.
+func TestOpenAPIOperationsAreNamed(t *testing.T) {
+	t.Parallel()
+	doc := openAPIDoc(t)
+	seen := map[string]string{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			require.Regexp(t, `^[a-z][A-Za-z]+$`, op.OperationID, name)
+			require.NotContains(t, seen, op.OperationID, "%s and %s", name, seen[op.OperationID])
+			seen[op.OperationID] = name
+		}
+	}
+}
+
 // Every operation behind authentication documents 401 and 429, every one of the JSON API 400 (a
 // path or query that is not UTF-8 text, on any route) and 503 (the command timeout bounds every
 // request, and the token check needs the read model), and every one with a body documents the
