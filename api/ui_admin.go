@@ -211,7 +211,7 @@ func (s *server) adminPage(c *gin.Context, status int, form adminForm, issued *t
 	}
 	// The integration's failing deliveries, the oldest first: the administrator hears of them here,
 	// not only from the CLI and the metrics.
-	failing, err := s.Store.UndeliveredWebhooks(c.Request.Context(), "", nil, adminWebhookRows+1)
+	failing, err := s.Store.OldestUndeliveredWebhooks(c.Request.Context(), adminWebhookRows+1)
 	if err != nil {
 		s.Log.ErrorContext(c.Request.Context(), "listing undelivered webhooks", "error", err)
 		s.uiError(c, http.StatusServiceUnavailable, "The webhook deliveries cannot be read just now. Try again in a moment.")

@@ -105,6 +105,17 @@ func (s *Store) UndeliveredWebhooks(ctx context.Context, actionID string, after 
 	return out, nil
 }
 
+// OldestUndeliveredWebhooks lists up to limit deliveries not got through yet, the first to fail
+// first, whatever their action: those an administrator has waited longest on, such as one the
+// integration refused and the workers gave up on, come before newer ones still being retried.
+func (s *Store) OldestUndeliveredWebhooks(ctx context.Context, limit int) ([]WebhookDelivery, error) {
+	var out []WebhookDelivery
+	if err := s.read.WithContext(ctx).Where("delivered_at IS NULL").Order("failed_at, id").Limit(limit).Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("listing the oldest undelivered webhooks: %w", err)
+	}
+	return out, nil
+}
+
 // webhookPage is how many undelivered webhooks EachUndeliveredWebhook reads at a time.
 const webhookPage = 100
 
