@@ -336,11 +336,13 @@ func (a *Activities) deliverOnce(ctx context.Context, events []WebhookEvent) {
 	for _, ev := range events {
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < sendBudget {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			err := a.keepFailed(rctx, ev, errors.New("not sent: the activity's time ran out first; handover admin webhooks redeliver sends it"))
+			notSent := errors.New("not sent: the activity's time ran out first; handover admin webhooks redeliver sends it")
+			err := a.keepFailed(rctx, ev, notSent)
 			cancel()
 			if err != nil {
 				log.Error("webhook delivery not sent and not recorded", "webhook_id", ev.ID, "error", err)
 			}
+			givenUp(ctx, ev, notSent)
 			continue
 		}
 		sent, unrecorded := a.deliver(ctx, ev)
@@ -348,8 +350,21 @@ func (a *Activities) deliverOnce(ctx context.Context, events []WebhookEvent) {
 		case unrecorded != nil:
 			log.Error("webhook delivery not recorded", "webhook_id", ev.ID, "sent", sent == nil, "error", unrecorded)
 		case sent != nil:
-			log.Warn("webhook delivery failed: kept for handover admin webhooks redeliver", "webhook_id", ev.ID, "error", sent)
+			givenUp(ctx, ev, sent)
 		}
+	}
+}
+
+// givenUp says that a delivery tried once is not retried: logged at ERROR as "notification not
+// delivered" and counted (MetricWebhooksUndelivered, by its kind), as the workflows say theirs
+// given up, since the integration misses the change until someone sends it again.
+func givenUp(ctx context.Context, ev WebhookEvent, err error) {
+	kind := strings.TrimPrefix(ev.Type, "action.")
+	logger(ctx).Error("notification not delivered: kept for handover admin webhooks redeliver",
+		"webhook_id", ev.ID, "action_id", ev.ActionID, "kind", kind, "error", err)
+	if activity.IsActivity(ctx) {
+		activity.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": kind}).
+			Counter(workflows.MetricWebhooksUndelivered).Inc(1)
 	}
 }
 
