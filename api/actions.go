@@ -297,8 +297,8 @@ func (s *server) createAction(c *gin.Context) {
 			// cannot be told from another (and gets them no new key).
 			hash, keyLives, err := s.requestDigestIfKeyed(c, hashed.Customer.Ref, id, "create", hashed)
 			if err == nil && !keyLives {
-				err = codedf(kindConflict, codeCustomerErased, "Idempotency-Key: this key made action %s, whose customer's personal data has since been erased: "+
-					"a retry of that request cannot be told from another one, so none is answered with it; read the action instead, and make a new action with a new key", id)
+				err = &apiError{kind: kindConflict, code: codeCustomerErased, actionID: id, detail: fmt.Sprintf("Idempotency-Key: this key made action %s, whose customer's personal data has since been erased: "+
+					"a retry of that request cannot be told from another one, so none is answered with it; read the action instead, and make a new action with a new key", id)}
 			}
 			if err != nil {
 				writeError(c, s.Log, err)

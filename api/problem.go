@@ -106,6 +106,8 @@ type apiError struct {
 	// version is the action's version now, of a command refused for an earlier one (412): its ETag.
 	version int64
 	fields  []FieldError
+	// actionID is the problem document's action_id.
+	actionID string
 }
 
 func (e *apiError) Error() string { return e.kind + ": " + e.detail }
@@ -144,6 +146,9 @@ type problem struct {
 	Code   string       `json:"code"`
 	Detail string       `json:"detail,omitempty"`
 	Errors []FieldError `json:"errors,omitempty"`
+	// ActionID names, for a program, the action the detail names for it to read: a create
+	// retried with its key once its customer was erased (customer_erased).
+	ActionID string `json:"action_id,omitempty"`
 }
 
 // classify turns any error into an apiError: ours, a workflow refusal, a read-model miss, or an
@@ -302,7 +307,7 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 		// The version to name in If-Match for a decision taken again on the action as it is now.
 		setETag(c, ae.version)
 	}
-	writeProblem(c, status, ae.codeOrKind(), detail, ae.fields)
+	writeProblemDoc(c, problem{Status: status, Code: ae.codeOrKind(), Detail: detail, Errors: ae.fields, ActionID: ae.actionID})
 }
 
 // statusClientClosed is the status recorded (in the request log and metrics) of a request its
@@ -310,11 +315,14 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 const statusClientClosed = 499
 
 func writeProblem(c *gin.Context, status int, code, detail string, fields []FieldError) {
-	body, _ := json.Marshal(problem{
-		Type: "about:blank", Title: cmp.Or(http.StatusText(status), "Client Closed Request"), Status: status, Code: code,
-		Detail: detail, Errors: fields,
-	})
-	c.Data(status, "application/problem+json", body)
+	writeProblemDoc(c, problem{Status: status, Code: code, Detail: detail, Errors: fields})
+}
+
+// writeProblemDoc answers p, its type and title made from its status.
+func writeProblemDoc(c *gin.Context, p problem) {
+	p.Type, p.Title = "about:blank", cmp.Or(http.StatusText(p.Status), "Client Closed Request")
+	body, _ := json.Marshal(p)
+	c.Data(p.Status, "application/problem+json", body)
 	c.Abort()
 }
 

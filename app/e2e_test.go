@@ -160,6 +160,7 @@ type problem struct {
 	Errors []struct {
 		Field string `json:"field"`
 	} `json:"errors"`
+	ActionID string `json:"action_id"`
 }
 
 func newAction(owner string) map[string]any {

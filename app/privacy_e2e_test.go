@@ -245,6 +245,7 @@ func testCustomerDataProtected(t *testing.T, st *app.Stack, dataDir string) {
 	require.Equal(t, http.StatusConflict, alice.call("POST", "/api/v1/actions", body, &p, "Idempotency-Key", createKey))
 	require.Equal(t, "customer_erased", p.Code)
 	require.Contains(t, p.Detail, "this key made action "+a.ID+", whose customer's personal data has since been erased")
+	require.Equal(t, a.ID, p.ActionID, "named for a program too, which does not parse the detail")
 
 	for _, path := range []string{"/api/v1/actions/" + a.ID, "/api/v1/actions/" + a.ID + "?consistent=true"} {
 		require.Equal(t, http.StatusOK, alice.call("GET", path, nil, &full))
