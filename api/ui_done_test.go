@@ -200,6 +200,11 @@ func TestShiftStarted(t *testing.T) {
 	} {
 		require.Equal(t, tc.want, shiftStarted(workflows.ShiftProgress{Items: tc.items}))
 	}
+	// The page's badges count as the confirmation does: a reassignment being made is not one of
+	// the handovers requested ("2 handovers requested, 1 reassignment" read beside "requested: 3").
+	require.Equal(t, map[string]int{"requested": 2, "being_reassigned": 1, "skipped": 1, "reassigned": 1},
+		shiftCounts([]workflows.ShiftItem{item(requested, false), item(requested, false), item(requested, true), item(skipped, false),
+			item(workflows.ShiftItemReassigned, true)}))
 }
 
 // A refusal of a check's or a reassignment's form names its due_in as the form labels it.

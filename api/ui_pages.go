@@ -2532,16 +2532,30 @@ func (r shiftRead) progress() workflows.ShiftProgress {
 	return p
 }
 
+// shiftCounts counts a shift handover's actions by where each stands, as its page's badges say
+// it: a reassignment still being made is "being reassigned", as the confirmation counted it
+// (shiftStarted), not among the handovers requested.
+func shiftCounts(items []workflows.ShiftItem) map[string]int {
+	counts := map[string]int{}
+	for _, it := range items {
+		key := it.Status
+		if it.Status == workflows.ShiftItemRequested && it.Reassign {
+			key = "being_reassigned"
+		}
+		counts[key]++
+	}
+	return counts
+}
+
 func (s *server) uiShift(c *gin.Context) {
 	var read shiftRead
 	if !s.read(c, "/api/v1/shift-handovers/"+url.PathEscape(c.Param("id")), &read, "The shift handover") {
 		return
 	}
 	p := read.progress()
-	counts := map[string]int{}
+	counts := shiftCounts(p.Items)
 	ids := make([]string, 0, len(p.Items))
 	for i, it := range p.Items {
-		counts[it.Status]++
 		ids = append(ids, it.ActionID)
 		p.Items[i].Reason = pageWords(it.Reason)
 	}
