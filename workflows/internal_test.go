@@ -67,3 +67,18 @@ func TestInternalActionTellsNoCustomer(t *testing.T) {
 	require.Equal(t, []string{workflows.EventReassigned, workflows.EventCustomerTold}, eventTypes(workflows.ApplyReassign(&c, reassign, now.Add(2*time.Minute))))
 	require.Len(t, c.Messages, 2)
 }
+
+// Someone without the authority an action needs is refused with what to do instead: an agent
+// handing it over may ask a supervisor, but a supervisor reassigning it is not told to ask one.
+func TestAuthorityRefusalSpeaksToTheChooser(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2029, 6, 1, 9, 0, 0, 0, time.UTC)
+	in := startInput("refund")
+	in.RequiredAuthority = 2
+	s, _ := workflows.NewState(in, now)
+	kind, says := refusalOf(t, workflows.CheckHandover(&s, handoverTo(onShift("bob", 1)), now))
+	require.Equal(t, workflows.ErrInvalid, kind)
+	require.Equal(t, "to_id: bob has authority 1, this action needs 2: choose someone with authority 2 or more, or ask a supervisor", says)
+	_, says = refusalOf(t, workflows.CheckReassign(&s, workflows.ReassignInput{Actor: carol, To: onShift("bob", 1), Reason: "rota"}))
+	require.Equal(t, "to_id: bob has authority 1, this action needs 2: choose someone with authority 2 or more", says)
+}

@@ -425,17 +425,17 @@ func (s *State) lastHander() string {
 }
 
 // checkEligible refuses a person who cannot own this action: the rules every new owner meets,
-// whether by handover, reassignment, routing or claim.
-func checkEligible(s *State, field string, r Recipient) error {
+// whether by handover, reassignment, routing or claim. by is the role of whoever chose them.
+func checkEligible(s *State, field string, r Recipient, by Role) error {
 	if why := Ineligible(s, r); why != "" {
-		return refuse(ErrInvalid, "%s: %s: %s", field, why, chooseInstead(s, r))
+		return refuse(ErrInvalid, "%s: %s: %s", field, why, chooseInstead(s, r, by))
 	}
 	return nil
 }
 
 // chooseInstead says what to do about a person who cannot own the action, for the reason
-// Ineligible gives first.
-func chooseInstead(s *State, r Recipient) string {
+// Ineligible gives first, to whoever chose them (by): a supervisor is not told to ask one.
+func chooseInstead(s *State, r Recipient, by Role) string {
 	switch {
 	case blank(r.ID) || !r.Active:
 		return "choose someone who works here now"
@@ -444,6 +444,9 @@ func chooseInstead(s *State, r Recipient) string {
 	case s.TeamID != "" && r.TeamID != s.TeamID:
 		return "choose someone of team " + s.TeamID
 	case r.Authority < s.RequiredAuthority:
+		if by.SupervisorOrAbove() {
+			return fmt.Sprintf("choose someone with authority %d or more", s.RequiredAuthority)
+		}
 		return fmt.Sprintf("choose someone with authority %d or more, or ask a supervisor", s.RequiredAuthority)
 	case !r.OnShift:
 		return "choose someone on shift, or ask " + s.whoIs(r) + " to start their shift first"
@@ -501,7 +504,7 @@ func IneligibleToYou(s State, r Recipient) string {
 // authority, is checked with the action.)
 // No workflow replays it, so it names people as the current revision does.
 func CheckRecipient(teamID, field string, r Recipient) error {
-	return checkEligible(&State{TeamID: teamID, revision: CurrentRevision}, field, r)
+	return checkEligible(&State{TeamID: teamID, revision: CurrentRevision}, field, r, "")
 }
 
 // IneligibleNow is Ineligible for a copy of the action read from the read model, which keeps no
@@ -547,7 +550,7 @@ func CheckHandover(s *State, in HandoverInput, now time.Time) error {
 	if in.To.ID == s.OwnerID && in.To.ID != "" {
 		return refuse(ErrInvalid, "to_id: an action cannot be handed over to its owner")
 	}
-	if err := checkEligible(s, "to_id", in.To); err != nil {
+	if err := checkEligible(s, "to_id", in.To, in.Actor.Role); err != nil {
 		return err
 	}
 	switch {
@@ -1174,7 +1177,7 @@ func CheckCheck(s *State, in CheckInput) error {
 		if err := s.checkReassignMessage(in.CustomerMessage); err != nil {
 			return err
 		}
-		return checkEligible(s, "to_id", *in.To)
+		return checkEligible(s, "to_id", *in.To, in.Actor.Role)
 	case NextEscalate:
 	default:
 		if in.Actor.ID == s.OwnerID && !in.Actor.Role.SupervisorOrAbove() {
@@ -1461,7 +1464,7 @@ func CheckReassign(s *State, in ReassignInput) error {
 	if in.To.ID == s.OwnerID && in.To.ID != "" {
 		return refuse(ErrInvalid, "to_id: %s already owns this action", s.whoIs(in.To))
 	}
-	if err := checkEligible(s, "to_id", in.To); err != nil {
+	if err := checkEligible(s, "to_id", in.To, in.Actor.Role); err != nil {
 		return err
 	}
 	if blank(in.Reason) {
