@@ -1358,6 +1358,7 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 		mayTell = false // ended longer ago than an action takes records: no form would be taken
 	}
 	wordings := messageWordings(events.Items, a.Handovers)
+	s.nameKeptActions(c, a, events.Items)
 	// The records that ended a task and may be undone, made in error (CheckTold: by who made
 	// them, a supervisor or a manager), each with its message. Unreadable, no forms.
 	records := models.TellRecords(allTasks)
@@ -1466,6 +1467,26 @@ func (s *server) actionPage(c *gin.Context, status int, failed string, form url.
 	}
 	s.render(c, status, "action", data)
 }
+
+// nameKeptActions gives each cancellation of the timeline that names the action kept (duplicate_of)
+// that action's title, for the page to name it by (eventText): "a duplicate of “Airport taxi”",
+// not a link with no name. Only of the action's own team, which the page's read has checked; one
+// that cannot be read stays "the action kept".
+func (s *server) nameKeptActions(c *gin.Context, a actionJSON, events []eventJSON) {
+	for _, e := range events {
+		kept, ok := e.Data["duplicate_of"].(string)
+		if e.Type != workflows.EventCancelled || !ok || kept == "" {
+			continue
+		}
+		if row, err := s.Store.GetAction(c.Request.Context(), kept); err == nil && row.TeamID == a.TeamID {
+			e.Data[keptTitleKey] = row.Title
+		}
+	}
+}
+
+// keptTitleKey holds, in a cancellation's data as a page draws it (never stored), the title of the
+// action it names as kept.
+const keptTitleKey = "duplicate_of_title"
 
 // wording is whose words an accepted handover's message to the customer is: By, who made the
 // handover and wrote it; none, the product's (the handover gave no message).
@@ -2909,7 +2930,10 @@ func eventText(e eventJSON, who func(id string) string) []eventPart {
 		case fieldAction:
 			// Another action, by its ID: a link to it (the page of one the reader cannot see
 			// says so).
-			part.Text, part.Href = "the action kept", "/actions/"+url.PathEscape(part.Text)
+			part.Href, part.Text = "/actions/"+url.PathEscape(part.Text), "the action kept"
+			if title, ok := e.Data[keptTitleKey].(string); ok && title != "" {
+				part.Text = "“" + title + "”"
+			}
 		case fieldList:
 			if list, ok := v.([]any); ok {
 				items := make([]string, len(list))

@@ -71,7 +71,7 @@ func webCancelDuplicate(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	_, page = web.do(http.MethodGet, "/actions/"+second.ID, nil)
 	require.Contains(t, page, "“Taxi to the airport at 6” is cancelled as a duplicate: the other action stays open.")
-	require.Contains(t, page, `a duplicate of: <a href="/actions/`+first.ID+`">the action kept</a>`, "its timeline leads to the action kept")
+	require.Contains(t, page, `a duplicate of: <a href="/actions/`+first.ID+`">“Taxi to the airport at 6”</a>`, "its timeline leads to the action kept, by its title")
 	var now action
 	require.Equal(t, http.StatusOK, out.call(http.MethodGet, "/api/v1/actions/"+second.ID, nil, &now))
 	require.Equal(t, "cancelled", now.Status)
