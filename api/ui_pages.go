@@ -1145,10 +1145,20 @@ func (s *server) uiCreateAction(c *gin.Context) {
 	if !ok {
 		return
 	}
+	ref, respelled := strings.TrimSpace(f.Get("customer_ref")), ""
+	if ref != "" {
+		// A reference typed as a known customer's is but for case and separators is theirs: made
+		// a new customer, an erasure or a look-up by the known reference would miss this action.
+		if known, err := s.Store.RefSpelledAlike(c.Request.Context(), ref); err != nil {
+			s.Log.WarnContext(c.Request.Context(), "the customer references spelled alike could not be read", "error", err)
+		} else if known != "" {
+			ref, respelled = known, ref
+		}
+	}
 	body := map[string]any{
 		"title": f.Get("title"), "details": f.Get("details"), "category": f.Get("category"),
 		"priority": f.Get("priority"),
-		"customer": map[string]any{"ref": strings.TrimSpace(f.Get("customer_ref")), "name": f.Get("customer_name"), "contact": f.Get("customer_contact")},
+		"customer": map[string]any{"ref": ref, "name": f.Get("customer_name"), "contact": f.Get("customer_contact")},
 	}
 	if f.Get("internal") == "true" {
 		body["internal"] = true
@@ -1180,6 +1190,9 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		if why := s.whyUnrouted(c.Request.Context(), a); why != "" {
 			done = createdUnassigned(dueWords(a.DueAt, s.Now()), why)
 		}
+	}
+	if respelled != "" {
+		done += fmt.Sprintf(" Its customer reference is %s, as the desk's records write it (typed %s): the same customer.", ref, respelled)
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)

@@ -408,6 +408,25 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Regexp(t, `role="status" tabindex="-1">Created: [A-Z][a-z]+ [A-Z][a-z]+ owns it, due in (1h 59m|2h 0m) \(<time datetime="[^"]+Z">`, created,
 		"the page says what the form did: who owns it, by name, and when it is due")
 
+	// A reference typed as a known customer's is but for case and separators is that customer's:
+	// the action is theirs under the known reference (found by it, erased with them), and the page
+	// says so.
+	known := strings.ToUpper(modelstest.Name("RS"))
+	var knownFirst action
+	require.Equal(t, http.StatusCreated, as(t, st, "crm").call(http.MethodPost, "/api/v1/actions",
+		merge(merge(newAction(""), "team_id", "frontdesk"), "customer", map[string]any{"ref": known, "name": "Ms Ito"}), &knownFirst))
+	typed := strings.ToLower(strings.ReplaceAll(known, "-", ""))
+	resp, _ = crm.do(http.MethodPost, "/actions", url.Values{
+		"csrf": {crmCSRF}, "title": {"Late checkout for Ms Ito"}, "customer_ref": {typed}, "customer_name": {"Ms Ito"}, "category": {"request"},
+		"priority": {"normal"}, "due_in": {"2h"}, "team_id": {"frontdesk"}, "owner_id": {""},
+	})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	var respelled action
+	require.Equal(t, http.StatusOK, as(t, st, "crm").call(http.MethodGet, "/api/v1"+resp.Header.Get("Location"), nil, &respelled))
+	require.Equal(t, known, respelled.Customer.Ref, "the known customer's reference, not a new customer's")
+	_, created = crm.do(http.MethodGet, resp.Header.Get("Location"), nil)
+	require.Contains(t, created, "Its customer reference is "+known+", as the desk&#39;s records write it (typed "+typed+"): the same customer.")
+
 	// The authority an action needs is set on the form; one that is not a number is named.
 	_, page = crm.do(http.MethodGet, "/actions/new", nil)
 	resp, page = crm.do(http.MethodPost, "/actions", url.Values{

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
 
 	"github.com/handover/handover/models"
 	"github.com/handover/handover/models/modelstest"
@@ -282,4 +284,40 @@ func TestErasureLeavesNoKeyInTheSQLiteFiles(t *testing.T) {
 	k, err := store.CustomerKeyByID(ctx, "key-2")
 	require.NoError(t, err)
 	require.Equal(t, other, *k.Wrapped)
+}
+
+// A reference typed as a known customer's is but for case and separators is that customer's:
+// "bk5001" and "BK 5001" read as BK-5001. One written exactly as known, one matching two customers,
+// one of an erased customer, a walk-in's key, and one matching nobody answer "". On PostgreSQL the
+// look-up reads the index of migration 57.
+func TestRefSpelledAlike(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		w := "wrapped"
+		for i, ref := range []string{"BK-5001", "G-77", "g.77", "GONE-1", "action:01abc"} {
+			_, err := store.CreateCustomerKey(ctx, models.CustomerKey{ID: fmt.Sprintf("k%d", i), CustomerRef: ref, WrapKeyID: "x", Wrapped: &w})
+			require.NoError(t, err)
+		}
+		_, err := store.EraseCustomer(ctx, "GONE-1", "root")
+		require.NoError(t, err)
+		for typed, want := range map[string]string{
+			"bk5001": "BK-5001", "BK 5001": "BK-5001", "bk_5001": "BK-5001", "BK-5001": "",
+			"g77": "", "gone1": "", "action01abc": "", "BK-5002": "", "--": "",
+		} {
+			got, err := store.RefSpelledAlike(ctx, typed)
+			require.NoError(t, err)
+			require.Equal(t, want, got, typed)
+		}
+		if store.Dialect() != models.DialectPostgres {
+			return
+		}
+		var plan []string
+		require.NoError(t, store.DB().Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+				return err
+			}
+			return tx.Raw("EXPLAIN SELECT customer_ref FROM customer_keys WHERE destroyed_at IS NULL AND lower(" + store.BareRefSQL("customer_ref") + ") = 'bk5001'").Scan(&plan).Error
+		}))
+		require.Contains(t, strings.Join(plan, "\n"), "customer_keys_ref_alike")
+	})
 }

@@ -17,5 +17,8 @@ func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
 // SearchedText is the SQL expression of the text the word search reads.
 func (s *Store) SearchedText() string { return s.searchedText() }
 
+// BareRefSQL is the SQL expression of the text expr without the separators of a reference.
+func (s *Store) BareRefSQL(expr string) string { return s.bareRefSQL(expr) }
+
 // DuplicateOf is the SQL expression of the duplicate_of of an event's data.
 func (s *Store) DuplicateOf(data string) string { return s.duplicateOf(data) }
