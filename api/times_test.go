@@ -75,17 +75,19 @@ func TestWhenTextSaysAnotherYear(t *testing.T) {
 }
 
 // The Cancel as a duplicate form's choices show the year of one made in another year, as every
-// other time on the pages does: on 2 January, "Wed 31 Dec 23:58" read as this coming December.
+// other time on the pages does (on 2 January, "Wed 31 Dec 23:58" read as this coming December),
+// and the customer's reference, by which the desk knows the action the guest asked for first.
 func TestDuplicateLabelSaysAnotherYear(t *testing.T) {
 	now := time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
 	old := models.Action{ID: "01JABCDEF123456", Title: "Taxi at 6", Status: "assigned", CustomerRef: "G-1",
 		CreatedAt: time.Date(2026, 12, 31, 23, 58, 7, 0, time.UTC)}
-	require.Equal(t, "Taxi at 6 (Bob Brown, created Thu 31 Dec 2026 23:58 UTC)", duplicateLabel(old, "Bob Brown", false, now))
+	require.Equal(t, "Taxi at 6 (Bob Brown, customer G-1, created Thu 31 Dec 2026 23:58 UTC)", duplicateLabel(old, "Bob Brown", false, now))
 	require.Equal(t, "Taxi at 6 (Bob Brown, assigned, customer G-1, created Thu 31 Dec 2026 23:58:07 UTC, ID …123456)",
 		duplicateLabel(old, "Bob Brown", true, now))
 	recent := old
 	recent.CreatedAt = time.Date(2027, 1, 2, 8, 30, 0, 0, time.UTC)
-	require.Equal(t, "Taxi at 6 (Bob Brown, created Sat 2 Jan 08:30 UTC)", duplicateLabel(recent, "Bob Brown", false, now))
-	require.Equal(t, "Taxi at 6 (Bob Brown, assigned, customer G-1, created Sat 2 Jan 08:30:00 UTC, ID …123456)",
+	recent.CustomerRef = ""
+	require.Equal(t, "Taxi at 6 (Bob Brown, created Sat 2 Jan 08:30 UTC)", duplicateLabel(recent, "Bob Brown", false, now), "a walk-in's")
+	require.Equal(t, "Taxi at 6 (Bob Brown, assigned, no customer reference, created Sat 2 Jan 08:30:00 UTC, ID …123456)",
 		duplicateLabel(recent, "Bob Brown", true, now))
 }

@@ -1862,13 +1862,17 @@ func (s *server) duplicateChoices(c *gin.Context, a actionJSON) []duplicateChoic
 	return out
 }
 
-// duplicateLabel is the words offering r as the action kept: its title, owner and when it was
-// made, with its year when that is not now's, as the pages show times (whenText). A twin (the same
-// title made the same minute) says more: its status, customer, the second it was made and the end
+// duplicateLabel is the words offering r as the action kept: its title, owner, customer and when
+// it was made, with its year when that is not now's, as the pages show times (whenText). A twin
+// (the same title made the same minute) says more: its status, the second it was made and the end
 // of its ID.
 func duplicateLabel(r models.Action, owner string, twin bool, now time.Time) string {
 	if !twin {
-		return fmt.Sprintf("%s (%s, created %s)", r.Title, owner, whenText(r.CreatedAt, now))
+		customer := ""
+		if r.CustomerRef != "" {
+			customer = ", customer " + r.CustomerRef
+		}
+		return fmt.Sprintf("%s (%s%s, created %s)", r.Title, owner, customer, whenText(r.CreatedAt, now))
 	}
 	more := []string{owner, label(r.Status)}
 	if r.CustomerRef != "" {
