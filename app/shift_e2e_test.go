@@ -984,7 +984,8 @@ func testOffShiftOwningTellsSupervisors(t *testing.T, st *app.Stack) {
 
 	// The web inbox tells the two of one end of shift in one line, led by who went and how.
 	_, page := signedIn(t, st, sup.token).do(http.MethodGet, "/inbox", nil)
-	require.Contains(t, page, "Dave Davies took "+outID+" off shift while they still own 2 actions:")
+	require.Contains(t, page, "Dave Davies took "+outID+" off shift while they still own 2 actions that nobody at work looks after:",
+		"the ones nobody at work looks after (an escalated one is with those it is escalated to)")
 	require.Contains(t, page, `<small>(supervisor, Evening)</small>`, "her team by its name")
 	require.Contains(t, page, ">“Late checkout for room 214”: it waits for their return unless someone reassigns it.</a>")
 
