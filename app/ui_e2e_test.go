@@ -675,7 +675,7 @@ func webOwnShift(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "notes")
 	require.Contains(t, page, `<option value="`+inID+`" selected>`)
 	require.Contains(t, page, `<details id="my-shift" open>`, "the form refused is open")
-	require.Regexp(t, `<textarea id="ms-notes" name="notes" maxlength="4000" rows="3" required aria-invalid="true" aria-describedby="field-error-s\d+">   </textarea>\s*<span class="field-error" id="field-error-s\d+">is required</span>`, page, "the field refused is marked")
+	require.Regexp(t, `<textarea id="ms-notes" name="notes" maxlength="4000" rows="3" required aria-describedby="ms-notes-help field-error-s\d+" aria-invalid="true">   </textarea>\s*<span class="field-error" id="field-error-s\d+">is required</span>`, page, "the field refused is marked")
 	require.Contains(t, page, `<input type="checkbox" id="ms-end-shift" name="end_shift" value="true"> End my shift too`, "as it was sent: not asked")
 	resp, _ = w.do(http.MethodPost, "/shift-handovers", url.Values{"csrf": {csrf}, "back": {"inbox"}, "from_id": {outID}, "to_id": {inID}, "situation": {"quiet"}, "notes": {"Room 12 waits on a plumber."},
 		"an_" + strict.ID + "_next_steps": {"Offer room 310 at 9"}, "an_" + strict.ID + "_f_room_number": {"214"}, "an_" + a.ID + "_summary": {" "}, "end_shift": {"true"}})
@@ -1141,7 +1141,7 @@ func webBoardKeepsInput(t *testing.T, st *app.Stack) {
 	require.Contains(t, page, "Not started:</strong> Incoming: the outgoing person cannot take over their own shift", "named as the form labels it")
 	require.Equal(t, 1, strings.Count(page, "Not started:"), "once, by the form")
 	require.Regexp(t, `<select id="sh-to" name="to_id" aria-invalid="true" aria-describedby="field-error-s\d+">.*</select>\s*<span class="field-error" id="field-error-s\d+">the outgoing person cannot take over their own shift</span>`, page, "the field refused is marked")
-	require.Contains(t, page, `<textarea id="sh-notes" name="notes" maxlength="4000" rows="3" required>Two late arrivals.</textarea>`)
+	require.Contains(t, page, `<textarea id="sh-notes" name="notes" maxlength="4000" rows="3" required aria-describedby="sh-notes-help">Two late arrivals.</textarea>`)
 	require.Contains(t, page, `<option value="busy" selected>`)
 	require.Equal(t, 2, strings.Count(page, `<option value="`+outID+`" selected>`), "outgoing and incoming as chosen")
 
