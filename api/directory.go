@@ -490,15 +490,16 @@ func tokenKeyRefusal(used *models.TokenKeyUsedError, staffID, label string) erro
 	if e.Label == "" {
 		named = "without a label"
 	}
-	state := "live"
-	if e.RevokedAt != nil {
-		state = "since revoked"
-	}
+	at := e.CreatedAt.UTC().Format(time.RFC3339)
 	if e.StaffID != staffID || e.Label != label {
-		return codedf(kindInvalid, workflows.CodeKeyReused, "Idempotency-Key: this key was already used with a different request: it issued a token to %s %s at %s", e.StaffID, named, e.CreatedAt.UTC().Format(time.RFC3339))
+		return codedf(kindInvalid, workflows.CodeKeyReused, "Idempotency-Key: this key was already used with a different request: it issued a token to %s %s at %s", e.StaffID, named, at)
 	}
-	return codedf(kindConflict, codeTokenShownOnce, "Idempotency-Key: this key already issued the token of %s %s at %s (%s). A token is shown once and not kept, so it cannot be answered again: if that answer was lost, revoke it (DELETE /api/v1/staff/%s/tokens?label=%s) and issue another with a new key",
-		e.StaffID, named, e.CreatedAt.UTC().Format(time.RFC3339), state, e.StaffID, url.QueryEscape(e.Label))
+	if e.RevokedAt != nil {
+		return codedf(kindConflict, codeTokenShownOnce, "Idempotency-Key: this key already issued the token of %s %s at %s, since revoked. A token is shown once and not kept, so it cannot be answered again: issue another with a new key",
+			e.StaffID, named, at)
+	}
+	return codedf(kindConflict, codeTokenShownOnce, "Idempotency-Key: this key already issued the token of %s %s at %s (live). A token is shown once and not kept, so it cannot be answered again: if that answer was lost, revoke it (DELETE /api/v1/staff/%s/tokens?label=%s) and issue another with a new key",
+		e.StaffID, named, at, e.StaffID, url.QueryEscape(e.Label))
 }
 
 // tokensOf is the member of staff whose tokens an administrator reads or revokes (the path's id),

@@ -82,6 +82,23 @@ func TestTokenRequestSentAgainIssuesNothing(t *testing.T) {
 			require.ElementsMatch(t, []int{http.StatusCreated, http.StatusConflict, http.StatusConflict, http.StatusConflict}, codes)
 			require.Equal(t, 3, live())
 
+			// Revoked since, the repeat says so rather than to revoke it.
+			send := func(method, path, body string) int {
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest(method, path, strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer token-root")
+				req.Header.Set("Content-Type", "application/json")
+				h.ServeHTTP(rec, req)
+				return rec.Code
+			}
+			require.Equal(t, http.StatusCreated, send(http.MethodPost, "/api/v1/staff", `{"id":"kim","name":"Kim","role":"service"}`))
+			code, _, _ = issue("kim", "pms", "k3")
+			require.Equal(t, http.StatusCreated, code)
+			require.Equal(t, http.StatusOK, send(http.MethodDelete, "/api/v1/staff/kim/tokens?label=pms", ""))
+			code, _, p = issue("kim", "pms", "k3")
+			require.Equal(t, http.StatusConflict, code)
+			require.Regexp(t, `^Idempotency-Key: this key already issued the token of kim labelled "pms" at \S+Z, since revoked\. A token is shown once and not kept, so it cannot be answered again: issue another with a new key$`, p.Detail)
+
 			// Without a key, each call is a new token, as before.
 			for range 2 {
 				code, _, _ = issue("root", "spare", "")
