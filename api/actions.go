@@ -293,9 +293,10 @@ func (s *server) createAction(c *gin.Context) {
 			return
 		}
 		if err == nil {
-			// Compared under the customer's key as it is: with one erased since, the request
-			// cannot be told from another (and gets them no new key).
-			hash, keyLives, err := s.requestDigestIfKeyed(c, hashed.Customer.Ref, id, "create", hashed)
+			// Compared under the key of the action's customer as it is (not of the customer the
+			// retry names, which may be another's: another request): with one erased since, the
+			// request cannot be told from another (and gets them no new key).
+			hash, keyLives, err := s.requestDigestIfKeyed(c, row.CustomerRef, id, "create", hashed)
 			if err == nil && !keyLives {
 				err = &apiError{kind: kindConflict, code: codeCustomerErased, actionID: id, detail: fmt.Sprintf("Idempotency-Key: this key made action %s, whose customer's personal data has since been erased: "+
 					"a retry of that request cannot be told from another one, so none is answered with it; read the action instead, and make a new action with a new key", id)}

@@ -482,6 +482,13 @@ func testIdempotentCreate(t *testing.T, st *app.Stack) {
 	require.Contains(t, p.Detail, "Idempotency-Key")
 	require.Len(t, p.Errors, 1, "the same refusal as a command's reused key")
 	require.Equal(t, "Idempotency-Key", p.Errors[0].Field)
+	// Another customer with the key is another request too, not a customer erased: the request is
+	// compared under the key of the action's customer, not of the one it names now.
+	p = problem{}
+	require.Equal(t, http.StatusUnprocessableEntity, crm.call("POST", "/api/v1/actions",
+		merge(newAction("bob"), "customer", map[string]any{"ref": modelstest.Name("G"), "name": "Ms Other"}), &p, "Idempotency-Key", key))
+	require.Equal(t, "idempotency_key_reused", p.Code, p.Detail)
+	require.Empty(t, p.ActionID)
 
 	// A retry still gets its action when the request would no longer be accepted as a new one:
 	// here its due_at has passed since.
