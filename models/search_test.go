@@ -192,7 +192,8 @@ func TestWordSearchIgnoresAccents(t *testing.T) {
 
 // A customer reference is found written with or without its separators, whichever way each side
 // is written: "bk4424" finds "BK-4424", "BK 4424" and "bk.4424"; "bk-4424" finds "BK4424"; a word
-// with a hyphen still finds a title that has one. On PostgreSQL the search reads the trigram index
+// with a hyphen still finds a title that has one, but is looked for without it in references
+// alone: "12.50" does not find a title's "1250". On PostgreSQL the search reads the trigram index
 // of migration 54, made on the very expression the search reads.
 func TestWordSearchReadsReferencesWithoutSeparators(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, store *models.Store) {
@@ -201,7 +202,7 @@ func TestWordSearchReadsReferencesWithoutSeparators(t *testing.T) {
 			a := actionAt(fmt.Sprintf("r%d", i), 1, "assigned", "alice")
 			a.Title, a.CustomerRef, a.CreatedAt = "Room move", ref, t0.Add(time.Duration(i)*time.Second)
 			if ref == "" {
-				a.Title = "Late check-in for 4424"
+				a.Title = "Late check-in for 4424, charge 1250 euros"
 			}
 			require.NoError(t, store.ApplyProjection(ctx, a, nil))
 		}
@@ -224,6 +225,8 @@ func TestWordSearchReadsReferencesWithoutSeparators(t *testing.T) {
 			"bk%4425":      {},
 			"-":            {"r4", "r0"},
 			"4424 bk-4424": {"r2", "r1", "r0"},
+			"12.50":        {}, // without its separators, looked for in references alone
+			"1250":         {"r4"},
 		} {
 			require.Equal(t, want, found(text), text)
 		}

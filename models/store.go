@@ -791,6 +791,15 @@ func (s *Store) searchedText() string {
 	return sqliteFold + "(title || char(31) || details || char(31) || customer_ref || char(31) || " + s.bareRefSQL("customer_ref") + ")"
 }
 
+// foldedBareRef is the SQL expression of the customer reference without its separators, as the
+// word search reads texts (folded).
+func (s *Store) foldedBareRef() string {
+	if s.dialect == DialectPostgres {
+		return foldedSQL(s.bareRefSQL("customer_ref"))
+	}
+	return sqliteFold + "(" + s.bareRefSQL("customer_ref") + ")"
+}
+
 // refSeparators are the characters a reference is written with or without ("BK-4424", "BK 4424",
 // "bk4424", "0042/17"): the search reads a customer reference without them too, and a word typed
 // with them is looked for without them as well.
@@ -858,8 +867,13 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 			word = foldWord(word)
 			like := "%" + escapeLike(word) + "%"
 			if bare := bareRef(word); bare != word && bare != "" {
-				// "bk-4424" finds "BK4424" as well as "BK-4424", and "check-in" still a title's "check-in".
-				q = q.Where("("+joined+` LIKE ? ESCAPE '\' OR `+joined+` LIKE ? ESCAPE '\')`, like, "%"+escapeLike(bare)+"%")
+				// "bk-4424" finds "BK4424" as well as "BK-4424", and "check-in" still a title's
+				// "check-in"; without its separators the word is looked for in the references
+				// alone ("12.50" does not find a title's "1250"), the index finding the rows
+				// that hold it anywhere.
+				bareLike := "%" + escapeLike(bare) + "%"
+				q = q.Where("("+joined+` LIKE ? ESCAPE '\' OR (`+joined+` LIKE ? ESCAPE '\' AND `+s.foldedBareRef()+` LIKE ? ESCAPE '\'))`,
+					like, bareLike, bareLike)
 				continue
 			}
 			q = q.Where(joined+` LIKE ? ESCAPE '\'`, like)
