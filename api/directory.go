@@ -468,7 +468,10 @@ func (s *server) issueToken(c *gin.Context) (int, any, error) {
 	if !st.Active {
 		return 0, nil, errorf(kindConflict, "%s is inactive and could not sign in with a token: make them active first", id)
 	}
-	key := c.GetHeader("Idempotency-Key")
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return 0, nil, err
+	}
 	token, err := s.Store.IssueTokenOnce(c.Request.Context(), principal(c).ID, id, req.Label, key)
 	if used, ok := errors.AsType[*models.TokenKeyUsedError](err); ok {
 		return 0, nil, tokenKeyRefusal(used, id, req.Label)
@@ -492,14 +495,14 @@ func tokenKeyRefusal(used *models.TokenKeyUsedError, staffID, label string) erro
 	}
 	at := e.CreatedAt.UTC().Format(time.RFC3339)
 	if e.StaffID != staffID || e.Label != label {
-		return codedf(kindInvalid, workflows.CodeKeyReused, "Idempotency-Key: this key was already used with a different request: it issued a token to %s %s at %s", e.StaffID, named, at)
+		return keyUsedFor(fmt.Sprintf("with a different request: it issued a token to %s %s at %s", e.StaffID, named, at))
 	}
 	if e.RevokedAt != nil {
 		return codedf(kindConflict, codeTokenShownOnce, "Idempotency-Key: this key already issued the token of %s %s at %s, since revoked. A token is shown once and not kept, so it cannot be answered again: issue another with a new key",
 			e.StaffID, named, at)
 	}
-	return codedf(kindConflict, codeTokenShownOnce, "Idempotency-Key: this key already issued the token of %s %s at %s (live). A token is shown once and not kept, so it cannot be answered again: if that answer was lost, revoke it (DELETE /api/v1/staff/%s/tokens?label=%s) and issue another with a new key",
-		e.StaffID, named, at, e.StaffID, url.QueryEscape(e.Label))
+	return codedf(kindConflict, codeTokenShownOnce, "Idempotency-Key: this key already issued the token of %s %s at %s (live). A token is shown once and not kept, so it cannot be answered again: if that answer was lost, revoke the tokens of that label (DELETE /api/v1/staff/%s/tokens?label=%s, which revokes every live token of %s %s) and issue another with a new key",
+		e.StaffID, named, at, e.StaffID, url.QueryEscape(e.Label), e.StaffID, named)
 }
 
 // tokensOf is the member of staff whose tokens an administrator reads or revokes (the path's id),

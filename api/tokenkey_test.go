@@ -65,11 +65,16 @@ func TestTokenRequestSentAgainIssuesNothing(t *testing.T) {
 			require.Equal(t, http.StatusConflict, code)
 			require.Empty(t, again)
 			require.Equal(t, codeTokenShownOnce, p.Code)
-			require.Regexp(t, `^Idempotency-Key: this key already issued the token of root labelled "crm" at \S+Z \(live\)\. A token is shown once and not kept, so it cannot be answered again: if that answer was lost, revoke it \(DELETE /api/v1/staff/root/tokens\?label=crm\) and issue another with a new key$`, p.Detail)
+			require.Regexp(t, `^Idempotency-Key: this key already issued the token of root labelled "crm" at \S+Z \(live\)\. A token is shown once and not kept, so it cannot be answered again: if that answer was lost, revoke the tokens of that label \(DELETE /api/v1/staff/root/tokens\?label=crm, which revokes every live token of root labelled "crm"\) and issue another with a new key$`, p.Detail)
 			code, _, p = issue("root", "other", "k1")
 			require.Equal(t, http.StatusUnprocessableEntity, code)
 			require.Equal(t, workflows.CodeKeyReused, p.Code)
 			require.Contains(t, p.Detail, `it issued a token to root labelled "crm" at `)
+			require.Equal(t, []FieldError{{Field: "Idempotency-Key", Message: p.Errors[0].Message}}, p.Errors, "named as every reused key is")
+			// The key is checked as every POST's: too long, or given twice, it is refused.
+			code, _, p = issue("root", "long", strings.Repeat("k", 201))
+			require.Equal(t, http.StatusUnprocessableEntity, code)
+			require.Equal(t, "Idempotency-Key", p.Errors[0].Field)
 			require.Equal(t, 2, live(), "one token for the key, however often it is sent")
 
 			// Sent at once: one issues, the other is refused as sent again.
