@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -226,4 +227,25 @@ func TestRefusalNamesFieldsAsTheFormLabelsThem(t *testing.T) {
 	require.Equal(t, "Title: cannot be blank: give the action a title, or put back the title it had",
 		refused("title: cannot be blank: give the action a title, or leave title out to keep it").message(), "a form sends every field")
 	require.Equal(t, "Due in: must be positive", refused("due_in: must be positive").message())
+}
+
+// A reassignment a shift handover is still making reads "being reassigned" on its row and "to be
+// reassigned" in its reason, as its badge and the confirmation count it: its row had read
+// "requested" beside "reassigned, as a supervisor started ...". Made, it reads "reassigned".
+func TestShiftPageRowOfAReassignment(t *testing.T) {
+	pages, err := newUI(UIOptions{}, newStaffNames(nil), time.Now)
+	require.NoError(t, err)
+	draw := func(status string) string {
+		p := workflows.ShiftProgress{FromID: "erin", Items: []workflows.ShiftItem{{ActionID: "a1", Status: status, Reassign: true,
+			To: workflows.Recipient{ID: "bob"}, Why: "it was at its due time, where no handover passes it on"}}}
+		var drawn strings.Builder
+		require.NoError(t, pages.pages["shift"].ExecuteTemplate(&drawn, "content", map[string]any{
+			"P": p, "Counts": shiftCounts(p.Items), "Actions": map[string]map[string]any{}}))
+		return drawn.String()
+	}
+	making := draw(workflows.ShiftItemRequested)
+	require.Contains(t, making, `<span class="badge">being reassigned: 1</span>`)
+	require.Contains(t, making, `<span class="status">being reassigned</span></td><td>to be reassigned, as a supervisor started the shift handover: it was at its due time`)
+	made := draw(workflows.ShiftItemReassigned)
+	require.Contains(t, made, `<span class="status">reassigned</span></td><td>reassigned, as a supervisor started the shift handover: it was at its due time`)
 }
