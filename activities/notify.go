@@ -360,8 +360,8 @@ func (a *Activities) deliverOnce(ctx context.Context, events []WebhookEvent) {
 // given up, since the integration misses the change until someone sends it again.
 func givenUp(ctx context.Context, ev WebhookEvent, err error) {
 	kind := strings.TrimPrefix(ev.Type, "action.")
-	logger(ctx).Error("notification not delivered: kept for handover admin webhooks redeliver",
-		"webhook_id", ev.ID, "action_id", ev.ActionID, "kind", kind, "error", err)
+	logger(ctx).Error("notification not delivered", "webhook_id", ev.ID, "action_id", ev.ActionID, "kind", kind,
+		"kept_for", "handover admin webhooks redeliver", "error", err)
 	if activity.IsActivity(ctx) {
 		activity.GetMetricsHandler(ctx).WithTags(map[string]string{"kind": kind}).
 			Counter(workflows.MetricWebhooksUndelivered).Inc(1)
