@@ -1192,7 +1192,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		}
 	}
 	if respelled != "" {
-		done += fmt.Sprintf(" Its customer reference is %s, as the desk's records write it (typed %s): the same customer.", ref, respelled)
+		done += fmt.Sprintf(" Its customer reference is %s, as it is already recorded (typed %s): the same customer.", ref, respelled)
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)

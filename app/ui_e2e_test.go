@@ -425,7 +425,7 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, http.StatusOK, as(t, st, "crm").call(http.MethodGet, "/api/v1"+resp.Header.Get("Location"), nil, &respelled))
 	require.Equal(t, known, respelled.Customer.Ref, "the known customer's reference, not a new customer's")
 	_, created = crm.do(http.MethodGet, resp.Header.Get("Location"), nil)
-	require.Contains(t, created, "Its customer reference is "+known+", as the desk&#39;s records write it (typed "+typed+"): the same customer.")
+	require.Contains(t, created, "Its customer reference is "+known+", as it is already recorded (typed "+typed+"): the same customer.")
 
 	// The authority an action needs is set on the form; one that is not a number is named.
 	_, page = crm.do(http.MethodGet, "/actions/new", nil)
