@@ -426,6 +426,10 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, known, respelled.Customer.Ref, "the known customer's reference, not a new customer's")
 	_, created = crm.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, created, "Its customer reference is "+known+", as it is already recorded (typed "+typed+"): the same customer.")
+	// Off the team's board again, where other tests look for their own cards.
+	for _, id := range []string{knownFirst.ID, respelled.ID} {
+		require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+id+"/cancel", map[string]any{"reason": "made by a test"}, nil))
+	}
 
 	// The authority an action needs is set on the form; one that is not a number is named.
 	_, page = crm.do(http.MethodGet, "/actions/new", nil)
