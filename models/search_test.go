@@ -238,6 +238,13 @@ func TestWordSearchReadsReferencesWithoutSeparators(t *testing.T) {
 // index (actions_search), made on the very expression the search reads.
 func requireSearchIndexRead(t *testing.T, store *models.Store, word string) {
 	t.Helper()
+	requirePlanReads(t, store, "actions_search", "SELECT id FROM actions WHERE "+store.SearchedText()+` LIKE ?`, "%"+word+"%")
+}
+
+// requirePlanReads checks, on PostgreSQL, that the query's plan reads the index named, with
+// sequential scans off (a table of a few rows would be read whole otherwise).
+func requirePlanReads(t *testing.T, store *models.Store, index, query string, args ...any) {
+	t.Helper()
 	if store.Dialect() != models.DialectPostgres {
 		return
 	}
@@ -246,9 +253,9 @@ func requireSearchIndexRead(t *testing.T, store *models.Store, word string) {
 		if err := tx.Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
 			return err
 		}
-		return tx.Raw("EXPLAIN SELECT id FROM actions WHERE "+store.SearchedText()+` LIKE ?`, "%"+word+"%").Scan(&plan).Error
+		return tx.Raw("EXPLAIN "+query, args...).Scan(&plan).Error
 	}))
-	require.Contains(t, strings.Join(plan, "\n"), "actions_search", "the index holds the texts as the search reads them")
+	require.Contains(t, strings.Join(plan, "\n"), index, "the index holds the texts as the query reads them")
 }
 
 // The actions cancelled as duplicates of one are found by their cancelled entry's duplicate_of,
