@@ -521,19 +521,31 @@ func (s *Store) IssueTokenOnce(ctx context.Context, actorID, staffID, label, key
 	}
 	token := "hov_" + base64.RawURLEncoding.EncodeToString(raw)
 	now := utc(time.Now())
+	errKeyUsed := errors.New("the key issued a token before")
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		row := APIToken{TokenHash: HashToken(token), StaffID: staffID, Label: label, CreatedAt: now}
+		insert := tx
 		if key != "" {
 			row.IssuedBy, row.IdempotencyKey = actorID, key
+			// The unique index of migration 55 says whether the key issued a token before, also
+			// of two requests sent at once: nothing is inserted then (no constraint error logged
+			// for a client's retry).
+			insert = tx.Clauses(clause.OnConflict{
+				Columns:     []clause.Column{{Name: "issued_by"}, {Name: "idempotency_key"}},
+				TargetWhere: clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "idempotency_key <> ''"}}},
+				DoNothing:   true,
+			})
 		}
-		if err := tx.Create(&row).Error; err != nil {
-			return err
+		res := insert.Create(&row)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errKeyUsed
 		}
 		return audit(tx, now, actorID, AuditTokenIssued, SubjectStaff, staffID, map[string]string{"label": label})
 	})
-	if key != "" && isDuplicate(err) {
-		// The key issued a token before (the unique index of migration 55 says so, also of two
-		// requests sent at once): that one is the answer.
+	if errors.Is(err, errKeyUsed) {
 		if used := s.tokenKeyUsed(ctx, actorID, key); used != nil {
 			return "", used
 		}
