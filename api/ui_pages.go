@@ -1149,10 +1149,20 @@ func (s *server) uiCreateAction(c *gin.Context) {
 	if ref != "" {
 		// A reference typed as a known customer's is but for case and separators is theirs: made
 		// a new customer, an erasure or a look-up by the known reference would miss this action.
-		if known, err := s.Store.RefSpelledAlike(c.Request.Context(), ref); err != nil {
+		// One that reads as two known customers' is refused: which of them is meant is a guess.
+		alike, err := s.Store.RefsSpelledAlike(c.Request.Context(), ref)
+		switch {
+		case err != nil:
 			s.Log.WarnContext(c.Request.Context(), "the customer references spelled alike could not be read", "error", err)
-		} else if known != "" {
-			ref, respelled = known, ref
+		case slices.Contains(alike, ref):
+		case len(alike) == 1:
+			ref, respelled = alike[0], ref
+		case len(alike) > 1:
+			s.newActionPage(c, http.StatusUnprocessableEntity, f, &apiResult{Status: http.StatusUnprocessableEntity, Problem: &problemBody{
+				Detail: "customer.ref: " + refsAlike(ref, alike),
+				Errors: []FieldError{{Field: "customer.ref", Message: refsAlike(ref, alike)}},
+			}})
+			return
 		}
 	}
 	body := map[string]any{
@@ -1196,6 +1206,16 @@ func (s *server) uiCreateAction(c *gin.Context) {
 	}
 	s.setDone(c, done)
 	c.Redirect(http.StatusSeeOther, "/actions/"+a.ID)
+}
+
+// refsAlike says why a reference typed is refused when it reads as several known customers'.
+func refsAlike(ref string, alike []string) string {
+	quoted := make([]string, len(alike))
+	for i, r := range alike {
+		quoted[i] = strconv.Quote(r)
+	}
+	return fmt.Sprintf("%q reads as the references of %d customers already recorded, %s and %s: type the one you mean as it is written",
+		ref, len(alike), strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1])
 }
 
 // setTime puts a form's time of a name ("due", "resume") in the API's body: its "or due at" when

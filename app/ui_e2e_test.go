@@ -426,8 +426,21 @@ func webRoles(t *testing.T, st *app.Stack) {
 	require.Equal(t, known, respelled.Customer.Ref, "the known customer's reference, not a new customer's")
 	_, created = crm.do(http.MethodGet, resp.Header.Get("Location"), nil)
 	require.Contains(t, created, "Its customer reference is "+known+", as it is already recorded (typed "+typed+"): the same customer.")
+	// Read as two known customers' references, it is refused, naming them: which is meant is a
+	// guess, and nothing is made.
+	var twin action
+	require.Equal(t, http.StatusCreated, as(t, st, "crm").call(http.MethodPost, "/api/v1/actions",
+		merge(merge(newAction(""), "team_id", "frontdesk"), "customer", map[string]any{"ref": strings.ReplaceAll(known, "-", ""), "name": "Mr Ito"}), &twin))
+	resp, page = crm.do(http.MethodPost, "/actions", url.Values{
+		"csrf": {crmCSRF}, "title": {"Late checkout for Ms Ito"}, "customer_ref": {typed}, "category": {"request"},
+		"priority": {"normal"}, "due_in": {"2h"}, "team_id": {"frontdesk"}, "owner_id": {""},
+	})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Contains(t, page, fmt.Sprintf(`">&#34;%s&#34; reads as the references of 2 customers already recorded, &#34;%s&#34; and &#34;%s&#34;: type the one you mean as it is written</span>`,
+		typed, known, strings.ReplaceAll(known, "-", "")))
+
 	// Off the team's board again, where other tests look for their own cards.
-	for _, id := range []string{knownFirst.ID, respelled.ID} {
+	for _, id := range []string{knownFirst.ID, respelled.ID, twin.ID} {
 		require.Equal(t, http.StatusOK, as(t, st, "carol").call(http.MethodPost, "/api/v1/actions/"+id+"/cancel", map[string]any{"reason": "made by a test"}, nil))
 	}
 

@@ -190,27 +190,23 @@ type EndedCustomers struct {
 	WalkInActions []string
 }
 
-// RefSpelledAlike answers the reference of the one customer known (a live key) whose reference
-// reads as ref does but for case and refSeparators ("BK-5001" for "bk5001"), so that a reference
-// typed by hand is taken as that customer's rather than as a new customer's; "" when ref itself is
-// known, or no customer's or more than one's reads so. A walk-in's key ("action:" and its action)
-// is nobody's reference.
-func (s *Store) RefSpelledAlike(ctx context.Context, ref string) (string, error) {
+// RefsSpelledAlike answers the references of the customers known (a live key) whose reference
+// reads as ref does but for case and refSeparators ("BK-5001" for "bk5001"), ref itself among them
+// when it is known, at most three: a reference typed by hand is taken as the one customer's whose
+// reads so, rather than as a new customer's. A walk-in's key ("action:" and its action) is nobody's
+// reference.
+func (s *Store) RefsSpelledAlike(ctx context.Context, ref string) ([]string, error) {
 	bare := strings.ToLower(bareRef(ref))
 	if bare == "" {
-		return "", nil
+		return nil, nil
 	}
 	var refs []string
 	if err := s.read.WithContext(ctx).Model(&CustomerKey{}).Distinct("customer_ref").
-		Where("destroyed_at IS NULL AND lower("+s.bareRefSQL("customer_ref")+") = ?", bare).Limit(3).
+		Where("destroyed_at IS NULL AND lower("+s.bareRefSQL("customer_ref")+") = ?", bare).Order("customer_ref").Limit(3).
 		Pluck("customer_ref", &refs).Error; err != nil {
-		return "", fmt.Errorf("reading the customers whose reference reads as %q: %w", ref, err)
+		return nil, fmt.Errorf("reading the customers whose reference reads as %q: %w", ref, err)
 	}
-	refs = slices.DeleteFunc(refs, func(r string) bool { return strings.HasPrefix(r, "action:") })
-	if len(refs) != 1 || refs[0] == ref {
-		return "", nil
-	}
-	return refs[0], nil
+	return slices.DeleteFunc(refs, func(r string) bool { return strings.HasPrefix(r, "action:") }), nil
 }
 
 // CustomersEndedBefore lists up to limit customers and up to limit actions without a reference
