@@ -164,11 +164,7 @@ func TestWordSearchIgnoresAccents(t *testing.T) {
 			a.Title, a.CreatedAt = title, t0.Add(time.Duration(i)*time.Second)
 			require.NoError(t, store.ApplyProjection(ctx, a, nil))
 		}
-		found := func(text string) []string {
-			got, _, err := store.ListActions(ctx, models.ActionFilter{Text: text, Limit: 10})
-			require.NoError(t, err)
-			return ids(got)
-		}
+		found := wordSearch(t, store)
 		for text, want := range map[string][]string{
 			"jose":            {"w0"},
 			"JOSÉ GARCIA":     {"w0"},
@@ -206,11 +202,7 @@ func TestWordSearchReadsReferencesWithoutSeparators(t *testing.T) {
 			}
 			require.NoError(t, store.ApplyProjection(ctx, a, nil))
 		}
-		found := func(text string) []string {
-			got, _, err := store.ListActions(ctx, models.ActionFilter{Text: text, Limit: 10})
-			require.NoError(t, err)
-			return ids(got)
-		}
+		found := wordSearch(t, store)
 		for text, want := range map[string][]string{
 			"bk4424":       {"r2", "r1", "r0"},
 			"BK-4424":      {"r2", "r1", "r0"},
@@ -232,6 +224,15 @@ func TestWordSearchReadsReferencesWithoutSeparators(t *testing.T) {
 		}
 		requireSearchIndexRead(t, store, "bk4424")
 	})
+}
+
+// wordSearch is the IDs of the actions the word search finds for a text, newest first.
+func wordSearch(t *testing.T, store *models.Store) func(text string) []string {
+	return func(text string) []string {
+		got, _, err := store.ListActions(context.Background(), models.ActionFilter{Text: text, Limit: 10})
+		require.NoError(t, err)
+		return ids(got)
+	}
 }
 
 // requireSearchIndexRead checks, on PostgreSQL, that the word search for word reads the trigram
