@@ -785,19 +785,21 @@ func escapeLike(s string) string {
 // title, details and customer reference, then the reference again without its separators
 // (bareRefSQL), so that "bk4424" finds "BK-4424".
 func (s *Store) searchedText() string {
+	// Joined by a character nobody types (the API refuses control characters).
+	sep := " || char(31) || "
 	if s.dialect == DialectPostgres {
-		return foldedSQL("title || chr(31) || details || chr(31) || customer_ref || chr(31) || " + s.bareRefSQL("customer_ref"))
+		sep = " || chr(31) || "
 	}
-	return sqliteFold + "(title || char(31) || details || char(31) || customer_ref || char(31) || " + s.bareRefSQL("customer_ref") + ")"
+	return s.folded(strings.Join([]string{"title", "details", "customer_ref", s.bareRefSQL("customer_ref")}, sep))
 }
 
-// foldedBareRef is the SQL expression of the customer reference without its separators, as the
-// word search reads texts (folded).
-func (s *Store) foldedBareRef() string {
+// folded is the SQL expression of the text expr as the word search reads it: in lower case,
+// without the accents fold ignores (PostgreSQL's foldedSQL, SQLite's sqliteFold).
+func (s *Store) folded(expr string) string {
 	if s.dialect == DialectPostgres {
-		return foldedSQL(s.bareRefSQL("customer_ref"))
+		return foldedSQL(expr)
 	}
-	return sqliteFold + "(" + s.bareRefSQL("customer_ref") + ")"
+	return sqliteFold + "(" + expr + ")"
 }
 
 // refSeparators are the characters a reference is written with or without ("BK-4424", "BK 4424",
@@ -872,7 +874,7 @@ func (s *Store) ListActions(ctx context.Context, f ActionFilter) ([]Action, *Pos
 				// alone ("12.50" does not find a title's "1250"), the index finding the rows
 				// that hold it anywhere.
 				bareLike := "%" + escapeLike(bare) + "%"
-				q = q.Where("("+joined+` LIKE ? ESCAPE '\' OR (`+joined+` LIKE ? ESCAPE '\' AND `+s.foldedBareRef()+` LIKE ? ESCAPE '\'))`,
+				q = q.Where("("+joined+` LIKE ? ESCAPE '\' OR (`+joined+` LIKE ? ESCAPE '\' AND `+s.folded(s.bareRefSQL("customer_ref"))+` LIKE ? ESCAPE '\'))`,
 					like, bareLike, bareLike)
 				continue
 			}
