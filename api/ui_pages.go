@@ -1150,7 +1150,7 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		// A reference typed as a known customer's is but for case and separators is theirs: made
 		// a new customer, an erasure or a look-up by the known reference would miss this action.
 		// One that reads as two known customers' is refused: which of them is meant is a guess.
-		alike, err := s.Store.RefsSpelledAlike(c.Request.Context(), ref)
+		alike, err := s.Store.RefsSpelledAlike(c.Request.Context(), ref, pii.ActionKeyPrefix)
 		switch {
 		case err != nil:
 			s.Log.WarnContext(c.Request.Context(), "the customer references spelled alike could not be read", "error", err)

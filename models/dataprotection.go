@@ -193,9 +193,9 @@ type EndedCustomers struct {
 // RefsSpelledAlike answers the references of the customers known (a live key) whose reference
 // reads as ref does but for case and refSeparators ("BK-5001" for "bk5001"), ref itself among them
 // when it is known, at most three: a reference typed by hand is taken as the one customer's whose
-// reads so, rather than as a new customer's. A walk-in's key ("action:" and its action) is nobody's
-// reference.
-func (s *Store) RefsSpelledAlike(ctx context.Context, ref string) ([]string, error) {
+// reads so, rather than as a new customer's. A walk-in's key (walkInPrefix and its action) is
+// nobody's reference.
+func (s *Store) RefsSpelledAlike(ctx context.Context, ref, walkInPrefix string) ([]string, error) {
 	bare := strings.ToLower(bareRef(ref))
 	if bare == "" {
 		return nil, nil
@@ -206,7 +206,7 @@ func (s *Store) RefsSpelledAlike(ctx context.Context, ref string) ([]string, err
 		Pluck("customer_ref", &refs).Error; err != nil {
 		return nil, fmt.Errorf("reading the customers whose reference reads as %q: %w", ref, err)
 	}
-	return slices.DeleteFunc(refs, func(r string) bool { return strings.HasPrefix(r, "action:") }), nil
+	return slices.DeleteFunc(refs, func(r string) bool { return strings.HasPrefix(r, walkInPrefix) }), nil
 }
 
 // CustomersEndedBefore lists up to limit customers and up to limit actions without a reference

@@ -303,7 +303,7 @@ func TestRefsSpelledAlike(t *testing.T) {
 			"bk5001": {"BK-5001"}, "BK 5001": {"BK-5001"}, "bk_5001": {"BK-5001"}, "BK-5001": {"BK-5001"},
 			"g77": {"G-77", "g.77"}, "gone1": nil, "action01abc": nil, "BK-5002": nil, "--": nil,
 		} {
-			got, err := store.RefsSpelledAlike(ctx, typed)
+			got, err := store.RefsSpelledAlike(ctx, typed, "action:")
 			require.NoError(t, err)
 			require.ElementsMatch(t, want, got, typed)
 		}
