@@ -81,11 +81,14 @@ const (
 )
 
 // whenText shows t as the pages do, with its year when that is not now's.
-func whenText(t, now time.Time) string {
+func whenText(t, now time.Time) string { return formatWithYear(t, now, whenLayout, whenYearLayout) }
+
+// formatWithYear formats t in UTC by layout, or by yearLayout when its year is not now's.
+func formatWithYear(t, now time.Time, layout, yearLayout string) string {
 	if t.UTC().Year() != now.UTC().Year() {
-		return t.UTC().Format(whenYearLayout)
+		layout = yearLayout
 	}
-	return t.UTC().Format(whenLayout)
+	return t.UTC().Format(layout)
 }
 
 var uiFuncs = template.FuncMap{

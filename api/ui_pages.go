@@ -1900,11 +1900,7 @@ func duplicateLabel(r models.Action, owner string, twin bool, now time.Time) str
 	} else {
 		more = append(more, "no customer reference")
 	}
-	layout := whenSecondsLayout
-	if r.CreatedAt.UTC().Year() != now.UTC().Year() {
-		layout = whenSecondsYearLayout
-	}
-	more = append(more, "created "+r.CreatedAt.UTC().Format(layout), "ID …"+r.ID[max(len(r.ID)-6, 0):])
+	more = append(more, "created "+formatWithYear(r.CreatedAt, now, whenSecondsLayout, whenSecondsYearLayout), "ID …"+r.ID[max(len(r.ID)-6, 0):])
 	return fmt.Sprintf("%s (%s)", r.Title, strings.Join(more, ", "))
 }
 
