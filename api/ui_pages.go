@@ -1158,9 +1158,9 @@ func (s *server) uiCreateAction(c *gin.Context) {
 		case len(alike) == 1:
 			ref, respelled = alike[0], ref
 		case len(alike) > 1:
+			why := refsAlike(ref, alike)
 			s.newActionPage(c, http.StatusUnprocessableEntity, f, &apiResult{Status: http.StatusUnprocessableEntity, Problem: &problemBody{
-				Detail: "customer.ref: " + refsAlike(ref, alike),
-				Errors: []FieldError{{Field: "customer.ref", Message: refsAlike(ref, alike)}},
+				Detail: "customer.ref: " + why, Errors: []FieldError{{Field: "customer.ref", Message: why}},
 			}})
 			return
 		}
